@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(backend_gen::run());
+}

@@ -1,0 +1,22 @@
+//! The spec: a TOML description of a domain, read into a typed model.
+
+pub mod model;
+pub mod reader;
+mod validate;
+
+pub use model::*;
+pub use validate::{GENERATED_FIELDS, QUERY_PARAMETERS, bound_text, check_crate_name};
+
+use crate::diagnostics::Report;
+
+/// Parses and validates spec source; on failure the report holds every error.
+pub fn parse(file: &str, source: &str) -> Result<Spec, Report> {
+    validate::parse(source).map_err(|diagnostics| Report {
+        file: file.to_string(),
+        source: source.to_string(),
+        diagnostics,
+    })
+}
+
+#[cfg(test)]
+mod tests;
