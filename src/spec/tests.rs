@@ -419,3 +419,14 @@ fn decimals_keep_exact_bounds_and_creation_order_follows_references() {
         .collect();
     assert_eq!(order, ["order", "item"]);
 }
+
+#[test]
+fn the_init_example_is_valid_and_shows_every_type() {
+    let spec = valid(crate::EXAMPLE_SPEC);
+    let types: std::collections::BTreeSet<&str> = spec
+        .resources
+        .iter()
+        .flat_map(|r| r.fields.iter().map(|f| f.ty.spec_name()))
+        .collect();
+    assert_eq!(types.len(), FieldType::ALLOWED.len(), "{types:?}");
+}

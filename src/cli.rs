@@ -1,0 +1,57 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "backend-gen",
+    version,
+    about = "Generate a complete, tested Rust backend from a TOML domain spec"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Generate a new service, from a spec file or by answering questions.
+    New(NewArgs),
+    /// Write a commented example spec that shows every option.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "backend-gen.toml")]
+        file: PathBuf,
+        /// Overwrite the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Validate a spec and summarise what it would generate.
+    Check {
+        /// The spec to check.
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The project (crate) name, e.g. `shop`.
+    pub name: String,
+    /// Generate from this spec instead of asking questions.
+    #[arg(long, value_name = "FILE")]
+    pub spec: Option<PathBuf>,
+    /// The project directory [default: ./NAME].
+    #[arg(long, short, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Re-generate into a non-empty directory (your files in src/custom/ are kept).
+    #[arg(long)]
+    pub force: bool,
+    /// Print the files that would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Accept every default answer of the interactive session.
+    #[arg(long, short)]
+    pub yes: bool,
+}

@@ -1,0 +1,291 @@
+//! The one way generated files leave the generator: rendered into an
+//! in-memory `FileSet`, then written to a staging directory beside the
+//! target and moved into place, so a failure leaves nothing behind.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::error::{Error, Result};
+
+/// Who owns a generated file once it is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    /// Rewritten by every generation.
+    Generator,
+    /// Written once; a re-generation keeps the team's version.
+    Team,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub contents: String,
+    pub owner: Owner,
+}
+
+/// Generated files by relative path (`/`-separated), in a stable order.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileSet {
+    files: BTreeMap<String, GeneratedFile>,
+}
+
+impl FileSet {
+    pub fn insert(&mut self, path: impl Into<String>, contents: impl Into<String>, owner: Owner) {
+        self.files.insert(
+            path.into(),
+            GeneratedFile {
+                contents: contents.into(),
+                owner,
+            },
+        );
+    }
+
+    pub fn get(&self, path: &str) -> Option<&GeneratedFile> {
+        self.files.get(path)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &GeneratedFile)> {
+        self.files.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file tree as indented text, for `--dry-run`.
+    pub fn tree(&self) -> String {
+        let mut out = String::new();
+        let mut open: Vec<&str> = Vec::new();
+        for path in self.files.keys() {
+            let parts: Vec<&str> = path.split('/').collect();
+            let (dirs, file) = parts.split_at(parts.len() - 1);
+            let common = open.iter().zip(dirs).take_while(|(a, b)| a == b).count();
+            open.truncate(common);
+            for dir in &dirs[common..] {
+                out.push_str(&format!("{}{dir}/\n", "  ".repeat(open.len())));
+                open.push(dir);
+            }
+            let owner = match self.files[path].owner {
+                Owner::Team => "  (yours: kept on re-generation)",
+                Owner::Generator => "",
+            };
+            out.push_str(&format!("{}{}{owner}\n", "  ".repeat(open.len()), file[0]));
+        }
+        out
+    }
+
+    /// Writes every file under `target`. A missing or empty target is
+    /// filled through a staging directory renamed into place. An existing
+    /// project is only written with `force`: generator-owned files are
+    /// replaced, team-owned ones that exist are kept, and nothing else in
+    /// the directory is touched.
+    pub fn write(
+        &self,
+        target: &Path,
+        force: bool,
+        progress: &ProgressBar,
+    ) -> Result<WriteSummary> {
+        let occupied = is_occupied(target)?;
+        if occupied && !force {
+            return Err(Error::Usage(format!(
+                "{} exists and is not empty; choose another --output or pass --force to re-generate into it",
+                target.display()
+            )));
+        }
+        let staging = staging_dir(target)?;
+        let result = self
+            .write_all(&staging, progress)
+            .and_then(|()| self.move_into_place(&staging, target, occupied));
+        if staging.exists() {
+            // Best effort: the result above is what the user needs to see.
+            let _ = fs::remove_dir_all(&staging);
+        }
+        result
+    }
+
+    fn write_all(&self, root: &Path, progress: &ProgressBar) -> Result<()> {
+        progress.set_length(self.files.len() as u64);
+        for (path, file) in &self.files {
+            let dest = root.join(path);
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::write(&dest, &file.contents).map_err(|e| Error::io(&dest, e))?;
+            progress.set_message(path.clone());
+            progress.inc(1);
+        }
+        Ok(())
+    }
+
+    fn move_into_place(
+        &self,
+        staging: &Path,
+        target: &Path,
+        occupied: bool,
+    ) -> Result<WriteSummary> {
+        if !occupied {
+            if target.exists() {
+                fs::remove_dir(target).map_err(|e| Error::io(target, e))?;
+            }
+            fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
+            return Ok(WriteSummary {
+                written: self.files.len(),
+                kept: Vec::new(),
+            });
+        }
+        let mut summary = WriteSummary::default();
+        for (path, file) in &self.files {
+            let dest = target.join(path);
+            if file.owner == Owner::Team && dest.exists() {
+                summary.kept.push(path.clone());
+                continue;
+            }
+            if let Some(parent) = dest.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            // A rename within one file system replaces each file atomically.
+            fs::rename(staging.join(path), &dest).map_err(|e| Error::io(&dest, e))?;
+            summary.written += 1;
+        }
+        Ok(summary)
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub written: usize,
+    /// Team-owned files left as they were.
+    pub kept: Vec<String>,
+}
+
+fn is_occupied(target: &Path) -> Result<bool> {
+    if !target.exists() {
+        return Ok(false);
+    }
+    if !target.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} exists and is not a directory",
+            target.display()
+        )));
+    }
+    let mut entries = fs::read_dir(target).map_err(|e| Error::io(target, e))?;
+    Ok(entries.next().is_some())
+}
+
+/// A fresh directory beside the target (same file system, so renames work).
+fn staging_dir(target: &Path) -> Result<PathBuf> {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "project".into());
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
+    let staging = parent.join(format!(".{name}.backend-gen-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    }
+    fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+    Ok(staging)
+}
+
+/// A progress bar on a terminal; hidden (and free) anywhere else.
+pub fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> FileSet {
+        let mut files = FileSet::default();
+        files.insert("Cargo.toml", "[package]\n", Owner::Generator);
+        files.insert("src/main.rs", "fn main() {}\n", Owner::Generator);
+        files.insert("src/custom/mod.rs", "// yours\n", Owner::Team);
+        files
+    }
+
+    #[test]
+    fn tree_lists_directories_once() {
+        assert_eq!(
+            sample().tree(),
+            "Cargo.toml\nsrc/\n  custom/\n    mod.rs  (yours: kept on re-generation)\n  main.rs\n"
+        );
+    }
+
+    #[test]
+    fn writes_a_new_project_and_refuses_to_overwrite_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("shop");
+        let summary = sample()
+            .write(&target, false, &ProgressBar::hidden())
+            .unwrap();
+        assert_eq!(summary.written, 3);
+        assert_eq!(
+            fs::read_to_string(target.join("src/main.rs")).unwrap(),
+            "fn main() {}\n"
+        );
+        // Only the project is left: the staging directory is gone.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let err = sample()
+            .write(&target, false, &ProgressBar::hidden())
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--force"), "{err}");
+    }
+
+    #[test]
+    fn force_keeps_team_files_and_unrelated_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("shop");
+        sample()
+            .write(&target, false, &ProgressBar::hidden())
+            .unwrap();
+        fs::write(target.join("src/custom/mod.rs"), "// edited by the team\n").unwrap();
+        fs::write(target.join("src/main.rs"), "stale\n").unwrap();
+        fs::write(target.join("notes.txt"), "mine\n").unwrap();
+
+        let summary = sample()
+            .write(&target, true, &ProgressBar::hidden())
+            .unwrap();
+        assert_eq!(summary.kept, vec!["src/custom/mod.rs".to_string()]);
+        assert_eq!(
+            fs::read_to_string(target.join("src/custom/mod.rs")).unwrap(),
+            "// edited by the team\n"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("src/main.rs")).unwrap(),
+            "fn main() {}\n"
+        );
+        assert_eq!(
+            fs::read_to_string(target.join("notes.txt")).unwrap(),
+            "mine\n"
+        );
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("shop");
+        let mut files = sample();
+        // A file and a directory of the same name cannot both be written.
+        files.insert("src/main.rs/oops", "x", Owner::Generator);
+        assert!(files.write(&target, false, &ProgressBar::hidden()).is_err());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

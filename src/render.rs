@@ -1,0 +1,194 @@
+//! Renders the embedded template tree into an in-memory file set.
+//!
+//! Conventions of the tree under `templates/service/`:
+//! - a file ending in `.tera` is rendered and loses that suffix; any other
+//!   file is copied as it is;
+//! - a path segment `__resource__` makes one file per resource (named by its
+//!   plural snake name), with `resource` in the context; `__migration__` does
+//!   the same for each migration, with `migration` in the context;
+//! - `_partials/` holds macros and includes, never output on its own.
+
+use include_dir::{Dir, DirEntry, include_dir};
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::context::ServiceContext;
+use crate::error::{Error, Result};
+use crate::output::{FileSet, Owner};
+
+static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
+
+const PARTIALS: &str = "_partials/";
+const TEMPLATE_SUFFIX: &str = ".tera";
+
+/// Files a team edits: generated once, then theirs. On `--force` over an
+/// existing project they are kept as they are.
+const TEAM_OWNED: &[&str] = &["src/custom/"];
+
+/// Renders every file of the service for `context`.
+pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
+    let tera = load(&SERVICE)?;
+    let base = Context::from_serialize(context).map_err(|e| template_error("context", e))?;
+    let mut files = FileSet::default();
+    let mut entries = Vec::new();
+    collect(&SERVICE, &mut entries);
+    for file in entries {
+        let name = file.path().to_string_lossy().replace('\\', "/");
+        if name.starts_with(PARTIALS) {
+            continue;
+        }
+        if name.contains("__resource__") {
+            for resource in &context.resources {
+                let path = name.replace("__resource__", &resource.names.plural_snake);
+                let ctx = with(&base, "resource", resource)?;
+                emit(&tera, &mut files, file, &name, &path, &ctx)?;
+            }
+        } else if name.contains("__migration__") {
+            for migration in &context.migrations {
+                let path = name.replace("__migration__", &migration.file_stem);
+                let ctx = with(&base, "migration", migration)?;
+                emit(&tera, &mut files, file, &name, &path, &ctx)?;
+            }
+        } else {
+            emit(&tera, &mut files, file, &name, &name, &base)?;
+        }
+    }
+    Ok(files)
+}
+
+fn with(base: &Context, key: &str, value: &impl Serialize) -> Result<Context> {
+    let mut ctx = base.clone();
+    let value = tera::to_value(value).map_err(|e| template_error(key, e))?;
+    ctx.insert(key, &value);
+    Ok(ctx)
+}
+
+fn emit(
+    tera: &Tera,
+    files: &mut FileSet,
+    file: &include_dir::File<'_>,
+    template: &str,
+    path: &str,
+    ctx: &Context,
+) -> Result<()> {
+    let (path, contents) = match path.strip_suffix(TEMPLATE_SUFFIX) {
+        Some(out) => {
+            let text = tera
+                .render(template, ctx)
+                .map_err(|e| template_error(template, e))?;
+            (out.to_string(), tidy(out, &text))
+        }
+        None => (
+            path.to_string(),
+            String::from_utf8_lossy(file.contents()).into_owned(),
+        ),
+    };
+    // A template may render to nothing when its feature is off.
+    if contents.trim().is_empty() {
+        return Ok(());
+    }
+    let owner = if TEAM_OWNED.iter().any(|p| path.starts_with(p)) {
+        Owner::Team
+    } else {
+        Owner::Generator
+    };
+    files.insert(path, contents, owner);
+    Ok(())
+}
+
+fn load(dir: &Dir<'_>) -> Result<Tera> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    let mut entries = Vec::new();
+    collect(dir, &mut entries);
+    let templates: Vec<(String, String)> = entries
+        .iter()
+        .filter(|f| f.path().to_string_lossy().ends_with(TEMPLATE_SUFFIX))
+        .map(|f| {
+            let name = f.path().to_string_lossy().replace('\\', "/");
+            (name, String::from_utf8_lossy(f.contents()).into_owned())
+        })
+        .collect();
+    tera.add_raw_templates(templates)
+        .map_err(|e| template_error("template tree", e))?;
+    Ok(tera)
+}
+
+/// Every file below `dir`, sorted by path so output order is stable.
+fn collect<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+    for entry in dir.entries() {
+        match entry {
+            DirEntry::Dir(d) => collect(d, out),
+            DirEntry::File(f) => out.push(f),
+        }
+    }
+    out.sort_by_key(|f| f.path());
+}
+
+fn template_error(template: &str, error: impl std::error::Error) -> Error {
+    // Tera nests the useful part of its messages in `source()`.
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    Error::Template {
+        template: template.to_string(),
+        message,
+    }
+}
+
+/// Normalises whitespace that template conditionals leave behind, the way
+/// rustfmt would, so generated Rust is formatter-clean without a formatter:
+/// no trailing spaces, at most one blank line in a row, none just inside a
+/// block, one final newline.
+pub fn tidy(path: &str, text: &str) -> String {
+    let rust = path.ends_with(".rs");
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim_end) {
+        let blank = line.is_empty();
+        if blank {
+            let previous = lines.last().copied();
+            match previous {
+                None | Some("") => continue,
+                Some(p) if rust && (p.ends_with('{') || p.ends_with('(') || p.ends_with('[')) => {
+                    continue;
+                }
+                _ => {}
+            }
+        } else if rust && (line.trim_start().starts_with('}') || line.trim_start().starts_with(')'))
+        {
+            while lines.last() == Some(&"") {
+                lines.pop();
+            }
+        }
+        lines.push(line);
+    }
+    while lines.last() == Some(&"") {
+        lines.pop();
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy;
+
+    #[test]
+    fn tidy_removes_what_conditionals_leave_behind() {
+        let input = "fn a() {\n\n    let x = 1;   \n\n\n    x\n\n}\n\n\n";
+        assert_eq!(
+            tidy("a.rs", input),
+            "fn a() {\n    let x = 1;\n\n    x\n}\n"
+        );
+    }
+
+    #[test]
+    fn tidy_keeps_block_spacing_outside_rust() {
+        assert_eq!(tidy("a.md", "# A\n\n\n}\n"), "# A\n\n}\n");
+    }
+}

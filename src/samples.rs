@@ -1,0 +1,273 @@
+//! Example values for generated tests and docs: valid ones that pass every
+//! rule of their field (distinct, for unique fields), and one invalid value
+//! per field that has a rule to break. Values are JSON literals.
+//!
+//! Strings for a `pattern` are drawn from the regex itself with a generator
+//! seeded by the field's path, so the same spec always gives the same values.
+
+use rand::distr::Distribution;
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::SeedableRng;
+
+use crate::spec::{Bound, Field, FieldType, Format, bound_text};
+
+/// How many distinct valid values each field gets.
+pub const COUNT: usize = 4;
+
+/// `COUNT` distinct valid JSON values for `field` (fewer only for a boolean).
+pub fn valid(resource: &str, field: &Field) -> Vec<String> {
+    (0..COUNT).map(|i| valid_one(resource, field, i)).collect()
+}
+
+fn valid_one(resource: &str, field: &Field, i: usize) -> String {
+    let n = i + 1;
+    match &field.ty {
+        FieldType::String | FieldType::Text => json_string(&string_sample(resource, field, i)),
+        FieldType::Integer | FieldType::BigInteger => {
+            let (lo, hi) = int_range(field);
+            lo.saturating_add(i as i64).min(hi).to_string()
+        }
+        FieldType::Float => {
+            let lo = field.rules.min.as_ref().map_or(0.0, bound_f64);
+            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_f64);
+            let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
+            format!("{v:?}")
+        }
+        FieldType::Decimal { scale, .. } => {
+            let lo = field.rules.min.as_ref().map_or(0.0, bound_f64);
+            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_f64);
+            let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
+            json_string(&format!("{v:.prec$}", prec = *scale as usize))
+        }
+        FieldType::Boolean => (i % 2 == 0).to_string(),
+        FieldType::Uuid => json_string(&format!(
+            "0190a5e8-1c2b-7d3e-8f40-{:012x}",
+            stable_seed(resource, &field.names.snake) % 0xffff_ffff + i as u64
+        )),
+        FieldType::Date => json_string(&format!("2024-0{n}-1{n}")),
+        FieldType::Datetime => json_string(&format!("2024-0{n}-1{n}T09:3{n}:00Z")),
+        FieldType::Json => format!("{{\"note\": \"sample {n}\", \"rank\": {n}}}"),
+        FieldType::Enum { values } => json_string(&values[i % values.len()]),
+    }
+}
+
+/// A value that breaks one of the field's rules, with the rule, if any rule
+/// can be broken by a value of the right JSON type.
+pub fn invalid(field: &Field) -> Option<String> {
+    let rules = &field.rules;
+    match &field.ty {
+        FieldType::String | FieldType::Text => {
+            if let Some(max) = rules.max_length {
+                return Some(json_string(&"x".repeat(max as usize + 1)));
+            }
+            if let Some(min) = rules.min_length.filter(|m| *m > 0) {
+                return Some(json_string(&"x".repeat(min as usize - 1)));
+            }
+            match rules.format {
+                Some(Format::Email) => return Some(json_string("not-an-email")),
+                Some(Format::Url) => return Some(json_string("not a url")),
+                None => {}
+            }
+            let re = regex::Regex::new(rules.pattern.as_deref()?).ok()?;
+            ["!", " ", "not matching", "0", "", "~~~"]
+                .into_iter()
+                .find(|c| !re.is_match(c))
+                .map(json_string)
+        }
+        FieldType::Integer | FieldType::BigInteger => match (&rules.min, &rules.max) {
+            (Some(Bound::Integer(min)), _) => min.checked_sub(1).map(|v| v.to_string()),
+            (_, Some(Bound::Integer(max))) => max.checked_add(1).map(|v| v.to_string()),
+            _ => None,
+        },
+        FieldType::Float => match (&rules.min, &rules.max) {
+            (Some(min), _) => Some(format!("{:?}", bound_f64(min) - 1.0)),
+            (_, Some(max)) => Some(format!("{:?}", bound_f64(max) + 1.0)),
+            _ => None,
+        },
+        FieldType::Decimal { .. } => match (&rules.min, &rules.max) {
+            (Some(min), _) => Some(json_string(&format!("{}", bound_f64(min) - 1.0))),
+            (_, Some(max)) => Some(json_string(&format!("{}", bound_f64(max) + 1.0))),
+            _ => None,
+        },
+        FieldType::Enum { values } => {
+            let mut bad = "not_a_value".to_string();
+            while values.contains(&bad) {
+                bad.push('x');
+            }
+            Some(json_string(&bad))
+        }
+        _ => None,
+    }
+}
+
+fn string_sample(resource: &str, field: &Field, i: usize) -> String {
+    let rules = &field.rules;
+    let n = i + 1;
+    let candidate = match (rules.format, &rules.pattern) {
+        (Some(Format::Email), _) => {
+            format!("{}{n}@example.com", field.names.snake.replace('_', "."))
+        }
+        (Some(Format::Url), _) => format!("https://example.com/{}/{n}", field.names.kebab),
+        (None, Some(pattern)) => {
+            if let Some(s) = from_pattern(resource, field, pattern, i) {
+                return s;
+            }
+            format!("{} {n}", field.names.words)
+        }
+        (None, None) => format!("{} {n}", capitalize(&field.names.words)),
+    };
+    fit_length(candidate, rules.min_length, rules.max_length, n)
+}
+
+/// Pads or trims a sample into `min..=max` characters, keeping it distinct.
+fn fit_length(mut s: String, min: Option<u32>, max: Option<u32>, n: usize) -> String {
+    if let Some(max) = max.map(|m| m as usize) {
+        if s.chars().count() > max {
+            let tag = n.to_string();
+            let keep = max.saturating_sub(tag.len());
+            s = s.chars().take(keep).collect::<String>() + &tag;
+            s = s
+                .chars()
+                .rev()
+                .take(max)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+        }
+    }
+    if let Some(min) = min.map(|m| m as usize) {
+        while s.chars().count() < min {
+            s.push('x');
+        }
+    }
+    s
+}
+
+/// The `i`-th of `COUNT` distinct strings that match `pattern` and the
+/// field's length limits, drawn with a seeded generator.
+fn from_pattern(resource: &str, field: &Field, pattern: &str, i: usize) -> Option<String> {
+    // The generator cannot do anchors; what it draws is whole anyway.
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = match body.strip_suffix('$') {
+        Some(b) if !b.ends_with('\\') => b,
+        _ => body,
+    };
+    let generator = rand_regex::Regex::compile(body, 6).ok()?;
+    let checker = regex::Regex::new(pattern).ok()?;
+    let mut rng = ChaCha8Rng::seed_from_u64(stable_seed(resource, &field.names.snake));
+    let len_ok = |s: &str| {
+        let len = s.chars().count() as u32;
+        field.rules.min_length.is_none_or(|m| len >= m)
+            && field.rules.max_length.is_none_or(|m| len <= m)
+    };
+    let mut found: Vec<String> = Vec::new();
+    for _ in 0..2000 {
+        let s: String = generator.sample(&mut rng);
+        if checker.is_match(&s)
+            && len_ok(&s)
+            && !found.contains(&s)
+            && s.chars().all(|c| !c.is_control())
+        {
+            found.push(s);
+            if found.len() > i {
+                return found.pop();
+            }
+        }
+    }
+    None
+}
+
+/// FNV-1a of `resource.field`: stable across runs and platforms.
+fn stable_seed(resource: &str, field: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in resource.bytes().chain(*b".").chain(field.bytes()) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+fn int_range(field: &Field) -> (i64, i64) {
+    let (type_min, type_max) = match field.ty {
+        FieldType::Integer => (i64::from(i32::MIN), i64::from(i32::MAX)),
+        _ => (i64::MIN, i64::MAX),
+    };
+    let as_int = |b: &Bound| match b {
+        Bound::Integer(i) => *i,
+        other => bound_f64(other) as i64,
+    };
+    let lo = field.rules.min.as_ref().map_or(1, as_int).max(type_min);
+    let hi = field.rules.max.as_ref().map_or(type_max, as_int);
+    (lo, hi)
+}
+
+fn bound_f64(b: &Bound) -> f64 {
+    bound_text(b).parse().unwrap_or(0.0)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A JSON string literal.
+pub fn json_string(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(toml: &str) -> Field {
+        let source = format!("[resources.thing.fields]\nf = {toml}\n");
+        let spec = crate::spec::parse("t.toml", &source).unwrap_or_else(|r| panic!("{r}"));
+        spec.resources[0].fields[0].clone()
+    }
+
+    #[test]
+    fn pattern_samples_match_and_are_distinct_and_stable() {
+        let f = field(r#"{ type = "string", unique = true, pattern = "^[A-Z0-9-]{3,32}$" }"#);
+        let a = valid("thing", &f);
+        assert_eq!(a, valid("thing", &f), "same spec, same samples");
+        let re = regex::Regex::new("^[A-Z0-9-]{3,32}$").unwrap();
+        let mut seen = a.clone();
+        seen.dedup();
+        assert_eq!(seen.len(), COUNT);
+        for s in &a {
+            let s: String = serde_json::from_str(s).unwrap();
+            assert!(re.is_match(&s), "{s}");
+        }
+    }
+
+    #[test]
+    fn samples_respect_limits() {
+        let f = field(r#"{ type = "string", min_length = 12, max_length = 14 }"#);
+        for s in valid("thing", &f) {
+            let s: String = serde_json::from_str(&s).unwrap();
+            assert!((12..=14).contains(&s.chars().count()), "{s}");
+        }
+        let f = field(r#"{ type = "integer", min = 1, max = 1000 }"#);
+        assert_eq!(valid("thing", &f), ["1", "2", "3", "4"]);
+        assert_eq!(invalid(&f).as_deref(), Some("0"));
+        let f = field(r#"{ type = "decimal", min = 0, scale = 2 }"#);
+        assert_eq!(valid("thing", &f)[0], "\"20.00\"");
+        assert_eq!(invalid(&f).as_deref(), Some("\"-1\""));
+    }
+
+    #[test]
+    fn invalid_values_break_a_rule() {
+        let f = field(r#"{ type = "string", format = "email" }"#);
+        assert_eq!(invalid(&f).as_deref(), Some("\"not-an-email\""));
+        let f = field(r#"{ type = "string", max_length = 3 }"#);
+        assert_eq!(invalid(&f).as_deref(), Some("\"xxxx\""));
+        let f = field(r#"{ type = "enum", values = ["a", "b"] }"#);
+        assert_eq!(invalid(&f).as_deref(), Some("\"not_a_value\""));
+        let f = field(r#"{ type = "text" }"#);
+        assert_eq!(invalid(&f), None);
+    }
+}
