@@ -1,23 +1,22 @@
 //! The data templates render from. Everything a template prints is computed
 //! here, once, from the validated `Spec`: names in every casing, Rust and SQL
-//! types, SQL fragments (through `Dialect`), routes and test samples.
+//! types, SQL text (through `Dialect` and `sql`), routes and test samples.
 //! Templates only print and loop; they never re-case a name or decide a type.
 
 use serde::Serialize;
 
 use crate::dialect::{Dialect, quote};
-use crate::names::Names;
+use crate::names::{Names, with_article};
 use crate::routes::{Route, children, resource_routes};
 use crate::samples;
 use crate::spec::{AuthMode, Bound, Database, Field, FieldType, Format, Literal, Resource, Spec};
+use crate::sql::{ChildListSql, LinkSql, ResourceSql, join_table};
 
 /// What this version's templates cannot generate yet, in words for the user.
 pub fn unsupported(spec: &Spec) -> Vec<String> {
     let mut out = Vec::new();
     if spec.auth.mode == AuthMode::Jwt {
-        out.push(
-            "auth mode \"jwt\" (the login flow and access rules): use mode \"none\" for now".into(),
-        );
+        out.push("auth mode \"jwt\" (the login flow and access rules): use mode \"none\" for now".into());
     }
     if spec.project.database == Database::Postgres {
         out.push("database \"postgres\": use \"sqlite\" for now".into());
@@ -33,26 +32,32 @@ pub struct ServiceContext {
     /// The library name Rust code uses (`my_shop`).
     pub lib_name: String,
     pub description: String,
+    /// The description as a TOML string literal, for Cargo.toml.
+    pub description_toml: String,
     pub api_prefix: String,
     pub database: &'static str,
     pub default_database_url: String,
     /// The spec as written, saved into the project for re-generation.
     pub spec_source: String,
     pub resources: Vec<ResourceContext>,
+    /// Module names in the order rustfmt sorts `mod` items.
+    pub modules_sorted: Vec<String>,
+    /// Index of the first resource with no required parent: the shared HTTP
+    /// tests create rows of it.
+    pub primary: usize,
     pub migrations: Vec<MigrationContext>,
     pub routes: Vec<Route>,
     pub uses: Uses,
 }
 
-/// Which optional pieces of code the service needs: nothing is generated
-/// (no import, no dependency, no helper) unless some resource uses it.
+/// Which optional pieces of code are needed: nothing is generated (no
+/// import, no dependency, no helper) unless some resource uses it.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Uses {
     pub decimal: bool,
     pub date: bool,
     pub datetime: bool,
     pub json: bool,
-    pub uuid_field: bool,
     pub enums: bool,
     pub pattern: bool,
     pub email: bool,
@@ -64,41 +69,36 @@ pub struct Uses {
     pub many_to_many: bool,
     pub soft_delete: bool,
     pub versioned: bool,
-    pub unique: bool,
-    pub defaults: bool,
+    /// A field check or a reference check: the validation module is needed.
+    pub validator: bool,
 }
 
 impl Uses {
-    fn merge(&mut self, other: &Uses) {
-        macro_rules! or {
-            ($($f:ident),*) => { $( self.$f |= other.$f; )* };
-        }
-        or!(
-            decimal,
-            date,
-            datetime,
-            json,
-            uuid_field,
-            enums,
-            pattern,
-            email,
-            url,
-            length,
-            range,
-            optional,
-            belongs_to,
-            many_to_many,
-            soft_delete,
-            versioned,
-            unique,
-            defaults
-        );
+    fn merge(&mut self, o: &Uses) {
+        self.decimal |= o.decimal;
+        self.date |= o.date;
+        self.datetime |= o.datetime;
+        self.json |= o.json;
+        self.enums |= o.enums;
+        self.pattern |= o.pattern;
+        self.email |= o.email;
+        self.url |= o.url;
+        self.length |= o.length;
+        self.range |= o.range;
+        self.optional |= o.optional;
+        self.belongs_to |= o.belongs_to;
+        self.many_to_many |= o.many_to_many;
+        self.soft_delete |= o.soft_delete;
+        self.versioned |= o.versioned;
+        self.validator |= o.validator;
     }
 }
 
 #[derive(Debug, Serialize)]
 pub struct ResourceContext {
     pub names: Names,
+    /// "an order item"
+    pub a_words: String,
     pub description: String,
     pub table: String,
     /// `/v1/order-items`
@@ -108,18 +108,29 @@ pub struct ResourceContext {
     pub timestamps: bool,
     pub fields: Vec<FieldContext>,
     pub belongs_to: Vec<RelationContext>,
-    pub children: Vec<ChildContext>,
     pub links: Vec<LinkContext>,
-    /// Every column in select order, comma-separated.
-    pub select_columns: String,
-    /// Columns an insert writes, in order, with their count.
-    pub insert_columns: Vec<String>,
+    pub sql: ResourceSql,
+    /// JSON keys of the writable fields (foreign keys first), in order.
+    pub keys: Vec<String>,
+    /// Keys a create body must have: required, without a default.
+    pub required_keys: Vec<String>,
+    /// Keys that may not be `null`.
+    pub non_null_keys: Vec<String>,
+    /// `("status", OrderStatus::VALUES)` entries for enum fields.
+    pub enum_keys: Vec<String>,
+    /// Whether other code asks if a row exists (children, links, locking).
+    pub needs_exists: bool,
+    /// Modules of the other resources its repo and handlers call, sorted.
+    pub other_modules: Vec<String>,
+    /// Whether any field has a validation call.
+    pub has_checks: bool,
+    /// Whether a decimal bound names `rust_decimal::Decimal`.
+    pub decimal_bounds: bool,
+    pub has_pattern: bool,
+    pub has_unique: bool,
+    pub has_optional: bool,
     pub routes: Vec<Route>,
     pub uses: Uses,
-    /// Whether any field is unique (tests then check 409).
-    pub has_unique: bool,
-    /// Whether any field has a rule an invalid value can break.
-    pub has_invalid: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -133,35 +144,31 @@ pub struct FieldContext {
     pub field_type: String,
     pub required: bool,
     pub unique: bool,
-    /// Rust expression of the default value, when the spec gives one.
+    /// Rust expression of the default value (already `Some(..)` for an
+    /// optional field), when the spec gives one.
     pub default_rust: Option<String>,
     /// The column definition: `price TEXT NOT NULL DEFAULT '0'`.
     pub column_sql: String,
     pub is_enum: bool,
     pub enum_values: Vec<EnumValue>,
-    pub is_string: bool,
-    pub is_numeric: bool,
-    pub is_temporal: bool,
-    pub is_json: bool,
-    pub is_decimal: bool,
-    pub min_length: Option<u32>,
-    pub max_length: Option<u32>,
-    /// Rust expressions of the numeric bounds, typed like the field.
-    pub min_rust: Option<String>,
-    pub max_rust: Option<String>,
-    /// Bounds as written, for messages and docs.
-    pub min_text: Option<String>,
-    pub max_text: Option<String>,
-    pub email: bool,
-    pub url: bool,
+    /// Copy types are bound and checked by value, others by reference.
+    pub copy: bool,
+    /// Validation calls. The value argument is `&self.x` / `self.x` for a
+    /// required field and `value` (inside `if let Some(value)`) otherwise.
+    pub checks: Vec<Check>,
     /// The regex as a Rust raw string literal, and its static's name.
     pub pattern_rust: Option<String>,
     pub pattern_static: String,
-    pub pattern_text: Option<String>,
     /// Valid JSON values, distinct (see `samples`).
     pub samples: Vec<String>,
     /// A JSON value that breaks one of the field's rules.
     pub invalid: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub head: String,
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -181,21 +188,10 @@ pub struct RelationContext {
     pub json: String,
     pub required: bool,
     pub field_type: &'static str,
-    pub on_delete: &'static str,
     pub column_sql: String,
-}
-
-/// A resource nested under this one by a belongs-to.
-#[derive(Debug, Serialize)]
-pub struct ChildContext {
-    pub names: Names,
-    pub relation: Names,
-    /// FK column in the child table.
-    pub column: String,
-    pub json: String,
-    pub segment: String,
-    /// Suffix for handler names, unique per parent: `orders`, `sender_messages`.
-    pub handler_suffix: String,
+    /// The nested route under the parent: `/orders/{id}/order-items`.
+    pub nested_path: String,
+    pub sql: ChildListSql,
 }
 
 /// A many-to-many link declared on this resource.
@@ -203,30 +199,24 @@ pub struct ChildContext {
 pub struct LinkContext {
     pub target: Names,
     pub join_table: String,
-    /// This resource's column in the join table.
-    pub own_column: String,
-    pub other_column: String,
-    pub segment: String,
-    /// The path parameter of the linked id: `categoryId`.
-    pub param: String,
+    pub sql: LinkSql,
 }
 
 #[derive(Debug, Serialize)]
 pub struct MigrationContext {
     /// `0003_create_products`
     pub file_stem: String,
-    pub description: String,
-    /// For a table migration: the resource; for a join table: its parts.
-    pub resource: Option<String>,
+    /// The table of a resource, or a join table.
+    pub resource: Option<usize>,
     pub join: Option<JoinTable>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct JoinTable {
     pub table: String,
-    pub left_table: String,
+    pub left: Names,
+    pub right: Names,
     pub left_column: String,
-    pub right_table: String,
     pub right_column: String,
     pub id_type: &'static str,
 }
@@ -244,27 +234,33 @@ impl ServiceContext {
         for r in &resources {
             uses.merge(&r.uses);
         }
-        let routes = spec
-            .resources
-            .iter()
-            .flat_map(|r| resource_routes(spec, r))
-            .collect();
+        let mut modules_sorted: Vec<String> =
+            resources.iter().map(|r| r.names.plural_snake.clone()).collect();
+        modules_sorted.sort();
+        let description = if spec.project.description.is_empty() {
+            format!("The {crate_name} service.")
+        } else {
+            spec.project.description.clone()
+        };
         Self {
             generator_version: env!("CARGO_PKG_VERSION"),
             default_database_url: format!("sqlite://data/{lib_name}.db?mode=rwc"),
             crate_name: crate_name.to_string(),
             lib_name,
-            description: if spec.project.description.is_empty() {
-                format!("The {crate_name} service.")
-            } else {
-                spec.project.description.clone()
-            },
+            description_toml: toml_string(&description),
+            description,
             api_prefix: spec.project.api_prefix.clone(),
             database: spec.project.database.as_str(),
             spec_source: spec_source.to_string(),
+            primary: spec
+                .resources
+                .iter()
+                .position(|r| r.belongs_to.iter().all(|b| !b.required))
+                .unwrap_or(0),
             migrations: migrations(spec, dialect),
+            routes: spec.resources.iter().flat_map(|r| resource_routes(spec, r)).collect(),
+            modules_sorted,
             resources,
-            routes,
             uses,
         }
     }
@@ -274,31 +270,24 @@ impl ServiceContext {
 fn migrations(spec: &Spec, dialect: Dialect) -> Vec<MigrationContext> {
     let mut out = Vec::new();
     for r in spec.creation_order() {
+        let index = spec.resources.iter().position(|x| x.names == r.names);
         out.push(MigrationContext {
             file_stem: format!("{:04}_create_{}", out.len() + 1, r.names.plural_snake),
-            description: format!("Create the {} table.", r.names.plural_words),
-            resource: Some(r.names.snake.clone()),
+            resource: index,
             join: None,
         });
     }
     for r in &spec.resources {
-        for target in &r.many_to_many {
-            let Some(t) = spec.resource(target) else {
-                continue;
-            };
+        for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
             let table = join_table(r, t);
             out.push(MigrationContext {
                 file_stem: format!("{:04}_create_{table}", out.len() + 1),
-                description: format!(
-                    "Link {} and {} (many-to-many).",
-                    r.names.plural_words, t.names.plural_words
-                ),
                 resource: None,
                 join: Some(JoinTable {
                     table,
-                    left_table: r.names.plural_snake.clone(),
+                    left: r.names.clone(),
+                    right: t.names.clone(),
                     left_column: format!("{}_id", r.names.snake),
-                    right_table: t.names.plural_snake.clone(),
                     right_column: format!("{}_id", t.names.snake),
                     id_type: dialect.id_type(),
                 }),
@@ -308,83 +297,71 @@ fn migrations(spec: &Spec, dialect: Dialect) -> Vec<MigrationContext> {
     out
 }
 
-fn join_table(owner: &Resource, target: &Resource) -> String {
-    format!("{}_{}", owner.names.snake, target.names.plural_snake)
+/// Whether any other code asks if a row of `r` exists.
+fn needs_exists(spec: &Spec, r: &Resource) -> bool {
+    r.versioned
+        || !r.many_to_many.is_empty()
+        || spec.resources.iter().any(|o| {
+            o.many_to_many.contains(&r.names.snake)
+                || o.belongs_to.iter().any(|b| b.target == r.names.snake)
+        })
 }
 
 impl ResourceContext {
     fn new(spec: &Spec, r: &Resource, dialect: Dialect) -> Self {
-        let fields: Vec<FieldContext> = r
-            .fields
-            .iter()
-            .map(|f| FieldContext::new(r, f, dialect))
-            .collect();
+        let fields: Vec<FieldContext> =
+            r.fields.iter().map(|f| FieldContext::new(r, f, dialect)).collect();
         let belongs_to: Vec<RelationContext> = r
             .belongs_to
             .iter()
-            .map(|b| {
-                let target = spec
-                    .resource(&b.target)
-                    .map_or_else(|| Names::new(&b.target, None), |t| t.names.clone());
-                let column = format!("{}_id", b.names.snake);
-                let null = if b.required { " NOT NULL" } else { "" };
-                RelationContext {
-                    column_sql: format!(
-                        "{column} {}{null} REFERENCES {} (id) ON DELETE {}",
-                        dialect.id_type(),
-                        target.plural_snake,
-                        b.on_delete.sql()
-                    ),
-                    json: format!("{}Id", b.names.camel),
-                    names: b.names.clone(),
-                    target,
-                    column,
-                    required: b.required,
-                    field_type: if b.required { "Uuid" } else { "Option<Uuid>" },
-                    on_delete: b.on_delete.sql(),
-                }
-            })
-            .collect();
-        let kids = children(spec, r)
-            .into_iter()
-            .map(|c| ChildContext {
-                names: c.resource.names.clone(),
-                relation: c.relation.names.clone(),
-                column: format!("{}_id", c.relation.names.snake),
-                json: format!("{}Id", c.relation.names.camel),
-                handler_suffix: c.segment.replace('-', "_"),
-                segment: c.segment,
-            })
+            .map(|b| RelationContext::new(spec, r, b, dialect))
             .collect();
         let links: Vec<LinkContext> = r
             .many_to_many
             .iter()
             .filter_map(|t| spec.resource(t))
-            .map(|t| LinkContext {
-                join_table: join_table(r, t),
-                own_column: format!("{}_id", r.names.snake),
-                other_column: format!("{}_id", t.names.snake),
-                segment: t.names.plural_kebab.clone(),
-                param: format!("{}Id", t.names.camel),
-                target: t.names.clone(),
+            .map(|t| {
+                let join = join_table(r, t);
+                LinkContext {
+                    target: t.names.clone(),
+                    sql: LinkSql::new(r, t, &join),
+                    join_table: join,
+                }
             })
             .collect();
 
-        let mut columns = vec!["id".to_string()];
-        columns.extend(belongs_to.iter().map(|b| b.column.clone()));
-        columns.extend(fields.iter().map(|f| f.names.snake.clone()));
-        if r.versioned {
-            columns.push("version".into());
-        }
-        if r.timestamps {
-            columns.push("created_at".into());
-            columns.push("updated_at".into());
-        }
+        let mut keys: Vec<String> = belongs_to.iter().map(|b| b.json.clone()).collect();
+        keys.extend(fields.iter().map(|f| f.names.camel.clone()));
+        let mut required_keys: Vec<String> =
+            belongs_to.iter().filter(|b| b.required).map(|b| b.json.clone()).collect();
+        required_keys.extend(
+            fields
+                .iter()
+                .filter(|f| f.required && f.default_rust.is_none())
+                .map(|f| f.names.camel.clone()),
+        );
+        let mut non_null_keys: Vec<String> =
+            belongs_to.iter().filter(|b| b.required).map(|b| b.json.clone()).collect();
+        non_null_keys.extend(fields.iter().filter(|f| f.required).map(|f| f.names.camel.clone()));
+        let enum_keys = fields
+            .iter()
+            .filter(|f| f.is_enum)
+            .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
+            .collect();
+
+        let mut other_modules: Vec<String> =
+            belongs_to.iter().map(|b| b.target.plural_snake.clone()).collect();
+        other_modules.extend(links.iter().map(|l| l.target.plural_snake.clone()));
+        other_modules.retain(|m| *m != r.names.plural_snake);
+        other_modules.sort();
+        other_modules.dedup();
+
         let mut uses = Uses {
             belongs_to: !belongs_to.is_empty(),
             many_to_many: !links.is_empty(),
             soft_delete: r.soft_delete,
             versioned: r.versioned,
+            optional: r.belongs_to.iter().any(|b| !b.required),
             ..Uses::default()
         };
         for f in &r.fields {
@@ -393,7 +370,6 @@ impl ResourceContext {
                 FieldType::Date => uses.date = true,
                 FieldType::Datetime => uses.datetime = true,
                 FieldType::Json => uses.json = true,
-                FieldType::Uuid => uses.uuid_field = true,
                 FieldType::Enum { .. } => uses.enums = true,
                 _ => {}
             }
@@ -401,30 +377,79 @@ impl ResourceContext {
             uses.email |= f.rules.format == Some(Format::Email);
             uses.url |= f.rules.format == Some(Format::Url);
             uses.length |= f.rules.min_length.is_some() || f.rules.max_length.is_some();
-            uses.range |= f.rules.min.is_some() || f.rules.max.is_some();
+            uses.range |= !matches!(f.ty, FieldType::Decimal { .. })
+                && (f.rules.min.is_some() || f.rules.max.is_some());
             uses.optional |= !f.required;
-            uses.unique |= f.unique;
-            uses.defaults |= f.default.is_some();
         }
-        uses.optional |= r.belongs_to.iter().any(|b| !b.required);
+        let has_checks = fields.iter().any(|f| !f.checks.is_empty());
+        uses.validator = has_checks || !belongs_to.is_empty();
+
         Self {
-            names: r.names.clone(),
-            description: r.description.clone(),
+            a_words: with_article(&r.names.words),
+            description: if r.description.is_empty() {
+                format!("A {}.", r.names.words)
+            } else {
+                r.description.clone()
+            },
             table: r.names.plural_snake.clone(),
             url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
             soft_delete: r.soft_delete,
             versioned: r.versioned,
             timestamps: r.timestamps,
+            sql: ResourceSql::new(r),
+            needs_exists: needs_exists(spec, r),
+            has_checks,
+            decimal_bounds: r.fields.iter().any(|f| {
+                matches!(f.ty, FieldType::Decimal { .. })
+                    && (f.rules.min.is_some() || f.rules.max.is_some())
+            }),
+            has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique),
-            has_invalid: fields.iter().any(|f| f.invalid.is_some()),
-            select_columns: columns.join(", "),
-            insert_columns: columns,
+            has_optional: uses.optional,
             routes: resource_routes(spec, r),
+            names: r.names.clone(),
+            keys,
+            required_keys,
+            non_null_keys,
+            enum_keys,
+            other_modules,
             fields,
             belongs_to,
-            children: kids,
             links,
             uses,
+        }
+    }
+}
+
+impl RelationContext {
+    fn new(spec: &Spec, r: &Resource, b: &crate::spec::BelongsTo, dialect: Dialect) -> Self {
+        let parent = spec.resource(&b.target);
+        let target = parent.map_or_else(|| Names::new(&b.target, None), |t| t.names.clone());
+        let segment = parent
+            .and_then(|p| {
+                children(spec, p)
+                    .into_iter()
+                    .find(|c| c.resource.names == r.names && c.relation.names == b.names)
+                    .map(|c| c.segment)
+            })
+            .unwrap_or_else(|| r.names.plural_kebab.clone());
+        let column = format!("{}_id", b.names.snake);
+        let null = if b.required { " NOT NULL" } else { "" };
+        Self {
+            column_sql: format!(
+                "{column} {}{null} REFERENCES {} (id) ON DELETE {}",
+                dialect.id_type(),
+                target.plural_snake,
+                b.on_delete.sql()
+            ),
+            nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
+            sql: ChildListSql::new(r, &column),
+            json: format!("{}Id", b.names.camel),
+            names: b.names.clone(),
+            target,
+            column,
+            required: b.required,
+            field_type: if b.required { "Uuid" } else { "Option<Uuid>" },
         }
     }
 }
@@ -444,12 +469,8 @@ impl FieldContext {
             FieldType::Json => "Value".into(),
             FieldType::Enum { .. } => format!("{}{}", resource.names.pascal, f.names.pascal),
         };
-        let field_type = if f.required {
-            rust_type.clone()
-        } else {
-            format!("Option<{rust_type}>")
-        };
-        let enum_values = match &f.ty {
+        let field_type = if f.required { rust_type.clone() } else { format!("Option<{rust_type}>") };
+        let enum_values: Vec<EnumValue> = match &f.ty {
             FieldType::Enum { values } => values
                 .iter()
                 .map(|v| EnumValue {
@@ -459,15 +480,12 @@ impl FieldContext {
                 .collect(),
             _ => Vec::new(),
         };
-        let default_rust = f
-            .default
-            .as_ref()
-            .map(|d| rust_literal(d, &f.ty, &rust_type, &enum_values));
-        let mut column_sql = format!(
-            "{} {}",
-            f.names.snake,
-            dialect.column_type(&f.ty, f.rules.max_length)
-        );
+        let default_rust = f.default.as_ref().map(|d| {
+            let value = rust_literal(d, &f.ty, &rust_type, &enum_values);
+            if f.required { value } else { format!("Some({value})") }
+        });
+        let mut column_sql =
+            format!("{} {}", f.names.snake, dialect.column_type(&f.ty, f.rules.max_length));
         if f.required {
             column_sql.push_str(" NOT NULL");
         }
@@ -476,20 +494,11 @@ impl FieldContext {
         }
         if !enum_values.is_empty() {
             let list: Vec<String> = enum_values.iter().map(|v| quote(&v.value)).collect();
-            column_sql.push_str(&format!(
-                " CHECK ({} IN ({}))",
-                f.names.snake,
-                list.join(", ")
-            ));
+            column_sql.push_str(&format!(" CHECK ({} IN ({}))", f.names.snake, list.join(", ")));
         }
-        let bound_rust = |b: &Bound| match (b, &f.ty) {
-            (Bound::Decimal(d), _) => decimal_rust(d),
-            (Bound::Integer(i), FieldType::Decimal { .. }) => decimal_rust(&i.to_string()),
-            (Bound::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
-            (Bound::Integer(i), _) => i.to_string(),
-            (Bound::Float(x), _) => format!("{x:?}"),
-        };
+        let copy = !matches!(f.ty, FieldType::String | FieldType::Text | FieldType::Json);
         Self {
+            checks: checks(f, copy),
             names: f.names.clone(),
             description: f.description.clone(),
             spec_type: f.ty.spec_name(),
@@ -500,22 +509,9 @@ impl FieldContext {
             column_sql,
             is_enum: !enum_values.is_empty(),
             enum_values,
-            is_string: f.ty.is_textual(),
-            is_numeric: f.ty.is_numeric(),
-            is_temporal: f.ty.is_temporal(),
-            is_json: f.ty == FieldType::Json,
-            is_decimal: matches!(f.ty, FieldType::Decimal { .. }),
-            min_length: f.rules.min_length,
-            max_length: f.rules.max_length,
-            min_rust: f.rules.min.as_ref().map(bound_rust),
-            max_rust: f.rules.max.as_ref().map(bound_rust),
-            min_text: f.rules.min.as_ref().map(crate::spec::bound_text),
-            max_text: f.rules.max.as_ref().map(crate::spec::bound_text),
-            email: f.rules.format == Some(Format::Email),
-            url: f.rules.format == Some(Format::Url),
+            copy,
             pattern_rust: f.rules.pattern.as_ref().map(|p| raw_string(p)),
             pattern_static: format!("{}_PATTERN", f.names.upper),
-            pattern_text: f.rules.pattern.clone(),
             samples: samples::valid(&resource.names.snake, f),
             invalid: samples::invalid(f),
             rust_type,
@@ -523,33 +519,81 @@ impl FieldContext {
     }
 }
 
-fn rust_literal(
-    literal: &Literal,
-    ty: &FieldType,
-    rust_type: &str,
-    values: &[EnumValue],
-) -> String {
+/// The validation calls of a field (see `FieldContext::checks`).
+fn checks(f: &Field, copy: bool) -> Vec<Check> {
+    let name = format!("{:?}", f.names.camel);
+    let value = match (f.required, copy) {
+        (true, true) => format!("self.{}", f.names.snake),
+        (true, false) => format!("&self.{}", f.names.snake),
+        (false, _) => "value".to_string(),
+    };
+    let opt = |b: Option<String>| b.map_or_else(|| "None".to_string(), |b| format!("Some({b})"));
+    let rules = &f.rules;
+    let mut out = Vec::new();
+    let mut push = |head: &str, extra: Vec<String>| {
+        let mut args = vec![name.clone(), value.clone()];
+        args.extend(extra);
+        out.push(Check { head: format!("v.{head}"), args });
+    };
+    if rules.min_length.is_some() || rules.max_length.is_some() {
+        push(
+            "length",
+            vec![opt(rules.min_length.map(|n| n.to_string())), opt(rules.max_length.map(|n| n.to_string()))],
+        );
+    }
+    if rules.pattern.is_some() {
+        push("pattern", vec![format!("&{}_PATTERN", f.names.upper)]);
+    }
+    match rules.format {
+        Some(Format::Email) => push("email", vec![]),
+        Some(Format::Url) => push("url", vec![]),
+        None => {}
+    }
+    let bound = |b: &Option<Bound>| opt(b.as_ref().map(|b| bound_rust(b, &f.ty)));
+    match &f.ty {
+        FieldType::Decimal { scale, .. } => {
+            push("decimal", vec![bound(&rules.min), bound(&rules.max), scale.to_string()]);
+        }
+        ty if ty.is_numeric() && (rules.min.is_some() || rules.max.is_some()) => {
+            push("range", vec![bound(&rules.min), bound(&rules.max)]);
+        }
+        _ => {}
+    }
+    out
+}
+
+fn bound_rust(b: &Bound, ty: &FieldType) -> String {
+    match (b, ty) {
+        (Bound::Decimal(d), _) => decimal_rust(d),
+        (Bound::Integer(i), FieldType::Decimal { .. }) => decimal_rust(&i.to_string()),
+        (Bound::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
+        (Bound::Integer(i), _) => i.to_string(),
+        (Bound::Float(x), _) => format!("{x:?}"),
+    }
+}
+
+fn rust_literal(literal: &Literal, ty: &FieldType, rust_type: &str, values: &[EnumValue]) -> String {
     match (literal, ty) {
         (Literal::String(s), FieldType::Enum { .. }) => {
-            let variant = values
-                .iter()
-                .find(|v| v.value == *s)
-                .map_or("", |v| v.variant.as_str());
+            let variant = values.iter().find(|v| v.value == *s).map_or("", |v| v.variant.as_str());
             format!("{rust_type}::{variant}")
         }
-        (Literal::String(s), _) => format!("{s:?}.to_string()"),
+        (Literal::String(s), _) => format!("{s:?}.to_owned()"),
+        (Literal::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
+        (Literal::Integer(i), FieldType::Decimal { .. }) => format!("Decimal({})", decimal_rust(&i.to_string())),
         (Literal::Integer(i), _) => i.to_string(),
         (Literal::Float(x), _) => format!("{x:?}"),
-        (Literal::Decimal(d), _) => decimal_rust(d),
+        (Literal::Decimal(d), _) => format!("Decimal({})", decimal_rust(d)),
         (Literal::Boolean(b), _) => b.to_string(),
     }
 }
 
-/// `Decimal::new(mantissa, scale)` for exact decimal text such as `19.99`.
+/// `Dec::new(mantissa, scale)` for exact decimal text such as `19.99`
+/// (`Dec` is `rust_decimal::Decimal` in generated models).
 fn decimal_rust(text: &str) -> String {
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
     let mantissa = format!("{int}{frac}").parse::<i64>().unwrap_or(0);
-    format!("Decimal::new({mantissa}, {})", frac.len())
+    format!("Dec::new({mantissa}, {})", frac.len())
 }
 
 /// A Rust raw string literal with enough `#`s for its content.
@@ -561,16 +605,32 @@ fn raw_string(s: &str) -> String {
     format!("r{hashes}\"{s}\"{hashes}")
 }
 
+/// A TOML basic string literal.
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn literals() {
-        assert_eq!(decimal_rust("19.99"), "Decimal::new(1999, 2)");
-        assert_eq!(decimal_rust("-5"), "Decimal::new(-5, 0)");
+        assert_eq!(decimal_rust("19.99"), "Dec::new(1999, 2)");
+        assert_eq!(decimal_rust("-5"), "Dec::new(-5, 0)");
         assert_eq!(raw_string(r"^\d+$"), r###"r#"^\d+$"#"###);
         assert_eq!(raw_string("a\"#b"), "r##\"a\"#b\"##");
+        assert_eq!(toml_string("say \"hi\"\\"), r#""say \"hi\"\\""#);
     }
 
     #[test]
@@ -578,11 +638,7 @@ mod tests {
         let source = std::fs::read_to_string("examples/shop.toml").unwrap();
         let spec = crate::spec::parse("shop.toml", &source).unwrap();
         let ctx = ServiceContext::new("shop", &spec, &source);
-        let stems: Vec<&str> = ctx
-            .migrations
-            .iter()
-            .map(|m| m.file_stem.as_str())
-            .collect();
+        let stems: Vec<&str> = ctx.migrations.iter().map(|m| m.file_stem.as_str()).collect();
         assert_eq!(
             stems,
             [
@@ -595,27 +651,23 @@ mod tests {
                 "0007_create_product_categories"
             ]
         );
-        let order = ctx
-            .resources
-            .iter()
-            .find(|r| r.names.snake == "order")
-            .unwrap();
+        let order = ctx.resources.iter().find(|r| r.names.snake == "order").unwrap();
         let status = &order.fields[0];
         assert_eq!(status.rust_type, "OrderStatus");
         assert_eq!(status.default_rust.as_deref(), Some("OrderStatus::Pending"));
-        assert!(
-            status.column_sql.ends_with(
-                "CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled'))"
-            ),
-            "{}",
-            status.column_sql
-        );
-        assert_eq!(
-            order.belongs_to[0].column_sql,
-            "customer_id BLOB NOT NULL REFERENCES users (id) ON DELETE RESTRICT"
-        );
-        let user = &ctx.resources[0];
-        assert_eq!(user.children[0].segment, "orders");
-        assert!(ctx.uses.decimal && ctx.uses.pattern && ctx.uses.json);
+        assert!(status.column_sql.ends_with("CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled'))"));
+        assert_eq!(order.belongs_to[0].column_sql, "customer_id BLOB NOT NULL REFERENCES users (id) ON DELETE RESTRICT");
+        assert_eq!(order.belongs_to[0].nested_path, "/users/{id}/orders");
+        assert_eq!(order.required_keys, ["customerId", "total", "placedAt"]);
+        assert_eq!(order.enum_keys, ["(\"status\", OrderStatus::VALUES)"]);
+        let product = ctx.resources.iter().find(|r| r.names.snake == "product").unwrap();
+        let price = product.fields.iter().find(|f| f.names.snake == "price").unwrap();
+        assert_eq!(price.checks[0].head, "v.decimal");
+        assert_eq!(price.checks[0].args, ["\"price\"", "self.price", "Some(Dec::new(0, 0))", "None", "2"]);
+        let description = product.fields.iter().find(|f| f.names.snake == "description").unwrap();
+        assert_eq!(description.checks[0].args, ["\"description\"", "value", "None", "Some(10000)"]);
+        assert_eq!(ctx.modules_sorted, ["categories", "order_items", "orders", "payments", "products", "users"]);
+        assert!(ctx.uses.decimal && ctx.uses.pattern && ctx.uses.json && ctx.uses.validator);
+        assert!(product.needs_exists && !ctx.resources[5].needs_exists);
     }
 }

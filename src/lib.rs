@@ -12,12 +12,14 @@ pub mod diagnostics;
 pub mod dialect;
 pub mod error;
 pub mod interactive;
+pub mod layout;
 pub mod names;
 pub mod output;
 pub mod render;
 pub mod routes;
 pub mod samples;
 pub mod spec;
+pub mod sql;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -30,8 +32,6 @@ use crate::spec::Spec;
 
 /// The example spec `init` writes: every option, commented.
 pub const EXAMPLE_SPEC: &str = include_str!("../templates/spec/backend-gen.toml");
-/// The name under which a generated project keeps its spec.
-pub const SPEC_FILE_NAME: &str = "backend-gen.toml";
 
 /// Runs the command line and returns the process exit code.
 pub fn run() -> i32 {
@@ -81,14 +81,15 @@ fn new(args: NewArgs) -> Result<()> {
     })?;
     let (spec, source) = match &args.spec {
         Some(path) => load_spec(path)?,
-        None if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() => {
+        // `--yes` asks nothing, so it needs no terminal.
+        None if args.yes || (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) => {
             let source = interactive::session(&args.name, args.yes)?;
-            let spec = spec::parse(SPEC_FILE_NAME, &source).map_err(Error::InvalidSpec)?;
+            let spec = spec::parse(render::SPEC_FILE, &source).map_err(Error::InvalidSpec)?;
             (spec, source)
         }
         None => {
             return Err(Error::Usage(
-                "no terminal to ask questions on: pass the spec with --spec FILE (see `backend-gen init` for an example)".into(),
+                "no terminal to ask questions on: pass the spec with --spec FILE (see `backend-gen init` for an example), or --yes to take every default".into(),
             ));
         }
     };

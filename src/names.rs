@@ -66,6 +66,12 @@ fn pluralize_snake(snake: &str) -> String {
     }
 }
 
+/// "an order", "a user": a rough English article, good for prose.
+pub fn with_article(words: &str) -> String {
+    let article = if words.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
+    format!("{article} {words}")
+}
+
 /// `^[a-z][a-z0-9]*(_[a-z0-9]+)*$`: the one shape the spec accepts for names.
 pub fn is_snake_identifier(name: &str) -> bool {
     let mut chars = name.chars();

@@ -18,6 +18,9 @@ use crate::output::{FileSet, Owner};
 
 static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
 
+/// Where a generated project keeps the spec it came from.
+pub const SPEC_FILE: &str = "backend-gen.toml";
+
 const PARTIALS: &str = "_partials/";
 const TEMPLATE_SUFFIX: &str = ".tera";
 
@@ -53,6 +56,8 @@ pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
             emit(&tera, &mut files, file, &name, &name, &base)?;
         }
     }
+    // The spec is kept verbatim, so re-generation starts from what was written.
+    files.insert(SPEC_FILE, context.spec_source.clone(), Owner::Generator);
     Ok(files)
 }
 
@@ -99,6 +104,7 @@ fn emit(
 fn load(dir: &Dir<'_>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
+    crate::layout::register(&mut tera);
     let mut entries = Vec::new();
     collect(dir, &mut entries);
     let templates: Vec<(String, String)> = entries

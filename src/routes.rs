@@ -1,6 +1,7 @@
 //! The HTTP routes a spec yields (CONTRACT.md section 1), computed once for
 //! `check`, the generated README and the templates.
 
+use crate::names::with_article;
 use crate::spec::{BelongsTo, Resource, Spec};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -116,16 +117,6 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
         }
     }
     routes
-}
-
-/// "an order", "a user": a rough English article, good for route summaries.
-fn with_article(words: &str) -> String {
-    let article = if words.starts_with(['a', 'e', 'i', 'o']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {words}")
 }
 
 fn route(method: &'static str, path: String, summary: String) -> Route {

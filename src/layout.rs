@@ -1,0 +1,199 @@
+//! Line layout the way rustfmt (default settings, max width 100) lays out
+//! the few constructs whose shape depends on the length of generated names:
+//! string arrays and function signatures. Templates call these as tera
+//! filters and functions, so generated Rust is formatter-clean for short
+//! and long names alike, with no formatter installed.
+
+use std::collections::HashMap;
+
+use tera::{Result as TeraResult, Value, from_value, to_value};
+
+const MAX_WIDTH: usize = 100;
+/// rustfmt's `array_width` (60% of the max width).
+const ARRAY_WIDTH: usize = 60;
+/// rustfmt's `short_array_element_width_threshold`.
+const SHORT_ITEM: usize = 10;
+const INDENT: usize = 4;
+
+/// A `[...]` of string literals. `lead` is the width of everything before
+/// the `[` on its line (indentation included), `tail` of what follows `]`
+/// (`;` or `,`), `indent` the indentation of the line.
+pub fn str_array(items: &[String], indent: usize, lead: usize, tail: usize) -> String {
+    let literals: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    let one_line = literals.join(", ");
+    if one_line.len() <= ARRAY_WIDTH && lead + one_line.len() + 2 + tail <= MAX_WIDTH {
+        return format!("[{one_line}]");
+    }
+    let inner = " ".repeat(indent + INDENT);
+    let mut out = String::from("[\n");
+    if literals.iter().all(|l| l.len() <= SHORT_ITEM) {
+        // "Mixed": as many items per line as fit, each followed by a comma.
+        let mut line = String::new();
+        for literal in &literals {
+            let candidate = if line.is_empty() {
+                format!("{inner}{literal},")
+            } else {
+                format!("{line} {literal},")
+            };
+            if candidate.len() > MAX_WIDTH && !line.is_empty() {
+                out.push_str(&line);
+                out.push('\n');
+                line = format!("{inner}{literal},");
+            } else {
+                line = candidate;
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    } else {
+        for literal in &literals {
+            out.push_str(&format!("{inner}{literal},\n"));
+        }
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push(']');
+    out
+}
+
+/// A function signature up to and including ` {`: on one line when it
+/// fits, else one parameter per line ("Tall" layout).
+pub fn signature(head: &str, params: &[String], ret: Option<&str>, indent: usize) -> String {
+    let ret = ret.map(|r| format!(" -> {r}")).unwrap_or_default();
+    let one_line = format!("{head}({}){ret} {{", params.join(", "));
+    if indent + one_line.len() <= MAX_WIDTH {
+        return one_line;
+    }
+    let pad = " ".repeat(indent + INDENT);
+    let mut out = format!("{head}(\n");
+    for p in params {
+        out.push_str(&format!("{pad}{p},\n"));
+    }
+    out.push_str(&format!("{}){ret} {{", " ".repeat(indent)));
+    out
+}
+
+/// rustfmt's `fn_call_width` (60% of the max width).
+const CALL_WIDTH: usize = 60;
+
+/// A call `head(args)` followed by `tail` (`;`, `?;`...), at `indent`: on
+/// one line when its arguments take at most 60 columns and the line fits,
+/// else one argument per line.
+pub fn call(head: &str, args: &[String], indent: usize, tail: &str) -> String {
+    let joined = args.join(", ");
+    if joined.len() <= CALL_WIDTH && indent + head.len() + joined.len() + 2 + tail.len() <= MAX_WIDTH {
+        return format!("{head}({joined}){tail}");
+    }
+    let pad = " ".repeat(indent + INDENT);
+    let mut out = format!("{head}(\n");
+    for a in args {
+        out.push_str(&format!("{pad}{a},\n"));
+    }
+    out.push_str(&format!("{}){tail}", " ".repeat(indent)));
+    out
+}
+
+fn arg<T: serde::de::DeserializeOwned>(args: &HashMap<String, Value>, name: &str) -> TeraResult<T> {
+    let value = args
+        .get(name)
+        .ok_or_else(|| tera::Error::msg(format!("missing argument `{name}`")))?;
+    from_value(value.clone()).map_err(|e| tera::Error::msg(format!("argument `{name}`: {e}")))
+}
+
+/// Registers the filters and functions on a tera instance.
+pub fn register(tera: &mut tera::Tera) {
+    tera.register_filter(
+        "str_array",
+        |value: &Value, args: &HashMap<String, Value>| -> TeraResult<Value> {
+            let items: Vec<String> = from_value(value.clone())?;
+            let indent: usize = arg(args, "indent")?;
+            let lead: usize = arg(args, "lead")?;
+            let tail: usize = args.get("tail").map_or(Ok(1), |v| from_value(v.clone()))?;
+            Ok(to_value(str_array(&items, indent, lead, tail))?)
+        },
+    );
+    tera.register_function(
+        "call",
+        |args: &HashMap<String, Value>| -> TeraResult<Value> {
+            let head: String = arg(args, "head")?;
+            let list: Vec<String> = arg(args, "args")?;
+            let indent: usize = arg(args, "indent")?;
+            let tail: String = args.get("tail").map_or(Ok(";".to_string()), |v| from_value(v.clone()))?;
+            Ok(to_value(call(&head, &list, indent, &tail))?)
+        },
+    );
+    tera.register_function(
+        "signature",
+        |args: &HashMap<String, Value>| -> TeraResult<Value> {
+            let head: String = arg(args, "head")?;
+            let params: Vec<String> = arg(args, "params")?;
+            let ret: Option<String> = args.get("ret").map(|v| from_value(v.clone())).transpose()?;
+            let indent: usize = args.get("indent").map_or(Ok(0), |v| from_value(v.clone()))?;
+            Ok(to_value(signature(&head, &params, ret.as_deref(), indent))?)
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strs(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| s.to_string()).collect()
+    }
+
+    // Expected layouts were produced by rustfmt 1.9 (edition 2024).
+    #[test]
+    fn arrays_fit_on_one_line_up_to_60_columns_of_items() {
+        let lead = "    const A: Keys = &".len();
+        let fits = strs(&["orderId", "productId", "quantity", "unitPrice", "xxxxxxxxx"]);
+        assert_eq!(
+            str_array(&fits, 4, lead, 1),
+            r#"["orderId", "productId", "quantity", "unitPrice", "xxxxxxxxx"]"#
+        );
+        let over = strs(&["orderId", "productId", "quantity", "unitPrice", "xxxxxxxxxx"]);
+        assert_eq!(
+            str_array(&over, 4, lead, 1),
+            "[\n        \"orderId\",\n        \"productId\",\n        \"quantity\",\n        \"unitPrice\",\n        \"xxxxxxxxxx\",\n    ]"
+        );
+    }
+
+    #[test]
+    fn short_items_are_packed() {
+        let items = strs(&[
+            "pending", "paid", "shipped", "deliver", "cancel", "refund", "x1", "x2", "x3", "x4",
+            "x5", "x6", "abcdefgh",
+        ]);
+        assert_eq!(
+            str_array(&items, 4, "    let x = ".len(), 1),
+            "[\n        \"pending\", \"paid\", \"shipped\", \"deliver\", \"cancel\", \"refund\", \"x1\", \"x2\", \"x3\", \"x4\", \"x5\",\n        \"x6\", \"abcdefgh\",\n    ]"
+        );
+    }
+
+    #[test]
+    fn calls_break_when_their_arguments_pass_60_columns() {
+        let args = strs(&["\"productId\"", "products::repo::exists(pool, input.product_id).await?"]);
+        assert_eq!(
+            call("v.exists", &args, 4, ";"),
+            "v.exists(\n        \"productId\",\n        products::repo::exists(pool, input.product_id).await?,\n    );"
+        );
+        let args = strs(&["\"orderId\"", "orders::repo::exists(pool, input.order_id).await?"]);
+        assert_eq!(
+            call("v.exists", &args, 4, ";"),
+            "v.exists(\"orderId\", orders::repo::exists(pool, input.order_id).await?);"
+        );
+    }
+
+    #[test]
+    fn signatures_break_into_one_parameter_per_line() {
+        let params = strs(&["State(state): State<AppState>", "body: ApiJson"]);
+        assert_eq!(
+            signature("pub async fn create", &params, Some("Result<Response, AppError>"), 0),
+            "pub async fn create(State(state): State<AppState>, body: ApiJson) -> Result<Response, AppError> {"
+        );
+        let params = strs(&["State(state): State<AppState>", "ResourceId(id): ResourceId"]);
+        assert_eq!(
+            signature("pub async fn get", &params, Some("Result<Json<OrderItem>, AppError>"), 0),
+            "pub async fn get(\n    State(state): State<AppState>,\n    ResourceId(id): ResourceId,\n) -> Result<Json<OrderItem>, AppError> {"
+        );
+    }
+}

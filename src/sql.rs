@@ -1,0 +1,245 @@
+//! The SQL text of every query a generated resource runs. Queries are
+//! written once here, laid out for reading, and printed by the templates as
+//! string constants; values are always `$n` parameters (which SQLite and
+//! PostgreSQL both accept), never formatted into the text.
+
+use serde::Serialize;
+
+use crate::spec::Resource;
+
+/// How wide a clause line may get before its list wraps.
+const WRAP: usize = 88;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceSql {
+    pub select_one: String,
+    pub exists: String,
+    pub list: String,
+    pub count: String,
+    pub insert: String,
+    pub update: String,
+    pub delete: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChildListSql {
+    pub list: String,
+    pub count: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkSql {
+    pub list: String,
+    pub count: String,
+    pub link: String,
+    pub unlink: String,
+}
+
+/// The columns a resource's rows have, in the order of its Rust struct.
+pub fn columns(r: &Resource) -> Vec<String> {
+    let mut out = vec!["id".to_string()];
+    out.extend(r.belongs_to.iter().map(|b| format!("{}_id", b.names.snake)));
+    out.extend(r.fields.iter().map(|f| f.names.snake.clone()));
+    if r.versioned {
+        out.push("version".into());
+    }
+    if r.timestamps {
+        out.push("created_at".into());
+        out.push("updated_at".into());
+    }
+    out
+}
+
+/// The columns an insert or update writes: foreign keys, then fields.
+fn writable(r: &Resource) -> Vec<String> {
+    let mut out: Vec<String> = r.belongs_to.iter().map(|b| format!("{}_id", b.names.snake)).collect();
+    out.extend(r.fields.iter().map(|f| f.names.snake.clone()));
+    out
+}
+
+fn live(r: &Resource) -> &'static str {
+    if r.soft_delete { " AND deleted_at IS NULL" } else { "" }
+}
+
+fn order_by(r: &Resource) -> &'static str {
+    if r.timestamps { "ORDER BY created_at DESC, id DESC" } else { "ORDER BY id DESC" }
+}
+
+/// `KEYWORD a, b, c` with the list wrapped onto indented lines past `WRAP`.
+fn clause(keyword: &str, items: &[String]) -> String {
+    let mut lines = vec![format!("    {keyword}")];
+    for (i, item) in items.iter().enumerate() {
+        let piece = if i + 1 < items.len() { format!("{item},") } else { item.clone() };
+        let last = lines.last_mut().expect("one line at least");
+        if last.len() + 1 + piece.len() > WRAP && i > 0 {
+            lines.push(format!("        {piece}"));
+        } else {
+            last.push(' ');
+            last.push_str(&piece);
+        }
+    }
+    lines.join("\n")
+}
+
+/// Joins clause lines into the text of a Rust string constant that starts
+/// on its own line (`"\n    SELECT ..."`).
+fn query(lines: &[String]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        out.push('\n');
+        out.push_str(line);
+    }
+    out
+}
+
+fn params(from: usize, count: usize) -> Vec<String> {
+    (from..from + count).map(|i| format!("${i}")).collect()
+}
+
+impl ResourceSql {
+    pub fn new(r: &Resource) -> Self {
+        let table = &r.names.plural_snake;
+        let select = clause("SELECT", &columns(r));
+        let from = format!("    FROM {table}");
+        let returning = clause("RETURNING", &columns(r));
+        let live = live(r);
+
+        let mut insert_columns = vec!["id".to_string()];
+        insert_columns.extend(writable(r));
+        let mut values = params(1, insert_columns.len());
+        if r.timestamps {
+            let now = format!("${}", insert_columns.len() + 1);
+            insert_columns.push("created_at".into());
+            insert_columns.push("updated_at".into());
+            values.push(now.clone());
+            values.push(now);
+        }
+        let insert = query(&[
+            clause(&format!("INSERT INTO {table} ("), &insert_columns).replacen("( ", "(", 1) + ")",
+            clause("VALUES (", &values).replacen("( ", "(", 1) + ")",
+            returning.clone(),
+        ]);
+
+        let mut sets: Vec<String> = writable(r)
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 2))
+            .collect();
+        let mut next = sets.len() + 2;
+        if r.timestamps {
+            sets.push(format!("updated_at = ${next}"));
+            next += 1;
+        }
+        let mut condition = format!("    WHERE id = $1{live}");
+        if r.versioned {
+            sets.push("version = version + 1".into());
+            condition.push_str(&format!(" AND version = COALESCE(${next}, version)"));
+        }
+        let update = query(&[format!("    UPDATE {table}"), clause("SET", &sets), condition, returning]);
+
+        let delete = if r.soft_delete {
+            let touched = if r.timestamps { ", updated_at = $2" } else { "" };
+            query(&[
+                format!("    UPDATE {table}"),
+                format!("    SET deleted_at = $2{touched}"),
+                "    WHERE id = $1 AND deleted_at IS NULL".into(),
+            ])
+        } else {
+            query(&[format!("    DELETE FROM {table}"), "    WHERE id = $1".into()])
+        };
+
+        Self {
+            select_one: query(&[select.clone(), from.clone(), format!("    WHERE id = $1{live}")]),
+            exists: query(&[format!("    SELECT 1 FROM {table} WHERE id = $1{live}")]),
+            list: query(&[
+                select,
+                from,
+                if r.soft_delete { "    WHERE deleted_at IS NULL".into() } else { String::new() },
+                format!("    {}", order_by(r)),
+                "    LIMIT $1 OFFSET $2".into(),
+            ]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()),
+            count: query(&[format!(
+                "    SELECT COUNT(*) FROM {table}{}",
+                if r.soft_delete { " WHERE deleted_at IS NULL" } else { "" }
+            )]),
+            insert,
+            update,
+            delete,
+        }
+    }
+}
+
+impl ChildListSql {
+    /// Rows of `r` whose `column` is `$1`.
+    pub fn new(r: &Resource, column: &str) -> Self {
+        let table = &r.names.plural_snake;
+        let live = live(r);
+        Self {
+            list: query(&[
+                clause("SELECT", &columns(r)),
+                format!("    FROM {table}"),
+                format!("    WHERE {column} = $1{live}"),
+                format!("    {}", order_by(r)),
+                "    LIMIT $2 OFFSET $3".into(),
+            ]),
+            count: query(&[format!("    SELECT COUNT(*) FROM {table} WHERE {column} = $1{live}")]),
+        }
+    }
+}
+
+impl LinkSql {
+    /// Links from `owner` (the declaring side) to `target` through `join`.
+    pub fn new(owner: &Resource, target: &Resource, join: &str) -> Self {
+        let own = format!("{}_id", owner.names.snake);
+        let other = format!("{}_id", target.names.snake);
+        let table = &target.names.plural_snake;
+        let linked = format!("    WHERE id IN (SELECT {other} FROM {join} WHERE {own} = $1){}", live(target));
+        Self {
+            list: query(&[
+                clause("SELECT", &columns(target)),
+                format!("    FROM {table}"),
+                linked.clone(),
+                format!("    {}", order_by(target)),
+                "    LIMIT $2 OFFSET $3".into(),
+            ]),
+            count: query(&[format!("    SELECT COUNT(*) FROM {table}"), linked]),
+            link: query(&[
+                format!("    INSERT INTO {join} ({own}, {other})"),
+                "    VALUES ($1, $2)".into(),
+                "    ON CONFLICT DO NOTHING".into(),
+            ]),
+            unlink: query(&[format!("    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2")]),
+        }
+    }
+}
+
+/// The join table of a many-to-many declared on `owner`.
+pub fn join_table(owner: &Resource, target: &Resource) -> String {
+    format!("{}_{}", owner.names.snake, target.names.plural_snake)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_of_a_versioned_soft_deleted_resource() {
+        let source = std::fs::read_to_string("examples/shop.toml").unwrap();
+        let spec = crate::spec::parse("shop.toml", &source).unwrap();
+        let product = spec.resource("product").unwrap();
+        let sql = ResourceSql::new(product);
+        assert_eq!(
+            sql.update,
+            "\n    UPDATE products\n    SET sku = $2, name = $3, description = $4, price = $5, stock = $6,\n        weight_grams = $7, rating = $8, active = $9, attributes = $10,\n        available_from = $11, homepage = $12, updated_at = $13, version = version + 1\n    WHERE id = $1 AND deleted_at IS NULL AND version = COALESCE($14, version)\n    RETURNING id, sku, name, description, price, stock, weight_grams, rating, active,\n        attributes, available_from, homepage, version, created_at, updated_at"
+        );
+        assert!(sql.insert.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"), "{}", sql.insert);
+        assert_eq!(sql.exists, "\n    SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL");
+        let category = spec.resource("category").unwrap();
+        let link = LinkSql::new(product, category, &join_table(product, category));
+        assert_eq!(link.unlink, "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2");
+    }
+}

@@ -1,0 +1,116 @@
+//! Wiring: shared state, the router with its middleware, and the server's lifecycle.
+
+use std::sync::Arc;
+
+use axum::{Router, extract::DefaultBodyLimit, middleware};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+
+use crate::{
+    config::{Config, ConfigError},
+    db::{self, Pool},
+    routes, telemetry,
+};
+
+/// What every handler can reach. Cheap to clone: the pool and the config are shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+    pub config: Arc<Config>,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("server: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("unknown command {0:?}; expected `serve` or `migrate`")]
+    UnknownCommand(String),
+}
+
+/// The whole application, built and bound, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    pool: Pool,
+    router: Router,
+}
+
+impl Application {
+    /// Connects to the database, applies pending migrations and binds the listener
+    /// (port 0 picks a free port; see [`Application::port`]).
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        let pool = db::connect(&config).await?;
+        db::migrate(&pool).await?;
+        let listener = TcpListener::bind(config.bind_addr).await?;
+        let state = AppState {
+            pool: pool.clone(),
+            config: Arc::new(config),
+        };
+        Ok(Self {
+            listener,
+            pool,
+            router: router(state),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map_or(0, |addr| addr.port())
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, lets requests in flight finish, then closes the pool.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        self.pool.close().await;
+        Ok(())
+    }
+}
+
+/// The complete HTTP application; `main` serves it and tests call it in-process.
+pub fn router(state: AppState) -> Router {
+    let body_limit = state.config.body_limit_bytes;
+    routes::router()
+        .layer(
+            ServiceBuilder::new()
+                .layer(middleware::from_fn(telemetry::request_id))
+                .layer(telemetry::trace_layer())
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .with_state(state)
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM (what container runtimes send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %err, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing requests in flight");
+}

@@ -1,0 +1,164 @@
+//! The command line as a user meets it: exit codes, messages, and that
+//! nothing is written unless the whole generation succeeds.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn backend_gen() -> Command {
+    Command::cargo_bin("backend-gen").unwrap()
+}
+
+fn example(name: &str) -> String {
+    format!("{}/examples/{name}.toml", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file below `dir`, relative, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn check_summarises_a_valid_spec() {
+    backend_gen()
+        .args(["check", &example("blog")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Spec OK: 4 resources"))
+        .stdout(predicate::str::contains("PUT    /v1/posts/{id}/tags/{tagId}"));
+}
+
+#[test]
+fn an_invalid_spec_exits_2_with_every_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("bad.toml");
+    fs::write(
+        &spec,
+        "[resources.post.fields]\ntitle = { type = \"strng\" }\nbody = { type = \"text\", min_length = 9, max_length = 2 }\n",
+    )
+    .unwrap();
+    for args in [vec!["check"], vec!["new", "blog", "--output", "out", "--spec"]] {
+        let mut cmd = backend_gen();
+        cmd.current_dir(dir.path()).args(&args).arg(&spec);
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains("bad.toml:2:16: unknown field type"))
+            .stderr(predicate::str::contains("did you mean \"string\"?"))
+            .stderr(predicate::str::contains("bad.toml:3:33: min_length is greater than max_length"))
+            .stderr(predicate::str::contains("2 errors in"));
+    }
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "only the spec is there");
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    backend_gen().args(["new", "Bad Name", "--spec", &example("blog")]).assert().code(2);
+    backend_gen().args(["new", "x", "--spec", "/no/such/spec.toml"]).assert().code(2).stderr(predicate::str::contains("cannot read the spec"));
+    backend_gen().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn without_a_terminal_or_spec_new_asks_for_spec() {
+    backend_gen()
+        .args(["new", "blog"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--spec"));
+}
+
+#[test]
+fn dry_run_prints_the_tree_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "blog", "--dry-run", "--spec", &example("blog")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Cargo.toml"))
+        .stdout(predicate::str::contains("dry run: nothing written"));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn generation_is_deterministic_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        backend_gen()
+            .current_dir(dir.path())
+            .args(["new", "shop", "--output", out, "--spec", &example("shop")])
+            .assert()
+            .success();
+    }
+    let a = snapshot(&dir.path().join("a"));
+    assert!(a.len() > 20, "{} files", a.len());
+    assert_eq!(a, snapshot(&dir.path().join("b")), "same spec, same bytes");
+    assert!(a.iter().any(|(p, _)| p == "backend-gen.toml"));
+
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "shop", "--output", "a", "--spec", &example("shop")])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+}
+
+#[test]
+fn force_regenerates_but_keeps_team_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |force: bool| {
+        let mut cmd = backend_gen();
+        cmd.current_dir(dir.path()).args(["new", "blog", "--spec", &example("blog")]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert().success();
+    };
+    run(false);
+    let custom = dir.path().join("blog/src/custom/mod.rs");
+    let readme = dir.path().join("blog/README.md");
+    fs::write(&custom, "// our routes\n").unwrap();
+    fs::write(&readme, "stale").unwrap();
+    run(true);
+    assert_eq!(fs::read_to_string(&custom).unwrap(), "// our routes\n");
+    assert_ne!(fs::read_to_string(&readme).unwrap(), "stale");
+}
+
+#[test]
+fn init_writes_a_spec_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen().current_dir(dir.path()).arg("init").assert().success();
+    backend_gen().current_dir(dir.path()).args(["check", "backend-gen.toml"]).assert().success();
+    backend_gen().current_dir(dir.path()).arg("init").assert().code(2);
+}
+
+#[test]
+fn unsupported_features_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("jwt.toml");
+    fs::write(&spec, "[auth]\nmode = \"jwt\"\n[resources.note.fields]\ntext = { type = \"text\" }\n").unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "notes", "--spec"])
+        .arg(&spec)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("auth mode \"jwt\""));
+    assert!(!dir.path().join("notes").exists());
+}

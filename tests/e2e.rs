@@ -1,0 +1,171 @@
+//! End to end: generate each example, then build, format-check, lint and
+//! test the generated project exactly as its team would, start its binary
+//! and talk to it over HTTP.
+//!
+//! Every generated project builds into one shared target directory
+//! (`target/e2e/target`, or `$BACKEND_GEN_E2E_TARGET`) that survives
+//! between runs, so only the first run pays for compiling dependencies.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use backend_gen::context::{ResourceContext, ServiceContext};
+
+/// Projects share one target directory: build them one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn e2e_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("BACKEND_GEN_E2E_TARGET").map_or_else(|| e2e_root().join("target"), PathBuf::from)
+}
+
+fn cargo(project: &Path, args: &[&str]) {
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(project)
+        .env("CARGO_TARGET_DIR", target_dir())
+        // Generated tests log nothing unless asked; keep CI output readable.
+        .env_remove("RUST_LOG")
+        .status()
+        .expect("cargo runs");
+    eprintln!("[e2e] cargo {} in {}: {:.1?}", args.join(" "), project.display(), started.elapsed());
+    assert!(status.success(), "cargo {} failed in {}", args.join(" "), project.display());
+}
+
+fn generate(name: &str) -> PathBuf {
+    let out = e2e_root().join("projects").join(name);
+    if out.exists() {
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.toml"));
+    let status = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
+        .args(["new", name, "--output"])
+        .arg(&out)
+        .arg("--spec")
+        .arg(&spec)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    out
+}
+
+fn context(name: &str) -> ServiceContext {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.toml"));
+    let source = std::fs::read_to_string(path).unwrap();
+    let spec = backend_gen::spec::parse(name, &source).unwrap();
+    ServiceContext::new(name, &spec, &source)
+}
+
+/// A create body for a resource without required parents: every required
+/// field without a default, from the generator's own samples.
+fn create_body(resource: &ResourceContext) -> String {
+    let pairs: Vec<String> = resource
+        .fields
+        .iter()
+        .filter(|f| f.required && f.default_rust.is_none())
+        .map(|f| format!("\"{}\": {}", f.names.camel, f.samples[0]))
+        .collect();
+    format!("{{{}}}", pairs.join(", "))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into()
+}
+
+/// Starts the built binary with no configuration but a port and a fresh
+/// data directory, waits for `/health`, creates a row and reads it back,
+/// then stops it with SIGTERM and expects a clean exit.
+fn run_service(name: &str, project: &Path) {
+    let port = free_port();
+    let data = tempfile::tempdir().unwrap();
+    let binary = target_dir().join("debug").join(name);
+    let child = Command::new(&binary)
+        .current_dir(data.path())
+        .env("PORT", port.to_string())
+        .env_remove("DATABASE_URL")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    let mut server = Server(child);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = agent();
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(mut response) = http.get(format!("{base}/health")).call() {
+            assert_eq!(response.status(), 200);
+            let body = response.body_mut().read_to_string().unwrap();
+            assert!(body.contains("\"status\":\"healthy\""), "{body}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "{name} did not answer /health within 30 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    let ctx = context(name);
+    let resource = ctx.resources.iter().find(|r| r.belongs_to.iter().all(|b| !b.required)).unwrap();
+    let body = create_body(resource);
+    let mut created = http
+        .post(format!("{base}{}", resource.url))
+        .header("content-type", "application/json")
+        .send(&body)
+        .unwrap();
+    assert_eq!(created.status(), 201, "{}", created.body_mut().read_to_string().unwrap_or_default());
+    let location = created.headers().get("location").unwrap().to_str().unwrap().to_string();
+    let mut read = http.get(format!("{base}{location}")).call().unwrap();
+    assert_eq!(read.status(), 200);
+    assert!(read.headers().get("x-request-id").is_some());
+    let text = read.body_mut().read_to_string().unwrap();
+    let first = resource.fields.iter().find(|f| f.required && f.default_rust.is_none()).unwrap();
+    assert!(text.contains(&format!("\"{}\":{}", first.names.camel, first.samples[0])), "{text}");
+    assert!(project.join("backend-gen.toml").exists());
+
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.0.wait().unwrap();
+    assert!(status.success(), "{name} should shut down cleanly on SIGTERM: {status}");
+}
+
+fn full_cycle(name: &str) {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let project = generate(name);
+    cargo(&project, &["build"]);
+    cargo(&project, &["fmt", "--check"]);
+    cargo(&project, &["clippy", "--all-targets", "--", "-D", "warnings"]);
+    cargo(&project, &["test"]);
+    run_service(name, &project);
+}
+
+#[test]
+fn blog_builds_lints_tests_and_serves() {
+    full_cycle("blog");
+}
+
+#[test]
+fn shop_builds_lints_tests_and_serves() {
+    full_cycle("shop");
+}
