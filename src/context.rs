@@ -5,18 +5,21 @@
 
 use serde::Serialize;
 
-use crate::dialect::{Dialect, quote};
+use crate::dialect::Dialect;
+use crate::layout::use_block;
 use crate::names::{Names, with_article};
 use crate::routes::{Route, children, resource_routes};
 use crate::samples;
 use crate::spec::{AuthMode, Bound, Database, Field, FieldType, Format, Literal, Resource, Spec};
-use crate::sql::{ChildListSql, LinkSql, ResourceSql, join_table};
+use crate::sql::{ChildListSql, LinkSql, ResourceSql, create_join_table, create_table, join_table};
 
 /// What this version's templates cannot generate yet, in words for the user.
 pub fn unsupported(spec: &Spec) -> Vec<String> {
     let mut out = Vec::new();
     if spec.auth.mode == AuthMode::Jwt {
-        out.push("auth mode \"jwt\" (the login flow and access rules): use mode \"none\" for now".into());
+        out.push(
+            "auth mode \"jwt\" (the login flow and access rules): use mode \"none\" for now".into(),
+        );
     }
     if spec.project.database == Database::Postgres {
         out.push("database \"postgres\": use \"sqlite\" for now".into());
@@ -96,6 +99,8 @@ impl Uses {
 
 #[derive(Debug, Serialize)]
 pub struct ResourceContext {
+    /// Position in the spec (indexes per-resource test counters).
+    pub index: usize,
     pub names: Names,
     /// "an order item"
     pub a_words: String,
@@ -129,8 +134,15 @@ pub struct ResourceContext {
     pub has_pattern: bool,
     pub has_unique: bool,
     pub has_optional: bool,
+    /// Laid-out `use` blocks of the repo and handler modules.
+    pub repo_imports: String,
+    pub handler_super_imports: String,
+    pub handler_imports: String,
     pub routes: Vec<Route>,
     pub uses: Uses,
+    /// Create bodies (fields only, no foreign keys) as Rust raw string
+    /// literals of JSON, all valid and pairwise distinct.
+    pub sample_bodies: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -147,8 +159,6 @@ pub struct FieldContext {
     /// Rust expression of the default value (already `Some(..)` for an
     /// optional field), when the spec gives one.
     pub default_rust: Option<String>,
-    /// The column definition: `price TEXT NOT NULL DEFAULT '0'`.
-    pub column_sql: String,
     pub is_enum: bool,
     pub enum_values: Vec<EnumValue>,
     /// Copy types are bound and checked by value, others by reference.
@@ -156,13 +166,17 @@ pub struct FieldContext {
     /// Validation calls. The value argument is `&self.x` / `self.x` for a
     /// required field and `value` (inside `if let Some(value)`) otherwise.
     pub checks: Vec<Check>,
-    /// The regex as a Rust raw string literal, and its static's name.
+    /// The regex as a Rust raw string literal, the name of the constant
+    /// that holds it and of the static that compiles it once.
     pub pattern_rust: Option<String>,
+    pub pattern_const: String,
     pub pattern_static: String,
     /// Valid JSON values, distinct (see `samples`).
     pub samples: Vec<String>,
     /// A JSON value that breaks one of the field's rules.
     pub invalid: Option<String>,
+    /// A JSON value of the wrong type (400), if the field has a type to break.
+    pub wrong_type: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,9 +202,10 @@ pub struct RelationContext {
     pub json: String,
     pub required: bool,
     pub field_type: &'static str,
-    pub column_sql: String,
     /// The nested route under the parent: `/orders/{id}/order-items`.
     pub nested_path: String,
+    /// A relation to the resource itself (a category's parent category).
+    pub self_reference: bool,
     pub sql: ChildListSql,
 }
 
@@ -198,6 +213,8 @@ pub struct RelationContext {
 #[derive(Debug, Serialize)]
 pub struct LinkContext {
     pub target: Names,
+    /// "a category"
+    pub target_a_words: String,
     pub join_table: String,
     pub sql: LinkSql,
 }
@@ -206,19 +223,8 @@ pub struct LinkContext {
 pub struct MigrationContext {
     /// `0003_create_products`
     pub file_stem: String,
-    /// The table of a resource, or a join table.
-    pub resource: Option<usize>,
-    pub join: Option<JoinTable>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct JoinTable {
-    pub table: String,
-    pub left: Names,
-    pub right: Names,
-    pub left_column: String,
-    pub right_column: String,
-    pub id_type: &'static str,
+    /// The whole migration.
+    pub sql: String,
 }
 
 impl ServiceContext {
@@ -228,14 +234,17 @@ impl ServiceContext {
         let resources: Vec<ResourceContext> = spec
             .resources
             .iter()
-            .map(|r| ResourceContext::new(spec, r, dialect))
+            .enumerate()
+            .map(|(i, r)| ResourceContext::new(spec, r, i))
             .collect();
         let mut uses = Uses::default();
         for r in &resources {
             uses.merge(&r.uses);
         }
-        let mut modules_sorted: Vec<String> =
-            resources.iter().map(|r| r.names.plural_snake.clone()).collect();
+        let mut modules_sorted: Vec<String> = resources
+            .iter()
+            .map(|r| r.names.plural_snake.clone())
+            .collect();
         modules_sorted.sort();
         let description = if spec.project.description.is_empty() {
             format!("The {crate_name} service.")
@@ -258,7 +267,11 @@ impl ServiceContext {
                 .position(|r| r.belongs_to.iter().all(|b| !b.required))
                 .unwrap_or(0),
             migrations: migrations(spec, dialect),
-            routes: spec.resources.iter().flat_map(|r| resource_routes(spec, r)).collect(),
+            routes: spec
+                .resources
+                .iter()
+                .flat_map(|r| resource_routes(spec, r))
+                .collect(),
             modules_sorted,
             resources,
             uses,
@@ -270,27 +283,16 @@ impl ServiceContext {
 fn migrations(spec: &Spec, dialect: Dialect) -> Vec<MigrationContext> {
     let mut out = Vec::new();
     for r in spec.creation_order() {
-        let index = spec.resources.iter().position(|x| x.names == r.names);
         out.push(MigrationContext {
             file_stem: format!("{:04}_create_{}", out.len() + 1, r.names.plural_snake),
-            resource: index,
-            join: None,
+            sql: create_table(spec, r, dialect),
         });
     }
     for r in &spec.resources {
         for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
-            let table = join_table(r, t);
             out.push(MigrationContext {
-                file_stem: format!("{:04}_create_{table}", out.len() + 1),
-                resource: None,
-                join: Some(JoinTable {
-                    table,
-                    left: r.names.clone(),
-                    right: t.names.clone(),
-                    left_column: format!("{}_id", r.names.snake),
-                    right_column: format!("{}_id", t.names.snake),
-                    id_type: dialect.id_type(),
-                }),
+                file_stem: format!("{:04}_create_{}", out.len() + 1, join_table(r, t)),
+                sql: create_join_table(r, t, dialect),
             });
         }
     }
@@ -308,13 +310,12 @@ fn needs_exists(spec: &Spec, r: &Resource) -> bool {
 }
 
 impl ResourceContext {
-    fn new(spec: &Spec, r: &Resource, dialect: Dialect) -> Self {
-        let fields: Vec<FieldContext> =
-            r.fields.iter().map(|f| FieldContext::new(r, f, dialect)).collect();
+    fn new(spec: &Spec, r: &Resource, index: usize) -> Self {
+        let fields: Vec<FieldContext> = r.fields.iter().map(|f| FieldContext::new(r, f)).collect();
         let belongs_to: Vec<RelationContext> = r
             .belongs_to
             .iter()
-            .map(|b| RelationContext::new(spec, r, b, dialect))
+            .map(|b| RelationContext::new(spec, r, b))
             .collect();
         let links: Vec<LinkContext> = r
             .many_to_many
@@ -323,6 +324,7 @@ impl ResourceContext {
             .map(|t| {
                 let join = join_table(r, t);
                 LinkContext {
+                    target_a_words: with_article(&t.names.words),
                     target: t.names.clone(),
                     sql: LinkSql::new(r, t, &join),
                     join_table: join,
@@ -332,25 +334,38 @@ impl ResourceContext {
 
         let mut keys: Vec<String> = belongs_to.iter().map(|b| b.json.clone()).collect();
         keys.extend(fields.iter().map(|f| f.names.camel.clone()));
-        let mut required_keys: Vec<String> =
-            belongs_to.iter().filter(|b| b.required).map(|b| b.json.clone()).collect();
+        let mut required_keys: Vec<String> = belongs_to
+            .iter()
+            .filter(|b| b.required)
+            .map(|b| b.json.clone())
+            .collect();
         required_keys.extend(
             fields
                 .iter()
                 .filter(|f| f.required && f.default_rust.is_none())
                 .map(|f| f.names.camel.clone()),
         );
-        let mut non_null_keys: Vec<String> =
-            belongs_to.iter().filter(|b| b.required).map(|b| b.json.clone()).collect();
-        non_null_keys.extend(fields.iter().filter(|f| f.required).map(|f| f.names.camel.clone()));
+        let mut non_null_keys: Vec<String> = belongs_to
+            .iter()
+            .filter(|b| b.required)
+            .map(|b| b.json.clone())
+            .collect();
+        non_null_keys.extend(
+            fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| f.names.camel.clone()),
+        );
         let enum_keys = fields
             .iter()
             .filter(|f| f.is_enum)
             .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
             .collect();
 
-        let mut other_modules: Vec<String> =
-            belongs_to.iter().map(|b| b.target.plural_snake.clone()).collect();
+        let mut other_modules: Vec<String> = belongs_to
+            .iter()
+            .map(|b| b.target.plural_snake.clone())
+            .collect();
         other_modules.extend(links.iter().map(|l| l.target.plural_snake.clone()));
         other_modules.retain(|m| *m != r.names.plural_snake);
         other_modules.sort();
@@ -382,9 +397,22 @@ impl ResourceContext {
             uses.optional |= !f.required;
         }
         let has_checks = fields.iter().any(|f| !f.checks.is_empty());
+        let (repo_imports, handler_super_imports, handler_imports) =
+            imports(r, &belongs_to, &links);
         uses.validator = has_checks || !belongs_to.is_empty();
 
+        let sample_bodies = (0..samples::COUNT)
+            .map(|i| {
+                let pairs: Vec<String> = fields
+                    .iter()
+                    .map(|f| format!("{:?}: {}", f.names.camel, f.samples[i]))
+                    .collect();
+                raw_string(&format!("{{{}}}", pairs.join(", ")))
+            })
+            .collect();
         Self {
+            index,
+            sample_bodies,
             a_words: with_article(&r.names.words),
             description: if r.description.is_empty() {
                 format!("A {}.", r.names.words)
@@ -407,6 +435,9 @@ impl ResourceContext {
             has_unique: r.fields.iter().any(|f| f.unique),
             has_optional: uses.optional,
             routes: resource_routes(spec, r),
+            repo_imports,
+            handler_super_imports,
+            handler_imports,
             names: r.names.clone(),
             keys,
             required_keys,
@@ -421,8 +452,87 @@ impl ResourceContext {
     }
 }
 
+/// The `use` blocks of a resource's repo and handlers.
+fn imports(
+    r: &Resource,
+    belongs_to: &[RelationContext],
+    links: &[LinkContext],
+) -> (String, String, String) {
+    let own = &r.names.plural_snake;
+    let p = &r.names.pascal;
+    let parents: Vec<String> = belongs_to
+        .iter()
+        .map(|b| b.target.plural_snake.clone())
+        .filter(|m| m != own)
+        .map(|m| format!("crate::resources::{m}"))
+        .collect();
+    let targets: Vec<String> = links
+        .iter()
+        .map(|l| format!("crate::resources::{}", l.target.plural_snake))
+        .collect();
+    let target_types: Vec<String> = links
+        .iter()
+        .map(|l| {
+            format!(
+                "crate::resources::{}::model::{}",
+                l.target.plural_snake, l.target.pascal
+            )
+        })
+        .collect();
+
+    let repo = vec![
+        format!("super::model::{p}"),
+        format!("super::model::{p}Input"),
+    ];
+    let mut repo_crate: Vec<String> = [
+        "crate::db::Pool",
+        "crate::error::AppError",
+        "crate::extract::Pagination",
+        "crate::resources::Page",
+    ]
+    .map(String::from)
+    .to_vec();
+    if !belongs_to.is_empty() {
+        repo_crate.push("crate::validation::Validator".into());
+    }
+    repo_crate.extend(parents.iter().cloned());
+    repo_crate.extend(target_types.iter().cloned());
+    let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
+
+    let handler_super = vec![
+        "super::PATH".to_string(),
+        format!("super::model::{p}"),
+        format!("super::model::{p}Input"),
+        format!("super::model::{p}Patch"),
+        "super::repo".to_string(),
+    ];
+    let mut handler = [
+        "crate::app::AppState",
+        "crate::error::AppError",
+        "crate::extract::ApiJson",
+        "crate::extract::Pagination",
+        "crate::extract::ResourceId",
+        "crate::extract::parse_body",
+        "crate::extract::parse_replace",
+        "crate::resources::Page",
+        "crate::resources::created",
+    ]
+    .map(String::from)
+    .to_vec();
+    if !belongs_to.is_empty() {
+        handler.push("crate::extract::parse_nested_body".into());
+    }
+    if !links.is_empty() {
+        handler.push("crate::extract::LinkIds".into());
+    }
+    handler.extend(parents);
+    handler.extend(targets);
+    handler.extend(target_types);
+    (repo_block, use_block(&handler_super), use_block(&handler))
+}
+
 impl RelationContext {
-    fn new(spec: &Spec, r: &Resource, b: &crate::spec::BelongsTo, dialect: Dialect) -> Self {
+    fn new(spec: &Spec, r: &Resource, b: &crate::spec::BelongsTo) -> Self {
         let parent = spec.resource(&b.target);
         let target = parent.map_or_else(|| Names::new(&b.target, None), |t| t.names.clone());
         let segment = parent
@@ -434,15 +544,9 @@ impl RelationContext {
             })
             .unwrap_or_else(|| r.names.plural_kebab.clone());
         let column = format!("{}_id", b.names.snake);
-        let null = if b.required { " NOT NULL" } else { "" };
         Self {
-            column_sql: format!(
-                "{column} {}{null} REFERENCES {} (id) ON DELETE {}",
-                dialect.id_type(),
-                target.plural_snake,
-                b.on_delete.sql()
-            ),
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
+            self_reference: b.target == r.names.snake,
             sql: ChildListSql::new(r, &column),
             json: format!("{}Id", b.names.camel),
             names: b.names.clone(),
@@ -455,7 +559,7 @@ impl RelationContext {
 }
 
 impl FieldContext {
-    fn new(resource: &Resource, f: &Field, dialect: Dialect) -> Self {
+    fn new(resource: &Resource, f: &Field) -> Self {
         let rust_type = match &f.ty {
             FieldType::String | FieldType::Text => "String".to_string(),
             FieldType::Integer => "i32".into(),
@@ -469,7 +573,11 @@ impl FieldContext {
             FieldType::Json => "Value".into(),
             FieldType::Enum { .. } => format!("{}{}", resource.names.pascal, f.names.pascal),
         };
-        let field_type = if f.required { rust_type.clone() } else { format!("Option<{rust_type}>") };
+        let field_type = if f.required {
+            rust_type.clone()
+        } else {
+            format!("Option<{rust_type}>")
+        };
         let enum_values: Vec<EnumValue> = match &f.ty {
             FieldType::Enum { values } => values
                 .iter()
@@ -482,20 +590,12 @@ impl FieldContext {
         };
         let default_rust = f.default.as_ref().map(|d| {
             let value = rust_literal(d, &f.ty, &rust_type, &enum_values);
-            if f.required { value } else { format!("Some({value})") }
+            if f.required {
+                value
+            } else {
+                format!("Some({value})")
+            }
         });
-        let mut column_sql =
-            format!("{} {}", f.names.snake, dialect.column_type(&f.ty, f.rules.max_length));
-        if f.required {
-            column_sql.push_str(" NOT NULL");
-        }
-        if let Some(d) = &f.default {
-            column_sql.push_str(&format!(" DEFAULT {}", dialect.literal(d)));
-        }
-        if !enum_values.is_empty() {
-            let list: Vec<String> = enum_values.iter().map(|v| quote(&v.value)).collect();
-            column_sql.push_str(&format!(" CHECK ({} IN ({}))", f.names.snake, list.join(", ")));
-        }
         let copy = !matches!(f.ty, FieldType::String | FieldType::Text | FieldType::Json);
         Self {
             checks: checks(f, copy),
@@ -506,14 +606,15 @@ impl FieldContext {
             required: f.required,
             unique: f.unique,
             default_rust,
-            column_sql,
             is_enum: !enum_values.is_empty(),
             enum_values,
             copy,
             pattern_rust: f.rules.pattern.as_ref().map(|p| raw_string(p)),
-            pattern_static: format!("{}_PATTERN", f.names.upper),
+            pattern_static: format!("{}_REGEX", f.names.upper),
+            pattern_const: format!("{}_PATTERN", f.names.upper),
             samples: samples::valid(&resource.names.snake, f),
             invalid: samples::invalid(f),
+            wrong_type: samples::wrong_type(f),
             rust_type,
         }
     }
@@ -533,16 +634,22 @@ fn checks(f: &Field, copy: bool) -> Vec<Check> {
     let mut push = |head: &str, extra: Vec<String>| {
         let mut args = vec![name.clone(), value.clone()];
         args.extend(extra);
-        out.push(Check { head: format!("v.{head}"), args });
+        out.push(Check {
+            head: format!("v.{head}"),
+            args,
+        });
     };
     if rules.min_length.is_some() || rules.max_length.is_some() {
         push(
             "length",
-            vec![opt(rules.min_length.map(|n| n.to_string())), opt(rules.max_length.map(|n| n.to_string()))],
+            vec![
+                opt(rules.min_length.map(|n| n.to_string())),
+                opt(rules.max_length.map(|n| n.to_string())),
+            ],
         );
     }
     if rules.pattern.is_some() {
-        push("pattern", vec![format!("&{}_PATTERN", f.names.upper)]);
+        push("pattern", vec![format!("&{}_REGEX", f.names.upper)]);
     }
     match rules.format {
         Some(Format::Email) => push("email", vec![]),
@@ -552,7 +659,10 @@ fn checks(f: &Field, copy: bool) -> Vec<Check> {
     let bound = |b: &Option<Bound>| opt(b.as_ref().map(|b| bound_rust(b, &f.ty)));
     match &f.ty {
         FieldType::Decimal { scale, .. } => {
-            push("decimal", vec![bound(&rules.min), bound(&rules.max), scale.to_string()]);
+            push(
+                "decimal",
+                vec![bound(&rules.min), bound(&rules.max), scale.to_string()],
+            );
         }
         ty if ty.is_numeric() && (rules.min.is_some() || rules.max.is_some()) => {
             push("range", vec![bound(&rules.min), bound(&rules.max)]);
@@ -572,15 +682,25 @@ fn bound_rust(b: &Bound, ty: &FieldType) -> String {
     }
 }
 
-fn rust_literal(literal: &Literal, ty: &FieldType, rust_type: &str, values: &[EnumValue]) -> String {
+fn rust_literal(
+    literal: &Literal,
+    ty: &FieldType,
+    rust_type: &str,
+    values: &[EnumValue],
+) -> String {
     match (literal, ty) {
         (Literal::String(s), FieldType::Enum { .. }) => {
-            let variant = values.iter().find(|v| v.value == *s).map_or("", |v| v.variant.as_str());
+            let variant = values
+                .iter()
+                .find(|v| v.value == *s)
+                .map_or("", |v| v.variant.as_str());
             format!("{rust_type}::{variant}")
         }
         (Literal::String(s), _) => format!("{s:?}.to_owned()"),
         (Literal::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
-        (Literal::Integer(i), FieldType::Decimal { .. }) => format!("Decimal({})", decimal_rust(&i.to_string())),
+        (Literal::Integer(i), FieldType::Decimal { .. }) => {
+            format!("Decimal({})", decimal_rust(&i.to_string()))
+        }
         (Literal::Integer(i), _) => i.to_string(),
         (Literal::Float(x), _) => format!("{x:?}"),
         (Literal::Decimal(d), _) => format!("Decimal({})", decimal_rust(d)),
@@ -638,7 +758,11 @@ mod tests {
         let source = std::fs::read_to_string("examples/shop.toml").unwrap();
         let spec = crate::spec::parse("shop.toml", &source).unwrap();
         let ctx = ServiceContext::new("shop", &spec, &source);
-        let stems: Vec<&str> = ctx.migrations.iter().map(|m| m.file_stem.as_str()).collect();
+        let stems: Vec<&str> = ctx
+            .migrations
+            .iter()
+            .map(|m| m.file_stem.as_str())
+            .collect();
         assert_eq!(
             stems,
             [
@@ -651,22 +775,69 @@ mod tests {
                 "0007_create_product_categories"
             ]
         );
-        let order = ctx.resources.iter().find(|r| r.names.snake == "order").unwrap();
+        let order = ctx
+            .resources
+            .iter()
+            .find(|r| r.names.snake == "order")
+            .unwrap();
         let status = &order.fields[0];
         assert_eq!(status.rust_type, "OrderStatus");
         assert_eq!(status.default_rust.as_deref(), Some("OrderStatus::Pending"));
-        assert!(status.column_sql.ends_with("CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled'))"));
-        assert_eq!(order.belongs_to[0].column_sql, "customer_id BLOB NOT NULL REFERENCES users (id) ON DELETE RESTRICT");
+        let orders = &ctx.migrations[3].sql;
+        assert!(orders.contains("    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')),\n"), "{orders}");
+        assert!(
+            orders.contains(
+                "    customer_id BLOB NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
+            ),
+            "{orders}"
+        );
+        assert!(ctx.migrations[2].sql.contains(
+            "CREATE UNIQUE INDEX products_sku_unique ON products (sku) WHERE deleted_at IS NULL;"
+        ));
         assert_eq!(order.belongs_to[0].nested_path, "/users/{id}/orders");
         assert_eq!(order.required_keys, ["customerId", "total", "placedAt"]);
         assert_eq!(order.enum_keys, ["(\"status\", OrderStatus::VALUES)"]);
-        let product = ctx.resources.iter().find(|r| r.names.snake == "product").unwrap();
-        let price = product.fields.iter().find(|f| f.names.snake == "price").unwrap();
+        let product = ctx
+            .resources
+            .iter()
+            .find(|r| r.names.snake == "product")
+            .unwrap();
+        let price = product
+            .fields
+            .iter()
+            .find(|f| f.names.snake == "price")
+            .unwrap();
         assert_eq!(price.checks[0].head, "v.decimal");
-        assert_eq!(price.checks[0].args, ["\"price\"", "self.price", "Some(Dec::new(0, 0))", "None", "2"]);
-        let description = product.fields.iter().find(|f| f.names.snake == "description").unwrap();
-        assert_eq!(description.checks[0].args, ["\"description\"", "value", "None", "Some(10000)"]);
-        assert_eq!(ctx.modules_sorted, ["categories", "order_items", "orders", "payments", "products", "users"]);
+        assert_eq!(
+            price.checks[0].args,
+            [
+                "\"price\"",
+                "self.price",
+                "Some(Dec::new(0, 0))",
+                "None",
+                "2"
+            ]
+        );
+        let description = product
+            .fields
+            .iter()
+            .find(|f| f.names.snake == "description")
+            .unwrap();
+        assert_eq!(
+            description.checks[0].args,
+            ["\"description\"", "value", "None", "Some(10000)"]
+        );
+        assert_eq!(
+            ctx.modules_sorted,
+            [
+                "categories",
+                "order_items",
+                "orders",
+                "payments",
+                "products",
+                "users"
+            ]
+        );
         assert!(ctx.uses.decimal && ctx.uses.pattern && ctx.uses.json && ctx.uses.validator);
         assert!(product.needs_exists && !ctx.resources[5].needs_exists);
     }

@@ -20,6 +20,11 @@ const INDENT: usize = 4;
 /// (`;` or `,`), `indent` the indentation of the line.
 pub fn str_array(items: &[String], indent: usize, lead: usize, tail: usize) -> String {
     let literals: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    array(&literals, indent, lead, tail)
+}
+
+/// An array of items that are already Rust expressions.
+pub fn array(literals: &[String], indent: usize, lead: usize, tail: usize) -> String {
     let one_line = literals.join(", ");
     if one_line.len() <= ARRAY_WIDTH && lead + one_line.len() + 2 + tail <= MAX_WIDTH {
         return format!("[{one_line}]");
@@ -29,7 +34,7 @@ pub fn str_array(items: &[String], indent: usize, lead: usize, tail: usize) -> S
     if literals.iter().all(|l| l.len() <= SHORT_ITEM) {
         // "Mixed": as many items per line as fit, each followed by a comma.
         let mut line = String::new();
-        for literal in &literals {
+        for literal in literals {
             let candidate = if line.is_empty() {
                 format!("{inner}{literal},")
             } else {
@@ -46,7 +51,7 @@ pub fn str_array(items: &[String], indent: usize, lead: usize, tail: usize) -> S
         out.push_str(&line);
         out.push('\n');
     } else {
-        for literal in &literals {
+        for literal in literals {
             out.push_str(&format!("{inner}{literal},\n"));
         }
     }
@@ -80,7 +85,9 @@ const CALL_WIDTH: usize = 60;
 /// else one argument per line.
 pub fn call(head: &str, args: &[String], indent: usize, tail: &str) -> String {
     let joined = args.join(", ");
-    if joined.len() <= CALL_WIDTH && indent + head.len() + joined.len() + 2 + tail.len() <= MAX_WIDTH {
+    if joined.len() <= CALL_WIDTH
+        && indent + head.len() + joined.len() + 2 + tail.len() <= MAX_WIDTH
+    {
         return format!("{head}({joined}){tail}");
     }
     let pad = " ".repeat(indent + INDENT);
@@ -90,6 +97,37 @@ pub fn call(head: &str, args: &[String], indent: usize, tail: &str) -> String {
     }
     out.push_str(&format!("{}){tail}", " ".repeat(indent)));
     out
+}
+
+/// `use` statements for full paths (`crate::error::AppError`), one group:
+/// paths with the same parent share a `{...}` list when the line fits,
+/// else each gets its own statement; statements are in rustfmt's order
+/// (which, for these paths, is plain string order).
+pub fn use_block(paths: &[String]) -> String {
+    let mut parents: Vec<(String, Vec<String>)> = Vec::new();
+    for path in paths {
+        let (parent, leaf) = path.rsplit_once("::").unwrap_or(("", path));
+        match parents.iter_mut().find(|(p, _)| p == parent) {
+            Some((_, leaves)) if !leaves.contains(&leaf.to_string()) => {
+                leaves.push(leaf.to_string())
+            }
+            Some(_) => {}
+            None => parents.push((parent.to_string(), vec![leaf.to_string()])),
+        }
+    }
+    let mut lines = Vec::new();
+    for (parent, mut leaves) in parents {
+        leaves.sort();
+        let grouped = format!("use {parent}::{{{}}};", leaves.join(", "));
+        // rustfmt wraps a `use` list that reaches the max width itself.
+        if leaves.len() > 1 && grouped.len() < MAX_WIDTH {
+            lines.push(grouped);
+        } else {
+            lines.extend(leaves.iter().map(|leaf| format!("use {parent}::{leaf};")));
+        }
+    }
+    lines.sort();
+    lines.join("\n")
 }
 
 fn arg<T: serde::de::DeserializeOwned>(args: &HashMap<String, Value>, name: &str) -> TeraResult<T> {
@@ -111,13 +149,25 @@ pub fn register(tera: &mut tera::Tera) {
             Ok(to_value(str_array(&items, indent, lead, tail))?)
         },
     );
+    tera.register_filter(
+        "raw_array",
+        |value: &Value, args: &HashMap<String, Value>| -> TeraResult<Value> {
+            let items: Vec<String> = from_value(value.clone())?;
+            let indent: usize = arg(args, "indent")?;
+            let lead: usize = arg(args, "lead")?;
+            let tail: usize = args.get("tail").map_or(Ok(1), |v| from_value(v.clone()))?;
+            Ok(to_value(array(&items, indent, lead, tail))?)
+        },
+    );
     tera.register_function(
         "call",
         |args: &HashMap<String, Value>| -> TeraResult<Value> {
             let head: String = arg(args, "head")?;
             let list: Vec<String> = arg(args, "args")?;
             let indent: usize = arg(args, "indent")?;
-            let tail: String = args.get("tail").map_or(Ok(";".to_string()), |v| from_value(v.clone()))?;
+            let tail: String = args
+                .get("tail")
+                .map_or(Ok(";".to_string()), |v| from_value(v.clone()))?;
             Ok(to_value(call(&head, &list, indent, &tail))?)
         },
     );
@@ -127,7 +177,9 @@ pub fn register(tera: &mut tera::Tera) {
             let head: String = arg(args, "head")?;
             let params: Vec<String> = arg(args, "params")?;
             let ret: Option<String> = args.get("ret").map(|v| from_value(v.clone())).transpose()?;
-            let indent: usize = args.get("indent").map_or(Ok(0), |v| from_value(v.clone()))?;
+            let indent: usize = args
+                .get("indent")
+                .map_or(Ok(0), |v| from_value(v.clone()))?;
             Ok(to_value(signature(&head, &params, ret.as_deref(), indent))?)
         },
     );
@@ -150,7 +202,13 @@ mod tests {
             str_array(&fits, 4, lead, 1),
             r#"["orderId", "productId", "quantity", "unitPrice", "xxxxxxxxx"]"#
         );
-        let over = strs(&["orderId", "productId", "quantity", "unitPrice", "xxxxxxxxxx"]);
+        let over = strs(&[
+            "orderId",
+            "productId",
+            "quantity",
+            "unitPrice",
+            "xxxxxxxxxx",
+        ]);
         assert_eq!(
             str_array(&over, 4, lead, 1),
             "[\n        \"orderId\",\n        \"productId\",\n        \"quantity\",\n        \"unitPrice\",\n        \"xxxxxxxxxx\",\n    ]"
@@ -171,12 +229,18 @@ mod tests {
 
     #[test]
     fn calls_break_when_their_arguments_pass_60_columns() {
-        let args = strs(&["\"productId\"", "products::repo::exists(pool, input.product_id).await?"]);
+        let args = strs(&[
+            "\"productId\"",
+            "products::repo::exists(pool, input.product_id).await?",
+        ]);
         assert_eq!(
             call("v.exists", &args, 4, ";"),
             "v.exists(\n        \"productId\",\n        products::repo::exists(pool, input.product_id).await?,\n    );"
         );
-        let args = strs(&["\"orderId\"", "orders::repo::exists(pool, input.order_id).await?"]);
+        let args = strs(&[
+            "\"orderId\"",
+            "orders::repo::exists(pool, input.order_id).await?",
+        ]);
         assert_eq!(
             call("v.exists", &args, 4, ";"),
             "v.exists(\"orderId\", orders::repo::exists(pool, input.order_id).await?);"
@@ -184,15 +248,50 @@ mod tests {
     }
 
     #[test]
+    fn use_blocks_group_and_sort_like_rustfmt() {
+        let paths = strs(&[
+            "crate::resources::created",
+            "crate::extract::ApiJson",
+            "crate::resources::categories::model::Category",
+            "crate::resources::Page",
+            "crate::app::AppState",
+            "crate::resources::categories",
+        ]);
+        assert_eq!(
+            use_block(&paths),
+            "use crate::app::AppState;\nuse crate::extract::ApiJson;\nuse crate::resources::categories::model::Category;\nuse crate::resources::{Page, categories, created};"
+        );
+        let long = strs(&[
+            "super::model::AVeryLongResourceNameForTesting",
+            "super::model::AVeryLongResourceNameForTestingInput",
+            "super::model::AVeryLongResourceNameForTestingPatch",
+        ]);
+        assert_eq!(use_block(&long).lines().count(), 3);
+    }
+
+    #[test]
     fn signatures_break_into_one_parameter_per_line() {
         let params = strs(&["State(state): State<AppState>", "body: ApiJson"]);
         assert_eq!(
-            signature("pub async fn create", &params, Some("Result<Response, AppError>"), 0),
+            signature(
+                "pub async fn create",
+                &params,
+                Some("Result<Response, AppError>"),
+                0
+            ),
             "pub async fn create(State(state): State<AppState>, body: ApiJson) -> Result<Response, AppError> {"
         );
-        let params = strs(&["State(state): State<AppState>", "ResourceId(id): ResourceId"]);
+        let params = strs(&[
+            "State(state): State<AppState>",
+            "ResourceId(id): ResourceId",
+        ]);
         assert_eq!(
-            signature("pub async fn get", &params, Some("Result<Json<OrderItem>, AppError>"), 0),
+            signature(
+                "pub async fn get",
+                &params,
+                Some("Result<Json<OrderItem>, AppError>"),
+                0
+            ),
             "pub async fn get(\n    State(state): State<AppState>,\n    ResourceId(id): ResourceId,\n) -> Result<Json<OrderItem>, AppError> {"
         );
     }

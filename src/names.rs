@@ -68,7 +68,11 @@ fn pluralize_snake(snake: &str) -> String {
 
 /// "an order", "a user": a rough English article, good for prose.
 pub fn with_article(words: &str) -> String {
-    let article = if words.starts_with(['a', 'e', 'i', 'o']) { "an" } else { "a" };
+    let article = if words.starts_with(['a', 'e', 'i', 'o']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{article} {words}")
 }
 

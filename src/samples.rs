@@ -11,8 +11,9 @@ use rand_chacha::rand_core::SeedableRng;
 
 use crate::spec::{Bound, Field, FieldType, Format, bound_text};
 
-/// How many distinct valid values each field gets.
-pub const COUNT: usize = 4;
+/// How many distinct valid values each field gets: generated tests create
+/// at most this many rows of one resource in one test.
+pub const COUNT: usize = 12;
 
 /// `COUNT` distinct valid JSON values for `field` (fewer only for a boolean).
 pub fn valid(resource: &str, field: &Field) -> Vec<String> {
@@ -39,13 +40,18 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
             json_string(&format!("{v:.prec$}", prec = *scale as usize))
         }
-        FieldType::Boolean => (i % 2 == 0).to_string(),
+        FieldType::Boolean => i.is_multiple_of(2).to_string(),
         FieldType::Uuid => json_string(&format!(
             "0190a5e8-1c2b-7d3e-8f40-{:012x}",
             stable_seed(resource, &field.names.snake) % 0xffff_ffff + i as u64
         )),
-        FieldType::Date => json_string(&format!("2024-0{n}-1{n}")),
-        FieldType::Datetime => json_string(&format!("2024-0{n}-1{n}T09:3{n}:00Z")),
+        FieldType::Date => json_string(&format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1)),
+        FieldType::Datetime => json_string(&format!(
+            "2024-{:02}-{:02}T09:{:02}:00Z",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 60
+        )),
         FieldType::Json => format!("{{\"note\": \"sample {n}\", \"rank\": {n}}}"),
         FieldType::Enum { values } => json_string(&values[i % values.len()]),
     }
@@ -57,11 +63,13 @@ pub fn invalid(field: &Field) -> Option<String> {
     let rules = &field.rules;
     match &field.ty {
         FieldType::String | FieldType::Text => {
+            // Long values are written as a Rust expression (generated tests
+            // put every value inside `json!`), not as a literal.
             if let Some(max) = rules.max_length {
-                return Some(json_string(&"x".repeat(max as usize + 1)));
+                return Some(repeat_x(max as usize + 1));
             }
             if let Some(min) = rules.min_length.filter(|m| *m > 0) {
-                return Some(json_string(&"x".repeat(min as usize - 1)));
+                return Some(repeat_x(min as usize - 1));
             }
             match rules.format {
                 Some(Format::Email) => return Some(json_string("not-an-email")),
@@ -100,6 +108,27 @@ pub fn invalid(field: &Field) -> Option<String> {
     }
 }
 
+/// A JSON value of the wrong type for the field (a 400), if there is one:
+/// a json field takes any value, and a decimal takes strings and numbers.
+pub fn wrong_type(field: &Field) -> Option<String> {
+    match field.ty {
+        FieldType::Json => None,
+        FieldType::Decimal { .. } => Some("true".into()),
+        FieldType::Integer | FieldType::BigInteger | FieldType::Float | FieldType::Boolean => {
+            Some(json_string("not of this type"))
+        }
+        _ => Some("12345".into()),
+    }
+}
+
+fn repeat_x(n: usize) -> String {
+    if n <= 16 {
+        json_string(&"x".repeat(n))
+    } else {
+        format!("\"x\".repeat({n})")
+    }
+}
+
 fn string_sample(resource: &str, field: &Field, i: usize) -> String {
     let rules = &field.rules;
     let n = i + 1;
@@ -121,20 +150,20 @@ fn string_sample(resource: &str, field: &Field, i: usize) -> String {
 
 /// Pads or trims a sample into `min..=max` characters, keeping it distinct.
 fn fit_length(mut s: String, min: Option<u32>, max: Option<u32>, n: usize) -> String {
-    if let Some(max) = max.map(|m| m as usize) {
-        if s.chars().count() > max {
-            let tag = n.to_string();
-            let keep = max.saturating_sub(tag.len());
-            s = s.chars().take(keep).collect::<String>() + &tag;
-            s = s
-                .chars()
-                .rev()
-                .take(max)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-        }
+    if let Some(max) = max.map(|m| m as usize)
+        && s.chars().count() > max
+    {
+        let tag = n.to_string();
+        let keep = max.saturating_sub(tag.len());
+        s = s.chars().take(keep).collect::<String>() + &tag;
+        s = s
+            .chars()
+            .rev()
+            .take(max)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
     }
     if let Some(min) = min.map(|m| m as usize) {
         while s.chars().count() < min {
@@ -252,10 +281,10 @@ mod tests {
             assert!((12..=14).contains(&s.chars().count()), "{s}");
         }
         let f = field(r#"{ type = "integer", min = 1, max = 1000 }"#);
-        assert_eq!(valid("thing", &f), ["1", "2", "3", "4"]);
+        assert_eq!(valid("thing", &f)[..4], ["1", "2", "3", "4"]);
         assert_eq!(invalid(&f).as_deref(), Some("0"));
         let f = field(r#"{ type = "decimal", min = 0, scale = 2 }"#);
-        assert_eq!(valid("thing", &f)[0], "\"20.00\"");
+        assert_eq!(valid("thing", &f)[0], "\"7.69\"");
         assert_eq!(invalid(&f).as_deref(), Some("\"-1\""));
     }
 

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use crate::spec::Resource;
+use crate::dialect::Dialect;
+use crate::spec::{Resource, Spec};
 
 /// How wide a clause line may get before its list wraps.
 const WRAP: usize = 88;
@@ -52,24 +53,40 @@ pub fn columns(r: &Resource) -> Vec<String> {
 
 /// The columns an insert or update writes: foreign keys, then fields.
 fn writable(r: &Resource) -> Vec<String> {
-    let mut out: Vec<String> = r.belongs_to.iter().map(|b| format!("{}_id", b.names.snake)).collect();
+    let mut out: Vec<String> = r
+        .belongs_to
+        .iter()
+        .map(|b| format!("{}_id", b.names.snake))
+        .collect();
     out.extend(r.fields.iter().map(|f| f.names.snake.clone()));
     out
 }
 
 fn live(r: &Resource) -> &'static str {
-    if r.soft_delete { " AND deleted_at IS NULL" } else { "" }
+    if r.soft_delete {
+        " AND deleted_at IS NULL"
+    } else {
+        ""
+    }
 }
 
 fn order_by(r: &Resource) -> &'static str {
-    if r.timestamps { "ORDER BY created_at DESC, id DESC" } else { "ORDER BY id DESC" }
+    if r.timestamps {
+        "ORDER BY created_at DESC, id DESC"
+    } else {
+        "ORDER BY id DESC"
+    }
 }
 
 /// `KEYWORD a, b, c` with the list wrapped onto indented lines past `WRAP`.
 fn clause(keyword: &str, items: &[String]) -> String {
     let mut lines = vec![format!("    {keyword}")];
     for (i, item) in items.iter().enumerate() {
-        let piece = if i + 1 < items.len() { format!("{item},") } else { item.clone() };
+        let piece = if i + 1 < items.len() {
+            format!("{item},")
+        } else {
+            item.clone()
+        };
         let last = lines.last_mut().expect("one line at least");
         if last.len() + 1 + piece.len() > WRAP && i > 0 {
             lines.push(format!("        {piece}"));
@@ -135,35 +152,61 @@ impl ResourceSql {
             sets.push("version = version + 1".into());
             condition.push_str(&format!(" AND version = COALESCE(${next}, version)"));
         }
-        let update = query(&[format!("    UPDATE {table}"), clause("SET", &sets), condition, returning]);
+        let update = query(&[
+            format!("    UPDATE {table}"),
+            clause("SET", &sets),
+            condition,
+            returning,
+        ]);
 
         let delete = if r.soft_delete {
-            let touched = if r.timestamps { ", updated_at = $2" } else { "" };
+            let touched = if r.timestamps {
+                ", updated_at = $2"
+            } else {
+                ""
+            };
             query(&[
                 format!("    UPDATE {table}"),
                 format!("    SET deleted_at = $2{touched}"),
                 "    WHERE id = $1 AND deleted_at IS NULL".into(),
             ])
         } else {
-            query(&[format!("    DELETE FROM {table}"), "    WHERE id = $1".into()])
+            query(&[
+                format!("    DELETE FROM {table}"),
+                "    WHERE id = $1".into(),
+            ])
         };
 
         Self {
-            select_one: query(&[select.clone(), from.clone(), format!("    WHERE id = $1{live}")]),
+            select_one: query(&[
+                select.clone(),
+                from.clone(),
+                format!("    WHERE id = $1{live}"),
+            ]),
             exists: query(&[format!("    SELECT 1 FROM {table} WHERE id = $1{live}")]),
-            list: query(&[
-                select,
-                from,
-                if r.soft_delete { "    WHERE deleted_at IS NULL".into() } else { String::new() },
-                format!("    {}", order_by(r)),
-                "    LIMIT $1 OFFSET $2".into(),
-            ]
-            .into_iter()
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()),
+            list: query(
+                &[
+                    select,
+                    from,
+                    if r.soft_delete {
+                        "    WHERE deleted_at IS NULL".into()
+                    } else {
+                        String::new()
+                    },
+                    format!("    {}", order_by(r)),
+                    "    LIMIT $1 OFFSET $2".into(),
+                ]
+                .into_iter()
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>(),
+            ),
             count: query(&[format!(
                 "    SELECT COUNT(*) FROM {table}{}",
-                if r.soft_delete { " WHERE deleted_at IS NULL" } else { "" }
+                if r.soft_delete {
+                    " WHERE deleted_at IS NULL"
+                } else {
+                    ""
+                }
             )]),
             insert,
             update,
@@ -185,7 +228,9 @@ impl ChildListSql {
                 format!("    {}", order_by(r)),
                 "    LIMIT $2 OFFSET $3".into(),
             ]),
-            count: query(&[format!("    SELECT COUNT(*) FROM {table} WHERE {column} = $1{live}")]),
+            count: query(&[format!(
+                "    SELECT COUNT(*) FROM {table} WHERE {column} = $1{live}"
+            )]),
         }
     }
 }
@@ -196,7 +241,10 @@ impl LinkSql {
         let own = format!("{}_id", owner.names.snake);
         let other = format!("{}_id", target.names.snake);
         let table = &target.names.plural_snake;
-        let linked = format!("    WHERE id IN (SELECT {other} FROM {join} WHERE {own} = $1){}", live(target));
+        let linked = format!(
+            "    WHERE id IN (SELECT {other} FROM {join} WHERE {own} = $1){}",
+            live(target)
+        );
         Self {
             list: query(&[
                 clause("SELECT", &columns(target)),
@@ -211,16 +259,126 @@ impl LinkSql {
                 "    VALUES ($1, $2)".into(),
                 "    ON CONFLICT DO NOTHING".into(),
             ]),
-            unlink: query(&[format!("    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2")]),
+            unlink: query(&[format!(
+                "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
+            )]),
         }
     }
+}
+
+/// The migration that creates a resource's table, its foreign-key indexes
+/// and its unique indexes (partial on live rows when soft-deleted, so a
+/// deleted row does not hold on to its unique values).
+pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
+    let table = &r.names.plural_snake;
+    let mut lines = vec![format!(
+        "{} PRIMARY KEY NOT NULL",
+        format_args!("id {}", dialect.id_type())
+    )];
+    for b in &r.belongs_to {
+        let parent = spec
+            .resource(&b.target)
+            .map_or(b.target.as_str(), |p| p.names.plural_snake.as_str());
+        lines.push(format!(
+            "{}_id {}{} REFERENCES {parent} (id) ON DELETE {}",
+            b.names.snake,
+            dialect.id_type(),
+            if b.required { " NOT NULL" } else { "" },
+            b.on_delete.sql()
+        ));
+    }
+    for f in &r.fields {
+        lines.push(crate::dialect::column(dialect, f));
+    }
+    if r.versioned {
+        lines.push("version INTEGER NOT NULL DEFAULT 1".into());
+    }
+    if r.soft_delete {
+        lines.push(format!("deleted_at {}", dialect.timestamp_type()));
+    }
+    if r.timestamps {
+        lines.push(format!("created_at {} NOT NULL", dialect.timestamp_type()));
+        lines.push(format!("updated_at {} NOT NULL", dialect.timestamp_type()));
+    }
+    let mut out = format!(
+        "-- {}\n",
+        sql_comment(&r.description, &r.names.plural_words)
+    );
+    if r.soft_delete {
+        out.push_str("-- Soft-deleted: a row with a deleted_at is gone for the API.\n");
+    }
+    if r.versioned {
+        out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
+    }
+    out.push_str(&format!(
+        "CREATE TABLE {table} (\n    {}\n);\n",
+        lines.join(",\n    ")
+    ));
+    let mut indexes = Vec::new();
+    for b in &r.belongs_to {
+        let column = format!("{}_id", b.names.snake);
+        indexes.push(format!(
+            "CREATE INDEX {table}_{column}_idx ON {table} ({column});"
+        ));
+    }
+    for f in r.fields.iter().filter(|f| f.unique) {
+        let column = &f.names.snake;
+        let live = if r.soft_delete {
+            " WHERE deleted_at IS NULL"
+        } else {
+            ""
+        };
+        indexes.push(format!(
+            "CREATE UNIQUE INDEX {table}_{column}_unique ON {table} ({column}){live};"
+        ));
+    }
+    if r.timestamps {
+        indexes.push(format!("-- Lists are read newest first.\nCREATE INDEX {table}_created_at_idx ON {table} (created_at, id);"));
+    }
+    if !indexes.is_empty() {
+        out.push('\n');
+        out.push_str(&indexes.join("\n"));
+        out.push('\n');
+    }
+    out
+}
+
+/// The migration of a many-to-many join table: a composite primary key
+/// (which also serves lookups from the owner) and an index for the other side.
+pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) -> String {
+    let join = join_table(owner, target);
+    let (own, other) = (
+        format!("{}_id", owner.names.snake),
+        format!("{}_id", target.names.snake),
+    );
+    let id = dialect.id_type();
+    format!(
+        "-- Links {} and {} (many-to-many). A link dies with either side.\n\
+         CREATE TABLE {join} (\n    \
+         {own} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+         {other} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+         PRIMARY KEY ({own}, {other})\n);\n\n\
+         CREATE INDEX {join}_{other}_idx ON {join} ({other});\n",
+        owner.names.plural_words,
+        target.names.plural_words,
+        owner.names.plural_snake,
+        target.names.plural_snake
+    )
+}
+
+fn sql_comment(description: &str, fallback: &str) -> String {
+    let text = if description.is_empty() {
+        fallback
+    } else {
+        description
+    };
+    text.replace('\n', " ")
 }
 
 /// The join table of a many-to-many declared on `owner`.
 pub fn join_table(owner: &Resource, target: &Resource) -> String {
     format!("{}_{}", owner.names.snake, target.names.plural_snake)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -236,10 +394,21 @@ mod tests {
             sql.update,
             "\n    UPDATE products\n    SET sku = $2, name = $3, description = $4, price = $5, stock = $6,\n        weight_grams = $7, rating = $8, active = $9, attributes = $10,\n        available_from = $11, homepage = $12, updated_at = $13, version = version + 1\n    WHERE id = $1 AND deleted_at IS NULL AND version = COALESCE($14, version)\n    RETURNING id, sku, name, description, price, stock, weight_grams, rating, active,\n        attributes, available_from, homepage, version, created_at, updated_at"
         );
-        assert!(sql.insert.contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"), "{}", sql.insert);
-        assert_eq!(sql.exists, "\n    SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL");
+        assert!(
+            sql.insert
+                .contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"),
+            "{}",
+            sql.insert
+        );
+        assert_eq!(
+            sql.exists,
+            "\n    SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL"
+        );
         let category = spec.resource("category").unwrap();
         let link = LinkSql::new(product, category, &join_table(product, category));
-        assert_eq!(link.unlink, "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2");
+        assert_eq!(
+            link.unlink,
+            "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2"
+        );
     }
 }

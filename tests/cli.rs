@@ -25,7 +25,11 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
             if path.is_dir() {
                 stack.push(path);
             } else {
-                let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, fs::read(&path).unwrap()));
             }
         }
@@ -41,7 +45,9 @@ fn check_summarises_a_valid_spec() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Spec OK: 4 resources"))
-        .stdout(predicate::str::contains("PUT    /v1/posts/{id}/tags/{tagId}"));
+        .stdout(predicate::str::contains(
+            "PUT    /v1/posts/{id}/tags/{tagId}",
+        ));
 }
 
 #[test]
@@ -53,23 +59,41 @@ fn an_invalid_spec_exits_2_with_every_error_and_writes_nothing() {
         "[resources.post.fields]\ntitle = { type = \"strng\" }\nbody = { type = \"text\", min_length = 9, max_length = 2 }\n",
     )
     .unwrap();
-    for args in [vec!["check"], vec!["new", "blog", "--output", "out", "--spec"]] {
+    for args in [
+        vec!["check"],
+        vec!["new", "blog", "--output", "out", "--spec"],
+    ] {
         let mut cmd = backend_gen();
         cmd.current_dir(dir.path()).args(&args).arg(&spec);
         cmd.assert()
             .code(2)
-            .stderr(predicate::str::contains("bad.toml:2:16: unknown field type"))
+            .stderr(predicate::str::contains(
+                "bad.toml:2:18: unknown field type",
+            ))
             .stderr(predicate::str::contains("did you mean \"string\"?"))
-            .stderr(predicate::str::contains("bad.toml:3:33: min_length is greater than max_length"))
+            .stderr(predicate::str::contains(
+                "bad.toml:3:38: min_length is greater than max_length",
+            ))
             .stderr(predicate::str::contains("2 errors in"));
     }
-    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "only the spec is there");
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "only the spec is there"
+    );
 }
 
 #[test]
 fn bad_arguments_exit_2() {
-    backend_gen().args(["new", "Bad Name", "--spec", &example("blog")]).assert().code(2);
-    backend_gen().args(["new", "x", "--spec", "/no/such/spec.toml"]).assert().code(2).stderr(predicate::str::contains("cannot read the spec"));
+    backend_gen()
+        .args(["new", "Bad Name", "--spec", &example("blog")])
+        .assert()
+        .code(2);
+    backend_gen()
+        .args(["new", "x", "--spec", "/no/such/spec.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read the spec"));
     backend_gen().args(["frobnicate"]).assert().code(2);
 }
 
@@ -124,7 +148,8 @@ fn force_regenerates_but_keeps_team_code() {
     let dir = tempfile::tempdir().unwrap();
     let run = |force: bool| {
         let mut cmd = backend_gen();
-        cmd.current_dir(dir.path()).args(["new", "blog", "--spec", &example("blog")]);
+        cmd.current_dir(dir.path())
+            .args(["new", "blog", "--spec", &example("blog")]);
         if force {
             cmd.arg("--force");
         }
@@ -143,16 +168,32 @@ fn force_regenerates_but_keeps_team_code() {
 #[test]
 fn init_writes_a_spec_that_checks() {
     let dir = tempfile::tempdir().unwrap();
-    backend_gen().current_dir(dir.path()).arg("init").assert().success();
-    backend_gen().current_dir(dir.path()).args(["check", "backend-gen.toml"]).assert().success();
-    backend_gen().current_dir(dir.path()).arg("init").assert().code(2);
+    backend_gen()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .success();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["check", "backend-gen.toml"])
+        .assert()
+        .success();
+    backend_gen()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(2);
 }
 
 #[test]
 fn unsupported_features_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("jwt.toml");
-    fs::write(&spec, "[auth]\nmode = \"jwt\"\n[resources.note.fields]\ntext = { type = \"text\" }\n").unwrap();
+    fs::write(
+        &spec,
+        "[auth]\nmode = \"jwt\"\n[resources.note.fields]\ntext = { type = \"text\" }\n",
+    )
+    .unwrap();
     backend_gen()
         .current_dir(dir.path())
         .args(["new", "notes", "--spec"])

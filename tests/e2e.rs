@@ -22,7 +22,8 @@ fn e2e_root() -> PathBuf {
 }
 
 fn target_dir() -> PathBuf {
-    std::env::var_os("BACKEND_GEN_E2E_TARGET").map_or_else(|| e2e_root().join("target"), PathBuf::from)
+    std::env::var_os("BACKEND_GEN_E2E_TARGET")
+        .map_or_else(|| e2e_root().join("target"), PathBuf::from)
 }
 
 fn cargo(project: &Path, args: &[&str]) {
@@ -35,8 +36,18 @@ fn cargo(project: &Path, args: &[&str]) {
         .env_remove("RUST_LOG")
         .status()
         .expect("cargo runs");
-    eprintln!("[e2e] cargo {} in {}: {:.1?}", args.join(" "), project.display(), started.elapsed());
-    assert!(status.success(), "cargo {} failed in {}", args.join(" "), project.display());
+    eprintln!(
+        "[e2e] cargo {} in {}: {:.1?}",
+        args.join(" "),
+        project.display(),
+        started.elapsed()
+    );
+    assert!(
+        status.success(),
+        "cargo {} failed in {}",
+        args.join(" "),
+        project.display()
+    );
 }
 
 fn generate(name: &str) -> PathBuf {
@@ -85,7 +96,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn agent() -> ureq::Agent {
@@ -122,32 +137,66 @@ fn run_service(name: &str, project: &Path) {
             assert!(body.contains("\"status\":\"healthy\""), "{body}");
             break;
         }
-        assert!(Instant::now() < deadline, "{name} did not answer /health within 30 s");
+        assert!(
+            Instant::now() < deadline,
+            "{name} did not answer /health within 30 s"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 
     let ctx = context(name);
-    let resource = ctx.resources.iter().find(|r| r.belongs_to.iter().all(|b| !b.required)).unwrap();
+    let resource = ctx
+        .resources
+        .iter()
+        .find(|r| r.belongs_to.iter().all(|b| !b.required))
+        .unwrap();
     let body = create_body(resource);
     let mut created = http
         .post(format!("{base}{}", resource.url))
         .header("content-type", "application/json")
         .send(&body)
         .unwrap();
-    assert_eq!(created.status(), 201, "{}", created.body_mut().read_to_string().unwrap_or_default());
-    let location = created.headers().get("location").unwrap().to_str().unwrap().to_string();
+    assert_eq!(
+        created.status(),
+        201,
+        "{}",
+        created.body_mut().read_to_string().unwrap_or_default()
+    );
+    let location = created
+        .headers()
+        .get("location")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let mut read = http.get(format!("{base}{location}")).call().unwrap();
     assert_eq!(read.status(), 200);
     assert!(read.headers().get("x-request-id").is_some());
     let text = read.body_mut().read_to_string().unwrap();
-    let first = resource.fields.iter().find(|f| f.required && f.default_rust.is_none()).unwrap();
-    assert!(text.contains(&format!("\"{}\":{}", first.names.camel, first.samples[0])), "{text}");
+    let first = resource
+        .fields
+        .iter()
+        .find(|f| f.required && f.default_rust.is_none())
+        .unwrap();
+    assert!(
+        text.contains(&format!("\"{}\":{}", first.names.camel, first.samples[0])),
+        "{text}"
+    );
     assert!(project.join("backend-gen.toml").exists());
 
     let pid = server.0.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let status = server.0.wait().unwrap();
-    assert!(status.success(), "{name} should shut down cleanly on SIGTERM: {status}");
+    assert!(
+        status.success(),
+        "{name} should shut down cleanly on SIGTERM: {status}"
+    );
 }
 
 fn full_cycle(name: &str) {
@@ -155,7 +204,10 @@ fn full_cycle(name: &str) {
     let project = generate(name);
     cargo(&project, &["build"]);
     cargo(&project, &["fmt", "--check"]);
-    cargo(&project, &["clippy", "--all-targets", "--", "-D", "warnings"]);
+    cargo(
+        &project,
+        &["clippy", "--all-targets", "--", "-D", "warnings"],
+    );
     cargo(&project, &["test"]);
     run_service(name, &project);
 }

@@ -376,14 +376,14 @@ fn read_resource(
     }
     let t = Table::from_value(sink, value, &path, RESOURCE_KEYS)?;
     let plural = t.string(sink, "plural");
-    if let Some(p) = &plural {
-        if !is_snake_identifier(&p.value) || p.value == name.value {
-            sink.push(
-                Diagnostic::new(p.span.clone(), t.key_path("plural"), "invalid plural")
-                    .found(format!("{:?}", p.value))
-                    .allowed("a snake_case name that differs from the singular"),
-            );
-        }
+    if let Some(p) = &plural
+        && (!is_snake_identifier(&p.value) || p.value == name.value)
+    {
+        sink.push(
+            Diagnostic::new(p.span.clone(), t.key_path("plural"), "invalid plural")
+                .found(format!("{:?}", p.value))
+                .allowed("a snake_case name that differs from the singular"),
+        );
     }
     let names = Names::new(&name.value, plural.as_ref().map(|p| p.value.as_str()));
     if RUST_KEYWORDS.contains(&names.plural_snake.as_str())
@@ -539,7 +539,7 @@ fn read_belongs_to(
                     Some(r) => (r.value, r.span),
                     None => (name.value.clone(), name.span.clone()),
                 };
-                let required = rt.boolean(sink, "required").map_or(true, |b| b.value);
+                let required = rt.boolean(sink, "required").is_none_or(|b| b.value);
                 let on_delete = match one_of(sink, &rt, "on_delete", OnDelete::ALLOWED).as_deref() {
                     Some("cascade") => OnDelete::Cascade,
                     Some("set_null") => OnDelete::SetNull,
@@ -677,8 +677,8 @@ fn read_field(
     };
     check_keys_apply(sink, &t, &ty);
 
-    let required = t.boolean(sink, "required").map_or(true, |b| b.value);
-    let unique = t.boolean(sink, "unique").map_or(false, |b| b.value);
+    let required = t.boolean(sink, "required").is_none_or(|b| b.value);
+    let unique = t.boolean(sink, "unique").is_some_and(|b| b.value);
     if unique && ty == FieldType::Json {
         let span = t.raw("unique").map_or(value.span(), |v| v.span());
         sink.push(
@@ -748,8 +748,11 @@ fn read_enum_values(
 }
 
 /// Reports keys that exist but make no sense for the field's type.
+/// A key, whether it applies to a field type, and the types it applies to.
+type Applies = (&'static str, fn(&FieldType) -> bool, &'static str);
+
 fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
-    let applies: &[(&str, fn(&FieldType) -> bool, &str)] = &[
+    let applies: &[Applies] = &[
         ("values", |ty| matches!(ty, FieldType::Enum { .. }), "enum"),
         ("min_length", FieldType::is_textual, "string, text"),
         ("max_length", FieldType::is_textual, "string, text"),
@@ -777,18 +780,18 @@ fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
         ),
     ];
     for (key, ok, types) in applies {
-        if let Some(v) = t.raw(key) {
-            if !ok(ty) {
-                sink.push(
-                    Diagnostic::new(
-                        v.span(),
-                        t.key_path(key),
-                        format!("`{key}` does not apply to {} fields", ty.spec_name()),
-                    )
-                    .found(ty.spec_name())
-                    .allowed(format!("`{key}` on types: {types}")),
-                );
-            }
+        if let Some(v) = t.raw(key)
+            && !ok(ty)
+        {
+            sink.push(
+                Diagnostic::new(
+                    v.span(),
+                    t.key_path(key),
+                    format!("`{key}` does not apply to {} fields", ty.spec_name()),
+                )
+                .found(ty.spec_name())
+                .allowed(format!("`{key}` on types: {types}")),
+            );
         }
     }
 }
@@ -802,18 +805,18 @@ fn read_rules(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> Rules {
         rules.max_length = t
             .integer(sink, "max_length", 1, u32::MAX as i64)
             .map(|v| v.value as u32);
-        if let (Some(min), Some(max)) = (rules.min_length, rules.max_length) {
-            if min > max {
-                let span = t.raw("min_length").map_or(t.span.clone(), |v| v.span());
-                sink.push(
-                    Diagnostic::new(
-                        span,
-                        t.key_path("min_length"),
-                        "min_length is greater than max_length",
-                    )
-                    .found(format!("min_length {min}, max_length {max}")),
-                );
-            }
+        if let (Some(min), Some(max)) = (rules.min_length, rules.max_length)
+            && min > max
+        {
+            let span = t.raw("min_length").map_or(t.span.clone(), |v| v.span());
+            sink.push(
+                Diagnostic::new(
+                    span,
+                    t.key_path("min_length"),
+                    "min_length is greater than max_length",
+                )
+                .found(format!("min_length {min}, max_length {max}")),
+            );
         }
         if let Some(p) = t.string(sink, "pattern") {
             match regex::Regex::new(&p.value) {
@@ -834,26 +837,29 @@ fn read_rules(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> Rules {
             }
         }
     }
-    if *ty == FieldType::String {
-        if let Some(f) = one_of(sink, t, "format", Format::ALLOWED) {
-            rules.format = Some(if f == "email" {
-                Format::Email
-            } else {
-                Format::Url
-            });
-        }
+    if *ty == FieldType::String
+        && let Some(f) = one_of(sink, t, "format", Format::ALLOWED)
+    {
+        rules.format = Some(if f == "email" {
+            Format::Email
+        } else {
+            Format::Url
+        });
     }
     if ty.is_numeric() {
         rules.min = t.raw("min").and_then(|v| read_bound(sink, t, "min", v, ty));
         rules.max = t.raw("max").and_then(|v| read_bound(sink, t, "max", v, ty));
-        if let (Some(min), Some(max)) = (&rules.min, &rules.max) {
-            if bound_value(min) > bound_value(max) {
-                let span = t.raw("min").map_or(t.span.clone(), |v| v.span());
-                sink.push(
-                    Diagnostic::new(span, t.key_path("min"), "min is greater than max")
-                        .found(format!("min {}, max {}", bound_text(min), bound_text(max))),
-                );
-            }
+        if let (Some(min), Some(max)) = (&rules.min, &rules.max)
+            && bound_value(min) > bound_value(max)
+        {
+            let span = t.raw("min").map_or(t.span.clone(), |v| v.span());
+            sink.push(
+                Diagnostic::new(span, t.key_path("min"), "min is greater than max").found(format!(
+                    "min {}, max {}",
+                    bound_text(min),
+                    bound_text(max)
+                )),
+            );
         }
     }
     rules
@@ -997,10 +1003,10 @@ fn default_breaks_rules(literal: &Literal, rules: &Rules) -> Option<String> {
             if let Some(max) = rules.max_length.filter(|m| len > *m) {
                 return Some(format!("it is longer than max_length {max}"));
             }
-            if let Some(p) = &rules.pattern {
-                if regex::Regex::new(p).is_ok_and(|re| !re.is_match(s)) {
-                    return Some(format!("it does not match the pattern {p:?}"));
-                }
+            if let Some(p) = &rules.pattern
+                && regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))
+            {
+                return Some(format!("it does not match the pattern {p:?}"));
             }
             match rules.format {
                 Some(Format::Email) if !looks_like_email(s) => {
@@ -1062,11 +1068,10 @@ fn parse_decimal(text: &str) -> Option<String> {
     if int.is_empty() || !digits(int) || !digits(frac) || (t.contains('.') && frac.is_empty()) {
         return None;
     }
-    Some(if t.starts_with('+') {
-        t[1..].to_string()
-    } else {
-        t
-    })
+    Some(
+        t.strip_prefix('+')
+            .map_or_else(|| t.clone(), str::to_string),
+    )
 }
 
 fn decimal_scale(text: &str) -> u32 {
@@ -1196,25 +1201,25 @@ fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) {
         }
     }
     for f in fields {
-        if let Some(source) = generated.get(&f.names.snake) {
-            if *source != f.names.snake {
-                let span = t
-                    .raw("fields")
-                    .and_then(|v| v.get_ref().get(f.names.snake.as_str()).map(|x| x.span()))
-                    .unwrap_or(t.span.clone());
-                sink.push(
-                    Diagnostic::new(
-                        span,
-                        format!("{}.fields.{}", t.path, f.names.snake),
-                        "this field name clashes with a generated list filter",
-                    )
-                    .found(f.names.camel.clone())
-                    .help(format!(
-                        "`?{}=` already filters on `{source}`; rename the field",
-                        f.names.camel
-                    )),
-                );
-            }
+        if let Some(source) = generated.get(&f.names.snake)
+            && *source != f.names.snake
+        {
+            let span = t
+                .raw("fields")
+                .and_then(|v| v.get_ref().get(f.names.snake.as_str()).map(|x| x.span()))
+                .unwrap_or(t.span.clone());
+            sink.push(
+                Diagnostic::new(
+                    span,
+                    format!("{}.fields.{}", t.path, f.names.snake),
+                    "this field name clashes with a generated list filter",
+                )
+                .found(f.names.camel.clone())
+                .help(format!(
+                    "`?{}=` already filters on `{source}`; rename the field",
+                    f.names.camel
+                )),
+            );
         }
     }
 }
