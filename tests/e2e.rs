@@ -26,15 +26,15 @@ fn target_dir() -> PathBuf {
         .map_or_else(|| e2e_root().join("target"), PathBuf::from)
 }
 
+/// Runs cargo in a generated project; its output is shown only on failure.
 fn cargo(project: &Path, args: &[&str]) {
     let started = Instant::now();
-    let status = Command::new(env!("CARGO"))
+    let output = Command::new(env!("CARGO"))
         .args(args)
         .current_dir(project)
         .env("CARGO_TARGET_DIR", target_dir())
-        // Generated tests log nothing unless asked; keep CI output readable.
         .env_remove("RUST_LOG")
-        .status()
+        .output()
         .expect("cargo runs");
     eprintln!(
         "[e2e] cargo {} in {}: {:.1?}",
@@ -43,10 +43,12 @@ fn cargo(project: &Path, args: &[&str]) {
         started.elapsed()
     );
     assert!(
-        status.success(),
-        "cargo {} failed in {}",
+        output.status.success(),
+        "cargo {} failed in {}:\n{}\n{}",
         args.join(" "),
-        project.display()
+        project.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
     );
 }
 
