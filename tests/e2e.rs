@@ -52,12 +52,23 @@ fn cargo(project: &Path, args: &[&str]) {
     );
 }
 
+/// A spec by name: an example, or one of the test specs.
+fn spec_path(name: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let example = root.join(format!("examples/{name}.toml"));
+    if example.exists() {
+        example
+    } else {
+        root.join(format!("tests/specs/{name}.toml"))
+    }
+}
+
 fn generate(name: &str) -> PathBuf {
     let out = e2e_root().join("projects").join(name);
     if out.exists() {
         std::fs::remove_dir_all(&out).unwrap();
     }
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.toml"));
+    let spec = spec_path(name);
     let status = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
         .args(["new", name, "--output"])
         .arg(&out)
@@ -70,8 +81,7 @@ fn generate(name: &str) -> PathBuf {
 }
 
 fn context(name: &str) -> ServiceContext {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.toml"));
-    let source = std::fs::read_to_string(path).unwrap();
+    let source = std::fs::read_to_string(spec_path(name)).unwrap();
     let spec = backend_gen::spec::parse(name, &source).unwrap();
     ServiceContext::new(name, &spec, &source)
 }
@@ -222,4 +232,11 @@ fn blog_builds_lints_tests_and_serves() {
 #[test]
 fn shop_builds_lints_tests_and_serves() {
     full_cycle("shop");
+}
+
+/// Every field type and option, the longest and shortest names: the
+/// generated code must stay formatter-clean and correct at the extremes.
+#[test]
+fn edge_case_spec_builds_lints_tests_and_serves() {
+    full_cycle("edge");
 }

@@ -430,3 +430,27 @@ fn the_init_example_is_valid_and_shows_every_type() {
         .collect();
     assert_eq!(types.len(), FieldType::ALLOWED.len(), "{types:?}");
 }
+
+#[test]
+fn long_names_and_required_self_references_are_refused() {
+    let long = "a".repeat(31);
+    let e = errors(&format!(
+        "[resources.{long}.fields]\nx = {{ type = \"text\" }}\n[resources.b.fields]\n{long} = {{ type = \"text\" }}\n"
+    ));
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e.iter().all(|m| m.contains("at most 30 characters")),
+        "{e:?}"
+    );
+
+    let e = errors(
+        "[resources.category]\nbelongs_to = { parent = \"category\" }\n[resources.category.fields]\nname = { type = \"text\" }\n",
+    );
+    assert!(
+        e[0].contains("a relation to the resource itself must be optional"),
+        "{e:?}"
+    );
+    valid(
+        "[resources.category]\nbelongs_to = { parent = { resource = \"category\", required = false, on_delete = \"set_null\" } }\n[resources.category.fields]\nname = { type = \"text\" }\n",
+    );
+}

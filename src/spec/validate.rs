@@ -61,6 +61,11 @@ const FIELD_KEYS: &[&str] = &[
 ];
 const BELONGS_TO_KEYS: &[&str] = &["resource", "required", "on_delete"];
 
+/// The longest name the spec accepts: generated identifiers stay readable,
+/// generated lines stay within rustfmt's width, and index names (`table_column_idx`)
+/// within PostgreSQL's 63 bytes.
+pub const MAX_NAME: usize = 30;
+
 /// Columns and keys every resource gets; fields may not take these names.
 pub const GENERATED_FIELDS: &[&str] = &["id", "created_at", "updated_at", "deleted_at", "version"];
 /// List query parameters (CONTRACT.md section 3).
@@ -414,7 +419,7 @@ fn read_resource(
         .integer(sink, "cache_ttl_seconds", 0, 86_400)
         .map_or(cache.ttl_seconds, |v| v.value as u32);
 
-    let (belongs_to, belongs_to_spans) = read_belongs_to(sink, &t);
+    let (belongs_to, belongs_to_spans) = read_belongs_to(sink, &t, &name.value);
     let mut many_to_many = Vec::new();
     let mut many_to_many_spans = Vec::new();
     if let Some(targets) = t.strings(sink, "many_to_many") {
@@ -519,6 +524,7 @@ fn read_resource(
 fn read_belongs_to(
     sink: &mut Sink,
     t: &Table<'_, '_>,
+    resource: &str,
 ) -> (Vec<BelongsTo>, Vec<std::ops::Range<usize>>) {
     let mut relations = Vec::new();
     let mut spans = Vec::new();
@@ -559,6 +565,16 @@ fn read_belongs_to(
                 (target, target_span, required, on_delete)
             }
         };
+        if target == resource && required {
+            sink.push(
+                Diagnostic::new(
+                    target_span.clone(),
+                    &path,
+                    "a relation to the resource itself must be optional",
+                )
+                .help("add `required = false`: otherwise no first row could ever be created"),
+            );
+        }
         relations.push(BelongsTo {
             names: Names::new(&name.value, None),
             target,
@@ -1377,6 +1393,10 @@ fn check_cycles(sink: &mut Sink, resources: &[(At<String>, ReadResource)]) {
 fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, what: &str) {
     let problem = if !is_snake_identifier(&name.value) {
         Some(format!("a {what} name must be snake_case"))
+    } else if name.value.len() > MAX_NAME {
+        Some(format!(
+            "a {what} name can have at most {MAX_NAME} characters"
+        ))
     } else if RUST_KEYWORDS.contains(&name.value.as_str()) {
         Some(format!("a {what} name cannot be a Rust keyword"))
     } else if SQL_KEYWORDS.contains(&name.value.as_str()) && what == "field" {
