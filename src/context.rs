@@ -516,6 +516,7 @@ fn imports(
         "crate::extract::parse_replace",
         "crate::resources::Page",
         "crate::resources::created",
+        "crate::rules",
     ]
     .map(String::from)
     .to_vec();

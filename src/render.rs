@@ -25,8 +25,11 @@ const PARTIALS: &str = "_partials/";
 const TEMPLATE_SUFFIX: &str = ".tera";
 
 /// Files a team edits: generated once, then theirs. On `--force` over an
-/// existing project they are kept as they are.
-const TEAM_OWNED: &[&str] = &["src/custom/"];
+/// existing project they are kept as they are (and new ones are added).
+fn team_owned(path: &str) -> bool {
+    path.starts_with("src/custom/")
+        || (path.starts_with("src/rules/") && path != "src/rules/mod.rs")
+}
 
 /// Renders every file of the service for `context`.
 pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
@@ -92,7 +95,7 @@ fn emit(
     if contents.trim().is_empty() {
         return Ok(());
     }
-    let owner = if TEAM_OWNED.iter().any(|p| path.starts_with(p)) {
+    let owner = if team_owned(&path) {
         Owner::Team
     } else {
         Owner::Generator

@@ -157,11 +157,17 @@ fn force_regenerates_but_keeps_team_code() {
     };
     run(false);
     let custom = dir.path().join("blog/src/custom/mod.rs");
+    let rules = dir.path().join("blog/src/rules/posts.rs");
     let readme = dir.path().join("blog/README.md");
     fs::write(&custom, "// our routes\n").unwrap();
+    fs::write(&rules, "// our rules\n").unwrap();
+    fs::remove_file(dir.path().join("blog/src/rules/tags.rs")).unwrap();
     fs::write(&readme, "stale").unwrap();
     run(true);
     assert_eq!(fs::read_to_string(&custom).unwrap(), "// our routes\n");
+    assert_eq!(fs::read_to_string(&rules).unwrap(), "// our rules\n");
+    // A missing team file (a resource new to the spec) is created.
+    assert!(dir.path().join("blog/src/rules/tags.rs").exists());
     assert_ne!(fs::read_to_string(&readme).unwrap(), "stale");
 }
 
@@ -202,4 +208,33 @@ fn unsupported_features_are_refused_clearly() {
         .code(2)
         .stderr(predicate::str::contains("auth mode \"jwt\""));
     assert!(!dir.path().join("notes").exists());
+}
+
+#[test]
+fn yes_takes_the_defaults_without_a_terminal_and_keeps_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "demo", "--yes"])
+        .write_stdin("")
+        .assert()
+        .success();
+    let spec = dir.path().join("demo/backend-gen.toml");
+    backend_gen()
+        .arg("check")
+        .arg(&spec)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Spec OK: 1 resources"));
+    // The saved spec repeats the generation without prompts, byte for byte.
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "again", "--output", "again", "--spec"])
+        .arg(&spec)
+        .assert()
+        .success();
+    assert_eq!(
+        fs::read(dir.path().join("demo/src/resources/items/model.rs")).unwrap(),
+        fs::read(dir.path().join("again/src/resources/items/model.rs")).unwrap()
+    );
 }
