@@ -921,13 +921,10 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         let name = name.trim().to_string();
 
         let pick = ui.select(&format!("Type of {name}"), &labels, 0)?;
-        let ty = match FieldType::ALLOWED[pick] {
-            "string" => FieldType::String,
-            "text" => FieldType::Text,
-            "integer" => FieldType::Integer,
-            "big_integer" => FieldType::BigInteger,
-            "float" => FieldType::Float,
-            "decimal" => {
+        let chosen = FieldType::ALLOWED[pick];
+        let ty = match (FieldType::plain(chosen), chosen) {
+            (Some(plain), _) => plain,
+            (None, "decimal") => {
                 let scale = ui.text(
                     "Decimal places (scale, 0 to 18)",
                     Some("2"),
@@ -941,11 +938,6 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
                     scale: scale.trim().parse().unwrap_or(2),
                 }
             }
-            "boolean" => FieldType::Boolean,
-            "uuid" => FieldType::Uuid,
-            "date" => FieldType::Date,
-            "datetime" => FieldType::Datetime,
-            "json" => FieldType::Json,
             _ => {
                 let values = ui.text(
                     "Values (comma-separated snake_case words)",

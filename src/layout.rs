@@ -139,26 +139,23 @@ fn arg<T: serde::de::DeserializeOwned>(args: &HashMap<String, Value>, name: &str
 
 /// Registers the filters and functions on a tera instance.
 pub fn register(tera: &mut tera::Tera) {
-    tera.register_filter(
-        "str_array",
-        |value: &Value, args: &HashMap<String, Value>| -> TeraResult<Value> {
-            let items: Vec<String> = from_value(value.clone())?;
-            let indent: usize = arg(args, "indent")?;
-            let lead: usize = arg(args, "lead")?;
-            let tail: usize = args.get("tail").map_or(Ok(1), |v| from_value(v.clone()))?;
-            Ok(to_value(str_array(&items, indent, lead, tail))?)
-        },
-    );
-    tera.register_filter(
-        "raw_array",
-        |value: &Value, args: &HashMap<String, Value>| -> TeraResult<Value> {
-            let items: Vec<String> = from_value(value.clone())?;
-            let indent: usize = arg(args, "indent")?;
-            let lead: usize = arg(args, "lead")?;
-            let tail: usize = args.get("tail").map_or(Ok(1), |v| from_value(v.clone()))?;
-            Ok(to_value(array(&items, indent, lead, tail))?)
-        },
-    );
+    for (name, quote) in [("str_array", true), ("raw_array", false)] {
+        tera.register_filter(
+            name,
+            move |value: &Value, args: &HashMap<String, Value>| -> TeraResult<Value> {
+                let items: Vec<String> = from_value(value.clone())?;
+                let indent: usize = arg(args, "indent")?;
+                let lead: usize = arg(args, "lead")?;
+                let tail: usize = args.get("tail").map_or(Ok(1), |v| from_value(v.clone()))?;
+                let laid_out = if quote {
+                    str_array(&items, indent, lead, tail)
+                } else {
+                    array(&items, indent, lead, tail)
+                };
+                Ok(to_value(laid_out)?)
+            },
+        );
+    }
     tera.register_function(
         "call",
         |args: &HashMap<String, Value>| -> TeraResult<Value> {

@@ -177,6 +177,24 @@ impl FieldType {
         "enum",
     ];
 
+    /// A type that takes no parameters, by its spec name; decimal and enum
+    /// (which take parameters) and unknown names give `None`.
+    pub fn plain(name: &str) -> Option<Self> {
+        Some(match name {
+            "string" => FieldType::String,
+            "text" => FieldType::Text,
+            "integer" => FieldType::Integer,
+            "big_integer" => FieldType::BigInteger,
+            "float" => FieldType::Float,
+            "boolean" => FieldType::Boolean,
+            "uuid" => FieldType::Uuid,
+            "date" => FieldType::Date,
+            "datetime" => FieldType::Datetime,
+            "json" => FieldType::Json,
+            _ => return None,
+        })
+    }
+
     pub fn spec_name(&self) -> &'static str {
         match self {
             FieldType::String => "string",

@@ -645,13 +645,9 @@ fn read_field(
         }
         return None;
     };
-    let ty = match type_name.value.as_str() {
-        "string" => FieldType::String,
-        "text" => FieldType::Text,
-        "integer" => FieldType::Integer,
-        "big_integer" => FieldType::BigInteger,
-        "float" => FieldType::Float,
-        "decimal" => {
+    let ty = match (FieldType::plain(&type_name.value), type_name.value.as_str()) {
+        (Some(plain), _) => plain,
+        (None, "decimal") => {
             let precision = t
                 .integer(sink, "precision", 1, 38)
                 .map_or(18, |v| v.value as u32);
@@ -668,15 +664,10 @@ fn read_field(
             }
             FieldType::Decimal { precision, scale }
         }
-        "boolean" => FieldType::Boolean,
-        "uuid" => FieldType::Uuid,
-        "date" => FieldType::Date,
-        "datetime" => FieldType::Datetime,
-        "json" => FieldType::Json,
-        "enum" => FieldType::Enum {
+        (None, "enum") => FieldType::Enum {
             values: read_enum_values(sink, &t, value),
         },
-        other => {
+        (None, other) => {
             let mut d = Diagnostic::new(
                 type_name.span.clone(),
                 t.key_path("type"),
