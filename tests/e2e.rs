@@ -69,14 +69,18 @@ fn generate(name: &str) -> PathBuf {
         std::fs::remove_dir_all(&out).unwrap();
     }
     let spec = spec_path(name);
-    let status = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
+    let output = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
         .args(["new", name, "--output"])
         .arg(&out)
         .arg("--spec")
         .arg(&spec)
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     out
 }
 
