@@ -8,7 +8,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -134,11 +134,13 @@ fn run_service(name: &str, project: &Path) {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
     let binary = target_dir().join("debug").join(name);
+    let log = std::fs::File::create(data.path().join("service.log")).unwrap();
     let child = Command::new(&binary)
         .current_dir(data.path())
         .env("PORT", port.to_string())
         .env_remove("DATABASE_URL")
-        .stdout(Stdio::null())
+        .env_remove("RUST_LOG")
+        .stdout(log)
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
     let mut server = Server(child);
@@ -213,6 +215,30 @@ fn run_service(name: &str, project: &Path) {
         status.success(),
         "{name} should shut down cleanly on SIGTERM: {status}"
     );
+
+    // One JSON log line per request, carrying its request id.
+    let logs = std::fs::read_to_string(data.path().join("service.log")).unwrap();
+    let created_line = logs
+        .lines()
+        .find(|l| l.contains("\"status\":201"))
+        .unwrap_or_else(|| panic!("no log line for the 201:\n{logs}"));
+    let entry: serde_json::Value = serde_json::from_str(created_line).unwrap();
+    assert!(entry["span"]["request_id"].is_string(), "{created_line}");
+
+    // `migrate` applies the migrations to a fresh database and exits.
+    let fresh = tempfile::tempdir().unwrap();
+    let migrate = Command::new(&binary)
+        .arg("migrate")
+        .current_dir(fresh.path())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        migrate.status.success(),
+        "{}",
+        String::from_utf8_lossy(&migrate.stderr)
+    );
+    assert!(fresh.path().join(format!("data/{name}.db")).exists());
 }
 
 fn full_cycle(name: &str) {
