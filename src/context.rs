@@ -11,7 +11,9 @@ use crate::names::{Names, with_article};
 use crate::routes::{Route, children, resource_routes};
 use crate::samples;
 use crate::spec::{AuthMode, Bound, Database, Field, FieldType, Format, Literal, Resource, Spec};
-use crate::sql::{ChildListSql, LinkSql, ResourceSql, create_join_table, create_table, join_table};
+use crate::sql::{
+    ChildListSql, LinkSql, ResourceSql, create_join_table, create_table, join_table, taken,
+};
 
 /// What this version's templates cannot generate yet, in words for the user.
 pub fn unsupported(spec: &Spec) -> Vec<String> {
@@ -72,6 +74,7 @@ pub struct Uses {
     pub many_to_many: bool,
     pub soft_delete: bool,
     pub versioned: bool,
+    pub unique: bool,
     /// A field check or a reference check: the validation module is needed.
     pub validator: bool,
 }
@@ -93,6 +96,7 @@ impl Uses {
         self.many_to_many |= o.many_to_many;
         self.soft_delete |= o.soft_delete;
         self.versioned |= o.versioned;
+        self.unique |= o.unique;
         self.validator |= o.validator;
     }
 }
@@ -177,6 +181,8 @@ pub struct FieldContext {
     pub invalid: Option<String>,
     /// A JSON value of the wrong type (400), if the field has a type to break.
     pub wrong_type: Option<String>,
+    /// For a unique field: whether another live row holds a value.
+    pub taken_sql: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -395,6 +401,7 @@ impl ResourceContext {
             uses.range |= !matches!(f.ty, FieldType::Decimal { .. })
                 && (f.rules.min.is_some() || f.rules.max.is_some());
             uses.optional |= !f.required;
+            uses.unique |= f.unique;
         }
         let has_checks = fields.iter().any(|f| !f.checks.is_empty());
         let (repo_imports, handler_super_imports, handler_imports) =
@@ -616,6 +623,7 @@ impl FieldContext {
             samples: samples::valid(&resource.names.snake, f),
             invalid: samples::invalid(f),
             wrong_type: samples::wrong_type(f),
+            taken_sql: f.unique.then(|| taken(resource, &f.names.snake)),
             rust_type,
         }
     }

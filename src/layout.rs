@@ -126,7 +126,15 @@ pub fn use_block(paths: &[String]) -> String {
             lines.extend(leaves.iter().map(|leaf| format!("use {parent}::{leaf};")));
         }
     }
-    lines.sort();
+    // rustfmt compares paths segment by segment (a shorter path first,
+    // a `{...}` group after plain names).
+    lines.sort_by_key(|line| {
+        line.trim_start_matches("use ")
+            .trim_end_matches(';')
+            .split("::")
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
     lines.join("\n")
 }
 
@@ -264,6 +272,11 @@ mod tests {
             "super::model::AVeryLongResourceNameForTestingPatch",
         ]);
         assert_eq!(use_block(&long).lines().count(), 3);
+        let nested = strs(&["crate::db::Pool", "crate::db", "crate::dbx::A"]);
+        assert_eq!(
+            use_block(&nested),
+            "use crate::db;\nuse crate::db::Pool;\nuse crate::dbx::A;"
+        );
     }
 
     #[test]

@@ -375,6 +375,16 @@ fn sql_comment(description: &str, fallback: &str) -> String {
     text.replace('\n', " ")
 }
 
+/// Whether another live row holds a unique value: `$1` the value, `$2` the
+/// row being written (which may hold it itself).
+pub fn taken(r: &Resource, column: &str) -> String {
+    query(&[format!(
+        "    SELECT 1 FROM {} WHERE {column} = $1 AND id <> $2{}",
+        r.names.plural_snake,
+        live(r)
+    )])
+}
+
 /// The join table of a many-to-many declared on `owner`.
 pub fn join_table(owner: &Resource, target: &Resource) -> String {
     format!("{}_{}", owner.names.snake, target.names.plural_snake)

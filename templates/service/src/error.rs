@@ -65,6 +65,17 @@ impl AppError {
         }
     }
 
+    /// A 409 naming the fields whose values another row already holds.
+    pub fn taken(fields: &[&str]) -> Self {
+        Self::Conflict {
+            message: "a record with the same value already exists".to_owned(),
+            details: fields
+                .iter()
+                .map(|field| ErrorDetail::new(*field, "is already taken"))
+                .collect(),
+        }
+    }
+
     /// A 400 about one field, e.g. a JSON value of the wrong type or a bad query parameter.
     pub fn bad_field(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::BadRequest {
@@ -121,13 +132,8 @@ impl From<sqlx::Error> for AppError {
             _ => return Self::Internal(err),
         };
         if db_err.kind() == ErrorKind::UniqueViolation {
-            let details = db::unique_violation_column(db_err.message())
-                .map(|column| vec![ErrorDetail::new(camel_case(column), "is already taken")])
-                .unwrap_or_default();
-            Self::Conflict {
-                message: "a record with the same value already exists".to_owned(),
-                details,
-            }
+            // Repos name the fields (see `taken`); this is the fallback.
+            Self::taken(&[])
         } else if db::is_foreign_key_violation(db_err.as_ref()) {
             // Writes check their references first (naming the field, with a 422), so what
             // reaches here is a delete blocked by an `ON DELETE RESTRICT` reference, or a race.
@@ -171,33 +177,5 @@ impl IntoResponse for AppError {
             },
         };
         (self.status(), Json(body)).into_response()
-    }
-}
-
-/// `full_name` -> `fullName`: database columns back to JSON keys.
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::camel_case;
-
-    #[test]
-    fn camel_case_converts_snake_case_columns() {
-        assert_eq!(camel_case("full_name"), "fullName");
-        assert_eq!(camel_case("sku"), "sku");
     }
 }
