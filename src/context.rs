@@ -515,6 +515,8 @@ fn imports(
     ];
     let mut handler = [
         "crate::app::AppState",
+        "crate::conditional::Conditions",
+        "crate::conditional::tagged",
         "crate::error::AppError",
         "crate::extract::ApiJson",
         "crate::extract::Pagination",

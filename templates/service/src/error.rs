@@ -45,6 +45,8 @@ pub enum AppError {
     },
     #[error("the resource was changed by another request; fetch it again and retry")]
     VersionConflict,
+    #[error("the resource does not match `If-Match`; fetch it again and retry")]
+    PreconditionFailed,
     #[error("the request body is too large")]
     PayloadTooLarge,
     #[error("the request body must be `application/json`")]
@@ -90,6 +92,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } | Self::VersionConflict => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -105,6 +108,7 @@ impl AppError {
             Self::MethodNotAllowed => "METHOD_NOT_ALLOWED",
             Self::Conflict { .. } => "CONFLICT",
             Self::VersionConflict => "VERSION_CONFLICT",
+            Self::PreconditionFailed => "PRECONDITION_FAILED",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::Validation(_) => "VALIDATION_ERROR",

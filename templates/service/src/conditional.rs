@@ -1,0 +1,111 @@
+//! Conditional requests (CONTRACT.md section 5): every single-resource response carries an
+//! `ETag`; a read whose `If-None-Match` lists it answers 304, and a write whose `If-Match`
+//! does not answers 412.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use axum::{
+    Json,
+    extract::FromRequestParts,
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+
+use crate::error::AppError;
+
+/// A strong ETag of a resource's JSON representation: the same bytes give the same tag.
+pub fn etag<T: Serialize>(value: &T) -> String {
+    // Serializing these plain data types cannot fail; an empty body would only make a
+    // tag that matches nothing a client holds.
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    let mut hasher = DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+/// 200 with the resource and its `ETag`.
+pub fn tagged<T: Serialize>(value: T) -> Response {
+    with_etag(etag(&value), Json(value).into_response())
+}
+
+fn with_etag(tag: String, mut response: Response) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+/// The `If-Match` and `If-None-Match` headers of a request.
+#[derive(Debug, Default)]
+pub struct Conditions {
+    if_match: Option<String>,
+    if_none_match: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Conditions {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        Ok(Self {
+            if_match: header_text(&parts.headers, header::IF_MATCH),
+            if_none_match: header_text(&parts.headers, header::IF_NONE_MATCH),
+        })
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers.get(name)?.to_str().ok().map(str::to_owned)
+}
+
+/// Whether a header's list of tags (`"a", W/"b"` or `*`) holds `tag`; `weak` ignores `W/`.
+fn lists(header: &str, tag: &str, weak: bool) -> bool {
+    header.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate == tag || (weak && candidate.strip_prefix("W/") == Some(tag))
+    })
+}
+
+impl Conditions {
+    /// A read: 304 (with the tag, no body) when the client's copy is current, else the
+    /// resource with its tag.
+    pub fn read<T: Serialize>(&self, value: T) -> Response {
+        let tag = etag(&value);
+        match &self.if_none_match {
+            Some(header) if lists(header, &tag, true) => {
+                with_etag(tag, StatusCode::NOT_MODIFIED.into_response())
+            }
+            _ => with_etag(tag, Json(value).into_response()),
+        }
+    }
+
+    /// Whether the write is conditional: the caller then loads the current row for `check`.
+    pub fn has_if_match(&self) -> bool {
+        self.if_match.is_some()
+    }
+
+    /// A write: 412 unless `If-Match` is absent or lists the current representation's tag.
+    pub fn check<T: Serialize>(&self, current: &T) -> Result<(), AppError> {
+        match &self.if_match {
+            Some(header) if !lists(header, &etag(current), false) => {
+                Err(AppError::PreconditionFailed)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_compare_strongly_for_writes_and_weakly_for_reads() {
+        let tag = etag(&serde_json::json!({"a": 1}));
+        assert_eq!(tag, etag(&serde_json::json!({"a": 1})));
+        assert_ne!(tag, etag(&serde_json::json!({"a": 2})));
+        assert!(lists(&format!("\"x\", {tag}"), &tag, false));
+        assert!(lists(&format!("W/{tag}"), &tag, true));
+        assert!(!lists(&format!("W/{tag}"), &tag, false));
+        assert!(lists("*", &tag, false));
+    }
+}
