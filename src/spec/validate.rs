@@ -1067,7 +1067,7 @@ pub fn bound_text(b: &Bound) -> String {
 
 /// Canonical text of a plain decimal (`-12.50`), or None for anything else
 /// (exponents, `inf`, `nan`, stray characters).
-fn parse_decimal(text: &str) -> Option<String> {
+pub(crate) fn parse_decimal(text: &str) -> Option<String> {
     let t = text.trim().replace('_', "");
     let body = t.strip_prefix(['-', '+']).unwrap_or(&t);
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));

@@ -1,0 +1,252 @@
+//! Answers typed at a prompt, turned into spec values: lists of names,
+//! counts, numbers in a field's own type and default values. Each returns the
+//! message to show when the text will not do.
+
+use crate::names::is_snake_identifier;
+use crate::spec::{Bound, FieldType, Literal, parse_decimal};
+
+/// Splits a comma-separated list, trimming each item and dropping empty ones.
+fn split_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// A comma-separated list of distinct words, each checked by `word`; `empty`
+/// is what to say when there is none.
+fn distinct_words(
+    text: &str,
+    empty: &str,
+    word: impl Fn(&str) -> Result<(), String>,
+) -> Result<Vec<String>, String> {
+    let words = split_list(text);
+    if words.is_empty() {
+        return Err(empty.into());
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for w in words {
+        word(&w)?;
+        if seen.contains(&w) {
+            return Err(format!("{w:?} is listed twice"));
+        }
+        seen.push(w);
+    }
+    Ok(seen)
+}
+
+pub(super) fn parse_roles(text: &str) -> Result<Vec<String>, String> {
+    distinct_words(
+        text,
+        "name at least one role, e.g. \"admin, member\"",
+        |role| {
+            if !is_snake_identifier(role) {
+                return Err(format!(
+                    "{role:?} is not a snake_case name (lowercase letters, digits and single underscores)"
+                ));
+            }
+            if ["public", "authenticated", "owner"].contains(&role) {
+                return Err(format!(
+                    "{role:?} is an access rule, not a role; pick another word"
+                ));
+            }
+            Ok(())
+        },
+    )
+}
+
+pub(super) fn parse_enum_values(text: &str) -> Result<Vec<String>, String> {
+    distinct_words(
+        text,
+        "name at least one value, e.g. \"draft, published\"",
+        |v| {
+            if is_snake_identifier(v) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{v:?} is not a snake_case word such as \"in_stock\""
+                ))
+            }
+        },
+    )
+}
+
+/// A blank answer is `None`.
+pub(super) fn parse_count(text: &str, min: u32) -> Result<Option<u32>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match text.parse::<u32>() {
+        Ok(n) if n >= min => Ok(Some(n)),
+        _ => Err(format!(
+            "enter a whole number of at least {min}, or leave it blank"
+        )),
+    }
+}
+
+/// A limit or default for a numeric field, in the field's own type.
+pub(super) fn parse_number(text: &str, ty: &FieldType) -> Result<Bound, String> {
+    let number = text.trim().replace('_', "");
+    match ty {
+        FieldType::Integer => number
+            .parse::<i32>()
+            .map(|i| Bound::Integer(i.into()))
+            .map_err(|_| "enter a whole number that fits in 32 bits".into()),
+        FieldType::BigInteger => number
+            .parse::<i64>()
+            .map(Bound::Integer)
+            .map_err(|_| "enter a whole number".into()),
+        FieldType::Float => match number.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(Bound::Float(f)),
+            _ => Err("enter a number such as 2.5".into()),
+        },
+        FieldType::Decimal { scale, .. } => {
+            let decimal =
+                canonical_decimal(text).ok_or("enter a plain decimal number such as 9.99")?;
+            let places = decimal.split_once('.').map_or(0, |(_, f)| f.len());
+            if places > *scale as usize {
+                return Err(format!(
+                    "at most {scale} decimal places (the field's scale)"
+                ));
+            }
+            Ok(Bound::Decimal(decimal))
+        }
+        _ => Err("this type takes no numbers".into()),
+    }
+}
+
+/// A plain decimal as the spec reads it ([`parse_decimal`]), in the form a
+/// bare TOML number needs: no leading zeros, and no sign on zero
+/// (`-012.50` → `-12.50`, `-0` → `0`).
+fn canonical_decimal(text: &str) -> Option<String> {
+    let plain = parse_decimal(text)?;
+    let (sign, body) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = body
+        .split_once('.')
+        .map_or((body, None), |(int, frac)| (int, Some(frac)));
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        int => int,
+    };
+    let zero = int == "0" && frac.is_none_or(|f| f.chars().all(|c| c == '0'));
+    let sign = if zero { "" } else { sign };
+    Some(match frac {
+        Some(frac) => format!("{sign}{int}.{frac}"),
+        None => format!("{sign}{int}"),
+    })
+}
+
+/// A default value typed at the prompt, for a field of type `ty`.
+pub(super) fn parse_default(text: &str, ty: &FieldType) -> Result<Literal, String> {
+    match ty {
+        FieldType::String | FieldType::Text => Ok(Literal::String(text.to_string())),
+        FieldType::Enum { values } => {
+            let text = text.trim();
+            if values.iter().any(|v| v == text) {
+                Ok(Literal::String(text.to_string()))
+            } else {
+                Err(format!("the default must be one of: {}", values.join(", ")))
+            }
+        }
+        FieldType::Boolean => match text.trim() {
+            "true" => Ok(Literal::Boolean(true)),
+            "false" => Ok(Literal::Boolean(false)),
+            _ => Err("true or false".into()),
+        },
+        FieldType::Integer | FieldType::BigInteger => match parse_number(text, ty)? {
+            Bound::Integer(i) => Ok(Literal::Integer(i)),
+            _ => unreachable!("integers parse to integer bounds"),
+        },
+        FieldType::Float => match parse_number(text, ty)? {
+            Bound::Float(f) => Ok(Literal::Float(f)),
+            _ => unreachable!("floats parse to float bounds"),
+        },
+        FieldType::Decimal { .. } => match parse_number(text, ty)? {
+            Bound::Decimal(d) => Ok(Literal::Decimal(d)),
+            _ => unreachable!("decimals parse to decimal bounds"),
+        },
+        _ => Err(format!("{} fields take no default", ty.spec_name())),
+    }
+}
+
+pub(super) fn takes_default(ty: &FieldType) -> bool {
+    !matches!(
+        ty,
+        FieldType::Uuid | FieldType::Date | FieldType::Datetime | FieldType::Json
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_typed_at_the_prompt() {
+        let decimal = FieldType::Decimal {
+            precision: 18,
+            scale: 2,
+        };
+        assert_eq!(
+            parse_number("007.50", &decimal),
+            Ok(Bound::Decimal("7.50".into()))
+        );
+        assert_eq!(parse_number("-0", &decimal), Ok(Bound::Decimal("0".into())));
+        assert_eq!(parse_number("+3", &decimal), Ok(Bound::Decimal("3".into())));
+        assert_eq!(
+            parse_number("1_000.5", &decimal),
+            Ok(Bound::Decimal("1000.5".into()))
+        );
+        for bad in ["1.234", ".5", "1.", "1e3", "abc", ""] {
+            assert!(parse_number(bad, &decimal).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_number(" 42 ", &FieldType::Integer),
+            Ok(Bound::Integer(42))
+        );
+        assert!(parse_number("3000000000", &FieldType::Integer).is_err());
+        assert_eq!(
+            parse_number("3000000000", &FieldType::BigInteger),
+            Ok(Bound::Integer(3_000_000_000))
+        );
+        assert_eq!(
+            parse_number("1e3", &FieldType::Float),
+            Ok(Bound::Float(1000.0))
+        );
+        assert!(parse_number("inf", &FieldType::Float).is_err());
+        assert_eq!(parse_count("", 1), Ok(None));
+        assert_eq!(parse_count("0", 0), Ok(Some(0)));
+        assert!(parse_count("0", 1).is_err());
+        assert!(parse_count("-1", 0).is_err());
+    }
+
+    #[test]
+    fn lists_typed_at_the_prompt() {
+        assert_eq!(
+            parse_roles(" admin, editor ,member,"),
+            Ok(vec!["admin".into(), "editor".into(), "member".into()])
+        );
+        assert!(parse_roles("").is_err());
+        assert!(parse_roles("admin, Admin").is_err());
+        assert!(parse_roles("admin, owner").is_err());
+        assert!(parse_roles("admin, admin").is_err());
+        assert_eq!(
+            parse_enum_values("draft, published"),
+            Ok(vec!["draft".into(), "published".into()])
+        );
+        assert!(parse_enum_values("in stock").is_err());
+        assert!(parse_enum_values(" , ").is_err());
+        let status = FieldType::Enum {
+            values: vec!["draft".into()],
+        };
+        assert_eq!(
+            parse_default("draft", &status),
+            Ok(Literal::String("draft".into()))
+        );
+        assert!(parse_default("live", &status).is_err());
+    }
+}

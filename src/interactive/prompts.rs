@@ -1,0 +1,697 @@
+//! The terminal session: dialoguer prompts on stderr that fill [`Answers`],
+//! one question at a time, each answer checked before it is taken.
+
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dialoguer::console::{Term, style};
+use dialoguer::theme::ColorfulTheme;
+use dialoguer::{Confirm, Input, MultiSelect, Select};
+
+use super::answers::{
+    Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
+};
+use super::checks::{
+    Draft, field_name_problem, relation_name_problem, resource_name_problem, unsupported,
+};
+use super::parse::{
+    parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
+};
+use crate::error::{Error, Result};
+use crate::spec::{
+    Access, AuthMode, Bound, Database, FieldType, Format, Literal, OnDelete, Rule, bound_value,
+};
+
+pub(super) fn run_session(ui: &Ui, name: &str) -> Result<String> {
+    let answers = ask(ui, name)?;
+    let text = to_toml(&answers, name);
+    ui.say(&format!(
+        "\n{} (saved as {} in the project)\n",
+        style("The spec").bold(),
+        crate::render::SPEC_FILE
+    ));
+    ui.say(&text);
+    if let Err(report) = crate::spec::parse(crate::render::SPEC_FILE, &text) {
+        return Err(Error::InvalidSpec(report));
+    }
+    if !ui.confirm(&format!("Generate {name} from this spec?"), true)? {
+        return Err(Error::Prompt("cancelled".into()));
+    }
+    Ok(text)
+}
+
+fn ask(ui: &Ui, name: &str) -> Result<Answers> {
+    ui.say(&format!(
+        "{} Enter takes the answer in (parentheses); arrow keys move in lists.\n",
+        style(format!("Describe the {name} service.")).bold()
+    ));
+    let mut answers = Answers::defaults(name);
+    answers.resources.clear();
+
+    answers.description = ui.text(
+        "Project description",
+        Some(&default_description(name)),
+        |_| Ok(()),
+    )?;
+
+    loop {
+        answers.database = match ui.select(
+            "Database",
+            &[
+                "sqlite    (one file, nothing to install)",
+                "postgres  (a PostgreSQL server)",
+            ],
+            0,
+        )? {
+            0 => Database::Sqlite,
+            _ => Database::Postgres,
+        };
+        // Auth is not chosen yet: only the database matters here.
+        if !ui.choose_again(&answers)? {
+            break;
+        }
+    }
+
+    loop {
+        answers.auth = match ui.select(
+            "Authentication",
+            &[
+                "none  (every route is public)",
+                "jwt   (accounts, login, and per-action access rules)",
+            ],
+            0,
+        )? {
+            0 => AuthMode::None,
+            _ => AuthMode::Jwt,
+        };
+        let auth_only = Answers {
+            database: Database::Sqlite,
+            ..answers.clone()
+        };
+        if !ui.choose_again(&auth_only)? {
+            break;
+        }
+    }
+    if answers.auth == AuthMode::Jwt {
+        ask_roles(ui, &mut answers)?;
+        ui.say(&format!(
+            "{}",
+            style("With jwt, accounts live in a resource named `user`; email, password and roles are added to it for you.")
+                .dim()
+        ));
+    }
+
+    ui.say(&format!(
+        "\n{}",
+        style("Resources (the things the API stores), one at a time.").bold()
+    ));
+    loop {
+        let resource = ask_resource(ui, &answers)?;
+        answers.resources.push(resource);
+        let names: Vec<&str> = answers.resources.iter().map(|r| r.name.as_str()).collect();
+        let next = ui.select(
+            &format!(
+                "Resources so far: {}. Add another resource?",
+                names.join(", ")
+            ),
+            &["no, review the spec", "yes, add a resource"],
+            0,
+        )?;
+        if next == 0 {
+            break;
+        }
+    }
+    Ok(answers)
+}
+
+fn ask_roles(ui: &Ui, answers: &mut Answers) -> Result<()> {
+    let text = ui.text(
+        "Roles (comma-separated)",
+        Some("admin, member"),
+        |text: &String| parse_roles(text).map(|_| ()),
+    )?;
+    answers.roles = parse_roles(&text).map_err(Error::Prompt)?;
+    let roles: Vec<&str> = answers.roles.iter().map(String::as_str).collect();
+    if roles.len() == 1 {
+        answers.admin_role = roles[0].to_string();
+        answers.default_role = roles[0].to_string();
+        return Ok(());
+    }
+    let position =
+        |name: &str, fallback: usize| roles.iter().position(|r| *r == name).unwrap_or(fallback);
+    let admin = ui.select(
+        "Admin role (passes every access rule)",
+        &roles,
+        position("admin", 0),
+    )?;
+    let default = ui.select(
+        "Role given to new accounts",
+        &roles,
+        position(
+            "member",
+            if admin == roles.len() - 1 {
+                0
+            } else {
+                roles.len() - 1
+            },
+        ),
+    )?;
+    answers.admin_role = roles[admin].to_string();
+    answers.default_role = roles[default].to_string();
+    Ok(())
+}
+
+fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
+    let first = answers.resources.is_empty();
+    let suggested = match answers.auth {
+        AuthMode::Jwt if !answers.resources.iter().any(|r| r.name == "user") => Some("user"),
+        _ if first => Some("item"),
+        _ => None,
+    };
+    ui.say("");
+    let name = ui.text(
+        "Resource name (singular, snake_case, e.g. order_item)",
+        suggested,
+        |text: &String| match resource_name_problem(answers, text.trim()) {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        },
+    )?;
+    let name = name.trim().to_string();
+    let mut r = ResourceAnswers::new(&name);
+    r.description = ui.optional_text(
+        &format!("Describe a {name} in a sentence (optional)"),
+        "",
+        |_| Ok(()),
+    )?;
+
+    ui.say(&format!(
+        "{}",
+        style(format!(
+            "Fields of {name} (id and timestamps are added for you)."
+        ))
+        .dim()
+    ));
+    loop {
+        let field = ask_field(ui, answers, &r)?;
+        r.fields.push(field);
+        let names: Vec<&str> = r.fields.iter().map(|f| f.name.as_str()).collect();
+        let next = ui.select(
+            &format!("Fields of {name}: {}. Add another field?", names.join(", ")),
+            &["no, go on", "yes, add a field"],
+            0,
+        )?;
+        if next == 0 {
+            break;
+        }
+    }
+
+    ask_belongs_to(ui, answers, &mut r)?;
+    let others: Vec<&str> = answers.resources.iter().map(|o| o.name.as_str()).collect();
+    if !others.is_empty() {
+        let picked = ui.multi(
+            &format!("Many-to-many links from {name} (Space picks, Enter goes on; none is fine)"),
+            &others,
+        )?;
+        r.many_to_many = picked.into_iter().map(|i| others[i].to_string()).collect();
+    }
+
+    r.soft_delete = ui.confirm(
+        &format!("Soft delete ({name} rows are hidden, not removed)?"),
+        false,
+    )?;
+    r.versioned = ui.confirm(
+        &format!(
+            "Versioned (optimistic locking: an update must send the {name}'s current version)?"
+        ),
+        false,
+    )?;
+    if answers.auth == AuthMode::Jwt {
+        ask_access(ui, answers, &mut r)?;
+    }
+    Ok(r)
+}
+
+fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<FieldAnswers> {
+    let resource = &current.name;
+    let suggested = (current.fields.is_empty()
+        && field_name_problem(answers, current, "name").is_none())
+    .then_some("name");
+    let labels = [
+        "string       short text with a maximum length",
+        "text         long text",
+        "integer      32-bit whole number",
+        "big_integer  64-bit whole number",
+        "float        floating-point number",
+        "decimal      exact number, e.g. money",
+        "boolean      true or false",
+        "uuid",
+        "date         a calendar day",
+        "datetime     a moment (UTC)",
+        "json         any JSON value",
+        "enum         one of a fixed list of words",
+    ];
+    let mut field = loop {
+        let name = ui.text(
+            &format!("Field name ({resource})"),
+            suggested,
+            |text: &String| match field_name_problem(answers, current, text.trim()) {
+                Some(problem) => Err(problem),
+                None => Ok(()),
+            },
+        )?;
+        let name = name.trim().to_string();
+
+        let pick = ui.select(&format!("Type of {name}"), &labels, 0)?;
+        let chosen = FieldType::ALLOWED[pick];
+        let ty = match (FieldType::plain(chosen), chosen) {
+            (Some(plain), _) => plain,
+            (None, "decimal") => {
+                let scale = ui.text(
+                    "Decimal places (scale, 0 to 18)",
+                    Some("2"),
+                    |text: &String| match text.trim().parse::<u32>() {
+                        Ok(n) if n <= 18 => Ok(()),
+                        _ => Err("enter a whole number from 0 to 18".to_string()),
+                    },
+                )?;
+                FieldType::Decimal {
+                    precision: 18,
+                    scale: scale.trim().parse().unwrap_or(2),
+                }
+            }
+            _ => {
+                let values = ui.text(
+                    "Values (comma-separated snake_case words)",
+                    None,
+                    |text: &String| parse_enum_values(text).map(|_| ()),
+                )?;
+                FieldType::Enum {
+                    values: parse_enum_values(&values).map_err(Error::Prompt)?,
+                }
+            }
+        };
+        // Numbers and dates get list filters (`price_min`, `born_after`)
+        // that may clash with a field already entered.
+        let mut probe = current.clone();
+        probe.fields.push(FieldAnswers::new(&name, ty.clone()));
+        match Draft::new(answers, &probe).problem(&format!("resources.{resource}.fields"), true) {
+            Some(problem) => ui.warn(&format!(
+                "{problem}; enter the field again with another name or type"
+            )),
+            None => break FieldAnswers::new(&name, ty),
+        }
+    };
+    let name = field.name.clone();
+    let ty = field.ty.clone();
+
+    field.required = ui.confirm(&format!("Is {name} required?"), true)?;
+    if !matches!(ty, FieldType::Json | FieldType::Boolean) {
+        field.unique = ui.confirm(
+            &format!("Must {name} be unique among {resource} rows?"),
+            false,
+        )?;
+    }
+
+    if ty.is_textual() {
+        let min = ui.optional_text("Minimum length (blank for none)", "", |text: &String| {
+            parse_count(text, 0).map(|_| ())
+        })?;
+        field.rules.min_length = parse_count(&min, 0).map_err(Error::Prompt)?;
+        let min_length = field.rules.min_length;
+        let initial = if ty == FieldType::String { "200" } else { "" };
+        let max = ui.optional_text(
+            "Maximum length (blank for none)",
+            initial,
+            |text: &String| match parse_count(text, 1)? {
+                Some(max) if min_length.is_some_and(|min| min > max) => Err(format!(
+                    "the maximum is below the minimum length {}",
+                    min_length.unwrap_or_default()
+                )),
+                _ => Ok(()),
+            },
+        )?;
+        field.rules.max_length = parse_count(&max, 1).map_err(Error::Prompt)?;
+        if ty == FieldType::String {
+            field.rules.format =
+                match ui.select("Format", &["any text", "email address", "http(s) URL"], 0)? {
+                    1 => Some(Format::Email),
+                    2 => Some(Format::Url),
+                    _ => None,
+                };
+        }
+        if field.rules.format.is_none() {
+            let pattern = ui.optional_text(
+                "Regular expression it must match (blank for none)",
+                "",
+                |text: &String| match regex::Regex::new(text) {
+                    _ if text.is_empty() => Ok(()),
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(format!(
+                        "not a valid regular expression: {}",
+                        e.to_string().lines().last().unwrap_or_default().trim()
+                    )),
+                },
+            )?;
+            field.rules.pattern = (!pattern.is_empty()).then_some(pattern);
+        }
+    }
+
+    if ty.is_numeric() {
+        let number = |text: &String| -> Result<Option<Bound>, String> {
+            if text.trim().is_empty() {
+                Ok(None)
+            } else {
+                parse_number(text, &ty).map(Some)
+            }
+        };
+        let min = ui.optional_text("Minimum (blank for none)", "", |text: &String| {
+            number(text).map(|_| ())
+        })?;
+        field.rules.min = number(&min).map_err(Error::Prompt)?;
+        let min_bound = field.rules.min.clone();
+        let max = ui.optional_text("Maximum (blank for none)", "", |text: &String| {
+            match (number(text)?, &min_bound) {
+                (Some(max), Some(min)) if bound_value(min) > bound_value(&max) => {
+                    Err("the maximum is below the minimum".to_string())
+                }
+                _ => Ok(()),
+            }
+        })?;
+        field.rules.max = number(&max).map_err(Error::Prompt)?;
+    }
+
+    if ty == FieldType::Boolean {
+        field.default = match ui.select(
+            &format!("Default for {name}"),
+            &["no default", "false", "true"],
+            0,
+        )? {
+            1 => Some(Literal::Boolean(false)),
+            2 => Some(Literal::Boolean(true)),
+            _ => None,
+        };
+    } else if takes_default(&ty) {
+        let hint = match &ty {
+            FieldType::Enum { values } => format!(" ({})", values.join(", ")),
+            _ => String::new(),
+        };
+        let default_key = format!("resources.{resource}.fields.{name}.default");
+        let without_default = field.clone();
+        let check = |text: &String| -> Result<Option<Literal>, String> {
+            if text.is_empty() {
+                return Ok(None);
+            }
+            let literal = parse_default(text, &ty)?;
+            let mut probe = current.clone();
+            let mut candidate = without_default.clone();
+            candidate.default = Some(literal.clone());
+            probe.fields.push(candidate);
+            match Draft::new(answers, &probe).problem(&default_key, false) {
+                Some(problem) => Err(problem),
+                None => Ok(Some(literal)),
+            }
+        };
+        let default = ui.optional_text(
+            &format!("Default value{hint} (blank for none)"),
+            "",
+            |text: &String| check(text).map(|_| ()),
+        )?;
+        field.default = check(&default).map_err(Error::Prompt)?;
+    }
+    Ok(field)
+}
+
+fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
+    let name = r.name.clone();
+    let mut targets: Vec<String> = answers.resources.iter().map(|o| o.name.clone()).collect();
+    targets.push(name.clone());
+    loop {
+        let mut items = vec![if r.belongs_to.is_empty() {
+            "no, go on".to_string()
+        } else {
+            "no more, go on".to_string()
+        }];
+        items.extend(targets.iter().map(|t| {
+            if *t == name {
+                format!("{t} (itself: a parent {t})")
+            } else {
+                t.clone()
+            }
+        }));
+        let pick = ui.select(
+            &format!("Does each {name} belong to another resource (a foreign key)?"),
+            &items,
+            0,
+        )?;
+        if pick == 0 {
+            return Ok(());
+        }
+        let target = targets[pick - 1].clone();
+        let suggested = relation_name_problem(r, &target)
+            .is_none()
+            .then(|| {
+                if target == name {
+                    format!("parent_{target}")
+                } else {
+                    target.clone()
+                }
+            })
+            .filter(|s| relation_name_problem(r, s).is_none());
+        let current: &ResourceAnswers = r;
+        let relation = ui.text(
+            "Relation name (the column is NAME_id; e.g. author for a user)",
+            suggested.as_deref(),
+            |text: &String| match relation_name_problem(current, text.trim()) {
+                Some(problem) => Err(problem),
+                None => Ok(()),
+            },
+        )?;
+        let relation = relation.trim().to_string();
+        let required = ui.confirm(
+            &format!("Is the {relation} required on every {name}?"),
+            target != name,
+        )?;
+        let mut choices = vec![
+            (
+                OnDelete::Restrict,
+                format!("restrict  refuse to delete a {target} that still has {name} rows"),
+            ),
+            (
+                OnDelete::Cascade,
+                format!("cascade   delete its {name} rows too"),
+            ),
+        ];
+        if !required {
+            choices.insert(
+                0,
+                (
+                    OnDelete::SetNull,
+                    format!("set_null  keep the {name} rows, clear their {relation}"),
+                ),
+            );
+        }
+        let labels: Vec<&str> = choices.iter().map(|(_, l)| l.as_str()).collect();
+        let on_delete = choices[ui.select(&format!("When a {target} is deleted"), &labels, 0)?].0;
+        r.belongs_to.push(RelationAnswers {
+            name: relation,
+            target,
+            required,
+            on_delete,
+        });
+    }
+}
+
+fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
+    let owners: Vec<&str> = r
+        .belongs_to
+        .iter()
+        .filter(|b| b.target == "user")
+        .map(|b| b.name.as_str())
+        .collect();
+    let mut rules = vec![
+        (
+            Rule::Public,
+            "public         anyone, signed in or not".to_string(),
+        ),
+        (
+            Rule::Authenticated,
+            "authenticated  any signed-in account".to_string(),
+        ),
+    ];
+    if !owners.is_empty() {
+        rules.push((
+            Rule::Owner,
+            format!(
+                "owner          the account the row belongs to ({})",
+                owners.join(" or ")
+            ),
+        ));
+    }
+    for role in &answers.roles {
+        rules.push((
+            Rule::Role(role.clone()),
+            format!("{role:<14} accounts with the {role} role"),
+        ));
+    }
+    let labels: Vec<&str> = rules.iter().map(|(_, l)| l.as_str()).collect();
+    let plural = crate::names::Names::new(&r.name, None).plural_words;
+    let singular = r.name.replace('_', " ");
+    let ask_rule = |question: String| -> Result<Vec<Rule>> {
+        let i = ui.select(&question, &labels, 1)?;
+        Ok(vec![rules[i].0.clone()])
+    };
+    let access = Access {
+        list: ask_rule(format!("Who may list {plural}?"))?,
+        read: ask_rule(format!("Who may read one {singular}?"))?,
+        create: ask_rule(format!("Who may create {plural}?"))?,
+        update: ask_rule(format!("Who may update {plural}?"))?,
+        delete: ask_rule(format!("Who may delete {plural}?"))?,
+    };
+    if access
+        .by_action()
+        .iter()
+        .any(|(_, rules)| rules.contains(&Rule::Owner))
+    {
+        r.owner = Some(if owners.len() == 1 {
+            owners[0].to_string()
+        } else {
+            owners[ui.select("Which relation is the owner?", &owners, 0)?].to_string()
+        });
+    }
+    r.access = Some(access);
+    Ok(())
+}
+
+/// The prompts, on stderr, with dialoguer errors mapped to `Error::Prompt`.
+pub(super) struct Ui {
+    theme: ColorfulTheme,
+}
+
+impl Ui {
+    pub(super) fn new() -> Self {
+        Self {
+            theme: ColorfulTheme::default(),
+        }
+    }
+
+    fn say(&self, text: &str) {
+        eprintln!("{text}");
+    }
+
+    fn warn(&self, text: &str) {
+        eprintln!("{} {text}", style("✘").red());
+    }
+
+    /// After a choice this version of the generator cannot act on yet: says
+    /// so and asks whether to choose again.
+    fn choose_again(&self, answers: &Answers) -> Result<bool> {
+        let missing = unsupported(answers);
+        if missing.is_empty() {
+            return Ok(false);
+        }
+        self.warn(&format!(
+            "this version of backend-gen cannot generate this yet: {}",
+            missing.join("; ")
+        ));
+        self.confirm("Choose again?", true)
+    }
+
+    /// A required answer; `default` is taken on a bare Enter.
+    fn text<'a>(
+        &'a self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: impl FnMut(&String) -> Result<(), String> + 'a,
+    ) -> Result<String> {
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .validate_with(validate);
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        input.interact_text().map_err(prompt_error)
+    }
+
+    /// An answer that may be left blank; `initial` is pre-filled, editable.
+    fn optional_text<'a>(
+        &'a self,
+        prompt: &str,
+        initial: &str,
+        validate: impl FnMut(&String) -> Result<(), String> + 'a,
+    ) -> Result<String> {
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .validate_with(validate);
+        if !initial.is_empty() {
+            input = input.with_initial_text(initial);
+        }
+        input
+            .interact_text()
+            .map(|s| s.trim().to_string())
+            .map_err(prompt_error)
+    }
+
+    fn select<S: ToString>(&self, prompt: &str, items: &[S], default: usize) -> Result<usize> {
+        Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items.iter().map(ToString::to_string))
+            .default(default)
+            .interact()
+            .map_err(prompt_error)
+    }
+
+    fn multi<S: ToString>(&self, prompt: &str, items: &[S]) -> Result<Vec<usize>> {
+        MultiSelect::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items.iter().map(ToString::to_string))
+            .interact()
+            .map_err(prompt_error)
+    }
+
+    fn confirm(&self, prompt: &str, default: bool) -> Result<bool> {
+        Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .default(default)
+            .interact()
+            .map_err(prompt_error)
+    }
+}
+
+fn prompt_error(e: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(io) = e;
+    match io.kind() {
+        // Ctrl-C at a prompt: console has raised SIGINT as well.
+        std::io::ErrorKind::Interrupted => cancel(),
+        std::io::ErrorKind::NotConnected => Error::Prompt(
+            "no terminal to ask questions on: pass the spec with --spec FILE, or --yes for the defaults".into(),
+        ),
+        _ => Error::Prompt(format!("the interactive session failed: {io}")),
+    }
+}
+
+/// Makes Ctrl-C end the session through [`cancel`], whether it comes while a
+/// prompt reads keys (console then raises SIGINT itself) or between prompts.
+/// Without this, SIGINT kills the process and a select prompt leaves the
+/// cursor hidden. A handler can only be set once; if one is set already, it
+/// stays.
+pub(super) fn cancel_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| cancel());
+}
+
+/// Shows the cursor again, says "cancelled" on stderr and exits with 130, the
+/// shell's code for an interrupt. Ctrl-C at a prompt comes here twice, from
+/// the prompt's error and from the signal handler's thread: the first does
+/// it, the second waits for the exit.
+fn cancel() -> ! {
+    static CANCELLING: AtomicBool = AtomicBool::new(false);
+    if !CANCELLING.swap(true, Ordering::SeqCst) {
+        let _ = Term::stderr().show_cursor();
+        let _ = writeln!(std::io::stderr(), "\ncancelled");
+        std::process::exit(130);
+    }
+    loop {
+        std::thread::park();
+    }
+}
