@@ -10,7 +10,9 @@ use crate::layout::use_block;
 use crate::names::{Names, with_article};
 use crate::routes::{Route, children, resource_routes};
 use crate::samples;
-use crate::spec::{AuthMode, Bound, Database, Field, FieldType, Format, Literal, Resource, Spec};
+use crate::spec::{
+    AuthMode, Bound, Database, Field, FieldType, Format, Literal, OnDelete, Resource, Spec,
+};
 use crate::sql::{
     ChildListSql, LinkSql, ResourceSql, create_join_table, create_table, join_table, taken,
 };
@@ -212,6 +214,12 @@ pub struct RelationContext {
     pub nested_path: String,
     /// A relation to the resource itself (a category's parent category).
     pub self_reference: bool,
+    /// `cascade`, `restrict` or `set_null`.
+    pub on_delete: &'static str,
+    /// The parent's collection URL, and whether its deletes are soft (which
+    /// leave foreign keys, and so `on_delete`, untouched).
+    pub target_url: String,
+    pub target_soft_delete: bool,
     pub sql: ChildListSql,
 }
 
@@ -557,6 +565,13 @@ impl RelationContext {
         Self {
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
             self_reference: b.target == r.names.snake,
+            on_delete: match b.on_delete {
+                OnDelete::Cascade => "cascade",
+                OnDelete::Restrict => "restrict",
+                OnDelete::SetNull => "set_null",
+            },
+            target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
+            target_soft_delete: parent.is_some_and(|p| p.soft_delete),
             sql: ChildListSql::new(r, &column),
             json: format!("{}Id", b.names.camel),
             names: b.names.clone(),
