@@ -13,9 +13,7 @@ use crate::samples;
 use crate::spec::{
     AuthMode, Bound, Database, Field, FieldType, Format, Literal, OnDelete, Resource, Spec,
 };
-use crate::sql::{
-    ChildListSql, LinkSql, ResourceSql, create_join_table, create_table, join_table, taken,
-};
+use crate::sql::{LinkSql, ResourceSql, create_join_table, create_table, join_table, taken};
 
 /// What this version's templates cannot generate yet, in words for the user.
 pub fn unsupported(spec: &Spec) -> Vec<String> {
@@ -146,6 +144,16 @@ pub struct ResourceContext {
     pub handler_imports: String,
     pub routes: Vec<Route>,
     pub uses: Uses,
+    /// What lists can filter and sort on (see the service's `list.rs`).
+    pub list_columns: Vec<ListColumn>,
+    /// Every key of the representation, for sparse `fields`.
+    pub list_keys: Vec<String>,
+    /// `{stem}Min`/`{stem}Max` (numbers) and `{stem}After`/`{stem}Before` (dates).
+    pub list_ranges: Vec<ListRange>,
+    pub default_sort: String,
+    /// A field to test equality filters with: its key and the JSON of two
+    /// different sample values (rows 0 and 1 of the sample bodies).
+    pub filter_example: Option<FilterExample>,
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
@@ -188,6 +196,28 @@ pub struct FieldContext {
 }
 
 #[derive(Debug, Serialize)]
+pub struct ListColumn {
+    pub key: String,
+    pub sql: String,
+    /// A `list::Kind` expression.
+    pub kind: String,
+    pub sortable: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FilterExample {
+    pub key: String,
+    /// The first sample as a query-string value (unquoted).
+    pub query_value: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ListRange {
+    pub stem: String,
+    pub key: String,
+}
+
+#[derive(Debug, Serialize)]
 pub struct Check {
     pub head: String,
     pub args: Vec<String>,
@@ -220,7 +250,6 @@ pub struct RelationContext {
     /// leave foreign keys, and so `on_delete`, untouched).
     pub target_url: String,
     pub target_soft_delete: bool,
-    pub sql: ChildListSql,
 }
 
 /// A many-to-many link declared on this resource.
@@ -413,7 +442,7 @@ impl ResourceContext {
         }
         let has_checks = fields.iter().any(|f| !f.checks.is_empty());
         let (repo_imports, handler_super_imports, handler_imports) =
-            imports(r, &belongs_to, &links);
+            imports(r, &fields, &belongs_to, &links);
         uses.validator = has_checks || !belongs_to.is_empty();
 
         let sample_bodies = (0..samples::COUNT)
@@ -425,9 +454,25 @@ impl ResourceContext {
                 raw_string(&format!("{{{}}}", pairs.join(", ")))
             })
             .collect();
+        let (list_columns, list_keys, list_ranges) = list_description(spec, r);
+        let filter_example = fields
+            .iter()
+            .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
+            .map(|f| FilterExample {
+                key: f.names.camel.clone(),
+                query_value: serde_json::from_str::<serde_json::Value>(&f.samples[0])
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| f.samples[0].clone()),
+            });
         Self {
             index,
             sample_bodies,
+            list_columns,
+            list_keys,
+            list_ranges,
+            filter_example,
+            default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             a_words: with_article(&r.names.words),
             description: if r.description.is_empty() {
                 format!("A {}.", r.names.words)
@@ -467,9 +512,89 @@ impl ResourceContext {
     }
 }
 
+/// What a resource's lists can filter, sort and select: foreign keys and
+/// fields (json fields are only selectable), then the timestamps.
+fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
+    let dialect = Dialect(spec.project.database);
+    let mut columns = Vec::new();
+    let mut keys = vec!["id".to_string()];
+    let mut ranges = Vec::new();
+    for b in &r.belongs_to {
+        let key = format!("{}Id", b.names.camel);
+        keys.push(key.clone());
+        columns.push(ListColumn {
+            key,
+            sql: format!("{}_id", b.names.snake),
+            kind: "Kind::Uuid".into(),
+            sortable: b.required,
+        });
+    }
+    for f in &r.fields {
+        keys.push(f.names.camel.clone());
+        let kind = match &f.ty {
+            FieldType::Json => continue,
+            FieldType::String | FieldType::Text => "Kind::Text".to_string(),
+            FieldType::Integer | FieldType::BigInteger => "Kind::Integer".into(),
+            FieldType::Float => "Kind::Float".into(),
+            FieldType::Decimal { .. } => "Kind::Decimal".into(),
+            FieldType::Boolean => "Kind::Boolean".into(),
+            FieldType::Uuid => "Kind::Uuid".into(),
+            FieldType::Date => "Kind::Date".into(),
+            FieldType::Datetime => "Kind::DateTime".into(),
+            FieldType::Enum { .. } => {
+                format!("Kind::Enum({}{}::VALUES)", r.names.pascal, f.names.pascal)
+            }
+        };
+        if f.ty.is_numeric() {
+            ranges.push(ListRange {
+                stem: f.names.camel.clone(),
+                key: f.names.camel.clone(),
+            });
+        } else if f.ty.is_temporal() {
+            let stem = f
+                .names
+                .camel
+                .strip_suffix("At")
+                .unwrap_or(&f.names.camel)
+                .to_string();
+            ranges.push(ListRange {
+                stem,
+                key: f.names.camel.clone(),
+            });
+        }
+        columns.push(ListColumn {
+            key: f.names.camel.clone(),
+            sql: dialect.compared(&f.ty, &f.names.snake),
+            kind,
+            sortable: f.required,
+        });
+    }
+    if r.versioned {
+        keys.push("version".into());
+    }
+    if r.timestamps {
+        for (stem, snake) in [("created", "created_at"), ("updated", "updated_at")] {
+            let key = format!("{stem}At");
+            keys.push(key.clone());
+            ranges.push(ListRange {
+                stem: stem.into(),
+                key: key.clone(),
+            });
+            columns.push(ListColumn {
+                key,
+                sql: snake.into(),
+                kind: "Kind::DateTime".into(),
+                sortable: true,
+            });
+        }
+    }
+    (columns, keys, ranges)
+}
+
 /// The `use` blocks of a resource's repo and handlers.
 fn imports(
     r: &Resource,
+    fields: &[FieldContext],
     belongs_to: &[RelationContext],
     links: &[LinkContext],
 ) -> (String, String, String) {
@@ -485,25 +610,27 @@ fn imports(
         .iter()
         .map(|l| format!("crate::resources::{}", l.target.plural_snake))
         .collect();
-    let target_types: Vec<String> = links
-        .iter()
-        .map(|l| {
-            format!(
-                "crate::resources::{}::model::{}",
-                l.target.plural_snake, l.target.pascal
-            )
-        })
-        .collect();
 
-    let repo = vec![
+    let mut repo = vec![
         format!("super::model::{p}"),
         format!("super::model::{p}Input"),
     ];
+    repo.extend(
+        fields
+            .iter()
+            .filter(|f| f.is_enum)
+            .map(|f| format!("super::model::{}", f.rust_type)),
+    );
     let mut repo_crate: Vec<String> = [
         "crate::db::Pool",
         "crate::error::AppError",
-        "crate::extract::Pagination",
-        "crate::resources::Page",
+        "crate::list::Column",
+        "crate::list::Kind",
+        "crate::list::ListParams",
+        "crate::list::ListSpec",
+        "crate::list::Page",
+        "crate::list::Scope",
+        "crate::list::fetch",
     ]
     .map(String::from)
     .to_vec();
@@ -511,12 +638,17 @@ fn imports(
         repo_crate.push("crate::validation::Validator".into());
     }
     repo_crate.extend(parents.iter().cloned());
-    repo_crate.extend(target_types.iter().cloned());
+    repo_crate.extend(targets.iter().cloned());
+    repo_crate.extend(links.iter().map(|l| {
+        format!(
+            "crate::resources::{}::model::{}",
+            l.target.plural_snake, l.target.pascal
+        )
+    }));
     let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
 
     let handler_super = vec![
         "super::PATH".to_string(),
-        format!("super::model::{p}"),
         format!("super::model::{p}Input"),
         format!("super::model::{p}Patch"),
         "super::repo".to_string(),
@@ -527,11 +659,11 @@ fn imports(
         "crate::conditional::tagged",
         "crate::error::AppError",
         "crate::extract::ApiJson",
-        "crate::extract::Pagination",
         "crate::extract::ResourceId",
         "crate::extract::parse_body",
         "crate::extract::parse_replace",
-        "crate::resources::Page",
+        "crate::list::ListParams",
+        "crate::list::Page",
         "crate::resources::created",
         "crate::rules",
     ]
@@ -545,7 +677,6 @@ fn imports(
     }
     handler.extend(parents);
     handler.extend(targets);
-    handler.extend(target_types);
     (repo_block, use_block(&handler_super), use_block(&handler))
 }
 
@@ -572,7 +703,6 @@ impl RelationContext {
             },
             target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
             target_soft_delete: parent.is_some_and(|p| p.soft_delete),
-            sql: ChildListSql::new(r, &column),
             json: format!("{}Id", b.names.camel),
             names: b.names.clone(),
             target,

@@ -23,15 +23,9 @@ pub struct ResourceSql {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ChildListSql {
-    pub list: String,
-    pub count: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
 pub struct LinkSql {
-    pub list: String,
-    pub count: String,
+    /// The list condition for rows linked to an id, up to that id's parameter.
+    pub linked: String,
     pub link: String,
     pub unlink: String,
 }
@@ -67,14 +61,6 @@ fn live(r: &Resource) -> &'static str {
         " AND deleted_at IS NULL"
     } else {
         ""
-    }
-}
-
-fn order_by(r: &Resource) -> &'static str {
-    if r.timestamps {
-        "ORDER BY created_at DESC, id DESC"
-    } else {
-        "ORDER BY id DESC"
     }
 }
 
@@ -184,53 +170,12 @@ impl ResourceSql {
                 format!("    WHERE id = $1{live}"),
             ]),
             exists: query(&[format!("    SELECT 1 FROM {table} WHERE id = $1{live}")]),
-            list: query(
-                &[
-                    select,
-                    from,
-                    if r.soft_delete {
-                        "    WHERE deleted_at IS NULL".into()
-                    } else {
-                        String::new()
-                    },
-                    format!("    {}", order_by(r)),
-                    "    LIMIT $1 OFFSET $2".into(),
-                ]
-                .into_iter()
-                .filter(|l| !l.is_empty())
-                .collect::<Vec<_>>(),
-            ),
-            count: query(&[format!(
-                "    SELECT COUNT(*) FROM {table}{}",
-                if r.soft_delete {
-                    " WHERE deleted_at IS NULL"
-                } else {
-                    ""
-                }
-            )]),
+            // Lists add their own conditions, order and page (the service's list.rs).
+            list: query(&[select, from]),
+            count: format!("SELECT COUNT(*) FROM {table}"),
             insert,
             update,
             delete,
-        }
-    }
-}
-
-impl ChildListSql {
-    /// Rows of `r` whose `column` is `$1`.
-    pub fn new(r: &Resource, column: &str) -> Self {
-        let table = &r.names.plural_snake;
-        let live = live(r);
-        Self {
-            list: query(&[
-                clause("SELECT", &columns(r)),
-                format!("    FROM {table}"),
-                format!("    WHERE {column} = $1{live}"),
-                format!("    {}", order_by(r)),
-                "    LIMIT $2 OFFSET $3".into(),
-            ]),
-            count: query(&[format!(
-                "    SELECT COUNT(*) FROM {table} WHERE {column} = $1{live}"
-            )]),
         }
     }
 }
@@ -240,20 +185,8 @@ impl LinkSql {
     pub fn new(owner: &Resource, target: &Resource, join: &str) -> Self {
         let own = format!("{}_id", owner.names.snake);
         let other = format!("{}_id", target.names.snake);
-        let table = &target.names.plural_snake;
-        let linked = format!(
-            "    WHERE id IN (SELECT {other} FROM {join} WHERE {own} = $1){}",
-            live(target)
-        );
         Self {
-            list: query(&[
-                clause("SELECT", &columns(target)),
-                format!("    FROM {table}"),
-                linked.clone(),
-                format!("    {}", order_by(target)),
-                "    LIMIT $2 OFFSET $3".into(),
-            ]),
-            count: query(&[format!("    SELECT COUNT(*) FROM {table}"), linked]),
+            linked: format!("\n    id IN (SELECT {other} FROM {join} WHERE {own} = "),
             link: query(&[
                 format!("    INSERT INTO {join} ({own}, {other})"),
                 "    VALUES ($1, $2)".into(),

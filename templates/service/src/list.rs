@@ -1,0 +1,553 @@
+//! Lists (CONTRACT.md section 3): offset pages and keyset cursors, equality and range
+//! filters, sorting by any sortable key with the id as tie-breaker, and sparse fields.
+//! Each resource describes its list once (a [`ListSpec`]); everything here is generic.
+//! Column names and SQL come only from those descriptions; values are always bound.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Query};
+use axum::http::request::Parts;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sha2::Sha256;
+use sqlx::QueryBuilder;
+use uuid::Uuid;
+
+use crate::app::AppState;
+use crate::config::Config;
+use crate::db::{Db, Pool};
+use crate::error::AppError;
+
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// How a column's values are written in a query string and bound in SQL.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Text,
+    Integer,
+    Float,
+    /// Exact decimals, compared as numbers.
+    Decimal,
+    Boolean,
+    Uuid,
+    Date,
+    DateTime,
+    /// Text restricted to these values.
+    Enum(&'static [&'static str]),
+}
+
+/// A column lists can filter on (and sort by, when it is never null).
+#[derive(Debug)]
+pub struct Column {
+    /// The JSON key, which is also the filter's name.
+    pub key: &'static str,
+    /// The SQL expression compared and sorted on.
+    pub sql: &'static str,
+    pub kind: Kind,
+    pub sortable: bool,
+}
+
+/// What one resource's lists can do.
+#[derive(Debug)]
+pub struct ListSpec {
+    /// `SELECT <columns> FROM <table>`
+    pub select: &'static str,
+    /// `SELECT COUNT(*) FROM <table>`
+    pub count: &'static str,
+    /// A condition every row must meet (`deleted_at IS NULL`), if any.
+    pub live: Option<&'static str>,
+    /// Every key of the representation, for `fields`.
+    pub keys: &'static [&'static str],
+    pub columns: &'static [Column],
+    /// Range filters: the stem of `{stem}After`/`{stem}Before` for dates, of
+    /// `{stem}Min`/`{stem}Max` for numbers.
+    pub ranges: &'static [(&'static str, &'static str)],
+    pub default_sort: &'static str,
+}
+
+/// Which rows a list covers, besides its filters.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    All,
+    /// Rows whose foreign key `column` is `id` (a nested list).
+    Child {
+        column: &'static str,
+        id: Uuid,
+    },
+    /// Rows linked to `id`; `condition` ends just before the bound id, as in
+    /// `id IN (SELECT tag_id FROM post_tags WHERE post_id = `.
+    Linked {
+        condition: &'static str,
+        id: Uuid,
+    },
+}
+
+/// The raw query string of a list request, with the configuration whose secret signs
+/// cursors.
+#[derive(Debug)]
+pub struct ListParams {
+    params: Vec<(String, String)>,
+    config: Arc<Config>,
+}
+
+impl FromRequestParts<AppState> for ListParams {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let Query(params) = Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+            .map_err(|err| AppError::bad_request(err.body_text()))?;
+        Ok(Self {
+            params,
+            config: state.config.clone(),
+        })
+    }
+}
+
+/// One page of a list: `{"data": [...], "pagination": {...}}`.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    pub data: Vec<Value>,
+    pub pagination: PageInfo,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    /// The page number, for offset pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    pub limit: u32,
+    pub total: i64,
+    pub has_more: bool,
+    pub next_cursor: Option<String>,
+}
+
+/// A value bound into a query.
+#[derive(Debug, Clone)]
+enum Bound {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+    Uuid(Uuid),
+    Date(NaiveDate),
+    DateTime(DateTime<Utc>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Eq,
+    Min,
+    Max,
+}
+
+impl Op {
+    fn sql(self) -> &'static str {
+        match self {
+            Op::Eq => " = ",
+            Op::Min => " >= ",
+            Op::Max => " <= ",
+        }
+    }
+}
+
+/// One sort key: a column (or the id) and its direction.
+#[derive(Debug, Clone, Copy)]
+struct SortKey {
+    key: &'static str,
+    sql: &'static str,
+    kind: Kind,
+    descending: bool,
+}
+
+const ID: Column = Column {
+    key: "id",
+    sql: "id",
+    kind: Kind::Uuid,
+    sortable: true,
+};
+
+/// A parsed list request.
+struct Request {
+    filters: Vec<(&'static str, Op, Bound)>,
+    sort: Vec<SortKey>,
+    /// The sort as given, normalised: cursors are tied to it.
+    sort_text: String,
+    fields: Option<Vec<String>>,
+    limit: u32,
+    page: Option<u32>,
+    after: Option<Vec<Bound>>,
+}
+
+/// Runs a list request: its filters and scope, its sort, one page by offset or after a
+/// cursor, the total count, and the next cursor.
+pub async fn fetch<T>(
+    pool: &Pool,
+    spec: &ListSpec,
+    scope: Scope,
+    params: &ListParams,
+) -> Result<Page, AppError>
+where
+    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Serialize + Send + Unpin,
+{
+    let request = parse(spec, params)?;
+
+    let mut count = QueryBuilder::<Db>::new(spec.count);
+    push_conditions(&mut count, spec, scope, &request.filters);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    let mut select = QueryBuilder::<Db>::new(spec.select);
+    let first = push_conditions(&mut select, spec, scope, &request.filters);
+    if let Some(after) = &request.after {
+        select.push(if first { " WHERE " } else { " AND " });
+        push_after(&mut select, &request.sort, after);
+    }
+    select.push(" ORDER BY ");
+    for (i, key) in request.sort.iter().enumerate() {
+        if i > 0 {
+            select.push(", ");
+        }
+        select.push(key.sql);
+        select.push(if key.descending { " DESC" } else { " ASC" });
+    }
+    // One row more than asked tells whether another page follows.
+    select.push(" LIMIT ");
+    select.push_bind(i64::from(request.limit) + 1);
+    if let Some(page) = request.page {
+        select.push(" OFFSET ");
+        select.push_bind((i64::from(page) - 1) * i64::from(request.limit));
+    }
+    let mut rows: Vec<T> = select.build_query_as().fetch_all(pool).await?;
+    let has_more = rows.len() > request.limit as usize;
+    rows.truncate(request.limit as usize);
+
+    let mut data = Vec::with_capacity(rows.len());
+    for row in &rows {
+        data.push(serde_json::to_value(row).map_err(|_| AppError::bad_request("unlistable row"))?);
+    }
+    let next_cursor = match data.last() {
+        Some(last) if has_more => Some(encode_cursor(&request, last, &params.config.cursor_secret)),
+        _ => None,
+    };
+    if let Some(fields) = &request.fields {
+        for item in &mut data {
+            if let Value::Object(map) = item {
+                map.retain(|key, _| fields.contains(key));
+            }
+        }
+    }
+    Ok(Page {
+        data,
+        pagination: PageInfo {
+            page: request.page,
+            limit: request.limit,
+            total,
+            has_more,
+            next_cursor,
+        },
+    })
+}
+
+/// Appends `WHERE` and the scope's, the spec's and the filters' conditions; returns
+/// whether nothing was appended (so the next condition starts the `WHERE`).
+fn push_conditions(
+    query: &mut QueryBuilder<'_, Db>,
+    spec: &ListSpec,
+    scope: Scope,
+    filters: &[(&'static str, Op, Bound)],
+) -> bool {
+    let mut first = true;
+    let mut next = |query: &mut QueryBuilder<'_, Db>| {
+        query.push(if first { " WHERE " } else { " AND " });
+        first = false;
+    };
+    if let Some(live) = spec.live {
+        next(query);
+        query.push(live);
+    }
+    match scope {
+        Scope::All => {}
+        Scope::Child { column, id } => {
+            next(query);
+            query.push(column);
+            query.push(" = ");
+            query.push_bind(id);
+        }
+        Scope::Linked { condition, id } => {
+            next(query);
+            query.push(condition);
+            query.push_bind(id);
+            query.push(")");
+        }
+    }
+    for (sql, op, value) in filters {
+        next(query);
+        query.push(*sql);
+        query.push(op.sql());
+        push_bound(query, value);
+    }
+    first
+}
+
+/// The keyset condition "after this row" for a sort: for keys k1..kn (the id last),
+/// `k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...`, with `<` for descending keys.
+fn push_after(query: &mut QueryBuilder<'_, Db>, sort: &[SortKey], values: &[Bound]) {
+    query.push("(");
+    for i in 0..sort.len() {
+        if i > 0 {
+            query.push(" OR ");
+        }
+        query.push("(");
+        for j in 0..i {
+            query.push(sort[j].sql);
+            query.push(" = ");
+            push_bound(query, &values[j]);
+            query.push(" AND ");
+        }
+        query.push(sort[i].sql);
+        query.push(if sort[i].descending { " < " } else { " > " });
+        push_bound(query, &values[i]);
+        query.push(")");
+    }
+    query.push(")");
+}
+
+fn push_bound(query: &mut QueryBuilder<'_, Db>, value: &Bound) {
+    match value.clone() {
+        Bound::Text(v) => query.push_bind(v),
+        Bound::Integer(v) => query.push_bind(v),
+        Bound::Float(v) => query.push_bind(v),
+        Bound::Boolean(v) => query.push_bind(v),
+        Bound::Uuid(v) => query.push_bind(v),
+        Bound::Date(v) => query.push_bind(v),
+        Bound::DateTime(v) => query.push_bind(v),
+    };
+}
+
+fn parse(spec: &ListSpec, params: &ListParams) -> Result<Request, AppError> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut request = Request {
+        filters: Vec::new(),
+        sort: Vec::new(),
+        sort_text: String::new(),
+        fields: None,
+        limit: DEFAULT_LIMIT,
+        page: None,
+        after: None,
+    };
+    let mut sort_param = spec.default_sort.to_owned();
+    let mut cursor = None;
+    for (name, value) in &params.params {
+        if seen.contains(&name.as_str()) {
+            return Err(AppError::bad_field(name, "is given more than once"));
+        }
+        seen.push(name);
+        match name.as_str() {
+            "page" => {
+                let page = value.parse().ok().filter(|page| *page >= 1);
+                request.page =
+                    Some(page.ok_or_else(|| {
+                        AppError::bad_field("page", "must be a positive integer")
+                    })?);
+            }
+            "limit" => {
+                request.limit = value
+                    .parse()
+                    .ok()
+                    .filter(|limit| (1..=MAX_LIMIT).contains(limit))
+                    .ok_or_else(|| {
+                        AppError::bad_field("limit", "must be an integer from 1 to 100")
+                    })?;
+            }
+            "sort" => sort_param.clone_from(value),
+            "cursor" => cursor = Some(value.as_str()),
+            "fields" => {
+                let fields: Vec<String> = value.split(',').map(|f| f.trim().to_owned()).collect();
+                if let Some(unknown) = fields.iter().find(|f| !spec.keys.contains(&f.as_str())) {
+                    let message = format!("has an unknown field `{unknown}`");
+                    return Err(AppError::bad_field("fields", message));
+                }
+                request.fields = Some(fields);
+            }
+            _ => request.filters.push(filter(spec, name, value)?),
+        }
+    }
+    if cursor.is_some() && request.page.is_some() {
+        return Err(AppError::bad_field(
+            "cursor",
+            "cannot be combined with `page`",
+        ));
+    }
+    if cursor.is_none() && request.page.is_none() {
+        request.page = Some(1);
+    }
+    (request.sort, request.sort_text) = sort(spec, &sort_param)?;
+    if let Some(cursor) = cursor {
+        request.after = Some(decode_cursor(
+            &request,
+            cursor,
+            &params.config.cursor_secret,
+        )?);
+    }
+    Ok(request)
+}
+
+/// A filter parameter: `key` (equality), `{stem}Min`/`{stem}Max` or `{stem}After`/`{stem}Before`.
+fn filter(spec: &ListSpec, name: &str, value: &str) -> Result<(&'static str, Op, Bound), AppError> {
+    if let Some(column) = spec.columns.iter().find(|c| c.key == name) {
+        return Ok((column.sql, Op::Eq, bound(column.kind, value, name)?));
+    }
+    for (stem, key) in spec.ranges {
+        let Some(column) = spec.columns.iter().find(|c| c.key == *key) else {
+            continue;
+        };
+        let op = match name.strip_prefix(stem) {
+            Some("Min" | "After") => Op::Min,
+            Some("Max" | "Before") => Op::Max,
+            _ => continue,
+        };
+        return Ok((column.sql, op, bound(column.kind, value, name)?));
+    }
+    Err(AppError::bad_field(name, "is not a known query parameter"))
+}
+
+/// `-createdAt,+total`: each key sortable, then the id as tie-breaker.
+fn sort(spec: &ListSpec, text: &str) -> Result<(Vec<SortKey>, String), AppError> {
+    let mut keys: Vec<SortKey> = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let (descending, key) = match part.strip_prefix('-') {
+            Some(key) => (true, key),
+            None => (false, part.strip_prefix('+').unwrap_or(part)),
+        };
+        let column = if key == "id" {
+            &ID
+        } else {
+            spec.columns
+                .iter()
+                .find(|c| c.key == key && c.sortable)
+                .ok_or_else(|| AppError::bad_field("sort", format!("cannot sort by `{key}`")))?
+        };
+        if keys.iter().any(|k| k.key == column.key) {
+            return Err(AppError::bad_field("sort", format!("names `{key}` twice")));
+        }
+        keys.push(SortKey {
+            key: column.key,
+            sql: column.sql,
+            kind: column.kind,
+            descending,
+        });
+    }
+    let text = keys
+        .iter()
+        .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.key))
+        .collect::<Vec<_>>()
+        .join(",");
+    if !keys.iter().any(|k| k.key == "id") {
+        let descending = keys.last().is_some_and(|k| k.descending);
+        keys.push(SortKey {
+            key: ID.key,
+            sql: ID.sql,
+            kind: ID.kind,
+            descending,
+        });
+    }
+    Ok((keys, text))
+}
+
+/// A query-string value as a bound value of `kind`; 400 naming `name` when it is not one.
+fn bound(kind: Kind, value: &str, name: &str) -> Result<Bound, AppError> {
+    let wrong = |what: &str| AppError::bad_field(name, format!("must be {what}"));
+    Ok(match kind {
+        Kind::Text => Bound::Text(value.to_owned()),
+        Kind::Integer => Bound::Integer(value.parse().map_err(|_| wrong("an integer"))?),
+        Kind::Float | Kind::Decimal => {
+            let number: f64 = value.parse().map_err(|_| wrong("a number"))?;
+            if !number.is_finite() {
+                return Err(wrong("a number"));
+            }
+            Bound::Float(number)
+        }
+        Kind::Boolean => match value {
+            "true" => Bound::Boolean(true),
+            "false" => Bound::Boolean(false),
+            _ => return Err(wrong("true or false")),
+        },
+        Kind::Uuid => Bound::Uuid(Uuid::parse_str(value).map_err(|_| wrong("a UUID"))?),
+        Kind::Date => Bound::Date(value.parse().map_err(|_| wrong("a date (YYYY-MM-DD)"))?),
+        Kind::DateTime => {
+            Bound::DateTime(datetime(value).ok_or_else(|| wrong("an RFC 3339 time or a date"))?)
+        }
+        Kind::Enum(values) if values.contains(&value) => Bound::Text(value.to_owned()),
+        Kind::Enum(values) => return Err(wrong(&format!("one of: {}", values.join(", ")))),
+    })
+}
+
+/// RFC 3339, or a bare date meaning its first instant (UTC).
+fn datetime(value: &str) -> Option<DateTime<Utc>> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(value) {
+        return Some(time.with_timezone(&Utc));
+    }
+    let date: NaiveDate = value.parse().ok()?;
+    Some(date.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
+/// A cursor: the sort it belongs to and the last row's sort values, signed.
+fn encode_cursor(request: &Request, last: &Value, secret: &str) -> String {
+    let values: Vec<Value> = request.sort.iter().map(|k| last[k.key].clone()).collect();
+    let payload = json!({ "sort": request.sort_text, "after": values }).to_string();
+    let body = URL_SAFE_NO_PAD.encode(payload);
+    let signature = URL_SAFE_NO_PAD.encode(sign(secret, &body));
+    format!("{body}.{signature}")
+}
+
+fn decode_cursor(request: &Request, cursor: &str, secret: &str) -> Result<Vec<Bound>, AppError> {
+    let bad = || AppError::bad_field("cursor", "is not a cursor this list gave out");
+    let (body, signature) = cursor.split_once('.').ok_or_else(bad)?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| bad())?;
+    let mut mac = mac(secret);
+    mac.update(body.as_bytes());
+    mac.verify_slice(&signature).map_err(|_| bad())?;
+    let payload = URL_SAFE_NO_PAD.decode(body).map_err(|_| bad())?;
+    let payload: Map<String, Value> = serde_json::from_slice(&payload).map_err(|_| bad())?;
+    if payload.get("sort").and_then(Value::as_str) != Some(request.sort_text.as_str()) {
+        return Err(AppError::bad_field(
+            "cursor",
+            "belongs to another sort order",
+        ));
+    }
+    let values = payload
+        .get("after")
+        .and_then(Value::as_array)
+        .ok_or_else(bad)?;
+    if values.len() != request.sort.len() {
+        return Err(bad());
+    }
+    request
+        .sort
+        .iter()
+        .zip(values)
+        .map(|(key, value)| {
+            let text = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            bound(key.kind, &text, "cursor")
+        })
+        .collect()
+}
+
+fn mac(secret: &str) -> Hmac<Sha256> {
+    // HMAC takes a key of any length, so this cannot fail.
+    <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key")
+}
+
+fn sign(secret: &str, body: &str) -> Vec<u8> {
+    let mut mac = mac(secret);
+    mac.update(body.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
