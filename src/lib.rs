@@ -14,6 +14,7 @@ pub mod error;
 pub mod interactive;
 pub mod layout;
 pub mod names;
+pub mod openapi;
 pub mod output;
 pub mod render;
 pub mod routes;

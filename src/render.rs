@@ -61,6 +61,12 @@ pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
     }
     // The spec is kept verbatim, so re-generation starts from what was written.
     files.insert(SPEC_FILE, context.spec_source.clone(), Owner::Generator);
+    // The OpenAPI document, which the service embeds and serves at `/openapi.json`.
+    files.insert(
+        crate::openapi::FILE,
+        crate::openapi::document(context),
+        Owner::Generator,
+    );
     Ok(files)
 }
 

@@ -12,6 +12,8 @@ use std::process::{Child, Command};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod pytools;
+
 use backend_gen::context::{ResourceContext, ServiceContext};
 
 /// Projects share one target directory: build them one at a time.
@@ -201,6 +203,11 @@ fn run_service(name: &str, project: &Path) {
         "{text}"
     );
     assert!(project.join("backend-gen.toml").exists());
+
+    // The API fuzzer (after the checks above, since it creates rows of its own): no
+    // server error, no undocumented status, no response that breaks the OpenAPI
+    // document the service serves.
+    pytools::schemathesis(&base);
 
     let pid = server.0.id().to_string();
     assert!(

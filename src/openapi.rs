@@ -1,0 +1,1252 @@
+//! The OpenAPI 3.1 document of a generated service (CONTRACT.md section 9),
+//! written into the project as `openapi.json` and served at `GET /openapi.json`.
+//!
+//! It is built from the template context (names, keys, relations, links and
+//! routes) and, for each field's rules, from the spec the context came from.
+//! It lists every route with its parameters, request bodies and the status
+//! codes the service can answer, and the shared error body. Output is
+//! deterministic: serde_json objects keep their keys sorted, and everything
+//! else follows the spec's order.
+
+use serde_json::{Map, Value, json};
+
+use crate::context::{FieldContext, ResourceContext, ServiceContext};
+use crate::spec::{Bound, Field, FieldType, Format, Literal, Spec};
+
+/// Where a generated project keeps the document (the service embeds it).
+pub const FILE: &str = "openapi.json";
+
+/// A decimal as the service writes it, and as a string on input.
+pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
+
+/// Shared schema names; a resource whose type name is one of these gets
+/// `{Name}.Resource` instead, so no two components share a name.
+const SHARED_SCHEMAS: &[&str] = &[
+    "Error",
+    "ErrorDetail",
+    "Pagination",
+    "Health",
+    "HealthCheck",
+];
+
+/// The error codes of CONTRACT.md section 4.
+const ERROR_CODES: &[&str] = &[
+    "BAD_REQUEST",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "METHOD_NOT_ALLOWED",
+    "CONFLICT",
+    "VERSION_CONFLICT",
+    "PRECONDITION_FAILED",
+    "PAYLOAD_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "VALIDATION_ERROR",
+    "RATE_LIMITED",
+    "INTERNAL_ERROR",
+    "SERVICE_UNAVAILABLE",
+];
+
+/// Shared error responses: component name, status, description.
+const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
+    (
+        "BadRequest",
+        "400",
+        "Malformed JSON, a JSON value of the wrong type, or a bad query parameter (unknown, repeated, of the wrong type, an unknown key in `sort` or `fields`, a forged cursor): `BAD_REQUEST`, naming the key or parameter.",
+    ),
+    (
+        "NotFound",
+        "404",
+        "No such route, or no such row (a path id that is not a UUID names no row): `NOT_FOUND`.",
+    ),
+    (
+        "MethodNotAllowed",
+        "405",
+        "A known path with a method it does not serve: `METHOD_NOT_ALLOWED`.",
+    ),
+    (
+        "Conflict",
+        "409",
+        "A unique value another row holds (`CONFLICT`, naming the fields), a row other rows still reference (`CONFLICT`), or a stale `version` in the body (`VERSION_CONFLICT`).",
+    ),
+    (
+        "PreconditionFailed",
+        "412",
+        "`If-Match` does not list the current `ETag`: `PRECONDITION_FAILED`.",
+    ),
+    (
+        "PayloadTooLarge",
+        "413",
+        "The body is over the configured limit (1 MiB by default): `PAYLOAD_TOO_LARGE`.",
+    ),
+    (
+        "UnsupportedMediaType",
+        "415",
+        "The body is not `application/json`: `UNSUPPORTED_MEDIA_TYPE`.",
+    ),
+    (
+        "ValidationError",
+        "422",
+        "A well-formed body that breaks the rules (unknown, read-only, missing or null keys, enum values, lengths, ranges, formats, patterns, missing references): `VALIDATION_ERROR`, one detail per failing field.",
+    ),
+    (
+        "InternalError",
+        "500",
+        "A fault of the service: `INTERNAL_ERROR` with a generic message (the cause is only logged).",
+    ),
+    (
+        "ServiceUnavailable",
+        "503",
+        "The database cannot be reached: `SERVICE_UNAVAILABLE`.",
+    ),
+];
+
+/// The document for `ctx`, pretty-printed JSON with a final newline.
+pub fn document(ctx: &ServiceContext) -> String {
+    // The context carries every name; the rules of each field (lengths,
+    // bounds, patterns, formats, defaults) are read from the spec it was
+    // built from, which is valid by construction.
+    let spec = crate::spec::parse(crate::render::SPEC_FILE, &ctx.spec_source).ok();
+    let doc = Builder {
+        ctx,
+        spec: spec.as_ref(),
+    }
+    .build();
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+struct Builder<'a> {
+    ctx: &'a ServiceContext,
+    spec: Option<&'a Spec>,
+}
+
+/// The three body shapes of a resource's writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// POST: `required_keys` must be present.
+    Create,
+    /// PUT: every key must be present, optional ones may be `null`.
+    Replace,
+    /// PATCH: every key may be absent.
+    Patch,
+}
+
+impl<'a> Builder<'a> {
+    fn build(&self) -> Value {
+        let ctx = self.ctx;
+        let mut paths = Map::new();
+        let mut schemas = shared_schemas();
+        let mut tags = Vec::new();
+
+        for r in &ctx.resources {
+            tags.push(json!({"name": tag(r), "description": r.description}));
+            self.resource_schemas(r, &mut schemas);
+            self.resource_paths(r, &mut paths);
+        }
+        tags.push(json!({
+            "name": "health",
+            "description": "Liveness and readiness probes, outside the versioned API."
+        }));
+        tags.push(json!({
+            "name": "openapi",
+            "description": "This document."
+        }));
+        health_paths(&mut paths);
+
+        let mut responses = Map::new();
+        for (name, _, description) in ERROR_RESPONSES {
+            responses.insert(
+                (*name).to_string(),
+                json!({
+                    "description": description,
+                    "headers": {"X-Request-Id": header_ref("X-Request-Id")},
+                    "content": {"application/json": {"schema": schema_ref("Error")}}
+                }),
+            );
+        }
+
+        json!({
+            "openapi": "3.1.0",
+            "info": {
+                "title": ctx.crate_name,
+                "version": "0.1.0",
+                "description": format!(
+                    "{}\n\nGenerated by backend-gen {}. Every error has the body `Error`; \
+                     every response carries `X-Request-Id`. A known path answers another \
+                     method with 405 `METHOD_NOT_ALLOWED`; an unknown path gets 404 \
+                     `NOT_FOUND`. Lists reject unknown query parameters with 400. Decimals \
+                     are JSON strings (`\"19.99\"`, exact); numbers are accepted on input.",
+                    ctx.description, ctx.generator_version
+                ),
+            },
+            "tags": tags,
+            "paths": paths,
+            "components": {
+                "schemas": schemas,
+                "responses": responses,
+                "parameters": shared_parameters(),
+                "headers": {
+                    "X-Request-Id": {
+                        "description": "The request's id: the client's own when it sent a sane one (1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`), else a new UUID.",
+                        "required": true,
+                        "schema": {"type": "string", "minLength": 1}
+                    },
+                    "ETag": {
+                        "description": "A strong tag of the representation; send it back in `If-None-Match` or `If-Match`.",
+                        "required": true,
+                        "schema": {"type": "string"}
+                    },
+                    "Location": {
+                        "description": "The new resource's path.",
+                        "required": true,
+                        "schema": {"type": "string"}
+                    }
+                }
+            }
+        })
+    }
+
+    /// The spec's field behind a context field, for its rules.
+    fn field(&self, r: &ResourceContext, f: &FieldContext) -> Option<&'a Field> {
+        self.spec?
+            .resource(&r.names.snake)?
+            .fields
+            .iter()
+            .find(|sf| sf.names.snake == f.names.snake)
+    }
+
+    fn resource(&self, snake: &str) -> Option<&'a ResourceContext> {
+        self.ctx.resources.iter().find(|r| r.names.snake == snake)
+    }
+
+    fn resource_schemas(&self, r: &ResourceContext, schemas: &mut Map<String, Value>) {
+        let name = schema_name(r);
+        // The representation: every key, always present.
+        let mut props = Map::new();
+        let mut required = Vec::new();
+        props.insert(
+            "id".into(),
+            json!({"type": "string", "format": "uuid", "readOnly": true}),
+        );
+        required.push("id".to_string());
+        for b in &r.belongs_to {
+            props.insert(b.json.clone(), uuid_schema(b.required, None));
+            required.push(b.json.clone());
+        }
+        for f in &r.fields {
+            props.insert(f.names.camel.clone(), self.response_field(r, f));
+            required.push(f.names.camel.clone());
+        }
+        if r.versioned {
+            props.insert(
+                "version".into(),
+                json!({
+                    "type": "integer",
+                    "minimum": 1,
+                    "description": "Starts at 1; every successful write bumps it. Send it back in a PUT or PATCH body to refuse a stale write (409 `VERSION_CONFLICT`)."
+                }),
+            );
+            required.push("version".into());
+        }
+        if r.timestamps {
+            for key in ["createdAt", "updatedAt"] {
+                props.insert(
+                    key.into(),
+                    json!({"type": "string", "format": "date-time", "readOnly": true}),
+                );
+                required.push(key.into());
+            }
+        }
+        schemas.insert(
+            name.clone(),
+            json!({
+                "type": "object",
+                "description": r.description,
+                "properties": props,
+                "required": required,
+                "additionalProperties": false
+            }),
+        );
+        // A list item: the same keys, only those `fields` selects.
+        schemas.insert(
+            format!("{name}.Item"),
+            json!({
+                "type": "object",
+                "description": format!("{} In a list, `fields` may select only some keys.", r.description),
+                "properties": props,
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            format!("{name}.List"),
+            json!({
+                "type": "object",
+                "properties": {
+                    "data": {"type": "array", "items": schema_ref(&format!("{name}.Item"))},
+                    "pagination": schema_ref("Pagination")
+                },
+                "required": ["data", "pagination"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            format!("{name}.Create"),
+            self.body_schema(r, Body::Create, None),
+        );
+        schemas.insert(
+            format!("{name}.Replace"),
+            self.body_schema(r, Body::Replace, None),
+        );
+        schemas.insert(
+            format!("{name}.Patch"),
+            self.body_schema(r, Body::Patch, None),
+        );
+        for b in &r.belongs_to {
+            schemas.insert(
+                format!("{name}.CreateFor{}", b.names.pascal),
+                self.body_schema(r, Body::Create, Some(&b.json)),
+            );
+        }
+    }
+
+    /// A write body; `without` is a foreign key the path sets (nested create).
+    fn body_schema(&self, r: &ResourceContext, kind: Body, without: Option<&str>) -> Value {
+        let mut props = Map::new();
+        let mut required = Vec::new();
+        let mut require = |key: &str, required_key: bool| {
+            let wanted = match kind {
+                Body::Create => required_key,
+                Body::Replace => true,
+                Body::Patch => false,
+            };
+            if wanted {
+                required.push(key.to_string());
+            }
+        };
+        for b in &r.belongs_to {
+            if without == Some(b.json.as_str()) {
+                continue;
+            }
+            let description = format!(
+                "The id of an existing {} (422 when there is none).",
+                b.target.words
+            );
+            props.insert(b.json.clone(), uuid_schema(b.required, Some(&description)));
+            require(&b.json, r.required_keys.contains(&b.json));
+        }
+        for f in &r.fields {
+            let mut schema = self.request_field(r, f);
+            if kind == Body::Create
+                && let Some(default) = self.field(r, f).and_then(|sf| sf.default.as_ref())
+            {
+                schema.insert("default".into(), literal(default));
+            }
+            props.insert(f.names.camel.clone(), Value::Object(schema));
+            require(&f.names.camel, r.required_keys.contains(&f.names.camel));
+        }
+        if r.versioned && kind != Body::Create {
+            props.insert(
+                "version".into(),
+                json!({
+                    "type": ["integer", "null"],
+                    "description": "The version this write was based on: a stale one gets 409 `VERSION_CONFLICT`."
+                }),
+            );
+        }
+        let description = match (kind, without) {
+            (Body::Create, None) => {
+                "A create body: keys left out take their defaults (optional ones are null)."
+                    .to_string()
+            }
+            (Body::Create, Some(key)) => format!(
+                "A create body under the parent: `{key}` comes from the path and may not be sent."
+            ),
+            (Body::Replace, _) => {
+                "A replace body: every writable key is required; optional ones may be null.".into()
+            }
+            (Body::Patch, _) => {
+                "A partial update: an absent key is unchanged, `null` clears an optional field."
+                    .into()
+            }
+        };
+        let mut schema = json!({
+            "type": "object",
+            "description": description,
+            "properties": props,
+            "additionalProperties": false
+        });
+        if !required.is_empty() {
+            schema["required"] = json!(required);
+        }
+        schema
+    }
+
+    /// A field in a request body: its type, rules and an example.
+    fn request_field(&self, r: &ResourceContext, f: &FieldContext) -> Map<String, Value> {
+        let rules = self
+            .field(r, f)
+            .map(|sf| sf.rules.clone())
+            .unwrap_or_default();
+        let ty = self.field(r, f).map(|sf| &sf.ty);
+        let nullable = !f.required;
+        let mut s = Map::new();
+        match f.spec_type {
+            "string" | "text" => {
+                s.insert("type".into(), type_of("string", nullable));
+                if let Some(n) = rules.min_length {
+                    s.insert("minLength".into(), json!(n));
+                }
+                if let Some(n) = rules.max_length {
+                    s.insert("maxLength".into(), json!(n));
+                }
+                if let Some(p) = &rules.pattern {
+                    s.insert("pattern".into(), json!(p));
+                }
+                match rules.format {
+                    Some(Format::Email) => {
+                        s.insert("format".into(), json!("email"));
+                    }
+                    Some(Format::Url) => {
+                        s.insert("format".into(), json!("uri"));
+                    }
+                    None => {}
+                }
+            }
+            "integer" | "big_integer" => {
+                let (format, lo, hi) = if f.spec_type == "integer" {
+                    ("int32", i64::from(i32::MIN), i64::from(i32::MAX))
+                } else {
+                    ("int64", i64::MIN, i64::MAX)
+                };
+                s.insert("type".into(), type_of("integer", nullable));
+                s.insert("format".into(), json!(format));
+                s.insert(
+                    "minimum".into(),
+                    rules.min.as_ref().map_or(json!(lo), bound),
+                );
+                s.insert(
+                    "maximum".into(),
+                    rules.max.as_ref().map_or(json!(hi), bound),
+                );
+            }
+            "float" => {
+                s.insert("type".into(), type_of("number", nullable));
+                s.insert("format".into(), json!("double"));
+                insert_bounds(&mut s, &rules.min, &rules.max);
+            }
+            "decimal" => {
+                let scale = match ty {
+                    Some(FieldType::Decimal { scale, .. }) => *scale,
+                    _ => 2,
+                };
+                let mut number = Map::new();
+                number.insert("type".into(), json!("number"));
+                insert_bounds(&mut number, &rules.min, &rules.max);
+                let mut arms = vec![
+                    json!({"type": "string", "pattern": decimal_pattern(scale)}),
+                    Value::Object(number),
+                ];
+                if nullable {
+                    arms.push(json!({"type": "null"}));
+                }
+                s.insert("oneOf".into(), json!(arms));
+                let mut text = format!(
+                    "An exact decimal, at most {scale} decimal places; a string (`\"19.99\"`) or a number"
+                );
+                if let Some(min) = &rules.min {
+                    text.push_str(&format!(", at least {}", crate::spec::bound_text(min)));
+                }
+                if let Some(max) = &rules.max {
+                    text.push_str(&format!(", at most {}", crate::spec::bound_text(max)));
+                }
+                text.push('.');
+                s.insert("description".into(), json!(text));
+            }
+            _ => {
+                s = self
+                    .response_field(r, f)
+                    .as_object()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+        }
+        if !f.description.is_empty() && !s.contains_key("description") {
+            s.insert("description".into(), json!(f.description));
+        }
+        if let Some(example) = f
+            .samples
+            .first()
+            .and_then(|v| serde_json::from_str::<Value>(v).ok())
+        {
+            s.insert("examples".into(), json!([example]));
+        }
+        s
+    }
+
+    /// A field in a representation: its type, format and enum values.
+    fn response_field(&self, _r: &ResourceContext, f: &FieldContext) -> Value {
+        let nullable = !f.required;
+        let mut s = match f.spec_type {
+            "string" | "text" => json!({"type": type_of("string", nullable)}),
+            "integer" => json!({"type": type_of("integer", nullable), "format": "int32"}),
+            "big_integer" => json!({"type": type_of("integer", nullable), "format": "int64"}),
+            "float" => json!({"type": type_of("number", nullable), "format": "double"}),
+            "decimal" => {
+                json!({"type": type_of("string", nullable), "pattern": DECIMAL_PATTERN})
+            }
+            "boolean" => json!({"type": type_of("boolean", nullable)}),
+            "uuid" => json!({"type": type_of("string", nullable), "format": "uuid"}),
+            "date" => json!({"type": type_of("string", nullable), "format": "date"}),
+            "datetime" => json!({"type": type_of("string", nullable), "format": "date-time"}),
+            "enum" => {
+                let mut values: Vec<Value> = f.enum_values.iter().map(|v| json!(v.value)).collect();
+                if nullable {
+                    values.push(Value::Null);
+                }
+                json!({"type": type_of("string", nullable), "enum": values})
+            }
+            // json: any value; a required one is never null.
+            _ if nullable => json!({"description": "Any JSON value."}),
+            _ => json!({
+                "type": ["object", "array", "string", "number", "boolean"],
+                "description": "Any JSON value but null."
+            }),
+        };
+        if !f.description.is_empty() {
+            s["description"] = json!(f.description);
+        }
+        s
+    }
+
+    fn resource_paths(&self, r: &ResourceContext, paths: &mut Map<String, Value>) {
+        let name = schema_name(r);
+        let tag = tag(r);
+        let one = format!("{}/{{id}}", r.url);
+
+        let mut collection = Map::new();
+        collection.insert(
+            "get".into(),
+            json!({
+                "operationId": format!("list{}", r.names.plural_pascal),
+                "summary": self.summary("GET", &r.url),
+                "tags": [tag],
+                "parameters": self.list_parameters(r),
+                "responses": responses(vec![
+                    ("200", ok_json("One page of rows.", &format!("{name}.List"), &[])),
+                    ("400", error("BadRequest")),
+                    ("500", error("InternalError")),
+                    ("503", error("ServiceUnavailable")),
+                ])
+            }),
+        );
+        collection.insert(
+            "post".into(),
+            json!({
+                "operationId": format!("create{}", r.names.pascal),
+                "summary": self.summary("POST", &r.url),
+                "tags": [tag],
+                "requestBody": body_ref(&format!("{name}.Create")),
+                "responses": create_responses(&name, false, self.links(r))
+            }),
+        );
+        paths.insert(r.url.clone(), Value::Object(collection));
+
+        let mut item = Map::new();
+        item.insert("parameters".into(), json!([param_ref("Id")]));
+        item.insert(
+            "get".into(),
+            json!({
+                "operationId": format!("get{}", r.names.pascal),
+                "summary": self.summary("GET", &one),
+                "tags": [tag],
+                "parameters": [param_ref("IfNoneMatch")],
+                "responses": responses(vec![
+                    ("200", ok_json("The row.", &name, &["ETag"])),
+                    ("304", json!({
+                        "description": "`If-None-Match` lists the current `ETag`: the client's copy is current.",
+                        "headers": headers(&["ETag"])
+                    })),
+                    ("404", error("NotFound")),
+                    ("500", error("InternalError")),
+                    ("503", error("ServiceUnavailable")),
+                ])
+            }),
+        );
+        for (method, verb, body, what) in [
+            ("put", "replace", "Replace", "The replaced row."),
+            ("patch", "update", "Patch", "The updated row."),
+        ] {
+            item.insert(
+                method.into(),
+                json!({
+                    "operationId": format!("{verb}{}", r.names.pascal),
+                    "summary": self.summary(&method.to_uppercase(), &one),
+                    "tags": [tag],
+                    "parameters": [param_ref("IfMatch")],
+                    "requestBody": body_ref(&format!("{name}.{body}")),
+                    "responses": responses(vec![
+                        ("200", ok_json(what, &name, &["ETag"])),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                        ("409", error("Conflict")),
+                        ("412", error("PreconditionFailed")),
+                        ("413", error("PayloadTooLarge")),
+                        ("415", error("UnsupportedMediaType")),
+                        ("422", error("ValidationError")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ])
+                }),
+            );
+        }
+        item.insert(
+            "delete".into(),
+            json!({
+                "operationId": format!("delete{}", r.names.pascal),
+                "summary": self.summary("DELETE", &one),
+                "tags": [tag],
+                "parameters": [param_ref("IfMatch")],
+                "responses": responses(vec![
+                    ("204", no_content(if r.soft_delete { "Soft-deleted: the row vanishes from every read." } else { "Deleted." })),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
+                    ("412", error("PreconditionFailed")),
+                    ("500", error("InternalError")),
+                    ("503", error("ServiceUnavailable")),
+                ])
+            }),
+        );
+        paths.insert(one.clone(), Value::Object(item));
+
+        // Nested under each parent: list and create the children.
+        for b in &r.belongs_to {
+            let path = format!("{}{}", self.ctx.api_prefix, b.nested_path);
+            let mut nested = Map::new();
+            nested.insert(
+                "parameters".into(),
+                json!([{
+                    "name": "id",
+                    "in": "path",
+                    "required": true,
+                    "description": format!("The parent {}'s id.", b.target.words),
+                    "schema": {"type": "string", "format": "uuid"}
+                }]),
+            );
+            nested.insert(
+                "get".into(),
+                json!({
+                    "operationId": format!("list{}By{}", r.names.plural_pascal, b.names.pascal),
+                    "summary": self.summary("GET", &path),
+                    "tags": [tag],
+                    "parameters": self.list_parameters(r),
+                    "responses": responses(vec![
+                        ("200", ok_json("One page of the parent's rows.", &format!("{name}.List"), &[])),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ])
+                }),
+            );
+            nested.insert(
+                "post".into(),
+                json!({
+                    "operationId": format!("create{}For{}", r.names.pascal, b.names.pascal),
+                    "summary": self.summary("POST", &path),
+                    "tags": [tag],
+                    "requestBody": body_ref(&format!("{name}.CreateFor{}", b.names.pascal)),
+                    "responses": create_responses(&name, true, self.links(r))
+                }),
+            );
+            paths.insert(path, Value::Object(nested));
+        }
+
+        // Many-to-many links declared on this resource.
+        for l in &r.links {
+            let Some(target) = self.resource(&l.target.snake) else {
+                continue;
+            };
+            let target_name = schema_name(target);
+            let list_path = format!("{one}/{}", l.target.plural_kebab);
+            let other = format!("{}Id", l.target.camel);
+            let item_path = format!("{list_path}/{{{other}}}");
+            let mut list = Map::new();
+            list.insert("parameters".into(), json!([param_ref("Id")]));
+            list.insert(
+                "get".into(),
+                json!({
+                    "operationId": format!("list{}Of{}", l.target.plural_pascal, r.names.pascal),
+                    "summary": self.summary("GET", &list_path),
+                    "tags": [tag],
+                    "parameters": self.list_parameters(target),
+                    "responses": responses(vec![
+                        ("200", ok_json("One page of the linked rows.", &format!("{target_name}.List"), &[])),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ])
+                }),
+            );
+            paths.insert(list_path, Value::Object(list));
+
+            let mut link = Map::new();
+            link.insert(
+                "parameters".into(),
+                json!([
+                    param_ref("Id"),
+                    {
+                        "name": other,
+                        "in": "path",
+                        "required": true,
+                        "description": format!("The {}'s id.", l.target.words),
+                        "schema": {"type": "string", "format": "uuid"}
+                    }
+                ]),
+            );
+            link.insert(
+                "put".into(),
+                json!({
+                    "operationId": format!("link{}{}", r.names.pascal, l.target.pascal),
+                    "summary": self.summary("PUT", &item_path),
+                    "tags": [tag],
+                    "responses": responses(vec![
+                        ("204", no_content("Linked (linking twice changes nothing).")),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ])
+                }),
+            );
+            link.insert(
+                "delete".into(),
+                json!({
+                    "operationId": format!("unlink{}{}", r.names.pascal, l.target.pascal),
+                    "summary": self.summary("DELETE", &item_path),
+                    "tags": [tag],
+                    "responses": responses(vec![
+                        ("204", no_content("Unlinked.")),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ])
+                }),
+            );
+            paths.insert(item_path, Value::Object(link));
+        }
+    }
+
+    /// OpenAPI links from a created row to the operations that take its id, so clients (and
+    /// Schemathesis's stateful tests) can follow them. Named after the operation they call.
+    fn links(&self, r: &ResourceContext) -> Value {
+        let mut links = Map::new();
+        let mut add = |operation: String, parameter: &str| {
+            links.insert(
+                operation.clone(),
+                json!({
+                    "operationId": operation,
+                    "parameters": {parameter: "$response.body#/id"}
+                }),
+            );
+        };
+        let p = &r.names.pascal;
+        for verb in ["get", "replace", "update", "delete"] {
+            add(format!("{verb}{p}"), "id");
+        }
+        for child in &self.ctx.resources {
+            for b in child
+                .belongs_to
+                .iter()
+                .filter(|b| b.target.snake == r.names.snake)
+            {
+                let rel = &b.names.pascal;
+                add(format!("list{}By{rel}", child.names.plural_pascal), "id");
+                add(format!("create{}For{rel}", child.names.pascal), "id");
+            }
+        }
+        for l in &r.links {
+            let t = &l.target;
+            add(format!("list{}Of{p}", t.plural_pascal), "id");
+            add(format!("link{p}{}", t.pascal), "id");
+            add(format!("unlink{p}{}", t.pascal), "id");
+        }
+        for other in &self.ctx.resources {
+            if other.links.iter().any(|l| l.target.snake == r.names.snake) {
+                let o = &other.names.pascal;
+                let parameter = format!("{}Id", r.names.camel);
+                add(format!("link{o}{}", r.names.pascal), &parameter);
+                add(format!("unlink{o}{}", r.names.pascal), &parameter);
+            }
+        }
+        Value::Object(links)
+    }
+
+    fn summary(&self, method: &str, path: &str) -> String {
+        self.ctx
+            .routes
+            .iter()
+            .find(|route| route.method == method && route.path == path)
+            .map(|route| route.summary.clone())
+            .unwrap_or_default()
+    }
+
+    /// The query parameters of a list of `r` (CONTRACT.md section 3).
+    fn list_parameters(&self, r: &ResourceContext) -> Value {
+        let mut params = vec![param_ref("Page"), param_ref("Limit"), param_ref("Cursor")];
+        let mut sortable = vec!["id".to_string()];
+        let mut keys = vec!["id".to_string()];
+        let mut filters: Vec<(String, Value, String)> = Vec::new();
+        let uuid = json!({"type": "string", "format": "uuid"});
+        let instant = json!({
+            "type": "string",
+            "anyOf": [{"format": "date-time"}, {"format": "date"}]
+        });
+
+        for b in &r.belongs_to {
+            keys.push(b.json.clone());
+            if b.required {
+                sortable.push(b.json.clone());
+            }
+            filters.push((
+                b.json.clone(),
+                uuid.clone(),
+                format!("Only rows whose `{}` is this id.", b.json),
+            ));
+        }
+        for f in &r.fields {
+            let key = &f.names.camel;
+            keys.push(key.clone());
+            if f.spec_type == "json" {
+                continue;
+            }
+            if f.required {
+                sortable.push(key.clone());
+            }
+            let value = match f.spec_type {
+                "integer" | "big_integer" => json!({"type": "integer"}),
+                "float" | "decimal" => json!({"type": "number"}),
+                "boolean" => json!({"type": "boolean"}),
+                "uuid" => uuid.clone(),
+                "date" => json!({"type": "string", "format": "date"}),
+                "datetime" => instant.clone(),
+                "enum" => json!({
+                    "type": "string",
+                    "enum": f.enum_values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()
+                }),
+                _ => json!({"type": "string"}),
+            };
+            filters.push((
+                key.clone(),
+                value.clone(),
+                format!("Only rows whose `{key}` equals this value."),
+            ));
+            match f.spec_type {
+                "integer" | "big_integer" | "float" | "decimal" => {
+                    filters.push((
+                        format!("{key}Min"),
+                        value.clone(),
+                        format!("Only rows whose `{key}` is at least this."),
+                    ));
+                    filters.push((
+                        format!("{key}Max"),
+                        value,
+                        format!("Only rows whose `{key}` is at most this."),
+                    ));
+                }
+                "date" | "datetime" => {
+                    let base = key.strip_suffix("At").unwrap_or(key);
+                    filters.push((
+                        format!("{base}After"),
+                        value.clone(),
+                        format!("Only rows whose `{key}` is at or after this."),
+                    ));
+                    filters.push((
+                        format!("{base}Before"),
+                        value,
+                        format!("Only rows whose `{key}` is at or before this."),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        if r.versioned {
+            keys.push("version".into());
+        }
+        if r.timestamps {
+            for (base, key) in [("created", "createdAt"), ("updated", "updatedAt")] {
+                keys.push(key.into());
+                sortable.push(key.into());
+                filters.push((
+                    format!("{base}After"),
+                    instant.clone(),
+                    format!("Only rows whose `{key}` is at or after this (a date means its first instant, UTC)."),
+                ));
+                filters.push((
+                    format!("{base}Before"),
+                    instant.clone(),
+                    format!("Only rows whose `{key}` is at or before this (a date means its first instant, UTC)."),
+                ));
+            }
+        }
+
+        let alternatives = |keys: &[String]| keys.join("|");
+        let sort_key = format!("[+-]?({})", alternatives(&sortable));
+        params.push(json!({
+            "name": "sort",
+            "in": "query",
+            "description": format!(
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties. Default `{}`. Sortable: {}.",
+                if r.timestamps { "-createdAt" } else { "-id" },
+                sortable.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+            "schema": {"type": "string", "pattern": format!("^{sort_key}(,{sort_key})*$")}
+        }));
+        let field_key = format!("({})", alternatives(&keys));
+        params.push(json!({
+            "name": "fields",
+            "in": "query",
+            "description": "Comma-separated keys of the representation: each item carries only those.",
+            "schema": {"type": "string", "pattern": format!("^{field_key}(,{field_key})*$")}
+        }));
+        let mut seen: Vec<String> = ["page", "limit", "cursor", "sort", "fields"]
+            .map(String::from)
+            .to_vec();
+        for (name, schema, description) in filters {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            params.push(json!({
+                "name": name,
+                "in": "query",
+                "description": description,
+                "schema": schema
+            }));
+        }
+        Value::Array(params)
+    }
+}
+
+fn health_paths(paths: &mut Map<String, Value>) {
+    for (path, id, summary) in [
+        (
+            "/health",
+            "healthCheck",
+            "the service's health and its database's",
+        ),
+        (
+            "/health/ready",
+            "readinessCheck",
+            "whether the instance should get traffic",
+        ),
+    ] {
+        paths.insert(
+            path.into(),
+            json!({"get": {
+                "operationId": id,
+                "summary": summary,
+                "tags": ["health"],
+                "responses": {
+                    "200": {
+                        "description": "Healthy (or degraded: a cache is down).",
+                        "headers": headers(&[]),
+                        "content": {"application/json": {"schema": schema_ref("Health")}}
+                    },
+                    "503": {
+                        "description": "Unhealthy: the database is down.",
+                        "headers": headers(&[]),
+                        "content": {"application/json": {"schema": schema_ref("Health")}}
+                    }
+                }
+            }}),
+        );
+    }
+    paths.insert(
+        "/health/live".into(),
+        json!({"get": {
+            "operationId": "livenessCheck",
+            "summary": "whether the process serves",
+            "tags": ["health"],
+            "responses": {"200": no_content("The process serves (no body).")}
+        }}),
+    );
+    paths.insert(
+        "/openapi.json".into(),
+        json!({"get": {
+            "operationId": "openapiDocument",
+            "summary": "this document",
+            "tags": ["openapi"],
+            "responses": {"200": {
+                "description": "The OpenAPI 3.1 document of this service.",
+                "headers": headers(&[]),
+                "content": {"application/json": {"schema": {"type": "object"}}}
+            }}
+        }}),
+    );
+}
+
+fn shared_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "description": "The body of every error response (CONTRACT.md section 4).",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string", "enum": ERROR_CODES},
+                        "message": {"type": "string"},
+                        "details": {"type": "array", "items": schema_ref("ErrorDetail")},
+                        "requestId": {"type": "string"}
+                    },
+                    "required": ["code", "message", "requestId"],
+                    "additionalProperties": false
+                }
+            },
+            "required": ["error"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "ErrorDetail".into(),
+        json!({
+            "type": "object",
+            "description": "One problem with one body key or query parameter.",
+            "properties": {
+                "field": {"type": "string"},
+                "message": {"type": "string"}
+            },
+            "required": ["field", "message"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "Pagination".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "page": {"type": "integer", "minimum": 1, "description": "The page number, for offset pages (absent with a cursor)."},
+                "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on every page."},
+                "hasMore": {"type": "boolean"},
+                "nextCursor": {"type": ["string", "null"], "description": "Continues after this page's last row; null on the last page."}
+            },
+            "required": ["limit", "total", "hasMore", "nextCursor"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "Health".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["healthy", "degraded", "unhealthy"]},
+                "version": {"type": "string"},
+                "timestamp": {"type": "string", "format": "date-time"},
+                "checks": {
+                    "type": "object",
+                    "properties": {"database": schema_ref("HealthCheck")},
+                    "required": ["database"],
+                    "additionalProperties": schema_ref("HealthCheck")
+                }
+            },
+            "required": ["status", "version", "timestamp", "checks"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "HealthCheck".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["up", "down"]},
+                "latency": {"type": "integer", "minimum": 0, "description": "Milliseconds the check took."}
+            },
+            "required": ["status", "latency"],
+            "additionalProperties": false
+        }),
+    );
+    schemas
+}
+
+fn shared_parameters() -> Value {
+    json!({
+        "Id": {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The row's id (anything that is not a UUID names no row: 404).",
+            "schema": {"type": "string", "format": "uuid"}
+        },
+        "IfMatch": {
+            "name": "If-Match",
+            "in": "header",
+            "description": "Write only if the current `ETag` is listed (else 412).",
+            "schema": {"type": "string"}
+        },
+        "IfNoneMatch": {
+            "name": "If-None-Match",
+            "in": "header",
+            "description": "Answer 304 if the current `ETag` is listed.",
+            "schema": {"type": "string"}
+        },
+        "Page": {
+            "name": "page",
+            "in": "query",
+            "description": "The page number, from 1 (offset pages; not with `cursor`).",
+            "schema": {"type": "integer", "minimum": 1}
+        },
+        "Limit": {
+            "name": "limit",
+            "in": "query",
+            "description": "Rows per page.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
+        },
+        "Cursor": {
+            "name": "cursor",
+            "in": "query",
+            "description": "An opaque `nextCursor` of an earlier page with the same sort: continues after its last row (not with `page`; a forged one gets 400).",
+            "schema": {"type": "string"}
+        }
+    })
+}
+
+/// A decimal string with at most `scale` decimal places (trailing zeros aside: the service
+/// counts the places of the normalised value).
+pub fn decimal_pattern(scale: u32) -> String {
+    if scale == 0 {
+        r"^-?[0-9]+(\.0+)?$".to_string()
+    } else {
+        format!(r"^-?[0-9]+(\.[0-9]{{1,{scale}}}0*)?$")
+    }
+}
+
+/// The resource's schema name (see `SHARED_SCHEMAS`).
+fn schema_name(r: &ResourceContext) -> String {
+    if SHARED_SCHEMAS.contains(&r.names.pascal.as_str()) {
+        format!("{}.Resource", r.names.pascal)
+    } else {
+        r.names.pascal.clone()
+    }
+}
+
+fn tag(r: &ResourceContext) -> String {
+    r.names.plural_kebab.clone()
+}
+
+fn type_of(ty: &str, nullable: bool) -> Value {
+    if nullable {
+        json!([ty, "null"])
+    } else {
+        json!(ty)
+    }
+}
+
+fn uuid_schema(required: bool, description: Option<&str>) -> Value {
+    let mut s = json!({"type": type_of("string", !required), "format": "uuid"});
+    if let Some(d) = description {
+        s["description"] = json!(d);
+    }
+    s
+}
+
+fn bound(b: &Bound) -> Value {
+    match b {
+        Bound::Integer(i) => json!(i),
+        Bound::Float(x) => json!(x),
+        Bound::Decimal(d) => d
+            .parse::<i64>()
+            .map(|i| json!(i))
+            .or_else(|_| d.parse::<f64>().map(|x| json!(x)))
+            .unwrap_or(Value::Null),
+    }
+}
+
+fn insert_bounds(s: &mut Map<String, Value>, min: &Option<Bound>, max: &Option<Bound>) {
+    if let Some(b) = min {
+        s.insert("minimum".into(), bound(b));
+    }
+    if let Some(b) = max {
+        s.insert("maximum".into(), bound(b));
+    }
+}
+
+fn literal(l: &Literal) -> Value {
+    match l {
+        Literal::String(s) | Literal::Decimal(s) => json!(s),
+        Literal::Integer(i) => json!(i),
+        Literal::Float(x) => json!(x),
+        Literal::Boolean(b) => json!(b),
+    }
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn param_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/parameters/{name}")})
+}
+
+fn header_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/headers/{name}")})
+}
+
+fn error(name: &str) -> Value {
+    json!({"$ref": format!("#/components/responses/{name}")})
+}
+
+/// `X-Request-Id` and the given headers.
+fn headers(extra: &[&str]) -> Value {
+    let mut map = Map::new();
+    map.insert("X-Request-Id".into(), header_ref("X-Request-Id"));
+    for name in extra {
+        map.insert((*name).to_string(), header_ref(name));
+    }
+    Value::Object(map)
+}
+
+fn ok_json(description: &str, schema: &str, extra: &[&str]) -> Value {
+    json!({
+        "description": description,
+        "headers": headers(extra),
+        "content": {"application/json": {"schema": schema_ref(schema)}}
+    })
+}
+
+fn no_content(description: &str) -> Value {
+    json!({"description": description, "headers": headers(&[])})
+}
+
+fn body_ref(schema: &str) -> Value {
+    json!({
+        "required": true,
+        "content": {"application/json": {"schema": schema_ref(schema)}}
+    })
+}
+
+fn responses(list: Vec<(&str, Value)>) -> Value {
+    Value::Object(list.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+fn create_responses(name: &str, nested: bool, links: Value) -> Value {
+    let mut created = ok_json("Created.", name, &["Location", "ETag"]);
+    created["links"] = links;
+    let mut list = vec![("201", created), ("400", error("BadRequest"))];
+    if nested {
+        list.push(("404", error("NotFound")));
+    }
+    list.extend([
+        ("409", error("Conflict")),
+        ("413", error("PayloadTooLarge")),
+        ("415", error("UnsupportedMediaType")),
+        ("422", error("ValidationError")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]);
+    responses(list)
+}
