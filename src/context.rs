@@ -154,6 +154,8 @@ pub struct ResourceContext {
     /// A field to test equality filters with: its key and the JSON of two
     /// different sample values (rows 0 and 1 of the sample bodies).
     pub filter_example: Option<FilterExample>,
+    /// A number field to test `Min`/`Max` with, and its second (larger) sample.
+    pub range_example: Option<FilterExample>,
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
@@ -455,15 +457,28 @@ impl ResourceContext {
             })
             .collect();
         let (list_columns, list_keys, list_ranges) = list_description(spec, r);
+        let unquote = |sample: &str| {
+            serde_json::from_str::<serde_json::Value>(sample)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| sample.to_owned())
+        };
+        let range_example = fields
+            .iter()
+            .find(|f| {
+                matches!(f.spec_type, "integer" | "big_integer" | "float" | "decimal")
+                    && f.samples[0] != f.samples[1]
+            })
+            .map(|f| FilterExample {
+                key: f.names.camel.clone(),
+                query_value: unquote(&f.samples[1]),
+            });
         let filter_example = fields
             .iter()
             .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
             .map(|f| FilterExample {
                 key: f.names.camel.clone(),
-                query_value: serde_json::from_str::<serde_json::Value>(&f.samples[0])
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_else(|| f.samples[0].clone()),
+                query_value: unquote(&f.samples[0]),
             });
         Self {
             index,
@@ -472,6 +487,7 @@ impl ResourceContext {
             list_keys,
             list_ranges,
             filter_example,
+            range_example,
             default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             a_words: with_article(&r.names.words),
             description: if r.description.is_empty() {
