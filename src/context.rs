@@ -156,6 +156,8 @@ pub struct ResourceContext {
     pub filter_example: Option<FilterExample>,
     /// A number field to test `Min`/`Max` with, and its second (larger) sample.
     pub range_example: Option<FilterExample>,
+    /// A sortable field whose first three samples differ, to test sorting by.
+    pub sort_example: Option<String>,
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
@@ -473,6 +475,16 @@ impl ResourceContext {
                 key: f.names.camel.clone(),
                 query_value: unquote(&f.samples[1]),
             });
+        let sort_example = fields
+            .iter()
+            .find(|f| {
+                f.required
+                    && f.spec_type != "json"
+                    && f.samples[0] != f.samples[1]
+                    && f.samples[1] != f.samples[2]
+                    && f.samples[0] != f.samples[2]
+            })
+            .map(|f| f.names.camel.clone());
         let filter_example = fields
             .iter()
             .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
@@ -488,6 +500,7 @@ impl ResourceContext {
             list_ranges,
             filter_example,
             range_example,
+            sort_example,
             default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             a_words: with_article(&r.names.words),
             description: if r.description.is_empty() {
