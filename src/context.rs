@@ -156,8 +156,10 @@ pub struct ResourceContext {
     pub filter_example: Option<FilterExample>,
     /// A number field to test `Min`/`Max` with, and its second (larger) sample.
     pub range_example: Option<FilterExample>,
-    /// A sortable field whose first three samples differ, to test sorting by.
+    /// A required field whose first three samples differ, to test sorting by.
     pub sort_example: Option<String>,
+    /// An optional field, to test that nulls sort last and cursors cross them.
+    pub null_sort_example: Option<String>,
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
@@ -205,7 +207,7 @@ pub struct ListColumn {
     pub sql: String,
     /// A `list::Kind` expression.
     pub kind: String,
-    pub sortable: bool,
+    pub nullable: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -485,6 +487,10 @@ impl ResourceContext {
                     && f.samples[0] != f.samples[2]
             })
             .map(|f| f.names.camel.clone());
+        let null_sort_example = fields
+            .iter()
+            .find(|f| !f.required && f.spec_type != "json" && f.samples[1] != f.samples[2])
+            .map(|f| f.names.camel.clone());
         let filter_example = fields
             .iter()
             .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
@@ -501,6 +507,7 @@ impl ResourceContext {
             filter_example,
             range_example,
             sort_example,
+            null_sort_example,
             default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             a_words: with_article(&r.names.words),
             description: if r.description.is_empty() {
@@ -555,7 +562,7 @@ fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>,
             key,
             sql: format!("{}_id", b.names.snake),
             kind: "Kind::Uuid".into(),
-            sortable: b.required,
+            nullable: !b.required,
         });
     }
     for f in &r.fields {
@@ -595,7 +602,7 @@ fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>,
             key: f.names.camel.clone(),
             sql: dialect.compared(&f.ty, &f.names.snake),
             kind,
-            sortable: f.required,
+            nullable: !f.required,
         });
     }
     if r.versioned {
@@ -613,7 +620,7 @@ fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>,
                 key,
                 sql: snake.into(),
                 kind: "Kind::DateTime".into(),
-                sortable: true,
+                nullable: false,
             });
         }
     }

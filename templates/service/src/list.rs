@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::config::Config;
-use crate::db::{Db, Pool};
+use crate::db::{Db, NULL_SAFE_EQ, Pool};
 use crate::error::AppError;
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -41,7 +41,7 @@ pub enum Kind {
     Enum(&'static [&'static str]),
 }
 
-/// A column lists can filter on (and sort by, when it is never null).
+/// A column lists can filter on and sort by.
 #[derive(Debug)]
 pub struct Column {
     /// The JSON key, which is also the filter's name.
@@ -49,7 +49,8 @@ pub struct Column {
     /// The SQL expression compared and sorted on.
     pub sql: &'static str,
     pub kind: Kind,
-    pub sortable: bool,
+    /// Nulls sort last in both directions, whatever the database's default.
+    pub nullable: bool,
 }
 
 /// What one resource's lists can do.
@@ -130,6 +131,7 @@ pub struct PageInfo {
 /// A value bound into a query.
 #[derive(Debug, Clone)]
 enum Bound {
+    Null,
     Text(String),
     Integer(i64),
     Float(f64),
@@ -156,20 +158,35 @@ impl Op {
     }
 }
 
-/// One sort key: a column (or the id) and its direction.
+/// One sort key: a column (or the id) and its direction. A nullable column sorts by two
+/// keys: whether it is null (ascending, so nulls come last), then its value.
 #[derive(Debug, Clone, Copy)]
 struct SortKey {
     key: &'static str,
     sql: &'static str,
     kind: Kind,
     descending: bool,
+    null_flag: bool,
+    nullable: bool,
+}
+
+impl SortKey {
+    fn push_sql(&self, query: &mut QueryBuilder<'_, Db>) {
+        if self.null_flag {
+            query.push("(");
+            query.push(self.sql);
+            query.push(" IS NULL)");
+        } else {
+            query.push(self.sql);
+        }
+    }
 }
 
 const ID: Column = Column {
     key: "id",
     sql: "id",
     kind: Kind::Uuid,
-    sortable: true,
+    nullable: false,
 };
 
 /// A parsed list request.
@@ -212,7 +229,7 @@ where
         if i > 0 {
             select.push(", ");
         }
-        select.push(key.sql);
+        key.push_sql(&mut select);
         select.push(if key.descending { " DESC" } else { " ASC" });
     }
     // One row more than asked tells whether another page follows.
@@ -304,12 +321,13 @@ fn push_after(query: &mut QueryBuilder<'_, Db>, sort: &[SortKey], values: &[Boun
         }
         query.push("(");
         for j in 0..i {
-            query.push(sort[j].sql);
-            query.push(" = ");
+            sort[j].push_sql(query);
+            // Null-safe, so rows in a group of nulls compare equal.
+            query.push(NULL_SAFE_EQ);
             push_bound(query, &values[j]);
             query.push(" AND ");
         }
-        query.push(sort[i].sql);
+        sort[i].push_sql(query);
         query.push(if sort[i].descending { " < " } else { " > " });
         push_bound(query, &values[i]);
         query.push(")");
@@ -319,6 +337,7 @@ fn push_after(query: &mut QueryBuilder<'_, Db>, sort: &[SortKey], values: &[Boun
 
 fn push_bound(query: &mut QueryBuilder<'_, Db>, value: &Bound) {
     match value.clone() {
+        Bound::Null => query.push_bind(None::<String>),
         Bound::Text(v) => query.push_bind(v),
         Bound::Integer(v) => query.push_bind(v),
         Bound::Float(v) => query.push_bind(v),
@@ -429,21 +448,33 @@ fn sort(spec: &ListSpec, text: &str) -> Result<(Vec<SortKey>, String), AppError>
         } else {
             spec.columns
                 .iter()
-                .find(|c| c.key == key && c.sortable)
+                .find(|c| c.key == key)
                 .ok_or_else(|| AppError::bad_field("sort", format!("cannot sort by `{key}`")))?
         };
         if keys.iter().any(|k| k.key == column.key) {
             return Err(AppError::bad_field("sort", format!("names `{key}` twice")));
         }
-        keys.push(SortKey {
+        let key = SortKey {
             key: column.key,
             sql: column.sql,
             kind: column.kind,
             descending,
-        });
+            null_flag: false,
+            nullable: column.nullable,
+        };
+        if column.nullable {
+            keys.push(SortKey {
+                kind: Kind::Boolean,
+                descending: false,
+                null_flag: true,
+                ..key
+            });
+        }
+        keys.push(key);
     }
     let text = keys
         .iter()
+        .filter(|k| !k.null_flag)
         .map(|k| format!("{}{}", if k.descending { "-" } else { "" }, k.key))
         .collect::<Vec<_>>()
         .join(",");
@@ -454,6 +485,8 @@ fn sort(spec: &ListSpec, text: &str) -> Result<(Vec<SortKey>, String), AppError>
             sql: ID.sql,
             kind: ID.kind,
             descending,
+            null_flag: false,
+            nullable: false,
         });
     }
     Ok((keys, text))
@@ -498,7 +531,14 @@ fn datetime(value: &str) -> Option<DateTime<Utc>> {
 
 /// A cursor: the sort it belongs to and the last row's sort values, signed.
 fn encode_cursor(request: &Request, last: &Value, secret: &str) -> String {
-    let values: Vec<Value> = request.sort.iter().map(|k| last[k.key].clone()).collect();
+    let values: Vec<Value> = request
+        .sort
+        .iter()
+        .map(|k| match k.null_flag {
+            true => Value::Bool(last[k.key].is_null()),
+            false => last[k.key].clone(),
+        })
+        .collect();
     let payload = json!({ "sort": request.sort_text, "after": values }).to_string();
     let body = URL_SAFE_NO_PAD.encode(payload);
     let signature = URL_SAFE_NO_PAD.encode(sign(secret, &body));
@@ -533,6 +573,7 @@ fn decode_cursor(request: &Request, cursor: &str, secret: &str) -> Result<Vec<Bo
         .zip(values)
         .map(|(key, value)| {
             let text = match value {
+                Value::Null if key.nullable => return Ok(Bound::Null),
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
