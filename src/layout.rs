@@ -68,13 +68,7 @@ pub fn signature(head: &str, params: &[String], ret: Option<&str>, indent: usize
     if indent + one_line.len() <= MAX_WIDTH {
         return one_line;
     }
-    let pad = " ".repeat(indent + INDENT);
-    let mut out = format!("{head}(\n");
-    for p in params {
-        out.push_str(&format!("{pad}{p},\n"));
-    }
-    out.push_str(&format!("{}){ret} {{", " ".repeat(indent)));
-    out
+    one_per_line(head, params, indent, &format!("{ret} {{"))
 }
 
 /// rustfmt's `fn_call_width` (60% of the max width).
@@ -90,10 +84,15 @@ pub fn call(head: &str, args: &[String], indent: usize, tail: &str) -> String {
     {
         return format!("{head}({joined}){tail}");
     }
+    one_per_line(head, args, indent, tail)
+}
+
+/// `head(` then each item on its own line with a trailing comma, then `)` and `tail`.
+fn one_per_line(head: &str, items: &[String], indent: usize, tail: &str) -> String {
     let pad = " ".repeat(indent + INDENT);
     let mut out = format!("{head}(\n");
-    for a in args {
-        out.push_str(&format!("{pad}{a},\n"));
+    for item in items {
+        out.push_str(&format!("{pad}{item},\n"));
     }
     out.push_str(&format!("{}){tail}", " ".repeat(indent)));
     out
