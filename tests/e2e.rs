@@ -65,17 +65,16 @@ fn spec_path(name: &str) -> PathBuf {
     }
 }
 
-fn generate(name: &str) -> PathBuf {
+fn generate(name: &str, spec: &Path) -> PathBuf {
     let out = e2e_root().join("projects").join(name);
     if out.exists() {
         std::fs::remove_dir_all(&out).unwrap();
     }
-    let spec = spec_path(name);
     let output = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
         .args(["new", name, "--output"])
         .arg(&out)
         .arg("--spec")
-        .arg(&spec)
+        .arg(spec)
         .output()
         .unwrap();
     assert!(
@@ -86,8 +85,8 @@ fn generate(name: &str) -> PathBuf {
     out
 }
 
-fn context(name: &str) -> ServiceContext {
-    let source = std::fs::read_to_string(spec_path(name)).unwrap();
+fn context(name: &str, spec: &Path) -> ServiceContext {
+    let source = std::fs::read_to_string(spec).unwrap();
     let spec = backend_gen::spec::parse(name, &source).unwrap();
     ServiceContext::new(name, &spec, &source)
 }
@@ -132,7 +131,7 @@ fn agent() -> ureq::Agent {
 /// Starts the built binary with no configuration but a port and a fresh
 /// data directory, waits for `/health`, creates a row and reads it back,
 /// then stops it with SIGTERM and expects a clean exit.
-fn run_service(name: &str, project: &Path) {
+fn run_service(name: &str, spec: &Path, project: &Path) {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
     let binary = target_dir().join("debug").join(name);
@@ -164,7 +163,7 @@ fn run_service(name: &str, project: &Path) {
         std::thread::sleep(Duration::from_millis(200));
     }
 
-    let ctx = context(name);
+    let ctx = context(name, spec);
     let resource = ctx
         .resources
         .iter()
@@ -249,8 +248,12 @@ fn run_service(name: &str, project: &Path) {
 }
 
 fn full_cycle(name: &str) {
+    full_cycle_with(name, &spec_path(name));
+}
+
+fn full_cycle_with(name: &str, spec: &Path) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let project = generate(name);
+    let project = generate(name, spec);
     cargo(&project, &["build"]);
     cargo(&project, &["fmt", "--check"]);
     cargo(
@@ -258,7 +261,7 @@ fn full_cycle(name: &str) {
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
     cargo(&project, &["test"]);
-    run_service(name, &project);
+    run_service(name, spec, &project);
 }
 
 #[test]
@@ -276,4 +279,23 @@ fn shop_builds_lints_tests_and_serves() {
 #[test]
 fn edge_case_spec_builds_lints_tests_and_serves() {
     full_cycle("edge");
+}
+
+/// The commented spec `backend-gen init` writes: what a new user generates first.
+#[test]
+fn init_spec_builds_lints_tests_and_serves() {
+    let dir = e2e_root().join("specs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("library.toml");
+    if spec.exists() {
+        std::fs::remove_file(&spec).unwrap();
+    }
+    let status = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
+        .arg("init")
+        .arg(&spec)
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    full_cycle_with("library", &spec);
 }
