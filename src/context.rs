@@ -53,6 +53,9 @@ pub struct ServiceContext {
     pub migrations: Vec<MigrationContext>,
     pub routes: Vec<Route>,
     pub uses: Uses,
+    /// The OpenAPI document (`openapi.json`), built from the rest of this context.
+    #[serde(skip)]
+    pub openapi: String,
 }
 
 /// Which optional pieces of code are needed: nothing is generated (no
@@ -300,7 +303,7 @@ impl ServiceContext {
         } else {
             spec.project.description.clone()
         };
-        Self {
+        let mut ctx = Self {
             generator_version: env!("CARGO_PKG_VERSION"),
             default_database_url: format!("sqlite://data/{lib_name}.db?mode=rwc"),
             crate_name: crate_name.to_string(),
@@ -324,7 +327,10 @@ impl ServiceContext {
             modules_sorted,
             resources,
             uses,
-        }
+            openapi: String::new(),
+        };
+        ctx.openapi = crate::openapi::document(spec, &ctx);
+        ctx
     }
 }
 

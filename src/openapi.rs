@@ -101,17 +101,11 @@ const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The document for `ctx`, pretty-printed JSON with a final newline.
-pub fn document(ctx: &ServiceContext) -> String {
-    // The context carries every name; the rules of each field (lengths,
-    // bounds, patterns, formats, defaults) are read from the spec it was
-    // built from, which is valid by construction.
-    let spec = crate::spec::parse(crate::render::SPEC_FILE, &ctx.spec_source).ok();
-    let doc = Builder {
-        ctx,
-        spec: spec.as_ref(),
-    }
-    .build();
+/// The document for `ctx`, pretty-printed JSON with a final newline. The context carries
+/// every name; the rules of each field (lengths, bounds, patterns, formats, defaults) come
+/// from the typed spec it was built from.
+pub fn document(spec: &Spec, ctx: &ServiceContext) -> String {
+    let doc = Builder { ctx, spec }.build();
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
@@ -119,7 +113,7 @@ pub fn document(ctx: &ServiceContext) -> String {
 
 struct Builder<'a> {
     ctx: &'a ServiceContext,
-    spec: Option<&'a Spec>,
+    spec: &'a Spec,
 }
 
 /// The three body shapes of a resource's writes.
@@ -210,7 +204,7 @@ impl<'a> Builder<'a> {
 
     /// The spec's field behind a context field, for its rules.
     fn field(&self, r: &ResourceContext, f: &FieldContext) -> Option<&'a Field> {
-        self.spec?
+        self.spec
             .resource(&r.names.snake)?
             .fields
             .iter()

@@ -64,7 +64,7 @@ pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
     // The OpenAPI document, which the service embeds and serves at `/openapi.json`.
     files.insert(
         crate::openapi::FILE,
-        crate::openapi::document(context),
+        context.openapi.clone(),
         Owner::Generator,
     );
     Ok(files)
