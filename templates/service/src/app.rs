@@ -1,14 +1,27 @@
 //! Wiring: shared state, the router with its middleware, and the server's lifecycle.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::{Router, extract::DefaultBodyLimit, middleware};
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, Request, State},
+    http::{HeaderName, HeaderValue, Method, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
+use tower_http::{
+    compression::CompressionLayer,
+    cors::{AllowOrigin, CorsLayer},
+    set_header::SetResponseHeaderLayer,
+};
 
 use crate::{
     config::{Config, ConfigError},
     db::{self, Pool},
+    error::AppError,
     routes, telemetry,
 };
 
@@ -75,15 +88,79 @@ impl Application {
 
 /// The complete HTTP application; `main` serves it and tests call it in-process.
 pub fn router(state: AppState) -> Router {
-    let body_limit = state.config.body_limit_bytes;
-    routes::router()
-        .layer(
-            ServiceBuilder::new()
-                .layer(middleware::from_fn(telemetry::request_id))
-                .layer(telemetry::trace_layer())
-                .layer(DefaultBodyLimit::max(body_limit)),
+    let config = &state.config;
+    let layers = ServiceBuilder::new()
+        .layer(middleware::from_fn(telemetry::request_id))
+        .layer(telemetry::trace_layer())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .option_layer(cors(&config.cors_allowed_origins))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            config.request_timeout,
+            timeout,
+        ))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes));
+    routes::router().layer(layers).with_state(state)
+}
+
+/// Answers 503 with the service's error body when a request outlives the configured time.
+async fn timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => AppError::Timeout.into_response(),
+    }
+}
+
+/// CORS for the configured origins; none configured means no CORS headers at all.
+fn cors(origins: &[String]) -> Option<CorsLayer> {
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|origin| HeaderValue::from_str(origin).ok()),
         )
-        .with_state(state)
+    };
+    let request_id = HeaderName::from_static("x-request-id");
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([
+                Method::GET,
+                Method::POST,
+                Method::PUT,
+                Method::PATCH,
+                Method::DELETE,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::IF_MATCH,
+                header::IF_NONE_MATCH,
+                request_id.clone(),
+            ])
+            .expose_headers([header::ETAG, header::LOCATION, request_id])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM (what container runtimes send).

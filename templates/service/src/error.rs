@@ -55,6 +55,8 @@ pub enum AppError {
     Validation(Vec<ErrorDetail>),
     #[error("the service is temporarily unavailable")]
     Unavailable(#[source] sqlx::Error),
+    #[error("the request took too long")]
+    Timeout,
     #[error("an internal error occurred")]
     Internal(#[source] sqlx::Error),
 }
@@ -96,7 +98,7 @@ impl AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -112,7 +114,7 @@ impl AppError {
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::Validation(_) => "VALIDATION_ERROR",
-            Self::Unavailable(_) => "SERVICE_UNAVAILABLE",
+            Self::Unavailable(_) | Self::Timeout => "SERVICE_UNAVAILABLE",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
     }
