@@ -967,6 +967,19 @@ fn health_paths(paths: &mut Map<String, Value>) {
         }}),
     );
     paths.insert(
+        "/metrics".into(),
+        json!({"get": {
+            "operationId": "metrics",
+            "summary": "request counts, latencies and pool figures",
+            "tags": ["health"],
+            "responses": {"200": {
+                "description": "Prometheus text exposition format.",
+                "headers": headers(&[]),
+                "content": {"text/plain": {"schema": {"type": "string"}}}
+            }}
+        }}),
+    );
+    paths.insert(
         "/openapi.json".into(),
         json!({"get": {
             "operationId": "openapiDocument",

@@ -22,7 +22,7 @@ use crate::{
     config::{Config, ConfigError},
     db::{self, Pool},
     error::AppError,
-    routes, telemetry,
+    monitoring, routes, telemetry,
 };
 
 /// What every handler can reach. Cheap to clone: the pool and the config are shared.
@@ -61,6 +61,7 @@ impl Application {
         let pool = db::connect(&config).await?;
         db::migrate(&pool).await?;
         let listener = TcpListener::bind(config.bind_addr).await?;
+        monitoring::spawn_upkeep();
         let state = AppState {
             pool: pool.clone(),
             config: Arc::new(config),
@@ -92,6 +93,7 @@ pub fn router(state: AppState) -> Router {
     let layers = ServiceBuilder::new()
         .layer(middleware::from_fn(telemetry::request_id))
         .layer(telemetry::trace_layer())
+        .layer(middleware::from_fn(monitoring::track))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
