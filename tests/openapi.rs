@@ -87,7 +87,13 @@ fn every_route_is_documented_and_nothing_else() {
             .iter()
             .map(|r| format!("{} {}", r.method.to_lowercase(), r.path))
             .collect();
-        for path in ["/health", "/health/ready", "/health/live", "/openapi.json"] {
+        for path in [
+            "/health",
+            "/health/ready",
+            "/health/live",
+            "/metrics",
+            "/openapi.json",
+        ] {
             expected.push(format!("get {path}"));
         }
         let mut documented = Vec::new();
