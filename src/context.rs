@@ -53,9 +53,19 @@ pub struct ServiceContext {
     pub migrations: Vec<MigrationContext>,
     pub routes: Vec<Route>,
     pub uses: Uses,
+    /// The spec's rate limits, the generated service's defaults.
+    pub rate_limit: RateLimitContext,
     /// The OpenAPI document (`openapi.json`), built from the rest of this context.
     #[serde(skip)]
     pub openapi: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RateLimitContext {
+    pub requests_per_minute: u32,
+    pub burst: u32,
+    /// Comma-separated addresses or ranges.
+    pub trusted_proxies: String,
 }
 
 /// Which optional pieces of code are needed: nothing is generated (no
@@ -327,6 +337,11 @@ impl ServiceContext {
             modules_sorted,
             resources,
             uses,
+            rate_limit: RateLimitContext {
+                requests_per_minute: spec.rate_limit.requests_per_minute,
+                burst: spec.rate_limit.burst,
+                trusted_proxies: spec.rate_limit.trusted_proxies.join(","),
+            },
             openapi: String::new(),
         };
         ctx.openapi = crate::openapi::document(spec, &ctx);

@@ -147,6 +147,15 @@ impl<'a> Builder<'a> {
             "name": "openapi",
             "description": "This document."
         }));
+        // Every API route is rate-limited (CONTRACT.md section 7); health and the
+        // service's own documents are not.
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (method, operation) in item.iter_mut() {
+                if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                    operation["responses"]["429"] = error("RateLimited");
+                }
+            }
+        }
         health_paths(&mut paths);
 
         let mut responses = Map::new();
@@ -160,6 +169,21 @@ impl<'a> Builder<'a> {
                 }),
             );
         }
+        responses.insert(
+            "RateLimited".into(),
+            json!({
+                "description": "Over the client's budget: `RATE_LIMITED`; retry after `Retry-After` seconds.",
+                "headers": {
+                    "X-Request-Id": header_ref("X-Request-Id"),
+                    "Retry-After": {
+                        "description": "Seconds until a request would be allowed.",
+                        "required": true,
+                        "schema": {"type": "integer", "minimum": 1}
+                    }
+                },
+                "content": {"application/json": {"schema": schema_ref("Error")}}
+            }),
+        );
 
         json!({
             "openapi": "3.1.0",

@@ -197,37 +197,42 @@ fn the_shop_follows_the_contract() {
     // Status codes of each kind of route.
     assert_eq!(
         statuses(&paths["/v1/orders"]["get"]),
-        ["200", "400", "500", "503"]
+        ["200", "400", "429", "500", "503"]
     );
     assert_eq!(
         statuses(&paths["/v1/orders"]["post"]),
-        ["201", "400", "409", "413", "415", "422", "500", "503"]
+        [
+            "201", "400", "409", "413", "415", "422", "429", "500", "503"
+        ]
     );
     assert_eq!(
         statuses(&paths["/v1/users/{id}/orders"]["post"]),
         [
-            "201", "400", "404", "409", "413", "415", "422", "500", "503"
+            "201", "400", "404", "409", "413", "415", "422", "429", "500", "503"
         ]
     );
     assert_eq!(
         statuses(&paths["/v1/orders/{id}"]["get"]),
-        ["200", "304", "404", "500", "503"]
+        ["200", "304", "404", "429", "500", "503"]
     );
     for method in ["put", "patch"] {
         assert_eq!(
             statuses(&paths["/v1/orders/{id}"][method]),
             [
-                "200", "400", "404", "409", "412", "413", "415", "422", "500", "503"
+                "200", "400", "404", "409", "412", "413", "415", "422", "429", "500", "503"
             ]
         );
     }
     assert_eq!(
         statuses(&paths["/v1/orders/{id}"]["delete"]),
-        ["204", "404", "409", "412", "500", "503"]
+        ["204", "404", "409", "412", "429", "500", "503"]
     );
     let link = &paths["/v1/products/{id}/categories/{categoryId}"];
-    assert_eq!(statuses(&link["put"]), ["204", "404", "500", "503"]);
-    assert_eq!(statuses(&link["delete"]), ["204", "404", "500", "503"]);
+    assert_eq!(statuses(&link["put"]), ["204", "404", "429", "500", "503"]);
+    assert_eq!(
+        statuses(&link["delete"]),
+        ["204", "404", "429", "500", "503"]
+    );
     assert_eq!(statuses(&paths["/health"]["get"]), ["200", "503"]);
     let created = &paths["/v1/orders"]["post"]["responses"]["201"]["headers"];
     assert!(created["Location"].is_object() && created["ETag"].is_object());

@@ -1,5 +1,6 @@
 //! Wiring: shared state, the router with its middleware, and the server's lifecycle.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,14 +23,29 @@ use crate::{
     config::{Config, ConfigError},
     db::{self, Pool},
     error::AppError,
-    monitoring, routes, telemetry,
+    monitoring,
+    rate_limit::{self, InProcess, Limiter},
+    routes, telemetry,
 };
 
-/// What every handler can reach. Cheap to clone: the pool and the config are shared.
+/// What every handler can reach. Cheap to clone: everything in it is shared.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: Pool,
     pub config: Arc<Config>,
+    pub rate_limiter: Arc<dyn Limiter>,
+}
+
+impl AppState {
+    /// The state for `config`, with this process's rate-limit buckets.
+    pub fn new(pool: Pool, config: Config) -> Self {
+        let limiter = InProcess::new(config.rate_limit_per_minute, config.rate_limit_burst);
+        Self {
+            pool,
+            config: Arc::new(config),
+            rate_limiter: Arc::new(limiter),
+        }
+    }
 }
 
 /// Why the service could not start.
@@ -62,10 +78,8 @@ impl Application {
         db::migrate(&pool).await?;
         let listener = TcpListener::bind(config.bind_addr).await?;
         monitoring::spawn_upkeep();
-        let state = AppState {
-            pool: pool.clone(),
-            config: Arc::new(config),
-        };
+        let state = AppState::new(pool.clone(), config);
+        spawn_eviction(state.rate_limiter.clone());
         Ok(Self {
             listener,
             pool,
@@ -79,7 +93,11 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, lets requests in flight finish, then closes the pool.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
-        axum::serve(self.listener, self.router)
+        // The peer's address identifies clients for rate limiting.
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown_signal())
             .await?;
         self.pool.close().await;
@@ -111,6 +129,10 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .option_layer(cors(&config.cors_allowed_origins))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limit::enforce,
+        ))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(
             config.request_timeout,
@@ -120,11 +142,25 @@ pub fn router(state: AppState) -> Router {
     routes::router().layer(layers).with_state(state)
 }
 
+/// Forgets idle clients every minute, so the buckets' memory stays bounded however many
+/// distinct clients call.
+fn spawn_eviction(limiter: Arc<dyn Limiter>) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            interval.tick().await;
+            limiter.evict_idle();
+        }
+    });
+}
+
 /// Answers 503 with the service's error body when a request outlives the configured time.
 async fn timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => AppError::Timeout.into_response(),
+    // The deadline is checked first, so a request never outlives it by a lucky poll.
+    tokio::select! {
+        biased;
+        () = tokio::time::sleep(limit) => AppError::Timeout.into_response(),
+        response = next.run(request) => response,
     }
 }
 

@@ -57,6 +57,8 @@ pub enum AppError {
     Unavailable(#[source] sqlx::Error),
     #[error("the request took too long")]
     Timeout,
+    #[error("too many requests; retry after the time in `Retry-After`")]
+    RateLimited,
     #[error("an internal error occurred")]
     Internal(#[source] sqlx::Error),
 }
@@ -99,6 +101,7 @@ impl AppError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) | Self::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -115,6 +118,7 @@ impl AppError {
             Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::Validation(_) => "VALIDATION_ERROR",
             Self::Unavailable(_) | Self::Timeout => "SERVICE_UNAVAILABLE",
+            Self::RateLimited => "RATE_LIMITED",
             Self::Internal(_) => "INTERNAL_ERROR",
         }
     }
