@@ -6,7 +6,6 @@
 //! - a path segment `__resource__` makes one file per resource (named by its
 //!   plural snake name), with `resource` in the context; `__migration__` does
 //!   the same for each migration, with `migration` in the context;
-//! - `_partials/` holds macros and includes, never output on its own.
 
 use include_dir::{Dir, DirEntry, include_dir};
 use serde::Serialize;
@@ -21,7 +20,6 @@ static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
 /// Where a generated project keeps the spec it came from.
 pub const SPEC_FILE: &str = "backend-gen.toml";
 
-const PARTIALS: &str = "_partials/";
 const TEMPLATE_SUFFIX: &str = ".tera";
 
 /// Files a team edits: generated once, then theirs. On `--force` over an
@@ -40,9 +38,6 @@ pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
     collect(&SERVICE, &mut entries);
     for file in entries {
         let name = file.path().to_string_lossy().replace('\\', "/");
-        if name.starts_with(PARTIALS) {
-            continue;
-        }
         if name.contains("__resource__") {
             for resource in &context.resources {
                 let path = name.replace("__resource__", &resource.names.plural_snake);

@@ -9,7 +9,7 @@ use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
-use crate::spec::{Bound, Field, FieldType, Format, bound_text};
+use crate::spec::{Bound, Field, FieldType, Format, bound_value};
 
 /// How many distinct valid values each field gets: generated tests create
 /// at most this many rows of one resource in one test.
@@ -29,14 +29,14 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             lo.saturating_add(i as i64).min(hi).to_string()
         }
         FieldType::Float => {
-            let lo = field.rules.min.as_ref().map_or(0.0, bound_f64);
-            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_f64);
+            let lo = field.rules.min.as_ref().map_or(0.0, bound_value);
+            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_value);
             let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
             format!("{v:?}")
         }
         FieldType::Decimal { scale, .. } => {
-            let lo = field.rules.min.as_ref().map_or(0.0, bound_f64);
-            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_f64);
+            let lo = field.rules.min.as_ref().map_or(0.0, bound_value);
+            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_value);
             let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
             json_string(&format!("{v:.prec$}", prec = *scale as usize))
         }
@@ -88,13 +88,13 @@ pub fn invalid(field: &Field) -> Option<String> {
             _ => None,
         },
         FieldType::Float => match (&rules.min, &rules.max) {
-            (Some(min), _) => Some(format!("{:?}", bound_f64(min) - 1.0)),
-            (_, Some(max)) => Some(format!("{:?}", bound_f64(max) + 1.0)),
+            (Some(min), _) => Some(format!("{:?}", bound_value(min) - 1.0)),
+            (_, Some(max)) => Some(format!("{:?}", bound_value(max) + 1.0)),
             _ => None,
         },
         FieldType::Decimal { .. } => match (&rules.min, &rules.max) {
-            (Some(min), _) => Some(json_string(&format!("{}", bound_f64(min) - 1.0))),
-            (_, Some(max)) => Some(json_string(&format!("{}", bound_f64(max) + 1.0))),
+            (Some(min), _) => Some(json_string(&format!("{}", bound_value(min) - 1.0))),
+            (_, Some(max)) => Some(json_string(&format!("{}", bound_value(max) + 1.0))),
             _ => None,
         },
         FieldType::Enum { values } => {
@@ -224,15 +224,11 @@ fn int_range(field: &Field) -> (i64, i64) {
     };
     let as_int = |b: &Bound| match b {
         Bound::Integer(i) => *i,
-        other => bound_f64(other) as i64,
+        other => bound_value(other) as i64,
     };
     let lo = field.rules.min.as_ref().map_or(1, as_int).max(type_min);
     let hi = field.rules.max.as_ref().map_or(type_max, as_int);
     (lo, hi)
-}
-
-fn bound_f64(b: &Bound) -> f64 {
-    bound_text(b).parse().unwrap_or(0.0)
 }
 
 fn capitalize(s: &str) -> String {
