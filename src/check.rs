@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::routes::resource_routes;
+use crate::routes::{auth_routes, resource_routes};
 use crate::spec::{AuthMode, Field, Spec};
 
 pub fn summary(spec: &Spec) -> String {
@@ -76,6 +76,7 @@ pub fn summary(spec: &Spec) -> String {
         .resources
         .iter()
         .flat_map(|r| resource_routes(spec, r))
+        .chain(auth_routes(spec))
         .collect();
     let _ = writeln!(out, "\nRoutes ({}):", routes.len());
     for route in routes {

@@ -3,26 +3,26 @@
 //! types, SQL text (through `Dialect` and `sql`), routes and test samples.
 //! Templates only print and loop; they never re-case a name or decide a type.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
-use crate::routes::{Route, children, resource_routes};
+use crate::routes::{Route, auth_routes, children, resource_routes};
 use crate::samples;
 use crate::spec::{
-    AuthMode, Bound, Database, Field, FieldType, Format, Literal, OnDelete, Resource, Spec,
+    Access, Auth, AuthMode, Bound, Database, Field, FieldType, Format, Literal, OnDelete, Resource,
+    Rule, Spec,
 };
-use crate::sql::{LinkSql, ResourceSql, create_join_table, create_table, join_table, taken};
+use crate::sql::{
+    LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table, taken,
+};
 
 /// What this version's templates cannot generate yet, in words for the user.
 pub fn unsupported(spec: &Spec) -> Vec<String> {
     let mut out = Vec::new();
-    if spec.auth.mode == AuthMode::Jwt {
-        out.push(
-            "auth mode \"jwt\" (the login flow and access rules): use mode \"none\" for now".into(),
-        );
-    }
     if spec.project.database == Database::Postgres {
         out.push("database \"postgres\": use \"sqlite\" for now".into());
     }
@@ -55,6 +55,8 @@ pub struct ServiceContext {
     pub uses: Uses,
     /// The spec's rate limits, the generated service's defaults.
     pub rate_limit: RateLimitContext,
+    /// The jwt flow's settings; `None` with auth mode `none` (no auth code at all).
+    pub auth: Option<AuthContext>,
     /// The OpenAPI document (`openapi.json`), built from the rest of this context.
     #[serde(skip)]
     pub openapi: String,
@@ -66,6 +68,180 @@ pub struct RateLimitContext {
     pub burst: u32,
     /// Comma-separated addresses or ranges.
     pub trusted_proxies: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AuthContext {
+    /// The spec's `[auth]` (roles, token lifetimes, password policy).
+    #[serde(flatten)]
+    pub settings: Auth,
+    pub login_per_minute: u32,
+    /// The user resource's names, collection URL and position among the resources.
+    pub account: Names,
+    pub account_url: String,
+    pub account_index: usize,
+    /// A password that meets the policy, for generated tests.
+    pub sample_password: String,
+}
+
+/// Who may do each action (`list`, `read`...), as the Rust elements of a `&[Rule]` slice.
+pub type AccessContext = BTreeMap<&'static str, Vec<String>>;
+
+fn access_context(access: &Access) -> AccessContext {
+    let rust = |rules: &[Rule]| -> Vec<String> {
+        rules
+            .iter()
+            .map(|rule| match rule {
+                Rule::Public => "Rule::Public".to_string(),
+                Rule::Authenticated => "Rule::Authenticated".into(),
+                Rule::Owner => "Rule::Owner".into(),
+                Rule::Role(role) => format!("Rule::Role({role:?})"),
+            })
+            .collect()
+    };
+    access
+        .by_action()
+        .into_iter()
+        .map(|(action, rules)| (action, rust(rules)))
+        .collect()
+}
+
+/// One action of the generated access tests: each caller and what it gets.
+#[derive(Debug, Serialize)]
+pub struct AccessCases {
+    pub action: &'static str,
+    pub cases: Vec<AccessCase>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AccessCase {
+    /// `anonymous`, `owner`, `stranger` (signed in, owns nothing), `admin`, or a role name.
+    pub caller: String,
+    pub status: u16,
+    /// For lists: whether the owner's row is among those listed.
+    pub sees_it: bool,
+}
+
+/// What every kind of caller gets for every action on `r`, derived from the rules the same
+/// way the generated `access.rs` decides, so the generated tests check one against the other.
+fn access_cases(spec: &Spec, r: &Resource, owner_creates: bool) -> Vec<AccessCases> {
+    let auth = &spec.auth;
+    let owned = spec.is_account(r) || (r.owner.is_some() && owner_creates);
+    let mut callers: Vec<(String, Option<Vec<&str>>, bool)> = vec![
+        ("anonymous".into(), None, false),
+        (
+            "owner".into(),
+            Some(vec![auth.default_role.as_str()]),
+            owned,
+        ),
+        (
+            "stranger".into(),
+            Some(vec![auth.default_role.as_str()]),
+            false,
+        ),
+    ];
+    for role in &auth.roles {
+        if *role != auth.admin_role && *role != auth.default_role {
+            callers.push((
+                role.clone(),
+                Some(vec![auth.default_role.as_str(), role]),
+                false,
+            ));
+        }
+    }
+    callers.push(("admin".into(), Some(vec![auth.admin_role.as_str()]), false));
+    let passes = |rules: &[Rule], roles: &Option<Vec<&str>>, owns: bool| {
+        let Some(roles) = roles else {
+            return rules.contains(&Rule::Public);
+        };
+        roles.contains(&auth.admin_role.as_str())
+            || rules.iter().any(|rule| match rule {
+                Rule::Public | Rule::Authenticated => true,
+                Rule::Owner => owns,
+                Rule::Role(role) => roles.contains(&role.as_str()),
+            })
+    };
+    let a = &r.access;
+    let case = |caller: &str, status: u16, sees_it: bool| AccessCase {
+        caller: caller.to_string(),
+        status,
+        sees_it,
+    };
+    let change = |rules: &[Rule], ok: u16| -> Vec<AccessCase> {
+        callers
+            .iter()
+            .map(|(caller, roles, owns)| {
+                let status = match roles {
+                    None if !rules.contains(&Rule::Public) || !passes(&a.read, roles, false) => 401,
+                    None => ok,
+                    Some(_) if !passes(&a.read, roles, *owns) => 404,
+                    Some(_) if !passes(rules, roles, *owns) => 403,
+                    Some(_) => ok,
+                };
+                case(caller, status, false)
+            })
+            .collect()
+    };
+    let list = callers
+        .iter()
+        .map(|(caller, roles, owns)| match roles {
+            _ if passes(&a.list, roles, false) => case(caller, 200, true),
+            None => case(caller, 401, false),
+            Some(_) if a.list.contains(&Rule::Owner) => case(caller, 200, *owns),
+            Some(_) => case(caller, 403, false),
+        })
+        .collect();
+    let read = callers
+        .iter()
+        .map(|(caller, roles, owns)| match roles {
+            None if a.read.contains(&Rule::Public) => case(caller, 200, false),
+            None => case(caller, 401, false),
+            Some(_) if passes(&a.read, roles, *owns) => case(caller, 200, false),
+            Some(_) => case(caller, 404, false),
+        })
+        .collect();
+    let has_owner_key = r.owner.is_some();
+    let create = callers
+        .iter()
+        .map(|(caller, roles, _)| match roles {
+            None if passes(&a.create, roles, false) && !has_owner_key => case(caller, 201, false),
+            None => case(caller, 401, false),
+            Some(_) if passes(&a.create, roles, true) => case(caller, 201, false),
+            Some(_) => case(caller, 403, false),
+        })
+        .collect();
+    vec![
+        AccessCases {
+            action: "list",
+            cases: list,
+        },
+        AccessCases {
+            action: "read",
+            cases: read,
+        },
+        AccessCases {
+            action: "create",
+            cases: create,
+        },
+        AccessCases {
+            action: "update",
+            cases: change(&a.update, 200),
+        },
+        AccessCases {
+            action: "delete",
+            cases: change(&a.delete, 204),
+        },
+    ]
+}
+
+/// Whether a signed-in caller with only the default role may create `r`'s rows (which it
+/// then owns).
+fn owner_creates(spec: &Spec, r: &Resource) -> bool {
+    let default = &spec.auth.default_role;
+    r.access.create.iter().any(|rule| match rule {
+        Rule::Public | Rule::Authenticated | Rule::Owner => true,
+        Rule::Role(role) => role == default,
+    })
 }
 
 /// Which optional pieces of code are needed: nothing is generated (no
@@ -128,6 +304,22 @@ pub struct ResourceContext {
     pub soft_delete: bool,
     pub versioned: bool,
     pub timestamps: bool,
+    /// With jwt auth: the access rules. `None` with auth mode `none`.
+    pub access: Option<AccessContext>,
+    /// Rows are the jwt flow's accounts (they sign in, and own themselves).
+    pub account: bool,
+    /// With jwt auth: whether a default-role user may create (and so own) a row, and what
+    /// every kind of caller gets for every action (for the generated access tests).
+    pub owner_creates: bool,
+    pub access_cases: Vec<AccessCases>,
+    /// Columns of the `Input` body (relations but the owner's, then fields).
+    pub input_columns: Vec<String>,
+    /// Whether writes check that referenced parents exist (every relation but the owner's).
+    pub references: bool,
+    /// The column that holds a row's owner (`id` for accounts), for `owner` rules.
+    pub owner_column: Option<String>,
+    /// The Rust expression of a row's owner (an `Option<Uuid>`), on `self`.
+    pub owner_of_self: String,
     pub fields: Vec<FieldContext>,
     pub belongs_to: Vec<RelationContext>,
     pub links: Vec<LinkContext>,
@@ -263,6 +455,9 @@ pub struct RelationContext {
     pub nested_path: String,
     /// A relation to the resource itself (a category's parent category).
     pub self_reference: bool,
+    /// The relation that owns the row: set from the caller's token on create, never from
+    /// a body, and never rewritten.
+    pub owner: bool,
     /// `cascade`, `restrict` or `set_null`.
     pub on_delete: &'static str,
     /// The parent's collection URL, and whether its deletes are soft (which
@@ -279,6 +474,8 @@ pub struct LinkContext {
     pub target_a_words: String,
     pub join_table: String,
     pub sql: LinkSql,
+    /// The target's rows have owners, so its list rules may narrow the linked list.
+    pub target_owned: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -333,6 +530,7 @@ impl ServiceContext {
                 .resources
                 .iter()
                 .flat_map(|r| resource_routes(spec, r))
+                .chain(auth_routes(spec))
                 .collect(),
             modules_sorted,
             resources,
@@ -342,6 +540,24 @@ impl ServiceContext {
                 burst: spec.rate_limit.burst,
                 trusted_proxies: spec.rate_limit.trusted_proxies.join(","),
             },
+            auth: (spec.auth.mode == AuthMode::Jwt).then(|| {
+                let account = spec.resource(crate::spec::ACCOUNT).map_or_else(
+                    || Names::new(crate::spec::ACCOUNT, None),
+                    |r| r.names.clone(),
+                );
+                AuthContext {
+                    settings: spec.auth.clone(),
+                    login_per_minute: spec.rate_limit.login_per_minute,
+                    account_url: format!("{}/{}", spec.project.api_prefix, account.plural_kebab),
+                    account,
+                    account_index: spec
+                        .resources
+                        .iter()
+                        .position(|r| spec.is_account(r))
+                        .unwrap_or(0),
+                    sample_password: sample_password(spec.auth.password_min_length),
+                }
+            }),
             openapi: String::new(),
         };
         ctx.openapi = crate::openapi::document(spec, &ctx);
@@ -366,7 +582,31 @@ fn migrations(spec: &Spec, dialect: Dialect) -> Vec<MigrationContext> {
             });
         }
     }
+    if spec.auth.mode == AuthMode::Jwt {
+        out.push(MigrationContext {
+            file_stem: format!("{:04}_create_refresh_tokens", out.len() + 1),
+            sql: create_refresh_tokens(spec, dialect),
+        });
+    }
     out
+}
+
+/// A password of at least `min` characters (and at least 16), for generated tests.
+fn sample_password(min: u32) -> String {
+    let mut password = String::from("correct-horse-7");
+    while password.chars().count() < (min as usize).max(16) {
+        password.push('x');
+    }
+    password
+}
+
+/// The column that holds who owns a row of `r`, if anyone does.
+fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
+    if spec.is_account(r) {
+        Some("id".into())
+    } else {
+        r.owner.as_ref().map(|o| format!("{o}_id"))
+    }
 }
 
 /// Whether any other code asks if a row of `r` exists.
@@ -394,6 +634,7 @@ impl ResourceContext {
             .map(|t| {
                 let join = join_table(r, t);
                 LinkContext {
+                    target_owned: owner_column(spec, t).is_some(),
                     target_a_words: with_article(&t.names.words),
                     target: t.names.clone(),
                     sql: LinkSql::new(r, t, &join),
@@ -402,9 +643,11 @@ impl ResourceContext {
             })
             .collect();
 
-        let mut keys: Vec<String> = belongs_to.iter().map(|b| b.json.clone()).collect();
+        // The owner key is the token's to set, so no body may carry it.
+        let writable: Vec<&RelationContext> = belongs_to.iter().filter(|b| !b.owner).collect();
+        let mut keys: Vec<String> = writable.iter().map(|b| b.json.clone()).collect();
         keys.extend(fields.iter().map(|f| f.names.camel.clone()));
-        let mut required_keys: Vec<String> = belongs_to
+        let mut required_keys: Vec<String> = writable
             .iter()
             .filter(|b| b.required)
             .map(|b| b.json.clone())
@@ -415,7 +658,7 @@ impl ResourceContext {
                 .filter(|f| f.required && f.default_rust.is_none())
                 .map(|f| f.names.camel.clone()),
         );
-        let mut non_null_keys: Vec<String> = belongs_to
+        let mut non_null_keys: Vec<String> = writable
             .iter()
             .filter(|b| b.required)
             .map(|b| b.json.clone())
@@ -446,7 +689,10 @@ impl ResourceContext {
             many_to_many: !links.is_empty(),
             soft_delete: r.soft_delete,
             versioned: r.versioned,
-            optional: r.belongs_to.iter().any(|b| !b.required),
+            optional: r
+                .belongs_to
+                .iter()
+                .any(|b| !b.required && r.owner.as_ref() != Some(&b.names.snake)),
             ..Uses::default()
         };
         for f in &r.fields {
@@ -469,7 +715,7 @@ impl ResourceContext {
         }
         let has_checks = fields.iter().any(|f| !f.checks.is_empty());
         let (repo_imports, handler_super_imports, handler_imports) =
-            imports(r, &fields, &belongs_to, &links);
+            imports(spec, r, &fields, &belongs_to, &links);
         uses.validator = has_checks || !belongs_to.is_empty();
 
         let sample_bodies = (0..samples::COUNT)
@@ -541,7 +787,34 @@ impl ResourceContext {
             soft_delete: r.soft_delete,
             versioned: r.versioned,
             timestamps: r.timestamps,
-            sql: ResourceSql::new(r),
+            access: (spec.auth.mode == AuthMode::Jwt).then(|| access_context(&r.access)),
+            account: spec.is_account(r),
+            references: belongs_to.iter().any(|b| !b.owner),
+            owner_creates: owner_creates(spec, r),
+            access_cases: if spec.auth.mode == AuthMode::Jwt {
+                access_cases(spec, r, owner_creates(spec, r))
+            } else {
+                Vec::new()
+            },
+            input_columns: belongs_to
+                .iter()
+                .filter(|b| !b.owner)
+                .map(|b| b.column.clone())
+                .chain(fields.iter().map(|f| f.names.snake.clone()))
+                .collect(),
+            owner_column: owner_column(spec, r),
+            owner_of_self: match (
+                spec.is_account(r),
+                r.belongs_to
+                    .iter()
+                    .find(|b| r.owner.as_ref() == Some(&b.names.snake)),
+            ) {
+                (true, _) => "Some(self.id)".into(),
+                (false, Some(b)) if b.required => format!("Some(self.{}_id)", b.names.snake),
+                (false, Some(b)) => format!("self.{}_id", b.names.snake),
+                (false, None) => "None".into(),
+            },
+            sql: ResourceSql::new(spec, r),
             needs_exists: needs_exists(spec, r),
             has_checks,
             decimal_bounds: r.fields.iter().any(|f| {
@@ -650,6 +923,7 @@ fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>,
 
 /// The `use` blocks of a resource's repo and handlers.
 fn imports(
+    spec: &Spec,
     r: &Resource,
     fields: &[FieldContext],
     belongs_to: &[RelationContext],
@@ -686,13 +960,29 @@ fn imports(
         "crate::list::ListParams",
         "crate::list::ListSpec",
         "crate::list::Page",
-        "crate::list::Scope",
         "crate::list::fetch",
     ]
     .map(String::from)
     .to_vec();
-    if !belongs_to.is_empty() {
+    let owned = |t: &Resource| spec.is_account(t) || t.owner.is_some();
+    if !belongs_to.is_empty() || !links.is_empty() || owned(r) {
+        repo_crate.push("crate::list::Scope".into());
+    }
+    if belongs_to.iter().any(|b| !b.owner) {
         repo_crate.push("crate::validation::Validator".into());
+    }
+    let jwt = spec.auth.mode == AuthMode::Jwt;
+    let owned_links = r
+        .many_to_many
+        .iter()
+        .filter_map(|t| spec.resource(t))
+        .any(owned);
+    if owned(r) || owned_links {
+        repo_crate.push("crate::access::Visible".into());
+    }
+    if spec.is_account(r) {
+        repo_crate.push("crate::auth::NewAccount".into());
+        repo.push("super::model::Login".into());
     }
     repo_crate.extend(parents.iter().cloned());
     repo_crate.extend(targets.iter().cloned());
@@ -704,7 +994,7 @@ fn imports(
     }));
     let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
 
-    let handler_super = vec![
+    let mut handler_super = vec![
         "super::PATH".to_string(),
         format!("super::model::{p}Input"),
         format!("super::model::{p}Patch"),
@@ -726,8 +1016,16 @@ fn imports(
     ]
     .map(String::from)
     .to_vec();
-    if !belongs_to.is_empty() {
+    if belongs_to.iter().any(|b| !b.owner) {
         handler.push("crate::extract::parse_nested_body".into());
+    }
+    if jwt {
+        handler_super.push("super::ACCESS".into());
+        handler.push("crate::access::Caller".into());
+    }
+    if spec.is_account(r) {
+        handler.push("crate::auth".into());
+        handler.push("crate::access::DEFAULT_ROLE".into());
     }
     if !links.is_empty() {
         handler.push("crate::extract::LinkIds".into());
@@ -753,6 +1051,7 @@ impl RelationContext {
         Self {
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
             self_reference: b.target == r.names.snake,
+            owner: r.owner.as_ref() == Some(&b.names.snake),
             on_delete: match b.on_delete {
                 OnDelete::Cascade => "cascade",
                 OnDelete::Restrict => "restrict",
@@ -985,7 +1284,8 @@ mod tests {
                 "0004_create_orders",
                 "0005_create_order_items",
                 "0006_create_payments",
-                "0007_create_product_categories"
+                "0007_create_product_categories",
+                "0008_create_refresh_tokens"
             ]
         );
         let order = ctx
@@ -1008,7 +1308,9 @@ mod tests {
             "CREATE UNIQUE INDEX products_sku_unique ON products (sku) WHERE deleted_at IS NULL;"
         ));
         assert_eq!(order.belongs_to[0].nested_path, "/users/{id}/orders");
-        assert_eq!(order.required_keys, ["customerId", "total", "placedAt"]);
+        // The owner key comes from the token, never from a body.
+        assert_eq!(order.required_keys, ["total", "placedAt"]);
+        assert_eq!(order.owner_column.as_deref(), Some("customer_id"));
         assert_eq!(order.enum_keys, ["(\"status\", OrderStatus::VALUES)"]);
         let product = ctx
             .resources

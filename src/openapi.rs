@@ -11,7 +11,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
-use crate::spec::{Bound, Field, FieldType, Format, Literal, Spec};
+use crate::spec::{AuthMode, Bound, Field, FieldType, Format, Literal, Rule, Spec};
 
 /// Where a generated project keeps the document (the service embeds it).
 pub const FILE: &str = "openapi.json";
@@ -43,6 +43,8 @@ const ERROR_CODES: &[&str] = &[
     "UNSUPPORTED_MEDIA_TYPE",
     "VALIDATION_ERROR",
     "RATE_LIMITED",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
     "INTERNAL_ERROR",
     "SERVICE_UNAVAILABLE",
 ];
@@ -53,6 +55,16 @@ const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
         "BadRequest",
         "400",
         "Malformed JSON, a JSON value of the wrong type, or a bad query parameter (unknown, repeated, of the wrong type, an unknown key in `sort` or `fields`, a forged cursor): `BAD_REQUEST`, naming the key or parameter.",
+    ),
+    (
+        "Unauthorized",
+        "401",
+        "No token where the rules need one, or a token that is expired, forged or malformed (on any route that reads it): `UNAUTHORIZED`, with `WWW-Authenticate: Bearer`. Login answers it for a wrong email or password alike.",
+    ),
+    (
+        "Forbidden",
+        "403",
+        "A valid token whose user the rules do not allow (a row they may read but not change, a role they lack): `FORBIDDEN`.",
     ),
     (
         "NotFound",
@@ -116,6 +128,16 @@ struct Builder<'a> {
     spec: &'a Spec,
 }
 
+/// An action of the access rules, for the operations that it guards.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    List,
+    Read,
+    Create,
+    Update,
+    Delete,
+}
+
 /// The three body shapes of a resource's writes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Body {
@@ -138,6 +160,13 @@ impl<'a> Builder<'a> {
             tags.push(json!({"name": tag(r), "description": r.description}));
             self.resource_schemas(r, &mut schemas);
             self.resource_paths(r, &mut paths);
+        }
+        if self.spec.auth.mode == AuthMode::Jwt {
+            tags.push(json!({
+                "name": "auth",
+                "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
+            }));
+            self.auth_paths(&mut paths, &mut schemas);
         }
         tags.push(json!({
             "name": "health",
@@ -202,6 +231,7 @@ impl<'a> Builder<'a> {
             "tags": tags,
             "paths": paths,
             "components": {
+                "securitySchemes": security_schemes(self.spec),
                 "schemas": schemas,
                 "responses": responses,
                 "parameters": shared_parameters(),
@@ -256,6 +286,18 @@ impl<'a> Builder<'a> {
         for f in &r.fields {
             props.insert(f.names.camel.clone(), self.response_field(r, f));
             required.push(f.names.camel.clone());
+        }
+        if r.account {
+            props.insert(
+                "roles".into(),
+                json!({
+                    "type": "array",
+                    "items": {"type": "string", "enum": self.spec.auth.roles},
+                    "readOnly": true,
+                    "description": "Set by an admin only (`PUT .../roles`)."
+                }),
+            );
+            required.push("roles".into());
         }
         if r.versioned {
             props.insert(
@@ -321,7 +363,7 @@ impl<'a> Builder<'a> {
             format!("{name}.Patch"),
             self.body_schema(r, Body::Patch, None),
         );
-        for b in &r.belongs_to {
+        for b in r.belongs_to.iter().filter(|b| !b.owner && !r.account) {
             schemas.insert(
                 format!("{name}.CreateFor{}", b.names.pascal),
                 self.body_schema(r, Body::Create, Some(&b.json)),
@@ -344,7 +386,8 @@ impl<'a> Builder<'a> {
             }
         };
         for b in &r.belongs_to {
-            if without == Some(b.json.as_str()) {
+            // The owner key comes from the caller's token, never from a body.
+            if without == Some(b.json.as_str()) || b.owner {
                 continue;
             }
             let description = format!(
@@ -363,6 +406,20 @@ impl<'a> Builder<'a> {
             }
             props.insert(f.names.camel.clone(), Value::Object(schema));
             require(&f.names.camel, r.required_keys.contains(&f.names.camel));
+        }
+        if r.account && kind == Body::Create {
+            let min = self.spec.auth.password_min_length;
+            props.insert(
+                "password".into(),
+                json!({
+                    "type": "string",
+                    "minLength": min,
+                    "maxLength": 256,
+                    "writeOnly": true,
+                    "description": format!("At least {min} characters, not only spaces, not the email. Stored only as an Argon2id hash.")
+                }),
+            );
+            required.push("password".into());
         }
         if r.versioned && kind != Body::Create {
             props.insert(
@@ -569,6 +626,8 @@ impl<'a> Builder<'a> {
                 "responses": create_responses(&name, false, self.links(r))
             }),
         );
+        self.guard(&mut collection, "get", r, Action::List);
+        self.guard(&mut collection, "post", r, Action::Create);
         paths.insert(r.url.clone(), Value::Object(collection));
 
         let mut item = Map::new();
@@ -636,6 +695,10 @@ impl<'a> Builder<'a> {
                 ])
             }),
         );
+        self.guard(&mut item, "get", r, Action::Read);
+        self.guard(&mut item, "put", r, Action::Update);
+        self.guard(&mut item, "patch", r, Action::Update);
+        self.guard(&mut item, "delete", r, Action::Delete);
         paths.insert(one.clone(), Value::Object(item));
 
         // Nested under each parent: list and create the children.
@@ -668,16 +731,20 @@ impl<'a> Builder<'a> {
                     ])
                 }),
             );
-            nested.insert(
-                "post".into(),
-                json!({
-                    "operationId": format!("create{}For{}", r.names.pascal, b.names.pascal),
-                    "summary": self.summary("POST", &path),
-                    "tags": [tag],
-                    "requestBody": body_ref(&format!("{name}.CreateFor{}", b.names.pascal)),
-                    "responses": create_responses(&name, true, self.links(r))
-                }),
-            );
+            if !b.owner && !r.account {
+                nested.insert(
+                    "post".into(),
+                    json!({
+                        "operationId": format!("create{}For{}", r.names.pascal, b.names.pascal),
+                        "summary": self.summary("POST", &path),
+                        "tags": [tag],
+                        "requestBody": body_ref(&format!("{name}.CreateFor{}", b.names.pascal)),
+                        "responses": create_responses(&name, true, self.links(r))
+                    }),
+                );
+            }
+            self.guard(&mut nested, "get", r, Action::List);
+            self.guard(&mut nested, "post", r, Action::Create);
             paths.insert(path, Value::Object(nested));
         }
 
@@ -708,6 +775,7 @@ impl<'a> Builder<'a> {
                     ])
                 }),
             );
+            self.guard(&mut list, "get", r, Action::Read);
             paths.insert(list_path, Value::Object(list));
 
             let mut link = Map::new();
@@ -752,7 +820,206 @@ impl<'a> Builder<'a> {
                     ])
                 }),
             );
+            self.guard(&mut link, "put", r, Action::Update);
+            self.guard(&mut link, "delete", r, Action::Update);
             paths.insert(item_path, Value::Object(link));
+        }
+    }
+
+    /// The jwt flow's routes (CONTRACT.md section 6) and their bodies.
+    fn auth_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+        let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
+            return;
+        };
+        let user = schema_name(account);
+        let base = format!("{}/auth", self.ctx.api_prefix);
+        let string = |description: &str| json!({"type": "string", "minLength": 1, "description": description});
+        schemas.insert(
+            "Credentials".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "email": string("The account's email."),
+                    "password": {"type": "string", "writeOnly": true}
+                },
+                "required": ["email", "password"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "RefreshRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {"refreshToken": string("A refresh token from login or refresh.")},
+                "required": ["refreshToken"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "TokenPair".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "accessToken": string("A JWT for `Authorization: Bearer`."),
+                    "refreshToken": string("Trade it at `/auth/refresh`; it works once."),
+                    "tokenType": {"type": "string", "enum": ["Bearer"]},
+                    "expiresIn": {"type": "integer", "minimum": 1, "description": "Seconds the access token lives."}
+                },
+                "required": ["accessToken", "refreshToken", "tokenType", "expiresIn"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Roles".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "roles": {"type": "array", "items": {"type": "string", "enum": self.spec.auth.roles}}
+                },
+                "required": ["roles"],
+                "additionalProperties": false
+            }),
+        );
+        let body_errors = || {
+            vec![
+                ("400", error("BadRequest")),
+                ("413", error("PayloadTooLarge")),
+                ("415", error("UnsupportedMediaType")),
+                ("422", error("ValidationError")),
+                ("500", error("InternalError")),
+                ("503", error("ServiceUnavailable")),
+            ]
+        };
+        let operation = |id: &str, path: &str, body: &str, mut list: Vec<(&str, Value)>| {
+            list.extend(body_errors());
+            json!({
+                "operationId": id,
+                "summary": self.summary("POST", path),
+                "tags": ["auth"],
+                "security": [],
+                "requestBody": body_ref(body),
+                "responses": responses(list)
+            })
+        };
+        let pair = || ok_json("A new token pair.", "TokenPair", &[]);
+        let register = format!("{base}/register");
+        let mut created = ok_json(
+            "The new account (no secrets).",
+            &user,
+            &["Location", "ETag"],
+        );
+        created["links"] = self.links(account);
+        let mut op = operation(
+            "register",
+            &register,
+            &format!("{user}.Create"),
+            vec![("201", created), ("409", error("Conflict"))],
+        );
+        op["description"] = json!("Anyone may open an account; it gets the default role.");
+        paths.insert(register, json!({"post": op}));
+        for (id, name, list) in [
+            (
+                "login",
+                "login",
+                vec![("200", pair()), ("401", error("Unauthorized"))],
+            ),
+            (
+                "refresh",
+                "refresh",
+                vec![("200", pair()), ("401", error("Unauthorized"))],
+            ),
+            (
+                "logout",
+                "logout",
+                vec![("204", no_content("The session is over."))],
+            ),
+        ] {
+            let path = format!("{base}/{name}");
+            let body = if id == "login" {
+                "Credentials"
+            } else {
+                "RefreshRequest"
+            };
+            let op = operation(id, &path, body, list);
+            paths.insert(path, json!({"post": op}));
+        }
+        let me = format!("{base}/me");
+        paths.insert(
+            me.clone(),
+            json!({"get": {
+                "operationId": "me",
+                "summary": self.summary("GET", &me),
+                "tags": ["auth"],
+                "security": [{"bearerAuth": []}],
+                "responses": responses(vec![
+                    ("200", ok_json("The signed-in account.", &user, &[])),
+                    ("401", error("Unauthorized")),
+                    ("500", error("InternalError")),
+                    ("503", error("ServiceUnavailable")),
+                ])
+            }}),
+        );
+        let roles = format!("{}/{{id}}/roles", account.url);
+        let mut list = vec![
+            (
+                "200",
+                ok_json("The account with its new roles.", &user, &[]),
+            ),
+            ("401", error("Unauthorized")),
+            ("403", error("Forbidden")),
+            ("404", error("NotFound")),
+        ];
+        list.extend(body_errors());
+        paths.insert(
+            roles.clone(),
+            json!({
+                "parameters": [param_ref("Id")],
+                "put": {
+                    "operationId": format!("set{}Roles", account.names.pascal),
+                    "summary": self.summary("PUT", &roles),
+                    "tags": [tag(account)],
+                    "security": [{"bearerAuth": []}],
+                    "requestBody": body_ref("Roles"),
+                    "responses": responses(list)
+                }
+            }),
+        );
+    }
+
+    /// With jwt auth, says who may call an operation: `security` (optional when the rules
+    /// are public) and the 401 and 403 answers of the access rules.
+    fn guard(
+        &self,
+        item: &mut Map<String, Value>,
+        method: &str,
+        r: &ResourceContext,
+        action: Action,
+    ) {
+        if self.spec.auth.mode != AuthMode::Jwt {
+            return;
+        }
+        let Some(op) = item.get_mut(method) else {
+            return;
+        };
+        let Some(access) = self.spec.resource(&r.names.snake).map(|res| &res.access) else {
+            return;
+        };
+        let rules = match action {
+            Action::List => &access.list,
+            Action::Read => &access.read,
+            Action::Create => &access.create,
+            Action::Update => &access.update,
+            Action::Delete => &access.delete,
+        };
+        op["security"] = if rules.contains(&Rule::Public) {
+            json!([{}, {"bearerAuth": []}])
+        } else {
+            json!([{"bearerAuth": []}])
+        };
+        // A bad token is refused wherever one is read; rows a caller may not read are 404s.
+        op["responses"]["401"] = error("Unauthorized");
+        if action != Action::Read {
+            op["responses"]["403"] = error("Forbidden");
         }
     }
 
@@ -781,7 +1048,9 @@ impl<'a> Builder<'a> {
             {
                 let rel = &b.names.pascal;
                 add(format!("list{}By{rel}", child.names.plural_pascal), "id");
-                add(format!("create{}For{rel}", child.names.pascal), "id");
+                if !b.owner && !child.account {
+                    add(format!("create{}For{rel}", child.names.pascal), "id");
+                }
             }
         }
         for l in &r.links {
@@ -1102,6 +1371,23 @@ fn shared_schemas() -> Map<String, Value> {
         }),
     );
     schemas
+}
+
+fn security_schemes(spec: &Spec) -> Value {
+    if spec.auth.mode != AuthMode::Jwt {
+        return json!({});
+    }
+    json!({
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": format!(
+                "An access token from `POST {}/auth/login` or `/auth/refresh` (HS256; claims `sub`, `email`, `roles`, `iat`, `exp`).",
+                spec.project.api_prefix
+            )
+        }
+    })
 }
 
 fn shared_parameters() -> Value {

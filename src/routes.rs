@@ -86,13 +86,25 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
             path.clone(),
             format!("list the {one}'s {words}"),
         ));
+        // An owner key comes from the token and an account from registration, never
+        // from a parent's path.
+        let owned = child.resource.owner.as_ref() == Some(&child.relation.names.snake);
+        if !owned && !spec.is_account(child.resource) {
+            routes.push(route(
+                "POST",
+                path,
+                format!(
+                    "create {} for the {one}",
+                    with_article(&child.resource.names.words)
+                ),
+            ));
+        }
+    }
+    if spec.is_account(resource) {
         routes.push(route(
-            "POST",
-            path,
-            format!(
-                "create {} for the {one}",
-                with_article(&child.resource.names.words)
-            ),
+            "PUT",
+            format!("{base}/{{id}}/roles"),
+            format!("set the {one}'s roles (admins only)"),
         ));
     }
     for target in &resource.many_to_many {
@@ -117,6 +129,24 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
         }
     }
     routes
+}
+
+/// The jwt flow's routes (CONTRACT.md section 6), when the spec has them.
+pub fn auth_routes(spec: &Spec) -> Vec<Route> {
+    if spec.auth.mode != crate::spec::AuthMode::Jwt {
+        return Vec::new();
+    }
+    let base = format!("{}/auth", spec.project.api_prefix);
+    [
+        ("POST", "register", "create an account"),
+        ("POST", "login", "sign in: an access and a refresh token"),
+        ("POST", "refresh", "trade a refresh token for a new pair"),
+        ("POST", "logout", "end the refresh token's session"),
+        ("GET", "me", "the signed-in user"),
+    ]
+    .into_iter()
+    .map(|(method, path, summary)| route(method, format!("{base}/{path}"), summary.into()))
+    .collect()
 }
 
 fn route(method: &'static str, path: String, summary: String) -> Route {

@@ -20,6 +20,9 @@ pub struct ResourceSql {
     pub insert: String,
     pub update: String,
     pub delete: String,
+    /// Accounts only: the row and password hash for an email, and the roles update.
+    pub find_login: String,
+    pub set_roles: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -30,11 +33,15 @@ pub struct LinkSql {
     pub unlink: String,
 }
 
-/// The columns a resource's rows have, in the order of its Rust struct.
-pub fn columns(r: &Resource) -> Vec<String> {
+/// The columns a resource's rows have, in the order of its Rust struct. An
+/// account's `password_hash` is never among them: no read can return it.
+pub fn columns(r: &Resource, account: bool) -> Vec<String> {
     let mut out = vec!["id".to_string()];
     out.extend(r.belongs_to.iter().map(|b| format!("{}_id", b.names.snake)));
     out.extend(r.fields.iter().map(|f| f.names.snake.clone()));
+    if account {
+        out.push("roles".into());
+    }
     if r.versioned {
         out.push("version".into());
     }
@@ -100,15 +107,20 @@ fn params(from: usize, count: usize) -> Vec<String> {
 }
 
 impl ResourceSql {
-    pub fn new(r: &Resource) -> Self {
+    pub fn new(spec: &Spec, r: &Resource) -> Self {
+        let account = spec.is_account(r);
         let table = &r.names.plural_snake;
-        let select = clause("SELECT", &columns(r));
+        let select = clause("SELECT", &columns(r, account));
         let from = format!("    FROM {table}");
-        let returning = clause("RETURNING", &columns(r));
+        let returning = clause("RETURNING", &columns(r, account));
         let live = live(r);
 
         let mut insert_columns = vec!["id".to_string()];
         insert_columns.extend(writable(r));
+        if account {
+            insert_columns.push("password_hash".into());
+            insert_columns.push("roles".into());
+        }
         let mut values = params(1, insert_columns.len());
         if r.timestamps {
             let now = format!("${}", insert_columns.len() + 1);
@@ -123,8 +135,11 @@ impl ResourceSql {
             returning.clone(),
         ]);
 
+        // The owner key is set once, from the caller's token, and never rewritten.
+        let owner = r.owner.as_ref().map(|o| format!("{o}_id"));
         let mut sets: Vec<String> = writable(r)
             .iter()
+            .filter(|c| Some(*c) != owner.as_ref())
             .enumerate()
             .map(|(i, c)| format!("{c} = ${}", i + 2))
             .collect();
@@ -142,7 +157,7 @@ impl ResourceSql {
             format!("    UPDATE {table}"),
             clause("SET", &sets),
             condition,
-            returning,
+            returning.clone(),
         ]);
 
         let delete = if r.soft_delete {
@@ -163,7 +178,33 @@ impl ResourceSql {
             ])
         };
 
+        let (find_login, set_roles) = if account {
+            let mut login_columns = columns(r, account);
+            login_columns.push("password_hash".into());
+            let touched = if r.timestamps {
+                ", updated_at = $3"
+            } else {
+                ""
+            };
+            (
+                query(&[
+                    clause("SELECT", &login_columns),
+                    from.clone(),
+                    format!("    WHERE email = $1{live}"),
+                ]),
+                query(&[
+                    format!("    UPDATE {table}"),
+                    format!("    SET roles = $2{touched}"),
+                    format!("    WHERE id = $1{live}"),
+                    returning.clone(),
+                ]),
+            )
+        } else {
+            (String::new(), String::new())
+        };
         Self {
+            find_login,
+            set_roles,
             select_one: query(&[
                 select.clone(),
                 from.clone(),
@@ -222,6 +263,13 @@ pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
     }
     for f in &r.fields {
         lines.push(crate::dialect::column(dialect, f));
+    }
+    if spec.is_account(r) {
+        lines.push("password_hash TEXT NOT NULL".into());
+        lines.push(format!(
+            "roles {} NOT NULL",
+            dialect.column_type(&crate::spec::FieldType::Json, None)
+        ));
     }
     if r.versioned {
         lines.push("version INTEGER NOT NULL DEFAULT 1".into());
@@ -299,6 +347,32 @@ pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) 
     )
 }
 
+/// The migration of the jwt flow's sessions: one row per refresh token ever
+/// issued, stored only as a hash. Tokens of one login share a family; a
+/// rotated token keeps its row (with `used_at`) so that its reuse is noticed.
+pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
+    let users = spec
+        .resource(crate::spec::ACCOUNT)
+        .map_or("users", |r| r.names.plural_snake.as_str());
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- Refresh tokens (sessions), stored as SHA-256 hashes, never in clear.\n\
+         CREATE TABLE refresh_tokens (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         family_id {id} NOT NULL,\n    \
+         token_hash TEXT NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         used_at {at},\n    \
+         revoked_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX refresh_tokens_token_hash_unique ON refresh_tokens (token_hash);\n\
+         CREATE INDEX refresh_tokens_family_id_idx ON refresh_tokens (family_id);\n\
+         CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id);\n\
+         CREATE INDEX refresh_tokens_expires_at_idx ON refresh_tokens (expires_at);\n"
+    )
+}
+
 fn sql_comment(description: &str, fallback: &str) -> String {
     let text = if description.is_empty() {
         fallback
@@ -332,7 +406,7 @@ mod tests {
         let source = std::fs::read_to_string("examples/shop.toml").unwrap();
         let spec = crate::spec::parse("shop.toml", &source).unwrap();
         let product = spec.resource("product").unwrap();
-        let sql = ResourceSql::new(product);
+        let sql = ResourceSql::new(&spec, product);
         assert_eq!(
             sql.update,
             "\n    UPDATE products\n    SET sku = $2, name = $3, description = $4, price = $5, stock = $6,\n        weight_grams = $7, rating = $8, active = $9, attributes = $10,\n        available_from = $11, homepage = $12, updated_at = $13, version = version + 1\n    WHERE id = $1 AND deleted_at IS NULL AND version = COALESCE($14, version)\n    RETURNING id, sku, name, description, price, stock, weight_grams, rating, active,\n        attributes, available_from, homepage, version, created_at, updated_at"

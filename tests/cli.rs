@@ -191,23 +191,52 @@ fn init_writes_a_spec_that_checks() {
         .code(2);
 }
 
+/// `backend-gen new notes` in `dir` from a spec with this text.
+fn new_notes(dir: &std::path::Path, spec: &str) -> assert_cmd::assert::Assert {
+    let path = dir.join("notes.toml");
+    fs::write(&path, spec).unwrap();
+    backend_gen()
+        .current_dir(dir)
+        .args(["new", "notes", "--spec"])
+        .arg(&path)
+        .assert()
+}
+
 #[test]
 fn unsupported_features_are_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("jwt.toml");
-    fs::write(
-        &spec,
-        "[auth]\nmode = \"jwt\"\n[resources.note.fields]\ntext = { type = \"text\" }\n",
+    new_notes(
+        dir.path(),
+        "[project]\ndatabase = \"postgres\"\n[resources.note.fields]\ntext = { type = \"text\" }\n",
     )
-    .unwrap();
-    backend_gen()
-        .current_dir(dir.path())
-        .args(["new", "notes", "--spec"])
-        .arg(&spec)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("auth mode \"jwt\""));
+    .code(2)
+    .stderr(predicate::str::contains("database \"postgres\""));
     assert!(!dir.path().join("notes").exists());
+}
+
+/// With jwt and no `user` resource, accounts get one of their own: the flow needs them.
+#[test]
+fn jwt_without_a_user_resource_generates_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    new_notes(
+        dir.path(),
+        "[auth]\nmode = \"jwt\"\n[resources.note]\nbelongs_to = { writer = \"user\" }\nowner = \"writer\"\naccess = \"owner\"\n[resources.note.fields]\ntext = { type = \"text\" }\n",
+    )
+    .success();
+    let project = dir.path().join("notes");
+    for file in [
+        "src/auth/mod.rs",
+        "src/access.rs",
+        "src/resources/users/repo.rs",
+        "tests/auth.rs",
+    ] {
+        assert!(project.join(file).exists(), "{file}");
+    }
+    let migration = fs::read_to_string(project.join("migrations/0001_create_users.sql")).unwrap();
+    assert!(
+        migration.contains("password_hash TEXT NOT NULL"),
+        "{migration}"
+    );
 }
 
 #[test]

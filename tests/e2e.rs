@@ -103,6 +103,58 @@ fn create_body(resource: &ResourceContext) -> String {
     format!("{{{}}}", pairs.join(", "))
 }
 
+/// Registers an account over HTTP, makes it admin with `grant-role` (run in the service's
+/// directory, so on the same database) and logs in: the admin's access token.
+fn admin_token(base: &str, binary: &Path, dir: &Path, ctx: &ServiceContext) -> String {
+    let auth = ctx.auth.as_ref().unwrap();
+    let http = agent();
+    let email = "admin@e2e.example";
+    // The account's required fields from the samples, then its email and password.
+    let fields = ctx.resources.iter().find(|r| r.account).unwrap();
+    let mut account: serde_json::Value = serde_json::from_str(&create_body(fields)).unwrap();
+    account["email"] = serde_json::json!(email);
+    account["password"] = serde_json::json!(auth.sample_password);
+    let account = account.to_string();
+    let mut registered = http
+        .post(format!("{base}{}/auth/register", auth_prefix(auth)))
+        .header("content-type", "application/json")
+        .send(&account)
+        .unwrap();
+    assert_eq!(
+        registered.status(),
+        201,
+        "{}",
+        registered.body_mut().read_to_string().unwrap_or_default()
+    );
+    let granted = Command::new(binary)
+        .args(["grant-role", email, &auth.settings.admin_role])
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(
+        granted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    let credentials = serde_json::json!({"email": email, "password": auth.sample_password});
+    let mut login = http
+        .post(format!("{base}{}/auth/login", auth_prefix(auth)))
+        .header("content-type", "application/json")
+        .send(credentials.to_string())
+        .unwrap();
+    assert_eq!(login.status(), 200);
+    let pair: serde_json::Value =
+        serde_json::from_str(&login.body_mut().read_to_string().unwrap()).unwrap();
+    pair["accessToken"].as_str().unwrap().to_owned()
+}
+
+/// The API prefix, from the account collection's URL (`/v1/users` gives `/v1`).
+fn auth_prefix(auth: &backend_gen::context::AuthContext) -> String {
+    let url = &auth.account_url;
+    url[..url.rfind('/').unwrap()].to_owned()
+}
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -167,17 +219,25 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
     }
 
     let ctx = context(name, spec);
+    // With jwt auth: an account, made admin with the binary's `grant-role` command.
+    let token = ctx
+        .auth
+        .is_some()
+        .then(|| admin_token(&base, &binary, data.path(), &ctx));
+    let bearer = token.as_ref().map(|t| format!("Bearer {t}"));
     let resource = ctx
         .resources
         .iter()
-        .find(|r| r.belongs_to.iter().all(|b| !b.required))
+        .find(|r| !r.account && r.belongs_to.iter().all(|b| !b.required))
         .unwrap();
     let body = create_body(resource);
-    let mut created = http
+    let mut request = http
         .post(format!("{base}{}", resource.url))
-        .header("content-type", "application/json")
-        .send(&body)
-        .unwrap();
+        .header("content-type", "application/json");
+    if let Some(bearer) = &bearer {
+        request = request.header("authorization", bearer);
+    }
+    let mut created = request.send(&body).unwrap();
     assert_eq!(
         created.status(),
         201,
@@ -191,7 +251,11 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
         .to_str()
         .unwrap()
         .to_string();
-    let mut read = http.get(format!("{base}{location}")).call().unwrap();
+    let mut read = http.get(format!("{base}{location}"));
+    if let Some(bearer) = &bearer {
+        read = read.header("authorization", bearer);
+    }
+    let mut read = read.call().unwrap();
     assert_eq!(read.status(), 200);
     assert!(read.headers().get("x-request-id").is_some());
     let text = read.body_mut().read_to_string().unwrap();
@@ -209,7 +273,7 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
     // The API fuzzer (after the checks above, since it creates rows of its own): no
     // server error, no undocumented status, no response that breaks the OpenAPI
     // document the service serves.
-    pytools::schemathesis(&base);
+    pytools::schemathesis(&base, token.as_deref());
 
     let pid = server.0.id().to_string();
     assert!(
@@ -227,12 +291,20 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
 
     // One JSON log line per request, carrying its request id.
     let logs = std::fs::read_to_string(data.path().join("service.log")).unwrap();
+    let route = format!("\"route\":\"{}\"", resource.url);
     let created_line = logs
         .lines()
-        .find(|l| l.contains("\"status\":201"))
+        .find(|l| l.contains("\"status\":201") && l.contains(&route))
         .unwrap_or_else(|| panic!("no log line for the 201:\n{logs}"));
     let entry: serde_json::Value = serde_json::from_str(created_line).unwrap();
     assert!(entry["span"]["request_id"].is_string(), "{created_line}");
+    if token.is_some() {
+        assert!(entry["span"]["user_id"].is_string(), "{created_line}");
+        assert!(
+            logs.contains("JWT_SECRET is not set"),
+            "no warning about the key"
+        );
+    }
 
     // `migrate` applies the migrations to a fresh database and exits.
     let fresh = tempfile::tempdir().unwrap();
@@ -250,6 +322,36 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
     assert!(fresh.path().join(format!("data/{name}.db")).exists());
 }
 
+/// `(name, version)` of every package in a lock file.
+fn locked_packages(lock: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut name = None;
+    for line in lock.lines() {
+        if let Some(n) = line.strip_prefix("name = ") {
+            name = Some(n.trim_matches('"').to_owned());
+        } else if let (Some(v), Some(n)) = (line.strip_prefix("version = "), name.take()) {
+            out.insert((n, v.trim_matches('"').to_owned()));
+        }
+    }
+    out
+}
+
+/// The lock file a project is generated with pins every package its first build needs:
+/// cargo may only drop entries (of features the spec does not use), never pick a version.
+/// Otherwise `scripts/refresh-lock` has not been run after a dependency changed.
+fn assert_lock_was_complete(pinned: &str, project: &Path) {
+    let built = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
+    let pinned = locked_packages(pinned);
+    let added: Vec<_> = locked_packages(&built)
+        .difference(&pinned)
+        .cloned()
+        .collect();
+    assert!(
+        added.is_empty(),
+        "the build added packages the generated Cargo.lock lacks (run scripts/refresh-lock): {added:?}"
+    );
+}
+
 fn full_cycle(name: &str) {
     full_cycle_with(name, &spec_path(name));
 }
@@ -257,7 +359,9 @@ fn full_cycle(name: &str) {
 fn full_cycle_with(name: &str, spec: &Path) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let project = generate(name, spec);
+    let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
     cargo(&project, &["build"]);
+    assert_lock_was_complete(&pinned, &project);
     cargo(&project, &["fmt", "--check"]);
     cargo(
         &project,

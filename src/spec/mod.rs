@@ -5,7 +5,9 @@ pub mod reader;
 mod validate;
 
 pub use model::*;
-pub use validate::{GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text, check_crate_name};
+pub use validate::{
+    ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text, check_crate_name,
+};
 pub(crate) use validate::{bound_value, parse_decimal};
 
 use crate::diagnostics::Report;

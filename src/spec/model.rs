@@ -18,6 +18,11 @@ impl Spec {
         self.resources.iter().find(|r| r.names.snake == snake)
     }
 
+    /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
+    pub fn is_account(&self, r: &Resource) -> bool {
+        self.auth.mode == AuthMode::Jwt && r.names.snake == crate::spec::ACCOUNT
+    }
+
     /// Resources ordered so that every table comes after the tables it
     /// references (validation has rejected cycles).
     pub fn creation_order(&self) -> Vec<&Resource> {
@@ -72,7 +77,8 @@ impl Database {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum AuthMode {
     None,
     Jwt,
@@ -89,7 +95,7 @@ impl AuthMode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Auth {
     pub mode: AuthMode,
     /// Role names; the admin role is always among them.

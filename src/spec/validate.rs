@@ -80,8 +80,57 @@ const RESERVED_RESOURCES: &[&str] = &[
     "session",
     "custom",
 ];
+/// With jwt auth, accounts are rows of this resource (declared or not).
+pub const ACCOUNT: &str = "user";
 /// Fields the jwt auth flow gives the user resource.
 const AUTH_USER_FIELDS: &[&str] = &["email", "password", "password_hash", "roles"];
+
+/// The sign-in email every account has; registration and login use it.
+fn email_field() -> Field {
+    Field {
+        names: Names::new("email", None),
+        description: "Sign-in email address.".into(),
+        ty: FieldType::String,
+        required: true,
+        unique: true,
+        default: None,
+        rules: Rules {
+            max_length: Some(254),
+            format: Some(Format::Email),
+            ..Rules::default()
+        },
+    }
+}
+
+/// The user resource of a jwt spec that declares none: accounts with no fields of their own.
+fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
+    Resource {
+        names: Names::new(ACCOUNT, None),
+        description: "An account that signs in.".into(),
+        fields: vec![email_field()],
+        belongs_to: Vec::new(),
+        many_to_many: Vec::new(),
+        soft_delete: false,
+        versioned: false,
+        timestamps: true,
+        access: account_access(auth),
+        owner: None,
+        cache_ttl_seconds: cache.ttl_seconds,
+    }
+}
+
+/// Accounts hold email addresses, so by default only their owner (and admins) see them, and
+/// only admins list them or create them outside registration.
+fn account_access(auth: &Auth) -> Access {
+    let admin = vec![Rule::Role(auth.admin_role.clone())];
+    Access {
+        list: admin.clone(),
+        read: vec![Rule::Owner],
+        create: admin,
+        update: vec![Rule::Owner],
+        delete: vec![Rule::Owner],
+    }
+}
 const RULE_WORDS: &[&str] = &["public", "authenticated", "owner"];
 
 /// Parses and validates spec source text. `file` is only used in messages.
@@ -138,7 +187,10 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         ));
     }
     check_cross_references(sink, &names, &resources, &auth);
-    let resources = resources.into_iter().map(|(_, r)| r.resource).collect();
+    let mut resources: Vec<Resource> = resources.into_iter().map(|(_, r)| r.resource).collect();
+    if auth.mode == AuthMode::Jwt && !resources.iter().any(|r| r.names.snake == ACCOUNT) {
+        resources.insert(0, implicit_account(&auth, &cache));
+    }
     Some(Spec {
         project,
         auth,
@@ -440,8 +492,9 @@ fn read_resource(
         }
     }
 
-    let fields = read_fields(sink, &t, &belongs_to);
-    if fields.is_empty() && t.raw("fields").is_none() {
+    let account = auth.mode == AuthMode::Jwt && name.value == ACCOUNT;
+    let mut fields = read_fields(sink, &t, &belongs_to);
+    if fields.is_empty() && t.raw("fields").is_none() && !account {
         sink.push(
             Diagnostic::new(
                 name.span.clone(),
@@ -452,7 +505,7 @@ fn read_resource(
         );
     }
     check_filter_clashes(sink, &t, &fields);
-    if auth.mode == AuthMode::Jwt && name.value == "user" {
+    if account {
         for f in &fields {
             if AUTH_USER_FIELDS.contains(&f.names.snake.as_str()) {
                 let span = t
@@ -475,18 +528,36 @@ fn read_resource(
         }
     }
 
+    if account {
+        fields.insert(0, email_field());
+    }
+
     let default_rules = match auth.mode {
         AuthMode::None => vec![Rule::Public],
         AuthMode::Jwt => vec![Rule::Authenticated],
     };
-    let access = read_access(sink, &t, auth, default_rules);
+    let access = if account && t.raw("access").is_none() {
+        account_access(auth)
+    } else {
+        read_access(sink, &t, auth, default_rules)
+    };
     let owner = t.string(sink, "owner");
     let owner_span = owner.as_ref().map(|o| o.span.clone());
     let uses_owner = access
         .by_action()
         .iter()
         .any(|(_, rules)| rules.contains(&Rule::Owner));
-    if uses_owner && owner.is_none() {
+    if account && let Some(o) = &owner {
+        sink.push(
+            Diagnostic::new(
+                o.span.clone(),
+                t.key_path("owner"),
+                "a user owns their own account",
+            )
+            .help("remove `owner`: the `owner` rule on `user` already means the user itself"),
+        );
+    }
+    if uses_owner && owner.is_none() && !account {
         let span = t
             .raw("access")
             .map(|v| v.span())
@@ -1238,7 +1309,10 @@ fn check_cross_references(
     resources: &[(At<String>, ReadResource)],
     auth: &Auth,
 ) {
-    let known: Vec<&str> = names.iter().map(|n| n.value.as_str()).collect();
+    let mut known: Vec<&str> = names.iter().map(|n| n.value.as_str()).collect();
+    if auth.mode == AuthMode::Jwt && !known.contains(&ACCOUNT) {
+        known.push(ACCOUNT);
+    }
     let mut plurals: BTreeMap<&str, &At<String>> = BTreeMap::new();
     for (name, r) in resources {
         if let Some(first) = plurals.insert(&r.resource.names.plural_snake, name) {

@@ -51,7 +51,9 @@ pub fn text(output: &Output) -> String {
 /// body, content type and headers. Panics with Schemathesis's report on any failure.
 ///
 /// When the tool is missing it fails under `CI=true` and otherwise prints a loud skip.
-pub fn schemathesis(base_url: &str) {
+/// Fuzzes the service at `base_url` from its own OpenAPI document; `token`, when given, is
+/// sent as a bearer token with every request (an admin's, so access rules let it through).
+pub fn schemathesis(base_url: &str, token: Option<&str>) {
     if !tool("schemathesis", "schemathesis") {
         return;
     }
@@ -78,6 +80,7 @@ pub fn schemathesis(base_url: &str) {
             "--continue-on-failure",
             "--no-color",
         ])
+        .args(token.map(|token| format!("--header=Authorization: Bearer {token}")))
         .current_dir(dir.path())
         .env("NO_COLOR", "1")
         .output()

@@ -74,18 +74,11 @@ pub struct ListSpec {
 /// Which rows a list covers, besides its filters.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope {
-    All,
     /// Rows whose foreign key `column` is `id` (a nested list).
-    Child {
-        column: &'static str,
-        id: Uuid,
-    },
+    Child { column: &'static str, id: Uuid },
     /// Rows linked to `id`; `condition` ends just before the bound id, as in
     /// `id IN (SELECT tag_id FROM post_tags WHERE post_id = `.
-    Linked {
-        condition: &'static str,
-        id: Uuid,
-    },
+    Linked { condition: &'static str, id: Uuid },
 }
 
 /// The raw query string of a list request, with the configuration whose secret signs
@@ -206,7 +199,7 @@ struct Request {
 pub async fn fetch<T>(
     pool: &Pool,
     spec: &ListSpec,
-    scope: Scope,
+    scopes: &[Scope],
     params: &ListParams,
 ) -> Result<Page, AppError>
 where
@@ -215,11 +208,11 @@ where
     let request = parse(spec, params)?;
 
     let mut count = QueryBuilder::<Db>::new(spec.count);
-    push_conditions(&mut count, spec, scope, &request.filters);
+    push_conditions(&mut count, spec, scopes, &request.filters);
     let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
 
     let mut select = QueryBuilder::<Db>::new(spec.select);
-    let first = push_conditions(&mut select, spec, scope, &request.filters);
+    let first = push_conditions(&mut select, spec, scopes, &request.filters);
     if let Some(after) = &request.after {
         select.push(if first { " WHERE " } else { " AND " });
         push_after(&mut select, &request.sort, after);
@@ -275,7 +268,7 @@ where
 fn push_conditions(
     query: &mut QueryBuilder<'_, Db>,
     spec: &ListSpec,
-    scope: Scope,
+    scopes: &[Scope],
     filters: &[(&'static str, Op, Bound)],
 ) -> bool {
     let mut first = true;
@@ -287,19 +280,19 @@ fn push_conditions(
         next(query);
         query.push(live);
     }
-    match scope {
-        Scope::All => {}
-        Scope::Child { column, id } => {
-            next(query);
-            query.push(column);
-            query.push(" = ");
-            query.push_bind(id);
-        }
-        Scope::Linked { condition, id } => {
-            next(query);
-            query.push(condition);
-            query.push_bind(id);
-            query.push(")");
+    for scope in scopes {
+        next(query);
+        match *scope {
+            Scope::Child { column, id } => {
+                query.push(column);
+                query.push(" = ");
+                query.push_bind(id);
+            }
+            Scope::Linked { condition, id } => {
+                query.push(condition);
+                query.push_bind(id);
+                query.push(")");
+            }
         }
     }
     for (sql, op, value) in filters {

@@ -69,7 +69,7 @@ fn is_sane(value: &HeaderValue) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
-/// One span per request (method, matched route, request id) and one log line per response
+/// One span per request (method, matched route, request id, user) and one log line per response
 /// (status and latency).
 pub fn trace_layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan> {
     TraceLayer::new_for_http()
@@ -95,6 +95,13 @@ impl<B> MakeSpan<B> for RequestSpan {
             .get(&REQUEST_ID_HEADER)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        tracing::info_span!("request", method = %request.method(), route, request_id)
+        // `user_id` is filled in once the request's token has been checked.
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            route,
+            request_id,
+            user_id = tracing::field::Empty,
+        )
     }
 }
