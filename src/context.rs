@@ -55,6 +55,8 @@ pub struct ServiceContext {
     pub uses: Uses,
     /// The spec's rate limits, the generated service's defaults.
     pub rate_limit: RateLimitContext,
+    /// The spec's `[cache]` (the bound; TTLs are per resource).
+    pub cache: crate::spec::Cache,
     /// The jwt flow's settings; `None` with auth mode `none` (no auth code at all).
     pub auth: Option<AuthContext>,
     /// The OpenAPI document (`openapi.json`), built from the rest of this context.
@@ -304,6 +306,11 @@ pub struct ResourceContext {
     pub soft_delete: bool,
     pub versioned: bool,
     pub timestamps: bool,
+    /// Seconds a cached read of one row lives (0: not cached).
+    pub cache_ttl_seconds: u32,
+    /// Tables whose rows a hard delete of this resource changes (`on_delete` cascade or
+    /// set null): their cached rows are all removed then.
+    pub cache_dependents: Vec<String>,
     /// With jwt auth: the access rules. `None` with auth mode `none`.
     pub access: Option<AccessContext>,
     /// Rows are the jwt flow's accounts (they sign in, and own themselves).
@@ -540,6 +547,7 @@ impl ServiceContext {
                 burst: spec.rate_limit.burst,
                 trusted_proxies: spec.rate_limit.trusted_proxies.join(","),
             },
+            cache: spec.cache.clone(),
             auth: (spec.auth.mode == AuthMode::Jwt).then(|| {
                 let account = spec.resource(crate::spec::ACCOUNT).map_or_else(
                     || Names::new(crate::spec::ACCOUNT, None),
@@ -598,6 +606,20 @@ fn sample_password(min: u32) -> String {
         password.push('x');
     }
     password
+}
+
+/// The modules of resources whose rows change when a row of `r` is hard-deleted.
+fn cache_dependents(spec: &Spec, r: &Resource) -> Vec<String> {
+    if r.soft_delete {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = children(spec, r)
+        .into_iter()
+        .filter(|c| c.relation.on_delete != OnDelete::Restrict)
+        .map(|c| c.resource.names.plural_snake.clone())
+        .collect();
+    out.dedup();
+    out
 }
 
 /// The column that holds who owns a row of `r`, if anyone does.
@@ -788,6 +810,8 @@ impl ResourceContext {
             versioned: r.versioned,
             timestamps: r.timestamps,
             access: (spec.auth.mode == AuthMode::Jwt).then(|| access_context(&r.access)),
+            cache_ttl_seconds: r.cache_ttl_seconds,
+            cache_dependents: cache_dependents(spec, r),
             account: spec.is_account(r),
             references: belongs_to.iter().any(|b| !b.owner),
             owner_creates: owner_creates(spec, r),
@@ -953,6 +977,7 @@ fn imports(
             .map(|f| format!("super::model::{}", f.rust_type)),
     );
     let mut repo_crate: Vec<String> = [
+        "crate::cache::Cache",
         "crate::db::Pool",
         "crate::error::AppError",
         "crate::list::Column",

@@ -115,7 +115,7 @@ pub struct RateLimit {
     pub trusted_proxies: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Cache {
     pub ttl_seconds: u32,
     pub max_entries: u32,

@@ -26,6 +26,9 @@ pub struct Health {
 #[derive(Serialize)]
 pub struct Checks {
     database: Check,
+    /// Only when caching is on; the in-process cache cannot be down.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cache: Option<Check>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +64,10 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
                 status: database,
                 latency,
             },
+            cache: state.cache.is_enabled().then_some(Check {
+                status: "up",
+                latency: 0,
+            }),
         },
     };
     (code, Json(health))

@@ -1,5 +1,6 @@
 //! Prometheus metrics at `GET /metrics` (text format): request counts and latency
-//! histograms by method, route template and status, and the database pool's figures.
+//! histograms by method, route template and status, the database pool's figures and the
+//! cache's (entries, and hits and misses by `result`).
 
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -45,6 +46,7 @@ pub fn router() -> Router<AppState> {
 async fn render(State(state): State<AppState>) -> Response {
     metrics::gauge!("db_pool_connections").set(f64::from(state.pool.size()));
     metrics::gauge!("db_pool_idle_connections").set(state.pool.num_idle() as f64);
+    metrics::gauge!("cache_entries").set(state.cache.entries() as f64);
     let content_type = "text/plain; version=0.0.4; charset=utf-8";
     ([(header::CONTENT_TYPE, content_type)], handle().render()).into_response()
 }
