@@ -1,23 +1,53 @@
 //! The read cache (CONTRACT.md section 8): single rows by id, cache-aside, each resource with
 //! its own TTL. Every write removes the rows it changes, so no read that starts after a write
 //! returns the old value. The cache is only ever an optimisation: whatever goes wrong with
-//! it, a request reads the database.
+//! it, a request reads the database, and the problem is logged and shown in `/health`.
 //!
-//! The back end is this process's memory (moka, bounded by `CACHE_MAX_ENTRIES`); a shared one
-//! for several instances takes its place behind the same methods.
+//! Two back ends behind the same methods: this process's memory (moka, bounded by
+//! `CACHE_MAX_ENTRIES`), or Redis (`REDIS_URL`) when several instances must see one another's
+//! writes.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use moka::{Expiry, sync::Cache as Store};
+use moka::{Expiry, sync::Cache as Moka};
+use redis::Script;
 use serde::{Serialize, de::DeserializeOwned};
+
+use crate::shared::Shared;
+
+/// Keeps a value only if no removal happened since the read began (KEYS: the entry and the
+/// generation; ARGV: the value, its TTL in ms, the generation the read saw).
+const PUT: &str = r"
+if (redis.call('GET', KEYS[2]) or '0') == ARGV[3] then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 0";
+
+/// Removes an entry and bumps the generation, in one step.
+const REMOVE: &str = r"
+redis.call('INCR', KEYS[2])
+redis.call('DEL', KEYS[1])
+return 0";
 
 /// The cache, cheap to clone: clones share the store.
 #[derive(Clone)]
 pub struct Cache {
-    /// `None` when caching is turned off (`CACHE_ENABLED=false`).
-    store: Option<Store<String, Entry>>,
+    store: Store,
+}
+
+#[derive(Clone)]
+enum Store {
+    /// `CACHE_ENABLED=false`.
+    Off,
+    Local(Local),
+    Shared(Shared),
+}
+
+#[derive(Clone)]
+struct Local {
+    entries: Moka<String, Entry>,
     /// Bumped by every removal. A read that fetched from the database while it changed does
     /// not keep what it fetched, which may predate the write.
     generation: Arc<AtomicU64>,
@@ -38,57 +68,112 @@ impl Expiry<String, Entry> for PerEntryTtl {
     }
 }
 
+/// What a lookup saw, for the `put` that follows a miss.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket(Option<u64>);
+
+/// The cache's state for `/health`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Off,
+    Up,
+    Down,
+}
+
 impl Cache {
-    pub fn new(enabled: bool, max_entries: u64) -> Self {
-        let store = enabled.then(|| {
-            Store::builder()
-                .max_capacity(max_entries)
-                .expire_after(PerEntryTtl)
-                .support_invalidation_closures()
-                .build()
-        });
+    pub fn in_process(max_entries: u64) -> Self {
+        let entries = Moka::builder()
+            .max_capacity(max_entries)
+            .expire_after(PerEntryTtl)
+            .support_invalidation_closures()
+            .build();
         Self {
-            store,
-            generation: Arc::default(),
+            store: Store::Local(Local {
+                entries,
+                generation: Arc::default(),
+            }),
         }
     }
 
-    pub fn is_enabled(&self) -> bool {
-        self.store.is_some()
+    pub fn shared(shared: Shared) -> Self {
+        Self {
+            store: Store::Shared(shared),
+        }
     }
 
-    /// How many rows are cached (for `/metrics`).
+    pub fn off() -> Self {
+        Self { store: Store::Off }
+    }
+
+    /// How many rows this process holds (for `/metrics`; 0 with Redis, which counts its own).
     pub fn entries(&self) -> u64 {
-        self.store.as_ref().map_or(0, Store::entry_count)
+        match &self.store {
+            Store::Local(local) => local.entries.entry_count(),
+            Store::Off | Store::Shared(_) => 0,
+        }
     }
 
-    /// Call before reading the database; hand the answer to [`Cache::put`].
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    pub async fn status(&self) -> Status {
+        match &self.store {
+            Store::Off => Status::Off,
+            Store::Local(_) => Status::Up,
+            Store::Shared(shared) => match shared.ping().await {
+                Ok(()) => Status::Up,
+                Err(err) => {
+                    tracing::warn!(error = %err, "the cache (Redis) is down");
+                    Status::Down
+                }
+            },
+        }
     }
 
-    pub fn get<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let store = self.store.as_ref()?;
-        let found = store.get(key);
-        let result = if found.is_some() { "hit" } else { "miss" };
+    /// The cached value of `key`, if any, and a ticket for the `put` after a miss.
+    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> (Option<T>, Ticket) {
+        let (json, ticket) = match &self.store {
+            Store::Off => return (None, Ticket(None)),
+            Store::Local(local) => {
+                let ticket = Ticket(Some(local.generation.load(Ordering::Acquire)));
+                (local.entries.get(key).map(|entry| entry.json), ticket)
+            }
+            Store::Shared(shared) => {
+                let keys = [Shared::key(&format!("cache:{key}")), generation_key()];
+                let found: Result<(Option<Vec<u8>>, Option<u64>), _> = redis::cmd("MGET")
+                    .arg(&keys)
+                    .query_async(&mut shared.connection())
+                    .await;
+                match found {
+                    Ok((json, generation)) => {
+                        (json.map(Arc::from), Ticket(Some(generation.unwrap_or(0))))
+                    }
+                    Err(err) => {
+                        tracing::warn!(error = %err, key, "cache read failed; reading the database");
+                        return (None, Ticket(None));
+                    }
+                }
+            }
+        };
+        let result = if json.is_some() { "hit" } else { "miss" };
         metrics::counter!("cache_requests_total", "result" => result).increment(1);
-        match serde_json::from_slice(&found?.json) {
-            Ok(value) => Some(value),
+        let Some(json) = json else {
+            return (None, ticket);
+        };
+        match serde_json::from_slice(&json) {
+            Ok(value) => (Some(value), ticket),
             Err(err) => {
                 tracing::warn!(error = %err, key, "unreadable cache entry; reading the database");
-                store.invalidate(key);
-                None
+                self.remove(key).await;
+                (None, Ticket(None))
             }
         }
     }
 
-    /// Keeps `value` for `ttl`, unless a write removed anything since `since` (the value may
-    /// then be older than the write).
-    pub fn put<T: Serialize>(&self, key: &str, value: &T, ttl: Duration, since: u64) {
-        let Some(store) = &self.store else {
+    /// Keeps `value` for `ttl`, unless a write removed anything since the lookup that gave
+    /// `ticket` (the value may then be older than the write).
+    pub async fn put<T: Serialize>(&self, key: &str, value: &T, ttl: Duration, ticket: Ticket) {
+        let Ticket(Some(since)) = ticket else {
             return;
         };
-        if ttl.is_zero() || self.generation() != since {
+        if ttl.is_zero() {
             return;
         }
         let json = match serde_json::to_vec(value) {
@@ -98,37 +183,116 @@ impl Cache {
                 return;
             }
         };
-        let entry = Entry {
-            json: json.into(),
-            ttl,
-        };
-        store.insert(key.to_owned(), entry);
-        // A write that slipped in between the check and the insert: drop what was kept.
-        if self.generation() != since {
-            store.invalidate(key);
+        match &self.store {
+            Store::Off => {}
+            Store::Local(local) => {
+                if local.generation.load(Ordering::Acquire) != since {
+                    return;
+                }
+                let entry = Entry {
+                    json: json.into(),
+                    ttl,
+                };
+                local.entries.insert(key.to_owned(), entry);
+                // A write that slipped in between the check and the insert: drop what was kept.
+                if local.generation.load(Ordering::Acquire) != since {
+                    local.entries.invalidate(key);
+                }
+            }
+            Store::Shared(shared) => {
+                let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
+                let stored: Result<i64, _> = Script::new(PUT)
+                    .key(Shared::key(&format!("cache:{key}")))
+                    .key(generation_key())
+                    .arg(json)
+                    .arg(millis)
+                    .arg(since)
+                    .invoke_async(&mut shared.connection())
+                    .await;
+                if let Err(err) = stored {
+                    tracing::warn!(error = %err, key, "cache write failed");
+                }
+            }
         }
     }
 
     /// Forgets one row, after a write that changed it.
-    pub fn remove(&self, key: &str) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Some(store) = &self.store {
-            store.invalidate(key);
+    pub async fn remove(&self, key: &str) {
+        match &self.store {
+            Store::Off => {}
+            Store::Local(local) => {
+                local.generation.fetch_add(1, Ordering::AcqRel);
+                local.entries.invalidate(key);
+            }
+            Store::Shared(shared) => {
+                let removed: Result<i64, _> = Script::new(REMOVE)
+                    .key(Shared::key(&format!("cache:{key}")))
+                    .key(generation_key())
+                    .invoke_async(&mut shared.connection())
+                    .await;
+                if let Err(err) = removed {
+                    // The entry lives on until its TTL: say so loudly.
+                    tracing::error!(error = %err, key, "cache removal failed");
+                }
+            }
         }
     }
 
-    /// Forgets every row of a table (`{table}:` keys), after a write that changed rows it
-    /// cannot name, such as a delete that cascades to children.
-    pub fn remove_table(&self, table: &str) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        let Some(store) = &self.store else {
-            return;
-        };
-        let prefix = format!("{table}:");
-        if let Err(err) = store.invalidate_entries_if(move |key, _| key.starts_with(&prefix)) {
-            // Cannot happen (the store supports it); clearing everything is the safe answer.
-            tracing::warn!(error = %err, table, "cannot remove a table's rows; clearing the cache");
-            store.invalidate_all();
+    /// Forgets every row of a table, after a write that changed rows it cannot name, such as
+    /// a delete that cascades to children.
+    pub async fn remove_table(&self, table: &str) {
+        match &self.store {
+            Store::Off => {}
+            Store::Local(local) => {
+                local.generation.fetch_add(1, Ordering::AcqRel);
+                let prefix = format!("{table}:");
+                let removed = local
+                    .entries
+                    .invalidate_entries_if(move |key, _| key.starts_with(&prefix));
+                if removed.is_err() {
+                    local.entries.invalidate_all();
+                }
+            }
+            Store::Shared(shared) => {
+                if let Err(err) = remove_shared_table(shared, table).await {
+                    tracing::error!(error = %err, table, "cache removal failed");
+                }
+            }
         }
+    }
+}
+
+fn generation_key() -> String {
+    Shared::key("cache:generation")
+}
+
+/// Bumps the generation (so reads in flight keep nothing), then deletes the table's keys.
+async fn remove_shared_table(shared: &Shared, table: &str) -> Result<(), redis::RedisError> {
+    let mut connection = shared.connection();
+    redis::cmd("INCR")
+        .arg(generation_key())
+        .query_async::<i64>(&mut connection)
+        .await?;
+    let pattern = Shared::key(&format!("cache:{table}:*"));
+    let mut cursor = 0u64;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(500)
+            .query_async(&mut connection)
+            .await?;
+        if !keys.is_empty() {
+            redis::cmd("UNLINK")
+                .arg(&keys)
+                .query_async::<i64>(&mut connection)
+                .await?;
+        }
+        if next == 0 {
+            return Ok(());
+        }
+        cursor = next;
     }
 }

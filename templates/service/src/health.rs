@@ -6,7 +6,7 @@ use axum::{Json, Router, extract::State, http::StatusCode, routing::get};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{app::AppState, db};
+use crate::{app::AppState, cache, db};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,7 +26,7 @@ pub struct Health {
 #[derive(Serialize)]
 pub struct Checks {
     database: Check,
-    /// Only when caching is on; the in-process cache cannot be down.
+    /// Only when caching is on; only a shared (Redis) cache can be down.
     #[serde(skip_serializing_if = "Option::is_none")]
     cache: Option<Check>,
 }
@@ -43,18 +43,25 @@ async fn live() -> StatusCode {
     StatusCode::OK
 }
 
-/// 200 when the database answers, else 503 (the instance should get no traffic).
+/// 200 when the database answers, else 503 (the instance should get no traffic); a cache
+/// that is down makes it `degraded`, still 200, since requests then read the database.
 async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let started = Instant::now();
     let result = db::ping(&state.pool).await;
     let latency = started.elapsed().as_millis();
-    let (code, status, database) = match result {
+    let started = Instant::now();
+    let cache = state.cache.status().await;
+    let cache_latency = started.elapsed().as_millis();
+    let (code, mut status, database) = match result {
         Ok(()) => (StatusCode::OK, "healthy", "up"),
         Err(err) => {
             tracing::warn!(error = %err, "database health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, "unhealthy", "down")
         }
     };
+    if cache == cache::Status::Down && code == StatusCode::OK {
+        status = "degraded";
+    }
     let health = Health {
         status,
         version: env!("CARGO_PKG_VERSION"),
@@ -64,10 +71,17 @@ async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
                 status: database,
                 latency,
             },
-            cache: state.cache.is_enabled().then_some(Check {
-                status: "up",
-                latency: 0,
-            }),
+            cache: match cache {
+                cache::Status::Off => None,
+                cache::Status::Up => Some(Check {
+                    status: "up",
+                    latency: cache_latency,
+                }),
+                cache::Status::Down => Some(Check {
+                    status: "down",
+                    latency: cache_latency,
+                }),
+            },
         },
     };
     (code, Json(health))
