@@ -239,6 +239,37 @@ fn jwt_without_a_user_resource_generates_accounts() {
     );
 }
 
+/// Auth mode `none` generates no auth code, column, test or dependency at all.
+#[test]
+fn without_auth_nothing_of_it_is_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    new_notes(
+        dir.path(),
+        "[resources.note.fields]\ntext = { type = \"text\" }\n",
+    )
+    .success();
+    let project = dir.path().join("notes");
+    for file in [
+        "src/auth",
+        "src/access.rs",
+        "tests/auth.rs",
+        "tests/logs.rs",
+    ] {
+        assert!(!project.join(file).exists(), "{file}");
+    }
+    let manifest = fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    for dependency in ["jsonwebtoken", "argon2", "getrandom"] {
+        assert!(!manifest.contains(dependency), "{dependency}");
+    }
+    let migrations: Vec<String> = fs::read_dir(project.join("migrations"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(migrations, ["0001_create_notes.sql"]);
+    let handlers = fs::read_to_string(project.join("src/resources/notes/handlers.rs")).unwrap();
+    assert!(!handlers.contains("Caller"), "{handlers}");
+}
+
 #[test]
 fn yes_takes_the_defaults_without_a_terminal_and_keeps_the_spec() {
     let dir = tempfile::tempdir().unwrap();
