@@ -20,15 +20,6 @@ use crate::sql::{
     LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table, taken,
 };
 
-/// What this version's templates cannot generate yet, in words for the user.
-pub fn unsupported(spec: &Spec) -> Vec<String> {
-    let mut out = Vec::new();
-    if spec.project.database == Database::Postgres {
-        out.push("database \"postgres\": use \"sqlite\" for now".into());
-    }
-    out
-}
-
 #[derive(Debug, Serialize)]
 pub struct ServiceContext {
     pub generator_version: &'static str,
@@ -519,7 +510,10 @@ impl ServiceContext {
         };
         let mut ctx = Self {
             generator_version: env!("CARGO_PKG_VERSION"),
-            default_database_url: format!("sqlite://data/{lib_name}.db?mode=rwc"),
+            default_database_url: match spec.project.database {
+                Database::Sqlite => format!("sqlite://data/{lib_name}.db?mode=rwc"),
+                Database::Postgres => format!("postgres://postgres@127.0.0.1:5432/{lib_name}"),
+            },
             crate_name: crate_name.to_string(),
             lib_name,
             description_toml: toml_string(&description),
@@ -1195,10 +1189,16 @@ fn checks(f: &Field, copy: bool) -> Vec<Check> {
     }
     let bound = |b: &Option<Bound>| opt(b.as_ref().map(|b| bound_rust(b, &f.ty)));
     match &f.ty {
-        FieldType::Decimal { scale, .. } => {
+        FieldType::Decimal { precision, scale } => {
+            let digits = precision - scale;
             push(
                 "decimal",
-                vec![bound(&rules.min), bound(&rules.max), scale.to_string()],
+                vec![
+                    bound(&rules.min),
+                    bound(&rules.max),
+                    digits.to_string(),
+                    scale.to_string(),
+                ],
             );
         }
         ty if ty.is_numeric() && (rules.min.is_some() || rules.max.is_some()) => {
@@ -1355,6 +1355,7 @@ mod tests {
                 "self.price",
                 "Some(Dec::new(0, 0))",
                 "None",
+                "16",
                 "2"
             ]
         );

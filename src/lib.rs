@@ -94,13 +94,6 @@ fn new(args: NewArgs) -> Result<()> {
             ));
         }
     };
-    let unsupported = context::unsupported(&spec);
-    if !unsupported.is_empty() {
-        return Err(Error::Usage(format!(
-            "this version of backend-gen cannot generate yet:\n  - {}",
-            unsupported.join("\n  - ")
-        )));
-    }
     let ctx = context::ServiceContext::new(&args.name, &spec, &source);
     let files = render::render_service(&ctx)?;
     if args.dry_run {

@@ -512,13 +512,17 @@ impl<'a> Builder<'a> {
                 insert_bounds(&mut s, &rules.min, &rules.max);
             }
             "decimal" => {
-                let scale = match ty {
-                    Some(FieldType::Decimal { scale, .. }) => *scale,
-                    _ => 2,
+                let (precision, scale) = match ty {
+                    Some(FieldType::Decimal { precision, scale }) => (*precision, *scale),
+                    _ => (18, 2),
                 };
                 let mut number = Map::new();
                 number.insert("type".into(), json!("number"));
                 insert_bounds(&mut number, &rules.min, &rules.max);
+                // At most `precision - scale` digits before the point.
+                let limit = 10f64.powi((precision - scale) as i32);
+                number.insert("exclusiveMaximum".into(), json!(limit));
+                number.insert("exclusiveMinimum".into(), json!(-limit));
                 let mut arms = vec![
                     json!({"type": "string", "pattern": decimal_pattern(scale)}),
                     Value::Object(number),
@@ -527,8 +531,9 @@ impl<'a> Builder<'a> {
                     arms.push(json!({"type": "null"}));
                 }
                 s.insert("oneOf".into(), json!(arms));
+                let digits = precision - scale;
                 let mut text = format!(
-                    "An exact decimal, at most {scale} decimal places; a string (`\"19.99\"`) or a number"
+                    "An exact decimal, at most {digits} digits before the point and {scale} after; a string (`\"19.99\"`) or a number"
                 );
                 if let Some(min) = &rules.min {
                     text.push_str(&format!(", at least {}", crate::spec::bound_text(min)));

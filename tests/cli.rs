@@ -202,16 +202,21 @@ fn new_notes(dir: &std::path::Path, spec: &str) -> assert_cmd::assert::Assert {
         .assert()
 }
 
+/// `database = "postgres"` speaks PostgreSQL's dialect: native types, its sqlx driver.
 #[test]
-fn unsupported_features_are_refused_clearly() {
+fn postgres_projects_use_native_types() {
     let dir = tempfile::tempdir().unwrap();
     new_notes(
         dir.path(),
-        "[project]\ndatabase = \"postgres\"\n[resources.note.fields]\ntext = { type = \"text\" }\n",
+        "[project]\ndatabase = \"postgres\"\n[resources.note.fields]\ntext = { type = \"text\" }\nat = { type = \"datetime\" }\n",
     )
-    .code(2)
-    .stderr(predicate::str::contains("database \"postgres\""));
-    assert!(!dir.path().join("notes").exists());
+    .success();
+    let project = dir.path().join("notes");
+    let manifest = fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("\"postgres\"") && !manifest.contains("\"sqlite\""));
+    let migration = fs::read_to_string(project.join("migrations/0001_create_notes.sql")).unwrap();
+    assert!(migration.contains("id UUID PRIMARY KEY"), "{migration}");
+    assert!(migration.contains("at TIMESTAMPTZ NOT NULL"), "{migration}");
 }
 
 /// With jwt and no `user` resource, accounts get one of their own: the flow needs them.

@@ -105,7 +105,13 @@ fn create_body(resource: &ResourceContext) -> String {
 
 /// Registers an account over HTTP, makes it admin with `grant-role` (run in the service's
 /// directory, so on the same database) and logs in: the admin's access token.
-fn admin_token(base: &str, binary: &Path, dir: &Path, ctx: &ServiceContext) -> String {
+fn admin_token(
+    base: &str,
+    binary: &Path,
+    dir: &Path,
+    ctx: &ServiceContext,
+    database_url: Option<&str>,
+) -> String {
     let auth = ctx.auth.as_ref().unwrap();
     let http = agent();
     let email = "admin@e2e.example";
@@ -126,10 +132,9 @@ fn admin_token(base: &str, binary: &Path, dir: &Path, ctx: &ServiceContext) -> S
         "{}",
         registered.body_mut().read_to_string().unwrap_or_default()
     );
-    let granted = Command::new(binary)
+    let granted = with_database(Command::new(binary), database_url)
         .args(["grant-role", email, &auth.settings.admin_role])
         .current_dir(dir)
-        .env_remove("DATABASE_URL")
         .output()
         .unwrap();
     assert!(
@@ -183,18 +188,17 @@ fn agent() -> ureq::Agent {
 /// Starts the built binary with no configuration but a port and a fresh
 /// data directory, waits for `/health`, creates a row and reads it back,
 /// then stops it with SIGTERM and expects a clean exit.
-fn run_service(name: &str, spec: &Path, project: &Path) {
+fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&str>) {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
     let binary = target_dir().join("debug").join(name);
     let log = std::fs::File::create(data.path().join("service.log")).unwrap();
-    let child = Command::new(&binary)
+    let child = with_database(Command::new(&binary), database_url)
         .current_dir(data.path())
         .env("PORT", port.to_string())
         // The fuzzer sends hundreds of requests; generated tests cover the limits.
         .env("RATE_LIMIT_PER_MINUTE", "1000000")
         .env("RATE_LIMIT_BURST", "1000000")
-        .env_remove("DATABASE_URL")
         .env_remove("RUST_LOG")
         .stdout(log)
         .spawn()
@@ -223,7 +227,7 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
     let token = ctx
         .auth
         .is_some()
-        .then(|| admin_token(&base, &binary, data.path(), &ctx));
+        .then(|| admin_token(&base, &binary, data.path(), &ctx, database_url));
     let bearer = token.as_ref().map(|t| format!("Bearer {t}"));
     let resource = ctx
         .resources
@@ -308,10 +312,10 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
 
     // `migrate` applies the migrations to a fresh database and exits.
     let fresh = tempfile::tempdir().unwrap();
-    let migrate = Command::new(&binary)
+    let other = database_url.map(|url| fresh_database(url, "migrate"));
+    let migrate = with_database(Command::new(&binary), other.as_deref())
         .arg("migrate")
         .current_dir(fresh.path())
-        .env_remove("DATABASE_URL")
         .output()
         .unwrap();
     assert!(
@@ -319,7 +323,10 @@ fn run_service(name: &str, spec: &Path, project: &Path) {
         "{}",
         String::from_utf8_lossy(&migrate.stderr)
     );
-    assert!(fresh.path().join(format!("data/{name}.db")).exists());
+    match other {
+        Some(url) => drop_database(&url),
+        None => assert!(fresh.path().join(format!("data/{name}.db")).exists()),
+    }
 }
 
 /// `(name, version)` of every package in a lock file.
@@ -353,10 +360,10 @@ fn assert_lock_was_complete(pinned: &str, project: &Path) {
 }
 
 fn full_cycle(name: &str) {
-    full_cycle_with(name, &spec_path(name));
+    full_cycle_with(name, &spec_path(name), None);
 }
 
-fn full_cycle_with(name: &str, spec: &Path) {
+fn full_cycle_with(name: &str, spec: &Path, database_url: Option<&str>) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let project = generate(name, spec);
     let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
@@ -368,7 +375,84 @@ fn full_cycle_with(name: &str, spec: &Path) {
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
     cargo(&project, &["test"]);
-    run_service(name, spec, &project);
+    run_service(name, spec, &project, database_url);
+    if let Some(url) = database_url {
+        drop_database(url);
+    }
+}
+
+/// `DATABASE_URL` for a service: the given one, or none (its own SQLite file).
+fn with_database(mut command: Command, database_url: Option<&str>) -> Command {
+    match database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    command
+}
+
+/// PostgreSQL for the PostgreSQL tests: `TEST_DATABASE_URL` (set by `scripts/test` when a
+/// server answers).
+fn postgres_url() -> Option<String> {
+    test_server("TEST_DATABASE_URL", "PostgreSQL")
+}
+
+/// A database name of its own on `server`'s PostgreSQL (the service creates it).
+fn fresh_database(server: &str, purpose: &str) -> String {
+    let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+    let id = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{base}/e2e_{purpose}_{id}")
+}
+
+fn drop_database(url: &str) {
+    let (server, name) = url.rsplit_once('/').unwrap();
+    let dropped = Command::new("psql")
+        .arg(format!("{server}/postgres"))
+        .args([
+            "-qc",
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ])
+        .output();
+    if !dropped.is_ok_and(|o| o.status.success()) {
+        eprintln!("[e2e] could not drop {name}");
+    }
+}
+
+/// An example with `database = "postgres"`: generated, built, linted, tested against the
+/// local PostgreSQL (one database per test) and served from it.
+fn full_cycle_on_postgres(name: &str) {
+    let Some(server) = postgres_url() else {
+        return;
+    };
+    let url = fresh_database(&server, name);
+    full_cycle_with(&format!("{name}-pg"), &postgres_spec(name), Some(&url));
+}
+
+/// An example's spec with `database = "postgres"`.
+fn postgres_spec(name: &str) -> PathBuf {
+    let source = std::fs::read_to_string(spec_path(name)).unwrap();
+    assert!(source.contains("database = \"sqlite\""));
+    let dir = e2e_root().join("specs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join(format!("{name}-pg.toml"));
+    std::fs::write(
+        &spec,
+        source.replace("database = \"sqlite\"", "database = \"postgres\""),
+    )
+    .unwrap();
+    spec
+}
+
+#[test]
+fn blog_on_postgres_builds_lints_tests_and_serves() {
+    full_cycle_on_postgres("blog");
+}
+
+#[test]
+fn shop_on_postgres_builds_lints_tests_and_serves() {
+    full_cycle_on_postgres("shop");
 }
 
 #[test]
@@ -404,21 +488,25 @@ fn init_spec_builds_lints_tests_and_serves() {
         .unwrap()
         .status;
     assert!(status.success());
-    full_cycle_with("library", &spec);
+    full_cycle_with("library", &spec, None);
 }
 
 /// Redis for the shared-store tests: `TEST_REDIS_URL` (set by `scripts/test` when Redis
-/// answers). Without it the test says so loudly and passes, except under `CI=true`.
+/// answers).
 fn redis_url() -> Option<String> {
-    match std::env::var("TEST_REDIS_URL") {
+    test_server("TEST_REDIS_URL", "two-instance")
+}
+
+/// A server a test needs, named by `variable`. Without it the test says so loudly and
+/// passes, except under `CI=true`, where it fails.
+fn test_server(variable: &str, test: &str) -> Option<String> {
+    match std::env::var(variable) {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var("CI").is_ok_and(|ci| ci == "true") => {
-            panic!("TEST_REDIS_URL is required under CI=true (scripts/test sets it)")
+            panic!("{variable} is required under CI=true (scripts/test sets it)")
         }
         _ => {
-            eprintln!(
-                "\n!!!!!!!!!! SKIPPED: no TEST_REDIS_URL, so no two-instance test !!!!!!!!!!\n"
-            );
+            eprintln!("\n!!!!!!!!!! SKIPPED: no {variable}, so no {test} test !!!!!!!!!!\n");
             None
         }
     }
@@ -480,25 +568,23 @@ fn call(
     (status, json, headers)
 }
 
-/// Several instances behave as one: two shop processes on one database and one Redis share
-/// fresh reads, rate budgets and refresh-token rotation, and killing one mid-load loses no
-/// acknowledged write.
+/// Several instances behave as one: two shop processes on one PostgreSQL database and one
+/// Redis share fresh reads, rate budgets and refresh-token rotation, and killing one
+/// mid-load loses no acknowledged write.
 #[test]
 fn two_shop_instances_behave_as_one() {
-    let Some(redis) = redis_url() else {
+    let (Some(redis), Some(server)) = (redis_url(), postgres_url()) else {
         return;
     };
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let spec = spec_path("shop");
-    let project = generate("shop", &spec);
+    let spec = postgres_spec("shop");
+    let project = generate("shop-pg", &spec);
     cargo(&project, &["build"]);
-    let binary = target_dir().join("debug/shop");
+    let binary = target_dir().join("debug/shop-pg");
     let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(&server, "two_instances");
     let env = [
-        (
-            "DATABASE_URL",
-            format!("sqlite://{}/shop.db?mode=rwc", dir.path().display()),
-        ),
+        ("DATABASE_URL", database_url.clone()),
         ("REDIS_URL", redis),
         (
             "JWT_SECRET",
@@ -522,7 +608,7 @@ fn two_shop_instances_behave_as_one() {
     );
 
     // An admin: registered through A, promoted by the binary, signed in through B.
-    let ctx = context("shop", &spec);
+    let ctx = context("shop-pg", &spec);
     let auth = ctx.auth.as_ref().unwrap();
     let email = "admin@two.example";
     let account = ctx.resources.iter().find(|r| r.account).unwrap();
@@ -662,4 +748,6 @@ fn two_shop_instances_behave_as_one() {
         "[e2e] two instances: {} acknowledged writes survived killing one",
         acknowledged.len()
     );
+    drop(_b);
+    drop_database(&database_url);
 }

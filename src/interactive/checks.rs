@@ -8,19 +8,6 @@ use super::answers::{Answers, FieldAnswers, ResourceAnswers, to_toml};
 use crate::names::{RUST_KEYWORDS, SQL_KEYWORDS, is_snake_identifier};
 use crate::spec::{FieldType, MAX_NAME};
 
-/// What this version of the generator would refuse in `answers` (with the
-/// default resource when none is entered yet).
-pub(super) fn unsupported(answers: &Answers) -> Vec<String> {
-    let mut draft = answers.clone();
-    if draft.resources.is_empty() {
-        draft.resources = Answers::defaults("draft").resources;
-    }
-    match crate::spec::parse("draft", &to_toml(&draft, "draft")) {
-        Ok(spec) => crate::context::unsupported(&spec),
-        Err(_) => Vec::new(),
-    }
-}
-
 /// Why `name` cannot name a new resource, if it cannot.
 pub(super) fn resource_name_problem(answers: &Answers, name: &str) -> Option<String> {
     if let Some(problem) = identifier_problem(name, false) {

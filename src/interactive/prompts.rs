@@ -11,9 +11,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 use super::answers::{
     Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
 };
-use super::checks::{
-    Draft, field_name_problem, relation_name_problem, resource_name_problem, unsupported,
-};
+use super::checks::{Draft, field_name_problem, relation_name_problem, resource_name_problem};
 use super::parse::{
     parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
 };
@@ -54,44 +52,28 @@ fn ask(ui: &Ui, name: &str) -> Result<Answers> {
         |_| Ok(()),
     )?;
 
-    loop {
-        answers.database = match ui.select(
-            "Database",
-            &[
-                "sqlite    (one file, nothing to install)",
-                "postgres  (a PostgreSQL server)",
-            ],
-            0,
-        )? {
-            0 => Database::Sqlite,
-            _ => Database::Postgres,
-        };
-        // Auth is not chosen yet: only the database matters here.
-        if !ui.choose_again(&answers)? {
-            break;
-        }
-    }
-
-    loop {
-        answers.auth = match ui.select(
-            "Authentication",
-            &[
-                "none  (every route is public)",
-                "jwt   (accounts, login, and per-action access rules)",
-            ],
-            0,
-        )? {
-            0 => AuthMode::None,
-            _ => AuthMode::Jwt,
-        };
-        let auth_only = Answers {
-            database: Database::Sqlite,
-            ..answers.clone()
-        };
-        if !ui.choose_again(&auth_only)? {
-            break;
-        }
-    }
+    answers.database = match ui.select(
+        "Database",
+        &[
+            "sqlite    (one file, nothing to install)",
+            "postgres  (a PostgreSQL server)",
+        ],
+        0,
+    )? {
+        0 => Database::Sqlite,
+        _ => Database::Postgres,
+    };
+    answers.auth = match ui.select(
+        "Authentication",
+        &[
+            "none  (every route is public)",
+            "jwt   (accounts, login, and per-action access rules)",
+        ],
+        0,
+    )? {
+        0 => AuthMode::None,
+        _ => AuthMode::Jwt,
+    };
     if answers.auth == AuthMode::Jwt {
         ask_roles(ui, &mut answers)?;
         ui.say(&format!(
@@ -581,20 +563,6 @@ impl Ui {
 
     fn warn(&self, text: &str) {
         eprintln!("{} {text}", style("✘").red());
-    }
-
-    /// After a choice this version of the generator cannot act on yet: says
-    /// so and asks whether to choose again.
-    fn choose_again(&self, answers: &Answers) -> Result<bool> {
-        let missing = unsupported(answers);
-        if missing.is_empty() {
-            return Ok(false);
-        }
-        self.warn(&format!(
-            "this version of backend-gen cannot generate this yet: {}",
-            missing.join("; ")
-        ));
-        self.confirm("Choose again?", true)
     }
 
     /// A required answer; `default` is taken on a bare Enter.

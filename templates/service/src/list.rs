@@ -330,7 +330,8 @@ fn push_after(query: &mut QueryBuilder<'_, Db>, sort: &[SortKey], values: &[Boun
 
 fn push_bound(query: &mut QueryBuilder<'_, Db>, value: &Bound) {
     match value.clone() {
-        Bound::Null => query.push_bind(None::<String>),
+        // A literal, not a parameter: an untyped NULL fits any column, in every dialect.
+        Bound::Null => query.push("NULL"),
         Bound::Text(v) => query.push_bind(v),
         Bound::Integer(v) => query.push_bind(v),
         Bound::Float(v) => query.push_bind(v),
