@@ -375,6 +375,10 @@ fn full_cycle_with(name: &str, spec: &Path, database_url: Option<&str>) {
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
     cargo(&project, &["test"]);
+    pytools::assert_yaml(&[
+        project.join("docker-compose.yml"),
+        project.join(".github/workflows/ci.yml"),
+    ]);
     run_service(name, spec, &project, database_url);
     if let Some(url) = database_url {
         drop_database(url);

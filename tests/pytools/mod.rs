@@ -91,3 +91,21 @@ pub fn schemathesis(base_url: &str, token: Option<&str>) {
         text(&output)
     );
 }
+
+/// Asserts that each file parses as YAML (the generated compose file and CI workflow, which
+/// no Docker daemon or CI service checks here). PyYAML comes with Schemathesis.
+#[allow(dead_code, reason = "only the end-to-end test binary uses it")]
+pub fn assert_yaml(files: &[PathBuf]) {
+    if !tool("yaml", "pyyaml") {
+        return;
+    }
+    let output = Command::new(python())
+        .args([
+            "-c",
+            "import sys, yaml\nfor path in sys.argv[1:]:\n    yaml.safe_load(open(path))",
+        ])
+        .args(files)
+        .output()
+        .expect("run python");
+    assert!(output.status.success(), "invalid YAML:\n{}", text(&output));
+}
