@@ -705,10 +705,7 @@ impl ResourceContext {
             many_to_many: !links.is_empty(),
             soft_delete: r.soft_delete,
             versioned: r.versioned,
-            optional: r
-                .belongs_to
-                .iter()
-                .any(|b| !b.required && r.owner.as_ref() != Some(&b.names.snake)),
+            optional: r.belongs_to.iter().any(|b| !b.required && !r.is_owner(b)),
             ..Uses::default()
         };
         for f in &r.fields {
@@ -823,9 +820,7 @@ impl ResourceContext {
             owner_column: owner_column(spec, r),
             owner_of_self: match (
                 spec.is_account(r),
-                r.belongs_to
-                    .iter()
-                    .find(|b| r.owner.as_ref() == Some(&b.names.snake)),
+                r.belongs_to.iter().find(|b| r.is_owner(b)),
             ) {
                 (true, _) => "Some(self.id)".into(),
                 (false, Some(b)) if b.required => format!("Some(self.{}_id)", b.names.snake),
@@ -983,20 +978,15 @@ fn imports(
     ]
     .map(String::from)
     .to_vec();
-    let owned = |t: &Resource| spec.is_account(t) || t.owner.is_some();
-    if !belongs_to.is_empty() || !links.is_empty() || owned(r) {
+    let owned = owner_column(spec, r).is_some();
+    if !belongs_to.is_empty() || !links.is_empty() || owned {
         repo_crate.push("crate::list::Scope".into());
     }
     if belongs_to.iter().any(|b| !b.owner) {
         repo_crate.push("crate::validation::Validator".into());
     }
     let jwt = spec.auth.mode == AuthMode::Jwt;
-    let owned_links = r
-        .many_to_many
-        .iter()
-        .filter_map(|t| spec.resource(t))
-        .any(owned);
-    if owned(r) || owned_links {
+    if owned || links.iter().any(|l| l.target_owned) {
         repo_crate.push("crate::access::Visible".into());
     }
     if spec.is_account(r) {
@@ -1070,7 +1060,7 @@ impl RelationContext {
         Self {
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
             self_reference: b.target == r.names.snake,
-            owner: r.owner.as_ref() == Some(&b.names.snake),
+            owner: r.is_owner(b),
             on_delete: match b.on_delete {
                 OnDelete::Cascade => "cascade",
                 OnDelete::Restrict => "restrict",

@@ -88,7 +88,7 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
         ));
         // An owner key comes from the token and an account from registration, never
         // from a parent's path.
-        let owned = child.resource.owner.as_ref() == Some(&child.relation.names.snake);
+        let owned = child.resource.is_owner(child.relation);
         if !owned && !spec.is_account(child.resource) {
             routes.push(route(
                 "POST",

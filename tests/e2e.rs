@@ -103,38 +103,26 @@ fn create_body(resource: &ResourceContext) -> String {
     format!("{{{}}}", pairs.join(", "))
 }
 
-/// Registers an account over HTTP, makes it admin with `grant-role` (run in the service's
-/// directory, so on the same database) and logs in: the admin's access token.
-fn admin_token(
-    base: &str,
-    binary: &Path,
-    dir: &Path,
-    ctx: &ServiceContext,
-    database_url: Option<&str>,
-) -> String {
+/// Registers an account through `register` (an instance's API base URL), makes it admin with
+/// `grant` (the binary, set up on the same database) and logs in through `login`: the
+/// admin's access token.
+fn admin_token(register: &str, login: &str, mut grant: Command, ctx: &ServiceContext) -> String {
     let auth = ctx.auth.as_ref().unwrap();
-    let http = agent();
     let email = "admin@e2e.example";
     // The account's required fields from the samples, then its email and password.
     let fields = ctx.resources.iter().find(|r| r.account).unwrap();
     let mut account: serde_json::Value = serde_json::from_str(&create_body(fields)).unwrap();
     account["email"] = serde_json::json!(email);
     account["password"] = serde_json::json!(auth.sample_password);
-    let account = account.to_string();
-    let mut registered = http
-        .post(format!("{base}{}/auth/register", auth_prefix(auth)))
-        .header("content-type", "application/json")
-        .send(&account)
-        .unwrap();
-    assert_eq!(
-        registered.status(),
-        201,
-        "{}",
-        registered.body_mut().read_to_string().unwrap_or_default()
+    let (status, body, _) = call(
+        "POST",
+        &format!("{register}/auth/register"),
+        None,
+        Some(account),
     );
-    let granted = with_database(Command::new(binary), database_url)
+    assert_eq!(status, 201, "{body}");
+    let granted = grant
         .args(["grant-role", email, &auth.settings.admin_role])
-        .current_dir(dir)
         .output()
         .unwrap();
     assert!(
@@ -143,21 +131,14 @@ fn admin_token(
         String::from_utf8_lossy(&granted.stderr)
     );
     let credentials = serde_json::json!({"email": email, "password": auth.sample_password});
-    let mut login = http
-        .post(format!("{base}{}/auth/login", auth_prefix(auth)))
-        .header("content-type", "application/json")
-        .send(credentials.to_string())
-        .unwrap();
-    assert_eq!(login.status(), 200);
-    let pair: serde_json::Value =
-        serde_json::from_str(&login.body_mut().read_to_string().unwrap()).unwrap();
+    let (status, pair, _) = call(
+        "POST",
+        &format!("{login}/auth/login"),
+        None,
+        Some(credentials),
+    );
+    assert_eq!(status, 200, "{pair}");
     pair["accessToken"].as_str().unwrap().to_owned()
-}
-
-/// The API prefix, from the account collection's URL (`/v1/users` gives `/v1`).
-fn auth_prefix(auth: &backend_gen::context::AuthContext) -> String {
-    let url = &auth.account_url;
-    url[..url.rfind('/').unwrap()].to_owned()
 }
 
 struct Server(Child);
@@ -224,10 +205,12 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
 
     let ctx = context(name, spec);
     // With jwt auth: an account, made admin with the binary's `grant-role` command.
-    let token = ctx
-        .auth
-        .is_some()
-        .then(|| admin_token(&base, &binary, data.path(), &ctx, database_url));
+    let token = ctx.auth.is_some().then(|| {
+        let api = format!("{base}{}", ctx.api_prefix);
+        let mut grant = with_database(Command::new(&binary), database_url);
+        grant.current_dir(data.path());
+        admin_token(&api, &api, grant, &ctx)
+    });
     let bearer = token.as_ref().map(|t| format!("Bearer {t}"));
     let resource = ctx
         .resources
@@ -614,29 +597,12 @@ fn two_shop_instances_behave_as_one() {
     // An admin: registered through A, promoted by the binary, signed in through B.
     let ctx = context("shop-pg", &spec);
     let auth = ctx.auth.as_ref().unwrap();
-    let email = "admin@two.example";
-    let account = ctx.resources.iter().find(|r| r.account).unwrap();
-    let mut body: serde_json::Value = serde_json::from_str(&create_body(account)).unwrap();
-    body["email"] = serde_json::json!(email);
-    body["password"] = serde_json::json!(auth.sample_password);
-    let (status, _, _) = call("POST", &format!("{base_a}/auth/register"), None, Some(body));
-    assert_eq!(status, 201);
-    let granted = Command::new(&binary)
-        .args(["grant-role", email, &auth.settings.admin_role])
+    let email = "admin@e2e.example";
+    let mut grant = Command::new(&binary);
+    grant
         .current_dir(dir.path())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .output()
-        .unwrap();
-    assert!(granted.status.success());
-    let credentials = serde_json::json!({"email": email, "password": auth.sample_password});
-    let (status, pair, _) = call(
-        "POST",
-        &format!("{base_b}/auth/login"),
-        None,
-        Some(credentials),
-    );
-    assert_eq!(status, 200, "{pair}");
-    let access = pair["accessToken"].as_str().unwrap().to_owned();
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    let access = admin_token(&base_a, &base_b, grant, &ctx);
     let token = Some(access.as_str());
 
     // A write through one instance is read fresh through the other, whose cache held the row.

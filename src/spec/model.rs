@@ -139,6 +139,13 @@ pub struct Resource {
     pub cache_ttl_seconds: u32,
 }
 
+impl Resource {
+    /// Whether `relation` holds the row's owner (set from the caller's token).
+    pub fn is_owner(&self, relation: &BelongsTo) -> bool {
+        self.owner.as_ref() == Some(&relation.names.snake)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     pub names: Names,
