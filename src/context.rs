@@ -480,13 +480,14 @@ pub struct LinkContext {
 pub struct MigrationContext {
     /// `0003_create_products`
     pub file_stem: String,
-    /// The whole migration.
-    pub sql: String,
+    /// The whole migration in SQLite's dialect (`migrations/sqlite/`).
+    pub sqlite: String,
+    /// The same migration in PostgreSQL's dialect (`migrations/postgres/`).
+    pub postgres: String,
 }
 
 impl ServiceContext {
     pub fn new(crate_name: &str, spec: &Spec, spec_source: &str) -> Self {
-        let dialect = Dialect(spec.project.database);
         let lib_name = crate_name.replace('-', "_");
         let resources: Vec<ResourceContext> = spec
             .resources
@@ -526,7 +527,7 @@ impl ServiceContext {
                 .iter()
                 .position(|r| r.belongs_to.iter().all(|b| !b.required))
                 .unwrap_or(0),
-            migrations: migrations(spec, dialect),
+            migrations: migrations(spec),
             routes: spec
                 .resources
                 .iter()
@@ -567,28 +568,27 @@ impl ServiceContext {
     }
 }
 
-/// One migration per table, parents before children, then the join tables.
-fn migrations(spec: &Spec, dialect: Dialect) -> Vec<MigrationContext> {
+/// One migration per table, parents before children, then the join tables; each in both
+/// dialects, since the service picks its database from `DATABASE_URL` at start-up.
+fn migrations(spec: &Spec) -> Vec<MigrationContext> {
     let mut out = Vec::new();
-    for r in spec.creation_order() {
+    let mut push = |name: String, sql: &dyn Fn(Dialect) -> String| {
         out.push(MigrationContext {
-            file_stem: format!("{:04}_create_{}", out.len() + 1, r.names.plural_snake),
-            sql: create_table(spec, r, dialect),
+            file_stem: format!("{:04}_create_{name}", out.len() + 1),
+            sqlite: sql(Dialect(Database::Sqlite)),
+            postgres: sql(Dialect(Database::Postgres)),
         });
+    };
+    for r in spec.creation_order() {
+        push(r.names.plural_snake.clone(), &|d| create_table(spec, r, d));
     }
     for r in &spec.resources {
         for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
-            out.push(MigrationContext {
-                file_stem: format!("{:04}_create_{}", out.len() + 1, join_table(r, t)),
-                sql: create_join_table(r, t, dialect),
-            });
+            push(join_table(r, t), &|d| create_join_table(r, t, d));
         }
     }
     if spec.auth.mode == AuthMode::Jwt {
-        out.push(MigrationContext {
-            file_stem: format!("{:04}_create_refresh_tokens", out.len() + 1),
-            sql: create_refresh_tokens(spec, dialect),
-        });
+        push("refresh_tokens".into(), &|d| create_refresh_tokens(spec, d));
     }
     out
 }
@@ -740,7 +740,7 @@ impl ResourceContext {
                 raw_string(&format!("{{{}}}", pairs.join(", ")))
             })
             .collect();
-        let (list_columns, list_keys, list_ranges) = list_description(spec, r);
+        let (list_columns, list_keys, list_ranges) = list_description(r);
         let unquote = |sample: &str| {
             serde_json::from_str::<serde_json::Value>(sample)
                 .ok()
@@ -857,8 +857,7 @@ impl ResourceContext {
 
 /// What a resource's lists can filter, sort and select: foreign keys and
 /// fields (json fields are only selectable), then the timestamps.
-fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
-    let dialect = Dialect(spec.project.database);
+fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
     let mut columns = Vec::new();
     let mut keys = vec!["id".to_string()];
     let mut ranges = Vec::new();
@@ -907,7 +906,7 @@ fn list_description(spec: &Spec, r: &Resource) -> (Vec<ListColumn>, Vec<String>,
         }
         columns.push(ListColumn {
             key: f.names.camel.clone(),
-            sql: dialect.compared(&f.ty, &f.names.snake),
+            sql: f.names.snake.clone(),
             kind,
             nullable: !f.required,
         });
@@ -968,6 +967,7 @@ fn imports(
     let mut repo_crate: Vec<String> = [
         "crate::cache::Cache",
         "crate::db::Pool",
+        "crate::db::with_pool",
         "crate::error::AppError",
         "crate::list::Column",
         "crate::list::Kind",
@@ -1311,7 +1311,7 @@ mod tests {
         let status = &order.fields[0];
         assert_eq!(status.rust_type, "OrderStatus");
         assert_eq!(status.default_rust.as_deref(), Some("OrderStatus::Pending"));
-        let orders = &ctx.migrations[3].sql;
+        let orders = &ctx.migrations[3].sqlite;
         assert!(orders.contains("    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')),\n"), "{orders}");
         assert!(
             orders.contains(
@@ -1319,7 +1319,12 @@ mod tests {
             ),
             "{orders}"
         );
-        assert!(ctx.migrations[2].sql.contains(
+        assert!(
+            ctx.migrations[3].postgres.contains(
+                "    customer_id UUID NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
+            )
+        );
+        assert!(ctx.migrations[2].sqlite.contains(
             "CREATE UNIQUE INDEX products_sku_unique ON products (sku) WHERE deleted_at IS NULL;"
         ));
         assert_eq!(order.belongs_to[0].nested_path, "/users/{id}/orders");

@@ -34,17 +34,6 @@ impl Dialect {
         }
     }
 
-    /// The expression a column is compared and sorted by: SQLite keeps decimals as text,
-    /// so they are compared as numbers.
-    pub fn compared(self, ty: &FieldType, column: &str) -> String {
-        match ty {
-            FieldType::Decimal { .. } if self.0 == Database::Sqlite => {
-                format!("CAST({column} AS REAL)")
-            }
-            _ => column.to_string(),
-        }
-    }
-
     /// Primary and foreign keys: UUIDs (sqlx stores them as 16-byte BLOBs in SQLite).
     pub fn id_type(self) -> &'static str {
         match self.0 {

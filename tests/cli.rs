@@ -202,9 +202,10 @@ fn new_notes(dir: &std::path::Path, spec: &str) -> assert_cmd::assert::Assert {
         .assert()
 }
 
-/// `database = "postgres"` speaks PostgreSQL's dialect: native types, its sqlx driver.
+/// Every project carries both drivers and both dialects' migrations (`DATABASE_URL` picks
+/// one at start-up); `database = "postgres"` makes PostgreSQL the default.
 #[test]
-fn postgres_projects_use_native_types() {
+fn projects_speak_both_dialects_and_the_spec_picks_the_default() {
     let dir = tempfile::tempdir().unwrap();
     new_notes(
         dir.path(),
@@ -213,10 +214,19 @@ fn postgres_projects_use_native_types() {
     .success();
     let project = dir.path().join("notes");
     let manifest = fs::read_to_string(project.join("Cargo.toml")).unwrap();
-    assert!(manifest.contains("\"postgres\"") && !manifest.contains("\"sqlite\""));
-    let migration = fs::read_to_string(project.join("migrations/0001_create_notes.sql")).unwrap();
+    assert!(manifest.contains("\"postgres\"") && manifest.contains("\"sqlite\""));
+    let read = |path: &str| fs::read_to_string(project.join(path)).unwrap();
+    let migration = read("migrations/postgres/0001_create_notes.sql");
     assert!(migration.contains("id UUID PRIMARY KEY"), "{migration}");
     assert!(migration.contains("at TIMESTAMPTZ NOT NULL"), "{migration}");
+    let migration = read("migrations/sqlite/0001_create_notes.sql");
+    assert!(migration.contains("id BLOB PRIMARY KEY"), "{migration}");
+    assert!(migration.contains("at TEXT NOT NULL"), "{migration}");
+    let config = read("src/config.rs");
+    assert!(
+        config.contains("\"postgres://postgres@127.0.0.1:5432/notes\""),
+        "{config}"
+    );
 }
 
 /// With jwt and no `user` resource, accounts get one of their own: the flow needs them.
@@ -237,7 +247,8 @@ fn jwt_without_a_user_resource_generates_accounts() {
     ] {
         assert!(project.join(file).exists(), "{file}");
     }
-    let migration = fs::read_to_string(project.join("migrations/0001_create_users.sql")).unwrap();
+    let migration =
+        fs::read_to_string(project.join("migrations/sqlite/0001_create_users.sql")).unwrap();
     assert!(
         migration.contains("password_hash TEXT NOT NULL"),
         "{migration}"
@@ -266,7 +277,7 @@ fn without_auth_nothing_of_it_is_generated() {
     for dependency in ["jsonwebtoken", "argon2", "getrandom"] {
         assert!(!manifest.contains(dependency), "{dependency}");
     }
-    let migrations: Vec<String> = fs::read_dir(project.join("migrations"))
+    let migrations: Vec<String> = fs::read_dir(project.join("migrations/sqlite"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();

@@ -28,20 +28,30 @@ fn target_dir() -> PathBuf {
         .map_or_else(|| e2e_root().join("target"), PathBuf::from)
 }
 
-/// Runs cargo in a generated project; its output is shown only on failure.
+/// Runs cargo in a generated project; its output is shown only on failure. Its tests run on
+/// SQLite unless `test_database` names a PostgreSQL server.
 fn cargo(project: &Path, args: &[&str]) {
+    cargo_on(project, args, None);
+}
+
+fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     let started = Instant::now();
-    let output = Command::new(env!("CARGO"))
+    let mut command = Command::new(env!("CARGO"));
+    command
         .args(args)
         .current_dir(project)
         .env("CARGO_TARGET_DIR", target_dir())
-        .env_remove("RUST_LOG")
-        .output()
-        .expect("cargo runs");
+        .env_remove("RUST_LOG");
+    match test_database {
+        Some(url) => command.env("TEST_DATABASE_URL", url),
+        None => command.env_remove("TEST_DATABASE_URL"),
+    };
+    let output = command.output().expect("cargo runs");
     eprintln!(
-        "[e2e] cargo {} in {}: {:.1?}",
+        "[e2e] cargo {} in {} (tests on {}): {:.1?}",
         args.join(" "),
         project.display(),
+        test_database.map_or("SQLite", |_| "PostgreSQL"),
         started.elapsed()
     );
     assert!(
@@ -342,11 +352,14 @@ fn assert_lock_was_complete(pinned: &str, project: &Path) {
     );
 }
 
+/// Generates an example, builds, lints and tests it, and serves it; then, when PostgreSQL
+/// answers, runs the same tests and serves the same binary on PostgreSQL: one project speaks
+/// both, and `DATABASE_URL` picks.
 fn full_cycle(name: &str) {
-    full_cycle_with(name, &spec_path(name), None);
+    full_cycle_with(name, &spec_path(name));
 }
 
-fn full_cycle_with(name: &str, spec: &Path, database_url: Option<&str>) {
+fn full_cycle_with(name: &str, spec: &Path) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let project = generate(name, spec);
     let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
@@ -362,10 +375,14 @@ fn full_cycle_with(name: &str, spec: &Path, database_url: Option<&str>) {
         project.join("docker-compose.yml"),
         project.join(".github/workflows/ci.yml"),
     ]);
-    run_service(name, spec, &project, database_url);
-    if let Some(url) = database_url {
-        drop_database(url);
-    }
+    run_service(name, spec, &project, None);
+    let Some(server) = postgres_url() else {
+        return;
+    };
+    cargo_on(&project, &["test"], Some(&server));
+    let url = fresh_database(&server, name);
+    run_service(name, spec, &project, Some(&url));
+    drop_database(&url);
 }
 
 /// `DATABASE_URL` for a service: the given one, or none (its own SQLite file).
@@ -407,14 +424,20 @@ fn drop_database(url: &str) {
     }
 }
 
-/// An example with `database = "postgres"`: generated, built, linted, tested against the
-/// local PostgreSQL (one database per test) and served from it.
-fn full_cycle_on_postgres(name: &str) {
-    let Some(server) = postgres_url() else {
-        return;
-    };
-    let url = fresh_database(&server, name);
-    full_cycle_with(&format!("{name}-pg"), &postgres_spec(name), Some(&url));
+/// With `database = "postgres"`, the deployment files run PostgreSQL beside the service
+/// (the code is the same as on SQLite; the tests above run it on both).
+#[test]
+fn postgres_default_deployment_files_parse() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    for name in ["blog", "shop"] {
+        let project = generate(&format!("{name}-pg"), &postgres_spec(name));
+        let compose = std::fs::read_to_string(project.join("docker-compose.yml")).unwrap();
+        assert!(compose.contains("image: postgres:"), "{compose}");
+        pytools::assert_yaml(&[
+            project.join("docker-compose.yml"),
+            project.join(".github/workflows/ci.yml"),
+        ]);
+    }
 }
 
 /// An example's spec with `database = "postgres"`.
@@ -430,16 +453,6 @@ fn postgres_spec(name: &str) -> PathBuf {
     )
     .unwrap();
     spec
-}
-
-#[test]
-fn blog_on_postgres_builds_lints_tests_and_serves() {
-    full_cycle_on_postgres("blog");
-}
-
-#[test]
-fn shop_on_postgres_builds_lints_tests_and_serves() {
-    full_cycle_on_postgres("shop");
 }
 
 #[test]
@@ -475,7 +488,7 @@ fn init_spec_builds_lints_tests_and_serves() {
         .unwrap()
         .status;
     assert!(status.success());
-    full_cycle_with("library", &spec, None);
+    full_cycle_with("library", &spec);
 }
 
 /// Redis for the shared-store tests: `TEST_REDIS_URL` (set by `scripts/test` when Redis

@@ -14,12 +14,16 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::Sha256;
-use sqlx::QueryBuilder;
+use sqlx::encode::IsNull;
+use sqlx::error::BoxDynError;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Database, Encode, Postgres, Sqlite, Type};
 use uuid::Uuid;
 
 use crate::app::AppState;
 use crate::config::Config;
-use crate::db::{Db, NULL_SAFE_EQ, Pool};
+use crate::db::{Pool, with_pool};
 use crate::error::AppError;
 
 pub const DEFAULT_LIMIT: u32 = 20;
@@ -134,6 +138,96 @@ enum Bound {
     DateTime(DateTime<Utc>),
 }
 
+/// A `Bound` binds as the value it holds, on either database.
+macro_rules! bind_as_held {
+    ($db:ty) => {
+        impl Type<$db> for Bound {
+            /// Only a fallback: `produces` names each value's own type.
+            fn type_info() -> <$db as Database>::TypeInfo {
+                <String as Type<$db>>::type_info()
+            }
+        }
+
+        impl<'q> Encode<'q, $db> for Bound {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <$db as Database>::ArgumentBuffer<'q>,
+            ) -> Result<IsNull, BoxDynError> {
+                match self {
+                    Bound::Null => Ok(IsNull::Yes),
+                    Bound::Text(v) => <String as Encode<'q, $db>>::encode_by_ref(v, buf),
+                    Bound::Integer(v) => <i64 as Encode<'q, $db>>::encode_by_ref(v, buf),
+                    Bound::Float(v) => <f64 as Encode<'q, $db>>::encode_by_ref(v, buf),
+                    Bound::Boolean(v) => <bool as Encode<'q, $db>>::encode_by_ref(v, buf),
+                    Bound::Uuid(v) => <Uuid as Encode<'q, $db>>::encode_by_ref(v, buf),
+                    Bound::Date(v) => <NaiveDate as Encode<'q, $db>>::encode_by_ref(v, buf),
+                    Bound::DateTime(v) => <DateTime<Utc> as Encode<'q, $db>>::encode_by_ref(v, buf),
+                }
+            }
+
+            fn produces(&self) -> Option<<$db as Database>::TypeInfo> {
+                Some(match self {
+                    Bound::Null | Bound::Text(_) => <String as Type<$db>>::type_info(),
+                    Bound::Integer(_) => <i64 as Type<$db>>::type_info(),
+                    Bound::Float(_) => <f64 as Type<$db>>::type_info(),
+                    Bound::Boolean(_) => <bool as Type<$db>>::type_info(),
+                    Bound::Uuid(_) => <Uuid as Type<$db>>::type_info(),
+                    Bound::Date(_) => <NaiveDate as Type<$db>>::type_info(),
+                    Bound::DateTime(_) => <DateTime<Utc> as Type<$db>>::type_info(),
+                })
+            }
+        }
+    };
+}
+
+bind_as_held!(Sqlite);
+bind_as_held!(Postgres);
+
+/// SQL text with `$n` placeholders and the values they bind: the same text runs on both
+/// databases.
+struct Sql {
+    text: String,
+    values: Vec<Bound>,
+    /// SQLite keeps decimals as text, so they are compared and sorted through a cast.
+    sqlite: bool,
+}
+
+impl Sql {
+    fn new(text: &str, sqlite: bool) -> Self {
+        Self {
+            text: text.to_owned(),
+            values: Vec::new(),
+            sqlite,
+        }
+    }
+
+    fn push(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    /// A column as it is compared and sorted.
+    fn push_column(&mut self, sql: &str, kind: Kind) {
+        if self.sqlite && matches!(kind, Kind::Decimal) {
+            self.push("CAST(");
+            self.push(sql);
+            self.push(" AS REAL)");
+        } else {
+            self.push(sql);
+        }
+    }
+
+    fn push_bound(&mut self, value: Bound) {
+        if let Bound::Null = value {
+            // A literal, not a parameter: an untyped NULL fits any column, in every dialect.
+            self.push("NULL");
+            return;
+        }
+        self.values.push(value);
+        self.text.push('$');
+        self.text.push_str(&self.values.len().to_string());
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     Eq,
@@ -164,13 +258,13 @@ struct SortKey {
 }
 
 impl SortKey {
-    fn push_sql(&self, query: &mut QueryBuilder<'_, Db>) {
+    fn push_sql(&self, query: &mut Sql) {
         if self.null_flag {
             query.push("(");
             query.push(self.sql);
             query.push(" IS NULL)");
         } else {
-            query.push(self.sql);
+            query.push_column(self.sql, self.kind);
         }
     }
 }
@@ -184,7 +278,7 @@ const ID: Column = Column {
 
 /// A parsed list request.
 struct Request {
-    filters: Vec<(&'static str, Op, Bound)>,
+    filters: Vec<(&'static Column, Op, Bound)>,
     sort: Vec<SortKey>,
     /// The sort as given, normalised: cursors are tied to it.
     sort_text: String,
@@ -203,15 +297,19 @@ pub async fn fetch<T>(
     params: &ListParams,
 ) -> Result<Page, AppError>
 where
-    T: for<'r> sqlx::FromRow<'r, <Db as sqlx::Database>::Row> + Serialize + Send + Unpin,
+    T: for<'r> sqlx::FromRow<'r, SqliteRow>
+        + for<'r> sqlx::FromRow<'r, PgRow>
+        + Serialize
+        + Send
+        + Unpin,
 {
     let request = parse(spec, params)?;
+    let sqlite = pool.is_sqlite();
 
-    let mut count = QueryBuilder::<Db>::new(spec.count);
+    let mut count = Sql::new(spec.count, sqlite);
     push_conditions(&mut count, spec, scopes, &request.filters);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
 
-    let mut select = QueryBuilder::<Db>::new(spec.select);
+    let mut select = Sql::new(spec.select, sqlite);
     let first = push_conditions(&mut select, spec, scopes, &request.filters);
     if let Some(after) = &request.after {
         select.push(if first { " WHERE " } else { " AND " });
@@ -227,12 +325,24 @@ where
     }
     // One row more than asked tells whether another page follows.
     select.push(" LIMIT ");
-    select.push_bind(i64::from(request.limit) + 1);
+    select.push_bound(Bound::Integer(i64::from(request.limit) + 1));
     if let Some(page) = request.page {
         select.push(" OFFSET ");
-        select.push_bind((i64::from(page) - 1) * i64::from(request.limit));
+        let offset = (i64::from(page) - 1) * i64::from(request.limit);
+        select.push_bound(Bound::Integer(offset));
     }
-    let mut rows: Vec<T> = select.build_query_as().fetch_all(pool).await?;
+    let (total, mut rows): (i64, Vec<T>) = with_pool!(pool, |db| {
+        let mut query = sqlx::query_scalar(&count.text);
+        for value in count.values {
+            query = query.bind(value);
+        }
+        let total = query.fetch_one(db).await?;
+        let mut query = sqlx::query_as(&select.text);
+        for value in select.values {
+            query = query.bind(value);
+        }
+        (total, query.fetch_all(db).await?)
+    });
     let has_more = rows.len() > request.limit as usize;
     rows.truncate(request.limit as usize);
 
@@ -266,13 +376,13 @@ where
 /// Appends `WHERE` and the scope's, the spec's and the filters' conditions; returns
 /// whether nothing was appended (so the next condition starts the `WHERE`).
 fn push_conditions(
-    query: &mut QueryBuilder<'_, Db>,
+    query: &mut Sql,
     spec: &ListSpec,
     scopes: &[Scope],
-    filters: &[(&'static str, Op, Bound)],
+    filters: &[(&'static Column, Op, Bound)],
 ) -> bool {
     let mut first = true;
-    let mut next = |query: &mut QueryBuilder<'_, Db>| {
+    let mut next = |query: &mut Sql| {
         query.push(if first { " WHERE " } else { " AND " });
         first = false;
     };
@@ -286,27 +396,27 @@ fn push_conditions(
             Scope::Child { column, id } => {
                 query.push(column);
                 query.push(" = ");
-                query.push_bind(id);
+                query.push_bound(Bound::Uuid(id));
             }
             Scope::Linked { condition, id } => {
                 query.push(condition);
-                query.push_bind(id);
+                query.push_bound(Bound::Uuid(id));
                 query.push(")");
             }
         }
     }
-    for (sql, op, value) in filters {
+    for (column, op, value) in filters {
         next(query);
-        query.push(*sql);
+        query.push_column(column.sql, column.kind);
         query.push(op.sql());
-        push_bound(query, value);
+        query.push_bound(value.clone());
     }
     first
 }
 
 /// The keyset condition "after this row" for a sort: for keys k1..kn (the id last),
 /// `k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...`, with `<` for descending keys.
-fn push_after(query: &mut QueryBuilder<'_, Db>, sort: &[SortKey], values: &[Bound]) {
+fn push_after(query: &mut Sql, sort: &[SortKey], values: &[Bound]) {
     query.push("(");
     for i in 0..sort.len() {
         if i > 0 {
@@ -316,30 +426,16 @@ fn push_after(query: &mut QueryBuilder<'_, Db>, sort: &[SortKey], values: &[Boun
         for j in 0..i {
             sort[j].push_sql(query);
             // Null-safe, so rows in a group of nulls compare equal.
-            query.push(NULL_SAFE_EQ);
-            push_bound(query, &values[j]);
+            query.push(" IS NOT DISTINCT FROM ");
+            query.push_bound(values[j].clone());
             query.push(" AND ");
         }
         sort[i].push_sql(query);
         query.push(if sort[i].descending { " < " } else { " > " });
-        push_bound(query, &values[i]);
+        query.push_bound(values[i].clone());
         query.push(")");
     }
     query.push(")");
-}
-
-fn push_bound(query: &mut QueryBuilder<'_, Db>, value: &Bound) {
-    match value.clone() {
-        // A literal, not a parameter: an untyped NULL fits any column, in every dialect.
-        Bound::Null => query.push("NULL"),
-        Bound::Text(v) => query.push_bind(v),
-        Bound::Integer(v) => query.push_bind(v),
-        Bound::Float(v) => query.push_bind(v),
-        Bound::Boolean(v) => query.push_bind(v),
-        Bound::Uuid(v) => query.push_bind(v),
-        Bound::Date(v) => query.push_bind(v),
-        Bound::DateTime(v) => query.push_bind(v),
-    };
 }
 
 fn parse(spec: &ListSpec, params: &ListParams) -> Result<Request, AppError> {
@@ -411,9 +507,13 @@ fn parse(spec: &ListSpec, params: &ListParams) -> Result<Request, AppError> {
 }
 
 /// A filter parameter: `key` (equality), `{stem}Min`/`{stem}Max` or `{stem}After`/`{stem}Before`.
-fn filter(spec: &ListSpec, name: &str, value: &str) -> Result<(&'static str, Op, Bound), AppError> {
+fn filter(
+    spec: &ListSpec,
+    name: &str,
+    value: &str,
+) -> Result<(&'static Column, Op, Bound), AppError> {
     if let Some(column) = spec.columns.iter().find(|c| c.key == name) {
-        return Ok((column.sql, Op::Eq, bound(column.kind, value, name)?));
+        return Ok((column, Op::Eq, bound(column.kind, value, name)?));
     }
     for (stem, key) in spec.ranges {
         let Some(column) = spec.columns.iter().find(|c| c.key == *key) else {
@@ -424,7 +524,7 @@ fn filter(spec: &ListSpec, name: &str, value: &str) -> Result<(&'static str, Op,
             Some("Max" | "Before") => Op::Max,
             _ => continue,
         };
-        return Ok((column.sql, op, bound(column.kind, value, name)?));
+        return Ok((column, op, bound(column.kind, value, name)?));
     }
     Err(AppError::bad_field(name, "is not a known query parameter"))
 }
@@ -490,6 +590,8 @@ fn sort(spec: &ListSpec, text: &str) -> Result<(Vec<SortKey>, String), AppError>
 fn bound(kind: Kind, value: &str, name: &str) -> Result<Bound, AppError> {
     let wrong = |what: &str| AppError::bad_field(name, format!("must be {what}"));
     Ok(match kind {
+        // PostgreSQL's TEXT cannot hold U+0000, so no stored value has it.
+        Kind::Text if value.contains('\0') => return Err(wrong("text without the NUL character")),
         Kind::Text => Bound::Text(value.to_owned()),
         Kind::Integer => Bound::Integer(value.parse().map_err(|_| wrong("an integer"))?),
         Kind::Float | Kind::Decimal => {
