@@ -20,9 +20,16 @@ use crate::sql::{
     LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table, taken,
 };
 
+/// The generated projects' minimum Rust: the highest `rust-version` among the packages their
+/// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
+pub const SERVICE_RUST_VERSION: &str = "1.89";
+
 #[derive(Debug, Serialize)]
 pub struct ServiceContext {
     pub generator_version: &'static str,
+    /// The oldest Rust that builds the pinned dependencies: the project's `rust-version`,
+    /// and the toolchain its Dockerfile and CI workflow use.
+    pub rust_version: &'static str,
     /// The package name as given (`my-shop`).
     pub crate_name: String,
     /// The library name Rust code uses (`my_shop`).
@@ -511,6 +518,7 @@ impl ServiceContext {
         };
         let mut ctx = Self {
             generator_version: env!("CARGO_PKG_VERSION"),
+            rust_version: SERVICE_RUST_VERSION,
             default_database_url: match spec.project.database {
                 Database::Sqlite => format!("sqlite://data/{lib_name}.db?mode=rwc"),
                 Database::Postgres => format!("postgres://postgres@127.0.0.1:5432/{lib_name}"),

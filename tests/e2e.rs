@@ -80,19 +80,24 @@ fn generate(name: &str, spec: &Path) -> PathBuf {
     if out.exists() {
         std::fs::remove_dir_all(&out).unwrap();
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_backend-gen"));
+    command
         .args(["new", name, "--output"])
         .arg(&out)
         .arg("--spec")
-        .arg(spec)
-        .output()
-        .unwrap();
+        .arg(spec);
+    succeed(&mut command, &format!("backend-gen new {name}"));
+    out
+}
+
+/// Runs a command that must succeed; its stderr is shown when it does not.
+fn succeed(command: &mut Command, what: &str) {
+    let output = command.output().unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(
         output.status.success(),
-        "{}",
+        "{what} failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    out
 }
 
 fn context(name: &str, spec: &Path) -> ServiceContext {
@@ -352,6 +357,57 @@ fn assert_lock_was_complete(pinned: &str, project: &Path) {
     );
 }
 
+/// The `rust-version` a manifest declares, as (major, minor).
+fn rust_version(manifest: &str) -> Option<(u32, u32)> {
+    let table: toml::Table = toml::from_str(manifest).ok()?;
+    let version = table.get("package")?.get("rust-version")?.as_str()?;
+    let mut parts = version.split('.').map(|part| part.parse().ok());
+    Some((parts.next()??, parts.next().flatten().unwrap_or(0)))
+}
+
+/// Every package `project` built with (its sources are in cargo's registry after the build)
+/// compiles with the Rust the project declares, which its Dockerfile and CI workflow use:
+/// a pinned dependency that needs a newer compiler would break both.
+fn assert_toolchain_suffices(project: &Path) {
+    let manifest = std::fs::read_to_string(project.join("Cargo.toml")).unwrap();
+    let declared = rust_version(&manifest).expect("the project declares rust-version");
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(
+        || PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"),
+        PathBuf::from,
+    );
+    let registries: Vec<PathBuf> = std::fs::read_dir(cargo_home.join("registry/src"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    let lock = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
+    let mut checked = 0;
+    for (name, version) in locked_packages(&lock) {
+        // Packages of other platforms are locked but never downloaded here.
+        let Some(manifest) = registries.iter().find_map(|dir| {
+            std::fs::read_to_string(dir.join(format!("{name}-{version}/Cargo.toml"))).ok()
+        }) else {
+            continue;
+        };
+        checked += 1;
+        if let Some(needed) = rust_version(&manifest) {
+            assert!(
+                needed <= declared,
+                "{name} {version} needs Rust {needed:?}, newer than the declared {declared:?} (context::SERVICE_RUST_VERSION)"
+            );
+        }
+    }
+    assert!(
+        checked > 100,
+        "only {checked} locked packages were found in the registry"
+    );
+}
+
+/// The generator's own `rust-version` (the README's minimum) builds its dependencies too.
+#[test]
+fn the_generator_builds_with_its_declared_rust() {
+    assert_toolchain_suffices(Path::new(env!("CARGO_MANIFEST_DIR")));
+}
+
 /// Generates an example, builds, lints and tests it, and serves it; then, when PostgreSQL
 /// answers, runs the same tests and serves the same binary on PostgreSQL: one project speaks
 /// both, and `DATABASE_URL` picks.
@@ -365,6 +421,7 @@ fn full_cycle_with(name: &str, spec: &Path) {
     let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
     cargo(&project, &["build"]);
     assert_lock_was_complete(&pinned, &project);
+    assert_toolchain_suffices(&project);
     cargo(&project, &["fmt", "--check"]);
     cargo(
         &project,
@@ -733,4 +790,107 @@ fn two_shop_instances_behave_as_one() {
     );
     drop(_b);
     drop_database(&database_url);
+}
+
+/// Copies a file, or a directory with everything in it, as Docker's `COPY` does.
+fn copy_tree(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap_or_else(|e| panic!("COPY {}: {e}", from.display()));
+    }
+}
+
+/// The generated Dockerfile, followed without Docker (these machines have no engine): the
+/// build stage's `COPY` and `RUN` steps in a directory that holds only what it copies (in
+/// debug mode and the shared target directory instead of `--release`, to stay fast), then
+/// the binary with the runtime stage's `ENV` from a directory laid out like its `WORKDIR`.
+/// It shows the build context is complete, the dependency-layer stub builds, and the image's
+/// production settings start the service once the secrets are given, and not before.
+#[test]
+fn the_dockerfile_steps_build_and_start_the_service() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let name = "docker-shop";
+    let project = generate(name, &spec_path("shop"));
+    let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
+    let (build, runtime) = dockerfile
+        .split_once("\nFROM debian:")
+        .expect("a build stage, then a Debian runtime stage");
+    let context = tempfile::tempdir().unwrap();
+    let cargo_dir = Path::new(env!("CARGO")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        cargo_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for step in build.replace("\\\n", " ").lines() {
+        if let Some(args) = step.strip_prefix("COPY ") {
+            let mut paths: Vec<&str> = args.split_whitespace().collect();
+            let destination = paths.pop().unwrap();
+            for source in paths {
+                let target = match destination {
+                    "./" => context.path().join(source),
+                    other => context.path().join(other),
+                };
+                copy_tree(&project.join(source), &target);
+            }
+        } else if let Some(command) = step.strip_prefix("RUN ") {
+            let command = command.replace(" --release", "");
+            let mut run = Command::new("sh");
+            run.args(["-c", &command])
+                .current_dir(context.path())
+                .env("PATH", &path)
+                .env("CARGO_TARGET_DIR", target_dir());
+            succeed(&mut run, &format!("RUN {command}"));
+        }
+    }
+
+    let binary = target_dir().join("debug").join(name);
+    let settings = runtime
+        .lines()
+        .find_map(|line| line.strip_prefix("ENV "))
+        .expect("the runtime stage sets ENV");
+    let env: Vec<(&str, String)> = settings
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .filter(|(name, _)| *name != "PORT")
+        .map(|(name, value)| (name, value.to_owned()))
+        .collect();
+    assert!(env.contains(&("APP_ENV", "production".to_owned())));
+    let workdir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(workdir.path().join("data")).unwrap();
+    let refused = Command::new(&binary)
+        .current_dir(workdir.path())
+        .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
+        .env_remove("JWT_SECRET")
+        .env_remove("CURSOR_SECRET")
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "production started without its secrets"
+    );
+    let mut env = env;
+    env.push((
+        "JWT_SECRET",
+        "e2e-docker-secret-of-at-least-32-bytes".to_owned(),
+    ));
+    env.push(("CURSOR_SECRET", "e2e-docker-cursor-secret".to_owned()));
+    let port = free_port();
+    let _server = start(&binary, workdir.path(), port, &env);
+    let (status, health, _) = call(
+        "GET",
+        &format!("http://127.0.0.1:{port}/health"),
+        None,
+        None,
+    );
+    assert_eq!(
+        (status, &health["status"]),
+        (200, &serde_json::json!("healthy"))
+    );
+    assert!(workdir.path().join("data/docker_shop.db").exists());
 }
