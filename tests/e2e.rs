@@ -136,15 +136,8 @@ fn admin_token(register: &str, login: &str, mut grant: Command, ctx: &ServiceCon
         Some(account),
     );
     assert_eq!(status, 201, "{body}");
-    let granted = grant
-        .args(["grant-role", email, &auth.settings.admin_role])
-        .output()
-        .unwrap();
-    assert!(
-        granted.status.success(),
-        "{}",
-        String::from_utf8_lossy(&granted.stderr)
-    );
+    grant.args(["grant-role", email, &auth.settings.admin_role]);
+    succeed(&mut grant, "grant-role");
     let credentials = serde_json::json!({"email": email, "password": auth.sample_password});
     let (status, pair, _) = call(
         "POST",
@@ -311,16 +304,9 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     // `migrate` applies the migrations to a fresh database and exits.
     let fresh = tempfile::tempdir().unwrap();
     let other = database_url.map(|url| fresh_database(url, "migrate"));
-    let migrate = with_database(Command::new(&binary), other.as_deref())
-        .arg("migrate")
-        .current_dir(fresh.path())
-        .output()
-        .unwrap();
-    assert!(
-        migrate.status.success(),
-        "{}",
-        String::from_utf8_lossy(&migrate.stderr)
-    );
+    let mut migrate = with_database(Command::new(&binary), other.as_deref());
+    migrate.arg("migrate").current_dir(fresh.path());
+    succeed(&mut migrate, &format!("{name} migrate"));
     match other {
         Some(url) => drop_database(&url),
         None => assert!(fresh.path().join(format!("data/{name}.db")).exists()),
@@ -538,13 +524,9 @@ fn init_spec_builds_lints_tests_and_serves() {
     if spec.exists() {
         std::fs::remove_file(&spec).unwrap();
     }
-    let status = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
-        .arg("init")
-        .arg(&spec)
-        .output()
-        .unwrap()
-        .status;
-    assert!(status.success());
+    let mut init = Command::new(env!("CARGO_BIN_EXE_backend-gen"));
+    init.arg("init").arg(&spec);
+    succeed(&mut init, "backend-gen init");
     full_cycle_with("library", &spec);
 }
 
