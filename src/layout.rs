@@ -137,6 +137,60 @@ pub fn use_block(paths: &[String]) -> String {
     lines.join("\n")
 }
 
+/// Prose from the spec (a description, possibly multi-line) as doc comment lines, each
+/// starting with `prefix` (`///` or `//!`). Doc comments are Markdown that rustdoc compiles
+/// and clippy lints, so the text becomes plain paragraphs: lines of a paragraph are joined
+/// (no indented code block, whose doctest would run; no list whose next line clippy calls a
+/// lazy continuation), and a paragraph that would open a Markdown block (a fence, list,
+/// quote, heading or table) has that first character escaped.
+pub fn doc_comment(text: &str, prefix: &str) -> String {
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().chain([""]) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(escape_block_start(&one_line(&current.join(" "))));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    paragraphs
+        .iter()
+        .map(|p| format!("{prefix} {p}"))
+        .collect::<Vec<_>>()
+        .join(&format!("\n{prefix}\n"))
+}
+
+/// Spec prose as one line of plain text, safe in any line comment (Rust `//`, SQL `--`):
+/// every run of white space (line breaks included, CR too, which ends a `--` comment in
+/// PostgreSQL) becomes one space, and other control characters and the bidirectional
+/// overrides that rustc refuses in comments (they can make code read other than it runs)
+/// are dropped.
+pub fn one_line(text: &str) -> String {
+    let visible = |c: &char| {
+        !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    text.split_whitespace()
+        .map(|word| word.chars().filter(visible).collect::<String>())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn escape_block_start(paragraph: &str) -> String {
+    let opens_block = paragraph.starts_with(['`', '~', '-', '+', '*', '>', '#', '|', '<', '='])
+        || paragraph
+            .split_once(['.', ')'])
+            .is_some_and(|(head, _)| !head.is_empty() && head.bytes().all(|b| b.is_ascii_digit()));
+    if opens_block {
+        format!("\\{paragraph}")
+    } else {
+        paragraph.to_string()
+    }
+}
+
 fn arg<T: serde::de::DeserializeOwned>(args: &HashMap<String, Value>, name: &str) -> TeraResult<T> {
     let value = args
         .get(name)
@@ -175,6 +229,14 @@ pub fn register(tera: &mut tera::Tera) {
             Ok(to_value(call(&head, &list, indent, &tail))?)
         },
     );
+    tera.register_filter(
+        "doc",
+        |value: &Value, args: &HashMap<String, Value>| -> TeraResult<Value> {
+            let text: String = from_value(value.clone())?;
+            let prefix: String = arg(args, "prefix")?;
+            Ok(to_value(doc_comment(&text, &prefix))?)
+        },
+    );
     tera.register_function(
         "signature",
         |args: &HashMap<String, Value>| -> TeraResult<Value> {
@@ -195,6 +257,37 @@ mod tests {
 
     fn strs(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn descriptions_become_plain_doc_paragraphs() {
+        let text = "A shop.\n  With\tlines\n\n- not a list\n    code? no\n\n```rust\nfn main() {}\n```\n\n";
+        assert_eq!(
+            doc_comment(text, "///"),
+            "/// A shop. With lines\n///\n/// \\- not a list code? no\n///\n/// \\```rust fn main() {} ```"
+        );
+        assert_eq!(
+            doc_comment("1. first\n12) second", "//!"),
+            "//! \\1. first 12) second"
+        );
+        assert_eq!(
+            doc_comment("Version 1.2 of it", "//!"),
+            "//! Version 1.2 of it"
+        );
+        assert_eq!(doc_comment("  \n", "///"), "");
+        assert_eq!(
+            doc_comment("an \u{202E}override\r\n\u{7}bell\u{2028}x", "///"),
+            "/// an override bell x"
+        );
+    }
+
+    #[test]
+    fn prose_in_one_line_cannot_end_a_comment() {
+        assert_eq!(
+            one_line("first\rDROP TABLE notes;"),
+            "first DROP TABLE notes;"
+        );
+        assert_eq!(one_line(" a\n\tb \u{0}\u{2066}c "), "a b c");
     }
 
     // Expected layouts were produced by rustfmt 1.9 (edition 2024).

@@ -29,9 +29,11 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             lo.saturating_add(i as i64).min(hi).to_string()
         }
         FieldType::Float => {
-            let lo = field.rules.min.as_ref().map_or(0.0, bound_value);
-            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_value);
-            let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
+            let (lo, hi) = float_range(field);
+            // A weighted mean rather than `lo + (hi - lo) * t`: `hi - lo` overflows to
+            // infinity when the bounds are near f64's limits.
+            let t = n as f64 / (COUNT as f64 + 1.0);
+            let v = (lo * (1.0 - t) + hi * t).clamp(lo, hi);
             format!("{v:?}")
         }
         FieldType::Decimal { scale, .. } => {
@@ -87,11 +89,27 @@ pub fn invalid(field: &Field) -> Option<String> {
             (_, Some(Bound::Integer(max))) => max.checked_add(1).map(|v| v.to_string()),
             _ => None,
         },
-        FieldType::Float => match (&rules.min, &rules.max) {
-            (Some(min), _) => Some(format!("{:?}", bound_value(min) - 1.0)),
-            (_, Some(max)) => Some(format!("{:?}", bound_value(max) + 1.0)),
-            _ => None,
-        },
+        FieldType::Float => {
+            // Far enough past the bound to be another f64 (`-1e300 - 1.0` is `-1e300`),
+            // and finite (JSON has no infinity): none past a bound at f64's limit.
+            let past = |bound: f64, direction: f64| {
+                let mut v = bound + direction;
+                if v == bound {
+                    v = bound + direction * bound.abs();
+                }
+                v.is_finite().then(|| format!("{v:?}"))
+            };
+            rules
+                .min
+                .as_ref()
+                .and_then(|min| past(bound_value(min), -1.0))
+                .or_else(|| {
+                    rules
+                        .max
+                        .as_ref()
+                        .and_then(|max| past(bound_value(max), 1.0))
+                })
+        }
         FieldType::Decimal { .. } => match (&rules.min, &rules.max) {
             (Some(min), _) => Some(json_string(&format!("{}", bound_value(min) - 1.0))),
             (_, Some(max)) => Some(json_string(&format!("{}", bound_value(max) + 1.0))),
@@ -105,6 +123,20 @@ pub fn invalid(field: &Field) -> Option<String> {
             Some(json_string(&bad))
         }
         _ => None,
+    }
+}
+
+/// The range valid float samples are drawn from: the field's bounds, or 100 wide from the
+/// one bound there is (from 0 when that is inside).
+fn float_range(field: &Field) -> (f64, f64) {
+    let min = field.rules.min.as_ref().map(bound_value);
+    let max = field.rules.max.as_ref().map(bound_value);
+    match (min, max) {
+        (Some(lo), Some(hi)) => (lo, hi),
+        (Some(lo), None) => (lo, (lo + 100.0).min(f64::MAX)),
+        (None, Some(hi)) if hi > 0.0 => (0.0, hi),
+        (None, Some(hi)) => ((hi - 100.0).max(f64::MIN), hi),
+        (None, None) => (0.0, 100.0),
     }
 }
 
@@ -226,9 +258,20 @@ fn int_range(field: &Field) -> (i64, i64) {
         Bound::Integer(i) => *i,
         other => bound_value(other) as i64,
     };
-    let lo = field.rules.min.as_ref().map_or(1, as_int).max(type_min);
     let hi = field.rules.max.as_ref().map_or(type_max, as_int);
-    (lo, hi)
+    // Without a minimum, from 1; below a maximum under 1, from far enough under it
+    // that the samples stay distinct and inside the range.
+    let lo = field.rules.min.as_ref().map_or_else(
+        || {
+            if hi < 1 {
+                hi.saturating_sub(COUNT as i64)
+            } else {
+                1
+            }
+        },
+        as_int,
+    );
+    (lo.max(type_min), hi)
 }
 
 fn capitalize(s: &str) -> String {
@@ -252,6 +295,54 @@ mod tests {
         let source = format!("[resources.thing.fields]\nf = {toml}\n");
         let spec = crate::spec::parse("t.toml", &source).unwrap_or_else(|r| panic!("{r}"));
         spec.resources[0].fields[0].clone()
+    }
+
+    /// Every sample parses as a finite f64 inside the bounds, and they are distinct.
+    fn assert_floats_within(f: &Field, lo: f64, hi: f64) {
+        let values: Vec<f64> = valid("thing", f)
+            .iter()
+            .map(|v| v.parse().unwrap_or_else(|e| panic!("{v}: {e}")))
+            .collect();
+        for v in &values {
+            assert!(v.is_finite() && (lo..=hi).contains(v), "{v} in {lo}..={hi}");
+        }
+        let mut distinct = values.clone();
+        distinct.dedup();
+        assert_eq!(distinct.len(), COUNT, "{values:?}");
+    }
+
+    #[test]
+    fn float_samples_hold_at_the_limits_of_f64() {
+        let wide = field("{ type = \"float\", min = -1e300, max = 1.7976931348623157e308 }");
+        assert_floats_within(&wide, -1e300, f64::MAX);
+        let negative = field("{ type = \"float\", max = -3.25 }");
+        assert_floats_within(&negative, f64::MIN, -3.25);
+        // Past a huge bound, `min - 1.0` would be the bound itself.
+        let huge = field("{ type = \"float\", min = -1e300 }");
+        let bad: f64 = invalid(&huge)
+            .expect("a value under the minimum")
+            .parse()
+            .unwrap();
+        assert!(bad < -1e300 && bad.is_finite(), "{bad}");
+        let edge = field("{ type = \"float\", min = -1.7976931348623157e308 }");
+        assert_eq!(invalid(&edge), None, "nothing finite is under f64::MIN");
+        assert_eq!(
+            invalid(&field("{ type = \"float\", min = 2.5 }")).as_deref(),
+            Some("1.5")
+        );
+    }
+
+    #[test]
+    fn integer_samples_under_a_negative_maximum_are_distinct() {
+        let f = field("{ type = \"integer\", unique = true, max = -5 }");
+        let values: Vec<i64> = valid("thing", &f)
+            .iter()
+            .map(|v| v.parse().unwrap())
+            .collect();
+        assert!(values.iter().all(|v| *v <= -5), "{values:?}");
+        let mut distinct = values.clone();
+        distinct.dedup();
+        assert_eq!(distinct.len(), COUNT, "{values:?}");
     }
 
     #[test]
