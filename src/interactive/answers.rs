@@ -76,6 +76,13 @@ impl Answers {
     }
 }
 
+impl Answers {
+    /// New accounts get the admin role: every account passes every rule.
+    pub fn every_account_is_admin(&self) -> bool {
+        self.auth == AuthMode::Jwt && self.default_role == self.admin_role
+    }
+}
+
 impl ResourceAnswers {
     pub fn new(name: &str) -> Self {
         Self {
@@ -137,13 +144,24 @@ pub fn to_toml(answers: &Answers, name: &str) -> String {
     let _ = writeln!(w, "\n[auth]");
     let _ = writeln!(w, "mode = {}", quote(answers.auth.as_str()));
     if answers.auth == AuthMode::Jwt {
+        // Both roles are written even when they are the defaults: what the
+        // admin role can do is the one thing a reader must not miss.
         let _ = writeln!(w, "roles = {}", string_array(&answers.roles));
-        if answers.admin_role != "admin" {
-            let _ = writeln!(w, "admin_role = {}", quote(&answers.admin_role));
-        }
-        if answers.default_role != "member" {
-            let _ = writeln!(w, "default_role = {}", quote(&answers.default_role));
-        }
+        let _ = writeln!(
+            w,
+            "admin_role = {}  # passes every access rule",
+            quote(&answers.admin_role)
+        );
+        let everyone = if answers.every_account_is_admin() {
+            ", so every account passes every access rule"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            w,
+            "default_role = {}  # given to new accounts{everyone}",
+            quote(&answers.default_role)
+        );
     }
 
     for r in &answers.resources {
@@ -190,7 +208,14 @@ fn write_resource(w: &mut String, r: &ResourceAnswers, auth: AuthMode) {
     if let Some(owner) = &r.owner {
         keys.push(format!("owner = {}", quote(owner)));
     }
-    if let Some(access) = r.access.as_ref().filter(|a| **a != default_access(auth)) {
+    // The accounts' own default (admin-only lists, owner-only rows) is not
+    // the other resources' one: answers for `user` are always written.
+    let is_account = auth == AuthMode::Jwt && r.name == "user";
+    if let Some(access) = r
+        .access
+        .as_ref()
+        .filter(|a| is_account || **a != default_access(auth))
+    {
         keys.push(format!("access = {}", access_value(access)));
     }
 
@@ -632,7 +657,14 @@ pub(super) mod tests {
         a.resources = vec![user, post, tag, note];
 
         let (spec, text) = valid(&a);
-        assert!(text.contains("roles = [\"boss\", \"editor\", \"reader\"]\nadmin_role = \"boss\"\ndefault_role = \"reader\"\n"), "{text}");
+        assert!(
+            text.contains(
+                "roles = [\"boss\", \"editor\", \"reader\"]\n\
+                 admin_role = \"boss\"  # passes every access rule\n\
+                 default_role = \"reader\"  # given to new accounts\n"
+            ),
+            "{text}"
+        );
         assert!(
             text.contains("[resources.tag]\naccess = \"public\"\n"),
             "{text}"
@@ -653,16 +685,52 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn default_roles_are_not_repeated() {
+    fn roles_are_written_with_what_they_do() {
         let mut a = Answers::defaults("demo");
         a.auth = AuthMode::Jwt;
         let (spec, text) = valid(&a);
         assert!(
-            text.contains("[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"member\"]\n\n"),
+            text.contains(
+                "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"member\"]\n\
+                 admin_role = \"admin\"  # passes every access rule\n\
+                 default_role = \"member\"  # given to new accounts\n\n"
+            ),
             "{text}"
         );
         assert_eq!(spec.auth.admin_role, "admin");
         assert_eq!(spec.auth.default_role, "member");
+
+        a.roles = vec!["owner_role".into()];
+        a.admin_role = "owner_role".into();
+        a.default_role = "owner_role".into();
+        assert!(a.every_account_is_admin());
+        let (spec, text) = valid(&a);
+        assert!(
+            text.contains("default_role = \"owner_role\"  # given to new accounts, so every account passes every access rule\n"),
+            "{text}"
+        );
+        assert_eq!(spec.auth.default_role, spec.auth.admin_role);
+    }
+
+    #[test]
+    fn access_answered_for_user_is_kept_even_when_it_is_the_usual_default() {
+        let mut a = Answers::defaults("demo");
+        a.auth = AuthMode::Jwt;
+        let mut user = resource("user", vec![field("nickname", FieldType::String)]);
+        user.access = Some(Access::all(vec![Rule::Authenticated]));
+        let mut note = resource("note", vec![field("body", FieldType::Text)]);
+        note.access = Some(Access::all(vec![Rule::Authenticated]));
+        a.resources = vec![user, note];
+        let (spec, text) = valid(&a);
+        assert!(
+            text.contains("[resources.user]\naccess = \"authenticated\"\n"),
+            "{text}"
+        );
+        assert!(!text.contains("[resources.note]\n"), "{text}");
+        assert_eq!(
+            spec.resource("user").unwrap().access,
+            Access::all(vec![Rule::Authenticated])
+        );
     }
 
     #[test]

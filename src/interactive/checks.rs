@@ -4,24 +4,41 @@
 
 use std::fmt::Write as _;
 
-use super::answers::{Answers, FieldAnswers, ResourceAnswers, to_toml};
-use crate::names::{RUST_KEYWORDS, SQL_KEYWORDS, is_snake_identifier};
-use crate::spec::{FieldType, MAX_NAME};
+use super::answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
+use crate::names::{Names, is_snake_identifier, snake_version};
+use crate::spec::{Access, FieldType, MAX_NAME, OnDelete};
 
 /// Why `name` cannot name a new resource, if it cannot.
 pub(super) fn resource_name_problem(answers: &Answers, name: &str) -> Option<String> {
-    if let Some(problem) = identifier_problem(name, false) {
+    if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
     if answers.resources.iter().any(|r| r.name == name) {
         return Some(format!("there is already a resource `{name}`"));
     }
-    // Reserved names, plural clashes and plural keywords: ask the validator.
+    // Reserved names, keywords and plural clashes: ask the validator.
     let mut probe = ResourceAnswers::new(name);
     probe
         .fields
         .push(FieldAnswers::new("probe_field", FieldType::Text));
     Draft::new(answers, &probe).problem(&format!("resources.{name}"), false)
+}
+
+/// The singular of a resource name whose last word reads as an English
+/// plural (`books` → `book`, `order_items` → `order_item`, `people` →
+/// `person`): a word the plural rules turn back into itself. Resources are
+/// named in the singular; the plural (tables, routes) is derived.
+pub(super) fn singular_of(name: &str) -> Option<String> {
+    let (head, last) = match name.rsplit_once('_') {
+        Some((head, last)) => (Some(head), last),
+        None => (None, name),
+    };
+    let word = pluralizer::pluralize(last, 1, false);
+    let singular = match head {
+        Some(head) => format!("{head}_{word}"),
+        None => word,
+    };
+    (singular != name && Names::new(&singular, None).plural_snake == name).then_some(singular)
 }
 
 /// Why `name` cannot name a new field of `current`, if it cannot.
@@ -30,21 +47,27 @@ pub(super) fn field_name_problem(
     current: &ResourceAnswers,
     name: &str,
 ) -> Option<String> {
-    if let Some(problem) = identifier_problem(name, true) {
+    if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
     if current.fields.iter().any(|f| f.name == name) {
         return Some(format!("`{}` already has a field `{name}`", current.name));
     }
-    // Generated columns, query parameters, list filters, jwt user fields.
+    // Keywords, generated columns, query parameters, list filters, jwt user
+    // fields.
     let mut probe = current.clone();
     probe.fields.push(FieldAnswers::new(name, FieldType::Text));
     Draft::new(answers, &probe).problem(&format!("resources.{}.fields.{name}", current.name), true)
 }
 
-/// Why `name` cannot name a new belongs-to relation of `current`.
-pub(super) fn relation_name_problem(current: &ResourceAnswers, name: &str) -> Option<String> {
-    if let Some(problem) = identifier_problem(name, false) {
+/// Why `name` cannot name a new belongs-to relation of `current` to `target`.
+pub(super) fn relation_name_problem(
+    answers: &Answers,
+    current: &ResourceAnswers,
+    name: &str,
+    target: &str,
+) -> Option<String> {
+    if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
     if current.belongs_to.iter().any(|b| b.name == name) {
@@ -59,31 +82,39 @@ pub(super) fn relation_name_problem(current: &ResourceAnswers, name: &str) -> Op
             "the relation would add the column `{column}`, which is already a field; pick another name"
         ));
     }
-    None
+    // Optional, so that only the name is judged (a required relation to the
+    // resource itself is refused later, at the question that makes it so).
+    let mut probe = current.clone();
+    probe.belongs_to.push(RelationAnswers {
+        name: name.to_string(),
+        target: target.to_string(),
+        required: false,
+        on_delete: OnDelete::Restrict,
+    });
+    Draft::new(answers, &probe).problem(
+        &format!("resources.{}.belongs_to.{name}", current.name),
+        true,
+    )
 }
 
-/// Snake case and keywords. SQL keywords only matter for fields, which become
-/// bare columns: resources become plural tables and relations `{name}_id`
-/// columns, so `order` and `user` stay available (the validator agrees).
-fn identifier_problem(name: &str, is_field: bool) -> Option<String> {
+/// The shape of a name: checked here because a name that is not snake_case
+/// cannot even be written into the draft's TOML. Everything else (keywords,
+/// generated and reserved names) is the validator's call, so the prompt
+/// accepts exactly what a spec file may say.
+fn identifier_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("a name is needed".into());
     }
     if !is_snake_identifier(name) {
+        let example = snake_version(name).unwrap_or_else(|| "order_item".into());
         return Some(format!(
-            "{name:?} is not snake_case: use lowercase letters, digits and single underscores, starting with a letter (e.g. `order_item`)"
+            "{name:?} is not snake_case: use lowercase letters, digits and single underscores, starting with a letter (e.g. `{example}`)"
         ));
     }
     if name.len() > MAX_NAME {
         return Some(format!(
             "`{name}` is longer than {MAX_NAME} characters; pick a shorter name"
         ));
-    }
-    if RUST_KEYWORDS.contains(&name) {
-        return Some(format!("`{name}` is a Rust keyword; pick another name"));
-    }
-    if is_field && SQL_KEYWORDS.contains(&name) {
-        return Some(format!("`{name}` is an SQL keyword; pick another name"));
     }
     None
 }
@@ -101,6 +132,14 @@ impl Draft {
         Self {
             text: to_toml(&all, "draft"),
         }
+    }
+
+    /// The access rules the validator gives `resource` when the answers set
+    /// none (they differ for the accounts, `user`); `None` if the draft does
+    /// not validate.
+    pub(super) fn default_access(&self, resource: &str) -> Option<Access> {
+        let spec = crate::spec::parse("draft", &self.text).ok()?;
+        spec.resource(resource).map(|r| r.access.clone())
     }
 
     /// The first problem the validator reports at `key` or under it
@@ -138,29 +177,68 @@ mod tests {
     use crate::spec::AuthMode;
 
     #[test]
+    fn plural_names_get_their_singular() {
+        for (plural, singular) in [
+            ("books", "book"),
+            ("order_items", "order_item"),
+            ("categories", "category"),
+            ("people", "person"),
+            ("addresses", "address"),
+        ] {
+            assert_eq!(singular_of(plural).as_deref(), Some(singular), "{plural}");
+        }
+        for singular in [
+            "book",
+            "status",
+            "address",
+            "news",
+            "user",
+            "order_item",
+            "series",
+        ] {
+            assert_eq!(singular_of(singular), None, "{singular}");
+        }
+    }
+
+    #[test]
+    fn the_validator_gives_the_default_access() {
+        let mut a = Answers::defaults("demo");
+        a.auth = AuthMode::Jwt;
+        a.resources.clear();
+        let user = resource("user", vec![field("nickname", FieldType::String)]);
+        let access = Draft::new(&a, &user).default_access("user").unwrap();
+        assert_eq!(access.list, vec![crate::spec::Rule::Role("admin".into())]);
+        assert_eq!(access.read, vec![crate::spec::Rule::Owner]);
+        let note = resource("note", vec![field("body", FieldType::Text)]);
+        assert_eq!(
+            Draft::new(&a, &note).default_access("note"),
+            Some(Access::all(vec![crate::spec::Rule::Authenticated]))
+        );
+    }
+
+    #[test]
     fn names_are_checked_at_the_prompt() {
         let mut a = Answers::defaults("demo");
-        // `item` exists; resource names may be SQL keywords (their tables are plural).
-        for ok in ["order", "user", "order_item"] {
+        // `item` exists; keywords are the validator's business, and it takes
+        // them (raw identifiers, quoted SQL).
+        for ok in ["order", "user", "order_item", "type"] {
             assert_eq!(resource_name_problem(&a, ok), None, "{ok}");
         }
         for (bad, why) in [
             ("", "a name is needed"),
             ("Order", "not snake_case"),
-            ("order-item", "not snake_case"),
-            ("type", "Rust keyword"),
+            ("order-item", "e.g. `order_item`"),
             ("item", "already a resource"),
-            ("auth", "reserved"),
         ] {
             let problem = resource_name_problem(&a, bad).unwrap_or_default();
             assert!(problem.contains(why), "{bad}: {problem}");
         }
 
         let mut product = resource("product", vec![field("price", FieldType::Integer)]);
-        assert_eq!(field_name_problem(&a, &product, "label"), None);
+        for ok in ["label", "type", "order", "position"] {
+            assert_eq!(field_name_problem(&a, &product, ok), None, "{ok}");
+        }
         for (bad, why) in [
-            ("select", "SQL keyword"),
-            ("match", "Rust keyword"),
             ("price", "already has a field"),
             ("id", "taken by a generated one"),
             ("page", "taken by a generated one"),
@@ -177,16 +255,14 @@ mod tests {
         assert!(problem.contains("jwt auth flow"), "{problem}");
 
         product.fields.push(field("owner_id", FieldType::Uuid));
-        assert!(
-            relation_name_problem(&product, "owner")
-                .unwrap()
-                .contains("owner_id")
+        let problem = relation_name_problem(&a, &product, "owner", "user").unwrap_or_default();
+        assert!(problem.contains("owner_id"), "{problem}");
+        assert_eq!(relation_name_problem(&a, &product, "order", "item"), None);
+        assert_eq!(
+            relation_name_problem(&a, &product, "parent", "product"),
+            None
         );
-        assert_eq!(relation_name_problem(&product, "order"), None);
-        assert!(
-            relation_name_problem(&product, "fn")
-                .unwrap()
-                .contains("Rust keyword")
-        );
+        let problem = relation_name_problem(&a, &product, "Parent", "item").unwrap_or_default();
+        assert!(problem.contains("not snake_case"), "{problem}");
     }
 }

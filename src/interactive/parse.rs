@@ -72,16 +72,17 @@ pub(super) fn parse_enum_values(text: &str) -> Result<Vec<String>, String> {
     )
 }
 
-/// A blank answer is `None`.
+/// A blank answer, or `none` (for a prompt whose blank takes a suggested
+/// value), is `None`.
 pub(super) fn parse_count(text: &str, min: u32) -> Result<Option<u32>, String> {
     let text = text.trim();
-    if text.is_empty() {
+    if text.is_empty() || text.eq_ignore_ascii_case("none") {
         return Ok(None);
     }
     match text.parse::<u32>() {
         Ok(n) if n >= min => Ok(Some(n)),
         _ => Err(format!(
-            "enter a whole number of at least {min}, or leave it blank"
+            "enter a whole number of at least {min}, or `none` for no limit"
         )),
     }
 }
@@ -219,6 +220,7 @@ mod tests {
         );
         assert!(parse_number("inf", &FieldType::Float).is_err());
         assert_eq!(parse_count("", 1), Ok(None));
+        assert_eq!(parse_count(" none ", 1), Ok(None));
         assert_eq!(parse_count("0", 0), Ok(Some(0)));
         assert!(parse_count("0", 1).is_err());
         assert!(parse_count("-1", 0).is_err());

@@ -11,11 +11,14 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 use super::answers::{
     Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
 };
-use super::checks::{Draft, field_name_problem, relation_name_problem, resource_name_problem};
+use super::checks::{
+    Draft, field_name_problem, relation_name_problem, resource_name_problem, singular_of,
+};
 use super::parse::{
     parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
 };
 use crate::error::{Error, Result};
+use crate::names::with_article;
 use crate::spec::{
     Access, AuthMode, Bound, Database, FieldType, Format, Literal, OnDelete, Rule, bound_value,
 };
@@ -31,6 +34,9 @@ pub(super) fn run_session(ui: &Ui, name: &str) -> Result<String> {
     ui.say(&text);
     if let Err(report) = crate::spec::parse(crate::render::SPEC_FILE, &text) {
         return Err(Error::InvalidSpec(report));
+    }
+    if answers.auth == AuthMode::Jwt {
+        say_roles(ui, &answers);
     }
     if !ui.confirm(&format!("Generate {name} from this spec?"), true)? {
         return Err(Error::Prompt("cancelled".into()));
@@ -112,35 +118,81 @@ fn ask_roles(ui: &Ui, answers: &mut Answers) -> Result<()> {
         Some("admin, member"),
         |text: &String| parse_roles(text).map(|_| ()),
     )?;
-    answers.roles = parse_roles(&text).map_err(Error::Prompt)?;
-    let roles: Vec<&str> = answers.roles.iter().map(String::as_str).collect();
-    if roles.len() == 1 {
-        answers.admin_role = roles[0].to_string();
-        answers.default_role = roles[0].to_string();
-        return Ok(());
-    }
-    let position =
-        |name: &str, fallback: usize| roles.iter().position(|r| *r == name).unwrap_or(fallback);
-    let admin = ui.select(
-        "Admin role (passes every access rule)",
-        &roles,
-        position("admin", 0),
-    )?;
-    let default = ui.select(
-        "Role given to new accounts",
-        &roles,
-        position(
-            "member",
-            if admin == roles.len() - 1 {
-                0
-            } else {
-                roles.len() - 1
-            },
-        ),
-    )?;
-    answers.admin_role = roles[admin].to_string();
-    answers.default_role = roles[default].to_string();
+    let mut roles = parse_roles(&text).map_err(Error::Prompt)?;
+    answers.admin_role = ask_admin_role(ui, &mut roles)?;
+    answers.default_role = ask_default_role(ui, &mut roles, &answers.admin_role)?;
+    answers.roles = roles;
     Ok(())
+}
+
+/// The admin role passes every access rule, so it is always picked, never
+/// implied: a role list without `admin` is offered one, added in front.
+fn ask_admin_role(ui: &Ui, roles: &mut Vec<String>) -> Result<String> {
+    const ADMIN: &str = "admin";
+    if roles.len() == 1 && roles[0] == ADMIN {
+        return Ok(ADMIN.into());
+    }
+    let mut items = roles.clone();
+    let added = (!roles.iter().any(|r| r == ADMIN)).then_some(items.len());
+    if added.is_some() {
+        items.push(format!("{ADMIN}  (add a role for administrators)"));
+    }
+    let suggested = roles
+        .iter()
+        .position(|r| r == ADMIN)
+        .or(added)
+        .unwrap_or_default();
+    let pick = ui.select("Admin role (passes every access rule)", &items, suggested)?;
+    if Some(pick) == added {
+        roles.insert(0, ADMIN.into());
+        return Ok(ADMIN.into());
+    }
+    Ok(roles[pick].clone())
+}
+
+/// The role new accounts get. Giving them the admin role makes every account
+/// pass every rule: offered last, and said so.
+fn ask_default_role(ui: &Ui, roles: &mut Vec<String>, admin: &str) -> Result<String> {
+    let mut items: Vec<String> = roles.iter().filter(|r| *r != admin).cloned().collect();
+    let others = items.len();
+    // With the admin role alone, offer a plain role for new accounts.
+    let added = (others == 0).then(|| {
+        let name = if admin == "member" { "user" } else { "member" };
+        items.push(format!("{name}  (add a role for new accounts)"));
+        name.to_string()
+    });
+    items.push(format!(
+        "{admin}  (the admin role: every account passes every access rule)"
+    ));
+    let suggested = items
+        .iter()
+        .position(|r| r == "member")
+        .unwrap_or(items.len().saturating_sub(2));
+    let pick = ui.select("Role given to new accounts", &items, suggested)?;
+    Ok(match &added {
+        Some(name) if pick == 0 => {
+            roles.push(name.clone());
+            name.clone()
+        }
+        _ if pick == items.len() - 1 => admin.to_string(),
+        _ => items[pick].clone(),
+    })
+}
+
+/// What the roles mean, under the spec shown for review.
+fn say_roles(ui: &Ui, answers: &Answers) {
+    let admin = &answers.admin_role;
+    if answers.every_account_is_admin() {
+        ui.warn(&format!(
+            "Every new account gets `{admin}`, the admin role: every account passes every access rule."
+        ));
+    } else {
+        ui.say(&format!(
+            "Accounts: `{admin}` passes every access rule; new accounts get `{}`. \
+             Make the first admin with the service's `grant-role` command.",
+            answers.default_role
+        ));
+    }
 }
 
 fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
@@ -151,19 +203,13 @@ fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
         _ => None,
     };
     ui.say("");
-    let name = ui.text(
-        "Resource name (singular, snake_case, e.g. order_item)",
-        suggested,
-        |text: &String| match resource_name_problem(answers, text.trim()) {
-            Some(problem) => Err(problem),
-            None => Ok(()),
-        },
-    )?;
-    let name = name.trim().to_string();
+    let name = ask_resource_name(ui, answers, suggested)?;
     let mut r = ResourceAnswers::new(&name);
     r.description = ui.optional_text(
-        &format!("Describe a {name} in a sentence (optional)"),
-        "",
+        &format!(
+            "Describe {} in a sentence (optional)",
+            with_article(&words(&name))
+        ),
         |_| Ok(()),
     )?;
 
@@ -212,6 +258,43 @@ fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
         ask_access(ui, answers, &mut r)?;
     }
     Ok(r)
+}
+
+/// A new resource's name. One that reads as a plural (`books`) is offered its
+/// singular, which the generated names expect ("a book", `/books`).
+fn ask_resource_name(ui: &Ui, answers: &Answers, suggested: Option<&str>) -> Result<String> {
+    loop {
+        let name = ui.text(
+            "Resource name (singular, snake_case, e.g. order_item)",
+            suggested,
+            |text: &String| match resource_name_problem(answers, text.trim()) {
+                Some(problem) => Err(problem),
+                None => Ok(()),
+            },
+        )?;
+        let name = name.trim().to_string();
+        let Some(singular) = singular_of(&name) else {
+            return Ok(name);
+        };
+        if !ui.confirm(
+            &format!(
+                "`{name}` reads as a plural; name the resource `{singular}` (one {}; its table and routes are `{name}`)?",
+                words(&singular)
+            ),
+            true,
+        )? {
+            return Ok(name);
+        }
+        match resource_name_problem(answers, &singular) {
+            None => return Ok(singular),
+            Some(problem) => ui.warn(&format!("`{singular}` will not do: {problem}")),
+        }
+    }
+}
+
+/// A snake_case name as words for prose: `order_item` → "order item".
+fn words(name: &str) -> String {
+    name.replace('_', " ")
 }
 
 fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<FieldAnswers> {
@@ -296,23 +379,30 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
     }
 
     if ty.is_textual() {
-        let min = ui.optional_text("Minimum length (blank for none)", "", |text: &String| {
+        let min = ui.optional_text("Minimum length (blank for none)", |text: &String| {
             parse_count(text, 0).map(|_| ())
         })?;
         field.rules.min_length = parse_count(&min, 0).map_err(Error::Prompt)?;
         let min_length = field.rules.min_length;
-        let initial = if ty == FieldType::String { "200" } else { "" };
-        let max = ui.optional_text(
-            "Maximum length (blank for none)",
-            initial,
-            |text: &String| match parse_count(text, 1)? {
-                Some(max) if min_length.is_some_and(|min| min > max) => Err(format!(
-                    "the maximum is below the minimum length {}",
-                    min_length.unwrap_or_default()
-                )),
-                _ => Ok(()),
-            },
-        )?;
+        let check_max = |text: &String| match parse_count(text, 1)? {
+            Some(max) if min_length.is_some_and(|min| min > max) => Err(format!(
+                "the maximum is below the minimum length {}",
+                min_length.unwrap_or_default()
+            )),
+            _ => Ok(()),
+        };
+        // Short text gets a suggested limit: a default, which typing replaces
+        // (pre-filled text would come back after a refused answer, and new
+        // typing would be appended to it).
+        let max = if ty == FieldType::String {
+            ui.text(
+                "Maximum length (`none` for no limit)",
+                Some("200"),
+                check_max,
+            )?
+        } else {
+            ui.optional_text("Maximum length (blank for none)", check_max)?
+        };
         field.rules.max_length = parse_count(&max, 1).map_err(Error::Prompt)?;
         if ty == FieldType::String {
             field.rules.format =
@@ -325,7 +415,6 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         if field.rules.format.is_none() {
             let pattern = ui.optional_text(
                 "Regular expression it must match (blank for none)",
-                "",
                 |text: &String| match regex::Regex::new(text) {
                     _ if text.is_empty() => Ok(()),
                     Ok(_) => Ok(()),
@@ -347,12 +436,12 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
                 parse_number(text, &ty).map(Some)
             }
         };
-        let min = ui.optional_text("Minimum (blank for none)", "", |text: &String| {
+        let min = ui.optional_text("Minimum (blank for none)", |text: &String| {
             number(text).map(|_| ())
         })?;
         field.rules.min = number(&min).map_err(Error::Prompt)?;
         let min_bound = field.rules.min.clone();
-        let max = ui.optional_text("Maximum (blank for none)", "", |text: &String| {
+        let max = ui.optional_text("Maximum (blank for none)", |text: &String| {
             match (number(text)?, &min_bound) {
                 (Some(max), Some(min)) if bound_value(min) > bound_value(&max) => {
                     Err("the maximum is below the minimum".to_string())
@@ -396,7 +485,6 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         };
         let default = ui.optional_text(
             &format!("Default value{hint} (blank for none)"),
-            "",
             |text: &String| check(text).map(|_| ()),
         )?;
         field.default = check(&default).map_err(Error::Prompt)?;
@@ -430,34 +518,29 @@ fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result
             return Ok(());
         }
         let target = targets[pick - 1].clone();
-        let suggested = relation_name_problem(r, &target)
-            .is_none()
-            .then(|| {
-                if target == name {
-                    format!("parent_{target}")
-                } else {
-                    target.clone()
-                }
-            })
-            .filter(|s| relation_name_problem(r, s).is_none());
+        let candidate = if target == name {
+            format!("parent_{target}")
+        } else {
+            target.clone()
+        };
+        let suggested =
+            Some(candidate).filter(|s| relation_name_problem(answers, r, s, &target).is_none());
         let current: &ResourceAnswers = r;
         let relation = ui.text(
             "Relation name (the column is NAME_id; e.g. author for a user)",
             suggested.as_deref(),
-            |text: &String| match relation_name_problem(current, text.trim()) {
+            |text: &String| match relation_name_problem(answers, current, text.trim(), &target) {
                 Some(problem) => Err(problem),
                 None => Ok(()),
             },
         )?;
         let relation = relation.trim().to_string();
-        let required = ui.confirm(
-            &format!("Is the {relation} required on every {name}?"),
-            target != name,
-        )?;
+        let required = ask_required(ui, answers, r, &relation, &target)?;
+        let a_target = with_article(&words(&target));
         let mut choices = vec![
             (
                 OnDelete::Restrict,
-                format!("restrict  refuse to delete a {target} that still has {name} rows"),
+                format!("restrict  refuse to delete {a_target} that still has {name} rows"),
             ),
             (
                 OnDelete::Cascade,
@@ -474,7 +557,7 @@ fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result
             );
         }
         let labels: Vec<&str> = choices.iter().map(|(_, l)| l.as_str()).collect();
-        let on_delete = choices[ui.select(&format!("When a {target} is deleted"), &labels, 0)?].0;
+        let on_delete = choices[ui.select(&format!("When {a_target} is deleted"), &labels, 0)?].0;
         r.belongs_to.push(RelationAnswers {
             name: relation,
             target,
@@ -484,7 +567,40 @@ fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result
     }
 }
 
+/// Whether the new relation is required, asked again while the validator
+/// refuses the answer (a required relation to the resource itself would keep
+/// its first row from ever being created).
+fn ask_required(
+    ui: &Ui,
+    answers: &Answers,
+    r: &ResourceAnswers,
+    relation: &str,
+    target: &str,
+) -> Result<bool> {
+    let name = &r.name;
+    loop {
+        let required = ui.confirm(
+            &format!("Is the {relation} required on every {name}?"),
+            target != name,
+        )?;
+        let mut probe = r.clone();
+        probe.belongs_to.push(RelationAnswers {
+            name: relation.to_string(),
+            target: target.to_string(),
+            required,
+            on_delete: OnDelete::Restrict,
+        });
+        let key = format!("resources.{name}.belongs_to.{relation}");
+        match Draft::new(answers, &probe).problem(&key, true) {
+            Some(problem) => ui.warn(&format!("{problem}; answer again")),
+            None => return Ok(required),
+        }
+    }
+}
+
 fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
+    // On `user` itself, `owner` means the account itself and needs no relation.
+    let is_account = r.name == "user";
     let owners: Vec<&str> = r
         .belongs_to
         .iter()
@@ -501,7 +617,9 @@ fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()>
             "authenticated  any signed-in account".to_string(),
         ),
     ];
-    if !owners.is_empty() {
+    if is_account {
+        rules.push((Rule::Owner, "owner          the account itself".to_string()));
+    } else if !owners.is_empty() {
         rules.push((
             Rule::Owner,
             format!(
@@ -517,24 +635,32 @@ fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()>
         ));
     }
     let labels: Vec<&str> = rules.iter().map(|(_, l)| l.as_str()).collect();
-    let plural = crate::names::Names::new(&r.name, None).plural_words;
-    let singular = r.name.replace('_', " ");
-    let ask_rule = |question: String| -> Result<Vec<Rule>> {
-        let i = ui.select(&question, &labels, 1)?;
+    // Each action starts on the rule the spec would give it unasked.
+    let usual = Draft::new(answers, r)
+        .default_access(&r.name)
+        .unwrap_or_else(|| Access::all(vec![Rule::Authenticated]));
+    let ask_rule = |question: String, usual: &[Rule]| -> Result<Vec<Rule>> {
+        let start = rules
+            .iter()
+            .position(|(rule, _)| std::slice::from_ref(rule) == usual)
+            .unwrap_or(1);
+        let i = ui.select(&question, &labels, start)?;
         Ok(vec![rules[i].0.clone()])
     };
+    let plural = crate::names::Names::new(&r.name, None).plural_words;
+    let singular = words(&r.name);
     let access = Access {
-        list: ask_rule(format!("Who may list {plural}?"))?,
-        read: ask_rule(format!("Who may read one {singular}?"))?,
-        create: ask_rule(format!("Who may create {plural}?"))?,
-        update: ask_rule(format!("Who may update {plural}?"))?,
-        delete: ask_rule(format!("Who may delete {plural}?"))?,
+        list: ask_rule(format!("Who may list {plural}?"), &usual.list)?,
+        read: ask_rule(format!("Who may read one {singular}?"), &usual.read)?,
+        create: ask_rule(format!("Who may create {plural}?"), &usual.create)?,
+        update: ask_rule(format!("Who may update {plural}?"), &usual.update)?,
+        delete: ask_rule(format!("Who may delete {plural}?"), &usual.delete)?,
     };
-    if access
+    let uses_owner = access
         .by_action()
         .iter()
-        .any(|(_, rules)| rules.contains(&Rule::Owner))
-    {
+        .any(|(_, rules)| rules.contains(&Rule::Owner));
+    if uses_owner && !is_account {
         r.owner = Some(if owners.len() == 1 {
             owners[0].to_string()
         } else {
@@ -581,21 +707,16 @@ impl Ui {
         input.interact_text().map_err(prompt_error)
     }
 
-    /// An answer that may be left blank; `initial` is pre-filled, editable.
+    /// An answer that may be left blank.
     fn optional_text<'a>(
         &'a self,
         prompt: &str,
-        initial: &str,
         validate: impl FnMut(&String) -> Result<(), String> + 'a,
     ) -> Result<String> {
-        let mut input = Input::<String>::with_theme(&self.theme)
+        Input::<String>::with_theme(&self.theme)
             .with_prompt(prompt)
             .allow_empty(true)
-            .validate_with(validate);
-        if !initial.is_empty() {
-            input = input.with_initial_text(initial);
-        }
-        input
+            .validate_with(validate)
             .interact_text()
             .map(|s| s.trim().to_string())
             .map_err(prompt_error)

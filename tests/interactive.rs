@@ -1,0 +1,452 @@
+//! `backend-gen new NAME` without `--spec`: the real binary on a
+//! pseudo-terminal, answered key by key as a person would, each answer sent
+//! only once its prompt is on the screen. The spec shown for review and the
+//! closing message are read back from the terminal.
+
+use std::path::Path;
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{Options, PtySession, spawn_with_options};
+use tempfile::TempDir;
+
+/// How long one prompt may take to appear; a whole session takes about a
+/// second.
+const PROMPT_TIMEOUT_MS: u64 = 10_000;
+
+const BIN: &str = env!("CARGO_BIN_EXE_backend-gen");
+
+/// A running `backend-gen new` on a pseudo-terminal.
+struct Session {
+    pty: PtySession,
+}
+
+impl Session {
+    /// Starts `backend-gen new ARGS` in `dir`.
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        let mut command = Command::new(BIN);
+        command
+            .current_dir(dir)
+            .arg("new")
+            .args(args)
+            .env("TERM", "xterm")
+            .env("NO_COLOR", "1")
+            .env_remove("CLICOLOR_FORCE");
+        let options = Options::new()
+            .timeout_ms(Some(PROMPT_TIMEOUT_MS))
+            .strip_ansi_escape_codes(true);
+        let pty = spawn_with_options(command, options).expect("start backend-gen on a pty");
+        Self { pty }
+    }
+
+    /// Waits for `text` on the screen; returns what came before it.
+    fn wait_for(&mut self, text: &str) -> String {
+        match self.pty.exp_string(text) {
+            Ok(before) => before.replace("\r\n", "\n"),
+            Err(e) => panic!("waiting for {text:?}: {e}"),
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.pty.send(keys).expect("send keys");
+        self.pty.flush().expect("flush keys");
+    }
+
+    /// Types `text` and Enter at the text prompt `prompt`.
+    fn type_at(&mut self, prompt: &str, text: &str) {
+        self.wait_for(prompt);
+        self.keys(&format!("{text}\r"));
+    }
+
+    /// Takes the suggested answer of the prompt `prompt` (Enter).
+    fn enter(&mut self, prompt: &str) {
+        self.type_at(prompt, "");
+    }
+
+    /// At the list prompt `prompt`, moves `moves` (`j` down, `k` up) from the
+    /// suggested item and picks.
+    fn pick(&mut self, prompt: &str, moves: &str) {
+        self.type_at(prompt, moves);
+    }
+
+    /// Answers the yes/no prompt `prompt`.
+    fn confirm(&mut self, prompt: &str, yes: bool) {
+        self.wait_for(prompt);
+        self.keys(if yes { "y" } else { "n" });
+    }
+
+    /// The service's description, database and auth mode; `moves` as in
+    /// [`Session::pick`] (`""` is SQLite, `"j"` PostgreSQL; `""` is no auth,
+    /// `"j"` jwt).
+    fn service(&mut self, database: &str, auth: &str) {
+        self.enter("Project description");
+        self.pick("Database", database);
+        self.pick("Authentication", auth);
+    }
+
+    /// A new resource `name`, with no description.
+    fn resource(&mut self, name: &str) {
+        self.type_at("Resource name", name);
+        self.enter(" in a sentence (optional)");
+    }
+
+    /// A required, not unique string field `name` with every suggested
+    /// answer, as the only field of its resource.
+    fn string_field(&mut self, name: &str) {
+        self.type_at("Field name", name);
+        self.enter(&format!("Type of {name}"));
+        self.confirm(&format!("Is {name} required?"), true);
+        self.confirm(&format!("Must {name} be unique"), false);
+        self.enter("Minimum length");
+        self.enter("Maximum length");
+        self.enter("Format");
+        self.enter("Regular expression");
+        self.enter("Default value");
+        self.enter("Add another field?");
+    }
+
+    /// No soft delete, no versions, and with jwt the suggested access rules.
+    fn resource_options(&mut self, jwt: bool) {
+        self.confirm("Soft delete", false);
+        self.confirm("Versioned", false);
+        if jwt {
+            for action in ["list", "read one", "create", "update", "delete"] {
+                self.enter(&format!("Who may {action}"));
+            }
+        }
+    }
+
+    /// Says no more resources; returns the spec shown for review and what
+    /// follows it up to the final question, which is answered yes.
+    fn review(&mut self) -> String {
+        self.enter("Add another resource?");
+        self.wait_for("The spec (saved as backend-gen.toml");
+        let shown = self.wait_for("from this spec?");
+        self.keys("y");
+        shown
+    }
+
+    /// Waits for the end; returns the rest of the output and the exit code.
+    fn finish(mut self) -> (String, i32) {
+        let rest = self.pty.exp_eof().expect("the session ends");
+        let code = match self.pty.process().wait() {
+            Ok(WaitStatus::Exited(_, code)) => code,
+            other => panic!("backend-gen did not exit normally: {other:?}"),
+        };
+        (rest.replace("\r\n", "\n"), code)
+    }
+}
+
+/// A dry run: the session without writing a project.
+fn dry_run(dir: &TempDir) -> Session {
+    Session::start(dir.path(), &["demo", "--dry-run"])
+}
+
+fn assert_dry_run_ends(session: Session) {
+    let (rest, code) = session.finish();
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("files (dry run: nothing written)"), "{rest}");
+}
+
+#[test]
+fn one_role_is_given_a_separate_admin_role() {
+    let dir = TempDir::new().unwrap();
+    // The suggestion: a separate `admin` role, `member` for new accounts.
+    let mut s = dry_run(&dir);
+    s.service("", "j");
+    s.type_at("Roles (comma-separated)", "member");
+    s.enter("Admin role (passes every access rule)");
+    s.enter("Role given to new accounts");
+    s.type_at("Resource name", "user");
+    s.enter("Describe a user");
+    s.string_field("nickname");
+    s.enter("Does each user belong");
+    s.resource_options(true);
+    let shown = s.review();
+    assert!(
+        shown.contains(
+            "roles = [\"admin\", \"member\"]\n\
+             admin_role = \"admin\"  # passes every access rule\n\
+             default_role = \"member\"  # given to new accounts\n"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("`admin` passes every access rule; new accounts get `member`"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn one_role_is_the_admin_role_only_when_chosen() {
+    let dir = TempDir::new().unwrap();
+    // Making the one role the admin role is a choice, and the review says
+    // what it means.
+    let mut s = dry_run(&dir);
+    s.service("", "j");
+    s.type_at("Roles (comma-separated)", "member");
+    s.pick("Admin role", "k");
+    s.pick("Role given to new accounts", "j");
+    s.resource("user");
+    s.string_field("nickname");
+    s.enter("Does each user belong");
+    s.resource_options(true);
+    let shown = s.review();
+    assert!(
+        shown.contains(
+            "roles = [\"member\"]\n\
+             admin_role = \"member\"  # passes every access rule\n\
+             default_role = \"member\"  # given to new accounts, so every account passes every access rule\n"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("Every new account gets `member`, the admin role"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn access_answered_for_user_is_written() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "j");
+    s.enter("Roles (comma-separated)");
+    s.enter("Admin role");
+    s.enter("Role given to new accounts");
+    s.resource("user");
+    s.string_field("nickname");
+    s.enter("Does each user belong");
+    s.confirm("Soft delete", false);
+    s.confirm("Versioned", false);
+    // The lists suggest the accounts' own defaults (public, authenticated,
+    // owner, admin, member): admin-only lists and creation, owner-only rows.
+    // "authenticated" everywhere is what other resources get unasked, and
+    // must not be mistaken for "nothing answered".
+    s.pick("Who may list users?", "kk");
+    s.pick("Who may read one user?", "k");
+    s.pick("Who may create users?", "kk");
+    s.pick("Who may update users?", "k");
+    s.pick("Who may delete users?", "k");
+    let shown = s.review();
+    assert!(
+        shown.contains("[resources.user]\naccess = \"authenticated\"\n"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn a_required_self_relation_is_asked_again() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.type_at("Resource name", "category");
+    s.enter("Describe a category");
+    s.string_field("title");
+    s.pick("Does each category belong", "j");
+    s.enter("Relation name");
+    s.confirm("Is the parent_category required on every category?", true);
+    // Refused with the reason, and asked again (not at the end of the session).
+    s.wait_for("a relation to the resource itself must be optional");
+    s.confirm("Is the parent_category required on every category?", false);
+    s.enter("When a category is deleted");
+    s.enter("Does each category belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains(
+            "parent_category = { resource = \"category\", required = false, on_delete = \"set_null\" }"
+        ),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn an_occupied_directory_is_refused_before_the_first_question() {
+    let dir = TempDir::new().unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/notes.txt"), "mine").unwrap();
+
+    let (rest, code) = Session::start(dir.path(), &["demo", "-o", "out"]).finish();
+    assert_eq!(code, 2, "{rest}");
+    assert!(
+        rest.contains("out exists and is not empty; choose another --output or pass --force"),
+        "{rest}"
+    );
+    assert!(!rest.contains("Project description"), "{rest}");
+
+    // With --force the questions start; Ctrl-C ends them.
+    let mut s = Session::start(dir.path(), &["demo", "-o", "out", "--force"]);
+    s.wait_for("Project description");
+    s.pty.send_control('c').expect("send Ctrl-C");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 130, "{rest}");
+    assert!(rest.contains("cancelled"), "{rest}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out/notes.txt")).unwrap(),
+        "mine"
+    );
+}
+
+#[test]
+fn typing_after_a_refused_answer_replaces_it() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.type_at("Resource name", "item");
+    s.enter("Describe an item");
+    s.type_at("Field name", "label");
+    s.enter("Type of label");
+    s.confirm("Is label required?", true);
+    s.confirm("Must label be unique", false);
+    s.enter("Minimum length");
+    // The suggested 200 is a default: typing replaces it, and after a
+    // refusal the new answer is all that counts.
+    s.type_at("Maximum length (`none` for no limit) (200)", "20x");
+    s.wait_for("enter a whole number of at least 1");
+    s.type_at("Maximum length", "50");
+    s.enter("Format");
+    s.enter("Regular expression");
+    s.enter("Default value");
+    s.pick("Add another field?", "j");
+    // `none` leaves the suggested limit out.
+    s.type_at("Field name", "note");
+    s.enter("Type of note");
+    s.confirm("Is note required?", true);
+    s.confirm("Must note be unique", false);
+    s.enter("Minimum length");
+    s.type_at("Maximum length", "none");
+    s.enter("Format");
+    s.enter("Regular expression");
+    s.enter("Default value");
+    s.enter("Add another field?");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains("label = { type = \"string\", max_length = 50 }\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("note = { type = \"string\" }\n"), "{shown}");
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn a_plural_resource_name_is_offered_its_singular() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.type_at("Resource name", "books");
+    s.confirm("`books` reads as a plural; name the resource `book`", true);
+    let asked = s.wait_for("Describe a book in a sentence");
+    assert!(!asked.contains("Describe a books"), "{asked}");
+    s.keys("\r");
+    s.string_field("title");
+    s.enter("Does each book belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(shown.contains("[resources.book.fields]\n"), "{shown}");
+    assert!(!shown.contains("[resources.books"), "{shown}");
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn prompts_use_an_before_a_vowel_sound() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.type_at("Resource name", "author");
+    s.enter("Describe an author in a sentence");
+    s.string_field("name");
+    s.enter("Does each author belong");
+    s.resource_options(false);
+    s.pick("Add another resource?", "j");
+    s.type_at("Resource name", "post");
+    s.enter("Describe a post");
+    s.string_field("title");
+    s.pick("Does each post belong", "j");
+    s.enter("Relation name");
+    s.confirm("Is the author required on every post?", true);
+    let choices = s.wait_for("When an author is deleted");
+    s.keys("\r");
+    assert!(
+        !choices.contains("a author"),
+        "no \"a author\" in the prompts: {choices}"
+    );
+    s.enter("Does each post belong");
+    s.enter("Many-to-many links from post");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown
+            .contains("[resources.post]\nbelongs_to = { author = { on_delete = \"restrict\" } }\n"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn the_closing_message_follows_the_answers() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["shop", "-o", "out"]);
+    s.service("j", "j");
+    s.enter("Roles (comma-separated)");
+    s.enter("Admin role");
+    s.enter("Role given to new accounts");
+    s.resource("user");
+    s.string_field("nickname");
+    s.enter("Does each user belong");
+    s.resource_options(true);
+    s.review();
+    let (rest, code) = s.finish();
+    assert_eq!(code, 0, "{rest}");
+    for said in [
+        "Generated shop in out",
+        "needs a PostgreSQL server at",
+        "postgres://postgres@127.0.0.1:5432/shop (or set DATABASE_URL)",
+        "sign up (POST /v1/auth/register), then make that account the first admin:",
+        "cargo run -- grant-role you@example.com admin",
+        "JWT_SECRET",
+    ] {
+        assert!(rest.contains(said), "{said:?} missing from:\n{rest}");
+    }
+    let written = std::fs::read_to_string(dir.path().join("out/backend-gen.toml")).unwrap();
+    assert!(written.contains("database = \"postgres\""), "{written}");
+}
+
+#[test]
+fn the_closing_message_follows_a_spec_file() {
+    let dir = TempDir::new().unwrap();
+    let run = |args: &[&str]| {
+        let output = Command::new(BIN)
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("run backend-gen");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    };
+    let blog = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/blog.toml");
+    let said = run(&[
+        "new",
+        "blog",
+        "--spec",
+        blog.to_str().unwrap(),
+        "-o",
+        "blog",
+    ]);
+    assert!(said.contains("data in data/blog.db"), "{said}");
+    assert!(said.contains("grant-role you@example.com admin"), "{said}");
+    assert!(said.contains("JWT_SECRET"), "{said}");
+    assert!(!said.contains("PostgreSQL"), "{said}");
+
+    let said = run(&["new", "plain", "--yes", "-o", "plain"]);
+    assert!(said.contains("data in data/plain.db"), "{said}");
+    assert!(!said.contains("grant-role"), "{said}");
+    assert!(!said.contains("JWT_SECRET"), "{said}");
+    assert!(said.contains("CURSOR_SECRET"), "{said}");
+}
