@@ -10,19 +10,29 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
-use crate::routes::{Route, auth_routes, children, resource_routes};
+use crate::routes::{Route, auth_routes, children, nested_segment, resource_routes};
 use crate::samples;
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Field, FieldType, Format, Literal, OnDelete, Resource,
     Rule, Spec,
 };
 use crate::sql::{
-    LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table, taken,
+    LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table,
+    rust_text, taken,
 };
 
 /// The generated projects' minimum Rust: the highest `rust-version` among the packages their
 /// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
 pub const SERVICE_RUST_VERSION: &str = "1.89";
+
+/// The `DATABASE_URL` a generated service uses when none is set (`new` repeats it in its
+/// closing message, since a PostgreSQL server must answer there).
+pub fn default_database_url(database: Database, lib_name: &str) -> String {
+    match database {
+        Database::Sqlite => format!("sqlite://data/{lib_name}.db?mode=rwc"),
+        Database::Postgres => format!("postgres://postgres@127.0.0.1:5432/{lib_name}"),
+    }
+}
 
 #[derive(Debug, Serialize)]
 pub struct ServiceContext {
@@ -443,6 +453,8 @@ pub struct Check {
 pub struct EnumValue {
     pub value: String,
     pub variant: String,
+    /// The variant needs explicit serde and sqlx renames to be spelled `value`.
+    pub rename: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -506,10 +518,8 @@ impl ServiceContext {
         for r in &resources {
             uses.merge(&r.uses);
         }
-        let mut modules_sorted: Vec<String> = resources
-            .iter()
-            .map(|r| r.names.plural_snake.clone())
-            .collect();
+        let mut modules_sorted: Vec<String> =
+            resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
         let description = if spec.project.description.is_empty() {
             format!("The {crate_name} service.")
@@ -519,10 +529,7 @@ impl ServiceContext {
         let mut ctx = Self {
             generator_version: env!("CARGO_PKG_VERSION"),
             rust_version: SERVICE_RUST_VERSION,
-            default_database_url: match spec.project.database {
-                Database::Sqlite => format!("sqlite://data/{lib_name}.db?mode=rwc"),
-                Database::Postgres => format!("postgres://postgres@127.0.0.1:5432/{lib_name}"),
-            },
+            default_database_url: default_database_url(spec.project.database, &lib_name),
             crate_name: crate_name.to_string(),
             lib_name,
             description_toml: toml_string(&description),
@@ -637,10 +644,8 @@ fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
 fn needs_exists(spec: &Spec, r: &Resource) -> bool {
     r.versioned
         || !r.many_to_many.is_empty()
-        || spec.resources.iter().any(|o| {
-            o.many_to_many.contains(&r.names.snake)
-                || o.belongs_to.iter().any(|b| b.target == r.names.snake)
-        })
+        || !spec.linked_from(&r.names.snake).is_empty()
+        || !spec.references_to(&r.names.snake).is_empty()
 }
 
 impl ResourceContext {
@@ -699,12 +704,10 @@ impl ResourceContext {
             .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
             .collect();
 
-        let mut other_modules: Vec<String> = belongs_to
-            .iter()
-            .map(|b| b.target.plural_snake.clone())
-            .collect();
-        other_modules.extend(links.iter().map(|l| l.target.plural_snake.clone()));
-        other_modules.retain(|m| *m != r.names.plural_snake);
+        let mut other_modules: Vec<String> =
+            belongs_to.iter().map(|b| b.target.module.clone()).collect();
+        other_modules.extend(links.iter().map(|l| l.target.module.clone()));
+        other_modules.retain(|m| *m != r.names.module);
         other_modules.sort();
         other_modules.dedup();
 
@@ -823,7 +826,7 @@ impl ResourceContext {
                 .iter()
                 .filter(|b| !b.owner)
                 .map(|b| b.column.clone())
-                .chain(fields.iter().map(|f| f.names.snake.clone()))
+                .chain(fields.iter().map(|f| f.names.ident.clone()))
                 .collect(),
             owner_column: owner_column(spec, r),
             owner_of_self: match (
@@ -892,7 +895,7 @@ fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, Vec<ListRang
             FieldType::Date => "Kind::Date".into(),
             FieldType::Datetime => "Kind::DateTime".into(),
             FieldType::Enum { .. } => {
-                format!("Kind::Enum({}{}::VALUES)", r.names.pascal, f.names.pascal)
+                format!("Kind::Enum({}::VALUES)", f.names.type_name)
             }
         };
         if f.ty.is_numeric() {
@@ -914,7 +917,7 @@ fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, Vec<ListRang
         }
         columns.push(ListColumn {
             key: f.names.camel.clone(),
-            sql: f.names.snake.clone(),
+            sql: rust_text(f.names.sql.clone()),
             kind,
             nullable: !f.required,
         });
@@ -949,17 +952,17 @@ fn imports(
     belongs_to: &[RelationContext],
     links: &[LinkContext],
 ) -> (String, String, String) {
-    let own = &r.names.plural_snake;
-    let p = &r.names.pascal;
+    let own = &r.names.module;
+    let p = &r.names.type_name;
     let parents: Vec<String> = belongs_to
         .iter()
-        .map(|b| b.target.plural_snake.clone())
+        .map(|b| b.target.module.clone())
         .filter(|m| m != own)
         .map(|m| format!("crate::resources::{m}"))
         .collect();
     let targets: Vec<String> = links
         .iter()
-        .map(|l| format!("crate::resources::{}", l.target.plural_snake))
+        .map(|l| format!("crate::resources::{}", l.target.module))
         .collect();
 
     let mut repo = vec![
@@ -1006,7 +1009,7 @@ fn imports(
     repo_crate.extend(links.iter().map(|l| {
         format!(
             "crate::resources::{}::model::{}",
-            l.target.plural_snake, l.target.pascal
+            l.target.module, l.target.type_name
         )
     }));
     let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
@@ -1056,14 +1059,7 @@ impl RelationContext {
     fn new(spec: &Spec, r: &Resource, b: &crate::spec::BelongsTo) -> Self {
         let parent = spec.resource(&b.target);
         let target = parent.map_or_else(|| Names::new(&b.target, None), |t| t.names.clone());
-        let segment = parent
-            .and_then(|p| {
-                children(spec, p)
-                    .into_iter()
-                    .find(|c| c.resource.names == r.names && c.relation.names == b.names)
-                    .map(|c| c.segment)
-            })
-            .unwrap_or_else(|| r.names.plural_kebab.clone());
+        let segment = parent.map_or_else(|| r.names.plural_kebab.clone(), |_| nested_segment(r, b));
         let column = format!("{}_id", b.names.snake);
         Self {
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
@@ -1099,7 +1095,7 @@ impl FieldContext {
             FieldType::Date => "NaiveDate".into(),
             FieldType::Datetime => "DateTime<Utc>".into(),
             FieldType::Json => "Value".into(),
-            FieldType::Enum { .. } => format!("{}{}", resource.names.pascal, f.names.pascal),
+            FieldType::Enum { .. } => f.names.type_name.clone(),
         };
         let field_type = if f.required {
             rust_type.clone()
@@ -1109,9 +1105,13 @@ impl FieldContext {
         let enum_values: Vec<EnumValue> = match &f.ty {
             FieldType::Enum { values } => values
                 .iter()
-                .map(|v| EnumValue {
-                    value: v.clone(),
-                    variant: heck::ToPascalCase::to_pascal_case(v.as_str()),
+                .map(|v| {
+                    let variant = crate::names::variant(v);
+                    EnumValue {
+                        value: v.clone(),
+                        variant: variant.name,
+                        rename: variant.rename,
+                    }
                 })
                 .collect(),
             _ => Vec::new(),
@@ -1143,7 +1143,7 @@ impl FieldContext {
             samples: samples::valid(&resource.names.snake, f),
             invalid: samples::invalid(f),
             wrong_type: samples::wrong_type(f),
-            taken_sql: f.unique.then(|| taken(resource, &f.names.snake)),
+            taken_sql: f.unique.then(|| taken(resource, &f.names.sql)),
             rust_type,
         }
     }
@@ -1153,8 +1153,8 @@ impl FieldContext {
 fn checks(f: &Field, copy: bool) -> Vec<Check> {
     let name = format!("{:?}", f.names.camel);
     let value = match (f.required, copy) {
-        (true, true) => format!("self.{}", f.names.snake),
-        (true, false) => format!("&self.{}", f.names.snake),
+        (true, true) => format!("self.{}", f.names.ident),
+        (true, false) => format!("&self.{}", f.names.ident),
         (false, _) => "value".to_string(),
     };
     let opt = |b: Option<String>| b.map_or_else(|| "None".to_string(), |b| format!("Some({b})"));
@@ -1384,5 +1384,93 @@ mod tests {
         );
         assert!(ctx.uses.decimal && ctx.uses.pattern && ctx.uses.json && ctx.uses.validator);
         assert!(product.needs_exists && !ctx.resources[5].needs_exists);
+    }
+    /// `tests/specs/names.toml`: names that collide with generated code are settled once
+    /// here (renamed Rust types and modules, raw identifiers, quoted SQL, enum renames),
+    /// and every Rust file of the project parses.
+    #[test]
+    fn colliding_names_are_settled_in_the_context() {
+        let source = std::fs::read_to_string("tests/specs/names.toml").unwrap();
+        let spec = crate::spec::parse("names.toml", &source).unwrap();
+        let ctx = ServiceContext::new("names", &spec, &source);
+        let resource = |snake: &str| {
+            ctx.resources
+                .iter()
+                .find(|r| r.names.snake == snake)
+                .unwrap()
+        };
+        let page = resource("page");
+        assert_eq!(page.names.type_name, "PageResource");
+        let kind = &page.fields[0];
+        assert_eq!(kind.rust_type, "PageResourceType");
+        assert_eq!(kind.names.ident, "r#type");
+        let spelled: Vec<(&str, &str, bool)> = kind
+            .enum_values
+            .iter()
+            .map(|v| (v.value.as_str(), v.variant.as_str(), v.rename))
+            .collect();
+        assert_eq!(
+            spelled,
+            [
+                ("self", "SelfValue", true),
+                ("tier_1", "Tier1", true),
+                ("in_stock", "InStock", false)
+            ]
+        );
+        assert_eq!(
+            kind.default_rust.as_deref(),
+            Some("PageResourceType::Tier1")
+        );
+        assert!(page.input_columns.contains(&"r#match".to_string()));
+        let order = page.list_columns.iter().find(|c| c.key == "order").unwrap();
+        assert_eq!(order.sql, "\\\"order\\\"");
+        assert!(
+            page.sql
+                .insert
+                .contains("\\\"order\\\", \\\"default\\\", \\\"from\\\""),
+            "{}",
+            page.sql.insert
+        );
+        assert_eq!(resource("order").fields[0].rust_type, "OrderItemEnum");
+        assert_eq!(resource("type").names.module, "types");
+        assert_eq!(resource("log").names.module, "logs_resource");
+        let purchase = resource("purchase");
+        assert_eq!(purchase.table, "from");
+        assert!(
+            purchase.sql.count.ends_with("FROM \\\"from\\\""),
+            "{}",
+            purchase.sql.count
+        );
+        assert!(ctx.modules_sorted.contains(&"logs_resource".to_string()));
+
+        let files = crate::render::render_service(&ctx).unwrap();
+        for (path, file) in files.iter() {
+            if path.ends_with(".rs") {
+                syn::parse_file(&file.contents)
+                    .unwrap_or_else(|e| panic!("{path} is not valid Rust: {e}"));
+            }
+        }
+        for path in [
+            "src/resources/logs_resource/mod.rs",
+            "src/rules/logs_resource.rs",
+            "tests/logs_resource.rs",
+            "tests/logs.rs",
+        ] {
+            assert!(files.get(path).is_some(), "{path}");
+        }
+        let migration = &ctx
+            .migrations
+            .iter()
+            .find(|m| m.file_stem.ends_with("create_pages"))
+            .unwrap()
+            .postgres;
+        assert!(
+            migration.contains("    \"order\" INTEGER NOT NULL,\n"),
+            "{migration}"
+        );
+        assert!(
+            migration.contains("CREATE UNIQUE INDEX pages_order_unique ON pages (\"order\");"),
+            "{migration}"
+        );
     }
 }

@@ -62,11 +62,12 @@ impl Dialect {
     }
 }
 
-/// A field's column definition: name, type, NOT NULL, DEFAULT, CHECK.
+/// A field's column definition: name (quoted when SQL reserves it), type, NOT NULL,
+/// DEFAULT, CHECK.
 pub fn column(dialect: Dialect, f: &crate::spec::Field) -> String {
     let mut sql = format!(
         "{} {}",
-        f.names.snake,
+        f.names.sql,
         dialect.column_type(&f.ty, f.rules.max_length)
     );
     if f.required {
@@ -79,7 +80,7 @@ pub fn column(dialect: Dialect, f: &crate::spec::Field) -> String {
         let list: Vec<String> = values.iter().map(|v| quote(v)).collect();
         sql.push_str(&format!(
             " CHECK ({} IN ({}))",
-            f.names.snake,
+            f.names.sql,
             list.join(", ")
         ));
     }

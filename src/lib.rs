@@ -11,17 +11,20 @@ pub mod context;
 pub mod diagnostics;
 pub mod dialect;
 pub mod error;
+pub mod format;
 pub mod interactive;
 pub mod layout;
 pub mod names;
 pub mod openapi;
 pub mod output;
+pub mod pattern;
 pub mod render;
 pub mod routes;
 pub mod samples;
 pub mod spec;
 pub mod sql;
 
+use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +32,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command, NewArgs};
 use crate::error::{Error, Result};
-use crate::spec::Spec;
+use crate::spec::{AuthMode, Database, Spec};
 
 /// The example spec `init` writes: every option, commented.
 pub const EXAMPLE_SPEC: &str = include_str!("../templates/spec/backend-gen.toml");
@@ -47,7 +50,11 @@ pub fn run() -> i32 {
     match try_run(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("{e}");
+            match e {
+                // A spec report labels each of its problems itself.
+                Error::InvalidSpec(_) => eprintln!("{e}"),
+                _ => eprintln!("error: {e}"),
+            }
             e.exit_code()
         }
     }
@@ -67,19 +74,24 @@ fn try_run(cli: Cli) -> Result<()> {
 
 /// Reads and validates a spec file; returns it with its source text.
 pub fn load_spec(path: &Path) -> Result<(Spec, String)> {
-    let source = std::fs::read_to_string(path)
+    let bytes = std::fs::read(path)
         .map_err(|e| Error::Usage(format!("cannot read the spec {}: {e}", path.display())))?;
+    let source = String::from_utf8(bytes).map_err(|e| not_utf8(path, &e))?;
     let spec = spec::parse(&path.display().to_string(), &source).map_err(Error::InvalidSpec)?;
     Ok((spec, source))
 }
 
 fn new(args: NewArgs) -> Result<()> {
-    spec::check_crate_name(&args.name).map_err(|why| {
-        Error::Usage(format!(
-            "{why}: {:?} (use lowercase letters, digits, `-` and `_`, starting with a letter)",
-            args.name
-        ))
-    })?;
+    spec::check_crate_name(&args.name)
+        .map_err(|why| Error::Usage(format!("{why}: {:?}", args.name)))?;
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&args.name));
+    // Refuse an occupied target now, not after a whole interactive session.
+    if !args.dry_run {
+        output::check_target(&target, args.force)?;
+    }
     let (spec, source) = match &args.spec {
         Some(path) => load_spec(path)?,
         // `--yes` asks nothing, so it needs no terminal.
@@ -94,17 +106,13 @@ fn new(args: NewArgs) -> Result<()> {
             ));
         }
     };
-    let ctx = context::ServiceContext::new(&args.name, &spec, &source);
-    let files = render::render_service(&ctx)?;
     if args.dry_run {
+        let files = render_project(&args.name, &spec, &source)?;
         print!("{}", files.tree());
         println!("{} files (dry run: nothing written)", files.len());
         return Ok(());
     }
-    let target = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&args.name));
+    let files = generate(&args.name, &spec, &source)?;
     let bar = output::progress_bar();
     let summary = files.write(&target, args.force, &bar)?;
     bar.finish_and_clear();
@@ -117,11 +125,84 @@ fn new(args: NewArgs) -> Result<()> {
     for kept in &summary.kept {
         println!("  kept your {kept}");
     }
-    println!(
-        "\nNext:\n  cd {}\n  cargo run          # serves on http://127.0.0.1:8080\n  cargo test",
-        target.display()
-    );
+    print!("{}", next_steps(&args.name, &spec, &target));
     Ok(())
+}
+
+/// What to do after `new`, for this spec: where the data lives (PostgreSQL
+/// needs a server), and with jwt how the first admin is made and which
+/// secrets production needs.
+fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
+    // Comments line up after the longest command, `cargo run`'s.
+    const MORE: &str = "                     #";
+    let lib_name = name.replace('-', "_");
+    let mut out = format!("\nNext:\n  cd {}\n", target.display());
+    let _ = match spec.project.database {
+        Database::Sqlite => writeln!(
+            out,
+            "  cargo run          # serves on http://127.0.0.1:8080, data in data/{lib_name}.db\n  \
+             cargo test         # its own tests, each on a fresh SQLite file"
+        ),
+        Database::Postgres => writeln!(
+            out,
+            "  cargo run          # serves on http://127.0.0.1:8080; needs a PostgreSQL server at\n\
+             {MORE} {} (or set DATABASE_URL)\n  \
+             cargo test         # its own tests, on SQLite; TEST_DATABASE_URL=postgres://...\n\
+             {MORE} runs them on that PostgreSQL server",
+            context::default_database_url(spec.project.database, &lib_name)
+        ),
+    };
+    let mut secrets = "CURSOR_SECRET";
+    if spec.auth.mode == AuthMode::Jwt {
+        let _ = writeln!(
+            out,
+            "  # sign up (POST {}/auth/register), then make that account the first admin:\n  \
+             cargo run -- grant-role you@example.com {}",
+            spec.project.api_prefix, spec.auth.admin_role
+        );
+        secrets = "CURSOR_SECRET and JWT_SECRET (at least 32 random bytes)";
+    }
+    let _ = writeln!(
+        out,
+        "\nIn production (APP_ENV=production) set {secrets};\n.env.example lists every setting."
+    );
+    out
+}
+
+/// Where a spec stops being UTF-8, as `file:line:column` like every other spec error.
+fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Error {
+    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // Columns count characters, and everything before the bad byte is valid UTF-8.
+    let column = String::from_utf8_lossy(&valid[line_start..])
+        .chars()
+        .count()
+        + 1;
+    let byte = e.as_bytes()[valid.len()];
+    Error::Usage(format!(
+        "{}:{line}:{column}: the spec is not UTF-8 text (found the byte 0x{byte:02x}); save it as UTF-8",
+        path.display()
+    ))
+}
+
+/// Renders the project for `spec` in memory, laid out by the templates alone.
+pub fn render_project(name: &str, spec: &Spec, source: &str) -> Result<output::FileSet> {
+    let ctx = context::ServiceContext::new(name, spec, source);
+    render::render_service(&ctx)
+}
+
+/// Renders the project for `spec` in memory and formats its Rust with rustfmt
+/// (the templates' own layout stays, with a note, where rustfmt is missing).
+pub fn generate(name: &str, spec: &Spec, source: &str) -> Result<output::FileSet> {
+    let mut files = render_project(name, spec, source)?;
+    if let format::Layout::HandLayout { why } = format::format_rust(&mut files)? {
+        eprintln!(
+            "note: rustfmt could not be run ({why}); the generated Rust keeps backend-gen's own layout. \
+             Install it (`rustup component add rustfmt`) and run `cargo fmt` in the project."
+        );
+    }
+    Ok(files)
 }
 
 fn init(file: &Path, force: bool) -> Result<()> {

@@ -8,6 +8,8 @@
 //! deterministic: serde_json objects keep their keys sorted, and everything
 //! else follows the spec's order.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
@@ -117,7 +119,7 @@ const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
 /// every name; the rules of each field (lengths, bounds, patterns, formats, defaults) come
 /// from the typed spec it was built from.
 pub fn document(spec: &Spec, ctx: &ServiceContext) -> String {
-    let doc = Builder { ctx, spec }.build();
+    let doc = Builder::new(spec, ctx).build();
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');
     text
@@ -126,6 +128,36 @@ pub fn document(spec: &Spec, ctx: &ServiceContext) -> String {
 struct Builder<'a> {
     ctx: &'a ServiceContext,
     spec: &'a Spec,
+    /// Each route's summary by method and path (the first, should two share them).
+    summaries: HashMap<(&'a str, &'a str), &'a str>,
+    tags: ServiceTags,
+}
+
+/// The tags of the service's own operations. A resource's tag is its plural in kebab
+/// case, so a resource can take one of these words (a resource `health`); the service's
+/// tag then becomes `health (service)`, which no plural can be, and tags stay distinct
+/// as OpenAPI requires. Specs without such a resource keep the plain words.
+struct ServiceTags {
+    auth: String,
+    health: String,
+    openapi: String,
+}
+
+impl ServiceTags {
+    fn new(ctx: &ServiceContext) -> Self {
+        let tag = |word: &str| {
+            if ctx.resources.iter().any(|r| tag(r) == word) {
+                format!("{word} (service)")
+            } else {
+                word.to_string()
+            }
+        };
+        Self {
+            auth: tag("auth"),
+            health: tag("health"),
+            openapi: tag("openapi"),
+        }
+    }
 }
 
 /// An action of the access rules, for the operations that it guards.
@@ -150,6 +182,21 @@ enum Body {
 }
 
 impl<'a> Builder<'a> {
+    fn new(spec: &'a Spec, ctx: &'a ServiceContext) -> Self {
+        let mut summaries = HashMap::new();
+        for route in &ctx.routes {
+            summaries
+                .entry((route.method, route.path.as_str()))
+                .or_insert(route.summary.as_str());
+        }
+        Self {
+            ctx,
+            spec,
+            summaries,
+            tags: ServiceTags::new(ctx),
+        }
+    }
+
     fn build(&self) -> Value {
         let ctx = self.ctx;
         let mut paths = Map::new();
@@ -163,17 +210,17 @@ impl<'a> Builder<'a> {
         }
         if self.spec.auth.mode == AuthMode::Jwt {
             tags.push(json!({
-                "name": "auth",
+                "name": self.tags.auth,
                 "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
             }));
             self.auth_paths(&mut paths, &mut schemas);
         }
         tags.push(json!({
-            "name": "health",
+            "name": self.tags.health,
             "description": "Liveness and readiness probes, outside the versioned API."
         }));
         tags.push(json!({
-            "name": "openapi",
+            "name": self.tags.openapi,
             "description": "This document."
         }));
         // Every API route is rate-limited (CONTRACT.md section 7); health and the
@@ -185,7 +232,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        health_paths(&mut paths);
+        health_paths(&mut paths, &self.tags);
 
         let mut responses = Map::new();
         for (name, _, description) in ERROR_RESPONSES {
@@ -265,8 +312,12 @@ impl<'a> Builder<'a> {
             .find(|sf| sf.names.snake == f.names.snake)
     }
 
+    /// The context of the resource named `snake` (contexts follow the spec's order).
     fn resource(&self, snake: &str) -> Option<&'a ResourceContext> {
-        self.ctx.resources.iter().find(|r| r.names.snake == snake)
+        self.spec
+            .position(snake)
+            .and_then(|i| self.ctx.resources.get(i))
+            .filter(|r| r.names.snake == snake)
     }
 
     fn resource_schemas(&self, r: &ResourceContext, schemas: &mut Map<String, Value>) {
@@ -467,6 +518,8 @@ impl<'a> Builder<'a> {
         let ty = self.field(r, f).map(|sf| &sf.ty);
         let nullable = !f.required;
         let mut s = Map::new();
+        // A pattern in a syntax OpenAPI's dialect does not share is described in words.
+        let mut rust_only_pattern = None;
         match f.spec_type {
             "string" | "text" => {
                 s.insert("type".into(), type_of("string", nullable));
@@ -477,7 +530,11 @@ impl<'a> Builder<'a> {
                     s.insert("maxLength".into(), json!(n));
                 }
                 if let Some(p) = &rules.pattern {
-                    s.insert("pattern".into(), json!(p));
+                    if crate::pattern::is_portable(p) {
+                        s.insert("pattern".into(), json!(p));
+                    } else {
+                        rust_only_pattern = Some(p.clone());
+                    }
                 }
                 match rules.format {
                     Some(Format::Email) => {
@@ -554,6 +611,14 @@ impl<'a> Builder<'a> {
         }
         if !f.description.is_empty() && !s.contains_key("description") {
             s.insert("description".into(), json!(f.description));
+        }
+        if let Some(pattern) = rust_only_pattern {
+            let rule = format!("Must match the Rust regular expression `{pattern}`.");
+            let text = match s.get("description").and_then(Value::as_str) {
+                Some(first) => format!("{first} {rule}"),
+                None => rule,
+            };
+            s.insert("description".into(), json!(text));
         }
         if let Some(example) = f
             .samples
@@ -900,7 +965,7 @@ impl<'a> Builder<'a> {
             json!({
                 "operationId": id,
                 "summary": self.summary("POST", path),
-                "tags": ["auth"],
+                "tags": [self.tags.auth],
                 "security": [],
                 "requestBody": body_ref(body),
                 "responses": responses(list)
@@ -954,7 +1019,7 @@ impl<'a> Builder<'a> {
             json!({"get": {
                 "operationId": "me",
                 "summary": self.summary("GET", &me),
-                "tags": ["auth"],
+                "tags": [self.tags.auth],
                 "security": [{"bearerAuth": []}],
                 "responses": responses(vec![
                     ("200", ok_json("The signed-in account.", &user, &[])),
@@ -1045,17 +1110,17 @@ impl<'a> Builder<'a> {
         for verb in ["get", "replace", "update", "delete"] {
             add(format!("{verb}{p}"), "id");
         }
-        for child in &self.ctx.resources {
-            for b in child
-                .belongs_to
-                .iter()
-                .filter(|b| b.target.snake == r.names.snake)
-            {
-                let rel = &b.names.pascal;
-                add(format!("list{}By{rel}", child.names.plural_pascal), "id");
-                if !b.owner && !child.account {
-                    add(format!("create{}For{rel}", child.names.pascal), "id");
-                }
+        for &(i, j) in self.spec.references_to(&r.names.snake) {
+            let Some(child) = self.ctx.resources.get(i) else {
+                continue;
+            };
+            let Some(b) = child.belongs_to.get(j) else {
+                continue;
+            };
+            let rel = &b.names.pascal;
+            add(format!("list{}By{rel}", child.names.plural_pascal), "id");
+            if !b.owner && !child.account {
+                add(format!("create{}For{rel}", child.names.pascal), "id");
             }
         }
         for l in &r.links {
@@ -1064,23 +1129,24 @@ impl<'a> Builder<'a> {
             add(format!("link{p}{}", t.pascal), "id");
             add(format!("unlink{p}{}", t.pascal), "id");
         }
-        for other in &self.ctx.resources {
-            if other.links.iter().any(|l| l.target.snake == r.names.snake) {
-                let o = &other.names.pascal;
-                let parameter = format!("{}Id", r.names.camel);
-                add(format!("link{o}{}", r.names.pascal), &parameter);
-                add(format!("unlink{o}{}", r.names.pascal), &parameter);
-            }
+        for other in self
+            .spec
+            .linked_from(&r.names.snake)
+            .iter()
+            .filter_map(|&i| self.ctx.resources.get(i))
+        {
+            let o = &other.names.pascal;
+            let parameter = format!("{}Id", r.names.camel);
+            add(format!("link{o}{}", r.names.pascal), &parameter);
+            add(format!("unlink{o}{}", r.names.pascal), &parameter);
         }
         Value::Object(links)
     }
 
     fn summary(&self, method: &str, path: &str) -> String {
-        self.ctx
-            .routes
-            .iter()
-            .find(|route| route.method == method && route.path == path)
-            .map(|route| route.summary.clone())
+        self.summaries
+            .get(&(method, path))
+            .map(|summary| summary.to_string())
             .unwrap_or_default()
     }
 
@@ -1221,7 +1287,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-fn health_paths(paths: &mut Map<String, Value>) {
+fn health_paths(paths: &mut Map<String, Value>, tags: &ServiceTags) {
     for (path, id, summary) in [
         (
             "/health",
@@ -1239,7 +1305,7 @@ fn health_paths(paths: &mut Map<String, Value>) {
             json!({"get": {
                 "operationId": id,
                 "summary": summary,
-                "tags": ["health"],
+                "tags": [tags.health],
                 "responses": {
                     "200": {
                         "description": "Healthy (or degraded: a cache is down).",
@@ -1260,7 +1326,7 @@ fn health_paths(paths: &mut Map<String, Value>) {
         json!({"get": {
             "operationId": "livenessCheck",
             "summary": "whether the process serves",
-            "tags": ["health"],
+            "tags": [tags.health],
             "responses": {"200": no_content("The process serves (no body).")}
         }}),
     );
@@ -1269,7 +1335,7 @@ fn health_paths(paths: &mut Map<String, Value>) {
         json!({"get": {
             "operationId": "metrics",
             "summary": "request counts, latencies and pool figures",
-            "tags": ["health"],
+            "tags": [tags.health],
             "responses": {"200": {
                 "description": "Prometheus text exposition format.",
                 "headers": headers(&[]),
@@ -1282,7 +1348,7 @@ fn health_paths(paths: &mut Map<String, Value>) {
         json!({"get": {
             "operationId": "openapiDocument",
             "summary": "this document",
-            "tags": ["openapi"],
+            "tags": [tags.openapi],
             "responses": {"200": {
                 "description": "The OpenAPI 3.1 document of this service.",
                 "headers": headers(&[]),
@@ -1298,7 +1364,7 @@ fn shared_schemas() -> Map<String, Value> {
         "Error".into(),
         json!({
             "type": "object",
-            "description": "The body of every error response (CONTRACT.md section 4).",
+            "description": "The body of every error response.",
             "properties": {
                 "error": {
                     "type": "object",
@@ -1571,4 +1637,41 @@ fn create_responses(name: &str, nested: bool, links: Value) -> Value {
         ("503", error("ServiceUnavailable")),
     ]);
     responses(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::context::ServiceContext;
+
+    #[test]
+    fn a_resource_that_takes_a_service_tag_leaves_every_tag_distinct() {
+        let source = "[auth]\nmode = \"jwt\"\n\
+                      [resources.health.fields]\nstatus = { type = \"string\" }\n\
+                      [resources.login]\nplural = \"auth\"\n[resources.login.fields]\nx = { type = \"string\" }\n";
+        let spec = crate::spec::parse("t.toml", source).expect("a valid spec");
+        let ctx = ServiceContext::new("t", &spec, source);
+        let doc: serde_json::Value = serde_json::from_str(&ctx.openapi).expect("JSON");
+        let tags: Vec<&str> = doc["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                "users",
+                "health",
+                "auth",
+                "auth (service)",
+                "health (service)",
+                "openapi"
+            ]
+        );
+        assert_eq!(
+            doc["paths"]["/health/live"]["get"]["tags"][0],
+            "health (service)"
+        );
+        assert_eq!(doc["paths"]["/v1/health"]["get"]["tags"][0], "health");
+    }
 }

@@ -42,6 +42,13 @@ impl FileSet {
         );
     }
 
+    /// Replaces a file's text, keeping its owner; a path not in the set is ignored.
+    pub fn replace_contents(&mut self, path: &str, contents: String) {
+        if let Some(file) = self.files.get_mut(path) {
+            file.contents = contents;
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&GeneratedFile> {
         self.files.get(path)
     }
@@ -91,13 +98,7 @@ impl FileSet {
         force: bool,
         progress: &ProgressBar,
     ) -> Result<WriteSummary> {
-        let occupied = is_occupied(target)?;
-        if occupied && !force {
-            return Err(Error::Usage(format!(
-                "{} exists and is not empty; choose another --output or pass --force to re-generate into it",
-                target.display()
-            )));
-        }
+        let occupied = check_target(target, force)?;
         let staging = staging_dir(target)?;
         let result = self
             .write_all(&staging, progress)
@@ -162,6 +163,20 @@ pub struct WriteSummary {
     pub written: usize,
     /// Team-owned files left as they were.
     pub kept: Vec<String>,
+}
+
+/// Whether `target` holds files already; an error when it does and `force`
+/// was not given. `new` asks this before its first question as well, so an
+/// interactive session does not end in a refusal.
+pub fn check_target(target: &Path, force: bool) -> Result<bool> {
+    let occupied = is_occupied(target)?;
+    if occupied && !force {
+        return Err(Error::Usage(format!(
+            "{} exists and is not empty; choose another --output or pass --force to re-generate into it",
+            target.display()
+        )));
+    }
+    Ok(occupied)
 }
 
 fn is_occupied(target: &Path) -> Result<bool> {

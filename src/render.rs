@@ -4,8 +4,14 @@
 //! - a file ending in `.tera` is rendered and loses that suffix; any other
 //!   file is copied as it is;
 //! - a path segment `__resource__` makes one file per resource (named by its
-//!   plural snake name), with `resource` in the context; `__migration__` does
+//!   module name, `names::Names::module`), with `resource` in the context; `__migration__` does
 //!   the same for each migration, with `migration` in the context;
+//! - those per-item templates see every key of the service context except the
+//!   ones that grow with the spec (`SPEC_WIDE`), so each renders in time that
+//!   does not depend on the number of resources, and a whole service renders in
+//!   linear time (handing each file the whole context made it quadratic: 200
+//!   resources took a minute). A per-item template that names one of those keys
+//!   fails to render, loudly.
 
 use include_dir::{Dir, DirEntry, include_dir};
 use serde::Serialize;
@@ -29,29 +35,43 @@ fn team_owned(path: &str) -> bool {
         || (path.starts_with("src/rules/") && path != "src/rules/mod.rs")
 }
 
+/// Keys of the service context that grow with the spec: one entry per
+/// resource, route or migration, or the spec's whole text. Per-item templates
+/// do not get them (see the module documentation).
+const SPEC_WIDE: [&str; 5] = [
+    "resources",
+    "routes",
+    "migrations",
+    "modules_sorted",
+    "spec_source",
+];
+
 /// Renders every file of the service for `context`.
 pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
     let tera = load(&SERVICE)?;
-    let base = Context::from_serialize(context).map_err(|e| template_error("context", e))?;
+    let whole = tera::to_value(context).map_err(|e| template_error("context", e))?;
+    let shared = shared_context(&whole);
+    let whole = Context::from_value(whole).map_err(|e| template_error("context", e))?;
+    // One context per item, built once and shared by all of its templates.
+    let resources = item_contexts(&shared, "resource", &context.resources)?;
+    let migrations = item_contexts(&shared, "migration", &context.migrations)?;
     let mut files = FileSet::default();
     let mut entries = Vec::new();
     collect(&SERVICE, &mut entries);
     for file in entries {
         let name = file.path().to_string_lossy().replace('\\', "/");
         if name.contains("__resource__") {
-            for resource in &context.resources {
-                let path = name.replace("__resource__", &resource.names.plural_snake);
-                let ctx = with(&base, "resource", resource)?;
-                emit(&tera, &mut files, file, &name, &path, &ctx)?;
+            for (resource, ctx) in context.resources.iter().zip(&resources) {
+                let path = name.replace("__resource__", &resource.names.module);
+                emit(&tera, &mut files, file, &name, &path, ctx)?;
             }
         } else if name.contains("__migration__") {
-            for migration in &context.migrations {
+            for (migration, ctx) in context.migrations.iter().zip(&migrations) {
                 let path = name.replace("__migration__", &migration.file_stem);
-                let ctx = with(&base, "migration", migration)?;
-                emit(&tera, &mut files, file, &name, &path, &ctx)?;
+                emit(&tera, &mut files, file, &name, &path, ctx)?;
             }
         } else {
-            emit(&tera, &mut files, file, &name, &name, &base)?;
+            emit(&tera, &mut files, file, &name, &name, &whole)?;
         }
     }
     // The spec is kept verbatim, so re-generation starts from what was written.
@@ -65,11 +85,28 @@ pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
     Ok(files)
 }
 
-fn with(base: &Context, key: &str, value: &impl Serialize) -> Result<Context> {
-    let mut ctx = base.clone();
-    let value = tera::to_value(value).map_err(|e| template_error(key, e))?;
-    ctx.insert(key, &value);
-    Ok(ctx)
+/// The service context without its `SPEC_WIDE` keys.
+fn shared_context(whole: &tera::Value) -> Context {
+    let mut shared = Context::new();
+    for (key, value) in whole.as_object().into_iter().flatten() {
+        if !SPEC_WIDE.contains(&key.as_str()) {
+            shared.insert(key, value);
+        }
+    }
+    shared
+}
+
+/// For each item, the shared context with the item under `key`.
+fn item_contexts(shared: &Context, key: &str, items: &[impl Serialize]) -> Result<Vec<Context>> {
+    items
+        .iter()
+        .map(|item| {
+            let mut ctx = shared.clone();
+            ctx.try_insert(key, item)
+                .map_err(|e| template_error(key, e))?;
+            Ok(ctx)
+        })
+        .collect()
 }
 
 fn emit(
@@ -186,7 +223,41 @@ pub fn tidy(path: &str, text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tidy;
+    use super::{shared_context, tidy};
+    use crate::context::ServiceContext;
+
+    /// What per-resource and per-migration templates see, for `resources` (TOML).
+    fn shared_json(resources: &str) -> tera::Value {
+        let source = format!("[auth]\nmode = \"jwt\"\n{resources}");
+        let spec = crate::spec::parse("t.toml", &source).expect("a valid spec");
+        let context = ServiceContext::new("t", &spec, &source);
+        let whole = tera::to_value(&context).expect("the context serialises");
+        shared_context(&whole).into_json()
+    }
+
+    fn resource(name: &str) -> String {
+        format!(
+            "[resources.{name}]\nbelongs_to = {{ author = \"user\" }}\n\
+             [resources.{name}.fields]\ntitle = {{ type = \"string\" }}\n"
+        )
+    }
+
+    // Rendering stays linear only if the context each per-item file gets does
+    // not grow with the spec: a new context key that holds one entry per
+    // resource must join `SPEC_WIDE`.
+    #[test]
+    fn per_item_contexts_do_not_grow_with_the_spec() {
+        let small = format!(
+            "[resources.user.fields]\nname = {{ type = \"string\" }}\n{}",
+            resource("post")
+        );
+        let large = ["note", "memo", "draft", "essay"]
+            .iter()
+            .fold(small.clone(), |spec, name| spec + &resource(name));
+        let shared = shared_json(&small);
+        assert!(shared.get("auth").is_some(), "{shared}");
+        assert_eq!(shared, shared_json(&large));
+    }
 
     #[test]
     fn tidy_removes_what_conditionals_leave_behind() {

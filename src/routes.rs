@@ -21,31 +21,37 @@ pub struct Child<'a> {
     pub segment: String,
 }
 
-/// Resources that belong to `parent`, in spec order. The nested path is the
-/// child's plural; a child with two relations to one parent (a message's
-/// sender and recipient) gets `{relation}-{plural}` so paths stay distinct.
+/// Resources that belong to `parent`, in spec order, with the segment of each
+/// nested path (see `nested_segment`).
 pub fn children<'a>(spec: &'a Spec, parent: &Resource) -> Vec<Child<'a>> {
-    let mut out = Vec::new();
-    for resource in &spec.resources {
-        let to_parent: Vec<&BelongsTo> = resource
-            .belongs_to
-            .iter()
-            .filter(|b| b.target == parent.names.snake)
-            .collect();
-        for relation in &to_parent {
-            let segment = if to_parent.len() == 1 {
-                resource.names.plural_kebab.clone()
-            } else {
-                format!("{}-{}", relation.names.kebab, resource.names.plural_kebab)
-            };
-            out.push(Child {
+    spec.references_to(&parent.names.snake)
+        .iter()
+        .filter_map(|&(child, relation)| {
+            let resource = spec.resources.get(child)?;
+            let relation = resource.belongs_to.get(relation)?;
+            Some(Child {
                 resource,
                 relation,
-                segment,
-            });
-        }
+                segment: nested_segment(resource, relation),
+            })
+        })
+        .collect()
+}
+
+/// The path segment of `child`'s rows under the parent of `relation`: the
+/// child's plural; a child with two relations to one parent (a message's
+/// sender and recipient) gets `{relation}-{plural}` so paths stay distinct.
+pub fn nested_segment(child: &Resource, relation: &BelongsTo) -> String {
+    let to_parent = child
+        .belongs_to
+        .iter()
+        .filter(|b| b.target == relation.target)
+        .count();
+    if to_parent == 1 {
+        child.names.plural_kebab.clone()
+    } else {
+        format!("{}-{}", relation.names.kebab, child.names.plural_kebab)
     }
-    out
 }
 
 /// Every route of one resource, in a stable order.
@@ -149,6 +155,21 @@ pub fn auth_routes(spec: &Spec) -> Vec<Route> {
     .collect()
 }
 
+/// The service's own routes, outside the API prefix: the health checks (`health.rs`),
+/// metrics (`monitoring.rs`) and the OpenAPI document (`routes.rs`).
+pub fn service_routes() -> Vec<Route> {
+    [
+        ("/health", "the health check"),
+        ("/health/ready", "the readiness check"),
+        ("/health/live", "the liveness check"),
+        ("/metrics", "the Prometheus metrics"),
+        ("/openapi.json", "the OpenAPI document"),
+    ]
+    .into_iter()
+    .map(|(path, summary)| route("GET", path.into(), summary.into()))
+    .collect()
+}
+
 fn route(method: &'static str, path: String, summary: String) -> Route {
     Route {
         method,
@@ -160,6 +181,18 @@ fn route(method: &'static str, path: String, summary: String) -> Route {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_service_routes_are_those_the_templates_serve() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/service/src/");
+        let served: String = ["health.rs", "monitoring.rs", "routes.rs.tera"]
+            .iter()
+            .map(|f| std::fs::read_to_string(format!("{root}{f}")).unwrap())
+            .collect();
+        for r in service_routes() {
+            assert!(served.contains(&format!("\"{}\"", r.path)), "{}", r.path);
+        }
+    }
 
     #[test]
     fn nested_and_link_routes() {

@@ -2,11 +2,20 @@
 //! written once here, laid out for reading, and printed by the templates as
 //! string constants; values are always `$n` parameters (which SQLite and
 //! PostgreSQL both accept), never formatted into the text.
+//!
+//! Tables and columns whose names SQL reserves are quoted (`"order"`, see
+//! `names::sql_ident`). The query texts of `ResourceSql`, `LinkSql` and `taken` go between
+//! the quotes of Rust string constants, so their own quotes come escaped (`\"order\"`);
+//! migrations are plain SQL.
 
 use serde::Serialize;
 
 use crate::dialect::Dialect;
-use crate::spec::{Resource, Spec};
+use crate::names::sql_ident;
+use crate::spec::{AuthMode, Resource, Spec};
+
+/// PostgreSQL keeps the first 63 bytes of a longer identifier.
+pub const MAX_IDENTIFIER: usize = 63;
 
 /// How wide a clause line may get before its list wraps.
 const WRAP: usize = 88;
@@ -33,12 +42,12 @@ pub struct LinkSql {
     pub unlink: String,
 }
 
-/// The columns a resource's rows have, in the order of its Rust struct. An
-/// account's `password_hash` is never among them: no read can return it.
+/// The columns a resource's rows have, in the order of its Rust struct, as SQL
+/// identifiers. An account's `password_hash` is never among them: no read can return it.
 pub fn columns(r: &Resource, account: bool) -> Vec<String> {
     let mut out = vec!["id".to_string()];
-    out.extend(r.belongs_to.iter().map(|b| format!("{}_id", b.names.snake)));
-    out.extend(r.fields.iter().map(|f| f.names.snake.clone()));
+    out.extend(r.belongs_to.iter().map(|b| foreign_key(&b.names.snake)));
+    out.extend(r.fields.iter().map(|f| f.names.sql.clone()));
     if account {
         out.push("roles".into());
     }
@@ -57,10 +66,20 @@ fn writable(r: &Resource) -> Vec<String> {
     let mut out: Vec<String> = r
         .belongs_to
         .iter()
-        .map(|b| format!("{}_id", b.names.snake))
+        .map(|b| foreign_key(&b.names.snake))
         .collect();
-    out.extend(r.fields.iter().map(|f| f.names.snake.clone()));
+    out.extend(r.fields.iter().map(|f| f.names.sql.clone()));
     out
+}
+
+/// The foreign-key column of a relation, as an SQL identifier.
+fn foreign_key(relation: &str) -> String {
+    sql_ident(&format!("{relation}_id"))
+}
+
+/// Query text as it goes between the quotes of a Rust string constant.
+pub fn rust_text(sql: String) -> String {
+    sql.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
 fn live(r: &Resource) -> &'static str {
@@ -109,7 +128,7 @@ fn params(from: usize, count: usize) -> Vec<String> {
 impl ResourceSql {
     pub fn new(spec: &Spec, r: &Resource) -> Self {
         let account = spec.is_account(r);
-        let table = &r.names.plural_snake;
+        let table = &r.names.plural_sql;
         let select = clause("SELECT", &columns(r, account));
         let from = format!("    FROM {table}");
         let returning = clause("RETURNING", &columns(r, account));
@@ -136,7 +155,7 @@ impl ResourceSql {
         ]);
 
         // The owner key is set once, from the caller's token, and never rewritten.
-        let owner = r.owner.as_ref().map(|o| format!("{o}_id"));
+        let owner = r.owner.as_deref().map(foreign_key);
         let mut sets: Vec<String> = writable(r)
             .iter()
             .filter(|c| Some(*c) != owner.as_ref())
@@ -203,20 +222,22 @@ impl ResourceSql {
             (String::new(), String::new())
         };
         Self {
-            find_login,
-            set_roles,
-            select_one: query(&[
+            find_login: rust_text(find_login),
+            set_roles: rust_text(set_roles),
+            select_one: rust_text(query(&[
                 select.clone(),
                 from.clone(),
                 format!("    WHERE id = $1{live}"),
-            ]),
-            exists: query(&[format!("    SELECT 1 FROM {table} WHERE id = $1{live}")]),
+            ])),
+            exists: rust_text(query(&[format!(
+                "    SELECT 1 FROM {table} WHERE id = $1{live}"
+            )])),
             // Lists add their own conditions, order and page (the service's list.rs).
-            list: query(&[select, from]),
-            count: format!("SELECT COUNT(*) FROM {table}"),
-            insert,
-            update,
-            delete,
+            list: rust_text(query(&[select, from])),
+            count: rust_text(format!("SELECT COUNT(*) FROM {table}")),
+            insert: rust_text(insert),
+            update: rust_text(update),
+            delete: rust_text(delete),
         }
     }
 }
@@ -224,18 +245,21 @@ impl ResourceSql {
 impl LinkSql {
     /// Links from `owner` (the declaring side) to `target` through `join`.
     pub fn new(owner: &Resource, target: &Resource, join: &str) -> Self {
-        let own = format!("{}_id", owner.names.snake);
-        let other = format!("{}_id", target.names.snake);
+        let own = foreign_key(&owner.names.snake);
+        let other = foreign_key(&target.names.snake);
+        let join = sql_ident(join);
         Self {
-            linked: format!("\n    id IN (SELECT {other} FROM {join} WHERE {own} = "),
-            link: query(&[
+            linked: rust_text(format!(
+                "\n    id IN (SELECT {other} FROM {join} WHERE {own} = "
+            )),
+            link: rust_text(query(&[
                 format!("    INSERT INTO {join} ({own}, {other})"),
                 "    VALUES ($1, $2)".into(),
                 "    ON CONFLICT DO NOTHING".into(),
-            ]),
-            unlink: query(&[format!(
+            ])),
+            unlink: rust_text(query(&[format!(
                 "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
-            )]),
+            )])),
         }
     }
 }
@@ -245,6 +269,7 @@ impl LinkSql {
 /// deleted row does not hold on to its unique values).
 pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
     let table = &r.names.plural_snake;
+    let quoted = &r.names.plural_sql;
     let mut lines = vec![format!(
         "{} PRIMARY KEY NOT NULL",
         format_args!("id {}", dialect.id_type())
@@ -252,10 +277,10 @@ pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
     for b in &r.belongs_to {
         let parent = spec
             .resource(&b.target)
-            .map_or(b.target.as_str(), |p| p.names.plural_snake.as_str());
+            .map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
         lines.push(format!(
-            "{}_id {}{} REFERENCES {parent} (id) ON DELETE {}",
-            b.names.snake,
+            "{} {}{} REFERENCES {parent} (id) ON DELETE {}",
+            foreign_key(&b.names.snake),
             dialect.id_type(),
             if b.required { " NOT NULL" } else { "" },
             b.on_delete.sql()
@@ -292,29 +317,35 @@ pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
         out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
     }
     out.push_str(&format!(
-        "CREATE TABLE {table} (\n    {}\n);\n",
+        "CREATE TABLE {quoted} (\n    {}\n);\n",
         lines.join(",\n    ")
     ));
     let mut indexes = Vec::new();
     for b in &r.belongs_to {
         let column = format!("{}_id", b.names.snake);
         indexes.push(format!(
-            "CREATE INDEX {table}_{column}_idx ON {table} ({column});"
+            "CREATE INDEX {} ON {quoted} ({});",
+            index(table, &column),
+            sql_ident(&column)
         ));
     }
     for f in r.fields.iter().filter(|f| f.unique) {
-        let column = &f.names.snake;
         let live = if r.soft_delete {
             " WHERE deleted_at IS NULL"
         } else {
             ""
         };
         indexes.push(format!(
-            "CREATE UNIQUE INDEX {table}_{column}_unique ON {table} ({column}){live};"
+            "CREATE UNIQUE INDEX {} ON {quoted} ({}){live};",
+            unique_index(table, &f.names.snake),
+            f.names.sql
         ));
     }
     if r.timestamps {
-        indexes.push(format!("-- Lists are read newest first.\nCREATE INDEX {table}_created_at_idx ON {table} (created_at, id);"));
+        indexes.push(format!(
+            "-- Lists are read newest first.\nCREATE INDEX {} ON {quoted} (created_at, id);",
+            index(table, "created_at")
+        ));
     }
     if !indexes.is_empty() {
         out.push('\n');
@@ -324,28 +355,87 @@ pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
     out
 }
 
+/// The name of a plain index on `column` (unquoted: no SQL keyword ends in `_idx`, and a
+/// shortened name is longer than any keyword).
+fn index(table: &str, column: &str) -> String {
+    identifier(format!("{table}_{column}_idx"))
+}
+
+/// The name of a unique index on `column`.
+fn unique_index(table: &str, column: &str) -> String {
+    identifier(format!("{table}_{column}_unique"))
+}
+
+/// A generated name that PostgreSQL keeps whole. PostgreSQL silently cuts a longer name
+/// at 63 bytes, so two long names that differ only at their ends would become one (two
+/// 30-character resources give such names). A longer name is cut and ends in a hash of
+/// the whole name instead: the same name always gives the same identifier, in both
+/// dialects, and names that share their first bytes stay apart.
+pub fn identifier(name: String) -> String {
+    if name.len() <= MAX_IDENTIFIER {
+        return name;
+    }
+    let hash = format!("{:08x}", fnv1a(name.as_bytes()));
+    let mut cut = MAX_IDENTIFIER - hash.len() - 1;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hash}", name[..cut].trim_end_matches('_'))
+}
+
+/// 32-bit FNV-1a: a few lines, stable across platforms and releases (unlike std's
+/// hashers), and spread enough for the handful of long names one spec has.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, &byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The name PostgreSQL gives a table's primary key index: the table's name cut so that
+/// `_pkey` fits (it adds a digit instead when that name is taken at the time).
+fn primary_key(table: &str) -> String {
+    let suffix = "_pkey";
+    let mut cut = table.len().min(MAX_IDENTIFIER - suffix.len());
+    while !table.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}{suffix}", &table[..cut])
+}
+
 /// The migration of a many-to-many join table: a composite primary key
 /// (which also serves lookups from the owner) and an index for the other side.
 pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) -> String {
     let join = join_table(owner, target);
     let (own, other) = (
-        format!("{}_id", owner.names.snake),
+        foreign_key(&owner.names.snake),
         format!("{}_id", target.names.snake),
     );
     let id = dialect.id_type();
     format!(
         "-- Links {} and {} (many-to-many). A link dies with either side.\n\
-         CREATE TABLE {join} (\n    \
+         CREATE TABLE {quoted} (\n    \
          {own} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
-         {other} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
-         PRIMARY KEY ({own}, {other})\n);\n\n\
-         CREATE INDEX {join}_{other}_idx ON {join} ({other});\n",
+         {other_sql} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+         PRIMARY KEY ({own}, {other_sql})\n);\n\n\
+         CREATE INDEX {} ON {quoted} ({other_sql});\n",
         owner.names.plural_words,
         target.names.plural_words,
-        owner.names.plural_snake,
-        target.names.plural_snake
+        owner.names.plural_sql,
+        target.names.plural_sql,
+        index(&join, &other),
+        quoted = sql_ident(&join),
+        other_sql = sql_ident(&other),
     )
 }
+
+/// The jwt flow's sessions table, and its indexes.
+const REFRESH_TOKENS: &str = "refresh_tokens";
+const REFRESH_TOKEN_INDEXES: [&str; 4] = [
+    "refresh_tokens_token_hash_unique",
+    "refresh_tokens_family_id_idx",
+    "refresh_tokens_user_id_idx",
+    "refresh_tokens_expires_at_idx",
+];
 
 /// The migration of the jwt flow's sessions: one row per refresh token ever
 /// issued, stored only as a hash. Tokens of one login share a family; a
@@ -353,11 +443,12 @@ pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) 
 pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
     let users = spec
         .resource(crate::spec::ACCOUNT)
-        .map_or("users", |r| r.names.plural_snake.as_str());
+        .map_or("users", |r| r.names.plural_sql.as_str());
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [token_hash, family_id, user_id, expires_at] = REFRESH_TOKEN_INDEXES;
     format!(
         "-- Refresh tokens (sessions), stored as SHA-256 hashes, never in clear.\n\
-         CREATE TABLE refresh_tokens (\n    \
+         CREATE TABLE {REFRESH_TOKENS} (\n    \
          id {id} PRIMARY KEY NOT NULL,\n    \
          user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
          family_id {id} NOT NULL,\n    \
@@ -366,12 +457,100 @@ pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
          created_at {at} NOT NULL,\n    \
          used_at {at},\n    \
          revoked_at {at}\n);\n\n\
-         CREATE UNIQUE INDEX refresh_tokens_token_hash_unique ON refresh_tokens (token_hash);\n\
-         CREATE INDEX refresh_tokens_family_id_idx ON refresh_tokens (family_id);\n\
-         CREATE INDEX refresh_tokens_user_id_idx ON refresh_tokens (user_id);\n\
-         CREATE INDEX refresh_tokens_expires_at_idx ON refresh_tokens (expires_at);\n"
+         CREATE UNIQUE INDEX {token_hash} ON {REFRESH_TOKENS} (token_hash);\n\
+         CREATE INDEX {family_id} ON {REFRESH_TOKENS} (family_id);\n\
+         CREATE INDEX {user_id} ON {REFRESH_TOKENS} (user_id);\n\
+         CREATE INDEX {expires_at} ON {REFRESH_TOKENS} (expires_at);\n"
     )
 }
+
+/// A table or index the migrations create, and what it is for, to find two with one
+/// name. Tables and indexes share one namespace in both databases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaObject {
+    /// As the migrations (or PostgreSQL, for a primary key) name it.
+    pub name: String,
+    /// Which object of its table: "the primary key of ", "the index on `tag_id` of "...;
+    /// empty for the table itself.
+    pub object: String,
+    /// The table it belongs to: "the table of `post_tag`", "the join table of `post`
+    /// and `tag`"...
+    pub what: String,
+    /// The resource whose `plural` renames it (none for the service's own tables).
+    pub resource: Option<String>,
+    /// Named by PostgreSQL, which picks another name when this one is taken.
+    pub automatic: bool,
+}
+
+/// Every table and index the migrations create, including the primary keys' indexes
+/// PostgreSQL names `{table}_pkey` and sqlx's own table. The service's tables and the
+/// join tables come first, so a clash is blamed on a resource, whose `plural` can fix it.
+pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
+    let mut out = Vec::new();
+    let mut push = |name: String, object: String, what: &str, resource: Option<&str>| {
+        out.push(SchemaObject {
+            automatic: object == PRIMARY_KEY,
+            name,
+            object,
+            what: what.to_string(),
+            resource: resource.map(str::to_string),
+        });
+    };
+    let on = |column: &str| format!("the index on `{column}` of ");
+    push(
+        "_sqlx_migrations".into(),
+        String::new(),
+        "sqlx's migrations table",
+        None,
+    );
+    if spec.auth.mode == AuthMode::Jwt {
+        let what = "the jwt flow's sessions table";
+        push(REFRESH_TOKENS.into(), String::new(), what, None);
+        push(primary_key(REFRESH_TOKENS), PRIMARY_KEY.into(), what, None);
+        for name in REFRESH_TOKEN_INDEXES {
+            push(name.into(), "an index of ".into(), what, None);
+        }
+    }
+    for r in &spec.resources {
+        for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
+            let join = join_table(r, t);
+            let what = format!(
+                "the join table of `{}` and `{}`",
+                r.names.snake, t.names.snake
+            );
+            let other = format!("{}_id", t.names.snake);
+            let blamed = Some(t.names.snake.as_str());
+            push(join.clone(), String::new(), &what, blamed);
+            push(primary_key(&join), PRIMARY_KEY.into(), &what, blamed);
+            push(index(&join, &other), on(&other), &what, blamed);
+        }
+    }
+    for r in &spec.resources {
+        let table = &r.names.plural_snake;
+        let snake = Some(r.names.snake.as_str());
+        let what = format!("the table of `{}`", r.names.snake);
+        push(table.clone(), String::new(), &what, snake);
+        push(primary_key(table), PRIMARY_KEY.into(), &what, snake);
+        for b in &r.belongs_to {
+            let column = format!("{}_id", b.names.snake);
+            push(index(table, &column), on(&column), &what, snake);
+        }
+        for f in r.fields.iter().filter(|f| f.unique) {
+            push(
+                unique_index(table, &f.names.snake),
+                format!("the unique index on `{}` of ", f.names.snake),
+                &what,
+                snake,
+            );
+        }
+        if r.timestamps {
+            push(index(table, "created_at"), on("created_at"), &what, snake);
+        }
+    }
+    out
+}
+
+const PRIMARY_KEY: &str = "the primary key of ";
 
 fn sql_comment(description: &str, fallback: &str) -> String {
     let text = if description.is_empty() {
@@ -379,27 +558,47 @@ fn sql_comment(description: &str, fallback: &str) -> String {
     } else {
         description
     };
-    text.replace('\n', " ")
+    crate::layout::one_line(text)
 }
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the
 /// row being written (which may hold it itself).
 pub fn taken(r: &Resource, column: &str) -> String {
-    query(&[format!(
+    rust_text(query(&[format!(
         "    SELECT 1 FROM {} WHERE {column} = $1 AND id <> $2{}",
-        r.names.plural_snake,
+        r.names.plural_sql,
         live(r)
-    )])
+    )]))
 }
 
 /// The join table of a many-to-many declared on `owner`.
 pub fn join_table(owner: &Resource, target: &Resource) -> String {
-    format!("{}_{}", owner.names.snake, target.names.plural_snake)
+    identifier(format!(
+        "{}_{}",
+        owner.names.snake, target.names.plural_snake
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_identifiers_are_cut_with_a_hash_of_the_whole_name() {
+        let short = "posts_author_id_idx".to_string();
+        assert_eq!(identifier(short.clone()), short);
+        let at_limit = "a".repeat(MAX_IDENTIFIER);
+        assert_eq!(identifier(at_limit.clone()), at_limit);
+        let (one, two) = (
+            identifier(format!("{}_one_idx", "x".repeat(60))),
+            identifier(format!("{}_two_idx", "x".repeat(60))),
+        );
+        assert_eq!(one.len(), MAX_IDENTIFIER);
+        assert_ne!(one, two);
+        assert_eq!(one, identifier(format!("{}_one_idx", "x".repeat(60))));
+        // PostgreSQL's own name for a primary key keeps `_pkey` whole.
+        assert_eq!(primary_key(&at_limit), format!("{}_pkey", "a".repeat(58)));
+    }
 
     #[test]
     fn queries_of_a_versioned_soft_deleted_resource() {

@@ -1,5 +1,6 @@
 //! The spec: a TOML description of a domain, read into a typed model.
 
+mod collisions;
 pub mod model;
 pub mod reader;
 mod validate;

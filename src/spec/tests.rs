@@ -146,42 +146,186 @@ fn same_table_name_twice_is_an_error() {
 }
 
 #[test]
-fn keyword_and_generated_names_are_refused() {
+fn generated_and_unspellable_field_names_are_refused_with_an_alternative() {
     let e = errors(
-        "[resources.post.fields]\ntype = { type = \"string\" }\norder = { type = \"integer\" }\nid = { type = \"uuid\" }\ncreated_at = { type = \"datetime\" }\npage = { type = \"integer\" }\nTitle = { type = \"string\" }\n",
+        "[resources.post.fields]\nid = { type = \"uuid\" }\ncreated_at = { type = \"datetime\" }\npage = { type = \"integer\" }\nTitle = { type = \"string\" }\nself = { type = \"text\" }\nlimit = { type = \"integer\" }\ncode = { type = \"text\" }\n",
     );
-    assert_eq!(e.len(), 6, "{e:?}");
-    assert!(e[0].contains("cannot be a Rust keyword"), "{e:?}");
-    assert!(e[1].contains("cannot be an SQL keyword"), "{e:?}");
-    assert!(e[2].contains("every resource already has `id`"), "{e:?}");
-    assert!(
-        e[3].contains("every resource already has `created_at`"),
-        "{e:?}"
+    assert_eq!(
+        e,
+        [
+            "2:1 resources.post.fields.id: this field name is taken by a generated one (every resource already has `id`; use `external_id`, or remove the field)",
+            "3:1 resources.post.fields.created_at: this field name is taken by a generated one (every resource already has `created_at`; use `created_on`, or remove the field)",
+            "4:1 resources.post.fields.page: this field name is taken by a generated one (`page` is a list query parameter; use `page_number`, or remove the field)",
+            "5:1 resources.post.fields.Title: a field name must be snake_case (use `title`)",
+            "6:1 resources.post.fields.self: `self` cannot name a field: Rust has no identifier for it, not even a raw one (use `itself`)",
+            "7:1 resources.post.fields.limit: this field name is taken by a generated one (`limit` is a list query parameter; use `maximum`, or remove the field)",
+        ]
     );
-    assert!(e[4].contains("list query parameter"), "{e:?}");
-    assert!(e[5].contains("must be snake_case"), "{e:?}");
+    let e = errors(
+        "[resources.post.fields]\nsuper = { type = \"text\" }\ncrate = { type = \"text\" }\n",
+    );
+    assert!(e[0].ends_with("(use `parent_value`)"), "{e:?}");
+    assert!(e[1].ends_with("(use `crate_name`)"), "{e:?}");
+}
+
+#[test]
+fn keywords_are_accepted_as_field_resource_and_relation_names() {
+    let fields = [
+        "type", "order", "default", "from", "to", "end", "check", "position", "match", "user",
+        "group", "select", "async", "gen", "union", "key", "value", "string", "option",
+    ];
+    let mut source = String::from(
+        "[resources.type]\nbelongs_to = { match = { resource = \"self\", required = false } }\n[resources.type.fields]\n",
+    );
+    for f in fields {
+        source.push_str(&format!("{f} = {{ type = \"text\" }}\n"));
+    }
+    source.push_str("[resources.self.fields]\nfn = { type = \"text\" }\n");
+    let spec = valid(&source);
+    let ty = spec.resource("type").unwrap();
+    assert_eq!(ty.names.module, "types");
+    assert_eq!(ty.names.type_name, "Type");
+    assert_eq!(ty.fields[0].names.ident, "r#type");
+    assert_eq!(ty.fields[0].names.camel, "type");
+    assert_eq!(ty.fields[1].names.sql, "\"order\"");
+    assert_eq!(ty.belongs_to[0].names.snake, "match");
+    let this = spec.resource("self").unwrap();
+    assert_eq!(this.names.type_name, "SelfResource");
+    assert_eq!(this.names.module, "selves");
 }
 
 #[test]
 fn resource_names_are_checked() {
     let e = errors(
-        "[resources.Post.fields]\na = { type = \"text\" }\n[resources.auth.fields]\na = { type = \"text\" }\n[resources.fn.fields]\na = { type = \"text\" }\n",
+        "[resources.Post.fields]\na = { type = \"text\" }\n[resources.fn.fields]\na = { type = \"text\" }\n",
     );
+    assert_eq!(
+        e,
+        ["1:12 resources.Post: a resource name must be snake_case (use `post`)"]
+    );
+    // Names the service uses itself are fine as resources: their Rust names are settled.
+    let spec = valid(
+        "[resources.auth.fields]\na = { type = \"text\" }\n[resources.health.fields]\na = { type = \"text\" }\n[resources.metric.fields]\na = { type = \"text\" }\n[resources.log.fields]\na = { type = \"text\" }\n",
+    );
+    let modules: Vec<&str> = spec
+        .resources
+        .iter()
+        .map(|r| r.names.module.as_str())
+        .collect();
+    assert_eq!(
+        modules,
+        ["auths", "health", "metrics_resource", "logs_resource"]
+    );
+}
+
+#[test]
+fn names_that_collide_in_rust_are_renamed_or_refused() {
+    let spec = valid(
+        "[resources.page.fields]\nx = { type = \"text\" }\n[resources.pool.fields]\nx = { type = \"text\" }\n[resources.cache.fields]\nx = { type = \"text\" }\n[resources.uuid.fields]\nx = { type = \"text\" }\n[resources.result.fields]\nx = { type = \"text\" }\n[resources.order.fields]\nitem = { type = \"enum\", values = [\"a\"] }\n[resources.order_item.fields]\nx = { type = \"text\" }\n",
+    );
+    let types: Vec<&str> = spec
+        .resources
+        .iter()
+        .map(|r| r.names.type_name.as_str())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "PageResource",
+            "PoolResource",
+            "CacheResource",
+            "UuidResource",
+            "ResultResource",
+            "Order",
+            "OrderItem"
+        ]
+    );
+    assert_eq!(spec.resources[5].fields[0].names.type_name, "OrderItemEnum");
+
+    let e = errors(
+        "[resources.v_2.fields]\nx = { type = \"text\" }\n[resources.v2.fields]\nx = { type = \"text\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "3:12 resources.v2: two resources give the same Rust name (rename `v2`, e.g. to `v2_item`)"
+        ]
+    );
+    let e = errors(
+        "[resources.log]\nplural = \"logs_resource\"\n[resources.log.fields]\nx = { type = \"text\" }\n[resources.entry]\nplural = \"logs\"\n[resources.entry.fields]\nx = { type = \"text\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "6:10 resources.entry.plural: two resources give the same Rust name (change `plural` on `entry`, e.g. `plural = \"entry_items\"`)"
+        ]
+    );
+}
+
+#[test]
+fn names_that_give_one_json_key_or_variant_are_refused() {
+    let e = errors(
+        "[resources.user.fields]\nx = { type = \"text\" }\n[resources.post]\nbelongs_to = { a_1 = \"user\", a1 = \"user\", c_3 = \"user\" }\n[resources.post.fields]\nb_1 = { type = \"text\" }\nb1 = { type = \"text\" }\nc3_id = { type = \"text\" }\nkind = { type = \"enum\", values = [\"tier_1\", \"tier1\", \"self\"] }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "4:30 resources.post.belongs_to.a1: two relations give the same JSON key (rename the relation, e.g. to `a1_value`)",
+            "7:1 resources.post.fields.b1: two names give the same JSON key (rename the field, e.g. to `b1_value`)",
+            "8:1 resources.post.fields.c3_id: two names give the same JSON key (rename the field, e.g. to `c3_id_value`)",
+            "9:45 resources.post.fields.kind.values: two enum values give the same Rust variant (use another value, e.g. \"tier1_value\")",
+        ]
+    );
+    // Values whose variant serde would spell otherwise keep their own spelling.
+    let spec = valid(
+        "[resources.post.fields]\nkind = { type = \"enum\", values = [\"tier_1\", \"self\", \"in_stock\"] }\n",
+    );
+    assert_eq!(
+        spec.resources[0].fields[0].ty,
+        FieldType::Enum {
+            values: vec!["tier_1".into(), "self".into(), "in_stock".into()]
+        }
+    );
+}
+
+#[test]
+fn routes_and_tables_that_collide_are_refused() {
+    let e = errors(
+        "[project]\napi_prefix = \"/health\"\n[resources.live]\nplural = \"live\"\n[resources.live.fields]\nx = { type = \"text\" }\n",
+    );
+    assert!(e.len() == 1 && e[0].contains("invalid plural"), "{e:?}");
+    let e = errors(
+        "[project]\napi_prefix = \"/health\"\n[resources.alive]\nplural = \"live\"\n[resources.alive.fields]\nx = { type = \"text\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "4:10 resources.alive.plural: two routes have the same method and path (change `plural` on `alive`, e.g. `plural = \"alive_items\"`, or choose another `[project] api_prefix`)"
+        ]
+    );
+    let e = errors(
+        "[resources.post]\nmany_to_many = [\"tag\"]\n[resources.post.fields]\nx = { type = \"text\" }\n[resources.tag.fields]\nx = { type = \"text\" }\n[resources.post_tag.fields]\nx = { type = \"text\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "7:12 resources.post_tag: two tables or indexes have the same name (set `plural` on `post_tag`, e.g. `plural = \"post_tag_items\"`)"
+        ]
+    );
+    let e = errors(
+        "[auth]\nmode = \"jwt\"\n[resources.refresh_token.fields]\nx = { type = \"text\" }\n",
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
     assert!(
-        e.iter()
-            .any(|m| m.contains("resources.Post: a resource name must be snake_case")),
+        e[0].starts_with("3:12 resources.refresh_token: two tables"),
         "{e:?}"
     );
-    assert!(
-        e.iter()
-            .any(|m| m.contains("resources.auth: this resource name is reserved")),
-        "{e:?}"
+    // A child listed under its parent where the parent also links the same resource.
+    let e = errors(
+        "[resources.post]\nmany_to_many = [\"tag\"]\n[resources.post.fields]\nx = { type = \"text\" }\n[resources.tag]\nbelongs_to = { post = { resource = \"post\", required = false } }\n[resources.tag.fields]\nx = { type = \"text\" }\n",
     );
-    assert!(
-        e.iter()
-            .any(|m| m.contains("resources.fn: a resource name cannot be a Rust keyword")),
-        "{e:?}"
-    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("5:12 resources.tag: two routes"), "{e:?}");
 }
 
 #[test]
@@ -267,7 +411,7 @@ fn defaults_must_pass_their_own_validation() {
         "{e:?}"
     );
     assert!(e[1].contains("(it is greater than max 10)"), "{e:?}");
-    assert!(e[2].contains("invalid default for a enum field"), "{e:?}");
+    assert!(e[2].contains("invalid default for an enum field"), "{e:?}");
     assert!(e[3].contains("does not match the pattern"), "{e:?}");
     assert!(e[4].contains("not an email address"), "{e:?}");
     assert!(
@@ -301,7 +445,7 @@ fn options_that_do_not_fit_the_type() {
         all.contains("`max_length` does not apply to integer fields"),
         "{all}"
     );
-    assert!(all.contains("invalid `min` for a integer field"), "{all}");
+    assert!(all.contains("invalid `min` for an integer field"), "{all}");
     assert!(all.contains("invalid regular expression"), "{all}");
     assert!(all.contains("json fields cannot be unique"), "{all}");
 }
@@ -370,9 +514,11 @@ fn access_rules() {
 fn jwt_user_fields_are_generated() {
     let e =
         errors("[auth]\nmode = \"jwt\"\n[resources.user.fields]\nemail = { type = \"string\" }\n");
-    assert!(
-        e[0].contains("the jwt auth flow already gives users this field"),
-        "{e:?}"
+    assert_eq!(
+        e,
+        [
+            "4:1 resources.user.fields.email: this field name is taken by a generated one (the jwt auth flow already gives users `email` (it gives them: email, password, password_hash, roles); use `contact_email`, or remove the field)"
+        ]
     );
 }
 
@@ -420,6 +566,41 @@ fn decimals_keep_exact_bounds_and_creation_order_follows_references() {
     assert_eq!(order, ["order", "item"]);
 }
 
+/// Children declared before their parents: each table still comes after those it
+/// references, and otherwise in spec order, pass by pass.
+#[test]
+fn creation_order_puts_late_parents_first() {
+    let resource = |name: &str, parents: &str| {
+        let relations = if parents.is_empty() {
+            String::new()
+        } else {
+            format!("belongs_to = {{ {parents} }}\n")
+        };
+        format!(
+            "[resources.{name}]\n{relations}[resources.{name}.fields]\nn = {{ type = \"text\" }}\n"
+        )
+    };
+    let spec = valid(
+        &[
+            resource("loan", "book = {}"),
+            resource("member", ""),
+            resource("book", "shelf = {}"),
+            resource(
+                "shelf",
+                "parent = { resource = \"shelf\", required = false, on_delete = \"set_null\" }",
+            ),
+            resource("card", "member = {}"),
+        ]
+        .concat(),
+    );
+    let order: Vec<_> = spec
+        .creation_order()
+        .iter()
+        .map(|r| r.names.snake.clone())
+        .collect();
+    assert_eq!(order, ["member", "shelf", "card", "book", "loan"]);
+}
+
 #[test]
 fn the_init_example_is_valid_and_shows_every_type() {
     let spec = valid(crate::EXAMPLE_SPEC);
@@ -452,5 +633,184 @@ fn long_names_and_required_self_references_are_refused() {
     );
     valid(
         "[resources.category]\nbelongs_to = { parent = { resource = \"category\", required = false, on_delete = \"set_null\" } }\n[resources.category.fields]\nname = { type = \"text\" }\n",
+    );
+}
+
+/// Every refused name comes with a suggestion, and the suggestion passes: put in the
+/// name's place (`{}`), it makes the spec valid.
+#[test]
+fn every_refused_name_suggests_one_that_passes() {
+    let text = "{ type = \"text\" }";
+    let cases = [
+        format!("[resources.post.fields]\n{{}} = {text}\n"),
+        format!("[resources.post.fields]\nexternal_id = {text}\n{{}} = {text}\n"),
+        format!("[resources.{{}}.fields]\nx = {text}\n"),
+        format!(
+            "[resources.user.fields]\nx = {text}\n[resources.post]\nbelongs_to = {{ {{}} = \"user\" }}\n[resources.post.fields]\nx = {text}\n"
+        ),
+        format!("[resources.post.fields]\nprice = {{ type = \"integer\" }}\n{{}} = {text}\n"),
+        format!("[resources.post.fields]\nb_1 = {text}\n{{}} = {text}\n"),
+        "[resources.post.fields]\nk = { type = \"enum\", values = [\"a_1\", \"{}\"] }\n"
+            .to_string(),
+        format!("[resources.v_2.fields]\nx = {text}\n[resources.{{}}.fields]\nx = {text}\n"),
+        format!(
+            "[project]\napi_prefix = \"/health\"\n[resources.alive]\nplural = \"{{}}\"\n[resources.alive.fields]\nx = {text}\n"
+        ),
+        format!(
+            "[resources.post]\nmany_to_many = [\"tag\"]\n[resources.post.fields]\nx = {text}\n[resources.tag.fields]\nx = {text}\n[resources.post_tag]\nplural = \"{{}}\"\n[resources.post_tag.fields]\nx = {text}\n"
+        ),
+        format!("[resources.staff]\nplural = \"{{}}\"\n[resources.staff.fields]\nx = {text}\n"),
+    ];
+    let refused: &[(usize, &[&str])] = &[
+        (
+            0,
+            &[
+                "id",
+                "created_at",
+                "updated_at",
+                "deleted_at",
+                "version",
+                "page",
+                "limit",
+                "cursor",
+                "sort",
+                "fields",
+                "self",
+                "super",
+                "crate",
+                "Title",
+                "a_field_name_that_is_much_too_long",
+            ],
+        ),
+        (1, &["id"]),
+        (2, &["Post", "a_resource_name_that_is_much_too_long"]),
+        (3, &["Author", "post_id_of_a_relation_name_too_long"]),
+        (4, &["price_min", "price_max"]),
+        (5, &["b1"]),
+        (6, &["a1"]),
+        (7, &["v2"]),
+        (8, &["live"]),
+        (9, &["post_tags"]),
+        (10, &["staff", "Staff"]),
+    ];
+    let last_name = regex::Regex::new(r#"[`"]([a-z][a-z0-9_]*)[`"]"#).unwrap();
+    for (case, names) in refused {
+        for name in *names {
+            let source = cases[*case].replace("{}", name);
+            let report = parse("t.toml", &source).expect_err(&source);
+            assert_eq!(report.diagnostics.len(), 1, "{report}");
+            let help = report.diagnostics[0].help.clone().unwrap_or_default();
+            let suggestion = last_name
+                .captures_iter(&help)
+                .last()
+                .unwrap_or_else(|| panic!("no suggestion for {name}: {report}"))[1]
+                .to_string();
+            let fixed = cases[*case].replace("{}", &suggestion);
+            if let Err(report) = parse("t.toml", &fixed) {
+                panic!("{name} -> {suggestion} is still refused:\n{report}");
+            }
+        }
+    }
+}
+
+#[test]
+fn each_cycle_is_reported_once_at_its_first_member() {
+    let report = parse(
+        "t.toml",
+        "[resources.c]\nbelongs_to = { to = { resource = \"a\", required = false } }\n[resources.c.fields]\nx = { type = \"text\" }\n\
+         [resources.b]\nbelongs_to = { to = { resource = \"c\", required = false } }\n[resources.b.fields]\nx = { type = \"text\" }\n\
+         [resources.a]\nbelongs_to = { to = { resource = \"b\", required = false } }\n[resources.a.fields]\nx = { type = \"text\" }\n",
+    )
+    .expect_err("a cycle");
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.key.as_str(), d.found.as_deref()))
+        .collect();
+    assert_eq!(found, [("resources.a", Some("a -> b -> c -> a"))]);
+
+    // Sixty resources that each belong to the two before them have more paths than any
+    // search could follow; the check visits each resource once.
+    let mut source = String::new();
+    for i in 0..60 {
+        let parents: Vec<String> = (i.max(2) - 2..i)
+            .map(|p| format!("p{p} = \"r{p}\""))
+            .collect();
+        source.push_str(&format!(
+            "[resources.r{i}]\nbelongs_to = {{ {} }}\n[resources.r{i}.fields]\nx = {{ type = \"text\" }}\n",
+            parents.join(", ")
+        ));
+    }
+    let started = std::time::Instant::now();
+    valid(&source);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn names_at_the_length_limit_give_distinct_schema_names() {
+    // Two 30-character resources: the join table's index passes 63 bytes.
+    let spec = valid(
+        "[resources.u_em5_j5mvrk8par7bq_kejg8_bem]\nmany_to_many = [\"payyg_ediovsd_ekrsom1yqpkhp7xc\"]\n\
+         [resources.u_em5_j5mvrk8par7bq_kejg8_bem.fields]\na = { type = \"string\" }\n\
+         [resources.payyg_ediovsd_ekrsom1yqpkhp7xc.fields]\nb = { type = \"string\", unique = true }\n",
+    );
+    let names: Vec<String> = crate::sql::schema_objects(&spec)
+        .into_iter()
+        .map(|o| o.name)
+        .collect();
+    for name in &names {
+        assert!(name.len() <= crate::sql::MAX_IDENTIFIER, "{name}");
+        assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{names:?}");
+    }
+}
+
+#[test]
+fn a_plural_equal_to_the_implicit_accounts_table_is_one_error_at_the_plural() {
+    let e = errors(
+        "[auth]\nmode = \"jwt\"\n[resources.member]\nplural = \"users\"\n[resources.member.fields]\ntitle = { type = \"string\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "4:10 resources.member.plural: the accounts table already has this name (with jwt auth, the accounts table is `users`; choose another `plural` on `member`, e.g. `plural = \"members\"`)"
+        ]
+    );
+    // A declared `user` is the accounts resource itself: its plural is free to choose.
+    valid(
+        "[auth]\nmode = \"jwt\"\n[resources.user]\nplural = \"members\"\n[resources.user.fields]\nname = { type = \"string\" }\n",
+    );
+}
+
+#[test]
+fn tables_and_indexes_sqlite_keeps_for_itself_are_refused_with_a_plural() {
+    let e = errors("[resources.sqlite_stat.fields]\ntitle = { type = \"string\" }\n");
+    assert_eq!(
+        e,
+        [
+            "1:12 resources.sqlite_stat: SQLite keeps names that start with `sqlite_` for itself (set `plural` on `sqlite_stat`, e.g. `plural = \"stats\"`)"
+        ]
+    );
+    valid(
+        "[resources.sqlite_stat]\nplural = \"stats\"\n[resources.sqlite_stat.fields]\ntitle = { type = \"string\" }\n",
+    );
+    // A plural `sqlite` is fine itself, not its indexes (`sqlite_created_at_idx`).
+    let e = errors(
+        "[resources.lite]\nplural = \"sqlite\"\n[resources.lite.fields]\ntitle = { type = \"string\" }\n",
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("2:10 resources.lite.plural: SQLite"),
+        "{e:?}"
+    );
+    // A join table is named after the side that declares the many-to-many.
+    let e = errors(
+        "[resources.sqlite]\nmany_to_many = [\"tag\"]\n[resources.sqlite.fields]\nt = { type = \"string\" }\n\
+         [resources.tag.fields]\nt = { type = \"string\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "1:12 resources.sqlite: SQLite keeps names that start with `sqlite_` for itself (rename `sqlite`, or declare the many-to-many on `tag` instead)"
+        ]
     );
 }

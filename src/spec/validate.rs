@@ -10,7 +10,10 @@ use toml::de::{DeTable, DeValue};
 use super::model::*;
 use super::reader::{At, Number, Sink, Table, describe, suggest};
 use crate::diagnostics::Diagnostic;
-use crate::names::{Names, RUST_KEYWORDS, SQL_KEYWORDS, is_snake_identifier};
+use crate::names::{
+    self, NOT_RAW, Names, RESERVED_MODULES, RUST_KEYWORDS, alternative, is_snake_identifier,
+    snake_version,
+};
 
 const TOP_KEYS: &[&str] = &["project", "auth", "rate_limit", "cache", "resources"];
 const PROJECT_KEYS: &[&str] = &["name", "description", "api_prefix", "database"];
@@ -61,24 +64,32 @@ const FIELD_KEYS: &[&str] = &[
 ];
 const BELONGS_TO_KEYS: &[&str] = &["resource", "required", "on_delete"];
 
-/// The longest name the spec accepts: generated identifiers stay readable,
-/// generated lines stay within rustfmt's width, and index names (`table_column_idx`)
-/// within PostgreSQL's 63 bytes.
+/// The longest name the spec accepts: generated identifiers stay readable and
+/// generated lines stay within rustfmt's width. SQL names built from two names can
+/// still pass PostgreSQL's 63 bytes; `sql::identifier` shortens them.
 pub const MAX_NAME: usize = 30;
 
 /// Columns and keys every resource gets; fields may not take these names.
 pub const GENERATED_FIELDS: &[&str] = &["id", "created_at", "updated_at", "deleted_at", "version"];
 /// List query parameters (CONTRACT.md section 3).
 pub const QUERY_PARAMETERS: &[&str] = &["page", "limit", "cursor", "sort", "fields"];
-/// Names the generated service uses for its own modules and routes.
-const RESERVED_RESOURCES: &[&str] = &[
-    "auth",
-    "health",
-    "metric",
-    "openapi",
-    "refresh_token",
-    "session",
-    "custom",
+/// Names to offer instead of a refused field name, before the generic `{name}_value`.
+const FIELD_ALTERNATIVES: &[(&str, &[&str])] = &[
+    ("id", &["code", "external_id"]),
+    ("created_at", &["created_on", "recorded_at"]),
+    ("updated_at", &["changed_at", "modified_on"]),
+    ("deleted_at", &["removed_at", "archived_at"]),
+    ("version", &["revision", "edition"]),
+    ("page", &["page_number"]),
+    ("limit", &["maximum", "quota"]),
+    ("cursor", &["position", "marker"]),
+    ("sort", &["sort_order", "rank"]),
+    ("fields", &["field_names"]),
+    ("email", &["contact_email"]),
+    ("roles", &["titles"]),
+    ("self", &["itself", "own"]),
+    ("super", &["parent_value"]),
+    ("crate", &["crate_name", "box_value"]),
 ];
 /// With jwt auth, accounts are rows of this resource (declared or not).
 pub const ACCOUNT: &str = "user";
@@ -187,17 +198,28 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         ));
     }
     check_cross_references(sink, &names, &resources, &auth);
+    let declared: super::collisions::Declared = resources
+        .iter()
+        .map(|(name, r)| {
+            let at = super::collisions::Place {
+                name: name.span.clone(),
+                plural: r.plural_span.clone(),
+            };
+            (name.value.clone(), at)
+        })
+        .collect();
     let mut resources: Vec<Resource> = resources.into_iter().map(|(_, r)| r.resource).collect();
     if auth.mode == AuthMode::Jwt && !resources.iter().any(|r| r.names.snake == ACCOUNT) {
         resources.insert(0, implicit_account(&auth, &cache));
     }
-    Some(Spec {
-        project,
-        auth,
-        rate_limit,
-        cache,
-        resources,
-    })
+    names::settle(&mut resources);
+    let spec = Spec::new(project, auth, rate_limit, cache, resources);
+    // What the spec generates can only be compared once the spec itself is sound; doing
+    // it earlier would report one mistake (two equal plurals) again as a collision.
+    if sink.diagnostics.is_empty() {
+        super::collisions::check(sink, &spec, &declared);
+    }
+    Some(spec)
 }
 
 fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
@@ -269,18 +291,28 @@ fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         let mut seen = Vec::new();
         for role in &roles {
             let problem = if !is_snake_identifier(&role.value) {
-                Some("a role must be a snake_case name")
+                let usable = snake_version(&role.value)
+                    .filter(|c| !RULE_WORDS.contains(&c.as_str()))
+                    .unwrap_or_else(|| "staff".to_string());
+                Some((
+                    "a role must be a snake_case name",
+                    format!("use e.g. {usable:?}"),
+                ))
             } else if RULE_WORDS.contains(&role.value.as_str()) {
-                Some("this word is an access rule, not a role")
+                Some((
+                    "this word is an access rule, not a role",
+                    format!("name the role e.g. \"{}_role\"", role.value),
+                ))
             } else if seen.contains(&role.value) {
-                Some("duplicate role")
+                Some(("duplicate role", "list each role once".to_string()))
             } else {
                 None
             };
-            if let Some(problem) = problem {
+            if let Some((problem, help)) = problem {
                 sink.push(
                     Diagnostic::new(role.span.clone(), t.key_path("roles"), problem)
-                        .found(format!("{:?}", role.value)),
+                        .found(format!("{:?}", role.value))
+                        .help(help),
                 );
             }
             seen.push(role.value.clone());
@@ -409,6 +441,8 @@ struct ReadResource {
     belongs_to_spans: Vec<std::ops::Range<usize>>,
     many_to_many_spans: Vec<std::ops::Range<usize>>,
     owner_span: Option<std::ops::Range<usize>>,
+    /// Where `plural` is set, if it is: a clash of table names points there.
+    plural_span: Option<std::ops::Range<usize>>,
 }
 
 fn read_resource(
@@ -419,43 +453,25 @@ fn read_resource(
     cache: &Cache,
 ) -> Option<ReadResource> {
     let path = format!("resources.{}", name.value);
-    check_identifier(sink, name, &path, "resource");
-    if RESERVED_RESOURCES.contains(&name.value.as_str()) {
-        sink.push(
-            Diagnostic::new(
-                name.span.clone(),
-                &path,
-                "this resource name is reserved by the generated service",
-            )
-            .found(format!("{:?}", name.value))
-            .help(format!("not allowed: {}", RESERVED_RESOURCES.join(", "))),
-        );
-    }
+    check_identifier(sink, name, &path, NameKind::Resource);
     let t = Table::from_value(sink, value, &path, RESOURCE_KEYS)?;
     let plural = t.string(sink, "plural");
     if let Some(p) = &plural
-        && (!is_snake_identifier(&p.value) || p.value == name.value)
+        && (!is_snake_identifier(&p.value) || p.value == name.value || p.value.len() > MAX_NAME)
     {
+        let usable = |c: &str| c != name.value && c.len() <= MAX_NAME;
+        let fixed = snake_version(&p.value).filter(|c| usable(c));
+        let example = fixed.unwrap_or_else(|| format!("{}_items", name.value));
         sink.push(
             Diagnostic::new(p.span.clone(), t.key_path("plural"), "invalid plural")
                 .found(format!("{:?}", p.value))
-                .allowed("a snake_case name that differs from the singular"),
+                .allowed(format!(
+                    "a snake_case name of at most {MAX_NAME} characters that differs from the singular"
+                ))
+                .help(format!("use e.g. `plural = {example:?}`")),
         );
     }
     let names = Names::new(&name.value, plural.as_ref().map(|p| p.value.as_str()));
-    if RUST_KEYWORDS.contains(&names.plural_snake.as_str())
-        || SQL_KEYWORDS.contains(&names.plural_snake.as_str())
-    {
-        sink.push(
-            Diagnostic::new(
-                name.span.clone(),
-                &path,
-                "the plural of this name is a Rust or SQL keyword",
-            )
-            .found(names.plural_snake.clone())
-            .help("set `plural` to another word"),
-        );
-    }
 
     let flag = |sink: &mut Sink, key: &str, default: bool| {
         t.boolean(sink, key).map_or(default, |b| b.value)
@@ -493,7 +509,7 @@ fn read_resource(
     }
 
     let account = auth.mode == AuthMode::Jwt && name.value == ACCOUNT;
-    let mut fields = read_fields(sink, &t, &belongs_to);
+    let mut fields = read_fields(sink, &t, &belongs_to, account);
     if fields.is_empty() && t.raw("fields").is_none() && !account {
         sink.push(
             Diagnostic::new(
@@ -505,28 +521,6 @@ fn read_resource(
         );
     }
     check_filter_clashes(sink, &t, &fields);
-    if account {
-        for f in &fields {
-            if AUTH_USER_FIELDS.contains(&f.names.snake.as_str()) {
-                let span = t
-                    .raw("fields")
-                    .map(|v| v.span())
-                    .unwrap_or(name.span.clone());
-                sink.push(
-                    Diagnostic::new(
-                        span,
-                        format!("{path}.fields.{}", f.names.snake),
-                        "the jwt auth flow already gives users this field",
-                    )
-                    .found(f.names.snake.clone())
-                    .help(format!(
-                        "remove it; generated user fields: {}",
-                        AUTH_USER_FIELDS.join(", ")
-                    )),
-                );
-            }
-        }
-    }
 
     if account {
         fields.insert(0, email_field());
@@ -589,6 +583,7 @@ fn read_resource(
         belongs_to_spans,
         many_to_many_spans,
         owner_span,
+        plural_span: plural.as_ref().map(|p| p.span.clone()),
     })
 }
 
@@ -604,7 +599,7 @@ fn read_belongs_to(
     };
     for (name, value) in rels.entries() {
         let path = rels.key_path(&name.value);
-        check_identifier(sink, &name, &path, "relation");
+        check_identifier(sink, &name, &path, NameKind::Relation);
         // `author = "user"` is short for `author = { resource = "user" }`.
         let (target, target_span, required, on_delete) = match value.get_ref() {
             DeValue::String(s) => (s.to_string(), value.span(), true, OnDelete::Restrict),
@@ -646,8 +641,32 @@ fn read_belongs_to(
                 .help("add `required = false`: otherwise no first row could ever be created"),
             );
         }
+        let names = Names::new(&name.value, None);
+        if let Some(other) = relations
+            .iter()
+            .find(|b: &&BelongsTo| b.names.camel == names.camel)
+        {
+            // `a_1` and `a1` would both be the key `a1Id`.
+            let taken = |c: &str| {
+                let camel = Names::new(c, None).camel;
+                relations.iter().any(|b| b.names.camel == camel)
+            };
+            let mut d = Diagnostic::new(
+                name.span.clone(),
+                &path,
+                "two relations give the same JSON key",
+            )
+            .found(format!(
+                "`{}Id`, the key of `{}` and of `{}`",
+                names.camel, other.names.snake, names.snake
+            ));
+            if let Some(alt) = alternative(&names.snake, &[], MAX_NAME, |c| !taken(c)) {
+                d = d.help(format!("rename the relation, e.g. to `{alt}`"));
+            }
+            sink.push(d);
+        }
         relations.push(BelongsTo {
-            names: Names::new(&name.value, None),
+            names,
             target,
             required,
             on_delete,
@@ -657,7 +676,14 @@ fn read_belongs_to(
     (relations, spans)
 }
 
-fn read_fields(sink: &mut Sink, t: &Table<'_, '_>, belongs_to: &[BelongsTo]) -> Vec<Field> {
+/// A resource's fields, each checked for names that generated code already uses. On the
+/// accounts of the jwt flow (`account`), the flow's own fields are refused too.
+fn read_fields(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    belongs_to: &[BelongsTo],
+    account: bool,
+) -> Vec<Field> {
     let mut fields = Vec::new();
     let Some(ft) = t.table(sink, "fields", &[]) else {
         return fields;
@@ -669,29 +695,80 @@ fn read_fields(sink: &mut Sink, t: &Table<'_, '_>, belongs_to: &[BelongsTo]) -> 
             "a resource needs at least one field",
         ));
     }
+    let declared: Vec<String> = ft.entries().map(|(k, _)| k.value).collect();
+    // JSON keys already spoken for: the id, the relations' keys, and earlier fields.
+    let mut keys: Vec<(String, String)> = vec![("id".into(), "the id".into())];
+    keys.extend(belongs_to.iter().map(|b| {
+        (
+            format!("{}Id", b.names.camel),
+            format!("the relation `{}`", b.names.snake),
+        )
+    }));
+    let generated_keys: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let taken = |c: &str| {
+        let camel = Names::new(c, None).camel;
+        GENERATED_FIELDS.contains(&c)
+            || QUERY_PARAMETERS.contains(&c)
+            || NOT_RAW.contains(&c)
+            || (account && AUTH_USER_FIELDS.contains(&c))
+            || declared
+                .iter()
+                .any(|d| *d == c || Names::new(d, None).camel == camel)
+            || generated_keys.contains(&camel)
+    };
+    let free = |c: &str| !taken(c);
     for (name, value) in ft.entries() {
         let path = ft.key_path(&name.value);
-        check_identifier(sink, &name, &path, "field");
-        let clash = if GENERATED_FIELDS.contains(&name.value.as_str()) {
-            Some(format!("every resource already has `{}`", name.value))
-        } else if QUERY_PARAMETERS.contains(&name.value.as_str()) {
-            Some(format!("`{}` is a list query parameter", name.value))
+        check_identifier(sink, &name, &path, NameKind::Field);
+        let n = name.value.as_str();
+        let clash = if GENERATED_FIELDS.contains(&n) {
+            Some(format!("every resource already has `{n}`"))
+        } else if QUERY_PARAMETERS.contains(&n) {
+            Some(format!("`{n}` is a list query parameter"))
+        } else if account && AUTH_USER_FIELDS.contains(&n) {
+            Some(format!(
+                "the jwt auth flow already gives users `{n}` (it gives them: {})",
+                AUTH_USER_FIELDS.join(", ")
+            ))
         } else {
             belongs_to
                 .iter()
-                .find(|b| format!("{}_id", b.names.snake) == name.value)
+                .find(|b| format!("{}_id", b.names.snake) == n)
                 .map(|b| format!("the relation `{}` already adds this column", b.names.snake))
         };
         if let Some(clash) = clash {
+            let help = match alternative(n, &alternatives_of(n), MAX_NAME, free) {
+                Some(alt) => format!("{clash}; use `{alt}`, or remove the field"),
+                None => format!("{clash}; remove the field"),
+            };
             sink.push(
                 Diagnostic::new(
                     name.span.clone(),
                     &path,
                     "this field name is taken by a generated one",
                 )
-                .found(name.value.clone())
-                .help(clash),
+                .found(n)
+                .help(help),
             );
+        } else if is_snake_identifier(n) {
+            let camel = Names::new(n, None).camel;
+            match keys.iter().find(|(k, _)| *k == camel) {
+                Some((_, owner)) => {
+                    let mut d = Diagnostic::new(
+                        name.span.clone(),
+                        &path,
+                        "two names give the same JSON key",
+                    )
+                    .found(format!(
+                        "`{camel}`, the key of {owner} and of the field `{n}`"
+                    ));
+                    if let Some(alt) = alternative(n, &[], MAX_NAME, free) {
+                        d = d.help(format!("rename the field, e.g. to `{alt}`"));
+                    }
+                    sink.push(d);
+                }
+                None => keys.push((camel, format!("the field `{n}`"))),
+            }
         }
         if let Some(field) = read_field(sink, &name, value, &path) {
             fields.push(field);
@@ -808,17 +885,40 @@ fn read_enum_values(
     }
     let mut out: Vec<String> = Vec::new();
     for v in values {
+        let variant = names::variant(&v.value).name;
+        let same_variant = out
+            .iter()
+            .find(|o| is_snake_identifier(o) && names::variant(o).name == variant);
         if !is_snake_identifier(&v.value) {
-            sink.push(
-                Diagnostic::new(v.span.clone(), t.key_path("values"), "invalid enum value")
-                    .found(format!("{:?}", v.value))
-                    .allowed("snake_case words such as \"in_stock\""),
-            );
+            let mut d = Diagnostic::new(v.span.clone(), t.key_path("values"), "invalid enum value")
+                .found(format!("{:?}", v.value))
+                .allowed("snake_case words such as \"in_stock\"");
+            if let Some(fixed) = snake_version(&v.value) {
+                d = d.help(format!("use {fixed:?}"));
+            }
+            sink.push(d);
         } else if out.contains(&v.value) {
             sink.push(
                 Diagnostic::new(v.span.clone(), t.key_path("values"), "duplicate enum value")
-                    .found(format!("{:?}", v.value)),
+                    .found(format!("{:?}", v.value))
+                    .help("remove one of them"),
             );
+        } else if let Some(other) = same_variant {
+            // Both would be one Rust variant: `a_1` and `a1` are both `A1`.
+            let free = |c: &str| {
+                let name = names::variant(c).name;
+                !out.iter().any(|o| names::variant(o).name == name)
+            };
+            let mut d = Diagnostic::new(
+                v.span.clone(),
+                t.key_path("values"),
+                "two enum values give the same Rust variant",
+            )
+            .found(format!("{:?} and {other:?}, both `{variant}`", v.value));
+            if let Some(alt) = alternative(&v.value, &[], MAX_NAME, free) {
+                d = d.help(format!("use another value, e.g. {alt:?}"));
+            }
+            sink.push(d);
         }
         out.push(v.value);
     }
@@ -959,15 +1059,26 @@ fn read_bound(
         }
         other => super::reader::number_of(other),
     };
+    let example = match ty {
+        FieldType::Float => "2.5",
+        FieldType::Decimal { .. } => "\"9.99\"",
+        _ => "10",
+    };
     let fail = |sink: &mut Sink, allowed: &str| {
         sink.push(
             Diagnostic::new(
                 value.span(),
                 t.key_path(key),
-                format!("invalid `{key}` for a {} field", ty.spec_name()),
+                format!(
+                    "invalid `{key}` for {} field",
+                    crate::names::with_article(ty.spec_name())
+                ),
             )
             .found(describe_value(value.get_ref()))
-            .allowed(allowed.to_string()),
+            .allowed(allowed.to_string())
+            .help(format!(
+                "write e.g. `{key} = {example}`, or leave `{key}` out"
+            )),
         );
         None
     };
@@ -975,9 +1086,15 @@ fn read_bound(
         (FieldType::Integer, Some(Number::Integer(i))) if i32::try_from(i).is_ok() => {
             Some(Bound::Integer(i))
         }
-        (FieldType::Integer, _) => fail(sink, "a whole number that fits in 32 bits"),
+        (FieldType::Integer, _) => fail(
+            sink,
+            &format!("a whole number from {} to {} (32 bits)", i32::MIN, i32::MAX),
+        ),
         (FieldType::BigInteger, Some(Number::Integer(i))) => Some(Bound::Integer(i)),
-        (FieldType::BigInteger, _) => fail(sink, "a whole number"),
+        (FieldType::BigInteger, _) => fail(
+            sink,
+            &format!("a whole number from {} to {} (64 bits)", i64::MIN, i64::MAX),
+        ),
         (FieldType::Float, Some(n)) => Some(Bound::Float(n.as_f64())),
         (FieldType::Decimal { scale, .. }, Some(n)) => {
             let text = match n {
@@ -995,6 +1112,7 @@ fn read_bound(
             }
             Some(Bound::Decimal(text))
         }
+        (FieldType::Float, _) => fail(sink, "a finite number such as 2.5 (not inf or nan)"),
         _ => fail(sink, "a number"),
     }
 }
@@ -1012,7 +1130,10 @@ fn read_default(
             Diagnostic::new(
                 value.span(),
                 &key,
-                format!("invalid default for a {} field", ty.spec_name()),
+                format!(
+                    "invalid default for {} field",
+                    crate::names::with_article(ty.spec_name())
+                ),
             )
             .found(describe_value(value.get_ref()))
             .allowed(allowed),
@@ -1259,33 +1380,53 @@ fn read_rule(sink: &mut Sink, path: &str, rule: At<String>, auth: &Auth) -> Opti
 /// (CONTRACT.md section 3); a field whose own name is one of those would make
 /// the query string ambiguous.
 fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) {
+    // Filter parameters by JSON key, as the service's lists name them, and their field.
     let mut generated: BTreeMap<String, String> = BTreeMap::new();
-    for stem in ["created_at", "updated_at"] {
-        let base = stem.trim_end_matches("_at");
-        generated.insert(format!("{base}_after"), stem.to_string());
-        generated.insert(format!("{base}_before"), stem.to_string());
-    }
-    for f in fields {
-        let (a, b) = if f.ty.is_numeric() {
-            ("min", "max")
-        } else if f.ty.is_temporal() {
-            ("after", "before")
-        } else {
-            continue;
-        };
-        let base = f.names.snake.strip_suffix("_at").unwrap_or(&f.names.snake);
-        for suffix in [a, b] {
-            generated.insert(format!("{base}_{suffix}"), f.names.snake.clone());
+    for stem in ["created", "updated"] {
+        for suffix in ["After", "Before"] {
+            generated.insert(format!("{stem}{suffix}"), format!("{stem}_at"));
         }
     }
     for f in fields {
-        if let Some(source) = generated.get(&f.names.snake)
+        let camel = &f.names.camel;
+        let (stem, suffixes) = if f.ty.is_numeric() {
+            (camel.as_str(), ["Min", "Max"])
+        } else if f.ty.is_temporal() {
+            (
+                camel.strip_suffix("At").unwrap_or(camel),
+                ["After", "Before"],
+            )
+        } else {
+            continue;
+        };
+        for suffix in suffixes {
+            generated.insert(format!("{stem}{suffix}"), f.names.snake.clone());
+        }
+    }
+    let taken = |c: &str| {
+        let camel = Names::new(c, None).camel;
+        generated.contains_key(&camel) || fields.iter().any(|f| f.names.camel == camel)
+    };
+    for f in fields {
+        if let Some(source) = generated.get(&f.names.camel)
             && *source != f.names.snake
         {
             let span = t
                 .raw("fields")
                 .and_then(|v| v.get_ref().get(f.names.snake.as_str()).map(|x| x.span()))
                 .unwrap_or(t.span.clone());
+            // `price_min` → `min_price`, which no filter spells.
+            let swapped: Vec<String> = f
+                .names
+                .snake
+                .rsplit_once('_')
+                .map(|(base, suffix)| format!("{suffix}_{base}"))
+                .into_iter()
+                .collect();
+            let mut help = format!("`?{}=` already filters on `{source}`", f.names.camel);
+            if let Some(alt) = alternative(&f.names.snake, &swapped, MAX_NAME, |c| !taken(c)) {
+                help.push_str(&format!("; rename the field, e.g. to `{alt}`"));
+            }
             sink.push(
                 Diagnostic::new(
                     span,
@@ -1293,13 +1434,53 @@ fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) {
                     "this field name clashes with a generated list filter",
                 )
                 .found(f.names.camel.clone())
-                .help(format!(
-                    "`?{}=` already filters on `{source}`; rename the field",
-                    f.names.camel
-                )),
+                .help(help),
             );
         }
     }
+}
+
+/// A resource whose table would be the implicit accounts table of a jwt spec: one error,
+/// at what the file can change (its `plural`, or its name when it sets none).
+fn report_accounts_plural(
+    sink: &mut Sink,
+    name: &At<String>,
+    r: &ReadResource,
+    resources: &[(At<String>, ReadResource)],
+) {
+    let table = &r.resource.names.plural_snake;
+    let (span, key, verb) = match &r.plural_span {
+        Some(span) => (
+            span.clone(),
+            format!("resources.{}.plural", name.value),
+            "choose another",
+        ),
+        None => (
+            name.span.clone(),
+            format!("resources.{}", name.value),
+            "set a",
+        ),
+    };
+    let natural = Names::new(&name.value, None).plural_snake;
+    let candidates = [natural, format!("{}_items", name.value)];
+    let example = alternative(&name.value, &candidates, MAX_NAME, |c| {
+        c != table
+            && resources
+                .iter()
+                .all(|(_, o)| o.resource.names.plural_snake != c)
+    });
+    let mut help = format!(
+        "with jwt auth, the accounts table is `{table}`; {verb} `plural` on `{}`",
+        name.value
+    );
+    if let Some(plural) = example {
+        help.push_str(&format!(", e.g. `plural = \"{plural}\"`"));
+    }
+    sink.push(
+        Diagnostic::new(span, key, "the accounts table already has this name")
+            .found(table.clone())
+            .help(help),
+    );
 }
 
 /// Checks that need every resource: relation targets, owners, cycles.
@@ -1313,20 +1494,34 @@ fn check_cross_references(
     if auth.mode == AuthMode::Jwt && !known.contains(&ACCOUNT) {
         known.push(ACCOUNT);
     }
+    // The implicit account of a jwt spec has a table too, which the file cannot rename.
+    let accounts = (auth.mode == AuthMode::Jwt && !names.iter().any(|n| n.value == ACCOUNT))
+        .then(|| Names::new(ACCOUNT, None).plural_snake);
     let mut plurals: BTreeMap<&str, &At<String>> = BTreeMap::new();
     for (name, r) in resources {
+        if accounts.as_ref() == Some(&r.resource.names.plural_snake) {
+            report_accounts_plural(sink, name, r, resources);
+            continue;
+        }
         if let Some(first) = plurals.insert(&r.resource.names.plural_snake, name) {
-            sink.push(
-                Diagnostic::new(
+            // Point at the `plural` that made the clash when there is one, and never ask
+            // for a `plural` that is already set.
+            let (span, key, help) = match &r.plural_span {
+                Some(span) => (
+                    span.clone(),
+                    format!("resources.{}.plural", name.value),
+                    format!("`{}` uses it too; choose another plural", first.value),
+                ),
+                None => (
                     name.span.clone(),
                     format!("resources.{}", name.value),
-                    "two resources have the same table name",
-                )
-                .found(r.resource.names.plural_snake.clone())
-                .help(format!(
-                    "`{}` uses it too; set `plural` on one of them",
-                    first.value
-                )),
+                    format!("`{}` uses it too; set `plural` on one of them", first.value),
+                ),
+            };
+            sink.push(
+                Diagnostic::new(span, key, "two resources have the same table name")
+                    .found(r.resource.names.plural_snake.clone())
+                    .help(help),
             );
         }
     }
@@ -1416,68 +1611,168 @@ fn check_cross_references(
 }
 
 fn check_cycles(sink: &mut Sink, resources: &[(At<String>, ReadResource)]) {
-    // Depth-first search over required and optional foreign keys alike:
-    // tables in a cycle cannot be created in any order.
-    let edges = |name: &str| -> Vec<String> {
-        resources
-            .iter()
-            .find(|(n, _)| n.value == name)
-            .map(|(_, r)| {
-                r.resource
-                    .belongs_to
-                    .iter()
-                    .filter(|b| b.target != name)
-                    .map(|b| b.target.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for (start, _) in resources {
-        let mut stack = vec![(start.value.clone(), vec![start.value.clone()])];
-        while let Some((node, path)) = stack.pop() {
-            for next in edges(&node) {
-                if next == start.value {
-                    // Report each cycle once, at its alphabetically first member.
-                    if path.iter().all(|p| *p >= start.value) {
-                        sink.push(
-                            Diagnostic::new(start.span.clone(), format!("resources.{}", start.value), "belongs_to relations form a cycle")
-                                .found(format!("{} -> {}", path.join(" -> "), start.value))
-                                .help("break the cycle: tables in a cycle cannot be created or filled in any order"),
-                        );
-                    }
-                } else if !path.contains(&next) {
-                    let mut p = path.clone();
-                    p.push(next.clone());
-                    stack.push((next, p));
+    // Depth-first search over required and optional foreign keys alike: tables in a cycle
+    // cannot be created in any order. Each resource is entered once, so the search is
+    // linear in resources and relations (following every path was exponential in a spec
+    // whose resources each belong to several earlier ones); an edge back to a resource
+    // still open closes a cycle.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let index: BTreeMap<&str, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (n.value.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = resources
+        .iter()
+        .map(|(n, r)| {
+            r.resource
+                .belongs_to
+                .iter()
+                .filter(|b| b.target != n.value)
+                .filter_map(|b| index.get(b.target.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut mark = vec![Mark::New; resources.len()];
+    for root in 0..resources.len() {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        mark[root] = Mark::Open;
+        // The open path: each resource with the index of its next edge to follow.
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&(node, next)) = path.last() {
+            let Some(&to) = edges[node].get(next) else {
+                mark[node] = Mark::Done;
+                path.pop();
+                continue;
+            };
+            if let Some(top) = path.last_mut() {
+                top.1 += 1;
+            }
+            match mark[to] {
+                Mark::New => {
+                    mark[to] = Mark::Open;
+                    path.push((to, 0));
                 }
+                Mark::Open => {
+                    let from = path.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                    let cycle: Vec<usize> = path[from..].iter().map(|(n, _)| *n).collect();
+                    report_cycle(sink, resources, &cycle);
+                }
+                Mark::Done => {}
             }
         }
     }
 }
 
-fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, what: &str) {
-    let problem = if !is_snake_identifier(&name.value) {
-        Some(format!("a {what} name must be snake_case"))
-    } else if name.value.len() > MAX_NAME {
-        Some(format!(
-            "a {what} name can have at most {MAX_NAME} characters"
-        ))
-    } else if RUST_KEYWORDS.contains(&name.value.as_str()) {
-        Some(format!("a {what} name cannot be a Rust keyword"))
-    } else if SQL_KEYWORDS.contains(&name.value.as_str()) && what == "field" {
-        // Only fields become bare columns: resources become plural tables
-        // (checked separately) and relations `{name}_id` columns.
-        Some(format!("a {what} name cannot be an SQL keyword"))
-    } else {
-        None
-    };
-    if let Some(problem) = problem {
-        sink.push(
-            Diagnostic::new(name.span.clone(), path, problem)
-                .found(format!("{:?}", name.value))
-                .allowed("snake_case: lowercase letters, digits and single underscores, starting with a letter; not a Rust or SQL keyword"),
-        );
+/// Reports a cycle at its alphabetically first member, followed from there.
+fn report_cycle(sink: &mut Sink, resources: &[(At<String>, ReadResource)], cycle: &[usize]) {
+    let name = |i: usize| resources[i].0.value.as_str();
+    let first = (0..cycle.len())
+        .min_by_key(|&k| name(cycle[k]))
+        .unwrap_or(0);
+    let mut names: Vec<&str> = cycle[first..]
+        .iter()
+        .chain(&cycle[..first])
+        .map(|&i| name(i))
+        .collect();
+    let start = &resources[cycle[first]].0;
+    names.push(&start.value);
+    sink.push(
+        Diagnostic::new(
+            start.span.clone(),
+            format!("resources.{}", start.value),
+            "belongs_to relations form a cycle",
+        )
+        .found(names.join(" -> "))
+        .help("break the cycle: tables in a cycle cannot be created or filled in any order"),
+    );
+}
+
+/// What a name names, for messages and the rules that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NameKind {
+    Resource,
+    Field,
+    Relation,
+}
+
+impl NameKind {
+    fn what(self) -> &'static str {
+        match self {
+            NameKind::Resource => "resource",
+            NameKind::Field => "field",
+            NameKind::Relation => "relation",
+        }
     }
+}
+
+/// The shape every name must have: snake_case, at most `MAX_NAME` characters, and for a
+/// field not a keyword that even a raw identifier cannot spell (`self`, `super`,
+/// `crate`). Other keywords are fine: fields become raw identifiers and quoted columns,
+/// resources and relations only ever appear inside longer identifiers. Each refusal
+/// offers a name that passes.
+fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKind) {
+    let what = kind.what();
+    let n = name.value.as_str();
+    let usable = |c: &str| {
+        is_snake_identifier(c)
+            && c.len() <= MAX_NAME
+            && !(kind == NameKind::Field && NOT_RAW.contains(&c))
+    };
+    let (problem, suggestion) = if !is_snake_identifier(n) {
+        (
+            format!("a {what} name must be snake_case"),
+            snake_version(n)
+                .map(|s| shortened(&s))
+                .filter(|s| usable(s)),
+        )
+    } else if n.len() > MAX_NAME {
+        (
+            format!("a {what} name can have at most {MAX_NAME} characters"),
+            Some(shortened(n)).filter(|s| usable(s)),
+        )
+    } else if kind == NameKind::Field && NOT_RAW.contains(&n) {
+        (
+            format!("`{n}` cannot name a field: Rust has no identifier for it, not even a raw one"),
+            alternative(n, &alternatives_of(n), MAX_NAME, usable),
+        )
+    } else {
+        return;
+    };
+    let mut d = Diagnostic::new(name.span.clone(), path, problem)
+        .found(format!("{n:?}"))
+        .allowed(format!(
+            "snake_case: lowercase letters, digits and single underscores, starting with a letter, at most {MAX_NAME} characters"
+        ));
+    if let Some(s) = suggestion {
+        d = d.help(format!("use `{s}`"));
+    }
+    sink.push(d);
+}
+
+/// The first `MAX_NAME` characters of a snake_case name, without a trailing `_`.
+fn shortened(name: &str) -> String {
+    name.chars()
+        .take(MAX_NAME)
+        .collect::<String>()
+        .trim_end_matches('_')
+        .to_string()
+}
+
+/// The hand-picked alternatives to a refused field name (see `FIELD_ALTERNATIVES`).
+fn alternatives_of(name: &str) -> Vec<String> {
+    FIELD_ALTERNATIVES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, alts)| alts.iter().map(|a| a.to_string()).collect())
+        .unwrap_or_default()
 }
 
 /// A string value that must be one of a few words.
@@ -1517,13 +1812,18 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !valid {
-        return Err("invalid project name".into());
+        return Err(
+            "invalid project name (use lowercase letters, digits, `-` and `_`, starting with a letter)"
+                .into(),
+        );
     }
+    // The crate's library is in scope next to the service's crates and, in its tests,
+    // next to generated modules, so it may not take their names either.
     let snake = name.replace('-', "_");
-    if RUST_KEYWORDS.contains(&snake.as_str())
-        || ["test", "std", "core", "alloc", "proc_macro"].contains(&snake.as_str())
-    {
-        return Err(format!("`{name}` cannot be a crate name"));
+    if RUST_KEYWORDS.contains(&snake.as_str()) || RESERVED_MODULES.contains(&snake.as_str()) {
+        return Err(format!(
+            "a project name the generated code uses itself (try `{name}-service`)"
+        ));
     }
     Ok(())
 }

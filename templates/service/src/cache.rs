@@ -1,4 +1,4 @@
-//! The read cache (CONTRACT.md section 8): single rows by id, cache-aside, each resource with
+//! The read cache: single rows by id, cache-aside, each resource with
 //! its own TTL. Every write removes the rows it changes, so no read that starts after a write
 //! returns the old value. The cache is only ever an optimisation: whatever goes wrong with
 //! it, a request reads the database, and the problem is logged and shown in `/health`.

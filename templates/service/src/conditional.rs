@@ -1,4 +1,4 @@
-//! Conditional requests (CONTRACT.md section 5): every single-resource response carries an
+//! Conditional requests: every single-resource response carries an
 //! `ETag`; a read whose `If-None-Match` lists it answers 304, and a write whose `If-Match`
 //! does not answers 412.
 

@@ -8,11 +8,16 @@ use serde::Serialize;
 
 use crate::{app::AppState, cache, db};
 
+/// The probes' paths. The rate limiter exempts exactly these, so an API prefix that merely
+/// starts with `/health` (`/healthcare/v1`) is limited like any other.
+pub const PATHS: [&str; 3] = ["/health", "/health/ready", "/health/live"];
+
 pub fn router() -> Router<AppState> {
+    let [health, ready_path, live_path] = PATHS;
     Router::new()
-        .route("/health", get(ready))
-        .route("/health/ready", get(ready))
-        .route("/health/live", get(live))
+        .route(health, get(ready))
+        .route(ready_path, get(ready))
+        .route(live_path, get(live))
 }
 
 #[derive(Serialize)]

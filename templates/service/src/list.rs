@@ -1,4 +1,4 @@
-//! Lists (CONTRACT.md section 3): offset pages and keyset cursors, equality and range
+//! Lists: offset pages and keyset cursors, equality and range
 //! filters, sorting by any sortable key with the id as tie-breaker, and sparse fields.
 //! Each resource describes its list once (a [`ListSpec`]); everything here is generic.
 //! Column names and SQL come only from those descriptions; values are always bound.
