@@ -314,3 +314,73 @@ fn yes_takes_the_defaults_without_a_terminal_and_keeps_the_spec() {
         fs::read(dir.path().join("again/src/resources/items/model.rs")).unwrap()
     );
 }
+
+/// Writes `text` as a spec in a fresh directory and runs `check` on it.
+fn check_text(text: &[u8]) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    fs::write(&spec, text).unwrap();
+    backend_gen().arg("check").arg(&spec).assert()
+}
+
+#[test]
+fn a_spec_that_is_not_utf8_is_an_error_at_its_position() {
+    check_text(b"[project]\ndescription = \"caf\xe9\"\n")
+        .code(2)
+        .stderr(predicate::str::starts_with("error: "))
+        .stderr(predicate::str::contains(
+            "spec.toml:2:19: the spec is not UTF-8 text (found the byte 0xe9)",
+        ));
+}
+
+#[test]
+fn an_out_of_range_bound_names_the_range() {
+    check_text(
+        b"[resources.thing.fields]\ncount = { type = \"integer\", max = 3000000000 }\nbig = { type = \"big_integer\", min = 1.5 }\n",
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "a whole number from -2147483648 to 2147483647 (32 bits)",
+    ))
+    .stderr(predicate::str::contains(
+        "a whole number from -9223372036854775808 to 9223372036854775807 (64 bits)",
+    ));
+}
+
+#[test]
+fn a_table_clash_caused_by_a_plural_points_at_that_plural() {
+    check_text(b"[resources.person]\n\n[resources.human]\nplural = \"people\"\n")
+        .code(2)
+        .stderr(predicate::str::contains(
+            "spec.toml:4:10: two resources have the same table name",
+        ))
+        .stderr(predicate::str::contains("key:     resources.human.plural"))
+        .stderr(predicate::str::contains("choose another plural"))
+        .stderr(predicate::str::contains("set `plural`").not());
+}
+
+#[test]
+fn without_rustfmt_the_project_keeps_its_own_layout_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .env("RUSTFMT", dir.path().join("no-such-rustfmt"))
+        .args(["new", "blog", "--spec", &example("blog")])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("note: rustfmt could not be run"))
+        .stderr(predicate::str::contains("cargo fmt"));
+    assert!(dir.path().join("blog/src/lib.rs").is_file());
+}
+
+#[test]
+fn refused_roles_and_bounds_say_what_to_write_instead() {
+    check_text(
+        b"[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"owner\", \"Editors\"]\n\n[resources.note.fields]\nratio = { type = \"float\", max = inf }\n",
+    )
+    .code(2)
+    .stderr(predicate::str::contains("this word is an access rule, not a role"))
+    .stderr(predicate::str::contains("name the role e.g. \"owner_role\""))
+    .stderr(predicate::str::contains("use e.g. \"editors\""))
+    .stderr(predicate::str::contains("a finite number such as 2.5 (not inf or nan)"));
+}

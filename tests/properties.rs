@@ -1,0 +1,1176 @@
+//! The space of specs, not the sample: random specs (`tests/support/specgen.rs`) through
+//! `check` and generation, each checked cheaply. For every spec:
+//!
+//! - `check` accepts it; a spec that carries a hazard may be refused instead, but only at
+//!   the hazard's keys and with a `help` for each error; nothing panics;
+//! - generation succeeds and rustfmt formats the Rust;
+//! - every Rust file parses (`syn`), defines no name twice in a namespace, shadows no
+//!   prelude name and no crate it uses by path, spells no two keys alike in serde and
+//!   spells its enums as their `VALUES` say, and holds no character rustc refuses;
+//! - routes are unique (method and path, one parameter name per position) and the
+//!   OpenAPI document lists exactly them, with no key twice; tables and indexes are
+//!   unique per dialect and fit PostgreSQL's 63 bytes;
+//! - `Cargo.toml` parses and the crate is not named like a crate it depends on; the spec
+//!   the project ships is accepted again;
+//! - the OpenAPI document validates (openapi-spec-validator) and the SQLite migrations
+//!   apply and create exactly their tables, all specs through one Python process.
+//!
+//! `BACKEND_GEN_PROPERTY_CASES` sets the number of specs (300 by default; 5000 for a
+//! thorough run), `BACKEND_GEN_PROPERTY_SEED` the first seed. A failure prints its seed
+//! and spec; `BACKEND_GEN_PROPERTY_SEED=N BACKEND_GEN_PROPERTY_CASES=1` replays one. All
+//! failures are written to `target/properties/failures.txt`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read as _, Write as _};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use backend_gen::format::{self, Layout};
+use backend_gen::output::FileSet;
+use backend_gen::spec::{self, Spec};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
+
+#[allow(dead_code, reason = "the end-to-end and OpenAPI tests use the rest")]
+mod pytools;
+mod support;
+
+use support::rust_items;
+use support::specgen::{self, GeneratedSpec};
+
+/// Cases in a default run: under three minutes on two cores in a debug build.
+const DEFAULT_CASES: u64 = 300;
+/// Random inputs for the parser in a default run.
+const DEFAULT_FUZZ_CASES: u64 = 2000;
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn seeds(default: u64) -> std::ops::Range<u64> {
+    let first = env_number("BACKEND_GEN_PROPERTY_SEED", 0);
+    first..first + env_number("BACKEND_GEN_PROPERTY_CASES", default)
+}
+
+/// One property that one spec breaks.
+struct Failure {
+    seed: u64,
+    property: &'static str,
+    detail: String,
+}
+
+#[test]
+fn every_random_spec_gives_a_sound_project() {
+    let started = Instant::now();
+    let documents = tempfile::tempdir().expect("a temporary directory");
+    let python = PythonChecks::start();
+    let failures = Mutex::new(Vec::new());
+    let accepted = Mutex::new(Vec::new());
+    let refused = AtomicU64::new(0);
+    let seeds = seeds(DEFAULT_CASES);
+    let next = AtomicU64::new(seeds.start);
+    // One worker per core; rustfmt and Python run beside them.
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let seed = next.fetch_add(1, Ordering::Relaxed);
+                    if seed >= seeds.end {
+                        break;
+                    }
+                    let spec = specgen::random_spec(seed);
+                    let dir = documents.path().join(seed.to_string());
+                    let mut found = Vec::new();
+                    let mut fail = |property, detail| {
+                        found.push(Failure {
+                            seed,
+                            property,
+                            detail,
+                        })
+                    };
+                    match check_spec(&spec, &dir, &mut fail) {
+                        Outcome::Accepted(tables) => {
+                            if let Some(python) = &python {
+                                python.submit(&dir);
+                            }
+                            lock(&accepted).push((seed, tables));
+                        }
+                        Outcome::Refused => {
+                            refused.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Outcome::Broken => {}
+                    }
+                    lock(&failures).append(&mut found);
+                }
+            });
+        }
+    });
+    let generated = started.elapsed();
+    let accepted = accepted.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(python) = python {
+        python.finish(&accepted, &mut failures);
+    }
+    eprintln!(
+        "[properties] {} specs ({} accepted, {} refused hazards) on {workers} threads: generated and checked in {generated:.1?}, {:.1?} with Python",
+        seeds.end - seeds.start,
+        accepted.len(),
+        refused.load(Ordering::Relaxed),
+        started.elapsed()
+    );
+    failures.sort_by(|a, b| (a.seed, a.property, &a.detail).cmp(&(b.seed, b.property, &b.detail)));
+    failures.dedup_by(|a, b| (a.seed, a.property, &a.detail) == (b.seed, b.property, &b.detail));
+    report(&failures);
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+enum Outcome {
+    /// Generated; the SQLite tables its migrations must create.
+    Accepted(BTreeSet<String>),
+    /// A hazard refused as the property allows.
+    Refused,
+    Broken,
+}
+
+fn check_spec(
+    spec: &GeneratedSpec,
+    out: &Path,
+    fail: &mut impl FnMut(&'static str, String),
+) -> Outcome {
+    let parsed = catch_unwind(|| spec::parse("spec.toml", &spec.toml));
+    let parsed = match parsed {
+        Err(panic) => {
+            fail("check does not panic", panic_message(&panic));
+            return Outcome::Broken;
+        }
+        Ok(Err(report)) => {
+            return if refusal_is_allowed(spec, &report, fail) {
+                Outcome::Refused
+            } else {
+                Outcome::Broken
+            };
+        }
+        Ok(Ok(parsed)) => parsed,
+    };
+    let Some(files) = generate(spec, &parsed, fail) else {
+        return Outcome::Broken;
+    };
+    check_rust(&files, fail);
+    check_manifest(&files, fail);
+    check_routes(spec, &parsed, &files, fail);
+    let tables = check_migrations(&files, fail);
+    if let Some(shipped) = files.get("backend-gen.toml")
+        && let Err(report) = spec::parse("backend-gen.toml", &shipped.contents)
+    {
+        fail("the shipped spec is accepted", report.to_string());
+    }
+    write_for_python(&files, out);
+    Outcome::Accepted(tables)
+}
+
+/// A refused spec must carry a hazard, and every error must sit at one of its keys and
+/// offer help.
+fn refusal_is_allowed(
+    spec: &GeneratedSpec,
+    report: &backend_gen::diagnostics::Report,
+    fail: &mut impl FnMut(&'static str, String),
+) -> bool {
+    if spec.hazards.is_empty() {
+        fail("check accepts every valid spec", report.to_string());
+        return false;
+    }
+    let under = |key: &str, prefix: &str| {
+        key == prefix
+            || key
+                .strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with('.'))
+    };
+    let mut allowed = true;
+    for d in &report.diagnostics {
+        let at_hazard = spec
+            .hazards
+            .iter()
+            .any(|h| h.keys.iter().any(|k| under(&d.key, k)));
+        if !at_hazard {
+            fail(
+                "a refused hazard is refused at its keys only",
+                format!("{}: {}", d.key, d.message),
+            );
+            allowed = false;
+        } else if d.help.is_none() {
+            fail(
+                "every refusal names an alternative (help)",
+                format!("{}: {}", d.key, d.message),
+            );
+            allowed = false;
+        }
+    }
+    allowed
+}
+
+/// Renders and formats the project: rustfmt must run and accept every file.
+fn generate(
+    spec: &GeneratedSpec,
+    parsed: &Spec,
+    fail: &mut impl FnMut(&'static str, String),
+) -> Option<FileSet> {
+    let rendered = catch_unwind(|| backend_gen::render_project(&spec.name, parsed, &spec.toml));
+    let mut files = match rendered {
+        Err(panic) => {
+            fail("generation does not panic", panic_message(&panic));
+            return None;
+        }
+        Ok(Err(e)) => {
+            fail("every accepted spec generates", e.to_string());
+            return None;
+        }
+        Ok(Ok(files)) => files,
+    };
+    match format::format_rust(&mut files) {
+        Ok(Layout::Rustfmt(_)) => Some(files),
+        Ok(Layout::HandLayout { why }) => {
+            fail("rustfmt formats the Rust", why);
+            None
+        }
+        Err(e) => {
+            fail("rustfmt accepts the generated Rust", e.to_string());
+            None
+        }
+    }
+}
+
+/// Characters rustc refuses in source (bidirectional overrides; a bare CR in a doc
+/// comment) even where syn and rustfmt take them.
+fn refused_character(text: &str) -> Option<char> {
+    text.chars()
+        .find(|c| matches!(c, '\r' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+}
+
+fn check_rust(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
+    let externs = crate_names(files);
+    // The library (and binary) under src/, and the test crates under tests/.
+    let modules_under = |root: &str| -> BTreeSet<String> {
+        files
+            .iter()
+            .filter(|(p, _)| p.starts_with(root))
+            .filter_map(|(p, _)| module_path(p))
+            .collect()
+    };
+    let library = modules_under("src/");
+    let tests = modules_under("tests/");
+    for (path, file) in files.iter().filter(|(p, _)| p.ends_with(".rs")) {
+        let modules = if path.starts_with("tests/") {
+            &tests
+        } else {
+            &library
+        };
+        let krate = rust_items::Crate {
+            externs: &externs,
+            modules,
+        };
+        let module = module_path(path).unwrap_or_else(|| "crate".into());
+        if let Some(c) = refused_character(&file.contents) {
+            fail(
+                "the Rust holds no character rustc refuses",
+                format!("{path}: {c:?}"),
+            );
+        }
+        match syn::parse_file(&file.contents) {
+            Err(e) => fail("every Rust file parses", format!("{path}: {e}")),
+            Ok(ast) => {
+                for problem in rust_items::problems(&ast, &krate, &module) {
+                    fail(
+                        "no two generated items collide",
+                        format!("{path}: {problem}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The module a file is in its crate: `src/resources/posts/repo.rs` is
+/// `crate::resources::posts::repo`; a crate's root (`src/lib.rs`, `tests/posts.rs`) is
+/// `crate`.
+fn module_path(path: &str) -> Option<String> {
+    let stem = path.strip_suffix(".rs")?;
+    let inner = stem
+        .strip_prefix("src/")
+        .or_else(|| stem.strip_prefix("tests/"))?;
+    let inner = inner.strip_suffix("/mod").unwrap_or(inner);
+    if matches!(inner, "lib" | "main") || !inner.contains('/') && path.starts_with("tests/") {
+        return Some("crate".into());
+    }
+    Some(format!("crate::{}", inner.replace('/', "::")))
+}
+
+/// The crates the generated code may name by path: its dependencies and std's.
+fn crate_names(files: &FileSet) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = ["std", "core", "alloc"].map(String::from).into();
+    if let Some(manifest) = files.get("Cargo.toml")
+        && let Ok(table) = manifest.contents.parse::<toml::Table>()
+    {
+        for section in ["dependencies", "dev-dependencies"] {
+            if let Some(deps) = table.get(section).and_then(|d| d.as_table()) {
+                names.extend(deps.keys().map(|k| k.replace('-', "_")));
+            }
+        }
+    }
+    names
+}
+
+fn check_manifest(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
+    let Some(manifest) = files.get("Cargo.toml") else {
+        fail("Cargo.toml parses", "no Cargo.toml".into());
+        return;
+    };
+    let table = match manifest.contents.parse::<toml::Table>() {
+        Ok(table) => table,
+        Err(e) => return fail("Cargo.toml parses", e.to_string()),
+    };
+    let name = table
+        .get("package")
+        .and_then(|p| p.get("name"))
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .replace('-', "_");
+    let mut crates = crate_names(files);
+    crates.extend(["test", "proc_macro"].map(String::from));
+    if crates.contains(&name) {
+        fail("the crate is not named like one it uses", name);
+    }
+}
+
+/// Routes the service registers (the API's and its own) are unique by method and path,
+/// one parameter name per position; the OpenAPI document lists exactly them.
+fn check_routes(
+    spec: &GeneratedSpec,
+    parsed: &Spec,
+    files: &FileSet,
+    fail: &mut impl FnMut(&'static str, String),
+) {
+    let ctx = backend_gen::context::ServiceContext::new(&spec.name, parsed, &spec.toml);
+    let mut routes: Vec<(String, String)> = ctx
+        .routes
+        .iter()
+        .map(|r| (r.method.to_lowercase(), r.path.clone()))
+        .collect();
+    routes.extend(
+        backend_gen::routes::service_routes()
+            .iter()
+            .map(|r| (r.method.to_lowercase(), r.path.clone())),
+    );
+    let mut shapes: BTreeMap<String, String> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for (method, path) in &routes {
+        let shape = path_shape(path);
+        if !seen.insert((method.clone(), shape.clone())) {
+            fail(
+                "every route is unique",
+                format!("{} {path}", method.to_uppercase()),
+            );
+        }
+        if let Some(other) = shapes.insert(shape, path.clone())
+            && other != *path
+        {
+            fail(
+                "one parameter name per position",
+                format!("{other} and {path}"),
+            );
+        }
+    }
+    let Some(document) = files.get(backend_gen::openapi::FILE) else {
+        return fail("the OpenAPI document is generated", String::new());
+    };
+    if let Err(e) = serde_json::from_str::<UniqueKeys>(&document.contents) {
+        return fail("the OpenAPI document has no key twice", e.to_string());
+    }
+    let doc: serde_json::Value = match serde_json::from_str(&document.contents) {
+        Ok(doc) => doc,
+        Err(e) => return fail("the OpenAPI document is JSON", e.to_string()),
+    };
+    let mut documented = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if let Some(op) = item.get(method) {
+                documented.push((method.to_string(), path.clone()));
+                let id = op["operationId"].as_str().unwrap_or_default().to_string();
+                if !ids.insert(id.clone()) {
+                    fail("operation ids are unique", id);
+                }
+            }
+        }
+    }
+    routes.sort();
+    routes.dedup();
+    documented.sort();
+    if documented != routes {
+        let missing: Vec<_> = routes.iter().filter(|r| !documented.contains(r)).collect();
+        let extra: Vec<_> = documented.iter().filter(|r| !routes.contains(r)).collect();
+        fail(
+            "the OpenAPI document lists every route",
+            format!("missing {missing:?}, extra {extra:?}"),
+        );
+    }
+}
+
+/// A path with its parameters' names erased: the router sees `/a/{}` twice in
+/// `/a/{id}` and `/a/{key}`.
+fn path_shape(path: &str) -> String {
+    path.split('/')
+        .map(|s| if s.starts_with('{') { "{}" } else { s })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A JSON value read only to find an object with a key twice (serde_json keeps the last).
+struct UniqueKeys;
+
+impl<'de> Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut seen = BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                return Err(A::Error::custom(format!(
+                    "the key {key:?} twice in one object"
+                )));
+            }
+            map.next_value::<UniqueKeys>()?;
+        }
+        Ok(UniqueKeys)
+    }
+}
+
+/// Tables and indexes per dialect are unique (PostgreSQL keeps both in one namespace, and
+/// compares only the first 63 bytes of a name). Returns the SQLite tables.
+fn check_migrations(
+    files: &FileSet,
+    fail: &mut impl FnMut(&'static str, String),
+) -> BTreeSet<String> {
+    let mut sqlite_tables = BTreeSet::new();
+    for dialect in ["sqlite", "postgres"] {
+        let prefix = format!("migrations/{dialect}/");
+        let mut objects = BTreeSet::new();
+        for (path, file) in files.iter().filter(|(p, _)| p.starts_with(&prefix)) {
+            let (code, comments) = split_sql(&file.contents);
+            if comments.iter().any(|c| c.contains('\r')) {
+                // PostgreSQL ends a `--` comment at a CR, so text after one runs as SQL.
+                fail("no SQL comment holds a carriage return", path.clone());
+            }
+            for (kind, name) in schema_objects(&code) {
+                let compared = match dialect {
+                    "postgres" => truncate(&name, 63),
+                    _ => name.clone(),
+                };
+                if !objects.insert(compared) {
+                    fail(
+                        "tables and indexes are unique",
+                        format!("{path}: {kind} {name}"),
+                    );
+                }
+                if dialect == "sqlite" && kind == "TABLE" {
+                    sqlite_tables.insert(name);
+                }
+            }
+        }
+    }
+    sqlite_tables
+}
+
+/// `name` cut to at most `bytes` bytes, as PostgreSQL cuts identifiers.
+fn truncate(name: &str, bytes: usize) -> String {
+    let end = (0..=bytes.min(name.len()))
+        .rev()
+        .find(|i| name.is_char_boundary(*i))
+        .unwrap_or(0);
+    name[..end].to_string()
+}
+
+/// `(TABLE or INDEX, name)` of every `CREATE` in SQL code (comments and strings removed).
+fn schema_objects(code: &str) -> Vec<(String, String)> {
+    let re = regex::Regex::new(
+        r#"(?i)\bCREATE\s+(?:UNIQUE\s+)?(TABLE|INDEX)\s+(?:IF\s+NOT\s+EXISTS\s+)?("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_]*)"#,
+    )
+    .expect("a valid pattern");
+    re.captures_iter(code)
+        .map(|c| {
+            let name = c[2].trim_matches('"').replace("\"\"", "\"");
+            (c[1].to_uppercase(), name)
+        })
+        .collect()
+}
+
+/// SQL split into its code, with string literals emptied, and its `--` comments (each up
+/// to the line feed that ends it in SQLite).
+fn split_sql(sql: &str) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut comments = Vec::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                out.push_str("''");
+                while let Some(s) = chars.next() {
+                    if s == '\'' && chars.peek() != Some(&'\'') {
+                        break;
+                    }
+                    if s == '\'' {
+                        chars.next();
+                    }
+                }
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                let mut comment = String::new();
+                for s in chars.by_ref() {
+                    if s == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                    comment.push(s);
+                }
+                comments.push(comment);
+            }
+            c => out.push(c),
+        }
+    }
+    (out, comments)
+}
+
+fn write_for_python(files: &FileSet, dir: &Path) {
+    for (path, file) in files.iter() {
+        if path == backend_gen::openapi::FILE || path.starts_with("migrations/sqlite/") {
+            let target = dir.join(path);
+            std::fs::create_dir_all(target.parent().expect("a parent"))
+                .expect("create a directory");
+            std::fs::write(&target, &file.contents).expect("write a file");
+        }
+    }
+}
+
+/// Python's side of the checks: for each project directory it reads on stdin,
+/// openapi-spec-validator on the document, then the SQLite migrations applied in order to a
+/// fresh database, whose tables it prints.
+const PYTHON_CHECKS: &str = r#"
+import json, os, sqlite3, sys
+from openapi_spec_validator import validate
+for line in sys.stdin:
+    d = line.rstrip("\n")
+    case = os.path.basename(d)
+    try:
+        with open(os.path.join(d, "openapi.json")) as f:
+            validate(json.load(f))
+    except Exception as e:
+        print(case, "openapi", json.dumps(str(e)[:3000]), sep="\t")
+    db = sqlite3.connect(":memory:")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrations = os.path.join(d, "migrations", "sqlite")
+    try:
+        for name in sorted(os.listdir(migrations)):
+            with open(os.path.join(migrations, name), newline="") as f:
+                db.executescript(f.read())
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        print(case, "tables", json.dumps(sorted(tables)), sep="\t")
+    except Exception as e:
+        print(case, "sqlite", json.dumps(str(e)[:3000]), sep="\t")
+    sys.stdout.flush()
+print("done", "", "null", sep="\t")
+"#;
+
+/// One Python process for every project, started first, so it checks each project while
+/// the next ones generate (a process per project would cost more than the checks).
+struct PythonChecks {
+    child: Child,
+    stdin: Mutex<ChildStdin>,
+    output: std::thread::JoinHandle<String>,
+    started: Instant,
+}
+
+impl PythonChecks {
+    /// None (after a loud note, or a failure under `CI=true`) when the tools are missing.
+    fn start() -> Option<Self> {
+        if !pytools::tool("openapi_spec_validator", "openapi-spec-validator") {
+            return None;
+        }
+        let mut child = Command::new(pytools::python())
+            .args(["-c", PYTHON_CHECKS])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("run Python");
+        let stdin = child.stdin.take().expect("a stdin");
+        let mut stdout = child.stdout.take().expect("a stdout");
+        // Read as it comes, so a full pipe never stalls Python.
+        let output = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = stdout.read_to_string(&mut text);
+            text
+        });
+        Some(Self {
+            child,
+            stdin: Mutex::new(stdin),
+            output,
+            started: Instant::now(),
+        })
+    }
+
+    fn submit(&self, project: &Path) {
+        writeln!(lock(&self.stdin), "{}", project.display()).expect("write to Python");
+    }
+
+    /// Waits for Python and adds what it found; `accepted` are the projects it was given,
+    /// each with the tables its migrations name.
+    fn finish(mut self, accepted: &[(u64, BTreeSet<String>)], failures: &mut Vec<Failure>) {
+        drop(self.stdin);
+        let text = self.output.join().expect("read Python's output");
+        let status = self.child.wait().expect("wait for Python");
+        assert!(
+            status.success() && text.contains("done\t"),
+            "the Python checks failed:\n{text}"
+        );
+        let mut tables: BTreeMap<u64, BTreeSet<String>> = BTreeMap::new();
+        for line in text.lines() {
+            let mut parts = line.splitn(3, '\t');
+            let (Some(case), Some(kind), Some(value)) = (parts.next(), parts.next(), parts.next())
+            else {
+                continue;
+            };
+            let Ok(seed) = case.parse::<u64>() else {
+                continue;
+            };
+            let value: serde_json::Value = serde_json::from_str(value).unwrap_or_default();
+            let text = || value.as_str().unwrap_or_default().to_string();
+            match kind {
+                "openapi" => failures.push(Failure {
+                    seed,
+                    property: "the OpenAPI document validates",
+                    detail: text(),
+                }),
+                "sqlite" => failures.push(Failure {
+                    seed,
+                    property: "the SQLite migrations apply",
+                    detail: text(),
+                }),
+                _ => {
+                    let found = value
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|t| t.as_str().map(String::from))
+                        .collect();
+                    tables.insert(seed, found);
+                }
+            }
+        }
+        for (seed, expected) in accepted {
+            if let Some(found) = tables.get(seed)
+                && found != expected
+            {
+                failures.push(Failure {
+                    seed: *seed,
+                    property: "the SQLite migrations create exactly their tables",
+                    detail: format!("created {found:?}, the migrations name {expected:?}"),
+                });
+            }
+        }
+        eprintln!(
+            "[properties] Python checked {} projects; it finished {:.1?} after it started",
+            accepted.len(),
+            self.started.elapsed()
+        );
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "a panic".into())
+}
+
+/// Fails with a count per property and the first failures in full (seed and spec);
+/// writes every failure to `target/properties/failures.txt`.
+fn report(failures: &[Failure]) {
+    if failures.is_empty() {
+        return;
+    }
+    let mut by_property: BTreeMap<&str, BTreeSet<u64>> = BTreeMap::new();
+    for f in failures {
+        by_property.entry(f.property).or_default().insert(f.seed);
+    }
+    let mut summary = String::from("properties broken (specs that break each):\n");
+    for (property, seeds) in &by_property {
+        let first: Vec<String> = seeds.iter().take(8).map(u64::to_string).collect();
+        summary.push_str(&format!(
+            "  {property}: {} (seeds {}...)\n",
+            seeds.len(),
+            first.join(", ")
+        ));
+    }
+    let mut full = summary.clone();
+    let mut shown = BTreeSet::new();
+    for f in failures {
+        full.push_str(&format!(
+            "\n== seed {}: {}\n{}\n",
+            f.seed, f.property, f.detail
+        ));
+        if shown.insert(f.seed) {
+            full.push_str(&specgen::describe(&specgen::random_spec(f.seed)));
+            full.push('\n');
+        }
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/properties");
+    let file = dir.join("failures.txt");
+    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, &full));
+    // One example per property in the panic message; the file has the rest.
+    let mut examples = String::new();
+    for property in by_property.keys() {
+        if let Some(f) = failures.iter().find(|f| f.property == *property) {
+            examples.push_str(&format!(
+                "\n== {property}: seed {}\n{}\n{}\n",
+                f.seed,
+                f.detail.chars().take(2000).collect::<String>(),
+                specgen::describe(&specgen::random_spec(f.seed))
+            ));
+        }
+    }
+    panic!(
+        "{summary}{examples}\nevery failure: {}{}",
+        file.display(),
+        written
+            .err()
+            .map_or(String::new(), |e| format!(" (not written: {e})"))
+    );
+}
+
+/// The seeded sample the end-to-end suite builds (`tests/e2e.rs`) is hazard-free and
+/// passes the same checks, so a failure shows here in seconds, not after a build.
+#[test]
+fn the_end_to_end_sample_passes_the_same_checks() {
+    let specs: Vec<(String, GeneratedSpec)> = specgen::samples()
+        .into_iter()
+        .map(|(name, seed, recipe)| (name.to_string(), specgen::sample_spec(seed, recipe)))
+        .collect();
+    for (name, spec) in &specs {
+        assert!(spec.hazards.is_empty(), "{name}: {:?}", spec.hazards);
+    }
+    check_each(&specs);
+}
+
+/// The spec file named by `BACKEND_GEN_PROPERTY_SPEC`, through the same checks: to
+/// try a failure's minimised spec, or a fix, without the random run.
+#[test]
+#[ignore = "checks the spec file named by BACKEND_GEN_PROPERTY_SPEC"]
+fn a_spec_file_passes_the_same_checks() {
+    let path = std::env::var("BACKEND_GEN_PROPERTY_SPEC")
+        .expect("BACKEND_GEN_PROPERTY_SPEC names a spec file");
+    let toml = std::fs::read_to_string(&path).expect("read the spec");
+    let spec = GeneratedSpec {
+        seed: 0,
+        name: "spec".into(),
+        toml,
+        hazards: Vec::new(),
+        probe: None,
+    };
+    check_each(&[(path, spec)]);
+}
+
+/// Checks a few named specs one after the other and fails with every failure in full.
+fn check_each(specs: &[(String, GeneratedSpec)]) {
+    let documents = tempfile::tempdir().expect("a temporary directory");
+    let python = PythonChecks::start();
+    let mut failures = Vec::new();
+    let mut accepted = Vec::new();
+    for (i, (_, spec)) in specs.iter().enumerate() {
+        // Failures are told apart by their index here, not by their generator seed.
+        let seed = i as u64;
+        let mut fail = |property, detail| {
+            failures.push(Failure {
+                seed,
+                property,
+                detail,
+            })
+        };
+        let dir = documents.path().join(seed.to_string());
+        if let Outcome::Accepted(tables) = check_spec(spec, &dir, &mut fail) {
+            if let Some(python) = &python {
+                python.submit(&dir);
+            }
+            accepted.push((seed, tables));
+        }
+    }
+    if let Some(python) = python {
+        python.finish(&accepted, &mut failures);
+    }
+    let mut text = String::new();
+    for f in &failures {
+        let (name, spec) = &specs[f.seed as usize];
+        text.push_str(&format!(
+            "\n== {name}: {}\n{}\n{}\n",
+            f.property,
+            f.detail,
+            specgen::describe(spec)
+        ));
+    }
+    assert!(failures.is_empty(), "{} failures:{text}", failures.len());
+}
+
+/// Random bytes, random TOML and broken valid specs never panic `check`, nor generation
+/// when `check` accepts.
+#[test]
+fn random_input_never_panics_the_generator() {
+    let started = Instant::now();
+    let mut panics: Vec<(u64, String, String)> = Vec::new();
+    let mut accepted = 0;
+    let seeds = seeds(DEFAULT_FUZZ_CASES);
+    for seed in seeds.clone() {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let input = fuzz_input(&mut rng, seed);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            spec::parse("fuzz.toml", &input).map(|parsed| {
+                // Rendering only: rustfmt is the property test's business.
+                let _ = backend_gen::render_project("fuzz", &parsed, &input);
+            })
+        }));
+        accepted += u32::from(matches!(outcome, Ok(Ok(()))));
+        if let Err(panic) = outcome {
+            panics.push((seed, panic_message(&panic), input));
+        }
+    }
+    eprintln!(
+        "[properties] {} random inputs ({accepted} accepted and rendered) in {:.1?}",
+        seeds.end - seeds.start,
+        started.elapsed()
+    );
+    if let Some((seed, message, input)) = panics.first() {
+        panic!(
+            "{} of the inputs panicked; the first, seed {seed}: {message}\n----- input -----\n{input}\n-----------------",
+            panics.len()
+        );
+    }
+}
+
+/// One input: random bytes (read lossily), random valid UTF-8, or a generated spec broken
+/// by deleting, duplicating, swapping lines, or changing a value's type or contents.
+fn fuzz_input(rng: &mut ChaCha8Rng, seed: u64) -> String {
+    match rng.random_range(0..10) {
+        0 => {
+            let len = rng.random_range(0..400);
+            let bytes: Vec<u8> = (0..len).map(|_| rng.random()).collect();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+        1 => {
+            let len = rng.random_range(0..200);
+            (0..len).map(|_| rng.random::<char>()).collect()
+        }
+        _ => mutate(rng, &specgen::random_spec(seed).toml),
+    }
+}
+
+/// Values that a spec key may get, of every TOML type.
+const WRONG_VALUES: &[&str] = &[
+    "\"\"",
+    "\"x\"",
+    "0",
+    "-1",
+    "1e999",
+    "nan",
+    "inf",
+    "true",
+    "[]",
+    "[1, \"a\"]",
+    "{}",
+    "{ type = \"string\" }",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "1979-05-27",
+    "\"\\u0000\"",
+    "\"self\"",
+    "\"user\"",
+    "\"/\"",
+    "[\"a\", \"a\"]",
+    "0.1",
+    "\"-0\"",
+];
+
+fn mutate(rng: &mut ChaCha8Rng, toml: &str) -> String {
+    let mut lines: Vec<String> = toml.lines().map(String::from).collect();
+    for _ in 0..rng.random_range(1..=4) {
+        if lines.is_empty() {
+            break;
+        }
+        let i = rng.random_range(0..lines.len());
+        match rng.random_range(0..6) {
+            0 => {
+                lines.remove(i);
+            }
+            1 => {
+                let line = lines[i].clone();
+                lines.insert(i, line);
+            }
+            2 => {
+                let j = rng.random_range(0..lines.len());
+                lines.swap(i, j);
+            }
+            3 => {
+                // A value of another type or shape.
+                if let Some((key, _)) = lines[i].split_once(" = ") {
+                    let value = WRONG_VALUES[rng.random_range(0..WRONG_VALUES.len())];
+                    lines[i] = format!("{key} = {value}");
+                }
+            }
+            4 => {
+                // Inside an inline table: one of its values replaced.
+                let line = &lines[i];
+                let positions: Vec<usize> = line.match_indices(" = ").map(|(p, _)| p + 3).collect();
+                if let Some(&at) = positions.get(rng.random_range(0..positions.len().max(1))) {
+                    let end = line[at..].find([',', '}']).map_or(line.len(), |e| at + e);
+                    let value = WRONG_VALUES[rng.random_range(0..WRONG_VALUES.len())];
+                    lines[i] = format!("{}{value}{}", &line[..at], &line[end..]);
+                }
+            }
+            _ => {
+                // A cut line.
+                let cut = rng.random_range(0..=lines[i].len());
+                let cut = (0..=cut)
+                    .rev()
+                    .find(|c| lines[i].is_char_boundary(*c))
+                    .unwrap_or(0);
+                lines[i].truncate(cut);
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// The generator itself: deterministic per seed, and every documented key and hazard class
+/// shows up across the default run (else the properties above test less than they say).
+#[test]
+fn the_spec_generator_is_deterministic_and_covers_the_spec() {
+    assert_eq!(specgen::random_spec(7).toml, specgen::random_spec(7).toml);
+    let mut all = String::new();
+    let mut hazards = BTreeSet::new();
+    for seed in 0..DEFAULT_CASES {
+        let spec = specgen::random_spec(seed);
+        all.push_str(&spec.toml);
+        hazards.extend(spec.probe);
+    }
+    for needle in [
+        "\"\"\"",
+        "'''",
+        "api_prefix",
+        "database = \"postgres\"",
+        "mode = \"jwt\"",
+        "roles = [",
+        "admin_role",
+        "default_role",
+        "access_token_minutes",
+        "refresh_token_days",
+        "password_min_length",
+        "requests_per_minute",
+        "burst",
+        "login_per_minute",
+        "trusted_proxies",
+        "ttl_seconds",
+        "max_entries",
+        "plural = ",
+        "soft_delete = true",
+        "versioned = true",
+        "timestamps = false",
+        "cache_ttl_seconds",
+        "belongs_to",
+        "on_delete = \"cascade\"",
+        "on_delete = \"restrict\"",
+        "on_delete = \"set_null\"",
+        "required = false",
+        "many_to_many",
+        "access = {",
+        "owner = ",
+        "type = \"string\"",
+        "type = \"text\"",
+        "type = \"integer\"",
+        "type = \"big_integer\"",
+        "type = \"float\"",
+        "type = \"decimal\"",
+        "type = \"boolean\"",
+        "type = \"uuid\"",
+        "type = \"date\"",
+        "type = \"datetime\"",
+        "type = \"json\"",
+        "type = \"enum\"",
+        "unique = true",
+        "min_length",
+        "max_length",
+        "pattern",
+        "format = \"email\"",
+        "format = \"url\"",
+        "min = ",
+        "max = ",
+        "precision",
+        "scale",
+        "default = ",
+        "description = ",
+        "\"self\"",
+        "\"tier_1\"",
+        "type = {",
+        "order = {",
+        "[resources.page",
+        "an_unusually_long_resource_nam",
+    ] {
+        assert!(all.contains(needle), "no generated spec has {needle:?}");
+    }
+    let missing: Vec<&str> = specgen::PROBES
+        .iter()
+        .filter(|h| !hazards.contains(*h))
+        .copied()
+        .collect();
+    assert!(missing.is_empty(), "probes never added: {missing:?}");
+}
+
+/// The checker of generated names finds each kind of collision it claims to (and nothing
+/// in clean code), so a clean run of the properties above means something.
+#[test]
+fn the_item_checker_finds_each_kind_of_collision() {
+    let externs: BTreeSet<String> = ["std", "axum", "uuid"].map(String::from).into();
+    let modules: BTreeSet<String> = ["crate::resources::insert"].map(String::from).into();
+    let krate = rust_items::Crate {
+        externs: &externs,
+        modules: &modules,
+    };
+    let problems = |code: &str| {
+        rust_items::problems(
+            &syn::parse_file(code).expect("valid Rust"),
+            &krate,
+            "crate::resources::posts::repo",
+        )
+    };
+    let clean = r#"
+        use axum::{Json, extract::State};
+        use crate::list::{ListParams, Page};
+        use super::{ACCESS, repo};
+        use std::fmt::Write as _;
+        pub struct Post { pub a_1: i32, pub b: i32 }
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Tier { #[serde(rename = "tier_1")] Tier1, Other }
+        impl Tier { pub const VALUES: &[&str] = &["tier_1", "other"]; }
+        pub fn list() {}
+        use crate::resources::insert;
+        use super::super::insert as other;
+        pub async fn insert() {}
+        pub fn other() {}
+        mod tests { use super::*; fn list() {} }
+    "#;
+    assert_eq!(problems(clean), Vec::<String>::new());
+    for (code, expected) in [
+        (
+            "use crate::list::Page; pub struct Page;",
+            "Page: defined 2 times in the type namespace",
+        ),
+        (
+            "use crate::list::Page; use crate::pages::model::Page;",
+            "Page: defined 2 times",
+        ),
+        (
+            "use sqlx::Pool; use crate::pool::Pool as Pool;",
+            "Pool: defined 2 times",
+        ),
+        (
+            "pub struct Result { a: i32 }",
+            "Result: shadows the prelude",
+        ),
+        ("pub fn Some() {}", "Some: shadows the prelude"),
+        (
+            "use crate::resources::axum; fn f() -> axum::Json<()> { todo!() }",
+            "shadows the crate `axum`",
+        ),
+        (
+            "use crate::cache; fn cache() {}",
+            "cache: imported and defined here",
+        ),
+        (
+            "const A: i32 = 1; static A: i32 = 2;",
+            "A: defined 2 times in the value namespace",
+        ),
+        ("mod m { struct S; struct S; }", "m::S: defined 2 times"),
+        ("enum E { A, A }", "E: two variants `A`"),
+        (
+            "struct S; impl S { fn f() {} fn f() {} }",
+            "S: two associated items `f`",
+        ),
+        (
+            "#[serde(rename_all = \"camelCase\")] struct S { a_1: i32, a1: i32 }",
+            "S: two serde keys `a1`",
+        ),
+        (
+            "#[serde(rename_all = \"snake_case\")] enum T { Tier1 } impl T { const VALUES: Keys = &[\"tier_1\"]; }",
+            "serde spells the variants [\"tier1\"], but VALUES says [\"tier_1\"]",
+        ),
+        (
+            "#[sqlx(rename_all = \"snake_case\")] enum T { A1, A1x } impl T { const VALUES: Keys = &[\"a_1\", \"a1x\"]; }",
+            "sqlx spells the variants",
+        ),
+    ] {
+        let found = problems(code);
+        assert!(
+            found.iter().any(|p| p.contains(expected)),
+            "{code}: {found:?}"
+        );
+    }
+}

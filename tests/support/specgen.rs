@@ -1,0 +1,1935 @@
+//! Random specs for the property tests (`tests/properties.rs`) and the seeded sample the
+//! end-to-end suite builds (`tests/e2e.rs`): every key of docs/spec.md, with names drawn
+//! from the words most likely to collide with what backend-gen writes (Rust and SQL
+//! keywords, std and prelude names, the generated modules and items, the service's crates)
+//! and random snake_case names of 1 to 30 characters.
+//!
+//! A spec is valid by the documented rules unless it carries a [`Hazard`]: one deliberate
+//! choice that the docs refuse, or that collides by construction (two names with one
+//! camelCase spelling, a join table named like a resource's table...). `check` may refuse a
+//! hazard, but only at the hazard's keys and with a `help` that names an alternative; it may
+//! also accept it, and then the output must hold like any other. The same seed always gives
+//! the same spec.
+
+use std::fmt::Write as _;
+
+use backend_gen::names::Names;
+use backend_gen::spec::{GENERATED_FIELDS, QUERY_PARAMETERS};
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Strict, reserved and edition-2024 keywords: not identifiers, even as `r#name` for
+/// `self`, `super` and `crate`. Weak keywords (`union`, `raw`, `safe`) are identifiers and
+/// live in [`STD_NAMES`].
+const RUST_KEYWORDS: &str = "\
+    as async await break const continue crate dyn else enum extern false fn for if impl in
+    let loop match mod move mut pub ref return self static struct super trait true type
+    unsafe use where while abstract become box do final macro override priv typeof unsized
+    virtual yield try gen
+";
+
+/// Keywords that cannot even be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "super", "crate"];
+
+/// SQL keywords, reserved or not, and words PostgreSQL or SQLite treat specially.
+const SQL_KEYWORDS: &str = "\
+    order group select from to end check default position table column index key user
+    offset where values value desc asc primary references unique null not and or like
+    between case when then join on using natural all any some exists is by having intersect
+    except distinct returning window with create delete update insert into set grant role
+    level time timestamp date year month day zone interval row rows range cast collate
+    constraint foreign cross full inner outer left right transaction commit begin rollback
+    trigger view schema database action before after first last current_date current_user
+    replace abort pragma vacuum analyze explain plan temp conflict fail ignore nothing glob
+    regexp escape filter over partition rowid oid ctid xmin generated always stored array
+    both leading
+";
+
+/// Names from std and its prelude, weak keywords, raw-string prefixes.
+const STD_NAMES: &str = "\
+    string result option vec box some none ok err copy clone send sync sized drop iterator
+    debug display from into eq partial_eq ord hash to_string to_owned as_ref extend unpin
+    std core alloc main print format write assert panic todo cell rc arc mutex hash_map
+    btree_map duration instant path io env fs net ops fmt char str bool u8 i32 i64 f64
+    usize u32 f32 isize test deref pin future poll waker bound marker cow borrow iter slice
+    num mem ptr thread process hint prelude union raw safe macro_rules r b br c cr
+";
+
+/// Modules and items of the generated service, snake_cased (`app_state` is `AppState`).
+const GENERATED_NAMES: &str = "\
+    page pool cache uuid list db error app routes route state json config health validation
+    validator extract access conditional monitoring rate_limit resources rules rule shared
+    telemetry model repo handlers router caller identity app_state application
+    startup_error app_error api_json link_ids resource_id list_params conditions keys
+    enum_keys request_body double_option lazy_lock regex utc date_time naive_date decimal
+    from_row created tagged input patch sort_key params body response request status_code
+    header header_value lib build migrate grant_role owner token claims visible tests
+    common http logs link links unlink get read admit validate parts store limiter metrics
+    span shutdown listener server client redis sqlite postgres executor migrator migrations
+    layer service next request_id entry kind op scope status ticket verdict local
+    in_process sql checks error_body error_detail page_info pagination problem problems me
+    login logout register refresh credentials token_pair new_account roles_request live
+    ready metric session sessions password email roles created_after updated_before deleted
+    item items tag post post_tag order_item category person people sheep series news data
+    sqlite_stat sqlite_master pg_class refresh_tokens
+";
+
+/// The crates a generated service uses, and a few every Rust user knows.
+const CRATE_NAMES: &str = "\
+    axum sqlx serde serde_json tokio chrono tracing tracing_subscriber tower tower_http
+    hyper argon2 jsonwebtoken rand moka governor thiserror anyhow base64 hmac sha2 futures
+    bytes ipnet dotenvy getrandom rust_decimal serde_path_to_error http_body_util tempfile
+    proc_macro ureq reqwest
+";
+
+/// Shapes that broke generators before: digits after an underscore, one letter, names
+/// that end like generated ones.
+const ODD_NAMES: &str = "\
+    tier_1 tier1 a_1 a1 v_2 v2 x q a i s id_x x_id at x_at x_min x_max x_after x_before min
+    max after before ids c1 l2_norm x2y a_b_c ab_c a_bc an_unusually_long_resource_nam
+    a_field_name_that_is_thirty_ch zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz
+";
+
+/// The names issue 11 found broken, drawn more often than the rest.
+const ISSUE_NAMES: &str = "\
+    type order default from to end check position page pool cache uuid string result
+    option self tier_1 a_1 a1 v_2 v2 live post_tag
+";
+
+/// The words of a list.
+fn words(list: &'static str) -> Vec<&'static str> {
+    list.split_whitespace().collect()
+}
+
+/// Names of the service's own modules, routes and files; fine as resource names (their
+/// Rust spellings change).
+const SERVICE_MODULES: &[&str] = &[
+    "auth", "health", "metric", "openapi", "session", "custom", "log", "http", "repo",
+];
+/// docs/spec.md, "Refused names": besides the fields every row has and the list query
+/// parameters (`GENERATED_FIELDS`, `QUERY_PARAMETERS`), the jwt account's own fields; and
+/// the access rule words, which are no roles.
+const ACCOUNT_FIELDS: &[&str] = &["email", "password", "password_hash", "roles"];
+const RULE_WORDS: &[&str] = &["public", "authenticated", "owner"];
+
+/// Every field type the spec has.
+const TYPES: &[&str] = backend_gen::spec::FieldType::ALLOWED;
+
+/// `(pattern, a value it matches)`: anchored and not, classes, quotes, `#` and backslashes
+/// (raw string delimiters), Unicode.
+const PATTERNS: &[(&str, &str)] = &[
+    ("^[a-z0-9]+(-[a-z0-9]+)*$", "a-1"),
+    ("^[A-Z]{3}-[0-9]{4}$", "ABC-1234"),
+    (r"^\d{2,6}$", "123"),
+    (r"^\w+$", "word"),
+    (r##"^"#[a-z]*"#$"##, "\"#ab\"#"),
+    (r#"^[^"'\\]*$"#, "plain"),
+    (r"^\p{L}+$", "héllo"),
+    (r"^(?i)ok|yes$", "OK"),
+    (r"^[[:alpha:]]{1,8}$", "abc"),
+    (r"^\S+@\S+$", "a@b.co"),
+    (r"^https?://.+$", "https://example.com"),
+    (r"^\+?[0-9 ]{6,20}$", "+49 123 456"),
+    ("^.{0,5}$", "ok"),
+    ("^$", ""),
+    ("[0-9]", "a1b"),
+    (r"^[a-z]{2,4}-[0-9]{2,6}(-[a-z0-9]{1,3})?$", "ab-12"),
+    ("^(\u{e9}t\u{e9}|hiver)$", "\u{e9}t\u{e9}"),
+    (r"^\{\}\[\]\(\)$", "{}[]()"),
+];
+
+/// Pieces of descriptions: everything that can break out of a comment, a string, a SQL
+/// comment, TOML, YAML or Markdown when pasted in unescaped.
+const TEXT_PIECES: &[&str] = &[
+    "A plain sentence.",
+    "\"quoted\" text",
+    "back\\slash \\n is not a newline",
+    "*/ closes a block comment",
+    "/* opens one",
+    "# not a heading",
+    "// and /// and //!",
+    "`code`, **bold** and _em_",
+    "{{ tera }} {% raw %} {# note #}",
+    "unicode: \u{e9} \u{fc} \u{df} \u{4e2d}\u{6587} \u{1f680}",
+    "trailing spaces   ",
+    "tab\there",
+    "'single' quotes",
+    "<b>html</b> & entities &amp;",
+    "$dollar ${var} %s {}",
+    "); DROP TABLE x; --",
+    "} ] ) unbalanced",
+    "r#\"raw\"# strings",
+    "\"\"\" triple quotes",
+    "-- an SQL comment",
+    "key: value # yaml",
+    "---",
+    "@ mention",
+    "a carriage\rreturn",
+    "bidi \u{202e}override\u{202c} text",
+    "\u{7f} delete and \u{1b}[31m escape",
+];
+
+/// One deliberate choice a spec's `check` may refuse (only at `keys`, with help).
+#[derive(Debug, Clone)]
+pub struct Hazard {
+    pub class: &'static str,
+    /// Dotted key paths (prefixes) at which a refusal may be reported.
+    pub keys: Vec<String>,
+}
+
+/// A generated spec: its TOML and the project name to generate it under.
+#[derive(Debug, Clone)]
+pub struct GeneratedSpec {
+    pub seed: u64,
+    pub name: String,
+    pub toml: String,
+    pub hazards: Vec<Hazard>,
+    /// The probe class added to the spec, if any (a hazard, or a combination the docs
+    /// accept).
+    pub probe: Option<&'static str>,
+}
+
+/// What a spec must contain: the e2e sample forces names and shapes, the rest is drawn.
+#[derive(Debug, Clone, Default)]
+pub struct Recipe {
+    /// Resources in this order (their number is fixed when given).
+    pub resources: &'static [&'static str],
+    /// Field names, dealt round-robin to the resources.
+    pub fields: &'static [&'static str],
+    /// Values of one enum field on the first resource.
+    pub enum_values: &'static [&'static str],
+    pub api_prefix: Option<&'static str>,
+    /// `(a, b)`: `a` declares `many_to_many = ["b"]`.
+    pub many_to_many: &'static [(&'static str, &'static str)],
+    pub jwt: Option<bool>,
+    /// Every description multi-line.
+    pub multi_line: bool,
+    /// Every field type at least once.
+    pub every_type: bool,
+}
+
+/// A random spec for `seed`. One seed in four gets one probe, the classes in turn, so every
+/// class shows up in any run of a few hundred seeds.
+pub fn random_spec(seed: u64) -> GeneratedSpec {
+    let rng = ChaCha8Rng::seed_from_u64(seed);
+    let probe = (seed % 4 == 3).then(|| PROBES[(seed / 4) as usize % PROBES.len()]);
+    // The account's fields and tables exist only with jwt auth.
+    let jwt = probe
+        .filter(|h| ["account field on user", "plural taken by a service table"].contains(h))
+        .map(|_| true);
+    let mut g = Generator::new(
+        rng,
+        Recipe {
+            jwt,
+            ..Recipe::default()
+        },
+    );
+    g.build();
+    if let Some(class) = probe {
+        g.inject(class);
+    }
+    g.finish(seed)
+}
+
+/// A spec that follows `recipe`, random elsewhere; it has no hazard.
+pub fn sample_spec(seed: u64, recipe: Recipe) -> GeneratedSpec {
+    let mut g = Generator::new(ChaCha8Rng::seed_from_u64(seed), recipe);
+    g.build();
+    g.finish(seed)
+}
+
+/// The spec as its TOML, with the seed and hazards first: what a failure prints.
+pub fn describe(spec: &GeneratedSpec) -> String {
+    let hazards: Vec<String> = spec
+        .hazards
+        .iter()
+        .map(|h| format!("{} at {}", h.class, h.keys.join(", ")))
+        .collect();
+    format!(
+        "seed {} (project {:?}; probe: {}; hazards: {})\n----- spec -----\n{}----------------",
+        spec.seed,
+        spec.name,
+        spec.probe.unwrap_or("none"),
+        if hazards.is_empty() {
+            "none".to_string()
+        } else {
+            hazards.join("; ")
+        },
+        spec.toml
+    )
+}
+
+/// Probes the docs accept: the spec must pass like any other.
+const ACCEPTED_PROBES: &[&str] = &[
+    "keyword resource name",
+    "keyword relation name",
+    "plural that is a keyword",
+    "resource named like a service module",
+    "resource named like a generated type",
+];
+
+/// Every probe class `inject` knows: hazards, and the [`ACCEPTED_PROBES`].
+pub const PROBES: &[&str] = &[
+    "generated field name",
+    "list parameter as a field",
+    "relation key as a field",
+    "field named like a list filter",
+    "resource named like a service module",
+    "account field on user",
+    "keyword resource name",
+    "keyword relation name",
+    "plural that is a keyword",
+    "field that cannot be a raw identifier",
+    "two fields with one camelCase spelling",
+    "two resources with one PascalCase spelling",
+    "two enum values with one variant",
+    "join table named like a resource's table",
+    "resource named like a generated type",
+    "API prefix over the health routes",
+    "API prefix with a dot segment",
+    "access rule word as a role",
+    "nested and many-to-many route on one path",
+    "non-finite float bound",
+    "plural taken by a service table",
+];
+
+#[derive(Debug, Clone)]
+struct Resource {
+    name: String,
+    plural: Option<String>,
+    description: Option<String>,
+    options: Vec<(&'static str, String)>,
+    belongs_to: Vec<Relation>,
+    many_to_many: Vec<String>,
+    access: Option<String>,
+    owner: Option<String>,
+    fields: Vec<Field>,
+}
+
+#[derive(Debug, Clone)]
+struct Relation {
+    name: String,
+    target: String,
+    required: bool,
+    /// `name = "target"` instead of a table.
+    short: bool,
+    on_delete: Option<&'static str>,
+}
+
+#[derive(Debug, Clone)]
+struct Field {
+    name: String,
+    ty: &'static str,
+    /// Keys after `type`, their values as TOML.
+    options: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Auth {
+    jwt: bool,
+    roles: Option<Vec<String>>,
+    admin_role: Option<String>,
+    default_role: Option<String>,
+    numbers: Vec<(&'static str, u32)>,
+}
+
+struct Generator {
+    rng: ChaCha8Rng,
+    recipe: Recipe,
+    project: Vec<(&'static str, String)>,
+    api_prefix: Option<String>,
+    auth: Auth,
+    tables: Vec<(&'static str, String)>,
+    resources: Vec<Resource>,
+    hazards: Vec<Hazard>,
+    probe: Option<&'static str>,
+}
+
+impl Generator {
+    fn new(rng: ChaCha8Rng, recipe: Recipe) -> Self {
+        Self {
+            rng,
+            recipe,
+            project: Vec::new(),
+            api_prefix: None,
+            auth: Auth::default(),
+            tables: Vec::new(),
+            resources: Vec::new(),
+            hazards: Vec::new(),
+            probe: None,
+        }
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        self.rng.random_bool(p)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        items.choose(&mut self.rng).expect("a non-empty list")
+    }
+
+    /// `n` distinct items of `items`, in random order.
+    fn some_of<T: Clone>(&mut self, items: &[T], n: usize) -> Vec<T> {
+        let mut all = items.to_vec();
+        all.shuffle(&mut self.rng);
+        all.truncate(n);
+        all
+    }
+
+    // ----- names -----
+
+    /// A snake_case name: from the dictionary, or random with 1 to 30 characters.
+    fn name(&mut self) -> String {
+        let lists = [
+            RUST_KEYWORDS,
+            SQL_KEYWORDS,
+            STD_NAMES,
+            GENERATED_NAMES,
+            CRATE_NAMES,
+            ODD_NAMES,
+            ISSUE_NAMES,
+        ];
+        if self.chance(0.65) {
+            let list = words(lists[self.rng.random_range(0..lists.len())]);
+            return (*self.pick(&list)).to_string();
+        }
+        let len = match self.rng.random_range(0..10) {
+            0..=1 => self.rng.random_range(1..=2),
+            2..=3 => 30,
+            _ => self.rng.random_range(3..=29),
+        };
+        self.random_snake(len)
+    }
+
+    fn random_snake(&mut self, len: usize) -> String {
+        let mut name = String::new();
+        while name.len() < len {
+            let last = name.chars().last();
+            let c = if name.is_empty() {
+                self.rng.random_range(b'a'..=b'z') as char
+            } else if name.len() + 1 < len && last != Some('_') && self.chance(0.15) {
+                '_'
+            } else if self.chance(0.15) {
+                self.rng.random_range(b'0'..=b'9') as char
+            } else {
+                self.rng.random_range(b'a'..=b'z') as char
+            };
+            name.push(c);
+        }
+        name
+    }
+
+    /// Draws names until `fits` accepts one (a name that would be a hazard or a clash is
+    /// simply drawn again).
+    fn fresh(&mut self, fits: impl Fn(&str) -> bool) -> String {
+        for _ in 0..200 {
+            let name = self.name();
+            if fits(&name) {
+                return name;
+            }
+        }
+        // Practically unreachable: a long random name fits anything.
+        loop {
+            let name = self.random_snake(24);
+            if fits(&name) {
+                return name;
+            }
+        }
+    }
+
+    // ----- text -----
+
+    /// Description text: one line, or several with everything that breaks out of comments.
+    fn text(&mut self, multi_line: bool) -> String {
+        let lines = if multi_line {
+            self.rng.random_range(2..=4)
+        } else {
+            1
+        };
+        let mut out = Vec::new();
+        for _ in 0..lines {
+            let pieces = self.rng.random_range(1..=3);
+            let line: Vec<&str> = (0..pieces).map(|_| *self.pick(TEXT_PIECES)).collect();
+            out.push(line.join(" "));
+        }
+        if multi_line && self.chance(0.3) {
+            // A blank line inside, and sometimes at the end.
+            out.insert(1, String::new());
+        }
+        if self.chance(0.05) {
+            return String::new();
+        }
+        out.join("\n")
+    }
+
+    /// A TOML string for `text`: basic, literal, or their multi-line forms, whichever the
+    /// text allows.
+    fn toml_string(&mut self, text: &str) -> String {
+        let literal_ok = !text.contains('\'') && !text.chars().any(|c| c.is_control() && c != '\t');
+        let multi_literal_ok = !text.contains("'''")
+            && !text.ends_with('\'')
+            && !text
+                .chars()
+                .any(|c| c.is_control() && c != '\t' && c != '\n');
+        match self.rng.random_range(0..4) {
+            0 if literal_ok => format!("'{text}'"),
+            1 if multi_literal_ok && text.contains('\n') => format!("'''\n{text}'''"),
+            2 | 1 if text.contains('\n') => format!("\"\"\"\n{}\"\"\"", escape(text, true)),
+            _ => format!("\"{}\"", escape(text, false)),
+        }
+    }
+
+    fn description(&mut self) -> Option<String> {
+        let multi = self.recipe.multi_line || self.chance(0.3);
+        if !self.recipe.multi_line && self.chance(0.4) {
+            return None;
+        }
+        let text = self.text(multi);
+        Some(self.toml_string(&text))
+    }
+
+    // ----- the spec -----
+
+    fn build(&mut self) {
+        self.build_project();
+        self.build_auth();
+        self.build_tables();
+        let count = if self.recipe.resources.is_empty() {
+            match self.rng.random_range(0..10) {
+                0..=1 => 1,
+                2..=7 => self.rng.random_range(2..=4),
+                _ => self.rng.random_range(5..=7),
+            }
+        } else {
+            self.recipe.resources.len()
+        };
+        for i in 0..count {
+            let name = match self.recipe.resources.get(i) {
+                Some(name) => name.to_string(),
+                None => self.resource_name(),
+            };
+            let resource = self.resource(name);
+            self.resources.push(resource);
+        }
+        self.deal_recipe_fields();
+        for i in 0..self.resources.len() {
+            let fields = self.rng.random_range(1..=5);
+            let existing = self.resources[i].fields.len();
+            for _ in existing..fields.max(1) {
+                let field = self.field(i, None);
+                self.resources[i].fields.push(field);
+            }
+        }
+        if self.recipe.every_type {
+            for ty in TYPES {
+                if !self
+                    .resources
+                    .iter()
+                    .any(|r| r.fields.iter().any(|f| f.ty == *ty))
+                {
+                    let field = self.field(0, Some(ty));
+                    self.resources[0].fields.push(field);
+                }
+            }
+        }
+        self.relations();
+        self.many_to_many();
+        self.access_rules();
+        self.resources.shuffle(&mut self.rng);
+    }
+
+    fn build_project(&mut self) {
+        if self.chance(0.3) {
+            let name = self.crate_name();
+            self.project.push(("name", format!("\"{name}\"")));
+        }
+        if let Some(d) = self.description() {
+            self.project.push(("description", d));
+        }
+        let prefix = match self.recipe.api_prefix {
+            Some(p) => Some(p.to_string()),
+            None => self.api_prefix(),
+        };
+        if let Some(p) = &prefix {
+            self.project.push(("api_prefix", format!("\"{p}\"")));
+        }
+        self.api_prefix = prefix;
+        if self.chance(0.5) {
+            let db = *self.pick(&["sqlite", "postgres"]);
+            self.project.push(("database", format!("\"{db}\"")));
+        }
+    }
+
+    /// Every prefix shape: one segment or several, digits, dots, dashes and underscores,
+    /// ones that look like the service's own routes.
+    fn api_prefix(&mut self) -> Option<String> {
+        const SHAPES: &[&str] = &[
+            "/v1",
+            "/api/v2",
+            "/healthcare/v1",
+            "/health",
+            "/x",
+            "/v1.2",
+            "/a-b_c/0",
+            "/api/v1/internal",
+            "/metrics",
+            "/openapi.json",
+            "/auth",
+            "/1",
+            "/_",
+            "/-",
+            "/health/v1",
+            "/healthz",
+            "/api",
+            "/metricsx",
+        ];
+        match self.rng.random_range(0..4) {
+            0 => None,
+            1 | 2 => Some(self.pick(SHAPES).to_string()),
+            _ => {
+                let segments = self.rng.random_range(1..=3);
+                let mut prefix = String::new();
+                for _ in 0..segments {
+                    let len = self.rng.random_range(1..=12);
+                    prefix.push('/');
+                    for i in 0..len {
+                        let c = *self.pick(b"abcdefghijklmnopqrstuvwxyz0123456789-_.") as char;
+                        // No segment of dots only (a hazard of its own).
+                        prefix.push(if c == '.' && i == 0 { 'v' } else { c });
+                    }
+                }
+                Some(prefix)
+            }
+        }
+    }
+
+    fn crate_name(&mut self) -> String {
+        loop {
+            let name = self
+                .name()
+                .replace('_', if self.chance(0.5) { "-" } else { "_" });
+            if backend_gen::spec::check_crate_name(&name).is_ok() {
+                return name;
+            }
+        }
+    }
+
+    fn build_auth(&mut self) {
+        self.auth.jwt = match self.recipe.jwt {
+            Some(jwt) => jwt,
+            None => self.rng.random_ratio(2, 5),
+        };
+        if !self.auth.jwt && self.chance(0.8) {
+            return;
+        }
+        if self.chance(0.5) {
+            let count = self.rng.random_range(1..=4);
+            let mut roles: Vec<String> = Vec::new();
+            while roles.len() < count {
+                let role =
+                    self.fresh(|n| !RULE_WORDS.contains(&n) && !roles.iter().any(|r| r == n));
+                roles.push(role);
+            }
+            // `admin` and `member` are the defaults; name others when they are missing.
+            if !roles.iter().any(|r| r == "admin") || self.chance(0.3) {
+                self.auth.admin_role = Some(self.pick(&roles).clone());
+            }
+            if !roles.iter().any(|r| r == "member") || self.chance(0.3) {
+                self.auth.default_role = Some(self.pick(&roles).clone());
+            }
+            self.auth.roles = Some(roles);
+        }
+        for (key, max) in [
+            ("access_token_minutes", 1440),
+            ("refresh_token_days", 365),
+            ("password_min_length", 128),
+        ] {
+            if self.chance(0.3) {
+                let value = if self.chance(0.3) {
+                    *self.pick(&[1, max])
+                } else {
+                    self.rng.random_range(1..=max)
+                };
+                self.auth.numbers.push((key, value));
+            }
+        }
+    }
+
+    fn build_tables(&mut self) {
+        if self.chance(0.3) {
+            for (key, max) in [
+                ("requests_per_minute", 1_000_000),
+                ("burst", 1_000_000),
+                ("login_per_minute", 1_000_000),
+            ] {
+                if self.chance(0.5) {
+                    let v = if self.chance(0.2) {
+                        *self.pick(&[1, max])
+                    } else {
+                        self.rng.random_range(1..=1000)
+                    };
+                    self.tables.push(("rate_limit", format!("{key} = {v}")));
+                }
+            }
+            if self.chance(0.5) {
+                let all = [
+                    "10.0.0.0/8",
+                    "127.0.0.1",
+                    "::1",
+                    "fd00::/8",
+                    "192.168.1.0/24",
+                    "0.0.0.0/0",
+                ];
+                let n = self.rng.random_range(0..=3);
+                let proxies: Vec<String> = self
+                    .some_of(&all, n)
+                    .iter()
+                    .map(|p| format!("\"{p}\""))
+                    .collect();
+                self.tables.push((
+                    "rate_limit",
+                    format!("trusted_proxies = [{}]", proxies.join(", ")),
+                ));
+            }
+        }
+        if self.chance(0.3) {
+            let ttl = *self.pick(&[0, 1, 60, 86_400]);
+            self.tables.push(("cache", format!("ttl_seconds = {ttl}")));
+            if self.chance(0.5) {
+                let max = *self.pick(&[1, 10_000, 10_000_000]);
+                self.tables.push(("cache", format!("max_entries = {max}")));
+            }
+        }
+    }
+
+    /// Whether a resource named `name` (with `plural`) would clash with another one, or
+    /// would be a hazard.
+    fn resource_fits(&self, name: &str, plural: Option<&str>) -> bool {
+        let names = Names::new(name, plural);
+        plural != Some(name)
+            // SQLite keeps `sqlite_*` names for itself: `check` refuses such tables, and a
+            // resource `sqlite` would name its join tables `sqlite_*`.
+            && name != "sqlite"
+            && !name.starts_with("sqlite_")
+            && !names.plural_snake.starts_with("sqlite_")
+            && !self.service_tables(name).contains(&names.plural_snake)
+            && !self.prefix_collides(&names.plural_kebab)
+            && !self.resources.iter().any(|r| {
+                let other = Names::new(&r.name, r.plural.as_deref());
+                r.name == name
+                    || other.pascal == names.pascal
+                    || other.plural_snake == names.plural_snake
+                    || other.plural_kebab == names.plural_kebab
+                    || other.plural_pascal == names.plural_pascal
+            })
+    }
+
+    /// Tables the service makes besides the resources', for a resource `name`.
+    fn service_tables(&self, name: &str) -> Vec<String> {
+        let mut tables = vec!["_sqlx_migrations".to_string()];
+        if self.auth.jwt {
+            tables.push("refresh_tokens".into());
+            if name != "user" && !self.resources.iter().any(|r| r.name == "user") {
+                tables.push("users".into());
+            }
+        }
+        tables
+    }
+
+    fn prefix_collides(&self, kebab: &str) -> bool {
+        let prefix = self.api_prefix.as_deref().unwrap_or("/v1");
+        backend_gen::routes::service_routes()
+            .iter()
+            .any(|r| r.path == format!("{prefix}/{kebab}"))
+    }
+
+    fn resource_name(&mut self) -> String {
+        loop {
+            let name = self.name();
+            if self.resource_fits(&name, None) {
+                return name;
+            }
+        }
+    }
+
+    fn resource(&mut self, name: String) -> Resource {
+        let mut plural = None;
+        if self.chance(0.15) {
+            let candidate = self.name();
+            if candidate != name && self.resource_fits(&name, Some(&candidate)) {
+                plural = Some(candidate);
+            }
+        }
+        assert!(
+            self.resource_fits(&name, plural.as_deref()),
+            "the recipe's resource {name:?} is a hazard or clashes"
+        );
+        let description = self.description();
+        let mut options = Vec::new();
+        for key in ["soft_delete", "versioned", "timestamps"] {
+            if self.chance(0.35) {
+                let value = self.chance(0.5);
+                options.push((key, value.to_string()));
+            }
+        }
+        if self.chance(0.2) {
+            let ttl = *self.pick(&[0, 1, 30, 86_400]);
+            options.push(("cache_ttl_seconds", ttl.to_string()));
+        }
+        Resource {
+            name,
+            plural,
+            description,
+            options,
+            belongs_to: Vec::new(),
+            many_to_many: Vec::new(),
+            access: None,
+            owner: None,
+            fields: Vec::new(),
+        }
+    }
+
+    fn is_account(&self, resource: &Resource) -> bool {
+        self.auth.jwt && resource.name == "user"
+    }
+
+    fn deal_recipe_fields(&mut self) {
+        let count = self.resources.len();
+        for (i, name) in self.recipe.fields.iter().enumerate() {
+            let mut types = TYPES.to_vec();
+            types.shuffle(&mut self.rng);
+            let ty = types
+                .into_iter()
+                .find(|ty| self.field_fits(i % count, name, ty))
+                .unwrap_or_else(|| panic!("the recipe's field {name:?} is a hazard or clashes"));
+            let field = self.field_named(name.to_string(), ty);
+            self.resources[i % count].fields.push(field);
+        }
+        if !self.recipe.enum_values.is_empty() {
+            let name = self.fresh_field_name(0, "enum");
+            let values: Vec<String> = self
+                .recipe
+                .enum_values
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect();
+            let default = format!("\"{}\"", self.recipe.enum_values[0]);
+            self.resources[0].fields.push(Field {
+                name,
+                ty: "enum",
+                options: vec![
+                    ("values", format!("[{}]", values.join(", "))),
+                    ("default", default),
+                ],
+            });
+        }
+    }
+
+    /// Whether a field `name` of type `ty` fits resource `i`: no documented refusal and no
+    /// clash of its JSON key or of a list filter with the others.
+    fn field_fits(&self, i: usize, name: &str, ty: &str) -> bool {
+        let r = &self.resources[i];
+        if GENERATED_FIELDS.contains(&name)
+            || QUERY_PARAMETERS.contains(&name)
+            || NOT_RAW.contains(&name)
+            || (self.is_account(r) && ACCOUNT_FIELDS.contains(&name))
+        {
+            return false;
+        }
+        let mut keys = reserved_keys(r, self.is_account(r));
+        for f in &r.fields {
+            keys.extend(field_keys(&f.name, f.ty));
+        }
+        // The new field's own key must be free, and its filters must not be a field.
+        let new_keys = field_keys(name, ty);
+        let camel = Names::new(name, None).camel;
+        !keys.contains(&camel)
+            && !new_keys.iter().skip(1).any(|k| {
+                r.fields
+                    .iter()
+                    .any(|f| Names::new(&f.name, None).camel == *k)
+            })
+            && !r
+                .belongs_to
+                .iter()
+                .any(|b| format!("{}_id", b.name) == name)
+    }
+
+    fn fresh_field_name(&mut self, i: usize, ty: &str) -> String {
+        loop {
+            let name = self.name();
+            if self.field_fits(i, &name, ty) {
+                return name;
+            }
+        }
+    }
+
+    fn field(&mut self, i: usize, ty: Option<&'static str>) -> Field {
+        let ty = ty.unwrap_or_else(|| *self.pick(TYPES));
+        let name = self.fresh_field_name(i, ty);
+        self.field_named(name, ty)
+    }
+
+    /// A field with random options that fit its type (a default that passes its own
+    /// validations).
+    fn field_named(&mut self, name: String, ty: &'static str) -> Field {
+        let mut options: Vec<(&'static str, String)> = Vec::new();
+        if self.chance(0.3) {
+            options.push(("required", self.chance(0.5).to_string()));
+        }
+        if ty != "json" && self.chance(0.2) {
+            options.push(("unique", self.chance(0.7).to_string()));
+        }
+        if let Some(d) = self.description() {
+            options.push(("description", d));
+        }
+        match ty {
+            "string" | "text" => self.textual(ty, &mut options),
+            "integer" => self.whole(i32::MIN as i64, i32::MAX as i64, &mut options),
+            "big_integer" => self.whole(i64::MIN, i64::MAX, &mut options),
+            "float" => self.float(&mut options),
+            "decimal" => self.decimal(&mut options),
+            "boolean" if self.chance(0.4) => {
+                options.push(("default", self.chance(0.5).to_string()));
+            }
+            "enum" => {
+                let count = if self.chance(0.1) {
+                    20
+                } else {
+                    self.rng.random_range(1..=6)
+                };
+                let mut values: Vec<String> = Vec::new();
+                for _ in 0..count {
+                    let value = self.fresh(|v| {
+                        let pascal = Names::new(v, None).pascal;
+                        !values.iter().any(|o| Names::new(o, None).pascal == pascal)
+                    });
+                    values.push(value);
+                }
+                let list: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+                options.push(("values", format!("[{}]", list.join(", "))));
+                if self.chance(0.5) {
+                    options.push(("default", format!("\"{}\"", self.pick(&values))));
+                }
+            }
+            _ => {}
+        }
+        options.shuffle(&mut self.rng);
+        Field { name, ty, options }
+    }
+
+    fn textual(&mut self, ty: &str, options: &mut Vec<(&'static str, String)>) {
+        let min = self.chance(0.3).then(|| *self.pick(&[0u32, 1, 2, 5]));
+        let max = self
+            .chance(0.4)
+            .then(|| *self.pick(&[1u32, 3, 20, 200, 20_000]));
+        let (min, max) = match (min, max) {
+            (Some(a), Some(b)) if a > b => (Some(b), Some(a)),
+            other => other,
+        };
+        let pattern = self.chance(0.25).then(|| *self.pick(PATTERNS));
+        // Some value must pass every rule: the pattern's example fits the lengths.
+        let (min, max) = match pattern {
+            Some((_, example)) => {
+                let len = example.chars().count() as u32;
+                (min.filter(|m| *m <= len), max.filter(|m| *m >= len))
+            }
+            None => (min, max),
+        };
+        let format = (ty == "string" && pattern.is_none() && self.chance(0.2))
+            .then(|| *self.pick(&["email", "url"]));
+        if let Some(min) = min {
+            options.push(("min_length", min.to_string()));
+        }
+        if let Some(max) = max {
+            options.push(("max_length", max.to_string()));
+        }
+        if let Some((p, _)) = pattern {
+            let literal = self.toml_string(p);
+            options.push(("pattern", literal));
+        }
+        if let Some(f) = format {
+            options.push(("format", format!("\"{f}\"")));
+        }
+        if self.chance(0.3) {
+            let candidate = match (pattern, format) {
+                (Some((_, example)), _) => example.to_string(),
+                (None, Some("email")) => "someone@example.com".to_string(),
+                (None, Some(_)) => "https://example.com/a?b=\"c\"".to_string(),
+                (None, None) => self.text(false),
+            };
+            let len = candidate.chars().count() as u32;
+            if min.is_none_or(|m| len >= m) && max.is_none_or(|m| len <= m) {
+                let value = self.toml_string(&candidate);
+                options.push(("default", value));
+            }
+        }
+    }
+
+    fn whole(&mut self, lo: i64, hi: i64, options: &mut Vec<(&'static str, String)>) {
+        let bound = |g: &mut Self| match g.rng.random_range(0..4) {
+            0 => *g.pick(&[lo, hi, 0, -1, 1]),
+            _ => g.rng.random_range(-1000..=1000),
+        };
+        let a = self.chance(0.4).then(|| bound(self));
+        let b = self.chance(0.4).then(|| bound(self));
+        let (min, max) = match (a, b) {
+            (Some(a), Some(b)) => (Some(a.min(b)), Some(a.max(b))),
+            other => other,
+        };
+        if let Some(min) = min {
+            options.push(("min", min.to_string()));
+        }
+        if let Some(max) = max {
+            options.push(("max", max.to_string()));
+        }
+        if self.chance(0.3) {
+            let low = min.unwrap_or_else(|| max.map_or(-50, |m| m.saturating_sub(100)).max(lo));
+            let high = max.unwrap_or_else(|| low.saturating_add(100).min(hi));
+            let value = self.rng.random_range(low..=high);
+            options.push(("default", value.to_string()));
+        }
+    }
+
+    fn float(&mut self, options: &mut Vec<(&'static str, String)>) {
+        const BOUNDS: &[(&str, f64)] = &[
+            ("0", 0.0),
+            ("0.5", 0.5),
+            ("-1e300", -1e300),
+            ("1e-9", 1e-9),
+            ("2", 2.0),
+            ("-3.25", -3.25),
+            ("1.7976931348623157e308", f64::MAX),
+            ("100", 100.0),
+        ];
+        let a = self.chance(0.4).then(|| *self.pick(BOUNDS));
+        let b = self.chance(0.4).then(|| *self.pick(BOUNDS));
+        let (min, max) = match (a, b) {
+            (Some(a), Some(b)) if a.1 > b.1 => (Some(b), Some(a)),
+            other => other,
+        };
+        if let Some((text, _)) = min {
+            options.push(("min", text.to_string()));
+        }
+        if let Some((text, _)) = max {
+            options.push(("max", text.to_string()));
+        }
+        if self.chance(0.3) {
+            let fits = |(_, v): &&(&str, f64)| {
+                min.is_none_or(|m| *v >= m.1) && max.is_none_or(|m| *v <= m.1)
+            };
+            let fitting: Vec<&(&str, f64)> = BOUNDS.iter().filter(fits).collect();
+            if let Some((text, _)) = fitting.choose(&mut self.rng) {
+                options.push(("default", text.to_string()));
+            }
+        }
+    }
+
+    fn decimal(&mut self, options: &mut Vec<(&'static str, String)>) {
+        let precision = if self.chance(0.5) {
+            None
+        } else {
+            Some(self.rng.random_range(1..=38u32))
+        };
+        // The default scale, 2, needs a precision of 2 or more.
+        let scale = if self.chance(0.5) && precision.is_none_or(|p| p >= 2) {
+            None
+        } else {
+            Some(self.rng.random_range(0..=precision.unwrap_or(18)))
+        };
+        if let Some(p) = precision {
+            options.push(("precision", p.to_string()));
+        }
+        if let Some(s) = scale {
+            options.push(("scale", s.to_string()));
+        }
+        let (precision, scale) = (precision.unwrap_or(18), scale.unwrap_or(2));
+        // Bounds within the column: at most precision - scale digits before the point.
+        let whole_digits = (precision - scale).min(9);
+        let limit = 10i64.pow(whole_digits) - 1;
+        let value = |g: &mut Self| -> (f64, String) {
+            let whole = g.rng.random_range(-limit..=limit);
+            let fraction = if scale > 0 && g.chance(0.5) {
+                let digits = g.rng.random_range(1..=scale.min(4));
+                let f = g.rng.random_range(0..10i64.pow(digits));
+                format!(".{f:0width$}", width = digits as usize)
+            } else {
+                String::new()
+            };
+            let text = format!("{whole}{fraction}");
+            (text.parse().unwrap_or(0.0), text)
+        };
+        let a = self.chance(0.4).then(|| value(self));
+        let b = self.chance(0.4).then(|| value(self));
+        let (min, max) = match (a, b) {
+            (Some(a), Some(b)) if a.0 > b.0 => (Some(b), Some(a)),
+            other => other,
+        };
+        for (key, bound) in [("min", &min), ("max", &max)] {
+            if let Some((_, text)) = bound {
+                options.push((key, self.decimal_literal(text)));
+            }
+        }
+        if self.chance(0.3) {
+            let v = value(self);
+            if min.as_ref().is_none_or(|m| v.0 >= m.0) && max.as_ref().is_none_or(|m| v.0 <= m.0) {
+                let literal = self.decimal_literal(&v.1);
+                options.push(("default", literal));
+            }
+        }
+    }
+
+    /// A decimal as a string, or as a TOML number when that is exact.
+    fn decimal_literal(&mut self, text: &str) -> String {
+        if !text.contains('.') && self.chance(0.5) {
+            text.to_string()
+        } else {
+            format!("\"{text}\"")
+        }
+    }
+
+    /// belongs_to relations: a random DAG (plus optional self-references), every shape.
+    fn relations(&mut self) {
+        let count = self.resources.len();
+        let mut order: Vec<usize> = (0..count).collect();
+        order.shuffle(&mut self.rng);
+        for (position, &i) in order.iter().enumerate() {
+            let relations = match self.rng.random_range(0..10) {
+                0..=4 => 0,
+                5..=8 => 1,
+                _ => 2,
+            };
+            for _ in 0..relations {
+                // Parents come earlier in the order, or are the resource itself, or the
+                // implicit account of a jwt spec.
+                let mut targets: Vec<String> = order[..position]
+                    .iter()
+                    .map(|&j| self.resources[j].name.clone())
+                    .collect();
+                targets.push(self.resources[i].name.clone());
+                if self.auth.jwt && !self.resources.iter().any(|r| r.name == "user") {
+                    targets.push("user".into());
+                }
+                let target = self.pick(&targets).clone();
+                let self_ref = target == self.resources[i].name;
+                let required = !self_ref && self.chance(0.6);
+                let on_delete = match (required, self.rng.random_range(0..4)) {
+                    (_, 0) => None,
+                    (_, 1) => Some("cascade"),
+                    (_, 2) => Some("restrict"),
+                    (false, _) => Some("set_null"),
+                    (true, _) => Some("cascade"),
+                };
+                let use_target_name = self.chance(0.5);
+                let name = if use_target_name && self.relation_fits(i, &target) {
+                    target.clone()
+                } else {
+                    loop {
+                        let n = self.name();
+                        if self.relation_fits(i, &n) {
+                            break n;
+                        }
+                    }
+                };
+                let short = required && on_delete.is_none() && self.chance(0.5);
+                self.resources[i].belongs_to.push(Relation {
+                    name,
+                    target,
+                    required,
+                    short,
+                    on_delete,
+                });
+            }
+        }
+    }
+
+    /// A relation `name` on resource `i`: not a keyword, not a field's JSON key, not
+    /// another relation.
+    fn relation_fits(&self, i: usize, name: &str) -> bool {
+        let r = &self.resources[i];
+        let key = Names::new(&format!("{name}_id"), None).camel;
+        let mut keys = reserved_keys(r, self.is_account(r));
+        for f in &r.fields {
+            keys.extend(field_keys(&f.name, f.ty));
+        }
+        !keys.contains(&key) && !r.fields.iter().any(|f| f.name == format!("{name}_id"))
+    }
+
+    /// Pairs declared on one side; never alongside a nested route on the same path, and
+    /// never a join table named like another table.
+    fn many_to_many(&mut self) {
+        for (a, b) in self.recipe.many_to_many {
+            let i = self.index(a);
+            self.resources[i].many_to_many.push(b.to_string());
+        }
+        let count = self.resources.len();
+        if count < 2 || !self.recipe.many_to_many.is_empty() {
+            return;
+        }
+        for _ in 0..self.rng.random_range(0..=2) {
+            let i = self.rng.random_range(0..count);
+            let j = self.rng.random_range(0..count);
+            let (a, b) = (
+                self.resources[i].name.clone(),
+                self.resources[j].name.clone(),
+            );
+            if i == j
+                || self
+                    .m2m_pairs()
+                    .iter()
+                    .any(|(x, y)| (*x == a && *y == b) || (*x == b && *y == a))
+            {
+                continue;
+            }
+            let child_of =
+                |c: usize, p: &str| self.resources[c].belongs_to.iter().any(|r| r.target == p);
+            if child_of(j, &a) || child_of(i, &b) {
+                continue;
+            }
+            let join = join_table(&a, &self.resources[j]);
+            let mut tables: Vec<String> = self.service_tables("");
+            tables.extend(
+                self.resources
+                    .iter()
+                    .map(|r| Names::new(&r.name, r.plural.as_deref()).plural_snake),
+            );
+            tables.extend(
+                self.m2m_pairs()
+                    .iter()
+                    .map(|(x, y)| join_table(x, &self.resources[self.index(y)])),
+            );
+            if tables.contains(&join) {
+                continue;
+            }
+            self.resources[i].many_to_many.push(b);
+        }
+    }
+
+    fn m2m_pairs(&self) -> Vec<(String, String)> {
+        self.resources
+            .iter()
+            .flat_map(|r| r.many_to_many.iter().map(|t| (r.name.clone(), t.clone())))
+            .collect()
+    }
+
+    fn index(&self, name: &str) -> usize {
+        self.resources
+            .iter()
+            .position(|r| r.name == name)
+            .unwrap_or_else(|| panic!("no resource {name:?}"))
+    }
+
+    /// jwt only: per-action rules, owners through a relation to `user`.
+    fn access_rules(&mut self) {
+        if !self.auth.jwt {
+            for i in 0..self.resources.len() {
+                if self.chance(0.1) {
+                    self.resources[i].access = Some("\"public\"".into());
+                }
+            }
+            return;
+        }
+        let roles = self
+            .auth
+            .roles
+            .clone()
+            .unwrap_or_else(|| vec!["admin".into(), "member".into()]);
+        for i in 0..self.resources.len() {
+            let account = self.is_account(&self.resources[i]);
+            let owner_relation = self.resources[i]
+                .belongs_to
+                .iter()
+                .filter(|b| b.target == "user")
+                .map(|b| b.name.clone())
+                .next();
+            if !account
+                && let Some(relation) = &owner_relation
+                && self.chance(0.6)
+            {
+                self.resources[i].owner = Some(relation.clone());
+            }
+            let owner_ok = account || self.resources[i].owner.is_some();
+            let mut words: Vec<String> = vec!["public".into(), "authenticated".into()];
+            words.extend(roles.iter().cloned());
+            if owner_ok {
+                words.push("owner".into());
+            }
+            match self.rng.random_range(0..3) {
+                0 => {}
+                1 => self.resources[i].access = Some(format!("\"{}\"", self.pick(&words))),
+                _ => {
+                    let mut actions = Vec::new();
+                    for action in ["list", "read", "create", "update", "delete"] {
+                        if self.chance(0.6) {
+                            let rule = if self.chance(0.4) {
+                                let n = self.rng.random_range(1..=3.min(words.len()));
+                                let chosen: Vec<String> = self
+                                    .some_of(&words, n)
+                                    .iter()
+                                    .map(|w| format!("\"{w}\""))
+                                    .collect();
+                                format!("[{}]", chosen.join(", "))
+                            } else {
+                                format!("\"{}\"", self.pick(&words))
+                            };
+                            actions.push(format!("{action} = {rule}"));
+                        }
+                    }
+                    if !actions.is_empty() {
+                        self.resources[i].access = Some(format!("{{ {} }}", actions.join(", ")));
+                    }
+                }
+            }
+        }
+    }
+
+    // ----- hazards -----
+
+    /// Records the probe just added: a hazard at `keys`, unless the docs accept it.
+    fn hazard(&mut self, class: &'static str, keys: Vec<String>) {
+        self.probe = Some(class);
+        if !ACCEPTED_PROBES.contains(&class) {
+            self.hazards.push(Hazard { class, keys });
+        }
+    }
+
+    /// Adds one probe of `class` to the finished spec, when the spec has what it needs.
+    fn inject(&mut self, class: &'static str) {
+        let i = self.rng.random_range(0..self.resources.len());
+        let r = self.resources[i].name.clone();
+        let field_key = |f: &str| format!("resources.{r}.fields.{f}");
+        let plain = |name: &str, ty: &'static str| Field {
+            name: name.to_string(),
+            ty,
+            options: Vec::new(),
+        };
+        match class {
+            "generated field name"
+            | "list parameter as a field"
+            | "field that cannot be a raw identifier" => {
+                let list = match class {
+                    "generated field name" => GENERATED_FIELDS,
+                    "list parameter as a field" => QUERY_PARAMETERS,
+                    _ => NOT_RAW,
+                };
+                let name = *self.pick(list);
+                if self.resources[i].fields.iter().any(|f| f.name == name) {
+                    return;
+                }
+                self.resources[i].fields.push(plain(name, "string"));
+                self.hazard(class, vec![field_key(name)]);
+            }
+            "relation key as a field" => {
+                if self.resources[i].belongs_to.is_empty() {
+                    let parent = Relation {
+                        name: "parent".into(),
+                        target: r.clone(),
+                        required: false,
+                        short: false,
+                        on_delete: None,
+                    };
+                    self.resources[i].belongs_to.push(parent);
+                }
+                let rel = self.resources[i].belongs_to[0].name.clone();
+                let name = format!("{rel}_id");
+                if name.len() > 30 {
+                    return;
+                }
+                self.resources[i].fields.push(plain(&name, "uuid"));
+                self.hazard(
+                    class,
+                    vec![field_key(&name), format!("resources.{r}.belongs_to.{rel}")],
+                );
+            }
+            "field named like a list filter" => {
+                let taken: Vec<String> = self.resources[i]
+                    .fields
+                    .iter()
+                    .map(|f| f.name.clone())
+                    .collect();
+                let base = self.fresh(|n| n.len() <= 24 && !taken.iter().any(|f| f.starts_with(n)));
+                let (ty, suffix) = *self.pick(&[
+                    ("integer", "min"),
+                    ("decimal", "max"),
+                    ("date", "after"),
+                    ("datetime", "before"),
+                ]);
+                let stem = if ty == "datetime" {
+                    format!("{base}_at")
+                } else {
+                    base.clone()
+                };
+                let clash = format!("{base}_{suffix}");
+                self.resources[i].fields.push(plain(&stem, ty));
+                self.resources[i].fields.push(plain(&clash, "string"));
+                self.hazard(class, vec![field_key(&stem), field_key(&clash)]);
+            }
+            "resource named like a service module" | "keyword resource name" => {
+                let list = if class == "resource named like a service module" {
+                    SERVICE_MODULES.to_vec()
+                } else {
+                    words(RUST_KEYWORDS)
+                };
+                let name = self.pick(&list).to_string();
+                self.add_resource(&name, None);
+                self.hazard(class, vec![format!("resources.{name}")]);
+            }
+            "plural that is a keyword" => {
+                let plural = if self.chance(0.5) {
+                    *self.pick(&words(RUST_KEYWORDS))
+                } else {
+                    *self.pick(backend_gen::names::SQL_KEYWORDS)
+                };
+                let name = loop {
+                    let name = self.resource_name();
+                    if name != plural {
+                        break name;
+                    }
+                };
+                self.add_resource(&name, Some(plural));
+                self.hazard(class, vec![format!("resources.{name}")]);
+            }
+            "account field on user" => {
+                let name = self.pick(ACCOUNT_FIELDS).to_string();
+                let account = match self.resources.iter().position(|r| r.name == "user") {
+                    Some(a) => a,
+                    None => {
+                        self.add_resource("user", None);
+                        self.resources.len() - 1
+                    }
+                };
+                if self.resources[account]
+                    .fields
+                    .iter()
+                    .any(|f| f.name == name)
+                {
+                    return;
+                }
+                self.resources[account].fields.push(plain(&name, "string"));
+                self.hazard(class, vec![format!("resources.user.fields.{name}")]);
+            }
+            "keyword relation name" => {
+                let name = self.pick(&words(RUST_KEYWORDS)).to_string();
+                self.resources[i].belongs_to.push(Relation {
+                    name: name.clone(),
+                    target: r.clone(),
+                    required: false,
+                    short: false,
+                    on_delete: None,
+                });
+                self.hazard(class, vec![format!("resources.{r}.belongs_to.{name}")]);
+            }
+            "two fields with one camelCase spelling" => {
+                let (a, b) = *self.pick(&[
+                    ("a_1", "a1"),
+                    ("x_2y", "x2y"),
+                    ("tier_1", "tier1"),
+                    ("l_2_norm", "l2_norm"),
+                ]);
+                if self.resources[i]
+                    .fields
+                    .iter()
+                    .any(|f| f.name == a || f.name == b)
+                {
+                    return;
+                }
+                self.resources[i].fields.push(plain(a, "string"));
+                self.resources[i].fields.push(plain(b, "integer"));
+                self.hazard(class, vec![field_key(a), field_key(b)]);
+            }
+            "two resources with one PascalCase spelling" => {
+                let (a, b) = *self.pick(&[("v_2", "v2"), ("item_1", "item1"), ("a_1b", "a1b")]);
+                self.add_resource(a, None);
+                self.add_resource(b, None);
+                self.hazard(
+                    class,
+                    vec![format!("resources.{a}"), format!("resources.{b}")],
+                );
+            }
+            "two enum values with one variant" => {
+                let (a, b) = *self.pick(&[("a_1", "a1"), ("tier_1", "tier1"), ("x_2", "x2")]);
+                let name = self.fresh_field_name(i, "enum");
+                let key = field_key(&name);
+                self.resources[i].fields.push(Field {
+                    name,
+                    ty: "enum",
+                    options: vec![("values", format!("[\"{a}\", \"{b}\"]"))],
+                });
+                self.hazard(class, vec![key]);
+            }
+            "join table named like a resource's table" => {
+                let (a, b) = ("post", "tag");
+                self.add_resource(a, None);
+                self.add_resource(b, None);
+                self.add_resource("post_tag", None);
+                let ai = self.index(a);
+                self.resources[ai].many_to_many.push(b.into());
+                self.hazard(
+                    class,
+                    ["post", "tag", "post_tag"]
+                        .iter()
+                        .map(|n| format!("resources.{n}"))
+                        .collect(),
+                );
+            }
+            "resource named like a generated type" => {
+                let enum_field = self.resources[i]
+                    .fields
+                    .iter()
+                    .find(|f| f.ty == "enum")
+                    .map(|f| f.name.clone());
+                let suffix = match enum_field {
+                    Some(f) if self.chance(0.5) => f,
+                    _ => self.pick(&["input", "patch"]).to_string(),
+                };
+                let (r, name) = if r.len() + suffix.len() < 30 {
+                    (r.clone(), format!("{r}_{suffix}"))
+                } else {
+                    self.add_resource("memo", None);
+                    ("memo".to_string(), "memo_input".to_string())
+                };
+                self.add_resource(&name, None);
+                self.hazard(
+                    class,
+                    vec![format!("resources.{r}"), format!("resources.{name}")],
+                );
+            }
+            "API prefix over the health routes" => {
+                self.set_prefix("/health");
+                let plural = *self.pick(&["live", "ready"]);
+                let name = format!("{plural}_thing");
+                self.add_resource(&name, Some(plural));
+                self.hazard(
+                    class,
+                    vec!["project.api_prefix".into(), format!("resources.{name}")],
+                );
+            }
+            "API prefix with a dot segment" => {
+                let prefix = *self.pick(&["/.", "/..", "/v1/..", "/./v1"]);
+                self.set_prefix(prefix);
+                self.hazard(class, vec!["project.api_prefix".into()]);
+            }
+            "access rule word as a role" => {
+                let word = self.pick(RULE_WORDS).to_string();
+                let mut roles = self
+                    .auth
+                    .roles
+                    .clone()
+                    .unwrap_or_else(|| vec!["admin".into(), "member".into()]);
+                roles.push(word);
+                self.auth.roles = Some(roles);
+                self.hazard(
+                    class,
+                    vec![
+                        "auth.roles".into(),
+                        "auth.admin_role".into(),
+                        "auth.default_role".into(),
+                    ],
+                );
+            }
+            "nested and many-to-many route on one path" => {
+                self.add_resource("shelf", None);
+                self.add_resource("book", None);
+                let (s, b) = (self.index("shelf"), self.index("book"));
+                self.resources[s].many_to_many.push("book".into());
+                self.resources[b].belongs_to.push(Relation {
+                    name: "shelf".into(),
+                    target: "shelf".into(),
+                    required: true,
+                    short: true,
+                    on_delete: None,
+                });
+                self.hazard(
+                    class,
+                    vec!["resources.shelf".into(), "resources.book".into()],
+                );
+            }
+            "non-finite float bound" => {
+                let name = self.fresh_field_name(i, "float");
+                let key = *self.pick(&["min", "max", "default"]);
+                let value = *self.pick(&["inf", "-inf", "nan"]);
+                let key_path = field_key(&name);
+                self.resources[i].fields.push(Field {
+                    name,
+                    ty: "float",
+                    options: vec![(key, value.to_string())],
+                });
+                self.hazard(class, vec![key_path]);
+            }
+            "plural taken by a service table" => {
+                let name = loop {
+                    let name = self.resource_name();
+                    if name != "user" {
+                        break name;
+                    }
+                };
+                let plural = if self.resources.iter().any(|r| r.name == "user") {
+                    "refresh_tokens"
+                } else {
+                    *self.pick(&["refresh_tokens", "users"])
+                };
+                self.add_resource(&name, Some(plural));
+                self.hazard(class, vec![format!("resources.{name}")]);
+            }
+            other => panic!("unknown hazard class {other}"),
+        }
+    }
+
+    /// Adds a resource with one plain field (replacing a random one of the same name).
+    fn add_resource(&mut self, name: &str, plural: Option<&str>) {
+        if self.resources.iter().any(|r| r.name == name) {
+            return;
+        }
+        let field = Field {
+            name: "label".into(),
+            ty: "string",
+            options: Vec::new(),
+        };
+        self.resources.push(Resource {
+            name: name.into(),
+            plural: plural.map(str::to_string),
+            description: None,
+            options: Vec::new(),
+            belongs_to: Vec::new(),
+            many_to_many: Vec::new(),
+            access: None,
+            owner: None,
+            fields: vec![field],
+        });
+    }
+
+    fn set_prefix(&mut self, prefix: &str) {
+        self.project.retain(|(k, _)| *k != "api_prefix");
+        self.project.push(("api_prefix", format!("\"{prefix}\"")));
+        self.api_prefix = Some(prefix.into());
+    }
+
+    // ----- TOML -----
+
+    fn finish(mut self, seed: u64) -> GeneratedSpec {
+        let name = self.crate_name();
+        let toml = self.render();
+        GeneratedSpec {
+            seed,
+            name,
+            toml,
+            hazards: self.hazards,
+            probe: self.probe,
+        }
+    }
+
+    fn render(&mut self) -> String {
+        let mut out = String::from("# A generated spec.\n");
+        if !self.project.is_empty() {
+            out.push_str("\n[project]\n");
+            for (key, value) in &self.project {
+                let _ = writeln!(out, "{key} = {value}");
+            }
+        }
+        self.render_auth(&mut out);
+        let mut current = "";
+        for (table, line) in &self.tables {
+            if *table != current {
+                let _ = writeln!(out, "\n[{table}]");
+                current = table;
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        let resources = self.resources.clone();
+        for r in &resources {
+            self.render_resource(&mut out, r);
+        }
+        out
+    }
+
+    fn render_auth(&self, out: &mut String) {
+        let a = &self.auth;
+        if !a.jwt && a.roles.is_none() && a.numbers.is_empty() {
+            return;
+        }
+        out.push_str("\n[auth]\n");
+        let _ = writeln!(out, "mode = \"{}\"", if a.jwt { "jwt" } else { "none" });
+        if let Some(roles) = &a.roles {
+            let list: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
+            let _ = writeln!(out, "roles = [{}]", list.join(", "));
+        }
+        for (key, value) in [
+            ("admin_role", &a.admin_role),
+            ("default_role", &a.default_role),
+        ] {
+            if let Some(v) = value {
+                let _ = writeln!(out, "{key} = \"{v}\"");
+            }
+        }
+        for (key, value) in &a.numbers {
+            let _ = writeln!(out, "{key} = {value}");
+        }
+    }
+
+    fn render_resource(&mut self, out: &mut String, r: &Resource) {
+        let key = self.key(&r.name);
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(p) = &r.plural {
+            lines.push(format!("plural = \"{p}\""));
+        }
+        if let Some(d) = &r.description {
+            lines.push(format!("description = {d}"));
+        }
+        for (k, v) in &r.options {
+            lines.push(format!("{k} = {v}"));
+        }
+        if !r.belongs_to.is_empty() {
+            let rels: Vec<String> = r.belongs_to.iter().map(|b| self.relation(b)).collect();
+            lines.push(format!("belongs_to = {{ {} }}", rels.join(", ")));
+        }
+        if !r.many_to_many.is_empty() {
+            let list: Vec<String> = r.many_to_many.iter().map(|t| format!("\"{t}\"")).collect();
+            lines.push(format!("many_to_many = [{}]", list.join(", ")));
+        }
+        if let Some(a) = &r.access {
+            lines.push(format!("access = {a}"));
+        }
+        if let Some(o) = &r.owner {
+            lines.push(format!("owner = \"{o}\""));
+        }
+        lines.shuffle(&mut self.rng);
+        let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
+        if r.fields.is_empty() {
+            let _ = writeln!(out, "\n[resources.{key}]");
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+            return;
+        }
+        match self.rng.random_range(0..4) {
+            // Options, then the fields in their own table.
+            0 | 1 => {
+                if !lines.is_empty() {
+                    let _ = writeln!(out, "\n[resources.{key}]");
+                    for line in &lines {
+                        let _ = writeln!(out, "{line}");
+                    }
+                }
+                let _ = writeln!(out, "\n[resources.{key}.fields]");
+                for line in field_lines {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+            // One table per field.
+            2 => {
+                let _ = writeln!(out, "\n[resources.{key}]");
+                for line in &lines {
+                    let _ = writeln!(out, "{line}");
+                }
+                for f in &r.fields {
+                    let fkey = self.key(&f.name);
+                    let _ = writeln!(out, "\n[resources.{key}.fields.{fkey}]");
+                    let _ = writeln!(out, "type = \"{}\"", f.ty);
+                    for (k, v) in &f.options {
+                        let _ = writeln!(out, "{k} = {v}");
+                    }
+                }
+            }
+            // Dotted keys under the resource.
+            _ => {
+                let _ = writeln!(out, "\n[resources.{key}]");
+                for line in &lines {
+                    let _ = writeln!(out, "{line}");
+                }
+                for line in field_lines {
+                    let _ = writeln!(out, "fields.{line}");
+                }
+            }
+        }
+    }
+
+    fn field_line(&mut self, f: &Field) -> String {
+        let mut parts = vec![format!("type = \"{}\"", f.ty)];
+        parts.extend(f.options.iter().map(|(k, v)| format!("{k} = {v}")));
+        format!("{} = {{ {} }}", self.key(&f.name), parts.join(", "))
+    }
+
+    fn relation(&mut self, b: &Relation) -> String {
+        let key = self.key(&b.name);
+        if b.short {
+            return format!("{key} = \"{}\"", b.target);
+        }
+        let mut parts = Vec::new();
+        if b.target != b.name || self.chance(0.3) {
+            parts.push(format!("resource = \"{}\"", b.target));
+        }
+        if !b.required || self.chance(0.3) {
+            parts.push(format!("required = {}", b.required));
+        }
+        if let Some(d) = b.on_delete {
+            parts.push(format!("on_delete = \"{d}\""));
+        }
+        format!("{key} = {{ {} }}", parts.join(", "))
+    }
+
+    /// A key, bare or (sometimes) quoted: the same key to TOML.
+    fn key(&mut self, name: &str) -> String {
+        if self.chance(0.1) {
+            format!("\"{name}\"")
+        } else {
+            name.to_string()
+        }
+    }
+}
+
+/// The join table of `a`'s many-to-many with `b`: `post_tags`.
+fn join_table(a: &str, b: &Resource) -> String {
+    format!(
+        "{a}_{}",
+        Names::new(&b.name, b.plural.as_deref()).plural_snake
+    )
+}
+
+/// JSON keys and list parameters every row of `r` has already.
+fn reserved_keys(r: &Resource, account: bool) -> Vec<String> {
+    let mut keys: Vec<String> = [
+        "id",
+        "createdAt",
+        "updatedAt",
+        "deletedAt",
+        "version",
+        "createdAfter",
+        "createdBefore",
+        "updatedAfter",
+        "updatedBefore",
+    ]
+    .iter()
+    .chain(QUERY_PARAMETERS)
+    .map(|k| k.to_string())
+    .collect();
+    if account {
+        keys.extend(["email", "password", "passwordHash", "roles"].map(String::from));
+    }
+    keys.extend(
+        r.belongs_to
+            .iter()
+            .map(|b| Names::new(&format!("{}_id", b.name), None).camel),
+    );
+    keys
+}
+
+/// A field's JSON key, then the list filters it adds (docs: numbers get `xMin`/`xMax`,
+/// dates `xAfter`/`xBefore` with a trailing `_at` dropped).
+fn field_keys(name: &str, ty: &str) -> Vec<String> {
+    let camel = |s: &str| Names::new(s, None).camel;
+    let mut keys = vec![camel(name)];
+    match ty {
+        "integer" | "big_integer" | "float" | "decimal" => {
+            keys.push(camel(&format!("{name}_min")));
+            keys.push(camel(&format!("{name}_max")));
+        }
+        "date" | "datetime" => {
+            let base = name.strip_suffix("_at").unwrap_or(name);
+            keys.push(camel(&format!("{base}_after")));
+            keys.push(camel(&format!("{base}_before")));
+        }
+        _ => {}
+    }
+    keys
+}
+
+/// TOML basic-string escapes; newlines stay raw in a multi-line string.
+fn escape(text: &str, multi_line: bool) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' if multi_line => out.push('\n'),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The seeded sample the end-to-end suite builds: `(project name, seed, recipe)`, one
+/// per collision class of issue 11, each small (2 to 5 resources but one).
+pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
+    vec![
+        (
+            "gen-module-names",
+            11,
+            Recipe {
+                resources: &["page", "pool", "cache", "uuid"],
+                fields: &["type", "order", "default", "from"],
+                enum_values: &["self", "tier_1", "crate_1", "type"],
+                jwt: Some(false),
+                ..Recipe::default()
+            },
+        ),
+        (
+            "gen-prelude-names",
+            12,
+            Recipe {
+                resources: &["string", "result", "option"],
+                fields: &["to", "end", "check", "position"],
+                api_prefix: Some("/healthcare/v1"),
+                jwt: Some(true),
+                multi_line: true,
+                ..Recipe::default()
+            },
+        ),
+        (
+            "gen-many-to-many",
+            13,
+            Recipe {
+                resources: &["post", "tag", "tag_post", "post_tags_log"],
+                fields: &["key", "value", "match"],
+                many_to_many: &[("post", "tag")],
+                jwt: Some(false),
+                ..Recipe::default()
+            },
+        ),
+        (
+            "gen-single-resource",
+            14,
+            Recipe {
+                resources: &["an_unusually_long_resource_nam"],
+                fields: &[
+                    "a_field_name_that_is_thirty_ch",
+                    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+                ],
+                enum_values: &["an_enum_value_of_thirty_chars1", "x", "tier_2"],
+                api_prefix: Some("/a-b_c/v1.2"),
+                jwt: Some(false),
+                multi_line: true,
+                every_type: true,
+                ..Recipe::default()
+            },
+        ),
+        (
+            "gen-crate-names",
+            15,
+            Recipe {
+                resources: &["axum", "sqlx", "tokio"],
+                fields: &["serde", "chrono", "json", "config", "health", "where"],
+                api_prefix: Some("/health"),
+                jwt: Some(true),
+                ..Recipe::default()
+            },
+        ),
+        (
+            "gen-service-names",
+            16,
+            Recipe {
+                resources: &["state", "error", "list", "db"],
+                fields: &["validation", "extract", "routes", "app"],
+                enum_values: &["none", "some", "ok", "err"],
+                jwt: Some(false),
+                multi_line: true,
+                ..Recipe::default()
+            },
+        ),
+    ]
+}
