@@ -72,18 +72,62 @@ pub fn format_rust(files: &mut FileSet) -> Result<Layout> {
     // `rustfmt.toml` from the temporary directory's ancestors: the output
     // must be rustfmt's defaults, which is what the project is checked with.
     write(&root.join("rustfmt.toml"), "")?;
-    for path in &paths {
-        if let Some(file) = files.get(path) {
-            write(&root.join(path), &file.contents)?;
-        }
+    let mut arguments = Vec::new();
+    let mut formatted_at = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let Some(file) = files.get(path) else {
+            continue;
+        };
+        let at = match Role::of(path) {
+            Role::Root => {
+                arguments.push(path.clone());
+                path.clone()
+            }
+            Role::Module => path.clone(),
+            Role::SharedTestModule => {
+                // Every test crate declares `mod common;`, and rustfmt formats the modules
+                // of each file it is given: the real module there would be formatted once
+                // per test file, which grows with the spec, so generation would take time
+                // in the square of it. The test crates see an empty stub; the module itself
+                // is formatted once, on its own.
+                write(&root.join(path), "")?;
+                let alone = format!("shared-test-modules/{i}.rs");
+                arguments.push(alone.clone());
+                alone
+            }
+        };
+        write(&root.join(&at), &file.contents)?;
+        formatted_at.push((path.clone(), at));
     }
-    run_in_parallel(&program, root, &paths)?;
-    for path in &paths {
-        let full = root.join(path);
+    run_in_parallel(&program, root, &arguments)?;
+    for (path, at) in formatted_at {
+        let full = root.join(at);
         let text = std::fs::read_to_string(&full).map_err(|e| Error::io(&full, e))?;
-        files.replace_contents(path, text);
+        files.replace_contents(&path, text);
     }
     Ok(Layout::Rustfmt(version))
+}
+
+/// How a generated Rust file reaches rustfmt, which formats each file it is given and,
+/// through their `mod` items, every module below it (as `cargo fmt` does from each target).
+enum Role {
+    /// A crate root (`src/lib.rs`, `src/main.rs`, `build.rs`, a test crate): given to rustfmt.
+    Root,
+    /// A module of the library or binary: formatted through its crate root, once.
+    Module,
+    /// A module in a folder of `tests/` (`tests/common/mod.rs`), shared by every test crate.
+    SharedTestModule,
+}
+
+impl Role {
+    fn of(path: &str) -> Role {
+        match path.split_once('/') {
+            Some(("src", "lib.rs" | "main.rs")) => Role::Root,
+            Some(("src", _)) => Role::Module,
+            Some(("tests", rest)) if rest.contains('/') => Role::SharedTestModule,
+            _ => Role::Root,
+        }
+    }
 }
 
 /// Splits `paths` into one batch per core and formats the batches at once.
@@ -168,6 +212,29 @@ mod tests {
         assert_eq!(
             files.get("README.md").map(|f| f.contents.as_str()),
             Some("# not   rust\n")
+        );
+    }
+
+    #[test]
+    fn modules_and_the_shared_test_module_are_formatted_once_each() {
+        let mut files = one_file("mod a;\npub fn  f(){}\n");
+        files.insert("src/a.rs", "pub fn  g(){}\n", Owner::Generator);
+        files.insert(
+            "tests/x.rs",
+            "mod common;\n#[test]\nfn  t(){}\n",
+            Owner::Generator,
+        );
+        files.insert("tests/common/mod.rs", "pub fn  h(){}\n", Owner::Generator);
+        format_rust(&mut files).expect("rustfmt runs");
+        let text = |path: &str| files.get(path).map(|f| f.contents.clone());
+        assert_eq!(text("src/a.rs").as_deref(), Some("pub fn g() {}\n"));
+        assert_eq!(
+            text("tests/common/mod.rs").as_deref(),
+            Some("pub fn h() {}\n")
+        );
+        assert_eq!(
+            text("tests/x.rs").as_deref(),
+            Some("mod common;\n#[test]\nfn t() {}\n")
         );
     }
 
