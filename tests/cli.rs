@@ -384,3 +384,13 @@ fn refused_roles_and_bounds_say_what_to_write_instead() {
     .stderr(predicate::str::contains("use e.g. \"editors\""))
     .stderr(predicate::str::contains("a finite number such as 2.5 (not inf or nan)"));
 }
+
+#[test]
+fn a_field_named_like_a_list_parameter_is_one_error_with_an_alternative() {
+    check_text(b"[resources.thing.fields]\nlimit = { type = \"integer\" }\n")
+        .code(2)
+        .stderr(predicate::str::contains("1 error in"))
+        .stderr(predicate::str::contains(
+            "`limit` is a list query parameter; use `maximum`",
+        ));
+}
