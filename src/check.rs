@@ -71,6 +71,19 @@ pub fn summary(spec: &Spec) -> String {
                 .collect();
             let _ = writeln!(out, "  access: {}", rules.join(", "));
         }
+        if let Some(owner) = &r.owner {
+            let through = if owner.path.len() > 1 {
+                " (through parents)"
+            } else {
+                ""
+            };
+            let set_by = if owner.set_by.is_empty() {
+                String::new()
+            } else {
+                format!("; named in bodies by {}", owner.set_by.join("|"))
+            };
+            let _ = writeln!(out, "  owner: {}{through}{set_by}", owner.path.join("."));
+        }
     }
     let routes: Vec<_> = spec
         .resources

@@ -92,6 +92,8 @@ pub struct AuthContext {
     pub account_index: usize,
     /// A password that meets the policy, for generated tests.
     pub sample_password: String,
+    /// For generated tests: a list anyone may read, if the spec has one.
+    pub public_list_url: Option<String>,
 }
 
 /// Who may do each action (`list`, `read`...), as the Rust elements of a `&[Rule]` slice.
@@ -134,9 +136,11 @@ pub struct AccessCase {
 
 /// What every kind of caller gets for every action on `r`, derived from the rules the same
 /// way the generated `access.rs` decides, so the generated tests check one against the other.
-fn access_cases(spec: &Spec, r: &Resource, owner_creates: bool) -> Vec<AccessCases> {
+fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
     let auth = &spec.auth;
-    let owned = spec.is_account(r) || (r.owner.is_some() && owner_creates);
+    // The tests make the owner's row as admin, naming the owner (`body_owned_by_…`).
+    let through_parents = r.owner.as_ref().is_some_and(|o| o.relation().is_none());
+    let owned = spec.is_account(r) || r.owner.is_some();
     let mut callers: Vec<(String, Option<Vec<&str>>, bool)> = vec![
         ("anonymous".into(), None, false),
         (
@@ -210,13 +214,17 @@ fn access_cases(spec: &Spec, r: &Resource, owner_creates: bool) -> Vec<AccessCas
             Some(_) => case(caller, 404, false),
         })
         .collect();
-    let has_owner_key = r.owner.is_some();
+    // A direct owner is the caller, so anonymous callers cannot create; through parents, the
+    // tests create under the owner's parent, which only the owner owns.
+    let has_owner_key = r.owner.is_some() && !through_parents;
     let create = callers
         .iter()
-        .map(|(caller, roles, _)| match roles {
+        .map(|(caller, roles, owns)| match roles {
             None if passes(&a.create, roles, false) && !has_owner_key => case(caller, 201, false),
             None => case(caller, 401, false),
-            Some(_) if passes(&a.create, roles, true) => case(caller, 201, false),
+            Some(_) if passes(&a.create, roles, *owns || !through_parents) => {
+                case(caller, 201, false)
+            }
             Some(_) => case(caller, 403, false),
         })
         .collect();
@@ -242,6 +250,55 @@ fn access_cases(spec: &Spec, r: &Resource, owner_creates: bool) -> Vec<AccessCas
             cases: change(&a.delete, 204),
         },
     ]
+}
+
+/// The steps that make a row of `r` owned by a given user (see [`OwnerStep`]).
+fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
+    let Some(owner) = &r.owner else {
+        return Vec::new();
+    };
+    let mut steps = Vec::new();
+    let mut at = r;
+    for relation in &owner.path {
+        let Some(b) = at.belongs_to.iter().find(|b| b.names.snake == *relation) else {
+            break;
+        };
+        steps.push(OwnerStep {
+            resource: at.names.snake.clone(),
+            url: format!("{}/{}", spec.project.api_prefix, at.names.plural_kebab),
+            key: format!("{}Id", b.names.camel),
+        });
+        match spec.resource(&b.target) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    steps.reverse();
+    steps
+}
+
+/// Whether a signed-in user with only the default role may read rows they do not own.
+fn reads_others(spec: &Spec, r: &Resource) -> bool {
+    r.access.read.iter().any(|rule| match rule {
+        Rule::Public | Rule::Authenticated => true,
+        Rule::Owner => false,
+        Rule::Role(role) => *role == spec.auth.default_role,
+    })
+}
+
+/// A role in `owner_set_by` whose holders may create rows of `r`.
+fn owner_setter(r: &Resource) -> Option<String> {
+    let owner = r.owner.as_ref()?;
+    owner
+        .set_by
+        .iter()
+        .find(|role| {
+            r.access.create.iter().any(|rule| match rule {
+                Rule::Public | Rule::Authenticated | Rule::Owner => true,
+                Rule::Role(allowed) => allowed == *role,
+            })
+        })
+        .cloned()
 }
 
 /// Whether a signed-in caller with only the default role may create `r`'s rows (which it
@@ -274,8 +331,12 @@ pub struct Uses {
     pub soft_delete: bool,
     pub versioned: bool,
     pub unique: bool,
+    /// A body may name a row's owner (a direct `owner`).
+    pub named_owner: bool,
     /// A field check or a reference check: the validation module is needed.
     pub validator: bool,
+    /// A field check: some body's values have rules.
+    pub checks: bool,
 }
 
 impl Uses {
@@ -296,7 +357,9 @@ impl Uses {
         self.soft_delete |= o.soft_delete;
         self.versioned |= o.versioned;
         self.unique |= o.unique;
+        self.named_owner |= o.named_owner;
         self.validator |= o.validator;
+        self.checks |= o.checks;
     }
 }
 
@@ -333,8 +396,29 @@ pub struct ResourceContext {
     pub references: bool,
     /// The column that holds a row's owner (`id` for accounts), for `owner` rules.
     pub owner_column: Option<String>,
+    /// Rows are owned through their parents (`owner = "order.customer"`).
+    pub owner_via: Option<OwnerVia>,
+    /// Rows have owners, directly or through parents.
+    pub owned: bool,
+    /// A direct owner's JSON key, which a body may carry for roles in `owner_set_by`.
+    pub owner_key: Option<String>,
+    /// Roles (besides admins) that may name another owner in a body.
+    pub owner_set_by: Vec<String>,
+    /// Rows have owners and a default-role user reads only their own: the generated tests
+    /// check that a second user can neither see nor change the first one's.
+    pub private_rows: bool,
+    /// For the generated tests: a role in `owner_set_by` that may also create rows.
+    pub owner_setter: Option<String>,
+    /// For the generated tests: some resource's owner chain makes rows of this one.
+    pub in_owner_chain: bool,
+    /// For the generated tests: how to make a row owned by a given user, from the resource
+    /// whose key names the user up to this one (each step's row goes in the next's key).
+    pub owner_chain: Vec<OwnerStep>,
     /// The Rust expression of a row's owner (an `Option<Uuid>`), on `self`.
     pub owner_of_self: String,
+    /// In a handler, the expression (a `Result`'s `?` included) of the owner of the row in
+    /// the variable `{row}`.
+    pub owner_call: String,
     pub fields: Vec<FieldContext>,
     pub belongs_to: Vec<RelationContext>,
     pub links: Vec<LinkContext>,
@@ -347,6 +431,8 @@ pub struct ResourceContext {
     pub non_null_keys: Vec<String>,
     /// `("status", OrderStatus::VALUES)` entries for enum fields.
     pub enum_keys: Vec<String>,
+    /// Keys of integer and big integer fields.
+    pub integer_keys: Vec<String>,
     /// Whether other code asks if a row exists (children, links, locking).
     pub needs_exists: bool,
     /// Modules of the other resources its repo and handlers call, sorted.
@@ -403,8 +489,8 @@ pub struct FieldContext {
     pub enum_values: Vec<EnumValue>,
     /// Copy types are bound and checked by value, others by reference.
     pub copy: bool,
-    /// Validation calls. The value argument is `&self.x` / `self.x` for a
-    /// required field and `value` (inside `if let Some(value)`) otherwise.
+    /// Validation calls, on `value`: the field's value when a body holds it
+    /// (bound by reference unless `copy`).
     pub checks: Vec<Check>,
     /// The regex as a Rust raw string literal, the name of the constant
     /// that holds it and of the static that compiles it once.
@@ -481,6 +567,8 @@ pub struct RelationContext {
     /// leave foreign keys, and so `on_delete`, untouched).
     pub target_url: String,
     pub target_soft_delete: bool,
+    /// The owner of the parent row in `{row}` (see [`ResourceContext::owner_call`]).
+    pub target_owner_call: String,
 }
 
 /// A many-to-many link declared on this resource.
@@ -493,6 +581,32 @@ pub struct LinkContext {
     pub sql: LinkSql,
     /// The target's rows have owners, so its list rules may narrow the linked list.
     pub target_owned: bool,
+    /// The owner of the target row in `{row}` (see [`ResourceContext::owner_call`]).
+    pub target_owner_call: String,
+}
+
+/// One row to make on the way to an owned row: `resource` with `key` set to the previous
+/// step's row (or, first, to the owner).
+#[derive(Debug, Serialize)]
+pub struct OwnerStep {
+    /// Snake name, for the tests' `body_for_…` helpers.
+    pub resource: String,
+    pub url: String,
+    pub key: String,
+}
+
+/// Ownership through parents.
+#[derive(Debug, Serialize)]
+pub struct OwnerVia {
+    /// The path as the spec spells it: `order.customer`.
+    pub path: String,
+    /// The first relation, whose row's owner is this row's owner, and its JSON key.
+    pub relation: String,
+    pub key: String,
+    /// For the generated tests: a default-role user may update their own rows only.
+    pub owner_updates_only: bool,
+    /// Closes the list condition's subqueries (`ResourceSql::owned_through`).
+    pub close: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -574,6 +688,11 @@ impl ServiceContext {
                         .position(|r| spec.is_account(r))
                         .unwrap_or(0),
                     sample_password: sample_password(spec.auth.password_min_length),
+                    public_list_url: spec
+                        .resources
+                        .iter()
+                        .find(|r| r.access.list.contains(&Rule::Public))
+                        .map(|r| format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab)),
                 }
             }),
             openapi: String::new(),
@@ -631,12 +750,68 @@ fn cache_dependents(spec: &Spec, r: &Resource) -> Vec<String> {
     out
 }
 
-/// The column that holds who owns a row of `r`, if anyone does.
+/// The column that holds who owns a row of `r`, if it says so itself.
 fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
     if spec.is_account(r) {
         Some("id".into())
     } else {
-        r.owner.as_ref().map(|o| format!("{o}_id"))
+        r.owner
+            .as_ref()
+            .and_then(|o| o.relation())
+            .map(|relation| format!("{relation}_id"))
+    }
+}
+
+/// Ownership through parents, if that is how `r`'s rows are owned.
+fn owner_via(spec: &Spec, r: &Resource) -> Option<OwnerVia> {
+    let owner = r.owner.as_ref().filter(|o| o.relation().is_none())?;
+    let first = r
+        .belongs_to
+        .iter()
+        .find(|b| b.names.snake == owner.path[0])?;
+    let update = &r.access.update;
+    Some(OwnerVia {
+        path: owner.path.join("."),
+        relation: first.names.snake.clone(),
+        key: format!("{}Id", first.names.camel),
+        owner_updates_only: update.contains(&Rule::Owner)
+            && !update.iter().any(|rule| match rule {
+                Rule::Public | Rule::Authenticated => true,
+                Rule::Owner => false,
+                Rule::Role(role) => *role == spec.auth.default_role,
+            }),
+        close: ")".repeat(owner.path.len() - 1),
+    })
+}
+
+/// Whether rows of `r` have owners, directly or through parents.
+fn owned(spec: &Spec, r: &Resource) -> bool {
+    spec.is_account(r) || r.owner.is_some()
+}
+
+/// In a handler of `from`, the owner of a row of `r` held in `{row}`: a field of the row, or,
+/// through parents, a query (`repo::owner_of_parent`).
+fn owner_call(r: &Resource, from: &Resource) -> String {
+    let module = if r.names.snake == from.names.snake {
+        String::new()
+    } else {
+        format!("{}::", r.names.module)
+    };
+    match r.owner.as_ref().map(|o| o.path.as_slice()) {
+        Some([first, _, ..]) => {
+            let required = r
+                .belongs_to
+                .iter()
+                .find(|b| b.names.snake == *first)
+                .is_some_and(|b| b.required);
+            let key = if required {
+                format!("Some({{row}}.{first}_id)")
+            } else {
+                format!("{{row}}.{first}_id")
+            };
+            format!("{module}repo::owner_of_parent(&state.pool, {key}).await?")
+        }
+        _ => "{row}.owner()".into(),
     }
 }
 
@@ -663,7 +838,8 @@ impl ResourceContext {
             .map(|t| {
                 let join = join_table(r, t);
                 LinkContext {
-                    target_owned: owner_column(spec, t).is_some(),
+                    target_owned: owned(spec, t),
+                    target_owner_call: owner_call(t, r),
                     target_a_words: with_article(&t.names.words),
                     target: t.names.clone(),
                     sql: LinkSql::new(r, t, &join),
@@ -703,6 +879,11 @@ impl ResourceContext {
             .filter(|f| f.is_enum)
             .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
             .collect();
+        let integer_keys = fields
+            .iter()
+            .filter(|f| matches!(f.spec_type, "integer" | "big_integer"))
+            .map(|f| f.names.camel.clone())
+            .collect();
 
         let mut other_modules: Vec<String> =
             belongs_to.iter().map(|b| b.target.module.clone()).collect();
@@ -717,6 +898,7 @@ impl ResourceContext {
             soft_delete: r.soft_delete,
             versioned: r.versioned,
             optional: r.belongs_to.iter().any(|b| !b.required && !r.is_owner(b)),
+            named_owner: r.belongs_to.iter().any(|b| r.is_owner(b)),
             ..Uses::default()
         };
         for f in &r.fields {
@@ -741,6 +923,7 @@ impl ResourceContext {
         let (repo_imports, handler_super_imports, handler_imports) =
             imports(spec, r, &fields, &belongs_to, &links);
         uses.validator = has_checks || !belongs_to.is_empty();
+        uses.checks = has_checks;
 
         let sample_bodies = (0..samples::COUNT)
             .map(|i| {
@@ -818,7 +1001,7 @@ impl ResourceContext {
             references: belongs_to.iter().any(|b| !b.owner),
             owner_creates: owner_creates(spec, r),
             access_cases: if spec.auth.mode == AuthMode::Jwt {
-                access_cases(spec, r, owner_creates(spec, r))
+                access_cases(spec, r)
             } else {
                 Vec::new()
             },
@@ -829,6 +1012,27 @@ impl ResourceContext {
                 .chain(fields.iter().map(|f| f.names.ident.clone()))
                 .collect(),
             owner_column: owner_column(spec, r),
+            owner_via: owner_via(spec, r),
+            owned: owned(spec, r),
+            owner_key: r
+                .belongs_to
+                .iter()
+                .find(|b| r.is_owner(b))
+                .map(|b| format!("{}Id", b.names.camel)),
+            owner_set_by: r
+                .owner
+                .as_ref()
+                .map(|o| o.set_by.clone())
+                .unwrap_or_default(),
+            owner_setter: owner_setter(r),
+            private_rows: owned(spec, r) && !reads_others(spec, r),
+            owner_chain: owner_chain(spec, r),
+            in_owner_chain: spec.resources.iter().any(|other| {
+                owner_chain(spec, other)
+                    .iter()
+                    .any(|step| step.resource == r.names.snake)
+            }),
+            owner_call: owner_call(r, r),
             owner_of_self: match (
                 spec.is_account(r),
                 r.belongs_to.iter().find(|b| r.is_owner(b)),
@@ -857,6 +1061,7 @@ impl ResourceContext {
             required_keys,
             non_null_keys,
             enum_keys,
+            integer_keys,
             other_modules,
             fields,
             belongs_to,
@@ -989,16 +1194,20 @@ fn imports(
     ]
     .map(String::from)
     .to_vec();
-    let owned = owner_column(spec, r).is_some();
+    let owned = owned(spec, r);
     if !belongs_to.is_empty() || !links.is_empty() || owned {
         repo_crate.push("crate::list::Scope".into());
     }
-    if belongs_to.iter().any(|b| !b.owner) {
+    // Parents are checked to exist, and so is an owner a body names.
+    if !belongs_to.is_empty() {
         repo_crate.push("crate::validation::Validator".into());
     }
     let jwt = spec.auth.mode == AuthMode::Jwt;
     if owned || links.iter().any(|l| l.target_owned) {
         repo_crate.push("crate::access::Visible".into());
+    }
+    if owned {
+        repo_crate.push("crate::access::Ownership".into());
     }
     if spec.is_account(r) {
         repo_crate.push("crate::auth::NewAccount".into());
@@ -1072,6 +1281,7 @@ impl RelationContext {
             },
             target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
             target_soft_delete: parent.is_some_and(|p| p.soft_delete),
+            target_owner_call: parent.map_or_else(String::new, |p| owner_call(p, r)),
             json: format!("{}Id", b.names.camel),
             names: b.names.clone(),
             target,
@@ -1126,7 +1336,7 @@ impl FieldContext {
         });
         let copy = !matches!(f.ty, FieldType::String | FieldType::Text | FieldType::Json);
         Self {
-            checks: checks(f, copy),
+            checks: checks(f),
             names: f.names.clone(),
             description: f.description.clone(),
             spec_type: f.ty.spec_name(),
@@ -1150,13 +1360,9 @@ impl FieldContext {
 }
 
 /// The validation calls of a field (see `FieldContext::checks`).
-fn checks(f: &Field, copy: bool) -> Vec<Check> {
+fn checks(f: &Field) -> Vec<Check> {
     let name = format!("{:?}", f.names.camel);
-    let value = match (f.required, copy) {
-        (true, true) => format!("self.{}", f.names.ident),
-        (true, false) => format!("&self.{}", f.names.ident),
-        (false, _) => "value".to_string(),
-    };
+    let value = "value".to_string();
     let opt = |b: Option<String>| b.map_or_else(|| "None".to_string(), |b| format!("Some({b})"));
     let rules = &f.rules;
     let mut out = Vec::new();
@@ -1355,7 +1561,7 @@ mod tests {
             price.checks[0].args,
             [
                 "\"price\"",
-                "self.price",
+                "value",
                 "Some(Dec::new(0, 0))",
                 "None",
                 "16",

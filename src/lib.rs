@@ -8,6 +8,7 @@
 pub mod check;
 pub mod cli;
 pub mod context;
+pub mod decimal_pattern;
 pub mod diagnostics;
 pub mod dialect;
 pub mod error;

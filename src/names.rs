@@ -385,6 +385,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "BodyExt",
     "Cache",
     "Caller",
+    "CheckValues",
     "Column",
     "Conditions",
     "Config",
@@ -416,6 +417,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Next",
     "NonZeroU32",
     "Ordering",
+    "Ownership",
     "Page",
     "Pool",
     "Postgres",
@@ -440,6 +442,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "TestDatabase",
     "TestResponse",
     "TimeDelta",
+    "Token",
     "TokenPair",
     "Utc",
     "Uuid",
@@ -888,8 +891,11 @@ mod tests {
                 .into_owned()
         };
         let uses = regex::Regex::new(r"(?ms)^\s*(?:pub )?use [^;]*;").unwrap();
-        let defined =
-            regex::Regex::new(r"(?m)^\s*(?:pub )?(?:struct|enum|trait|type) ([A-Z]\w*)").unwrap();
+        // An indented `type` is an associated type, which names nothing in the module.
+        let defined = regex::Regex::new(
+            r"(?m)^(?:\s*(?:pub )?(?:struct|enum|trait)|(?:pub )?type) ([A-Z]\w*)",
+        )
+        .unwrap();
         let module = regex::Regex::new(r"(?m)^\s*(?:pub )?mod ([a-z_]\w*);").unwrap();
         let pascal = regex::Regex::new(r"\b[A-Z][a-z]\w*\b").unwrap();
         let snake = regex::Regex::new(r"\b[a-z][a-z0-9_]*\b").unwrap();

@@ -21,11 +21,23 @@ pub const FILE: &str = "openapi.json";
 /// A decimal as the service writes it, and as a string on input.
 pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 
+/// A string without U+0000: the service refuses it in every string it is sent (PostgreSQL
+/// cannot store it), so every request string says so.
+pub const NO_NUL: &str = r"^[^\x00]*$";
+
+/// The JSON types of a value that may not be null.
+const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "boolean"];
+
+/// A cursor as the service gives it out (its payload and signature in URL-safe base64), or
+/// nothing: an empty cursor is no cursor.
+const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$";
+
 /// Shared schema names; a resource whose type name is one of these gets
 /// `{Name}.Resource` instead, so no two components share a name.
 const SHARED_SCHEMAS: &[&str] = &[
     "Error",
     "ErrorDetail",
+    "JsonValue",
     "Pagination",
     "Health",
     "HealthCheck",
@@ -201,6 +213,19 @@ impl<'a> Builder<'a> {
         let ctx = self.ctx;
         let mut paths = Map::new();
         let mut schemas = shared_schemas();
+        if ctx.uses.json {
+            // What a json field takes: any value, but no string or key in it may hold U+0000.
+            schemas.insert(
+                "JsonValue".into(),
+                json!({
+                    "description": "Any JSON value in which no string and no key holds U+0000.",
+                    "pattern": NO_NUL,
+                    "propertyNames": {"pattern": NO_NUL},
+                    "additionalProperties": schema_ref("JsonValue"),
+                    "items": schema_ref("JsonValue")
+                }),
+            );
+        }
         let mut tags = Vec::new();
 
         for r in &ctx.resources {
@@ -422,6 +447,27 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A body's optional owner key: who may send another user's id in it.
+    fn owner_key_schema(&self, r: &ResourceContext, kind: Body) -> Value {
+        let admin = &self.spec.auth.admin_role;
+        let roles: Vec<&str> = r
+            .owner_set_by
+            .iter()
+            .map(String::as_str)
+            .chain([admin.as_str()])
+            .collect();
+        let absent = if kind == Body::Create {
+            "the caller owns the new row"
+        } else {
+            "the owner stays"
+        };
+        let description = format!(
+            "The owning user's id. Left out (or null), {absent}. Only callers with the role {} may name another user (403 otherwise); 422 when no user has this id.",
+            roles.join(" or ")
+        );
+        uuid_schema(false, Some(&description))
+    }
+
     /// A write body; `without` is a foreign key the path sets (nested create).
     fn body_schema(&self, r: &ResourceContext, kind: Body, without: Option<&str>) -> Value {
         let mut props = Map::new();
@@ -437,8 +483,12 @@ impl<'a> Builder<'a> {
             }
         };
         for b in &r.belongs_to {
-            // The owner key comes from the caller's token, never from a body.
-            if without == Some(b.json.as_str()) || b.owner {
+            if without == Some(b.json.as_str()) {
+                continue;
+            }
+            // The owner is the caller unless a role in `owner_set_by` names another user.
+            if b.owner {
+                props.insert(b.json.clone(), self.owner_key_schema(r, kind));
                 continue;
             }
             let description = format!(
@@ -477,6 +527,9 @@ impl<'a> Builder<'a> {
                 "version".into(),
                 json!({
                     "type": ["integer", "null"],
+                    "format": "int32",
+                    "minimum": 1,
+                    "maximum": i32::MAX,
                     "description": "The version this write was based on: a stale one gets 409 `VERSION_CONFLICT`."
                 }),
             );
@@ -536,6 +589,7 @@ impl<'a> Builder<'a> {
                         rust_only_pattern = Some(p.clone());
                     }
                 }
+                exclude_nul(&mut s);
                 match rules.format {
                     Some(Format::Email) => {
                         s.insert("format".into(), json!("email"));
@@ -580,8 +634,23 @@ impl<'a> Builder<'a> {
                 let limit = 10f64.powi((precision - scale) as i32);
                 number.insert("exclusiveMaximum".into(), json!(limit));
                 number.insert("exclusiveMinimum".into(), json!(-limit));
+                // At most `scale` places. The service counts them in the number's shortest
+                // decimal form, as JSON Schema tools that divide exactly do (see
+                // docs/architecture.md on decimals).
+                let step = if scale == 0 {
+                    json!(1)
+                } else {
+                    json!(10f64.powi(-(scale as i32)))
+                };
+                number.insert("multipleOf".into(), step);
+                let text = crate::decimal_pattern::pattern(
+                    precision - scale,
+                    scale,
+                    rules.min.as_ref().map(crate::spec::bound_text).as_deref(),
+                    rules.max.as_ref().map(crate::spec::bound_text).as_deref(),
+                );
                 let mut arms = vec![
-                    json!({"type": "string", "pattern": decimal_pattern(scale)}),
+                    json!({"type": "string", "pattern": text}),
                     Value::Object(number),
                 ];
                 if nullable {
@@ -600,6 +669,12 @@ impl<'a> Builder<'a> {
                 }
                 text.push('.');
                 s.insert("description".into(), json!(text));
+            }
+            "json" => {
+                s.insert("$ref".into(), schema_ref("JsonValue")["$ref"].clone());
+                if !nullable {
+                    s.insert("type".into(), json!(NOT_NULL));
+                }
             }
             _ => {
                 s = self
@@ -654,10 +729,7 @@ impl<'a> Builder<'a> {
             }
             // json: any value; a required one is never null.
             _ if nullable => json!({"description": "Any JSON value."}),
-            _ => json!({
-                "type": ["object", "array", "string", "number", "boolean"],
-                "description": "Any JSON value but null."
-            }),
+            _ => json!({"type": NOT_NULL, "description": "Any JSON value but null."}),
         };
         if !f.description.is_empty() {
             s["description"] = json!(f.description);
@@ -909,8 +981,8 @@ impl<'a> Builder<'a> {
             json!({
                 "type": "object",
                 "properties": {
-                    "email": string("The account's email."),
-                    "password": {"type": "string", "writeOnly": true}
+                    "email": text("The account's email: an unknown one gets the same 401 as a wrong password."),
+                    "password": {"type": "string", "pattern": NO_NUL, "writeOnly": true}
                 },
                 "required": ["email", "password"],
                 "additionalProperties": false
@@ -920,7 +992,7 @@ impl<'a> Builder<'a> {
             "RefreshRequest".into(),
             json!({
                 "type": "object",
-                "properties": {"refreshToken": string("A refresh token from login or refresh.")},
+                "properties": {"refreshToken": text("A refresh token from login or refresh. One that names no live session gets 401 at refresh, and ends nothing at logout.")},
                 "required": ["refreshToken"],
                 "additionalProperties": false
             }),
@@ -1183,7 +1255,12 @@ impl<'a> Builder<'a> {
                 sortable.push(key.clone());
             }
             let value = match f.spec_type {
-                "integer" | "big_integer" => json!({"type": "integer"}),
+                "integer" | "big_integer" => json!({
+                    "type": "integer",
+                    "format": "int64",
+                    "minimum": i64::MIN,
+                    "maximum": i64::MAX
+                }),
                 "float" | "decimal" => json!({"type": "number"}),
                 "boolean" => json!({"type": "boolean"}),
                 "uuid" => uuid.clone(),
@@ -1193,7 +1270,7 @@ impl<'a> Builder<'a> {
                     "type": "string",
                     "enum": f.enum_values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()
                 }),
-                _ => json!({"type": "string"}),
+                _ => json!({"type": "string", "pattern": NO_NUL}),
             };
             filters.push((
                 key.clone(),
@@ -1250,18 +1327,19 @@ impl<'a> Builder<'a> {
         }
 
         let alternatives = |keys: &[String]| keys.join("|");
-        let sort_key = format!("[+-]?({})", alternatives(&sortable));
+        // Spaces around a key are dropped (a `+` in a query string is one).
+        let sort_key = format!(" *[+-]?({}) *", alternatives(&sortable));
         params.push(json!({
             "name": "sort",
             "in": "query",
             "description": format!(
-                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties. Default `{}`. Sortable: {}.",
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. Sortable: {}.",
                 if r.timestamps { "-createdAt" } else { "-id" },
                 sortable.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
             ),
             "schema": {"type": "string", "pattern": format!("^{sort_key}(,{sort_key})*$")}
         }));
-        let field_key = format!("({})", alternatives(&keys));
+        let field_key = format!(" *({}) *", alternatives(&keys));
         params.push(json!({
             "name": "fields",
             "in": "query",
@@ -1486,7 +1564,7 @@ fn shared_parameters() -> Value {
             "name": "page",
             "in": "query",
             "description": "The page number, from 1 (offset pages; not with `cursor`).",
-            "schema": {"type": "integer", "minimum": 1}
+            "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}
         },
         "Limit": {
             "name": "limit",
@@ -1497,20 +1575,29 @@ fn shared_parameters() -> Value {
         "Cursor": {
             "name": "cursor",
             "in": "query",
-            "description": "An opaque `nextCursor` of an earlier page with the same sort: continues after its last row (not with `page`; a forged one gets 400).",
-            "schema": {"type": "string"}
+            "description": "An opaque `nextCursor` of an earlier page with the same sort: continues after its last row (not with `page`; one this service did not give out gets 400). An empty value is no cursor.",
+            "schema": {"type": "string", "pattern": CURSOR_PATTERN}
         }
     })
 }
 
-/// A decimal string with at most `scale` decimal places (trailing zeros aside: the service
-/// counts the places of the normalised value).
-pub fn decimal_pattern(scale: u32) -> String {
-    if scale == 0 {
-        r"^-?[0-9]+(\.0+)?$".to_string()
-    } else {
-        format!(r"^-?[0-9]+(\.[0-9]{{1,{scale}}}0*)?$")
+/// Says that a string may not hold U+0000 (see `NO_NUL`): with a pattern, beside the
+/// string's own pattern when that does not already imply it.
+fn exclude_nul(s: &mut Map<String, Value>) {
+    match s.get("pattern").and_then(Value::as_str) {
+        None => {
+            s.insert("pattern".into(), json!(NO_NUL));
+        }
+        Some(pattern) if crate::pattern::excludes_nul(pattern) => {}
+        Some(_) => {
+            s.insert("allOf".into(), json!([{"pattern": NO_NUL}]));
+        }
     }
+}
+
+/// A string without U+0000, as the service takes it in a body or a query parameter.
+fn text(description: &str) -> Value {
+    json!({"type": "string", "pattern": NO_NUL, "description": description})
 }
 
 /// The resource's schema name (see `SHARED_SCHEMAS`).

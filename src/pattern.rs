@@ -13,10 +13,41 @@ use regex_syntax::ast::{
     Assertion, AssertionKind, Ast, ClassBracketed, ClassSet, ClassSetItem, GroupKind,
     HexLiteralKind, Literal, LiteralKind, parse::Parser,
 };
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// Whether `pattern` means the same to Rust's `regex`, ECMA-262 and Python's `re`.
 pub fn is_portable(pattern: &str) -> bool {
     Parser::new().parse(pattern).is_ok_and(|ast| portable(&ast))
+}
+
+/// Whether no string that `pattern` matches can hold U+0000: every match spans the whole
+/// string (anchored at both ends) and nothing in the pattern matches the NUL character.
+/// The service refuses NUL in every string, so the document adds that rule to the fields
+/// whose pattern does not already imply it.
+pub fn excludes_nul(pattern: &str) -> bool {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return false;
+    };
+    let props = hir.properties();
+    props.look_set_prefix().contains(Look::Start)
+        && props.look_set_suffix().contains(Look::End)
+        && !matches_nul(&hir)
+}
+
+fn matches_nul(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => false,
+        HirKind::Literal(literal) => literal.0.contains(&0),
+        HirKind::Class(Class::Unicode(class)) => {
+            class.ranges().first().is_some_and(|r| r.start() == '\0')
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            class.ranges().first().is_some_and(|r| r.start() == 0)
+        }
+        HirKind::Repetition(repetition) => matches_nul(&repetition.sub),
+        HirKind::Capture(capture) => matches_nul(&capture.sub),
+        HirKind::Concat(hirs) | HirKind::Alternation(hirs) => hirs.iter().any(matches_nul),
+    }
 }
 
 fn portable(ast: &Ast) -> bool {
@@ -78,7 +109,7 @@ fn portable_class_item(item: &ClassSetItem) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_portable;
+    use super::{excludes_nul, is_portable};
 
     #[test]
     fn the_common_subset_is_portable() {
@@ -91,6 +122,23 @@ mod tests {
             r"^[^\s]*\x41$",
         ] {
             assert!(is_portable(pattern), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn patterns_that_exclude_nul_are_anchored_and_never_match_it() {
+        for pattern in [
+            "^[A-Z0-9-]{3,32}$",
+            r"^\+?[0-9 ]{6,20}$",
+            "^(ab|cd)+$",
+            "^$",
+        ] {
+            assert!(excludes_nul(pattern), "{pattern}");
+        }
+        for pattern in [
+            "[a-z]+", "^[a-z]", "[a-z]$", "^.*$", r"^\S+$", "^[^x]+$", r"^a\x00$",
+        ] {
+            assert!(!excludes_nul(pattern), "{pattern}");
         }
     }
 

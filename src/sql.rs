@@ -32,6 +32,47 @@ pub struct ResourceSql {
     /// Accounts only: the row and password hash for an email, and the roles update.
     pub find_login: String,
     pub set_roles: String,
+    /// Owned through parents (`owner = "order.customer"`): the owner of the parent whose id is
+    /// `$1`, and the list condition for rows of one owner, up to that owner's id (each `IN`
+    /// subquery then needs its `)`).
+    pub owner_of_parent: String,
+    pub owned_through: String,
+}
+
+/// The SQL that follows an owner path from `r` through its parents to the user: see
+/// [`ResourceSql::owner_of_parent`]. Subqueries name their own tables' columns unqualified,
+/// which SQL resolves in the innermost table first.
+fn through_parents(spec: &Spec, r: &Resource, path: &[String]) -> (String, String) {
+    let mut at = r;
+    let mut tables = Vec::new();
+    for step in &path[..path.len() - 1] {
+        let relation = at
+            .belongs_to
+            .iter()
+            .find(|b| b.names.snake == *step)
+            .expect("a validated owner path");
+        at = spec
+            .resource(&relation.target)
+            .expect("a validated owner path");
+        tables.push(at.names.plural_sql.as_str());
+    }
+    let mut owner = "$1".to_string();
+    for (table, step) in tables.iter().zip(&path[1..]) {
+        owner = format!(
+            "SELECT {} FROM {table} WHERE id = ({owner})",
+            foreign_key(step)
+        );
+    }
+    let owner = owner.replacen("($1)", "$1", 1);
+    let mut condition = String::new();
+    for (step, table) in path.iter().zip(&tables) {
+        condition.push_str(&format!(
+            "{} IN (SELECT id FROM {table} WHERE ",
+            foreign_key(step)
+        ));
+    }
+    condition.push_str(&format!("{} = ", foreign_key(&path[path.len() - 1])));
+    (owner, condition)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -154,8 +195,9 @@ impl ResourceSql {
             returning.clone(),
         ]);
 
-        // The owner key is set once, from the caller's token, and never rewritten.
-        let owner = r.owner.as_deref().map(foreign_key);
+        // A direct owner key is written only when a body names one (roles in `owner_set_by`):
+        // `COALESCE` keeps the stored owner otherwise.
+        let owner = r.owner.as_ref().and_then(|o| o.relation()).map(foreign_key);
         let mut sets: Vec<String> = writable(r)
             .iter()
             .filter(|c| Some(*c) != owner.as_ref())
@@ -165,6 +207,10 @@ impl ResourceSql {
         let mut next = sets.len() + 2;
         if r.timestamps {
             sets.push(format!("updated_at = ${next}"));
+            next += 1;
+        }
+        if let Some(owner) = &owner {
+            sets.push(format!("{owner} = COALESCE(${next}, {owner})"));
             next += 1;
         }
         let mut condition = format!("    WHERE id = $1{live}");
@@ -221,7 +267,13 @@ impl ResourceSql {
         } else {
             (String::new(), String::new())
         };
+        let (owner_of_parent, owned_through) = match &r.owner {
+            Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
+            _ => (String::new(), String::new()),
+        };
         Self {
+            owner_of_parent: rust_text(owner_of_parent),
+            owned_through: rust_text(owned_through),
             find_login: rust_text(find_login),
             set_roles: rust_text(set_roles),
             select_one: rust_text(query(&[

@@ -126,18 +126,7 @@ fn create_body(resource: &ResourceContext) -> String {
 fn admin_token(register: &str, login: &str, mut grant: Command, ctx: &ServiceContext) -> String {
     let auth = ctx.auth.as_ref().unwrap();
     let email = "admin@e2e.example";
-    // The account's required fields from the samples, then its email and password.
-    let fields = ctx.resources.iter().find(|r| r.account).unwrap();
-    let mut account: serde_json::Value = serde_json::from_str(&create_body(fields)).unwrap();
-    account["email"] = serde_json::json!(email);
-    account["password"] = serde_json::json!(auth.sample_password);
-    let (status, body, _) = call(
-        "POST",
-        &format!("{register}/auth/register"),
-        None,
-        Some(account),
-    );
-    assert_eq!(status, 201, "{body}");
+    register_account(register, ctx, email);
     grant.args(["grant-role", email, &auth.settings.admin_role]);
     succeed(&mut grant, "grant-role");
     let credentials = serde_json::json!({"email": email, "password": auth.sample_password});
@@ -176,6 +165,19 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
+/// Registers an account with `email` through `api` (an instance's API base URL): the
+/// account's required fields from the samples, then its email and password. Its id.
+fn register_account(api: &str, ctx: &ServiceContext, email: &str) -> String {
+    let auth = ctx.auth.as_ref().unwrap();
+    let fields = ctx.resources.iter().find(|r| r.account).unwrap();
+    let mut account: serde_json::Value = serde_json::from_str(&create_body(fields)).unwrap();
+    account["email"] = serde_json::json!(email);
+    account["password"] = serde_json::json!(auth.sample_password);
+    let (status, body, _) = call("POST", &format!("{api}/auth/register"), None, Some(account));
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
+
 /// Starts the built binary with no configuration but a port and a fresh
 /// data directory, waits for `/health`, creates a row and reads it back,
 /// then stops it with SIGTERM and expects a clean exit.
@@ -187,9 +189,10 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     let child = with_database(Command::new(&binary), database_url)
         .current_dir(data.path())
         .env("PORT", port.to_string())
-        // The fuzzer sends hundreds of requests; generated tests cover the limits.
+        // Thousands of requests, logins among them; generated tests cover the limits.
         .env("RATE_LIMIT_PER_MINUTE", "1000000")
         .env("RATE_LIMIT_BURST", "1000000")
+        .env("LOGIN_RATE_LIMIT_PER_MINUTE", "1000000")
         .env_remove("RUST_LOG")
         .stdout(log)
         .spawn()
@@ -729,6 +732,47 @@ fn two_shop_instances_behave_as_one() {
     );
     assert_eq!(status, 401, "and its session is revoked everywhere");
 
+    // A role removed through A stops working through B on the next request, though B read
+    // the account (into the shared cache) and the token still names the role.
+    let staff = register_account(&base_a, &ctx, "staff@e2e.example");
+    let roles = format!("{base_a}/users/{staff}/roles");
+    let set = |held: &[&str]| {
+        let (status, _, _) = call(
+            "PUT",
+            &roles,
+            token,
+            Some(serde_json::json!({ "roles": held })),
+        );
+        assert_eq!(status, 200);
+    };
+    set(&["customer", "staff"]);
+    let credentials =
+        serde_json::json!({"email": "staff@e2e.example", "password": auth.sample_password});
+    let (_, pair, _) = call(
+        "POST",
+        &format!("{base_b}/auth/login"),
+        None,
+        Some(credentials),
+    );
+    let staff_token = pair["accessToken"].as_str().map(str::to_owned);
+    let shelf = |name: &str| {
+        let body = serde_json::json!({"name": name, "position": 2});
+        call(
+            "POST",
+            &format!("{base_b}/categories"),
+            staff_token.as_deref(),
+            Some(body),
+        )
+        .0
+    };
+    assert_eq!(shelf("Staff shelf"), 201);
+    set(&["customer"]);
+    assert_eq!(
+        shelf("Too late"),
+        403,
+        "the removed role still worked through B"
+    );
+
     // Kill A (no graceful shutdown) while a client writes through it: every write it
     // acknowledged can be read through B.
     let writer_base = base_a.clone();
@@ -894,8 +938,13 @@ fn sample_cycle(name: &str) {
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, &spec.toml).unwrap();
     eprintln!("[e2e] {name}: {}", support::specgen::describe(&spec));
+    lint_and_test(name, &path);
+}
+
+/// Generates a project, then formats, lints (`-D warnings`) and tests it on SQLite.
+fn lint_and_test(name: &str, path: &Path) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let project = generate(name, &path);
+    let project = generate(name, path);
     let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
     cargo(&project, &["fmt", "--check"]);
     cargo(
@@ -904,6 +953,13 @@ fn sample_cycle(name: &str) {
     );
     cargo(&project, &["test"]);
     assert_lock_was_complete(&pinned, &project);
+}
+
+/// A lending library (`tests/specs/lending.toml`): owners named by librarians
+/// (`owner_set_by`), and ownership one and two steps through parents.
+#[test]
+fn lending_library_owners_build_lint_and_test() {
+    lint_and_test("lending", &spec_path("lending"));
 }
 
 /// Resources named like the generated modules and imports (`page`, `pool`, `cache`,

@@ -294,7 +294,12 @@ fn the_shop_follows_the_contract() {
     // Bodies: required keys per kind, nullability, no extra keys.
     let create = &schemas["Order.Create"];
     assert_eq!(create["required"], serde_json::json!(["total", "placedAt"]));
-    assert!(create["properties"].get("customerId").is_none());
+    // The owner key is optional: the caller owns the order unless staff or an admin names
+    // another customer.
+    let owner = &create["properties"]["customerId"];
+    assert_eq!(owner["format"], "uuid");
+    let described = owner["description"].as_str().unwrap();
+    assert!(described.contains("staff or admin"), "{described}");
     assert_eq!(create["additionalProperties"], false);
     assert_eq!(create["properties"]["status"]["default"], "pending");
     let replace = &schemas["Order.Replace"];
@@ -315,16 +320,40 @@ fn the_shop_follows_the_contract() {
         nested["required"],
         serde_json::json!(["productId", "quantity", "unitPrice"])
     );
+    // A decimal, as a string: at least 0 (`-0` is 0), at most 16 digits before the point and
+    // 2 after, leading and trailing zeros aside; as a number, the same.
     let price = &schemas["Product.Create"]["properties"]["price"];
-    assert_eq!(price["oneOf"][0]["pattern"], r"^-?[0-9]+(\.[0-9]{1,2}0*)?$");
+    assert_eq!(
+        price["oneOf"][0]["pattern"],
+        r"^(0*(0|[1-9][0-9]{0,15})(\.[0-9]{1,2}0*)?|-(0+(\.(0(0(0+)?)?))?))$"
+    );
     assert_eq!(
         schemas["Product"]["properties"]["price"]["pattern"],
         openapi::DECIMAL_PATTERN
     );
     assert_eq!(price["oneOf"][1]["minimum"], 0);
+    assert_eq!(price["oneOf"][1]["multipleOf"], 0.01);
+    // No request string may hold U+0000: a pattern says so where the field's own does not.
     let user = &schemas["User.Create"]["properties"];
     assert_eq!(user["email"]["format"], "email");
+    assert_eq!(user["email"]["pattern"], openapi::NO_NUL);
     assert_eq!(user["phone"]["pattern"], r"^\+?[0-9 ]{6,20}$");
+    assert!(user["phone"].get("allOf").is_none());
+    assert_eq!(replace["properties"]["notes"]["pattern"], openapi::NO_NUL);
+    assert_eq!(
+        schemas["Product.Create"]["properties"]["attributes"]["$ref"],
+        "#/components/schemas/JsonValue"
+    );
+    assert_eq!(
+        schemas["JsonValue"]["propertyNames"]["pattern"],
+        openapi::NO_NUL
+    );
+    assert_eq!(
+        schemas["RefreshRequest"]["properties"]["refreshToken"]["pattern"],
+        openapi::NO_NUL
+    );
+    let cursor = &doc["components"]["parameters"]["Cursor"]["schema"]["pattern"];
+    assert_eq!(cursor, r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$");
     assert_eq!(
         schemas["Product.Create"]["properties"]["homepage"]["format"],
         "uri"
@@ -387,7 +416,7 @@ fn the_shop_follows_the_contract() {
     let pattern = sort["schema"]["pattern"].as_str().unwrap();
     assert_eq!(
         pattern,
-        "^[+-]?(id|customerId|status|total|placedAt|createdAt|updatedAt)(,[+-]?(id|customerId|status|total|placedAt|createdAt|updatedAt))*$"
+        "^ *[+-]?(id|customerId|status|total|placedAt|createdAt|updatedAt) *(, *[+-]?(id|customerId|status|total|placedAt|createdAt|updatedAt) *)*$"
     );
     assert_eq!(
         doc["components"]["schemas"]["Pagination"]["required"],

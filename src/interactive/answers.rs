@@ -675,7 +675,7 @@ pub(super) mod tests {
         assert_eq!(spec.auth.admin_role, "boss");
         assert_eq!(spec.auth.default_role, "reader");
         let post = spec.resource("post").unwrap();
-        assert_eq!(post.owner.as_deref(), Some("author"));
+        assert_eq!(post.owner.as_ref().unwrap().path, ["author"]);
         assert_eq!(post.access, a.resources[1].access.clone().unwrap());
         assert_eq!(spec.resource("tag").unwrap().access, Access::everyone());
         assert_eq!(

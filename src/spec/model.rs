@@ -240,15 +240,41 @@ pub struct Resource {
     pub versioned: bool,
     pub timestamps: bool,
     pub access: Access,
-    /// The belongs-to relation (to the user resource) that owns each row.
-    pub owner: Option<String>,
+    /// Who owns each row, for `owner` access rules.
+    pub owner: Option<Owner>,
     pub cache_ttl_seconds: u32,
 }
 
 impl Resource {
-    /// Whether `relation` holds the row's owner (set from the caller's token).
+    /// Whether `relation` holds the row's owner directly (from the caller's token, unless a
+    /// role in `owner_set_by` names another user).
     pub fn is_owner(&self, relation: &BelongsTo) -> bool {
-        self.owner.as_ref() == Some(&relation.names.snake)
+        self.owner
+            .as_ref()
+            .and_then(Owner::relation)
+            .is_some_and(|owner| owner == relation.names.snake)
+    }
+}
+
+/// The spec's `owner`: the relations from a row to the user who owns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    /// Relation names (snake case), each one a `belongs_to` of the previous one's target:
+    /// `["customer"]` for `owner = "customer"`, `["order", "customer"]` for
+    /// `owner = "order.customer"` (the row belongs to whoever owns its order).
+    pub path: Vec<String>,
+    /// Roles that may name another user as the owner in a body (`owner_set_by`); admins
+    /// always may. Only for a direct owner.
+    pub set_by: Vec<String>,
+}
+
+impl Owner {
+    /// The relation holding the owner, when it is on the row itself.
+    pub fn relation(&self) -> Option<&str> {
+        match self.path.as_slice() {
+            [relation] => Some(relation),
+            _ => None,
+        }
     }
 }
 

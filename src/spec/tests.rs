@@ -507,7 +507,74 @@ fn access_rules() {
         post.access.update,
         vec![Rule::Owner, Rule::Role("editor".into())]
     );
-    assert_eq!(post.owner.as_deref(), Some("author"));
+    let owner = post.owner.as_ref().unwrap();
+    assert_eq!(owner.path, ["author"]);
+    assert_eq!(owner.relation(), Some("author"));
+    assert!(owner.set_by.is_empty());
+}
+
+const SHOP_AUTH: &str = "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"staff\", \"customer\"]\ndefault_role = \"customer\"\n";
+const ORDERS: &str = "[resources.order]\nbelongs_to = { customer = \"user\" }\n[resources.order.fields]\ntotal = { type = \"integer\" }\n";
+
+/// An item with `owner` and `owner_set_by` set to the given TOML values.
+fn item_owned(owner: &str, set_by: Option<&str>) -> String {
+    let set_by = set_by
+        .map(|s| format!("owner_set_by = {s}\n"))
+        .unwrap_or_default();
+    format!(
+        "{SHOP_AUTH}{ORDERS}[resources.item]\nbelongs_to = {{ order = \"order\" }}\nowner = {owner}\n{set_by}access = {{ read = \"owner\" }}\n[resources.item.fields]\nq = {{ type = \"integer\" }}\n"
+    )
+}
+
+#[test]
+fn owners_through_parents_follow_relations_to_the_user() {
+    let spec = valid(&item_owned("\"order.customer\"", None));
+    let owner = spec.resource("item").unwrap().owner.as_ref().unwrap();
+    assert_eq!(owner.path, ["order", "customer"]);
+    assert_eq!(owner.relation(), None);
+
+    let e = errors(&item_owned("\"order.buyer\"", None));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("resources.item.owner: `order` has no relation `buyer`"),
+        "{e:?}"
+    );
+    let e = errors(&item_owned("\"order\"", None));
+    assert!(
+        e[0].contains("the owner relation must point to the user resource"),
+        "{e:?}"
+    );
+    let e = errors(&item_owned("\"order.customer.team\"", None));
+    assert!(
+        e[0].contains("must end at the relation to the user resource (end it at `order.customer`)"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn owner_set_by_names_roles_of_a_direct_owner() {
+    let order = |set_by: &str| {
+        format!(
+            "{SHOP_AUTH}[resources.order]\nbelongs_to = {{ customer = \"user\" }}\nowner = \"customer\"\nowner_set_by = {set_by}\naccess = {{ read = \"owner\" }}\n[resources.order.fields]\ntotal = {{ type = \"integer\" }}\n"
+        )
+    };
+    let spec = valid(&order("[\"staff\", \"staff\"]"));
+    let owner = spec.resource("order").unwrap().owner.as_ref().unwrap();
+    assert_eq!(owner.set_by, ["staff"]);
+
+    let e = errors(&order("[\"clerk\"]"));
+    assert!(e[0].contains("owner_set_by: unknown role"), "{e:?}");
+    let e = errors(&item_owned("\"order.customer\"", Some("[\"staff\"]")));
+    assert!(
+        e[0].contains("only a direct owner can be set in a body"),
+        "{e:?}"
+    );
+    let unowned = ORDERS.replace(
+        "[resources.order]\n",
+        "[resources.order]\nowner_set_by = \"staff\"\n",
+    );
+    let e = errors(&format!("{SHOP_AUTH}{unowned}"));
+    assert!(e[0].contains("`owner_set_by` needs an `owner`"), "{e:?}");
 }
 
 #[test]

@@ -44,6 +44,7 @@ const RESOURCE_KEYS: &[&str] = &[
     "timestamps",
     "access",
     "owner",
+    "owner_set_by",
     "cache_ttl_seconds",
 ];
 const FIELD_KEYS: &[&str] = &[
@@ -537,6 +538,7 @@ fn read_resource(
     };
     let owner = t.string(sink, "owner");
     let owner_span = owner.as_ref().map(|o| o.span.clone());
+    let set_by = read_owner_set_by(sink, &t, auth, owner.as_ref());
     let uses_owner = access
         .by_action()
         .iter()
@@ -577,7 +579,10 @@ fn read_resource(
             versioned,
             timestamps,
             access,
-            owner: owner.map(|o| o.value),
+            owner: owner.map(|o| Owner {
+                path: o.value.split('.').map(str::to_owned).collect(),
+                set_by,
+            }),
             cache_ttl_seconds,
         },
         belongs_to_spans,
@@ -585,6 +590,54 @@ fn read_resource(
         owner_span,
         plural_span: plural.as_ref().map(|p| p.span.clone()),
     })
+}
+
+/// `owner_set_by`: roles that may name a row's owner in a body. Only a direct owner has a
+/// key to name; through a parent, the create and update rules say who may use whose parent.
+fn read_owner_set_by(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    auth: &Auth,
+    owner: Option<&At<String>>,
+) -> Vec<String> {
+    let Some(roles) = t.strings(sink, "owner_set_by") else {
+        return Vec::new();
+    };
+    let path = t.key_path("owner_set_by");
+    let span = t.raw("owner_set_by").map(|v| v.span()).unwrap_or_default();
+    match owner {
+        None => {
+            sink.push(
+                Diagnostic::new(span, path, "`owner_set_by` needs an `owner`")
+                    .help("add `owner = \"RELATION\"`, or remove `owner_set_by`"),
+            );
+            return Vec::new();
+        }
+        Some(o) if o.value.contains('.') => {
+            sink.push(
+                Diagnostic::new(span, path, "only a direct owner can be set in a body")
+                    .found(format!("owner = {:?}", o.value))
+                    .help("remove `owner_set_by`: rows owned through a parent follow it, and the create and update rules say who may write under another user's parent"),
+            );
+            return Vec::new();
+        }
+        Some(_) => {}
+    }
+    let mut out = Vec::new();
+    for role in roles {
+        if auth.roles.contains(&role.value) {
+            out.push(role.value);
+        } else {
+            sink.push(
+                Diagnostic::new(role.span, path.clone(), "unknown role")
+                    .found(format!("{:?}", role.value))
+                    .allowed(auth.roles.join(", ")),
+            );
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn read_belongs_to(
@@ -1483,6 +1536,64 @@ fn report_accounts_plural(
     );
 }
 
+/// What is wrong with an `owner` path from `res`, if anything: each step must be a relation
+/// of the resource the previous one reached, the last one (and only it) reaching the user.
+fn owner_path_problem(
+    res: &Resource,
+    path: &[String],
+    resources: &[(At<String>, ReadResource)],
+    (span, key): (&std::ops::Range<usize>, &str),
+) -> Option<Diagnostic> {
+    let problem = |message: &str| Diagnostic::new(span.clone(), key, message.to_owned());
+    let mut at = res;
+    for (i, step) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        let Some(relation) = at.belongs_to.iter().find(|b| b.names.snake == *step) else {
+            let relations: Vec<&str> = at
+                .belongs_to
+                .iter()
+                .map(|b| b.names.snake.as_str())
+                .collect();
+            let mut d = problem(&format!("`{}` has no relation `{step}`", at.names.snake))
+                .found(format!("{:?}", path.join(".")));
+            d = if relations.is_empty() {
+                d.help(format!(
+                    "give `{}` a belongs_to relation first",
+                    at.names.snake
+                ))
+            } else {
+                d.allowed(relations.join(", "))
+            };
+            return Some(d);
+        };
+        match (relation.target == ACCOUNT, last) {
+            (true, true) => return None,
+            (true, false) => {
+                return Some(
+                    problem("the owner path must end at the relation to the user resource")
+                        .found(format!("{:?}", path.join(".")))
+                        .help(format!("end it at `{}`", path[..=i].join("."))),
+                );
+            }
+            (false, true) => {
+                return Some(problem("the owner relation must point to the user resource")
+                    .found(format!("{step:?} belongs to {:?}", relation.target))
+                    .help(format!(
+                        "name a relation to `user`, directly or through a parent: `{}.RELATION`",
+                        path.join(".")
+                    )));
+            }
+            (false, false) => {}
+        }
+        match resources.iter().find(|(n, _)| n.value == relation.target) {
+            Some((_, next)) => at = &next.resource,
+            // An unknown target is reported where the relation is declared.
+            None => return None,
+        }
+    }
+    None
+}
+
 /// Checks that need every resource: relation targets, owners, cycles.
 fn check_cross_references(
     sink: &mut Sink,
@@ -1579,31 +1690,15 @@ fn check_cross_references(
         }
         if let (Some(owner), Some(span)) = (&res.owner, &r.owner_span) {
             let key = format!("resources.{}.owner", name.value);
-            match res.belongs_to.iter().find(|b| b.names.snake == *owner) {
-                _ if auth.mode == AuthMode::None => sink.push(
+            if auth.mode == AuthMode::None {
+                sink.push(
                     Diagnostic::new(span.clone(), key, "owners need auth mode \"jwt\"")
                         .help("set `[auth] mode = \"jwt\"` or remove `owner`"),
-                ),
-                Some(b) if b.target == "user" => {}
-                Some(b) => sink.push(
-                    Diagnostic::new(
-                        span.clone(),
-                        key,
-                        "the owner relation must point to the user resource",
-                    )
-                    .found(format!("{owner:?} belongs to {:?}", b.target)),
-                ),
-                None => sink.push(
-                    Diagnostic::new(span.clone(), key, "unknown relation")
-                        .found(format!("{owner:?}"))
-                        .allowed(
-                            res.belongs_to
-                                .iter()
-                                .map(|b| b.names.snake.clone())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        ),
-                ),
+                );
+            } else if let Some(problem) =
+                owner_path_problem(res, &owner.path, resources, (span, &key))
+            {
+                sink.push(problem);
             }
         }
     }

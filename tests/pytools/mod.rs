@@ -45,51 +45,61 @@ pub fn text(output: &Output) -> String {
     )
 }
 
-/// Runs Schemathesis against the service at `base_url` (`http://127.0.0.1:PORT`), using the
-/// document the service serves: a fixed seed, a few hundred requests at most, and the checks
-/// that every answer is no server error, has a documented status, and matches the documented
-/// body, content type and headers. Panics with Schemathesis's report on any failure.
+/// The fewest test cases a conformance run may generate.
+const MIN_CASES: u64 = 1_000;
+
+/// Runs Schemathesis against the service at `base_url` (`http://127.0.0.1:PORT`), from the
+/// document the service serves, with the checked-in settings (`tests/schemathesis.toml`:
+/// every check and every phase, stateful included, a fixed seed) and the named exceptions of
+/// `tests/schemathesis_hooks.py`. `token`, when given, is sent as a bearer token with every
+/// request (an admin's, so access rules let it through). Panics with Schemathesis's report
+/// on any failure, or when the run generated fewer than 1,000 test cases (the summary's
+/// "Test cases: N generated", over every phase).
 ///
 /// When the tool is missing it fails under `CI=true` and otherwise prints a loud skip.
-/// Fuzzes the service at `base_url` from its own OpenAPI document; `token`, when given, is
-/// sent as a bearer token with every request (an admin's, so access rules let it through).
 pub fn schemathesis(base_url: &str, token: Option<&str>) {
     if !tool("schemathesis", "schemathesis") {
         return;
     }
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     // Hypothesis and Schemathesis may write caches and reports into their working directory.
     let dir = tempfile::tempdir().expect("a temporary directory");
+    let started = std::time::Instant::now();
     let output = Command::new(python())
-        .args(["-m", "schemathesis.cli", "run"])
+        .args(["-m", "schemathesis.cli", "--config-file"])
+        .arg(tests.join("schemathesis.toml"))
+        .args(["run", "--no-color"])
         .arg(format!("{}/openapi.json", base_url.trim_end_matches('/')))
-        .args([
-            "--checks",
-            "not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance,response_headers_conformance",
-            "--phases",
-            "examples,fuzzing,stateful",
-            "--max-examples",
-            "6",
-            "--seed",
-            "20240501",
-            "--workers",
-            "1",
-            "--request-timeout",
-            "10",
-            "--generation-database",
-            "none",
-            "--continue-on-failure",
-            "--no-color",
-        ])
         .args(token.map(|token| format!("--header=Authorization: Bearer {token}")))
         .current_dir(dir.path())
+        .env("SCHEMATHESIS_HOOKS", tests.join("schemathesis_hooks.py"))
         .env("NO_COLOR", "1")
         .output()
         .expect("run schemathesis");
+    let report = text(&output);
     assert!(
         output.status.success(),
-        "schemathesis found problems with {base_url}:\n{}",
-        text(&output)
+        "schemathesis found problems with {base_url}:\n{report}"
     );
+    let cases = generated_cases(&report);
+    eprintln!(
+        "[schemathesis] {base_url}: {cases} test cases in {:.1?}",
+        started.elapsed()
+    );
+    assert!(
+        cases >= MIN_CASES,
+        "schemathesis generated {cases} test cases for {base_url}, fewer than {MIN_CASES}:\n{report}"
+    );
+}
+
+/// The number in the summary's `Test cases:` section: `  5627 generated, 5627 passed`.
+fn generated_cases(report: &str) -> u64 {
+    report
+        .lines()
+        .skip_while(|line| line.trim() != "Test cases:")
+        .find_map(|line| line.trim().split_once(" generated"))
+        .and_then(|(count, _)| count.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Asserts that each file parses as YAML (the generated compose file and CI workflow, which

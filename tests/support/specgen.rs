@@ -303,7 +303,9 @@ struct Resource {
     belongs_to: Vec<Relation>,
     many_to_many: Vec<String>,
     access: Option<String>,
+    /// `customer`, or a path through parents (`order.customer`).
     owner: Option<String>,
+    owner_set_by: Vec<String>,
     fields: Vec<Field>,
 }
 
@@ -786,6 +788,7 @@ impl Generator {
             many_to_many: Vec::new(),
             access: None,
             owner: None,
+            owner_set_by: Vec::new(),
             fields: Vec::new(),
         }
     }
@@ -1220,7 +1223,55 @@ impl Generator {
             .unwrap_or_else(|| panic!("no resource {name:?}"))
     }
 
-    /// jwt only: per-action rules, owners through a relation to `user`.
+    /// Owners: a relation to `user` on the row itself (sometimes with roles that may name
+    /// another owner), or, for rows without one, a path through a parent that has an owner.
+    fn add_owners(&mut self, roles: &[String]) {
+        for i in 0..self.resources.len() {
+            if self.is_account(&self.resources[i]) {
+                continue;
+            }
+            let direct = self.resources[i]
+                .belongs_to
+                .iter()
+                .find(|b| b.target == "user")
+                .map(|b| b.name.clone());
+            if let Some(relation) = direct
+                && self.chance(0.6)
+            {
+                self.resources[i].owner = Some(relation);
+                if self.chance(0.3) {
+                    let n = self.rng.random_range(1..=2.min(roles.len()));
+                    self.resources[i].owner_set_by = self.some_of(roles, n);
+                }
+            }
+        }
+        // Parents first in the spec's order is not guaranteed, so sweep until nothing changes.
+        loop {
+            let mut changed = false;
+            for i in 0..self.resources.len() {
+                if self.resources[i].owner.is_some() || self.is_account(&self.resources[i]) {
+                    continue;
+                }
+                let name = self.resources[i].name.clone();
+                let through = self.resources[i].belongs_to.iter().find_map(|b| {
+                    let parent = self.resources.iter().find(|p| p.name == b.target)?;
+                    let path = parent.owner.as_ref()?;
+                    (b.target != name).then(|| format!("{}.{path}", b.name))
+                });
+                if let Some(path) = through
+                    && self.chance(0.5)
+                {
+                    self.resources[i].owner = Some(path);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// jwt only: per-action rules, owners directly or through parents.
     fn access_rules(&mut self) {
         if !self.auth.jwt {
             for i in 0..self.resources.len() {
@@ -1235,20 +1286,9 @@ impl Generator {
             .roles
             .clone()
             .unwrap_or_else(|| vec!["admin".into(), "member".into()]);
+        self.add_owners(&roles);
         for i in 0..self.resources.len() {
             let account = self.is_account(&self.resources[i]);
-            let owner_relation = self.resources[i]
-                .belongs_to
-                .iter()
-                .filter(|b| b.target == "user")
-                .map(|b| b.name.clone())
-                .next();
-            if !account
-                && let Some(relation) = &owner_relation
-                && self.chance(0.6)
-            {
-                self.resources[i].owner = Some(relation.clone());
-            }
             let owner_ok = account || self.resources[i].owner.is_some();
             let mut words: Vec<String> = vec!["public".into(), "authenticated".into()];
             words.extend(roles.iter().cloned());
@@ -1595,6 +1635,7 @@ impl Generator {
             many_to_many: Vec::new(),
             access: None,
             owner: None,
+            owner_set_by: Vec::new(),
             fields: vec![field],
         });
     }
@@ -1692,6 +1733,10 @@ impl Generator {
         }
         if let Some(o) = &r.owner {
             lines.push(format!("owner = \"{o}\""));
+        }
+        if !r.owner_set_by.is_empty() {
+            let roles: Vec<String> = r.owner_set_by.iter().map(|t| format!("\"{t}\"")).collect();
+            lines.push(format!("owner_set_by = [{}]", roles.join(", ")));
         }
         lines.shuffle(&mut self.rng);
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();

@@ -80,9 +80,13 @@ pub struct ListSpec {
 pub enum Scope {
     /// Rows whose foreign key `column` is `id` (a nested list).
     Child { column: &'static str, id: Uuid },
-    /// Rows linked to `id`; `condition` ends just before the bound id, as in
-    /// `id IN (SELECT tag_id FROM post_tags WHERE post_id = `.
-    Linked { condition: &'static str, id: Uuid },
+    /// Rows a subquery on `id` selects: `condition` ends just before the bound id, as in
+    /// `id IN (SELECT tag_id FROM post_tags WHERE post_id = `, and `close` ends it.
+    Linked {
+        condition: &'static str,
+        close: &'static str,
+        id: Uuid,
+    },
 }
 
 /// The raw query string of a list request, with the configuration whose secret signs
@@ -398,10 +402,14 @@ fn push_conditions(
                 query.push(" = ");
                 query.push_bound(Bound::Uuid(id));
             }
-            Scope::Linked { condition, id } => {
+            Scope::Linked {
+                condition,
+                close,
+                id,
+            } => {
                 query.push(condition);
                 query.push_bound(Bound::Uuid(id));
-                query.push(")");
+                query.push(close);
             }
         }
     }
@@ -474,9 +482,10 @@ fn parse(spec: &ListSpec, params: &ListParams) -> Result<Request, AppError> {
                     })?;
             }
             "sort" => sort_param.clone_from(value),
-            "cursor" => cursor = Some(value.as_str()),
+            // An empty cursor is no cursor, as for a client that clears the parameter.
+            "cursor" => cursor = Some(value.as_str()).filter(|cursor| !cursor.is_empty()),
             "fields" => {
-                let fields: Vec<String> = value.split(',').map(|f| f.trim().to_owned()).collect();
+                let fields: Vec<String> = value.split(',').map(|f| f.trim_matches(' ').to_owned()).collect();
                 if let Some(unknown) = fields.iter().find(|f| !spec.keys.contains(&f.as_str())) {
                     let message = format!("has an unknown field `{unknown}`");
                     return Err(AppError::bad_field("fields", message));
@@ -532,7 +541,8 @@ fn filter(
 /// `-createdAt,+total`: each key sortable, then the id as tie-breaker.
 fn sort(spec: &ListSpec, text: &str) -> Result<(Vec<SortKey>, String), AppError> {
     let mut keys: Vec<SortKey> = Vec::new();
-    for part in text.split(',').map(str::trim) {
+    // Spaces around a key are dropped: a `+` in a query string (`sort=+total`) is one.
+    for part in text.split(',').map(|part| part.trim_matches(' ')) {
         let (descending, key) = match part.strip_prefix('-') {
             Some(key) => (true, key),
             None => (false, part.strip_prefix('+').unwrap_or(part)),
@@ -545,8 +555,9 @@ fn sort(spec: &ListSpec, text: &str) -> Result<(Vec<SortKey>, String), AppError>
                 .find(|c| c.key == key)
                 .ok_or_else(|| AppError::bad_field("sort", format!("cannot sort by `{key}`")))?
         };
+        // A key named again changes nothing: the first sorts, and the document can say so.
         if keys.iter().any(|k| k.key == column.key) {
-            return Err(AppError::bad_field("sort", format!("names `{key}` twice")));
+            continue;
         }
         let key = SortKey {
             key: column.key,
