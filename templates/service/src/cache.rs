@@ -167,6 +167,30 @@ impl Cache {
         }
     }
 
+    /// Cache-aside: the entry at `key`, read as a `T`; on a miss, what `load` gives is kept
+    /// for `ttl` and `pick` makes the `T` of it. A reader that needs only part of a row (an
+    /// account's roles) reads only that part out of the cached JSON. `load` is not polled on
+    /// a hit, so it costs nothing then.
+    pub async fn read_through<V, T, E>(
+        &self,
+        key: &str,
+        ttl: Duration,
+        load: impl Future<Output = Result<V, E>>,
+        pick: impl FnOnce(V) -> T,
+    ) -> Result<T, E>
+    where
+        V: Serialize,
+        T: DeserializeOwned,
+    {
+        let (hit, ticket) = self.get(key).await;
+        if let Some(found) = hit {
+            return Ok(found);
+        }
+        let value = load.await?;
+        self.put(key, &value, ttl, ticket).await;
+        Ok(pick(value))
+    }
+
     /// Keeps `value` for `ttl`, unless a write removed anything since the lookup that gave
     /// `ticket` (the value may then be older than the write).
     pub async fn put<T: Serialize>(&self, key: &str, value: &T, ttl: Duration, ticket: Ticket) {
