@@ -384,6 +384,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Body",
     "BodyExt",
     "Cache",
+    "CachedRoles",
     "Caller",
     "CheckValues",
     "Column",
