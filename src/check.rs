@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::routes::{auth_routes, resource_routes};
-use crate::spec::{AuthMode, Field, Spec};
+use crate::spec::{AuthMode, Denied, Field, FieldAccess, FieldWrite, Rule, Spec};
 
 pub fn summary(spec: &Spec) -> String {
     let fields: usize = spec.resources.iter().map(|r| r.fields.len()).sum();
@@ -84,6 +84,14 @@ pub fn summary(spec: &Spec) -> String {
             };
             let _ = writeln!(out, "  owner: {}{through}{set_by}", owner.path.join("."));
         }
+        for f in r.fields.iter().filter(|f| f.access.is_restricted()) {
+            let _ = writeln!(
+                out,
+                "  field {}: {}",
+                f.names.snake,
+                describe_rules(&f.access)
+            );
+        }
     }
     let routes: Vec<_> = spec
         .resources
@@ -111,4 +119,68 @@ fn describe_field(f: &Field) -> String {
         s.push_str(" unique");
     }
     s
+}
+
+/// A field's own rules, e.g. `read staff, write owner|staff (ignored when denied)`.
+fn describe_rules(access: &FieldAccess) -> String {
+    let names = |rules: &[Rule]| {
+        rules
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let mut parts = Vec::new();
+    if let Some(read) = &access.read {
+        parts.push(format!("read {}", names(read)));
+    }
+    let write = match &access.write {
+        FieldWrite::Row => None,
+        FieldWrite::Rules(rules) => Some(format!("write {}", names(rules))),
+        FieldWrite::Create => Some("write once (create)".to_string()),
+        FieldWrite::None => Some("read-only".to_string()),
+    };
+    if let Some(mut write) = write {
+        if access.denied == Denied::Ignore {
+            write.push_str(" (ignored when denied)");
+        }
+        parts.push(write);
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_with_their_own_rules_are_listed() {
+        let spec = crate::spec::parse(
+            "t.toml",
+            "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"staff\", \"customer\"]\ndefault_role = \"customer\"\n\
+             [resources.order]\nbelongs_to = { customer = \"user\" }\nowner = \"customer\"\n[resources.order.fields]\n\
+             status = { type = \"text\", default = \"new\", write = \"staff\" }\n\
+             cost = { type = \"integer\", required = false, read = \"staff\", write = \"staff\" }\n\
+             notes = { type = \"text\", required = false, read = [\"owner\", \"staff\"] }\n\
+             sku = { type = \"string\", write = \"create\" }\n\
+             score = { type = \"integer\", default = 0, write = \"none\" }\n\
+             paid_at = { type = \"datetime\", required = false, write = \"staff\", write_denied = \"ignore\" }\n\
+             plain = { type = \"text\", read = \"public\" }\n",
+        )
+        .unwrap_or_else(|r| panic!("{r}"));
+        let summary = super::summary(&spec);
+        let lines: Vec<&str> = summary
+            .lines()
+            .filter(|l| l.starts_with("  field "))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "  field status: write staff",
+                "  field cost: read staff, write staff",
+                "  field notes: read owner|staff",
+                "  field sku: write once (create)",
+                "  field score: read-only",
+                "  field paid_at: write staff (ignored when denied)",
+            ]
+        );
+    }
 }

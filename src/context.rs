@@ -13,8 +13,8 @@ use crate::names::{Names, with_article};
 use crate::routes::{Route, auth_routes, children, nested_segment, resource_routes};
 use crate::samples;
 use crate::spec::{
-    Access, Auth, AuthMode, Bound, Database, Field, FieldType, Format, Literal, OnDelete, Resource,
-    Rule, Spec,
+    Access, Auth, AuthMode, Bound, Database, Denied, Field, FieldType, FieldWrite, Format, Literal,
+    OnDelete, Resource, Rule, Spec,
 };
 use crate::sql::{
     LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table,
@@ -94,27 +94,104 @@ pub struct AuthContext {
     pub sample_password: String,
     /// For generated tests: a list anyone may read, if the spec has one.
     pub public_list_url: Option<String>,
+    /// Some field of the account resource has rules of its own: registration and `/auth/me`
+    /// go through them.
+    pub account_field_rules: bool,
+    /// Some field of the account resource is hidden from some callers: `/auth/me` and
+    /// registration's answer show the account as its owner may see it.
+    pub account_read_rules: bool,
+    /// For the generated tests: the account fields a new account may not write.
+    pub registrant_unwritable: Vec<String>,
 }
 
 /// Who may do each action (`list`, `read`...), as the Rust elements of a `&[Rule]` slice.
 pub type AccessContext = BTreeMap<&'static str, Vec<String>>;
 
 fn access_context(access: &Access) -> AccessContext {
-    let rust = |rules: &[Rule]| -> Vec<String> {
-        rules
-            .iter()
-            .map(|rule| match rule {
-                Rule::Public => "Rule::Public".to_string(),
-                Rule::Authenticated => "Rule::Authenticated".into(),
-                Rule::Owner => "Rule::Owner".into(),
-                Rule::Role(role) => format!("Rule::Role({role:?})"),
-            })
-            .collect()
-    };
     access
         .by_action()
         .into_iter()
-        .map(|(action, rules)| (action, rust(rules)))
+        .map(|(action, rules)| (action, rust_rules(rules)))
+        .collect()
+}
+
+/// The generated `access::Rule` expressions of rules.
+fn rust_rules(rules: &[Rule]) -> Vec<String> {
+    rules
+        .iter()
+        .map(|rule| match rule {
+            Rule::Public => "Rule::Public".to_string(),
+            Rule::Authenticated => "Rule::Authenticated".into(),
+            Rule::Owner => "Rule::Owner".into(),
+            Rule::Role(role) => format!("Rule::Role({role:?})"),
+        })
+        .collect()
+}
+
+/// A field with rules of its own, for its resource's `FIELDS` constant.
+#[derive(Debug, Serialize)]
+pub struct FieldRuleContext {
+    pub key: String,
+    /// `Rule` expressions of who sees the key; empty: whoever may read the row.
+    pub read: Vec<String>,
+    /// The generated `FieldWrite` variant, and for `Rules` its `Rule` expressions.
+    pub write: &'static str,
+    pub write_rules: Vec<String>,
+    /// A value the caller may not write is dropped rather than refused.
+    pub ignore_denied: bool,
+    /// The rules in words, for the generated README.
+    pub words: String,
+}
+
+/// A field's rules in words: who sees it, who writes it.
+fn field_rules_in_words(auth: &Auth, access: &crate::spec::FieldAccess) -> String {
+    let mut parts = Vec::new();
+    if let Some(read) = &access.read {
+        parts.push(format!(
+            "seen only by {} (others never get the key, nor filter or sort by it)",
+            auth.who_passes(read)
+        ));
+    }
+    let denied = match access.denied {
+        Denied::Reject => "others get 422",
+        Denied::Ignore => "what others send is ignored",
+    };
+    match &access.write {
+        FieldWrite::Row => {}
+        FieldWrite::Rules(rules) => parts.push(format!(
+            "written only by {}: {denied}",
+            auth.who_passes(rules)
+        )),
+        FieldWrite::Create => parts.push(format!(
+            "set once, by whoever creates the row; no update changes it ({denied})"
+        )),
+        FieldWrite::None => parts.push(format!(
+            "read-only: only the rules code (`src/rules/`) or jobs set it ({denied})"
+        )),
+    }
+    parts.join("; ")
+}
+
+fn field_rules(auth: &Auth, r: &Resource) -> Vec<FieldRuleContext> {
+    r.fields
+        .iter()
+        .filter(|f| f.access.is_restricted())
+        .map(|f| FieldRuleContext {
+            key: f.names.camel.clone(),
+            read: f.access.read.as_deref().map(rust_rules).unwrap_or_default(),
+            write: match &f.access.write {
+                FieldWrite::Row => "Row",
+                FieldWrite::Rules(_) => "Rules",
+                FieldWrite::Create => "Create",
+                FieldWrite::None => "Never",
+            },
+            write_rules: match &f.access.write {
+                FieldWrite::Rules(rules) => rust_rules(rules),
+                _ => Vec::new(),
+            },
+            ignore_denied: f.access.denied == Denied::Ignore,
+            words: field_rules_in_words(auth, &f.access),
+        })
         .collect()
 }
 
@@ -132,16 +209,19 @@ pub struct AccessCase {
     pub status: u16,
     /// For lists: whether the owner's row is among those listed.
     pub sees_it: bool,
+    /// For creates: the keys of the sample body this caller may not write (field rules).
+    pub unwritable: Vec<String>,
 }
 
-/// What every kind of caller gets for every action on `r`, derived from the rules the same
-/// way the generated `access.rs` decides, so the generated tests check one against the other.
-fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
+/// A kind of caller of the generated tests (see `TestApp::token_for` there): its name, its
+/// roles (`None`: anonymous), and whether it owns the test's row.
+type TestCaller<'a> = (String, Option<Vec<&'a str>>, bool);
+
+/// The callers of the generated access tests, the admin last.
+fn test_callers<'a>(spec: &'a Spec, r: &Resource) -> Vec<TestCaller<'a>> {
     let auth = &spec.auth;
-    // The tests make the owner's row as admin, naming the owner (`body_owned_by_…`).
-    let through_parents = r.owner.as_ref().is_some_and(|o| o.relation().is_none());
     let owned = spec.is_account(r) || r.owner.is_some();
-    let mut callers: Vec<(String, Option<Vec<&str>>, bool)> = vec![
+    let mut callers: Vec<TestCaller<'a>> = vec![
         ("anonymous".into(), None, false),
         (
             "owner".into(),
@@ -164,22 +244,176 @@ fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
         }
     }
     callers.push(("admin".into(), Some(vec![auth.admin_role.as_str()]), false));
+    callers
+}
+
+/// The keys of `r`'s sample bodies that a caller may not write when it creates a row (which it
+/// will own when `owns`).
+fn unwritable_on_create(
+    auth: &Auth,
+    r: &Resource,
+    roles: &Option<Vec<&str>>,
+    owns: bool,
+) -> Vec<String> {
+    r.fields
+        .iter()
+        .filter(|f| match &f.access.write {
+            FieldWrite::Rules(rules) => !auth.passes(rules, roles.as_deref(), owns),
+            _ => false,
+        })
+        .map(|f| f.names.camel.clone())
+        .collect()
+}
+
+/// The generated test of one field with rules of its own.
+#[derive(Debug, Serialize)]
+pub struct FieldTest {
+    pub key: String,
+    pub snake: String,
+    /// Two different JSON values of the field: a write sends the one the row does not hold.
+    pub values: Option<[String; 2]>,
+    /// A caller who may read the row but not see the field.
+    pub hidden_from: Option<String>,
+    /// Whether that caller may list the rows too (lists, sparse fields, filters, sorts).
+    pub hidden_in_lists: bool,
+    /// Whether filters and sorts can name the field (json fields are only selectable).
+    pub filterable: bool,
+    /// A nested list the caller may read the row in: the relation's key, the parent
+    /// collection's URL and the children's segment under a parent.
+    pub nested: Option<(String, String, String)>,
+    /// A caller who may update the row but not write the field.
+    pub update_denied_to: Option<String>,
+    /// A caller who may create a row but not write the field, and the other keys of the sample
+    /// body it may not write.
+    pub create_denied_to: Option<String>,
+    pub create_unwritable: Vec<String>,
+    pub ignore_denied: bool,
+    pub set_once: bool,
+    pub never: bool,
+}
+
+/// The tests of `r`'s fields that have rules of their own.
+fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) -> Vec<FieldTest> {
+    let auth = &spec.auth;
+    let callers = test_callers(spec, r);
+    // The admin passes every rule: the callers to find are among the others, signed-in ones
+    // first (they reach nested lists).
+    let mut others: Vec<&TestCaller> = callers[..callers.len() - 1].iter().collect();
+    others.sort_by_key(|(_, roles, _)| roles.is_none());
+    let through_parents = r.owner.as_ref().is_some_and(|o| o.relation().is_none());
     let passes = |rules: &[Rule], roles: &Option<Vec<&str>>, owns: bool| {
-        let Some(roles) = roles else {
-            return rules.contains(&Rule::Public);
-        };
-        roles.contains(&auth.admin_role.as_str())
-            || rules.iter().any(|rule| match rule {
-                Rule::Public | Rule::Authenticated => true,
-                Rule::Owner => owns,
-                Rule::Role(role) => roles.contains(&role.as_str()),
-            })
+        auth.passes(rules, roles.as_deref(), owns)
+    };
+    let lists = |roles: &Option<Vec<&str>>, owns: bool| {
+        passes(&r.access.list, roles, false)
+            || (roles.is_some() && owns && r.access.list.contains(&Rule::Owner))
+    };
+    r.fields
+        .iter()
+        .zip(fields)
+        .filter(|(f, _)| f.access.is_restricted())
+        .map(|(f, context)| {
+            let samples = &context.samples;
+            let values = samples
+                .iter()
+                .skip(1)
+                .find(|other| **other != samples[0])
+                .map(|other| [samples[0].clone(), other.clone()]);
+            let hidden = f.access.read.as_ref().and_then(|read| {
+                others.iter().find(|(_, roles, owns)| {
+                    passes(&r.access.read, roles, *owns) && !passes(read, roles, *owns)
+                })
+            });
+            let nested = hidden.and_then(|(name, roles, owns)| {
+                let b = r.belongs_to.iter().find(|b| {
+                    let Some(parent) = spec.resource(&b.target) else {
+                        return false;
+                    };
+                    // The caller owns the parent when it holds the row's owner.
+                    let owns_parent = *owns
+                        && (r.is_owner(b)
+                            || r.owner.as_ref().is_some_and(|o| o.path[0] == b.names.snake));
+                    b.target != r.names.snake
+                        && lists(roles, *owns)
+                        && passes(&parent.access.read, roles, owns_parent)
+                        && name != "anonymous"
+                })?;
+                let parent = spec.resource(&b.target)?;
+                Some((
+                    format!("{}Id", b.names.camel),
+                    format!("{}/{}", spec.project.api_prefix, parent.names.plural_kebab),
+                    crate::routes::nested_segment(r, b),
+                ))
+            });
+            let write_rules = match &f.access.write {
+                FieldWrite::Rules(rules) => Some(rules),
+                _ => None,
+            };
+            let update_denied_to = write_rules.and_then(|w| {
+                others.iter().find(|(_, roles, owns)| {
+                    passes(&r.access.read, roles, *owns)
+                        && passes(&r.access.update, roles, *owns)
+                        && !passes(w, roles, *owns)
+                })
+            });
+            // Creating through parents, the tests make the row under the owner's parent.
+            let create_denied = write_rules.and_then(|w| {
+                others.iter().find_map(|caller @ (name, roles, owns)| {
+                    // A signed-in creator owns what it makes, or, through parents, what it
+                    // makes under its own parent.
+                    let owns_new = roles.is_some() && (*owns || !through_parents);
+                    let creates = match roles {
+                        None => passes(&r.access.create, roles, false) && r.owner.is_none(),
+                        Some(_) => passes(&r.access.create, roles, owns_new),
+                    };
+                    (creates
+                        && !passes(w, roles, owns_new)
+                        && (!through_parents || name == "owner"))
+                        .then_some((caller, owns_new))
+                })
+            });
+            FieldTest {
+                key: f.names.camel.clone(),
+                snake: f.names.snake.clone(),
+                values,
+                hidden_in_lists: hidden.is_some_and(|(_, roles, owns)| lists(roles, *owns)),
+                hidden_from: hidden.map(|(name, ..)| name.clone()),
+                filterable: f.ty != FieldType::Json,
+                nested,
+                update_denied_to: update_denied_to.map(|(name, ..)| name.clone()),
+                create_unwritable: create_denied
+                    .map(|((_, roles, _), owns_new)| {
+                        unwritable_on_create(auth, r, roles, owns_new)
+                            .into_iter()
+                            .filter(|key| *key != f.names.camel)
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                create_denied_to: create_denied.map(|((name, ..), _)| name.clone()),
+                ignore_denied: f.access.denied == Denied::Ignore,
+                set_once: f.access.write == FieldWrite::Create,
+                never: f.access.write == FieldWrite::None,
+            }
+        })
+        .collect()
+}
+
+/// What every kind of caller gets for every action on `r`, derived from the rules the same
+/// way the generated `access.rs` decides, so the generated tests check one against the other.
+fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
+    let auth = &spec.auth;
+    // The tests make the owner's row as admin, naming the owner (`body_owned_by_…`).
+    let through_parents = r.owner.as_ref().is_some_and(|o| o.relation().is_none());
+    let callers = test_callers(spec, r);
+    let passes = |rules: &[Rule], roles: &Option<Vec<&str>>, owns: bool| {
+        auth.passes(rules, roles.as_deref(), owns)
     };
     let a = &r.access;
     let case = |caller: &str, status: u16, sees_it: bool| AccessCase {
         caller: caller.to_string(),
         status,
         sees_it,
+        unwritable: Vec::new(),
     };
     let change = |rules: &[Rule], ok: u16| -> Vec<AccessCase> {
         callers
@@ -219,13 +453,19 @@ fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
     let has_owner_key = r.owner.is_some() && !through_parents;
     let create = callers
         .iter()
-        .map(|(caller, roles, owns)| match roles {
-            None if passes(&a.create, roles, false) && !has_owner_key => case(caller, 201, false),
-            None => case(caller, 401, false),
-            Some(_) if passes(&a.create, roles, *owns || !through_parents) => {
-                case(caller, 201, false)
+        .map(|(caller, roles, owns)| {
+            let owns_new = roles.is_some() && (*owns || !through_parents);
+            let status = match roles {
+                None if passes(&a.create, roles, false) && !has_owner_key => 201,
+                None => return case(caller, 401, false),
+                Some(_) if passes(&a.create, roles, owns_new) => 201,
+                // Through parents, field rules answer before the parent's owner is looked up.
+                Some(_) => 403,
+            };
+            AccessCase {
+                unwritable: unwritable_on_create(auth, r, roles, owns_new),
+                ..case(caller, status, false)
             }
-            Some(_) => case(caller, 403, false),
         })
         .collect();
     vec![
@@ -333,6 +573,10 @@ pub struct Uses {
     pub unique: bool,
     /// A body may name a row's owner (a direct `owner`).
     pub named_owner: bool,
+    /// Some field has rules of its own (`read`, `write`).
+    pub field_rules: bool,
+    /// Some field is hidden from some callers (`read`).
+    pub read_rules: bool,
     /// A field check or a reference check: the validation module is needed.
     pub validator: bool,
     /// A field check: some body's values have rules.
@@ -358,6 +602,8 @@ impl Uses {
         self.versioned |= o.versioned;
         self.unique |= o.unique;
         self.named_owner |= o.named_owner;
+        self.field_rules |= o.field_rules;
+        self.read_rules |= o.read_rules;
         self.validator |= o.validator;
         self.checks |= o.checks;
     }
@@ -416,6 +662,25 @@ pub struct ResourceContext {
     pub owner_chain: Vec<OwnerStep>,
     /// The Rust expression of a row's owner (an `Option<Uuid>`), on `self`.
     pub owner_of_self: String,
+    /// Fields with rules of their own (the `FIELDS` constant), in spec order.
+    pub field_rules: Vec<FieldRuleContext>,
+    /// Some field is hidden from some callers: rows are shown through `Caller::shown`.
+    pub read_rules: bool,
+    /// For the generated tests: the fields with rules of their own.
+    pub field_tests: Vec<FieldTest>,
+    /// For the generated tests: keys set once, on create, which an update may not change.
+    pub set_once_keys: Vec<String>,
+    /// For the generated tests: writable keys an update may change (`keys` but the set-once ones).
+    pub changeable_keys: Vec<String>,
+    /// For the generated tests: the keys of a sample body that a user with the default role may
+    /// not write when it creates a row it will own (and, with an `owner_setter`, that role).
+    pub owner_unwritable: Vec<String>,
+    pub setter_unwritable: Vec<String>,
+    /// The JSON key of the owner column, for `owner` field rules on listed rows.
+    pub field_owner_key: Option<String>,
+    /// In a handler, the owner of the row in `{row}` as field rules see it: `None` unless
+    /// the row holds its owner (field rules name `owner` only then).
+    pub field_owner_call: String,
     /// In a handler, the expression (a `Result`'s `?` included) of the owner of the row in
     /// the variable `{row}`.
     pub owner_call: String,
@@ -505,6 +770,12 @@ pub struct FieldContext {
     pub wrong_type: Option<String>,
     /// For a unique field: whether another live row holds a value.
     pub taken_sql: Option<String>,
+    /// No body writes it (`write = "none"`): the sample bodies leave it out.
+    pub write_never: bool,
+    /// Set on create only (`write = "create"`): the tests' updates leave it alone.
+    pub set_once: bool,
+    /// Some callers may not see it (`read`).
+    pub read_guarded: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -583,6 +854,8 @@ pub struct LinkContext {
     pub target_owned: bool,
     /// The owner of the target row in `{row}` (see [`ResourceContext::owner_call`]).
     pub target_owner_call: String,
+    /// Some of the target's fields are hidden from some callers: linked lists hide them too.
+    pub target_read_rules: bool,
 }
 
 /// One row to make on the way to an owned row: `resource` with `key` set to the previous
@@ -678,6 +951,19 @@ impl ServiceContext {
                     |r| r.names.clone(),
                 );
                 AuthContext {
+                    registrant_unwritable: spec
+                        .resource(crate::spec::ACCOUNT)
+                        .map(|r| {
+                            let roles = Some(vec![spec.auth.default_role.as_str()]);
+                            unwritable_on_create(&spec.auth, r, &roles, true)
+                        })
+                        .unwrap_or_default(),
+                    account_field_rules: spec
+                        .resource(crate::spec::ACCOUNT)
+                        .is_some_and(|r| r.fields.iter().any(|f| f.access.is_restricted())),
+                    account_read_rules: spec
+                        .resource(crate::spec::ACCOUNT)
+                        .is_some_and(|r| r.fields.iter().any(|f| f.access.read.is_some())),
                     settings: spec.auth.clone(),
                     login_per_minute: spec.rate_limit.login_per_minute,
                     account_url: format!("{}/{}", spec.project.api_prefix, account.plural_kebab),
@@ -839,6 +1125,7 @@ impl ResourceContext {
                 let join = join_table(r, t);
                 LinkContext {
                     target_owned: owned(spec, t),
+                    target_read_rules: t.fields.iter().any(|f| f.access.read.is_some()),
                     target_owner_call: owner_call(t, r),
                     target_a_words: with_article(&t.names.words),
                     target: t.names.clone(),
@@ -899,6 +1186,8 @@ impl ResourceContext {
             versioned: r.versioned,
             optional: r.belongs_to.iter().any(|b| !b.required && !r.is_owner(b)),
             named_owner: r.belongs_to.iter().any(|b| r.is_owner(b)),
+            field_rules: r.fields.iter().any(|f| f.access.is_restricted()),
+            read_rules: r.fields.iter().any(|f| f.access.read.is_some()),
             ..Uses::default()
         };
         for f in &r.fields {
@@ -925,10 +1214,17 @@ impl ResourceContext {
         uses.validator = has_checks || !belongs_to.is_empty();
         uses.checks = has_checks;
 
+        // A direct owner's JSON key, which a body may carry for roles in `owner_set_by`.
+        let owner_key = r
+            .belongs_to
+            .iter()
+            .find(|b| r.is_owner(b))
+            .map(|b| format!("{}Id", b.names.camel));
         let sample_bodies = (0..samples::COUNT)
             .map(|i| {
                 let pairs: Vec<String> = fields
                     .iter()
+                    .filter(|f| !f.write_never)
                     .map(|f| format!("{:?}: {}", f.names.camel, f.samples[i]))
                     .collect();
                 raw_string(&format!("{{{}}}", pairs.join(", ")))
@@ -944,8 +1240,10 @@ impl ResourceContext {
         let range_example = fields
             .iter()
             .find(|f| {
-                matches!(f.spec_type, "integer" | "big_integer" | "float" | "decimal")
-                    && f.samples[0] != f.samples[1]
+                !f.write_never && {
+                    matches!(f.spec_type, "integer" | "big_integer" | "float" | "decimal")
+                        && f.samples[0] != f.samples[1]
+                }
             })
             .map(|f| FilterExample {
                 key: f.names.camel.clone(),
@@ -954,20 +1252,27 @@ impl ResourceContext {
         let sort_example = fields
             .iter()
             .find(|f| {
-                f.required
-                    && f.spec_type != "json"
-                    && f.samples[0] != f.samples[1]
-                    && f.samples[1] != f.samples[2]
-                    && f.samples[0] != f.samples[2]
+                !f.write_never && {
+                    f.required
+                        && f.spec_type != "json"
+                        && f.samples[0] != f.samples[1]
+                        && f.samples[1] != f.samples[2]
+                        && f.samples[0] != f.samples[2]
+                }
             })
             .map(|f| f.names.camel.clone());
         let null_sort_example = fields
             .iter()
-            .find(|f| !f.required && f.spec_type != "json" && f.samples[1] != f.samples[2])
+            .find(|f| {
+                !f.write_never
+                    && !f.required
+                    && f.spec_type != "json"
+                    && f.samples[1] != f.samples[2]
+            })
             .map(|f| f.names.camel.clone());
         let filter_example = fields
             .iter()
-            .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
+            .find(|f| !f.write_never && f.spec_type != "json" && f.samples[0] != f.samples[1])
             .map(|f| FilterExample {
                 key: f.names.camel.clone(),
                 query_value: unquote(&f.samples[0]),
@@ -1014,11 +1319,12 @@ impl ResourceContext {
             owner_column: owner_column(spec, r),
             owner_via: owner_via(spec, r),
             owned: owned(spec, r),
-            owner_key: r
-                .belongs_to
-                .iter()
-                .find(|b| r.is_owner(b))
-                .map(|b| format!("{}Id", b.names.camel)),
+            field_owner_key: if spec.is_account(r) {
+                Some("id".into())
+            } else {
+                owner_key.clone()
+            },
+            owner_key,
             owner_set_by: r
                 .owner
                 .as_ref()
@@ -1033,6 +1339,41 @@ impl ResourceContext {
                     .any(|step| step.resource == r.names.snake)
             }),
             owner_call: owner_call(r, r),
+            field_rules: field_rules(&spec.auth, r),
+            read_rules: r.fields.iter().any(|f| f.access.read.is_some()),
+            field_tests: field_tests(spec, r, &fields),
+            set_once_keys: r
+                .fields
+                .iter()
+                .filter(|f| f.access.write == FieldWrite::Create)
+                .map(|f| f.names.camel.clone())
+                .collect(),
+            changeable_keys: keys
+                .iter()
+                .filter(|key| {
+                    !r.fields.iter().any(|f| {
+                        f.names.camel == **key
+                            && matches!(f.access.write, FieldWrite::Create | FieldWrite::None)
+                    })
+                })
+                .cloned()
+                .collect(),
+            owner_unwritable: unwritable_on_create(
+                &spec.auth,
+                r,
+                &Some(vec![spec.auth.default_role.as_str()]),
+                true,
+            ),
+            setter_unwritable: owner_setter(r)
+                .map(|role| {
+                    let roles = Some(vec![spec.auth.default_role.as_str(), role.as_str()]);
+                    unwritable_on_create(&spec.auth, r, &roles, false)
+                })
+                .unwrap_or_default(),
+            field_owner_call: match owner_column(spec, r) {
+                Some(_) => "{row}.owner()".into(),
+                None => "None".into(),
+            },
             owner_of_self: match (
                 spec.is_account(r),
                 r.belongs_to.iter().find(|b| r.is_owner(b)),
@@ -1252,6 +1593,9 @@ fn imports(
         handler_super.push("super::ACCESS".into());
         handler.push("crate::access::Caller".into());
     }
+    if jwt && r.fields.iter().any(|f| f.access.is_restricted()) {
+        handler_super.push("super::FIELDS".into());
+    }
     if spec.is_account(r) {
         handler.push("crate::auth".into());
         handler.push("crate::access::DEFAULT_ROLE".into());
@@ -1354,6 +1698,9 @@ impl FieldContext {
             invalid: samples::invalid(f),
             wrong_type: samples::wrong_type(f),
             taken_sql: f.unique.then(|| taken(resource, &f.names.sql)),
+            write_never: f.access.write == FieldWrite::None,
+            set_once: f.access.write == FieldWrite::Create,
+            read_guarded: f.access.read.is_some(),
             rust_type,
         }
     }
@@ -1542,8 +1889,9 @@ mod tests {
             "CREATE UNIQUE INDEX products_sku_unique ON products (sku) WHERE deleted_at IS NULL;"
         ));
         assert_eq!(order.belongs_to[0].nested_path, "/users/{id}/orders");
-        // The owner key comes from the token, never from a body.
-        assert_eq!(order.required_keys, ["total", "placedAt"]);
+        // The owner key comes from the token, never from a body; `total` has a default, as a
+        // field customers may not write must.
+        assert_eq!(order.required_keys, ["placedAt"]);
         assert_eq!(order.owner_column.as_deref(), Some("customer_id"));
         assert_eq!(order.enum_keys, ["(\"status\", OrderStatus::VALUES)"]);
         let product = ctx

@@ -180,7 +180,10 @@ pub fn one_line(text: &str) -> String {
 }
 
 fn escape_block_start(paragraph: &str) -> String {
-    let opens_block = paragraph.starts_with(['`', '~', '-', '+', '*', '>', '#', '|', '<', '='])
+    // One backtick opens inline code, which is fine; three (or tildes) open a code block.
+    let opens_block = paragraph.starts_with(['-', '+', '*', '>', '#', '|', '<', '='])
+        || paragraph.starts_with("```")
+        || paragraph.starts_with("~~~")
         || paragraph
             .split_once(['.', ')'])
             .is_some_and(|(head, _)| !head.is_empty() && head.bytes().all(|b| b.is_ascii_digit()));
@@ -275,6 +278,10 @@ mod tests {
             "//! Version 1.2 of it"
         );
         assert_eq!(doc_comment("  \n", "///"), "");
+        assert_eq!(
+            doc_comment("`/v1/orders`: orders", "//!"),
+            "//! `/v1/orders`: orders"
+        );
         assert_eq!(
             doc_comment("an \u{202E}override\r\n\u{7}bell\u{2028}x", "///"),
             "/// an override bell x"

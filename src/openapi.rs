@@ -13,7 +13,9 @@ use std::collections::HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
-use crate::spec::{AuthMode, Bound, Field, FieldType, Format, Literal, Rule, Spec};
+use crate::spec::{
+    AuthMode, Bound, Denied, Field, FieldAccess, FieldType, FieldWrite, Format, Literal, Rule, Spec,
+};
 
 /// Where a generated project keeps the document (the service embeds it).
 pub const FILE: &str = "openapi.json";
@@ -182,15 +184,35 @@ enum Action {
     Delete,
 }
 
-/// The three body shapes of a resource's writes.
+/// The body shapes of a resource's writes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Body {
     /// POST: `required_keys` must be present.
     Create,
+    /// `POST /auth/register`: a create by the new account itself, which field rules see as
+    /// its owner with the default role.
+    Register,
     /// PUT: every key must be present, optional ones may be `null`.
     Replace,
     /// PATCH: every key may be absent.
     Patch,
+}
+
+impl Body {
+    fn creates(self) -> bool {
+        matches!(self, Body::Create | Body::Register)
+    }
+}
+
+/// What an operation does with a row, for the field rules it describes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Op {
+    /// A list: read rules also guard filters, `sort` and `fields`.
+    List,
+    /// Answers one row.
+    Read,
+    /// Takes a write body (and answers the row).
+    Write(Body),
 }
 
 impl<'a> Builder<'a> {
@@ -360,8 +382,27 @@ impl<'a> Builder<'a> {
             required.push(b.json.clone());
         }
         for f in &r.fields {
-            props.insert(f.names.camel.clone(), self.response_field(r, f));
-            required.push(f.names.camel.clone());
+            let mut schema = self.response_field(r, f);
+            let access = self.access(r, f);
+            if let Some(object) = schema.as_object_mut() {
+                if let Some(read) = readers(access) {
+                    add_sentence(
+                        object,
+                        &format!("Seen only by {}; others never get the key.", self.who(read)),
+                    );
+                }
+                if let Some(sentence) = self.written_by(access) {
+                    add_sentence(object, &sentence);
+                }
+                if access.write == FieldWrite::None {
+                    object.insert("readOnly".into(), json!(true));
+                }
+            }
+            props.insert(f.names.camel.clone(), schema);
+            // Callers who may not see the field never get its key.
+            if readers(access).is_none() {
+                required.push(f.names.camel.clone());
+            }
         }
         if r.account {
             props.insert(
@@ -445,6 +486,203 @@ impl<'a> Builder<'a> {
                 self.body_schema(r, Body::Create, Some(&b.json)),
             );
         }
+        if let Some(register) = self.register_schema(r) {
+            schemas.insert(register, self.body_schema(r, Body::Register, None));
+        }
+    }
+
+    /// The field rules of a context field (none for a field the spec does not have).
+    fn access(&self, r: &ResourceContext, f: &FieldContext) -> &'a FieldAccess {
+        static UNRESTRICTED: FieldAccess = FieldAccess {
+            read: None,
+            write: FieldWrite::Row,
+            denied: Denied::Reject,
+        };
+        self.field(r, f).map_or(&UNRESTRICTED, |sf| &sf.access)
+    }
+
+    /// The account's registration body, when it differs from an admin's create body: some
+    /// field is one the new account may not write, so it is left out.
+    fn register_schema(&self, r: &ResourceContext) -> Option<String> {
+        let differs = r.account
+            && r.fields
+                .iter()
+                .any(|f| !self.in_body(self.access(r, f), Body::Register));
+        differs.then(|| format!("{}.Register", schema_name(r)))
+    }
+
+    /// Whether a field with `access` belongs in a body: never one nobody writes through the
+    /// API, nor a set-once one in an update (the service keeps the stored value), nor in a
+    /// registration one the new account may not write.
+    fn in_body(&self, access: &FieldAccess, kind: Body) -> bool {
+        match (&access.write, kind) {
+            (FieldWrite::None, _) => false,
+            (FieldWrite::Create, Body::Replace | Body::Patch) => false,
+            (FieldWrite::Rules(rules), Body::Register) => self.registrant_passes(rules),
+            _ => true,
+        }
+    }
+
+    /// Whether a new account, writing its own row with the default role, passes `rules`.
+    fn registrant_passes(&self, rules: &[Rule]) -> bool {
+        let auth = &self.spec.auth;
+        auth.passes(rules, Some(&[auth.default_role.as_str()]), true)
+    }
+
+    /// Who passes `rules`, in words.
+    fn who(&self, rules: &[Rule]) -> String {
+        self.spec.auth.who_passes(rules)
+    }
+
+    /// What the representation says of who writes a field, if its rules narrow that.
+    fn written_by(&self, access: &FieldAccess) -> Option<String> {
+        let ignored = access.denied == Denied::Ignore;
+        Some(match &access.write {
+            FieldWrite::Row => return None,
+            FieldWrite::Rules(rules) if ignored => format!(
+                "Written only by {}; from others the value is ignored.",
+                self.who(rules)
+            ),
+            FieldWrite::Rules(rules) => {
+                format!("Written only by {}; others get 422.", self.who(rules))
+            }
+            FieldWrite::Create => "Set once, when the row is created; no update changes it.".into(),
+            FieldWrite::None => {
+                "Read-only: the service sets it (its rules code or jobs), never a request.".into()
+            }
+        })
+    }
+
+    /// An operation's note on the field rules that shape its answer and its body:
+    /// "Field rules: `status` is written only by ...; `costPrice` is seen only by ...".
+    fn field_rules_note(&self, r: &ResourceContext, op: Op) -> Option<String> {
+        let mut phrases = Vec::new();
+        for f in &r.fields {
+            let access = self.access(r, f);
+            let mut clauses = Vec::new();
+            if let Some(read) = readers(access) {
+                let others = if op == Op::List {
+                    if read.contains(&Rule::Owner) {
+                        "others never get the key, and cannot filter or sort by it or select it in `fields`; an owner alone may do so only in a list of their own rows"
+                    } else {
+                        "others never get the key, and cannot filter or sort by it or select it in `fields`"
+                    }
+                } else {
+                    "others never get the key"
+                };
+                clauses.push(format!("seen only by {} ({others})", self.who(read)));
+            }
+            if let Op::Write(kind) = op
+                && let Some(clause) = self.write_clause(access, kind)
+            {
+                clauses.push(clause);
+            }
+            if !clauses.is_empty() {
+                phrases.push(format!("`{}` is {}", f.names.camel, clauses.join(" and ")));
+            }
+        }
+        (!phrases.is_empty()).then(|| format!("Field rules: {}.", phrases.join("; ")))
+    }
+
+    /// How a write of `kind` treats a field, in a clause after "is", if its rules narrow it.
+    fn write_clause(&self, access: &FieldAccess, kind: Body) -> Option<String> {
+        let ignored = access.denied == Denied::Ignore;
+        let update = !kind.creates();
+        Some(match &access.write {
+            FieldWrite::Row => return None,
+            FieldWrite::Rules(rules)
+                if kind == Body::Register && !self.registrant_passes(rules) =>
+            {
+                let sent = if ignored { "is ignored" } else { "gets 422" };
+                format!(
+                    "written only by {} (not part of this body: a value sent {sent})",
+                    self.who(rules)
+                )
+            }
+            FieldWrite::Rules(rules) => {
+                let who = self.who(rules);
+                let others = match (ignored, update) {
+                    (true, _) => "from others the value is ignored",
+                    (false, false) => "others get 422",
+                    (false, true) => "others get 422 unless they send back the value they read",
+                };
+                let left_out = match (kind, ignored) {
+                    (Body::Replace, false) => {
+                        ", and may leave the key out to keep the stored value"
+                    }
+                    (Body::Replace, true) => {
+                        ", and they may leave the key out to keep the stored value"
+                    }
+                    _ => "",
+                };
+                format!("written only by {who} ({others}{left_out})")
+            }
+            FieldWrite::Create if update => {
+                let changed = if ignored { "is ignored" } else { "gets 422" };
+                format!("set once, on create (not part of this body: a changed value {changed})")
+            }
+            FieldWrite::Create => "set once, here (no update changes it)".into(),
+            FieldWrite::None => {
+                let outcome = if ignored { "is ignored" } else { "gets 422" };
+                let sent = if update {
+                    "a changed value"
+                } else {
+                    "a value sent"
+                };
+                format!(
+                    "read-only (only the service sets it, never a request: not part of this body; {sent} {outcome})"
+                )
+            }
+        })
+    }
+
+    /// Adds the field rules note to the operation `method` of `item`, if it has one.
+    fn note(&self, item: &mut Map<String, Value>, method: &str, r: &ResourceContext, op: Op) {
+        let Some(note) = self.field_rules_note(r, op) else {
+            return;
+        };
+        if let Some(Value::Object(operation)) = item.get_mut(method) {
+            let text = match operation.get("description").and_then(Value::as_str) {
+                Some(first) => format!("{first} {note}"),
+                None => note,
+            };
+            operation.insert("description".into(), json!(text));
+        }
+    }
+
+    /// What a body schema says of who may write a field, if its rules narrow that.
+    fn body_rule(&self, access: &FieldAccess, kind: Body) -> Option<String> {
+        let ignored = access.denied == Denied::Ignore;
+        let rules = match &access.write {
+            FieldWrite::Create if kind.creates() => {
+                return Some("Set once, here: no update changes it.".into());
+            }
+            FieldWrite::Rules(rules) => rules,
+            _ => return None,
+        };
+        let who = self.who(rules);
+        Some(match (kind, ignored) {
+            (Body::Create | Body::Register, false) => {
+                format!("Written only by {who}; others get 422.")
+            }
+            (Body::Create | Body::Register, true) => format!(
+                "Written only by {who}; from others the value is ignored (the field gets its default)."
+            ),
+            (Body::Replace, false) => format!(
+                "Written only by {who}; others get 422 unless they send back the value they read, and may leave the key out to keep the stored value."
+            ),
+            (Body::Replace, true) => format!(
+                "Written only by {who}; from others the value is ignored, and they may leave the key out (the stored value stays)."
+            ),
+            (Body::Patch, false) => {
+                format!(
+                    "Written only by {who}; others get 422 unless they send back the value they read."
+                )
+            }
+            (Body::Patch, true) => {
+                format!("Written only by {who}; from others the value is ignored.")
+            }
+        })
     }
 
     /// A body's optional owner key: who may send another user's id in it.
@@ -474,7 +712,7 @@ impl<'a> Builder<'a> {
         let mut required = Vec::new();
         let mut require = |key: &str, required_key: bool| {
             let wanted = match kind {
-                Body::Create => required_key,
+                Body::Create | Body::Register => required_key,
                 Body::Replace => true,
                 Body::Patch => false,
             };
@@ -498,17 +736,29 @@ impl<'a> Builder<'a> {
             props.insert(b.json.clone(), uuid_schema(b.required, Some(&description)));
             require(&b.json, r.required_keys.contains(&b.json));
         }
+        let mut narrowed = false;
         for f in &r.fields {
+            let access = self.access(r, f);
+            if !self.in_body(access, kind) {
+                continue;
+            }
             let mut schema = self.request_field(r, f);
-            if kind == Body::Create
+            if kind.creates()
                 && let Some(default) = self.field(r, f).and_then(|sf| sf.default.as_ref())
             {
                 schema.insert("default".into(), literal(default));
             }
+            if let Some(sentence) = self.body_rule(access, kind) {
+                add_sentence(&mut schema, &sentence);
+                narrowed |= matches!(access.write, FieldWrite::Rules(_));
+            }
             props.insert(f.names.camel.clone(), Value::Object(schema));
+            // In a PUT, a field with write rules stays required: those who may write it must
+            // send it (the service takes a missing key as a mistake), and only the others
+            // may leave it out, which its description says.
             require(&f.names.camel, r.required_keys.contains(&f.names.camel));
         }
-        if r.account && kind == Body::Create {
+        if r.account && kind.creates() {
             let min = self.spec.auth.password_min_length;
             props.insert(
                 "password".into(),
@@ -522,7 +772,7 @@ impl<'a> Builder<'a> {
             );
             required.push("password".into());
         }
-        if r.versioned && kind != Body::Create {
+        if r.versioned && !kind.creates() {
             props.insert(
                 "version".into(),
                 json!({
@@ -534,14 +784,15 @@ impl<'a> Builder<'a> {
                 }),
             );
         }
-        let description = match (kind, without) {
+        let mut description = match (kind, without) {
             (Body::Create, None) => {
                 "A create body: keys left out take their defaults (optional ones are null)."
                     .to_string()
             }
-            (Body::Create, Some(key)) => format!(
+            (Body::Create | Body::Register, Some(key)) => format!(
                 "A create body under the parent: `{key}` comes from the path and may not be sent."
             ),
+            (Body::Register, None) => "A registration: keys left out take their defaults (optional ones are null); fields only others may write are not part of it.".into(),
             (Body::Replace, _) => {
                 "A replace body: every writable key is required; optional ones may be null.".into()
             }
@@ -550,6 +801,11 @@ impl<'a> Builder<'a> {
                     .into()
             }
         };
+        if narrowed && kind == Body::Replace {
+            description.push_str(
+                " A caller who may not write a field may leave its key out: the stored value stays.",
+            );
+        }
         let mut schema = json!({
             "type": "object",
             "description": description,
@@ -688,12 +944,10 @@ impl<'a> Builder<'a> {
             s.insert("description".into(), json!(f.description));
         }
         if let Some(pattern) = rust_only_pattern {
-            let rule = format!("Must match the Rust regular expression `{pattern}`.");
-            let text = match s.get("description").and_then(Value::as_str) {
-                Some(first) => format!("{first} {rule}"),
-                None => rule,
-            };
-            s.insert("description".into(), json!(text));
+            add_sentence(
+                &mut s,
+                &format!("Must match the Rust regular expression `{pattern}`."),
+            );
         }
         if let Some(example) = f
             .samples
@@ -770,6 +1024,8 @@ impl<'a> Builder<'a> {
         );
         self.guard(&mut collection, "get", r, Action::List);
         self.guard(&mut collection, "post", r, Action::Create);
+        self.note(&mut collection, "get", r, Op::List);
+        self.note(&mut collection, "post", r, Op::Write(Body::Create));
         paths.insert(r.url.clone(), Value::Object(collection));
 
         let mut item = Map::new();
@@ -841,6 +1097,9 @@ impl<'a> Builder<'a> {
         self.guard(&mut item, "put", r, Action::Update);
         self.guard(&mut item, "patch", r, Action::Update);
         self.guard(&mut item, "delete", r, Action::Delete);
+        self.note(&mut item, "get", r, Op::Read);
+        self.note(&mut item, "put", r, Op::Write(Body::Replace));
+        self.note(&mut item, "patch", r, Op::Write(Body::Patch));
         paths.insert(one.clone(), Value::Object(item));
 
         // Nested under each parent: list and create the children.
@@ -887,6 +1146,8 @@ impl<'a> Builder<'a> {
             }
             self.guard(&mut nested, "get", r, Action::List);
             self.guard(&mut nested, "post", r, Action::Create);
+            self.note(&mut nested, "get", r, Op::List);
+            self.note(&mut nested, "post", r, Op::Write(Body::Create));
             paths.insert(path, Value::Object(nested));
         }
 
@@ -918,6 +1179,8 @@ impl<'a> Builder<'a> {
                 }),
             );
             self.guard(&mut list, "get", r, Action::Read);
+            // The linked rows are the target's: its field rules shape them.
+            self.note(&mut list, "get", target, Op::List);
             paths.insert(list_path, Value::Object(list));
 
             let mut link = Map::new();
@@ -1051,14 +1314,21 @@ impl<'a> Builder<'a> {
             &["Location", "ETag"],
         );
         created["links"] = self.links(account);
-        let mut op = operation(
+        let body = self
+            .register_schema(account)
+            .unwrap_or_else(|| format!("{user}.Create"));
+        let op = operation(
             "register",
             &register,
-            &format!("{user}.Create"),
+            &body,
             vec![("201", created), ("409", error("Conflict"))],
         );
-        op["description"] = json!("Anyone may open an account; it gets the default role.");
-        paths.insert(register, json!({"post": op}));
+        let mut item = Map::new();
+        item.insert("post".into(), op);
+        item["post"]["description"] =
+            json!("Anyone may open an account; it gets the default role.");
+        self.note(&mut item, "post", account, Op::Write(Body::Register));
+        paths.insert(register, Value::Object(item));
         for (id, name, list) in [
             (
                 "login",
@@ -1086,9 +1356,10 @@ impl<'a> Builder<'a> {
             paths.insert(path, json!({"post": op}));
         }
         let me = format!("{base}/me");
-        paths.insert(
-            me.clone(),
-            json!({"get": {
+        let mut item = Map::new();
+        item.insert(
+            "get".into(),
+            json!({
                 "operationId": "me",
                 "summary": self.summary("GET", &me),
                 "tags": [self.tags.auth],
@@ -1099,8 +1370,10 @@ impl<'a> Builder<'a> {
                     ("500", error("InternalError")),
                     ("503", error("ServiceUnavailable")),
                 ])
-            }}),
+            }),
         );
+        self.note(&mut item, "get", account, Op::Read);
+        paths.insert(me, Value::Object(item));
         let roles = format!("{}/{{id}}/roles", account.url);
         let mut list = vec![
             (
@@ -1119,6 +1392,7 @@ impl<'a> Builder<'a> {
                 "put": {
                     "operationId": format!("set{}Roles", account.names.pascal),
                     "summary": self.summary("PUT", &roles),
+                    "description": "Admins only. An admin may not drop their own admin role (403): another admin may.",
                     "tags": [tag(account)],
                     "security": [{"bearerAuth": []}],
                     "requestBody": body_ref("Roles"),
@@ -1245,12 +1519,29 @@ impl<'a> Builder<'a> {
                 format!("Only rows whose `{}` is this id.", b.json),
             ));
         }
+        // Keys only some callers see, with who may use them: others get 400 as for an
+        // unknown key.
+        let mut guarded: Vec<(String, String)> = Vec::new();
+        let who_sees = |key: &str, read: &[Rule]| {
+            // A field seen on one's own rows only would give its value away row by row.
+            let owner = if read.contains(&Rule::Owner) {
+                "; the owner alone: only in a list of their own rows"
+            } else {
+                ""
+            };
+            format!("callers who see `{key}` ({}{owner})", self.who(read))
+        };
         for f in &r.fields {
             let key = &f.names.camel;
             keys.push(key.clone());
+            let guard = readers(self.access(r, f)).map(|read| who_sees(key, read));
+            if let Some(who) = &guard {
+                guarded.push((key.clone(), who.clone()));
+            }
             if f.spec_type == "json" {
                 continue;
             }
+            let first_filter = filters.len();
             if f.required {
                 sortable.push(key.clone());
             }
@@ -1305,6 +1596,11 @@ impl<'a> Builder<'a> {
                 }
                 _ => {}
             }
+            if let Some(who) = &guard {
+                for (_, _, description) in &mut filters[first_filter..] {
+                    description.push_str(&format!(" Only {who} may use it; others get 400."));
+                }
+            }
         }
         if r.versioned {
             keys.push("version".into());
@@ -1326,6 +1622,15 @@ impl<'a> Builder<'a> {
             }
         }
 
+        // Who may use each guarded key of `among`, as sentences.
+        let only = |verb: &str, among: &[String]| -> String {
+            guarded
+                .iter()
+                .filter(|(key, _)| among.contains(key))
+                .map(|(key, who)| format!(" {verb} `{key}`: only {who}; others get 400."))
+                .collect()
+        };
+
         let alternatives = |keys: &[String]| keys.join("|");
         // Spaces around a key are dropped (a `+` in a query string is one).
         let sort_key = format!(" *[+-]?({}) *", alternatives(&sortable));
@@ -1333,9 +1638,10 @@ impl<'a> Builder<'a> {
             "name": "sort",
             "in": "query",
             "description": format!(
-                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. Sortable: {}.",
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. Sortable: {}.{}",
                 if r.timestamps { "-createdAt" } else { "-id" },
-                sortable.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                sortable.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                only("Sorting by", &sortable)
             ),
             "schema": {"type": "string", "pattern": format!("^{sort_key}(,{sort_key})*$")}
         }));
@@ -1343,7 +1649,10 @@ impl<'a> Builder<'a> {
         params.push(json!({
             "name": "fields",
             "in": "query",
-            "description": "Comma-separated keys of the representation: each item carries only those.",
+            "description": format!(
+                "Comma-separated keys of the representation: each item carries only those.{}",
+                only("Selecting", &keys)
+            ),
             "schema": {"type": "string", "pattern": format!("^{field_key}(,{field_key})*$")}
         }));
         let mut seen: Vec<String> = ["page", "limit", "cursor", "sort", "fields"]
@@ -1607,6 +1916,23 @@ fn schema_name(r: &ResourceContext) -> String {
     } else {
         r.names.pascal.clone()
     }
+}
+
+/// Appends a sentence to a schema's description.
+fn add_sentence(s: &mut Map<String, Value>, sentence: &str) {
+    let text = match s.get("description").and_then(Value::as_str) {
+        Some(first) if !first.is_empty() => format!("{first} {sentence}"),
+        _ => sentence.to_string(),
+    };
+    s.insert("description".into(), json!(text));
+}
+
+/// Who may see a field, if its rules narrow that (a rule list with `public` narrows nothing).
+fn readers(access: &FieldAccess) -> Option<&[Rule]> {
+    access
+        .read
+        .as_deref()
+        .filter(|rules| !rules.contains(&Rule::Public))
 }
 
 fn tag(r: &ResourceContext) -> String {

@@ -660,11 +660,12 @@ mod tests {
         let sql = ResourceSql::new(&spec, product);
         assert_eq!(
             sql.update,
-            "\n    UPDATE products\n    SET sku = $2, name = $3, description = $4, price = $5, stock = $6,\n        weight_grams = $7, rating = $8, active = $9, attributes = $10,\n        available_from = $11, homepage = $12, updated_at = $13, version = version + 1\n    WHERE id = $1 AND deleted_at IS NULL AND version = COALESCE($14, version)\n    RETURNING id, sku, name, description, price, stock, weight_grams, rating, active,\n        attributes, available_from, homepage, version, created_at, updated_at"
+            "\n    UPDATE products\n    SET sku = $2, name = $3, description = $4, price = $5, cost_price = $6, stock = $7,\n        weight_grams = $8, rating = $9, active = $10, attributes = $11,\n        available_from = $12, homepage = $13, updated_at = $14, version = version + 1\n    WHERE id = $1 AND deleted_at IS NULL AND version = COALESCE($15, version)\n    RETURNING id, sku, name, description, price, cost_price, stock, weight_grams,\n        rating, active, attributes, available_from, homepage, version, created_at,\n        updated_at"
         );
         assert!(
-            sql.insert
-                .contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"),
+            sql.insert.contains(
+                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"
+            ),
             "{}",
             sql.insert
         );

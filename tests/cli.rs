@@ -171,6 +171,41 @@ fn force_regenerates_but_keeps_team_code() {
     assert_ne!(fs::read_to_string(&readme).unwrap(), "stale");
 }
 
+/// The regeneration command the generated README prints works exactly as printed, run in
+/// the project's directory: no nested `./NAME/NAME`, team files kept.
+#[test]
+fn the_readmes_regeneration_command_works_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "blog", "--spec", &example("blog")])
+        .assert()
+        .success();
+    let project = dir.path().join("blog");
+    let readme = fs::read_to_string(project.join("README.md")).unwrap();
+    let command = readme
+        .split('`')
+        .find(|part| part.starts_with("backend-gen new ") && part.contains("--force"))
+        .expect("the README prints a regeneration command");
+    let rules = project.join("src/rules/posts.rs");
+    fs::write(&rules, "// our rules\n").unwrap();
+    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+    backend_gen()
+        .current_dir(&project)
+        .args(&args)
+        .assert()
+        .success();
+    assert!(
+        !project.join("blog").exists(),
+        "{command} nested the project"
+    );
+    assert_eq!(fs::read_to_string(&rules).unwrap(), "// our rules\n");
+    assert_eq!(
+        fs::read_to_string(project.join("README.md")).unwrap(),
+        readme
+    );
+}
+
 #[test]
 fn init_writes_a_spec_that_checks() {
     let dir = tempfile::tempdir().unwrap();

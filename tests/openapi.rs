@@ -41,6 +41,77 @@ fn document(spec: &str) -> Value {
     serde_json::from_str(&context(spec).openapi).expect("the document is JSON")
 }
 
+/// A spec with every kind of field rule: read rules (by role, by owner), write rules (refused
+/// and ignored), set-once and read-only fields, on a resource (listed directly, under a parent
+/// and through a link) and on the account.
+const FIELD_RULES: &str = r#"
+[auth]
+mode = "jwt"
+roles = ["admin", "staff", "member"]
+default_role = "member"
+
+[resources.user.fields]
+nickname = { type = "string", required = false, write = "create" }
+notes = { type = "text", required = false, read = ["staff"], write = ["staff"] }
+karma = { type = "integer", default = 0, write = "none" }
+
+[resources.queue]
+access = "authenticated"
+
+[resources.queue.fields]
+name = { type = "string" }
+
+[resources.tag]
+access = "authenticated"
+many_to_many = ["ticket"]
+
+[resources.tag.fields]
+label = { type = "string" }
+
+[resources.ticket]
+belongs_to = { author = { resource = "user" }, queue = {} }
+owner = "author"
+access = { list = "authenticated", read = "authenticated", create = "authenticated", update = ["owner", "staff"], delete = "staff" }
+
+[resources.ticket.fields]
+title = { type = "string" }
+status = { type = "enum", values = ["open", "closed"], default = "open", write = ["staff"] }
+priority = { type = "integer", default = 1, write = ["staff"], write_denied = "ignore" }
+code = { type = "string", write = "create" }
+score = { type = "integer", default = 0, write = "none" }
+rank = { type = "integer", default = 0, read = ["staff"] }
+secret = { type = "text", required = false, read = ["owner", "staff"] }
+cost = { type = "decimal", scale = 2, required = false, read = ["staff"], write = ["staff"] }
+"#;
+
+fn source_context(name: &str, source: &str) -> ServiceContext {
+    let parsed = backend_gen::spec::parse(&format!("{name}.toml"), source).expect("a valid spec");
+    ServiceContext::new(name, &parsed, source)
+}
+
+fn field_rules_document() -> Value {
+    serde_json::from_str(&source_context("tix", FIELD_RULES).openapi).expect("JSON")
+}
+
+/// The keys of a schema's `properties`, and its `required` list.
+fn keys(schema: &Value) -> (Vec<&str>, Vec<&str>) {
+    let properties = schema["properties"]
+        .as_object()
+        .expect("properties")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let required = schema["required"]
+        .as_array()
+        .map(|list| list.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    (properties, required)
+}
+
+fn description(value: &Value) -> &str {
+    value["description"].as_str().unwrap_or_default()
+}
+
 #[test]
 fn documents_are_valid_openapi_3_1() {
     if !tool("openapi_spec_validator", "openapi-spec-validator") {
@@ -53,14 +124,22 @@ fn documents_are_valid_openapi_3_1() {
             Path::new(spec).file_stem().unwrap().to_string_lossy()
         ));
         std::fs::write(&path, context(spec).openapi).expect("write the document");
-        let output = Command::new(python())
-            .args(["-m", "openapi_spec_validator"])
-            .arg(&path)
-            .output()
-            .expect("run openapi_spec_validator");
-        assert!(output.status.success(), "{spec}: {}", text(&output));
-        assert!(text(&output).contains("OK"), "{spec}: {}", text(&output));
+        validate(spec, &path);
     }
+    let path = dir.path().join("field-rules.json");
+    std::fs::write(&path, source_context("tix", FIELD_RULES).openapi).expect("write");
+    validate("the field rules spec", &path);
+}
+
+/// Runs openapi-spec-validator on the document at `path`, made from `spec`.
+fn validate(spec: &str, path: &Path) {
+    let output = Command::new(python())
+        .args(["-m", "openapi_spec_validator"])
+        .arg(path)
+        .output()
+        .expect("run openapi_spec_validator");
+    assert!(output.status.success(), "{spec}: {}", text(&output));
+    assert!(text(&output).contains("OK"), "{spec}: {}", text(&output));
 }
 
 #[test]
@@ -293,7 +372,7 @@ fn the_shop_follows_the_contract() {
 
     // Bodies: required keys per kind, nullability, no extra keys.
     let create = &schemas["Order.Create"];
-    assert_eq!(create["required"], serde_json::json!(["total", "placedAt"]));
+    assert_eq!(create["required"], serde_json::json!(["placedAt"]));
     // The owner key is optional: the caller owns the order unless staff or an admin names
     // another customer.
     let owner = &create["properties"]["customerId"];
@@ -377,6 +456,32 @@ fn the_shop_follows_the_contract() {
     );
     assert_eq!(order["properties"]["total"]["type"], "string");
 
+    // Field rules: the public never gets a product's cost price, a payment's reference is
+    // set once, and a new account may not write its internal notes.
+    let (_, required) = keys(&schemas["Product"]);
+    assert!(!required.contains(&"costPrice"), "{required:?}");
+    assert!(description(&schemas["Product"]["properties"]["costPrice"]).contains("Seen only by"));
+    let (create, required) = keys(&schemas["Payment.Create"]);
+    assert!(create.contains(&"reference") && required.contains(&"reference"));
+    for body in ["Payment.Replace", "Payment.Patch"] {
+        let (properties, _) = keys(&schemas[body]);
+        assert!(!properties.contains(&"reference"), "{body}: {properties:?}");
+        assert!(properties.contains(&"status"), "{body}: {properties:?}");
+    }
+    let (register, _) = keys(&schemas["User.Register"]);
+    assert!(!register.contains(&"internalNotes"), "{register:?}");
+    assert!(register.contains(&"password"), "{register:?}");
+    assert_eq!(
+        paths["/v1/auth/register"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"],
+        "#/components/schemas/User.Register"
+    );
+    let (create, _) = keys(&schemas["User.Create"]);
+    assert!(
+        create.contains(&"internalNotes"),
+        "admins create accounts with notes"
+    );
+
     // List query parameters.
     let list = parameter_names(&paths["/v1/orders"]["get"]);
     for name in [
@@ -451,6 +556,287 @@ fn the_edge_spec_names_its_filters_from_the_field() {
         doc["paths"]["/api/v2/an-unusually-long-resource-nams/{id}/tags/{tagId}"]["put"]
             .is_object()
     );
+}
+
+#[test]
+fn field_rules_shape_the_representation() {
+    let doc = field_rules_document();
+    let ticket = &doc["components"]["schemas"]["Ticket"];
+    let fields = &ticket["properties"];
+    let (_, required) = keys(ticket);
+    // A caller who may not see a field never gets its key: it is not required.
+    for key in ["rank", "secret", "cost"] {
+        assert!(!required.contains(&key), "{key} in {required:?}");
+    }
+    for key in ["title", "status", "priority", "code", "score"] {
+        assert!(required.contains(&key), "{key} not in {required:?}");
+    }
+    assert_eq!(
+        description(&fields["rank"]),
+        "Seen only by callers with the role staff or admin; others never get the key."
+    );
+    assert!(
+        description(&fields["secret"])
+            .starts_with("Seen only by the row's owner or callers with the role staff or admin;")
+    );
+    assert_eq!(
+        description(&fields["status"]),
+        "Written only by callers with the role staff or admin; others get 422."
+    );
+    assert_eq!(
+        description(&fields["priority"]),
+        "Written only by callers with the role staff or admin; from others the value is ignored."
+    );
+    assert!(description(&fields["code"]).starts_with("Set once, when the row is created"));
+    assert!(description(&fields["score"]).starts_with("Read-only"));
+    let cost = description(&fields["cost"]);
+    assert!(
+        cost.contains("Seen only by") && cost.contains("Written only by"),
+        "{cost}"
+    );
+    // Only a field no request writes is read-only; a set-once field is written on create.
+    assert_eq!(fields["score"]["readOnly"], true);
+    for key in ["title", "status", "code", "rank"] {
+        assert!(fields[key].get("readOnly").is_none(), "{key}");
+    }
+    assert!(description(&fields["title"]).is_empty());
+    // List items carry the same descriptions.
+    let item = &doc["components"]["schemas"]["Ticket.Item"]["properties"];
+    assert_eq!(item["score"]["readOnly"], true);
+    assert_eq!(description(&item["rank"]), description(&fields["rank"]));
+    // The account: `/auth/me` and registration answer with the same representation.
+    let user = &doc["components"]["schemas"]["User"];
+    let (_, required) = keys(user);
+    assert!(!required.contains(&"notes") && required.contains(&"karma"));
+    assert_eq!(user["properties"]["karma"]["readOnly"], true);
+}
+
+#[test]
+fn field_rules_shape_the_bodies() {
+    let doc = field_rules_document();
+    let schemas = &doc["components"]["schemas"];
+    // Nobody writes `score` through the API: no body has it. A set-once `code` is in the
+    // create bodies only: an update keeps it, so Schemathesis never sends one.
+    for body in ["Ticket.Create", "Ticket.CreateForQueue"] {
+        let (properties, required) = keys(&schemas[body]);
+        assert!(!properties.contains(&"score"), "{body}: {properties:?}");
+        assert!(properties.contains(&"code"), "{body}: {properties:?}");
+        assert!(required.contains(&"code"), "{body}: {required:?}");
+        // Fields with write rules stay: the callers who may write them need them; those
+        // with a default are not required.
+        for key in ["status", "priority", "cost", "rank", "secret"] {
+            assert!(properties.contains(&key), "{body}: {key}");
+            assert!(!required.contains(&key), "{body}: {key}");
+        }
+        assert!(
+            description(&schemas[body]["properties"]["code"]).contains("Set once, here"),
+            "{body}"
+        );
+    }
+    let (create, required) = keys(&schemas["Ticket.Create"]);
+    assert_eq!(required, ["queueId", "title", "code"]);
+    assert_eq!(
+        schemas["Ticket.Create"]["properties"]["status"]["default"],
+        "open"
+    );
+    assert!(create.contains(&"queueId"));
+    let (replace, required) = keys(&schemas["Ticket.Replace"]);
+    let (patch, patch_required) = keys(&schemas["Ticket.Patch"]);
+    for key in ["score", "code"] {
+        assert!(!replace.contains(&key), "PUT: {key}");
+        assert!(!patch.contains(&key), "PATCH: {key}");
+    }
+    // A PUT from a caller who may write a field must carry it (the service takes a missing
+    // key as a mistake); the others may leave it out, which the descriptions say.
+    assert_eq!(
+        required,
+        [
+            "queueId", "title", "status", "priority", "rank", "secret", "cost"
+        ]
+    );
+    assert!(patch_required.is_empty());
+    let put = &schemas["Ticket.Replace"];
+    assert!(description(put).contains("may leave its key out"), "{put}");
+    let status = description(&put["properties"]["status"]);
+    assert!(
+        status.contains("others get 422 unless they send back the value they read")
+            && status.contains("may leave the key out"),
+        "{status}"
+    );
+    let priority = description(&schemas["Ticket.Patch"]["properties"]["priority"]);
+    assert!(
+        priority.contains("from others the value is ignored"),
+        "{priority}"
+    );
+    // The account: an admin's create takes `notes`, a registration does not (the new
+    // account may not write it); neither takes `karma`; `nickname` is set once.
+    let (create, _) = keys(&schemas["User.Create"]);
+    let (register, register_required) = keys(&schemas["User.Register"]);
+    assert!(create.contains(&"notes") && !create.contains(&"karma"));
+    assert_eq!(register, ["email", "nickname", "password"]);
+    assert_eq!(register_required, ["email", "password"]);
+    assert_eq!(
+        doc["paths"]["/v1/auth/register"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+            ["$ref"],
+        "#/components/schemas/User.Register"
+    );
+    for body in ["User.Replace", "User.Patch"] {
+        let (properties, _) = keys(&schemas[body]);
+        assert_eq!(properties, ["email", "notes"], "{body}");
+    }
+}
+
+#[test]
+fn operations_list_the_field_rules_that_guard_them() {
+    let doc = field_rules_document();
+    let paths = &doc["paths"];
+    let note = |path: &str, method: &str| description(&paths[path][method]).to_string();
+
+    let create = note("/v1/tickets", "post");
+    assert!(create.starts_with("Field rules: "), "{create}");
+    for clause in [
+        "`status` is written only by callers with the role staff or admin (others get 422)",
+        "`priority` is written only by callers with the role staff or admin (from others the value is ignored)",
+        "`code` is set once, here",
+        "`score` is read-only",
+        "`rank` is seen only by callers with the role staff or admin (others never get the key)",
+    ] {
+        assert!(create.contains(clause), "{clause} in {create}");
+    }
+    assert_eq!(create, note("/v1/queues/{id}/tickets", "post"));
+    for method in ["put", "patch"] {
+        let update = note("/v1/tickets/{id}", method);
+        assert!(
+            update.contains(
+                "`code` is set once, on create (not part of this body: a changed value gets 422)"
+            ),
+            "{update}"
+        );
+        assert!(
+            update.contains("others get 422 unless they send back the value they read"),
+            "{update}"
+        );
+        assert!(update.contains("`score` is read-only"), "{update}");
+    }
+    assert!(note("/v1/tickets/{id}", "put").contains("may leave the key out"));
+    assert!(!note("/v1/tickets/{id}", "patch").contains("may leave the key out"));
+
+    // Reads only say who sees what; lists add filters, sorting and `fields`.
+    let read = note("/v1/tickets/{id}", "get");
+    assert!(read.contains("`secret` is seen only by the row's owner or callers with the role staff or admin (others never get the key)"), "{read}");
+    assert!(!read.contains("written"), "{read}");
+    for path in [
+        "/v1/tickets",
+        "/v1/queues/{id}/tickets",
+        "/v1/users/{id}/tickets",
+        "/v1/tags/{id}/tickets",
+    ] {
+        let list = note(path, "get");
+        assert!(
+            list.contains("`cost` is seen only by callers with the role staff or admin (others never get the key, and cannot filter or sort by it or select it in `fields`)"),
+            "{path}: {list}"
+        );
+        assert!(list.contains("an owner alone may do so only in a list of their own rows"));
+    }
+    // Deleting and the queues, with no field rules, have no note.
+    assert!(
+        paths["/v1/tickets/{id}"]["delete"]
+            .get("description")
+            .is_none()
+    );
+    assert!(paths["/v1/queues"]["post"].get("description").is_none());
+    let link = &paths["/v1/tags/{id}/tickets/{ticketId}"]["put"];
+    assert!(link.is_object() && link.get("description").is_none());
+
+    // The account's own routes.
+    let register = note("/v1/auth/register", "post");
+    assert!(
+        register.starts_with("Anyone may open an account"),
+        "{register}"
+    );
+    assert!(
+        register.contains("`notes` is seen only by callers with the role staff or admin (others never get the key) and written only by callers with the role staff or admin (not part of this body: a value sent gets 422)"),
+        "{register}"
+    );
+    assert!(
+        register.contains("`nickname` is set once, here"),
+        "{register}"
+    );
+    let me = note("/v1/auth/me", "get");
+    assert_eq!(
+        me,
+        "Field rules: `notes` is seen only by callers with the role staff or admin (others never get the key)."
+    );
+}
+
+#[test]
+fn list_parameters_say_who_may_use_guarded_fields() {
+    let doc = field_rules_document();
+    let params = doc["paths"]["/v1/tickets"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("{name} is documented"))
+    };
+    for name in ["rank", "rankMin", "rankMax", "cost", "costMin", "costMax"] {
+        let key = name.trim_end_matches("Min").trim_end_matches("Max");
+        assert!(
+            description(param(name)).ends_with(&format!(
+                "Only callers who see `{key}` (callers with the role staff or admin) may use it; others get 400."
+            )),
+            "{name}: {}",
+            description(param(name))
+        );
+    }
+    assert!(
+        description(param("secret")).contains("the owner alone: only in a list of their own rows")
+    );
+    for name in ["title", "status", "score"] {
+        assert!(!description(param(name)).contains("Only callers"), "{name}");
+    }
+    // Guarded keys stay in `sort` and `fields`, for those who may use them.
+    let sort = param("sort");
+    assert!(
+        sort["schema"]["pattern"]
+            .as_str()
+            .unwrap()
+            .contains("|rank|")
+    );
+    assert!(
+        description(sort).ends_with(
+            "Sorting by `rank`: only callers who see `rank` (callers with the role staff or admin); others get 400."
+        ),
+        "{}",
+        description(sort)
+    );
+    let fields = description(param("fields"));
+    for key in ["rank", "secret", "cost"] {
+        assert!(
+            fields.contains(&format!("Selecting `{key}`: only callers who see `{key}`")),
+            "{fields}"
+        );
+    }
+    // The queues, without field rules, have none of it.
+    let queues = doc["paths"]["/v1/queues"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    assert!(
+        queues
+            .iter()
+            .all(|p| !description(p).contains("Only callers"))
+    );
+}
+
+#[test]
+fn specs_without_field_rules_do_not_mention_them() {
+    for spec in ["examples/blog.toml", "tests/specs/edge.toml"] {
+        let text = context(spec).openapi;
+        assert!(!text.contains("Field rules"), "{spec}");
+        assert!(!text.contains(".Register"), "{spec}");
+    }
 }
 
 /// Schemathesis against a service started by hand (see the module docs).

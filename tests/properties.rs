@@ -999,6 +999,32 @@ fn mutate(rng: &mut ChaCha8Rng, toml: &str) -> String {
     lines.join("\n")
 }
 
+/// `check` alone over the default run's specs: accepted, or a hazard refused at its keys
+/// with help. The property above checks this too, after rendering; this says it in a
+/// second, and keeps saying it while the templates are being changed.
+#[test]
+fn every_random_spec_passes_check() {
+    let mut failures = Vec::new();
+    for seed in seeds(DEFAULT_CASES) {
+        let spec = specgen::random_spec(seed);
+        let mut fail = |property, detail| {
+            failures.push(Failure {
+                seed,
+                property,
+                detail,
+            })
+        };
+        match catch_unwind(|| spec::parse("spec.toml", &spec.toml)) {
+            Err(panic) => fail("check does not panic", panic_message(&panic)),
+            Ok(Err(report)) => {
+                refusal_is_allowed(&spec, &report, &mut fail);
+            }
+            Ok(Ok(_)) => {}
+        }
+    }
+    report(&failures);
+}
+
 /// The generator itself: deterministic per seed, and every documented key and hazard class
 /// shows up across the default run (else the properties above test less than they say).
 #[test]
@@ -1072,6 +1098,11 @@ fn the_spec_generator_is_deterministic_and_covers_the_spec() {
         "order = {",
         "[resources.page",
         "an_unusually_long_resource_nam",
+        "write = [\"",
+        "write = \"create\"",
+        "write = \"none\"",
+        "write_denied = \"ignore\"",
+        "write_denied = \"reject\"",
     ] {
         assert!(all.contains(needle), "no generated spec has {needle:?}");
     }

@@ -132,7 +132,7 @@ pub fn to_toml(answers: &Answers, name: &str) -> String {
     let w = &mut out;
     let _ = writeln!(
         w,
-        "# Written by `backend-gen new {name}`; re-run with `backend-gen new {name} --spec {}`",
+        "# Written by `backend-gen new {name}`; regenerate, in the project's directory, with\n# `backend-gen new {name} --spec {} --output . --force`",
         crate::render::SPEC_FILE
     );
     let _ = writeln!(w, "\n[project]");
@@ -385,7 +385,7 @@ pub(super) mod tests {
     fn defaults_give_a_small_valid_spec() {
         let (spec, text) = valid(&Answers::defaults("demo"));
         assert!(text.starts_with(
-            "# Written by `backend-gen new demo`; re-run with `backend-gen new demo --spec backend-gen.toml`\n"
+            "# Written by `backend-gen new demo`; regenerate, in the project's directory, with\n# `backend-gen new demo --spec backend-gen.toml --output . --force`\n"
         ));
         assert!(text.contains(
             "\n[resources.item.fields]\nname = { type = \"string\", max_length = 200 }\n"

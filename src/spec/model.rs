@@ -213,6 +213,50 @@ pub struct Auth {
     pub password_min_length: u32,
 }
 
+impl Auth {
+    /// Who passes `rules`, in words for docs and the OpenAPI document. The admin role passes
+    /// every rule, so it is named too.
+    pub fn who_passes(&self, rules: &[Rule]) -> String {
+        if rules.contains(&Rule::Public) {
+            return "anyone".into();
+        }
+        if rules.contains(&Rule::Authenticated) {
+            return "signed-in callers".into();
+        }
+        let admin = self.admin_role.as_str();
+        let mut roles: Vec<&str> = rules
+            .iter()
+            .filter_map(|rule| match rule {
+                Rule::Role(role) => Some(role.as_str()),
+                _ => None,
+            })
+            .collect();
+        if !roles.contains(&admin) {
+            roles.push(admin);
+        }
+        let roles = format!("callers with the role {}", roles.join(" or "));
+        if rules.contains(&Rule::Owner) {
+            format!("the row's owner or {roles}")
+        } else {
+            roles
+        }
+    }
+
+    /// Whether `rules` let through a caller with `roles` (`None`: anonymous) who owns the row
+    /// when `owns`, as the generated `access.rs` decides.
+    pub fn passes(&self, rules: &[Rule], roles: Option<&[&str]>, owns: bool) -> bool {
+        let Some(roles) = roles else {
+            return rules.contains(&Rule::Public);
+        };
+        roles.contains(&self.admin_role.as_str())
+            || rules.iter().any(|rule| match rule {
+                Rule::Public | Rule::Authenticated => true,
+                Rule::Owner => owns,
+                Rule::Role(role) => roles.contains(&role.as_str()),
+            })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RateLimit {
     pub requests_per_minute: u32,
@@ -287,6 +331,61 @@ pub struct Field {
     pub unique: bool,
     pub default: Option<Literal>,
     pub rules: Rules,
+    /// Who may see and write this field, where the spec narrows the resource's rules.
+    pub access: FieldAccess,
+}
+
+/// A field's own rules (the spec's `read`, `write` and `write_denied`). They narrow the
+/// resource's: a caller must first pass the resource's rule for the action.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldAccess {
+    /// Who sees the key; `None`: whoever may read the row.
+    pub read: Option<Vec<Rule>>,
+    pub write: FieldWrite,
+    /// What a body from a caller who may not write the field gets.
+    pub denied: Denied,
+}
+
+impl FieldAccess {
+    /// Whether the field narrows its resource's rules at all.
+    pub fn is_restricted(&self) -> bool {
+        self.read.is_some() || self.write != FieldWrite::Row
+    }
+}
+
+/// Who may write a field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FieldWrite {
+    /// Whoever may create or update the row (no `write`).
+    #[default]
+    Row,
+    /// Callers passing these rules, on create and update (`write = ["staff"]`).
+    Rules(Vec<Rule>),
+    /// Set once, by whoever creates the row; never changed through the API
+    /// (`write = "create"`).
+    Create,
+    /// Never through the API: only the team's rules code or jobs set it (`write = "none"`).
+    None,
+}
+
+impl FieldWrite {
+    /// The words `write` takes besides access rules.
+    pub const WORDS: &'static [&'static str] = &["create", "none"];
+}
+
+/// What happens when a body sets a field its caller may not write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Denied {
+    /// 422 naming the field (`write_denied = "reject"`, the default).
+    #[default]
+    Reject,
+    /// The value is dropped: a create gets the field's default, an update keeps the
+    /// stored value (`write_denied = "ignore"`).
+    Ignore,
+}
+
+impl Denied {
+    pub const ALLOWED: &'static [&'static str] = &["reject", "ignore"];
 }
 
 #[derive(Debug, Clone, PartialEq)]

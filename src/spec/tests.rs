@@ -881,3 +881,322 @@ fn tables_and_indexes_sqlite_keeps_for_itself_are_refused_with_a_plural() {
         ]
     );
 }
+
+/// An order owned by its customer, with `fields` as its field lines, under `SHOP_AUTH`.
+fn order_with(fields: &str) -> String {
+    format!(
+        "{SHOP_AUTH}[resources.order]\nbelongs_to = {{ customer = \"user\" }}\nowner = \"customer\"\naccess = {{ list = [\"owner\", \"staff\"], read = [\"owner\", \"staff\"], create = \"authenticated\", update = [\"owner\", \"staff\"] }}\n[resources.order.fields]\n{fields}"
+    )
+}
+
+/// The one diagnostic of an invalid spec.
+fn only_error(source: &str) -> crate::diagnostics::Diagnostic {
+    let report = parse("t.toml", source).expect_err("spec should be invalid");
+    assert_eq!(report.diagnostics.len(), 1, "{report}");
+    report.diagnostics[0].clone()
+}
+
+#[test]
+fn field_rules_parse_into_field_access() {
+    let spec = valid(&order_with(
+        "status = { type = \"enum\", values = [\"pending\", \"paid\"], default = \"pending\", write = [\"staff\"] }\n\
+         cost = { type = \"decimal\", scale = 2, required = false, read = [\"staff\"], write = \"staff\" }\n\
+         notes = { type = \"text\", required = false, read = [\"owner\", \"staff\", \"owner\"] }\n\
+         sku = { type = \"string\", write = \"create\" }\n\
+         score = { type = \"integer\", default = 0, write = [\"none\"] }\n\
+         paid_at = { type = \"datetime\", required = false, write = [\"staff\"], write_denied = \"ignore\" }\n\
+         shown = { type = \"text\", read = [\"staff\", \"public\"], write = [\"public\", \"staff\"] }\n\
+         plain = { type = \"text\" }\n",
+    ));
+    let order = spec.resource("order").unwrap();
+    let access = |name: &str| {
+        order
+            .fields
+            .iter()
+            .find(|f| f.names.snake == name)
+            .unwrap()
+            .access
+            .clone()
+    };
+    let staff = || vec![Rule::Role("staff".into())];
+    assert_eq!(
+        access("status"),
+        FieldAccess {
+            read: None,
+            write: FieldWrite::Rules(staff()),
+            denied: Denied::Reject,
+        }
+    );
+    assert_eq!(access("cost").read, Some(staff()));
+    assert_eq!(access("cost").write, FieldWrite::Rules(staff()));
+    assert_eq!(
+        access("notes").read,
+        Some(vec![Rule::Owner, Rule::Role("staff".into())])
+    );
+    assert_eq!(access("notes").write, FieldWrite::Row);
+    assert_eq!(access("sku").write, FieldWrite::Create);
+    assert_eq!(access("score").write, FieldWrite::None);
+    assert_eq!(access("paid_at").denied, Denied::Ignore);
+    // `public` narrows nothing.
+    assert_eq!(access("shown"), FieldAccess::default());
+    assert!(!access("shown").is_restricted());
+    assert_eq!(access("plain"), FieldAccess::default());
+    assert!(access("sku").is_restricted());
+}
+
+#[test]
+fn field_rule_keys_are_known_keys() {
+    let d = only_error("[resources.post.fields]\ntitle = { type = \"string\", writes = \"x\" }\n");
+    assert_eq!(d.help.as_deref(), Some("did you mean `write`?"));
+    let allowed = d.allowed.unwrap();
+    assert!(allowed.ends_with("read, write, write_denied"), "{allowed}");
+}
+
+#[test]
+fn field_rules_need_values_and_known_words() {
+    let d = only_error(&order_with("total = { type = \"integer\", read = [] }\n"));
+    assert_eq!(d.key, "resources.order.fields.total.read");
+    assert_eq!(d.message, "an access rule needs at least one value");
+    let d = only_error(&order_with("total = { type = \"integer\", write = [] }\n"));
+    assert_eq!(d.key, "resources.order.fields.total.write");
+    assert_eq!(d.message, "an access rule needs at least one value");
+
+    let d = only_error(&order_with(
+        "total = { type = \"integer\", write = [\"staf\"] }\n",
+    ));
+    assert_eq!(d.key, "resources.order.fields.total.write");
+    assert_eq!(d.message, "unknown access rule");
+    assert_eq!(d.help.as_deref(), Some("did you mean \"staff\"?"));
+    assert_eq!(
+        d.allowed.as_deref(),
+        Some(
+            "public, authenticated, owner, create, none, admin, staff, customer (roles come from `auth.roles`)"
+        )
+    );
+    // `read` takes no words: `create` is just unknown there.
+    let d = only_error(&order_with(
+        "total = { type = \"integer\", read = \"create\" }\n",
+    ));
+    assert_eq!(d.key, "resources.order.fields.total.read");
+    assert!(!d.allowed.unwrap().contains("create"));
+    let d = only_error(&order_with("total = { type = \"integer\", read = 3 }\n"));
+    assert_eq!(d.message, "expected a string or an array of strings");
+}
+
+#[test]
+fn create_and_none_stand_alone_in_write() {
+    let e = errors(&order_with(
+        "total = { type = \"integer\", write = [\"create\", \"staff\"] }\n",
+    ));
+    assert_eq!(
+        e,
+        [
+            "10:38 resources.order.fields.total.write: `create` cannot be combined with other values (write `write = \"create\"` alone, or list only access rules)"
+        ]
+    );
+    let d = only_error(&order_with(
+        "total = { type = \"integer\", default = 1, write = [\"staff\", \"none\"] }\n",
+    ));
+    assert_eq!(d.found.as_deref(), Some("[staff, none]"));
+    assert_eq!(
+        d.allowed.as_deref(),
+        Some(
+            "\"create\" or \"none\" alone, or access rules: public, authenticated, owner, admin, staff, customer"
+        )
+    );
+    // The word wins over a role of the same name, and the help says so.
+    let auth = "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"member\", \"none\"]\n";
+    let spec = valid(&format!(
+        "{auth}[resources.post.fields]\nx = {{ type = \"text\", required = false, write = \"none\" }}\n"
+    ));
+    assert_eq!(
+        spec.resource("post").unwrap().fields[0].access.write,
+        FieldWrite::None
+    );
+    let d = only_error(&format!(
+        "{auth}[resources.post.fields]\nx = {{ type = \"text\", required = false, write = [\"none\", \"member\"] }}\n"
+    ));
+    assert!(d.help.unwrap().ends_with(
+        "in `write`, \"none\" is the word, not the role: rename the role to use it here"
+    ));
+}
+
+#[test]
+fn write_denied_needs_a_write_rule() {
+    let e = errors(&order_with(
+        "a = { type = \"text\", required = false, write_denied = \"ignore\" }\n\
+         b = { type = \"text\", required = false, write = \"public\", write_denied = \"reject\" }\n\
+         c = { type = \"text\", required = false, write = \"staff\", write_denied = \"drop\" }\n",
+    ));
+    assert_eq!(
+        e,
+        [
+            "10:55 resources.order.fields.a.write_denied: `write_denied` needs a `write` rule (whoever may write the row may write the field, so no body is ever denied; add e.g. `write = [\"ROLE\"]`, or remove `write_denied`)",
+            "11:73 resources.order.fields.b.write_denied: `write_denied` needs a `write` rule (whoever may write the row may write the field, so no body is ever denied; add e.g. `write = [\"ROLE\"]`, or remove `write_denied`)",
+            "12:72 resources.order.fields.c.write_denied: invalid value for `write_denied`",
+        ]
+    );
+    let d = only_error(&order_with(
+        "a = { type = \"text\", required = false, write_denied = \"ignore\" }\n",
+    ));
+    assert_eq!(d.found.as_deref(), Some("no `write`"));
+    // A `write` with its own error is not reported again through `write_denied`.
+    let e = errors(&order_with(
+        "a = { type = \"text\", required = false, write = \"clerk\", write_denied = \"ignore\" }\n",
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("unknown access rule"), "{e:?}");
+}
+
+#[test]
+fn field_rules_need_jwt() {
+    let none = "[resources.post.fields]\n";
+    let e = errors(&format!(
+        "{none}a = {{ type = \"text\", write = \"create\" }}\nb = {{ type = \"text\", default = \"x\", write = \"none\" }}\nc = {{ type = \"text\", read = \"admin\" }}\nd = {{ type = \"text\", write = \"authenticated\", write_denied = \"ignore\" }}\n"
+    ));
+    assert_eq!(
+        e,
+        [
+            "2:30 resources.post.fields.a.write: field rules need `[auth] mode = \"jwt\"` (set `[auth] mode = \"jwt\"`, or remove `write`: with auth mode \"none\" every caller may write every field)",
+            "3:45 resources.post.fields.b.write: field rules need `[auth] mode = \"jwt\"` (set `[auth] mode = \"jwt\"`, or remove `write`: with auth mode \"none\" every caller may write every field)",
+            "4:29 resources.post.fields.c.read: with auth mode \"none\" every action is public (set `[auth] mode = \"jwt\"` to use authenticated, owner and role rules)",
+            "5:30 resources.post.fields.d.write: with auth mode \"none\" every action is public (set `[auth] mode = \"jwt\"` to use authenticated, owner and role rules)",
+        ]
+    );
+    // `public` is fine, and narrows nothing.
+    let spec = valid(&format!(
+        "{none}a = {{ type = \"text\", read = \"public\", write = [\"public\"] }}\n"
+    ));
+    assert_eq!(spec.resources[0].fields[0].access, FieldAccess::default());
+}
+
+#[test]
+fn owner_field_rules_need_the_owner_on_the_row() {
+    // Owned through a parent: rows do not carry their owner.
+    let item = |fields: &str| {
+        format!(
+            "{SHOP_AUTH}{ORDERS}[resources.item]\nbelongs_to = {{ order = \"order\" }}\nowner = \"order.customer\"\n[resources.item.fields]\n{fields}"
+        )
+    };
+    let report = parse(
+        "t.toml",
+        &item("note = { type = \"text\", required = false, read = [\"owner\", \"staff\"], write = \"owner\" }\n"),
+    )
+    .unwrap_err();
+    let found: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.key.as_str(), d.message.as_str(), d.found.as_deref()))
+        .collect();
+    let message = "an `owner` field rule needs the owner on the row itself";
+    assert_eq!(
+        found,
+        [
+            (
+                "resources.item.fields.note.read",
+                message,
+                Some("owner = \"order.customer\"")
+            ),
+            (
+                "resources.item.fields.note.write",
+                message,
+                Some("owner = \"order.customer\"")
+            ),
+        ]
+    );
+    let help = report.diagnostics[0].help.as_deref().unwrap();
+    assert!(
+        help.starts_with("rows owned through a parent do not carry their owner"),
+        "{help}"
+    );
+    assert!(help.contains("name roles instead"), "{help}");
+    // No owner at all.
+    let d = only_error(&format!(
+        "{SHOP_AUTH}{ORDERS}[resources.tag.fields]\nx = {{ type = \"text\", read = \"owner\" }}\n"
+    ));
+    assert_eq!(d.key, "resources.tag.fields.x.read");
+    assert_eq!(d.found.as_deref(), Some("no `owner`"));
+    // A direct owner, and the account (which owns itself), are fine.
+    valid(&order_with(
+        "x = { type = \"text\", required = false, read = \"owner\", write = [\"owner\", \"staff\"] }\n",
+    ));
+    let spec = valid(&format!(
+        "{SHOP_AUTH}[resources.user.fields]\nphone = {{ type = \"text\", required = false, read = \"owner\", write = \"owner\" }}\n"
+    ));
+    let phone = &spec.resource("user").unwrap().fields[1];
+    assert_eq!(phone.access.read, Some(vec![Rule::Owner]));
+}
+
+#[test]
+fn required_fields_must_be_writable_by_every_creator() {
+    // The order's `create` is `authenticated`.
+    let d = only_error(&order_with(
+        "total = { type = \"integer\", write = [\"staff\"] }\n",
+    ));
+    assert_eq!(d.key, "resources.order.fields.total.write");
+    assert_eq!(
+        d.message,
+        "`total` is required and has no default, but not everyone who may create an order may write it"
+    );
+    assert_eq!(
+        d.found.as_deref(),
+        Some("write = [staff], create = [authenticated]")
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("give it a `default`, make it `required = false`, or let every creator write it")
+    );
+    // Dropping the value instead of refusing it leaves the row without one all the same.
+    let d = only_error(&order_with(
+        "total = { type = \"integer\", write = \"staff\", write_denied = \"ignore\" }\n",
+    ));
+    assert!(d.message.contains("not everyone who may create"), "{d:?}");
+    let d = only_error(&order_with(
+        "total = { type = \"integer\", write = \"none\" }\n",
+    ));
+    assert_eq!(
+        d.message,
+        "`total` is required and has no default, but no request may write it"
+    );
+    assert_eq!(d.found.as_deref(), Some("write = \"none\""));
+    // Fine: a default, optional, set on create, or every creator may write it.
+    valid(&order_with(
+        "a = { type = \"integer\", default = 0, write = \"none\" }\n\
+         b = { type = \"integer\", required = false, write = \"staff\" }\n\
+         c = { type = \"integer\", write = \"create\" }\n\
+         d = { type = \"integer\", write = [\"authenticated\"] }\n\
+         e = { type = \"integer\", default = 1, write = \"staff\", write_denied = \"ignore\" }\n",
+    ));
+    // `authenticated` covers `owner` and roles; admins pass every field rule.
+    let post = |create: &str, write: &str| {
+        format!(
+            "{SHOP_AUTH}[resources.post]\nbelongs_to = {{ author = \"user\" }}\nowner = \"author\"\naccess = {{ create = {create} }}\n[resources.post.fields]\nx = {{ type = \"text\", write = {write} }}\n"
+        )
+    };
+    valid(&post("[\"owner\", \"staff\"]", "\"authenticated\""));
+    valid(&post("[\"owner\", \"staff\"]", "[\"staff\", \"owner\"]"));
+    valid(&post("\"admin\"", "\"staff\""));
+    valid(&post("[\"admin\", \"staff\"]", "\"staff\""));
+    let d = only_error(&post("\"public\"", "\"authenticated\""));
+    assert_eq!(
+        d.found.as_deref(),
+        Some("write = [authenticated], create = [public]")
+    );
+    let d = only_error(&post("[\"owner\", \"staff\"]", "\"owner\""));
+    assert_eq!(
+        d.found.as_deref(),
+        Some("write = [owner], create = [owner, staff]")
+    );
+    // Anyone may register an account: a required account field needs no rules, or a default.
+    let d = only_error(&format!(
+        "{SHOP_AUTH}[resources.user.fields]\nname = {{ type = \"text\", write = \"authenticated\" }}\n"
+    ));
+    assert_eq!(d.key, "resources.user.fields.name.write");
+    assert_eq!(
+        d.found.as_deref(),
+        Some("write = [authenticated], create = [admin, public]")
+    );
+    valid(&format!(
+        "{SHOP_AUTH}[resources.user.fields]\nname = {{ type = \"text\", write = \"create\" }}\n"
+    ));
+}

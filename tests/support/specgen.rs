@@ -207,6 +207,8 @@ pub struct Recipe {
     pub multi_line: bool,
     /// Every field type at least once.
     pub every_type: bool,
+    /// With jwt, some fields get their own `read`, `write` and `write_denied`.
+    pub field_rules: bool,
 }
 
 /// A random spec for `seed`. One seed in four gets one probe, the classes in turn, so every
@@ -216,12 +218,21 @@ pub fn random_spec(seed: u64) -> GeneratedSpec {
     let probe = (seed % 4 == 3).then(|| PROBES[(seed / 4) as usize % PROBES.len()]);
     // The account's fields and tables exist only with jwt auth.
     let jwt = probe
-        .filter(|h| ["account field on user", "plural taken by a service table"].contains(h))
+        .filter(|h| {
+            [
+                "account field on user",
+                "plural taken by a service table",
+                "write_denied without a write rule",
+                "required field its creators cannot write",
+            ]
+            .contains(h)
+        })
         .map(|_| true);
     let mut g = Generator::new(
         rng,
         Recipe {
             jwt,
+            field_rules: true,
             ..Recipe::default()
         },
     );
@@ -292,6 +303,8 @@ pub const PROBES: &[&str] = &[
     "nested and many-to-many route on one path",
     "non-finite float bound",
     "plural taken by a service table",
+    "write_denied without a write rule",
+    "required field its creators cannot write",
 ];
 
 #[derive(Debug, Clone)]
@@ -306,6 +319,8 @@ struct Resource {
     /// `customer`, or a path through parents (`order.customer`).
     owner: Option<String>,
     owner_set_by: Vec<String>,
+    /// The rules of `create` the spec ends up with (jwt), for the field rules.
+    create: Vec<String>,
     fields: Vec<Field>,
 }
 
@@ -338,6 +353,9 @@ struct Auth {
 
 struct Generator {
     rng: ChaCha8Rng,
+    /// Field rules draw from their own stream of the seed, so specs without them stay
+    /// what they were before field rules existed (and the e2e samples with them).
+    field_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -350,8 +368,11 @@ struct Generator {
 
 impl Generator {
     fn new(rng: ChaCha8Rng, recipe: Recipe) -> Self {
+        let mut field_rng = rng.clone();
+        field_rng.set_stream(1);
         Self {
             rng,
+            field_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -789,6 +810,7 @@ impl Generator {
             access: None,
             owner: None,
             owner_set_by: Vec::new(),
+            create: Vec::new(),
             fields: Vec::new(),
         }
     }
@@ -1295,31 +1317,166 @@ impl Generator {
             if owner_ok {
                 words.push("owner".into());
             }
+            // The create rule the validator will see: `access`'s, else the default.
+            let default = if account {
+                vec![self.admin_role()]
+            } else {
+                vec!["authenticated".to_string()]
+            };
+            let mut create = default.clone();
             match self.rng.random_range(0..3) {
                 0 => {}
-                1 => self.resources[i].access = Some(format!("\"{}\"", self.pick(&words))),
+                1 => {
+                    let word = self.pick(&words).clone();
+                    self.resources[i].access = Some(format!("\"{word}\""));
+                    create = vec![word];
+                }
                 _ => {
                     let mut actions = Vec::new();
+                    let mut chosen_create = None;
                     for action in ["list", "read", "create", "update", "delete"] {
                         if self.chance(0.6) {
-                            let rule = if self.chance(0.4) {
+                            let (chosen, list) = if self.chance(0.4) {
                                 let n = self.rng.random_range(1..=3.min(words.len()));
-                                let chosen: Vec<String> = self
-                                    .some_of(&words, n)
-                                    .iter()
-                                    .map(|w| format!("\"{w}\""))
-                                    .collect();
-                                format!("[{}]", chosen.join(", "))
+                                (self.some_of(&words, n), true)
                             } else {
-                                format!("\"{}\"", self.pick(&words))
+                                (vec![self.pick(&words).clone()], false)
                             };
+                            let rule = if list {
+                                let quoted: Vec<String> =
+                                    chosen.iter().map(|w| format!("\"{w}\"")).collect();
+                                format!("[{}]", quoted.join(", "))
+                            } else {
+                                format!("\"{}\"", chosen[0])
+                            };
+                            if action == "create" {
+                                chosen_create = Some(chosen);
+                            }
                             actions.push(format!("{action} = {rule}"));
                         }
                     }
                     if !actions.is_empty() {
                         self.resources[i].access = Some(format!("{{ {} }}", actions.join(", ")));
+                        // With an `access` table, even the account's defaults are jwt's.
+                        create = chosen_create.unwrap_or_else(|| vec!["authenticated".to_string()]);
                     }
                 }
+            }
+            self.resources[i].create = create;
+        }
+        if self.recipe.field_rules {
+            self.field_rules(&roles);
+        }
+    }
+
+    fn admin_role(&self) -> String {
+        self.auth
+            .admin_role
+            .clone()
+            .unwrap_or_else(|| "admin".to_string())
+    }
+
+    /// Who may create a row of resource `i`: its `create` rule, and everyone for the
+    /// account (registration).
+    fn creators(&self, i: usize) -> Vec<String> {
+        let mut creators = self.resources[i].create.clone();
+        if self.is_account(&self.resources[i]) {
+            creators.push("public".into());
+        }
+        creators
+    }
+
+    /// Whether every caller who passes `creators` passes `write` (docs/spec.md, "Field
+    /// rules"): `write` lists the creator's rule, or `authenticated` for any but `public`;
+    /// admins pass every rule.
+    fn covers(&self, write: &[String], creators: &[String]) -> bool {
+        let admin = self.admin_role();
+        write.iter().any(|w| w == "public")
+            || creators.iter().all(|c| {
+                write.contains(c)
+                    || (c != "public" && write.iter().any(|w| w == "authenticated"))
+                    || *c == admin
+            })
+    }
+
+    /// Field rules on about one field in seven of a jwt spec, only in combinations the docs
+    /// accept: `owner` only where rows carry their owner, `write_denied` only with a `write`
+    /// that narrows, and a required field without a default writable by all its creators.
+    fn field_rules(&mut self, roles: &[String]) {
+        for i in 0..self.resources.len() {
+            let r = &self.resources[i];
+            let owner_on_row =
+                self.is_account(r) || r.owner.as_ref().is_some_and(|o| !o.contains('.'));
+            let mut words: Vec<String> = vec!["authenticated".into()];
+            // In `write`, `create` and `none` are words, whatever the roles.
+            words.extend(
+                roles
+                    .iter()
+                    .filter(|r| !["create", "none"].contains(&r.as_str()))
+                    .cloned(),
+            );
+            if owner_on_row {
+                words.push("owner".into());
+            }
+            let creators = self.creators(i);
+            for f in 0..self.resources[i].fields.len() {
+                if !self.field_rng.random_bool(0.15) {
+                    continue;
+                }
+                let rules = |g: &mut Self| -> Vec<String> {
+                    let n = g.field_rng.random_range(1..=2.min(words.len()));
+                    let mut all = words.clone();
+                    all.shuffle(&mut g.field_rng);
+                    all.truncate(n);
+                    // Now and then `public`, which narrows nothing.
+                    if g.field_rng.random_bool(0.1) {
+                        all.push("public".into());
+                    }
+                    all
+                };
+                let mut options: Vec<(&'static str, String)> = Vec::new();
+                if self.field_rng.random_bool(0.5) {
+                    let read = rules(self);
+                    options.push(("read", rule_list(&read, &mut self.field_rng)));
+                }
+                let write = match self.field_rng.random_range(0..10) {
+                    0..=1 => None,
+                    2..=6 => Some(rules(self)),
+                    7..=8 => Some(vec!["create".to_string()]),
+                    _ => Some(vec!["none".to_string()]),
+                };
+                let Some(write) = write else {
+                    self.resources[i].fields[f].options.extend(options);
+                    continue;
+                };
+                options.push(("write", rule_list(&write, &mut self.field_rng)));
+                let narrows = !write.iter().any(|w| w == "public");
+                if narrows && self.field_rng.random_bool(0.4) {
+                    let denied = if self.field_rng.random_bool(0.7) {
+                        "ignore"
+                    } else {
+                        "reject"
+                    };
+                    options.push(("write_denied", format!("\"{denied}\"")));
+                }
+                let field = &self.resources[i].fields[f];
+                let required = !field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "required" && v == "false");
+                let has_default = field.options.iter().any(|(k, _)| *k == "default");
+                let writable = match write[0].as_str() {
+                    "create" => true,
+                    "none" => false,
+                    _ => self.covers(&write, &creators),
+                };
+                let field = &mut self.resources[i].fields[f];
+                if required && !has_default && !writable {
+                    // Some creator could not set it: make it optional.
+                    field.options.retain(|(k, _)| *k != "required");
+                    field.options.push(("required", "false".into()));
+                }
+                field.options.extend(options);
             }
         }
     }
@@ -1612,6 +1769,51 @@ impl Generator {
                 self.add_resource(&name, Some(plural));
                 self.hazard(class, vec![format!("resources.{name}")]);
             }
+            "write_denied without a write rule" => {
+                let name = self.fresh_field_name(i, "string");
+                let key = field_key(&name);
+                let denied = *self.pick(&["\"ignore\"", "\"reject\""]);
+                let mut options = vec![
+                    ("required", "false".to_string()),
+                    ("write_denied", denied.to_string()),
+                ];
+                if self.chance(0.5) {
+                    options.push(("write", "[\"public\"]".into()));
+                }
+                self.resources[i].fields.push(Field {
+                    name,
+                    ty: "string",
+                    options,
+                });
+                self.hazard(class, vec![key]);
+            }
+            "required field its creators cannot write" => {
+                let name = self.fresh_field_name(i, "string");
+                let key = field_key(&name);
+                let creators = self.creators(i);
+                let roles = self
+                    .auth
+                    .roles
+                    .clone()
+                    .unwrap_or_else(|| vec!["admin".into(), "member".into()]);
+                let narrow: Vec<String> = roles
+                    .into_iter()
+                    .filter(|r| {
+                        !["create", "none"].contains(&r.as_str())
+                            && !self.covers(std::slice::from_ref(r), &creators)
+                    })
+                    .collect();
+                let write = match narrow.choose(&mut self.rng) {
+                    Some(role) if self.chance(0.5) => format!("[\"{role}\"]"),
+                    _ => "\"none\"".to_string(),
+                };
+                self.resources[i].fields.push(Field {
+                    name,
+                    ty: "string",
+                    options: vec![("write", write)],
+                });
+                self.hazard(class, vec![key]);
+            }
             other => panic!("unknown hazard class {other}"),
         }
     }
@@ -1636,6 +1838,7 @@ impl Generator {
             access: None,
             owner: None,
             owner_set_by: Vec::new(),
+            create: Vec::new(),
             fields: vec![field],
         });
     }
@@ -1823,6 +2026,15 @@ impl Generator {
     }
 }
 
+/// Access rules as TOML: one as a string or a list, several as a list.
+fn rule_list(rules: &[String], rng: &mut ChaCha8Rng) -> String {
+    let quoted: Vec<String> = rules.iter().map(|r| format!("\"{r}\"")).collect();
+    match quoted.as_slice() {
+        [one] if rng.random_bool(0.5) => one.clone(),
+        _ => format!("[{}]", quoted.join(", ")),
+    }
+}
+
 /// The join table of `a`'s many-to-many with `b`: `post_tags`.
 fn join_table(a: &str, b: &Resource) -> String {
     format!(
@@ -1921,6 +2133,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 fields: &["to", "end", "check", "position"],
                 api_prefix: Some("/healthcare/v1"),
                 jwt: Some(true),
+                field_rules: true,
                 multi_line: true,
                 ..Recipe::default()
             },
@@ -1961,6 +2174,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 fields: &["serde", "chrono", "json", "config", "health", "where"],
                 api_prefix: Some("/health"),
                 jwt: Some(true),
+                field_rules: true,
                 ..Recipe::default()
             },
         ),
