@@ -16,10 +16,7 @@ use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Field, FieldType, FieldWrite, Format, Literal,
     OnDelete, Resource, Rule, Spec,
 };
-use crate::sql::{
-    LinkSql, ResourceSql, create_join_table, create_refresh_tokens, create_table, join_table,
-    rust_text, taken,
-};
+use crate::sql::{LinkSql, ResourceSql, join_table, rust_text, taken};
 
 /// The generated projects' minimum Rust: the highest `rust-version` among the packages their
 /// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
@@ -991,26 +988,18 @@ impl ServiceContext {
 /// One migration per table, parents before children, then the join tables; each in both
 /// dialects, since the service picks its database from `DATABASE_URL` at start-up.
 fn migrations(spec: &Spec) -> Vec<MigrationContext> {
-    let mut out = Vec::new();
-    let mut push = |name: String, sql: &dyn Fn(Dialect) -> String| {
-        out.push(MigrationContext {
-            file_stem: format!("{:04}_create_{name}", out.len() + 1),
-            sqlite: sql(Dialect(Database::Sqlite)),
-            postgres: sql(Dialect(Database::Postgres)),
-        });
-    };
-    for r in spec.creation_order() {
-        push(r.names.plural_snake.clone(), &|d| create_table(spec, r, d));
-    }
-    for r in &spec.resources {
-        for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
-            push(join_table(r, t), &|d| create_join_table(r, t, d));
-        }
-    }
-    if spec.auth.mode == AuthMode::Jwt {
-        push("refresh_tokens".into(), &|d| create_refresh_tokens(spec, d));
-    }
-    out
+    let sqlite = crate::schema::tables(spec, Dialect(Database::Sqlite));
+    let postgres = crate::schema::tables(spec, Dialect(Database::Postgres));
+    sqlite
+        .into_iter()
+        .zip(postgres)
+        .enumerate()
+        .map(|(i, (lite, pg))| MigrationContext {
+            file_stem: format!("{:04}_create_{}", i + 1, lite.name),
+            sqlite: lite.create,
+            postgres: pg.create,
+        })
+        .collect()
 }
 
 /// A password of at least `min` characters (and at least 16), for generated tests.

@@ -23,6 +23,7 @@ pub mod render;
 pub mod routes;
 pub mod samples;
 pub mod spec;
+pub mod schema;
 pub mod sql;
 
 use std::fmt::Write as _;

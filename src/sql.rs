@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
+use crate::schema::{Column, Index, Table, TableKind};
 use crate::spec::{AuthMode, Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
@@ -316,47 +317,70 @@ impl LinkSql {
     }
 }
 
-/// The migration that creates a resource's table, its foreign-key indexes
-/// and its unique indexes (partial on live rows when soft-deleted, so a
-/// deleted row does not hold on to its unique values).
-pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
+/// A resource's table in one dialect: its columns, its foreign-key indexes and its
+/// unique indexes (partial on live rows when soft-deleted, so a deleted row does not
+/// hold on to its unique values) one by one, as `update` compares them, and the
+/// migration that creates it all.
+pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     let table = &r.names.plural_snake;
     let quoted = &r.names.plural_sql;
-    let mut lines = vec![format!(
-        "{} PRIMARY KEY NOT NULL",
-        format_args!("id {}", dialect.id_type())
+    let mut columns = vec![Column::new(
+        "id",
+        format!("id {} PRIMARY KEY NOT NULL", dialect.id_type()),
     )];
     for b in &r.belongs_to {
         let parent = spec
             .resource(&b.target)
             .map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
-        lines.push(format!(
-            "{} {}{} REFERENCES {parent} (id) ON DELETE {}",
-            foreign_key(&b.names.snake),
-            dialect.id_type(),
-            if b.required { " NOT NULL" } else { "" },
-            b.on_delete.sql()
+        let column = foreign_key(&b.names.snake);
+        columns.push(Column::new(
+            &format!("{}_id", b.names.snake),
+            format!(
+                "{column} {}{} REFERENCES {parent} (id) ON DELETE {}",
+                dialect.id_type(),
+                if b.required { " NOT NULL" } else { "" },
+                b.on_delete.sql()
+            ),
         ));
     }
     for f in &r.fields {
-        lines.push(crate::dialect::column(dialect, f));
+        columns.push(Column::new(
+            &f.names.snake,
+            crate::dialect::column(dialect, f),
+        ));
     }
     if spec.is_account(r) {
-        lines.push("password_hash TEXT NOT NULL".into());
-        lines.push(format!(
-            "roles {} NOT NULL",
-            dialect.column_type(&crate::spec::FieldType::Json, None)
+        columns.push(Column::new(
+            "password_hash",
+            "password_hash TEXT NOT NULL".into(),
+        ));
+        columns.push(Column::new(
+            "roles",
+            format!(
+                "roles {} NOT NULL",
+                dialect.column_type(&crate::spec::FieldType::Json, None)
+            ),
         ));
     }
     if r.versioned {
-        lines.push("version INTEGER NOT NULL DEFAULT 1".into());
+        columns.push(Column::new(
+            "version",
+            "version INTEGER NOT NULL DEFAULT 1".into(),
+        ));
     }
     if r.soft_delete {
-        lines.push(format!("deleted_at {}", dialect.timestamp_type()));
+        columns.push(Column::new(
+            "deleted_at",
+            format!("deleted_at {}", dialect.timestamp_type()),
+        ));
     }
     if r.timestamps {
-        lines.push(format!("created_at {} NOT NULL", dialect.timestamp_type()));
-        lines.push(format!("updated_at {} NOT NULL", dialect.timestamp_type()));
+        for at in ["created_at", "updated_at"] {
+            columns.push(Column::new(
+                at,
+                format!("{at} {} NOT NULL", dialect.timestamp_type()),
+            ));
+        }
     }
     let mut out = format!(
         "-- {}\n",
@@ -368,18 +392,20 @@ pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
     if r.versioned {
         out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
     }
+    let definitions: Vec<&str> = columns.iter().map(|c| c.definition.as_str()).collect();
     out.push_str(&format!(
         "CREATE TABLE {quoted} (\n    {}\n);\n",
-        lines.join(",\n    ")
+        definitions.join(",\n    ")
     ));
     let mut indexes = Vec::new();
     for b in &r.belongs_to {
         let column = format!("{}_id", b.names.snake);
-        indexes.push(format!(
-            "CREATE INDEX {} ON {quoted} ({});",
-            index(table, &column),
-            sql_ident(&column)
-        ));
+        let name = index(table, &column);
+        indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} ({});", sql_ident(&column)),
+            name,
+            comment: None,
+        });
     }
     for f in r.fields.iter().filter(|f| f.unique) {
         let live = if r.soft_delete {
@@ -387,24 +413,42 @@ pub fn create_table(spec: &Spec, r: &Resource, dialect: Dialect) -> String {
         } else {
             ""
         };
-        indexes.push(format!(
-            "CREATE UNIQUE INDEX {} ON {quoted} ({}){live};",
-            unique_index(table, &f.names.snake),
-            f.names.sql
-        ));
+        let name = unique_index(table, &f.names.snake);
+        indexes.push(Index {
+            sql: format!(
+                "CREATE UNIQUE INDEX {name} ON {quoted} ({}){live};",
+                f.names.sql
+            ),
+            name,
+            comment: None,
+        });
     }
     if r.timestamps {
-        indexes.push(format!(
-            "-- Lists are read newest first.\nCREATE INDEX {} ON {quoted} (created_at, id);",
-            index(table, "created_at")
-        ));
+        let name = index(table, "created_at");
+        indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} (created_at, id);"),
+            name,
+            comment: Some("Lists are read newest first."),
+        });
     }
     if !indexes.is_empty() {
         out.push('\n');
-        out.push_str(&indexes.join("\n"));
-        out.push('\n');
+        for i in &indexes {
+            if let Some(comment) = i.comment {
+                out.push_str(&format!("-- {comment}\n"));
+            }
+            out.push_str(&i.sql);
+            out.push('\n');
+        }
     }
-    out
+    Table {
+        name: table.clone(),
+        quoted: quoted.clone(),
+        kind: TableKind::Resource,
+        columns,
+        indexes,
+        create: out,
+    }
 }
 
 /// The name of a plain index on `column` (unquoted: no SQL keyword ends in `_idx`, and a
@@ -481,7 +525,7 @@ pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) 
 }
 
 /// The jwt flow's sessions table, and its indexes.
-const REFRESH_TOKENS: &str = "refresh_tokens";
+pub const REFRESH_TOKENS: &str = "refresh_tokens";
 const REFRESH_TOKEN_INDEXES: [&str; 4] = [
     "refresh_tokens_token_hash_unique",
     "refresh_tokens_family_id_idx",

@@ -30,6 +30,16 @@ fn target_dir() -> PathBuf {
         .map_or_else(|| e2e_root().join("target"), PathBuf::from)
 }
 
+/// Points a cargo run at the shared target directory, without debug info:
+/// a dozen projects' test binaries with full debug info filled CI's disk
+/// (`No space left on device`), and a failing test still names its file and
+/// line without it.
+fn shared_target(command: &mut Command) -> &mut Command {
+    command
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
+}
+
 /// Runs cargo in a generated project; its output is shown only on failure. Its tests run on
 /// SQLite unless `test_database` names a PostgreSQL server.
 fn cargo(project: &Path, args: &[&str]) {
@@ -39,10 +49,9 @@ fn cargo(project: &Path, args: &[&str]) {
 fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     let started = Instant::now();
     let mut command = Command::new(env!("CARGO"));
-    command
+    shared_target(&mut command)
         .args(args)
         .current_dir(project)
-        .env("CARGO_TARGET_DIR", target_dir())
         .env_remove("RUST_LOG");
     match test_database {
         Some(url) => command.env("TEST_DATABASE_URL", url),
@@ -869,10 +878,10 @@ fn the_dockerfile_steps_build_and_start_the_service() {
         } else if let Some(command) = step.strip_prefix("RUN ") {
             let command = command.replace(" --release", "");
             let mut run = Command::new("sh");
-            run.args(["-c", &command])
+            shared_target(&mut run)
+                .args(["-c", &command])
                 .current_dir(context.path())
-                .env("PATH", &path)
-                .env("CARGO_TARGET_DIR", target_dir());
+                .env("PATH", &path);
             succeed(&mut run, &format!("RUN {command}"));
         }
     }

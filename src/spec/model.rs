@@ -333,6 +333,9 @@ pub struct Field {
     pub rules: Rules,
     /// Who may see and write this field, where the spec narrows the resource's rules.
     pub access: FieldAccess,
+    /// The field's earlier name (`renamed_from`): `backend-gen update` renames that
+    /// column instead of dropping it and adding this one. Nothing else reads it.
+    pub renamed_from: Option<String>,
 }
 
 /// A field's own rules (the spec's `read`, `write` and `write_denied`). They narrow the

@@ -65,6 +65,7 @@ const FIELD_KEYS: &[&str] = &[
     "read",
     "write",
     "write_denied",
+    "renamed_from",
 ];
 const BELONGS_TO_KEYS: &[&str] = &["resource", "required", "on_delete"];
 
@@ -115,6 +116,7 @@ fn email_field() -> Field {
             ..Rules::default()
         },
         access: FieldAccess::default(),
+        renamed_from: None,
     }
 }
 
@@ -1023,6 +1025,21 @@ fn read_field(
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
     let access = read_field_access(sink, &t, auth);
+    let renamed_from = t.string(sink, "renamed_from").and_then(|old| {
+        if crate::names::is_snake_identifier(&old.value) && old.value != name.value {
+            return Some(old.value);
+        }
+        sink.push(
+            Diagnostic::new(
+                old.span.clone(),
+                t.key_path("renamed_from"),
+                "`renamed_from` names the field's earlier name",
+            )
+            .found(format!("{:?}", old.value))
+            .allowed("a snake_case name other than the field's own"),
+        );
+        None
+    });
     Some(Field {
         names: Names::new(&name.value, None),
         description: t
@@ -1035,6 +1052,7 @@ fn read_field(
         default,
         rules,
         access,
+        renamed_from,
     })
 }
 
