@@ -33,6 +33,9 @@ pub enum Command {
         /// The spec to check.
         file: PathBuf,
     },
+    /// Follow a changed backend-gen.toml: write its migrations and merge the new
+    /// code into the project, keeping your edits.
+    Update(crate::update::UpdateArgs),
 }
 
 #[derive(Debug, clap::Args)]

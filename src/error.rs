@@ -21,6 +21,9 @@ pub enum Error {
     Template { template: String, message: String },
     #[error("{0}")]
     Prompt(String),
+    /// `update` wrote files with conflict markers, listed here.
+    #[error("{0}")]
+    Conflicts(String),
 }
 
 impl Error {
@@ -35,7 +38,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::InvalidSpec(_) | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Template { .. } | Error::Prompt(_) => 1,
+            Error::Io { .. } | Error::Template { .. } | Error::Prompt(_) | Error::Conflicts(_) => 1,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod format;
 pub mod interactive;
 pub mod layout;
+pub mod migrate;
 pub mod names;
 pub mod openapi;
 pub mod output;
@@ -22,9 +23,10 @@ pub mod pattern;
 pub mod render;
 pub mod routes;
 pub mod samples;
-pub mod spec;
 pub mod schema;
+pub mod spec;
 pub mod sql;
+pub mod update;
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -71,6 +73,7 @@ fn try_run(cli: Cli) -> Result<()> {
             print!("{}", check::summary(&spec));
             Ok(())
         }
+        Command::Update(args) => update::update(&args),
     }
 }
 
@@ -114,7 +117,8 @@ fn new(args: NewArgs) -> Result<()> {
         println!("{} files (dry run: nothing written)", files.len());
         return Ok(());
     }
-    let files = generate(&args.name, &spec, &source)?;
+    let mut files = generate(&args.name, &spec, &source)?;
+    update::remember(&mut files, &args.name, &source);
     let bar = output::progress_bar();
     let summary = files.write(&target, args.force, &bar)?;
     bar.finish_and_clear();

@@ -113,11 +113,7 @@ impl FileSet {
     fn write_all(&self, root: &Path, progress: &ProgressBar) -> Result<()> {
         progress.set_length(self.files.len() as u64);
         for (path, file) in &self.files {
-            let dest = root.join(path);
-            if let Some(parent) = dest.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            fs::write(&dest, &file.contents).map_err(|e| Error::io(&dest, e))?;
+            write_file(&root.join(path), &file.contents)?;
             progress.set_message(path.clone());
             progress.inc(1);
         }
@@ -156,6 +152,84 @@ impl FileSet {
         }
         Ok(summary)
     }
+}
+
+/// Writes `writes` (path, contents) and deletes `removals` under an existing
+/// project `root` as one step. Every new text is staged beside the project
+/// first; then each file is moved aside and its new version renamed into place.
+/// A failure puts back every file already moved, so the project is left as it was.
+pub fn apply(root: &Path, writes: &[(String, String)], removals: &[String]) -> Result<()> {
+    let staging = staging_dir(root)?;
+    let result = apply_staged(root, &staging, writes, removals);
+    // Best effort: the result above is what the user needs to see.
+    let _ = fs::remove_dir_all(&staging);
+    result
+}
+
+fn apply_staged(
+    root: &Path,
+    staging: &Path,
+    writes: &[(String, String)],
+    removals: &[String],
+) -> Result<()> {
+    let (new, old) = (staging.join("new"), staging.join("old"));
+    for (path, contents) in writes {
+        write_file(&new.join(path), contents)?;
+    }
+    let steps = writes
+        .iter()
+        .map(|(path, _)| (path, true))
+        .chain(removals.iter().map(|path| (path, false)));
+    // (path, whether it existed, whether a new version was put in place)
+    let mut done: Vec<(&String, bool, bool)> = Vec::new();
+    let mut result = Ok(());
+    for (path, write) in steps {
+        let dest = root.join(path);
+        let existed = dest.exists();
+        done.push((path, existed, false));
+        result = move_file(&dest, &old.join(path), existed).and_then(|()| {
+            if write {
+                move_file(&new.join(path), &dest, true)?;
+                if let Some(last) = done.last_mut() {
+                    last.2 = true;
+                }
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            break;
+        }
+    }
+    if result.is_err() {
+        for (path, existed, placed) in done.into_iter().rev() {
+            let dest = root.join(path);
+            if placed {
+                let _ = fs::remove_file(&dest);
+            }
+            if existed && !dest.exists() {
+                let _ = fs::rename(old.join(path), &dest);
+            }
+        }
+    }
+    result
+}
+
+fn write_file(dest: &Path, contents: &str) -> Result<()> {
+    if let Some(parent) = dest.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    fs::write(dest, contents).map_err(|e| Error::io(dest, e))
+}
+
+/// Renames `from` to `to` (creating `to`'s directory) when `from` exists.
+fn move_file(from: &Path, to: &Path, exists: bool) -> Result<()> {
+    if !exists {
+        return Ok(());
+    }
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    fs::rename(from, to).map_err(|e| Error::io(to, e))
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! spec a project was generated from and its new spec (see `migrate`).
 
 use crate::dialect::Dialect;
-use crate::sql;
 use crate::spec::{AuthMode, Spec};
+use crate::sql;
 
 /// One table, as the migrations create it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -429,3 +429,248 @@ fn a_field_named_like_a_list_parameter_is_one_error_with_an_alternative() {
             "`limit` is a list query parameter; use `maximum`",
         ));
 }
+
+// `backend-gen update`: a generated project follows its changed spec.
+
+/// The blog, generated into `dir/blog`, with the spec change the update tests make:
+/// a new field on tags and a new resource.
+fn blog_to_update(dir: &Path) -> std::path::PathBuf {
+    let project = dir.join("blog");
+    backend_gen()
+        .args(["new", "blog", "--spec", &example("blog"), "--output"])
+        .arg(&project)
+        .assert()
+        .success();
+    project
+}
+
+fn change_spec(project: &Path, from: &str, to: &str) {
+    let path = project.join("backend-gen.toml");
+    let spec = fs::read_to_string(&path).unwrap();
+    assert!(spec.contains(from), "{from}");
+    fs::write(&path, spec.replacen(from, to, 1)).unwrap();
+}
+
+const TAG_NAME: &str =
+    "name = { type = \"string\", unique = true, min_length = 1, max_length = 50 }\n";
+
+fn add_color_and_reviews(project: &Path) {
+    change_spec(
+        project,
+        TAG_NAME,
+        &format!(
+            "{TAG_NAME}color = {{ type = \"string\", required = false, max_length = 7 }}\n\n\
+             [resources.review]\naccess = {{ list = \"public\", read = \"public\", create = \"authenticated\", update = \"editor\", delete = \"editor\" }}\n\n\
+             [resources.review.fields]\nstars = {{ type = \"integer\", min = 1, max = 5, default = 3 }}\n"
+        ),
+    );
+}
+
+fn edit(project: &Path, path: &str, edit: impl FnOnce(String) -> String) {
+    let path = project.join(path);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, edit(text)).unwrap();
+}
+
+fn read(project: &Path, path: &str) -> String {
+    fs::read_to_string(project.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+#[test]
+fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    assert!(
+        project
+            .join(".backend-gen/base/src/resources/tags/model.rs")
+            .exists()
+    );
+    edit(&project, "src/resources/tags/handlers.rs", |t| {
+        format!("// Reviewed by the team.\n{t}")
+    });
+    edit(&project, "tests/tags.rs", |t| {
+        format!("{t}\n#[test]\nfn the_teams_own_test() {{}}\n")
+    });
+    edit(&project, "README.md", |t| {
+        format!("{t}\n## Our notes\n\nDeployed on Fridays.\n")
+    });
+    add_color_and_reviews(&project);
+
+    backend_gen()
+        .args(["update"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add column `tags.color`"))
+        .stdout(predicate::str::contains("create table `reviews`"))
+        .stdout(predicate::str::contains("merged   tests/tags.rs"))
+        .stdout(predicate::str::contains("merged   README.md"))
+        .stdout(predicate::str::contains(
+            "added    src/resources/reviews/handlers.rs",
+        ));
+
+    // The team's edits are there...
+    assert!(
+        read(&project, "src/resources/tags/handlers.rs").starts_with("// Reviewed by the team.\n")
+    );
+    assert!(read(&project, "tests/tags.rs").contains("fn the_teams_own_test() {}"));
+    assert!(read(&project, "README.md").contains("## Our notes\n\nDeployed on Fridays.\n"));
+    // ...beside the generator's changes.
+    assert!(read(&project, "src/resources/tags/model.rs").contains("pub color: Option<String>"));
+    assert!(read(&project, "tests/tags.rs").contains("color"));
+    assert!(read(&project, "README.md").contains("/v1/reviews"));
+    let migration = read(
+        &project,
+        "migrations/sqlite/0007_add_tags_color_and_1_more.sql",
+    );
+    assert!(
+        migration.contains("ALTER TABLE tags ADD COLUMN color TEXT;"),
+        "{migration}"
+    );
+    let migration = read(
+        &project,
+        "migrations/postgres/0007_add_tags_color_and_1_more.sql",
+    );
+    assert!(
+        migration.contains("ALTER TABLE tags ADD COLUMN color VARCHAR(7);"),
+        "{migration}"
+    );
+    assert_eq!(
+        read(&project, ".backend-gen/spec.toml"),
+        read(&project, "backend-gen.toml")
+    );
+
+    // Nothing changed since: a second update has nothing to do.
+    let before = snapshot(&project);
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no file changes"));
+    assert_eq!(snapshot(&project), before);
+}
+
+#[test]
+fn overlapping_edits_get_markers_a_listed_conflict_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    edit(&project, "src/resources/tags/model.rs", |t| {
+        t.replace("pub name: String,", "pub name: String, // the team's line")
+    });
+    add_color_and_reviews(&project);
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "CONFLICT src/resources/tags/model.rs",
+        ))
+        .stderr(predicate::str::contains(
+            "overlap in 1 file(s):\n  - src/resources/tags/model.rs",
+        ));
+    let model = read(&project, "src/resources/tags/model.rs");
+    for part in [
+        "<<<<<<< ours",
+        "the team's line",
+        "||||||| original",
+        "=======",
+        "pub color: Option<String>",
+        ">>>>>>> theirs",
+    ] {
+        assert!(model.contains(part), "{part} in {model}");
+    }
+    // The rest of the update went through.
+    assert!(read(&project, "src/resources/tags/repo.rs").contains("color"));
+}
+
+#[test]
+fn a_destructive_change_without_the_flag_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    change_spec(
+        &project,
+        "published_at = { type = \"datetime\", required = false }\n",
+        "",
+    );
+    let before = refused_and_untouched(
+        &project,
+        &[
+            "column `posts.published_at` and its values in every row",
+            "--allow-destructive",
+        ],
+    );
+    // A dry run shows the plan and writes nothing either.
+    backend_gen()
+        .args(["update", "--dry-run", "--allow-destructive"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ALTER TABLE posts DROP COLUMN published_at;",
+        ))
+        .stdout(predicate::str::contains("(dry run: nothing written)"));
+    assert_eq!(snapshot(&project), before);
+    backend_gen()
+        .args(["update", "--allow-destructive"])
+        .arg(&project)
+        .assert()
+        .success();
+    assert!(!read(&project, "src/resources/posts/model.rs").contains("published_at"));
+}
+
+#[test]
+fn a_change_update_cannot_migrate_is_refused_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    change_spec(
+        &project,
+        "body = { type = \"text\" }\n",
+        "body = { type = \"integer\" }\n",
+    );
+    refused_and_untouched(
+        &project,
+        &[
+            "column `posts.body` changed from `body TEXT NOT NULL` to `body INTEGER NOT NULL`",
+            "--no-migration",
+        ],
+    );
+}
+
+/// `update` exits 2 saying each of `said`, and writes nothing; returns the project's files.
+fn refused_and_untouched(project: &Path, said: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let before = snapshot(project);
+    let output = backend_gen().arg("update").arg(project).assert().code(2);
+    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    for part in said {
+        assert!(stderr.contains(part), "{part} in {stderr}");
+    }
+    assert_eq!(snapshot(project), before);
+    before
+}
+
+#[test]
+fn a_project_from_before_update_is_adopted_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    fs::remove_dir_all(project.join(".backend-gen")).unwrap();
+    edit(&project, "src/resources/tags/handlers.rs", |t| {
+        format!("// ours\n{t}")
+    });
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--adopt"));
+    backend_gen()
+        .args(["update", "--adopt"])
+        .arg(&project)
+        .assert()
+        .success();
+    add_color_and_reviews(&project);
+    backend_gen().arg("update").arg(&project).assert().success();
+    assert!(read(&project, "src/resources/tags/handlers.rs").starts_with("// ours\n"));
+    assert!(read(&project, "src/resources/tags/model.rs").contains("pub color"));
+}

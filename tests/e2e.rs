@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 mod pytools;
 #[allow(dead_code, reason = "the property tests use the rest of the generator")]
 mod support;
+mod update_chain;
 
 use backend_gen::context::{ResourceContext, ServiceContext};
 

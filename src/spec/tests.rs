@@ -949,7 +949,36 @@ fn field_rule_keys_are_known_keys() {
     let d = only_error("[resources.post.fields]\ntitle = { type = \"string\", writes = \"x\" }\n");
     assert_eq!(d.help.as_deref(), Some("did you mean `write`?"));
     let allowed = d.allowed.unwrap();
-    assert!(allowed.ends_with("read, write, write_denied"), "{allowed}");
+    assert!(
+        allowed.ends_with("read, write, write_denied, renamed_from"),
+        "{allowed}"
+    );
+}
+
+#[test]
+fn renamed_from_names_another_snake_case_name() {
+    let spec = crate::spec::parse(
+        "t.toml",
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n",
+    )
+    .unwrap_or_else(|r| panic!("{r}"));
+    assert_eq!(
+        spec.resources[0].fields[0].renamed_from.as_deref(),
+        Some("title")
+    );
+    for bad in ["Title", "headline", ""] {
+        let d = only_error(&format!(
+            "[resources.post.fields]\nheadline = {{ type = \"string\", renamed_from = {bad:?} }}\n"
+        ));
+        assert_eq!(
+            d.key, "resources.post.fields.headline.renamed_from",
+            "{bad}"
+        );
+        assert_eq!(
+            d.allowed.as_deref(),
+            Some("a snake_case name other than the field's own")
+        );
+    }
 }
 
 #[test]

@@ -1,0 +1,451 @@
+//! `backend-gen update`: a project follows its changed spec without losing
+//! the team's edits.
+//!
+//! A generated project remembers its generation in `.backend-gen/` (see
+//! `remember`): the spec it was generated from, the generator's version, and
+//! each generator-owned file as it was written (the merge base). `update`
+//! renders the new spec and, file by file, takes the generator's new version
+//! where the team did not edit the file, keeps the team's where the generator
+//! did not change it, and merges the two (diffy's three-way merge) where both
+//! did, leaving git-style conflict markers where their edits overlap. The
+//! schema change becomes one new migration per dialect (`migrate`); migrations
+//! already in the project are never touched.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::output::{FileSet, Owner};
+use crate::render::SPEC_FILE;
+use crate::spec::{self, Spec};
+
+/// Where a project keeps what it was generated from.
+pub const STATE_DIR: &str = ".backend-gen";
+const STATE: &str = ".backend-gen/generated.toml";
+const APPLIED_SPEC: &str = ".backend-gen/spec.toml";
+const BASE: &str = ".backend-gen/base/";
+const STATE_README: &str = "\
+# .backend-gen
+
+What `backend-gen update` needs to merge a changed spec into this project:
+
+- `spec.toml`: the spec the project was last generated or updated from;
+- `generated.toml`: the project's crate name and the generator's version;
+- `base/`: every generator-owned file as backend-gen last wrote it, the base
+  of the three-way merge with your edits.
+
+Commit it with the project and do not edit it: `backend-gen update` rewrites it.
+";
+
+/// Whether a generated file is remembered as a merge base: not the migrations
+/// (never rewritten) nor the spec (the input).
+fn merged(path: &str) -> bool {
+    !path.starts_with("migrations/") && path != SPEC_FILE && !path.starts_with(STATE_DIR)
+}
+
+/// Adds `.backend-gen/` to a generated project's files.
+pub fn remember(files: &mut FileSet, name: &str, spec_source: &str) {
+    let bases: Vec<(String, String)> = files
+        .iter()
+        .filter(|(path, file)| file.owner == Owner::Generator && merged(path))
+        .map(|(path, file)| (format!("{BASE}{path}"), file.contents.clone()))
+        .collect();
+    for (path, contents) in bases {
+        files.insert(path, contents, Owner::Generator);
+    }
+    files.insert(APPLIED_SPEC, spec_source, Owner::Generator);
+    files.insert(
+        STATE,
+        format!(
+            "# Written by backend-gen; read by `backend-gen update`.\n\
+             name = {name:?}\ngenerator = {:?}\n",
+            env!("CARGO_PKG_VERSION")
+        ),
+        Owner::Generator,
+    );
+    files.insert(
+        format!("{STATE_DIR}/README.md"),
+        STATE_README,
+        Owner::Generator,
+    );
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct UpdateArgs {
+    /// The project to update; its spec is DIR/backend-gen.toml.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Print the migration and each file's fate, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write a migration that drops tables or columns (their data is lost).
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// Write no migration: you write this change's migration yourself.
+    #[arg(long)]
+    pub no_migration: bool,
+    /// Start remembering a project generated before `update` existed: its
+    /// current spec and a fresh rendering of it become the merge base.
+    #[arg(long)]
+    pub adopt: bool,
+}
+
+/// What happens to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fate {
+    /// The generator's new version replaces a file the team did not edit.
+    Updated,
+    /// Both changed the file, in different places: merged.
+    Merged,
+    /// Both changed the same lines: written with conflict markers.
+    Conflict,
+    /// New in this generation.
+    Added,
+    /// No longer generated, and not edited: removed.
+    Removed,
+    /// No longer generated, but edited: kept.
+    Kept,
+}
+
+impl Fate {
+    fn word(self) -> &'static str {
+        match self {
+            Fate::Updated => "updated",
+            Fate::Merged => "merged",
+            Fate::Conflict => "CONFLICT",
+            Fate::Added => "added",
+            Fate::Removed => "removed",
+            Fate::Kept => "kept (no longer generated, but edited by you)",
+        }
+    }
+}
+
+/// The outcome for one file: its fate, and its new text unless it is removed or kept.
+fn decide(base: Option<&str>, ours: Option<&str>, theirs: Option<&str>) -> Option<(Fate, String)> {
+    match (base, ours, theirs) {
+        (_, Some(ours), Some(theirs)) if ours == theirs => None,
+        (None, None, Some(theirs)) => Some((Fate::Added, theirs.into())),
+        // Deleted by the team: stays deleted unless the generator changed it.
+        (Some(base), None, Some(theirs)) => (base != theirs).then(|| (Fate::Added, theirs.into())),
+        (base, Some(ours), Some(theirs)) => {
+            let base = base.unwrap_or("");
+            if ours == base {
+                return Some((Fate::Updated, theirs.into()));
+            }
+            if theirs == base {
+                return None;
+            }
+            Some(match merge(base, ours, theirs) {
+                Ok(merged) => (Fate::Merged, merged),
+                Err(marked) => (Fate::Conflict, marked),
+            })
+        }
+        (Some(base), Some(ours), None) if ours == base => Some((Fate::Removed, String::new())),
+        (Some(_), Some(_), None) => Some((Fate::Kept, String::new())),
+        _ => None,
+    }
+}
+
+/// A three-way merge; `Err` holds the text with git-style (diff3) conflict markers.
+pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String, String> {
+    diffy::MergeOptions::new()
+        .set_conflict_style(diffy::ConflictStyle::Diff3)
+        .merge(base, ours, theirs)
+}
+
+/// Runs `update`.
+pub fn update(args: &UpdateArgs) -> Result<()> {
+    let dir = &args.dir;
+    let spec_path = dir.join(SPEC_FILE);
+    let (spec, source) = crate::load_spec(&spec_path)?;
+    if args.adopt {
+        return adopt(dir, &spec, &source);
+    }
+    let state = read(dir, STATE).ok_or_else(|| {
+        Error::Usage(format!(
+            "{} has no {STATE}: it was generated before `backend-gen update` existed, or is \
+             not a generated project. Put back the spec it was generated from, run \
+             `backend-gen update --adopt {0}`, then change the spec and run `backend-gen update {0}`",
+            dir.display()
+        ))
+    })?;
+    let name = name_in(&state, None).ok_or_else(|| {
+        Error::Usage(format!(
+            "{} names no crate (`name = \"...\"`)",
+            dir.join(STATE).display()
+        ))
+    })?;
+    let old_source = read(dir, APPLIED_SPEC).unwrap_or_default();
+    let old = spec::parse(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
+
+    let mut writes: Vec<(String, String)> = Vec::new();
+    let mut report = String::new();
+    if !args.no_migration {
+        let plan = crate::migrate::plan(&old, &spec);
+        if !plan.refused.is_empty() {
+            return Err(Error::Usage(format!(
+                "update cannot write a migration for this spec change:\n{}\nChange the spec \
+                 in smaller steps, or write the migration yourself under migrations/sqlite/ and \
+                 migrations/postgres/ and run update with --no-migration. Nothing was written.",
+                bullets(&plan.refused)
+            )));
+        }
+        if !plan.losses.is_empty() && !args.allow_destructive {
+            return Err(Error::Usage(format!(
+                "this spec change loses data:\n{}\nBack up the database, then run update with \
+                 --allow-destructive to write the migration. Nothing was written.",
+                bullets(&plan.losses)
+            )));
+        }
+        if !plan.changes.is_empty() {
+            let number = next_migration(dir)?;
+            let stem = format!("{number:04}_{}", plan.slug);
+            let _ = writeln!(report, "Migration {stem}:\n{}", bullets(&plan.changes));
+            for (dialect, sql) in [("sqlite", &plan.sqlite), ("postgres", &plan.postgres)] {
+                let path = format!("migrations/{dialect}/{stem}.sql");
+                if args.dry_run {
+                    let _ = writeln!(report, "--- {path}\n{sql}");
+                }
+                writes.push((path, sql.clone()));
+            }
+        }
+    }
+
+    let mut files = crate::generate(&name, &spec, &source)?;
+    remember(&mut files, &name, &source);
+    let (mut fates, mut removals) = (Vec::new(), Vec::new());
+    let mut paths: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    paths.extend(base_paths(dir)?);
+    for path in &paths {
+        let new = files.get(path);
+        if path.starts_with(STATE_DIR) {
+            match new {
+                Some(file) => writes.push((path.clone(), file.contents.clone())),
+                None => removals.push(path.clone()),
+            }
+            continue;
+        }
+        if path == SPEC_FILE || path.starts_with("migrations/") {
+            continue;
+        }
+        let ours = read(dir, path);
+        let base_path = format!("{BASE}{path}");
+        if new.is_none() && dir.join(&base_path).exists() {
+            // No longer generated: nothing to merge against next time.
+            removals.push(base_path.clone());
+        }
+        if new.is_some_and(|f| f.owner == Owner::Team) {
+            if ours.is_none() {
+                fates.push((Fate::Added, path.clone()));
+                writes.push((
+                    path.clone(),
+                    new.map(|f| f.contents.clone()).unwrap_or_default(),
+                ));
+            }
+            continue;
+        }
+        let base = read(dir, &base_path);
+        let Some((fate, text)) = decide(
+            base.as_deref(),
+            ours.as_deref(),
+            new.map(|f| f.contents.as_str()),
+        ) else {
+            continue;
+        };
+        match fate {
+            Fate::Removed => removals.push(path.clone()),
+            Fate::Kept => {}
+            _ => writes.push((path.clone(), text)),
+        }
+        fates.push((fate, path.clone()));
+    }
+    fates.sort();
+    for (fate, path) in &fates {
+        let _ = writeln!(report, "  {:<8} {path}", fate.word());
+    }
+    if fates.is_empty() {
+        report.push_str("  no file changes\n");
+    }
+    say(&report);
+    if args.dry_run {
+        say("(dry run: nothing written)\n");
+        return Ok(());
+    }
+    crate::output::apply(dir, &writes, &removals)?;
+    let conflicts: Vec<String> = fates
+        .iter()
+        .filter(|(fate, _)| *fate == Fate::Conflict)
+        .map(|(_, path)| path.clone())
+        .collect();
+    if !conflicts.is_empty() {
+        return Err(Error::Conflicts(format!(
+            "your edits and the generator's changes overlap in {} file(s):\n{}\nResolve the \
+             <<<<<<< ||||||| ======= >>>>>>> markers (yours, the last generated, the new \
+             generated), then build and test.",
+            conflicts.len(),
+            bullets(&conflicts)
+        )));
+    }
+    say(&format!("Updated {} from {SPEC_FILE}.\n", dir.display()));
+    Ok(())
+}
+
+/// `--adopt`: remember the current spec and its rendering as the merge base,
+/// and change nothing else.
+fn adopt(dir: &Path, spec: &Spec, source: &str) -> Result<()> {
+    if read(dir, STATE).is_some() {
+        return Err(Error::Usage(format!(
+            "{} already has {STATE}; run `backend-gen update` without --adopt",
+            dir.display()
+        )));
+    }
+    let manifest = dir.join("Cargo.toml");
+    let name = read(dir, "Cargo.toml")
+        .and_then(|text| name_in(&text, Some("package")))
+        .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
+    let files = crate::generate(&name, spec, source)?;
+    let mut state = files.clone();
+    remember(&mut state, &name, source);
+    let writes: Vec<(String, String)> = state
+        .iter()
+        .filter(|(path, _)| path.starts_with(STATE_DIR))
+        .map(|(path, file)| (path.clone(), file.contents.clone()))
+        .collect();
+    crate::output::apply(dir, &writes, &[])?;
+    say(&format!(
+        "Adopted {}: {STATE_DIR}/ now remembers its spec. Change {SPEC_FILE}, then run `backend-gen update`.\n",
+        dir.display()
+    ));
+    Ok(())
+}
+
+/// The `name` key of a TOML text, or of one of its tables.
+fn name_in(text: &str, table: Option<&str>) -> Option<String> {
+    let root: toml::Table = text.parse().ok()?;
+    let table = match table {
+        Some(key) => root.get(key)?.as_table()?,
+        None => &root,
+    };
+    Some(table.get("name")?.as_str()?.to_string())
+}
+
+fn read(dir: &Path, path: &str) -> Option<String> {
+    fs::read_to_string(dir.join(path)).ok()
+}
+
+/// The paths (relative to the project) of every remembered base file.
+fn base_paths(dir: &Path) -> Result<Vec<String>> {
+    let root = dir.join(BASE);
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(at) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&at) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&at, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(&root) {
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The number after the highest migration in either dialect, the team's own included.
+fn next_migration(dir: &Path) -> Result<u32> {
+    let mut highest = 0;
+    for dialect in ["sqlite", "postgres"] {
+        let folder = dir.join("migrations").join(dialect);
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let name = entry.map_err(|e| Error::io(&folder, e))?.file_name();
+            let digits: String = name
+                .to_string_lossy()
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            highest = highest.max(digits.parse().unwrap_or(0));
+        }
+    }
+    Ok(highest + 1)
+}
+
+/// Prints to stdout; a closed pipe (`update | head`) is no reason to fail once the
+/// work is done.
+fn say(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().write_all(text.as_bytes());
+}
+
+fn bullets(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|line| format!("  - {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_side_of_a_three_way_merge() {
+        let base = "a\nb\nc\n";
+        // Untouched by the team: the generator's version.
+        assert_eq!(
+            decide(Some(base), Some(base), Some("a\nB\nc\n")),
+            Some((Fate::Updated, "a\nB\nc\n".into()))
+        );
+        // Unchanged by the generator: the team's version stays.
+        assert_eq!(decide(Some(base), Some("x\nb\nc\n"), Some(base)), None);
+        // Both, apart: merged.
+        assert_eq!(
+            decide(Some(base), Some("x\nb\nc\n"), Some("a\nb\nC\n")),
+            Some((Fate::Merged, "x\nb\nC\n".into()))
+        );
+        // Both, on one line: markers with both sides and the base.
+        let (fate, text) =
+            decide(Some(base), Some("a\nours\nc\n"), Some("a\ntheirs\nc\n")).unwrap();
+        assert_eq!(fate, Fate::Conflict);
+        for part in [
+            "<<<<<<<", "ours\n", "|||||||", "b\n", "=======", "theirs\n", ">>>>>>>",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
+    }
+
+    #[test]
+    fn files_that_come_and_go() {
+        assert_eq!(
+            decide(None, None, Some("new")),
+            Some((Fate::Added, "new".into()))
+        );
+        assert_eq!(
+            decide(Some("old"), Some("old"), None).map(|d| d.0),
+            Some(Fate::Removed)
+        );
+        assert_eq!(
+            decide(Some("old"), Some("edited"), None).map(|d| d.0),
+            Some(Fate::Kept)
+        );
+        // Deleted by the team and unchanged by the generator: stays deleted.
+        assert_eq!(decide(Some("old"), None, Some("old")), None);
+        assert_eq!(
+            decide(Some("old"), None, Some("new")).map(|d| d.0),
+            Some(Fate::Added)
+        );
+        // Never remembered (a file the team made at a generated path): both kept, marked.
+        assert_eq!(
+            decide(None, Some("mine\n"), Some("gen\n")).map(|d| d.0),
+            Some(Fate::Conflict)
+        );
+    }
+}
