@@ -36,6 +36,9 @@ pub enum Command {
     /// Follow a changed backend-gen.toml: write its migrations and merge the new
     /// code into the project, keeping your edits.
     Update(crate::update::UpdateArgs),
+    /// Add a resource or a field to a project's spec (comments kept), then update.
+    #[command(subcommand)]
+    Add(crate::add::AddCommand),
 }
 
 #[derive(Debug, clap::Args)]

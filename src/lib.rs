@@ -5,6 +5,7 @@
 //! → staged write. Nothing touches the disk until the whole service has
 //! rendered.
 
+pub mod add;
 pub mod check;
 pub mod cli;
 pub mod context;
@@ -74,6 +75,7 @@ fn try_run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Update(args) => update::update(&args),
+        Command::Add(command) => add::add(&command),
     }
 }
 

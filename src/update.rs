@@ -157,12 +157,17 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String
 
 /// Runs `update`.
 pub fn update(args: &UpdateArgs) -> Result<()> {
-    let dir = &args.dir;
-    let spec_path = dir.join(SPEC_FILE);
-    let (spec, source) = crate::load_spec(&spec_path)?;
+    let (spec, source) = crate::load_spec(&args.dir.join(SPEC_FILE))?;
     if args.adopt {
-        return adopt(dir, &spec, &source);
+        return adopt(&args.dir, &spec, &source);
     }
+    update_to(args, &spec, &source, false)
+}
+
+/// Updates the project to `spec` (whose text is `source`); with `write_spec`, the
+/// spec file is written with the rest (`add` edits the spec in memory first).
+pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool) -> Result<()> {
+    let dir = &args.dir;
     let state = read(dir, STATE).ok_or_else(|| {
         Error::Usage(format!(
             "{} has no {STATE}: it was generated before `backend-gen update` existed, or is \
@@ -181,9 +186,12 @@ pub fn update(args: &UpdateArgs) -> Result<()> {
     let old = spec::parse(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
 
     let mut writes: Vec<(String, String)> = Vec::new();
+    if write_spec {
+        writes.push((SPEC_FILE.to_string(), source.to_string()));
+    }
     let mut report = String::new();
     if !args.no_migration {
-        let plan = crate::migrate::plan(&old, &spec);
+        let plan = crate::migrate::plan(&old, spec);
         if !plan.refused.is_empty() {
             return Err(Error::Usage(format!(
                 "update cannot write a migration for this spec change:\n{}\nChange the spec \
@@ -213,8 +221,8 @@ pub fn update(args: &UpdateArgs) -> Result<()> {
         }
     }
 
-    let mut files = crate::generate(&name, &spec, &source)?;
-    remember(&mut files, &name, &source);
+    let mut files = crate::generate(&name, spec, source)?;
+    remember(&mut files, &name, source);
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
     let mut paths: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
     paths.extend(base_paths(dir)?);

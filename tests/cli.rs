@@ -674,3 +674,65 @@ fn a_project_from_before_update_is_adopted_first() {
     assert!(read(&project, "src/resources/tags/handlers.rs").starts_with("// ours\n"));
     assert!(read(&project, "src/resources/tags/model.rs").contains("pub color"));
 }
+
+#[test]
+fn add_edits_the_spec_in_place_and_updates_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let add = |args: &[&str]| {
+        let mut command = backend_gen();
+        command.arg("add").args(args).arg("--dir").arg(&project);
+        command.assert()
+    };
+    add(&["field", "tag", "color:string", "--optional"])
+        .success()
+        .stdout(predicate::str::contains("add column `tags.color`"));
+    add(&["resource", "review", "stars:integer", "note:text?"])
+        .success()
+        .stdout(predicate::str::contains("create table `reviews`"));
+    let spec = read(&project, "backend-gen.toml");
+    // The team's comments and layout stay; the additions land in their tables.
+    assert!(
+        spec.contains("owner = \"author\"                   # set from the token on create"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains(&format!(
+            "{TAG_NAME}color = {{ type = \"string\", required = false }}\n"
+        )),
+        "{spec}"
+    );
+    assert!(spec.ends_with("\n[resources.review.fields]\nstars = { type = \"integer\" }\nnote = { type = \"text\", required = false }\n"), "{spec}");
+    assert!(read(&project, "src/resources/tags/model.rs").contains("pub color: Option<String>"));
+    assert!(project.join("src/resources/reviews/handlers.rs").exists());
+    assert!(
+        project
+            .join("migrations/postgres/0008_create_reviews.sql")
+            .exists()
+    );
+
+    // A bad field is reported against the edited spec, and nothing is written.
+    let before = snapshot(&project);
+    add(&["field", "tag", "rank:strng"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "(with the field `tag.rank` added):",
+        ))
+        .stderr(predicate::str::contains("did you mean \"string\"?"));
+    // So is one no migration can be written for (no value for the rows there).
+    add(&["field", "tag", "rank:integer"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`tags.rank` is required and has no default",
+        ));
+    add(&["field", "nothing", "rank:integer"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no resource `nothing` (it has: user, tag, post, comment, review)",
+        ));
+    assert_eq!(snapshot(&project), before);
+    add(&["field", "tag", "rank:integer", "--default", "3"]).success();
+    assert!(
+        read(&project, "backend-gen.toml").contains("rank = { type = \"integer\", default = 3 }")
+    );
+}
