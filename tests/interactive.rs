@@ -293,6 +293,36 @@ fn an_occupied_directory_is_refused_before_the_first_question() {
 }
 
 #[test]
+fn a_no_to_the_last_question_keeps_the_answers_in_a_spec_file() {
+    let dir = TempDir::new().unwrap();
+    // Taken names are never overwritten.
+    std::fs::write(dir.path().join("demo.spec.toml"), "mine").unwrap();
+    let mut s = Session::start(dir.path(), &["demo"]);
+    s.service("", "");
+    s.resource("item");
+    s.string_field("label");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    s.enter("Add another resource?");
+    s.wait_for("from this spec?");
+    s.keys("n");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 1, "{rest}");
+    assert!(
+        rest.contains("cancelled; the spec is saved in demo.spec-2.toml"),
+        "{rest}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("demo.spec.toml")).unwrap(),
+        "mine"
+    );
+    let saved = std::fs::read_to_string(dir.path().join("demo.spec-2.toml")).unwrap();
+    backend_gen::spec::parse("demo.spec-2.toml", &saved).expect("the saved spec is valid");
+    assert!(saved.contains("[resources.item.fields]"), "{saved}");
+    assert!(!dir.path().join("demo").exists());
+}
+
+#[test]
 fn typing_after_a_refused_answer_replaces_it() {
     let dir = TempDir::new().unwrap();
     let mut s = dry_run(&dir);

@@ -33,15 +33,50 @@ pub(super) fn run_session(ui: &Ui, name: &str) -> Result<String> {
     ));
     ui.say(&text);
     if let Err(report) = crate::spec::parse(crate::render::SPEC_FILE, &text) {
+        let saved = save_answers(name, &text)?;
+        ui.say(&format!(
+            "The answers so far are saved in {}: fix it, then `backend-gen new {name} --spec {0}`.\n",
+            saved.display()
+        ));
         return Err(Error::InvalidSpec(report));
     }
     if answers.auth == AuthMode::Jwt {
         say_roles(ui, &answers);
     }
     if !ui.confirm(&format!("Generate {name} from this spec?"), true)? {
-        return Err(Error::Prompt("cancelled".into()));
+        let saved = save_answers(name, &text)?;
+        return Err(Error::Prompt(format!(
+            "cancelled; the spec is saved in {}: edit it and generate with `backend-gen new {name} --spec {0}`",
+            saved.display()
+        )));
     }
     Ok(text)
+}
+
+/// Keeps a session's answers when it ends without generating: `NAME.spec.toml` in the
+/// current directory (`NAME.spec-2.toml`... when taken; nothing is overwritten).
+fn save_answers(name: &str, text: &str) -> Result<std::path::PathBuf> {
+    for n in 1.. {
+        let path = std::path::PathBuf::from(match n {
+            1 => format!("{name}.spec.toml"),
+            n => format!("{name}.spec-{n}.toml"),
+        });
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                use std::io::Write as _;
+                file.write_all(text.as_bytes())
+                    .map_err(|e| Error::io(&path, e))?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(&path, e)),
+        }
+    }
+    unreachable!("some numbered name is free")
 }
 
 fn ask(ui: &Ui, name: &str) -> Result<Answers> {
