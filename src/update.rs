@@ -182,7 +182,12 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             dir.join(STATE).display()
         ))
     })?;
-    let old_source = read(dir, APPLIED_SPEC).unwrap_or_default();
+    let old_source = read(dir, APPLIED_SPEC).ok_or_else(|| {
+        Error::Usage(format!(
+            "{} is missing: without the spec the project was generated from, update cannot              tell what changed. Restore it from version control",
+            dir.join(APPLIED_SPEC).display()
+        ))
+    })?;
     let old = spec::parse(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
 
     let mut writes: Vec<(String, String)> = Vec::new();

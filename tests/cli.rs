@@ -736,3 +736,12 @@ fn add_edits_the_spec_in_place_and_updates_the_project() {
         read(&project, "backend-gen.toml").contains("rank = { type = \"integer\", default = 3 }")
     );
 }
+
+#[test]
+fn update_without_the_remembered_spec_says_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    fs::remove_file(project.join(".backend-gen/spec.toml")).unwrap();
+    add_color_and_reviews(&project);
+    refused_and_untouched(&project, &[".backend-gen/spec.toml is missing"]);
+}
