@@ -176,37 +176,25 @@ fn apply_staged(
     for (path, contents) in writes {
         write_file(&new.join(path), contents)?;
     }
-    let steps = writes
+    let mut steps = writes
         .iter()
         .map(|(path, _)| (path, true))
         .chain(removals.iter().map(|path| (path, false)));
-    // (path, whether it existed, whether a new version was put in place)
-    let mut done: Vec<(&String, bool, bool)> = Vec::new();
-    let mut result = Ok(());
-    for (path, write) in steps {
+    // (path, whether it existed): each file moved aside so far.
+    let mut moved: Vec<(&String, bool)> = Vec::new();
+    let result = steps.try_for_each(|(path, write)| {
         let dest = root.join(path);
         let existed = dest.exists();
-        done.push((path, existed, false));
-        result = move_file(&dest, &old.join(path), existed).and_then(|()| {
-            if write {
-                move_file(&new.join(path), &dest, true)?;
-                if let Some(last) = done.last_mut() {
-                    last.2 = true;
-                }
-            }
-            Ok(())
-        });
-        if result.is_err() {
-            break;
-        }
-    }
+        move_file(&dest, &old.join(path), existed)?;
+        moved.push((path, existed));
+        move_file(&new.join(path), &dest, write)
+    });
     if result.is_err() {
-        for (path, existed, placed) in done.into_iter().rev() {
+        // Whatever stands at a moved path now is new: the original is in `old`.
+        for (path, existed) in moved.into_iter().rev() {
             let dest = root.join(path);
-            if placed {
-                let _ = fs::remove_file(&dest);
-            }
-            if existed && !dest.exists() {
+            let _ = fs::remove_file(&dest);
+            if existed {
                 let _ = fs::rename(old.join(path), &dest);
             }
         }
@@ -221,9 +209,9 @@ fn write_file(dest: &Path, contents: &str) -> Result<()> {
     fs::write(dest, contents).map_err(|e| Error::io(dest, e))
 }
 
-/// Renames `from` to `to` (creating `to`'s directory) when `from` exists.
-fn move_file(from: &Path, to: &Path, exists: bool) -> Result<()> {
-    if !exists {
+/// Renames `from` to `to` (creating `to`'s directory), if `wanted`.
+fn move_file(from: &Path, to: &Path, wanted: bool) -> Result<()> {
+    if !wanted {
         return Ok(());
     }
     if let Some(parent) = to.parent() {
@@ -365,6 +353,33 @@ mod tests {
             "mine\n"
         );
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_apply_puts_every_file_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("shop");
+        fs::create_dir(&root).unwrap();
+        fs::write(root.join("a.txt"), "old a\n").unwrap();
+        fs::write(root.join("gone.txt"), "kept\n").unwrap();
+        // `dir` is a file, so nothing can be written below it: the second write fails
+        // after the first is in place.
+        fs::write(root.join("dir"), "a file\n").unwrap();
+        let writes = [
+            ("a.txt".to_string(), "new a\n".to_string()),
+            ("dir/f.txt".to_string(), "x\n".to_string()),
+        ];
+        assert!(apply(&root, &writes, &["gone.txt".to_string()]).is_err());
+        assert_eq!(fs::read_to_string(root.join("a.txt")).unwrap(), "old a\n");
+        assert_eq!(fs::read_to_string(root.join("gone.txt")).unwrap(), "kept\n");
+        assert_eq!(fs::read_to_string(root.join("dir")).unwrap(), "a file\n");
+        // The staging directory is gone too.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let removals = ["gone.txt".to_string()];
+        apply(&root, &writes[..1], &removals).unwrap();
+        assert_eq!(fs::read_to_string(root.join("a.txt")).unwrap(), "new a\n");
+        assert!(!root.join("gone.txt").exists());
     }
 
     #[test]

@@ -41,7 +41,7 @@ Commit it with the project and do not edit it: `backend-gen update` rewrites it.
 
 /// Whether a generated file is remembered as a merge base: not the migrations
 /// (never rewritten) nor the spec (the input).
-fn merged(path: &str) -> bool {
+fn remembered(path: &str) -> bool {
     !path.starts_with("migrations/") && path != SPEC_FILE && !path.starts_with(STATE_DIR)
 }
 
@@ -49,7 +49,7 @@ fn merged(path: &str) -> bool {
 pub fn remember(files: &mut FileSet, name: &str, spec_source: &str) {
     let bases: Vec<(String, String)> = files
         .iter()
-        .filter(|(path, file)| file.owner == Owner::Generator && merged(path))
+        .filter(|(path, file)| file.owner == Owner::Generator && remembered(path))
         .map(|(path, file)| (format!("{BASE}{path}"), file.contents.clone()))
         .collect();
     for (path, contents) in bases {
@@ -249,13 +249,10 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             // No longer generated: nothing to merge against next time.
             removals.push(base_path.clone());
         }
-        if new.is_some_and(|f| f.owner == Owner::Team) {
+        if let Some(team) = new.filter(|f| f.owner == Owner::Team) {
             if ours.is_none() {
                 fates.push((Fate::Added, path.clone()));
-                writes.push((
-                    path.clone(),
-                    new.map(|f| f.contents.clone()).unwrap_or_default(),
-                ));
+                writes.push((path.clone(), team.contents.clone()));
             }
             continue;
         }
@@ -318,10 +315,9 @@ fn adopt(dir: &Path, spec: &Spec, source: &str) -> Result<()> {
     let name = read(dir, "Cargo.toml")
         .and_then(|text| name_in(&text, Some("package")))
         .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
-    let files = crate::generate(&name, spec, source)?;
-    let mut state = files.clone();
-    remember(&mut state, &name, source);
-    let writes: Vec<(String, String)> = state
+    let mut files = crate::generate(&name, spec, source)?;
+    remember(&mut files, &name, source);
+    let writes: Vec<(String, String)> = files
         .iter()
         .filter(|(path, _)| path.starts_with(STATE_DIR))
         .map(|(path, file)| (path.clone(), file.contents.clone()))
