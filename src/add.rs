@@ -1,5 +1,6 @@
 //! `backend-gen add resource` and `add field`: grow a project a piece at a time,
-//! as Rails and Loco users do. The spec is edited in place with toml_edit (the
+//! as Rails and Loco users do; `backend-gen add` alone asks for new resources on
+//! the terminal ("add to this project"). The spec is edited in place with toml_edit (the
 //! team's comments and layout stay), validated, and applied with `update`; the
 //! spec file is written together with the rest, so a refused change leaves it as
 //! it was.
@@ -11,6 +12,16 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 use crate::error::{Error, Result};
 use crate::render::SPEC_FILE;
 use crate::update::UpdateArgs;
+
+/// `backend-gen add`: a subcommand, or none to be asked on the terminal.
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct AddArgs {
+    #[command(subcommand)]
+    pub command: Option<AddCommand>,
+    #[command(flatten)]
+    pub project: Project,
+}
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AddCommand {
@@ -42,6 +53,10 @@ pub enum AddCommand {
         /// An enum's values, comma-separated.
         #[arg(long, value_name = "A,B", value_delimiter = ',')]
         values: Vec<String>,
+        /// The value for the rows already in the table, once, where a required field
+        /// has no `--default` (`update --backfill`).
+        #[arg(long, value_name = "VALUE")]
+        backfill: Option<String>,
         #[command(flatten)]
         project: Project,
     },
@@ -91,7 +106,7 @@ fn field_table(field: &FieldArg) -> InlineTable {
 }
 
 /// A `--default` as the TOML value the field's type reads.
-fn default_value(ty: &str, text: &str) -> Value {
+pub(crate) fn default_value(ty: &str, text: &str) -> Value {
     match ty {
         "integer" | "big_integer" => text
             .parse::<i64>()
@@ -106,8 +121,52 @@ fn default_value(ty: &str, text: &str) -> Value {
     }
 }
 
-/// Runs `add`.
-pub fn add(command: &AddCommand) -> Result<()> {
+/// Runs `add`: a subcommand, or "add to this project" on the terminal.
+pub fn run(args: &AddArgs) -> Result<()> {
+    match &args.command {
+        Some(command) => add(command),
+        None => add_interactively(&args.project),
+    }
+}
+
+/// Asks for new resources, appends them to the spec, and applies it.
+fn add_interactively(project: &Project) -> Result<()> {
+    use std::io::IsTerminal as _;
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Error::Usage(
+            "no terminal to ask questions on: use `backend-gen add resource NAME FIELD:TYPE...` \
+             or `backend-gen add field RESOURCE NAME:TYPE`"
+                .into(),
+        ));
+    }
+    let path = project.dir.join(SPEC_FILE);
+    let (spec, source) = crate::load_spec(&path)?;
+    let name = spec.project.name.clone().unwrap_or_else(|| {
+        std::fs::canonicalize(&project.dir)
+            .ok()
+            .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "project".into())
+    });
+    let text = crate::interactive::add_session(&name, &spec, &source)?;
+    let spec =
+        crate::spec::parse(&path.display().to_string(), &text).map_err(Error::InvalidSpec)?;
+    crate::update::update_to(&update_args(project, Vec::new()), &spec, &text, true)
+}
+
+fn update_args(project: &Project, backfill: Vec<String>) -> UpdateArgs {
+    UpdateArgs {
+        dir: project.dir.clone(),
+        dry_run: project.dry_run,
+        allow_destructive: false,
+        no_migration: false,
+        adopt: false,
+        backfill,
+        templates: None,
+    }
+}
+
+/// Runs `add` with a subcommand.
+fn add(command: &AddCommand) -> Result<()> {
     let project = match command {
         AddCommand::Resource { project, .. } | AddCommand::Field { project, .. } => project,
     };
@@ -116,6 +175,7 @@ pub fn add(command: &AddCommand) -> Result<()> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e| Error::Usage(format!("{}: not TOML: {e}", path.display())))?;
+    let mut backfill = Vec::new();
     let what = match command {
         AddCommand::Resource { name, fields, .. } => {
             add_resource(&mut doc, name, fields)?;
@@ -128,9 +188,13 @@ pub fn add(command: &AddCommand) -> Result<()> {
             unique,
             default,
             values,
+            backfill: fill,
             ..
         } => {
             let mut arg = field_arg(field)?;
+            if let Some(fill) = fill {
+                backfill.push(format!("{resource}.{}={fill}", arg.name));
+            }
             arg.optional |= optional;
             let mut table = field_table(&arg);
             if *unique {
@@ -152,14 +216,7 @@ pub fn add(command: &AddCommand) -> Result<()> {
     let source = doc.to_string();
     let label = format!("{} (with the {what} added)", path.display());
     let spec = crate::spec::parse(&label, &source).map_err(Error::InvalidSpec)?;
-    let args = UpdateArgs {
-        dir: project.dir.clone(),
-        dry_run: project.dry_run,
-        allow_destructive: false,
-        no_migration: false,
-        adopt: false,
-    };
-    crate::update::update_to(&args, &spec, &source, true)
+    crate::update::update_to(&update_args(project, backfill), &spec, &source, true)
 }
 
 /// `resources`, made if the spec has none yet (as a dotted parent, printing no header).

@@ -36,9 +36,12 @@ pub enum Command {
     /// Follow a changed backend-gen.toml: write its migrations and merge the new
     /// code into the project, keeping your edits.
     Update(crate::update::UpdateArgs),
-    /// Add a resource or a field to a project's spec (comments kept), then update.
+    /// Add a resource or a field to a project's spec (comments kept), then update;
+    /// without a subcommand, asks for new resources on the terminal.
+    Add(crate::add::AddArgs),
+    /// The embedded templates: list, show, or eject them into a project to override.
     #[command(subcommand)]
-    Add(crate::add::AddCommand),
+    Templates(crate::templates::TemplatesCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,4 +63,7 @@ pub struct NewArgs {
     /// Accept every default answer of the interactive session.
     #[arg(long, short)]
     pub yes: bool,
+    /// Template overrides [default: OUTPUT/.backend-gen/templates, when it exists].
+    #[arg(long, value_name = "FOLDER")]
+    pub templates: Option<PathBuf>,
 }

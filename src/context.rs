@@ -887,6 +887,9 @@ pub struct MigrationContext {
     pub sqlite: String,
     /// The same migration in PostgreSQL's dialect (`migrations/postgres/`).
     pub postgres: String,
+    /// What undoes it (`.down.sql`), in each dialect: the table dropped.
+    pub sqlite_down: String,
+    pub postgres_down: String,
 }
 
 impl ServiceContext {
@@ -994,10 +997,20 @@ fn migrations(spec: &Spec) -> Vec<MigrationContext> {
         .into_iter()
         .zip(postgres)
         .enumerate()
-        .map(|(i, (lite, pg))| MigrationContext {
-            file_stem: format!("{:04}_create_{}", i + 1, lite.name),
-            sqlite: lite.create,
-            postgres: pg.create,
+        .map(|(i, (lite, pg))| {
+            let down = format!(
+                "-- Undoes {:04}_create_{}: the table and its rows are dropped.\nDROP TABLE {};\n",
+                i + 1,
+                lite.name,
+                lite.quoted
+            );
+            MigrationContext {
+                file_stem: format!("{:04}_create_{}", i + 1, lite.name),
+                sqlite: lite.create,
+                postgres: pg.create,
+                sqlite_down: down.clone(),
+                postgres_down: down,
+            }
         })
         .collect()
 }
@@ -1862,16 +1875,16 @@ mod tests {
         assert_eq!(status.rust_type, "OrderStatus");
         assert_eq!(status.default_rust.as_deref(), Some("OrderStatus::Pending"));
         let orders = &ctx.migrations[3].sqlite;
-        assert!(orders.contains("    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')),\n"), "{orders}");
+        assert!(orders.contains("    status TEXT NOT NULL DEFAULT 'pending' CONSTRAINT orders_status_check CHECK (status IN ('pending', 'paid', 'shipped', 'delivered', 'cancelled')),\n"), "{orders}");
         assert!(
             orders.contains(
-                "    customer_id BLOB NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
+                "    customer_id BLOB NOT NULL CONSTRAINT orders_customer_id_fkey REFERENCES users (id) ON DELETE RESTRICT,\n"
             ),
             "{orders}"
         );
         assert!(
             ctx.migrations[3].postgres.contains(
-                "    customer_id UUID NOT NULL REFERENCES users (id) ON DELETE RESTRICT,\n"
+                "    customer_id UUID NOT NULL CONSTRAINT orders_customer_id_fkey REFERENCES users (id) ON DELETE RESTRICT,\n"
             )
         );
         assert!(ctx.migrations[2].sqlite.contains(
@@ -1986,7 +1999,7 @@ mod tests {
         );
         assert!(ctx.modules_sorted.contains(&"logs_resource".to_string()));
 
-        let files = crate::render::render_service(&ctx).unwrap();
+        let files = crate::render::render_service(&ctx, &Default::default()).unwrap();
         for (path, file) in files.iter() {
             if path.ends_with(".rs") {
                 syn::parse_file(&file.contents)

@@ -62,31 +62,6 @@ impl Dialect {
     }
 }
 
-/// A field's column definition: name (quoted when SQL reserves it), type, NOT NULL,
-/// DEFAULT, CHECK.
-pub fn column(dialect: Dialect, f: &crate::spec::Field) -> String {
-    let mut sql = format!(
-        "{} {}",
-        f.names.sql,
-        dialect.column_type(&f.ty, f.rules.max_length)
-    );
-    if f.required {
-        sql.push_str(" NOT NULL");
-    }
-    if let Some(d) = &f.default {
-        sql.push_str(&format!(" DEFAULT {}", dialect.literal(d)));
-    }
-    if let FieldType::Enum { values } = &f.ty {
-        let list: Vec<String> = values.iter().map(|v| quote(v)).collect();
-        sql.push_str(&format!(
-            " CHECK ({} IN ({}))",
-            f.names.sql,
-            list.join(", ")
-        ));
-    }
-    sql
-}
-
 /// An SQL string literal.
 pub fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))

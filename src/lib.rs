@@ -6,6 +6,7 @@
 //! rendered.
 
 pub mod add;
+pub mod cast;
 pub mod check;
 pub mod cli;
 pub mod context;
@@ -27,6 +28,7 @@ pub mod samples;
 pub mod schema;
 pub mod spec;
 pub mod sql;
+pub mod templates;
 pub mod update;
 
 use std::fmt::Write as _;
@@ -75,7 +77,8 @@ fn try_run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Update(args) => update::update(&args),
-        Command::Add(command) => add::add(&command),
+        Command::Add(args) => add::run(&args),
+        Command::Templates(command) => templates::run(&command),
     }
 }
 
@@ -113,13 +116,19 @@ fn new(args: NewArgs) -> Result<()> {
             ));
         }
     };
+    let overrides = templates::Overrides::load(
+        &args
+            .templates
+            .clone()
+            .unwrap_or_else(|| target.join(templates::DIR)),
+    )?;
     if args.dry_run {
-        let files = render_project(&args.name, &spec, &source)?;
+        let files = render_project_with(&args.name, &spec, &source, &overrides)?;
         print!("{}", files.tree());
         println!("{} files (dry run: nothing written)", files.len());
         return Ok(());
     }
-    let mut files = generate(&args.name, &spec, &source)?;
+    let mut files = generate(&args.name, &spec, &source, &overrides)?;
     update::remember(&mut files, &args.name, &source);
     let bar = output::progress_bar();
     let summary = files.write(&target, args.force, &bar)?;
@@ -196,14 +205,32 @@ fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Error {
 
 /// Renders the project for `spec` in memory, laid out by the templates alone.
 pub fn render_project(name: &str, spec: &Spec, source: &str) -> Result<output::FileSet> {
-    let ctx = context::ServiceContext::new(name, spec, source);
-    render::render_service(&ctx)
+    render_project_with(name, spec, source, &templates::Overrides::default())
 }
 
-/// Renders the project for `spec` in memory and formats its Rust with rustfmt
-/// (the templates' own layout stays, with a note, where rustfmt is missing).
-pub fn generate(name: &str, spec: &Spec, source: &str) -> Result<output::FileSet> {
-    let mut files = render_project(name, spec, source)?;
+/// The same, with the team's template overrides.
+pub fn render_project_with(
+    name: &str,
+    spec: &Spec,
+    source: &str,
+    overrides: &templates::Overrides,
+) -> Result<output::FileSet> {
+    let ctx = context::ServiceContext::new(name, spec, source);
+    render::render_service(&ctx, overrides)
+}
+
+/// Renders the project and formats its Rust with rustfmt when it is installed; says
+/// which template overrides it used.
+pub fn generate(
+    name: &str,
+    spec: &Spec,
+    source: &str,
+    overrides: &templates::Overrides,
+) -> Result<output::FileSet> {
+    for note in overrides.notes() {
+        eprintln!("{note}");
+    }
+    let mut files = render_project_with(name, spec, source, overrides)?;
     if let format::Layout::HandLayout { why } = format::format_rust(&mut files)? {
         eprintln!(
             "note: rustfmt could not be run ({why}); the generated Rust keeps backend-gen's own layout. \

@@ -126,10 +126,9 @@ impl FileSet {
         target: &Path,
         occupied: bool,
     ) -> Result<WriteSummary> {
-        if !occupied {
-            if target.exists() {
-                fs::remove_dir(target).map_err(|e| Error::io(target, e))?;
-            }
+        // A new directory arrives whole; an existing one (even empty, even `.`, which
+        // cannot be removed or renamed onto) receives the files one by one.
+        if !occupied && !target.exists() {
             fs::rename(staging, target).map_err(|e| Error::io(target, e))?;
             return Ok(WriteSummary {
                 written: self.files.len(),
@@ -281,6 +280,27 @@ pub fn progress_bar() -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Every file below `root`, as a `/`-separated path relative to it; none when
+/// `root` does not exist.
+pub fn relative_files(root: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(at) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&at) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io(&at, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(relative) = path.strip_prefix(root) {
+                out.push(relative.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

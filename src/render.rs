@@ -13,6 +13,8 @@
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
 
+use std::collections::BTreeMap;
+
 use include_dir::{Dir, DirEntry, include_dir};
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -20,6 +22,7 @@ use tera::{Context, Tera};
 use crate::context::ServiceContext;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
+use crate::templates::Overrides;
 
 static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
 
@@ -46,9 +49,29 @@ const SPEC_WIDE: [&str; 5] = [
     "spec_source",
 ];
 
-/// Renders every file of the service for `context`.
-pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
-    let tera = load(&SERVICE)?;
+/// Every embedded template and file, by its path under `templates/service/`.
+pub fn embedded() -> BTreeMap<String, Vec<u8>> {
+    let mut entries = Vec::new();
+    collect(&SERVICE, &mut entries);
+    entries
+        .iter()
+        .map(|f| {
+            (
+                f.path().to_string_lossy().replace('\\', "/"),
+                f.contents().to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// Renders every file of the service for `context`, with the team's `overrides` in
+/// place of the embedded templates they name.
+pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result<FileSet> {
+    let mut tree = embedded();
+    for (path, bytes) in &overrides.files {
+        tree.insert(path.clone(), bytes.clone());
+    }
+    let tera = load(&tree)?;
     let whole = tera::to_value(context).map_err(|e| template_error("context", e))?;
     let shared = shared_context(&whole);
     let whole = Context::from_value(whole).map_err(|e| template_error("context", e))?;
@@ -56,22 +79,19 @@ pub fn render_service(context: &ServiceContext) -> Result<FileSet> {
     let resources = item_contexts(&shared, "resource", &context.resources)?;
     let migrations = item_contexts(&shared, "migration", &context.migrations)?;
     let mut files = FileSet::default();
-    let mut entries = Vec::new();
-    collect(&SERVICE, &mut entries);
-    for file in entries {
-        let name = file.path().to_string_lossy().replace('\\', "/");
+    for (name, bytes) in &tree {
         if name.contains("__resource__") {
             for (resource, ctx) in context.resources.iter().zip(&resources) {
                 let path = name.replace("__resource__", &resource.names.module);
-                emit(&tera, &mut files, file, &name, &path, ctx)?;
+                emit(&tera, &mut files, bytes, name, &path, ctx)?;
             }
         } else if name.contains("__migration__") {
             for (migration, ctx) in context.migrations.iter().zip(&migrations) {
                 let path = name.replace("__migration__", &migration.file_stem);
-                emit(&tera, &mut files, file, &name, &path, ctx)?;
+                emit(&tera, &mut files, bytes, name, &path, ctx)?;
             }
         } else {
-            emit(&tera, &mut files, file, &name, &name, &whole)?;
+            emit(&tera, &mut files, bytes, name, name, &whole)?;
         }
     }
     // The spec is kept verbatim, so re-generation starts from what was written.
@@ -112,7 +132,7 @@ fn item_contexts(shared: &Context, key: &str, items: &[impl Serialize]) -> Resul
 fn emit(
     tera: &Tera,
     files: &mut FileSet,
-    file: &include_dir::File<'_>,
+    bytes: &[u8],
     template: &str,
     path: &str,
     ctx: &Context,
@@ -126,7 +146,7 @@ fn emit(
         }
         None => (
             path.to_string(),
-            String::from_utf8_lossy(file.contents()).into_owned(),
+            String::from_utf8_lossy(bytes).into_owned(),
         ),
     };
     // A template may render to nothing when its feature is off.
@@ -142,19 +162,14 @@ fn emit(
     Ok(())
 }
 
-fn load(dir: &Dir<'_>) -> Result<Tera> {
+fn load(tree: &BTreeMap<String, Vec<u8>>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
     crate::layout::register(&mut tera);
-    let mut entries = Vec::new();
-    collect(dir, &mut entries);
-    let templates: Vec<(String, String)> = entries
+    let templates: Vec<(&str, String)> = tree
         .iter()
-        .filter(|f| f.path().to_string_lossy().ends_with(TEMPLATE_SUFFIX))
-        .map(|f| {
-            let name = f.path().to_string_lossy().replace('\\', "/");
-            (name, String::from_utf8_lossy(f.contents()).into_owned())
-        })
+        .filter(|(name, _)| name.ends_with(TEMPLATE_SUFFIX))
+        .map(|(name, bytes)| (name.as_str(), String::from_utf8_lossy(bytes).into_owned()))
         .collect();
     tera.add_raw_templates(templates)
         .map_err(|e| template_error("template tree", e))?;

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
-use crate::schema::{Column, Index, Table, TableKind};
+use crate::schema::{Column, Constraint, Index, Table, TableKind};
 use crate::spec::{AuthMode, Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
@@ -324,62 +324,40 @@ impl LinkSql {
 pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     let table = &r.names.plural_snake;
     let quoted = &r.names.plural_sql;
-    let mut columns = vec![Column::new(
-        "id",
-        format!("id {} PRIMARY KEY NOT NULL", dialect.id_type()),
-    )];
+    let mut id = Column::fixed("id", dialect.id_type(), true);
+    id.primary_key = true;
+    let mut columns = vec![id];
     for b in &r.belongs_to {
         let parent = spec
             .resource(&b.target)
             .map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
-        let column = foreign_key(&b.names.snake);
-        columns.push(Column::new(
-            &format!("{}_id", b.names.snake),
-            format!(
-                "{column} {}{} REFERENCES {parent} (id) ON DELETE {}",
-                dialect.id_type(),
-                if b.required { " NOT NULL" } else { "" },
-                b.on_delete.sql()
-            ),
-        ));
+        let name = format!("{}_id", b.names.snake);
+        let mut column = Column::fixed(&name, dialect.id_type(), b.required);
+        column.references = Some(Constraint {
+            name: identifier(format!("{table}_{name}_fkey")),
+            body: format!("{parent} (id) ON DELETE {}", b.on_delete.sql()),
+        });
+        columns.push(column);
     }
     for f in &r.fields {
-        columns.push(Column::new(
-            &f.names.snake,
-            crate::dialect::column(dialect, f),
-        ));
+        columns.push(Column::field(dialect, table, f));
     }
     if spec.is_account(r) {
-        columns.push(Column::new(
-            "password_hash",
-            "password_hash TEXT NOT NULL".into(),
-        ));
-        columns.push(Column::new(
-            "roles",
-            format!(
-                "roles {} NOT NULL",
-                dialect.column_type(&crate::spec::FieldType::Json, None)
-            ),
-        ));
+        columns.push(Column::fixed("password_hash", "TEXT", true));
+        let json = dialect.column_type(&crate::spec::FieldType::Json, None);
+        columns.push(Column::fixed("roles", &json, true));
     }
     if r.versioned {
-        columns.push(Column::new(
-            "version",
-            "version INTEGER NOT NULL DEFAULT 1".into(),
-        ));
+        let mut version = Column::fixed("version", "INTEGER", true);
+        version.default = Some("1".into());
+        columns.push(version);
     }
     if r.soft_delete {
-        columns.push(Column::new(
-            "deleted_at",
-            format!("deleted_at {}", dialect.timestamp_type()),
-        ));
+        columns.push(Column::fixed("deleted_at", dialect.timestamp_type(), false));
     }
     if r.timestamps {
         for at in ["created_at", "updated_at"] {
-            columns.push(Column::new(
-                at,
-                format!("{at} {} NOT NULL", dialect.timestamp_type()),
-            ));
+            columns.push(Column::fixed(at, dialect.timestamp_type(), true));
         }
     }
     let mut out = format!(
@@ -392,7 +370,7 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     if r.versioned {
         out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
     }
-    let definitions: Vec<&str> = columns.iter().map(|c| c.definition.as_str()).collect();
+    let definitions: Vec<String> = columns.iter().map(Column::definition).collect();
     out.push_str(&format!(
         "CREATE TABLE {quoted} (\n    {}\n);\n",
         definitions.join(",\n    ")
@@ -489,7 +467,7 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 
 /// The name PostgreSQL gives a table's primary key index: the table's name cut so that
 /// `_pkey` fits (it adds a digit instead when that name is taken at the time).
-fn primary_key(table: &str) -> String {
+pub fn primary_key(table: &str) -> String {
     let suffix = "_pkey";
     let mut cut = table.len().min(MAX_IDENTIFIER - suffix.len());
     while !table.is_char_boundary(cut) {
@@ -513,15 +491,31 @@ pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) 
          {own} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
          {other_sql} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
          PRIMARY KEY ({own}, {other_sql})\n);\n\n\
-         CREATE INDEX {} ON {quoted} ({other_sql});\n",
+         {}\n",
         owner.names.plural_words,
         target.names.plural_words,
         owner.names.plural_sql,
         target.names.plural_sql,
-        index(&join, &other),
+        join_index(owner, target).sql,
         quoted = sql_ident(&join),
         other_sql = sql_ident(&other),
     )
+}
+
+/// A join table's index on its other side (its primary key serves the owner's).
+pub fn join_index(owner: &Resource, target: &Resource) -> Index {
+    let join = join_table(owner, target);
+    let other = format!("{}_id", target.names.snake);
+    let name = index(&join, &other);
+    Index {
+        sql: format!(
+            "CREATE INDEX {name} ON {} ({});",
+            sql_ident(&join),
+            sql_ident(&other)
+        ),
+        name,
+        comment: None,
+    }
 }
 
 /// The jwt flow's sessions table, and its indexes.

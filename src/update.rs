@@ -36,8 +36,13 @@ What `backend-gen update` needs to merge a changed spec into this project:
 - `base/`: every generator-owned file as backend-gen last wrote it, the base
   of the three-way merge with your edits.
 
-Commit it with the project and do not edit it: `backend-gen update` rewrites it.
+Commit it with the project and do not edit those: `backend-gen update` rewrites
+them. `templates/`, when there is one, is yours: your versions of backend-gen's
+templates (`backend-gen templates eject PATH`), used by every generation.
 ";
+
+/// Rewritten by cargo, so never merged: see `update_to`.
+const CARGO_LOCK: &str = "Cargo.lock";
 
 /// Whether a generated file is remembered as a merge base: not the migrations
 /// (never rewritten) nor the spec (the input).
@@ -86,6 +91,14 @@ pub struct UpdateArgs {
     /// Write no migration: you write this change's migration yourself.
     #[arg(long)]
     pub no_migration: bool,
+    /// A value for the rows already in a table, where a field becomes required or
+    /// is added required without a default: `note.priority=3` (repeatable). It is
+    /// checked like a `default` and used once, in this migration.
+    #[arg(long, value_name = "RESOURCE.FIELD=VALUE")]
+    pub backfill: Vec<String>,
+    /// Template overrides [default: DIR/.backend-gen/templates, when it exists].
+    #[arg(long, value_name = "FOLDER")]
+    pub templates: Option<PathBuf>,
     /// Start remembering a project generated before `update` existed: its
     /// current spec and a fresh rendering of it become the merge base.
     #[arg(long)]
@@ -159,7 +172,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String
 pub fn update(args: &UpdateArgs) -> Result<()> {
     let (spec, source) = crate::load_spec(&args.dir.join(SPEC_FILE))?;
     if args.adopt {
-        return adopt(&args.dir, &spec, &source);
+        return adopt(args, &spec, &source);
     }
     update_to(args, &spec, &source, false)
 }
@@ -196,7 +209,8 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     }
     let mut report = String::new();
     if !args.no_migration {
-        let plan = crate::migrate::plan(&old, spec);
+        let backfills = backfills(spec, source, &args.backfill)?;
+        let plan = crate::migrate::plan(&old, spec, &backfills);
         if !plan.refused.is_empty() {
             return Err(Error::Usage(format!(
                 "update cannot write a migration for this spec change:\n{}\nChange the spec \
@@ -216,8 +230,29 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let number = next_migration(dir)?;
             let stem = format!("{number:04}_{}", plan.slug);
             let _ = writeln!(report, "Migration {stem}:\n{}", bullets(&plan.changes));
-            for (dialect, sql) in [("sqlite", &plan.sqlite), ("postgres", &plan.postgres)] {
-                let path = format!("migrations/{dialect}/{stem}.sql");
+            let mut files = vec![
+                ("sqlite", "", &plan.sqlite),
+                ("postgres", "", &plan.postgres),
+            ];
+            match &plan.down {
+                Some((sqlite, postgres)) => {
+                    files = vec![
+                        ("sqlite", ".up", &plan.sqlite),
+                        ("sqlite", ".down", sqlite),
+                        ("postgres", ".up", &plan.postgres),
+                        ("postgres", ".down", postgres),
+                    ];
+                }
+                None => {
+                    let _ = writeln!(
+                        report,
+                        "This migration cannot be undone:\n{}",
+                        bullets(&plan.irreversible)
+                    );
+                }
+            }
+            for (dialect, direction, sql) in files {
+                let path = format!("migrations/{dialect}/{stem}{direction}.sql");
                 if args.dry_run {
                     let _ = writeln!(report, "--- {path}\n{sql}");
                 }
@@ -226,7 +261,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         }
     }
 
-    let mut files = crate::generate(&name, spec, source)?;
+    let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, source);
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
     let mut paths: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
@@ -257,6 +292,14 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             continue;
         }
         let base = read(dir, &base_path);
+        // Cargo rewrites the lock file on every build (it drops the pinned packages the
+        // project's features do not use): the team's copy differs from the base without
+        // an edit, so the generator's pins replace it.
+        let ours = if path == CARGO_LOCK && ours.is_some() {
+            base.clone().or(ours)
+        } else {
+            ours
+        };
         let Some((fate, text)) = decide(
             base.as_deref(),
             ours.as_deref(),
@@ -304,7 +347,8 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
 
 /// `--adopt`: remember the current spec and its rendering as the merge base,
 /// and change nothing else.
-fn adopt(dir: &Path, spec: &Spec, source: &str) -> Result<()> {
+fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
+    let dir = &args.dir;
     if read(dir, STATE).is_some() {
         return Err(Error::Usage(format!(
             "{} already has {STATE}; run `backend-gen update` without --adopt",
@@ -315,7 +359,7 @@ fn adopt(dir: &Path, spec: &Spec, source: &str) -> Result<()> {
     let name = read(dir, "Cargo.toml")
         .and_then(|text| name_in(&text, Some("package")))
         .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
-    let mut files = crate::generate(&name, spec, source)?;
+    let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, source);
     let writes: Vec<(String, String)> = files
         .iter()
@@ -346,23 +390,64 @@ fn read(dir: &Path, path: &str) -> Option<String> {
 
 /// The paths (relative to the project) of every remembered base file.
 fn base_paths(dir: &Path) -> Result<Vec<String>> {
-    let root = dir.join(BASE);
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(at) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&at) else {
-            continue;
-        };
-        for entry in entries {
-            let path = entry.map_err(|e| Error::io(&at, e))?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(relative) = path.strip_prefix(&root) {
-                out.push(relative.to_string_lossy().replace('\\', "/"));
-            }
-        }
+    crate::output::relative_files(&dir.join(BASE))
+}
+
+/// The `--backfill RESOURCE.FIELD=VALUE` values, each checked as the field's
+/// `default` would be (its type, rules and allowed values).
+fn backfills(spec: &Spec, source: &str, given: &[String]) -> Result<crate::migrate::Backfills> {
+    let mut out = crate::migrate::Backfills::new();
+    for arg in given {
+        let bad = |why: &str| Error::Usage(format!("--backfill {arg}: {why}"));
+        let (path, text) = arg
+            .split_once('=')
+            .ok_or_else(|| bad("expected RESOURCE.FIELD=VALUE"))?;
+        let (resource, field) = path
+            .split_once('.')
+            .ok_or_else(|| bad("expected RESOURCE.FIELD=VALUE"))?;
+        let r = spec
+            .resources
+            .iter()
+            .find(|r| r.names.snake == resource)
+            .ok_or_else(|| bad(&format!("the spec has no resource `{resource}`")))?;
+        let f = r
+            .fields
+            .iter()
+            .find(|f| f.names.snake == field)
+            .ok_or_else(|| bad(&format!("`{resource}` has no field `{field}`")))?;
+        let mut doc: toml_edit::DocumentMut = source
+            .parse()
+            .map_err(|e| bad(&format!("the spec is not TOML: {e}")))?;
+        let entry = doc
+            .get_mut("resources")
+            .and_then(|t| t.get_mut(resource))
+            .and_then(|t| t.get_mut("fields"))
+            .and_then(|t| t.get_mut(field))
+            .and_then(toml_edit::Item::as_table_like_mut)
+            .ok_or_else(|| bad("the field is not written as a table in the spec"))?;
+        entry.insert(
+            "default",
+            toml_edit::Item::Value(crate::add::default_value(f.ty.spec_name(), text)),
+        );
+        let label = format!("{SPEC_FILE} (with --backfill {arg} as the default)");
+        let checked = spec::parse(&label, &doc.to_string()).map_err(Error::InvalidSpec)?;
+        let value = checked
+            .resource(&r.names.snake)
+            .and_then(|r| r.fields.iter().find(|f| f.names.snake == field))
+            .and_then(|f| f.default.clone())
+            .ok_or_else(|| bad("not a value of the field's type"))?;
+        out.insert((r.names.plural_snake.clone(), f.names.snake.clone()), value);
     }
     Ok(out)
+}
+
+/// The template overrides the project renders with: `--templates`, or its own.
+fn overrides(args: &UpdateArgs) -> Result<crate::templates::Overrides> {
+    let dir = args
+        .templates
+        .clone()
+        .unwrap_or_else(|| args.dir.join(crate::templates::DIR));
+    crate::templates::Overrides::load(&dir)
 }
 
 /// The number after the highest migration in either dialect, the team's own included.

@@ -251,10 +251,10 @@ fn projects_speak_both_dialects_and_the_spec_picks_the_default() {
     let manifest = fs::read_to_string(project.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("\"postgres\"") && manifest.contains("\"sqlite\""));
     let read = |path: &str| fs::read_to_string(project.join(path)).unwrap();
-    let migration = read("migrations/postgres/0001_create_notes.sql");
+    let migration = read("migrations/postgres/0001_create_notes.up.sql");
     assert!(migration.contains("id UUID PRIMARY KEY"), "{migration}");
     assert!(migration.contains("at TIMESTAMPTZ NOT NULL"), "{migration}");
-    let migration = read("migrations/sqlite/0001_create_notes.sql");
+    let migration = read("migrations/sqlite/0001_create_notes.up.sql");
     assert!(migration.contains("id BLOB PRIMARY KEY"), "{migration}");
     assert!(migration.contains("at TEXT NOT NULL"), "{migration}");
     let config = read("src/config.rs");
@@ -283,7 +283,7 @@ fn jwt_without_a_user_resource_generates_accounts() {
         assert!(project.join(file).exists(), "{file}");
     }
     let migration =
-        fs::read_to_string(project.join("migrations/sqlite/0001_create_users.sql")).unwrap();
+        fs::read_to_string(project.join("migrations/sqlite/0001_create_users.up.sql")).unwrap();
     assert!(
         migration.contains("password_hash TEXT NOT NULL"),
         "{migration}"
@@ -312,11 +312,15 @@ fn without_auth_nothing_of_it_is_generated() {
     for dependency in ["jsonwebtoken", "argon2", "getrandom"] {
         assert!(!manifest.contains(dependency), "{dependency}");
     }
-    let migrations: Vec<String> = fs::read_dir(project.join("migrations/sqlite"))
+    let mut migrations: Vec<String> = fs::read_dir(project.join("migrations/sqlite"))
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(migrations, ["0001_create_notes.sql"]);
+    migrations.sort();
+    assert_eq!(
+        migrations,
+        ["0001_create_notes.down.sql", "0001_create_notes.up.sql"]
+    );
     let handlers = fs::read_to_string(project.join("src/resources/notes/handlers.rs")).unwrap();
     assert!(!handlers.contains("Caller"), "{handlers}");
 }
@@ -521,7 +525,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     assert!(read(&project, "README.md").contains("/v1/reviews"));
     let migration = read(
         &project,
-        "migrations/sqlite/0007_add_tags_color_and_1_more.sql",
+        "migrations/sqlite/0007_add_tags_color_and_1_more.up.sql",
     );
     assert!(
         migration.contains("ALTER TABLE tags ADD COLUMN color TEXT;"),
@@ -529,7 +533,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     );
     let migration = read(
         &project,
-        "migrations/postgres/0007_add_tags_color_and_1_more.sql",
+        "migrations/postgres/0007_add_tags_color_and_1_more.up.sql",
     );
     assert!(
         migration.contains("ALTER TABLE tags ADD COLUMN color VARCHAR(7);"),
@@ -632,9 +636,137 @@ fn a_change_update_cannot_migrate_is_refused_with_why() {
     refused_and_untouched(
         &project,
         &[
-            "column `posts.body` changed from `body TEXT NOT NULL` to `body INTEGER NOT NULL`",
+            "`posts.body` cannot change from text to integer: no conversion keeps its values' \
+             meaning",
             "--no-migration",
         ],
+    );
+}
+
+#[test]
+fn ejected_templates_override_the_embedded_ones_and_warn_when_those_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let eject = |paths: &[&str]| {
+        backend_gen()
+            .args(["templates", "eject", "--dir"])
+            .arg(&project)
+            .args(paths)
+            .assert()
+    };
+    eject(&["src/appz.rs"])
+        .code(2)
+        .stderr(predicate::str::contains("no embedded template src/appz.rs"));
+    eject(&["README.md", "src/health.rs"]).success();
+    let ours = project.join(".backend-gen/templates/README.md.tera");
+    let template = fs::read_to_string(&ours).unwrap();
+    fs::write(&ours, format!("{template}\n## Our own section\n")).unwrap();
+    eject(&["README.md"])
+        .code(2)
+        .stderr(predicate::str::contains("pass --force to replace it"));
+
+    let update = || backend_gen().arg("update").arg(&project).assert().success();
+    update().stderr(predicate::str::contains(
+        "rendering with your templates from",
+    ));
+    assert!(read(&project, "README.md").ends_with("## Our own section\n"));
+    assert!(read(&project, ".backend-gen/base/README.md").ends_with("## Our own section\n"));
+
+    // backend-gen's own template "changed" since the eject: the next generation says so.
+    let record = project.join(".backend-gen/templates/ejected.toml");
+    let text = fs::read_to_string(&record).unwrap();
+    assert!(text.contains("\"README.md.tera\" = "), "{text}");
+    let stale: String = text
+        .lines()
+        .map(|l| match l.split_once(" = ") {
+            Some((path, _)) if path.contains("README") => format!("{path} = \"0\"\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    fs::write(&record, stale).unwrap();
+    update().stderr(predicate::str::contains(
+        "warning: backend-gen's own README.md.tera changed since you ejected it",
+    ));
+
+    // A file in the folder that overrides nothing is an error, not silently unused.
+    fs::write(project.join(".backend-gen/templates/READ.md.tera"), "x").unwrap();
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "no embedded template has this path",
+        ));
+}
+
+#[test]
+fn new_writes_into_the_current_directory_when_it_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "blog", "--spec", &example("blog"), "--output", "."])
+        .assert()
+        .success();
+    assert!(dir.path().join("Cargo.toml").exists());
+    assert!(dir.path().join(".backend-gen/spec.toml").exists());
+    let stray: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("backend-gen-"))
+        .collect();
+    assert!(stray.is_empty(), "staging left behind: {stray:?}");
+}
+
+#[test]
+fn a_required_field_takes_a_checked_backfill_for_the_rows_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    change_spec(
+        &project,
+        TAG_NAME,
+        &format!("{TAG_NAME}rank = {{ type = \"integer\", min = 0 }}\n"),
+    );
+    refused_and_untouched(
+        &project,
+        &[
+            "column `tags.rank` is required, and the rows already in the table have no value",
+            "--backfill RESOURCE.FIELD=VALUE",
+        ],
+    );
+    let before = snapshot(&project);
+    let output = backend_gen()
+        .args(["update", "--backfill", "tag.rank=-1"])
+        .arg(&project)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&output.get_output().stderr).into_owned();
+    assert!(stderr.contains("--backfill tag.rank=-1"), "{stderr}");
+    assert!(stderr.contains("min"), "{stderr}");
+    assert_eq!(snapshot(&project), before);
+
+    backend_gen()
+        .args(["update", "--backfill", "tag.rank=5"])
+        .arg(&project)
+        .assert()
+        .success();
+    let up = read(&project, "migrations/postgres/0007_add_tags_rank.up.sql");
+    assert!(
+        up.contains(
+            "ALTER TABLE tags ADD COLUMN rank INTEGER;\nUPDATE tags SET rank = 5;\n\
+             ALTER TABLE tags ALTER COLUMN rank SET NOT NULL;"
+        ),
+        "{up}"
+    );
+    let up = read(&project, "migrations/sqlite/0007_add_tags_rank.up.sql");
+    assert!(
+        up.contains("SELECT id, name, 5, created_at, updated_at FROM tags;"),
+        "{up}"
+    );
+    let down = read(&project, "migrations/sqlite/0007_add_tags_rank.down.sql");
+    assert!(
+        down.contains("ALTER TABLE tags DROP COLUMN rank;"),
+        "{down}"
     );
 }
 
@@ -707,7 +839,7 @@ fn add_edits_the_spec_in_place_and_updates_the_project() {
     assert!(project.join("src/resources/reviews/handlers.rs").exists());
     assert!(
         project
-            .join("migrations/postgres/0008_create_reviews.sql")
+            .join("migrations/postgres/0008_create_reviews.up.sql")
             .exists()
     );
 
@@ -719,21 +851,26 @@ fn add_edits_the_spec_in_place_and_updates_the_project() {
             "(with the field `tag.rank` added):",
         ))
         .stderr(predicate::str::contains("did you mean \"string\"?"));
-    // So is one no migration can be written for (no value for the rows there).
+    // So is one no migration can be written for (no value for the rows there)...
     add(&["field", "tag", "rank:integer"])
         .code(2)
         .stderr(predicate::str::contains(
-            "`tags.rank` is required and has no default",
+            "`tags.rank` is required, and the rows already in the table have no value",
         ));
+    assert_eq!(snapshot(&project), before);
+    // ...unless it gets a value for them.
+    add(&["field", "tag", "rank:integer", "--backfill", "1"]).success();
+    assert!(read(&project, "backend-gen.toml").contains("rank = { type = \"integer\" }"));
+    let before = snapshot(&project);
     add(&["field", "nothing", "rank:integer"])
         .code(2)
         .stderr(predicate::str::contains(
             "no resource `nothing` (it has: user, tag, post, comment, review)",
         ));
     assert_eq!(snapshot(&project), before);
-    add(&["field", "tag", "rank:integer", "--default", "3"]).success();
+    add(&["field", "tag", "stars:integer", "--default", "3"]).success();
     assert!(
-        read(&project, "backend-gen.toml").contains("rank = { type = \"integer\", default = 3 }")
+        read(&project, "backend-gen.toml").contains("stars = { type = \"integer\", default = 3 }")
     );
 }
 

@@ -24,10 +24,15 @@ struct Session {
 impl Session {
     /// Starts `backend-gen new ARGS` in `dir`.
     fn start(dir: &Path, args: &[&str]) -> Self {
+        Self::start_command(dir, "new", args)
+    }
+
+    /// Starts `backend-gen COMMAND ARGS` in `dir`.
+    fn start_command(dir: &Path, subcommand: &str, args: &[&str]) -> Self {
         let mut command = Command::new(BIN);
         command
             .current_dir(dir)
-            .arg("new")
+            .arg(subcommand)
             .args(args)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
@@ -479,4 +484,104 @@ fn the_closing_message_follows_a_spec_file() {
     assert!(!said.contains("grant-role"), "{said}");
     assert!(!said.contains("JWT_SECRET"), "{said}");
     assert!(said.contains("CURSOR_SECRET"), "{said}");
+}
+
+/// A generated project to add to: the first version of the update chain's spec.
+fn journal(dir: &TempDir) -> std::path::PathBuf {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs/update/1.toml");
+    let project = dir.path().join("journal");
+    let status = Command::new(BIN)
+        .args(["new", "journal", "--spec"])
+        .arg(&spec)
+        .arg("--output")
+        .arg(&project)
+        .output()
+        .expect("backend-gen runs");
+    assert!(status.status.success(), "{status:?}");
+    project
+}
+
+/// A review of a note, asked on the terminal: the resources the project has are
+/// offered as parents.
+fn add_a_review(s: &mut Session) {
+    s.wait_for("Add resources to journal.");
+    s.wait_for("It has: author, note, tag.");
+    s.resource("review");
+    s.string_field("verdict");
+    // No, author, note, tag, review itself: the note.
+    s.pick("Does each review belong", "jj");
+    s.enter("Relation name");
+    s.confirm("Is the note required on every review?", true);
+    s.enter("When a note is deleted");
+    s.enter("Does each review belong");
+    s.enter("Many-to-many links from review");
+    s.resource_options(false);
+    s.enter("Add another resource?");
+}
+
+#[test]
+fn add_to_this_project_asks_for_new_resources_and_updates_the_project() {
+    let dir = TempDir::new().unwrap();
+    let project = journal(&dir);
+    let before = std::fs::read_to_string(project.join("backend-gen.toml")).unwrap();
+    let mut s = Session::start_command(&project, "add", &[]);
+    add_a_review(&mut s);
+    s.wait_for("The addition (added to backend-gen.toml)");
+    let shown = s.wait_for("Add this to journal?");
+    assert!(
+        shown.contains("[resources.review]\nbelongs_to = { note = {"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("[resources.note.fields]"),
+        "only the addition is shown: {shown}"
+    );
+    s.keys("y");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 0, "{rest}");
+    assert!(rest.contains("create table `reviews`"), "{rest}");
+    let after = std::fs::read_to_string(project.join("backend-gen.toml")).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "the spec is kept as written:\n{after}"
+    );
+    assert!(after.contains("verdict = {"), "{after}");
+    let migrations: Vec<String> = std::fs::read_dir(project.join("migrations/postgres"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        migrations
+            .iter()
+            .any(|m| m.ends_with("_create_reviews.up.sql")),
+        "{migrations:?}"
+    );
+    assert!(project.join("src/resources/reviews/handlers.rs").exists());
+}
+
+#[test]
+fn a_no_to_adding_changes_nothing_and_keeps_the_answers() {
+    let dir = TempDir::new().unwrap();
+    let project = journal(&dir);
+    let before = std::fs::read_to_string(project.join("backend-gen.toml")).unwrap();
+    let mut s = Session::start_command(&project, "add", &[]);
+    add_a_review(&mut s);
+    s.wait_for("Add this to journal?");
+    s.keys("n");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 1, "{rest}");
+    assert!(
+        rest.contains("nothing changed in the project, and the spec is saved in journal.spec.toml"),
+        "{rest}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("backend-gen.toml")).unwrap(),
+        before
+    );
+    let saved = std::fs::read_to_string(project.join("journal.spec.toml")).unwrap();
+    assert!(
+        saved.starts_with(&before) && saved.contains("[resources.review.fields]"),
+        "{saved}"
+    );
+    assert!(!project.join("src/resources/reviews").exists());
 }

@@ -149,7 +149,7 @@ fn documents_are_deterministic_and_part_of_the_project() {
         let first = ctx.openapi.clone();
         assert_eq!(first, context(spec).openapi, "{spec}");
         assert!(first.ends_with("}\n"));
-        let files = render::render_service(&ctx).expect("render");
+        let files = render::render_service(&ctx, &Default::default()).expect("render");
         let file = files.get(openapi::FILE).expect("openapi.json is generated");
         assert_eq!(file.contents, first, "{spec}");
     }

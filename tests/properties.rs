@@ -12,8 +12,9 @@
 //!   unique per dialect and fit PostgreSQL's 63 bytes;
 //! - `Cargo.toml` parses and the crate is not named like a crate it depends on; the spec
 //!   the project ships is accepted again;
-//! - the OpenAPI document validates (openapi-spec-validator) and the SQLite migrations
-//!   apply and create exactly their tables, all specs through one Python process.
+//! - the OpenAPI document validates (openapi-spec-validator), the SQLite migrations
+//!   apply and create exactly their tables, and their down migrations, run newest first,
+//!   leave no table behind; all specs through one Python process.
 //!
 //! `BACKEND_GEN_PROPERTY_CASES` sets the number of specs (300 by default; 5000 for a
 //! thorough run), `BACKEND_GEN_PROPERTY_SEED` the first seed. A failure prints its seed
@@ -621,11 +622,21 @@ for line in sys.stdin:
     db.execute("PRAGMA foreign_keys = ON")
     migrations = os.path.join(d, "migrations", "sqlite")
     try:
-        for name in sorted(os.listdir(migrations)):
+        names = sorted(os.listdir(migrations))
+        def run(name):
             with open(os.path.join(migrations, name), newline="") as f:
                 db.executescript(f.read())
+        for name in names:
+            if not name.endswith(".down.sql"):
+                run(name)
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         print(case, "tables", json.dumps(sorted(tables)), sep="\t")
+        for name in reversed(names):
+            if name.endswith(".down.sql"):
+                run(name)
+        left = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")]
+        if left:
+            print(case, "rollback", json.dumps(f"left after every .down.sql: {left}"), sep="\t")
     except Exception as e:
         print(case, "sqlite", json.dumps(str(e)[:3000]), sep="\t")
     sys.stdout.flush()
@@ -704,6 +715,11 @@ impl PythonChecks {
                 "sqlite" => failures.push(Failure {
                     seed,
                     property: "the SQLite migrations apply",
+                    detail: text(),
+                }),
+                "rollback" => failures.push(Failure {
+                    seed,
+                    property: "the SQLite down migrations undo every migration",
                     detail: text(),
                 }),
                 _ => {

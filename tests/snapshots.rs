@@ -10,7 +10,11 @@ fn render(name: &str) -> FileSet {
     let path = format!("{}/examples/{name}.toml", env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(path).unwrap();
     let spec = backend_gen::spec::parse(name, &source).unwrap();
-    render_service(&ServiceContext::new(name, &spec, &source)).unwrap()
+    render_service(
+        &ServiceContext::new(name, &spec, &source),
+        &Default::default(),
+    )
+    .unwrap()
 }
 
 fn check_example(name: &str) {

@@ -18,6 +18,17 @@ pub struct Answers {
     pub admin_role: String,
     pub default_role: String,
     pub resources: Vec<ResourceAnswers>,
+    /// "Add to this project": the project's spec, which `resources` join.
+    pub existing: Option<Existing>,
+}
+
+/// The spec of the project a session adds to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Existing {
+    /// Its text, kept as written (comments and all); new resources go after it.
+    pub source: String,
+    /// Its resources' names.
+    pub resources: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,7 +83,41 @@ impl Answers {
                 fields: vec![FieldAnswers::new("name", FieldType::String).max_length(200)],
                 ..ResourceAnswers::new("item")
             }],
+            existing: None,
         }
+    }
+
+    /// The answers of a session that adds to the project of `spec` (whose text is
+    /// `source`): its service settings, and no new resource yet.
+    pub fn adding_to(spec: &crate::spec::Spec, source: &str) -> Self {
+        Self {
+            description: spec.project.description.clone(),
+            database: spec.project.database,
+            auth: spec.auth.mode,
+            roles: spec.auth.roles.clone(),
+            admin_role: spec.auth.admin_role.clone(),
+            default_role: spec.auth.default_role.clone(),
+            resources: Vec::new(),
+            existing: Some(Existing {
+                source: source.to_string(),
+                resources: spec
+                    .resources
+                    .iter()
+                    .map(|r| r.names.snake.clone())
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Every resource name: the project's, then the session's.
+    pub fn resource_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .existing
+            .iter()
+            .flat_map(|e| e.resources.iter().cloned())
+            .collect();
+        names.extend(self.resources.iter().map(|r| r.name.clone()));
+        names
     }
 }
 
@@ -130,6 +175,16 @@ fn default_roles() -> Vec<String> {
 pub fn to_toml(answers: &Answers, name: &str) -> String {
     let mut out = String::new();
     let w = &mut out;
+    if let Some(existing) = &answers.existing {
+        w.push_str(&existing.source);
+        if !existing.source.ends_with('\n') {
+            w.push('\n');
+        }
+        for r in &answers.resources {
+            write_resource(w, r, answers.auth);
+        }
+        return out;
+    }
     let _ = writeln!(
         w,
         "# Written by `backend-gen new {name}`; regenerate, in the project's directory, with\n# `backend-gen new {name} --spec {} --output . --force`",

@@ -13,7 +13,7 @@ pub(super) fn resource_name_problem(answers: &Answers, name: &str) -> Option<Str
     if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
-    if answers.resources.iter().any(|r| r.name == name) {
+    if answers.resource_names().iter().any(|r| r == name) {
         return Some(format!("there is already a resource `{name}`"));
     }
     // Reserved names, keywords and plural clashes: ask the validator.

@@ -17,7 +17,7 @@ mod checks;
 mod parse;
 mod prompts;
 
-pub use answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
+pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
 
 use dialoguer::console::Term;
 
@@ -34,6 +34,18 @@ pub fn session(name: &str, yes: bool) -> Result<String> {
     let result = prompts::run_session(&ui, name);
     if result.is_err() {
         // A prompt that failed half-way may leave the cursor hidden.
+        let _ = Term::stderr().show_cursor();
+    }
+    result
+}
+
+/// "Add to this project": asks for new resources on the terminal and returns the
+/// project's spec text (`source`, kept as written) with them appended.
+pub fn add_session(project: &str, spec: &crate::spec::Spec, source: &str) -> Result<String> {
+    prompts::cancel_on_ctrl_c();
+    let ui = prompts::Ui::new();
+    let result = prompts::run_add_session(&ui, project, Answers::adding_to(spec, source));
+    if result.is_err() {
         let _ = Term::stderr().show_cursor();
     }
     result

@@ -53,6 +53,54 @@ pub(super) fn run_session(ui: &Ui, name: &str) -> Result<String> {
     Ok(text)
 }
 
+/// "Add to this project": new resources asked one at a time, appended to the
+/// project's spec, shown, checked and confirmed. Returns the whole new spec.
+pub(super) fn run_add_session(ui: &Ui, project: &str, mut answers: Answers) -> Result<String> {
+    let before = to_toml(&answers, project).len();
+    ui.say(&format!(
+        "{} Enter takes the answer in (parentheses); arrow keys move in lists.",
+        style(format!("Add resources to {project}.")).bold()
+    ));
+    ui.say(&format!(
+        "{}",
+        style(format!(
+            "It has: {}. (A field for one of those: `backend-gen add field`.)",
+            answers.resource_names().join(", ")
+        ))
+        .dim()
+    ));
+    ask_resources(ui, &mut answers, "New resources", "no, review the addition")?;
+    let text = to_toml(&answers, project);
+    ui.say(&format!(
+        "\n{} (added to {})\n",
+        style("The addition").bold(),
+        crate::render::SPEC_FILE
+    ));
+    ui.say(text[before..].trim_start_matches('\n'));
+    let keep = |ui: &Ui| -> Result<std::path::PathBuf> {
+        let saved = save_answers(project, &text)?;
+        ui.say(&format!(
+            "The spec with your additions is saved in {}: fix it if needed, copy it over {}, \
+             and run `backend-gen update`.\n",
+            saved.display(),
+            crate::render::SPEC_FILE
+        ));
+        Ok(saved)
+    };
+    if let Err(report) = crate::spec::parse(crate::render::SPEC_FILE, &text) {
+        keep(ui)?;
+        return Err(Error::InvalidSpec(report));
+    }
+    if !ui.confirm(&format!("Add this to {project}?"), true)? {
+        let saved = keep(ui)?;
+        return Err(Error::Prompt(format!(
+            "cancelled; nothing changed in the project, and the spec is saved in {}",
+            saved.display()
+        )));
+    }
+    Ok(text)
+}
+
 /// Keeps a session's answers when it ends without generating: `NAME.spec.toml` in the
 /// current directory (`NAME.spec-2.toml`... when taken; nothing is overwritten).
 fn save_answers(name: &str, text: &str) -> Result<std::path::PathBuf> {
@@ -128,23 +176,25 @@ fn ask(ui: &Ui, name: &str) -> Result<Answers> {
         "\n{}",
         style("Resources (the things the API stores), one at a time.").bold()
     ));
+    ask_resources(ui, &mut answers, "Resources so far", "no, review the spec")?;
+    Ok(answers)
+}
+
+/// Resources, one at a time, until the answer is `done` (the first choice).
+fn ask_resources(ui: &Ui, answers: &mut Answers, so_far: &str, done: &str) -> Result<()> {
     loop {
-        let resource = ask_resource(ui, &answers)?;
+        let resource = ask_resource(ui, answers)?;
         answers.resources.push(resource);
         let names: Vec<&str> = answers.resources.iter().map(|r| r.name.as_str()).collect();
         let next = ui.select(
-            &format!(
-                "Resources so far: {}. Add another resource?",
-                names.join(", ")
-            ),
-            &["no, review the spec", "yes, add a resource"],
+            &format!("{so_far}: {}. Add another resource?", names.join(", ")),
+            &[done, "yes, add a resource"],
             0,
         )?;
         if next == 0 {
-            break;
+            return Ok(());
         }
     }
-    Ok(answers)
 }
 
 fn ask_roles(ui: &Ui, answers: &mut Answers) -> Result<()> {
@@ -231,9 +281,10 @@ fn say_roles(ui: &Ui, answers: &Answers) {
 }
 
 fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
-    let first = answers.resources.is_empty();
+    let known = answers.resource_names();
+    let first = known.is_empty();
     let suggested = match answers.auth {
-        AuthMode::Jwt if !answers.resources.iter().any(|r| r.name == "user") => Some("user"),
+        AuthMode::Jwt if !known.iter().any(|r| r == "user") => Some("user"),
         _ if first => Some("item"),
         _ => None,
     };
@@ -270,7 +321,7 @@ fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
     }
 
     ask_belongs_to(ui, answers, &mut r)?;
-    let others: Vec<&str> = answers.resources.iter().map(|o| o.name.as_str()).collect();
+    let others: Vec<&str> = known.iter().map(String::as_str).collect();
     if !others.is_empty() {
         let picked = ui.multi(
             &format!("Many-to-many links from {name} (Space picks, Enter goes on; none is fine)"),
@@ -529,7 +580,7 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
 
 fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
     let name = r.name.clone();
-    let mut targets: Vec<String> = answers.resources.iter().map(|o| o.name.clone()).collect();
+    let mut targets: Vec<String> = answers.resource_names();
     targets.push(name.clone());
     loop {
         let mut items = vec![if r.belongs_to.is_empty() {

@@ -287,6 +287,9 @@ pub struct Resource {
     /// Who owns each row, for `owner` access rules.
     pub owner: Option<Owner>,
     pub cache_ttl_seconds: u32,
+    /// The resource's earlier name (`renamed_from`): `backend-gen update` renames its
+    /// table (and its children's foreign-key columns) instead of dropping it.
+    pub renamed_from: Option<String>,
 }
 
 impl Resource {

@@ -46,6 +46,7 @@ const RESOURCE_KEYS: &[&str] = &[
     "owner",
     "owner_set_by",
     "cache_ttl_seconds",
+    "renamed_from",
 ];
 const FIELD_KEYS: &[&str] = &[
     "type",
@@ -134,6 +135,7 @@ fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
         access: account_access(auth),
         owner: None,
         cache_ttl_seconds: cache.ttl_seconds,
+        renamed_from: None,
     }
 }
 
@@ -574,6 +576,7 @@ fn read_resource(
         );
     }
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
+    let renamed_from = read_renamed_from(sink, &t, &name.value, "resource");
 
     Some(ReadResource {
         resource: Resource {
@@ -591,6 +594,7 @@ fn read_resource(
                 set_by,
             }),
             cache_ttl_seconds,
+            renamed_from,
         },
         belongs_to_spans,
         many_to_many_spans,
@@ -1025,21 +1029,7 @@ fn read_field(
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
     let access = read_field_access(sink, &t, auth);
-    let renamed_from = t.string(sink, "renamed_from").and_then(|old| {
-        if crate::names::is_snake_identifier(&old.value) && old.value != name.value {
-            return Some(old.value);
-        }
-        sink.push(
-            Diagnostic::new(
-                old.span.clone(),
-                t.key_path("renamed_from"),
-                "`renamed_from` names the field's earlier name",
-            )
-            .found(format!("{:?}", old.value))
-            .allowed("a snake_case name other than the field's own"),
-        );
-        None
-    });
+    let renamed_from = read_renamed_from(sink, &t, &name.value, "field");
     Some(Field {
         names: Names::new(&name.value, None),
         description: t
@@ -1054,6 +1044,24 @@ fn read_field(
         access,
         renamed_from,
     })
+}
+
+/// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`.
+fn read_renamed_from(sink: &mut Sink, t: &Table, name: &str, what: &str) -> Option<String> {
+    let old = t.string(sink, "renamed_from")?;
+    if crate::names::is_snake_identifier(&old.value) && old.value != name {
+        return Some(old.value);
+    }
+    sink.push(
+        Diagnostic::new(
+            old.span.clone(),
+            t.key_path("renamed_from"),
+            format!("`renamed_from` names the {what}'s earlier name"),
+        )
+        .found(format!("{:?}", old.value))
+        .allowed(format!("a snake_case name other than the {what}'s own")),
+    );
+    None
 }
 
 /// A field's own rules: `read`, `write` and `write_denied`. Rules that need the rest of

@@ -1,12 +1,19 @@
-//! `backend-gen update` through five versions of one spec (`tests/specs/update/`),
+//! `backend-gen update` through eight versions of one spec (`tests/specs/update/`),
 //! which together add and drop resources, fields, a belongs-to and a many-to-many,
-//! rename a field, and turn unique, versioning, soft delete and timestamps on and
-//! off. At each step, on SQLite and on PostgreSQL: the migrations already written
-//! stay as they were; the database migrated step by step has the schema of a new
-//! project of that version (normalised introspection: columns, types, nullability,
-//! defaults, indexes, foreign keys, CHECKs); and the rows written at version 1 keep
-//! their values. At the last step the project builds, lints and passes its own
-//! tests on both databases.
+//! rename a field, turn unique, versioning, soft delete and timestamps on and off,
+//! and change columns in place: a type, a length limit, required to optional and
+//! back (with `--backfill`), enum values added and removed, an `on_delete`, a
+//! plural, a resource renamed (its table and its child's foreign key keep their
+//! rows), a foreign key dropped (a table rebuild in SQLite), soft delete off. At
+//! each step, on SQLite and on PostgreSQL: the migrations already
+//! written stay as they were; the database migrated step by step has the schema
+//! of a new project of that version (normalised introspection: columns, types,
+//! nullability, defaults, indexes, foreign keys, CHECKs); the rows written at
+//! version 1 keep their values; the step's `.down.sql` gives back the schema of
+//! the version before; and the project passes its own tests (on SQLite; at the
+//! last step also on PostgreSQL, with fmt and clippy). Then the service's own
+//! `migrate` and `rollback N` undo and redo steps, and a migration that cannot
+//! apply (a unique index over duplicates, an enum value still in use) fails whole.
 
 use std::collections::BTreeMap;
 
@@ -59,13 +66,7 @@ const TS: &str = "'2026-01-01T00:00:00Z'";
 
 /// Rows written at version 1, by dialect: an author, a note and a tag.
 fn version_1_rows(sqlite: bool) -> String {
-    let id = |n: u8| {
-        if sqlite {
-            format!("X'{}'", format!("{n:02x}").repeat(16))
-        } else {
-            format!("'{}'", format!("{n:02x}").repeat(16))
-        }
-    };
+    let id = |n: u8| id(sqlite, n);
     format!(
         "INSERT INTO authors (id, name, created_at, updated_at) VALUES ({}, 'Ada', {TS}, {TS});\n\
          INSERT INTO notes (id, title, body, created_at, updated_at) VALUES ({}, 'First note', 'Hello', {TS}, {TS});\n\
@@ -76,8 +77,24 @@ fn version_1_rows(sqlite: bool) -> String {
     )
 }
 
+/// The last version.
+const VERSIONS: usize = 8;
+
+/// What each version's `update` is told besides the spec.
+fn update_args(version: usize) -> &'static [&'static str] {
+    match version {
+        6 => &[
+            "--backfill",
+            "author.bio=unknown",
+            "--backfill",
+            "note.words=12",
+        ],
+        _ => &[],
+    }
+}
+
 /// After each version: a query, and what the version 1 rows must answer.
-const KEPT: [(&str, &str); 4] = [
+const KEPT: [(&str, &str); VERSIONS - 1] = [
     (
         "SELECT title, priority, mood, version FROM notes",
         "First note|0|calm|1",
@@ -93,6 +110,21 @@ const KEPT: [(&str, &str); 4] = [
     (
         "SELECT n.headline, n.mood, a.name, t.label FROM notes n, authors a, tags t",
         "First note|calm|Ada|home",
+    ),
+    (
+        "SELECT n.headline, n.priority, n.mood, n.words, a.bio, t.label, \
+         (SELECT COUNT(*) FROM authors WHERE created_at IS NOT NULL) \
+         FROM notes n, authors a, tags t",
+        "First note|0|calm|12|unknown|home|1",
+    ),
+    (
+        "SELECT n.headline, n.mood, n.words, w.name, w.bio, l.label \
+         FROM notes n JOIN writers w ON w.id = n.writer_id, labels l",
+        "First note|calm|12|Ada|unknown|home",
+    ),
+    (
+        "SELECT n.headline, n.mood, w.name FROM notes n, writers w",
+        "First note|calm|Ada",
     ),
 ];
 
@@ -186,6 +218,14 @@ impl Database {
         }
     }
 
+    /// `DATABASE_URL` for the service.
+    fn url(&self) -> String {
+        match self {
+            Database::Sqlite(path) => format!("sqlite://{}?mode=rwc", path.display()),
+            Database::Postgres(url) => url.clone(),
+        }
+    }
+
     fn schema(&self) -> String {
         match self {
             Database::Sqlite(path) => python(&[path.to_str().unwrap(), "schema"]),
@@ -203,7 +243,7 @@ impl Database {
     }
 }
 
-/// A project's migration files in one dialect, in order.
+/// A project's migration files in one dialect, in order: ups and downs.
 fn migrations(project: &Path, dialect: &str) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(project.join("migrations").join(dialect))
         .unwrap()
@@ -211,6 +251,14 @@ fn migrations(project: &Path, dialect: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The migrations that build a schema, in order (every file but the `.down.sql`).
+fn ups(project: &Path, dialect: &str) -> Vec<PathBuf> {
+    migrations(project, dialect)
+        .into_iter()
+        .filter(|f| !f.to_string_lossy().ends_with(".down.sql"))
+        .collect()
 }
 
 fn contents(files: &[PathBuf]) -> BTreeMap<PathBuf, String> {
@@ -221,7 +269,7 @@ fn contents(files: &[PathBuf]) -> BTreeMap<PathBuf, String> {
 }
 
 #[test]
-fn a_project_follows_five_versions_of_its_spec_on_both_databases() {
+fn a_project_follows_eight_versions_of_its_spec_on_both_databases() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let spec = |version: usize| spec_path(&format!("update/{version}"));
     let project = generate("journal", &spec(1));
@@ -238,18 +286,22 @@ fn a_project_follows_five_versions_of_its_spec_on_both_databases() {
     }
     for (steps, _) in &databases {
         steps.create();
-        steps.apply(&migrations(&project, steps.dialect()));
+        steps.apply(&ups(&project, steps.dialect()));
         steps.execute(&version_1_rows(steps.dialect() == "sqlite"));
     }
 
-    for version in 2..=5 {
+    let mut previous = generate("journal-v1", &spec(1));
+    for version in 2..=VERSIONS {
         let written: BTreeMap<_, _> = ["sqlite", "postgres"]
             .iter()
             .flat_map(|d| contents(&migrations(&project, d)))
             .collect();
         std::fs::copy(spec(version), project.join("backend-gen.toml")).unwrap();
         let mut update = Command::new(env!("CARGO_BIN_EXE_backend-gen"));
-        update.args(["update", "--allow-destructive"]).arg(&project);
+        update
+            .args(["update", "--allow-destructive"])
+            .args(update_args(version))
+            .arg(&project);
         succeed(
             &mut update,
             &format!("backend-gen update to version {version}"),
@@ -258,7 +310,6 @@ fn a_project_follows_five_versions_of_its_spec_on_both_databases() {
 
         for (steps, new) in &databases {
             let dialect = steps.dialect();
-            let now = migrations(&project, dialect);
             for (path, text) in &written {
                 assert_eq!(
                     &std::fs::read_to_string(path).unwrap(),
@@ -267,33 +318,50 @@ fn a_project_follows_five_versions_of_its_spec_on_both_databases() {
                     path.display()
                 );
             }
-            let added: Vec<PathBuf> = now
-                .iter()
-                .filter(|f| !written.contains_key(*f))
-                .cloned()
+            let added: Vec<PathBuf> = migrations(&project, dialect)
+                .into_iter()
+                .filter(|f| !written.contains_key(f))
                 .collect();
-            assert_eq!(
-                added.len(),
-                1,
-                "version {version} adds one {dialect} migration: {added:?}"
-            );
-            steps.apply(&added);
-
-            new.create();
-            new.apply(&migrations(&fresh, dialect));
+            let [down, up] = added.as_slice() else {
+                panic!("version {version} adds one {dialect} migration and its undo: {added:?}");
+            };
+            assert!(down.to_string_lossy().ends_with(".down.sql"), "{down:?}");
+            steps.apply(std::slice::from_ref(up));
+            let schema_of = |project: &Path| {
+                new.create();
+                new.apply(&ups(project, dialect));
+                let schema = new.schema();
+                new.drop();
+                schema
+            };
             assert_eq!(
                 steps.schema(),
-                new.schema(),
+                schema_of(&fresh),
                 "version {version} on {dialect}: the migrated schema (left) differs from a new project's (right)"
             );
-            new.drop();
-
             let (query, expected) = KEPT[version - 2];
             assert_eq!(
                 steps.run(query).trim(),
                 expected,
                 "version {version} on {dialect}"
             );
+            // Undone, the schema is the previous version's; then done again.
+            steps.apply(std::slice::from_ref(down));
+            assert_eq!(
+                steps.schema(),
+                schema_of(&previous),
+                "version {version} undone on {dialect}: the schema (left) differs from version {}'s (right)",
+                version - 1
+            );
+            steps.apply(std::slice::from_ref(up));
+            if version == 3 {
+                // The note gets its author, whose key must survive the renames ahead.
+                steps.execute("UPDATE notes SET author_id = (SELECT id FROM authors);");
+            }
+        }
+        previous = fresh;
+        if version < VERSIONS {
+            cargo(&project, &["test"]);
         }
     }
     for (steps, _) in &databases {
@@ -310,4 +378,121 @@ fn a_project_follows_five_versions_of_its_spec_on_both_databases() {
     if let Some(server) = postgres_url() {
         cargo_on(&project, &["test"], Some(&server));
     }
+
+    // The service's own `rollback` undoes the last migration: back to the version before.
+    let mut undo = vec![(
+        Database::Sqlite(root.join("journal-undo.db")),
+        Database::Sqlite(root.join("journal-before.db")),
+    )];
+    if let Some(server) = postgres_url() {
+        undo.push((
+            Database::Postgres(fresh_database(&server, "journal_undo")),
+            Database::Postgres(fresh_database(&server, "journal_before")),
+        ));
+    }
+    let binary = target_dir().join("debug/journal");
+    let before_last = e2e_root().join(format!("projects/journal-v{}", VERSIONS - 1));
+    for (db, before) in &undo {
+        db.create();
+        let url = db.url();
+        let journal = |args: &[&str]| {
+            let mut command = Command::new(&binary);
+            command
+                .args(args)
+                .env("DATABASE_URL", &url)
+                .current_dir(&root);
+            let output = command.output().expect("the service runs");
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            (output.status.success(), stderr)
+        };
+        let ok = |args: &[&str]| {
+            let (success, stderr) = journal(args);
+            assert!(success, "journal {args:?} on {}: {stderr}", db.dialect());
+        };
+        // Fails on one of `errors`, and leaves the schema as it was.
+        let fails = |args: &[&str], errors: [&str; 2]| {
+            let schema = db.schema();
+            let (success, stderr) = journal(args);
+            assert!(!success, "journal {args:?} on {}", db.dialect());
+            assert!(errors.iter().any(|e| stderr.contains(e)), "{stderr}");
+            assert_eq!(db.schema(), schema, "a failed migration left a trace");
+        };
+        let applied = || {
+            db.run("SELECT COUNT(*) FROM _sqlx_migrations")
+                .trim()
+                .to_string()
+        };
+        ok(&["migrate"]);
+        ok(&["rollback", "1"]);
+        let expected = ups(&project, db.dialect()).len() - 1;
+        assert_eq!(applied(), expected.to_string(), "{}", db.dialect());
+
+        // A migration that cannot apply fails whole. Back to version 3 (before unique
+        // went back on), two tags with one label, and `migrate` refuses version 4.
+        ok(&["rollback", &(expected - 5).to_string()]);
+        assert_eq!(applied(), "5", "{}", db.dialect());
+        let sqlite = db.dialect() == "sqlite";
+        db.execute(&two_equal_tags(sqlite));
+        fails(
+            &["migrate"],
+            [
+                "UNIQUE constraint failed: tags.label",
+                "could not create unique index \"tags_label_unique\"",
+            ],
+        );
+        assert_eq!(applied(), "5", "{}", db.dialect());
+        db.execute("DELETE FROM tags WHERE label = 'twice';");
+        ok(&["migrate"]);
+
+        // So does one that removes an enum value still in use: back to version 6, a
+        // note in the mood that version 7 takes away.
+        ok(&["rollback", "2"]);
+        db.execute(&format!(
+            "INSERT INTO notes (id, headline, mood, words, created_at, updated_at) \
+             VALUES ({}, 'Busy', 'busy', 1, {TS}, {TS});",
+            id(sqlite, 7)
+        ));
+        fails(
+            &["migrate"],
+            [
+                "CHECK constraint failed: notes_mood_check",
+                "check constraint \"notes_mood_check\"",
+            ],
+        );
+        db.execute("DELETE FROM notes WHERE mood = 'busy';");
+        ok(&["migrate"]);
+        ok(&["rollback", "1"]);
+
+        db.execute("DROP TABLE _sqlx_migrations;");
+        before.create();
+        before.apply(&ups(&before_last, db.dialect()));
+        assert_eq!(
+            db.schema(),
+            before.schema(),
+            "`journal rollback 1` on {}: the schema (left) differs from the version before's (right)",
+            db.dialect()
+        );
+        db.drop();
+        before.drop();
+    }
+}
+
+/// A row id in SQL: `n` in every byte.
+fn id(sqlite: bool, n: u8) -> String {
+    let hex = format!("{n:02x}").repeat(16);
+    if sqlite {
+        format!("X'{hex}'")
+    } else {
+        format!("'{hex}'")
+    }
+}
+
+/// Two tags with the same label, at version 3 (when labels need not be unique).
+fn two_equal_tags(sqlite: bool) -> String {
+    format!(
+        "INSERT INTO tags (id, label, created_at, updated_at) VALUES \
+         ({}, 'twice', {TS}, {TS}), ({}, 'twice', {TS}, {TS});",
+        id(sqlite, 8),
+        id(sqlite, 9)
+    )
 }
