@@ -52,6 +52,9 @@ pub struct ServiceContext {
     pub resources: Vec<ResourceContext>,
     /// Module names in the order rustfmt sorts `mod` items.
     pub modules_sorted: Vec<String>,
+    /// The modules of the integration-test crate (`tests/api/`): one per resource and
+    /// one per shared concern, sorted.
+    pub test_modules: Vec<String>,
     /// Index of the first resource with no required parent: the shared HTTP
     /// tests create rows of it.
     pub primary: usize,
@@ -908,6 +911,17 @@ impl ServiceContext {
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
+        let concerns: &[&str] = if spec.auth.mode == AuthMode::Jwt {
+            &["auth", "http", "openapi", "shared"]
+        } else {
+            &["http", "openapi", "shared"]
+        };
+        let mut test_modules: Vec<String> = concerns
+            .iter()
+            .map(|m| m.to_string())
+            .chain(modules_sorted.iter().cloned())
+            .collect();
+        test_modules.sort();
         let description = if spec.project.description.is_empty() {
             format!("The {crate_name} service.")
         } else {
@@ -937,6 +951,7 @@ impl ServiceContext {
                 .chain(auth_routes(spec))
                 .collect(),
             modules_sorted,
+            test_modules,
             resources,
             uses,
             rate_limit: RateLimitContext {
@@ -2009,7 +2024,7 @@ mod tests {
         for path in [
             "src/resources/logs_resource/mod.rs",
             "src/rules/logs_resource.rs",
-            "tests/logs_resource.rs",
+            "tests/api/logs_resource.rs",
             "tests/logs.rs",
         ] {
             assert!(files.get(path).is_some(), "{path}");

@@ -73,77 +73,68 @@ pub fn format_rust(files: &mut FileSet) -> Result<Layout> {
     // must be rustfmt's defaults, which is what the project is checked with.
     write(&root.join("rustfmt.toml"), "")?;
     let mut arguments = Vec::new();
-    let mut formatted_at = Vec::new();
-    for (i, path) in paths.iter().enumerate() {
+    for path in &paths {
         let Some(file) = files.get(path) else {
             continue;
         };
-        let at = match Role::of(path) {
-            Role::Root => {
-                arguments.push(path.clone());
-                path.clone()
-            }
-            Role::Module => path.clone(),
-            Role::SharedTestModule => {
-                // Every test crate declares `mod common;`, and rustfmt formats the modules
-                // of each file it is given: the real module there would be formatted once
-                // per test file, which grows with the spec, so generation would take time
-                // in the square of it. The test crates see an empty stub; the module itself
-                // is formatted once, on its own.
-                write(&root.join(path), "")?;
-                let alone = format!("shared-test-modules/{i}.rs");
-                arguments.push(alone.clone());
-                alone
-            }
-        };
-        write(&root.join(&at), &file.contents)?;
-        formatted_at.push((path.clone(), at));
+        if is_crate_root(path) {
+            arguments.push(path.clone());
+        }
+        write(&root.join(path), &file.contents)?;
     }
     run_in_parallel(&program, root, &arguments)?;
-    for (path, at) in formatted_at {
-        let full = root.join(at);
+    for path in paths {
+        let full = root.join(&path);
         let text = std::fs::read_to_string(&full).map_err(|e| Error::io(&full, e))?;
         files.replace_contents(&path, text);
     }
     Ok(Layout::Rustfmt(version))
 }
 
-/// How a generated Rust file reaches rustfmt, which formats each file it is given and,
-/// through their `mod` items, every module below it (as `cargo fmt` does from each target).
-enum Role {
-    /// A crate root (`src/lib.rs`, `src/main.rs`, `build.rs`, a test crate): given to rustfmt.
-    Root,
-    /// A module of the library or binary: formatted through its crate root, once.
-    Module,
-    /// A module in a folder of `tests/` (`tests/common/mod.rs`), shared by every test crate.
-    SharedTestModule,
-}
-
-impl Role {
-    fn of(path: &str) -> Role {
-        match path.split_once('/') {
-            Some(("src", "lib.rs" | "main.rs")) => Role::Root,
-            Some(("src", _)) => Role::Module,
-            Some(("tests", rest)) if rest.contains('/') => Role::SharedTestModule,
-            _ => Role::Root,
-        }
+/// Whether rustfmt is given `path` itself: a crate root (`src/lib.rs`, `src/main.rs`,
+/// `build.rs`, a test crate: `tests/api/main.rs`, `tests/logs.rs`). rustfmt formats the modules below
+/// each file it is given through their `mod` items (as `cargo fmt` does from each target), so
+/// a module (`src/…`, `tests/api/http.rs`, `tests/common/mod.rs`) is formatted once, through
+/// its root.
+fn is_crate_root(path: &str) -> bool {
+    match path.split_once('/') {
+        Some(("src", rest)) => matches!(rest, "lib.rs" | "main.rs"),
+        Some(("tests", rest)) => match rest.split_once('/') {
+            Some((_, file)) => file == "main.rs",
+            None => true,
+        },
+        _ => true,
     }
 }
 
-/// Splits `paths` into one batch per core and formats the batches at once.
-fn run_in_parallel(program: &Path, root: &Path, paths: &[String]) -> Result<()> {
+/// Formats the crate roots in a few rustfmt processes at once (see [`batches`]).
+fn run_in_parallel(program: &Path, root: &Path, roots: &[String]) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let batch = paths.len().div_ceil(cores);
     std::thread::scope(|scope| {
-        let runs: Vec<_> = paths
-            .chunks(batch)
-            .map(|chunk| scope.spawn(move || run(program, root, chunk)))
+        let runs: Vec<_> = batches(roots, cores)
+            .into_iter()
+            .map(|batch| scope.spawn(move || run(program, root, &batch)))
             .collect();
         runs.into_iter().try_for_each(|run| {
             run.join()
                 .unwrap_or_else(|_| Err(internal("rustfmt thread panicked")))
         })
     })
+}
+
+/// The crate roots split into about one batch per core. The test crates go into one batch
+/// together: they share `tests/common/mod.rs`, which two rustfmt processes must not rewrite
+/// at the same time (one process formats it for each root in turn).
+fn batches(roots: &[String], cores: usize) -> Vec<Vec<String>> {
+    let (tests, others): (Vec<String>, Vec<String>) = roots
+        .iter()
+        .cloned()
+        .partition(|path| path.starts_with("tests/"));
+    let size = others.len().div_ceil(cores.saturating_sub(1).max(1)).max(1);
+    std::iter::once(tests)
+        .chain(others.chunks(size).map(<[String]>::to_vec))
+        .filter(|batch| !batch.is_empty())
+        .collect()
 }
 
 fn run(program: &Path, root: &Path, paths: &[String]) -> Result<()> {
@@ -216,12 +207,18 @@ mod tests {
     }
 
     #[test]
-    fn modules_and_the_shared_test_module_are_formatted_once_each() {
+    fn modules_are_formatted_through_their_crate_roots() {
         let mut files = one_file("mod a;\npub fn  f(){}\n");
         files.insert("src/a.rs", "pub fn  g(){}\n", Owner::Generator);
         files.insert(
-            "tests/x.rs",
-            "mod common;\n#[test]\nfn  t(){}\n",
+            "tests/api/main.rs",
+            "#[path = \"../common/mod.rs\"]\nmod common;\nmod x;\n",
+            Owner::Generator,
+        );
+        files.insert("tests/api/x.rs", "#[test]\nfn  t(){}\n", Owner::Generator);
+        files.insert(
+            "tests/y.rs",
+            "mod common;\n#[test]\nfn  u(){}\n",
             Owner::Generator,
         );
         files.insert("tests/common/mod.rs", "pub fn  h(){}\n", Owner::Generator);
@@ -233,9 +230,29 @@ mod tests {
             Some("pub fn h() {}\n")
         );
         assert_eq!(
-            text("tests/x.rs").as_deref(),
-            Some("mod common;\n#[test]\nfn t() {}\n")
+            text("tests/api/x.rs").as_deref(),
+            Some("#[test]\nfn t() {}\n")
         );
+        assert!(is_crate_root("tests/api/main.rs") && is_crate_root("tests/x.rs"));
+        let roots = [
+            "src/lib.rs",
+            "tests/api/main.rs",
+            "src/main.rs",
+            "tests/x.rs",
+        ]
+        .map(String::from);
+        assert_eq!(
+            batches(&roots, 2),
+            [
+                vec!["tests/api/main.rs", "tests/x.rs"],
+                vec!["src/lib.rs", "src/main.rs"]
+            ]
+        );
+        assert_eq!(
+            text("tests/y.rs").as_deref(),
+            Some("mod common;\n#[test]\nfn u() {}\n")
+        );
+        assert!(!is_crate_root("tests/api/x.rs") && !is_crate_root("tests/common/mod.rs"));
     }
 
     #[test]

@@ -383,8 +383,10 @@ pub const RESERVED_TYPES: &[&str] = &[
     "FieldWrite",
     "Hidden",
     "HiddenFromOthers",
+    "PathBuf",
     "Redact",
     "Redacted",
+    "ScratchDir",
     "SerializeStruct",
     "Serializer",
     "AppError",
@@ -463,8 +465,9 @@ pub const RESERVED_TYPES: &[&str] = &[
 
 /// Names a resource's module may not take: keywords, the crates and std libraries the
 /// service uses, modules and items imported next to resource modules, and the stems of
-/// the fixed files in `tests/` and `src/rules/` (a resource's files share those
-/// directories). A unit test keeps this list in step with the templates.
+/// the fixed files in `tests/api/` and `src/rules/` (a resource's files share those
+/// directories, and the test crate's modules one scope). A unit test keeps this list in
+/// step with the templates.
 pub const RESERVED_MODULES: &[&str] = &[
     // Libraries.
     "alloc",
@@ -477,6 +480,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "getrandom",
     "governor",
     "hmac",
+    "http_body",
     "http_body_util",
     "ipnet",
     "jsonwebtoken",
@@ -518,6 +522,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "http",
     "list",
     "logs",
+    "main",
     "middleware",
     "migrate",
     "model",
@@ -987,7 +992,9 @@ mod tests {
                 assert!(RESERVED_MODULES.contains(&krate.as_str()), "crate {krate}");
             }
         }
-        for dir in ["tests", "src/rules"] {
+        // `common` is declared in the test crate by path, beside the resources' modules.
+        assert!(RESERVED_MODULES.contains(&"common"));
+        for dir in ["tests/api", "src/rules"] {
             for entry in std::fs::read_dir(format!("{root}{dir}")).unwrap() {
                 let name = entry.unwrap().file_name().to_string_lossy().into_owned();
                 let stem = name.split('.').next().unwrap_or_default();

@@ -41,11 +41,12 @@ fn team_owned(path: &str) -> bool {
 /// Keys of the service context that grow with the spec: one entry per
 /// resource, route or migration, or the spec's whole text. Per-item templates
 /// do not get them (see the module documentation).
-const SPEC_WIDE: [&str; 5] = [
+const SPEC_WIDE: [&str; 6] = [
     "resources",
     "routes",
     "migrations",
     "modules_sorted",
+    "test_modules",
     "spec_source",
 ];
 

@@ -278,7 +278,7 @@ fn jwt_without_a_user_resource_generates_accounts() {
         "src/auth/mod.rs",
         "src/access.rs",
         "src/resources/users/repo.rs",
-        "tests/auth.rs",
+        "tests/api/auth.rs",
     ] {
         assert!(project.join(file).exists(), "{file}");
     }
@@ -303,8 +303,8 @@ fn without_auth_nothing_of_it_is_generated() {
     for file in [
         "src/auth",
         "src/access.rs",
-        "tests/auth.rs",
-        "tests/logs.rs",
+        "tests/api/auth.rs",
+        "tests/api/logs.rs",
     ] {
         assert!(!project.join(file).exists(), "{file}");
     }
@@ -492,7 +492,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     edit(&project, "src/resources/tags/handlers.rs", |t| {
         format!("// Reviewed by the team.\n{t}")
     });
-    edit(&project, "tests/tags.rs", |t| {
+    edit(&project, "tests/api/tags.rs", |t| {
         format!("{t}\n#[test]\nfn the_teams_own_test() {{}}\n")
     });
     edit(&project, "README.md", |t| {
@@ -507,7 +507,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
         .success()
         .stdout(predicate::str::contains("add column `tags.color`"))
         .stdout(predicate::str::contains("create table `reviews`"))
-        .stdout(predicate::str::contains("merged   tests/tags.rs"))
+        .stdout(predicate::str::contains("merged   tests/api/tags.rs"))
         .stdout(predicate::str::contains("merged   README.md"))
         .stdout(predicate::str::contains(
             "added    src/resources/reviews/handlers.rs",
@@ -517,11 +517,11 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     assert!(
         read(&project, "src/resources/tags/handlers.rs").starts_with("// Reviewed by the team.\n")
     );
-    assert!(read(&project, "tests/tags.rs").contains("fn the_teams_own_test() {}"));
+    assert!(read(&project, "tests/api/tags.rs").contains("fn the_teams_own_test() {}"));
     assert!(read(&project, "README.md").contains("## Our notes\n\nDeployed on Fridays.\n"));
     // ...beside the generator's changes.
     assert!(read(&project, "src/resources/tags/model.rs").contains("pub color: Option<String>"));
-    assert!(read(&project, "tests/tags.rs").contains("color"));
+    assert!(read(&project, "tests/api/tags.rs").contains("color"));
     assert!(read(&project, "README.md").contains("/v1/reviews"));
     let migration = read(
         &project,

@@ -303,15 +303,22 @@ fn check_rust(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
 }
 
 /// The module a file is in its crate: `src/resources/posts/repo.rs` is
-/// `crate::resources::posts::repo`; a crate's root (`src/lib.rs`, `tests/posts.rs`) is
-/// `crate`.
+/// `crate::resources::posts::repo`, `tests/api/posts.rs` is `crate::posts` (the test crate
+/// `tests/api/main.rs` declares it), `tests/common/mod.rs` is `crate::common` (declared by
+/// path); a crate's root (`src/lib.rs`, `tests/api/main.rs`, `tests/x.rs`) is `crate`.
 fn module_path(path: &str) -> Option<String> {
     let stem = path.strip_suffix(".rs")?;
-    let inner = stem
-        .strip_prefix("src/")
-        .or_else(|| stem.strip_prefix("tests/"))?;
+    let inner = match stem.strip_prefix("tests/") {
+        Some(test) => match test.split_once('/') {
+            None => "main",
+            // Shared by test crates, which declare it by path as `common`.
+            Some(("common", _)) => test,
+            Some((_, rest)) => rest,
+        },
+        None => stem.strip_prefix("src/")?,
+    };
     let inner = inner.strip_suffix("/mod").unwrap_or(inner);
-    if matches!(inner, "lib" | "main") || !inner.contains('/') && path.starts_with("tests/") {
+    if matches!(inner, "lib" | "main") {
         return Some("crate".into());
     }
     Some(format!("crate::{}", inner.replace('/', "::")))
