@@ -890,9 +890,8 @@ pub struct MigrationContext {
     pub sqlite: String,
     /// The same migration in PostgreSQL's dialect (`migrations/postgres/`).
     pub postgres: String,
-    /// What undoes it (`.down.sql`), in each dialect: the table dropped.
-    pub sqlite_down: String,
-    pub postgres_down: String,
+    /// What undoes it (`.down.sql`): the table dropped, in the same words in both dialects.
+    pub down: String,
 }
 
 impl ServiceContext {
@@ -1023,8 +1022,7 @@ fn migrations(spec: &Spec) -> Vec<MigrationContext> {
                 file_stem: format!("{:04}_create_{}", i + 1, lite.name),
                 sqlite: lite.create,
                 postgres: pg.create,
-                sqlite_down: down.clone(),
-                postgres_down: down,
+                down,
             }
         })
         .collect()
@@ -2015,6 +2013,14 @@ mod tests {
         assert!(ctx.modules_sorted.contains(&"logs_resource".to_string()));
 
         let files = crate::render::render_service(&ctx, &Default::default()).unwrap();
+        // The test crate declares exactly the modules rendered beside it.
+        let rendered: Vec<String> = files
+            .iter()
+            .filter_map(|(path, _)| path.strip_prefix("tests/api/")?.strip_suffix(".rs"))
+            .filter(|stem| *stem != "main")
+            .map(String::from)
+            .collect();
+        assert_eq!(rendered, ctx.test_modules);
         for (path, file) in files.iter() {
             if path.ends_with(".rs") {
                 syn::parse_file(&file.contents)

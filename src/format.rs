@@ -92,10 +92,10 @@ pub fn format_rust(files: &mut FileSet) -> Result<Layout> {
 }
 
 /// Whether rustfmt is given `path` itself: a crate root (`src/lib.rs`, `src/main.rs`,
-/// `build.rs`, a test crate: `tests/api/main.rs`, `tests/logs.rs`). rustfmt formats the modules below
-/// each file it is given through their `mod` items (as `cargo fmt` does from each target), so
-/// a module (`src/…`, `tests/api/http.rs`, `tests/common/mod.rs`) is formatted once, through
-/// its root.
+/// `build.rs`, a test crate: `tests/api/main.rs`, `tests/logs.rs`). rustfmt formats the
+/// modules below each file it is given through their `mod` items (as `cargo fmt` does from
+/// each target), so a module (`src/…`, `tests/api/http.rs`, `tests/common/mod.rs`) is
+/// formatted through its root.
 fn is_crate_root(path: &str) -> bool {
     match path.split_once('/') {
         Some(("src", rest)) => matches!(rest, "lib.rs" | "main.rs"),
