@@ -37,6 +37,8 @@ pub struct ServiceContext {
     /// The oldest Rust that builds the pinned dependencies: the project's `rust-version`,
     /// and the toolchain its Dockerfile and CI workflow use.
     pub rust_version: &'static str,
+    /// The GitHub Actions the CI workflow uses, with their versions.
+    pub actions: &'static crate::ci_actions::Actions,
     /// The package name as given (`my-shop`).
     pub crate_name: String,
     /// The library name Rust code uses (`my_shop`).
@@ -929,6 +931,7 @@ impl ServiceContext {
         let mut ctx = Self {
             generator_version: env!("CARGO_PKG_VERSION"),
             rust_version: SERVICE_RUST_VERSION,
+            actions: &crate::ci_actions::ACTIONS,
             default_database_url: default_database_url(spec.project.database, &lib_name),
             crate_name: crate_name.to_string(),
             lib_name,

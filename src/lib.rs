@@ -8,6 +8,7 @@
 pub mod add;
 pub mod cast;
 pub mod check;
+pub mod ci_actions;
 pub mod cli;
 pub mod context;
 pub mod decimal_pattern;

@@ -1,0 +1,34 @@
+//! The GitHub Actions the generated CI workflow (`.github/workflows/ci.yml`) uses: the one
+//! place their versions live. The template prints them from `ServiceContext::actions`.
+//!
+//! Checked on 2026-11-23. Every JavaScript action must run on Node 24: GitHub deprecated the
+//! Node 20 runtime (removal scheduled for 2026-09-23), and actionlint, which the end-to-end
+//! suite runs on every generated workflow, reports an action pinned to a Node 20 release.
+//! When bumping one, check its `action.yml` (`runs.using`) and update the date above.
+
+use serde::Serialize;
+
+/// The actions, as the workflow template sees them (`{{ actions.checkout }}`...).
+#[derive(Debug, Serialize)]
+pub struct Actions {
+    pub checkout: &'static str,
+    pub rust_toolchain: &'static str,
+    pub rust_cache: &'static str,
+    pub install_tool: &'static str,
+}
+
+pub static ACTIONS: Actions = Actions {
+    // v7 (June 2026) is the current major and runs on Node 24; v4 ran on Node 20.
+    checkout: "actions/checkout@v7",
+    // A composite action (no Node runtime) whose ref is the toolchain itself, one branch per
+    // Rust release: the workflow adds `@` and the service's `rust-version`.
+    rust_toolchain: "dtolnay/rust-toolchain",
+    // v2 is the current major and its 2.9 releases run on Node 24, but its floating `v2` tag
+    // was reported (April 2026, Swatinem/rust-cache#330) to still point at a 2.8 release on
+    // Node 20: the release itself is pinned.
+    rust_cache: "Swatinem/rust-cache@v2.9.2",
+    // A composite action (no Node runtime) that installs a prebuilt `cargo-audit` for the
+    // dependency audit. `rustsec/audit-check@v2`, the usual audit action, has no release on
+    // Node 24.
+    install_tool: "taiki-e/install-action@v2",
+};
