@@ -504,6 +504,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "tower",
     "tower_http",
     "tracing",
+    "tracing_appender",
     "tracing_subscriber",
     "uuid",
     "validator",

@@ -5,7 +5,6 @@
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use axum::{
-    Json,
     extract::FromRequestParts,
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
@@ -16,17 +15,31 @@ use crate::error::AppError;
 
 /// A strong ETag of a resource's JSON representation: the same bytes give the same tag.
 pub fn etag<T: Serialize>(value: &T) -> String {
-    // Serializing these plain data types cannot fail; an empty body would only make a
-    // tag that matches nothing a client holds.
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    tag_of(&json_bytes(value))
+}
+
+/// The JSON of a value. Serializing these plain data types cannot fail; an empty body
+/// would only make a tag that matches nothing a client holds.
+fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+fn tag_of(json: &[u8]) -> String {
     let mut hasher = DefaultHasher::new();
-    bytes.hash(&mut hasher);
+    json.hash(&mut hasher);
     format!("\"{:016x}\"", hasher.finish())
 }
 
 /// 200 with the resource and its `ETag`.
 pub fn tagged<T: Serialize>(value: T) -> Response {
-    with_etag(etag(&value), Json(value).into_response())
+    let json = json_bytes(&value);
+    with_etag(tag_of(&json), json_response(json))
+}
+
+/// The body as it was serialized for its tag: a read serializes its row once, not twice.
+fn json_response(json: Vec<u8>) -> Response {
+    let content_type = HeaderValue::from_static("application/json");
+    ([(header::CONTENT_TYPE, content_type)], json).into_response()
 }
 
 fn with_etag(tag: String, mut response: Response) -> Response {
@@ -69,12 +82,13 @@ impl Conditions {
     /// A read: 304 (with the tag, no body) when the client's copy is current, else the
     /// resource with its tag.
     pub fn read<T: Serialize>(&self, value: T) -> Response {
-        let tag = etag(&value);
+        let json = json_bytes(&value);
+        let tag = tag_of(&json);
         match &self.if_none_match {
             Some(header) if lists(header, &tag, true) => {
                 with_etag(tag, StatusCode::NOT_MODIFIED.into_response())
             }
-            _ => with_etag(tag, Json(value).into_response()),
+            _ => with_etag(tag, json_response(json)),
         }
     }
 

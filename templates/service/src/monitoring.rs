@@ -2,17 +2,18 @@
 //! histograms by method, route template and status, the database pool's figures and the
 //! cache's (entries, and hits and misses by `result`).
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use axum::{
     Router,
     extract::{MatchedPath, Request, State},
-    http::header,
+    http::{Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
 };
+use metrics::Label;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::app::AppState;
@@ -55,22 +56,40 @@ async fn render(State(state): State<AppState>) -> Response {
 /// would make a series per id) and status.
 pub async fn track(request: Request, next: Next) -> Response {
     handle();
-    let route = request
+    // Shared (`Arc`) rather than owned, so the two metrics' labels share one copy.
+    let route: Arc<str> = request
         .extensions()
         .get::<MatchedPath>()
         .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
-    let method = request.method().to_string();
+        .into();
+    let method = method_label(request.method());
     let started = Instant::now();
     let response = next.run(request).await;
     let labels = [
-        ("method", method),
-        ("route", route),
-        ("status", response.status().as_u16().to_string()),
+        Label::from_static_parts("method", method),
+        Label::new("route", route),
+        Label::new("status", Arc::<str>::from(response.status().as_str())),
     ];
-    metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!(REQUEST_SECONDS, &labels).record(started.elapsed().as_secs_f64());
+    metrics::counter!("http_requests_total", labels.iter()).increment(1);
+    metrics::histogram!(REQUEST_SECONDS, labels.iter()).record(started.elapsed().as_secs_f64());
     response
+}
+
+/// The standard methods by name; any other counts as `OTHER`, so clients cannot add series.
+fn method_label(method: &Method) -> &'static str {
+    const METHODS: [(Method, &str); 7] = [
+        (Method::GET, "GET"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::PATCH, "PATCH"),
+        (Method::DELETE, "DELETE"),
+        (Method::HEAD, "HEAD"),
+        (Method::OPTIONS, "OPTIONS"),
+    ];
+    METHODS
+        .iter()
+        .find(|(known, _)| known == method)
+        .map_or("OTHER", |&(_, name)| name)
 }
 
 /// Drains histogram samples into their buckets every few seconds, so memory stays

@@ -1,5 +1,7 @@
 //! Logging and request ids.
 
+use std::io::BufWriter;
+
 use axum::{
     extract::{MatchedPath, Request},
     http::{HeaderName, HeaderValue},
@@ -12,6 +14,7 @@ use tower_http::{
     trace::{DefaultOnResponse, MakeSpan, TraceLayer},
 };
 use tracing::{Level, Span};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use uuid::Uuid;
 
 use crate::config::{Config, LogFormat};
@@ -24,8 +27,21 @@ tokio::task_local! {
 }
 
 /// Installs the global subscriber: JSON lines by default, human-readable with `LOG_FORMAT=pretty`.
-pub fn init(config: &Config) {
-    let builder = tracing_subscriber::fmt().with_env_filter(config.log_filter.as_str());
+///
+/// A thread of its own writes the lines to stdout, in batches, so a request never waits on
+/// a write. Keep the returned guard until the process ends: dropping it writes out what is
+/// still queued.
+#[must_use = "dropping the guard stops the log writer"]
+pub fn init(config: &Config) -> WorkerGuard {
+    let (writer, guard) = NonBlockingBuilder::default()
+        // With the queue full (128k lines), requests wait rather than lines being lost.
+        .lossy(false)
+        .thread_name("log-writer")
+        // Flushed whenever the queue is empty, so an idle service's lines appear at once.
+        .finish(BufWriter::new(std::io::stdout()));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(config.log_filter.as_str())
+        .with_writer(writer);
     match config.log_format {
         LogFormat::Json => builder
             .json()
@@ -35,6 +51,7 @@ pub fn init(config: &Config) {
             .init(),
         LogFormat::Pretty => builder.pretty().init(),
     }
+    guard
 }
 
 /// The id of the request being served, when called while serving one.
