@@ -3,17 +3,16 @@
 //! cache's (entries, and hits and misses by `result`).
 
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::{
     Router,
-    extract::{MatchedPath, Request, State},
-    http::{Method, header},
-    middleware::Next,
+    extract::State,
+    http::{Method, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
-use metrics::Label;
+use metrics::{Label, SharedString};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::app::AppState;
@@ -52,27 +51,19 @@ async fn render(State(state): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, content_type)], handle().render()).into_response()
 }
 
-/// Counts and times every request by method, route template (never the raw path, which
-/// would make a series per id) and status.
-pub async fn track(request: Request, next: Next) -> Response {
+/// Counts and times a request by method, route template (never the raw path, which would
+/// make a series per id) and status.
+/// `route` is shared (`Arc`) with the caller and between the two metrics' labels, not copied.
+pub fn record(method: &Method, route: Option<Arc<str>>, status: StatusCode, latency: Duration) {
     handle();
-    // Shared (`Arc`) rather than owned, so the two metrics' labels share one copy.
-    let route: Arc<str> = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .into();
-    let method = method_label(request.method());
-    let started = Instant::now();
-    let response = next.run(request).await;
+    let route = route.map_or(SharedString::const_str("unmatched"), SharedString::from);
     let labels = [
-        Label::from_static_parts("method", method),
+        Label::from_static_parts("method", method_label(method)),
         Label::new("route", route),
-        Label::new("status", Arc::<str>::from(response.status().as_str())),
+        Label::new("status", Arc::<str>::from(status.as_str())),
     ];
     metrics::counter!("http_requests_total", labels.iter()).increment(1);
-    metrics::histogram!(REQUEST_SECONDS, labels.iter()).record(started.elapsed().as_secs_f64());
-    response
+    metrics::histogram!(REQUEST_SECONDS, labels.iter()).record(latency.as_secs_f64());
 }
 
 /// The standard methods by name; any other counts as `OTHER`, so clients cannot add series.
