@@ -1789,11 +1789,11 @@ fn shared_schemas() -> Map<String, Value> {
             "properties": {
                 "page": {"type": "integer", "minimum": 1, "description": "The page number, for offset pages (absent with a cursor)."},
                 "limit": {"type": "integer", "minimum": 1, "maximum": 100},
-                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on every page."},
+                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on offset pages; a page after a cursor leaves it out."},
                 "hasMore": {"type": "boolean"},
                 "nextCursor": {"type": ["string", "null"], "description": "Continues after this page's last row; null on the last page."}
             },
-            "required": ["limit", "total", "hasMore", "nextCursor"],
+            "required": ["limit", "hasMore", "nextCursor"],
             "additionalProperties": false
         }),
     );
