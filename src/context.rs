@@ -1541,6 +1541,7 @@ fn imports(
     );
     let mut repo_crate: Vec<String> = [
         "crate::cache::Cache",
+        "crate::cache::Key",
         "crate::db::Pool",
         "crate::db::with_pool",
         "crate::error::AppError",

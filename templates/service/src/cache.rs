@@ -7,6 +7,8 @@
 //! `CACHE_MAX_ENTRIES`), or Redis (`REDIS_URL`) when several instances must see one another's
 //! writes.
 
+use std::any::Any;
+use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,6 +16,7 @@ use std::time::{Duration, Instant};
 use moka::{Expiry, sync::Cache as Moka};
 use redis::Script;
 use serde::{Serialize, de::DeserializeOwned};
+use uuid::Uuid;
 
 use crate::shared::Shared;
 
@@ -47,24 +50,39 @@ enum Store {
 
 #[derive(Clone)]
 struct Local {
-    entries: Moka<String, Entry>,
+    entries: Moka<Key, Entry>,
     /// Bumped by every removal. A read that fetched from the database while it changed does
     /// not keep what it fetched, which may predate the write.
     generation: Arc<AtomicU64>,
 }
 
+/// A cached row: the typed value itself, so a hit costs no parsing (Redis keeps JSON).
 #[derive(Clone)]
 struct Entry {
-    json: Arc<[u8]>,
+    row: Arc<dyn Any + Send + Sync>,
     ttl: Duration,
 }
 
 /// Each entry lives for its resource's TTL.
 struct PerEntryTtl;
 
-impl Expiry<String, Entry> for PerEntryTtl {
-    fn expire_after_create(&self, _key: &String, entry: &Entry, _at: Instant) -> Option<Duration> {
+impl Expiry<Key, Entry> for PerEntryTtl {
+    fn expire_after_create(&self, _key: &Key, entry: &Entry, _at: Instant) -> Option<Duration> {
         Some(entry.ttl)
+    }
+}
+
+/// Where a row is cached: its table and id. A lookup in this process builds no string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub table: &'static str,
+    pub id: Uuid,
+}
+
+/// `table:id`, the entry's name in Redis (under the service's prefix) and in log lines.
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.table, self.id)
     }
 }
 
@@ -127,13 +145,22 @@ impl Cache {
         }
     }
 
-    /// The cached value of `key`, if any, and a ticket for the `put` after a miss.
-    pub async fn get<T: DeserializeOwned>(&self, key: &str) -> (Option<T>, Ticket) {
-        let (json, ticket) = match &self.store {
+    /// The row cached at `key`, if any, and a ticket for the `put` after a miss.
+    async fn get<V>(&self, key: Key) -> (Option<Arc<V>>, Ticket)
+    where
+        V: DeserializeOwned + Send + Sync + 'static,
+    {
+        let (found, ticket) = match &self.store {
             Store::Off => return (None, Ticket(None)),
             Store::Local(local) => {
                 let ticket = Ticket(Some(local.generation.load(Ordering::Acquire)));
-                (local.entries.get(key).map(|entry| entry.json), ticket)
+                let found = local.entries.get(&key).map(|entry| entry.row.downcast::<V>());
+                match found {
+                    Some(Ok(row)) => (Some(row), ticket),
+                    // Another type under the same key cannot happen (a table has one row
+                    // type); should it, the entry is only missed.
+                    Some(Err(_)) | None => (None, ticket),
+                }
             }
             Store::Shared(shared) => {
                 let keys = [Shared::key(&format!("cache:{key}")), generation_key()];
@@ -141,89 +168,84 @@ impl Cache {
                     .arg(&keys)
                     .query_async(&mut shared.connection())
                     .await;
-                match found {
-                    Ok((json, generation)) => {
-                        (json.map(Arc::from), Ticket(Some(generation.unwrap_or(0))))
-                    }
+                let (json, generation) = match found {
+                    Ok(found) => found,
                     Err(err) => {
-                        tracing::warn!(error = %err, key, "cache read failed; reading the database");
+                        tracing::warn!(error = %err, %key, "cache read failed; reading the database");
+                        return (None, Ticket(None));
+                    }
+                };
+                let ticket = Ticket(Some(generation.unwrap_or(0)));
+                match json.map(|json| serde_json::from_slice(&json)) {
+                    None => (None, ticket),
+                    Some(Ok(row)) => (Some(Arc::new(row)), ticket),
+                    Some(Err(err)) => {
+                        tracing::warn!(error = %err, %key, "unreadable cache entry; reading the database");
+                        self.remove(key).await;
                         return (None, Ticket(None));
                     }
                 }
             }
         };
-        let result = if json.is_some() { "hit" } else { "miss" };
+        let result = if found.is_some() { "hit" } else { "miss" };
         metrics::counter!("cache_requests_total", "result" => result).increment(1);
-        let Some(json) = json else {
-            return (None, ticket);
-        };
-        match serde_json::from_slice(&json) {
-            Ok(value) => (Some(value), ticket),
-            Err(err) => {
-                tracing::warn!(error = %err, key, "unreadable cache entry; reading the database");
-                self.remove(key).await;
-                (None, Ticket(None))
-            }
-        }
+        (found, ticket)
     }
 
-    /// Cache-aside: the entry at `key`, read as a `T`; on a miss, what `load` gives is kept
-    /// for `ttl` and `pick` makes the `T` of it. A reader that needs only part of a row (an
-    /// account's roles) reads only that part out of the cached JSON. `load` is not polled on
-    /// a hit, so it costs nothing then.
-    pub async fn read_through<V, T, E>(
+    /// Cache-aside: the row at `key`; on a miss, what `load` gives is kept for `ttl`. `load`
+    /// is not polled on a hit, so it costs nothing then. The row comes back shared: a hit
+    /// copies nothing.
+    pub async fn read_through<V, E>(
         &self,
-        key: &str,
+        key: Key,
         ttl: Duration,
         load: impl Future<Output = Result<V, E>>,
-        pick: impl FnOnce(V) -> T,
-    ) -> Result<T, E>
+    ) -> Result<Arc<V>, E>
     where
-        V: Serialize,
-        T: DeserializeOwned,
+        V: Serialize + DeserializeOwned + Send + Sync + 'static,
     {
         let (hit, ticket) = self.get(key).await;
         if let Some(found) = hit {
             return Ok(found);
         }
-        let value = load.await?;
-        self.put(key, &value, ttl, ticket).await;
-        Ok(pick(value))
+        let row = Arc::new(load.await?);
+        self.put(key, &row, ttl, ticket).await;
+        Ok(row)
     }
 
-    /// Keeps `value` for `ttl`, unless a write removed anything since the lookup that gave
-    /// `ticket` (the value may then be older than the write).
-    pub async fn put<T: Serialize>(&self, key: &str, value: &T, ttl: Duration, ticket: Ticket) {
+    /// Keeps `row` for `ttl`, unless a write removed anything since the lookup that gave
+    /// `ticket` (the row may then be older than the write).
+    async fn put<V>(&self, key: Key, row: &Arc<V>, ttl: Duration, ticket: Ticket)
+    where
+        V: Serialize + Send + Sync + 'static,
+    {
         let Ticket(Some(since)) = ticket else {
             return;
         };
         if ttl.is_zero() {
             return;
         }
-        let json = match serde_json::to_vec(value) {
-            Ok(json) => json,
-            Err(err) => {
-                tracing::warn!(error = %err, key, "cannot cache a row");
-                return;
-            }
-        };
         match &self.store {
             Store::Off => {}
             Store::Local(local) => {
                 if local.generation.load(Ordering::Acquire) != since {
                     return;
                 }
-                let entry = Entry {
-                    json: json.into(),
-                    ttl,
-                };
-                local.entries.insert(key.to_owned(), entry);
+                let row: Arc<dyn Any + Send + Sync> = row.clone();
+                local.entries.insert(key, Entry { row, ttl });
                 // A write that slipped in between the check and the insert: drop what was kept.
                 if local.generation.load(Ordering::Acquire) != since {
-                    local.entries.invalidate(key);
+                    local.entries.invalidate(&key);
                 }
             }
             Store::Shared(shared) => {
+                let json = match serde_json::to_vec(&**row) {
+                    Ok(json) => json,
+                    Err(err) => {
+                        tracing::warn!(error = %err, %key, "cannot cache a row");
+                        return;
+                    }
+                };
                 let millis = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX);
                 let stored: Result<i64, _> = Script::new(PUT)
                     .key(Shared::key(&format!("cache:{key}")))
@@ -234,19 +256,19 @@ impl Cache {
                     .invoke_async(&mut shared.connection())
                     .await;
                 if let Err(err) = stored {
-                    tracing::warn!(error = %err, key, "cache write failed");
+                    tracing::warn!(error = %err, %key, "cache write failed");
                 }
             }
         }
     }
 
     /// Forgets one row, after a write that changed it.
-    pub async fn remove(&self, key: &str) {
+    pub async fn remove(&self, key: Key) {
         match &self.store {
             Store::Off => {}
             Store::Local(local) => {
                 local.generation.fetch_add(1, Ordering::AcqRel);
-                local.entries.invalidate(key);
+                local.entries.invalidate(&key);
             }
             Store::Shared(shared) => {
                 let removed: Result<i64, _> = Script::new(REMOVE)
@@ -256,7 +278,7 @@ impl Cache {
                     .await;
                 if let Err(err) = removed {
                     // The entry lives on until its TTL: say so loudly.
-                    tracing::error!(error = %err, key, "cache removal failed");
+                    tracing::error!(error = %err, %key, "cache removal failed");
                 }
             }
         }
@@ -264,15 +286,14 @@ impl Cache {
 
     /// Forgets every row of a table, after a write that changed rows it cannot name, such as
     /// a delete that cascades to children.
-    pub async fn remove_table(&self, table: &str) {
+    pub async fn remove_table(&self, table: &'static str) {
         match &self.store {
             Store::Off => {}
             Store::Local(local) => {
                 local.generation.fetch_add(1, Ordering::AcqRel);
-                let prefix = format!("{table}:");
                 let removed = local
                     .entries
-                    .invalidate_entries_if(move |key, _| key.starts_with(&prefix));
+                    .invalidate_entries_if(move |key, _| key.table == table);
                 if removed.is_err() {
                     local.entries.invalidate_all();
                 }

@@ -2,17 +2,20 @@
 //! histograms by method, route template and status, the database pool's figures and the
 //! cache's (entries, and hits and misses by `result`).
 
-use std::sync::{Arc, OnceLock};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use axum::{
     Router,
-    extract::State,
+    extract::{MatchedPath, State},
     http::{Method, StatusCode, header},
     response::{IntoResponse, Response},
     routing::get,
 };
-use metrics::{Label, SharedString};
+use metrics::{Counter, Histogram, Label, SharedString};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use crate::app::AppState;
@@ -53,17 +56,67 @@ async fn render(State(state): State<AppState>) -> Response {
 
 /// Counts and times a request by method, route template (never the raw path, which would
 /// make a series per id) and status.
-/// `route` is shared (`Arc`) with the caller and between the two metrics' labels, not copied.
-pub fn record(method: &Method, route: Option<Arc<str>>, status: StatusCode, latency: Duration) {
+///
+/// The two metrics' handles are looked up in the registry once per thread and series, then
+/// kept: the registry hashes every label on each lookup.
+pub fn record(method: &Method, route: Option<MatchedPath>, status: StatusCode, latency: Duration) {
+    thread_local! {
+        static SERIES: RefCell<HashMap<Series, (Counter, Histogram)>> = RefCell::default();
+    }
+    let series = Series {
+        method: method_label(method),
+        route,
+        status,
+    };
+    SERIES.with_borrow_mut(|known| {
+        let (count, time) = known.entry(series).or_insert_with_key(register);
+        count.increment(1);
+        time.record(latency.as_secs_f64());
+    });
+}
+
+/// One request series: its labels.
+struct Series {
+    method: &'static str,
+    route: Option<MatchedPath>,
+    status: StatusCode,
+}
+
+impl Series {
+    fn route(&self) -> Option<&str> {
+        self.route.as_ref().map(MatchedPath::as_str)
+    }
+}
+
+impl PartialEq for Series {
+    fn eq(&self, other: &Self) -> bool {
+        (self.method, self.route(), self.status) == (other.method, other.route(), other.status)
+    }
+}
+
+impl Eq for Series {}
+
+impl Hash for Series {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        (self.method, self.route(), self.status).hash(state);
+    }
+}
+
+/// The registry's handles on a series' count and latency histogram.
+fn register(series: &Series) -> (Counter, Histogram) {
     handle();
-    let route = route.map_or(SharedString::const_str("unmatched"), SharedString::from);
+    let route = series.route().map_or(SharedString::const_str("unmatched"), |route| {
+        SharedString::from_owned(route.to_owned())
+    });
     let labels = [
-        Label::from_static_parts("method", method_label(method)),
+        Label::from_static_parts("method", series.method),
         Label::new("route", route),
-        Label::new("status", Arc::<str>::from(status.as_str())),
+        Label::new("status", series.status.as_str().to_owned()),
     ];
-    metrics::counter!("http_requests_total", labels.iter()).increment(1);
-    metrics::histogram!(REQUEST_SECONDS, labels.iter()).record(latency.as_secs_f64());
+    (
+        metrics::counter!("http_requests_total", labels.iter()),
+        metrics::histogram!(REQUEST_SECONDS, labels.iter()),
+    )
 }
 
 /// The standard methods by name; any other counts as `OTHER`, so clients cannot add series.

@@ -1,22 +1,31 @@
 //! Logging and request ids.
 
-use std::io::BufWriter;
+use std::cell::RefCell;
+use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use axum::{
     extract::{MatchedPath, Request},
     http::{HeaderName, HeaderValue, Method, StatusCode},
 };
+use chrono::Utc;
 use json_subscriber::JsonLayer;
 use tracing::{Span, Subscriber};
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{
-    EnvFilter, fmt::MakeWriter, layer::SubscriberExt, registry::LookupSpan,
+    EnvFilter,
+    fmt::{
+        MakeWriter,
+        format::Writer,
+        time::FormatTime,
+    },
+    layer::SubscriberExt,
+    registry::LookupSpan,
     util::SubscriberInitExt,
 };
-use uuid::Uuid;
+use uuid::{Builder, Uuid};
 
 use crate::config::{Config, LogFormat};
+use crate::log_sink::{FlushGuard, LogSink};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -27,30 +36,24 @@ tokio::task_local! {
 
 /// Installs the global subscriber: JSON lines by default, human-readable with `LOG_FORMAT=pretty`.
 ///
-/// A thread of its own writes the lines to stdout, in batches, so a request never waits on
-/// a write. Keep the returned guard until the process ends: dropping it writes out what is
-/// still queued.
-#[must_use = "dropping the guard stops the log writer"]
-pub fn init(config: &Config) -> WorkerGuard {
-    let (writer, guard) = NonBlockingBuilder::default()
-        // With the queue full (128k lines), requests wait rather than lines being lost.
-        .lossy(false)
-        .thread_name("log-writer")
-        // Flushed whenever the queue is empty, so an idle service's lines appear at once.
-        .finish(BufWriter::new(std::io::stdout()));
+/// Lines collect in memory and a thread of its own writes them to stdout a few times a
+/// second ([`LogSink`]), so a request never waits on a write. Keep the returned guard until
+/// the process ends: dropping it writes out what is still pending.
+pub fn init(config: &Config) -> std::io::Result<FlushGuard> {
+    let (sink, guard) = LogSink::stdout()?;
     let filter = EnvFilter::new(config.log_filter.as_str());
     match config.log_format {
         LogFormat::Json => tracing_subscriber::registry()
             .with(filter)
-            .with(json_layer(writer))
+            .with(json_layer(sink))
             .init(),
         LogFormat::Pretty => tracing_subscriber::fmt()
             .with_env_filter(filter)
-            .with_writer(writer)
+            .with_writer(sink)
             .pretty()
             .init(),
     }
-    guard
+    Ok(guard)
 }
 
 /// One JSON object per line: timestamp, level, target, the event's fields at the top level,
@@ -65,12 +68,44 @@ where
 {
     let mut layer = JsonLayer::new(writer);
     layer
-        .with_timer("timestamp", tracing_subscriber::fmt::time::SystemTime)
+        .with_timer("timestamp", Timestamp)
         .with_level("level")
         .with_target("target")
         .with_flattened_event()
         .with_current_span("span");
     layer
+}
+
+/// A line's time, RFC 3339 in UTC to the microsecond (`2026-01-02T03:04:05.678901Z`), as
+/// tracing-subscriber's `SystemTime` writes it but at a fraction of its cost (it was a fifth
+/// of a request line): each thread formats the date and time to the second once a second,
+/// and only the microseconds for every line.
+pub struct Timestamp;
+
+impl FormatTime for Timestamp {
+    fn format_time(&self, w: &mut Writer<'_>) -> fmt::Result {
+        thread_local! {
+            static SECOND: RefCell<(i64, String)> = RefCell::default();
+        }
+        let now = Utc::now();
+        let micros = now.timestamp_subsec_micros().min(999_999);
+        let mut fraction = *b".000000Z";
+        let mut rest = micros;
+        for digit in fraction[1..7].iter_mut().rev() {
+            *digit = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        SECOND.with_borrow_mut(|(second, text)| {
+            if *second != now.timestamp() || text.is_empty() {
+                *second = now.timestamp();
+                text.clear();
+                write!(text, "{}", now.format("%Y-%m-%dT%H:%M:%S"))?;
+            }
+            w.write_str(text)
+        })?;
+        // Digits, a dot and a letter: ASCII.
+        w.write_str(std::str::from_utf8(&fraction).map_err(|_| fmt::Error)?)
+    }
 }
 
 /// The id of the request being served, when called while serving one.
@@ -88,7 +123,7 @@ pub fn request_id(request: &mut Request) -> HeaderValue {
         Some(value) if is_sane(value) => value.clone(),
         _ => {
             let mut text = Uuid::encode_buffer();
-            let text = Uuid::now_v7().hyphenated().encode_lower(&mut text);
+            let text = new_id().hyphenated().encode_lower(&mut text);
             HeaderValue::from_str(text).expect("a UUID is a valid header value")
         }
     };
@@ -96,6 +131,14 @@ pub fn request_id(request: &mut Request) -> HeaderValue {
         .headers_mut()
         .insert(REQUEST_ID_HEADER, value.clone());
     value
+}
+
+/// A new UUID v7 (time-ordered) for a request. Its random part comes from this thread's
+/// generator (seeded from the system's), not from a system call per id as `Uuid::now_v7`'s
+/// does.
+fn new_id() -> Uuid {
+    let millis = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0);
+    Builder::from_unix_timestamp_millis(millis, &rand::random()).into_uuid()
 }
 
 /// Runs `serving` with `id` as the current request's id (see [`current_request_id`]).
@@ -137,6 +180,7 @@ pub fn log_response(status: StatusCode, latency: Duration) {
 }
 
 /// The matched route template (`/v1/products/{id}`), or `None` for a path no route matches.
-pub fn route_of(request: &Request) -> Option<&str> {
-    request.extensions().get::<MatchedPath>().map(MatchedPath::as_str)
+/// A clone of it shares the text.
+pub fn route_of(request: &Request) -> Option<MatchedPath> {
+    request.extensions().get::<MatchedPath>().cloned()
 }
