@@ -913,9 +913,9 @@ impl ServiceContext {
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
         let concerns: &[&str] = if spec.auth.mode == AuthMode::Jwt {
-            &["auth", "http", "openapi", "shared"]
+            &["auth", "conditional", "db", "http", "openapi", "shared"]
         } else {
-            &["http", "openapi", "shared"]
+            &["conditional", "db", "http", "openapi", "shared"]
         };
         let mut test_modules: Vec<String> = concerns
             .iter()

@@ -108,18 +108,3 @@ impl Conditions {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tags_compare_strongly_for_writes_and_weakly_for_reads() {
-        let tag = etag(&serde_json::json!({"a": 1}));
-        assert_eq!(tag, etag(&serde_json::json!({"a": 1})));
-        assert_ne!(tag, etag(&serde_json::json!({"a": 2})));
-        assert!(lists(&format!("\"x\", {tag}"), &tag, false));
-        assert!(lists(&format!("W/{tag}"), &tag, true));
-        assert!(!lists(&format!("W/{tag}"), &tag, false));
-        assert!(lists("*", &tag, false));
-    }
-}
