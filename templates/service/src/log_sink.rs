@@ -1,5 +1,5 @@
-//! Where log lines go: a buffer in memory that a thread of its own writes to stdout a few
-//! times a second. Logging a line is a copy into that buffer under a lock, never a system
+//! Where log lines go: a buffer in memory that a thread of its own writes to stdout every
+//! 50 ms. Logging a line is a copy into that buffer under a lock, never a system
 //! call and never a wake-up of another thread.
 //!
 //! Not `tracing-appender`'s non-blocking writer: its thread writes and flushes each time its

@@ -36,8 +36,8 @@ tokio::task_local! {
 
 /// Installs the global subscriber: JSON lines by default, human-readable with `LOG_FORMAT=pretty`.
 ///
-/// Lines collect in memory and a thread of its own writes them to stdout a few times a
-/// second ([`LogSink`]), so a request never waits on a write. Keep the returned guard until
+/// Lines collect in memory and a thread of its own writes them to stdout every 50 ms
+/// ([`LogSink`]), so a request never waits on a write. Keep the returned guard until
 /// the process ends: dropping it writes out what is still pending.
 pub fn init(config: &Config) -> std::io::Result<FlushGuard> {
     let (sink, guard) = LogSink::stdout()?;
