@@ -8,7 +8,7 @@
 
 use std::io::{self, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::thread::JoinHandle;
+use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 /// How long a line may wait in the buffer: the delay before it shows on stdout.
@@ -17,6 +17,10 @@ const FLUSH_EVERY: Duration = Duration::from_millis(50);
 /// Past this many bytes the writer thread is woken early, so a burst is written in chunks
 /// of about this size.
 const FLUSH_AT: usize = 256 * 1024;
+
+/// How long the guard waits, when dropped, for the last lines to be written: a stdout that
+/// nobody reads must not keep the process from exiting.
+const FINAL_WRITE_WAIT: Duration = Duration::from_secs(1);
 
 /// Past this many bytes a line waits for the writer to catch up (stdout is slower than the
 /// service logs): memory stays bounded and no line is dropped.
@@ -41,12 +45,13 @@ struct State {
     stopping: bool,
 }
 
-/// Keep it while the service runs: dropping it writes out what is pending and stops the
-/// writer thread.
+/// Keep it while the service runs: dropping it writes out what is pending (waiting up to
+/// a second for stdout) and stops the writer thread.
 #[must_use = "dropping the guard stops the log writer"]
 pub struct FlushGuard {
     sink: LogSink,
-    writer: Option<JoinHandle<()>>,
+    /// Hears from the writer thread once it has written its last lines.
+    finished: Receiver<()>,
 }
 
 impl LogSink {
@@ -63,12 +68,16 @@ impl LogSink {
             drained: Condvar::new(),
         }));
         let writer = sink.clone();
-        let writer = std::thread::Builder::new()
+        let (done, finished) = mpsc::channel();
+        std::thread::Builder::new()
             .name("log-writer".into())
-            .spawn(move || writer.write_out(&mut out))?;
+            .spawn(move || {
+                writer.write_out(&mut out);
+                let _ = done.send(());
+            })?;
         let guard = FlushGuard {
             sink: sink.clone(),
-            writer: Some(writer),
+            finished,
         };
         Ok((sink, guard))
     }
@@ -142,8 +151,6 @@ impl Drop for FlushGuard {
     fn drop(&mut self) {
         self.sink.lock().stopping = true;
         self.sink.0.wake.notify_one();
-        if let Some(writer) = self.writer.take() {
-            let _ = writer.join();
-        }
+        let _ = self.finished.recv_timeout(FINAL_WRITE_WAIT);
     }
 }
