@@ -572,6 +572,8 @@ pub struct Uses {
     pub many_to_many: bool,
     pub soft_delete: bool,
     pub versioned: bool,
+    /// `createdAt` and `updatedAt`, serialized by `rfc3339.rs`.
+    pub timestamps: bool,
     pub unique: bool,
     /// A body may name a row's owner (a direct `owner`).
     pub named_owner: bool,
@@ -602,6 +604,7 @@ impl Uses {
         self.many_to_many |= o.many_to_many;
         self.soft_delete |= o.soft_delete;
         self.versioned |= o.versioned;
+        self.timestamps |= o.timestamps;
         self.unique |= o.unique;
         self.named_owner |= o.named_owner;
         self.field_rules |= o.field_rules;
@@ -913,13 +916,14 @@ impl ServiceContext {
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
         let concerns: &[&str] = if spec.auth.mode == AuthMode::Jwt {
-            &["auth", "conditional", "db", "http", "openapi", "shared"]
+            &["auth", "conditional", "db", "http", "openapi", "shared", "telemetry"]
         } else {
-            &["conditional", "db", "http", "openapi", "shared"]
+            &["conditional", "db", "http", "openapi", "shared", "telemetry"]
         };
         let mut test_modules: Vec<String> = concerns
             .iter()
             .map(|m| m.to_string())
+            .chain(uses.timestamps.then(|| "rfc3339".to_owned()))
             .chain(modules_sorted.iter().cloned())
             .collect();
         test_modules.sort();
@@ -1202,6 +1206,7 @@ impl ResourceContext {
             many_to_many: !links.is_empty(),
             soft_delete: r.soft_delete,
             versioned: r.versioned,
+            timestamps: r.timestamps,
             optional: r.belongs_to.iter().any(|b| !b.required && !r.is_owner(b)),
             named_owner: r.belongs_to.iter().any(|b| r.is_owner(b)),
             field_rules: r.fields.iter().any(|f| f.access.is_restricted()),

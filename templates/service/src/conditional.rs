@@ -2,14 +2,13 @@
 //! `ETag`; a read whose `If-None-Match` lists it answers 304, and a write whose `If-Match`
 //! does not answers 412.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
-
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::AppError;
 
@@ -24,10 +23,19 @@ fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).unwrap_or_default()
 }
 
+/// The XXH3 hash of the bytes, in hex and quotes. XXH3 rather than std's `DefaultHasher`: its
+/// output is specified, so every instance and every build tags the same bytes alike, and it
+/// costs a tenth as much.
 fn tag_of(json: &[u8]) -> String {
-    let mut hasher = DefaultHasher::new();
-    json.hash(&mut hasher);
-    format!("\"{:016x}\"", hasher.finish())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let hash = xxh3_64(json);
+    let mut tag = String::with_capacity(18);
+    tag.push('"');
+    for shift in (0..16).rev() {
+        tag.push(char::from(HEX[(hash >> (shift * 4)) as usize & 0xf]));
+    }
+    tag.push('"');
+    tag
 }
 
 /// 200 with the resource and its `ETag`.

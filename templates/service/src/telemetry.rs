@@ -1,7 +1,5 @@
 //! Logging and request ids.
 
-use std::cell::RefCell;
-use std::fmt::{self, Write as _};
 use std::time::Duration;
 
 use axum::{
@@ -9,22 +7,12 @@ use axum::{
     http::{HeaderName, HeaderValue, Method, StatusCode},
 };
 use chrono::Utc;
-use json_subscriber::JsonLayer;
-use tracing::{Span, Subscriber};
-use tracing_subscriber::{
-    EnvFilter,
-    fmt::{
-        MakeWriter,
-        format::Writer,
-        time::FormatTime,
-    },
-    layer::SubscriberExt,
-    registry::LookupSpan,
-    util::SubscriberInitExt,
-};
+use tracing::Span;
+use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
 use uuid::{Builder, Uuid};
 
 use crate::config::{Config, LogFormat};
+use crate::json_log::JsonLog;
 use crate::log_sink::{FlushGuard, LogSink};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -34,7 +22,8 @@ tokio::task_local! {
     static REQUEST_ID: HeaderValue;
 }
 
-/// Installs the global subscriber: JSON lines by default, human-readable with `LOG_FORMAT=pretty`.
+/// Installs the global subscriber: JSON lines by default ([`JsonLog`]), human-readable with
+/// `LOG_FORMAT=pretty`.
 ///
 /// Lines collect in memory and a thread of its own writes them to stdout every 50 ms
 /// ([`LogSink`]), so a request never waits on a write. Keep the returned guard until
@@ -45,7 +34,7 @@ pub fn init(config: &Config) -> std::io::Result<FlushGuard> {
     match config.log_format {
         LogFormat::Json => tracing_subscriber::registry()
             .with(filter)
-            .with(json_layer(sink))
+            .with(JsonLog::new(sink))
             .init(),
         LogFormat::Pretty => tracing_subscriber::fmt()
             .with_env_filter(filter)
@@ -54,58 +43,6 @@ pub fn init(config: &Config) -> std::io::Result<FlushGuard> {
             .init(),
     }
     Ok(guard)
-}
-
-/// One JSON object per line: timestamp, level, target, the event's fields at the top level,
-/// and the request's span (method, route, request id, user) under `span`.
-///
-/// `json-subscriber` rather than `tracing-subscriber`'s own JSON format: it keeps each
-/// span's fields serialized once, where the latter parses them again for every line.
-pub fn json_layer<S, W>(writer: W) -> JsonLayer<S, W>
-where
-    S: Subscriber + for<'span> LookupSpan<'span>,
-    W: for<'writer> MakeWriter<'writer> + 'static,
-{
-    let mut layer = JsonLayer::new(writer);
-    layer
-        .with_timer("timestamp", Timestamp)
-        .with_level("level")
-        .with_target("target")
-        .with_flattened_event()
-        .with_current_span("span");
-    layer
-}
-
-/// A line's time, RFC 3339 in UTC to the microsecond (`2026-01-02T03:04:05.678901Z`), as
-/// tracing-subscriber's `SystemTime` writes it but at a fraction of its cost (it was a fifth
-/// of a request line): each thread formats the date and time to the second once a second,
-/// and only the microseconds for every line.
-pub struct Timestamp;
-
-impl FormatTime for Timestamp {
-    fn format_time(&self, w: &mut Writer<'_>) -> fmt::Result {
-        thread_local! {
-            static SECOND: RefCell<(i64, String)> = RefCell::default();
-        }
-        let now = Utc::now();
-        let micros = now.timestamp_subsec_micros().min(999_999);
-        let mut fraction = *b".000000Z";
-        let mut rest = micros;
-        for digit in fraction[1..7].iter_mut().rev() {
-            *digit = b'0' + (rest % 10) as u8;
-            rest /= 10;
-        }
-        SECOND.with_borrow_mut(|(second, text)| {
-            if *second != now.timestamp() || text.is_empty() {
-                *second = now.timestamp();
-                text.clear();
-                write!(text, "{}", now.format("%Y-%m-%dT%H:%M:%S"))?;
-            }
-            w.write_str(text)
-        })?;
-        // Digits, a dot and a letter: ASCII.
-        w.write_str(std::str::from_utf8(&fraction).map_err(|_| fmt::Error)?)
-    }
 }
 
 /// The id of the request being served, when called while serving one.
@@ -160,7 +97,7 @@ fn is_sane(value: &HeaderValue) -> bool {
 pub fn request_span(method: &Method, route: &str, id: &HeaderValue) -> Span {
     tracing::info_span!(
         "request",
-        method = %method,
+        method = method.as_str(),
         route,
         request_id = id.to_str().unwrap_or_default(),
         user_id = tracing::field::Empty,
