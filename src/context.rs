@@ -916,9 +916,24 @@ impl ServiceContext {
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
         let concerns: &[&str] = if spec.auth.mode == AuthMode::Jwt {
-            &["auth", "conditional", "db", "http", "openapi", "shared", "telemetry"]
+            &[
+                "auth",
+                "conditional",
+                "db",
+                "http",
+                "openapi",
+                "shared",
+                "telemetry",
+            ]
         } else {
-            &["conditional", "db", "http", "openapi", "shared", "telemetry"]
+            &[
+                "conditional",
+                "db",
+                "http",
+                "openapi",
+                "shared",
+                "telemetry",
+            ]
         };
         let mut test_modules: Vec<String> = concerns
             .iter()
