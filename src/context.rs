@@ -915,30 +915,24 @@ impl ServiceContext {
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
-        let concerns: &[&str] = if spec.auth.mode == AuthMode::Jwt {
-            &[
-                "auth",
-                "conditional",
-                "db",
-                "http",
-                "openapi",
-                "shared",
-                "telemetry",
-            ]
-        } else {
-            &[
-                "conditional",
-                "db",
-                "http",
-                "openapi",
-                "shared",
-                "telemetry",
-            ]
-        };
+        // One test module per concern, the optional ones when the spec has them, and one
+        // per resource.
+        let concerns = [
+            "conditional",
+            "db",
+            "http",
+            "openapi",
+            "shared",
+            "telemetry",
+        ];
+        let optional = [
+            (spec.auth.mode == AuthMode::Jwt, "auth"),
+            (uses.timestamps, "rfc3339"),
+        ];
         let mut test_modules: Vec<String> = concerns
-            .iter()
-            .map(|m| m.to_string())
-            .chain(uses.timestamps.then(|| "rfc3339".to_owned()))
+            .into_iter()
+            .chain(optional.into_iter().filter_map(|(on, m)| on.then_some(m)))
+            .map(str::to_owned)
             .chain(modules_sorted.iter().cloned())
             .collect();
         test_modules.sort();
