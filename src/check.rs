@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use crate::routes::{auth_routes, resource_routes};
-use crate::spec::{AuthMode, Denied, Field, FieldAccess, FieldWrite, Rule, Spec};
+use crate::spec::{
+    AuthMode, Denied, Event, Field, FieldAccess, FieldWrite, Resource, Rule, Spec, Trigger,
+};
 
 pub fn summary(spec: &Spec) -> String {
     let fields: usize = spec.resources.iter().map(|r| r.fields.len()).sum();
@@ -91,6 +93,10 @@ pub fn summary(spec: &Spec) -> String {
                 f.names.snake,
                 describe_rules(&f.access)
             );
+        }
+        if !r.events.is_empty() {
+            let events: Vec<String> = r.events.iter().map(|e| describe_event(r, e)).collect();
+            let _ = writeln!(out, "  events: {}", events.join(", "));
         }
     }
     let routes: Vec<_> = spec
@@ -183,4 +189,13 @@ mod tests {
             ]
         );
     }
+}
+
+/// `payment.completed (status becomes succeeded)`.
+fn describe_event(r: &Resource, e: &Event) -> String {
+    let kind = match &e.trigger {
+        Trigger::Created | Trigger::Updated | Trigger::Deleted => String::new(),
+        Trigger::Becomes { field, value } => format!(" ({field} becomes {value})"),
+    };
+    format!("{}.{}{kind}", r.names.snake, e.name)
 }

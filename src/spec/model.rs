@@ -290,6 +290,47 @@ pub struct Resource {
     /// The resource's earlier name (`renamed_from`): `backend-gen update` renames its
     /// table (and its children's foreign-key columns) instead of dropping it.
     pub renamed_from: Option<String>,
+    /// The domain events its writes emit (`[resources.NAME.events]`), by name.
+    pub events: Vec<Event>,
+}
+
+/// A domain event a resource emits: `{resource}.{name}` (`payment.completed`), written to
+/// the outbox in the transaction of the write that causes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Snake case: `created`, `completed`.
+    pub name: String,
+    pub trigger: Trigger,
+}
+
+/// What makes a resource emit an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// Every create (`created = true`).
+    Created,
+    /// Every update, whatever it changes (`updated = true`).
+    Updated,
+    /// Every delete, soft or hard (`deleted = true`).
+    Deleted,
+    /// A write that leaves the enum `field` at `value` when it was not before: an update
+    /// that moves it there, or a create that starts there
+    /// (`completed = { when = "status", becomes = "succeeded" }`).
+    Becomes { field: String, value: String },
+}
+
+impl Trigger {
+    /// The event names that mean a lifecycle step (`name = true`); any other name is a
+    /// transition.
+    pub const LIFECYCLE: &'static [&'static str] = &["created", "updated", "deleted"];
+
+    pub fn lifecycle(name: &str) -> Option<Self> {
+        Some(match name {
+            "created" => Trigger::Created,
+            "updated" => Trigger::Updated,
+            "deleted" => Trigger::Deleted,
+            _ => return None,
+        })
+    }
 }
 
 impl Resource {

@@ -1229,3 +1229,58 @@ fn required_fields_must_be_writable_by_every_creator() {
         "{SHOP_AUTH}[resources.user.fields]\nname = {{ type = \"text\", write = \"create\" }}\n"
     ));
 }
+
+#[test]
+fn events_are_lifecycle_steps_or_transitions_of_an_enum() {
+    let spec = valid(
+        "[resources.payment.fields]\nstatus = { type = \"enum\", values = [\"pending\", \"succeeded\"] }\n\
+         [resources.payment.events]\ncreated = true\nupdated = false\ncompleted = { when = \"status\", becomes = \"succeeded\" }\n",
+    );
+    let events = &spec.resources[0].events;
+    assert_eq!(
+        events,
+        &[
+            Event {
+                name: "created".into(),
+                trigger: Trigger::Created
+            },
+            Event {
+                name: "completed".into(),
+                trigger: Trigger::Becomes {
+                    field: "status".into(),
+                    value: "succeeded".into()
+                }
+            },
+        ]
+    );
+    assert!(valid(MINIMAL).resources[0].events.is_empty());
+}
+
+#[test]
+fn events_that_cannot_happen_are_refused_with_what_would() {
+    let e = errors(
+        "[resources.payment.fields]\nstatus = { type = \"enum\", values = [\"pending\", \"succeeded\"] }\nnote = { type = \"string\" }\n\
+         [resources.payment.events]\ncreated = \"yes\"\nPaid = { when = \"status\", becomes = \"succeeded\" }\n\
+         done = { when = \"stauts\", becomes = \"succeeded\" }\nnoted = { when = \"note\", becomes = \"x\" }\n\
+         failed = { when = \"status\", becomes = \"failed\" }\nsettled = { when = \"status\", becomes = \"succeeded\" }\n\
+         again = { when = \"status\", becomes = \"succeeded\" }\nhalf = { when = \"status\" }\nodd = { when = \"status\", becomes = \"pending\", to = 1 }\n",
+    );
+    let expected = [
+        "5:11 resources.payment.events.created: expected a boolean (true or false) (`created` is emitted by every create;",
+        "6:1 resources.payment.events.Paid: an event name must be snake_case (use `paid`)",
+        "7:17 resources.payment.events.done.when: not an enum field of this resource (did you mean `status`?)",
+        "8:18 resources.payment.events.noted.when: not an enum field of this resource",
+        "9:39 resources.payment.events.failed.becomes: not a value of the field",
+        "10:11 resources.payment.events.settled: the same transition as another event",
+        "11:9 resources.payment.events.again: the same transition as another event",
+        "12:8 resources.payment.events.half.becomes: a transition needs `becomes`",
+        "13:47 resources.payment.events.odd.to: unknown key `to`",
+    ];
+    assert_eq!(e.len(), expected.len(), "{e:#?}");
+    for (got, want) in e.iter().zip(expected) {
+        assert!(
+            got.starts_with(want),
+            "{got}\n  does not start with\n{want}"
+        );
+    }
+}

@@ -47,7 +47,10 @@ const RESOURCE_KEYS: &[&str] = &[
     "owner_set_by",
     "cache_ttl_seconds",
     "renamed_from",
+    "events",
 ];
+/// The keys of a transition event (`completed = { when = "status", becomes = "succeeded" }`).
+const TRANSITION_KEYS: &[&str] = &["when", "becomes"];
 const FIELD_KEYS: &[&str] = &[
     "type",
     "description",
@@ -136,6 +139,7 @@ fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
         owner: None,
         cache_ttl_seconds: cache.ttl_seconds,
         renamed_from: None,
+        events: Vec::new(),
     }
 }
 
@@ -577,6 +581,7 @@ fn read_resource(
     }
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
     let renamed_from = read_renamed_from(sink, &t, &name.value, "resource");
+    let events = read_events(sink, &t, &fields);
 
     Some(ReadResource {
         resource: Resource {
@@ -595,11 +600,139 @@ fn read_resource(
             }),
             cache_ttl_seconds,
             renamed_from,
+            events,
         },
         belongs_to_spans,
         many_to_many_spans,
         owner_span,
         plural_span: plural.as_ref().map(|p| p.span.clone()),
+    })
+}
+
+/// `[resources.NAME.events]`: `created`, `updated` and `deleted` take `true` or `false`; any
+/// other name is a transition of one of the resource's enum fields,
+/// `{ when = "FIELD", becomes = "VALUE" }`.
+fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Vec<Event> {
+    let Some(events) = t.table(sink, "events", &[]) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Event> = Vec::new();
+    for (name, value) in events.entries() {
+        let path = events.key_path(&name.value);
+        check_identifier(sink, &name, &path, NameKind::Event);
+        if let Some(trigger) = Trigger::lifecycle(&name.value) {
+            match value.get_ref() {
+                DeValue::Boolean(true) => out.push(Event {
+                    name: name.value,
+                    trigger,
+                }),
+                DeValue::Boolean(false) => {}
+                other => sink.push(
+                    Diagnostic::new(value.span(), path, "expected a boolean (true or false)")
+                        .found(describe(other))
+                        .allowed("true or false")
+                        .help(format!(
+                            "`{}` is emitted by every {}; a transition needs a name of its own, \
+                             e.g. `completed = {{ when = \"status\", becomes = \"succeeded\" }}`",
+                            name.value,
+                            name.value.trim_end_matches('d'),
+                        )),
+                ),
+            }
+            continue;
+        }
+        let Some(transition) = Table::from_value(sink, value, &path, TRANSITION_KEYS) else {
+            continue;
+        };
+        let Some(trigger) = read_transition(sink, &transition, fields) else {
+            continue;
+        };
+        if let Some(same) = out.iter().find(|e| e.trigger == trigger) {
+            sink.push(
+                Diagnostic::new(value.span(), path, "the same transition as another event")
+                    .found(format!("`{}`", same.name))
+                    .help("one event a transition: remove one of the two"),
+            );
+            continue;
+        }
+        out.push(Event {
+            name: name.value,
+            trigger,
+        });
+    }
+    out
+}
+
+/// `{ when = "FIELD", becomes = "VALUE" }`: an enum field of the resource and one of its values.
+fn read_transition(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Option<Trigger> {
+    let enums: Vec<(&str, &[String])> = fields
+        .iter()
+        .filter_map(|f| match &f.ty {
+            FieldType::Enum { values } => Some((f.names.snake.as_str(), values.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<&str> = enums.iter().map(|(name, _)| *name).collect();
+    let allowed_fields = if names.is_empty() {
+        "an enum field of this resource (it has none)".to_string()
+    } else {
+        format!("one of its enum fields: {}", names.join(", "))
+    };
+    let Some(when) = t.string(sink, "when") else {
+        if t.raw("when").is_none() {
+            sink.push(
+                Diagnostic::new(
+                    t.span.clone(),
+                    t.key_path("when"),
+                    "a transition needs `when`",
+                )
+                .allowed(allowed_fields)
+                .help("e.g. `{ when = \"status\", becomes = \"succeeded\" }`"),
+            );
+        }
+        return None;
+    };
+    let becomes = t.string(sink, "becomes");
+    if becomes.is_none() && t.raw("becomes").is_none() {
+        sink.push(
+            Diagnostic::new(
+                t.span.clone(),
+                t.key_path("becomes"),
+                "a transition needs `becomes`",
+            )
+            .help("name the value the field moves to, e.g. `becomes = \"succeeded\"`"),
+        );
+    }
+    let Some(&(field, values)) = enums.iter().find(|(name, _)| *name == when.value) else {
+        let mut d = Diagnostic::new(
+            when.span,
+            t.key_path("when"),
+            "not an enum field of this resource",
+        )
+        .found(format!("{:?}", when.value))
+        .allowed(allowed_fields);
+        if let Some(near) = suggest(&when.value, &names) {
+            d = d.help(format!("did you mean `{near}`?"));
+        }
+        sink.push(d);
+        return None;
+    };
+    let becomes = becomes?;
+    if !values.contains(&becomes.value) {
+        sink.push(
+            Diagnostic::new(
+                becomes.span,
+                t.key_path("becomes"),
+                "not a value of the field",
+            )
+            .found(format!("{:?}", becomes.value))
+            .allowed(values.join(", ")),
+        );
+        return None;
+    }
+    Some(Trigger::Becomes {
+        field: field.to_string(),
+        value: becomes.value,
     })
 }
 
@@ -2112,6 +2245,7 @@ enum NameKind {
     Resource,
     Field,
     Relation,
+    Event,
 }
 
 impl NameKind {
@@ -2120,8 +2254,19 @@ impl NameKind {
             NameKind::Resource => "resource",
             NameKind::Field => "field",
             NameKind::Relation => "relation",
+            NameKind::Event => "event",
         }
     }
+}
+
+/// "a field", "an event".
+fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
 }
 
 /// The shape every name must have: snake_case, at most `MAX_NAME` characters, and for a
@@ -2139,14 +2284,17 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
     };
     let (problem, suggestion) = if !is_snake_identifier(n) {
         (
-            format!("a {what} name must be snake_case"),
+            format!("{} name must be snake_case", with_article(what)),
             snake_version(n)
                 .map(|s| shortened(&s))
                 .filter(|s| usable(s)),
         )
     } else if n.len() > MAX_NAME {
         (
-            format!("a {what} name can have at most {MAX_NAME} characters"),
+            format!(
+                "{} name can have at most {MAX_NAME} characters",
+                with_article(what)
+            ),
             Some(shortened(n)).filter(|s| usable(s)),
         )
     } else if kind == NameKind::Field && NOT_RAW.contains(&n) {
