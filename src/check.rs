@@ -155,6 +155,15 @@ fn describe_rules(access: &FieldAccess) -> String {
     parts.join(", ")
 }
 
+/// `payment.completed (status becomes succeeded)`.
+fn describe_event(r: &Resource, e: &Event) -> String {
+    let kind = match &e.trigger {
+        Trigger::Created | Trigger::Updated | Trigger::Deleted => String::new(),
+        Trigger::Becomes { field, value } => format!(" ({field} becomes {value})"),
+    };
+    format!("{}.{}{kind}", r.names.snake, e.name)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -189,13 +198,4 @@ mod tests {
             ]
         );
     }
-}
-
-/// `payment.completed (status becomes succeeded)`.
-fn describe_event(r: &Resource, e: &Event) -> String {
-    let kind = match &e.trigger {
-        Trigger::Created | Trigger::Updated | Trigger::Deleted => String::new(),
-        Trigger::Becomes { field, value } => format!(" ({field} becomes {value})"),
-    };
-    format!("{}.{}{kind}", r.names.snake, e.name)
 }

@@ -13,8 +13,8 @@ use crate::names::{Names, with_article};
 use crate::routes::{Route, auth_routes, children, nested_segment, resource_routes};
 use crate::samples;
 use crate::spec::{
-    Access, Auth, AuthMode, Bound, Database, Denied, Field, FieldType, FieldWrite, Format, Literal,
-    OnDelete, Resource, Rule, Spec,
+    Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
+    Literal, OnDelete, Resource, Rule, Spec, Trigger,
 };
 use crate::sql::{LinkSql, ResourceSql, join_table, rust_text, taken};
 
@@ -585,6 +585,8 @@ pub struct Uses {
     pub validator: bool,
     /// A field check: some body's values have rules.
     pub checks: bool,
+    /// Some write puts a domain event in the outbox.
+    pub events: bool,
 }
 
 impl Uses {
@@ -611,6 +613,7 @@ impl Uses {
         self.read_rules |= o.read_rules;
         self.validator |= o.validator;
         self.checks |= o.checks;
+        self.events |= o.events;
     }
 }
 
@@ -739,6 +742,75 @@ pub struct ResourceContext {
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
+    /// The domain events its writes put in the outbox.
+    pub events: Vec<EventContext>,
+    /// An update compares the stored row with the new one (some event is a transition).
+    pub transitions: bool,
+}
+
+/// One event a resource emits, as its writes record it.
+#[derive(Debug, Serialize)]
+pub struct EventContext {
+    /// `payment.completed`
+    pub event_type: String,
+    /// A lifecycle step: `created`, `updated` or `deleted`; `None` for a transition.
+    pub step: Option<&'static str>,
+    /// A transition: the field's Rust name on a row and the value it moves to, as a Rust
+    /// expression comparable with it (`Some(PaymentStatus::Succeeded)` when it is optional).
+    pub field: Option<String>,
+    pub becomes: Option<String>,
+    /// For the generated tests: a transition's JSON key and value (`"succeeded"`), and
+    /// whether an update may set the field.
+    pub key: Option<String>,
+    pub value_json: Option<String>,
+    pub patch: bool,
+}
+
+impl EventContext {
+    fn new(r: &Resource, fields: &[FieldContext], event: &Event) -> Self {
+        let mut context = Self {
+            event_type: format!("{}.{}", r.names.snake, event.name),
+            step: None,
+            field: None,
+            becomes: None,
+            key: None,
+            value_json: None,
+            patch: false,
+        };
+        match &event.trigger {
+            Trigger::Created => context.step = Some("created"),
+            Trigger::Updated => context.step = Some("updated"),
+            Trigger::Deleted => context.step = Some("deleted"),
+            Trigger::Becomes { field, value } => {
+                let f = fields
+                    .iter()
+                    .find(|f| f.names.snake == *field)
+                    .expect("validation keeps transitions to the resource's enum fields");
+                let variant = f
+                    .enum_values
+                    .iter()
+                    .find(|v| v.value == *value)
+                    .expect("validation keeps transitions to the field's values");
+                let rust = format!("{}::{}", f.rust_type, variant.variant);
+                context.becomes = Some(if f.required {
+                    rust
+                } else {
+                    format!("Some({rust})")
+                });
+                context.field = Some(f.names.ident.clone());
+                context.key = Some(f.names.camel.clone());
+                context.value_json = Some(format!("{value:?}"));
+                context.patch = r.fields.iter().any(|spec_field| {
+                    spec_field.names.snake == *field
+                        && matches!(
+                            spec_field.access.write,
+                            FieldWrite::Row | FieldWrite::Rules(_)
+                        )
+                });
+            }
+        }
+        context
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -1220,6 +1292,7 @@ impl ResourceContext {
             named_owner: r.belongs_to.iter().any(|b| r.is_owner(b)),
             field_rules: r.fields.iter().any(|f| f.access.is_restricted()),
             read_rules: r.fields.iter().any(|f| f.access.read.is_some()),
+            events: !r.events.is_empty(),
             ..Uses::default()
         };
         for f in &r.fields {
@@ -1309,8 +1382,15 @@ impl ResourceContext {
                 key: f.names.camel.clone(),
                 query_value: unquote(&f.samples[0]),
             });
+        let events: Vec<EventContext> = r
+            .events
+            .iter()
+            .map(|e| EventContext::new(r, &fields, e))
+            .collect();
         Self {
             index,
+            transitions: events.iter().any(|e| e.field.is_some()),
+            events,
             sample_bodies,
             list_columns,
             list_keys,
@@ -1586,6 +1666,9 @@ fn imports(
     if spec.is_account(r) {
         repo_crate.push("crate::auth::NewAccount".into());
         repo.push("super::model::Login".into());
+    }
+    if !r.events.is_empty() {
+        repo_crate.push("crate::outbox".into());
     }
     repo_crate.extend(parents.iter().cloned());
     repo_crate.extend(targets.iter().cloned());
@@ -1894,7 +1977,8 @@ mod tests {
                 "0005_create_order_items",
                 "0006_create_payments",
                 "0007_create_product_categories",
-                "0008_create_refresh_tokens"
+                "0008_create_refresh_tokens",
+                "0009_create_outbox_events"
             ]
         );
         let order = ctx

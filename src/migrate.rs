@@ -921,6 +921,30 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_first_events_create_the_outbox_and_the_last_drop_it() {
+        let v2 = format!("{V1}[resources.note.events]\ncreated = true\n");
+        let plan = plan(&spec(V1), &spec(&v2), &Backfills::new());
+        assert_eq!(plan.changes, ["create table `outbox_events`"]);
+        assert!(plan.losses.is_empty(), "{plan:?}");
+        assert!(
+            plan.sqlite.contains("seq INTEGER PRIMARY KEY,"),
+            "{}",
+            plan.sqlite
+        );
+        assert!(
+            plan.postgres
+                .contains("seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,")
+        );
+        assert!(plan.postgres.contains("data JSONB NOT NULL,"));
+        // More events on the same outbox change no table.
+        let v3 = format!("{V1}[resources.note.events]\ncreated = true\ndeleted = true\n");
+        assert!(super::plan(&spec(&v2), &spec(&v3), &Backfills::new()).is_empty());
+        let back = super::plan(&spec(&v3), &spec(V1), &Backfills::new());
+        assert_eq!(back.changes, ["drop table `outbox_events`"]);
+        assert_eq!(back.losses, ["table `outbox_events` and every row in it"]);
+    }
+
     const TYPED: &str = "[resources.note.fields]\n\
                          title = { type = \"string\", max_length = 80 }\n\
                          body = { type = \"text\", required = false }\n\

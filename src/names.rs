@@ -532,6 +532,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "migrate",
     "model",
     "openapi",
+    "outbox",
     "password",
     "repo",
     "resources",

@@ -23,12 +23,13 @@ pub struct Table {
 }
 
 /// What a table holds. Only resource tables change column by column; the join
-/// tables and the sessions table come and go whole.
+/// tables, the sessions table and the outbox come and go whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableKind {
     Resource,
     Join,
     Sessions,
+    Outbox,
 }
 
 /// A column, in parts, so that `migrate` can change one part in place.
@@ -150,7 +151,8 @@ pub struct Index {
 }
 
 /// Every table `spec`'s migrations create, in the order they create them:
-/// resources parents first, then join tables, then the jwt flow's sessions.
+/// resources parents first, then join tables, then the jwt flow's sessions, then the
+/// outbox when a resource emits events.
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
     let mut out: Vec<Table> = spec
         .creation_order()
@@ -178,6 +180,16 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             columns: Vec::new(),
             indexes: Vec::new(),
             create: sql::create_refresh_tokens(spec, dialect),
+        });
+    }
+    if spec.emits_events() {
+        out.push(Table {
+            name: sql::OUTBOX.into(),
+            quoted: sql::OUTBOX.into(),
+            kind: TableKind::Outbox,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            create: sql::create_outbox(dialect),
         });
     }
     out

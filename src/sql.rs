@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::schema::{Column, Constraint, Index, Table, TableKind};
-use crate::spec::{AuthMode, Resource, Spec};
+use crate::spec::{AuthMode, Database, Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
 pub const MAX_IDENTIFIER: usize = 63;
@@ -554,6 +554,39 @@ pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
     )
 }
 
+/// The transactional outbox: the domain events of every resource that emits any.
+pub const OUTBOX: &str = "outbox_events";
+const OUTBOX_INDEXES: [&str; 2] = ["outbox_events_id_unique", "outbox_events_pending_idx"];
+
+/// The migration of the outbox: one row per event, written in the transaction of the change
+/// it describes. `seq` orders them as they committed (per aggregate too); the relay
+/// publishes the rows whose `published_at` is unset, oldest first, and sets it.
+pub fn create_outbox(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let (seq, data) = match dialect.0 {
+        // The row id: one writer at a time gives it in commit order. (AUTOINCREMENT would
+        // add `sqlite_sequence`, which no down migration can drop.)
+        Database::Sqlite => ("INTEGER PRIMARY KEY", "TEXT"),
+        Database::Postgres => ("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "JSONB"),
+    };
+    let [id_unique, pending] = OUTBOX_INDEXES;
+    format!(
+        "-- Domain events, each written in the transaction of the change it describes.\n\
+         CREATE TABLE {OUTBOX} (\n    \
+         seq {seq},\n    \
+         id {id} NOT NULL,\n    \
+         event_type TEXT NOT NULL,\n    \
+         aggregate_type TEXT NOT NULL,\n    \
+         aggregate_id {id} NOT NULL,\n    \
+         occurred_at {at} NOT NULL,\n    \
+         data {data} NOT NULL,\n    \
+         published_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX {id_unique} ON {OUTBOX} (id);\n\
+         -- The events still to publish, oldest first.\n\
+         CREATE INDEX {pending} ON {OUTBOX} (seq) WHERE published_at IS NULL;\n"
+    )
+}
+
 /// A table or index the migrations create, and what it is for, to find two with one
 /// name. Tables and indexes share one namespace in both databases.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -598,6 +631,14 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         push(REFRESH_TOKENS.into(), String::new(), what, None);
         push(primary_key(REFRESH_TOKENS), PRIMARY_KEY.into(), what, None);
         for name in REFRESH_TOKEN_INDEXES {
+            push(name.into(), "an index of ".into(), what, None);
+        }
+    }
+    if spec.emits_events() {
+        let what = "the outbox of domain events";
+        push(OUTBOX.into(), String::new(), what, None);
+        push(primary_key(OUTBOX), PRIMARY_KEY.into(), what, None);
+        for name in OUTBOX_INDEXES {
             push(name.into(), "an index of ".into(), what, None);
         }
     }

@@ -105,6 +105,11 @@ impl Spec {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// Whether any resource emits domain events (the service then has an outbox).
+    pub fn emits_events(&self) -> bool {
+        self.resources.iter().any(|r| !r.events.is_empty())
+    }
+
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
         self.auth.mode == AuthMode::Jwt && r.names.snake == crate::spec::ACCOUNT

@@ -322,6 +322,8 @@ struct Resource {
     /// The rules of `create` the spec ends up with (jwt), for the field rules.
     create: Vec<String>,
     fields: Vec<Field>,
+    /// `events = { ... }` as TOML.
+    events: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -559,7 +561,64 @@ impl Generator {
         self.relations();
         self.many_to_many();
         self.access_rules();
+        self.events();
         self.resources.shuffle(&mut self.rng);
+    }
+
+    /// Domain events on some resources: lifecycle steps (now and then switched off), and
+    /// transitions of their enum fields to one of their values.
+    fn events(&mut self) {
+        for i in 0..self.resources.len() {
+            if !self.chance(0.3) {
+                continue;
+            }
+            let mut entries = Vec::new();
+            for step in ["created", "updated", "deleted"] {
+                if self.chance(0.5) {
+                    let on = self.chance(0.9);
+                    entries.push(format!("{step} = {on}"));
+                }
+            }
+            let enums: Vec<(String, Vec<String>)> = self.resources[i]
+                .fields
+                .iter()
+                .filter(|f| f.ty == "enum")
+                .filter_map(|f| {
+                    let (_, list) = f.options.iter().find(|(k, _)| *k == "values")?;
+                    let parsed: toml::Table = toml::from_str(&format!("v = {list}")).ok()?;
+                    let values = parsed["v"]
+                        .as_array()?
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect();
+                    Some((f.name.clone(), values))
+                })
+                .collect();
+            let mut names: Vec<String> = Vec::new();
+            let mut taken: Vec<(String, String)> = Vec::new();
+            for (field, values) in enums {
+                if values.is_empty() || !self.chance(0.6) {
+                    continue;
+                }
+                let value = self.pick(&values).clone();
+                if taken.contains(&(field.clone(), value.clone())) {
+                    continue;
+                }
+                let name = self.fresh(|n| {
+                    !["created", "updated", "deleted"].contains(&n) && !names.iter().any(|o| o == n)
+                });
+                let key = self.key(&name);
+                entries.push(format!(
+                    "{key} = {{ when = \"{field}\", becomes = \"{value}\" }}"
+                ));
+                names.push(name);
+                taken.push((field, value));
+            }
+            if !entries.is_empty() {
+                entries.shuffle(&mut self.rng);
+                self.resources[i].events = Some(format!("{{ {} }}", entries.join(", ")));
+            }
+        }
     }
 
     fn build_project(&mut self) {
@@ -812,6 +871,7 @@ impl Generator {
             owner_set_by: Vec::new(),
             create: Vec::new(),
             fields: Vec::new(),
+            events: None,
         }
     }
 
@@ -1840,6 +1900,7 @@ impl Generator {
             owner_set_by: Vec::new(),
             create: Vec::new(),
             fields: vec![field],
+            events: None,
         });
     }
 
@@ -1940,6 +2001,9 @@ impl Generator {
         if !r.owner_set_by.is_empty() {
             let roles: Vec<String> = r.owner_set_by.iter().map(|t| format!("\"{t}\"")).collect();
             lines.push(format!("owner_set_by = [{}]", roles.join(", ")));
+        }
+        if let Some(events) = &r.events {
+            lines.push(format!("events = {events}"));
         }
         lines.shuffle(&mut self.rng);
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
