@@ -60,6 +60,9 @@ pub struct ServiceContext {
     /// Index of the first resource with no required parent: the shared HTTP
     /// tests create rows of it.
     pub primary: usize,
+    /// Index of the first resource whose rows are cached (`cache_ttl_seconds` above 0), for
+    /// the shared test of the read cache; `None` when no resource's are.
+    pub cached: Option<usize>,
     pub migrations: Vec<MigrationContext>,
     pub routes: Vec<Route>,
     pub uses: Uses,
@@ -1030,6 +1033,7 @@ impl ServiceContext {
                 .iter()
                 .position(|r| r.belongs_to.iter().all(|b| !b.required))
                 .unwrap_or(0),
+            cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
             routes: spec
                 .resources
