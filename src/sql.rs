@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::schema::{Column, Constraint, Index, Table, TableKind};
-use crate::spec::{AuthMode, Database, Resource, Spec};
+use crate::spec::{AuthMode, Database, FieldType, Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
 pub const MAX_IDENTIFIER: usize = 63;
@@ -563,12 +563,13 @@ const OUTBOX_INDEXES: [&str; 2] = ["outbox_events_id_unique", "outbox_events_pen
 /// publishes the rows whose `published_at` is unset, oldest first, and sets it.
 pub fn create_outbox(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
-    let (seq, data) = match dialect.0 {
+    let seq = match dialect.0 {
         // The row id: one writer at a time gives it in commit order. (AUTOINCREMENT would
         // add `sqlite_sequence`, which no down migration can drop.)
-        Database::Sqlite => ("INTEGER PRIMARY KEY", "TEXT"),
-        Database::Postgres => ("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "JSONB"),
+        Database::Sqlite => "INTEGER PRIMARY KEY",
+        Database::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     };
+    let data = dialect.column_type(&FieldType::Json, None);
     let [id_unique, pending] = OUTBOX_INDEXES;
     format!(
         "-- Domain events, each written in the transaction of the change it describes.\n\

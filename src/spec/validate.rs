@@ -12,7 +12,7 @@ use super::reader::{At, Number, Sink, Table, describe, suggest};
 use crate::diagnostics::Diagnostic;
 use crate::names::{
     self, NOT_RAW, Names, RESERVED_MODULES, RUST_KEYWORDS, alternative, is_snake_identifier,
-    snake_version,
+    snake_version, with_article,
 };
 
 const TOP_KEYS: &[&str] = &["project", "auth", "rate_limit", "cache", "resources"];
@@ -2257,16 +2257,6 @@ impl NameKind {
             NameKind::Event => "event",
         }
     }
-}
-
-/// "a field", "an event".
-fn with_article(word: &str) -> String {
-    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {word}")
 }
 
 /// The shape every name must have: snake_case, at most `MAX_NAME` characters, and for a

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use backend_gen::names::Names;
-use backend_gen::spec::{GENERATED_FIELDS, QUERY_PARAMETERS};
+use backend_gen::spec::{GENERATED_FIELDS, QUERY_PARAMETERS, Trigger};
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -573,7 +573,7 @@ impl Generator {
                 continue;
             }
             let mut entries = Vec::new();
-            for step in ["created", "updated", "deleted"] {
+            for &step in Trigger::LIFECYCLE {
                 if self.chance(0.5) {
                     let on = self.chance(0.9);
                     entries.push(format!("{step} = {on}"));
@@ -604,9 +604,8 @@ impl Generator {
                 if taken.contains(&(field.clone(), value.clone())) {
                     continue;
                 }
-                let name = self.fresh(|n| {
-                    !["created", "updated", "deleted"].contains(&n) && !names.iter().any(|o| o == n)
-                });
+                let name = self
+                    .fresh(|n| !Trigger::LIFECYCLE.contains(&n) && !names.iter().any(|o| o == n));
                 let key = self.key(&name);
                 entries.push(format!(
                     "{key} = {{ when = \"{field}\", becomes = \"{value}\" }}"
