@@ -191,6 +191,36 @@ start_server() {
     exit 1
 }
 
+# Several servers at once (scripts/bench, scripts/bench-outbox), each kept by a label; a
+# caller sets CLEANUP_HOOK=stop_servers.
+declare -A SERVER_PIDS=() SERVER_URLS=()
+
+# Starts a server and keeps it by its label (start_server's globals hold only one).
+keep_server() { # LABEL BINARY CACHE [ARGS...]
+    local label=$1
+    shift
+    start_server "$1" "$2" "$label" "${@:3}"
+    SERVER_PIDS[$label]=$SERVER_PID
+    SERVER_URLS[$label]=$BASE_URL
+    SERVER_PID=""
+}
+
+# Points start_server's globals (what run_wrk and the helpers read) at a kept server.
+use_server() { # LABEL
+    SERVER_PID=${SERVER_PIDS[$1]}
+    BASE_URL=${SERVER_URLS[$1]}
+}
+
+stop_servers() {
+    local label
+    for label in "${!SERVER_PIDS[@]}"; do
+        use_server "$label"
+        stop_server
+    done
+    SERVER_PIDS=()
+    SERVER_URLS=()
+}
+
 # Runs `wrk -t $THREADS -c $CONNECTIONS ARGS...` in the background, so that
 # Ctrl-C reaches the script's traps at once (wrk itself would catch it, print its
 # figures and exit 0) and cleanup stops it.
