@@ -43,6 +43,9 @@ pub struct ServiceContext {
     pub crate_name: String,
     /// The library name Rust code uses (`my_shop`).
     pub lib_name: String,
+    /// The JetStream stream its events go to by default (`MY_SHOP`: NATS's convention for
+    /// stream names, which may not hold a `.`).
+    pub stream_name: String,
     pub description: String,
     /// The description as a TOML string literal, for Cargo.toml.
     pub description_toml: String,
@@ -1003,6 +1006,7 @@ impl ServiceContext {
         let optional = [
             (spec.auth.mode == AuthMode::Jwt, "auth"),
             (uses.timestamps, "rfc3339"),
+            (uses.events, "outbox"),
         ];
         let mut test_modules: Vec<String> = concerns
             .into_iter()
@@ -1022,6 +1026,7 @@ impl ServiceContext {
             actions: &crate::ci_actions::ACTIONS,
             default_database_url: default_database_url(spec.project.database, &lib_name),
             crate_name: crate_name.to_string(),
+            stream_name: lib_name.to_uppercase(),
             lib_name,
             description_toml: toml_string(&description),
             description,

@@ -474,6 +474,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     // Libraries.
     "alloc",
     "argon2",
+    "async_nats",
     "axum",
     "base64",
     "chrono",

@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn the_service_routes_are_those_the_templates_serve() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/service/src/");
-        let served: String = ["health.rs", "monitoring.rs", "routes.rs.tera"]
+        let served: String = ["health.rs.tera", "monitoring.rs.tera", "routes.rs.tera"]
             .iter()
             .map(|f| std::fs::read_to_string(format!("{root}{f}")).unwrap())
             .collect();

@@ -9,9 +9,11 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
+#[path = "support/jetstream.rs"]
+mod jetstream;
 mod pytools;
 #[allow(dead_code, reason = "the property tests use the rest of the generator")]
 mod support;
@@ -638,6 +640,26 @@ fn call(
     (status, json, headers)
 }
 
+/// The shop on PostgreSQL, built, for the tests that run several instances of it: the lock
+/// that keeps builds apart (held while they run), its spec and its binary.
+fn built_shop_on_postgres() -> (MutexGuard<'static, ()>, PathBuf, PathBuf) {
+    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let spec = postgres_spec("shop");
+    let project = generate("shop-pg", &spec);
+    cargo(&project, &["build"]);
+    (serial, spec, target_dir().join("debug/shop-pg"))
+}
+
+/// The binary's `grant-role` command, with the instances' settings (`admin_token` adds its
+/// arguments).
+fn grant(binary: &Path, dir: &Path, env: &[(&str, String)]) -> Command {
+    let mut grant = Command::new(binary);
+    grant
+        .current_dir(dir)
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    grant
+}
+
 /// Several instances behave as one: two shop processes on one PostgreSQL database and one
 /// Redis share fresh reads, rate budgets and refresh-token rotation, and killing one
 /// mid-load loses no acknowledged write.
@@ -646,11 +668,7 @@ fn two_shop_instances_behave_as_one() {
     let (Some(redis), Some(server)) = (redis_url(), postgres_url()) else {
         return;
     };
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let spec = postgres_spec("shop");
-    let project = generate("shop-pg", &spec);
-    cargo(&project, &["build"]);
-    let binary = target_dir().join("debug/shop-pg");
+    let (_serial, spec, binary) = built_shop_on_postgres();
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(&server, "two_instances");
     let env = [
@@ -681,11 +699,7 @@ fn two_shop_instances_behave_as_one() {
     let ctx = context("shop-pg", &spec);
     let auth = ctx.auth.as_ref().unwrap();
     let email = "admin@e2e.example";
-    let mut grant = Command::new(&binary);
-    grant
-        .current_dir(dir.path())
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())));
-    let access = admin_token(&base_a, &base_b, grant, &ctx);
+    let access = admin_token(&base_a, &base_b, grant(&binary, dir.path(), &env), &ctx);
     let token = Some(access.as_str());
 
     // A write through one instance is read fresh through the other, whose cache held the row.
@@ -844,6 +858,191 @@ fn two_shop_instances_behave_as_one() {
     );
     drop(_b);
     drop_database(&database_url);
+}
+
+/// NATS with JetStream for the event tests: `TEST_NATS_URL` (set by `scripts/test` when a
+/// server answers).
+fn nats_url() -> Option<String> {
+    test_server("TEST_NATS_URL", "JetStream")
+}
+
+/// The rows `sql` returns from `database_url`, a line each, columns separated by `|`.
+fn psql_rows(database_url: &str, sql: &str) -> Vec<String> {
+    let output = Command::new("psql")
+        .arg(database_url)
+        .args(["-qAtc", sql])
+        .output()
+        .expect("psql runs");
+    assert!(output.status.success(), "{sql}: {output:?}");
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The outbox across instances: two shop processes on one PostgreSQL database relay to one
+/// JetStream stream while clients create and change orders through both, and one of them is
+/// killed (SIGKILL) mid-stream. Every event the database committed is in the stream exactly
+/// once, and each order's events are in the order they committed.
+#[test]
+fn two_instances_publish_every_committed_event_once() {
+    let (Some(server), Some(nats)) = (postgres_url(), nats_url()) else {
+        return;
+    };
+    let (_serial, spec, binary) = built_shop_on_postgres();
+    let dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(&server, "events");
+    let run = database_url.rsplit('_').next().unwrap().to_owned();
+    let stream = format!("E2E_{run}");
+    let env = [
+        ("DATABASE_URL", database_url.clone()),
+        (
+            "JWT_SECRET",
+            "e2e-events-instances-share-this-key!".to_owned(),
+        ),
+        (
+            "CURSOR_SECRET",
+            "e2e-events-instances-share-this-one".to_owned(),
+        ),
+        ("RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+        ("RATE_LIMIT_BURST", "1000000".to_owned()),
+        ("EVENTS_URL", nats.clone()),
+        ("EVENTS_STREAM", stream.clone()),
+        ("EVENTS_SUBJECT_PREFIX", format!("e2e.{run}")),
+    ];
+    let (port_a, port_b) = (free_port(), free_port());
+    let mut a = start(&binary, dir.path(), port_a, &env);
+    let b = start(&binary, dir.path(), port_b, &env);
+    let bases = [
+        format!("http://127.0.0.1:{port_a}/v1"),
+        format!("http://127.0.0.1:{port_b}/v1"),
+    ];
+    let ctx = context("shop-pg", &spec);
+    let grant = grant(&binary, dir.path(), &env);
+    let token = admin_token(&bases[0], &bases[1], grant, &ctx);
+
+    // A client per instance: each creates an order, then changes it twice, until its
+    // instance stops answering or the test says stop.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writers: Vec<_> = bases
+        .iter()
+        .map(|base| {
+            let (base, token, stop) = (base.clone(), token.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut acknowledged = 0;
+                let token = Some(token.as_str());
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let order = serde_json::json!({"placedAt": "2026-01-02T03:04:05Z"});
+                    let Ok((201, created)) =
+                        try_call("POST", &format!("{base}/orders"), token, order)
+                    else {
+                        break;
+                    };
+                    acknowledged += 1;
+                    let url = format!("{base}/orders/{}", created["id"].as_str().unwrap());
+                    for change in 0..2 {
+                        let notes = serde_json::json!({"notes": format!("change {change}")});
+                        if !matches!(try_call("PATCH", &url, token, notes), Ok((200, _))) {
+                            return acknowledged;
+                        }
+                        acknowledged += 1;
+                    }
+                }
+                acknowledged
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(1500));
+    a.0.kill().unwrap();
+    a.0.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(1000));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let acknowledged: Vec<usize> = writers.into_iter().map(|w| w.join().unwrap()).collect();
+    assert!(
+        acknowledged.iter().all(|&writes| writes > 5),
+        "too few writes before the kill: {acknowledged:?}"
+    );
+
+    // B's relay takes over what A left: every committed event is published.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let pending = "SELECT count(*) FROM outbox_events WHERE published_at IS NULL";
+    while psql_rows(&database_url, pending) != ["0"] {
+        assert!(
+            Instant::now() < deadline,
+            "events still unpublished after 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let committed = psql_rows(&database_url, "SELECT id FROM outbox_events ORDER BY seq");
+    assert!(
+        committed.len() >= acknowledged.iter().sum::<usize>(),
+        "an acknowledged write has no event: {} events for {acknowledged:?} writes",
+        committed.len()
+    );
+    let mut jetstream = jetstream::JetStream::connect(&nats);
+    let stored = jetstream.message_count(&stream);
+    let mut published = std::collections::BTreeSet::new();
+    let mut versions = std::collections::BTreeMap::<String, Vec<i64>>::new();
+    for sequence in 1..=stored {
+        let message = jetstream.message(&stream, sequence);
+        let envelope: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
+        let id = envelope["id"].as_str().unwrap().to_owned();
+        assert_eq!(message.header("Nats-Msg-Id"), Some(id.as_str()));
+        let event_type = envelope["type"].as_str().unwrap();
+        assert_eq!(message.subject, format!("e2e.{run}.{event_type}"));
+        assert!(
+            published.insert(id.clone()),
+            "event {id} is in the stream twice"
+        );
+        let aggregate = envelope["aggregateId"].as_str().unwrap().to_owned();
+        let version = envelope["data"]["version"].as_i64().unwrap();
+        versions.entry(aggregate).or_default().push(version);
+    }
+    let committed: std::collections::BTreeSet<String> = committed.into_iter().collect();
+    assert_eq!(
+        published, committed,
+        "the stream holds exactly the committed events"
+    );
+    for (order, seen) in &versions {
+        assert!(
+            seen.windows(2).all(|pair| pair[0] < pair[1]),
+            "order {order}'s events are out of order: versions {seen:?}"
+        );
+    }
+    eprintln!(
+        "[e2e] events: {} committed events in the stream once each, {} orders, writes {acknowledged:?}",
+        stored,
+        versions.len()
+    );
+    jetstream.delete(&stream);
+    drop(b);
+    drop_database(&database_url);
+}
+
+/// `(status, JSON body)` of a write, or the transport error when the instance is gone.
+fn try_call(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> Result<(u16, serde_json::Value), ureq::Error> {
+    let request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("content-type", "application/json")
+        .header(
+            "authorization",
+            format!("Bearer {}", token.unwrap_or_default()),
+        )
+        .body(body.to_string())
+        .unwrap();
+    let mut response = agent().run(request)?;
+    let text = response.body_mut().read_to_string()?;
+    Ok((
+        response.status().as_u16(),
+        serde_json::from_str(&text).unwrap_or_default(),
+    ))
 }
 
 /// Copies a file, or a directory with everything in it, as Docker's `COPY` does.
