@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::routes::{auth_routes, resource_routes};
+use crate::routes::{auth_routes, job_routes, resource_routes};
 use crate::spec::{
     AuthMode, Denied, Event, Field, FieldAccess, FieldWrite, Resource, Rule, Spec, Trigger,
 };
@@ -99,11 +99,28 @@ pub fn summary(spec: &Spec) -> String {
             let _ = writeln!(out, "  events: {}", events.join(", "));
         }
     }
+    for job in &spec.jobs {
+        let on = if job.on.is_empty() {
+            "enqueued by your code".to_string()
+        } else {
+            format!("on {}", job.on.join(", "))
+        };
+        let attempts = match job.max_attempts {
+            1 => "1 attempt".to_string(),
+            n => format!("{n} attempts"),
+        };
+        let _ = writeln!(
+            out,
+            "job {}: {on}; {attempts}, {} s a run",
+            job.name, job.timeout_secs
+        );
+    }
     let routes: Vec<_> = spec
         .resources
         .iter()
         .flat_map(|r| resource_routes(spec, r))
         .chain(auth_routes(spec))
+        .chain(job_routes(spec))
         .collect();
     let _ = writeln!(out, "\nRoutes ({}):", routes.len());
     for route in routes {
@@ -161,7 +178,7 @@ fn describe_event(r: &Resource, e: &Event) -> String {
         Trigger::Created | Trigger::Updated | Trigger::Deleted => String::new(),
         Trigger::Becomes { field, value } => format!(" ({field} becomes {value})"),
     };
-    format!("{}.{}{kind}", r.names.snake, e.name)
+    format!("{}{kind}", r.event_type(e))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
-use crate::routes::{Route, auth_routes, children, nested_segment, resource_routes};
+use crate::routes::{Route, auth_routes, children, job_routes, nested_segment, resource_routes};
 use crate::samples;
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
@@ -69,6 +69,12 @@ pub struct ServiceContext {
     pub migrations: Vec<MigrationContext>,
     pub routes: Vec<Route>,
     pub uses: Uses,
+    /// The kinds of background job, in spec order.
+    pub jobs: Vec<JobContext>,
+    /// A job's runs before it is dead, unless its kind says otherwise.
+    pub default_max_attempts: u32,
+    /// The binary's commands, as a sentence: "`serve`, `migrate`, `rollback` or `worker`".
+    pub commands: String,
     /// The spec's rate limits, the generated service's defaults.
     pub rate_limit: RateLimitContext,
     /// The spec's `[cache]` (the bound; TTLs are per resource).
@@ -593,6 +599,8 @@ pub struct Uses {
     pub checks: bool,
     /// Some write puts a domain event in the outbox.
     pub events: bool,
+    /// The spec declares background jobs (`[jobs.NAME]`): the service has a job queue.
+    pub jobs: bool,
 }
 
 impl Uses {
@@ -620,6 +628,7 @@ impl Uses {
         self.validator |= o.validator;
         self.checks |= o.checks;
         self.events |= o.events;
+        self.jobs |= o.jobs;
     }
 }
 
@@ -775,7 +784,7 @@ pub struct EventContext {
 impl EventContext {
     fn new(r: &Resource, fields: &[FieldContext], event: &Event) -> Self {
         let mut context = Self {
-            event_type: format!("{}.{}", r.names.snake, event.name),
+            event_type: r.event_type(event),
             step: None,
             field: None,
             becomes: None,
@@ -965,6 +974,17 @@ pub struct OwnerVia {
     pub close: String,
 }
 
+/// A kind of background job (`[jobs.NAME]`), for `src/jobs/`.
+#[derive(Debug, Serialize)]
+pub struct JobContext {
+    /// `send_receipt`: the `kind` of its rows and its handler's module (never a keyword).
+    pub name: String,
+    /// The events that enqueue it, `resource.event`.
+    pub on: Vec<String>,
+    pub max_attempts: u32,
+    pub timeout_secs: u32,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MigrationContext {
     /// `0003_create_products`
@@ -975,6 +995,22 @@ pub struct MigrationContext {
     pub postgres: String,
     /// What undoes it (`.down.sql`): the table dropped, in the same words in both dialects.
     pub down: String,
+}
+
+/// The generated binary's commands, as a sentence.
+fn commands(spec: &Spec) -> String {
+    let mut names = vec!["serve", "migrate", "rollback"];
+    if spec.auth.mode == AuthMode::Jwt {
+        names.push("grant-role");
+    }
+    if !spec.jobs.is_empty() {
+        names.push("worker");
+    }
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 impl ServiceContext {
@@ -990,6 +1026,17 @@ impl ServiceContext {
         for r in &resources {
             uses.merge(&r.uses);
         }
+        uses.jobs = !spec.jobs.is_empty();
+        let jobs = spec
+            .jobs
+            .iter()
+            .map(|j| JobContext {
+                name: j.name.clone(),
+                on: j.on.clone(),
+                max_attempts: j.max_attempts,
+                timeout_secs: j.timeout_secs,
+            })
+            .collect();
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
@@ -1007,6 +1054,7 @@ impl ServiceContext {
             (spec.auth.mode == AuthMode::Jwt, "auth"),
             (uses.timestamps, "rfc3339"),
             (uses.events, "outbox"),
+            (uses.jobs, "jobs"),
         ];
         let mut test_modules: Vec<String> = concerns
             .into_iter()
@@ -1045,11 +1093,15 @@ impl ServiceContext {
                 .iter()
                 .flat_map(|r| resource_routes(spec, r))
                 .chain(auth_routes(spec))
+                .chain(job_routes(spec))
                 .collect(),
             modules_sorted,
             test_modules,
             resources,
             uses,
+            jobs,
+            default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
+            commands: commands(spec),
             rate_limit: RateLimitContext {
                 requests_per_minute: spec.rate_limit.requests_per_minute,
                 burst: spec.rate_limit.burst,
@@ -1987,7 +2039,8 @@ mod tests {
                 "0006_create_payments",
                 "0007_create_product_categories",
                 "0008_create_refresh_tokens",
-                "0009_create_outbox_events"
+                "0009_create_outbox_events",
+                "0010_create_background_jobs"
             ]
         );
         let order = ctx

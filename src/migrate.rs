@@ -945,6 +945,21 @@ mod tests {
         assert_eq!(back.losses, ["table `outbox_events` and every row in it"]);
     }
 
+    #[test]
+    fn the_first_job_creates_the_queue_and_the_last_drops_it() {
+        let v2 = format!("{V1}[jobs.send_digest]\n");
+        let plan = plan(&spec(V1), &spec(&v2), &Backfills::new());
+        assert_eq!(plan.changes, ["create table `background_jobs`"]);
+        assert!(plan.losses.is_empty(), "{plan:?}");
+        assert!(plan.postgres.contains("payload JSONB NOT NULL,"));
+        // Another kind of job uses the same table.
+        let v3 = format!("{v2}[jobs.send_reminder]\nmax_attempts = 3\n");
+        assert!(super::plan(&spec(&v2), &spec(&v3), &Backfills::new()).is_empty());
+        let back = super::plan(&spec(&v3), &spec(V1), &Backfills::new());
+        assert_eq!(back.changes, ["drop table `background_jobs`"]);
+        assert_eq!(back.losses, ["table `background_jobs` and every row in it"]);
+    }
+
     const TYPED: &str = "[resources.note.fields]\n\
                          title = { type = \"string\", max_length = 80 }\n\
                          body = { type = \"text\", required = false }\n\

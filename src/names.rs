@@ -526,6 +526,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "handlers",
     "header",
     "http",
+    "jobs",
     "list",
     "logs",
     "main",

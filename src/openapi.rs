@@ -26,6 +26,8 @@ pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 /// A string without U+0000: the service refuses it in every string it is sent (PostgreSQL
 /// cannot store it), so every request string says so.
 pub const NO_NUL: &str = r"^[^\x00]*$";
+/// The states of a background job.
+const JOB_STATES: [&str; 4] = ["pending", "running", "succeeded", "dead"];
 
 /// The JSON types of a value that may not be null.
 const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "boolean"];
@@ -153,6 +155,7 @@ struct Builder<'a> {
 /// as OpenAPI requires. Specs without such a resource keep the plain words.
 struct ServiceTags {
     auth: String,
+    jobs: String,
     health: String,
     openapi: String,
 }
@@ -168,6 +171,7 @@ impl ServiceTags {
         };
         Self {
             auth: tag("auth"),
+            jobs: tag("jobs"),
             health: tag("health"),
             openapi: tag("openapi"),
         }
@@ -261,6 +265,13 @@ impl<'a> Builder<'a> {
                 "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
             }));
             self.auth_paths(&mut paths, &mut schemas);
+            if !self.spec.jobs.is_empty() {
+                tags.push(json!({
+                    "name": self.tags.jobs,
+                    "description": "The background job queue, for admins: jobs by state, and the retry of dead ones."
+                }));
+                self.job_paths(&mut paths, &mut schemas);
+            }
         }
         tags.push(json!({
             "name": self.tags.health,
@@ -1397,6 +1408,119 @@ impl<'a> Builder<'a> {
                     "security": [{"bearerAuth": []}],
                     "requestBody": body_ref("Roles"),
                     "responses": responses(list)
+                }
+            }),
+        );
+    }
+
+    /// The admin routes over the job queue (`src/jobs/admin.rs`).
+    fn job_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+        let kinds: Vec<&str> = self.spec.jobs.iter().map(|j| j.name.as_str()).collect();
+        schemas.insert(
+            "Job".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "kind": {"type": "string", "description": format!("The spec's kinds: {}.", kinds.join(", "))},
+                    "payload": {"description": "What the job was enqueued with (for an event's job, the event's envelope)."},
+                    "idempotencyKey": {"type": ["string", "null"], "description": "A second job of the same kind under this key is never added (an event's job: the event's id)."},
+                    "state": {"type": "string", "enum": JOB_STATES},
+                    "attempts": {"type": "integer", "minimum": 0, "description": "Runs so far."},
+                    "maxAttempts": {"type": "integer", "minimum": 1, "description": "Runs before it is dead."},
+                    "runAfter": {"type": "string", "format": "date-time", "description": "When it runs next, if pending."},
+                    "lastError": {"type": ["string", "null"], "description": "Why the last run failed."},
+                    "createdAt": {"type": "string", "format": "date-time"},
+                    "updatedAt": {"type": "string", "format": "date-time"}
+                },
+                "required": ["id", "kind", "payload", "idempotencyKey", "state", "attempts", "maxAttempts", "runAfter", "lastError", "createdAt", "updatedAt"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Job.List".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "data": {"type": "array", "items": schema_ref("Job")},
+                    "pagination": schema_ref("Pagination")
+                },
+                "required": ["data", "pagination"],
+                "additionalProperties": false
+            }),
+        );
+        let base = format!("{}/jobs", self.spec.project.api_prefix);
+        let admin = |mut list: Vec<(&str, Value)>| {
+            list.extend([
+                ("401", error("Unauthorized")),
+                ("403", error("Forbidden")),
+                ("500", error("InternalError")),
+                ("503", error("ServiceUnavailable")),
+            ]);
+            responses(list)
+        };
+        let state = json!({
+            "name": "state",
+            "in": "query",
+            "description": "Only the jobs in this state.",
+            "schema": {"type": "string", "enum": JOB_STATES}
+        });
+        let kind = json!({
+            "name": "kind",
+            "in": "query",
+            "description": "Only the jobs of this kind.",
+            "schema": {"type": "string", "pattern": NO_NUL}
+        });
+        paths.insert(
+            base.clone(),
+            json!({
+                "get": {
+                    "operationId": "listJobs",
+                    "summary": "List background jobs, the most recently changed first",
+                    "description": "Admins only. Unknown query parameters get 400.",
+                    "tags": [self.tags.jobs],
+                    "security": [{"bearerAuth": []}],
+                    "parameters": [state, kind, param_ref("Page"), param_ref("Limit")],
+                    "responses": admin(vec![
+                        ("200", ok_json("One page of jobs.", "Job.List", &[])),
+                        ("400", error("BadRequest")),
+                    ])
+                }
+            }),
+        );
+        let one = format!("{base}/{{id}}");
+        paths.insert(
+            one.clone(),
+            json!({
+                "parameters": [param_ref("Id")],
+                "get": {
+                    "operationId": "getJob",
+                    "summary": "Read a background job",
+                    "description": "Admins only.",
+                    "tags": [self.tags.jobs],
+                    "security": [{"bearerAuth": []}],
+                    "responses": admin(vec![
+                        ("200", ok_json("The job.", "Job", &[])),
+                        ("404", error("NotFound")),
+                    ])
+                }
+            }),
+        );
+        paths.insert(
+            format!("{one}/retry"),
+            json!({
+                "parameters": [param_ref("Id")],
+                "post": {
+                    "operationId": "retryJob",
+                    "summary": "Retry a dead job",
+                    "description": "Admins only. The job is pending again, due now, with all its attempts; a job that is not dead gets 409.",
+                    "tags": [self.tags.jobs],
+                    "security": [{"bearerAuth": []}],
+                    "responses": admin(vec![
+                        ("200", ok_json("The job, pending again.", "Job", &[])),
+                        ("404", error("NotFound")),
+                        ("409", error("Conflict")),
+                    ])
                 }
             }),
         );

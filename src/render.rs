@@ -5,7 +5,8 @@
 //!   file is copied as it is;
 //! - a path segment `__resource__` makes one file per resource (named by its
 //!   module name, `names::Names::module`), with `resource` in the context; `__migration__` does
-//!   the same for each migration, with `migration` in the context;
+//!   the same for each migration, with `migration` in the context, and `__job__` for each
+//!   kind of background job, with `job`;
 //! - those per-item templates see every key of the service context except the
 //!   ones that grow with the spec (`SPEC_WIDE`), so each renders in time that
 //!   does not depend on the number of resources, and a whole service renders in
@@ -36,13 +37,15 @@ const TEMPLATE_SUFFIX: &str = ".tera";
 fn team_owned(path: &str) -> bool {
     path.starts_with("src/custom/")
         || (path.starts_with("src/rules/") && path != "src/rules/mod.rs")
+        || (path.starts_with("src/jobs/handlers/") && path != "src/jobs/handlers/mod.rs")
 }
 
 /// Keys of the service context that grow with the spec: one entry per
 /// resource, route or migration, or the spec's whole text. Per-item templates
 /// do not get them (see the module documentation).
-const SPEC_WIDE: [&str; 6] = [
+const SPEC_WIDE: [&str; 7] = [
     "resources",
+    "jobs",
     "routes",
     "migrations",
     "modules_sorted",
@@ -79,11 +82,17 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
     // One context per item, built once and shared by all of its templates.
     let resources = item_contexts(&shared, "resource", &context.resources)?;
     let migrations = item_contexts(&shared, "migration", &context.migrations)?;
+    let jobs = item_contexts(&shared, "job", &context.jobs)?;
     let mut files = FileSet::default();
     for (name, bytes) in &tree {
         if name.contains("__resource__") {
             for (resource, ctx) in context.resources.iter().zip(&resources) {
                 let path = name.replace("__resource__", &resource.names.module);
+                emit(&tera, &mut files, bytes, name, &path, ctx)?;
+            }
+        } else if name.contains("__job__") {
+            for (job, ctx) in context.jobs.iter().zip(&jobs) {
+                let path = name.replace("__job__", &job.name);
                 emit(&tera, &mut files, bytes, name, &path, ctx)?;
             }
         } else if name.contains("__migration__") {

@@ -155,6 +155,22 @@ pub fn auth_routes(spec: &Spec) -> Vec<Route> {
     .collect()
 }
 
+/// The admin routes over the job queue (`src/jobs/admin.rs`): with jwt auth and jobs only.
+pub fn job_routes(spec: &Spec) -> Vec<Route> {
+    if spec.auth.mode != crate::spec::AuthMode::Jwt || spec.jobs.is_empty() {
+        return Vec::new();
+    }
+    let base = format!("{}/jobs", spec.project.api_prefix);
+    [
+        ("GET", "", "list background jobs (admin)"),
+        ("GET", "/{id}", "read a background job (admin)"),
+        ("POST", "/{id}/retry", "retry a dead job (admin)"),
+    ]
+    .into_iter()
+    .map(|(method, path, summary)| route(method, format!("{base}{path}"), summary.into()))
+    .collect()
+}
+
 /// The service's own routes, outside the API prefix: the health checks (`health.rs`),
 /// metrics (`monitoring.rs`) and the OpenAPI document (`routes.rs`).
 pub fn service_routes() -> Vec<Route> {

@@ -23,13 +23,14 @@ pub struct Table {
 }
 
 /// What a table holds. Only resource tables change column by column; the join
-/// tables, the sessions table and the outbox come and go whole.
+/// tables, the sessions table, the outbox and the job queue come and go whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableKind {
     Resource,
     Join,
     Sessions,
     Outbox,
+    Jobs,
 }
 
 /// A column, in parts, so that `migrate` can change one part in place.
@@ -152,7 +153,7 @@ pub struct Index {
 
 /// Every table `spec`'s migrations create, in the order they create them:
 /// resources parents first, then join tables, then the jwt flow's sessions, then the
-/// outbox when a resource emits events.
+/// outbox when a resource emits events, then the job queue when the spec declares jobs.
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
     let mut out: Vec<Table> = spec
         .creation_order()
@@ -190,6 +191,16 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             columns: Vec::new(),
             indexes: Vec::new(),
             create: sql::create_outbox(dialect),
+        });
+    }
+    if !spec.jobs.is_empty() {
+        out.push(Table {
+            name: sql::JOBS.into(),
+            quoted: sql::JOBS.into(),
+            kind: TableKind::Jobs,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            create: sql::create_jobs(dialect),
         });
     }
     out

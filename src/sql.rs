@@ -588,6 +588,47 @@ pub fn create_outbox(dialect: Dialect) -> String {
     )
 }
 
+/// The job queue: one row per background job, when the spec declares any.
+pub const JOBS: &str = "background_jobs";
+const JOB_INDEXES: [&str; 3] = [
+    "background_jobs_kind_key_unique",
+    "background_jobs_due_idx",
+    "background_jobs_state_idx",
+];
+
+/// The migration of the job queue. A job is `pending` until a worker claims it (`running`,
+/// leased until `locked_until`), then `succeeded`, `pending` again after a failed attempt
+/// (from `run_after`), or `dead` once its attempts are spent. `(kind, idempotency_key)` is
+/// unique, so a job enqueued twice under one key exists once (rows without a key never
+/// clash: NULLs are distinct in both databases).
+pub fn create_jobs(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let payload = dialect.column_type(&FieldType::Json, None);
+    let [unique, due, state] = JOB_INDEXES;
+    format!(
+        "-- Background jobs, run by the service's workers from this table.\n\
+         CREATE TABLE {JOBS} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         kind TEXT NOT NULL,\n    \
+         payload {payload} NOT NULL,\n    \
+         idempotency_key TEXT,\n    \
+         state TEXT NOT NULL CONSTRAINT background_jobs_state_check \
+         CHECK (state IN ('pending', 'running', 'succeeded', 'dead')),\n    \
+         attempts INTEGER NOT NULL DEFAULT 0,\n    \
+         max_attempts INTEGER NOT NULL,\n    \
+         run_after {at} NOT NULL,\n    \
+         locked_until {at},\n    \
+         last_error TEXT,\n    \
+         created_at {at} NOT NULL,\n    \
+         updated_at {at} NOT NULL\n);\n\n\
+         CREATE UNIQUE INDEX {unique} ON {JOBS} (kind, idempotency_key);\n\
+         -- What workers claim: due pending jobs, and running ones whose lease ran out.\n\
+         CREATE INDEX {due} ON {JOBS} (run_after) WHERE state IN ('pending', 'running');\n\
+         -- The admin's lists by state, newest first, and the pruning of finished jobs.\n\
+         CREATE INDEX {state} ON {JOBS} (state, updated_at);\n"
+    )
+}
+
 /// A table or index the migrations create, and what it is for, to find two with one
 /// name. Tables and indexes share one namespace in both databases.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -632,6 +673,14 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         push(REFRESH_TOKENS.into(), String::new(), what, None);
         push(primary_key(REFRESH_TOKENS), PRIMARY_KEY.into(), what, None);
         for name in REFRESH_TOKEN_INDEXES {
+            push(name.into(), "an index of ".into(), what, None);
+        }
+    }
+    if !spec.jobs.is_empty() {
+        let what = "the job queue";
+        push(JOBS.into(), String::new(), what, None);
+        push(primary_key(JOBS), PRIMARY_KEY.into(), what, None);
+        for name in JOB_INDEXES {
             push(name.into(), "an index of ".into(), what, None);
         }
     }

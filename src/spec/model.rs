@@ -14,6 +14,8 @@ pub struct Spec {
     /// In the order the spec declares them. Not to be changed once the spec is
     /// built: `index` is computed from them.
     pub resources: Vec<Resource>,
+    /// The kinds of background job (`[jobs.NAME]`), in the order the spec declares them.
+    pub jobs: Vec<Job>,
     index: Index,
 }
 
@@ -69,6 +71,7 @@ impl Spec {
         rate_limit: RateLimit,
         cache: Cache,
         resources: Vec<Resource>,
+        jobs: Vec<Job>,
     ) -> Self {
         Self {
             index: Index::new(&resources),
@@ -77,6 +80,7 @@ impl Spec {
             rate_limit,
             cache,
             resources,
+            jobs,
         }
     }
 
@@ -308,6 +312,26 @@ pub struct Event {
     pub trigger: Trigger,
 }
 
+/// A kind of background job (`[jobs.NAME]`). The service runs it from its durable queue;
+/// its handler, `src/jobs/handlers/NAME.rs`, is the team's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Snake case (`send_receipt`): the handler's module, and the `kind` of its rows.
+    pub name: String,
+    /// The event types (`payment.completed`) that enqueue it: one job per event, added in
+    /// the transaction that relays the event.
+    pub on: Vec<String>,
+    /// Runs before the job is dead (kept for inspection, retried by an admin).
+    pub max_attempts: u32,
+    /// How long one run may take before it counts as failed.
+    pub timeout_secs: u32,
+}
+
+impl Job {
+    pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+    pub const DEFAULT_TIMEOUT_SECS: u32 = 60;
+}
+
 /// What makes a resource emit an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trigger {
@@ -339,6 +363,16 @@ impl Trigger {
 }
 
 impl Resource {
+    /// The type of its event `event` (`payment.completed`).
+    pub fn event_type(&self, event: &Event) -> String {
+        format!("{}.{}", self.names.snake, event.name)
+    }
+
+    /// The types of every event it emits.
+    pub fn event_types(&self) -> impl Iterator<Item = String> + '_ {
+        self.events.iter().map(|e| self.event_type(e))
+    }
+
     /// Whether `relation` holds the row's owner directly (from the caller's token, unless a
     /// role in `owner_set_by` names another user).
     pub fn is_owner(&self, relation: &BelongsTo) -> bool {

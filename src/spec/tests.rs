@@ -94,7 +94,7 @@ fn unknown_top_level_key_lists_allowed_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `project`?"));
     assert_eq!(
         d.allowed.as_deref(),
-        Some("project, auth, rate_limit, cache, resources")
+        Some("project, auth, rate_limit, cache, resources, jobs")
     );
 }
 
@@ -1283,4 +1283,64 @@ fn events_that_cannot_happen_are_refused_with_what_would() {
             "{got}\n  does not start with\n{want}"
         );
     }
+}
+
+#[test]
+fn jobs_have_defaults_and_listen_to_events_the_spec_emits() {
+    let spec = valid(
+        "[resources.payment.fields]\nstatus = { type = \"enum\", values = [\"pending\", \"succeeded\"] }\n\
+         [resources.payment.events]\ncompleted = { when = \"status\", becomes = \"succeeded\" }\n\
+         [jobs.send_receipt]\non = [\"payment.completed\"]\nmax_attempts = 8\ntimeout_secs = 5\n\
+         [jobs.nightly_report]\n",
+    );
+    assert_eq!(
+        spec.jobs,
+        [
+            Job {
+                name: "send_receipt".into(),
+                on: vec!["payment.completed".into()],
+                max_attempts: 8,
+                timeout_secs: 5,
+            },
+            Job {
+                name: "nightly_report".into(),
+                on: Vec::new(),
+                max_attempts: Job::DEFAULT_MAX_ATTEMPTS,
+                timeout_secs: Job::DEFAULT_TIMEOUT_SECS,
+            },
+        ]
+    );
+    assert!(valid(MINIMAL).jobs.is_empty());
+}
+
+#[test]
+fn jobs_that_cannot_run_are_refused_with_what_would() {
+    let e = errors(&format!(
+        "{MINIMAL}[resources.post.events]\ncreated = true\n\
+         [jobs.Notify]\n[jobs.type]\n[jobs.digest]\non = [\"post.craeted\", \"post.created\", \"post.created\"]\n\
+         max_attempts = 0\ntimeout_secs = 7200\nretries = 3\n"
+    ));
+    let expected = [
+        "5:7 jobs.Notify: a job name must be snake_case (use `notify`)",
+        "6:7 jobs.type: `type` cannot name a job: it is a Rust keyword, and names the job's module (use `type_job`)",
+        "8:7 jobs.digest.on: no resource emits this event (did you mean `post.created`?)",
+        "8:39 jobs.digest.on: this event is listed twice",
+        "9:16 jobs.digest.max_attempts:",
+        "10:16 jobs.digest.timeout_secs:",
+        "11:1 jobs.digest.retries: unknown key `retries`",
+    ];
+    assert_eq!(e.len(), expected.len(), "{e:#?}");
+    for (got, want) in e.iter().zip(expected) {
+        assert!(
+            got.starts_with(want),
+            "{got}\n  does not start with\n{want}"
+        );
+    }
+    let source = format!("{MINIMAL}[jobs.digest]\non = \"post.created\"\n");
+    let report = parse("t.toml", &source).unwrap_err();
+    let allowed = report.diagnostics[0].allowed.as_deref().unwrap_or_default();
+    assert!(
+        allowed.starts_with("an event a resource emits (none does"),
+        "{allowed}"
+    );
 }

@@ -15,7 +15,15 @@ use crate::names::{
     snake_version, with_article,
 };
 
-const TOP_KEYS: &[&str] = &["project", "auth", "rate_limit", "cache", "resources"];
+const TOP_KEYS: &[&str] = &[
+    "project",
+    "auth",
+    "rate_limit",
+    "cache",
+    "resources",
+    "jobs",
+];
+const JOB_KEYS: &[&str] = &["on", "max_attempts", "timeout_secs"];
 const PROJECT_KEYS: &[&str] = &["name", "description", "api_prefix", "database"];
 const AUTH_KEYS: &[&str] = &[
     "mode",
@@ -226,7 +234,8 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         resources.insert(0, implicit_account(&auth, &cache));
     }
     names::settle(&mut resources);
-    let spec = Spec::new(project, auth, rate_limit, cache, resources);
+    let jobs = read_jobs(sink, &top, &resources);
+    let spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
     // What the spec generates can only be compared once the spec itself is sound; doing
     // it earlier would report one mistake (two equal plurals) again as a collision.
     if sink.diagnostics.is_empty() {
@@ -661,6 +670,76 @@ fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Vec<Even
         });
     }
     out
+}
+
+/// `[jobs.NAME]`: the kinds of background job, each with the events that enqueue it.
+fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Vec<Job> {
+    let Some(jobs) = top.table(sink, "jobs", &[]) else {
+        return Vec::new();
+    };
+    let event_types: Vec<String> = resources.iter().flat_map(Resource::event_types).collect();
+    let mut out = Vec::new();
+    for (name, value) in jobs.entries() {
+        let path = jobs.key_path(&name.value);
+        check_identifier(sink, &name, &path, NameKind::Job);
+        let Some(t) = Table::from_value(sink, value, &path, JOB_KEYS) else {
+            continue;
+        };
+        let mut job = Job {
+            name: name.value,
+            on: Vec::new(),
+            max_attempts: Job::DEFAULT_MAX_ATTEMPTS,
+            timeout_secs: Job::DEFAULT_TIMEOUT_SECS,
+        };
+        if let Some(v) = t.integer(sink, "max_attempts", 1, 100) {
+            job.max_attempts = v.value as u32;
+        }
+        if let Some(v) = t.integer(sink, "timeout_secs", 1, 3600) {
+            job.timeout_secs = v.value as u32;
+        }
+        for event in t.strings(sink, "on").unwrap_or_default() {
+            if job.on.contains(&event.value) {
+                sink.push(
+                    Diagnostic::new(event.span, t.key_path("on"), "this event is listed twice")
+                        .found(format!("{:?}", event.value)),
+                );
+            } else if event_types.contains(&event.value) {
+                job.on.push(event.value);
+            } else if already_refused(sink, &event.value) {
+                // Its resource, or its events, were refused already: that is the mistake.
+            } else {
+                let allowed = if event_types.is_empty() {
+                    "an event a resource emits (none does: add `[resources.NAME.events]`)"
+                        .to_string()
+                } else {
+                    format!("one of the spec's events: {}", event_types.join(", "))
+                };
+                let mut d =
+                    Diagnostic::new(event.span, t.key_path("on"), "no resource emits this event")
+                        .found(format!("{:?}", event.value))
+                        .allowed(allowed);
+                let known: Vec<&str> = event_types.iter().map(String::as_str).collect();
+                if let Some(close) = suggest(&event.value, &known) {
+                    d = d.help(format!("did you mean `{close}`?"));
+                }
+                sink.push(d);
+            }
+        }
+        out.push(job);
+    }
+    out
+}
+
+/// Whether the resource that `event_type` (`post.created`) names has been refused already,
+/// which would leave its events unknown for a reason reported elsewhere.
+fn already_refused(sink: &Sink, event_type: &str) -> bool {
+    let Some((resource, _)) = event_type.split_once('.') else {
+        return false;
+    };
+    let path = format!("resources.{resource}");
+    sink.diagnostics
+        .iter()
+        .any(|d| d.key == path || d.key.starts_with(&format!("{path}.")))
 }
 
 /// `{ when = "FIELD", becomes = "VALUE" }`: an enum field of the resource and one of its values.
@@ -2246,6 +2325,7 @@ enum NameKind {
     Field,
     Relation,
     Event,
+    Job,
 }
 
 impl NameKind {
@@ -2255,6 +2335,7 @@ impl NameKind {
             NameKind::Field => "field",
             NameKind::Relation => "relation",
             NameKind::Event => "event",
+            NameKind::Job => "job",
         }
     }
 }
@@ -2271,6 +2352,7 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
         is_snake_identifier(c)
             && c.len() <= MAX_NAME
             && !(kind == NameKind::Field && NOT_RAW.contains(&c))
+            && !(kind == NameKind::Job && RUST_KEYWORDS.contains(&c))
     };
     let (problem, suggestion) = if !is_snake_identifier(n) {
         (
@@ -2291,6 +2373,11 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
         (
             format!("`{n}` cannot name a field: Rust has no identifier for it, not even a raw one"),
             alternative(n, &alternatives_of(n), MAX_NAME, usable),
+        )
+    } else if kind == NameKind::Job && RUST_KEYWORDS.contains(&n) {
+        (
+            format!("`{n}` cannot name a job: it is a Rust keyword, and names the job's module"),
+            Some(format!("{n}_job")).filter(|s| usable(s)),
         )
     } else {
         return;

@@ -358,6 +358,9 @@ struct Generator {
     /// Field rules draw from their own stream of the seed, so specs without them stay
     /// what they were before field rules existed (and the e2e samples with them).
     field_rng: ChaCha8Rng,
+    /// Jobs draw from a stream of their own too, so specs drawn before jobs existed stay
+    /// what they were.
+    job_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -366,15 +369,22 @@ struct Generator {
     resources: Vec<Resource>,
     hazards: Vec<Hazard>,
     probe: Option<&'static str>,
+    /// The event types the resources emit (`post.created`), for jobs to listen to.
+    event_types: Vec<String>,
+    /// `[jobs.NAME]` tables, as TOML.
+    jobs: Vec<String>,
 }
 
 impl Generator {
     fn new(rng: ChaCha8Rng, recipe: Recipe) -> Self {
         let mut field_rng = rng.clone();
         field_rng.set_stream(1);
+        let mut job_rng = rng.clone();
+        job_rng.set_stream(2);
         Self {
             rng,
             field_rng,
+            job_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -383,6 +393,8 @@ impl Generator {
             resources: Vec::new(),
             hazards: Vec::new(),
             probe: None,
+            event_types: Vec::new(),
+            jobs: Vec::new(),
         }
     }
 
@@ -562,6 +574,7 @@ impl Generator {
         self.many_to_many();
         self.access_rules();
         self.events();
+        self.jobs();
         self.resources.shuffle(&mut self.rng);
     }
 
@@ -573,10 +586,14 @@ impl Generator {
                 continue;
             }
             let mut entries = Vec::new();
+            let resource = self.resources[i].name.clone();
             for &step in Trigger::LIFECYCLE {
                 if self.chance(0.5) {
                     let on = self.chance(0.9);
                     entries.push(format!("{step} = {on}"));
+                    if on {
+                        self.event_types.push(format!("{resource}.{step}"));
+                    }
                 }
             }
             let enums: Vec<(String, Vec<String>)> = self.resources[i]
@@ -610,6 +627,7 @@ impl Generator {
                 entries.push(format!(
                     "{key} = {{ when = \"{field}\", becomes = \"{value}\" }}"
                 ));
+                self.event_types.push(format!("{resource}.{name}"));
                 names.push(name);
                 taken.push((field, value));
             }
@@ -617,6 +635,44 @@ impl Generator {
                 entries.shuffle(&mut self.rng);
                 self.resources[i].events = Some(format!("{{ {} }}", entries.join(", ")));
             }
+        }
+    }
+
+    /// Background jobs now and then: some listening to events the resources emit, some
+    /// with their own attempts and timeout.
+    fn jobs(&mut self) {
+        const NAMES: [&str; 4] = ["send_digest", "notify_owner", "sync_search", "r2d2"];
+        if !self.job_rng.random_bool(0.3) {
+            return;
+        }
+        let count = self.job_rng.random_range(1..=2);
+        let mut names = NAMES;
+        names.shuffle(&mut self.job_rng);
+        for name in &names[..count] {
+            let mut lines = vec![format!("[jobs.{name}]")];
+            if !self.event_types.is_empty() && self.job_rng.random_bool(0.7) {
+                let n = self.job_rng.random_range(1..=2.min(self.event_types.len()));
+                let mut events = self.event_types.clone();
+                events.shuffle(&mut self.job_rng);
+                let on: Vec<String> = events[..n]
+                    .iter()
+                    .map(|event| format!("\"{event}\""))
+                    .collect();
+                lines.push(format!("on = [{}]", on.join(", ")));
+            }
+            if self.job_rng.random_bool(0.5) {
+                lines.push(format!(
+                    "max_attempts = {}",
+                    self.job_rng.random_range(1..=10)
+                ));
+            }
+            if self.job_rng.random_bool(0.3) {
+                lines.push(format!(
+                    "timeout_secs = {}",
+                    self.job_rng.random_range(1..=600)
+                ));
+            }
+            self.jobs.push(lines.join("\n"));
         }
     }
 
@@ -1943,6 +1999,9 @@ impl Generator {
         let resources = self.resources.clone();
         for r in &resources {
             self.render_resource(&mut out, r);
+        }
+        for job in &self.jobs {
+            let _ = writeln!(out, "\n{job}");
         }
         out
     }
