@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
-use crate::routes::{Route, auth_routes, children, job_routes, nested_segment, resource_routes};
+use crate::routes::{
+    Route, auth_routes, children, job_routes, nested_segment, resource_routes, webhook_routes,
+};
 use crate::samples;
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
@@ -73,6 +75,8 @@ pub struct ServiceContext {
     pub jobs: Vec<JobContext>,
     /// A job's runs before it is dead, unless its kind says otherwise.
     pub default_max_attempts: u32,
+    /// Every event type the resources emit (`order.created`), in spec order.
+    pub event_types: Vec<String>,
     /// The binary's commands, as a sentence: "`serve`, `migrate`, `rollback` or `worker`".
     pub commands: String,
     /// The spec's rate limits, the generated service's defaults.
@@ -599,8 +603,11 @@ pub struct Uses {
     pub checks: bool,
     /// Some write puts a domain event in the outbox.
     pub events: bool,
-    /// The spec declares background jobs (`[jobs.NAME]`): the service has a job queue.
+    /// The service has a job queue: the spec declares jobs (`[jobs.NAME]`), or webhooks
+    /// deliver through it.
     pub jobs: bool,
+    /// Events and jwt auth: admins subscribe webhooks to the events.
+    pub webhooks: bool,
 }
 
 impl Uses {
@@ -629,6 +636,7 @@ impl Uses {
         self.checks |= o.checks;
         self.events |= o.events;
         self.jobs |= o.jobs;
+        self.webhooks |= o.webhooks;
     }
 }
 
@@ -1003,7 +1011,7 @@ fn commands(spec: &Spec) -> String {
     if spec.auth.mode == AuthMode::Jwt {
         names.push("grant-role");
     }
-    if !spec.jobs.is_empty() {
+    if spec.has_job_queue() {
         names.push("worker");
     }
     let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
@@ -1026,7 +1034,8 @@ impl ServiceContext {
         for r in &resources {
             uses.merge(&r.uses);
         }
-        uses.jobs = !spec.jobs.is_empty();
+        uses.jobs = spec.has_job_queue();
+        uses.webhooks = spec.webhooks();
         let jobs = spec
             .jobs
             .iter()
@@ -1055,6 +1064,7 @@ impl ServiceContext {
             (uses.timestamps, "rfc3339"),
             (uses.events, "outbox"),
             (uses.jobs, "jobs"),
+            (uses.webhooks, "webhooks"),
         ];
         let mut test_modules: Vec<String> = concerns
             .into_iter()
@@ -1094,6 +1104,7 @@ impl ServiceContext {
                 .flat_map(|r| resource_routes(spec, r))
                 .chain(auth_routes(spec))
                 .chain(job_routes(spec))
+                .chain(webhook_routes(spec))
                 .collect(),
             modules_sorted,
             test_modules,
@@ -1102,6 +1113,11 @@ impl ServiceContext {
             jobs,
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
             commands: commands(spec),
+            event_types: spec
+                .resources
+                .iter()
+                .flat_map(|r| r.event_types())
+                .collect(),
             rate_limit: RateLimitContext {
                 requests_per_minute: spec.rate_limit.requests_per_minute,
                 burst: spec.rate_limit.burst,
@@ -2040,7 +2056,9 @@ mod tests {
                 "0007_create_product_categories",
                 "0008_create_refresh_tokens",
                 "0009_create_outbox_events",
-                "0010_create_background_jobs"
+                "0010_create_background_jobs",
+                "0011_create_webhook_subscriptions",
+                "0012_create_webhook_deliveries"
             ]
         );
         let order = ctx

@@ -495,6 +495,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "rand",
     "redis",
     "regex",
+    "reqwest",
     "rust_decimal",
     "serde",
     "serde_json",
@@ -547,6 +548,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "tagged",
     "telemetry",
     "token",
+    "webhooks",
     // Functions imported there: another namespace, reserved only to keep the rule one list.
     "double_option",
     "fetch",

@@ -45,6 +45,10 @@ const SHARED_SCHEMAS: &[&str] = &[
     "Pagination",
     "Health",
     "HealthCheck",
+    "OutboxCheck",
+    "Job",
+    "Webhook",
+    "WebhookDelivery",
 ];
 
 /// The error codes of CONTRACT.md section 4.
@@ -156,6 +160,7 @@ struct Builder<'a> {
 struct ServiceTags {
     auth: String,
     jobs: String,
+    webhooks: String,
     health: String,
     openapi: String,
 }
@@ -172,6 +177,7 @@ impl ServiceTags {
         Self {
             auth: tag("auth"),
             jobs: tag("jobs"),
+            webhooks: tag("webhooks"),
             health: tag("health"),
             openapi: tag("openapi"),
         }
@@ -265,12 +271,19 @@ impl<'a> Builder<'a> {
                 "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
             }));
             self.auth_paths(&mut paths, &mut schemas);
-            if !self.spec.jobs.is_empty() {
+            if self.spec.has_job_queue() {
                 tags.push(json!({
                     "name": self.tags.jobs,
                     "description": "The background job queue, for admins: jobs by state, and the retry of dead ones."
                 }));
                 self.job_paths(&mut paths, &mut schemas);
+            }
+            if self.spec.webhooks() {
+                tags.push(json!({
+                    "name": self.tags.webhooks,
+                    "description": "Webhook subscriptions to the service's events, for admins, and their delivery log."
+                }));
+                self.webhook_paths(&mut paths, &mut schemas);
             }
         }
         tags.push(json!({
@@ -291,6 +304,9 @@ impl<'a> Builder<'a> {
             }
         }
         health_paths(&mut paths, &self.tags);
+        if self.spec.emits_events() {
+            outbox_health(&mut schemas);
+        }
 
         let mut responses = Map::new();
         for (name, _, description) in ERROR_RESPONSES {
@@ -467,18 +483,7 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        schemas.insert(
-            format!("{name}.List"),
-            json!({
-                "type": "object",
-                "properties": {
-                    "data": {"type": "array", "items": schema_ref(&format!("{name}.Item"))},
-                    "pagination": schema_ref("Pagination")
-                },
-                "required": ["data", "pagination"],
-                "additionalProperties": false
-            }),
-        );
+        schemas.insert(format!("{name}.List"), page_of(&format!("{name}.Item")));
         schemas.insert(
             format!("{name}.Create"),
             self.body_schema(r, Body::Create, None),
@@ -1296,16 +1301,6 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        let body_errors = || {
-            vec![
-                ("400", error("BadRequest")),
-                ("413", error("PayloadTooLarge")),
-                ("415", error("UnsupportedMediaType")),
-                ("422", error("ValidationError")),
-                ("500", error("InternalError")),
-                ("503", error("ServiceUnavailable")),
-            ]
-        };
         let operation = |id: &str, path: &str, body: &str, mut list: Vec<(&str, Value)>| {
             list.extend(body_errors());
             json!({
@@ -1415,14 +1410,17 @@ impl<'a> Builder<'a> {
 
     /// The admin routes over the job queue (`src/jobs/admin.rs`).
     fn job_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
-        let kinds: Vec<&str> = self.spec.jobs.iter().map(|j| j.name.as_str()).collect();
+        let mut kinds: Vec<&str> = self.spec.jobs.iter().map(|j| j.name.as_str()).collect();
+        if self.spec.webhooks() {
+            kinds.push(crate::spec::Job::WEBHOOK_DELIVERY);
+        }
         schemas.insert(
             "Job".into(),
             json!({
                 "type": "object",
                 "properties": {
                     "id": {"type": "string", "format": "uuid"},
-                    "kind": {"type": "string", "description": format!("The spec's kinds: {}.", kinds.join(", "))},
+                    "kind": {"type": "string", "description": format!("The kinds: {}.", kinds.join(", "))},
                     "payload": {"description": "What the job was enqueued with (for an event's job, the event's envelope)."},
                     "idempotencyKey": {"type": ["string", "null"], "description": "A second job of the same kind under this key is never added (an event's job: the event's id)."},
                     "state": {"type": "string", "enum": JOB_STATES},
@@ -1437,28 +1435,8 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        schemas.insert(
-            "Job.List".into(),
-            json!({
-                "type": "object",
-                "properties": {
-                    "data": {"type": "array", "items": schema_ref("Job")},
-                    "pagination": schema_ref("Pagination")
-                },
-                "required": ["data", "pagination"],
-                "additionalProperties": false
-            }),
-        );
+        schemas.insert("Job.List".into(), page_of("Job"));
         let base = format!("{}/jobs", self.spec.project.api_prefix);
-        let admin = |mut list: Vec<(&str, Value)>| {
-            list.extend([
-                ("401", error("Unauthorized")),
-                ("403", error("Forbidden")),
-                ("500", error("InternalError")),
-                ("503", error("ServiceUnavailable")),
-            ]);
-            responses(list)
-        };
         let state = json!({
             "name": "state",
             "in": "query",
@@ -1481,7 +1459,7 @@ impl<'a> Builder<'a> {
                     "tags": [self.tags.jobs],
                     "security": [{"bearerAuth": []}],
                     "parameters": [state, kind, param_ref("Page"), param_ref("Limit")],
-                    "responses": admin(vec![
+                    "responses": admin_responses(vec![
                         ("200", ok_json("One page of jobs.", "Job.List", &[])),
                         ("400", error("BadRequest")),
                     ])
@@ -1499,7 +1477,7 @@ impl<'a> Builder<'a> {
                     "description": "Admins only.",
                     "tags": [self.tags.jobs],
                     "security": [{"bearerAuth": []}],
-                    "responses": admin(vec![
+                    "responses": admin_responses(vec![
                         ("200", ok_json("The job.", "Job", &[])),
                         ("404", error("NotFound")),
                     ])
@@ -1516,12 +1494,192 @@ impl<'a> Builder<'a> {
                     "description": "Admins only. The job is pending again, due now, with all its attempts; a job that is not dead gets 409.",
                     "tags": [self.tags.jobs],
                     "security": [{"bearerAuth": []}],
-                    "responses": admin(vec![
+                    "responses": admin_responses(vec![
                         ("200", ok_json("The job, pending again.", "Job", &[])),
                         ("404", error("NotFound")),
                         ("409", error("Conflict")),
                     ])
                 }
+            }),
+        );
+    }
+
+    /// The admin routes over webhook subscriptions and deliveries (`src/webhooks/`).
+    fn webhook_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+        let mut types = self.ctx.event_types.clone();
+        types.push("*".into());
+        let url = json!({
+            "type": "string", "format": "uri", "maxLength": 2048, "pattern": NO_NUL,
+            "description": "An http or https URL. One on a loopback, private, link-local or reserved address, or whose host resolves to one, is refused (422), unless `WEBHOOK_ALLOW_PRIVATE_TARGETS=true`."
+        });
+        let events = json!({
+            "type": "array", "minItems": 1,
+            "items": {"type": "string", "enum": types},
+            "description": "The event types to send, or `*` for all."
+        });
+        let body = |required: &[&str]| {
+            json!({
+                "type": "object",
+                "properties": {"url": url, "events": events, "active": {"type": "boolean", "default": true}},
+                "required": required,
+                "additionalProperties": false
+            })
+        };
+        schemas.insert("Webhook.Create".into(), body(&["url", "events"]));
+        schemas.insert("Webhook.Patch".into(), body(&[]));
+        let subscription = |secret: bool| {
+            let mut properties = json!({
+                "id": {"type": "string", "format": "uuid"},
+                "url": {"type": "string"},
+                "events": {"type": "array", "items": {"type": "string"}},
+                "active": {"type": "boolean"},
+                "consecutiveFailures": {"type": "integer", "minimum": 0, "description": "Failed attempts in a row since the last delivered one; past `WEBHOOK_DISABLE_AFTER` the subscription is made inactive."},
+                "createdAt": {"type": "string", "format": "date-time"},
+                "updatedAt": {"type": "string", "format": "date-time"}
+            });
+            let mut required = vec![
+                "id",
+                "url",
+                "events",
+                "active",
+                "consecutiveFailures",
+                "createdAt",
+                "updatedAt",
+            ];
+            if secret {
+                properties["secret"] = json!({"type": "string", "description": "Signs every delivery (`whsec_` and base64, as Standard Webhooks libraries take it). Shown this once."});
+                required.push("secret");
+            }
+            json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+        };
+        schemas.insert("Webhook".into(), subscription(false));
+        schemas.insert("Webhook.Created".into(), subscription(true));
+        schemas.insert(
+            "WebhookDelivery".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "eventId": {"type": "string", "format": "uuid", "description": "Also the `webhook-id` header of every attempt."},
+                    "eventType": {"type": "string"},
+                    "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+                    "attempts": {"type": "integer", "minimum": 0},
+                    "maxAttempts": {"type": "integer", "minimum": 1},
+                    "lastStatus": {"type": ["integer", "null"], "description": "The receiver's last answer; null when it could not be reached."},
+                    "lastError": {"type": ["string", "null"]},
+                    "nextAttemptAt": {"type": "string", "format": "date-time", "description": "When the next attempt is due, if pending."},
+                    "createdAt": {"type": "string", "format": "date-time"},
+                    "updatedAt": {"type": "string", "format": "date-time"}
+                },
+                "required": ["id", "eventId", "eventType", "state", "attempts", "maxAttempts", "lastStatus", "lastError", "nextAttemptAt", "createdAt", "updatedAt"],
+                "additionalProperties": false
+            }),
+        );
+        for name in ["Webhook", "WebhookDelivery"] {
+            schemas.insert(format!("{name}.List"), page_of(name));
+        }
+        let operation = |id: &str, summary: &str, description: &str, list: Vec<(&str, Value)>| {
+            json!({
+                "operationId": id,
+                "summary": summary,
+                "description": format!("Admins only. {description}"),
+                "tags": [self.tags.webhooks],
+                "security": [{"bearerAuth": []}],
+                "responses": admin_responses(list)
+            })
+        };
+        let base = format!("{}/webhooks", self.spec.project.api_prefix);
+        let paging = json!([param_ref("Page"), param_ref("Limit")]);
+        let mut list = operation(
+            "listWebhooks",
+            "List webhook subscriptions, the newest first",
+            "Unknown query parameters get 400.",
+            vec![
+                (
+                    "200",
+                    ok_json("One page of subscriptions.", "Webhook.List", &[]),
+                ),
+                ("400", error("BadRequest")),
+            ],
+        );
+        list["parameters"] = paging.clone();
+        let mut create = operation(
+            "createWebhook",
+            "Subscribe a URL to events",
+            "The answer holds the signing secret, shown this once.",
+            [
+                vec![(
+                    "201",
+                    ok_json("Subscribed.", "Webhook.Created", &["Location"]),
+                )],
+                body_errors(),
+            ]
+            .concat(),
+        );
+        create["requestBody"] = body_ref("Webhook.Create");
+        paths.insert(base.clone(), json!({"get": list, "post": create}));
+
+        let one = format!("{base}/{{id}}");
+        let mut update = operation(
+            "updateWebhook",
+            "Change a subscription's URL, events or activity",
+            "Each key when given; turning a subscription on again counts its failures afresh.",
+            [
+                vec![
+                    ("200", ok_json("The subscription.", "Webhook", &[])),
+                    ("404", error("NotFound")),
+                ],
+                body_errors(),
+            ]
+            .concat(),
+        );
+        update["requestBody"] = body_ref("Webhook.Patch");
+        paths.insert(
+            one.clone(),
+            json!({
+                "parameters": [param_ref("Id")],
+                "get": operation("getWebhook", "Read a subscription", "Never its secret.", vec![
+                    ("200", ok_json("The subscription.", "Webhook", &[])),
+                    ("404", error("NotFound")),
+                ]),
+                "patch": update,
+                "delete": operation("deleteWebhook", "Delete a subscription", "Its delivery log goes with it.", vec![
+                    ("204", no_content("Deleted.")),
+                    ("404", error("NotFound")),
+                ])
+            }),
+        );
+        let mut deliveries = operation(
+            "listWebhookDeliveries",
+            "A subscription's delivery log, the newest first",
+            "Each event sent to it, with its attempts, the receiver's last answer and the next attempt.",
+            vec![
+                (
+                    "200",
+                    ok_json("One page of deliveries.", "WebhookDelivery.List", &[]),
+                ),
+                ("400", error("BadRequest")),
+                ("404", error("NotFound")),
+            ],
+        );
+        deliveries["parameters"] = paging;
+        paths.insert(
+            format!("{one}/deliveries"),
+            json!({"parameters": [param_ref("Id")], "get": deliveries}),
+        );
+        paths.insert(
+            format!("{one}/deliveries/{{deliveryId}}/retry"),
+            json!({
+                "parameters": [param_ref("Id"), {
+                    "name": "deliveryId", "in": "path", "required": true,
+                    "description": "The delivery's id.",
+                    "schema": {"type": "string", "format": "uuid"}
+                }],
+                "post": operation("retryWebhookDelivery", "Retry a failed delivery", "It is pending again, due now, with all its attempts; a delivery that is not failed gets 409.", vec![
+                    ("200", ok_json("The delivery, pending again.", "WebhookDelivery", &[])),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
+                ])
             }),
         );
     }
@@ -1819,7 +1977,7 @@ fn health_paths(paths: &mut Map<String, Value>, tags: &ServiceTags) {
                 "tags": [tags.health],
                 "responses": {
                     "200": {
-                        "description": "Healthy (or degraded: a cache is down).",
+                        "description": "Healthy, or degraded: a cache or NATS is down, or events wait too long to be published.",
                         "headers": headers(&[]),
                         "content": {"application/json": {"schema": schema_ref("Health")}}
                     },
@@ -1953,6 +2111,27 @@ fn shared_schemas() -> Map<String, Value> {
         }),
     );
     schemas
+}
+
+/// `/health`'s `checks.outbox`, and `checks.events` (NATS, a plain check) when configured.
+fn outbox_health(schemas: &mut Map<String, Value>) {
+    schemas.insert(
+        "OutboxCheck".into(),
+        json!({
+            "type": "object",
+            "description": "The domain events not yet published: `lagging` once the oldest is older than `OUTBOX_LAG_ALERT_SECS` (the service is then `degraded`).",
+            "properties": {
+                "status": {"type": "string", "enum": ["up", "lagging", "down"]},
+                "pending": {"type": "integer", "minimum": 0, "description": "Events waiting to be published."},
+                "lag": {"type": "integer", "minimum": 0, "description": "Seconds the oldest of them has waited."}
+            },
+            "required": ["status", "pending", "lag"],
+            "additionalProperties": false
+        }),
+    );
+    let checks = &mut schemas["Health"]["properties"]["checks"];
+    checks["properties"]["outbox"] = schema_ref("OutboxCheck");
+    checks["required"] = json!(["database", "outbox"]);
 }
 
 fn security_schemes(spec: &Spec) -> Value {
@@ -2133,6 +2312,42 @@ fn headers(extra: &[&str]) -> Value {
         map.insert((*name).to_string(), header_ref(name));
     }
     Value::Object(map)
+}
+
+/// A page of a list of `item`s: `{"data": [...], "pagination": {...}}`.
+fn page_of(item: &str) -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "data": {"type": "array", "items": schema_ref(item)},
+            "pagination": schema_ref("Pagination")
+        },
+        "required": ["data", "pagination"],
+        "additionalProperties": false
+    })
+}
+
+/// An admin-only operation's answers: `list`, and those of the caller and the server.
+fn admin_responses(mut list: Vec<(&str, Value)>) -> Value {
+    list.extend([
+        ("401", error("Unauthorized")),
+        ("403", error("Forbidden")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]);
+    responses(list)
+}
+
+/// The answers a JSON body can get besides the operation's own.
+fn body_errors() -> Vec<(&'static str, Value)> {
+    vec![
+        ("400", error("BadRequest")),
+        ("413", error("PayloadTooLarge")),
+        ("415", error("UnsupportedMediaType")),
+        ("422", error("ValidationError")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]
 }
 
 fn ok_json(description: &str, schema: &str, extra: &[&str]) -> Value {

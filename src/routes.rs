@@ -157,7 +157,7 @@ pub fn auth_routes(spec: &Spec) -> Vec<Route> {
 
 /// The admin routes over the job queue (`src/jobs/admin.rs`): with jwt auth and jobs only.
 pub fn job_routes(spec: &Spec) -> Vec<Route> {
-    if spec.auth.mode != crate::spec::AuthMode::Jwt || spec.jobs.is_empty() {
+    if spec.auth.mode != crate::spec::AuthMode::Jwt || !spec.has_job_queue() {
         return Vec::new();
     }
     let base = format!("{}/jobs", spec.project.api_prefix);
@@ -165,6 +165,34 @@ pub fn job_routes(spec: &Spec) -> Vec<Route> {
         ("GET", "", "list background jobs (admin)"),
         ("GET", "/{id}", "read a background job (admin)"),
         ("POST", "/{id}/retry", "retry a dead job (admin)"),
+    ]
+    .into_iter()
+    .map(|(method, path, summary)| route(method, format!("{base}{path}"), summary.into()))
+    .collect()
+}
+
+/// The admin routes over webhooks (`src/webhooks/`): with events and jwt auth.
+pub fn webhook_routes(spec: &Spec) -> Vec<Route> {
+    if !spec.webhooks() {
+        return Vec::new();
+    }
+    let base = format!("{}/webhooks", spec.project.api_prefix);
+    [
+        ("GET", "", "list webhook subscriptions (admin)"),
+        ("POST", "", "subscribe a URL to events (admin)"),
+        ("GET", "/{id}", "read a webhook subscription (admin)"),
+        ("PATCH", "/{id}", "change a webhook subscription (admin)"),
+        ("DELETE", "/{id}", "delete a webhook subscription (admin)"),
+        (
+            "GET",
+            "/{id}/deliveries",
+            "a subscription's delivery log (admin)",
+        ),
+        (
+            "POST",
+            "/{id}/deliveries/{deliveryId}/retry",
+            "retry a failed delivery (admin)",
+        ),
     ]
     .into_iter()
     .map(|(method, path, summary)| route(method, format!("{base}{path}"), summary.into()))

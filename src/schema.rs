@@ -31,6 +31,7 @@ pub enum TableKind {
     Sessions,
     Outbox,
     Jobs,
+    Webhooks,
 }
 
 /// A column, in parts, so that `migrate` can change one part in place.
@@ -153,7 +154,8 @@ pub struct Index {
 
 /// Every table `spec`'s migrations create, in the order they create them:
 /// resources parents first, then join tables, then the jwt flow's sessions, then the
-/// outbox when a resource emits events, then the job queue when the spec declares jobs.
+/// outbox when a resource emits events, then the job queue (jobs, or webhooks), then the
+/// webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
     let mut out: Vec<Table> = spec
         .creation_order()
@@ -193,7 +195,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             create: sql::create_outbox(dialect),
         });
     }
-    if !spec.jobs.is_empty() {
+    if spec.has_job_queue() {
         out.push(Table {
             name: sql::JOBS.into(),
             quoted: sql::JOBS.into(),
@@ -202,6 +204,21 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             indexes: Vec::new(),
             create: sql::create_jobs(dialect),
         });
+    }
+    if spec.webhooks() {
+        for (name, create) in [
+            (sql::WEBHOOKS, sql::create_webhooks(dialect)),
+            (sql::DELIVERIES, sql::create_deliveries(dialect)),
+        ] {
+            out.push(Table {
+                name: name.into(),
+                quoted: name.into(),
+                kind: TableKind::Webhooks,
+                columns: Vec::new(),
+                indexes: Vec::new(),
+                create,
+            });
+        }
     }
     out
 }

@@ -629,6 +629,56 @@ pub fn create_jobs(dialect: Dialect) -> String {
     )
 }
 
+/// Webhook subscriptions and their deliveries, with events and jwt auth.
+pub const WEBHOOKS: &str = "webhook_subscriptions";
+pub const DELIVERIES: &str = "webhook_deliveries";
+const DELIVERY_INDEXES: [&str; 2] = [
+    "webhook_deliveries_subscription_event_unique",
+    "webhook_deliveries_job_idx",
+];
+
+/// The migration of the webhook subscriptions. The secret signs every delivery; it is
+/// shown once, when the subscription is made. `consecutive_failures` counts failed
+/// attempts since the last delivered one, and disables the subscription past a limit.
+pub fn create_webhooks(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let events = dialect.column_type(&FieldType::Json, None);
+    let boolean = dialect.column_type(&FieldType::Boolean, None);
+    format!(
+        "-- Webhook subscriptions: where the service sends its events, signed.\n\
+         CREATE TABLE {WEBHOOKS} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         url TEXT NOT NULL,\n    \
+         events {events} NOT NULL,\n    \
+         active {boolean} NOT NULL,\n    \
+         secret TEXT NOT NULL,\n    \
+         consecutive_failures INTEGER NOT NULL DEFAULT 0,\n    \
+         created_at {at} NOT NULL,\n    \
+         updated_at {at} NOT NULL\n);\n"
+    )
+}
+
+/// The migration of the delivery log: one row per event and subscription, whose job (a
+/// `webhook_delivery`) holds its state, attempts and next attempt; pruning the job prunes
+/// the row.
+pub fn create_deliveries(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [unique, job] = DELIVERY_INDEXES;
+    format!(
+        "-- Webhook deliveries: each event sent to each subscription, as a job.\n\
+         CREATE TABLE {DELIVERIES} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         subscription_id {id} NOT NULL REFERENCES {WEBHOOKS} (id) ON DELETE CASCADE,\n    \
+         job_id {id} NOT NULL REFERENCES {JOBS} (id) ON DELETE CASCADE,\n    \
+         event_id {id} NOT NULL,\n    \
+         event_type TEXT NOT NULL,\n    \
+         last_status INTEGER,\n    \
+         created_at {at} NOT NULL\n);\n\n\
+         CREATE UNIQUE INDEX {unique} ON {DELIVERIES} (subscription_id, event_id);\n\
+         CREATE INDEX {job} ON {DELIVERIES} (job_id);\n"
+    )
+}
+
 /// A table or index the migrations create, and what it is for, to find two with one
 /// name. Tables and indexes share one namespace in both databases.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -676,7 +726,18 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
             push(name.into(), "an index of ".into(), what, None);
         }
     }
-    if !spec.jobs.is_empty() {
+    if spec.webhooks() {
+        let what = "the webhook subscriptions";
+        push(WEBHOOKS.into(), String::new(), what, None);
+        push(primary_key(WEBHOOKS), PRIMARY_KEY.into(), what, None);
+        let what = "the webhook deliveries";
+        push(DELIVERIES.into(), String::new(), what, None);
+        push(primary_key(DELIVERIES), PRIMARY_KEY.into(), what, None);
+        for name in DELIVERY_INDEXES {
+            push(name.into(), "an index of ".into(), what, None);
+        }
+    }
+    if spec.has_job_queue() {
         let what = "the job queue";
         push(JOBS.into(), String::new(), what, None);
         push(primary_key(JOBS), PRIMARY_KEY.into(), what, None);

@@ -26,6 +26,10 @@ BY_DESIGN = {
     # A cursor and a page each say where a page starts, so they exclude each other; OpenAPI
     # cannot say that of two query parameters, so the parameters' descriptions do.
     (400, "cursor", "cannot be combined with `page`"): "a cursor with a page",
+    # A webhook's URL is checked where it leads: a host that does not resolve (this
+    # machine's network resolves none), or resolves to a private address, is a 422 naming
+    # `url`, as the document's description of it says.
+    (422, "url", None): "a webhook target that does not resolve, or leads to a private network",
 }
 
 

@@ -114,6 +114,17 @@ impl Spec {
         self.resources.iter().any(|r| !r.events.is_empty())
     }
 
+    /// Whether the service has webhooks: events to send, and admins (jwt) to manage the
+    /// subscriptions.
+    pub fn webhooks(&self) -> bool {
+        self.emits_events() && self.auth.mode == AuthMode::Jwt
+    }
+
+    /// Whether the service has a job queue: jobs of the spec's, or webhook deliveries.
+    pub fn has_job_queue(&self) -> bool {
+        !self.jobs.is_empty() || self.webhooks()
+    }
+
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
         self.auth.mode == AuthMode::Jwt && r.names.snake == crate::spec::ACCOUNT
@@ -330,6 +341,8 @@ pub struct Job {
 impl Job {
     pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
     pub const DEFAULT_TIMEOUT_SECS: u32 = 60;
+    /// The kind of the service's own webhook deliveries, which no spec job may take.
+    pub const WEBHOOK_DELIVERY: &'static str = "webhook_delivery";
 }
 
 /// What makes a resource emit an event.

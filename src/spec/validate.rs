@@ -682,6 +682,17 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
     for (name, value) in jobs.entries() {
         let path = jobs.key_path(&name.value);
         check_identifier(sink, &name, &path, NameKind::Job);
+        if name.value == Job::WEBHOOK_DELIVERY {
+            sink.push(
+                Diagnostic::new(
+                    name.span.clone(),
+                    &path,
+                    "the service's webhook deliveries take this name",
+                )
+                .found(format!("{:?}", name.value))
+                .help("name the job otherwise, e.g. `notify_partner`"),
+            );
+        }
         let Some(t) = Table::from_value(sink, value, &path, JOB_KEYS) else {
             continue;
         };
