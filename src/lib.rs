@@ -130,7 +130,7 @@ fn new(args: NewArgs) -> Result<()> {
         return Ok(());
     }
     let mut files = generate(&args.name, &spec, &source, &overrides)?;
-    update::remember(&mut files, &args.name, &source);
+    update::remember(&mut files, &args.name, &spec, &source);
     let bar = output::progress_bar();
     let summary = files.write(&target, args.force, &bar)?;
     bar.finish_and_clear();

@@ -32,7 +32,8 @@ const STATE_README: &str = "\
 What `backend-gen update` needs to merge a changed spec into this project:
 
 - `spec.toml`: the spec the project was last generated or updated from;
-- `generated.toml`: the project's crate name and the generator's version;
+- `generated.toml`: the project's crate name, the generator's version, and the
+  service's own tables (sessions, outbox, job queue, webhooks) its migrations created;
 - `base/`: every generator-owned file as backend-gen last wrote it, the base
   of the three-way merge with your edits.
 
@@ -50,8 +51,10 @@ fn remembered(path: &str) -> bool {
     !path.starts_with("migrations/") && path != SPEC_FILE && !path.starts_with(STATE_DIR)
 }
 
-/// Adds `.backend-gen/` to a generated project's files.
-pub fn remember(files: &mut FileSet, name: &str, spec_source: &str) {
+/// Adds `.backend-gen/` to a generated project's files: with the service's own tables
+/// (`tables`), so that a later version of backend-gen knows which of its tables the project
+/// lacks.
+pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str) {
     let bases: Vec<(String, String)> = files
         .iter()
         .filter(|(path, file)| file.owner == Owner::Generator && remembered(path))
@@ -61,12 +64,19 @@ pub fn remember(files: &mut FileSet, name: &str, spec_source: &str) {
         files.insert(path, contents, Owner::Generator);
     }
     files.insert(APPLIED_SPEC, spec_source, Owner::Generator);
+    let tables: Vec<String> = crate::schema::service_tables(spec)
+        .iter()
+        .map(|table| format!("{table:?}"))
+        .collect();
     files.insert(
         STATE,
         format!(
             "# Written by backend-gen; read by `backend-gen update`.\n\
-             name = {name:?}\ngenerator = {:?}\n",
-            env!("CARGO_PKG_VERSION")
+             name = {name:?}\ngenerator = {:?}\n\
+             # The service's own tables the migrations have created.\n\
+             tables = [{}]\n",
+            env!("CARGO_PKG_VERSION"),
+            tables.join(", ")
         ),
         Owner::Generator,
     );
@@ -202,6 +212,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         ))
     })?;
     let old = spec::parse(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
+    let had = tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old));
 
     let mut writes: Vec<(String, String)> = Vec::new();
     if write_spec {
@@ -210,7 +221,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     let mut report = String::new();
     if !args.no_migration {
         let backfills = backfills(spec, source, &args.backfill)?;
-        let plan = crate::migrate::plan(&old, spec, &backfills);
+        let plan = crate::migrate::plan_from(&old, Some(&had), spec, &backfills);
         if !plan.refused.is_empty() {
             return Err(Error::Usage(format!(
                 "update cannot write a migration for this spec change:\n{}\nChange the spec \
@@ -262,7 +273,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     }
 
     let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
-    remember(&mut files, &name, source);
+    remember(&mut files, &name, spec, source);
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
     let mut paths: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
     paths.extend(base_paths(dir)?);
@@ -360,7 +371,7 @@ fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
         .and_then(|text| name_in(&text, Some("package")))
         .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
     let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
-    remember(&mut files, &name, source);
+    remember(&mut files, &name, spec, source);
     let writes: Vec<(String, String)> = files
         .iter()
         .filter(|(path, _)| path.starts_with(STATE_DIR))
@@ -382,6 +393,30 @@ fn name_in(text: &str, table: Option<&str>) -> Option<String> {
         None => &root,
     };
     Some(table.get("name")?.as_str()?.to_string())
+}
+
+/// The service's own tables `generated.toml` records.
+fn tables_in(state: &str) -> Option<BTreeSet<String>> {
+    let root: toml::Table = state.parse().ok()?;
+    let tables = root.get("tables")?.as_array()?;
+    tables
+        .iter()
+        .map(|table| table.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The service's own tables of a project whose `generated.toml` records none: one from
+/// before the job queue, whose only such tables were the sessions (jwt) and the outbox
+/// (events).
+fn tables_before_jobs(old: &Spec) -> BTreeSet<String> {
+    let mut had = BTreeSet::new();
+    if old.auth.mode == spec::AuthMode::Jwt {
+        had.insert(crate::sql::REFRESH_TOKENS.to_string());
+    }
+    if old.emits_events() {
+        had.insert(crate::sql::OUTBOX.to_string());
+    }
+    had
 }
 
 fn read(dir: &Path, path: &str) -> Option<String> {

@@ -882,3 +882,79 @@ fn update_without_the_remembered_spec_says_so_and_writes_nothing() {
     add_color_and_reviews(&project);
     refused_and_untouched(&project, &[".backend-gen/spec.toml is missing"]);
 }
+
+/// A project generated before the job queue existed (its `generated.toml` records no
+/// service tables) and updated by this version gets the migration of the tables its spec
+/// now has: the shop (events and jwt) gains the job queue and the webhook tables, and only
+/// once.
+#[test]
+fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("shop");
+    backend_gen()
+        .args(["new", "shop", "--spec", &example("shop"), "--output"])
+        .arg(&project)
+        .assert()
+        .success();
+    let state = read(&project, ".backend-gen/generated.toml");
+    assert!(
+        state.contains(r#"tables = ["refresh_tokens", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
+        "{state}"
+    );
+    // As a generator from before jobs left it: no `tables`, and no migrations past the outbox.
+    edit(&project, ".backend-gen/generated.toml", |t| {
+        t.lines()
+            .filter(|line| !line.starts_with("tables") && !line.contains("service's own tables"))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    });
+    for dialect in ["sqlite", "postgres"] {
+        for stem in [
+            "0010_create_background_jobs",
+            "0011_create_webhook_subscriptions",
+            "0012_create_webhook_deliveries",
+        ] {
+            for direction in ["up", "down"] {
+                fs::remove_file(
+                    project.join(format!("migrations/{dialect}/{stem}.{direction}.sql")),
+                )
+                .unwrap();
+            }
+        }
+    }
+    backend_gen()
+        .args(["update"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("create table `background_jobs`"))
+        .stdout(predicate::str::contains(
+            "create table `webhook_subscriptions`",
+        ))
+        .stdout(predicate::str::contains(
+            "create table `webhook_deliveries`",
+        ));
+    let up = read(
+        &project,
+        "migrations/postgres/0010_create_background_jobs_and_2_more.up.sql",
+    );
+    assert!(up.contains("CREATE TABLE background_jobs ("), "{up}");
+    let down = read(
+        &project,
+        "migrations/sqlite/0010_create_background_jobs_and_2_more.down.sql",
+    );
+    assert!(down.contains("DROP TABLE webhook_deliveries"), "{down}");
+    assert!(read(&project, ".backend-gen/generated.toml").contains("background_jobs"));
+    // The tables are recorded now: a second update writes no migration.
+    backend_gen()
+        .args(["update"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("create table").not());
+    assert!(
+        !project
+            .join("migrations/sqlite/0011_create_background_jobs_and_2_more.up.sql")
+            .exists()
+    );
+}
