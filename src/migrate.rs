@@ -81,30 +81,23 @@ pub fn plan_from(
         }
         all
     };
-    let diff = |from: &Spec, from_keep, to: &Spec, to_keep, renames, fill, db| {
-        let (before, after) = (tables_of(from, from_keep, db), tables_of(to, to_keep, db));
-        Diff::new(before, after, renames, fill, Dialect(db))
+    // Up from the project's tables to the new spec's; down from those back to the project's.
+    let up_diff = |fill, db| {
+        Diff::new(
+            tables_of(old, had, db),
+            tables_of(new, None, db),
+            &up,
+            fill,
+            Dialect(db),
+        )
     };
-    let lite = diff(
-        old,
-        had,
-        new,
-        None,
-        &up,
-        Fill::Given(backfills),
-        Database::Sqlite,
-    );
-    let pg = diff(
-        old,
-        had,
-        new,
-        None,
-        &up,
-        Fill::Given(backfills),
-        Database::Postgres,
-    );
-    let back_lite = diff(new, None, old, had, &down, Fill::Zero, Database::Sqlite);
-    let back_pg = diff(new, None, old, had, &down, Fill::Zero, Database::Postgres);
+    let down_diff = |db| {
+        let (before, after) = (tables_of(new, None, db), tables_of(old, had, db));
+        Diff::new(before, after, &down, Fill::Zero, Dialect(db))
+    };
+    let lite = up_diff(Fill::Given(backfills), Database::Sqlite);
+    let pg = up_diff(Fill::Given(backfills), Database::Postgres);
+    let (back_lite, back_pg) = (down_diff(Database::Sqlite), down_diff(Database::Postgres));
     let merged = |a: Vec<String>, b: Vec<String>| {
         let mut out = a;
         for line in b {
