@@ -1055,6 +1055,7 @@ impl ServiceContext {
             "conditional",
             "db",
             "http",
+            "idempotency",
             "openapi",
             "shared",
             "telemetry",
@@ -2055,10 +2056,11 @@ mod tests {
                 "0006_create_payments",
                 "0007_create_product_categories",
                 "0008_create_refresh_tokens",
-                "0009_create_outbox_events",
-                "0010_create_background_jobs",
-                "0011_create_webhook_subscriptions",
-                "0012_create_webhook_deliveries"
+                "0009_create_idempotency_keys",
+                "0010_create_outbox_events",
+                "0011_create_background_jobs",
+                "0012_create_webhook_subscriptions",
+                "0013_create_webhook_deliveries"
             ]
         );
         let order = ctx

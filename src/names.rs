@@ -527,6 +527,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "handlers",
     "header",
     "http",
+    "idempotency",
     "jobs",
     "list",
     "logs",

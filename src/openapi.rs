@@ -303,6 +303,15 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let auth_paths = format!("{}/auth/", self.spec.project.api_prefix);
+        for (_, item) in paths
+            .iter_mut()
+            .filter(|(path, _)| !path.starts_with(&auth_paths))
+        {
+            if let Some(post) = item.get_mut("post") {
+                idempotent(post);
+            }
+        }
         health_paths(&mut paths, &self.tags);
         if self.spec.emits_events() {
             outbox_health(&mut schemas);
@@ -2172,6 +2181,12 @@ fn shared_parameters() -> Value {
             "description": "Answer 304 if the current `ETag` is listed.",
             "schema": {"type": "string"}
         },
+        "IdempotencyKey": {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "description": "Makes a retry safe: the same key with the same request within 24 hours (`IDEMPOTENCY_TTL_HOURS`) gets the first answer again, with `Idempotent-Replayed: true`, and writes nothing; the same key with another request is a 422 naming `Idempotency-Key`; while the first is still being handled, a 409. Keys are per caller.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+        },
         "Page": {
             "name": "page",
             "in": "query",
@@ -2312,6 +2327,25 @@ fn headers(extra: &[&str]) -> Value {
         map.insert((*name).to_string(), header_ref(name));
     }
     Value::Object(map)
+}
+
+/// A `POST` honours `Idempotency-Key`: the parameter, and its 400, 409 and 422.
+fn idempotent(post: &mut Value) {
+    if let Some(parameters) = post["parameters"].as_array_mut() {
+        parameters.push(param_ref("IdempotencyKey"));
+    } else {
+        post["parameters"] = json!([param_ref("IdempotencyKey")]);
+    }
+    let responses = &mut post["responses"];
+    for (status, name) in [
+        ("400", "BadRequest"),
+        ("409", "Conflict"),
+        ("422", "ValidationError"),
+    ] {
+        if responses.get(status).is_none() {
+            responses[status] = error(name);
+        }
+    }
 }
 
 /// A page of a list of `item`s: `{"data": [...], "pagination": {...}}`.

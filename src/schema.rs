@@ -32,6 +32,7 @@ pub enum TableKind {
     Outbox,
     Jobs,
     Webhooks,
+    Idempotency,
 }
 
 /// Whether `table` is one of the service's own (sessions, outbox, job queue, webhooks):
@@ -170,8 +171,8 @@ pub struct Index {
 
 /// Every table `spec`'s migrations create, in the order they create them:
 /// resources parents first, then join tables, then the jwt flow's sessions, then the
-/// outbox when a resource emits events, then the job queue (jobs, or webhooks), then the
-/// webhook subscriptions and deliveries (events and jwt).
+/// idempotency keys, then the outbox when a resource emits events, then the job queue
+/// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
     let mut out: Vec<Table> = spec
         .creation_order()
@@ -201,6 +202,14 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             create: sql::create_refresh_tokens(spec, dialect),
         });
     }
+    out.push(Table {
+        name: sql::IDEMPOTENCY.into(),
+        quoted: sql::IDEMPOTENCY.into(),
+        kind: TableKind::Idempotency,
+        columns: Vec::new(),
+        indexes: Vec::new(),
+        create: sql::create_idempotency_keys(dialect),
+    });
     if spec.emits_events() {
         out.push(Table {
             name: sql::OUTBOX.into(),

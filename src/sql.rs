@@ -629,6 +629,31 @@ pub fn create_jobs(dialect: Dialect) -> String {
     )
 }
 
+/// The `Idempotency-Key`s of `POST` requests and their first answers: every project.
+pub const IDEMPOTENCY: &str = "idempotency_keys";
+const IDEMPOTENCY_INDEX: &str = "idempotency_keys_expires_idx";
+
+/// The migration of the idempotency keys: one row per caller (`scope`, empty without auth)
+/// and key, with a fingerprint of the request and, once answered, the answer to replay.
+pub fn create_idempotency_keys(dialect: Dialect) -> String {
+    let at = dialect.timestamp_type();
+    let headers = dialect.column_type(&FieldType::Json, None);
+    format!(
+        "-- Idempotency-Key: each POST's first answer, replayed for the same key and request.\n\
+         CREATE TABLE {IDEMPOTENCY} (\n    \
+         scope TEXT NOT NULL,\n    \
+         key TEXT NOT NULL,\n    \
+         fingerprint TEXT NOT NULL,\n    \
+         status INTEGER,\n    \
+         headers {headers},\n    \
+         body TEXT,\n    \
+         created_at {at} NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         PRIMARY KEY (scope, key)\n);\n\n\
+         CREATE INDEX {IDEMPOTENCY_INDEX} ON {IDEMPOTENCY} (expires_at);\n"
+    )
+}
+
 /// Webhook subscriptions and their deliveries, with events and jwt auth.
 pub const WEBHOOKS: &str = "webhook_subscriptions";
 pub const DELIVERIES: &str = "webhook_deliveries";
@@ -726,6 +751,10 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
             push(name.into(), "an index of ".into(), what, None);
         }
     }
+    let what = "the idempotency keys";
+    push(IDEMPOTENCY.into(), String::new(), what, None);
+    push(primary_key(IDEMPOTENCY), PRIMARY_KEY.into(), what, None);
+    push(IDEMPOTENCY_INDEX.into(), "an index of ".into(), what, None);
     if spec.webhooks() {
         let what = "the webhook subscriptions";
         push(WEBHOOKS.into(), String::new(), what, None);

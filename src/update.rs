@@ -406,8 +406,8 @@ fn tables_in(state: &str) -> Option<BTreeSet<String>> {
 }
 
 /// The service's own tables of a project whose `generated.toml` records none: one from
-/// before the job queue, whose only such tables were the sessions (jwt) and the outbox
-/// (events).
+/// before the job queue and the idempotency keys, whose only such tables were the sessions
+/// (jwt) and the outbox (events).
 fn tables_before_jobs(old: &Spec) -> BTreeSet<String> {
     let mut had = BTreeSet::new();
     if old.auth.mode == spec::AuthMode::Jwt {

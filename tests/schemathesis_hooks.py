@@ -30,6 +30,9 @@ BY_DESIGN = {
     # machine's network resolves none), or resolves to a private address, is a 422 naming
     # `url`, as the document's description of it says.
     (422, "url", None): "a webhook target that does not resolve, or leads to a private network",
+    # An `Idempotency-Key` remembers its first request: a well-formed key sent again with
+    # another request is a 422 naming the header, as its description says.
+    (422, "Idempotency-Key", None): "an idempotency key already used for another request",
 }
 
 
