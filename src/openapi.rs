@@ -2184,7 +2184,7 @@ fn shared_parameters() -> Value {
         "IdempotencyKey": {
             "name": "Idempotency-Key",
             "in": "header",
-            "description": "Makes a retry safe: the same key with the same request within 24 hours (`IDEMPOTENCY_TTL_HOURS`) gets the first answer again, with `Idempotent-Replayed: true`, and writes nothing; the same key with another request is a 422 naming `Idempotency-Key`; while the first is still being handled, a 409. Keys are per caller.",
+            "description": "Makes a retry safe: the same key with the same request within 24 hours (`IDEMPOTENCY_TTL_HOURS`) gets the first answer again, with `Idempotent-Replayed: true`, and writes nothing; the same key with another request is a 422 naming `Idempotency-Key`; while the first is still being handled, a 409. Keys are per account: without a valid token (with jwt auth) the key is ignored.",
             "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
         },
         "Page": {
