@@ -1020,6 +1020,92 @@ fn two_instances_publish_every_committed_event_once() {
     drop_database(&database_url);
 }
 
+/// `worker` runs the jobs a server enqueues, without an HTTP server of its own: the shop on
+/// one SQLite file, served with `JOB_WORKERS=0`, enqueues `send_order_confirmation` for a
+/// new order and leaves it pending; a `worker` process started beside it runs it, and stops
+/// cleanly on SIGTERM.
+#[test]
+fn a_worker_process_runs_the_jobs_a_server_enqueues() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let spec = spec_path("shop");
+    let project = generate("shop", &spec);
+    cargo(&project, &["build"]);
+    let binary = target_dir().join("debug/shop");
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        (
+            "DATABASE_URL",
+            "sqlite://data/worker.db?mode=rwc".to_owned(),
+        ),
+        (
+            "JWT_SECRET",
+            "e2e-worker-and-server-share-this-key!".to_owned(),
+        ),
+        ("JOB_WORKERS", "0".to_owned()),
+        ("OUTBOX_POLL_MS", "50".to_owned()),
+    ];
+    let port = free_port();
+    let _server = start(&binary, dir.path(), port, &env);
+    let base = format!("http://127.0.0.1:{port}/v1");
+    let ctx = context("shop", &spec);
+    let token = admin_token(&base, &base, grant(&binary, dir.path(), &env), &ctx);
+    let order = serde_json::json!({"placedAt": "2026-01-02T03:04:05Z"});
+    let (status, created, _) = call("POST", &format!("{base}/orders"), Some(&token), Some(order));
+    assert_eq!(status, 201, "{created}");
+    let jobs = |state: &str| {
+        let url = format!("{base}/jobs?state={state}&kind=send_order_confirmation");
+        let (status, page, _) = call("GET", &url, Some(&token), None);
+        assert_eq!(status, 200, "{page}");
+        page["pagination"]["total"].as_u64().unwrap()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while jobs("pending") == 0 {
+        assert!(Instant::now() < deadline, "the relay enqueued no job");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        jobs("succeeded"),
+        0,
+        "a server with JOB_WORKERS=0 ran a job"
+    );
+
+    let log = std::fs::File::create(dir.path().join("worker.log")).unwrap();
+    let mut worker = Command::new(&binary);
+    worker
+        .arg("worker")
+        .current_dir(dir.path())
+        .env_remove("RUST_LOG")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .env("JOB_WORKERS", "2")
+        .stdout(log);
+    let mut worker = Server(worker.spawn().unwrap());
+    while jobs("succeeded") == 0 {
+        assert!(
+            Instant::now() < deadline + Duration::from_secs(20),
+            "the worker ran no job"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(jobs("pending"), 0);
+    let pid = worker.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = worker.0.wait().unwrap();
+    assert!(
+        status.success(),
+        "the worker should stop cleanly on SIGTERM: {status}"
+    );
+    let logged = std::fs::read_to_string(dir.path().join("worker.log")).unwrap();
+    assert!(logged.contains("worker started"), "{logged}");
+    assert!(logged.contains("send_order_confirmation"), "{logged}");
+}
+
 /// `(status, JSON body)` of a write, or the transport error when the instance is gone.
 fn try_call(
     method: &str,
