@@ -152,6 +152,18 @@ fn admin_token(register: &str, login: &str, mut grant: Command, ctx: &ServiceCon
     pair["accessToken"].as_str().unwrap().to_owned()
 }
 
+/// Sends `child` SIGTERM and expects it to exit 0 (a graceful shutdown).
+fn stops_cleanly_on_sigterm(child: &mut Child, what: &str) {
+    let pid = child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success(), "kill -TERM {pid}");
+    let status = child.wait().unwrap();
+    assert!(
+        status.success(),
+        "{what} should shut down cleanly on SIGTERM: {status}"
+    );
+}
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -287,19 +299,7 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     // document the service serves.
     pytools::schemathesis(&base, token.as_deref());
 
-    let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = server.0.wait().unwrap();
-    assert!(
-        status.success(),
-        "{name} should shut down cleanly on SIGTERM: {status}"
-    );
+    stops_cleanly_on_sigterm(&mut server.0, name);
 
     // One JSON log line per request, carrying its request id.
     let logs = std::fs::read_to_string(data.path().join("service.log")).unwrap();
@@ -1088,19 +1088,7 @@ fn a_worker_process_runs_the_jobs_a_server_enqueues() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(jobs("pending"), 0);
-    let pid = worker.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let status = worker.0.wait().unwrap();
-    assert!(
-        status.success(),
-        "the worker should stop cleanly on SIGTERM: {status}"
-    );
+    stops_cleanly_on_sigterm(&mut worker.0, "the worker");
     let logged = std::fs::read_to_string(dir.path().join("worker.log")).unwrap();
     assert!(logged.contains("worker started"), "{logged}");
     assert!(logged.contains("send_order_confirmation"), "{logged}");
