@@ -1062,6 +1062,7 @@ impl ServiceContext {
         ];
         let optional = [
             (spec.auth.mode == AuthMode::Jwt, "auth"),
+            (spec.auth.mode == AuthMode::Jwt, "account"),
             (uses.timestamps, "rfc3339"),
             (uses.events, "outbox"),
             (uses.jobs, "jobs"),
@@ -2056,11 +2057,13 @@ mod tests {
                 "0006_create_payments",
                 "0007_create_product_categories",
                 "0008_create_refresh_tokens",
-                "0009_create_idempotency_keys",
-                "0010_create_outbox_events",
-                "0011_create_background_jobs",
-                "0012_create_webhook_subscriptions",
-                "0013_create_webhook_deliveries"
+                "0009_create_account_tokens",
+                "0010_create_email_verifications",
+                "0011_create_idempotency_keys",
+                "0012_create_outbox_events",
+                "0013_create_background_jobs",
+                "0014_create_webhook_subscriptions",
+                "0015_create_webhook_deliveries"
             ]
         );
         let order = ctx

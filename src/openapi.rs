@@ -14,7 +14,8 @@ use serde_json::{Map, Value, json};
 
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
 use crate::spec::{
-    AuthMode, Bound, Denied, Field, FieldAccess, FieldType, FieldWrite, Format, Literal, Rule, Spec,
+    AuthMode, Bound, Denied, Field, FieldAccess, FieldType, FieldWrite, Format, Literal,
+    Registration, Rule, Spec,
 };
 
 /// Where a generated project keeps the document (the service embeds it).
@@ -1323,32 +1324,50 @@ impl<'a> Builder<'a> {
         };
         let pair = || ok_json("A new token pair.", "TokenPair", &[]);
         let register = format!("{base}/register");
-        let mut created = ok_json(
-            "The new account (no secrets).",
-            &user,
-            &["Location", "ETag"],
-        );
-        created["links"] = self.links(account);
+        let quiet = self.spec.auth.registration == Registration::Quiet;
+        let answers = if quiet {
+            vec![(
+                "202",
+                no_content(
+                    "Accepted, whether or not the email had an account: a new account's address gets a verification link, a taken one's owner a notice.",
+                ),
+            )]
+        } else {
+            let mut created = ok_json(
+                "The new account (no secrets).",
+                &user,
+                &["Location", "ETag"],
+            );
+            created["links"] = self.links(account);
+            vec![("201", created), ("409", error("Conflict"))]
+        };
         let body = self
             .register_schema(account)
             .unwrap_or_else(|| format!("{user}.Create"));
-        let op = operation(
-            "register",
-            &register,
-            &body,
-            vec![("201", created), ("409", error("Conflict"))],
-        );
+        let op = operation("register", &register, &body, answers);
         let mut item = Map::new();
         item.insert("post".into(), op);
-        item["post"]["description"] =
-            json!("Anyone may open an account; it gets the default role.");
+        item["post"]["description"] = json!(if quiet {
+            "Anyone may open an account; it gets the default role, and its address a verification link. The answer is the same for a taken email (no account enumeration)."
+        } else {
+            "Anyone may open an account; it gets the default role, and its address a verification link."
+        });
         self.note(&mut item, "post", account, Op::Write(Body::Register));
         paths.insert(register, Value::Object(item));
+        self.account_mail_paths(paths, schemas);
         for (id, name, list) in [
             (
                 "login",
                 "login",
-                vec![("200", pair()), ("401", error("Unauthorized"))],
+                if self.spec.auth.require_verified_email {
+                    vec![
+                        ("200", pair()),
+                        ("401", error("Unauthorized")),
+                        ("403", error("Forbidden")),
+                    ]
+                } else {
+                    vec![("200", pair()), ("401", error("Unauthorized"))]
+                },
             ),
             (
                 "refresh",
@@ -1417,11 +1436,108 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// Email verification and password reset (`src/auth/handlers.rs`): each answers the same
+    /// whether or not an account has the email it is given.
+    fn account_mail_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+        let base = format!("{}/auth", self.ctx.api_prefix);
+        let token = text("The token of a mailed link (`?token=`).");
+        schemas.insert(
+            "TokenRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {"token": token},
+                "required": ["token"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "EmailRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254, "pattern": NO_NUL, "description": "Any address: the answer is the same whether or not an account has it."}},
+                "required": ["email"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "ResetRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "token": token,
+                    "password": {"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": "The new password, under the same policy as at sign-up."}
+                },
+                "required": ["token", "password"],
+                "additionalProperties": false
+            }),
+        );
+        let invalid = || ("400", error("BadRequest"));
+        for (id, name, body, description, answer) in [
+            (
+                "verifyEmail",
+                "verify",
+                "TokenRequest",
+                "Verifies the email a verification link was mailed to, if it is still the account's. A used, expired or unknown token is a 400 naming `token`.",
+                ("204", no_content("The email is verified.")),
+            ),
+            (
+                "resendVerification",
+                "verify/resend",
+                "EmailRequest",
+                "Mails a new verification link if an account has the address and has not verified it. The answer is the same either way; each address asked about has its own hourly budget.",
+                (
+                    "202",
+                    no_content("Accepted, whether or not an account has the address."),
+                ),
+            ),
+            (
+                "forgotPassword",
+                "forgot",
+                "EmailRequest",
+                "Mails a single-use password reset link if an account has the address. The answer is the same either way; each address asked about has its own hourly budget.",
+                (
+                    "202",
+                    no_content("Accepted, whether or not an account has the address."),
+                ),
+            ),
+            (
+                "resetPassword",
+                "reset",
+                "ResetRequest",
+                "Sets a new password with a reset token, which then stops working with the account's other reset tokens; every session of the account ends. A used, expired or unknown token is a 400 naming `token`; a weak password a 422.",
+                (
+                    "204",
+                    no_content("The password is set; every session ended."),
+                ),
+            ),
+        ] {
+            let path = format!("{base}/{name}");
+            let mut list = vec![answer];
+            if name == "verify" || name == "reset" {
+                list.push(invalid());
+            }
+            list.extend(body_errors());
+            let op = json!({
+                "operationId": id,
+                "summary": self.summary("POST", &path),
+                "description": description,
+                "tags": [self.tags.auth],
+                "security": [],
+                "requestBody": body_ref(body),
+                "responses": responses(list)
+            });
+            paths.insert(path, json!({"post": op}));
+        }
+    }
+
     /// The admin routes over the job queue (`src/jobs/admin.rs`).
     fn job_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         let mut kinds: Vec<&str> = self.spec.jobs.iter().map(|j| j.name.as_str()).collect();
         if self.spec.webhooks() {
             kinds.push(crate::spec::Job::WEBHOOK_DELIVERY);
+        }
+        if self.spec.auth.mode == crate::spec::AuthMode::Jwt {
+            kinds.push(crate::spec::Job::ACCOUNT_MAIL);
         }
         schemas.insert(
             "Job".into(),
@@ -2153,7 +2269,7 @@ fn security_schemes(spec: &Spec) -> Value {
             "scheme": "bearer",
             "bearerFormat": "JWT",
             "description": format!(
-                "An access token from `POST {}/auth/login` or `/auth/refresh` (HS256; claims `sub`, `email`, `roles`, `iat`, `exp`).",
+                "An access token from `POST {}/auth/login` or `/auth/refresh` (HS256; claims `sub`, `email`, `email_verified`, `roles`, `iat`, `exp`).",
                 spec.project.api_prefix
             )
         }
@@ -2450,6 +2566,7 @@ mod tests {
                 "health",
                 "auth",
                 "auth (service)",
+                "jobs",
                 "health (service)",
                 "openapi"
             ]

@@ -38,6 +38,7 @@ fn team_owned(path: &str) -> bool {
     path.starts_with("src/custom/")
         || (path.starts_with("src/rules/") && path != "src/rules/mod.rs")
         || (path.starts_with("src/jobs/handlers/") && path != "src/jobs/handlers/mod.rs")
+        || path.starts_with("templates/mail/")
 }
 
 /// Keys of the service context that grow with the spec: one entry per

@@ -149,6 +149,10 @@ pub fn auth_routes(spec: &Spec) -> Vec<Route> {
         ("POST", "refresh", "trade a refresh token for a new pair"),
         ("POST", "logout", "end the refresh token's session"),
         ("GET", "me", "the signed-in user"),
+        ("POST", "verify", "verify an email with a mailed token"),
+        ("POST", "verify/resend", "mail a new verification link"),
+        ("POST", "forgot", "mail a password reset link"),
+        ("POST", "reset", "set a new password with a mailed token"),
     ]
     .into_iter()
     .map(|(method, path, summary)| route(method, format!("{base}/{path}"), summary.into()))

@@ -29,6 +29,8 @@ pub enum TableKind {
     Resource,
     Join,
     Sessions,
+    /// The jwt flow's single-use tokens and verified emails.
+    Accounts,
     Outbox,
     Jobs,
     Webhooks,
@@ -170,7 +172,8 @@ pub struct Index {
 }
 
 /// Every table `spec`'s migrations create, in the order they create them:
-/// resources parents first, then join tables, then the jwt flow's sessions, then the
+/// resources parents first, then join tables, then the jwt flow's sessions, single-use
+/// tokens and verified emails, then the
 /// idempotency keys, then the outbox when a resource emits events, then the job queue
 /// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
@@ -201,6 +204,25 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             indexes: Vec::new(),
             create: sql::create_refresh_tokens(spec, dialect),
         });
+        for (name, create) in [
+            (
+                sql::ACCOUNT_TOKENS,
+                sql::create_account_tokens(spec, dialect),
+            ),
+            (
+                sql::EMAIL_VERIFICATIONS,
+                sql::create_email_verifications(spec, dialect),
+            ),
+        ] {
+            out.push(Table {
+                name: name.into(),
+                quoted: name.into(),
+                kind: TableKind::Accounts,
+                columns: Vec::new(),
+                indexes: Vec::new(),
+                create,
+            });
+        }
     }
     out.push(Table {
         name: sql::IDEMPOTENCY.into(),

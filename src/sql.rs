@@ -33,6 +33,10 @@ pub struct ResourceSql {
     /// Accounts only: the row and password hash for an email, and the roles update.
     pub find_login: String,
     pub set_roles: String,
+    /// The account's: replaces its password hash (reset, change), returning the email;
+    /// and the email of an account.
+    pub set_password: String,
+    pub account_email: String,
     /// Owned through parents (`owner = "order.customer"`): the owner of the parent whose id is
     /// `$1`, and the list condition for rows of one owner, up to that owner's id (each `IN`
     /// subquery then needs its `)`).
@@ -244,7 +248,7 @@ impl ResourceSql {
             ])
         };
 
-        let (find_login, set_roles) = if account {
+        let (find_login, set_roles, set_password, account_email) = if account {
             let mut login_columns = columns(r, account);
             login_columns.push("password_hash".into());
             let touched = if r.timestamps {
@@ -264,9 +268,20 @@ impl ResourceSql {
                     format!("    WHERE id = $1{live}"),
                     returning.clone(),
                 ]),
+                query(&[
+                    format!("    UPDATE {table}"),
+                    "    SET password_hash = $2".into(),
+                    format!("    WHERE id = $1{live}"),
+                    "    RETURNING email".into(),
+                ]),
+                query(&[
+                    "    SELECT email".into(),
+                    from.clone(),
+                    format!("    WHERE id = $1{live}"),
+                ]),
             )
         } else {
-            (String::new(), String::new())
+            (String::new(), String::new(), String::new(), String::new())
         };
         let (owner_of_parent, owned_through) = match &r.owner {
             Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
@@ -277,6 +292,8 @@ impl ResourceSql {
             owned_through: rust_text(owned_through),
             find_login: rust_text(find_login),
             set_roles: rust_text(set_roles),
+            set_password: rust_text(set_password),
+            account_email: rust_text(account_email),
             select_one: rust_text(query(&[
                 select.clone(),
                 from.clone(),
@@ -531,9 +548,7 @@ const REFRESH_TOKEN_INDEXES: [&str; 4] = [
 /// issued, stored only as a hash. Tokens of one login share a family; a
 /// rotated token keeps its row (with `used_at`) so that its reuse is noticed.
 pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
-    let users = spec
-        .resource(crate::spec::ACCOUNT)
-        .map_or("users", |r| r.names.plural_sql.as_str());
+    let users = account_table(spec);
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let [token_hash, family_id, user_id, expires_at] = REFRESH_TOKEN_INDEXES;
     format!(
@@ -552,6 +567,61 @@ pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
          CREATE INDEX {user_id} ON {REFRESH_TOKENS} (user_id);\n\
          CREATE INDEX {expires_at} ON {REFRESH_TOKENS} (expires_at);\n"
     )
+}
+
+/// The jwt flow's single-use tokens (email verification, password reset), and their indexes.
+pub const ACCOUNT_TOKENS: &str = "account_tokens";
+const ACCOUNT_TOKEN_INDEXES: [&str; 3] = [
+    "account_tokens_token_hash_unique",
+    "account_tokens_user_id_idx",
+    "account_tokens_expires_at_idx",
+];
+
+/// The migration of the single-use account tokens: one row per token mailed, stored only as
+/// a hash, with what it is for, the email it was sent to, its expiry and when it was used.
+pub fn create_account_tokens(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [token_hash, user_id, expires_at] = ACCOUNT_TOKEN_INDEXES;
+    format!(
+        "-- Email verification and password reset tokens, stored as SHA-256 hashes.\n\
+         CREATE TABLE {ACCOUNT_TOKENS} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         purpose TEXT NOT NULL,\n    \
+         email TEXT NOT NULL,\n    \
+         token_hash TEXT NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         used_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX {token_hash} ON {ACCOUNT_TOKENS} (token_hash);\n\
+         CREATE INDEX {user_id} ON {ACCOUNT_TOKENS} (user_id, purpose);\n\
+         CREATE INDEX {expires_at} ON {ACCOUNT_TOKENS} (expires_at);\n"
+    )
+}
+
+/// Which email each account has verified.
+pub const EMAIL_VERIFICATIONS: &str = "email_verifications";
+
+/// The migration of the verified emails: one row per account, naming the email it proved
+/// it receives. An account whose email changes is unverified until it proves the new one,
+/// without any write to the account's own row.
+pub fn create_email_verifications(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- The email each account proved it receives, and when.\n\
+         CREATE TABLE {EMAIL_VERIFICATIONS} (\n    \
+         user_id {id} PRIMARY KEY NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         email TEXT NOT NULL,\n    \
+         verified_at {at} NOT NULL\n);\n"
+    )
+}
+
+/// The accounts' table, which the jwt flow's tables refer to.
+fn account_table(spec: &Spec) -> &str {
+    spec.resource(crate::spec::ACCOUNT)
+        .map_or("users", |r| r.names.plural_sql.as_str())
 }
 
 /// The transactional outbox: the domain events of every resource that emits any.
@@ -750,6 +820,20 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         for name in REFRESH_TOKEN_INDEXES {
             push(name.into(), "an index of ".into(), what, None);
         }
+        let what = "the jwt flow's single-use tokens";
+        push(ACCOUNT_TOKENS.into(), String::new(), what, None);
+        push(primary_key(ACCOUNT_TOKENS), PRIMARY_KEY.into(), what, None);
+        for name in ACCOUNT_TOKEN_INDEXES {
+            push(name.into(), "an index of ".into(), what, None);
+        }
+        let what = "the verified emails";
+        push(EMAIL_VERIFICATIONS.into(), String::new(), what, None);
+        push(
+            primary_key(EMAIL_VERIFICATIONS),
+            PRIMARY_KEY.into(),
+            what,
+            None,
+        );
     }
     let what = "the idempotency keys";
     push(IDEMPOTENCY.into(), String::new(), what, None);

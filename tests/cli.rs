@@ -530,7 +530,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     assert!(read(&project, "README.md").contains("/v1/reviews"));
     let migration = read(
         &project,
-        "migrations/sqlite/0008_add_tags_color_and_1_more.up.sql",
+        "migrations/sqlite/0011_add_tags_color_and_1_more.up.sql",
     );
     assert!(
         migration.contains("ALTER TABLE tags ADD COLUMN color TEXT;"),
@@ -538,7 +538,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     );
     let migration = read(
         &project,
-        "migrations/postgres/0008_add_tags_color_and_1_more.up.sql",
+        "migrations/postgres/0011_add_tags_color_and_1_more.up.sql",
     );
     assert!(
         migration.contains("ALTER TABLE tags ADD COLUMN color VARCHAR(7);"),
@@ -755,7 +755,7 @@ fn a_required_field_takes_a_checked_backfill_for_the_rows_already_there() {
         .arg(&project)
         .assert()
         .success();
-    let up = read(&project, "migrations/postgres/0008_add_tags_rank.up.sql");
+    let up = read(&project, "migrations/postgres/0011_add_tags_rank.up.sql");
     assert!(
         up.contains(
             "ALTER TABLE tags ADD COLUMN rank INTEGER;\nUPDATE tags SET rank = 5;\n\
@@ -763,12 +763,12 @@ fn a_required_field_takes_a_checked_backfill_for_the_rows_already_there() {
         ),
         "{up}"
     );
-    let up = read(&project, "migrations/sqlite/0008_add_tags_rank.up.sql");
+    let up = read(&project, "migrations/sqlite/0011_add_tags_rank.up.sql");
     assert!(
         up.contains("SELECT id, name, 5, created_at, updated_at FROM tags;"),
         "{up}"
     );
-    let down = read(&project, "migrations/sqlite/0008_add_tags_rank.down.sql");
+    let down = read(&project, "migrations/sqlite/0011_add_tags_rank.down.sql");
     assert!(
         down.contains("ALTER TABLE tags DROP COLUMN rank;"),
         "{down}"
@@ -844,7 +844,7 @@ fn add_edits_the_spec_in_place_and_updates_the_project() {
     assert!(project.join("src/resources/reviews/handlers.rs").exists());
     assert!(
         project
-            .join("migrations/postgres/0009_create_reviews.up.sql")
+            .join("migrations/postgres/0012_create_reviews.up.sql")
             .exists()
     );
 
@@ -890,8 +890,8 @@ fn update_without_the_remembered_spec_says_so_and_writes_nothing() {
 
 /// A project generated before the job queue existed (its `generated.toml` records no
 /// service tables) and updated by this version gets the migration of the tables its spec
-/// now has: the shop (events and jwt) gains the job queue and the webhook tables, and only
-/// once.
+/// now has: the shop (events and jwt) gains the account tokens, the job queue and the webhook
+/// tables, and only once.
 #[test]
 fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
     let dir = tempfile::tempdir().unwrap();
@@ -903,7 +903,7 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .success();
     let state = read(&project, ".backend-gen/generated.toml");
     assert!(
-        state.contains(r#"tables = ["refresh_tokens", "idempotency_keys", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
+        state.contains(r#"tables = ["refresh_tokens", "account_tokens", "email_verifications", "idempotency_keys", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
         "{state}"
     );
     // As a generator from before jobs left it: no `tables`, and no migrations past the outbox.
@@ -915,10 +915,12 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
     });
     for dialect in ["sqlite", "postgres"] {
         for stem in [
-            "0009_create_idempotency_keys",
-            "0011_create_background_jobs",
-            "0012_create_webhook_subscriptions",
-            "0013_create_webhook_deliveries",
+            "0009_create_account_tokens",
+            "0010_create_email_verifications",
+            "0011_create_idempotency_keys",
+            "0013_create_background_jobs",
+            "0014_create_webhook_subscriptions",
+            "0015_create_webhook_deliveries",
         ] {
             for direction in ["up", "down"] {
                 fs::remove_file(
@@ -933,6 +935,10 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .arg(&project)
         .assert()
         .success()
+        .stdout(predicate::str::contains("create table `account_tokens`"))
+        .stdout(predicate::str::contains(
+            "create table `email_verifications`",
+        ))
         .stdout(predicate::str::contains("create table `idempotency_keys`"))
         .stdout(predicate::str::contains("create table `background_jobs`"))
         .stdout(predicate::str::contains(
@@ -943,12 +949,12 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         ));
     let up = read(
         &project,
-        "migrations/postgres/0011_create_idempotency_keys_and_3_more.up.sql",
+        "migrations/postgres/0013_create_account_tokens_and_5_more.up.sql",
     );
     assert!(up.contains("CREATE TABLE background_jobs ("), "{up}");
     let down = read(
         &project,
-        "migrations/sqlite/0011_create_idempotency_keys_and_3_more.down.sql",
+        "migrations/sqlite/0013_create_account_tokens_and_5_more.down.sql",
     );
     assert!(down.contains("DROP TABLE webhook_deliveries"), "{down}");
     assert!(read(&project, ".backend-gen/generated.toml").contains("background_jobs"));

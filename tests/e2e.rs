@@ -20,6 +20,7 @@ mod support;
 mod update_chain;
 
 use backend_gen::context::{ResourceContext, ServiceContext};
+use backend_gen::spec::Registration;
 
 /// Projects share one target directory: build them one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -139,6 +140,16 @@ fn admin_token(register: &str, login: &str, mut grant: Command, ctx: &ServiceCon
     let auth = ctx.auth.as_ref().unwrap();
     let email = "admin@e2e.example";
     register_account(register, ctx, email);
+    if auth.settings.require_verified_email {
+        // The service runs its jobs and, without SMTP_URL, writes its mail under the
+        // directory it runs in (the one `grant-role` runs in too).
+        let dir = grant.get_current_dir().expect("grant-role's directory");
+        let token = mailed_token(&dir.join("target/mail"), email, "verify-email");
+        let verify = format!("{register}/auth/verify");
+        let body = serde_json::json!({ "token": token });
+        let (status, answer, _) = call("POST", &verify, None, Some(body));
+        assert_eq!(status, 204, "{answer}");
+    }
     grant.args(["grant-role", email, &auth.settings.admin_role]);
     succeed(&mut grant, "grant-role");
     let credentials = serde_json::json!({"email": email, "password": auth.sample_password});
@@ -190,16 +201,52 @@ fn agent() -> ureq::Agent {
 }
 
 /// Registers an account with `email` through `api` (an instance's API base URL): the
-/// account's required fields from the samples, then its email and password. Its id.
-fn register_account(api: &str, ctx: &ServiceContext, email: &str) -> String {
+/// account's required fields from the samples, then its email and password. Its id, unless
+/// the spec's registration is quiet (a 202 without a body).
+fn register_account(api: &str, ctx: &ServiceContext, email: &str) -> Option<String> {
     let auth = ctx.auth.as_ref().unwrap();
     let fields = ctx.resources.iter().find(|r| r.account).unwrap();
     let mut account: serde_json::Value = serde_json::from_str(&create_body(fields)).unwrap();
     account["email"] = serde_json::json!(email);
     account["password"] = serde_json::json!(auth.sample_password);
     let (status, body, _) = call("POST", &format!("{api}/auth/register"), None, Some(account));
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_str().unwrap().to_owned()
+    let quiet = auth.settings.registration == Registration::Quiet;
+    assert_eq!(status, if quiet { 202 } else { 201 }, "{body}");
+    body["id"].as_str().map(str::to_owned)
+}
+
+/// The token of the mail to `email` whose link leads to `link` (`verify-email`), among the
+/// messages in `dir` (a folder of `.eml` files, or a Maildir's `new/`), waiting up to 30 s
+/// for it to arrive. The bodies are quoted-printable, which is undone first.
+fn mailed_token(dir: &Path, email: &str, link: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let marker = format!("/{link}?token=");
+    loop {
+        let files = std::fs::read_dir(dir).into_iter().flatten().flatten();
+        for file in files {
+            let text = std::fs::read_to_string(file.path()).unwrap_or_default();
+            let text = text
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+                .replace("=3D", "=");
+            let to_email = text
+                .lines()
+                .any(|line| line.starts_with("To:") && line.contains(email));
+            if let (true, Some((_, rest))) = (to_email, text.split_once(&marker)) {
+                let token: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                return token;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no mail to {email} with a {link} link in {}",
+            dir.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// Starts the built binary with no configuration but a port and a fresh
@@ -217,6 +264,7 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         .env("RATE_LIMIT_PER_MINUTE", "1000000")
         .env("RATE_LIMIT_BURST", "1000000")
         .env("LOGIN_RATE_LIMIT_PER_MINUTE", "1000000")
+        .env("ACCOUNT_RATE_LIMIT_PER_HOUR", "1000000")
         .env_remove("RUST_LOG")
         .stdout(log)
         .spawn()
@@ -774,7 +822,7 @@ fn two_shop_instances_behave_as_one() {
 
     // A role removed through A stops working through B on the next request, though B read
     // the account (into the shared cache) and the token still names the role.
-    let staff = register_account(&base_a, &ctx, "staff@e2e.example");
+    let staff = register_account(&base_a, &ctx, "staff@e2e.example").expect("the shop's id");
     let roles = format!("{base_a}/users/{staff}/roles");
     let set = |held: &[&str]| {
         let (status, _, _) = call(
@@ -1092,6 +1140,98 @@ fn a_worker_process_runs_the_jobs_a_server_enqueues() {
     let logged = std::fs::read_to_string(dir.path().join("worker.log")).unwrap();
     assert!(logged.contains("worker started"), "{logged}");
     assert!(logged.contains("send_order_confirmation"), "{logged}");
+}
+
+/// The account mail through a real mail server: the blog (quiet registration, and a verified
+/// email required to sign in) sends through aiosmtpd on loopback, and a reader signs up,
+/// verifies, forgets, resets and signs in by reading the real messages. With the mail server
+/// stopped, the requests that mail still succeed at once; the mail waits in the queue and
+/// arrives once the server is back.
+#[test]
+fn account_mail_goes_through_a_real_mail_server() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let smtp_port = free_port();
+    let mail = tempfile::tempdir().unwrap();
+    // aiosmtpd makes the Maildir (and its `new/`, `cur/` and `tmp/`) when it is missing.
+    let maildir = mail.path().join("maildir");
+    let Some(smtp) = pytools::smtp_server(smtp_port, &maildir) else {
+        return;
+    };
+    let mut smtp = Server(smtp);
+    let spec = spec_path("blog");
+    let project = generate("blog", &spec);
+    cargo(&project, &["build"]);
+    let ctx = context("blog", &spec);
+    let auth = ctx.auth.as_ref().unwrap();
+    assert!(auth.settings.require_verified_email);
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
+        ("APP_URL", "https://blog.example".to_owned()),
+        ("JOB_POLL_MS", "50".to_owned()),
+        ("JOB_BACKOFF_MS", "300".to_owned()),
+    ];
+    let port = free_port();
+    let mut server = start(&target_dir().join("debug/blog"), dir.path(), port, &env);
+    let api = format!("http://127.0.0.1:{port}{}", ctx.api_prefix);
+    let inbox = maildir.join("new");
+    let reader = "reader@e2e.example";
+    let new_password = "e2e-renewed-password";
+    let login = |password: &str| {
+        let body = serde_json::json!({"email": reader, "password": password});
+        call("POST", &format!("{api}/auth/login"), None, Some(body)).0
+    };
+    let post = |route: &str, body: serde_json::Value| {
+        let (status, answer, _) = call("POST", &format!("{api}/auth/{route}"), None, Some(body));
+        (status, answer)
+    };
+
+    register_account(&api, &ctx, reader);
+    let token = mailed_token(&inbox, reader, "verify-email");
+    assert_eq!(login(&auth.sample_password), 403, "not verified yet");
+    assert_eq!(post("verify", serde_json::json!({ "token": token })).0, 204);
+    assert_eq!(login(&auth.sample_password), 200);
+    assert_eq!(
+        post("forgot", serde_json::json!({ "email": reader })).0,
+        202
+    );
+    let token = mailed_token(&inbox, reader, "reset-password");
+    let reset = serde_json::json!({"token": token, "password": new_password});
+    assert_eq!(post("reset", reset.clone()), (204, serde_json::Value::Null));
+    assert_eq!(post("reset", reset).0, 400, "a reset token works once");
+    assert_eq!(login(&auth.sample_password), 401);
+    assert_eq!(login(new_password), 200);
+
+    // The mail server goes down: signing up and asking for a reset still answer at once.
+    smtp.0.kill().unwrap();
+    smtp.0.wait().unwrap();
+    let writer = "writer@e2e.example";
+    let started = Instant::now();
+    register_account(&api, &ctx, writer);
+    assert_eq!(
+        post("forgot", serde_json::json!({ "email": reader })).0,
+        202
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let log = dir.path().join(format!("service-{port}.log"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .lines()
+        .any(|line| line.contains("job failed") && line.contains("account_mail"))
+    {
+        assert!(Instant::now() < deadline, "no failed mail job in the log");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Back up: the queued mail arrives.
+    let _smtp = Server(pytools::smtp_server(smtp_port, &maildir).unwrap());
+    let token = mailed_token(&inbox, writer, "verify-email");
+    assert_eq!(post("verify", serde_json::json!({ "token": token })).0, 204);
+    stops_cleanly_on_sigterm(&mut server.0, "blog");
 }
 
 /// `(status, JSON body)` of a write, or the transport error when the instance is gone.

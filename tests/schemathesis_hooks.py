@@ -33,6 +33,10 @@ BY_DESIGN = {
     # An `Idempotency-Key` remembers its first request: a well-formed key sent again with
     # another request is a 422 naming the header, as its description says.
     (422, "Idempotency-Key", None): "an idempotency key already used for another request",
+    # A mailed token (email verification, password reset) is one the service made: a
+    # well-formed string it never mailed, or one used or expired, is a 400 naming `token`,
+    # as the routes' descriptions say.
+    (400, "token", "is invalid or expired; ask for a new one"): "a token the service did not mail, or one used or expired",
 }
 
 

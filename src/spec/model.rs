@@ -120,9 +120,10 @@ impl Spec {
         self.emits_events() && self.auth.mode == AuthMode::Jwt
     }
 
-    /// Whether the service has a job queue: jobs of the spec's, or webhook deliveries.
+    /// Whether the service has a job queue: jobs of the spec's, webhook deliveries, or the
+    /// jwt flow's mail (verification and password reset).
     pub fn has_job_queue(&self) -> bool {
-        !self.jobs.is_empty() || self.webhooks()
+        !self.jobs.is_empty() || self.webhooks() || self.auth.mode == AuthMode::Jwt
     }
 
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
@@ -221,6 +222,23 @@ impl AuthMode {
     }
 }
 
+/// What `POST /auth/register` answers for an email that already has an account
+/// (`auth.registration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Registration {
+    /// 201 for a new account, 409 for a taken email: simple for clients, and it tells
+    /// anyone which emails have accounts.
+    Open,
+    /// 202 either way, and the owner of a taken email gets a mail instead: nobody learns
+    /// from the answer whether an account exists.
+    Quiet,
+}
+
+impl Registration {
+    pub const ALLOWED: &'static [&'static str] = &["open", "quiet"];
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Auth {
     pub mode: AuthMode,
@@ -231,6 +249,9 @@ pub struct Auth {
     pub access_token_minutes: u32,
     pub refresh_token_days: u32,
     pub password_min_length: u32,
+    pub registration: Registration,
+    /// Whether an account must confirm its email before it may sign in.
+    pub require_verified_email: bool,
 }
 
 impl Auth {
@@ -343,6 +364,10 @@ impl Job {
     pub const DEFAULT_TIMEOUT_SECS: u32 = 60;
     /// The kind of the service's own webhook deliveries, which no spec job may take.
     pub const WEBHOOK_DELIVERY: &'static str = "webhook_delivery";
+    /// The kind of the jwt flow's mail (verification, password reset), likewise reserved.
+    pub const ACCOUNT_MAIL: &'static str = "account_mail";
+    /// Every kind the service itself may run.
+    pub const RESERVED: &'static [&'static str] = &[Self::WEBHOOK_DELIVERY, Self::ACCOUNT_MAIL];
 }
 
 /// What makes a resource emit an event.

@@ -1344,3 +1344,39 @@ fn jobs_that_cannot_run_are_refused_with_what_would() {
         "{allowed}"
     );
 }
+
+#[test]
+fn registration_and_verified_email_default_to_open_and_optional() {
+    let spec = valid(&format!("[auth]\nmode = \"jwt\"\n{MINIMAL}"));
+    assert_eq!(spec.auth.registration, Registration::Open);
+    assert!(!spec.auth.require_verified_email);
+    assert!(spec.has_job_queue(), "the account mail is a job");
+    let spec = valid(&format!(
+        "[auth]\nmode = \"jwt\"\nregistration = \"quiet\"\nrequire_verified_email = true\n{MINIMAL}"
+    ));
+    assert_eq!(spec.auth.registration, Registration::Quiet);
+    assert!(spec.auth.require_verified_email);
+}
+
+#[test]
+fn a_bad_registration_lists_the_allowed_values_and_account_mail_is_reserved() {
+    let source = format!("[auth]\nmode = \"jwt\"\nregistration = \"silent\"\n{MINIMAL}");
+    let report = parse("t.toml", &source).unwrap_err();
+    let d = &report.diagnostics[0];
+    assert_eq!(report.line_col(d.span.start), (3, 16));
+    assert_eq!(d.allowed.as_deref(), Some("open, quiet"));
+    let e = errors(&format!(
+        "{MINIMAL}[auth]\nmode = \"jwt\"\nrequire_verified_email = \"yes\"\n[jobs.account_mail]\n"
+    ));
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert!(
+        e[0].starts_with("5:26 auth.require_verified_email:"),
+        "{}",
+        e[0]
+    );
+    assert!(
+        e[1].starts_with("6:7 jobs.account_mail: the service's own jobs"),
+        "{}",
+        e[1]
+    );
+}

@@ -33,6 +33,8 @@ const AUTH_KEYS: &[&str] = &[
     "access_token_minutes",
     "refresh_token_days",
     "password_min_length",
+    "registration",
+    "require_verified_email",
 ];
 const RATE_LIMIT_KEYS: &[&str] = &[
     "requests_per_minute",
@@ -298,6 +300,8 @@ fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         access_token_minutes: 15,
         refresh_token_days: 30,
         password_min_length: 8,
+        registration: Registration::Open,
+        require_verified_email: false,
     };
     let Some(t) = top.table(sink, "auth", AUTH_KEYS) else {
         return auth;
@@ -368,6 +372,12 @@ fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         if let Some(v) = t.integer(sink, key, 1, max) {
             *slot = v.value as u32;
         }
+    }
+    if one_of(sink, &t, "registration", Registration::ALLOWED).as_deref() == Some("quiet") {
+        auth.registration = Registration::Quiet;
+    }
+    if let Some(v) = t.boolean(sink, "require_verified_email") {
+        auth.require_verified_email = v.value;
     }
     if auth.mode == AuthMode::Jwt && t.raw("roles").is_some() {
         for (key, role) in [
@@ -682,12 +692,12 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
     for (name, value) in jobs.entries() {
         let path = jobs.key_path(&name.value);
         check_identifier(sink, &name, &path, NameKind::Job);
-        if name.value == Job::WEBHOOK_DELIVERY {
+        if Job::RESERVED.contains(&name.value.as_str()) {
             sink.push(
                 Diagnostic::new(
                     name.span.clone(),
                     &path,
-                    "the service's webhook deliveries take this name",
+                    "the service's own jobs (webhook deliveries, account mail) take this name",
                 )
                 .found(format!("{:?}", name.value))
                 .help("name the job otherwise, e.g. `notify_partner`"),

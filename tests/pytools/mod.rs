@@ -3,7 +3,8 @@
 //! `target/pytools`. Shared by the OpenAPI and end-to-end test binaries.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::time::{Duration, Instant};
 
 /// The Python that has the OpenAPI tools: the virtual environment `scripts/test` makes under
 /// `target/pytools`, else `python3` from the `PATH`.
@@ -51,6 +52,33 @@ fn missing(package: &str) -> bool {
     }
     eprintln!("\n!!!!!!!!!! SKIPPED: {message} !!!!!!!!!!\n");
     false
+}
+
+/// A mail server on loopback (aiosmtpd) listening on `port`, keeping every message it
+/// receives in the Maildir `dir` (new messages in `dir/new/`), which it makes unless it
+/// exists already as one (an empty directory is not); `None` after `tool`'s failure
+/// under `CI=true` or loud skip. The caller kills it.
+#[allow(dead_code, reason = "only the end-to-end test binary uses it")]
+pub fn smtp_server(port: u16, dir: &Path) -> Option<Child> {
+    if !tool("aiosmtpd", "aiosmtpd") {
+        return None;
+    }
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = Command::new(python())
+        .args(["-m", "aiosmtpd", "-n", "-l", &listen])
+        .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(dir)
+        .spawn()
+        .expect("start aiosmtpd");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(&listen).is_err() {
+        if Instant::now() > deadline || server.try_wait().is_ok_and(|done| done.is_some()) {
+            let _ = server.kill();
+            panic!("aiosmtpd did not listen on {listen}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(server)
 }
 
 pub fn text(output: &Output) -> String {
