@@ -2057,13 +2057,14 @@ mod tests {
                 "0006_create_payments",
                 "0007_create_product_categories",
                 "0008_create_refresh_tokens",
-                "0009_create_account_tokens",
-                "0010_create_email_verifications",
-                "0011_create_idempotency_keys",
-                "0012_create_outbox_events",
-                "0013_create_background_jobs",
-                "0014_create_webhook_subscriptions",
-                "0015_create_webhook_deliveries"
+                "0009_create_auth_sessions",
+                "0010_create_account_tokens",
+                "0011_create_email_verifications",
+                "0012_create_idempotency_keys",
+                "0013_create_outbox_events",
+                "0014_create_background_jobs",
+                "0015_create_webhook_subscriptions",
+                "0016_create_webhook_deliveries"
             ]
         );
         let order = ctx

@@ -1355,6 +1355,7 @@ impl<'a> Builder<'a> {
         self.note(&mut item, "post", account, Op::Write(Body::Register));
         paths.insert(register, Value::Object(item));
         self.account_mail_paths(paths, schemas);
+        self.session_paths(paths, schemas);
         for (id, name, list) in [
             (
                 "login",
@@ -1528,6 +1529,116 @@ impl<'a> Builder<'a> {
             });
             paths.insert(path, json!({"post": op}));
         }
+    }
+
+    /// The caller's sessions and password (`src/auth/handlers.rs`): signed-in routes.
+    fn session_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+        let base = format!("{}/auth", self.ctx.api_prefix);
+        let secret = |description: &str| json!({"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": description});
+        let at = |description: &str| json!({"type": "string", "format": "date-time", "description": description});
+        schemas.insert(
+            "PasswordChange".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "currentPassword": secret("The account's password now: a wrong one is a 422 naming `currentPassword`."),
+                    "newPassword": secret("Under the same policy as at sign-up.")
+                },
+                "required": ["currentPassword", "newPassword"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Session".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "createdAt": at("When it signed in."),
+                    "lastUsedAt": at("When it signed in or last refreshed its tokens."),
+                    "expiresAt": at("When it ends unless refreshed."),
+                    "userAgent": {"type": ["string", "null"], "description": "The client's `User-Agent` when it last signed in or refreshed."},
+                    "address": {"type": ["string", "null"], "description": "The client's address then."},
+                    "current": {"type": "boolean", "description": "Whether it is the session of the request that lists it."}
+                },
+                "required": ["id", "createdAt", "lastUsedAt", "expiresAt", "userAgent", "address", "current"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Session.List".into(),
+            json!({
+                "type": "object",
+                "properties": {"data": {"type": "array", "items": schema_ref("Session")}},
+                "required": ["data"],
+                "additionalProperties": false
+            }),
+        );
+        let signed_in = |id: &str,
+                         method: &str,
+                         path: &str,
+                         description: &str,
+                         mut list: Vec<(&str, Value)>| {
+            list.extend([
+                ("401", error("Unauthorized")),
+                ("500", error("InternalError")),
+                ("503", error("ServiceUnavailable")),
+            ]);
+            json!({
+                "operationId": id,
+                "summary": self.summary(method, path),
+                "description": description,
+                "tags": [self.tags.auth],
+                "security": [{"bearerAuth": []}],
+                "responses": responses(list)
+            })
+        };
+        let sessions = format!("{base}/sessions");
+        let list = signed_in(
+            "listSessions",
+            "GET",
+            &sessions,
+            "The caller's live sessions (one per sign-in), the most recently used first.",
+            vec![("200", ok_json("The sessions.", "Session.List", &[]))],
+        );
+        paths.insert(sessions.clone(), json!({"get": list}));
+        let one = format!("{sessions}/{{id}}");
+        let end = signed_in(
+            "endSession",
+            "DELETE",
+            &one,
+            "Ends one of the caller's sessions (its own too): its refresh token and its access tokens stop working at once. Another account's session, or one that is over, is a 404.",
+            vec![
+                ("204", no_content("The session is over.")),
+                ("400", error("BadRequest")),
+                ("404", error("NotFound")),
+            ],
+        );
+        paths.insert(one, json!({"parameters": [param_ref("Id")], "delete": end}));
+        let all = format!("{base}/logout-all");
+        let end_all = signed_in(
+            "logoutAll",
+            "POST",
+            &all,
+            "Ends every session of the caller's, its own included.",
+            vec![("204", no_content("Every session is over."))],
+        );
+        paths.insert(all, json!({"post": end_all}));
+        let password = format!("{base}/password");
+        let mut list = vec![(
+            "204",
+            no_content("The password is changed; every other session ended."),
+        )];
+        list.extend(body_errors());
+        let mut change = signed_in(
+            "changePassword",
+            "POST",
+            &password,
+            "Sets a new password, given the current one; every other session of the account ends, and its owner is told by mail.",
+            list,
+        );
+        change["requestBody"] = body_ref("PasswordChange");
+        paths.insert(password, json!({"post": change}));
     }
 
     /// The admin routes over the job queue (`src/jobs/admin.rs`).

@@ -153,6 +153,14 @@ pub fn auth_routes(spec: &Spec) -> Vec<Route> {
         ("POST", "verify/resend", "mail a new verification link"),
         ("POST", "forgot", "mail a password reset link"),
         ("POST", "reset", "set a new password with a mailed token"),
+        ("POST", "password", "change the password (signed in)"),
+        ("GET", "sessions", "the caller's sessions"),
+        (
+            "DELETE",
+            "sessions/{id}",
+            "end one of the caller's sessions",
+        ),
+        ("POST", "logout-all", "end every session of the caller's"),
     ]
     .into_iter()
     .map(|(method, path, summary)| route(method, format!("{base}/{path}"), summary.into()))

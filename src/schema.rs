@@ -29,7 +29,7 @@ pub enum TableKind {
     Resource,
     Join,
     Sessions,
-    /// The jwt flow's single-use tokens and verified emails.
+    /// The jwt flow's sessions, single-use tokens and verified emails.
     Accounts,
     Outbox,
     Jobs,
@@ -172,8 +172,8 @@ pub struct Index {
 }
 
 /// Every table `spec`'s migrations create, in the order they create them:
-/// resources parents first, then join tables, then the jwt flow's sessions, single-use
-/// tokens and verified emails, then the
+/// resources parents first, then join tables, then the jwt flow's refresh tokens, sessions,
+/// single-use tokens and verified emails, then the
 /// idempotency keys, then the outbox when a resource emits events, then the job queue
 /// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
@@ -205,6 +205,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             create: sql::create_refresh_tokens(spec, dialect),
         });
         for (name, create) in [
+            (sql::SESSIONS, sql::create_sessions(spec, dialect)),
             (
                 sql::ACCOUNT_TOKENS,
                 sql::create_account_tokens(spec, dialect),

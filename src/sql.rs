@@ -569,6 +569,32 @@ pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
     )
 }
 
+/// The jwt flow's sessions, one per sign-in, listed to their account.
+pub const SESSIONS: &str = "auth_sessions";
+const SESSION_INDEX: &str = "auth_sessions_user_id_idx";
+
+/// The migration of the sessions: one row per sign-in, whose id is its refresh tokens'
+/// family and access tokens' `sid`, with what the account's owner needs to recognise it
+/// (when it began and was last refreshed, the client's user agent and address) and when it
+/// ended. Every refresh token of a family works only while its session has not ended.
+pub fn create_sessions(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- Sessions: one per sign-in, listed to their account, ended one by one or all at once.\n\
+         CREATE TABLE {SESSIONS} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         created_at {at} NOT NULL,\n    \
+         last_used_at {at} NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         user_agent TEXT,\n    \
+         address TEXT,\n    \
+         ended_at {at}\n);\n\n\
+         CREATE INDEX {SESSION_INDEX} ON {SESSIONS} (user_id);\n"
+    )
+}
+
 /// The jwt flow's single-use tokens (email verification, password reset), and their indexes.
 pub const ACCOUNT_TOKENS: &str = "account_tokens";
 const ACCOUNT_TOKEN_INDEXES: [&str; 3] = [
@@ -814,12 +840,16 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         None,
     );
     if spec.auth.mode == AuthMode::Jwt {
-        let what = "the jwt flow's sessions table";
+        let what = "the jwt flow's refresh tokens";
         push(REFRESH_TOKENS.into(), String::new(), what, None);
         push(primary_key(REFRESH_TOKENS), PRIMARY_KEY.into(), what, None);
         for name in REFRESH_TOKEN_INDEXES {
             push(name.into(), "an index of ".into(), what, None);
         }
+        let what = "the jwt flow's sessions";
+        push(SESSIONS.into(), String::new(), what, None);
+        push(primary_key(SESSIONS), PRIMARY_KEY.into(), what, None);
+        push(SESSION_INDEX.into(), "an index of ".into(), what, None);
         let what = "the jwt flow's single-use tokens";
         push(ACCOUNT_TOKENS.into(), String::new(), what, None);
         push(primary_key(ACCOUNT_TOKENS), PRIMARY_KEY.into(), what, None);

@@ -485,6 +485,24 @@ fn read(project: &Path, path: &str) -> String {
     fs::read_to_string(project.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The path (under the project) of the one `dialect` migration whose name ends with
+/// `suffix` (`_add_tags_rank.up.sql`), whatever its number: how many migrations come before
+/// it depends on the service's own tables, which grow with the generator.
+fn migration_path(project: &Path, dialect: &str, suffix: &str) -> String {
+    let dir = format!("migrations/{dialect}");
+    let found: Vec<String> = fs::read_dir(project.join(&dir))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(suffix))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "{dialect} migrations ending with {suffix}: {found:?}"
+    );
+    format!("{dir}/{}", found[0])
+}
+
 #[test]
 fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     let dir = tempfile::tempdir().unwrap();
@@ -528,18 +546,14 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     assert!(read(&project, "src/resources/tags/model.rs").contains("pub color: Option<String>"));
     assert!(read(&project, "tests/api/tags.rs").contains("color"));
     assert!(read(&project, "README.md").contains("/v1/reviews"));
-    let migration = read(
-        &project,
-        "migrations/sqlite/0011_add_tags_color_and_1_more.up.sql",
-    );
+    let sqlite = migration_path(&project, "sqlite", "_add_tags_color_and_1_more.up.sql");
+    let migration = read(&project, &sqlite);
     assert!(
         migration.contains("ALTER TABLE tags ADD COLUMN color TEXT;"),
         "{migration}"
     );
-    let migration = read(
-        &project,
-        "migrations/postgres/0011_add_tags_color_and_1_more.up.sql",
-    );
+    let postgres = migration_path(&project, "postgres", "_add_tags_color_and_1_more.up.sql");
+    let migration = read(&project, &postgres);
     assert!(
         migration.contains("ALTER TABLE tags ADD COLUMN color VARCHAR(7);"),
         "{migration}"
@@ -755,7 +769,10 @@ fn a_required_field_takes_a_checked_backfill_for_the_rows_already_there() {
         .arg(&project)
         .assert()
         .success();
-    let up = read(&project, "migrations/postgres/0011_add_tags_rank.up.sql");
+    let up = read(
+        &project,
+        &migration_path(&project, "postgres", "_add_tags_rank.up.sql"),
+    );
     assert!(
         up.contains(
             "ALTER TABLE tags ADD COLUMN rank INTEGER;\nUPDATE tags SET rank = 5;\n\
@@ -763,12 +780,18 @@ fn a_required_field_takes_a_checked_backfill_for_the_rows_already_there() {
         ),
         "{up}"
     );
-    let up = read(&project, "migrations/sqlite/0011_add_tags_rank.up.sql");
+    let up = read(
+        &project,
+        &migration_path(&project, "sqlite", "_add_tags_rank.up.sql"),
+    );
     assert!(
         up.contains("SELECT id, name, 5, created_at, updated_at FROM tags;"),
         "{up}"
     );
-    let down = read(&project, "migrations/sqlite/0011_add_tags_rank.down.sql");
+    let down = read(
+        &project,
+        &migration_path(&project, "sqlite", "_add_tags_rank.down.sql"),
+    );
     assert!(
         down.contains("ALTER TABLE tags DROP COLUMN rank;"),
         "{down}"
@@ -842,11 +865,7 @@ fn add_edits_the_spec_in_place_and_updates_the_project() {
     assert!(spec.ends_with("\n[resources.review.fields]\nstars = { type = \"integer\" }\nnote = { type = \"text\", required = false }\n"), "{spec}");
     assert!(read(&project, "src/resources/tags/model.rs").contains("pub color: Option<String>"));
     assert!(project.join("src/resources/reviews/handlers.rs").exists());
-    assert!(
-        project
-            .join("migrations/postgres/0012_create_reviews.up.sql")
-            .exists()
-    );
+    migration_path(&project, "postgres", "_create_reviews.up.sql");
 
     // A bad field is reported against the edited spec, and nothing is written.
     let before = snapshot(&project);
@@ -903,7 +922,7 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .success();
     let state = read(&project, ".backend-gen/generated.toml");
     assert!(
-        state.contains(r#"tables = ["refresh_tokens", "account_tokens", "email_verifications", "idempotency_keys", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
+        state.contains(r#"tables = ["refresh_tokens", "auth_sessions", "account_tokens", "email_verifications", "idempotency_keys", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
         "{state}"
     );
     // As a generator from before jobs left it: no `tables`, and no migrations past the outbox.
@@ -913,20 +932,20 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
             .map(|line| format!("{line}\n"))
             .collect()
     });
+    let newer = [
+        "auth_sessions",
+        "account_tokens",
+        "email_verifications",
+        "idempotency_keys",
+        "background_jobs",
+        "webhook_subscriptions",
+        "webhook_deliveries",
+    ];
     for dialect in ["sqlite", "postgres"] {
-        for stem in [
-            "0009_create_account_tokens",
-            "0010_create_email_verifications",
-            "0011_create_idempotency_keys",
-            "0013_create_background_jobs",
-            "0014_create_webhook_subscriptions",
-            "0015_create_webhook_deliveries",
-        ] {
+        for table in newer {
             for direction in ["up", "down"] {
-                fs::remove_file(
-                    project.join(format!("migrations/{dialect}/{stem}.{direction}.sql")),
-                )
-                .unwrap();
+                let suffix = format!("_create_{table}.{direction}.sql");
+                fs::remove_file(project.join(migration_path(&project, dialect, &suffix))).unwrap();
             }
         }
     }
@@ -935,6 +954,7 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .arg(&project)
         .assert()
         .success()
+        .stdout(predicate::str::contains("create table `auth_sessions`"))
         .stdout(predicate::str::contains("create table `account_tokens`"))
         .stdout(predicate::str::contains(
             "create table `email_verifications`",
@@ -947,27 +967,26 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .stdout(predicate::str::contains(
             "create table `webhook_deliveries`",
         ));
-    let up = read(
-        &project,
-        "migrations/postgres/0013_create_account_tokens_and_5_more.up.sql",
-    );
+    let created = "_create_auth_sessions_and_6_more";
+    let up = migration_path(&project, "postgres", &format!("{created}.up.sql"));
+    let up = read(&project, &up);
     assert!(up.contains("CREATE TABLE background_jobs ("), "{up}");
-    let down = read(
-        &project,
-        "migrations/sqlite/0013_create_account_tokens_and_5_more.down.sql",
-    );
+    let down = migration_path(&project, "sqlite", &format!("{created}.down.sql"));
+    let down = read(&project, &down);
     assert!(down.contains("DROP TABLE webhook_deliveries"), "{down}");
     assert!(read(&project, ".backend-gen/generated.toml").contains("background_jobs"));
     // The tables are recorded now: a second update writes no migration.
+    let count = || {
+        fs::read_dir(project.join("migrations/sqlite"))
+            .unwrap()
+            .count()
+    };
+    let before = count();
     backend_gen()
         .args(["update"])
         .arg(&project)
         .assert()
         .success()
         .stdout(predicate::str::contains("create table").not());
-    assert!(
-        !project
-            .join("migrations/sqlite/0011_create_background_jobs_and_2_more.up.sql")
-            .exists()
-    );
+    assert_eq!(count(), before);
 }

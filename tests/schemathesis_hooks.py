@@ -37,6 +37,9 @@ BY_DESIGN = {
     # well-formed string it never mailed, or one used or expired, is a 400 naming `token`,
     # as the routes' descriptions say.
     (400, "token", "is invalid or expired; ask for a new one"): "a token the service did not mail, or one used or expired",
+    # A password change must name the account's password: any other well-formed one is a
+    # 422 naming `currentPassword`, as the route's description says.
+    (422, "currentPassword", "is not the account's password"): "a current password that is not the account's",
 }
 
 
