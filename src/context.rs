@@ -16,7 +16,7 @@ use crate::routes::{
 use crate::samples;
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
-    Literal, OnDelete, Resource, Rule, Spec, Trigger,
+    Literal, OnDelete, Resource, Rule, Signed, Spec, Trigger,
 };
 use crate::sql::{LinkSql, ResourceSql, join_table, rust_text, taken};
 
@@ -140,6 +140,7 @@ fn rust_rules(rules: &[Rule]) -> Vec<String> {
         .map(|rule| match rule {
             Rule::Public => "Rule::Public".to_string(),
             Rule::Authenticated => "Rule::Authenticated".into(),
+            Rule::Verified => "Rule::Verified".into(),
             Rule::Owner => "Rule::Owner".into(),
             Rule::Role(role) => format!("Rule::Role({role:?})"),
         })
@@ -231,37 +232,48 @@ pub struct AccessCase {
     pub unwritable: Vec<String>,
 }
 
-/// A kind of caller of the generated tests (see `TestApp::token_for` there): its name, its
-/// roles (`None`: anonymous), and whether it owns the test's row.
-type TestCaller<'a> = (String, Option<Vec<&'a str>>, bool);
+/// A kind of caller of the generated tests (see `TestApp::token_for` there): its name, what
+/// access rules see of it (`None`: anonymous), and whether it owns the test's row.
+type TestCaller<'a> = (String, Option<Signed<'a>>, bool);
 
-/// The callers of the generated access tests, the admin last.
+/// A signed-in caller of the generated tests: they all have verified emails but `unverified`.
+fn signed<'a>(roles: Vec<&'a str>) -> Option<Signed<'a>> {
+    Some(Signed {
+        roles,
+        verified: true,
+    })
+}
+
+/// The callers of the generated access tests, the admin last. Callers with an extra role are
+/// named `role:NAME`, so that no role name can pass for another kind of caller.
 fn test_callers<'a>(spec: &'a Spec, r: &Resource) -> Vec<TestCaller<'a>> {
     let auth = &spec.auth;
     let owned = spec.is_account(r) || r.owner.is_some();
+    let member = || vec![auth.default_role.as_str()];
     let mut callers: Vec<TestCaller<'a>> = vec![
         ("anonymous".into(), None, false),
-        (
-            "owner".into(),
-            Some(vec![auth.default_role.as_str()]),
-            owned,
-        ),
-        (
-            "stranger".into(),
-            Some(vec![auth.default_role.as_str()]),
-            false,
-        ),
+        ("owner".into(), signed(member()), owned),
+        ("stranger".into(), signed(member()), false),
     ];
+    let mut rules = spec.resources.iter().flat_map(Resource::rules);
+    if rules.any(|rule| *rule == Rule::Verified) {
+        let unverified = Signed {
+            roles: member(),
+            verified: false,
+        };
+        callers.push(("unverified".into(), Some(unverified), false));
+    }
     for role in &auth.roles {
         if *role != auth.admin_role && *role != auth.default_role {
-            callers.push((
-                role.clone(),
-                Some(vec![auth.default_role.as_str(), role]),
-                false,
-            ));
+            let roles = vec![auth.default_role.as_str(), role];
+            callers.push((format!("role:{role}"), signed(roles), false));
         }
     }
-    callers.push(("admin".into(), Some(vec![auth.admin_role.as_str()]), false));
+    callers.push((
+        "admin".into(),
+        signed(vec![auth.admin_role.as_str()]),
+        false,
+    ));
     callers
 }
 
@@ -270,13 +282,13 @@ fn test_callers<'a>(spec: &'a Spec, r: &Resource) -> Vec<TestCaller<'a>> {
 fn unwritable_on_create(
     auth: &Auth,
     r: &Resource,
-    roles: &Option<Vec<&str>>,
+    roles: &Option<Signed<'_>>,
     owns: bool,
 ) -> Vec<String> {
     r.fields
         .iter()
         .filter(|f| match &f.access.write {
-            FieldWrite::Rules(rules) => !auth.passes(rules, roles.as_deref(), owns),
+            FieldWrite::Rules(rules) => !auth.passes(rules, roles.as_ref(), owns),
             _ => false,
         })
         .map(|f| f.names.camel.clone())
@@ -319,10 +331,10 @@ fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) -> Vec<FieldT
     let mut others: Vec<&TestCaller> = callers[..callers.len() - 1].iter().collect();
     others.sort_by_key(|(_, roles, _)| roles.is_none());
     let through_parents = r.owner.as_ref().is_some_and(|o| o.relation().is_none());
-    let passes = |rules: &[Rule], roles: &Option<Vec<&str>>, owns: bool| {
-        auth.passes(rules, roles.as_deref(), owns)
+    let passes = |rules: &[Rule], roles: &Option<Signed<'_>>, owns: bool| {
+        auth.passes(rules, roles.as_ref(), owns)
     };
-    let lists = |roles: &Option<Vec<&str>>, owns: bool| {
+    let lists = |roles: &Option<Signed<'_>>, owns: bool| {
         passes(&r.access.list, roles, false)
             || (roles.is_some() && owns && r.access.list.contains(&Rule::Owner))
     };
@@ -423,8 +435,8 @@ fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
     // The tests make the owner's row as admin, naming the owner (`body_owned_by_…`).
     let through_parents = r.owner.as_ref().is_some_and(|o| o.relation().is_none());
     let callers = test_callers(spec, r);
-    let passes = |rules: &[Rule], roles: &Option<Vec<&str>>, owns: bool| {
-        auth.passes(rules, roles.as_deref(), owns)
+    let passes = |rules: &[Rule], roles: &Option<Signed<'_>>, owns: bool| {
+        auth.passes(rules, roles.as_ref(), owns)
     };
     let a = &r.access;
     let case = |caller: &str, status: u16, sees_it: bool| AccessCase {
@@ -538,7 +550,7 @@ fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
 /// Whether a signed-in user with only the default role may read rows they do not own.
 fn reads_others(spec: &Spec, r: &Resource) -> bool {
     r.access.read.iter().any(|rule| match rule {
-        Rule::Public | Rule::Authenticated => true,
+        Rule::Public | Rule::Authenticated | Rule::Verified => true,
         Rule::Owner => false,
         Rule::Role(role) => *role == spec.auth.default_role,
     })
@@ -552,7 +564,7 @@ fn owner_setter(r: &Resource) -> Option<String> {
         .iter()
         .find(|role| {
             r.access.create.iter().any(|rule| match rule {
-                Rule::Public | Rule::Authenticated | Rule::Owner => true,
+                Rule::Public | Rule::Authenticated | Rule::Verified | Rule::Owner => true,
                 Rule::Role(allowed) => allowed == *role,
             })
         })
@@ -564,7 +576,7 @@ fn owner_setter(r: &Resource) -> Option<String> {
 fn owner_creates(spec: &Spec, r: &Resource) -> bool {
     let default = &spec.auth.default_role;
     r.access.create.iter().any(|rule| match rule {
-        Rule::Public | Rule::Authenticated | Rule::Owner => true,
+        Rule::Public | Rule::Authenticated | Rule::Verified | Rule::Owner => true,
         Rule::Role(role) => role == default,
     })
 }
@@ -1135,8 +1147,8 @@ impl ServiceContext {
                     registrant_unwritable: spec
                         .resource(crate::spec::ACCOUNT)
                         .map(|r| {
-                            let roles = Some(vec![spec.auth.default_role.as_str()]);
-                            unwritable_on_create(&spec.auth, r, &roles, true)
+                            let registrant = Some(spec.auth.registrant());
+                            unwritable_on_create(&spec.auth, r, &registrant, true)
                         })
                         .unwrap_or_default(),
                     account_field_rules: spec
@@ -1244,7 +1256,7 @@ fn owner_via(spec: &Spec, r: &Resource) -> Option<OwnerVia> {
         key: format!("{}Id", first.names.camel),
         owner_updates_only: update.contains(&Rule::Owner)
             && !update.iter().any(|rule| match rule {
-                Rule::Public | Rule::Authenticated => true,
+                Rule::Public | Rule::Authenticated | Rule::Verified => true,
                 Rule::Owner => false,
                 Rule::Role(role) => *role == spec.auth.default_role,
             }),
@@ -1552,12 +1564,12 @@ impl ResourceContext {
             owner_unwritable: unwritable_on_create(
                 &spec.auth,
                 r,
-                &Some(vec![spec.auth.default_role.as_str()]),
+                &signed(vec![spec.auth.default_role.as_str()]),
                 true,
             ),
             setter_unwritable: owner_setter(r)
                 .map(|role| {
-                    let roles = Some(vec![spec.auth.default_role.as_str(), role.as_str()]);
+                    let roles = signed(vec![spec.auth.default_role.as_str(), role.as_str()]);
                     unwritable_on_create(&spec.auth, r, &roles, false)
                 })
                 .unwrap_or_default(),

@@ -552,7 +552,7 @@ impl<'a> Builder<'a> {
     /// Whether a new account, writing its own row with the default role, passes `rules`.
     fn registrant_passes(&self, rules: &[Rule]) -> bool {
         let auth = &self.spec.auth;
-        auth.passes(rules, Some(&[auth.default_role.as_str()]), true)
+        auth.passes(rules, Some(&auth.registrant()), true)
     }
 
     /// Who passes `rules`, in words.

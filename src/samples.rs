@@ -36,10 +36,20 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             let v = (lo * (1.0 - t) + hi * t).clamp(lo, hi);
             format!("{v:?}")
         }
-        FieldType::Decimal { scale, .. } => {
-            let lo = field.rules.min.as_ref().map_or(0.0, bound_value);
-            let hi = field.rules.max.as_ref().map_or(lo + 100.0, bound_value);
-            let v = lo + (hi - lo) * (n as f64) / (COUNT as f64 + 1.0);
+        FieldType::Decimal { precision, scale } => {
+            // Within the column too: at most `precision - scale` digits before the point.
+            let unit = 10f64.powi(-(*scale as i32));
+            let limit = 10f64.powi(*precision as i32 - *scale as i32) - unit;
+            let (lo, hi) = float_range(field);
+            let (lo, hi) = (lo.max(-limit), hi.min(limit));
+            let step = (hi - lo) / (COUNT as f64 + 1.0);
+            // In a range only a few units wide, one unit apart from the minimum, so the
+            // values stay distinct at the field's scale (unique fields have room for them).
+            let v = if step >= unit {
+                lo + step * n as f64
+            } else {
+                (lo + unit * i as f64).min(hi)
+            };
             json_string(&format!("{v:.prec$}", prec = *scale as usize))
         }
         FieldType::Boolean => i.is_multiple_of(2).to_string(),
@@ -259,11 +269,11 @@ fn int_range(field: &Field) -> (i64, i64) {
         other => bound_value(other) as i64,
     };
     let hi = field.rules.max.as_ref().map_or(type_max, as_int);
-    // Without a minimum, from 1; below a maximum under 1, from far enough under it
-    // that the samples stay distinct and inside the range.
+    // Without a minimum, from 1; below a maximum too small for that, from far enough under
+    // it that the samples stay distinct and inside the range.
     let lo = field.rules.min.as_ref().map_or_else(
         || {
-            if hi < 1 {
+            if hi < COUNT as i64 {
                 hi.saturating_sub(COUNT as i64)
             } else {
                 1
@@ -343,6 +353,55 @@ mod tests {
         let mut distinct = values.clone();
         distinct.dedup();
         assert_eq!(distinct.len(), COUNT, "{values:?}");
+    }
+
+    /// Unique fields whose rules leave just enough room still get `COUNT` distinct values
+    /// inside their bounds.
+    #[test]
+    fn samples_of_narrow_unique_ranges_are_distinct_and_in_range() {
+        let cases = [
+            (
+                "{ type = \"integer\", unique = true, max = 5 }",
+                f64::MIN,
+                5.0,
+            ),
+            (
+                "{ type = \"integer\", unique = true, min = 3, max = 14 }",
+                3.0,
+                14.0,
+            ),
+            (
+                "{ type = \"decimal\", unique = true, min = 1, max = \"1.11\" }",
+                1.0,
+                1.11,
+            ),
+            (
+                "{ type = \"decimal\", scale = 0, unique = true, min = -20, max = -9 }",
+                -20.0,
+                -9.0,
+            ),
+            (
+                "{ type = \"decimal\", unique = true, max = -5 }",
+                f64::MIN,
+                -5.0,
+            ),
+            ("{ type = \"decimal\", scale = 17, max = 0 }", -9.99, 0.0),
+        ];
+        for (spec, lo, hi) in cases {
+            let values = valid("thing", &field(spec));
+            let numbers: Vec<f64> = values
+                .iter()
+                .map(|v| v.trim_matches('"').parse().unwrap())
+                .collect();
+            assert!(
+                numbers.iter().all(|v| (lo..=hi).contains(v)),
+                "{spec}: {values:?}"
+            );
+            let mut distinct = values.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), COUNT, "{spec}: {values:?}");
+        }
     }
 
     #[test]

@@ -227,14 +227,14 @@ fn access_answered_for_user_is_written() {
     s.confirm("Soft delete", false);
     s.confirm("Versioned", false);
     // The lists suggest the accounts' own defaults (public, authenticated,
-    // owner, admin, member): admin-only lists and creation, owner-only rows.
-    // "authenticated" everywhere is what other resources get unasked, and
-    // must not be mistaken for "nothing answered".
-    s.pick("Who may list users?", "kk");
-    s.pick("Who may read one user?", "k");
-    s.pick("Who may create users?", "kk");
-    s.pick("Who may update users?", "k");
-    s.pick("Who may delete users?", "k");
+    // verified, owner, admin, member): admin-only lists and creation,
+    // owner-only rows. "authenticated" everywhere is what other resources get
+    // unasked, and must not be mistaken for "nothing answered".
+    s.pick("Who may list users?", "kkk");
+    s.pick("Who may read one user?", "kk");
+    s.pick("Who may create users?", "kkk");
+    s.pick("Who may update users?", "kk");
+    s.pick("Who may delete users?", "kk");
     let shown = s.review();
     assert!(
         shown.contains("[resources.user]\naccess = \"authenticated\"\n"),

@@ -46,7 +46,7 @@ pub(super) fn parse_roles(text: &str) -> Result<Vec<String>, String> {
                     "{role:?} is not a snake_case name (lowercase letters, digits and single underscores)"
                 ));
             }
-            if ["public", "authenticated", "owner"].contains(&role) {
+            if crate::spec::RULE_WORDS.contains(&role) {
                 return Err(format!(
                     "{role:?} is an access rule, not a role; pick another word"
                 ));

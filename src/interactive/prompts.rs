@@ -702,6 +702,10 @@ fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()>
             Rule::Authenticated,
             "authenticated  any signed-in account".to_string(),
         ),
+        (
+            Rule::Verified,
+            "verified       any signed-in account whose email is verified".to_string(),
+        ),
     ];
     if is_account {
         rules.push((Rule::Owner, "owner          the account itself".to_string()));

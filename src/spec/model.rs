@@ -264,6 +264,13 @@ impl Auth {
         if rules.contains(&Rule::Authenticated) {
             return "signed-in callers".into();
         }
+        let mut others = Vec::new();
+        if rules.contains(&Rule::Verified) {
+            others.push("signed-in callers whose email is verified".to_string());
+        }
+        if rules.contains(&Rule::Owner) {
+            others.push("the row's owner".to_string());
+        }
         let admin = self.admin_role.as_str();
         let mut roles: Vec<&str> = rules
             .iter()
@@ -275,27 +282,41 @@ impl Auth {
         if !roles.contains(&admin) {
             roles.push(admin);
         }
-        let roles = format!("callers with the role {}", roles.join(" or "));
-        if rules.contains(&Rule::Owner) {
-            format!("the row's owner or {roles}")
-        } else {
-            roles
+        others.push(format!("callers with the role {}", roles.join(" or ")));
+        others.join(" or ")
+    }
+
+    /// A registration as access rules see it: a new account, with the default role and an
+    /// email not verified yet.
+    pub fn registrant(&self) -> Signed<'_> {
+        Signed {
+            roles: vec![self.default_role.as_str()],
+            verified: false,
         }
     }
 
-    /// Whether `rules` let through a caller with `roles` (`None`: anonymous) who owns the row
-    /// when `owns`, as the generated `access.rs` decides.
-    pub fn passes(&self, rules: &[Rule], roles: Option<&[&str]>, owns: bool) -> bool {
-        let Some(roles) = roles else {
+    /// Whether `rules` let through `caller` (`None`: anonymous) when it owns the row if
+    /// `owns`, as the generated `access.rs` decides.
+    pub fn passes(&self, rules: &[Rule], caller: Option<&Signed<'_>>, owns: bool) -> bool {
+        let Some(caller) = caller else {
             return rules.contains(&Rule::Public);
         };
-        roles.contains(&self.admin_role.as_str())
+        caller.roles.contains(&self.admin_role.as_str())
             || rules.iter().any(|rule| match rule {
                 Rule::Public | Rule::Authenticated => true,
+                Rule::Verified => caller.verified,
                 Rule::Owner => owns,
-                Rule::Role(role) => roles.contains(&role.as_str()),
+                Rule::Role(role) => caller.roles.contains(&role.as_str()),
             })
     }
+}
+
+/// A signed-in caller as access rules see it: the roles its account holds, and whether its
+/// token says its email is verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed<'a> {
+    pub roles: Vec<&'a str>,
+    pub verified: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -401,6 +422,23 @@ impl Trigger {
 }
 
 impl Resource {
+    /// Every access rule it names: its actions' and its fields'.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> + '_ {
+        let actions = self
+            .access
+            .by_action()
+            .into_iter()
+            .flat_map(|(_, rules)| rules);
+        let fields = self.fields.iter().flat_map(|f| {
+            let write = match &f.access.write {
+                FieldWrite::Rules(rules) => rules.as_slice(),
+                _ => &[],
+            };
+            f.access.read.iter().flatten().chain(write)
+        });
+        actions.chain(fields)
+    }
+
     /// The type of its event `event` (`payment.completed`).
     pub fn event_type(&self, event: &Event) -> String {
         format!("{}.{}", self.names.snake, event.name)
@@ -711,6 +749,8 @@ impl Access {
 pub enum Rule {
     Public,
     Authenticated,
+    /// A signed-in caller whose token says its email is verified.
+    Verified,
     Owner,
     Role(String),
 }
@@ -720,6 +760,7 @@ impl std::fmt::Display for Rule {
         match self {
             Rule::Public => f.write_str("public"),
             Rule::Authenticated => f.write_str("authenticated"),
+            Rule::Verified => f.write_str("verified"),
             Rule::Owner => f.write_str("owner"),
             Rule::Role(role) => f.write_str(role),
         }

@@ -999,7 +999,7 @@ fn field_rules_need_values_and_known_words() {
     assert_eq!(
         d.allowed.as_deref(),
         Some(
-            "public, authenticated, owner, create, none, admin, staff, customer (roles come from `auth.roles`)"
+            "public, authenticated, verified, owner, create, none, admin, staff, customer (roles come from `auth.roles`)"
         )
     );
     // `read` takes no words: `create` is just unknown there.
@@ -1030,7 +1030,7 @@ fn create_and_none_stand_alone_in_write() {
     assert_eq!(
         d.allowed.as_deref(),
         Some(
-            "\"create\" or \"none\" alone, or access rules: public, authenticated, owner, admin, staff, customer"
+            "\"create\" or \"none\" alone, or access rules: public, authenticated, verified, owner, admin, staff, customer"
         )
     );
     // The word wins over a role of the same name, and the help says so.
@@ -1088,8 +1088,8 @@ fn field_rules_need_jwt() {
         [
             "2:30 resources.post.fields.a.write: field rules need `[auth] mode = \"jwt\"` (set `[auth] mode = \"jwt\"`, or remove `write`: with auth mode \"none\" every caller may write every field)",
             "3:45 resources.post.fields.b.write: field rules need `[auth] mode = \"jwt\"` (set `[auth] mode = \"jwt\"`, or remove `write`: with auth mode \"none\" every caller may write every field)",
-            "4:29 resources.post.fields.c.read: with auth mode \"none\" every action is public (set `[auth] mode = \"jwt\"` to use authenticated, owner and role rules)",
-            "5:30 resources.post.fields.d.write: with auth mode \"none\" every action is public (set `[auth] mode = \"jwt\"` to use authenticated, owner and role rules)",
+            "4:29 resources.post.fields.c.read: with auth mode \"none\" every action is public (set `[auth] mode = \"jwt\"` to use authenticated, verified, owner and role rules)",
+            "5:30 resources.post.fields.d.write: with auth mode \"none\" every action is public (set `[auth] mode = \"jwt\"` to use authenticated, verified, owner and role rules)",
         ]
     );
     // `public` is fine, and narrows nothing.
@@ -1379,4 +1379,103 @@ fn a_bad_registration_lists_the_allowed_values_and_account_mail_is_reserved() {
         "{}",
         e[1]
     );
+}
+
+#[test]
+fn verified_is_a_rule_for_actions_and_fields_and_no_role() {
+    let spec = valid(
+        "[auth]\nmode = \"jwt\"\n\
+         [resources.post]\naccess = { list = \"public\", create = \"verified\", update = [\"verified\", \"owner\"] }\n\
+         owner = \"author\"\nbelongs_to = { author = { resource = \"user\" } }\n\
+         [resources.post.fields]\ntitle = { type = \"string\" }\n\
+         draft = { type = \"string\", required = false, read = \"verified\" }\n",
+    );
+    let post = spec.resource("post").expect("post");
+    assert_eq!(post.access.create, vec![Rule::Verified]);
+    assert_eq!(post.rules().filter(|r| **r == Rule::Verified).count(), 3);
+    let auth = &spec.auth;
+    assert_eq!(
+        auth.who_passes(&post.access.update),
+        "signed-in callers whose email is verified or the row's owner or callers with the role admin"
+    );
+    let member = |verified| Signed {
+        roles: vec!["member"],
+        verified,
+    };
+    assert!(auth.passes(&post.access.create, Some(&member(true)), false));
+    assert!(!auth.passes(&post.access.create, Some(&member(false)), false));
+    assert!(!auth.passes(&post.access.create, None, false));
+    let admin = Signed {
+        roles: vec!["admin"],
+        verified: false,
+    };
+    assert!(auth.passes(&post.access.create, Some(&admin), false));
+    // A registrant's email is not verified yet.
+    assert!(!auth.passes(&[Rule::Verified], Some(&auth.registrant()), true));
+
+    let e = errors(&format!(
+        "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"member\", \"verified\"]\n{MINIMAL}"
+    ));
+    assert!(
+        e[0].starts_with("3:29 auth.roles: this word is an access rule, not a role"),
+        "{e:#?}"
+    );
+    let e = errors(&format!(
+        "[resources.post]\naccess = {{ create = \"verified\" }}\n{MINIMAL}"
+    ));
+    assert!(
+        e[0].contains("with auth mode \"none\" every action is public"),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_unique_field_needs_room_for_the_rows_the_tests_make() {
+    let field = |f: &str| format!("[resources.post.fields]\ncode = {f}\n");
+    for (f, found) in [
+        (
+            "{ type = \"boolean\", unique = true }",
+            "a boolean: 2 values",
+        ),
+        (
+            "{ type = \"enum\", values = [\"a\", \"b\", \"c\"], unique = true }",
+            "3 enum values",
+        ),
+        (
+            "{ type = \"integer\", min = 1, max = 11, unique = true }",
+            "min 1, max 11: 11 values",
+        ),
+        (
+            "{ type = \"decimal\", min = 0, max = \"0.1\", unique = true }",
+            "min 0, max 0.1 at scale 2: 11 values",
+        ),
+        (
+            "{ type = \"float\", min = 2, max = 2, unique = true }",
+            "min and max 2.0: 1 value",
+        ),
+    ] {
+        let report = parse("t.toml", &field(f)).unwrap_err();
+        let d = &report.diagnostics[0];
+        assert_eq!(
+            d.message, "a unique field needs room for at least 12 distinct values",
+            "{f}"
+        );
+        assert_eq!(d.key, "resources.post.fields.code.unique", "{f}");
+        assert_eq!(d.found.as_deref(), Some(found), "{f}");
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("drop `unique`")
+        );
+    }
+    for f in [
+        "{ type = \"boolean\" }",
+        "{ type = \"integer\", min = 1, max = 12, unique = true }",
+        "{ type = \"integer\", max = -5, unique = true }",
+        "{ type = \"decimal\", min = 0, max = \"0.11\", unique = true }",
+        "{ type = \"float\", min = 2, max = 2.5, unique = true }",
+    ] {
+        valid(&field(f));
+    }
 }

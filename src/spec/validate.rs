@@ -165,7 +165,8 @@ fn account_access(auth: &Auth) -> Access {
         delete: vec![Rule::Owner],
     }
 }
-const RULE_WORDS: &[&str] = &["public", "authenticated", "owner"];
+/// The access rules that are words of their own, not roles (so no role may take them).
+pub(crate) const RULE_WORDS: &[&str] = &["public", "authenticated", "verified", "owner"];
 
 /// Parses and validates spec source text. `file` is only used in messages.
 pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
@@ -1258,6 +1259,9 @@ fn read_field(
         );
     }
     let rules = read_rules(sink, &t, &ty);
+    if unique {
+        check_room_for_unique(sink, &t, value, &ty, &rules);
+    }
     let default = t
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
@@ -1277,6 +1281,89 @@ fn read_field(
         access,
         renamed_from,
     })
+}
+
+/// A unique field must hold as many distinct values as the generated tests make rows of its
+/// resource (`samples::COUNT`): with fewer, they would collide on it, and the project's own
+/// tests would fail.
+fn check_room_for_unique(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    value: &Spanned<DeValue<'_>>,
+    ty: &FieldType,
+    rules: &Rules,
+) {
+    let Some((room, what)) = distinct_values(ty, rules) else {
+        return;
+    };
+    let needed = crate::samples::COUNT as u128;
+    if room >= needed {
+        return;
+    }
+    let span = t.raw("unique").map_or(value.span(), |v| v.span());
+    sink.push(
+        Diagnostic::new(
+            span,
+            t.key_path("unique"),
+            format!("a unique field needs room for at least {needed} distinct values"),
+        )
+        .found(what)
+        .help(format!(
+            "the generated tests make up to {needed} rows of a resource, each with its own value: \
+             allow more values, or drop `unique`"
+        )),
+    );
+}
+
+/// How many distinct values a field's type and rules allow, and that count in words, when
+/// it is small enough to matter (`None`: practically unlimited).
+fn distinct_values(ty: &FieldType, rules: &Rules) -> Option<(u128, String)> {
+    let bounds = || Some((rules.min.as_ref()?, rules.max.as_ref()?));
+    match ty {
+        FieldType::Boolean => Some((2, "a boolean: 2 values".into())),
+        FieldType::Enum { values } => Some((
+            values.len() as u128,
+            format!("{} enum values", values.len()),
+        )),
+        FieldType::Integer | FieldType::BigInteger => {
+            let as_int = |b: &Bound| match b {
+                Bound::Integer(i) => i128::from(*i),
+                other => bound_value(other) as i128,
+            };
+            let (lo, hi) = match ty {
+                FieldType::Integer => (i128::from(i32::MIN), i128::from(i32::MAX)),
+                _ => (i128::from(i64::MIN), i128::from(i64::MAX)),
+            };
+            let lo = rules.min.as_ref().map_or(lo, as_int);
+            let hi = rules.max.as_ref().map_or(hi, as_int);
+            // A minimum over the maximum has a message of its own.
+            let room = u128::try_from(hi - lo + 1).ok()?;
+            Some((room, format!("min {lo}, max {hi}: {room} values")))
+        }
+        FieldType::Decimal { scale, .. } => {
+            let (min, max) = bounds()?;
+            let steps = (bound_value(max) - bound_value(min)) * 10f64.powi(*scale as i32);
+            if steps < 0.0 {
+                return None;
+            }
+            // Rounded first: bounds written with the field's scale are whole steps apart.
+            let room = steps.round().min(u64::MAX as f64) as u128 + 1;
+            Some((
+                room,
+                format!(
+                    "min {}, max {} at scale {scale}: {room} values",
+                    bound_text(min),
+                    bound_text(max)
+                ),
+            ))
+        }
+        FieldType::Float => {
+            let (min, max) = bounds()?;
+            (bound_value(min) == bound_value(max))
+                .then(|| (1, format!("min and max {}: 1 value", bound_text(min))))
+        }
+        _ => None,
+    }
 }
 
 /// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`.
@@ -1943,6 +2030,7 @@ fn read_rule(
     let parsed = match rule.value.as_str() {
         "public" => Rule::Public,
         "authenticated" => Rule::Authenticated,
+        "verified" => Rule::Verified,
         "owner" => Rule::Owner,
         role if auth.roles.iter().any(|r| r == role) => Rule::Role(role.to_string()),
         other => {
@@ -1971,7 +2059,9 @@ fn read_rule(
             )
             .found(format!("{:?}", rule.value))
             .allowed("public")
-            .help("set `[auth] mode = \"jwt\"` to use authenticated, owner and role rules"),
+            .help(
+                "set `[auth] mode = \"jwt\"` to use authenticated, verified, owner and role rules",
+            ),
         );
         return None;
     }

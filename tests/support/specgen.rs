@@ -56,7 +56,8 @@ const STD_NAMES: &str = "\
     num mem ptr thread process hint prelude union raw safe macro_rules r b br c cr
 ";
 
-/// Modules and items of the generated service, snake_cased (`app_state` is `AppState`).
+/// Modules and items of the generated service, snake_cased (`app_state` is `AppState`), and
+/// the names of the generated access tests' callers.
 const GENERATED_NAMES: &str = "\
     page pool cache uuid list db error app routes route state json config health validation
     validator extract access conditional monitoring rate_limit resources rules rule shared
@@ -72,7 +73,7 @@ const GENERATED_NAMES: &str = "\
     login logout register refresh credentials token_pair new_account roles_request live
     ready metric session sessions password email roles created_after updated_before deleted
     item items tag post post_tag order_item category person people sheep series news data
-    sqlite_stat sqlite_master pg_class refresh_tokens
+    sqlite_stat sqlite_master pg_class refresh_tokens stranger anonymous unverified
 ";
 
 /// The crates a generated service uses, and a few every Rust user knows.
@@ -111,7 +112,40 @@ const SERVICE_MODULES: &[&str] = &[
 /// parameters (`GENERATED_FIELDS`, `QUERY_PARAMETERS`), the jwt account's own fields; and
 /// the access rule words, which are no roles.
 const ACCOUNT_FIELDS: &[&str] = &["email", "password", "password_hash", "roles"];
-const RULE_WORDS: &[&str] = &["public", "authenticated", "owner"];
+const RULE_WORDS: &[&str] = &["public", "authenticated", "verified", "owner"];
+
+/// How many distinct values a field's type and options allow, when that is few enough to
+/// matter for `unique` (docs/spec.md, "Fields").
+fn unique_room(ty: &str, options: &[(&str, String)]) -> Option<u128> {
+    let option = |key: &str| {
+        let (_, text) = options.iter().find(|(k, _)| *k == key)?;
+        text.trim_matches('"').parse::<f64>().ok()
+    };
+    match ty {
+        "boolean" => Some(2),
+        "enum" => {
+            let (_, values) = options.iter().find(|(k, _)| *k == "values")?;
+            Some(values.matches(',').count() as u128 + 1)
+        }
+        "integer" | "big_integer" => {
+            let (lo, hi) = if ty == "integer" {
+                (f64::from(i32::MIN), f64::from(i32::MAX))
+            } else {
+                (i64::MIN as f64, i64::MAX as f64)
+            };
+            let lo = option("min").unwrap_or(lo);
+            let hi = option("max").unwrap_or(hi);
+            Some((hi - lo + 1.0).max(0.0) as u128)
+        }
+        "decimal" => {
+            let scale = option("scale").unwrap_or(2.0);
+            let steps = (option("max")? - option("min")?) * 10f64.powf(scale);
+            Some(steps.round().max(0.0) as u128 + 1)
+        }
+        "float" => (option("min")? == option("max")?).then_some(1),
+        _ => None,
+    }
+}
 
 /// Every field type the spec has.
 const TYPES: &[&str] = backend_gen::spec::FieldType::ALLOWED;
@@ -1055,6 +1089,10 @@ impl Generator {
             }
             _ => {}
         }
+        // docs/spec.md: a unique field has room for the rows the generated tests make.
+        if unique_room(ty, &options).is_some_and(|room| room < 12) {
+            options.retain(|(key, _)| *key != "unique");
+        }
         options.shuffle(&mut self.rng);
         Field { name, ty, options }
     }
@@ -1427,7 +1465,8 @@ impl Generator {
         for i in 0..self.resources.len() {
             let account = self.is_account(&self.resources[i]);
             let owner_ok = account || self.resources[i].owner.is_some();
-            let mut words: Vec<String> = vec!["public".into(), "authenticated".into()];
+            let mut words: Vec<String> =
+                vec!["public".into(), "authenticated".into(), "verified".into()];
             words.extend(roles.iter().cloned());
             if owner_ok {
                 words.push("owner".into());
@@ -1522,7 +1561,7 @@ impl Generator {
             let r = &self.resources[i];
             let owner_on_row =
                 self.is_account(r) || r.owner.as_ref().is_some_and(|o| !o.contains('.'));
-            let mut words: Vec<String> = vec!["authenticated".into()];
+            let mut words: Vec<String> = vec!["authenticated".into(), "verified".into()];
             // In `write`, `create` and `none` are words, whatever the roles.
             words.extend(
                 roles
