@@ -9,7 +9,7 @@ use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
-use crate::spec::{Bound, Field, FieldType, Format, bound_value};
+use crate::spec::{Bound, Field, FieldType, Format, bound_value, bound_whole};
 
 /// How many distinct valid values each field gets: generated tests create
 /// at most this many rows of one resource in one test.
@@ -260,15 +260,8 @@ fn stable_seed(resource: &str, field: &str) -> u64 {
 }
 
 fn int_range(field: &Field) -> (i64, i64) {
-    let (type_min, type_max) = match field.ty {
-        FieldType::Integer => (i64::from(i32::MIN), i64::from(i32::MAX)),
-        _ => (i64::MIN, i64::MAX),
-    };
-    let as_int = |b: &Bound| match b {
-        Bound::Integer(i) => *i,
-        other => bound_value(other) as i64,
-    };
-    let hi = field.rules.max.as_ref().map_or(type_max, as_int);
+    let (type_min, type_max) = field.ty.whole_range().unwrap_or((i64::MIN, i64::MAX));
+    let hi = field.rules.max.as_ref().map_or(type_max, bound_whole);
     // Without a minimum, from 1; below a maximum too small for that, from far enough under
     // it that the samples stay distinct and inside the range.
     let lo = field.rules.min.as_ref().map_or_else(
@@ -279,7 +272,7 @@ fn int_range(field: &Field) -> (i64, i64) {
                 1
             }
         },
-        as_int,
+        bound_whole,
     );
     (lo.max(type_min), hi)
 }

@@ -839,62 +839,32 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         "sqlx's migrations table",
         None,
     );
+    // The service's own tables: the table, its primary key, its indexes.
+    let mut service_table = |name: &str, indexes: &[&str], what: &str| {
+        push(name.into(), String::new(), what, None);
+        push(primary_key(name), PRIMARY_KEY.into(), what, None);
+        for index in indexes {
+            push((*index).into(), "an index of ".into(), what, None);
+        }
+    };
     if spec.auth.mode == AuthMode::Jwt {
-        let what = "the jwt flow's refresh tokens";
-        push(REFRESH_TOKENS.into(), String::new(), what, None);
-        push(primary_key(REFRESH_TOKENS), PRIMARY_KEY.into(), what, None);
-        for name in REFRESH_TOKEN_INDEXES {
-            push(name.into(), "an index of ".into(), what, None);
-        }
-        let what = "the jwt flow's sessions";
-        push(SESSIONS.into(), String::new(), what, None);
-        push(primary_key(SESSIONS), PRIMARY_KEY.into(), what, None);
-        push(SESSION_INDEX.into(), "an index of ".into(), what, None);
-        let what = "the jwt flow's single-use tokens";
-        push(ACCOUNT_TOKENS.into(), String::new(), what, None);
-        push(primary_key(ACCOUNT_TOKENS), PRIMARY_KEY.into(), what, None);
-        for name in ACCOUNT_TOKEN_INDEXES {
-            push(name.into(), "an index of ".into(), what, None);
-        }
-        let what = "the verified emails";
-        push(EMAIL_VERIFICATIONS.into(), String::new(), what, None);
-        push(
-            primary_key(EMAIL_VERIFICATIONS),
-            PRIMARY_KEY.into(),
-            what,
-            None,
-        );
+        let refresh = "the jwt flow's refresh tokens";
+        service_table(REFRESH_TOKENS, &REFRESH_TOKEN_INDEXES, refresh);
+        service_table(SESSIONS, &[SESSION_INDEX], "the jwt flow's sessions");
+        let tokens = "the jwt flow's single-use tokens";
+        service_table(ACCOUNT_TOKENS, &ACCOUNT_TOKEN_INDEXES, tokens);
+        service_table(EMAIL_VERIFICATIONS, &[], "the verified emails");
     }
-    let what = "the idempotency keys";
-    push(IDEMPOTENCY.into(), String::new(), what, None);
-    push(primary_key(IDEMPOTENCY), PRIMARY_KEY.into(), what, None);
-    push(IDEMPOTENCY_INDEX.into(), "an index of ".into(), what, None);
+    service_table(IDEMPOTENCY, &[IDEMPOTENCY_INDEX], "the idempotency keys");
     if spec.webhooks() {
-        let what = "the webhook subscriptions";
-        push(WEBHOOKS.into(), String::new(), what, None);
-        push(primary_key(WEBHOOKS), PRIMARY_KEY.into(), what, None);
-        let what = "the webhook deliveries";
-        push(DELIVERIES.into(), String::new(), what, None);
-        push(primary_key(DELIVERIES), PRIMARY_KEY.into(), what, None);
-        for name in DELIVERY_INDEXES {
-            push(name.into(), "an index of ".into(), what, None);
-        }
+        service_table(WEBHOOKS, &[], "the webhook subscriptions");
+        service_table(DELIVERIES, &DELIVERY_INDEXES, "the webhook deliveries");
     }
     if spec.has_job_queue() {
-        let what = "the job queue";
-        push(JOBS.into(), String::new(), what, None);
-        push(primary_key(JOBS), PRIMARY_KEY.into(), what, None);
-        for name in JOB_INDEXES {
-            push(name.into(), "an index of ".into(), what, None);
-        }
+        service_table(JOBS, &JOB_INDEXES, "the job queue");
     }
     if spec.emits_events() {
-        let what = "the outbox of domain events";
-        push(OUTBOX.into(), String::new(), what, None);
-        push(primary_key(OUTBOX), PRIMARY_KEY.into(), what, None);
-        for name in OUTBOX_INDEXES {
-            push(name.into(), "an index of ".into(), what, None);
-        }
+        service_table(OUTBOX, &OUTBOX_INDEXES, "the outbox of domain events");
     }
     for r in &spec.resources {
         for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {

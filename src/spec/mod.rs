@@ -9,7 +9,7 @@ pub use model::*;
 pub use validate::{
     ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text, check_crate_name,
 };
-pub(crate) use validate::{RULE_WORDS, bound_value, parse_decimal};
+pub(crate) use validate::{RULE_WORDS, bound_value, bound_whole, parse_decimal};
 
 use crate::diagnostics::Report;
 

@@ -622,6 +622,15 @@ impl FieldType {
         matches!(self, FieldType::String | FieldType::Text)
     }
 
+    /// The values a whole-number type holds (its column's), or `None` for other types.
+    pub fn whole_range(&self) -> Option<(i64, i64)> {
+        match self {
+            FieldType::Integer => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
+            FieldType::BigInteger => Some((i64::MIN, i64::MAX)),
+            _ => None,
+        }
+    }
+
     pub fn is_numeric(&self) -> bool {
         matches!(
             self,

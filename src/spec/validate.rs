@@ -1326,18 +1326,11 @@ fn distinct_values(ty: &FieldType, rules: &Rules) -> Option<(u128, String)> {
             format!("{} enum values", values.len()),
         )),
         FieldType::Integer | FieldType::BigInteger => {
-            let as_int = |b: &Bound| match b {
-                Bound::Integer(i) => i128::from(*i),
-                other => bound_value(other) as i128,
-            };
-            let (lo, hi) = match ty {
-                FieldType::Integer => (i128::from(i32::MIN), i128::from(i32::MAX)),
-                _ => (i128::from(i64::MIN), i128::from(i64::MAX)),
-            };
-            let lo = rules.min.as_ref().map_or(lo, as_int);
-            let hi = rules.max.as_ref().map_or(hi, as_int);
+            let (lo, hi) = ty.whole_range()?;
+            let lo = rules.min.as_ref().map_or(lo, bound_whole);
+            let hi = rules.max.as_ref().map_or(hi, bound_whole);
             // A minimum over the maximum has a message of its own.
-            let room = u128::try_from(hi - lo + 1).ok()?;
+            let room = u128::try_from(i128::from(hi) - i128::from(lo) + 1).ok()?;
             Some((room, format!("min {lo}, max {hi}: {room} values")))
         }
         FieldType::Decimal { scale, .. } => {
@@ -1919,6 +1912,14 @@ fn default_breaks_rules(literal: &Literal, rules: &Rules) -> Option<String> {
 
 fn looks_like_email(s: &str) -> bool {
     matches!(s.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.'))
+}
+
+/// A bound of a whole-number field.
+pub fn bound_whole(b: &Bound) -> i64 {
+    match b {
+        Bound::Integer(i) => *i,
+        other => bound_value(other) as i64,
+    }
 }
 
 pub fn bound_value(b: &Bound) -> f64 {
