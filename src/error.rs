@@ -24,6 +24,9 @@ pub enum Error {
     /// `update` wrote files with conflict markers, listed here.
     #[error("{0}")]
     Conflicts(String),
+    /// Rust files no module declares (their code would not run), listed here.
+    #[error("{0}")]
+    OutsideTheBuild(String),
 }
 
 impl Error {
@@ -38,7 +41,11 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::InvalidSpec(_) | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Template { .. } | Error::Prompt(_) | Error::Conflicts(_) => 1,
+            Error::Io { .. }
+            | Error::Template { .. }
+            | Error::Prompt(_)
+            | Error::Conflicts(_)
+            | Error::OutsideTheBuild(_) => 1,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! rendered.
 
 pub mod add;
+pub mod carry;
 pub mod cast;
 pub mod check;
 pub mod ci_actions;
@@ -19,6 +20,7 @@ pub mod format;
 pub mod interactive;
 pub mod layout;
 pub mod migrate;
+pub mod module_tree;
 pub mod names;
 pub mod openapi;
 pub mod output;
@@ -75,12 +77,30 @@ fn try_run(cli: Cli) -> Result<()> {
         Command::Check { file } => {
             let (spec, _) = load_spec(&file)?;
             print!("{}", check::summary(&spec));
-            Ok(())
+            check_project_of(&file)
         }
         Command::Update(args) => update::update(&args),
         Command::Add(args) => add::run(&args),
         Command::Templates(command) => templates::run(&command),
     }
+}
+
+/// Inside a generated project (the spec's folder has `.backend-gen/`), `check` also
+/// refuses Rust files no module declares, as `update` does.
+fn check_project_of(spec_file: &Path) -> Result<()> {
+    let dir = spec_file.parent().unwrap_or(Path::new("."));
+    if !dir.join(update::STATE_DIR).is_dir() {
+        return Ok(());
+    }
+    let outside = module_tree::orphans(&module_tree::read_project(dir)?);
+    if outside.is_empty() {
+        return Ok(());
+    }
+    Err(Error::OutsideTheBuild(format!(
+        "{} Rust file(s) in the project are not compiled:\n{}",
+        outside.len(),
+        module_tree::advice(&outside)
+    )))
 }
 
 /// Reads and validates a spec file; returns it with its source text.

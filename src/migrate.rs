@@ -783,7 +783,7 @@ fn needs_value(name: &str, column: &Column, what: &str) -> String {
 
 /// The resource of `old` that `r` of `new` continues: the one of the same name, or
 /// the one it says it was `renamed_from` (unless the new spec still has that one).
-fn was<'a>(old: &'a Spec, new: &Spec, r: &Resource) -> Option<&'a Resource> {
+pub(crate) fn was<'a>(old: &'a Spec, new: &Spec, r: &Resource) -> Option<&'a Resource> {
     let key = r
         .renamed_from
         .as_deref()

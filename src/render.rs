@@ -69,6 +69,20 @@ pub fn embedded() -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The paths of the files a resource whose module is `module` may have: one per
+/// `__resource__` template.
+pub fn resource_paths(module: &str) -> Vec<String> {
+    embedded()
+        .into_keys()
+        .filter(|name| name.contains("__resource__"))
+        .map(|name| {
+            let path = name.replace("__resource__", module);
+            path.strip_suffix(TEMPLATE_SUFFIX)
+                .map_or(path.clone(), str::to_string)
+        })
+        .collect()
+}
+
 /// Renders every file of the service for `context`, with the team's `overrides` in
 /// place of the embedded templates they name.
 pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result<FileSet> {

@@ -11,7 +11,7 @@
 //! schema change becomes one new migration per dialect (`migrate`); migrations
 //! already in the project are never touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -34,8 +34,9 @@ What `backend-gen update` needs to merge a changed spec into this project:
 - `spec.toml`: the spec the project was last generated or updated from;
 - `generated.toml`: the project's crate name, the generator's version, and the
   service's own tables (sessions, outbox, job queue, webhooks) its migrations created;
-- `base/`: every generator-owned file as backend-gen last wrote it, the base
-  of the three-way merge with your edits.
+- `base/`: every generated file as backend-gen last wrote it, the base of the
+  three-way merge with your edits (and, for your own files such as src/rules/, how
+  they began, so an unedited one goes with its resource).
 
 Commit it with the project and do not edit those: `backend-gen update` rewrites
 them. `templates/`, when there is one, is yours: your versions of backend-gen's
@@ -55,9 +56,12 @@ fn remembered(path: &str) -> bool {
 /// (`tables`), so that a later version of backend-gen knows which of its tables the project
 /// lacks.
 pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str) {
+    // Team-owned files too: not to merge (they are never merged) but to tell, once
+    // their resource or job is gone, whether the team edited them (kept, and then
+    // refused as outside the build) or not (removed).
     let bases: Vec<(String, String)> = files
         .iter()
-        .filter(|(path, file)| file.owner == Owner::Generator && remembered(path))
+        .filter(|(path, _)| remembered(path))
         .map(|(path, file)| (format!("{BASE}{path}"), file.contents.clone()))
         .collect();
     for (path, contents) in bases {
@@ -130,6 +134,8 @@ pub enum Fate {
     Removed,
     /// No longer generated, but edited: kept.
     Kept,
+    /// A renamed resource's file, carried to its new path with the team's edits.
+    Moved,
 }
 
 impl Fate {
@@ -141,6 +147,7 @@ impl Fate {
             Fate::Added => "added",
             Fate::Removed => "removed",
             Fate::Kept => "kept (no longer generated, but edited by you)",
+            Fate::Moved => "moved",
         }
     }
 }
@@ -274,6 +281,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
 
     let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, spec, source);
+    let carried = carried_paths(dir, &crate::carry::moves(&old, spec));
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
     let mut paths: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
     paths.extend(base_paths(dir)?);
@@ -289,20 +297,37 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         if path == SPEC_FILE || path.starts_with("migrations/") {
             continue;
         }
-        let ours = read(dir, path);
         let base_path = format!("{BASE}{path}");
         if new.is_none() && dir.join(&base_path).exists() {
             // No longer generated: nothing to merge against next time.
             removals.push(base_path.clone());
         }
+        // A renamed resource's file is read from its old path, with the generated names
+        // inside rewritten; a path whose file moved away holds nothing of the team's.
+        let (ours, base, from) = match carried.get(path) {
+            Some((from, m)) => (
+                read(dir, from).map(|text| m.rewrite(&text)),
+                read(dir, &format!("{BASE}{from}")).map(|text| m.rewrite(&text)),
+                Some(from).filter(|from| *from != path),
+            ),
+            None if carried.values().any(|(from, _)| from == path) => (None, None, None),
+            None => (read(dir, path), read(dir, &base_path), None),
+        };
+        if let Some(from) = from.filter(|from| dir.join(from).exists()) {
+            fates.push((Fate::Moved, format!("{from} -> {path}")));
+            removals.push(from.clone());
+        }
         if let Some(team) = new.filter(|f| f.owner == Owner::Team) {
-            if ours.is_none() {
-                fates.push((Fate::Added, path.clone()));
-                writes.push((path.clone(), team.contents.clone()));
+            match (ours, from) {
+                (Some(carried), Some(_)) => writes.push((path.clone(), carried)),
+                (None, _) => {
+                    fates.push((Fate::Added, path.clone()));
+                    writes.push((path.clone(), team.contents.clone()));
+                }
+                (Some(_), None) => {}
             }
             continue;
         }
-        let base = read(dir, &base_path);
         // Cargo rewrites the lock file on every build (it drops the pinned packages the
         // project's features do not use): the team's copy differs from the base without
         // an edit, so the generator's pins replace it.
@@ -316,6 +341,10 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             ours.as_deref(),
             new.map(|f| f.contents.as_str()),
         ) else {
+            // Unchanged, but a moved file still lands at its new path.
+            if let (Some(_), Some(ours)) = (from, ours) {
+                writes.push((path.clone(), ours));
+            }
             continue;
         };
         match fate {
@@ -325,6 +354,11 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         }
         fates.push((fate, path.clone()));
     }
+    // A file moved away and not written again is gone from its old path.
+    removals.retain(|path| !writes.iter().any(|(written, _)| written == path));
+    removals.sort();
+    removals.dedup();
+    let outside = outside_the_build(dir, &writes, &removals)?;
     fates.sort();
     for (fate, path) in &fates {
         let _ = writeln!(report, "  {:<8} {path}", fate.word());
@@ -333,11 +367,20 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         report.push_str("  no file changes\n");
     }
     say(&report);
+    if !outside.is_empty() {
+        return Err(Error::OutsideTheBuild(format!(
+            "this update would leave {} Rust file(s) that no module declares, so your code in \
+             them would silently stop running:\n{}\nNothing was written. Then run the update again.",
+            outside.len(),
+            crate::module_tree::advice(&outside)
+        )));
+    }
     if args.dry_run {
         say("(dry run: nothing written)\n");
         return Ok(());
     }
     crate::output::apply(dir, &writes, &removals)?;
+    remove_empty_folders(dir, &removals);
     let conflicts: Vec<String> = fates
         .iter()
         .filter(|(fate, _)| *fate == Fate::Conflict)
@@ -383,6 +426,60 @@ fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
         dir.display()
     ));
     Ok(())
+}
+
+/// For each path a renamed resource's file moves to (or, for a field rename, stays
+/// at), the path to read the team's copy and the base from, and the rename to rewrite
+/// them with. A file is carried only where nothing stands at its new path yet: a file
+/// already there is merged as it is, and the old one is then no longer generated (kept
+/// when edited, and so refused as outside the build).
+fn carried_paths(
+    dir: &Path,
+    moves: &[crate::carry::Move],
+) -> BTreeMap<String, (String, crate::carry::Move)> {
+    let mut out = BTreeMap::new();
+    for m in moves {
+        let from = crate::render::resource_paths(&m.from_module);
+        let to = crate::render::resource_paths(&m.to_module);
+        for (from, to) in from.into_iter().zip(to) {
+            if from == to || !dir.join(&to).exists() {
+                out.insert(to, (from, m.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The Rust files under `src/` and `tests/` that no module would declare once `writes`
+/// and `removals` are applied.
+fn outside_the_build(
+    dir: &Path,
+    writes: &[(String, String)],
+    removals: &[String],
+) -> Result<Vec<String>> {
+    let mut tree = crate::module_tree::read_project(dir)?;
+    for path in removals {
+        tree.remove(path);
+    }
+    for (path, text) in writes {
+        if (path.starts_with("src/") || path.starts_with("tests/")) && path.ends_with(".rs") {
+            tree.insert(path.clone(), text.clone());
+        }
+    }
+    Ok(crate::module_tree::orphans(&tree))
+}
+
+/// Folders emptied by the removals (a renamed resource's old folder) go too.
+fn remove_empty_folders(dir: &Path, removals: &[String]) {
+    for path in removals {
+        let mut folder = Path::new(path).parent();
+        while let Some(at) = folder.filter(|at| !at.as_os_str().is_empty()) {
+            if fs::remove_dir(dir.join(at)).is_err() {
+                break;
+            }
+            folder = at.parent();
+        }
+    }
 }
 
 /// The `name` key of a TOML text, or of one of its tables.

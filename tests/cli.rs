@@ -990,3 +990,177 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .stdout(predicate::str::contains("create table").not());
     assert_eq!(count(), before);
 }
+
+// Renames carry the team's edits (issue 46); no Rust file is left outside the build.
+
+/// Team edits in every file of `module`: a line the test finds again after a rename.
+const RESOURCE_FILES: [&str; 4] = [
+    "src/resources/{}/handlers.rs",
+    "src/resources/{}/repo.rs",
+    "src/rules/{}.rs",
+    "tests/api/{}.rs",
+];
+
+fn edit_every_file_of(project: &Path, module: &str) {
+    for file in RESOURCE_FILES {
+        edit(project, &file.replace("{}", module), |t| {
+            format!("{t}// The team's edit of {file}.\n")
+        });
+    }
+}
+
+/// Renames the blog's `from` resource to `to` in the spec, updates, and checks that each
+/// team edit landed in the new module's files and that the old ones are gone.
+fn rename_and_check(project: &Path, from: (&str, &str), to: (&str, &str, &str)) {
+    let (from, from_module) = from;
+    let (to, to_module, to_type) = to;
+    let spec = read(project, "backend-gen.toml")
+        .replace(
+            &format!("[resources.{from}]\n"),
+            &format!("[resources.{to}]\nrenamed_from = \"{from}\"\n"),
+        )
+        .replace(&format!("[resources.{from}."), &format!("[resources.{to}."));
+    let spec = regex_free_drop_old_renamed_from(&spec, to);
+    fs::write(project.join("backend-gen.toml"), spec).unwrap();
+    backend_gen()
+        .arg("update")
+        .arg(project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "moved    src/rules/{from_module}.rs -> src/rules/{to_module}.rs"
+        )))
+        .stdout(predicate::str::contains(format!(
+            "moved    src/resources/{from_module}/handlers.rs -> src/resources/{to_module}/handlers.rs"
+        )));
+    for file in RESOURCE_FILES {
+        let text = read(project, &file.replace("{}", to_module));
+        assert!(
+            text.contains(&format!("// The team's edit of {file}.")),
+            "{file}: {text}"
+        );
+        assert!(
+            !project.join(file.replace("{}", from_module)).exists(),
+            "{file}"
+        );
+    }
+    assert!(
+        !project
+            .join(format!("src/resources/{from_module}"))
+            .exists()
+    );
+    let rules = read(project, &format!("src/rules/{to_module}.rs"));
+    assert!(
+        rules.contains(&format!(
+            "use crate::resources::{to_module}::model::{to_type}Input;"
+        )),
+        "{rules}"
+    );
+    assert!(read(project, "src/rules/mod.rs").contains(&format!("pub mod {to_module};")));
+    let tree = backend_gen::module_tree::read_project(project).unwrap();
+    assert_eq!(
+        backend_gen::module_tree::orphans(&tree),
+        Vec::<String>::new()
+    );
+}
+
+/// The spec keeps one `renamed_from` per resource: the previous one goes on a second rename.
+fn regex_free_drop_old_renamed_from(spec: &str, to: &str) -> String {
+    let header = format!("[resources.{to}]\n");
+    let Some(at) = spec.find(&header) else {
+        return spec.to_string();
+    };
+    let (head, tail) = spec.split_at(at + header.len());
+    let mut lines: Vec<&str> = tail.lines().collect();
+    if lines.len() > 1 && lines[1].starts_with("renamed_from") {
+        lines.remove(1);
+    }
+    format!("{head}{}\n", lines.join("\n"))
+}
+
+#[test]
+fn a_renamed_resource_carries_the_teams_edits_in_every_file_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    edit_every_file_of(&project, "comments");
+    rename_and_check(
+        &project,
+        ("comment", "comments"),
+        ("remark", "remarks", "Remark"),
+    );
+    // Both base and edits moved: a second rename carries them again.
+    rename_and_check(&project, ("remark", "remarks"), ("note", "notes", "Note"));
+    // And an update with nothing new has nothing to do.
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no file changes"));
+}
+
+#[test]
+fn update_never_leaves_a_rust_file_outside_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    // A file left by hand (or by an older backend-gen's rename) that no `mod` declares.
+    fs::create_dir_all(project.join("src/resources/shelves")).unwrap();
+    fs::write(
+        project.join("src/resources/shelves/handlers.rs"),
+        "// the team's code\n",
+    )
+    .unwrap();
+    add_color_and_reviews(&project);
+    let before = snapshot(&project);
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "src/resources/shelves/handlers.rs: no `mod` declares it",
+        ))
+        .stderr(predicate::str::contains("Nothing was written"));
+    assert_eq!(snapshot(&project), before);
+    // `check` inside the project says the same.
+    backend_gen()
+        .arg("check")
+        .arg(project.join("backend-gen.toml"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "src/resources/shelves/handlers.rs: no `mod` declares it",
+        ));
+
+    // A resource removed from the spec whose handlers the team edited: the edited file
+    // would be kept with no module declaring it, so update stops and names it.
+    fs::remove_dir_all(project.join("src/resources/shelves")).unwrap();
+    edit(&project, "src/resources/comments/handlers.rs", |t| {
+        format!("{t}// The team's edit.\n")
+    });
+    let spec = read(&project, "backend-gen.toml");
+    let at = spec.find("[resources.comment]").unwrap();
+    fs::write(project.join("backend-gen.toml"), &spec[..at]).unwrap();
+    let before = snapshot(&project);
+    backend_gen()
+        .args(["update", "--allow-destructive"])
+        .arg(&project)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "src/resources/comments/handlers.rs: no `mod` declares it",
+        ));
+    assert_eq!(snapshot(&project), before);
+    // Once the team has moved its edit, the update goes through.
+    fs::remove_file(project.join("src/resources/comments/handlers.rs")).unwrap();
+    backend_gen()
+        .args(["update", "--allow-destructive"])
+        .arg(&project)
+        .assert()
+        .success();
+    let tree = backend_gen::module_tree::read_project(&project).unwrap();
+    assert_eq!(
+        backend_gen::module_tree::orphans(&tree),
+        Vec::<String>::new()
+    );
+}

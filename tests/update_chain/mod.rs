@@ -123,10 +123,70 @@ const KEPT: [(&str, &str); VERSIONS - 1] = [
         "First note|calm|12|Ada|unknown|home",
     ),
     (
-        "SELECT n.headline, n.mood, w.name FROM notes n, writers w",
+        "SELECT n.headline, n.mood, w.name FROM notes n, scribes w",
         "First note|calm|Ada",
     ),
 ];
+
+/// The files of a resource a team edits, by its module: handlers, repository, business
+/// rules (the team's own) and tests.
+const RESOURCE_FILES: [&str; 4] = [
+    "src/resources/{}/handlers.rs",
+    "src/resources/{}/repo.rs",
+    "src/rules/{}.rs",
+    "tests/api/{}.rs",
+];
+
+/// Before each version, the modules whose files get a team edit, where their files
+/// must be after the update, and the versions whose edits they then hold: version 7
+/// renames `author` to `writer` and gives `tag` the plural `labels`; version 8 renames
+/// `writer` to `scribe`.
+type Move = (&'static str, &'static str, &'static [usize]);
+fn moves(version: usize) -> &'static [Move] {
+    match version {
+        7 => &[("authors", "writers", &[7]), ("tags", "labels", &[7])],
+        8 => &[("writers", "scribes", &[7, 8])],
+        _ => &[],
+    }
+}
+
+/// A team's edit in each file of `module`, one line the test finds again.
+fn edit_resource(project: &Path, module: &str, version: usize) {
+    for file in RESOURCE_FILES {
+        let path = project.join(file.replace("{}", module));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            format!("{text}// The team's edit before version {version}.\n"),
+        )
+        .unwrap();
+    }
+}
+
+/// The team's edits made before `versions` are in the files of `module`, which the
+/// build compiles, and the files of `from` are gone.
+fn assert_edits_carried(project: &Path, (from, module, versions): Move, version: usize) {
+    for file in RESOURCE_FILES {
+        let path = file.replace("{}", module);
+        let text = std::fs::read_to_string(project.join(&path)).unwrap();
+        for before in versions {
+            assert!(
+                text.contains(&format!("// The team's edit before version {before}.")),
+                "version {version}: {path} lacks the team's edit made before version {before}:\n{text}"
+            );
+        }
+        assert!(
+            !project.join(file.replace("{}", from)).exists(),
+            "{from} is gone"
+        );
+    }
+    let tree = backend_gen::module_tree::read_project(project).unwrap();
+    assert_eq!(
+        backend_gen::module_tree::orphans(&tree),
+        Vec::<String>::new(),
+        "version {version}: files outside the build"
+    );
+}
 
 fn python(args: &[&str]) -> String {
     let mut command = Command::new("python3");
@@ -296,6 +356,9 @@ fn a_project_follows_eight_versions_of_its_spec_on_both_databases() {
             .iter()
             .flat_map(|d| contents(&migrations(&project, d)))
             .collect();
+        for (module, _, _) in moves(version) {
+            edit_resource(&project, module, version);
+        }
         std::fs::copy(spec(version), project.join("backend-gen.toml")).unwrap();
         let mut update = Command::new(env!("CARGO_BIN_EXE_backend-gen"));
         update
@@ -306,6 +369,9 @@ fn a_project_follows_eight_versions_of_its_spec_on_both_databases() {
             &mut update,
             &format!("backend-gen update to version {version}"),
         );
+        for carried in moves(version) {
+            assert_edits_carried(&project, *carried, version);
+        }
         let fresh = generate(&format!("journal-v{version}"), &spec(version));
 
         for (steps, new) in &databases {

@@ -1,0 +1,220 @@
+//! What a rename carries: when a resource's module changes (`renamed_from`, a new
+//! `plural`, or a name another resource now takes), `update` moves each of its files,
+//! generated and team-owned, to the new path, and rewrites the generated names inside
+//! (types, modules, routes, field names that `renamed_from` changed) in both the team's
+//! copy and the remembered base before the three-way merge. The team's edit is then
+//! merged into the new file exactly as an edit is merged when nothing was renamed.
+//!
+//! The rewrite is textual, so it is checked by the merge rather than trusted: a
+//! generated line the rewrite gets wrong differs from the new rendering, which wins
+//! where the team did not edit it and conflicts (loudly) where the team did.
+
+use std::collections::BTreeMap;
+
+use crate::names::Names;
+use crate::spec::Spec;
+
+/// One resource whose files move: its module before and after, and the names to
+/// rewrite inside its files, longest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub from_module: String,
+    pub to_module: String,
+    words: Vec<(String, String)>,
+}
+
+/// The resources of `new` whose files live under another module in `old`, and the
+/// resources whose fields were renamed (their files stay, their names change).
+pub fn moves(old: &Spec, new: &Spec) -> Vec<Move> {
+    let mut out = Vec::new();
+    for r in &new.resources {
+        let Some(o) = crate::migrate::was(old, new, r) else {
+            continue;
+        };
+        let mut pairs = name_pairs(&o.names, &r.names, true);
+        for f in &r.fields {
+            let Some(from) = f.renamed_from.as_deref() else {
+                continue;
+            };
+            let still_there = o.fields.iter().any(|of| of.names.snake == f.names.snake);
+            if let Some(of) = o.fields.iter().find(|of| of.names.snake == from)
+                && !still_there
+            {
+                pairs.extend(name_pairs(&of.names, &f.names, false));
+            }
+        }
+        if o.names.module != r.names.module || !pairs.is_empty() {
+            out.push(Move {
+                from_module: o.names.module.clone(),
+                to_module: r.names.module.clone(),
+                words: settle(pairs),
+            });
+        }
+    }
+    out
+}
+
+impl Move {
+    /// Whether the resource's files change paths.
+    pub fn moves_files(&self) -> bool {
+        self.from_module != self.to_module
+    }
+
+    /// `text` with each of the old names, where it stands as a name or a part of one
+    /// (`Book` in `BookInput`, `book` in `book_id`, not in `bookmark` or `notebook`),
+    /// replaced by the new one, in one pass (a replacement is never replaced again).
+    pub fn rewrite(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        'scan: while at < text.len() {
+            for (old, new) in &self.words {
+                if text[at..].starts_with(old.as_str()) && stands_alone(text, at, old) {
+                    out.push_str(new);
+                    at += old.len();
+                    continue 'scan;
+                }
+            }
+            let c = text[at..].chars().next().unwrap_or_default();
+            out.push(c);
+            at += c.len_utf8().max(1);
+        }
+        out
+    }
+}
+
+/// Each form of a name that differs between `old` and `new`; the plural ones only for
+/// a resource (a field's plural names nothing).
+fn name_pairs(old: &Names, new: &Names, plurals: bool) -> Vec<(String, String)> {
+    let forms = |n: &Names| {
+        let plural = [
+            n.plural_pascal.clone(),
+            n.plural_camel.clone(),
+            n.plural_snake.clone(),
+            n.plural_kebab.clone(),
+            n.plural_words.clone(),
+            n.module.clone(),
+        ];
+        let singular = [
+            n.pascal.clone(),
+            n.camel.clone(),
+            n.snake.clone(),
+            n.kebab.clone(),
+            n.words.clone(),
+            n.upper.clone(),
+        ];
+        let plural = if plurals { plural.to_vec() } else { Vec::new() };
+        plural.into_iter().chain(singular).collect::<Vec<_>>()
+    };
+    forms(old)
+        .into_iter()
+        .zip(forms(new))
+        .filter(|(o, n)| o != n)
+        .collect()
+}
+
+/// The pairs to apply: one per old name (an old name that would become two different
+/// new names is left to the merge), longest first so that `books` wins over `book`.
+fn settle(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut by_old: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for (old, new) in pairs {
+        by_old
+            .entry(old)
+            .and_modify(|seen| {
+                if seen.as_ref() != Some(&new) {
+                    *seen = None;
+                }
+            })
+            .or_insert(Some(new));
+    }
+    let mut out: Vec<(String, String)> = by_old
+        .into_iter()
+        .filter_map(|(old, new)| Some((old, new?)))
+        .collect();
+    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// Whether `name` at byte `at` of `text` is a name or a part of a compound one: the
+/// character before does not continue it (a lower-case or digit start needs a
+/// non-alphanumeric one before; an upper-case start may follow a lower-case letter, as
+/// in `NewBook`), and the character after starts no longer word (nothing lower-case or
+/// a digit after a lower-case end, nothing upper-case or a digit after an upper-case one).
+fn stands_alone(text: &str, at: usize, name: &str) -> bool {
+    let before = text[..at].chars().next_back();
+    let after = text[at + name.len()..].chars().next();
+    let first = name.chars().next().unwrap_or_default();
+    let last = name.chars().next_back().unwrap_or_default();
+    let starts_clean = match before {
+        None => true,
+        Some(b) if first.is_ascii_uppercase() => !(b.is_ascii_uppercase() || b.is_ascii_digit()),
+        Some(b) => !b.is_ascii_alphanumeric(),
+    };
+    let ends_clean = match after {
+        None => true,
+        Some(a) if last.is_ascii_uppercase() => !(a.is_ascii_uppercase() || a.is_ascii_digit()),
+        Some(a) => !(a.is_ascii_lowercase() || a.is_ascii_digit()),
+    };
+    starts_clean && ends_clean
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(text: &str) -> Spec {
+        crate::spec::parse("t.toml", &format!("[project]\nname = \"t\"\n\n{text}")).unwrap()
+    }
+
+    fn shelf_to_rack() -> Move {
+        let old = spec(
+            "[resources.book_shelf.fields]\nlabel = { type = \"string\" }\n\
+             [resources.bookmark.fields]\nnote = { type = \"string\" }\n",
+        );
+        let new = spec(
+            "[resources.wall_rack]\nrenamed_from = \"book_shelf\"\n\
+             [resources.wall_rack.fields]\ntitle = { type = \"string\", renamed_from = \"label\" }\n\
+             [resources.bookmark.fields]\nnote = { type = \"string\" }\n",
+        );
+        let moves = moves(&old, &new);
+        assert_eq!(moves.len(), 1, "{moves:?}");
+        moves[0].clone()
+    }
+
+    #[test]
+    fn a_renamed_resource_moves_and_its_names_are_rewritten() {
+        let m = shelf_to_rack();
+        assert!(m.moves_files());
+        assert_eq!(
+            (&*m.from_module, &*m.to_module),
+            ("book_shelves", "wall_racks")
+        );
+        let text = "use crate::resources::book_shelves::model::BookShelfInput;\n\
+                    // book shelves: GET /v1/book-shelves, key bookShelfId, BOOK_SHELF_COLUMNS\n\
+                    fn check(input: &BookShelf) { input.label; NewBookShelf; book_shelf_id }\n";
+        assert_eq!(
+            m.rewrite(text),
+            "use crate::resources::wall_racks::model::WallRackInput;\n\
+             // wall racks: GET /v1/wall-racks, key wallRackId, WALL_RACK_COLUMNS\n\
+             fn check(input: &WallRack) { input.title; NewWallRack; wall_rack_id }\n"
+        );
+    }
+
+    #[test]
+    fn names_inside_longer_words_stay() {
+        let m = shelf_to_rack();
+        let text = "bookshelf book_shelfs2 labels relabel BookShelfs XBookShelf LABEL_X éBookShelf";
+        assert_eq!(
+            m.rewrite(text),
+            "bookshelf book_shelfs2 labels relabel BookShelfs XBookShelf TITLE_X éWallRack"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_spec_moves_nothing() {
+        let s = spec(
+            "[resources.book.fields]\ntitle = { type = \"string\", renamed_from = \"name\" }\n",
+        );
+        // A `renamed_from` left in the spec after its update renames nothing again.
+        assert!(moves(&s, &s).is_empty());
+    }
+}
