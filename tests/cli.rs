@@ -998,6 +998,69 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
     assert_eq!(count(), before);
 }
 
+/// As git refuses to merge over unmerged files: while a file still holds the markers of an
+/// earlier update's conflict, `update` and `add` refuse, name it, and write nothing. A dry
+/// run whose plan has a conflict exits 1, so a script notices.
+#[test]
+fn an_update_refuses_while_conflict_markers_remain() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let model = "src/resources/tags/model.rs";
+    edit(&project, model, |t| {
+        t.replace("pub name: String,", "pub name: String, // the team's line")
+    });
+    add_color_and_reviews(&project);
+    let before = snapshot(&project);
+    backend_gen()
+        .args(["update", "--dry-run"])
+        .arg(&project)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("CONFLICT {model}")))
+        .stdout(predicate::str::contains("(dry run: nothing written)"))
+        .stderr(predicate::str::contains(format!(
+            "would overlap in 1 file(s):\n  - {model}"
+        )));
+    assert_eq!(snapshot(&project), before);
+    backend_gen().arg("update").arg(&project).assert().code(1);
+    assert!(read(&project, model).contains("<<<<<<< ours"));
+
+    // Unresolved: every command that merges refuses, with or without a spec change.
+    let refused = |cmd: &mut Command| {
+        let before = snapshot(&project);
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "1 file(s) still hold the conflict markers of an earlier update:\n  - {model}\n"
+            )))
+            .stderr(predicate::str::contains("Nothing was written."));
+        assert_eq!(snapshot(&project), before);
+    };
+    refused(backend_gen().arg("update").arg(&project));
+    refused(backend_gen().args(["update", "--dry-run"]).arg(&project));
+    refused(
+        backend_gen()
+            .args(["add", "field", "tag", "note:text", "--optional", "--dir"])
+            .arg(&project),
+    );
+    change_spec(
+        &project,
+        TAG_NAME,
+        &format!("{TAG_NAME}note = {{ type = \"text\", required = false }}\n"),
+    );
+    refused(backend_gen().arg("update").arg(&project));
+
+    // Resolved (here: the generator's side taken), the update goes through.
+    let theirs = read(&project, &format!(".backend-gen/base/{model}"));
+    fs::write(project.join(model), theirs).unwrap();
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add column `tags.note`"));
+}
+
 /// Every file under `migrations/`, relative, with its bytes.
 fn migrations(project: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     snapshot(&project.join("migrations")).into_iter().collect()
