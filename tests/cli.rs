@@ -1061,6 +1061,43 @@ fn an_update_refuses_while_conflict_markers_remain() {
         .stdout(predicate::str::contains("add column `tags.note`"));
 }
 
+/// `templates eject` writes into a project's `.backend-gen/`: outside a project it refuses
+/// rather than leave a stray one in the current directory; `--templates` names a folder
+/// of its own.
+#[test]
+fn eject_outside_a_project_refuses_unless_given_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "README.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a project backend-gen generated (it has no backend-gen.toml and no .backend-gen/)",
+        ))
+        .stderr(predicate::str::contains("--templates FOLDER"));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "README.md", "--templates", "company"])
+        .assert()
+        .success();
+    assert!(dir.path().join("company/README.md.tera").exists());
+    assert!(!dir.path().join(".backend-gen").exists());
+    // A folder holding a spec (`init`'s, before `new`) is a project to be.
+    fs::write(dir.path().join("backend-gen.toml"), "").unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "README.md"])
+        .assert()
+        .success();
+    assert!(
+        dir.path()
+            .join(".backend-gen/templates/README.md.tera")
+            .exists()
+    );
+}
+
 /// Every file under `migrations/`, relative, with its bytes.
 fn migrations(project: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     snapshot(&project.join("migrations")).into_iter().collect()
