@@ -790,9 +790,14 @@ fn needs_value(name: &str, column: &Column, what: &str) -> String {
     }
     format!(
         "column `{name}` {what}, and the rows already in the table have no value for it: \
-         give it a `default`, or run update with `--backfill RESOURCE.FIELD=VALUE`"
+         {BACKFILL_ADVICE}"
     )
 }
+
+/// How a spec change gives the rows already in a table a value; `add`, which has flags
+/// of its own for it, says it in those.
+pub const BACKFILL_ADVICE: &str =
+    "give it a `default`, or run update with `--backfill RESOURCE.FIELD=VALUE`";
 
 /// The resource of `old` that `r` of `new` continues: the one of the same name, or
 /// the one it says it was `renamed_from` (unless the new spec still has that one).

@@ -1098,6 +1098,72 @@ fn eject_outside_a_project_refuses_unless_given_a_folder() {
     );
 }
 
+/// `add` errors say what to type on its own command line: the resource meant by a typo,
+/// and `add field`'s flags rather than the spec keys or `update`'s flags they stand for.
+#[test]
+fn add_errors_say_what_to_type_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let add = |args: &[&str]| {
+        let mut command = backend_gen();
+        command.arg("add").args(args).arg("--dir").arg(&project);
+        command.assert()
+    };
+    add(&["resource", "doctor", "name:string"]).success();
+    let before = snapshot(&project);
+    let stderr = |assert: assert_cmd::assert::Assert| {
+        let output = assert.code(2);
+        String::from_utf8_lossy(&output.get_output().stderr).into_owned()
+    };
+    let said = stderr(add(&["field", "docter", "license:string"]));
+    assert!(said.contains("did you mean `doctor`?"), "{said}");
+    assert!(
+        said.contains("`backend-gen add field doctor license:TYPE`"),
+        "{said}"
+    );
+    assert!(!said.contains("add resource docter"), "{said}");
+
+    let said = stderr(add(&["field", "doctor", "grade:enum"]));
+    assert!(said.contains("`--values draft,published`"), "{said}");
+    assert!(!said.contains("values = ["), "{said}");
+
+    let said = stderr(add(&["field", "doctor", "rank:integer"]));
+    for flag in ["`--default VALUE`", "`--backfill VALUE`", "`--optional`"] {
+        assert!(said.contains(flag), "{flag} in {said}");
+    }
+    assert!(!said.contains("RESOURCE.FIELD=VALUE"), "{said}");
+    assert!(!said.contains("--no-migration"), "{said}");
+
+    let said = stderr(add(&[
+        "field",
+        "doctor",
+        "rank:integer",
+        "--default",
+        "high",
+    ]));
+    assert!(said.contains("`--default 10`"), "{said}");
+    assert!(!said.contains("`default = "), "{said}");
+
+    let said = stderr(add(&[
+        "field",
+        "doctor",
+        "rank:integer",
+        "--backfill",
+        "high",
+    ]));
+    assert!(said.contains("`--backfill 10`"), "{said}");
+    assert!(!said.contains("doctor.rank=high"), "{said}");
+    assert!(!said.contains("`default = "), "{said}");
+
+    let said = stderr(add(&["resource", "nurse", "grade:enum"]));
+    assert!(
+        said.contains("`backend-gen add field nurse grade:enum --values A,B`"),
+        "{said}"
+    );
+    assert!(!said.contains("values = ["), "{said}");
+    assert_eq!(snapshot(&project), before);
+}
+
 /// Every file under `migrations/`, relative, with its bytes.
 fn migrations(project: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     snapshot(&project.join("migrations")).into_iter().collect()
