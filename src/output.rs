@@ -246,7 +246,7 @@ pub fn check_target(target: &Path, force: bool) -> Result<bool> {
 /// start), number its own after them twice, and drop the team's edits. `update` is the
 /// way to follow a changed spec. A project is known by what `new` leaves and nothing
 /// else does: `.backend-gen/` holding more than template overrides, or a migration.
-fn refuse_a_generated_project(target: &Path) -> Result<()> {
+pub fn refuse_a_generated_project(target: &Path) -> Result<()> {
     let state = target.join(crate::update::STATE_DIR);
     let overrides = target.join(crate::templates::DIR);
     let remembers = relative_files(&state)?

@@ -184,6 +184,21 @@ fn force_fills_a_directory_but_never_overwrites_a_project() {
             .stderr(predicate::str::contains("run `backend-gen update` in it"))
             .stderr(predicate::str::contains("Nothing was written."));
     }
+    // Nor does a dry run show a generation `new` would refuse to write.
+    backend_gen()
+        .current_dir(dir.path())
+        .args([
+            "new",
+            "blog",
+            "--spec",
+            "backend-gen.toml",
+            "--output",
+            ".",
+            "--dry-run",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("run `backend-gen update` in it"));
     assert_eq!(snapshot(dir.path()), before);
 
     // A project from before `.backend-gen/` is known by its migrations, and pointed to
