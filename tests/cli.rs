@@ -151,32 +151,26 @@ fn force_fills_a_directory_but_never_overwrites_a_project() {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(example("blog"), dir.path().join("backend-gen.toml")).unwrap();
     fs::write(dir.path().join("notes.txt"), "ours\n").unwrap();
-    let new = |force: bool| {
-        let mut cmd = backend_gen();
-        cmd.current_dir(dir.path()).args([
-            "new",
-            "blog",
-            "--spec",
-            "backend-gen.toml",
-            "--output",
-            ".",
-        ]);
-        if force {
-            cmd.arg("--force");
-        }
-        cmd.assert()
+    // `new` as `init`'s message says it, with `extra` arguments.
+    let new = |extra: &[&str]| {
+        backend_gen()
+            .current_dir(dir.path())
+            .args(["new", "blog", "--spec", "backend-gen.toml", "--output", "."])
+            .args(extra)
+            .assert()
     };
-    new(false)
+    new(&[])
         .code(2)
         .stderr(predicate::str::contains("pass --force"));
-    new(true).success();
+    new(&["--force"]).success();
     assert_eq!(read(dir.path(), "notes.txt"), "ours\n");
     assert!(dir.path().join("src/rules/posts.rs").exists());
 
     fs::write(dir.path().join("src/rules/posts.rs"), "// our rules\n").unwrap();
     let before = snapshot(dir.path());
-    for force in [true, false] {
-        new(force)
+    // Nor does a dry run show a generation `new` would refuse to write.
+    for extra in [&["--force"][..], &[], &["--dry-run"]] {
+        new(extra)
             .code(2)
             .stderr(predicate::str::contains(
                 "is a project backend-gen generated",
@@ -184,28 +178,13 @@ fn force_fills_a_directory_but_never_overwrites_a_project() {
             .stderr(predicate::str::contains("run `backend-gen update` in it"))
             .stderr(predicate::str::contains("Nothing was written."));
     }
-    // Nor does a dry run show a generation `new` would refuse to write.
-    backend_gen()
-        .current_dir(dir.path())
-        .args([
-            "new",
-            "blog",
-            "--spec",
-            "backend-gen.toml",
-            "--output",
-            ".",
-            "--dry-run",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("run `backend-gen update` in it"));
     assert_eq!(snapshot(dir.path()), before);
 
     // A project from before `.backend-gen/` is known by its migrations, and pointed to
     // `update --adopt`.
     fs::remove_dir_all(dir.path().join(".backend-gen")).unwrap();
     let before = snapshot(dir.path());
-    new(true)
+    new(&["--force"])
         .code(2)
         .stderr(predicate::str::contains("backend-gen update --adopt"));
     assert_eq!(snapshot(dir.path()), before);
