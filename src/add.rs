@@ -141,6 +141,8 @@ fn add_interactively(project: &Project) -> Result<()> {
     }
     let path = project.dir.join(SPEC_FILE);
     let (spec, source) = crate::load_spec(&path)?;
+    // Refused before the questions, not after them.
+    crate::update::refuse_unresolved_conflicts(&project.dir)?;
     let name = spec.project.name.clone().unwrap_or_else(|| {
         std::fs::canonicalize(&project.dir)
             .ok()
@@ -273,10 +275,8 @@ impl Typed {
         for d in &mut report.diagnostics {
             match self {
                 Typed::Field { resource, name, .. } => {
-                    if !d
-                        .key
-                        .starts_with(&format!("resources.{resource}.fields.{name}."))
-                    {
+                    let field = format!("resources.{resource}.fields.{name}");
+                    if !(d.key == field || d.key.starts_with(&format!("{field}."))) {
                         continue;
                     }
                     d.message = in_flags(&d.message, backfilled);

@@ -253,21 +253,25 @@ pub fn refuse_a_generated_project(target: &Path) -> Result<()> {
         .iter()
         .any(|path| !state.join(path).starts_with(&overrides));
     let migrations = !relative_files(&target.join("migrations"))?.is_empty();
-    let how = match (remembers, migrations) {
-        (true, _) => "run `backend-gen update` in it to follow its changed backend-gen.toml \
-                      (`backend-gen add` adds a resource or a field)"
-            .to_string(),
-        (false, true) => "it was generated before `backend-gen update` existed: run \
-                          `backend-gen update --adopt` in it with backend-gen.toml still the \
-                          spec it was generated from, then change the spec and run \
-                          `backend-gen update`"
-            .to_string(),
+    let (evidence, how) = match (remembers, migrations) {
+        (true, _) => (
+            crate::update::STATE_DIR,
+            "run `backend-gen update` in it to follow its changed backend-gen.toml \
+             (`backend-gen add` adds a resource or a field)",
+        ),
+        (false, true) => (
+            "migrations/",
+            "if backend-gen generated it before `backend-gen update` existed, run \
+             `backend-gen update --adopt` in it with backend-gen.toml still the spec it was \
+             generated from, then change the spec and run `backend-gen update`",
+        ),
         (false, false) => return Ok(()),
     };
     Err(Error::Usage(format!(
-        "{} is a project backend-gen generated: `new` would rewrite the migrations its \
-         databases have applied and drop your edits, so it never writes into one. To change \
-         it, {how}. To start over, generate into an empty directory. Nothing was written.",
+        "{} is a project backend-gen generated (it has {evidence}): `new` would rewrite the \
+         migrations its databases have applied and drop your edits, so it never writes into \
+         one. To change it, {how}. To start over, generate into an empty directory. Nothing \
+         was written.",
         target.display()
     )))
 }

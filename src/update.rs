@@ -442,7 +442,7 @@ fn read(dir: &Path, path: &str) -> Option<String> {
 /// earlier update wrote, as git refuses to merge with unmerged files: merged again, the
 /// markers would be taken for the team's text (and nested), and the remembered base would
 /// move on as if the conflict were resolved.
-fn refuse_unresolved_conflicts(dir: &Path) -> Result<()> {
+pub(crate) fn refuse_unresolved_conflicts(dir: &Path) -> Result<()> {
     let mut marked: Vec<String> = base_paths(dir)?
         .into_iter()
         .filter(|path| read(dir, path).is_some_and(|text| has_conflict_markers(&text)))
