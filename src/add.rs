@@ -141,6 +141,8 @@ fn add_interactively(project: &Project) -> Result<()> {
     }
     let path = project.dir.join(SPEC_FILE);
     let (spec, source) = crate::load_spec(&path)?;
+    // Refused before the questions, not after them.
+    crate::update::refuse_unresolved_conflicts(&project.dir)?;
     let name = spec.project.name.clone().unwrap_or_else(|| {
         std::fs::canonicalize(&project.dir)
             .ok()
@@ -176,10 +178,17 @@ fn add(command: &AddCommand) -> Result<()> {
         .parse()
         .map_err(|e| Error::Usage(format!("{}: not TOML: {e}", path.display())))?;
     let mut backfill = Vec::new();
-    let what = match command {
+    let (what, typed) = match command {
         AddCommand::Resource { name, fields, .. } => {
             add_resource(&mut doc, name, fields)?;
-            format!("resource `{name}`")
+            let typed = Typed::Resource {
+                name: name.clone(),
+                fields: fields
+                    .iter()
+                    .map(|f| field_arg(f).map(|f| f.name))
+                    .collect::<Result<_>>()?,
+            };
+            (format!("resource `{name}`"), typed)
         }
         AddCommand::Field {
             resource,
@@ -195,6 +204,11 @@ fn add(command: &AddCommand) -> Result<()> {
             if let Some(fill) = fill {
                 backfill.push(format!("{resource}.{}={fill}", arg.name));
             }
+            let typed = Typed::Field {
+                resource: resource.clone(),
+                name: arg.name.clone(),
+                backfill: fill.clone(),
+            };
             arg.optional |= optional;
             let mut table = field_table(&arg);
             if *unique {
@@ -210,13 +224,168 @@ fn add(command: &AddCommand) -> Result<()> {
                 table.insert("default", default_value(&arg.ty, default));
             }
             add_field(&mut doc, resource, &arg.name, table)?;
-            format!("field `{resource}.{}`", arg.name)
+            (format!("field `{resource}.{}`", arg.name), typed)
         }
     };
     let source = doc.to_string();
     let label = format!("{} (with the {what} added)", path.display());
-    let spec = crate::spec::parse(&label, &source).map_err(Error::InvalidSpec)?;
-    crate::update::update_to(&update_args(project, backfill), &spec, &source, true)
+    let spec = crate::spec::parse(&label, &source)
+        .map_err(|report| Error::InvalidSpec(typed.advise(report)))?;
+    crate::update::update_to(&update_args(project, backfill), &spec, &source, true).map_err(|e| {
+        match e {
+            Error::InvalidSpec(report) => Error::InvalidSpec(typed.advise(report)),
+            Error::Usage(text) => Error::Usage(typed.advise_refusal(&spec, &text)),
+            e => e,
+        }
+    })
+}
+
+/// What the user typed on an `add` command line: its errors say what to type there,
+/// not the spec keys or `update`'s flags they come from.
+enum Typed {
+    Resource {
+        name: String,
+        fields: Vec<String>,
+    },
+    Field {
+        resource: String,
+        name: String,
+        backfill: Option<String>,
+    },
+}
+
+impl Typed {
+    /// The spec's errors about the added fields, in the command's flags.
+    fn advise(&self, mut report: crate::diagnostics::Report) -> crate::diagnostics::Report {
+        // `update` checks a `--backfill` as the field's `default`: its errors are the flag's.
+        let backfilled = match self {
+            Typed::Field {
+                resource,
+                name,
+                backfill: Some(fill),
+            } if report.file.contains("--backfill") => {
+                report.file = report.file.replace(
+                    &format!("--backfill {resource}.{name}={fill}"),
+                    &format!("`--backfill {fill}`"),
+                );
+                true
+            }
+            _ => false,
+        };
+        for d in &mut report.diagnostics {
+            match self {
+                Typed::Field { resource, name, .. } => {
+                    let field = format!("resources.{resource}.fields.{name}");
+                    if !(d.key == field || d.key.starts_with(&format!("{field}."))) {
+                        continue;
+                    }
+                    d.message = in_flags(&d.message, backfilled);
+                    d.allowed = d.allowed.as_deref().map(|t| in_flags(t, backfilled));
+                    d.help = d.help.as_deref().map(|t| in_flags(t, backfilled));
+                }
+                Typed::Resource { name, fields } => {
+                    // `add resource` takes NAME:TYPE and `?` only: an enum's values come
+                    // with `add field`.
+                    let Some(field) = fields
+                        .iter()
+                        .find(|f| d.key == format!("resources.{name}.fields.{f}.values"))
+                    else {
+                        continue;
+                    };
+                    d.help = Some(format!(
+                        "`add resource` takes no enum values: leave `{field}:enum` out here, \
+                         then run `backend-gen add field {name} {field}:enum --values A,B`"
+                    ));
+                }
+            }
+        }
+        report
+    }
+
+    /// `update`'s refusal to migrate the added field without a value for the rows there,
+    /// in the command's flags.
+    fn advise_refusal(&self, spec: &crate::spec::Spec, text: &str) -> String {
+        let Typed::Field { resource, name, .. } = self else {
+            return text.to_string();
+        };
+        let Some(table) = spec.resource(resource).map(|r| &r.names.plural_snake) else {
+            return text.to_string();
+        };
+        let column = format!("`{table}.{name}`");
+        if !text.contains(&column) {
+            return text.to_string();
+        }
+        let mut out: Vec<String> = text
+            .lines()
+            .map(|line| {
+                if line.contains(&column) {
+                    line.replace(
+                        crate::migrate::BACKFILL_ADVICE,
+                        "pass `--default VALUE` (rows created later get it too), \
+                         `--backfill VALUE` (only the rows already there get it), or `--optional`",
+                    )
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect();
+        // The way out `update` gives (write the migration yourself) is not this command's.
+        if let Some(last) = out.last_mut() {
+            *last = last.replace(&format!("{} ", crate::update::WRITE_IT_YOURSELF), "");
+        }
+        out.join("\n")
+    }
+}
+
+/// A spec text's keys in `add field`'s flags: `` `values = ["a", "b"]` `` becomes
+/// `` `--values a,b` ``, `` `default` `` becomes `` `--default` `` (`--backfill` where
+/// `update` checked the backfill as the default), and so on.
+fn in_flags(text: &str, backfilled: bool) -> String {
+    let default = if backfilled {
+        "--backfill"
+    } else {
+        "--default"
+    };
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                return part.to_string();
+            }
+            let flag = match part {
+                "default" => Some(default.to_string()),
+                "values" => Some("--values".to_string()),
+                "unique" => Some("--unique".to_string()),
+                _ => key_value_flag(part, default),
+            };
+            flag.unwrap_or_else(|| part.to_string())
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+/// One `key = value` of a field's spec table as the flag that writes it, if there is one.
+fn key_value_flag(text: &str, default: &str) -> Option<String> {
+    let table: toml::Table = text.parse().ok()?;
+    let mut entries = table.iter();
+    let (key, value) = entries.next()?;
+    if entries.next().is_some() {
+        return None;
+    }
+    let plain = |value: &toml::Value| match value {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match (key.as_str(), value) {
+        ("default", value) => Some(format!("{default} {}", plain(value))),
+        ("values", toml::Value::Array(values)) => Some(format!(
+            "--values {}",
+            values.iter().map(plain).collect::<Vec<_>>().join(",")
+        )),
+        ("required", toml::Value::Boolean(false)) => Some("--optional".to_string()),
+        ("unique", toml::Value::Boolean(true)) => Some("--unique".to_string()),
+        _ => None,
+    }
 }
 
 /// `resources`, made if the spec has none yet (as a dotted parent, printing no header).
@@ -265,8 +434,15 @@ fn add_field(doc: &mut DocumentMut, resource: &str, name: &str, field: InlineTab
         .and_then(Item::as_table_like_mut)
     else {
         let known: Vec<&str> = resources.iter().map(|(k, _)| k).collect();
+        // A near miss is a typo for a resource the spec has, not one to create.
+        let what_to_do = match crate::spec::reader::suggest(resource, &known) {
+            Some(near) => {
+                format!("did you mean `{near}`? (`backend-gen add field {near} {name}:TYPE`)")
+            }
+            None => format!("add one with `backend-gen add resource {resource}`"),
+        };
         return Err(Error::Usage(format!(
-            "the spec has no resource `{resource}` (it has: {}); add one with `backend-gen add resource {resource}`",
+            "the spec has no resource `{resource}` (it has: {}); {what_to_do}",
             known.join(", ")
         )));
     };

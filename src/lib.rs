@@ -119,8 +119,11 @@ fn new(args: NewArgs) -> Result<()> {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from(&args.name));
-    // Refuse an occupied target now, not after a whole interactive session.
-    if !args.dry_run {
+    // Refuse an occupied target now, not after a whole interactive session; a generated
+    // project even to a dry run, which would show a generation `new` refuses to write.
+    if args.dry_run {
+        output::refuse_a_generated_project(&target)?;
+    } else {
         output::check_target(&target, args.force)?;
     }
     let (spec, source) = match &args.spec {

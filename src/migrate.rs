@@ -127,16 +127,29 @@ pub fn plan_from(
     }
 }
 
+/// The longest a migration's slug grows by whole words (a name of up to 30
+/// characters is one word, so the first always fits).
+const SLUG_MAX: usize = 48;
+
 /// A change's words as a file name: `add column products.weight` → `add_products_weight`.
+/// Cut after a whole word, never inside a name or a number: a cut `string_20` would read
+/// as a wrong limit.
 fn slug(change: &str) -> String {
-    let words: Vec<String> = change
+    let mut slug = String::new();
+    let words = change
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty() && !matches!(*w, "column" | "table" | "index" | "to"))
-        .map(str::to_string)
-        .collect();
-    let mut slug = words.join("_");
-    slug.truncate(48);
-    slug.trim_end_matches('_').to_string()
+        .map(|w| w.trim_matches('_'))
+        .filter(|w| !w.is_empty() && !matches!(*w, "column" | "table" | "index" | "to"));
+    for word in words {
+        if !slug.is_empty() && slug.len() + 1 + word.len() > SLUG_MAX {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('_');
+        }
+        slug.push_str(word);
+    }
+    slug
 }
 
 /// A column renamed in a table: (table as now named, from, to).
@@ -777,9 +790,14 @@ fn needs_value(name: &str, column: &Column, what: &str) -> String {
     }
     format!(
         "column `{name}` {what}, and the rows already in the table have no value for it: \
-         give it a `default`, or run update with `--backfill RESOURCE.FIELD=VALUE`"
+         {BACKFILL_ADVICE}"
     )
 }
+
+/// How a spec change gives the rows already in a table a value; `add`, which has flags
+/// of its own for it, says it in those.
+pub const BACKFILL_ADVICE: &str =
+    "give it a `default`, or run update with `--backfill RESOURCE.FIELD=VALUE`";
 
 /// The resource of `old` that `r` of `new` continues: the one of the same name, or
 /// the one it says it was `renamed_from` (unless the new spec still has that one).
@@ -880,6 +898,37 @@ mod tests {
         let plan = plan(&spec(V1), &spec(V1), &Backfills::new());
         assert!(plan.is_empty(), "{plan:?}");
         assert_eq!(plan.sqlite, "");
+    }
+
+    #[test]
+    fn slugs_are_cut_between_whole_words() {
+        // Short enough: every word.
+        assert_eq!(slug("add column `products.weight`"), "add_products_weight");
+        // The issue's case: a limit of 120 becoming 200 on a long name, cut inside `200`
+        // before ("..._string_120_string_20").
+        let change = "change column `prescriptions.instructions`: type string(120) → string(200)";
+        let cut = slug(change);
+        assert!(cut.len() <= SLUG_MAX, "{cut}");
+        let whole: Vec<&str> = "change_prescriptions_instructions_type_string_120_string_200"
+            .split('_')
+            .collect();
+        // A prefix of whole words (names with underscores count as their parts here).
+        let parts: Vec<&str> = cut.split('_').collect();
+        assert_eq!(parts, whole[..parts.len()], "{cut}");
+        assert!(!cut.ends_with('_'), "{cut}");
+        // Every number in the slug is one of the change's numbers, whole.
+        for part in &parts {
+            if part.chars().all(|c| c.is_ascii_digit()) {
+                assert!(["120", "200"].contains(part), "{part} in {cut}");
+            }
+        }
+        // A name is never cut: it is left out whole when it does not fit.
+        let long = "rename column `order_line_items.quantity_ordered` to `quantity_requested`";
+        assert_eq!(slug(long), "rename_order_line_items_quantity_ordered");
+        assert_eq!(
+            slug("change column `notes.title`: type string(120) → string(200)"),
+            "change_notes_title_type_string_120_string_200"
+        );
     }
 
     #[test]

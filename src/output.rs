@@ -230,6 +230,7 @@ pub struct WriteSummary {
 /// was not given. `new` asks this before its first question as well, so an
 /// interactive session does not end in a refusal.
 pub fn check_target(target: &Path, force: bool) -> Result<bool> {
+    refuse_a_generated_project(target)?;
     let occupied = is_occupied(target)?;
     if occupied && !force {
         return Err(Error::Usage(format!(
@@ -238,6 +239,41 @@ pub fn check_target(target: &Path, force: bool) -> Result<bool> {
         )));
     }
     Ok(occupied)
+}
+
+/// `new` never writes into a project backend-gen generated, `--force` or not: it would
+/// rewrite the migrations the project's databases have applied (sqlx then refuses to
+/// start), number its own after them twice, and drop the team's edits. `update` is the
+/// way to follow a changed spec. A project is known by what `new` leaves and nothing
+/// else does: `.backend-gen/` holding more than template overrides, or a migration.
+pub fn refuse_a_generated_project(target: &Path) -> Result<()> {
+    let state = target.join(crate::update::STATE_DIR);
+    let overrides = target.join(crate::templates::DIR);
+    let remembers = relative_files(&state)?
+        .iter()
+        .any(|path| !state.join(path).starts_with(&overrides));
+    let migrations = !relative_files(&target.join("migrations"))?.is_empty();
+    let (evidence, how) = match (remembers, migrations) {
+        (true, _) => (
+            crate::update::STATE_DIR,
+            "run `backend-gen update` in it to follow its changed backend-gen.toml \
+             (`backend-gen add` adds a resource or a field)",
+        ),
+        (false, true) => (
+            "migrations/",
+            "if backend-gen generated it before `backend-gen update` existed, run \
+             `backend-gen update --adopt` in it with backend-gen.toml still the spec it was \
+             generated from, then change the spec and run `backend-gen update`",
+        ),
+        (false, false) => return Ok(()),
+    };
+    Err(Error::Usage(format!(
+        "{} is a project backend-gen generated (it has {evidence}): `new` would rewrite the \
+         migrations its databases have applied and drop your edits, so it never writes into \
+         one. To change it, {how}. To start over, generate into an empty directory. Nothing \
+         was written.",
+        target.display()
+    )))
 }
 
 fn is_occupied(target: &Path) -> Result<bool> {

@@ -147,7 +147,13 @@ pub fn run(command: &TemplatesCommand) -> Result<()> {
             templates,
             force,
         } => {
-            let folder = templates.clone().unwrap_or_else(|| dir.join(DIR));
+            let folder = match templates {
+                Some(folder) => folder.clone(),
+                None => {
+                    refuse_outside_a_project(dir)?;
+                    dir.join(DIR)
+                }
+            };
             let found: Vec<(String, Vec<u8>)> =
                 paths.iter().map(|p| find(p)).collect::<Result<_>>()?;
             let record_path = folder.join(RECORD);
@@ -181,6 +187,23 @@ pub fn run(command: &TemplatesCommand) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `eject` writes into a project's `.backend-gen/`: in a folder that is no project (the
+/// default `--dir .` anywhere else) it would leave a stray one that nothing reads.
+fn refuse_outside_a_project(dir: &Path) -> Result<()> {
+    if dir.join(crate::render::SPEC_FILE).is_file() || dir.join(crate::update::STATE_DIR).is_dir() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "{} is not a project backend-gen generated (it has no {} and no {}/), so nothing \
+         would read templates ejected there. Run eject in the project, name it with \
+         `--dir PROJECT`, or name the folder to eject into with `--templates FOLDER` (for \
+         `new --templates FOLDER`). Nothing was written.",
+        dir.display(),
+        crate::render::SPEC_FILE,
+        crate::update::STATE_DIR
+    )))
 }
 
 /// An embedded template by its path, or by the path of the file it renders.

@@ -43,6 +43,11 @@ them. `templates/`, when there is one, is yours: your versions of backend-gen's
 templates (`backend-gen templates eject PATH`), used by every generation.
 ";
 
+/// The way out of a spec change `update` writes no migration for; `add` says its own.
+pub const WRITE_IT_YOURSELF: &str = "Change the spec in smaller steps, or write the migration \
+     yourself under migrations/sqlite/ and migrations/postgres/ and run update with \
+     --no-migration.";
+
 /// Rewritten by cargo, so never merged: see `update_to`.
 const CARGO_LOCK: &str = "Cargo.lock";
 
@@ -214,12 +219,14 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     })?;
     let old_source = read(dir, APPLIED_SPEC).ok_or_else(|| {
         Error::Usage(format!(
-            "{} is missing: without the spec the project was generated from, update cannot              tell what changed. Restore it from version control",
+            "{} is missing: without the spec the project was generated from, update cannot \
+             tell what changed. Restore it from version control",
             dir.join(APPLIED_SPEC).display()
         ))
     })?;
     let old = spec::parse(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
     let had = tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old));
+    refuse_unresolved_conflicts(dir)?;
 
     let mut writes: Vec<(String, String)> = Vec::new();
     if write_spec {
@@ -231,9 +238,8 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         let plan = crate::migrate::plan_from(&old, Some(&had), spec, &backfills);
         if !plan.refused.is_empty() {
             return Err(Error::Usage(format!(
-                "update cannot write a migration for this spec change:\n{}\nChange the spec \
-                 in smaller steps, or write the migration yourself under migrations/sqlite/ and \
-                 migrations/postgres/ and run update with --no-migration. Nothing was written.",
+                "update cannot write a migration for this spec change:\n{}\n{WRITE_IT_YOURSELF} \
+                 Nothing was written.",
                 bullets(&plan.refused)
             )));
         }
@@ -375,17 +381,26 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             crate::module_tree::advice(&outside)
         )));
     }
-    if args.dry_run {
-        say("(dry run: nothing written)\n");
-        return Ok(());
-    }
-    crate::output::apply(dir, &writes, &removals)?;
-    remove_empty_folders(dir, &removals);
     let conflicts: Vec<String> = fates
         .iter()
         .filter(|(fate, _)| *fate == Fate::Conflict)
         .map(|(_, path)| path.clone())
         .collect();
+    if args.dry_run {
+        say("(dry run: nothing written)\n");
+        // A script that checks the plan must notice what the update would leave to resolve.
+        if !conflicts.is_empty() {
+            return Err(Error::Conflicts(format!(
+                "your edits and the generator's changes would overlap in {} file(s):\n{}\n\
+                 The update would write them with conflict markers to resolve.",
+                conflicts.len(),
+                bullets(&conflicts)
+            )));
+        }
+        return Ok(());
+    }
+    crate::output::apply(dir, &writes, &removals)?;
+    remove_empty_folders(dir, &removals);
     if !conflicts.is_empty() {
         return Err(Error::Conflicts(format!(
             "your edits and the generator's changes overlap in {} file(s):\n{}\nResolve the \
@@ -520,6 +535,39 @@ fn read(dir: &Path, path: &str) -> Option<String> {
     fs::read_to_string(dir.join(path)).ok()
 }
 
+/// Refuses to update while a generator-owned file still holds the conflict markers an
+/// earlier update wrote, as git refuses to merge with unmerged files: merged again, the
+/// markers would be taken for the team's text (and nested), and the remembered base would
+/// move on as if the conflict were resolved.
+pub(crate) fn refuse_unresolved_conflicts(dir: &Path) -> Result<()> {
+    let mut marked: Vec<String> = base_paths(dir)?
+        .into_iter()
+        .filter(|path| read(dir, path).is_some_and(|text| has_conflict_markers(&text)))
+        .collect();
+    if marked.is_empty() {
+        return Ok(());
+    }
+    marked.sort();
+    Err(Error::Usage(format!(
+        "{} file(s) still hold the conflict markers of an earlier update:\n{}\nResolve each \
+         <<<<<<< ||||||| ======= >>>>>>> block (keep what the file should say, delete the \
+         marker lines), then run the command again. Nothing was written.",
+        marked.len(),
+        bullets(&marked)
+    )))
+}
+
+/// Whether `text` holds a conflict as `merge` writes it (and git does): a line that is
+/// `<<<<<<<` (alone or before a space), and such a `>>>>>>>` line after it.
+fn has_conflict_markers(text: &str) -> bool {
+    let marker = |line: &str, marker: &str| {
+        line.strip_prefix(marker)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
+    let mut lines = text.lines();
+    lines.any(|line| marker(line, "<<<<<<<")) && lines.any(|line| marker(line, ">>>>>>>"))
+}
+
 /// The paths (relative to the project) of every remembered base file.
 fn base_paths(dir: &Path) -> Result<Vec<String>> {
     crate::output::relative_files(&dir.join(BASE))
@@ -646,6 +694,18 @@ mod tests {
         ] {
             assert!(text.contains(part), "{part} in {text}");
         }
+    }
+
+    #[test]
+    fn conflict_markers_are_whole_lines_in_order() {
+        let (_, marked) = decide(Some("a\nb\n"), Some("a\nours\n"), Some("a\ntheirs\n")).unwrap();
+        assert!(has_conflict_markers(&marked), "{marked}");
+        assert!(has_conflict_markers("<<<<<<<\nx\n=======\ny\n>>>>>>>\n"));
+        // Not markers: inside a line, longer runs, or the closing one alone or first.
+        assert!(!has_conflict_markers("let s = \"<<<<<<< x\";\n>>>>>>> y\n"));
+        assert!(!has_conflict_markers("<<<<<<<<\n>>>>>>>>\n"));
+        assert!(!has_conflict_markers(">>>>>>> theirs\n<<<<<<< ours\n"));
+        assert!(!has_conflict_markers("<<<<<<< ours\n"));
     }
 
     #[test]

@@ -140,70 +140,71 @@ fn generation_is_deterministic_and_refuses_to_overwrite() {
         .args(["new", "shop", "--output", "a", "--spec", &example("shop")])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--force"));
+        .stderr(predicate::str::contains("run `backend-gen update` in it"));
 }
 
+/// `--force` writes into a directory that holds files but no project (here the spec `init`
+/// wrote and the team's notes), and never into a project it generated: that would rewrite
+/// the migrations its databases applied and drop the team's edits.
 #[test]
-fn force_regenerates_but_keeps_team_code() {
+fn force_fills_a_directory_but_never_overwrites_a_project() {
     let dir = tempfile::tempdir().unwrap();
-    let run = |force: bool| {
-        let mut cmd = backend_gen();
-        cmd.current_dir(dir.path())
-            .args(["new", "blog", "--spec", &example("blog")]);
-        if force {
-            cmd.arg("--force");
-        }
-        cmd.assert().success();
+    fs::copy(example("blog"), dir.path().join("backend-gen.toml")).unwrap();
+    fs::write(dir.path().join("notes.txt"), "ours\n").unwrap();
+    // `new` as `init`'s message says it, with `extra` arguments.
+    let new = |extra: &[&str]| {
+        backend_gen()
+            .current_dir(dir.path())
+            .args(["new", "blog", "--spec", "backend-gen.toml", "--output", "."])
+            .args(extra)
+            .assert()
     };
-    run(false);
-    let custom = dir.path().join("blog/src/custom/mod.rs");
-    let rules = dir.path().join("blog/src/rules/posts.rs");
-    let readme = dir.path().join("blog/README.md");
-    fs::write(&custom, "// our routes\n").unwrap();
-    fs::write(&rules, "// our rules\n").unwrap();
-    fs::remove_file(dir.path().join("blog/src/rules/tags.rs")).unwrap();
-    fs::write(&readme, "stale").unwrap();
-    run(true);
-    assert_eq!(fs::read_to_string(&custom).unwrap(), "// our routes\n");
-    assert_eq!(fs::read_to_string(&rules).unwrap(), "// our rules\n");
-    // A missing team file (a resource new to the spec) is created.
-    assert!(dir.path().join("blog/src/rules/tags.rs").exists());
-    assert_ne!(fs::read_to_string(&readme).unwrap(), "stale");
-}
+    new(&[])
+        .code(2)
+        .stderr(predicate::str::contains("pass --force"));
+    new(&["--force"]).success();
+    assert_eq!(read(dir.path(), "notes.txt"), "ours\n");
+    assert!(dir.path().join("src/rules/posts.rs").exists());
 
-/// The regeneration command the generated README prints works exactly as printed, run in
-/// the project's directory: no nested `./NAME/NAME`, team files kept.
-#[test]
-fn the_readmes_regeneration_command_works_as_printed() {
-    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("src/rules/posts.rs"), "// our rules\n").unwrap();
+    let before = snapshot(dir.path());
+    // Nor does a dry run show a generation `new` would refuse to write.
+    for extra in [&["--force"][..], &[], &["--dry-run"]] {
+        new(extra)
+            .code(2)
+            .stderr(predicate::str::contains(
+                "is a project backend-gen generated",
+            ))
+            .stderr(predicate::str::contains("run `backend-gen update` in it"))
+            .stderr(predicate::str::contains("Nothing was written."));
+    }
+    assert_eq!(snapshot(dir.path()), before);
+
+    // A project from before `.backend-gen/` is known by its migrations, and pointed to
+    // `update --adopt`.
+    fs::remove_dir_all(dir.path().join(".backend-gen")).unwrap();
+    let before = snapshot(dir.path());
+    new(&["--force"])
+        .code(2)
+        .stderr(predicate::str::contains("backend-gen update --adopt"));
+    assert_eq!(snapshot(dir.path()), before);
+
+    // Template overrides alone (ejected with --templates into an empty folder, say) are no
+    // project.
+    let empty = dir.path().join("fresh");
+    fs::create_dir_all(empty.join(".backend-gen/templates")).unwrap();
     backend_gen()
-        .current_dir(dir.path())
-        .args(["new", "blog", "--spec", &example("blog")])
+        .args([
+            "new",
+            "blog",
+            "--spec",
+            &example("blog"),
+            "--force",
+            "--output",
+        ])
+        .arg(&empty)
         .assert()
         .success();
-    let project = dir.path().join("blog");
-    let readme = fs::read_to_string(project.join("README.md")).unwrap();
-    let command = readme
-        .split('`')
-        .find(|part| part.starts_with("backend-gen new ") && part.contains("--force"))
-        .expect("the README prints a regeneration command");
-    let rules = project.join("src/rules/posts.rs");
-    fs::write(&rules, "// our rules\n").unwrap();
-    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    backend_gen()
-        .current_dir(&project)
-        .args(&args)
-        .assert()
-        .success();
-    assert!(
-        !project.join("blog").exists(),
-        "{command} nested the project"
-    );
-    assert_eq!(fs::read_to_string(&rules).unwrap(), "// our rules\n");
-    assert_eq!(
-        fs::read_to_string(project.join("README.md")).unwrap(),
-        readme
-    );
 }
 
 #[test]
@@ -1163,4 +1164,346 @@ fn update_never_leaves_a_rust_file_outside_the_build() {
         backend_gen::module_tree::orphans(&tree),
         Vec::<String>::new()
     );
+}
+
+/// As git refuses to merge over unmerged files: while a file still holds the markers of an
+/// earlier update's conflict, `update` and `add` refuse, name it, and write nothing. A dry
+/// run whose plan has a conflict exits 1, so a script notices.
+#[test]
+fn an_update_refuses_while_conflict_markers_remain() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let model = "src/resources/tags/model.rs";
+    edit(&project, model, |t| {
+        t.replace("pub name: String,", "pub name: String, // the team's line")
+    });
+    add_color_and_reviews(&project);
+    let before = snapshot(&project);
+    backend_gen()
+        .args(["update", "--dry-run"])
+        .arg(&project)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!("CONFLICT {model}")))
+        .stdout(predicate::str::contains("(dry run: nothing written)"))
+        .stderr(predicate::str::contains(format!(
+            "would overlap in 1 file(s):\n  - {model}"
+        )));
+    assert_eq!(snapshot(&project), before);
+    backend_gen().arg("update").arg(&project).assert().code(1);
+    assert!(read(&project, model).contains("<<<<<<< ours"));
+
+    // Unresolved: every command that merges refuses, with or without a spec change.
+    let refused = |cmd: &mut Command| {
+        let before = snapshot(&project);
+        cmd.assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "1 file(s) still hold the conflict markers of an earlier update:\n  - {model}\n"
+            )))
+            .stderr(predicate::str::contains("Nothing was written."));
+        assert_eq!(snapshot(&project), before);
+    };
+    refused(backend_gen().arg("update").arg(&project));
+    refused(backend_gen().args(["update", "--dry-run"]).arg(&project));
+    refused(
+        backend_gen()
+            .args(["add", "field", "tag", "note:text", "--optional", "--dir"])
+            .arg(&project),
+    );
+    change_spec(
+        &project,
+        TAG_NAME,
+        &format!("{TAG_NAME}note = {{ type = \"text\", required = false }}\n"),
+    );
+    refused(backend_gen().arg("update").arg(&project));
+
+    // Resolved (here: the generator's side taken), the update goes through.
+    let theirs = read(&project, &format!(".backend-gen/base/{model}"));
+    fs::write(project.join(model), theirs).unwrap();
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add column `tags.note`"));
+}
+
+/// `templates eject` writes into a project's `.backend-gen/`: outside a project it refuses
+/// rather than leave a stray one in the current directory; `--templates` names a folder
+/// of its own.
+#[test]
+fn eject_outside_a_project_refuses_unless_given_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "README.md"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "is not a project backend-gen generated (it has no backend-gen.toml and no .backend-gen/)",
+        ))
+        .stderr(predicate::str::contains("--templates FOLDER"));
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "README.md", "--templates", "company"])
+        .assert()
+        .success();
+    assert!(dir.path().join("company/README.md.tera").exists());
+    assert!(!dir.path().join(".backend-gen").exists());
+    // A folder holding a spec (`init`'s, before `new`) is a project to be.
+    fs::write(dir.path().join("backend-gen.toml"), "").unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "README.md"])
+        .assert()
+        .success();
+    assert!(
+        dir.path()
+            .join(".backend-gen/templates/README.md.tera")
+            .exists()
+    );
+}
+
+/// `add` errors say what to type on its own command line: the resource meant by a typo,
+/// and `add field`'s flags rather than the spec keys or `update`'s flags they stand for.
+#[test]
+fn add_errors_say_what_to_type_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let add = |args: &[&str]| {
+        let mut command = backend_gen();
+        command.arg("add").args(args).arg("--dir").arg(&project);
+        command.assert()
+    };
+    add(&["resource", "doctor", "name:string"]).success();
+    let before = snapshot(&project);
+    let stderr = |assert: assert_cmd::assert::Assert| {
+        let output = assert.code(2);
+        String::from_utf8_lossy(&output.get_output().stderr).into_owned()
+    };
+    let said = stderr(add(&["field", "docter", "license:string"]));
+    assert!(said.contains("did you mean `doctor`?"), "{said}");
+    assert!(
+        said.contains("`backend-gen add field doctor license:TYPE`"),
+        "{said}"
+    );
+    assert!(!said.contains("add resource docter"), "{said}");
+
+    let said = stderr(add(&["field", "doctor", "grade:enum"]));
+    assert!(said.contains("`--values draft,published`"), "{said}");
+    assert!(!said.contains("values = ["), "{said}");
+
+    let said = stderr(add(&["field", "doctor", "rank:integer"]));
+    for flag in ["`--default VALUE`", "`--backfill VALUE`", "`--optional`"] {
+        assert!(said.contains(flag), "{flag} in {said}");
+    }
+    assert!(!said.contains("RESOURCE.FIELD=VALUE"), "{said}");
+    assert!(!said.contains("--no-migration"), "{said}");
+
+    let said = stderr(add(&[
+        "field",
+        "doctor",
+        "rank:integer",
+        "--default",
+        "high",
+    ]));
+    assert!(said.contains("`--default 10`"), "{said}");
+    assert!(!said.contains("`default = "), "{said}");
+
+    let said = stderr(add(&[
+        "field",
+        "doctor",
+        "rank:integer",
+        "--backfill",
+        "high",
+    ]));
+    assert!(said.contains("`--backfill 10`"), "{said}");
+    assert!(!said.contains("doctor.rank=high"), "{said}");
+    assert!(!said.contains("`default = "), "{said}");
+
+    let said = stderr(add(&["resource", "nurse", "grade:enum"]));
+    assert!(
+        said.contains("`backend-gen add field nurse grade:enum --values A,B`"),
+        "{said}"
+    );
+    assert!(!said.contains("values = ["), "{said}");
+    assert_eq!(snapshot(&project), before);
+}
+
+/// Every file under `migrations/`, relative, with its bytes.
+fn migrations(project: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    snapshot(&project.join("migrations")).into_iter().collect()
+}
+
+/// No migration of `before` changed or went away, and no number names two migrations in
+/// a dialect; returns the migrations now.
+fn applied_migrations_kept(
+    project: &Path,
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+    after: &str,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let now = migrations(project);
+    for (path, bytes) in before {
+        assert!(
+            now.get(path) == Some(bytes),
+            "`{after}` changed or removed the applied migration {path}"
+        );
+    }
+    let mut stems = std::collections::BTreeMap::new();
+    for path in now.keys() {
+        let (dialect, file) = path.split_once('/').unwrap();
+        let stem = file
+            .trim_end_matches(".sql")
+            .trim_end_matches(".up")
+            .trim_end_matches(".down");
+        let number = stem.split('_').next().unwrap();
+        let previous = stems.insert((dialect.to_string(), number.to_string()), stem.to_string());
+        assert!(
+            previous.as_deref().is_none_or(|p| p == stem),
+            "after `{after}`, {dialect} has two migrations numbered {number}: {previous:?} and {stem}"
+        );
+    }
+    now
+}
+
+/// The promise of day two: on a project with applied migrations (new's and an update's),
+/// no command rewrites one or numbers a new one over it: the commands the project prints
+/// (as printed), the regeneration command it used to print, `new --force`, `update` with and
+/// without a spec change, `add field`, `add resource` and `templates eject`. The team's
+/// handler edit stays through all of them.
+#[test]
+fn no_command_rewrites_an_applied_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    // As the interactive session writes it: its spec has the header comment.
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "demo", "--yes"])
+        .assert()
+        .success();
+    let project = dir.path().join("demo");
+    let run = |args: &[&str]| {
+        let mut command = backend_gen();
+        command.current_dir(&project).args(args);
+        command.assert()
+    };
+    run(&["add", "field", "item", "note:text", "--optional"])
+        .success()
+        .stdout(predicate::str::contains("add column `items.note`"));
+    let handlers = "src/resources/items/handlers.rs";
+    edit(&project, handlers, |t| {
+        format!("// Reviewed by the team.\n{t}")
+    });
+    let mut applied = migrations(&project);
+    assert!(
+        applied
+            .keys()
+            .any(|path| path.contains("_add_items_note.up.sql")),
+        "{:?}",
+        applied.keys()
+    );
+
+    // Every command the project prints in its spec header and its READMEs, without
+    // placeholders (NAME, TYPE, ...), run as printed in the project's directory.
+    let mut printed = Vec::new();
+    for file in ["backend-gen.toml", "README.md", ".backend-gen/README.md"] {
+        let text = read(&project, file).replace("\n# ", " ").replace('\n', " ");
+        for (i, part) in text.split('`').enumerate() {
+            let runnable = i % 2 == 1
+                && part.starts_with("backend-gen ")
+                && !part
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .any(|w| w.len() > 1 && w.chars().all(|c| c.is_ascii_uppercase()));
+            if runnable && !printed.contains(&part.to_string()) {
+                printed.push(part.to_string());
+            }
+        }
+    }
+    let commands: Vec<String> = printed
+        .iter()
+        .cloned()
+        .chain([
+            // What the project printed before: refused now, and pointed to `update`.
+            "backend-gen new demo --spec backend-gen.toml --output . --force".to_string(),
+            "backend-gen new demo --spec backend-gen.toml --output .".to_string(),
+        ])
+        .collect();
+    for command in &commands {
+        let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+        let output = run(&args).get_output().clone();
+        let code = output.status.code();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        applied = applied_migrations_kept(&project, &applied, command);
+        if args.first() == Some(&"new") {
+            // Into the project: refused and pointed to `update`. (The header's provenance,
+            // `backend-gen new demo`, would make a new `./demo` and asks on a terminal.)
+            assert_eq!(code, Some(2), "{command}: {stderr}");
+            if command.contains("--output .") {
+                assert!(stderr.contains("backend-gen update"), "{command}: {stderr}");
+            }
+        } else {
+            // `add` alone asks on a terminal, and there is none here: it says so.
+            assert!(matches!(code, Some(0 | 2)), "{command}: {stderr}");
+        }
+        assert!(read(&project, handlers).starts_with("// Reviewed by the team.\n"));
+    }
+    // The project points to `update`, and prints no `new --force` any more.
+    assert!(
+        printed.contains(&"backend-gen update".to_string()),
+        "{printed:?}"
+    );
+    assert!(
+        !printed.iter().any(|c| c.contains("--force")),
+        "{printed:?}"
+    );
+
+    // Each kind of day-two command, with and without a change to migrate.
+    let spec = read(&project, "backend-gen.toml");
+    fs::write(
+        project.join("backend-gen.toml"),
+        spec.replace(
+            "[resources.item.fields]\n",
+            "[resources.item.fields]\nrank = { type = \"integer\", default = 0 }\n",
+        ),
+    )
+    .unwrap();
+    let steps: [&[&str]; 8] = [
+        &["update"],
+        &["update"],
+        &["add", "field", "item", "color:string", "--optional"],
+        &["add", "resource", "label", "title:string"],
+        &["templates", "eject", "README.md"],
+        &["update"],
+        &[
+            "new",
+            "demo",
+            "--spec",
+            "backend-gen.toml",
+            "--output",
+            ".",
+            "--force",
+        ],
+        &["new", "demo", "--yes", "--output", ".", "--force"],
+    ];
+    for step in steps {
+        let output = run(step).get_output().clone();
+        let code = output.status.code();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        applied = applied_migrations_kept(&project, &applied, &step.join(" "));
+        let expected = if step[0] == "new" { 2 } else { 0 };
+        assert_eq!(code, Some(expected), "{step:?}: {stderr}");
+        assert!(read(&project, handlers).starts_with("// Reviewed by the team.\n"));
+    }
+    for new in [
+        "_add_items_rank.up.sql",
+        "_add_items_color.up.sql",
+        "_create_labels.up.sql",
+    ] {
+        assert!(
+            applied.keys().filter(|path| path.ends_with(new)).count() == 2,
+            "{new} in both dialects: {:?}",
+            applied.keys()
+        );
+    }
 }

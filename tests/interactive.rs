@@ -585,3 +585,27 @@ fn a_no_to_adding_changes_nothing_and_keeps_the_answers() {
     );
     assert!(!project.join("src/resources/reviews").exists());
 }
+
+/// While a file holds the markers of an update's conflict, "add to this project" refuses
+/// before its first question rather than after the last answer.
+#[test]
+fn adding_with_unresolved_conflict_markers_is_refused_before_the_questions() {
+    let dir = TempDir::new().unwrap();
+    let project = journal(&dir);
+    let readme = project.join("README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    std::fs::write(
+        &readme,
+        format!("<<<<<<< ours\n{text}||||||| original\n=======\nnew\n>>>>>>> theirs\n"),
+    )
+    .unwrap();
+    let (rest, code) = Session::start_command(&project, "add", &[]).finish();
+    assert_eq!(code, 2, "{rest}");
+    assert!(
+        rest.contains("still hold the conflict markers of an earlier update:\r\n  - README.md")
+            || rest
+                .contains("still hold the conflict markers of an earlier update:\n  - README.md"),
+        "{rest}"
+    );
+    assert!(!rest.contains("Add resources to"), "{rest}");
+}

@@ -187,8 +187,7 @@ pub fn to_toml(answers: &Answers, name: &str) -> String {
     }
     let _ = writeln!(
         w,
-        "# Written by `backend-gen new {name}`; regenerate, in the project's directory, with\n# `backend-gen new {name} --spec {} --output . --force`",
-        crate::render::SPEC_FILE
+        "# Written by `backend-gen new {name}`. After editing it, run `backend-gen update` in the\n# project's directory: it writes the migration and merges the new code into your edits."
     );
     let _ = writeln!(w, "\n[project]");
     let _ = writeln!(w, "name = {}", quote(name));
@@ -440,7 +439,7 @@ pub(super) mod tests {
     fn defaults_give_a_small_valid_spec() {
         let (spec, text) = valid(&Answers::defaults("demo"));
         assert!(text.starts_with(
-            "# Written by `backend-gen new demo`; regenerate, in the project's directory, with\n# `backend-gen new demo --spec backend-gen.toml --output . --force`\n"
+            "# Written by `backend-gen new demo`. After editing it, run `backend-gen update` in the\n# project's directory: it writes the migration and merges the new code into your edits.\n"
         ));
         assert!(text.contains(
             "\n[resources.item.fields]\nname = { type = \"string\", max_length = 200 }\n"
