@@ -137,6 +137,25 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
     routes
 }
 
+/// Every route under the API prefix, in the order `check` and the README list them: the
+/// resources', then the service's own ([`own_api_routes`]).
+pub fn api_routes(spec: &Spec) -> Vec<Route> {
+    spec.resources
+        .iter()
+        .flat_map(|r| resource_routes(spec, r))
+        .chain(own_api_routes(spec))
+        .collect()
+}
+
+/// The routes the service itself mounts under the API prefix, whatever the resources: the
+/// jwt flow's and the admin routes over jobs and webhooks.
+pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
+    let mut routes = auth_routes(spec);
+    routes.extend(job_routes(spec));
+    routes.extend(webhook_routes(spec));
+    routes
+}
+
 /// The jwt flow's routes (CONTRACT.md section 6), when the spec has them.
 pub fn auth_routes(spec: &Spec) -> Vec<Route> {
     if spec.auth.mode != crate::spec::AuthMode::Jwt {

@@ -1479,3 +1479,39 @@ fn a_unique_field_needs_room_for_the_rows_the_tests_make() {
         valid(&field(f));
     }
 }
+
+#[test]
+fn resources_may_not_take_the_services_own_api_routes() {
+    // The job queue's admin routes (jwt), and the webhooks' (jwt and events).
+    let e =
+        errors("[auth]\nmode = \"jwt\"\n[resources.job.fields]\ntitle = { type = \"string\" }\n");
+    assert_eq!(
+        e,
+        [
+            "3:12 resources.job: two routes have the same method and path (set `plural` on `job`, e.g. `plural = \"job_items\"`, or rename `job`: the service mounts GET /v1/jobs itself)"
+        ]
+    );
+    let hooks = "[auth]\nmode = \"jwt\"\n[resources.hook]\nplural = \"webhooks\"\n[resources.hook.events]\ncreated = true\n[resources.hook.fields]\ntitle = { type = \"string\" }\n";
+    let e = errors(hooks);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("4:10 resources.hook.plural: two routes have the same method and path (change `plural` on `hook`"),
+        "{e:?}"
+    );
+    // Without events there are no webhook routes, and without jwt no admin routes.
+    valid(&hooks.replace("created = true", "created = false"));
+    valid("[resources.job.fields]\ntitle = { type = \"string\" }\n");
+    // Every route the service lists is in the check, so none is listed twice.
+    let spec = valid(
+        "[auth]\nmode = \"jwt\"\n[resources.job]\nplural = \"tasks\"\n[resources.job.events]\ncreated = true\n[resources.job.fields]\ntitle = { type = \"string\" }\n",
+    );
+    let mut routes: Vec<String> = crate::routes::api_routes(&spec)
+        .into_iter()
+        .chain(crate::routes::service_routes())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let all = routes.len();
+    routes.sort();
+    routes.dedup();
+    assert_eq!(routes.len(), all);
+}
