@@ -101,6 +101,22 @@ fn pluralize_snake(snake: &str) -> String {
     }
 }
 
+/// The singular of a name whose last word reads as an English plural (`books` → `book`,
+/// `order_items` → `order_item`, `people` → `person`): a word the plural rules turn back
+/// into itself. Resources are named in the singular; the plural (tables, routes) is derived.
+pub fn singular_of(name: &str) -> Option<String> {
+    let (head, last) = match name.rsplit_once('_') {
+        Some((head, last)) => (Some(head), last),
+        None => (None, name),
+    };
+    let word = pluralizer::pluralize(last, 1, false);
+    let singular = match head {
+        Some(head) => format!("{head}_{word}"),
+        None => word,
+    };
+    (singular != name && pluralize_snake(&singular) == name).then_some(singular)
+}
+
 /// "an order", "an author", "a user", "an update": the English article by
 /// the first sound, good for prose. Vowels take "an", except a `u` read "you":
 /// before one consonant and a vowel (`user`, `unit`, `usage`, but `update`,
@@ -763,6 +779,30 @@ pub fn alternative(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_names_get_their_singular() {
+        for (plural, singular) in [
+            ("books", "book"),
+            ("order_items", "order_item"),
+            ("categories", "category"),
+            ("people", "person"),
+            ("addresses", "address"),
+        ] {
+            assert_eq!(singular_of(plural).as_deref(), Some(singular), "{plural}");
+        }
+        for singular in [
+            "book",
+            "status",
+            "address",
+            "news",
+            "user",
+            "order_item",
+            "series",
+        ] {
+            assert_eq!(singular_of(singular), None, "{singular}");
+        }
+    }
 
     #[test]
     fn every_variant_of_a_compound_name() {

@@ -990,3 +990,20 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .stdout(predicate::str::contains("create table").not());
     assert_eq!(count(), before);
 }
+
+#[test]
+fn add_resource_refuses_a_plural_name_as_check_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let before = snapshot(&project);
+    backend_gen()
+        .args(["add", "resource", "prescriptions", "dose:string", "--dir"])
+        .arg(&project)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a resource is named in the singular",
+        ))
+        .stderr(predicate::str::contains("did you mean `prescription`?"));
+    assert_eq!(snapshot(&project), before);
+}

@@ -1515,3 +1515,32 @@ fn resources_may_not_take_the_services_own_api_routes() {
     routes.dedup();
     assert_eq!(routes.len(), all);
 }
+
+#[test]
+fn resources_are_named_in_the_singular() {
+    for (plural, singular) in [
+        ("books", "book"),
+        ("prescriptions", "prescription"),
+        ("order_items", "order_item"),
+        ("people", "person"),
+    ] {
+        let e = errors(&format!(
+            "[resources.{plural}.fields]\ntitle = {{ type = \"string\" }}\n"
+        ));
+        assert_eq!(
+            e,
+            [format!(
+                "1:12 resources.{plural}: a resource is named in the singular (did you mean `{singular}`? Its table and routes are `{plural}` all the same; if `{plural}` names one thing, set `plural`)"
+            )]
+        );
+    }
+    for singular in ["book", "status", "address", "news", "series"] {
+        valid(&format!(
+            "[resources.{singular}.fields]\ntitle = {{ type = \"string\" }}\n"
+        ));
+    }
+    // A name that is one thing although it reads as a plural keeps it with a `plural`.
+    valid(
+        "[resources.data]\nplural = \"data_sets\"\n[resources.data.fields]\ntitle = { type = \"string\" }\n",
+    );
+}

@@ -504,6 +504,22 @@ fn read_resource(
                 .help(format!("use e.g. `plural = {example:?}`")),
         );
     }
+    if plural.is_none()
+        && let Some(singular) = names::singular_of(&name.value)
+    {
+        sink.push(
+            Diagnostic::new(
+                name.span.clone(),
+                &path,
+                "a resource is named in the singular",
+            )
+            .found(format!("{:?}", name.value))
+            .help(format!(
+                "did you mean `{singular}`? Its table and routes are `{}` all the same; if `{}` names one thing, set `plural`",
+                name.value, name.value
+            )),
+        );
+    }
     let names = Names::new(&name.value, plural.as_ref().map(|p| p.value.as_str()));
 
     let flag = |sink: &mut Sink, key: &str, default: bool| {
