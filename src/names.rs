@@ -604,6 +604,18 @@ pub const RESERVED_MODULES: &[&str] = &[
     "with_pool",
 ];
 
+/// Why `name` cannot be a module next to the service's own (a resource's, a job's), if it
+/// cannot: a Rust keyword, or one of [`RESERVED_MODULES`].
+pub fn reserved_module(name: &str) -> Option<&'static str> {
+    if RUST_KEYWORDS.contains(&name) {
+        Some("a Rust keyword")
+    } else if RESERVED_MODULES.contains(&name) {
+        Some("a crate, std library or module the generated code uses")
+    } else {
+        None
+    }
+}
+
 /// The suffix of a renamed resource type, enum type and module.
 const TYPE_SUFFIX: &str = "Resource";
 const ENUM_SUFFIX: &str = "Enum";
@@ -645,9 +657,7 @@ pub fn settle(resources: &mut [Resource]) {
             pascal.clone()
         };
         let plural = &r.names.plural_snake;
-        r.names.module = if RESERVED_MODULES.contains(&plural.as_str())
-            || RUST_KEYWORDS.contains(&plural.as_str())
-        {
+        r.names.module = if reserved_module(plural).is_some() {
             format!("{plural}{MODULE_SUFFIX}")
         } else {
             plural.clone()

@@ -1322,7 +1322,7 @@ fn jobs_that_cannot_run_are_refused_with_what_would() {
     ));
     let expected = [
         "5:7 jobs.Notify: a job name must be snake_case (use `notify`)",
-        "6:7 jobs.type: `type` cannot name a job: it is a Rust keyword, and names the job's module (use `type_job`)",
+        "6:7 jobs.type: `type` cannot name a job: it is a Rust keyword, and `src/jobs/handlers/mod.rs` declares the job's module by its name (use `type_job`)",
         "8:7 jobs.digest.on: no resource emits this event (did you mean `post.created`?)",
         "8:39 jobs.digest.on: this event is listed twice",
         "9:16 jobs.digest.max_attempts:",
@@ -1542,5 +1542,88 @@ fn resources_are_named_in_the_singular() {
     // A name that is one thing although it reads as a plural keeps it with a `plural`.
     valid(
         "[resources.data]\nplural = \"data_sets\"\n[resources.data.fields]\ntitle = { type = \"string\" }\n",
+    );
+}
+
+#[test]
+fn jobs_may_not_take_the_names_resource_modules_may_not_take() {
+    // `pub mod std;` in src/jobs/handlers/mod.rs hides std there (E0432), and a crate's or
+    // an imported module's name does the same to it.
+    for name in [
+        "std", "core", "alloc", "serde", "tokio", "sqlx", "axum", "tracing", "mail", "webhooks",
+        "fn", "mod", "self",
+    ] {
+        let e = errors(&format!("{MINIMAL}[jobs.{name}]\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(&format!(
+                "3:7 jobs.{name}: `{name}` cannot name a job: it is "
+            )),
+            "{e:?}"
+        );
+        assert!(e[0].ends_with(&format!("(use `{name}_job`)")), "{e:?}");
+        // A resource module with the name is renamed instead (`std_resource`).
+        assert!(crate::names::reserved_module(name).is_some(), "{name}");
+    }
+    valid(&format!("{MINIMAL}[jobs.send_digest]\n[jobs.std_job]\n"));
+}
+
+#[test]
+fn renamed_from_follows_the_rules_of_names_and_continues_one_name_once() {
+    let long = "a".repeat(31);
+    let d = only_error(&format!(
+        "[resources.post.fields]\nheadline = {{ type = \"string\", renamed_from = \"{long}\" }}\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`renamed_from` is no field name: a field name can have at most 30 characters"
+    );
+    let d = only_error(&format!(
+        "[resources.post]\nrenamed_from = \"{long}\"\n[resources.post.fields]\ntitle = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`renamed_from` is no resource name: a resource name can have at most 30 characters"
+    );
+    let d = only_error(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"headline\" }\n",
+    );
+    assert_eq!(d.message, "`renamed_from` names the field itself");
+    let d = only_error(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"Title\" }\n",
+    );
+    assert_eq!(
+        d.message,
+        "`renamed_from` is no field name: a field name must be snake_case"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("name the field's earlier name, e.g. `title`")
+    );
+
+    let e = errors(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n\
+         subject = { type = \"string\", renamed_from = \"title\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "3:45 resources.post.fields.subject.renamed_from: two fields are `renamed_from` `title` (only one field continues `title`: remove `renamed_from` from the other, which is then a new field)"
+        ]
+    );
+    let e = errors(
+        "[resources.writer]\nrenamed_from = \"author\"\n[resources.writer.fields]\nname = { type = \"string\" }\n\
+         [resources.poet]\nrenamed_from = \"author\"\n[resources.poet.fields]\nname = { type = \"string\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "6:16 resources.poet.renamed_from: two resources are `renamed_from` `author` (only one resource continues `author`: remove `renamed_from` from the other, which is then a new resource)"
+        ]
+    );
+    // One earlier name each, in two resources, is fine.
+    valid(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n\
+         [resources.page.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n",
     );
 }

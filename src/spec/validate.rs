@@ -222,6 +222,15 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         ));
     }
     check_cross_references(sink, &names, &resources, &auth);
+    let renamed = resources.iter().filter_map(|(name, r)| {
+        Some((
+            name.value.as_str(),
+            r.resource.renamed_from.as_deref()?,
+            r.renamed_from_span.clone()?,
+            format!("resources.{}.renamed_from", name.value),
+        ))
+    });
+    check_renamed_once(sink, renamed, "resource");
     let declared: super::collisions::Declared = resources
         .iter()
         .map(|(name, r)| {
@@ -476,6 +485,8 @@ struct ReadResource {
     owner_span: Option<std::ops::Range<usize>>,
     /// Where `plural` is set, if it is: a clash of table names points there.
     plural_span: Option<std::ops::Range<usize>>,
+    /// Where `renamed_from` is set, if it is.
+    renamed_from_span: Option<std::ops::Range<usize>>,
 }
 
 fn read_resource(
@@ -616,7 +627,7 @@ fn read_resource(
         );
     }
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
-    let renamed_from = read_renamed_from(sink, &t, &name.value, "resource");
+    let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
     let events = read_events(sink, &t, &fields);
 
     Some(ReadResource {
@@ -642,6 +653,7 @@ fn read_resource(
         many_to_many_spans,
         owner_span,
         plural_span: plural.as_ref().map(|p| p.span.clone()),
+        renamed_from_span: t.raw("renamed_from").map(|v| v.span()),
     })
 }
 
@@ -1206,6 +1218,17 @@ fn read_fields(
             fields.push(field);
         }
     }
+    let renamed = fields.iter().filter_map(|f| {
+        let from = f.renamed_from.as_deref()?;
+        let span = ft
+            .raw(&f.names.snake)?
+            .get_ref()
+            .get("renamed_from")?
+            .span();
+        let key = format!("{}.renamed_from", ft.key_path(&f.names.snake));
+        Some((f.names.snake.as_str(), from, span, key))
+    });
+    check_renamed_once(sink, renamed, "field");
     fields
 }
 
@@ -1282,7 +1305,7 @@ fn read_field(
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
     let access = read_field_access(sink, &t, auth);
-    let renamed_from = read_renamed_from(sink, &t, &name.value, "field");
+    let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
     Some(Field {
         names: Names::new(&name.value, None),
         description: t
@@ -1375,22 +1398,56 @@ fn distinct_values(ty: &FieldType, rules: &Rules) -> Option<(u128, String)> {
     }
 }
 
-/// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`.
-fn read_renamed_from(sink: &mut Sink, t: &Table, name: &str, what: &str) -> Option<String> {
+/// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`. It
+/// was a name once, so the rules of names hold for it too.
+fn read_renamed_from(sink: &mut Sink, t: &Table, name: &str, kind: NameKind) -> Option<String> {
     let old = t.string(sink, "renamed_from")?;
-    if crate::names::is_snake_identifier(&old.value) && old.value != name {
-        return Some(old.value);
-    }
-    sink.push(
-        Diagnostic::new(
-            old.span.clone(),
-            t.key_path("renamed_from"),
-            format!("`renamed_from` names the {what}'s earlier name"),
+    let what = kind.what();
+    let (problem, help) = if let Some((problem, suggestion)) = name_problem(&old.value, kind) {
+        let help = match suggestion {
+            Some(s) => format!("name the {what}'s earlier name, e.g. `{s}`"),
+            None => format!("name the {what}'s earlier name"),
+        };
+        (format!("`renamed_from` is no {what} name: {problem}"), help)
+    } else if old.value == name {
+        (
+            format!("`renamed_from` names the {what} itself"),
+            format!("remove `renamed_from`, or name the {what}'s earlier name"),
         )
-        .found(format!("{:?}", old.value))
-        .allowed(format!("a snake_case name other than the {what}'s own")),
+    } else {
+        return Some(old.value);
+    };
+    sink.push(
+        Diagnostic::new(old.span.clone(), t.key_path("renamed_from"), problem)
+            .found(format!("{:?}", old.value))
+            .allowed(format!("a snake_case name other than the {what}'s own"))
+            .help(help),
     );
     None
+}
+
+/// Two fields of one resource, or two resources, that continue the same earlier name: the
+/// plan would rename one column or table twice. `items` are each one's name, `renamed_from`
+/// and where that is written; reported at the later one.
+fn check_renamed_once<'a>(
+    sink: &mut Sink,
+    items: impl IntoIterator<Item = (&'a str, &'a str, std::ops::Range<usize>, String)>,
+    what: &str,
+) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, from, span, key) in items {
+        let Some(first) = seen.insert(from, name) else {
+            continue;
+        };
+        seen.insert(from, first);
+        sink.push(
+            Diagnostic::new(span, key, format!("two {what}s are `renamed_from` `{from}`"))
+                .found(format!("`{first}` and `{name}`"))
+                .help(format!(
+                    "only one {what} continues `{from}`: remove `renamed_from` from the other, which is then a new {what}"
+                )),
+        );
+    }
 }
 
 /// A field's own rules: `read`, `write` and `write_denied`. Rules that need the rest of
@@ -2471,18 +2528,36 @@ impl NameKind {
 /// The shape every name must have: snake_case, at most `MAX_NAME` characters, and for a
 /// field not a keyword that even a raw identifier cannot spell (`self`, `super`,
 /// `crate`). Other keywords are fine: fields become raw identifiers and quoted columns,
-/// resources and relations only ever appear inside longer identifiers. Each refusal
-/// offers a name that passes.
+/// resources and relations only ever appear inside longer identifiers. A job's name is its
+/// module's, which cannot be renamed as a resource's is (its `kind` is stored in rows), so
+/// a job may not take a name no resource module may take (`std`, a crate the service uses,
+/// a generated module, a keyword). Each refusal offers a name that passes.
 fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKind) {
+    let Some((problem, suggestion)) = name_problem(&name.value, kind) else {
+        return;
+    };
+    let mut d = Diagnostic::new(name.span.clone(), path, problem)
+        .found(format!("{:?}", name.value))
+        .allowed(format!(
+            "snake_case: lowercase letters, digits and single underscores, starting with a letter, at most {MAX_NAME} characters"
+        ));
+    if let Some(s) = suggestion {
+        d = d.help(format!("use `{s}`"));
+    }
+    sink.push(d);
+}
+
+/// What is wrong with `n` as the name of a `kind` (see [`check_identifier`]), and a name
+/// near it that passes.
+fn name_problem(n: &str, kind: NameKind) -> Option<(String, Option<String>)> {
     let what = kind.what();
-    let n = name.value.as_str();
     let usable = |c: &str| {
         is_snake_identifier(c)
             && c.len() <= MAX_NAME
             && !(kind == NameKind::Field && NOT_RAW.contains(&c))
-            && !(kind == NameKind::Job && RUST_KEYWORDS.contains(&c))
+            && !(kind == NameKind::Job && names::reserved_module(c).is_some())
     };
-    let (problem, suggestion) = if !is_snake_identifier(n) {
+    Some(if !is_snake_identifier(n) {
         (
             format!("{} name must be snake_case", with_article(what)),
             snake_version(n)
@@ -2502,23 +2577,18 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
             format!("`{n}` cannot name a field: Rust has no identifier for it, not even a raw one"),
             alternative(n, &alternatives_of(n), MAX_NAME, usable),
         )
-    } else if kind == NameKind::Job && RUST_KEYWORDS.contains(&n) {
+    } else if kind == NameKind::Job
+        && let Some(why) = names::reserved_module(n)
+    {
         (
-            format!("`{n}` cannot name a job: it is a Rust keyword, and names the job's module"),
-            Some(format!("{n}_job")).filter(|s| usable(s)),
+            format!(
+                "`{n}` cannot name a job: it is {why}, and `src/jobs/handlers/mod.rs` declares the job's module by its name"
+            ),
+            alternative(n, &[format!("{n}_job")], MAX_NAME, usable),
         )
     } else {
-        return;
-    };
-    let mut d = Diagnostic::new(name.span.clone(), path, problem)
-        .found(format!("{n:?}"))
-        .allowed(format!(
-            "snake_case: lowercase letters, digits and single underscores, starting with a letter, at most {MAX_NAME} characters"
-        ));
-    if let Some(s) = suggestion {
-        d = d.help(format!("use `{s}`"));
-    }
-    sink.push(d);
+        return None;
+    })
 }
 
 /// The first `MAX_NAME` characters of a snake_case name, without a trailing `_`.
