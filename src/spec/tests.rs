@@ -1627,3 +1627,28 @@ fn renamed_from_follows_the_rules_of_names_and_continues_one_name_once() {
          [resources.page.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n",
     );
 }
+
+#[test]
+fn a_unique_field_no_request_writes_cannot_have_a_default() {
+    let d = only_error(&order_with(
+        "code = { type = \"string\", unique = true, default = \"none\", write = \"none\" }\n",
+    ));
+    assert_eq!(d.key, "resources.order.fields.code.unique");
+    assert_eq!(
+        d.message,
+        "a unique field that no request may write can hold one value only"
+    );
+    assert!(
+        d.help
+            .unwrap()
+            .contains("a second row would be refused (409)")
+    );
+    // Written by requests, without a default, or not unique: more than one value.
+    for ok in [
+        "code = { type = \"string\", unique = true, default = \"x\", write = \"create\" }\n",
+        "code = { type = \"string\", unique = true, required = false, write = \"none\" }\n",
+        "code = { type = \"string\", default = \"x\", write = \"none\" }\n",
+    ] {
+        valid(&order_with(ok));
+    }
+}

@@ -1305,6 +1305,23 @@ fn read_field(
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
     let access = read_field_access(sink, &t, auth);
+    if unique && access.write == FieldWrite::None && default.is_some() {
+        let span = t.raw("unique").map_or(value.span(), |v| v.span());
+        sink.push(
+            Diagnostic::new(
+                span,
+                t.key_path("unique"),
+                "a unique field that no request may write can hold one value only",
+            )
+            .found("unique = true, write = \"none\", and a default")
+            .help(
+                "every row starts with the default, so a second row would be refused (409): drop \
+                 `unique`, let requests write the field (e.g. `write = \"create\"`), or drop the \
+                 `default` with `required = false` (rows then start with null, which unique allows \
+                 many times)",
+            ),
+        );
+    }
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
     Some(Field {
         names: Names::new(&name.value, None),
