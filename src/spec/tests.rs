@@ -1652,3 +1652,41 @@ fn a_unique_field_no_request_writes_cannot_have_a_default() {
         valid(&order_with(ok));
     }
 }
+
+#[test]
+fn auth_keys_need_the_jwt_mode() {
+    let keys = "roles = [\"admin\", \"staff\"]\nadmin_role = \"admin\"\ndefault_role = \"staff\"\n\
+                access_token_minutes = 5\nrefresh_token_days = 2\npassword_min_length = 10\n\
+                registration = \"quiet\"\nrequire_verified_email = true\n";
+    for mode in ["", "mode = \"none\"\n"] {
+        let e = errors(&format!("[auth]\n{mode}{keys}{MINIMAL}"));
+        assert_eq!(e.len(), 8, "{e:#?}");
+        for (line, key) in e.iter().zip([
+            "roles",
+            "admin_role",
+            "default_role",
+            "access_token_minutes",
+            "refresh_token_days",
+            "password_min_length",
+            "registration",
+            "require_verified_email",
+        ]) {
+            assert!(
+                line.contains(&format!(
+                    " auth.{key}: `{key}` needs `mode = \"jwt\"` (set `mode = \"jwt\"` in `[auth]`"
+                )),
+                "{line}"
+            );
+        }
+    }
+    valid(&format!("[auth]\nmode = \"jwt\"\n{keys}{MINIMAL}"));
+    valid(&format!("[auth]\nmode = \"none\"\n{MINIMAL}"));
+    // A mode that is no mode is the one mistake.
+    assert_eq!(
+        errors(&format!(
+            "[auth]\nmode = \"jtw\"\nroles = [\"admin\"]\n{MINIMAL}"
+        ))
+        .len(),
+        1
+    );
+}

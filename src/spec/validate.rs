@@ -316,12 +316,39 @@ fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
     let Some(t) = top.table(sink, "auth", AUTH_KEYS) else {
         return auth;
     };
-    if let Some(mode) = one_of(sink, &t, "mode", AuthMode::ALLOWED) {
+    let mode = one_of(sink, &t, "mode", AuthMode::ALLOWED);
+    if let Some(mode) = &mode {
         auth.mode = if mode == "jwt" {
             AuthMode::Jwt
         } else {
             AuthMode::None
         };
+    }
+    // Every other key is about accounts, which only jwt gives: without it a key would
+    // silently do nothing. (A mode that is no mode at all has an error of its own.)
+    if auth.mode == AuthMode::None && (mode.is_some() || t.raw("mode").is_none()) {
+        for (key, value) in t.entries().filter(|(k, _)| k.value != "mode") {
+            if !AUTH_KEYS.contains(&key.value.as_str()) {
+                continue;
+            }
+            sink.push(
+                Diagnostic::new(
+                    value.span(),
+                    t.key_path(&key.value),
+                    format!("`{}` needs `mode = \"jwt\"`", key.value),
+                )
+                .found(if t.raw("mode").is_some() {
+                    "mode = \"none\""
+                } else {
+                    "no `mode` (\"none\" by default)"
+                })
+                .help(format!(
+                    "set `mode = \"jwt\"` in `[auth]` for accounts, tokens and roles, or remove `{}`: without jwt the service has no accounts",
+                    key.value
+                )),
+            );
+        }
+        return auth;
     }
     if let Some(roles) = t.strings(sink, "roles") {
         let mut seen = Vec::new();
