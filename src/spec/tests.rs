@@ -1661,16 +1661,8 @@ fn auth_keys_need_the_jwt_mode() {
     for mode in ["", "mode = \"none\"\n"] {
         let e = errors(&format!("[auth]\n{mode}{keys}{MINIMAL}"));
         assert_eq!(e.len(), 8, "{e:#?}");
-        for (line, key) in e.iter().zip([
-            "roles",
-            "admin_role",
-            "default_role",
-            "access_token_minutes",
-            "refresh_token_days",
-            "password_min_length",
-            "registration",
-            "require_verified_email",
-        ]) {
+        let names = keys.lines().filter_map(|l| l.split(" = ").next());
+        for (line, key) in e.iter().zip(names) {
             assert!(
                 line.contains(&format!(
                     " auth.{key}: `{key}` needs `mode = \"jwt\"` (set `mode = \"jwt\"` in `[auth]`"
