@@ -1682,3 +1682,62 @@ fn auth_keys_need_the_jwt_mode() {
         1
     );
 }
+
+#[test]
+fn messages_say_what_to_write() {
+    // `owner_set_by` on the accounts: no advice to add the `owner` that `user` refuses.
+    let e = errors(&format!(
+        "{SHOP_AUTH}[resources.user]\nowner_set_by = [\"staff\"]\n[resources.user.fields]\nnick = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(
+        e,
+        [
+            "6:16 resources.user.owner_set_by: an account is its own owner: no body names it (remove `owner_set_by` from `user`: the `owner` rule on `user` means the account itself, and admins already pass every rule)"
+        ]
+    );
+    // A transition written as a lifecycle event: its form, with the resource's own enum.
+    let d = only_error(
+        "[resources.order.fields]\nstatus = { type = \"enum\", values = [\"new\", \"shipped\"] }\n\
+         [resources.order.events]\nshipped = true\n",
+    );
+    assert_eq!(d.key, "resources.order.events.shipped");
+    assert_eq!(d.message, "a transition event needs `{ when, becomes }`");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "only created, updated, deleted take `true`: they are emitted by every such write; write `shipped = { when = \"status\", becomes = \"shipped\" }`"
+        )
+    );
+    // An empty step in an owner path.
+    let e = errors(&item_owned("\"order..customer\"", None));
+    assert_eq!(
+        e,
+        ["11:9 resources.item.owner: the owner path has an empty step (write `order.customer`)"]
+    );
+}
+
+#[test]
+fn a_jobs_unknown_event_is_reported_whatever_else_its_resource_gets_wrong() {
+    let e = errors(
+        "[resources.order.fields]\nstatus = { type = \"enum\", values = [\"new\", \"shipped\"] }\n\
+         note = { type = \"string\", max_length = 0 }\n\
+         [resources.order.events]\ncreated = true\nshipped = true\n\
+         [jobs.notify]\non = [\"order.created\", \"order.craeted\", \"order.shiped\", \"order.shipped\"]\n",
+    );
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(e[0].contains("fields.note.max_length"), "{e:?}");
+    assert!(e[1].contains("events.shipped"), "{e:?}");
+    // `order.shipped` is declared, and its declaration is the mistake: not reported again.
+    assert!(
+        e[2].ends_with(
+            "jobs.notify.on: no resource emits this event (did you mean `order.created`?)"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e[3].ends_with(
+            "jobs.notify.on: no resource emits this event (did you mean `order.shipped`?)"
+        ),
+        "{e:?}"
+    );
+}

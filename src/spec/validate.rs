@@ -624,7 +624,7 @@ fn read_resource(
     };
     let owner = t.string(sink, "owner");
     let owner_span = owner.as_ref().map(|o| o.span.clone());
-    let set_by = read_owner_set_by(sink, &t, auth, owner.as_ref());
+    let set_by = read_owner_set_by(sink, &t, auth, owner.as_ref(), account);
     let uses_owner = access
         .by_action()
         .iter()
@@ -716,6 +716,35 @@ fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Vec<Even
             }
             continue;
         }
+        if !matches!(value.get_ref(), DeValue::Table(_)) {
+            let example = fields
+                .iter()
+                .find_map(|f| match &f.ty {
+                    FieldType::Enum { values } => Some((f.names.snake.as_str(), values.last()?)),
+                    _ => None,
+                })
+                .map_or_else(
+                    || "{ when = \"ENUM_FIELD\", becomes = \"VALUE\" }".to_string(),
+                    |(field, value)| format!("{{ when = \"{field}\", becomes = \"{value}\" }}"),
+                );
+            sink.push(
+                Diagnostic::new(
+                    value.span(),
+                    path,
+                    "a transition event needs `{ when, becomes }`",
+                )
+                .found(describe(value.get_ref()))
+                .allowed(format!(
+                    "a table naming an enum field and the value it moves to, e.g. `{example}`"
+                ))
+                .help(format!(
+                    "only {} take `true`: they are emitted by every such write; write `{} = {example}`",
+                    Trigger::LIFECYCLE.join(", "),
+                    name.value
+                )),
+            );
+            continue;
+        }
         let Some(transition) = Table::from_value(sink, value, &path, TRANSITION_KEYS) else {
             continue;
         };
@@ -744,6 +773,7 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
         return Vec::new();
     };
     let event_types: Vec<String> = resources.iter().flat_map(Resource::event_types).collect();
+    let declared_events = declared_event_types(top);
     let mut out = Vec::new();
     for (name, value) in jobs.entries() {
         let path = jobs.key_path(&name.value);
@@ -782,8 +812,8 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
                 );
             } else if event_types.contains(&event.value) {
                 job.on.push(event.value);
-            } else if already_refused(sink, &event.value) {
-                // Its resource, or its events, were refused already: that is the mistake.
+            } else if declared_events.contains(&event.value) {
+                // The spec declares it, but its declaration was refused: that is the mistake.
             } else {
                 let allowed = if event_types.is_empty() {
                     "an event a resource emits (none does: add `[resources.NAME.events]`)"
@@ -795,7 +825,9 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
                     Diagnostic::new(event.span, t.key_path("on"), "no resource emits this event")
                         .found(format!("{:?}", event.value))
                         .allowed(allowed);
-                let known: Vec<&str> = event_types.iter().map(String::as_str).collect();
+                // A near miss may be an event whose declaration was refused.
+                let mut known: Vec<&str> = event_types.iter().map(String::as_str).collect();
+                known.extend(declared_events.iter().map(String::as_str));
                 if let Some(close) = suggest(&event.value, &known) {
                     d = d.help(format!("did you mean `{close}`?"));
                 }
@@ -807,16 +839,27 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
     out
 }
 
-/// Whether the resource that `event_type` (`post.created`) names has been refused already,
-/// which would leave its events unknown for a reason reported elsewhere.
-fn already_refused(sink: &Sink, event_type: &str) -> bool {
-    let Some((resource, _)) = event_type.split_once('.') else {
-        return false;
+/// Every event type the spec text declares (`post.created` for `[resources.post.events]
+/// created = ...`), accepted or not: an unknown event in a job's `on` is only a mistake of
+/// its own when its resource does not declare it.
+fn declared_event_types(top: &Table<'_, '_>) -> Vec<String> {
+    let Some(DeValue::Table(resources)) = top.raw("resources").map(|v| v.get_ref()) else {
+        return Vec::new();
     };
-    let path = format!("resources.{resource}");
-    sink.diagnostics
+    resources
         .iter()
-        .any(|d| d.key == path || d.key.starts_with(&format!("{path}.")))
+        .flat_map(|(name, value)| {
+            let events = match value.get_ref().get("events").map(|e| e.get_ref()) {
+                Some(DeValue::Table(events)) => {
+                    events.keys().map(|e| e.get_ref().to_string()).collect()
+                }
+                _ => Vec::new(),
+            };
+            events
+                .into_iter()
+                .map(move |event| format!("{}.{event}", name.get_ref()))
+        })
+        .collect()
 }
 
 /// `{ when = "FIELD", becomes = "VALUE" }`: an enum field of the resource and one of its values.
@@ -1016,6 +1059,7 @@ fn read_owner_set_by(
     t: &Table<'_, '_>,
     auth: &Auth,
     owner: Option<&At<String>>,
+    account: bool,
 ) -> Vec<String> {
     let Some(roles) = t.strings(sink, "owner_set_by") else {
         return Vec::new();
@@ -1023,6 +1067,16 @@ fn read_owner_set_by(
     let path = t.key_path("owner_set_by");
     let span = t.raw("owner_set_by").map(|v| v.span()).unwrap_or_default();
     match owner {
+        // `owner` on `user` has an error of its own.
+        _ if account => {
+            if owner.is_none() {
+                sink.push(
+                    Diagnostic::new(span, path, "an account is its own owner: no body names it")
+                        .help("remove `owner_set_by` from `user`: the `owner` rule on `user` means the account itself, and admins already pass every rule"),
+                );
+            }
+            return Vec::new();
+        }
         None => {
             sink.push(
                 Diagnostic::new(span, path, "`owner_set_by` needs an `owner`")
@@ -2302,6 +2356,21 @@ fn owner_path_problem(
     (span, key): (&std::ops::Range<usize>, &str),
 ) -> Option<Diagnostic> {
     let problem = |message: &str| Diagnostic::new(span.clone(), key, message.to_owned());
+    if path.iter().any(String::is_empty) {
+        let steps: Vec<&str> = path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let d = problem("the owner path has an empty step")
+            .found(format!("{:?}", path.join(".")))
+            .allowed("relation names joined by single dots, e.g. `order.customer`");
+        return Some(if steps.is_empty() {
+            d.help("name a belongs_to relation to `user`, or one through parents")
+        } else {
+            d.help(format!("write `{}`", steps.join(".")))
+        });
+    }
     let mut at = res;
     for (i, step) in path.iter().enumerate() {
         let last = i + 1 == path.len();
