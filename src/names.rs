@@ -104,12 +104,18 @@ fn pluralize_snake(snake: &str) -> String {
 /// The singular of a name whose last word reads as an English plural (`books` → `book`,
 /// `order_items` → `order_item`, `people` → `person`): a word the plural rules turn back
 /// into itself. Resources are named in the singular; the plural (tables, routes) is derived.
+/// A singular of fewer than three letters or without a vowel would be no word: initialisms
+/// and short words that end in `s` (`dns`, `gps`, `cms`, `os`, `us`) are left alone.
 pub fn singular_of(name: &str) -> Option<String> {
     let (head, last) = match name.rsplit_once('_') {
         Some((head, last)) => (Some(head), last),
         None => (None, name),
     };
     let word = pluralizer::pluralize(last, 1, false);
+    let wordlike = word.len() >= 3 && word.contains(['a', 'e', 'i', 'o', 'u', 'y']);
+    if !wordlike {
+        return None;
+    }
     let singular = match head {
         Some(head) => format!("{head}_{word}"),
         None => word,
@@ -798,8 +804,14 @@ mod tests {
             ("categories", "category"),
             ("people", "person"),
             ("addresses", "address"),
+            ("buses", "bus"),
         ] {
             assert_eq!(singular_of(plural).as_deref(), Some(singular), "{plural}");
+        }
+        for initialism in [
+            "dns", "gps", "sms", "cms", "os", "ios", "us", "as", "api_ps",
+        ] {
+            assert_eq!(singular_of(initialism), None, "{initialism}");
         }
         for singular in [
             "book",
