@@ -269,6 +269,40 @@ mod tests {
         }
     }
 
+    /// The service's own API routes are those its templates mount, both ways: a route
+    /// added to a template and not here would escape the collision check.
+    #[test]
+    fn the_own_api_routes_are_those_the_templates_mount() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/service/src/");
+        let mounted: std::collections::BTreeSet<String> = [
+            "auth/mod.rs.tera",
+            "jobs/admin.rs.tera",
+            "webhooks/mod.rs.tera",
+        ]
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(format!("{root}{f}")).unwrap();
+            text.split("\"{{ api_prefix }}")
+                .skip(1)
+                .filter_map(|rest| rest.split_once('"').map(|(path, _)| path.to_string()))
+                // The accounts' roles route is the `user` resource's.
+                .filter(|path| !path.contains("{{"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+        let spec = crate::spec::parse(
+            "t.toml",
+            "[auth]\nmode = \"jwt\"\n[resources.post.events]\ncreated = true\n\
+             [resources.post.fields]\ntitle = { type = \"text\" }\n",
+        )
+        .unwrap();
+        let own: std::collections::BTreeSet<String> = own_api_routes(&spec)
+            .into_iter()
+            .map(|r| r.path.strip_prefix("/v1").unwrap().to_string())
+            .collect();
+        assert_eq!(own, mounted);
+    }
+
     #[test]
     fn nested_and_link_routes() {
         let spec = crate::spec::parse(
