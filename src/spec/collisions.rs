@@ -185,6 +185,8 @@ fn routes(sink: &mut Sink, spec: &Spec, declared: &Declared) {
         }
         reported.push(pair);
         let (span, key) = at_plural(declared, &blamed);
+        // Earlier versions compared the jwt flow's routes only.
+        let new_rule = earlier.own_api && !earlier.route.path.contains("/auth/");
         let fix = if earlier.own_api {
             format!(
                 "{}, or rename `{blamed}`: the service mounts {} {} itself",
@@ -198,19 +200,22 @@ fn routes(sink: &mut Sink, spec: &Spec, declared: &Declared) {
                 plural_help(spec, declared, &blamed)
             )
         };
-        sink.push(
-            Diagnostic::new(span, key, "two routes have the same method and path")
-                .found(format!(
-                    "{} {}, both {} ({}) and {} ({})",
-                    later.route.method,
-                    later.route.path,
-                    earlier.route.summary,
-                    earlier.by,
-                    later.route.summary,
-                    later.by
-                ))
-                .help(fix),
-        );
+        let d = Diagnostic::new(span, key, "two routes have the same method and path")
+            .found(format!(
+                "{} {}, both {} ({}) and {} ({})",
+                later.route.method,
+                later.route.path,
+                earlier.route.summary,
+                earlier.by,
+                later.route.summary,
+                later.by
+            ))
+            .help(fix);
+        if new_rule {
+            sink.push_new_rule(d);
+        } else {
+            sink.push(d);
+        }
     }
 }
 

@@ -1530,7 +1530,7 @@ fn resources_are_named_in_the_singular() {
         assert_eq!(
             e,
             [format!(
-                "1:12 resources.{plural}: a resource is named in the singular (did you mean `{singular}`? Its table and routes are `{plural}` all the same; if `{plural}` names one thing, set `plural`)"
+                "1:12 resources.{plural}: a resource is named in the singular (did you mean `{singular}`? Its table and routes are `{plural}` all the same (in a generated project, also add `renamed_from = \"{plural}\"` to it, so `update` keeps the table); if `{plural}` names one thing, set `plural`)"
             )]
         );
     }
@@ -1740,4 +1740,34 @@ fn a_jobs_unknown_event_is_reported_whatever_else_its_resource_gets_wrong() {
         ),
         "{e:?}"
     );
+}
+
+#[test]
+fn a_spec_already_applied_is_read_without_the_refusals_added_since() {
+    // What earlier versions accepted, and a project may have been generated from: `update`
+    // reads it as its starting point, and the team cannot change what was applied.
+    let applied = [
+        "[auth]\nroles = [\"admin\", \"staff\"]\n[resources.books.fields]\ntitle = { type = \"string\" }\n[jobs.std]\n",
+        &format!(
+            "[auth]\nmode = \"jwt\"\n[resources.job.fields]\n\
+             code = {{ type = \"string\", unique = true, default = \"x\", write = \"none\" }}\n\
+             a = {{ type = \"string\", renamed_from = \"{}\" }}\n\
+             b = {{ type = \"string\", renamed_from = \"old\" }}\nc = {{ type = \"string\", renamed_from = \"old\" }}\n",
+            "x".repeat(31)
+        ),
+    ];
+    for source in applied {
+        assert!(parse("t.toml", source).is_err(), "{source}");
+        let spec = parse_applied("t.toml", source).unwrap_or_else(|r| panic!("{r}"));
+        assert!(!spec.resources.is_empty());
+    }
+    // What was refused before stays refused.
+    assert!(
+        parse_applied(
+            "t.toml",
+            "[resources.post.fields]\nx = { type = \"nope\" }\n"
+        )
+        .is_err()
+    );
+    assert!(parse_applied("t.toml", &format!("{MINIMAL}[jobs.type]\n")).is_err());
 }

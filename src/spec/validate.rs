@@ -168,8 +168,9 @@ fn account_access(auth: &Auth) -> Access {
 /// The access rules that are words of their own, not roles (so no role may take them).
 pub(crate) const RULE_WORDS: &[&str] = &["public", "authenticated", "verified", "owner"];
 
-/// Parses and validates spec source text. `file` is only used in messages.
-pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
+/// Parses and validates spec source text; `applied`: a spec already applied to a project
+/// (see `Sink::push_new_rule`).
+pub fn parse(source: &str, applied: bool) -> Result<Spec, Vec<Diagnostic>> {
     let document = DeTable::parse(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         vec![Diagnostic::new(
@@ -178,7 +179,10 @@ pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
             format!("invalid TOML: {}", e.message().trim()),
         )]
     })?;
-    let mut sink = Sink::default();
+    let mut sink = Sink {
+        applied,
+        ..Sink::default()
+    };
     let spec = read_spec(&mut sink, document.get_ref(), document.span());
     match spec {
         Some(spec) if sink.diagnostics.is_empty() => Ok(spec),
@@ -326,7 +330,7 @@ fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
     }
     // Every other key is about accounts, which only jwt gives: without it a key would
     // silently do nothing. (A mode that is no mode at all has an error of its own.)
-    if auth.mode == AuthMode::None && (mode.is_some() || t.raw("mode").is_none()) {
+    if auth.mode == AuthMode::None && (mode.is_some() || t.raw("mode").is_none()) && !sink.applied {
         for (key, value) in t.entries().filter(|(k, _)| k.value != "mode") {
             if !AUTH_KEYS.contains(&key.value.as_str()) {
                 continue;
@@ -542,10 +546,12 @@ fn read_resource(
                 .help(format!("use e.g. `plural = {example:?}`")),
         );
     }
+    // A name of the wrong shape has its own error (`check_identifier`).
     if plural.is_none()
+        && name_problem(&name.value, NameKind::Resource).is_none()
         && let Some(singular) = names::singular_of(&name.value)
     {
-        sink.push(
+        sink.push_new_rule(
             Diagnostic::new(
                 name.span.clone(),
                 &path,
@@ -553,8 +559,8 @@ fn read_resource(
             )
             .found(format!("{:?}", name.value))
             .help(format!(
-                "did you mean `{singular}`? Its table and routes are `{}` all the same; if `{}` names one thing, set `plural`",
-                name.value, name.value
+                "did you mean `{singular}`? Its table and routes are `{name}` all the same (in a generated project, also add `renamed_from = \"{name}\"` to it, so `update` keeps the table); if `{name}` names one thing, set `plural`",
+                name = name.value
             )),
         );
     }
@@ -1388,7 +1394,7 @@ fn read_field(
     let access = read_field_access(sink, &t, auth);
     if unique && access.write == FieldWrite::None && default.is_some() {
         let span = t.raw("unique").map_or(value.span(), |v| v.span());
-        sink.push(
+        sink.push_new_rule(
             Diagnostic::new(
                 span,
                 t.key_path("unique"),
@@ -1515,12 +1521,16 @@ fn read_renamed_from(sink: &mut Sink, t: &Table, name: &str, kind: NameKind) -> 
     } else {
         return Some(old.value);
     };
-    sink.push(
-        Diagnostic::new(old.span.clone(), t.key_path("renamed_from"), problem)
-            .found(format!("{:?}", old.value))
-            .allowed(format!("a snake_case name other than the {what}'s own"))
-            .help(help),
-    );
+    let d = Diagnostic::new(old.span.clone(), t.key_path("renamed_from"), problem)
+        .found(format!("{:?}", old.value))
+        .allowed(format!("a snake_case name other than the {what}'s own"))
+        .help(help);
+    // Earlier versions took any other snake_case name (a 31-character one too).
+    if is_snake_identifier(&old.value) && old.value != name {
+        sink.push_new_rule(d);
+        return Some(old.value);
+    }
+    sink.push(d);
     None
 }
 
@@ -1534,11 +1544,11 @@ fn check_renamed_once<'a>(
 ) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (name, from, span, key) in items {
-        let Some(first) = seen.insert(from, name) else {
+        let Some(&first) = seen.get(from) else {
+            seen.insert(from, name);
             continue;
         };
-        seen.insert(from, first);
-        sink.push(
+        sink.push_new_rule(
             Diagnostic::new(span, key, format!("two {what}s are `renamed_from` `{from}`"))
                 .found(format!("`{first}` and `{name}`"))
                 .help(format!(
@@ -2649,6 +2659,11 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
     let Some((problem, suggestion)) = name_problem(&name.value, kind) else {
         return;
     };
+    // Earlier versions refused only the keywords among a job's reserved names.
+    let new_rule = kind == NameKind::Job
+        && is_snake_identifier(&name.value)
+        && name.value.len() <= MAX_NAME
+        && !RUST_KEYWORDS.contains(&name.value.as_str());
     let mut d = Diagnostic::new(name.span.clone(), path, problem)
         .found(format!("{:?}", name.value))
         .allowed(format!(
@@ -2657,7 +2672,11 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
     if let Some(s) = suggestion {
         d = d.help(format!("use `{s}`"));
     }
-    sink.push(d);
+    if new_rule {
+        sink.push_new_rule(d);
+    } else {
+        sink.push(d);
+    }
 }
 
 /// What is wrong with `n` as the name of a `kind` (see [`check_identifier`]), and a name
