@@ -1530,7 +1530,7 @@ fn resources_are_named_in_the_singular() {
         assert_eq!(
             e,
             [format!(
-                "1:12 resources.{plural}: a resource is named in the singular (did you mean `{singular}`? Its table and routes are `{plural}` all the same (in a generated project, also add `renamed_from = \"{plural}\"` to it, so `update` keeps the table); if `{plural}` names one thing, set `plural`)"
+                "1:12 resources.{plural}: a resource is named in the singular (did you mean `{singular}`? Its table and routes stay `{plural}` (so a generated project keeps its rows); if `{plural}` names one thing, set `plural`)"
             )]
         );
     }

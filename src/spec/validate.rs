@@ -559,7 +559,7 @@ fn read_resource(
             )
             .found(format!("{:?}", name.value))
             .help(format!(
-                "did you mean `{singular}`? Its table and routes are `{name}` all the same (in a generated project, also add `renamed_from = \"{name}\"` to it, so `update` keeps the table); if `{name}` names one thing, set `plural`",
+                "did you mean `{singular}`? Its table and routes stay `{name}` (so a generated project keeps its rows); if `{name}` names one thing, set `plural`",
                 name = name.value
             )),
         );
