@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::routes::{auth_routes, job_routes, resource_routes, webhook_routes};
+use crate::routes::api_routes;
 use crate::spec::{
     AuthMode, Denied, Event, Field, FieldAccess, FieldWrite, Resource, Rule, Spec, Trigger,
 };
@@ -115,14 +115,7 @@ pub fn summary(spec: &Spec) -> String {
             job.name, job.timeout_secs
         );
     }
-    let routes: Vec<_> = spec
-        .resources
-        .iter()
-        .flat_map(|r| resource_routes(spec, r))
-        .chain(auth_routes(spec))
-        .chain(job_routes(spec))
-        .chain(webhook_routes(spec))
-        .collect();
+    let routes = api_routes(spec);
     let _ = writeln!(out, "\nRoutes ({}):", routes.len());
     for route in routes {
         let _ = writeln!(

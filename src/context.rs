@@ -10,9 +10,7 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
-use crate::routes::{
-    Route, auth_routes, children, job_routes, nested_segment, resource_routes, webhook_routes,
-};
+use crate::routes::{Route, api_routes, children, nested_segment, resource_routes};
 use crate::samples;
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
@@ -1112,14 +1110,7 @@ impl ServiceContext {
                 .unwrap_or(0),
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
-            routes: spec
-                .resources
-                .iter()
-                .flat_map(|r| resource_routes(spec, r))
-                .chain(auth_routes(spec))
-                .chain(job_routes(spec))
-                .chain(webhook_routes(spec))
-                .collect(),
+            routes: api_routes(spec),
             modules_sorted,
             test_modules,
             resources,

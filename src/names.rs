@@ -101,6 +101,28 @@ fn pluralize_snake(snake: &str) -> String {
     }
 }
 
+/// The singular of a name whose last word reads as an English plural (`books` → `book`,
+/// `order_items` → `order_item`, `people` → `person`): a word the plural rules turn back
+/// into itself. Resources are named in the singular; the plural (tables, routes) is derived.
+/// A singular of fewer than three letters or without a vowel would be no word: initialisms
+/// and short words that end in `s` (`dns`, `gps`, `cms`, `os`, `us`) are left alone.
+pub fn singular_of(name: &str) -> Option<String> {
+    let (head, last) = match name.rsplit_once('_') {
+        Some((head, last)) => (Some(head), last),
+        None => (None, name),
+    };
+    let word = pluralizer::pluralize(last, 1, false);
+    let wordlike = word.len() >= 3 && word.contains(['a', 'e', 'i', 'o', 'u', 'y']);
+    if !wordlike {
+        return None;
+    }
+    let singular = match head {
+        Some(head) => format!("{head}_{word}"),
+        None => word,
+    };
+    (singular != name && pluralize_snake(&singular) == name).then_some(singular)
+}
+
 /// "an order", "an author", "a user", "an update": the English article by
 /// the first sound, good for prose. Vowels take "an", except a `u` read "you":
 /// before one consonant and a vowel (`user`, `unit`, `usage`, but `update`,
@@ -588,6 +610,18 @@ pub const RESERVED_MODULES: &[&str] = &[
     "with_pool",
 ];
 
+/// Why `name` cannot be a module next to the service's own (a resource's, a job's), if it
+/// cannot: a Rust keyword, or one of [`RESERVED_MODULES`].
+pub fn reserved_module(name: &str) -> Option<&'static str> {
+    if RUST_KEYWORDS.contains(&name) {
+        Some("a Rust keyword")
+    } else if RESERVED_MODULES.contains(&name) {
+        Some("a crate, std library or module the generated code uses")
+    } else {
+        None
+    }
+}
+
 /// The suffix of a renamed resource type, enum type and module.
 const TYPE_SUFFIX: &str = "Resource";
 const ENUM_SUFFIX: &str = "Enum";
@@ -629,9 +663,7 @@ pub fn settle(resources: &mut [Resource]) {
             pascal.clone()
         };
         let plural = &r.names.plural_snake;
-        r.names.module = if RESERVED_MODULES.contains(&plural.as_str())
-            || RUST_KEYWORDS.contains(&plural.as_str())
-        {
+        r.names.module = if reserved_module(plural).is_some() {
             format!("{plural}{MODULE_SUFFIX}")
         } else {
             plural.clone()
@@ -763,6 +795,36 @@ pub fn alternative(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plural_names_get_their_singular() {
+        for (plural, singular) in [
+            ("books", "book"),
+            ("order_items", "order_item"),
+            ("categories", "category"),
+            ("people", "person"),
+            ("addresses", "address"),
+            ("buses", "bus"),
+        ] {
+            assert_eq!(singular_of(plural).as_deref(), Some(singular), "{plural}");
+        }
+        for initialism in [
+            "dns", "gps", "sms", "cms", "os", "ios", "us", "as", "api_ps",
+        ] {
+            assert_eq!(singular_of(initialism), None, "{initialism}");
+        }
+        for singular in [
+            "book",
+            "status",
+            "address",
+            "news",
+            "user",
+            "order_item",
+            "series",
+        ] {
+            assert_eq!(singular_of(singular), None, "{singular}");
+        }
+    }
 
     #[test]
     fn every_variant_of_a_compound_name() {

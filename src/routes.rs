@@ -137,6 +137,25 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
     routes
 }
 
+/// Every route under the API prefix, in the order `check` and the README list them: the
+/// resources', then the service's own ([`own_api_routes`]).
+pub fn api_routes(spec: &Spec) -> Vec<Route> {
+    spec.resources
+        .iter()
+        .flat_map(|r| resource_routes(spec, r))
+        .chain(own_api_routes(spec))
+        .collect()
+}
+
+/// The routes the service itself mounts under the API prefix, whatever the resources: the
+/// jwt flow's and the admin routes over jobs and webhooks.
+pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
+    let mut routes = auth_routes(spec);
+    routes.extend(job_routes(spec));
+    routes.extend(webhook_routes(spec));
+    routes
+}
+
 /// The jwt flow's routes (CONTRACT.md section 6), when the spec has them.
 pub fn auth_routes(spec: &Spec) -> Vec<Route> {
     if spec.auth.mode != crate::spec::AuthMode::Jwt {
@@ -248,6 +267,40 @@ mod tests {
         for r in service_routes() {
             assert!(served.contains(&format!("\"{}\"", r.path)), "{}", r.path);
         }
+    }
+
+    /// The service's own API routes are those its templates mount, both ways: a route
+    /// added to a template and not here would escape the collision check.
+    #[test]
+    fn the_own_api_routes_are_those_the_templates_mount() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/service/src/");
+        let mounted: std::collections::BTreeSet<String> = [
+            "auth/mod.rs.tera",
+            "jobs/admin.rs.tera",
+            "webhooks/mod.rs.tera",
+        ]
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(format!("{root}{f}")).unwrap();
+            text.split("\"{{ api_prefix }}")
+                .skip(1)
+                .filter_map(|rest| rest.split_once('"').map(|(path, _)| path.to_string()))
+                // The accounts' roles route is the `user` resource's.
+                .filter(|path| !path.contains("{{"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+        let spec = crate::spec::parse(
+            "t.toml",
+            "[auth]\nmode = \"jwt\"\n[resources.post.events]\ncreated = true\n\
+             [resources.post.fields]\ntitle = { type = \"text\" }\n",
+        )
+        .unwrap();
+        let own: std::collections::BTreeSet<String> = own_api_routes(&spec)
+            .into_iter()
+            .map(|r| r.path.strip_prefix("/v1").unwrap().to_string())
+            .collect();
+        assert_eq!(own, mounted);
     }
 
     #[test]

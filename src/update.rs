@@ -224,7 +224,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             dir.join(APPLIED_SPEC).display()
         ))
     })?;
-    let old = spec::parse(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
+    let old = spec::parse_applied(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
     let had = tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old));
     refuse_unresolved_conflicts(dir)?;
 

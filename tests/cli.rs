@@ -1507,3 +1507,42 @@ fn no_command_rewrites_an_applied_migration() {
         );
     }
 }
+
+#[test]
+fn add_resource_refuses_a_plural_name_as_check_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let before = snapshot(&project);
+    backend_gen()
+        .args(["add", "resource", "prescriptions", "dose:string", "--dir"])
+        .arg(&project)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a resource is named in the singular",
+        ))
+        .stderr(predicate::str::contains("did you mean `prescription`?"));
+    assert_eq!(snapshot(&project), before);
+}
+
+/// A spec an older backend-gen accepted and applied may break a rule added since (here a
+/// unique field no request writes, with a default): `update` starts from it all the same,
+/// and only the new spec must keep today's rules.
+#[test]
+fn an_update_starts_from_an_applied_spec_that_newer_rules_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let field = "code = { type = \"string\", unique = true, default = \"x\", write = \"none\" }\n";
+    let applied = read(&project, ".backend-gen/spec.toml").replacen(
+        TAG_NAME,
+        &format!("{TAG_NAME}{field}"),
+        1,
+    );
+    fs::write(project.join(".backend-gen/spec.toml"), applied).unwrap();
+    change_spec(
+        &project,
+        TAG_NAME,
+        &format!("{TAG_NAME}code = {{ type = \"string\", unique = true, default = \"x\" }}\n"),
+    );
+    backend_gen().arg("update").arg(&project).assert().success();
+}

@@ -371,12 +371,14 @@ fn typing_after_a_refused_answer_replaces_it() {
 }
 
 #[test]
-fn a_plural_resource_name_is_offered_its_singular() {
+fn a_plural_resource_name_is_refused_with_its_singular() {
     let dir = TempDir::new().unwrap();
     let mut s = dry_run(&dir);
     s.service("", "");
+    // The validator's rule, as `check` and `add resource` apply it.
     s.type_at("Resource name", "books");
-    s.confirm("`books` reads as a plural; name the resource `book`", true);
+    s.wait_for("a resource is named in the singular (did you mean `book`?");
+    s.type_at("Resource name", "book");
     let asked = s.wait_for("Describe a book in a sentence");
     assert!(!asked.contains("Describe a books"), "{asked}");
     s.keys("\r");

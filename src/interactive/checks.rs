@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
-use crate::names::{Names, is_snake_identifier, snake_version};
+use crate::names::{is_snake_identifier, snake_version};
 use crate::spec::{Access, FieldType, MAX_NAME, OnDelete};
 
 /// Why `name` cannot name a new resource, if it cannot.
@@ -22,23 +22,6 @@ pub(super) fn resource_name_problem(answers: &Answers, name: &str) -> Option<Str
         .fields
         .push(FieldAnswers::new("probe_field", FieldType::Text));
     Draft::new(answers, &probe).problem(&format!("resources.{name}"), false)
-}
-
-/// The singular of a resource name whose last word reads as an English
-/// plural (`books` → `book`, `order_items` → `order_item`, `people` →
-/// `person`): a word the plural rules turn back into itself. Resources are
-/// named in the singular; the plural (tables, routes) is derived.
-pub(super) fn singular_of(name: &str) -> Option<String> {
-    let (head, last) = match name.rsplit_once('_') {
-        Some((head, last)) => (Some(head), last),
-        None => (None, name),
-    };
-    let word = pluralizer::pluralize(last, 1, false);
-    let singular = match head {
-        Some(head) => format!("{head}_{word}"),
-        None => word,
-    };
-    (singular != name && Names::new(&singular, None).plural_snake == name).then_some(singular)
 }
 
 /// Why `name` cannot name a new field of `current`, if it cannot.
@@ -159,9 +142,11 @@ impl Draft {
                     let _ = write!(text, ": {found}");
                 }
                 // The session does not ask for `plural`: do not suggest it.
-                if let Some(help) = d.help.as_ref().filter(|h| !h.contains("plural")) {
-                    let help = help.strip_prefix("remove it; ").unwrap_or(help);
-                    let _ = write!(text, " ({help})");
+                let help = d.help.as_deref().unwrap_or_default();
+                let help = help.strip_prefix("remove it; ").unwrap_or(help);
+                let help: Vec<&str> = help.split("; ").filter(|h| !h.contains("plural")).collect();
+                if !help.is_empty() {
+                    let _ = write!(text, " ({})", help.join("; "));
                 }
                 text
             })
@@ -175,30 +160,6 @@ mod tests {
     use super::*;
     use crate::interactive::answers::tests::{field, resource};
     use crate::spec::AuthMode;
-
-    #[test]
-    fn plural_names_get_their_singular() {
-        for (plural, singular) in [
-            ("books", "book"),
-            ("order_items", "order_item"),
-            ("categories", "category"),
-            ("people", "person"),
-            ("addresses", "address"),
-        ] {
-            assert_eq!(singular_of(plural).as_deref(), Some(singular), "{plural}");
-        }
-        for singular in [
-            "book",
-            "status",
-            "address",
-            "news",
-            "user",
-            "order_item",
-            "series",
-        ] {
-            assert_eq!(singular_of(singular), None, "{singular}");
-        }
-    }
 
     #[test]
     fn the_validator_gives_the_default_access() {

@@ -11,9 +11,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 use super::answers::{
     Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
 };
-use super::checks::{
-    Draft, field_name_problem, relation_name_problem, resource_name_problem, singular_of,
-};
+use super::checks::{Draft, field_name_problem, relation_name_problem, resource_name_problem};
 use super::parse::{
     parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
 };
@@ -346,36 +344,18 @@ fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
     Ok(r)
 }
 
-/// A new resource's name. One that reads as a plural (`books`) is offered its
-/// singular, which the generated names expect ("a book", `/books`).
+/// A new resource's name. One that reads as a plural (`books`) is refused by the
+/// validator, which offers its singular (the generated names expect "a book", `/books`).
 fn ask_resource_name(ui: &Ui, answers: &Answers, suggested: Option<&str>) -> Result<String> {
-    loop {
-        let name = ui.text(
-            "Resource name (singular, snake_case, e.g. order_item)",
-            suggested,
-            |text: &String| match resource_name_problem(answers, text.trim()) {
-                Some(problem) => Err(problem),
-                None => Ok(()),
-            },
-        )?;
-        let name = name.trim().to_string();
-        let Some(singular) = singular_of(&name) else {
-            return Ok(name);
-        };
-        if !ui.confirm(
-            &format!(
-                "`{name}` reads as a plural; name the resource `{singular}` (one {}; its table and routes are `{name}`)?",
-                words(&singular)
-            ),
-            true,
-        )? {
-            return Ok(name);
-        }
-        match resource_name_problem(answers, &singular) {
-            None => return Ok(singular),
-            Some(problem) => ui.warn(&format!("`{singular}` will not do: {problem}")),
-        }
-    }
+    let name = ui.text(
+        "Resource name (singular, snake_case, e.g. order_item)",
+        suggested,
+        |text: &String| match resource_name_problem(answers, text.trim()) {
+            Some(problem) => Err(problem),
+            None => Ok(()),
+        },
+    )?;
+    Ok(name.trim().to_string())
 }
 
 /// A snake_case name as words for prose: `order_item` → "order item".

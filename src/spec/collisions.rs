@@ -14,7 +14,7 @@ use super::reader::Sink;
 use super::validate::MAX_NAME;
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, Names, RESERVED_MODULES, alternative, resource_types};
-use crate::routes::{Route, auth_routes, resource_routes, service_routes};
+use crate::routes::{Route, own_api_routes, resource_routes, service_routes};
 use crate::sql::{join_table, schema_objects};
 
 /// Where a declared resource's name is, and its `plural` when the spec sets one.
@@ -135,26 +135,35 @@ fn plural_help(spec: &Spec, declared: &Declared, resource: &str) -> String {
 struct Served {
     route: Route,
     by: String,
+    /// Whether the service mounts it itself under the API prefix (the prefix moves it
+    /// along with the resources' routes).
+    own_api: bool,
 }
 
 fn routes(sink: &mut Sink, spec: &Spec, declared: &Declared) {
+    let own = |own_api| {
+        move |route| Served {
+            route,
+            by: "the service".to_string(),
+            own_api,
+        }
+    };
     let all: Vec<Served> = service_routes()
         .into_iter()
-        .map(|route| (route, "the service".to_string()))
-        .chain(
-            auth_routes(spec)
-                .into_iter()
-                .map(|route| (route, "the jwt flow".to_string())),
-        )
+        .map(own(false))
+        .chain(own_api_routes(spec).into_iter().map(own(true)))
         .chain(spec.resources.iter().flat_map(|r| {
-            resource_routes(spec, r)
-                .into_iter()
-                .map(|route| (route, format!("`{}`", r.names.snake)))
+            resource_routes(spec, r).into_iter().map(|route| Served {
+                route,
+                by: format!("`{}`", r.names.snake),
+                own_api: false,
+            })
         }))
-        .map(|(route, by)| Served { route, by })
         .collect();
     // Path parameters match anything, whatever they are called.
     let mut seen: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    // A resource whose routes clash clashes on most of them: one error for each pair.
+    let mut reported: Vec<(String, &str)> = Vec::new();
     for (i, later) in all.iter().enumerate() {
         let key = (
             later.route.method,
@@ -170,23 +179,43 @@ fn routes(sink: &mut Sink, spec: &Spec, declared: &Declared) {
         else {
             continue;
         };
+        let pair = (blamed.clone(), earlier.by.as_str());
+        if reported.contains(&pair) {
+            continue;
+        }
+        reported.push(pair);
         let (span, key) = at_plural(declared, &blamed);
-        sink.push(
-            Diagnostic::new(span, key, "two routes have the same method and path")
-                .found(format!(
-                    "{} {}, both {} ({}) and {} ({})",
-                    later.route.method,
-                    later.route.path,
-                    earlier.route.summary,
-                    earlier.by,
-                    later.route.summary,
-                    later.by
-                ))
-                .help(format!(
-                    "{}, or choose another `[project] api_prefix`",
-                    plural_help(spec, declared, &blamed)
-                )),
-        );
+        // Earlier versions compared the jwt flow's routes only.
+        let new_rule = earlier.own_api && !earlier.route.path.contains("/auth/");
+        let fix = if earlier.own_api {
+            format!(
+                "{}, or rename `{blamed}`: the service mounts {} {} itself",
+                plural_help(spec, declared, &blamed),
+                earlier.route.method,
+                earlier.route.path
+            )
+        } else {
+            format!(
+                "{}, or choose another `[project] api_prefix`",
+                plural_help(spec, declared, &blamed)
+            )
+        };
+        let d = Diagnostic::new(span, key, "two routes have the same method and path")
+            .found(format!(
+                "{} {}, both {} ({}) and {} ({})",
+                later.route.method,
+                later.route.path,
+                earlier.route.summary,
+                earlier.by,
+                later.route.summary,
+                later.by
+            ))
+            .help(fix);
+        if new_rule {
+            sink.push_new_rule(d);
+        } else {
+            sink.push(d);
+        }
     }
 }
 

@@ -15,7 +15,22 @@ use crate::diagnostics::Report;
 
 /// Parses and validates spec source; on failure the report holds every error.
 pub fn parse(file: &str, source: &str) -> Result<Spec, Report> {
-    validate::parse(source).map_err(|diagnostics| Report {
+    report(file, source, validate::parse(source, false))
+}
+
+/// Parses the spec a project was last generated or updated from (`update`'s starting
+/// point): as `parse`, but without the refusals added since an earlier version accepted
+/// such a spec (`Sink::push_new_rule`), which the team cannot fix in what was applied.
+pub fn parse_applied(file: &str, source: &str) -> Result<Spec, Report> {
+    report(file, source, validate::parse(source, true))
+}
+
+fn report(
+    file: &str,
+    source: &str,
+    parsed: Result<Spec, Vec<crate::diagnostics::Diagnostic>>,
+) -> Result<Spec, Report> {
+    parsed.map_err(|diagnostics| Report {
         file: file.to_string(),
         source: source.to_string(),
         diagnostics,

@@ -13,11 +13,23 @@ use crate::diagnostics::Diagnostic;
 #[derive(Debug, Default)]
 pub struct Sink {
     pub diagnostics: Vec<Diagnostic>,
+    /// Reading a spec already applied to a project (see [`Sink::push_new_rule`]).
+    pub applied: bool,
 }
 
 impl Sink {
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// A refusal of specs that earlier versions accepted, whose model is still whole
+    /// (a plural resource name, `[auth]` keys without jwt...). A spec already applied to a
+    /// project is read without it: `update` compares the new spec with that one, and the
+    /// team cannot change what was applied.
+    pub fn push_new_rule(&mut self, diagnostic: Diagnostic) {
+        if !self.applied {
+            self.push(diagnostic);
+        }
     }
 }
 

@@ -1322,7 +1322,7 @@ fn jobs_that_cannot_run_are_refused_with_what_would() {
     ));
     let expected = [
         "5:7 jobs.Notify: a job name must be snake_case (use `notify`)",
-        "6:7 jobs.type: `type` cannot name a job: it is a Rust keyword, and names the job's module (use `type_job`)",
+        "6:7 jobs.type: `type` cannot name a job: it is a Rust keyword, and `src/jobs/handlers/mod.rs` declares the job's module by its name (use `type_job`)",
         "8:7 jobs.digest.on: no resource emits this event (did you mean `post.created`?)",
         "8:39 jobs.digest.on: this event is listed twice",
         "9:16 jobs.digest.max_attempts:",
@@ -1478,4 +1478,296 @@ fn a_unique_field_needs_room_for_the_rows_the_tests_make() {
     ] {
         valid(&field(f));
     }
+}
+
+#[test]
+fn resources_may_not_take_the_services_own_api_routes() {
+    // The job queue's admin routes (jwt), and the webhooks' (jwt and events).
+    let e =
+        errors("[auth]\nmode = \"jwt\"\n[resources.job.fields]\ntitle = { type = \"string\" }\n");
+    assert_eq!(
+        e,
+        [
+            "3:12 resources.job: two routes have the same method and path (set `plural` on `job`, e.g. `plural = \"job_items\"`, or rename `job`: the service mounts GET /v1/jobs itself)"
+        ]
+    );
+    let hooks = "[auth]\nmode = \"jwt\"\n[resources.hook]\nplural = \"webhooks\"\n[resources.hook.events]\ncreated = true\n[resources.hook.fields]\ntitle = { type = \"string\" }\n";
+    let e = errors(hooks);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("4:10 resources.hook.plural: two routes have the same method and path (change `plural` on `hook`"),
+        "{e:?}"
+    );
+    // Without events there are no webhook routes, and without jwt no admin routes.
+    valid(&hooks.replace("created = true", "created = false"));
+    valid("[resources.job.fields]\ntitle = { type = \"string\" }\n");
+    // Every route the service lists is in the check, so none is listed twice.
+    let spec = valid(
+        "[auth]\nmode = \"jwt\"\n[resources.job]\nplural = \"tasks\"\n[resources.job.events]\ncreated = true\n[resources.job.fields]\ntitle = { type = \"string\" }\n",
+    );
+    let mut routes: Vec<String> = crate::routes::api_routes(&spec)
+        .into_iter()
+        .chain(crate::routes::service_routes())
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let all = routes.len();
+    routes.sort();
+    routes.dedup();
+    assert_eq!(routes.len(), all);
+}
+
+#[test]
+fn resources_are_named_in_the_singular() {
+    for (plural, singular) in [
+        ("books", "book"),
+        ("prescriptions", "prescription"),
+        ("order_items", "order_item"),
+        ("people", "person"),
+    ] {
+        let e = errors(&format!(
+            "[resources.{plural}.fields]\ntitle = {{ type = \"string\" }}\n"
+        ));
+        assert_eq!(
+            e,
+            [format!(
+                "1:12 resources.{plural}: a resource is named in the singular (did you mean `{singular}`? Its table and routes stay `{plural}` (so a generated project keeps its rows); if `{plural}` names one thing, set `plural`)"
+            )]
+        );
+    }
+    for singular in ["book", "status", "address", "news", "series"] {
+        valid(&format!(
+            "[resources.{singular}.fields]\ntitle = {{ type = \"string\" }}\n"
+        ));
+    }
+    // A name that is one thing although it reads as a plural keeps it with a `plural`.
+    valid(
+        "[resources.data]\nplural = \"data_sets\"\n[resources.data.fields]\ntitle = { type = \"string\" }\n",
+    );
+}
+
+#[test]
+fn jobs_may_not_take_the_names_resource_modules_may_not_take() {
+    // `pub mod std;` in src/jobs/handlers/mod.rs hides std there (E0432), and a crate's or
+    // an imported module's name does the same to it.
+    for name in [
+        "std", "core", "alloc", "serde", "tokio", "sqlx", "axum", "tracing", "mail", "webhooks",
+        "fn", "mod", "self",
+    ] {
+        let e = errors(&format!("{MINIMAL}[jobs.{name}]\n"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].starts_with(&format!(
+                "3:7 jobs.{name}: `{name}` cannot name a job: it is "
+            )),
+            "{e:?}"
+        );
+        assert!(e[0].ends_with(&format!("(use `{name}_job`)")), "{e:?}");
+        // A resource module with the name is renamed instead (`std_resource`).
+        assert!(crate::names::reserved_module(name).is_some(), "{name}");
+    }
+    valid(&format!("{MINIMAL}[jobs.send_digest]\n[jobs.std_job]\n"));
+}
+
+#[test]
+fn renamed_from_follows_the_rules_of_names_and_continues_one_name_once() {
+    let long = "a".repeat(31);
+    let d = only_error(&format!(
+        "[resources.post.fields]\nheadline = {{ type = \"string\", renamed_from = \"{long}\" }}\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`renamed_from` is no field name: a field name can have at most 30 characters"
+    );
+    let d = only_error(&format!(
+        "[resources.post]\nrenamed_from = \"{long}\"\n[resources.post.fields]\ntitle = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(
+        d.message,
+        "`renamed_from` is no resource name: a resource name can have at most 30 characters"
+    );
+    let d = only_error(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"headline\" }\n",
+    );
+    assert_eq!(d.message, "`renamed_from` names the field itself");
+    let d = only_error(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"Title\" }\n",
+    );
+    assert_eq!(
+        d.message,
+        "`renamed_from` is no field name: a field name must be snake_case"
+    );
+    assert_eq!(
+        d.help.as_deref(),
+        Some("name the field's earlier name, e.g. `title`")
+    );
+
+    let e = errors(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n\
+         subject = { type = \"string\", renamed_from = \"title\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "3:45 resources.post.fields.subject.renamed_from: two fields are `renamed_from` `title` (only one field continues `title`: remove `renamed_from` from the other, which is then a new field)"
+        ]
+    );
+    let e = errors(
+        "[resources.writer]\nrenamed_from = \"author\"\n[resources.writer.fields]\nname = { type = \"string\" }\n\
+         [resources.poet]\nrenamed_from = \"author\"\n[resources.poet.fields]\nname = { type = \"string\" }\n",
+    );
+    assert_eq!(
+        e,
+        [
+            "6:16 resources.poet.renamed_from: two resources are `renamed_from` `author` (only one resource continues `author`: remove `renamed_from` from the other, which is then a new resource)"
+        ]
+    );
+    // One earlier name each, in two resources, is fine.
+    valid(
+        "[resources.post.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n\
+         [resources.page.fields]\nheadline = { type = \"string\", renamed_from = \"title\" }\n",
+    );
+}
+
+#[test]
+fn a_unique_field_no_request_writes_cannot_have_a_default() {
+    let d = only_error(&order_with(
+        "code = { type = \"string\", unique = true, default = \"none\", write = \"none\" }\n",
+    ));
+    assert_eq!(d.key, "resources.order.fields.code.unique");
+    assert_eq!(
+        d.message,
+        "a unique field that no request may write can hold one value only"
+    );
+    assert!(
+        d.help
+            .unwrap()
+            .contains("a second row would be refused (409)")
+    );
+    // Written by requests, without a default, or not unique: more than one value.
+    for ok in [
+        "code = { type = \"string\", unique = true, default = \"x\", write = \"create\" }\n",
+        "code = { type = \"string\", unique = true, required = false, write = \"none\" }\n",
+        "code = { type = \"string\", default = \"x\", write = \"none\" }\n",
+    ] {
+        valid(&order_with(ok));
+    }
+}
+
+#[test]
+fn auth_keys_need_the_jwt_mode() {
+    let keys = "roles = [\"admin\", \"staff\"]\nadmin_role = \"admin\"\ndefault_role = \"staff\"\n\
+                access_token_minutes = 5\nrefresh_token_days = 2\npassword_min_length = 10\n\
+                registration = \"quiet\"\nrequire_verified_email = true\n";
+    for mode in ["", "mode = \"none\"\n"] {
+        let e = errors(&format!("[auth]\n{mode}{keys}{MINIMAL}"));
+        assert_eq!(e.len(), 8, "{e:#?}");
+        let names = keys.lines().filter_map(|l| l.split(" = ").next());
+        for (line, key) in e.iter().zip(names) {
+            assert!(
+                line.contains(&format!(
+                    " auth.{key}: `{key}` needs `mode = \"jwt\"` (set `mode = \"jwt\"` in `[auth]`"
+                )),
+                "{line}"
+            );
+        }
+    }
+    valid(&format!("[auth]\nmode = \"jwt\"\n{keys}{MINIMAL}"));
+    valid(&format!("[auth]\nmode = \"none\"\n{MINIMAL}"));
+    // A mode that is no mode is the one mistake.
+    assert_eq!(
+        errors(&format!(
+            "[auth]\nmode = \"jtw\"\nroles = [\"admin\"]\n{MINIMAL}"
+        ))
+        .len(),
+        1
+    );
+}
+
+#[test]
+fn messages_say_what_to_write() {
+    // `owner_set_by` on the accounts: no advice to add the `owner` that `user` refuses.
+    let e = errors(&format!(
+        "{SHOP_AUTH}[resources.user]\nowner_set_by = [\"staff\"]\n[resources.user.fields]\nnick = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(
+        e,
+        [
+            "6:16 resources.user.owner_set_by: an account is its own owner: no body names it (remove `owner_set_by` from `user`: the `owner` rule on `user` means the account itself, and admins already pass every rule)"
+        ]
+    );
+    // A transition written as a lifecycle event: its form, with the resource's own enum.
+    let d = only_error(
+        "[resources.order.fields]\nstatus = { type = \"enum\", values = [\"new\", \"shipped\"] }\n\
+         [resources.order.events]\nshipped = true\n",
+    );
+    assert_eq!(d.key, "resources.order.events.shipped");
+    assert_eq!(d.message, "a transition event needs `{ when, becomes }`");
+    assert_eq!(
+        d.help.as_deref(),
+        Some(
+            "only created, updated, deleted take `true`: they are emitted by every such write; write `shipped = { when = \"status\", becomes = \"shipped\" }`"
+        )
+    );
+    // An empty step in an owner path.
+    let e = errors(&item_owned("\"order..customer\"", None));
+    assert_eq!(
+        e,
+        ["11:9 resources.item.owner: the owner path has an empty step (write `order.customer`)"]
+    );
+}
+
+#[test]
+fn a_jobs_unknown_event_is_reported_whatever_else_its_resource_gets_wrong() {
+    let e = errors(
+        "[resources.order.fields]\nstatus = { type = \"enum\", values = [\"new\", \"shipped\"] }\n\
+         note = { type = \"string\", max_length = 0 }\n\
+         [resources.order.events]\ncreated = true\nshipped = true\n\
+         [jobs.notify]\non = [\"order.created\", \"order.craeted\", \"order.shiped\", \"order.shipped\"]\n",
+    );
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert!(e[0].contains("fields.note.max_length"), "{e:?}");
+    assert!(e[1].contains("events.shipped"), "{e:?}");
+    // `order.shipped` is declared, and its declaration is the mistake: not reported again.
+    assert!(
+        e[2].ends_with(
+            "jobs.notify.on: no resource emits this event (did you mean `order.created`?)"
+        ),
+        "{e:?}"
+    );
+    assert!(
+        e[3].ends_with(
+            "jobs.notify.on: no resource emits this event (did you mean `order.shipped`?)"
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_spec_already_applied_is_read_without_the_refusals_added_since() {
+    // What earlier versions accepted, and a project may have been generated from: `update`
+    // reads it as its starting point, and the team cannot change what was applied.
+    let applied = [
+        "[auth]\nroles = [\"admin\", \"staff\"]\n[resources.books.fields]\ntitle = { type = \"string\" }\n[jobs.std]\n",
+        &format!(
+            "[auth]\nmode = \"jwt\"\n[resources.job.fields]\n\
+             code = {{ type = \"string\", unique = true, default = \"x\", write = \"none\" }}\n\
+             a = {{ type = \"string\", renamed_from = \"{}\" }}\n\
+             b = {{ type = \"string\", renamed_from = \"old\" }}\nc = {{ type = \"string\", renamed_from = \"old\" }}\n",
+            "x".repeat(31)
+        ),
+    ];
+    for source in applied {
+        assert!(parse("t.toml", source).is_err(), "{source}");
+        let spec = parse_applied("t.toml", source).unwrap_or_else(|r| panic!("{r}"));
+        assert!(!spec.resources.is_empty());
+    }
+    // What was refused before stays refused.
+    assert!(
+        parse_applied(
+            "t.toml",
+            "[resources.post.fields]\nx = { type = \"nope\" }\n"
+        )
+        .is_err()
+    );
+    assert!(parse_applied("t.toml", &format!("{MINIMAL}[jobs.type]\n")).is_err());
 }

@@ -168,8 +168,9 @@ fn account_access(auth: &Auth) -> Access {
 /// The access rules that are words of their own, not roles (so no role may take them).
 pub(crate) const RULE_WORDS: &[&str] = &["public", "authenticated", "verified", "owner"];
 
-/// Parses and validates spec source text. `file` is only used in messages.
-pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
+/// Parses and validates spec source text; `applied`: a spec already applied to a project
+/// (see `Sink::push_new_rule`).
+pub fn parse(source: &str, applied: bool) -> Result<Spec, Vec<Diagnostic>> {
     let document = DeTable::parse(source).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         vec![Diagnostic::new(
@@ -178,7 +179,10 @@ pub fn parse(source: &str) -> Result<Spec, Vec<Diagnostic>> {
             format!("invalid TOML: {}", e.message().trim()),
         )]
     })?;
-    let mut sink = Sink::default();
+    let mut sink = Sink {
+        applied,
+        ..Sink::default()
+    };
     let spec = read_spec(&mut sink, document.get_ref(), document.span());
     match spec {
         Some(spec) if sink.diagnostics.is_empty() => Ok(spec),
@@ -222,6 +226,15 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         ));
     }
     check_cross_references(sink, &names, &resources, &auth);
+    let renamed = resources.iter().filter_map(|(name, r)| {
+        Some((
+            name.value.as_str(),
+            r.resource.renamed_from.as_deref()?,
+            r.renamed_from_span.clone()?,
+            format!("resources.{}.renamed_from", name.value),
+        ))
+    });
+    check_renamed_once(sink, renamed, "resource");
     let declared: super::collisions::Declared = resources
         .iter()
         .map(|(name, r)| {
@@ -307,12 +320,39 @@ fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
     let Some(t) = top.table(sink, "auth", AUTH_KEYS) else {
         return auth;
     };
-    if let Some(mode) = one_of(sink, &t, "mode", AuthMode::ALLOWED) {
+    let mode = one_of(sink, &t, "mode", AuthMode::ALLOWED);
+    if let Some(mode) = &mode {
         auth.mode = if mode == "jwt" {
             AuthMode::Jwt
         } else {
             AuthMode::None
         };
+    }
+    // Every other key is about accounts, which only jwt gives: without it a key would
+    // silently do nothing. (A mode that is no mode at all has an error of its own.)
+    if auth.mode == AuthMode::None && (mode.is_some() || t.raw("mode").is_none()) && !sink.applied {
+        for (key, value) in t.entries().filter(|(k, _)| k.value != "mode") {
+            if !AUTH_KEYS.contains(&key.value.as_str()) {
+                continue;
+            }
+            sink.push(
+                Diagnostic::new(
+                    value.span(),
+                    t.key_path(&key.value),
+                    format!("`{}` needs `mode = \"jwt\"`", key.value),
+                )
+                .found(if t.raw("mode").is_some() {
+                    "mode = \"none\""
+                } else {
+                    "no `mode` (\"none\" by default)"
+                })
+                .help(format!(
+                    "set `mode = \"jwt\"` in `[auth]` for accounts, tokens and roles, or remove `{}`: without jwt the service has no accounts",
+                    key.value
+                )),
+            );
+        }
+        return auth;
     }
     if let Some(roles) = t.strings(sink, "roles") {
         let mut seen = Vec::new();
@@ -476,6 +516,8 @@ struct ReadResource {
     owner_span: Option<std::ops::Range<usize>>,
     /// Where `plural` is set, if it is: a clash of table names points there.
     plural_span: Option<std::ops::Range<usize>>,
+    /// Where `renamed_from` is set, if it is.
+    renamed_from_span: Option<std::ops::Range<usize>>,
 }
 
 fn read_resource(
@@ -502,6 +544,24 @@ fn read_resource(
                     "a snake_case name of at most {MAX_NAME} characters that differs from the singular"
                 ))
                 .help(format!("use e.g. `plural = {example:?}`")),
+        );
+    }
+    // A name of the wrong shape has its own error (`check_identifier`).
+    if plural.is_none()
+        && name_problem(&name.value, NameKind::Resource).is_none()
+        && let Some(singular) = names::singular_of(&name.value)
+    {
+        sink.push_new_rule(
+            Diagnostic::new(
+                name.span.clone(),
+                &path,
+                "a resource is named in the singular",
+            )
+            .found(format!("{:?}", name.value))
+            .help(format!(
+                "did you mean `{singular}`? Its table and routes stay `{name}` (so a generated project keeps its rows); if `{name}` names one thing, set `plural`",
+                name = name.value
+            )),
         );
     }
     let names = Names::new(&name.value, plural.as_ref().map(|p| p.value.as_str()));
@@ -570,7 +630,7 @@ fn read_resource(
     };
     let owner = t.string(sink, "owner");
     let owner_span = owner.as_ref().map(|o| o.span.clone());
-    let set_by = read_owner_set_by(sink, &t, auth, owner.as_ref());
+    let set_by = read_owner_set_by(sink, &t, auth, owner.as_ref(), account);
     let uses_owner = access
         .by_action()
         .iter()
@@ -600,7 +660,7 @@ fn read_resource(
         );
     }
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
-    let renamed_from = read_renamed_from(sink, &t, &name.value, "resource");
+    let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
     let events = read_events(sink, &t, &fields);
 
     Some(ReadResource {
@@ -626,6 +686,7 @@ fn read_resource(
         many_to_many_spans,
         owner_span,
         plural_span: plural.as_ref().map(|p| p.span.clone()),
+        renamed_from_span: t.raw("renamed_from").map(|v| v.span()),
     })
 }
 
@@ -661,6 +722,35 @@ fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Vec<Even
             }
             continue;
         }
+        if !matches!(value.get_ref(), DeValue::Table(_)) {
+            let example = fields
+                .iter()
+                .find_map(|f| match &f.ty {
+                    FieldType::Enum { values } => Some((f.names.snake.as_str(), values.last()?)),
+                    _ => None,
+                })
+                .map_or_else(
+                    || "{ when = \"ENUM_FIELD\", becomes = \"VALUE\" }".to_string(),
+                    |(field, value)| format!("{{ when = \"{field}\", becomes = \"{value}\" }}"),
+                );
+            sink.push(
+                Diagnostic::new(
+                    value.span(),
+                    path,
+                    "a transition event needs `{ when, becomes }`",
+                )
+                .found(describe(value.get_ref()))
+                .allowed(format!(
+                    "a table naming an enum field and the value it moves to, e.g. `{example}`"
+                ))
+                .help(format!(
+                    "only {} take `true`: they are emitted by every such write; write `{} = {example}`",
+                    Trigger::LIFECYCLE.join(", "),
+                    name.value
+                )),
+            );
+            continue;
+        }
         let Some(transition) = Table::from_value(sink, value, &path, TRANSITION_KEYS) else {
             continue;
         };
@@ -689,6 +779,7 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
         return Vec::new();
     };
     let event_types: Vec<String> = resources.iter().flat_map(Resource::event_types).collect();
+    let declared_events = declared_event_types(top);
     let mut out = Vec::new();
     for (name, value) in jobs.entries() {
         let path = jobs.key_path(&name.value);
@@ -727,8 +818,8 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
                 );
             } else if event_types.contains(&event.value) {
                 job.on.push(event.value);
-            } else if already_refused(sink, &event.value) {
-                // Its resource, or its events, were refused already: that is the mistake.
+            } else if declared_events.contains(&event.value) {
+                // The spec declares it, but its declaration was refused: that is the mistake.
             } else {
                 let allowed = if event_types.is_empty() {
                     "an event a resource emits (none does: add `[resources.NAME.events]`)"
@@ -740,7 +831,9 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
                     Diagnostic::new(event.span, t.key_path("on"), "no resource emits this event")
                         .found(format!("{:?}", event.value))
                         .allowed(allowed);
-                let known: Vec<&str> = event_types.iter().map(String::as_str).collect();
+                // A near miss may be an event whose declaration was refused.
+                let mut known: Vec<&str> = event_types.iter().map(String::as_str).collect();
+                known.extend(declared_events.iter().map(String::as_str));
                 if let Some(close) = suggest(&event.value, &known) {
                     d = d.help(format!("did you mean `{close}`?"));
                 }
@@ -752,16 +845,27 @@ fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resource]) -> Ve
     out
 }
 
-/// Whether the resource that `event_type` (`post.created`) names has been refused already,
-/// which would leave its events unknown for a reason reported elsewhere.
-fn already_refused(sink: &Sink, event_type: &str) -> bool {
-    let Some((resource, _)) = event_type.split_once('.') else {
-        return false;
+/// Every event type the spec text declares (`post.created` for `[resources.post.events]
+/// created = ...`), accepted or not: an unknown event in a job's `on` is only a mistake of
+/// its own when its resource does not declare it.
+fn declared_event_types(top: &Table<'_, '_>) -> Vec<String> {
+    let Some(DeValue::Table(resources)) = top.raw("resources").map(|v| v.get_ref()) else {
+        return Vec::new();
     };
-    let path = format!("resources.{resource}");
-    sink.diagnostics
+    resources
         .iter()
-        .any(|d| d.key == path || d.key.starts_with(&format!("{path}.")))
+        .flat_map(|(name, value)| {
+            let events = match value.get_ref().get("events").map(|e| e.get_ref()) {
+                Some(DeValue::Table(events)) => {
+                    events.keys().map(|e| e.get_ref().to_string()).collect()
+                }
+                _ => Vec::new(),
+            };
+            events
+                .into_iter()
+                .map(move |event| format!("{}.{event}", name.get_ref()))
+        })
+        .collect()
 }
 
 /// `{ when = "FIELD", becomes = "VALUE" }`: an enum field of the resource and one of its values.
@@ -961,6 +1065,7 @@ fn read_owner_set_by(
     t: &Table<'_, '_>,
     auth: &Auth,
     owner: Option<&At<String>>,
+    account: bool,
 ) -> Vec<String> {
     let Some(roles) = t.strings(sink, "owner_set_by") else {
         return Vec::new();
@@ -968,6 +1073,16 @@ fn read_owner_set_by(
     let path = t.key_path("owner_set_by");
     let span = t.raw("owner_set_by").map(|v| v.span()).unwrap_or_default();
     match owner {
+        // `owner` on `user` has an error of its own.
+        _ if account => {
+            if owner.is_none() {
+                sink.push(
+                    Diagnostic::new(span, path, "an account is its own owner: no body names it")
+                        .help("remove `owner_set_by` from `user`: the `owner` rule on `user` means the account itself, and admins already pass every rule"),
+                );
+            }
+            return Vec::new();
+        }
         None => {
             sink.push(
                 Diagnostic::new(span, path, "`owner_set_by` needs an `owner`")
@@ -1190,6 +1305,17 @@ fn read_fields(
             fields.push(field);
         }
     }
+    let renamed = fields.iter().filter_map(|f| {
+        let from = f.renamed_from.as_deref()?;
+        let span = ft
+            .raw(&f.names.snake)?
+            .get_ref()
+            .get("renamed_from")?
+            .span();
+        let key = format!("{}.renamed_from", ft.key_path(&f.names.snake));
+        Some((f.names.snake.as_str(), from, span, key))
+    });
+    check_renamed_once(sink, renamed, "field");
     fields
 }
 
@@ -1266,7 +1392,24 @@ fn read_field(
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
     let access = read_field_access(sink, &t, auth);
-    let renamed_from = read_renamed_from(sink, &t, &name.value, "field");
+    if unique && access.write == FieldWrite::None && default.is_some() {
+        let span = t.raw("unique").map_or(value.span(), |v| v.span());
+        sink.push_new_rule(
+            Diagnostic::new(
+                span,
+                t.key_path("unique"),
+                "a unique field that no request may write can hold one value only",
+            )
+            .found("unique = true, write = \"none\", and a default")
+            .help(
+                "every row starts with the default, so a second row would be refused (409): drop \
+                 `unique`, let requests write the field (e.g. `write = \"create\"`), or drop the \
+                 `default` with `required = false` (rows then start with null, which unique allows \
+                 many times)",
+            ),
+        );
+    }
+    let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
     Some(Field {
         names: Names::new(&name.value, None),
         description: t
@@ -1359,22 +1502,60 @@ fn distinct_values(ty: &FieldType, rules: &Rules) -> Option<(u128, String)> {
     }
 }
 
-/// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`.
-fn read_renamed_from(sink: &mut Sink, t: &Table, name: &str, what: &str) -> Option<String> {
+/// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`. It
+/// was a name once, so the rules of names hold for it too.
+fn read_renamed_from(sink: &mut Sink, t: &Table, name: &str, kind: NameKind) -> Option<String> {
     let old = t.string(sink, "renamed_from")?;
-    if crate::names::is_snake_identifier(&old.value) && old.value != name {
+    let what = kind.what();
+    let (problem, help) = if let Some((problem, suggestion)) = name_problem(&old.value, kind) {
+        let help = match suggestion {
+            Some(s) => format!("name the {what}'s earlier name, e.g. `{s}`"),
+            None => format!("name the {what}'s earlier name"),
+        };
+        (format!("`renamed_from` is no {what} name: {problem}"), help)
+    } else if old.value == name {
+        (
+            format!("`renamed_from` names the {what} itself"),
+            format!("remove `renamed_from`, or name the {what}'s earlier name"),
+        )
+    } else {
+        return Some(old.value);
+    };
+    let d = Diagnostic::new(old.span.clone(), t.key_path("renamed_from"), problem)
+        .found(format!("{:?}", old.value))
+        .allowed(format!("a snake_case name other than the {what}'s own"))
+        .help(help);
+    // Earlier versions took any other snake_case name (a 31-character one too).
+    if is_snake_identifier(&old.value) && old.value != name {
+        sink.push_new_rule(d);
         return Some(old.value);
     }
-    sink.push(
-        Diagnostic::new(
-            old.span.clone(),
-            t.key_path("renamed_from"),
-            format!("`renamed_from` names the {what}'s earlier name"),
-        )
-        .found(format!("{:?}", old.value))
-        .allowed(format!("a snake_case name other than the {what}'s own")),
-    );
+    sink.push(d);
     None
+}
+
+/// Two fields of one resource, or two resources, that continue the same earlier name: the
+/// plan would rename one column or table twice. `items` are each one's name, `renamed_from`
+/// and where that is written; reported at the later one.
+fn check_renamed_once<'a>(
+    sink: &mut Sink,
+    items: impl IntoIterator<Item = (&'a str, &'a str, std::ops::Range<usize>, String)>,
+    what: &str,
+) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, from, span, key) in items {
+        let Some(&first) = seen.get(from) else {
+            seen.insert(from, name);
+            continue;
+        };
+        sink.push_new_rule(
+            Diagnostic::new(span, key, format!("two {what}s are `renamed_from` `{from}`"))
+                .found(format!("`{first}` and `{name}`"))
+                .help(format!(
+                    "only one {what} continues `{from}`: remove `renamed_from` from the other, which is then a new {what}"
+                )),
+        );
+    }
 }
 
 /// A field's own rules: `read`, `write` and `write_denied`. Rules that need the rest of
@@ -2185,6 +2366,21 @@ fn owner_path_problem(
     (span, key): (&std::ops::Range<usize>, &str),
 ) -> Option<Diagnostic> {
     let problem = |message: &str| Diagnostic::new(span.clone(), key, message.to_owned());
+    if path.iter().any(String::is_empty) {
+        let steps: Vec<&str> = path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let d = problem("the owner path has an empty step")
+            .found(format!("{:?}", path.join(".")))
+            .allowed("relation names joined by single dots, e.g. `order.customer`");
+        return Some(if steps.is_empty() {
+            d.help("name a belongs_to relation to `user`, or one through parents")
+        } else {
+            d.help(format!("write `{}`", steps.join(".")))
+        });
+    }
     let mut at = res;
     for (i, step) in path.iter().enumerate() {
         let last = i + 1 == path.len();
@@ -2455,18 +2651,45 @@ impl NameKind {
 /// The shape every name must have: snake_case, at most `MAX_NAME` characters, and for a
 /// field not a keyword that even a raw identifier cannot spell (`self`, `super`,
 /// `crate`). Other keywords are fine: fields become raw identifiers and quoted columns,
-/// resources and relations only ever appear inside longer identifiers. Each refusal
-/// offers a name that passes.
+/// resources and relations only ever appear inside longer identifiers. A job's name is its
+/// module's, which cannot be renamed as a resource's is (its `kind` is stored in rows), so
+/// a job may not take a name no resource module may take (`std`, a crate the service uses,
+/// a generated module, a keyword). Each refusal offers a name that passes.
 fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKind) {
+    let Some((problem, suggestion)) = name_problem(&name.value, kind) else {
+        return;
+    };
+    // Earlier versions refused only the keywords among a job's reserved names.
+    let new_rule = kind == NameKind::Job
+        && is_snake_identifier(&name.value)
+        && name.value.len() <= MAX_NAME
+        && !RUST_KEYWORDS.contains(&name.value.as_str());
+    let mut d = Diagnostic::new(name.span.clone(), path, problem)
+        .found(format!("{:?}", name.value))
+        .allowed(format!(
+            "snake_case: lowercase letters, digits and single underscores, starting with a letter, at most {MAX_NAME} characters"
+        ));
+    if let Some(s) = suggestion {
+        d = d.help(format!("use `{s}`"));
+    }
+    if new_rule {
+        sink.push_new_rule(d);
+    } else {
+        sink.push(d);
+    }
+}
+
+/// What is wrong with `n` as the name of a `kind` (see [`check_identifier`]), and a name
+/// near it that passes.
+fn name_problem(n: &str, kind: NameKind) -> Option<(String, Option<String>)> {
     let what = kind.what();
-    let n = name.value.as_str();
     let usable = |c: &str| {
         is_snake_identifier(c)
             && c.len() <= MAX_NAME
             && !(kind == NameKind::Field && NOT_RAW.contains(&c))
-            && !(kind == NameKind::Job && RUST_KEYWORDS.contains(&c))
+            && !(kind == NameKind::Job && names::reserved_module(c).is_some())
     };
-    let (problem, suggestion) = if !is_snake_identifier(n) {
+    Some(if !is_snake_identifier(n) {
         (
             format!("{} name must be snake_case", with_article(what)),
             snake_version(n)
@@ -2486,23 +2709,18 @@ fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, kind: NameKi
             format!("`{n}` cannot name a field: Rust has no identifier for it, not even a raw one"),
             alternative(n, &alternatives_of(n), MAX_NAME, usable),
         )
-    } else if kind == NameKind::Job && RUST_KEYWORDS.contains(&n) {
+    } else if kind == NameKind::Job
+        && let Some(why) = names::reserved_module(n)
+    {
         (
-            format!("`{n}` cannot name a job: it is a Rust keyword, and names the job's module"),
-            Some(format!("{n}_job")).filter(|s| usable(s)),
+            format!(
+                "`{n}` cannot name a job: it is {why}, and `src/jobs/handlers/mod.rs` declares the job's module by its name"
+            ),
+            alternative(n, &[format!("{n}_job")], MAX_NAME, usable),
         )
     } else {
-        return;
-    };
-    let mut d = Diagnostic::new(name.span.clone(), path, problem)
-        .found(format!("{n:?}"))
-        .allowed(format!(
-            "snake_case: lowercase letters, digits and single underscores, starting with a letter, at most {MAX_NAME} characters"
-        ));
-    if let Some(s) = suggestion {
-        d = d.help(format!("use `{s}`"));
-    }
-    sink.push(d);
+        return None;
+    })
 }
 
 /// The first `MAX_NAME` characters of a snake_case name, without a trailing `_`.

@@ -2007,6 +2007,19 @@ impl Generator {
     // ----- TOML -----
 
     fn finish(mut self, seed: u64) -> GeneratedSpec {
+        // Resources are named in the singular, unless `plural` is set (docs/spec.md, Names).
+        let plural_names: Vec<String> = self
+            .resources
+            .iter()
+            .filter(|r| r.plural.is_none() && backend_gen::names::singular_of(&r.name).is_some())
+            .map(|r| format!("resources.{}", r.name))
+            .collect();
+        if !plural_names.is_empty() {
+            self.hazards.push(Hazard {
+                class: "a plural resource name",
+                keys: plural_names,
+            });
+        }
         let name = self.crate_name();
         let toml = self.render();
         GeneratedSpec {
@@ -2052,6 +2065,10 @@ impl Generator {
         }
         out.push_str("\n[auth]\n");
         let _ = writeln!(out, "mode = \"{}\"", if a.jwt { "jwt" } else { "none" });
+        // Every other key needs jwt (docs/spec.md, `[auth]`).
+        if !a.jwt {
+            return;
+        }
         if let Some(roles) = &a.roles {
             let list: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
             let _ = writeln!(out, "roles = [{}]", list.join(", "));
