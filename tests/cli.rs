@@ -1546,3 +1546,50 @@ fn an_update_starts_from_an_applied_spec_that_newer_rules_refuse() {
     );
     backend_gen().arg("update").arg(&project).assert().success();
 }
+
+/// A resource named in the plural (kept with a `plural` of its own, as the singular rule
+/// allows) renamed to its singular: its type changes from `Prescriptions` to
+/// `Prescription` and its files move, and the team's rules file names the new type, or
+/// the project would not build.
+#[test]
+fn a_plural_name_renamed_to_its_singular_rewrites_the_type_in_the_rules_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("clinic.toml");
+    fs::write(
+        &spec,
+        "[project]\nname = \"clinic\"\n\n[resources.prescriptions]\nplural = \"prescription_list\"\n\n\
+         [resources.prescriptions.fields]\ndose = { type = \"string\" }\n",
+    )
+    .unwrap();
+    let project = dir.path().join("clinic");
+    backend_gen()
+        .args(["new", "clinic", "--spec"])
+        .arg(&spec)
+        .arg("--output")
+        .arg(&project)
+        .assert()
+        .success();
+    let (old_rules, rules) = (
+        "src/rules/prescription_list.rs",
+        "src/rules/prescriptions.rs",
+    );
+    assert!(read(&project, old_rules).contains("PrescriptionsInput"));
+    edit(&project, old_rules, |t| format!("{t}// The team's rule.\n"));
+    change_spec(
+        &project,
+        "[resources.prescriptions]\nplural = \"prescription_list\"\n\n[resources.prescriptions.fields]",
+        "[resources.prescription]\nrenamed_from = \"prescriptions\"\n\n[resources.prescription.fields]",
+    );
+    backend_gen().arg("update").arg(&project).assert().success();
+    let text = read(&project, rules);
+    assert!(
+        text.contains("use crate::resources::prescriptions::model::PrescriptionInput;")
+            && text.contains("// The team's rule."),
+        "{text}"
+    );
+    assert!(!project.join(old_rules).exists());
+    assert!(
+        read(&project, "src/resources/prescriptions/model.rs")
+            .contains("pub struct PrescriptionInput")
+    );
+}

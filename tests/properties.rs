@@ -300,6 +300,15 @@ fn check_rust(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
             }
         }
     }
+    // A file no `mod` declares is not compiled: dead to the build (and to a team's edit).
+    let sources = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rs") && (p.starts_with("src/") || p.starts_with("tests/")))
+        .map(|(p, f)| (p.clone(), f.contents.clone()))
+        .collect();
+    for path in backend_gen::module_tree::orphans(&sources) {
+        fail("every Rust file is in the module tree", path);
+    }
 }
 
 /// The module a file is in its crate: `src/resources/posts/repo.rs` is
