@@ -11,6 +11,7 @@
 //! also accept it, and then the output must hold like any other. The same seed always gives
 //! the same spec.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use backend_gen::names::Names;
@@ -243,6 +244,12 @@ pub struct Recipe {
     pub every_type: bool,
     /// With jwt, some fields get their own `read`, `write` and `write_denied`.
     pub field_rules: bool,
+    /// The keys added since issue 11, each at least once: with jwt, a direct owner (with
+    /// `owner_set_by`) and an owner through that parent, `registration` and
+    /// `require_verified_email`; events (a lifecycle step and, with an enum, a
+    /// transition), a job that listens to one, and `renamed_from` on a resource and a
+    /// field.
+    pub later_keys: bool,
 }
 
 /// A random spec for `seed`. One seed in four gets one probe, the classes in turn, so every
@@ -339,6 +346,8 @@ pub const PROBES: &[&str] = &[
     "plural taken by a service table",
     "write_denied without a write rule",
     "required field its creators cannot write",
+    "two fields renamed from one name",
+    "renamed_from longer than a name",
 ];
 
 #[derive(Debug, Clone)]
@@ -356,8 +365,54 @@ struct Resource {
     /// The rules of `create` the spec ends up with (jwt), for the field rules.
     create: Vec<String>,
     fields: Vec<Field>,
-    /// `events = { ... }` as TOML.
-    events: Option<String>,
+    /// `events = { ... }`, in the order the spec lists them.
+    events: Vec<Event>,
+    /// `renamed_from = "..."`: an earlier name (in a change, the name it had before).
+    renamed_from: Option<String>,
+}
+
+/// One entry of a resource's `events`.
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    /// The key as the spec spells it (bare or quoted).
+    key: String,
+    kind: EventKind,
+}
+
+#[derive(Debug, Clone)]
+enum EventKind {
+    /// `created = true`: a lifecycle step, on or off.
+    Lifecycle(bool),
+    /// `{ when = "FIELD", becomes = "VALUE" }`.
+    Transition { when: String, becomes: String },
+}
+
+impl Event {
+    fn toml(&self) -> String {
+        match &self.kind {
+            EventKind::Lifecycle(on) => format!("{} = {on}", self.key),
+            EventKind::Transition { when, becomes } => format!(
+                "{} = {{ when = \"{when}\", becomes = \"{becomes}\" }}",
+                self.key
+            ),
+        }
+    }
+
+    /// Whether the event is emitted (a lifecycle step may be switched off).
+    fn emitted(&self) -> bool {
+        !matches!(self.kind, EventKind::Lifecycle(false))
+    }
+}
+
+/// A `[jobs.NAME]` table.
+#[derive(Debug, Clone)]
+struct Job {
+    name: String,
+    /// The event types of `on` (none: no `on` key).
+    on: Vec<String>,
+    /// `max_attempts = N`, `timeout_secs = N` lines.
+    settings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -385,6 +440,8 @@ struct Auth {
     admin_role: Option<String>,
     default_role: Option<String>,
     numbers: Vec<(&'static str, u32)>,
+    /// The account lifecycle's keys (jwt): `registration`, `require_verified_email`.
+    lifecycle: Vec<(&'static str, String)>,
 }
 
 struct Generator {
@@ -395,6 +452,9 @@ struct Generator {
     /// Jobs draw from a stream of their own too, so specs drawn before jobs existed stay
     /// what they were.
     job_rng: ChaCha8Rng,
+    /// The keys added after jobs (the account lifecycle, `renamed_from`) draw from a
+    /// stream of their own too.
+    later_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -405,8 +465,8 @@ struct Generator {
     probe: Option<&'static str>,
     /// The event types the resources emit (`post.created`), for jobs to listen to.
     event_types: Vec<String>,
-    /// `[jobs.NAME]` tables, as TOML.
-    jobs: Vec<String>,
+    /// `[jobs.NAME]` tables.
+    jobs: Vec<Job>,
 }
 
 impl Generator {
@@ -415,10 +475,13 @@ impl Generator {
         field_rng.set_stream(1);
         let mut job_rng = rng.clone();
         job_rng.set_stream(2);
+        let mut later_rng = rng.clone();
+        later_rng.set_stream(3);
         Self {
             rng,
             field_rng,
             job_rng,
+            later_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -609,7 +672,202 @@ impl Generator {
         self.access_rules();
         self.events();
         self.jobs();
+        self.renames();
+        if self.recipe.later_keys {
+            self.force_later_keys();
+        }
         self.resources.shuffle(&mut self.rng);
+    }
+
+    /// [`Recipe::later_keys`]: what the draws left out, added.
+    fn force_later_keys(&mut self) {
+        if self.auth.jwt {
+            self.auth.lifecycle = vec![
+                ("registration", "\"quiet\"".into()),
+                ("require_verified_email", "true".into()),
+            ];
+        }
+        if self.event_types.is_empty() {
+            let resource = self.resources[0].name.clone();
+            self.resources[0].events.retain(|e| e.name != "created");
+            self.resources[0].events.push(Event {
+                name: "created".into(),
+                key: "created".into(),
+                kind: EventKind::Lifecycle(true),
+            });
+            self.event_types.push(format!("{resource}.created"));
+            let transition = self.resources[0].fields.iter().find_map(|f| {
+                let (_, values) = f.options.iter().find(|(k, _)| *k == "values")?;
+                let first = values.trim_start_matches('[').split(',').next()?;
+                Some((f.name.clone(), first.trim().trim_matches('"').to_string()))
+            });
+            if let Some((when, becomes)) = transition
+                && !self.resources[0].events.iter().any(|e| e.name == "arrived")
+            {
+                self.resources[0].events.push(Event {
+                    name: "arrived".into(),
+                    key: "arrived".into(),
+                    kind: EventKind::Transition { when, becomes },
+                });
+                self.event_types.push(format!("{resource}.arrived"));
+            }
+        }
+        if !self.jobs.iter().any(|j| !j.on.is_empty()) {
+            let name = ["send_digest", "notify_owner", "sync_search", "r2d2"]
+                .into_iter()
+                .find(|n| !self.jobs.iter().any(|j| j.name == *n))
+                .expect("a free job name");
+            self.jobs.push(Job {
+                name: name.into(),
+                on: vec![self.event_types[0].clone()],
+                settings: vec!["max_attempts = 3".into()],
+            });
+        }
+        if self.resources.iter().all(|r| r.renamed_from.is_none()) {
+            let old = self.fresh(|n| n.len() > 3);
+            if self.resource_fits(&old, None) {
+                self.resources[0].renamed_from = Some(old);
+            }
+        }
+        let field = &mut self.resources[0].fields[0];
+        if !field.options.iter().any(|(k, _)| *k == "renamed_from") {
+            let old = format!("{}_old", field.name.chars().take(20).collect::<String>())
+                .replace("__", "_");
+            field.options.push(("renamed_from", format!("\"{old}\"")));
+        }
+    }
+
+    /// [`Recipe::later_keys`] with jwt: resource `a` owned directly (by a new optional
+    /// relation to `user`, with `owner_set_by`), and `b` owned through `a`.
+    fn force_owners(&mut self, roles: &[String]) {
+        if self.resources.len() < 2 || self.resources.iter().any(|r| r.name == "user") {
+            return;
+        }
+        let reaches = |g: &Self, from: usize, to: &str| {
+            let mut stack = vec![from];
+            let mut seen = BTreeSet::new();
+            while let Some(i) = stack.pop() {
+                if !seen.insert(i) {
+                    continue;
+                }
+                for b in &g.resources[i].belongs_to {
+                    if b.target == to {
+                        return true;
+                    }
+                    if let Some(j) = g.resources.iter().position(|r| r.name == b.target) {
+                        stack.push(j);
+                    }
+                }
+            }
+            false
+        };
+        let (a, b) = if reaches(self, 0, &self.resources[1].name.clone()) {
+            (1, 0)
+        } else {
+            (0, 1)
+        };
+        if self.resources[a]
+            .owner
+            .as_ref()
+            .is_none_or(|o| o.contains('.'))
+        {
+            let relation = match self.resources[a]
+                .belongs_to
+                .iter()
+                .find(|r| r.target == "user")
+            {
+                Some(r) => r.name.clone(),
+                None => {
+                    let name = self.fresh(|_| true);
+                    let name = if self.relation_fits(a, &name) {
+                        name
+                    } else {
+                        "account".into()
+                    };
+                    self.resources[a].belongs_to.push(Relation {
+                        name: name.clone(),
+                        target: "user".into(),
+                        required: false,
+                        short: false,
+                        on_delete: Some("set_null"),
+                    });
+                    name
+                }
+            };
+            self.resources[a].owner = Some(relation);
+            self.resources[a].owner_set_by = vec![roles[0].clone()];
+        }
+        let direct = self.resources[a].owner.clone().expect("an owner");
+        let parent = self.resources[a].name.clone();
+        let relation = match self.resources[b]
+            .belongs_to
+            .iter()
+            .find(|r| r.target == parent)
+        {
+            Some(r) => r.name.clone(),
+            None => {
+                let name = if self.relation_fits(b, &parent) {
+                    parent.clone()
+                } else {
+                    "holder".into()
+                };
+                self.resources[b].belongs_to.push(Relation {
+                    name: name.clone(),
+                    target: parent,
+                    required: false,
+                    short: false,
+                    on_delete: Some("cascade"),
+                });
+                name
+            }
+        };
+        if self.resources[b].owner.is_none() {
+            self.resources[b].owner = Some(format!("{relation}.{direct}"));
+        }
+    }
+
+    /// `renamed_from` now and then, on fields and resources: `new` ignores it (only
+    /// `update` reads it), so a fresh spec may carry it, as a spec does after a rename.
+    fn renames(&mut self) {
+        const OLD: &[&str] = &[
+            "title",
+            "old_name",
+            "legacy",
+            "tier_1",
+            "a1",
+            "previous_value_of_it",
+            "x",
+        ];
+        for i in 0..self.resources.len() {
+            if self.later_rng.random_bool(0.05) {
+                let old = OLD[self.later_rng.random_range(0..OLD.len())];
+                if !self
+                    .resources
+                    .iter()
+                    .any(|r| r.name == old || r.renamed_from.as_deref() == Some(old))
+                {
+                    self.resources[i].renamed_from = Some(old.to_string());
+                }
+            }
+            for f in 0..self.resources[i].fields.len() {
+                if !self.later_rng.random_bool(0.04) {
+                    continue;
+                }
+                let old = OLD[self.later_rng.random_range(0..OLD.len())];
+                let taken = self.resources[i].fields.iter().any(|other| {
+                    other.name == old
+                        || other
+                            .options
+                            .iter()
+                            .any(|(k, v)| *k == "renamed_from" && v.trim_matches('"') == old)
+                });
+                if !taken {
+                    self.resources[i].fields[f]
+                        .options
+                        .push(("renamed_from", format!("\"{old}\"")));
+                }
+            }
+        }
     }
 
     /// Domain events on some resources: lifecycle steps (now and then switched off), and
@@ -624,7 +882,11 @@ impl Generator {
             for &step in Trigger::LIFECYCLE {
                 if self.chance(0.5) {
                     let on = self.chance(0.9);
-                    entries.push(format!("{step} = {on}"));
+                    entries.push(Event {
+                        name: step.to_string(),
+                        key: step.to_string(),
+                        kind: EventKind::Lifecycle(on),
+                    });
                     if on {
                         self.event_types.push(format!("{resource}.{step}"));
                     }
@@ -658,17 +920,20 @@ impl Generator {
                 let name = self
                     .fresh(|n| !Trigger::LIFECYCLE.contains(&n) && !names.iter().any(|o| o == n));
                 let key = self.key(&name);
-                entries.push(format!(
-                    "{key} = {{ when = \"{field}\", becomes = \"{value}\" }}"
-                ));
+                entries.push(Event {
+                    name: name.clone(),
+                    key,
+                    kind: EventKind::Transition {
+                        when: field.clone(),
+                        becomes: value.clone(),
+                    },
+                });
                 self.event_types.push(format!("{resource}.{name}"));
                 names.push(name);
                 taken.push((field, value));
             }
-            if !entries.is_empty() {
-                entries.shuffle(&mut self.rng);
-                self.resources[i].events = Some(format!("{{ {} }}", entries.join(", ")));
-            }
+            entries.shuffle(&mut self.rng);
+            self.resources[i].events = entries;
         }
     }
 
@@ -683,30 +948,30 @@ impl Generator {
         let mut names = NAMES;
         names.shuffle(&mut self.job_rng);
         for name in &names[..count] {
-            let mut lines = vec![format!("[jobs.{name}]")];
+            let mut job = Job {
+                name: name.to_string(),
+                on: Vec::new(),
+                settings: Vec::new(),
+            };
             if !self.event_types.is_empty() && self.job_rng.random_bool(0.7) {
                 let n = self.job_rng.random_range(1..=2.min(self.event_types.len()));
                 let mut events = self.event_types.clone();
                 events.shuffle(&mut self.job_rng);
-                let on: Vec<String> = events[..n]
-                    .iter()
-                    .map(|event| format!("\"{event}\""))
-                    .collect();
-                lines.push(format!("on = [{}]", on.join(", ")));
+                job.on = events[..n].to_vec();
             }
             if self.job_rng.random_bool(0.5) {
-                lines.push(format!(
+                job.settings.push(format!(
                     "max_attempts = {}",
                     self.job_rng.random_range(1..=10)
                 ));
             }
             if self.job_rng.random_bool(0.3) {
-                lines.push(format!(
+                job.settings.push(format!(
                     "timeout_secs = {}",
                     self.job_rng.random_range(1..=600)
                 ));
             }
-            self.jobs.push(lines.join("\n"));
+            self.jobs.push(job);
         }
     }
 
@@ -791,8 +1056,27 @@ impl Generator {
             Some(jwt) => jwt,
             None => self.rng.random_ratio(2, 5),
         };
-        if !self.auth.jwt && self.chance(0.8) {
+        // `[auth]` keys without jwt are a hazard: a sample (which has none) asks for none.
+        if !self.auth.jwt && (self.recipe.jwt == Some(false) || self.chance(0.8)) {
             return;
+        }
+        if self.auth.jwt {
+            if self.later_rng.random_bool(0.4) {
+                let registration = if self.later_rng.random_bool(0.6) {
+                    "quiet"
+                } else {
+                    "open"
+                };
+                self.auth
+                    .lifecycle
+                    .push(("registration", format!("\"{registration}\"")));
+            }
+            if self.later_rng.random_bool(0.4) {
+                let required = self.later_rng.random_bool(0.7);
+                self.auth
+                    .lifecycle
+                    .push(("require_verified_email", required.to_string()));
+            }
         }
         if self.chance(0.5) {
             let count = self.rng.random_range(1..=4);
@@ -824,6 +1108,13 @@ impl Generator {
                 };
                 self.auth.numbers.push((key, value));
             }
+        }
+        if !self.auth.jwt && (self.auth.roles.is_some() || !self.auth.numbers.is_empty()) {
+            // docs/spec.md: `[auth]` keys need jwt (issue 35: they were silently accepted).
+            self.hazards.push(Hazard {
+                class: "auth keys without jwt",
+                keys: vec!["auth".into()],
+            });
         }
     }
 
@@ -960,7 +1251,8 @@ impl Generator {
             owner_set_by: Vec::new(),
             create: Vec::new(),
             fields: Vec::new(),
-            events: None,
+            events: Vec::new(),
+            renamed_from: None,
         }
     }
 
@@ -1462,6 +1754,9 @@ impl Generator {
             .clone()
             .unwrap_or_else(|| vec!["admin".into(), "member".into()]);
         self.add_owners(&roles);
+        if self.recipe.later_keys {
+            self.force_owners(&roles);
+        }
         for i in 0..self.resources.len() {
             let account = self.is_account(&self.resources[i]);
             let owner_ok = account || self.resources[i].owner.is_some();
@@ -1968,6 +2263,33 @@ impl Generator {
                 });
                 self.hazard(class, vec![key]);
             }
+            "two fields renamed from one name" => {
+                if self.resources[i].fields.len() < 2 {
+                    return;
+                }
+                let names: Vec<String> = self.resources[i]
+                    .fields
+                    .iter()
+                    .map(|f| f.name.clone())
+                    .collect();
+                let old = self.fresh(|n| !names.iter().any(|f| f == n));
+                let mut keys = Vec::new();
+                for f in &mut self.resources[i].fields[..2] {
+                    f.options.retain(|(k, _)| *k != "renamed_from");
+                    f.options.push(("renamed_from", format!("\"{old}\"")));
+                    keys.push(format!("resources.{r}.fields.{}", f.name));
+                }
+                self.hazard(class, keys);
+            }
+            "renamed_from longer than a name" => {
+                let old = "a".repeat(31);
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let field = &mut self.resources[i].fields[f];
+                field.options.retain(|(k, _)| *k != "renamed_from");
+                field.options.push(("renamed_from", format!("\"{old}\"")));
+                let key = field_key(&field.name.clone());
+                self.hazard(class, vec![key]);
+            }
             other => panic!("unknown hazard class {other}"),
         }
     }
@@ -1994,7 +2316,8 @@ impl Generator {
             owner_set_by: Vec::new(),
             create: Vec::new(),
             fields: vec![field],
-            events: None,
+            events: Vec::new(),
+            renamed_from: None,
         });
     }
 
@@ -2040,7 +2363,14 @@ impl Generator {
             self.render_resource(&mut out, r);
         }
         for job in &self.jobs {
-            let _ = writeln!(out, "\n{job}");
+            let _ = writeln!(out, "\n[jobs.{}]", job.name);
+            if !job.on.is_empty() {
+                let on: Vec<String> = job.on.iter().map(|e| format!("\"{e}\"")).collect();
+                let _ = writeln!(out, "on = [{}]", on.join(", "));
+            }
+            for line in &job.settings {
+                let _ = writeln!(out, "{line}");
+            }
         }
         out
     }
@@ -2065,6 +2395,9 @@ impl Generator {
             }
         }
         for (key, value) in &a.numbers {
+            let _ = writeln!(out, "{key} = {value}");
+        }
+        for (key, value) in &a.lifecycle {
             let _ = writeln!(out, "{key} = {value}");
         }
     }
@@ -2099,8 +2432,12 @@ impl Generator {
             let roles: Vec<String> = r.owner_set_by.iter().map(|t| format!("\"{t}\"")).collect();
             lines.push(format!("owner_set_by = [{}]", roles.join(", ")));
         }
-        if let Some(events) = &r.events {
-            lines.push(format!("events = {events}"));
+        if !r.events.is_empty() {
+            let entries: Vec<String> = r.events.iter().map(Event::toml).collect();
+            lines.push(format!("events = {{ {} }}", entries.join(", ")));
+        }
+        if let Some(old) = &r.renamed_from {
+            lines.push(format!("renamed_from = \"{old}\""));
         }
         lines.shuffle(&mut self.rng);
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
@@ -2283,6 +2620,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 fields: &["type", "order", "default", "from"],
                 enum_values: &["self", "tier_1", "crate_1", "type"],
                 jwt: Some(false),
+                later_keys: true,
                 ..Recipe::default()
             },
         ),
@@ -2296,6 +2634,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 jwt: Some(true),
                 field_rules: true,
                 multi_line: true,
+                later_keys: true,
                 ..Recipe::default()
             },
         ),
@@ -2336,6 +2675,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 api_prefix: Some("/health"),
                 jwt: Some(true),
                 field_rules: true,
+                later_keys: true,
                 ..Recipe::default()
             },
         ),
