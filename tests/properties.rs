@@ -39,6 +39,7 @@ use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Vis
 
 #[allow(dead_code, reason = "the end-to-end and OpenAPI tests use the rest")]
 mod pytools;
+mod spec_changes;
 mod support;
 
 use support::rust_items;

@@ -284,11 +284,75 @@ pub fn random_spec(seed: u64) -> GeneratedSpec {
     g.finish(seed)
 }
 
+/// The evolution whose first spec is `sample_spec(seed, recipe)`'s: an end-to-end
+/// sample taken through random changes.
+pub fn sample_evolution(seed: u64, recipe: Recipe) -> Evolution {
+    let mut g = Generator::new(ChaCha8Rng::seed_from_u64(seed), recipe);
+    g.build();
+    let name = g.crate_name();
+    Evolution { g, name }
+}
+
 /// A spec that follows `recipe`, random elsewhere; it has no hazard.
 pub fn sample_spec(seed: u64, recipe: Recipe) -> GeneratedSpec {
     let mut g = Generator::new(ChaCha8Rng::seed_from_u64(seed), recipe);
     g.build();
     g.finish(seed)
+}
+
+/// A random valid spec that random changes move on, one at a time, as a team's spec
+/// moves: fields and resources added, removed and renamed (`renamed_from`), types and
+/// rules changed, events and jobs added and removed. Cloned to keep a version to go back
+/// to (a change `update` refused). The same seed gives the same specs and changes.
+#[derive(Clone)]
+pub struct Evolution {
+    g: Generator,
+    /// The project name to generate it under.
+    pub name: String,
+}
+
+/// One change of an [`Evolution`]: what it did, and the `--backfill` values it
+/// offers `update` (for a required field added without a default).
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub what: String,
+    pub backfill: Vec<String>,
+}
+
+/// The first spec of an evolution: a random spec with no hazard (no probe, no `[auth]`
+/// keys without jwt).
+pub fn evolution(seed: u64) -> Evolution {
+    let mut g = Generator::new(
+        ChaCha8Rng::seed_from_u64(seed),
+        Recipe {
+            field_rules: true,
+            ..Recipe::default()
+        },
+    );
+    g.build();
+    if !g.auth.jwt {
+        g.auth = Auth::default();
+    }
+    g.hazards.clear();
+    let name = g.crate_name();
+    Evolution { g, name }
+}
+
+impl Evolution {
+    /// The spec as it is now.
+    pub fn toml(&mut self) -> String {
+        self.g.render()
+    }
+
+    /// Applies one random change; tries others when one does not apply to this spec.
+    pub fn change(&mut self) -> Change {
+        loop {
+            let kind = self.g.rng.random_range(0..12);
+            if let Some(change) = self.g.change(kind) {
+                return change;
+            }
+        }
+    }
 }
 
 /// The spec as its TOML, with the seed and hazards first: what a failure prints.
@@ -398,11 +462,6 @@ impl Event {
             ),
         }
     }
-
-    /// Whether the event is emitted (a lifecycle step may be switched off).
-    fn emitted(&self) -> bool {
-        !matches!(self.kind, EventKind::Lifecycle(false))
-    }
 }
 
 /// A `[jobs.NAME]` table.
@@ -444,6 +503,7 @@ struct Auth {
     lifecycle: Vec<(&'static str, String)>,
 }
 
+#[derive(Clone)]
 struct Generator {
     rng: ChaCha8Rng,
     /// Field rules draw from their own stream of the seed, so specs without them stay
@@ -2325,6 +2385,365 @@ impl Generator {
         self.project.retain(|(k, _)| *k != "api_prefix");
         self.project.push(("api_prefix", format!("\"{prefix}\"")));
         self.api_prefix = Some(prefix.into());
+    }
+
+    // ----- changes -----
+
+    /// Change `kind` (0 to 11), or None when it does not apply to this spec.
+    fn change(&mut self, kind: u32) -> Option<Change> {
+        let i = self.rng.random_range(0..self.resources.len());
+        let r = self.resources[i].name.clone();
+        let plain = |what: String| Change {
+            what,
+            backfill: Vec::new(),
+        };
+        match kind {
+            0 | 1 => {
+                let field = self.field(i, None);
+                let backfill = self.backfill_for(&r, &field);
+                let what = format!("add field {r}.{} ({})", field.name, field.ty);
+                self.resources[i].fields.push(field);
+                Some(Change { what, backfill })
+            }
+            2 => {
+                if self.resources[i].fields.len() < 2 {
+                    return None;
+                }
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let field = self.resources[i].fields.remove(f);
+                self.forget_transitions(i, &field.name);
+                Some(plain(format!("remove field {r}.{}", field.name)))
+            }
+            3 | 4 => {
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let old = self.resources[i].fields[f].name.clone();
+                let ty = self.resources[i].fields[f].ty;
+                let mut others = self.resources[i].clone();
+                others.fields.remove(f);
+                let saved = std::mem::replace(&mut self.resources[i], others);
+                let new = self.fresh_field_name(i, ty);
+                self.resources[i] = saved;
+                let field = &mut self.resources[i].fields[f];
+                field.name = new.clone();
+                field.options.retain(|(k, _)| *k != "renamed_from");
+                field.options.push(("renamed_from", format!("\"{old}\"")));
+                for event in &mut self.resources[i].events {
+                    if let EventKind::Transition { when, .. } = &mut event.kind
+                        && *when == old
+                    {
+                        *when = new.clone();
+                    }
+                }
+                Some(plain(format!(
+                    "rename field {r}.{old} to {new} (renamed_from)"
+                )))
+            }
+            5 => {
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let old = self.resources[i].fields.remove(f);
+                let ty = *self.pick(TYPES);
+                if ty == old.ty || !self.field_fits(i, &old.name, ty) {
+                    self.resources[i].fields.insert(f, old);
+                    return None;
+                }
+                self.forget_transitions(i, &old.name);
+                let field = self.field_named(old.name.clone(), ty);
+                let backfill = self.backfill_for(&r, &field);
+                self.resources[i].fields.insert(f, field);
+                Some(Change {
+                    what: format!("change type of {r}.{} from {} to {ty}", old.name, old.ty),
+                    backfill,
+                })
+            }
+            6 => self.change_rule(i),
+            7 => {
+                let name = self.resource_name();
+                let resource = self.resource(name.clone());
+                self.resources.push(resource);
+                let at = self.resources.len() - 1;
+                for _ in 0..self.rng.random_range(1..=3) {
+                    let mut field = self.field(at, None);
+                    // A new table has no rows: a required field needs no backfill.
+                    field.options.retain(|(k, _)| *k != "renamed_from");
+                    self.resources[at].fields.push(field);
+                }
+                if self.chance(0.5) && self.resources.len() > 1 {
+                    let parent = self.resources[self.rng.random_range(0..at)].name.clone();
+                    let relation = if self.relation_fits(at, &parent) {
+                        parent.clone()
+                    } else {
+                        "parent_row".to_string()
+                    };
+                    let required = self.chance(0.5);
+                    if self.relation_fits(at, &relation) {
+                        self.resources[at].belongs_to.push(Relation {
+                            name: relation,
+                            target: parent,
+                            required,
+                            short: false,
+                            on_delete: Some("cascade"),
+                        });
+                    }
+                }
+                Some(plain(format!("add resource {name}")))
+            }
+            8 => {
+                let referenced = self
+                    .resources
+                    .iter()
+                    .any(|o| o.name != r && o.belongs_to.iter().any(|b| b.target == r));
+                if self.resources.len() < 2 || referenced || self.is_account(&self.resources[i]) {
+                    return None;
+                }
+                let removed = self.resources.remove(i);
+                for o in &mut self.resources {
+                    o.many_to_many.retain(|t| *t != r);
+                }
+                let prefix = format!("{r}.");
+                self.forget_events(|e| e.starts_with(&prefix));
+                Some(plain(format!("remove resource {}", removed.name)))
+            }
+            9 => {
+                if self.is_account(&self.resources[i]) || (self.auth.jwt && r == "user") {
+                    return None;
+                }
+                let new = self.resource_name();
+                let resource = &mut self.resources[i];
+                resource.name = new.clone();
+                // An explicit plural would keep the table's name: rename it too, or drop it.
+                resource.plural = None;
+                resource.renamed_from = Some(r.clone());
+                for o in &mut self.resources {
+                    for b in &mut o.belongs_to {
+                        if b.target == r {
+                            b.target = new.clone();
+                        }
+                    }
+                    for t in &mut o.many_to_many {
+                        if *t == r {
+                            *t = new.clone();
+                        }
+                    }
+                }
+                let rename = |e: &mut String| {
+                    if let Some(rest) = e.strip_prefix(&format!("{r}.")) {
+                        *e = format!("{new}.{rest}");
+                    }
+                };
+                self.event_types.iter_mut().for_each(rename);
+                for job in &mut self.jobs {
+                    job.on.iter_mut().for_each(rename);
+                }
+                Some(plain(format!(
+                    "rename resource {r} to {new} (renamed_from)"
+                )))
+            }
+            10 => {
+                if self.chance(0.5) && !self.resources[i].events.is_empty() {
+                    let e = self.rng.random_range(0..self.resources[i].events.len());
+                    let event = self.resources[i].events.remove(e);
+                    let gone = format!("{r}.{}", event.name);
+                    self.forget_events(|t| *t == gone);
+                    return Some(plain(format!("remove event {gone}")));
+                }
+                let step = *self.pick(Trigger::LIFECYCLE);
+                if self.resources[i].events.iter().any(|e| e.name == step) {
+                    return None;
+                }
+                let transition = self.chance(0.5);
+                let kind = match self.resources[i].fields.iter().find(|f| f.ty == "enum") {
+                    Some(f) if transition => {
+                        let (_, values) = f.options.iter().find(|(k, _)| *k == "values")?;
+                        let first = values.trim_start_matches('[').split(',').next()?;
+                        let becomes = first.trim().trim_matches('"').to_string();
+                        let when = f.name.clone();
+                        if self.resources[i].events.iter().any(|e| matches!(&e.kind, EventKind::Transition { when: w, becomes: b } if *w == when && *b == becomes)) {
+                            return None;
+                        }
+                        EventKind::Transition { when, becomes }
+                    }
+                    _ => EventKind::Lifecycle(true),
+                };
+                let name = match kind {
+                    EventKind::Lifecycle(_) => step.to_string(),
+                    EventKind::Transition { .. } => {
+                        let taken: Vec<String> = self.resources[i]
+                            .events
+                            .iter()
+                            .map(|e| e.name.clone())
+                            .collect();
+                        self.fresh(|n| {
+                            !Trigger::LIFECYCLE.contains(&n) && !taken.iter().any(|t| t == n)
+                        })
+                    }
+                };
+                self.event_types.push(format!("{r}.{name}"));
+                self.resources[i].events.push(Event {
+                    key: name.clone(),
+                    name: name.clone(),
+                    kind,
+                });
+                Some(plain(format!("add event {r}.{name}")))
+            }
+            _ => {
+                if self.chance(0.4) && !self.jobs.is_empty() {
+                    let j = self.rng.random_range(0..self.jobs.len());
+                    let job = self.jobs.remove(j);
+                    return Some(plain(format!("remove job {}", job.name)));
+                }
+                const NAMES: &[&str] = &[
+                    "send_digest",
+                    "notify_owner",
+                    "sync_search",
+                    "r2d2",
+                    "reindex",
+                    "std_job",
+                ];
+                let name = *self.pick(NAMES);
+                if self.jobs.iter().any(|j| j.name == name) {
+                    return None;
+                }
+                let on = if self.event_types.is_empty() || self.chance(0.3) {
+                    Vec::new()
+                } else {
+                    vec![self.pick(&self.event_types.clone()).clone()]
+                };
+                self.jobs.push(Job {
+                    name: name.to_string(),
+                    on: on.clone(),
+                    settings: Vec::new(),
+                });
+                Some(plain(format!("add job {name} on {on:?}")))
+            }
+        }
+    }
+
+    /// Drops the transitions of resource `i` on `field`, and the jobs' interest in them.
+    fn forget_transitions(&mut self, i: usize, field: &str) {
+        let r = self.resources[i].name.clone();
+        let mut gone = Vec::new();
+        self.resources[i].events.retain(|e| match &e.kind {
+            EventKind::Transition { when, .. } if when == field => {
+                gone.push(format!("{r}.{}", e.name));
+                false
+            }
+            _ => true,
+        });
+        self.forget_events(|t| gone.contains(t));
+    }
+
+    /// Event types that no longer exist: out of the list and out of every job's `on`.
+    fn forget_events(&mut self, gone: impl Fn(&String) -> bool) {
+        self.event_types.retain(|t| !gone(t));
+        for job in &mut self.jobs {
+            job.on.retain(|t| !gone(t));
+        }
+    }
+
+    /// `RESOURCE.FIELD=VALUE` for a required field without a default, when a value that
+    /// passes its validations is plain to see (else none: `update` must refuse).
+    fn backfill_for(&mut self, resource: &str, field: &Field) -> Vec<String> {
+        let option = |key: &str| field.options.iter().any(|(k, v)| *k == key && v != "false");
+        let optional = field
+            .options
+            .iter()
+            .any(|(k, v)| *k == "required" && v == "false");
+        if optional || option("default") || !self.chance(0.7) {
+            return Vec::new();
+        }
+        let constrained = [
+            "min",
+            "max",
+            "min_length",
+            "max_length",
+            "pattern",
+            "format",
+            "unique",
+            "precision",
+            "scale",
+        ]
+        .iter()
+        .any(|k| option(k));
+        let value = match field.ty {
+            _ if constrained => return Vec::new(),
+            "string" | "text" => "backfilled",
+            "integer" | "big_integer" | "float" | "decimal" => "7",
+            "boolean" => "true",
+            "date" => "2024-05-01",
+            _ => return Vec::new(),
+        };
+        vec![format!("{resource}.{}={value}", field.name)]
+    }
+
+    /// A rule or validation changed in place: a field's `read` rule (jwt), `write_denied`,
+    /// `unique`, or required to optional.
+    fn change_rule(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        let f = self.rng.random_range(0..self.resources[i].fields.len());
+        let name = self.resources[i].fields[f].name.clone();
+        let ty = self.resources[i].fields[f].ty;
+        let what = match self.rng.random_range(0..4) {
+            0 if self.auth.jwt => {
+                let field = &mut self.resources[i].fields[f];
+                if field.options.iter().any(|(k, _)| *k == "read") {
+                    field.options.retain(|(k, _)| *k != "read");
+                    "read rule removed"
+                } else {
+                    field.options.push(("read", "[\"authenticated\"]".into()));
+                    "read = [\"authenticated\"]"
+                }
+            }
+            1 => {
+                let field = &mut self.resources[i].fields[f];
+                let (_, denied) = field
+                    .options
+                    .iter_mut()
+                    .find(|(k, _)| *k == "write_denied")?;
+                *denied = if denied.contains("ignore") {
+                    "\"reject\"".into()
+                } else {
+                    "\"ignore\"".into()
+                };
+                "write_denied switched"
+            }
+            2 => {
+                let field = &mut self.resources[i].fields[f];
+                if field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "unique" && v == "true")
+                {
+                    field.options.retain(|(k, _)| *k != "unique");
+                    "unique off"
+                } else if ty != "json"
+                    && unique_room(ty, &field.options).is_none_or(|room| room >= 12)
+                    && !field.options.iter().any(|(k, _)| *k == "default")
+                {
+                    field.options.retain(|(k, _)| *k != "unique");
+                    field.options.push(("unique", "true".into()));
+                    "unique on"
+                } else {
+                    return None;
+                }
+            }
+            _ => {
+                let field = &mut self.resources[i].fields[f];
+                if field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "required" && v == "false")
+                {
+                    return None;
+                }
+                field.options.retain(|(k, _)| *k != "required");
+                field.options.push(("required", "false".into()));
+                "now optional"
+            }
+        };
+        Some(Change {
+            what: format!("{r}.{name}: {what}"),
+            backfill: Vec::new(),
+        })
     }
 
     // ----- TOML -----
