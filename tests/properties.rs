@@ -829,7 +829,17 @@ fn report(failures: &[Failure]) {
 fn the_end_to_end_sample_passes_the_same_checks() {
     let specs: Vec<(String, GeneratedSpec)> = specgen::samples()
         .into_iter()
-        .map(|(name, seed, recipe)| (name.to_string(), specgen::sample_spec(seed, recipe)))
+        .map(|(name, seed, recipe)| {
+            let spec = specgen::sample_spec(seed, recipe.clone());
+            // e2e takes a sample through random changes from there.
+            let mut evolution = specgen::sample_evolution(seed, recipe);
+            assert_eq!(
+                evolution.toml(),
+                spec.toml,
+                "{name}: the evolution's first spec"
+            );
+            (name.to_string(), spec)
+        })
         .collect();
     for (name, spec) in &specs {
         assert!(spec.hazards.is_empty(), "{name}: {:?}", spec.hazards);
