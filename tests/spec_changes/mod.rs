@@ -60,6 +60,8 @@ struct ChangeFailure {
 struct Tally {
     changes: u64,
     refused: u64,
+    /// Each refusal: the change, and the first line of the error.
+    refusals: Vec<String>,
     conflicts: u64,
     updated: u64,
 }
@@ -87,6 +89,7 @@ fn every_random_spec_change_updates_soundly_or_refuses_cleanly() {
                     let mut t = lock(&tally);
                     t.changes += counted.changes;
                     t.refused += counted.refused;
+                    t.refusals.extend(counted.refusals);
                     t.conflicts += counted.conflicts;
                     t.updated += counted.updated;
                     drop(t);
@@ -105,6 +108,10 @@ fn every_random_spec_change_updates_soundly_or_refuses_cleanly() {
         t.conflicts,
         started.elapsed()
     );
+    // What `update` refused, to see that the changes are mostly ones a team would make.
+    for refusal in &t.refusals {
+        eprintln!("[spec changes] refused {refusal}");
+    }
     let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     report(&failures);
 }
@@ -212,6 +219,11 @@ fn run_chain(seed: u64, sqlite: &mut Sqlite, failures: &mut Vec<ChangeFailure>) 
         match output.status.code() {
             Some(2) => {
                 tally.refused += 1;
+                let why = said
+                    .lines()
+                    .find(|l| l.contains("error"))
+                    .unwrap_or_default();
+                tally.refusals.push(format!("{}: {why}", change.what));
                 if tree_hashes(&project) != tree {
                     fail(
                         "a refused update writes nothing",
