@@ -813,3 +813,36 @@ impl Drop for Sqlite {
         let _ = self.child.wait();
     }
 }
+
+/// The module-tree walker finds every file a generated project compiles (through `mod`
+/// and `#[path]`), and not a file no `mod` declares: else the team-edit property above
+/// would pass or fail for nothing.
+#[test]
+fn the_module_tree_walker_finds_compiled_files_and_only_those() {
+    let source =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/shop.toml"))
+            .expect("read the shop");
+    let parsed = spec::parse("shop.toml", &source).expect("the shop is valid");
+    let files = backend_gen::render_project("shop", &parsed, &source).expect("render the shop");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (path, file) in files.iter() {
+        let target = dir.path().join(path);
+        std::fs::create_dir_all(target.parent().expect("a parent")).expect("a folder");
+        std::fs::write(&target, &file.contents).expect("write a file");
+    }
+    let orphan = "src/resources/products/old_handlers.rs";
+    std::fs::write(dir.path().join(orphan), "pub fn f() {}\n").expect("write an orphan");
+    let tree = module_tree(dir.path());
+    let rust: Vec<&String> = files
+        .iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.ends_with(".rs") && (p.starts_with("src/") || p.starts_with("tests/")))
+        .collect();
+    let missing: Vec<&&String> = rust.iter().filter(|p| !tree.contains(**p)).collect();
+    assert!(
+        missing.is_empty(),
+        "not found in the module tree: {missing:?}"
+    );
+    assert!(tree.contains("tests/common/mod.rs"), "{tree:?}");
+    assert!(!tree.contains(orphan), "{orphan} is declared by no `mod`");
+}
