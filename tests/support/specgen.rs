@@ -347,7 +347,7 @@ impl Evolution {
     /// Applies one random change; tries others when one does not apply to this spec.
     pub fn change(&mut self) -> Change {
         loop {
-            let kind = self.g.rng.random_range(0..12);
+            let kind = self.g.rng.random_range(0..14);
             if let Some(change) = self.g.change(kind) {
                 return change;
             }
@@ -2389,7 +2389,7 @@ impl Generator {
 
     // ----- changes -----
 
-    /// Change `kind` (0 to 11), or None when it does not apply to this spec.
+    /// Change `kind` (0 to 13), or None when it does not apply to this spec.
     fn change(&mut self, kind: u32) -> Option<Change> {
         let i = self.rng.random_range(0..self.resources.len());
         let r = self.resources[i].name.clone();
@@ -2456,6 +2456,32 @@ impl Generator {
                 })
             }
             6 => self.change_rule(i),
+            12 => {
+                let key = *self.pick(&["soft_delete", "versioned", "timestamps"]);
+                let on = match self.resources[i].options.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v != "true",
+                    // The defaults: timestamps on, the others off.
+                    None => key != "timestamps",
+                };
+                let options = &mut self.resources[i].options;
+                options.retain(|(k, _)| *k != key);
+                options.push((key, on.to_string()));
+                Some(plain(format!("{r}: {key} = {on}")))
+            }
+            13 => {
+                if self.is_account(&self.resources[i]) {
+                    return None;
+                }
+                let plural = self.name();
+                let saved = self.resources.remove(i);
+                let fits = plural != r && self.resource_fits(&r, Some(&plural));
+                self.resources.insert(i, saved);
+                if !fits {
+                    return None;
+                }
+                self.resources[i].plural = Some(plural.clone());
+                Some(plain(format!("{r}: plural = {plural}")))
+            }
             7 => {
                 let name = self.resource_name();
                 let resource = self.resource(name.clone());
