@@ -420,8 +420,20 @@ impl Diff {
             })
             .collect();
         let mut steps = TableSteps::default();
+        // An index is a change of its own (`unique` turned off or on alone changes nothing
+        // else, and a plan with no change writes no migration), unless a rename of its
+        // table or column, listed already, explains it.
+        let renamed = format!(" to `{}`", now.name);
+        let listed = renames.is_empty()
+            && !self
+                .changes
+                .iter()
+                .any(|c| c.starts_with("rename table ") && c.ends_with(&renamed));
         for index in &was.indexes {
             if !now.indexes.contains(index) {
+                if listed && !now.indexes.iter().any(|i| i.name == index.name) {
+                    self.changes.push(format!("drop index `{}`", index.name));
+                }
                 steps
                     .drop_indexes
                     .push(format!("DROP INDEX {};", index.name));
@@ -471,6 +483,14 @@ impl Diff {
         }
         for index in &now.indexes {
             if !was.indexes.contains(index) {
+                if listed {
+                    let verb = if was.indexes.iter().any(|i| i.name == index.name) {
+                        "recreate"
+                    } else {
+                        "create"
+                    };
+                    self.changes.push(format!("{verb} index `{}`", index.name));
+                }
                 steps.create_indexes.push(index.sql.clone());
             }
         }
@@ -970,6 +990,27 @@ mod tests {
             plan.sqlite
                 .contains("CREATE TABLE tags (\n    id BLOB PRIMARY KEY")
         );
+    }
+
+    /// `unique` turned on or off alone is a migration of its own (it wrote none: the index
+    /// stayed, and a database migrated step by step kept refusing duplicates).
+    #[test]
+    fn unique_alone_on_and_off_writes_the_index_change() {
+        let v2 = V1.replace("max_length = 80 }", "max_length = 80, unique = true }");
+        assert_ne!(v2, V1, "V1 has `title` with a max_length");
+        let on = plan(&spec(V1), &spec(&v2), &Backfills::new());
+        assert_eq!(on.changes, ["create index `notes_title_unique`"]);
+        let off = plan(&spec(&v2), &spec(V1), &Backfills::new());
+        assert_eq!(off.changes, ["drop index `notes_title_unique`"]);
+        for sql in [&on.sqlite, &on.postgres] {
+            assert!(
+                sql.contains("CREATE UNIQUE INDEX notes_title_unique ON notes (title);"),
+                "{sql}"
+            );
+        }
+        for sql in [&off.sqlite, &off.postgres] {
+            assert!(sql.contains("DROP INDEX notes_title_unique;"), "{sql}");
+        }
     }
 
     #[test]

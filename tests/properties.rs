@@ -39,6 +39,7 @@ use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Vis
 
 #[allow(dead_code, reason = "the end-to-end and OpenAPI tests use the rest")]
 mod pytools;
+mod spec_changes;
 mod support;
 
 use support::rust_items;
@@ -837,11 +838,44 @@ fn report(failures: &[Failure]) {
 fn the_end_to_end_sample_passes_the_same_checks() {
     let specs: Vec<(String, GeneratedSpec)> = specgen::samples()
         .into_iter()
-        .map(|(name, seed, recipe)| (name.to_string(), specgen::sample_spec(seed, recipe)))
+        .map(|(name, seed, recipe)| {
+            let spec = specgen::sample_spec(seed, recipe.clone());
+            // e2e takes a sample through random changes from there.
+            let mut evolution = specgen::sample_evolution(seed, recipe);
+            assert_eq!(
+                evolution.toml(),
+                spec.toml,
+                "{name}: the evolution's first spec"
+            );
+            (name.to_string(), spec)
+        })
         .collect();
     for (name, spec) in &specs {
         assert!(spec.hazards.is_empty(), "{name}: {:?}", spec.hazards);
     }
+    // The keys added since issue 11 are built in e2e too.
+    let all: String = specs.iter().map(|(_, s)| s.toml.as_str()).collect();
+    for needle in [
+        "owner = \"",
+        "owner_set_by = [",
+        "write_denied = \"",
+        "events = {",
+        "when = \"",
+        "[jobs.",
+        "on = [\"",
+        "registration = \"quiet\"",
+        "require_verified_email = true",
+        "renamed_from = \"",
+        "\"verified\"",
+    ] {
+        assert!(all.contains(needle), "no e2e sample has {needle:?}");
+    }
+    assert!(
+        regex::Regex::new(r#"owner = "[a-z0-9_]+\.[a-z0-9_.]+""#)
+            .unwrap()
+            .is_match(&all),
+        "no e2e sample has an owner through parents"
+    );
     check_each(&specs);
 }
 
@@ -1135,9 +1169,39 @@ fn the_spec_generator_is_deterministic_and_covers_the_spec() {
         "write = \"none\"",
         "write_denied = \"ignore\"",
         "write_denied = \"reject\"",
+        // Keys added since the generator was written (issue 35).
+        "\"verified\"",
+        "owner_set_by = [",
+        "renamed_from = \"",
+        "registration = \"quiet\"",
+        "registration = \"open\"",
+        "require_verified_email = true",
+        "events = {",
+        "created = true",
+        "updated = true",
+        "deleted = true",
+        "= false",
+        "when = \"",
+        "becomes = \"",
+        "[jobs.",
+        "on = [\"",
+        "max_attempts = ",
+        "timeout_secs = ",
     ] {
         assert!(all.contains(needle), "no generated spec has {needle:?}");
     }
+    let owned_through = regex::Regex::new(r#"owner = "[a-z0-9_]+\.[a-z0-9_.]+""#).unwrap();
+    assert!(
+        owned_through.is_match(&all),
+        "no generated spec has an owner through parents"
+    );
+    // Webhooks have no key: a spec with events and jwt has them.
+    assert!(
+        (0..DEFAULT_CASES)
+            .map(specgen::random_spec)
+            .any(|s| s.toml.contains("mode = \"jwt\"") && s.toml.contains("events = {")),
+        "no generated spec has events with jwt (webhooks)"
+    );
     let missing: Vec<&str> = specgen::PROBES
         .iter()
         .filter(|h| !hazards.contains(*h))

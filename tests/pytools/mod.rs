@@ -6,6 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
+/// Python (standard library only) that defines `schema(db)`: a SQLite database's
+/// schema as sorted lines, to compare a migrated database with a fresh one.
+#[allow(dead_code, reason = "the OpenAPI test binary does not use it")]
+pub const SQLITE_SCHEMA: &str = include_str!("sqlite_schema.py");
+
 /// The Python that has the OpenAPI tools: the virtual environment `scripts/test` makes under
 /// `target/pytools`, else `python3` from the `PATH`.
 pub fn python() -> PathBuf {

@@ -11,6 +11,7 @@
 //! also accept it, and then the output must hold like any other. The same seed always gives
 //! the same spec.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use backend_gen::names::Names;
@@ -243,6 +244,12 @@ pub struct Recipe {
     pub every_type: bool,
     /// With jwt, some fields get their own `read`, `write` and `write_denied`.
     pub field_rules: bool,
+    /// The keys added since issue 11, each at least once: with jwt, a direct owner (with
+    /// `owner_set_by`) and an owner through that parent, `registration` and
+    /// `require_verified_email`; events (a lifecycle step and, with an enum, a
+    /// transition), a job that listens to one, and `renamed_from` on a resource and a
+    /// field.
+    pub later_keys: bool,
 }
 
 /// A random spec for `seed`. One seed in four gets one probe, the classes in turn, so every
@@ -277,11 +284,75 @@ pub fn random_spec(seed: u64) -> GeneratedSpec {
     g.finish(seed)
 }
 
+/// The evolution whose first spec is `sample_spec(seed, recipe)`'s: an end-to-end
+/// sample taken through random changes.
+pub fn sample_evolution(seed: u64, recipe: Recipe) -> Evolution {
+    let mut g = Generator::new(ChaCha8Rng::seed_from_u64(seed), recipe);
+    g.build();
+    let name = g.crate_name();
+    Evolution { g, name }
+}
+
 /// A spec that follows `recipe`, random elsewhere; it has no hazard.
 pub fn sample_spec(seed: u64, recipe: Recipe) -> GeneratedSpec {
     let mut g = Generator::new(ChaCha8Rng::seed_from_u64(seed), recipe);
     g.build();
     g.finish(seed)
+}
+
+/// A random valid spec that random changes move on, one at a time, as a team's spec
+/// moves: fields and resources added, removed and renamed (`renamed_from`), types and
+/// rules changed, events and jobs added and removed. Cloned to keep a version to go back
+/// to (a change `update` refused). The same seed gives the same specs and changes.
+#[derive(Clone)]
+pub struct Evolution {
+    g: Generator,
+    /// The project name to generate it under.
+    pub name: String,
+}
+
+/// One change of an [`Evolution`]: what it did, and the `--backfill` values it
+/// offers `update` (for a required field added without a default).
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub what: String,
+    pub backfill: Vec<String>,
+}
+
+/// The first spec of an evolution: a random spec with no hazard (no probe, no `[auth]`
+/// keys without jwt).
+pub fn evolution(seed: u64) -> Evolution {
+    let mut g = Generator::new(
+        ChaCha8Rng::seed_from_u64(seed),
+        Recipe {
+            field_rules: true,
+            ..Recipe::default()
+        },
+    );
+    g.build();
+    if !g.auth.jwt {
+        g.auth = Auth::default();
+    }
+    g.hazards.clear();
+    let name = g.crate_name();
+    Evolution { g, name }
+}
+
+impl Evolution {
+    /// The spec as it is now.
+    pub fn toml(&mut self) -> String {
+        self.g.render()
+    }
+
+    /// Applies one random change; tries others when one does not apply to this spec.
+    pub fn change(&mut self) -> Change {
+        loop {
+            let kind = self.g.rng.random_range(0..14);
+            if let Some(change) = self.g.change(kind) {
+                return change;
+            }
+        }
+    }
 }
 
 /// The spec as its TOML, with the seed and hazards first: what a failure prints.
@@ -339,6 +410,8 @@ pub const PROBES: &[&str] = &[
     "plural taken by a service table",
     "write_denied without a write rule",
     "required field its creators cannot write",
+    "two fields renamed from one name",
+    "renamed_from longer than a name",
 ];
 
 #[derive(Debug, Clone)]
@@ -356,8 +429,49 @@ struct Resource {
     /// The rules of `create` the spec ends up with (jwt), for the field rules.
     create: Vec<String>,
     fields: Vec<Field>,
-    /// `events = { ... }` as TOML.
-    events: Option<String>,
+    /// `events = { ... }`, in the order the spec lists them.
+    events: Vec<Event>,
+    /// `renamed_from = "..."`: an earlier name (in a change, the name it had before).
+    renamed_from: Option<String>,
+}
+
+/// One entry of a resource's `events`.
+#[derive(Debug, Clone)]
+struct Event {
+    name: String,
+    /// The key as the spec spells it (bare or quoted).
+    key: String,
+    kind: EventKind,
+}
+
+#[derive(Debug, Clone)]
+enum EventKind {
+    /// `created = true`: a lifecycle step, on or off.
+    Lifecycle(bool),
+    /// `{ when = "FIELD", becomes = "VALUE" }`.
+    Transition { when: String, becomes: String },
+}
+
+impl Event {
+    fn toml(&self) -> String {
+        match &self.kind {
+            EventKind::Lifecycle(on) => format!("{} = {on}", self.key),
+            EventKind::Transition { when, becomes } => format!(
+                "{} = {{ when = \"{when}\", becomes = \"{becomes}\" }}",
+                self.key
+            ),
+        }
+    }
+}
+
+/// A `[jobs.NAME]` table.
+#[derive(Debug, Clone)]
+struct Job {
+    name: String,
+    /// The event types of `on` (none: no `on` key).
+    on: Vec<String>,
+    /// `max_attempts = N`, `timeout_secs = N` lines.
+    settings: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -385,8 +499,11 @@ struct Auth {
     admin_role: Option<String>,
     default_role: Option<String>,
     numbers: Vec<(&'static str, u32)>,
+    /// The account lifecycle's keys (jwt): `registration`, `require_verified_email`.
+    lifecycle: Vec<(&'static str, String)>,
 }
 
+#[derive(Clone)]
 struct Generator {
     rng: ChaCha8Rng,
     /// Field rules draw from their own stream of the seed, so specs without them stay
@@ -395,6 +512,9 @@ struct Generator {
     /// Jobs draw from a stream of their own too, so specs drawn before jobs existed stay
     /// what they were.
     job_rng: ChaCha8Rng,
+    /// The keys added after jobs (the account lifecycle, `renamed_from`) draw from a
+    /// stream of their own too.
+    later_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -405,8 +525,8 @@ struct Generator {
     probe: Option<&'static str>,
     /// The event types the resources emit (`post.created`), for jobs to listen to.
     event_types: Vec<String>,
-    /// `[jobs.NAME]` tables, as TOML.
-    jobs: Vec<String>,
+    /// `[jobs.NAME]` tables.
+    jobs: Vec<Job>,
 }
 
 impl Generator {
@@ -415,10 +535,13 @@ impl Generator {
         field_rng.set_stream(1);
         let mut job_rng = rng.clone();
         job_rng.set_stream(2);
+        let mut later_rng = rng.clone();
+        later_rng.set_stream(3);
         Self {
             rng,
             field_rng,
             job_rng,
+            later_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -609,7 +732,202 @@ impl Generator {
         self.access_rules();
         self.events();
         self.jobs();
+        self.renames();
+        if self.recipe.later_keys {
+            self.force_later_keys();
+        }
         self.resources.shuffle(&mut self.rng);
+    }
+
+    /// [`Recipe::later_keys`]: what the draws left out, added.
+    fn force_later_keys(&mut self) {
+        if self.auth.jwt {
+            self.auth.lifecycle = vec![
+                ("registration", "\"quiet\"".into()),
+                ("require_verified_email", "true".into()),
+            ];
+        }
+        if self.event_types.is_empty() {
+            let resource = self.resources[0].name.clone();
+            self.resources[0].events.retain(|e| e.name != "created");
+            self.resources[0].events.push(Event {
+                name: "created".into(),
+                key: "created".into(),
+                kind: EventKind::Lifecycle(true),
+            });
+            self.event_types.push(format!("{resource}.created"));
+            let transition = self.resources[0].fields.iter().find_map(|f| {
+                let (_, values) = f.options.iter().find(|(k, _)| *k == "values")?;
+                let first = values.trim_start_matches('[').split(',').next()?;
+                Some((f.name.clone(), first.trim().trim_matches('"').to_string()))
+            });
+            if let Some((when, becomes)) = transition
+                && !self.resources[0].events.iter().any(|e| e.name == "arrived")
+            {
+                self.resources[0].events.push(Event {
+                    name: "arrived".into(),
+                    key: "arrived".into(),
+                    kind: EventKind::Transition { when, becomes },
+                });
+                self.event_types.push(format!("{resource}.arrived"));
+            }
+        }
+        if !self.jobs.iter().any(|j| !j.on.is_empty()) {
+            let name = ["send_digest", "notify_owner", "sync_search", "r2d2"]
+                .into_iter()
+                .find(|n| !self.jobs.iter().any(|j| j.name == *n))
+                .expect("a free job name");
+            self.jobs.push(Job {
+                name: name.into(),
+                on: vec![self.event_types[0].clone()],
+                settings: vec!["max_attempts = 3".into()],
+            });
+        }
+        if self.resources.iter().all(|r| r.renamed_from.is_none()) {
+            let old = self.fresh(|n| n.len() > 3);
+            if self.resource_fits(&old, None) {
+                self.resources[0].renamed_from = Some(old);
+            }
+        }
+        let field = &mut self.resources[0].fields[0];
+        if !field.options.iter().any(|(k, _)| *k == "renamed_from") {
+            let old = format!("{}_old", field.name.chars().take(20).collect::<String>())
+                .replace("__", "_");
+            field.options.push(("renamed_from", format!("\"{old}\"")));
+        }
+    }
+
+    /// [`Recipe::later_keys`] with jwt: resource `a` owned directly (by a new optional
+    /// relation to `user`, with `owner_set_by`), and `b` owned through `a`.
+    fn force_owners(&mut self, roles: &[String]) {
+        if self.resources.len() < 2 || self.resources.iter().any(|r| r.name == "user") {
+            return;
+        }
+        let reaches = |g: &Self, from: usize, to: &str| {
+            let mut stack = vec![from];
+            let mut seen = BTreeSet::new();
+            while let Some(i) = stack.pop() {
+                if !seen.insert(i) {
+                    continue;
+                }
+                for b in &g.resources[i].belongs_to {
+                    if b.target == to {
+                        return true;
+                    }
+                    if let Some(j) = g.resources.iter().position(|r| r.name == b.target) {
+                        stack.push(j);
+                    }
+                }
+            }
+            false
+        };
+        let (a, b) = if reaches(self, 0, &self.resources[1].name.clone()) {
+            (1, 0)
+        } else {
+            (0, 1)
+        };
+        if self.resources[a]
+            .owner
+            .as_ref()
+            .is_none_or(|o| o.contains('.'))
+        {
+            let relation = match self.resources[a]
+                .belongs_to
+                .iter()
+                .find(|r| r.target == "user")
+            {
+                Some(r) => r.name.clone(),
+                None => {
+                    let name = self.fresh(|_| true);
+                    let name = if self.relation_fits(a, &name) {
+                        name
+                    } else {
+                        "account".into()
+                    };
+                    self.resources[a].belongs_to.push(Relation {
+                        name: name.clone(),
+                        target: "user".into(),
+                        required: false,
+                        short: false,
+                        on_delete: Some("set_null"),
+                    });
+                    name
+                }
+            };
+            self.resources[a].owner = Some(relation);
+            self.resources[a].owner_set_by = vec![roles[0].clone()];
+        }
+        let direct = self.resources[a].owner.clone().expect("an owner");
+        let parent = self.resources[a].name.clone();
+        let relation = match self.resources[b]
+            .belongs_to
+            .iter()
+            .find(|r| r.target == parent)
+        {
+            Some(r) => r.name.clone(),
+            None => {
+                let name = if self.relation_fits(b, &parent) {
+                    parent.clone()
+                } else {
+                    "holder".into()
+                };
+                self.resources[b].belongs_to.push(Relation {
+                    name: name.clone(),
+                    target: parent,
+                    required: false,
+                    short: false,
+                    on_delete: Some("cascade"),
+                });
+                name
+            }
+        };
+        if self.resources[b].owner.is_none() {
+            self.resources[b].owner = Some(format!("{relation}.{direct}"));
+        }
+    }
+
+    /// `renamed_from` now and then, on fields and resources: `new` ignores it (only
+    /// `update` reads it), so a fresh spec may carry it, as a spec does after a rename.
+    fn renames(&mut self) {
+        const OLD: &[&str] = &[
+            "title",
+            "old_name",
+            "legacy",
+            "tier_1",
+            "a1",
+            "previous_value_of_it",
+            "x",
+        ];
+        for i in 0..self.resources.len() {
+            if self.later_rng.random_bool(0.05) {
+                let old = OLD[self.later_rng.random_range(0..OLD.len())];
+                if !self
+                    .resources
+                    .iter()
+                    .any(|r| r.name == old || r.renamed_from.as_deref() == Some(old))
+                {
+                    self.resources[i].renamed_from = Some(old.to_string());
+                }
+            }
+            for f in 0..self.resources[i].fields.len() {
+                if !self.later_rng.random_bool(0.04) {
+                    continue;
+                }
+                let old = OLD[self.later_rng.random_range(0..OLD.len())];
+                let taken = self.resources[i].fields.iter().any(|other| {
+                    other.name == old
+                        || other
+                            .options
+                            .iter()
+                            .any(|(k, v)| *k == "renamed_from" && v.trim_matches('"') == old)
+                });
+                if !taken {
+                    self.resources[i].fields[f]
+                        .options
+                        .push(("renamed_from", format!("\"{old}\"")));
+                }
+            }
+        }
     }
 
     /// Domain events on some resources: lifecycle steps (now and then switched off), and
@@ -624,7 +942,11 @@ impl Generator {
             for &step in Trigger::LIFECYCLE {
                 if self.chance(0.5) {
                     let on = self.chance(0.9);
-                    entries.push(format!("{step} = {on}"));
+                    entries.push(Event {
+                        name: step.to_string(),
+                        key: step.to_string(),
+                        kind: EventKind::Lifecycle(on),
+                    });
                     if on {
                         self.event_types.push(format!("{resource}.{step}"));
                     }
@@ -658,17 +980,20 @@ impl Generator {
                 let name = self
                     .fresh(|n| !Trigger::LIFECYCLE.contains(&n) && !names.iter().any(|o| o == n));
                 let key = self.key(&name);
-                entries.push(format!(
-                    "{key} = {{ when = \"{field}\", becomes = \"{value}\" }}"
-                ));
+                entries.push(Event {
+                    name: name.clone(),
+                    key,
+                    kind: EventKind::Transition {
+                        when: field.clone(),
+                        becomes: value.clone(),
+                    },
+                });
                 self.event_types.push(format!("{resource}.{name}"));
                 names.push(name);
                 taken.push((field, value));
             }
-            if !entries.is_empty() {
-                entries.shuffle(&mut self.rng);
-                self.resources[i].events = Some(format!("{{ {} }}", entries.join(", ")));
-            }
+            entries.shuffle(&mut self.rng);
+            self.resources[i].events = entries;
         }
     }
 
@@ -683,30 +1008,30 @@ impl Generator {
         let mut names = NAMES;
         names.shuffle(&mut self.job_rng);
         for name in &names[..count] {
-            let mut lines = vec![format!("[jobs.{name}]")];
+            let mut job = Job {
+                name: name.to_string(),
+                on: Vec::new(),
+                settings: Vec::new(),
+            };
             if !self.event_types.is_empty() && self.job_rng.random_bool(0.7) {
                 let n = self.job_rng.random_range(1..=2.min(self.event_types.len()));
                 let mut events = self.event_types.clone();
                 events.shuffle(&mut self.job_rng);
-                let on: Vec<String> = events[..n]
-                    .iter()
-                    .map(|event| format!("\"{event}\""))
-                    .collect();
-                lines.push(format!("on = [{}]", on.join(", ")));
+                job.on = events[..n].to_vec();
             }
             if self.job_rng.random_bool(0.5) {
-                lines.push(format!(
+                job.settings.push(format!(
                     "max_attempts = {}",
                     self.job_rng.random_range(1..=10)
                 ));
             }
             if self.job_rng.random_bool(0.3) {
-                lines.push(format!(
+                job.settings.push(format!(
                     "timeout_secs = {}",
                     self.job_rng.random_range(1..=600)
                 ));
             }
-            self.jobs.push(lines.join("\n"));
+            self.jobs.push(job);
         }
     }
 
@@ -791,8 +1116,27 @@ impl Generator {
             Some(jwt) => jwt,
             None => self.rng.random_ratio(2, 5),
         };
-        if !self.auth.jwt && self.chance(0.8) {
+        // `[auth]` keys without jwt are a hazard: a sample (which has none) asks for none.
+        if !self.auth.jwt && (self.recipe.jwt == Some(false) || self.chance(0.8)) {
             return;
+        }
+        if self.auth.jwt {
+            if self.later_rng.random_bool(0.4) {
+                let registration = if self.later_rng.random_bool(0.6) {
+                    "quiet"
+                } else {
+                    "open"
+                };
+                self.auth
+                    .lifecycle
+                    .push(("registration", format!("\"{registration}\"")));
+            }
+            if self.later_rng.random_bool(0.4) {
+                let required = self.later_rng.random_bool(0.7);
+                self.auth
+                    .lifecycle
+                    .push(("require_verified_email", required.to_string()));
+            }
         }
         if self.chance(0.5) {
             let count = self.rng.random_range(1..=4);
@@ -824,6 +1168,13 @@ impl Generator {
                 };
                 self.auth.numbers.push((key, value));
             }
+        }
+        if !self.auth.jwt && (self.auth.roles.is_some() || !self.auth.numbers.is_empty()) {
+            // docs/spec.md: `[auth]` keys need jwt (issue 35: they were silently accepted).
+            self.hazards.push(Hazard {
+                class: "auth keys without jwt",
+                keys: vec!["auth".into()],
+            });
         }
     }
 
@@ -960,7 +1311,8 @@ impl Generator {
             owner_set_by: Vec::new(),
             create: Vec::new(),
             fields: Vec::new(),
-            events: None,
+            events: Vec::new(),
+            renamed_from: None,
         }
     }
 
@@ -1462,6 +1814,9 @@ impl Generator {
             .clone()
             .unwrap_or_else(|| vec!["admin".into(), "member".into()]);
         self.add_owners(&roles);
+        if self.recipe.later_keys {
+            self.force_owners(&roles);
+        }
         for i in 0..self.resources.len() {
             let account = self.is_account(&self.resources[i]);
             let owner_ok = account || self.resources[i].owner.is_some();
@@ -1968,6 +2323,33 @@ impl Generator {
                 });
                 self.hazard(class, vec![key]);
             }
+            "two fields renamed from one name" => {
+                if self.resources[i].fields.len() < 2 {
+                    return;
+                }
+                let names: Vec<String> = self.resources[i]
+                    .fields
+                    .iter()
+                    .map(|f| f.name.clone())
+                    .collect();
+                let old = self.fresh(|n| !names.iter().any(|f| f == n));
+                let mut keys = Vec::new();
+                for f in &mut self.resources[i].fields[..2] {
+                    f.options.retain(|(k, _)| *k != "renamed_from");
+                    f.options.push(("renamed_from", format!("\"{old}\"")));
+                    keys.push(format!("resources.{r}.fields.{}", f.name));
+                }
+                self.hazard(class, keys);
+            }
+            "renamed_from longer than a name" => {
+                let old = "a".repeat(31);
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let field = &mut self.resources[i].fields[f];
+                field.options.retain(|(k, _)| *k != "renamed_from");
+                field.options.push(("renamed_from", format!("\"{old}\"")));
+                let key = field_key(&field.name.clone());
+                self.hazard(class, vec![key]);
+            }
             other => panic!("unknown hazard class {other}"),
         }
     }
@@ -1994,7 +2376,8 @@ impl Generator {
             owner_set_by: Vec::new(),
             create: Vec::new(),
             fields: vec![field],
-            events: None,
+            events: Vec::new(),
+            renamed_from: None,
         });
     }
 
@@ -2002,6 +2385,391 @@ impl Generator {
         self.project.retain(|(k, _)| *k != "api_prefix");
         self.project.push(("api_prefix", format!("\"{prefix}\"")));
         self.api_prefix = Some(prefix.into());
+    }
+
+    // ----- changes -----
+
+    /// Change `kind` (0 to 13), or None when it does not apply to this spec.
+    fn change(&mut self, kind: u32) -> Option<Change> {
+        let i = self.rng.random_range(0..self.resources.len());
+        let r = self.resources[i].name.clone();
+        let plain = |what: String| Change {
+            what,
+            backfill: Vec::new(),
+        };
+        match kind {
+            0 | 1 => {
+                let field = self.field(i, None);
+                let backfill = self.backfill_for(&r, &field);
+                let what = format!("add field {r}.{} ({})", field.name, field.ty);
+                self.resources[i].fields.push(field);
+                Some(Change { what, backfill })
+            }
+            2 => {
+                if self.resources[i].fields.len() < 2 {
+                    return None;
+                }
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let field = self.resources[i].fields.remove(f);
+                self.forget_transitions(i, &field.name);
+                Some(plain(format!("remove field {r}.{}", field.name)))
+            }
+            3 | 4 => {
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let old = self.resources[i].fields[f].name.clone();
+                let ty = self.resources[i].fields[f].ty;
+                let mut others = self.resources[i].clone();
+                others.fields.remove(f);
+                let saved = std::mem::replace(&mut self.resources[i], others);
+                let new = self.fresh_field_name(i, ty);
+                self.resources[i] = saved;
+                let field = &mut self.resources[i].fields[f];
+                field.name = new.clone();
+                field.options.retain(|(k, _)| *k != "renamed_from");
+                field.options.push(("renamed_from", format!("\"{old}\"")));
+                for event in &mut self.resources[i].events {
+                    if let EventKind::Transition { when, .. } = &mut event.kind
+                        && *when == old
+                    {
+                        *when = new.clone();
+                    }
+                }
+                Some(plain(format!(
+                    "rename field {r}.{old} to {new} (renamed_from)"
+                )))
+            }
+            5 => {
+                let f = self.rng.random_range(0..self.resources[i].fields.len());
+                let old = self.resources[i].fields.remove(f);
+                let ty = *self.pick(TYPES);
+                if ty == old.ty || !self.field_fits(i, &old.name, ty) {
+                    self.resources[i].fields.insert(f, old);
+                    return None;
+                }
+                self.forget_transitions(i, &old.name);
+                let field = self.field_named(old.name.clone(), ty);
+                let backfill = self.backfill_for(&r, &field);
+                self.resources[i].fields.insert(f, field);
+                Some(Change {
+                    what: format!("change type of {r}.{} from {} to {ty}", old.name, old.ty),
+                    backfill,
+                })
+            }
+            6 => self.change_rule(i),
+            12 => {
+                let key = *self.pick(&["soft_delete", "versioned", "timestamps"]);
+                let on = match self.resources[i].options.iter().find(|(k, _)| *k == key) {
+                    Some((_, v)) => v != "true",
+                    // The defaults: timestamps on, the others off.
+                    None => key != "timestamps",
+                };
+                let options = &mut self.resources[i].options;
+                options.retain(|(k, _)| *k != key);
+                options.push((key, on.to_string()));
+                Some(plain(format!("{r}: {key} = {on}")))
+            }
+            13 => {
+                if self.is_account(&self.resources[i]) {
+                    return None;
+                }
+                let plural = self.name();
+                let saved = self.resources.remove(i);
+                let fits = plural != r && self.resource_fits(&r, Some(&plural));
+                self.resources.insert(i, saved);
+                if !fits {
+                    return None;
+                }
+                self.resources[i].plural = Some(plural.clone());
+                Some(plain(format!("{r}: plural = {plural}")))
+            }
+            7 => {
+                let name = self.resource_name();
+                let resource = self.resource(name.clone());
+                self.resources.push(resource);
+                let at = self.resources.len() - 1;
+                for _ in 0..self.rng.random_range(1..=3) {
+                    let mut field = self.field(at, None);
+                    // A new table has no rows: a required field needs no backfill.
+                    field.options.retain(|(k, _)| *k != "renamed_from");
+                    self.resources[at].fields.push(field);
+                }
+                if self.chance(0.5) && self.resources.len() > 1 {
+                    let parent = self.resources[self.rng.random_range(0..at)].name.clone();
+                    let relation = if self.relation_fits(at, &parent) {
+                        parent.clone()
+                    } else {
+                        "parent_row".to_string()
+                    };
+                    let required = self.chance(0.5);
+                    if self.relation_fits(at, &relation) {
+                        self.resources[at].belongs_to.push(Relation {
+                            name: relation,
+                            target: parent,
+                            required,
+                            short: false,
+                            on_delete: Some("cascade"),
+                        });
+                    }
+                }
+                Some(plain(format!("add resource {name}")))
+            }
+            8 => {
+                let referenced = self
+                    .resources
+                    .iter()
+                    .any(|o| o.name != r && o.belongs_to.iter().any(|b| b.target == r));
+                if self.resources.len() < 2 || referenced || self.is_account(&self.resources[i]) {
+                    return None;
+                }
+                let removed = self.resources.remove(i);
+                for o in &mut self.resources {
+                    o.many_to_many.retain(|t| *t != r);
+                }
+                let prefix = format!("{r}.");
+                self.forget_events(|e| e.starts_with(&prefix));
+                Some(plain(format!("remove resource {}", removed.name)))
+            }
+            9 => {
+                if self.is_account(&self.resources[i]) || (self.auth.jwt && r == "user") {
+                    return None;
+                }
+                let new = self.resource_name();
+                let resource = &mut self.resources[i];
+                resource.name = new.clone();
+                // An explicit plural would keep the table's name: rename it too, or drop it.
+                resource.plural = None;
+                resource.renamed_from = Some(r.clone());
+                for o in &mut self.resources {
+                    for b in &mut o.belongs_to {
+                        if b.target == r {
+                            b.target = new.clone();
+                        }
+                    }
+                    for t in &mut o.many_to_many {
+                        if *t == r {
+                            *t = new.clone();
+                        }
+                    }
+                }
+                let rename = |e: &mut String| {
+                    if let Some(rest) = e.strip_prefix(&format!("{r}.")) {
+                        *e = format!("{new}.{rest}");
+                    }
+                };
+                self.event_types.iter_mut().for_each(rename);
+                for job in &mut self.jobs {
+                    job.on.iter_mut().for_each(rename);
+                }
+                Some(plain(format!(
+                    "rename resource {r} to {new} (renamed_from)"
+                )))
+            }
+            10 => {
+                if self.chance(0.5) && !self.resources[i].events.is_empty() {
+                    let e = self.rng.random_range(0..self.resources[i].events.len());
+                    let event = self.resources[i].events.remove(e);
+                    let gone = format!("{r}.{}", event.name);
+                    self.forget_events(|t| *t == gone);
+                    return Some(plain(format!("remove event {gone}")));
+                }
+                let step = *self.pick(Trigger::LIFECYCLE);
+                if self.resources[i].events.iter().any(|e| e.name == step) {
+                    return None;
+                }
+                let transition = self.chance(0.5);
+                let kind = match self.resources[i].fields.iter().find(|f| f.ty == "enum") {
+                    Some(f) if transition => {
+                        let (_, values) = f.options.iter().find(|(k, _)| *k == "values")?;
+                        let first = values.trim_start_matches('[').split(',').next()?;
+                        let becomes = first.trim().trim_matches('"').to_string();
+                        let when = f.name.clone();
+                        if self.resources[i].events.iter().any(|e| matches!(&e.kind, EventKind::Transition { when: w, becomes: b } if *w == when && *b == becomes)) {
+                            return None;
+                        }
+                        EventKind::Transition { when, becomes }
+                    }
+                    _ => EventKind::Lifecycle(true),
+                };
+                let name = match kind {
+                    EventKind::Lifecycle(_) => step.to_string(),
+                    EventKind::Transition { .. } => {
+                        let taken: Vec<String> = self.resources[i]
+                            .events
+                            .iter()
+                            .map(|e| e.name.clone())
+                            .collect();
+                        self.fresh(|n| {
+                            !Trigger::LIFECYCLE.contains(&n) && !taken.iter().any(|t| t == n)
+                        })
+                    }
+                };
+                self.event_types.push(format!("{r}.{name}"));
+                self.resources[i].events.push(Event {
+                    key: name.clone(),
+                    name: name.clone(),
+                    kind,
+                });
+                Some(plain(format!("add event {r}.{name}")))
+            }
+            _ => {
+                if self.chance(0.4) && !self.jobs.is_empty() {
+                    let j = self.rng.random_range(0..self.jobs.len());
+                    let job = self.jobs.remove(j);
+                    return Some(plain(format!("remove job {}", job.name)));
+                }
+                const NAMES: &[&str] = &[
+                    "send_digest",
+                    "notify_owner",
+                    "sync_search",
+                    "r2d2",
+                    "reindex",
+                    "std_job",
+                ];
+                let name = *self.pick(NAMES);
+                if self.jobs.iter().any(|j| j.name == name) {
+                    return None;
+                }
+                let on = if self.event_types.is_empty() || self.chance(0.3) {
+                    Vec::new()
+                } else {
+                    vec![self.pick(&self.event_types.clone()).clone()]
+                };
+                self.jobs.push(Job {
+                    name: name.to_string(),
+                    on: on.clone(),
+                    settings: Vec::new(),
+                });
+                Some(plain(format!("add job {name} on {on:?}")))
+            }
+        }
+    }
+
+    /// Drops the transitions of resource `i` on `field`, and the jobs' interest in them.
+    fn forget_transitions(&mut self, i: usize, field: &str) {
+        let r = self.resources[i].name.clone();
+        let mut gone = Vec::new();
+        self.resources[i].events.retain(|e| match &e.kind {
+            EventKind::Transition { when, .. } if when == field => {
+                gone.push(format!("{r}.{}", e.name));
+                false
+            }
+            _ => true,
+        });
+        self.forget_events(|t| gone.contains(t));
+    }
+
+    /// Event types that no longer exist: out of the list and out of every job's `on`.
+    fn forget_events(&mut self, gone: impl Fn(&String) -> bool) {
+        self.event_types.retain(|t| !gone(t));
+        for job in &mut self.jobs {
+            job.on.retain(|t| !gone(t));
+        }
+    }
+
+    /// `RESOURCE.FIELD=VALUE` for a required field without a default, when a value that
+    /// passes its validations is plain to see (else none: `update` must refuse).
+    fn backfill_for(&mut self, resource: &str, field: &Field) -> Vec<String> {
+        let option = |key: &str| field.options.iter().any(|(k, v)| *k == key && v != "false");
+        let optional = field
+            .options
+            .iter()
+            .any(|(k, v)| *k == "required" && v == "false");
+        if optional || option("default") || !self.chance(0.7) {
+            return Vec::new();
+        }
+        let constrained = [
+            "min",
+            "max",
+            "min_length",
+            "max_length",
+            "pattern",
+            "format",
+            "unique",
+            "precision",
+            "scale",
+        ]
+        .iter()
+        .any(|k| option(k));
+        let value = match field.ty {
+            _ if constrained => return Vec::new(),
+            "string" | "text" => "backfilled",
+            "integer" | "big_integer" | "float" | "decimal" => "7",
+            "boolean" => "true",
+            "date" => "2024-05-01",
+            _ => return Vec::new(),
+        };
+        vec![format!("{resource}.{}={value}", field.name)]
+    }
+
+    /// A rule or validation changed in place: a field's `read` rule (jwt), `write_denied`,
+    /// `unique`, or required to optional.
+    fn change_rule(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        let f = self.rng.random_range(0..self.resources[i].fields.len());
+        let name = self.resources[i].fields[f].name.clone();
+        let ty = self.resources[i].fields[f].ty;
+        let what = match self.rng.random_range(0..4) {
+            0 if self.auth.jwt => {
+                let field = &mut self.resources[i].fields[f];
+                if field.options.iter().any(|(k, _)| *k == "read") {
+                    field.options.retain(|(k, _)| *k != "read");
+                    "read rule removed"
+                } else {
+                    field.options.push(("read", "[\"authenticated\"]".into()));
+                    "read = [\"authenticated\"]"
+                }
+            }
+            1 => {
+                let field = &mut self.resources[i].fields[f];
+                let (_, denied) = field
+                    .options
+                    .iter_mut()
+                    .find(|(k, _)| *k == "write_denied")?;
+                *denied = if denied.contains("ignore") {
+                    "\"reject\"".into()
+                } else {
+                    "\"ignore\"".into()
+                };
+                "write_denied switched"
+            }
+            2 => {
+                let field = &mut self.resources[i].fields[f];
+                if field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "unique" && v == "true")
+                {
+                    field.options.retain(|(k, _)| *k != "unique");
+                    "unique off"
+                } else if ty != "json"
+                    && unique_room(ty, &field.options).is_none_or(|room| room >= 12)
+                    && !field.options.iter().any(|(k, _)| *k == "default")
+                {
+                    field.options.retain(|(k, _)| *k != "unique");
+                    field.options.push(("unique", "true".into()));
+                    "unique on"
+                } else {
+                    return None;
+                }
+            }
+            _ => {
+                let field = &mut self.resources[i].fields[f];
+                if field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "required" && v == "false")
+                {
+                    return None;
+                }
+                field.options.retain(|(k, _)| *k != "required");
+                field.options.push(("required", "false".into()));
+                "now optional"
+            }
+        };
+        Some(Change {
+            what: format!("{r}.{name}: {what}"),
+            backfill: Vec::new(),
+        })
     }
 
     // ----- TOML -----
@@ -2053,7 +2821,14 @@ impl Generator {
             self.render_resource(&mut out, r);
         }
         for job in &self.jobs {
-            let _ = writeln!(out, "\n{job}");
+            let _ = writeln!(out, "\n[jobs.{}]", job.name);
+            if !job.on.is_empty() {
+                let on: Vec<String> = job.on.iter().map(|e| format!("\"{e}\"")).collect();
+                let _ = writeln!(out, "on = [{}]", on.join(", "));
+            }
+            for line in &job.settings {
+                let _ = writeln!(out, "{line}");
+            }
         }
         out
     }
@@ -2082,6 +2857,9 @@ impl Generator {
             }
         }
         for (key, value) in &a.numbers {
+            let _ = writeln!(out, "{key} = {value}");
+        }
+        for (key, value) in &a.lifecycle {
             let _ = writeln!(out, "{key} = {value}");
         }
     }
@@ -2116,8 +2894,12 @@ impl Generator {
             let roles: Vec<String> = r.owner_set_by.iter().map(|t| format!("\"{t}\"")).collect();
             lines.push(format!("owner_set_by = [{}]", roles.join(", ")));
         }
-        if let Some(events) = &r.events {
-            lines.push(format!("events = {events}"));
+        if !r.events.is_empty() {
+            let entries: Vec<String> = r.events.iter().map(Event::toml).collect();
+            lines.push(format!("events = {{ {} }}", entries.join(", ")));
+        }
+        if let Some(old) = &r.renamed_from {
+            lines.push(format!("renamed_from = \"{old}\""));
         }
         lines.shuffle(&mut self.rng);
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
@@ -2300,6 +3082,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 fields: &["type", "order", "default", "from"],
                 enum_values: &["self", "tier_1", "crate_1", "type"],
                 jwt: Some(false),
+                later_keys: true,
                 ..Recipe::default()
             },
         ),
@@ -2313,6 +3096,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 jwt: Some(true),
                 field_rules: true,
                 multi_line: true,
+                later_keys: true,
                 ..Recipe::default()
             },
         ),
@@ -2353,6 +3137,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 api_prefix: Some("/health"),
                 jwt: Some(true),
                 field_rules: true,
+                later_keys: true,
                 ..Recipe::default()
             },
         ),

@@ -20,9 +20,9 @@ use std::collections::BTreeMap;
 use super::*;
 
 /// SQLite through Python's standard library: apply migration files, run a query,
-/// or print the normalised schema.
+/// or print the normalised schema (`pytools::SQLITE_SCHEMA`).
 const SQLITE: &str = r#"
-import re, sqlite3, sys
+import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 mode = sys.argv[2]
 if mode == "apply":
@@ -33,19 +33,7 @@ elif mode == "query":
     for row in db.execute(sys.argv[3]):
         print("|".join("" if v is None else str(v) for v in row))
 else:
-    out = []
-    tables = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'").fetchall()
-    for name, sql in tables:
-        out.append(f"table {name}")
-        for r in db.execute(f'PRAGMA table_info("{name}")'):
-            out.append(f"column {name} " + " ".join(map(str, r[1:])))
-        for r in db.execute(f'PRAGMA foreign_key_list("{name}")'):
-            out.append(f"fk {name} " + " ".join(map(str, r[2:])))
-        for check in re.findall(r"CHECK \((?:[^()]|\([^()]*\))*\)", sql):
-            out.append(f"check {name} {check}")
-    for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"):
-        out.append(f"index {name} {sql}")
-    print("\n".join(sorted(out)))
+    print(schema(db))
 "#;
 
 /// PostgreSQL's view of the same, with constraints by definition (PostgreSQL names a
@@ -190,7 +178,10 @@ fn assert_edits_carried(project: &Path, (from, module, versions): Move, version:
 
 fn python(args: &[&str]) -> String {
     let mut command = Command::new("python3");
-    command.arg("-c").arg(SQLITE).args(args);
+    command
+        .arg("-c")
+        .arg(format!("{}{SQLITE}", pytools::SQLITE_SCHEMA))
+        .args(args);
     let output = command.output().expect("python3 runs");
     assert!(
         output.status.success(),
