@@ -65,6 +65,9 @@ struct Tally {
     refusals: Vec<String>,
     conflicts: u64,
     updated: u64,
+    /// Updates that stopped on files they would leave outside the build, whose edits the
+    /// team then moved into `src/custom/` before running the update again.
+    moved_out: u64,
 }
 
 #[test]
@@ -93,6 +96,7 @@ fn every_random_spec_change_updates_soundly_or_refuses_cleanly() {
                     t.refusals.extend(counted.refusals);
                     t.conflicts += counted.conflicts;
                     t.updated += counted.updated;
+                    t.moved_out += counted.moved_out;
                     drop(t);
                     lock(&failures).append(&mut found);
                 }
@@ -101,10 +105,11 @@ fn every_random_spec_change_updates_soundly_or_refuses_cleanly() {
     });
     let t = tally.into_inner().unwrap_or_else(|e| e.into_inner());
     eprintln!(
-        "[spec changes] {} chains, {} changes: {} updated, {} refused, {} with conflicts; {:.1?} on {workers} threads",
+        "[spec changes] {} chains, {} changes: {} updated ({} after the team moved files out), {} refused, {} with conflicts; {:.1?} on {workers} threads",
         next.load(Ordering::Relaxed) - first,
         t.changes,
         t.updated,
+        t.moved_out,
         t.refused,
         t.conflicts,
         started.elapsed()
@@ -199,21 +204,41 @@ fn run_chain(seed: u64, sqlite: &mut Sqlite, failures: &mut Vec<ChangeFailure>) 
         let told = format!("{story}spec after step {step}:\n{toml}\n");
         std::fs::write(project.join("backend-gen.toml"), &toml).expect("write the spec");
         let tree = tree_hashes(&project);
-        let mut update = backend_gen_cli();
-        update.arg("update").arg(&project);
-        if destructive {
-            update.arg("--allow-destructive");
-        }
-        for b in &change.backfill {
-            update.args(["--backfill", b]);
-        }
-        let output = update.output().expect("run backend-gen update");
-        let said = pytools::text(&output);
+        let update = || {
+            let mut update = backend_gen_cli();
+            update.arg("update").arg(&project);
+            if destructive {
+                update.arg("--allow-destructive");
+            }
+            for b in &change.backfill {
+                update.args(["--backfill", b]);
+            }
+            update.output().expect("run backend-gen update")
+        };
+        let mut output = update();
+        let mut said = pytools::text(&output);
         let mut step_failed = false;
         let mut fail = |property, detail: String| {
             step_failed = true;
             fail(step, property, detail, &told);
         };
+        // Files the update would leave outside the build (an edited file of a removed
+        // resource): it stops, writing nothing; the team moves its edits into its own
+        // `src/custom/`, deletes the files it names, and runs the update again.
+        let outside = outside_the_build(&said);
+        if output.status.code() == Some(1) && !outside.is_empty() {
+            if tree_hashes(&project) != tree {
+                fail(
+                    "an update that stops on files outside the build writes nothing",
+                    format!("{}\n{said}", tree_diff(&tree, &tree_hashes(&project))),
+                );
+            }
+            move_out(&project, &outside);
+            tally.moved_out += 1;
+            output = update();
+            said = pytools::text(&output);
+            story.push_str(&format!("  moved out of the build first: {outside:?}\n"));
+        }
         for problem in changed_migrations(&project, &applied) {
             fail("no applied migration changes", problem);
         }
@@ -270,6 +295,34 @@ fn run_chain(seed: u64, sqlite: &mut Sqlite, failures: &mut Vec<ChangeFailure>) 
         applied = migration_hashes(&project);
     }
     tally
+}
+
+/// The files an update names as left outside the build.
+fn outside_the_build(said: &str) -> Vec<String> {
+    said.lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("- ")?
+                .split_once(": no `mod` declares it")
+        })
+        .map(|(path, _)| path.to_string())
+        .collect()
+}
+
+/// What a team does with such files: its edits go into `src/custom/mod.rs` (its own,
+/// compiled), and the files go.
+fn move_out(project: &Path, files: &[String]) {
+    let custom = project.join("src/custom/mod.rs");
+    let mut kept = std::fs::read_to_string(&custom).expect("read src/custom/mod.rs");
+    for file in files {
+        let path = project.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        for line in text.lines().filter(|l| l.starts_with("// Team edit ")) {
+            kept.push_str(&format!("{line}\n"));
+        }
+        std::fs::remove_file(&path).expect("remove a file outside the build");
+    }
+    std::fs::write(&custom, kept).expect("write src/custom/mod.rs");
 }
 
 fn backend_gen_cli() -> Command {

@@ -1269,7 +1269,8 @@ impl Generator {
     fn resource_name(&mut self) -> String {
         loop {
             let name = self.name();
-            if self.resource_fits(&name, None) {
+            // Resources are named in the singular (a recipe's plural name is a hazard).
+            if self.resource_fits(&name, None) && backend_gen::names::singular_of(&name).is_none() {
                 return name;
             }
         }
@@ -2840,10 +2841,6 @@ impl Generator {
         }
         out.push_str("\n[auth]\n");
         let _ = writeln!(out, "mode = \"{}\"", if a.jwt { "jwt" } else { "none" });
-        // Every other key needs jwt (docs/spec.md, `[auth]`).
-        if !a.jwt {
-            return;
-        }
         if let Some(roles) = &a.roles {
             let list: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
             let _ = writeln!(out, "roles = [{}]", list.join(", "));
