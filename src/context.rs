@@ -62,8 +62,8 @@ pub struct ServiceContext {
     /// The modules of the integration-test crate (`tests/api/`): one per resource and
     /// one per shared concern, sorted.
     pub test_modules: Vec<String>,
-    /// Index of the first resource with no required parent: the shared HTTP
-    /// tests create rows of it.
+    /// Index of the first resource with no required parent (preferably one without a unique
+    /// field of few values): the shared HTTP tests create rows of it.
     pub primary: usize,
     /// Index of the first resource whose rows are cached (`cache_ttl_seconds` above 0), for
     /// the shared test of the read cache; `None` when no resource's are.
@@ -656,6 +656,13 @@ impl Uses {
 pub struct ResourceContext {
     /// Position in the spec (indexes per-resource test counters).
     pub index: usize,
+    /// The most rows of this resource one generated test may hold at once: `samples::COUNT`,
+    /// or fewer when a unique field (its own, or a parent's that each new row creates one
+    /// of) allows fewer distinct values. Tests that need more rows are left out.
+    pub rows: usize,
+    /// Keys of the unique fields with fewer distinct values than `samples::COUNT`: a test
+    /// body takes the first sample whose values of these no stored row holds.
+    pub scarce_keys: Vec<String>,
     pub names: Names,
     /// "an order item"
     pub a_words: String,
@@ -1105,11 +1112,17 @@ impl ServiceContext {
             api_prefix: spec.project.api_prefix.clone(),
             database: spec.project.database.as_str(),
             spec_source: spec_source.to_string(),
-            primary: spec
-                .resources
-                .iter()
-                .position(|r| r.belongs_to.iter().all(|b| !b.required))
-                .unwrap_or(0),
+            primary: {
+                // Of those, one whose tests may hold as many rows as they like, if any.
+                let free = |r: &Resource| r.belongs_to.iter().all(|b| !b.required);
+                let roomy = |r: &Resource| test_rows(spec, r) == samples::COUNT;
+                let resources = &spec.resources;
+                resources
+                    .iter()
+                    .position(|r| free(r) && roomy(r))
+                    .or_else(|| resources.iter().position(free))
+                    .unwrap_or(0)
+            },
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
             routes: spec
@@ -1480,6 +1493,13 @@ impl ResourceContext {
             .collect();
         Self {
             index,
+            rows: test_rows(spec, r),
+            scarce_keys: r
+                .fields
+                .iter()
+                .filter(|f| scarce(f))
+                .map(|f| f.names.camel.clone())
+                .collect(),
             transitions: events.iter().any(|e| e.field.is_some()),
             events,
             sample_bodies,
@@ -1613,6 +1633,30 @@ impl ResourceContext {
             uses,
         }
     }
+}
+
+/// A unique field a body writes whose type and rules allow fewer distinct values than the
+/// tests' samples (`samples::room`).
+fn scarce(f: &Field) -> bool {
+    f.unique && f.access.write != FieldWrite::None && samples::room(f).is_some()
+}
+
+/// See `ResourceContext::rows`: a test body of `r` creates one row of each parent it names
+/// (not its owner, which is the caller, nor itself, which it leaves null).
+fn test_rows(spec: &Spec, r: &Resource) -> usize {
+    let own = r
+        .fields
+        .iter()
+        .filter(|f| scarce(f))
+        .filter_map(samples::room)
+        .min()
+        .unwrap_or(samples::COUNT);
+    r.belongs_to
+        .iter()
+        .filter(|b| !r.is_owner(b) && b.target != r.names.snake)
+        .filter_map(|b| spec.resource(&b.target))
+        .map(|parent| test_rows(spec, parent))
+        .fold(own, usize::min)
 }
 
 /// What a resource's lists can filter, sort and select: foreign keys and
