@@ -748,14 +748,18 @@ pub struct ResourceContext {
     pub enum_keys: Vec<String>,
     /// Keys of integer and big integer fields.
     pub integer_keys: Vec<String>,
+    /// Keys of date and of datetime fields: RFC 3339 text only.
+    pub date_keys: Vec<String>,
+    pub date_time_keys: Vec<String>,
     /// Whether other code asks if a row exists (children, links, locking).
     pub needs_exists: bool,
     /// Modules of the other resources its repo and handlers call, sorted.
     pub other_modules: Vec<String>,
     /// Whether any field has a validation call.
     pub has_checks: bool,
-    /// Whether a decimal bound names `rust_decimal::Decimal`.
-    pub decimal_bounds: bool,
+    /// Whether any Rust the model prints for a field (a default, a bound)
+    /// names `Dec`, the model's alias of `rust_decimal::Decimal`.
+    pub imports_dec: bool,
     pub has_pattern: bool,
     pub has_unique: bool,
     pub has_optional: bool,
@@ -1076,13 +1080,13 @@ impl ServiceContext {
             "http",
             "idempotency",
             "openapi",
+            "rfc3339",
             "shared",
             "telemetry",
         ];
         let optional = [
             (spec.auth.mode == AuthMode::Jwt, "auth"),
             (spec.auth.mode == AuthMode::Jwt, "account"),
-            (uses.timestamps, "rfc3339"),
             (uses.events, "outbox"),
             (uses.jobs, "jobs"),
             (uses.webhooks, "webhooks"),
@@ -1318,7 +1322,11 @@ fn needs_exists(spec: &Spec, r: &Resource) -> bool {
 
 impl ResourceContext {
     fn new(spec: &Spec, r: &Resource, index: usize) -> Self {
-        let fields: Vec<FieldContext> = r.fields.iter().map(|f| FieldContext::new(r, f)).collect();
+        let fields: Vec<FieldContext> = r
+            .fields
+            .iter()
+            .map(|f| FieldContext::new(spec, r, f))
+            .collect();
         let belongs_to: Vec<RelationContext> = r
             .belongs_to
             .iter()
@@ -1373,11 +1381,16 @@ impl ResourceContext {
             .filter(|f| f.is_enum)
             .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
             .collect();
-        let integer_keys = fields
-            .iter()
-            .filter(|f| matches!(f.spec_type, "integer" | "big_integer"))
-            .map(|f| f.names.camel.clone())
-            .collect();
+        let keys_of = |types: &[&str]| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|f| types.contains(&f.spec_type))
+                .map(|f| f.names.camel.clone())
+                .collect()
+        };
+        let integer_keys = keys_of(&["integer", "big_integer"]);
+        let date_keys = keys_of(&["date"]);
+        let date_time_keys = keys_of(&["datetime"]);
 
         let mut other_modules: Vec<String> =
             belongs_to.iter().map(|b| b.target.module.clone()).collect();
@@ -1609,10 +1622,7 @@ impl ResourceContext {
             sql: ResourceSql::new(spec, r),
             needs_exists: needs_exists(spec, r),
             has_checks,
-            decimal_bounds: r.fields.iter().any(|f| {
-                matches!(f.ty, FieldType::Decimal { .. })
-                    && (f.rules.min.is_some() || f.rules.max.is_some())
-            }),
+            imports_dec: fields.iter().any(FieldContext::names_dec),
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique),
             has_optional: uses.optional,
@@ -1626,6 +1636,8 @@ impl ResourceContext {
             non_null_keys,
             enum_keys,
             integer_keys,
+            date_keys,
+            date_time_keys,
             other_modules,
             fields,
             belongs_to,
@@ -1888,7 +1900,16 @@ impl RelationContext {
 }
 
 impl FieldContext {
-    fn new(resource: &Resource, f: &Field) -> Self {
+    /// Whether any Rust printed for this field in the model names `Dec`:
+    /// decided from the printed text itself, so no use can miss the import.
+    fn names_dec(&self) -> bool {
+        self.default_rust
+            .iter()
+            .chain(self.checks.iter().flat_map(|c| &c.args))
+            .any(|rust| rust.contains(DEC_PATH))
+    }
+
+    fn new(spec: &Spec, resource: &Resource, f: &Field) -> Self {
         let rust_type = match &f.ty {
             FieldType::String | FieldType::Text => "String".to_string(),
             FieldType::Integer => "i32".into(),
@@ -2047,12 +2068,15 @@ fn rust_literal(
     }
 }
 
+/// The start of every decimal literal `decimal_rust` prints.
+const DEC_PATH: &str = "Dec::";
+
 /// `Dec::new(mantissa, scale)` for exact decimal text such as `19.99`
 /// (`Dec` is `rust_decimal::Decimal` in generated models).
 fn decimal_rust(text: &str) -> String {
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
     let mantissa = format!("{int}{frac}").parse::<i64>().unwrap_or(0);
-    format!("Dec::new({mantissa}, {})", frac.len())
+    format!("{DEC_PATH}new({mantissa}, {})", frac.len())
 }
 
 /// A Rust raw string literal with enough `#`s for its content.
@@ -2090,6 +2114,24 @@ mod tests {
         assert_eq!(raw_string(r"^\d+$"), r###"r#"^\d+$"#"###);
         assert_eq!(raw_string("a\"#b"), "r##\"a\"#b\"##");
         assert_eq!(toml_string("say \"hi\"\\"), r#""say \"hi\"\\""#);
+    }
+
+    /// A decimal printed only by a default (no `min`/`max`) still imports
+    /// `Dec`; a decimal that prints none does not.
+    #[test]
+    fn the_dec_import_follows_every_printed_decimal() {
+        let imports = |fields: &str| {
+            let source = format!("[resources.item.fields]\n{fields}\n");
+            let spec = crate::spec::parse("item.toml", &source).unwrap();
+            ServiceContext::new("item", &spec, &source).resources[0].imports_dec
+        };
+        assert!(imports(r#"price = { type = "decimal", default = 5 }"#));
+        assert!(imports(r#"price = { type = "decimal", default = "1.5" }"#));
+        assert!(imports(r#"price = { type = "decimal", max = 5 }"#));
+        assert!(!imports(r#"price = { type = "decimal" }"#));
+        assert!(!imports(
+            r#"count = { type = "integer", default = 5, max = 9 }"#
+        ));
     }
 
     #[test]
