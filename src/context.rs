@@ -1969,7 +1969,7 @@ impl FieldContext {
             samples: samples::valid(&resource.names.snake, f),
             invalid: samples::invalid(f),
             wrong_type: samples::wrong_type(f),
-            taken_sql: f.unique.then(|| taken(resource, &f.names.sql)),
+            taken_sql: f.unique.then(|| taken(spec, resource, &f.names.sql)),
             write_never: f.access.write == FieldWrite::None,
             set_once: f.access.write == FieldWrite::Create,
             read_guarded: f.access.read.is_some(),
