@@ -60,8 +60,8 @@ pub struct ServiceContext {
     /// The modules of the integration-test crate (`tests/api/`): one per resource and
     /// one per shared concern, sorted.
     pub test_modules: Vec<String>,
-    /// Index of the first resource with no required parent: the shared HTTP
-    /// tests create rows of it.
+    /// Index of the first resource with no required parent (preferably one without a unique
+    /// field of few values): the shared HTTP tests create rows of it.
     pub primary: usize,
     /// Index of the first resource whose rows are cached (`cache_ttl_seconds` above 0), for
     /// the shared test of the read cache; `None` when no resource's are.
@@ -654,6 +654,13 @@ impl Uses {
 pub struct ResourceContext {
     /// Position in the spec (indexes per-resource test counters).
     pub index: usize,
+    /// The most rows of this resource one generated test may hold at once: `samples::COUNT`,
+    /// or fewer when a unique field (its own, or a parent's that each new row creates one
+    /// of) allows fewer distinct values. Tests that need more rows are left out.
+    pub rows: usize,
+    /// Keys of the unique fields with fewer distinct values than `samples::COUNT`: a test
+    /// body takes the first sample whose values of these no stored row holds.
+    pub scarce_keys: Vec<String>,
     pub names: Names,
     /// "an order item"
     pub a_words: String,
@@ -739,14 +746,18 @@ pub struct ResourceContext {
     pub enum_keys: Vec<String>,
     /// Keys of integer and big integer fields.
     pub integer_keys: Vec<String>,
+    /// Keys of date and of datetime fields: RFC 3339 text only.
+    pub date_keys: Vec<String>,
+    pub date_time_keys: Vec<String>,
     /// Whether other code asks if a row exists (children, links, locking).
     pub needs_exists: bool,
     /// Modules of the other resources its repo and handlers call, sorted.
     pub other_modules: Vec<String>,
     /// Whether any field has a validation call.
     pub has_checks: bool,
-    /// Whether a decimal bound names `rust_decimal::Decimal`.
-    pub decimal_bounds: bool,
+    /// Whether any Rust the model prints for a field (a default, a bound)
+    /// names `Dec`, the model's alias of `rust_decimal::Decimal`.
+    pub imports_dec: bool,
     pub has_pattern: bool,
     pub has_unique: bool,
     pub has_optional: bool,
@@ -1067,13 +1078,13 @@ impl ServiceContext {
             "http",
             "idempotency",
             "openapi",
+            "rfc3339",
             "shared",
             "telemetry",
         ];
         let optional = [
             (spec.auth.mode == AuthMode::Jwt, "auth"),
             (spec.auth.mode == AuthMode::Jwt, "account"),
-            (uses.timestamps, "rfc3339"),
             (uses.events, "outbox"),
             (uses.jobs, "jobs"),
             (uses.webhooks, "webhooks"),
@@ -1103,11 +1114,17 @@ impl ServiceContext {
             api_prefix: spec.project.api_prefix.clone(),
             database: spec.project.database.as_str(),
             spec_source: spec_source.to_string(),
-            primary: spec
-                .resources
-                .iter()
-                .position(|r| r.belongs_to.iter().all(|b| !b.required))
-                .unwrap_or(0),
+            primary: {
+                // Of those, one whose tests may hold as many rows as they like, if any.
+                let free = |r: &Resource| r.belongs_to.iter().all(|b| !b.required);
+                let roomy = |r: &Resource| test_rows(spec, r) == samples::COUNT;
+                let resources = &spec.resources;
+                resources
+                    .iter()
+                    .position(|r| free(r) && roomy(r))
+                    .or_else(|| resources.iter().position(free))
+                    .unwrap_or(0)
+            },
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
             routes: api_routes(spec),
@@ -1296,7 +1313,11 @@ fn needs_exists(spec: &Spec, r: &Resource) -> bool {
 
 impl ResourceContext {
     fn new(spec: &Spec, r: &Resource, index: usize) -> Self {
-        let fields: Vec<FieldContext> = r.fields.iter().map(|f| FieldContext::new(r, f)).collect();
+        let fields: Vec<FieldContext> = r
+            .fields
+            .iter()
+            .map(|f| FieldContext::new(spec, r, f))
+            .collect();
         let belongs_to: Vec<RelationContext> = r
             .belongs_to
             .iter()
@@ -1351,11 +1372,16 @@ impl ResourceContext {
             .filter(|f| f.is_enum)
             .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
             .collect();
-        let integer_keys = fields
-            .iter()
-            .filter(|f| matches!(f.spec_type, "integer" | "big_integer"))
-            .map(|f| f.names.camel.clone())
-            .collect();
+        let keys_of = |types: &[&str]| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|f| types.contains(&f.spec_type))
+                .map(|f| f.names.camel.clone())
+                .collect()
+        };
+        let integer_keys = keys_of(&["integer", "big_integer"]);
+        let date_keys = keys_of(&["date"]);
+        let date_time_keys = keys_of(&["datetime"]);
 
         let mut other_modules: Vec<String> =
             belongs_to.iter().map(|b| b.target.module.clone()).collect();
@@ -1471,6 +1497,13 @@ impl ResourceContext {
             .collect();
         Self {
             index,
+            rows: test_rows(spec, r),
+            scarce_keys: r
+                .fields
+                .iter()
+                .filter(|f| scarce(f))
+                .map(|f| f.names.camel.clone())
+                .collect(),
             transitions: events.iter().any(|e| e.field.is_some()),
             events,
             sample_bodies,
@@ -1580,10 +1613,7 @@ impl ResourceContext {
             sql: ResourceSql::new(spec, r),
             needs_exists: needs_exists(spec, r),
             has_checks,
-            decimal_bounds: r.fields.iter().any(|f| {
-                matches!(f.ty, FieldType::Decimal { .. })
-                    && (f.rules.min.is_some() || f.rules.max.is_some())
-            }),
+            imports_dec: fields.iter().any(FieldContext::names_dec),
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique),
             has_optional: uses.optional,
@@ -1597,6 +1627,8 @@ impl ResourceContext {
             non_null_keys,
             enum_keys,
             integer_keys,
+            date_keys,
+            date_time_keys,
             other_modules,
             fields,
             belongs_to,
@@ -1604,6 +1636,30 @@ impl ResourceContext {
             uses,
         }
     }
+}
+
+/// A unique field a body writes whose type and rules allow fewer distinct values than the
+/// tests' samples (`samples::room`).
+fn scarce(f: &Field) -> bool {
+    f.unique && f.access.write != FieldWrite::None && samples::room(f).is_some()
+}
+
+/// See `ResourceContext::rows`: a test body of `r` creates one row of each parent it names
+/// (not its owner, which is the caller, nor itself, which it leaves null).
+fn test_rows(spec: &Spec, r: &Resource) -> usize {
+    let own = r
+        .fields
+        .iter()
+        .filter(|f| scarce(f))
+        .filter_map(samples::room)
+        .min()
+        .unwrap_or(samples::COUNT);
+    r.belongs_to
+        .iter()
+        .filter(|b| !r.is_owner(b) && b.target != r.names.snake)
+        .filter_map(|b| spec.resource(&b.target))
+        .map(|parent| test_rows(spec, parent))
+        .fold(own, usize::min)
 }
 
 /// What a resource's lists can filter, sort and select: foreign keys and
@@ -1835,7 +1891,16 @@ impl RelationContext {
 }
 
 impl FieldContext {
-    fn new(resource: &Resource, f: &Field) -> Self {
+    /// Whether any Rust printed for this field in the model names `Dec`:
+    /// decided from the printed text itself, so no use can miss the import.
+    fn names_dec(&self) -> bool {
+        self.default_rust
+            .iter()
+            .chain(self.checks.iter().flat_map(|c| &c.args))
+            .any(|rust| rust.contains(DEC_PATH))
+    }
+
+    fn new(spec: &Spec, resource: &Resource, f: &Field) -> Self {
         let rust_type = match &f.ty {
             FieldType::String | FieldType::Text => "String".to_string(),
             FieldType::Integer => "i32".into(),
@@ -1895,7 +1960,7 @@ impl FieldContext {
             samples: samples::valid(&resource.names.snake, f),
             invalid: samples::invalid(f),
             wrong_type: samples::wrong_type(f),
-            taken_sql: f.unique.then(|| taken(resource, &f.names.sql)),
+            taken_sql: f.unique.then(|| taken(spec, resource, &f.names.sql)),
             write_never: f.access.write == FieldWrite::None,
             set_once: f.access.write == FieldWrite::Create,
             read_guarded: f.access.read.is_some(),
@@ -1994,12 +2059,15 @@ fn rust_literal(
     }
 }
 
+/// The start of every decimal literal `decimal_rust` prints.
+const DEC_PATH: &str = "Dec::";
+
 /// `Dec::new(mantissa, scale)` for exact decimal text such as `19.99`
 /// (`Dec` is `rust_decimal::Decimal` in generated models).
 fn decimal_rust(text: &str) -> String {
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
     let mantissa = format!("{int}{frac}").parse::<i64>().unwrap_or(0);
-    format!("Dec::new({mantissa}, {})", frac.len())
+    format!("{DEC_PATH}new({mantissa}, {})", frac.len())
 }
 
 /// A Rust raw string literal with enough `#`s for its content.
@@ -2037,6 +2105,24 @@ mod tests {
         assert_eq!(raw_string(r"^\d+$"), r###"r#"^\d+$"#"###);
         assert_eq!(raw_string("a\"#b"), "r##\"a\"#b\"##");
         assert_eq!(toml_string("say \"hi\"\\"), r#""say \"hi\"\\""#);
+    }
+
+    /// A decimal printed only by a default (no `min`/`max`) still imports
+    /// `Dec`; a decimal that prints none does not.
+    #[test]
+    fn the_dec_import_follows_every_printed_decimal() {
+        let imports = |fields: &str| {
+            let source = format!("[resources.item.fields]\n{fields}\n");
+            let spec = crate::spec::parse("item.toml", &source).unwrap();
+            ServiceContext::new("item", &spec, &source).resources[0].imports_dec
+        };
+        assert!(imports(r#"price = { type = "decimal", default = 5 }"#));
+        assert!(imports(r#"price = { type = "decimal", default = "1.5" }"#));
+        assert!(imports(r#"price = { type = "decimal", max = 5 }"#));
+        assert!(!imports(r#"price = { type = "decimal" }"#));
+        assert!(!imports(
+            r#"count = { type = "integer", default = 5, max = 9 }"#
+        ));
     }
 
     #[test]

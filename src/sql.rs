@@ -260,7 +260,11 @@ impl ResourceSql {
                 query(&[
                     clause("SELECT", &login_columns),
                     from.clone(),
-                    format!("    WHERE email = $1{live}"),
+                    format!(
+                        "    WHERE {} = {}{live}",
+                        compared(true, ACCOUNT_EMAIL_COLUMN),
+                        compared(true, "$1")
+                    ),
                 ]),
                 query(&[
                     format!("    UPDATE {table}"),
@@ -409,13 +413,12 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
             ""
         };
         let name = unique_index(table, &f.names.snake);
+        let folded = folds_case(spec, r, &f.names.sql);
+        let key = compared(folded, &f.names.sql);
         indexes.push(Index {
-            sql: format!(
-                "CREATE UNIQUE INDEX {name} ON {quoted} ({}){live};",
-                f.names.sql
-            ),
+            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({key}){live};"),
             name,
-            comment: None,
+            comment: folded.then_some(ACCOUNT_EMAIL_COMMENT),
         });
     }
     if r.timestamps {
@@ -918,13 +921,39 @@ fn sql_comment(description: &str, fallback: &str) -> String {
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the
 /// row being written (which may hold it itself).
-pub fn taken(r: &Resource, column: &str) -> String {
+pub fn taken(spec: &Spec, r: &Resource, column: &str) -> String {
+    let folded = folds_case(spec, r, column);
     rust_text(query(&[format!(
-        "    SELECT 1 FROM {} WHERE {column} = $1 AND id <> $2{}",
+        "    SELECT 1 FROM {} WHERE {} = {} AND id <> $2{}",
         r.names.plural_sql,
+        compared(folded, column),
+        compared(folded, "$1"),
         live(r)
     )]))
 }
+
+/// Whether a unique index and lookups compare `column` of `r` with the case of its letters
+/// folded: only an account's email, which is one address whatever the case of its letters
+/// (`Ann@example.com` is `ann@example.com`); the row keeps the address as typed.
+fn folds_case(spec: &Spec, r: &Resource, column: &str) -> bool {
+    spec.is_account(r) && column == ACCOUNT_EMAIL_COLUMN
+}
+
+/// The account's email column (`spec::validate` gives every account one).
+const ACCOUNT_EMAIL_COLUMN: &str = "email";
+
+/// A column or a bound value as compared: folded with `lower`, which folds ASCII letters
+/// in SQLite and every letter in PostgreSQL, on both sides of every comparison alike.
+fn compared(folded: bool, sql: &str) -> String {
+    if folded {
+        format!("lower({sql})")
+    } else {
+        sql.to_owned()
+    }
+}
+
+const ACCOUNT_EMAIL_COMMENT: &str =
+    "One account per address, whatever the case of its letters; the address is kept as typed.";
 
 /// The join table of a many-to-many declared on `owner`.
 pub fn join_table(owner: &Resource, target: &Resource) -> String {
@@ -953,6 +982,42 @@ mod tests {
         assert_eq!(one, identifier(format!("{}_one_idx", "x".repeat(60))));
         // PostgreSQL's own name for a primary key keeps `_pkey` whole.
         assert_eq!(primary_key(&at_limit), format!("{}_pkey", "a".repeat(58)));
+    }
+
+    /// An account's email is one address whatever the case of its letters: its unique index,
+    /// the taken check and the login lookup all compare it folded. Another email field is
+    /// compared as it is.
+    #[test]
+    fn an_accounts_email_is_compared_folded() {
+        let source = "[auth]\nmode = \"jwt\"\n\n\
+                      [resources.user.fields]\nname = { type = \"string\" }\n\n\
+                      [resources.contact.fields]\n\
+                      email = { type = \"string\", format = \"email\", unique = true }\n";
+        let spec = crate::spec::parse("accounts.toml", source).unwrap();
+        let user = spec.resource("user").unwrap();
+        let table = resource_table(&spec, user, Dialect(crate::spec::Database::Postgres));
+        assert!(
+            table
+                .create
+                .contains("CREATE UNIQUE INDEX users_email_unique ON users (lower(email));"),
+            "{}",
+            table.create
+        );
+        assert!(
+            ResourceSql::new(&spec, user)
+                .find_login
+                .contains("WHERE lower(email) = lower($1)")
+        );
+        let t = taken(&spec, user, "email");
+        assert!(t.contains("lower(email) = lower($1)"), "{t}");
+        let contact = spec.resource("contact").unwrap();
+        let table = resource_table(&spec, contact, Dialect(crate::spec::Database::Sqlite));
+        assert!(
+            table
+                .create
+                .contains("CREATE UNIQUE INDEX contacts_email_unique ON contacts (email);")
+        );
+        assert!(taken(&spec, contact, "email").contains("email = $1 AND"));
     }
 
     #[test]

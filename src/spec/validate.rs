@@ -1385,9 +1385,6 @@ fn read_field(
         );
     }
     let rules = read_rules(sink, &t, &ty);
-    if unique {
-        check_room_for_unique(sink, &t, value, &ty, &rules);
-    }
     let default = t
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
@@ -1424,82 +1421,6 @@ fn read_field(
         access,
         renamed_from,
     })
-}
-
-/// A unique field must hold as many distinct values as the generated tests make rows of its
-/// resource (`samples::COUNT`): with fewer, they would collide on it, and the project's own
-/// tests would fail.
-fn check_room_for_unique(
-    sink: &mut Sink,
-    t: &Table<'_, '_>,
-    value: &Spanned<DeValue<'_>>,
-    ty: &FieldType,
-    rules: &Rules,
-) {
-    let Some((room, what)) = distinct_values(ty, rules) else {
-        return;
-    };
-    let needed = crate::samples::COUNT as u128;
-    if room >= needed {
-        return;
-    }
-    let span = t.raw("unique").map_or(value.span(), |v| v.span());
-    sink.push(
-        Diagnostic::new(
-            span,
-            t.key_path("unique"),
-            format!("a unique field needs room for at least {needed} distinct values"),
-        )
-        .found(what)
-        .help(format!(
-            "the generated tests make up to {needed} rows of a resource, each with its own value: \
-             allow more values, or drop `unique`"
-        )),
-    );
-}
-
-/// How many distinct values a field's type and rules allow, and that count in words, when
-/// it is small enough to matter (`None`: practically unlimited).
-fn distinct_values(ty: &FieldType, rules: &Rules) -> Option<(u128, String)> {
-    let bounds = || Some((rules.min.as_ref()?, rules.max.as_ref()?));
-    match ty {
-        FieldType::Boolean => Some((2, "a boolean: 2 values".into())),
-        FieldType::Enum { values } => Some((
-            values.len() as u128,
-            format!("{} enum values", values.len()),
-        )),
-        FieldType::Integer | FieldType::BigInteger => {
-            let (lo, hi) = ty.whole_range()?;
-            let lo = rules.min.as_ref().map_or(lo, bound_whole);
-            let hi = rules.max.as_ref().map_or(hi, bound_whole);
-            // A minimum over the maximum has a message of its own.
-            let room = u128::try_from(i128::from(hi) - i128::from(lo) + 1).ok()?;
-            Some((room, format!("min {lo}, max {hi}: {room} values")))
-        }
-        FieldType::Decimal { scale, .. } => {
-            let (min, max) = bounds()?;
-            let steps = (bound_value(max) - bound_value(min)) * 10f64.powi(*scale as i32);
-            if steps < 0.0 {
-                return None;
-            }
-            // Rounded first: bounds written with the field's scale are whole steps apart.
-            let room = steps.round().min(u64::MAX as f64) as u128 + 1;
-            Some((
-                room,
-                format!(
-                    "min {}, max {} at scale {scale}: {room} values",
-                    bound_text(min),
-                    bound_text(max)
-                ),
-            ))
-        }
-        FieldType::Float => {
-            let (min, max) = bounds()?;
-            (bound_value(min) == bound_value(max))
-                .then(|| (1, format!("min and max {}: 1 value", bound_text(min))))
-        }
-        _ => None,
-    }
 }
 
 /// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`. It
