@@ -952,6 +952,27 @@ fn compared(folded: bool, sql: &str) -> String {
     }
 }
 
+/// `table` as a backend-gen from before emails were compared case-insensitively wrote it:
+/// the account's unique email index on the column itself. `update` migrates such a
+/// project's index to the folded one (see `migrate::Earlier`).
+pub fn with_case_sensitive_email(spec: &Spec, table: &mut crate::schema::Table) {
+    let Some(account) = spec.resources.iter().find(|r| spec.is_account(r)) else {
+        return;
+    };
+    if table.name != account.names.plural_snake {
+        return;
+    }
+    let folded = format!("({})", compared(true, ACCOUNT_EMAIL_COLUMN));
+    for index in &mut table.indexes {
+        if index.comment == Some(ACCOUNT_EMAIL_COMMENT) {
+            index.sql = index
+                .sql
+                .replace(&folded, &format!("({ACCOUNT_EMAIL_COLUMN})"));
+            index.comment = None;
+        }
+    }
+}
+
 const ACCOUNT_EMAIL_COMMENT: &str =
     "One account per address, whatever the case of its letters; the address is kept as typed.";
 

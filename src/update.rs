@@ -48,6 +48,11 @@ pub const WRITE_IT_YOURSELF: &str = "Change the spec in smaller steps, or write 
      yourself under migrations/sqlite/ and migrations/postgres/ and run update with \
      --no-migration.";
 
+/// `generated.toml`'s record that the account's email index folds case (see
+/// `migrate::Earlier`).
+const EMAILS: &str = "emails";
+const EMAILS_FOLDED: &str = "case-insensitive";
+
 /// Rewritten by cargo, so never merged: see `update_to`.
 const CARGO_LOCK: &str = "Cargo.lock";
 
@@ -83,7 +88,9 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str)
             "# Written by backend-gen; read by `backend-gen update`.\n\
              name = {name:?}\ngenerator = {:?}\n\
              # The service's own tables the migrations have created.\n\
-             tables = [{}]\n",
+             tables = [{}]\n\
+             # The account's unique email index compares addresses whatever their case.\n\
+             {EMAILS} = {EMAILS_FOLDED:?}\n",
             env!("CARGO_PKG_VERSION"),
             tables.join(", ")
         ),
@@ -225,7 +232,10 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         ))
     })?;
     let old = spec::parse_applied(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
-    let had = tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old));
+    let had = crate::migrate::Earlier {
+        tables: tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old)),
+        emails_folded: emails_folded(&state),
+    };
     refuse_unresolved_conflicts(dir)?;
 
     let mut writes: Vec<(String, String)> = Vec::new();
@@ -505,6 +515,16 @@ fn name_in(text: &str, table: Option<&str>) -> Option<String> {
         None => &root,
     };
     Some(table.get("name")?.as_str()?.to_string())
+}
+
+/// Whether `generated.toml` says the account's email index folds case: written by every
+/// backend-gen since it does.
+fn emails_folded(state: &str) -> bool {
+    state
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|root| root.get(EMAILS)?.as_str().map(|v| v == EMAILS_FOLDED))
+        .unwrap_or(false)
 }
 
 /// The service's own tables `generated.toml` records.

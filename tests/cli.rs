@@ -1593,3 +1593,88 @@ fn a_plural_name_renamed_to_its_singular_rewrites_the_type_in_the_rules_file() {
             .contains("pub struct PrescriptionInput")
     );
 }
+
+/// A project generated before emails were compared whatever their case has a unique index
+/// on `email` itself, and `generated.toml` says nothing of emails: its next update recreates
+/// the index on `lower(email)` in both dialects (undone by its `.down.sql`), so no two
+/// accounts share an address in different case, and says so from then on.
+#[test]
+fn an_update_folds_the_email_index_an_older_generator_made_case_sensitive() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    edit(&project, ".backend-gen/generated.toml", |t| {
+        t.lines()
+            .filter(|line| !line.starts_with("emails") && !line.contains("email index"))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    });
+    for dialect in ["sqlite", "postgres"] {
+        edit(
+            &project,
+            &migration_path(&project, dialect, "_create_users.up.sql"),
+            |t| t.replace("ON users (lower(email))", "ON users (email)"),
+        );
+    }
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "recreate index `users_email_unique`",
+        ));
+    for dialect in ["sqlite", "postgres"] {
+        let up = read(
+            &project,
+            &migration_path(&project, dialect, "_users_email_unique.up.sql"),
+        );
+        assert!(
+            up.contains("DROP INDEX users_email_unique;")
+                && up.contains("CREATE UNIQUE INDEX users_email_unique ON users (lower(email));"),
+            "{up}"
+        );
+        let down = read(
+            &project,
+            &migration_path(&project, dialect, "_users_email_unique.down.sql"),
+        );
+        assert!(
+            down.contains("CREATE UNIQUE INDEX users_email_unique ON users (email);"),
+            "{down}"
+        );
+    }
+    // The SQLite migrations, applied in order, refuse a second account in other case.
+    let mut ups: Vec<String> = fs::read_dir(project.join("migrations/sqlite"))
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .filter(|p| p.ends_with(".up.sql"))
+        .collect();
+    ups.sort();
+    let script = "import sqlite3, sys\ndb = sqlite3.connect(':memory:')\n\
+        [db.executescript(open(p).read()) for p in sys.argv[1:]]\n\
+        cols = 'id, email, password_hash, display_name, roles, created_at, updated_at'\n\
+        row = lambda i, e: db.execute(f\"INSERT INTO users ({cols}) VALUES ('{i}', '{e}', 'h', 'n', '[]', 't', 't')\")\n\
+        row('1', 'Ann@example.com')\n\
+        try:\n    row('2', 'ann@example.com'); print('accepted')\n\
+        except sqlite3.IntegrityError as e: print('refused:', e)\n";
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(&ups)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.starts_with("refused: UNIQUE constraint failed"),
+        "{said}"
+    );
+    assert!(
+        read(&project, ".backend-gen/generated.toml").contains("emails = \"case-insensitive\"")
+    );
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no file changes"));
+}
