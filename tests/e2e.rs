@@ -1469,14 +1469,6 @@ fn lending_library_owners_build_lint_and_test() {
     lint_and_test("lending", &spec_path("lending"));
 }
 
-/// Unique fields of few values (`tests/specs/scarce.toml`: a boolean, enums of three and of
-/// one value, a narrow number under a parent of two rows): a valid spec, whose generated
-/// tests hold no more rows at once than the values allow.
-#[test]
-fn unique_fields_of_few_values_build_lint_and_test() {
-    lint_and_test("scarce", &spec_path("scarce"));
-}
-
 /// Resources named like the generated modules and imports (`page`, `pool`, `cache`,
 /// `uuid`), keyword field names, enum values `self` and `tier_1`.
 #[test]

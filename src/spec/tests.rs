@@ -1483,6 +1483,28 @@ fn a_unique_field_of_few_values_is_valid() {
     }
 }
 
+/// Accounts are not counted: a unique account field of few values would turn sign-ups away,
+/// so it is refused on `user` with jwt (and only there).
+#[test]
+fn a_unique_account_field_leaves_room_for_every_account() {
+    let account = |f: &str| {
+        format!("[auth]\nmode = \"jwt\"\n[resources.user.fields]\nbadge = {f}\n{MINIMAL}")
+    };
+    let e = errors(&account("{ type = \"boolean\", unique = true }"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("resources.user.fields.badge.unique: a unique field of the accounts must leave room for every account"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("account 2 + 1 could not sign up"), "{e:?}");
+    valid(&account(
+        "{ type = \"integer\", min = 1, max = 12, unique = true }",
+    ));
+    valid(&account("{ type = \"boolean\" }"));
+    // Without jwt, `user` is a resource like any other.
+    valid("[resources.user.fields]\nbadge = { type = \"boolean\", unique = true }\n");
+}
+
 #[test]
 fn resources_may_not_take_the_services_own_api_routes() {
     // The job queue's admin routes (jwt), and the webhooks' (jwt and events).

@@ -1302,6 +1302,9 @@ fn read_fields(
             }
         }
         if let Some(field) = read_field(sink, &name, value, &path, auth) {
+            if account && field.unique {
+                check_room_for_accounts(sink, &field, value, &path);
+            }
             fields.push(field);
         }
     }
@@ -1421,6 +1424,38 @@ fn read_field(
         access,
         renamed_from,
     })
+}
+
+/// Every sign-up is a row of the account resource, and accounts are not counted: a unique
+/// account field of few values (a unique boolean) would turn away the third person to
+/// sign up. (Any other resource may have one: its generated tests adapt.)
+fn check_room_for_accounts(
+    sink: &mut Sink,
+    field: &Field,
+    value: &Spanned<DeValue<'_>>,
+    path: &str,
+) {
+    let Some(room) = crate::samples::room(field) else {
+        return;
+    };
+    let span = match value.get_ref() {
+        DeValue::Table(t) => t.get("unique").map_or(value.span(), |v| v.span()),
+        _ => value.span(),
+    };
+    sink.push_new_rule(
+        Diagnostic::new(
+            span,
+            format!("{path}.unique"),
+            "a unique field of the accounts must leave room for every account",
+        )
+        .found(format!(
+            "{room} distinct value(s) for as many accounts as sign up"
+        ))
+        .help(format!(
+            "account {room} + 1 could not sign up: drop `unique`, allow more values, or put the \
+             field on a resource of its own that belongs to `{ACCOUNT}`"
+        )),
+    );
 }
 
 /// `renamed_from`: the earlier name of a field or resource, for `backend-gen update`. It

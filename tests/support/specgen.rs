@@ -1317,6 +1317,23 @@ impl Generator {
         }
     }
 
+    /// docs/spec.md: a unique field of the accounts leaves room for every account, so a
+    /// small domain (any other resource may have one) is not unique there.
+    fn leave_room_for_accounts(&mut self) {
+        let jwt = self.auth.jwt;
+        for r in self
+            .resources
+            .iter_mut()
+            .filter(|r| jwt && r.name == "user")
+        {
+            for field in &mut r.fields {
+                if unique_room(field.ty, &field.options).is_some_and(|room| room < 12) {
+                    field.options.retain(|(key, _)| *key != "unique");
+                }
+            }
+        }
+    }
+
     fn is_account(&self, resource: &Resource) -> bool {
         self.auth.jwt && resource.name == "user"
     }
@@ -1441,10 +1458,6 @@ impl Generator {
                 }
             }
             _ => {}
-        }
-        // docs/spec.md: a unique field has room for the rows the generated tests make.
-        if unique_room(ty, &options).is_some_and(|room| room < 12) {
-            options.retain(|(key, _)| *key != "unique");
         }
         options.shuffle(&mut self.rng);
         Field { name, ty, options }
@@ -2734,6 +2747,7 @@ impl Generator {
                 "write_denied switched"
             }
             2 => {
+                let account = self.is_account(&self.resources[i]);
                 let field = &mut self.resources[i].fields[f];
                 if field
                     .options
@@ -2743,7 +2757,8 @@ impl Generator {
                     field.options.retain(|(k, _)| *k != "unique");
                     "unique off"
                 } else if ty != "json"
-                    && unique_room(ty, &field.options).is_none_or(|room| room >= 12)
+                    // docs/spec.md: a unique account field leaves room for every account.
+                    && (!account || unique_room(ty, &field.options).is_none_or(|room| room >= 12))
                     && !field.options.iter().any(|(k, _)| *k == "default")
                 {
                     field.options.retain(|(k, _)| *k != "unique");
@@ -2801,6 +2816,7 @@ impl Generator {
     }
 
     fn render(&mut self) -> String {
+        self.leave_room_for_accounts();
         let mut out = String::from("# A generated spec.\n");
         if !self.project.is_empty() {
             out.push_str("\n[project]\n");
