@@ -1317,17 +1317,22 @@ impl Generator {
         }
     }
 
-    /// docs/spec.md: a unique field of the accounts leaves room for every account, so a
-    /// small domain (any other resource may have one) is not unique there.
-    fn leave_room_for_accounts(&mut self) {
+    /// docs/spec.md: a unique field has room for a second row, and a unique field of the
+    /// accounts for every account: a small domain (any other resource may have one) is not
+    /// unique there, nor is a field every row starts with one value of (a default, and no
+    /// request writes it).
+    fn settle_unique(&mut self) {
         let jwt = self.auth.jwt;
-        for r in self
-            .resources
-            .iter_mut()
-            .filter(|r| jwt && r.name == "user")
-        {
+        for r in &mut self.resources {
+            let account = jwt && r.name == "user";
             for field in &mut r.fields {
-                if unique_room(field.ty, &field.options).is_some_and(|room| room < 12) {
+                let default = field.options.iter().any(|(k, _)| *k == "default");
+                let unwritten = field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "write" && (v == "\"none\"" || v == "[\"none\"]"));
+                let small = unique_room(field.ty, &field.options).is_some_and(|room| room < 12);
+                if (default && unwritten) || (account && small) {
                     field.options.retain(|(key, _)| *key != "unique");
                 }
             }
@@ -2816,7 +2821,7 @@ impl Generator {
     }
 
     fn render(&mut self) -> String {
-        self.leave_room_for_accounts();
+        self.settle_unique();
         let mut out = String::from("# A generated spec.\n");
         if !self.project.is_empty() {
             out.push_str("\n[project]\n");
