@@ -9,8 +9,6 @@
 //! generated line the rewrite gets wrong differs from the new rendering, which wins
 //! where the team did not edit it and conflicts (loudly) where the team did.
 
-use std::collections::BTreeMap;
-
 use crate::names::Names;
 use crate::spec::Spec;
 
@@ -83,21 +81,26 @@ impl Move {
 }
 
 /// Each form of a name that differs between `old` and `new`; the plural ones only for
-/// a resource (a field's plural names nothing).
+/// a resource (a field's plural names nothing). Rust's own forms come first: where a
+/// one-word name is the same in several forms (`books` is the module, the table, the JSON
+/// key and the route) and the new name is not (`library_books`, `libraryBooks`,
+/// `library-books`), the rewrite takes the Rust form, since Rust is what must still build;
+/// a generated line it gets wrong (a route) is the new rendering's in the merge.
 fn name_pairs(old: &Names, new: &Names, plurals: bool) -> Vec<(String, String)> {
     let forms = |n: &Names| {
         let plural = [
+            n.module.clone(),
+            n.plural_snake.clone(),
             n.plural_pascal.clone(),
             n.plural_camel.clone(),
-            n.plural_snake.clone(),
             n.plural_kebab.clone(),
             n.plural_words.clone(),
-            n.module.clone(),
         ];
         let singular = [
+            n.type_name.clone(),
             n.pascal.clone(),
-            n.camel.clone(),
             n.snake.clone(),
+            n.camel.clone(),
             n.kebab.clone(),
             n.words.clone(),
             n.upper.clone(),
@@ -112,24 +115,15 @@ fn name_pairs(old: &Names, new: &Names, plurals: bool) -> Vec<(String, String)> 
         .collect()
 }
 
-/// The pairs to apply: one per old name (an old name that would become two different
-/// new names is left to the merge), longest first so that `books` wins over `book`.
+/// The pairs to apply: one per old name, the first form that gives it (see
+/// [`name_pairs`]), longest first so that `books` wins over `book`.
 fn settle(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
-    let mut by_old: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let mut out: Vec<(String, String)> = Vec::new();
     for (old, new) in pairs {
-        by_old
-            .entry(old)
-            .and_modify(|seen| {
-                if seen.as_ref() != Some(&new) {
-                    *seen = None;
-                }
-            })
-            .or_insert(Some(new));
+        if !out.iter().any(|(seen, _)| *seen == old) {
+            out.push((old, new));
+        }
     }
-    let mut out: Vec<(String, String)> = by_old
-        .into_iter()
-        .filter_map(|(old, new)| Some((old, new?)))
-        .collect();
     out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     out
 }
@@ -206,6 +200,21 @@ mod tests {
         assert_eq!(
             m.rewrite(text),
             "bookshelf book_shelfs2 labels relabel BookShelfs XBookShelf TITLE_X éWallRack"
+        );
+    }
+
+    #[test]
+    fn a_one_word_name_renamed_to_several_words_takes_the_rust_forms() {
+        let old = spec("[resources.book.fields]\ntitle = { type = \"string\" }\n");
+        let new = spec(
+            "[resources.library_book]\nrenamed_from = \"book\"\n\
+             [resources.library_book.fields]\ntitle = { type = \"string\" }\n",
+        );
+        let m = &moves(&old, &new)[0];
+        assert_eq!(
+            m.rewrite("use crate::resources::books::model::BookInput;\nfn check(book: &Book) {}\n"),
+            "use crate::resources::library_books::model::LibraryBookInput;\n\
+             fn check(library_book: &LibraryBook) {}\n"
         );
     }
 
