@@ -602,6 +602,29 @@ fn check_team_edits(
             );
         }
     }
+    // The team's rules files name their resource's module: it must exist (a rename that
+    // left the old name in one would not build).
+    for (path, file) in files.iter() {
+        if !path.starts_with("src/rules/") || path.ends_with("/mod.rs") {
+            continue;
+        }
+        for module in file.contents.lines().filter_map(|l| {
+            l.trim()
+                .strip_prefix("use crate::resources::")?
+                .split("::")
+                .next()
+        }) {
+            if files
+                .get(&format!("src/resources/{module}/mod.rs"))
+                .is_none()
+            {
+                fail(
+                    "a rules file names its resource's module",
+                    format!("{path} uses crate::resources::{module}, which does not exist"),
+                );
+            }
+        }
+    }
     for (marker, first) in edits {
         let holders: Vec<&String> = files
             .iter()
