@@ -808,9 +808,7 @@ fn report(failures: &[Failure]) {
             full.push('\n');
         }
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/properties");
-    let file = dir.join("failures.txt");
-    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, &full));
+    let kept = keep_failures("failures.txt", &full);
     // One example per property in the panic message; the file has the rest.
     let mut examples = String::new();
     for property in by_property.keys() {
@@ -823,13 +821,17 @@ fn report(failures: &[Failure]) {
             ));
         }
     }
-    panic!(
-        "{summary}{examples}\nevery failure: {}{}",
-        file.display(),
-        written
-            .err()
-            .map_or(String::new(), |e| format!(" (not written: {e})"))
-    );
+    panic!("{summary}{examples}\nevery failure: {kept}");
+}
+
+/// Writes every failure's report to `target/properties/NAME`; says where, or why not.
+fn keep_failures(name: &str, full: &str) -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/properties");
+    let file = dir.join(name);
+    match std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, full)) {
+        Ok(()) => file.display().to_string(),
+        Err(e) => format!("{} (not written: {e})", file.display()),
+    }
 }
 
 /// The seeded sample the end-to-end suite builds (`tests/e2e.rs`) is hazard-free and

@@ -39,7 +39,9 @@ use backend_gen::spec;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::{GeneratedSpec, check_routes, check_rust, env_number, lock, pytools, specgen};
+use super::{
+    GeneratedSpec, check_routes, check_rust, env_number, keep_failures, lock, pytools, specgen,
+};
 
 /// Spec changes in a default run: about a minute on two cores.
 const DEFAULT_CHANGES: u64 = 100;
@@ -788,9 +790,7 @@ fn report(failures: &[ChangeFailure]) {
             f.seed, f.step, f.property, f.detail, f.seed, f.story
         ));
     }
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/properties");
-    let file = dir.join("change-failures.txt");
-    let written = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, &full));
+    let kept = keep_failures("change-failures.txt", &full);
     let mut examples = String::new();
     for property in by_property.keys() {
         if let Some(f) = failures.iter().find(|f| f.property == *property) {
@@ -803,13 +803,7 @@ fn report(failures: &[ChangeFailure]) {
             ));
         }
     }
-    panic!(
-        "{summary}{examples}\nevery failure: {}{}",
-        file.display(),
-        written
-            .err()
-            .map_or(String::new(), |e| format!(" (not written: {e})"))
-    );
+    panic!("{summary}{examples}\nevery failure: {kept}");
 }
 
 /// One Python process (standard library) per worker: applies migration files to a SQLite
