@@ -105,6 +105,16 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
     }
 }
 
+/// A whole number as a Rust literal inside `json!`: one outside `i32`'s range (a
+/// big_integer's) says `i64`, or rustc reads it as an overflowing `i32`.
+fn whole_literal(v: i64) -> String {
+    if i32::try_from(v).is_ok() {
+        v.to_string()
+    } else {
+        format!("{v}_i64")
+    }
+}
+
 /// A value that breaks one of the field's rules, with the rule, if any rule
 /// can be broken by a value of the right JSON type.
 pub fn invalid(field: &Field) -> Option<String> {
@@ -130,11 +140,19 @@ pub fn invalid(field: &Field) -> Option<String> {
                 .find(|c| !re.is_match(c))
                 .map(json_string)
         }
-        FieldType::Integer | FieldType::BigInteger => match (&rules.min, &rules.max) {
-            (Some(Bound::Integer(min)), _) => min.checked_sub(1).map(|v| v.to_string()),
-            (_, Some(Bound::Integer(max))) => max.checked_add(1).map(|v| v.to_string()),
-            _ => None,
-        },
+        FieldType::Integer | FieldType::BigInteger => {
+            // Past a bound at the type's own limit is no number of the type (a 400, not a
+            // rule's 422): no such value.
+            let (lo, hi) = field.ty.whole_range()?;
+            let fits = |v: &i64| (lo..=hi).contains(v);
+            let whole = |bound: &Option<Bound>, step: i64| match bound {
+                Some(Bound::Integer(v)) => v.checked_add(step).filter(fits),
+                _ => None,
+            };
+            whole(&rules.min, -1)
+                .or_else(|| whole(&rules.max, 1))
+                .map(whole_literal)
+        }
         FieldType::Float => {
             // Far enough past the bound to be another f64 (`-1e300 - 1.0` is `-1e300`),
             // and finite (JSON has no infinity): none past a bound at f64's limit.
@@ -334,6 +352,26 @@ mod tests {
         let source = format!("[resources.thing.fields]\nf = {toml}\n");
         let spec = crate::spec::parse("t.toml", &source).unwrap_or_else(|r| panic!("{r}"));
         spec.resources[0].fields[0].clone()
+    }
+
+    /// A value past a bound is one of the field's type (else it is a 400, not a 422), and a
+    /// literal rustc does not read as an overflowing `i32` inside `json!`.
+    #[test]
+    fn a_whole_number_past_i32_is_an_i64_literal() {
+        // An integer's bound at i32's limit: one past it is no integer at all.
+        let max = field("{ type = \"integer\", max = 2147483647 }");
+        assert_eq!(invalid(&max), None);
+        let min = field("{ type = \"integer\", min = -2147483648 }");
+        assert_eq!(invalid(&min), None);
+        let small = field("{ type = \"integer\", max = 5 }");
+        assert_eq!(invalid(&small).as_deref(), Some("6"));
+        let big = field("{ type = \"big_integer\", max = 2147483647 }");
+        assert_eq!(invalid(&big).as_deref(), Some("2147483648_i64"));
+        let limit = field("{ type = \"big_integer\", max = 9223372036854775807 }");
+        assert_eq!(invalid(&limit), None);
+        // A minimum at the limit leaves the maximum to break.
+        let both = field("{ type = \"integer\", min = -2147483648, max = 7 }");
+        assert_eq!(invalid(&both).as_deref(), Some("8"));
     }
 
     /// Every sample parses as a finite f64 inside the bounds, and they are distinct.
