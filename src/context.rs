@@ -765,6 +765,8 @@ pub struct ResourceContext {
     pub repo_imports: String,
     pub handler_super_imports: String,
     pub handler_imports: String,
+    /// The `use` lines of the resource's service.
+    pub service_imports: String,
     pub routes: Vec<Route>,
     pub uses: Uses,
     /// What lists can filter and sort on (see the service's `list.rs`).
@@ -1422,7 +1424,7 @@ impl ResourceContext {
             uses.unique |= f.unique;
         }
         let has_checks = fields.iter().any(|f| !f.checks.is_empty());
-        let (repo_imports, handler_super_imports, handler_imports) =
+        let (repo_imports, handler_super_imports, handler_imports, service_imports) =
             imports(spec, r, &fields, &belongs_to, &links);
         uses.validator = has_checks || !belongs_to.is_empty();
         uses.checks = has_checks;
@@ -1621,6 +1623,7 @@ impl ResourceContext {
             repo_imports,
             handler_super_imports,
             handler_imports,
+            service_imports,
             names: r.names.clone(),
             keys,
             required_keys,
@@ -1747,7 +1750,7 @@ fn imports(
     fields: &[FieldContext],
     belongs_to: &[RelationContext],
     links: &[LinkContext],
-) -> (String, String, String) {
+) -> (String, String, String, String) {
     let own = &r.names.module;
     let p = &r.names.type_name;
     let parents: Vec<String> = belongs_to
@@ -1775,7 +1778,9 @@ fn imports(
         "crate::cache::Cache",
         "crate::cache::Key",
         "crate::db::Pool",
+        "crate::db::Tx",
         "crate::db::with_pool",
+        "crate::db::with_tx",
         "crate::error::AppError",
         "crate::list::Column",
         "crate::list::Kind",
@@ -1802,7 +1807,7 @@ fn imports(
         repo_crate.push("crate::access::Ownership".into());
     }
     if spec.is_account(r) {
-        repo_crate.push("crate::auth::NewAccount".into());
+        repo_crate.push("crate::auth::signup::NewAccount".into());
         repo.push("super::model::Login".into());
     }
     if !r.events.is_empty() {
@@ -1818,48 +1823,88 @@ fn imports(
     }));
     let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
 
-    let mut handler_super = vec![
-        "super::PATH".to_string(),
-        format!("super::model::{p}Input"),
-        format!("super::model::{p}Patch"),
-        "super::repo".to_string(),
-    ];
-    let mut handler = [
+    let read_rules = jwt && r.fields.iter().any(|f| f.access.read.is_some());
+    let field_rules = jwt && r.fields.iter().any(|f| f.access.is_restricted());
+    let mut handler_super = vec!["super::PATH".to_string(), "super::service".to_string()];
+    let mut handler: Vec<String> = [
         "crate::app::AppState",
         "crate::conditional::Conditions",
         "crate::conditional::tagged",
         "crate::error::AppError",
         "crate::extract::ApiJson",
         "crate::extract::ResourceId",
-        "crate::extract::parse_body",
-        "crate::extract::parse_replace",
         "crate::list::ListParams",
         "crate::list::Page",
         "crate::resources::created",
-        "crate::rules",
     ]
     .map(String::from)
     .to_vec();
-    if belongs_to.iter().any(|b| !b.owner) {
-        handler.push("crate::extract::parse_nested_body".into());
-    }
+    handler.push(format!("crate::rules::{own}::Rules"));
     if jwt {
-        handler_super.push("super::ACCESS".into());
         handler.push("crate::access::Caller".into());
     }
-    if jwt && r.fields.iter().any(|f| f.access.is_restricted()) {
+    if read_rules {
         handler_super.push("super::FIELDS".into());
-    }
-    if spec.is_account(r) {
-        handler.push("crate::auth".into());
-        handler.push("crate::access::DEFAULT_ROLE".into());
     }
     if !links.is_empty() {
         handler.push("crate::extract::LinkIds".into());
     }
-    handler.extend(parents);
-    handler.extend(targets);
-    (repo_block, use_block(&handler_super), use_block(&handler))
+
+    let mut service = vec![
+        "std::sync::Arc".to_string(),
+        "uuid::Uuid".to_string(),
+        "super::repo".to_string(),
+        format!("super::model::{p}"),
+        format!("super::model::{p}Input"),
+        format!("super::model::{p}Patch"),
+    ];
+    service.extend(
+        [
+            "crate::app::AppState",
+            "crate::conditional::Conditions",
+            "crate::error::AppError",
+            "crate::extract::ApiJson",
+            "crate::extract::parse_body",
+            "crate::extract::parse_replace",
+            "crate::hooks",
+            "crate::hooks::Hooks",
+            "crate::list::ListParams",
+            "crate::list::Page",
+        ]
+        .map(String::from),
+    );
+    service.push(format!("crate::rules::{own}::Rules"));
+    if belongs_to.iter().any(|b| !b.owner) && !spec.is_account(r) {
+        service.push("crate::extract::parse_nested_body".into());
+    }
+    if jwt {
+        service.push("super::ACCESS".into());
+        service.push("crate::access::Caller".into());
+        service.push("crate::access::Rule".into());
+    }
+    if field_rules {
+        service.push("super::FIELDS".into());
+    }
+    if spec.is_account(r) {
+        service.push("crate::auth::signup".into());
+        service.push("crate::auth::signup::NewAccount".into());
+        service.push("crate::access::DEFAULT_ROLE".into());
+    }
+    if !r.events.is_empty() {
+        service.push("crate::outbox".into());
+    }
+    if !links.is_empty() {
+        service.push("crate::rules".into());
+    }
+    service.extend(parents);
+    service.extend(targets);
+    let service_block = use_block(&service);
+    (
+        repo_block,
+        use_block(&handler_super),
+        use_block(&handler),
+        service_block,
+    )
 }
 
 impl RelationContext {

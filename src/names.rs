@@ -502,6 +502,9 @@ pub const RESERVED_TYPES: &[&str] = &[
     "WorkerSettings",
     "Workers",
     "Written",
+    "Hooks",
+    "Rules",
+    "Tx",
 ];
 
 /// Names a resource's module may not take: keywords, the crates and std libraries the
@@ -608,6 +611,10 @@ pub const RESERVED_MODULES: &[&str] = &[
     "post",
     "put",
     "with_pool",
+    "hooks",
+    "service",
+    "signup",
+    "with_tx",
 ];
 
 /// Why `name` cannot be a module next to the service's own (a resource's, a job's), if it
