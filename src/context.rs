@@ -1076,7 +1076,9 @@ impl ServiceContext {
         // per resource.
         let concerns = [
             "conditional",
+            "custom",
             "db",
+            "hooks",
             "http",
             "idempotency",
             "openapi",

@@ -37,6 +37,7 @@ const TEMPLATE_SUFFIX: &str = ".tera";
 fn team_owned(path: &str) -> bool {
     path.starts_with("src/custom/")
         || (path.starts_with("src/rules/") && path != "src/rules/mod.rs")
+        || path == "tests/api/custom.rs"
         || (path.starts_with("src/jobs/handlers/") && path != "src/jobs/handlers/mod.rs")
         || path.starts_with("templates/mail/")
 }
