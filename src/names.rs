@@ -615,6 +615,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "service",
     "signup",
     "with_tx",
+    "custom",
 ];
 
 /// Why `name` cannot be a module next to the service's own (a resource's, a job's), if it
