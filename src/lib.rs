@@ -27,6 +27,7 @@ pub mod output;
 pub mod pattern;
 pub mod render;
 pub mod routes;
+pub mod rules_upgrade;
 pub mod samples;
 pub mod schema;
 pub mod spec;

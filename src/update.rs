@@ -148,6 +148,9 @@ pub enum Fate {
     Kept,
     /// A renamed resource's file, carried to its new path with the team's edits.
     Moved,
+    /// A rules file of the time before services owned the writes, given the hooks that
+    /// call its `check` (`rules_upgrade`).
+    Converted,
 }
 
 impl Fate {
@@ -160,6 +163,7 @@ impl Fate {
             Fate::Removed => "removed",
             Fate::Kept => "kept (no longer generated, but edited by you)",
             Fate::Moved => "moved",
+            Fate::Converted => "converted (your `check` now runs from its hooks: docs/update.md)",
         }
     }
 }
@@ -334,13 +338,22 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             removals.push(from.clone());
         }
         if let Some(team) = new.filter(|f| f.owner == Owner::Team) {
+            let converted = ours
+                .as_deref()
+                .and_then(|text| upgraded_rules(spec, path, text));
+            if let Some(converted) = &converted {
+                fates.push((Fate::Converted, path.clone()));
+                writes.push((path.clone(), converted.clone()));
+            }
             match (ours, from) {
-                (Some(carried), Some(_)) => writes.push((path.clone(), carried)),
+                (Some(carried), Some(_)) if converted.is_none() => {
+                    writes.push((path.clone(), carried));
+                }
                 (None, _) => {
                     fates.push((Fate::Added, path.clone()));
                     writes.push((path.clone(), team.contents.clone()));
                 }
-                (Some(_), None) => {}
+                _ => {}
             }
             continue;
         }
@@ -422,6 +435,14 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     }
     say(&format!("Updated {} from {SPEC_FILE}.\n", dir.display()));
     Ok(())
+}
+
+/// A team's rules file of the time before services owned the writes, converted; `None` for
+/// any other file, or one already converted.
+fn upgraded_rules(spec: &Spec, path: &str, text: &str) -> Option<String> {
+    let module = crate::rules_upgrade::rules_module(path)?;
+    let resource = spec.resources.iter().find(|r| r.names.module == module)?;
+    crate::rules_upgrade::convert(text, module, &resource.names.type_name)
 }
 
 /// `--adopt`: remember the current spec and its rendering as the merge base,

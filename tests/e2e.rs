@@ -17,6 +17,7 @@ mod jetstream;
 mod pytools;
 #[allow(dead_code, reason = "the property tests use the rest of the generator")]
 mod support;
+mod team_rules;
 mod update_chain;
 
 use backend_gen::context::{ResourceContext, ServiceContext};
