@@ -98,10 +98,6 @@ fn the_teams_rules_hold_on_both_databases_and_through_an_update() {
     std::fs::write(project.join("src/rules/orders.rs"), ORDER_RULES).unwrap();
     std::fs::write(project.join("src/rules/order_items.rs"), ORDER_ITEM_RULES).unwrap();
     cargo(&project, &["build"]);
-    cargo(
-        &project,
-        &["clippy", "--all-targets", "--", "-D", "warnings"],
-    );
     let ctx = context(name, &spec);
     rules_hold(name, &ctx, None, false);
     let server = postgres_url();
