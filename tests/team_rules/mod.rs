@@ -6,6 +6,8 @@
 //!   stock would go below zero, so of 20 concurrent items on a product with stock 10, exactly
 //!   10 are created and the stock ends at 0.
 //!
+//! - "customers see only active products": a scope, in lists and one row at a time.
+//!
 //! Then a spec change goes through `update`, with a rules file of the time before services
 //! (a synchronous `check`, which update converts): the project builds, and all three rules
 //! hold.
@@ -72,6 +74,28 @@ impl Hooks for Rules {
 }
 "#;
 
+const PRODUCT_RULES: &str = r#"//! Business rules for products: the team's.
+
+use crate::access::Caller;
+use crate::hooks::{Hooks, Scope};
+use crate::resources::products::model::{Product, ProductInput};
+
+pub struct Rules;
+
+impl Hooks for Rules {
+    type Row = Product;
+    type Input = ProductInput;
+
+    /// Customers (and visitors) see only active products; staff see them all.
+    fn scope(caller: &Caller) -> Scope {
+        match caller {
+            Caller::User(user) if user.has_role("staff") || user.is_admin() => Scope::all(),
+            _ => Scope::only("active", true),
+        }
+    }
+}
+"#;
+
 /// A rules file as backend-gen wrote them before services owned the writes, with a rule.
 const OLD_CATEGORY_RULES: &str = r#"//! Business rules for categories. This file is yours: backend-gen created it once
 //! and never overwrites it.
@@ -97,6 +121,7 @@ fn the_teams_rules_hold_on_both_databases_and_through_an_update() {
     let project = generate(name, &spec);
     std::fs::write(project.join("src/rules/orders.rs"), ORDER_RULES).unwrap();
     std::fs::write(project.join("src/rules/order_items.rs"), ORDER_ITEM_RULES).unwrap();
+    std::fs::write(project.join("src/rules/products.rs"), PRODUCT_RULES).unwrap();
     cargo(&project, &["build"]);
     let ctx = context(name, &spec);
     rules_hold(name, &ctx, None, false);
@@ -156,7 +181,7 @@ fn the_teams_rules_hold_on_both_databases_and_through_an_update() {
 }
 
 /// Starts the built service on `database_url` (its own SQLite file without one) and checks
-/// the rules through HTTP; `converted`: also the old-style category rule.
+/// the rules through HTTP; `converted`: also the old-style category rule and the new field.
 fn rules_hold(name: &str, ctx: &ServiceContext, database_url: Option<&str>, converted: bool) {
     let binary = target_dir().join(format!("debug/{name}"));
     let dir = tempfile::tempdir().unwrap();
@@ -257,6 +282,27 @@ fn rules_hold(name: &str, ctx: &ServiceContext, database_url: Option<&str>, conv
         Some(serde_json::json!({"status": "cancelled"})),
     );
     assert_eq!(status, 200, "{answer}");
+
+    // Scope: visitors see only active products, in lists and one by one; admins see all.
+    let hidden = post(
+        "products",
+        serde_json::json!({"sku": "RULES-2", "name": "Retired", "price": "1.00", "active": false}),
+    );
+    let (status, list, _) = call("GET", &format!("{api}/products?limit=100"), None, None);
+    assert_eq!(status, 200, "{list}");
+    let listed: Vec<&str> = list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|row| row["id"].as_str())
+        .collect();
+    assert_eq!(listed, [product.as_str()], "{list}");
+    assert_eq!(list["pagination"]["total"], 1, "{list}");
+    let one = |token| call("GET", &format!("{api}/products/{hidden}"), token, None).0;
+    assert_eq!(one(None), 404);
+    assert_eq!(one(token), 200);
+    let (_, list, _) = call("GET", &format!("{api}/products?limit=100"), token, None);
+    assert_eq!(list["pagination"]["total"], 2, "{list}");
 
     if converted {
         let (status, answer, _) = call(
