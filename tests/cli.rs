@@ -1053,7 +1053,7 @@ fn rename_and_check(project: &Path, from: (&str, &str), to: (&str, &str, &str)) 
     let rules = read(project, &format!("src/rules/{to_module}.rs"));
     assert!(
         rules.contains(&format!(
-            "use crate::resources::{to_module}::model::{to_type}Input;"
+            "use crate::resources::{to_module}::model::{{{to_type}, {to_type}Input}};"
         )),
         "{rules}"
     );
@@ -1583,8 +1583,9 @@ fn a_plural_name_renamed_to_its_singular_rewrites_the_type_in_the_rules_file() {
     backend_gen().arg("update").arg(&project).assert().success();
     let text = read(&project, rules);
     assert!(
-        text.contains("use crate::resources::prescriptions::model::PrescriptionInput;")
-            && text.contains("// The team's rule."),
+        text.contains(
+            "use crate::resources::prescriptions::model::{Prescription, PrescriptionInput};"
+        ) && text.contains("// The team's rule."),
         "{text}"
     );
     assert!(!project.join(old_rules).exists());
