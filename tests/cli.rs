@@ -1052,9 +1052,8 @@ fn rename_and_check(project: &Path, from: (&str, &str), to: (&str, &str, &str)) 
     );
     let rules = read(project, &format!("src/rules/{to_module}.rs"));
     assert!(
-        rules.contains(&format!(
-            "use crate::resources::{to_module}::model::{{{to_type}, {to_type}Input}};"
-        )),
+        rules.contains(&format!("use crate::resources::{to_module}::model;"))
+            && rules.contains(&format!("type Input = model::{to_type}Input;")),
         "{rules}"
     );
     assert!(read(project, "src/rules/mod.rs").contains(&format!("pub mod {to_module};")));
@@ -1583,9 +1582,8 @@ fn a_plural_name_renamed_to_its_singular_rewrites_the_type_in_the_rules_file() {
     backend_gen().arg("update").arg(&project).assert().success();
     let text = read(&project, rules);
     assert!(
-        text.contains(
-            "use crate::resources::prescriptions::model::{Prescription, PrescriptionInput};"
-        ) && text.contains("// The team's rule."),
+        text.contains("type Input = model::PrescriptionInput;")
+            && text.contains("// The team's rule."),
         "{text}"
     );
     assert!(!project.join(old_rules).exists());

@@ -203,6 +203,11 @@ fn rules_hold(name: &str, ctx: &ServiceContext, database_url: Option<&str>, conv
         answer["id"].as_str().unwrap().to_owned()
     };
 
+    let patch = |url: &str, body: serde_json::Value| {
+        let (status, answer, _) = call("PATCH", url, token, Some(body));
+        (status, answer)
+    };
+
     // Stock: 20 items at once on a product with 10; exactly 10 take one each.
     let product = post(
         "products",
@@ -250,19 +255,9 @@ fn rules_hold(name: &str, ctx: &ServiceContext, database_url: Option<&str>, conv
 
     // Orders: shipped, then cancelled is refused and the order stays shipped.
     let order_url = format!("{api}/orders/{order}");
-    let (status, answer, _) = call(
-        "PATCH",
-        &order_url,
-        token,
-        Some(serde_json::json!({"status": "shipped"})),
-    );
+    let (status, answer) = patch(&order_url, serde_json::json!({"status": "shipped"}));
     assert_eq!(status, 200, "{answer}");
-    let (status, answer, _) = call(
-        "PATCH",
-        &order_url,
-        token,
-        Some(serde_json::json!({"status": "cancelled"})),
-    );
+    let (status, answer) = patch(&order_url, serde_json::json!({"status": "cancelled"}));
     assert_eq!(status, 409, "{answer}");
     assert_eq!(
         answer["error"]["message"],
@@ -275,11 +270,9 @@ fn rules_hold(name: &str, ctx: &ServiceContext, database_url: Option<&str>, conv
         "orders",
         serde_json::json!({"placedAt": "2026-01-02T10:00:00Z"}),
     );
-    let (status, answer, _) = call(
-        "PATCH",
+    let (status, answer) = patch(
         &format!("{api}/orders/{pending}"),
-        token,
-        Some(serde_json::json!({"status": "cancelled"})),
+        serde_json::json!({"status": "cancelled"}),
     );
     assert_eq!(status, 200, "{answer}");
 
@@ -314,11 +307,9 @@ fn rules_hold(name: &str, ctx: &ServiceContext, database_url: Option<&str>, conv
         assert_eq!(status, 422, "the converted check still runs: {answer}");
         post("categories", serde_json::json!({"name": "Allowed"}));
         // The new field is there, beside the rules.
-        let (status, answer, _) = call(
-            "PATCH",
+        let (status, answer) = patch(
             &order_url,
-            token,
-            Some(serde_json::json!({"giftMessage": "Happy birthday"})),
+            serde_json::json!({"giftMessage": "Happy birthday"}),
         );
         assert_eq!(status, 200, "{answer}");
         assert_eq!(answer["giftMessage"], "Happy birthday");
