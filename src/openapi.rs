@@ -102,7 +102,7 @@ const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "Conflict",
         "409",
-        "A unique value another row holds (`CONFLICT`, naming the fields), a row other rows still reference (`CONFLICT`), or a stale `version` in the body (`VERSION_CONFLICT`).",
+        "A unique value another row holds (`CONFLICT`, naming the fields), a row other rows still reference, a business rule's refusal (`CONFLICT`, from the service's hooks), or a stale `version` in the body (`VERSION_CONFLICT`).",
     ),
     (
         "PreconditionFailed",
