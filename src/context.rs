@@ -1829,7 +1829,7 @@ fn imports(
     let field_rules = jwt && r.fields.iter().any(|f| f.access.is_restricted());
     let mut handler_super = vec!["super::PATH".to_string(), "super::service".to_string()];
     let mut handler: Vec<String> = [
-        "crate::app::AppState",
+        "crate::state::AppState",
         "crate::conditional::Conditions",
         "crate::conditional::tagged",
         "crate::error::AppError",
@@ -1837,7 +1837,7 @@ fn imports(
         "crate::extract::ResourceId",
         "crate::list::ListParams",
         "crate::list::Page",
-        "crate::resources::created",
+        "crate::conditional::created",
     ]
     .map(String::from)
     .to_vec();
@@ -1862,7 +1862,7 @@ fn imports(
     ];
     service.extend(
         [
-            "crate::app::AppState",
+            "crate::state::AppState",
             "crate::conditional::Conditions",
             "crate::error::AppError",
             "crate::extract::ApiJson",

@@ -541,6 +541,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "regex",
     "reqwest",
     "rust_decimal",
+    "secrecy",
     "serde",
     "serde_json",
     "serde_path_to_error",

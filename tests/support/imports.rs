@@ -516,13 +516,18 @@ impl<'ast> Visit<'ast> for Collector<'_> {
 
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         for (name, segments) in flatten(&item.tree) {
-            let Some(absolute) = self.add(&segments) else {
+            let Some(absolute) = self.scope().absolute(&segments) else {
                 continue;
             };
-            if let Some(name) = name
-                && self.krate.is_module(&absolute)
-            {
-                self.aliases.insert(name, absolute);
+            // A module imported by name is an edge where its items are used
+            // (`users::repo::insert` depends on `users/repo.rs`, not on `users/mod.rs`).
+            match name {
+                Some(name) if self.krate.is_module(&absolute) => {
+                    self.aliases.insert(name, absolute);
+                }
+                _ => {
+                    self.add(&segments);
+                }
             }
         }
     }
