@@ -1810,7 +1810,6 @@ fn imports(
     }
     if spec.is_account(r) {
         repo_crate.push("crate::auth::signup::NewAccount".into());
-        repo.push("super::model::Login".into());
     }
     if !r.events.is_empty() {
         repo_crate.push("crate::outbox".into());
