@@ -421,8 +421,10 @@ impl Collector<'_> {
     }
 
     /// Paths spelled in tokens syn does not parse (a macro's arguments, an attribute): runs
-    /// of `crate`, `$crate`, `super` or `self` joined by `::`. A macro's string literals are
-    /// skipped; an attribute's are read (`serialize_with = "crate::rfc3339::serialize"`).
+    /// of identifiers joined by `::` that start with `crate`, `$crate`, `super`, `self`, an
+    /// imported module's name or a child module's (`webhooks::ACTIVE` inside `with_pool!`).
+    /// A macro's string literals are skipped; an attribute's are read
+    /// (`serialize_with = "crate::rfc3339::serialize"`).
     fn add_tokens(&mut self, text: &str, read_strings: bool) {
         let text = if read_strings {
             text.replace('"', " ")
@@ -436,7 +438,9 @@ impl Collector<'_> {
             .collect();
         let mut i = 0;
         while i < words.len() {
-            if matches!(words[i], "crate" | "$crate" | "super" | "self") {
+            let starts = matches!(words[i], "crate" | "$crate" | "super" | "self")
+                || (is_ident(words[i]) && words.get(i + 1) == Some(&"::"));
+            if starts {
                 let mut segments = vec![words[i].to_string()];
                 let mut j = i + 1;
                 while j + 1 < words.len() && words[j] == "::" && is_ident(words[j + 1]) {
@@ -617,6 +621,7 @@ mod tests {
         let cases = [
             "fn f() { crate::a::g(); }",
             "fn f() { tracing::info!(x = ?crate::a::X); }",
+            "use crate::a; fn f() { tracing::info!(x = ?a::X); }",
             "#[derive(serde::Serialize)] struct S { #[serde(with = \"crate::a\")] x: u8 }",
             "#[cfg(test)] mod tests { use crate::a::X; }",
             "mod inner { fn f() { super::super::super::a::g(); } }",
