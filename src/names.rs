@@ -427,6 +427,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "FieldRule",
     "FieldRules",
     "FieldWrite",
+    "FromRequestParts",
     "FromRow",
     "HeaderMap",
     "HeaderValue",
@@ -456,6 +457,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Origin",
     "Ownership",
     "Page",
+    "Parts",
     "PasswordChange",
     "PathBuf",
     "Pool",
@@ -562,6 +564,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     // Generated modules and files that share a scope or a directory with resources.
     "access",
     "account",
+    "account_store",
     "app",
     "auth",
     "body",
