@@ -1810,7 +1810,6 @@ fn imports(
     }
     if spec.is_account(r) {
         repo_crate.push("crate::auth::signup::NewAccount".into());
-        repo.push("super::model::Login".into());
     }
     if !r.events.is_empty() {
         repo_crate.push("crate::outbox".into());
@@ -1829,7 +1828,7 @@ fn imports(
     let field_rules = jwt && r.fields.iter().any(|f| f.access.is_restricted());
     let mut handler_super = vec!["super::PATH".to_string(), "super::service".to_string()];
     let mut handler: Vec<String> = [
-        "crate::app::AppState",
+        "crate::state::AppState",
         "crate::conditional::Conditions",
         "crate::conditional::tagged",
         "crate::error::AppError",
@@ -1837,7 +1836,7 @@ fn imports(
         "crate::extract::ResourceId",
         "crate::list::ListParams",
         "crate::list::Page",
-        "crate::resources::created",
+        "crate::conditional::created",
     ]
     .map(String::from)
     .to_vec();
@@ -1862,7 +1861,7 @@ fn imports(
     ];
     service.extend(
         [
-            "crate::app::AppState",
+            "crate::state::AppState",
             "crate::conditional::Conditions",
             "crate::error::AppError",
             "crate::extract::ApiJson",

@@ -103,6 +103,7 @@ fn generate(name: &str, spec: &Path) -> PathBuf {
         .arg("--spec")
         .arg(spec);
     succeed(&mut command, &format!("backend-gen new {name}"));
+    support::imports::assert_no_cycle(&out);
     out
 }
 
@@ -1417,7 +1418,7 @@ fn sample_cycle(name: &str, changes: usize) {
                 std::fs::write(project.join("backend-gen.toml"), evolution.toml()).unwrap();
                 continue;
             }
-            Some(0) => {}
+            Some(0) => support::imports::assert_no_cycle(&project),
             _ => panic!(
                 "{name}: update for {} (after {made:?}) failed:\n{said}\n----- spec -----\n{toml}",
                 change.what

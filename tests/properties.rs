@@ -42,8 +42,8 @@ mod pytools;
 mod spec_changes;
 mod support;
 
-use support::rust_items;
 use support::specgen::{self, GeneratedSpec};
+use support::{imports, rust_items};
 
 /// Cases in a default run: under three minutes on two cores in a debug build.
 const DEFAULT_CASES: u64 = 300;
@@ -310,6 +310,46 @@ fn check_rust(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
     for path in backend_gen::module_tree::orphans(&sources) {
         fail("every Rust file is in the module tree", path);
     }
+    for cycle in imports::forbidden_cycles(&sources) {
+        fail(
+            "modules import one way (a cycle only inside one resource's folder)",
+            cycle,
+        );
+    }
+}
+
+/// The examples and the test specs import one way: rendered without formatting (the
+/// checker reads the syntax), so this runs in seconds and fails before any build.
+#[test]
+fn the_examples_and_test_specs_import_one_way() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = vec![
+        root.join("examples/shop.toml"),
+        root.join("examples/blog.toml"),
+    ];
+    let mut specs: Vec<_> = std::fs::read_dir(root.join("tests/specs"))
+        .expect("tests/specs")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    specs.sort();
+    paths.extend(specs);
+    let mut problems = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).expect("a spec");
+        let parsed = spec::parse("spec.toml", &text).expect("the spec is valid");
+        let files = backend_gen::render_project("service", &parsed, &text).expect("it renders");
+        let sources = files
+            .iter()
+            .filter(|(p, _)| p.starts_with("src/") && p.ends_with(".rs"))
+            .map(|(p, f)| (p.clone(), f.contents.clone()))
+            .collect();
+        for cycle in imports::forbidden_cycles(&sources) {
+            problems.push(format!("{}: {cycle}", path.display()));
+        }
+    }
+    assert!(paths.len() > 3, "the test specs are found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// The module a file is in its crate: `src/resources/posts/repo.rs` is

@@ -360,6 +360,7 @@ fn a_project_follows_eight_versions_of_its_spec_on_both_databases() {
             &mut update,
             &format!("backend-gen update to version {version}"),
         );
+        support::imports::assert_no_cycle(&project);
         for carried in moves(version) {
             assert_edits_carried(&project, *carried, version);
         }

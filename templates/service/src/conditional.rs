@@ -1,6 +1,6 @@
 //! Conditional requests: every single-resource response carries an
 //! `ETag`; a read whose `If-None-Match` lists it answers 304, and a write whose `If-Match`
-//! does not answers 412.
+//! does not answers 412. And `created`, the 201 every create answers, since it tags too.
 
 use axum::{
     extract::FromRequestParts,
@@ -8,6 +8,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
+use uuid::Uuid;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::error::AppError;
@@ -36,6 +37,17 @@ fn tag_of(json: &[u8]) -> String {
     }
     tag.push('"');
     tag
+}
+
+/// 201 with the new resource, its `Location` (`{path}/{id}`) and its `ETag`.
+pub fn created<T: Serialize>(path: &str, id: Uuid, body: T) -> Response {
+    let location = format!("{path}/{id}");
+    let mut response = tagged(body);
+    *response.status_mut() = StatusCode::CREATED;
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 /// 200 with the resource and its `ETag`.
