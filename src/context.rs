@@ -1899,7 +1899,13 @@ fn imports(
     }
     service.extend(parents);
     service.extend(targets);
-    let service_block = use_block(&service);
+    // std and other crates first, then this crate's own paths, as a block each.
+    let (external, own): (Vec<String>, Vec<String>) = service
+        .into_iter()
+        .partition(|path| !path.starts_with("super::") && !path.starts_with("crate::"));
+    let service_block = format!("{}
+
+{}", use_block(&external), use_block(&own));
     (
         repo_block,
         use_block(&handler_super),

@@ -99,9 +99,12 @@ build_shop() {
     cd "$ROOT"
     # One binary for both back ends: DATABASE_URL (set per run) picks SQLite or PostgreSQL.
     log "generating examples/shop.toml into target/bench/shop"
+    # `new` never writes into a project it generated (it would drop edits): the bench's own
+    # copy is generated afresh each run (its build stays in the bench's target dir).
+    rm -rf "$PROJECT"
     # The generator's own build uses the repository's target dir, not the bench one.
     CARGO_TARGET_DIR="$ROOT/target" cargo run --release -q -- \
-        new shop --spec examples/shop.toml --output "$PROJECT" --force >/dev/null
+        new shop --spec examples/shop.toml --output "$PROJECT" >/dev/null
 
     log "building the shop service (release; a few minutes the first time)"
     BUILD_LOG="$LOGS/build.log"
