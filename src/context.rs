@@ -1903,9 +1903,13 @@ fn imports(
     let (external, own): (Vec<String>, Vec<String>) = service
         .into_iter()
         .partition(|path| !path.starts_with("super::") && !path.starts_with("crate::"));
-    let service_block = format!("{}
+    let service_block = format!(
+        "{}
 
-{}", use_block(&external), use_block(&own));
+{}",
+        use_block(&external),
+        use_block(&own)
+    );
     (
         repo_block,
         use_block(&handler_super),

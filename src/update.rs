@@ -341,7 +341,11 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let converted = ours
                 .as_deref()
                 .and_then(|text| upgraded_rules(spec, path, text));
-            if let Some(converted) = &converted {
+            if converted.is_some() && from.is_none() && ours == base {
+                // Never edited: the new template, rather than the old one with hooks appended.
+                fates.push((Fate::Updated, path.clone()));
+                writes.push((path.clone(), team.contents.clone()));
+            } else if let Some(converted) = &converted {
                 fates.push((Fate::Converted, path.clone()));
                 writes.push((path.clone(), converted.clone()));
             }

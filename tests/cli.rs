@@ -482,6 +482,19 @@ fn edit(project: &Path, path: &str, edit: impl FnOnce(String) -> String) {
     fs::write(&path, edit(text)).unwrap();
 }
 
+/// An example generated into a temporary directory: the directory (removed when dropped)
+/// and the project in it.
+fn generated_example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join(name);
+    backend_gen()
+        .args(["new", name, "--spec", &example(name), "--output"])
+        .arg(&project)
+        .assert()
+        .success();
+    (dir, project)
+}
+
 fn read(project: &Path, path: &str) -> String {
     fs::read_to_string(project.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -914,13 +927,7 @@ fn update_without_the_remembered_spec_says_so_and_writes_nothing() {
 /// tables, and only once.
 #[test]
 fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
-    let dir = tempfile::tempdir().unwrap();
-    let project = dir.path().join("shop");
-    backend_gen()
-        .args(["new", "shop", "--spec", &example("shop"), "--output"])
-        .arg(&project)
-        .assert()
-        .success();
+    let (_dir, project) = generated_example("shop");
     let state = read(&project, ".backend-gen/generated.toml");
     assert!(
         state.contains(r#"tables = ["refresh_tokens", "auth_sessions", "account_tokens", "email_verifications", "idempotency_keys", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
@@ -1676,4 +1683,50 @@ fn an_update_folds_the_email_index_an_older_generator_made_case_sensitive() {
         .assert()
         .success()
         .stdout(predicate::str::contains("no file changes"));
+}
+
+/// A rules file of the time before services owned the writes: an edited one keeps its text
+/// and gains the hooks that call its `check`; one the team never edited (the same as its
+/// remembered base) becomes the new template.
+#[test]
+fn update_moves_old_rules_files_onto_the_hooks() {
+    let (_dir, project) = generated_example("blog");
+    let old = |module: &str, ty: &str, rule: &str| {
+        format!(
+            "use crate::error::AppError;\nuse crate::resources::{module}::model::{ty}Input;\n\n\
+             pub fn check(_input: &mut {ty}Input) -> Result<(), AppError> {{\n    {rule}Ok(())\n}}\n"
+        )
+    };
+    // Both as an old generator left them; the posts' one then edited by the team.
+    for (module, ty) in [("posts", "Post"), ("tags", "Tag")] {
+        let text = old(module, ty, "");
+        fs::write(project.join(format!("src/rules/{module}.rs")), &text).unwrap();
+        let base = format!(".backend-gen/base/src/rules/{module}.rs");
+        fs::write(project.join(base), &text).unwrap();
+    }
+    let edited = old("posts", "Post", "// The team's rule.\n    ");
+    fs::write(project.join("src/rules/posts.rs"), &edited).unwrap();
+    let out = backend_gen().arg("update").arg(&project).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("converted") && said.contains("src/rules/posts.rs"),
+        "{said}"
+    );
+    assert!(said.contains("updated  src/rules/tags.rs"), "{said}");
+    let posts = read(&project, "src/rules/posts.rs");
+    assert!(posts.starts_with(edited.trim_end()), "{posts}");
+    assert!(
+        posts.contains("impl crate::hooks::Hooks for Rules"),
+        "{posts}"
+    );
+    let tags = read(&project, "src/rules/tags.rs");
+    assert!(
+        tags.contains("impl Hooks for Rules") && !tags.contains("fn check"),
+        "{tags}"
+    );
+    // Once moved, a second update leaves both alone.
+    let again = backend_gen().arg("update").arg(&project).output().unwrap();
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(!said.contains("src/rules/"), "{said}");
 }
