@@ -16,6 +16,7 @@ mod answers;
 mod checks;
 mod parse;
 mod prompts;
+mod ui;
 
 pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
 
@@ -29,8 +30,8 @@ pub fn session(name: &str, yes: bool) -> Result<String> {
     if yes {
         return Ok(to_toml(&Answers::defaults(name), name));
     }
-    prompts::cancel_on_ctrl_c();
-    let ui = prompts::Ui::new();
+    ui::cancel_on_ctrl_c();
+    let ui = ui::Ui::new();
     let result = prompts::run_session(&ui, name);
     if result.is_err() {
         // A prompt that failed half-way may leave the cursor hidden.
@@ -42,8 +43,8 @@ pub fn session(name: &str, yes: bool) -> Result<String> {
 /// "Add to this project": asks for new resources on the terminal and returns the
 /// project's spec text (`source`, kept as written) with them appended.
 pub fn add_session(project: &str, spec: &crate::spec::Spec, source: &str) -> Result<String> {
-    prompts::cancel_on_ctrl_c();
-    let ui = prompts::Ui::new();
+    ui::cancel_on_ctrl_c();
+    let ui = ui::Ui::new();
     let result = prompts::run_add_session(&ui, project, Answers::adding_to(spec, source));
     if result.is_err() {
         let _ = Term::stderr().show_cursor();

@@ -1,12 +1,7 @@
 //! The terminal session: dialoguer prompts on stderr that fill [`Answers`],
 //! one question at a time, each answer checked before it is taken.
 
-use std::io::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use dialoguer::console::{Term, style};
-use dialoguer::theme::ColorfulTheme;
-use dialoguer::{Confirm, Input, MultiSelect, Select};
+use dialoguer::console::style;
 
 use super::answers::{
     Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
@@ -15,6 +10,7 @@ use super::checks::{Draft, field_name_problem, relation_name_problem, resource_n
 use super::parse::{
     parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
 };
+use super::ui::Ui;
 use crate::error::{Error, Result};
 use crate::names::with_article;
 use crate::spec::{
@@ -324,6 +320,7 @@ fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
         let picked = ui.multi(
             &format!("Many-to-many links from {name} (Space picks, Enter goes on; none is fine)"),
             &others,
+            &[],
         )?;
         r.many_to_many = picked.into_iter().map(|i| others[i].to_string()).collect();
     }
@@ -376,7 +373,7 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         "float        floating-point number",
         "decimal      exact number, e.g. money",
         "boolean      true or false",
-        "uuid",
+        "uuid         a unique identifier (128-bit)",
         "date         a calendar day",
         "datetime     a moment (UTC)",
         "json         any JSON value",
@@ -393,7 +390,7 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         )?;
         let name = name.trim().to_string();
 
-        let pick = ui.select(&format!("Type of {name}"), &labels, 0)?;
+        let pick = ui.fuzzy_select(&format!("Type of {name} (type to filter)"), &labels, 0)?;
         let chosen = FieldType::ALLOWED[pick];
         let ty = match (FieldType::plain(chosen), chosen) {
             (Some(plain), _) => plain,
@@ -739,118 +736,4 @@ fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()>
     }
     r.access = Some(access);
     Ok(())
-}
-
-/// The prompts, on stderr, with dialoguer errors mapped to `Error::Prompt`.
-pub(super) struct Ui {
-    theme: ColorfulTheme,
-}
-
-impl Ui {
-    pub(super) fn new() -> Self {
-        Self {
-            theme: ColorfulTheme::default(),
-        }
-    }
-
-    fn say(&self, text: &str) {
-        eprintln!("{text}");
-    }
-
-    fn warn(&self, text: &str) {
-        eprintln!("{} {text}", style("✘").red());
-    }
-
-    /// A required answer; `default` is taken on a bare Enter.
-    fn text<'a>(
-        &'a self,
-        prompt: &str,
-        default: Option<&str>,
-        validate: impl FnMut(&String) -> Result<(), String> + 'a,
-    ) -> Result<String> {
-        let mut input = Input::<String>::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .validate_with(validate);
-        if let Some(default) = default {
-            input = input.default(default.to_string());
-        }
-        input.interact_text().map_err(prompt_error)
-    }
-
-    /// An answer that may be left blank.
-    fn optional_text<'a>(
-        &'a self,
-        prompt: &str,
-        validate: impl FnMut(&String) -> Result<(), String> + 'a,
-    ) -> Result<String> {
-        Input::<String>::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .validate_with(validate)
-            .interact_text()
-            .map(|s| s.trim().to_string())
-            .map_err(prompt_error)
-    }
-
-    fn select<S: ToString>(&self, prompt: &str, items: &[S], default: usize) -> Result<usize> {
-        Select::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items.iter().map(ToString::to_string))
-            .default(default)
-            .interact()
-            .map_err(prompt_error)
-    }
-
-    fn multi<S: ToString>(&self, prompt: &str, items: &[S]) -> Result<Vec<usize>> {
-        MultiSelect::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items.iter().map(ToString::to_string))
-            .interact()
-            .map_err(prompt_error)
-    }
-
-    fn confirm(&self, prompt: &str, default: bool) -> Result<bool> {
-        Confirm::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .default(default)
-            .interact()
-            .map_err(prompt_error)
-    }
-}
-
-fn prompt_error(e: dialoguer::Error) -> Error {
-    let dialoguer::Error::IO(io) = e;
-    match io.kind() {
-        // Ctrl-C at a prompt: console has raised SIGINT as well.
-        std::io::ErrorKind::Interrupted => cancel(),
-        std::io::ErrorKind::NotConnected => Error::Prompt(
-            "no terminal to ask questions on: pass the spec with --spec FILE, or --yes for the defaults".into(),
-        ),
-        _ => Error::Prompt(format!("the interactive session failed: {io}")),
-    }
-}
-
-/// Makes Ctrl-C end the session through [`cancel`], whether it comes while a
-/// prompt reads keys (console then raises SIGINT itself) or between prompts.
-/// Without this, SIGINT kills the process and a select prompt leaves the
-/// cursor hidden. A handler can only be set once; if one is set already, it
-/// stays.
-pub(super) fn cancel_on_ctrl_c() {
-    let _ = ctrlc::set_handler(|| cancel());
-}
-
-/// Shows the cursor again, says "cancelled" on stderr and exits with 130, the
-/// shell's code for an interrupt. Ctrl-C at a prompt comes here twice, from
-/// the prompt's error and from the signal handler's thread: the first does
-/// it, the second waits for the exit.
-fn cancel() -> ! {
-    static CANCELLING: AtomicBool = AtomicBool::new(false);
-    if !CANCELLING.swap(true, Ordering::SeqCst) {
-        let _ = Term::stderr().show_cursor();
-        let _ = writeln!(std::io::stderr(), "\ncancelled");
-        std::process::exit(130);
-    }
-    loop {
-        std::thread::park();
-    }
 }
