@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::console::count;
 use crate::routes::api_routes;
 use crate::spec::{
     AuthMode, Denied, Event, Field, FieldAccess, FieldWrite, Resource, Rule, Spec, Trigger,
@@ -14,9 +15,10 @@ pub fn summary(spec: &Spec) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Spec OK: {} resources, {fields} fields, {} relations ({belongs} belongs-to, {links} many-to-many)",
-        spec.resources.len(),
-        belongs + links
+        "Spec OK: {}, {}, {} ({belongs} belongs-to, {links} many-to-many)",
+        count(spec.resources.len(), "resource", "resources"),
+        count(fields, "field", "fields"),
+        count(belongs + links, "relation", "relations"),
     );
     let _ = writeln!(
         out,
@@ -105,10 +107,7 @@ pub fn summary(spec: &Spec) -> String {
         } else {
             format!("on {}", job.on.join(", "))
         };
-        let attempts = match job.max_attempts {
-            1 => "1 attempt".to_string(),
-            n => format!("{n} attempts"),
-        };
+        let attempts = count(job.max_attempts as usize, "attempt", "attempts");
         let _ = writeln!(
             out,
             "job {}: {on}; {attempts}, {} s a run",

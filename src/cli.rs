@@ -11,8 +11,26 @@ use clap::{Parser, Subcommand};
     about = "Generate a complete, tested Rust backend from a TOML domain spec"
 )]
 pub struct Cli {
+    /// Print only errors and what the command was asked for (check's report, a dry
+    /// run's plan, completions): no status, next steps, notes or warnings.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print, on stderr, every file written and how long each step took.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> crate::console::Verbosity {
+        use crate::console::Verbosity;
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -31,6 +49,7 @@ pub enum Command {
     /// Validate a spec and summarise what it would generate.
     Check {
         /// The spec to check.
+        #[arg(default_value = "backend-gen.toml")]
         file: PathBuf,
     },
     /// Follow a changed backend-gen.toml: write its migrations and merge the new
@@ -42,6 +61,12 @@ pub enum Command {
     /// The embedded templates: list, show, or eject them into a project to override.
     #[command(subcommand)]
     Templates(crate::templates::TemplatesCommand),
+    /// Print a shell's completion script for backend-gen, e.g.
+    /// `source <(backend-gen completions bash)`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, clap::Args)]

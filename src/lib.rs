@@ -11,6 +11,7 @@ pub mod cast;
 pub mod check;
 pub mod ci_actions;
 pub mod cli;
+pub mod console;
 pub mod context;
 pub mod decimal_pattern;
 pub mod diagnostics;
@@ -58,13 +59,14 @@ pub fn run() -> i32 {
             return e.exit_code();
         }
     };
+    console::set_verbosity(cli.verbosity());
     match try_run(cli) {
         Ok(()) => 0,
         Err(e) => {
             match e {
                 // A spec report labels each of its problems itself.
-                Error::InvalidSpec(_) => eprintln!("{e}"),
-                _ => eprintln!("error: {e}"),
+                Error::InvalidSpec(_) => console::error(&e),
+                _ => console::error(format_args!("error: {e}")),
             }
             e.exit_code()
         }
@@ -76,13 +78,22 @@ fn try_run(cli: Cli) -> Result<()> {
         Command::New(args) => new(args),
         Command::Init { file, force } => init(&file, force),
         Command::Check { file } => {
-            let (spec, _) = load_spec(&file)?;
+            let (spec, _) = console::timed("read and validate the spec", || load_spec(&file))?;
             print!("{}", check::summary(&spec));
             check_project_of(&file)
         }
         Command::Update(args) => update::update(&args),
         Command::Add(args) => add::run(&args),
         Command::Templates(command) => templates::run(&command),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "backend-gen",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
     }
 }
 
@@ -98,8 +109,9 @@ fn check_project_of(spec_file: &Path) -> Result<()> {
         return Ok(());
     }
     Err(Error::OutsideTheBuild(format!(
-        "{} Rust file(s) in the project are not compiled:\n{}",
-        outside.len(),
+        "{} in the project {} not compiled:\n{}",
+        console::count(outside.len(), "Rust file", "Rust files"),
+        if outside.len() == 1 { "is" } else { "are" },
         module_tree::advice(&outside)
     )))
 }
@@ -128,7 +140,7 @@ fn new(args: NewArgs) -> Result<()> {
         output::check_target(&target, args.force)?;
     }
     let (spec, source) = match &args.spec {
-        Some(path) => load_spec(path)?,
+        Some(path) => console::timed("read and validate the spec", || load_spec(path))?,
         // `--yes` asks nothing, so it needs no terminal.
         None if args.yes || (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) => {
             let source = interactive::session(&args.name, args.yes)?;
@@ -150,24 +162,30 @@ fn new(args: NewArgs) -> Result<()> {
     if args.dry_run {
         let files = render_project_with(&args.name, &spec, &source, &overrides)?;
         print!("{}", files.tree());
-        println!("{} files (dry run: nothing written)", files.len());
+        println!(
+            "{} (dry run: nothing written)",
+            console::count(files.len(), "file", "files")
+        );
         return Ok(());
     }
     let mut files = generate(&args.name, &spec, &source, &overrides)?;
     update::remember(&mut files, &args.name, &spec, &source);
     let bar = output::progress_bar();
-    let summary = files.write(&target, args.force, &bar)?;
+    let summary = console::timed("write the project", || {
+        files.write(&target, args.force, &bar)
+    })?;
     bar.finish_and_clear();
-    println!(
-        "Generated {} in {} ({} files written)",
+    let mut said = format!(
+        "Generated {} in {} ({} written)\n",
         args.name,
         target.display(),
-        summary.written
+        console::count(summary.written, "file", "files")
     );
     for kept in &summary.kept {
-        println!("  kept your {kept}");
+        let _ = writeln!(said, "  kept your {kept}");
     }
-    print!("{}", next_steps(&args.name, &spec, &target));
+    said.push_str(&next_steps(&args.name, &spec, &target));
+    console::status(&said);
     Ok(())
 }
 
@@ -178,7 +196,7 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
     // Comments line up after the longest command, `cargo run`'s.
     const MORE: &str = "                     #";
     let lib_name = name.replace('-', "_");
-    let mut out = format!("\nNext:\n  cd {}\n", target.display());
+    let mut out = format!("\nNext:\n{}", cd_into(target));
     let _ = match spec.project.database {
         Database::Sqlite => writeln!(
             out,
@@ -209,6 +227,22 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
         "\nIn production (APP_ENV=production) set {secrets};\n.env.example lists every setting."
     );
     out
+}
+
+/// The `cd` line of next steps into a project at `dir` (as the user named it, so relative
+/// to where they are); none for the folder they are in.
+pub(crate) fn cd_into(dir: &Path) -> String {
+    let here = dir.as_os_str().is_empty()
+        || dir == Path::new(".")
+        || std::env::current_dir()
+            .ok()
+            .zip(std::fs::canonicalize(dir).ok())
+            .is_some_and(|(cwd, dir)| cwd == dir);
+    if here {
+        String::new()
+    } else {
+        format!("  cd {}\n", console::shell_quote(&dir.to_string_lossy()))
+    }
 }
 
 /// Where a spec stops being UTF-8, as `file:line:column` like every other spec error.
@@ -253,14 +287,19 @@ pub fn generate(
     overrides: &templates::Overrides,
 ) -> Result<output::FileSet> {
     for note in overrides.notes() {
-        eprintln!("{note}");
+        console::note(note);
     }
-    let mut files = render_project_with(name, spec, source, overrides)?;
-    if let format::Layout::HandLayout { why } = format::format_rust(&mut files)? {
-        eprintln!(
+    let mut files = console::timed("render the templates", || {
+        render_project_with(name, spec, source, overrides)
+    })?;
+    let layout = console::timed("format the Rust with rustfmt", || {
+        format::format_rust(&mut files)
+    })?;
+    if let format::Layout::HandLayout { why } = layout {
+        console::note(format_args!(
             "note: rustfmt could not be run ({why}); the generated Rust keeps backend-gen's own layout. \
              Install it (`rustup component add rustfmt`) and run `cargo fmt` in the project."
-        );
+        ));
     }
     Ok(files)
 }
@@ -273,9 +312,21 @@ fn init(file: &Path, force: bool) -> Result<()> {
         )));
     }
     std::fs::write(file, EXAMPLE_SPEC).map_err(|e| Error::io(file, e))?;
-    println!(
-        "Wrote {}: edit it, then run `backend-gen check {0}` and `backend-gen new NAME --spec {0}`",
-        file.display()
-    );
+    console::detail(format_args!("wrote {}", file.display()));
+    let quoted = console::shell_quote(&file.to_string_lossy());
+    console::status(&format!(
+        "Wrote {}: every option, commented.\n\nNext, once you have edited it:\n{}",
+        file.display(),
+        console::commands(&[
+            (
+                format!("backend-gen check {quoted}"),
+                "validate it and list the routes",
+            ),
+            (
+                format!("backend-gen new library --spec {quoted}"),
+                "generate the service into ./library",
+            ),
+        ])
+    ));
     Ok(())
 }

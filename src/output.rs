@@ -103,6 +103,12 @@ impl FileSet {
         let result = self
             .write_all(&staging, progress)
             .and_then(|()| self.move_into_place(&staging, target, occupied));
+        if let Ok(summary) = &result {
+            let kept = |path: &String| summary.kept.contains(path);
+            for path in self.files.keys().filter(|path| !kept(path)) {
+                crate::console::detail(format_args!("wrote {}", target.join(path).display()));
+            }
+        }
         if staging.exists() {
             // Best effort: the result above is what the user needs to see.
             let _ = fs::remove_dir_all(&staging);
@@ -160,6 +166,14 @@ impl FileSet {
 pub fn apply(root: &Path, writes: &[(String, String)], removals: &[String]) -> Result<()> {
     let staging = staging_dir(root)?;
     let result = apply_staged(root, &staging, writes, removals);
+    if result.is_ok() {
+        for (path, _) in writes {
+            crate::console::detail(format_args!("wrote {}", root.join(path).display()));
+        }
+        for path in removals {
+            crate::console::detail(format_args!("removed {}", root.join(path).display()));
+        }
+    }
     // Best effort: the result above is what the user needs to see.
     let _ = fs::remove_dir_all(&staging);
     result
@@ -311,6 +325,9 @@ fn staging_dir(target: &Path) -> Result<PathBuf> {
 
 /// A progress bar on a terminal; hidden (and free) anywhere else.
 pub fn progress_bar() -> ProgressBar {
+    if crate::console::is_quiet() {
+        return ProgressBar::hidden();
+    }
     let bar = ProgressBar::new(0);
     if let Ok(style) = ProgressStyle::with_template("{bar:30.cyan/blue} {pos}/{len} {wide_msg}") {
         bar.set_style(style);

@@ -176,17 +176,32 @@ pub fn run(command: &TemplatesCommand) -> Result<()> {
                 }
                 fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
                 record.insert(path.clone(), hash(bytes));
-                println!("ejected {}", target.display());
+                crate::console::status(&format!("ejected {}\n", target.display()));
             }
             fs::write(&record_path, record_text(&record))
                 .map_err(|e| Error::io(&record_path, e))?;
-            println!(
-                "Edit them; `backend-gen update` renders with them from now on, and warns when \
-                 backend-gen's own version changes."
-            );
+            crate::console::status(&eject_next_steps(dir, templates.as_deref()));
             Ok(())
         }
     }
+}
+
+/// After `eject`: edit the copies, then update the project with them. An overrides
+/// folder of the user's own choosing is named again, as update would not find it.
+fn eject_next_steps(dir: &Path, templates: Option<&Path>) -> String {
+    let mut update = vec!["backend-gen update".to_string()];
+    if let Some(folder) = templates {
+        update.push("--templates".into());
+        update.push(crate::console::shell_quote(&folder.to_string_lossy()));
+    }
+    if !crate::cd_into(dir).is_empty() {
+        update.push(crate::console::shell_quote(&dir.to_string_lossy()));
+    }
+    format!(
+        "\nNext:\n  # edit the copies (a generation warns when backend-gen's own version of one\n  \
+         # changes), then:\n{}",
+        crate::console::commands(&[(update.join(" "), "render the project with your templates")])
+    )
 }
 
 /// `eject` writes into a project's `.backend-gen/`: in a folder that is no project (the

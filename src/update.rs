@@ -16,6 +16,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use crate::console::count;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
 use crate::render::SPEC_FILE;
@@ -247,6 +248,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         writes.push((SPEC_FILE.to_string(), source.to_string()));
     }
     let mut report = String::new();
+    let mut migration = None;
     if !args.no_migration {
         let backfills = backfills(spec, source, &args.backfill)?;
         let plan = crate::migrate::plan_from(&old, Some(&had), spec, &backfills);
@@ -268,6 +270,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let number = next_migration(dir)?;
             let stem = format!("{number:04}_{}", plan.slug);
             let _ = writeln!(report, "Migration {stem}:\n{}", bullets(&plan.changes));
+            migration = Some(stem.clone());
             let mut files = vec![
                 ("sqlite", "", &plan.sqlite),
                 ("postgres", "", &plan.postgres),
@@ -399,12 +402,17 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     if fates.is_empty() {
         report.push_str("  no file changes\n");
     }
-    say(&report);
+    // A dry run's plan is what the user asked for, even with --quiet.
+    if args.dry_run {
+        say(&report);
+    } else {
+        crate::console::status(&report);
+    }
     if !outside.is_empty() {
         return Err(Error::OutsideTheBuild(format!(
-            "this update would leave {} Rust file(s) that no module declares, so your code in \
+            "this update would leave {} that no module declares, so your code in \
              them would silently stop running:\n{}\nNothing was written. Then run the update again.",
-            outside.len(),
+            count(outside.len(), "Rust file", "Rust files"),
             crate::module_tree::advice(&outside)
         )));
     }
@@ -418,26 +426,38 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         // A script that checks the plan must notice what the update would leave to resolve.
         if !conflicts.is_empty() {
             return Err(Error::Conflicts(format!(
-                "your edits and the generator's changes would overlap in {} file(s):\n{}\n\
+                "your edits and the generator's changes would overlap in {}:\n{}\n\
                  The update would write them with conflict markers to resolve.",
-                conflicts.len(),
+                count(conflicts.len(), "file", "files"),
                 bullets(&conflicts)
             )));
         }
         return Ok(());
     }
-    crate::output::apply(dir, &writes, &removals)?;
+    crate::console::timed("write the changes", || {
+        crate::output::apply(dir, &writes, &removals)
+    })?;
     remove_empty_folders(dir, &removals);
+    let changed = !fates.is_empty() || migration.is_some();
     if !conflicts.is_empty() {
+        crate::console::status(&next_steps(dir, migration.as_deref(), &conflicts));
         return Err(Error::Conflicts(format!(
-            "your edits and the generator's changes overlap in {} file(s):\n{}\nResolve the \
+            "your edits and the generator's changes overlap in {}:\n{}\nResolve the \
              <<<<<<< ||||||| ======= >>>>>>> markers (yours, the last generated, the new \
              generated), then build and test.",
-            conflicts.len(),
+            count(conflicts.len(), "file", "files"),
             bullets(&conflicts)
         )));
     }
-    say(&format!("Updated {} from {SPEC_FILE}.\n", dir.display()));
+    let mut said = if crate::cd_into(dir).is_empty() {
+        format!("Updated the project from {SPEC_FILE}.\n")
+    } else {
+        format!("Updated {} from its {SPEC_FILE}.\n", dir.display())
+    };
+    if changed {
+        said.push_str(&next_steps(dir, migration.as_deref(), &[]));
+    }
+    crate::console::status(&said);
     Ok(())
 }
 
@@ -471,9 +491,10 @@ fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
         .map(|(path, file)| (path.clone(), file.contents.clone()))
         .collect();
     crate::output::apply(dir, &writes, &[])?;
-    say(&format!(
-        "Adopted {}: {STATE_DIR}/ now remembers its spec. Change {SPEC_FILE}, then run `backend-gen update`.\n",
-        dir.display()
+    crate::console::status(&format!(
+        "Adopted {}: {STATE_DIR}/ now remembers its spec. Change {SPEC_FILE}, then run `{}`.\n",
+        dir.display(),
+        update_command(dir)
     ));
     Ok(())
 }
@@ -594,10 +615,11 @@ pub(crate) fn refuse_unresolved_conflicts(dir: &Path) -> Result<()> {
     }
     marked.sort();
     Err(Error::Usage(format!(
-        "{} file(s) still hold the conflict markers of an earlier update:\n{}\nResolve each \
+        "{} still {} the conflict markers of an earlier update:\n{}\nResolve each \
          <<<<<<< ||||||| ======= >>>>>>> block (keep what the file should say, delete the \
          marker lines), then run the command again. Nothing was written.",
-        marked.len(),
+        count(marked.len(), "file", "files"),
+        if marked.len() == 1 { "holds" } else { "hold" },
         bullets(&marked)
     )))
 }
@@ -698,6 +720,44 @@ fn next_migration(dir: &Path) -> Result<u32> {
 
 /// Prints to stdout; a closed pipe (`update | head`) is no reason to fail once the
 /// work is done.
+/// What to do after an update that wrote `migration` (its stem) and left `conflicts`.
+fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> String {
+    let mut out = String::from("\nNext:\n");
+    if !conflicts.is_empty() {
+        let _ = writeln!(
+            out,
+            "  # resolve the conflict markers in {} (listed below), then:",
+            conflicts.join(", ")
+        );
+    }
+    out.push_str(&crate::cd_into(dir));
+    let mut commands = Vec::new();
+    if let Some(stem) = migration {
+        commands.push((
+            "cargo run -- migrate".to_string(),
+            format!("apply migration {stem} to the database"),
+        ));
+    }
+    commands.push((
+        "cargo test".to_string(),
+        "build, and run the project's tests".to_string(),
+    ));
+    out.push_str(&crate::console::commands(&commands));
+    out
+}
+
+/// `backend-gen update` for the project at `dir`, as the user can type it where they are.
+fn update_command(dir: &Path) -> String {
+    if crate::cd_into(dir).is_empty() {
+        "backend-gen update".to_string()
+    } else {
+        format!(
+            "backend-gen update {}",
+            crate::console::shell_quote(&dir.to_string_lossy())
+        )
+    }
+}
+
 fn say(text: &str) {
     use std::io::Write as _;
     let _ = std::io::stdout().write_all(text.as_bytes());

@@ -605,7 +605,7 @@ fn overlapping_edits_get_markers_a_listed_conflict_and_exit_1() {
             "CONFLICT src/resources/tags/model.rs",
         ))
         .stderr(predicate::str::contains(
-            "overlap in 1 file(s):\n  - src/resources/tags/model.rs",
+            "overlap in 1 file:\n  - src/resources/tags/model.rs",
         ));
     let model = read(&project, "src/resources/tags/model.rs");
     for part in [
@@ -1193,7 +1193,7 @@ fn an_update_refuses_while_conflict_markers_remain() {
         .stdout(predicate::str::contains(format!("CONFLICT {model}")))
         .stdout(predicate::str::contains("(dry run: nothing written)"))
         .stderr(predicate::str::contains(format!(
-            "would overlap in 1 file(s):\n  - {model}"
+            "would overlap in 1 file:\n  - {model}"
         )));
     assert_eq!(snapshot(&project), before);
     backend_gen().arg("update").arg(&project).assert().code(1);
@@ -1205,7 +1205,7 @@ fn an_update_refuses_while_conflict_markers_remain() {
         cmd.assert()
             .code(2)
             .stderr(predicate::str::contains(format!(
-                "1 file(s) still hold the conflict markers of an earlier update:\n  - {model}\n"
+                "1 file still holds the conflict markers of an earlier update:\n  - {model}\n"
             )))
             .stderr(predicate::str::contains("Nothing was written."));
         assert_eq!(snapshot(&project), before);

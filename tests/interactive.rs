@@ -604,9 +604,8 @@ fn adding_with_unresolved_conflict_markers_is_refused_before_the_questions() {
     let (rest, code) = Session::start_command(&project, "add", &[]).finish();
     assert_eq!(code, 2, "{rest}");
     assert!(
-        rest.contains("still hold the conflict markers of an earlier update:\r\n  - README.md")
-            || rest
-                .contains("still hold the conflict markers of an earlier update:\n  - README.md"),
+        rest.contains("the conflict markers of an earlier update:\r\n  - README.md")
+            || rest.contains("the conflict markers of an earlier update:\n  - README.md"),
         "{rest}"
     );
     assert!(!rest.contains("Add resources to"), "{rest}");

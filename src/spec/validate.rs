@@ -1449,7 +1449,8 @@ fn check_room_for_accounts(
             "a unique field of the accounts must leave room for every account",
         )
         .found(format!(
-            "{room} distinct value(s) for as many accounts as sign up"
+            "{} for as many accounts as sign up",
+            crate::console::count(room as usize, "distinct value", "distinct values")
         ))
         .help(format!(
             "account {room} + 1 could not sign up: drop `unique`, allow more values, or put the \
@@ -1935,33 +1936,33 @@ fn read_default(
     rules: &Rules,
 ) -> Option<Literal> {
     let key = t.key_path("default");
+    let invalid = || {
+        Diagnostic::new(
+            value.span(),
+            &key,
+            format!(
+                "invalid default for {} field",
+                crate::names::with_article(ty.spec_name())
+            ),
+        )
+        .found(describe_value(value.get_ref()))
+    };
     let wrong = |sink: &mut Sink, allowed: String| {
-        sink.push(
-            Diagnostic::new(
-                value.span(),
-                &key,
-                format!(
-                    "invalid default for {} field",
-                    crate::names::with_article(ty.spec_name())
-                ),
-            )
-            .found(describe_value(value.get_ref()))
-            .allowed(allowed),
-        );
+        sink.push(invalid().allowed(allowed));
         None
     };
     let literal = match (ty, value.get_ref()) {
         (FieldType::String | FieldType::Text, DeValue::String(s)) => Literal::String(s.to_string()),
         (FieldType::Enum { values }, DeValue::String(s)) => {
             if !values.iter().any(|v| v == s.as_ref()) {
-                return wrong(
-                    sink,
-                    values
-                        .iter()
-                        .map(|v| format!("{v:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
+                let allowed: Vec<&str> = values.iter().map(String::as_str).collect();
+                let quoted: Vec<String> = allowed.iter().map(|v| format!("{v:?}")).collect();
+                let mut d = invalid().allowed(quoted.join(", "));
+                if let Some(near) = suggest(s, &allowed) {
+                    d = d.help(format!("did you mean {near:?}?"));
+                }
+                sink.push(d);
+                return None;
             }
             Literal::String(s.to_string())
         }
