@@ -83,6 +83,21 @@ const FIELD_KEYS: &[&str] = &[
 ];
 const BELONGS_TO_KEYS: &[&str] = &["resource", "required", "on_delete"];
 
+/// Every key the spec accepts, by the table it belongs in (`resources.NAME` as
+/// `resource`): `init`'s example shows each, and a test keeps it so.
+pub const ACCEPTED_KEYS: &[(&str, &[&str])] = &[
+    ("top level", TOP_KEYS),
+    ("project", PROJECT_KEYS),
+    ("auth", AUTH_KEYS),
+    ("rate_limit", RATE_LIMIT_KEYS),
+    ("cache", CACHE_KEYS),
+    ("resource", RESOURCE_KEYS),
+    ("field", FIELD_KEYS),
+    ("belongs_to", BELONGS_TO_KEYS),
+    ("event", TRANSITION_KEYS),
+    ("job", JOB_KEYS),
+];
+
 /// The longest name the spec accepts: generated identifiers stay readable and
 /// generated lines stay within rustfmt's width. SQL names built from two names can
 /// still pass PostgreSQL's 63 bytes; `sql::identifier` shortens them.
