@@ -25,12 +25,21 @@ pub struct AddArgs {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum AddCommand {
-    /// Add a resource: `add resource review stars:integer body:text?` (`?`: optional).
+    /// Add a resource: `add resource review stars:integer body:text? --belongs-to book`
+    /// (`?`: optional).
     Resource {
         /// The resource's snake_case name.
         name: String,
         /// Its fields, as NAME:TYPE, with `?` after the type for an optional field.
         fields: Vec<String>,
+        /// A parent, as RELATION or RELATION:RESOURCE (`customer`, `author:user`), with
+        /// `?` after it for an optional one (repeatable).
+        #[arg(long, value_name = "RELATION[:RESOURCE]")]
+        belongs_to: Vec<String>,
+        /// What deleting a parent does to these rows: cascade, restrict or set_null
+        /// (set_null needs an optional relation). Applies to every --belongs-to.
+        #[arg(long, value_name = "ACTION", requires = "belongs_to")]
+        on_delete: Option<String>,
         #[command(flatten)]
         project: Project,
     },
@@ -53,6 +62,8 @@ pub enum AddCommand {
         /// An enum's values, comma-separated.
         #[arg(long, value_name = "A,B", value_delimiter = ',')]
         values: Vec<String>,
+        #[command(flatten)]
+        bounds: Bounds,
         /// The value for the rows already in the table, once, where a required field
         /// has no `--default` (`update --backfill`).
         #[arg(long, value_name = "VALUE")]
@@ -62,12 +73,60 @@ pub enum AddCommand {
     },
 }
 
+/// A field's lengths and bounds, checked by the spec's own rules for its type.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Bounds {
+    /// The shortest string or text value.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub min_length: Option<i64>,
+    /// The longest string or text value.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub max_length: Option<i64>,
+    /// The smallest number.
+    #[arg(long, value_name = "NUMBER", allow_hyphen_values = true)]
+    pub min: Option<String>,
+    /// The largest number.
+    #[arg(long, value_name = "NUMBER", allow_hyphen_values = true)]
+    pub max: Option<String>,
+}
+
+impl Bounds {
+    /// Adds the given bounds to a field's table, in the spec's order of keys.
+    fn insert_into(&self, table: &mut InlineTable) {
+        for (key, length) in [
+            ("min_length", self.min_length),
+            ("max_length", self.max_length),
+        ] {
+            if let Some(length) = length {
+                table.insert(key, length.into());
+            }
+        }
+        for (key, bound) in [("min", &self.min), ("max", &self.max)] {
+            if let Some(bound) = bound {
+                table.insert(key, number_value(bound));
+            }
+        }
+    }
+}
+
+/// A number typed on the command line as TOML reads it; anything else stays text, for
+/// the spec's check to refuse with its own message.
+fn number_value(text: &str) -> Value {
+    if let Ok(whole) = text.parse::<i64>() {
+        return whole.into();
+    }
+    match text.parse::<f64>() {
+        Ok(number) if number.is_finite() => number.into(),
+        _ => text.into(),
+    }
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct Project {
     /// The project, whose spec is DIR/backend-gen.toml.
     #[arg(long, default_value = ".")]
     pub dir: PathBuf,
-    /// Print the spec change's plan, and write nothing.
+    /// Print the TOML the spec would get and the change's plan, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -179,8 +238,18 @@ fn add(command: &AddCommand) -> Result<()> {
         .map_err(|e| Error::Usage(format!("{}: not TOML: {e}", path.display())))?;
     let mut backfill = Vec::new();
     let (what, typed) = match command {
-        AddCommand::Resource { name, fields, .. } => {
-            add_resource(&mut doc, name, fields)?;
+        AddCommand::Resource {
+            name,
+            fields,
+            belongs_to,
+            on_delete,
+            ..
+        } => {
+            let parents = belongs_to
+                .iter()
+                .map(|text| parent_arg(text, on_delete.as_deref()))
+                .collect::<Result<Vec<_>>>()?;
+            add_resource(&mut doc, name, fields, &parents)?;
             let typed = Typed::Resource {
                 name: name.clone(),
                 fields: fields
@@ -197,6 +266,7 @@ fn add(command: &AddCommand) -> Result<()> {
             unique,
             default,
             values,
+            bounds,
             backfill: fill,
             ..
         } => {
@@ -220,6 +290,7 @@ fn add(command: &AddCommand) -> Result<()> {
                     values.iter().map(String::as_str).collect::<Value>(),
                 );
             }
+            bounds.insert_into(&mut table);
             if let Some(default) = default {
                 table.insert("default", default_value(&arg.ty, default));
             }
@@ -231,6 +302,9 @@ fn add(command: &AddCommand) -> Result<()> {
     let label = format!("{} (with the {what} added)", path.display());
     let spec = crate::spec::parse(&label, &source)
         .map_err(|report| Error::InvalidSpec(typed.advise(report)))?;
+    if project.dry_run {
+        print!("{}", spec_change(&path, &text, &source));
+    }
     crate::update::update_to(&update_args(project, backfill), &spec, &source, true).map_err(|e| {
         match e {
             Error::InvalidSpec(report) => Error::InvalidSpec(typed.advise(report)),
@@ -282,6 +356,24 @@ impl Typed {
                     d.message = in_flags(&d.message, backfilled);
                     d.allowed = d.allowed.as_deref().map(|t| in_flags(t, backfilled));
                     d.help = d.help.as_deref().map(|t| in_flags(t, backfilled));
+                }
+                Typed::Resource { name, .. }
+                    if d.key.starts_with(&format!("resources.{name}.belongs_to")) =>
+                {
+                    // A parent is made optional by a `?` after it, not a flag.
+                    let prefix = format!("resources.{name}.belongs_to.");
+                    let relation = d
+                        .key
+                        .strip_prefix(&prefix)
+                        .and_then(|rest| rest.split('.').next());
+                    let optional = match relation {
+                        Some(relation) => format!("a `?` after `--belongs-to {relation}`"),
+                        None => "a `?` after the `--belongs-to`".to_string(),
+                    };
+                    let parent_flags =
+                        |text: &str| in_flags(text, false).replace("`--optional`", &optional);
+                    d.message = parent_flags(&d.message);
+                    d.help = d.help.as_deref().map(parent_flags);
                 }
                 Typed::Resource { name, fields } => {
                     // `add resource` takes NAME:TYPE and `?` only: an enum's values come
@@ -356,6 +448,9 @@ fn in_flags(text: &str, backfilled: bool) -> String {
                 "default" => Some(default.to_string()),
                 "values" => Some("--values".to_string()),
                 "unique" => Some("--unique".to_string()),
+                "on_delete" | "min_length" | "max_length" | "min" | "max" => {
+                    Some(format!("--{}", part.replace('_', "-")))
+                }
                 _ => key_value_flag(part, default),
             };
             flag.unwrap_or_else(|| part.to_string())
@@ -384,6 +479,9 @@ fn key_value_flag(text: &str, default: &str) -> Option<String> {
         )),
         ("required", toml::Value::Boolean(false)) => Some("--optional".to_string()),
         ("unique", toml::Value::Boolean(true)) => Some("--unique".to_string()),
+        ("on_delete" | "min_length" | "max_length" | "min" | "max", value) => {
+            Some(format!("--{} {}", key.replace('_', "-"), plain(value)))
+        }
         _ => None,
     }
 }
@@ -399,7 +497,99 @@ fn resources(doc: &mut DocumentMut) -> Result<&mut Table> {
         .ok_or_else(|| Error::Usage("the spec's `resources` is not a table".into()))
 }
 
-fn add_resource(doc: &mut DocumentMut, name: &str, fields: &[String]) -> Result<()> {
+/// A `--belongs-to` as typed: `customer`, `author:user`, `parent:category?`.
+#[derive(Debug, PartialEq)]
+struct ParentArg {
+    relation: String,
+    resource: Option<String>,
+    optional: bool,
+    on_delete: Option<String>,
+}
+
+fn parent_arg(text: &str, on_delete: Option<&str>) -> Result<ParentArg> {
+    let (text, optional) = match text.strip_suffix('?') {
+        Some(text) => (text, true),
+        None => (text, false),
+    };
+    let (relation, resource) = match text.split_once(':') {
+        Some((relation, resource)) => (relation, Some(resource.to_string())),
+        None => (text, None),
+    };
+    if relation.is_empty() || resource.as_deref() == Some("") {
+        return Err(Error::Usage(format!(
+            "a parent is RELATION or RELATION:RESOURCE (e.g. `customer` or `author:user`, \
+             with `?` after it for an optional one); found {text:?}"
+        )));
+    }
+    Ok(ParentArg {
+        relation: relation.to_string(),
+        resource,
+        optional,
+        on_delete: on_delete.map(str::to_string),
+    })
+}
+
+/// A parent as the spec writes it: `customer = "customer"` when it has no options.
+fn parent_value(parent: &ParentArg) -> Value {
+    let resource = parent.resource.as_deref().unwrap_or(&parent.relation);
+    if !parent.optional && parent.on_delete.is_none() {
+        return resource.into();
+    }
+    let mut table = InlineTable::new();
+    if parent.resource.is_some() {
+        table.insert("resource", resource.into());
+    }
+    if parent.optional {
+        table.insert("required", false.into());
+    }
+    if let Some(action) = &parent.on_delete {
+        table.insert("on_delete", action.as_str().into());
+    }
+    Value::InlineTable(table)
+}
+
+/// The spec text `add` adds, as it would land in the file: each inserted block after the
+/// line it follows, to read or paste.
+fn spec_change(path: &std::path::Path, old: &str, new: &str) -> String {
+    let patch = diffy::create_patch(old, new);
+    let mut out = String::new();
+    for hunk in patch.hunks() {
+        let mut line = hunk.old_range().start();
+        let mut block: Option<(usize, String)> = None;
+        let mut flush = |block: &mut Option<(usize, String)>| {
+            if let Some((after, text)) = block.take() {
+                out.push_str(&format!(
+                    "{} would get, after line {after}:\n{text}\n",
+                    path.display()
+                ));
+            }
+        };
+        for hunk_line in hunk.lines() {
+            match hunk_line {
+                diffy::Line::Insert(text) => {
+                    let (_, block) = block.get_or_insert_with(|| (line - 1, String::new()));
+                    block.push_str(text);
+                    if !text.ends_with('\n') {
+                        block.push('\n');
+                    }
+                }
+                diffy::Line::Context(_) | diffy::Line::Delete(_) => {
+                    flush(&mut block);
+                    line += 1;
+                }
+            }
+        }
+        flush(&mut block);
+    }
+    out
+}
+
+fn add_resource(
+    doc: &mut DocumentMut,
+    name: &str,
+    fields: &[String],
+    parents: &[ParentArg],
+) -> Result<()> {
     let resources = resources(doc)?;
     if resources.contains_key(name) {
         return Err(Error::Usage(format!(
@@ -422,6 +612,19 @@ fn add_resource(doc: &mut DocumentMut, name: &str, fields: &[String]) -> Result<
     }
     let mut resource = Table::new();
     resource.set_implicit(true);
+    if !parents.is_empty() {
+        let mut relations = InlineTable::new();
+        for parent in parents {
+            if relations.contains_key(&parent.relation) {
+                return Err(Error::Usage(format!(
+                    "the relation `{}` is given twice",
+                    parent.relation
+                )));
+            }
+            relations.insert(&parent.relation, parent_value(parent));
+        }
+        resource.insert("belongs_to", Item::Value(Value::InlineTable(relations)));
+    }
     resource.insert("fields", Item::Table(table));
     resources.insert(name, Item::Table(resource));
     Ok(())
@@ -458,4 +661,58 @@ fn add_field(doc: &mut DocumentMut, resource: &str, name: &str, field: InlineTab
     }
     fields.insert(name, Item::Value(Value::InlineTable(field)));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parent_names_its_relation_its_resource_and_whether_it_is_optional() {
+        let parent = parent_arg("author:user?", Some("cascade")).unwrap();
+        assert_eq!(
+            parent,
+            ParentArg {
+                relation: "author".into(),
+                resource: Some("user".into()),
+                optional: true,
+                on_delete: Some("cascade".into()),
+            }
+        );
+        assert!(parent_arg(":user", None).is_err());
+        assert!(parent_arg("author:", None).is_err());
+    }
+
+    #[test]
+    fn a_parent_without_options_is_written_short() {
+        let value = |text: &str, on_delete: Option<&str>| {
+            parent_value(&parent_arg(text, on_delete).unwrap()).to_string()
+        };
+        assert_eq!(value("customer", None), "\"customer\"");
+        assert_eq!(value("author:user", None), "\"user\"");
+        assert_eq!(
+            value("author:user?", Some("set_null")),
+            "{ resource = \"user\", required = false, on_delete = \"set_null\" }"
+        );
+        assert_eq!(value("post", Some("cascade")), "{ on_delete = \"cascade\" }");
+    }
+
+    #[test]
+    fn numbers_stay_numbers_and_the_rest_text_for_the_spec_to_refuse() {
+        assert_eq!(number_value("-3").to_string(), "-3");
+        assert_eq!(number_value("2.5").to_string(), "2.5");
+        assert_eq!(number_value("inf").to_string(), "\"inf\"");
+        assert_eq!(number_value("ten").to_string(), "\"ten\"");
+    }
+
+    #[test]
+    fn the_spec_change_is_the_inserted_text_after_its_line() {
+        let old = "[a]\nx = 1\n\n[b]\ny = 2\n";
+        let new = "[a]\nx = 1\nz = 3\n\n[b]\ny = 2\n\n[c]\nw = 4\n";
+        assert_eq!(
+            spec_change(std::path::Path::new("s.toml"), old, new),
+            "s.toml would get, after line 2:\nz = 3\n\n\
+             s.toml would get, after line 5:\n\n[c]\nw = 4\n\n"
+        );
+    }
 }

@@ -6,10 +6,11 @@ pub mod reader;
 mod validate;
 
 pub use model::*;
-pub(crate) use validate::{ACCEPTED_KEYS, RULE_WORDS, bound_value, bound_whole, parse_decimal};
 pub use validate::{
-    ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text, check_crate_name,
+    ACCEPTED_KEYS, ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text,
+    check_crate_name,
 };
+pub(crate) use validate::{RULE_WORDS, bound_value, bound_whole, parse_decimal};
 
 use crate::diagnostics::Report;
 
