@@ -694,7 +694,10 @@ mod tests {
             value("author:user?", Some("set_null")),
             "{ resource = \"user\", required = false, on_delete = \"set_null\" }"
         );
-        assert_eq!(value("post", Some("cascade")), "{ on_delete = \"cascade\" }");
+        assert_eq!(
+            value("post", Some("cascade")),
+            "{ on_delete = \"cascade\" }"
+        );
     }
 
     #[test]

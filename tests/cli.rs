@@ -346,7 +346,7 @@ fn yes_takes_the_defaults_without_a_terminal_and_keeps_the_spec() {
         .arg(&spec)
         .assert()
         .success()
-        .stdout(predicate::str::contains("Spec OK: 1 resources"));
+        .stdout(predicate::str::contains("Spec OK: 1 resource,"));
     // The saved spec repeats the generation without prompts, byte for byte.
     backend_gen()
         .current_dir(dir.path())
@@ -1729,4 +1729,678 @@ fn update_moves_old_rules_files_onto_the_hooks() {
     let again = backend_gen().arg("update").arg(&project).output().unwrap();
     let said = String::from_utf8_lossy(&again.stdout);
     assert!(!said.contains("src/rules/"), "{said}");
+}
+
+// The command line itself: defaults, wording, next steps, completions, verbosity, colour.
+
+/// The commands of the "Next:" block of `said` (comments and `# ...` lines left out),
+/// as words.
+fn next_commands(said: &str) -> Vec<Vec<String>> {
+    let Some((_, next)) = said.split_once("Next") else {
+        return Vec::new();
+    };
+    next.lines()
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .map(|line| line.split_once(" #").map_or(line, |(command, _)| command))
+        .map(str::trim)
+        .filter(|command| !command.is_empty() && !command.starts_with('#'))
+        .map(|command| shell_words::split(command).unwrap_or_else(|e| panic!("{command}: {e}")))
+        .collect()
+}
+
+/// Runs the `backend-gen` commands of a "Next:" block as a shell would from `from`
+/// (following its `cd`), and checks that the `cargo` ones would run in a Rust project;
+/// returns the commands.
+fn run_next_steps(from: &Path, said: &str) -> Vec<Vec<String>> {
+    let commands = next_commands(said);
+    let mut at = from.to_path_buf();
+    for words in &commands {
+        match words[0].as_str() {
+            "cd" => {
+                at = at.join(&words[1]);
+                assert!(at.is_dir(), "`cd {}` from {}", words[1], from.display());
+            }
+            "backend-gen" => {
+                backend_gen()
+                    .current_dir(&at)
+                    .args(&words[1..])
+                    .assert()
+                    .success();
+            }
+            "cargo" => assert!(
+                at.join("Cargo.toml").is_file(),
+                "{words:?} in {}",
+                at.display()
+            ),
+            other => panic!("an unexpected command {other:?} in {said}"),
+        }
+    }
+    commands
+}
+
+fn stdout_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&assert.get_output().stderr).into_owned()
+}
+
+#[test]
+fn check_reads_backend_gen_toml_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot read the spec backend-gen.toml",
+        ));
+    fs::copy(example("blog"), dir.path().join("backend-gen.toml")).unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Spec OK: 4 resources"));
+}
+
+#[test]
+fn summary_counts_agree_in_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("one.toml");
+    fs::write(
+        &spec,
+        "[resources.note.fields]\ntitle = { type = \"string\" }\n\n\
+         [resources.note.events]\ncreated = true\n\n[jobs.ping]\non = [\"note.created\"]\nmax_attempts = 1\n",
+    )
+    .unwrap();
+    backend_gen()
+        .arg("check")
+        .arg(&spec)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "Spec OK: 1 resource, 1 field, 0 relations (0 belongs-to, 0 many-to-many)\n",
+        ))
+        .stdout(predicate::str::contains(
+            "job ping: on note.created; 1 attempt,",
+        ));
+    backend_gen()
+        .args(["new", "one", "--dry-run", "--spec"])
+        .arg(&spec)
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"\n\d+ files \(dry run: nothing written\)\n$").unwrap());
+}
+
+#[test]
+fn a_mistyped_enum_default_gets_a_did_you_mean_at_its_position() {
+    let assert = check_text(
+        b"[resources.book.fields]\nstate = { type = \"enum\", values = [\"booked\", \"free\"], default = \"bookd\" }\n",
+    );
+    let said = stderr_of(&assert.code(2));
+    for expected in [
+        ":2:65: invalid default for an enum field",
+        "key:     resources.book.fields.state.default",
+        "found:   \"bookd\"",
+        "allowed: \"booked\", \"free\"",
+        "help:    did you mean \"booked\"?",
+    ] {
+        assert!(said.contains(expected), "{expected} in {said}");
+    }
+    // No suggestion where nothing is near.
+    let assert = check_text(
+        b"[resources.book.fields]\nstate = { type = \"enum\", values = [\"booked\", \"free\"], default = \"lost\" }\n",
+    );
+    assert!(!stderr_of(&assert.code(2)).contains("did you mean"));
+}
+
+#[test]
+fn init_says_what_to_run_next_and_each_step_runs_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = backend_gen()
+        .current_dir(dir.path())
+        .args(["init", "my spec.toml"])
+        .assert()
+        .success();
+    let commands = run_next_steps(dir.path(), &stdout_of(&assert));
+    assert_eq!(
+        commands,
+        [
+            vec!["backend-gen", "check", "my spec.toml"],
+            vec!["backend-gen", "new", "library", "--spec", "my spec.toml"],
+        ]
+    );
+    assert!(dir.path().join("library/src/main.rs").is_file());
+}
+
+#[test]
+fn new_says_cd_only_into_another_folder_quoted() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = backend_gen()
+        .current_dir(dir.path())
+        .args([
+            "new",
+            "shop",
+            "--spec",
+            &example("blog"),
+            "--output",
+            "my shop",
+        ])
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    assert!(
+        said.contains("\nNext:\n  cd 'my shop'\n  cargo run "),
+        "{said}"
+    );
+    run_next_steps(dir.path(), &said);
+
+    let here = dir.path().join("here");
+    fs::create_dir(&here).unwrap();
+    let assert = backend_gen()
+        .current_dir(&here)
+        .args(["new", "shop", "--spec", &example("blog"), "--output", "."])
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    assert!(!said.contains("cd "), "{said}");
+    assert!(said.contains("\nNext:\n  cargo run "), "{said}");
+}
+
+#[test]
+fn update_and_add_say_what_to_run_next() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    add_color_and_reviews(&project);
+    let assert = backend_gen()
+        .current_dir(dir.path())
+        .args(["update", "blog"])
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    assert!(
+        said.contains("Updated blog from its backend-gen.toml.\n"),
+        "{said}"
+    );
+    let commands = run_next_steps(dir.path(), &said);
+    assert_eq!(
+        commands,
+        [
+            vec!["cd", "blog"],
+            vec!["cargo", "run", "--", "migrate"],
+            vec!["cargo", "test"]
+        ]
+    );
+    assert!(said.contains("# apply migration 0"), "{said}");
+
+    // From inside the project there is no `cd`; a change with no migration asks for tests only.
+    change_spec(&project, "A label that groups posts.", "A label.");
+    let assert = backend_gen()
+        .current_dir(&project)
+        .arg("update")
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    assert!(
+        said.contains("Updated the project from backend-gen.toml.\n"),
+        "{said}"
+    );
+    assert_eq!(next_commands(&said), [vec!["cargo", "test"]]);
+
+    let assert = backend_gen()
+        .current_dir(&project)
+        .args(["add", "field", "tag", "hue:string", "--optional"])
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    assert_eq!(
+        next_commands(&said),
+        [vec!["cargo", "run", "--", "migrate"], vec!["cargo", "test"]],
+        "{said}"
+    );
+}
+
+#[test]
+fn an_update_with_conflicts_says_to_resolve_them_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let model = "src/resources/tags/model.rs";
+    edit(&project, model, |text| {
+        text.replace("pub name: String,", "pub name: String, // the team's line")
+    });
+    add_color_and_reviews(&project);
+    let assert = backend_gen().arg("update").arg(&project).assert().code(1);
+    let said = stdout_of(&assert);
+    assert!(
+        said.contains(&format!(
+            "\nNext:\n  # resolve the conflict markers in {model} (listed below), then:\n"
+        )),
+        "{said}"
+    );
+}
+
+#[test]
+fn eject_says_how_to_update_with_the_copies() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let assert = backend_gen()
+        .current_dir(dir.path())
+        .args(["templates", "eject", "src/app.rs", "--dir", "blog"])
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    let commands = run_next_steps(dir.path(), &said);
+    assert_eq!(commands, [vec!["backend-gen", "update", "blog"]]);
+    assert!(
+        project
+            .join(".backend-gen/templates/src/app.rs.tera")
+            .is_file()
+    );
+}
+
+#[test]
+fn add_resource_declares_parents_and_add_field_its_bounds() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let add = |args: &[&str]| {
+        let mut command = backend_gen();
+        command.arg("add").args(args).arg("--dir").arg(&project);
+        command.assert()
+    };
+    add(&[
+        "resource",
+        "order",
+        "total:decimal",
+        "--belongs-to",
+        "buyer:user?",
+        "--belongs-to",
+        "post",
+        "--on-delete",
+        "cascade",
+    ])
+    .success()
+    .stdout(predicate::str::contains("create table `orders`"));
+    let spec = read(&project, "backend-gen.toml");
+    assert!(
+        spec.contains(
+            "\n[resources.order]\nbelongs_to = { buyer = { resource = \"user\", required = false, on_delete = \"cascade\" }, post = { on_delete = \"cascade\" } }\n"
+        ),
+        "{spec}"
+    );
+    assert!(read(&project, "src/resources/orders/model.rs").contains("pub buyer_id: Option<"));
+
+    add(&[
+        "field",
+        "tag",
+        "code:string",
+        "--min-length",
+        "3",
+        "--max-length",
+        "40",
+        "--unique",
+        "--optional",
+    ])
+    .success();
+    add(&[
+        "field",
+        "post",
+        "score:integer",
+        "--min",
+        "-5",
+        "--max",
+        "5",
+        "--default",
+        "0",
+    ])
+    .success();
+    let spec = read(&project, "backend-gen.toml");
+    assert!(
+        spec.contains("code = { type = \"string\", required = false, unique = true, min_length = 3, max_length = 40 }\n"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("score = { type = \"integer\", min = -5, max = 5, default = 0 }\n"),
+        "{spec}"
+    );
+
+    // The spec's own rules check them, in the command's words.
+    let before = snapshot(&project);
+    let said = stderr_of(
+        &add(&[
+            "resource",
+            "line",
+            "n:integer",
+            "--belongs-to",
+            "order",
+            "--on-delete",
+            "set_nul",
+        ])
+        .code(2),
+    );
+    assert!(said.contains("invalid value for `--on-delete`"), "{said}");
+    assert!(said.contains("did you mean \"set_null\"?"), "{said}");
+    let said = stderr_of(
+        &add(&[
+            "resource",
+            "line",
+            "n:integer",
+            "--belongs-to",
+            "order",
+            "--on-delete",
+            "set_null",
+        ])
+        .code(2),
+    );
+    assert!(
+        said.contains("add a `?` after `--belongs-to order`"),
+        "{said}"
+    );
+    let said = stderr_of(
+        &add(&[
+            "field",
+            "tag",
+            "size:integer",
+            "--optional",
+            "--max-length",
+            "4",
+        ])
+        .code(2),
+    );
+    assert!(said.contains("`--max-length`"), "{said}");
+    let said = stderr_of(
+        &add(&[
+            "field",
+            "tag",
+            "size:integer",
+            "--optional",
+            "--min",
+            "9",
+            "--max",
+            "2",
+        ])
+        .code(2),
+    );
+    assert!(said.contains("resources.tag.fields.size"), "{said}");
+    assert_eq!(snapshot(&project), before);
+}
+
+#[test]
+fn add_dry_run_shows_the_toml_it_would_add_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let before = snapshot(&project);
+    let spec = read(&project, "backend-gen.toml");
+    let line = spec.lines().position(|l| l == TAG_NAME.trim_end()).unwrap() + 1;
+    let assert = backend_gen()
+        .args([
+            "add",
+            "field",
+            "tag",
+            "hue:string",
+            "--optional",
+            "--max-length",
+            "7",
+            "--dry-run",
+            "--dir",
+        ])
+        .arg(&project)
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    let added = "hue = { type = \"string\", required = false, max_length = 7 }\n";
+    assert!(
+        said.starts_with(&format!(
+            "{} would get, after line {line}:\n{added}\n",
+            project.join("backend-gen.toml").display()
+        )),
+        "{said}"
+    );
+    assert!(said.contains("add column `tags.hue`"), "{said}");
+    assert_eq!(snapshot(&project), before);
+    // The text shown is the text written.
+    backend_gen()
+        .args([
+            "add",
+            "field",
+            "tag",
+            "hue:string",
+            "--optional",
+            "--max-length",
+            "7",
+            "--dir",
+        ])
+        .arg(&project)
+        .assert()
+        .success();
+    let lines: Vec<String> = read(&project, "backend-gen.toml")
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(format!("{}\n", lines[line]), added);
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let assert = backend_gen()
+            .args(["completions", shell])
+            .assert()
+            .success();
+        let script = stdout_of(&assert);
+        assert!(
+            script.contains("backend-gen") && script.contains("completions"),
+            "{shell}"
+        );
+    }
+    backend_gen()
+        .args(["completions", "tcsh"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("possible values: bash"));
+}
+
+/// Sources the bash script in bash (no bash-completion package needed: the script uses
+/// bash's own `complete`) and asks it what it completes.
+#[test]
+fn bash_completions_complete_subcommands_and_their_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("backend-gen.bash");
+    let assert = backend_gen()
+        .args(["completions", "bash"])
+        .assert()
+        .success();
+    fs::write(&script, &assert.get_output().stdout).unwrap();
+    let complete = |words: &str| {
+        let output = std::process::Command::new("bash")
+            .arg("--norc")
+            .arg("-c")
+            .arg(format!(
+                "source \"$1\" || exit 9\n\
+                 complete -p backend-gen || exit 8\n\
+                 COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n\
+                 spec=$(complete -p backend-gen); function=${{spec##*-F }}; function=${{function%% *}}\n\
+                 \"$function\" backend-gen \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+                 echo \"${{COMPREPLY[*]}}\""
+            ))
+            .arg("bash")
+            .arg(&script)
+            .output()
+            .expect("bash runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let said = complete("backend-gen ch");
+    let registered = said.lines().next().unwrap_or("");
+    assert!(
+        registered.starts_with("complete -") && registered.ends_with(" backend-gen"),
+        "{said}"
+    );
+    let offered = |words: &str| complete(words).lines().last().unwrap_or("").to_string();
+    assert_eq!(offered("backend-gen ch"), "check");
+    assert_eq!(
+        offered("backend-gen add resource order --belongs"),
+        "--belongs-to"
+    );
+    assert!(offered("backend-gen completions ''").contains("powershell"));
+}
+
+#[test]
+fn quiet_prints_only_errors_and_what_was_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["--quiet", "new", "blog", "--spec", &example("blog")])
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert!(dir.path().join("blog/Cargo.toml").is_file());
+    // What the command is for still prints.
+    backend_gen()
+        .args(["check", "-q", &example("blog")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Spec OK: 4 resources"));
+    backend_gen()
+        .args(["new", "x", "-q", "--dry-run", "--spec", &example("blog")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("(dry run: nothing written)"));
+    let project = dir.path().join("blog");
+    add_color_and_reviews(&project);
+    backend_gen()
+        .args(["update", "-q", "--dry-run"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add column `tags.color`"));
+    backend_gen()
+        .args(["update", "-q"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout("");
+    // Errors always.
+    backend_gen()
+        .args(["-q", "check", "nothing.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: cannot read the spec nothing.toml",
+        ));
+    backend_gen()
+        .args(["-q", "-v", "check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot be used with"));
+}
+
+#[test]
+fn verbose_lists_every_file_written_and_each_steps_time_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let assert = backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "blog", "--verbose", "--spec", &example("blog")])
+        .assert()
+        .success();
+    let said = stderr_of(&assert);
+    let written = said
+        .lines()
+        .filter(|l| l.starts_with("wrote blog/"))
+        .count();
+    let files = snapshot(&dir.path().join("blog")).len();
+    assert_eq!(written, files, "{said}");
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("wrote blog/src/main.rs")),
+        "{said}"
+    );
+    for step in [
+        "read and validate the spec: ",
+        "render the templates: ",
+        "write the project: ",
+    ] {
+        assert!(
+            said.lines()
+                .any(|l| l.starts_with(step) && l.ends_with(" ms")),
+            "{step} in {said}"
+        );
+    }
+    // Stdout is the same as without --verbose.
+    assert!(stdout_of(&assert).starts_with("Generated blog in blog ("));
+    let project = dir.path().join("blog");
+    add_color_and_reviews(&project);
+    let assert = backend_gen()
+        .args(["update", "-v"])
+        .arg(&project)
+        .assert()
+        .success();
+    let said = stderr_of(&assert);
+    let written = format!(
+        "wrote {}",
+        project.join("src/resources/reviews/model.rs").display()
+    );
+    assert!(said.lines().any(|l| l == written), "{said}");
+    assert!(
+        said.lines().any(|l| l.starts_with("write the changes: ")),
+        "{said}"
+    );
+}
+
+/// The `error:` label, styled as clap styles its own.
+const RED_ERROR: &str = "\u{1b}[1m\u{1b}[31merror:\u{1b}[0m";
+
+#[test]
+fn error_labels_are_coloured_like_claps_only_where_colour_is_on() {
+    let check = |vars: &[(&str, &str)]| {
+        let mut command = backend_gen();
+        command
+            .args(["check", "nothing.toml"])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env_remove("CLICOLOR");
+        for (key, value) in vars {
+            command.env(key, value);
+        }
+        stderr_of(&command.assert().code(2))
+    };
+    // Not a terminal: plain, unless forced.
+    assert!(check(&[]).starts_with("error: cannot read"));
+    assert!(check(&[("CLICOLOR_FORCE", "1")]).starts_with(&format!("{RED_ERROR} cannot read")));
+    assert!(check(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]).starts_with("error: cannot read"));
+    // clap's own errors look the same.
+    let clap = backend_gen()
+        .args(["no-such-command"])
+        .env("CLICOLOR_FORCE", "1")
+        .env_remove("NO_COLOR")
+        .assert()
+        .code(2);
+    assert!(
+        stderr_of(&clap).starts_with(RED_ERROR),
+        "{:?}",
+        stderr_of(&clap)
+    );
+    // Every error of a spec report gets the colour, and nothing else does.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("bad.toml");
+    fs::write(
+        &spec,
+        "[resources.post.fields]\ntitle = { type = \"strng\" }\nbody = { type = \"txt\" }\n",
+    )
+    .unwrap();
+    let said = stderr_of(
+        &backend_gen()
+            .arg("check")
+            .arg(&spec)
+            .env("CLICOLOR_FORCE", "1")
+            .env_remove("NO_COLOR")
+            .assert()
+            .code(2),
+    );
+    assert_eq!(said.matches(RED_ERROR).count(), 2, "{said:?}");
+    assert_eq!(said.matches('\u{1b}').count(), 2 * 3, "{said:?}");
 }
