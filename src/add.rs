@@ -370,10 +370,11 @@ impl Typed {
                         Some(relation) => format!("a `?` after `--belongs-to {relation}`"),
                         None => "a `?` after the `--belongs-to`".to_string(),
                     };
-                    let parent_flags =
+                    let in_parent_flags =
                         |text: &str| in_flags(text, false).replace("`--optional`", &optional);
-                    d.message = parent_flags(&d.message);
-                    d.help = d.help.as_deref().map(parent_flags);
+                    let help = d.help.as_deref().map(in_parent_flags);
+                    d.message = in_parent_flags(&d.message);
+                    d.help = help;
                 }
                 Typed::Resource { name, fields } => {
                     // `add resource` takes NAME:TYPE and `?` only: an enum's values come

@@ -1465,7 +1465,7 @@ fn check_room_for_accounts(
         )
         .found(format!(
             "{} for as many accounts as sign up",
-            crate::console::count(room as usize, "distinct value", "distinct values")
+            crate::console::count(room, "distinct value", "distinct values")
         ))
         .help(format!(
             "account {room} + 1 could not sign up: drop `unique`, allow more values, or put the \
