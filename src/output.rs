@@ -106,7 +106,7 @@ impl FileSet {
         if let Ok(summary) = &result {
             let kept = |path: &String| summary.kept.contains(path);
             for path in self.files.keys().filter(|path| !kept(path)) {
-                crate::console::detail(format_args!("wrote {}", target.join(path).display()));
+                crate::console::detail(format_args!("wrote {}", shown(target, path).display()));
             }
         }
         if staging.exists() {
@@ -168,10 +168,10 @@ pub fn apply(root: &Path, writes: &[(String, String)], removals: &[String]) -> R
     let result = apply_staged(root, &staging, writes, removals);
     if result.is_ok() {
         for (path, _) in writes {
-            crate::console::detail(format_args!("wrote {}", root.join(path).display()));
+            crate::console::detail(format_args!("wrote {}", shown(root, path).display()));
         }
         for path in removals {
-            crate::console::detail(format_args!("removed {}", root.join(path).display()));
+            crate::console::detail(format_args!("removed {}", shown(root, path).display()));
         }
     }
     // Best effort: the result above is what the user needs to see.
@@ -213,6 +213,15 @@ fn apply_staged(
         }
     }
     result
+}
+
+/// A project's file as the user would name it: `src/app.rs` rather than `./src/app.rs`.
+fn shown(root: &Path, path: &str) -> PathBuf {
+    if root == Path::new(".") {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    }
 }
 
 fn write_file(dest: &Path, contents: &str) -> Result<()> {
