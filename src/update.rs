@@ -776,6 +776,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn next_steps_cd_into_a_quoted_folder_migrate_and_test() {
+        assert_eq!(
+            next_steps(Path::new("my shop"), Some("0009_add_tags_color"), &[]),
+            "\nNext:\n  cd 'my shop'\n  \
+             cargo run -- migrate   # apply migration 0009_add_tags_color to the database\n  \
+             cargo test             # build, and run the project's tests\n"
+        );
+        // Here, without a migration, with conflicts to resolve first.
+        assert_eq!(
+            next_steps(
+                Path::new("."),
+                None,
+                &["src/a.rs".into(), "src/b.rs".into()]
+            ),
+            "\nNext:\n  # resolve the conflict markers in src/a.rs, src/b.rs (listed below), then:\n  \
+             cargo test   # build, and run the project's tests\n"
+        );
+    }
+
+    #[test]
     fn each_side_of_a_three_way_merge() {
         let base = "a\nb\nc\n";
         // Untouched by the team: the generator's version.
