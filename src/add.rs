@@ -375,6 +375,16 @@ impl Typed {
                     let help = d.help.as_deref().map(in_parent_flags);
                     d.message = in_parent_flags(&d.message);
                     d.help = help;
+                    // `--belongs-to buyer` names the resource `buyer` too; a relation named
+                    // otherwise than its resource says which.
+                    if let Some(relation) = relation.filter(|r| {
+                        d.help.is_none() && d.found.as_deref() == Some(&format!("{r:?}"))
+                    }) {
+                        d.help = Some(format!(
+                            "`--belongs-to {relation}` is a relation to a resource `{relation}`; \
+                             name another with `--belongs-to {relation}:RESOURCE`"
+                        ));
+                    }
                 }
                 Typed::Resource { name, fields } => {
                     // `add resource` takes NAME:TYPE and `?` only: an enum's values come
