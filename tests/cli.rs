@@ -2099,6 +2099,11 @@ fn add_resource_declares_parents_and_add_field_its_bounds() {
         said.contains("add a `?` after `--belongs-to order`"),
         "{said}"
     );
+    let said = stderr_of(&add(&["resource", "line", "n:integer", "--belongs-to", "buyer"]).code(2));
+    assert!(
+        said.contains("name another with `--belongs-to buyer:RESOURCE`"),
+        "{said}"
+    );
     let said = stderr_of(
         &add(&[
             "field",
