@@ -219,8 +219,9 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         Error::Usage(format!(
             "{} has no {STATE}: it was generated before `backend-gen update` existed, or is \
              not a generated project. Put back the spec it was generated from, run \
-             `backend-gen update --adopt {0}`, then change the spec and run `backend-gen update {0}`",
-            dir.display()
+             `backend-gen update --adopt {1}`, then change the spec and run `backend-gen update {1}`",
+            dir.display(),
+            crate::console::shell_quote(&dir.to_string_lossy())
         ))
     })?;
     let name = name_in(&state, None).ok_or_else(|| {
