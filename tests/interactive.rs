@@ -127,7 +127,8 @@ impl Session {
         self.enter("Add another resource?");
         self.wait_for("The spec (saved as backend-gen.toml");
         let shown = self.wait_for("from this spec?");
-        self.keys("y");
+        // The first choice: generate.
+        self.keys("\r");
         shown
     }
 
@@ -309,14 +310,18 @@ fn a_no_to_the_last_question_keeps_the_answers_in_a_spec_file() {
     s.enter("Does each item belong");
     s.resource_options(false);
     s.enter("Add another resource?");
-    s.wait_for("from this spec?");
-    s.keys("n");
+    // The last choice (up from the first): save the spec and quit.
+    s.pick("from this spec?", "k");
     let (rest, code) = s.finish();
-    assert_eq!(code, 1, "{rest}");
+    assert_eq!(code, 0, "{rest}");
     assert!(
-        rest.contains("cancelled; the spec is saved in demo.spec-2.toml"),
+        rest.contains(
+            "The spec is saved in demo.spec-2.toml; to generate from it:\n  \
+             backend-gen new demo --spec demo.spec-2.toml\n"
+        ),
         "{rest}"
     );
+    assert!(!rest.contains("error"), "{rest}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("demo.spec.toml")).unwrap(),
         "mine"
@@ -324,6 +329,14 @@ fn a_no_to_the_last_question_keeps_the_answers_in_a_spec_file() {
     let saved = std::fs::read_to_string(dir.path().join("demo.spec-2.toml")).unwrap();
     backend_gen::spec::parse("demo.spec-2.toml", &saved).expect("the saved spec is valid");
     assert!(saved.contains("[resources.item.fields]"), "{saved}");
+    // Saved answers say how to generate from them, not how to update a project.
+    assert!(
+        saved.starts_with(
+            "# The answers of `backend-gen new demo`, saved before generating. Generate with\n\
+             # `backend-gen new demo --spec demo.spec-2.toml`.\n\n[project]\n"
+        ),
+        "{saved}"
+    );
     assert!(!dir.path().join("demo").exists());
 }
 
@@ -538,7 +551,7 @@ fn add_to_this_project_asks_for_new_resources_and_updates_the_project() {
         !shown.contains("[resources.note.fields]"),
         "only the addition is shown: {shown}"
     );
-    s.keys("y");
+    s.keys("\r");
     let (rest, code) = s.finish();
     assert_eq!(code, 0, "{rest}");
     assert!(rest.contains("create table `reviews`"), "{rest}");
@@ -568,12 +581,14 @@ fn a_no_to_adding_changes_nothing_and_keeps_the_answers() {
     let before = std::fs::read_to_string(project.join("backend-gen.toml")).unwrap();
     let mut s = Session::start_command(&project, "add", &[]);
     add_a_review(&mut s);
-    s.wait_for("Add this to journal?");
-    s.keys("n");
+    s.pick("Add this to journal?", "k");
     let (rest, code) = s.finish();
-    assert_eq!(code, 1, "{rest}");
+    assert_eq!(code, 0, "{rest}");
     assert!(
-        rest.contains("nothing changed in the project, and the spec is saved in journal.spec.toml"),
+        rest.contains(
+            "Nothing changed in the project, and the spec with your additions is saved in \
+             journal.spec.toml; to apply it:\n  cp journal.spec.toml backend-gen.toml && backend-gen update\n"
+        ),
         "{rest}"
     );
     assert_eq!(
