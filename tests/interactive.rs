@@ -970,12 +970,23 @@ fn saving_at_the_end_is_a_normal_exit_with_the_command_to_generate() {
     s.enter("Does each item belong");
     s.resource_options(false);
     s.enter("Add another resource?");
+    // The project settings, changed at the review.
+    s.review_choice("jjj");
+    s.type_at("Project description (The demo service)", "Books and more");
+    s.pick("Database", "j");
     s.review_choice("k");
     let (rest, code) = s.finish();
     assert_eq!(code, 0, "{rest}");
     assert!(
         rest.contains("backend-gen new demo --spec demo.spec.toml\n"),
         "{rest}"
+    );
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    assert!(
+        saved.contains(
+            "description = \"Books and more\"\napi_prefix = \"/v1\"\ndatabase = \"postgres\"\n"
+        ),
+        "{saved}"
     );
     // The command works as printed.
     let generated = Command::new(BIN)
@@ -1109,4 +1120,28 @@ fn a_50_column_terminal_keeps_only_the_answers() {
             "  backend-gen new demo --spec demo.spec.toml",
         ]
     );
+}
+
+#[test]
+fn a_field_can_be_removed_before_the_resource_is_done() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.resource("item");
+    s.string_field_max("label", "30", "j");
+    s.string_field_max("lable", "30", "jj");
+    // "edit label", "remove label", "edit lable", "remove lable".
+    s.pick("Which field of item?", "jjj");
+    s.enter("Add another field?");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains(
+            "[resources.item.fields]\nlabel = { type = \"string\", max_length = 30 }\n\n"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("lable"), "{shown}");
+    assert_dry_run_ends(s);
 }

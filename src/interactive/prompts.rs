@@ -190,17 +190,9 @@ fn ask(ui: &Ui, saving: &Saving) -> Result<Answers> {
         |_| Ok(()),
     )?;
 
-    answers.database = match ui.select(
-        "Database",
-        &[
-            "sqlite    (one file, nothing to install)",
-            "postgres  (a PostgreSQL server)",
-        ],
-        0,
-    )? {
-        0 => Database::Sqlite,
-        _ => Database::Postgres,
-    };
+    saving.checkpoint(&answers, None);
+    answers.database = ask_database(ui, answers.database)?;
+    saving.checkpoint(&answers, None);
     answers.auth = match ui.select(
         "Authentication",
         &[
@@ -236,7 +228,23 @@ fn ask(ui: &Ui, saving: &Saving) -> Result<Answers> {
     Ok(answers)
 }
 
-/// Resources, one at a time, until the answer is `done` (the first choice).
+/// The database, `current` suggested.
+pub(super) fn ask_database(ui: &Ui, current: Database) -> Result<Database> {
+    let pick = ui.select(
+        "Database",
+        &[
+            "sqlite    (one file, nothing to install)",
+            "postgres  (a PostgreSQL server)",
+        ],
+        usize::from(current == Database::Postgres),
+    )?;
+    Ok(if pick == 0 {
+        Database::Sqlite
+    } else {
+        Database::Postgres
+    })
+}
+
 /// Resources, one at a time, until the answer is `done` (the first choice);
 /// the resources asked so far can be edited or removed in between.
 fn ask_resources(

@@ -7,10 +7,12 @@
 use dialoguer::console::style;
 
 use super::answers::{Answers, ResourceAnswers, to_toml};
-use super::prompts::{Saving, ask_access, ask_belongs_to, ask_field, say_roles};
+use super::prompts::{
+    Saving, ask_access, ask_belongs_to, ask_database, ask_field, ask_resource, say_roles,
+};
 use super::ui::Ui;
 use crate::error::Result;
-use crate::spec::{AuthMode, Database};
+use crate::spec::AuthMode;
 
 /// Shows the spec and asks what to do with it until the user generates it
 /// (`Some(spec)`) or saves it and quits (`None`, told where it is).
@@ -79,12 +81,14 @@ pub(super) fn review(ui: &Ui, answers: &mut Answers, saving: &Saving) -> Result<
             },
             "edit or remove a resource" => change_resource(ui, answers)?,
             "add a resource" => {
-                let resource = super::prompts::ask_resource(ui, answers, saving)?;
+                let resource = ask_resource(ui, answers, saving)?;
                 answers.resources.push(resource);
             }
             "edit the project settings" => change_settings(ui, answers)?,
             _ => {
                 let said = saving.save(&text)?;
+                // Saved: Ctrl-C from here on has nothing more to keep.
+                super::ui::forget_checkpoint();
                 ui.say(&format!("\n{}", capitalized(&said)));
                 return Ok(None);
             }
@@ -108,17 +112,7 @@ fn change_settings(ui: &Ui, answers: &mut Answers) -> Result<()> {
         Some(&answers.description),
         |_| Ok(()),
     )?;
-    answers.database = match ui.select(
-        "Database",
-        &[
-            "sqlite    (one file, nothing to install)",
-            "postgres  (a PostgreSQL server)",
-        ],
-        usize::from(answers.database == Database::Postgres),
-    )? {
-        0 => Database::Sqlite,
-        _ => Database::Postgres,
-    };
+    answers.database = ask_database(ui, answers.database)?;
     Ok(())
 }
 

@@ -541,6 +541,13 @@ pub(super) fn checkpoint(save: Save) {
     }
 }
 
+/// Drops the checkpoint once the answers are saved another way.
+pub(super) fn forget_checkpoint() {
+    if let Ok(mut slot) = CHECKPOINT.lock() {
+        *slot = None;
+    }
+}
+
 /// Makes Ctrl-C end the session through [`cancel`], whether it comes while a
 /// prompt reads keys (console then raises SIGINT itself) or between prompts.
 /// Without this, SIGINT kills the process and a select prompt leaves the
