@@ -150,7 +150,7 @@ fn add_interactively(project: &Project) -> Result<()> {
             .unwrap_or_else(|| "project".into())
     });
     // None: the user saved the addition and quit, and was told where.
-    let Some(text) = crate::interactive::add_session(&name, &spec, &source)? else {
+    let Some(text) = crate::interactive::add_session(&name, &project.dir, &spec, &source)? else {
         return Ok(());
     };
     let spec =

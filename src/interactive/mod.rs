@@ -45,15 +45,17 @@ pub fn session(name: &str, yes: bool, output: Option<&Path>) -> Result<Option<St
 
 /// "Add to this project": asks for new resources on the terminal and returns the
 /// project's spec text (`source`, kept as written) with them appended; `None`
-/// when the user saved the addition and quit.
+/// when the user saved the addition and quit (in the current directory, told
+/// how to apply it to the project in `dir`).
 pub fn add_session(
     project: &str,
+    dir: &Path,
     spec: &crate::spec::Spec,
     source: &str,
 ) -> Result<Option<String>> {
     let saving = prompts::Saving {
         project: project.to_string(),
-        output: None,
+        output: (dir != Path::new(".")).then(|| dir.to_path_buf()),
         adding: true,
     };
     asking(|ui| prompts::run_add_session(ui, &saving, Answers::adding_to(spec, source)))

@@ -66,7 +66,8 @@ pub(super) fn run_add_session(
 pub(super) struct Saving {
     /// The project's name: `NAME.spec.toml`, and `backend-gen new NAME`.
     pub(super) project: String,
-    /// `new`'s `--output`, repeated in the command to generate with.
+    /// `new`'s `--output`, repeated in the command to generate with; with
+    /// `adding`, the project's directory when it is not the current one.
     pub(super) output: Option<std::path::PathBuf>,
     /// "Add to this project": the saved spec is the project's, with additions.
     pub(super) adding: bool,
@@ -77,25 +78,49 @@ impl Saving {
     /// what to do with it.
     pub(super) fn save(&self, text: &str) -> Result<String> {
         let path = save_answers(&self.project, |path| self.saved_text(text, path))?;
-        let file = path.display().to_string();
-        Ok(if self.adding {
-            format!(
-                "nothing changed in the project, and the spec with your additions is saved in \
-                 {file}; to apply it:\n  cp {} {} && backend-gen update",
-                shell_word(&file),
-                crate::render::SPEC_FILE
-            )
-        } else {
-            let output = match &self.output {
-                Some(dir) => format!(" -o {}", shell_word(&dir.display().to_string())),
-                None => String::new(),
+        Ok(self.advice(&path.display().to_string()))
+    }
+
+    /// Where the answers are (`file`), and the command that uses them.
+    fn advice(&self, file: &str) -> String {
+        if self.adding {
+            let (spec, update) = match &self.output {
+                Some(dir) => (
+                    shell_word(&dir.join(crate::render::SPEC_FILE).display().to_string()),
+                    format!(
+                        "backend-gen update {}",
+                        shell_word(&dir.display().to_string())
+                    ),
+                ),
+                None => (
+                    crate::render::SPEC_FILE.to_string(),
+                    "backend-gen update".to_string(),
+                ),
             };
             format!(
-                "the spec is saved in {file}; to generate from it:\n  backend-gen new {} --spec {}{output}",
-                self.project,
-                shell_word(&file),
+                "nothing changed in the project, and the spec with your additions is saved in \
+                 {file}; to apply it:\n  cp {} {spec} && {update}",
+                shell_word(file),
             )
-        })
+        } else {
+            format!(
+                "the spec is saved in {file}; to generate from it:\n  {}",
+                self.generate_command(file)
+            )
+        }
+    }
+
+    /// `backend-gen new` from the saved answers in `file`, as the session was started.
+    fn generate_command(&self, file: &str) -> String {
+        let output = match &self.output {
+            Some(dir) => format!(" -o {}", shell_word(&dir.display().to_string())),
+            None => String::new(),
+        };
+        format!(
+            "backend-gen new {} --spec {}{output}",
+            shell_word(&self.project),
+            shell_word(file)
+        )
     }
 
     /// A new project's spec carries the generated project's header; saved
@@ -111,9 +136,9 @@ impl Saving {
             .sum();
         format!(
             "# The answers of `backend-gen new {}`, saved before generating. Generate with\n\
-             # `backend-gen new {0} --spec {}`.\n{}",
+             # `{}`.\n{}",
             self.project,
-            shell_word(&path.display().to_string()),
+            self.generate_command(&path.display().to_string()),
             &text[header..]
         )
     }
@@ -869,4 +894,63 @@ pub(super) fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) ->
     }
     r.access = Some(access);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saving(output: Option<&str>, adding: bool) -> Saving {
+        Saving {
+            project: "demo".into(),
+            output: output.map(Into::into),
+            adding,
+        }
+    }
+
+    #[test]
+    fn a_shell_word_is_quoted_only_when_a_shell_would_read_it() {
+        assert_eq!(shell_word("demo.spec.toml"), "demo.spec.toml");
+        assert_eq!(shell_word("../out/x"), "../out/x");
+        assert_eq!(shell_word("my out"), "'my out'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_word("-out"), "./-out");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn the_advice_repeats_the_output_and_the_project_directory() {
+        assert_eq!(
+            saving(Some("my out"), false).advice("demo.spec.toml"),
+            "the spec is saved in demo.spec.toml; to generate from it:\n  \
+             backend-gen new demo --spec demo.spec.toml -o 'my out'"
+        );
+        assert_eq!(
+            saving(None, true).advice("demo.spec.toml"),
+            "nothing changed in the project, and the spec with your additions is saved in \
+             demo.spec.toml; to apply it:\n  cp demo.spec.toml backend-gen.toml && backend-gen update"
+        );
+        assert_eq!(
+            saving(Some("../my shop"), true).advice("demo.spec.toml"),
+            "nothing changed in the project, and the spec with your additions is saved in \
+             demo.spec.toml; to apply it:\n  \
+             cp demo.spec.toml '../my shop/backend-gen.toml' && backend-gen update '../my shop'"
+        );
+    }
+
+    #[test]
+    fn saved_answers_get_their_own_header() {
+        let text = to_toml(&Answers::defaults("demo"), "demo");
+        let saved =
+            saving(Some("out"), false).saved_text(&text, std::path::Path::new("demo.spec-2.toml"));
+        assert!(
+            saved.starts_with(
+                "# The answers of `backend-gen new demo`, saved before generating. Generate with\n\
+                 # `backend-gen new demo --spec demo.spec-2.toml -o out`.\n\n[project]\n"
+            ),
+            "{saved}"
+        );
+        assert!(!saved.contains("backend-gen update"), "{saved}");
+    }
 }
