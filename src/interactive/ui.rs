@@ -284,7 +284,8 @@ impl Ui {
 
     /// A list or yes/no prompt that fits on one line of the terminal: a longer
     /// one's context (up to its last sentence) goes on a line of its own,
-    /// printed now and never cleared, and what is left is cut to the width.
+    /// printed now and never cleared. A question still too long is printed
+    /// whole above, and asked in [`short_form`].
     fn fit(&self, prompt: &str) -> String {
         // "? ", " (y/n) › " and an answer's first letters.
         const ROOM: usize = 16;
@@ -295,15 +296,15 @@ impl Ui {
         let question = match prompt.trim_end().rfind(". ") {
             Some(end) => {
                 self.say(&prompt[..=end]);
-                prompt[end + 2..].to_string()
+                &prompt[end + 2..]
             }
-            None => prompt.to_string(),
+            None => prompt,
         };
-        if measure_text_width(&question) + ROOM <= width {
-            return question;
+        if measure_text_width(question) + ROOM <= width {
+            return question.to_string();
         }
-        self.say(&format!("{}", style(&question).dim()));
-        truncate_str(&question, width.saturating_sub(ROOM).max(8), "…").into_owned()
+        self.say(&format!("{}", style(question).dim()));
+        short_form(question, width.saturating_sub(ROOM).max(8))
     }
 
     /// List items cut to the terminal's width, less `margin` for the cursor.
@@ -314,6 +315,18 @@ impl Ui {
             .map(|item| truncate_str(&item.to_string(), width, "…").into_owned())
             .collect()
     }
+}
+
+/// `question` in at most `width` columns: without its parenthesis
+/// ("Versioned (optimistic locking: ...)?" is "Versioned?"), and cut with "…"
+/// if that is not enough.
+fn short_form(question: &str, width: usize) -> String {
+    let short = match question.find(" (") {
+        Some(start) if question.ends_with('?') => format!("{}?", &question[..start]),
+        Some(start) => question[..start].to_string(),
+        None => question.to_string(),
+    };
+    truncate_str(&short, width, "…").into_owned()
 }
 
 fn terminal_width() -> usize {
@@ -587,6 +600,21 @@ mod tests {
         assert_eq!(rows(0, 80), 1);
         assert_eq!(rows(80, 80), 1);
         assert_eq!(rows(81, 80), 2);
+    }
+
+    #[test]
+    fn a_long_question_is_asked_without_its_parenthesis_or_cut() {
+        let versioned =
+            "Versioned (optimistic locking: an update must send the item's current version)?";
+        assert_eq!(short_form(versioned, 30), "Versioned?");
+        assert_eq!(
+            short_form("Many-to-many links from post (Space picks)", 30),
+            "Many-to-many links from post"
+        );
+        assert_eq!(
+            short_form("Must title be unique among book rows?", 20),
+            "Must title be uniqu…"
+        );
     }
 
     #[test]
