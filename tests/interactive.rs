@@ -1145,3 +1145,24 @@ fn a_field_can_be_removed_before_the_resource_is_done() {
     assert!(!shown.contains("lable"), "{shown}");
     assert_dry_run_ends(s);
 }
+
+#[test]
+fn a_closed_terminal_saves_the_answers_too() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["demo"]);
+    s.service("", "");
+    s.resource("item");
+    s.string_field_max("label", "40", "");
+    s.wait_for("Does each item belong");
+    s.pty
+        .process_mut()
+        .signal(rexpect::process::Signal::SIGHUP)
+        .expect("send SIGHUP");
+    let (_, code) = s.finish();
+    assert_eq!(code, 130);
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    assert!(
+        saved.contains("label = { type = \"string\", max_length = 40 }"),
+        "{saved}"
+    );
+}
