@@ -11,6 +11,12 @@
 //! by `parse.rs`, and names and drafts are checked by `checks.rs`, partly by
 //! asking the spec validator itself about a draft spec, so the final text
 //! parses.
+//!
+//! The answers end in a review (`review.rs`) where anything can be changed,
+//! and the spec generated or saved. The prompt layer (`ui.rs`) keeps the
+//! mechanics out of the questions: Esc goes back one question by replaying
+//! the recorded answers, Ctrl-C saves a checkpoint of the answers, prompts fit
+//! the terminal's width (docs/interactive.md).
 
 mod answers;
 mod checks;
