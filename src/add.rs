@@ -208,7 +208,10 @@ fn add_interactively(project: &Project) -> Result<()> {
             .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| "project".into())
     });
-    let text = crate::interactive::add_session(&name, &spec, &source)?;
+    // None: the user saved the addition and quit, and was told where.
+    let Some(text) = crate::interactive::add_session(&name, &project.dir, &spec, &source)? else {
+        return Ok(());
+    };
     let spec =
         crate::spec::parse(&path.display().to_string(), &text).map_err(Error::InvalidSpec)?;
     crate::update::update_to(&update_args(project, Vec::new()), &spec, &text, true)

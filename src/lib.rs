@@ -143,7 +143,11 @@ fn new(args: NewArgs) -> Result<()> {
         Some(path) => console::timed("read and validate the spec", || load_spec(path))?,
         // `--yes` asks nothing, so it needs no terminal.
         None if args.yes || (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) => {
-            let source = interactive::session(&args.name, args.yes)?;
+            // None: the user saved the spec and quit, and was told where.
+            let Some(source) = interactive::session(&args.name, args.yes, args.output.as_deref())?
+            else {
+                return Ok(());
+            };
             let spec = spec::parse(render::SPEC_FILE, &source).map_err(Error::InvalidSpec)?;
             (spec, source)
         }

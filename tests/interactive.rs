@@ -19,6 +19,9 @@ const BIN: &str = env!("CARGO_BIN_EXE_backend-gen");
 /// A running `backend-gen new` on a pseudo-terminal.
 struct Session {
     pty: PtySession,
+    /// Everything read from the terminal so far, escape codes kept when the
+    /// session was started with [`Session::start_on_screen`].
+    transcript: String,
 }
 
 impl Session {
@@ -30,24 +33,34 @@ impl Session {
     /// Starts `backend-gen COMMAND ARGS` in `dir`.
     fn start_command(dir: &Path, subcommand: &str, args: &[&str]) -> Self {
         let mut command = Command::new(BIN);
+        command.arg(subcommand).args(args);
+        Self::spawn(dir, command, true)
+    }
+
+    fn spawn(dir: &Path, mut command: Command, strip_escapes: bool) -> Self {
         command
             .current_dir(dir)
-            .arg(subcommand)
-            .args(args)
             .env("TERM", "xterm")
             .env("NO_COLOR", "1")
             .env_remove("CLICOLOR_FORCE");
         let options = Options::new()
             .timeout_ms(Some(PROMPT_TIMEOUT_MS))
-            .strip_ansi_escape_codes(true);
+            .strip_ansi_escape_codes(strip_escapes);
         let pty = spawn_with_options(command, options).expect("start backend-gen on a pty");
-        Self { pty }
+        Self {
+            pty,
+            transcript: String::new(),
+        }
     }
 
     /// Waits for `text` on the screen; returns what came before it.
     fn wait_for(&mut self, text: &str) -> String {
         match self.pty.exp_string(text) {
-            Ok(before) => before.replace("\r\n", "\n"),
+            Ok(before) => {
+                self.transcript.push_str(&before);
+                self.transcript.push_str(text);
+                before.replace("\r\n", "\n")
+            }
             Err(e) => panic!("waiting for {text:?}: {e}"),
         }
     }
@@ -127,18 +140,26 @@ impl Session {
         self.enter("Add another resource?");
         self.wait_for("The spec (saved as backend-gen.toml");
         let shown = self.wait_for("from this spec?");
-        self.keys("y");
+        // The first choice: generate.
+        self.keys("\r");
         shown
     }
 
     /// Waits for the end; returns the rest of the output and the exit code.
-    fn finish(mut self) -> (String, i32) {
+    fn finish(self) -> (String, i32) {
+        let (rest, code, _) = self.finish_with_transcript();
+        (rest, code)
+    }
+
+    /// As [`Session::finish`], with the whole transcript too.
+    fn finish_with_transcript(mut self) -> (String, i32, String) {
         let rest = self.pty.exp_eof().expect("the session ends");
+        self.transcript.push_str(&rest);
         let code = match self.pty.process().wait() {
             Ok(WaitStatus::Exited(_, code)) => code,
             other => panic!("backend-gen did not exit normally: {other:?}"),
         };
-        (rest.replace("\r\n", "\n"), code)
+        (rest.replace("\r\n", "\n"), code, self.transcript)
     }
 }
 
@@ -309,14 +330,18 @@ fn a_no_to_the_last_question_keeps_the_answers_in_a_spec_file() {
     s.enter("Does each item belong");
     s.resource_options(false);
     s.enter("Add another resource?");
-    s.wait_for("from this spec?");
-    s.keys("n");
+    // The last choice (up from the first): save the spec and quit.
+    s.pick("from this spec?", "k");
     let (rest, code) = s.finish();
-    assert_eq!(code, 1, "{rest}");
+    assert_eq!(code, 0, "{rest}");
     assert!(
-        rest.contains("cancelled; the spec is saved in demo.spec-2.toml"),
+        rest.contains(
+            "The spec is saved in demo.spec-2.toml; to generate from it:\n  \
+             backend-gen new demo --spec demo.spec-2.toml\n"
+        ),
         "{rest}"
     );
+    assert!(!rest.contains("error"), "{rest}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("demo.spec.toml")).unwrap(),
         "mine"
@@ -324,6 +349,14 @@ fn a_no_to_the_last_question_keeps_the_answers_in_a_spec_file() {
     let saved = std::fs::read_to_string(dir.path().join("demo.spec-2.toml")).unwrap();
     backend_gen::spec::parse("demo.spec-2.toml", &saved).expect("the saved spec is valid");
     assert!(saved.contains("[resources.item.fields]"), "{saved}");
+    // Saved answers say how to generate from them, not how to update a project.
+    assert!(
+        saved.starts_with(
+            "# The answers of `backend-gen new demo`, saved before generating. Generate with\n\
+             # `backend-gen new demo --spec demo.spec-2.toml`.\n\n[project]\n"
+        ),
+        "{saved}"
+    );
     assert!(!dir.path().join("demo").exists());
 }
 
@@ -538,7 +571,7 @@ fn add_to_this_project_asks_for_new_resources_and_updates_the_project() {
         !shown.contains("[resources.note.fields]"),
         "only the addition is shown: {shown}"
     );
-    s.keys("y");
+    s.keys("\r");
     let (rest, code) = s.finish();
     assert_eq!(code, 0, "{rest}");
     assert!(rest.contains("create table `reviews`"), "{rest}");
@@ -568,12 +601,14 @@ fn a_no_to_adding_changes_nothing_and_keeps_the_answers() {
     let before = std::fs::read_to_string(project.join("backend-gen.toml")).unwrap();
     let mut s = Session::start_command(&project, "add", &[]);
     add_a_review(&mut s);
-    s.wait_for("Add this to journal?");
-    s.keys("n");
+    s.pick("Add this to journal?", "k");
     let (rest, code) = s.finish();
-    assert_eq!(code, 1, "{rest}");
+    assert_eq!(code, 0, "{rest}");
     assert!(
-        rest.contains("nothing changed in the project, and the spec is saved in journal.spec.toml"),
+        rest.contains(
+            "Nothing changed in the project, and the spec with your additions is saved in \
+             journal.spec.toml; to apply it:\n  cp journal.spec.toml backend-gen.toml && backend-gen update\n"
+        ),
         "{rest}"
     );
     assert_eq!(
@@ -609,4 +644,524 @@ fn adding_with_unresolved_conflict_markers_is_refused_before_the_questions() {
         "{rest}"
     );
     assert!(!rest.contains("Add resources to"), "{rest}");
+}
+
+// ---------------------------------------------------------------------------
+// Issue 37, the session's mechanics (branch i37-ui): Ctrl-C keeps the answers,
+// the review step edits and removes, Esc goes back one question, prompts fit
+// narrow terminals, and saving at the end is a normal exit.
+// ---------------------------------------------------------------------------
+
+impl Session {
+    /// `backend-gen new ARGS` on a terminal `columns` wide and 60 rows high,
+    /// with the escape codes kept in the transcript for [`screen`].
+    fn start_on_screen(dir: &Path, columns: u16, args: &[&str]) -> Self {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!(
+                "stty cols {columns} rows 60 && exec \"$0\" new \"$@\""
+            ))
+            .arg(BIN)
+            .args(args);
+        Self::spawn(dir, command, false)
+    }
+
+    /// Presses Esc (nothing may follow it at once, or it reads as a key's
+    /// escape sequence).
+    fn escape(&mut self) {
+        self.keys("\x1b");
+    }
+
+    /// At the review step (once the spec is shown), picks the choice `moves`
+    /// away from "generate".
+    fn review_choice(&mut self, moves: &str) {
+        self.wait_for("The spec (saved as backend-gen.toml");
+        self.pick("from this spec?", moves);
+    }
+
+    /// A string field `name` with every suggested answer but the maximum
+    /// length, and "Add another field?" answered with `next`'s moves.
+    fn string_field_max(&mut self, name: &str, max: &str, next: &str) {
+        self.type_at("Field name", name);
+        self.enter(&format!("Type of {name}"));
+        self.confirm(&format!("Is {name} required?"), true);
+        self.confirm(&format!("Must {name} be unique"), false);
+        self.enter("Minimum length");
+        self.type_at("Maximum length", max);
+        self.enter("Format");
+        self.enter("Regular expression");
+        self.enter("Default value");
+        self.pick("Add another field?", next);
+    }
+}
+
+/// The screen a terminal `columns` wide shows after `transcript`: its rows,
+/// trailing blanks cut, empty rows at the end left out.
+fn screen(transcript: &str, columns: u16) -> Vec<String> {
+    let size = |n: u16| std::num::NonZero::new(n).expect("a screen has rows and columns");
+    let mut parser = vt100::Parser::new(size(60), size(columns), 0);
+    // rexpect reads a byte as a character: back to bytes.
+    let bytes: Vec<u8> = transcript.chars().map(|c| c as u8).collect();
+    parser.process(&bytes);
+    let mut rows: Vec<String> = parser
+        .screen()
+        .rows(0, columns)
+        .map(|row| row.trim_end().to_string())
+        .collect();
+    while rows.last().is_some_and(String::is_empty) {
+        rows.pop();
+    }
+    rows
+}
+
+/// `text` as rexpect reads it: one character per byte of its UTF-8.
+fn as_read(text: &str) -> String {
+    text.bytes().map(char::from).collect()
+}
+
+/// The file a session saved its answers in, checked to be a valid spec.
+fn saved_spec(dir: &TempDir, file: &str) -> String {
+    let saved = std::fs::read_to_string(dir.path().join(file))
+        .unwrap_or_else(|e| panic!("{file} is saved: {e}"));
+    backend_gen::spec::parse(file, &saved).unwrap_or_else(|e| panic!("{e}\n{saved}"));
+    saved
+}
+
+#[test]
+fn ctrl_c_at_a_prompt_saves_the_answers_so_far() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["demo", "-o", "my out"]);
+    s.service("", "");
+    s.resource("item");
+    s.string_field_max("label", "40", "j");
+    // Half-way through the resource: the field answered so far is kept.
+    s.wait_for("Field name");
+    s.pty.send_control('c').expect("send Ctrl-C");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 130, "{rest}");
+    assert!(
+        rest.contains(
+            "cancelled; the spec is saved in demo.spec.toml; to generate from it:\n  \
+             backend-gen new demo --spec demo.spec.toml -o 'my out'\n"
+        ),
+        "{rest}"
+    );
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    assert!(
+        saved.contains("[resources.item.fields]\nlabel = { type = \"string\", max_length = 40 }\n"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn an_interrupt_outside_a_prompts_keys_saves_the_answers_too() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["demo"]);
+    s.service("", "j");
+    s.enter("Roles (comma-separated)");
+    s.enter("Admin role");
+    s.enter("Role given to new accounts");
+    s.resource("user");
+    s.string_field_max("nickname", "30", "");
+    s.wait_for("Does each user belong");
+    // SIGINT from outside, as a terminal sends it between prompts: the
+    // signal handler, not a prompt, ends the session.
+    s.pty
+        .process_mut()
+        .signal(rexpect::process::Signal::SIGINT)
+        .expect("send SIGINT");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 130, "{rest}");
+    assert!(
+        rest.contains("cancelled; the spec is saved in demo.spec.toml"),
+        "{rest}"
+    );
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    assert!(saved.contains("mode = \"jwt\""), "{saved}");
+    assert!(
+        saved.contains("nickname = { type = \"string\", max_length = 30 }"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn ctrl_c_in_add_to_this_project_saves_the_addition() {
+    let dir = TempDir::new().unwrap();
+    let project = journal(&dir);
+    let before = std::fs::read_to_string(project.join("backend-gen.toml")).unwrap();
+    let mut s = Session::start_command(&project, "add", &[]);
+    s.resource("review");
+    s.string_field_max("verdict", "10", "");
+    s.wait_for("Does each review belong");
+    s.pty.send_control('c').expect("send Ctrl-C");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 130, "{rest}");
+    assert!(
+        rest.contains("cp journal.spec.toml backend-gen.toml && backend-gen update"),
+        "{rest}"
+    );
+    let saved = std::fs::read_to_string(project.join("journal.spec.toml")).unwrap();
+    assert!(saved.starts_with(&before), "{saved}");
+    assert!(
+        saved.contains("verdict = { type = \"string\", max_length = 10 }"),
+        "{saved}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join("backend-gen.toml")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn the_review_step_edits_and_removes_fields_relations_and_resources() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["demo"]);
+    s.service("", "");
+    s.resource("author");
+    s.string_field_max("name", "100", "");
+    s.enter("Does each author belong");
+    s.resource_options(false);
+    s.pick("Add another resource?", "j");
+    // A post whose title got a maximum length of 1, and the author picked twice.
+    s.resource("post");
+    s.string_field_max("title", "1", "");
+    for relation in ["author", "writer"] {
+        s.pick("Does each post belong", "j");
+        s.type_at("Relation name", relation);
+        s.confirm(&format!("Is the {relation} required"), true);
+        s.enter("When an author is deleted");
+    }
+    s.enter("Does each post belong");
+    s.enter("Many-to-many links from post");
+    s.resource_options(false);
+    s.pick("Add another resource?", "j");
+    s.resource("tag");
+    s.string_field_max("label", "20", "");
+    s.enter("Does each tag belong");
+    s.enter("Many-to-many links from tag");
+    s.resource_options(false);
+    s.enter("Add another resource?");
+
+    // The title's maximum length, asked again with the other answers suggested.
+    s.review_choice("j");
+    s.pick("Which resource?", "k");
+    s.enter("Change post");
+    s.enter("Which field of post?");
+    s.enter("Field name (post) (title)");
+    s.enter("Type of title");
+    s.enter("Is title required?");
+    s.enter("Must title be unique");
+    s.enter("Minimum length");
+    s.type_at("Maximum length (`none` for no limit) (1)", "120");
+    s.enter("Format");
+    s.enter("Regular expression");
+    s.enter("Default value");
+    // The second relation to the author.
+    s.review_choice("j");
+    s.pick("Which resource?", "k");
+    s.pick("Change post", "jj");
+    s.pick("Remove which relation?", "j");
+    // An author still has posts: refused, saying why.
+    s.review_choice("j");
+    s.pick("Which resource?", "kk");
+    s.pick("Change author", "k");
+    s.wait_for("author stays: post belongs to it (author); remove or change it first");
+    // The tag goes.
+    s.review_choice("j");
+    s.enter("Which resource?");
+    s.pick("Change tag", "k");
+    s.wait_for("Removed tag.");
+    s.review_choice("k");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 0, "{rest}");
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    let resources = &saved[saved.find("[resources.author").expect("resources")..];
+    assert_eq!(
+        resources,
+        "[resources.author.fields]\n\
+         name = { type = \"string\", max_length = 100 }\n\
+         \n\
+         [resources.post]\n\
+         belongs_to = { author = { on_delete = \"restrict\" } }\n\
+         \n\
+         [resources.post.fields]\n\
+         title = { type = \"string\", max_length = 120 }\n"
+    );
+}
+
+#[test]
+fn esc_at_a_text_prompt_goes_back_to_the_question_before() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.resource("item");
+    s.type_at("Field name", "label");
+    s.enter("Type of label");
+    s.confirm("Is label required?", true);
+    s.confirm("Must label be unique", false);
+    s.wait_for("Minimum length");
+    s.escape();
+    // The answers before are replayed as answered, and the yes/no asked again.
+    s.wait_for(&as_read("Field name (item) · label"));
+    s.wait_for(&as_read("Is label required? · yes"));
+    s.confirm("? Must label be unique", true);
+    s.enter("Minimum length");
+    s.enter("Maximum length");
+    s.enter("Format");
+    s.enter("Regular expression");
+    s.enter("Default value");
+    s.enter("Add another field?");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains("label = { type = \"string\", unique = true, max_length = 200 }\n"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn esc_at_a_list_prompt_goes_back_to_the_question_before() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.resource("item");
+    s.type_at("Field name", "label");
+    s.enter("Type of label");
+    s.confirm("Is label required?", true);
+    s.confirm("Must label be unique", false);
+    s.enter("Minimum length");
+    s.type_at("Maximum length", "1");
+    s.wait_for("Format");
+    s.escape();
+    // Back at the maximum length. Ctrl-U clears what is before the cursor,
+    // Home (Ctrl-A) goes to the start, a refused answer stays to be edited,
+    // and Delete removes the character under the cursor.
+    s.wait_for(&as_read("Minimum length (blank for none) ·"));
+    s.wait_for("? Maximum length");
+    s.keys("99\x15");
+    s.keys("0\x01x3\r");
+    s.wait_for("enter a whole number of at least 1");
+    s.keys("\x01\x1b[3~\r");
+    s.enter("Format");
+    s.enter("Regular expression");
+    s.enter("Default value");
+    s.enter("Add another field?");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains("label = { type = \"string\", max_length = 30 }\n"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn saving_at_the_end_is_a_normal_exit_with_the_command_to_generate() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["demo"]);
+    s.service("", "");
+    s.resource("item");
+    s.string_field_max("label", "50", "");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    s.enter("Add another resource?");
+    // The project settings, changed at the review.
+    s.review_choice("jjj");
+    s.type_at("Project description (The demo service)", "Books and more");
+    s.pick("Database", "j");
+    s.review_choice("k");
+    let (rest, code) = s.finish();
+    assert_eq!(code, 0, "{rest}");
+    assert!(
+        rest.contains("backend-gen new demo --spec demo.spec.toml\n"),
+        "{rest}"
+    );
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    assert!(
+        saved.contains(
+            "description = \"Books and more\"\napi_prefix = \"/v1\"\ndatabase = \"postgres\"\n"
+        ),
+        "{saved}"
+    );
+    // The command works as printed.
+    let generated = Command::new(BIN)
+        .current_dir(dir.path())
+        .args(["new", "demo", "--spec", "demo.spec.toml", "--dry-run"])
+        .output()
+        .expect("run backend-gen");
+    assert!(generated.status.success(), "{generated:?}");
+}
+
+/// A session with long prompts, refusals and lists, ended with Ctrl-C, on a
+/// terminal `columns` wide: the screen it leaves.
+fn screen_after_a_session(columns: u16) -> Vec<String> {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start_on_screen(dir.path(), columns, &["demo"]);
+    s.service("", "");
+    s.type_at("Resource name", "books");
+    s.wait_for("did you mean");
+    s.type_at("Resource name", "book");
+    s.enter("in a sentence (optional)");
+    s.string_field_max("title", "80", "");
+    s.pick("Does each book belong", "j");
+    s.enter("Relation name");
+    s.confirm("Is the parent_book required", false);
+    s.wait_for("When a book is deleted");
+    // The list drawn in full, so the screen does not depend on timing.
+    s.wait_for("cascade   delete its book rows too");
+    s.pty.send_control('c').expect("send Ctrl-C");
+    let (_, code, transcript) = s.finish_with_transcript();
+    assert_eq!(code, 130);
+    screen(&transcript, columns)
+}
+
+/// Every prompt fits the screen, or is cleared row by row: nothing but the
+/// answers is left behind (no half-cleared prompt, no orphan "? · no").
+#[test]
+fn an_80_column_terminal_keeps_only_the_answers() {
+    assert_eq!(
+        screen_after_a_session(80),
+        [
+            "Describe the demo service. Enter takes the answer in (parentheses); arrow keys m",
+            "ove in lists; Esc goes back.",
+            "",
+            "✔ Project description · The demo service",
+            "✔ Database · sqlite    (one file, nothing to install)",
+            "✔ Authentication · none  (every route is public)",
+            "",
+            "Resources (the things the API stores), one at a time.",
+            "",
+            "✔ Resource name (singular, snake_case, e.g. order_item) · book",
+            "✔ Describe a book in a sentence (optional) ·",
+            "Fields of book (id and timestamps are added for you).",
+            "✔ Field name (book) · title",
+            "✔ Type of title (type to filter) · string       short text with a maximum length",
+            "✔ Is title required? · yes",
+            "✔ Must title be unique among book rows? · no",
+            "✔ Minimum length (blank for none) ·",
+            "✔ Maximum length (`none` for no limit) · 80",
+            "✔ Format · any text",
+            "✔ Regular expression it must match (blank for none) ·",
+            "✔ Default value (blank for none) ·",
+            "✔ Fields of book: title. Add another field? · no, go on",
+            "✔ Does each book belong to another resource (a foreign key)? · book (itself: a p",
+            "arent book)",
+            "✔ Relation name (the column is NAME_id; e.g. author for a user) · parent_book",
+            "✔ Is the parent_book required on every book? · no",
+            "? When a book is deleted ›",
+            "❯ set_null  keep the book rows, clear their parent_book",
+            "  restrict  refuse to delete a book that still has book rows",
+            "  cascade   delete its book rows too",
+            "",
+            "cancelled; the spec is saved in demo.spec.toml; to generate from it:",
+            "  backend-gen new demo --spec demo.spec.toml",
+        ]
+    );
+}
+
+/// On 50 columns, a long prompt's question goes on a line of its own above
+/// it, and list items are cut to the width.
+#[test]
+fn a_50_column_terminal_keeps_only_the_answers() {
+    assert_eq!(
+        screen_after_a_session(50),
+        [
+            "Describe the demo service. Enter takes the answer",
+            "in (parentheses); arrow keys move in lists; Esc go",
+            "es back.",
+            "",
+            "✔ Project description · The demo service",
+            "✔ Database · sqlite    (one file, nothing to insta",
+            "ll)",
+            "✔ Authentication · none  (every route is public)",
+            "",
+            "Resources (the things the API stores), one at a ti",
+            "me.",
+            "",
+            "✔ Resource name (singular, snake_case, e.g. order_",
+            "item) · book",
+            "✔ Describe a book in a sentence (optional) ·",
+            "Fields of book (id and timestamps are added for yo",
+            "u).",
+            "✔ Field name (book) · title",
+            "✔ Type of title (type to filter) · string       sh",
+            "ort text with a maximum length",
+            "✔ Is title required? · yes",
+            "Must title be unique among book rows?",
+            "✔ Must title be unique among book r… · no",
+            "✔ Minimum length (blank for none) ·",
+            "✔ Maximum length (`none` for no limit) · 80",
+            "✔ Format · any text",
+            "✔ Regular expression it must match (blank for none",
+            ") ·",
+            "✔ Default value (blank for none) ·",
+            "Fields of book: title.",
+            "✔ Add another field? · no, go on",
+            "Does each book belong to another resource (a forei",
+            "gn key)?",
+            "✔ Does each book belong to another … · book (itsel",
+            "f: a parent book)",
+            "✔ Relation name (the column is NAME_id; e.g. autho",
+            "r for a user) · parent_book",
+            "Is the parent_book required on every book?",
+            "✔ Is the parent_book required on ev… · no",
+            "? When a book is deleted ›",
+            "❯ set_null  keep the book rows, clear their par…",
+            "  restrict  refuse to delete a book that still …",
+            "  cascade   delete its book rows too",
+            "",
+            "cancelled; the spec is saved in demo.spec.toml; to",
+            " generate from it:",
+            "  backend-gen new demo --spec demo.spec.toml",
+        ]
+    );
+}
+
+#[test]
+fn a_field_can_be_removed_before_the_resource_is_done() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.resource("item");
+    s.string_field_max("label", "30", "j");
+    s.string_field_max("lable", "30", "jj");
+    // "edit label", "remove label", "edit lable", "remove lable".
+    s.pick("Which field of item?", "jjj");
+    s.enter("Add another field?");
+    s.enter("Does each item belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains(
+            "[resources.item.fields]\nlabel = { type = \"string\", max_length = 30 }\n\n"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("lable"), "{shown}");
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn a_closed_terminal_saves_the_answers_too() {
+    let dir = TempDir::new().unwrap();
+    let mut s = Session::start(dir.path(), &["demo"]);
+    s.service("", "");
+    s.resource("item");
+    s.string_field_max("label", "40", "");
+    s.wait_for("Does each item belong");
+    s.pty
+        .process_mut()
+        .signal(rexpect::process::Signal::SIGHUP)
+        .expect("send SIGHUP");
+    let (_, code) = s.finish();
+    assert_eq!(code, 130);
+    let saved = saved_spec(&dir, "demo.spec.toml");
+    assert!(
+        saved.contains("label = { type = \"string\", max_length = 40 }"),
+        "{saved}"
+    );
 }

@@ -11,44 +11,68 @@
 //! by `parse.rs`, and names and drafts are checked by `checks.rs`, partly by
 //! asking the spec validator itself about a draft spec, so the final text
 //! parses.
+//!
+//! The answers end in a review (`review.rs`) where anything can be changed,
+//! and the spec generated or saved. The prompt layer (`ui.rs`) keeps the
+//! mechanics out of the questions: Esc goes back one question by replaying
+//! the recorded answers, Ctrl-C saves a checkpoint of the answers, prompts fit
+//! the terminal's width (docs/interactive.md).
 
 mod answers;
 mod checks;
 mod parse;
 mod prompts;
+mod review;
 mod ui;
 
 pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
+
+use std::path::Path;
 
 use dialoguer::console::Term;
 
 use crate::error::Result;
 
 /// Asks for the spec on the terminal (prompts on stderr) and returns it as
-/// TOML text. With `yes`, asks nothing and returns the default spec.
-pub fn session(name: &str, yes: bool) -> Result<String> {
+/// TOML text. With `yes`, asks nothing and returns the default spec. `None`:
+/// the user saved the spec and quit, and was told where it is and how to
+/// generate from it (with `output`, `new`'s `--output`).
+pub fn session(name: &str, yes: bool, output: Option<&Path>) -> Result<Option<String>> {
     if yes {
-        return Ok(to_toml(&Answers::defaults(name), name));
+        return Ok(Some(to_toml(&Answers::defaults(name), name)));
     }
-    ui::cancel_on_ctrl_c();
-    let ui = ui::Ui::new();
-    let result = prompts::run_session(&ui, name);
-    if result.is_err() {
-        // A prompt that failed half-way may leave the cursor hidden.
-        let _ = Term::stderr().show_cursor();
-    }
-    result
+    let saving = prompts::Saving {
+        project: name.to_string(),
+        output: output.map(Path::to_path_buf),
+        adding: false,
+    };
+    asking(|ui| prompts::run_session(ui, &saving))
 }
 
 /// "Add to this project": asks for new resources on the terminal and returns the
-/// project's spec text (`source`, kept as written) with them appended.
-pub fn add_session(project: &str, spec: &crate::spec::Spec, source: &str) -> Result<String> {
+/// project's spec text (`source`, kept as written) with them appended; `None`
+/// when the user saved the addition and quit (in the current directory, told
+/// how to apply it to the project in `dir`).
+pub fn add_session(
+    project: &str,
+    dir: &Path,
+    spec: &crate::spec::Spec,
+    source: &str,
+) -> Result<Option<String>> {
+    let saving = prompts::Saving {
+        project: project.to_string(),
+        output: (dir != Path::new(".")).then(|| dir.to_path_buf()),
+        adding: true,
+    };
+    asking(|ui| prompts::run_add_session(ui, &saving, Answers::adding_to(spec, source)))
+}
+
+/// Runs a session with Ctrl-C saving its answers.
+fn asking(session: impl FnOnce(&ui::Ui) -> Result<Option<String>>) -> Result<Option<String>> {
     ui::cancel_on_ctrl_c();
-    let ui = ui::Ui::new();
-    let result = prompts::run_add_session(&ui, project, Answers::adding_to(spec, source));
-    if result.is_err() {
-        let _ = Term::stderr().show_cursor();
-    }
+    let result = session(&ui::Ui::new());
+    // A prompt that failed half-way may leave the cursor hidden.
+    let _ = Term::stderr().show_cursor();
     result
 }
 
@@ -58,7 +82,9 @@ mod tests {
 
     #[test]
     fn yes_takes_every_default_without_a_terminal() {
-        let text = session("demo", true).expect("--yes asks nothing");
+        let text = session("demo", true, None)
+            .expect("--yes asks nothing")
+            .expect("--yes generates");
         assert_eq!(text, to_toml(&Answers::defaults("demo"), "demo"));
     }
 }

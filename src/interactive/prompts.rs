@@ -10,94 +10,173 @@ use super::checks::{Draft, field_name_problem, relation_name_problem, resource_n
 use super::parse::{
     parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
 };
-use super::ui::Ui;
+use super::review::{self, review};
+use super::ui::{self, Ui};
 use crate::error::{Error, Result};
 use crate::names::with_article;
 use crate::spec::{
     Access, AuthMode, Bound, Database, FieldType, Format, Literal, OnDelete, Rule, bound_value,
 };
 
-pub(super) fn run_session(ui: &Ui, name: &str) -> Result<String> {
-    let answers = ask(ui, name)?;
-    let text = to_toml(&answers, name);
-    ui.say(&format!(
-        "\n{} (saved as {} in the project)\n",
-        style("The spec").bold(),
-        crate::render::SPEC_FILE
-    ));
-    ui.say(&text);
-    if let Err(report) = crate::spec::parse(crate::render::SPEC_FILE, &text) {
-        let saved = save_answers(name, &text)?;
-        ui.say(&format!(
-            "The answers so far are saved in {}: fix it, then `backend-gen new {name} --spec {0}`.\n",
-            saved.display()
-        ));
-        return Err(Error::InvalidSpec(report));
-    }
-    if answers.auth == AuthMode::Jwt {
-        say_roles(ui, &answers);
-    }
-    if !ui.confirm(&format!("Generate {name} from this spec?"), true)? {
-        let saved = save_answers(name, &text)?;
-        return Err(Error::Prompt(format!(
-            "cancelled; the spec is saved in {}: edit it and generate with `backend-gen new {name} --spec {0}`",
-            saved.display()
-        )));
-    }
-    Ok(text)
+/// `backend-gen new NAME`'s questions, then the review; `Some(spec)` to
+/// generate, `None` when the user saved the spec and quit (and was told where).
+/// Esc at any question goes back one ([`Ui::run`]).
+pub(super) fn run_session(ui: &Ui, saving: &Saving) -> Result<Option<String>> {
+    ui.run(|ui| {
+        let mut answers = ask(ui, saving)?;
+        review(ui, &mut answers, saving)
+    })
 }
 
 /// "Add to this project": new resources asked one at a time, appended to the
-/// project's spec, shown, checked and confirmed. Returns the whole new spec.
-pub(super) fn run_add_session(ui: &Ui, project: &str, mut answers: Answers) -> Result<String> {
-    let before = to_toml(&answers, project).len();
-    ui.say(&format!(
-        "{} Enter takes the answer in (parentheses); arrow keys move in lists.",
-        style(format!("Add resources to {project}.")).bold()
-    ));
-    ui.say(&format!(
-        "{}",
-        style(format!(
-            "It has: {}. (A field for one of those: `backend-gen add field`.)",
-            answers.resource_names().join(", ")
-        ))
-        .dim()
-    ));
-    ask_resources(ui, &mut answers, "New resources", "no, review the addition")?;
-    let text = to_toml(&answers, project);
-    ui.say(&format!(
-        "\n{} (added to {})\n",
-        style("The addition").bold(),
-        crate::render::SPEC_FILE
-    ));
-    ui.say(text[before..].trim_start_matches('\n'));
-    let keep = |ui: &Ui| -> Result<std::path::PathBuf> {
-        let saved = save_answers(project, &text)?;
+/// project's spec, then the review. `Some(spec)` is the whole new spec.
+pub(super) fn run_add_session(
+    ui: &Ui,
+    saving: &Saving,
+    answers: Answers,
+) -> Result<Option<String>> {
+    ui.run(|ui| {
+        let mut answers = answers.clone();
         ui.say(&format!(
-            "The spec with your additions is saved in {}: fix it if needed, copy it over {}, \
-             and run `backend-gen update`.\n",
-            saved.display(),
-            crate::render::SPEC_FILE
+            "{} Enter takes the answer in (parentheses); arrow keys move in lists; Esc goes back.",
+            style(format!("Add resources to {}.", saving.project)).bold()
         ));
-        Ok(saved)
-    };
-    if let Err(report) = crate::spec::parse(crate::render::SPEC_FILE, &text) {
-        keep(ui)?;
-        return Err(Error::InvalidSpec(report));
+        ui.say(&format!(
+            "{}",
+            style(format!(
+                "It has: {}. (A field for one of those: `backend-gen add field`.)",
+                answers.resource_names().join(", ")
+            ))
+            .dim()
+        ));
+        ask_resources(
+            ui,
+            &mut answers,
+            saving,
+            "New resources",
+            "no, review the addition",
+        )?;
+        review(ui, &mut answers, saving)
+    })
+}
+
+/// Where a session's answers go when it ends without generating (saved and
+/// quit, or Ctrl-C), and what the user is told about them.
+#[derive(Debug, Clone)]
+pub(super) struct Saving {
+    /// The project's name: `NAME.spec.toml`, and `backend-gen new NAME`.
+    pub(super) project: String,
+    /// `new`'s `--output`, repeated in the command to generate with; with
+    /// `adding`, the project's directory when it is not the current one.
+    pub(super) output: Option<std::path::PathBuf>,
+    /// "Add to this project": the saved spec is the project's, with additions.
+    pub(super) adding: bool,
+}
+
+impl Saving {
+    /// Saves the answers' spec (`text`, from [`to_toml`]) and returns where, and
+    /// what to do with it.
+    pub(super) fn save(&self, text: &str) -> Result<String> {
+        let path = save_answers(&self.project, |path| self.saved_text(text, path))?;
+        Ok(self.advice(&path.display().to_string()))
     }
-    if !ui.confirm(&format!("Add this to {project}?"), true)? {
-        let saved = keep(ui)?;
-        return Err(Error::Prompt(format!(
-            "cancelled; nothing changed in the project, and the spec is saved in {}",
-            saved.display()
-        )));
+
+    /// Where the answers are (`file`), and the command that uses them.
+    fn advice(&self, file: &str) -> String {
+        if self.adding {
+            let (spec, update) = match &self.output {
+                Some(dir) => (
+                    shell_word(&dir.join(crate::render::SPEC_FILE).display().to_string()),
+                    format!(
+                        "backend-gen update {}",
+                        shell_word(&dir.display().to_string())
+                    ),
+                ),
+                None => (
+                    crate::render::SPEC_FILE.to_string(),
+                    "backend-gen update".to_string(),
+                ),
+            };
+            format!(
+                "nothing changed in the project, and the spec with your additions is saved in \
+                 {file}; to apply it:\n  cp {} {spec} && {update}",
+                shell_word(file),
+            )
+        } else {
+            format!(
+                "the spec is saved in {file}; to generate from it:\n  {}",
+                self.generate_command(file)
+            )
+        }
     }
-    Ok(text)
+
+    /// `backend-gen new` from the saved answers in `file`, as the session was started.
+    fn generate_command(&self, file: &str) -> String {
+        let output = match &self.output {
+            Some(dir) => format!(" -o {}", shell_word(&dir.display().to_string())),
+            None => String::new(),
+        };
+        format!(
+            "backend-gen new {} --spec {}{output}",
+            shell_word(&self.project),
+            shell_word(file)
+        )
+    }
+
+    /// A new project's spec carries the generated project's header; saved
+    /// answers say what they are and how to generate from them instead.
+    fn saved_text(&self, text: &str, path: &std::path::Path) -> String {
+        if self.adding {
+            return text.to_string();
+        }
+        let header: usize = text
+            .split_inclusive('\n')
+            .take_while(|line| line.starts_with('#'))
+            .map(str::len)
+            .sum();
+        format!(
+            "# The answers of `backend-gen new {}`, saved before generating. Generate with\n\
+             # `{}`.\n{}",
+            self.project,
+            self.generate_command(&path.display().to_string()),
+            &text[header..]
+        )
+    }
+
+    /// Leaves the answers so far (and `current`, the resource being asked)
+    /// for Ctrl-C to save.
+    pub(super) fn checkpoint(&self, answers: &Answers, current: Option<&ResourceAnswers>) {
+        let mut answers = answers.clone();
+        answers.resources.extend(current.cloned());
+        let text = to_toml(&answers, &self.project);
+        let saving = self.clone();
+        ui::checkpoint(Box::new(move || match saving.save(&text) {
+            Ok(said) => said,
+            Err(e) => format!("the answers could not be saved: {e}"),
+        }));
+    }
+}
+
+/// `word` as one shell word: as it is when it has nothing a shell reads, else
+/// single-quoted.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./=+:,@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) && !word.starts_with('-') {
+        word.to_string()
+    } else if word.starts_with('-') && word.chars().all(plain) {
+        format!("./{word}")
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
 }
 
 /// Keeps a session's answers when it ends without generating: `NAME.spec.toml` in the
 /// current directory (`NAME.spec-2.toml`... when taken; nothing is overwritten).
-fn save_answers(name: &str, text: &str) -> Result<std::path::PathBuf> {
+/// `text` gives the file's text for the path chosen.
+fn save_answers(
+    name: &str,
+    text: impl Fn(&std::path::Path) -> String,
+) -> Result<std::path::PathBuf> {
     for n in 1.. {
         let path = std::path::PathBuf::from(match n {
             1 => format!("{name}.spec.toml"),
@@ -110,7 +189,7 @@ fn save_answers(name: &str, text: &str) -> Result<std::path::PathBuf> {
         {
             Ok(mut file) => {
                 use std::io::Write as _;
-                file.write_all(text.as_bytes())
+                file.write_all(text(&path).as_bytes())
                     .map_err(|e| Error::io(&path, e))?;
                 return Ok(path);
             }
@@ -121,9 +200,10 @@ fn save_answers(name: &str, text: &str) -> Result<std::path::PathBuf> {
     unreachable!("some numbered name is free")
 }
 
-fn ask(ui: &Ui, name: &str) -> Result<Answers> {
+fn ask(ui: &Ui, saving: &Saving) -> Result<Answers> {
+    let name = saving.project.as_str();
     ui.say(&format!(
-        "{} Enter takes the answer in (parentheses); arrow keys move in lists.\n",
+        "{} Enter takes the answer in (parentheses); arrow keys move in lists; Esc goes back.\n",
         style(format!("Describe the {name} service.")).bold()
     ));
     let mut answers = Answers::defaults(name);
@@ -135,17 +215,9 @@ fn ask(ui: &Ui, name: &str) -> Result<Answers> {
         |_| Ok(()),
     )?;
 
-    answers.database = match ui.select(
-        "Database",
-        &[
-            "sqlite    (one file, nothing to install)",
-            "postgres  (a PostgreSQL server)",
-        ],
-        0,
-    )? {
-        0 => Database::Sqlite,
-        _ => Database::Postgres,
-    };
+    saving.checkpoint(&answers, None);
+    answers.database = ask_database(ui, answers.database)?;
+    saving.checkpoint(&answers, None);
     answers.auth = match ui.select(
         "Authentication",
         &[
@@ -166,28 +238,72 @@ fn ask(ui: &Ui, name: &str) -> Result<Answers> {
         ));
     }
 
+    saving.checkpoint(&answers, None);
     ui.say(&format!(
         "\n{}",
         style("Resources (the things the API stores), one at a time.").bold()
     ));
-    ask_resources(ui, &mut answers, "Resources so far", "no, review the spec")?;
+    ask_resources(
+        ui,
+        &mut answers,
+        saving,
+        "Resources so far",
+        "no, review the spec",
+    )?;
     Ok(answers)
 }
 
-/// Resources, one at a time, until the answer is `done` (the first choice).
-fn ask_resources(ui: &Ui, answers: &mut Answers, so_far: &str, done: &str) -> Result<()> {
+/// The database, `current` suggested.
+pub(super) fn ask_database(ui: &Ui, current: Database) -> Result<Database> {
+    let pick = ui.select(
+        "Database",
+        &[
+            "sqlite    (one file, nothing to install)",
+            "postgres  (a PostgreSQL server)",
+        ],
+        usize::from(current == Database::Postgres),
+    )?;
+    Ok(if pick == 0 {
+        Database::Sqlite
+    } else {
+        Database::Postgres
+    })
+}
+
+/// Resources, one at a time, until the answer is `done` (the first choice);
+/// the resources asked so far can be edited or removed in between.
+fn ask_resources(
+    ui: &Ui,
+    answers: &mut Answers,
+    saving: &Saving,
+    so_far: &str,
+    done: &str,
+) -> Result<()> {
+    let mut add = true;
     loop {
-        let resource = ask_resource(ui, answers)?;
-        answers.resources.push(resource);
+        if add {
+            let resource = ask_resource(ui, answers, saving)?;
+            answers.resources.push(resource);
+            saving.checkpoint(answers, None);
+        }
         let names: Vec<&str> = answers.resources.iter().map(|r| r.name.as_str()).collect();
+        let mut choices = vec![done, "yes, add a resource"];
+        if !names.is_empty() {
+            choices.push("edit or remove a resource");
+        }
         let next = ui.select(
             &format!("{so_far}: {}. Add another resource?", names.join(", ")),
-            &[done, "yes, add a resource"],
+            &choices,
             0,
         )?;
-        if next == 0 {
-            return Ok(());
+        match next {
+            0 if !answers.resources.is_empty() => return Ok(()),
+            0 => ui.warn("add a resource first"),
+            2 => review::change_resource(ui, answers)?,
+            _ => {}
         }
+        add = next == 1;
+        saving.checkpoint(answers, None);
     }
 }
 
@@ -259,7 +375,7 @@ fn ask_default_role(ui: &Ui, roles: &mut Vec<String>, admin: &str) -> Result<Str
 }
 
 /// What the roles mean, under the spec shown for review.
-fn say_roles(ui: &Ui, answers: &Answers) {
+pub(super) fn say_roles(ui: &Ui, answers: &Answers) {
     let admin = &answers.admin_role;
     if answers.every_account_is_admin() {
         ui.warn(&format!(
@@ -274,7 +390,7 @@ fn say_roles(ui: &Ui, answers: &Answers) {
     }
 }
 
-fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
+pub(super) fn ask_resource(ui: &Ui, answers: &Answers, saving: &Saving) -> Result<ResourceAnswers> {
     let known = answers.resource_names();
     let first = known.is_empty();
     let suggested = match answers.auth {
@@ -300,21 +416,32 @@ fn ask_resource(ui: &Ui, answers: &Answers) -> Result<ResourceAnswers> {
         ))
         .dim()
     ));
+    saving.checkpoint(answers, Some(&r));
+    let mut add = true;
     loop {
-        let field = ask_field(ui, answers, &r)?;
-        r.fields.push(field);
+        if add {
+            let field = ask_field(ui, answers, &r, None)?;
+            r.fields.push(field);
+        }
+        saving.checkpoint(answers, Some(&r));
         let names: Vec<&str> = r.fields.iter().map(|f| f.name.as_str()).collect();
         let next = ui.select(
             &format!("Fields of {name}: {}. Add another field?", names.join(", ")),
-            &["no, go on", "yes, add a field"],
+            &["no, go on", "yes, add a field", "edit or remove a field"],
             0,
         )?;
-        if next == 0 {
-            break;
+        match next {
+            0 if !r.fields.is_empty() => break,
+            0 => ui.warn(&format!("{name} needs a field")),
+            2 => review::change_fields(ui, answers, &mut r)?,
+            _ => {}
         }
+        add = next == 1;
     }
 
+    saving.checkpoint(answers, Some(&r));
     ask_belongs_to(ui, answers, &mut r)?;
+    saving.checkpoint(answers, Some(&r));
     let others: Vec<&str> = known.iter().map(String::as_str).collect();
     if !others.is_empty() {
         let picked = ui.multi(
@@ -360,11 +487,28 @@ fn words(name: &str) -> String {
     name.replace('_', " ")
 }
 
-fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<FieldAnswers> {
+/// A field of `current`; `existing` (a field being edited, left out of
+/// `current`) gives the suggested answers.
+pub(super) fn ask_field(
+    ui: &Ui,
+    answers: &Answers,
+    current: &ResourceAnswers,
+    existing: Option<&FieldAnswers>,
+) -> Result<FieldAnswers> {
     let resource = &current.name;
-    let suggested = (current.fields.is_empty()
-        && field_name_problem(answers, current, "name").is_none())
-    .then_some("name");
+    let suggested = match existing {
+        Some(field) => Some(field.name.as_str()),
+        None => (current.fields.is_empty()
+            && field_name_problem(answers, current, "name").is_none())
+        .then_some("name"),
+    };
+    let suggested_type = existing
+        .and_then(|f| {
+            FieldType::ALLOWED
+                .iter()
+                .position(|t| *t == f.ty.spec_name())
+        })
+        .unwrap_or(0);
     let labels = [
         "string       short text with a maximum length",
         "text         long text",
@@ -390,7 +534,11 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         )?;
         let name = name.trim().to_string();
 
-        let pick = ui.fuzzy_select(&format!("Type of {name} (type to filter)"), &labels, 0)?;
+        let pick = ui.fuzzy_select(
+            &format!("Type of {name} (type to filter)"),
+            &labels,
+            suggested_type,
+        )?;
         let chosen = FieldType::ALLOWED[pick];
         let ty = match (FieldType::plain(chosen), chosen) {
             (Some(plain), _) => plain,
@@ -433,11 +581,14 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
     let name = field.name.clone();
     let ty = field.ty.clone();
 
-    field.required = ui.confirm(&format!("Is {name} required?"), true)?;
+    field.required = ui.confirm(
+        &format!("Is {name} required?"),
+        existing.is_none_or(|f| f.required),
+    )?;
     if !matches!(ty, FieldType::Json | FieldType::Boolean) {
         field.unique = ui.confirm(
             &format!("Must {name} be unique among {resource} rows?"),
-            false,
+            existing.is_some_and(|f| f.unique),
         )?;
     }
 
@@ -458,9 +609,16 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
         // (pre-filled text would come back after a refused answer, and new
         // typing would be appended to it).
         let max = if ty == FieldType::String {
+            let suggested = match existing {
+                Some(f) if f.ty == ty => f
+                    .rules
+                    .max_length
+                    .map_or_else(|| "none".to_string(), |max| max.to_string()),
+                _ => "200".to_string(),
+            };
             ui.text(
                 "Maximum length (`none` for no limit)",
-                Some("200"),
+                Some(&suggested),
                 check_max,
             )?
         } else {
@@ -555,7 +713,7 @@ fn ask_field(ui: &Ui, answers: &Answers, current: &ResourceAnswers) -> Result<Fi
     Ok(field)
 }
 
-fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
+pub(super) fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
     let name = r.name.clone();
     let mut targets: Vec<String> = answers.resource_names();
     targets.push(name.clone());
@@ -661,7 +819,7 @@ fn ask_required(
     }
 }
 
-fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
+pub(super) fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
     // On `user` itself, `owner` means the account itself and needs no relation.
     let is_account = r.name == "user";
     let owners: Vec<&str> = r
@@ -736,4 +894,63 @@ fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()>
     }
     r.access = Some(access);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saving(output: Option<&str>, adding: bool) -> Saving {
+        Saving {
+            project: "demo".into(),
+            output: output.map(Into::into),
+            adding,
+        }
+    }
+
+    #[test]
+    fn a_shell_word_is_quoted_only_when_a_shell_would_read_it() {
+        assert_eq!(shell_word("demo.spec.toml"), "demo.spec.toml");
+        assert_eq!(shell_word("../out/x"), "../out/x");
+        assert_eq!(shell_word("my out"), "'my out'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_word("-out"), "./-out");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn the_advice_repeats_the_output_and_the_project_directory() {
+        assert_eq!(
+            saving(Some("my out"), false).advice("demo.spec.toml"),
+            "the spec is saved in demo.spec.toml; to generate from it:\n  \
+             backend-gen new demo --spec demo.spec.toml -o 'my out'"
+        );
+        assert_eq!(
+            saving(None, true).advice("demo.spec.toml"),
+            "nothing changed in the project, and the spec with your additions is saved in \
+             demo.spec.toml; to apply it:\n  cp demo.spec.toml backend-gen.toml && backend-gen update"
+        );
+        assert_eq!(
+            saving(Some("../my shop"), true).advice("demo.spec.toml"),
+            "nothing changed in the project, and the spec with your additions is saved in \
+             demo.spec.toml; to apply it:\n  \
+             cp demo.spec.toml '../my shop/backend-gen.toml' && backend-gen update '../my shop'"
+        );
+    }
+
+    #[test]
+    fn saved_answers_get_their_own_header() {
+        let text = to_toml(&Answers::defaults("demo"), "demo");
+        let saved =
+            saving(Some("out"), false).saved_text(&text, std::path::Path::new("demo.spec-2.toml"));
+        assert!(
+            saved.starts_with(
+                "# The answers of `backend-gen new demo`, saved before generating. Generate with\n\
+                 # `backend-gen new demo --spec demo.spec-2.toml -o out`.\n\n[project]\n"
+            ),
+            "{saved}"
+        );
+        assert!(!saved.contains("backend-gen update"), "{saved}");
+    }
 }
