@@ -80,6 +80,45 @@ pub(super) fn relation_name_problem(
     )
 }
 
+/// Why `name` cannot name a new event of `current`, if it cannot.
+pub(super) fn event_name_problem(current: &ResourceAnswers, name: &str) -> Option<String> {
+    if let Some(problem) = identifier_problem(name) {
+        return Some(problem);
+    }
+    if current.events.iter().any(|e| e.name == name) {
+        return Some(format!("`{}` already has an event `{name}`", current.name));
+    }
+    None
+}
+
+/// Why `name` cannot name a new job, if it cannot.
+pub(super) fn job_name_problem(
+    answers: &Answers,
+    current: &ResourceAnswers,
+    name: &str,
+) -> Option<String> {
+    if let Some(problem) = identifier_problem(name) {
+        return Some(problem);
+    }
+    let taken = answers.job_names();
+    if taken
+        .iter()
+        .chain(current.jobs.iter().map(|j| &j.name))
+        .any(|j| j == name)
+    {
+        return Some(format!("there is already a job `{name}`"));
+    }
+    // Reserved kinds: ask the validator.
+    let mut probe = current.clone();
+    probe.jobs.push(crate::spec::Job {
+        name: name.to_string(),
+        on: Vec::new(),
+        max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
+        timeout_secs: crate::spec::Job::DEFAULT_TIMEOUT_SECS,
+    });
+    Draft::new(answers, &probe).problem(&format!("jobs.{name}"), false)
+}
+
 /// The shape of a name: checked here because a name that is not snake_case
 /// cannot even be written into the draft's TOML. Everything else (keywords,
 /// generated and reserved names) is the validator's call, so the prompt
@@ -123,6 +162,11 @@ impl Draft {
     pub(super) fn default_access(&self, resource: &str) -> Option<Access> {
         let spec = crate::spec::parse("draft", &self.text).ok()?;
         spec.resource(resource).map(|r| r.access.clone())
+    }
+
+    /// Whether the validator takes the draft.
+    pub(super) fn is_valid(&self) -> bool {
+        crate::spec::parse("draft", &self.text).is_ok()
     }
 
     /// The first problem the validator reports at `key` or under it

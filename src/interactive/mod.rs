@@ -12,8 +12,10 @@
 //! asking the spec validator itself about a draft spec, so the final text
 //! parses.
 
+mod access;
 mod answers;
 mod checks;
+mod more;
 mod parse;
 mod prompts;
 mod ui;
