@@ -95,30 +95,34 @@ impl Session {
         self.enter(" in a sentence (optional)");
     }
 
-    /// A required, not unique string field `name` with every suggested
-    /// answer, as the only field of its resource.
+    /// A required string field `name` of the usual length (three prompts), as
+    /// the only field of its resource.
     fn string_field(&mut self, name: &str) {
         self.type_at("Field name", name);
         self.enter(&format!("Type of {name}"));
-        self.confirm(&format!("Is {name} required?"), true);
-        self.confirm(&format!("Must {name} be unique"), false);
-        self.enter("Minimum length");
-        self.enter("Maximum length");
-        self.enter("Format");
-        self.enter("Regular expression");
-        self.enter("Default value");
+        self.enter(&format!("Settings of {name}"));
         self.enter("Add another field?");
     }
 
-    /// No soft delete, no versions, and with jwt the suggested access rules.
+    /// With jwt the usual access rules; no soft delete, versions or events.
     fn resource_options(&mut self, jwt: bool) {
-        self.confirm("Soft delete", false);
-        self.confirm("Versioned", false);
         if jwt {
-            for action in ["list", "read one", "create", "update", "delete"] {
-                self.enter(&format!("Who may {action}"));
-            }
+            self.enter("Who may do what with");
         }
+        self.enter("Options for");
+    }
+
+    /// At the list prompt `prompt`, whose last item starts with `last`, moves
+    /// down to the item that contains `wanted` and picks it.
+    fn pick_item(&mut self, prompt: &str, last: &str, wanted: &str) {
+        self.wait_for(prompt);
+        let shown = self.wait_for(last);
+        // The rest of the prompt's line, then one line per item.
+        let items: Vec<&str> = shown.lines().skip(1).collect();
+        let Some(moves) = items.iter().position(|item| item.contains(wanted)) else {
+            panic!("no {wanted:?} among the items of {prompt:?}:\n{shown}");
+        };
+        self.keys(&format!("{}\r", "j".repeat(moves)));
     }
 
     /// Says no more resources; returns the spec shown for review and what
@@ -224,17 +228,15 @@ fn access_answered_for_user_is_written() {
     s.resource("user");
     s.string_field("nickname");
     s.enter("Does each user belong");
-    s.confirm("Soft delete", false);
-    s.confirm("Versioned", false);
-    // The lists suggest the accounts' own defaults (public, authenticated,
-    // verified, owner, admin, member): admin-only lists and creation,
-    // owner-only rows. "authenticated" everywhere is what other resources get
-    // unasked, and must not be mistaken for "nothing answered".
-    s.pick("Who may list users?", "kkk");
-    s.pick("Who may read one user?", "kk");
-    s.pick("Who may create users?", "kkk");
-    s.pick("Who may update users?", "kk");
-    s.pick("Who may delete users?", "kk");
+    // The question starts on the accounts' own defaults (admin-only lists and
+    // creation, owner-only rows). "authenticated" everywhere is what other
+    // resources get unasked, and must not be mistaken for "nothing answered".
+    s.pick_item(
+        "Who may do what with users?",
+        "per action",
+        "everything: authenticated",
+    );
+    s.enter("Options for user");
     let shown = s.review();
     assert!(
         shown.contains("[resources.user]\naccess = \"authenticated\"\n"),
@@ -336,12 +338,13 @@ fn typing_after_a_refused_answer_replaces_it() {
     s.enter("Describe an item");
     s.type_at("Field name", "label");
     s.enter("Type of label");
+    s.pick("Settings of label", "jj");
     s.confirm("Is label required?", true);
     s.confirm("Must label be unique", false);
     s.enter("Minimum length");
     // The suggested 200 is a default: typing replaces it, and after a
     // refusal the new answer is all that counts.
-    s.type_at("Maximum length (`none` for no limit) (200)", "20x");
+    s.type_at("Maximum length (`none` for none) (200)", "20x");
     s.wait_for("enter a whole number of at least 1");
     s.type_at("Maximum length", "50");
     s.enter("Format");
@@ -351,6 +354,7 @@ fn typing_after_a_refused_answer_replaces_it() {
     // `none` leaves the suggested limit out.
     s.type_at("Field name", "note");
     s.enter("Type of note");
+    s.pick("Settings of note", "jj");
     s.confirm("Is note required?", true);
     s.confirm("Must note be unique", false);
     s.enter("Minimum length");

@@ -511,7 +511,7 @@ pub(super) fn ask_field(
         .iter()
         .position(|u| existing.is_none() || *u == seed)
         .unwrap_or(2);
-    match ui.select(&format!("{name}:"), &items, start)? {
+    match ui.select(&format!("Settings of {name}"), &items, start)? {
         0 => Ok(usual(true)),
         1 => Ok(usual(false)),
         _ => ask_field_details(ui, answers, current, seed),
