@@ -248,62 +248,30 @@ fn ask_per_action(
     start: Access,
 ) -> Result<Access> {
     let is_account = r.name == ACCOUNT;
-    let mut rules = vec![
-        (
-            Rule::Public,
-            "public         anyone, signed in or not".to_string(),
-        ),
-        (
-            Rule::Authenticated,
-            "authenticated  any signed-in account".to_string(),
-        ),
-        (
-            Rule::Verified,
-            "verified       any signed-in account whose email is verified".to_string(),
-        ),
-    ];
-    if is_account {
-        rules.push((Rule::Owner, "owner          the account itself".to_string()));
-    } else if !owners.is_empty() {
-        rules.push((
-            Rule::Owner,
-            format!(
-                "owner          the account the row belongs to ({})",
-                owners.join(" or ")
-            ),
-        ));
-    }
-    for role in &answers.roles {
-        rules.push((
-            Rule::Role(role.clone()),
-            format!("{role:<14} accounts with the {role} role"),
-        ));
-    }
-    let labels: Vec<&str> = rules.iter().map(|(_, l)| l.as_str()).collect();
+    let owner = if is_account {
+        Some("the account itself".to_string())
+    } else {
+        (!owners.is_empty())
+            .then(|| format!("the account the row belongs to ({})", owners.join(" or ")))
+    };
+    let choices = rule_choices(answers, true, owner);
     let plural = crate::names::Names::new(&r.name, None).plural_words;
     let singular = r.name.replace('_', " ");
     let mut access = start;
     loop {
-        for (action, question) in [
-            ("list", format!("Who may list {plural}?")),
-            ("read", format!("Who may read one {singular}?")),
-            ("create", format!("Who may create {plural}?")),
-            ("update", format!("Who may update {plural}?")),
-            ("delete", format!("Who may delete {plural}?")),
-        ] {
-            let slot = match action {
-                "list" => &mut access.list,
-                "read" => &mut access.read,
-                "create" => &mut access.create,
-                "update" => &mut access.update,
-                _ => &mut access.delete,
-            };
-            *slot = ask_rules(
+        let actions = [
+            (&mut access.list, format!("Who may list {plural}?")),
+            (&mut access.read, format!("Who may read one {singular}?")),
+            (&mut access.create, format!("Who may create {plural}?")),
+            (&mut access.update, format!("Who may update {plural}?")),
+            (&mut access.delete, format!("Who may delete {plural}?")),
+        ];
+        for (rules, question) in actions {
+            *rules = pick_rules(
                 ui,
                 &format!("{question} (Space picks; any of them passes)"),
-                &rules,
-                &labels,
-                slot,
+                &choices,
+                rules,
             )?;
         }
         let mut probe = r.clone();
@@ -324,22 +292,67 @@ fn ask_per_action(
     }
 }
 
-/// One action's rules: at least one, asked again when none is picked.
-fn ask_rules(
+/// The rules a multi-select offers, each with what it means: `public` when
+/// `public` (it cannot narrow a field's rules), `owner` with its meaning when
+/// the resource has an owner, then every role.
+pub(super) fn rule_choices(
+    answers: &Answers,
+    public: bool,
+    owner: Option<String>,
+) -> Vec<(Rule, String)> {
+    let mut choices = Vec::new();
+    if public {
+        choices.push((Rule::Public, "anyone, signed in or not".to_string()));
+    }
+    choices.push((Rule::Authenticated, "any signed-in account".to_string()));
+    choices.push((
+        Rule::Verified,
+        "any signed-in account whose email is verified".to_string(),
+    ));
+    if let Some(owner) = owner {
+        choices.push((Rule::Owner, owner));
+    }
+    for role in &answers.roles {
+        choices.push((
+            Rule::Role(role.clone()),
+            format!("accounts with the {role} role"),
+        ));
+    }
+    choices
+        .into_iter()
+        .map(|(rule, meaning)| {
+            let label = format!("{:<14} {meaning}", rule.to_string());
+            (rule, label)
+        })
+        .collect()
+}
+
+/// Some of `choices` (at least one), starting from `current`.
+pub(super) fn pick_rules(
     ui: &Ui,
     question: &str,
-    rules: &[(Rule, String)],
-    labels: &[&str],
+    choices: &[(Rule, String)],
     current: &[Rule],
 ) -> Result<Vec<Rule>> {
-    let checked: Vec<bool> = rules.iter().map(|(r, _)| current.contains(r)).collect();
+    let labels: Vec<&str> = choices.iter().map(|(_, l)| l.as_str()).collect();
+    let checked: Vec<bool> = choices.iter().map(|(r, _)| current.contains(r)).collect();
+    let picked = pick_some(ui, question, &labels, &checked)?;
+    Ok(picked.into_iter().map(|i| choices[i].0.clone()).collect())
+}
+
+/// A multi-select that needs at least one item: asked again when none is picked.
+pub(super) fn pick_some(
+    ui: &Ui,
+    question: &str,
+    labels: &[&str],
+    checked: &[bool],
+) -> Result<Vec<usize>> {
     loop {
-        let picked = ui.multi(question, labels, &checked)?;
-        if picked.is_empty() {
-            ui.warn("pick at least one rule (Space picks); the admin role alone is its own role");
-            continue;
+        let picked = ui.multi(question, labels, checked)?;
+        if !picked.is_empty() {
+            return Ok(picked);
         }
-        return Ok(picked.into_iter().map(|i| rules[i].0.clone()).collect());
+        ui.warn("pick at least one (Space picks, Enter goes on)");
     }
 }
 

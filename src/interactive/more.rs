@@ -2,11 +2,12 @@
 //! field's rules (who may see or write it), and a resource's events and the
 //! background jobs that run on them. Each answer is probed with a draft spec.
 
+use super::access::{pick_rules, pick_some, rule_choices};
 use super::answers::{Answers, FieldAnswers, ResourceAnswers};
 use super::checks::{Draft, event_name_problem, job_name_problem};
 use super::ui::Ui;
 use crate::error::Result;
-use crate::spec::{Denied, Event, FieldAccess, FieldType, FieldWrite, Job, Rule, Trigger};
+use crate::spec::{Denied, Event, FieldAccess, FieldType, FieldWrite, Job, Trigger};
 
 /// Who may see and write `field` (jwt only), starting from what it has;
 /// asked again while the validator refuses the answer.
@@ -25,25 +26,9 @@ pub(super) fn ask_field_rules(
         format!("set once, by whoever creates the {resource}; never changed"),
         "never written through the API (your rules code or jobs set it)".to_string(),
     ];
-    // Rules that narrow: `public` would not, and `owner` needs the resource's
-    // owner, which is asked later.
-    let mut rules = vec![
-        (
-            Rule::Authenticated,
-            "authenticated  any signed-in account".to_string(),
-        ),
-        (
-            Rule::Verified,
-            "verified       any signed-in account whose email is verified".to_string(),
-        ),
-    ];
-    rules.extend(answers.roles.iter().map(|role| {
-        (
-            Rule::Role(role.clone()),
-            format!("{role:<14} accounts with the {role} role"),
-        )
-    }));
-    let labels: Vec<&str> = rules.iter().map(|(_, l)| l.as_str()).collect();
+    // Rules that narrow: not `public`, nor `owner`, which needs the resource's
+    // owner, asked later.
+    let rule_list = rule_choices(answers, false, None);
     loop {
         let access = &field.access;
         let start = match (&access.read, &access.write) {
@@ -59,27 +44,24 @@ pub(super) fn ask_field_rules(
             (None, FieldWrite::Rules(write)) => write.clone(),
             _ => Vec::new(),
         };
-        let pick_rules = |question: String| -> Result<Vec<Rule>> {
-            let checked: Vec<bool> = rules
-                .iter()
-                .map(|(r, _)| current_rules.contains(r))
-                .collect();
-            loop {
-                let picked = ui.multi(&question, &labels, &checked)?;
-                if !picked.is_empty() {
-                    return Ok(picked.into_iter().map(|i| rules[i].0.clone()).collect());
-                }
-                ui.warn("pick at least one (Space picks)");
-            }
-        };
         let new = match pick {
             1 => FieldAccess {
                 read: None,
-                write: FieldWrite::Rules(pick_rules(format!("Who may write {name}?"))?),
+                write: FieldWrite::Rules(pick_rules(
+                    ui,
+                    &format!("Who may write {name}?"),
+                    &rule_list,
+                    &current_rules,
+                )?),
                 denied: Denied::Reject,
             },
             2 => {
-                let rules = pick_rules(format!("Who may see and write {name}?"))?;
+                let rules = pick_rules(
+                    ui,
+                    &format!("Who may see and write {name}?"),
+                    &rule_list,
+                    &current_rules,
+                )?;
                 FieldAccess {
                     read: Some(rules.clone()),
                     write: FieldWrite::Rules(rules),
@@ -255,18 +237,17 @@ fn ask_jobs(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
                 None => Ok(()),
             },
         )?;
-        let on = loop {
-            let checked: Vec<bool> = (0..types.len()).map(|i| i == 0).collect();
-            let picked = ui.multi(
-                &format!("Events that enqueue {} (Space picks)", job.trim()),
-                &types,
-                &checked,
-            )?;
-            if !picked.is_empty() {
-                break picked.into_iter().map(|i| types[i].clone()).collect();
-            }
-            ui.warn("pick at least one event (Space picks)");
-        };
+        let labels: Vec<&str> = types.iter().map(String::as_str).collect();
+        let checked: Vec<bool> = (0..types.len()).map(|i| i == 0).collect();
+        let on = pick_some(
+            ui,
+            &format!("Events that enqueue {} (Space picks)", job.trim()),
+            &labels,
+            &checked,
+        )?
+        .into_iter()
+        .map(|i| types[i].clone())
+        .collect();
         r.jobs.push(Job {
             name: job.trim().to_string(),
             on,
