@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
 use crate::names::{is_snake_identifier, snake_version};
-use crate::spec::{Access, FieldType, MAX_NAME, OnDelete};
+use crate::spec::{Access, Event, FieldType, MAX_NAME, OnDelete, Trigger};
 
 /// Why `name` cannot name a new resource, if it cannot.
 pub(super) fn resource_name_problem(answers: &Answers, name: &str) -> Option<String> {
@@ -80,15 +80,26 @@ pub(super) fn relation_name_problem(
     )
 }
 
-/// Why `name` cannot name a new event of `current`, if it cannot.
-pub(super) fn event_name_problem(current: &ResourceAnswers, name: &str) -> Option<String> {
+/// Why `name` cannot name a new event of `current` emitted on `trigger`.
+pub(super) fn event_name_problem(
+    answers: &Answers,
+    current: &ResourceAnswers,
+    name: &str,
+    trigger: &Trigger,
+) -> Option<String> {
     if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
     if current.events.iter().any(|e| e.name == name) {
         return Some(format!("`{}` already has an event `{name}`", current.name));
     }
-    None
+    // A lifecycle name on a transition, and the like: ask the validator.
+    let mut probe = current.clone();
+    probe.events.push(Event {
+        name: name.to_string(),
+        trigger: trigger.clone(),
+    });
+    Draft::new(answers, &probe).problem(&format!("resources.{}.events.{name}", current.name), true)
 }
 
 /// Why `name` cannot name a new job, if it cannot.
@@ -269,5 +280,43 @@ mod tests {
         );
         let problem = relation_name_problem(&a, &product, "Parent", "item").unwrap_or_default();
         assert!(problem.contains("not snake_case"), "{problem}");
+    }
+
+    #[test]
+    fn event_and_job_names_are_checked_at_the_prompt() {
+        let a = Answers::defaults("demo");
+        let status = field(
+            "status",
+            FieldType::Enum {
+                values: vec!["pending".into(), "paid".into()],
+            },
+        );
+        let mut payment = resource("payment", vec![status]);
+        let paid = Trigger::Becomes {
+            field: "status".into(),
+            value: "paid".into(),
+        };
+        assert_eq!(event_name_problem(&a, &payment, "settled", &paid), None);
+        // A lifecycle name means every such write, not a transition.
+        let problem = event_name_problem(&a, &payment, "created", &paid).unwrap_or_default();
+        assert!(problem.contains("expected a boolean"), "{problem}");
+        let problem = event_name_problem(&a, &payment, "Paid", &paid).unwrap_or_default();
+        assert!(problem.contains("not snake_case"), "{problem}");
+
+        payment.events.push(Event {
+            name: "created".into(),
+            trigger: Trigger::Created,
+        });
+        assert_eq!(job_name_problem(&a, &payment, "send_receipt"), None);
+        let problem = job_name_problem(&a, &payment, "account_mail").unwrap_or_default();
+        assert!(problem.contains("the service's own jobs"), "{problem}");
+        payment.jobs.push(crate::spec::Job {
+            name: "send_receipt".into(),
+            on: vec!["payment.created".into()],
+            max_attempts: 5,
+            timeout_secs: 60,
+        });
+        let problem = job_name_problem(&a, &payment, "send_receipt").unwrap_or_default();
+        assert!(problem.contains("already a job"), "{problem}");
     }
 }

@@ -145,7 +145,7 @@ pub(super) fn ask_events_and_jobs(
         })
         .collect();
     r.events.extend(transitions);
-    ask_transitions(ui, r)?;
+    ask_transitions(ui, answers, r)?;
     if !r.events.is_empty() {
         ask_jobs(ui, answers, r)?;
     }
@@ -154,7 +154,7 @@ pub(super) fn ask_events_and_jobs(
 
 /// Events for an enum field reaching a value (`completed` when `status`
 /// becomes `succeeded`), one at a time.
-fn ask_transitions(ui: &Ui, r: &mut ResourceAnswers) -> Result<()> {
+fn ask_transitions(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
     loop {
         let open: Vec<(String, String)> = r
             .fields
@@ -191,19 +191,24 @@ fn ask_transitions(ui: &Ui, r: &mut ResourceAnswers) -> Result<()> {
             return Ok(());
         }
         let (field, value) = open[pick - 1].clone();
-        let suggested = Some(value.clone()).filter(|v| event_name_problem(r, v).is_none());
+        let trigger = Trigger::Becomes {
+            field,
+            value: value.clone(),
+        };
+        let suggested =
+            Some(value).filter(|v| event_name_problem(answers, r, v, &trigger).is_none());
         let current: &ResourceAnswers = r;
         let event = ui.text(
             &format!("Event name (emitted as {}.NAME)", r.name),
             suggested.as_deref(),
-            |text: &String| match event_name_problem(current, text.trim()) {
+            |text: &String| match event_name_problem(answers, current, text.trim(), &trigger) {
                 Some(problem) => Err(problem),
                 None => Ok(()),
             },
         )?;
         r.events.push(Event {
             name: event.trim().to_string(),
-            trigger: Trigger::Becomes { field, value },
+            trigger,
         });
     }
 }
