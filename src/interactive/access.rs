@@ -173,7 +173,9 @@ pub(super) fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) ->
             format!("{}{note}", summary(p))
         })
         .collect();
-    let answered = r.access.clone();
+    // Answers that no longer hold (a relation they relied on was removed at
+    // the review) are not offered again.
+    let answered = r.access.clone().filter(|a| valid(a));
     let mut start = 0;
     let mut as_answered = None;
     if let Some(access) = &answered {
@@ -229,8 +231,8 @@ fn ask_owner(ui: &Ui, r: &ResourceAnswers, owners: &[String]) -> Result<String> 
         .unwrap_or(0);
     let pick = ui.select(
         &format!(
-            "Who owns a {}? (a relation to user, or one through a parent)",
-            r.name.replace('_', " ")
+            "Who owns {}? (a relation to user, or one through a parent)",
+            crate::names::with_article(&r.name.replace('_', " "))
         ),
         owners,
         start,
@@ -405,5 +407,19 @@ mod tests {
             summary(&access),
             "list, read: public · create, update: owner or staff · delete: admin"
         );
+    }
+
+    #[test]
+    fn owners_are_found_through_the_projects_resources() {
+        let source = include_str!("../../examples/shop.toml");
+        let spec = crate::spec::parse("shop.toml", source).expect("the example is valid");
+        let a = Answers::adding_to(&spec, source);
+        let mut refund = resource("refund", vec![field("amount", FieldType::Integer)]);
+        refund.belongs_to.push(relation("payment", "payment"));
+        assert_eq!(owner_paths(&a, &refund), ["payment.order.customer"]);
+        // The validator takes it as the owner.
+        refund.owner = Some("payment.order.customer".into());
+        refund.access = Some(Access::all(vec![Rule::Owner, Rule::Role("staff".into())]));
+        assert!(Draft::new(&a, &refund).is_valid());
     }
 }
