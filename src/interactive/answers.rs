@@ -94,7 +94,7 @@ impl Answers {
             admin_role: "admin".into(),
             default_role: "member".into(),
             resources: vec![ResourceAnswers {
-                fields: vec![FieldAnswers::new("name", FieldType::String).max_length(200)],
+                fields: vec![FieldAnswers::usual("name", FieldType::String, true)],
                 ..ResourceAnswers::new("item")
             }],
             existing: None,
@@ -224,11 +224,34 @@ impl FieldAnswers {
         }
     }
 
-    pub(super) fn max_length(mut self, max: u32) -> Self {
+    /// The field the short path gives: required or optional, and for a
+    /// string the usual length limit.
+    pub(super) fn usual(name: &str, ty: FieldType, required: bool) -> Self {
+        let string = ty == FieldType::String;
+        let mut field = Self::new(name, ty);
+        if string {
+            field = field.max_length(USUAL_MAX_LENGTH);
+        }
+        field.required = required;
+        field
+    }
+
+    /// Whether the field is one the short path gives: `Some(required)`, or
+    /// `None` when it needs "more options".
+    pub(super) fn usual_required(&self) -> Option<bool> {
+        [true, false]
+            .into_iter()
+            .find(|&required| *self == Self::usual(&self.name, self.ty.clone(), required))
+    }
+
+    fn max_length(mut self, max: u32) -> Self {
         self.rules.max_length = Some(max);
         self
     }
 }
+
+/// The length limit a string field gets unless more options are asked for.
+pub(super) const USUAL_MAX_LENGTH: u32 = 200;
 
 pub(super) fn default_description(name: &str) -> String {
     format!("The {name} service")
@@ -995,6 +1018,22 @@ pub(super) mod tests {
         assert_eq!(item.owner.as_ref().unwrap().path, ["order", "customer"]);
         assert_eq!(spec.jobs.len(), 1);
         assert_eq!(spec.jobs[0].on, ["order.settled", "order.created"]);
+    }
+
+    #[test]
+    fn the_short_path_knows_its_own_fields() {
+        let title = FieldAnswers::usual("title", FieldType::String, true);
+        assert_eq!(title.rules.max_length, Some(USUAL_MAX_LENGTH));
+        assert_eq!(title.usual_required(), Some(true));
+        let note = FieldAnswers::usual("note", FieldType::Text, false);
+        assert_eq!(note.rules.max_length, None);
+        assert_eq!(note.usual_required(), Some(false));
+        let mut sku = title.clone();
+        sku.unique = true;
+        assert_eq!(sku.usual_required(), None);
+        let mut long = title;
+        long.rules.max_length = Some(500);
+        assert_eq!(long.usual_required(), None);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use dialoguer::console::style;
 
 use super::access::ask_access;
 use super::answers::{
-    Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
+    Answers, FieldAnswers, RelationAnswers, ResourceAnswers, USUAL_MAX_LENGTH, default_description,
+    to_toml,
 };
 use super::checks::{Draft, field_name_problem, relation_name_problem, resource_name_problem};
 use super::more::{ask_events_and_jobs, ask_field_rules};
@@ -436,9 +437,6 @@ const TYPE_LABELS: [&str; 12] = [
     "enum         one of a fixed list of words",
 ];
 
-/// The length limit a string field gets unless more options are asked for.
-const USUAL_MAX_LENGTH: u32 = 200;
-
 /// A new field of `current`, or, with `existing`, that field asked again with
 /// every answer starting from its own (`current` then holds the other fields).
 /// Three questions for the usual field: name, type, and one choice of
@@ -480,23 +478,15 @@ pub(super) fn ask_field(
         }
     };
 
-    // The two usual answers, and the seed of "more options": the field as it
-    // was when its type is unchanged, else the usual required field.
-    let usual = |required: bool| {
-        let mut f = FieldAnswers::new(&name, ty.clone());
-        if ty == FieldType::String {
-            f = f.max_length(USUAL_MAX_LENGTH);
-        }
-        f.required = required;
-        f
-    };
+    // The seed of "more options": the field as it was when its type is
+    // unchanged, else the usual required field.
     let seed = existing
         .filter(|f| f.ty == ty)
         .map(|f| FieldAnswers {
             name: name.clone(),
             ..f.clone()
         })
-        .unwrap_or_else(|| usual(true));
+        .unwrap_or_else(|| FieldAnswers::usual(&name, ty.clone(), true));
     let limit = if ty == FieldType::String {
         format!(", at most {USUAL_MAX_LENGTH} characters")
     } else {
@@ -507,13 +497,14 @@ pub(super) fn ask_field(
         format!("optional{limit}"),
         format!("more options…  {}", more_options_hint(&ty, answers.auth)),
     ];
-    let start = [usual(true), usual(false)]
-        .iter()
-        .position(|u| existing.is_none() || *u == seed)
-        .unwrap_or(2);
+    let start = match seed.usual_required() {
+        Some(true) => 0,
+        Some(false) => 1,
+        None => 2,
+    };
     match ui.select(&format!("Settings of {name}"), &items, start)? {
-        0 => Ok(usual(true)),
-        1 => Ok(usual(false)),
+        0 => Ok(FieldAnswers::usual(&name, ty, true)),
+        1 => Ok(FieldAnswers::usual(&name, ty, false)),
         _ => ask_field_details(ui, answers, current, seed),
     }
 }
