@@ -30,17 +30,33 @@ pub(super) fn field_name_problem(
     current: &ResourceAnswers,
     name: &str,
 ) -> Option<String> {
+    let taken = current.fields.iter().any(|f| f.name == name);
+    new_name_problem(name, current, "a field", taken, || {
+        // Keywords, generated columns, query parameters, list filters, jwt
+        // user fields.
+        let mut probe = current.clone();
+        probe.fields.push(FieldAnswers::new(name, FieldType::Text));
+        Draft::new(answers, &probe)
+            .problem(&format!("resources.{}.fields.{name}", current.name), true)
+    })
+}
+
+/// The checks of every name new in `current`: its shape, then whether it is
+/// `taken` (by `what`, e.g. "a field"), then `validator`'s verdict.
+fn new_name_problem(
+    name: &str,
+    current: &ResourceAnswers,
+    what: &str,
+    taken: bool,
+    validator: impl FnOnce() -> Option<String>,
+) -> Option<String> {
     if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
-    if current.fields.iter().any(|f| f.name == name) {
-        return Some(format!("`{}` already has a field `{name}`", current.name));
+    if taken {
+        return Some(format!("`{}` already has {what} `{name}`", current.name));
     }
-    // Keywords, generated columns, query parameters, list filters, jwt user
-    // fields.
-    let mut probe = current.clone();
-    probe.fields.push(FieldAnswers::new(name, FieldType::Text));
-    Draft::new(answers, &probe).problem(&format!("resources.{}.fields.{name}", current.name), true)
+    validator()
 }
 
 /// Why `name` cannot name a new belongs-to relation of `current` to `target`.
@@ -50,34 +66,28 @@ pub(super) fn relation_name_problem(
     name: &str,
     target: &str,
 ) -> Option<String> {
-    if let Some(problem) = identifier_problem(name) {
-        return Some(problem);
-    }
-    if current.belongs_to.iter().any(|b| b.name == name) {
-        return Some(format!(
-            "`{}` already has a relation `{name}`",
-            current.name
-        ));
-    }
-    let column = format!("{name}_id");
-    if current.fields.iter().any(|f| f.name == column) {
-        return Some(format!(
-            "the relation would add the column `{column}`, which is already a field; pick another name"
-        ));
-    }
-    // Optional, so that only the name is judged (a required relation to the
-    // resource itself is refused later, at the question that makes it so).
-    let mut probe = current.clone();
-    probe.belongs_to.push(RelationAnswers {
-        name: name.to_string(),
-        target: target.to_string(),
-        required: false,
-        on_delete: OnDelete::Restrict,
-    });
-    Draft::new(answers, &probe).problem(
-        &format!("resources.{}.belongs_to.{name}", current.name),
-        true,
-    )
+    let taken = current.belongs_to.iter().any(|b| b.name == name);
+    new_name_problem(name, current, "a relation", taken, || {
+        let column = format!("{name}_id");
+        if current.fields.iter().any(|f| f.name == column) {
+            return Some(format!(
+                "the relation would add the column `{column}`, which is already a field; pick another name"
+            ));
+        }
+        // Optional, so that only the name is judged (a required relation to the
+        // resource itself is refused later, at the question that makes it so).
+        let mut probe = current.clone();
+        probe.belongs_to.push(RelationAnswers {
+            name: name.to_string(),
+            target: target.to_string(),
+            required: false,
+            on_delete: OnDelete::Restrict,
+        });
+        Draft::new(answers, &probe).problem(
+            &format!("resources.{}.belongs_to.{name}", current.name),
+            true,
+        )
+    })
 }
 
 /// Why `name` cannot name a new event of `current` emitted on `trigger`.
@@ -87,19 +97,17 @@ pub(super) fn event_name_problem(
     name: &str,
     trigger: &Trigger,
 ) -> Option<String> {
-    if let Some(problem) = identifier_problem(name) {
-        return Some(problem);
-    }
-    if current.events.iter().any(|e| e.name == name) {
-        return Some(format!("`{}` already has an event `{name}`", current.name));
-    }
-    // A lifecycle name on a transition, and the like: ask the validator.
-    let mut probe = current.clone();
-    probe.events.push(Event {
-        name: name.to_string(),
-        trigger: trigger.clone(),
-    });
-    Draft::new(answers, &probe).problem(&format!("resources.{}.events.{name}", current.name), true)
+    let taken = current.events.iter().any(|e| e.name == name);
+    new_name_problem(name, current, "an event", taken, || {
+        // A lifecycle name on a transition, and the like: ask the validator.
+        let mut probe = current.clone();
+        probe.events.push(Event {
+            name: name.to_string(),
+            trigger: trigger.clone(),
+        });
+        Draft::new(answers, &probe)
+            .problem(&format!("resources.{}.events.{name}", current.name), true)
+    })
 }
 
 /// Why `name` cannot name a new job, if it cannot.
