@@ -544,9 +544,10 @@ fn ask_type(ui: &Ui, name: &str, existing: Option<&FieldType>) -> Result<FieldTy
     Ok(match (FieldType::plain(chosen), chosen) {
         (Some(plain), _) => plain,
         (None, "decimal") => {
-            let scale = match existing {
-                Some(FieldType::Decimal { scale, .. }) => scale.to_string(),
-                _ => "2".to_string(),
+            // The session does not ask for the precision: a re-asked field keeps its own.
+            let (precision, scale) = match existing {
+                Some(FieldType::Decimal { precision, scale }) => (*precision, scale.to_string()),
+                _ => (18, "2".to_string()),
             };
             let scale = ui.text(
                 "Decimal places (scale, 0 to 18)",
@@ -557,7 +558,7 @@ fn ask_type(ui: &Ui, name: &str, existing: Option<&FieldType>) -> Result<FieldTy
                 },
             )?;
             FieldType::Decimal {
-                precision: 18,
+                precision,
                 scale: scale.trim().parse().unwrap_or(2),
             }
         }
