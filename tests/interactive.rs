@@ -70,6 +70,17 @@ impl Session {
         self.pty.flush().expect("flush keys");
     }
 
+    /// At the multi-select `prompt`, sends `keys` (`j`/`k` move, Space picks)
+    /// and Enter one at a time, as typed: sent at once, they can reach the
+    /// prompt out of order.
+    fn multi(&mut self, prompt: &str, keys: &str) {
+        self.wait_for(prompt);
+        for key in keys.chars().chain(['\r']) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            self.keys(&key.to_string());
+        }
+    }
+
     /// Types `text` and Enter at the text prompt `prompt`.
     fn type_at(&mut self, prompt: &str, text: &str) {
         self.wait_for(prompt);
@@ -108,30 +119,34 @@ impl Session {
         self.enter(" in a sentence (optional)");
     }
 
-    /// A required, not unique string field `name` with every suggested
-    /// answer, as the only field of its resource.
+    /// A required string field `name` of the usual length (three prompts), as
+    /// the only field of its resource.
     fn string_field(&mut self, name: &str) {
         self.type_at("Field name", name);
         self.enter(&format!("Type of {name}"));
-        self.confirm(&format!("Is {name} required?"), true);
-        self.confirm(&format!("Must {name} be unique"), false);
-        self.enter("Minimum length");
-        self.enter("Maximum length");
-        self.enter("Format");
-        self.enter("Regular expression");
-        self.enter("Default value");
+        self.enter(&format!("Settings of {name}"));
         self.enter("Add another field?");
     }
 
-    /// No soft delete, no versions, and with jwt the suggested access rules.
+    /// With jwt the usual access rules; no soft delete, versions or events.
     fn resource_options(&mut self, jwt: bool) {
-        self.confirm("Soft delete", false);
-        self.confirm("Versioned", false);
         if jwt {
-            for action in ["list", "read one", "create", "update", "delete"] {
-                self.enter(&format!("Who may {action}"));
-            }
+            self.enter("Who may do what with");
         }
+        self.enter("Options for");
+    }
+
+    /// At the list prompt `prompt`, whose last item starts with `last`, moves
+    /// down to the item that contains `wanted` and picks it.
+    fn pick_item(&mut self, prompt: &str, last: &str, wanted: &str) {
+        self.wait_for(prompt);
+        let shown = self.wait_for(last) + last;
+        // The rest of the prompt's line, then one line per item.
+        let items: Vec<&str> = shown.lines().skip(1).collect();
+        let Some(moves) = items.iter().position(|item| item.contains(wanted)) else {
+            panic!("no {wanted:?} among the items of {prompt:?}:\n{shown}");
+        };
+        self.keys(&format!("{}\r", "j".repeat(moves)));
     }
 
     /// Says no more resources; returns the spec shown for review and what
@@ -245,17 +260,15 @@ fn access_answered_for_user_is_written() {
     s.resource("user");
     s.string_field("nickname");
     s.enter("Does each user belong");
-    s.confirm("Soft delete", false);
-    s.confirm("Versioned", false);
-    // The lists suggest the accounts' own defaults (public, authenticated,
-    // verified, owner, admin, member): admin-only lists and creation,
-    // owner-only rows. "authenticated" everywhere is what other resources get
-    // unasked, and must not be mistaken for "nothing answered".
-    s.pick("Who may list users?", "kkk");
-    s.pick("Who may read one user?", "kk");
-    s.pick("Who may create users?", "kkk");
-    s.pick("Who may update users?", "kk");
-    s.pick("Who may delete users?", "kk");
+    // The question starts on the accounts' own defaults (admin-only lists and
+    // creation, owner-only rows). "authenticated" everywhere is what other
+    // resources get unasked, and must not be mistaken for "nothing answered".
+    s.pick_item(
+        "Who may do what with users?",
+        "per action",
+        "everything: authenticated",
+    );
+    s.enter("Options for user");
     let shown = s.review();
     assert!(
         shown.contains("[resources.user]\naccess = \"authenticated\"\n"),
@@ -369,12 +382,13 @@ fn typing_after_a_refused_answer_replaces_it() {
     s.enter("Describe an item");
     s.type_at("Field name", "label");
     s.enter("Type of label");
+    s.pick("Settings of label", "jj");
     s.confirm("Is label required?", true);
     s.confirm("Must label be unique", false);
     s.enter("Minimum length");
     // The suggested 200 is a default: typing replaces it, and after a
     // refusal the new answer is all that counts.
-    s.type_at("Maximum length (`none` for no limit) (200)", "20x");
+    s.type_at("Maximum length (`none` for none) (200)", "20x");
     s.wait_for("enter a whole number of at least 1");
     s.type_at("Maximum length", "50");
     s.enter("Format");
@@ -384,6 +398,7 @@ fn typing_after_a_refused_answer_replaces_it() {
     // `none` leaves the suggested limit out.
     s.type_at("Field name", "note");
     s.enter("Type of note");
+    s.pick("Settings of note", "jj");
     s.confirm("Is note required?", true);
     s.confirm("Must note be unique", false);
     s.enter("Minimum length");
@@ -1145,6 +1160,152 @@ fn a_field_can_be_removed_before_the_resource_is_done() {
     assert_dry_run_ends(s);
 }
 
+// ---------------------------------------------------------------------------
+// Issue 37, the questions (branch i37-questions): several rules per action,
+// owners through parents, list answers with suggestions, the short field path,
+// and the "more options" paths (field rules, events, jobs).
+// ---------------------------------------------------------------------------
+
+/// jwt with the roles `admin, staff, customer`, all taken as suggested.
+fn shop_service(s: &mut Session) {
+    s.service("", "j");
+    s.type_at("Roles (comma-separated)", "admin, staff, customer");
+    s.enter("Admin role");
+    // `customer` reads as the role for ordinary accounts: it is suggested,
+    // although typed last.
+    let offered = s.wait_for("Role given to new accounts");
+    assert!(!offered.contains("✘"), "{offered}");
+    s.keys("\r");
+}
+
+#[test]
+fn a_plain_string_field_takes_three_prompts() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "");
+    s.resource("book");
+    s.type_at("Field name", "title");
+    s.enter("Type of title");
+    s.wait_for("Settings of title");
+    let choices = s.wait_for("more options");
+    assert!(
+        choices.contains("required, at most 200 characters  (usual)"),
+        "{choices}"
+    );
+    s.keys("\r");
+    // The next question is about the next field: nothing else was asked.
+    let between = s.wait_for("Add another field?");
+    for not_asked in ["required?", "be unique", "Maximum length", "Default value"] {
+        assert!(!between.contains(not_asked), "{not_asked}: {between}");
+    }
+    s.keys("\r");
+    s.enter("Does each book belong");
+    s.resource_options(false);
+    let shown = s.review();
+    assert!(
+        shown.contains("title = { type = \"string\", max_length = 200 }\n"),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn rules_with_several_roles_and_an_owner_through_a_parent() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    shop_service(&mut s);
+    // `user` was not declared: with jwt it is offered as a parent anyway.
+    s.type_at("Resource name", "order");
+    s.enter("Describe an order");
+    s.string_field("reference");
+    s.pick_item(
+        "Does each order belong",
+        "order (itself",
+        "user (the accounts)",
+    );
+    s.type_at("Relation name", "customer");
+    s.confirm("Is the customer required on every order?", true);
+    s.enter("When a user is deleted");
+    s.enter("Does each order belong");
+    // Per action: owner and staff for all but create, which stays
+    // "authenticated" (items: public, authenticated, verified, owner, admin,
+    // staff, customer; the usual "authenticated" starts checked).
+    s.pick_item("Who may do what with orders?", "per action", "per action");
+    let owner_or_staff = "j jj jj ";
+    s.multi("Who may list orders?", owner_or_staff);
+    s.multi("Who may read one order?", owner_or_staff);
+    s.multi("Who may create orders?", "");
+    s.multi("Who may update orders?", owner_or_staff);
+    s.multi("Who may delete orders?", owner_or_staff);
+    s.enter("Options for order");
+    s.pick("Add another resource?", "j");
+
+    // An item of an order is owned by whoever owns the order: a preset.
+    s.type_at("Resource name", "order_item");
+    s.enter("Describe an order item");
+    s.type_at("Field name", "quantity");
+    s.type_at("Type of quantity", "integer");
+    s.enter("Settings of quantity");
+    s.enter("Add another field?");
+    s.pick_item("Does each order_item belong", "order_item (itself", "order");
+    s.enter("Relation name");
+    s.confirm("Is the order required on every order_item?", true);
+    s.enter("When an order is deleted");
+    s.enter("Does each order_item belong");
+    s.enter("Many-to-many links from order_item");
+    s.pick_item(
+        "Who may do what with order items?",
+        "per action",
+        "list, read, update, delete: owner or staff",
+    );
+    s.enter("Options for order_item");
+    let shown = s.review();
+    for written in [
+        "default_role = \"customer\"",
+        "belongs_to = { customer = { resource = \"user\", on_delete = \"restrict\" } }\n\
+         owner = \"customer\"\n\
+         access = { list = [\"owner\", \"staff\"], read = [\"owner\", \"staff\"], create = \"authenticated\", \
+         update = [\"owner\", \"staff\"], delete = [\"owner\", \"staff\"] }\n",
+        "owner = \"order.customer\"\n",
+    ] {
+        assert!(
+            shown.contains(written),
+            "{written:?} missing from:\n{shown}"
+        );
+    }
+    assert_dry_run_ends(s);
+}
+
+#[test]
+fn bad_roles_are_all_reported_with_suggestions_and_the_fix_is_offered() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    s.service("", "j");
+    s.type_at("Roles (comma-separated)", "Admin, front-desk");
+    s.wait_for("\"Admin\" is not a snake_case name");
+    s.wait_for("did you mean `admin`?");
+    s.wait_for("\"front-desk\" is not a snake_case name");
+    s.wait_for("did you mean `front_desk`?");
+    // The fixed list is the answer Enter takes: nothing is typed again.
+    s.enter("Roles (comma-separated) (admin, front_desk)");
+    s.enter("Admin role");
+    s.enter("Role given to new accounts");
+    s.resource("note");
+    s.string_field("body");
+    s.enter("Does each note belong");
+    s.resource_options(true);
+    let shown = s.review();
+    assert!(
+        shown.contains(
+            "roles = [\"admin\", \"front_desk\"]\n\
+             admin_role = \"admin\"  # passes every access rule\n\
+             default_role = \"front_desk\""
+        ),
+        "{shown}"
+    );
+    assert_dry_run_ends(s);
+}
+
 #[test]
 fn a_closed_terminal_saves_the_answers_too() {
     let dir = TempDir::new().unwrap();
@@ -1164,4 +1325,53 @@ fn a_closed_terminal_saves_the_answers_too() {
         saved.contains("label = { type = \"string\", max_length = 40 }"),
         "{saved}"
     );
+}
+
+#[test]
+fn more_options_give_field_rules_events_and_jobs() {
+    let dir = TempDir::new().unwrap();
+    let mut s = dry_run(&dir);
+    shop_service(&mut s);
+    s.resource("payment");
+    s.type_at("Field name", "status");
+    s.type_at("Type of status", "enum");
+    s.type_at("Values", "pending, paid");
+    s.pick("Settings of status", "jj");
+    s.confirm("Is status required?", true);
+    s.confirm("Must status be unique", false);
+    s.type_at("Default value (pending, paid)", "pending");
+    // Only staff write it (items: authenticated, verified, admin, staff,
+    // customer); a body from anyone else is refused.
+    s.pick("Who may see and write status?", "j");
+    s.multi("Who may write status?", "jjj ");
+    s.enter("A body that sets status");
+    s.enter("Add another field?");
+    s.enter("Does each payment belong");
+    s.enter("Who may do what with payments?");
+    // Events: `created`, and `settled` when the status becomes paid; a job on both.
+    s.multi("Options for payment", "jj ");
+    s.multi("Events payment emits", " ");
+    s.pick_item(
+        "An event when an enum field of payment takes a value?",
+        "when status becomes paid",
+        "becomes paid",
+    );
+    s.type_at("Event name (emitted as payment.NAME) (paid)", "settled");
+    s.enter("An event when an enum field of payment takes a value?");
+    s.pick("A background job on payment's events?", "j");
+    s.type_at("Job name", "send_receipt");
+    s.multi("Events that enqueue send_receipt", "j ");
+    s.enter("Jobs so far: send_receipt. Another job?");
+    let shown = s.review();
+    for written in [
+        "status = { type = \"enum\", values = [\"pending\", \"paid\"], default = \"pending\", write = [\"staff\"] }\n",
+        "[resources.payment.events]\ncreated = true\nsettled = { when = \"status\", becomes = \"paid\" }\n",
+        "[jobs.send_receipt]\non = [\"payment.created\", \"payment.settled\"]\n",
+    ] {
+        assert!(
+            shown.contains(written),
+            "{written:?} missing from:\n{shown}"
+        );
+    }
+    assert_dry_run_ends(s);
 }

@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::spec::{
-    Access, AuthMode, Database, FieldType, Format, Literal, OnDelete, Rule, Rules, bound_text,
+    Access, AuthMode, Database, Denied, Event, FieldAccess, FieldType, FieldWrite, Format, Job,
+    Literal, OnDelete, Rule, Rules, Trigger, bound_text,
 };
 
 /// Everything the session asks, in spec terms.
@@ -29,6 +30,11 @@ pub struct Existing {
     pub source: String,
     /// Its resources' names.
     pub resources: Vec<String>,
+    /// Its resources' belongs-to relations, as (resource, relation, target):
+    /// new resources may be owned through them (`order.customer`).
+    pub relations: Vec<(String, String, String)>,
+    /// Its jobs' names, which new jobs may not take.
+    pub jobs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,8 +51,14 @@ pub struct ResourceAnswers {
     pub versioned: bool,
     /// `None` leaves the auth mode's default (everyone, or authenticated).
     pub access: Option<Access>,
-    /// The belongs-to relation (to `user`) that owns each row.
+    /// The owner path: a belongs-to relation to `user` (`customer`), or one
+    /// through parents (`order.customer`).
     pub owner: Option<String>,
+    /// The domain events its writes emit.
+    pub events: Vec<Event>,
+    /// Background jobs that run on its events (`[jobs.NAME]`, written after
+    /// every resource).
+    pub jobs: Vec<Job>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +69,8 @@ pub struct FieldAnswers {
     pub unique: bool,
     pub rules: Rules,
     pub default: Option<Literal>,
+    /// Field rules (`read`, `write`, `write_denied`); jwt only.
+    pub access: FieldAccess,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +94,7 @@ impl Answers {
             admin_role: "admin".into(),
             default_role: "member".into(),
             resources: vec![ResourceAnswers {
-                fields: vec![FieldAnswers::new("name", FieldType::String).max_length(200)],
+                fields: vec![FieldAnswers::usual("name", FieldType::String, true)],
                 ..ResourceAnswers::new("item")
             }],
             existing: None,
@@ -105,6 +119,20 @@ impl Answers {
                     .iter()
                     .map(|r| r.names.snake.clone())
                     .collect(),
+                relations: spec
+                    .resources
+                    .iter()
+                    .flat_map(|r| {
+                        r.belongs_to.iter().map(|b| {
+                            (
+                                r.names.snake.clone(),
+                                b.names.snake.clone(),
+                                b.target.clone(),
+                            )
+                        })
+                    })
+                    .collect(),
+                jobs: spec.jobs.iter().map(|j| j.name.clone()).collect(),
             }),
         }
     }
@@ -117,6 +145,42 @@ impl Answers {
             .flat_map(|e| e.resources.iter().cloned())
             .collect();
         names.extend(self.resources.iter().map(|r| r.name.clone()));
+        names
+    }
+
+    /// The belongs-to relations of `resource` as (relation, target): the
+    /// project's or the session's.
+    pub fn relations_of(&self, resource: &str) -> Vec<(String, String)> {
+        let existing = self.existing.iter().flat_map(|e| {
+            e.relations
+                .iter()
+                .filter(|(r, _, _)| r == resource)
+                .map(|(_, name, target)| (name.clone(), target.clone()))
+        });
+        let asked = self
+            .resources
+            .iter()
+            .filter(|r| r.name == resource)
+            .flat_map(|r| {
+                r.belongs_to
+                    .iter()
+                    .map(|b| (b.name.clone(), b.target.clone()))
+            });
+        existing.chain(asked).collect()
+    }
+
+    /// Every job name taken: the project's and the session's.
+    pub fn job_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .existing
+            .iter()
+            .flat_map(|e| e.jobs.iter().cloned())
+            .collect();
+        names.extend(
+            self.resources
+                .iter()
+                .flat_map(|r| r.jobs.iter().map(|j| j.name.clone())),
+        );
         names
     }
 }
@@ -140,6 +204,8 @@ impl ResourceAnswers {
             versioned: false,
             access: None,
             owner: None,
+            events: Vec::new(),
+            jobs: Vec::new(),
         }
     }
 }
@@ -154,7 +220,28 @@ impl FieldAnswers {
             unique: false,
             rules: Rules::default(),
             default: None,
+            access: FieldAccess::default(),
         }
+    }
+
+    /// The field the short path gives: required or optional, and for a
+    /// string the usual length limit.
+    pub(super) fn usual(name: &str, ty: FieldType, required: bool) -> Self {
+        let string = ty == FieldType::String;
+        let mut field = Self::new(name, ty);
+        if string {
+            field = field.max_length(USUAL_MAX_LENGTH);
+        }
+        field.required = required;
+        field
+    }
+
+    /// Whether the field is one the short path gives: `Some(required)`, or
+    /// `None` when it needs "more options".
+    pub(super) fn usual_required(&self) -> Option<bool> {
+        [true, false]
+            .into_iter()
+            .find(|&required| *self == Self::usual(&self.name, self.ty.clone(), required))
     }
 
     fn max_length(mut self, max: u32) -> Self {
@@ -162,6 +249,9 @@ impl FieldAnswers {
         self
     }
 }
+
+/// The length limit a string field gets unless more options are asked for.
+pub(super) const USUAL_MAX_LENGTH: u32 = 200;
 
 pub(super) fn default_description(name: &str) -> String {
     format!("The {name} service")
@@ -183,6 +273,7 @@ pub fn to_toml(answers: &Answers, name: &str) -> String {
         for r in &answers.resources {
             write_resource(w, r, answers.auth);
         }
+        write_jobs(w, answers);
         return out;
     }
     let _ = writeln!(
@@ -221,7 +312,40 @@ pub fn to_toml(answers: &Answers, name: &str) -> String {
     for r in &answers.resources {
         write_resource(w, r, answers.auth);
     }
+    write_jobs(w, answers);
     out
+}
+
+/// `[jobs.NAME]` for every job asked with a resource, after the resources.
+fn write_jobs(w: &mut String, answers: &Answers) {
+    for job in answers.resources.iter().flat_map(|r| &r.jobs) {
+        let _ = writeln!(w, "\n[jobs.{}]", job.name);
+        let _ = writeln!(w, "on = {}", string_array(&job.on));
+        if job.max_attempts != Job::DEFAULT_MAX_ATTEMPTS {
+            let _ = writeln!(w, "max_attempts = {}", job.max_attempts);
+        }
+        if job.timeout_secs != Job::DEFAULT_TIMEOUT_SECS {
+            let _ = writeln!(w, "timeout_secs = {}", job.timeout_secs);
+        }
+    }
+}
+
+/// `[resources.NAME.events]`: lifecycle events as `true`, transitions as
+/// `{ when, becomes }`.
+fn write_events(w: &mut String, r: &ResourceAnswers) {
+    if r.events.is_empty() {
+        return;
+    }
+    let _ = writeln!(w, "\n[resources.{}.events]", r.name);
+    for event in &r.events {
+        let value = match &event.trigger {
+            Trigger::Becomes { field, value } => {
+                format!("{{ when = {}, becomes = {} }}", quote(field), quote(value))
+            }
+            _ => "true".to_string(),
+        };
+        let _ = writeln!(w, "{} = {value}", event.name);
+    }
 }
 
 fn write_resource(w: &mut String, r: &ResourceAnswers, auth: AuthMode) {
@@ -280,6 +404,7 @@ fn write_resource(w: &mut String, r: &ResourceAnswers, auth: AuthMode) {
             let _ = writeln!(w, "{key}");
         }
     }
+    write_events(w, r);
     let _ = writeln!(w, "\n[resources.{}.fields]", r.name);
     for f in &r.fields {
         let _ = writeln!(w, "{} = {{ {} }}", f.name, field_parts(f).join(", "));
@@ -330,7 +455,24 @@ fn field_parts(f: &FieldAnswers) -> Vec<String> {
     if let Some(d) = &f.default {
         parts.push(format!("default = {}", literal_toml(d)));
     }
+    let access = &f.access;
+    if let Some(read) = &access.read {
+        parts.push(format!("read = {}", rule_array(read)));
+    }
+    match &access.write {
+        FieldWrite::Row => {}
+        FieldWrite::Rules(rules) => parts.push(format!("write = {}", rule_array(rules))),
+        FieldWrite::Create => parts.push("write = \"create\"".into()),
+        FieldWrite::None => parts.push("write = \"none\"".into()),
+    }
+    if access.denied == Denied::Ignore {
+        parts.push("write_denied = \"ignore\"".into());
+    }
     parts
+}
+
+fn rule_array(rules: &[Rule]) -> String {
+    string_array(&rules.iter().map(Rule::to_string).collect::<Vec<_>>())
 }
 
 /// A TOML basic string, escaped as the examples write them (`"^\\d+$"`).
@@ -374,16 +516,17 @@ fn default_access(auth: AuthMode) -> Access {
     }
 }
 
-/// `"public"` when every action has the same rule, else one entry per action.
+/// `"public"` when every action has the same single rule (the spec has no
+/// shorthand for several), else one entry per action.
 fn access_value(access: &Access) -> String {
     let rules = |rules: &[Rule]| -> String {
         match rules {
             [one] => quote(&one.to_string()),
-            many => string_array(&many.iter().map(Rule::to_string).collect::<Vec<_>>()),
+            many => rule_array(many),
         }
     };
     let by_action = access.by_action();
-    if by_action.iter().all(|(_, r)| *r == by_action[0].1) {
+    if by_action[0].1.len() == 1 && by_action.iter().all(|(_, r)| *r == by_action[0].1) {
         return rules(by_action[0].1);
     }
     let entries: Vec<String> = by_action
@@ -785,6 +928,112 @@ pub(super) mod tests {
             spec.resource("user").unwrap().access,
             Access::all(vec![Rule::Authenticated])
         );
+    }
+
+    #[test]
+    fn events_jobs_field_rules_and_owner_paths_round_trip() {
+        let mut a = Answers::defaults("shop");
+        a.auth = AuthMode::Jwt;
+        a.roles = vec!["admin".into(), "staff".into(), "customer".into()];
+        a.default_role = "customer".into();
+        let relation = |name: &str, target: &str| RelationAnswers {
+            name: name.into(),
+            target: target.into(),
+            required: true,
+            on_delete: OnDelete::Cascade,
+        };
+        // `user` is not declared: with jwt it exists anyway.
+        let mut status = field(
+            "status",
+            FieldType::Enum {
+                values: vec!["pending".into(), "paid".into()],
+            },
+        );
+        status.default = Some(Literal::String("pending".into()));
+        status.access.write = FieldWrite::Rules(vec![Rule::Role("staff".into())]);
+        status.access.denied = Denied::Ignore;
+        let mut notes = field("notes", FieldType::Text);
+        notes.required = false;
+        notes.access.read = Some(vec![Rule::Role("staff".into())]);
+        notes.access.write = FieldWrite::Rules(vec![Rule::Role("staff".into())]);
+        let mut reference = field("reference", FieldType::Uuid);
+        reference.access.write = FieldWrite::Create;
+        let mut order = resource("order", vec![status, notes, reference]);
+        order.belongs_to.push(relation("customer", "user"));
+        order.owner = Some("customer".into());
+        order.access = Some(Access::all(vec![Rule::Owner, Rule::Role("staff".into())]));
+        order.events = vec![
+            Event {
+                name: "created".into(),
+                trigger: Trigger::Created,
+            },
+            Event {
+                name: "settled".into(),
+                trigger: Trigger::Becomes {
+                    field: "status".into(),
+                    value: "paid".into(),
+                },
+            },
+        ];
+        order.jobs = vec![Job {
+            name: "send_receipt".into(),
+            on: vec!["order.settled".into(), "order.created".into()],
+            max_attempts: Job::DEFAULT_MAX_ATTEMPTS,
+            timeout_secs: Job::DEFAULT_TIMEOUT_SECS,
+        }];
+        let mut item = resource("order_item", vec![field("quantity", FieldType::Integer)]);
+        item.belongs_to.push(relation("order", "order"));
+        item.owner = Some("order.customer".into());
+        item.access = Some(Access::all(vec![Rule::Owner, Rule::Role("staff".into())]));
+        a.resources = vec![order, item];
+
+        let (spec, text) = valid(&a);
+        assert!(
+            text.contains(
+                "\n[resources.order.events]\ncreated = true\nsettled = { when = \"status\", becomes = \"paid\" }\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("\n[jobs.send_receipt]\non = [\"order.settled\", \"order.created\"]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("write = [\"staff\"], write_denied = \"ignore\" }"),
+            "{text}"
+        );
+        assert!(
+            text.contains("access = { list = [\"owner\", \"staff\"], read = [\"owner\", \"staff\"], create = [\"owner\", \"staff\"]"),
+            "{text}"
+        );
+        let order = spec.resource("order").unwrap();
+        assert_eq!(order.events.len(), 2);
+        assert_eq!(order.fields[0].access.denied, Denied::Ignore);
+        assert_eq!(
+            order.fields[1].access.read,
+            Some(vec![Rule::Role("staff".into())])
+        );
+        assert_eq!(order.fields[2].access.write, FieldWrite::Create);
+        let item = spec.resource("order_item").unwrap();
+        assert_eq!(item.owner.as_ref().unwrap().path, ["order", "customer"]);
+        assert_eq!(spec.jobs.len(), 1);
+        assert_eq!(spec.jobs[0].on, ["order.settled", "order.created"]);
+    }
+
+    #[test]
+    fn the_short_path_knows_its_own_fields() {
+        let title = FieldAnswers::usual("title", FieldType::String, true);
+        assert_eq!(title.rules.max_length, Some(USUAL_MAX_LENGTH));
+        assert_eq!(title.usual_required(), Some(true));
+        let note = FieldAnswers::usual("note", FieldType::Text, false);
+        assert_eq!(note.rules.max_length, None);
+        assert_eq!(note.usual_required(), Some(false));
+        let mut sku = title.clone();
+        sku.unique = true;
+        assert_eq!(sku.usual_required(), None);
+        let mut long = title;
+        long.rules.max_length = Some(500);
+        assert_eq!(long.usual_required(), None);
     }
 
     #[test]

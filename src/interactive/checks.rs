@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
 use crate::names::{is_snake_identifier, snake_version};
-use crate::spec::{Access, FieldType, MAX_NAME, OnDelete};
+use crate::spec::{Access, Event, FieldType, MAX_NAME, OnDelete, Trigger};
 
 /// Why `name` cannot name a new resource, if it cannot.
 pub(super) fn resource_name_problem(answers: &Answers, name: &str) -> Option<String> {
@@ -30,17 +30,33 @@ pub(super) fn field_name_problem(
     current: &ResourceAnswers,
     name: &str,
 ) -> Option<String> {
+    let taken = current.fields.iter().any(|f| f.name == name);
+    new_name_problem(name, current, "a field", taken, || {
+        // Keywords, generated columns, query parameters, list filters, jwt
+        // user fields.
+        let mut probe = current.clone();
+        probe.fields.push(FieldAnswers::new(name, FieldType::Text));
+        Draft::new(answers, &probe)
+            .problem(&format!("resources.{}.fields.{name}", current.name), true)
+    })
+}
+
+/// The checks of every name new in `current`: its shape, then whether it is
+/// `taken` (by `what`, e.g. "a field"), then `validator`'s verdict.
+fn new_name_problem(
+    name: &str,
+    current: &ResourceAnswers,
+    what: &str,
+    taken: bool,
+    validator: impl FnOnce() -> Option<String>,
+) -> Option<String> {
     if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
-    if current.fields.iter().any(|f| f.name == name) {
-        return Some(format!("`{}` already has a field `{name}`", current.name));
+    if taken {
+        return Some(format!("`{}` already has {what} `{name}`", current.name));
     }
-    // Keywords, generated columns, query parameters, list filters, jwt user
-    // fields.
-    let mut probe = current.clone();
-    probe.fields.push(FieldAnswers::new(name, FieldType::Text));
-    Draft::new(answers, &probe).problem(&format!("resources.{}.fields.{name}", current.name), true)
+    validator()
 }
 
 /// Why `name` cannot name a new belongs-to relation of `current` to `target`.
@@ -50,34 +66,76 @@ pub(super) fn relation_name_problem(
     name: &str,
     target: &str,
 ) -> Option<String> {
+    let taken = current.belongs_to.iter().any(|b| b.name == name);
+    new_name_problem(name, current, "a relation", taken, || {
+        let column = format!("{name}_id");
+        if current.fields.iter().any(|f| f.name == column) {
+            return Some(format!(
+                "the relation would add the column `{column}`, which is already a field; pick another name"
+            ));
+        }
+        // Optional, so that only the name is judged (a required relation to the
+        // resource itself is refused later, at the question that makes it so).
+        let mut probe = current.clone();
+        probe.belongs_to.push(RelationAnswers {
+            name: name.to_string(),
+            target: target.to_string(),
+            required: false,
+            on_delete: OnDelete::Restrict,
+        });
+        Draft::new(answers, &probe).problem(
+            &format!("resources.{}.belongs_to.{name}", current.name),
+            true,
+        )
+    })
+}
+
+/// Why `name` cannot name a new event of `current` emitted on `trigger`.
+pub(super) fn event_name_problem(
+    answers: &Answers,
+    current: &ResourceAnswers,
+    name: &str,
+    trigger: &Trigger,
+) -> Option<String> {
+    let taken = current.events.iter().any(|e| e.name == name);
+    new_name_problem(name, current, "an event", taken, || {
+        // A lifecycle name on a transition, and the like: ask the validator.
+        let mut probe = current.clone();
+        probe.events.push(Event {
+            name: name.to_string(),
+            trigger: trigger.clone(),
+        });
+        Draft::new(answers, &probe)
+            .problem(&format!("resources.{}.events.{name}", current.name), true)
+    })
+}
+
+/// Why `name` cannot name a new job, if it cannot.
+pub(super) fn job_name_problem(
+    answers: &Answers,
+    current: &ResourceAnswers,
+    name: &str,
+) -> Option<String> {
     if let Some(problem) = identifier_problem(name) {
         return Some(problem);
     }
-    if current.belongs_to.iter().any(|b| b.name == name) {
-        return Some(format!(
-            "`{}` already has a relation `{name}`",
-            current.name
-        ));
+    let taken = answers.job_names();
+    if taken
+        .iter()
+        .chain(current.jobs.iter().map(|j| &j.name))
+        .any(|j| j == name)
+    {
+        return Some(format!("there is already a job `{name}`"));
     }
-    let column = format!("{name}_id");
-    if current.fields.iter().any(|f| f.name == column) {
-        return Some(format!(
-            "the relation would add the column `{column}`, which is already a field; pick another name"
-        ));
-    }
-    // Optional, so that only the name is judged (a required relation to the
-    // resource itself is refused later, at the question that makes it so).
+    // Reserved kinds: ask the validator.
     let mut probe = current.clone();
-    probe.belongs_to.push(RelationAnswers {
+    probe.jobs.push(crate::spec::Job {
         name: name.to_string(),
-        target: target.to_string(),
-        required: false,
-        on_delete: OnDelete::Restrict,
+        on: Vec::new(),
+        max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
+        timeout_secs: crate::spec::Job::DEFAULT_TIMEOUT_SECS,
     });
-    Draft::new(answers, &probe).problem(
-        &format!("resources.{}.belongs_to.{name}", current.name),
-        true,
-    )
+    Draft::new(answers, &probe).problem(&format!("jobs.{name}"), false)
 }
 
 /// The shape of a name: checked here because a name that is not snake_case
@@ -123,6 +181,11 @@ impl Draft {
     pub(super) fn default_access(&self, resource: &str) -> Option<Access> {
         let spec = crate::spec::parse("draft", &self.text).ok()?;
         spec.resource(resource).map(|r| r.access.clone())
+    }
+
+    /// Whether the validator takes the draft.
+    pub(super) fn is_valid(&self) -> bool {
+        crate::spec::parse("draft", &self.text).is_ok()
     }
 
     /// The first problem the validator reports at `key` or under it
@@ -225,5 +288,43 @@ mod tests {
         );
         let problem = relation_name_problem(&a, &product, "Parent", "item").unwrap_or_default();
         assert!(problem.contains("not snake_case"), "{problem}");
+    }
+
+    #[test]
+    fn event_and_job_names_are_checked_at_the_prompt() {
+        let a = Answers::defaults("demo");
+        let status = field(
+            "status",
+            FieldType::Enum {
+                values: vec!["pending".into(), "paid".into()],
+            },
+        );
+        let mut payment = resource("payment", vec![status]);
+        let paid = Trigger::Becomes {
+            field: "status".into(),
+            value: "paid".into(),
+        };
+        assert_eq!(event_name_problem(&a, &payment, "settled", &paid), None);
+        // A lifecycle name means every such write, not a transition.
+        let problem = event_name_problem(&a, &payment, "created", &paid).unwrap_or_default();
+        assert!(problem.contains("expected a boolean"), "{problem}");
+        let problem = event_name_problem(&a, &payment, "Paid", &paid).unwrap_or_default();
+        assert!(problem.contains("not snake_case"), "{problem}");
+
+        payment.events.push(Event {
+            name: "created".into(),
+            trigger: Trigger::Created,
+        });
+        assert_eq!(job_name_problem(&a, &payment, "send_receipt"), None);
+        let problem = job_name_problem(&a, &payment, "account_mail").unwrap_or_default();
+        assert!(problem.contains("the service's own jobs"), "{problem}");
+        payment.jobs.push(crate::spec::Job {
+            name: "send_receipt".into(),
+            on: vec!["payment.created".into()],
+            max_attempts: 5,
+            timeout_secs: 60,
+        });
+        let problem = job_name_problem(&a, &payment, "send_receipt").unwrap_or_default();
+        assert!(problem.contains("already a job"), "{problem}");
     }
 }

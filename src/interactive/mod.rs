@@ -18,8 +18,10 @@
 //! the recorded answers, Ctrl-C saves a checkpoint of the answers, prompts fit
 //! the terminal's width (docs/interactive.md).
 
+mod access;
 mod answers;
 mod checks;
+mod more;
 mod parse;
 mod prompts;
 mod review;

@@ -2,7 +2,7 @@
 //! counts, numbers in a field's own type and default values. Each returns the
 //! message to show when the text will not do.
 
-use crate::names::is_snake_identifier;
+use crate::names::{is_snake_identifier, snake_version};
 use crate::spec::{Bound, FieldType, Literal, parse_decimal};
 
 /// Splits a comma-separated list, trimming each item and dropping empty ones.
@@ -14,61 +14,109 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A comma-separated list of distinct words, each checked by `word`; `empty`
-/// is what to say when there is none.
+/// Why a typed list will not do: one message per bad item (all of them, not
+/// only the first), and the list with every fixable item fixed, to offer as
+/// the next answer's default so nothing has to be typed again.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct ListProblems {
+    pub messages: Vec<String>,
+    /// Comma-separated; items with no fix are left out. Empty when nothing is left.
+    pub corrected: String,
+}
+
+/// A comma-separated list of distinct words, each checked by `word`, which
+/// says what is wrong with an item and may offer a fix; `empty` is what to
+/// say when there is none.
 fn distinct_words(
     text: &str,
     empty: &str,
-    word: impl Fn(&str) -> Result<(), String>,
-) -> Result<Vec<String>, String> {
+    word: impl Fn(&str) -> Option<(String, Option<String>)>,
+) -> Result<Vec<String>, ListProblems> {
     let words = split_list(text);
     if words.is_empty() {
-        return Err(empty.into());
+        return Err(ListProblems {
+            messages: vec![empty.into()],
+            corrected: String::new(),
+        });
     }
-    let mut seen: Vec<String> = Vec::new();
+    let mut kept: Vec<String> = Vec::new();
+    let mut messages = Vec::new();
     for w in words {
-        word(&w)?;
-        if seen.contains(&w) {
-            return Err(format!("{w:?} is listed twice"));
+        let fixed = match word(&w) {
+            None => Some(w.clone()),
+            Some((problem, fix)) => {
+                let message = match &fix {
+                    Some(fix) => format!("{problem} (did you mean `{fix}`?)"),
+                    None => problem,
+                };
+                messages.push(message);
+                fix
+            }
+        };
+        let Some(fixed) = fixed else { continue };
+        if kept.contains(&fixed) {
+            messages.push(format!("{fixed:?} is listed twice (kept once)"));
+        } else {
+            kept.push(fixed);
         }
-        seen.push(w);
     }
-    Ok(seen)
+    if messages.is_empty() {
+        Ok(kept)
+    } else {
+        Err(ListProblems {
+            messages,
+            corrected: kept.join(", "),
+        })
+    }
 }
 
-pub(super) fn parse_roles(text: &str) -> Result<Vec<String>, String> {
+/// What is wrong with `word` as a snake_case name, with its snake_case
+/// version (`Full Name` → `full_name`) when there is one.
+fn snake_problem(word: &str, what: &str) -> Option<(String, Option<String>)> {
+    if is_snake_identifier(word) {
+        return None;
+    }
+    Some((
+        format!("{word:?} is not {what} (lowercase letters, digits and single underscores)"),
+        snake_version(word),
+    ))
+}
+
+pub(super) fn parse_roles(text: &str) -> Result<Vec<String>, ListProblems> {
     distinct_words(
         text,
         "name at least one role, e.g. \"admin, member\"",
         |role| {
-            if !is_snake_identifier(role) {
-                return Err(format!(
-                    "{role:?} is not a snake_case name (lowercase letters, digits and single underscores)"
-                ));
+            if let Some((problem, fix)) = snake_problem(role, "a snake_case name") {
+                // A fix that is a rule word is no fix.
+                let fix = fix.map(|f| role_name(&f));
+                return Some((problem, fix));
             }
             if crate::spec::RULE_WORDS.contains(&role) {
-                return Err(format!(
-                    "{role:?} is an access rule, not a role; pick another word"
+                return Some((
+                    format!("{role:?} is an access rule, not a role"),
+                    Some(role_name(role)),
                 ));
             }
-            Ok(())
+            None
         },
     )
 }
 
-pub(super) fn parse_enum_values(text: &str) -> Result<Vec<String>, String> {
+/// `word` as a role name: a rule word (`owner`) gets a suffix (`owner_role`).
+fn role_name(word: &str) -> String {
+    if crate::spec::RULE_WORDS.contains(&word) {
+        format!("{word}_role")
+    } else {
+        word.to_string()
+    }
+}
+
+pub(super) fn parse_enum_values(text: &str) -> Result<Vec<String>, ListProblems> {
     distinct_words(
         text,
         "name at least one value, e.g. \"draft, published\"",
-        |v| {
-            if is_snake_identifier(v) {
-                Ok(())
-            } else {
-                Err(format!(
-                    "{v:?} is not a snake_case word such as \"in_stock\""
-                ))
-            }
-        },
+        |v| snake_problem(v, "a snake_case word such as \"in_stock\""),
     )
 }
 
@@ -250,5 +298,58 @@ mod tests {
             Ok(Literal::String("draft".into()))
         );
         assert!(parse_default("live", &status).is_err());
+    }
+
+    #[test]
+    fn every_bad_list_item_is_reported_with_its_fix() {
+        let problems = parse_roles("Admin, front-desk, staff").unwrap_err();
+        assert_eq!(problems.messages.len(), 2, "{problems:?}");
+        assert!(
+            problems.messages[0].contains("\"Admin\" is not a snake_case name")
+                && problems.messages[0].contains("did you mean `admin`?"),
+            "{problems:?}"
+        );
+        assert!(
+            problems.messages[1].contains("did you mean `front_desk`?"),
+            "{problems:?}"
+        );
+        assert_eq!(problems.corrected, "admin, front_desk, staff");
+        // The corrected list is taken as it stands.
+        assert_eq!(
+            parse_roles(&problems.corrected),
+            Ok(vec!["admin".into(), "front_desk".into(), "staff".into()])
+        );
+
+        // A rule word gets a suffix; a repeat (after fixing) is kept once; an
+        // item with no snake_case version is left out of the fix.
+        let problems = parse_roles("owner, Admin, admin, 42").unwrap_err();
+        assert_eq!(problems.corrected, "owner_role, admin");
+        assert!(
+            problems.messages[0].contains("an access rule, not a role")
+                && problems.messages[0].contains("`owner_role`"),
+            "{problems:?}"
+        );
+        assert!(
+            problems.messages.iter().any(|m| m.contains("listed twice")),
+            "{problems:?}"
+        );
+        assert!(
+            problems
+                .messages
+                .iter()
+                .any(|m| m.starts_with("\"42\"") && !m.contains("did you mean")),
+            "{problems:?}"
+        );
+
+        let problems = parse_enum_values("In Stock, sold-out").unwrap_err();
+        assert_eq!(problems.corrected, "in_stock, sold_out");
+        assert_eq!(problems.messages.len(), 2);
+        assert_eq!(
+            parse_enum_values(" , ").unwrap_err(),
+            ListProblems {
+                messages: vec!["name at least one value, e.g. \"draft, published\"".into()],
+                corrected: String::new(),
+            }
+        );
     }
 }

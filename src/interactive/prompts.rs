@@ -3,19 +3,23 @@
 
 use dialoguer::console::style;
 
+use super::access::ask_access;
 use super::answers::{
-    Answers, FieldAnswers, RelationAnswers, ResourceAnswers, default_description, to_toml,
+    Answers, FieldAnswers, RelationAnswers, ResourceAnswers, USUAL_MAX_LENGTH, default_description,
+    to_toml,
 };
 use super::checks::{Draft, field_name_problem, relation_name_problem, resource_name_problem};
+use super::more::{ask_events_and_jobs, ask_field_rules};
 use super::parse::{
-    parse_count, parse_default, parse_enum_values, parse_number, parse_roles, takes_default,
+    ListProblems, parse_count, parse_default, parse_enum_values, parse_number, parse_roles,
+    takes_default,
 };
 use super::review::{self, review};
 use super::ui::{self, Ui};
 use crate::error::{Error, Result};
 use crate::names::with_article;
 use crate::spec::{
-    Access, AuthMode, Bound, Database, FieldType, Format, Literal, OnDelete, Rule, bound_value,
+    AuthMode, Bound, Database, FieldType, Format, Literal, OnDelete, Rules, bound_text, bound_value,
 };
 
 /// `backend-gen new NAME`'s questions, then the review; `Some(spec)` to
@@ -308,16 +312,49 @@ fn ask_resources(
 }
 
 fn ask_roles(ui: &Ui, answers: &mut Answers) -> Result<()> {
-    let text = ui.text(
-        "Roles (comma-separated)",
-        Some("admin, member"),
-        |text: &String| parse_roles(text).map(|_| ()),
-    )?;
-    let mut roles = parse_roles(&text).map_err(Error::Prompt)?;
+    let mut roles = ask_list(ui, "Roles (comma-separated)", "admin, member", parse_roles)?;
     answers.admin_role = ask_admin_role(ui, &mut roles)?;
     answers.default_role = ask_default_role(ui, &mut roles, &answers.admin_role)?;
     answers.roles = roles;
     Ok(())
+}
+
+/// A comma-separated list, read by `parse`. A list with bad items is not
+/// refused at the prompt (which would drop the typing): every bad item is
+/// reported with its fix, and the list is asked again with the fixed list as
+/// the answer Enter takes.
+fn ask_list(
+    ui: &Ui,
+    prompt: &str,
+    suggested: &str,
+    parse: fn(&str) -> std::result::Result<Vec<String>, ListProblems>,
+) -> Result<Vec<String>> {
+    let mut default = suggested.to_string();
+    loop {
+        let default_shown = (!default.is_empty()).then_some(default.as_str());
+        let text = ui.text(prompt, default_shown, |text: &String| {
+            if text.trim().is_empty() {
+                Err("type at least one, separated by commas".to_string())
+            } else {
+                Ok(())
+            }
+        })?;
+        match parse(&text) {
+            Ok(items) => return Ok(items),
+            Err(problems) => {
+                for message in &problems.messages {
+                    ui.warn(message);
+                }
+                if !problems.corrected.is_empty() {
+                    ui.say(&format!(
+                        "{}",
+                        style("Enter takes the corrected list; or type another.").dim()
+                    ));
+                }
+                default = problems.corrected;
+            }
+        }
+    }
 }
 
 /// The admin role passes every access rule, so it is always picked, never
@@ -345,9 +382,12 @@ fn ask_admin_role(ui: &Ui, roles: &mut Vec<String>) -> Result<String> {
     Ok(roles[pick].clone())
 }
 
-/// The role new accounts get. Giving them the admin role makes every account
-/// pass every rule: offered last, and said so.
+/// The role new accounts get: a role named like one for ordinary accounts
+/// (`member`, `user`, `customer`) when there is one, else the first role typed
+/// after the admin's. Giving them the admin role makes every account pass
+/// every rule: offered last, and said so.
 fn ask_default_role(ui: &Ui, roles: &mut Vec<String>, admin: &str) -> Result<String> {
+    const ORDINARY: &[&str] = &["member", "user", "customer"];
     let mut items: Vec<String> = roles.iter().filter(|r| *r != admin).cloned().collect();
     let others = items.len();
     // With the admin role alone, offer a plain role for new accounts.
@@ -359,10 +399,10 @@ fn ask_default_role(ui: &Ui, roles: &mut Vec<String>, admin: &str) -> Result<Str
     items.push(format!(
         "{admin}  (the admin role: every account passes every access rule)"
     ));
-    let suggested = items
+    let suggested = ORDINARY
         .iter()
-        .position(|r| r == "member")
-        .unwrap_or(items.len().saturating_sub(2));
+        .find_map(|ordinary| items[..others].iter().position(|r| r == ordinary))
+        .unwrap_or(0);
     let pick = ui.select("Role given to new accounts", &items, suggested)?;
     Ok(match &added {
         Some(name) if pick == 0 => {
@@ -452,20 +492,41 @@ pub(super) fn ask_resource(ui: &Ui, answers: &Answers, saving: &Saving) -> Resul
         r.many_to_many = picked.into_iter().map(|i| others[i].to_string()).collect();
     }
 
-    r.soft_delete = ui.confirm(
-        &format!("Soft delete ({name} rows are hidden, not removed)?"),
-        false,
-    )?;
-    r.versioned = ui.confirm(
-        &format!(
-            "Versioned (optimistic locking: an update must send the {name}'s current version)?"
-        ),
-        false,
-    )?;
     if answers.auth == AuthMode::Jwt {
         ask_access(ui, answers, &mut r)?;
     }
+    ask_resource_options(ui, answers, &mut r)?;
     Ok(r)
+}
+
+/// Soft delete, versions, and events and jobs, in one multi-select that
+/// starts from what `r` has; events and jobs open their own questions.
+fn ask_resource_options(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
+    let name = r.name.clone();
+    let items = [
+        format!("soft delete   {name} rows are hidden, not removed"),
+        format!("versioned     optimistic locking: an update sends the {name}'s current version"),
+        "events, jobs… emitted on writes, and background jobs that run on them".to_string(),
+    ];
+    let checked = [
+        r.soft_delete,
+        r.versioned,
+        !r.events.is_empty() || !r.jobs.is_empty(),
+    ];
+    let picked = ui.multi(
+        &format!("Options for {name} (Space picks, Enter goes on; none is usual)"),
+        &items,
+        &checked,
+    )?;
+    r.soft_delete = picked.contains(&0);
+    r.versioned = picked.contains(&1);
+    if picked.contains(&2) {
+        ask_events_and_jobs(ui, answers, r)?;
+    } else {
+        r.events.clear();
+        r.jobs.clear();
+    }
+    Ok(())
 }
 
 /// A new resource's name. One that reads as a plural (`books`) is refused by the
@@ -487,8 +548,27 @@ fn words(name: &str) -> String {
     name.replace('_', " ")
 }
 
-/// A field of `current`; `existing` (a field being edited, left out of
-/// `current`) gives the suggested answers.
+/// The field types, as the type question lists them (in `FieldType::ALLOWED`'s order).
+const TYPE_LABELS: [&str; 12] = [
+    "string       short text with a maximum length",
+    "text         long text",
+    "integer      32-bit whole number",
+    "big_integer  64-bit whole number",
+    "float        floating-point number",
+    "decimal      exact number, e.g. money",
+    "boolean      true or false",
+    "uuid         a unique identifier (128-bit)",
+    "date         a calendar day",
+    "datetime     a moment (UTC)",
+    "json         any JSON value",
+    "enum         one of a fixed list of words",
+];
+
+/// A new field of `current`, or, with `existing`, that field asked again with
+/// every answer starting from its own (`current` then holds the other fields).
+/// Three questions for the usual field: name, type, and one choice of
+/// required or optional, or more options (unique, limits, format, pattern,
+/// default, field rules).
 pub(super) fn ask_field(
     ui: &Ui,
     answers: &Answers,
@@ -497,76 +577,22 @@ pub(super) fn ask_field(
 ) -> Result<FieldAnswers> {
     let resource = &current.name;
     let suggested = match existing {
-        Some(field) => Some(field.name.as_str()),
+        Some(f) => Some(f.name.clone()),
         None => (current.fields.is_empty()
             && field_name_problem(answers, current, "name").is_none())
-        .then_some("name"),
+        .then(|| "name".to_string()),
     };
-    let suggested_type = existing
-        .and_then(|f| {
-            FieldType::ALLOWED
-                .iter()
-                .position(|t| *t == f.ty.spec_name())
-        })
-        .unwrap_or(0);
-    let labels = [
-        "string       short text with a maximum length",
-        "text         long text",
-        "integer      32-bit whole number",
-        "big_integer  64-bit whole number",
-        "float        floating-point number",
-        "decimal      exact number, e.g. money",
-        "boolean      true or false",
-        "uuid         a unique identifier (128-bit)",
-        "date         a calendar day",
-        "datetime     a moment (UTC)",
-        "json         any JSON value",
-        "enum         one of a fixed list of words",
-    ];
-    let mut field = loop {
+    let (name, ty) = loop {
         let name = ui.text(
             &format!("Field name ({resource})"),
-            suggested,
+            suggested.as_deref(),
             |text: &String| match field_name_problem(answers, current, text.trim()) {
                 Some(problem) => Err(problem),
                 None => Ok(()),
             },
         )?;
         let name = name.trim().to_string();
-
-        let pick = ui.fuzzy_select(
-            &format!("Type of {name} (type to filter)"),
-            &labels,
-            suggested_type,
-        )?;
-        let chosen = FieldType::ALLOWED[pick];
-        let ty = match (FieldType::plain(chosen), chosen) {
-            (Some(plain), _) => plain,
-            (None, "decimal") => {
-                let scale = ui.text(
-                    "Decimal places (scale, 0 to 18)",
-                    Some("2"),
-                    |text: &String| match text.trim().parse::<u32>() {
-                        Ok(n) if n <= 18 => Ok(()),
-                        _ => Err("enter a whole number from 0 to 18".to_string()),
-                    },
-                )?;
-                FieldType::Decimal {
-                    precision: 18,
-                    scale: scale.trim().parse().unwrap_or(2),
-                }
-            }
-            _ => {
-                let values = ui.text(
-                    "Values (comma-separated snake_case words)",
-                    None,
-                    |text: &String| parse_enum_values(text).map(|_| ()),
-                )?;
-                FieldType::Enum {
-                    values: parse_enum_values(&values).map_err(Error::Prompt)?,
-                }
-            }
-        };
+        let ty = ask_type(ui, &name, existing.map(|f| &f.ty))?;
         // Numbers and dates get list filters (`price_min`, `born_after`)
         // that may clash with a field already entered.
         let mut probe = current.clone();
@@ -575,147 +601,340 @@ pub(super) fn ask_field(
             Some(problem) => ui.warn(&format!(
                 "{problem}; enter the field again with another name or type"
             )),
-            None => break FieldAnswers::new(&name, ty),
+            None => break (name, ty),
         }
+    };
+
+    // The seed of "more options": the field as it was when its type is
+    // unchanged, else the usual required field.
+    let seed = existing
+        .filter(|f| f.ty == ty)
+        .map(|f| FieldAnswers {
+            name: name.clone(),
+            ..f.clone()
+        })
+        .unwrap_or_else(|| FieldAnswers::usual(&name, ty.clone(), true));
+    let limit = if ty == FieldType::String {
+        format!(", at most {USUAL_MAX_LENGTH} characters")
+    } else {
+        String::new()
+    };
+    let items = [
+        format!("required{limit}  (usual)"),
+        format!("optional{limit}"),
+        format!("more options…  {}", more_options_hint(&ty, answers.auth)),
+    ];
+    let start = match seed.usual_required() {
+        Some(true) => 0,
+        Some(false) => 1,
+        None => 2,
+    };
+    match ui.select(&format!("Settings of {name}"), &items, start)? {
+        0 => Ok(FieldAnswers::usual(&name, ty, true)),
+        1 => Ok(FieldAnswers::usual(&name, ty, false)),
+        _ => ask_field_details(ui, answers, current, seed),
+    }
+}
+
+/// What "more options" asks for a field of type `ty`, in a few words.
+fn more_options_hint(ty: &FieldType, auth: AuthMode) -> String {
+    let mut parts = vec!["required"];
+    if !matches!(ty, FieldType::Json | FieldType::Boolean) {
+        parts.push("unique");
+    }
+    if ty.is_textual() {
+        parts.extend(["length", "format", "pattern"]);
+    }
+    if ty.is_numeric() {
+        parts.push("limits");
+    }
+    if takes_default(ty) {
+        parts.push("default");
+    }
+    if auth == AuthMode::Jwt {
+        parts.push("who may see or write it");
+    }
+    format!("({})", parts.join(", "))
+}
+
+/// The type of field `name`, starting from `existing` when there is one.
+fn ask_type(ui: &Ui, name: &str, existing: Option<&FieldType>) -> Result<FieldType> {
+    let start = existing
+        .and_then(|ty| FieldType::ALLOWED.iter().position(|n| *n == ty.spec_name()))
+        .unwrap_or(0);
+    let pick = ui.fuzzy_select(
+        &format!("Type of {name} (type to filter)"),
+        &TYPE_LABELS,
+        start,
+    )?;
+    let chosen = FieldType::ALLOWED[pick];
+    Ok(match (FieldType::plain(chosen), chosen) {
+        (Some(plain), _) => plain,
+        (None, "decimal") => {
+            // The session does not ask for the precision: a re-asked field keeps its own.
+            let (precision, scale) = match existing {
+                Some(FieldType::Decimal { precision, scale }) => (*precision, scale.to_string()),
+                _ => (18, "2".to_string()),
+            };
+            let scale = ui.text(
+                "Decimal places (scale, 0 to 18)",
+                Some(&scale),
+                |text: &String| match text.trim().parse::<u32>() {
+                    Ok(n) if n <= 18 => Ok(()),
+                    _ => Err("enter a whole number from 0 to 18".to_string()),
+                },
+            )?;
+            FieldType::Decimal {
+                precision,
+                scale: scale.trim().parse().unwrap_or(2),
+            }
+        }
+        _ => {
+            let values = match existing {
+                Some(FieldType::Enum { values }) => values.join(", "),
+                _ => String::new(),
+            };
+            FieldType::Enum {
+                values: ask_list(
+                    ui,
+                    "Values (comma-separated snake_case words)",
+                    &values,
+                    parse_enum_values,
+                )?,
+            }
+        }
+    })
+}
+
+/// An optional value that may already have one (`seed`): then Enter keeps it
+/// and `none` clears it; else a blank answer is none.
+fn optional_value(
+    ui: &Ui,
+    prompt: &str,
+    seed: Option<String>,
+    mut check: impl FnMut(&str) -> std::result::Result<(), String>,
+) -> Result<String> {
+    match seed {
+        Some(seed) => {
+            let text = ui.text(
+                &format!("{prompt} (`none` for none)"),
+                Some(&seed),
+                |text: &String| match text.trim() {
+                    "none" => Ok(()),
+                    text => check(text),
+                },
+            )?;
+            Ok(match text.trim() {
+                "none" => String::new(),
+                _ => text.trim().to_string(),
+            })
+        }
+        None => ui.optional_text(&format!("{prompt} (blank for none)"), |text: &String| {
+            if text.trim().is_empty() {
+                Ok(())
+            } else {
+                check(text.trim())
+            }
+        }),
+    }
+}
+
+/// Every setting of a field, each starting from `seed`'s.
+fn ask_field_details(
+    ui: &Ui,
+    answers: &Answers,
+    current: &ResourceAnswers,
+    seed: FieldAnswers,
+) -> Result<FieldAnswers> {
+    let resource = &current.name;
+    let mut field = FieldAnswers {
+        rules: Rules::default(),
+        default: None,
+        ..seed.clone()
     };
     let name = field.name.clone();
     let ty = field.ty.clone();
 
-    field.required = ui.confirm(
-        &format!("Is {name} required?"),
-        existing.is_none_or(|f| f.required),
-    )?;
-    if !matches!(ty, FieldType::Json | FieldType::Boolean) {
-        field.unique = ui.confirm(
+    field.required = ui.confirm(&format!("Is {name} required?"), seed.required)?;
+    field.unique = !matches!(ty, FieldType::Json | FieldType::Boolean)
+        && ui.confirm(
             &format!("Must {name} be unique among {resource} rows?"),
-            existing.is_some_and(|f| f.unique),
+            seed.unique,
         )?;
-    }
 
     if ty.is_textual() {
-        let min = ui.optional_text("Minimum length (blank for none)", |text: &String| {
+        let count = |n: Option<u32>| n.map(|n| n.to_string());
+        let min = optional_value(ui, "Minimum length", count(seed.rules.min_length), |text| {
             parse_count(text, 0).map(|_| ())
         })?;
         field.rules.min_length = parse_count(&min, 0).map_err(Error::Prompt)?;
         let min_length = field.rules.min_length;
-        let check_max = |text: &String| match parse_count(text, 1)? {
+        let check_max = |text: &str| match parse_count(text, 1)? {
             Some(max) if min_length.is_some_and(|min| min > max) => Err(format!(
                 "the maximum is below the minimum length {}",
                 min_length.unwrap_or_default()
             )),
             _ => Ok(()),
         };
-        // Short text gets a suggested limit: a default, which typing replaces
-        // (pre-filled text would come back after a refused answer, and new
-        // typing would be appended to it).
-        let max = if ty == FieldType::String {
-            let suggested = match existing {
-                Some(f) if f.ty == ty => f
-                    .rules
-                    .max_length
-                    .map_or_else(|| "none".to_string(), |max| max.to_string()),
-                _ => "200".to_string(),
-            };
-            ui.text(
-                "Maximum length (`none` for no limit)",
-                Some(&suggested),
-                check_max,
-            )?
-        } else {
-            ui.optional_text("Maximum length (blank for none)", check_max)?
-        };
+        let max = optional_value(
+            ui,
+            "Maximum length",
+            count(seed.rules.max_length),
+            check_max,
+        )?;
         field.rules.max_length = parse_count(&max, 1).map_err(Error::Prompt)?;
         if ty == FieldType::String {
-            field.rules.format =
-                match ui.select("Format", &["any text", "email address", "http(s) URL"], 0)? {
-                    1 => Some(Format::Email),
-                    2 => Some(Format::Url),
-                    _ => None,
-                };
+            let start = match seed.rules.format {
+                None => 0,
+                Some(Format::Email) => 1,
+                Some(Format::Url) => 2,
+            };
+            field.rules.format = match ui.select(
+                "Format",
+                &["any text", "email address", "http(s) URL"],
+                start,
+            )? {
+                1 => Some(Format::Email),
+                2 => Some(Format::Url),
+                _ => None,
+            };
         }
         if field.rules.format.is_none() {
-            let pattern = ui.optional_text(
-                "Regular expression it must match (blank for none)",
-                |text: &String| match regex::Regex::new(text) {
-                    _ if text.is_empty() => Ok(()),
+            field.rules.pattern = Some(optional_value(
+                ui,
+                "Regular expression it must match",
+                seed.rules.pattern.clone(),
+                |text| match regex::Regex::new(text) {
                     Ok(_) => Ok(()),
                     Err(e) => Err(format!(
                         "not a valid regular expression: {}",
                         e.to_string().lines().last().unwrap_or_default().trim()
                     )),
                 },
-            )?;
-            field.rules.pattern = (!pattern.is_empty()).then_some(pattern);
+            )?)
+            .filter(|p| !p.is_empty());
         }
     }
 
     if ty.is_numeric() {
-        let number = |text: &String| -> Result<Option<Bound>, String> {
+        let number = |text: &str| -> std::result::Result<Option<Bound>, String> {
             if text.trim().is_empty() {
                 Ok(None)
             } else {
                 parse_number(text, &ty).map(Some)
             }
         };
-        let min = ui.optional_text("Minimum (blank for none)", |text: &String| {
-            number(text).map(|_| ())
-        })?;
+        let min = optional_value(
+            ui,
+            "Minimum",
+            seed.rules.min.as_ref().map(bound_text),
+            |text| number(text).map(|_| ()),
+        )?;
         field.rules.min = number(&min).map_err(Error::Prompt)?;
         let min_bound = field.rules.min.clone();
-        let max = ui.optional_text("Maximum (blank for none)", |text: &String| {
-            match (number(text)?, &min_bound) {
+        let max = optional_value(
+            ui,
+            "Maximum",
+            seed.rules.max.as_ref().map(bound_text),
+            |text| match (number(text)?, &min_bound) {
                 (Some(max), Some(min)) if bound_value(min) > bound_value(&max) => {
                     Err("the maximum is below the minimum".to_string())
                 }
                 _ => Ok(()),
-            }
-        })?;
+            },
+        )?;
         field.rules.max = number(&max).map_err(Error::Prompt)?;
     }
 
-    if ty == FieldType::Boolean {
-        field.default = match ui.select(
-            &format!("Default for {name}"),
-            &["no default", "false", "true"],
-            0,
-        )? {
-            1 => Some(Literal::Boolean(false)),
-            2 => Some(Literal::Boolean(true)),
-            _ => None,
-        };
-    } else if takes_default(&ty) {
-        let hint = match &ty {
-            FieldType::Enum { values } => format!(" ({})", values.join(", ")),
-            _ => String::new(),
-        };
-        let default_key = format!("resources.{resource}.fields.{name}.default");
-        let without_default = field.clone();
-        let check = |text: &String| -> Result<Option<Literal>, String> {
-            if text.is_empty() {
-                return Ok(None);
-            }
-            let literal = parse_default(text, &ty)?;
-            let mut probe = current.clone();
-            let mut candidate = without_default.clone();
-            candidate.default = Some(literal.clone());
-            probe.fields.push(candidate);
-            match Draft::new(answers, &probe).problem(&default_key, false) {
-                Some(problem) => Err(problem),
-                None => Ok(Some(literal)),
-            }
-        };
-        let default = ui.optional_text(
-            &format!("Default value{hint} (blank for none)"),
-            |text: &String| check(text).map(|_| ()),
-        )?;
-        field.default = check(&default).map_err(Error::Prompt)?;
+    field.default = ask_default(ui, answers, current, &field, seed.default.as_ref())?;
+    if answers.auth == AuthMode::Jwt {
+        ask_field_rules(ui, answers, current, &mut field)?;
+    } else {
+        field.access = Default::default();
     }
     Ok(field)
+}
+
+/// The default value of `field`, starting from `seed`; checked by the validator
+/// against the field's rules.
+fn ask_default(
+    ui: &Ui,
+    answers: &Answers,
+    current: &ResourceAnswers,
+    field: &FieldAnswers,
+    seed: Option<&Literal>,
+) -> Result<Option<Literal>> {
+    let name = &field.name;
+    let ty = &field.ty;
+    if *ty == FieldType::Boolean {
+        let start = match seed {
+            Some(Literal::Boolean(false)) => 1,
+            Some(Literal::Boolean(true)) => 2,
+            _ => 0,
+        };
+        return Ok(
+            match ui.select(
+                &format!("Default for {name}"),
+                &["no default", "false", "true"],
+                start,
+            )? {
+                1 => Some(Literal::Boolean(false)),
+                2 => Some(Literal::Boolean(true)),
+                _ => None,
+            },
+        );
+    }
+    if !takes_default(ty) {
+        return Ok(None);
+    }
+    let hint = match ty {
+        FieldType::Enum { values } => format!(" ({})", values.join(", ")),
+        _ => String::new(),
+    };
+    let default_key = format!("resources.{}.fields.{name}.default", current.name);
+    let check = |text: &str| -> std::result::Result<Option<Literal>, String> {
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let literal = parse_default(text, ty)?;
+        let mut probe = current.clone();
+        let mut candidate = field.clone();
+        candidate.default = Some(literal.clone());
+        probe.fields.push(candidate);
+        match Draft::new(answers, &probe).problem(&default_key, false) {
+            Some(problem) => Err(problem),
+            None => Ok(Some(literal)),
+        }
+    };
+    let default = optional_value(
+        ui,
+        &format!("Default value{hint}"),
+        seed.map(literal_text),
+        |text| check(text).map(|_| ()),
+    )?;
+    check(&default).map_err(Error::Prompt)
+}
+
+/// A default as it is typed at the prompt.
+fn literal_text(literal: &Literal) -> String {
+    match literal {
+        Literal::String(s) | Literal::Decimal(s) => s.clone(),
+        Literal::Integer(i) => i.to_string(),
+        Literal::Float(f) => f.to_string(),
+        Literal::Boolean(b) => b.to_string(),
+    }
 }
 
 pub(super) fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
     let name = r.name.clone();
     let mut targets: Vec<String> = answers.resource_names();
+    // With jwt the accounts, `user`, exist whether or not they were asked about.
+    let implicit_user = answers.auth == AuthMode::Jwt
+        && name != crate::spec::ACCOUNT
+        && !targets.iter().any(|t| t == crate::spec::ACCOUNT);
+    if implicit_user {
+        targets.push(crate::spec::ACCOUNT.to_string());
+    }
     targets.push(name.clone());
     loop {
         let mut items = vec![if r.belongs_to.is_empty() {
@@ -726,6 +945,8 @@ pub(super) fn ask_belongs_to(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers
         items.extend(targets.iter().map(|t| {
             if *t == name {
                 format!("{t} (itself: a parent {t})")
+            } else if implicit_user && t == crate::spec::ACCOUNT {
+                format!("{t} (the accounts)")
             } else {
                 t.clone()
             }
@@ -818,84 +1039,6 @@ fn ask_required(
         }
     }
 }
-
-pub(super) fn ask_access(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Result<()> {
-    // On `user` itself, `owner` means the account itself and needs no relation.
-    let is_account = r.name == "user";
-    let owners: Vec<&str> = r
-        .belongs_to
-        .iter()
-        .filter(|b| b.target == "user")
-        .map(|b| b.name.as_str())
-        .collect();
-    let mut rules = vec![
-        (
-            Rule::Public,
-            "public         anyone, signed in or not".to_string(),
-        ),
-        (
-            Rule::Authenticated,
-            "authenticated  any signed-in account".to_string(),
-        ),
-        (
-            Rule::Verified,
-            "verified       any signed-in account whose email is verified".to_string(),
-        ),
-    ];
-    if is_account {
-        rules.push((Rule::Owner, "owner          the account itself".to_string()));
-    } else if !owners.is_empty() {
-        rules.push((
-            Rule::Owner,
-            format!(
-                "owner          the account the row belongs to ({})",
-                owners.join(" or ")
-            ),
-        ));
-    }
-    for role in &answers.roles {
-        rules.push((
-            Rule::Role(role.clone()),
-            format!("{role:<14} accounts with the {role} role"),
-        ));
-    }
-    let labels: Vec<&str> = rules.iter().map(|(_, l)| l.as_str()).collect();
-    // Each action starts on the rule the spec would give it unasked.
-    let usual = Draft::new(answers, r)
-        .default_access(&r.name)
-        .unwrap_or_else(|| Access::all(vec![Rule::Authenticated]));
-    let ask_rule = |question: String, usual: &[Rule]| -> Result<Vec<Rule>> {
-        let start = rules
-            .iter()
-            .position(|(rule, _)| std::slice::from_ref(rule) == usual)
-            .unwrap_or(1);
-        let i = ui.select(&question, &labels, start)?;
-        Ok(vec![rules[i].0.clone()])
-    };
-    let plural = crate::names::Names::new(&r.name, None).plural_words;
-    let singular = words(&r.name);
-    let access = Access {
-        list: ask_rule(format!("Who may list {plural}?"), &usual.list)?,
-        read: ask_rule(format!("Who may read one {singular}?"), &usual.read)?,
-        create: ask_rule(format!("Who may create {plural}?"), &usual.create)?,
-        update: ask_rule(format!("Who may update {plural}?"), &usual.update)?,
-        delete: ask_rule(format!("Who may delete {plural}?"), &usual.delete)?,
-    };
-    let uses_owner = access
-        .by_action()
-        .iter()
-        .any(|(_, rules)| rules.contains(&Rule::Owner));
-    if uses_owner && !is_account {
-        r.owner = Some(if owners.len() == 1 {
-            owners[0].to_string()
-        } else {
-            owners[ui.select("Which relation is the owner?", &owners, 0)?].to_string()
-        });
-    }
-    r.access = Some(access);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,10 +6,9 @@
 
 use dialoguer::console::style;
 
+use super::access::ask_access;
 use super::answers::{Answers, ResourceAnswers, to_toml};
-use super::prompts::{
-    Saving, ask_access, ask_belongs_to, ask_database, ask_field, ask_resource, say_roles,
-};
+use super::prompts::{Saving, ask_belongs_to, ask_database, ask_field, ask_resource, say_roles};
 use super::ui::Ui;
 use crate::error::Result;
 use crate::spec::AuthMode;
