@@ -22,6 +22,8 @@ struct Session {
     /// Everything read from the terminal so far, escape codes kept when the
     /// session was started with [`Session::start_on_screen`].
     transcript: String,
+    /// Whether the session was answered with jwt (fields then ask for their rules).
+    jwt: bool,
 }
 
 impl Session {
@@ -50,6 +52,7 @@ impl Session {
         Self {
             pty,
             transcript: String::new(),
+            jwt: false,
         }
     }
 
@@ -111,6 +114,7 @@ impl Session {
         self.enter("Project description");
         self.pick("Database", database);
         self.pick("Authentication", auth);
+        self.jwt = !auth.is_empty();
     }
 
     /// A new resource `name`, with no description.
@@ -700,6 +704,7 @@ impl Session {
     fn string_field_max(&mut self, name: &str, max: &str, next: &str) {
         self.type_at("Field name", name);
         self.enter(&format!("Type of {name}"));
+        self.pick(&format!("Settings of {name}"), "jj");
         self.confirm(&format!("Is {name} required?"), true);
         self.confirm(&format!("Must {name} be unique"), false);
         self.enter("Minimum length");
@@ -707,6 +712,9 @@ impl Session {
         self.enter("Format");
         self.enter("Regular expression");
         self.enter("Default value");
+        if self.jwt {
+            self.enter(&format!("Who may see and write {name}?"));
+        }
         self.pick("Add another field?", next);
     }
 }
@@ -865,10 +873,12 @@ fn the_review_step_edits_and_removes_fields_relations_and_resources() {
     s.enter("Which field of post?");
     s.enter("Field name (post) (title)");
     s.enter("Type of title");
+    // Not one of the usual settings: the choice starts on "more options".
+    s.enter("Settings of title");
     s.enter("Is title required?");
     s.enter("Must title be unique");
     s.enter("Minimum length");
-    s.type_at("Maximum length (`none` for no limit) (1)", "120");
+    s.type_at("Maximum length (`none` for none) (1)", "120");
     s.enter("Format");
     s.enter("Regular expression");
     s.enter("Default value");
@@ -913,6 +923,7 @@ fn esc_at_a_text_prompt_goes_back_to_the_question_before() {
     s.resource("item");
     s.type_at("Field name", "label");
     s.enter("Type of label");
+    s.pick("Settings of label", "jj");
     s.confirm("Is label required?", true);
     s.confirm("Must label be unique", false);
     s.wait_for("Minimum length");
@@ -945,6 +956,7 @@ fn esc_at_a_list_prompt_goes_back_to_the_question_before() {
     s.resource("item");
     s.type_at("Field name", "label");
     s.enter("Type of label");
+    s.pick("Settings of label", "jj");
     s.confirm("Is label required?", true);
     s.confirm("Must label be unique", false);
     s.enter("Minimum length");
@@ -1055,10 +1067,12 @@ fn an_80_column_terminal_keeps_only_the_answers() {
             "Fields of book (id and timestamps are added for you).",
             "✔ Field name (book) · title",
             "✔ Type of title (type to filter) · string       short text with a maximum length",
+            "✔ Settings of title · more options…  (required, unique, length, format, pattern,",
+            " default)",
             "✔ Is title required? · yes",
             "✔ Must title be unique among book rows? · no",
             "✔ Minimum length (blank for none) ·",
-            "✔ Maximum length (`none` for no limit) · 80",
+            "✔ Maximum length (`none` for none) · 80",
             "✔ Format · any text",
             "✔ Regular expression it must match (blank for none) ·",
             "✔ Default value (blank for none) ·",
@@ -1105,11 +1119,13 @@ fn a_50_column_terminal_keeps_only_the_answers() {
             "✔ Field name (book) · title",
             "✔ Type of title (type to filter) · string       sh",
             "ort text with a maximum length",
+            "✔ Settings of title · more options…  (required, un",
+            "ique, length, for…",
             "✔ Is title required? · yes",
             "Must title be unique among book rows?",
             "✔ Must title be unique among book r… · no",
             "✔ Minimum length (blank for none) ·",
-            "✔ Maximum length (`none` for no limit) · 80",
+            "✔ Maximum length (`none` for none) · 80",
             "✔ Format · any text",
             "✔ Regular expression it must match (blank for none",
             ") ·",
