@@ -127,7 +127,11 @@ pub fn commands(lines: &[(impl AsRef<str>, impl AsRef<str>)]) -> String {
 }
 
 /// A path or word as the user's shell reads it back: quoted when it needs to be.
+/// A path that starts with `-` gets `./` in front, so no command reads it as a flag.
 pub fn shell_quote(text: &str) -> String {
+    if text.starts_with('-') {
+        return shell_quote(&format!("./{text}"));
+    }
     shell_words::quote(text).into_owned()
 }
 
@@ -159,5 +163,9 @@ mod tests {
         assert_eq!(shell_quote("shop"), "shop");
         assert_eq!(shell_quote("my shop"), "'my shop'");
         assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("../out/x"), "../out/x");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+        assert_eq!(shell_quote("-out"), "./-out");
+        assert_eq!(shell_quote(""), "''");
     }
 }

@@ -853,11 +853,7 @@ fn a_project_from_before_update_is_adopted_first() {
 fn add_edits_the_spec_in_place_and_updates_the_project() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
-    let add = |args: &[&str]| {
-        let mut command = backend_gen();
-        command.arg("add").args(args).arg("--dir").arg(&project);
-        command.assert()
-    };
+    let add = |args: &[&str]| add_to(&project, args);
     add(&["field", "tag", "color:string", "--optional"])
         .success()
         .stdout(predicate::str::contains("add column `tags.color`"));
@@ -1278,11 +1274,7 @@ fn eject_outside_a_project_refuses_unless_given_a_folder() {
 fn add_errors_say_what_to_type_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
-    let add = |args: &[&str]| {
-        let mut command = backend_gen();
-        command.arg("add").args(args).arg("--dir").arg(&project);
-        command.assert()
-    };
+    let add = |args: &[&str]| add_to(&project, args);
     add(&["resource", "doctor", "name:string"]).success();
     let before = snapshot(&project);
     let stderr = |assert: assert_cmd::assert::Assert| {
@@ -2006,11 +1998,7 @@ fn eject_says_how_to_update_with_the_copies() {
 fn add_resource_declares_parents_and_add_field_its_bounds() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
-    let add = |args: &[&str]| {
-        let mut command = backend_gen();
-        command.arg("add").args(args).arg("--dir").arg(&project);
-        command.assert()
-    };
+    let add = |args: &[&str]| add_to(&project, args);
     add(&[
         "resource",
         "order",
@@ -2408,4 +2396,11 @@ fn error_labels_are_coloured_like_claps_only_where_colour_is_on() {
     );
     assert_eq!(said.matches(RED_ERROR).count(), 2, "{said:?}");
     assert_eq!(said.matches('\u{1b}').count(), 2 * 3, "{said:?}");
+}
+
+/// `backend-gen add ARGS --dir PROJECT`, run.
+fn add_to(project: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    let mut command = backend_gen();
+    command.arg("add").args(args).arg("--dir").arg(project);
+    command.assert()
 }

@@ -16,6 +16,7 @@ use super::parse::{
 };
 use super::review::{self, review};
 use super::ui::{self, Ui};
+use crate::console::shell_quote;
 use crate::error::{Error, Result};
 use crate::names::with_article;
 use crate::spec::{
@@ -90,10 +91,10 @@ impl Saving {
         if self.adding {
             let (spec, update) = match &self.output {
                 Some(dir) => (
-                    shell_word(&dir.join(crate::render::SPEC_FILE).display().to_string()),
+                    shell_quote(&dir.join(crate::render::SPEC_FILE).display().to_string()),
                     format!(
                         "backend-gen update {}",
-                        shell_word(&dir.display().to_string())
+                        shell_quote(&dir.display().to_string())
                     ),
                 ),
                 None => (
@@ -104,7 +105,7 @@ impl Saving {
             format!(
                 "nothing changed in the project, and the spec with your additions is saved in \
                  {file}; to apply it:\n  cp {} {spec} && {update}",
-                shell_word(file),
+                shell_quote(file),
             )
         } else {
             format!(
@@ -117,13 +118,13 @@ impl Saving {
     /// `backend-gen new` from the saved answers in `file`, as the session was started.
     fn generate_command(&self, file: &str) -> String {
         let output = match &self.output {
-            Some(dir) => format!(" -o {}", shell_word(&dir.display().to_string())),
+            Some(dir) => format!(" -o {}", shell_quote(&dir.display().to_string())),
             None => String::new(),
         };
         format!(
             "backend-gen new {} --spec {}{output}",
-            shell_word(&self.project),
-            shell_word(file)
+            shell_quote(&self.project),
+            shell_quote(file)
         )
     }
 
@@ -158,19 +159,6 @@ impl Saving {
             Ok(said) => said,
             Err(e) => format!("the answers could not be saved: {e}"),
         }));
-    }
-}
-
-/// `word` as one shell word: as it is when it has nothing a shell reads, else
-/// single-quoted.
-fn shell_word(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./=+:,@%".contains(c);
-    if !word.is_empty() && word.chars().all(plain) && !word.starts_with('-') {
-        word.to_string()
-    } else if word.starts_with('-') && word.chars().all(plain) {
-        format!("./{word}")
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -1049,17 +1037,6 @@ mod tests {
             output: output.map(Into::into),
             adding,
         }
-    }
-
-    #[test]
-    fn a_shell_word_is_quoted_only_when_a_shell_would_read_it() {
-        assert_eq!(shell_word("demo.spec.toml"), "demo.spec.toml");
-        assert_eq!(shell_word("../out/x"), "../out/x");
-        assert_eq!(shell_word("my out"), "'my out'");
-        assert_eq!(shell_word("it's"), r"'it'\''s'");
-        assert_eq!(shell_word("$HOME"), "'$HOME'");
-        assert_eq!(shell_word("-out"), "./-out");
-        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

@@ -91,6 +91,26 @@ impl Ui {
         &'a self,
         prompt: &str,
         default: Option<&str>,
+        validate: impl FnMut(&String) -> Result<(), String> + 'a,
+    ) -> Result<String> {
+        self.typed(prompt, default, false, validate)
+    }
+
+    /// An answer that may be left blank (returned trimmed).
+    pub(super) fn optional_text<'a>(
+        &'a self,
+        prompt: &str,
+        validate: impl FnMut(&String) -> Result<(), String> + 'a,
+    ) -> Result<String> {
+        self.typed(prompt, None, true, validate)
+    }
+
+    /// A typed answer, replayed or read with the line editor.
+    fn typed<'a>(
+        &'a self,
+        prompt: &str,
+        default: Option<&str>,
+        allow_empty: bool,
         mut validate: impl FnMut(&String) -> Result<(), String> + 'a,
     ) -> Result<String> {
         if let Some(Answer::Text(text)) = self.replay(|a| match a {
@@ -104,33 +124,14 @@ impl Ui {
             theme: &self.theme,
             prompt,
             default,
-            allow_empty: false,
+            allow_empty,
         };
         let text = self.live(editor.read(&mut validate))?;
-        self.keep(Answer::Text(text.clone()));
-        Ok(text)
-    }
-
-    /// An answer that may be left blank (returned trimmed).
-    pub(super) fn optional_text<'a>(
-        &'a self,
-        prompt: &str,
-        mut validate: impl FnMut(&String) -> Result<(), String> + 'a,
-    ) -> Result<String> {
-        if let Some(Answer::Text(text)) = self.replay(|a| match a {
-            Answer::Text(t) => validate(t).is_ok(),
-            _ => false,
-        }) {
-            self.answered(|f| self.theme.format_input_prompt_selection(f, prompt, &text));
-            return Ok(text);
-        }
-        let editor = LineEditor {
-            theme: &self.theme,
-            prompt,
-            default: None,
-            allow_empty: true,
+        let text = if allow_empty {
+            text.trim().to_string()
+        } else {
+            text
         };
-        let text = self.live(editor.read(&mut validate))?.trim().to_string();
         self.keep(Answer::Text(text.clone()));
         Ok(text)
     }
@@ -141,19 +142,13 @@ impl Ui {
         items: &[S],
         default: usize,
     ) -> Result<usize> {
-        let prompt = self.fit(prompt);
-        let items = self.fit_items(items, 4);
-        if let Some(i) = self.replayed_pick(&prompt, &items) {
-            return Ok(i);
-        }
-        let picked = Select::with_theme(&self.theme)
-            .with_prompt(&prompt)
-            .items(&items)
-            .default(default)
-            .interact_opt();
-        let i = self.live(picked.map_err(prompt_error))?;
-        self.keep(Answer::Pick(i));
-        Ok(i)
+        self.pick_one(prompt, items, |prompt, items| {
+            Select::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .items(items)
+                .default(default)
+                .interact_opt()
+        })
     }
 
     /// A list that narrows as the user types (for lists longer than a screenful
@@ -164,17 +159,28 @@ impl Ui {
         items: &[S],
         default: usize,
     ) -> Result<usize> {
+        self.pick_one(prompt, items, |prompt, items| {
+            FuzzySelect::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .items(items)
+                .default(default)
+                .interact_opt()
+        })
+    }
+
+    /// One choice of a list, fitted to the terminal, replayed or asked with `ask`.
+    fn pick_one<S: ToString>(
+        &self,
+        prompt: &str,
+        items: &[S],
+        ask: impl FnOnce(&str, &[String]) -> dialoguer::Result<Option<usize>>,
+    ) -> Result<usize> {
         let prompt = self.fit(prompt);
         let items = self.fit_items(items, 4);
         if let Some(i) = self.replayed_pick(&prompt, &items) {
             return Ok(i);
         }
-        let picked = FuzzySelect::with_theme(&self.theme)
-            .with_prompt(&prompt)
-            .items(&items)
-            .default(default)
-            .interact_opt();
-        let i = self.live(picked.map_err(prompt_error))?;
+        let i = self.live(ask(&prompt, &items).map_err(prompt_error))?;
         self.keep(Answer::Pick(i));
         Ok(i)
     }
