@@ -118,6 +118,11 @@ pub struct AuthContext {
     pub account_read_rules: bool,
     /// For the generated tests: the account fields a new account may not write.
     pub registrant_unwritable: Vec<String>,
+    /// The README's register example: a JSON body with the account's required fields (each
+    /// its first sample), the email among them, and `sample_password`.
+    pub register_example: String,
+    /// The email of `register_example`, for the README's login and `grant-role` examples.
+    pub sample_email: String,
 }
 
 /// Who may do each action (`list`, `read`...), as the Rust elements of a `&[Rule]` slice.
@@ -1179,6 +1184,8 @@ impl ServiceContext {
                         .position(|r| spec.is_account(r))
                         .unwrap_or(0),
                     sample_password: sample_password(spec.auth.password_min_length),
+                    register_example: String::new(),
+                    sample_email: String::new(),
                     public_list_url: spec
                         .resources
                         .iter()
@@ -1188,6 +1195,13 @@ impl ServiceContext {
             }),
             openapi: String::new(),
         };
+        if let Some(account) = ctx.resources.iter().find(|r| r.account) {
+            let example = register_example(account, ctx.auth.as_ref());
+            if let (Some(auth), Some((body, email))) = (ctx.auth.as_mut(), example) {
+                auth.register_example = body;
+                auth.sample_email = email;
+            }
+        }
         ctx.openapi = crate::openapi::document(spec, &ctx);
         ctx
     }
@@ -1217,6 +1231,32 @@ fn migrations(spec: &Spec) -> Vec<MigrationContext> {
             }
         })
         .collect()
+}
+
+/// The README's register body for `account` (see `AuthContext::register_example`) and the
+/// email in it: `None` without auth.
+fn register_example(
+    account: &ResourceContext,
+    auth: Option<&AuthContext>,
+) -> Option<(String, String)> {
+    let auth = auth?;
+    let mut pairs = Vec::new();
+    let mut email = String::new();
+    for field in &account.fields {
+        let key = &field.names.camel;
+        let needed = field.required && field.default_rust.is_none() && !field.write_never;
+        if !needed || auth.registrant_unwritable.contains(key) {
+            continue;
+        }
+        let sample = &field.samples[0];
+        if key == "email" {
+            email = serde_json::from_str(sample).ok()?;
+        }
+        pairs.push(format!("{key:?}: {sample}"));
+    }
+    pairs.push(format!("\"password\": {:?}", auth.sample_password));
+    let body = format!("{{{}}}", pairs.join(", "));
+    Some((body, email))
 }
 
 /// A password of at least `min` characters (and at least 16), for generated tests.
@@ -2179,6 +2219,41 @@ mod tests {
         assert!(!imports(
             r#"count = { type = "integer", default = 5, max = 9 }"#
         ));
+    }
+
+    /// The README's register example fills the account's required fields (not the optional
+    /// ones, nor those with a default) with valid samples, and its password meets the policy.
+    #[test]
+    fn the_register_example_has_the_required_account_fields() {
+        let source = "[auth]\nmode = \"jwt\"\npassword_min_length = 20\n\
+                      [resources.user.fields]\n\
+                      full_name = { type = \"string\", min_length = 1 }\n\
+                      age = { type = \"integer\", min = 18 }\n\
+                      nickname = { type = \"string\", required = false }\n\
+                      plan = { type = \"string\", default = \"free\" }\n";
+        let spec = crate::spec::parse("t.toml", source).unwrap();
+        let ctx = ServiceContext::new("t", &spec, source);
+        let auth = ctx.auth.unwrap();
+        let body: serde_json::Value = serde_json::from_str(&auth.register_example).unwrap();
+        let keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys.len(), 4, "{body}");
+        for key in ["email", "fullName", "age", "password"] {
+            assert!(keys.contains(&key), "{key} missing: {body}");
+        }
+        assert_eq!(body["email"], auth.sample_email.as_str());
+        assert!(body["age"].as_i64().unwrap() >= 18, "{body}");
+        assert!(body["password"].as_str().unwrap().len() >= 20, "{body}");
+        let without_auth = crate::spec::parse(
+            "t.toml",
+            "[resources.user.fields]\nname = { type = \"string\" }\n",
+        )
+        .unwrap();
+        assert!(ServiceContext::new("t", &without_auth, "").auth.is_none());
     }
 
     #[test]
