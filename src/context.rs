@@ -123,6 +123,9 @@ pub struct AuthContext {
     pub register_example: String,
     /// The email of `register_example`, for the README's login and `grant-role` examples.
     pub sample_email: String,
+    /// The placeholders of `register_example` for the account's required parents, each with
+    /// what to put there ("TEAM-ID: the id of a team (`POST /v1/teams`)").
+    pub register_parents: Vec<String>,
 }
 
 /// Who may do each action (`list`, `read`...), as the Rust elements of a `&[Rule]` slice.
@@ -1186,6 +1189,7 @@ impl ServiceContext {
                     sample_password: sample_password(spec.auth.password_min_length),
                     register_example: String::new(),
                     sample_email: String::new(),
+                    register_parents: Vec::new(),
                     public_list_url: spec
                         .resources
                         .iter()
@@ -1197,9 +1201,10 @@ impl ServiceContext {
         };
         if let Some(account) = ctx.resources.iter().find(|r| r.account) {
             let example = register_example(account, ctx.auth.as_ref());
-            if let (Some(auth), Some((body, email))) = (ctx.auth.as_mut(), example) {
-                auth.register_example = body;
-                auth.sample_email = email;
+            if let (Some(auth), Some(example)) = (ctx.auth.as_mut(), example) {
+                auth.register_example = example.body;
+                auth.sample_email = example.email;
+                auth.register_parents = example.parents;
             }
         }
         ctx.openapi = crate::openapi::document(spec, &ctx);
@@ -1233,12 +1238,11 @@ fn migrations(spec: &Spec) -> Vec<MigrationContext> {
         .collect()
 }
 
-/// The README's register body for `account` (see `AuthContext::register_example`) and the
-/// email in it: `None` without auth.
+/// The README's register example for `account`: `None` without auth.
 fn register_example(
     account: &ResourceContext,
     auth: Option<&AuthContext>,
-) -> Option<(String, String)> {
+) -> Option<RegisterExample> {
     let auth = auth?;
     let mut pairs = Vec::new();
     let mut email = String::new();
@@ -1254,9 +1258,33 @@ fn register_example(
         }
         pairs.push(format!("{key:?}: {sample}"));
     }
+    // A required parent has no sample: its id is a row the reader makes first.
+    let mut parents = Vec::new();
+    for parent in &account.belongs_to {
+        if !parent.required || parent.owner || auth.registrant_unwritable.contains(&parent.json) {
+            continue;
+        }
+        let placeholder = format!("{}-ID", parent.names.snake.to_uppercase());
+        pairs.push(format!("{:?}: {placeholder:?}", parent.json));
+        parents.push(format!(
+            "{placeholder}: the id of {} (`POST {}`)",
+            with_article(&parent.target.words),
+            parent.target_url
+        ));
+    }
     pairs.push(format!("\"password\": {:?}", auth.sample_password));
-    let body = format!("{{{}}}", pairs.join(", "));
-    Some((body, email))
+    Some(RegisterExample {
+        body: format!("{{{}}}", pairs.join(", ")),
+        email,
+        parents,
+    })
+}
+
+/// The README's register example (see `AuthContext::register_example`).
+struct RegisterExample {
+    body: String,
+    email: String,
+    parents: Vec<String>,
 }
 
 /// A password of at least `min` characters (and at least 16), for generated tests.
@@ -2254,6 +2282,24 @@ mod tests {
         )
         .unwrap();
         assert!(ServiceContext::new("t", &without_auth, "").auth.is_none());
+    }
+
+    /// A required parent of the account has no sample: the example names a placeholder and
+    /// says where its id comes from.
+    #[test]
+    fn the_register_example_names_a_placeholder_for_a_required_parent() {
+        let source = "[auth]\nmode = \"jwt\"\n\
+                      [resources.team.fields]\nname = { type = \"string\" }\n\
+                      [resources.user]\nbelongs_to = { team = \"team\" }\n\
+                      [resources.user.fields]\nnick = { type = \"string\" }\n";
+        let spec = crate::spec::parse("t.toml", source).unwrap();
+        let auth = ServiceContext::new("t", &spec, source).auth.unwrap();
+        let body: serde_json::Value = serde_json::from_str(&auth.register_example).unwrap();
+        assert_eq!(body["teamId"], "TEAM-ID", "{body}");
+        assert_eq!(
+            auth.register_parents,
+            ["TEAM-ID: the id of a team (`POST /v1/teams`)"]
+        );
     }
 
     #[test]
