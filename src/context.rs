@@ -118,6 +118,14 @@ pub struct AuthContext {
     pub account_read_rules: bool,
     /// For the generated tests: the account fields a new account may not write.
     pub registrant_unwritable: Vec<String>,
+    /// The README's register example: a JSON body with the account's required fields (each
+    /// its first sample), the email among them, and `sample_password`.
+    pub register_example: String,
+    /// The email of `register_example`, for the README's login and `grant-role` examples.
+    pub sample_email: String,
+    /// The placeholders of `register_example` for the account's required parents, each with
+    /// what to put there ("TEAM-ID: the id of a team (`POST /v1/teams`)").
+    pub register_parents: Vec<String>,
 }
 
 /// Who may do each action (`list`, `read`...), as the Rust elements of a `&[Rule]` slice.
@@ -1179,6 +1187,9 @@ impl ServiceContext {
                         .position(|r| spec.is_account(r))
                         .unwrap_or(0),
                     sample_password: sample_password(spec.auth.password_min_length),
+                    register_example: String::new(),
+                    sample_email: String::new(),
+                    register_parents: Vec::new(),
                     public_list_url: spec
                         .resources
                         .iter()
@@ -1188,6 +1199,14 @@ impl ServiceContext {
             }),
             openapi: String::new(),
         };
+        if let Some(account) = ctx.resources.iter().find(|r| r.account) {
+            let example = register_example(account, ctx.auth.as_ref());
+            if let (Some(auth), Some(example)) = (ctx.auth.as_mut(), example) {
+                auth.register_example = example.body;
+                auth.sample_email = example.email;
+                auth.register_parents = example.parents;
+            }
+        }
         ctx.openapi = crate::openapi::document(spec, &ctx);
         ctx
     }
@@ -1217,6 +1236,55 @@ fn migrations(spec: &Spec) -> Vec<MigrationContext> {
             }
         })
         .collect()
+}
+
+/// The README's register example for `account`: `None` without auth.
+fn register_example(
+    account: &ResourceContext,
+    auth: Option<&AuthContext>,
+) -> Option<RegisterExample> {
+    let auth = auth?;
+    let mut pairs = Vec::new();
+    let mut email = String::new();
+    for field in &account.fields {
+        let key = &field.names.camel;
+        let needed = field.required && field.default_rust.is_none() && !field.write_never;
+        if !needed || auth.registrant_unwritable.contains(key) {
+            continue;
+        }
+        let sample = &field.samples[0];
+        if key == "email" {
+            email = serde_json::from_str(sample).ok()?;
+        }
+        pairs.push(format!("{key:?}: {sample}"));
+    }
+    // A required parent has no sample: its id is a row the reader makes first.
+    let mut parents = Vec::new();
+    for parent in &account.belongs_to {
+        if !parent.required || parent.owner || auth.registrant_unwritable.contains(&parent.json) {
+            continue;
+        }
+        let placeholder = format!("{}-ID", parent.names.snake.to_uppercase());
+        pairs.push(format!("{:?}: {placeholder:?}", parent.json));
+        parents.push(format!(
+            "{placeholder}: the id of {} (`POST {}`)",
+            with_article(&parent.target.words),
+            parent.target_url
+        ));
+    }
+    pairs.push(format!("\"password\": {:?}", auth.sample_password));
+    Some(RegisterExample {
+        body: format!("{{{}}}", pairs.join(", ")),
+        email,
+        parents,
+    })
+}
+
+/// The README's register example (see `AuthContext::register_example`).
+struct RegisterExample {
+    body: String,
+    email: String,
+    parents: Vec<String>,
 }
 
 /// A password of at least `min` characters (and at least 16), for generated tests.
@@ -2179,6 +2247,59 @@ mod tests {
         assert!(!imports(
             r#"count = { type = "integer", default = 5, max = 9 }"#
         ));
+    }
+
+    /// The README's register example fills the account's required fields (not the optional
+    /// ones, nor those with a default) with valid samples, and its password meets the policy.
+    #[test]
+    fn the_register_example_has_the_required_account_fields() {
+        let source = "[auth]\nmode = \"jwt\"\npassword_min_length = 20\n\
+                      [resources.user.fields]\n\
+                      full_name = { type = \"string\", min_length = 1 }\n\
+                      age = { type = \"integer\", min = 18 }\n\
+                      nickname = { type = \"string\", required = false }\n\
+                      plan = { type = \"string\", default = \"free\" }\n";
+        let spec = crate::spec::parse("t.toml", source).unwrap();
+        let ctx = ServiceContext::new("t", &spec, source);
+        let auth = ctx.auth.unwrap();
+        let body: serde_json::Value = serde_json::from_str(&auth.register_example).unwrap();
+        let keys: Vec<&str> = body
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys.len(), 4, "{body}");
+        for key in ["email", "fullName", "age", "password"] {
+            assert!(keys.contains(&key), "{key} missing: {body}");
+        }
+        assert_eq!(body["email"], auth.sample_email.as_str());
+        assert!(body["age"].as_i64().unwrap() >= 18, "{body}");
+        assert!(body["password"].as_str().unwrap().len() >= 20, "{body}");
+        let without_auth = crate::spec::parse(
+            "t.toml",
+            "[resources.user.fields]\nname = { type = \"string\" }\n",
+        )
+        .unwrap();
+        assert!(ServiceContext::new("t", &without_auth, "").auth.is_none());
+    }
+
+    /// A required parent of the account has no sample: the example names a placeholder and
+    /// says where its id comes from.
+    #[test]
+    fn the_register_example_names_a_placeholder_for_a_required_parent() {
+        let source = "[auth]\nmode = \"jwt\"\n\
+                      [resources.team.fields]\nname = { type = \"string\" }\n\
+                      [resources.user]\nbelongs_to = { team = \"team\" }\n\
+                      [resources.user.fields]\nnick = { type = \"string\" }\n";
+        let spec = crate::spec::parse("t.toml", source).unwrap();
+        let auth = ServiceContext::new("t", &spec, source).auth.unwrap();
+        let body: serde_json::Value = serde_json::from_str(&auth.register_example).unwrap();
+        assert_eq!(body["teamId"], "TEAM-ID", "{body}");
+        assert_eq!(
+            auth.register_parents,
+            ["TEAM-ID: the id of a team (`POST /v1/teams`)"]
+        );
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod error;
 pub mod format;
 pub mod interactive;
 pub mod layout;
+pub mod lock_file;
 pub mod migrate;
 pub mod module_tree;
 pub mod names;

@@ -522,6 +522,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "axum",
     "base64",
     "chrono",
+    "clap",
     "core",
     "dotenvy",
     "getrandom",

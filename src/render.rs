@@ -32,6 +32,9 @@ pub const SPEC_FILE: &str = "backend-gen.toml";
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
+/// Where the project's own package sits in it depends on the project's name.
+const LOCK_FILE: &str = "Cargo.lock";
+
 /// Files a team edits: generated once, then theirs. On `--force` over an
 /// existing project they are kept as they are (and new ones are added).
 fn team_owned(path: &str) -> bool {
@@ -168,7 +171,13 @@ fn emit(
             let text = tera
                 .render(template, ctx)
                 .map_err(|e| template_error(template, e))?;
-            (out.to_string(), tidy(out, &text))
+            let text = tidy(out, &text);
+            let text = if out == LOCK_FILE {
+                crate::lock_file::sorted(&text)
+            } else {
+                text
+            };
+            (out.to_string(), text)
         }
         None => (
             path.to_string(),

@@ -365,9 +365,8 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             }
             continue;
         }
-        // Cargo rewrites the lock file on every build (it drops the pinned packages the
-        // project's features do not use): the team's copy differs from the base without
-        // an edit, so the generator's pins replace it.
+        // The lock file is pinned data, not text to merge: the generator's pins replace
+        // the team's copy (a version moved with `cargo update -p` moves back).
         let ours = if path == CARGO_LOCK && ours.is_some() {
             base.clone().or(ours)
         } else {

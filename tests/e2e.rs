@@ -394,20 +394,153 @@ fn locked_packages(lock: &str) -> std::collections::BTreeSet<(String, String)> {
     out
 }
 
-/// The lock file a project is generated with pins every package its first build needs:
-/// cargo may only drop entries (of features the spec does not use), never pick a version.
-/// Otherwise `scripts/refresh-lock` has not been run after a dependency changed.
-fn assert_lock_was_complete(pinned: &str, project: &Path) {
-    let built = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
-    let pinned = locked_packages(pinned);
-    let added: Vec<_> = locked_packages(&built)
-        .difference(&pinned)
-        .cloned()
-        .collect();
+/// Commits a freshly generated project, as its team would before building it, so
+/// `assert_tree_clean` can tell what builds, tests and runs change.
+fn commit_fresh(project: &Path) {
+    let git = |args: &[&str]| {
+        let mut command = Command::new("git");
+        command
+            .args(["-c", "user.name=e2e", "-c", "user.email=e2e@example.com"])
+            .args([
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(project);
+        succeed(&mut command, &format!("git {}", args.join(" ")));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "generated"]);
+}
+
+/// Nothing a build, lint, test or run did shows in `git status`: the generated Cargo.lock
+/// is the one cargo writes (else `scripts/refresh-lock` has not been run after a dependency
+/// changed), and `.gitignore` covers every file they leave.
+fn assert_tree_clean(project: &Path) {
+    let status = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(project)
+        .output()
+        .unwrap();
     assert!(
-        added.is_empty(),
-        "the build added packages the generated Cargo.lock lacks (run scripts/refresh-lock): {added:?}"
+        status.status.success(),
+        "git status in {}",
+        project.display()
     );
+    let changes = String::from_utf8_lossy(&status.stdout);
+    let lock = if changes.contains("Cargo.lock") {
+        let diff = Command::new("git")
+            .args(["diff", "--stat", "--", "Cargo.lock"])
+            .current_dir(project)
+            .output()
+            .unwrap();
+        format!(
+            "\nCargo.lock changed (run scripts/refresh-lock):\n{}",
+            String::from_utf8_lossy(&diff.stdout)
+        )
+    } else {
+        String::new()
+    };
+    assert!(
+        changes.is_empty(),
+        "{} is not clean after its build, tests and runs:\n{changes}{lock}",
+        project.display()
+    );
+}
+
+/// The binary's command line: `--help` and `--version` answer with exit code 0, without any
+/// configuration; an unknown command is a usage error, exit code 2.
+fn assert_command_line(binary: &Path, name: &str) {
+    let run = |arg: &str| {
+        Command::new(binary)
+            .arg(arg)
+            .env_clear()
+            .output()
+            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
+    };
+    let help = run("--help");
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert_eq!(help.status.code(), Some(0), "--help: {help:?}");
+    for command in ["Usage:", "serve", "migrate", "rollback"] {
+        assert!(text.contains(command), "--help lacks {command}:\n{text}");
+    }
+    let version = run("--version");
+    assert_eq!(version.status.code(), Some(0), "--version: {version:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout),
+        format!("{name} 0.1.0\n")
+    );
+    let unknown = run("frobnicate");
+    let error = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(
+        unknown.status.code(),
+        Some(2),
+        "an unknown command: {unknown:?}"
+    );
+    assert!(
+        error.contains("frobnicate") && error.contains("Usage:"),
+        "{error}"
+    );
+}
+
+/// The shell commands of the README's "Try it" block (sign up, verify, sign in), with
+/// their `\` continuations joined.
+fn readme_try_it(project: &Path) -> Vec<String> {
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    let (_, section) = readme
+        .split_once("### Try it\n")
+        .expect("the README's Try it section");
+    let (_, block) = section.split_once("```sh\n").expect("its sh block");
+    let (block, _) = block.split_once("```").expect("its end");
+    block
+        .replace("\\\n", " ")
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The README's sign-up and sign-in examples work as written (only the port differs, and a
+/// verification's token is taken from the mail folder) against a fresh service.
+fn readme_examples_work(name: &str, spec: &Path, project: &Path) {
+    let ctx = context(name, spec);
+    let Some(auth) = ctx.auth.as_ref() else {
+        return;
+    };
+    let commands = readme_try_it(project);
+    assert!(
+        commands.iter().all(|command| command.starts_with("curl ")),
+        "{commands:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let binary = target_dir().join("debug").join(name);
+    let database = (
+        "DATABASE_URL",
+        "sqlite://data/readme.db?mode=rwc".to_owned(),
+    );
+    let _server = start(&binary, dir.path(), port, &[database]);
+    let mut answer = String::new();
+    for command in commands {
+        let mut command = command.replace("localhost:8080", &format!("127.0.0.1:{port}"));
+        if command.contains("TOKEN-FROM-THE-MAIL") {
+            let token = mailed_token(
+                &dir.path().join("target/mail"),
+                &auth.sample_email,
+                "verify-email",
+            );
+            command = command.replace("TOKEN-FROM-THE-MAIL", &token);
+        }
+        let output = Command::new("sh").args(["-c", &command]).output().unwrap();
+        assert!(output.status.success(), "{command}: {output:?}");
+        answer = String::from_utf8_lossy(&output.stdout).into_owned();
+    }
+    let pair: serde_json::Value = serde_json::from_str(&answer)
+        .unwrap_or_else(|e| panic!("the README's login answered {answer:?}: {e}"));
+    assert!(pair["accessToken"].is_string(), "{pair}");
 }
 
 /// The `rust-version` a manifest declares, as (major, minor).
@@ -471,9 +604,8 @@ fn full_cycle(name: &str) {
 fn full_cycle_with(name: &str, spec: &Path) {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let project = generate(name, spec);
-    let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
+    commit_fresh(&project);
     cargo(&project, &["build"]);
-    assert_lock_was_complete(&pinned, &project);
     assert_toolchain_suffices(&project);
     cargo(&project, &["fmt", "--check"]);
     cargo(
@@ -481,7 +613,10 @@ fn full_cycle_with(name: &str, spec: &Path) {
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
     cargo(&project, &["test"]);
+    assert_command_line(&target_dir().join("debug").join(name), name);
     run_service(name, spec, &project, None);
+    readme_examples_work(name, spec, &project);
+    assert_tree_clean(&project);
     let Some(server) = postgres_url() else {
         return;
     };
@@ -489,6 +624,7 @@ fn full_cycle_with(name: &str, spec: &Path) {
     let url = fresh_database(&server, name);
     run_service(name, spec, &project, Some(&url));
     drop_database(&url);
+    assert_tree_clean(&project);
 }
 
 /// `DATABASE_URL` for a service: the given one, or none (its own SQLite file).
@@ -1453,14 +1589,14 @@ fn lint_and_test(name: &str, path: &Path) {
 /// `lint_and_test`, with the shared target directory already held; returns the project.
 fn build_lint_and_test(name: &str, path: &Path) -> PathBuf {
     let project = generate(name, path);
-    let pinned = std::fs::read_to_string(project.join("Cargo.lock")).unwrap();
+    commit_fresh(&project);
     cargo(&project, &["fmt", "--check"]);
     cargo(
         &project,
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
     cargo(&project, &["test"]);
-    assert_lock_was_complete(&pinned, &project);
+    assert_tree_clean(&project);
     project
 }
 

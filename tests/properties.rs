@@ -380,9 +380,27 @@ fn crate_names(files: &FileSet) -> BTreeSet<String> {
     if let Some(manifest) = files.get("Cargo.toml")
         && let Ok(table) = manifest.contents.parse::<toml::Table>()
     {
+        // An optional dependency (the spec-specific ones) counts only when a default
+        // feature turns it on.
+        let features = table.get("features").and_then(|f| f.as_table());
+        let enabled: BTreeSet<&str> = features
+            .and_then(|f| f.get("default")?.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|feature| features?.get(feature.as_str()?)?.as_array())
+            .flatten()
+            .filter_map(|item| item.as_str()?.strip_prefix("dep:"))
+            .collect();
         for section in ["dependencies", "dev-dependencies"] {
             if let Some(deps) = table.get(section).and_then(|d| d.as_table()) {
-                names.extend(deps.keys().map(|k| k.replace('-', "_")));
+                names.extend(
+                    deps.iter()
+                        .filter(|(name, dep)| {
+                            let optional = dep.get("optional").and_then(|o| o.as_bool());
+                            optional != Some(true) || enabled.contains(name.as_str())
+                        })
+                        .map(|(name, _)| name.replace('-', "_")),
+                );
             }
         }
     }

@@ -108,9 +108,9 @@ build_shop() {
 
     log "building the shop service (release; a few minutes the first time)"
     BUILD_LOG="$LOGS/build.log"
-    # Not --locked: a generated Cargo.lock pins a superset of what any spec uses, and cargo
-    # drops the entries this one does not need (it adds none; the e2e tests check that).
-    (cd "$PROJECT" && cargo build --release 2>&1 | tee "$BUILD_LOG" >&2) ||
+    # --locked: a generated Cargo.lock is complete and exact for every spec (the e2e tests
+    # check that a build leaves it as it is).
+    (cd "$PROJECT" && cargo build --release --locked 2>&1 | tee "$BUILD_LOG" >&2) ||
         die "cargo build --release failed (log: $BUILD_LOG)"
 
     local crate
