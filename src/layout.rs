@@ -1,8 +1,13 @@
 //! Line layout the way rustfmt (default settings, max width 100) lays out
 //! the few constructs whose shape depends on the length of generated names:
-//! string arrays and function signatures. Templates call these as tera
-//! filters and functions, so generated Rust is formatter-clean for short
-//! and long names alike, with no formatter installed.
+//! string arrays, calls and function signatures; and spec prose as comments.
+//! Templates call these as tera filters and functions.
+//!
+//! The width helpers are the fallback only: `format.rs` runs rustfmt over
+//! every generated file, which re-lays them, so they shape only what a user
+//! without rustfmt gets (valid Rust, to be `cargo fmt`ed once). New template
+//! code leaves line breaks to rustfmt (docs/architecture.md, "Formatter-clean
+//! output"). The prose helpers shape content rustfmt keeps, and matter either way.
 
 use std::collections::HashMap;
 

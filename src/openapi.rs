@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document of a generated service (CONTRACT.md section 9),
+//! The OpenAPI 3.1 document of a generated service (docs/contract.md, "Operations"),
 //! written into the project as `openapi.json` and served at `GET /openapi.json`.
 //!
 //! It is built from the template context (names, keys, relations, links and
@@ -52,7 +52,7 @@ const SHARED_SCHEMAS: &[&str] = &[
     "WebhookDelivery",
 ];
 
-/// The error codes of CONTRACT.md section 4.
+/// The error codes of docs/contract.md, "Errors".
 const ERROR_CODES: &[&str] = &[
     "BAD_REQUEST",
     "UNAUTHORIZED",
@@ -295,7 +295,7 @@ impl<'a> Builder<'a> {
             "name": self.tags.openapi,
             "description": "This document."
         }));
-        // Every API route is rate-limited (CONTRACT.md section 7); health and the
+        // Every API route is rate-limited (docs/contract.md, "Rate limits"); health and the
         // service's own documents are not.
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for (method, operation) in item.iter_mut() {
@@ -1257,7 +1257,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The jwt flow's routes (CONTRACT.md section 6) and their bodies.
+    /// The jwt flow's routes (docs/contract.md, "Sign-in") and their bodies.
     fn auth_paths(&self, paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
         let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
             return;
@@ -2014,7 +2014,7 @@ impl<'a> Builder<'a> {
             .unwrap_or_default()
     }
 
-    /// The query parameters of a list of `r` (CONTRACT.md section 3).
+    /// The query parameters of a list of `r` (docs/contract.md, "Lists").
     fn list_parameters(&self, r: &ResourceContext) -> Value {
         let mut params = vec![param_ref("Page"), param_ref("Limit"), param_ref("Cursor")];
         let mut sortable = vec!["id".to_string()];

@@ -1,4 +1,4 @@
-//! The HTTP routes a spec yields (CONTRACT.md section 1), computed once for
+//! The HTTP routes a spec yields (docs/contract.md, "Routes"), computed once for
 //! `check`, the generated README and the templates.
 
 use crate::names::with_article;
@@ -156,7 +156,7 @@ pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
     routes
 }
 
-/// The jwt flow's routes (CONTRACT.md section 6), when the spec has them.
+/// The jwt flow's routes (docs/contract.md, "Sign-in"), when the spec has them.
 pub fn auth_routes(spec: &Spec) -> Vec<Route> {
     if spec.auth.mode != crate::spec::AuthMode::Jwt {
         return Vec::new();

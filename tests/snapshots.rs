@@ -1,30 +1,40 @@
-//! Snapshot tests of rendered files: every file generated for both example
-//! specs is pinned with insta (review changes with `cargo insta review`),
-//! and every Rust file must parse.
+//! Snapshot tests of generated files: every file `backend-gen new` writes for
+//! both example specs is pinned with insta (review changes with `cargo insta
+//! review`), as it is written: rendered, then formatted by rustfmt, which the
+//! test suite installs (`scripts/test`). The templates' own layout, which a
+//! user without rustfmt gets, is checked to be valid Rust.
 
-use backend_gen::context::ServiceContext;
+use backend_gen::format::{Layout, format_rust};
 use backend_gen::output::FileSet;
-use backend_gen::render::render_service;
 
-fn render(name: &str) -> FileSet {
+fn example(name: &str) -> (backend_gen::spec::Spec, String) {
     let path = format!("{}/examples/{name}.toml", env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(path).unwrap();
     let spec = backend_gen::spec::parse(name, &source).unwrap();
-    render_service(
-        &ServiceContext::new(name, &spec, &source),
-        &Default::default(),
-    )
-    .unwrap()
+    (spec, source)
+}
+
+/// The files in the templates' own layout, before rustfmt.
+fn render(name: &str) -> FileSet {
+    let (spec, source) = example(name);
+    backend_gen::render_project(name, &spec, &source).unwrap()
+}
+
+/// The files as `new` writes them: rendered, then formatted the way
+/// `backend_gen::generate` formats them.
+fn generate(name: &str) -> FileSet {
+    let mut files = render(name);
+    match format_rust(&mut files) {
+        Ok(Layout::Rustfmt(_)) => files,
+        Ok(Layout::HandLayout { why }) => panic!(
+            "the snapshots pin rustfmt's output: install it (`rustup component add rustfmt`): {why}"
+        ),
+        Err(e) => panic!("rustfmt refused {name}'s Rust: {e}"),
+    }
 }
 
 fn check_example(name: &str) {
-    let files = render(name);
-    for (path, file) in files.iter() {
-        if path.ends_with(".rs")
-            && let Err(e) = syn::parse_file(&file.contents)
-        {
-            panic!("{name}/{path} is not valid Rust: {e}");
-        }
+    for (path, file) in generate(name).iter() {
         // Cargo.lock is pinned data, not rendering logic: it is checked by
         // the end-to-end build instead.
         if path == "Cargo.lock" {
@@ -32,6 +42,18 @@ fn check_example(name: &str) {
         }
         let snapshot = format!("{name}__{}", path.replace('/', "__"));
         insta::assert_snapshot!(snapshot, &file.contents);
+    }
+}
+
+/// Without rustfmt, `new` writes the templates' layout and asks for one `cargo fmt`,
+/// which needs Rust that parses.
+fn check_hand_layout(name: &str) {
+    for (path, file) in render(name).iter() {
+        if path.ends_with(".rs")
+            && let Err(e) = syn::parse_file(&file.contents)
+        {
+            panic!("{name}/{path} is not valid Rust before rustfmt: {e}");
+        }
     }
 }
 
@@ -43,4 +65,14 @@ fn blog_files() {
 #[test]
 fn shop_files() {
     check_example("shop");
+}
+
+#[test]
+fn blog_files_parse_in_the_templates_layout() {
+    check_hand_layout("blog");
+}
+
+#[test]
+fn shop_files_parse_in_the_templates_layout() {
+    check_hand_layout("shop");
 }

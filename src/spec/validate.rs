@@ -105,7 +105,7 @@ pub const MAX_NAME: usize = 30;
 
 /// Columns and keys every resource gets; fields may not take these names.
 pub const GENERATED_FIELDS: &[&str] = &["id", "created_at", "updated_at", "deleted_at", "version"];
-/// List query parameters (CONTRACT.md section 3).
+/// List query parameters (docs/contract.md, "Lists").
 pub const QUERY_PARAMETERS: &[&str] = &["page", "limit", "cursor", "sort", "fields"];
 /// Names to offer instead of a refused field name, before the generic `{name}_value`.
 const FIELD_ALTERNATIVES: &[(&str, &[&str])] = &[
@@ -2223,7 +2223,7 @@ fn read_rule(
 }
 
 /// Numeric fields get `xMin`/`xMax` list filters and dates `xAfter`/`xBefore`
-/// (CONTRACT.md section 3); a field whose own name is one of those would make
+/// (docs/contract.md, "Lists"); a field whose own name is one of those would make
 /// the query string ambiguous.
 fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) {
     // Filter parameters by JSON key, as the service's lists name them, and their field.
