@@ -3,6 +3,7 @@
 mod collisions;
 pub mod model;
 pub mod reader;
+mod rust_names;
 mod validate;
 
 pub use model::*;
