@@ -199,7 +199,7 @@ fn add_interactively(project: &Project) -> Result<()> {
         ));
     }
     let path = project.dir.join(SPEC_FILE);
-    let (spec, source) = crate::load_spec(&path)?;
+    let (spec, source) = crate::pipeline::load_spec(&path)?;
     // Refused before the questions, not after them.
     crate::update::refuse_unresolved_conflicts(&project.dir)?;
     let name = spec.project.name.clone().unwrap_or_else(|| {

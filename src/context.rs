@@ -83,7 +83,8 @@ pub struct ServiceContext {
     pub cache: crate::spec::Cache,
     /// The jwt flow's settings; `None` with auth mode `none` (no auth code at all).
     pub auth: Option<AuthContext>,
-    /// The OpenAPI document (`openapi.json`), built from the rest of this context.
+    /// The OpenAPI document (`openapi.json`), built from the rest of this context by
+    /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
     #[serde(skip)]
     pub openapi: String,
 }
@@ -1207,7 +1208,6 @@ impl ServiceContext {
                 auth.register_parents = example.parents;
             }
         }
-        ctx.openapi = crate::openapi::document(spec, &ctx);
         ctx
     }
 }

@@ -280,7 +280,8 @@ mod tests {
     fn shared_json(resources: &str) -> tera::Value {
         let source = format!("[auth]\nmode = \"jwt\"\n{resources}");
         let spec = crate::spec::parse("t.toml", &source).expect("a valid spec");
-        let context = ServiceContext::new("t", &spec, &source);
+        let mut context = ServiceContext::new("t", &spec, &source);
+        context.openapi = crate::openapi::document(&spec, &context);
         let whole = tera::to_value(&context).expect("the context serialises");
         shared_context(&whole).into_json()
     }

@@ -194,7 +194,7 @@ fn eject_next_steps(dir: &Path, templates: Option<&Path>) -> String {
         update.push("--templates".into());
         update.push(crate::console::shell_quote(&folder.to_string_lossy()));
     }
-    if !crate::cd_into(dir).is_empty() {
+    if !crate::console::cd_into(dir).is_empty() {
         update.push(crate::console::shell_quote(&dir.to_string_lossy()));
     }
     format!(

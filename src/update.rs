@@ -204,7 +204,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String
 
 /// Runs `update`.
 pub fn update(args: &UpdateArgs) -> Result<()> {
-    let (spec, source) = crate::load_spec(&args.dir.join(SPEC_FILE))?;
+    let (spec, source) = crate::pipeline::load_spec(&args.dir.join(SPEC_FILE))?;
     if args.adopt {
         return adopt(args, &spec, &source);
     }
@@ -303,7 +303,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         }
     }
 
-    let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
+    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, spec, source);
     let carried = carried_paths(dir, &crate::carry::moves(&old, spec));
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
@@ -449,7 +449,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             bullets(&conflicts)
         )));
     }
-    let mut said = if crate::cd_into(dir).is_empty() {
+    let mut said = if crate::console::cd_into(dir).is_empty() {
         format!("Updated the project from {SPEC_FILE}.\n")
     } else {
         format!("Updated {} from its {SPEC_FILE}.\n", dir.display())
@@ -483,7 +483,7 @@ fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
     let name = read(dir, "Cargo.toml")
         .and_then(|text| name_in(&text, Some("package")))
         .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
-    let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
+    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, spec, source);
     let writes: Vec<(String, String)> = files
         .iter()
@@ -730,7 +730,7 @@ fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> Stri
             conflicts.join(", ")
         );
     }
-    out.push_str(&crate::cd_into(dir));
+    out.push_str(&crate::console::cd_into(dir));
     let mut commands = Vec::new();
     if let Some(stem) = migration {
         commands.push((
@@ -748,7 +748,7 @@ fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> Stri
 
 /// `backend-gen update` for the project at `dir`, as the user can type it where they are.
 fn update_command(dir: &Path) -> String {
-    if crate::cd_into(dir).is_empty() {
+    if crate::console::cd_into(dir).is_empty() {
         "backend-gen update".to_string()
     } else {
         format!(

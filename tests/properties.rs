@@ -437,7 +437,7 @@ fn check_routes(
     files: &FileSet,
     fail: &mut impl FnMut(&'static str, String),
 ) {
-    let ctx = backend_gen::context::ServiceContext::new(&spec.name, parsed, &spec.toml);
+    let ctx = backend_gen::pipeline::service_context(&spec.name, parsed, &spec.toml);
     let mut routes: Vec<(String, String)> = ctx
         .routes
         .iter()

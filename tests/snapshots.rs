@@ -2,19 +2,15 @@
 //! specs is pinned with insta (review changes with `cargo insta review`),
 //! and every Rust file must parse.
 
-use backend_gen::context::ServiceContext;
 use backend_gen::output::FileSet;
+use backend_gen::pipeline::service_context;
 use backend_gen::render::render_service;
 
 fn render(name: &str) -> FileSet {
     let path = format!("{}/examples/{name}.toml", env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(path).unwrap();
     let spec = backend_gen::spec::parse(name, &source).unwrap();
-    render_service(
-        &ServiceContext::new(name, &spec, &source),
-        &Default::default(),
-    )
-    .unwrap()
+    render_service(&service_context(name, &spec, &source), &Default::default()).unwrap()
 }
 
 fn check_example(name: &str) {

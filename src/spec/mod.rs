@@ -15,6 +15,9 @@ pub(crate) use validate::{RULE_WORDS, bound_value, bound_whole, parse_decimal};
 
 use crate::diagnostics::Report;
 
+/// The example spec `init` writes: every option, commented.
+pub const EXAMPLE_SPEC: &str = include_str!("../../templates/spec/backend-gen.toml");
+
 /// Parses and validates spec source; on failure the report holds every error.
 pub fn parse(file: &str, source: &str) -> Result<Spec, Report> {
     report(file, source, validate::parse(source, false))

@@ -670,7 +670,7 @@ fn creation_order_puts_late_parents_first() {
 
 #[test]
 fn the_init_example_is_valid_and_shows_every_type() {
-    let spec = valid(crate::EXAMPLE_SPEC);
+    let spec = valid(super::EXAMPLE_SPEC);
     let types: std::collections::BTreeSet<&str> = spec
         .resources
         .iter()
