@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod output;
 pub mod pattern;
 pub mod pipeline;
+pub mod project_files;
 pub mod render;
 pub mod routes;
 pub mod rules_upgrade;

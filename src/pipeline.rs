@@ -8,7 +8,7 @@ use std::path::Path;
 use crate::context::ServiceContext;
 use crate::error::{Error, Result};
 use crate::spec::{self, Spec};
-use crate::{console, format, openapi, output, render, templates};
+use crate::{console, format, openapi, output, render};
 
 /// Reads and validates a spec file; returns it with its source text.
 pub fn load_spec(path: &Path) -> Result<(Spec, String)> {
@@ -45,7 +45,7 @@ fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Error {
 
 /// Renders the project for `spec` in memory, laid out by the templates alone.
 pub fn render_project(name: &str, spec: &Spec, source: &str) -> Result<output::FileSet> {
-    render_project_with(name, spec, source, &templates::Overrides::default())
+    render_project_with(name, spec, source, &render::Overrides::default())
 }
 
 /// The same, with the team's template overrides.
@@ -53,7 +53,7 @@ pub fn render_project_with(
     name: &str,
     spec: &Spec,
     source: &str,
-    overrides: &templates::Overrides,
+    overrides: &render::Overrides,
 ) -> Result<output::FileSet> {
     let ctx = service_context(name, spec, source);
     render::render_service(&ctx, overrides)
@@ -65,7 +65,7 @@ pub fn generate(
     name: &str,
     spec: &Spec,
     source: &str,
-    overrides: &templates::Overrides,
+    overrides: &render::Overrides,
 ) -> Result<output::FileSet> {
     for note in overrides.notes() {
         console::note(note);

@@ -19,11 +19,9 @@ use std::path::{Path, PathBuf};
 use crate::console::count;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
-use crate::render::SPEC_FILE;
+use crate::project_files::{SPEC_FILE, STATE_DIR};
 use crate::spec::{self, Spec};
 
-/// Where a project keeps what it was generated from.
-pub const STATE_DIR: &str = ".backend-gen";
 const STATE: &str = ".backend-gen/generated.toml";
 const APPLIED_SPEC: &str = ".backend-gen/spec.toml";
 const BASE: &str = ".backend-gen/base/";
@@ -674,7 +672,7 @@ fn backfills(spec: &Spec, source: &str, given: &[String]) -> Result<crate::migra
             .ok_or_else(|| bad("the field is not written as a table in the spec"))?;
         entry.insert(
             "default",
-            toml_edit::Item::Value(crate::add::default_value(f.ty.spec_name(), text)),
+            toml_edit::Item::Value(default_value(f.ty.spec_name(), text)),
         );
         let label = format!("{SPEC_FILE} (with --backfill {arg} as the default)");
         let checked = spec::parse(&label, &doc.to_string()).map_err(Error::InvalidSpec)?;
@@ -689,12 +687,12 @@ fn backfills(spec: &Spec, source: &str, given: &[String]) -> Result<crate::migra
 }
 
 /// The template overrides the project renders with: `--templates`, or its own.
-fn overrides(args: &UpdateArgs) -> Result<crate::templates::Overrides> {
+fn overrides(args: &UpdateArgs) -> Result<crate::render::Overrides> {
     let dir = args
         .templates
         .clone()
-        .unwrap_or_else(|| args.dir.join(crate::templates::DIR));
-    crate::templates::Overrides::load(&dir)
+        .unwrap_or_else(|| args.dir.join(crate::project_files::TEMPLATES_DIR));
+    crate::render::Overrides::load(&dir)
 }
 
 /// The number after the highest migration in either dialect, the team's own included.
@@ -769,6 +767,22 @@ fn bullets(lines: &[String]) -> String {
         .map(|line| format!("  - {line}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A `--default` or `--backfill` value as the TOML value the field's type reads.
+pub(crate) fn default_value(ty: &str, text: &str) -> toml_edit::Value {
+    match ty {
+        "integer" | "big_integer" => text
+            .parse::<i64>()
+            .map_or_else(|_| text.into(), toml_edit::Value::from),
+        "float" => text
+            .parse::<f64>()
+            .map_or_else(|_| text.into(), toml_edit::Value::from),
+        "boolean" => text
+            .parse::<bool>()
+            .map_or_else(|_| text.into(), toml_edit::Value::from),
+        _ => text.into(),
+    }
 }
 
 #[cfg(test)]

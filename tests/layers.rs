@@ -22,22 +22,7 @@ use std::collections::BTreeSet;
 
 /// Cycles not broken yet, each as its sorted modules. The test fails when one of them is
 /// gone (so the list only shrinks) and for every cycle not listed.
-const NOT_BROKEN_YET: &[&[&str]] = &[
-    &["dialect", "routes", "samples", "schema", "spec", "sql"],
-    &[
-        "add",
-        "context",
-        "format",
-        "interactive",
-        "module_tree",
-        "openapi",
-        "output",
-        "pipeline",
-        "render",
-        "templates",
-        "update",
-    ],
-];
+const NOT_BROKEN_YET: &[&[&str]] = &[&["dialect", "routes", "samples", "schema", "spec", "sql"]];
 
 /// The top-level module a library file belongs to; `src/main.rs` is the binary's crate.
 fn top_level_module(path: &str) -> Option<String> {

@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::pipeline::load_spec;
-use crate::{add, check, console, module_tree, templates, update};
+use crate::{add, check, console, module_tree, project_files, templates, update};
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -40,7 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// refuses Rust files no module declares, as `update` does.
 fn check_project_of(spec_file: &Path) -> Result<()> {
     let dir = spec_file.parent().unwrap_or(Path::new("."));
-    if !dir.join(update::STATE_DIR).is_dir() {
+    if !dir.join(project_files::STATE_DIR).is_dir() {
         return Ok(());
     }
     let outside = module_tree::orphans(&module_tree::read_project(dir)?);

@@ -9,7 +9,7 @@ use crate::console::cd_into;
 use crate::error::{Error, Result};
 use crate::pipeline::{generate, load_spec, render_project_with};
 use crate::spec::{self, AuthMode, Database, Spec};
-use crate::{console, context, interactive, output, render, templates, update};
+use crate::{console, context, interactive, output, project_files, render, update};
 
 pub(super) fn new(args: NewArgs) -> Result<()> {
     spec::check_crate_name(&args.name)
@@ -34,7 +34,8 @@ pub(super) fn new(args: NewArgs) -> Result<()> {
             else {
                 return Ok(());
             };
-            let spec = spec::parse(render::SPEC_FILE, &source).map_err(Error::InvalidSpec)?;
+            let spec =
+                spec::parse(project_files::SPEC_FILE, &source).map_err(Error::InvalidSpec)?;
             (spec, source)
         }
         None => {
@@ -43,11 +44,11 @@ pub(super) fn new(args: NewArgs) -> Result<()> {
             ));
         }
     };
-    let overrides = templates::Overrides::load(
+    let overrides = render::Overrides::load(
         &args
             .templates
             .clone()
-            .unwrap_or_else(|| target.join(templates::DIR)),
+            .unwrap_or_else(|| target.join(project_files::TEMPLATES_DIR)),
     )?;
     if args.dry_run {
         let files = render_project_with(&args.name, &spec, &source, &overrides)?;

@@ -14,6 +14,10 @@
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
 
+pub mod overrides;
+
+pub use overrides::Overrides;
+
 use std::collections::BTreeMap;
 
 use include_dir::{Dir, DirEntry, include_dir};
@@ -23,12 +27,9 @@ use tera::{Context, Tera};
 use crate::context::ServiceContext;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
-use crate::templates::Overrides;
+use crate::project_files::SPEC_FILE;
 
 static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
-
-/// Where a generated project keeps the spec it came from.
-pub const SPEC_FILE: &str = "backend-gen.toml";
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
@@ -322,5 +323,37 @@ mod tests {
     #[test]
     fn tidy_keeps_block_spacing_outside_rust() {
         assert_eq!(tidy("a.md", "# A\n\n\n}\n"), "# A\n\n}\n");
+    }
+
+    /// `tests/specs/names.toml`, whose names collide with generated code: every Rust file
+    /// of the project parses, and the renamed modules are the files rendered.
+    #[test]
+    fn colliding_names_render_to_rust_that_parses() {
+        let source = std::fs::read_to_string("tests/specs/names.toml").unwrap();
+        let spec = crate::spec::parse("names.toml", &source).unwrap();
+        let ctx = ServiceContext::new("names", &spec, &source);
+        let files = super::render_service(&ctx, &Default::default()).unwrap();
+        // The test crate declares exactly the modules rendered beside it.
+        let rendered: Vec<String> = files
+            .iter()
+            .filter_map(|(path, _)| path.strip_prefix("tests/api/")?.strip_suffix(".rs"))
+            .filter(|stem| *stem != "main")
+            .map(String::from)
+            .collect();
+        assert_eq!(rendered, ctx.test_modules);
+        for (path, file) in files.iter() {
+            if path.ends_with(".rs") {
+                syn::parse_file(&file.contents)
+                    .unwrap_or_else(|e| panic!("{path} is not valid Rust: {e}"));
+            }
+        }
+        for path in [
+            "src/resources/logs_resource/mod.rs",
+            "src/rules/logs_resource.rs",
+            "tests/api/logs_resource.rs",
+            "tests/logs.rs",
+        ] {
+            assert!(files.get(path).is_some(), "{path}");
+        }
     }
 }
