@@ -10,8 +10,8 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
-use crate::routes::{Route, api_routes, children, nested_segment, resource_routes};
 use crate::samples;
+use crate::spec::routes::{Route, api_routes, children, nested_segment, resource_routes};
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
     Literal, OnDelete, Resource, Rule, Signed, Spec, Trigger,
@@ -379,7 +379,7 @@ fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) -> Vec<FieldT
                 Some((
                     format!("{}Id", b.names.camel),
                     format!("{}/{}", spec.project.api_prefix, parent.names.plural_kebab),
-                    crate::routes::nested_segment(r, b),
+                    crate::spec::routes::nested_segment(r, b),
                 ))
             });
             let write_rules = match &f.access.write {

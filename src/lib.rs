@@ -31,12 +31,12 @@ pub mod pattern;
 pub mod pipeline;
 pub mod project_files;
 pub mod render;
-pub mod routes;
 pub mod rules_upgrade;
 pub mod samples;
 pub mod schema;
 pub mod spec;
 pub mod sql;
+pub mod table;
 pub mod templates;
 pub mod update;
 

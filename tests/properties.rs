@@ -444,7 +444,7 @@ fn check_routes(
         .map(|r| (r.method.to_lowercase(), r.path.clone()))
         .collect();
     routes.extend(
-        backend_gen::routes::service_routes()
+        backend_gen::spec::routes::service_routes()
             .iter()
             .map(|r| (r.method.to_lowercase(), r.path.clone())),
     );

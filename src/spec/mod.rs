@@ -3,7 +3,10 @@
 mod collisions;
 pub mod model;
 pub mod reader;
+pub mod room;
+pub mod routes;
 mod rust_names;
+pub mod schema_names;
 mod validate;
 
 pub use model::*;

@@ -1450,7 +1450,7 @@ fn check_room_for_accounts(
     value: &Spanned<DeValue<'_>>,
     path: &str,
 ) {
-    let Some(room) = crate::samples::room(field) else {
+    let Some(room) = super::room::room(field) else {
         return;
     };
     let span = match value.get_ref() {
