@@ -14,13 +14,14 @@
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
 
+mod embedded;
 pub mod overrides;
 
+pub use embedded::embedded;
 pub use overrides::Overrides;
 
 use std::collections::BTreeMap;
 
-use include_dir::{Dir, DirEntry, include_dir};
 use serde::Serialize;
 use tera::{Context, Tera};
 
@@ -28,8 +29,6 @@ use crate::context::ServiceContext;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
 use crate::project_files::SPEC_FILE;
-
-static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
@@ -58,21 +57,6 @@ const SPEC_WIDE: [&str; 7] = [
     "test_modules",
     "spec_source",
 ];
-
-/// Every embedded template and file, by its path under `templates/service/`.
-pub fn embedded() -> BTreeMap<String, Vec<u8>> {
-    let mut entries = Vec::new();
-    collect(&SERVICE, &mut entries);
-    entries
-        .iter()
-        .map(|f| {
-            (
-                f.path().to_string_lossy().replace('\\', "/"),
-                f.contents().to_vec(),
-            )
-        })
-        .collect()
-}
 
 /// The paths of the files a resource whose module is `module` may have: one per
 /// `__resource__` template.
@@ -213,16 +197,6 @@ fn load(tree: &BTreeMap<String, Vec<u8>>) -> Result<Tera> {
 }
 
 /// Every file below `dir`, sorted by path so output order is stable.
-fn collect<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
-    for entry in dir.entries() {
-        match entry {
-            DirEntry::Dir(d) => collect(d, out),
-            DirEntry::File(f) => out.push(f),
-        }
-    }
-    out.sort_by_key(|f| f.path());
-}
-
 fn template_error(template: &str, error: impl std::error::Error) -> Error {
     // Tera nests the useful part of its messages in `source()`.
     let mut message = error.to_string();

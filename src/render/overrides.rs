@@ -38,7 +38,7 @@ impl Overrides {
             Some(text) => parse_record(&dir.join(RECORD), &text)?,
             None => BTreeMap::new(),
         };
-        let embedded = super::embedded();
+        let embedded = super::embedded::embedded();
         for path in files.keys() {
             if !embedded.contains_key(path) {
                 return Err(Error::Usage(format!(
@@ -67,7 +67,7 @@ impl Overrides {
         if self.files.is_empty() {
             return Vec::new();
         }
-        let embedded = super::embedded();
+        let embedded = super::embedded::embedded();
         let mut notes = vec![format!(
             "note: rendering with your templates from {}: {}",
             dir.display(),
