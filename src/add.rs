@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use toml_edit::{DocumentMut, InlineTable, Item, Table, Value};
 
 use crate::error::{Error, Result};
-use crate::render::SPEC_FILE;
+use crate::project_files::SPEC_FILE;
 use crate::update::UpdateArgs;
 
 /// `backend-gen add`: a subcommand, or none to be asked on the terminal.
@@ -164,22 +164,6 @@ fn field_table(field: &FieldArg) -> InlineTable {
     table
 }
 
-/// A `--default` as the TOML value the field's type reads.
-pub(crate) fn default_value(ty: &str, text: &str) -> Value {
-    match ty {
-        "integer" | "big_integer" => text
-            .parse::<i64>()
-            .map_or_else(|_| text.into(), Value::from),
-        "float" => text
-            .parse::<f64>()
-            .map_or_else(|_| text.into(), Value::from),
-        "boolean" => text
-            .parse::<bool>()
-            .map_or_else(|_| text.into(), Value::from),
-        _ => text.into(),
-    }
-}
-
 /// Runs `add`: a subcommand, or "add to this project" on the terminal.
 pub fn run(args: &AddArgs) -> Result<()> {
     match &args.command {
@@ -199,7 +183,7 @@ fn add_interactively(project: &Project) -> Result<()> {
         ));
     }
     let path = project.dir.join(SPEC_FILE);
-    let (spec, source) = crate::load_spec(&path)?;
+    let (spec, source) = crate::pipeline::load_spec(&path)?;
     // Refused before the questions, not after them.
     crate::update::refuse_unresolved_conflicts(&project.dir)?;
     let name = spec.project.name.clone().unwrap_or_else(|| {
@@ -295,7 +279,7 @@ fn add(command: &AddCommand) -> Result<()> {
             }
             bounds.insert_into(&mut table);
             if let Some(default) = default {
-                table.insert("default", default_value(&arg.ty, default));
+                table.insert("default", crate::update::default_value(&arg.ty, default));
             }
             add_field(&mut doc, resource, &arg.name, table)?;
             (format!("field `{resource}.{}`", arg.name), typed)

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use crate::console::count;
-use crate::routes::api_routes;
+use crate::spec::routes::api_routes;
 use crate::spec::{
     AuthMode, Denied, Event, Field, FieldAccess, FieldWrite, Resource, Rule, Spec, Trigger,
 };

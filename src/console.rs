@@ -135,6 +135,22 @@ pub fn shell_quote(text: &str) -> String {
     shell_words::quote(text).into_owned()
 }
 
+/// The `cd` line of next steps into a project at `dir` (as the user named it, so relative
+/// to where they are); none for the folder they are in.
+pub fn cd_into(dir: &std::path::Path) -> String {
+    let here = dir.as_os_str().is_empty()
+        || dir == std::path::Path::new(".")
+        || std::env::current_dir()
+            .ok()
+            .zip(std::fs::canonicalize(dir).ok())
+            .is_some_and(|(cwd, dir)| cwd == dir);
+    if here {
+        String::new()
+    } else {
+        format!("  cd {}\n", shell_quote(&dir.to_string_lossy()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

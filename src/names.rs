@@ -11,15 +11,11 @@
 //!   (`Page`, `String`, `Pool`...) gets the Rust type `{Pascal}Resource`, an
 //!   enum field's type that would clash becomes `{Type}{Field}Enum`, and a module
 //!   that would clash with a crate, a keyword or a generated module or file
-//!   becomes `{plural}_resource` (see [`settle`]). Only Rust spellings change:
+//!   becomes `{plural}_resource` (see `spec::rust_names::settle`). Only Rust spellings change:
 //!   URLs, JSON keys, tables and OpenAPI names keep the spec's words.
-
-use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToPascalCase, ToSnakeCase};
 use serde::Serialize;
-
-use crate::spec::{FieldType, Resource};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Names {
@@ -52,10 +48,10 @@ pub struct Names {
     /// The plural as an SQL identifier: a table in SQL text.
     pub plural_sql: String,
     /// The Rust type the name gives: a resource's struct, an enum field's enum. The
-    /// Pascal name unless that is taken ([`settle`] decides, once every resource is known).
+    /// Pascal name unless that is taken (`spec::rust_names::settle` decides, once every resource is known).
     pub type_name: String,
     /// A resource's Rust module and the stem of its files: the plural snake name unless
-    /// that is taken ([`settle`]).
+    /// that is taken (`spec::rust_names::settle`).
     pub module: String,
 }
 
@@ -347,7 +343,7 @@ pub fn sql_ident(name: &str) -> String {
 
 /// Types in scope wherever generated code names a resource's types (its model, repo,
 /// handlers, rules, the auth module and the test harness), and the Rust prelude. A
-/// resource or enum whose type would be one of these is renamed (see [`settle`]); a unit
+/// resource or enum whose type would be one of these is renamed (see `spec::rust_names::settle`); a unit
 /// test keeps this list in step with the templates.
 pub const RESERVED_TYPES: &[&str] = &[
     // The prelude, and `Self`.
@@ -635,11 +631,6 @@ pub fn reserved_module(name: &str) -> Option<&'static str> {
     }
 }
 
-/// The suffix of a renamed resource type, enum type and module.
-const TYPE_SUFFIX: &str = "Resource";
-const ENUM_SUFFIX: &str = "Enum";
-const MODULE_SUFFIX: &str = "_resource";
-
 /// The types a resource's model defines besides enums.
 pub fn resource_types(type_name: &str) -> [String; 3] {
     [
@@ -647,110 +638,6 @@ pub fn resource_types(type_name: &str) -> [String; 3] {
         format!("{type_name}Input"),
         format!("{type_name}Patch"),
     ]
-}
-
-/// Settles the Rust names that depend on the whole spec, in `type_name` and `module`:
-/// - a resource's type is its Pascal name, unless that, its `Input` or its `Patch` is a
-///   reserved type, or the Pascal name is another resource's `Input` or `Patch`: then
-///   `{Pascal}Resource` (`page` → `PageResource`, `PageResourceInput`...);
-/// - an enum field's type is `{ResourceType}{Field}`, unless that is reserved or one of
-///   the resource types above: then `{ResourceType}{Field}Enum`;
-/// - a resource's module is its plural, unless that is a keyword or in
-///   [`RESERVED_MODULES`]: then `{plural}_resource`.
-///
-/// Names still equal after this are refused by validation ([`collisions`]).
-pub fn settle(resources: &mut [Resource]) {
-    let derived: BTreeSet<String> = resources
-        .iter()
-        .flat_map(|r| resource_types(&r.names.pascal).into_iter().skip(1))
-        .collect();
-    for r in resources.iter_mut() {
-        let pascal = &r.names.pascal;
-        let taken = resource_types(pascal)
-            .iter()
-            .any(|t| RESERVED_TYPES.contains(&t.as_str()))
-            || derived.contains(pascal);
-        r.names.type_name = if taken {
-            format!("{pascal}{TYPE_SUFFIX}")
-        } else {
-            pascal.clone()
-        };
-        let plural = &r.names.plural_snake;
-        r.names.module = if reserved_module(plural).is_some() {
-            format!("{plural}{MODULE_SUFFIX}")
-        } else {
-            plural.clone()
-        };
-    }
-    let types: BTreeSet<String> = resources
-        .iter()
-        .flat_map(|r| resource_types(&r.names.type_name))
-        .collect();
-    for r in resources.iter_mut() {
-        for f in &mut r.fields {
-            if matches!(f.ty, FieldType::Enum { .. }) {
-                let natural = format!("{}{}", r.names.type_name, f.names.pascal);
-                f.names.type_name =
-                    if RESERVED_TYPES.contains(&natural.as_str()) || types.contains(&natural) {
-                        format!("{natural}{ENUM_SUFFIX}")
-                    } else {
-                        natural
-                    };
-            }
-        }
-    }
-}
-
-/// Two resources whose settled Rust names are still equal: the later one, the earlier
-/// one, and the name (a type, or a module when `module`).
-#[derive(Debug, PartialEq, Eq)]
-pub struct Collision {
-    pub resource: String,
-    pub other: String,
-    pub name: String,
-    pub module: bool,
-}
-
-/// Rust names that [`settle`] could not keep apart: types (a resource's, its `Input` and
-/// `Patch`, its enums') and modules, across resources. `v_2` and `v2` are both `V2`.
-/// One collision per pair of resources.
-pub fn collisions(resources: &[Resource]) -> Vec<Collision> {
-    // Each name (and whether it is a module) with the first resource that gives it.
-    let mut seen: BTreeMap<(String, bool), &str> = BTreeMap::new();
-    let mut out: Vec<Collision> = Vec::new();
-    for r in resources {
-        let mut own: Vec<(String, bool)> = resource_types(&r.names.type_name)
-            .into_iter()
-            .map(|t| (t, false))
-            .collect();
-        own.extend(
-            r.fields
-                .iter()
-                .filter(|f| matches!(f.ty, FieldType::Enum { .. }))
-                .map(|f| (f.names.type_name.clone(), false)),
-        );
-        own.push((r.names.module.clone(), true));
-        for (name, module) in own {
-            match seen.get(&(name.clone(), module)) {
-                Some(other) if *other == r.names.snake => {}
-                Some(other) => {
-                    let pair = |c: &Collision| c.resource == r.names.snake && c.other == *other;
-                    if !out.iter().any(pair) {
-                        out.push(Collision {
-                            resource: r.names.snake.clone(),
-                            other: other.to_string(),
-                            name,
-                            module,
-                        });
-                    }
-                }
-                None => {
-                    seen.insert((name, module), &r.names.snake);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// An enum value's Rust variant, and whether it needs explicit serde and sqlx renames
@@ -807,6 +694,8 @@ pub fn alternative(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use super::*;
 
     #[test]
@@ -967,38 +856,6 @@ mod tests {
             Some("page_2")
         );
         assert_eq!(alternative(&"a".repeat(30), none, 30, |_| true), None);
-    }
-
-    fn spec(source: &str) -> crate::spec::Spec {
-        crate::spec::parse("t.toml", source).unwrap_or_else(|r| panic!("{r}"))
-    }
-
-    #[test]
-    fn clashing_types_and_modules_are_renamed() {
-        let s = spec(
-            "[resources.page.fields]\nx = { type = \"text\" }\n\
-             [resources.string.fields]\nx = { type = \"text\" }\n\
-             [resources.order]\nplural = \"logs\"\n\
-             [resources.order.fields]\nitem = { type = \"enum\", values = [\"a\"] }\n\
-             [resources.order_item.fields]\nx = { type = \"text\" }\n\
-             [resources.post_input.fields]\nx = { type = \"text\" }\n\
-             [resources.post.fields]\nx = { type = \"text\" }\n",
-        );
-        let names = |snake: &str| {
-            let r = s.resource(snake).unwrap();
-            (r.names.type_name.clone(), r.names.module.clone())
-        };
-        assert_eq!(names("page"), ("PageResource".into(), "pages".into()));
-        assert_eq!(names("string"), ("StringResource".into(), "strings".into()));
-        assert_eq!(names("order"), ("Order".into(), "logs_resource".into()));
-        assert_eq!(
-            names("order_item"),
-            ("OrderItem".into(), "order_items".into())
-        );
-        assert_eq!(names("post_input").0, "PostInputResource");
-        assert_eq!(names("post").0, "Post");
-        let item = &s.resource("order").unwrap().fields[0];
-        assert_eq!(item.names.type_name, "OrderItemEnum");
     }
 
     /// Every type a template imports or defines where resource types are in scope, and every

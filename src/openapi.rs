@@ -2663,7 +2663,8 @@ mod tests {
                       [resources.login]\nplural = \"auth\"\n[resources.login.fields]\nx = { type = \"string\" }\n";
         let spec = crate::spec::parse("t.toml", source).expect("a valid spec");
         let ctx = ServiceContext::new("t", &spec, source);
-        let doc: serde_json::Value = serde_json::from_str(&ctx.openapi).expect("JSON");
+        let doc: serde_json::Value =
+            serde_json::from_str(&super::document(&spec, &ctx)).expect("JSON");
         let tags: Vec<&str> = doc["tags"]
             .as_array()
             .expect("tags")

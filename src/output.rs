@@ -270,15 +270,15 @@ pub fn check_target(target: &Path, force: bool) -> Result<bool> {
 /// way to follow a changed spec. A project is known by what `new` leaves and nothing
 /// else does: `.backend-gen/` holding more than template overrides, or a migration.
 pub fn refuse_a_generated_project(target: &Path) -> Result<()> {
-    let state = target.join(crate::update::STATE_DIR);
-    let overrides = target.join(crate::templates::DIR);
+    let state = target.join(crate::project_files::STATE_DIR);
+    let overrides = target.join(crate::project_files::TEMPLATES_DIR);
     let remembers = relative_files(&state)?
         .iter()
         .any(|path| !state.join(path).starts_with(&overrides));
     let migrations = !relative_files(&target.join("migrations"))?.is_empty();
     let (evidence, how) = match (remembers, migrations) {
         (true, _) => (
-            crate::update::STATE_DIR,
+            crate::project_files::STATE_DIR,
             "run `backend-gen update` in it to follow its changed backend-gen.toml \
              (`backend-gen add` adds a resource or a field)",
         ),

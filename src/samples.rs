@@ -9,47 +9,11 @@ use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
-use crate::spec::{Bound, Field, FieldType, Format, Rules, bound_value, bound_whole};
+use crate::spec::{Bound, Field, FieldType, Format, bound_value, bound_whole};
 
-/// How many distinct valid values each field gets: generated tests create
-/// at most this many rows of one resource in one test.
-pub const COUNT: usize = 12;
-
-/// How many distinct values a field's type and rules allow, when fewer than `COUNT` (`None`:
-/// room for every sample). A unique field with less room limits the rows of its resource
-/// the generated tests make at once: a unique boolean holds two rows, a unique enum one a
-/// value. The first `room` samples of such a field are distinct.
-pub fn room(field: &Field) -> Option<usize> {
-    let room = distinct_values(&field.ty, &field.rules)?;
-    usize::try_from(room).ok().filter(|room| *room < COUNT)
-}
-
-/// How many distinct values a type and rules allow, when that is bounded.
-fn distinct_values(ty: &FieldType, rules: &Rules) -> Option<u128> {
-    let bounds = || Some((rules.min.as_ref()?, rules.max.as_ref()?));
-    match ty {
-        FieldType::Boolean => Some(2),
-        FieldType::Enum { values } => Some(values.len() as u128),
-        FieldType::Integer | FieldType::BigInteger => {
-            let (lo, hi) = ty.whole_range()?;
-            let lo = rules.min.as_ref().map_or(lo, bound_whole);
-            let hi = rules.max.as_ref().map_or(hi, bound_whole);
-            // A minimum over the maximum is refused when the spec is read.
-            u128::try_from(i128::from(hi) - i128::from(lo) + 1).ok()
-        }
-        FieldType::Decimal { scale, .. } => {
-            let (min, max) = bounds()?;
-            let steps = (bound_value(max) - bound_value(min)) * 10f64.powi(*scale as i32);
-            // Rounded first: bounds written with the field's scale are whole steps apart.
-            (steps >= 0.0).then(|| steps.round().min(u64::MAX as f64) as u128 + 1)
-        }
-        FieldType::Float => {
-            let (min, max) = bounds()?;
-            (bound_value(min) == bound_value(max)).then_some(1)
-        }
-        _ => None,
-    }
-}
+// The samples' count and a field's room are the spec's: its validation refuses an account
+// field whose room would turn sign-ups away.
+pub use crate::spec::room::{COUNT, room};
 
 /// `COUNT` distinct valid JSON values for `field` (fewer only for a boolean).
 pub fn valid(resource: &str, field: &Field) -> Vec<String> {
@@ -511,5 +475,57 @@ mod tests {
         assert_eq!(invalid(&f).as_deref(), Some("\"not_a_value\""));
         let f = field(r#"{ type = "text" }"#);
         assert_eq!(invalid(&f), None);
+    }
+
+    /// A unique field of few values is a valid spec: the generated tests make no more rows at
+    /// once than it has values (`samples::room`), rather than the spec being refused.
+    #[test]
+    fn a_unique_field_of_few_values_is_valid() {
+        for (f, room) in [
+            ("{ type = \"boolean\", unique = true }", Some(2)),
+            (
+                "{ type = \"enum\", values = [\"a\", \"b\", \"c\"], unique = true }",
+                Some(3),
+            ),
+            (
+                "{ type = \"enum\", values = [\"only\"], unique = true }",
+                Some(1),
+            ),
+            (
+                "{ type = \"integer\", min = 1, max = 11, unique = true }",
+                Some(11),
+            ),
+            (
+                "{ type = \"decimal\", min = 0, max = \"0.1\", unique = true }",
+                Some(11),
+            ),
+            (
+                "{ type = \"float\", min = 2, max = 2, unique = true }",
+                Some(1),
+            ),
+            (
+                "{ type = \"integer\", min = 1, max = 12, unique = true }",
+                None,
+            ),
+            ("{ type = \"integer\", max = -5, unique = true }", None),
+            (
+                "{ type = \"decimal\", min = 0, max = \"0.11\", unique = true }",
+                None,
+            ),
+            (
+                "{ type = \"float\", min = 2, max = 2.5, unique = true }",
+                None,
+            ),
+        ] {
+            let code = &field(f);
+            assert_eq!(super::room(code), room, "{f}");
+            // The first `room` samples are distinct.
+            let samples = valid("post", code);
+            let distinct = room.unwrap_or(COUNT);
+            let mut first: Vec<&String> = samples[..distinct].iter().collect();
+            first.sort();
+            first.dedup();
+            assert_eq!(first.len(), distinct, "{f}: {samples:?}");
+        }
     }
 }

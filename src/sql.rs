@@ -12,11 +12,19 @@ use serde::Serialize;
 
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
-use crate::schema::{Column, Constraint, Index, Table, TableKind};
-use crate::spec::{AuthMode, Database, FieldType, Resource, Spec};
+use crate::spec::schema_names::{
+    ACCOUNT_TOKEN_INDEXES, DELIVERY_INDEXES, IDEMPOTENCY_INDEX, JOB_INDEXES, OUTBOX_INDEXES,
+    REFRESH_TOKEN_INDEXES, SESSION_INDEX, index, unique_index,
+};
+use crate::spec::{Database, FieldType, Resource, Spec};
+use crate::table::{Column, Constraint, Index, Table, TableKind};
 
-/// PostgreSQL keeps the first 63 bytes of a longer identifier.
-pub const MAX_IDENTIFIER: usize = 63;
+// The tables' and indexes' names are the spec's (validation compares them); the queries
+// and migrations here are written with them.
+pub use crate::spec::schema_names::{
+    ACCOUNT_TOKENS, DELIVERIES, EMAIL_VERIFICATIONS, IDEMPOTENCY, JOBS, MAX_IDENTIFIER, OUTBOX,
+    REFRESH_TOKENS, SESSIONS, WEBHOOKS, identifier, join_table, primary_key, schema_objects,
+};
 
 /// How wide a clause line may get before its list wraps.
 const WRAP: usize = 88;
@@ -449,53 +457,6 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     }
 }
 
-/// The name of a plain index on `column` (unquoted: no SQL keyword ends in `_idx`, and a
-/// shortened name is longer than any keyword).
-fn index(table: &str, column: &str) -> String {
-    identifier(format!("{table}_{column}_idx"))
-}
-
-/// The name of a unique index on `column`.
-fn unique_index(table: &str, column: &str) -> String {
-    identifier(format!("{table}_{column}_unique"))
-}
-
-/// A generated name that PostgreSQL keeps whole. PostgreSQL silently cuts a longer name
-/// at 63 bytes, so two long names that differ only at their ends would become one (two
-/// 30-character resources give such names). A longer name is cut and ends in a hash of
-/// the whole name instead: the same name always gives the same identifier, in both
-/// dialects, and names that share their first bytes stay apart.
-pub fn identifier(name: String) -> String {
-    if name.len() <= MAX_IDENTIFIER {
-        return name;
-    }
-    let hash = format!("{:08x}", fnv1a(name.as_bytes()));
-    let mut cut = MAX_IDENTIFIER - hash.len() - 1;
-    while !name.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}_{hash}", name[..cut].trim_end_matches('_'))
-}
-
-/// 32-bit FNV-1a: a few lines, stable across platforms and releases (unlike std's
-/// hashers), and spread enough for the handful of long names one spec has.
-fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |hash, &byte| {
-        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
-    })
-}
-
-/// The name PostgreSQL gives a table's primary key index: the table's name cut so that
-/// `_pkey` fits (it adds a digit instead when that name is taken at the time).
-pub fn primary_key(table: &str) -> String {
-    let suffix = "_pkey";
-    let mut cut = table.len().min(MAX_IDENTIFIER - suffix.len());
-    while !table.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    format!("{}{suffix}", &table[..cut])
-}
-
 /// The migration of a many-to-many join table: a composite primary key
 /// (which also serves lookups from the owner) and an index for the other side.
 pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) -> String {
@@ -538,15 +499,6 @@ pub fn join_index(owner: &Resource, target: &Resource) -> Index {
     }
 }
 
-/// The jwt flow's sessions table, and its indexes.
-pub const REFRESH_TOKENS: &str = "refresh_tokens";
-const REFRESH_TOKEN_INDEXES: [&str; 4] = [
-    "refresh_tokens_token_hash_unique",
-    "refresh_tokens_family_id_idx",
-    "refresh_tokens_user_id_idx",
-    "refresh_tokens_expires_at_idx",
-];
-
 /// The migration of the jwt flow's sessions: one row per refresh token ever
 /// issued, stored only as a hash. Tokens of one login share a family; a
 /// rotated token keeps its row (with `used_at`) so that its reuse is noticed.
@@ -572,10 +524,6 @@ pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
     )
 }
 
-/// The jwt flow's sessions, one per sign-in, listed to their account.
-pub const SESSIONS: &str = "auth_sessions";
-const SESSION_INDEX: &str = "auth_sessions_user_id_idx";
-
 /// The migration of the sessions: one row per sign-in, whose id is its refresh tokens'
 /// family and access tokens' `sid`, with what the account's owner needs to recognise it
 /// (when it began and was last refreshed, the client's user agent and address) and when it
@@ -597,14 +545,6 @@ pub fn create_sessions(spec: &Spec, dialect: Dialect) -> String {
          CREATE INDEX {SESSION_INDEX} ON {SESSIONS} (user_id);\n"
     )
 }
-
-/// The jwt flow's single-use tokens (email verification, password reset), and their indexes.
-pub const ACCOUNT_TOKENS: &str = "account_tokens";
-const ACCOUNT_TOKEN_INDEXES: [&str; 3] = [
-    "account_tokens_token_hash_unique",
-    "account_tokens_user_id_idx",
-    "account_tokens_expires_at_idx",
-];
 
 /// The migration of the single-use account tokens: one row per token mailed, stored only as
 /// a hash, with what it is for, the email it was sent to, its expiry and when it was used.
@@ -629,9 +569,6 @@ pub fn create_account_tokens(spec: &Spec, dialect: Dialect) -> String {
     )
 }
 
-/// Which email each account has verified.
-pub const EMAIL_VERIFICATIONS: &str = "email_verifications";
-
 /// The migration of the verified emails: one row per account, naming the email it proved
 /// it receives. An account whose email changes is unverified until it proves the new one,
 /// without any write to the account's own row.
@@ -652,10 +589,6 @@ fn account_table(spec: &Spec) -> &str {
     spec.resource(crate::spec::ACCOUNT)
         .map_or("users", |r| r.names.plural_sql.as_str())
 }
-
-/// The transactional outbox: the domain events of every resource that emits any.
-pub const OUTBOX: &str = "outbox_events";
-const OUTBOX_INDEXES: [&str; 2] = ["outbox_events_id_unique", "outbox_events_pending_idx"];
 
 /// The migration of the outbox: one row per event, written in the transaction of the change
 /// it describes. `seq` orders them as they committed (per aggregate too); the relay
@@ -686,14 +619,6 @@ pub fn create_outbox(dialect: Dialect) -> String {
          CREATE INDEX {pending} ON {OUTBOX} (seq) WHERE published_at IS NULL;\n"
     )
 }
-
-/// The job queue: one row per background job, when the spec declares any.
-pub const JOBS: &str = "background_jobs";
-const JOB_INDEXES: [&str; 3] = [
-    "background_jobs_kind_key_unique",
-    "background_jobs_due_idx",
-    "background_jobs_state_idx",
-];
 
 /// The migration of the job queue. A job is `pending` until a worker claims it (`running`,
 /// leased until `locked_until`), then `succeeded`, `pending` again after a failed attempt
@@ -728,10 +653,6 @@ pub fn create_jobs(dialect: Dialect) -> String {
     )
 }
 
-/// The `Idempotency-Key`s of `POST` requests and their first answers: every project.
-pub const IDEMPOTENCY: &str = "idempotency_keys";
-const IDEMPOTENCY_INDEX: &str = "idempotency_keys_expires_idx";
-
 /// The migration of the idempotency keys: one row per caller (`scope`, empty without auth)
 /// and key, with a fingerprint of the request and, once answered, the answer to replay.
 pub fn create_idempotency_keys(dialect: Dialect) -> String {
@@ -752,14 +673,6 @@ pub fn create_idempotency_keys(dialect: Dialect) -> String {
          CREATE INDEX {IDEMPOTENCY_INDEX} ON {IDEMPOTENCY} (expires_at);\n"
     )
 }
-
-/// Webhook subscriptions and their deliveries, with events and jwt auth.
-pub const WEBHOOKS: &str = "webhook_subscriptions";
-pub const DELIVERIES: &str = "webhook_deliveries";
-const DELIVERY_INDEXES: [&str; 2] = [
-    "webhook_deliveries_subscription_event_unique",
-    "webhook_deliveries_job_idx",
-];
 
 /// The migration of the webhook subscriptions. The secret signs every delivery; it is
 /// shown once, when the subscription is made. `consecutive_failures` counts failed
@@ -802,113 +715,6 @@ pub fn create_deliveries(dialect: Dialect) -> String {
          CREATE INDEX {job} ON {DELIVERIES} (job_id);\n"
     )
 }
-
-/// A table or index the migrations create, and what it is for, to find two with one
-/// name. Tables and indexes share one namespace in both databases.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaObject {
-    /// As the migrations (or PostgreSQL, for a primary key) name it.
-    pub name: String,
-    /// Which object of its table: "the primary key of ", "the index on `tag_id` of "...;
-    /// empty for the table itself.
-    pub object: String,
-    /// The table it belongs to: "the table of `post_tag`", "the join table of `post`
-    /// and `tag`"...
-    pub what: String,
-    /// The resource whose `plural` renames it (none for the service's own tables).
-    pub resource: Option<String>,
-    /// Named by PostgreSQL, which picks another name when this one is taken.
-    pub automatic: bool,
-}
-
-/// Every table and index the migrations create, including the primary keys' indexes
-/// PostgreSQL names `{table}_pkey` and sqlx's own table. The service's tables and the
-/// join tables come first, so a clash is blamed on a resource, whose `plural` can fix it.
-pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
-    let mut out = Vec::new();
-    let mut push = |name: String, object: String, what: &str, resource: Option<&str>| {
-        out.push(SchemaObject {
-            automatic: object == PRIMARY_KEY,
-            name,
-            object,
-            what: what.to_string(),
-            resource: resource.map(str::to_string),
-        });
-    };
-    let on = |column: &str| format!("the index on `{column}` of ");
-    push(
-        "_sqlx_migrations".into(),
-        String::new(),
-        "sqlx's migrations table",
-        None,
-    );
-    // The service's own tables: the table, its primary key, its indexes.
-    let mut service_table = |name: &str, indexes: &[&str], what: &str| {
-        push(name.into(), String::new(), what, None);
-        push(primary_key(name), PRIMARY_KEY.into(), what, None);
-        for index in indexes {
-            push((*index).into(), "an index of ".into(), what, None);
-        }
-    };
-    if spec.auth.mode == AuthMode::Jwt {
-        let refresh = "the jwt flow's refresh tokens";
-        service_table(REFRESH_TOKENS, &REFRESH_TOKEN_INDEXES, refresh);
-        service_table(SESSIONS, &[SESSION_INDEX], "the jwt flow's sessions");
-        let tokens = "the jwt flow's single-use tokens";
-        service_table(ACCOUNT_TOKENS, &ACCOUNT_TOKEN_INDEXES, tokens);
-        service_table(EMAIL_VERIFICATIONS, &[], "the verified emails");
-    }
-    service_table(IDEMPOTENCY, &[IDEMPOTENCY_INDEX], "the idempotency keys");
-    if spec.webhooks() {
-        service_table(WEBHOOKS, &[], "the webhook subscriptions");
-        service_table(DELIVERIES, &DELIVERY_INDEXES, "the webhook deliveries");
-    }
-    if spec.has_job_queue() {
-        service_table(JOBS, &JOB_INDEXES, "the job queue");
-    }
-    if spec.emits_events() {
-        service_table(OUTBOX, &OUTBOX_INDEXES, "the outbox of domain events");
-    }
-    for r in &spec.resources {
-        for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
-            let join = join_table(r, t);
-            let what = format!(
-                "the join table of `{}` and `{}`",
-                r.names.snake, t.names.snake
-            );
-            let other = format!("{}_id", t.names.snake);
-            let blamed = Some(t.names.snake.as_str());
-            push(join.clone(), String::new(), &what, blamed);
-            push(primary_key(&join), PRIMARY_KEY.into(), &what, blamed);
-            push(index(&join, &other), on(&other), &what, blamed);
-        }
-    }
-    for r in &spec.resources {
-        let table = &r.names.plural_snake;
-        let snake = Some(r.names.snake.as_str());
-        let what = format!("the table of `{}`", r.names.snake);
-        push(table.clone(), String::new(), &what, snake);
-        push(primary_key(table), PRIMARY_KEY.into(), &what, snake);
-        for b in &r.belongs_to {
-            let column = format!("{}_id", b.names.snake);
-            push(index(table, &column), on(&column), &what, snake);
-        }
-        for f in r.fields.iter().filter(|f| f.unique) {
-            push(
-                unique_index(table, &f.names.snake),
-                format!("the unique index on `{}` of ", f.names.snake),
-                &what,
-                snake,
-            );
-        }
-        if r.timestamps {
-            push(index(table, "created_at"), on("created_at"), &what, snake);
-        }
-    }
-    out
-}
-
-const PRIMARY_KEY: &str = "the primary key of ";
 
 fn sql_comment(description: &str, fallback: &str) -> String {
     let text = if description.is_empty() {
@@ -955,7 +761,7 @@ fn compared(folded: bool, sql: &str) -> String {
 /// `table` as a backend-gen from before emails were compared case-insensitively wrote it:
 /// the account's unique email index on the column itself. `update` migrates such a
 /// project's index to the folded one (see `migrate::Earlier`).
-pub fn with_case_sensitive_email(spec: &Spec, table: &mut crate::schema::Table) {
+pub fn with_case_sensitive_email(spec: &Spec, table: &mut Table) {
     let Some(account) = spec.resources.iter().find(|r| spec.is_account(r)) else {
         return;
     };
@@ -975,14 +781,6 @@ pub fn with_case_sensitive_email(spec: &Spec, table: &mut crate::schema::Table) 
 
 const ACCOUNT_EMAIL_COMMENT: &str =
     "One account per address, whatever the case of its letters; the address is kept as typed.";
-
-/// The join table of a many-to-many declared on `owner`.
-pub fn join_table(owner: &Resource, target: &Resource) -> String {
-    identifier(format!(
-        "{}_{}",
-        owner.names.snake, target.names.plural_snake
-    ))
-}
 
 #[cfg(test)]
 mod tests {

@@ -19,11 +19,9 @@ use std::path::{Path, PathBuf};
 use crate::console::count;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
-use crate::render::SPEC_FILE;
+use crate::project_files::{SPEC_FILE, STATE_DIR};
 use crate::spec::{self, Spec};
 
-/// Where a project keeps what it was generated from.
-pub const STATE_DIR: &str = ".backend-gen";
 const STATE: &str = ".backend-gen/generated.toml";
 const APPLIED_SPEC: &str = ".backend-gen/spec.toml";
 const BASE: &str = ".backend-gen/base/";
@@ -204,7 +202,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String
 
 /// Runs `update`.
 pub fn update(args: &UpdateArgs) -> Result<()> {
-    let (spec, source) = crate::load_spec(&args.dir.join(SPEC_FILE))?;
+    let (spec, source) = crate::pipeline::load_spec(&args.dir.join(SPEC_FILE))?;
     if args.adopt {
         return adopt(args, &spec, &source);
     }
@@ -303,7 +301,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         }
     }
 
-    let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
+    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, spec, source);
     let carried = carried_paths(dir, &crate::carry::moves(&old, spec));
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
@@ -449,7 +447,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             bullets(&conflicts)
         )));
     }
-    let mut said = if crate::cd_into(dir).is_empty() {
+    let mut said = if crate::console::cd_into(dir).is_empty() {
         format!("Updated the project from {SPEC_FILE}.\n")
     } else {
         format!("Updated {} from its {SPEC_FILE}.\n", dir.display())
@@ -483,7 +481,7 @@ fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
     let name = read(dir, "Cargo.toml")
         .and_then(|text| name_in(&text, Some("package")))
         .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
-    let mut files = crate::generate(&name, spec, source, &overrides(args)?)?;
+    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?)?;
     remember(&mut files, &name, spec, source);
     let writes: Vec<(String, String)> = files
         .iter()
@@ -674,7 +672,7 @@ fn backfills(spec: &Spec, source: &str, given: &[String]) -> Result<crate::migra
             .ok_or_else(|| bad("the field is not written as a table in the spec"))?;
         entry.insert(
             "default",
-            toml_edit::Item::Value(crate::add::default_value(f.ty.spec_name(), text)),
+            toml_edit::Item::Value(default_value(f.ty.spec_name(), text)),
         );
         let label = format!("{SPEC_FILE} (with --backfill {arg} as the default)");
         let checked = spec::parse(&label, &doc.to_string()).map_err(Error::InvalidSpec)?;
@@ -689,12 +687,12 @@ fn backfills(spec: &Spec, source: &str, given: &[String]) -> Result<crate::migra
 }
 
 /// The template overrides the project renders with: `--templates`, or its own.
-fn overrides(args: &UpdateArgs) -> Result<crate::templates::Overrides> {
+fn overrides(args: &UpdateArgs) -> Result<crate::render::Overrides> {
     let dir = args
         .templates
         .clone()
-        .unwrap_or_else(|| args.dir.join(crate::templates::DIR));
-    crate::templates::Overrides::load(&dir)
+        .unwrap_or_else(|| args.dir.join(crate::project_files::TEMPLATES_DIR));
+    crate::render::Overrides::load(&dir)
 }
 
 /// The number after the highest migration in either dialect, the team's own included.
@@ -730,7 +728,7 @@ fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> Stri
             conflicts.join(", ")
         );
     }
-    out.push_str(&crate::cd_into(dir));
+    out.push_str(&crate::console::cd_into(dir));
     let mut commands = Vec::new();
     if let Some(stem) = migration {
         commands.push((
@@ -748,7 +746,7 @@ fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> Stri
 
 /// `backend-gen update` for the project at `dir`, as the user can type it where they are.
 fn update_command(dir: &Path) -> String {
-    if crate::cd_into(dir).is_empty() {
+    if crate::console::cd_into(dir).is_empty() {
         "backend-gen update".to_string()
     } else {
         format!(
@@ -769,6 +767,22 @@ fn bullets(lines: &[String]) -> String {
         .map(|line| format!("  - {line}"))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A `--default` or `--backfill` value as the TOML value the field's type reads.
+pub(crate) fn default_value(ty: &str, text: &str) -> toml_edit::Value {
+    match ty {
+        "integer" | "big_integer" => text
+            .parse::<i64>()
+            .map_or_else(|_| text.into(), toml_edit::Value::from),
+        "float" => text
+            .parse::<f64>()
+            .map_or_else(|_| text.into(), toml_edit::Value::from),
+        "boolean" => text
+            .parse::<bool>()
+            .map_or_else(|_| text.into(), toml_edit::Value::from),
+        _ => text.into(),
+    }
 }
 
 #[cfg(test)]

@@ -120,7 +120,7 @@ fn succeed(command: &mut Command, what: &str) {
 fn context(name: &str, spec: &Path) -> ServiceContext {
     let source = std::fs::read_to_string(spec).unwrap();
     let spec = backend_gen::spec::parse(name, &source).unwrap();
-    ServiceContext::new(name, &spec, &source)
+    backend_gen::pipeline::service_context(name, &spec, &source)
 }
 
 /// A create body for a resource without required parents: every required

@@ -34,7 +34,7 @@ fn context(spec: &str) -> ServiceContext {
         .file_stem()
         .and_then(|s| s.to_str())
         .expect("a file name");
-    ServiceContext::new(name, &parsed, &source)
+    backend_gen::pipeline::service_context(name, &parsed, &source)
 }
 
 fn document(spec: &str) -> Value {
@@ -86,7 +86,7 @@ cost = { type = "decimal", scale = 2, required = false, read = ["staff"], write 
 
 fn source_context(name: &str, source: &str) -> ServiceContext {
     let parsed = backend_gen::spec::parse(&format!("{name}.toml"), source).expect("a valid spec");
-    ServiceContext::new(name, &parsed, source)
+    backend_gen::pipeline::service_context(name, &parsed, source)
 }
 
 fn field_rules_document() -> Value {

@@ -437,14 +437,14 @@ fn check_routes(
     files: &FileSet,
     fail: &mut impl FnMut(&'static str, String),
 ) {
-    let ctx = backend_gen::context::ServiceContext::new(&spec.name, parsed, &spec.toml);
+    let ctx = backend_gen::pipeline::service_context(&spec.name, parsed, &spec.toml);
     let mut routes: Vec<(String, String)> = ctx
         .routes
         .iter()
         .map(|r| (r.method.to_lowercase(), r.path.clone()))
         .collect();
     routes.extend(
-        backend_gen::routes::service_routes()
+        backend_gen::spec::routes::service_routes()
             .iter()
             .map(|r| (r.method.to_lowercase(), r.path.clone())),
     );

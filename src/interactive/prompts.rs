@@ -91,14 +91,18 @@ impl Saving {
         if self.adding {
             let (spec, update) = match &self.output {
                 Some(dir) => (
-                    shell_quote(&dir.join(crate::render::SPEC_FILE).display().to_string()),
+                    shell_quote(
+                        &dir.join(crate::project_files::SPEC_FILE)
+                            .display()
+                            .to_string(),
+                    ),
                     format!(
                         "backend-gen update {}",
                         shell_quote(&dir.display().to_string())
                     ),
                 ),
                 None => (
-                    crate::render::SPEC_FILE.to_string(),
+                    crate::project_files::SPEC_FILE.to_string(),
                     "backend-gen update".to_string(),
                 ),
             };

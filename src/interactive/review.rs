@@ -35,7 +35,7 @@ pub(super) fn review(ui: &Ui, answers: &mut Answers, saving: &Saving) -> Result<
                 ui.say(&format!(
                     "\n{} (added to {})\n",
                     style("The addition").bold(),
-                    crate::render::SPEC_FILE
+                    crate::project_files::SPEC_FILE
                 ));
                 ui.say(text[before..].trim_start_matches('\n'));
             }
@@ -43,12 +43,12 @@ pub(super) fn review(ui: &Ui, answers: &mut Answers, saving: &Saving) -> Result<
                 ui.say(&format!(
                     "\n{} (saved as {} in the project)\n",
                     style("The spec").bold(),
-                    crate::render::SPEC_FILE
+                    crate::project_files::SPEC_FILE
                 ));
                 ui.say(&text);
             }
         }
-        let problems = crate::spec::parse(crate::render::SPEC_FILE, &text).err();
+        let problems = crate::spec::parse(crate::project_files::SPEC_FILE, &text).err();
         if let Some(report) = &problems {
             ui.warn(&format!(
                 "The spec has problems; change it, or save it and fix it by hand:\n{report}"

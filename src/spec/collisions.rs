@@ -1,8 +1,8 @@
 //! Checks on what a sound spec generates, which no single key shows: Rust names that
-//! stay equal after `names::settle` (`v_2` and `v2` are both `V2`), two routes with one
+//! stay equal after `rust_names::settle` (`v_2` and `v2` are both `V2`), two routes with one
 //! method and path (the liveness check under `api_prefix = "/health"`), two tables or
 //! indexes with one name (a resource `post_tag` next to the join table of `post` and
-//! `tag`). The routes and tables are those the service gets (`routes.rs`, `sql.rs`).
+//! `tag`). The routes and tables are those the service gets (`routes.rs`, `schema_names.rs`).
 //! Each error sits on the resource whose name or `plural` can fix it, names both sides,
 //! and offers a fix that is itself free.
 
@@ -11,11 +11,11 @@ use std::ops::Range;
 
 use super::model::Spec;
 use super::reader::Sink;
+use super::routes::{Route, own_api_routes, resource_routes, service_routes};
+use super::schema_names::{join_table, schema_objects};
 use super::validate::MAX_NAME;
 use crate::diagnostics::Diagnostic;
-use crate::names::{self, Names, RESERVED_MODULES, alternative, resource_types};
-use crate::routes::{Route, own_api_routes, resource_routes, service_routes};
-use crate::sql::{join_table, schema_objects};
+use crate::names::{Names, RESERVED_MODULES, alternative, resource_types};
 
 /// Where a declared resource's name is, and its `plural` when the spec sets one.
 pub struct Place {
@@ -48,7 +48,7 @@ fn at_plural(declared: &Declared, resource: &str) -> (Range<usize>, String) {
 }
 
 fn rust_names(sink: &mut Sink, spec: &Spec, declared: &Declared) {
-    for c in names::collisions(&spec.resources) {
+    for c in super::rust_names::collisions(&spec.resources) {
         let (what, help) = if c.module {
             (
                 format!("the module `{}`", c.name),

@@ -3,6 +3,10 @@
 mod collisions;
 pub mod model;
 pub mod reader;
+pub mod room;
+pub mod routes;
+mod rust_names;
+pub mod schema_names;
 mod validate;
 
 pub use model::*;
@@ -13,6 +17,9 @@ pub use validate::{
 pub(crate) use validate::{RULE_WORDS, bound_value, bound_whole, parse_decimal};
 
 use crate::diagnostics::Report;
+
+/// The example spec `init` writes: every option, commented.
+pub const EXAMPLE_SPEC: &str = include_str!("../../templates/spec/backend-gen.toml");
 
 /// Parses and validates spec source; on failure the report holds every error.
 pub fn parse(file: &str, source: &str) -> Result<Spec, Report> {

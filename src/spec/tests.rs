@@ -670,7 +670,7 @@ fn creation_order_puts_late_parents_first() {
 
 #[test]
 fn the_init_example_is_valid_and_shows_every_type() {
-    let spec = valid(crate::EXAMPLE_SPEC);
+    let spec = valid(super::EXAMPLE_SPEC);
     let types: std::collections::BTreeSet<&str> = spec
         .resources
         .iter()
@@ -821,12 +821,12 @@ fn names_at_the_length_limit_give_distinct_schema_names() {
          [resources.u_em5_j5mvrk8par7bq_kejg8_bem.fields]\na = { type = \"string\" }\n\
          [resources.payyg_ediovsd_ekrsom1yqpkhp7xc.fields]\nb = { type = \"string\", unique = true }\n",
     );
-    let names: Vec<String> = crate::sql::schema_objects(&spec)
+    let names: Vec<String> = super::schema_names::schema_objects(&spec)
         .into_iter()
         .map(|o| o.name)
         .collect();
     for name in &names {
-        assert!(name.len() <= crate::sql::MAX_IDENTIFIER, "{name}");
+        assert!(name.len() <= super::schema_names::MAX_IDENTIFIER, "{name}");
         assert_eq!(names.iter().filter(|n| *n == name).count(), 1, "{names:?}");
     }
 }
@@ -1429,60 +1429,6 @@ fn verified_is_a_rule_for_actions_and_fields_and_no_role() {
     );
 }
 
-/// A unique field of few values is a valid spec: the generated tests make no more rows at
-/// once than it has values (`samples::room`), rather than the spec being refused.
-#[test]
-fn a_unique_field_of_few_values_is_valid() {
-    let field = |f: &str| format!("[resources.post.fields]\ncode = {f}\n");
-    for (f, room) in [
-        ("{ type = \"boolean\", unique = true }", Some(2)),
-        (
-            "{ type = \"enum\", values = [\"a\", \"b\", \"c\"], unique = true }",
-            Some(3),
-        ),
-        (
-            "{ type = \"enum\", values = [\"only\"], unique = true }",
-            Some(1),
-        ),
-        (
-            "{ type = \"integer\", min = 1, max = 11, unique = true }",
-            Some(11),
-        ),
-        (
-            "{ type = \"decimal\", min = 0, max = \"0.1\", unique = true }",
-            Some(11),
-        ),
-        (
-            "{ type = \"float\", min = 2, max = 2, unique = true }",
-            Some(1),
-        ),
-        (
-            "{ type = \"integer\", min = 1, max = 12, unique = true }",
-            None,
-        ),
-        ("{ type = \"integer\", max = -5, unique = true }", None),
-        (
-            "{ type = \"decimal\", min = 0, max = \"0.11\", unique = true }",
-            None,
-        ),
-        (
-            "{ type = \"float\", min = 2, max = 2.5, unique = true }",
-            None,
-        ),
-    ] {
-        let spec = valid(&field(f));
-        let code = &spec.resources[0].fields[0];
-        assert_eq!(crate::samples::room(code), room, "{f}");
-        // The first `room` samples are distinct.
-        let samples = crate::samples::valid("post", code);
-        let distinct = room.unwrap_or(crate::samples::COUNT);
-        let mut first: Vec<&String> = samples[..distinct].iter().collect();
-        first.sort();
-        first.dedup();
-        assert_eq!(first.len(), distinct, "{f}: {samples:?}");
-    }
-}
-
 /// Accounts are not counted: a unique account field of few values would turn sign-ups away,
 /// so it is refused on `user` with jwt (and only there).
 #[test]
@@ -1530,9 +1476,9 @@ fn resources_may_not_take_the_services_own_api_routes() {
     let spec = valid(
         "[auth]\nmode = \"jwt\"\n[resources.job]\nplural = \"tasks\"\n[resources.job.events]\ncreated = true\n[resources.job.fields]\ntitle = { type = \"string\" }\n",
     );
-    let mut routes: Vec<String> = crate::routes::api_routes(&spec)
+    let mut routes: Vec<String> = super::routes::api_routes(&spec)
         .into_iter()
-        .chain(crate::routes::service_routes())
+        .chain(super::routes::service_routes())
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();
     let all = routes.len();

@@ -264,7 +264,7 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     if auth.mode == AuthMode::Jwt && !resources.iter().any(|r| r.names.snake == ACCOUNT) {
         resources.insert(0, implicit_account(&auth, &cache));
     }
-    names::settle(&mut resources);
+    super::rust_names::settle(&mut resources);
     let jobs = read_jobs(sink, &top, &resources);
     let spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
     // What the spec generates can only be compared once the spec itself is sound; doing
@@ -1450,7 +1450,7 @@ fn check_room_for_accounts(
     value: &Spanned<DeValue<'_>>,
     path: &str,
 ) {
-    let Some(room) = crate::samples::room(field) else {
+    let Some(room) = super::room::room(field) else {
         return;
     };
     let span = match value.get_ref() {

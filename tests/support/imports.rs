@@ -31,6 +31,26 @@ pub fn forbidden_cycles(files: &BTreeMap<String, String>) -> Vec<String> {
         .collect()
 }
 
+/// Every cycle among groups of files, each as one cycle in order with the file paths that
+/// make each step. `group_of` names a file's group (`src/spec/validate.rs` → `spec`), or
+/// `None` to leave the file out; a file's imports of its own group are no edge.
+#[allow(
+    dead_code,
+    reason = "backend-gen's own layering test; the generated projects' tests check files"
+)]
+pub fn cycles_between_groups(
+    files: &BTreeMap<String, String>,
+    group_of: impl Fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let graph = Graph::build(files).grouped(group_of);
+    graph
+        .components()
+        .into_iter()
+        .filter(|component| component.len() > 1)
+        .map(|component| graph.describe_cycle(&component))
+        .collect()
+}
+
 /// The library's `.rs` files below `dir/src`, with their text.
 #[allow(
     dead_code,
@@ -194,6 +214,28 @@ impl Graph {
         Graph { edges }
     }
 
+    /// The graph between groups of files: an edge for each file edge that leaves its group,
+    /// labelled with the files and the path that make it.
+    fn grouped(&self, group_of: impl Fn(&str) -> Option<String>) -> Graph {
+        let mut edges: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for (file, targets) in &self.edges {
+            let Some(group) = group_of(file) else {
+                continue;
+            };
+            let out = edges.entry(group.clone()).or_default();
+            for (target, path) in targets {
+                match group_of(target) {
+                    Some(target_group) if target_group != group => {
+                        out.entry(target_group)
+                            .or_insert_with(|| format!("{file} -> {target}: {path}"));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Graph { edges }
+    }
+
     /// Strongly connected components (Tarjan), each sorted.
     fn components(&self) -> Vec<Vec<String>> {
         struct State<'g> {
@@ -298,7 +340,7 @@ impl Graph {
             })
             .collect();
         format!(
-            "import cycle among {} files:\n    {}\n  all of them: {}",
+            "import cycle among {} modules:\n    {}\n  all of them: {}",
             component.len(),
             steps.join("\n    "),
             component.join(", ")

@@ -1261,7 +1261,7 @@ impl Generator {
 
     fn prefix_collides(&self, kebab: &str) -> bool {
         let prefix = self.api_prefix.as_deref().unwrap_or("/v1");
-        backend_gen::routes::service_routes()
+        backend_gen::spec::routes::service_routes()
             .iter()
             .any(|r| r.path == format!("{prefix}/{kebab}"))
     }

@@ -14,21 +14,21 @@
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
 
+mod embedded;
+pub mod overrides;
+
+pub use embedded::embedded;
+pub use overrides::Overrides;
+
 use std::collections::BTreeMap;
 
-use include_dir::{Dir, DirEntry, include_dir};
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::context::ServiceContext;
 use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
-use crate::templates::Overrides;
-
-static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
-
-/// Where a generated project keeps the spec it came from.
-pub const SPEC_FILE: &str = "backend-gen.toml";
+use crate::project_files::SPEC_FILE;
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
@@ -57,21 +57,6 @@ const SPEC_WIDE: [&str; 7] = [
     "test_modules",
     "spec_source",
 ];
-
-/// Every embedded template and file, by its path under `templates/service/`.
-pub fn embedded() -> BTreeMap<String, Vec<u8>> {
-    let mut entries = Vec::new();
-    collect(&SERVICE, &mut entries);
-    entries
-        .iter()
-        .map(|f| {
-            (
-                f.path().to_string_lossy().replace('\\', "/"),
-                f.contents().to_vec(),
-            )
-        })
-        .collect()
-}
 
 /// The paths of the files a resource whose module is `module` may have: one per
 /// `__resource__` template.
@@ -212,16 +197,6 @@ fn load(tree: &BTreeMap<String, Vec<u8>>) -> Result<Tera> {
 }
 
 /// Every file below `dir`, sorted by path so output order is stable.
-fn collect<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
-    for entry in dir.entries() {
-        match entry {
-            DirEntry::Dir(d) => collect(d, out),
-            DirEntry::File(f) => out.push(f),
-        }
-    }
-    out.sort_by_key(|f| f.path());
-}
-
 fn template_error(template: &str, error: impl std::error::Error) -> Error {
     // Tera nests the useful part of its messages in `source()`.
     let mut message = error.to_string();
@@ -280,7 +255,8 @@ mod tests {
     fn shared_json(resources: &str) -> tera::Value {
         let source = format!("[auth]\nmode = \"jwt\"\n{resources}");
         let spec = crate::spec::parse("t.toml", &source).expect("a valid spec");
-        let context = ServiceContext::new("t", &spec, &source);
+        let mut context = ServiceContext::new("t", &spec, &source);
+        context.openapi = crate::openapi::document(&spec, &context);
         let whole = tera::to_value(&context).expect("the context serialises");
         shared_context(&whole).into_json()
     }
@@ -321,5 +297,37 @@ mod tests {
     #[test]
     fn tidy_keeps_block_spacing_outside_rust() {
         assert_eq!(tidy("a.md", "# A\n\n\n}\n"), "# A\n\n}\n");
+    }
+
+    /// `tests/specs/names.toml`, whose names collide with generated code: every Rust file
+    /// of the project parses, and the renamed modules are the files rendered.
+    #[test]
+    fn colliding_names_render_to_rust_that_parses() {
+        let source = std::fs::read_to_string("tests/specs/names.toml").unwrap();
+        let spec = crate::spec::parse("names.toml", &source).unwrap();
+        let ctx = ServiceContext::new("names", &spec, &source);
+        let files = super::render_service(&ctx, &Default::default()).unwrap();
+        // The test crate declares exactly the modules rendered beside it.
+        let rendered: Vec<String> = files
+            .iter()
+            .filter_map(|(path, _)| path.strip_prefix("tests/api/")?.strip_suffix(".rs"))
+            .filter(|stem| *stem != "main")
+            .map(String::from)
+            .collect();
+        assert_eq!(rendered, ctx.test_modules);
+        for (path, file) in files.iter() {
+            if path.ends_with(".rs") {
+                syn::parse_file(&file.contents)
+                    .unwrap_or_else(|e| panic!("{path} is not valid Rust: {e}"));
+            }
+        }
+        for path in [
+            "src/resources/logs_resource/mod.rs",
+            "src/rules/logs_resource.rs",
+            "tests/api/logs_resource.rs",
+            "tests/logs.rs",
+        ] {
+            assert!(files.get(path).is_some(), "{path}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP routes a spec yields (docs/contract.md, "Routes"), computed once for
-//! `check`, the generated README and the templates.
+//! `check`, the generated README and the templates. They are the spec's own: its
+//! validation refuses two routes with one method and path (`collisions.rs`).
 
 use crate::names::with_article;
 use crate::spec::{BelongsTo, Resource, Spec};

@@ -1,0 +1,121 @@
+//! `backend-gen new`: a project from a spec file or from the interactive session.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use crate::cli::NewArgs;
+use crate::console::cd_into;
+use crate::error::{Error, Result};
+use crate::pipeline::{generate, load_spec, render_project_with};
+use crate::spec::{self, AuthMode, Database, Spec};
+use crate::{console, context, interactive, output, project_files, render, update};
+
+pub(super) fn new(args: NewArgs) -> Result<()> {
+    spec::check_crate_name(&args.name)
+        .map_err(|why| Error::Usage(format!("{why}: {:?}", args.name)))?;
+    let target = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&args.name));
+    // Refuse an occupied target now, not after a whole interactive session; a generated
+    // project even to a dry run, which would show a generation `new` refuses to write.
+    if args.dry_run {
+        output::refuse_a_generated_project(&target)?;
+    } else {
+        output::check_target(&target, args.force)?;
+    }
+    let (spec, source) = match &args.spec {
+        Some(path) => console::timed("read and validate the spec", || load_spec(path))?,
+        // `--yes` asks nothing, so it needs no terminal.
+        None if args.yes || (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) => {
+            // None: the user saved the spec and quit, and was told where.
+            let Some(source) = interactive::session(&args.name, args.yes, args.output.as_deref())?
+            else {
+                return Ok(());
+            };
+            let spec =
+                spec::parse(project_files::SPEC_FILE, &source).map_err(Error::InvalidSpec)?;
+            (spec, source)
+        }
+        None => {
+            return Err(Error::Usage(
+                "no terminal to ask questions on: pass the spec with --spec FILE (see `backend-gen init` for an example), or --yes to take every default".into(),
+            ));
+        }
+    };
+    let overrides = render::Overrides::load(
+        &args
+            .templates
+            .clone()
+            .unwrap_or_else(|| target.join(project_files::TEMPLATES_DIR)),
+    )?;
+    if args.dry_run {
+        let files = render_project_with(&args.name, &spec, &source, &overrides)?;
+        print!("{}", files.tree());
+        println!(
+            "{} (dry run: nothing written)",
+            console::count(files.len(), "file", "files")
+        );
+        return Ok(());
+    }
+    let mut files = generate(&args.name, &spec, &source, &overrides)?;
+    update::remember(&mut files, &args.name, &spec, &source);
+    let bar = output::progress_bar();
+    let summary = console::timed("write the project", || {
+        files.write(&target, args.force, &bar)
+    })?;
+    bar.finish_and_clear();
+    let mut said = format!(
+        "Generated {} in {} ({} written)\n",
+        args.name,
+        target.display(),
+        console::count(summary.written, "file", "files")
+    );
+    for kept in &summary.kept {
+        let _ = writeln!(said, "  kept your {kept}");
+    }
+    said.push_str(&next_steps(&args.name, &spec, &target));
+    console::status(&said);
+    Ok(())
+}
+
+/// What to do after `new`, for this spec: where the data lives (PostgreSQL
+/// needs a server), and with jwt how the first admin is made and which
+/// secrets production needs.
+fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
+    // Comments line up after the longest command, `cargo run`'s.
+    const MORE: &str = "                     #";
+    let lib_name = name.replace('-', "_");
+    let mut out = format!("\nNext:\n{}", cd_into(target));
+    let _ = match spec.project.database {
+        Database::Sqlite => writeln!(
+            out,
+            "  cargo run          # serves on http://127.0.0.1:8080, data in data/{lib_name}.db\n  \
+             cargo test         # its own tests, each on a fresh SQLite file"
+        ),
+        Database::Postgres => writeln!(
+            out,
+            "  cargo run          # serves on http://127.0.0.1:8080; needs a PostgreSQL server at\n\
+             {MORE} {} (or set DATABASE_URL)\n  \
+             cargo test         # its own tests, on SQLite; TEST_DATABASE_URL=postgres://...\n\
+             {MORE} runs them on that PostgreSQL server",
+            context::default_database_url(spec.project.database, &lib_name)
+        ),
+    };
+    let mut secrets = "CURSOR_SECRET";
+    if spec.auth.mode == AuthMode::Jwt {
+        let _ = writeln!(
+            out,
+            "  # sign up (POST {}/auth/register), then make that account the first admin:\n  \
+             cargo run -- grant-role you@example.com {}",
+            spec.project.api_prefix, spec.auth.admin_role
+        );
+        secrets = "CURSOR_SECRET and JWT_SECRET (at least 32 random bytes)";
+    }
+    let _ = writeln!(
+        out,
+        "\nIn production (APP_ENV=production) set {secrets};\n.env.example lists every setting."
+    );
+    out
+}
