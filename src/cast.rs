@@ -17,6 +17,10 @@ pub enum Cast {
 }
 
 /// The cast from `(type, max_length)` to another, for the column `column`.
+///
+/// A match over pairs of types, not a property of one: what a conversion keeps depends on
+/// both ends. A new field type adds its pairs here (docs/field-types.md); any pair left out
+/// is refused as impossible, which is the safe answer.
 pub fn cast(from: (&FieldType, Option<u32>), to: (&FieldType, Option<u32>), column: &str) -> Cast {
     use FieldType::*;
     let fits = |n: Option<u32>, longest: Option<u32>| match (n, longest) {

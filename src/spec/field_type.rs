@@ -67,6 +67,8 @@ pub struct TypeProps {
     /// enum's first value.
     pub zero: Option<PerDialect>,
     /// A value's OpenAPI `type` and `format` in a representation; `None`: any JSON value.
+    /// A list filter of it takes the same, except that whole numbers take any `int64` and
+    /// decimals any number.
     pub openapi: Option<(&'static str, Option<&'static str>)>,
     /// Its column's kind in the generated list code (`Kind::Text`); an enum's takes its
     /// values (`Kind::Enum(Status::VALUES)`); `None`: no list filter or sort (json).
@@ -136,6 +138,13 @@ pub enum Shape {
     /// Values without rules or defaults; `sample(seed, i)` is the `i`-th sample as JSON for
     /// the field whose stable seed is `seed`.
     Fixed { sample: fn(u64, usize) -> String },
+}
+
+impl TypeProps {
+    /// Whether lists filter and sort by it.
+    pub fn filter(&self) -> bool {
+        self.list_kind.is_some()
+    }
 }
 
 impl Shape {
