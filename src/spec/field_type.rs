@@ -487,15 +487,19 @@ impl Kind {
         &TABLE[self as usize]
     }
 
-    /// The spec names of the kinds whose row passes `applies`, as help texts list them
-    /// (`string, text`).
-    pub fn names_where(applies: fn(&TypeProps) -> bool) -> String {
-        let names: Vec<&str> = TABLE
+    /// The kind the spec calls `name`.
+    pub fn named(name: &str) -> Option<Kind> {
+        TABLE.iter().find(|p| p.spec_name == name).map(|p| p.kind)
+    }
+
+    /// The spec names of the kinds whose row passes `applies`, in the table's order, for
+    /// help texts (`string, text`).
+    pub fn names_where(applies: fn(&TypeProps) -> bool) -> Vec<&'static str> {
+        TABLE
             .iter()
             .filter(|p| applies(p))
             .map(|p| p.spec_name)
-            .collect();
-        names.join(", ")
+            .collect()
     }
 }
 
@@ -536,10 +540,7 @@ impl FieldType {
     /// A type that takes no parameters, by its spec name; decimal and enum
     /// (which take parameters) and unknown names give `None`.
     pub fn plain(name: &str) -> Option<Self> {
-        TABLE
-            .iter()
-            .find(|p| p.spec_name == name)
-            .and_then(|p| p.plain.clone())
+        Kind::named(name).and_then(|kind| kind.props().plain.clone())
     }
 
     pub fn spec_name(&self) -> &'static str {
