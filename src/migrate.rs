@@ -529,7 +529,8 @@ impl Diff {
         let name = format!("{}.{}", table.name, new.name);
         let mut aspects = Vec::new();
         if let (Value::Field(a, a_max), Value::Field(b, b_max)) = (&old.value, &new.value) {
-            let same = matches!((a, b), (FieldType::Enum { .. }, FieldType::Enum { .. })) || a == b;
+            // An enum's values are its CHECK, not its column's type.
+            let same = a == b || (a.values().is_some() && b.values().is_some());
             if !same || a_max != b_max {
                 aspects.push(format!("type {} → {}", kind(a, *a_max), kind(b, *b_max)));
                 match cast((a, *a_max), (b, *b_max), &name) {
@@ -568,10 +569,8 @@ impl Diff {
         }
         if check_changed {
             aspects.push("allowed values".into());
-            if let (
-                Value::Field(FieldType::Enum { values: was }, _),
-                Value::Field(FieldType::Enum { values: now }, _),
-            ) = (&old.value, &new.value)
+            if let (Value::Field(was, _), Value::Field(now, _)) = (&old.value, &new.value)
+                && let (Some(was), Some(now)) = (was.values(), now.values())
             {
                 let gone: Vec<&str> = was
                     .iter()
@@ -803,10 +802,10 @@ fn rebuild(table: &Table, copy: &[(String, String)]) -> String {
 
 /// A field's type as the spec names it, with its length limit.
 fn kind(ty: &FieldType, max_length: Option<u32>) -> String {
-    match (ty, max_length) {
-        (FieldType::Decimal { precision, scale }, _) => format!("decimal({precision}, {scale})"),
-        (ty, Some(n)) => format!("{}({n})", ty.spec_name()),
-        (ty, None) => ty.spec_name().to_string(),
+    match (ty.decimal(), max_length) {
+        (Some((precision, scale)), _) => format!("{}({precision}, {scale})", ty.spec_name()),
+        (None, Some(n)) => format!("{}({n})", ty.spec_name()),
+        (None, None) => ty.spec_name().to_string(),
     }
 }
 

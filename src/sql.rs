@@ -16,7 +16,7 @@ use crate::spec::schema_names::{
     ACCOUNT_TOKEN_INDEXES, DELIVERY_INDEXES, IDEMPOTENCY_INDEX, JOB_INDEXES, OUTBOX_INDEXES,
     REFRESH_TOKEN_INDEXES, SESSION_INDEX, index, unique_index,
 };
-use crate::spec::{Database, FieldType, Resource, Spec};
+use crate::spec::{Database, Kind, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
 
 // The tables' and indexes' names are the spec's (validation compares them); the queries
@@ -373,8 +373,8 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     }
     if spec.is_account(r) {
         columns.push(Column::fixed("password_hash", "TEXT", true));
-        let json = dialect.column_type(&crate::spec::FieldType::Json, None);
-        columns.push(Column::fixed("roles", &json, true));
+        let json = dialect.kind_type(Kind::Json);
+        columns.push(Column::fixed("roles", json, true));
     }
     if r.versioned {
         let mut version = Column::fixed("version", "INTEGER", true);
@@ -601,7 +601,7 @@ pub fn create_outbox(dialect: Dialect) -> String {
         Database::Sqlite => "INTEGER PRIMARY KEY",
         Database::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
     };
-    let data = dialect.column_type(&FieldType::Json, None);
+    let data = dialect.kind_type(Kind::Json);
     let [id_unique, pending] = OUTBOX_INDEXES;
     format!(
         "-- Domain events, each written in the transaction of the change it describes.\n\
@@ -627,7 +627,7 @@ pub fn create_outbox(dialect: Dialect) -> String {
 /// clash: NULLs are distinct in both databases).
 pub fn create_jobs(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
-    let payload = dialect.column_type(&FieldType::Json, None);
+    let payload = dialect.kind_type(Kind::Json);
     let [unique, due, state] = JOB_INDEXES;
     format!(
         "-- Background jobs, run by the service's workers from this table.\n\
@@ -657,7 +657,7 @@ pub fn create_jobs(dialect: Dialect) -> String {
 /// and key, with a fingerprint of the request and, once answered, the answer to replay.
 pub fn create_idempotency_keys(dialect: Dialect) -> String {
     let at = dialect.timestamp_type();
-    let headers = dialect.column_type(&FieldType::Json, None);
+    let headers = dialect.kind_type(Kind::Json);
     format!(
         "-- Idempotency-Key: each POST's first answer, replayed for the same key and request.\n\
          CREATE TABLE {IDEMPOTENCY} (\n    \
@@ -679,8 +679,8 @@ pub fn create_idempotency_keys(dialect: Dialect) -> String {
 /// attempts since the last delivered one, and disables the subscription past a limit.
 pub fn create_webhooks(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
-    let events = dialect.column_type(&FieldType::Json, None);
-    let boolean = dialect.column_type(&FieldType::Boolean, None);
+    let events = dialect.kind_type(Kind::Json);
+    let boolean = dialect.kind_type(Kind::Boolean);
     format!(
         "-- Webhook subscriptions: where the service sends its events, signed.\n\
          CREATE TABLE {WEBHOOKS} (\n    \

@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use crate::spec::{
-    Access, AuthMode, Database, Denied, Event, FieldAccess, FieldType, FieldWrite, Format, Job,
-    Literal, OnDelete, Rule, Rules, Trigger, bound_text,
+    Access, AuthMode, DEFAULT_DECIMAL, Database, Denied, Event, FieldAccess, FieldType, FieldWrite,
+    Format, Job, Literal, OnDelete, Rule, Rules, Trigger, bound_text,
 };
 
 /// Everything the session asks, in spec terms.
@@ -225,11 +225,11 @@ impl FieldAnswers {
     }
 
     /// The field the short path gives: required or optional, and for a
-    /// string the usual length limit.
+    /// type whose column is sized (a string) the usual length limit.
     pub(super) fn usual(name: &str, ty: FieldType, required: bool) -> Self {
-        let string = ty == FieldType::String;
+        let sized = ty.props().sized;
         let mut field = Self::new(name, ty);
-        if string {
+        if sized {
             field = field.max_length(USUAL_MAX_LENGTH);
         }
         field.required = required;
@@ -413,7 +413,7 @@ fn write_resource(w: &mut String, r: &ResourceAnswers, auth: AuthMode) {
 
 fn field_parts(f: &FieldAnswers) -> Vec<String> {
     let mut parts = vec![format!("type = {}", quote(f.ty.spec_name()))];
-    if let FieldType::Enum { values } = &f.ty {
+    if let Some(values) = f.ty.values() {
         parts.push(format!("values = {}", string_array(values)));
     }
     if !f.required {
@@ -443,8 +443,8 @@ fn field_parts(f: &FieldAnswers) -> Vec<String> {
     if let Some(b) = &rules.max {
         parts.push(format!("max = {}", bound_text(b)));
     }
-    if let FieldType::Decimal { precision, scale } = f.ty {
-        if precision != 18 {
+    if let Some((precision, scale)) = f.ty.decimal() {
+        if precision != DEFAULT_DECIMAL.0 {
             parts.push(format!("precision = {precision}"));
         }
         parts.push(format!("scale = {scale}"));

@@ -20,7 +20,8 @@ use crate::console::shell_quote;
 use crate::error::{Error, Result};
 use crate::names::with_article;
 use crate::spec::{
-    AuthMode, Bound, Database, FieldType, Format, Literal, OnDelete, Rules, bound_text, bound_value,
+    AuthMode, Bound, DEFAULT_DECIMAL, Database, FieldType, Format, Kind, Literal, OnDelete, Rules,
+    Shape, bound_text, bound_value,
 };
 
 /// `backend-gen new NAME`'s questions, then the review; `Some(spec)` to
@@ -540,21 +541,23 @@ fn words(name: &str) -> String {
     name.replace('_', " ")
 }
 
-/// The field types, as the type question lists them (in `FieldType::ALLOWED`'s order).
-const TYPE_LABELS: [&str; 12] = [
-    "string       short text with a maximum length",
-    "text         long text",
-    "integer      32-bit whole number",
-    "big_integer  64-bit whole number",
-    "float        floating-point number",
-    "decimal      exact number, e.g. money",
-    "boolean      true or false",
-    "uuid         a unique identifier (128-bit)",
-    "date         a calendar day",
-    "datetime     a moment (UTC)",
-    "json         any JSON value",
-    "enum         one of a fixed list of words",
-];
+/// The field types, as the type question lists them (in `FieldType::ALLOWED`'s order): the
+/// spec's name and a few words.
+fn type_labels() -> Vec<String> {
+    Kind::ALL
+        .iter()
+        .map(|kind| {
+            let props = kind.props();
+            format!("{:<12} {}", props.spec_name, props.summary)
+        })
+        .collect()
+}
+
+/// Whether "more options" asks if a field of `ty` is unique: a type may be unique, and not
+/// only two values (a unique boolean holds two rows).
+fn offers_unique(ty: &FieldType) -> bool {
+    ty.props().unique && !matches!(ty.props().shape, Shape::Boolean)
+}
 
 /// A new field of `current`, or, with `existing`, that field asked again with
 /// every answer starting from its own (`current` then holds the other fields).
@@ -606,7 +609,7 @@ pub(super) fn ask_field(
             ..f.clone()
         })
         .unwrap_or_else(|| FieldAnswers::usual(&name, ty.clone(), true));
-    let limit = if ty == FieldType::String {
+    let limit = if ty.props().sized {
         format!(", at most {USUAL_MAX_LENGTH} characters")
     } else {
         String::new()
@@ -631,7 +634,7 @@ pub(super) fn ask_field(
 /// What "more options" asks for a field of type `ty`, in a few words.
 fn more_options_hint(ty: &FieldType, auth: AuthMode) -> String {
     let mut parts = vec!["required"];
-    if !matches!(ty, FieldType::Json | FieldType::Boolean) {
+    if offers_unique(ty) {
         parts.push("unique");
     }
     if ty.is_textual() {
@@ -651,26 +654,24 @@ fn more_options_hint(ty: &FieldType, auth: AuthMode) -> String {
 
 /// The type of field `name`, starting from `existing` when there is one.
 fn ask_type(ui: &Ui, name: &str, existing: Option<&FieldType>) -> Result<FieldType> {
-    let start = existing
-        .and_then(|ty| FieldType::ALLOWED.iter().position(|n| *n == ty.spec_name()))
-        .unwrap_or(0);
+    let start = existing.map_or(0, |ty| ty.kind() as usize);
     let pick = ui.fuzzy_select(
         &format!("Type of {name} (type to filter)"),
-        &TYPE_LABELS,
+        &type_labels(),
         start,
     )?;
-    let chosen = FieldType::ALLOWED[pick];
-    Ok(match (FieldType::plain(chosen), chosen) {
+    let kind = Kind::ALL[pick];
+    // Only the kinds that take parameters ask for them.
+    Ok(match (kind.props().plain.clone(), kind) {
         (Some(plain), _) => plain,
-        (None, "decimal") => {
+        (None, Kind::Decimal) => {
             // The session does not ask for the precision: a re-asked field keeps its own.
-            let (precision, scale) = match existing {
-                Some(FieldType::Decimal { precision, scale }) => (*precision, scale.to_string()),
-                _ => (18, "2".to_string()),
-            };
+            let (precision, scale) = existing
+                .and_then(FieldType::decimal)
+                .unwrap_or(DEFAULT_DECIMAL);
             let scale = ui.text(
                 "Decimal places (scale, 0 to 18)",
-                Some(&scale),
+                Some(&scale.to_string()),
                 |text: &String| match text.trim().parse::<u32>() {
                     Ok(n) if n <= 18 => Ok(()),
                     _ => Err("enter a whole number from 0 to 18".to_string()),
@@ -678,14 +679,14 @@ fn ask_type(ui: &Ui, name: &str, existing: Option<&FieldType>) -> Result<FieldTy
             )?;
             FieldType::Decimal {
                 precision,
-                scale: scale.trim().parse().unwrap_or(2),
+                scale: scale.trim().parse().unwrap_or(DEFAULT_DECIMAL.1),
             }
         }
-        _ => {
-            let values = match existing {
-                Some(FieldType::Enum { values }) => values.join(", "),
-                _ => String::new(),
-            };
+        (None, _) => {
+            let values = existing
+                .and_then(FieldType::values)
+                .map(|values| values.join(", "))
+                .unwrap_or_default();
             FieldType::Enum {
                 values: ask_list(
                     ui,
@@ -748,7 +749,7 @@ fn ask_field_details(
     let ty = field.ty.clone();
 
     field.required = ui.confirm(&format!("Is {name} required?"), seed.required)?;
-    field.unique = !matches!(ty, FieldType::Json | FieldType::Boolean)
+    field.unique = offers_unique(&ty)
         && ui.confirm(
             &format!("Must {name} be unique among {resource} rows?"),
             seed.unique,
@@ -775,7 +776,7 @@ fn ask_field_details(
             check_max,
         )?;
         field.rules.max_length = parse_count(&max, 1).map_err(Error::Prompt)?;
-        if ty == FieldType::String {
+        if ty.props().format {
             let start = match seed.rules.format {
                 None => 0,
                 Some(Format::Email) => 1,
@@ -858,7 +859,7 @@ fn ask_default(
 ) -> Result<Option<Literal>> {
     let name = &field.name;
     let ty = &field.ty;
-    if *ty == FieldType::Boolean {
+    if matches!(ty.props().shape, Shape::Boolean) {
         let start = match seed {
             Some(Literal::Boolean(false)) => 1,
             Some(Literal::Boolean(true)) => 2,
@@ -879,10 +880,9 @@ fn ask_default(
     if !takes_default(ty) {
         return Ok(None);
     }
-    let hint = match ty {
-        FieldType::Enum { values } => format!(" ({})", values.join(", ")),
-        _ => String::new(),
-    };
+    let hint = ty
+        .values()
+        .map_or_else(String::new, |values| format!(" ({})", values.join(", ")));
     let default_key = format!("resources.{}.fields.{name}.default", current.name);
     let check = |text: &str| -> std::result::Result<Option<Literal>, String> {
         if text.is_empty() {

@@ -1,6 +1,7 @@
 //! The spec: a TOML description of a domain, read into a typed model.
 
 mod collisions;
+pub mod field_type;
 pub mod model;
 pub mod reader;
 pub mod room;
@@ -9,6 +10,7 @@ mod rust_names;
 pub mod schema_names;
 mod validate;
 
+pub use field_type::{DEFAULT_DECIMAL, Kind, Range, Shape, TypeProps};
 pub use model::*;
 pub use validate::{
     ACCEPTED_KEYS, ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text,
