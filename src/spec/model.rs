@@ -128,7 +128,7 @@ impl Spec {
 
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
-        self.auth.mode == AuthMode::Jwt && r.names.snake == crate::spec::ACCOUNT
+        self.auth.mode == AuthMode::Jwt && r.names.snake == super::words::ACCOUNT
     }
 
     /// Resources ordered so that every table comes after the tables it

@@ -3,7 +3,7 @@
 //! once, and an account field with less room is refused (`validate`).
 
 use super::model::{Field, FieldType, Rules};
-use super::{bound_value, bound_whole};
+use super::numbers::{bound_value, bound_whole};
 
 /// How many distinct valid values each field gets: generated tests create
 /// at most this many rows of one resource in one test.

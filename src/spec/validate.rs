@@ -8,7 +8,9 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::model::*;
+use super::numbers::{bound_text, bound_value, parse_decimal};
 use super::reader::{At, Number, Sink, Table, describe, suggest};
+use super::words::{ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, RULE_WORDS};
 use crate::diagnostics::Diagnostic;
 use crate::names::{
     self, NOT_RAW, Names, RESERVED_MODULES, RUST_KEYWORDS, alternative, is_snake_identifier,
@@ -98,15 +100,6 @@ pub const ACCEPTED_KEYS: &[(&str, &[&str])] = &[
     ("job", JOB_KEYS),
 ];
 
-/// The longest name the spec accepts: generated identifiers stay readable and
-/// generated lines stay within rustfmt's width. SQL names built from two names can
-/// still pass PostgreSQL's 63 bytes; `sql::identifier` shortens them.
-pub const MAX_NAME: usize = 30;
-
-/// Columns and keys every resource gets; fields may not take these names.
-pub const GENERATED_FIELDS: &[&str] = &["id", "created_at", "updated_at", "deleted_at", "version"];
-/// List query parameters (docs/contract.md, "Lists").
-pub const QUERY_PARAMETERS: &[&str] = &["page", "limit", "cursor", "sort", "fields"];
 /// Names to offer instead of a refused field name, before the generic `{name}_value`.
 const FIELD_ALTERNATIVES: &[(&str, &[&str])] = &[
     ("id", &["code", "external_id"]),
@@ -125,8 +118,6 @@ const FIELD_ALTERNATIVES: &[(&str, &[&str])] = &[
     ("super", &["parent_value"]),
     ("crate", &["crate_name", "box_value"]),
 ];
-/// With jwt auth, accounts are rows of this resource (declared or not).
-pub const ACCOUNT: &str = "user";
 /// Fields the jwt auth flow gives the user resource.
 const AUTH_USER_FIELDS: &[&str] = &["email", "password", "password_hash", "roles"];
 
@@ -180,8 +171,6 @@ fn account_access(auth: &Auth) -> Access {
         delete: vec![Rule::Owner],
     }
 }
-/// The access rules that are words of their own, not roles (so no role may take them).
-pub(crate) const RULE_WORDS: &[&str] = &["public", "authenticated", "verified", "owner"];
 
 /// Parses and validates spec source text; `applied`: a spec already applied to a project
 /// (see `Sink::push_new_rule`).
@@ -2065,46 +2054,6 @@ fn default_breaks_rules(literal: &Literal, rules: &Rules) -> Option<String> {
 
 fn looks_like_email(s: &str) -> bool {
     matches!(s.split_once('@'), Some((user, host)) if !user.is_empty() && host.contains('.'))
-}
-
-/// A bound of a whole-number field.
-pub fn bound_whole(b: &Bound) -> i64 {
-    match b {
-        Bound::Integer(i) => *i,
-        other => bound_value(other) as i64,
-    }
-}
-
-pub fn bound_value(b: &Bound) -> f64 {
-    match b {
-        Bound::Integer(i) => *i as f64,
-        Bound::Float(f) => *f,
-        Bound::Decimal(d) => d.parse().unwrap_or(0.0),
-    }
-}
-
-pub fn bound_text(b: &Bound) -> String {
-    match b {
-        Bound::Integer(i) => i.to_string(),
-        Bound::Float(f) => format!("{f:?}"),
-        Bound::Decimal(d) => d.clone(),
-    }
-}
-
-/// Canonical text of a plain decimal (`-12.50`), or None for anything else
-/// (exponents, `inf`, `nan`, stray characters).
-pub(crate) fn parse_decimal(text: &str) -> Option<String> {
-    let t = text.trim().replace('_', "");
-    let body = t.strip_prefix(['-', '+']).unwrap_or(&t);
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if int.is_empty() || !digits(int) || !digits(frac) || (t.contains('.') && frac.is_empty()) {
-        return None;
-    }
-    Some(
-        t.strip_prefix('+')
-            .map_or_else(|| t.clone(), str::to_string),
-    )
 }
 
 fn decimal_scale(text: &str) -> u32 {
