@@ -3,11 +3,10 @@
 
 use toml::de::DeValue;
 
-use super::super::model::*;
-use super::super::reader::one_of;
-use super::super::reader::{At, Sink, Table, suggest};
-use super::super::words::RULE_WORDS;
 use crate::diagnostics::Diagnostic;
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, Table, one_of, suggest};
+use crate::spec::words::RULE_WORDS;
 
 /// Field rules that need the whole resource: `owner` in them needs the owner on the row,
 /// and a required field without a default must be writable by everyone who may create a

@@ -4,11 +4,11 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::super::model::*;
-use super::super::reader::Sink;
-use super::super::words::ACCOUNT;
 use crate::diagnostics::Diagnostic;
 use crate::names::Names;
+use crate::spec::model::*;
+use crate::spec::reader::Sink;
+use crate::spec::words::ACCOUNT;
 
 /// Fields the jwt auth flow gives the user resource.
 pub(super) const AUTH_USER_FIELDS: &[&str] = &["email", "password", "password_hash", "roles"];
@@ -73,7 +73,7 @@ pub(super) fn check_room_for_accounts(
     value: &Spanned<DeValue<'_>>,
     path: &str,
 ) {
-    let Some(room) = super::super::room::room(field) else {
+    let Some(room) = crate::spec::room::room(field) else {
         return;
     };
     let span = match value.get_ref() {

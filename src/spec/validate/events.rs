@@ -2,11 +2,11 @@
 
 use toml::de::DeValue;
 
-use super::super::model::*;
-use super::super::reader::{Sink, Table, describe, suggest};
 use super::identifiers::{NameKind, check_identifier};
 use super::keys::{JOB_KEYS, TRANSITION_KEYS};
 use crate::diagnostics::Diagnostic;
+use crate::spec::model::*;
+use crate::spec::reader::{Sink, Table, describe, suggest};
 
 /// `[resources.NAME.events]`: `created`, `updated` and `deleted` take `true` or `false`; any
 /// other name is a transition of one of the resource's enum fields,

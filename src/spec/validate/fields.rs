@@ -6,9 +6,6 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::super::model::*;
-use super::super::reader::{At, Sink, Table, suggest};
-use super::super::words::{GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
 use super::access::read_field_access;
 use super::accounts::{AUTH_USER_FIELDS, check_room_for_accounts};
 use super::identifiers::{
@@ -18,6 +15,9 @@ use super::keys::FIELD_KEYS;
 use super::values::{read_default, read_rules};
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, NOT_RAW, Names, alternative, is_snake_identifier, snake_version};
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, Table, suggest};
+use crate::spec::words::{GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
 
 /// A resource's fields, each checked for names that generated code already uses. On the
 /// accounts of the jwt flow (`account`), the flow's own fields are refused too.

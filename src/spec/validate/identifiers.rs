@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::super::reader::{At, Sink, Table};
-use super::super::words::MAX_NAME;
 use crate::diagnostics::Diagnostic;
 use crate::names::{
     self, NOT_RAW, RUST_KEYWORDS, alternative, is_snake_identifier, snake_version, with_article,
 };
+use crate::spec::reader::{At, Sink, Table};
+use crate::spec::words::MAX_NAME;
 
 /// Names to offer instead of a refused field name, before the generic `{name}_value`.
 const FIELD_ALTERNATIVES: &[(&str, &[&str])] = &[

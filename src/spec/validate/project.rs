@@ -1,12 +1,11 @@
 //! The project-wide tables: `[project]`, `[auth]`, `[rate_limit]` and `[cache]`.
 
-use super::super::model::*;
-use super::super::reader::one_of;
-use super::super::reader::{Sink, Table};
-use super::super::words::RULE_WORDS;
 use super::keys::{AUTH_KEYS, CACHE_KEYS, PROJECT_KEYS, RATE_LIMIT_KEYS};
 use crate::diagnostics::Diagnostic;
 use crate::names::{RESERVED_MODULES, RUST_KEYWORDS, is_snake_identifier, snake_version};
+use crate::spec::model::*;
+use crate::spec::reader::{Sink, Table, one_of};
+use crate::spec::words::RULE_WORDS;
 
 pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
     let mut project = Project {

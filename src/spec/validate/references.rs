@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use super::super::model::*;
-use super::super::reader::{At, Sink, suggest};
-use super::super::words::{ACCOUNT, MAX_NAME};
 use super::resources::ReadResource;
 use crate::diagnostics::Diagnostic;
 use crate::names::{Names, alternative};
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, suggest};
+use crate::spec::words::{ACCOUNT, MAX_NAME};
 
 /// A resource whose table would be the implicit accounts table of a jwt spec: one error,
 /// at what the file can change (its `plural`, or its name when it sets none).

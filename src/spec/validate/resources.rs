@@ -4,10 +4,6 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::super::model::*;
-use super::super::reader::one_of;
-use super::super::reader::{At, Sink, Table};
-use super::super::words::{ACCOUNT, MAX_NAME};
 use super::access::{check_field_rules, read_access};
 use super::accounts::{account_access, email_field};
 use super::events::read_events;
@@ -16,6 +12,9 @@ use super::identifiers::{NameKind, check_identifier, name_problem, read_renamed_
 use super::keys::{BELONGS_TO_KEYS, RESOURCE_KEYS};
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, Names, alternative, is_snake_identifier, snake_version};
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, Table, one_of};
+use crate::spec::words::{ACCOUNT, MAX_NAME};
 
 /// A resource read on its own, with the spans that cross-reference checks need.
 pub(super) struct ReadResource {

@@ -4,11 +4,10 @@
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::super::model::*;
-use super::super::numbers::{bound_text, bound_value, parse_decimal};
-use super::super::reader::one_of;
-use super::super::reader::{Number, Sink, Table, describe, suggest};
 use crate::diagnostics::Diagnostic;
+use crate::spec::model::*;
+use crate::spec::numbers::{bound_text, bound_value, parse_decimal};
+use crate::spec::reader::{Number, Sink, Table, describe, one_of, suggest};
 
 pub(super) fn read_rules(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> Rules {
     let mut rules = Rules::default();
@@ -93,7 +92,7 @@ fn read_bound(
                 text,
             })
         }
-        other => super::super::reader::number_of(other),
+        other => crate::spec::reader::number_of(other),
     };
     let example = match ty {
         FieldType::Float => "2.5",
