@@ -13,6 +13,9 @@
 //!   that would clash with a crate, a keyword or a generated module or file
 //!   becomes `{plural}_resource` (see `spec::rust_names::settle`). Only Rust spellings change:
 //!   URLs, JSON keys, tables and OpenAPI names keep the spec's words.
+//!
+//! The reserved words themselves, and what a name becomes when it is one, are in
+//! `reserved.rs`; this file spells names and finds alternatives to refused ones.
 
 use heck::{ToKebabCase, ToLowerCamelCase, ToPascalCase, ToSnakeCase};
 use serde::Serialize;

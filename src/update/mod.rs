@@ -10,31 +10,35 @@
 //! did, leaving git-style conflict markers where their edits overlap. The
 //! schema change becomes one new migration per dialect (`migrate`); migrations
 //! already in the project are never touched.
+//!
+//! This file is the command's flow; `state.rs` owns what `.backend-gen/` holds,
+//! `merge.rs` one file's fate, `backfill.rs` the values for rows already there.
+
+mod backfill;
+mod merge;
+mod state;
+
+pub(crate) use backfill::default_value;
+pub use merge::{Fate, merge};
+pub use state::remember;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use backfill::backfills;
+use merge::{decide, has_conflict_markers};
+use state::{
+    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, name_in, read, tables_before_jobs,
+    tables_in,
+};
+
 use crate::console::count;
 use crate::error::{Error, Result};
 use crate::output::Owner;
 use crate::project_files::{SPEC_FILE, STATE_DIR};
 use crate::spec::{self, Spec};
-
-mod backfill;
-mod merge;
-mod state;
-
-use backfill::backfills;
-pub(crate) use backfill::default_value;
-pub use merge::{Fate, merge};
-use merge::{decide, has_conflict_markers};
-pub use state::remember;
-use state::{
-    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, name_in, read, tables_before_jobs,
-    tables_in,
-};
 
 /// The way out of a spec change `update` writes no migration for; `add` says its own.
 pub const WRITE_IT_YOURSELF: &str = "Change the spec in smaller steps, or write the migration \
@@ -476,8 +480,6 @@ fn next_migration(dir: &Path) -> Result<u32> {
     Ok(highest + 1)
 }
 
-/// Prints to stdout; a closed pipe (`update | head`) is no reason to fail once the
-/// work is done.
 /// What to do after an update that wrote `migration` (its stem) and left `conflicts`.
 fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> String {
     let mut out = String::from("\nNext:\n");
@@ -516,6 +518,8 @@ fn update_command(dir: &Path) -> String {
     }
 }
 
+/// Prints to stdout; a closed pipe (`update | head`) is no reason to fail once the
+/// work is done.
 fn say(text: &str) {
     use std::io::Write as _;
     let _ = std::io::stdout().write_all(text.as_bytes());

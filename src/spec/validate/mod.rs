@@ -1,6 +1,10 @@
 //! Reads a parsed TOML document into the typed `Spec`, checking everything a
 //! spec can get wrong. All problems are collected; a `Spec` is returned only
 //! when there are none.
+//!
+//! This file reads the top of the document and hands each table to the file that
+//! owns its concern; those files import only files below them (`keys`, `identifiers`,
+//! `values` at the bottom, `resources` and `references` at the top), never this one.
 
 mod access;
 mod accounts;
@@ -19,6 +23,7 @@ use super::model::*;
 use super::reader::{At, Sink, Table};
 use super::words::ACCOUNT;
 use crate::diagnostics::Diagnostic;
+
 pub use keys::ACCEPTED_KEYS;
 pub use project::check_crate_name;
 
