@@ -22,13 +22,7 @@ type ModulePath = Vec<String>;
 /// (`a -> b -> a`). `files` maps project-relative paths (`src/app.rs`) to their text;
 /// files outside `src/` and `src/main.rs` are left out.
 pub fn forbidden_cycles(files: &BTreeMap<String, String>) -> Vec<String> {
-    let graph = Graph::build(files, Tests::InTheirFile);
-    graph
-        .components()
-        .into_iter()
-        .filter(|component| component.len() > 1 && !one_resource(component))
-        .map(|component| graph.describe_cycle(&component))
-        .collect()
+    Graph::build(files, Tests::InTheirFile).cycles(|component| !one_resource(component))
 }
 
 /// Every cycle among groups of files, each as one cycle in order with the file paths that
@@ -42,13 +36,9 @@ pub fn cycles_between_groups(
     files: &BTreeMap<String, String>,
     group_of: impl Fn(&str) -> Option<String>,
 ) -> Vec<String> {
-    let graph = Graph::build(files, Tests::InTheirFile).grouped(group_of);
-    graph
-        .components()
-        .into_iter()
-        .filter(|component| component.len() > 1)
-        .map(|component| graph.describe_cycle(&component))
-        .collect()
+    Graph::build(files, Tests::InTheirFile)
+        .grouped(group_of)
+        .cycles(|_| true)
 }
 
 /// Every cycle among the library's modules, each as the files of one cycle in order with
@@ -61,13 +51,7 @@ pub fn cycles_between_groups(
     reason = "backend-gen's own layering test; the generated projects' tests check files"
 )]
 pub fn cycles_between_modules(files: &BTreeMap<String, String>) -> Vec<String> {
-    let graph = Graph::build(files, Tests::Apart);
-    graph
-        .components()
-        .into_iter()
-        .filter(|component| component.len() > 1)
-        .map(|component| graph.describe_cycle(&component))
-        .collect()
+    Graph::build(files, Tests::Apart).cycles(|_| true)
 }
 
 /// The library's `.rs` files below `dir/src`, with their text.
@@ -268,6 +252,15 @@ impl Graph {
             }
         }
         Graph { edges }
+    }
+
+    /// One cycle of each component of several nodes that `counts`, described.
+    fn cycles(&self, counts: impl Fn(&[String]) -> bool) -> Vec<String> {
+        self.components()
+            .into_iter()
+            .filter(|component| component.len() > 1 && counts(component))
+            .map(|component| self.describe_cycle(&component))
+            .collect()
     }
 
     /// Strongly connected components (Tarjan), each sorted.
