@@ -3,7 +3,7 @@
 //! instead of matching on the type, so a new type is a new row here, its casts (`cast.rs`) and
 //! its templates; docs/field-types.md lists the places.
 
-use crate::spec::Database;
+use super::database::Database;
 
 /// A field's type, with the parameters of the kinds that take some.
 #[derive(Debug, Clone, PartialEq)]

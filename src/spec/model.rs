@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::names::Names;
 
 // Validation reads the model through a glob: the field types are part of it.
+pub use super::database::Database;
 pub use super::field_type::FieldType;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,7 +132,7 @@ impl Spec {
 
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
-        self.auth.mode == AuthMode::Jwt && r.names.snake == crate::spec::ACCOUNT
+        self.auth.mode == AuthMode::Jwt && r.names.snake == super::words::ACCOUNT
     }
 
     /// Resources ordered so that every table comes after the tables it
@@ -188,23 +189,6 @@ pub struct Project {
     /// `/v1` by default; always starts with `/` and has no trailing `/`.
     pub api_prefix: String,
     pub database: Database,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Database {
-    Sqlite,
-    Postgres,
-}
-
-impl Database {
-    pub const ALLOWED: &'static [&'static str] = &["sqlite", "postgres"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Database::Sqlite => "sqlite",
-            Database::Postgres => "postgres",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

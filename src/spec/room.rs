@@ -4,7 +4,7 @@
 
 use super::field_type::{FieldType, Shape};
 use super::model::{Field, Rules};
-use super::{bound_value, bound_whole};
+use super::numbers::{bound_value, bound_whole};
 
 /// How many distinct valid values each field gets: generated tests create
 /// at most this many rows of one resource in one test.

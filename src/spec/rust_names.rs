@@ -1,6 +1,6 @@
 //! The Rust names that depend on the whole spec: the renames that keep a resource's
 //! types, enums and module apart from the generated code's and from each other's.
-//! The rules are in `names.rs`'s module doc; the reserved words are there too.
+//! The rules are in `names/mod.rs`'s module doc; the reserved words in `names/reserved.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
