@@ -20,14 +20,22 @@
 
 mod access;
 mod answers;
+mod change;
 mod checks;
+mod fields;
 mod more;
 mod parse;
 mod prompts;
+mod relations;
+mod resources;
 mod review;
+mod saving;
+mod settings;
+mod spec_text;
 mod ui;
 
-pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
+pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers};
+pub use spec_text::to_toml;
 
 use std::path::Path;
 
@@ -43,7 +51,7 @@ pub fn session(name: &str, yes: bool, output: Option<&Path>) -> Result<Option<St
     if yes {
         return Ok(Some(to_toml(&Answers::defaults(name), name)));
     }
-    let saving = prompts::Saving {
+    let saving = saving::Saving {
         project: name.to_string(),
         output: output.map(Path::to_path_buf),
         adding: false,
@@ -61,7 +69,7 @@ pub fn add_session(
     spec: &crate::spec::Spec,
     source: &str,
 ) -> Result<Option<String>> {
-    let saving = prompts::Saving {
+    let saving = saving::Saving {
         project: project.to_string(),
         output: (dir != Path::new(".")).then(|| dir.to_path_buf()),
         adding: true,

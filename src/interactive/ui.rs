@@ -547,6 +547,44 @@ fn prompt_error(e: dialoguer::Error) -> Error {
     }
 }
 
+/// A comma-separated list, read by `parse`. A list with bad items is not
+/// refused at the prompt (which would drop the typing): every bad item is
+/// reported with its fix, and the list is asked again with the fixed list as
+/// the answer Enter takes.
+pub(super) fn ask_list(
+    ui: &Ui,
+    prompt: &str,
+    suggested: &str,
+    parse: fn(&str) -> std::result::Result<Vec<String>, super::parse::ListProblems>,
+) -> Result<Vec<String>> {
+    let mut default = suggested.to_string();
+    loop {
+        let default_shown = (!default.is_empty()).then_some(default.as_str());
+        let text = ui.text(prompt, default_shown, |text: &String| {
+            if text.trim().is_empty() {
+                Err("type at least one, separated by commas".to_string())
+            } else {
+                Ok(())
+            }
+        })?;
+        match parse(&text) {
+            Ok(items) => return Ok(items),
+            Err(problems) => {
+                for message in &problems.messages {
+                    ui.warn(message);
+                }
+                if !problems.corrected.is_empty() {
+                    ui.say(&format!(
+                        "{}",
+                        style("Enter takes the corrected list; or type another.").dim()
+                    ));
+                }
+                default = problems.corrected;
+            }
+        }
+    }
+}
+
 /// What Ctrl-C does with the answers so far: saves them and says where.
 type Save = Box<dyn FnOnce() -> String + Send>;
 
