@@ -262,6 +262,8 @@ fn default_roles() -> Vec<String> {
 pub(super) mod tests {
     use super::*;
 
+    // `pub(crate)`, not `pub(in crate::interactive)`: that path would make this file
+    // import `interactive/mod.rs`, which imports the files that import this one.
     pub(crate) fn field(name: &str, ty: FieldType) -> FieldAnswers {
         FieldAnswers::new(name, ty)
     }

@@ -1,8 +1,8 @@
 //! `backend-gen new NAME` without `--spec`: ask for the spec on the terminal
 //! and return it as TOML text.
 //!
-//! Asking and writing are kept apart: the prompts (`prompts.rs`) fill a plain
-//! [`Answers`], and [`to_toml`] (`answers.rs`) turns that into a commented spec
+//! Asking and writing are kept apart: the prompts fill a plain [`Answers`]
+//! (`answers.rs`), and [`to_toml`] (`spec_text.rs`) turns that into a commented spec
 //! in the style of `examples/*.toml`. The caller parses the text with the same
 //! validator as a spec file and keeps it in the generated project, so a run
 //! can be repeated with `--spec` and no questions.
@@ -17,6 +17,15 @@
 //! mechanics out of the questions: Esc goes back one question by replaying
 //! the recorded answers, Ctrl-C saves a checkpoint of the answers, prompts fit
 //! the terminal's width (docs/interactive.md).
+//!
+//! The files form layers, none importing a file that imports it: `prompts.rs`
+//! runs the session's course and ends in `review.rs`; both use the questions
+//! about a resource (`resources.rs`), the edits of what was answered
+//! (`change.rs`) and the project's settings (`settings.rs`); those ask about
+//! fields (`fields.rs`), relations (`relations.rs`), access rules (`access.rs`)
+//! and the less common options (`more.rs`), on top of the checks, the data and
+//! its text, parsing, and `ui.rs`. This file only starts a session, and no
+//! file below imports it.
 
 mod access;
 mod answers;

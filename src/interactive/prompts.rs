@@ -1,5 +1,5 @@
-//! The terminal session: dialoguer prompts on stderr that fill [`Answers`],
-//! one question at a time, each answer checked before it is taken.
+//! The terminal session's course: the project's questions, its resources one at
+//! a time, then the review; the questions themselves live in the files below.
 
 use dialoguer::console::style;
 

@@ -1,8 +1,8 @@
 //! The review step: the spec shown and checked, then generate it, change it
 //! (edit, remove or add a resource, a field, a relation, the access rules,
-//! the project settings), or save it and quit. Every change is a question
-//! like the others, so Esc takes it back, and the spec is checked and shown
-//! again after it.
+//! the project settings; the edits are `change.rs`'s), or save it and quit.
+//! Every change is a question like the others, so Esc takes it back, and the
+//! spec is checked and shown again after it.
 
 use dialoguer::console::style;
 

@@ -1,5 +1,5 @@
 //! The prompts, on stderr: one place that knows the prompt library, so the
-//! questions in `prompts.rs` only say what they ask.
+//! questions (`prompts.rs`, `fields.rs`...) only say what they ask.
 //!
 //! Three mechanics live here, out of the questions' way:
 //! - **Back one question** (Esc): every answer is recorded; Esc makes the
