@@ -42,7 +42,6 @@ pub struct LinkContext {
     pub target: Names,
     /// "a category"
     pub target_a_words: String,
-    pub join_table: String,
     pub sql: LinkSql,
     /// The target's rows have owners, so its list rules may narrow the linked list.
     pub target_owned: bool,

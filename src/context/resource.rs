@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use crate::names::{Names, with_article};
 use crate::samples;
-use crate::spec::routes::{Route, resource_routes};
 use crate::spec::{AuthMode, Field, FieldType, FieldWrite, Format, Resource, Spec};
 use crate::sql::{LinkSql, ResourceSql, join_table};
 
@@ -123,8 +122,6 @@ pub struct ResourceContext {
     pub date_time_keys: Vec<String>,
     /// Whether other code asks if a row exists (children, links, locking).
     pub needs_exists: bool,
-    /// Modules of the other resources its repo and handlers call, sorted.
-    pub other_modules: Vec<String>,
     /// Whether any field has a validation call.
     pub has_checks: bool,
     /// Whether any Rust the model prints for a field (a default, a bound)
@@ -139,7 +136,6 @@ pub struct ResourceContext {
     pub handler_imports: String,
     /// The `use` lines of the resource's service.
     pub service_imports: String,
-    pub routes: Vec<Route>,
     pub uses: Uses,
     /// What lists can filter and sort on (see the service's `list.rs`).
     pub list_columns: Vec<ListColumn>,
@@ -198,15 +194,13 @@ impl ResourceContext {
             .iter()
             .filter_map(|t| spec.resource(t))
             .map(|t| {
-                let join = join_table(r, t);
                 LinkContext {
                     target_owned: owned(spec, t),
                     target_read_rules: t.fields.iter().any(|f| f.access.read.is_some()),
                     target_owner_call: owner_call(t, r),
                     target_a_words: with_article(&t.names.words),
                     target: t.names.clone(),
-                    sql: LinkSql::new(r, t, &join),
-                    join_table: join,
+                    sql: LinkSql::new(r, t, &join_table(r, t)),
                 }
             })
             .collect();
@@ -253,13 +247,6 @@ impl ResourceContext {
         let date_keys = keys_of(&["date"]);
         let date_time_keys = keys_of(&["datetime"]);
 
-        let mut other_modules: Vec<String> =
-            belongs_to.iter().map(|b| b.target.module.clone()).collect();
-        other_modules.extend(links.iter().map(|l| l.target.module.clone()));
-        other_modules.retain(|m| *m != r.names.module);
-        other_modules.sort();
-        other_modules.dedup();
-
         let mut uses = Uses {
             belongs_to: !belongs_to.is_empty(),
             many_to_many: !links.is_empty(),
@@ -279,7 +266,6 @@ impl ResourceContext {
                 FieldType::Date => uses.date = true,
                 FieldType::Datetime => uses.datetime = true,
                 FieldType::Json => uses.json = true,
-                FieldType::Enum { .. } => uses.enums = true,
                 _ => {}
             }
             uses.pattern |= f.rules.pattern.is_some();
@@ -487,7 +473,6 @@ impl ResourceContext {
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique),
             has_optional: uses.optional,
-            routes: resource_routes(spec, r),
             repo_imports,
             handler_super_imports,
             handler_imports,
@@ -500,7 +485,6 @@ impl ResourceContext {
             integer_keys,
             date_keys,
             date_time_keys,
-            other_modules,
             fields,
             belongs_to,
             links,

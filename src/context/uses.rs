@@ -10,7 +10,6 @@ pub struct Uses {
     pub date: bool,
     pub datetime: bool,
     pub json: bool,
-    pub enums: bool,
     pub pattern: bool,
     pub email: bool,
     pub url: bool,
@@ -49,7 +48,6 @@ impl Uses {
         self.date |= o.date;
         self.datetime |= o.datetime;
         self.json |= o.json;
-        self.enums |= o.enums;
         self.pattern |= o.pattern;
         self.email |= o.email;
         self.url |= o.url;
