@@ -6,14 +6,23 @@ use crate::spec::{AuthMode, Resource, Spec};
 use super::relations::owned;
 use super::{FieldContext, LinkContext, RelationContext};
 
-/// The `use` blocks of a resource's repo and handlers.
+/// The laid-out `use` blocks of a resource's generated modules (see the `ResourceContext`
+/// fields `repo_imports`, `handler_super_imports`, `handler_imports` and `service_imports`).
+pub(super) struct Imports {
+    pub(super) repo: String,
+    pub(super) handler_super: String,
+    pub(super) handler: String,
+    pub(super) service: String,
+}
+
+/// The `use` blocks of a resource's repo, handlers and service.
 pub(super) fn imports(
     spec: &Spec,
     r: &Resource,
     fields: &[FieldContext],
     belongs_to: &[RelationContext],
     links: &[LinkContext],
-) -> (String, String, String, String) {
+) -> Imports {
     let own = &r.names.module;
     let p = &r.names.type_name;
     let parents: Vec<String> = belongs_to
@@ -171,10 +180,10 @@ pub(super) fn imports(
         use_block(&external),
         use_block(&own)
     );
-    (
-        repo_block,
-        use_block(&handler_super),
-        use_block(&handler),
-        service_block,
-    )
+    Imports {
+        repo: repo_block,
+        handler_super: use_block(&handler_super),
+        handler: use_block(&handler),
+        service: service_block,
+    }
 }

@@ -19,6 +19,7 @@ mod relations;
 mod resource;
 #[cfg(test)]
 mod tests;
+mod tests_context;
 mod uses;
 
 use serde::Serialize;
@@ -37,14 +38,15 @@ pub use jobs::JobContext;
 pub use lists::{ListColumn, ListRange};
 pub use migrations::MigrationContext;
 pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
-pub use resource::{FilterExample, ResourceContext};
+pub use resource::ResourceContext;
+pub use tests_context::{FilterExample, ResourceTestContext};
 pub use uses::Uses;
 
 use access_tests::unwritable_on_create;
 use auth::{register_example, sample_password};
 use field::toml_string;
 use migrations::migrations;
-use resource::test_rows;
+use tests_context::test_rows;
 
 /// The generated projects' minimum Rust: the highest `rust-version` among the packages their
 /// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
@@ -83,6 +85,10 @@ pub struct ServiceContext {
     /// The spec as written, saved into the project for re-generation.
     pub spec_source: String,
     pub resources: Vec<ResourceContext>,
+    /// What only the generated tests read of each resource, in the same order. Kept out of
+    /// the serialised context: `render` hands it to the templates under `tests/` alone.
+    #[serde(skip)]
+    pub resource_tests: Vec<ResourceTestContext>,
     /// Module names in the order rustfmt sorts `mod` items.
     pub modules_sorted: Vec<String>,
     /// The modules of the integration-test crate (`tests/api/`): one per resource and
@@ -147,8 +153,14 @@ impl ServiceContext {
         let resources: Vec<ResourceContext> = spec
             .resources
             .iter()
+            .map(|r| ResourceContext::new(spec, r))
+            .collect();
+        let resource_tests = spec
+            .resources
+            .iter()
+            .zip(&resources)
             .enumerate()
-            .map(|(i, r)| ResourceContext::new(spec, r, i))
+            .map(|(i, (r, context))| ResourceTestContext::new(spec, r, i, context))
             .collect();
         let mut uses = Uses::default();
         for r in &resources {
@@ -232,6 +244,7 @@ impl ServiceContext {
             modules_sorted,
             test_modules,
             resources,
+            resource_tests,
             uses,
             jobs,
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::names::Names;
+use crate::names::{Names, with_article};
 use crate::spec::routes::{children, nested_segment};
 use crate::spec::{OnDelete, Resource, Rule, Spec};
-use crate::sql::LinkSql;
+use crate::sql::{LinkSql, join_table};
 
 #[derive(Debug, Serialize)]
 pub struct RelationContext {
@@ -149,7 +149,7 @@ pub(super) fn cache_dependents(spec: &Spec, r: &Resource) -> Vec<String> {
 }
 
 /// The column that holds who owns a row of `r`, if it says so itself.
-pub(super) fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
+fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
     if spec.is_account(r) {
         Some("id".into())
     } else {
@@ -161,7 +161,7 @@ pub(super) fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
 }
 
 /// Ownership through parents, if that is how `r`'s rows are owned.
-pub(super) fn owner_via(spec: &Spec, r: &Resource) -> Option<OwnerVia> {
+fn owner_via(spec: &Spec, r: &Resource) -> Option<OwnerVia> {
     let owner = r.owner.as_ref().filter(|o| o.relation().is_none())?;
     let first = r
         .belongs_to
@@ -210,6 +210,72 @@ pub(super) fn owner_call(r: &Resource, from: &Resource) -> String {
             format!("{module}repo::owner_of_parent(&state.pool, {key}).await?")
         }
         _ => "{row}.owner()".into(),
+    }
+}
+
+/// Who owns a resource's rows, as its generated code names it (see the `ResourceContext`
+/// fields `owner_column`, `owner_via`, `owned`, `owner_key`, `owner_set_by`,
+/// `owner_of_self`, `field_owner_key`, `field_owner_call` and `owner_call`).
+pub(super) struct Ownership {
+    pub(super) column: Option<String>,
+    pub(super) via: Option<OwnerVia>,
+    pub(super) owned: bool,
+    pub(super) key: Option<String>,
+    pub(super) set_by: Vec<String>,
+    pub(super) of_self: String,
+    pub(super) field_key: Option<String>,
+    pub(super) field_call: String,
+    pub(super) call: String,
+}
+
+impl Ownership {
+    pub(super) fn new(spec: &Spec, r: &Resource) -> Self {
+        let account = spec.is_account(r);
+        let direct = r.belongs_to.iter().find(|b| r.is_owner(b));
+        // A direct owner's JSON key, which a body may carry for roles in `owner_set_by`.
+        let key = direct.map(|b| format!("{}Id", b.names.camel));
+        let column = owner_column(spec, r);
+        Self {
+            via: owner_via(spec, r),
+            owned: owned(spec, r),
+            set_by: r
+                .owner
+                .as_ref()
+                .map(|o| o.set_by.clone())
+                .unwrap_or_default(),
+            of_self: match (account, direct) {
+                (true, _) => "Some(self.id)".into(),
+                (false, Some(b)) if b.required => format!("Some(self.{}_id)", b.names.snake),
+                (false, Some(b)) => format!("self.{}_id", b.names.snake),
+                (false, None) => "None".into(),
+            },
+            field_key: if account {
+                Some("id".into())
+            } else {
+                key.clone()
+            },
+            field_call: match column {
+                Some(_) => "{row}.owner()".into(),
+                None => "None".into(),
+            },
+            call: owner_call(r, r),
+            column,
+            key,
+        }
+    }
+}
+
+impl LinkContext {
+    /// The link from `r` to `t`.
+    pub(super) fn new(spec: &Spec, r: &Resource, t: &Resource) -> Self {
+        Self {
+            target_owned: owned(spec, t),
+            target_read_rules: t.fields.iter().any(|f| f.access.read.is_some()),
+            target_owner_call: owner_call(t, r),
+            target_a_words: with_article(&t.names.words),
+            target: t.names.clone(),
+            sql: LinkSql::new(r, t, &join_table(r, t)),
+        }
     }
 }
 
