@@ -4,9 +4,10 @@
 use serde::Serialize;
 
 use crate::names::{Names, with_article};
-use crate::spec::Auth;
+use crate::spec::{ACCOUNT, Auth, AuthMode, Rule, Spec};
 
 use super::ResourceContext;
+use super::access_tests::unwritable_on_create;
 
 #[derive(Debug, Serialize)]
 pub struct AuthContext {
@@ -41,11 +42,61 @@ pub struct AuthContext {
 }
 
 /// The README's register example for `account`: `None` without auth.
-pub(super) fn register_example(
-    account: &ResourceContext,
-    auth: Option<&AuthContext>,
-) -> Option<RegisterExample> {
-    let auth = auth?;
+impl AuthContext {
+    /// The jwt flow's context, `None` with auth mode `none`; `resources` are the
+    /// resources' contexts, the account's among them.
+    pub(super) fn new(spec: &Spec, resources: &[ResourceContext]) -> Option<Self> {
+        if spec.auth.mode != AuthMode::Jwt {
+            return None;
+        }
+        let api_prefix = &spec.project.api_prefix;
+        let account_resource = spec.resource(ACCOUNT);
+        let account =
+            account_resource.map_or_else(|| Names::new(ACCOUNT, None), |r| r.names.clone());
+        let any_field = |check: &dyn Fn(&crate::spec::Field) -> bool| {
+            account_resource.is_some_and(|r| r.fields.iter().any(check))
+        };
+        let mut auth = Self {
+            registrant_unwritable: account_resource
+                .map(|r| {
+                    let registrant = Some(spec.auth.registrant());
+                    unwritable_on_create(&spec.auth, r, &registrant, true)
+                })
+                .unwrap_or_default(),
+            account_field_rules: any_field(&|f| f.access.is_restricted()),
+            account_read_rules: any_field(&|f| f.access.read.is_some()),
+            settings: spec.auth.clone(),
+            login_per_minute: spec.rate_limit.login_per_minute,
+            account_url: format!("{api_prefix}/{}", account.plural_kebab),
+            account,
+            account_index: spec
+                .resources
+                .iter()
+                .position(|r| spec.is_account(r))
+                .unwrap_or(0),
+            sample_password: sample_password(spec.auth.password_min_length),
+            register_example: String::new(),
+            sample_email: String::new(),
+            register_parents: Vec::new(),
+            public_list_url: spec
+                .resources
+                .iter()
+                .find(|r| r.access.list.contains(&Rule::Public))
+                .map(|r| format!("{api_prefix}/{}", r.names.plural_kebab)),
+        };
+        if let Some(account) = resources.iter().find(|r| r.account)
+            && let Some(example) = register_example(account, &auth)
+        {
+            auth.register_example = example.body;
+            auth.sample_email = example.email;
+            auth.register_parents = example.parents;
+        }
+        Some(auth)
+    }
+}
+
+/// The README's register example for `account`.
+fn register_example(account: &ResourceContext, auth: &AuthContext) -> Option<RegisterExample> {
     let mut pairs = Vec::new();
     let mut email = String::new();
     for field in &account.fields {
@@ -83,14 +134,14 @@ pub(super) fn register_example(
 }
 
 /// The README's register example (see `AuthContext::register_example`).
-pub(super) struct RegisterExample {
-    pub(super) body: String,
-    pub(super) email: String,
-    pub(super) parents: Vec<String>,
+struct RegisterExample {
+    body: String,
+    email: String,
+    parents: Vec<String>,
 }
 
 /// A password of at least `min` characters (and at least 16), for generated tests.
-pub(super) fn sample_password(min: u32) -> String {
+fn sample_password(min: u32) -> String {
     let mut password = String::from("correct-horse-7");
     while password.chars().count() < (min as usize).max(16) {
         password.push('x');

@@ -24,10 +24,8 @@ mod uses;
 
 use serde::Serialize;
 
-use crate::names::Names;
-use crate::samples;
 use crate::spec::routes::{Route, api_routes};
-use crate::spec::{AuthMode, Database, Resource, Rule, Spec};
+use crate::spec::{AuthMode, Database, Spec};
 
 pub use access::{AccessContext, FieldRuleContext};
 pub use access_tests::{AccessCase, AccessCases, FieldTest};
@@ -42,11 +40,9 @@ pub use resource::ResourceContext;
 pub use tests_context::{FilterExample, ResourceTestContext};
 pub use uses::Uses;
 
-use access_tests::unwritable_on_create;
-use auth::{register_example, sample_password};
 use field::toml_string;
 use migrations::migrations;
-use tests_context::test_rows;
+use tests_context::{primary, test_modules};
 
 /// The generated projects' minimum Rust: the highest `rust-version` among the packages their
 /// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
@@ -168,53 +164,17 @@ impl ServiceContext {
         }
         uses.jobs = spec.has_job_queue();
         uses.webhooks = spec.webhooks();
-        let jobs = spec
-            .jobs
-            .iter()
-            .map(|j| JobContext {
-                name: j.name.clone(),
-                on: j.on.clone(),
-                max_attempts: j.max_attempts,
-                timeout_secs: j.timeout_secs,
-            })
-            .collect();
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
-        // One test module per concern, the optional ones when the spec has them, and one
-        // per resource.
-        let concerns = [
-            "conditional",
-            "custom",
-            "db",
-            "hooks",
-            "http",
-            "idempotency",
-            "openapi",
-            "rfc3339",
-            "shared",
-            "telemetry",
-        ];
-        let optional = [
-            (spec.auth.mode == AuthMode::Jwt, "auth"),
-            (spec.auth.mode == AuthMode::Jwt, "account"),
-            (uses.events, "outbox"),
-            (uses.jobs, "jobs"),
-            (uses.webhooks, "webhooks"),
-        ];
-        let mut test_modules: Vec<String> = concerns
-            .into_iter()
-            .chain(optional.into_iter().filter_map(|(on, m)| on.then_some(m)))
-            .map(str::to_owned)
-            .chain(modules_sorted.iter().cloned())
-            .collect();
-        test_modules.sort();
+        let test_modules = test_modules(spec, &uses, &modules_sorted);
+        let auth = AuthContext::new(spec, &resources);
         let description = if spec.project.description.is_empty() {
             format!("The {crate_name} service.")
         } else {
             spec.project.description.clone()
         };
-        let mut ctx = Self {
+        Self {
             generator_version: env!("CARGO_PKG_VERSION"),
             rust_version: SERVICE_RUST_VERSION,
             actions: &crate::ci_actions::ACTIONS,
@@ -227,17 +187,7 @@ impl ServiceContext {
             api_prefix: spec.project.api_prefix.clone(),
             database: spec.project.database.as_str(),
             spec_source: spec_source.to_string(),
-            primary: {
-                // Of those, one whose tests may hold as many rows as they like, if any.
-                let free = |r: &Resource| r.belongs_to.iter().all(|b| !b.required);
-                let roomy = |r: &Resource| test_rows(spec, r) == samples::COUNT;
-                let resources = &spec.resources;
-                resources
-                    .iter()
-                    .position(|r| free(r) && roomy(r))
-                    .or_else(|| resources.iter().position(free))
-                    .unwrap_or(0)
-            },
+            primary: primary(spec),
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
             routes: api_routes(spec),
@@ -246,7 +196,7 @@ impl ServiceContext {
             resources,
             resource_tests,
             uses,
-            jobs,
+            jobs: spec.jobs.iter().map(JobContext::new).collect(),
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
             commands: commands(spec),
             event_types: spec
@@ -260,55 +210,8 @@ impl ServiceContext {
                 trusted_proxies: spec.rate_limit.trusted_proxies.join(","),
             },
             cache: spec.cache.clone(),
-            auth: (spec.auth.mode == AuthMode::Jwt).then(|| {
-                let account = spec.resource(crate::spec::ACCOUNT).map_or_else(
-                    || Names::new(crate::spec::ACCOUNT, None),
-                    |r| r.names.clone(),
-                );
-                AuthContext {
-                    registrant_unwritable: spec
-                        .resource(crate::spec::ACCOUNT)
-                        .map(|r| {
-                            let registrant = Some(spec.auth.registrant());
-                            unwritable_on_create(&spec.auth, r, &registrant, true)
-                        })
-                        .unwrap_or_default(),
-                    account_field_rules: spec
-                        .resource(crate::spec::ACCOUNT)
-                        .is_some_and(|r| r.fields.iter().any(|f| f.access.is_restricted())),
-                    account_read_rules: spec
-                        .resource(crate::spec::ACCOUNT)
-                        .is_some_and(|r| r.fields.iter().any(|f| f.access.read.is_some())),
-                    settings: spec.auth.clone(),
-                    login_per_minute: spec.rate_limit.login_per_minute,
-                    account_url: format!("{}/{}", spec.project.api_prefix, account.plural_kebab),
-                    account,
-                    account_index: spec
-                        .resources
-                        .iter()
-                        .position(|r| spec.is_account(r))
-                        .unwrap_or(0),
-                    sample_password: sample_password(spec.auth.password_min_length),
-                    register_example: String::new(),
-                    sample_email: String::new(),
-                    register_parents: Vec::new(),
-                    public_list_url: spec
-                        .resources
-                        .iter()
-                        .find(|r| r.access.list.contains(&Rule::Public))
-                        .map(|r| format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab)),
-                }
-            }),
+            auth,
             openapi: String::new(),
-        };
-        if let Some(account) = ctx.resources.iter().find(|r| r.account) {
-            let example = register_example(account, ctx.auth.as_ref());
-            if let (Some(auth), Some(example)) = (ctx.auth.as_mut(), example) {
-                auth.register_example = example.body;
-                auth.sample_email = example.email;
-                auth.register_parents = example.parents;
-            }
         }
-        ctx
     }
 }

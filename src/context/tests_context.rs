@@ -11,7 +11,7 @@ use crate::spec::{AuthMode, Field, FieldWrite, Resource, Spec};
 use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
 use super::field::raw_string;
 use super::relations::{owned, owner_chain, owner_creates, owner_setter, reads_others};
-use super::{AccessCases, FieldContext, FieldTest, OwnerStep, ResourceContext};
+use super::{AccessCases, FieldContext, FieldTest, OwnerStep, ResourceContext, Uses};
 
 #[derive(Debug, Serialize)]
 pub struct ResourceTestContext {
@@ -209,9 +209,55 @@ fn scarce(f: &Field) -> bool {
     f.unique && f.access.write != FieldWrite::None && samples::room(f).is_some()
 }
 
+/// The first resource with no required parent, preferably one whose tests may hold as many
+/// rows as they like (see `ServiceContext::primary`).
+pub(super) fn primary(spec: &Spec) -> usize {
+    let free = |r: &Resource| r.belongs_to.iter().all(|b| !b.required);
+    let roomy = |r: &Resource| test_rows(spec, r) == samples::COUNT;
+    let resources = &spec.resources;
+    resources
+        .iter()
+        .position(|r| free(r) && roomy(r))
+        .or_else(|| resources.iter().position(free))
+        .unwrap_or(0)
+}
+
+/// The modules of the integration-test crate: one per concern, the optional ones when the
+/// spec has them, and one per resource (`resource_modules`), sorted.
+pub(super) fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<String> {
+    let concerns = [
+        "conditional",
+        "custom",
+        "db",
+        "hooks",
+        "http",
+        "idempotency",
+        "openapi",
+        "rfc3339",
+        "shared",
+        "telemetry",
+    ];
+    let jwt = spec.auth.mode == AuthMode::Jwt;
+    let optional = [
+        (jwt, "auth"),
+        (jwt, "account"),
+        (uses.events, "outbox"),
+        (uses.jobs, "jobs"),
+        (uses.webhooks, "webhooks"),
+    ];
+    let mut modules: Vec<String> = concerns
+        .into_iter()
+        .chain(optional.into_iter().filter_map(|(on, m)| on.then_some(m)))
+        .map(str::to_owned)
+        .chain(resource_modules.iter().cloned())
+        .collect();
+    modules.sort();
+    modules
+}
+
 /// See `ResourceTestContext::rows`: a test body of `r` creates one row of each parent it
 /// names (not its owner, which is the caller, nor itself, which it leaves null).
-pub(super) fn test_rows(spec: &Spec, r: &Resource) -> usize {
+fn test_rows(spec: &Spec, r: &Resource) -> usize {
     let own = r
         .fields
         .iter()
