@@ -13,6 +13,7 @@ use super::field::raw_string;
 use super::relations::{owned, owner_chain, owner_creates, owner_setter, reads_others};
 use super::{AccessCases, FieldContext, FieldTest, OwnerStep, ResourceContext, Uses};
 
+/// One resource as its generated tests see it, beside its `ResourceContext`.
 #[derive(Debug, Serialize)]
 pub struct ResourceTestContext {
     /// Position in the spec (indexes per-resource test counters).
@@ -62,6 +63,7 @@ pub struct ResourceTestContext {
     pub sample_bodies: Vec<String>,
 }
 
+/// A field a list test filters by, and the value it looks for.
 #[derive(Debug, Serialize)]
 pub struct FilterExample {
     pub key: String,
