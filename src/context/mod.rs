@@ -3,7 +3,7 @@
 //! types, SQL text (through `Dialect` and `sql`), routes and test samples.
 //! Templates only print and loop; they never re-case a name or decide a type.
 //!
-//! This module owns the service-wide context (`ServiceContext`, `Uses`); each
+//! This module owns the service-wide context (`ServiceContext`); each
 //! concern below it has a file of its own.
 
 mod access;
