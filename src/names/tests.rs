@@ -197,7 +197,7 @@ fn reserved_names_cover_the_templates() {
         "src/auth/mod.rs.tera",
         "tests/common/mod.rs.tera",
     ];
-    let context = read("../../src/context.rs");
+    let context = read("../../src/context/imports.rs");
     let mut missing = Vec::new();
     for path in scopes {
         let text = code(&read(path));
@@ -235,18 +235,18 @@ fn reserved_names_cover_the_templates() {
                 .map(|m| format!("{path}: module {m}")),
         );
     }
-    // The `use` lines context.rs lays out for repos and handlers.
+    // The `use` lines context/imports.rs lays out for repos and handlers.
     let imported = regex::Regex::new(r#""crate::(?:\w+::)*(\w+)""#).unwrap();
     for c in imported.captures_iter(&context) {
         let item = &c[1];
         if pascal.is_match(item) && !RESERVED_TYPES.contains(&item) {
-            missing.push(format!("context.rs: type {item}"));
+            missing.push(format!("context/imports.rs: type {item}"));
         }
         if snake.is_match(item)
             && !item.contains(char::is_uppercase)
             && !RESERVED_MODULES.contains(&item)
         {
-            missing.push(format!("context.rs: module {item}"));
+            missing.push(format!("context/imports.rs: module {item}"));
         }
     }
     assert!(missing.is_empty(), "{missing:#?}");

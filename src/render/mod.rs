@@ -13,6 +13,10 @@
 //!   linear time (handing each file the whole context made it quadratic: 200
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
+//! - templates under `tests/` also get what only the generated tests read
+//!   (`context::ResourceTestContext`): a per-resource one as `tests`, the others
+//!   every resource's as `resource_tests` (in the order of `resources`). The
+//!   service's own templates never see it.
 
 mod embedded;
 pub mod overrides;
@@ -31,6 +35,9 @@ use crate::output::{FileSet, Owner};
 use crate::project_files::SPEC_FILE;
 
 const TEMPLATE_SUFFIX: &str = ".tera";
+
+/// The folder of the generated tests, whose templates get the tests' context too.
+const TESTS_DIR: &str = "tests/";
 
 /// Where the project's own package sits in it depends on the project's name.
 const LOCK_FILE: &str = "Cargo.lock";
@@ -83,14 +90,30 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
     let whole = tera::to_value(context).map_err(|e| template_error("context", e))?;
     let shared = shared_context(&whole);
     let whole = Context::from_value(whole).map_err(|e| template_error("context", e))?;
+    let mut whole_tests = whole.clone();
+    whole_tests
+        .try_insert("resource_tests", &context.resource_tests)
+        .map_err(|e| template_error("resource_tests", e))?;
     // One context per item, built once and shared by all of its templates.
     let resources = item_contexts(&shared, "resource", &context.resources)?;
+    let resource_tests = resources
+        .iter()
+        .zip(&context.resource_tests)
+        .map(|(ctx, tests)| {
+            let mut ctx = ctx.clone();
+            ctx.try_insert("tests", tests)
+                .map_err(|e| template_error("tests", e))?;
+            Ok(ctx)
+        })
+        .collect::<Result<Vec<Context>>>()?;
     let migrations = item_contexts(&shared, "migration", &context.migrations)?;
     let jobs = item_contexts(&shared, "job", &context.jobs)?;
     let mut files = FileSet::default();
     for (name, bytes) in &tree {
+        let test = name.starts_with(TESTS_DIR);
         if name.contains("__resource__") {
-            for (resource, ctx) in context.resources.iter().zip(&resources) {
+            let contexts = if test { &resource_tests } else { &resources };
+            for (resource, ctx) in context.resources.iter().zip(contexts) {
                 let path = name.replace("__resource__", &resource.names.module);
                 emit(&tera, &mut files, bytes, name, &path, ctx)?;
             }
@@ -105,7 +128,8 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
                 emit(&tera, &mut files, bytes, name, &path, ctx)?;
             }
         } else {
-            emit(&tera, &mut files, bytes, name, name, &whole)?;
+            let ctx = if test { &whole_tests } else { &whole };
+            emit(&tera, &mut files, bytes, name, name, ctx)?;
         }
     }
     // The spec is kept verbatim, so re-generation starts from what was written.
@@ -283,6 +307,33 @@ mod tests {
         let shared = shared_json(&small);
         assert!(shared.get("auth").is_some(), "{shared}");
         assert_eq!(shared, shared_json(&large));
+    }
+
+    /// What only the generated tests read reaches the templates under `tests/`, per resource
+    /// (`tests`) and for all of them (`resource_tests`), and no template of the service.
+    #[test]
+    fn only_test_templates_get_the_tests_context() {
+        let source = "[resources.note.fields]\ntitle = { type = \"string\", unique = true }\n";
+        let spec = crate::spec::parse("t.toml", source).expect("a valid spec");
+        let ctx = ServiceContext::new("t", &spec, source);
+        let render = |path: &str, text: &str| {
+            let mut overrides = super::Overrides::default();
+            overrides
+                .files
+                .insert(path.into(), text.as_bytes().to_vec());
+            super::render_service(&ctx, &overrides)
+        };
+        let rows = ctx.resource_tests[0].rows.to_string();
+        let files = render("tests/api/__resource__.rs.tera", "{{ tests.rows }}").unwrap();
+        assert_eq!(
+            files.get("tests/api/notes.rs").unwrap().contents.trim(),
+            rows
+        );
+        let files = render("tests/rows.txt.tera", "{{ resource_tests[0].rows }}").unwrap();
+        assert_eq!(files.get("tests/rows.txt").unwrap().contents.trim(), rows);
+        assert!(render("src/resources/__resource__/mod.rs.tera", "{{ tests.rows }}").is_err());
+        assert!(render("src/rows.txt.tera", "{{ resource_tests[0].rows }}").is_err());
+        assert!(render("src/rows.txt.tera", "{{ resources[0].rows }}").is_err());
     }
 
     #[test]

@@ -1,0 +1,150 @@
+//! The jwt flow's context: the account resource, sample credentials and the README's
+//! register example.
+
+use serde::Serialize;
+
+use crate::names::{Names, with_article};
+use crate::spec::{ACCOUNT, Auth, AuthMode, Rule, Spec};
+
+use super::ResourceContext;
+use super::access_tests::unwritable_on_create;
+
+#[derive(Debug, Serialize)]
+pub struct AuthContext {
+    /// The spec's `[auth]` (roles, token lifetimes, password policy).
+    #[serde(flatten)]
+    pub settings: Auth,
+    pub login_per_minute: u32,
+    /// The user resource's names, collection URL and position among the resources.
+    pub account: Names,
+    pub account_url: String,
+    pub account_index: usize,
+    /// A password that meets the policy, for generated tests.
+    pub sample_password: String,
+    /// For generated tests: a list anyone may read, if the spec has one.
+    pub public_list_url: Option<String>,
+    /// Some field of the account resource has rules of its own: registration and `/auth/me`
+    /// go through them.
+    pub account_field_rules: bool,
+    /// Some field of the account resource is hidden from some callers: `/auth/me` and
+    /// registration's answer show the account as its owner may see it.
+    pub account_read_rules: bool,
+    /// For the generated tests: the account fields a new account may not write.
+    pub registrant_unwritable: Vec<String>,
+    /// The README's register example: a JSON body with the account's required fields (each
+    /// its first sample), the email among them, and `sample_password`.
+    pub register_example: String,
+    /// The email of `register_example`, for the README's login and `grant-role` examples.
+    pub sample_email: String,
+    /// The placeholders of `register_example` for the account's required parents, each with
+    /// what to put there ("TEAM-ID: the id of a team (`POST /v1/teams`)").
+    pub register_parents: Vec<String>,
+}
+
+/// The README's register example for `account`: `None` without auth.
+impl AuthContext {
+    /// The jwt flow's context, `None` with auth mode `none`; `resources` are the
+    /// resources' contexts, the account's among them.
+    pub(super) fn new(spec: &Spec, resources: &[ResourceContext]) -> Option<Self> {
+        if spec.auth.mode != AuthMode::Jwt {
+            return None;
+        }
+        let api_prefix = &spec.project.api_prefix;
+        let account_resource = spec.resource(ACCOUNT);
+        let account =
+            account_resource.map_or_else(|| Names::new(ACCOUNT, None), |r| r.names.clone());
+        let any_field = |check: &dyn Fn(&crate::spec::Field) -> bool| {
+            account_resource.is_some_and(|r| r.fields.iter().any(check))
+        };
+        let mut auth = Self {
+            registrant_unwritable: account_resource
+                .map(|r| {
+                    let registrant = Some(spec.auth.registrant());
+                    unwritable_on_create(&spec.auth, r, &registrant, true)
+                })
+                .unwrap_or_default(),
+            account_field_rules: any_field(&|f| f.access.is_restricted()),
+            account_read_rules: any_field(&|f| f.access.read.is_some()),
+            settings: spec.auth.clone(),
+            login_per_minute: spec.rate_limit.login_per_minute,
+            account_url: format!("{api_prefix}/{}", account.plural_kebab),
+            account,
+            account_index: spec
+                .resources
+                .iter()
+                .position(|r| spec.is_account(r))
+                .unwrap_or(0),
+            sample_password: sample_password(spec.auth.password_min_length),
+            register_example: String::new(),
+            sample_email: String::new(),
+            register_parents: Vec::new(),
+            public_list_url: spec
+                .resources
+                .iter()
+                .find(|r| r.access.list.contains(&Rule::Public))
+                .map(|r| format!("{api_prefix}/{}", r.names.plural_kebab)),
+        };
+        if let Some(account) = resources.iter().find(|r| r.account)
+            && let Some(example) = register_example(account, &auth)
+        {
+            auth.register_example = example.body;
+            auth.sample_email = example.email;
+            auth.register_parents = example.parents;
+        }
+        Some(auth)
+    }
+}
+
+/// The README's register example for `account`.
+fn register_example(account: &ResourceContext, auth: &AuthContext) -> Option<RegisterExample> {
+    let mut pairs = Vec::new();
+    let mut email = String::new();
+    for field in &account.fields {
+        let key = &field.names.camel;
+        let needed = field.required && field.default_rust.is_none() && !field.write_never;
+        if !needed || auth.registrant_unwritable.contains(key) {
+            continue;
+        }
+        let sample = &field.samples[0];
+        if key == "email" {
+            email = serde_json::from_str(sample).ok()?;
+        }
+        pairs.push(format!("{key:?}: {sample}"));
+    }
+    // A required parent has no sample: its id is a row the reader makes first.
+    let mut parents = Vec::new();
+    for parent in &account.belongs_to {
+        if !parent.required || parent.owner || auth.registrant_unwritable.contains(&parent.json) {
+            continue;
+        }
+        let placeholder = format!("{}-ID", parent.names.snake.to_uppercase());
+        pairs.push(format!("{:?}: {placeholder:?}", parent.json));
+        parents.push(format!(
+            "{placeholder}: the id of {} (`POST {}`)",
+            with_article(&parent.target.words),
+            parent.target_url
+        ));
+    }
+    pairs.push(format!("\"password\": {:?}", auth.sample_password));
+    Some(RegisterExample {
+        body: format!("{{{}}}", pairs.join(", ")),
+        email,
+        parents,
+    })
+}
+
+/// The README's register example (see `AuthContext::register_example`).
+struct RegisterExample {
+    body: String,
+    email: String,
+    parents: Vec<String>,
+}
+
+/// A password of at least `min` characters (and at least 16), for generated tests.
+fn sample_password(min: u32) -> String {
+    let mut password = String::from("correct-horse-7");
+    while password.chars().count() < (min as usize).max(16) {
+        password.push('x');
+    }
+    password
+}

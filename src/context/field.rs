@@ -1,0 +1,269 @@
+//! One field's context: its Rust type, default, checks and samples, and the Rust
+//! literals they print.
+
+use serde::Serialize;
+
+use crate::names::Names;
+use crate::samples;
+use crate::spec::{Bound, Field, FieldType, FieldWrite, Format, Literal, Resource, Spec};
+use crate::sql::taken;
+
+#[derive(Debug, Serialize)]
+pub struct FieldContext {
+    pub names: Names,
+    pub description: String,
+    pub spec_type: &'static str,
+    /// The value type: `String`, `Decimal`, `OrderStatus`...
+    pub rust_type: String,
+    /// `rust_type`, or `Option<rust_type>` when the field is optional.
+    pub field_type: String,
+    pub required: bool,
+    pub unique: bool,
+    /// Rust expression of the default value (already `Some(..)` for an
+    /// optional field), when the spec gives one.
+    pub default_rust: Option<String>,
+    pub is_enum: bool,
+    pub enum_values: Vec<EnumValue>,
+    /// Copy types are bound and checked by value, others by reference.
+    pub copy: bool,
+    /// Validation calls, on `value`: the field's value when a body holds it
+    /// (bound by reference unless `copy`).
+    pub checks: Vec<Check>,
+    /// The regex as a Rust raw string literal, the name of the constant
+    /// that holds it and of the static that compiles it once.
+    pub pattern_rust: Option<String>,
+    pub pattern_const: String,
+    pub pattern_static: String,
+    /// Valid JSON values, distinct (see `samples`).
+    pub samples: Vec<String>,
+    /// A JSON value that breaks one of the field's rules.
+    pub invalid: Option<String>,
+    /// A JSON value of the wrong type (400), if the field has a type to break.
+    pub wrong_type: Option<String>,
+    /// For a unique field: whether another live row holds a value.
+    pub taken_sql: Option<String>,
+    /// No body writes it (`write = "none"`): the sample bodies leave it out.
+    pub write_never: bool,
+    /// Set on create only (`write = "create"`): the tests' updates leave it alone.
+    pub set_once: bool,
+    /// Some callers may not see it (`read`).
+    pub read_guarded: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub head: String,
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnumValue {
+    pub value: String,
+    pub variant: String,
+    /// The variant needs explicit serde and sqlx renames to be spelled `value`.
+    pub rename: bool,
+}
+
+impl FieldContext {
+    /// Whether any Rust printed for this field in the model names `Dec`:
+    /// decided from the printed text itself, so no use can miss the import.
+    pub(super) fn names_dec(&self) -> bool {
+        self.default_rust
+            .iter()
+            .chain(self.checks.iter().flat_map(|c| &c.args))
+            .any(|rust| rust.contains(DEC_PATH))
+    }
+
+    pub(super) fn new(spec: &Spec, resource: &Resource, f: &Field) -> Self {
+        let rust_type = match &f.ty {
+            FieldType::String | FieldType::Text => "String".to_string(),
+            FieldType::Integer => "i32".into(),
+            FieldType::BigInteger => "i64".into(),
+            FieldType::Float => "f64".into(),
+            FieldType::Decimal { .. } => "Decimal".into(),
+            FieldType::Boolean => "bool".into(),
+            FieldType::Uuid => "Uuid".into(),
+            FieldType::Date => "NaiveDate".into(),
+            FieldType::Datetime => "DateTime<Utc>".into(),
+            FieldType::Json => "Value".into(),
+            FieldType::Enum { .. } => f.names.type_name.clone(),
+        };
+        let field_type = if f.required {
+            rust_type.clone()
+        } else {
+            format!("Option<{rust_type}>")
+        };
+        let enum_values: Vec<EnumValue> = match &f.ty {
+            FieldType::Enum { values } => values
+                .iter()
+                .map(|v| {
+                    let variant = crate::names::variant(v);
+                    EnumValue {
+                        value: v.clone(),
+                        variant: variant.name,
+                        rename: variant.rename,
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let default_rust = f.default.as_ref().map(|d| {
+            let value = rust_literal(d, &f.ty, &rust_type, &enum_values);
+            if f.required {
+                value
+            } else {
+                format!("Some({value})")
+            }
+        });
+        let copy = !matches!(f.ty, FieldType::String | FieldType::Text | FieldType::Json);
+        Self {
+            checks: checks(f),
+            names: f.names.clone(),
+            description: f.description.clone(),
+            spec_type: f.ty.spec_name(),
+            field_type,
+            required: f.required,
+            unique: f.unique,
+            default_rust,
+            is_enum: !enum_values.is_empty(),
+            enum_values,
+            copy,
+            pattern_rust: f.rules.pattern.as_ref().map(|p| raw_string(p)),
+            pattern_static: format!("{}_REGEX", f.names.upper),
+            pattern_const: format!("{}_PATTERN", f.names.upper),
+            samples: samples::valid(&resource.names.snake, f),
+            invalid: samples::invalid(f),
+            wrong_type: samples::wrong_type(f),
+            taken_sql: f.unique.then(|| taken(spec, resource, &f.names.sql)),
+            write_never: f.access.write == FieldWrite::None,
+            set_once: f.access.write == FieldWrite::Create,
+            read_guarded: f.access.read.is_some(),
+            rust_type,
+        }
+    }
+}
+
+/// The validation calls of a field (see `FieldContext::checks`).
+fn checks(f: &Field) -> Vec<Check> {
+    let name = format!("{:?}", f.names.camel);
+    let value = "value".to_string();
+    let opt = |b: Option<String>| b.map_or_else(|| "None".to_string(), |b| format!("Some({b})"));
+    let rules = &f.rules;
+    let mut out = Vec::new();
+    let mut push = |head: &str, extra: Vec<String>| {
+        let mut args = vec![name.clone(), value.clone()];
+        args.extend(extra);
+        out.push(Check {
+            head: format!("v.{head}"),
+            args,
+        });
+    };
+    if rules.min_length.is_some() || rules.max_length.is_some() {
+        push(
+            "length",
+            vec![
+                opt(rules.min_length.map(|n| n.to_string())),
+                opt(rules.max_length.map(|n| n.to_string())),
+            ],
+        );
+    }
+    if rules.pattern.is_some() {
+        push("pattern", vec![format!("&{}_REGEX", f.names.upper)]);
+    }
+    match rules.format {
+        Some(Format::Email) => push("email", vec![]),
+        Some(Format::Url) => push("url", vec![]),
+        None => {}
+    }
+    let bound = |b: &Option<Bound>| opt(b.as_ref().map(|b| bound_rust(b, &f.ty)));
+    match &f.ty {
+        FieldType::Decimal { precision, scale } => {
+            let digits = precision - scale;
+            push(
+                "decimal",
+                vec![
+                    bound(&rules.min),
+                    bound(&rules.max),
+                    digits.to_string(),
+                    scale.to_string(),
+                ],
+            );
+        }
+        ty if ty.is_numeric() && (rules.min.is_some() || rules.max.is_some()) => {
+            push("range", vec![bound(&rules.min), bound(&rules.max)]);
+        }
+        _ => {}
+    }
+    out
+}
+
+fn bound_rust(b: &Bound, ty: &FieldType) -> String {
+    match (b, ty) {
+        (Bound::Decimal(d), _) => decimal_rust(d),
+        (Bound::Integer(i), FieldType::Decimal { .. }) => decimal_rust(&i.to_string()),
+        (Bound::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
+        (Bound::Integer(i), _) => i.to_string(),
+        (Bound::Float(x), _) => format!("{x:?}"),
+    }
+}
+
+fn rust_literal(
+    literal: &Literal,
+    ty: &FieldType,
+    rust_type: &str,
+    values: &[EnumValue],
+) -> String {
+    match (literal, ty) {
+        (Literal::String(s), FieldType::Enum { .. }) => {
+            let variant = values
+                .iter()
+                .find(|v| v.value == *s)
+                .map_or("", |v| v.variant.as_str());
+            format!("{rust_type}::{variant}")
+        }
+        (Literal::String(s), _) => format!("{s:?}.to_owned()"),
+        (Literal::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
+        (Literal::Integer(i), FieldType::Decimal { .. }) => {
+            format!("Decimal({})", decimal_rust(&i.to_string()))
+        }
+        (Literal::Integer(i), _) => i.to_string(),
+        (Literal::Float(x), _) => format!("{x:?}"),
+        (Literal::Decimal(d), _) => format!("Decimal({})", decimal_rust(d)),
+        (Literal::Boolean(b), _) => b.to_string(),
+    }
+}
+
+/// The start of every decimal literal `decimal_rust` prints.
+const DEC_PATH: &str = "Dec::";
+
+/// `Dec::new(mantissa, scale)` for exact decimal text such as `19.99`
+/// (`Dec` is `rust_decimal::Decimal` in generated models).
+pub(super) fn decimal_rust(text: &str) -> String {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    let mantissa = format!("{int}{frac}").parse::<i64>().unwrap_or(0);
+    format!("{DEC_PATH}new({mantissa}, {})", frac.len())
+}
+
+/// A Rust raw string literal with enough `#`s for its content.
+pub(super) fn raw_string(s: &str) -> String {
+    let mut hashes = String::from("#");
+    while s.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{s}\"{hashes}")
+}
+
+/// A TOML basic string literal.
+pub(super) fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

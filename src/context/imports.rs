@@ -1,0 +1,189 @@
+//! The `use` blocks of a resource's generated repo, handlers and service.
+
+use crate::layout::use_block;
+use crate::spec::{AuthMode, Resource, Spec};
+
+use super::relations::owned;
+use super::{FieldContext, LinkContext, RelationContext};
+
+/// The laid-out `use` blocks of a resource's generated modules (see the `ResourceContext`
+/// fields `repo_imports`, `handler_super_imports`, `handler_imports` and `service_imports`).
+pub(super) struct Imports {
+    pub(super) repo: String,
+    pub(super) handler_super: String,
+    pub(super) handler: String,
+    pub(super) service: String,
+}
+
+/// The `use` blocks of a resource's repo, handlers and service.
+pub(super) fn imports(
+    spec: &Spec,
+    r: &Resource,
+    fields: &[FieldContext],
+    belongs_to: &[RelationContext],
+    links: &[LinkContext],
+) -> Imports {
+    let own = &r.names.module;
+    let p = &r.names.type_name;
+    let parents: Vec<String> = belongs_to
+        .iter()
+        .map(|b| b.target.module.clone())
+        .filter(|m| m != own)
+        .map(|m| format!("crate::resources::{m}"))
+        .collect();
+    let targets: Vec<String> = links
+        .iter()
+        .map(|l| format!("crate::resources::{}", l.target.module))
+        .collect();
+
+    let mut repo = vec![
+        format!("super::model::{p}"),
+        format!("super::model::{p}Input"),
+    ];
+    repo.extend(
+        fields
+            .iter()
+            .filter(|f| f.is_enum)
+            .map(|f| format!("super::model::{}", f.rust_type)),
+    );
+    let mut repo_crate: Vec<String> = [
+        "crate::cache::Cache",
+        "crate::cache::Key",
+        "crate::db::Pool",
+        "crate::db::Tx",
+        "crate::db::with_pool",
+        "crate::db::with_tx",
+        "crate::error::AppError",
+        "crate::list::Column",
+        "crate::list::Kind",
+        "crate::list::ListParams",
+        "crate::list::ListSpec",
+        "crate::list::Page",
+        "crate::list::fetch",
+    ]
+    .map(String::from)
+    .to_vec();
+    let owned = owned(spec, r);
+    if !belongs_to.is_empty() || !links.is_empty() || owned {
+        repo_crate.push("crate::list::Scope".into());
+    }
+    // Parents are checked to exist, and so is an owner a body names.
+    if !belongs_to.is_empty() {
+        repo_crate.push("crate::validation::Validator".into());
+    }
+    let jwt = spec.auth.mode == AuthMode::Jwt;
+    if owned || links.iter().any(|l| l.target_owned) {
+        repo_crate.push("crate::access::Visible".into());
+    }
+    if owned {
+        repo_crate.push("crate::access::Ownership".into());
+    }
+    if spec.is_account(r) {
+        repo_crate.push("crate::auth::signup::NewAccount".into());
+    }
+    if !r.events.is_empty() {
+        repo_crate.push("crate::outbox".into());
+    }
+    repo_crate.extend(parents.iter().cloned());
+    repo_crate.extend(targets.iter().cloned());
+    repo_crate.extend(links.iter().map(|l| {
+        format!(
+            "crate::resources::{}::model::{}",
+            l.target.module, l.target.type_name
+        )
+    }));
+    let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
+
+    let read_rules = jwt && r.fields.iter().any(|f| f.access.read.is_some());
+    let field_rules = jwt && r.fields.iter().any(|f| f.access.is_restricted());
+    let mut handler_super = vec!["super::PATH".to_string(), "super::service".to_string()];
+    let mut handler: Vec<String> = [
+        "crate::state::AppState",
+        "crate::conditional::Conditions",
+        "crate::conditional::tagged",
+        "crate::error::AppError",
+        "crate::extract::ApiJson",
+        "crate::extract::ResourceId",
+        "crate::list::ListParams",
+        "crate::list::Page",
+        "crate::conditional::created",
+    ]
+    .map(String::from)
+    .to_vec();
+    handler.push(format!("crate::rules::{own}::Rules"));
+    if jwt {
+        handler.push("crate::access::Caller".into());
+    }
+    if read_rules {
+        handler_super.push("super::FIELDS".into());
+    }
+    if !links.is_empty() {
+        handler.push("crate::extract::LinkIds".into());
+    }
+
+    let mut service = vec![
+        "std::sync::Arc".to_string(),
+        "uuid::Uuid".to_string(),
+        "super::repo".to_string(),
+        format!("super::model::{p}"),
+        format!("super::model::{p}Input"),
+        format!("super::model::{p}Patch"),
+    ];
+    service.extend(
+        [
+            "crate::state::AppState",
+            "crate::conditional::Conditions",
+            "crate::error::AppError",
+            "crate::extract::ApiJson",
+            "crate::extract::parse_body",
+            "crate::extract::parse_replace",
+            "crate::hooks",
+            "crate::hooks::Hooks",
+            "crate::list::ListParams",
+            "crate::list::Page",
+        ]
+        .map(String::from),
+    );
+    service.push(format!("crate::rules::{own}::Rules"));
+    if belongs_to.iter().any(|b| !b.owner) && !spec.is_account(r) {
+        service.push("crate::extract::parse_nested_body".into());
+    }
+    if jwt {
+        service.push("super::ACCESS".into());
+        service.push("crate::access::Caller".into());
+        service.push("crate::access::Rule".into());
+    }
+    if field_rules {
+        service.push("super::FIELDS".into());
+    }
+    if spec.is_account(r) {
+        service.push("crate::auth::signup".into());
+        service.push("crate::auth::signup::NewAccount".into());
+        service.push("crate::access::DEFAULT_ROLE".into());
+    }
+    if !r.events.is_empty() {
+        service.push("crate::outbox".into());
+    }
+    if !links.is_empty() {
+        service.push("crate::rules".into());
+    }
+    service.extend(parents);
+    service.extend(targets);
+    // std and other crates first, then this crate's own paths, as a block each.
+    let (external, own): (Vec<String>, Vec<String>) = service
+        .into_iter()
+        .partition(|path| !path.starts_with("super::") && !path.starts_with("crate::"));
+    let service_block = format!(
+        "{}
+
+{}",
+        use_block(&external),
+        use_block(&own)
+    );
+    Imports {
+        repo: repo_block,
+        handler_super: use_block(&handler_super),
+        handler: use_block(&handler),
+        service: service_block,
+    }
+}

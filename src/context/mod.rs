@@ -1,0 +1,217 @@
+//! The data templates render from. Everything a template prints is computed
+//! here, once, from the validated `Spec`: names in every casing, Rust and SQL
+//! types, SQL text (through `Dialect` and `sql`), routes and test samples.
+//! Templates only print and loop; they never re-case a name or decide a type.
+//!
+//! This module owns the service-wide context (`ServiceContext`); each
+//! concern below it has a file of its own.
+
+mod access;
+mod access_tests;
+mod auth;
+mod events;
+mod field;
+mod imports;
+mod jobs;
+mod lists;
+mod migrations;
+mod relations;
+mod resource;
+#[cfg(test)]
+mod tests;
+mod tests_context;
+mod uses;
+
+use serde::Serialize;
+
+use crate::spec::routes::{Route, api_routes};
+use crate::spec::{AuthMode, Database, Spec};
+
+pub use access::{AccessContext, FieldRuleContext};
+pub use access_tests::{AccessCase, AccessCases, FieldTest};
+pub use auth::AuthContext;
+pub use events::EventContext;
+pub use field::{Check, EnumValue, FieldContext};
+pub use jobs::JobContext;
+pub use lists::{ListColumn, ListRange};
+pub use migrations::MigrationContext;
+pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
+pub use resource::ResourceContext;
+pub use tests_context::{FilterExample, ResourceTestContext};
+pub use uses::Uses;
+
+use field::toml_string;
+use migrations::migrations;
+use tests_context::{primary, test_modules};
+
+/// The generated projects' minimum Rust: the highest `rust-version` among the packages their
+/// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
+pub const SERVICE_RUST_VERSION: &str = "1.89";
+
+/// The `DATABASE_URL` a generated service uses when none is set (`new` repeats it in its
+/// closing message, since a PostgreSQL server must answer there).
+pub fn default_database_url(database: Database, lib_name: &str) -> String {
+    match database {
+        Database::Sqlite => format!("sqlite://data/{lib_name}.db?mode=rwc"),
+        Database::Postgres => format!("postgres://postgres@127.0.0.1:5432/{lib_name}"),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceContext {
+    pub generator_version: &'static str,
+    /// The oldest Rust that builds the pinned dependencies: the project's `rust-version`,
+    /// and the toolchain its Dockerfile and CI workflow use.
+    pub rust_version: &'static str,
+    /// The GitHub Actions the CI workflow uses, with their versions.
+    pub actions: &'static crate::ci_actions::Actions,
+    /// The package name as given (`my-shop`).
+    pub crate_name: String,
+    /// The library name Rust code uses (`my_shop`).
+    pub lib_name: String,
+    /// The JetStream stream its events go to by default (`MY_SHOP`: NATS's convention for
+    /// stream names, which may not hold a `.`).
+    pub stream_name: String,
+    pub description: String,
+    /// The description as a TOML string literal, for Cargo.toml.
+    pub description_toml: String,
+    pub api_prefix: String,
+    pub database: &'static str,
+    pub default_database_url: String,
+    /// The spec as written, saved into the project for re-generation.
+    pub spec_source: String,
+    pub resources: Vec<ResourceContext>,
+    /// What only the generated tests read of each resource, in the same order. Kept out of
+    /// the serialised context: `render` hands it to the templates under `tests/` alone.
+    #[serde(skip)]
+    pub resource_tests: Vec<ResourceTestContext>,
+    /// Module names in the order rustfmt sorts `mod` items.
+    pub modules_sorted: Vec<String>,
+    /// The modules of the integration-test crate (`tests/api/`): one per resource and
+    /// one per shared concern, sorted.
+    pub test_modules: Vec<String>,
+    /// Index of the first resource with no required parent (preferably one without a unique
+    /// field of few values): the shared HTTP tests create rows of it.
+    pub primary: usize,
+    /// Index of the first resource whose rows are cached (`cache_ttl_seconds` above 0), for
+    /// the shared test of the read cache; `None` when no resource's are.
+    pub cached: Option<usize>,
+    pub migrations: Vec<MigrationContext>,
+    pub routes: Vec<Route>,
+    pub uses: Uses,
+    /// The kinds of background job, in spec order.
+    pub jobs: Vec<JobContext>,
+    /// A job's runs before it is dead, unless its kind says otherwise.
+    pub default_max_attempts: u32,
+    /// Every event type the resources emit (`order.created`), in spec order.
+    pub event_types: Vec<String>,
+    /// The binary's commands, as a sentence: "`serve`, `migrate`, `rollback` or `worker`".
+    pub commands: String,
+    /// The spec's rate limits, the generated service's defaults.
+    pub rate_limit: RateLimitContext,
+    /// The spec's `[cache]` (the bound; TTLs are per resource).
+    pub cache: crate::spec::Cache,
+    /// The jwt flow's settings; `None` with auth mode `none` (no auth code at all).
+    pub auth: Option<AuthContext>,
+    /// The OpenAPI document (`openapi.json`), built from the rest of this context by
+    /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
+    #[serde(skip)]
+    pub openapi: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RateLimitContext {
+    pub requests_per_minute: u32,
+    pub burst: u32,
+    /// Comma-separated addresses or ranges.
+    pub trusted_proxies: String,
+}
+
+/// The generated binary's commands, as a sentence.
+fn commands(spec: &Spec) -> String {
+    let mut names = vec!["serve", "migrate", "rollback"];
+    if spec.auth.mode == AuthMode::Jwt {
+        names.push("grant-role");
+    }
+    if spec.has_job_queue() {
+        names.push("worker");
+    }
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+impl ServiceContext {
+    pub fn new(crate_name: &str, spec: &Spec, spec_source: &str) -> Self {
+        let lib_name = crate_name.replace('-', "_");
+        let resources: Vec<ResourceContext> = spec
+            .resources
+            .iter()
+            .map(|r| ResourceContext::new(spec, r))
+            .collect();
+        let resource_tests = spec
+            .resources
+            .iter()
+            .zip(&resources)
+            .enumerate()
+            .map(|(i, (r, context))| ResourceTestContext::new(spec, r, i, context))
+            .collect();
+        let mut uses = Uses::default();
+        for r in &resources {
+            uses.merge(&r.uses);
+        }
+        uses.jobs = spec.has_job_queue();
+        uses.webhooks = spec.webhooks();
+        let mut modules_sorted: Vec<String> =
+            resources.iter().map(|r| r.names.module.clone()).collect();
+        modules_sorted.sort();
+        let test_modules = test_modules(spec, &uses, &modules_sorted);
+        let auth = AuthContext::new(spec, &resources);
+        let description = if spec.project.description.is_empty() {
+            format!("The {crate_name} service.")
+        } else {
+            spec.project.description.clone()
+        };
+        Self {
+            generator_version: env!("CARGO_PKG_VERSION"),
+            rust_version: SERVICE_RUST_VERSION,
+            actions: &crate::ci_actions::ACTIONS,
+            default_database_url: default_database_url(spec.project.database, &lib_name),
+            crate_name: crate_name.to_string(),
+            stream_name: lib_name.to_uppercase(),
+            lib_name,
+            description_toml: toml_string(&description),
+            description,
+            api_prefix: spec.project.api_prefix.clone(),
+            database: spec.project.database.as_str(),
+            spec_source: spec_source.to_string(),
+            primary: primary(spec),
+            cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
+            migrations: migrations(spec),
+            routes: api_routes(spec),
+            modules_sorted,
+            test_modules,
+            resources,
+            resource_tests,
+            uses,
+            jobs: spec.jobs.iter().map(JobContext::new).collect(),
+            default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
+            commands: commands(spec),
+            event_types: spec
+                .resources
+                .iter()
+                .flat_map(|r| r.event_types())
+                .collect(),
+            rate_limit: RateLimitContext {
+                requests_per_minute: spec.rate_limit.requests_per_minute,
+                burst: spec.rate_limit.burst,
+                trusted_proxies: spec.rate_limit.trusted_proxies.join(","),
+            },
+            cache: spec.cache.clone(),
+            auth,
+            openapi: String::new(),
+        }
+    }
+}

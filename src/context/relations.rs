@@ -1,0 +1,308 @@
+//! Relations between resources: parents (`belongs_to`), many-to-many links, and the
+//! ownership of rows, directly or through parents.
+
+use serde::Serialize;
+
+use crate::names::{Names, with_article};
+use crate::spec::routes::{children, nested_segment};
+use crate::spec::{OnDelete, Resource, Rule, Spec};
+use crate::sql::{LinkSql, join_table};
+
+#[derive(Debug, Serialize)]
+pub struct RelationContext {
+    pub names: Names,
+    /// The parent resource's names.
+    pub target: Names,
+    /// `customer_id`
+    pub column: String,
+    /// `customerId`
+    pub json: String,
+    pub required: bool,
+    pub field_type: &'static str,
+    /// The nested route under the parent: `/orders/{id}/order-items`.
+    pub nested_path: String,
+    /// A relation to the resource itself (a category's parent category).
+    pub self_reference: bool,
+    /// The relation that owns the row: set from the caller's token on create, never from
+    /// a body, and never rewritten.
+    pub owner: bool,
+    /// `cascade`, `restrict` or `set_null`.
+    pub on_delete: &'static str,
+    /// The parent's collection URL, and whether its deletes are soft (which
+    /// leave foreign keys, and so `on_delete`, untouched).
+    pub target_url: String,
+    pub target_soft_delete: bool,
+    /// The owner of the parent row in `{row}` (see [`super::ResourceContext::owner_call`]).
+    pub target_owner_call: String,
+}
+
+/// A many-to-many link declared on this resource.
+#[derive(Debug, Serialize)]
+pub struct LinkContext {
+    pub target: Names,
+    /// "a category"
+    pub target_a_words: String,
+    pub sql: LinkSql,
+    /// The target's rows have owners, so its list rules may narrow the linked list.
+    pub target_owned: bool,
+    /// The owner of the target row in `{row}` (see [`super::ResourceContext::owner_call`]).
+    pub target_owner_call: String,
+    /// Some of the target's fields are hidden from some callers: linked lists hide them too.
+    pub target_read_rules: bool,
+}
+
+/// One row to make on the way to an owned row: `resource` with `key` set to the previous
+/// step's row (or, first, to the owner).
+#[derive(Debug, Serialize)]
+pub struct OwnerStep {
+    /// Snake name, for the tests' `body_for_…` helpers.
+    pub resource: String,
+    pub url: String,
+    pub key: String,
+}
+
+/// Ownership through parents.
+#[derive(Debug, Serialize)]
+pub struct OwnerVia {
+    /// The path as the spec spells it: `order.customer`.
+    pub path: String,
+    /// The first relation, whose row's owner is this row's owner, and its JSON key.
+    pub relation: String,
+    pub key: String,
+    /// For the generated tests: a default-role user may update their own rows only.
+    pub owner_updates_only: bool,
+    /// Closes the list condition's subqueries (`ResourceSql::owned_through`).
+    pub close: String,
+}
+
+/// The steps that make a row of `r` owned by a given user (see [`OwnerStep`]).
+pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
+    let Some(owner) = &r.owner else {
+        return Vec::new();
+    };
+    let mut steps = Vec::new();
+    let mut at = r;
+    for relation in &owner.path {
+        let Some(b) = at.belongs_to.iter().find(|b| b.names.snake == *relation) else {
+            break;
+        };
+        steps.push(OwnerStep {
+            resource: at.names.snake.clone(),
+            url: format!("{}/{}", spec.project.api_prefix, at.names.plural_kebab),
+            key: format!("{}Id", b.names.camel),
+        });
+        match spec.resource(&b.target) {
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    steps.reverse();
+    steps
+}
+
+/// Whether a signed-in user with only the default role may read rows they do not own.
+pub(super) fn reads_others(spec: &Spec, r: &Resource) -> bool {
+    r.access.read.iter().any(|rule| match rule {
+        Rule::Public | Rule::Authenticated | Rule::Verified => true,
+        Rule::Owner => false,
+        Rule::Role(role) => *role == spec.auth.default_role,
+    })
+}
+
+/// A role in `owner_set_by` whose holders may create rows of `r`.
+pub(super) fn owner_setter(r: &Resource) -> Option<String> {
+    let owner = r.owner.as_ref()?;
+    owner
+        .set_by
+        .iter()
+        .find(|role| {
+            r.access.create.iter().any(|rule| match rule {
+                Rule::Public | Rule::Authenticated | Rule::Verified | Rule::Owner => true,
+                Rule::Role(allowed) => allowed == *role,
+            })
+        })
+        .cloned()
+}
+
+/// Whether a signed-in caller with only the default role may create `r`'s rows (which it
+/// then owns).
+pub(super) fn owner_creates(spec: &Spec, r: &Resource) -> bool {
+    let default = &spec.auth.default_role;
+    r.access.create.iter().any(|rule| match rule {
+        Rule::Public | Rule::Authenticated | Rule::Verified | Rule::Owner => true,
+        Rule::Role(role) => role == default,
+    })
+}
+
+/// The modules of resources whose rows change when a row of `r` is hard-deleted.
+pub(super) fn cache_dependents(spec: &Spec, r: &Resource) -> Vec<String> {
+    if r.soft_delete {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = children(spec, r)
+        .into_iter()
+        .filter(|c| c.relation.on_delete != OnDelete::Restrict)
+        .map(|c| c.resource.names.plural_snake.clone())
+        .collect();
+    out.dedup();
+    out
+}
+
+/// The column that holds who owns a row of `r`, if it says so itself.
+fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
+    if spec.is_account(r) {
+        Some("id".into())
+    } else {
+        r.owner
+            .as_ref()
+            .and_then(|o| o.relation())
+            .map(|relation| format!("{relation}_id"))
+    }
+}
+
+/// Ownership through parents, if that is how `r`'s rows are owned.
+fn owner_via(spec: &Spec, r: &Resource) -> Option<OwnerVia> {
+    let owner = r.owner.as_ref().filter(|o| o.relation().is_none())?;
+    let first = r
+        .belongs_to
+        .iter()
+        .find(|b| b.names.snake == owner.path[0])?;
+    let update = &r.access.update;
+    Some(OwnerVia {
+        path: owner.path.join("."),
+        relation: first.names.snake.clone(),
+        key: format!("{}Id", first.names.camel),
+        owner_updates_only: update.contains(&Rule::Owner)
+            && !update.iter().any(|rule| match rule {
+                Rule::Public | Rule::Authenticated | Rule::Verified => true,
+                Rule::Owner => false,
+                Rule::Role(role) => *role == spec.auth.default_role,
+            }),
+        close: ")".repeat(owner.path.len() - 1),
+    })
+}
+
+/// Whether rows of `r` have owners, directly or through parents.
+pub(super) fn owned(spec: &Spec, r: &Resource) -> bool {
+    spec.is_account(r) || r.owner.is_some()
+}
+
+/// In a handler of `from`, the owner of a row of `r` held in `{row}`: a field of the row, or,
+/// through parents, a query (`repo::owner_of_parent`).
+pub(super) fn owner_call(r: &Resource, from: &Resource) -> String {
+    let module = if r.names.snake == from.names.snake {
+        String::new()
+    } else {
+        format!("{}::", r.names.module)
+    };
+    match r.owner.as_ref().map(|o| o.path.as_slice()) {
+        Some([first, _, ..]) => {
+            let required = r
+                .belongs_to
+                .iter()
+                .find(|b| b.names.snake == *first)
+                .is_some_and(|b| b.required);
+            let key = if required {
+                format!("Some({{row}}.{first}_id)")
+            } else {
+                format!("{{row}}.{first}_id")
+            };
+            format!("{module}repo::owner_of_parent(&state.pool, {key}).await?")
+        }
+        _ => "{row}.owner()".into(),
+    }
+}
+
+/// Who owns a resource's rows, as its generated code names it (see the `ResourceContext`
+/// fields `owner_column`, `owner_via`, `owned`, `owner_key`, `owner_set_by`,
+/// `owner_of_self`, `field_owner_key`, `field_owner_call` and `owner_call`).
+pub(super) struct Ownership {
+    pub(super) column: Option<String>,
+    pub(super) via: Option<OwnerVia>,
+    pub(super) owned: bool,
+    pub(super) key: Option<String>,
+    pub(super) set_by: Vec<String>,
+    pub(super) of_self: String,
+    pub(super) field_key: Option<String>,
+    pub(super) field_call: String,
+    pub(super) call: String,
+}
+
+impl Ownership {
+    pub(super) fn new(spec: &Spec, r: &Resource) -> Self {
+        let account = spec.is_account(r);
+        let direct = r.belongs_to.iter().find(|b| r.is_owner(b));
+        // A direct owner's JSON key, which a body may carry for roles in `owner_set_by`.
+        let key = direct.map(|b| format!("{}Id", b.names.camel));
+        let column = owner_column(spec, r);
+        Self {
+            via: owner_via(spec, r),
+            owned: owned(spec, r),
+            set_by: r
+                .owner
+                .as_ref()
+                .map(|o| o.set_by.clone())
+                .unwrap_or_default(),
+            of_self: match (account, direct) {
+                (true, _) => "Some(self.id)".into(),
+                (false, Some(b)) if b.required => format!("Some(self.{}_id)", b.names.snake),
+                (false, Some(b)) => format!("self.{}_id", b.names.snake),
+                (false, None) => "None".into(),
+            },
+            field_key: if account {
+                Some("id".into())
+            } else {
+                key.clone()
+            },
+            field_call: match column {
+                Some(_) => "{row}.owner()".into(),
+                None => "None".into(),
+            },
+            call: owner_call(r, r),
+            column,
+            key,
+        }
+    }
+}
+
+impl LinkContext {
+    /// The link from `r` to `t`.
+    pub(super) fn new(spec: &Spec, r: &Resource, t: &Resource) -> Self {
+        Self {
+            target_owned: owned(spec, t),
+            target_read_rules: t.fields.iter().any(|f| f.access.read.is_some()),
+            target_owner_call: owner_call(t, r),
+            target_a_words: with_article(&t.names.words),
+            target: t.names.clone(),
+            sql: LinkSql::new(r, t, &join_table(r, t)),
+        }
+    }
+}
+
+impl RelationContext {
+    pub(super) fn new(spec: &Spec, r: &Resource, b: &crate::spec::BelongsTo) -> Self {
+        let parent = spec.resource(&b.target);
+        let target = parent.map_or_else(|| Names::new(&b.target, None), |t| t.names.clone());
+        let segment = parent.map_or_else(|| r.names.plural_kebab.clone(), |_| nested_segment(r, b));
+        let column = format!("{}_id", b.names.snake);
+        Self {
+            nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
+            self_reference: b.target == r.names.snake,
+            owner: r.is_owner(b),
+            on_delete: match b.on_delete {
+                OnDelete::Cascade => "cascade",
+                OnDelete::Restrict => "restrict",
+                OnDelete::SetNull => "set_null",
+            },
+            target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
+            target_soft_delete: parent.is_some_and(|p| p.soft_delete),
+            target_owner_call: parent.map_or_else(String::new, |p| owner_call(p, r)),
+            json: format!("{}Id", b.names.camel),
+            names: b.names.clone(),
+            target,
+            column,
+            required: b.required,
+            field_type: if b.required { "Uuid" } else { "Option<Uuid>" },
+        }
+    }
+}

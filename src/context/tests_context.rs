@@ -1,0 +1,276 @@
+//! What only the generated tests read: per resource, the rows a test may hold, sample
+//! bodies, the access and field-rule cases, list examples and the owner chain. Templates
+//! under `tests/` get it beside the resource's context (`render`); the service's own
+//! templates never see it.
+
+use serde::Serialize;
+
+use crate::samples;
+use crate::spec::{AuthMode, Field, FieldWrite, Resource, Spec};
+
+use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
+use super::field::raw_string;
+use super::relations::{owned, owner_chain, owner_creates, owner_setter, reads_others};
+use super::{AccessCases, FieldContext, FieldTest, OwnerStep, ResourceContext, Uses};
+
+/// One resource as its generated tests see it, beside its `ResourceContext`.
+#[derive(Debug, Serialize)]
+pub struct ResourceTestContext {
+    /// Position in the spec (indexes per-resource test counters).
+    pub index: usize,
+    /// The most rows of this resource one generated test may hold at once: `samples::COUNT`,
+    /// or fewer when a unique field (its own, or a parent's that each new row creates one
+    /// of) allows fewer distinct values. Tests that need more rows are left out.
+    pub rows: usize,
+    /// Keys of the unique fields with fewer distinct values than `samples::COUNT`: a test
+    /// body takes the first sample whose values of these no stored row holds.
+    pub scarce_keys: Vec<String>,
+    /// With jwt auth: whether a default-role user may create (and so own) a row, and what
+    /// every kind of caller gets for every action (for the generated access tests).
+    pub owner_creates: bool,
+    pub access_cases: Vec<AccessCases>,
+    /// Rows have owners and a default-role user reads only their own: the generated tests
+    /// check that a second user can neither see nor change the first one's.
+    pub private_rows: bool,
+    /// A role in `owner_set_by` that may also create rows.
+    pub owner_setter: Option<String>,
+    /// Some resource's owner chain makes rows of this one.
+    pub in_owner_chain: bool,
+    /// How to make a row owned by a given user, from the resource whose key names the user
+    /// up to this one (each step's row goes in the next's key).
+    pub owner_chain: Vec<OwnerStep>,
+    /// The fields with rules of their own.
+    pub field_tests: Vec<FieldTest>,
+    /// Keys set once, on create, which an update may not change.
+    pub set_once_keys: Vec<String>,
+    /// Writable keys an update may change (`keys` but the set-once ones).
+    pub changeable_keys: Vec<String>,
+    /// The keys of a sample body that a user with the default role may not write when it
+    /// creates a row it will own (and, with an `owner_setter`, that role).
+    pub owner_unwritable: Vec<String>,
+    pub setter_unwritable: Vec<String>,
+    /// A field to test equality filters with: its key and the JSON of two
+    /// different sample values (rows 0 and 1 of the sample bodies).
+    pub filter_example: Option<FilterExample>,
+    /// A number field to test `Min`/`Max` with, and its second (larger) sample.
+    pub range_example: Option<FilterExample>,
+    /// A required field whose first three samples differ, to test sorting by.
+    pub sort_example: Option<String>,
+    /// An optional field, to test that nulls sort last and cursors cross them.
+    pub null_sort_example: Option<String>,
+    /// Create bodies (fields only, no foreign keys) as Rust raw string
+    /// literals of JSON, all valid and pairwise distinct.
+    pub sample_bodies: Vec<String>,
+}
+
+/// A field a list test filters by, and the value it looks for.
+#[derive(Debug, Serialize)]
+pub struct FilterExample {
+    pub key: String,
+    /// The first sample as a query-string value (unquoted).
+    pub query_value: String,
+}
+
+impl ResourceTestContext {
+    /// The tests' context of `r`, the `index`-th resource, whose own context is `resource`.
+    pub(super) fn new(spec: &Spec, r: &Resource, index: usize, resource: &ResourceContext) -> Self {
+        let fields = &resource.fields;
+        let default_role = spec.auth.default_role.as_str();
+        let owner_setter = owner_setter(r);
+        let examples = ListExamples::new(fields);
+        Self {
+            index,
+            rows: test_rows(spec, r),
+            scarce_keys: r
+                .fields
+                .iter()
+                .filter(|f| scarce(f))
+                .map(|f| f.names.camel.clone())
+                .collect(),
+            owner_creates: owner_creates(spec, r),
+            access_cases: if spec.auth.mode == AuthMode::Jwt {
+                access_cases(spec, r)
+            } else {
+                Vec::new()
+            },
+            private_rows: owned(spec, r) && !reads_others(spec, r),
+            in_owner_chain: spec.resources.iter().any(|other| {
+                owner_chain(spec, other)
+                    .iter()
+                    .any(|step| step.resource == r.names.snake)
+            }),
+            owner_chain: owner_chain(spec, r),
+            field_tests: field_tests(spec, r, fields),
+            set_once_keys: r
+                .fields
+                .iter()
+                .filter(|f| f.access.write == FieldWrite::Create)
+                .map(|f| f.names.camel.clone())
+                .collect(),
+            changeable_keys: resource
+                .keys
+                .iter()
+                .filter(|key| {
+                    !r.fields.iter().any(|f| {
+                        f.names.camel == **key
+                            && matches!(f.access.write, FieldWrite::Create | FieldWrite::None)
+                    })
+                })
+                .cloned()
+                .collect(),
+            owner_unwritable: unwritable_on_create(
+                &spec.auth,
+                r,
+                &signed(vec![default_role]),
+                true,
+            ),
+            setter_unwritable: owner_setter
+                .as_ref()
+                .map(|role| {
+                    let roles = signed(vec![default_role, role.as_str()]);
+                    unwritable_on_create(&spec.auth, r, &roles, false)
+                })
+                .unwrap_or_default(),
+            owner_setter,
+            filter_example: examples.filter,
+            range_example: examples.range,
+            sort_example: examples.sort,
+            null_sort_example: examples.null_sort,
+            sample_bodies: sample_bodies(fields),
+        }
+    }
+}
+
+/// The fields the list tests filter and sort by (see `ResourceTestContext`).
+struct ListExamples {
+    filter: Option<FilterExample>,
+    range: Option<FilterExample>,
+    sort: Option<String>,
+    null_sort: Option<String>,
+}
+
+impl ListExamples {
+    fn new(fields: &[FieldContext]) -> Self {
+        // Fields no body writes cannot tell the sample rows apart.
+        let writable = || fields.iter().filter(|f| !f.write_never);
+        let unquote = |sample: &str| {
+            serde_json::from_str::<serde_json::Value>(sample)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_else(|| sample.to_owned())
+        };
+        Self {
+            filter: writable()
+                .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
+                .map(|f| FilterExample {
+                    key: f.names.camel.clone(),
+                    query_value: unquote(&f.samples[0]),
+                }),
+            range: writable()
+                .find(|f| {
+                    matches!(f.spec_type, "integer" | "big_integer" | "float" | "decimal")
+                        && f.samples[0] != f.samples[1]
+                })
+                .map(|f| FilterExample {
+                    key: f.names.camel.clone(),
+                    query_value: unquote(&f.samples[1]),
+                }),
+            sort: writable()
+                .find(|f| {
+                    f.required
+                        && f.spec_type != "json"
+                        && f.samples[0] != f.samples[1]
+                        && f.samples[1] != f.samples[2]
+                        && f.samples[0] != f.samples[2]
+                })
+                .map(|f| f.names.camel.clone()),
+            null_sort: writable()
+                .find(|f| !f.required && f.spec_type != "json" && f.samples[1] != f.samples[2])
+                .map(|f| f.names.camel.clone()),
+        }
+    }
+}
+
+/// One create body per sample row: every field a body writes, as a raw string literal.
+fn sample_bodies(fields: &[FieldContext]) -> Vec<String> {
+    (0..samples::COUNT)
+        .map(|i| {
+            let pairs: Vec<String> = fields
+                .iter()
+                .filter(|f| !f.write_never)
+                .map(|f| format!("{:?}: {}", f.names.camel, f.samples[i]))
+                .collect();
+            raw_string(&format!("{{{}}}", pairs.join(", ")))
+        })
+        .collect()
+}
+
+/// A unique field a body writes whose type and rules allow fewer distinct values than the
+/// tests' samples (`samples::room`).
+fn scarce(f: &Field) -> bool {
+    f.unique && f.access.write != FieldWrite::None && samples::room(f).is_some()
+}
+
+/// The first resource with no required parent, preferably one whose tests may hold as many
+/// rows as they like (see `ServiceContext::primary`).
+pub(super) fn primary(spec: &Spec) -> usize {
+    let free = |r: &Resource| r.belongs_to.iter().all(|b| !b.required);
+    let roomy = |r: &Resource| test_rows(spec, r) == samples::COUNT;
+    let resources = &spec.resources;
+    resources
+        .iter()
+        .position(|r| free(r) && roomy(r))
+        .or_else(|| resources.iter().position(free))
+        .unwrap_or(0)
+}
+
+/// The modules of the integration-test crate: one per concern, the optional ones when the
+/// spec has them, and one per resource (`resource_modules`), sorted.
+pub(super) fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<String> {
+    let concerns = [
+        "conditional",
+        "custom",
+        "db",
+        "hooks",
+        "http",
+        "idempotency",
+        "openapi",
+        "rfc3339",
+        "shared",
+        "telemetry",
+    ];
+    let jwt = spec.auth.mode == AuthMode::Jwt;
+    let optional = [
+        (jwt, "auth"),
+        (jwt, "account"),
+        (uses.events, "outbox"),
+        (uses.jobs, "jobs"),
+        (uses.webhooks, "webhooks"),
+    ];
+    let mut modules: Vec<String> = concerns
+        .into_iter()
+        .chain(optional.into_iter().filter_map(|(on, m)| on.then_some(m)))
+        .map(str::to_owned)
+        .chain(resource_modules.iter().cloned())
+        .collect();
+    modules.sort();
+    modules
+}
+
+/// See `ResourceTestContext::rows`: a test body of `r` creates one row of each parent it
+/// names (not its owner, which is the caller, nor itself, which it leaves null).
+fn test_rows(spec: &Spec, r: &Resource) -> usize {
+    let own = r
+        .fields
+        .iter()
+        .filter(|f| scarce(f))
+        .filter_map(samples::room)
+        .min()
+        .unwrap_or(samples::COUNT);
+    r.belongs_to
+        .iter()
+        .filter(|b| !r.is_owner(b) && b.target != r.names.snake)
+        .filter_map(|b| spec.resource(&b.target))
+        .map(|parent| test_rows(spec, parent))
+        .fold(own, usize::min)
+}

@@ -1,0 +1,72 @@
+//! Which optional pieces of generated code a service needs, resource by resource.
+
+use serde::Serialize;
+
+/// Which optional pieces of code are needed: nothing is generated (no
+/// import, no dependency, no helper) unless some resource uses it.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Uses {
+    pub decimal: bool,
+    pub date: bool,
+    pub datetime: bool,
+    pub json: bool,
+    pub pattern: bool,
+    pub email: bool,
+    pub url: bool,
+    pub length: bool,
+    pub range: bool,
+    pub optional: bool,
+    pub belongs_to: bool,
+    pub many_to_many: bool,
+    pub soft_delete: bool,
+    pub versioned: bool,
+    /// `createdAt` and `updatedAt`, serialized by `rfc3339.rs`.
+    pub timestamps: bool,
+    pub unique: bool,
+    /// A body may name a row's owner (a direct `owner`).
+    pub named_owner: bool,
+    /// Some field has rules of its own (`read`, `write`).
+    pub field_rules: bool,
+    /// Some field is hidden from some callers (`read`).
+    pub read_rules: bool,
+    /// A field check or a reference check: the validation module is needed.
+    pub validator: bool,
+    /// A field check: some body's values have rules.
+    pub checks: bool,
+    /// Some write puts a domain event in the outbox.
+    pub events: bool,
+    /// The service has a job queue: the spec declares jobs (`[jobs.NAME]`), or webhooks
+    /// deliver through it.
+    pub jobs: bool,
+    /// Events and jwt auth: admins subscribe webhooks to the events.
+    pub webhooks: bool,
+}
+
+impl Uses {
+    pub(super) fn merge(&mut self, o: &Uses) {
+        self.decimal |= o.decimal;
+        self.date |= o.date;
+        self.datetime |= o.datetime;
+        self.json |= o.json;
+        self.pattern |= o.pattern;
+        self.email |= o.email;
+        self.url |= o.url;
+        self.length |= o.length;
+        self.range |= o.range;
+        self.optional |= o.optional;
+        self.belongs_to |= o.belongs_to;
+        self.many_to_many |= o.many_to_many;
+        self.soft_delete |= o.soft_delete;
+        self.versioned |= o.versioned;
+        self.timestamps |= o.timestamps;
+        self.unique |= o.unique;
+        self.named_owner |= o.named_owner;
+        self.field_rules |= o.field_rules;
+        self.read_rules |= o.read_rules;
+        self.validator |= o.validator;
+        self.checks |= o.checks;
+        self.events |= o.events;
+        self.jobs |= o.jobs;
+        self.webhooks |= o.webhooks;
+    }
+}
