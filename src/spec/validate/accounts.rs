@@ -18,6 +18,7 @@ pub(super) fn email_field() -> Field {
     Field {
         names: Names::new("email", None),
         description: "Sign-in email address.".into(),
+        // Builds the field: the email is a plain string.
         ty: FieldType::String,
         required: true,
         unique: true,

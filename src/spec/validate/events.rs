@@ -43,10 +43,7 @@ pub(super) fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) 
         if !matches!(value.get_ref(), DeValue::Table(_)) {
             let example = fields
                 .iter()
-                .find_map(|f| match &f.ty {
-                    FieldType::Enum { values } => Some((f.names.snake.as_str(), values.last()?)),
-                    _ => None,
-                })
+                .find_map(|f| Some((f.names.snake.as_str(), f.ty.values()?.last()?)))
                 .map_or_else(
                     || "{ when = \"ENUM_FIELD\", becomes = \"VALUE\" }".to_string(),
                     |(field, value)| format!("{{ when = \"{field}\", becomes = \"{value}\" }}"),
@@ -190,10 +187,7 @@ fn declared_event_types(top: &Table<'_, '_>) -> Vec<String> {
 fn read_transition(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Option<Trigger> {
     let enums: Vec<(&str, &[String])> = fields
         .iter()
-        .filter_map(|f| match &f.ty {
-            FieldType::Enum { values } => Some((f.names.snake.as_str(), values.as_slice())),
-            _ => None,
-        })
+        .filter_map(|f| Some((f.names.snake.as_str(), f.ty.values()?)))
         .collect();
     let names: Vec<&str> = enums.iter().map(|(name, _)| *name).collect();
     let allowed_fields = if names.is_empty() {

@@ -15,6 +15,7 @@ use super::keys::FIELD_KEYS;
 use super::values::{read_default, read_rules};
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, NOT_RAW, Names, alternative, is_snake_identifier, snake_version};
+use crate::spec::field_type::{DEFAULT_DECIMAL, Kind, Range, Shape, TypeProps};
 use crate::spec::model::*;
 use crate::spec::reader::{At, Sink, Table, suggest};
 use crate::spec::words::{GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
@@ -145,6 +146,7 @@ fn read_field(
     let t = Table::from_value(sink, value, path, FIELD_KEYS)?;
     let Some(type_name) = t.string(sink, "type") else {
         if t.raw("type").is_none() {
+            // `FieldType::ALLOWED`: every row's spec name, from the table.
             sink.push(
                 Diagnostic::new(value.span(), t.key_path("type"), "a field needs a `type`")
                     .allowed(FieldType::ALLOWED.join(", ")),
@@ -152,15 +154,33 @@ fn read_field(
         }
         return None;
     };
-    let ty = match (FieldType::plain(&type_name.value), type_name.value.as_str()) {
+    let Some(kind) = Kind::named(&type_name.value) else {
+        // `FieldType::ALLOWED`: every row's spec name, from the table.
+        let other = type_name.value.as_str();
+        let mut d = Diagnostic::new(
+            type_name.span.clone(),
+            t.key_path("type"),
+            "unknown field type",
+        )
+        .found(format!("{other:?}"))
+        .allowed(FieldType::ALLOWED.join(", "));
+        if let Some(near) = suggest(other, FieldType::ALLOWED) {
+            d = d.help(format!("did you mean {near:?}?"));
+        }
+        sink.push(d);
+        return None;
+    };
+    // Only the kinds that take parameters read them, so they name their types.
+    let ty = match (kind.props().plain.clone(), kind) {
         (Some(plain), _) => plain,
-        (None, "decimal") => {
+        (None, Kind::Decimal) => {
+            let (default_precision, default_scale) = DEFAULT_DECIMAL;
             let precision = t
                 .integer(sink, "precision", 1, 38)
-                .map_or(18, |v| v.value as u32);
+                .map_or(default_precision, |v| v.value as u32);
             let scale = t
                 .integer(sink, "scale", 0, 38)
-                .map_or(2, |v| v.value as u32);
+                .map_or(default_scale, |v| v.value as u32);
             if scale > precision {
                 let span = t.raw("scale").map_or(value.span(), |v| v.span());
                 sink.push(
@@ -169,35 +189,29 @@ fn read_field(
                         .allowed(format!("a scale from 0 to {precision}")),
                 );
             }
+            // Builds the decimal with the parameters just read.
             FieldType::Decimal { precision, scale }
         }
-        (None, "enum") => FieldType::Enum {
+        // Builds the enum with its values; field_type's tests read every kind's name back,
+        // which fails for another kind with parameters until it gets its arm here.
+        (None, _) => FieldType::Enum {
             values: read_enum_values(sink, &t, value),
         },
-        (None, other) => {
-            let mut d = Diagnostic::new(
-                type_name.span.clone(),
-                t.key_path("type"),
-                "unknown field type",
-            )
-            .found(format!("{other:?}"))
-            .allowed(FieldType::ALLOWED.join(", "));
-            if let Some(near) = suggest(other, FieldType::ALLOWED) {
-                d = d.help(format!("did you mean {near:?}?"));
-            }
-            sink.push(d);
-            return None;
-        }
     };
     check_keys_apply(sink, &t, &ty);
 
     let required = t.boolean(sink, "required").is_none_or(|b| b.value);
     let unique = t.boolean(sink, "unique").is_some_and(|b| b.value);
-    if unique && ty == FieldType::Json {
+    if unique && !ty.props().unique {
         let span = t.raw("unique").map_or(value.span(), |v| v.span());
+        let name = ty.spec_name();
         sink.push(
-            Diagnostic::new(span, t.key_path("unique"), "json fields cannot be unique")
-                .found("json"),
+            Diagnostic::new(
+                span,
+                t.key_path("unique"),
+                format!("{name} fields cannot be unique"),
+            )
+            .found(name),
         );
     }
     let rules = read_rules(sink, &t, &ty);
@@ -305,41 +319,27 @@ fn read_enum_values(
     out
 }
 
-/// Reports keys that exist but make no sense for the field's type.
-/// A key, whether it applies to a field type, and the types it applies to.
-type Applies = (&'static str, fn(&FieldType) -> bool, &'static str);
+/// A key, and whether it applies to a kind of field type (its row).
+type Applies = (&'static str, fn(&TypeProps) -> bool);
 
+/// Reports keys that exist but make no sense for the field's type; the types they apply
+/// to are the table's rows that pass the same test.
 fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
     let applies: &[Applies] = &[
-        ("values", |ty| matches!(ty, FieldType::Enum { .. }), "enum"),
-        ("min_length", FieldType::is_textual, "string, text"),
-        ("max_length", FieldType::is_textual, "string, text"),
-        ("pattern", FieldType::is_textual, "string, text"),
-        ("format", |ty| *ty == FieldType::String, "string"),
-        (
-            "min",
-            FieldType::is_numeric,
-            "integer, big_integer, float, decimal",
-        ),
-        (
-            "max",
-            FieldType::is_numeric,
-            "integer, big_integer, float, decimal",
-        ),
-        (
-            "precision",
-            |ty| matches!(ty, FieldType::Decimal { .. }),
-            "decimal",
-        ),
-        (
-            "scale",
-            |ty| matches!(ty, FieldType::Decimal { .. }),
-            "decimal",
-        ),
+        ("values", |p| matches!(p.shape, Shape::Choice)),
+        ("min_length", |p| p.length),
+        ("max_length", |p| p.length),
+        ("pattern", |p| p.length),
+        ("format", |p| p.format),
+        ("min", |p| p.shape.bounds()),
+        ("max", |p| p.shape.bounds()),
+        // A decimal's parameters.
+        ("precision", |p| matches!(p.shape, Shape::Decimal)),
+        ("scale", |p| matches!(p.shape, Shape::Decimal)),
     ];
-    for (key, ok, types) in applies {
+    for (key, ok) in applies {
         if let Some(v) = t.raw(key)
-            && !ok(ty)
+            && !ok(ty.props())
         {
             sink.push(
                 Diagnostic::new(
@@ -348,7 +348,10 @@ fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
                     format!("`{key}` does not apply to {} fields", ty.spec_name()),
                 )
                 .found(ty.spec_name())
-                .allowed(format!("`{key}` on types: {types}")),
+                .allowed(format!(
+                    "`{key}` on types: {}",
+                    Kind::names_where(*ok).join(", ")
+                )),
             );
         }
     }
@@ -361,23 +364,16 @@ pub(super) fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &
     // Filter parameters by JSON key, as the service's lists name them, and their field.
     let mut generated: BTreeMap<String, String> = BTreeMap::new();
     for stem in ["created", "updated"] {
-        for suffix in ["After", "Before"] {
+        for suffix in Range::Time.suffixes() {
             generated.insert(format!("{stem}{suffix}"), format!("{stem}_at"));
         }
     }
     for f in fields {
-        let camel = &f.names.camel;
-        let (stem, suffixes) = if f.ty.is_numeric() {
-            (camel.as_str(), ["Min", "Max"])
-        } else if f.ty.is_temporal() {
-            (
-                camel.strip_suffix("At").unwrap_or(camel),
-                ["After", "Before"],
-            )
-        } else {
+        let Some(range) = f.ty.props().range else {
             continue;
         };
-        for suffix in suffixes {
+        let stem = range.stem(&f.names.camel);
+        for suffix in range.suffixes() {
             generated.insert(format!("{stem}{suffix}"), f.names.snake.clone());
         }
     }

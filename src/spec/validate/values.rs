@@ -5,6 +5,7 @@ use toml::Spanned;
 use toml::de::DeValue;
 
 use crate::diagnostics::Diagnostic;
+use crate::spec::field_type::{DEFAULT_DECIMAL, Kind, Shape};
 use crate::spec::model::*;
 use crate::spec::numbers::{bound_text, bound_value, parse_decimal};
 use crate::spec::reader::{Number, Sink, Table, describe, one_of, suggest};
@@ -50,7 +51,7 @@ pub(super) fn read_rules(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> 
             }
         }
     }
-    if *ty == FieldType::String
+    if ty.props().format
         && let Some(f) = one_of(sink, t, "format", Format::ALLOWED)
     {
         rules.format = Some(if f == "email" {
@@ -85,8 +86,9 @@ fn read_bound(
     value: &Spanned<DeValue<'_>>,
     ty: &FieldType,
 ) -> Option<Bound> {
+    let shape = ty.props().shape;
     let number = match value.get_ref() {
-        DeValue::String(s) if matches!(ty, FieldType::Decimal { .. }) => {
+        DeValue::String(s) if matches!(shape, Shape::Decimal) => {
             parse_decimal(s).map(|text| Number::Float {
                 value: text.parse().unwrap_or(0.0),
                 text,
@@ -94,11 +96,7 @@ fn read_bound(
         }
         other => crate::spec::reader::number_of(other),
     };
-    let example = match ty {
-        FieldType::Float => "2.5",
-        FieldType::Decimal { .. } => "\"9.99\"",
-        _ => "10",
-    };
+    let example = shape.bound_example();
     let fail = |sink: &mut Sink, allowed: &str| {
         sink.push(
             Diagnostic::new(
@@ -117,21 +115,22 @@ fn read_bound(
         );
         None
     };
-    match (ty, number) {
-        (FieldType::Integer, Some(Number::Integer(i))) if i32::try_from(i).is_ok() => {
-            Some(Bound::Integer(i))
+    match (shape, number) {
+        (Shape::Whole { bits }, number) => {
+            // A whole shape always has its range; the widest is only the fallback's type.
+            let (min, max) = shape.whole_range().unwrap_or((i64::MIN, i64::MAX));
+            match number {
+                Some(Number::Integer(i)) if (min..=max).contains(&i) => Some(Bound::Integer(i)),
+                _ => fail(
+                    sink,
+                    &format!("a whole number from {min} to {max} ({bits} bits)"),
+                ),
+            }
         }
-        (FieldType::Integer, _) => fail(
-            sink,
-            &format!("a whole number from {} to {} (32 bits)", i32::MIN, i32::MAX),
-        ),
-        (FieldType::BigInteger, Some(Number::Integer(i))) => Some(Bound::Integer(i)),
-        (FieldType::BigInteger, _) => fail(
-            sink,
-            &format!("a whole number from {} to {} (64 bits)", i64::MIN, i64::MAX),
-        ),
-        (FieldType::Float, Some(n)) => Some(Bound::Float(n.as_f64())),
-        (FieldType::Decimal { scale, .. }, Some(n)) => {
+        (Shape::Float, Some(n)) => Some(Bound::Float(n.as_f64())),
+        (Shape::Decimal, Some(n)) => {
+            // The decimal shape is the decimal type's, whose parameters give the scale.
+            let (_, scale) = ty.decimal().unwrap_or(DEFAULT_DECIMAL);
             let text = match n {
                 Number::Integer(i) => i.to_string(),
                 Number::Float { text, .. } => match parse_decimal(&text) {
@@ -139,7 +138,7 @@ fn read_bound(
                     None => return fail(sink, "a plain decimal number such as 9.99"),
                 },
             };
-            if decimal_scale(&text) > *scale {
+            if decimal_scale(&text) > scale {
                 return fail(
                     sink,
                     &format!("a number with at most {scale} decimal places (the field's scale)"),
@@ -147,7 +146,7 @@ fn read_bound(
             }
             Some(Bound::Decimal(text))
         }
-        (FieldType::Float, _) => fail(sink, "a finite number such as 2.5 (not inf or nan)"),
+        (Shape::Float, _) => fail(sink, "a finite number such as 2.5 (not inf or nan)"),
         _ => fail(sink, "a number"),
     }
 }
@@ -175,9 +174,11 @@ pub(super) fn read_default(
         sink.push(invalid().allowed(allowed));
         None
     };
-    let literal = match (ty, value.get_ref()) {
-        (FieldType::String | FieldType::Text, DeValue::String(s)) => Literal::String(s.to_string()),
-        (FieldType::Enum { values }, DeValue::String(s)) => {
+    let shape = ty.props().shape;
+    let literal = match (shape, value.get_ref()) {
+        (Shape::Text, DeValue::String(s)) => Literal::String(s.to_string()),
+        (Shape::Choice, DeValue::String(s)) => {
+            let values = ty.values().unwrap_or_default();
             if !values.iter().any(|v| v == s.as_ref()) {
                 let allowed: Vec<&str> = values.iter().map(String::as_str).collect();
                 let quoted: Vec<String> = allowed.iter().map(|v| format!("{v:?}")).collect();
@@ -190,27 +191,25 @@ pub(super) fn read_default(
             }
             Literal::String(s.to_string())
         }
-        (FieldType::Boolean, DeValue::Boolean(b)) => Literal::Boolean(*b),
-        (
-            FieldType::Integer
-            | FieldType::BigInteger
-            | FieldType::Float
-            | FieldType::Decimal { .. },
-            _,
-        ) => match read_bound(sink, t, "default", value, ty)? {
-            Bound::Integer(i) if *ty == FieldType::Float => Literal::Float(i as f64),
-            Bound::Integer(i) => Literal::Integer(i),
-            Bound::Float(f) => Literal::Float(f),
-            Bound::Decimal(d) => Literal::Decimal(d),
-        },
-        (FieldType::Uuid | FieldType::Date | FieldType::Datetime | FieldType::Json, _) => {
-            return wrong(
-                sink,
-                "no default: types uuid, date, datetime and json take none".into(),
-            );
+        (Shape::Boolean, DeValue::Boolean(b)) => Literal::Boolean(*b),
+        (Shape::Whole { .. } | Shape::Float | Shape::Decimal, _) => {
+            match read_bound(sink, t, "default", value, ty)? {
+                Bound::Integer(i) if matches!(shape, Shape::Float) => Literal::Float(i as f64),
+                Bound::Integer(i) => Literal::Integer(i),
+                Bound::Float(f) => Literal::Float(f),
+                Bound::Decimal(d) => Literal::Decimal(d),
+            }
         }
-        (FieldType::Boolean, _) => return wrong(sink, "true or false".into()),
-        _ => return wrong(sink, "a string".into()),
+        (Shape::Fixed { .. }, _) => {
+            let names = Kind::names_where(|p| !p.shape.takes_default());
+            let names = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => names.join(""),
+            };
+            return wrong(sink, format!("no default: types {names} take none"));
+        }
+        (Shape::Boolean, _) => return wrong(sink, "true or false".into()),
+        (Shape::Text | Shape::Choice, _) => return wrong(sink, "a string".into()),
     };
     if let Some(problem) = default_breaks_rules(&literal, rules) {
         sink.push(
