@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::spec::{Auth, Denied, FieldType, FieldWrite, Resource, Rule, Signed, Spec};
+use crate::spec::{Auth, Denied, FieldWrite, Resource, Rule, Signed, Spec};
 
 use super::FieldContext;
 
@@ -201,7 +201,7 @@ pub(super) fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) ->
                 values,
                 hidden_in_lists: hidden.is_some_and(|(_, roles, owns)| lists(roles, *owns)),
                 hidden_from: hidden.map(|(name, ..)| name.clone()),
-                filterable: f.ty != FieldType::Json,
+                filterable: f.ty.props().filter(),
                 nested,
                 update_denied_to: update_denied_to.map(|(name, ..)| name.clone()),
                 create_unwritable: create_denied

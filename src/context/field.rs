@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::names::Names;
 use crate::samples;
-use crate::spec::{Bound, Field, FieldType, FieldWrite, Format, Literal, Resource, Spec};
+use crate::spec::{Bound, Field, FieldWrite, Format, Kind, Literal, Resource, Shape, Spec};
 use crate::sql::taken;
 
 #[derive(Debug, Serialize)]
@@ -13,6 +13,9 @@ pub struct FieldContext {
     pub names: Names,
     pub description: String,
     pub spec_type: &'static str,
+    /// The type's row in the table, which the context reads instead of the type.
+    #[serde(skip)]
+    pub kind: Kind,
     /// The value type: `String`, `Decimal`, `OrderStatus`...
     pub rust_type: String,
     /// `rust_type`, or `Option<rust_type>` when the field is optional.
@@ -75,26 +78,19 @@ impl FieldContext {
     }
 
     pub(super) fn new(spec: &Spec, resource: &Resource, f: &Field) -> Self {
-        let rust_type = match &f.ty {
-            FieldType::String | FieldType::Text => "String".to_string(),
-            FieldType::Integer => "i32".into(),
-            FieldType::BigInteger => "i64".into(),
-            FieldType::Float => "f64".into(),
-            FieldType::Decimal { .. } => "Decimal".into(),
-            FieldType::Boolean => "bool".into(),
-            FieldType::Uuid => "Uuid".into(),
-            FieldType::Date => "NaiveDate".into(),
-            FieldType::Datetime => "DateTime<Utc>".into(),
-            FieldType::Json => "Value".into(),
-            FieldType::Enum { .. } => f.names.type_name.clone(),
-        };
+        let props = f.ty.props();
+        // The table's Rust type, or the field's own enum.
+        let rust_type = props
+            .rust
+            .map_or_else(|| f.names.type_name.clone(), str::to_string);
         let field_type = if f.required {
             rust_type.clone()
         } else {
             format!("Option<{rust_type}>")
         };
-        let enum_values: Vec<EnumValue> = match &f.ty {
-            FieldType::Enum { values } => values
+        let enum_values: Vec<EnumValue> =
+            f.ty.values()
+                .unwrap_or_default()
                 .iter()
                 .map(|v| {
                     let variant = crate::names::variant(v);
@@ -104,30 +100,28 @@ impl FieldContext {
                         rename: variant.rename,
                     }
                 })
-                .collect(),
-            _ => Vec::new(),
-        };
+                .collect();
         let default_rust = f.default.as_ref().map(|d| {
-            let value = rust_literal(d, &f.ty, &rust_type, &enum_values);
+            let value = rust_literal(d, props.shape, &rust_type, &enum_values);
             if f.required {
                 value
             } else {
                 format!("Some({value})")
             }
         });
-        let copy = !matches!(f.ty, FieldType::String | FieldType::Text | FieldType::Json);
         Self {
             checks: checks(f),
             names: f.names.clone(),
             description: f.description.clone(),
-            spec_type: f.ty.spec_name(),
+            spec_type: props.spec_name,
+            kind: props.kind,
             field_type,
             required: f.required,
             unique: f.unique,
             default_rust,
             is_enum: !enum_values.is_empty(),
             enum_values,
-            copy,
+            copy: props.copy,
             pattern_rust: f.rules.pattern.as_ref().map(|p| raw_string(p)),
             pattern_static: format!("{}_REGEX", f.names.upper),
             pattern_const: format!("{}_PATTERN", f.names.upper),
@@ -175,46 +169,42 @@ fn checks(f: &Field) -> Vec<Check> {
         Some(Format::Url) => push("url", vec![]),
         None => {}
     }
-    let bound = |b: &Option<Bound>| opt(b.as_ref().map(|b| bound_rust(b, &f.ty)));
-    match &f.ty {
-        FieldType::Decimal { precision, scale } => {
-            let digits = precision - scale;
-            push(
-                "decimal",
-                vec![
-                    bound(&rules.min),
-                    bound(&rules.max),
-                    digits.to_string(),
-                    scale.to_string(),
-                ],
-            );
-        }
-        ty if ty.is_numeric() && (rules.min.is_some() || rules.max.is_some()) => {
-            push("range", vec![bound(&rules.min), bound(&rules.max)]);
-        }
-        _ => {}
+    let shape = f.ty.props().shape;
+    let bound = |b: &Option<Bound>| opt(b.as_ref().map(|b| bound_rust(b, shape)));
+    // A decimal's digits are checked even without bounds; other numbers only have bounds.
+    if let Some((precision, scale)) = f.ty.decimal() {
+        let digits = precision - scale;
+        push(
+            "decimal",
+            vec![
+                bound(&rules.min),
+                bound(&rules.max),
+                digits.to_string(),
+                scale.to_string(),
+            ],
+        );
+    } else if shape.bounds() && (rules.min.is_some() || rules.max.is_some()) {
+        push("range", vec![bound(&rules.min), bound(&rules.max)]);
     }
     out
 }
 
-fn bound_rust(b: &Bound, ty: &FieldType) -> String {
-    match (b, ty) {
+/// A limit as Rust of the field's type: a whole number is also a float's or a decimal's.
+fn bound_rust(b: &Bound, shape: Shape) -> String {
+    match (b, shape) {
         (Bound::Decimal(d), _) => decimal_rust(d),
-        (Bound::Integer(i), FieldType::Decimal { .. }) => decimal_rust(&i.to_string()),
-        (Bound::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
+        (Bound::Integer(i), Shape::Decimal) => decimal_rust(&i.to_string()),
+        (Bound::Integer(i), Shape::Float) => format!("{:?}", *i as f64),
         (Bound::Integer(i), _) => i.to_string(),
         (Bound::Float(x), _) => format!("{x:?}"),
     }
 }
 
-fn rust_literal(
-    literal: &Literal,
-    ty: &FieldType,
-    rust_type: &str,
-    values: &[EnumValue],
-) -> String {
-    match (literal, ty) {
-        (Literal::String(s), FieldType::Enum { .. }) => {
+/// A default as Rust of the field's type: an enum's text is its variant, a whole number is
+/// also a float's or a decimal's.
+fn rust_literal(literal: &Literal, shape: Shape, rust_type: &str, values: &[EnumValue]) -> String {
+    match (literal, shape) {
+        (Literal::String(s), Shape::Choice) => {
             let variant = values
                 .iter()
                 .find(|v| v.value == *s)
@@ -222,8 +212,8 @@ fn rust_literal(
             format!("{rust_type}::{variant}")
         }
         (Literal::String(s), _) => format!("{s:?}.to_owned()"),
-        (Literal::Integer(i), FieldType::Float) => format!("{:?}", *i as f64),
-        (Literal::Integer(i), FieldType::Decimal { .. }) => {
+        (Literal::Integer(i), Shape::Float) => format!("{:?}", *i as f64),
+        (Literal::Integer(i), Shape::Decimal) => {
             format!("Decimal({})", decimal_rust(&i.to_string()))
         }
         (Literal::Integer(i), _) => i.to_string(),

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::spec::{FieldType, Resource};
+use crate::spec::{Kind, Range, Resource, Shape};
 use crate::sql::rust_text;
 
 #[derive(Debug, Serialize)]
@@ -32,40 +32,24 @@ pub(super) fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, V
         columns.push(ListColumn {
             key,
             sql: format!("{}_id", b.names.snake),
-            kind: "Kind::Uuid".into(),
+            kind: list_kind(Kind::Uuid).into(),
             nullable: !b.required,
         });
     }
     for f in &r.fields {
         keys.push(f.names.camel.clone());
-        let kind = match &f.ty {
-            FieldType::Json => continue,
-            FieldType::String | FieldType::Text => "Kind::Text".to_string(),
-            FieldType::Integer | FieldType::BigInteger => "Kind::Integer".into(),
-            FieldType::Float => "Kind::Float".into(),
-            FieldType::Decimal { .. } => "Kind::Decimal".into(),
-            FieldType::Boolean => "Kind::Boolean".into(),
-            FieldType::Uuid => "Kind::Uuid".into(),
-            FieldType::Date => "Kind::Date".into(),
-            FieldType::Datetime => "Kind::DateTime".into(),
-            FieldType::Enum { .. } => {
-                format!("Kind::Enum({}::VALUES)", f.names.type_name)
-            }
+        let props = f.ty.props();
+        let Some(kind) = props.list_kind else {
+            continue;
         };
-        if f.ty.is_numeric() {
+        // An enum's kind takes its values.
+        let kind = match props.shape {
+            Shape::Choice => format!("{kind}({}::VALUES)", f.names.type_name),
+            _ => kind.to_string(),
+        };
+        if let Some(range) = props.range {
             ranges.push(ListRange {
-                stem: f.names.camel.clone(),
-                key: f.names.camel.clone(),
-            });
-        } else if f.ty.is_temporal() {
-            let stem = f
-                .names
-                .camel
-                .strip_suffix("At")
-                .unwrap_or(&f.names.camel)
-                .to_string();
-            ranges.push(ListRange {
-                stem,
+                stem: range.stem(&f.names.camel).to_string(),
                 key: f.names.camel.clone(),
             });
         }
@@ -80,20 +64,25 @@ pub(super) fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, V
         keys.push("version".into());
     }
     if r.timestamps {
-        for (stem, snake) in [("created", "created_at"), ("updated", "updated_at")] {
-            let key = format!("{stem}At");
-            keys.push(key.clone());
+        for (key, snake) in [("createdAt", "created_at"), ("updatedAt", "updated_at")] {
+            keys.push(key.into());
             ranges.push(ListRange {
-                stem: stem.into(),
-                key: key.clone(),
+                stem: Range::Time.stem(key).into(),
+                key: key.into(),
             });
             columns.push(ListColumn {
-                key,
+                key: key.into(),
                 sql: snake.into(),
-                kind: "Kind::DateTime".into(),
+                kind: list_kind(Kind::Datetime).into(),
                 nullable: false,
             });
         }
     }
     (columns, keys, ranges)
+}
+
+/// The list kind of the columns the generator adds (foreign keys, timestamps), whose rows
+/// always have one.
+fn list_kind(kind: Kind) -> &'static str {
+    kind.props().list_kind.unwrap_or_default()
 }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::names::{Names, with_article};
-use crate::spec::{AuthMode, FieldType, Format, Resource, Spec};
+use crate::spec::field_type::{BodyKeys, Import};
+use crate::spec::{AuthMode, Format, Resource, Spec};
 use crate::sql::ResourceSql;
 
 use super::access::{access_context, field_rules};
@@ -244,7 +245,7 @@ impl Keys {
                 .map(|f| f.names.camel.clone())
                 .collect::<Vec<String>>()
         };
-        let of_types = |types: &[&str]| fields_where(&|f| types.contains(&f.spec_type));
+        let checked = |list: BodyKeys| fields_where(&|f| f.kind.props().body_keys == Some(list));
         Self {
             keys: parents(false).chain(fields_where(&|_| true)).collect(),
             required: parents(true)
@@ -256,9 +257,9 @@ impl Keys {
                 .filter(|f| f.is_enum)
                 .map(|f| format!("({:?}, {}::VALUES)", f.names.camel, f.rust_type))
                 .collect(),
-            integers: of_types(&["integer", "big_integer"]),
-            dates: of_types(&["date"]),
-            date_times: of_types(&["datetime"]),
+            integers: checked(BodyKeys::Integers),
+            dates: checked(BodyKeys::Dates),
+            date_times: checked(BodyKeys::DateTimes),
         }
     }
 }
@@ -287,19 +288,20 @@ fn uses(
         ..Uses::default()
     };
     for f in &r.fields {
-        match f.ty {
-            FieldType::Decimal { .. } => uses.decimal = true,
-            FieldType::Date => uses.date = true,
-            FieldType::Datetime => uses.datetime = true,
-            FieldType::Json => uses.json = true,
-            _ => {}
+        match f.ty.props().import {
+            Some(Import::Decimal) => uses.decimal = true,
+            Some(Import::Date) => uses.date = true,
+            Some(Import::Datetime) => uses.datetime = true,
+            Some(Import::Json) => uses.json = true,
+            // An enum is declared in the model itself.
+            Some(Import::Enum) | None => {}
         }
         uses.pattern |= f.rules.pattern.is_some();
         uses.email |= f.rules.format == Some(Format::Email);
         uses.url |= f.rules.format == Some(Format::Url);
         uses.length |= f.rules.min_length.is_some() || f.rules.max_length.is_some();
-        uses.range |= !matches!(f.ty, FieldType::Decimal { .. })
-            && (f.rules.min.is_some() || f.rules.max.is_some());
+        // A decimal's bounds are part of its own check (see `field::checks`).
+        uses.range |= f.ty.decimal().is_none() && (f.rules.min.is_some() || f.rules.max.is_some());
         uses.optional |= !f.required;
         uses.unique |= f.unique;
     }

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::samples;
-use crate::spec::{AuthMode, Field, FieldWrite, Resource, Spec};
+use crate::spec::{AuthMode, Field, FieldWrite, Range, Resource, Spec};
 
 use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
 use super::field::raw_string;
@@ -153,6 +153,7 @@ impl ListExamples {
     fn new(fields: &[FieldContext]) -> Self {
         // Fields no body writes cannot tell the sample rows apart.
         let writable = || fields.iter().filter(|f| !f.write_never);
+        let filters = |f: &FieldContext| f.kind.props().filter();
         let unquote = |sample: &str| {
             serde_json::from_str::<serde_json::Value>(sample)
                 .ok()
@@ -161,15 +162,14 @@ impl ListExamples {
         };
         Self {
             filter: writable()
-                .find(|f| f.spec_type != "json" && f.samples[0] != f.samples[1])
+                .find(|f| filters(f) && f.samples[0] != f.samples[1])
                 .map(|f| FilterExample {
                     key: f.names.camel.clone(),
                     query_value: unquote(&f.samples[0]),
                 }),
             range: writable()
                 .find(|f| {
-                    matches!(f.spec_type, "integer" | "big_integer" | "float" | "decimal")
-                        && f.samples[0] != f.samples[1]
+                    f.kind.props().range == Some(Range::Number) && f.samples[0] != f.samples[1]
                 })
                 .map(|f| FilterExample {
                     key: f.names.camel.clone(),
@@ -178,14 +178,14 @@ impl ListExamples {
             sort: writable()
                 .find(|f| {
                     f.required
-                        && f.spec_type != "json"
+                        && filters(f)
                         && f.samples[0] != f.samples[1]
                         && f.samples[1] != f.samples[2]
                         && f.samples[0] != f.samples[2]
                 })
                 .map(|f| f.names.camel.clone()),
             null_sort: writable()
-                .find(|f| !f.required && f.spec_type != "json" && f.samples[1] != f.samples[2])
+                .find(|f| !f.required && filters(f) && f.samples[1] != f.samples[2])
                 .map(|f| f.names.camel.clone()),
         }
     }

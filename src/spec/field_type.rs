@@ -85,6 +85,9 @@ pub struct TypeProps {
     pub range: Option<Range>,
     /// A JSON value of the wrong type (a 400); `None`: every JSON value is one of it.
     pub wrong_type: Option<&'static str>,
+    /// Which of a generated body's key lists (`RequestBody::INTEGERS`, `DATES`,
+    /// `DATE_TIMES`) checks its values before serde reads them, if one does.
+    pub body_keys: Option<BodyKeys>,
 }
 
 /// An SQL text in each dialect.
@@ -225,6 +228,7 @@ const BASE: TypeProps = TypeProps {
     unique: true,
     range: None,
     wrong_type: Some("12345"),
+    body_keys: None,
 };
 
 /// A text's row; `string` and `text` differ in little else.
@@ -274,6 +278,7 @@ const PROPS: [TypeProps; 12] = [
         sql: PerDialect::same("INTEGER"),
         openapi: Some(("integer", Some("int32"))),
         shape: Shape::Whole { bits: 32 },
+        body_keys: Some(BodyKeys::Integers),
         ..WHOLE
     },
     TypeProps {
@@ -288,6 +293,7 @@ const PROPS: [TypeProps; 12] = [
         },
         openapi: Some(("integer", Some("int64"))),
         shape: Shape::Whole { bits: 64 },
+        body_keys: Some(BodyKeys::Integers),
         ..WHOLE
     },
     TypeProps {
@@ -383,6 +389,7 @@ const PROPS: [TypeProps; 12] = [
             sample: date_sample,
         },
         range: Some(Range::Time),
+        body_keys: Some(BodyKeys::Dates),
         ..BASE
     },
     TypeProps {
@@ -404,6 +411,7 @@ const PROPS: [TypeProps; 12] = [
             sample: datetime_sample,
         },
         range: Some(Range::Time),
+        body_keys: Some(BodyKeys::DateTimes),
         ..BASE
     },
     TypeProps {
@@ -582,6 +590,17 @@ impl FieldType {
     pub fn is_temporal(&self) -> bool {
         self.props().range == Some(Range::Time)
     }
+}
+
+/// A generated body's list of keys whose values it reads itself before serde does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKeys {
+    /// Whole numbers: `120.0` is read as `120`, as JSON Schema counts it one.
+    Integers,
+    /// RFC 3339 `full-date` only.
+    Dates,
+    /// RFC 3339 `date-time` only.
+    DateTimes,
 }
 
 #[cfg(test)]

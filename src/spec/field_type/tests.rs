@@ -133,3 +133,33 @@ fn fixed_samples_are_distinct_json() {
         assert_eq!(distinct.len(), values.len(), "{kind:?}: {values:?}");
     }
 }
+
+#[test]
+fn body_keys_follow_the_values() {
+    // Every whole number, and only they, is read from a number with a zero fraction.
+    for kind in Kind::ALL {
+        let props = kind.props();
+        assert_eq!(
+            props.body_keys == Some(BodyKeys::Integers),
+            props.shape.whole_range().is_some(),
+            "{kind:?}"
+        );
+    }
+    // The RFC 3339 checks are those of the formats the document promises.
+    for (list, format) in [
+        (BodyKeys::Dates, "date"),
+        (BodyKeys::DateTimes, "date-time"),
+    ] {
+        let kinds: Vec<Kind> = Kind::ALL
+            .into_iter()
+            .filter(|k| k.props().body_keys == Some(list))
+            .collect();
+        assert_eq!(kinds.len(), 1, "{list:?}");
+        assert_eq!(kinds[0].props().openapi, Some(("string", Some(format))));
+        assert_eq!(kinds[0].props().range, Some(Range::Time));
+    }
+    assert_eq!(
+        Kind::names_where(|p| p.body_keys.is_some()).join(", "),
+        "integer, big_integer, date, datetime"
+    );
+}
