@@ -939,6 +939,21 @@ fn the_end_to_end_sample_passes_the_same_checks() {
     check_each(&specs);
 }
 
+/// Writes the random specs of the seeds a run would check (`BACKEND_GEN_PROPERTY_SEED`,
+/// `BACKEND_GEN_PROPERTY_CASES`) to the folder `BACKEND_GEN_DUMP_SPECS` names, as
+/// `SEED.toml`: `scripts/compare-output` generates them with two builds and compares.
+#[test]
+#[ignore = "writes random specs to the folder named by BACKEND_GEN_DUMP_SPECS"]
+fn dump_random_specs() {
+    let dir =
+        std::env::var("BACKEND_GEN_DUMP_SPECS").expect("BACKEND_GEN_DUMP_SPECS names a folder");
+    std::fs::create_dir_all(&dir).expect("create the folder");
+    for seed in seeds(DEFAULT_CASES) {
+        let spec = specgen::random_spec(seed);
+        std::fs::write(format!("{dir}/{seed}.toml"), spec.toml).expect("write a spec");
+    }
+}
+
 /// The spec file named by `BACKEND_GEN_PROPERTY_SPEC`, through the same checks: to
 /// try a failure's minimised spec, or a fix, without the random run.
 #[test]
