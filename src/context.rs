@@ -10,8 +10,9 @@ use serde::Serialize;
 use crate::dialect::Dialect;
 use crate::layout::use_block;
 use crate::names::{Names, with_article};
+use crate::operations::{Mount, Operation, mounts, operations};
 use crate::samples;
-use crate::spec::routes::{Route, api_routes, children, nested_segment, resource_routes};
+use crate::spec::routes::{children, nested_segment};
 use crate::spec::{
     Access, Auth, AuthMode, Bound, Database, Denied, Event, Field, FieldType, FieldWrite, Format,
     Literal, OnDelete, Resource, Rule, Signed, Spec, Trigger,
@@ -67,7 +68,8 @@ pub struct ServiceContext {
     /// the shared test of the read cache; `None` when no resource's are.
     pub cached: Option<usize>,
     pub migrations: Vec<MigrationContext>,
-    pub routes: Vec<Route>,
+    /// Every operation (`crate::operations`): the API's, then health, metrics, the document.
+    pub routes: Vec<Operation>,
     pub uses: Uses,
     /// The kinds of background job, in spec order.
     pub jobs: Vec<JobContext>,
@@ -776,7 +778,8 @@ pub struct ResourceContext {
     pub handler_imports: String,
     /// The `use` lines of the resource's service.
     pub service_imports: String,
-    pub routes: Vec<Route>,
+    /// The `.route(path, chain)` calls of its router.
+    pub router: Vec<Mount>,
     pub uses: Uses,
     /// What lists can filter and sort on (see the service's `list.rs`).
     pub list_columns: Vec<ListColumn>,
@@ -1056,11 +1059,12 @@ fn commands(spec: &Spec) -> String {
 impl ServiceContext {
     pub fn new(crate_name: &str, spec: &Spec, spec_source: &str) -> Self {
         let lib_name = crate_name.replace('-', "_");
+        let routes = operations(spec);
         let resources: Vec<ResourceContext> = spec
             .resources
             .iter()
             .enumerate()
-            .map(|(i, r)| ResourceContext::new(spec, r, i))
+            .map(|(i, r)| ResourceContext::new(spec, r, i, &routes))
             .collect();
         let mut uses = Uses::default();
         for r in &resources {
@@ -1140,7 +1144,7 @@ impl ServiceContext {
             },
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
-            routes: api_routes(spec),
+            routes,
             modules_sorted,
             test_modules,
             resources,
@@ -1384,7 +1388,7 @@ fn needs_exists(spec: &Spec, r: &Resource) -> bool {
 }
 
 impl ResourceContext {
-    fn new(spec: &Spec, r: &Resource, index: usize) -> Self {
+    fn new(spec: &Spec, r: &Resource, index: usize, operations: &[Operation]) -> Self {
         let fields: Vec<FieldContext> = r
             .fields
             .iter()
@@ -1689,7 +1693,7 @@ impl ResourceContext {
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique),
             has_optional: uses.optional,
-            routes: resource_routes(spec, r),
+            router: mounts(operations, r),
             repo_imports,
             handler_super_imports,
             handler_imports,

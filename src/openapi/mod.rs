@@ -242,7 +242,7 @@ impl<'a> Builder<'a> {
         let mut summaries = HashMap::new();
         for route in &ctx.routes {
             summaries
-                .entry((route.method, route.path.as_str()))
+                .entry((route.method.as_str(), route.path.as_str()))
                 .or_insert(route.summary.as_str());
         }
         Self {
