@@ -1,14 +1,12 @@
-//! The admin operations over the job queue and webhook subscriptions.
+//! The admin operations over the job queue (`src/jobs/admin.rs`) and webhook subscriptions
+//! (`src/webhooks/`), and their schemas.
 
 use super::*;
+use crate::operations::{JobAction, WebhookAction};
 
 impl<'a> Builder<'a> {
-    /// The admin routes over the job queue (`src/jobs/admin.rs`).
-    pub(super) fn job_paths(
-        &self,
-        paths: &mut Map<String, Value>,
-        schemas: &mut Map<String, Value>,
-    ) {
+    /// The schemas of the job queue's admin routes.
+    pub(super) fn job_schemas(&self, schemas: &mut Map<String, Value>) {
         let mut kinds: Vec<&str> = self.spec.jobs.iter().map(|j| j.name.as_str()).collect();
         if self.spec.webhooks() {
             kinds.push(crate::spec::Job::WEBHOOK_DELIVERY);
@@ -38,80 +36,58 @@ impl<'a> Builder<'a> {
             }),
         );
         schemas.insert("Job.List".into(), page_of("Job"));
-        let base = format!("{}/jobs", self.spec.project.api_prefix);
-        let state = json!({
-            "name": "state",
-            "in": "query",
-            "description": "Only the jobs in this state.",
-            "schema": {"type": "string", "enum": JOB_STATES}
-        });
-        let kind = json!({
-            "name": "kind",
-            "in": "query",
-            "description": "Only the jobs of this kind.",
-            "schema": {"type": "string", "pattern": NO_NUL}
-        });
-        paths.insert(
-            base.clone(),
-            json!({
-                "get": {
-                    "operationId": "listJobs",
-                    "summary": "List background jobs, the most recently changed first",
-                    "description": "Admins only. Unknown query parameters get 400.",
-                    "tags": [self.tags.jobs],
-                    "security": [{"bearerAuth": []}],
-                    "parameters": [state, kind, param_ref("Page"), param_ref("Limit")],
-                    "responses": admin_responses(vec![
-                        ("200", ok_json("One page of jobs.", "Job.List", &[])),
-                        ("400", error("BadRequest")),
-                    ])
-                }
-            }),
-        );
-        let one = format!("{base}/{{id}}");
-        paths.insert(
-            one.clone(),
-            json!({
-                "parameters": [param_ref("Id")],
-                "get": {
-                    "operationId": "getJob",
-                    "summary": "Read a background job",
-                    "description": "Admins only.",
-                    "tags": [self.tags.jobs],
-                    "security": [{"bearerAuth": []}],
-                    "responses": admin_responses(vec![
-                        ("200", ok_json("The job.", "Job", &[])),
-                        ("404", error("NotFound")),
-                    ])
-                }
-            }),
-        );
-        paths.insert(
-            format!("{one}/retry"),
-            json!({
-                "parameters": [param_ref("Id")],
-                "post": {
-                    "operationId": "retryJob",
-                    "summary": "Retry a dead job",
-                    "description": "Admins only. The job is pending again, due now, with all its attempts; a job that is not dead gets 409.",
-                    "tags": [self.tags.jobs],
-                    "security": [{"bearerAuth": []}],
-                    "responses": admin_responses(vec![
-                        ("200", ok_json("The job, pending again.", "Job", &[])),
-                        ("404", error("NotFound")),
-                        ("409", error("Conflict")),
-                    ])
-                }
-            }),
-        );
     }
 
-    /// The admin routes over webhook subscriptions and deliveries (`src/webhooks/`).
-    pub(super) fn webhook_paths(
-        &self,
-        paths: &mut Map<String, Value>,
-        schemas: &mut Map<String, Value>,
-    ) {
+    /// The admin operation `action` over the job queue, on `base` (id, summary, tag).
+    pub(super) fn job_operation(&self, action: JobAction, mut base: Map<String, Value>) -> Value {
+        let (description, answers) = match action {
+            JobAction::List => {
+                let state = json!({
+                    "name": "state",
+                    "in": "query",
+                    "description": "Only the jobs in this state.",
+                    "schema": {"type": "string", "enum": JOB_STATES}
+                });
+                let kind = json!({
+                    "name": "kind",
+                    "in": "query",
+                    "description": "Only the jobs of this kind.",
+                    "schema": {"type": "string", "pattern": NO_NUL}
+                });
+                base.insert(
+                    "parameters".into(),
+                    json!([state, kind, param_ref("Page"), param_ref("Limit")]),
+                );
+                (
+                    "Admins only. Unknown query parameters get 400.",
+                    vec![
+                        ("200", ok_json("One page of jobs.", "Job.List", &[])),
+                        ("400", error("BadRequest")),
+                    ],
+                )
+            }
+            JobAction::Read => (
+                "Admins only.",
+                vec![
+                    ("200", ok_json("The job.", "Job", &[])),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            JobAction::Retry => (
+                "Admins only. The job is pending again, due now, with all its attempts; a job that is not dead gets 409.",
+                vec![
+                    ("200", ok_json("The job, pending again.", "Job", &[])),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
+                ],
+            ),
+        };
+        base.insert("description".into(), json!(description));
+        admin(base, answers)
+    }
+
+    /// The schemas of the webhooks' admin routes.
+    pub(super) fn webhook_schemas(&self, schemas: &mut Map<String, Value>) {
         let mut types = self.ctx.event_types.clone();
         types.push("*".into());
         let url = json!({
@@ -184,109 +160,105 @@ impl<'a> Builder<'a> {
         for name in ["Webhook", "WebhookDelivery"] {
             schemas.insert(format!("{name}.List"), page_of(name));
         }
-        let operation = |id: &str, summary: &str, description: &str, list: Vec<(&str, Value)>| {
-            json!({
-                "operationId": id,
-                "summary": summary,
-                "description": format!("Admins only. {description}"),
-                "tags": [self.tags.webhooks],
-                "security": [{"bearerAuth": []}],
-                "responses": admin_responses(list)
-            })
-        };
-        let base = format!("{}/webhooks", self.spec.project.api_prefix);
-        let paging = json!([param_ref("Page"), param_ref("Limit")]);
-        let mut list = operation(
-            "listWebhooks",
-            "List webhook subscriptions, the newest first",
-            "Unknown query parameters get 400.",
-            vec![
-                (
-                    "200",
-                    ok_json("One page of subscriptions.", "Webhook.List", &[]),
-                ),
-                ("400", error("BadRequest")),
-            ],
-        );
-        list["parameters"] = paging.clone();
-        let mut create = operation(
-            "createWebhook",
-            "Subscribe a URL to events",
-            "The answer holds the signing secret, shown this once.",
-            [
-                vec![(
-                    "201",
-                    ok_json("Subscribed.", "Webhook.Created", &["Location"]),
-                )],
-                body_errors(),
-            ]
-            .concat(),
-        );
-        create["requestBody"] = body_ref("Webhook.Create");
-        paths.insert(base.clone(), json!({"get": list, "post": create}));
+    }
 
-        let one = format!("{base}/{{id}}");
-        let mut update = operation(
-            "updateWebhook",
-            "Change a subscription's URL, events or activity",
-            "Each key when given; turning a subscription on again counts its failures afresh.",
-            [
+    /// The admin operation `action` over webhook subscriptions, on `base`.
+    pub(super) fn webhook_operation(
+        &self,
+        action: WebhookAction,
+        mut base: Map<String, Value>,
+    ) -> Value {
+        let paging = || json!([param_ref("Page"), param_ref("Limit")]);
+        let (description, answers) = match action {
+            WebhookAction::List => {
+                base.insert("parameters".into(), paging());
+                (
+                    "Unknown query parameters get 400.",
+                    vec![
+                        (
+                            "200",
+                            ok_json("One page of subscriptions.", "Webhook.List", &[]),
+                        ),
+                        ("400", error("BadRequest")),
+                    ],
+                )
+            }
+            WebhookAction::Create => {
+                base.insert("requestBody".into(), body_ref("Webhook.Create"));
+                (
+                    "The answer holds the signing secret, shown this once.",
+                    [
+                        vec![(
+                            "201",
+                            ok_json("Subscribed.", "Webhook.Created", &["Location"]),
+                        )],
+                        body_errors(),
+                    ]
+                    .concat(),
+                )
+            }
+            WebhookAction::Read => (
+                "Never its secret.",
                 vec![
                     ("200", ok_json("The subscription.", "Webhook", &[])),
                     ("404", error("NotFound")),
                 ],
-                body_errors(),
-            ]
-            .concat(),
-        );
-        update["requestBody"] = body_ref("Webhook.Patch");
-        paths.insert(
-            one.clone(),
-            json!({
-                "parameters": [param_ref("Id")],
-                "get": operation("getWebhook", "Read a subscription", "Never its secret.", vec![
-                    ("200", ok_json("The subscription.", "Webhook", &[])),
-                    ("404", error("NotFound")),
-                ]),
-                "patch": update,
-                "delete": operation("deleteWebhook", "Delete a subscription", "Its delivery log goes with it.", vec![
-                    ("204", no_content("Deleted.")),
-                    ("404", error("NotFound")),
-                ])
-            }),
-        );
-        let mut deliveries = operation(
-            "listWebhookDeliveries",
-            "A subscription's delivery log, the newest first",
-            "Each event sent to it, with its attempts, the receiver's last answer and the next attempt.",
-            vec![
+            ),
+            WebhookAction::Update => {
+                base.insert("requestBody".into(), body_ref("Webhook.Patch"));
                 (
-                    "200",
-                    ok_json("One page of deliveries.", "WebhookDelivery.List", &[]),
-                ),
-                ("400", error("BadRequest")),
-                ("404", error("NotFound")),
-            ],
-        );
-        deliveries["parameters"] = paging;
-        paths.insert(
-            format!("{one}/deliveries"),
-            json!({"parameters": [param_ref("Id")], "get": deliveries}),
-        );
-        paths.insert(
-            format!("{one}/deliveries/{{deliveryId}}/retry"),
-            json!({
-                "parameters": [param_ref("Id"), {
-                    "name": "deliveryId", "in": "path", "required": true,
-                    "description": "The delivery's id.",
-                    "schema": {"type": "string", "format": "uuid"}
-                }],
-                "post": operation("retryWebhookDelivery", "Retry a failed delivery", "It is pending again, due now, with all its attempts; a delivery that is not failed gets 409.", vec![
-                    ("200", ok_json("The delivery, pending again.", "WebhookDelivery", &[])),
+                    "Each key when given; turning a subscription on again counts its failures afresh.",
+                    [
+                        vec![
+                            ("200", ok_json("The subscription.", "Webhook", &[])),
+                            ("404", error("NotFound")),
+                        ],
+                        body_errors(),
+                    ]
+                    .concat(),
+                )
+            }
+            WebhookAction::Delete => (
+                "Its delivery log goes with it.",
+                vec![("204", no_content("Deleted.")), ("404", error("NotFound"))],
+            ),
+            WebhookAction::Deliveries => {
+                base.insert("parameters".into(), paging());
+                (
+                    "Each event sent to it, with its attempts, the receiver's last answer and the next attempt.",
+                    vec![
+                        (
+                            "200",
+                            ok_json("One page of deliveries.", "WebhookDelivery.List", &[]),
+                        ),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                    ],
+                )
+            }
+            WebhookAction::RetryDelivery => (
+                "It is pending again, due now, with all its attempts; a delivery that is not failed gets 409.",
+                vec![
+                    (
+                        "200",
+                        ok_json("The delivery, pending again.", "WebhookDelivery", &[]),
+                    ),
                     ("404", error("NotFound")),
                     ("409", error("Conflict")),
-                ])
-            }),
+                ],
+            ),
+        };
+        base.insert(
+            "description".into(),
+            json!(format!("Admins only. {description}")),
         );
+        admin(base, answers)
     }
+}
+
+/// An admin-only operation: `base` with the bearer requirement and `answers`.
+fn admin(mut base: Map<String, Value>, answers: Vec<(&str, Value)>) -> Value {
+    base.insert("security".into(), json!([{"bearerAuth": []}]));
+    base.insert("responses".into(), admin_responses(answers));
+    Value::Object(base)
 }

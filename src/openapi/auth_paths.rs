@@ -1,19 +1,12 @@
-//! The jwt flow's operations (docs/contract.md, "Sign-in") and their bodies.
+//! The jwt flow's operations (docs/contract.md, "Sign-in"), the account's roles, and their
+//! bodies.
 
 use super::*;
+use crate::operations::AuthAction;
 
 impl<'a> Builder<'a> {
-    /// The jwt flow's routes (docs/contract.md, "Sign-in") and their bodies.
-    pub(super) fn auth_paths(
-        &self,
-        paths: &mut Map<String, Value>,
-        schemas: &mut Map<String, Value>,
-    ) {
-        let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
-            return;
-        };
-        let user = schema_name(account);
-        let base = format!("{}/auth", self.ctx.api_prefix);
+    /// The bodies and answers of the jwt flow.
+    pub(super) fn auth_schemas(&self, schemas: &mut Map<String, Value>) {
         let string = |description: &str| json!({"type": "string", "minLength": 1, "description": description});
         schemas.insert(
             "Credentials".into(),
@@ -61,140 +54,6 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        let operation = |id: &str, path: &str, body: &str, mut list: Vec<(&str, Value)>| {
-            list.extend(body_errors());
-            json!({
-                "operationId": id,
-                "summary": self.summary("POST", path),
-                "tags": [self.tags.auth],
-                "security": [],
-                "requestBody": body_ref(body),
-                "responses": responses(list)
-            })
-        };
-        let pair = || ok_json("A new token pair.", "TokenPair", &[]);
-        let register = format!("{base}/register");
-        let quiet = self.spec.auth.registration == Registration::Quiet;
-        let answers = if quiet {
-            vec![(
-                "202",
-                no_content(
-                    "Accepted, whether or not the email had an account: a new account's address gets a verification link, a taken one's owner a notice.",
-                ),
-            )]
-        } else {
-            let mut created = ok_json(
-                "The new account (no secrets).",
-                &user,
-                &["Location", "ETag"],
-            );
-            created["links"] = self.links(account);
-            vec![("201", created), ("409", error("Conflict"))]
-        };
-        let body = self
-            .register_schema(account)
-            .unwrap_or_else(|| format!("{user}.Create"));
-        let op = operation("register", &register, &body, answers);
-        let mut item = Map::new();
-        item.insert("post".into(), op);
-        item["post"]["description"] = json!(if quiet {
-            "Anyone may open an account; it gets the default role, and its address a verification link. The answer is the same for a taken email (no account enumeration)."
-        } else {
-            "Anyone may open an account; it gets the default role, and its address a verification link."
-        });
-        self.note(&mut item, "post", account, Op::Write(Body::Register));
-        paths.insert(register, Value::Object(item));
-        self.account_mail_paths(paths, schemas);
-        self.session_paths(paths, schemas);
-        for (id, name, list) in [
-            (
-                "login",
-                "login",
-                if self.spec.auth.require_verified_email {
-                    vec![
-                        ("200", pair()),
-                        ("401", error("Unauthorized")),
-                        ("403", error("Forbidden")),
-                    ]
-                } else {
-                    vec![("200", pair()), ("401", error("Unauthorized"))]
-                },
-            ),
-            (
-                "refresh",
-                "refresh",
-                vec![("200", pair()), ("401", error("Unauthorized"))],
-            ),
-            (
-                "logout",
-                "logout",
-                vec![("204", no_content("The session is over."))],
-            ),
-        ] {
-            let path = format!("{base}/{name}");
-            let body = if id == "login" {
-                "Credentials"
-            } else {
-                "RefreshRequest"
-            };
-            let op = operation(id, &path, body, list);
-            paths.insert(path, json!({"post": op}));
-        }
-        let me = format!("{base}/me");
-        let mut item = Map::new();
-        item.insert(
-            "get".into(),
-            json!({
-                "operationId": "me",
-                "summary": self.summary("GET", &me),
-                "tags": [self.tags.auth],
-                "security": [{"bearerAuth": []}],
-                "responses": responses(vec![
-                    ("200", ok_json("The signed-in account.", &user, &[])),
-                    ("401", error("Unauthorized")),
-                    ("500", error("InternalError")),
-                    ("503", error("ServiceUnavailable")),
-                ])
-            }),
-        );
-        self.note(&mut item, "get", account, Op::Read);
-        paths.insert(me, Value::Object(item));
-        let roles = format!("{}/{{id}}/roles", account.url);
-        let mut list = vec![
-            (
-                "200",
-                ok_json("The account with its new roles.", &user, &[]),
-            ),
-            ("401", error("Unauthorized")),
-            ("403", error("Forbidden")),
-            ("404", error("NotFound")),
-        ];
-        list.extend(body_errors());
-        paths.insert(
-            roles.clone(),
-            json!({
-                "parameters": [param_ref("Id")],
-                "put": {
-                    "operationId": format!("set{}Roles", account.names.pascal),
-                    "summary": self.summary("PUT", &roles),
-                    "description": "Admins only. An admin may not drop their own admin role (403): another admin may.",
-                    "tags": [tag(account)],
-                    "security": [{"bearerAuth": []}],
-                    "requestBody": body_ref("Roles"),
-                    "responses": responses(list)
-                }
-            }),
-        );
-    }
-
-    /// Email verification and password reset (`src/auth/handlers.rs`): each answers the same
-    /// whether or not an account has the email it is given.
-    pub(super) fn account_mail_paths(
-        &self,
-        paths: &mut Map<String, Value>,
-        schemas: &mut Map<String, Value>,
-    ) {
-        let base = format!("{}/auth", self.ctx.api_prefix);
         let token = text("The token of a mailed link (`?token=`).");
         schemas.insert(
             "TokenRequest".into(),
@@ -226,72 +85,6 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        let invalid = || ("400", error("BadRequest"));
-        for (id, name, body, description, answer) in [
-            (
-                "verifyEmail",
-                "verify",
-                "TokenRequest",
-                "Verifies the email a verification link was mailed to, if it is still the account's. A used, expired or unknown token is a 400 naming `token`.",
-                ("204", no_content("The email is verified.")),
-            ),
-            (
-                "resendVerification",
-                "verify/resend",
-                "EmailRequest",
-                "Mails a new verification link if an account has the address and has not verified it. The answer is the same either way; each address asked about has its own hourly budget.",
-                (
-                    "202",
-                    no_content("Accepted, whether or not an account has the address."),
-                ),
-            ),
-            (
-                "forgotPassword",
-                "forgot",
-                "EmailRequest",
-                "Mails a single-use password reset link if an account has the address. The answer is the same either way; each address asked about has its own hourly budget.",
-                (
-                    "202",
-                    no_content("Accepted, whether or not an account has the address."),
-                ),
-            ),
-            (
-                "resetPassword",
-                "reset",
-                "ResetRequest",
-                "Sets a new password with a reset token, which then stops working with the account's other reset tokens; every session of the account ends. A used, expired or unknown token is a 400 naming `token`; a weak password a 422.",
-                (
-                    "204",
-                    no_content("The password is set; every session ended."),
-                ),
-            ),
-        ] {
-            let path = format!("{base}/{name}");
-            let mut list = vec![answer];
-            if name == "verify" || name == "reset" {
-                list.push(invalid());
-            }
-            list.extend(body_errors());
-            let op = json!({
-                "operationId": id,
-                "summary": self.summary("POST", &path),
-                "description": description,
-                "tags": [self.tags.auth],
-                "security": [],
-                "requestBody": body_ref(body),
-                "responses": responses(list)
-            });
-            paths.insert(path, json!({"post": op}));
-        }
-    }
-
-    /// The caller's sessions and password (`src/auth/handlers.rs`): signed-in routes.
-    pub(super) fn session_paths(
-        &self,
-        paths: &mut Map<String, Value>,
-        schemas: &mut Map<String, Value>,
-    ) {
-        let base = format!("{}/auth", self.ctx.api_prefix);
         let secret = |description: &str| json!({"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": description});
         let at = |description: &str| json!({"type": "string", "format": "date-time", "description": description});
         schemas.insert(
@@ -332,70 +125,214 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        let signed_in = |id: &str,
-                         method: &str,
-                         path: &str,
-                         description: &str,
-                         mut list: Vec<(&str, Value)>| {
-            list.extend([
-                ("401", error("Unauthorized")),
-                ("500", error("InternalError")),
-                ("503", error("ServiceUnavailable")),
-            ]);
-            json!({
-                "operationId": id,
-                "summary": self.summary(method, path),
-                "description": description,
-                "tags": [self.tags.auth],
-                "security": [{"bearerAuth": []}],
-                "responses": responses(list)
-            })
+    }
+
+    /// The jwt flow's operation `action` (`src/auth/handlers.rs`), on `base` (id, summary,
+    /// tag).
+    pub(super) fn auth_operation(&self, action: AuthAction, mut base: Map<String, Value>) -> Value {
+        let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
+            return Value::Object(base);
         };
-        let sessions = format!("{base}/sessions");
-        let list = signed_in(
-            "listSessions",
-            "GET",
-            &sessions,
-            "The caller's live sessions (one per sign-in), the most recently used first.",
-            vec![("200", ok_json("The sessions.", "Session.List", &[]))],
-        );
-        paths.insert(sessions.clone(), json!({"get": list}));
-        let one = format!("{sessions}/{{id}}");
-        let end = signed_in(
-            "endSession",
-            "DELETE",
-            &one,
-            "Ends one of the caller's sessions (its own too): its refresh token and its access tokens stop working at once. Another account's session, or one that is over, is a 404.",
-            vec![
-                ("204", no_content("The session is over.")),
-                ("400", error("BadRequest")),
-                ("404", error("NotFound")),
-            ],
-        );
-        paths.insert(one, json!({"parameters": [param_ref("Id")], "delete": end}));
-        let all = format!("{base}/logout-all");
-        let end_all = signed_in(
-            "logoutAll",
-            "POST",
-            &all,
-            "Ends every session of the caller's, its own included.",
-            vec![("204", no_content("Every session is over."))],
-        );
-        paths.insert(all, json!({"post": end_all}));
-        let password = format!("{base}/password");
-        let mut list = vec![(
-            "204",
-            no_content("The password is changed; every other session ended."),
-        )];
+        let user = schema_name(account);
+        let pair = || ok_json("A new token pair.", "TokenPair", &[]);
+        // A route anyone may call with a body: its answers and the body's.
+        let open = |base: &mut Map<String, Value>, body: &str, mut list: Vec<(&str, Value)>| {
+            list.extend(body_errors());
+            base.insert("security".into(), json!([]));
+            base.insert("requestBody".into(), body_ref(body));
+            base.insert("responses".into(), responses(list));
+        };
+        // A signed-in route: its answers and those of a bad token or the server.
+        let signed_in =
+            |base: &mut Map<String, Value>, description: &str, mut list: Vec<(&str, Value)>| {
+                list.extend([
+                    ("401", error("Unauthorized")),
+                    ("500", error("InternalError")),
+                    ("503", error("ServiceUnavailable")),
+                ]);
+                base.insert("description".into(), json!(description));
+                base.insert("security".into(), json!([{"bearerAuth": []}]));
+                base.insert("responses".into(), responses(list));
+            };
+        // A mailed link's route: the same answer whether or not an account has the email.
+        let mailed = |base: &mut Map<String, Value>,
+                      body: &str,
+                      description: &str,
+                      answer,
+                      invalid: bool| {
+            let mut list = vec![answer];
+            if invalid {
+                list.push(("400", error("BadRequest")));
+            }
+            base.insert("description".into(), json!(description));
+            open(base, body, list);
+        };
+        match action {
+            AuthAction::Register => {
+                let quiet = self.spec.auth.registration == Registration::Quiet;
+                let answers = if quiet {
+                    vec![(
+                        "202",
+                        no_content(
+                            "Accepted, whether or not the email had an account: a new account's address gets a verification link, a taken one's owner a notice.",
+                        ),
+                    )]
+                } else {
+                    let mut created = ok_json(
+                        "The new account (no secrets).",
+                        &user,
+                        &["Location", "ETag"],
+                    );
+                    created["links"] = self.links(account);
+                    vec![("201", created), ("409", error("Conflict"))]
+                };
+                let body = self
+                    .register_schema(account)
+                    .unwrap_or_else(|| format!("{user}.Create"));
+                open(&mut base, &body, answers);
+                base.insert("description".into(), json!(if quiet {
+                    "Anyone may open an account; it gets the default role, and its address a verification link. The answer is the same for a taken email (no account enumeration)."
+                } else {
+                    "Anyone may open an account; it gets the default role, and its address a verification link."
+                }));
+                self.note(&mut base, account, Op::Write(Body::Register));
+            }
+            AuthAction::Login => {
+                let list = if self.spec.auth.require_verified_email {
+                    vec![
+                        ("200", pair()),
+                        ("401", error("Unauthorized")),
+                        ("403", error("Forbidden")),
+                    ]
+                } else {
+                    vec![("200", pair()), ("401", error("Unauthorized"))]
+                };
+                open(&mut base, "Credentials", list);
+            }
+            AuthAction::Refresh => open(
+                &mut base,
+                "RefreshRequest",
+                vec![("200", pair()), ("401", error("Unauthorized"))],
+            ),
+            AuthAction::Logout => open(
+                &mut base,
+                "RefreshRequest",
+                vec![("204", no_content("The session is over."))],
+            ),
+            AuthAction::Me => {
+                base.insert("security".into(), json!([{"bearerAuth": []}]));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("200", ok_json("The signed-in account.", &user, &[])),
+                        ("401", error("Unauthorized")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                self.note(&mut base, account, Op::Read);
+            }
+            AuthAction::Verify => mailed(
+                &mut base,
+                "TokenRequest",
+                "Verifies the email a verification link was mailed to, if it is still the account's. A used, expired or unknown token is a 400 naming `token`.",
+                ("204", no_content("The email is verified.")),
+                true,
+            ),
+            AuthAction::ResendVerification => mailed(
+                &mut base,
+                "EmailRequest",
+                "Mails a new verification link if an account has the address and has not verified it. The answer is the same either way; each address asked about has its own hourly budget.",
+                (
+                    "202",
+                    no_content("Accepted, whether or not an account has the address."),
+                ),
+                false,
+            ),
+            AuthAction::Forgot => mailed(
+                &mut base,
+                "EmailRequest",
+                "Mails a single-use password reset link if an account has the address. The answer is the same either way; each address asked about has its own hourly budget.",
+                (
+                    "202",
+                    no_content("Accepted, whether or not an account has the address."),
+                ),
+                false,
+            ),
+            AuthAction::Reset => mailed(
+                &mut base,
+                "ResetRequest",
+                "Sets a new password with a reset token, which then stops working with the account's other reset tokens; every session of the account ends. A used, expired or unknown token is a 400 naming `token`; a weak password a 422.",
+                (
+                    "204",
+                    no_content("The password is set; every session ended."),
+                ),
+                true,
+            ),
+            AuthAction::ListSessions => signed_in(
+                &mut base,
+                "The caller's live sessions (one per sign-in), the most recently used first.",
+                vec![("200", ok_json("The sessions.", "Session.List", &[]))],
+            ),
+            AuthAction::EndSession => signed_in(
+                &mut base,
+                "Ends one of the caller's sessions (its own too): its refresh token and its access tokens stop working at once. Another account's session, or one that is over, is a 404.",
+                vec![
+                    ("204", no_content("The session is over.")),
+                    ("400", error("BadRequest")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::LogoutAll => signed_in(
+                &mut base,
+                "Ends every session of the caller's, its own included.",
+                vec![("204", no_content("Every session is over."))],
+            ),
+            AuthAction::ChangePassword => {
+                let mut list = vec![(
+                    "204",
+                    no_content("The password is changed; every other session ended."),
+                )];
+                list.extend(body_errors());
+                signed_in(
+                    &mut base,
+                    "Sets a new password, given the current one; every other session of the account ends, and its owner is told by mail.",
+                    list,
+                );
+                base.insert("requestBody".into(), body_ref("PasswordChange"));
+            }
+        }
+        Value::Object(base)
+    }
+
+    /// An admin's change of an account's roles (`PUT .../{id}/roles`), on `base`.
+    pub(super) fn roles_operation(&self, mut base: Map<String, Value>) -> Value {
+        let user = self
+            .ctx
+            .resources
+            .iter()
+            .find(|r| r.account)
+            .map(schema_name)
+            .unwrap_or_default();
+        let mut list = vec![
+            (
+                "200",
+                ok_json("The account with its new roles.", &user, &[]),
+            ),
+            ("401", error("Unauthorized")),
+            ("403", error("Forbidden")),
+            ("404", error("NotFound")),
+        ];
         list.extend(body_errors());
-        let mut change = signed_in(
-            "changePassword",
-            "POST",
-            &password,
-            "Sets a new password, given the current one; every other session of the account ends, and its owner is told by mail.",
-            list,
+        base.insert(
+            "description".into(),
+            json!(
+                "Admins only. An admin may not drop their own admin role (403): another admin may."
+            ),
         );
-        change["requestBody"] = body_ref("PasswordChange");
-        paths.insert(password, json!({"post": change}));
+        base.insert("security".into(), json!([{"bearerAuth": []}]));
+        base.insert("requestBody".into(), body_ref("Roles"));
+        base.insert("responses".into(), responses(list));
+        Value::Object(base)
     }
 }

@@ -1,10 +1,11 @@
 //! The OpenAPI 3.1 document of a generated service (docs/contract.md, "Operations"),
 //! written into the project as `openapi.json` and served at `GET /openapi.json`.
 //!
-//! It is built from the template context (names, keys, relations, links and
-//! routes) and, for each field's rules, from the spec the context came from.
-//! It lists every route with its parameters, request bodies and the status
-//! codes the service can answer, and the shared error body. Output is
+//! Its paths are the operations of the context (`crate::operations`): each path item
+//! takes its id, summary, tag, method, path and path parameters from one `Operation`, and
+//! its kind says which body it takes and which status codes it answers. Schemas come from
+//! the template context (names, keys, relations, links) and, for each field's rules, from
+//! the spec the context came from. Output is
 //! deterministic: serde_json objects keep their keys sorted, and everything
 //! else follows the spec's order.
 
@@ -17,16 +18,15 @@ mod shared;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use serde_json::{Map, Value, json};
 
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
+use crate::operations::{Action, Body, Group, Kind, Operation};
 use crate::spec::{
     AuthMode, Bound, Denied, Field, FieldAccess, FieldType, FieldWrite, Format, Literal,
     Registration, Rule, Spec,
 };
-use health::health_paths;
+use health::own_operation;
 use shared::*;
 
 /// Where a generated project keeps the document (the service embeds it).
@@ -160,8 +160,6 @@ pub fn document(spec: &Spec, ctx: &ServiceContext) -> String {
 struct Builder<'a> {
     ctx: &'a ServiceContext,
     spec: &'a Spec,
-    /// Each route's summary by method and path (the first, should two share them).
-    summaries: HashMap<(&'a str, &'a str), &'a str>,
     tags: ServiceTags,
 }
 
@@ -196,36 +194,6 @@ impl ServiceTags {
     }
 }
 
-/// An action of the access rules, for the operations that it guards.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Action {
-    List,
-    Read,
-    Create,
-    Update,
-    Delete,
-}
-
-/// The body shapes of a resource's writes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Body {
-    /// POST: `required_keys` must be present.
-    Create,
-    /// `POST /auth/register`: a create by the new account itself, which field rules see as
-    /// its owner with the default role.
-    Register,
-    /// PUT: every key must be present, optional ones may be `null`.
-    Replace,
-    /// PATCH: every key may be absent.
-    Patch,
-}
-
-impl Body {
-    fn creates(self) -> bool {
-        matches!(self, Body::Create | Body::Register)
-    }
-}
-
 /// What an operation does with a row, for the field rules it describes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Op {
@@ -239,16 +207,9 @@ enum Op {
 
 impl<'a> Builder<'a> {
     fn new(spec: &'a Spec, ctx: &'a ServiceContext) -> Self {
-        let mut summaries = HashMap::new();
-        for route in &ctx.routes {
-            summaries
-                .entry((route.method.as_str(), route.path.as_str()))
-                .or_insert(route.summary.as_str());
-        }
         Self {
             ctx,
             spec,
-            summaries,
             tags: ServiceTags::new(ctx),
         }
     }
@@ -275,27 +236,26 @@ impl<'a> Builder<'a> {
         for r in &ctx.resources {
             tags.push(json!({"name": tag(r), "description": r.description}));
             self.resource_schemas(r, &mut schemas);
-            self.resource_paths(r, &mut paths);
         }
         if self.spec.auth.mode == AuthMode::Jwt {
             tags.push(json!({
                 "name": self.tags.auth,
                 "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
             }));
-            self.auth_paths(&mut paths, &mut schemas);
+            self.auth_schemas(&mut schemas);
             if self.spec.has_job_queue() {
                 tags.push(json!({
                     "name": self.tags.jobs,
                     "description": "The background job queue, for admins: jobs by state, and the retry of dead ones."
                 }));
-                self.job_paths(&mut paths, &mut schemas);
+                self.job_schemas(&mut schemas);
             }
             if self.spec.webhooks() {
                 tags.push(json!({
                     "name": self.tags.webhooks,
                     "description": "Webhook subscriptions to the service's events, for admins, and their delivery log."
                 }));
-                self.webhook_paths(&mut paths, &mut schemas);
+                self.webhook_schemas(&mut schemas);
             }
         }
         tags.push(json!({
@@ -306,25 +266,9 @@ impl<'a> Builder<'a> {
             "name": self.tags.openapi,
             "description": "This document."
         }));
-        // Every API route is rate-limited (docs/contract.md, "Rate limits"); health and the
-        // service's own documents are not.
-        for item in paths.values_mut().filter_map(Value::as_object_mut) {
-            for (method, operation) in item.iter_mut() {
-                if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
-                    operation["responses"]["429"] = error("RateLimited");
-                }
-            }
+        for op in &ctx.routes {
+            self.add_operation(op, &mut paths);
         }
-        let auth_paths = format!("{}/auth/", self.spec.project.api_prefix);
-        for (_, item) in paths
-            .iter_mut()
-            .filter(|(path, _)| !path.starts_with(&auth_paths))
-        {
-            if let Some(post) = item.get_mut("post") {
-                idempotent(post);
-            }
-        }
-        health_paths(&mut paths, &self.tags);
         if self.spec.emits_events() {
             outbox_health(&mut schemas);
         }
@@ -396,6 +340,49 @@ impl<'a> Builder<'a> {
                 }
             }
         })
+    }
+
+    /// `op` into its path item: id, summary, tag, method, path and path parameters are the
+    /// operation's; its kind says what it takes and answers.
+    fn add_operation(&self, op: &Operation, paths: &mut Map<String, Value>) {
+        let mut base = Map::new();
+        base.insert("operationId".into(), json!(op.id));
+        base.insert("summary".into(), json!(op.document_summary));
+        base.insert("tags".into(), json!([self.tag_of(&op.group)]));
+        let mut operation = match &op.kind {
+            Kind::Auth(action) => self.auth_operation(*action, base),
+            Kind::SetRoles { .. } => self.roles_operation(base),
+            Kind::Jobs(action) => self.job_operation(*action, base),
+            Kind::Webhooks(action) => self.webhook_operation(*action, base),
+            Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),
+            _ => self.resource_operation(op, base),
+        };
+        // docs/contract.md, "Rate limits": every API route; health and the documents not.
+        if op.rate_limited {
+            operation["responses"]["429"] = error("RateLimited");
+        }
+        if op.idempotent {
+            idempotent(&mut operation);
+        }
+        let item = paths
+            .entry(op.path.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(parameters) = self.path_parameters(op) {
+            item["parameters"] = parameters;
+        }
+        item[op.method.lowercase()] = operation;
+    }
+
+    /// The tag of an operation's group.
+    fn tag_of(&self, group: &Group) -> String {
+        match group {
+            Group::Resource(snake) => self.resource(snake).map(tag).unwrap_or_default(),
+            Group::Auth => self.tags.auth.clone(),
+            Group::Jobs => self.tags.jobs.clone(),
+            Group::Webhooks => self.tags.webhooks.clone(),
+            Group::Health => self.tags.health.clone(),
+            Group::Document => self.tags.openapi.clone(),
+        }
     }
 
     /// The spec's field behind a context field, for its rules.

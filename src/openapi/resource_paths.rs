@@ -2,79 +2,94 @@
 //! many-to-many links, and who may call each.
 
 use super::*;
+use crate::operations::{Group, Kind, Operation};
 
 impl<'a> Builder<'a> {
-    pub(super) fn resource_paths(&self, r: &ResourceContext, paths: &mut Map<String, Value>) {
+    /// A resource's operation (`op.group` names the resource), on `base` (id, summary, tag).
+    pub(super) fn resource_operation(&self, op: &Operation, mut base: Map<String, Value>) -> Value {
+        let Group::Resource(snake) = &op.group else {
+            return Value::Object(base);
+        };
+        let Some(r) = self.resource(snake) else {
+            return Value::Object(base);
+        };
         let name = schema_name(r);
-        let tag = tag(r);
-        let one = format!("{}/{{id}}", r.url);
-
-        let mut collection = Map::new();
-        collection.insert(
-            "get".into(),
-            json!({
-                "operationId": format!("list{}", r.names.plural_pascal),
-                "summary": self.summary("GET", &r.url),
-                "tags": [tag],
-                "parameters": self.list_parameters(r),
-                "responses": responses(vec![
-                    ("200", ok_json("One page of rows.", &format!("{name}.List"), &[])),
-                    ("400", error("BadRequest")),
-                    ("500", error("InternalError")),
-                    ("503", error("ServiceUnavailable")),
-                ])
-            }),
-        );
-        collection.insert(
-            "post".into(),
-            json!({
-                "operationId": format!("create{}", r.names.pascal),
-                "summary": self.summary("POST", &r.url),
-                "tags": [tag],
-                "requestBody": body_ref(&format!("{name}.Create")),
-                "responses": create_responses(&name, false, self.links(r))
-            }),
-        );
-        self.guard(&mut collection, "get", r, Action::List);
-        self.guard(&mut collection, "post", r, Action::Create);
-        self.note(&mut collection, "get", r, Op::List);
-        self.note(&mut collection, "post", r, Op::Write(Body::Create));
-        paths.insert(r.url.clone(), Value::Object(collection));
-
-        let mut item = Map::new();
-        item.insert("parameters".into(), json!([param_ref("Id")]));
-        item.insert(
-            "get".into(),
-            json!({
-                "operationId": format!("get{}", r.names.pascal),
-                "summary": self.summary("GET", &one),
-                "tags": [tag],
-                "parameters": [param_ref("IfNoneMatch")],
-                "responses": responses(vec![
-                    ("200", ok_json("The row.", &name, &["ETag"])),
-                    ("304", json!({
-                        "description": "`If-None-Match` lists the current `ETag`: the client's copy is current.",
-                        "headers": headers(&["ETag"])
-                    })),
-                    ("404", error("NotFound")),
-                    ("500", error("InternalError")),
-                    ("503", error("ServiceUnavailable")),
-                ])
-            }),
-        );
-        for (method, verb, body, what) in [
-            ("put", "replace", "Replace", "The replaced row."),
-            ("patch", "update", "Patch", "The updated row."),
-        ] {
-            item.insert(
-                method.into(),
-                json!({
-                    "operationId": format!("{verb}{}", r.names.pascal),
-                    "summary": self.summary(&method.to_uppercase(), &one),
-                    "tags": [tag],
-                    "parameters": [param_ref("IfMatch")],
-                    "requestBody": body_ref(&format!("{name}.{body}")),
-                    "responses": responses(vec![
+        let list = |what: &str, item: &str, nested: bool| {
+            let mut answers = vec![
+                ("200", ok_json(what, &format!("{item}.List"), &[])),
+                ("400", error("BadRequest")),
+            ];
+            if nested {
+                answers.push(("404", error("NotFound")));
+            }
+            answers.extend([
+                ("500", error("InternalError")),
+                ("503", error("ServiceUnavailable")),
+            ]);
+            responses(answers)
+        };
+        // The field rules an operation describes: the linked rows are the target's.
+        let mut described = Some(r);
+        let note = match &op.kind {
+            Kind::List { .. } | Kind::ListChildren { .. } => {
+                base.insert("parameters".into(), self.list_parameters(r));
+                let (what, nested) = if matches!(op.kind, Kind::List { .. }) {
+                    ("One page of rows.", false)
+                } else {
+                    ("One page of the parent's rows.", true)
+                };
+                base.insert("responses".into(), list(what, &name, nested));
+                Some(Op::List)
+            }
+            Kind::Create { .. } => {
+                base.insert("requestBody".into(), body_ref(&format!("{name}.Create")));
+                base.insert(
+                    "responses".into(),
+                    create_responses(&name, false, self.links(r)),
+                );
+                Some(Op::Write(Body::Create))
+            }
+            Kind::CreateChild { relation, .. } => {
+                let b = r.belongs_to.iter().find(|b| b.names.snake == *relation);
+                let pascal = b.map_or("", |b| b.names.pascal.as_str());
+                base.insert(
+                    "requestBody".into(),
+                    body_ref(&format!("{name}.CreateFor{pascal}")),
+                );
+                base.insert(
+                    "responses".into(),
+                    create_responses(&name, true, self.links(r)),
+                );
+                Some(Op::Write(Body::Create))
+            }
+            Kind::Read { .. } => {
+                base.insert("parameters".into(), json!([param_ref("IfNoneMatch")]));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("200", ok_json("The row.", &name, &["ETag"])),
+                        ("304", json!({
+                            "description": "`If-None-Match` lists the current `ETag`: the client's copy is current.",
+                            "headers": headers(&["ETag"])
+                        })),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                Some(Op::Read)
+            }
+            Kind::Replace { .. } | Kind::Patch { .. } => {
+                let (body, what) = if op.body == Some(Body::Replace) {
+                    ("Replace", "The replaced row.")
+                } else {
+                    ("Patch", "The updated row.")
+                };
+                base.insert("parameters".into(), json!([param_ref("IfMatch")]));
+                base.insert("requestBody".into(), body_ref(&format!("{name}.{body}")));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
                         ("200", ok_json(what, &name, &["ETag"])),
                         ("400", error("BadRequest")),
                         ("404", error("NotFound")),
@@ -85,180 +100,76 @@ impl<'a> Builder<'a> {
                         ("422", error("ValidationError")),
                         ("500", error("InternalError")),
                         ("503", error("ServiceUnavailable")),
-                    ])
-                }),
-            );
-        }
-        item.insert(
-            "delete".into(),
-            json!({
-                "operationId": format!("delete{}", r.names.pascal),
-                "summary": self.summary("DELETE", &one),
-                "tags": [tag],
-                "parameters": [param_ref("IfMatch")],
-                "responses": responses(vec![
-                    ("204", no_content(if r.soft_delete { "Soft-deleted: the row vanishes from every read." } else { "Deleted." })),
-                    ("404", error("NotFound")),
-                    ("409", error("Conflict")),
-                    ("412", error("PreconditionFailed")),
-                    ("500", error("InternalError")),
-                    ("503", error("ServiceUnavailable")),
-                ])
-            }),
-        );
-        self.guard(&mut item, "get", r, Action::Read);
-        self.guard(&mut item, "put", r, Action::Update);
-        self.guard(&mut item, "patch", r, Action::Update);
-        self.guard(&mut item, "delete", r, Action::Delete);
-        self.note(&mut item, "get", r, Op::Read);
-        self.note(&mut item, "put", r, Op::Write(Body::Replace));
-        self.note(&mut item, "patch", r, Op::Write(Body::Patch));
-        paths.insert(one.clone(), Value::Object(item));
-
-        // Nested under each parent: list and create the children.
-        for b in &r.belongs_to {
-            let path = format!("{}{}", self.ctx.api_prefix, b.nested_path);
-            let mut nested = Map::new();
-            nested.insert(
-                "parameters".into(),
-                json!([{
-                    "name": "id",
-                    "in": "path",
-                    "required": true,
-                    "description": format!("The parent {}'s id.", b.target.words),
-                    "schema": {"type": "string", "format": "uuid"}
-                }]),
-            );
-            nested.insert(
-                "get".into(),
-                json!({
-                    "operationId": format!("list{}By{}", r.names.plural_pascal, b.names.pascal),
-                    "summary": self.summary("GET", &path),
-                    "tags": [tag],
-                    "parameters": self.list_parameters(r),
-                    "responses": responses(vec![
-                        ("200", ok_json("One page of the parent's rows.", &format!("{name}.List"), &[])),
-                        ("400", error("BadRequest")),
-                        ("404", error("NotFound")),
-                        ("500", error("InternalError")),
-                        ("503", error("ServiceUnavailable")),
-                    ])
-                }),
-            );
-            if !b.owner && !r.account {
-                nested.insert(
-                    "post".into(),
-                    json!({
-                        "operationId": format!("create{}For{}", r.names.pascal, b.names.pascal),
-                        "summary": self.summary("POST", &path),
-                        "tags": [tag],
-                        "requestBody": body_ref(&format!("{name}.CreateFor{}", b.names.pascal)),
-                        "responses": create_responses(&name, true, self.links(r))
-                    }),
+                    ]),
                 );
+                op.body.map(Op::Write)
             }
-            self.guard(&mut nested, "get", r, Action::List);
-            self.guard(&mut nested, "post", r, Action::Create);
-            self.note(&mut nested, "get", r, Op::List);
-            self.note(&mut nested, "post", r, Op::Write(Body::Create));
-            paths.insert(path, Value::Object(nested));
+            Kind::Delete { .. } => {
+                base.insert("parameters".into(), json!([param_ref("IfMatch")]));
+                let deleted = if r.soft_delete {
+                    "Soft-deleted: the row vanishes from every read."
+                } else {
+                    "Deleted."
+                };
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("204", no_content(deleted)),
+                        ("404", error("NotFound")),
+                        ("409", error("Conflict")),
+                        ("412", error("PreconditionFailed")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                None
+            }
+            Kind::ListLinked { target, .. } => {
+                let Some(target) = self.resource(target) else {
+                    return Value::Object(base);
+                };
+                base.insert("parameters".into(), self.list_parameters(target));
+                base.insert(
+                    "responses".into(),
+                    list("One page of the linked rows.", &schema_name(target), true),
+                );
+                described = Some(target);
+                Some(Op::List)
+            }
+            Kind::Link { .. } | Kind::Unlink { .. } => {
+                let done = if matches!(op.kind, Kind::Link { .. }) {
+                    "Linked (linking twice changes nothing)."
+                } else {
+                    "Unlinked."
+                };
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("204", no_content(done)),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                None
+            }
+            _ => None,
+        };
+        if let Some(action) = op.access {
+            self.guard(&mut base, r, action);
         }
-
-        // Many-to-many links declared on this resource.
-        for l in &r.links {
-            let Some(target) = self.resource(&l.target.snake) else {
-                continue;
-            };
-            let target_name = schema_name(target);
-            let list_path = format!("{one}/{}", l.target.plural_kebab);
-            let other = format!("{}Id", l.target.camel);
-            let item_path = format!("{list_path}/{{{other}}}");
-            let mut list = Map::new();
-            list.insert("parameters".into(), json!([param_ref("Id")]));
-            list.insert(
-                "get".into(),
-                json!({
-                    "operationId": format!("list{}Of{}", l.target.plural_pascal, r.names.pascal),
-                    "summary": self.summary("GET", &list_path),
-                    "tags": [tag],
-                    "parameters": self.list_parameters(target),
-                    "responses": responses(vec![
-                        ("200", ok_json("One page of the linked rows.", &format!("{target_name}.List"), &[])),
-                        ("400", error("BadRequest")),
-                        ("404", error("NotFound")),
-                        ("500", error("InternalError")),
-                        ("503", error("ServiceUnavailable")),
-                    ])
-                }),
-            );
-            self.guard(&mut list, "get", r, Action::Read);
-            // The linked rows are the target's: its field rules shape them.
-            self.note(&mut list, "get", target, Op::List);
-            paths.insert(list_path, Value::Object(list));
-
-            let mut link = Map::new();
-            link.insert(
-                "parameters".into(),
-                json!([
-                    param_ref("Id"),
-                    {
-                        "name": other,
-                        "in": "path",
-                        "required": true,
-                        "description": format!("The {}'s id.", l.target.words),
-                        "schema": {"type": "string", "format": "uuid"}
-                    }
-                ]),
-            );
-            link.insert(
-                "put".into(),
-                json!({
-                    "operationId": format!("link{}{}", r.names.pascal, l.target.pascal),
-                    "summary": self.summary("PUT", &item_path),
-                    "tags": [tag],
-                    "responses": responses(vec![
-                        ("204", no_content("Linked (linking twice changes nothing).")),
-                        ("404", error("NotFound")),
-                        ("500", error("InternalError")),
-                        ("503", error("ServiceUnavailable")),
-                    ])
-                }),
-            );
-            link.insert(
-                "delete".into(),
-                json!({
-                    "operationId": format!("unlink{}{}", r.names.pascal, l.target.pascal),
-                    "summary": self.summary("DELETE", &item_path),
-                    "tags": [tag],
-                    "responses": responses(vec![
-                        ("204", no_content("Unlinked.")),
-                        ("404", error("NotFound")),
-                        ("500", error("InternalError")),
-                        ("503", error("ServiceUnavailable")),
-                    ])
-                }),
-            );
-            self.guard(&mut link, "put", r, Action::Update);
-            self.guard(&mut link, "delete", r, Action::Update);
-            paths.insert(item_path, Value::Object(link));
+        if let (Some(subject), Some(note)) = (described, note) {
+            self.note(&mut base, subject, note);
         }
+        Value::Object(base)
     }
 
     /// With jwt auth, says who may call an operation: `security` (optional when the rules
     /// are public) and the 401 and 403 answers of the access rules.
-    pub(super) fn guard(
-        &self,
-        item: &mut Map<String, Value>,
-        method: &str,
-        r: &ResourceContext,
-        action: Action,
-    ) {
+    pub(super) fn guard(&self, op: &mut Map<String, Value>, r: &ResourceContext, action: Action) {
         if self.spec.auth.mode != AuthMode::Jwt {
             return;
         }
-        let Some(op) = item.get_mut(method) else {
-            return;
-        };
         let Some(access) = self.spec.resource(&r.names.snake).map(|res| &res.access) else {
             return;
         };
@@ -269,73 +180,73 @@ impl<'a> Builder<'a> {
             Action::Update => &access.update,
             Action::Delete => &access.delete,
         };
-        op["security"] = if rules.contains(&Rule::Public) {
-            json!([{}, {"bearerAuth": []}])
-        } else {
-            json!([{"bearerAuth": []}])
-        };
+        op.insert(
+            "security".into(),
+            if rules.contains(&Rule::Public) {
+                json!([{}, {"bearerAuth": []}])
+            } else {
+                json!([{"bearerAuth": []}])
+            },
+        );
         // A bad token is refused wherever one is read; rows a caller may not read are 404s.
-        op["responses"]["401"] = error("Unauthorized");
-        if action != Action::Read {
-            op["responses"]["403"] = error("Forbidden");
+        if let Some(Value::Object(answers)) = op.get_mut("responses") {
+            answers.insert("401".into(), error("Unauthorized"));
+            if action != Action::Read {
+                answers.insert("403".into(), error("Forbidden"));
+            }
         }
     }
 
     /// OpenAPI links from a created row to the operations that take its id, so clients (and
-    /// Schemathesis's stateful tests) can follow them. Named after the operation they call.
+    /// Schemathesis's stateful tests) can follow them. Named after the operation they call,
+    /// with the path parameter that names the row.
     pub(super) fn links(&self, r: &ResourceContext) -> Value {
         let mut links = Map::new();
-        let mut add = |operation: String, parameter: &str| {
-            links.insert(
-                operation.clone(),
-                json!({
-                    "operationId": operation,
-                    "parameters": {parameter: "$response.body#/id"}
-                }),
-            );
-        };
-        let p = &r.names.pascal;
-        for verb in ["get", "replace", "update", "delete"] {
-            add(format!("{verb}{p}"), "id");
-        }
-        for &(i, j) in self.spec.references_to(&r.names.snake) {
-            let Some(child) = self.ctx.resources.get(i) else {
+        for op in &self.ctx.routes {
+            // Only the resources' own operations: an admin sets roles from outside.
+            if !matches!(op.group, Group::Resource(_)) || matches!(op.kind, Kind::SetRoles { .. }) {
                 continue;
-            };
-            let Some(b) = child.belongs_to.get(j) else {
-                continue;
-            };
-            let rel = &b.names.pascal;
-            add(format!("list{}By{rel}", child.names.plural_pascal), "id");
-            if !b.owner && !child.account {
-                add(format!("create{}For{rel}", child.names.pascal), "id");
             }
-        }
-        for l in &r.links {
-            let t = &l.target;
-            add(format!("list{}Of{p}", t.plural_pascal), "id");
-            add(format!("link{p}{}", t.pascal), "id");
-            add(format!("unlink{p}{}", t.pascal), "id");
-        }
-        for other in self
-            .spec
-            .linked_from(&r.names.snake)
-            .iter()
-            .filter_map(|&i| self.ctx.resources.get(i))
-        {
-            let o = &other.names.pascal;
-            let parameter = format!("{}Id", r.names.camel);
-            add(format!("link{o}{}", r.names.pascal), &parameter);
-            add(format!("unlink{o}{}", r.names.pascal), &parameter);
+            for param in op.params.iter().filter(|p| p.of == r.names.snake) {
+                links.insert(
+                    op.id.clone(),
+                    json!({
+                        "operationId": op.id,
+                        "parameters": {param.name.as_str(): "$response.body#/id"}
+                    }),
+                );
+            }
         }
         Value::Object(links)
     }
 
-    pub(super) fn summary(&self, method: &str, path: &str) -> String {
-        self.summaries
-            .get(&(method, path))
-            .map(|summary| summary.to_string())
-            .unwrap_or_default()
+    /// The path-level parameters of `op`: its path's, each a UUID.
+    pub(super) fn path_parameters(&self, op: &Operation) -> Option<Value> {
+        if op.params.is_empty() {
+            return None;
+        }
+        let nested = matches!(
+            op.kind,
+            Kind::ListChildren { .. } | Kind::CreateChild { .. }
+        );
+        let params = op.params.iter().map(|p| {
+            let words = self
+                .resource(&p.of)
+                .map_or(p.of.as_str(), |r| r.names.words.as_str());
+            let description = match (nested, p.name.as_str()) {
+                (true, _) => format!("The parent {words}'s id."),
+                (false, "id") => return param_ref("Id"),
+                (false, _) => format!("The {words}'s id."),
+            };
+            json!({
+                "name": p.name,
+                "in": "path",
+                "required": true,
+                "description": description,
+                "schema": {"type": "string", "format": "uuid"}
+            })
+        });
+        Some(Value::Array(params.collect()))
     }
 
     /// The query parameters of a list of `r` (docs/contract.md, "Lists").

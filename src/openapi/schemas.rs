@@ -263,23 +263,15 @@ impl<'a> Builder<'a> {
     }
 
     /// Adds the field rules note to the operation `method` of `item`, if it has one.
-    pub(super) fn note(
-        &self,
-        item: &mut Map<String, Value>,
-        method: &str,
-        r: &ResourceContext,
-        op: Op,
-    ) {
+    pub(super) fn note(&self, operation: &mut Map<String, Value>, r: &ResourceContext, op: Op) {
         let Some(note) = self.field_rules_note(r, op) else {
             return;
         };
-        if let Some(Value::Object(operation)) = item.get_mut(method) {
-            let text = match operation.get("description").and_then(Value::as_str) {
-                Some(first) => format!("{first} {note}"),
-                None => note,
-            };
-            operation.insert("description".into(), json!(text));
-        }
+        let text = match operation.get("description").and_then(Value::as_str) {
+            Some(first) => format!("{first} {note}"),
+            None => note,
+        };
+        operation.insert("description".into(), json!(text));
     }
 
     /// What a body schema says of who may write a field, if its rules narrow that.
