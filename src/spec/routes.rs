@@ -357,8 +357,8 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
     if spec.auth.mode != crate::spec::AuthMode::Jwt {
         return Vec::new();
     }
-    let base = format!("{}/auth", spec.project.api_prefix);
-    [
+    let base = format!("{}/auth/", spec.project.api_prefix);
+    let rows = [
         (Method::Post, "register", "create an account", Register),
         (
             Method::Post,
@@ -422,17 +422,8 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
             "end every session of the caller's",
             LogoutAll,
         ),
-    ]
-    .into_iter()
-    .map(|(method, path, summary, action)| {
-        route(
-            method,
-            &format!("{base}/{path}"),
-            summary.into(),
-            Kind::Auth(action),
-        )
-    })
-    .collect()
+    ];
+    table(&base, rows, Kind::Auth)
 }
 
 /// The admin routes over the job queue (`src/jobs/admin.rs`): with jwt auth and jobs only.
@@ -441,7 +432,7 @@ fn job_routes(spec: &Spec) -> Vec<Route> {
         return Vec::new();
     }
     let base = format!("{}/jobs", spec.project.api_prefix);
-    [
+    let rows = [
         (
             Method::Get,
             "",
@@ -460,17 +451,8 @@ fn job_routes(spec: &Spec) -> Vec<Route> {
             "retry a dead job (admin)",
             JobAction::Retry,
         ),
-    ]
-    .into_iter()
-    .map(|(method, path, summary, action)| {
-        route(
-            method,
-            &format!("{base}{path}"),
-            summary.into(),
-            Kind::Jobs(action),
-        )
-    })
-    .collect()
+    ];
+    table(&base, rows, Kind::Jobs)
 }
 
 /// The admin routes over webhooks (`src/webhooks/`): with events and jwt auth.
@@ -480,7 +462,7 @@ fn webhook_routes(spec: &Spec) -> Vec<Route> {
         return Vec::new();
     }
     let base = format!("{}/webhooks", spec.project.api_prefix);
-    [
+    let rows = [
         (Method::Get, "", "list webhook subscriptions (admin)", List),
         (
             Method::Post,
@@ -518,17 +500,8 @@ fn webhook_routes(spec: &Spec) -> Vec<Route> {
             "retry a failed delivery (admin)",
             RetryDelivery,
         ),
-    ]
-    .into_iter()
-    .map(|(method, path, summary, action)| {
-        route(
-            method,
-            &format!("{base}{path}"),
-            summary.into(),
-            Kind::Webhooks(action),
-        )
-    })
-    .collect()
+    ];
+    table(&base, rows, Kind::Webhooks)
 }
 
 /// The service's own routes, outside the API prefix: the health checks (`health.rs`),
@@ -552,6 +525,24 @@ pub fn service_routes() -> Vec<Route> {
     .into_iter()
     .map(|(path, summary, kind)| route(Method::Get, path, summary.into(), kind))
     .collect()
+}
+
+/// The routes of a table of method, path under `base`, summary and action.
+fn table<A>(
+    base: &str,
+    rows: impl IntoIterator<Item = (Method, &'static str, &'static str, A)>,
+    kind: fn(A) -> Kind,
+) -> Vec<Route> {
+    rows.into_iter()
+        .map(|(method, path, summary, action)| {
+            route(
+                method,
+                &format!("{base}{path}"),
+                summary.into(),
+                kind(action),
+            )
+        })
+        .collect()
 }
 
 fn route(method: Method, path: &str, summary: String, kind: Kind) -> Route {
