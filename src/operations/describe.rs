@@ -12,23 +12,25 @@ pub(super) fn operation(spec: &Spec, route: Route) -> Operation {
         summary,
         kind,
     } = route;
-    let named = |snake: &str| spec.resource(snake);
     let (id, handler, module) = names(spec, &kind);
     let group = group(&kind);
     let params = params(&path, &kind);
     let access = access(&kind);
     let body = body(&kind);
-    let events = named(match &group {
-        Group::Resource(snake) => snake,
-        _ => "",
-    })
-    .map(|r| events(r, &kind))
-    .unwrap_or_default();
+    let events = match &group {
+        Group::Resource(snake) => spec
+            .resource(snake)
+            .map(|r| events(r, &kind))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let document_summary = document_summary(&kind).map_or_else(|| summary.clone(), str::to_string);
-    let own_document = matches!(kind, Kind::Health(_) | Kind::Metrics | Kind::Document);
+    let outside_api = matches!(kind, Kind::Health(_) | Kind::Metrics | Kind::Document);
+    // Every POST but the jwt flow's honours `Idempotency-Key` (docs/contract.md).
+    let idempotent = method == Method::Post && !matches!(kind, Kind::Auth(_));
     Operation {
         id,
-        idempotent: method == Method::Post && !matches!(kind, Kind::Auth(_)),
+        idempotent,
         method,
         path,
         params,
@@ -40,7 +42,8 @@ pub(super) fn operation(spec: &Spec, route: Route) -> Operation {
         handler,
         access,
         body,
-        rate_limited: !own_document,
+        // docs/contract.md, "Rate limits": every route under the API prefix.
+        rate_limited: !outside_api,
         events,
     }
 }
