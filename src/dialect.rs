@@ -1,52 +1,38 @@
 //! Every difference between the SQL dialects the generated service speaks,
 //! in one place. Templates receive finished SQL fragments from here.
 
-use crate::spec::{Database, FieldType, Literal};
+use crate::spec::{Database, FieldType, Kind, Literal};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dialect(pub Database);
 
 impl Dialect {
-    /// The column type of a field.
+    /// The column type of a field: its kind's, with the parameters the type or the field
+    /// give it.
     pub fn column_type(self, ty: &FieldType, max_length: Option<u32>) -> String {
-        let sqlite = self.0 == Database::Sqlite;
-        match ty {
-            FieldType::String => match (sqlite, max_length) {
-                (false, Some(n)) => format!("VARCHAR({n})"),
-                _ => "TEXT".into(),
-            },
-            FieldType::Text | FieldType::Enum { .. } => "TEXT".into(),
-            FieldType::Integer => "INTEGER".into(),
-            FieldType::BigInteger if sqlite => "INTEGER".into(),
-            FieldType::BigInteger => "BIGINT".into(),
-            FieldType::Float if sqlite => "REAL".into(),
-            FieldType::Float => "DOUBLE PRECISION".into(),
-            // sqlx's SQLite driver has no decimal type: the exact text is kept.
-            FieldType::Decimal { .. } if sqlite => "TEXT".into(),
-            FieldType::Decimal { precision, scale } => format!("NUMERIC({precision}, {scale})"),
-            FieldType::Boolean => "BOOLEAN".into(),
-            FieldType::Uuid => self.id_type().into(),
-            FieldType::Date if sqlite => "TEXT".into(),
-            FieldType::Date => "DATE".into(),
-            FieldType::Datetime => self.timestamp_type().into(),
-            FieldType::Json if sqlite => "TEXT".into(),
-            FieldType::Json => "JSONB".into(),
+        let base = ty.props().sql.get(self.0);
+        if self.0 == Database::Sqlite {
+            return base.into();
+        }
+        match (ty.decimal(), max_length) {
+            (Some((precision, scale)), _) => format!("{base}({precision}, {scale})"),
+            (None, Some(n)) if ty.props().sized => format!("VARCHAR({n})"),
+            _ => base.into(),
         }
     }
 
-    /// Primary and foreign keys: UUIDs (sqlx stores them as 16-byte BLOBs in SQLite).
+    /// The column type of a kind that takes no parameters, for the generator's own columns.
+    pub fn kind_type(self, kind: Kind) -> &'static str {
+        kind.props().sql.get(self.0)
+    }
+
+    /// Primary and foreign keys: UUIDs.
     pub fn id_type(self) -> &'static str {
-        match self.0 {
-            Database::Sqlite => "BLOB",
-            Database::Postgres => "UUID",
-        }
+        self.kind_type(Kind::Uuid)
     }
 
     pub fn timestamp_type(self) -> &'static str {
-        match self.0 {
-            Database::Sqlite => "TEXT",
-            Database::Postgres => "TIMESTAMPTZ",
-        }
+        self.kind_type(Kind::Datetime)
     }
 
     /// A default value as an SQL literal.

@@ -9,7 +9,7 @@ use rand::distr::Distribution;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::SeedableRng;
 
-use crate::spec::{Bound, Field, FieldType, Format, bound_value, bound_whole};
+use crate::spec::{Bound, DEFAULT_DECIMAL, Field, Format, Shape, bound_value, bound_whole};
 
 // The samples' count and a field's room are the spec's: its validation refuses an account
 // field whose room would turn sign-ups away.
@@ -22,13 +22,13 @@ pub fn valid(resource: &str, field: &Field) -> Vec<String> {
 
 fn valid_one(resource: &str, field: &Field, i: usize) -> String {
     let n = i + 1;
-    match &field.ty {
-        FieldType::String | FieldType::Text => json_string(&string_sample(resource, field, i)),
-        FieldType::Integer | FieldType::BigInteger => {
+    match field.ty.props().shape {
+        Shape::Text => json_string(&string_sample(resource, field, i)),
+        Shape::Whole { .. } => {
             let (lo, hi) = int_range(field);
             lo.saturating_add(i as i64).min(hi).to_string()
         }
-        FieldType::Float => {
+        Shape::Float => {
             let (lo, hi) = float_range(field);
             // A weighted mean rather than `lo + (hi - lo) * t`: `hi - lo` overflows to
             // infinity when the bounds are near f64's limits.
@@ -36,10 +36,11 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             let v = (lo * (1.0 - t) + hi * t).clamp(lo, hi);
             format!("{v:?}")
         }
-        FieldType::Decimal { precision, scale } => {
+        Shape::Decimal => {
+            let (precision, scale) = field.ty.decimal().unwrap_or(DEFAULT_DECIMAL);
             // Within the column too: at most `precision - scale` digits before the point.
-            let unit = 10f64.powi(-(*scale as i32));
-            let limit = 10f64.powi(*precision as i32 - *scale as i32) - unit;
+            let unit = 10f64.powi(-(scale as i32));
+            let limit = 10f64.powi(precision as i32 - scale as i32) - unit;
             let (lo, hi) = float_range(field);
             let (lo, hi) = (lo.max(-limit), hi.min(limit));
             let step = (hi - lo) / (COUNT as f64 + 1.0);
@@ -50,22 +51,14 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             } else {
                 (lo + unit * i as f64).min(hi)
             };
-            json_string(&format!("{v:.prec$}", prec = *scale as usize))
+            json_string(&format!("{v:.prec$}", prec = scale as usize))
         }
-        FieldType::Boolean => i.is_multiple_of(2).to_string(),
-        FieldType::Uuid => json_string(&format!(
-            "0190a5e8-1c2b-7d3e-8f40-{:012x}",
-            stable_seed(resource, &field.names.snake) % 0xffff_ffff + i as u64
-        )),
-        FieldType::Date => json_string(&format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1)),
-        FieldType::Datetime => json_string(&format!(
-            "2024-{:02}-{:02}T09:{:02}:00Z",
-            i % 12 + 1,
-            i % 28 + 1,
-            i % 60
-        )),
-        FieldType::Json => format!("{{\"note\": \"sample {n}\", \"rank\": {n}}}"),
-        FieldType::Enum { values } => json_string(&values[i % values.len()]),
+        Shape::Boolean => i.is_multiple_of(2).to_string(),
+        Shape::Choice => {
+            let values = field.ty.values().unwrap_or_default();
+            json_string(&values[i % values.len()])
+        }
+        Shape::Fixed { sample } => sample(stable_seed(resource, &field.names.snake), i),
     }
 }
 
@@ -83,8 +76,8 @@ fn whole_literal(v: i64) -> String {
 /// can be broken by a value of the right JSON type.
 pub fn invalid(field: &Field) -> Option<String> {
     let rules = &field.rules;
-    match &field.ty {
-        FieldType::String | FieldType::Text => {
+    match field.ty.props().shape {
+        Shape::Text => {
             // Long values are written as a Rust expression (generated tests
             // put every value inside `json!`), not as a literal.
             if let Some(max) = rules.max_length {
@@ -104,7 +97,7 @@ pub fn invalid(field: &Field) -> Option<String> {
                 .find(|c| !re.is_match(c))
                 .map(json_string)
         }
-        FieldType::Integer | FieldType::BigInteger => {
+        Shape::Whole { .. } => {
             // Past a bound at the type's own limit is no number of the type (a 400, not a
             // rule's 422): no such value.
             let (lo, hi) = field.ty.whole_range()?;
@@ -117,7 +110,7 @@ pub fn invalid(field: &Field) -> Option<String> {
                 .or_else(|| whole(&rules.max, 1))
                 .map(whole_literal)
         }
-        FieldType::Float => {
+        Shape::Float => {
             // Far enough past the bound to be another f64 (`-1e300 - 1.0` is `-1e300`),
             // and finite (JSON has no infinity): none past a bound at f64's limit.
             let past = |bound: f64, direction: f64| {
@@ -138,19 +131,20 @@ pub fn invalid(field: &Field) -> Option<String> {
                         .and_then(|max| past(bound_value(max), 1.0))
                 })
         }
-        FieldType::Decimal { .. } => match (&rules.min, &rules.max) {
+        Shape::Decimal => match (&rules.min, &rules.max) {
             (Some(min), _) => Some(json_string(&format!("{}", bound_value(min) - 1.0))),
             (_, Some(max)) => Some(json_string(&format!("{}", bound_value(max) + 1.0))),
             _ => None,
         },
-        FieldType::Enum { values } => {
+        Shape::Choice => {
+            let values = field.ty.values()?;
             let mut bad = "not_a_value".to_string();
             while values.contains(&bad) {
                 bad.push('x');
             }
             Some(json_string(&bad))
         }
-        _ => None,
+        Shape::Boolean | Shape::Fixed { .. } => None,
     }
 }
 
@@ -171,14 +165,7 @@ fn float_range(field: &Field) -> (f64, f64) {
 /// A JSON value of the wrong type for the field (a 400), if there is one:
 /// a json field takes any value, and a decimal takes strings and numbers.
 pub fn wrong_type(field: &Field) -> Option<String> {
-    match field.ty {
-        FieldType::Json => None,
-        FieldType::Decimal { .. } => Some("true".into()),
-        FieldType::Integer | FieldType::BigInteger | FieldType::Float | FieldType::Boolean => {
-            Some(json_string("not of this type"))
-        }
-        _ => Some("12345".into()),
-    }
+    field.ty.props().wrong_type.map(String::from)
 }
 
 fn repeat_x(n: usize) -> String {

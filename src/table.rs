@@ -93,16 +93,13 @@ impl Column {
 
     /// A field's column: type, `NOT NULL`, `DEFAULT`, and an enum's `CHECK`.
     pub fn field(dialect: Dialect, table: &str, f: &Field) -> Self {
-        let check = match &f.ty {
-            FieldType::Enum { values } => {
-                let list: Vec<String> = values.iter().map(|v| quote(v)).collect();
-                Some(Constraint {
-                    name: identifier(format!("{table}_{}_check", f.names.snake)),
-                    body: format!("{} IN ({})", f.names.sql, list.join(", ")),
-                })
+        let check = f.ty.values().map(|values| {
+            let list: Vec<String> = values.iter().map(|v| quote(v)).collect();
+            Constraint {
+                name: identifier(format!("{table}_{}_check", f.names.snake)),
+                body: format!("{} IN ({})", f.names.sql, list.join(", ")),
             }
-            _ => None,
-        };
+        });
         Column {
             name: f.names.snake.clone(),
             quoted: f.names.sql.clone(),

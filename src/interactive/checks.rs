@@ -4,7 +4,8 @@
 
 use std::fmt::Write as _;
 
-use super::answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
+use super::answers::{Answers, FieldAnswers, RelationAnswers, ResourceAnswers};
+use super::spec_text::to_toml;
 use crate::names::{is_snake_identifier, snake_version};
 use crate::spec::{Access, Event, FieldType, MAX_NAME, OnDelete, Trigger};
 

@@ -1,8 +1,8 @@
 //! `backend-gen new NAME` without `--spec`: ask for the spec on the terminal
 //! and return it as TOML text.
 //!
-//! Asking and writing are kept apart: the prompts (`prompts.rs`) fill a plain
-//! [`Answers`], and [`to_toml`] (`answers.rs`) turns that into a commented spec
+//! Asking and writing are kept apart: the prompts fill a plain [`Answers`]
+//! (`answers.rs`), and [`to_toml`] (`spec_text.rs`) turns that into a commented spec
 //! in the style of `examples/*.toml`. The caller parses the text with the same
 //! validator as a spec file and keeps it in the generated project, so a run
 //! can be repeated with `--spec` and no questions.
@@ -17,17 +17,34 @@
 //! mechanics out of the questions: Esc goes back one question by replaying
 //! the recorded answers, Ctrl-C saves a checkpoint of the answers, prompts fit
 //! the terminal's width (docs/interactive.md).
+//!
+//! The files form layers, none importing a file that imports it: `prompts.rs`
+//! runs the session's course and ends in `review.rs`; both use the questions
+//! about a resource (`resources.rs`), the edits of what was answered
+//! (`change.rs`) and the project's settings (`settings.rs`); those ask about
+//! fields (`fields.rs`), relations (`relations.rs`), access rules (`access.rs`)
+//! and the less common options (`more.rs`), on top of the checks, the data and
+//! its text, parsing, and `ui.rs`. This file only starts a session, and no
+//! file below imports it.
 
 mod access;
 mod answers;
+mod change;
 mod checks;
+mod fields;
 mod more;
 mod parse;
 mod prompts;
+mod relations;
+mod resources;
 mod review;
+mod saving;
+mod settings;
+mod spec_text;
 mod ui;
 
-pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers, to_toml};
+pub use answers::{Answers, Existing, FieldAnswers, RelationAnswers, ResourceAnswers};
+pub use spec_text::to_toml;
 
 use std::path::Path;
 
@@ -43,7 +60,7 @@ pub fn session(name: &str, yes: bool, output: Option<&Path>) -> Result<Option<St
     if yes {
         return Ok(Some(to_toml(&Answers::defaults(name), name)));
     }
-    let saving = prompts::Saving {
+    let saving = saving::Saving {
         project: name.to_string(),
         output: output.map(Path::to_path_buf),
         adding: false,
@@ -61,7 +78,7 @@ pub fn add_session(
     spec: &crate::spec::Spec,
     source: &str,
 ) -> Result<Option<String>> {
-    let saving = prompts::Saving {
+    let saving = saving::Saving {
         project: project.to_string(),
         output: (dir != Path::new(".")).then(|| dir.to_path_buf()),
         adding: true,

@@ -7,7 +7,7 @@ use super::answers::{Answers, FieldAnswers, ResourceAnswers};
 use super::checks::{Draft, event_name_problem, job_name_problem};
 use super::ui::Ui;
 use crate::error::Result;
-use crate::spec::{Denied, Event, FieldAccess, FieldType, FieldWrite, Job, Trigger};
+use crate::spec::{Denied, Event, FieldAccess, FieldWrite, Job, Trigger};
 
 /// Who may see and write `field` (jwt only), starting from what it has;
 /// asked again while the validator refuses the answer.
@@ -159,10 +159,7 @@ fn ask_transitions(ui: &Ui, answers: &Answers, r: &mut ResourceAnswers) -> Resul
         let open: Vec<(String, String)> = r
             .fields
             .iter()
-            .filter_map(|f| match &f.ty {
-                FieldType::Enum { values } => Some((f.name.clone(), values.clone())),
-                _ => None,
-            })
+            .filter_map(|f| Some((f.name.clone(), f.ty.values()?.to_vec())))
             .flat_map(|(field, values)| values.into_iter().map(move |v| (field.clone(), v)))
             .filter(|(field, value)| {
                 !r.events.iter().any(|e| {

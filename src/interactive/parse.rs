@@ -3,7 +3,7 @@
 //! message to show when the text will not do.
 
 use crate::names::{is_snake_identifier, snake_version};
-use crate::spec::{Bound, FieldType, Literal, parse_decimal};
+use crate::spec::{Bound, DEFAULT_DECIMAL, FieldType, Literal, Shape, parse_decimal};
 
 /// Splits a comma-separated list, trimming each item and dropping empty ones.
 fn split_list(text: &str) -> Vec<String> {
@@ -138,31 +138,35 @@ pub(super) fn parse_count(text: &str, min: u32) -> Result<Option<u32>, String> {
 /// A limit or default for a numeric field, in the field's own type.
 pub(super) fn parse_number(text: &str, ty: &FieldType) -> Result<Bound, String> {
     let number = text.trim().replace('_', "");
-    match ty {
-        FieldType::Integer => number
-            .parse::<i32>()
-            .map(|i| Bound::Integer(i.into()))
-            .map_err(|_| "enter a whole number that fits in 32 bits".into()),
-        FieldType::BigInteger => number
-            .parse::<i64>()
-            .map(Bound::Integer)
-            .map_err(|_| "enter a whole number".into()),
-        FieldType::Float => match number.parse::<f64>() {
+    match ty.props().shape {
+        Shape::Whole { bits } => {
+            let (lo, hi) = ty.whole_range().unwrap_or((i64::MIN, i64::MAX));
+            match number.parse::<i64>() {
+                Ok(i) if (lo..=hi).contains(&i) => Ok(Bound::Integer(i)),
+                // Every whole number that parses fits the widest type.
+                _ if bits < 64 => Err(format!("enter a whole number that fits in {bits} bits")),
+                _ => Err("enter a whole number".into()),
+            }
+        }
+        Shape::Float => match number.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(Bound::Float(f)),
             _ => Err("enter a number such as 2.5".into()),
         },
-        FieldType::Decimal { scale, .. } => {
+        Shape::Decimal => {
+            let (_, scale) = ty.decimal().unwrap_or(DEFAULT_DECIMAL);
             let decimal =
                 canonical_decimal(text).ok_or("enter a plain decimal number such as 9.99")?;
             let places = decimal.split_once('.').map_or(0, |(_, f)| f.len());
-            if places > *scale as usize {
+            if places > scale as usize {
                 return Err(format!(
                     "at most {scale} decimal places (the field's scale)"
                 ));
             }
             Ok(Bound::Decimal(decimal))
         }
-        _ => Err("this type takes no numbers".into()),
+        Shape::Text | Shape::Choice | Shape::Boolean | Shape::Fixed { .. } => {
+            Err("this type takes no numbers".into())
+        }
     }
 }
 
@@ -192,9 +196,10 @@ fn canonical_decimal(text: &str) -> Option<String> {
 
 /// A default value typed at the prompt, for a field of type `ty`.
 pub(super) fn parse_default(text: &str, ty: &FieldType) -> Result<Literal, String> {
-    match ty {
-        FieldType::String | FieldType::Text => Ok(Literal::String(text.to_string())),
-        FieldType::Enum { values } => {
+    match ty.props().shape {
+        Shape::Text => Ok(Literal::String(text.to_string())),
+        Shape::Choice => {
+            let values = ty.values().unwrap_or_default();
             let text = text.trim();
             if values.iter().any(|v| v == text) {
                 Ok(Literal::String(text.to_string()))
@@ -202,32 +207,22 @@ pub(super) fn parse_default(text: &str, ty: &FieldType) -> Result<Literal, Strin
                 Err(format!("the default must be one of: {}", values.join(", ")))
             }
         }
-        FieldType::Boolean => match text.trim() {
+        Shape::Boolean => match text.trim() {
             "true" => Ok(Literal::Boolean(true)),
             "false" => Ok(Literal::Boolean(false)),
             _ => Err("true or false".into()),
         },
-        FieldType::Integer | FieldType::BigInteger => match parse_number(text, ty)? {
-            Bound::Integer(i) => Ok(Literal::Integer(i)),
-            _ => unreachable!("integers parse to integer bounds"),
-        },
-        FieldType::Float => match parse_number(text, ty)? {
-            Bound::Float(f) => Ok(Literal::Float(f)),
-            _ => unreachable!("floats parse to float bounds"),
-        },
-        FieldType::Decimal { .. } => match parse_number(text, ty)? {
-            Bound::Decimal(d) => Ok(Literal::Decimal(d)),
-            _ => unreachable!("decimals parse to decimal bounds"),
-        },
-        _ => Err(format!("{} fields take no default", ty.spec_name())),
+        Shape::Whole { .. } | Shape::Float | Shape::Decimal => Ok(match parse_number(text, ty)? {
+            Bound::Integer(i) => Literal::Integer(i),
+            Bound::Float(f) => Literal::Float(f),
+            Bound::Decimal(d) => Literal::Decimal(d),
+        }),
+        Shape::Fixed { .. } => Err(format!("{} fields take no default", ty.spec_name())),
     }
 }
 
 pub(super) fn takes_default(ty: &FieldType) -> bool {
-    !matches!(
-        ty,
-        FieldType::Uuid | FieldType::Date | FieldType::Datetime | FieldType::Json
-    )
+    ty.props().shape.takes_default()
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The prompts, on stderr: one place that knows the prompt library, so the
-//! questions in `prompts.rs` only say what they ask.
+//! questions (`prompts.rs`, `fields.rs`...) only say what they ask.
 //!
 //! Three mechanics live here, out of the questions' way:
 //! - **Back one question** (Esc): every answer is recorded; Esc makes the
@@ -544,6 +544,44 @@ fn prompt_error(e: dialoguer::Error) -> Error {
             "no terminal to ask questions on: pass the spec with --spec FILE, or --yes for the defaults".into(),
         ),
         _ => Error::Prompt(format!("the interactive session failed: {io}")),
+    }
+}
+
+/// A comma-separated list, read by `parse`. A list with bad items is not
+/// refused at the prompt (which would drop the typing): every bad item is
+/// reported with its fix, and the list is asked again with the fixed list as
+/// the answer Enter takes.
+pub(super) fn ask_list(
+    ui: &Ui,
+    prompt: &str,
+    suggested: &str,
+    parse: fn(&str) -> std::result::Result<Vec<String>, super::parse::ListProblems>,
+) -> Result<Vec<String>> {
+    let mut default = suggested.to_string();
+    loop {
+        let default_shown = (!default.is_empty()).then_some(default.as_str());
+        let text = ui.text(prompt, default_shown, |text: &String| {
+            if text.trim().is_empty() {
+                Err("type at least one, separated by commas".to_string())
+            } else {
+                Ok(())
+            }
+        })?;
+        match parse(&text) {
+            Ok(items) => return Ok(items),
+            Err(problems) => {
+                for message in &problems.messages {
+                    ui.warn(message);
+                }
+                if !problems.corrected.is_empty() {
+                    ui.say(&format!(
+                        "{}",
+                        style("Enter takes the corrected list; or type another.").dim()
+                    ));
+                }
+                default = problems.corrected;
+            }
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The admin operations over the job queue (`src/jobs/admin.rs`) and webhook subscriptions
 //! (`src/webhooks/`), and their schemas.
 
-use super::*;
+use serde_json::{Map, Value, json};
+
+use super::builder::Builder;
+use super::shared::*;
 use crate::operations::{JobAction, WebhookAction};
 
 impl<'a> Builder<'a> {

@@ -1,8 +1,13 @@
 //! The jwt flow's operations (docs/contract.md, "Sign-in"), the account's roles, and their
 //! bodies.
 
-use super::*;
+use serde_json::{Map, Value, json};
+
+use super::builder::{Builder, Op};
+use super::shared::*;
 use crate::operations::AuthAction;
+use crate::operations::Body;
+use crate::spec::Registration;
 
 impl<'a> Builder<'a> {
     /// The bodies and answers of the jwt flow.

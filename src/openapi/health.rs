@@ -1,6 +1,8 @@
 //! The service's own operations outside the API prefix: health, metrics, this document.
 
-use super::*;
+use serde_json::{Map, Value, json};
+
+use super::shared::*;
 use crate::operations::{Kind, Probe};
 
 /// The answers of the service's own operation `kind` (health, metrics, the document), on

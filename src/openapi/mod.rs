@@ -11,6 +11,7 @@
 
 mod admin_paths;
 mod auth_paths;
+mod builder;
 mod health;
 mod resource_paths;
 mod schemas;
@@ -20,132 +21,16 @@ mod tests;
 
 use serde_json::{Map, Value, json};
 
-use crate::context::{FieldContext, ResourceContext, ServiceContext};
-use crate::operations::{Action, Body, Group, Kind, Operation};
-use crate::spec::{
-    AuthMode, Bound, Denied, Field, FieldAccess, FieldType, FieldWrite, Format, Literal,
-    Registration, Rule, Spec,
-};
+use crate::context::ServiceContext;
+use crate::operations::{Group, Kind, Operation};
+use crate::spec::{AuthMode, Spec};
+use builder::Builder;
 use health::own_operation;
 use shared::*;
+pub use shared::{DECIMAL_PATTERN, NO_NUL};
 
 /// Where a generated project keeps the document (the service embeds it).
 pub const FILE: &str = "openapi.json";
-
-/// A decimal as the service writes it, and as a string on input.
-pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
-
-/// A string without U+0000: the service refuses it in every string it is sent (PostgreSQL
-/// cannot store it), so every request string says so.
-pub const NO_NUL: &str = r"^[^\x00]*$";
-/// The states of a background job.
-const JOB_STATES: [&str; 4] = ["pending", "running", "succeeded", "dead"];
-
-/// The JSON types of a value that may not be null.
-const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "boolean"];
-
-/// A cursor as the service gives it out (its payload and signature in URL-safe base64), or
-/// nothing: an empty cursor is no cursor.
-const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$";
-
-/// Shared schema names; a resource whose type name is one of these gets
-/// `{Name}.Resource` instead, so no two components share a name.
-const SHARED_SCHEMAS: &[&str] = &[
-    "Error",
-    "ErrorDetail",
-    "JsonValue",
-    "Pagination",
-    "Health",
-    "HealthCheck",
-    "OutboxCheck",
-    "Job",
-    "Webhook",
-    "WebhookDelivery",
-];
-
-/// The error codes of docs/contract.md, "Errors".
-const ERROR_CODES: &[&str] = &[
-    "BAD_REQUEST",
-    "UNAUTHORIZED",
-    "FORBIDDEN",
-    "NOT_FOUND",
-    "METHOD_NOT_ALLOWED",
-    "CONFLICT",
-    "VERSION_CONFLICT",
-    "PRECONDITION_FAILED",
-    "PAYLOAD_TOO_LARGE",
-    "UNSUPPORTED_MEDIA_TYPE",
-    "VALIDATION_ERROR",
-    "RATE_LIMITED",
-    "UNAUTHORIZED",
-    "FORBIDDEN",
-    "INTERNAL_ERROR",
-    "SERVICE_UNAVAILABLE",
-];
-
-/// Shared error responses: component name, status, description.
-const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
-    (
-        "BadRequest",
-        "400",
-        "Malformed JSON, a JSON value of the wrong type, or a bad query parameter (unknown, repeated, of the wrong type, an unknown key in `sort` or `fields`, a forged cursor): `BAD_REQUEST`, naming the key or parameter.",
-    ),
-    (
-        "Unauthorized",
-        "401",
-        "No token where the rules need one, or a token that is expired, forged or malformed (on any route that reads it): `UNAUTHORIZED`, with `WWW-Authenticate: Bearer`. Login answers it for a wrong email or password alike.",
-    ),
-    (
-        "Forbidden",
-        "403",
-        "A valid token whose user the rules do not allow (a row they may read but not change, a role they lack): `FORBIDDEN`.",
-    ),
-    (
-        "NotFound",
-        "404",
-        "No such route, or no such row (a path id that is not a UUID names no row): `NOT_FOUND`.",
-    ),
-    (
-        "MethodNotAllowed",
-        "405",
-        "A known path with a method it does not serve: `METHOD_NOT_ALLOWED`.",
-    ),
-    (
-        "Conflict",
-        "409",
-        "A unique value another row holds (`CONFLICT`, naming the fields), a row other rows still reference, a business rule's refusal (`CONFLICT`, from the service's hooks), or a stale `version` in the body (`VERSION_CONFLICT`).",
-    ),
-    (
-        "PreconditionFailed",
-        "412",
-        "`If-Match` does not list the current `ETag`: `PRECONDITION_FAILED`.",
-    ),
-    (
-        "PayloadTooLarge",
-        "413",
-        "The body is over the configured limit (1 MiB by default): `PAYLOAD_TOO_LARGE`.",
-    ),
-    (
-        "UnsupportedMediaType",
-        "415",
-        "The body is not `application/json`: `UNSUPPORTED_MEDIA_TYPE`.",
-    ),
-    (
-        "ValidationError",
-        "422",
-        "A well-formed body that breaks the rules (unknown, read-only, missing or null keys, enum values, lengths, ranges, formats, patterns, missing references): `VALIDATION_ERROR`, one detail per failing field.",
-    ),
-    (
-        "InternalError",
-        "500",
-        "A fault of the service: `INTERNAL_ERROR` with a generic message (the cause is only logged).",
-    ),
-    (
-        "ServiceUnavailable",
-        "503",
-        "The database cannot be reached: `SERVICE_UNAVAILABLE`.",
-    ),
-];
 
 /// The document for `ctx`, pretty-printed JSON with a final newline. The context carries
 /// every name; the rules of each field (lengths, bounds, patterns, formats, defaults) come
@@ -157,63 +42,7 @@ pub fn document(spec: &Spec, ctx: &ServiceContext) -> String {
     text
 }
 
-struct Builder<'a> {
-    ctx: &'a ServiceContext,
-    spec: &'a Spec,
-    tags: ServiceTags,
-}
-
-/// The tags of the service's own operations. A resource's tag is its plural in kebab
-/// case, so a resource can take one of these words (a resource `health`); the service's
-/// tag then becomes `health (service)`, which no plural can be, and tags stay distinct
-/// as OpenAPI requires. Specs without such a resource keep the plain words.
-struct ServiceTags {
-    auth: String,
-    jobs: String,
-    webhooks: String,
-    health: String,
-    openapi: String,
-}
-
-impl ServiceTags {
-    fn new(ctx: &ServiceContext) -> Self {
-        let tag = |word: &str| {
-            if ctx.resources.iter().any(|r| tag(r) == word) {
-                format!("{word} (service)")
-            } else {
-                word.to_string()
-            }
-        };
-        Self {
-            auth: tag("auth"),
-            jobs: tag("jobs"),
-            webhooks: tag("webhooks"),
-            health: tag("health"),
-            openapi: tag("openapi"),
-        }
-    }
-}
-
-/// What an operation does with a row, for the field rules it describes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Op {
-    /// A list: read rules also guard filters, `sort` and `fields`.
-    List,
-    /// Answers one row.
-    Read,
-    /// Takes a write body (and answers the row).
-    Write(Body),
-}
-
 impl<'a> Builder<'a> {
-    fn new(spec: &'a Spec, ctx: &'a ServiceContext) -> Self {
-        Self {
-            ctx,
-            spec,
-            tags: ServiceTags::new(ctx),
-        }
-    }
-
     fn build(&self) -> Value {
         let ctx = self.ctx;
         let mut paths = Map::new();
@@ -383,22 +212,5 @@ impl<'a> Builder<'a> {
             Group::Health => self.tags.health.clone(),
             Group::Document => self.tags.openapi.clone(),
         }
-    }
-
-    /// The spec's field behind a context field, for its rules.
-    fn field(&self, r: &ResourceContext, f: &FieldContext) -> Option<&'a Field> {
-        self.spec
-            .resource(&r.names.snake)?
-            .fields
-            .iter()
-            .find(|sf| sf.names.snake == f.names.snake)
-    }
-
-    /// The context of the resource named `snake` (contexts follow the spec's order).
-    fn resource(&self, snake: &str) -> Option<&'a ResourceContext> {
-        self.spec
-            .position(snake)
-            .and_then(|i| self.ctx.resources.get(i))
-            .filter(|r| r.names.snake == snake)
     }
 }

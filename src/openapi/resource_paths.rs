@@ -1,8 +1,14 @@
 //! A resource's operations: its collection and item, nested under its parents, its
 //! many-to-many links, and who may call each.
 
-use super::*;
+use serde_json::{Map, Value, json};
+
+use super::builder::{Builder, Op};
+use super::shared::*;
+use crate::context::ResourceContext;
+use crate::operations::{Action, Body};
 use crate::operations::{Group, Kind, Operation};
+use crate::spec::{AuthMode, Rule};
 
 impl<'a> Builder<'a> {
     /// A resource's operation (`op.group` names the resource), on `base` (id, summary, tag).

@@ -1,7 +1,13 @@
 //! The component schemas of each resource: its representation, its write bodies and
 //! the rules of each field.
 
-use super::*;
+use serde_json::{Map, Value, json};
+
+use super::builder::{Builder, Op};
+use super::shared::*;
+use crate::context::{FieldContext, ResourceContext};
+use crate::operations::Body;
+use crate::spec::{Denied, FieldAccess, FieldType, FieldWrite, Format, Rule};
 
 impl<'a> Builder<'a> {
     pub(super) fn resource_schemas(&self, r: &ResourceContext, schemas: &mut Map<String, Value>) {

@@ -1,7 +1,125 @@
 //! What every part of the document shares: the shared schemas, parameters, security
 //! schemes, error responses and the small builders of JSON pieces.
 
-use super::*;
+use serde_json::{Map, Value, json};
+
+use crate::context::ResourceContext;
+use crate::spec::{AuthMode, Bound, FieldAccess, Literal, Rule, Spec};
+
+/// A decimal as the service writes it, and as a string on input.
+pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
+
+/// A string without U+0000: the service refuses it in every string it is sent (PostgreSQL
+/// cannot store it), so every request string says so.
+pub const NO_NUL: &str = r"^[^\x00]*$";
+/// The states of a background job.
+pub(super) const JOB_STATES: [&str; 4] = ["pending", "running", "succeeded", "dead"];
+
+/// The JSON types of a value that may not be null.
+pub(super) const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "boolean"];
+
+/// A cursor as the service gives it out (its payload and signature in URL-safe base64), or
+/// nothing: an empty cursor is no cursor.
+pub(super) const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$";
+
+/// Shared schema names; a resource whose type name is one of these gets
+/// `{Name}.Resource` instead, so no two components share a name.
+pub(super) const SHARED_SCHEMAS: &[&str] = &[
+    "Error",
+    "ErrorDetail",
+    "JsonValue",
+    "Pagination",
+    "Health",
+    "HealthCheck",
+    "OutboxCheck",
+    "Job",
+    "Webhook",
+    "WebhookDelivery",
+];
+
+/// The error codes of docs/contract.md, "Errors".
+pub(super) const ERROR_CODES: &[&str] = &[
+    "BAD_REQUEST",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "METHOD_NOT_ALLOWED",
+    "CONFLICT",
+    "VERSION_CONFLICT",
+    "PRECONDITION_FAILED",
+    "PAYLOAD_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "VALIDATION_ERROR",
+    "RATE_LIMITED",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "INTERNAL_ERROR",
+    "SERVICE_UNAVAILABLE",
+];
+
+/// Shared error responses: component name, status, description.
+pub(super) const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
+    (
+        "BadRequest",
+        "400",
+        "Malformed JSON, a JSON value of the wrong type, or a bad query parameter (unknown, repeated, of the wrong type, an unknown key in `sort` or `fields`, a forged cursor): `BAD_REQUEST`, naming the key or parameter.",
+    ),
+    (
+        "Unauthorized",
+        "401",
+        "No token where the rules need one, or a token that is expired, forged or malformed (on any route that reads it): `UNAUTHORIZED`, with `WWW-Authenticate: Bearer`. Login answers it for a wrong email or password alike.",
+    ),
+    (
+        "Forbidden",
+        "403",
+        "A valid token whose user the rules do not allow (a row they may read but not change, a role they lack): `FORBIDDEN`.",
+    ),
+    (
+        "NotFound",
+        "404",
+        "No such route, or no such row (a path id that is not a UUID names no row): `NOT_FOUND`.",
+    ),
+    (
+        "MethodNotAllowed",
+        "405",
+        "A known path with a method it does not serve: `METHOD_NOT_ALLOWED`.",
+    ),
+    (
+        "Conflict",
+        "409",
+        "A unique value another row holds (`CONFLICT`, naming the fields), a row other rows still reference, a business rule's refusal (`CONFLICT`, from the service's hooks), or a stale `version` in the body (`VERSION_CONFLICT`).",
+    ),
+    (
+        "PreconditionFailed",
+        "412",
+        "`If-Match` does not list the current `ETag`: `PRECONDITION_FAILED`.",
+    ),
+    (
+        "PayloadTooLarge",
+        "413",
+        "The body is over the configured limit (1 MiB by default): `PAYLOAD_TOO_LARGE`.",
+    ),
+    (
+        "UnsupportedMediaType",
+        "415",
+        "The body is not `application/json`: `UNSUPPORTED_MEDIA_TYPE`.",
+    ),
+    (
+        "ValidationError",
+        "422",
+        "A well-formed body that breaks the rules (unknown, read-only, missing or null keys, enum values, lengths, ranges, formats, patterns, missing references): `VALIDATION_ERROR`, one detail per failing field.",
+    ),
+    (
+        "InternalError",
+        "500",
+        "A fault of the service: `INTERNAL_ERROR` with a generic message (the cause is only logged).",
+    ),
+    (
+        "ServiceUnavailable",
+        "503",
+        "The database cannot be reached: `SERVICE_UNAVAILABLE`.",
+    ),
+];
 
 pub(super) fn shared_schemas() -> Map<String, Value> {
     let mut schemas = Map::new();

@@ -1,7 +1,7 @@
 //! What the spec says about each route beyond its method and path: id, handler, tag,
 //! parameters, access, body, events.
 
-use super::{Action, Body, Group, Operation, Param};
+use super::model::{Action, Body, Group, Operation, Param};
 use crate::spec::routes::{AuthAction, JobAction, Kind, Method, Probe, Route, WebhookAction};
 use crate::spec::{Resource, Spec, Trigger};
 

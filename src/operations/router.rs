@@ -1,7 +1,8 @@
 //! A generated router's `.route(path, chain)` calls, from the operations it mounts.
 
-use super::{Kind, Operation};
+use super::model::Operation;
 use crate::spec::Resource;
+use crate::spec::routes::Kind;
 
 /// A path a router mounts and the axum method chain that serves it
 /// (`get(handlers::list).post(handlers::create)`).

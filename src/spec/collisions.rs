@@ -13,7 +13,7 @@ use super::model::Spec;
 use super::reader::Sink;
 use super::routes::{Route, own_api_routes, resource_routes, service_routes};
 use super::schema_names::{join_table, schema_objects};
-use super::validate::MAX_NAME;
+use super::words::MAX_NAME;
 use crate::diagnostics::Diagnostic;
 use crate::names::{Names, RESERVED_MODULES, alternative, resource_types};
 

@@ -1,20 +1,25 @@
 //! The spec: a TOML description of a domain, read into a typed model.
 
 mod collisions;
+mod database;
+pub mod field_type;
 pub mod model;
+mod numbers;
 pub mod reader;
 pub mod room;
 pub mod routes;
 mod rust_names;
 pub mod schema_names;
 mod validate;
+mod words;
 
+pub use field_type::{DEFAULT_DECIMAL, Kind, Range, Shape, TypeProps};
 pub use model::*;
-pub use validate::{
-    ACCEPTED_KEYS, ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS, bound_text,
-    check_crate_name,
-};
-pub(crate) use validate::{RULE_WORDS, bound_value, bound_whole, parse_decimal};
+pub use numbers::bound_text;
+pub(crate) use numbers::{bound_value, bound_whole, parse_decimal};
+pub use validate::{ACCEPTED_KEYS, check_crate_name};
+pub(crate) use words::RULE_WORDS;
+pub use words::{ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
 
 use crate::diagnostics::Report;
 

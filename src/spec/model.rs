@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::names::Names;
 
+// Validation reads the model through a glob: the field types are part of it.
+pub use super::database::Database;
+pub use super::field_type::FieldType;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spec {
     pub project: Project,
@@ -128,7 +132,7 @@ impl Spec {
 
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
-        self.auth.mode == AuthMode::Jwt && r.names.snake == crate::spec::ACCOUNT
+        self.auth.mode == AuthMode::Jwt && r.names.snake == super::words::ACCOUNT
     }
 
     /// Resources ordered so that every table comes after the tables it
@@ -185,23 +189,6 @@ pub struct Project {
     /// `/v1` by default; always starts with `/` and has no trailing `/`.
     pub api_prefix: String,
     pub database: Database,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Database {
-    Sqlite,
-    Postgres,
-}
-
-impl Database {
-    pub const ALLOWED: &'static [&'static str] = &["sqlite", "postgres"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Database::Sqlite => "sqlite",
-            Database::Postgres => "postgres",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -548,102 +535,6 @@ pub enum Denied {
 
 impl Denied {
     pub const ALLOWED: &'static [&'static str] = &["reject", "ignore"];
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum FieldType {
-    String,
-    Text,
-    Integer,
-    BigInteger,
-    Float,
-    Decimal { precision: u32, scale: u32 },
-    Boolean,
-    Uuid,
-    Date,
-    Datetime,
-    Json,
-    Enum { values: Vec<String> },
-}
-
-impl FieldType {
-    /// The names the spec accepts for `type`.
-    pub const ALLOWED: &'static [&'static str] = &[
-        "string",
-        "text",
-        "integer",
-        "big_integer",
-        "float",
-        "decimal",
-        "boolean",
-        "uuid",
-        "date",
-        "datetime",
-        "json",
-        "enum",
-    ];
-
-    /// A type that takes no parameters, by its spec name; decimal and enum
-    /// (which take parameters) and unknown names give `None`.
-    pub fn plain(name: &str) -> Option<Self> {
-        Some(match name {
-            "string" => FieldType::String,
-            "text" => FieldType::Text,
-            "integer" => FieldType::Integer,
-            "big_integer" => FieldType::BigInteger,
-            "float" => FieldType::Float,
-            "boolean" => FieldType::Boolean,
-            "uuid" => FieldType::Uuid,
-            "date" => FieldType::Date,
-            "datetime" => FieldType::Datetime,
-            "json" => FieldType::Json,
-            _ => return None,
-        })
-    }
-
-    pub fn spec_name(&self) -> &'static str {
-        match self {
-            FieldType::String => "string",
-            FieldType::Text => "text",
-            FieldType::Integer => "integer",
-            FieldType::BigInteger => "big_integer",
-            FieldType::Float => "float",
-            FieldType::Decimal { .. } => "decimal",
-            FieldType::Boolean => "boolean",
-            FieldType::Uuid => "uuid",
-            FieldType::Date => "date",
-            FieldType::Datetime => "datetime",
-            FieldType::Json => "json",
-            FieldType::Enum { .. } => "enum",
-        }
-    }
-
-    pub fn is_textual(&self) -> bool {
-        matches!(self, FieldType::String | FieldType::Text)
-    }
-
-    /// The values a whole-number type holds (its column's), or `None` for other types.
-    pub fn whole_range(&self) -> Option<(i64, i64)> {
-        match self {
-            FieldType::Integer => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
-            FieldType::BigInteger => Some((i64::MIN, i64::MAX)),
-            _ => None,
-        }
-    }
-
-    pub fn is_numeric(&self) -> bool {
-        matches!(
-            self,
-            FieldType::Integer
-                | FieldType::BigInteger
-                | FieldType::Float
-                | FieldType::Decimal { .. }
-        )
-    }
-
-    pub fn is_temporal(&self) -> bool {
-        matches!(self, FieldType::Date | FieldType::Datetime)
-    }
 }
 
 /// A default value, already checked against its field's type and rules.

@@ -305,6 +305,26 @@ pub fn suggest<'w>(word: &str, allowed: &[&'w str]) -> Option<&'w str> {
         .map(|(_, candidate)| candidate)
 }
 
+/// A string value that must be one of a few words.
+pub fn one_of(sink: &mut Sink, t: &Table<'_, '_>, key: &str, allowed: &[&str]) -> Option<String> {
+    let v = t.string(sink, key)?;
+    if allowed.contains(&v.value.as_str()) {
+        return Some(v.value);
+    }
+    let mut d = Diagnostic::new(
+        v.span,
+        t.key_path(key),
+        format!("invalid value for `{key}`"),
+    )
+    .found(format!("{:?}", v.value))
+    .allowed(allowed.join(", "));
+    if let Some(near) = suggest(&v.value, allowed) {
+        d = d.help(format!("did you mean {near:?}?"));
+    }
+    sink.push(d);
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,8 @@
 
 use std::fmt;
 
+use super::model::{AuthMode, BelongsTo, Resource, Spec};
 use crate::names::with_article;
-use crate::spec::{BelongsTo, Resource, Spec};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Route {
@@ -354,7 +354,7 @@ pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
 /// The jwt flow's routes (docs/contract.md, "Sign-in"), when the spec has them.
 fn auth_routes(spec: &Spec) -> Vec<Route> {
     use AuthAction::*;
-    if spec.auth.mode != crate::spec::AuthMode::Jwt {
+    if spec.auth.mode != AuthMode::Jwt {
         return Vec::new();
     }
     let base = format!("{}/auth/", spec.project.api_prefix);
@@ -428,7 +428,7 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
 
 /// The admin routes over the job queue (`src/jobs/admin.rs`): with jwt auth and jobs only.
 fn job_routes(spec: &Spec) -> Vec<Route> {
-    if spec.auth.mode != crate::spec::AuthMode::Jwt || !spec.has_job_queue() {
+    if spec.auth.mode != AuthMode::Jwt || !spec.has_job_queue() {
         return Vec::new();
     }
     let base = format!("{}/jobs", spec.project.api_prefix);

@@ -1,10 +1,10 @@
 //! The Rust names that depend on the whole spec: the renames that keep a resource's
 //! types, enums and module apart from the generated code's and from each other's.
-//! The rules are in `names.rs`'s module doc; the reserved words are there too.
+//! The rules are in `names/mod.rs`'s module doc; the reserved words in `names/reserved.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::model::{FieldType, Resource};
+use super::model::Resource;
 use crate::names::{RESERVED_TYPES, reserved_module, resource_types};
 
 /// The suffix of a renamed resource type, enum type and module.
@@ -51,7 +51,8 @@ pub fn settle(resources: &mut [Resource]) {
         .collect();
     for r in resources.iter_mut() {
         for f in &mut r.fields {
-            if matches!(f.ty, FieldType::Enum { .. }) {
+            // A field whose Rust type is its own (an enum's) is named after it.
+            if f.ty.props().rust.is_none() {
                 let natural = format!("{}{}", r.names.type_name, f.names.pascal);
                 f.names.type_name =
                     if RESERVED_TYPES.contains(&natural.as_str()) || types.contains(&natural) {
@@ -89,7 +90,7 @@ pub fn collisions(resources: &[Resource]) -> Vec<Collision> {
         own.extend(
             r.fields
                 .iter()
-                .filter(|f| matches!(f.ty, FieldType::Enum { .. }))
+                .filter(|f| f.ty.props().rust.is_none())
                 .map(|f| (f.names.type_name.clone(), false)),
         );
         own.push((r.names.module.clone(), true));

@@ -1,6 +1,6 @@
 //! The names of the tables and indexes a spec's migrations create. They are the spec's
 //! own, as its routes are: validation refuses two with one name (`collisions.rs`), and
-//! `sql.rs` writes the migrations that create them under these names.
+//! `sql/tables.rs` writes the migrations that create them under these names.
 
 use super::model::{AuthMode, Resource, Spec};
 

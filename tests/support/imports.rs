@@ -22,13 +22,7 @@ type ModulePath = Vec<String>;
 /// (`a -> b -> a`). `files` maps project-relative paths (`src/app.rs`) to their text;
 /// files outside `src/` and `src/main.rs` are left out.
 pub fn forbidden_cycles(files: &BTreeMap<String, String>) -> Vec<String> {
-    let graph = Graph::build(files);
-    graph
-        .components()
-        .into_iter()
-        .filter(|component| component.len() > 1 && !one_resource(component))
-        .map(|component| graph.describe_cycle(&component))
-        .collect()
+    Graph::build(files, Tests::InTheirFile).cycles(|component| !one_resource(component))
 }
 
 /// Every cycle among groups of files, each as one cycle in order with the file paths that
@@ -42,13 +36,22 @@ pub fn cycles_between_groups(
     files: &BTreeMap<String, String>,
     group_of: impl Fn(&str) -> Option<String>,
 ) -> Vec<String> {
-    let graph = Graph::build(files).grouped(group_of);
-    graph
-        .components()
-        .into_iter()
-        .filter(|component| component.len() > 1)
-        .map(|component| graph.describe_cycle(&component))
-        .collect()
+    Graph::build(files, Tests::InTheirFile)
+        .grouped(group_of)
+        .cycles(|_| true)
+}
+
+/// Every cycle among the library's modules, each as the files of one cycle in order with
+/// the path that makes each step. A module is a file (`src/spec/mod.rs` is `spec`), also
+/// inside a folder; a file's inline `#[cfg(test)]` module is a node of its own, as a
+/// `tests.rs` child is, so a module's tests may use their parent (and whatever the tests
+/// need to build an input) without making a cycle.
+#[allow(
+    dead_code,
+    reason = "backend-gen's own layering test; the generated projects' tests check files"
+)]
+pub fn cycles_between_modules(files: &BTreeMap<String, String>) -> Vec<String> {
+    Graph::build(files, Tests::Apart).cycles(|_| true)
 }
 
 /// The library's `.rs` files below `dir/src`, with their text.
@@ -121,6 +124,15 @@ struct Graph {
     edges: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// Where the imports of a file's inline `#[cfg(test)]` modules go.
+#[derive(Clone, Copy, PartialEq)]
+enum Tests {
+    /// They are the file's own: a generated project's cycle through tests is still a tangle.
+    InTheirFile,
+    /// Each is its own node, `src/a.rs::tests` (as a `tests.rs` child would be).
+    Apart,
+}
+
 /// The library's files by module, and what each file re-exports.
 struct Crate {
     files: BTreeMap<ModulePath, String>,
@@ -159,7 +171,7 @@ impl Crate {
 }
 
 impl Graph {
-    fn build(files: &BTreeMap<String, String>) -> Graph {
+    fn build(files: &BTreeMap<String, String>, tests: Tests) -> Graph {
         let parsed: Vec<(String, ModulePath, syn::File)> = files
             .iter()
             .filter_map(|(path, text)| {
@@ -206,10 +218,16 @@ impl Graph {
                 inline: Vec::new(),
                 aliases: BTreeMap::new(),
                 targets: BTreeMap::new(),
+                tests,
+                test_module: None,
+                test_targets: BTreeMap::new(),
             };
             collector.visit_file(ast);
             collector.targets.remove(path);
             edges.insert(path.clone(), collector.targets);
+            for (test_module, targets) in collector.test_targets {
+                edges.insert(format!("{path}::{test_module}"), targets);
+            }
         }
         Graph { edges }
     }
@@ -234,6 +252,15 @@ impl Graph {
             }
         }
         Graph { edges }
+    }
+
+    /// One cycle of each component of several nodes that `counts`, described.
+    fn cycles(&self, counts: impl Fn(&[String]) -> bool) -> Vec<String> {
+        self.components()
+            .into_iter()
+            .filter(|component| component.len() > 1 && counts(component))
+            .map(|component| self.describe_cycle(&component))
+            .collect()
     }
 
     /// Strongly connected components (Tarjan), each sorted.
@@ -441,6 +468,11 @@ struct Collector<'a> {
     aliases: BTreeMap<String, ModulePath>,
     /// Files depended on, each with the first path that names it.
     targets: BTreeMap<String, String>,
+    tests: Tests,
+    /// With `Tests::Apart`, the inline `#[cfg(test)]` module being read (`tests`, or
+    /// `inner::tests`), whose imports go to `test_targets` instead.
+    test_module: Option<String>,
+    test_targets: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Collector<'_> {
@@ -456,9 +488,11 @@ impl Collector<'_> {
     fn add(&mut self, segments: &[String]) -> Option<ModulePath> {
         let absolute = self.scope().absolute(segments)?;
         let file = self.krate.resolve(&absolute)?;
-        self.targets
-            .entry(file)
-            .or_insert_with(|| segments.join("::"));
+        let targets = match &self.test_module {
+            Some(test_module) => self.test_targets.entry(test_module.clone()).or_default(),
+            None => &mut self.targets,
+        };
+        targets.entry(file).or_insert_with(|| segments.join("::"));
         Some(absolute)
     }
 
@@ -498,6 +532,12 @@ impl Collector<'_> {
             }
         }
     }
+}
+
+/// `#[cfg(test)]`.
+fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg")
+        && matches!(&attr.meta, syn::Meta::List(list) if list.tokens.to_string() == "test")
 }
 
 /// `a::b` as `a`, `::`, `b`.
@@ -553,8 +593,19 @@ impl<'ast> Visit<'ast> for Collector<'_> {
         }
         if let Some((_, items)) = &item.content {
             self.inline.push(item.ident.to_string());
+            let opens_tests = self.tests == Tests::Apart
+                && self.test_module.is_none()
+                && item.attrs.iter().any(is_cfg_test);
+            if opens_tests {
+                self.test_module = Some(self.inline.join("::"));
+                // The module's own node, even when it imports nothing from the crate.
+                self.test_targets.entry(self.inline.join("::")).or_default();
+            }
             for item in items {
                 self.visit_item(item);
+            }
+            if opens_tests {
+                self.test_module = None;
             }
             self.inline.pop();
         }
@@ -677,6 +728,66 @@ mod tests {
             ]);
             assert_eq!(forbidden_cycles(&files).len(), 1, "not seen: {b}");
         }
+    }
+
+    #[test]
+    fn modules_inside_one_folder_may_not_import_each_other_in_a_circle() {
+        let files = tree(&[
+            ("src/lib.rs", "pub mod spec;"),
+            ("src/spec/mod.rs", "mod a; mod b; mod c; pub use a::A;"),
+            ("src/spec/a.rs", "use super::b::B; pub struct A;"),
+            (
+                "src/spec/b.rs",
+                "pub struct B; fn f() { self::g(); super::c::h(); }",
+            ),
+            ("src/spec/c.rs", "pub fn h() { let _ = crate::spec::A; }"),
+        ]);
+        let cycles = cycles_between_modules(&files);
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+        // The steps in order, each with the path that makes it; `crate::spec::A` is the
+        // re-export, so the step leads to a.rs.
+        for step in [
+            "src/spec/a.rs -> src/spec/b.rs (super::b::B)",
+            "src/spec/b.rs -> src/spec/c.rs (super::c::h)",
+            "src/spec/c.rs -> src/spec/a.rs (crate::spec::A)",
+        ] {
+            assert!(cycles[0].contains(step), "{step} not in {}", cycles[0]);
+        }
+        // Grouped by top-level module, the folder is one node and has no cycle.
+        let top = |path: &str| Some(path.split('/').nth(1)?.to_string());
+        assert_eq!(cycles_between_groups(&files, top), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_module_s_own_tests_may_use_it_and_what_builds_their_input() {
+        let files = tree(&[
+            ("src/lib.rs", "pub mod a; pub mod b; pub mod c;"),
+            (
+                "src/a.rs",
+                "pub struct X;\n\
+                 #[cfg(test)] mod tests { use super::*; fn f() { crate::b::parse(); } }",
+            ),
+            ("src/b.rs", "use crate::a::X; pub fn parse() {}"),
+            ("src/c/mod.rs", "pub struct Y; #[cfg(test)] mod tests;"),
+            (
+                "src/c/tests.rs",
+                "use super::*; fn f() { crate::b::parse(); }",
+            ),
+        ]);
+        assert_eq!(cycles_between_modules(&files), Vec::<String>::new());
+        // A generated project's tests are part of their file.
+        assert_eq!(forbidden_cycles(&files).len(), 1);
+        // The tests' imports are their own node's: a non-test import still makes the cycle.
+        let mut tangled = files.clone();
+        tangled.insert(
+            "src/a.rs".to_string(),
+            "pub struct X; fn g() { crate::b::parse(); }\n\
+             #[cfg(test)] mod tests { use super::*; }"
+                .to_string(),
+        );
+        let cycles = cycles_between_modules(&tangled);
+        assert_eq!(cycles.len(), 1, "{cycles:?}");
+        assert!(cycles[0].contains("src/a.rs -> src/b.rs"), "{}", cycles[0]);
     }
 
     #[test]

@@ -10,97 +10,43 @@
 //! did, leaving git-style conflict markers where their edits overlap. The
 //! schema change becomes one new migration per dialect (`migrate`); migrations
 //! already in the project are never touched.
+//!
+//! This file is the command's flow; `state.rs` owns what `.backend-gen/` holds,
+//! `merge.rs` one file's fate, `backfill.rs` the values for rows already there.
+
+mod backfill;
+mod merge;
+mod state;
+
+pub(crate) use backfill::default_value;
+pub use merge::{Fate, merge};
+pub use state::remember;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use backfill::backfills;
+use merge::{decide, has_conflict_markers};
+use state::{
+    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, name_in, read, tables_before_jobs,
+    tables_in,
+};
+
 use crate::console::count;
 use crate::error::{Error, Result};
-use crate::output::{FileSet, Owner};
+use crate::output::Owner;
 use crate::project_files::{SPEC_FILE, STATE_DIR};
 use crate::spec::{self, Spec};
-
-const STATE: &str = ".backend-gen/generated.toml";
-const APPLIED_SPEC: &str = ".backend-gen/spec.toml";
-const BASE: &str = ".backend-gen/base/";
-const STATE_README: &str = "\
-# .backend-gen
-
-What `backend-gen update` needs to merge a changed spec into this project:
-
-- `spec.toml`: the spec the project was last generated or updated from;
-- `generated.toml`: the project's crate name, the generator's version, and the
-  service's own tables (sessions, outbox, job queue, webhooks) its migrations created;
-- `base/`: every generated file as backend-gen last wrote it, the base of the
-  three-way merge with your edits (and, for your own files such as src/rules/, how
-  they began, so an unedited one goes with its resource).
-
-Commit it with the project and do not edit those: `backend-gen update` rewrites
-them. `templates/`, when there is one, is yours: your versions of backend-gen's
-templates (`backend-gen templates eject PATH`), used by every generation.
-";
 
 /// The way out of a spec change `update` writes no migration for; `add` says its own.
 pub const WRITE_IT_YOURSELF: &str = "Change the spec in smaller steps, or write the migration \
      yourself under migrations/sqlite/ and migrations/postgres/ and run update with \
      --no-migration.";
 
-/// `generated.toml`'s record that the account's email index folds case (see
-/// `migrate::Earlier`).
-const EMAILS: &str = "emails";
-const EMAILS_FOLDED: &str = "case-insensitive";
-
 /// Rewritten by cargo, so never merged: see `update_to`.
 const CARGO_LOCK: &str = "Cargo.lock";
-
-/// Whether a generated file is remembered as a merge base: not the migrations
-/// (never rewritten) nor the spec (the input).
-fn remembered(path: &str) -> bool {
-    !path.starts_with("migrations/") && path != SPEC_FILE && !path.starts_with(STATE_DIR)
-}
-
-/// Adds `.backend-gen/` to a generated project's files: with the service's own tables
-/// (`tables`), so that a later version of backend-gen knows which of its tables the project
-/// lacks.
-pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str) {
-    // Team-owned files too: not to merge (they are never merged) but to tell, once
-    // their resource or job is gone, whether the team edited them (kept, and then
-    // refused as outside the build) or not (removed).
-    let bases: Vec<(String, String)> = files
-        .iter()
-        .filter(|(path, _)| remembered(path))
-        .map(|(path, file)| (format!("{BASE}{path}"), file.contents.clone()))
-        .collect();
-    for (path, contents) in bases {
-        files.insert(path, contents, Owner::Generator);
-    }
-    files.insert(APPLIED_SPEC, spec_source, Owner::Generator);
-    let tables: Vec<String> = crate::schema::service_tables(spec)
-        .iter()
-        .map(|table| format!("{table:?}"))
-        .collect();
-    files.insert(
-        STATE,
-        format!(
-            "# Written by backend-gen; read by `backend-gen update`.\n\
-             name = {name:?}\ngenerator = {:?}\n\
-             # The service's own tables the migrations have created.\n\
-             tables = [{}]\n\
-             # The account's unique email index compares addresses whatever their case.\n\
-             {EMAILS} = {EMAILS_FOLDED:?}\n",
-            env!("CARGO_PKG_VERSION"),
-            tables.join(", ")
-        ),
-        Owner::Generator,
-    );
-    files.insert(
-        format!("{STATE_DIR}/README.md"),
-        STATE_README,
-        Owner::Generator,
-    );
-}
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct UpdateArgs {
@@ -128,76 +74,6 @@ pub struct UpdateArgs {
     /// current spec and a fresh rendering of it become the merge base.
     #[arg(long)]
     pub adopt: bool,
-}
-
-/// What happens to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Fate {
-    /// The generator's new version replaces a file the team did not edit.
-    Updated,
-    /// Both changed the file, in different places: merged.
-    Merged,
-    /// Both changed the same lines: written with conflict markers.
-    Conflict,
-    /// New in this generation.
-    Added,
-    /// No longer generated, and not edited: removed.
-    Removed,
-    /// No longer generated, but edited: kept.
-    Kept,
-    /// A renamed resource's file, carried to its new path with the team's edits.
-    Moved,
-    /// A rules file of the time before services owned the writes, given the hooks that
-    /// call its `check` (`rules_upgrade`).
-    Converted,
-}
-
-impl Fate {
-    fn word(self) -> &'static str {
-        match self {
-            Fate::Updated => "updated",
-            Fate::Merged => "merged",
-            Fate::Conflict => "CONFLICT",
-            Fate::Added => "added",
-            Fate::Removed => "removed",
-            Fate::Kept => "kept (no longer generated, but edited by you)",
-            Fate::Moved => "moved",
-            Fate::Converted => "converted (your `check` now runs from its hooks: docs/update.md)",
-        }
-    }
-}
-
-/// The outcome for one file: its fate, and its new text unless it is removed or kept.
-fn decide(base: Option<&str>, ours: Option<&str>, theirs: Option<&str>) -> Option<(Fate, String)> {
-    match (base, ours, theirs) {
-        (_, Some(ours), Some(theirs)) if ours == theirs => None,
-        (None, None, Some(theirs)) => Some((Fate::Added, theirs.into())),
-        // Deleted by the team: stays deleted unless the generator changed it.
-        (Some(base), None, Some(theirs)) => (base != theirs).then(|| (Fate::Added, theirs.into())),
-        (base, Some(ours), Some(theirs)) => {
-            let base = base.unwrap_or("");
-            if ours == base {
-                return Some((Fate::Updated, theirs.into()));
-            }
-            if theirs == base {
-                return None;
-            }
-            Some(match merge(base, ours, theirs) {
-                Ok(merged) => (Fate::Merged, merged),
-                Err(marked) => (Fate::Conflict, marked),
-            })
-        }
-        (Some(base), Some(ours), None) if ours == base => Some((Fate::Removed, String::new())),
-        (Some(_), Some(_), None) => Some((Fate::Kept, String::new())),
-        _ => None,
-    }
-}
-
-/// A three-way merge; `Err` holds the text with git-style (diff3) conflict markers.
-pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String, String> {
-    diffy::MergeOptions::new()
-        .set_conflict_style(diffy::ConflictStyle::Diff3)
-        .merge(base, ours, theirs)
 }
 
 /// Runs `update`.
@@ -551,54 +427,6 @@ fn remove_empty_folders(dir: &Path, removals: &[String]) {
     }
 }
 
-/// The `name` key of a TOML text, or of one of its tables.
-fn name_in(text: &str, table: Option<&str>) -> Option<String> {
-    let root: toml::Table = text.parse().ok()?;
-    let table = match table {
-        Some(key) => root.get(key)?.as_table()?,
-        None => &root,
-    };
-    Some(table.get("name")?.as_str()?.to_string())
-}
-
-/// Whether `generated.toml` says the account's email index folds case: written by every
-/// backend-gen since it does.
-fn emails_folded(state: &str) -> bool {
-    state
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|root| root.get(EMAILS)?.as_str().map(|v| v == EMAILS_FOLDED))
-        .unwrap_or(false)
-}
-
-/// The service's own tables `generated.toml` records.
-fn tables_in(state: &str) -> Option<BTreeSet<String>> {
-    let root: toml::Table = state.parse().ok()?;
-    let tables = root.get("tables")?.as_array()?;
-    tables
-        .iter()
-        .map(|table| table.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// The service's own tables of a project whose `generated.toml` records none: one from
-/// before the job queue and the idempotency keys, whose only such tables were the sessions
-/// (jwt) and the outbox (events).
-fn tables_before_jobs(old: &Spec) -> BTreeSet<String> {
-    let mut had = BTreeSet::new();
-    if old.auth.mode == spec::AuthMode::Jwt {
-        had.insert(crate::sql::REFRESH_TOKENS.to_string());
-    }
-    if old.emits_events() {
-        had.insert(crate::sql::OUTBOX.to_string());
-    }
-    had
-}
-
-fn read(dir: &Path, path: &str) -> Option<String> {
-    fs::read_to_string(dir.join(path)).ok()
-}
-
 /// Refuses to update while a generator-owned file still holds the conflict markers an
 /// earlier update wrote, as git refuses to merge with unmerged files: merged again, the
 /// markers would be taken for the team's text (and nested), and the remembered base would
@@ -620,70 +448,6 @@ pub(crate) fn refuse_unresolved_conflicts(dir: &Path) -> Result<()> {
         if marked.len() == 1 { "holds" } else { "hold" },
         bullets(&marked)
     )))
-}
-
-/// Whether `text` holds a conflict as `merge` writes it (and git does): a line that is
-/// `<<<<<<<` (alone or before a space), and such a `>>>>>>>` line after it.
-fn has_conflict_markers(text: &str) -> bool {
-    let marker = |line: &str, marker: &str| {
-        line.strip_prefix(marker)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
-    };
-    let mut lines = text.lines();
-    lines.any(|line| marker(line, "<<<<<<<")) && lines.any(|line| marker(line, ">>>>>>>"))
-}
-
-/// The paths (relative to the project) of every remembered base file.
-fn base_paths(dir: &Path) -> Result<Vec<String>> {
-    crate::output::relative_files(&dir.join(BASE))
-}
-
-/// The `--backfill RESOURCE.FIELD=VALUE` values, each checked as the field's
-/// `default` would be (its type, rules and allowed values).
-fn backfills(spec: &Spec, source: &str, given: &[String]) -> Result<crate::migrate::Backfills> {
-    let mut out = crate::migrate::Backfills::new();
-    for arg in given {
-        let bad = |why: &str| Error::Usage(format!("--backfill {arg}: {why}"));
-        let (path, text) = arg
-            .split_once('=')
-            .ok_or_else(|| bad("expected RESOURCE.FIELD=VALUE"))?;
-        let (resource, field) = path
-            .split_once('.')
-            .ok_or_else(|| bad("expected RESOURCE.FIELD=VALUE"))?;
-        let r = spec
-            .resources
-            .iter()
-            .find(|r| r.names.snake == resource)
-            .ok_or_else(|| bad(&format!("the spec has no resource `{resource}`")))?;
-        let f = r
-            .fields
-            .iter()
-            .find(|f| f.names.snake == field)
-            .ok_or_else(|| bad(&format!("`{resource}` has no field `{field}`")))?;
-        let mut doc: toml_edit::DocumentMut = source
-            .parse()
-            .map_err(|e| bad(&format!("the spec is not TOML: {e}")))?;
-        let entry = doc
-            .get_mut("resources")
-            .and_then(|t| t.get_mut(resource))
-            .and_then(|t| t.get_mut("fields"))
-            .and_then(|t| t.get_mut(field))
-            .and_then(toml_edit::Item::as_table_like_mut)
-            .ok_or_else(|| bad("the field is not written as a table in the spec"))?;
-        entry.insert(
-            "default",
-            toml_edit::Item::Value(default_value(f.ty.spec_name(), text)),
-        );
-        let label = format!("{SPEC_FILE} (with --backfill {arg} as the default)");
-        let checked = spec::parse(&label, &doc.to_string()).map_err(Error::InvalidSpec)?;
-        let value = checked
-            .resource(&r.names.snake)
-            .and_then(|r| r.fields.iter().find(|f| f.names.snake == field))
-            .and_then(|f| f.default.clone())
-            .ok_or_else(|| bad("not a value of the field's type"))?;
-        out.insert((r.names.plural_snake.clone(), f.names.snake.clone()), value);
-    }
-    Ok(out)
 }
 
 /// The template overrides the project renders with: `--templates`, or its own.
@@ -716,8 +480,6 @@ fn next_migration(dir: &Path) -> Result<u32> {
     Ok(highest + 1)
 }
 
-/// Prints to stdout; a closed pipe (`update | head`) is no reason to fail once the
-/// work is done.
 /// What to do after an update that wrote `migration` (its stem) and left `conflicts`.
 fn next_steps(dir: &Path, migration: Option<&str>, conflicts: &[String]) -> String {
     let mut out = String::from("\nNext:\n");
@@ -756,6 +518,8 @@ fn update_command(dir: &Path) -> String {
     }
 }
 
+/// Prints to stdout; a closed pipe (`update | head`) is no reason to fail once the
+/// work is done.
 fn say(text: &str) {
     use std::io::Write as _;
     let _ = std::io::stdout().write_all(text.as_bytes());
@@ -769,108 +533,5 @@ fn bullets(lines: &[String]) -> String {
         .join("\n")
 }
 
-/// A `--default` or `--backfill` value as the TOML value the field's type reads.
-pub(crate) fn default_value(ty: &str, text: &str) -> toml_edit::Value {
-    match ty {
-        "integer" | "big_integer" => text
-            .parse::<i64>()
-            .map_or_else(|_| text.into(), toml_edit::Value::from),
-        "float" => text
-            .parse::<f64>()
-            .map_or_else(|_| text.into(), toml_edit::Value::from),
-        "boolean" => text
-            .parse::<bool>()
-            .map_or_else(|_| text.into(), toml_edit::Value::from),
-        _ => text.into(),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_steps_cd_into_a_quoted_folder_migrate_and_test() {
-        assert_eq!(
-            next_steps(Path::new("my shop"), Some("0009_add_tags_color"), &[]),
-            "\nNext:\n  cd 'my shop'\n  \
-             cargo run -- migrate   # apply migration 0009_add_tags_color to the database\n  \
-             cargo test             # build, and run the project's tests\n"
-        );
-        // Here, without a migration, with conflicts to resolve first.
-        assert_eq!(
-            next_steps(
-                Path::new("."),
-                None,
-                &["src/a.rs".into(), "src/b.rs".into()]
-            ),
-            "\nNext:\n  # resolve the conflict markers in src/a.rs, src/b.rs (listed below), then:\n  \
-             cargo test   # build, and run the project's tests\n"
-        );
-    }
-
-    #[test]
-    fn each_side_of_a_three_way_merge() {
-        let base = "a\nb\nc\n";
-        // Untouched by the team: the generator's version.
-        assert_eq!(
-            decide(Some(base), Some(base), Some("a\nB\nc\n")),
-            Some((Fate::Updated, "a\nB\nc\n".into()))
-        );
-        // Unchanged by the generator: the team's version stays.
-        assert_eq!(decide(Some(base), Some("x\nb\nc\n"), Some(base)), None);
-        // Both, apart: merged.
-        assert_eq!(
-            decide(Some(base), Some("x\nb\nc\n"), Some("a\nb\nC\n")),
-            Some((Fate::Merged, "x\nb\nC\n".into()))
-        );
-        // Both, on one line: markers with both sides and the base.
-        let (fate, text) =
-            decide(Some(base), Some("a\nours\nc\n"), Some("a\ntheirs\nc\n")).unwrap();
-        assert_eq!(fate, Fate::Conflict);
-        for part in [
-            "<<<<<<<", "ours\n", "|||||||", "b\n", "=======", "theirs\n", ">>>>>>>",
-        ] {
-            assert!(text.contains(part), "{part} in {text}");
-        }
-    }
-
-    #[test]
-    fn conflict_markers_are_whole_lines_in_order() {
-        let (_, marked) = decide(Some("a\nb\n"), Some("a\nours\n"), Some("a\ntheirs\n")).unwrap();
-        assert!(has_conflict_markers(&marked), "{marked}");
-        assert!(has_conflict_markers("<<<<<<<\nx\n=======\ny\n>>>>>>>\n"));
-        // Not markers: inside a line, longer runs, or the closing one alone or first.
-        assert!(!has_conflict_markers("let s = \"<<<<<<< x\";\n>>>>>>> y\n"));
-        assert!(!has_conflict_markers("<<<<<<<<\n>>>>>>>>\n"));
-        assert!(!has_conflict_markers(">>>>>>> theirs\n<<<<<<< ours\n"));
-        assert!(!has_conflict_markers("<<<<<<< ours\n"));
-    }
-
-    #[test]
-    fn files_that_come_and_go() {
-        assert_eq!(
-            decide(None, None, Some("new")),
-            Some((Fate::Added, "new".into()))
-        );
-        assert_eq!(
-            decide(Some("old"), Some("old"), None).map(|d| d.0),
-            Some(Fate::Removed)
-        );
-        assert_eq!(
-            decide(Some("old"), Some("edited"), None).map(|d| d.0),
-            Some(Fate::Kept)
-        );
-        // Deleted by the team and unchanged by the generator: stays deleted.
-        assert_eq!(decide(Some("old"), None, Some("old")), None);
-        assert_eq!(
-            decide(Some("old"), None, Some("new")).map(|d| d.0),
-            Some(Fate::Added)
-        );
-        // Never remembered (a file the team made at a generated path): both kept, marked.
-        assert_eq!(
-            decide(None, Some("mine\n"), Some("gen\n")).map(|d| d.0),
-            Some(Fate::Conflict)
-        );
-    }
-}
+mod tests;

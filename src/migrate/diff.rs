@@ -1,0 +1,133 @@
+//! One dialect's migration: its statements kept by step, in the order that keeps every
+//! step valid, and written out (SQLite's rebuilds inside foreign-key checks).
+
+use crate::dialect::Dialect;
+use crate::names::sql_ident;
+use crate::schema::{Column, Table};
+use crate::spec::Database;
+
+/// The statements of one dialect, by step.
+pub(super) struct Diff {
+    pub(super) dialect: Dialect,
+    pub(super) rename_tables: Vec<String>,
+    pub(super) drop_indexes: Vec<String>,
+    pub(super) renames: Vec<String>,
+    pub(super) alter_columns: Vec<String>,
+    pub(super) drop_columns: Vec<String>,
+    pub(super) drop_tables: Vec<String>,
+    pub(super) create_tables: Vec<String>,
+    pub(super) add_columns: Vec<String>,
+    pub(super) rebuilds: Vec<String>,
+    pub(super) create_indexes: Vec<String>,
+    pub(super) changes: Vec<String>,
+    pub(super) losses: Vec<String>,
+    pub(super) refused: Vec<String>,
+}
+
+/// One table's statements, kept apart until it is known whether SQLite must
+/// rebuild the table instead.
+#[derive(Default)]
+pub(super) struct TableSteps {
+    pub(super) drop_indexes: Vec<String>,
+    pub(super) renames: Vec<String>,
+    pub(super) alter_columns: Vec<String>,
+    pub(super) drop_columns: Vec<String>,
+    pub(super) add_columns: Vec<String>,
+    pub(super) create_indexes: Vec<String>,
+    /// SQLite cannot say it with `ALTER TABLE`.
+    pub(super) rebuild: bool,
+    /// For a rebuild: each new column's value, as an expression on the old row.
+    pub(super) copy: Vec<(String, String)>,
+}
+
+impl Diff {
+    pub(super) fn sqlite(&self) -> bool {
+        self.dialect.0 == Database::Sqlite
+    }
+
+    pub(super) fn sql(&self) -> String {
+        let steps = [
+            &self.rename_tables,
+            &self.drop_indexes,
+            &self.renames,
+            &self.alter_columns,
+            &self.drop_columns,
+            &self.drop_tables,
+            &self.create_tables,
+            &self.add_columns,
+            &self.rebuilds,
+            &self.create_indexes,
+        ];
+        let statements: Vec<&str> = steps
+            .iter()
+            .flat_map(|s| s.iter())
+            .map(String::as_str)
+            .collect();
+        if self.changes.is_empty() {
+            return String::new();
+        }
+        let rebuilds = !self.rebuilds.is_empty();
+        let mut out = String::from("-- Written by `backend-gen update`:\n");
+        for change in &self.changes {
+            out.push_str(&format!("--   {}\n", change.replace('`', "")));
+        }
+        out.push('\n');
+        if statements.is_empty() {
+            out.push_str("-- Nothing changes in this dialect's schema.\n");
+            return out;
+        }
+        if rebuilds {
+            out.push_str(REBUILD_BEGIN);
+        }
+        out.push_str(&statements.join("\n"));
+        out.push('\n');
+        if rebuilds {
+            out.push_str(REBUILD_COMMIT);
+        }
+        out
+    }
+}
+
+/// Around a migration that rebuilds SQLite tables. Foreign keys must be off while a
+/// table is copied (dropping the old copy would otherwise delete or null the rows
+/// that point at it), and `PRAGMA foreign_keys` is a no-op inside the transaction
+/// a migration runs in: the service's `migrate` turns them off around its
+/// migrations, and the migration checks every key before it commits.
+const REBUILD_BEGIN: &str = "\
+-- SQLite changes a column's definition, or drops a foreign key, only by copying
+-- its table (https://www.sqlite.org/lang_altertable.html#otheralter). Run it with
+-- foreign keys off, as the service's `migrate` and `rollback` do; every foreign
+-- key is checked at the end.
+";
+
+const REBUILD_COMMIT: &str = "
+-- A row whose foreign key points at no row fails the migration here.
+CREATE TEMP TABLE backend_gen_foreign_key_check (
+    violations INTEGER CONSTRAINT every_foreign_key_holds CHECK (violations = 0)
+);
+INSERT INTO backend_gen_foreign_key_check SELECT COUNT(*) FROM pragma_foreign_key_check;
+DROP TABLE backend_gen_foreign_key_check;
+";
+
+/// SQLite's table rebuild: a new table of the new definition, the rows copied
+/// (`copy`: each column's value from the old row), the old table dropped, the
+/// new one renamed, and its indexes made.
+pub(super) fn rebuild(table: &Table, copy: &[(String, String)]) -> String {
+    let new = sql_ident(&format!("new_{}", table.name));
+    let definitions: Vec<String> = table.columns.iter().map(Column::definition).collect();
+    let (columns, values): (Vec<&str>, Vec<&str>) =
+        copy.iter().map(|(c, v)| (c.as_str(), v.as_str())).unzip();
+    let mut out = format!(
+        "CREATE TABLE {new} (\n    {}\n);\nINSERT INTO {new} ({})\n    SELECT {} FROM {old};\n\
+         DROP TABLE {old};\nALTER TABLE {new} RENAME TO {old};",
+        definitions.join(",\n    "),
+        columns.join(", "),
+        values.join(", "),
+        old = table.quoted
+    );
+    for index in &table.indexes {
+        out.push('\n');
+        out.push_str(&index.sql);
+    }
+    out
+}

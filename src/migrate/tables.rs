@@ -1,0 +1,232 @@
+//! The tables of two schemas compared: renamed, dropped, created, or altered column by
+//! column and index by index.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::diff::{Diff, TableSteps, rebuild};
+use super::fill::Fill;
+use super::renames::Renames;
+use crate::dialect::Dialect;
+use crate::names::sql_ident;
+use crate::schema::{Column, Table, TableKind};
+
+impl Diff {
+    pub(super) fn new(
+        original: Vec<Table>,
+        after: Vec<Table>,
+        renames: &Renames,
+        fill: Fill,
+        dialect: Dialect,
+    ) -> Self {
+        // The old tables as the new spec names them.
+        let before: Vec<Table> = original.iter().map(|t| renames.apply(t)).collect();
+        let old_by_name: BTreeMap<&str, &Table> =
+            before.iter().map(|t| (t.name.as_str(), t)).collect();
+        let new_names: BTreeSet<&str> = after.iter().map(|t| t.name.as_str()).collect();
+        let mut diff = Diff {
+            dialect,
+            drop_indexes: Vec::new(),
+            renames: Vec::new(),
+            alter_columns: Vec::new(),
+            drop_columns: Vec::new(),
+            drop_tables: Vec::new(),
+            create_tables: Vec::new(),
+            add_columns: Vec::new(),
+            rebuilds: Vec::new(),
+            create_indexes: Vec::new(),
+            rename_tables: Vec::new(),
+            changes: Vec::new(),
+            losses: Vec::new(),
+            refused: Vec::new(),
+        };
+        for (from, to) in &renames.tables {
+            diff.rename_table(from, to, &original, &after);
+        }
+        for table in before.iter().rev() {
+            if !new_names.contains(table.name.as_str()) {
+                diff.drop_table(table);
+            }
+        }
+        for table in &after {
+            match old_by_name.get(table.name.as_str()) {
+                None => {
+                    diff.changes.push(format!("create table `{}`", table.name));
+                    diff.create_tables.push(table.create.trim_end().to_string());
+                }
+                Some(was) if table.kind == TableKind::Resource => {
+                    let renames: Vec<(String, String)> = renames
+                        .columns
+                        .iter()
+                        .filter(|(t, _, _)| *t == table.name)
+                        .map(|(_, from, to)| (from.clone(), to.clone()))
+                        .collect();
+                    diff.alter(was, table, &renames, fill);
+                }
+                Some(was) if uncommented(&was.create) != uncommented(&table.create) => {
+                    diff.refused.push(format!(
+                        "table `{}` changed; update migrates a join or sessions table only by \
+                     creating or dropping it whole",
+                        table.name
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        diff
+    }
+
+    /// A table renamed, with what its name names: PostgreSQL's primary key, and a join
+    /// table's index (which SQLite renames only by making it again).
+    fn rename_table(&mut self, from: &str, to: &str, before: &[Table], after: &[Table]) {
+        let (Some(was), Some(now)) = (
+            before.iter().find(|t| t.name == from),
+            after.iter().find(|t| t.name == to),
+        ) else {
+            return;
+        };
+        self.changes
+            .push(format!("rename table `{from}` to `{to}`"));
+        self.rename_tables.push(format!(
+            "ALTER TABLE {} RENAME TO {};",
+            was.quoted, now.quoted
+        ));
+        if !self.sqlite() {
+            self.rename_tables.push(format!(
+                "ALTER INDEX {} RENAME TO {};",
+                crate::sql::primary_key(from),
+                crate::sql::primary_key(to)
+            ));
+        }
+        // A resource table's indexes follow the index diff; a join table's, named
+        // after the table, are renamed here.
+        if now.kind == TableKind::Join {
+            for (old, new) in was.indexes.iter().zip(&now.indexes) {
+                if self.sqlite() {
+                    self.drop_indexes.push(format!("DROP INDEX {};", old.name));
+                    self.create_indexes.push(new.sql.clone());
+                } else {
+                    self.rename_tables
+                        .push(format!("ALTER INDEX {} RENAME TO {};", old.name, new.name));
+                }
+            }
+        }
+    }
+
+    fn drop_table(&mut self, table: &Table) {
+        self.changes.push(format!("drop table `{}`", table.name));
+        self.losses
+            .push(format!("table `{}` and every row in it", table.name));
+        self.drop_tables
+            .push(format!("DROP TABLE {};", table.quoted));
+    }
+
+    /// A resource table that both specs have: its columns and indexes one by one.
+    fn alter(&mut self, was: &Table, now: &Table, renames: &[(String, String)], fill: Fill) {
+        let old_columns: BTreeMap<&str, &Column> =
+            was.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+        let new_columns: BTreeMap<&str, &Column> =
+            now.columns.iter().map(|c| (c.name.as_str(), c)).collect();
+        // A rename applies while the old column exists and the new one does not yet.
+        let renames: Vec<&(String, String)> = renames
+            .iter()
+            .filter(|(from, to)| {
+                old_columns.contains_key(from.as_str())
+                    && !old_columns.contains_key(to.as_str())
+                    && !new_columns.contains_key(from.as_str())
+            })
+            .collect();
+        let mut steps = TableSteps::default();
+        // An index is a change of its own (`unique` turned off or on alone changes nothing
+        // else, and a plan with no change writes no migration), unless a rename of its
+        // table or column, listed already, explains it.
+        let renamed = format!(" to `{}`", now.name);
+        let listed = renames.is_empty()
+            && !self
+                .changes
+                .iter()
+                .any(|c| c.starts_with("rename table ") && c.ends_with(&renamed));
+        for index in &was.indexes {
+            if !now.indexes.contains(index) {
+                if listed && !now.indexes.iter().any(|i| i.name == index.name) {
+                    self.changes.push(format!("drop index `{}`", index.name));
+                }
+                steps
+                    .drop_indexes
+                    .push(format!("DROP INDEX {};", index.name));
+            }
+        }
+        for (from, to) in &renames {
+            self.changes
+                .push(format!("rename column `{}.{from}` to `{to}`", now.name));
+            steps.renames.push(format!(
+                "ALTER TABLE {} RENAME COLUMN {} TO {};",
+                now.quoted,
+                sql_ident(from),
+                sql_ident(to)
+            ));
+        }
+        for new in &now.columns {
+            let source = renames
+                .iter()
+                .find(|(_, to)| *to == new.name)
+                .map_or(new.name.as_str(), |(from, _)| from.as_str());
+            match old_columns.get(source) {
+                Some(old) => {
+                    let value = self.change_column(now, old, new, fill, &mut steps);
+                    steps.copy.push((new.quoted.clone(), value));
+                }
+                None => self.add_column(now, new, fill, &mut steps),
+            }
+        }
+        for old in &was.columns {
+            if renames.iter().any(|(from, _)| *from == old.name)
+                || new_columns.contains_key(old.name.as_str())
+            {
+                continue;
+            }
+            self.changes
+                .push(format!("drop column `{}.{}`", now.name, old.name));
+            self.losses.push(format!(
+                "column `{}.{}` and its values in every row",
+                now.name, old.name
+            ));
+            // SQLite drops a foreign-key column only by rebuilding its table.
+            steps.rebuild |= old.references.is_some();
+            steps.drop_columns.push(format!(
+                "ALTER TABLE {} DROP COLUMN {};",
+                now.quoted, old.quoted
+            ));
+        }
+        for index in &now.indexes {
+            if !was.indexes.contains(index) {
+                if listed {
+                    let verb = if was.indexes.iter().any(|i| i.name == index.name) {
+                        "recreate"
+                    } else {
+                        "create"
+                    };
+                    self.changes.push(format!("{verb} index `{}`", index.name));
+                }
+                steps.create_indexes.push(index.sql.clone());
+            }
+        }
+        if self.sqlite() && steps.rebuild {
+            self.rebuilds.push(rebuild(now, &steps.copy));
+            return;
+        }
+        self.drop_indexes.append(&mut steps.drop_indexes);
+        self.renames.append(&mut steps.renames);
+        self.alter_columns.append(&mut steps.alter_columns);
+        self.drop_columns.append(&mut steps.drop_columns);
+        self.add_columns.append(&mut steps.add_columns);
+        self.create_indexes.append(&mut steps.create_indexes);
+    }
+}
+
+/// SQL without its comment lines (which name tables in words).
+fn uncommented(sql: &str) -> String {
+    sql.lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,377 @@
+use super::*;
+use crate::spec::Literal;
+
+fn spec(resources: &str) -> Spec {
+    let source = format!("[project]\nname = \"t\"\n\n{resources}");
+    crate::spec::parse("t.toml", &source).unwrap_or_else(|r| panic!("{r}"))
+}
+
+const V1: &str = "[resources.note.fields]\n\
+                  title = { type = \"string\", max_length = 80 }\n\
+                  body = { type = \"text\", required = false }\n";
+
+#[test]
+fn the_same_schema_needs_no_migration() {
+    let plan = plan(&spec(V1), &spec(V1), &Backfills::new());
+    assert!(plan.is_empty(), "{plan:?}");
+    assert_eq!(plan.sqlite, "");
+}
+
+#[test]
+fn slugs_are_cut_between_whole_words() {
+    // Short enough: every word.
+    assert_eq!(slug("add column `products.weight`"), "add_products_weight");
+    // The issue's case: a limit of 120 becoming 200 on a long name, cut inside `200`
+    // before ("..._string_120_string_20").
+    let change = "change column `prescriptions.instructions`: type string(120) → string(200)";
+    let cut = slug(change);
+    assert!(cut.len() <= SLUG_MAX, "{cut}");
+    let whole: Vec<&str> = "change_prescriptions_instructions_type_string_120_string_200"
+        .split('_')
+        .collect();
+    // A prefix of whole words (names with underscores count as their parts here).
+    let parts: Vec<&str> = cut.split('_').collect();
+    assert_eq!(parts, whole[..parts.len()], "{cut}");
+    assert!(!cut.ends_with('_'), "{cut}");
+    // Every number in the slug is one of the change's numbers, whole.
+    for part in &parts {
+        if part.chars().all(|c| c.is_ascii_digit()) {
+            assert!(["120", "200"].contains(part), "{part} in {cut}");
+        }
+    }
+    // A name is never cut: it is left out whole when it does not fit.
+    let long = "rename column `order_line_items.quantity_ordered` to `quantity_requested`";
+    assert_eq!(slug(long), "rename_order_line_items_quantity_ordered");
+    assert_eq!(
+        slug("change column `notes.title`: type string(120) → string(200)"),
+        "change_notes_title_type_string_120_string_200"
+    );
+}
+
+#[test]
+fn new_columns_renames_and_tables_in_both_dialects() {
+    let v2 = "[resources.note.fields]\n\
+              headline = { type = \"string\", max_length = 80, renamed_from = \"title\" }\n\
+              body = { type = \"text\", required = false }\n\
+              stars = { type = \"integer\", default = 0 }\n\
+              [resources.tag.fields]\n\
+              name = { type = \"string\", unique = true }\n";
+    let plan = plan(&spec(V1), &spec(v2), &Backfills::new());
+    assert_eq!(
+        plan.changes,
+        [
+            "rename column `notes.title` to `headline`",
+            "add column `notes.stars`",
+            "create table `tags`",
+        ]
+    );
+    assert!(
+        plan.losses.is_empty() && plan.refused.is_empty(),
+        "{plan:?}"
+    );
+    assert_eq!(plan.slug, "rename_notes_title_headline_and_2_more");
+    for sql in [&plan.sqlite, &plan.postgres] {
+        assert!(
+            sql.contains("ALTER TABLE notes RENAME COLUMN title TO headline;"),
+            "{sql}"
+        );
+        assert!(sql.contains("ALTER TABLE notes ADD COLUMN stars INTEGER NOT NULL DEFAULT 0;"));
+        assert!(sql.contains("CREATE TABLE tags ("));
+        assert!(sql.contains("CREATE UNIQUE INDEX tags_name_unique ON tags (name);"));
+    }
+    assert!(
+        plan.postgres
+            .contains("CREATE TABLE tags (\n    id UUID PRIMARY KEY")
+    );
+    assert!(
+        plan.sqlite
+            .contains("CREATE TABLE tags (\n    id BLOB PRIMARY KEY")
+    );
+}
+
+/// `unique` turned on or off alone is a migration of its own (it wrote none: the index
+/// stayed, and a database migrated step by step kept refusing duplicates).
+#[test]
+fn unique_alone_on_and_off_writes_the_index_change() {
+    let v2 = V1.replace("max_length = 80 }", "max_length = 80, unique = true }");
+    assert_ne!(v2, V1, "V1 has `title` with a max_length");
+    let on = plan(&spec(V1), &spec(&v2), &Backfills::new());
+    assert_eq!(on.changes, ["create index `notes_title_unique`"]);
+    let off = plan(&spec(&v2), &spec(V1), &Backfills::new());
+    assert_eq!(off.changes, ["drop index `notes_title_unique`"]);
+    for sql in [&on.sqlite, &on.postgres] {
+        assert!(
+            sql.contains("CREATE UNIQUE INDEX notes_title_unique ON notes (title);"),
+            "{sql}"
+        );
+    }
+    for sql in [&off.sqlite, &off.postgres] {
+        assert!(sql.contains("DROP INDEX notes_title_unique;"), "{sql}");
+    }
+}
+
+#[test]
+fn drops_are_losses_and_indexes_follow_their_flags() {
+    let v2 = "[resources.note]\nsoft_delete = true\n\
+              [resources.note.fields]\n\
+              title = { type = \"string\", max_length = 80, unique = true }\n";
+    let plan = plan(&spec(V1), &spec(v2), &Backfills::new());
+    assert_eq!(
+        plan.losses,
+        ["column `notes.body` and its values in every row"]
+    );
+    let sql = &plan.sqlite;
+    let order = [
+        "ALTER TABLE notes DROP COLUMN body;",
+        "ALTER TABLE notes ADD COLUMN deleted_at TEXT;",
+        "CREATE UNIQUE INDEX notes_title_unique ON notes (title) WHERE deleted_at IS NULL;",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|s| sql.find(s).unwrap_or_else(|| panic!("{s} in {sql}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{sql}");
+    // Back: the index goes first, then the column it covered.
+    let back = super::plan(&spec(v2), &spec(V1), &Backfills::new());
+    assert!(
+        back.sqlite.find("DROP INDEX notes_title_unique;")
+            < back.sqlite.find("DROP COLUMN deleted_at")
+    );
+    assert!(
+        back.losses
+            .contains(&"column `notes.deleted_at` and its values in every row".to_string())
+    );
+}
+
+#[test]
+fn the_first_events_create_the_outbox_and_the_last_drop_it() {
+    let v2 = format!("{V1}[resources.note.events]\ncreated = true\n");
+    let plan = plan(&spec(V1), &spec(&v2), &Backfills::new());
+    assert_eq!(plan.changes, ["create table `outbox_events`"]);
+    assert!(plan.losses.is_empty(), "{plan:?}");
+    assert!(
+        plan.sqlite.contains("seq INTEGER PRIMARY KEY,"),
+        "{}",
+        plan.sqlite
+    );
+    assert!(
+        plan.postgres
+            .contains("seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,")
+    );
+    assert!(plan.postgres.contains("data JSONB NOT NULL,"));
+    // More events on the same outbox change no table.
+    let v3 = format!("{V1}[resources.note.events]\ncreated = true\ndeleted = true\n");
+    assert!(super::plan(&spec(&v2), &spec(&v3), &Backfills::new()).is_empty());
+    let back = super::plan(&spec(&v3), &spec(V1), &Backfills::new());
+    assert_eq!(back.changes, ["drop table `outbox_events`"]);
+    assert_eq!(back.losses, ["table `outbox_events` and every row in it"]);
+}
+
+#[test]
+fn the_first_job_creates_the_queue_and_the_last_drops_it() {
+    let v2 = format!("{V1}[jobs.send_digest]\n");
+    let plan = plan(&spec(V1), &spec(&v2), &Backfills::new());
+    assert_eq!(plan.changes, ["create table `background_jobs`"]);
+    assert!(plan.losses.is_empty(), "{plan:?}");
+    assert!(plan.postgres.contains("payload JSONB NOT NULL,"));
+    // Another kind of job uses the same table.
+    let v3 = format!("{v2}[jobs.send_reminder]\nmax_attempts = 3\n");
+    assert!(super::plan(&spec(&v2), &spec(&v3), &Backfills::new()).is_empty());
+    let back = super::plan(&spec(&v3), &spec(V1), &Backfills::new());
+    assert_eq!(back.changes, ["drop table `background_jobs`"]);
+    assert_eq!(back.losses, ["table `background_jobs` and every row in it"]);
+}
+
+const TYPED: &str = "[resources.note.fields]\n\
+                     title = { type = \"string\", max_length = 80 }\n\
+                     body = { type = \"text\", required = false }\n\
+                     priority = { type = \"integer\", default = 0 }\n\
+                     mood = { type = \"enum\", values = [\"calm\", \"busy\"], default = \"calm\" }\n";
+
+#[test]
+fn columns_change_in_place_in_postgres_and_by_a_rebuild_in_sqlite() {
+    let v2 = "[resources.note.fields]\n\
+              title = { type = \"text\" }\n\
+              body = { type = \"text\" }\n\
+              priority = { type = \"big_integer\", default = 1 }\n\
+              mood = { type = \"enum\", values = [\"calm\", \"busy\", \"tired\"], default = \"calm\" }\n";
+    let backfill = Backfills::from([(
+        ("notes".to_string(), "body".to_string()),
+        Literal::String("-".into()),
+    )]);
+    let plan = plan(&spec(TYPED), &spec(v2), &backfill);
+    assert!(
+        plan.refused.is_empty() && plan.losses.is_empty(),
+        "{plan:#?}"
+    );
+    assert_eq!(
+        plan.changes,
+        [
+            "change column `notes.title`: type string(80) → text",
+            "change column `notes.body`: now required",
+            "change column `notes.priority`: type integer → big_integer, default",
+            "change column `notes.mood`: allowed values",
+        ]
+    );
+    let pg = &plan.postgres;
+    for statement in [
+        "ALTER TABLE notes ALTER COLUMN title TYPE TEXT;",
+        "UPDATE notes SET body = '-' WHERE body IS NULL;\nALTER TABLE notes ALTER COLUMN body SET NOT NULL;",
+        "ALTER TABLE notes ALTER COLUMN priority DROP DEFAULT;\n\
+         ALTER TABLE notes ALTER COLUMN priority TYPE BIGINT;\n\
+         ALTER TABLE notes ALTER COLUMN priority SET DEFAULT 1;",
+        "ALTER TABLE notes DROP CONSTRAINT notes_mood_check;\n\
+         ALTER TABLE notes ADD CONSTRAINT notes_mood_check CHECK (mood IN ('calm', 'busy', 'tired'));",
+    ] {
+        assert!(pg.contains(statement), "{statement}\nin\n{pg}");
+    }
+    let lite = &plan.sqlite;
+    for statement in [
+        "key is checked at the end.\nCREATE TABLE new_notes (",
+        "INSERT INTO new_notes (id, title, body, priority, mood, created_at, updated_at)\n    \
+         SELECT id, title, COALESCE(body, '-'), priority, mood, created_at, updated_at FROM notes;\n\
+         DROP TABLE notes;\nALTER TABLE new_notes RENAME TO notes;\n\
+         CREATE INDEX notes_created_at_idx ON notes (created_at, id);",
+        "SELECT COUNT(*) FROM pragma_foreign_key_check;",
+        "DROP TABLE backend_gen_foreign_key_check;\n",
+    ] {
+        assert!(lite.contains(statement), "{statement}\nin\n{lite}");
+    }
+    // Back: every change undone, the new enum value a loss no rollback asks about.
+    let (lite_down, pg_down) = plan.down.expect("reversible");
+    assert!(
+        pg_down.contains("ALTER TABLE notes ALTER COLUMN body DROP NOT NULL;"),
+        "{pg_down}"
+    );
+    assert!(pg_down.contains("ALTER TABLE notes ALTER COLUMN title TYPE VARCHAR(80);"));
+    assert!(pg_down.contains("CHECK (mood IN ('calm', 'busy'))"));
+    assert!(
+        lite_down.contains("SELECT id, title, body, priority, mood"),
+        "{lite_down}"
+    );
+}
+
+#[test]
+fn what_cannot_be_migrated_safely_is_refused_with_why() {
+    let v2 = "[resources.note.fields]\n\
+              title = { type = \"boolean\" }\n\
+              body = { type = \"text\", required = false }\n\
+              priority = { type = \"integer\" }\n\
+              mood = { type = \"enum\", values = [\"calm\"], default = \"calm\" }\n\
+              due = { type = \"date\" }\n";
+    let plan = plan(&spec(TYPED), &spec(v2), &Backfills::new());
+    assert_eq!(plan.refused.len(), 2, "{:#?}", plan.refused);
+    assert!(
+        plan.refused[0].contains("`notes.title` cannot change from string to boolean"),
+        "{:#?}",
+        plan.refused
+    );
+    assert!(plan.refused[1].contains(
+        "column `notes.due` is required, and the rows already in the table have no value \
+         for it: give it a `default`, or run update with `--backfill RESOURCE.FIELD=VALUE`"
+    ));
+    assert_eq!(
+        plan.losses,
+        ["rows whose `notes.mood` is busy make the migration fail: the value is no longer allowed"]
+    );
+}
+
+#[test]
+fn sqlite_drops_a_foreign_key_by_rebuilding_and_timestamps_are_filled_with_the_time() {
+    let v1 = "[resources.author.fields]\nname = { type = \"string\" }\n\
+              [resources.note]\nbelongs_to = { author = { required = false } }\n\
+              timestamps = false\n\
+              [resources.note.fields]\ntitle = { type = \"string\" }\n";
+    let v2 = "[resources.author.fields]\nname = { type = \"string\" }\n\
+              [resources.note.fields]\ntitle = { type = \"string\" }\n";
+    let plan = plan(&spec(v1), &spec(v2), &Backfills::new());
+    assert!(plan.refused.is_empty(), "{plan:#?}");
+    assert!(
+        plan.sqlite.contains(
+            "INSERT INTO new_notes (id, title, created_at, updated_at)\n    SELECT id, title, \
+             strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM notes;"
+        ),
+        "{}",
+        plan.sqlite
+    );
+    assert!(
+        plan.postgres
+            .contains("ALTER TABLE notes DROP COLUMN author_id;")
+    );
+    assert!(plan.postgres.contains(
+        "ALTER TABLE notes ADD COLUMN created_at TIMESTAMPTZ;\n\
+         UPDATE notes SET created_at = now();\n\
+         ALTER TABLE notes ALTER COLUMN created_at SET NOT NULL;"
+    ));
+    // Undoing it cannot give the rows back their authors, but it puts back the column.
+    let (_, pg_down) = plan.down.expect("reversible");
+    assert!(
+        pg_down.contains(
+            "ALTER TABLE notes ADD COLUMN author_id UUID CONSTRAINT notes_author_id_fkey \
+         REFERENCES authors (id) ON DELETE RESTRICT;"
+        ),
+        "{pg_down}"
+    );
+}
+
+#[test]
+fn a_new_plural_or_name_renames_the_table_and_what_is_named_after_it() {
+    let v1 = "[resources.author.fields]\nname = { type = \"string\" }\n\
+              [resources.tag.fields]\nlabel = { type = \"string\" }\n\
+              [resources.note]\nbelongs_to = { author = { required = false } }\n\
+              many_to_many = [\"tag\"]\n\
+              [resources.note.fields]\ntitle = { type = \"string\" }\n";
+    let v2 = "[resources.writer]\nrenamed_from = \"author\"\n\
+              [resources.writer.fields]\nname = { type = \"string\" }\n\
+              [resources.tag]\nplural = \"labels\"\n\
+              [resources.tag.fields]\nlabel = { type = \"string\" }\n\
+              [resources.note]\nbelongs_to = { writer = { required = false } }\n\
+              many_to_many = [\"tag\"]\n\
+              [resources.note.fields]\ntitle = { type = \"string\" }\n";
+    let plan = plan(&spec(v1), &spec(v2), &Backfills::new());
+    assert!(
+        plan.losses.is_empty() && plan.refused.is_empty(),
+        "{plan:#?}"
+    );
+    assert_eq!(
+        plan.changes[..4],
+        [
+            "rename table `authors` to `writers`",
+            "rename table `tags` to `labels`",
+            "rename table `note_tags` to `note_labels`",
+            "rename column `notes.author_id` to `writer_id`",
+        ]
+    );
+    for statement in [
+        "ALTER TABLE authors RENAME TO writers;\nALTER INDEX authors_pkey RENAME TO writers_pkey;",
+        "ALTER TABLE note_tags RENAME TO note_labels;\n\
+         ALTER INDEX note_tags_pkey RENAME TO note_labels_pkey;\n\
+         ALTER INDEX note_tags_tag_id_idx RENAME TO note_labels_tag_id_idx;",
+        "ALTER TABLE notes RENAME COLUMN author_id TO writer_id;",
+        "ALTER TABLE notes RENAME CONSTRAINT notes_author_id_fkey TO notes_writer_id_fkey;",
+    ] {
+        assert!(
+            plan.postgres.contains(statement),
+            "{statement}\nin\n{}",
+            plan.postgres
+        );
+    }
+    for statement in [
+        "ALTER TABLE note_tags RENAME TO note_labels;",
+        "DROP INDEX note_tags_tag_id_idx;",
+        "CREATE INDEX note_labels_tag_id_idx ON note_labels (tag_id);",
+        "ALTER TABLE notes RENAME COLUMN author_id TO writer_id;",
+    ] {
+        assert!(
+            plan.sqlite.contains(statement),
+            "{statement}\nin\n{}",
+            plan.sqlite
+        );
+    }
+    let (_, pg_down) = plan.down.expect("reversible");
+    assert!(
+        pg_down.contains("ALTER TABLE writers RENAME TO authors;"),
+        "{pg_down}"
+    );
+    assert!(pg_down.contains("ALTER TABLE notes RENAME COLUMN writer_id TO author_id;"));
+}

@@ -1,0 +1,419 @@
+//! A resource's fields: their names, types, which keys apply to a type, and names that
+//! would clash with the list filters.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+use toml::de::DeValue;
+
+use super::access::read_field_access;
+use super::accounts::{AUTH_USER_FIELDS, check_room_for_accounts};
+use super::identifiers::{
+    NameKind, alternatives_of, check_identifier, check_renamed_once, read_renamed_from,
+};
+use super::keys::FIELD_KEYS;
+use super::values::{read_default, read_rules};
+use crate::diagnostics::Diagnostic;
+use crate::names::{self, NOT_RAW, Names, alternative, is_snake_identifier, snake_version};
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, Table, suggest};
+use crate::spec::words::{GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
+
+/// A resource's fields, each checked for names that generated code already uses. On the
+/// accounts of the jwt flow (`account`), the flow's own fields are refused too.
+pub(super) fn read_fields(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    belongs_to: &[BelongsTo],
+    auth: &Auth,
+    account: bool,
+) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let Some(ft) = t.table(sink, "fields", &[]) else {
+        return fields;
+    };
+    if ft.entries().next().is_none() {
+        sink.push(Diagnostic::new(
+            ft.span.clone(),
+            &ft.path,
+            "a resource needs at least one field",
+        ));
+    }
+    let declared: Vec<String> = ft.entries().map(|(k, _)| k.value).collect();
+    // JSON keys already spoken for: the id, the relations' keys, and earlier fields.
+    let mut keys: Vec<(String, String)> = vec![("id".into(), "the id".into())];
+    keys.extend(belongs_to.iter().map(|b| {
+        (
+            format!("{}Id", b.names.camel),
+            format!("the relation `{}`", b.names.snake),
+        )
+    }));
+    let generated_keys: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let taken = |c: &str| {
+        let camel = Names::new(c, None).camel;
+        GENERATED_FIELDS.contains(&c)
+            || QUERY_PARAMETERS.contains(&c)
+            || NOT_RAW.contains(&c)
+            || (account && AUTH_USER_FIELDS.contains(&c))
+            || declared
+                .iter()
+                .any(|d| *d == c || Names::new(d, None).camel == camel)
+            || generated_keys.contains(&camel)
+    };
+    let free = |c: &str| !taken(c);
+    for (name, value) in ft.entries() {
+        let path = ft.key_path(&name.value);
+        check_identifier(sink, &name, &path, NameKind::Field);
+        let n = name.value.as_str();
+        let clash = if GENERATED_FIELDS.contains(&n) {
+            Some(format!("every resource already has `{n}`"))
+        } else if QUERY_PARAMETERS.contains(&n) {
+            Some(format!("`{n}` is a list query parameter"))
+        } else if account && AUTH_USER_FIELDS.contains(&n) {
+            Some(format!(
+                "the jwt auth flow already gives users `{n}` (it gives them: {})",
+                AUTH_USER_FIELDS.join(", ")
+            ))
+        } else {
+            belongs_to
+                .iter()
+                .find(|b| format!("{}_id", b.names.snake) == n)
+                .map(|b| format!("the relation `{}` already adds this column", b.names.snake))
+        };
+        if let Some(clash) = clash {
+            let help = match alternative(n, &alternatives_of(n), MAX_NAME, free) {
+                Some(alt) => format!("{clash}; use `{alt}`, or remove the field"),
+                None => format!("{clash}; remove the field"),
+            };
+            sink.push(
+                Diagnostic::new(
+                    name.span.clone(),
+                    &path,
+                    "this field name is taken by a generated one",
+                )
+                .found(n)
+                .help(help),
+            );
+        } else if is_snake_identifier(n) {
+            let camel = Names::new(n, None).camel;
+            match keys.iter().find(|(k, _)| *k == camel) {
+                Some((_, owner)) => {
+                    let mut d = Diagnostic::new(
+                        name.span.clone(),
+                        &path,
+                        "two names give the same JSON key",
+                    )
+                    .found(format!(
+                        "`{camel}`, the key of {owner} and of the field `{n}`"
+                    ));
+                    if let Some(alt) = alternative(n, &[], MAX_NAME, free) {
+                        d = d.help(format!("rename the field, e.g. to `{alt}`"));
+                    }
+                    sink.push(d);
+                }
+                None => keys.push((camel, format!("the field `{n}`"))),
+            }
+        }
+        if let Some(field) = read_field(sink, &name, value, &path, auth) {
+            if account && field.unique {
+                check_room_for_accounts(sink, &field, value, &path);
+            }
+            fields.push(field);
+        }
+    }
+    let renamed = fields.iter().filter_map(|f| {
+        let from = f.renamed_from.as_deref()?;
+        let span = ft
+            .raw(&f.names.snake)?
+            .get_ref()
+            .get("renamed_from")?
+            .span();
+        let key = format!("{}.renamed_from", ft.key_path(&f.names.snake));
+        Some((f.names.snake.as_str(), from, span, key))
+    });
+    check_renamed_once(sink, renamed, "field");
+    fields
+}
+
+fn read_field(
+    sink: &mut Sink,
+    name: &At<String>,
+    value: &Spanned<DeValue<'_>>,
+    path: &str,
+    auth: &Auth,
+) -> Option<Field> {
+    let t = Table::from_value(sink, value, path, FIELD_KEYS)?;
+    let Some(type_name) = t.string(sink, "type") else {
+        if t.raw("type").is_none() {
+            sink.push(
+                Diagnostic::new(value.span(), t.key_path("type"), "a field needs a `type`")
+                    .allowed(FieldType::ALLOWED.join(", ")),
+            );
+        }
+        return None;
+    };
+    let ty = match (FieldType::plain(&type_name.value), type_name.value.as_str()) {
+        (Some(plain), _) => plain,
+        (None, "decimal") => {
+            let precision = t
+                .integer(sink, "precision", 1, 38)
+                .map_or(18, |v| v.value as u32);
+            let scale = t
+                .integer(sink, "scale", 0, 38)
+                .map_or(2, |v| v.value as u32);
+            if scale > precision {
+                let span = t.raw("scale").map_or(value.span(), |v| v.span());
+                sink.push(
+                    Diagnostic::new(span, t.key_path("scale"), "scale is larger than precision")
+                        .found(format!("scale {scale}, precision {precision}"))
+                        .allowed(format!("a scale from 0 to {precision}")),
+                );
+            }
+            FieldType::Decimal { precision, scale }
+        }
+        (None, "enum") => FieldType::Enum {
+            values: read_enum_values(sink, &t, value),
+        },
+        (None, other) => {
+            let mut d = Diagnostic::new(
+                type_name.span.clone(),
+                t.key_path("type"),
+                "unknown field type",
+            )
+            .found(format!("{other:?}"))
+            .allowed(FieldType::ALLOWED.join(", "));
+            if let Some(near) = suggest(other, FieldType::ALLOWED) {
+                d = d.help(format!("did you mean {near:?}?"));
+            }
+            sink.push(d);
+            return None;
+        }
+    };
+    check_keys_apply(sink, &t, &ty);
+
+    let required = t.boolean(sink, "required").is_none_or(|b| b.value);
+    let unique = t.boolean(sink, "unique").is_some_and(|b| b.value);
+    if unique && ty == FieldType::Json {
+        let span = t.raw("unique").map_or(value.span(), |v| v.span());
+        sink.push(
+            Diagnostic::new(span, t.key_path("unique"), "json fields cannot be unique")
+                .found("json"),
+        );
+    }
+    let rules = read_rules(sink, &t, &ty);
+    let default = t
+        .raw("default")
+        .and_then(|d| read_default(sink, &t, d, &ty, &rules));
+    let access = read_field_access(sink, &t, auth);
+    if unique && access.write == FieldWrite::None && default.is_some() {
+        let span = t.raw("unique").map_or(value.span(), |v| v.span());
+        sink.push_new_rule(
+            Diagnostic::new(
+                span,
+                t.key_path("unique"),
+                "a unique field that no request may write can hold one value only",
+            )
+            .found("unique = true, write = \"none\", and a default")
+            .help(
+                "every row starts with the default, so a second row would be refused (409): drop \
+                 `unique`, let requests write the field (e.g. `write = \"create\"`), or drop the \
+                 `default` with `required = false` (rows then start with null, which unique allows \
+                 many times)",
+            ),
+        );
+    }
+    let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
+    Some(Field {
+        names: Names::new(&name.value, None),
+        description: t
+            .string(sink, "description")
+            .map(|d| d.value)
+            .unwrap_or_default(),
+        ty,
+        required,
+        unique,
+        default,
+        rules,
+        access,
+        renamed_from,
+    })
+}
+
+fn read_enum_values(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    field: &Spanned<DeValue<'_>>,
+) -> Vec<String> {
+    let Some(values) = t.strings(sink, "values") else {
+        sink.push(
+            Diagnostic::new(
+                field.span(),
+                t.key_path("values"),
+                "an enum needs its `values`",
+            )
+            .help("add e.g. `values = [\"draft\", \"published\"]`"),
+        );
+        return Vec::new();
+    };
+    if values.is_empty() {
+        let span = t.raw("values").map_or(field.span(), |v| v.span());
+        sink.push(Diagnostic::new(
+            span,
+            t.key_path("values"),
+            "an enum needs at least one value",
+        ));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        let variant = names::variant(&v.value).name;
+        let same_variant = out
+            .iter()
+            .find(|o| is_snake_identifier(o) && names::variant(o).name == variant);
+        if !is_snake_identifier(&v.value) {
+            let mut d = Diagnostic::new(v.span.clone(), t.key_path("values"), "invalid enum value")
+                .found(format!("{:?}", v.value))
+                .allowed("snake_case words such as \"in_stock\"");
+            if let Some(fixed) = snake_version(&v.value) {
+                d = d.help(format!("use {fixed:?}"));
+            }
+            sink.push(d);
+        } else if out.contains(&v.value) {
+            sink.push(
+                Diagnostic::new(v.span.clone(), t.key_path("values"), "duplicate enum value")
+                    .found(format!("{:?}", v.value))
+                    .help("remove one of them"),
+            );
+        } else if let Some(other) = same_variant {
+            // Both would be one Rust variant: `a_1` and `a1` are both `A1`.
+            let free = |c: &str| {
+                let name = names::variant(c).name;
+                !out.iter().any(|o| names::variant(o).name == name)
+            };
+            let mut d = Diagnostic::new(
+                v.span.clone(),
+                t.key_path("values"),
+                "two enum values give the same Rust variant",
+            )
+            .found(format!("{:?} and {other:?}, both `{variant}`", v.value));
+            if let Some(alt) = alternative(&v.value, &[], MAX_NAME, free) {
+                d = d.help(format!("use another value, e.g. {alt:?}"));
+            }
+            sink.push(d);
+        }
+        out.push(v.value);
+    }
+    out
+}
+
+/// Reports keys that exist but make no sense for the field's type.
+/// A key, whether it applies to a field type, and the types it applies to.
+type Applies = (&'static str, fn(&FieldType) -> bool, &'static str);
+
+fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
+    let applies: &[Applies] = &[
+        ("values", |ty| matches!(ty, FieldType::Enum { .. }), "enum"),
+        ("min_length", FieldType::is_textual, "string, text"),
+        ("max_length", FieldType::is_textual, "string, text"),
+        ("pattern", FieldType::is_textual, "string, text"),
+        ("format", |ty| *ty == FieldType::String, "string"),
+        (
+            "min",
+            FieldType::is_numeric,
+            "integer, big_integer, float, decimal",
+        ),
+        (
+            "max",
+            FieldType::is_numeric,
+            "integer, big_integer, float, decimal",
+        ),
+        (
+            "precision",
+            |ty| matches!(ty, FieldType::Decimal { .. }),
+            "decimal",
+        ),
+        (
+            "scale",
+            |ty| matches!(ty, FieldType::Decimal { .. }),
+            "decimal",
+        ),
+    ];
+    for (key, ok, types) in applies {
+        if let Some(v) = t.raw(key)
+            && !ok(ty)
+        {
+            sink.push(
+                Diagnostic::new(
+                    v.span(),
+                    t.key_path(key),
+                    format!("`{key}` does not apply to {} fields", ty.spec_name()),
+                )
+                .found(ty.spec_name())
+                .allowed(format!("`{key}` on types: {types}")),
+            );
+        }
+    }
+}
+
+/// Numeric fields get `xMin`/`xMax` list filters and dates `xAfter`/`xBefore`
+/// (docs/contract.md, "Lists"); a field whose own name is one of those would make
+/// the query string ambiguous.
+pub(super) fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) {
+    // Filter parameters by JSON key, as the service's lists name them, and their field.
+    let mut generated: BTreeMap<String, String> = BTreeMap::new();
+    for stem in ["created", "updated"] {
+        for suffix in ["After", "Before"] {
+            generated.insert(format!("{stem}{suffix}"), format!("{stem}_at"));
+        }
+    }
+    for f in fields {
+        let camel = &f.names.camel;
+        let (stem, suffixes) = if f.ty.is_numeric() {
+            (camel.as_str(), ["Min", "Max"])
+        } else if f.ty.is_temporal() {
+            (
+                camel.strip_suffix("At").unwrap_or(camel),
+                ["After", "Before"],
+            )
+        } else {
+            continue;
+        };
+        for suffix in suffixes {
+            generated.insert(format!("{stem}{suffix}"), f.names.snake.clone());
+        }
+    }
+    let taken = |c: &str| {
+        let camel = Names::new(c, None).camel;
+        generated.contains_key(&camel) || fields.iter().any(|f| f.names.camel == camel)
+    };
+    for f in fields {
+        if let Some(source) = generated.get(&f.names.camel)
+            && *source != f.names.snake
+        {
+            let span = t
+                .raw("fields")
+                .and_then(|v| v.get_ref().get(f.names.snake.as_str()).map(|x| x.span()))
+                .unwrap_or(t.span.clone());
+            // `price_min` → `min_price`, which no filter spells.
+            let swapped: Vec<String> = f
+                .names
+                .snake
+                .rsplit_once('_')
+                .map(|(base, suffix)| format!("{suffix}_{base}"))
+                .into_iter()
+                .collect();
+            let mut help = format!("`?{}=` already filters on `{source}`", f.names.camel);
+            if let Some(alt) = alternative(&f.names.snake, &swapped, MAX_NAME, |c| !taken(c)) {
+                help.push_str(&format!("; rename the field, e.g. to `{alt}`"));
+            }
+            sink.push(
+                Diagnostic::new(
+                    span,
+                    format!("{}.fields.{}", t.path, f.names.snake),
+                    "this field name clashes with a generated list filter",
+                )
+                .found(f.names.camel.clone())
+                .help(help),
+            );
+        }
+    }
+}

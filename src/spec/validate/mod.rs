@@ -1,0 +1,128 @@
+//! Reads a parsed TOML document into the typed `Spec`, checking everything a
+//! spec can get wrong. All problems are collected; a `Spec` is returned only
+//! when there are none.
+//!
+//! This file reads the top of the document and hands each table to the file that
+//! owns its concern; those files import only files below them (`keys`, `identifiers`,
+//! `values` at the bottom, `resources` and `references` at the top), never this one.
+
+mod access;
+mod accounts;
+mod events;
+mod fields;
+mod identifiers;
+mod keys;
+mod project;
+mod references;
+mod resources;
+mod values;
+
+use toml::de::DeTable;
+
+use super::model::*;
+use super::reader::{At, Sink, Table};
+use super::words::ACCOUNT;
+use crate::diagnostics::Diagnostic;
+
+pub use keys::ACCEPTED_KEYS;
+pub use project::check_crate_name;
+
+use accounts::implicit_account;
+use events::read_jobs;
+use identifiers::check_renamed_once;
+use keys::TOP_KEYS;
+use project::{read_auth, read_cache, read_project, read_rate_limit};
+use references::check_cross_references;
+use resources::read_resource;
+
+/// Parses and validates spec source text; `applied`: a spec already applied to a project
+/// (see `Sink::push_new_rule`).
+pub fn parse(source: &str, applied: bool) -> Result<Spec, Vec<Diagnostic>> {
+    let document = DeTable::parse(source).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        vec![Diagnostic::new(
+            span,
+            "",
+            format!("invalid TOML: {}", e.message().trim()),
+        )]
+    })?;
+    let mut sink = Sink {
+        applied,
+        ..Sink::default()
+    };
+    let spec = read_spec(&mut sink, document.get_ref(), document.span());
+    match spec {
+        Some(spec) if sink.diagnostics.is_empty() => Ok(spec),
+        _ => {
+            let mut diagnostics = sink.diagnostics;
+            diagnostics.sort_by_key(|d| d.span.start);
+            Err(diagnostics)
+        }
+    }
+}
+
+fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -> Option<Spec> {
+    let top = Table::new(sink, doc, span, "", TOP_KEYS);
+    let project = read_project(sink, &top);
+    let auth = read_auth(sink, &top);
+    let rate_limit = read_rate_limit(sink, &top);
+    let cache = read_cache(sink, &top);
+
+    let Some(resources_value) = top.raw("resources") else {
+        sink.push(
+            Diagnostic::new(0..0, "resources", "the spec has no resources")
+                .help("add at least one `[resources.NAME.fields]` table (see `backend-gen init`)"),
+        );
+        return None;
+    };
+    let resources_table = Table::from_value(sink, resources_value, "resources", &[])?;
+    let mut resources = Vec::new();
+    // Keys of `resources` are resource names, so no key is "unknown" here;
+    // the names themselves are checked in `read_resource`.
+    let names: Vec<At<String>> = resources_table.entries().map(|(k, _)| k).collect();
+    for (name, value) in resources_table.entries() {
+        if let Some(r) = read_resource(sink, &name, value, &auth, &cache) {
+            resources.push((name, r));
+        }
+    }
+    if names.is_empty() {
+        sink.push(Diagnostic::new(
+            resources_value.span(),
+            "resources",
+            "the spec has no resources",
+        ));
+    }
+    check_cross_references(sink, &names, &resources, &auth);
+    let renamed = resources.iter().filter_map(|(name, r)| {
+        Some((
+            name.value.as_str(),
+            r.resource.renamed_from.as_deref()?,
+            r.renamed_from_span.clone()?,
+            format!("resources.{}.renamed_from", name.value),
+        ))
+    });
+    check_renamed_once(sink, renamed, "resource");
+    let declared: super::collisions::Declared = resources
+        .iter()
+        .map(|(name, r)| {
+            let at = super::collisions::Place {
+                name: name.span.clone(),
+                plural: r.plural_span.clone(),
+            };
+            (name.value.clone(), at)
+        })
+        .collect();
+    let mut resources: Vec<Resource> = resources.into_iter().map(|(_, r)| r.resource).collect();
+    if auth.mode == AuthMode::Jwt && !resources.iter().any(|r| r.names.snake == ACCOUNT) {
+        resources.insert(0, implicit_account(&auth, &cache));
+    }
+    super::rust_names::settle(&mut resources);
+    let jobs = read_jobs(sink, &top, &resources);
+    let spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
+    // What the spec generates can only be compared once the spec itself is sound; doing
+    // it earlier would report one mistake (two equal plurals) again as a collision.
+    if sink.diagnostics.is_empty() {
+        super::collisions::check(sink, &spec, &declared);
+    }
+    Some(spec)
+}

@@ -1,0 +1,323 @@
+//! Checks that need every resource: relation targets, owner paths, the accounts table and
+//! relation cycles.
+
+use std::collections::BTreeMap;
+
+use super::resources::ReadResource;
+use crate::diagnostics::Diagnostic;
+use crate::names::{Names, alternative};
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, suggest};
+use crate::spec::words::{ACCOUNT, MAX_NAME};
+
+/// A resource whose table would be the implicit accounts table of a jwt spec: one error,
+/// at what the file can change (its `plural`, or its name when it sets none).
+fn report_accounts_plural(
+    sink: &mut Sink,
+    name: &At<String>,
+    r: &ReadResource,
+    resources: &[(At<String>, ReadResource)],
+) {
+    let table = &r.resource.names.plural_snake;
+    let (span, key, verb) = match &r.plural_span {
+        Some(span) => (
+            span.clone(),
+            format!("resources.{}.plural", name.value),
+            "choose another",
+        ),
+        None => (
+            name.span.clone(),
+            format!("resources.{}", name.value),
+            "set a",
+        ),
+    };
+    let natural = Names::new(&name.value, None).plural_snake;
+    let candidates = [natural, format!("{}_items", name.value)];
+    let example = alternative(&name.value, &candidates, MAX_NAME, |c| {
+        c != table
+            && resources
+                .iter()
+                .all(|(_, o)| o.resource.names.plural_snake != c)
+    });
+    let mut help = format!(
+        "with jwt auth, the accounts table is `{table}`; {verb} `plural` on `{}`",
+        name.value
+    );
+    if let Some(plural) = example {
+        help.push_str(&format!(", e.g. `plural = \"{plural}\"`"));
+    }
+    sink.push(
+        Diagnostic::new(span, key, "the accounts table already has this name")
+            .found(table.clone())
+            .help(help),
+    );
+}
+
+/// What is wrong with an `owner` path from `res`, if anything: each step must be a relation
+/// of the resource the previous one reached, the last one (and only it) reaching the user.
+fn owner_path_problem(
+    res: &Resource,
+    path: &[String],
+    resources: &[(At<String>, ReadResource)],
+    (span, key): (&std::ops::Range<usize>, &str),
+) -> Option<Diagnostic> {
+    let problem = |message: &str| Diagnostic::new(span.clone(), key, message.to_owned());
+    if path.iter().any(String::is_empty) {
+        let steps: Vec<&str> = path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let d = problem("the owner path has an empty step")
+            .found(format!("{:?}", path.join(".")))
+            .allowed("relation names joined by single dots, e.g. `order.customer`");
+        return Some(if steps.is_empty() {
+            d.help("name a belongs_to relation to `user`, or one through parents")
+        } else {
+            d.help(format!("write `{}`", steps.join(".")))
+        });
+    }
+    let mut at = res;
+    for (i, step) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        let Some(relation) = at.belongs_to.iter().find(|b| b.names.snake == *step) else {
+            let relations: Vec<&str> = at
+                .belongs_to
+                .iter()
+                .map(|b| b.names.snake.as_str())
+                .collect();
+            let mut d = problem(&format!("`{}` has no relation `{step}`", at.names.snake))
+                .found(format!("{:?}", path.join(".")));
+            d = if relations.is_empty() {
+                d.help(format!(
+                    "give `{}` a belongs_to relation first",
+                    at.names.snake
+                ))
+            } else {
+                d.allowed(relations.join(", "))
+            };
+            return Some(d);
+        };
+        match (relation.target == ACCOUNT, last) {
+            (true, true) => return None,
+            (true, false) => {
+                return Some(
+                    problem("the owner path must end at the relation to the user resource")
+                        .found(format!("{:?}", path.join(".")))
+                        .help(format!("end it at `{}`", path[..=i].join("."))),
+                );
+            }
+            (false, true) => {
+                return Some(problem("the owner relation must point to the user resource")
+                    .found(format!("{step:?} belongs to {:?}", relation.target))
+                    .help(format!(
+                        "name a relation to `user`, directly or through a parent: `{}.RELATION`",
+                        path.join(".")
+                    )));
+            }
+            (false, false) => {}
+        }
+        match resources.iter().find(|(n, _)| n.value == relation.target) {
+            Some((_, next)) => at = &next.resource,
+            // An unknown target is reported where the relation is declared.
+            None => return None,
+        }
+    }
+    None
+}
+
+/// Checks that need every resource: relation targets, owners, cycles.
+pub(super) fn check_cross_references(
+    sink: &mut Sink,
+    names: &[At<String>],
+    resources: &[(At<String>, ReadResource)],
+    auth: &Auth,
+) {
+    let mut known: Vec<&str> = names.iter().map(|n| n.value.as_str()).collect();
+    if auth.mode == AuthMode::Jwt && !known.contains(&ACCOUNT) {
+        known.push(ACCOUNT);
+    }
+    // The implicit account of a jwt spec has a table too, which the file cannot rename.
+    let accounts = (auth.mode == AuthMode::Jwt && !names.iter().any(|n| n.value == ACCOUNT))
+        .then(|| Names::new(ACCOUNT, None).plural_snake);
+    let mut plurals: BTreeMap<&str, &At<String>> = BTreeMap::new();
+    for (name, r) in resources {
+        if accounts.as_ref() == Some(&r.resource.names.plural_snake) {
+            report_accounts_plural(sink, name, r, resources);
+            continue;
+        }
+        if let Some(first) = plurals.insert(&r.resource.names.plural_snake, name) {
+            // Point at the `plural` that made the clash when there is one, and never ask
+            // for a `plural` that is already set.
+            let (span, key, help) = match &r.plural_span {
+                Some(span) => (
+                    span.clone(),
+                    format!("resources.{}.plural", name.value),
+                    format!("`{}` uses it too; choose another plural", first.value),
+                ),
+                None => (
+                    name.span.clone(),
+                    format!("resources.{}", name.value),
+                    format!("`{}` uses it too; set `plural` on one of them", first.value),
+                ),
+            };
+            sink.push(
+                Diagnostic::new(span, key, "two resources have the same table name")
+                    .found(r.resource.names.plural_snake.clone())
+                    .help(help),
+            );
+        }
+    }
+    let unknown = |sink: &mut Sink, span: std::ops::Range<usize>, key: String, target: &str| {
+        let mut d = Diagnostic::new(span, key, "unknown resource")
+            .found(format!("{target:?}"))
+            .allowed(known.join(", "));
+        if let Some(near) = suggest(target, &known) {
+            d = d.help(format!("did you mean {near:?}?"));
+        }
+        sink.push(d);
+    };
+    for (name, r) in resources {
+        let res = &r.resource;
+        for (b, span) in res.belongs_to.iter().zip(&r.belongs_to_spans) {
+            if !known.contains(&b.target.as_str()) {
+                unknown(
+                    sink,
+                    span.clone(),
+                    format!("resources.{}.belongs_to.{}", name.value, b.names.snake),
+                    &b.target,
+                );
+            }
+        }
+        for (target, span) in res.many_to_many.iter().zip(&r.many_to_many_spans) {
+            let key = format!("resources.{}.many_to_many", name.value);
+            if !known.contains(&target.as_str()) {
+                unknown(sink, span.clone(), key, target);
+            } else if *target == name.value {
+                sink.push(
+                    Diagnostic::new(
+                        span.clone(),
+                        key,
+                        "a resource cannot be many-to-many with itself",
+                    )
+                    .found(format!("{target:?}")),
+                );
+            } else if resources
+                .iter()
+                .any(|(n, o)| n.value == *target && o.resource.many_to_many.contains(&name.value))
+            {
+                sink.push(
+                    Diagnostic::new(
+                        span.clone(),
+                        key,
+                        "this many-to-many is declared on both sides",
+                    )
+                    .found(format!("{target:?}"))
+                    .help(format!(
+                        "declare it once, on `{}` or on `{target}`",
+                        name.value
+                    )),
+                );
+            }
+        }
+        if let (Some(owner), Some(span)) = (&res.owner, &r.owner_span) {
+            let key = format!("resources.{}.owner", name.value);
+            if auth.mode == AuthMode::None {
+                sink.push(
+                    Diagnostic::new(span.clone(), key, "owners need auth mode \"jwt\"")
+                        .help("set `[auth] mode = \"jwt\"` or remove `owner`"),
+                );
+            } else if let Some(problem) =
+                owner_path_problem(res, &owner.path, resources, (span, &key))
+            {
+                sink.push(problem);
+            }
+        }
+    }
+    check_cycles(sink, resources);
+}
+
+fn check_cycles(sink: &mut Sink, resources: &[(At<String>, ReadResource)]) {
+    // Depth-first search over required and optional foreign keys alike: tables in a cycle
+    // cannot be created in any order. Each resource is entered once, so the search is
+    // linear in resources and relations (following every path was exponential in a spec
+    // whose resources each belong to several earlier ones); an edge back to a resource
+    // still open closes a cycle.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        Open,
+        Done,
+    }
+    let index: BTreeMap<&str, usize> = resources
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| (n.value.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = resources
+        .iter()
+        .map(|(n, r)| {
+            r.resource
+                .belongs_to
+                .iter()
+                .filter(|b| b.target != n.value)
+                .filter_map(|b| index.get(b.target.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut mark = vec![Mark::New; resources.len()];
+    for root in 0..resources.len() {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        mark[root] = Mark::Open;
+        // The open path: each resource with the index of its next edge to follow.
+        let mut path: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&(node, next)) = path.last() {
+            let Some(&to) = edges[node].get(next) else {
+                mark[node] = Mark::Done;
+                path.pop();
+                continue;
+            };
+            if let Some(top) = path.last_mut() {
+                top.1 += 1;
+            }
+            match mark[to] {
+                Mark::New => {
+                    mark[to] = Mark::Open;
+                    path.push((to, 0));
+                }
+                Mark::Open => {
+                    let from = path.iter().position(|(n, _)| *n == to).unwrap_or(0);
+                    let cycle: Vec<usize> = path[from..].iter().map(|(n, _)| *n).collect();
+                    report_cycle(sink, resources, &cycle);
+                }
+                Mark::Done => {}
+            }
+        }
+    }
+}
+
+/// Reports a cycle at its alphabetically first member, followed from there.
+fn report_cycle(sink: &mut Sink, resources: &[(At<String>, ReadResource)], cycle: &[usize]) {
+    let name = |i: usize| resources[i].0.value.as_str();
+    let first = (0..cycle.len())
+        .min_by_key(|&k| name(cycle[k]))
+        .unwrap_or(0);
+    let mut names: Vec<&str> = cycle[first..]
+        .iter()
+        .chain(&cycle[..first])
+        .map(|&i| name(i))
+        .collect();
+    let start = &resources[cycle[first]].0;
+    names.push(&start.value);
+    sink.push(
+        Diagnostic::new(
+            start.span.clone(),
+            format!("resources.{}", start.value),
+            "belongs_to relations form a cycle",
+        )
+        .found(names.join(" -> "))
+        .help("break the cycle: tables in a cycle cannot be created or filled in any order"),
+    );
+}

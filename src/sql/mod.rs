@@ -1,0 +1,34 @@
+//! The SQL text of every query a generated resource runs. Queries are
+//! written once here, laid out for reading, and printed by the templates as
+//! string constants; values are always `$n` parameters (which SQLite and
+//! PostgreSQL both accept), never formatted into the text.
+//!
+//! Tables and columns whose names SQL reserves are quoted (`"order"`, see
+//! `names::sql_ident`). The query texts of `ResourceSql`, `LinkSql` and `taken` go between
+//! the quotes of Rust string constants, so their own quotes come escaped (`\"order\"`);
+//! migrations are plain SQL.
+//!
+//! `queries.rs` holds the queries a resource and its links run, `tables.rs` the
+//! migrations that create a resource's table and the service's own tables, and `text.rs`
+//! what both lay out the same way.
+
+mod queries;
+mod tables;
+#[cfg(test)]
+mod tests;
+mod text;
+
+// The tables' and indexes' names are the spec's (validation compares them); the queries
+// and migrations here are written with them.
+pub use crate::spec::schema_names::{
+    ACCOUNT_TOKENS, DELIVERIES, EMAIL_VERIFICATIONS, IDEMPOTENCY, JOBS, MAX_IDENTIFIER, OUTBOX,
+    REFRESH_TOKENS, SESSIONS, WEBHOOKS, identifier, join_table, primary_key, schema_objects,
+};
+
+pub use queries::{LinkSql, ResourceSql, columns, taken};
+pub use tables::{
+    create_account_tokens, create_deliveries, create_email_verifications, create_idempotency_keys,
+    create_jobs, create_join_table, create_outbox, create_refresh_tokens, create_sessions,
+    create_webhooks, join_index, resource_table, with_case_sensitive_email,
+};
+pub use text::rust_text;

@@ -1,0 +1,287 @@
+//! The queries a resource runs (`ResourceSql`), its many-to-many links' (`LinkSql`), and
+//! the check that a unique value is free (`taken`).
+
+use serde::Serialize;
+
+use super::text::{
+    ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
+};
+use crate::names::sql_ident;
+use crate::spec::{Resource, Spec};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceSql {
+    pub select_one: String,
+    pub exists: String,
+    pub list: String,
+    pub count: String,
+    pub insert: String,
+    pub update: String,
+    pub delete: String,
+    /// Accounts only: the row and password hash for an email, and the roles update.
+    pub find_login: String,
+    pub set_roles: String,
+    /// The account's: replaces its password hash (reset, change), returning the email;
+    /// and the email of an account.
+    pub set_password: String,
+    pub account_email: String,
+    /// Owned through parents (`owner = "order.customer"`): the owner of the parent whose id is
+    /// `$1`, and the list condition for rows of one owner, up to that owner's id (each `IN`
+    /// subquery then needs its `)`).
+    pub owner_of_parent: String,
+    pub owned_through: String,
+}
+
+/// The SQL that follows an owner path from `r` through its parents to the user: see
+/// [`ResourceSql::owner_of_parent`]. Subqueries name their own tables' columns unqualified,
+/// which SQL resolves in the innermost table first.
+fn through_parents(spec: &Spec, r: &Resource, path: &[String]) -> (String, String) {
+    let mut at = r;
+    let mut tables = Vec::new();
+    for step in &path[..path.len() - 1] {
+        let relation = at
+            .belongs_to
+            .iter()
+            .find(|b| b.names.snake == *step)
+            .expect("a validated owner path");
+        at = spec
+            .resource(&relation.target)
+            .expect("a validated owner path");
+        tables.push(at.names.plural_sql.as_str());
+    }
+    let mut owner = "$1".to_string();
+    for (table, step) in tables.iter().zip(&path[1..]) {
+        owner = format!(
+            "SELECT {} FROM {table} WHERE id = ({owner})",
+            foreign_key(step)
+        );
+    }
+    let owner = owner.replacen("($1)", "$1", 1);
+    let mut condition = String::new();
+    for (step, table) in path.iter().zip(&tables) {
+        condition.push_str(&format!(
+            "{} IN (SELECT id FROM {table} WHERE ",
+            foreign_key(step)
+        ));
+    }
+    condition.push_str(&format!("{} = ", foreign_key(&path[path.len() - 1])));
+    (owner, condition)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkSql {
+    /// The list condition for rows linked to an id, up to that id's parameter.
+    pub linked: String,
+    pub link: String,
+    pub unlink: String,
+}
+
+/// The columns a resource's rows have, in the order of its Rust struct, as SQL
+/// identifiers. An account's `password_hash` is never among them: no read can return it.
+pub fn columns(r: &Resource, account: bool) -> Vec<String> {
+    let mut out = vec!["id".to_string()];
+    out.extend(r.belongs_to.iter().map(|b| foreign_key(&b.names.snake)));
+    out.extend(r.fields.iter().map(|f| f.names.sql.clone()));
+    if account {
+        out.push("roles".into());
+    }
+    if r.versioned {
+        out.push("version".into());
+    }
+    if r.timestamps {
+        out.push("created_at".into());
+        out.push("updated_at".into());
+    }
+    out
+}
+
+/// The columns an insert or update writes: foreign keys, then fields.
+fn writable(r: &Resource) -> Vec<String> {
+    let mut out: Vec<String> = r
+        .belongs_to
+        .iter()
+        .map(|b| foreign_key(&b.names.snake))
+        .collect();
+    out.extend(r.fields.iter().map(|f| f.names.sql.clone()));
+    out
+}
+
+impl ResourceSql {
+    pub fn new(spec: &Spec, r: &Resource) -> Self {
+        let account = spec.is_account(r);
+        let table = &r.names.plural_sql;
+        let select = clause("SELECT", &columns(r, account));
+        let from = format!("    FROM {table}");
+        let returning = clause("RETURNING", &columns(r, account));
+        let live = live(r);
+
+        let mut insert_columns = vec!["id".to_string()];
+        insert_columns.extend(writable(r));
+        if account {
+            insert_columns.push("password_hash".into());
+            insert_columns.push("roles".into());
+        }
+        let mut values = params(1, insert_columns.len());
+        if r.timestamps {
+            let now = format!("${}", insert_columns.len() + 1);
+            insert_columns.push("created_at".into());
+            insert_columns.push("updated_at".into());
+            values.push(now.clone());
+            values.push(now);
+        }
+        let insert = query(&[
+            clause(&format!("INSERT INTO {table} ("), &insert_columns).replacen("( ", "(", 1) + ")",
+            clause("VALUES (", &values).replacen("( ", "(", 1) + ")",
+            returning.clone(),
+        ]);
+
+        // A direct owner key is written only when a body names one (roles in `owner_set_by`):
+        // `COALESCE` keeps the stored owner otherwise.
+        let owner = r.owner.as_ref().and_then(|o| o.relation()).map(foreign_key);
+        let mut sets: Vec<String> = writable(r)
+            .iter()
+            .filter(|c| Some(*c) != owner.as_ref())
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 2))
+            .collect();
+        let mut next = sets.len() + 2;
+        if r.timestamps {
+            sets.push(format!("updated_at = ${next}"));
+            next += 1;
+        }
+        if let Some(owner) = &owner {
+            sets.push(format!("{owner} = COALESCE(${next}, {owner})"));
+            next += 1;
+        }
+        let mut condition = format!("    WHERE id = $1{live}");
+        if r.versioned {
+            sets.push("version = version + 1".into());
+            condition.push_str(&format!(" AND version = COALESCE(${next}, version)"));
+        }
+        let update = query(&[
+            format!("    UPDATE {table}"),
+            clause("SET", &sets),
+            condition,
+            returning.clone(),
+        ]);
+
+        let delete = if r.soft_delete {
+            let touched = if r.timestamps {
+                ", updated_at = $2"
+            } else {
+                ""
+            };
+            query(&[
+                format!("    UPDATE {table}"),
+                format!("    SET deleted_at = $2{touched}"),
+                "    WHERE id = $1 AND deleted_at IS NULL".into(),
+            ])
+        } else {
+            query(&[
+                format!("    DELETE FROM {table}"),
+                "    WHERE id = $1".into(),
+            ])
+        };
+
+        let (find_login, set_roles, set_password, account_email) = if account {
+            let mut login_columns = columns(r, account);
+            login_columns.push("password_hash".into());
+            let touched = if r.timestamps {
+                ", updated_at = $3"
+            } else {
+                ""
+            };
+            (
+                query(&[
+                    clause("SELECT", &login_columns),
+                    from.clone(),
+                    format!(
+                        "    WHERE {} = {}{live}",
+                        compared(true, ACCOUNT_EMAIL_COLUMN),
+                        compared(true, "$1")
+                    ),
+                ]),
+                query(&[
+                    format!("    UPDATE {table}"),
+                    format!("    SET roles = $2{touched}"),
+                    format!("    WHERE id = $1{live}"),
+                    returning.clone(),
+                ]),
+                query(&[
+                    format!("    UPDATE {table}"),
+                    "    SET password_hash = $2".into(),
+                    format!("    WHERE id = $1{live}"),
+                    "    RETURNING email".into(),
+                ]),
+                query(&[
+                    "    SELECT email".into(),
+                    from.clone(),
+                    format!("    WHERE id = $1{live}"),
+                ]),
+            )
+        } else {
+            (String::new(), String::new(), String::new(), String::new())
+        };
+        let (owner_of_parent, owned_through) = match &r.owner {
+            Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
+            _ => (String::new(), String::new()),
+        };
+        Self {
+            owner_of_parent: rust_text(owner_of_parent),
+            owned_through: rust_text(owned_through),
+            find_login: rust_text(find_login),
+            set_roles: rust_text(set_roles),
+            set_password: rust_text(set_password),
+            account_email: rust_text(account_email),
+            select_one: rust_text(query(&[
+                select.clone(),
+                from.clone(),
+                format!("    WHERE id = $1{live}"),
+            ])),
+            exists: rust_text(query(&[format!(
+                "    SELECT 1 FROM {table} WHERE id = $1{live}"
+            )])),
+            // Lists add their own conditions, order and page (the service's list.rs).
+            list: rust_text(query(&[select, from])),
+            count: rust_text(format!("SELECT COUNT(*) FROM {table}")),
+            insert: rust_text(insert),
+            update: rust_text(update),
+            delete: rust_text(delete),
+        }
+    }
+}
+
+impl LinkSql {
+    /// Links from `owner` (the declaring side) to `target` through `join`.
+    pub fn new(owner: &Resource, target: &Resource, join: &str) -> Self {
+        let own = foreign_key(&owner.names.snake);
+        let other = foreign_key(&target.names.snake);
+        let join = sql_ident(join);
+        Self {
+            linked: rust_text(format!(
+                "\n    id IN (SELECT {other} FROM {join} WHERE {own} = "
+            )),
+            link: rust_text(query(&[
+                format!("    INSERT INTO {join} ({own}, {other})"),
+                "    VALUES ($1, $2)".into(),
+                "    ON CONFLICT DO NOTHING".into(),
+            ])),
+            unlink: rust_text(query(&[format!(
+                "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
+            )])),
+        }
+    }
+}
+
+/// Whether another live row holds a unique value: `$1` the value, `$2` the
+/// row being written (which may hold it itself).
+pub fn taken(spec: &Spec, r: &Resource, column: &str) -> String {
+    let folded = folds_case(spec, r, column);
+    rust_text(query(&[format!(
+        "    SELECT 1 FROM {} WHERE {} = {} AND id <> $2{}",
+        r.names.plural_sql,
+        compared(folded, column),
+        compared(folded, "$1"),
+        live(r)
+    )]))
+}

@@ -1,0 +1,417 @@
+//! The migrations that create tables: a resource's, a many-to-many join table, and the
+//! service's own (sessions, tokens, outbox, jobs, idempotency keys, webhooks).
+
+use super::text::{ACCOUNT_EMAIL_COLUMN, compared, folds_case, foreign_key};
+use crate::dialect::Dialect;
+use crate::names::sql_ident;
+use crate::spec::schema_names::{
+    ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, DELIVERIES, DELIVERY_INDEXES, EMAIL_VERIFICATIONS,
+    IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
+    REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOKS, identifier, index,
+    join_table, unique_index,
+};
+use crate::spec::{Database, Kind, Resource, Spec};
+use crate::table::{Column, Constraint, Index, Table, TableKind};
+
+/// A resource's table in one dialect: its columns, its foreign-key indexes and its
+/// unique indexes (partial on live rows when soft-deleted, so a deleted row does not
+/// hold on to its unique values) one by one, as `update` compares them, and the
+/// migration that creates it all.
+pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
+    let table = &r.names.plural_snake;
+    let quoted = &r.names.plural_sql;
+    let mut id = Column::fixed("id", dialect.id_type(), true);
+    id.primary_key = true;
+    let mut columns = vec![id];
+    for b in &r.belongs_to {
+        let parent = spec
+            .resource(&b.target)
+            .map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
+        let name = format!("{}_id", b.names.snake);
+        let mut column = Column::fixed(&name, dialect.id_type(), b.required);
+        column.references = Some(Constraint {
+            name: identifier(format!("{table}_{name}_fkey")),
+            body: format!("{parent} (id) ON DELETE {}", b.on_delete.sql()),
+        });
+        columns.push(column);
+    }
+    for f in &r.fields {
+        columns.push(Column::field(dialect, table, f));
+    }
+    if spec.is_account(r) {
+        columns.push(Column::fixed("password_hash", "TEXT", true));
+        let json = dialect.kind_type(Kind::Json);
+        columns.push(Column::fixed("roles", json, true));
+    }
+    if r.versioned {
+        let mut version = Column::fixed("version", "INTEGER", true);
+        version.default = Some("1".into());
+        columns.push(version);
+    }
+    if r.soft_delete {
+        columns.push(Column::fixed("deleted_at", dialect.timestamp_type(), false));
+    }
+    if r.timestamps {
+        for at in ["created_at", "updated_at"] {
+            columns.push(Column::fixed(at, dialect.timestamp_type(), true));
+        }
+    }
+    let mut out = format!(
+        "-- {}\n",
+        sql_comment(&r.description, &r.names.plural_words)
+    );
+    if r.soft_delete {
+        out.push_str("-- Soft-deleted: a row with a deleted_at is gone for the API.\n");
+    }
+    if r.versioned {
+        out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
+    }
+    let definitions: Vec<String> = columns.iter().map(Column::definition).collect();
+    out.push_str(&format!(
+        "CREATE TABLE {quoted} (\n    {}\n);\n",
+        definitions.join(",\n    ")
+    ));
+    let mut indexes = Vec::new();
+    for b in &r.belongs_to {
+        let column = format!("{}_id", b.names.snake);
+        let name = index(table, &column);
+        indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} ({});", sql_ident(&column)),
+            name,
+            comment: None,
+        });
+    }
+    for f in r.fields.iter().filter(|f| f.unique) {
+        let live = if r.soft_delete {
+            " WHERE deleted_at IS NULL"
+        } else {
+            ""
+        };
+        let name = unique_index(table, &f.names.snake);
+        let folded = folds_case(spec, r, &f.names.sql);
+        let key = compared(folded, &f.names.sql);
+        indexes.push(Index {
+            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({key}){live};"),
+            name,
+            comment: folded.then_some(ACCOUNT_EMAIL_COMMENT),
+        });
+    }
+    if r.timestamps {
+        let name = index(table, "created_at");
+        indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} (created_at, id);"),
+            name,
+            comment: Some("Lists are read newest first."),
+        });
+    }
+    if !indexes.is_empty() {
+        out.push('\n');
+        for i in &indexes {
+            if let Some(comment) = i.comment {
+                out.push_str(&format!("-- {comment}\n"));
+            }
+            out.push_str(&i.sql);
+            out.push('\n');
+        }
+    }
+    Table {
+        name: table.clone(),
+        quoted: quoted.clone(),
+        kind: TableKind::Resource,
+        columns,
+        indexes,
+        create: out,
+    }
+}
+
+/// The migration of a many-to-many join table: a composite primary key
+/// (which also serves lookups from the owner) and an index for the other side.
+pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) -> String {
+    let join = join_table(owner, target);
+    let (own, other) = (
+        foreign_key(&owner.names.snake),
+        format!("{}_id", target.names.snake),
+    );
+    let id = dialect.id_type();
+    format!(
+        "-- Links {} and {} (many-to-many). A link dies with either side.\n\
+         CREATE TABLE {quoted} (\n    \
+         {own} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+         {other_sql} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
+         PRIMARY KEY ({own}, {other_sql})\n);\n\n\
+         {}\n",
+        owner.names.plural_words,
+        target.names.plural_words,
+        owner.names.plural_sql,
+        target.names.plural_sql,
+        join_index(owner, target).sql,
+        quoted = sql_ident(&join),
+        other_sql = sql_ident(&other),
+    )
+}
+
+/// A join table's index on its other side (its primary key serves the owner's).
+pub fn join_index(owner: &Resource, target: &Resource) -> Index {
+    let join = join_table(owner, target);
+    let other = format!("{}_id", target.names.snake);
+    let name = index(&join, &other);
+    Index {
+        sql: format!(
+            "CREATE INDEX {name} ON {} ({});",
+            sql_ident(&join),
+            sql_ident(&other)
+        ),
+        name,
+        comment: None,
+    }
+}
+
+/// The migration of the jwt flow's sessions: one row per refresh token ever
+/// issued, stored only as a hash. Tokens of one login share a family; a
+/// rotated token keeps its row (with `used_at`) so that its reuse is noticed.
+pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [token_hash, family_id, user_id, expires_at] = REFRESH_TOKEN_INDEXES;
+    format!(
+        "-- Refresh tokens (sessions), stored as SHA-256 hashes, never in clear.\n\
+         CREATE TABLE {REFRESH_TOKENS} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         family_id {id} NOT NULL,\n    \
+         token_hash TEXT NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         used_at {at},\n    \
+         revoked_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX {token_hash} ON {REFRESH_TOKENS} (token_hash);\n\
+         CREATE INDEX {family_id} ON {REFRESH_TOKENS} (family_id);\n\
+         CREATE INDEX {user_id} ON {REFRESH_TOKENS} (user_id);\n\
+         CREATE INDEX {expires_at} ON {REFRESH_TOKENS} (expires_at);\n"
+    )
+}
+
+/// The migration of the sessions: one row per sign-in, whose id is its refresh tokens'
+/// family and access tokens' `sid`, with what the account's owner needs to recognise it
+/// (when it began and was last refreshed, the client's user agent and address) and when it
+/// ended. Every refresh token of a family works only while its session has not ended.
+pub fn create_sessions(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- Sessions: one per sign-in, listed to their account, ended one by one or all at once.\n\
+         CREATE TABLE {SESSIONS} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         created_at {at} NOT NULL,\n    \
+         last_used_at {at} NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         user_agent TEXT,\n    \
+         address TEXT,\n    \
+         ended_at {at}\n);\n\n\
+         CREATE INDEX {SESSION_INDEX} ON {SESSIONS} (user_id);\n"
+    )
+}
+
+/// The migration of the single-use account tokens: one row per token mailed, stored only as
+/// a hash, with what it is for, the email it was sent to, its expiry and when it was used.
+pub fn create_account_tokens(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [token_hash, user_id, expires_at] = ACCOUNT_TOKEN_INDEXES;
+    format!(
+        "-- Email verification and password reset tokens, stored as SHA-256 hashes.\n\
+         CREATE TABLE {ACCOUNT_TOKENS} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         purpose TEXT NOT NULL,\n    \
+         email TEXT NOT NULL,\n    \
+         token_hash TEXT NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         used_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX {token_hash} ON {ACCOUNT_TOKENS} (token_hash);\n\
+         CREATE INDEX {user_id} ON {ACCOUNT_TOKENS} (user_id, purpose);\n\
+         CREATE INDEX {expires_at} ON {ACCOUNT_TOKENS} (expires_at);\n"
+    )
+}
+
+/// The migration of the verified emails: one row per account, naming the email it proved
+/// it receives. An account whose email changes is unverified until it proves the new one,
+/// without any write to the account's own row.
+pub fn create_email_verifications(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- The email each account proved it receives, and when.\n\
+         CREATE TABLE {EMAIL_VERIFICATIONS} (\n    \
+         user_id {id} PRIMARY KEY NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         email TEXT NOT NULL,\n    \
+         verified_at {at} NOT NULL\n);\n"
+    )
+}
+
+/// The accounts' table, which the jwt flow's tables refer to.
+fn account_table(spec: &Spec) -> &str {
+    spec.resource(crate::spec::ACCOUNT)
+        .map_or("users", |r| r.names.plural_sql.as_str())
+}
+
+/// The migration of the outbox: one row per event, written in the transaction of the change
+/// it describes. `seq` orders them as they committed (per aggregate too); the relay
+/// publishes the rows whose `published_at` is unset, oldest first, and sets it.
+pub fn create_outbox(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let seq = match dialect.0 {
+        // The row id: one writer at a time gives it in commit order. (AUTOINCREMENT would
+        // add `sqlite_sequence`, which no down migration can drop.)
+        Database::Sqlite => "INTEGER PRIMARY KEY",
+        Database::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    };
+    let data = dialect.kind_type(Kind::Json);
+    let [id_unique, pending] = OUTBOX_INDEXES;
+    format!(
+        "-- Domain events, each written in the transaction of the change it describes.\n\
+         CREATE TABLE {OUTBOX} (\n    \
+         seq {seq},\n    \
+         id {id} NOT NULL,\n    \
+         event_type TEXT NOT NULL,\n    \
+         aggregate_type TEXT NOT NULL,\n    \
+         aggregate_id {id} NOT NULL,\n    \
+         occurred_at {at} NOT NULL,\n    \
+         data {data} NOT NULL,\n    \
+         published_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX {id_unique} ON {OUTBOX} (id);\n\
+         -- The events still to publish, oldest first.\n\
+         CREATE INDEX {pending} ON {OUTBOX} (seq) WHERE published_at IS NULL;\n"
+    )
+}
+
+/// The migration of the job queue. A job is `pending` until a worker claims it (`running`,
+/// leased until `locked_until`), then `succeeded`, `pending` again after a failed attempt
+/// (from `run_after`), or `dead` once its attempts are spent. `(kind, idempotency_key)` is
+/// unique, so a job enqueued twice under one key exists once (rows without a key never
+/// clash: NULLs are distinct in both databases).
+pub fn create_jobs(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let payload = dialect.kind_type(Kind::Json);
+    let [unique, due, state] = JOB_INDEXES;
+    format!(
+        "-- Background jobs, run by the service's workers from this table.\n\
+         CREATE TABLE {JOBS} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         kind TEXT NOT NULL,\n    \
+         payload {payload} NOT NULL,\n    \
+         idempotency_key TEXT,\n    \
+         state TEXT NOT NULL CONSTRAINT background_jobs_state_check \
+         CHECK (state IN ('pending', 'running', 'succeeded', 'dead')),\n    \
+         attempts INTEGER NOT NULL DEFAULT 0,\n    \
+         max_attempts INTEGER NOT NULL,\n    \
+         run_after {at} NOT NULL,\n    \
+         locked_until {at},\n    \
+         last_error TEXT,\n    \
+         created_at {at} NOT NULL,\n    \
+         updated_at {at} NOT NULL\n);\n\n\
+         CREATE UNIQUE INDEX {unique} ON {JOBS} (kind, idempotency_key);\n\
+         -- What workers claim: due pending jobs, and running ones whose lease ran out.\n\
+         CREATE INDEX {due} ON {JOBS} (run_after) WHERE state IN ('pending', 'running');\n\
+         -- The admin's lists by state, newest first, and the pruning of finished jobs.\n\
+         CREATE INDEX {state} ON {JOBS} (state, updated_at);\n"
+    )
+}
+
+/// The migration of the idempotency keys: one row per caller (`scope`, empty without auth)
+/// and key, with a fingerprint of the request and, once answered, the answer to replay.
+pub fn create_idempotency_keys(dialect: Dialect) -> String {
+    let at = dialect.timestamp_type();
+    let headers = dialect.kind_type(Kind::Json);
+    format!(
+        "-- Idempotency-Key: each POST's first answer, replayed for the same key and request.\n\
+         CREATE TABLE {IDEMPOTENCY} (\n    \
+         scope TEXT NOT NULL,\n    \
+         key TEXT NOT NULL,\n    \
+         fingerprint TEXT NOT NULL,\n    \
+         status INTEGER,\n    \
+         headers {headers},\n    \
+         body TEXT,\n    \
+         created_at {at} NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         PRIMARY KEY (scope, key)\n);\n\n\
+         CREATE INDEX {IDEMPOTENCY_INDEX} ON {IDEMPOTENCY} (expires_at);\n"
+    )
+}
+
+/// The migration of the webhook subscriptions. The secret signs every delivery; it is
+/// shown once, when the subscription is made. `consecutive_failures` counts failed
+/// attempts since the last delivered one, and disables the subscription past a limit.
+pub fn create_webhooks(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let events = dialect.kind_type(Kind::Json);
+    let boolean = dialect.kind_type(Kind::Boolean);
+    format!(
+        "-- Webhook subscriptions: where the service sends its events, signed.\n\
+         CREATE TABLE {WEBHOOKS} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         url TEXT NOT NULL,\n    \
+         events {events} NOT NULL,\n    \
+         active {boolean} NOT NULL,\n    \
+         secret TEXT NOT NULL,\n    \
+         consecutive_failures INTEGER NOT NULL DEFAULT 0,\n    \
+         created_at {at} NOT NULL,\n    \
+         updated_at {at} NOT NULL\n);\n"
+    )
+}
+
+/// The migration of the delivery log: one row per event and subscription, whose job (a
+/// `webhook_delivery`) holds its state, attempts and next attempt; pruning the job prunes
+/// the row.
+pub fn create_deliveries(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [unique, job] = DELIVERY_INDEXES;
+    format!(
+        "-- Webhook deliveries: each event sent to each subscription, as a job.\n\
+         CREATE TABLE {DELIVERIES} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         subscription_id {id} NOT NULL REFERENCES {WEBHOOKS} (id) ON DELETE CASCADE,\n    \
+         job_id {id} NOT NULL REFERENCES {JOBS} (id) ON DELETE CASCADE,\n    \
+         event_id {id} NOT NULL,\n    \
+         event_type TEXT NOT NULL,\n    \
+         last_status INTEGER,\n    \
+         created_at {at} NOT NULL\n);\n\n\
+         CREATE UNIQUE INDEX {unique} ON {DELIVERIES} (subscription_id, event_id);\n\
+         CREATE INDEX {job} ON {DELIVERIES} (job_id);\n"
+    )
+}
+
+fn sql_comment(description: &str, fallback: &str) -> String {
+    let text = if description.is_empty() {
+        fallback
+    } else {
+        description
+    };
+    crate::layout::one_line(text)
+}
+
+/// `table` as a backend-gen from before emails were compared case-insensitively wrote it:
+/// the account's unique email index on the column itself. `update` migrates such a
+/// project's index to the folded one (see `migrate::Earlier`).
+pub fn with_case_sensitive_email(spec: &Spec, table: &mut Table) {
+    let Some(account) = spec.resources.iter().find(|r| spec.is_account(r)) else {
+        return;
+    };
+    if table.name != account.names.plural_snake {
+        return;
+    }
+    let folded = format!("({})", compared(true, ACCOUNT_EMAIL_COLUMN));
+    for index in &mut table.indexes {
+        if index.comment == Some(ACCOUNT_EMAIL_COMMENT) {
+            index.sql = index
+                .sql
+                .replace(&folded, &format!("({ACCOUNT_EMAIL_COLUMN})"));
+            index.comment = None;
+        }
+    }
+}
+
+const ACCOUNT_EMAIL_COMMENT: &str =
+    "One account per address, whatever the case of its letters; the address is kept as typed.";

@@ -1,0 +1,83 @@
+use super::*;
+use crate::dialect::Dialect;
+
+#[test]
+fn long_identifiers_are_cut_with_a_hash_of_the_whole_name() {
+    let short = "posts_author_id_idx".to_string();
+    assert_eq!(identifier(short.clone()), short);
+    let at_limit = "a".repeat(MAX_IDENTIFIER);
+    assert_eq!(identifier(at_limit.clone()), at_limit);
+    let (one, two) = (
+        identifier(format!("{}_one_idx", "x".repeat(60))),
+        identifier(format!("{}_two_idx", "x".repeat(60))),
+    );
+    assert_eq!(one.len(), MAX_IDENTIFIER);
+    assert_ne!(one, two);
+    assert_eq!(one, identifier(format!("{}_one_idx", "x".repeat(60))));
+    // PostgreSQL's own name for a primary key keeps `_pkey` whole.
+    assert_eq!(primary_key(&at_limit), format!("{}_pkey", "a".repeat(58)));
+}
+
+/// An account's email is one address whatever the case of its letters: its unique index,
+/// the taken check and the login lookup all compare it folded. Another email field is
+/// compared as it is.
+#[test]
+fn an_accounts_email_is_compared_folded() {
+    let source = "[auth]\nmode = \"jwt\"\n\n\
+                  [resources.user.fields]\nname = { type = \"string\" }\n\n\
+                  [resources.contact.fields]\n\
+                  email = { type = \"string\", format = \"email\", unique = true }\n";
+    let spec = crate::spec::parse("accounts.toml", source).unwrap();
+    let user = spec.resource("user").unwrap();
+    let table = resource_table(&spec, user, Dialect(crate::spec::Database::Postgres));
+    assert!(
+        table
+            .create
+            .contains("CREATE UNIQUE INDEX users_email_unique ON users (lower(email));"),
+        "{}",
+        table.create
+    );
+    assert!(
+        ResourceSql::new(&spec, user)
+            .find_login
+            .contains("WHERE lower(email) = lower($1)")
+    );
+    let t = taken(&spec, user, "email");
+    assert!(t.contains("lower(email) = lower($1)"), "{t}");
+    let contact = spec.resource("contact").unwrap();
+    let table = resource_table(&spec, contact, Dialect(crate::spec::Database::Sqlite));
+    assert!(
+        table
+            .create
+            .contains("CREATE UNIQUE INDEX contacts_email_unique ON contacts (email);")
+    );
+    assert!(taken(&spec, contact, "email").contains("email = $1 AND"));
+}
+
+#[test]
+fn queries_of_a_versioned_soft_deleted_resource() {
+    let source = std::fs::read_to_string("examples/shop.toml").unwrap();
+    let spec = crate::spec::parse("shop.toml", &source).unwrap();
+    let product = spec.resource("product").unwrap();
+    let sql = ResourceSql::new(&spec, product);
+    assert_eq!(
+        sql.update,
+        "\n    UPDATE products\n    SET sku = $2, name = $3, description = $4, price = $5, cost_price = $6, stock = $7,\n        weight_grams = $8, rating = $9, active = $10, attributes = $11,\n        available_from = $12, homepage = $13, updated_at = $14, version = version + 1\n    WHERE id = $1 AND deleted_at IS NULL AND version = COALESCE($15, version)\n    RETURNING id, sku, name, description, price, cost_price, stock, weight_grams,\n        rating, active, attributes, available_from, homepage, version, created_at,\n        updated_at"
+    );
+    assert!(
+        sql.insert
+            .contains("VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)"),
+        "{}",
+        sql.insert
+    );
+    assert_eq!(
+        sql.exists,
+        "\n    SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL"
+    );
+    let category = spec.resource("category").unwrap();
+    let link = LinkSql::new(product, category, &join_table(product, category));
+    assert_eq!(
+        link.unlink,
+        "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2"
+    );
+}

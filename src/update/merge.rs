@@ -1,0 +1,87 @@
+//! One file's fate in an update: the generator's new version, the team's, or diffy's
+//! three-way merge of both, with git-style conflict markers where their edits overlap.
+
+/// What happens to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fate {
+    /// The generator's new version replaces a file the team did not edit.
+    Updated,
+    /// Both changed the file, in different places: merged.
+    Merged,
+    /// Both changed the same lines: written with conflict markers.
+    Conflict,
+    /// New in this generation.
+    Added,
+    /// No longer generated, and not edited: removed.
+    Removed,
+    /// No longer generated, but edited: kept.
+    Kept,
+    /// A renamed resource's file, carried to its new path with the team's edits.
+    Moved,
+    /// A rules file of the time before services owned the writes, given the hooks that
+    /// call its `check` (`rules_upgrade`).
+    Converted,
+}
+
+impl Fate {
+    pub(super) fn word(self) -> &'static str {
+        match self {
+            Fate::Updated => "updated",
+            Fate::Merged => "merged",
+            Fate::Conflict => "CONFLICT",
+            Fate::Added => "added",
+            Fate::Removed => "removed",
+            Fate::Kept => "kept (no longer generated, but edited by you)",
+            Fate::Moved => "moved",
+            Fate::Converted => "converted (your `check` now runs from its hooks: docs/update.md)",
+        }
+    }
+}
+
+/// The outcome for one file: its fate, and its new text unless it is removed or kept.
+pub(super) fn decide(
+    base: Option<&str>,
+    ours: Option<&str>,
+    theirs: Option<&str>,
+) -> Option<(Fate, String)> {
+    match (base, ours, theirs) {
+        (_, Some(ours), Some(theirs)) if ours == theirs => None,
+        (None, None, Some(theirs)) => Some((Fate::Added, theirs.into())),
+        // Deleted by the team: stays deleted unless the generator changed it.
+        (Some(base), None, Some(theirs)) => (base != theirs).then(|| (Fate::Added, theirs.into())),
+        (base, Some(ours), Some(theirs)) => {
+            let base = base.unwrap_or("");
+            if ours == base {
+                return Some((Fate::Updated, theirs.into()));
+            }
+            if theirs == base {
+                return None;
+            }
+            Some(match merge(base, ours, theirs) {
+                Ok(merged) => (Fate::Merged, merged),
+                Err(marked) => (Fate::Conflict, marked),
+            })
+        }
+        (Some(base), Some(ours), None) if ours == base => Some((Fate::Removed, String::new())),
+        (Some(_), Some(_), None) => Some((Fate::Kept, String::new())),
+        _ => None,
+    }
+}
+
+/// A three-way merge; `Err` holds the text with git-style (diff3) conflict markers.
+pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String, String> {
+    diffy::MergeOptions::new()
+        .set_conflict_style(diffy::ConflictStyle::Diff3)
+        .merge(base, ours, theirs)
+}
+
+/// Whether `text` holds a conflict as `merge` writes it (and git does): a line that is
+/// `<<<<<<<` (alone or before a space), and such a `>>>>>>>` line after it.
+pub(super) fn has_conflict_markers(text: &str) -> bool {
+    let marker = |line: &str, marker: &str| {
+        line.strip_prefix(marker)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    };
+    let mut lines = text.lines();
+    lines.any(|line| marker(line, "<<<<<<<")) && lines.any(|line| marker(line, ">>>>>>>"))
+}

@@ -1,0 +1,141 @@
+//! What a generated project remembers in `.backend-gen/` for `update`: the spec it was last
+//! generated from, the crate name, the generator's version and the service's own tables, and
+//! every generated file as written (the merge base).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use crate::error::Result;
+use crate::output::{FileSet, Owner};
+use crate::project_files::{SPEC_FILE, STATE_DIR};
+use crate::spec::{self, Spec};
+
+pub(super) const STATE: &str = ".backend-gen/generated.toml";
+
+pub(super) const APPLIED_SPEC: &str = ".backend-gen/spec.toml";
+
+pub(super) const BASE: &str = ".backend-gen/base/";
+
+pub(super) const STATE_README: &str = "\
+# .backend-gen
+
+What `backend-gen update` needs to merge a changed spec into this project:
+
+- `spec.toml`: the spec the project was last generated or updated from;
+- `generated.toml`: the project's crate name, the generator's version, and the
+  service's own tables (sessions, outbox, job queue, webhooks) its migrations created;
+- `base/`: every generated file as backend-gen last wrote it, the base of the
+  three-way merge with your edits (and, for your own files such as src/rules/, how
+  they began, so an unedited one goes with its resource).
+
+Commit it with the project and do not edit those: `backend-gen update` rewrites
+them. `templates/`, when there is one, is yours: your versions of backend-gen's
+templates (`backend-gen templates eject PATH`), used by every generation.
+";
+
+/// `generated.toml`'s record that the account's email index folds case (see
+/// `migrate::Earlier`).
+pub(super) const EMAILS: &str = "emails";
+
+pub(super) const EMAILS_FOLDED: &str = "case-insensitive";
+
+/// Whether a generated file is remembered as a merge base: not the migrations
+/// (never rewritten) nor the spec (the input).
+pub(super) fn remembered(path: &str) -> bool {
+    !path.starts_with("migrations/") && path != SPEC_FILE && !path.starts_with(STATE_DIR)
+}
+
+/// Adds `.backend-gen/` to a generated project's files: with the service's own tables
+/// (`tables`), so that a later version of backend-gen knows which of its tables the project
+/// lacks.
+pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str) {
+    // Team-owned files too: not to merge (they are never merged) but to tell, once
+    // their resource or job is gone, whether the team edited them (kept, and then
+    // refused as outside the build) or not (removed).
+    let bases: Vec<(String, String)> = files
+        .iter()
+        .filter(|(path, _)| remembered(path))
+        .map(|(path, file)| (format!("{BASE}{path}"), file.contents.clone()))
+        .collect();
+    for (path, contents) in bases {
+        files.insert(path, contents, Owner::Generator);
+    }
+    files.insert(APPLIED_SPEC, spec_source, Owner::Generator);
+    let tables: Vec<String> = crate::schema::service_tables(spec)
+        .iter()
+        .map(|table| format!("{table:?}"))
+        .collect();
+    files.insert(
+        STATE,
+        format!(
+            "# Written by backend-gen; read by `backend-gen update`.\n\
+             name = {name:?}\ngenerator = {:?}\n\
+             # The service's own tables the migrations have created.\n\
+             tables = [{}]\n\
+             # The account's unique email index compares addresses whatever their case.\n\
+             {EMAILS} = {EMAILS_FOLDED:?}\n",
+            env!("CARGO_PKG_VERSION"),
+            tables.join(", ")
+        ),
+        Owner::Generator,
+    );
+    files.insert(
+        format!("{STATE_DIR}/README.md"),
+        STATE_README,
+        Owner::Generator,
+    );
+}
+
+/// The `name` key of a TOML text, or of one of its tables.
+pub(super) fn name_in(text: &str, table: Option<&str>) -> Option<String> {
+    let root: toml::Table = text.parse().ok()?;
+    let table = match table {
+        Some(key) => root.get(key)?.as_table()?,
+        None => &root,
+    };
+    Some(table.get("name")?.as_str()?.to_string())
+}
+
+/// Whether `generated.toml` says the account's email index folds case: written by every
+/// backend-gen since it does.
+pub(super) fn emails_folded(state: &str) -> bool {
+    state
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|root| root.get(EMAILS)?.as_str().map(|v| v == EMAILS_FOLDED))
+        .unwrap_or(false)
+}
+
+/// The service's own tables `generated.toml` records.
+pub(super) fn tables_in(state: &str) -> Option<BTreeSet<String>> {
+    let root: toml::Table = state.parse().ok()?;
+    let tables = root.get("tables")?.as_array()?;
+    tables
+        .iter()
+        .map(|table| table.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The service's own tables of a project whose `generated.toml` records none: one from
+/// before the job queue and the idempotency keys, whose only such tables were the sessions
+/// (jwt) and the outbox (events).
+pub(super) fn tables_before_jobs(old: &Spec) -> BTreeSet<String> {
+    let mut had = BTreeSet::new();
+    if old.auth.mode == spec::AuthMode::Jwt {
+        had.insert(crate::sql::REFRESH_TOKENS.to_string());
+    }
+    if old.emits_events() {
+        had.insert(crate::sql::OUTBOX.to_string());
+    }
+    had
+}
+
+pub(super) fn read(dir: &Path, path: &str) -> Option<String> {
+    fs::read_to_string(dir.join(path)).ok()
+}
+
+/// The paths (relative to the project) of every remembered base file.
+pub(super) fn base_paths(dir: &Path) -> Result<Vec<String>> {
+    crate::output::relative_files(&dir.join(BASE))
+}
