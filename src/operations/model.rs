@@ -20,7 +20,7 @@ pub struct Operation {
     /// The group it is listed and tagged under.
     pub group: Group,
     pub kind: Kind,
-    /// The generated module whose `router()` mounts it (`resources::post`, `auth`).
+    /// The generated module whose `router()` mounts it (`resources::posts`, `auth`).
     pub module: String,
     /// The function that router calls, as the router names it (`handlers::list`).
     pub handler: String,
