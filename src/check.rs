@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use crate::console::count;
-use crate::spec::routes::api_routes;
 use crate::spec::{
     AuthMode, Denied, Event, Field, FieldAccess, FieldWrite, Resource, Rule, Spec, Trigger,
 };
@@ -114,7 +113,7 @@ pub fn summary(spec: &Spec) -> String {
             job.name, job.timeout_secs
         );
     }
-    let routes = api_routes(spec);
+    let routes = crate::operations::api_operations(spec);
     let _ = writeln!(out, "\nRoutes ({}):", routes.len());
     for route in routes {
         let _ = writeln!(

@@ -26,6 +26,7 @@ pub mod migrate;
 pub mod module_tree;
 pub mod names;
 pub mod openapi;
+pub mod operations;
 pub mod output;
 pub mod pattern;
 pub mod pipeline;

@@ -24,7 +24,7 @@ mod uses;
 
 use serde::Serialize;
 
-use crate::spec::routes::{Route, api_routes};
+use crate::operations::{Operation, operations};
 use crate::spec::{AuthMode, Database, Spec};
 
 pub use access::{AccessContext, FieldRuleContext};
@@ -97,7 +97,8 @@ pub struct ServiceContext {
     /// the shared test of the read cache; `None` when no resource's are.
     pub cached: Option<usize>,
     pub migrations: Vec<MigrationContext>,
-    pub routes: Vec<Route>,
+    /// Every operation (`crate::operations`): the API's, then health, metrics, the document.
+    pub routes: Vec<Operation>,
     pub uses: Uses,
     /// The kinds of background job, in spec order.
     pub jobs: Vec<JobContext>,
@@ -146,10 +147,11 @@ fn commands(spec: &Spec) -> String {
 impl ServiceContext {
     pub fn new(crate_name: &str, spec: &Spec, spec_source: &str) -> Self {
         let lib_name = crate_name.replace('-', "_");
+        let routes = operations(spec);
         let resources: Vec<ResourceContext> = spec
             .resources
             .iter()
-            .map(|r| ResourceContext::new(spec, r))
+            .map(|r| ResourceContext::new(spec, r, &routes))
             .collect();
         let resource_tests = spec
             .resources
@@ -190,7 +192,7 @@ impl ServiceContext {
             primary: primary(spec),
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
-            routes: api_routes(spec),
+            routes,
             modules_sorted,
             test_modules,
             resources,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::names::{Names, with_article};
+use crate::operations::{Mount, Operation, mounts};
 use crate::spec::field_type::{BodyKeys, Import};
 use crate::spec::{AuthMode, Format, Resource, Spec};
 use crate::sql::ResourceSql;
@@ -93,6 +94,8 @@ pub struct ResourceContext {
     pub has_pattern: bool,
     pub has_unique: bool,
     pub has_optional: bool,
+    /// The `.route(path, chain)` calls of its router.
+    pub router: Vec<Mount>,
     /// Laid-out `use` blocks of the repo and handler modules.
     pub repo_imports: String,
     pub handler_super_imports: String,
@@ -122,7 +125,7 @@ fn needs_exists(spec: &Spec, r: &Resource) -> bool {
 }
 
 impl ResourceContext {
-    pub(super) fn new(spec: &Spec, r: &Resource) -> Self {
+    pub(super) fn new(spec: &Spec, r: &Resource, operations: &[Operation]) -> Self {
         let fields: Vec<FieldContext> = r
             .fields
             .iter()
@@ -198,6 +201,7 @@ impl ResourceContext {
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique),
             has_optional: uses.optional,
+            router: mounts(operations, r),
             repo_imports: imports.repo,
             handler_super_imports: imports.handler_super,
             handler_imports: imports.handler,

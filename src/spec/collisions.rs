@@ -166,7 +166,7 @@ fn routes(sink: &mut Sink, spec: &Spec, declared: &Declared) {
     let mut reported: Vec<(String, &str)> = Vec::new();
     for (i, later) in all.iter().enumerate() {
         let key = (
-            later.route.method,
+            later.route.method.as_str(),
             without_parameter_names(&later.route.path),
         );
         let Some(&first) = seen.get(&key) else {

@@ -1,16 +1,176 @@
-//! The HTTP routes a spec yields (docs/contract.md, "Routes"), computed once for
-//! `check`, the generated README and the templates. They are the spec's own: its
-//! validation refuses two routes with one method and path (`collisions.rs`).
+//! The HTTP routes a spec yields (docs/contract.md, "Routes"): method, path, summary and
+//! what each does. Spec validation refuses two with one method and path
+//! (`collisions.rs`), so the table lives here; everything else reads it through the
+//! operation model (`crate::operations`), which adds ids, handlers, access and bodies.
+
+use std::fmt;
 
 use super::model::{AuthMode, BelongsTo, Resource, Spec};
 use crate::names::with_article;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Route {
-    pub method: &'static str,
+    pub method: Method,
     /// Full path with the API prefix, `{id}` style parameters.
     pub path: String,
     pub summary: String,
+    pub kind: Kind,
+}
+
+/// The HTTP methods the service serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// `GET`, as HTTP and the route lists write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// `get`, as OpenAPI and axum's `routing` functions write it.
+    pub fn lowercase(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Put => "put",
+            Method::Patch => "patch",
+            Method::Delete => "delete",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl serde::Serialize for Method {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// What a route does, and to which resources (by snake name).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    List {
+        resource: String,
+    },
+    Create {
+        resource: String,
+    },
+    Read {
+        resource: String,
+    },
+    Replace {
+        resource: String,
+    },
+    Patch {
+        resource: String,
+    },
+    Delete {
+        resource: String,
+    },
+    /// The `child` rows under one `parent` row, through the child's `relation`.
+    ListChildren {
+        parent: String,
+        child: String,
+        relation: String,
+    },
+    /// A `child` created under one `parent` row, which its `relation` then names.
+    CreateChild {
+        parent: String,
+        child: String,
+        relation: String,
+    },
+    /// An account's roles, set by an admin.
+    SetRoles {
+        resource: String,
+    },
+    /// The `target` rows linked to one `resource` row (many-to-many).
+    ListLinked {
+        resource: String,
+        target: String,
+    },
+    Link {
+        resource: String,
+        target: String,
+    },
+    Unlink {
+        resource: String,
+        target: String,
+    },
+    Auth(AuthAction),
+    Jobs(JobAction),
+    Webhooks(WebhookAction),
+    Health(Probe),
+    Metrics,
+    /// The OpenAPI document.
+    Document,
+}
+
+/// The jwt flow's actions (`src/auth/handlers.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthAction {
+    Register,
+    Login,
+    Refresh,
+    Logout,
+    Me,
+    Verify,
+    ResendVerification,
+    Forgot,
+    Reset,
+    ChangePassword,
+    ListSessions,
+    EndSession,
+    LogoutAll,
+}
+
+/// The admin actions over the job queue (`src/jobs/admin.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobAction {
+    List,
+    Read,
+    Retry,
+}
+
+/// The admin actions over webhook subscriptions (`src/webhooks/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookAction {
+    List,
+    Create,
+    Read,
+    Update,
+    Delete,
+    Deliveries,
+    RetryDelivery,
+}
+
+/// The health checks (`src/health.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Probe {
+    Health,
+    Ready,
+    Live,
 }
 
 /// A resource that belongs to another, seen from the parent's side.
@@ -61,6 +221,7 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
         "{}/{}",
         spec.project.api_prefix, resource.names.plural_kebab
     );
+    let snake = || resource.names.snake.clone();
     let one = &resource.names.words;
     let a_one = with_article(one);
     let many = &resource.names.plural_words;
@@ -69,83 +230,116 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
     } else {
         "delete"
     };
+    let item = format!("{base}/{{id}}");
     let mut routes = vec![
-        route("GET", base.clone(), format!("list {many}")),
-        route("POST", base.clone(), format!("create {a_one}")),
-        route("GET", format!("{base}/{{id}}"), format!("read {a_one}")),
-        route("PUT", format!("{base}/{{id}}"), format!("replace {a_one}")),
         route(
-            "PATCH",
-            format!("{base}/{{id}}"),
-            format!("update part of {a_one}"),
+            Method::Get,
+            &base,
+            format!("list {many}"),
+            Kind::List { resource: snake() },
         ),
         route(
-            "DELETE",
-            format!("{base}/{{id}}"),
+            Method::Post,
+            &base,
+            format!("create {a_one}"),
+            Kind::Create { resource: snake() },
+        ),
+        route(
+            Method::Get,
+            &item,
+            format!("read {a_one}"),
+            Kind::Read { resource: snake() },
+        ),
+        route(
+            Method::Put,
+            &item,
+            format!("replace {a_one}"),
+            Kind::Replace { resource: snake() },
+        ),
+        route(
+            Method::Patch,
+            &item,
+            format!("update part of {a_one}"),
+            Kind::Patch { resource: snake() },
+        ),
+        route(
+            Method::Delete,
+            &item,
             format!("{deleted} {a_one}"),
+            Kind::Delete { resource: snake() },
         ),
     ];
     for child in children(spec, resource) {
-        let path = format!("{base}/{{id}}/{}", child.segment);
+        let path = format!("{item}/{}", child.segment);
         let words = &child.resource.names.plural_words;
+        let (parent, child_name, relation) = (
+            snake(),
+            child.resource.names.snake.clone(),
+            child.relation.names.snake.clone(),
+        );
         routes.push(route(
-            "GET",
-            path.clone(),
+            Method::Get,
+            &path,
             format!("list the {one}'s {words}"),
+            Kind::ListChildren {
+                parent: parent.clone(),
+                child: child_name.clone(),
+                relation: relation.clone(),
+            },
         ));
         // An owner key comes from the token and an account from registration, never
         // from a parent's path.
         let owned = child.resource.is_owner(child.relation);
         if !owned && !spec.is_account(child.resource) {
             routes.push(route(
-                "POST",
-                path,
+                Method::Post,
+                &path,
                 format!(
                     "create {} for the {one}",
                     with_article(&child.resource.names.words)
                 ),
+                Kind::CreateChild {
+                    parent,
+                    child: child_name,
+                    relation,
+                },
             ));
         }
     }
     if spec.is_account(resource) {
         routes.push(route(
-            "PUT",
-            format!("{base}/{{id}}/roles"),
+            Method::Put,
+            &format!("{item}/roles"),
             format!("set the {one}'s roles (admins only)"),
+            Kind::SetRoles { resource: snake() },
         ));
     }
     for target in &resource.many_to_many {
         if let Some(t) = spec.resource(target) {
-            let path = format!("{base}/{{id}}/{}", t.names.plural_kebab);
-            let item = format!("{path}/{{{}Id}}", t.names.camel);
+            let path = format!("{item}/{}", t.names.plural_kebab);
+            let link = format!("{path}/{{{}Id}}", t.names.camel);
+            let kind = |make: fn(String, String) -> Kind| make(snake(), t.names.snake.clone());
             routes.push(route(
-                "GET",
-                path,
+                Method::Get,
+                &path,
                 format!("list the {one}'s {}", t.names.plural_words),
+                kind(|resource, target| Kind::ListLinked { resource, target }),
             ));
             routes.push(route(
-                "PUT",
-                item.clone(),
+                Method::Put,
+                &link,
                 format!("link {} to the {one}", with_article(&t.names.words)),
+                kind(|resource, target| Kind::Link { resource, target }),
             ));
             routes.push(route(
-                "DELETE",
-                item,
+                Method::Delete,
+                &link,
                 format!("unlink {} from the {one}", with_article(&t.names.words)),
+                kind(|resource, target| Kind::Unlink { resource, target }),
             ));
         }
     }
     routes
-}
-
-/// Every route under the API prefix, in the order `check` and the README list them: the
-/// resources', then the service's own ([`own_api_routes`]).
-pub fn api_routes(spec: &Spec) -> Vec<Route> {
-    spec.resources
-        .iter()
-        .flat_map(|r| resource_routes(spec, r))
-        .chain(own_api_routes(spec))
-        .collect()
 }
 
 /// The routes the service itself mounts under the API prefix, whatever the resources: the
@@ -158,99 +352,205 @@ pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
 }
 
 /// The jwt flow's routes (docs/contract.md, "Sign-in"), when the spec has them.
-pub fn auth_routes(spec: &Spec) -> Vec<Route> {
+fn auth_routes(spec: &Spec) -> Vec<Route> {
+    use AuthAction::*;
     if spec.auth.mode != AuthMode::Jwt {
         return Vec::new();
     }
-    let base = format!("{}/auth", spec.project.api_prefix);
-    [
-        ("POST", "register", "create an account"),
-        ("POST", "login", "sign in: an access and a refresh token"),
-        ("POST", "refresh", "trade a refresh token for a new pair"),
-        ("POST", "logout", "end the refresh token's session"),
-        ("GET", "me", "the signed-in user"),
-        ("POST", "verify", "verify an email with a mailed token"),
-        ("POST", "verify/resend", "mail a new verification link"),
-        ("POST", "forgot", "mail a password reset link"),
-        ("POST", "reset", "set a new password with a mailed token"),
-        ("POST", "password", "change the password (signed in)"),
-        ("GET", "sessions", "the caller's sessions"),
+    let base = format!("{}/auth/", spec.project.api_prefix);
+    let rows = [
+        (Method::Post, "register", "create an account", Register),
         (
-            "DELETE",
+            Method::Post,
+            "login",
+            "sign in: an access and a refresh token",
+            Login,
+        ),
+        (
+            Method::Post,
+            "refresh",
+            "trade a refresh token for a new pair",
+            Refresh,
+        ),
+        (
+            Method::Post,
+            "logout",
+            "end the refresh token's session",
+            Logout,
+        ),
+        (Method::Get, "me", "the signed-in user", Me),
+        (
+            Method::Post,
+            "verify",
+            "verify an email with a mailed token",
+            Verify,
+        ),
+        (
+            Method::Post,
+            "verify/resend",
+            "mail a new verification link",
+            ResendVerification,
+        ),
+        (Method::Post, "forgot", "mail a password reset link", Forgot),
+        (
+            Method::Post,
+            "reset",
+            "set a new password with a mailed token",
+            Reset,
+        ),
+        (
+            Method::Post,
+            "password",
+            "change the password (signed in)",
+            ChangePassword,
+        ),
+        (
+            Method::Get,
+            "sessions",
+            "the caller's sessions",
+            ListSessions,
+        ),
+        (
+            Method::Delete,
             "sessions/{id}",
             "end one of the caller's sessions",
+            EndSession,
         ),
-        ("POST", "logout-all", "end every session of the caller's"),
-    ]
-    .into_iter()
-    .map(|(method, path, summary)| route(method, format!("{base}/{path}"), summary.into()))
-    .collect()
+        (
+            Method::Post,
+            "logout-all",
+            "end every session of the caller's",
+            LogoutAll,
+        ),
+    ];
+    table(&base, rows, Kind::Auth)
 }
 
 /// The admin routes over the job queue (`src/jobs/admin.rs`): with jwt auth and jobs only.
-pub fn job_routes(spec: &Spec) -> Vec<Route> {
+fn job_routes(spec: &Spec) -> Vec<Route> {
     if spec.auth.mode != AuthMode::Jwt || !spec.has_job_queue() {
         return Vec::new();
     }
     let base = format!("{}/jobs", spec.project.api_prefix);
-    [
-        ("GET", "", "list background jobs (admin)"),
-        ("GET", "/{id}", "read a background job (admin)"),
-        ("POST", "/{id}/retry", "retry a dead job (admin)"),
-    ]
-    .into_iter()
-    .map(|(method, path, summary)| route(method, format!("{base}{path}"), summary.into()))
-    .collect()
+    let rows = [
+        (
+            Method::Get,
+            "",
+            "list background jobs (admin)",
+            JobAction::List,
+        ),
+        (
+            Method::Get,
+            "/{id}",
+            "read a background job (admin)",
+            JobAction::Read,
+        ),
+        (
+            Method::Post,
+            "/{id}/retry",
+            "retry a dead job (admin)",
+            JobAction::Retry,
+        ),
+    ];
+    table(&base, rows, Kind::Jobs)
 }
 
 /// The admin routes over webhooks (`src/webhooks/`): with events and jwt auth.
-pub fn webhook_routes(spec: &Spec) -> Vec<Route> {
+fn webhook_routes(spec: &Spec) -> Vec<Route> {
+    use WebhookAction::*;
     if !spec.webhooks() {
         return Vec::new();
     }
     let base = format!("{}/webhooks", spec.project.api_prefix);
-    [
-        ("GET", "", "list webhook subscriptions (admin)"),
-        ("POST", "", "subscribe a URL to events (admin)"),
-        ("GET", "/{id}", "read a webhook subscription (admin)"),
-        ("PATCH", "/{id}", "change a webhook subscription (admin)"),
-        ("DELETE", "/{id}", "delete a webhook subscription (admin)"),
+    let rows = [
+        (Method::Get, "", "list webhook subscriptions (admin)", List),
         (
-            "GET",
+            Method::Post,
+            "",
+            "subscribe a URL to events (admin)",
+            Create,
+        ),
+        (
+            Method::Get,
+            "/{id}",
+            "read a webhook subscription (admin)",
+            Read,
+        ),
+        (
+            Method::Patch,
+            "/{id}",
+            "change a webhook subscription (admin)",
+            Update,
+        ),
+        (
+            Method::Delete,
+            "/{id}",
+            "delete a webhook subscription (admin)",
+            Delete,
+        ),
+        (
+            Method::Get,
             "/{id}/deliveries",
             "a subscription's delivery log (admin)",
+            Deliveries,
         ),
         (
-            "POST",
+            Method::Post,
             "/{id}/deliveries/{deliveryId}/retry",
             "retry a failed delivery (admin)",
+            RetryDelivery,
         ),
-    ]
-    .into_iter()
-    .map(|(method, path, summary)| route(method, format!("{base}{path}"), summary.into()))
-    .collect()
+    ];
+    table(&base, rows, Kind::Webhooks)
 }
 
 /// The service's own routes, outside the API prefix: the health checks (`health.rs`),
 /// metrics (`monitoring.rs`) and the OpenAPI document (`routes.rs`).
 pub fn service_routes() -> Vec<Route> {
     [
-        ("/health", "the health check"),
-        ("/health/ready", "the readiness check"),
-        ("/health/live", "the liveness check"),
-        ("/metrics", "the Prometheus metrics"),
-        ("/openapi.json", "the OpenAPI document"),
+        ("/health", "the health check", Kind::Health(Probe::Health)),
+        (
+            "/health/ready",
+            "the readiness check",
+            Kind::Health(Probe::Ready),
+        ),
+        (
+            "/health/live",
+            "the liveness check",
+            Kind::Health(Probe::Live),
+        ),
+        ("/metrics", "the Prometheus metrics", Kind::Metrics),
+        ("/openapi.json", "the OpenAPI document", Kind::Document),
     ]
     .into_iter()
-    .map(|(path, summary)| route("GET", path.into(), summary.into()))
+    .map(|(path, summary, kind)| route(Method::Get, path, summary.into(), kind))
     .collect()
 }
 
-fn route(method: &'static str, path: String, summary: String) -> Route {
+/// The routes of a table of method, path under `base`, summary and action.
+fn table<A>(
+    base: &str,
+    rows: impl IntoIterator<Item = (Method, &'static str, &'static str, A)>,
+    kind: fn(A) -> Kind,
+) -> Vec<Route> {
+    rows.into_iter()
+        .map(|(method, path, summary, action)| {
+            route(
+                method,
+                &format!("{base}{path}"),
+                summary.into(),
+                kind(action),
+            )
+        })
+        .collect()
+}
+
+fn route(method: Method, path: &str, summary: String, kind: Kind) -> Route {
     Route {
         method,
-        path,
+        path: path.to_string(),
         summary,
+        kind,
     }
 }
 
@@ -270,34 +570,25 @@ mod tests {
         }
     }
 
-    /// The service's own API routes are those its templates mount, both ways: a route
-    /// added to a template and not here would escape the collision check.
+    /// The webhooks' admin routes are those their router mounts, both ways: a route added to
+    /// the template and not here would escape the collision check. (The auth and job
+    /// routers, and the resources', are rendered from these routes.)
     #[test]
-    fn the_own_api_routes_are_those_the_templates_mount() {
+    fn the_webhook_routes_are_those_the_template_mounts() {
         let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/service/src/");
-        let mounted: std::collections::BTreeSet<String> = [
-            "auth/mod.rs.tera",
-            "jobs/admin.rs.tera",
-            "webhooks/mod.rs.tera",
-        ]
-        .iter()
-        .flat_map(|f| {
-            let text = std::fs::read_to_string(format!("{root}{f}")).unwrap();
-            text.split("\"{{ api_prefix }}")
-                .skip(1)
-                .filter_map(|rest| rest.split_once('"').map(|(path, _)| path.to_string()))
-                // The accounts' roles route is the `user` resource's.
-                .filter(|path| !path.contains("{{"))
-                .collect::<Vec<_>>()
-        })
-        .collect();
+        let text = std::fs::read_to_string(format!("{root}webhooks/mod.rs.tera")).unwrap();
+        let mounted: std::collections::BTreeSet<String> = text
+            .split("\"{{ api_prefix }}")
+            .skip(1)
+            .filter_map(|rest| rest.split_once('"').map(|(path, _)| path.to_string()))
+            .collect();
         let spec = crate::spec::parse(
             "t.toml",
             "[auth]\nmode = \"jwt\"\n[resources.post.events]\ncreated = true\n\
              [resources.post.fields]\ntitle = { type = \"text\" }\n",
         )
         .unwrap();
-        let own: std::collections::BTreeSet<String> = own_api_routes(&spec)
+        let own: std::collections::BTreeSet<String> = webhook_routes(&spec)
             .into_iter()
             .map(|r| r.path.strip_prefix("/v1").unwrap().to_string())
             .collect();

@@ -1476,8 +1476,11 @@ fn resources_may_not_take_the_services_own_api_routes() {
     let spec = valid(
         "[auth]\nmode = \"jwt\"\n[resources.job]\nplural = \"tasks\"\n[resources.job.events]\ncreated = true\n[resources.job.fields]\ntitle = { type = \"string\" }\n",
     );
-    let mut routes: Vec<String> = super::routes::api_routes(&spec)
-        .into_iter()
+    let mut routes: Vec<String> = spec
+        .resources
+        .iter()
+        .flat_map(|r| super::routes::resource_routes(&spec, r))
+        .chain(super::routes::own_api_routes(&spec))
         .chain(super::routes::service_routes())
         .map(|r| format!("{} {}", r.method, r.path))
         .collect();

@@ -1,0 +1,267 @@
+//! The admin operations over the job queue (`src/jobs/admin.rs`) and webhook subscriptions
+//! (`src/webhooks/`), and their schemas.
+
+use serde_json::{Map, Value, json};
+
+use super::builder::Builder;
+use super::shared::*;
+use crate::operations::{JobAction, WebhookAction};
+
+impl<'a> Builder<'a> {
+    /// The schemas of the job queue's admin routes.
+    pub(super) fn job_schemas(&self, schemas: &mut Map<String, Value>) {
+        let mut kinds: Vec<&str> = self.spec.jobs.iter().map(|j| j.name.as_str()).collect();
+        if self.spec.webhooks() {
+            kinds.push(crate::spec::Job::WEBHOOK_DELIVERY);
+        }
+        if self.spec.auth.mode == crate::spec::AuthMode::Jwt {
+            kinds.push(crate::spec::Job::ACCOUNT_MAIL);
+        }
+        schemas.insert(
+            "Job".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "kind": {"type": "string", "description": format!("The kinds: {}.", kinds.join(", "))},
+                    "payload": {"description": "What the job was enqueued with (for an event's job, the event's envelope)."},
+                    "idempotencyKey": {"type": ["string", "null"], "description": "A second job of the same kind under this key is never added (an event's job: the event's id)."},
+                    "state": {"type": "string", "enum": JOB_STATES},
+                    "attempts": {"type": "integer", "minimum": 0, "description": "Runs so far."},
+                    "maxAttempts": {"type": "integer", "minimum": 1, "description": "Runs before it is dead."},
+                    "runAfter": {"type": "string", "format": "date-time", "description": "When it runs next, if pending."},
+                    "lastError": {"type": ["string", "null"], "description": "Why the last run failed."},
+                    "createdAt": {"type": "string", "format": "date-time"},
+                    "updatedAt": {"type": "string", "format": "date-time"}
+                },
+                "required": ["id", "kind", "payload", "idempotencyKey", "state", "attempts", "maxAttempts", "runAfter", "lastError", "createdAt", "updatedAt"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert("Job.List".into(), page_of("Job"));
+    }
+
+    /// The admin operation `action` over the job queue, on `base` (id, summary, tag).
+    pub(super) fn job_operation(&self, action: JobAction, mut base: Map<String, Value>) -> Value {
+        let (description, answers) = match action {
+            JobAction::List => {
+                let state = json!({
+                    "name": "state",
+                    "in": "query",
+                    "description": "Only the jobs in this state.",
+                    "schema": {"type": "string", "enum": JOB_STATES}
+                });
+                let kind = json!({
+                    "name": "kind",
+                    "in": "query",
+                    "description": "Only the jobs of this kind.",
+                    "schema": {"type": "string", "pattern": NO_NUL}
+                });
+                base.insert(
+                    "parameters".into(),
+                    json!([state, kind, param_ref("Page"), param_ref("Limit")]),
+                );
+                (
+                    "Admins only. Unknown query parameters get 400.",
+                    vec![
+                        ("200", ok_json("One page of jobs.", "Job.List", &[])),
+                        ("400", error("BadRequest")),
+                    ],
+                )
+            }
+            JobAction::Read => (
+                "Admins only.",
+                vec![
+                    ("200", ok_json("The job.", "Job", &[])),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            JobAction::Retry => (
+                "Admins only. The job is pending again, due now, with all its attempts; a job that is not dead gets 409.",
+                vec![
+                    ("200", ok_json("The job, pending again.", "Job", &[])),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
+                ],
+            ),
+        };
+        base.insert("description".into(), json!(description));
+        admin(base, answers)
+    }
+
+    /// The schemas of the webhooks' admin routes.
+    pub(super) fn webhook_schemas(&self, schemas: &mut Map<String, Value>) {
+        let mut types = self.ctx.event_types.clone();
+        types.push("*".into());
+        let url = json!({
+            "type": "string", "format": "uri", "maxLength": 2048, "pattern": NO_NUL,
+            "description": "An http or https URL. One on a loopback, private, link-local or reserved address, or whose host resolves to one, is refused (422), unless `WEBHOOK_ALLOW_PRIVATE_TARGETS=true`."
+        });
+        let events = json!({
+            "type": "array", "minItems": 1,
+            "items": {"type": "string", "enum": types},
+            "description": "The event types to send, or `*` for all."
+        });
+        let body = |required: &[&str]| {
+            json!({
+                "type": "object",
+                "properties": {"url": url, "events": events, "active": {"type": "boolean", "default": true}},
+                "required": required,
+                "additionalProperties": false
+            })
+        };
+        schemas.insert("Webhook.Create".into(), body(&["url", "events"]));
+        schemas.insert("Webhook.Patch".into(), body(&[]));
+        let subscription = |secret: bool| {
+            let mut properties = json!({
+                "id": {"type": "string", "format": "uuid"},
+                "url": {"type": "string"},
+                "events": {"type": "array", "items": {"type": "string"}},
+                "active": {"type": "boolean"},
+                "consecutiveFailures": {"type": "integer", "minimum": 0, "description": "Failed attempts in a row since the last delivered one; past `WEBHOOK_DISABLE_AFTER` the subscription is made inactive."},
+                "createdAt": {"type": "string", "format": "date-time"},
+                "updatedAt": {"type": "string", "format": "date-time"}
+            });
+            let mut required = vec![
+                "id",
+                "url",
+                "events",
+                "active",
+                "consecutiveFailures",
+                "createdAt",
+                "updatedAt",
+            ];
+            if secret {
+                properties["secret"] = json!({"type": "string", "description": "Signs every delivery (`whsec_` and base64, as Standard Webhooks libraries take it). Shown this once."});
+                required.push("secret");
+            }
+            json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+        };
+        schemas.insert("Webhook".into(), subscription(false));
+        schemas.insert("Webhook.Created".into(), subscription(true));
+        schemas.insert(
+            "WebhookDelivery".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "eventId": {"type": "string", "format": "uuid", "description": "Also the `webhook-id` header of every attempt."},
+                    "eventType": {"type": "string"},
+                    "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+                    "attempts": {"type": "integer", "minimum": 0},
+                    "maxAttempts": {"type": "integer", "minimum": 1},
+                    "lastStatus": {"type": ["integer", "null"], "description": "The receiver's last answer; null when it could not be reached."},
+                    "lastError": {"type": ["string", "null"]},
+                    "nextAttemptAt": {"type": "string", "format": "date-time", "description": "When the next attempt is due, if pending."},
+                    "createdAt": {"type": "string", "format": "date-time"},
+                    "updatedAt": {"type": "string", "format": "date-time"}
+                },
+                "required": ["id", "eventId", "eventType", "state", "attempts", "maxAttempts", "lastStatus", "lastError", "nextAttemptAt", "createdAt", "updatedAt"],
+                "additionalProperties": false
+            }),
+        );
+        for name in ["Webhook", "WebhookDelivery"] {
+            schemas.insert(format!("{name}.List"), page_of(name));
+        }
+    }
+
+    /// The admin operation `action` over webhook subscriptions, on `base`.
+    pub(super) fn webhook_operation(
+        &self,
+        action: WebhookAction,
+        mut base: Map<String, Value>,
+    ) -> Value {
+        let paging = || json!([param_ref("Page"), param_ref("Limit")]);
+        let (description, answers) = match action {
+            WebhookAction::List => {
+                base.insert("parameters".into(), paging());
+                (
+                    "Unknown query parameters get 400.",
+                    vec![
+                        (
+                            "200",
+                            ok_json("One page of subscriptions.", "Webhook.List", &[]),
+                        ),
+                        ("400", error("BadRequest")),
+                    ],
+                )
+            }
+            WebhookAction::Create => {
+                base.insert("requestBody".into(), body_ref("Webhook.Create"));
+                (
+                    "The answer holds the signing secret, shown this once.",
+                    [
+                        vec![(
+                            "201",
+                            ok_json("Subscribed.", "Webhook.Created", &["Location"]),
+                        )],
+                        body_errors(),
+                    ]
+                    .concat(),
+                )
+            }
+            WebhookAction::Read => (
+                "Never its secret.",
+                vec![
+                    ("200", ok_json("The subscription.", "Webhook", &[])),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            WebhookAction::Update => {
+                base.insert("requestBody".into(), body_ref("Webhook.Patch"));
+                (
+                    "Each key when given; turning a subscription on again counts its failures afresh.",
+                    [
+                        vec![
+                            ("200", ok_json("The subscription.", "Webhook", &[])),
+                            ("404", error("NotFound")),
+                        ],
+                        body_errors(),
+                    ]
+                    .concat(),
+                )
+            }
+            WebhookAction::Delete => (
+                "Its delivery log goes with it.",
+                vec![("204", no_content("Deleted.")), ("404", error("NotFound"))],
+            ),
+            WebhookAction::Deliveries => {
+                base.insert("parameters".into(), paging());
+                (
+                    "Each event sent to it, with its attempts, the receiver's last answer and the next attempt.",
+                    vec![
+                        (
+                            "200",
+                            ok_json("One page of deliveries.", "WebhookDelivery.List", &[]),
+                        ),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                    ],
+                )
+            }
+            WebhookAction::RetryDelivery => (
+                "It is pending again, due now, with all its attempts; a delivery that is not failed gets 409.",
+                vec![
+                    (
+                        "200",
+                        ok_json("The delivery, pending again.", "WebhookDelivery", &[]),
+                    ),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
+                ],
+            ),
+        };
+        base.insert(
+            "description".into(),
+            json!(format!("Admins only. {description}")),
+        );
+        admin(base, answers)
+    }
+}
+
+/// An admin-only operation: `base` with the bearer requirement and `answers`.
+fn admin(mut base: Map<String, Value>, answers: Vec<(&str, Value)>) -> Value {
+    base.insert("security".into(), json!([{"bearerAuth": []}]));
+    base.insert("responses".into(), admin_responses(answers));
+    Value::Object(base)
+}

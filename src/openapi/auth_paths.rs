@@ -1,0 +1,343 @@
+//! The jwt flow's operations (docs/contract.md, "Sign-in"), the account's roles, and their
+//! bodies.
+
+use serde_json::{Map, Value, json};
+
+use super::builder::{Builder, Op};
+use super::shared::*;
+use crate::operations::AuthAction;
+use crate::operations::Body;
+use crate::spec::Registration;
+
+impl<'a> Builder<'a> {
+    /// The bodies and answers of the jwt flow.
+    pub(super) fn auth_schemas(&self, schemas: &mut Map<String, Value>) {
+        let string = |description: &str| json!({"type": "string", "minLength": 1, "description": description});
+        schemas.insert(
+            "Credentials".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "email": text("The account's email: an unknown one gets the same 401 as a wrong password."),
+                    "password": {"type": "string", "pattern": NO_NUL, "writeOnly": true}
+                },
+                "required": ["email", "password"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "RefreshRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {"refreshToken": text("A refresh token from login or refresh. One that names no live session gets 401 at refresh, and ends nothing at logout.")},
+                "required": ["refreshToken"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "TokenPair".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "accessToken": string("A JWT for `Authorization: Bearer`."),
+                    "refreshToken": string("Trade it at `/auth/refresh`; it works once."),
+                    "tokenType": {"type": "string", "enum": ["Bearer"]},
+                    "expiresIn": {"type": "integer", "minimum": 1, "description": "Seconds the access token lives."}
+                },
+                "required": ["accessToken", "refreshToken", "tokenType", "expiresIn"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Roles".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "roles": {"type": "array", "items": {"type": "string", "enum": self.spec.auth.roles}}
+                },
+                "required": ["roles"],
+                "additionalProperties": false
+            }),
+        );
+        let token = text("The token of a mailed link (`?token=`).");
+        schemas.insert(
+            "TokenRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {"token": token},
+                "required": ["token"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "EmailRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {"email": {"type": "string", "minLength": 1, "maxLength": 254, "pattern": NO_NUL, "description": "Any address: the answer is the same whether or not an account has it."}},
+                "required": ["email"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "ResetRequest".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "token": token,
+                    "password": {"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": "The new password, under the same policy as at sign-up."}
+                },
+                "required": ["token", "password"],
+                "additionalProperties": false
+            }),
+        );
+        let secret = |description: &str| json!({"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": description});
+        let at = |description: &str| json!({"type": "string", "format": "date-time", "description": description});
+        schemas.insert(
+            "PasswordChange".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "currentPassword": secret("The account's password now: a wrong one is a 422 naming `currentPassword`."),
+                    "newPassword": secret("Under the same policy as at sign-up.")
+                },
+                "required": ["currentPassword", "newPassword"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Session".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "createdAt": at("When it signed in."),
+                    "lastUsedAt": at("When it signed in or last refreshed its tokens."),
+                    "expiresAt": at("When it ends unless refreshed."),
+                    "userAgent": {"type": ["string", "null"], "description": "The client's `User-Agent` when it last signed in or refreshed."},
+                    "address": {"type": ["string", "null"], "description": "The client's address then."},
+                    "current": {"type": "boolean", "description": "Whether it is the session of the request that lists it."}
+                },
+                "required": ["id", "createdAt", "lastUsedAt", "expiresAt", "userAgent", "address", "current"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert(
+            "Session.List".into(),
+            json!({
+                "type": "object",
+                "properties": {"data": {"type": "array", "items": schema_ref("Session")}},
+                "required": ["data"],
+                "additionalProperties": false
+            }),
+        );
+    }
+
+    /// The jwt flow's operation `action` (`src/auth/handlers.rs`), on `base` (id, summary,
+    /// tag).
+    pub(super) fn auth_operation(&self, action: AuthAction, mut base: Map<String, Value>) -> Value {
+        let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
+            return Value::Object(base);
+        };
+        let user = schema_name(account);
+        let pair = || ok_json("A new token pair.", "TokenPair", &[]);
+        // A route anyone may call with a body: its answers and the body's.
+        let open = |base: &mut Map<String, Value>, body: &str, mut list: Vec<(&str, Value)>| {
+            list.extend(body_errors());
+            base.insert("security".into(), json!([]));
+            base.insert("requestBody".into(), body_ref(body));
+            base.insert("responses".into(), responses(list));
+        };
+        // A signed-in route: its answers and those of a bad token or the server.
+        let signed_in =
+            |base: &mut Map<String, Value>, description: &str, mut list: Vec<(&str, Value)>| {
+                list.extend([
+                    ("401", error("Unauthorized")),
+                    ("500", error("InternalError")),
+                    ("503", error("ServiceUnavailable")),
+                ]);
+                base.insert("description".into(), json!(description));
+                base.insert("security".into(), json!([{"bearerAuth": []}]));
+                base.insert("responses".into(), responses(list));
+            };
+        // A mailed link's route: the same answer whether or not an account has the email.
+        let mailed = |base: &mut Map<String, Value>,
+                      body: &str,
+                      description: &str,
+                      answer,
+                      invalid: bool| {
+            let mut list = vec![answer];
+            if invalid {
+                list.push(("400", error("BadRequest")));
+            }
+            base.insert("description".into(), json!(description));
+            open(base, body, list);
+        };
+        match action {
+            AuthAction::Register => {
+                let quiet = self.spec.auth.registration == Registration::Quiet;
+                let answers = if quiet {
+                    vec![(
+                        "202",
+                        no_content(
+                            "Accepted, whether or not the email had an account: a new account's address gets a verification link, a taken one's owner a notice.",
+                        ),
+                    )]
+                } else {
+                    let mut created = ok_json(
+                        "The new account (no secrets).",
+                        &user,
+                        &["Location", "ETag"],
+                    );
+                    created["links"] = self.links(account);
+                    vec![("201", created), ("409", error("Conflict"))]
+                };
+                let body = self
+                    .register_schema(account)
+                    .unwrap_or_else(|| format!("{user}.Create"));
+                open(&mut base, &body, answers);
+                base.insert("description".into(), json!(if quiet {
+                    "Anyone may open an account; it gets the default role, and its address a verification link. The answer is the same for a taken email (no account enumeration)."
+                } else {
+                    "Anyone may open an account; it gets the default role, and its address a verification link."
+                }));
+                self.note(&mut base, account, Op::Write(Body::Register));
+            }
+            AuthAction::Login => {
+                let list = if self.spec.auth.require_verified_email {
+                    vec![
+                        ("200", pair()),
+                        ("401", error("Unauthorized")),
+                        ("403", error("Forbidden")),
+                    ]
+                } else {
+                    vec![("200", pair()), ("401", error("Unauthorized"))]
+                };
+                open(&mut base, "Credentials", list);
+            }
+            AuthAction::Refresh => open(
+                &mut base,
+                "RefreshRequest",
+                vec![("200", pair()), ("401", error("Unauthorized"))],
+            ),
+            AuthAction::Logout => open(
+                &mut base,
+                "RefreshRequest",
+                vec![("204", no_content("The session is over."))],
+            ),
+            AuthAction::Me => {
+                base.insert("security".into(), json!([{"bearerAuth": []}]));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("200", ok_json("The signed-in account.", &user, &[])),
+                        ("401", error("Unauthorized")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                self.note(&mut base, account, Op::Read);
+            }
+            AuthAction::Verify => mailed(
+                &mut base,
+                "TokenRequest",
+                "Verifies the email a verification link was mailed to, if it is still the account's. A used, expired or unknown token is a 400 naming `token`.",
+                ("204", no_content("The email is verified.")),
+                true,
+            ),
+            AuthAction::ResendVerification => mailed(
+                &mut base,
+                "EmailRequest",
+                "Mails a new verification link if an account has the address and has not verified it. The answer is the same either way; each address asked about has its own hourly budget.",
+                (
+                    "202",
+                    no_content("Accepted, whether or not an account has the address."),
+                ),
+                false,
+            ),
+            AuthAction::Forgot => mailed(
+                &mut base,
+                "EmailRequest",
+                "Mails a single-use password reset link if an account has the address. The answer is the same either way; each address asked about has its own hourly budget.",
+                (
+                    "202",
+                    no_content("Accepted, whether or not an account has the address."),
+                ),
+                false,
+            ),
+            AuthAction::Reset => mailed(
+                &mut base,
+                "ResetRequest",
+                "Sets a new password with a reset token, which then stops working with the account's other reset tokens; every session of the account ends. A used, expired or unknown token is a 400 naming `token`; a weak password a 422.",
+                (
+                    "204",
+                    no_content("The password is set; every session ended."),
+                ),
+                true,
+            ),
+            AuthAction::ListSessions => signed_in(
+                &mut base,
+                "The caller's live sessions (one per sign-in), the most recently used first.",
+                vec![("200", ok_json("The sessions.", "Session.List", &[]))],
+            ),
+            AuthAction::EndSession => signed_in(
+                &mut base,
+                "Ends one of the caller's sessions (its own too): its refresh token and its access tokens stop working at once. Another account's session, or one that is over, is a 404.",
+                vec![
+                    ("204", no_content("The session is over.")),
+                    ("400", error("BadRequest")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::LogoutAll => signed_in(
+                &mut base,
+                "Ends every session of the caller's, its own included.",
+                vec![("204", no_content("Every session is over."))],
+            ),
+            AuthAction::ChangePassword => {
+                let mut list = vec![(
+                    "204",
+                    no_content("The password is changed; every other session ended."),
+                )];
+                list.extend(body_errors());
+                signed_in(
+                    &mut base,
+                    "Sets a new password, given the current one; every other session of the account ends, and its owner is told by mail.",
+                    list,
+                );
+                base.insert("requestBody".into(), body_ref("PasswordChange"));
+            }
+        }
+        Value::Object(base)
+    }
+
+    /// An admin's change of an account's roles (`PUT .../{id}/roles`), on `base`.
+    pub(super) fn roles_operation(&self, mut base: Map<String, Value>) -> Value {
+        let user = self
+            .ctx
+            .resources
+            .iter()
+            .find(|r| r.account)
+            .map(schema_name)
+            .unwrap_or_default();
+        let mut list = vec![
+            (
+                "200",
+                ok_json("The account with its new roles.", &user, &[]),
+            ),
+            ("401", error("Unauthorized")),
+            ("403", error("Forbidden")),
+            ("404", error("NotFound")),
+        ];
+        list.extend(body_errors());
+        base.insert(
+            "description".into(),
+            json!(
+                "Admins only. An admin may not drop their own admin role (403): another admin may."
+            ),
+        );
+        base.insert("security".into(), json!([{"bearerAuth": []}]));
+        base.insert("requestBody".into(), body_ref("Roles"));
+        base.insert("responses".into(), responses(list));
+        Value::Object(base)
+    }
+}

@@ -1,0 +1,216 @@
+//! The OpenAPI 3.1 document of a generated service (docs/contract.md, "Operations"),
+//! written into the project as `openapi.json` and served at `GET /openapi.json`.
+//!
+//! Its paths are the operations of the context (`crate::operations`): each path item
+//! takes its id, summary, tag, method, path and path parameters from one `Operation`, and
+//! its kind says which body it takes and which status codes it answers. Schemas come from
+//! the template context (names, keys, relations, links) and, for each field's rules, from
+//! the spec the context came from. Output is
+//! deterministic: serde_json objects keep their keys sorted, and everything
+//! else follows the spec's order.
+
+mod admin_paths;
+mod auth_paths;
+mod builder;
+mod health;
+mod resource_paths;
+mod schemas;
+mod shared;
+#[cfg(test)]
+mod tests;
+
+use serde_json::{Map, Value, json};
+
+use crate::context::ServiceContext;
+use crate::operations::{Group, Kind, Operation};
+use crate::spec::{AuthMode, Spec};
+use builder::Builder;
+use health::own_operation;
+use shared::*;
+pub use shared::{DECIMAL_PATTERN, NO_NUL};
+
+/// Where a generated project keeps the document (the service embeds it).
+pub const FILE: &str = "openapi.json";
+
+/// The document for `ctx`, pretty-printed JSON with a final newline. The context carries
+/// every name; the rules of each field (lengths, bounds, patterns, formats, defaults) come
+/// from the typed spec it was built from.
+pub fn document(spec: &Spec, ctx: &ServiceContext) -> String {
+    let doc = Builder::new(spec, ctx).build();
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+impl<'a> Builder<'a> {
+    fn build(&self) -> Value {
+        let ctx = self.ctx;
+        let mut paths = Map::new();
+        let mut schemas = shared_schemas();
+        if ctx.uses.json {
+            // What a json field takes: any value, but no string or key in it may hold U+0000.
+            schemas.insert(
+                "JsonValue".into(),
+                json!({
+                    "description": "Any JSON value in which no string and no key holds U+0000.",
+                    "pattern": NO_NUL,
+                    "propertyNames": {"pattern": NO_NUL},
+                    "additionalProperties": schema_ref("JsonValue"),
+                    "items": schema_ref("JsonValue")
+                }),
+            );
+        }
+        let mut tags = Vec::new();
+
+        for r in &ctx.resources {
+            tags.push(json!({"name": tag(r), "description": r.description}));
+            self.resource_schemas(r, &mut schemas);
+        }
+        if self.spec.auth.mode == AuthMode::Jwt {
+            tags.push(json!({
+                "name": self.tags.auth,
+                "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
+            }));
+            self.auth_schemas(&mut schemas);
+            if self.spec.has_job_queue() {
+                tags.push(json!({
+                    "name": self.tags.jobs,
+                    "description": "The background job queue, for admins: jobs by state, and the retry of dead ones."
+                }));
+                self.job_schemas(&mut schemas);
+            }
+            if self.spec.webhooks() {
+                tags.push(json!({
+                    "name": self.tags.webhooks,
+                    "description": "Webhook subscriptions to the service's events, for admins, and their delivery log."
+                }));
+                self.webhook_schemas(&mut schemas);
+            }
+        }
+        tags.push(json!({
+            "name": self.tags.health,
+            "description": "Liveness and readiness probes, outside the versioned API."
+        }));
+        tags.push(json!({
+            "name": self.tags.openapi,
+            "description": "This document."
+        }));
+        for op in &ctx.routes {
+            self.add_operation(op, &mut paths);
+        }
+        if self.spec.emits_events() {
+            outbox_health(&mut schemas);
+        }
+
+        let mut responses = Map::new();
+        for (name, _, description) in ERROR_RESPONSES {
+            responses.insert(
+                (*name).to_string(),
+                json!({
+                    "description": description,
+                    "headers": {"X-Request-Id": header_ref("X-Request-Id")},
+                    "content": {"application/json": {"schema": schema_ref("Error")}}
+                }),
+            );
+        }
+        responses.insert(
+            "RateLimited".into(),
+            json!({
+                "description": "Over the client's budget: `RATE_LIMITED`; retry after `Retry-After` seconds.",
+                "headers": {
+                    "X-Request-Id": header_ref("X-Request-Id"),
+                    "Retry-After": {
+                        "description": "Seconds until a request would be allowed.",
+                        "required": true,
+                        "schema": {"type": "integer", "minimum": 1}
+                    }
+                },
+                "content": {"application/json": {"schema": schema_ref("Error")}}
+            }),
+        );
+
+        json!({
+            "openapi": "3.1.0",
+            "info": {
+                "title": ctx.crate_name,
+                "version": "0.1.0",
+                "description": format!(
+                    "{}\n\nGenerated by backend-gen {}. Every error has the body `Error`; \
+                     every response carries `X-Request-Id`. A known path answers another \
+                     method with 405 `METHOD_NOT_ALLOWED`; an unknown path gets 404 \
+                     `NOT_FOUND`. Lists reject unknown query parameters with 400. Decimals \
+                     are JSON strings (`\"19.99\"`, exact); numbers are accepted on input.",
+                    ctx.description, ctx.generator_version
+                ),
+            },
+            "tags": tags,
+            "paths": paths,
+            "components": {
+                "securitySchemes": security_schemes(self.spec),
+                "schemas": schemas,
+                "responses": responses,
+                "parameters": shared_parameters(),
+                "headers": {
+                    "X-Request-Id": {
+                        "description": "The request's id: the client's own when it sent a sane one (1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`), else a new UUID.",
+                        "required": true,
+                        "schema": {"type": "string", "minLength": 1}
+                    },
+                    "ETag": {
+                        "description": "A strong tag of the representation; send it back in `If-None-Match` or `If-Match`.",
+                        "required": true,
+                        "schema": {"type": "string"}
+                    },
+                    "Location": {
+                        "description": "The new resource's path.",
+                        "required": true,
+                        "schema": {"type": "string"}
+                    }
+                }
+            }
+        })
+    }
+
+    /// `op` into its path item: id, summary, tag, method, path and path parameters are the
+    /// operation's; its kind says what it takes and answers.
+    fn add_operation(&self, op: &Operation, paths: &mut Map<String, Value>) {
+        let mut base = Map::new();
+        base.insert("operationId".into(), json!(op.id));
+        base.insert("summary".into(), json!(op.document_summary));
+        base.insert("tags".into(), json!([self.tag_of(&op.group)]));
+        let mut operation = match &op.kind {
+            Kind::Auth(action) => self.auth_operation(*action, base),
+            Kind::SetRoles { .. } => self.roles_operation(base),
+            Kind::Jobs(action) => self.job_operation(*action, base),
+            Kind::Webhooks(action) => self.webhook_operation(*action, base),
+            Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),
+            _ => self.resource_operation(op, base),
+        };
+        // docs/contract.md, "Rate limits": every API route; health and the documents not.
+        if op.rate_limited {
+            operation["responses"]["429"] = error("RateLimited");
+        }
+        if op.idempotent {
+            idempotent(&mut operation);
+        }
+        let item = paths
+            .entry(op.path.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(parameters) = self.path_parameters(op) {
+            item["parameters"] = parameters;
+        }
+        item[op.method.lowercase()] = operation;
+    }
+
+    /// The tag of an operation's group.
+    fn tag_of(&self, group: &Group) -> String {
+        match group {
+            Group::Resource(snake) => self.resource(snake).map(tag).unwrap_or_default(),
+            Group::Auth => self.tags.auth.clone(),
+            Group::Jobs => self.tags.jobs.clone(),
+            Group::Webhooks => self.tags.webhooks.clone(),
+            Group::Health => self.tags.health.clone(),
+            Group::Document => self.tags.openapi.clone(),
+        }
+    }
+}

@@ -1,0 +1,434 @@
+//! A resource's operations: its collection and item, nested under its parents, its
+//! many-to-many links, and who may call each.
+
+use serde_json::{Map, Value, json};
+
+use super::builder::{Builder, Op};
+use super::shared::*;
+use crate::context::ResourceContext;
+use crate::operations::{Action, Body};
+use crate::operations::{Group, Kind, Operation};
+use crate::spec::{AuthMode, Rule};
+
+impl<'a> Builder<'a> {
+    /// A resource's operation (`op.group` names the resource), on `base` (id, summary, tag).
+    pub(super) fn resource_operation(&self, op: &Operation, mut base: Map<String, Value>) -> Value {
+        let Group::Resource(snake) = &op.group else {
+            return Value::Object(base);
+        };
+        let Some(r) = self.resource(snake) else {
+            return Value::Object(base);
+        };
+        let name = schema_name(r);
+        let list = |what: &str, item: &str, nested: bool| {
+            let mut answers = vec![
+                ("200", ok_json(what, &format!("{item}.List"), &[])),
+                ("400", error("BadRequest")),
+            ];
+            if nested {
+                answers.push(("404", error("NotFound")));
+            }
+            answers.extend([
+                ("500", error("InternalError")),
+                ("503", error("ServiceUnavailable")),
+            ]);
+            responses(answers)
+        };
+        // The field rules an operation describes: the linked rows are the target's.
+        let mut described = Some(r);
+        let note = match &op.kind {
+            Kind::List { .. } | Kind::ListChildren { .. } => {
+                base.insert("parameters".into(), self.list_parameters(r));
+                let (what, nested) = if matches!(op.kind, Kind::List { .. }) {
+                    ("One page of rows.", false)
+                } else {
+                    ("One page of the parent's rows.", true)
+                };
+                base.insert("responses".into(), list(what, &name, nested));
+                Some(Op::List)
+            }
+            Kind::Create { .. } => {
+                base.insert("requestBody".into(), body_ref(&format!("{name}.Create")));
+                base.insert(
+                    "responses".into(),
+                    create_responses(&name, false, self.links(r)),
+                );
+                Some(Op::Write(Body::Create))
+            }
+            Kind::CreateChild { relation, .. } => {
+                let b = r.belongs_to.iter().find(|b| b.names.snake == *relation);
+                let pascal = b.map_or("", |b| b.names.pascal.as_str());
+                base.insert(
+                    "requestBody".into(),
+                    body_ref(&format!("{name}.CreateFor{pascal}")),
+                );
+                base.insert(
+                    "responses".into(),
+                    create_responses(&name, true, self.links(r)),
+                );
+                Some(Op::Write(Body::Create))
+            }
+            Kind::Read { .. } => {
+                base.insert("parameters".into(), json!([param_ref("IfNoneMatch")]));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("200", ok_json("The row.", &name, &["ETag"])),
+                        ("304", json!({
+                            "description": "`If-None-Match` lists the current `ETag`: the client's copy is current.",
+                            "headers": headers(&["ETag"])
+                        })),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                Some(Op::Read)
+            }
+            Kind::Replace { .. } | Kind::Patch { .. } => {
+                let (body, what) = if op.body == Some(Body::Replace) {
+                    ("Replace", "The replaced row.")
+                } else {
+                    ("Patch", "The updated row.")
+                };
+                base.insert("parameters".into(), json!([param_ref("IfMatch")]));
+                base.insert("requestBody".into(), body_ref(&format!("{name}.{body}")));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("200", ok_json(what, &name, &["ETag"])),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                        ("409", error("Conflict")),
+                        ("412", error("PreconditionFailed")),
+                        ("413", error("PayloadTooLarge")),
+                        ("415", error("UnsupportedMediaType")),
+                        ("422", error("ValidationError")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                op.body.map(Op::Write)
+            }
+            Kind::Delete { .. } => {
+                base.insert("parameters".into(), json!([param_ref("IfMatch")]));
+                let deleted = if r.soft_delete {
+                    "Soft-deleted: the row vanishes from every read."
+                } else {
+                    "Deleted."
+                };
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("204", no_content(deleted)),
+                        ("404", error("NotFound")),
+                        ("409", error("Conflict")),
+                        ("412", error("PreconditionFailed")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                None
+            }
+            Kind::ListLinked { target, .. } => {
+                let Some(target) = self.resource(target) else {
+                    return Value::Object(base);
+                };
+                base.insert("parameters".into(), self.list_parameters(target));
+                base.insert(
+                    "responses".into(),
+                    list("One page of the linked rows.", &schema_name(target), true),
+                );
+                described = Some(target);
+                Some(Op::List)
+            }
+            Kind::Link { .. } | Kind::Unlink { .. } => {
+                let done = if matches!(op.kind, Kind::Link { .. }) {
+                    "Linked (linking twice changes nothing)."
+                } else {
+                    "Unlinked."
+                };
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("204", no_content(done)),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                None
+            }
+            _ => None,
+        };
+        if let Some(action) = op.access {
+            self.guard(&mut base, r, action);
+        }
+        if let (Some(subject), Some(note)) = (described, note) {
+            self.note(&mut base, subject, note);
+        }
+        Value::Object(base)
+    }
+
+    /// With jwt auth, says who may call an operation: `security` (optional when the rules
+    /// are public) and the 401 and 403 answers of the access rules.
+    pub(super) fn guard(&self, op: &mut Map<String, Value>, r: &ResourceContext, action: Action) {
+        if self.spec.auth.mode != AuthMode::Jwt {
+            return;
+        }
+        let Some(access) = self.spec.resource(&r.names.snake).map(|res| &res.access) else {
+            return;
+        };
+        let rules = match action {
+            Action::List => &access.list,
+            Action::Read => &access.read,
+            Action::Create => &access.create,
+            Action::Update => &access.update,
+            Action::Delete => &access.delete,
+        };
+        op.insert(
+            "security".into(),
+            if rules.contains(&Rule::Public) {
+                json!([{}, {"bearerAuth": []}])
+            } else {
+                json!([{"bearerAuth": []}])
+            },
+        );
+        // A bad token is refused wherever one is read; rows a caller may not read are 404s.
+        if let Some(Value::Object(answers)) = op.get_mut("responses") {
+            answers.insert("401".into(), error("Unauthorized"));
+            if action != Action::Read {
+                answers.insert("403".into(), error("Forbidden"));
+            }
+        }
+    }
+
+    /// OpenAPI links from a created row to the operations that take its id, so clients (and
+    /// Schemathesis's stateful tests) can follow them. Named after the operation they call,
+    /// with the path parameter that names the row.
+    pub(super) fn links(&self, r: &ResourceContext) -> Value {
+        let mut links = Map::new();
+        for op in &self.ctx.routes {
+            // Only the resources' own operations: an admin sets roles from outside.
+            if !matches!(op.group, Group::Resource(_)) || matches!(op.kind, Kind::SetRoles { .. }) {
+                continue;
+            }
+            for param in op.params.iter().filter(|p| p.of == r.names.snake) {
+                links.insert(
+                    op.id.clone(),
+                    json!({
+                        "operationId": op.id,
+                        "parameters": {param.name.as_str(): "$response.body#/id"}
+                    }),
+                );
+            }
+        }
+        Value::Object(links)
+    }
+
+    /// The path-level parameters of `op`: its path's, each a UUID.
+    pub(super) fn path_parameters(&self, op: &Operation) -> Option<Value> {
+        if op.params.is_empty() {
+            return None;
+        }
+        let nested = matches!(
+            op.kind,
+            Kind::ListChildren { .. } | Kind::CreateChild { .. }
+        );
+        let params = op.params.iter().map(|p| {
+            let words = self
+                .resource(&p.of)
+                .map_or(p.of.as_str(), |r| r.names.words.as_str());
+            let description = match (nested, p.name.as_str()) {
+                (true, _) => format!("The parent {words}'s id."),
+                (false, "id") => return param_ref("Id"),
+                (false, _) => format!("The {words}'s id."),
+            };
+            json!({
+                "name": p.name,
+                "in": "path",
+                "required": true,
+                "description": description,
+                "schema": {"type": "string", "format": "uuid"}
+            })
+        });
+        Some(Value::Array(params.collect()))
+    }
+
+    /// The query parameters of a list of `r` (docs/contract.md, "Lists").
+    pub(super) fn list_parameters(&self, r: &ResourceContext) -> Value {
+        let mut params = vec![param_ref("Page"), param_ref("Limit"), param_ref("Cursor")];
+        let mut sortable = vec!["id".to_string()];
+        let mut keys = vec!["id".to_string()];
+        let mut filters: Vec<(String, Value, String)> = Vec::new();
+        let uuid = json!({"type": "string", "format": "uuid"});
+        let instant = json!({
+            "type": "string",
+            "anyOf": [{"format": "date-time"}, {"format": "date"}]
+        });
+
+        for b in &r.belongs_to {
+            keys.push(b.json.clone());
+            if b.required {
+                sortable.push(b.json.clone());
+            }
+            filters.push((
+                b.json.clone(),
+                uuid.clone(),
+                format!("Only rows whose `{}` is this id.", b.json),
+            ));
+        }
+        // Keys only some callers see, with who may use them: others get 400 as for an
+        // unknown key.
+        let mut guarded: Vec<(String, String)> = Vec::new();
+        let who_sees = |key: &str, read: &[Rule]| {
+            // A field seen on one's own rows only would give its value away row by row.
+            let owner = if read.contains(&Rule::Owner) {
+                "; the owner alone: only in a list of their own rows"
+            } else {
+                ""
+            };
+            format!("callers who see `{key}` ({}{owner})", self.who(read))
+        };
+        for f in &r.fields {
+            let key = &f.names.camel;
+            keys.push(key.clone());
+            let guard = readers(self.access(r, f)).map(|read| who_sees(key, read));
+            if let Some(who) = &guard {
+                guarded.push((key.clone(), who.clone()));
+            }
+            if f.spec_type == "json" {
+                continue;
+            }
+            let first_filter = filters.len();
+            if f.required {
+                sortable.push(key.clone());
+            }
+            let value = match f.spec_type {
+                "integer" | "big_integer" => json!({
+                    "type": "integer",
+                    "format": "int64",
+                    "minimum": i64::MIN,
+                    "maximum": i64::MAX
+                }),
+                "float" | "decimal" => json!({"type": "number"}),
+                "boolean" => json!({"type": "boolean"}),
+                "uuid" => uuid.clone(),
+                "date" => json!({"type": "string", "format": "date"}),
+                "datetime" => instant.clone(),
+                "enum" => json!({
+                    "type": "string",
+                    "enum": f.enum_values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()
+                }),
+                _ => json!({"type": "string", "pattern": NO_NUL}),
+            };
+            filters.push((
+                key.clone(),
+                value.clone(),
+                format!("Only rows whose `{key}` equals this value."),
+            ));
+            match f.spec_type {
+                "integer" | "big_integer" | "float" | "decimal" => {
+                    filters.push((
+                        format!("{key}Min"),
+                        value.clone(),
+                        format!("Only rows whose `{key}` is at least this."),
+                    ));
+                    filters.push((
+                        format!("{key}Max"),
+                        value,
+                        format!("Only rows whose `{key}` is at most this."),
+                    ));
+                }
+                "date" | "datetime" => {
+                    let base = key.strip_suffix("At").unwrap_or(key);
+                    filters.push((
+                        format!("{base}After"),
+                        value.clone(),
+                        format!("Only rows whose `{key}` is at or after this."),
+                    ));
+                    filters.push((
+                        format!("{base}Before"),
+                        value,
+                        format!("Only rows whose `{key}` is at or before this."),
+                    ));
+                }
+                _ => {}
+            }
+            if let Some(who) = &guard {
+                for (_, _, description) in &mut filters[first_filter..] {
+                    description.push_str(&format!(" Only {who} may use it; others get 400."));
+                }
+            }
+        }
+        if r.versioned {
+            keys.push("version".into());
+        }
+        if r.timestamps {
+            for (base, key) in [("created", "createdAt"), ("updated", "updatedAt")] {
+                keys.push(key.into());
+                sortable.push(key.into());
+                filters.push((
+                    format!("{base}After"),
+                    instant.clone(),
+                    format!("Only rows whose `{key}` is at or after this (a date means its first instant, UTC)."),
+                ));
+                filters.push((
+                    format!("{base}Before"),
+                    instant.clone(),
+                    format!("Only rows whose `{key}` is at or before this (a date means its first instant, UTC)."),
+                ));
+            }
+        }
+
+        // Who may use each guarded key of `among`, as sentences.
+        let only = |verb: &str, among: &[String]| -> String {
+            guarded
+                .iter()
+                .filter(|(key, _)| among.contains(key))
+                .map(|(key, who)| format!(" {verb} `{key}`: only {who}; others get 400."))
+                .collect()
+        };
+
+        let alternatives = |keys: &[String]| keys.join("|");
+        // Spaces around a key are dropped (a `+` in a query string is one).
+        let sort_key = format!(" *[+-]?({}) *", alternatives(&sortable));
+        params.push(json!({
+            "name": "sort",
+            "in": "query",
+            "description": format!(
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. Sortable: {}.{}",
+                if r.timestamps { "-createdAt" } else { "-id" },
+                sortable.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                only("Sorting by", &sortable)
+            ),
+            "schema": {"type": "string", "pattern": format!("^{sort_key}(,{sort_key})*$")}
+        }));
+        let field_key = format!(" *({}) *", alternatives(&keys));
+        params.push(json!({
+            "name": "fields",
+            "in": "query",
+            "description": format!(
+                "Comma-separated keys of the representation: each item carries only those.{}",
+                only("Selecting", &keys)
+            ),
+            "schema": {"type": "string", "pattern": format!("^{field_key}(,{field_key})*$")}
+        }));
+        let mut seen: Vec<String> = ["page", "limit", "cursor", "sort", "fields"]
+            .map(String::from)
+            .to_vec();
+        for (name, schema, description) in filters {
+            if seen.contains(&name) {
+                continue;
+            }
+            seen.push(name.clone());
+            params.push(json!({
+                "name": name,
+                "in": "query",
+                "description": description,
+                "schema": schema
+            }));
+        }
+        Value::Array(params)
+    }
+}

@@ -1,0 +1,511 @@
+//! What every part of the document shares: the shared schemas, parameters, security
+//! schemes, error responses and the small builders of JSON pieces.
+
+use serde_json::{Map, Value, json};
+
+use crate::context::ResourceContext;
+use crate::spec::{AuthMode, Bound, FieldAccess, Literal, Rule, Spec};
+
+/// A decimal as the service writes it, and as a string on input.
+pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
+
+/// A string without U+0000: the service refuses it in every string it is sent (PostgreSQL
+/// cannot store it), so every request string says so.
+pub const NO_NUL: &str = r"^[^\x00]*$";
+/// The states of a background job.
+pub(super) const JOB_STATES: [&str; 4] = ["pending", "running", "succeeded", "dead"];
+
+/// The JSON types of a value that may not be null.
+pub(super) const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "boolean"];
+
+/// A cursor as the service gives it out (its payload and signature in URL-safe base64), or
+/// nothing: an empty cursor is no cursor.
+pub(super) const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$";
+
+/// Shared schema names; a resource whose type name is one of these gets
+/// `{Name}.Resource` instead, so no two components share a name.
+pub(super) const SHARED_SCHEMAS: &[&str] = &[
+    "Error",
+    "ErrorDetail",
+    "JsonValue",
+    "Pagination",
+    "Health",
+    "HealthCheck",
+    "OutboxCheck",
+    "Job",
+    "Webhook",
+    "WebhookDelivery",
+];
+
+/// The error codes of docs/contract.md, "Errors".
+pub(super) const ERROR_CODES: &[&str] = &[
+    "BAD_REQUEST",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "NOT_FOUND",
+    "METHOD_NOT_ALLOWED",
+    "CONFLICT",
+    "VERSION_CONFLICT",
+    "PRECONDITION_FAILED",
+    "PAYLOAD_TOO_LARGE",
+    "UNSUPPORTED_MEDIA_TYPE",
+    "VALIDATION_ERROR",
+    "RATE_LIMITED",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "INTERNAL_ERROR",
+    "SERVICE_UNAVAILABLE",
+];
+
+/// Shared error responses: component name, status, description.
+pub(super) const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
+    (
+        "BadRequest",
+        "400",
+        "Malformed JSON, a JSON value of the wrong type, or a bad query parameter (unknown, repeated, of the wrong type, an unknown key in `sort` or `fields`, a forged cursor): `BAD_REQUEST`, naming the key or parameter.",
+    ),
+    (
+        "Unauthorized",
+        "401",
+        "No token where the rules need one, or a token that is expired, forged or malformed (on any route that reads it): `UNAUTHORIZED`, with `WWW-Authenticate: Bearer`. Login answers it for a wrong email or password alike.",
+    ),
+    (
+        "Forbidden",
+        "403",
+        "A valid token whose user the rules do not allow (a row they may read but not change, a role they lack): `FORBIDDEN`.",
+    ),
+    (
+        "NotFound",
+        "404",
+        "No such route, or no such row (a path id that is not a UUID names no row): `NOT_FOUND`.",
+    ),
+    (
+        "MethodNotAllowed",
+        "405",
+        "A known path with a method it does not serve: `METHOD_NOT_ALLOWED`.",
+    ),
+    (
+        "Conflict",
+        "409",
+        "A unique value another row holds (`CONFLICT`, naming the fields), a row other rows still reference, a business rule's refusal (`CONFLICT`, from the service's hooks), or a stale `version` in the body (`VERSION_CONFLICT`).",
+    ),
+    (
+        "PreconditionFailed",
+        "412",
+        "`If-Match` does not list the current `ETag`: `PRECONDITION_FAILED`.",
+    ),
+    (
+        "PayloadTooLarge",
+        "413",
+        "The body is over the configured limit (1 MiB by default): `PAYLOAD_TOO_LARGE`.",
+    ),
+    (
+        "UnsupportedMediaType",
+        "415",
+        "The body is not `application/json`: `UNSUPPORTED_MEDIA_TYPE`.",
+    ),
+    (
+        "ValidationError",
+        "422",
+        "A well-formed body that breaks the rules (unknown, read-only, missing or null keys, enum values, lengths, ranges, formats, patterns, missing references): `VALIDATION_ERROR`, one detail per failing field.",
+    ),
+    (
+        "InternalError",
+        "500",
+        "A fault of the service: `INTERNAL_ERROR` with a generic message (the cause is only logged).",
+    ),
+    (
+        "ServiceUnavailable",
+        "503",
+        "The database cannot be reached: `SERVICE_UNAVAILABLE`.",
+    ),
+];
+
+pub(super) fn shared_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Error".into(),
+        json!({
+            "type": "object",
+            "description": "The body of every error response.",
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "properties": {
+                        "code": {"type": "string", "enum": ERROR_CODES},
+                        "message": {"type": "string"},
+                        "details": {"type": "array", "items": schema_ref("ErrorDetail")},
+                        "requestId": {"type": "string"}
+                    },
+                    "required": ["code", "message", "requestId"],
+                    "additionalProperties": false
+                }
+            },
+            "required": ["error"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "ErrorDetail".into(),
+        json!({
+            "type": "object",
+            "description": "One problem with one body key or query parameter.",
+            "properties": {
+                "field": {"type": "string"},
+                "message": {"type": "string"}
+            },
+            "required": ["field", "message"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "Pagination".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "page": {"type": "integer", "minimum": 1, "description": "The page number, for offset pages (absent with a cursor)."},
+                "limit": {"type": "integer", "minimum": 1, "maximum": 100},
+                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on offset pages; a page after a cursor leaves it out."},
+                "hasMore": {"type": "boolean"},
+                "nextCursor": {"type": ["string", "null"], "description": "Continues after this page's last row; null on the last page."}
+            },
+            "required": ["limit", "hasMore", "nextCursor"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "Health".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["healthy", "degraded", "unhealthy"]},
+                "version": {"type": "string"},
+                "timestamp": {"type": "string", "format": "date-time"},
+                "checks": {
+                    "type": "object",
+                    "properties": {"database": schema_ref("HealthCheck")},
+                    "required": ["database"],
+                    "additionalProperties": schema_ref("HealthCheck")
+                }
+            },
+            "required": ["status", "version", "timestamp", "checks"],
+            "additionalProperties": false
+        }),
+    );
+    schemas.insert(
+        "HealthCheck".into(),
+        json!({
+            "type": "object",
+            "properties": {
+                "status": {"type": "string", "enum": ["up", "down"]},
+                "latency": {"type": "integer", "minimum": 0, "description": "Milliseconds the check took."}
+            },
+            "required": ["status", "latency"],
+            "additionalProperties": false
+        }),
+    );
+    schemas
+}
+
+/// `/health`'s `checks.outbox`, and `checks.events` (NATS, a plain check) when configured.
+pub(super) fn outbox_health(schemas: &mut Map<String, Value>) {
+    schemas.insert(
+        "OutboxCheck".into(),
+        json!({
+            "type": "object",
+            "description": "The domain events not yet published: `lagging` once the oldest is older than `OUTBOX_LAG_ALERT_SECS` (the service is then `degraded`).",
+            "properties": {
+                "status": {"type": "string", "enum": ["up", "lagging", "down"]},
+                "pending": {"type": "integer", "minimum": 0, "description": "Events waiting to be published."},
+                "lag": {"type": "integer", "minimum": 0, "description": "Seconds the oldest of them has waited."}
+            },
+            "required": ["status", "pending", "lag"],
+            "additionalProperties": false
+        }),
+    );
+    let checks = &mut schemas["Health"]["properties"]["checks"];
+    checks["properties"]["outbox"] = schema_ref("OutboxCheck");
+    checks["required"] = json!(["database", "outbox"]);
+}
+
+pub(super) fn security_schemes(spec: &Spec) -> Value {
+    if spec.auth.mode != AuthMode::Jwt {
+        return json!({});
+    }
+    json!({
+        "bearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": format!(
+                "An access token from `POST {}/auth/login` or `/auth/refresh` (HS256; claims `sub`, `email`, `email_verified`, `roles`, `iat`, `exp`).",
+                spec.project.api_prefix
+            )
+        }
+    })
+}
+
+pub(super) fn shared_parameters() -> Value {
+    json!({
+        "Id": {
+            "name": "id",
+            "in": "path",
+            "required": true,
+            "description": "The row's id (anything that is not a UUID names no row: 404).",
+            "schema": {"type": "string", "format": "uuid"}
+        },
+        "IfMatch": {
+            "name": "If-Match",
+            "in": "header",
+            "description": "Write only if the current `ETag` is listed (else 412).",
+            "schema": {"type": "string"}
+        },
+        "IfNoneMatch": {
+            "name": "If-None-Match",
+            "in": "header",
+            "description": "Answer 304 if the current `ETag` is listed.",
+            "schema": {"type": "string"}
+        },
+        "IdempotencyKey": {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "description": "Makes a retry safe: the same key with the same request within 24 hours (`IDEMPOTENCY_TTL_HOURS`) gets the first answer again, with `Idempotent-Replayed: true`, and writes nothing; the same key with another request is a 422 naming `Idempotency-Key`; while the first is still being handled, a 409. Keys are per account: without a valid token (with jwt auth) the key is ignored.",
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+        },
+        "Page": {
+            "name": "page",
+            "in": "query",
+            "description": "The page number, from 1 (offset pages; not with `cursor`).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}
+        },
+        "Limit": {
+            "name": "limit",
+            "in": "query",
+            "description": "Rows per page.",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
+        },
+        "Cursor": {
+            "name": "cursor",
+            "in": "query",
+            "description": "An opaque `nextCursor` of an earlier page with the same sort: continues after its last row (not with `page`; one this service did not give out gets 400). An empty value is no cursor.",
+            "schema": {"type": "string", "pattern": CURSOR_PATTERN}
+        }
+    })
+}
+
+/// Says that a string may not hold U+0000 (see `NO_NUL`): with a pattern, beside the
+/// string's own pattern when that does not already imply it.
+pub(super) fn exclude_nul(s: &mut Map<String, Value>) {
+    match s.get("pattern").and_then(Value::as_str) {
+        None => {
+            s.insert("pattern".into(), json!(NO_NUL));
+        }
+        Some(pattern) if crate::pattern::excludes_nul(pattern) => {}
+        Some(_) => {
+            s.insert("allOf".into(), json!([{"pattern": NO_NUL}]));
+        }
+    }
+}
+
+/// A string without U+0000, as the service takes it in a body or a query parameter.
+pub(super) fn text(description: &str) -> Value {
+    json!({"type": "string", "pattern": NO_NUL, "description": description})
+}
+
+/// The resource's schema name (see `SHARED_SCHEMAS`).
+pub(super) fn schema_name(r: &ResourceContext) -> String {
+    if SHARED_SCHEMAS.contains(&r.names.pascal.as_str()) {
+        format!("{}.Resource", r.names.pascal)
+    } else {
+        r.names.pascal.clone()
+    }
+}
+
+/// Appends a sentence to a schema's description.
+pub(super) fn add_sentence(s: &mut Map<String, Value>, sentence: &str) {
+    let text = match s.get("description").and_then(Value::as_str) {
+        Some(first) if !first.is_empty() => format!("{first} {sentence}"),
+        _ => sentence.to_string(),
+    };
+    s.insert("description".into(), json!(text));
+}
+
+/// Who may see a field, if its rules narrow that (a rule list with `public` narrows nothing).
+pub(super) fn readers(access: &FieldAccess) -> Option<&[Rule]> {
+    access
+        .read
+        .as_deref()
+        .filter(|rules| !rules.contains(&Rule::Public))
+}
+
+pub(super) fn tag(r: &ResourceContext) -> String {
+    r.names.plural_kebab.clone()
+}
+
+pub(super) fn type_of(ty: &str, nullable: bool) -> Value {
+    if nullable {
+        json!([ty, "null"])
+    } else {
+        json!(ty)
+    }
+}
+
+pub(super) fn uuid_schema(required: bool, description: Option<&str>) -> Value {
+    let mut s = json!({"type": type_of("string", !required), "format": "uuid"});
+    if let Some(d) = description {
+        s["description"] = json!(d);
+    }
+    s
+}
+
+pub(super) fn bound(b: &Bound) -> Value {
+    match b {
+        Bound::Integer(i) => json!(i),
+        Bound::Float(x) => json!(x),
+        Bound::Decimal(d) => d
+            .parse::<i64>()
+            .map(|i| json!(i))
+            .or_else(|_| d.parse::<f64>().map(|x| json!(x)))
+            .unwrap_or(Value::Null),
+    }
+}
+
+pub(super) fn insert_bounds(s: &mut Map<String, Value>, min: &Option<Bound>, max: &Option<Bound>) {
+    if let Some(b) = min {
+        s.insert("minimum".into(), bound(b));
+    }
+    if let Some(b) = max {
+        s.insert("maximum".into(), bound(b));
+    }
+}
+
+pub(super) fn literal(l: &Literal) -> Value {
+    match l {
+        Literal::String(s) | Literal::Decimal(s) => json!(s),
+        Literal::Integer(i) => json!(i),
+        Literal::Float(x) => json!(x),
+        Literal::Boolean(b) => json!(b),
+    }
+}
+
+pub(super) fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+pub(super) fn param_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/parameters/{name}")})
+}
+
+pub(super) fn header_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/headers/{name}")})
+}
+
+pub(super) fn error(name: &str) -> Value {
+    json!({"$ref": format!("#/components/responses/{name}")})
+}
+
+/// `X-Request-Id` and the given headers.
+pub(super) fn headers(extra: &[&str]) -> Value {
+    let mut map = Map::new();
+    map.insert("X-Request-Id".into(), header_ref("X-Request-Id"));
+    for name in extra {
+        map.insert((*name).to_string(), header_ref(name));
+    }
+    Value::Object(map)
+}
+
+/// A `POST` honours `Idempotency-Key`: the parameter, and its 400, 409 and 422.
+pub(super) fn idempotent(post: &mut Value) {
+    if let Some(parameters) = post["parameters"].as_array_mut() {
+        parameters.push(param_ref("IdempotencyKey"));
+    } else {
+        post["parameters"] = json!([param_ref("IdempotencyKey")]);
+    }
+    let responses = &mut post["responses"];
+    for (status, name) in [
+        ("400", "BadRequest"),
+        ("409", "Conflict"),
+        ("422", "ValidationError"),
+    ] {
+        if responses.get(status).is_none() {
+            responses[status] = error(name);
+        }
+    }
+}
+
+/// A page of a list of `item`s: `{"data": [...], "pagination": {...}}`.
+pub(super) fn page_of(item: &str) -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "data": {"type": "array", "items": schema_ref(item)},
+            "pagination": schema_ref("Pagination")
+        },
+        "required": ["data", "pagination"],
+        "additionalProperties": false
+    })
+}
+
+/// An admin-only operation's answers: `list`, and those of the caller and the server.
+pub(super) fn admin_responses(mut list: Vec<(&str, Value)>) -> Value {
+    list.extend([
+        ("401", error("Unauthorized")),
+        ("403", error("Forbidden")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]);
+    responses(list)
+}
+
+/// The answers a JSON body can get besides the operation's own.
+pub(super) fn body_errors() -> Vec<(&'static str, Value)> {
+    vec![
+        ("400", error("BadRequest")),
+        ("413", error("PayloadTooLarge")),
+        ("415", error("UnsupportedMediaType")),
+        ("422", error("ValidationError")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]
+}
+
+pub(super) fn ok_json(description: &str, schema: &str, extra: &[&str]) -> Value {
+    json!({
+        "description": description,
+        "headers": headers(extra),
+        "content": {"application/json": {"schema": schema_ref(schema)}}
+    })
+}
+
+pub(super) fn no_content(description: &str) -> Value {
+    json!({"description": description, "headers": headers(&[])})
+}
+
+pub(super) fn body_ref(schema: &str) -> Value {
+    json!({
+        "required": true,
+        "content": {"application/json": {"schema": schema_ref(schema)}}
+    })
+}
+
+pub(super) fn responses(list: Vec<(&str, Value)>) -> Value {
+    Value::Object(list.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+}
+
+pub(super) fn create_responses(name: &str, nested: bool, links: Value) -> Value {
+    let mut created = ok_json("Created.", name, &["Location", "ETag"]);
+    created["links"] = links;
+    let mut list = vec![("201", created), ("400", error("BadRequest"))];
+    if nested {
+        list.push(("404", error("NotFound")));
+    }
+    list.extend([
+        ("409", error("Conflict")),
+        ("413", error("PayloadTooLarge")),
+        ("415", error("UnsupportedMediaType")),
+        ("422", error("ValidationError")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]);
+    responses(list)
+}

@@ -1,0 +1,58 @@
+//! A generated router's `.route(path, chain)` calls, from the operations it mounts.
+
+use super::model::Operation;
+use crate::spec::Resource;
+use crate::spec::routes::Kind;
+
+/// A path a router mounts and the axum method chain that serves it
+/// (`get(handlers::list).post(handlers::create)`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Mount {
+    pub path: String,
+    pub chain: String,
+}
+
+/// What `resource`'s router mounts: its rows' own paths, then those under each parent in
+/// the order of its relations, then its many-to-many links; one mount per path, its
+/// methods in the operations' order.
+pub fn mounts(operations: &[Operation], resource: &Resource) -> Vec<Mount> {
+    let module = format!("resources::{}", resource.names.module);
+    let mut mine: Vec<&Operation> = operations.iter().filter(|o| o.module == module).collect();
+    // The operations list nested routes under their parent; the router lists them by
+    // the child's relations.
+    mine.sort_by_key(|o| match &o.kind {
+        Kind::ListChildren { relation, .. } | Kind::CreateChild { relation, .. } => (
+            1,
+            resource
+                .belongs_to
+                .iter()
+                .position(|b| b.names.snake == *relation),
+        ),
+        Kind::ListLinked { .. } | Kind::Link { .. } | Kind::Unlink { .. } => (2, None),
+        _ => (0, None),
+    });
+    let mut mounts: Vec<Mount> = Vec::new();
+    for op in mine {
+        let path = router_path(op);
+        let call = format!("{}({})", op.method.lowercase(), op.handler);
+        match mounts.iter_mut().find(|m| m.path == path) {
+            Some(mount) => {
+                mount.chain.push('.');
+                mount.chain.push_str(&call);
+            }
+            None => mounts.push(Mount { path, chain: call }),
+        }
+    }
+    mounts
+}
+
+/// The path as the router writes it: a link's handlers take the two ids as one tuple,
+/// the second named `other_id` whatever the document calls it.
+fn router_path(op: &Operation) -> String {
+    match (&op.kind, op.params.get(1)) {
+        (Kind::Link { .. } | Kind::Unlink { .. }, Some(other)) => op
+            .path
+            .replace(&format!("{{{}}}", other.name), "{other_id}"),
+        _ => op.path.clone(),
+    }
+}

@@ -1,0 +1,187 @@
+use super::*;
+
+fn spec(source: &str) -> Spec {
+    crate::spec::parse("t.toml", source).expect("a valid spec")
+}
+
+fn lines(ops: &[Operation]) -> Vec<String> {
+    ops.iter()
+        .map(|o| format!("{} {} {} {}", o.method, o.path, o.id, o.handler))
+        .collect()
+}
+
+const MESSAGES: &str = "[resources.user.fields]\nname = { type = \"text\" }\n\
+     [resources.tag.fields]\nname = { type = \"text\" }\n\
+     [resources.message]\nbelongs_to = { sender = \"user\", recipient = \"user\" }\nmany_to_many = [\"tag\"]\n\
+     [resources.message.events]\ncreated = true\n\
+     [resources.message.fields]\nbody = { type = \"text\" }\n";
+
+#[test]
+fn nested_operations_are_the_childs_under_the_parents_path() {
+    let ops = operations(&spec(MESSAGES));
+    let sender = ops
+        .iter()
+        .find(|o| o.path == "/v1/users/{id}/sender-messages" && o.method == Method::Post)
+        .expect("created under the sender");
+    assert_eq!(sender.id, "createMessageForSender");
+    assert_eq!(sender.handler, "handlers::create_for_sender");
+    assert_eq!(sender.module, "resources::messages");
+    assert_eq!(sender.group, Group::Resource("message".into()));
+    assert_eq!(sender.access, Some(Action::Create));
+    assert_eq!(sender.body, Some(Body::Create));
+    assert!(sender.idempotent && sender.rate_limited);
+    assert_eq!(sender.events, ["message.created"]);
+    assert_eq!(
+        sender.params,
+        [Param {
+            name: "id".into(),
+            of: "user".into()
+        }]
+    );
+    let list = ops
+        .iter()
+        .find(|o| o.path == "/v1/users/{id}/recipient-messages" && o.method == Method::Get)
+        .expect("listed under the recipient");
+    assert_eq!(list.id, "listMessagesByRecipient");
+    assert_eq!(list.access, Some(Action::List));
+    assert!(list.events.is_empty() && !list.idempotent);
+}
+
+#[test]
+fn many_to_many_operations_belong_to_the_declaring_side() {
+    let ops = operations(&spec(MESSAGES));
+    let links: Vec<String> = lines(&ops)
+        .into_iter()
+        .filter(|l| l.contains("}/tags"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "GET /v1/messages/{id}/tags listTagsOfMessage handlers::list_tags",
+            "PUT /v1/messages/{id}/tags/{tagId} linkMessageTag handlers::link_tag",
+            "DELETE /v1/messages/{id}/tags/{tagId} unlinkMessageTag handlers::unlink_tag",
+        ]
+    );
+    let link = ops.iter().find(|o| o.id == "linkMessageTag").expect("link");
+    assert_eq!(link.params[1].of, "tag");
+    assert_eq!(link.access, Some(Action::Update));
+    let message = spec(MESSAGES);
+    let message_routes = mounts(&ops, message.resource("message").expect("message"));
+    let paths: Vec<(&str, &str)> = message_routes
+        .iter()
+        .map(|m| (m.path.as_str(), m.chain.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("/v1/messages", "get(handlers::list).post(handlers::create)"),
+            (
+                "/v1/messages/{id}",
+                "get(handlers::get).put(handlers::replace).patch(handlers::patch).delete(handlers::delete)"
+            ),
+            (
+                "/v1/users/{id}/sender-messages",
+                "get(handlers::list_by_sender).post(handlers::create_for_sender)"
+            ),
+            (
+                "/v1/users/{id}/recipient-messages",
+                "get(handlers::list_by_recipient).post(handlers::create_for_recipient)"
+            ),
+            ("/v1/messages/{id}/tags", "get(handlers::list_tags)"),
+            (
+                "/v1/messages/{id}/tags/{other_id}",
+                "put(handlers::link_tag).delete(handlers::unlink_tag)"
+            ),
+        ]
+    );
+}
+
+const JWT: &str = "[auth]\nmode = \"jwt\"\n[resources.post.events]\ncreated = true\n\
+     [resources.post.fields]\ntitle = { type = \"text\" }\n";
+
+#[test]
+fn an_account_gets_its_roles_route_from_the_auth_router() {
+    let ops = operations(&spec(JWT));
+    let roles = ops
+        .iter()
+        .find(|o| {
+            o.kind
+                == Kind::SetRoles {
+                    resource: "user".into(),
+                }
+        })
+        .expect("the account's roles");
+    assert_eq!(
+        (roles.method, roles.path.as_str(), roles.id.as_str()),
+        (Method::Put, "/v1/users/{id}/roles", "setUserRoles")
+    );
+    assert_eq!(roles.group, Group::Resource("user".into()));
+    assert_eq!((roles.module.as_str(), roles.access), ("auth", None));
+    let register = ops.iter().find(|o| o.id == "register").expect("register");
+    assert_eq!(register.body, Some(Body::Register));
+    // The auth flow's POSTs take no `Idempotency-Key`; the admin routes' do.
+    assert!(!register.idempotent);
+    assert!(
+        ops.iter()
+            .any(|o| o.id == "retryWebhookDelivery" && o.idempotent)
+    );
+}
+
+#[test]
+fn the_service_mounts_auth_jobs_and_webhooks_only_with_what_they_need() {
+    let count = |source: &str, group: Group| {
+        operations(&spec(source))
+            .iter()
+            .filter(|o| o.group == group)
+            .count()
+    };
+    assert_eq!(count(JWT, Group::Auth), 13);
+    assert_eq!(count(JWT, Group::Jobs), 3);
+    assert_eq!(count(JWT, Group::Webhooks), 7);
+    let no_events = JWT.replace("created = true", "created = false");
+    // Without events no webhooks; the jwt flow's mail still needs the job queue.
+    assert_eq!(count(&no_events, Group::Webhooks), 0);
+    assert_eq!(count(&no_events, Group::Jobs), 3);
+    let open = "[resources.post.events]\ncreated = true\n\
+                [resources.post.fields]\ntitle = { type = \"text\" }\n";
+    for group in [Group::Auth, Group::Jobs, Group::Webhooks] {
+        assert_eq!(count(open, group), 0);
+    }
+    // Health, metrics and the document are always served, outside the API and its limits.
+    let own: Vec<String> = operations(&spec(open))
+        .into_iter()
+        .filter(|o| !o.rate_limited)
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(
+        own,
+        [
+            "healthCheck",
+            "readinessCheck",
+            "livenessCheck",
+            "metrics",
+            "openapiDocument"
+        ]
+    );
+    assert_eq!(api_operations(&spec(open)).len(), 6);
+}
+
+#[test]
+fn operation_ids_and_method_path_shapes_are_unique() {
+    for source in [MESSAGES, JWT] {
+        let ops = operations(&spec(source));
+        let mut ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), ops.len());
+        for o in &ops {
+            let names: Vec<&str> = o.params.iter().map(|p| p.name.as_str()).collect();
+            let in_path: Vec<&str> = o
+                .path
+                .split('/')
+                .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+                .collect();
+            assert_eq!(names, in_path, "{}", o.path);
+        }
+    }
+}
