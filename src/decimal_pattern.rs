@@ -1,7 +1,7 @@
 //! The decimal strings a field accepts, as one regular expression for the OpenAPI document.
 //!
 //! A decimal field takes a string such as `"19.99"`: an optional `-`, digits, and an
-//! optional fraction (`DECIMAL_PATTERN` in `openapi.rs`). The service refuses one with more
+//! optional fraction (`DECIMAL_PATTERN` in `openapi/shared.rs`). The service refuses one with more
 //! than `precision - scale` digits before the point (leading zeros aside), more than `scale`
 //! places (trailing zeros aside), or a value outside the field's bounds. JSON Schema bounds
 //! numbers, not strings, so the pattern carries all of it: a client validating with the

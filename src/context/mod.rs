@@ -24,7 +24,7 @@ mod uses;
 
 use serde::Serialize;
 
-use crate::operations::{Operation, operations};
+use crate::operations::{Mount, Operation, module_mounts, operations};
 use crate::spec::{AuthMode, Database, Spec};
 
 pub use access::{AccessContext, FieldRuleContext};
@@ -99,6 +99,8 @@ pub struct ServiceContext {
     pub migrations: Vec<MigrationContext>,
     /// Every operation (`crate::operations`): the API's, then health, metrics, the document.
     pub routes: Vec<Operation>,
+    /// What the webhooks' router mounts (`src/webhooks/mod.rs`); empty without webhooks.
+    pub webhook_router: Vec<Mount>,
     pub uses: Uses,
     /// The kinds of background job, in spec order.
     pub jobs: Vec<JobContext>,
@@ -192,6 +194,7 @@ impl ServiceContext {
             primary: primary(spec),
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
+            webhook_router: module_mounts(&routes, "webhooks"),
             routes,
             modules_sorted,
             test_modules,

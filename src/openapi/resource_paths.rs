@@ -8,7 +8,7 @@ use super::shared::*;
 use crate::context::ResourceContext;
 use crate::operations::{Action, Body};
 use crate::operations::{Group, Kind, Operation};
-use crate::spec::{AuthMode, Rule};
+use crate::spec::{AuthMode, Range, Rule, Shape};
 
 impl<'a> Builder<'a> {
     /// A resource's operation (`op.group` names the resource), on `base` (id, summary, tag).
@@ -297,63 +297,51 @@ impl<'a> Builder<'a> {
             if let Some(who) = &guard {
                 guarded.push((key.clone(), who.clone()));
             }
-            if f.spec_type == "json" {
+            let props = f.kind.props();
+            if !props.filter() {
                 continue;
             }
             let first_filter = filters.len();
             if f.required {
                 sortable.push(key.clone());
             }
-            let value = match f.spec_type {
-                "integer" | "big_integer" => json!({
+            // The list code reads a filter by its column's kind (list.rs's `bound`):
+            // any `i64` for a whole number, any number for a float or a decimal, a moment
+            // or a date (its first instant) for a moment; the rest as the value's schema.
+            let value = match props.shape {
+                Shape::Whole { .. } => json!({
                     "type": "integer",
                     "format": "int64",
                     "minimum": i64::MIN,
                     "maximum": i64::MAX
                 }),
-                "float" | "decimal" => json!({"type": "number"}),
-                "boolean" => json!({"type": "boolean"}),
-                "uuid" => uuid.clone(),
-                "date" => json!({"type": "string", "format": "date"}),
-                "datetime" => instant.clone(),
-                "enum" => json!({
-                    "type": "string",
-                    "enum": f.enum_values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()
-                }),
-                _ => json!({"type": "string", "pattern": NO_NUL}),
+                Shape::Float | Shape::Decimal => json!({"type": "number"}),
+                _ if matches!(props.openapi, Some((_, Some("date-time")))) => instant.clone(),
+                _ => {
+                    let mut s = value_schema(f, false).unwrap_or_default();
+                    if matches!(props.shape, Shape::Text) {
+                        exclude_nul(&mut s);
+                    }
+                    Value::Object(s)
+                }
             };
             filters.push((
                 key.clone(),
                 value.clone(),
                 format!("Only rows whose `{key}` equals this value."),
             ));
-            match f.spec_type {
-                "integer" | "big_integer" | "float" | "decimal" => {
+            if let Some(range) = props.range {
+                let words = match range {
+                    Range::Number => ["at least", "at most"],
+                    Range::Time => ["at or after", "at or before"],
+                };
+                for (suffix, words) in range.suffixes().into_iter().zip(words) {
                     filters.push((
-                        format!("{key}Min"),
+                        format!("{}{suffix}", range.stem(key)),
                         value.clone(),
-                        format!("Only rows whose `{key}` is at least this."),
-                    ));
-                    filters.push((
-                        format!("{key}Max"),
-                        value,
-                        format!("Only rows whose `{key}` is at most this."),
+                        format!("Only rows whose `{key}` is {words} this."),
                     ));
                 }
-                "date" | "datetime" => {
-                    let base = key.strip_suffix("At").unwrap_or(key);
-                    filters.push((
-                        format!("{base}After"),
-                        value.clone(),
-                        format!("Only rows whose `{key}` is at or after this."),
-                    ));
-                    filters.push((
-                        format!("{base}Before"),
-                        value,
-                        format!("Only rows whose `{key}` is at or before this."),
-                    ));
-                }
-                _ => {}
             }
             if let Some(who) = &guard {
                 for (_, _, description) in &mut filters[first_filter..] {

@@ -7,7 +7,9 @@ use super::builder::{Builder, Op};
 use super::shared::*;
 use crate::context::{FieldContext, ResourceContext};
 use crate::operations::Body;
-use crate::spec::{Denied, FieldAccess, FieldType, FieldWrite, Format, Rule};
+use crate::spec::{
+    Bound, DEFAULT_DECIMAL, Denied, FieldAccess, FieldWrite, Format, Rule, Rules, Shape,
+};
 
 impl<'a> Builder<'a> {
     pub(super) fn resource_schemas(&self, r: &ResourceContext, schemas: &mut Map<String, Value>) {
@@ -25,7 +27,7 @@ impl<'a> Builder<'a> {
             required.push(b.json.clone());
         }
         for f in &r.fields {
-            let mut schema = self.response_field(r, f);
+            let mut schema = self.response_field(f);
             let access = self.access(r, f);
             if let Some(object) = schema.as_object_mut() {
                 if let Some(read) = readers(access) {
@@ -459,18 +461,31 @@ impl<'a> Builder<'a> {
         r: &ResourceContext,
         f: &FieldContext,
     ) -> Map<String, Value> {
-        let rules = self
-            .field(r, f)
-            .map(|sf| sf.rules.clone())
-            .unwrap_or_default();
-        let ty = self.field(r, f).map(|sf| &sf.ty);
+        let spec_field = self.field(r, f);
+        let rules = spec_field.map(|sf| sf.rules.clone()).unwrap_or_default();
         let nullable = !f.required;
-        let mut s = Map::new();
+        let props = f.kind.props();
         // A pattern in a syntax OpenAPI's dialect does not share is described in words.
         let mut rust_only_pattern = None;
-        match f.spec_type {
-            "string" | "text" => {
-                s.insert("type".into(), type_of("string", nullable));
+        let mut s = match value_schema(f, nullable) {
+            None => {
+                // Any JSON value: the shared schema, which a required field narrows.
+                let mut s = Map::new();
+                s.insert("$ref".into(), schema_ref("JsonValue")["$ref"].clone());
+                if !nullable {
+                    s.insert("type".into(), json!(NOT_NULL));
+                }
+                s
+            }
+            Some(_) if matches!(props.shape, Shape::Decimal) => {
+                let (precision, scale) = spec_field
+                    .and_then(|sf| sf.ty.decimal())
+                    .unwrap_or(DEFAULT_DECIMAL);
+                decimal_schema(precision, scale, &rules, nullable)
+            }
+            Some(mut s) => {
+                // The rules the type takes; validation refuses the others, so each that is
+                // set applies.
                 if let Some(n) = rules.min_length {
                     s.insert("minLength".into(), json!(n));
                 }
@@ -484,7 +499,9 @@ impl<'a> Builder<'a> {
                         rust_only_pattern = Some(p.clone());
                     }
                 }
-                exclude_nul(&mut s);
+                if matches!(props.shape, Shape::Text) {
+                    exclude_nul(&mut s);
+                }
                 match rules.format {
                     Some(Format::Email) => {
                         s.insert("format".into(), json!("email"));
@@ -494,91 +511,19 @@ impl<'a> Builder<'a> {
                     }
                     None => {}
                 }
-            }
-            "integer" | "big_integer" => {
-                let (format, lo, hi) = if f.spec_type == "integer" {
-                    ("int32", i64::from(i32::MIN), i64::from(i32::MAX))
+                // A whole number is always bounded: by its rules, else by its column.
+                if let Some((lo, hi)) = props.shape.whole_range() {
+                    let limit = |rule: &Option<Bound>, column: i64| {
+                        rule.as_ref().map_or(json!(column), bound)
+                    };
+                    s.insert("minimum".into(), limit(&rules.min, lo));
+                    s.insert("maximum".into(), limit(&rules.max, hi));
                 } else {
-                    ("int64", i64::MIN, i64::MAX)
-                };
-                s.insert("type".into(), type_of("integer", nullable));
-                s.insert("format".into(), json!(format));
-                s.insert(
-                    "minimum".into(),
-                    rules.min.as_ref().map_or(json!(lo), bound),
-                );
-                s.insert(
-                    "maximum".into(),
-                    rules.max.as_ref().map_or(json!(hi), bound),
-                );
-            }
-            "float" => {
-                s.insert("type".into(), type_of("number", nullable));
-                s.insert("format".into(), json!("double"));
-                insert_bounds(&mut s, &rules.min, &rules.max);
-            }
-            "decimal" => {
-                let (precision, scale) = match ty {
-                    Some(FieldType::Decimal { precision, scale }) => (*precision, *scale),
-                    _ => (18, 2),
-                };
-                let mut number = Map::new();
-                number.insert("type".into(), json!("number"));
-                insert_bounds(&mut number, &rules.min, &rules.max);
-                // At most `precision - scale` digits before the point.
-                let limit = 10f64.powi((precision - scale) as i32);
-                number.insert("exclusiveMaximum".into(), json!(limit));
-                number.insert("exclusiveMinimum".into(), json!(-limit));
-                // At most `scale` places. The service counts them in the number's shortest
-                // decimal form, as JSON Schema tools that divide exactly do (see
-                // docs/architecture.md on decimals).
-                let step = if scale == 0 {
-                    json!(1)
-                } else {
-                    json!(10f64.powi(-(scale as i32)))
-                };
-                number.insert("multipleOf".into(), step);
-                let text = crate::decimal_pattern::pattern(
-                    precision - scale,
-                    scale,
-                    rules.min.as_ref().map(crate::spec::bound_text).as_deref(),
-                    rules.max.as_ref().map(crate::spec::bound_text).as_deref(),
-                );
-                let mut arms = vec![
-                    json!({"type": "string", "pattern": text}),
-                    Value::Object(number),
-                ];
-                if nullable {
-                    arms.push(json!({"type": "null"}));
+                    insert_bounds(&mut s, &rules.min, &rules.max);
                 }
-                s.insert("oneOf".into(), json!(arms));
-                let digits = precision - scale;
-                let mut text = format!(
-                    "An exact decimal, at most {digits} digits before the point and {scale} after; a string (`\"19.99\"`) or a number"
-                );
-                if let Some(min) = &rules.min {
-                    text.push_str(&format!(", at least {}", crate::spec::bound_text(min)));
-                }
-                if let Some(max) = &rules.max {
-                    text.push_str(&format!(", at most {}", crate::spec::bound_text(max)));
-                }
-                text.push('.');
-                s.insert("description".into(), json!(text));
+                s
             }
-            "json" => {
-                s.insert("$ref".into(), schema_ref("JsonValue")["$ref"].clone());
-                if !nullable {
-                    s.insert("type".into(), json!(NOT_NULL));
-                }
-            }
-            _ => {
-                s = self
-                    .response_field(r, f)
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default();
-            }
-        }
+        };
         if !f.description.is_empty() && !s.contains_key("description") {
             s.insert("description".into(), json!(f.description));
         }
@@ -599,34 +544,71 @@ impl<'a> Builder<'a> {
     }
 
     /// A field in a representation: its type, format and enum values.
-    pub(super) fn response_field(&self, _r: &ResourceContext, f: &FieldContext) -> Value {
+    pub(super) fn response_field(&self, f: &FieldContext) -> Value {
         let nullable = !f.required;
-        let mut s = match f.spec_type {
-            "string" | "text" => json!({"type": type_of("string", nullable)}),
-            "integer" => json!({"type": type_of("integer", nullable), "format": "int32"}),
-            "big_integer" => json!({"type": type_of("integer", nullable), "format": "int64"}),
-            "float" => json!({"type": type_of("number", nullable), "format": "double"}),
-            "decimal" => {
-                json!({"type": type_of("string", nullable), "pattern": DECIMAL_PATTERN})
-            }
-            "boolean" => json!({"type": type_of("boolean", nullable)}),
-            "uuid" => json!({"type": type_of("string", nullable), "format": "uuid"}),
-            "date" => json!({"type": type_of("string", nullable), "format": "date"}),
-            "datetime" => json!({"type": type_of("string", nullable), "format": "date-time"}),
-            "enum" => {
-                let mut values: Vec<Value> = f.enum_values.iter().map(|v| json!(v.value)).collect();
-                if nullable {
-                    values.push(Value::Null);
+        let mut s = match value_schema(f, nullable) {
+            Some(mut s) => {
+                if matches!(f.kind.props().shape, Shape::Decimal) {
+                    // The service writes a decimal as a string, to keep every digit.
+                    s.insert("pattern".into(), json!(DECIMAL_PATTERN));
                 }
-                json!({"type": type_of("string", nullable), "enum": values})
+                Value::Object(s)
             }
-            // json: any value; a required one is never null.
-            _ if nullable => json!({"description": "Any JSON value."}),
-            _ => json!({"type": NOT_NULL, "description": "Any JSON value but null."}),
+            // Any JSON value; a required one is never null.
+            None if nullable => json!({"description": "Any JSON value."}),
+            None => json!({"type": NOT_NULL, "description": "Any JSON value but null."}),
         };
         if !f.description.is_empty() {
             s["description"] = json!(f.description);
         }
         s
     }
+}
+
+/// A decimal in a request body. Unlike other types it has two JSON forms, an exact string
+/// or a number, and its precision and scale bound both (docs/architecture.md on decimals).
+fn decimal_schema(precision: u32, scale: u32, rules: &Rules, nullable: bool) -> Map<String, Value> {
+    let mut number = Map::new();
+    number.insert("type".into(), json!("number"));
+    insert_bounds(&mut number, &rules.min, &rules.max);
+    // At most `precision - scale` digits before the point.
+    let limit = 10f64.powi((precision - scale) as i32);
+    number.insert("exclusiveMaximum".into(), json!(limit));
+    number.insert("exclusiveMinimum".into(), json!(-limit));
+    // At most `scale` places. The service counts them in the number's shortest decimal form,
+    // as JSON Schema tools that divide exactly do.
+    let step = if scale == 0 {
+        json!(1)
+    } else {
+        json!(10f64.powi(-(scale as i32)))
+    };
+    number.insert("multipleOf".into(), step);
+    let text = crate::decimal_pattern::pattern(
+        precision - scale,
+        scale,
+        rules.min.as_ref().map(crate::spec::bound_text).as_deref(),
+        rules.max.as_ref().map(crate::spec::bound_text).as_deref(),
+    );
+    let mut arms = vec![
+        json!({"type": "string", "pattern": text}),
+        Value::Object(number),
+    ];
+    if nullable {
+        arms.push(json!({"type": "null"}));
+    }
+    let mut s = Map::new();
+    s.insert("oneOf".into(), json!(arms));
+    let digits = precision - scale;
+    let mut text = format!(
+        "An exact decimal, at most {digits} digits before the point and {scale} after; a string (`\"19.99\"`) or a number"
+    );
+    if let Some(min) = &rules.min {
+        text.push_str(&format!(", at least {}", crate::spec::bound_text(min)));
+    }
+    if let Some(max) = &rules.max {
+        text.push_str(&format!(", at most {}", crate::spec::bound_text(max)));
+    }
+    text.push('.');
+    s.insert("description".into(), json!(text));
+    s
 }

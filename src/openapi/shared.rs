@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::context::ResourceContext;
-use crate::spec::{AuthMode, Bound, FieldAccess, Literal, Rule, Spec};
+use crate::context::{FieldContext, ResourceContext};
+use crate::spec::{AuthMode, Bound, FieldAccess, Literal, Rule, Shape, Spec};
 
 /// A decimal as the service writes it, and as a string on input.
 pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
@@ -348,6 +348,26 @@ pub(super) fn type_of(ty: &str, nullable: bool) -> Value {
     } else {
         json!(ty)
     }
+}
+
+/// A value of `f` as its type's row gives it (`openapi`): its JSON type and format, and an
+/// enum's values; `None`: any JSON value.
+pub(super) fn value_schema(f: &FieldContext, nullable: bool) -> Option<Map<String, Value>> {
+    let props = f.kind.props();
+    let (json_type, format) = props.openapi?;
+    let mut s = Map::new();
+    s.insert("type".into(), type_of(json_type, nullable));
+    if let Some(format) = format {
+        s.insert("format".into(), json!(format));
+    }
+    if matches!(props.shape, Shape::Choice) {
+        let mut values: Vec<Value> = f.enum_values.iter().map(|v| json!(v.value)).collect();
+        if nullable {
+            values.push(Value::Null);
+        }
+        s.insert("enum".into(), json!(values));
+    }
+    Some(s)
 }
 
 pub(super) fn uuid_schema(required: bool, description: Option<&str>) -> Value {

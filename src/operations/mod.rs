@@ -1,7 +1,8 @@
 //! The service's operations: every route it serves, as one list computed once from the
 //! typed spec, from which everything that lists, documents or mounts a route derives:
 //! `check`'s route list, the README's and the generated OpenAPI test's (through the
-//! template context), the OpenAPI document's paths, and the resources' axum routers.
+//! template context), the OpenAPI document's paths, and the generated axum routers (the
+//! resources', auth's, the job queue's and the webhooks').
 //!
 //! An [`Operation`] says what the route is (id, method, path, path parameters, summary,
 //! tag), what it does and to which resource ([`Kind`]), which handler serves it, which
@@ -24,7 +25,7 @@ use crate::spec::Spec;
 pub use crate::spec::routes::{AuthAction, JobAction, Kind, Method, Probe, WebhookAction};
 use crate::spec::routes::{Route, own_api_routes, resource_routes, service_routes};
 pub use model::{Action, Body, Group, Operation, Param};
-pub use router::{Mount, mounts};
+pub use router::{Mount, module_mounts, mounts};
 
 /// Every operation: the resources', the service's own under the API prefix (auth, jobs,
 /// webhooks), then those outside it (health, metrics, the document).

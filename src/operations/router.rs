@@ -31,8 +31,19 @@ pub fn mounts(operations: &[Operation], resource: &Resource) -> Vec<Mount> {
         Kind::ListLinked { .. } | Kind::Link { .. } | Kind::Unlink { .. } => (2, None),
         _ => (0, None),
     });
+    by_path(mine)
+}
+
+/// What the router of the service's own `module` (`webhooks`) mounts: one mount per path,
+/// in the operations' order.
+pub fn module_mounts(operations: &[Operation], module: &str) -> Vec<Mount> {
+    by_path(operations.iter().filter(|o| o.module == module))
+}
+
+/// One mount per path, in the order of each path's first operation.
+fn by_path<'a>(operations: impl IntoIterator<Item = &'a Operation>) -> Vec<Mount> {
     let mut mounts: Vec<Mount> = Vec::new();
-    for op in mine {
+    for op in operations {
         let path = router_path(op);
         let call = format!("{}({})", op.method.lowercase(), op.handler);
         match mounts.iter_mut().find(|m| m.path == path) {

@@ -167,6 +167,33 @@ fn the_service_mounts_auth_jobs_and_webhooks_only_with_what_they_need() {
 }
 
 #[test]
+fn the_webhooks_router_mounts_each_path_once_with_its_methods_in_order() {
+    let mounted = |source: &str| -> Vec<(String, String)> {
+        module_mounts(&operations(&spec(source)), "webhooks")
+            .into_iter()
+            .map(|m| (m.path, m.chain))
+            .collect()
+    };
+    let expected = [
+        ("/v1/webhooks", "get(list).post(create)"),
+        (
+            "/v1/webhooks/{id}",
+            "get(read).patch(update).delete(remove)",
+        ),
+        ("/v1/webhooks/{id}/deliveries", "get(deliveries)"),
+        (
+            "/v1/webhooks/{id}/deliveries/{deliveryId}/retry",
+            "post(retry)",
+        ),
+    ];
+    assert_eq!(
+        mounted(JWT),
+        expected.map(|(path, chain)| (path.to_string(), chain.to_string()))
+    );
+    assert!(mounted(&JWT.replace("created = true", "created = false")).is_empty());
+}
+
+#[test]
 fn operation_ids_and_method_path_shapes_are_unique() {
     for source in [MESSAGES, JWT] {
         let ops = operations(&spec(source));

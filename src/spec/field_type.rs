@@ -67,8 +67,8 @@ pub struct TypeProps {
     /// enum's first value.
     pub zero: Option<PerDialect>,
     /// A value's OpenAPI `type` and `format` in a representation; `None`: any JSON value.
-    /// A list filter of it takes the same, except that whole numbers take any `int64` and
-    /// decimals any number.
+    /// A list filter of it takes the same, except where the list code reads more (any
+    /// `int64`, any number, a date for a moment: `openapi/resource_paths.rs`).
     pub openapi: Option<(&'static str, Option<&'static str>)>,
     /// Its column's kind in the generated list code (`Kind::Text`); an enum's takes its
     /// values (`Kind::Enum(Status::VALUES)`); `None`: no list filter or sort (json).
@@ -327,7 +327,8 @@ const PROPS: [TypeProps; 12] = [
             sqlite: "'0'",
             postgres: "0",
         }),
-        // A string in representations, to keep every digit; `openapi.rs` adds its pattern.
+        // A string in representations, to keep every digit; `openapi/schemas.rs` adds its
+        // pattern, and a body takes a number too.
         openapi: Some(("string", None)),
         list_kind: Some("Kind::Decimal"),
         shape: Shape::Decimal,

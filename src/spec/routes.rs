@@ -570,31 +570,6 @@ mod tests {
         }
     }
 
-    /// The webhooks' admin routes are those their router mounts, both ways: a route added to
-    /// the template and not here would escape the collision check. (The auth and job
-    /// routers, and the resources', are rendered from these routes.)
-    #[test]
-    fn the_webhook_routes_are_those_the_template_mounts() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/templates/service/src/");
-        let text = std::fs::read_to_string(format!("{root}webhooks/mod.rs.tera")).unwrap();
-        let mounted: std::collections::BTreeSet<String> = text
-            .split("\"{{ api_prefix }}")
-            .skip(1)
-            .filter_map(|rest| rest.split_once('"').map(|(path, _)| path.to_string()))
-            .collect();
-        let spec = crate::spec::parse(
-            "t.toml",
-            "[auth]\nmode = \"jwt\"\n[resources.post.events]\ncreated = true\n\
-             [resources.post.fields]\ntitle = { type = \"text\" }\n",
-        )
-        .unwrap();
-        let own: std::collections::BTreeSet<String> = webhook_routes(&spec)
-            .into_iter()
-            .map(|r| r.path.strip_prefix("/v1").unwrap().to_string())
-            .collect();
-        assert_eq!(own, mounted);
-    }
-
     #[test]
     fn nested_and_link_routes() {
         let spec = crate::spec::parse(
