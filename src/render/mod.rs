@@ -13,10 +13,11 @@
 //!   linear time (handing each file the whole context made it quadratic: 200
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
-//! - templates under `tests/` also get what only the generated tests read
-//!   (`context::ResourceTestContext`): a per-resource one as `tests`, the others
-//!   every resource's as `resource_tests` (in the order of `resources`). The
-//!   service's own templates never see it.
+//! - templates under `tests/` also get what only the generated tests read, as
+//!   `tests`: a per-resource one its resource's (`context::ResourceTestContext`),
+//!   the others the service's (`context::ServiceTestContext`, every resource's in
+//!   `tests.resources`, in the order of `resources`). The service's own templates
+//!   never see it.
 
 mod embedded;
 pub mod overrides;
@@ -36,8 +37,10 @@ use crate::project_files::SPEC_FILE;
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
-/// The folder of the generated tests, whose templates get the tests' context too.
+/// The folder of the generated tests, whose templates get the tests' context too, and the
+/// key they find it under.
 const TESTS_DIR: &str = "tests/";
+const TESTS_KEY: &str = "tests";
 
 /// Where the project's own package sits in it depends on the project's name.
 const LOCK_FILE: &str = "Cargo.lock";
@@ -55,13 +58,12 @@ fn team_owned(path: &str) -> bool {
 /// Keys of the service context that grow with the spec: one entry per
 /// resource, route or migration, or the spec's whole text. Per-item templates
 /// do not get them (see the module documentation).
-const SPEC_WIDE: [&str; 7] = [
+const SPEC_WIDE: [&str; 6] = [
     "resources",
     "jobs",
     "routes",
     "migrations",
     "modules_sorted",
-    "test_modules",
     "spec_source",
 ];
 
@@ -92,17 +94,17 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
     let whole = Context::from_value(whole).map_err(|e| template_error("context", e))?;
     let mut whole_tests = whole.clone();
     whole_tests
-        .try_insert("resource_tests", &context.resource_tests)
-        .map_err(|e| template_error("resource_tests", e))?;
+        .try_insert(TESTS_KEY, &context.tests)
+        .map_err(|e| template_error(TESTS_KEY, e))?;
     // One context per item, built once and shared by all of its templates.
     let resources = item_contexts(&shared, "resource", &context.resources)?;
     let resource_tests = resources
         .iter()
-        .zip(&context.resource_tests)
+        .zip(&context.tests.resources)
         .map(|(ctx, tests)| {
             let mut ctx = ctx.clone();
-            ctx.try_insert("tests", tests)
-                .map_err(|e| template_error("tests", e))?;
+            ctx.try_insert(TESTS_KEY, tests)
+                .map_err(|e| template_error(TESTS_KEY, e))?;
             Ok(ctx)
         })
         .collect::<Result<Vec<Context>>>()?;
@@ -310,10 +312,15 @@ mod tests {
     }
 
     /// What only the generated tests read reaches the templates under `tests/`, per resource
-    /// (`tests`) and for all of them (`resource_tests`), and no template of the service.
+    /// and for the whole service (both as `tests`), and no template of the service: neither
+    /// as `tests` nor as the keys of the service's context it was moved out of.
     #[test]
     fn only_test_templates_get_the_tests_context() {
-        let source = "[resources.note.fields]\ntitle = { type = \"string\", unique = true }\n";
+        let source = "[auth]\nmode = \"jwt\"\n\
+                      [resources.user.fields]\nname = { type = \"string\" }\n\
+                      [resources.note]\nbelongs_to = { author = \"user\" }\n\
+                      [resources.note.fields]\ntitle = { type = \"string\", unique = true }\n\
+                      [resources.note.events]\ncreated = true\n";
         let spec = crate::spec::parse("t.toml", source).expect("a valid spec");
         let ctx = ServiceContext::new("t", &spec, source);
         let render = |path: &str, text: &str| {
@@ -323,17 +330,55 @@ mod tests {
                 .insert(path.into(), text.as_bytes().to_vec());
             super::render_service(&ctx, &overrides)
         };
-        let rows = ctx.resource_tests[0].rows.to_string();
-        let files = render("tests/api/__resource__.rs.tera", "{{ tests.rows }}").unwrap();
+        let rows = ctx.tests.resources[1].rows.to_string();
+        let per_resource = "{{ tests.rows }} {{ tests.fields[0].samples[0] }} \
+                            {% for b in tests.belongs_to %}{{ b.on_delete }}{% endfor %} \
+                            {% for e in tests.events %}{{ e.patch }}{% endfor %}";
+        let files = render("tests/api/__resource__.rs.tera", per_resource).unwrap();
+        let note = &ctx.tests.resources[1];
+        let expected = format!(
+            "{rows} {} {} false",
+            note.fields[0].samples[0], note.belongs_to[0].on_delete
+        );
         assert_eq!(
             files.get("tests/api/notes.rs").unwrap().contents.trim(),
-            rows
+            expected
         );
-        let files = render("tests/rows.txt.tera", "{{ resource_tests[0].rows }}").unwrap();
-        assert_eq!(files.get("tests/rows.txt").unwrap().contents.trim(), rows);
-        assert!(render("src/resources/__resource__/mod.rs.tera", "{{ tests.rows }}").is_err());
-        assert!(render("src/rows.txt.tera", "{{ resource_tests[0].rows }}").is_err());
-        assert!(render("src/rows.txt.tera", "{{ resources[0].rows }}").is_err());
+        let whole = "{{ tests.resources[1].rows }} {{ tests.primary }} {{ tests.cached }} \
+                     {{ tests.modules | length }} {{ tests.registrant_unwritable | length }}";
+        let files = render("tests/rows.txt.tera", whole).unwrap();
+        let cached = ctx.tests.cached.expect("cached rows");
+        let modules = ctx.tests.modules.len();
+        let expected = format!("{rows} {} {cached} {modules} 0", ctx.tests.primary);
+        assert_eq!(
+            files.get("tests/rows.txt").unwrap().contents.trim(),
+            expected
+        );
+        for text in [
+            "{{ tests.rows }}",
+            "{{ resource.fields[0].samples }}",
+            "{{ resource.fields[0].invalid }}",
+            "{{ resource.fields[0].unique }}",
+            "{{ resource.fields[0].spec_type }}",
+            "{% for b in resource.belongs_to %}{{ b.on_delete }}{% endfor %}",
+            "{% for b in resource.belongs_to %}{{ b.target_url }}{% endfor %}",
+            "{% for e in resource.events %}{{ e.patch }}{% endfor %}",
+        ] {
+            let rendered = render("src/resources/__resource__/mod.rs.tera", text);
+            assert!(rendered.is_err(), "{text}");
+        }
+        for text in [
+            "{{ tests.resources[0].rows }}",
+            "{{ resources[0].rows }}",
+            "{{ primary }}",
+            "{{ cached }}",
+            "{{ test_modules }}",
+            "{{ auth.public_list_url }}",
+            "{{ auth.registrant_unwritable }}",
+        ] {
+            assert!(render("src/rows.txt.tera", text).is_err(), "{text}");
+            assert!(render("README.md.tera", text).is_err(), "{text}");
+        }
     }
 
     #[test]
@@ -365,7 +410,7 @@ mod tests {
             .filter(|stem| *stem != "main")
             .map(String::from)
             .collect();
-        assert_eq!(rendered, ctx.test_modules);
+        assert_eq!(rendered, ctx.tests.modules);
         for (path, file) in files.iter() {
             if path.ends_with(".rs") {
                 syn::parse_file(&file.contents)
