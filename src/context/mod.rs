@@ -80,7 +80,9 @@ pub struct ServiceContext {
     pub api_prefix: String,
     pub database: &'static str,
     pub default_database_url: String,
-    /// The spec as written, saved into the project for re-generation.
+    /// The spec as written, saved into the project for re-generation (by `render`, not by a
+    /// template).
+    #[serde(skip)]
     pub spec_source: String,
     pub resources: Vec<ResourceContext>,
     /// What only the generated tests read, of the service and of each resource. Kept out of
@@ -89,6 +91,8 @@ pub struct ServiceContext {
     pub tests: ServiceTestContext,
     /// Module names in the order rustfmt sorts `mod` items.
     pub modules_sorted: Vec<String>,
+    /// One per `__migration__` file: `render` hands each to its templates as `migration`.
+    #[serde(skip)]
     pub migrations: Vec<MigrationContext>,
     /// Every operation (`crate::operations`): the API's, then health, metrics, the document.
     pub routes: Vec<Operation>,

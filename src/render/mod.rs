@@ -56,16 +56,9 @@ fn team_owned(path: &str) -> bool {
 }
 
 /// Keys of the service context that grow with the spec: one entry per
-/// resource, route or migration, or the spec's whole text. Per-item templates
-/// do not get them (see the module documentation).
-const SPEC_WIDE: [&str; 6] = [
-    "resources",
-    "jobs",
-    "routes",
-    "migrations",
-    "modules_sorted",
-    "spec_source",
-];
+/// resource, job or route. Per-item templates do not get them (see the module
+/// documentation).
+const SPEC_WIDE: [&str; 4] = ["resources", "jobs", "routes", "modules_sorted"];
 
 /// The paths of the files a resource whose module is `module` may have: one per
 /// `__resource__` template.
