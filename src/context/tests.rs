@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use super::ServiceContext;
 use super::field::{decimal_rust, raw_string, toml_string};
 
@@ -260,91 +258,5 @@ fn colliding_names_are_settled_in_the_context() {
     assert!(
         migration.contains("CREATE UNIQUE INDEX pages_order_unique ON pages (\"order\");"),
         "{migration}"
-    );
-}
-
-/// Every key of every object in `value`, at any depth.
-fn collect_keys(value: &serde_json::Value, keys: &mut BTreeSet<String>) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, inner) in map {
-                keys.insert(key.clone());
-                collect_keys(inner, keys);
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_keys(v, keys)),
-        _ => {}
-    }
-}
-
-/// Keys serialised by types the context holds but does not own, which no template reads:
-/// `Names` (a name in every casing), the operations (`crate::operations`, whose unit-variant
-/// data the routers and the document read in Rust), and the spec's `[auth]` and `[cache]`.
-const UNREAD_ELSEWHERE: [&str; 15] = [
-    "kebab",
-    "pascal",
-    "plural_camel",
-    "plural_pascal",
-    "plural_sql",
-    "child",
-    "create_child",
-    "document_summary",
-    "health",
-    "idempotent",
-    "list_children",
-    "list_linked",
-    "of",
-    "mode",
-    "ttl_seconds",
-];
-
-/// No key is dead: each one the service's context serialises is named in a tag of some
-/// template outside `tests/`, and each one of the tests' context in a tag of some template
-/// under `tests/` (what only the tests read belongs in theirs). A key counts as read when its
-/// word appears in a tag at all, so a key that shares its name with a read one (`key`,
-/// `names`) passes unread: the check catches keys no template names, not every misplaced one.
-#[test]
-fn every_context_key_is_read_by_a_template() {
-    let tag = regex::Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").unwrap();
-    let tags = |tests: bool| -> String {
-        let mut out = String::new();
-        for (name, bytes) in crate::render::embedded() {
-            if name.starts_with("tests/") == tests {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                tag.find_iter(&text).for_each(|m| out.push_str(m.as_str()));
-            }
-        }
-        out
-    };
-    let (mut keys, mut test_keys) = (BTreeSet::new(), BTreeSet::new());
-    for path in [
-        "examples/shop.toml",
-        "examples/blog.toml",
-        "tests/specs/edge.toml",
-        "tests/specs/lending.toml",
-        "tests/specs/names.toml",
-    ] {
-        let source = std::fs::read_to_string(path).unwrap();
-        let spec = crate::spec::parse(path, &source).unwrap();
-        let ctx = ServiceContext::new("t", &spec, &source);
-        collect_keys(&serde_json::to_value(&ctx).unwrap(), &mut keys);
-        collect_keys(&serde_json::to_value(&ctx.tests).unwrap(), &mut test_keys);
-    }
-    let unread = |keys: &BTreeSet<String>, tags: &str| -> Vec<String> {
-        keys.iter()
-            .filter(|key| !UNREAD_ELSEWHERE.contains(&key.as_str()))
-            .filter(|key| {
-                let word = format!(r"\b{}\b", regex::escape(key));
-                !regex::Regex::new(&word).unwrap().is_match(tags)
-            })
-            .cloned()
-            .collect()
-    };
-    assert_eq!(unread(&keys, &tags(false)), Vec::<String>::new());
-    assert_eq!(unread(&test_keys, &tags(true)), Vec::<String>::new());
-    // The check sees what it should: a key only the tests read is unread by the service.
-    assert_eq!(
-        unread(&BTreeSet::from(["sample_bodies".to_string()]), &tags(false)),
-        ["sample_bodies"]
     );
 }
