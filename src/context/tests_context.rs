@@ -59,8 +59,7 @@ impl ServiceTestContext {
             public_list_url: spec
                 .resources
                 .iter()
-                .filter(|_| jwt)
-                .find(|r| r.access.list.contains(&Rule::Public))
+                .find(|r| jwt && r.access.list.contains(&Rule::Public))
                 .map(|r| format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab)),
             registrant_unwritable: if jwt {
                 registrant_unwritable(spec)
