@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::names::{Names, with_article};
-use crate::spec::{ACCOUNT, Auth, AuthMode, Rule, Spec};
+use crate::spec::{ACCOUNT, Auth, AuthMode, Spec};
 
 use super::ResourceContext;
 use super::access_tests::unwritable_on_create;
@@ -21,16 +21,12 @@ pub struct AuthContext {
     pub account_index: usize,
     /// A password that meets the policy, for generated tests.
     pub sample_password: String,
-    /// For generated tests: a list anyone may read, if the spec has one.
-    pub public_list_url: Option<String>,
     /// Some field of the account resource has rules of its own: registration and `/auth/me`
     /// go through them.
     pub account_field_rules: bool,
     /// Some field of the account resource is hidden from some callers: `/auth/me` and
     /// registration's answer show the account as its owner may see it.
     pub account_read_rules: bool,
-    /// For the generated tests: the account fields a new account may not write.
-    pub registrant_unwritable: Vec<String>,
     /// The README's register example: a JSON body with the account's required fields (each
     /// its first sample), the email among them, and `sample_password`.
     pub register_example: String,
@@ -57,12 +53,6 @@ impl AuthContext {
             account_resource.is_some_and(|r| r.fields.iter().any(check))
         };
         let mut auth = Self {
-            registrant_unwritable: account_resource
-                .map(|r| {
-                    let registrant = Some(spec.auth.registrant());
-                    unwritable_on_create(&spec.auth, r, &registrant, true)
-                })
-                .unwrap_or_default(),
             account_field_rules: any_field(&|f| f.access.is_restricted()),
             account_read_rules: any_field(&|f| f.access.read.is_some()),
             settings: spec.auth.clone(),
@@ -78,14 +68,9 @@ impl AuthContext {
             register_example: String::new(),
             sample_email: String::new(),
             register_parents: Vec::new(),
-            public_list_url: spec
-                .resources
-                .iter()
-                .find(|r| r.access.list.contains(&Rule::Public))
-                .map(|r| format!("{api_prefix}/{}", r.names.plural_kebab)),
         };
         if let Some(account) = resources.iter().find(|r| r.account)
-            && let Some(example) = register_example(account, &auth)
+            && let Some(example) = register_example(account, &auth, &registrant_unwritable(spec))
         {
             auth.register_example = example.body;
             auth.sample_email = example.email;
@@ -95,14 +80,29 @@ impl AuthContext {
     }
 }
 
-/// The README's register example for `account`.
-fn register_example(account: &ResourceContext, auth: &AuthContext) -> Option<RegisterExample> {
+/// The keys of the account's sample bodies a new account may not write (none without an
+/// account resource).
+pub(super) fn registrant_unwritable(spec: &Spec) -> Vec<String> {
+    spec.resource(ACCOUNT)
+        .map(|r| {
+            let registrant = Some(spec.auth.registrant());
+            unwritable_on_create(&spec.auth, r, &registrant, true)
+        })
+        .unwrap_or_default()
+}
+
+/// The README's register example for `account`, leaving out the keys in `unwritable`.
+fn register_example(
+    account: &ResourceContext,
+    auth: &AuthContext,
+    unwritable: &[String],
+) -> Option<RegisterExample> {
     let mut pairs = Vec::new();
     let mut email = String::new();
     for field in &account.fields {
         let key = &field.names.camel;
         let needed = field.required && field.default_rust.is_none() && !field.write_never;
-        if !needed || auth.registrant_unwritable.contains(key) {
+        if !needed || unwritable.contains(key) {
             continue;
         }
         let sample = &field.samples[0];
@@ -114,7 +114,7 @@ fn register_example(account: &ResourceContext, auth: &AuthContext) -> Option<Reg
     // A required parent has no sample: its id is a row the reader makes first.
     let mut parents = Vec::new();
     for parent in &account.belongs_to {
-        if !parent.required || parent.owner || auth.registrant_unwritable.contains(&parent.json) {
+        if !parent.required || parent.owner || unwritable.contains(&parent.json) {
             continue;
         }
         let placeholder = format!("{}-ID", parent.names.snake.to_uppercase());

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::spec::{Event, FieldWrite, Resource, Trigger};
+use crate::spec::{Event, Resource, Trigger};
 
 use super::FieldContext;
 
@@ -17,11 +17,9 @@ pub struct EventContext {
     /// expression comparable with it (`Some(PaymentStatus::Succeeded)` when it is optional).
     pub field: Option<String>,
     pub becomes: Option<String>,
-    /// For the generated tests: a transition's JSON key and value (`"succeeded"`), and
-    /// whether an update may set the field.
+    /// A transition's JSON key and value (`"succeeded"`), for the README and the tests.
     pub key: Option<String>,
     pub value_json: Option<String>,
-    pub patch: bool,
 }
 
 impl EventContext {
@@ -33,7 +31,6 @@ impl EventContext {
             becomes: None,
             key: None,
             value_json: None,
-            patch: false,
         };
         match &event.trigger {
             Trigger::Created => context.step = Some("created"),
@@ -58,13 +55,6 @@ impl EventContext {
                 context.field = Some(f.names.ident.clone());
                 context.key = Some(f.names.camel.clone());
                 context.value_json = Some(format!("{value:?}"));
-                context.patch = r.fields.iter().any(|spec_field| {
-                    spec_field.names.snake == *field
-                        && matches!(
-                            spec_field.access.write,
-                            FieldWrite::Row | FieldWrite::Rules(_)
-                        )
-                });
             }
         }
         context

@@ -12,6 +12,9 @@ use crate::sql::taken;
 pub struct FieldContext {
     pub names: Names,
     pub description: String,
+    /// The spec's type name (`date`, `big_integer`...): the OpenAPI document reads it, and
+    /// the tests get a copy (`FieldTestContext`).
+    #[serde(skip)]
     pub spec_type: &'static str,
     /// The type's row in the table, which the context reads instead of the type.
     #[serde(skip)]
@@ -21,7 +24,6 @@ pub struct FieldContext {
     /// `rust_type`, or `Option<rust_type>` when the field is optional.
     pub field_type: String,
     pub required: bool,
-    pub unique: bool,
     /// Rust expression of the default value (already `Some(..)` for an
     /// optional field), when the spec gives one.
     pub default_rust: Option<String>,
@@ -37,18 +39,15 @@ pub struct FieldContext {
     pub pattern_rust: Option<String>,
     pub pattern_const: String,
     pub pattern_static: String,
-    /// Valid JSON values, distinct (see `samples`).
+    /// Valid JSON values, distinct (see `samples`): the README's and the OpenAPI document's
+    /// examples, and the tests' bodies (which get a copy).
+    #[serde(skip)]
     pub samples: Vec<String>,
-    /// A JSON value that breaks one of the field's rules.
-    pub invalid: Option<String>,
-    /// A JSON value of the wrong type (400), if the field has a type to break.
-    pub wrong_type: Option<String>,
     /// For a unique field: whether another live row holds a value.
     pub taken_sql: Option<String>,
     /// No body writes it (`write = "none"`): the sample bodies leave it out.
+    #[serde(skip)]
     pub write_never: bool,
-    /// Set on create only (`write = "create"`): the tests' updates leave it alone.
-    pub set_once: bool,
     /// Some callers may not see it (`read`).
     pub read_guarded: bool,
 }
@@ -117,7 +116,6 @@ impl FieldContext {
             kind: props.kind,
             field_type,
             required: f.required,
-            unique: f.unique,
             default_rust,
             is_enum: !enum_values.is_empty(),
             enum_values,
@@ -126,11 +124,8 @@ impl FieldContext {
             pattern_static: format!("{}_REGEX", f.names.upper),
             pattern_const: format!("{}_PATTERN", f.names.upper),
             samples: samples::valid(&resource.names.snake, f),
-            invalid: samples::invalid(f),
-            wrong_type: samples::wrong_type(f),
             taken_sql: f.unique.then(|| taken(spec, resource, &f.names.sql)),
             write_never: f.access.write == FieldWrite::None,
-            set_once: f.access.write == FieldWrite::Create,
             read_guarded: f.access.read.is_some(),
             rust_type,
         }

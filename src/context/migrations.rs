@@ -7,7 +7,8 @@ use crate::spec::{Database, Spec};
 
 #[derive(Debug, Serialize)]
 pub struct MigrationContext {
-    /// `0003_create_products`
+    /// `0003_create_products`: the files' name, which `render` gives them.
+    #[serde(skip)]
     pub file_stem: String,
     /// The whole migration in SQLite's dialect (`migrations/sqlite/`).
     pub sqlite: String,

@@ -37,12 +37,14 @@ pub use lists::{ListColumn, ListRange};
 pub use migrations::MigrationContext;
 pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
 pub use resource::ResourceContext;
-pub use tests_context::{FilterExample, ResourceTestContext};
+pub use tests_context::{
+    EventTestContext, FieldTestContext, FilterExample, RelationTestContext, ResourceTestContext,
+    ServiceTestContext,
+};
 pub use uses::Uses;
 
 use field::toml_string;
 use migrations::migrations;
-use tests_context::{primary, test_modules};
 
 /// The generated projects' minimum Rust: the highest `rust-version` among the packages their
 /// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
@@ -78,24 +80,19 @@ pub struct ServiceContext {
     pub api_prefix: String,
     pub database: &'static str,
     pub default_database_url: String,
-    /// The spec as written, saved into the project for re-generation.
+    /// The spec as written, saved into the project for re-generation (by `render`, not by a
+    /// template).
+    #[serde(skip)]
     pub spec_source: String,
     pub resources: Vec<ResourceContext>,
-    /// What only the generated tests read of each resource, in the same order. Kept out of
+    /// What only the generated tests read, of the service and of each resource. Kept out of
     /// the serialised context: `render` hands it to the templates under `tests/` alone.
     #[serde(skip)]
-    pub resource_tests: Vec<ResourceTestContext>,
+    pub tests: ServiceTestContext,
     /// Module names in the order rustfmt sorts `mod` items.
     pub modules_sorted: Vec<String>,
-    /// The modules of the integration-test crate (`tests/api/`): one per resource and
-    /// one per shared concern, sorted.
-    pub test_modules: Vec<String>,
-    /// Index of the first resource with no required parent (preferably one without a unique
-    /// field of few values): the shared HTTP tests create rows of it.
-    pub primary: usize,
-    /// Index of the first resource whose rows are cached (`cache_ttl_seconds` above 0), for
-    /// the shared test of the read cache; `None` when no resource's are.
-    pub cached: Option<usize>,
+    /// One per `__migration__` file: `render` hands each to its templates as `migration`.
+    #[serde(skip)]
     pub migrations: Vec<MigrationContext>,
     /// Every operation (`crate::operations`): the API's, then health, metrics, the document.
     pub routes: Vec<Operation>,
@@ -155,13 +152,6 @@ impl ServiceContext {
             .iter()
             .map(|r| ResourceContext::new(spec, r, &routes))
             .collect();
-        let resource_tests = spec
-            .resources
-            .iter()
-            .zip(&resources)
-            .enumerate()
-            .map(|(i, (r, context))| ResourceTestContext::new(spec, r, i, context))
-            .collect();
         let mut uses = Uses::default();
         for r in &resources {
             uses.merge(&r.uses);
@@ -171,7 +161,7 @@ impl ServiceContext {
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
-        let test_modules = test_modules(spec, &uses, &modules_sorted);
+        let tests = ServiceTestContext::new(spec, &uses, &modules_sorted, &resources);
         let auth = AuthContext::new(spec, &resources);
         let description = if spec.project.description.is_empty() {
             format!("The {crate_name} service.")
@@ -191,15 +181,12 @@ impl ServiceContext {
             api_prefix: spec.project.api_prefix.clone(),
             database: spec.project.database.as_str(),
             spec_source: spec_source.to_string(),
-            primary: primary(spec),
-            cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             migrations: migrations(spec),
             webhook_router: module_mounts(&routes, "webhooks"),
             routes,
             modules_sorted,
-            test_modules,
+            tests,
             resources,
-            resource_tests,
             uses,
             jobs: spec.jobs.iter().map(JobContext::new).collect(),
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,

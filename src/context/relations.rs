@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::names::{Names, with_article};
 use crate::spec::routes::{children, nested_segment};
-use crate::spec::{OnDelete, Resource, Rule, Spec};
+use crate::spec::{BelongsTo, OnDelete, Resource, Rule, Spec};
 use crate::sql::{LinkSql, join_table};
 
 #[derive(Debug, Serialize)]
@@ -26,12 +26,10 @@ pub struct RelationContext {
     /// The relation that owns the row: set from the caller's token on create, never from
     /// a body, and never rewritten.
     pub owner: bool,
-    /// `cascade`, `restrict` or `set_null`.
-    pub on_delete: &'static str,
-    /// The parent's collection URL, and whether its deletes are soft (which
-    /// leave foreign keys, and so `on_delete`, untouched).
+    /// The parent's collection URL: the README's register example names it, and the tests
+    /// get a copy (`RelationTestContext`).
+    #[serde(skip)]
     pub target_url: String,
-    pub target_soft_delete: bool,
     /// The owner of the parent row in `{row}` (see [`super::ResourceContext::owner_call`]).
     pub target_owner_call: String,
 }
@@ -66,11 +64,8 @@ pub struct OwnerStep {
 pub struct OwnerVia {
     /// The path as the spec spells it: `order.customer`.
     pub path: String,
-    /// The first relation, whose row's owner is this row's owner, and its JSON key.
+    /// The first relation, whose row's owner is this row's owner.
     pub relation: String,
-    pub key: String,
-    /// For the generated tests: a default-role user may update their own rows only.
-    pub owner_updates_only: bool,
     /// Closes the list condition's subqueries (`ResourceSql::owned_through`).
     pub close: String,
 }
@@ -160,26 +155,32 @@ fn owner_column(spec: &Spec, r: &Resource) -> Option<String> {
     }
 }
 
-/// Ownership through parents, if that is how `r`'s rows are owned.
-fn owner_via(spec: &Spec, r: &Resource) -> Option<OwnerVia> {
+/// The first relation of `r`'s owner path, if its rows are owned through parents.
+pub(super) fn owner_via_first(r: &Resource) -> Option<&BelongsTo> {
     let owner = r.owner.as_ref().filter(|o| o.relation().is_none())?;
-    let first = r
-        .belongs_to
-        .iter()
-        .find(|b| b.names.snake == owner.path[0])?;
-    let update = &r.access.update;
+    r.belongs_to.iter().find(|b| b.names.snake == owner.path[0])
+}
+
+/// Ownership through parents, if that is how `r`'s rows are owned.
+fn owner_via(r: &Resource) -> Option<OwnerVia> {
+    let first = owner_via_first(r)?;
+    let path = &r.owner.as_ref()?.path;
     Some(OwnerVia {
-        path: owner.path.join("."),
+        path: path.join("."),
         relation: first.names.snake.clone(),
-        key: format!("{}Id", first.names.camel),
-        owner_updates_only: update.contains(&Rule::Owner)
-            && !update.iter().any(|rule| match rule {
-                Rule::Public | Rule::Authenticated | Rule::Verified => true,
-                Rule::Owner => false,
-                Rule::Role(role) => *role == spec.auth.default_role,
-            }),
-        close: ")".repeat(owner.path.len() - 1),
+        close: ")".repeat(path.len() - 1),
     })
+}
+
+/// Whether a user with only the default role may update their own rows of `r` and no others.
+pub(super) fn owner_updates_only(spec: &Spec, r: &Resource) -> bool {
+    let update = &r.access.update;
+    update.contains(&Rule::Owner)
+        && !update.iter().any(|rule| match rule {
+            Rule::Public | Rule::Authenticated | Rule::Verified => true,
+            Rule::Owner => false,
+            Rule::Role(role) => *role == spec.auth.default_role,
+        })
 }
 
 /// Whether rows of `r` have owners, directly or through parents.
@@ -236,7 +237,7 @@ impl Ownership {
         let key = direct.map(|b| format!("{}Id", b.names.camel));
         let column = owner_column(spec, r);
         Self {
-            via: owner_via(spec, r),
+            via: owner_via(r),
             owned: owned(spec, r),
             set_by: r
                 .owner
@@ -280,7 +281,7 @@ impl LinkContext {
 }
 
 impl RelationContext {
-    pub(super) fn new(spec: &Spec, r: &Resource, b: &crate::spec::BelongsTo) -> Self {
+    pub(super) fn new(spec: &Spec, r: &Resource, b: &BelongsTo) -> Self {
         let parent = spec.resource(&b.target);
         let target = parent.map_or_else(|| Names::new(&b.target, None), |t| t.names.clone());
         let segment = parent.map_or_else(|| r.names.plural_kebab.clone(), |_| nested_segment(r, b));
@@ -289,13 +290,7 @@ impl RelationContext {
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
             self_reference: b.target == r.names.snake,
             owner: r.is_owner(b),
-            on_delete: match b.on_delete {
-                OnDelete::Cascade => "cascade",
-                OnDelete::Restrict => "restrict",
-                OnDelete::SetNull => "set_null",
-            },
             target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
-            target_soft_delete: parent.is_some_and(|p| p.soft_delete),
             target_owner_call: parent.map_or_else(String::new, |p| owner_call(p, r)),
             json: format!("{}Id", b.names.camel),
             names: b.names.clone(),

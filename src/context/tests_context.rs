@@ -1,17 +1,168 @@
-//! What only the generated tests read: per resource, the rows a test may hold, sample
-//! bodies, the access and field-rule cases, list examples and the owner chain. Templates
-//! under `tests/` get it beside the resource's context (`render`); the service's own
-//! templates never see it.
+//! What only the generated tests read: of the service, the resources the shared tests use,
+//! the test crate's modules and the jwt flow's test cases; per resource, the rows a test may
+//! hold, sample bodies, the access and field-rule cases, list examples, the owner chain, and
+//! what each field, relation and event is tested with. Templates under `tests/` get it
+//! (`render`); the service's own templates never see it.
 
 use serde::Serialize;
 
 use crate::samples;
-use crate::spec::{AuthMode, Field, FieldWrite, Range, Resource, Spec};
+use crate::spec::{
+    AuthMode, BelongsTo, Event, Field, FieldWrite, OnDelete, Range, Resource, Rule, Spec, Trigger,
+};
 
 use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
+use super::auth::registrant_unwritable;
 use super::field::raw_string;
-use super::relations::{owned, owner_chain, owner_creates, owner_setter, reads_others};
-use super::{AccessCases, FieldContext, FieldTest, OwnerStep, ResourceContext, Uses};
+use super::relations::{
+    owned, owner_chain, owner_creates, owner_setter, owner_updates_only, owner_via_first,
+    reads_others,
+};
+use super::{
+    AccessCases, FieldContext, FieldTest, OwnerStep, RelationContext, ResourceContext, Uses,
+};
+
+/// The service as its generated tests see it (`tests` in the templates under `tests/` but
+/// the per-resource ones, which get their resource's `ResourceTestContext` under that name).
+#[derive(Debug, Default, Serialize)]
+pub struct ServiceTestContext {
+    /// Index of the first resource with no required parent (preferably one without a unique
+    /// field of few values): the shared HTTP tests create rows of it.
+    pub primary: usize,
+    /// Index of the first resource whose rows are cached (`cache_ttl_seconds` above 0), for
+    /// the shared test of the read cache; `None` when no resource's are.
+    pub cached: Option<usize>,
+    /// The modules of the integration-test crate (`tests/api/`): one per resource and
+    /// one per shared concern, sorted.
+    pub modules: Vec<String>,
+    /// With jwt auth: a list anyone may read, if the spec has one.
+    pub public_list_url: Option<String>,
+    /// With jwt auth: the account fields a new account may not write.
+    pub registrant_unwritable: Vec<String>,
+    /// Each resource's, in the order of `ServiceContext::resources`.
+    pub resources: Vec<ResourceTestContext>,
+}
+
+impl ServiceTestContext {
+    /// The tests' context of `spec`, whose resources' contexts are `resources`.
+    pub(super) fn new(
+        spec: &Spec,
+        uses: &Uses,
+        modules_sorted: &[String],
+        resources: &[ResourceContext],
+    ) -> Self {
+        let jwt = spec.auth.mode == AuthMode::Jwt;
+        Self {
+            primary: primary(spec),
+            cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
+            modules: test_modules(spec, uses, modules_sorted),
+            public_list_url: spec
+                .resources
+                .iter()
+                .find(|r| jwt && r.access.list.contains(&Rule::Public))
+                .map(|r| format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab)),
+            registrant_unwritable: if jwt {
+                registrant_unwritable(spec)
+            } else {
+                Vec::new()
+            },
+            resources: spec
+                .resources
+                .iter()
+                .zip(resources)
+                .enumerate()
+                .map(|(i, (r, context))| ResourceTestContext::new(spec, r, i, context))
+                .collect(),
+        }
+    }
+}
+
+/// One field as the generated tests see it, beside its `FieldContext` (at the same index of
+/// `ResourceTestContext::fields`).
+#[derive(Debug, Serialize)]
+pub struct FieldTestContext {
+    /// The JSON key.
+    pub key: String,
+    pub required: bool,
+    pub is_enum: bool,
+    /// The spec's type name (`date`, `big_integer`...).
+    pub spec_type: &'static str,
+    pub unique: bool,
+    /// No body writes it (`write = "none"`): the sample bodies leave it out.
+    pub write_never: bool,
+    /// Set on create only (`write = "create"`): the tests' updates leave it alone.
+    pub set_once: bool,
+    /// Valid JSON values, distinct (see `samples`).
+    pub samples: Vec<String>,
+    /// A JSON value that breaks one of the field's rules.
+    pub invalid: Option<String>,
+    /// A JSON value of the wrong type (400), if the field has a type to break.
+    pub wrong_type: Option<String>,
+}
+
+impl FieldTestContext {
+    fn new(f: &Field, context: &FieldContext) -> Self {
+        Self {
+            key: context.names.camel.clone(),
+            required: context.required,
+            is_enum: context.is_enum,
+            spec_type: context.spec_type,
+            unique: f.unique,
+            write_never: context.write_never,
+            set_once: f.access.write == FieldWrite::Create,
+            samples: context.samples.clone(),
+            invalid: samples::invalid(f),
+            wrong_type: samples::wrong_type(f),
+        }
+    }
+}
+
+/// One relation to a parent as the generated tests see it, beside its `RelationContext` (at
+/// the same index of `ResourceTestContext::belongs_to`).
+#[derive(Debug, Serialize)]
+pub struct RelationTestContext {
+    /// `cascade`, `restrict` or `set_null`.
+    pub on_delete: &'static str,
+    /// The parent's collection URL, and whether its deletes are soft (which
+    /// leave foreign keys, and so `on_delete`, untouched).
+    pub target_url: String,
+    pub target_soft_delete: bool,
+}
+
+impl RelationTestContext {
+    fn new(spec: &Spec, b: &BelongsTo, context: &RelationContext) -> Self {
+        Self {
+            on_delete: match b.on_delete {
+                OnDelete::Cascade => "cascade",
+                OnDelete::Restrict => "restrict",
+                OnDelete::SetNull => "set_null",
+            },
+            target_url: context.target_url.clone(),
+            target_soft_delete: spec.resource(&b.target).is_some_and(|p| p.soft_delete),
+        }
+    }
+}
+
+/// One event as the generated tests see it, beside its `EventContext` (at the same index of
+/// `ResourceTestContext::events`).
+#[derive(Debug, Serialize)]
+pub struct EventTestContext {
+    /// A transition whose field an update may set: the tests move it with a `PATCH`.
+    pub patch: bool,
+}
+
+impl EventTestContext {
+    fn new(r: &Resource, event: &Event) -> Self {
+        let patch = match &event.trigger {
+            Trigger::Becomes { field, .. } => r.fields.iter().any(|f| {
+                f.names.snake == *field
+                    && matches!(f.access.write, FieldWrite::Row | FieldWrite::Rules(_))
+            }),
+            Trigger::Created | Trigger::Updated | Trigger::Deleted => false,
+        };
+        Self { patch }
+    }
+}
 
 /// One resource as its generated tests see it, beside its `ResourceContext`.
 #[derive(Debug, Serialize)]
@@ -32,6 +183,10 @@ pub struct ResourceTestContext {
     /// Rows have owners and a default-role user reads only their own: the generated tests
     /// check that a second user can neither see nor change the first one's.
     pub private_rows: bool,
+    /// With ownership through parents: the JSON key of the first relation on the way, and
+    /// whether a default-role user may update their own rows only.
+    pub owner_via_key: Option<String>,
+    pub owner_updates_only: bool,
     /// A role in `owner_set_by` that may also create rows.
     pub owner_setter: Option<String>,
     /// Some resource's owner chain makes rows of this one.
@@ -61,6 +216,10 @@ pub struct ResourceTestContext {
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
+    /// Per field, relation and event, in the order of the resource's own.
+    pub fields: Vec<FieldTestContext>,
+    pub belongs_to: Vec<RelationTestContext>,
+    pub events: Vec<EventTestContext>,
 }
 
 /// A field a list test filters by, and the value it looks for.
@@ -94,6 +253,8 @@ impl ResourceTestContext {
                 Vec::new()
             },
             private_rows: owned(spec, r) && !reads_others(spec, r),
+            owner_via_key: owner_via_first(r).map(|b| format!("{}Id", b.names.camel)),
+            owner_updates_only: owner_via_first(r).is_some() && owner_updates_only(spec, r),
             in_owner_chain: spec.resources.iter().any(|other| {
                 owner_chain(spec, other)
                     .iter()
@@ -137,6 +298,23 @@ impl ResourceTestContext {
             sort_example: examples.sort,
             null_sort_example: examples.null_sort,
             sample_bodies: sample_bodies(fields),
+            fields: r
+                .fields
+                .iter()
+                .zip(fields)
+                .map(|(f, context)| FieldTestContext::new(f, context))
+                .collect(),
+            belongs_to: r
+                .belongs_to
+                .iter()
+                .zip(&resource.belongs_to)
+                .map(|(b, context)| RelationTestContext::new(spec, b, context))
+                .collect(),
+            events: r
+                .events
+                .iter()
+                .map(|e| EventTestContext::new(r, e))
+                .collect(),
         }
     }
 }
@@ -213,7 +391,7 @@ fn scarce(f: &Field) -> bool {
 
 /// The first resource with no required parent, preferably one whose tests may hold as many
 /// rows as they like (see `ServiceContext::primary`).
-pub(super) fn primary(spec: &Spec) -> usize {
+fn primary(spec: &Spec) -> usize {
     let free = |r: &Resource| r.belongs_to.iter().all(|b| !b.required);
     let roomy = |r: &Resource| test_rows(spec, r) == samples::COUNT;
     let resources = &spec.resources;
@@ -226,7 +404,7 @@ pub(super) fn primary(spec: &Spec) -> usize {
 
 /// The modules of the integration-test crate: one per concern, the optional ones when the
 /// spec has them, and one per resource (`resource_modules`), sorted.
-pub(super) fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<String> {
+fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<String> {
     let concerns = [
         "conditional",
         "custom",

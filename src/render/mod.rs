@@ -13,10 +13,11 @@
 //!   linear time (handing each file the whole context made it quadratic: 200
 //!   resources took a minute). A per-item template that names one of those keys
 //!   fails to render, loudly.
-//! - templates under `tests/` also get what only the generated tests read
-//!   (`context::ResourceTestContext`): a per-resource one as `tests`, the others
-//!   every resource's as `resource_tests` (in the order of `resources`). The
-//!   service's own templates never see it.
+//! - templates under `tests/` also get what only the generated tests read, as
+//!   `tests`: a per-resource one its resource's (`context::ResourceTestContext`),
+//!   the others the service's (`context::ServiceTestContext`, every resource's in
+//!   `tests.resources`, in the order of `resources`). The service's own templates
+//!   never see it.
 
 mod embedded;
 pub mod overrides;
@@ -36,8 +37,10 @@ use crate::project_files::SPEC_FILE;
 
 const TEMPLATE_SUFFIX: &str = ".tera";
 
-/// The folder of the generated tests, whose templates get the tests' context too.
+/// The folder of the generated tests, whose templates get the tests' context too, and the
+/// key they find it under.
 const TESTS_DIR: &str = "tests/";
+const TESTS_KEY: &str = "tests";
 
 /// Where the project's own package sits in it depends on the project's name.
 const LOCK_FILE: &str = "Cargo.lock";
@@ -53,17 +56,9 @@ fn team_owned(path: &str) -> bool {
 }
 
 /// Keys of the service context that grow with the spec: one entry per
-/// resource, route or migration, or the spec's whole text. Per-item templates
-/// do not get them (see the module documentation).
-const SPEC_WIDE: [&str; 7] = [
-    "resources",
-    "jobs",
-    "routes",
-    "migrations",
-    "modules_sorted",
-    "test_modules",
-    "spec_source",
-];
+/// resource, job or route. Per-item templates do not get them (see the module
+/// documentation).
+const SPEC_WIDE: [&str; 4] = ["resources", "jobs", "routes", "modules_sorted"];
 
 /// The paths of the files a resource whose module is `module` may have: one per
 /// `__resource__` template.
@@ -92,17 +87,17 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
     let whole = Context::from_value(whole).map_err(|e| template_error("context", e))?;
     let mut whole_tests = whole.clone();
     whole_tests
-        .try_insert("resource_tests", &context.resource_tests)
-        .map_err(|e| template_error("resource_tests", e))?;
+        .try_insert(TESTS_KEY, &context.tests)
+        .map_err(|e| template_error(TESTS_KEY, e))?;
     // One context per item, built once and shared by all of its templates.
     let resources = item_contexts(&shared, "resource", &context.resources)?;
     let resource_tests = resources
         .iter()
-        .zip(&context.resource_tests)
+        .zip(&context.tests.resources)
         .map(|(ctx, tests)| {
             let mut ctx = ctx.clone();
-            ctx.try_insert("tests", tests)
-                .map_err(|e| template_error("tests", e))?;
+            ctx.try_insert(TESTS_KEY, tests)
+                .map_err(|e| template_error(TESTS_KEY, e))?;
             Ok(ctx)
         })
         .collect::<Result<Vec<Context>>>()?;
@@ -271,114 +266,4 @@ pub fn tidy(path: &str, text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{shared_context, tidy};
-    use crate::context::ServiceContext;
-
-    /// What per-resource and per-migration templates see, for `resources` (TOML).
-    fn shared_json(resources: &str) -> tera::Value {
-        let source = format!("[auth]\nmode = \"jwt\"\n{resources}");
-        let spec = crate::spec::parse("t.toml", &source).expect("a valid spec");
-        let mut context = ServiceContext::new("t", &spec, &source);
-        context.openapi = crate::openapi::document(&spec, &context);
-        let whole = tera::to_value(&context).expect("the context serialises");
-        shared_context(&whole).into_json()
-    }
-
-    fn resource(name: &str) -> String {
-        format!(
-            "[resources.{name}]\nbelongs_to = {{ author = \"user\" }}\n\
-             [resources.{name}.fields]\ntitle = {{ type = \"string\" }}\n"
-        )
-    }
-
-    // Rendering stays linear only if the context each per-item file gets does
-    // not grow with the spec: a new context key that holds one entry per
-    // resource must join `SPEC_WIDE`.
-    #[test]
-    fn per_item_contexts_do_not_grow_with_the_spec() {
-        let small = format!(
-            "[resources.user.fields]\nname = {{ type = \"string\" }}\n{}",
-            resource("post")
-        );
-        let large = ["note", "memo", "draft", "essay"]
-            .iter()
-            .fold(small.clone(), |spec, name| spec + &resource(name));
-        let shared = shared_json(&small);
-        assert!(shared.get("auth").is_some(), "{shared}");
-        assert_eq!(shared, shared_json(&large));
-    }
-
-    /// What only the generated tests read reaches the templates under `tests/`, per resource
-    /// (`tests`) and for all of them (`resource_tests`), and no template of the service.
-    #[test]
-    fn only_test_templates_get_the_tests_context() {
-        let source = "[resources.note.fields]\ntitle = { type = \"string\", unique = true }\n";
-        let spec = crate::spec::parse("t.toml", source).expect("a valid spec");
-        let ctx = ServiceContext::new("t", &spec, source);
-        let render = |path: &str, text: &str| {
-            let mut overrides = super::Overrides::default();
-            overrides
-                .files
-                .insert(path.into(), text.as_bytes().to_vec());
-            super::render_service(&ctx, &overrides)
-        };
-        let rows = ctx.resource_tests[0].rows.to_string();
-        let files = render("tests/api/__resource__.rs.tera", "{{ tests.rows }}").unwrap();
-        assert_eq!(
-            files.get("tests/api/notes.rs").unwrap().contents.trim(),
-            rows
-        );
-        let files = render("tests/rows.txt.tera", "{{ resource_tests[0].rows }}").unwrap();
-        assert_eq!(files.get("tests/rows.txt").unwrap().contents.trim(), rows);
-        assert!(render("src/resources/__resource__/mod.rs.tera", "{{ tests.rows }}").is_err());
-        assert!(render("src/rows.txt.tera", "{{ resource_tests[0].rows }}").is_err());
-        assert!(render("src/rows.txt.tera", "{{ resources[0].rows }}").is_err());
-    }
-
-    #[test]
-    fn tidy_removes_what_conditionals_leave_behind() {
-        let input = "fn a() {\n\n    let x = 1;   \n\n\n    x\n\n}\n\n\n";
-        assert_eq!(
-            tidy("a.rs", input),
-            "fn a() {\n    let x = 1;\n\n    x\n}\n"
-        );
-    }
-
-    #[test]
-    fn tidy_keeps_block_spacing_outside_rust() {
-        assert_eq!(tidy("a.md", "# A\n\n\n}\n"), "# A\n\n}\n");
-    }
-
-    /// `tests/specs/names.toml`, whose names collide with generated code: every Rust file
-    /// of the project parses, and the renamed modules are the files rendered.
-    #[test]
-    fn colliding_names_render_to_rust_that_parses() {
-        let source = std::fs::read_to_string("tests/specs/names.toml").unwrap();
-        let spec = crate::spec::parse("names.toml", &source).unwrap();
-        let ctx = ServiceContext::new("names", &spec, &source);
-        let files = super::render_service(&ctx, &Default::default()).unwrap();
-        // The test crate declares exactly the modules rendered beside it.
-        let rendered: Vec<String> = files
-            .iter()
-            .filter_map(|(path, _)| path.strip_prefix("tests/api/")?.strip_suffix(".rs"))
-            .filter(|stem| *stem != "main")
-            .map(String::from)
-            .collect();
-        assert_eq!(rendered, ctx.test_modules);
-        for (path, file) in files.iter() {
-            if path.ends_with(".rs") {
-                syn::parse_file(&file.contents)
-                    .unwrap_or_else(|e| panic!("{path} is not valid Rust: {e}"));
-            }
-        }
-        for path in [
-            "src/resources/logs_resource/mod.rs",
-            "src/rules/logs_resource.rs",
-            "tests/api/logs_resource.rs",
-            "tests/logs.rs",
-        ] {
-            assert!(files.get(path).is_some(), "{path}");
-        }
-    }
-}
+mod tests;
