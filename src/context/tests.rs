@@ -1,5 +1,7 @@
 use super::ServiceContext;
+use super::field::FieldContext;
 use super::field::{decimal_rust, raw_string, toml_string};
+use super::resource::ResourceContext;
 
 #[test]
 fn literals() {
@@ -112,11 +114,7 @@ fn shop_context() {
             "0016_create_webhook_deliveries"
         ]
     );
-    let order = ctx
-        .resources
-        .iter()
-        .find(|r| r.names.snake == "order")
-        .unwrap();
+    let order = resource(&ctx, "order");
     let status = &order.fields[0];
     assert_eq!(status.rust_type, "OrderStatus");
     assert_eq!(status.default_rust.as_deref(), Some("OrderStatus::Pending"));
@@ -142,16 +140,8 @@ fn shop_context() {
     assert_eq!(order.required_keys, ["placedAt"]);
     assert_eq!(order.owner_column.as_deref(), Some("customer_id"));
     assert_eq!(order.enum_keys, ["(\"status\", OrderStatus::VALUES)"]);
-    let product = ctx
-        .resources
-        .iter()
-        .find(|r| r.names.snake == "product")
-        .unwrap();
-    let price = product
-        .fields
-        .iter()
-        .find(|f| f.names.snake == "price")
-        .unwrap();
+    let product = resource(&ctx, "product");
+    let price = field(product, "price");
     assert_eq!(price.checks[0].head, "v.decimal");
     assert_eq!(
         price.checks[0].args,
@@ -164,11 +154,7 @@ fn shop_context() {
             "2"
         ]
     );
-    let description = product
-        .fields
-        .iter()
-        .find(|f| f.names.snake == "description")
-        .unwrap();
+    let description = field(product, "description");
     assert_eq!(
         description.checks[0].args,
         ["\"description\"", "value", "None", "Some(10000)"]
@@ -195,12 +181,7 @@ fn colliding_names_are_settled_in_the_context() {
     let source = std::fs::read_to_string("tests/specs/names.toml").unwrap();
     let spec = crate::spec::parse("names.toml", &source).unwrap();
     let ctx = ServiceContext::new("names", &spec, &source);
-    let resource = |snake: &str| {
-        ctx.resources
-            .iter()
-            .find(|r| r.names.snake == snake)
-            .unwrap()
-    };
+    let resource = |snake: &str| resource(&ctx, snake);
     let page = resource("page");
     assert_eq!(page.names.type_name, "PageResource");
     let kind = &page.fields[0];
@@ -259,4 +240,17 @@ fn colliding_names_are_settled_in_the_context() {
         migration.contains("CREATE UNIQUE INDEX pages_order_unique ON pages (\"order\");"),
         "{migration}"
     );
+}
+
+/// The context of the resource named `snake` (the test's spec has it).
+fn resource<'a>(ctx: &'a ServiceContext, snake: &str) -> &'a ResourceContext {
+    ctx.resources
+        .iter()
+        .find(|r| r.names.snake == snake)
+        .unwrap()
+}
+
+/// The context of `r`'s field named `snake`.
+fn field<'a>(r: &'a ResourceContext, snake: &str) -> &'a FieldContext {
+    r.fields.iter().find(|f| f.names.snake == snake).unwrap()
 }
