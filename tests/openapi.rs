@@ -533,6 +533,14 @@ fn the_shop_follows_the_contract() {
         serde_json::json!(["limit", "hasMore", "nextCursor"])
     );
     assert_eq!(pagination["properties"]["total"]["type"], "integer");
+    // `totalExact` beside it: counts stop at `LIST_COUNT_LIMIT`.
+    assert_eq!(pagination["properties"]["totalExact"]["type"], "boolean");
+    // `page` says how far offset pages reach, and what reaches further.
+    let page = description(&doc["components"]["parameters"]["Page"]);
+    assert!(
+        page.contains("LIST_OFFSET_WINDOW") && page.contains("`cursor`"),
+        "{page}"
+    );
 }
 
 #[test]

@@ -59,7 +59,7 @@ impl<'a> Builder<'a> {
                 });
                 base.insert(
                     "parameters".into(),
-                    json!([state, kind, param_ref("Page"), param_ref("Limit")]),
+                    json!([state, kind, admin_page(), param_ref("Limit")]),
                 );
                 (
                     "Admins only. Unknown query parameters get 400.",
@@ -171,7 +171,7 @@ impl<'a> Builder<'a> {
         action: WebhookAction,
         mut base: Map<String, Value>,
     ) -> Value {
-        let paging = || json!([param_ref("Page"), param_ref("Limit")]);
+        let paging = || json!([admin_page(), param_ref("Limit")]);
         let (description, answers) = match action {
             WebhookAction::List => {
                 base.insert("parameters".into(), paging());
@@ -264,4 +264,15 @@ fn admin(mut base: Map<String, Value>, answers: Vec<(&str, Value)>) -> Value {
     base.insert("security".into(), json!([{"bearerAuth": []}]));
     base.insert("responses".into(), admin_responses(answers));
     Value::Object(base)
+}
+
+/// `page` of an admin list: as a resource list's, but these lists give out no cursors, so a
+/// page past the window is a 400 naming `page` alone.
+fn admin_page() -> Value {
+    json!({
+        "name": "page",
+        "in": "query",
+        "description": format!("The page number, from 1 (the newest rows first). {OFFSET_WINDOW} past them gets 400 naming `page`."),
+        "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}
+    })
 }

@@ -22,6 +22,9 @@ pub(super) const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "
 /// nothing: an empty cursor is no cursor.
 pub(super) const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$";
 
+/// What the offset window lets a `page` reach (the service's `LIST_OFFSET_WINDOW`).
+pub(super) const OFFSET_WINDOW: &str = "Offset pages reach the first 10,000 rows of a list (`page` × `limit` at most `LIST_OFFSET_WINDOW`, 10,000 by default): a page";
+
 /// Shared schema names; a resource whose type name is one of these gets
 /// `{Name}.Resource` instead, so no two components share a name.
 pub(super) const SHARED_SCHEMAS: &[&str] = &[
@@ -165,7 +168,8 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
             "properties": {
                 "page": {"type": "integer", "minimum": 1, "description": "The page number, for offset pages (absent with a cursor)."},
                 "limit": {"type": "integer", "minimum": 1, "maximum": 100},
-                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on offset pages; a page after a cursor leaves it out."},
+                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on offset pages, counted up to `LIST_COUNT_LIMIT` (10,000 by default): past it, the limit (see `totalExact`). A page after a cursor leaves it out."},
+                "totalExact": {"type": "boolean", "description": "Beside `total`: whether it is the exact count; `false` says at least `total` rows match."},
                 "hasMore": {"type": "boolean"},
                 "nextCursor": {"type": ["string", "null"], "description": "Continues after this page's last row; null on the last page."}
             },
@@ -275,7 +279,7 @@ pub(super) fn shared_parameters() -> Value {
         "Page": {
             "name": "page",
             "in": "query",
-            "description": "The page number, from 1 (offset pages; not with `cursor`).",
+            "description": format!("The page number, from 1 (offset pages; not with `cursor`). {OFFSET_WINDOW} past them gets 400 naming `cursor`, which reaches any depth."),
             "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}
         },
         "Limit": {

@@ -243,7 +243,8 @@ impl ResourceSql {
             )])),
             // Lists add their own conditions, order and page (the service's list.rs).
             list: rust_text(query(&[select, from])),
-            count: rust_text(format!("SELECT COUNT(*) FROM {table}")),
+            // The rows a list's bounded count reads (list.rs wraps it in `COUNT(*)`).
+            count: rust_text(format!("SELECT 1 FROM {table}")),
             insert: rust_text(insert),
             update: rust_text(update),
             delete: rust_text(delete),
