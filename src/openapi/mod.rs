@@ -113,7 +113,7 @@ impl<'a> Builder<'a> {
                 }),
             );
         }
-        // docs/contract.md, "Lists": a statement past its budget is a 503 that says when to retry.
+        // docs/contract.md, "Errors": a statement past its budget is a 503 that says when to retry.
         responses["ServiceUnavailable"]["headers"]["Retry-After"] = json!({
             "description": "Seconds to wait before retrying, when a statement ran past its budget.",
             "schema": {"type": "integer", "minimum": 1}
