@@ -113,6 +113,11 @@ impl<'a> Builder<'a> {
                 }),
             );
         }
+        // docs/contract.md, "Errors": a statement past its budget is a 503 that says when to retry.
+        responses["ServiceUnavailable"]["headers"]["Retry-After"] = json!({
+            "description": "Seconds to wait before retrying, when a statement ran past its budget.",
+            "schema": {"type": "integer", "minimum": 1}
+        });
         responses.insert(
             "RateLimited".into(),
             json!({

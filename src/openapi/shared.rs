@@ -120,7 +120,7 @@ pub(super) const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
     (
         "ServiceUnavailable",
         "503",
-        "The database cannot be reached: `SERVICE_UNAVAILABLE`.",
+        "The database cannot be reached, or a statement ran past its time budget (`DB_STATEMENT_TIMEOUT_MS`) and was interrupted, then with `Retry-After`: `SERVICE_UNAVAILABLE`.",
     ),
 ];
 
