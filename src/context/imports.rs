@@ -59,6 +59,7 @@ pub(super) fn imports(
         "crate::list::ListParams",
         "crate::list::ListSpec",
         "crate::list::Page",
+        "crate::list::Paths",
         "crate::list::fetch",
     ]
     .map(String::from)
