@@ -12,6 +12,7 @@
 //! migrations that create a resource's table and the service's own tables, and `text.rs`
 //! what both lay out the same way.
 
+mod list_indexes;
 mod queries;
 mod tables;
 #[cfg(test)]
