@@ -42,6 +42,7 @@ use fill::Fill;
 use renames::{Renames, column_renames, table_renames};
 
 pub use columns::BACKFILL_ADVICE;
+pub use diff::Concurrent;
 pub use fill::Backfills;
 pub(crate) use renames::was;
 
@@ -56,7 +57,12 @@ pub struct Plan {
     pub refused: Vec<String>,
     /// The migration in each dialect; empty when the schema did not change.
     pub sqlite: String,
+    /// Empty when PostgreSQL's whole change is in `postgres_concurrent`.
     pub postgres: String,
+    /// PostgreSQL's list index changes on tables whose columns stay, built and dropped
+    /// `CONCURRENTLY`, each in a migration of its own after `postgres`, outside a
+    /// transaction, with the statement that undoes it.
+    pub postgres_concurrent: Vec<Concurrent>,
     /// The migrations that undo it, unless it cannot be undone (`irreversible` says why).
     pub down: Option<(String, String)>,
     pub irreversible: Vec<String>,
@@ -141,6 +147,7 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
     Plan {
         sqlite: lite.sql(),
         postgres: pg.sql(),
+        postgres_concurrent: pg.concurrent(),
         down: irreversible
             .is_empty()
             .then(|| (back_lite.sql(), back_pg.sql())),

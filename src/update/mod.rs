@@ -146,29 +146,49 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let stem = format!("{number:04}_{}", plan.slug);
             let _ = writeln!(report, "Migration {stem}:\n{}", bullets(&plan.changes));
             migration = Some(stem.clone());
-            let mut files = vec![
-                ("sqlite", "", &plan.sqlite),
-                ("postgres", "", &plan.postgres),
-            ];
-            match &plan.down {
-                Some((sqlite, postgres)) => {
-                    files = vec![
-                        ("sqlite", ".up", &plan.sqlite),
-                        ("sqlite", ".down", sqlite),
-                        ("postgres", ".up", &plan.postgres),
-                        ("postgres", ".down", postgres),
-                    ];
-                }
-                None => {
-                    let _ = writeln!(
-                        report,
-                        "This migration cannot be undone:\n{}",
-                        bullets(&plan.irreversible)
-                    );
+            // PostgreSQL's concurrent index changes run outside a transaction, one statement
+            // a migration: the numbers after this one's (this one's first, when they are all
+            // of PostgreSQL's change).
+            let (down_lite, down_pg) = match &plan.down {
+                Some((a, b)) => (Some(a.clone()), Some(b.clone())),
+                None => (None, None),
+            };
+            let mut files: Vec<(String, String, Option<String>)> =
+                vec![(format!("sqlite/{stem}"), plan.sqlite.clone(), down_lite)];
+            let mut next = number;
+            if !plan.postgres.is_empty() || plan.postgres_concurrent.is_empty() {
+                files.push((format!("postgres/{stem}"), plan.postgres.clone(), down_pg));
+                next += 1;
+            }
+            for index in &plan.postgres_concurrent {
+                let slug = index.change.replace(' ', "_");
+                let down = plan.down.as_ref().map(|_| index.file(&index.down));
+                files.push((
+                    format!("postgres/{next:04}_{slug}"),
+                    index.file(&index.up),
+                    down,
+                ));
+                next += 1;
+            }
+            let mut written = Vec::new();
+            for (file, up, down) in files {
+                match down {
+                    Some(down) => {
+                        written.push((format!("{file}.up"), up));
+                        written.push((format!("{file}.down"), down));
+                    }
+                    None => written.push((file, up)),
                 }
             }
-            for (dialect, direction, sql) in files {
-                let path = format!("migrations/{dialect}/{stem}{direction}.sql");
+            if plan.down.is_none() {
+                let _ = writeln!(
+                    report,
+                    "This migration cannot be undone:\n{}",
+                    bullets(&plan.irreversible)
+                );
+            }
+            for (file, sql) in written {
+                let path = format!("migrations/{file}.sql");
                 if args.dry_run {
                     let _ = writeln!(report, "--- {path}\n{sql}");
                 }
