@@ -2498,3 +2498,55 @@ fn making_a_field_filterable_adds_its_index_and_the_reverse_drops_it() {
     );
     assert!(sqlite.contains("DROP INDEX posts_title_idx;"), "{sqlite}");
 }
+
+/// A project generated before lists were limited to the spec's permissions keeps every
+/// filter and sort its clients had: `update` writes them into its spec, says so and how to
+/// narrow them, and indexes them.
+#[test]
+fn an_updated_older_project_keeps_its_filters_and_sorts() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    edit(&project, ".backend-gen/generated.toml", |t| {
+        t.lines()
+            .filter(|line| !line.starts_with("lists") && !line.contains("Lists filter"))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    });
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("post.title"))
+        .stdout(predicate::str::contains("Narrow them"))
+        .stdout(predicate::str::contains("create index `posts_title_idx`"));
+    let spec = read(&project, "backend-gen.toml");
+    assert!(
+        spec.contains(
+            "title = { type = \"string\", min_length = 1, max_length = 200, filter = true, sort = true }"
+        ),
+        "{spec}"
+    );
+    let sqlite = read(
+        &project,
+        &migration_path(
+            &project,
+            "sqlite",
+            "_more.up.sql",
+        ),
+    )
+    .replace('\n', " ");
+    assert!(sqlite.contains("CREATE INDEX posts_title_idx ON posts (title, created_at, id)"));
+    let up = read(
+        &project,
+        &migration_path(&project, "postgres", "_create_index_posts_title_idx.up.sql"),
+    );
+    assert!(up.starts_with("-- no-transaction\n"), "{up}");
+    assert!(read(&project, ".backend-gen/generated.toml").contains("lists = \"indexed\""));
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no file changes"));
+}

@@ -80,7 +80,7 @@ priority = { type = "integer", default = 1, write = ["staff"], write_denied = "i
 code = { type = "string", write = "create" }
 score = { type = "integer", default = 0, write = "none", filter = true }
 rank = { type = "integer", default = 0, read = ["staff"], filter = true, sort = true }
-secret = { type = "text", required = false, read = ["owner", "staff"], filter = true }
+secret = { type = "string", required = false, read = ["owner", "staff"], filter = true }
 cost = { type = "decimal", scale = 2, required = false, read = ["staff"], write = ["staff"], filter = true, sort = true }
 "#;
 

@@ -1807,7 +1807,7 @@ fn json_fields_cannot_be_filtered_or_sorted() {
     assert_eq!(
         errors(&source),
         [
-            "12:53 resources.order.fields.extra.filter: lists cannot filter by a json field (remove `filter`: a json field has no order and no equality an index serves)"
+            "12:53 resources.order.fields.extra.filter: lists cannot filter by a json or text field (remove `filter`: json has no order, and a long text outgrows an index entry; a `string` field (with a max_length) can be filtered and sorted)"
         ]
     );
 }

@@ -398,5 +398,39 @@ pub fn with_case_sensitive_email(spec: &Spec, table: &mut Table) {
     }
 }
 
+/// `table` as a backend-gen from before lists were served by indexes wrote its indexes:
+/// the unique ones, a plain index on each foreign key and `(created_at, id)` (never
+/// partial). `update` adds the list indexes to such a project (see `migrate::Earlier`).
+pub fn with_earlier_list_indexes(spec: &Spec, table: &mut Table) {
+    let Some(r) = spec
+        .resources
+        .iter()
+        .find(|r| r.names.plural_snake == table.name && table.kind == TableKind::Resource)
+    else {
+        return;
+    };
+    let quoted = &r.names.plural_sql;
+    table
+        .indexes
+        .retain(|index| index.sql.starts_with("CREATE UNIQUE INDEX "));
+    for b in &r.belongs_to {
+        let column = format!("{}_id", b.names.snake);
+        let name = index(&table.name, &column);
+        table.indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} ({});", sql_ident(&column)),
+            name,
+            comment: None,
+        });
+    }
+    if r.timestamps {
+        let name = index(&table.name, "created_at");
+        table.indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} (created_at, id);"),
+            name,
+            comment: Some("Lists are read newest first."),
+        });
+    }
+}
+
 const ACCOUNT_EMAIL_COMMENT: &str =
     "One account per address, whatever the case of its letters; the address is kept as typed.";

@@ -15,6 +15,7 @@
 //! `merge.rs` one file's fate, `backfill.rs` the values for rows already there.
 
 mod backfill;
+mod list_upgrade;
 mod merge;
 mod state;
 
@@ -28,10 +29,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use backfill::backfills;
+use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
-    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, name_in, read, tables_before_jobs,
-    tables_in,
+    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, lists_indexed, name_in, read,
+    tables_before_jobs, tables_in,
 };
 
 use crate::console::count;
@@ -89,6 +91,15 @@ pub fn update(args: &UpdateArgs) -> Result<()> {
 /// spec file is written with the rest (`add` edits the spec in memory first).
 pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool) -> Result<()> {
     let dir = &args.dir;
+    // A project from before lists were limited to the spec's permissions keeps its own.
+    if let Some(state) = read(dir, STATE)
+        && !lists_indexed(&state)
+        && let Some((text, kept)) = keep_list_permissions(source)
+    {
+        let spec = spec::parse(SPEC_FILE, &text).map_err(Error::InvalidSpec)?;
+        crate::console::status(&kept_report(&kept));
+        return update_to(args, &spec, &text, true);
+    }
     let state = read(dir, STATE).ok_or_else(|| {
         Error::Usage(format!(
             "{} has no {STATE}: it was generated before `backend-gen update` existed, or is \
@@ -115,6 +126,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     let had = crate::migrate::Earlier {
         tables: tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old)),
         emails_folded: emails_folded(&state),
+        list_indexes: lists_indexed(&state),
     };
     refuse_unresolved_conflicts(dir)?;
 

@@ -8,8 +8,15 @@ use crate::diagnostics::Diagnostic;
 use crate::spec::model::*;
 use crate::spec::reader::{Sink, Table, describe, suggest};
 
+/// Whether lists may filter and sort by a field of type `ty` at all: json has no order, and
+/// a text's values can outgrow what an index entry holds (PostgreSQL refuses a btree entry
+/// past about 2,700 bytes, so such a row could no longer be written).
+pub(super) fn listable(ty: &FieldType) -> bool {
+    ty.props().list_kind.is_some() && *ty != FieldType::Text
+}
+
 /// `filter` and `sort` of a field or relation table, over `default`; `listable` is false
-/// for json fields, which lists can only select.
+/// for json and text fields, which lists can only select.
 pub(super) fn read_list_use(
     sink: &mut Sink,
     t: &Table<'_, '_>,
@@ -25,12 +32,13 @@ pub(super) fn read_list_use(
                 Diagnostic::new(
                     value.span,
                     t.key_path(key),
-                    format!("lists cannot {key} by a json field"),
+                    format!("lists cannot {key} by a json or text field"),
                 )
                 .found("true")
                 .allowed("false")
                 .help(format!(
-                    "remove `{key}`: a json field has no order and no equality an index serves"
+                    "remove `{key}`: json has no order, and a long text outgrows an index entry; \
+                     a `string` field (with a max_length) can be filtered and sorted"
                 )),
             );
             return false;
@@ -81,7 +89,7 @@ pub(super) fn read_list_combinations(
         .chain(
             fields
                 .iter()
-                .filter(|f| f.ty.props().list_kind.is_some())
+                .filter(|f| listable(&f.ty))
                 .map(|f| f.names.snake.as_str()),
         )
         .collect();
