@@ -2529,11 +2529,7 @@ fn an_updated_older_project_keeps_its_filters_and_sorts() {
     );
     let sqlite = read(
         &project,
-        &migration_path(
-            &project,
-            "sqlite",
-            "_more.up.sql",
-        ),
+        &migration_path(&project, "sqlite", "_more.up.sql"),
     )
     .replace('\n', " ");
     assert!(sqlite.contains("CREATE INDEX posts_title_idx ON posts (title, created_at, id)"));
