@@ -2413,3 +2413,136 @@ fn add_to(project: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     command.arg("add").args(args).arg("--dir").arg(project);
     command.assert()
 }
+
+// What lists filter and sort by: spec errors, and the indexes `update` adds and drops.
+
+#[test]
+fn a_list_combination_naming_no_field_is_an_error_listing_the_names() {
+    check_text(
+        b"[resources.order]\nlist_combinations = [{ filter = [\"staus\"] }]\n\n\
+          [resources.order.fields]\nstatus = { type = \"enum\", values = [\"open\", \"paid\"] }\n",
+    )
+    .code(2)
+    .stderr(predicate::str::contains(
+        "resources.order.list_combinations[0].filter",
+    ))
+    .stderr(predicate::str::contains(
+        "not a field or relation lists can use",
+    ))
+    .stderr(predicate::str::contains("did you mean \"status\"?"));
+}
+
+/// A field made filterable gets its index in a new migration, the reverse drops it: on
+/// PostgreSQL concurrently, in a migration of its own run outside a transaction; the
+/// migrations already written stay as they were.
+#[test]
+fn making_a_field_filterable_adds_its_index_and_the_reverse_drops_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let title = "title = { type = \"string\", min_length = 1, max_length = 200 }";
+    let filterable =
+        "title = { type = \"string\", min_length = 1, max_length = 200, filter = true }";
+    let before = migrations(&project);
+    change_spec(&project, title, filterable);
+    backend_gen().arg("update").arg(&project).assert().success();
+    let index = "posts_title_idx ON posts (title, created_at, id) WHERE deleted_at IS NULL;";
+    let sqlite = read(
+        &project,
+        &migration_path(&project, "sqlite", "_create_posts_title_idx.up.sql"),
+    );
+    assert!(
+        sqlite.contains(&format!("CREATE INDEX {index}")),
+        "{sqlite}"
+    );
+    let up = read(
+        &project,
+        &migration_path(&project, "postgres", "_create_index_posts_title_idx.up.sql"),
+    );
+    assert!(up.starts_with("-- no-transaction\n"), "{up}");
+    assert!(
+        up.contains(&format!("CREATE INDEX CONCURRENTLY {index}")),
+        "{up}"
+    );
+    let down = read(
+        &project,
+        &migration_path(
+            &project,
+            "postgres",
+            "_create_index_posts_title_idx.down.sql",
+        ),
+    );
+    assert!(
+        down.contains("DROP INDEX CONCURRENTLY posts_title_idx;"),
+        "{down}"
+    );
+    let after = migrations(&project);
+    assert!(
+        before
+            .iter()
+            .all(|(name, sql)| after.get(name) == Some(sql))
+    );
+
+    change_spec(&project, filterable, title);
+    backend_gen().arg("update").arg(&project).assert().success();
+    let up = read(
+        &project,
+        &migration_path(&project, "postgres", "_drop_index_posts_title_idx.up.sql"),
+    );
+    assert!(
+        up.contains("DROP INDEX CONCURRENTLY posts_title_idx;"),
+        "{up}"
+    );
+    let sqlite = read(
+        &project,
+        &migration_path(&project, "sqlite", "_drop_posts_title_idx.up.sql"),
+    );
+    assert!(sqlite.contains("DROP INDEX posts_title_idx;"), "{sqlite}");
+}
+
+/// A project generated before lists were limited to the spec's permissions keeps every
+/// filter and sort its clients had: `update` writes them into its spec, says so and how to
+/// narrow them, and indexes them.
+#[test]
+fn an_updated_older_project_keeps_its_filters_and_sorts() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    edit(&project, ".backend-gen/generated.toml", |t| {
+        t.lines()
+            .filter(|line| !line.starts_with("lists") && !line.contains("Lists filter"))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    });
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("post.title"))
+        .stdout(predicate::str::contains("Narrow them"))
+        .stdout(predicate::str::contains("create index `posts_title_idx`"));
+    let spec = read(&project, "backend-gen.toml");
+    assert!(
+        spec.contains(
+            "title = { type = \"string\", min_length = 1, max_length = 200, filter = true, sort = true }"
+        ),
+        "{spec}"
+    );
+    let sqlite = read(
+        &project,
+        &migration_path(&project, "sqlite", "_more.up.sql"),
+    )
+    .replace('\n', " ");
+    assert!(sqlite.contains("CREATE INDEX posts_title_idx ON posts (title, created_at, id)"));
+    let up = read(
+        &project,
+        &migration_path(&project, "postgres", "_create_index_posts_title_idx.up.sql"),
+    );
+    assert!(up.starts_with("-- no-transaction\n"), "{up}");
+    assert!(read(&project, ".backend-gen/generated.toml").contains("lists = \"indexed\""));
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no file changes"));
+}

@@ -99,7 +99,7 @@ pub struct FieldTest {
     pub hidden_from: Option<String>,
     /// Whether that caller may list the rows too (lists, sparse fields, filters, sorts).
     pub hidden_in_lists: bool,
-    /// Whether filters and sorts can name the field (json fields are only selectable).
+    /// Whether lists may sort by the field (its `sort`; json fields never).
     pub filterable: bool,
     /// A nested list the caller may read the row in: the relation's key, the parent
     /// collection's URL and the children's segment under a parent.
@@ -201,7 +201,8 @@ pub(super) fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) ->
                 values,
                 hidden_in_lists: hidden.is_some_and(|(_, roles, owns)| lists(roles, *owns)),
                 hidden_from: hidden.map(|(name, ..)| name.clone()),
-                filterable: f.ty.props().filter(),
+                // The test sorts by it, so the spec must let lists sort by it.
+                filterable: f.list.sort,
                 nested,
                 update_denied_to: update_denied_to.map(|(name, ..)| name.clone()),
                 create_unwritable: create_denied

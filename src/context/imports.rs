@@ -54,15 +54,26 @@ pub(super) fn imports(
         "crate::db::with_pool",
         "crate::db::with_tx",
         "crate::error::AppError",
-        "crate::list::Column",
-        "crate::list::Kind",
         "crate::list::ListParams",
         "crate::list::ListSpec",
         "crate::list::Page",
+        "crate::list::Paths",
         "crate::list::fetch",
     ]
     .map(String::from)
     .to_vec();
+    // A list with a column to filter or sort on describes it (`Column`, of a `Kind`): one
+    // without (no timestamps, relations or listable fields) sorts by the id alone.
+    let paths = super::lists::list_paths(r);
+    let columns = paths
+        .any_filter()
+        .into_iter()
+        .chain(paths.any_sort())
+        .chain(paths.scopes.iter().map(String::as_str))
+        .any(|key| key != "id");
+    if columns {
+        repo_crate.extend(["crate::list::Column".into(), "crate::list::Kind".into()]);
+    }
     let owned = owned(spec, r);
     if !belongs_to.is_empty() || !links.is_empty() || owned {
         repo_crate.push("crate::list::Scope".into());

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+pub use crate::spec::list_paths::{ListPath, ListPaths, list_paths};
 use crate::spec::{Kind, Range, Resource, Shape};
 use crate::sql::rust_text;
 
@@ -20,15 +21,26 @@ pub struct ListRange {
     pub key: String,
 }
 
-/// What a resource's lists can filter, sort and select: foreign keys and
-/// fields (json fields are only selectable), then the timestamps.
-pub(super) fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
+/// What a resource's lists can filter, sort and select: the columns some access path uses
+/// (foreign keys, fields, then the timestamps), every key (json fields are only selectable),
+/// and the range filters of the keys some request may sort by.
+pub(super) fn list_description(
+    r: &Resource,
+    paths: &ListPaths,
+) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
+    let (filters, sorts) = (paths.any_filter(), paths.any_sort());
+    let used = |key: &str| {
+        filters.contains(&key) || sorts.contains(&key) || paths.scopes.iter().any(|s| s == key)
+    };
     let mut columns = Vec::new();
     let mut keys = vec!["id".to_string()];
     let mut ranges = Vec::new();
     for b in &r.belongs_to {
         let key = format!("{}Id", b.names.camel);
         keys.push(key.clone());
+        if !used(&key) {
+            continue;
+        }
         columns.push(ListColumn {
             key,
             sql: format!("{}_id", b.names.snake),
@@ -42,12 +54,17 @@ pub(super) fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, V
         let Some(kind) = props.list_kind else {
             continue;
         };
+        if !used(&f.names.camel) {
+            continue;
+        }
         // An enum's kind takes its values.
         let kind = match props.shape {
             Shape::Choice => format!("{kind}({}::VALUES)", f.names.type_name),
             _ => kind.to_string(),
         };
-        if let Some(range) = props.range {
+        if let Some(range) = props.range
+            && sorts.contains(&f.names.camel.as_str())
+        {
             ranges.push(ListRange {
                 stem: range.stem(&f.names.camel).to_string(),
                 key: f.names.camel.clone(),
@@ -66,10 +83,15 @@ pub(super) fn list_description(r: &Resource) -> (Vec<ListColumn>, Vec<String>, V
     if r.timestamps {
         for (key, snake) in [("createdAt", "created_at"), ("updatedAt", "updated_at")] {
             keys.push(key.into());
-            ranges.push(ListRange {
-                stem: Range::Time.stem(key).into(),
-                key: key.into(),
-            });
+            if !used(key) {
+                continue;
+            }
+            if sorts.contains(&key) {
+                ranges.push(ListRange {
+                    stem: Range::Time.stem(key).into(),
+                    key: key.into(),
+                });
+            }
             columns.push(ListColumn {
                 key: key.into(),
                 sql: snake.into(),

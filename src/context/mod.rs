@@ -33,7 +33,7 @@ pub use auth::AuthContext;
 pub use events::EventContext;
 pub use field::{Check, EnumValue, FieldContext};
 pub use jobs::JobContext;
-pub use lists::{ListColumn, ListRange};
+pub use lists::{ListColumn, ListPath, ListPaths, ListRange, list_paths};
 pub use migrations::MigrationContext;
 pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
 pub use resource::ResourceContext;

@@ -11,7 +11,7 @@ use crate::sql::ResourceSql;
 
 use super::access::{access_context, field_rules};
 use super::imports::imports;
-use super::lists::list_description;
+use super::lists::{ListPaths, list_description, list_paths};
 use super::relations::{Ownership, cache_dependents};
 use super::{
     AccessContext, EventContext, FieldContext, FieldRuleContext, LinkContext, ListColumn,
@@ -110,6 +110,8 @@ pub struct ResourceContext {
     /// `{stem}Min`/`{stem}Max` (numbers) and `{stem}After`/`{stem}Before` (dates).
     pub list_ranges: Vec<ListRange>,
     pub default_sort: String,
+    /// The requests its lists accept, each served by an index.
+    pub list_paths: ListPaths,
     /// The domain events its writes put in the outbox.
     pub events: Vec<EventContext>,
     /// An update compares the stored row with the new one (some event is a transition).
@@ -146,7 +148,8 @@ impl ResourceContext {
         let uses = uses(r, &fields, &belongs_to, &links);
         let imports = imports(spec, r, &fields, &belongs_to, &links);
         let owner = Ownership::new(spec, r);
-        let (list_columns, list_keys, list_ranges) = list_description(r);
+        let list_paths = list_paths(r);
+        let (list_columns, list_keys, list_ranges) = list_description(r, &list_paths);
         let events: Vec<EventContext> = r
             .events
             .iter()
@@ -209,6 +212,7 @@ impl ResourceContext {
             list_columns,
             list_keys,
             list_ranges,
+            list_paths,
             default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             transitions: events.iter().any(|e| e.field.is_some()),
             events,

@@ -19,7 +19,8 @@ use super::relations::{
     reads_others,
 };
 use super::{
-    AccessCases, FieldContext, FieldTest, OwnerStep, RelationContext, ResourceContext, Uses,
+    AccessCases, FieldContext, FieldTest, ListPaths, OwnerStep, RelationContext, ResourceContext,
+    Uses,
 };
 
 /// The service as its generated tests see it (`tests` in the templates under `tests/` but
@@ -98,6 +99,8 @@ pub struct FieldTestContext {
     pub invalid: Option<String>,
     /// A JSON value of the wrong type (400), if the field has a type to break.
     pub wrong_type: Option<String>,
+    /// Lists may filter on it alone (`?key=value`); else such a filter gets 400.
+    pub filterable: bool,
 }
 
 impl FieldTestContext {
@@ -108,6 +111,7 @@ impl FieldTestContext {
             is_enum: context.is_enum,
             spec_type: context.spec_type,
             unique: f.unique,
+            filterable: f.list.filter,
             write_never: context.write_never,
             set_once: f.access.write == FieldWrite::Create,
             samples: context.samples.clone(),
@@ -213,6 +217,13 @@ pub struct ResourceTestContext {
     pub sort_example: Option<String>,
     /// An optional field, to test that nulls sort last and cursors cross them.
     pub null_sort_example: Option<String>,
+    /// A field lists may not sort by, and one they may not filter on (with a value), for
+    /// the tests that such requests get 400 naming what is allowed.
+    pub unsortable_example: Option<String>,
+    pub unfilterable_example: Option<FilterExample>,
+    /// The keys lists may sort by, and filter on, with no other filter.
+    pub list_sorts: Vec<String>,
+    pub list_filters: Vec<String>,
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
@@ -236,7 +247,7 @@ impl ResourceTestContext {
         let fields = &resource.fields;
         let default_role = spec.auth.default_role.as_str();
         let owner_setter = owner_setter(r);
-        let examples = ListExamples::new(fields);
+        let examples = ListExamples::new(fields, &resource.list_paths);
         Self {
             index,
             rows: test_rows(spec, r),
@@ -297,6 +308,10 @@ impl ResourceTestContext {
             range_example: examples.range,
             sort_example: examples.sort,
             null_sort_example: examples.null_sort,
+            unsortable_example: examples.unsortable,
+            unfilterable_example: examples.unfilterable,
+            list_sorts: resource.list_paths.sorts.clone(),
+            list_filters: resource.list_paths.filters.clone(),
             sample_bodies: sample_bodies(fields),
             fields: r
                 .fields
@@ -319,19 +334,26 @@ impl ResourceTestContext {
     }
 }
 
-/// The fields the list tests filter and sort by (see `ResourceTestContext`).
+/// The fields the list tests filter and sort by (see `ResourceTestContext`), among those the
+/// spec lets lists use: a filter allowed alone, a sortable key (its ranges apply while the
+/// list is sorted by it).
 struct ListExamples {
     filter: Option<FilterExample>,
     range: Option<FilterExample>,
     sort: Option<String>,
     null_sort: Option<String>,
+    unsortable: Option<String>,
+    unfilterable: Option<FilterExample>,
 }
 
 impl ListExamples {
-    fn new(fields: &[FieldContext]) -> Self {
+    fn new(fields: &[FieldContext], paths: &ListPaths) -> Self {
         // Fields no body writes cannot tell the sample rows apart.
         let writable = || fields.iter().filter(|f| !f.write_never);
-        let filters = |f: &FieldContext| f.kind.props().filter();
+        let filters = |f: &FieldContext| paths.filters.contains(&f.names.camel);
+        let sorts = |f: &FieldContext| paths.sorts.contains(&f.names.camel);
+        // A field with a list kind (not json) that no access path uses that way.
+        let listable = || fields.iter().filter(|f| f.kind.props().filter());
         let unquote = |sample: &str| {
             serde_json::from_str::<serde_json::Value>(sample)
                 .ok()
@@ -347,7 +369,9 @@ impl ListExamples {
                 }),
             range: writable()
                 .find(|f| {
-                    f.kind.props().range == Some(Range::Number) && f.samples[0] != f.samples[1]
+                    f.kind.props().range == Some(Range::Number)
+                        && sorts(f)
+                        && f.samples[0] != f.samples[1]
                 })
                 .map(|f| FilterExample {
                     key: f.names.camel.clone(),
@@ -356,15 +380,24 @@ impl ListExamples {
             sort: writable()
                 .find(|f| {
                     f.required
-                        && filters(f)
+                        && sorts(f)
                         && f.samples[0] != f.samples[1]
                         && f.samples[1] != f.samples[2]
                         && f.samples[0] != f.samples[2]
                 })
                 .map(|f| f.names.camel.clone()),
             null_sort: writable()
-                .find(|f| !f.required && filters(f) && f.samples[1] != f.samples[2])
+                .find(|f| !f.required && sorts(f) && f.samples[1] != f.samples[2])
                 .map(|f| f.names.camel.clone()),
+            unsortable: listable()
+                .find(|f| !paths.any_sort().contains(&f.names.camel.as_str()))
+                .map(|f| f.names.camel.clone()),
+            unfilterable: listable()
+                .find(|f| !paths.any_filter().contains(&f.names.camel.as_str()))
+                .map(|f| FilterExample {
+                    key: f.names.camel.clone(),
+                    query_value: unquote(&f.samples[0]),
+                }),
         }
     }
 }

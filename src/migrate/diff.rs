@@ -19,6 +19,10 @@ pub(super) struct Diff {
     pub(super) add_columns: Vec<String>,
     pub(super) rebuilds: Vec<String>,
     pub(super) create_indexes: Vec<String>,
+    /// PostgreSQL's index changes that run outside a transaction, in a migration of their
+    /// own (`concurrent_sql`): drops, then builds.
+    pub(super) concurrent_drops: Vec<Concurrent>,
+    pub(super) concurrent_creates: Vec<Concurrent>,
     pub(super) changes: Vec<String>,
     pub(super) losses: Vec<String>,
     pub(super) refused: Vec<String>,
@@ -66,6 +70,10 @@ impl Diff {
         if self.changes.is_empty() {
             return String::new();
         }
+        if statements.is_empty() && self.has_concurrent() {
+            // The concurrent migration is this change's whole migration in this dialect.
+            return String::new();
+        }
         let rebuilds = !self.rebuilds.is_empty();
         let mut out = String::from("-- Written by `backend-gen update`:\n");
         for change in &self.changes {
@@ -85,6 +93,47 @@ impl Diff {
             out.push_str(REBUILD_COMMIT);
         }
         out
+    }
+}
+
+impl Diff {
+    pub(super) fn has_concurrent(&self) -> bool {
+        !(self.concurrent_drops.is_empty() && self.concurrent_creates.is_empty())
+    }
+
+    /// The index changes PostgreSQL makes without blocking writes, drops first: each a
+    /// migration of its own, since PostgreSQL runs the statements of one migration in one
+    /// implicit transaction, where `CONCURRENTLY` is refused.
+    pub(super) fn concurrent(&self) -> Vec<Concurrent> {
+        self.concurrent_drops
+            .iter()
+            .chain(&self.concurrent_creates)
+            .cloned()
+            .collect()
+    }
+}
+
+/// One PostgreSQL index change made `CONCURRENTLY`, and the statement that undoes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concurrent {
+    /// `create index orders_status_idx`.
+    pub change: String,
+    pub up: String,
+    pub down: String,
+}
+
+impl Concurrent {
+    /// A migration file of the statement: sqlx runs it outside a transaction
+    /// (`-- no-transaction` first).
+    pub fn file(&self, statement: &str) -> String {
+        format!(
+            "-- no-transaction\n\
+             -- Written by `backend-gen update`: {}, without blocking writes (CONCURRENTLY\n\
+             -- runs only outside a transaction). A build that fails leaves an invalid index:\n\
+             -- drop it (DROP INDEX CONCURRENTLY name) and run the migrations again.\n\n\
+             {statement}\n",
+            self.change
+        )
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::diff::Concurrent;
 use super::diff::{Diff, TableSteps, rebuild};
 use super::fill::Fill;
 use super::renames::Renames;
@@ -34,6 +35,8 @@ impl Diff {
             add_columns: Vec::new(),
             rebuilds: Vec::new(),
             create_indexes: Vec::new(),
+            concurrent_drops: Vec::new(),
+            concurrent_creates: Vec::new(),
             rename_tables: Vec::new(),
             changes: Vec::new(),
             losses: Vec::new(),
@@ -214,6 +217,7 @@ impl Diff {
             self.rebuilds.push(rebuild(now, &steps.copy));
             return;
         }
+        self.concurrently(was, &mut steps);
         self.drop_indexes.append(&mut steps.drop_indexes);
         self.renames.append(&mut steps.renames);
         self.alter_columns.append(&mut steps.alter_columns);
@@ -221,6 +225,62 @@ impl Diff {
         self.add_columns.append(&mut steps.add_columns);
         self.create_indexes.append(&mut steps.create_indexes);
     }
+}
+
+impl Diff {
+    /// On PostgreSQL, a table whose columns stay as they are builds and drops its plain
+    /// (list) indexes without blocking writes: `CONCURRENTLY`, in a migration of their own
+    /// that runs outside a transaction (`Diff::concurrent_sql`). Unique indexes, and the
+    /// indexes of a table whose columns change, stay in the migration's transaction, so
+    /// its columns and their indexes change together and undo together.
+    fn concurrently(&mut self, was: &Table, steps: &mut TableSteps) {
+        let columns_change = !(steps.renames.is_empty()
+            && steps.alter_columns.is_empty()
+            && steps.drop_columns.is_empty()
+            && steps.add_columns.is_empty());
+        if self.sqlite() || columns_change {
+            return;
+        }
+        let old_plain = |name: &str| {
+            was.indexes
+                .iter()
+                .find(|i| i.name == name && i.sql.starts_with("CREATE INDEX "))
+        };
+        let drops = &mut self.concurrent_drops;
+        steps.drop_indexes.retain(|sql| {
+            let name = sql.trim_start_matches("DROP INDEX ").trim_end_matches(';');
+            let Some(old) = old_plain(name) else {
+                return true;
+            };
+            drops.push(Concurrent {
+                change: format!("drop index {name}"),
+                up: format!("DROP INDEX CONCURRENTLY {name};"),
+                down: concurrently(&old.sql),
+            });
+            false
+        });
+        let creates = &mut self.concurrent_creates;
+        steps.create_indexes.retain(|sql| {
+            if !sql.starts_with("CREATE INDEX ") {
+                return true;
+            }
+            let name = sql["CREATE INDEX ".len()..]
+                .split(' ')
+                .next()
+                .unwrap_or_default();
+            creates.push(Concurrent {
+                change: format!("create index {name}"),
+                up: concurrently(sql),
+                down: format!("DROP INDEX CONCURRENTLY {name};"),
+            });
+            false
+        });
+    }
+}
+
+/// `CREATE INDEX name ...` as PostgreSQL builds it without blocking writes.
+fn concurrently(sql: &str) -> String {
+    sql.replacen("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)
 }
 
 /// SQL without its comment lines (which name tables in words).

@@ -375,3 +375,53 @@ fn a_new_plural_or_name_renames_the_table_and_what_is_named_after_it() {
     );
     assert!(pg_down.contains("ALTER TABLE notes RENAME COLUMN writer_id TO author_id;"));
 }
+
+/// A field made filterable gets its list index, and the reverse drops it: in SQLite's
+/// migration as any index, in PostgreSQL's without blocking writes (`CONCURRENTLY`, in a
+/// migration of its own that runs outside a transaction). A table whose columns change
+/// keeps its index changes in its transaction.
+#[test]
+fn list_indexes_follow_filter_and_sort_concurrently_on_postgres() {
+    let v2 = V1.replace("max_length = 80 }", "max_length = 80, filter = true }");
+    assert_ne!(v2, V1, "V1 has `title` with a max_length");
+    let on = plan(&spec(V1), &spec(&v2), &Backfills::new());
+    assert_eq!(on.changes, ["create index `notes_title_idx`"]);
+    let create = "notes_title_idx ON notes (title, created_at, id);";
+    assert!(
+        on.sqlite.contains(&format!("CREATE INDEX {create}")),
+        "{}",
+        on.sqlite
+    );
+    assert_eq!(on.postgres, "", "PostgreSQL's whole change is concurrent");
+    let [index] = on.postgres_concurrent.as_slice() else {
+        panic!("{:?}", on.postgres_concurrent)
+    };
+    assert_eq!(index.up, format!("CREATE INDEX CONCURRENTLY {create}"));
+    assert_eq!(index.down, "DROP INDEX CONCURRENTLY notes_title_idx;");
+    assert!(index.file(&index.up).starts_with("-- no-transaction\n"));
+    let (lite_down, pg_down) = on.down.expect("reversible");
+    assert!(
+        lite_down.contains("DROP INDEX notes_title_idx;"),
+        "{lite_down}"
+    );
+    assert_eq!(pg_down, "");
+    let off = plan(&spec(&v2), &spec(V1), &Backfills::new());
+    assert_eq!(off.changes, ["drop index `notes_title_idx`"]);
+    let [index] = off.postgres_concurrent.as_slice() else {
+        panic!("{:?}", off.postgres_concurrent)
+    };
+    assert_eq!(index.up, "DROP INDEX CONCURRENTLY notes_title_idx;");
+    assert_eq!(index.down, format!("CREATE INDEX CONCURRENTLY {create}"));
+
+    // A new filterable column: its index comes with it, in the transaction.
+    let v3 = format!("{V1}rank = {{ type = \"integer\", default = 0, sort = true }}\n");
+    let added = plan(&spec(V1), &spec(&v3), &Backfills::new());
+    assert_eq!(added.postgres_concurrent, []);
+    assert!(
+        added
+            .postgres
+            .contains("CREATE INDEX notes_rank__sort_idx ON notes (rank, id);"),
+        "{}",
+        added.postgres
+    );
+}

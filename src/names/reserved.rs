@@ -278,6 +278,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Parts",
     "PasswordChange",
     "PathBuf",
+    "Paths",
     "Pool",
     "Postgres",
     "Purpose",

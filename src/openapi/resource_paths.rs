@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::builder::{Builder, Op};
 use super::shared::*;
-use crate::context::ResourceContext;
+use crate::context::{ListPaths, ResourceContext};
 use crate::operations::{Action, Body};
 use crate::operations::{Group, Kind, Operation};
 use crate::spec::{AuthMode, Range, Rule, Shape};
@@ -258,7 +258,9 @@ impl<'a> Builder<'a> {
     /// The query parameters of a list of `r` (docs/contract.md, "Lists").
     pub(super) fn list_parameters(&self, r: &ResourceContext) -> Value {
         let mut params = vec![param_ref("Page"), param_ref("Limit"), param_ref("Cursor")];
-        let mut sortable = vec!["id".to_string()];
+        let paths = &r.list_paths;
+        let (filterable, sortable) = (paths.any_filter(), paths.any_sort());
+        let sortable: Vec<String> = sortable.into_iter().map(String::from).collect();
         let mut keys = vec!["id".to_string()];
         let mut filters: Vec<(String, Value, String)> = Vec::new();
         let uuid = json!({"type": "string", "format": "uuid"});
@@ -269,13 +271,17 @@ impl<'a> Builder<'a> {
 
         for b in &r.belongs_to {
             keys.push(b.json.clone());
-            if b.required {
-                sortable.push(b.json.clone());
+            if !filterable.contains(&b.json.as_str()) {
+                continue;
             }
             filters.push((
                 b.json.clone(),
                 uuid.clone(),
-                format!("Only rows whose `{}` is this id.", b.json),
+                format!(
+                    "Only rows whose `{}` is this id.{}",
+                    b.json,
+                    combined(paths, &b.json)
+                ),
             ));
         }
         // Keys only some callers see, with who may use them: others get 400 as for an
@@ -298,13 +304,11 @@ impl<'a> Builder<'a> {
                 guarded.push((key.clone(), who.clone()));
             }
             let props = f.kind.props();
-            if !props.filter() {
+            let (filter, sort) = (filterable.contains(&key.as_str()), sortable.contains(key));
+            if !props.filter() || !(filter || sort) {
                 continue;
             }
             let first_filter = filters.len();
-            if f.required {
-                sortable.push(key.clone());
-            }
             // The list code reads a filter by its column's kind (list.rs's `bound`):
             // any `i64` for a whole number, any number for a float or a decimal, a moment
             // or a date (its first instant) for a moment; the rest as the value's schema.
@@ -325,12 +329,17 @@ impl<'a> Builder<'a> {
                     Value::Object(s)
                 }
             };
-            filters.push((
-                key.clone(),
-                value.clone(),
-                format!("Only rows whose `{key}` equals this value."),
-            ));
-            if let Some(range) = props.range {
+            if filter {
+                filters.push((
+                    key.clone(),
+                    value.clone(),
+                    format!(
+                        "Only rows whose `{key}` equals this value.{}",
+                        combined(paths, key)
+                    ),
+                ));
+            }
+            if let Some(range) = props.range.filter(|_| sort) {
                 let words = match range {
                     Range::Number => ["at least", "at most"],
                     Range::Time => ["at or after", "at or before"],
@@ -339,7 +348,7 @@ impl<'a> Builder<'a> {
                     filters.push((
                         format!("{}{suffix}", range.stem(key)),
                         value.clone(),
-                        format!("Only rows whose `{key}` is {words} this."),
+                        format!("Only rows whose `{key}` is {words} this; only while the list is sorted by `{key}`."),
                     ));
                 }
             }
@@ -355,16 +364,33 @@ impl<'a> Builder<'a> {
         if r.timestamps {
             for (base, key) in [("created", "createdAt"), ("updated", "updatedAt")] {
                 keys.push(key.into());
-                sortable.push(key.into());
+                if filterable.contains(&key) {
+                    filters.push((
+                        key.into(),
+                        instant.clone(),
+                        format!(
+                            "Only rows whose `{key}` is this instant.{}",
+                            combined(paths, key)
+                        ),
+                    ));
+                }
+                if !sortable.iter().any(|k| k == key) {
+                    continue;
+                }
+                let sorted = if key == paths.default_sort {
+                    String::new()
+                } else {
+                    format!("; only while the list is sorted by `{key}`")
+                };
                 filters.push((
                     format!("{base}After"),
                     instant.clone(),
-                    format!("Only rows whose `{key}` is at or after this (a date means its first instant, UTC)."),
+                    format!("Only rows whose `{key}` is at or after this (a date means its first instant, UTC){sorted}."),
                 ));
                 filters.push((
                     format!("{base}Before"),
                     instant.clone(),
-                    format!("Only rows whose `{key}` is at or before this (a date means its first instant, UTC)."),
+                    format!("Only rows whose `{key}` is at or before this (a date means its first instant, UTC){sorted}."),
                 ));
             }
         }
@@ -385,9 +411,14 @@ impl<'a> Builder<'a> {
             "name": "sort",
             "in": "query",
             "description": format!(
-                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. Sortable: {}.{}",
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. The first key must be served by an index: without equality filters {}; with one filter (or in a nested or owner-scoped list) the default{}. Anything else gets 400 naming the allowed sorts.{}",
                 if r.timestamps { "-createdAt" } else { "-id" },
-                sortable.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                paths.sorts.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+                paths
+                    .combinations
+                    .iter()
+                    .map(|c| format!("; `{}` with exactly the filters {}", c.sort, quoted(&c.filters)))
+                    .collect::<String>(),
                 only("Sorting by", &sortable)
             ),
             "schema": {"type": "string", "pattern": format!("^{sort_key}(,{sort_key})*$")}
@@ -419,4 +450,40 @@ impl<'a> Builder<'a> {
         }
         Value::Array(params)
     }
+}
+
+/// How a filter on `key` combines with others, for its description.
+fn combined(paths: &ListPaths, key: &str) -> String {
+    let mut ways: Vec<String> = Vec::new();
+    if paths.filters.iter().any(|k| k == key) {
+        ways.push(format!(
+            "alone, with the default sort `{}`",
+            paths.default_sort
+        ));
+    }
+    for c in paths
+        .combinations
+        .iter()
+        .filter(|c| c.filters.iter().any(|k| k == key))
+    {
+        ways.push(format!(
+            "with exactly {} sorted by `{}`",
+            quoted(&c.filters),
+            c.sort
+        ));
+    }
+    if paths.unique.iter().any(|k| k == key) {
+        ways.push("with any sort (it matches one row at most)".into());
+    }
+    format!(
+        " Accepted {}; other combinations get 400.",
+        ways.join(", or ")
+    )
+}
+
+fn quoted(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }

@@ -341,6 +341,38 @@ pub struct Resource {
     pub renamed_from: Option<String>,
     /// The domain events its writes emit (`[resources.NAME.events]`), by name.
     pub events: Vec<Event>,
+    /// Filters with a sort other than the default that its lists accept
+    /// (`list_combinations`), each served by an index of its own.
+    pub list_combinations: Vec<ListCombination>,
+}
+
+/// What a list may do with a field or a relation's foreign key (the spec's `filter` and
+/// `sort`, with their defaults applied).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListUse {
+    /// `?key=value` (and its range filters while the list is sorted by it).
+    pub filter: bool,
+    /// `?sort=key`.
+    pub sort: bool,
+}
+
+impl ListUse {
+    /// Both, as ids, unique fields, foreign keys and enums have unless the spec says otherwise.
+    pub const BOTH: Self = Self {
+        filter: true,
+        sort: true,
+    };
+}
+
+/// A declared access path: equality filters on these columns with this sort
+/// (`{ filter = ["status"], sort = "total" }`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListCombination {
+    /// Field and relation names (snake case), in spec order of the declaration, each once.
+    pub filter: Vec<String>,
+    /// A field or relation name, `id`, `created_at` or `updated_at`; `created_at` unless
+    /// given (`id` without timestamps).
+    pub sort: String,
 }
 
 /// A domain event a resource emits: `{resource}.{name}` (`payment.completed`), written to
@@ -482,6 +514,8 @@ pub struct Field {
     /// The field's earlier name (`renamed_from`): `backend-gen update` renames that
     /// column instead of dropping it and adding this one. Nothing else reads it.
     pub renamed_from: Option<String>,
+    /// Whether lists may filter and sort by it.
+    pub list: ListUse,
 }
 
 /// A field's own rules (the spec's `read`, `write` and `write_denied`). They narrow the
@@ -585,6 +619,8 @@ pub struct BelongsTo {
     pub target: String,
     pub required: bool,
     pub on_delete: OnDelete,
+    /// Whether lists may filter and sort by its foreign key.
+    pub list: ListUse,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

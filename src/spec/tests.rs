@@ -1745,3 +1745,154 @@ fn a_spec_already_applied_is_read_without_the_refusals_added_since() {
     );
     assert!(parse_applied("t.toml", &format!("{MINIMAL}[jobs.type]\n")).is_err());
 }
+
+const LISTED: &str = r#"
+[resources.user.fields]
+email = { type = "string", unique = true }
+
+[resources.order]
+belongs_to = { customer = { resource = "user", filter = false }, user = { required = false, sort = false } }
+
+[resources.order.fields]
+status = { type = "enum", values = ["open", "paid"] }
+total = { type = "decimal", sort = true }
+note = { type = "string" }
+extra = { type = "json", required = false }
+"#;
+
+#[test]
+fn lists_filter_and_sort_by_ids_unique_fields_relations_and_enums_unless_told() {
+    let spec = valid(LISTED);
+    let order = spec.resource("order").unwrap();
+    let uses: Vec<(&str, ListUse)> = order
+        .fields
+        .iter()
+        .map(|f| (f.names.snake.as_str(), f.list))
+        .chain(
+            order
+                .belongs_to
+                .iter()
+                .map(|b| (b.names.snake.as_str(), b.list)),
+        )
+        .collect();
+    let both = ListUse::BOTH;
+    let sort_only = ListUse {
+        filter: false,
+        sort: true,
+    };
+    let filter_only = ListUse {
+        filter: true,
+        sort: false,
+    };
+    assert_eq!(
+        uses,
+        [
+            ("status", both),
+            ("total", sort_only),
+            ("note", ListUse::default()),
+            ("extra", ListUse::default()),
+            ("customer", sort_only),
+            ("user", filter_only),
+        ]
+    );
+    assert_eq!(spec.resource("user").unwrap().fields[0].list, both);
+}
+
+#[test]
+fn json_fields_cannot_be_filtered_or_sorted() {
+    let source = LISTED.replace(
+        r#"extra = { type = "json", required = false }"#,
+        r#"extra = { type = "json", required = false, filter = true, sort = false }"#,
+    );
+    assert_eq!(
+        errors(&source),
+        [
+            "12:53 resources.order.fields.extra.filter: lists cannot filter by a json or text field (remove `filter`: json has no order, and a long text outgrows an index entry; a `string` field (with a max_length) can be filtered and sorted)"
+        ]
+    );
+}
+
+#[test]
+fn list_combinations_name_fields_and_relations() {
+    let source = LISTED.replace(
+        "[resources.order.fields]",
+        "list_combinations = [{ filter = [\"status\", \"customer\"] }, { filter = [\"status\"], sort = \"total\" }]\n\n[resources.order.fields]",
+    );
+    let spec = valid(&source);
+    let order = spec.resource("order").unwrap();
+    assert_eq!(
+        order.list_combinations,
+        [
+            ListCombination {
+                filter: vec!["status".into(), "customer".into()],
+                sort: "created_at".into(),
+            },
+            ListCombination {
+                filter: vec!["status".into()],
+                sort: "total".into(),
+            },
+        ]
+    );
+
+    let bad = LISTED.replace(
+        "[resources.order.fields]",
+        "list_combinations = [{ filter = [\"staus\", \"extra\"], sort = \"totl\" }, { filter = [] }, { sort = \"id\" }, { filter = \"status\" }, { filter = \"status\", sort = \"created_at\" }]\n\n[resources.order.fields]",
+    );
+    let report = parse("t.toml", &bad).expect_err("spec should be invalid");
+    let got: Vec<(String, String, Option<String>, Option<String>)> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.key.clone(),
+                d.message.clone(),
+                d.found.clone(),
+                d.allowed.clone(),
+            )
+        })
+        .collect();
+    let columns = "customer, user, status, total, note";
+    let sorts = format!("id, created_at, updated_at, {columns}");
+    let unknown = "not a field or relation lists can use".to_string();
+    assert_eq!(
+        got,
+        [
+            (
+                "resources.order.list_combinations[0].filter".into(),
+                unknown.clone(),
+                Some("\"staus\"".into()),
+                Some(columns.into()),
+            ),
+            (
+                "resources.order.list_combinations[0].filter".into(),
+                unknown.clone(),
+                Some("\"extra\"".into()),
+                Some(columns.into()),
+            ),
+            (
+                "resources.order.list_combinations[0].sort".into(),
+                unknown,
+                Some("\"totl\"".into()),
+                Some(sorts),
+            ),
+            (
+                "resources.order.list_combinations[1].filter".into(),
+                "a combination filters on at least one name".into(),
+                None,
+                Some(columns.into()),
+            ),
+            (
+                "resources.order.list_combinations[2].filter".into(),
+                "a combination needs `filter`".into(),
+                None,
+                Some(columns.into()),
+            ),
+            (
+                "resources.order.list_combinations[4]".into(),
+                "this combination is declared twice".into(),
+                None,
+                None,
+            ),
+        ]
+    );
+}

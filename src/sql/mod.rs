@@ -12,6 +12,7 @@
 //! migrations that create a resource's table and the service's own tables, and `text.rs`
 //! what both lay out the same way.
 
+mod list_indexes;
 mod queries;
 mod tables;
 #[cfg(test)]
@@ -30,5 +31,6 @@ pub use tables::{
     create_account_tokens, create_deliveries, create_email_verifications, create_idempotency_keys,
     create_jobs, create_join_table, create_outbox, create_refresh_tokens, create_sessions,
     create_webhooks, join_index, resource_table, with_case_sensitive_email,
+    with_earlier_list_indexes,
 };
 pub use text::rust_text;

@@ -1,6 +1,7 @@
 //! The migrations that create tables: a resource's, a many-to-many join table, and the
 //! service's own (sessions, tokens, outbox, jobs, idempotency keys, webhooks).
 
+use super::list_indexes::list_indexes;
 use super::text::{ACCOUNT_EMAIL_COLUMN, compared, folds_case, foreign_key};
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
@@ -13,9 +14,8 @@ use crate::spec::schema_names::{
 use crate::spec::{Database, Kind, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
 
-/// A resource's table in one dialect: its columns, its foreign-key indexes and its
-/// unique indexes (partial on live rows when soft-deleted, so a deleted row does not
-/// hold on to its unique values) one by one, as `update` compares them, and the
+/// A resource's table in one dialect: its columns, its unique indexes (partial on live rows when soft-deleted, so a deleted row does not
+/// hold on to its unique values) and its lists' indexes (`list_indexes`) one by one, as `update` compares them, and the
 /// migration that creates it all.
 pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     let table = &r.names.plural_snake;
@@ -72,15 +72,6 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         definitions.join(",\n    ")
     ));
     let mut indexes = Vec::new();
-    for b in &r.belongs_to {
-        let column = format!("{}_id", b.names.snake);
-        let name = index(table, &column);
-        indexes.push(Index {
-            sql: format!("CREATE INDEX {name} ON {quoted} ({});", sql_ident(&column)),
-            name,
-            comment: None,
-        });
-    }
     for f in r.fields.iter().filter(|f| f.unique) {
         let live = if r.soft_delete {
             " WHERE deleted_at IS NULL"
@@ -96,14 +87,8 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
             comment: folded.then_some(ACCOUNT_EMAIL_COMMENT),
         });
     }
-    if r.timestamps {
-        let name = index(table, "created_at");
-        indexes.push(Index {
-            sql: format!("CREATE INDEX {name} ON {quoted} (created_at, id);"),
-            name,
-            comment: Some("Lists are read newest first."),
-        });
-    }
+    // The foreign keys' indexes are among the lists': each leads one.
+    indexes.extend(list_indexes(spec, r, dialect));
     if !indexes.is_empty() {
         out.push('\n');
         for i in &indexes {
@@ -410,6 +395,40 @@ pub fn with_case_sensitive_email(spec: &Spec, table: &mut Table) {
                 .replace(&folded, &format!("({ACCOUNT_EMAIL_COLUMN})"));
             index.comment = None;
         }
+    }
+}
+
+/// `table` as a backend-gen from before lists were served by indexes wrote its indexes:
+/// the unique ones, a plain index on each foreign key and `(created_at, id)` (never
+/// partial). `update` adds the list indexes to such a project (see `migrate::Earlier`).
+pub fn with_earlier_list_indexes(spec: &Spec, table: &mut Table) {
+    let Some(r) = spec
+        .resources
+        .iter()
+        .find(|r| r.names.plural_snake == table.name && table.kind == TableKind::Resource)
+    else {
+        return;
+    };
+    let quoted = &r.names.plural_sql;
+    table
+        .indexes
+        .retain(|index| index.sql.starts_with("CREATE UNIQUE INDEX "));
+    for b in &r.belongs_to {
+        let column = format!("{}_id", b.names.snake);
+        let name = index(&table.name, &column);
+        table.indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} ({});", sql_ident(&column)),
+            name,
+            comment: None,
+        });
+    }
+    if r.timestamps {
+        let name = index(&table.name, "created_at");
+        table.indexes.push(Index {
+            sql: format!("CREATE INDEX {name} ON {quoted} (created_at, id);"),
+            name,
+            comment: Some("Lists are read newest first."),
+        });
     }
 }
 

@@ -81,3 +81,48 @@ fn queries_of_a_versioned_soft_deleted_resource() {
         "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2"
     );
 }
+
+/// Each access path of a list gets an index in the list's order with the id last, partial
+/// on live rows when soft-deleted; a unique field's equality and order (its unique index)
+/// and the primary key's order need none, and the foreign key's plain index becomes its list's.
+#[test]
+fn lists_get_one_index_per_access_path() {
+    let source = "[resources.user.fields]\nname = { type = \"string\" }\n\n\
+                  [resources.order]\nsoft_delete = true\n\
+                  belongs_to = { customer = { resource = \"user\", sort = false } }\n\
+                  list_combinations = [{ filter = [\"status\"], sort = \"total\" }]\n\n\
+                  [resources.order.fields]\n\
+                  code = { type = \"string\", unique = true }\n\
+                  status = { type = \"enum\", values = [\"open\", \"paid\"] }\n\
+                  total = { type = \"decimal\", required = false }\n\
+                  note = { type = \"text\" }\n";
+    let spec = crate::spec::parse("lists.toml", source).unwrap();
+    let order = spec.resource("order").unwrap();
+    let indexes = |database| {
+        let table = resource_table(&spec, order, Dialect(database));
+        table.indexes.into_iter().map(|i| i.sql).collect::<Vec<_>>()
+    };
+    let live = " WHERE deleted_at IS NULL;";
+    let expected = |total: &str| {
+        [
+            "CREATE UNIQUE INDEX orders_code_unique ON orders (code)".to_string(),
+            "CREATE INDEX orders_created_at_idx ON orders (created_at, id)".into(),
+            "CREATE INDEX orders_customer_id_idx ON orders (customer_id, created_at, id)".into(),
+            "CREATE INDEX orders_status_idx ON orders (status, created_at, id)".into(),
+            "CREATE INDEX orders_status__sort_idx ON orders (status, id)".into(),
+            format!(
+                "CREATE INDEX orders_status__by__total_idx ON orders (status, (total IS NULL), {total}, id)"
+            ),
+            format!(
+                "CREATE INDEX orders_status__by__total__desc_idx ON orders (status, (total IS NULL), {total} DESC, id DESC)"
+            ),
+        ]
+        .map(|sql| format!("{sql}{live}"))
+        .to_vec()
+    };
+    assert_eq!(indexes(crate::spec::Database::Postgres), expected("total"));
+    assert_eq!(
+        indexes(crate::spec::Database::Sqlite),
+        expected("CAST(total AS REAL)")
+    );
+}

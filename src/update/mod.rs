@@ -15,6 +15,7 @@
 //! `merge.rs` one file's fate, `backfill.rs` the values for rows already there.
 
 mod backfill;
+mod list_upgrade;
 mod merge;
 mod state;
 
@@ -28,10 +29,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use backfill::backfills;
+use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
-    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, name_in, read, tables_before_jobs,
-    tables_in,
+    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, lists_indexed, name_in, read,
+    tables_before_jobs, tables_in,
 };
 
 use crate::console::count;
@@ -89,6 +91,15 @@ pub fn update(args: &UpdateArgs) -> Result<()> {
 /// spec file is written with the rest (`add` edits the spec in memory first).
 pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool) -> Result<()> {
     let dir = &args.dir;
+    // A project from before lists were limited to the spec's permissions keeps its own.
+    if let Some(state) = read(dir, STATE)
+        && !lists_indexed(&state)
+        && let Some((text, kept)) = keep_list_permissions(source)
+    {
+        let spec = spec::parse(SPEC_FILE, &text).map_err(Error::InvalidSpec)?;
+        crate::console::status(&kept_report(&kept));
+        return update_to(args, &spec, &text, true);
+    }
     let state = read(dir, STATE).ok_or_else(|| {
         Error::Usage(format!(
             "{} has no {STATE}: it was generated before `backend-gen update` existed, or is \
@@ -115,6 +126,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
     let had = crate::migrate::Earlier {
         tables: tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old)),
         emails_folded: emails_folded(&state),
+        list_indexes: lists_indexed(&state),
     };
     refuse_unresolved_conflicts(dir)?;
 
@@ -146,29 +158,49 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let stem = format!("{number:04}_{}", plan.slug);
             let _ = writeln!(report, "Migration {stem}:\n{}", bullets(&plan.changes));
             migration = Some(stem.clone());
-            let mut files = vec![
-                ("sqlite", "", &plan.sqlite),
-                ("postgres", "", &plan.postgres),
-            ];
-            match &plan.down {
-                Some((sqlite, postgres)) => {
-                    files = vec![
-                        ("sqlite", ".up", &plan.sqlite),
-                        ("sqlite", ".down", sqlite),
-                        ("postgres", ".up", &plan.postgres),
-                        ("postgres", ".down", postgres),
-                    ];
-                }
-                None => {
-                    let _ = writeln!(
-                        report,
-                        "This migration cannot be undone:\n{}",
-                        bullets(&plan.irreversible)
-                    );
+            // PostgreSQL's concurrent index changes run outside a transaction, one statement
+            // a migration: the numbers after this one's (this one's first, when they are all
+            // of PostgreSQL's change).
+            let (down_lite, down_pg) = match &plan.down {
+                Some((a, b)) => (Some(a.clone()), Some(b.clone())),
+                None => (None, None),
+            };
+            let mut files: Vec<(String, String, Option<String>)> =
+                vec![(format!("sqlite/{stem}"), plan.sqlite.clone(), down_lite)];
+            let mut next = number;
+            if !plan.postgres.is_empty() || plan.postgres_concurrent.is_empty() {
+                files.push((format!("postgres/{stem}"), plan.postgres.clone(), down_pg));
+                next += 1;
+            }
+            for index in &plan.postgres_concurrent {
+                let slug = index.change.replace(' ', "_");
+                let down = plan.down.as_ref().map(|_| index.file(&index.down));
+                files.push((
+                    format!("postgres/{next:04}_{slug}"),
+                    index.file(&index.up),
+                    down,
+                ));
+                next += 1;
+            }
+            let mut written = Vec::new();
+            for (file, up, down) in files {
+                match down {
+                    Some(down) => {
+                        written.push((format!("{file}.up"), up));
+                        written.push((format!("{file}.down"), down));
+                    }
+                    None => written.push((file, up)),
                 }
             }
-            for (dialect, direction, sql) in files {
-                let path = format!("migrations/{dialect}/{stem}{direction}.sql");
+            if plan.down.is_none() {
+                let _ = writeln!(
+                    report,
+                    "This migration cannot be undone:\n{}",
+                    bullets(&plan.irreversible)
+                );
+            }
+            for (file, sql) in written {
+                let path = format!("migrations/{file}.sql");
                 if args.dry_run {
                     let _ = writeln!(report, "--- {path}\n{sql}");
                 }

@@ -39,6 +39,10 @@ templates (`backend-gen templates eject PATH`), used by every generation.
 pub(super) const EMAILS: &str = "emails";
 
 pub(super) const EMAILS_FOLDED: &str = "case-insensitive";
+/// The key and value of `generated.toml` that say lists filter and sort only by what the
+/// spec allows, each served by an index (issue 45).
+pub(super) const LISTS: &str = "lists";
+pub(super) const LISTS_INDEXED: &str = "indexed";
 
 /// Whether a generated file is remembered as a merge base: not the migrations
 /// (never rewritten) nor the spec (the input).
@@ -74,7 +78,9 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str)
              # The service's own tables the migrations have created.\n\
              tables = [{}]\n\
              # The account's unique email index compares addresses whatever their case.\n\
-             {EMAILS} = {EMAILS_FOLDED:?}\n",
+             {EMAILS} = {EMAILS_FOLDED:?}\n\
+             # Lists filter and sort by what the spec allows, each with an index.\n\
+             {LISTS} = {LISTS_INDEXED:?}\n",
             env!("CARGO_PKG_VERSION"),
             tables.join(", ")
         ),
@@ -104,6 +110,16 @@ pub(super) fn emails_folded(state: &str) -> bool {
         .parse::<toml::Table>()
         .ok()
         .and_then(|root| root.get(EMAILS)?.as_str().map(|v| v == EMAILS_FOLDED))
+        .unwrap_or(false)
+}
+
+/// Whether `generated.toml` says lists are served by the spec's indexes: written by every
+/// backend-gen since they are.
+pub(super) fn lists_indexed(state: &str) -> bool {
+    state
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|root| root.get(LISTS)?.as_str().map(|v| v == LISTS_INDEXED))
         .unwrap_or(false)
 }
 

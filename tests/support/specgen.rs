@@ -2883,6 +2883,7 @@ impl Generator {
     }
 
     fn render_resource(&mut self, out: &mut String, r: &Resource) {
+        let r = &with_list_keys(r);
         let key = self.key(&r.name);
         let mut lines: Vec<String> = Vec::new();
         if let Some(p) = &r.plural {
@@ -3172,4 +3173,55 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
             },
         ),
     ]
+}
+
+/// `r` with what its lists may filter and sort by: `filter` and `sort` on some fields that
+/// can have them (not json, not text) and, on some resources, one `list_combinations`
+/// entry. Chosen by a hash of the names at render time, not drawn from the generator's
+/// streams, so the specs drawn before these keys existed stay what they were, and a field
+/// an evolution removes or retypes takes its keys with it.
+fn with_list_keys(r: &Resource) -> Resource {
+    let hash = |text: &str| {
+        text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    let listable = |f: &Field| {
+        TYPES.contains(&f.ty)
+            && !matches!(f.ty, "json" | "text")
+            && !f
+                .options
+                .iter()
+                .any(|(k, _)| matches!(*k, "filter" | "sort"))
+            && f.name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    };
+    let mut r = r.clone();
+    let mut names = Vec::new();
+    for f in r.fields.iter_mut().filter(|f| listable(f)) {
+        let h = hash(&format!("{}.{}", r.name, f.name));
+        names.push(f.name.clone());
+        if h % 4 == 0 {
+            f.options.push(("filter", (h % 8 == 0).to_string()));
+        }
+        if h % 5 == 0 {
+            f.options.push(("sort", (h % 10 == 0).to_string()));
+        }
+    }
+    let h = hash(&r.name);
+    if h % 3 == 0
+        && let Some(filter) = names.get((h / 3) as usize % names.len().max(1))
+    {
+        let sort = match names.get((h / 7) as usize % (names.len() + 1)) {
+            Some(sort) if sort != filter => format!(", sort = \"{sort}\""),
+            _ if h % 2 == 0 => ", sort = \"id\"".to_string(),
+            _ => String::new(),
+        };
+        r.options.push((
+            "list_combinations",
+            format!("[{{ filter = [\"{filter}\"]{sort} }}]"),
+        ));
+    }
+    r
 }

@@ -30,6 +30,7 @@ pub(super) fn email_field() -> Field {
         },
         access: FieldAccess::default(),
         renamed_from: None,
+        list: ListUse::BOTH,
     }
 }
 
@@ -49,6 +50,7 @@ pub(super) fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
         cache_ttl_seconds: cache.ttl_seconds,
         renamed_from: None,
         events: Vec::new(),
+        list_combinations: Vec::new(),
     }
 }
 

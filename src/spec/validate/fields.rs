@@ -12,6 +12,7 @@ use super::identifiers::{
     NameKind, alternatives_of, check_identifier, check_renamed_once, read_renamed_from,
 };
 use super::keys::FIELD_KEYS;
+use super::lists::{default_field_use, listable, read_list_use};
 use super::values::{read_default, read_rules};
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, NOT_RAW, Names, alternative, is_snake_identifier, snake_version};
@@ -237,6 +238,7 @@ fn read_field(
         );
     }
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
+    let list = read_list_use(sink, &t, default_field_use(&ty, unique), listable(&ty));
     Some(Field {
         names: Names::new(&name.value, None),
         description: t
@@ -250,6 +252,7 @@ fn read_field(
         rules,
         access,
         renamed_from,
+        list,
     })
 }
 

@@ -50,7 +50,11 @@ pub(super) const RESOURCE_KEYS: &[&str] = &[
     "cache_ttl_seconds",
     "renamed_from",
     "events",
+    "list_combinations",
 ];
+
+/// The keys of one `list_combinations` entry.
+pub(super) const COMBINATION_KEYS: &[&str] = &["filter", "sort"];
 
 /// The keys of a transition event (`completed = { when = "status", becomes = "succeeded" }`).
 pub(super) const TRANSITION_KEYS: &[&str] = &["when", "becomes"];
@@ -70,13 +74,16 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "pattern",
     "precision",
     "scale",
+    "filter",
+    "sort",
     "read",
     "write",
     "write_denied",
     "renamed_from",
 ];
 
-pub(super) const BELONGS_TO_KEYS: &[&str] = &["resource", "required", "on_delete"];
+pub(super) const BELONGS_TO_KEYS: &[&str] =
+    &["resource", "required", "on_delete", "filter", "sort"];
 
 /// Every key the spec accepts, by the table it belongs in (`resources.NAME` as
 /// `resource`): `init`'s example shows each, and a test keeps it so.
@@ -89,6 +96,7 @@ pub const ACCEPTED_KEYS: &[(&str, &[&str])] = &[
     ("resource", RESOURCE_KEYS),
     ("field", FIELD_KEYS),
     ("belongs_to", BELONGS_TO_KEYS),
+    ("list_combinations", COMBINATION_KEYS),
     ("event", TRANSITION_KEYS),
     ("job", JOB_KEYS),
 ];

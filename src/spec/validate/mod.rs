@@ -12,6 +12,7 @@ mod events;
 mod fields;
 mod identifiers;
 mod keys;
+mod lists;
 mod project;
 mod references;
 mod resources;

@@ -10,6 +10,7 @@ use super::events::read_events;
 use super::fields::{check_filter_clashes, read_fields};
 use super::identifiers::{NameKind, check_identifier, name_problem, read_renamed_from};
 use super::keys::{BELONGS_TO_KEYS, RESOURCE_KEYS};
+use super::lists::{read_list_combinations, read_list_use};
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, Names, alternative, is_snake_identifier, snake_version};
 use crate::spec::model::*;
@@ -170,6 +171,7 @@ pub(super) fn read_resource(
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
     let events = read_events(sink, &t, &fields);
+    let list_combinations = read_list_combinations(sink, &t, &fields, &belongs_to, timestamps);
 
     Some(ReadResource {
         resource: Resource {
@@ -189,6 +191,7 @@ pub(super) fn read_resource(
             cache_ttl_seconds,
             renamed_from,
             events,
+            list_combinations,
         },
         belongs_to_spans,
         many_to_many_spans,
@@ -271,8 +274,14 @@ fn read_belongs_to(
         let path = rels.key_path(&name.value);
         check_identifier(sink, &name, &path, NameKind::Relation);
         // `author = "user"` is short for `author = { resource = "user" }`.
-        let (target, target_span, required, on_delete) = match value.get_ref() {
-            DeValue::String(s) => (s.to_string(), value.span(), true, OnDelete::Restrict),
+        let (target, target_span, required, on_delete, list) = match value.get_ref() {
+            DeValue::String(s) => (
+                s.to_string(),
+                value.span(),
+                true,
+                OnDelete::Restrict,
+                ListUse::BOTH,
+            ),
             _ => {
                 let Some(rt) = Table::from_value(sink, value, &path, BELONGS_TO_KEYS) else {
                     continue;
@@ -298,7 +307,8 @@ fn read_belongs_to(
                         .help("add `required = false`, or use `cascade` or `restrict`"),
                     );
                 }
-                (target, target_span, required, on_delete)
+                let list = read_list_use(sink, &rt, ListUse::BOTH, true);
+                (target, target_span, required, on_delete, list)
             }
         };
         if target == resource && required {
@@ -340,6 +350,7 @@ fn read_belongs_to(
             target,
             required,
             on_delete,
+            list,
         });
         spans.push(target_span);
     }

@@ -1,0 +1,188 @@
+//! The indexes that serve a resource's lists: one per access path (`spec::list_paths`),
+//! composite with the list's order and the id tie-breaker, partial on live rows when the
+//! resource is soft-deleted, and none that an index already written serves.
+
+use super::text::folds_case;
+use crate::dialect::Dialect;
+use crate::spec::list_paths::list_paths;
+use crate::spec::schema_names::index;
+use crate::spec::{Resource, Spec};
+use crate::table::Index;
+
+/// A key of the list as the index sees it: its column, as compared and sorted.
+struct Key {
+    /// The column's name in index names (snake case).
+    name: String,
+    /// The SQL the list compares and sorts on (`CAST(price AS REAL)` for a decimal on SQLite).
+    value: String,
+    /// The column as written, for the null test.
+    column: String,
+    nullable: bool,
+    /// Its equality selects one row at most through a unique index the list's comparison
+    /// uses (not the account email's, which is folded).
+    unique: bool,
+}
+
+fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
+    let plain = |name: &str, nullable: bool| Key {
+        name: name.to_owned(),
+        value: name.to_owned(),
+        column: name.to_owned(),
+        nullable,
+        unique: false,
+    };
+    match json {
+        "id" => return Some(plain("id", false)),
+        "createdAt" => return Some(plain("created_at", false)),
+        "updatedAt" => return Some(plain("updated_at", false)),
+        _ => {}
+    }
+    if let Some(b) = r
+        .belongs_to
+        .iter()
+        .find(|b| format!("{}Id", b.names.camel) == json)
+    {
+        return Some(plain(&format!("{}_id", b.names.snake), !b.required));
+    }
+    let f = r.fields.iter().find(|f| f.names.camel == json)?;
+    let column = f.names.sql.clone();
+    let decimal = matches!(f.ty, crate::spec::FieldType::Decimal { .. });
+    let value = if decimal && dialect.0 == crate::spec::Database::Sqlite {
+        format!("CAST({column} AS REAL)")
+    } else {
+        column.clone()
+    };
+    Some(Key {
+        name: f.names.snake.clone(),
+        value,
+        column,
+        nullable: !f.required,
+        unique: f.unique && !folds_case(spec, r, &f.names.sql),
+    })
+}
+
+impl Key {
+    /// The index's columns for a list sorted by this key, nulls last, then the id.
+    fn sorted(&self, descending: bool) -> Vec<String> {
+        let dir = if descending { " DESC" } else { "" };
+        let mut parts = Vec::new();
+        if self.nullable {
+            parts.push(format!("({} IS NULL)", self.column));
+        }
+        parts.push(format!("{}{dir}", self.value));
+        parts.push(format!("id{dir}"));
+        parts
+    }
+}
+
+/// The list indexes of `r`; equality on a unique field is served by its unique index.
+pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<Index> {
+    let table = &r.names.plural_snake;
+    let quoted = &r.names.plural_sql;
+    let live = if r.soft_delete {
+        " WHERE deleted_at IS NULL"
+    } else {
+        ""
+    };
+    let paths = list_paths(r);
+    let key = |json: &str| key(spec, r, json, dialect);
+    let default = key(&paths.default_sort);
+    let mut indexes: Vec<Index> = Vec::new();
+    let mut push = |name: String, columns: Vec<String>, comment: &'static str| {
+        // One index serves any list its columns lead with in this order.
+        let sql = format!(
+            "CREATE INDEX {} ON {quoted} ({}){live};",
+            index(table, &name),
+            columns.join(", ")
+        );
+        let body = |i: &Index| i.sql.split_once(" ON ").map(|(_, b)| b.to_owned());
+        let new_body = sql.split_once(" ON ").map(|(_, b)| b.to_owned());
+        if indexes.iter().any(|i| body(i) == new_body) {
+            return;
+        }
+        indexes.push(Index {
+            name: index(table, &name),
+            sql,
+            comment: Some(comment),
+        });
+    };
+    // The default order, then equality on one key with it (the foreign keys' replace the
+    // plain foreign-key index, under its name).
+    if let Some(default) = &default
+        && default.name != "id"
+    {
+        push(
+            default.name.clone(),
+            default.sorted(false),
+            "Lists are read newest first.",
+        );
+    }
+    let mut equal: Vec<&String> = paths.scopes.iter().collect();
+    equal.extend(paths.filters.iter().filter(|k| !paths.scopes.contains(k)));
+    for json in equal {
+        let Some(k) = key(json) else { continue };
+        if k.unique || Some(&k.name) == default.as_ref().map(|d| &d.name) {
+            continue;
+        }
+        let mut columns = vec![k.value.clone()];
+        columns.extend(default.iter().flat_map(|d| d.sorted(false)));
+        push(k.name, columns, "A list filtered on it, newest first.");
+    }
+    // Each sortable key, nulls last both ways.
+    for json in &paths.sorts {
+        let Some(k) = key(json) else { continue };
+        if k.name == "id"
+            || Some(&k.name) == default.as_ref().map(|d| &d.name)
+            || (k.unique && !k.nullable)
+        {
+            continue;
+        }
+        sort_indexes(
+            &mut push,
+            &k,
+            &k.name,
+            &[],
+            "A list sorted by it (`?sort=`).",
+        );
+    }
+    // The declared combinations.
+    for c in &paths.combinations {
+        let keys: Vec<Key> = c.filters.iter().filter_map(|f| key(f)).collect();
+        let Some(sort) = key(&c.sort) else { continue };
+        let mut name: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+        name.extend(["by", sort.name.as_str()]);
+        let values: Vec<String> = keys.iter().map(|k| k.value.clone()).collect();
+        let comment = "A declared filter with its sort (`list_combinations`).";
+        sort_indexes(&mut push, &sort, &name.join("__"), &values, comment);
+    }
+    indexes
+}
+
+/// The index of a list with equality on `equal` sorted by `sort` (and its descending twin
+/// when nulls must come last both ways, which one index cannot give in both directions).
+fn sort_indexes(
+    push: &mut impl FnMut(String, Vec<String>, &'static str),
+    sort: &Key,
+    name: &str,
+    equal: &[String],
+    comment: &'static str,
+) {
+    let with = |descending: bool| {
+        let mut columns = equal.to_vec();
+        if sort.name == "id" {
+            columns.push(if descending { "id DESC" } else { "id" }.to_owned());
+        } else {
+            columns.extend(sort.sorted(descending));
+        }
+        columns
+    };
+    let suffix = if equal.is_empty() { "__sort" } else { "" };
+    push(format!("{name}{suffix}"), with(false), comment);
+    if sort.nullable {
+        push(
+            format!("{name}{suffix}__desc"),
+            with(true),
+            "The same list sorted the other way: nulls stay last.",
+        );
+    }
+}
