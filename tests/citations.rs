@@ -48,11 +48,14 @@ fn cited_paths(line: &str) -> Vec<&str> {
         .collect()
 }
 
-/// A path with a placeholder (`<resource>`, `NAME`, `DIR`, `*`) names a family of files, and
-/// one under `target/` a file a script writes.
+/// A path with a placeholder (`<resource>`, `NAME`, `DIR`, `*`) names a family of files, one
+/// under `target/` a file a script writes, and one under `.backend-gen/` a generated
+/// project's state, which the generator writes in Rust (`src/update/state.rs`), not from a
+/// template.
 fn is_placeholder(path: &str) -> bool {
     path.contains(['<', '*', '{'])
         || path.starts_with("target/")
+        || path.starts_with(".backend-gen/")
         || path.split('/').any(|segment| {
             let stem = segment.split('.').next().unwrap_or(segment);
             !stem.is_empty() && stem.chars().all(|c| c.is_ascii_uppercase())
