@@ -4,8 +4,9 @@ tests/schemathesis.toml; `schemathesis()` in tests/pytools/mod.rs loads this fil
 `positive_data_acceptance` fails when the service refuses a request the OpenAPI document
 calls valid. A few refusals are right by design, because the document cannot say what they
 depend on: which rows exist, which cursors the service gave out, that a cursor and a
-page exclude each other, and how deep offset pages reach (`page` times `limit`, against the
-service's `LIST_OFFSET_WINDOW`). They are named here, each by the exact answer the service gives,
+page exclude each other, how deep offset pages reach (`page` times `limit`, against the
+service's `LIST_OFFSET_WINDOW`), and which filters and sorts a list takes together (each
+combination served by an index, which the parameters' descriptions list). They are named here, each by the exact answer the service gives,
 so that every other refusal still fails.
 """
 
@@ -34,6 +35,14 @@ BY_DESIGN = {
     # description says; the window is the service's setting, and the product of two
     # parameters is nothing a schema can bound.
     (400, "page", re.compile(r"offset pages reach the first [0-9]+ rows .*")): "an offset page past the window",
+    # A list takes the filters and sorts an index serves together (docs/spec.md, "What lists
+    # filter and sort by"): a range filter with the sort by its key, one equality filter (or
+    # a declared combination) with the default sort. Each parameter is valid alone, so the
+    # document lists the combinations in the parameters' descriptions; a schema cannot say
+    # which parameters go together.
+    (400, None, re.compile(r"applies only to a list sorted by `[^`]+` .*")): "a range filter without the sort by its key",
+    (400, None, re.compile(r"cannot be combined with the other filters or this list's scope; .*")): "filters no index serves together",
+    (400, "sort", re.compile(r"cannot sort by `[^`]+` (with these filters|in this list); .*")): "a sort no index serves with these filters or this list's scope",
     # A webhook's URL is checked where it leads: a host that does not resolve (this
     # machine's network resolves none), or resolves to a private address, is a 422 naming
     # `url`, as the document's description of it says.

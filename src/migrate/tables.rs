@@ -57,13 +57,13 @@ impl Diff {
                     diff.create_tables.push(table.create.trim_end().to_string());
                 }
                 Some(was) if table.kind == TableKind::Resource => {
-                    let renames: Vec<(String, String)> = renames
+                    let column_renames: Vec<(String, String)> = renames
                         .columns
                         .iter()
                         .filter(|(t, _, _)| *t == table.name)
                         .map(|(_, from, to)| (from.clone(), to.clone()))
                         .collect();
-                    diff.alter(was, table, &renames, fill);
+                    diff.alter(was, table, &column_renames, fill);
                 }
                 Some(was) if uncommented(&was.create) != uncommented(&table.create) => {
                     diff.refused.push(format!(
@@ -143,11 +143,11 @@ impl Diff {
         // else, and a plan with no change writes no migration), unless a rename of its
         // table or column, listed already, explains it.
         let renamed = format!(" to `{}`", now.name);
-        let listed = renames.is_empty()
-            && !self
-                .changes
-                .iter()
-                .any(|c| c.starts_with("rename table ") && c.ends_with(&renamed));
+        let table_renamed = self
+            .changes
+            .iter()
+            .any(|c| c.starts_with("rename table ") && c.ends_with(&renamed));
+        let listed = renames.is_empty() && !table_renamed;
         for index in &was.indexes {
             if !now.indexes.contains(index) {
                 if listed && !now.indexes.iter().any(|i| i.name == index.name) {
@@ -217,7 +217,9 @@ impl Diff {
             self.rebuilds.push(rebuild(now, &steps.copy));
             return;
         }
-        self.concurrently(was, &mut steps);
+        if !table_renamed {
+            self.concurrently(was, &mut steps);
+        }
         self.drop_indexes.append(&mut steps.drop_indexes);
         self.renames.append(&mut steps.renames);
         self.alter_columns.append(&mut steps.alter_columns);
@@ -232,7 +234,8 @@ impl Diff {
     /// (list) indexes without blocking writes: `CONCURRENTLY`, in a migration of their own
     /// that runs outside a transaction (`Diff::concurrent_sql`). Unique indexes, and the
     /// indexes of a table whose columns change, stay in the migration's transaction, so
-    /// its columns and their indexes change together and undo together.
+    /// its columns and their indexes change together and undo together; so do those of a
+    /// renamed table, whose indexes follow its new name in the rename's migration.
     fn concurrently(&mut self, was: &Table, steps: &mut TableSteps) {
         let columns_change = !(steps.renames.is_empty()
             && steps.alter_columns.is_empty()

@@ -342,6 +342,15 @@ fn a_new_plural_or_name_renames_the_table_and_what_is_named_after_it() {
             "rename column `notes.author_id` to `writer_id`",
         ]
     );
+    // A renamed table's indexes follow it in the rename's own migration (one transaction),
+    // none in a concurrent migration of their own.
+    assert!(plan.postgres_concurrent.is_empty(), "{plan:#?}");
+    assert!(
+        plan.postgres
+            .contains("CREATE INDEX labels_created_at_idx ON labels (created_at, id);"),
+        "{}",
+        plan.postgres
+    );
     for statement in [
         "ALTER TABLE authors RENAME TO writers;\nALTER INDEX authors_pkey RENAME TO writers_pkey;",
         "ALTER TABLE note_tags RENAME TO note_labels;\n\
