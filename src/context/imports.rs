@@ -65,13 +65,8 @@ pub(super) fn imports(
     // A list with a column to filter or sort on describes it (`Column`, of a `Kind`): one
     // without (no timestamps, relations or listable fields) sorts by the id alone.
     let paths = super::lists::list_paths(r);
-    let columns = paths
-        .any_filter()
-        .into_iter()
-        .chain(paths.any_sort())
-        .chain(paths.scopes.iter().map(String::as_str))
-        .any(|key| key != "id");
-    if columns {
+    let (columns, _, _) = super::lists::list_description(r, &paths);
+    if !columns.is_empty() {
         repo_crate.extend(["crate::list::Column".into(), "crate::list::Kind".into()]);
     }
     let owned = owned(spec, r);

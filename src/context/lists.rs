@@ -21,26 +21,21 @@ pub struct ListRange {
     pub key: String,
 }
 
-/// What a resource's lists can filter, sort and select: the columns some access path uses
-/// (foreign keys, fields, then the timestamps), every key (json fields are only selectable),
-/// and the range filters of the keys some request may sort by.
+/// What a resource's lists can filter, sort and select: every column a filter could name
+/// (foreign keys, fields, then the timestamps: a request may name those its access paths
+/// allow, the team's `hooks::Scope` any of them), every key (json fields are only
+/// selectable), and the range filters of the keys some request may sort by.
 pub(super) fn list_description(
     r: &Resource,
     paths: &ListPaths,
 ) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
-    let (filters, sorts) = (paths.any_filter(), paths.any_sort());
-    let used = |key: &str| {
-        filters.contains(&key) || sorts.contains(&key) || paths.scopes.iter().any(|s| s == key)
-    };
+    let sorts = paths.any_sort();
     let mut columns = Vec::new();
     let mut keys = vec!["id".to_string()];
     let mut ranges = Vec::new();
     for b in &r.belongs_to {
         let key = format!("{}Id", b.names.camel);
         keys.push(key.clone());
-        if !used(&key) {
-            continue;
-        }
         columns.push(ListColumn {
             key,
             sql: format!("{}_id", b.names.snake),
@@ -54,9 +49,6 @@ pub(super) fn list_description(
         let Some(kind) = props.list_kind else {
             continue;
         };
-        if !used(&f.names.camel) {
-            continue;
-        }
         // An enum's kind takes its values.
         let kind = match props.shape {
             Shape::Choice => format!("{kind}({}::VALUES)", f.names.type_name),
@@ -83,9 +75,6 @@ pub(super) fn list_description(
     if r.timestamps {
         for (key, snake) in [("createdAt", "created_at"), ("updatedAt", "updated_at")] {
             keys.push(key.into());
-            if !used(key) {
-                continue;
-            }
             if sorts.contains(&key) {
                 ranges.push(ListRange {
                     stem: Range::Time.stem(key).into(),
