@@ -2,10 +2,11 @@
 
     list_requests.py --first-order BASE PREFIX TOKEN
         creates one order of the signed-in admin (the row grow.py copies)
-    list_requests.py BASE PREFIX SPEC TOKEN ROW
+    list_requests.py BASE PREFIX SPEC TOKEN ROW ROWS
         prints "NAME PATH" lines: for products and orders, every kind of list request
         the served OpenAPI document allows (the first page, the deepest page the offset
-        window allows, a page after a cursor there, each equality and range filter, each
+        window allows, a page after a cursor there, a page after a cursor in the middle
+        of the table's ROWS rows (however deep), each equality and range filter, each
         sort key both ways, each combination the spec declares), a nested list (the
         admin's orders under /users/{id}) and a read by id. Filter values come from the
         list's row number ROW (newest first), which is the same row at every size:
@@ -14,12 +15,13 @@
 import base64
 import json
 import os
+import re
 import sys
 import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 PAGE = 20
 CONTROL = {"page", "limit", "cursor", "sort", "fields"}
@@ -63,7 +65,29 @@ def query(params):
     return urllib.parse.urlencode(text, safe=",")
 
 
-def list_requests(base, prefix, spec, token, row):
+def first_sort_keys(schema):
+    """The keys a list may sort by first, from its `sort` parameter's schema: the first
+    alternation of its pattern (`^ *[+-]?(id|createdAt|name) *(, ...)*$`)."""
+    match = re.match(r"\^ \*\[\+-\]\?\(([^)]*)\)", schema.get("pattern", ""))
+    if not match:
+        sys.exit(f"bench-lists: no sort keys in the sort parameter's schema: {schema}")
+    return match.group(1).split("|")
+
+
+def middle_cursor(base, path, token, rows):
+    """A cursor in the middle of the list, `rows / 2` rows deep: the first page of rows
+    created before the middle row (grow.py's copy i is i seconds older than the first
+    row) gives it, and a cursor carries only its sort and position."""
+    status, first = call(base, f"{path}?limit=1", token)
+    if status != 200 or not first["data"]:
+        return None
+    newest = datetime.fromisoformat(first["data"][0]["createdAt"].replace("Z", "+00:00"))
+    middle = (newest - timedelta(seconds=rows // 2)).isoformat().replace("+00:00", "Z")
+    status, page = call(base, f"{path}?{query({'limit': PAGE, 'createdBefore': middle})}", token)
+    return page.get("pagination", {}).get("nextCursor") if status == 200 else None
+
+
+def list_requests(base, prefix, spec, token, row, rows):
     doc = call(base, "/openapi.json", token)[1]
     window = int(os.environ.get("LIST_OFFSET_WINDOW", "10000"))
     out = []
@@ -83,6 +107,9 @@ def list_requests(base, prefix, spec, token, row):
         cursor = deep.get("pagination", {}).get("nextCursor") if status == 200 else None
         if cursor:
             out.append((f"{plural}-cursor-page", f"{path}?{query({'limit': PAGE, 'cursor': cursor})}"))
+        cursor = middle_cursor(base, path, token, rows) if "createdBefore" in params else None
+        if cursor:
+            out.append((f"{plural}-cursor-page-middle", f"{path}?{query({'limit': PAGE, 'cursor': cursor})}"))
         for name in params:
             if name in CONTROL:
                 continue
@@ -98,11 +125,10 @@ def list_requests(base, prefix, spec, token, row):
             sort = "" if key == "createdAt" else key
             extra = {"sort": sort} if sort else {}
             out.append((f"{plural}-range-{name}", f"{path}?{query({'limit': PAGE, name: value, **extra})}"))
-        sort = params.get("sort", {}).get("schema", {})
-        keys = sort.get("enum") or sort.get("items", {}).get("enum") or []
-        for key in keys:
-            label = ("desc-" + key[1:]) if key.startswith("-") else key.lstrip("+")
-            out.append((f"{plural}-sort-{label}", f"{path}?{query({'limit': PAGE, 'sort': key})}"))
+        for key in first_sort_keys(params.get("sort", {}).get("schema", {})):
+            for direction in ("", "-"):
+                label = f"desc-{key}" if direction else key
+                out.append((f"{plural}-sort-{label}", f"{path}?{query({'limit': PAGE, 'sort': direction + key})}"))
         combos = spec["resources"].get(singular, {}).get("list_combinations", [])
         for i, combo in enumerate(combos):
             filters = combo.get("filter", [])
@@ -126,7 +152,7 @@ if __name__ == "__main__":
     if sys.argv[1] == "--first-order":
         first_order(*sys.argv[2:5])
     else:
-        base, prefix, spec_path, token, row = sys.argv[1:6]
+        base, prefix, spec_path, token, row, rows = sys.argv[1:7]
         with open(spec_path, "rb") as f:
             spec = tomllib.load(f)
-        list_requests(base, prefix, spec, token, int(row))
+        list_requests(base, prefix, spec, token, int(row), int(rows))
