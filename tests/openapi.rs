@@ -14,7 +14,8 @@ use std::process::Command;
 
 mod pytools;
 
-use backend_gen::context::ServiceContext;
+use backend_gen::context::{ListPaths, ServiceContext};
+use backend_gen::operations::Kind;
 use backend_gen::{openapi, render};
 use pytools::{python, schemathesis, text, tool};
 use serde_json::Value;
@@ -863,4 +864,294 @@ fn specs_without_field_rules_do_not_mention_them() {
 fn schemathesis_against_a_running_service() {
     let url = std::env::var("OPENAPI_SERVICE_URL").expect("OPENAPI_SERVICE_URL is set");
     schemathesis(&url, None);
+}
+
+/// Lists narrowed in every way the service knows: nested lists whose combinations name the
+/// parent's key (alone and with another filter, by a sort other than the default), owned rows
+/// nested under their owner and under another parent, a many-to-many list, and a resource
+/// without timestamps.
+const LIST_SCOPES: &str = r#"
+[auth]
+mode = "jwt"
+roles = ["admin", "staff", "member"]
+default_role = "member"
+
+[resources.board]
+access = "authenticated"
+many_to_many = ["card"]
+
+[resources.board.fields]
+name = { type = "string", max_length = 80 }
+
+[resources.card]
+belongs_to = { author = { resource = "user" }, lane = {} }
+owner = "author"
+access = { list = ["owner", "staff"], read = ["owner", "staff"], create = "authenticated", update = ["owner", "staff"], delete = "staff" }
+list_combinations = [{ filter = ["lane"], sort = "points" }, { filter = ["lane", "state"], sort = "title" }, { filter = ["author", "state"] }, { filter = ["state"], sort = "points" }]
+
+[resources.card.fields]
+title = { type = "string", max_length = 80, sort = true }
+state = { type = "enum", values = ["open", "done"], default = "open" }
+points = { type = "integer", default = 0 }
+due = { type = "date", required = false, sort = true }
+
+[resources.lane]
+timestamps = false
+access = "authenticated"
+
+[resources.lane.fields]
+label = { type = "string", max_length = 40, filter = true }
+"#;
+
+/// What the service accepts (`list.rs`'s `parse` and `check_path`, written again here over
+/// the resource's `ListPaths`): a request whose equality filters are `asked` (each
+/// filterable), sorted first by `first` (a sortable key), in a list narrowed by equality to
+/// the keys `scopes` (a nested list's foreign key, an owner's own rows).
+fn accepts(paths: &ListPaths, scopes: &[&str], asked: &[&str], first: &str) -> bool {
+    if !paths.any_sort().contains(&first) || !asked.iter().all(|k| paths.any_filter().contains(k)) {
+        return false;
+    }
+    let mut equal: Vec<&str> = Vec::new();
+    for key in scopes.iter().chain(asked) {
+        if !equal.contains(key) {
+            equal.push(key);
+        }
+    }
+    let has = |keys: &[String], key: &str| keys.iter().any(|k| k == key);
+    let alone = match equal.as_slice() {
+        [] => has(&paths.sorts, first),
+        [key] => {
+            first == paths.default_sort && (has(&paths.filters, key) || has(&paths.scopes, key))
+        }
+        _ => false,
+    };
+    alone
+        || equal.iter().any(|k| has(&paths.unique, k))
+        || paths.combinations.iter().any(|c| {
+            c.sort == first
+                && c.filters.len() == equal.len()
+                && c.filters.iter().all(|k| equal.contains(&k.as_str()))
+        })
+}
+
+/// Every key some accepted request filters on by equality, and every key some accepted
+/// request sorts by first, over every set of filters and every sort.
+fn accepted(paths: &ListPaths, scopes: &[&str]) -> (Vec<String>, Vec<String>) {
+    let filters = paths.any_filter();
+    let (mut equal, mut first) = (Vec::new(), Vec::new());
+    for set in 0..1u32 << filters.len() {
+        let asked: Vec<&str> = (0..filters.len())
+            .filter(|i| set & (1 << i) != 0)
+            .map(|i| filters[i])
+            .collect();
+        for sort in paths.any_sort() {
+            if accepts(paths, scopes, &asked, sort) {
+                equal.extend(asked.iter().map(|k| k.to_string()));
+                first.push(sort.to_string());
+            }
+        }
+    }
+    for keys in [&mut equal, &mut first] {
+        keys.sort();
+        keys.dedup();
+    }
+    (equal, first)
+}
+
+/// The alternatives of one `(a|b)` group of a sort pattern, after `lead`.
+fn pattern_keys(pattern: &str, lead: &str) -> Vec<String> {
+    let start = pattern.find(lead).expect("the group") + lead.len();
+    let end = start + pattern[start..].find(')').expect("its end");
+    let mut keys: Vec<String> = pattern[start..end].split('|').map(String::from).collect();
+    keys.sort();
+    keys
+}
+
+/// Every list's documented filters and sorts are exactly what the service accepts in its
+/// scope: the top-level list and a many-to-many list (a join, no key of the rows) all of
+/// the access paths; a nested list those that hold its parent's key as one of their
+/// equality filters. What a caller who lists only their own rows may use is among them.
+#[test]
+fn every_list_documents_exactly_what_its_scope_accepts() {
+    let mut contexts: Vec<(String, ServiceContext)> = Vec::new();
+    let mut files: Vec<String> = ["examples", "tests/specs"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).expect("a directory"))
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .map(|path| path.display().to_string())
+        .collect();
+    files.sort();
+    assert!(
+        files.contains(&"examples/shop.toml".to_string()),
+        "{files:?}"
+    );
+    for file in files {
+        contexts.push((file.clone(), context(&file)));
+    }
+    contexts.push(("field rules".into(), source_context("tix", FIELD_RULES)));
+    contexts.push(("list scopes".into(), source_context("kanban", LIST_SCOPES)));
+    let mut checked = 0;
+    for (spec, ctx) in &contexts {
+        let doc: Value = serde_json::from_str(&ctx.openapi).expect("JSON");
+        let resource = |snake: &str| {
+            ctx.resources
+                .iter()
+                .find(|r| r.names.snake == snake)
+                .expect("a resource")
+        };
+        for op in &ctx.routes {
+            let (r, scope) = match &op.kind {
+                Kind::List { resource: snake } => (resource(snake), None),
+                Kind::ListLinked { target, .. } => (resource(target), None),
+                Kind::ListChildren {
+                    child, relation, ..
+                } => {
+                    let r = resource(child);
+                    let b = r.belongs_to.iter().find(|b| b.names.snake == *relation);
+                    (r, Some(b.expect("the relation").json.as_str()))
+                }
+                _ => continue,
+            };
+            let at = format!("{spec}: {}", op.id);
+            let params = doc["paths"][&op.path]["get"]["parameters"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{at}: parameters"));
+            let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+            let columns: Vec<&str> = r.list_columns.iter().map(|c| c.key.as_str()).collect();
+            let mut equal: Vec<String> = names
+                .iter()
+                .filter(|n| columns.contains(n))
+                .map(|n| n.to_string())
+                .collect();
+            equal.sort();
+            let scopes: Vec<&str> = scope.into_iter().collect();
+            let (expected_equal, expected_first) = accepted(&r.list_paths, &scopes);
+            assert_eq!(equal, expected_equal, "{at}: equality filters");
+
+            let sort = params.iter().find(|p| p["name"] == "sort").expect("sort");
+            let pattern = sort["schema"]["pattern"].as_str().expect("a pattern");
+            assert_eq!(
+                pattern_keys(pattern, "^ *[+-]?("),
+                expected_first,
+                "{at}: first sort keys"
+            );
+            let mut any: Vec<String> = r
+                .list_paths
+                .any_sort()
+                .into_iter()
+                .map(String::from)
+                .collect();
+            any.sort();
+            assert_eq!(
+                pattern_keys(pattern, "(, *[+-]?("),
+                any,
+                "{at}: later sort keys"
+            );
+            // Each first key's sample request matches the pattern; a key no index serves
+            // first does not.
+            let regex = regex::Regex::new(pattern).expect("a pattern");
+            for key in &any {
+                let request = format!("-{key},id");
+                assert_eq!(
+                    regex.is_match(&request),
+                    expected_first.contains(key),
+                    "{at}: {request}"
+                );
+            }
+
+            // Range filters: those of the keys some request sorts by first, each pair whole.
+            let mut ranges: Vec<String> = names
+                .iter()
+                .filter(|n| !columns.contains(n) && !["sort", "fields"].contains(n))
+                .map(|n| n.to_string())
+                .collect();
+            ranges.sort();
+            let mut expected_ranges: Vec<String> = r
+                .list_ranges
+                .iter()
+                .filter(|range| expected_first.contains(&range.key))
+                .flat_map(|range| {
+                    let suffixes = if ranges.contains(&format!("{}Min", range.stem)) {
+                        ["Min", "Max"]
+                    } else {
+                        ["After", "Before"]
+                    };
+                    suffixes.map(|s| format!("{}{s}", range.stem))
+                })
+                .collect();
+            expected_ranges.sort();
+            assert_eq!(ranges, expected_ranges, "{at}: range filters");
+
+            // A caller who lists only their own rows is narrowed to their key too: what they
+            // may use is among what the document lists.
+            let owner_lists = r
+                .access
+                .as_ref()
+                .and_then(|a| a.get("list"))
+                .is_some_and(|rules| rules.iter().any(|rule| rule == "Rule::Owner"));
+            if let (Some(owner), true) = (&r.owner_key, owner_lists) {
+                let mut narrowed = scopes.clone();
+                narrowed.push(owner);
+                let (own_equal, own_first) = accepted(&r.list_paths, &narrowed);
+                assert!(
+                    own_equal.iter().all(|k| equal.contains(k)),
+                    "{at}: {own_equal:?}"
+                );
+                assert!(
+                    own_first.iter().all(|k| expected_first.contains(k)),
+                    "{at}: {own_first:?}"
+                );
+                if scope == Some(owner.as_str()) {
+                    assert_eq!(
+                        (&own_equal, &own_first),
+                        (&expected_equal, &expected_first),
+                        "{at}"
+                    );
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "{checked} lists");
+}
+
+/// The list-scopes spec's nested lists, as a reader sees them: combinations that name the
+/// parent's key give the nested list their sorts and their other filters.
+#[test]
+fn a_nested_list_documents_the_combinations_that_name_its_parent() {
+    let ctx = source_context("kanban", LIST_SCOPES);
+    let doc: Value = serde_json::from_str(&ctx.openapi).expect("JSON");
+    let op = &doc["paths"]["/v1/lanes/{id}/cards"]["get"];
+    assert_eq!(
+        parameter_names(op),
+        [
+            "Page",
+            "Limit",
+            "Cursor",
+            "sort",
+            "fields",
+            "laneId",
+            "state",
+            "pointsMin",
+            "pointsMax",
+            "createdAfter",
+            "createdBefore"
+        ]
+    );
+    let sort = op["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "sort")
+        .unwrap();
+    assert_eq!(
+        sort["schema"]["pattern"],
+        "^ *[+-]?(createdAt|title|points) *(, *[+-]?(id|createdAt|authorId|laneId|title|state|due|points) *)*$"
+    );
+    assert!(
+        description(sort).contains("so the default; `points` with no other filter; `title` with exactly the filters `state`."),
+        "{}",
+        description(sort)
+    );
 }

@@ -39,10 +39,13 @@ BY_DESIGN = {
     # filter and sort by"): a range filter with the sort by its key, one equality filter (or
     # a declared combination) with the default sort. Each parameter is valid alone, so the
     # document lists the combinations in the parameters' descriptions; a schema cannot say
-    # which parameters go together.
+    # which parameters go together. A nested list documents only what its scope (the
+    # parent's key) leaves: a sort it takes alone is never refused there, so no answer about
+    # the scope alone is let through ("cannot sort by ... in this list" comes only from two
+    # scopes, an owner's own rows under another parent, which this run's admin never has).
     (400, None, re.compile(r"applies only to a list sorted by `[^`]+` .*")): "a range filter without the sort by its key",
     (400, None, re.compile(r"cannot be combined with the other filters or this list's scope; .*")): "filters no index serves together",
-    (400, "sort", re.compile(r"cannot sort by `[^`]+` (with these filters|in this list); .*")): "a sort no index serves with these filters or this list's scope",
+    (400, "sort", re.compile(r"cannot sort by `[^`]+` with these filters; .*")): "a sort no index serves with these filters",
     # A webhook's URL is checked where it leads: a host that does not resolve (this
     # machine's network resolves none), or resolves to a private address, is a 422 naming
     # `url`, as the document's description of it says.

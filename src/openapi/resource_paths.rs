@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::builder::{Builder, Op};
 use super::shared::*;
-use crate::context::{ListPaths, ResourceContext};
+use crate::context::{ListPath, ListPaths, ResourceContext};
 use crate::operations::{Action, Body};
 use crate::operations::{Group, Kind, Operation};
 use crate::spec::{AuthMode, Range, Rule, Shape};
@@ -38,7 +38,17 @@ impl<'a> Builder<'a> {
         let mut described = Some(r);
         let note = match &op.kind {
             Kind::List { .. } | Kind::ListChildren { .. } => {
-                base.insert("parameters".into(), self.list_parameters(r));
+                // A nested list is narrowed to its parent's foreign key, which counts as an
+                // equality filter (`list.rs`'s `check_path`).
+                let scope = match &op.kind {
+                    Kind::ListChildren { relation, .. } => r
+                        .belongs_to
+                        .iter()
+                        .find(|b| b.names.snake == *relation)
+                        .map_or(ListScope::All, |b| ListScope::Parent(&b.json)),
+                    _ => ListScope::All,
+                };
+                base.insert("parameters".into(), self.list_parameters(r, scope));
                 let (what, nested) = if matches!(op.kind, Kind::List { .. }) {
                     ("One page of rows.", false)
                 } else {
@@ -134,7 +144,10 @@ impl<'a> Builder<'a> {
                 let Some(target) = self.resource(target) else {
                     return Value::Object(base);
                 };
-                base.insert("parameters".into(), self.list_parameters(target));
+                base.insert(
+                    "parameters".into(),
+                    self.list_parameters(target, ListScope::Linked),
+                );
                 base.insert(
                     "responses".into(),
                     list("One page of the linked rows.", &schema_name(target), true),
@@ -255,12 +268,17 @@ impl<'a> Builder<'a> {
         Some(Value::Array(params.collect()))
     }
 
-    /// The query parameters of a list of `r` (docs/contract.md, "Lists").
-    pub(super) fn list_parameters(&self, r: &ResourceContext) -> Value {
+    /// The query parameters of a list of `r` narrowed by `scope` (docs/contract.md,
+    /// "Lists"): exactly the filters and sorts some request to that list may use
+    /// ([`ListPaths::accepted`]).
+    pub(super) fn list_parameters(&self, r: &ResourceContext, scope: ListScope) -> Value {
         let mut params = vec![param_ref("Page"), param_ref("Limit"), param_ref("Cursor")];
         let paths = &r.list_paths;
-        let (filterable, sortable) = (paths.any_filter(), paths.any_sort());
-        let sortable: Vec<String> = sortable.into_iter().map(String::from).collect();
+        let accepted = paths.accepted(scope.key());
+        let filterable: Vec<&str> = accepted.filters.iter().map(String::as_str).collect();
+        // Keys the first sort key may be, and keys any sort key may be.
+        let first: &[String] = &accepted.sorts;
+        let sortable: Vec<String> = paths.any_sort().into_iter().map(String::from).collect();
         let mut keys = vec!["id".to_string()];
         let mut filters: Vec<(String, Value, String)> = Vec::new();
         let uuid = json!({"type": "string", "format": "uuid"});
@@ -280,7 +298,7 @@ impl<'a> Builder<'a> {
                 format!(
                     "Only rows whose `{}` is this id.{}",
                     b.json,
-                    combined(paths, &b.json)
+                    combined(paths, scope, &b.json)
                 ),
             ));
         }
@@ -304,7 +322,8 @@ impl<'a> Builder<'a> {
                 guarded.push((key.clone(), who.clone()));
             }
             let props = f.kind.props();
-            let (filter, sort) = (filterable.contains(&key.as_str()), sortable.contains(key));
+            // Its range filters go with a sort by it, as the first key.
+            let (filter, sort) = (filterable.contains(&key.as_str()), first.contains(key));
             if !props.filter() || !(filter || sort) {
                 continue;
             }
@@ -335,7 +354,7 @@ impl<'a> Builder<'a> {
                     value.clone(),
                     format!(
                         "Only rows whose `{key}` equals this value.{}",
-                        combined(paths, key)
+                        combined(paths, scope, key)
                     ),
                 ));
             }
@@ -370,11 +389,11 @@ impl<'a> Builder<'a> {
                         instant.clone(),
                         format!(
                             "Only rows whose `{key}` is this instant.{}",
-                            combined(paths, key)
+                            combined(paths, scope, key)
                         ),
                     ));
                 }
-                if !sortable.iter().any(|k| k == key) {
+                if !first.iter().any(|k| k == key) {
                     continue;
                 }
                 let sorted = if key == paths.default_sort {
@@ -406,22 +425,29 @@ impl<'a> Builder<'a> {
 
         let alternatives = |keys: &[String]| keys.join("|");
         // Spaces around a key are dropped (a `+` in a query string is one).
-        let sort_key = format!(" *[+-]?({}) *", alternatives(&sortable));
+        let sort_key = |keys: &[String]| format!(" *[+-]?({}) *", alternatives(keys));
+        let later = if first == sortable.as_slice() {
+            String::new()
+        } else {
+            format!(
+                " Later keys may be any of {}.",
+                quoted_list(&sortable, ", ")
+            )
+        };
         params.push(json!({
             "name": "sort",
             "in": "query",
             "description": format!(
-                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. The first key must be served by an index: without equality filters {}; with one filter (or in a nested or owner-scoped list) the default{}. Anything else gets 400 naming the allowed sorts.{}",
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. The first key must be served by an index: {}.{later} Anything else gets 400 naming the allowed sorts.{}{}",
                 if r.timestamps { "-createdAt" } else { "-id" },
-                paths.sorts.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
-                paths
-                    .combinations
-                    .iter()
-                    .map(|c| format!("; `{}` with exactly the filters {}", c.sort, quoted(&c.filters)))
-                    .collect::<String>(),
+                first_sorts(paths, scope),
+                self.owner_narrowing(r, scope),
                 only("Sorting by", &sortable)
             ),
-            "schema": {"type": "string", "pattern": format!("^{sort_key}(,{sort_key})*$")}
+            "schema": {
+                "type": "string",
+                "pattern": format!("^{}(,{})*$", sort_key(first), sort_key(&sortable))
+            }
         }));
         let field_key = format!(" *({}) *", alternatives(&keys));
         params.push(json!({
@@ -452,28 +478,141 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// How a filter on `key` combines with others, for its description.
-fn combined(paths: &ListPaths, key: &str) -> String {
+/// Which rows a list holds besides its filters: all of them, the rows under one parent
+/// (narrowed to its foreign key, `customerId`), or the rows linked to one row (narrowed
+/// through the join table, not by a key of the rows).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ListScope<'a> {
+    All,
+    Parent(&'a str),
+    Linked,
+}
+
+impl<'a> ListScope<'a> {
+    /// The key the scope narrows by equality, if any.
+    fn key(self) -> Option<&'a str> {
+        match self {
+            Self::Parent(key) => Some(key),
+            Self::All | Self::Linked => None,
+        }
+    }
+}
+
+impl Builder<'_> {
+    /// With jwt, what an `owner` list rule does to the list's paths: a caller who may list
+    /// only their own rows gets it narrowed to their own key, one more equality filter
+    /// (`list.rs`'s `check_path`). Rows owned through parents are narrowed by a join instead,
+    /// which changes nothing here.
+    fn owner_narrowing(&self, r: &ResourceContext, scope: ListScope) -> String {
+        let Some(owner) = &r.owner_key else {
+            return String::new();
+        };
+        let lists_own = self.spec.auth.mode == AuthMode::Jwt
+            && self
+                .spec
+                .resource(&r.names.snake)
+                .is_some_and(|res| res.access.list.contains(&Rule::Owner));
+        if !lists_own {
+            return String::new();
+        }
+        if scope.key() == Some(owner.as_str()) {
+            return format!(
+                " A caller who may list only their own rows (an `owner` rule) gets this list narrowed to their own `{owner}` too: the same key as the parent's, so the same sorts and filters."
+            );
+        }
+        format!(
+            " A caller who may list only their own rows (an `owner` rule) gets the list narrowed to their own `{owner}` too, which counts as one more equality filter on `{owner}`."
+        )
+    }
+}
+
+/// The first sort keys an index serves in a list narrowed by `scope`, in words.
+fn first_sorts(paths: &ListPaths, scope: ListScope) -> String {
+    let unique = if paths.unique.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; any, with a filter on {} (one row at most)",
+            quoted_list(&paths.unique, " or ")
+        )
+    };
+    let Some(key) = scope.key() else {
+        let linked = match scope {
+            ListScope::Linked => {
+                "the link narrows the rows through the join table, not by a key of theirs, so as in the list of all of them: "
+            }
+            _ => "",
+        };
+        return format!(
+            "{linked}without equality filters {}; with one filter the default{}{unique}",
+            quoted_list(&paths.sorts, ", "),
+            paths
+                .combinations
+                .iter()
+                .map(|c| format!(
+                    "; `{}` with exactly the filters {}",
+                    c.sort,
+                    quoted(&c.filters)
+                ))
+                .collect::<String>(),
+        );
+    };
+    format!(
+        "this list holds the parent's rows, which counts as an equality filter on `{key}`, so the default{}{unique}",
+        paths
+            .scoped_combinations(key)
+            .map(|c| {
+                let rest = without_scope(&c.filters, key);
+                if rest.is_empty() {
+                    format!("; `{}` with no other filter", c.sort)
+                } else {
+                    format!("; `{}` with exactly the filters {}", c.sort, quoted(&rest))
+                }
+            })
+            .collect::<String>(),
+    )
+}
+
+/// A combination's filters but the scope's key, which the list applies itself.
+fn without_scope(filters: &[String], scope: &str) -> Vec<String> {
+    filters.iter().filter(|k| *k != scope).cloned().collect()
+}
+
+/// How a filter on `key` combines with others in a list narrowed by `scope`, for its
+/// description.
+fn combined(paths: &ListPaths, scope: ListScope, key: &str) -> String {
+    let scoped = scope.key();
+    if scoped == Some(key) {
+        return " The list holds the parent's rows already: another id gives an empty page. Accepted with whatever else the list accepts.".into();
+    }
     let mut ways: Vec<String> = Vec::new();
-    if paths.filters.iter().any(|k| k == key) {
+    if scoped.is_none() && paths.filters.iter().any(|k| k == key) {
         ways.push(format!(
             "alone, with the default sort `{}`",
             paths.default_sort
         ));
     }
-    for c in paths
-        .combinations
-        .iter()
+    let combinations: Vec<&ListPath> = match scoped {
+        Some(scope) => paths.scoped_combinations(scope).collect(),
+        None => paths.combinations.iter().collect(),
+    };
+    for c in combinations
+        .into_iter()
         .filter(|c| c.filters.iter().any(|k| k == key))
     {
-        ways.push(format!(
-            "with exactly {} sorted by `{}`",
-            quoted(&c.filters),
-            c.sort
-        ));
+        let filters = match scoped {
+            Some(scope) => quoted(&without_scope(&c.filters, scope)),
+            None => quoted(&c.filters),
+        };
+        ways.push(format!("with exactly {filters} sorted by `{}`", c.sort));
     }
     if paths.unique.iter().any(|k| k == key) {
         ways.push("with any sort (it matches one row at most)".into());
+    } else if !paths.unique.is_empty() {
+        ways.push(format!(
+            "with a filter on {} (one row at most) and any sort",
+            quoted_list(&paths.unique, " or ")
+        ));
     }
     format!(
         " Accepted {}; other combinations get 400.",
@@ -482,8 +621,12 @@ fn combined(paths: &ListPaths, key: &str) -> String {
 }
 
 fn quoted(keys: &[String]) -> String {
+    quoted_list(keys, " and ")
+}
+
+fn quoted_list(keys: &[String], separator: &str) -> String {
     keys.iter()
         .map(|k| format!("`{k}`"))
         .collect::<Vec<_>>()
-        .join(" and ")
+        .join(separator)
 }

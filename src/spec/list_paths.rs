@@ -56,6 +56,63 @@ impl ListPaths {
         }
         keys
     }
+
+    /// The combinations a list narrowed to the foreign key `scope` can use: those that
+    /// name it (the scope is one of a request's equality filters, so only a combination
+    /// with it matches exactly).
+    pub fn scoped_combinations<'a>(&'a self, scope: &'a str) -> impl Iterator<Item = &'a ListPath> {
+        self.combinations
+            .iter()
+            .filter(move |c| c.filters.iter().any(|k| k == scope))
+    }
+
+    /// What some request to a list narrowed to the foreign key `scope` (a nested list), or
+    /// to no key (the top-level list, and a many-to-many list, whose join is no equality on
+    /// one of the rows' keys), may use, by the service's rule (`list.rs`'s `check_path`):
+    /// the scope's key counts as an equality filter. Unscoped, that is every sort and
+    /// filter; narrowed, the default sort and equality on the scope's key, the
+    /// combinations that name the scope's key, and (a filter on a unique key matching one
+    /// row at most) everything when a unique key is filterable.
+    pub fn accepted(&self, scope: Option<&str>) -> Accepted {
+        let (sorts, filters) = (self.any_sort(), self.any_filter());
+        let Some(scope) = scope.filter(|_| self.unique.is_empty()) else {
+            return Accepted {
+                sorts: sorts.into_iter().map(String::from).collect(),
+                filters: filters.into_iter().map(String::from).collect(),
+            };
+        };
+        let combinations: Vec<&ListPath> = self.scoped_combinations(scope).collect();
+        let sorted =
+            |key: &str| key == self.default_sort || combinations.iter().any(|c| c.sort == key);
+        let filtered = |key: &str| {
+            key == scope
+                || combinations
+                    .iter()
+                    .any(|c| c.filters.iter().any(|k| k == key))
+        };
+        Accepted {
+            sorts: sorts
+                .into_iter()
+                .filter(|k| sorted(k))
+                .map(String::from)
+                .collect(),
+            filters: filters
+                .into_iter()
+                .filter(|k| filtered(k))
+                .map(String::from)
+                .collect(),
+        }
+    }
+}
+
+/// What the requests to one list may use (see [`ListPaths::accepted`]), in the order of
+/// [`ListPaths::any_sort`] and [`ListPaths::any_filter`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// Keys a request's first sort key may be (later keys may be any of `any_sort`).
+    pub sorts: Vec<String>,
+    /// Keys a request may filter on by equality (the range filters go with `sorts`).
+    pub filters: Vec<String>,
 }
 
 /// The JSON key of a field, a relation (its foreign key), the id or a timestamp, by its
