@@ -39,7 +39,8 @@ BY_DESIGN = {
     # filter and sort by"): a range filter with the sort by its key, one equality filter (or
     # a declared combination) with the default sort. Each parameter is valid alone, so the
     # document lists the combinations in the parameters' descriptions; a schema cannot say
-    # which parameters go together.
+    # which parameters go together. The admin list of jobs takes `state` or `kind`, one at a
+    # time, in the same words.
     (400, None, re.compile(r"applies only to a list sorted by `[^`]+` .*")): "a range filter without the sort by its key",
     (400, None, re.compile(r"cannot be combined with the other filters or this list's scope; .*")): "filters no index serves together",
     (400, "sort", re.compile(r"cannot sort by `[^`]+` (with these filters|in this list); .*")): "a sort no index serves with these filters or this list's scope",
