@@ -104,21 +104,29 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             quoted: sql::JOBS.into(),
             kind: TableKind::Jobs,
             columns: Vec::new(),
-            indexes: Vec::new(),
+            indexes: sql::job_indexes(),
             create: sql::create_jobs(dialect),
         });
     }
     if spec.webhooks() {
-        for (name, create) in [
-            (sql::WEBHOOKS, sql::create_webhooks(dialect)),
-            (sql::DELIVERIES, sql::create_deliveries(dialect)),
+        for (name, create, indexes) in [
+            (
+                sql::WEBHOOKS,
+                sql::create_webhooks(dialect),
+                sql::webhook_indexes(),
+            ),
+            (
+                sql::DELIVERIES,
+                sql::create_deliveries(dialect),
+                sql::delivery_indexes(),
+            ),
         ] {
             out.push(Table {
                 name: name.into(),
                 quoted: name.into(),
                 kind: TableKind::Webhooks,
                 columns: Vec::new(),
-                indexes: Vec::new(),
+                indexes,
                 create,
             });
         }

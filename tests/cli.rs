@@ -504,6 +504,27 @@ fn generated_example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, project)
 }
 
+/// `generated.toml` as an older generator wrote it: without the record `key` (and the
+/// comment line that holds `comment`).
+fn forget_in_state(project: &Path, key: &str, comment: &str) {
+    edit(project, ".backend-gen/generated.toml", |t| {
+        t.lines()
+            .filter(|line| !line.starts_with(key) && !line.contains(comment))
+            .map(|line| format!("{line}\n"))
+            .collect()
+    });
+}
+
+/// A second `update` of the same spec finds nothing to do.
+fn updated_again_changes_nothing(project: &Path) {
+    backend_gen()
+        .arg("update")
+        .arg(project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("no file changes"));
+}
+
 fn read(project: &Path, path: &str) -> String {
     fs::read_to_string(project.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
@@ -1609,12 +1630,7 @@ fn a_plural_name_renamed_to_its_singular_rewrites_the_type_in_the_rules_file() {
 fn an_update_folds_the_email_index_an_older_generator_made_case_sensitive() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
-    edit(&project, ".backend-gen/generated.toml", |t| {
-        t.lines()
-            .filter(|line| !line.starts_with("emails") && !line.contains("email index"))
-            .map(|line| format!("{line}\n"))
-            .collect()
-    });
+    forget_in_state(&project, "emails", "email index");
     for dialect in ["sqlite", "postgres"] {
         edit(
             &project,
@@ -1678,12 +1694,7 @@ fn an_update_folds_the_email_index_an_older_generator_made_case_sensitive() {
     assert!(
         read(&project, ".backend-gen/generated.toml").contains("emails = \"case-insensitive\"")
     );
-    backend_gen()
-        .arg("update")
-        .arg(&project)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("no file changes"));
+    updated_again_changes_nothing(&project);
 }
 
 /// A rules file of the time before services owned the writes: an edited one keeps its text
@@ -2506,12 +2517,7 @@ fn making_a_field_filterable_adds_its_index_and_the_reverse_drops_it() {
 fn an_updated_older_project_keeps_its_filters_and_sorts() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
-    edit(&project, ".backend-gen/generated.toml", |t| {
-        t.lines()
-            .filter(|line| !line.starts_with("lists") && !line.contains("Lists filter"))
-            .map(|line| format!("{line}\n"))
-            .collect()
-    });
+    forget_in_state(&project, "lists", "Lists filter");
     backend_gen()
         .arg("update")
         .arg(&project)
@@ -2539,10 +2545,55 @@ fn an_updated_older_project_keeps_its_filters_and_sorts() {
     );
     assert!(up.starts_with("-- no-transaction\n"), "{up}");
     assert!(read(&project, ".backend-gen/generated.toml").contains("lists = \"indexed\""));
+    updated_again_changes_nothing(&project);
+}
+
+/// A project generated before its admin lists were served by indexes (its `generated.toml`
+/// says nothing of them) gets the admin lists' indexes from its next update: in SQLite's migration,
+/// and on PostgreSQL each built `CONCURRENTLY` in a migration of its own. Then the project
+/// is up to date.
+#[test]
+fn an_updated_older_project_gets_its_admin_lists_indexes() {
+    let (_dir, project) = generated_example("shop");
+    forget_in_state(&project, "admin_lists", "admin lists");
     backend_gen()
         .arg("update")
         .arg(&project)
         .assert()
         .success()
-        .stdout(predicate::str::contains("no file changes"));
+        .stdout(predicate::str::contains(
+            "recreate index `background_jobs_state_idx`",
+        ))
+        .stdout(predicate::str::contains(
+            "create index `webhook_deliveries_subscription_idx`",
+        ));
+    let sqlite = read(
+        &project,
+        &migration_path(
+            &project,
+            "sqlite",
+            "_recreate_background_jobs_state_idx_and_4_more.up.sql",
+        ),
+    );
+    assert!(
+        sqlite.contains(
+            "CREATE INDEX background_jobs_kind_idx ON background_jobs (kind, updated_at, id);"
+        ),
+        "{sqlite}"
+    );
+    let up = read(
+        &project,
+        &migration_path(
+            &project,
+            "postgres",
+            "_create_index_background_jobs_kind_idx.up.sql",
+        ),
+    );
+    assert!(up.starts_with("-- no-transaction\n"), "{up}");
+    assert!(
+        up.contains("CREATE INDEX CONCURRENTLY background_jobs_kind_idx"),
+        "{up}"
+    );
+    assert!(read(&project, ".backend-gen/generated.toml").contains("admin_lists = \"indexed\""));
+    updated_again_changes_nothing(&project);
 }

@@ -65,6 +65,10 @@ impl Diff {
                         .collect();
                     diff.alter(was, table, &column_renames, fill);
                 }
+                Some(was) if table.kind != TableKind::Join && same_but_indexes(was, table) => {
+                    // A service table's plain indexes change one by one, as a resource's.
+                    diff.alter(was, table, &[], fill);
+                }
                 Some(was) if uncommented(&was.create) != uncommented(&table.create) => {
                     diff.refused.push(format!(
                         "table `{}` changed; update migrates a join or sessions table only by \
@@ -284,6 +288,28 @@ impl Diff {
 /// `CREATE INDEX name ...` as PostgreSQL builds it without blocking writes.
 fn concurrently(sql: &str) -> String {
     sql.replacen("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)
+}
+
+/// Whether two versions of a service table differ at most in their plain indexes (those
+/// `Table::indexes` lists, which `Diff::alter` compares one by one).
+fn same_but_indexes(was: &Table, now: &Table) -> bool {
+    if was.indexes == now.indexes {
+        return false;
+    }
+    let listed = |line: &str| {
+        was.indexes
+            .iter()
+            .chain(&now.indexes)
+            .any(|i| i.sql == line.trim())
+    };
+    let body = |t: &Table| {
+        uncommented(&t.create)
+            .lines()
+            .filter(|l| !listed(l))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    body(was) == body(now)
 }
 
 /// SQL without its comment lines (which name tables in words).

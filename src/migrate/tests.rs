@@ -434,3 +434,96 @@ fn list_indexes_follow_filter_and_sort_concurrently_on_postgres() {
         added.postgres
     );
 }
+
+/// A project from before its admin lists were served by indexes (jobs, webhook
+/// subscriptions and deliveries) gets them from its next update, even with its spec
+/// unchanged: in SQLite's migration, and on PostgreSQL each `CONCURRENTLY` in a migration of
+/// its own; the job queue's `(state, updated_at)` becomes `(state, updated_at, id)` under its
+/// name. Undone, it is the earlier project again.
+#[test]
+fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
+    let source = "[auth]\nmode = \"jwt\"\n\n\
+                  [resources.user.fields]\nname = { type = \"string\" }\n\n\
+                  [resources.note.fields]\ntitle = { type = \"string\" }\n\
+                  [resources.note.events]\ncreated = true\n";
+    let shop = spec(source);
+    assert!(shop.webhooks() && shop.has_job_queue());
+    let had = Earlier {
+        tables: crate::schema::service_tables(&shop).into_iter().collect(),
+        emails_folded: true,
+        list_indexes: true,
+        admin_list_indexes: false,
+    };
+    let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
+    assert_eq!(
+        plan.changes,
+        [
+            "recreate index `background_jobs_state_idx`",
+            "create index `background_jobs_kind_idx`",
+            "create index `background_jobs_updated_at_idx`",
+            "create index `webhook_subscriptions_created_at_idx`",
+            "create index `webhook_deliveries_subscription_idx`",
+        ]
+    );
+    assert!(
+        plan.refused.is_empty() && plan.losses.is_empty(),
+        "{plan:?}"
+    );
+    let created = [
+        "background_jobs_state_idx ON background_jobs (state, updated_at, id);",
+        "background_jobs_kind_idx ON background_jobs (kind, updated_at, id);",
+        "background_jobs_updated_at_idx ON background_jobs (updated_at, id);",
+        "webhook_subscriptions_created_at_idx ON webhook_subscriptions (created_at, id);",
+        "webhook_deliveries_subscription_idx ON webhook_deliveries (subscription_id, created_at, id);",
+    ];
+    assert!(
+        plan.sqlite
+            .contains("DROP INDEX background_jobs_state_idx;"),
+        "{}",
+        plan.sqlite
+    );
+    for index in created {
+        assert!(
+            plan.sqlite.contains(&format!("CREATE INDEX {index}")),
+            "{}",
+            plan.sqlite
+        );
+    }
+    assert_eq!(plan.postgres, "", "PostgreSQL's whole change is concurrent");
+    let ups: Vec<&str> = plan
+        .postgres_concurrent
+        .iter()
+        .map(|c| c.up.as_str())
+        .collect();
+    let mut expected = vec!["DROP INDEX CONCURRENTLY background_jobs_state_idx;".to_owned()];
+    expected.extend(
+        created
+            .iter()
+            .map(|i| format!("CREATE INDEX CONCURRENTLY {i}")),
+    );
+    assert_eq!(ups, expected);
+    let earlier = "CREATE INDEX CONCURRENTLY background_jobs_state_idx ON background_jobs \
+                   (state, updated_at);";
+    assert_eq!(plan.postgres_concurrent[0].down, earlier);
+    let (lite_down, _) = plan.down.expect("reversible");
+    assert!(
+        lite_down.contains(
+            "CREATE INDEX background_jobs_state_idx ON background_jobs (state, updated_at);"
+        ),
+        "{lite_down}"
+    );
+    assert!(lite_down.contains("DROP INDEX webhook_deliveries_subscription_idx;"));
+
+    // Recorded as indexed, the project needs nothing more; a new project creates them all.
+    let now = Earlier {
+        admin_list_indexes: true,
+        ..had
+    };
+    assert!(plan_from(&shop, Some(&now), &shop, &Backfills::new()).is_empty());
+    let jobs = crate::sql::create_jobs(Dialect(Database::Postgres));
+    assert!(
+        jobs.contains(&format!("CREATE INDEX {}", created[0])),
+        "{jobs}"
+    );
+    assert!(jobs.contains("CREATE INDEX background_jobs_due_idx ON background_jobs (run_after)"));
+}

@@ -48,13 +48,13 @@ impl<'a> Builder<'a> {
                 let state = json!({
                     "name": "state",
                     "in": "query",
-                    "description": "Only the jobs in this state.",
+                    "description": "Only the jobs in this state (not with `kind`).",
                     "schema": {"type": "string", "enum": JOB_STATES}
                 });
                 let kind = json!({
                     "name": "kind",
                     "in": "query",
-                    "description": "Only the jobs of this kind.",
+                    "description": "Only the jobs of this kind (not with `state`).",
                     "schema": {"type": "string", "pattern": NO_NUL}
                 });
                 base.insert(
@@ -62,7 +62,9 @@ impl<'a> Builder<'a> {
                     json!([state, kind, admin_page(), param_ref("Limit")]),
                 );
                 (
-                    "Admins only. Unknown query parameters get 400.",
+                    "Admins only. The newest first (by `updatedAt`). One filter at a time, each \
+                     served by an index: `state` and `kind` together, and unknown query \
+                     parameters, get 400.",
                     vec![
                         ("200", ok_json("One page of jobs.", "Job.List", &[])),
                         ("400", error("BadRequest")),

@@ -111,7 +111,7 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
     }
     service_table(IDEMPOTENCY, &[IDEMPOTENCY_INDEX], "the idempotency keys");
     if spec.webhooks() {
-        service_table(WEBHOOKS, &[], "the webhook subscriptions");
+        service_table(WEBHOOKS, &[WEBHOOK_INDEX], "the webhook subscriptions");
         service_table(DELIVERIES, &DELIVERY_INDEXES, "the webhook deliveries");
     }
     if spec.has_job_queue() {
@@ -200,10 +200,12 @@ pub(crate) const OUTBOX_INDEXES: [&str; 2] =
 
 /// The job queue: one row per background job, when the spec declares any.
 pub const JOBS: &str = "background_jobs";
-pub(crate) const JOB_INDEXES: [&str; 3] = [
+pub(crate) const JOB_INDEXES: [&str; 5] = [
     "background_jobs_kind_key_unique",
     "background_jobs_due_idx",
     "background_jobs_state_idx",
+    "background_jobs_kind_idx",
+    "background_jobs_updated_at_idx",
 ];
 
 /// The `Idempotency-Key`s of `POST` requests and their first answers: every project.
@@ -213,7 +215,9 @@ pub(crate) const IDEMPOTENCY_INDEX: &str = "idempotency_keys_expires_idx";
 /// Webhook subscriptions and their deliveries, with events and jwt auth.
 pub const WEBHOOKS: &str = "webhook_subscriptions";
 pub const DELIVERIES: &str = "webhook_deliveries";
-pub(crate) const DELIVERY_INDEXES: [&str; 2] = [
+pub(crate) const WEBHOOK_INDEX: &str = "webhook_subscriptions_created_at_idx";
+pub(crate) const DELIVERY_INDEXES: [&str; 3] = [
     "webhook_deliveries_subscription_event_unique",
     "webhook_deliveries_job_idx",
+    "webhook_deliveries_subscription_idx",
 ];

@@ -8,8 +8,8 @@ use crate::names::sql_ident;
 use crate::spec::schema_names::{
     ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, DELIVERIES, DELIVERY_INDEXES, EMAIL_VERIFICATIONS,
     IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
-    REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOKS, identifier, index,
-    join_table, unique_index,
+    REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOK_INDEX, WEBHOOKS,
+    identifier, index, join_table, unique_index,
 };
 use crate::spec::{Database, Kind, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
@@ -280,7 +280,7 @@ pub fn create_outbox(dialect: Dialect) -> String {
 pub fn create_jobs(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let payload = dialect.kind_type(Kind::Json);
-    let [unique, due, state] = JOB_INDEXES;
+    let unique = JOB_INDEXES[0];
     format!(
         "-- Background jobs, run by the service's workers from this table.\n\
          CREATE TABLE {JOBS} (\n    \
@@ -297,12 +297,88 @@ pub fn create_jobs(dialect: Dialect) -> String {
          last_error TEXT,\n    \
          created_at {at} NOT NULL,\n    \
          updated_at {at} NOT NULL\n);\n\n\
-         CREATE UNIQUE INDEX {unique} ON {JOBS} (kind, idempotency_key);\n\
-         -- What workers claim: due pending jobs, and running ones whose lease ran out.\n\
-         CREATE INDEX {due} ON {JOBS} (run_after) WHERE state IN ('pending', 'running');\n\
-         -- The admin's lists by state, newest first, and the pruning of finished jobs.\n\
-         CREATE INDEX {state} ON {JOBS} (state, updated_at);\n"
+         CREATE UNIQUE INDEX {unique} ON {JOBS} (kind, idempotency_key);\n{}",
+        indexes_sql(&job_indexes())
     )
+}
+
+/// The job queue's plain indexes, which `update` compares one by one: the workers' claim
+/// (`due`), and one per filter of the admin's list (none, `state`, `kind`) in its order,
+/// newest first: the filtered column, then `updated_at, id` (read backward).
+/// `(state, updated_at, id)` also serves the pruning of finished jobs and `/metrics`'s count
+/// by state.
+pub fn job_indexes() -> Vec<Index> {
+    let [_, due, state, kind, updated] = JOB_INDEXES;
+    vec![
+        plain_index(
+            due,
+            JOBS,
+            "(run_after) WHERE state IN ('pending', 'running')",
+            "What workers claim: due pending jobs, and running ones whose lease ran out.",
+        ),
+        plain_index(
+            state,
+            JOBS,
+            "(state, updated_at, id)",
+            "The admin's list by state, newest first, and the pruning of finished jobs.",
+        ),
+        plain_index(
+            kind,
+            JOBS,
+            "(kind, updated_at, id)",
+            "The admin's list by kind, newest first.",
+        ),
+        plain_index(
+            updated,
+            JOBS,
+            "(updated_at, id)",
+            "The admin's list, newest first.",
+        ),
+    ]
+}
+
+/// `CREATE INDEX name ON table columns;` with its comment.
+fn plain_index(name: &str, table: &str, columns: &str, comment: &'static str) -> Index {
+    Index {
+        name: name.to_owned(),
+        sql: format!("CREATE INDEX {name} ON {table} {columns};"),
+        comment: Some(comment),
+    }
+}
+
+/// Indexes as a create migration writes them: each after its comment.
+fn indexes_sql(indexes: &[Index]) -> String {
+    let mut out = String::new();
+    for i in indexes {
+        if let Some(comment) = i.comment {
+            out.push_str(&format!("-- {comment}\n"));
+        }
+        out.push_str(&i.sql);
+        out.push('\n');
+    }
+    out
+}
+
+/// The plain indexes of a service table as a backend-gen from before its admin lists were
+/// served by indexes wrote them: the job queue's `(state, updated_at)`, the deliveries'
+/// `(job_id)`, none on the subscriptions. `update` adds the admin lists' indexes to such a
+/// project (see `migrate::Earlier`). `None` for a table whose indexes did not change.
+pub fn earlier_admin_indexes(table: &str) -> Option<Vec<Index>> {
+    let mut indexes = match table {
+        JOBS => job_indexes(),
+        DELIVERIES => delivery_indexes(),
+        WEBHOOKS => return Some(Vec::new()),
+        _ => return None,
+    };
+    indexes.retain(|i| {
+        [JOB_INDEXES[1], JOB_INDEXES[2], DELIVERY_INDEXES[1]].contains(&i.name.as_str())
+    });
+    for i in &mut indexes {
+        if i.name == JOB_INDEXES[2] {
+            i.sql = format!("CREATE INDEX {} ON {JOBS} (state, updated_at);", i.name);
+        }
+    }
+    Some(indexes)
 }
 
 /// The migration of the idempotency keys: one row per caller (`scope`, empty without auth)
@@ -343,8 +419,19 @@ pub fn create_webhooks(dialect: Dialect) -> String {
          secret TEXT NOT NULL,\n    \
          consecutive_failures INTEGER NOT NULL DEFAULT 0,\n    \
          created_at {at} NOT NULL,\n    \
-         updated_at {at} NOT NULL\n);\n"
+         updated_at {at} NOT NULL\n);\n\n{}",
+        indexes_sql(&webhook_indexes())
     )
+}
+
+/// The subscriptions' index: the admin's list, newest first.
+pub fn webhook_indexes() -> Vec<Index> {
+    vec![plain_index(
+        WEBHOOK_INDEX,
+        WEBHOOKS,
+        "(created_at, id)",
+        "The admin's list, newest first.",
+    )]
 }
 
 /// The migration of the delivery log: one row per event and subscription, whose job (a
@@ -352,7 +439,7 @@ pub fn create_webhooks(dialect: Dialect) -> String {
 /// the row.
 pub fn create_deliveries(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
-    let [unique, job] = DELIVERY_INDEXES;
+    let unique = DELIVERY_INDEXES[0];
     format!(
         "-- Webhook deliveries: each event sent to each subscription, as a job.\n\
          CREATE TABLE {DELIVERIES} (\n    \
@@ -363,9 +450,24 @@ pub fn create_deliveries(dialect: Dialect) -> String {
          event_type TEXT NOT NULL,\n    \
          last_status INTEGER,\n    \
          created_at {at} NOT NULL\n);\n\n\
-         CREATE UNIQUE INDEX {unique} ON {DELIVERIES} (subscription_id, event_id);\n\
-         CREATE INDEX {job} ON {DELIVERIES} (job_id);\n"
+         CREATE UNIQUE INDEX {unique} ON {DELIVERIES} (subscription_id, event_id);\n{}",
+        indexes_sql(&delivery_indexes())
     )
+}
+
+/// The deliveries' plain indexes: a job's delivery (the pruning of its job deletes it), and
+/// a subscription's delivery log, newest first.
+pub fn delivery_indexes() -> Vec<Index> {
+    let [_, job, subscription] = DELIVERY_INDEXES;
+    vec![
+        plain_index(job, DELIVERIES, "(job_id)", "A job's delivery."),
+        plain_index(
+            subscription,
+            DELIVERIES,
+            "(subscription_id, created_at, id)",
+            "A subscription's delivery log (the admin's list), newest first.",
+        ),
+    ]
 }
 
 fn sql_comment(description: &str, fallback: &str) -> String {

@@ -32,8 +32,8 @@ use backfill::backfills;
 use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
-    APPLIED_SPEC, BASE, STATE, base_paths, emails_folded, lists_indexed, name_in, read,
-    tables_before_jobs, tables_in,
+    APPLIED_SPEC, BASE, STATE, admin_lists_indexed, base_paths, emails_folded, lists_indexed,
+    name_in, read, tables_before_jobs, tables_in,
 };
 
 use crate::console::count;
@@ -127,6 +127,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         tables: tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old)),
         emails_folded: emails_folded(&state),
         list_indexes: lists_indexed(&state),
+        admin_list_indexes: admin_lists_indexed(&state),
     };
     refuse_unresolved_conflicts(dir)?;
 

@@ -43,6 +43,9 @@ pub(super) const EMAILS_FOLDED: &str = "case-insensitive";
 /// spec allows, each served by an index (issue 45).
 pub(super) const LISTS: &str = "lists";
 pub(super) const LISTS_INDEXED: &str = "indexed";
+/// The key of `generated.toml` that says the admin lists (jobs, webhook subscriptions and
+/// deliveries) are served by an index per filter (issue 45); its value is `LISTS_INDEXED`.
+pub(super) const ADMIN_LISTS: &str = "admin_lists";
 
 /// Whether a generated file is remembered as a merge base: not the migrations
 /// (never rewritten) nor the spec (the input).
@@ -80,7 +83,9 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str)
              # The account's unique email index compares addresses whatever their case.\n\
              {EMAILS} = {EMAILS_FOLDED:?}\n\
              # Lists filter and sort by what the spec allows, each with an index.\n\
-             {LISTS} = {LISTS_INDEXED:?}\n",
+             {LISTS} = {LISTS_INDEXED:?}\n\
+             # The admin lists (jobs, webhooks) read an index per filter.\n\
+             {ADMIN_LISTS} = {LISTS_INDEXED:?}\n",
             env!("CARGO_PKG_VERSION"),
             tables.join(", ")
         ),
@@ -106,20 +111,27 @@ pub(super) fn name_in(text: &str, table: Option<&str>) -> Option<String> {
 /// Whether `generated.toml` says the account's email index folds case: written by every
 /// backend-gen since it does.
 pub(super) fn emails_folded(state: &str) -> bool {
-    state
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|root| root.get(EMAILS)?.as_str().map(|v| v == EMAILS_FOLDED))
-        .unwrap_or(false)
+    says(state, EMAILS, EMAILS_FOLDED)
 }
 
 /// Whether `generated.toml` says lists are served by the spec's indexes: written by every
 /// backend-gen since they are.
 pub(super) fn lists_indexed(state: &str) -> bool {
+    says(state, LISTS, LISTS_INDEXED)
+}
+
+/// Whether `generated.toml` says the admin lists are served by an index per filter:
+/// written by every backend-gen since they are.
+pub(super) fn admin_lists_indexed(state: &str) -> bool {
+    says(state, ADMIN_LISTS, LISTS_INDEXED)
+}
+
+/// Whether `generated.toml`'s `key` is `value`.
+fn says(state: &str, key: &str, value: &str) -> bool {
     state
         .parse::<toml::Table>()
         .ok()
-        .and_then(|root| root.get(LISTS)?.as_str().map(|v| v == LISTS_INDEXED))
+        .and_then(|root| root.get(key)?.as_str().map(|v| v == value))
         .unwrap_or(false)
 }
 
