@@ -43,8 +43,7 @@ BY_DESIGN = {
     # parent's key) leaves: a sort it takes alone is never refused there, so no answer about
     # the scope alone is let through ("cannot sort by ... in this list" comes only from two
     # scopes, an owner's own rows under another parent, which this run's admin never has).
-    # The admin list of jobs takes `state` or `kind`, one at a
-    # time, in the same words.
+    # The admin list of jobs takes `state` or `kind`, one at a time, in the same words.
     (400, None, re.compile(r"applies only to a list sorted by `[^`]+` .*")): "a range filter without the sort by its key",
     (400, None, re.compile(r"cannot be combined with the other filters or this list's scope; .*")): "filters no index serves together",
     (400, "sort", re.compile(r"cannot sort by `[^`]+` with these filters; .*")): "a sort no index serves with these filters",

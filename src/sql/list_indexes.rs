@@ -128,10 +128,12 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
         columns.extend(default.iter().flat_map(|d| d.sorted(false)));
         push(k.name, columns, "A list filtered on it, newest first.");
     }
-    // Each sortable key, nulls last both ways.
+    // Each sortable key, nulls last both ways. The id's is the primary key's, unless rows
+    // are soft-deleted: a walk of the primary key (a count's, above all) would read every
+    // row to skip the deleted ones, where a partial index holds the live ids alone.
     for json in &paths.sorts {
         let Some(k) = key(json) else { continue };
-        if k.name == "id"
+        if (k.name == "id" && !r.soft_delete)
             || Some(&k.name) == default.as_ref().map(|d| &d.name)
             || (k.unique && !k.nullable)
         {

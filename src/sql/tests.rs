@@ -109,6 +109,8 @@ fn lists_get_one_index_per_access_path() {
             "CREATE INDEX orders_created_at_idx ON orders (created_at, id)".into(),
             "CREATE INDEX orders_customer_id_idx ON orders (customer_id, created_at, id)".into(),
             "CREATE INDEX orders_status_idx ON orders (status, created_at, id)".into(),
+            // Soft-deleted rows: the live ids have an index of their own.
+            "CREATE INDEX orders_id__sort_idx ON orders (id)".into(),
             "CREATE INDEX orders_status__sort_idx ON orders (status, id)".into(),
             format!(
                 "CREATE INDEX orders_status__by__total_idx ON orders (status, (total IS NULL), {total}, id)"
