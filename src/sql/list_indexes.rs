@@ -1,12 +1,14 @@
 //! The indexes that serve a resource's lists: one per access path (`spec::list_paths`),
 //! composite with the list's order and the id tie-breaker, partial on live rows when the
-//! resource is soft-deleted, and none that an index already written serves.
+//! resource is soft-deleted, and none that an index already written serves. A text field's
+//! index holds its first characters (`Dialect::text_prefix`), which its lists compare and
+//! sort by.
 
 use super::text::folds_case;
 use crate::dialect::Dialect;
 use crate::spec::list_paths::list_paths;
 use crate::spec::schema_names::index;
-use crate::spec::{Resource, Spec};
+use crate::spec::{Database, FieldType, Resource, Spec};
 use crate::table::Index;
 
 /// A key of the list as the index sees it: its column, as compared and sorted.
@@ -21,6 +23,9 @@ struct Key {
     /// Its equality selects one row at most through a unique index the list's comparison
     /// uses (not the account email's, which is folded).
     unique: bool,
+    /// A text, compared and sorted by its first characters (`Dialect::text_prefix`): its
+    /// unique index, on the whole text, does not give that order.
+    prefixed: bool,
 }
 
 fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
@@ -30,6 +35,7 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         column: name.to_owned(),
         nullable,
         unique: false,
+        prefixed: false,
     };
     match json {
         "id" => return Some(plain("id", false)),
@@ -46,11 +52,13 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
     }
     let f = r.fields.iter().find(|f| f.names.camel == json)?;
     let column = f.names.sql.clone();
-    let decimal = matches!(f.ty, crate::spec::FieldType::Decimal { .. });
-    let value = if decimal && dialect.0 == crate::spec::Database::Sqlite {
-        format!("CAST({column} AS REAL)")
-    } else {
-        column.clone()
+    let prefixed = f.ty == FieldType::Text;
+    let value = match f.ty {
+        FieldType::Decimal { .. } if dialect.0 == Database::Sqlite => {
+            format!("CAST({column} AS REAL)")
+        }
+        FieldType::Text => dialect.text_prefix(&column),
+        _ => column.clone(),
     };
     Some(Key {
         name: f.names.snake.clone(),
@@ -58,6 +66,7 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         column,
         nullable: !f.required,
         unique: f.unique && !folds_case(spec, r, &f.names.sql),
+        prefixed,
     })
 }
 
@@ -133,7 +142,7 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
         let Some(k) = key(json) else { continue };
         if k.name == "id"
             || Some(&k.name) == default.as_ref().map(|d| &d.name)
-            || (k.unique && !k.nullable)
+            || (k.unique && !k.nullable && !k.prefixed)
         {
             continue;
         }
