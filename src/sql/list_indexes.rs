@@ -21,11 +21,10 @@ struct Key {
     column: String,
     nullable: bool,
     /// Its equality selects one row at most through a unique index the list's comparison
-    /// uses (not the account email's, which is folded).
+    /// uses (not the account email's, which is folded, nor a text's, which lists compare
+    /// and sort by its first characters: its unique index, on the whole text, serves
+    /// neither, and on SQLite the list's recheck of the whole text does not use it).
     unique: bool,
-    /// A text, compared and sorted by its first characters (`Dialect::text_prefix`): its
-    /// unique index, on the whole text, does not give that order.
-    prefixed: bool,
 }
 
 fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
@@ -35,7 +34,6 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         column: name.to_owned(),
         nullable,
         unique: false,
-        prefixed: false,
     };
     match json {
         "id" => return Some(plain("id", false)),
@@ -52,7 +50,6 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
     }
     let f = r.fields.iter().find(|f| f.names.camel == json)?;
     let column = f.names.sql.clone();
-    let prefixed = f.ty == FieldType::Text;
     let value = match f.ty {
         FieldType::Decimal { .. } if dialect.0 == Database::Sqlite => {
             format!("CAST({column} AS REAL)")
@@ -65,8 +62,7 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         value,
         column,
         nullable: !f.required,
-        unique: f.unique && !folds_case(spec, r, &f.names.sql),
-        prefixed,
+        unique: f.unique && f.ty != FieldType::Text && !folds_case(spec, r, &f.names.sql),
     })
 }
 
@@ -142,7 +138,7 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
         let Some(k) = key(json) else { continue };
         if k.name == "id"
             || Some(&k.name) == default.as_ref().map(|d| &d.name)
-            || (k.unique && !k.nullable && !k.prefixed)
+            || (k.unique && !k.nullable)
         {
             continue;
         }

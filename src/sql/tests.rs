@@ -131,15 +131,15 @@ fn lists_get_one_index_per_access_path() {
 }
 
 /// A text field's list indexes hold its first 200 characters (an index entry cannot hold a
-/// long text), as its lists compare and sort it; a unique text still needs its sort's (its
-/// unique index orders whole texts).
+/// long text), as its lists compare and sort it; a unique text still needs its filter's and
+/// its sort's (its unique index holds whole texts).
 #[test]
 fn a_text_field_is_indexed_by_its_prefix() {
     let source = "[resources.order]\nsoft_delete = true\n\
                   list_combinations = [{ filter = [\"note\"], sort = \"code\" }]\n\n\
                   [resources.order.fields]\n\
                   note = { type = \"text\", required = false, filter = true, sort = true }\n\
-                  code = { type = \"text\", unique = true, sort = true }\n";
+                  code = { type = \"text\", unique = true, filter = true, sort = true }\n";
     let indexes = |database| order_indexes(source, database);
     let live = " WHERE deleted_at IS NULL;";
     let expected = |prefix: &dyn Fn(&str) -> String| {
@@ -148,6 +148,7 @@ fn a_text_field_is_indexed_by_its_prefix() {
             "CREATE UNIQUE INDEX orders_code_unique ON orders (code)".to_string(),
             "CREATE INDEX orders_created_at_idx ON orders (created_at, id)".into(),
             format!("CREATE INDEX orders_note_idx ON orders ({note}, created_at, id)"),
+            format!("CREATE INDEX orders_code_idx ON orders ({code}, created_at, id)"),
             format!("CREATE INDEX orders_note__sort_idx ON orders ((note IS NULL), {note}, id)"),
             format!(
                 "CREATE INDEX orders_note__sort__desc_idx ON orders ((note IS NULL), {note} DESC, id DESC)"
