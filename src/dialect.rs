@@ -6,7 +6,20 @@ use crate::spec::{Database, FieldType, Kind, Literal};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dialect(pub Database);
 
+/// How many characters of a text field lists index, compare and sort by: a whole text can
+/// outgrow an index entry (PostgreSQL refuses a btree entry past about 2,700 bytes, and 200
+/// characters of four bytes stay under it). The generated `list.rs` says the same number.
+pub const TEXT_PREFIX_CHARS: usize = 200;
+
 impl Dialect {
+    /// The first [`TEXT_PREFIX_CHARS`] characters of `column`, as lists index and sort a text.
+    pub fn text_prefix(self, column: &str) -> String {
+        match self.0 {
+            Database::Sqlite => format!("substr({column}, 1, {TEXT_PREFIX_CHARS})"),
+            Database::Postgres => format!("left({column}, {TEXT_PREFIX_CHARS})"),
+        }
+    }
+
     /// The column type of a field: its kind's, with the parameters the type or the field
     /// give it.
     pub fn column_type(self, ty: &FieldType, max_length: Option<u32>) -> String {
@@ -56,6 +69,23 @@ pub fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The generated list code compares and sorts as many characters of a text as the
+    /// generator's indexes hold.
+    #[test]
+    fn the_service_and_the_indexes_take_the_same_text_prefix() {
+        let list = include_str!("../templates/service/src/list.rs.tera");
+        let constant = format!("pub const TEXT_PREFIX: usize = {TEXT_PREFIX_CHARS};");
+        assert!(list.contains(&constant), "{constant}");
+        assert_eq!(
+            Dialect(Database::Postgres).text_prefix("note"),
+            "left(note, 200)"
+        );
+        assert_eq!(
+            Dialect(Database::Sqlite).text_prefix("note"),
+            "substr(note, 1, 200)"
+        );
+    }
 
     #[test]
     fn types_per_dialect() {

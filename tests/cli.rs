@@ -2512,7 +2512,7 @@ fn making_a_field_filterable_adds_its_index_and_the_reverse_drops_it() {
 
 /// A project generated before lists were limited to the spec's permissions keeps every
 /// filter and sort its clients had: `update` writes them into its spec, says so and how to
-/// narrow them, and indexes them.
+/// narrow them, and indexes them (a text field on its first 200 characters).
 #[test]
 fn an_updated_older_project_keeps_its_filters_and_sorts() {
     let dir = tempfile::tempdir().unwrap();
@@ -2524,6 +2524,7 @@ fn an_updated_older_project_keeps_its_filters_and_sorts() {
         .assert()
         .success()
         .stdout(predicate::str::contains("post.title"))
+        .stdout(predicate::str::contains("post.body"))
         .stdout(predicate::str::contains("Narrow them"))
         .stdout(predicate::str::contains("create index `posts_title_idx`"));
     let spec = read(&project, "backend-gen.toml");
@@ -2539,6 +2540,16 @@ fn an_updated_older_project_keeps_its_filters_and_sorts() {
     )
     .replace('\n', " ");
     assert!(sqlite.contains("CREATE INDEX posts_title_idx ON posts (title, created_at, id)"));
+    assert!(
+        spec.contains("body = { type = \"text\", filter = true, sort = true }"),
+        "{spec}"
+    );
+    assert!(
+        sqlite.contains(
+            "CREATE INDEX posts_body_idx ON posts (substr(body, 1, 200), created_at, id)"
+        ),
+        "{sqlite}"
+    );
     let up = read(
         &project,
         &migration_path(&project, "postgres", "_create_index_posts_title_idx.up.sql"),

@@ -6,9 +6,11 @@
 
 use serde::Serialize;
 
+use crate::dialect::TEXT_PREFIX_CHARS;
 use crate::samples;
 use crate::spec::{
-    AuthMode, BelongsTo, Event, Field, FieldWrite, OnDelete, Range, Resource, Rule, Spec, Trigger,
+    AuthMode, BelongsTo, Event, Field, FieldType, FieldWrite, Kind, OnDelete, Range, Resource,
+    Rule, Spec, Trigger,
 };
 
 use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
@@ -221,6 +223,12 @@ pub struct ResourceTestContext {
     /// the tests that such requests get 400 naming what is allowed.
     pub unsortable_example: Option<String>,
     pub unfilterable_example: Option<FilterExample>,
+    /// A text field lists filter on and sort by alone, whose rules take texts of
+    /// `TEXT_PREFIX_CHARS` + 1 characters: the test that its filter and its sort's cursors
+    /// see past the characters its index holds (and cross its nulls, when it has them).
+    pub text_example: Option<TextExample>,
+    /// `TEXT_PREFIX_CHARS`, for that test.
+    pub text_prefix: usize,
     /// The keys lists may sort by, and filter on, with no other filter.
     pub list_sorts: Vec<String>,
     pub list_filters: Vec<String>,
@@ -231,6 +239,13 @@ pub struct ResourceTestContext {
     pub fields: Vec<FieldTestContext>,
     pub belongs_to: Vec<RelationTestContext>,
     pub events: Vec<EventTestContext>,
+}
+
+/// The text field a list test filters and sorts by.
+#[derive(Debug, Serialize)]
+pub struct TextExample {
+    pub key: String,
+    pub required: bool,
 }
 
 /// A field a list test filters by, and the value it looks for.
@@ -310,6 +325,8 @@ impl ResourceTestContext {
             null_sort_example: examples.null_sort,
             unsortable_example: examples.unsortable,
             unfilterable_example: examples.unfilterable,
+            text_example: text_example(r, fields, &resource.list_paths),
+            text_prefix: TEXT_PREFIX_CHARS,
             list_sorts: resource.list_paths.sorts.clone(),
             list_filters: resource.list_paths.filters.clone(),
             sample_bodies: sample_bodies(fields),
@@ -386,8 +403,10 @@ impl ListExamples {
                         && f.samples[0] != f.samples[2]
                 })
                 .map(|f| f.names.camel.clone()),
+            // A text's own test crosses its nulls (`text_example`): another kind first.
             null_sort: writable()
-                .find(|f| !f.required && sorts(f) && f.samples[1] != f.samples[2])
+                .filter(|f| !f.required && sorts(f) && f.samples[1] != f.samples[2])
+                .min_by_key(|f| f.kind == Kind::Text)
                 .map(|f| f.names.camel.clone()),
             unsortable: listable()
                 .find(|f| !paths.any_sort().contains(&f.names.camel.as_str()))
@@ -400,6 +419,28 @@ impl ListExamples {
                 }),
         }
     }
+}
+
+/// The text field of `text_example` (see `ResourceTestContext`), if `r` has one.
+fn text_example(r: &Resource, fields: &[FieldContext], paths: &ListPaths) -> Option<TextExample> {
+    let long = TEXT_PREFIX_CHARS as u32 + 1;
+    r.fields
+        .iter()
+        .zip(fields)
+        .find(|(f, context)| {
+            let key = &context.names.camel;
+            f.ty == FieldType::Text
+                && !context.write_never
+                && paths.filters.contains(key)
+                && paths.sorts.contains(key)
+                && f.rules.pattern.is_none()
+                && f.rules.min_length.is_none_or(|n| n <= long)
+                && f.rules.max_length.is_none_or(|n| n >= long)
+        })
+        .map(|(f, context)| TextExample {
+            key: context.names.camel.clone(),
+            required: f.required,
+        })
 }
 
 /// One create body per sample row: every field a body writes, as a raw string literal.

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 use super::builder::{Builder, Op};
 use super::shared::*;
 use crate::context::{ListPath, ListPaths, ResourceContext};
+use crate::dialect::TEXT_PREFIX_CHARS;
 use crate::operations::{Action, Body};
 use crate::operations::{Group, Kind, Operation};
 use crate::spec::{AuthMode, Range, Rule, Shape};
@@ -305,6 +306,8 @@ impl<'a> Builder<'a> {
         // Keys only some callers see, with who may use them: others get 400 as for an
         // unknown key.
         let mut guarded: Vec<(String, String)> = Vec::new();
+        // Text fields that sort: by their first characters, which their indexes hold.
+        let mut prefixed: Vec<String> = Vec::new();
         let who_sees = |key: &str, read: &[Rule]| {
             // A field seen on one's own rows only would give its value away row by row.
             let owner = if read.contains(&Rule::Owner) {
@@ -326,6 +329,9 @@ impl<'a> Builder<'a> {
             let (filter, sort) = (filterable.contains(&key.as_str()), first.contains(key));
             if !props.filter() || !(filter || sort) {
                 continue;
+            }
+            if sort && f.kind == crate::spec::Kind::Text {
+                prefixed.push(format!("`{key}`"));
             }
             let first_filter = filters.len();
             // The list code reads a filter by its column's kind (list.rs's `bound`):
@@ -423,6 +429,16 @@ impl<'a> Builder<'a> {
                 .collect()
         };
 
+        let prefixed = match prefixed.as_slice() {
+            [] => String::new(),
+            [key] => format!(
+                " {key} sorts by its first {TEXT_PREFIX_CHARS} characters (the id orders texts that share them)."
+            ),
+            keys => format!(
+                " {} sort by their first {TEXT_PREFIX_CHARS} characters (the id orders texts that share them).",
+                keys.join(", ")
+            ),
+        };
         let alternatives = |keys: &[String]| keys.join("|");
         // Spaces around a key are dropped (a `+` in a query string is one).
         let sort_key = |keys: &[String]| format!(" *[+-]?({}) *", alternatives(keys));
@@ -438,7 +454,7 @@ impl<'a> Builder<'a> {
             "name": "sort",
             "in": "query",
             "description": format!(
-                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. The first key must be served by an index: {}.{later} Anything else gets 400 naming the allowed sorts.{}{}",
+                "Comma-separated keys, each optionally prefixed with `-` (descending) or `+` (ascending, the default); the id breaks ties, and a key given again changes nothing. Default `{}`. The first key must be served by an index: {}.{later} Anything else gets 400 naming the allowed sorts.{prefixed}{}{}",
                 if r.timestamps { "-createdAt" } else { "-id" },
                 first_sorts(paths, scope),
                 self.owner_narrowing(r, scope),

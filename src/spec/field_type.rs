@@ -267,6 +267,8 @@ const PROPS: [TypeProps; 12] = [
         kind: Kind::Text,
         spec_name: "text",
         summary: "long text",
+        // Lists compare and sort it by its first characters, which its indexes hold.
+        list_kind: Some("Kind::LongText"),
         ..TEXT
     },
     TypeProps {

@@ -1807,8 +1807,50 @@ fn json_fields_cannot_be_filtered_or_sorted() {
     assert_eq!(
         errors(&source),
         [
-            "12:53 resources.order.fields.extra.filter: lists cannot filter by a json or text field (remove `filter`: json has no order, and a long text outgrows an index entry; a `string` field (with a max_length) can be filtered and sorted)"
+            "12:53 resources.order.fields.extra.filter: lists cannot filter by a json field (remove `filter`: json has no order; a field of another type can be filtered and sorted)"
         ]
+    );
+}
+
+#[test]
+fn text_fields_filter_and_sort_when_told_and_not_by_default() {
+    let source = LISTED.replace(
+        r#"note = { type = "string" }"#,
+        "note = { type = \"text\", filter = true, sort = true }\n\
+         body = { type = \"text\", unique = true }\n\
+         summary = { type = \"text\", sort = true }",
+    );
+    let spec = valid(&source);
+    let order = spec.resource("order").unwrap();
+    let list = |name: &str| {
+        order
+            .fields
+            .iter()
+            .find(|f| f.names.snake == name)
+            .unwrap()
+            .list
+    };
+    assert_eq!(list("note"), ListUse::BOTH);
+    // Even unique, a text sorts only by its first characters: the team opts in.
+    assert_eq!(list("body"), ListUse::default());
+    assert_eq!(
+        list("summary"),
+        ListUse {
+            filter: false,
+            sort: true
+        }
+    );
+    let combined = source.replace(
+        "[resources.order.fields]",
+        "list_combinations = [{ filter = [\"note\"], sort = \"summary\" }]\n\n[resources.order.fields]",
+    );
+    assert_eq!(
+        valid(&combined)
+            .resource("order")
+            .unwrap()
+            .list_combinations
+            .len(),
+        1
     );
 }
 

@@ -1,12 +1,14 @@
 //! The indexes that serve a resource's lists: one per access path (`spec::list_paths`),
 //! composite with the list's order and the id tie-breaker, partial on live rows when the
-//! resource is soft-deleted, and none that an index already written serves.
+//! resource is soft-deleted, and none that an index already written serves. A text field's
+//! index holds its first characters (`Dialect::text_prefix`), which its lists compare and
+//! sort by.
 
 use super::text::folds_case;
 use crate::dialect::Dialect;
 use crate::spec::list_paths::list_paths;
 use crate::spec::schema_names::index;
-use crate::spec::{Resource, Spec};
+use crate::spec::{Database, FieldType, Resource, Spec};
 use crate::table::Index;
 
 /// A key of the list as the index sees it: its column, as compared and sorted.
@@ -19,7 +21,9 @@ struct Key {
     column: String,
     nullable: bool,
     /// Its equality selects one row at most through a unique index the list's comparison
-    /// uses (not the account email's, which is folded).
+    /// uses (not the account email's, which is folded, nor a text's, which lists compare
+    /// and sort by its first characters: its unique index, on the whole text, serves
+    /// neither, and on SQLite the list's recheck of the whole text does not use it).
     unique: bool,
 }
 
@@ -46,18 +50,19 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
     }
     let f = r.fields.iter().find(|f| f.names.camel == json)?;
     let column = f.names.sql.clone();
-    let decimal = matches!(f.ty, crate::spec::FieldType::Decimal { .. });
-    let value = if decimal && dialect.0 == crate::spec::Database::Sqlite {
-        format!("CAST({column} AS REAL)")
-    } else {
-        column.clone()
+    let value = match f.ty {
+        FieldType::Decimal { .. } if dialect.0 == Database::Sqlite => {
+            format!("CAST({column} AS REAL)")
+        }
+        FieldType::Text => dialect.text_prefix(&column),
+        _ => column.clone(),
     };
     Some(Key {
         name: f.names.snake.clone(),
         value,
         column,
         nullable: !f.required,
-        unique: f.unique && !folds_case(spec, r, &f.names.sql),
+        unique: f.unique && f.ty != FieldType::Text && !folds_case(spec, r, &f.names.sql),
     })
 }
 

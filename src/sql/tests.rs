@@ -82,6 +82,14 @@ fn queries_of_a_versioned_soft_deleted_resource() {
     );
 }
 
+/// The indexes of the `order` table `source` describes, in `database`'s SQL.
+fn order_indexes(source: &str, database: crate::spec::Database) -> Vec<String> {
+    let spec = crate::spec::parse("lists.toml", source).unwrap();
+    let order = spec.resource("order").unwrap();
+    let table = resource_table(&spec, order, Dialect(database));
+    table.indexes.into_iter().map(|i| i.sql).collect()
+}
+
 /// Each access path of a list gets an index in the list's order with the id last, partial
 /// on live rows when soft-deleted; a unique field's equality and order (its unique index)
 /// and the primary key's order need none, and the foreign key's plain index becomes its list's.
@@ -96,12 +104,7 @@ fn lists_get_one_index_per_access_path() {
                   status = { type = \"enum\", values = [\"open\", \"paid\"] }\n\
                   total = { type = \"decimal\", required = false }\n\
                   note = { type = \"text\" }\n";
-    let spec = crate::spec::parse("lists.toml", source).unwrap();
-    let order = spec.resource("order").unwrap();
-    let indexes = |database| {
-        let table = resource_table(&spec, order, Dialect(database));
-        table.indexes.into_iter().map(|i| i.sql).collect::<Vec<_>>()
-    };
+    let indexes = |database| order_indexes(source, database);
     let live = " WHERE deleted_at IS NULL;";
     let expected = |total: &str| {
         [
@@ -126,5 +129,45 @@ fn lists_get_one_index_per_access_path() {
     assert_eq!(
         indexes(crate::spec::Database::Sqlite),
         expected("CAST(total AS REAL)")
+    );
+}
+
+/// A text field's list indexes hold its first 200 characters (an index entry cannot hold a
+/// long text), as its lists compare and sort it; a unique text still needs its filter's and
+/// its sort's (its unique index holds whole texts).
+#[test]
+fn a_text_field_is_indexed_by_its_prefix() {
+    let source = "[resources.order]\nsoft_delete = true\n\
+                  list_combinations = [{ filter = [\"note\"], sort = \"code\" }]\n\n\
+                  [resources.order.fields]\n\
+                  note = { type = \"text\", required = false, filter = true, sort = true }\n\
+                  code = { type = \"text\", unique = true, filter = true, sort = true }\n";
+    let indexes = |database| order_indexes(source, database);
+    let live = " WHERE deleted_at IS NULL;";
+    let expected = |prefix: &dyn Fn(&str) -> String| {
+        let (note, code) = (prefix("note"), prefix("code"));
+        [
+            "CREATE UNIQUE INDEX orders_code_unique ON orders (code)".to_string(),
+            "CREATE INDEX orders_created_at_idx ON orders (created_at, id)".into(),
+            format!("CREATE INDEX orders_note_idx ON orders ({note}, created_at, id)"),
+            format!("CREATE INDEX orders_code_idx ON orders ({code}, created_at, id)"),
+            "CREATE INDEX orders_id__sort_idx ON orders (id)".into(),
+            format!("CREATE INDEX orders_note__sort_idx ON orders ((note IS NULL), {note}, id)"),
+            format!(
+                "CREATE INDEX orders_note__sort__desc_idx ON orders ((note IS NULL), {note} DESC, id DESC)"
+            ),
+            format!("CREATE INDEX orders_code__sort_idx ON orders ({code}, id)"),
+            format!("CREATE INDEX orders_note__by__code_idx ON orders ({note}, {code}, id)"),
+        ]
+        .map(|sql| format!("{sql}{live}"))
+        .to_vec()
+    };
+    assert_eq!(
+        indexes(crate::spec::Database::Postgres),
+        expected(&|c| format!("left({c}, 200)"))
+    );
+    assert_eq!(
+        indexes(crate::spec::Database::Sqlite),
+        expected(&|c| format!("substr({c}, 1, 200)"))
     );
 }

@@ -2,15 +2,16 @@
 //! field but json ones could be filtered and sorted. `update` writes that into the team's
 //! spec, as `filter = true, sort = true` on each such field whose new default is neither
 //! (unique fields, enums and relations keep both by default), so no client loses a filter
-//! or a sort until the team narrows them; each gets its index in the update's migration.
+//! or a sort until the team narrows them; each gets its index in the update's migration (a
+//! text's on its first 200 characters, which its lists now sort by).
 
 use toml_edit::{DocumentMut, Item, Value};
 
 /// The spec text with the earlier list permissions written out, and the fields they were
 /// written on (`order.notes`); `None` when no field needed them.
-pub(super) fn keep_list_permissions(source: &str) -> Option<(String, Kept)> {
+pub(super) fn keep_list_permissions(source: &str) -> Option<(String, Vec<String>)> {
     let mut doc: DocumentMut = source.parse().ok()?;
-    let (mut kept, mut not_kept) = (Vec::new(), Vec::new());
+    let mut kept = Vec::new();
     let resources = doc.get_mut("resources")?.as_table_like_mut()?;
     for (resource, item) in resources.iter_mut() {
         let Some(fields) = item
@@ -30,15 +31,13 @@ pub(super) fn keep_list_permissions(source: &str) -> Option<(String, Kept)> {
                     .and_then(Item::as_str)
                     .map(str::to_owned)
             };
-            let unique = field_table
-                .get("unique")
-                .and_then(Item::as_bool)
-                .unwrap_or(false);
             let ty = text("type").unwrap_or_default();
-            if ty == "text" {
-                not_kept.push(format!("{}.{}", resource.get(), field.get()));
-                continue;
-            }
+            // A unique text is neither by default, unlike other unique fields.
+            let unique = ty != "text"
+                && field_table
+                    .get("unique")
+                    .and_then(Item::as_bool)
+                    .unwrap_or(false);
             if matches!(ty.as_str(), "json" | "enum" | "") || unique {
                 continue;
             }
@@ -59,29 +58,12 @@ pub(super) fn keep_list_permissions(source: &str) -> Option<(String, Kept)> {
     if kept.is_empty() {
         return None;
     }
-    Some((doc.to_string(), Kept { kept, not_kept }))
+    Some((doc.to_string(), kept))
 }
 
-/// The fields whose earlier permissions were written, and the text fields whose could not be
-/// (an index entry cannot hold a long text).
-#[derive(Debug, PartialEq, Eq)]
-pub(super) struct Kept {
-    pub(super) kept: Vec<String>,
-    pub(super) not_kept: Vec<String>,
-}
-
-/// What `update` tells the team it kept, and how to narrow it.
-pub(super) fn kept_report(kept: &Kept) -> String {
-    let not_kept = match kept.not_kept.as_slice() {
-        [] => String::new(),
-        fields => format!(
-            " Text fields cannot be kept ({}): a long text outgrows an index entry; a client \
-             that filters or sorts by one now gets a 400 naming the allowed keys (a `string` \
-             field with a max_length can be filtered and sorted).",
-            fields.join(", ")
-        ),
-    };
-    let kept_fields = &kept.kept;
+/// What `update` tells the team it kept (the fields whose earlier permissions were written),
+/// and how to narrow it.
+pub(super) fn kept_report(kept_fields: &[String]) -> String {
     format!(
         "Lists now filter and sort only by what the spec allows, each with an index (the id, \
          createdAt, unique fields, relations and enums by default). Before, they took any \
@@ -91,7 +73,7 @@ pub(super) fn kept_report(kept: &Kept) -> String {
          client filters or sorts by a field, and run `backend-gen update`, which drops the \
          index. A filter combined with another filter or with a sort other than the default \
          now needs `list_combinations` (docs/spec.md, \"What lists filter and sort by\"); \
-         `updatedAt` no longer sorts alone.{not_kept}\n",
+         `updatedAt` no longer sorts alone; text fields sort by their first 200 characters.\n",
         kept_fields.len(),
         if kept_fields.len() == 1 { "" } else { "s" },
         kept_fields.join(", ")
@@ -112,15 +94,22 @@ mod tests {
                       status = { type = \"enum\", values = [\"open\"] }\n\
                       code2 = { type = \"string\" }   # kept comment\n\
                       notes = { type = \"text\" }\n\
+                      body = { type = \"text\", unique = true }\n\
                       total = { type = \"decimal\", sort = false }\n\
                       extra = { type = \"json\" }\n\n\
                       [resources.order.fields.placed_at]\ntype = \"datetime\"\n";
         let (text, kept) = keep_list_permissions(source).expect("fields to keep");
         assert_eq!(
-            kept.kept,
-            ["user.name", "order.code2", "order.total", "order.placed_at"]
+            kept,
+            [
+                "user.name",
+                "order.code2",
+                "order.notes",
+                "order.body",
+                "order.total",
+                "order.placed_at"
+            ]
         );
-        assert_eq!(kept.not_kept, ["order.notes"]);
         assert!(text.starts_with("# the team's comment\n"), "{text}");
         assert!(
             text.contains(
@@ -134,10 +123,13 @@ mod tests {
         );
         assert!(text.contains("code = { type = \"string\", unique = true }\n"));
         assert!(text.contains("extra = { type = \"json\" }\n"));
+        assert!(
+            text.contains("notes = { type = \"text\", filter = true, sort = true }\n"),
+            "{text}"
+        );
         let spec = crate::spec::parse("t.toml", &text).expect("still a valid spec");
         let order = spec.resource("order").unwrap();
         assert!(order.fields.iter().all(|f| f.names.snake == "extra"
-            || f.names.snake == "notes"
             || f.names.snake == "total"
             || (f.list.filter && f.list.sort)));
         assert_eq!(keep_list_permissions(&text), None, "written once");

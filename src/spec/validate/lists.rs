@@ -8,15 +8,15 @@ use crate::diagnostics::Diagnostic;
 use crate::spec::model::*;
 use crate::spec::reader::{Sink, Table, describe, suggest};
 
-/// Whether lists may filter and sort by a field of type `ty` at all: json has no order, and
-/// a text's values can outgrow what an index entry holds (PostgreSQL refuses a btree entry
-/// past about 2,700 bytes, so such a row could no longer be written).
+/// Whether lists may filter and sort by a field of type `ty` at all: json has no order. A
+/// text is indexed, compared and sorted by its first characters (`sql::list_indexes`), as a
+/// whole text can outgrow what an index entry holds.
 pub(super) fn listable(ty: &FieldType) -> bool {
-    ty.props().list_kind.is_some() && *ty != FieldType::Text
+    ty.props().list_kind.is_some()
 }
 
 /// `filter` and `sort` of a field or relation table, over `default`; `listable` is false
-/// for json and text fields, which lists can only select.
+/// for json fields, which lists can only select.
 pub(super) fn read_list_use(
     sink: &mut Sink,
     t: &Table<'_, '_>,
@@ -32,13 +32,13 @@ pub(super) fn read_list_use(
                 Diagnostic::new(
                     value.span,
                     t.key_path(key),
-                    format!("lists cannot {key} by a json or text field"),
+                    format!("lists cannot {key} by a json field"),
                 )
                 .found("true")
                 .allowed("false")
                 .help(format!(
-                    "remove `{key}`: json has no order, and a long text outgrows an index entry; \
-                     a `string` field (with a max_length) can be filtered and sorted"
+                    "remove `{key}`: json has no order; a field of another type can be \
+                     filtered and sorted"
                 )),
             );
             return false;
@@ -52,9 +52,10 @@ pub(super) fn read_list_use(
 }
 
 /// What a field may do in lists unless the spec says: unique fields and enums filter and
-/// sort, others neither.
+/// sort, others neither; a text neither, even unique (it sorts only by its first characters,
+/// which the team opts into).
 pub(super) fn default_field_use(ty: &FieldType, unique: bool) -> ListUse {
-    if unique || matches!(ty, FieldType::Enum { .. }) {
+    if (unique && *ty != FieldType::Text) || matches!(ty, FieldType::Enum { .. }) {
         ListUse::BOTH
     } else {
         ListUse::default()
