@@ -2,6 +2,8 @@
 
     list_requests.py --first-order BASE PREFIX TOKEN
         creates one order of the signed-in admin (the row grow.py copies)
+    list_requests.py --sign-in BASE PREFIX
+        prints a fresh access token of the admin scripts/lib/shop.sh's seed made
     list_requests.py BASE PREFIX SPEC TOKEN ROW ROWS
         prints "NAME PATH" lines: for products and orders, every kind of list request
         the served OpenAPI document allows (the first page, the deepest page the offset
@@ -52,6 +54,19 @@ def first_order(base, prefix, token):
     status, answer = call(base, f"{prefix}/orders", token, "POST", body)
     if status != 201:
         sys.exit(f"bench-lists: POST {prefix}/orders answered {status}: {answer}")
+
+
+def sign_in(base, prefix):
+    """A fresh token of the seed's admin (scripts/lib/shop.sh signs up the same account)."""
+    body = {"email": "bench@example.com", "password": "bench-password-123"}
+    req = urllib.request.Request(base + f"{prefix}/auth/login", data=json.dumps(body).encode(),
+                                 method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            answer = json.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        sys.exit(f"bench-lists: POST {prefix}/auth/login answered {err.code}: {err.read()[:300]!r}")
+    print(answer.get("accessToken") or answer["access_token"])
 
 
 def camel(snake):
@@ -151,6 +166,8 @@ def list_requests(base, prefix, spec, token, row, rows):
 if __name__ == "__main__":
     if sys.argv[1] == "--first-order":
         first_order(*sys.argv[2:5])
+    elif sys.argv[1] == "--sign-in":
+        sign_in(*sys.argv[2:4])
     else:
         base, prefix, spec_path, token, row, rows = sys.argv[1:7]
         with open(spec_path, "rb") as f:
