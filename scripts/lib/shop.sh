@@ -129,10 +129,13 @@ free_port() {
 
 # The whole environment of the service (and of its grant-role command).
 SERVER_VARS=(PATH PORT HOST DATABASE_URL RATE_LIMIT_PER_MINUTE RATE_LIMIT_BURST
-    LOG_FORMAT RUST_LOG APP_ENV CACHE_ENABLED REDIS_URL API_PREFIX JWT_SECRET)
+    LOG_FORMAT RUST_LOG APP_ENV CACHE_ENABLED REDIS_URL API_PREFIX JWT_SECRET METRICS_TOKEN)
 # One signing key for every server of the run, so the token the seed signed in
 # with stays valid after a restart.
 JWT_SECRET="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+# The token the scripts' own scrapes of /metrics send.
+METRICS_TOKEN="metrics-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+export METRICS_TOKEN
 
 # One database for the whole run: the shop creates and migrates it, the seed
 # fills it, and every server after uses the same rows. Sets RUN_DIR,

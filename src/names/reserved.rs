@@ -370,6 +370,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "sha2",
     "sqlx",
     "std",
+    "subtle",
     "tempfile",
     "test",
     "thiserror",

@@ -5,6 +5,9 @@ use serde_json::{Map, Value, json};
 use super::shared::*;
 use crate::operations::{Kind, Probe};
 
+/// What `/metrics` asks of its callers (docs/contract.md, "Health and operations").
+const METRICS: &str = "Only for a scrape that sends the service's `METRICS_TOKEN` as its bearer token: without it, or with another, 401 (such attempts count against the caller's rate limit); a scrape with it is never rate limited. With no `METRICS_TOKEN` configured the metrics are off: 404.";
+
 /// The answers of the service's own operation `kind` (health, metrics, the document), on
 /// `base` (id, summary, tag).
 pub(super) fn own_operation(kind: &Kind, mut base: Map<String, Value>) -> Value {
@@ -22,11 +25,19 @@ pub(super) fn own_operation(kind: &Kind, mut base: Map<String, Value>) -> Value 
                 "content": {"application/json": {"schema": schema_ref("Health")}}
             }
         }),
-        Kind::Metrics => json!({"200": {
-            "description": "Prometheus text exposition format.",
-            "headers": headers(&[]),
-            "content": {"text/plain": {"schema": {"type": "string"}}}
-        }}),
+        Kind::Metrics => {
+            base.insert("description".into(), json!(METRICS));
+            base.insert("security".into(), json!([{"metricsToken": []}]));
+            json!({
+                "200": {
+                    "description": "Prometheus text exposition format.",
+                    "headers": headers(&[]),
+                    "content": {"text/plain": {"schema": {"type": "string"}}}
+                },
+                "401": error("Unauthorized"),
+                "404": error("NotFound")
+            })
+        }
         _ => json!({"200": {
             "description": "The OpenAPI 3.1 document of this service.",
             "headers": headers(&[]),

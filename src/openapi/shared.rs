@@ -233,10 +233,16 @@ pub(super) fn outbox_health(schemas: &mut Map<String, Value>) {
 }
 
 pub(super) fn security_schemes(spec: &Spec) -> Value {
+    let metrics = json!({
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The service's `METRICS_TOKEN`, for Prometheus scrapes of `/metrics`."
+    });
     if spec.auth.mode != AuthMode::Jwt {
-        return json!({});
+        return json!({"metricsToken": metrics});
     }
     json!({
+        "metricsToken": metrics,
         "bearerAuth": {
             "type": "http",
             "scheme": "bearer",

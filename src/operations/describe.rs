@@ -26,6 +26,8 @@ pub(super) fn operation(spec: &Spec, route: Route) -> Operation {
     };
     let document_summary = document_summary(&kind).map_or_else(|| summary.clone(), str::to_string);
     let outside_api = matches!(kind, Kind::Health(_) | Kind::Metrics | Kind::Document);
+    // docs/contract.md, "Rate limits": every route but health.
+    let rate_limited = !matches!(kind, Kind::Health(_));
     // Every POST but the jwt flow's honours `Idempotency-Key` (docs/contract.md).
     let idempotent = method == Method::Post && !matches!(kind, Kind::Auth(_));
     Operation {
@@ -42,8 +44,8 @@ pub(super) fn operation(spec: &Spec, route: Route) -> Operation {
         handler,
         access,
         body,
-        // docs/contract.md, "Rate limits": every route under the API prefix.
-        rate_limited: !outside_api,
+        in_api: !outside_api,
+        rate_limited,
         events,
     }
 }

@@ -39,8 +39,7 @@ pub fn operations(spec: &Spec) -> Vec<Operation> {
 /// The operations under the API prefix, in the order `check` and the README list them.
 pub fn api_operations(spec: &Spec) -> Vec<Operation> {
     let mut all = operations(spec);
-    // Exactly the API's routes are rate-limited; health, metrics and the document are not.
-    all.retain(|o| o.rate_limited);
+    all.retain(|o| o.in_api);
     all
 }
 

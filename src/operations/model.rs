@@ -31,7 +31,13 @@ pub struct Operation {
     pub body: Option<Body>,
     /// A POST that honours `Idempotency-Key`.
     pub idempotent: bool,
-    /// Counted against the client's rate budget (every route under the API prefix).
+    /// Under the API prefix: not one of the service's own routes (health, metrics, the
+    /// document).
+    pub in_api: bool,
+    /// Counted against the client's rate budget: every route but the health probes
+    /// (`/metrics` too, but for scrapes with its token). For the document only: the
+    /// templates' limiter is one middleware over every route.
+    #[serde(skip)]
     pub rate_limited: bool,
     /// The event types (`post.created`) it may emit.
     pub events: Vec<String>,

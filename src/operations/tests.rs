@@ -147,12 +147,22 @@ fn the_service_mounts_auth_jobs_and_webhooks_only_with_what_they_need() {
     for group in [Group::Auth, Group::Jobs, Group::Webhooks] {
         assert_eq!(count(open, group), 0);
     }
-    // Health, metrics and the document are always served, outside the API and its limits.
-    let own: Vec<String> = operations(&spec(open))
+    // Health, metrics and the document are always served, outside the API; only health is
+    // outside its limits.
+    let own: Vec<Operation> = operations(&spec(open))
         .into_iter()
-        .filter(|o| !o.rate_limited)
-        .map(|o| o.id)
+        .filter(|o| !o.in_api)
         .collect();
+    let unlimited: Vec<&str> = own
+        .iter()
+        .filter(|o| !o.rate_limited)
+        .map(|o| o.id.as_str())
+        .collect();
+    assert_eq!(
+        unlimited,
+        ["healthCheck", "readinessCheck", "livenessCheck"]
+    );
+    let own: Vec<String> = own.into_iter().map(|o| o.id).collect();
     assert_eq!(
         own,
         [
