@@ -134,6 +134,11 @@ impl<'a> Builder<'a> {
             }),
         );
 
+        // Only the responses some operation answers: which ones depends on the spec (no
+        // 403 without access rules), and an unused component is noise to a reviewer.
+        let used = Value::Object(paths.clone()).to_string();
+        responses.retain(|name, _| used.contains(&format!("\"#/components/responses/{name}\"")));
+
         json!({
             "openapi": "3.1.0",
             "info": {
@@ -148,6 +153,8 @@ impl<'a> Builder<'a> {
                     ctx.description, ctx.generator_version
                 ),
             },
+            // Relative: the document is served by the service it describes, wherever it runs.
+            "servers": [{"url": "/"}],
             "tags": tags,
             "paths": paths,
             "components": {

@@ -54,8 +54,6 @@ pub(super) const ERROR_CODES: &[&str] = &[
     "UNSUPPORTED_MEDIA_TYPE",
     "VALIDATION_ERROR",
     "RATE_LIMITED",
-    "UNAUTHORIZED",
-    "FORBIDDEN",
     "INTERNAL_ERROR",
     "SERVICE_UNAVAILABLE",
 ];
@@ -81,11 +79,6 @@ pub(super) const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
         "NotFound",
         "404",
         "No such route, or no such row (a path id that is not a UUID names no row): `NOT_FOUND`.",
-    ),
-    (
-        "MethodNotAllowed",
-        "405",
-        "A known path with a method it does not serve: `METHOD_NOT_ALLOWED`.",
     ),
     (
         "Conflict",
