@@ -19,9 +19,37 @@ pub fn load_spec(path: &Path) -> Result<(Spec, String)> {
     Ok((spec, source))
 }
 
+/// What a project's past changes in what is generated for it, as `.backend-gen/
+/// generated.toml` records it; a new project has none ([`History::NEW`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct History {
+    /// Whether every string the service stored was written under the default maximum
+    /// length (docs/contract.md, "Representations"), so the document states the bound on
+    /// reads too. A project generated before the default may hold longer values, which
+    /// its reads still return: it states the bound on writes only.
+    pub string_reads_bounded: bool,
+}
+
+impl History {
+    pub const NEW: Self = Self {
+        string_reads_bounded: true,
+    };
+}
+
 /// The data the templates render from, with the OpenAPI document built from the rest of it.
 pub fn service_context(name: &str, spec: &Spec, source: &str) -> ServiceContext {
+    service_context_with(name, spec, source, History::NEW)
+}
+
+/// The same for a project with a past.
+pub fn service_context_with(
+    name: &str,
+    spec: &Spec,
+    source: &str,
+    history: History,
+) -> ServiceContext {
     let mut ctx = ServiceContext::new(name, spec, source);
+    ctx.string_reads_bounded = history.string_reads_bounded;
     ctx.openapi = openapi::document(spec, &ctx);
     ctx
 }
@@ -45,17 +73,24 @@ fn not_utf8(path: &Path, e: &std::string::FromUtf8Error) -> Error {
 
 /// Renders the project for `spec` in memory, laid out by the templates alone.
 pub fn render_project(name: &str, spec: &Spec, source: &str) -> Result<output::FileSet> {
-    render_project_with(name, spec, source, &render::Overrides::default())
+    render_project_with(
+        name,
+        spec,
+        source,
+        &render::Overrides::default(),
+        History::NEW,
+    )
 }
 
-/// The same, with the team's template overrides.
+/// The same, with the team's template overrides, for a project with `history`.
 pub fn render_project_with(
     name: &str,
     spec: &Spec,
     source: &str,
     overrides: &render::Overrides,
+    history: History,
 ) -> Result<output::FileSet> {
-    let ctx = service_context(name, spec, source);
+    let ctx = service_context_with(name, spec, source, history);
     render::render_service(&ctx, overrides)
 }
 
@@ -66,12 +101,13 @@ pub fn generate(
     spec: &Spec,
     source: &str,
     overrides: &render::Overrides,
+    history: History,
 ) -> Result<output::FileSet> {
     for note in overrides.notes() {
         console::note(note);
     }
     let mut files = console::timed("render the templates", || {
-        render_project_with(name, spec, source, overrides)
+        render_project_with(name, spec, source, overrides, history)
     })?;
     let layout = console::timed("format the Rust with rustfmt", || {
         format::format_rust(&mut files)

@@ -91,11 +91,18 @@ pub fn invalid(field: &Field) -> Option<String> {
                 Some(Format::Url) => return Some(json_string("not a url")),
                 None => {}
             }
-            let re = regex::Regex::new(rules.pattern.as_deref()?).ok()?;
-            ["!", " ", "not matching", "0", "", "~~~"]
-                .into_iter()
-                .find(|c| !re.is_match(c))
-                .map(json_string)
+            let re = rules
+                .pattern
+                .as_deref()
+                .and_then(|p| regex::Regex::new(p).ok());
+            let unmatched = re.and_then(|re| {
+                ["!", " ", "not matching", "0", "", "~~~"]
+                    .into_iter()
+                    .find(|c| !re.is_match(c))
+                    .map(json_string)
+            });
+            // Else one character past the default maximum length.
+            unmatched.or_else(|| field.max_length().map(|max| repeat_x(max as usize + 1)))
         }
         Shape::Whole { .. } => {
             // Past a bound at the type's own limit is no number of the type (a 400, not a
@@ -461,7 +468,7 @@ mod tests {
         let f = field(r#"{ type = "enum", values = ["a", "b"] }"#);
         assert_eq!(invalid(&f).as_deref(), Some("\"not_a_value\""));
         let f = field(r#"{ type = "text" }"#);
-        assert_eq!(invalid(&f), None);
+        assert_eq!(invalid(&f), Some(repeat_x(10_001)));
     }
 
     /// A unique field of few values is a valid spec: the generated tests make no more rows at

@@ -2608,3 +2608,37 @@ fn an_updated_older_project_gets_its_admin_lists_indexes() {
     assert!(read(&project, ".backend-gen/generated.toml").contains("admin_lists = \"indexed\""));
     updated_again_changes_nothing(&project);
 }
+
+/// A project generated before strings had a default maximum length bounds them on writes
+/// only: its stored values may be longer, and its reads still return them, so its document
+/// states the bound on request bodies but not on representations. A new project states it
+/// on both.
+#[test]
+fn an_updated_older_project_bounds_strings_on_writes_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    // `post.body` is a text without a `max_length`.
+    let body_bounds = |project: &Path| {
+        let document: serde_json::Value =
+            serde_json::from_str(&read(project, "openapi.json")).unwrap();
+        let schemas = &document["components"]["schemas"];
+        (
+            schemas["Post.Create"]["properties"]["body"]["maxLength"].clone(),
+            schemas["Post"]["properties"]["body"]["maxLength"].clone(),
+        )
+    };
+    let bounded = serde_json::json!(10_000);
+    assert_eq!(body_bounds(&project), (bounded.clone(), bounded.clone()));
+    let state = read(&project, ".backend-gen/generated.toml");
+    assert!(state.contains("string_lengths = \"bounded\""), "{state}");
+
+    forget_in_state(&project, "string_lengths", "Which strings");
+    backend_gen().arg("update").arg(&project).assert().success();
+    assert_eq!(body_bounds(&project), (bounded, serde_json::Value::Null));
+    let state = read(&project, ".backend-gen/generated.toml");
+    assert!(
+        state.contains("string_lengths = \"bounded-on-writes\""),
+        "{state}"
+    );
+    updated_again_changes_nothing(&project);
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::NewArgs;
 use crate::console::cd_into;
 use crate::error::{Error, Result};
-use crate::pipeline::{generate, load_spec, render_project_with};
+use crate::pipeline::{History, generate, load_spec, render_project_with};
 use crate::spec::{self, AuthMode, Database, Spec};
 use crate::{console, context, interactive, output, project_files, render, update};
 
@@ -51,7 +51,7 @@ pub(super) fn new(args: NewArgs) -> Result<()> {
             .unwrap_or_else(|| target.join(project_files::TEMPLATES_DIR)),
     )?;
     if args.dry_run {
-        let files = render_project_with(&args.name, &spec, &source, &overrides)?;
+        let files = render_project_with(&args.name, &spec, &source, &overrides, History::NEW)?;
         print!("{}", files.tree());
         println!(
             "{} (dry run: nothing written)",
@@ -59,8 +59,8 @@ pub(super) fn new(args: NewArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let mut files = generate(&args.name, &spec, &source, &overrides)?;
-    update::remember(&mut files, &args.name, &spec, &source);
+    let mut files = generate(&args.name, &spec, &source, &overrides, History::NEW)?;
+    update::remember(&mut files, &args.name, &spec, &source, History::NEW);
     let bar = output::progress_bar();
     let summary = console::timed("write the project", || {
         files.write(&target, args.force, &bar)

@@ -147,12 +147,12 @@ fn checks(f: &Field) -> Vec<Check> {
             args,
         });
     };
-    if rules.min_length.is_some() || rules.max_length.is_some() {
+    if rules.min_length.is_some() || f.max_length().is_some() {
         push(
             "length",
             vec![
                 opt(rules.min_length.map(|n| n.to_string())),
-                opt(rules.max_length.map(|n| n.to_string())),
+                opt(f.max_length().map(|n| n.to_string())),
             ],
         );
     }

@@ -117,6 +117,10 @@ pub struct ServiceContext {
     /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
     #[serde(skip)]
     pub openapi: String,
+    /// Whether the document states the default string bound on reads too (see
+    /// `pipeline::History`); for the document only.
+    #[serde(skip)]
+    pub string_reads_bounded: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -204,6 +208,7 @@ impl ServiceContext {
             cache: spec.cache.clone(),
             auth,
             openapi: String::new(),
+            string_reads_bounded: true,
         }
     }
 }

@@ -307,7 +307,7 @@ fn uses(
         uses.pattern |= f.rules.pattern.is_some();
         uses.email |= f.rules.format == Some(Format::Email);
         uses.url |= f.rules.format == Some(Format::Url);
-        uses.length |= f.rules.min_length.is_some() || f.rules.max_length.is_some();
+        uses.length |= f.rules.min_length.is_some() || f.max_length().is_some();
         // A decimal's bounds are part of its own check (see `field::checks`).
         uses.range |= f.ty.decimal().is_none() && (f.rules.min.is_some() || f.rules.max.is_some());
         uses.optional |= !f.required;

@@ -8,7 +8,7 @@ use super::shared::*;
 use crate::context::{FieldContext, ResourceContext};
 use crate::operations::Body;
 use crate::spec::{
-    Bound, DEFAULT_DECIMAL, Denied, FieldAccess, FieldWrite, Format, Rule, Rules, Shape,
+    Bound, DEFAULT_DECIMAL, Denied, Field, FieldAccess, FieldWrite, Format, Rule, Rules, Shape,
 };
 
 impl<'a> Builder<'a> {
@@ -27,7 +27,7 @@ impl<'a> Builder<'a> {
             required.push(b.json.clone());
         }
         for f in &r.fields {
-            let mut schema = self.response_field(f);
+            let mut schema = self.response_field(r, f);
             let access = self.access(r, f);
             if let Some(object) = schema.as_object_mut() {
                 if let Some(read) = readers(access) {
@@ -489,7 +489,7 @@ impl<'a> Builder<'a> {
                 if let Some(n) = rules.min_length {
                     s.insert("minLength".into(), json!(n));
                 }
-                if let Some(n) = rules.max_length {
+                if let Some(n) = spec_field.and_then(Field::max_length) {
                     s.insert("maxLength".into(), json!(n));
                 }
                 if let Some(p) = &rules.pattern {
@@ -543,14 +543,25 @@ impl<'a> Builder<'a> {
         s
     }
 
-    /// A field in a representation: its type, format and enum values.
-    pub(super) fn response_field(&self, f: &FieldContext) -> Value {
+    /// A field in a representation: its type, format, enum values and length bound.
+    pub(super) fn response_field(&self, r: &ResourceContext, f: &FieldContext) -> Value {
         let nullable = !f.required;
+        let spec_field = self.field(r, f);
+        // The default bound holds on reads only where every stored value was written under
+        // it (`pipeline::History`); the spec's own bound always did.
+        let max_length = if self.ctx.string_reads_bounded {
+            spec_field.and_then(Field::max_length)
+        } else {
+            spec_field.and_then(|sf| sf.rules.max_length)
+        };
         let mut s = match value_schema(f, nullable) {
             Some(mut s) => {
                 if matches!(f.kind.props().shape, Shape::Decimal) {
                     // The service writes a decimal as a string, to keep every digit.
                     s.insert("pattern".into(), json!(DECIMAL_PATTERN));
+                }
+                if let Some(n) = max_length {
+                    s.insert("maxLength".into(), json!(n));
                 }
                 Value::Object(s)
             }

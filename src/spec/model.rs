@@ -518,6 +518,17 @@ pub struct Field {
     pub list: ListUse,
 }
 
+impl Field {
+    /// The most characters a client may write into it: its `max_length`, else, for a
+    /// textual field, the contract's default (docs/contract.md, "Representations"). Only
+    /// the spec's own bound sizes a PostgreSQL column; the default is checked on writes.
+    pub fn max_length(&self) -> Option<u32> {
+        self.rules
+            .max_length
+            .or_else(|| self.ty.is_textual().then_some(Rules::DEFAULT_MAX_LENGTH))
+    }
+}
+
 /// A field's own rules (the spec's `read`, `write` and `write_denied`). They narrow the
 /// resource's: a caller must first pass the resource's rule for the action.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -590,6 +601,11 @@ pub struct Rules {
     pub max: Option<Bound>,
     pub format: Option<Format>,
     pub pattern: Option<String>,
+}
+
+impl Rules {
+    /// The longest string a client may write where the spec sets no `max_length`.
+    pub const DEFAULT_MAX_LENGTH: u32 = 10_000;
 }
 
 /// A numeric limit in its field's own type.

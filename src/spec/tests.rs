@@ -1938,3 +1938,42 @@ fn list_combinations_name_fields_and_relations() {
         ]
     );
 }
+
+/// Every string a client writes has a maximum length: the spec's, else the contract's
+/// default; other types have none.
+#[test]
+fn textual_fields_are_bounded_by_default() {
+    let spec = valid(
+        "[resources.post.fields]\ntitle = { type = \"string\" }\nbody = { type = \"text\" }\n\
+         short = { type = \"string\", max_length = 80 }\nviews = { type = \"integer\" }\n",
+    );
+    let bounds: Vec<Option<u32>> = spec.resources[0]
+        .fields
+        .iter()
+        .map(Field::max_length)
+        .collect();
+    assert_eq!(bounds, [Some(10_000), Some(10_000), Some(80), None]);
+}
+
+/// A minimum past the default maximum, or a default value longer than it, could never be
+/// written: refused, saying how to lift the bound.
+#[test]
+fn a_textual_field_that_outgrows_the_default_maximum_is_refused() {
+    let e = errors("[resources.post.fields]\nbody = { type = \"text\", min_length = 10001 }\n");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("min_length is greater than the default maximum length (set a max_length of at least 10001)"),
+        "{e:?}"
+    );
+    let long = "x".repeat(10_001);
+    let e = errors(&format!(
+        "[resources.post.fields]\nbody = {{ type = \"text\", default = \"{long}\" }}\n"
+    ));
+    assert!(
+        e[0].contains("longer than the default maximum length 10000"),
+        "{e:?}"
+    );
+    valid(&format!(
+        "[resources.post.fields]\nbody = {{ type = \"text\", max_length = 20000, default = \"{long}\" }}\n"
+    ));
+}

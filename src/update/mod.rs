@@ -32,13 +32,14 @@ use backfill::backfills;
 use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
-    APPLIED_SPEC, BASE, STATE, admin_lists_indexed, base_paths, emails_folded, lists_indexed,
-    name_in, read, tables_before_jobs, tables_in,
+    APPLIED_SPEC, BASE, STATE, admin_lists_indexed, base_paths, emails_folded, history,
+    lists_indexed, name_in, read, tables_before_jobs, tables_in,
 };
 
 use crate::console::count;
 use crate::error::{Error, Result};
 use crate::output::Owner;
+use crate::pipeline::History;
 use crate::project_files::{SPEC_FILE, STATE_DIR};
 use crate::spec::{self, Spec};
 
@@ -210,8 +211,9 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         }
     }
 
-    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?)?;
-    remember(&mut files, &name, spec, source);
+    let past = history(&state);
+    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?, past)?;
+    remember(&mut files, &name, spec, source, past);
     let carried = carried_paths(dir, &crate::carry::moves(&old, spec));
     let (mut fates, mut removals) = (Vec::new(), Vec::new());
     let mut paths: BTreeSet<String> = files.iter().map(|(p, _)| p.clone()).collect();
@@ -390,8 +392,12 @@ fn adopt(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
     let name = read(dir, "Cargo.toml")
         .and_then(|text| name_in(&text, Some("package")))
         .ok_or_else(|| Error::Usage(format!("{} names no package", manifest.display())))?;
-    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?)?;
-    remember(&mut files, &name, spec, source);
+    // Generated before `update` existed, so before the default string bound too.
+    let past = History {
+        string_reads_bounded: false,
+    };
+    let mut files = crate::pipeline::generate(&name, spec, source, &overrides(args)?, past)?;
+    remember(&mut files, &name, spec, source, past);
     let writes: Vec<(String, String)> = files
         .iter()
         .filter(|(path, _)| path.starts_with(STATE_DIR))

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::output::{FileSet, Owner};
+use crate::pipeline::History;
 use crate::project_files::{SPEC_FILE, STATE_DIR};
 use crate::spec::{self, Spec};
 
@@ -46,6 +47,12 @@ pub(super) const LISTS_INDEXED: &str = "indexed";
 /// The key of `generated.toml` that says the admin lists (jobs, webhook subscriptions and
 /// deliveries) are served by an index per filter (issue 45); its value is `LISTS_INDEXED`.
 pub(super) const ADMIN_LISTS: &str = "admin_lists";
+/// The key of `generated.toml` that says which strings the default maximum length bounds:
+/// every one (a project generated since the default) or those written since (an older
+/// project, whose stored values may be longer).
+pub(super) const STRING_LENGTHS: &str = "string_lengths";
+pub(super) const STRINGS_ALL_BOUNDED: &str = "bounded";
+pub(super) const STRINGS_WRITES_BOUNDED: &str = "bounded-on-writes";
 
 /// Whether a generated file is remembered as a merge base: not the migrations
 /// (never rewritten) nor the spec (the input).
@@ -56,7 +63,7 @@ pub(super) fn remembered(path: &str) -> bool {
 /// Adds `.backend-gen/` to a generated project's files: with the service's own tables
 /// (`tables`), so that a later version of backend-gen knows which of its tables the project
 /// lacks.
-pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str) {
+pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str, history: History) {
     // Team-owned files too: not to merge (they are never merged) but to tell, once
     // their resource or job is gone, whether the team edited them (kept, and then
     // refused as outside the build) or not (removed).
@@ -85,9 +92,16 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str)
              # Lists filter and sort by what the spec allows, each with an index.\n\
              {LISTS} = {LISTS_INDEXED:?}\n\
              # The admin lists (jobs, webhooks) read an index per filter.\n\
-             {ADMIN_LISTS} = {LISTS_INDEXED:?}\n",
+             {ADMIN_LISTS} = {LISTS_INDEXED:?}\n\
+             # Which strings the default maximum length bounds: all, or those written since.\n\
+             {STRING_LENGTHS} = {strings:?}\n",
             env!("CARGO_PKG_VERSION"),
-            tables.join(", ")
+            tables.join(", "),
+            strings = if history.string_reads_bounded {
+                STRINGS_ALL_BOUNDED
+            } else {
+                STRINGS_WRITES_BOUNDED
+            },
         ),
         Owner::Generator,
     );
@@ -124,6 +138,13 @@ pub(super) fn lists_indexed(state: &str) -> bool {
 /// written by every backend-gen since they are.
 pub(super) fn admin_lists_indexed(state: &str) -> bool {
     says(state, ADMIN_LISTS, LISTS_INDEXED)
+}
+
+/// What `generated.toml` says of the project's past.
+pub(super) fn history(state: &str) -> History {
+    History {
+        string_reads_bounded: says(state, STRING_LENGTHS, STRINGS_ALL_BOUNDED),
+    }
 }
 
 /// Whether `generated.toml`'s `key` is `value`.

@@ -32,6 +32,23 @@ pub(super) fn read_rules(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> 
                 .found(format!("min_length {min}, max_length {max}")),
             );
         }
+        if let (Some(min), None) = (rules.min_length, rules.max_length)
+            && min > Rules::DEFAULT_MAX_LENGTH
+        {
+            let span = t.raw("min_length").map_or(t.span.clone(), |v| v.span());
+            let default = Rules::DEFAULT_MAX_LENGTH;
+            sink.push(
+                Diagnostic::new(
+                    span,
+                    t.key_path("min_length"),
+                    "min_length is greater than the default maximum length",
+                )
+                .found(format!(
+                    "min_length {min}, no max_length (so at most {default})"
+                ))
+                .help(format!("set a max_length of at least {min}")),
+            );
+        }
         if let Some(p) = t.string(sink, "pattern") {
             match regex::Regex::new(&p.value) {
                 Ok(_) => rules.pattern = Some(p.value),
@@ -235,6 +252,12 @@ fn default_breaks_rules(literal: &Literal, rules: &Rules) -> Option<String> {
             }
             if let Some(max) = rules.max_length.filter(|m| len > *m) {
                 return Some(format!("it is longer than max_length {max}"));
+            }
+            if rules.max_length.is_none() && len > Rules::DEFAULT_MAX_LENGTH {
+                let max = Rules::DEFAULT_MAX_LENGTH;
+                return Some(format!(
+                    "it is longer than the default maximum length {max}"
+                ));
             }
             if let Some(p) = &rules.pattern
                 && regex::Regex::new(p).is_ok_and(|re| !re.is_match(s))
