@@ -27,8 +27,8 @@ impl<'a> Builder<'a> {
                     "payload": {"description": "What the job was enqueued with (for an event's job, the event's envelope)."},
                     "idempotencyKey": {"type": ["string", "null"], "description": "A second job of the same kind under this key is never added (an event's job: the event's id)."},
                     "state": {"type": "string", "enum": JOB_STATES},
-                    "attempts": {"type": "integer", "minimum": 0, "description": "Runs so far."},
-                    "maxAttempts": {"type": "integer", "minimum": 1, "description": "Runs before it is dead."},
+                    "attempts": {"type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX, "description": "Runs so far."},
+                    "maxAttempts": {"type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX, "description": "Runs before it is dead."},
                     "runAfter": {"type": "string", "format": "date-time", "description": "When it runs next, if pending."},
                     "lastError": {"type": ["string", "null"], "description": "Why the last run failed."},
                     "createdAt": {"type": "string", "format": "date-time"},
@@ -100,7 +100,7 @@ impl<'a> Builder<'a> {
             "description": "An http or https URL. One on a loopback, private, link-local or reserved address, or whose host resolves to one, is refused (422), unless `WEBHOOK_ALLOW_PRIVATE_TARGETS=true`."
         });
         let events = json!({
-            "type": "array", "minItems": 1,
+            "type": "array", "minItems": 1, "maxItems": types.len(),
             "items": {"type": "string", "enum": types},
             "description": "The event types to send, or `*` for all."
         });
@@ -117,10 +117,10 @@ impl<'a> Builder<'a> {
         let subscription = |secret: bool| {
             let mut properties = json!({
                 "id": {"type": "string", "format": "uuid"},
-                "url": {"type": "string"},
-                "events": {"type": "array", "items": {"type": "string"}},
+                "url": {"type": "string", "format": "uri", "maxLength": 2048},
+                "events": {"type": "array", "maxItems": types.len(), "items": {"type": "string", "enum": types}},
                 "active": {"type": "boolean"},
-                "consecutiveFailures": {"type": "integer", "minimum": 0, "description": "Failed attempts in a row since the last delivered one; past `WEBHOOK_DISABLE_AFTER` the subscription is made inactive."},
+                "consecutiveFailures": {"type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX, "description": "Failed attempts in a row since the last delivered one; past `WEBHOOK_DISABLE_AFTER` the subscription is made inactive."},
                 "createdAt": {"type": "string", "format": "date-time"},
                 "updatedAt": {"type": "string", "format": "date-time"}
             });
@@ -150,9 +150,9 @@ impl<'a> Builder<'a> {
                     "eventId": {"type": "string", "format": "uuid", "description": "Also the `webhook-id` header of every attempt."},
                     "eventType": {"type": "string"},
                     "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
-                    "attempts": {"type": "integer", "minimum": 0},
-                    "maxAttempts": {"type": "integer", "minimum": 1},
-                    "lastStatus": {"type": ["integer", "null"], "description": "The receiver's last answer; null when it could not be reached."},
+                    "attempts": {"type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX},
+                    "maxAttempts": {"type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX},
+                    "lastStatus": {"type": ["integer", "null"], "format": "int32", "minimum": 100, "maximum": 599, "description": "The receiver's last answer; null when it could not be reached."},
                     "lastError": {"type": ["string", "null"]},
                     "nextAttemptAt": {"type": "string", "format": "date-time", "description": "When the next attempt is due, if pending."},
                     "createdAt": {"type": "string", "format": "date-time"},
@@ -275,6 +275,6 @@ fn admin_page() -> Value {
         "name": "page",
         "in": "query",
         "description": format!("The page number, from 1 (the newest rows first). {OFFSET_WINDOW} past them gets 400 naming `page`."),
-        "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}
+        "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": u32::MAX}
     })
 }

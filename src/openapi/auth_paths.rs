@@ -42,7 +42,7 @@ impl<'a> Builder<'a> {
                     "accessToken": string("A JWT for `Authorization: Bearer`."),
                     "refreshToken": string("Trade it at `/auth/refresh`; it works once."),
                     "tokenType": {"type": "string", "enum": ["Bearer"]},
-                    "expiresIn": {"type": "integer", "minimum": 1, "description": "Seconds the access token lives."}
+                    "expiresIn": {"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX, "description": "Seconds the access token lives."}
                 },
                 "required": ["accessToken", "refreshToken", "tokenType", "expiresIn"],
                 "additionalProperties": false
@@ -53,7 +53,11 @@ impl<'a> Builder<'a> {
             json!({
                 "type": "object",
                 "properties": {
-                    "roles": {"type": "array", "items": {"type": "string", "enum": self.spec.auth.roles}}
+                    "roles": {
+                        "type": "array",
+                        "maxItems": self.spec.auth.roles.len(),
+                        "items": {"type": "string", "enum": self.spec.auth.roles}
+                    }
                 },
                 "required": ["roles"],
                 "additionalProperties": false
@@ -125,7 +129,12 @@ impl<'a> Builder<'a> {
             "Session.List".into(),
             json!({
                 "type": "object",
-                "properties": {"data": {"type": "array", "items": schema_ref("Session")}},
+                "properties": {"data": {
+                    "type": "array",
+                    "maxItems": 100,
+                    "items": schema_ref("Session"),
+                    "description": "The live sessions, the most recently used first: the 100 latest at most."
+                }},
                 "required": ["data"],
                 "additionalProperties": false
             }),

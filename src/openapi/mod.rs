@@ -108,7 +108,7 @@ impl<'a> Builder<'a> {
                 (*name).to_string(),
                 json!({
                     "description": description,
-                    "headers": {"X-Request-Id": header_ref("X-Request-Id")},
+                    "headers": headers(&[]),
                     "content": {"application/json": {"schema": schema_ref("Error")}}
                 }),
             );
@@ -116,23 +116,27 @@ impl<'a> Builder<'a> {
         // docs/contract.md, "Errors": a statement past its budget is a 503 that says when to retry.
         responses["ServiceUnavailable"]["headers"]["Retry-After"] = json!({
             "description": "Seconds to wait before retrying, when a statement ran past its budget.",
-            "schema": {"type": "integer", "minimum": 1}
+            "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 1}
+        });
+        let mut limited = headers(&[]);
+        limited["Retry-After"] = json!({
+            "description": "Seconds until a request would be allowed: at most an hour (the account routes' budgets refill per hour, the others per minute).",
+            "required": true,
+            "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 3600}
         });
         responses.insert(
             "RateLimited".into(),
             json!({
                 "description": "Over the client's budget: `RATE_LIMITED`; retry after `Retry-After` seconds.",
-                "headers": {
-                    "X-Request-Id": header_ref("X-Request-Id"),
-                    "Retry-After": {
-                        "description": "Seconds until a request would be allowed.",
-                        "required": true,
-                        "schema": {"type": "integer", "minimum": 1}
-                    }
-                },
+                "headers": limited,
                 "content": {"application/json": {"schema": schema_ref("Error")}}
             }),
         );
+        // Every component response answers rate-limited operations only (health uses none),
+        // and the middleware puts the budget on whatever they answer.
+        for response in responses.values_mut() {
+            with_rate_limit_headers(response);
+        }
 
         // Only the responses some operation answers: which ones depends on the spec (no
         // 403 without access rules), and an unused component is noise to a reviewer.
@@ -154,31 +158,19 @@ impl<'a> Builder<'a> {
                 ),
             },
             // Relative: the document is served by the service it describes, wherever it runs.
-            "servers": [{"url": "/"}],
+            "servers": [{
+                "url": "/",
+                "description": "This service, wherever it runs (local, staging or production).",
+                "x-internal": false
+            }],
             "tags": tags,
             "paths": paths,
             "components": {
-                "securitySchemes": security_schemes(self.spec),
+                "securitySchemes": security_schemes(self.spec, &ctx.crate_name),
                 "schemas": schemas,
                 "responses": responses,
                 "parameters": shared_parameters(),
-                "headers": {
-                    "X-Request-Id": {
-                        "description": "The request's id: the client's own when it sent a sane one (1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`), else a new UUID.",
-                        "required": true,
-                        "schema": {"type": "string", "minLength": 1}
-                    },
-                    "ETag": {
-                        "description": "A strong tag of the representation; send it back in `If-None-Match` or `If-Match`.",
-                        "required": true,
-                        "schema": {"type": "string"}
-                    },
-                    "Location": {
-                        "description": "The new resource's path.",
-                        "required": true,
-                        "schema": {"type": "string"}
-                    }
-                }
+                "headers": header_components()
             }
         })
     }
@@ -198,9 +190,13 @@ impl<'a> Builder<'a> {
             Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),
             _ => self.resource_operation(op, base),
         };
-        // docs/contract.md, "Rate limits": every API route; health and the documents not.
+        // docs/contract.md, "Rate limits": every route but health; the middleware reports
+        // the budget on whatever such a route answers.
         if op.rate_limited {
             operation["responses"]["429"] = error("RateLimited");
+            if let Some(responses) = operation["responses"].as_object_mut() {
+                responses.values_mut().for_each(with_rate_limit_headers);
+            }
         }
         if op.idempotent {
             idempotent(&mut operation);

@@ -54,6 +54,7 @@ impl<'a> Builder<'a> {
                 "roles".into(),
                 json!({
                     "type": "array",
+                    "maxItems": self.spec.auth.roles.len(),
                     "items": {"type": "string", "enum": self.spec.auth.roles},
                     "readOnly": true,
                     "description": "Set by an admin only (`PUT .../roles`)."
@@ -66,7 +67,9 @@ impl<'a> Builder<'a> {
                 "version".into(),
                 json!({
                     "type": "integer",
+                    "format": "int32",
                     "minimum": 1,
+                    "maximum": i32::MAX,
                     "description": "Starts at 1; every successful write bumps it. Send it back in a PUT or PATCH body to refuse a stale write (409 `VERSION_CONFLICT`)."
                 }),
             );
@@ -562,6 +565,11 @@ impl<'a> Builder<'a> {
                 }
                 if let Some(n) = max_length {
                     s.insert("maxLength".into(), json!(n));
+                }
+                // A whole number holds what its column does.
+                if let Some((lo, hi)) = f.kind.props().shape.whole_range() {
+                    s.insert("minimum".into(), json!(lo));
+                    s.insert("maximum".into(), json!(hi));
                 }
                 Value::Object(s)
             }

@@ -130,7 +130,7 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
                     "properties": {
                         "code": {"type": "string", "enum": ERROR_CODES},
                         "message": {"type": "string"},
-                        "details": {"type": "array", "items": schema_ref("ErrorDetail")},
+                        "details": {"type": "array", "maxItems": 100, "items": schema_ref("ErrorDetail"), "description": "The first 100 problems at most."},
                         "requestId": {"type": "string"}
                     },
                     "required": ["code", "message", "requestId"],
@@ -159,9 +159,9 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
         json!({
             "type": "object",
             "properties": {
-                "page": {"type": "integer", "minimum": 1, "description": "The page number, for offset pages (absent with a cursor)."},
-                "limit": {"type": "integer", "minimum": 1, "maximum": 100},
-                "total": {"type": "integer", "minimum": 0, "description": "Rows matching the filters, on offset pages, counted up to `LIST_COUNT_LIMIT` (10,000 by default): past it, the limit (see `totalExact`). A page after a cursor leaves it out."},
+                "page": {"type": "integer", "format": "int64", "minimum": 1, "maximum": u32::MAX, "description": "The page number, for offset pages (absent with a cursor)."},
+                "limit": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100},
+                "total": {"type": "integer", "format": "int64", "minimum": 0, "maximum": u32::MAX, "description": "Rows matching the filters, on offset pages, counted up to `LIST_COUNT_LIMIT` (10,000 by default): past it, the limit (see `totalExact`). A page after a cursor leaves it out."},
                 "totalExact": {"type": "boolean", "description": "Beside `total`: whether it is the exact count; `false` says at least `total` rows match."},
                 "hasMore": {"type": "boolean"},
                 "nextCursor": {"type": ["string", "null"], "description": "Continues after this page's last row; null on the last page."}
@@ -195,7 +195,7 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
             "type": "object",
             "properties": {
                 "status": {"type": "string", "enum": ["up", "down"]},
-                "latency": {"type": "integer", "minimum": 0, "description": "Milliseconds the check took."}
+                "latency": {"type": "integer", "format": "int64", "minimum": 0, "maximum": i64::MAX, "description": "Milliseconds the check took."}
             },
             "required": ["status", "latency"],
             "additionalProperties": false
@@ -213,8 +213,8 @@ pub(super) fn outbox_health(schemas: &mut Map<String, Value>) {
             "description": "The domain events not yet published: `lagging` once the oldest is older than `OUTBOX_LAG_ALERT_SECS` (the service is then `degraded`).",
             "properties": {
                 "status": {"type": "string", "enum": ["up", "lagging", "down"]},
-                "pending": {"type": "integer", "minimum": 0, "description": "Events waiting to be published."},
-                "lag": {"type": "integer", "minimum": 0, "description": "Seconds the oldest of them has waited."}
+                "pending": {"type": "integer", "format": "int64", "minimum": 0, "maximum": i64::MAX, "description": "Events waiting to be published."},
+                "lag": {"type": "integer", "format": "int64", "minimum": 0, "maximum": i64::MAX, "description": "Seconds the oldest of them has waited."}
             },
             "required": ["status", "pending", "lag"],
             "additionalProperties": false
@@ -225,7 +225,8 @@ pub(super) fn outbox_health(schemas: &mut Map<String, Value>) {
     checks["required"] = json!(["database", "outbox"]);
 }
 
-pub(super) fn security_schemes(spec: &Spec) -> Value {
+/// The schemes; the crate's name is the tokens' issuer and audience.
+pub(super) fn security_schemes(spec: &Spec, crate_name: &str) -> Value {
     let metrics = json!({
         "type": "http",
         "scheme": "bearer",
@@ -241,8 +242,8 @@ pub(super) fn security_schemes(spec: &Spec) -> Value {
             "scheme": "bearer",
             "bearerFormat": "JWT",
             "description": format!(
-                "An access token from `POST {}/auth/login` or `/auth/refresh` (HS256; claims `sub`, `email`, `email_verified`, `roles`, `iat`, `exp`).",
-                spec.project.api_prefix
+                "An access token from `POST {}/auth/login` or `/auth/refresh`: a JWS following RFC8725's practices: the algorithm is pinned (HS256 only; `none` and any other are refused), the issuer and the audience are checked (`iss` and `aud` are both `{}`), and `exp`, `iat` and `sub` are required. Claims `sub`, `sid`, `email`, `email_verified`, `roles`, `iat`, `exp`, `iss`, `aud`.",
+                spec.project.api_prefix, crate_name
             )
         }
     })
@@ -279,13 +280,13 @@ pub(super) fn shared_parameters() -> Value {
             "name": "page",
             "in": "query",
             "description": format!("The page number, from 1 (offset pages; not with `cursor`). {OFFSET_WINDOW} past them gets 400 naming `cursor`, which reaches any depth."),
-            "schema": {"type": "integer", "minimum": 1, "maximum": u32::MAX}
+            "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": u32::MAX}
         },
         "Limit": {
             "name": "limit",
             "in": "query",
             "description": "Rows per page.",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
+            "schema": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100, "default": 20}
         },
         "Cursor": {
             "name": "cursor",
@@ -423,14 +424,74 @@ pub(super) fn header_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/headers/{name}")})
 }
 
+/// The response header by which CORS lets a page of another origin read the answer.
+const CORS_ORIGIN: &str = "Access-Control-Allow-Origin";
+
+/// The headers that tell a client where its rate budget stands (docs/contract.md, "Rate
+/// limits").
+const RATE_LIMIT_HEADERS: [&str; 3] = [
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+];
+
+/// Adds the rate-limit headers to an inline response (a `$ref` to a component response
+/// gets them in the component).
+pub(super) fn with_rate_limit_headers(response: &mut Value) {
+    if let Some(headers) = response.get_mut("headers").and_then(Value::as_object_mut) {
+        for name in RATE_LIMIT_HEADERS {
+            headers.insert(name.into(), header_ref(name));
+        }
+    }
+}
+
+/// The shared response headers.
+pub(super) fn header_components() -> Value {
+    json!({
+        "X-Request-Id": {
+            "description": "The request's id: the client's own when it sent a sane one (1 to 128 characters of letters, digits, `-`, `_`, `.`, `:`), else a new UUID.",
+            "required": true,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[A-Za-z0-9._:-]{1,128}$"}
+        },
+        "ETag": {
+            "description": "A strong tag of the representation (its hash, in quotes); send it back in `If-None-Match` or `If-Match`.",
+            "required": true,
+            "schema": {"type": "string", "maxLength": 18, "pattern": "^\"[0-9a-f]{1,16}\"$"}
+        },
+        "Location": {
+            "description": "The new resource's path.",
+            "required": true,
+            "schema": {"type": "string", "format": "uri-reference", "maxLength": 2048}
+        },
+        CORS_ORIGIN: {
+            "description": "Present when the request's `Origin` is one that `CORS_ALLOWED_ORIGINS` allows (none by default): that origin, or `*` when any is allowed.",
+            "schema": {"type": "string", "maxLength": 2048, "pattern": "^(\\*|https?://[^/]+)$"}
+        },
+        "X-RateLimit-Limit": {
+            "description": "The size of the client's budget: requests it may make at once (absent when the shared budget in Redis is unreachable and `RATE_LIMIT_WHEN_REDIS_DOWN` is `open`).",
+            "schema": {"type": "integer", "format": "int64", "minimum": 1, "maximum": u32::MAX}
+        },
+        "X-RateLimit-Remaining": {
+            "description": "Requests left in the budget now.",
+            "schema": {"type": "integer", "format": "int64", "minimum": 0, "maximum": u32::MAX}
+        },
+        "X-RateLimit-Reset": {
+            "description": "When the budget is full again, in Unix seconds.",
+            "schema": {"type": "integer", "format": "int64", "minimum": 0, "maximum": 253_402_300_799_i64}
+        }
+    })
+}
+
 pub(super) fn error(name: &str) -> Value {
     json!({"$ref": format!("#/components/responses/{name}")})
 }
 
-/// `X-Request-Id` and the given headers.
+/// `X-Request-Id`, the CORS header (present when CORS allows the caller's origin) and the
+/// given headers.
 pub(super) fn headers(extra: &[&str]) -> Value {
     let mut map = Map::new();
     map.insert("X-Request-Id".into(), header_ref("X-Request-Id"));
+    map.insert(CORS_ORIGIN.into(), header_ref(CORS_ORIGIN));
     for name in extra {
         map.insert((*name).to_string(), header_ref(name));
     }
@@ -461,7 +522,7 @@ pub(super) fn page_of(item: &str) -> Value {
     json!({
         "type": "object",
         "properties": {
-            "data": {"type": "array", "items": schema_ref(item)},
+            "data": {"type": "array", "maxItems": 100, "items": schema_ref(item)},
             "pagination": schema_ref("Pagination")
         },
         "required": ["data", "pagination"],

@@ -69,6 +69,6 @@ fn components_are_used_and_error_codes_listed_once() {
         let distinct: std::collections::BTreeSet<_> =
             codes.iter().filter_map(|c| c.as_str()).collect();
         assert_eq!(distinct.len(), codes.len(), "{codes:?}");
-        assert_eq!(doc["servers"], serde_json::json!([{"url": "/"}]));
+        assert_eq!(doc["servers"][0]["url"], "/");
     }
 }
