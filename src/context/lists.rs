@@ -13,6 +13,10 @@ pub struct ListColumn {
     /// A `list::Kind` expression.
     pub kind: String,
     pub nullable: bool,
+    /// The longest value an equality filter takes, as a Rust `Option<usize>`: a textual
+    /// field's maximum length (longer could match no row, and is refused as the document
+    /// says).
+    pub max_chars: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -41,6 +45,7 @@ pub(super) fn list_description(
             sql: format!("{}_id", b.names.snake),
             kind: list_kind(Kind::Uuid).into(),
             nullable: !b.required,
+            max_chars: "None".into(),
         });
     }
     for f in &r.fields {
@@ -67,6 +72,9 @@ pub(super) fn list_description(
             sql: rust_text(f.names.sql.clone()),
             kind,
             nullable: !f.required,
+            max_chars: f
+                .max_length()
+                .map_or_else(|| "None".into(), |n| format!("Some({n})")),
         });
     }
     if r.versioned {
@@ -86,6 +94,7 @@ pub(super) fn list_description(
                 sql: snake.into(),
                 kind: list_kind(Kind::Datetime).into(),
                 nullable: false,
+                max_chars: "None".into(),
             });
         }
     }

@@ -10,7 +10,7 @@ use crate::dialect::TEXT_PREFIX_CHARS;
 use crate::samples;
 use crate::spec::{
     AuthMode, BelongsTo, Event, Field, FieldType, FieldWrite, Kind, OnDelete, Range, Resource,
-    Rule, Spec, Trigger,
+    Rule, Rules, Spec, Trigger,
 };
 
 use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
@@ -246,6 +246,8 @@ pub struct ResourceTestContext {
 pub struct TextExample {
     pub key: String,
     pub required: bool,
+    /// Its maximum length: a filter value one longer is refused.
+    pub max_chars: u32,
 }
 
 /// A field a list test filters by, and the value it looks for.
@@ -440,6 +442,7 @@ fn text_example(r: &Resource, fields: &[FieldContext], paths: &ListPaths) -> Opt
         .map(|(f, context)| TextExample {
             key: context.names.camel.clone(),
             required: f.required,
+            max_chars: f.max_length().unwrap_or(Rules::DEFAULT_MAX_LENGTH),
         })
 }
 

@@ -23,7 +23,7 @@ impl<'a> Builder<'a> {
                 "type": "object",
                 "properties": {
                     "id": {"type": "string", "format": "uuid"},
-                    "kind": {"type": "string", "description": format!("The kinds: {}.", kinds.join(", "))},
+                    "kind": {"type": "string", "enum": kinds},
                     "payload": {"description": "What the job was enqueued with (for an event's job, the event's envelope)."},
                     "idempotencyKey": {"type": ["string", "null"], "description": "A second job of the same kind under this key is never added (an event's job: the event's id)."},
                     "state": {"type": "string", "enum": JOB_STATES},
@@ -134,7 +134,7 @@ impl<'a> Builder<'a> {
                 "updatedAt",
             ];
             if secret {
-                properties["secret"] = json!({"type": "string", "description": "Signs every delivery (`whsec_` and base64, as Standard Webhooks libraries take it). Shown this once."});
+                properties["secret"] = json!({"type": "string", "maxLength": 50, "pattern": "^whsec_[A-Za-z0-9+/]{43}=$", "description": "Signs every delivery (`whsec_` and base64, as Standard Webhooks libraries take it). Shown this once."});
                 required.push("secret");
             }
             json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
@@ -148,7 +148,7 @@ impl<'a> Builder<'a> {
                 "properties": {
                     "id": {"type": "string", "format": "uuid"},
                     "eventId": {"type": "string", "format": "uuid", "description": "Also the `webhook-id` header of every attempt."},
-                    "eventType": {"type": "string"},
+                    "eventType": {"type": "string", "enum": self.ctx.event_types},
                     "state": {"type": "string", "enum": ["pending", "delivered", "failed"]},
                     "attempts": {"type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX},
                     "maxAttempts": {"type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX},

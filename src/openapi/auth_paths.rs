@@ -9,17 +9,24 @@ use crate::operations::AuthAction;
 use crate::operations::Body;
 use crate::spec::Registration;
 
+/// The longest token the service hands out or mails (256 random bits in URL-safe base64
+/// are 43 characters); a longer one names nothing, and is refused as any unknown token is.
+const TOKEN_LENGTH: u32 = 64;
+/// The longest password the policy takes (hashing cost); a longer one at login is a wrong
+/// password.
+const MAX_PASSWORD: u32 = 256;
+
 impl<'a> Builder<'a> {
     /// The bodies and answers of the jwt flow.
     pub(super) fn auth_schemas(&self, schemas: &mut Map<String, Value>) {
-        let string = |description: &str| json!({"type": "string", "minLength": 1, "description": description});
+        let string = |max: u32, description: &str| json!({"type": "string", "minLength": 1, "maxLength": max, "description": description});
         schemas.insert(
             "Credentials".into(),
             json!({
                 "type": "object",
                 "properties": {
-                    "email": text("The account's email: an unknown one gets the same 401 as a wrong password."),
-                    "password": {"type": "string", "pattern": NO_NUL, "writeOnly": true}
+                    "email": text(254, "The account's email: an unknown one gets the same 401 as a wrong password."),
+                    "password": {"type": "string", "maxLength": MAX_PASSWORD, "pattern": NO_NUL, "writeOnly": true}
                 },
                 "required": ["email", "password"],
                 "additionalProperties": false
@@ -29,7 +36,7 @@ impl<'a> Builder<'a> {
             "RefreshRequest".into(),
             json!({
                 "type": "object",
-                "properties": {"refreshToken": text("A refresh token from login or refresh. One that names no live session gets 401 at refresh, and ends nothing at logout.")},
+                "properties": {"refreshToken": text(TOKEN_LENGTH, "A refresh token from login or refresh. One that names no live session gets 401 at refresh, and ends nothing at logout.")},
                 "required": ["refreshToken"],
                 "additionalProperties": false
             }),
@@ -39,8 +46,8 @@ impl<'a> Builder<'a> {
             json!({
                 "type": "object",
                 "properties": {
-                    "accessToken": string("A JWT for `Authorization: Bearer`."),
-                    "refreshToken": string("Trade it at `/auth/refresh`; it works once."),
+                    "accessToken": string(8192, "A JWT for `Authorization: Bearer`."),
+                    "refreshToken": string(TOKEN_LENGTH, "Trade it at `/auth/refresh`; it works once."),
                     "tokenType": {"type": "string", "enum": ["Bearer"]},
                     "expiresIn": {"type": "integer", "format": "int64", "minimum": 1, "maximum": i64::MAX, "description": "Seconds the access token lives."}
                 },
@@ -63,7 +70,7 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        let token = text("The token of a mailed link (`?token=`).");
+        let token = text(TOKEN_LENGTH, "The token of a mailed link (`?token=`).");
         schemas.insert(
             "TokenRequest".into(),
             json!({
@@ -88,13 +95,13 @@ impl<'a> Builder<'a> {
                 "type": "object",
                 "properties": {
                     "token": token,
-                    "password": {"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": "The new password, under the same policy as at sign-up."}
+                    "password": {"type": "string", "maxLength": MAX_PASSWORD, "pattern": NO_NUL, "writeOnly": true, "description": "The new password, under the same policy as at sign-up."}
                 },
                 "required": ["token", "password"],
                 "additionalProperties": false
             }),
         );
-        let secret = |description: &str| json!({"type": "string", "pattern": NO_NUL, "writeOnly": true, "description": description});
+        let secret = |description: &str| json!({"type": "string", "maxLength": MAX_PASSWORD, "pattern": NO_NUL, "writeOnly": true, "description": description});
         let at = |description: &str| json!({"type": "string", "format": "date-time", "description": description});
         schemas.insert(
             "PasswordChange".into(),
@@ -117,8 +124,8 @@ impl<'a> Builder<'a> {
                     "createdAt": at("When it signed in."),
                     "lastUsedAt": at("When it signed in or last refreshed its tokens."),
                     "expiresAt": at("When it ends unless refreshed."),
-                    "userAgent": {"type": ["string", "null"], "description": "The client's `User-Agent` when it last signed in or refreshed."},
-                    "address": {"type": ["string", "null"], "description": "The client's address then."},
+                    "userAgent": {"type": ["string", "null"], "maxLength": 256, "description": "The client's `User-Agent` when it last signed in or refreshed (its first 256 characters)."},
+                    "address": {"type": ["string", "null"], "maxLength": 45, "description": "The client's IP address then."},
                     "current": {"type": "boolean", "description": "Whether it is the session of the request that lists it."}
                 },
                 "required": ["id", "createdAt", "lastUsedAt", "expiresAt", "userAgent", "address", "current"],

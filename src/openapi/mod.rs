@@ -47,6 +47,8 @@ impl<'a> Builder<'a> {
         let ctx = self.ctx;
         let mut paths = Map::new();
         let mut schemas = shared_schemas();
+        let max_cursor = cursor_max_length(self.spec);
+        schemas["Pagination"]["properties"]["nextCursor"]["maxLength"] = json!(max_cursor);
         if ctx.uses.json {
             // What a json field takes: any value, but no string or key in it may hold U+0000.
             schemas.insert(
@@ -143,7 +145,7 @@ impl<'a> Builder<'a> {
         let used = Value::Object(paths.clone()).to_string();
         responses.retain(|name, _| used.contains(&format!("\"#/components/responses/{name}\"")));
 
-        json!({
+        let mut document = json!({
             "openapi": "3.1.0",
             "info": {
                 "title": ctx.crate_name,
@@ -169,10 +171,12 @@ impl<'a> Builder<'a> {
                 "securitySchemes": security_schemes(self.spec, &ctx.crate_name),
                 "schemas": schemas,
                 "responses": responses,
-                "parameters": shared_parameters(),
+                "parameters": shared_parameters(max_cursor),
                 "headers": header_components()
             }
-        })
+        });
+        bound_formatted_strings(&mut document);
+        document
     }
 
     /// `op` into its path item: id, summary, tag, method, path and path parameters are the

@@ -285,6 +285,7 @@ impl<'a> Builder<'a> {
         let uuid = json!({"type": "string", "format": "uuid"});
         let instant = json!({
             "type": "string",
+            "maxLength": 64,
             "anyOf": [{"format": "date-time"}, {"format": "date"}]
         });
 
@@ -350,6 +351,10 @@ impl<'a> Builder<'a> {
                     let mut s = value_schema(f, false).unwrap_or_default();
                     if matches!(props.shape, Shape::Text) {
                         exclude_nul(&mut s);
+                    }
+                    // Longer could match no row: the list refuses it (`list::Column`).
+                    if let Some(n) = self.field(r, f).and_then(crate::spec::Field::max_length) {
+                        s.insert("maxLength".into(), json!(n));
                     }
                     Value::Object(s)
                 }
@@ -462,6 +467,7 @@ impl<'a> Builder<'a> {
             ),
             "schema": {
                 "type": "string",
+                "maxLength": MAX_KEYS_TEXT,
                 "pattern": format!("^{}(,{})*$", sort_key(first), sort_key(&sortable))
             }
         }));
@@ -473,7 +479,7 @@ impl<'a> Builder<'a> {
                 "Comma-separated keys of the representation: each item carries only those.{}",
                 only("Selecting", &keys)
             ),
-            "schema": {"type": "string", "pattern": format!("^{field_key}(,{field_key})*$")}
+            "schema": {"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{field_key}(,{field_key})*$")}
         }));
         let mut seen: Vec<String> = ["page", "limit", "cursor", "sort", "fields"]
             .map(String::from)

@@ -562,6 +562,7 @@ impl<'a> Builder<'a> {
                 if matches!(f.kind.props().shape, Shape::Decimal) {
                     // The service writes a decimal as a string, to keep every digit.
                     s.insert("pattern".into(), json!(DECIMAL_PATTERN));
+                    s.insert("maxLength".into(), json!(MAX_DECIMAL_TEXT));
                 }
                 if let Some(n) = max_length {
                     s.insert("maxLength".into(), json!(n));
@@ -609,7 +610,7 @@ fn decimal_schema(precision: u32, scale: u32, rules: &Rules, nullable: bool) -> 
         rules.max.as_ref().map(crate::spec::bound_text).as_deref(),
     );
     let mut arms = vec![
-        json!({"type": "string", "pattern": text}),
+        json!({"type": "string", "pattern": text, "maxLength": MAX_DECIMAL_TEXT}),
         Value::Object(number),
     ];
     if nullable {

@@ -9,6 +9,10 @@ use crate::spec::{AuthMode, Bound, FieldAccess, Literal, Rule, Shape, Spec};
 /// A decimal as the service writes it, and as a string on input.
 pub const DECIMAL_PATTERN: &str = r"^-?[0-9]+(\.[0-9]+)?$";
 
+/// The longest decimal string the service reads (`db.rs`'s `MAX_DECIMAL_TEXT`), and more
+/// than it ever writes (28 digits, a sign and a point).
+pub(super) const MAX_DECIMAL_TEXT: u32 = 64;
+
 /// A string without U+0000: the service refuses it in every string it is sent (PostgreSQL
 /// cannot store it), so every request string says so.
 pub const NO_NUL: &str = r"^[^\x00]*$";
@@ -21,6 +25,9 @@ pub(super) const NOT_NULL: [&str; 5] = ["object", "array", "string", "number", "
 /// A cursor as the service gives it out (its payload and signature in URL-safe base64), or
 /// nothing: an empty cursor is no cursor.
 pub(super) const CURSOR_PATTERN: &str = r"^([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?$";
+
+/// The longest `sort` or `fields` value a list takes (`list::MAX_KEYS_TEXT`).
+pub(super) const MAX_KEYS_TEXT: u32 = 4096;
 
 /// What the offset window lets a `page` reach (the service's `LIST_OFFSET_WINDOW`).
 pub(super) const OFFSET_WINDOW: &str = "Offset pages reach the first 10,000 rows of a list (`page` × `limit` at most `LIST_OFFSET_WINDOW`, 10,000 by default): a page";
@@ -129,9 +136,9 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
                     "type": "object",
                     "properties": {
                         "code": {"type": "string", "enum": ERROR_CODES},
-                        "message": {"type": "string"},
+                        "message": {"type": "string", "maxLength": 1024},
                         "details": {"type": "array", "maxItems": 100, "items": schema_ref("ErrorDetail"), "description": "The first 100 problems at most."},
-                        "requestId": {"type": "string"}
+                        "requestId": {"type": "string", "maxLength": 128}
                     },
                     "required": ["code", "message", "requestId"],
                     "additionalProperties": false
@@ -147,8 +154,8 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
             "type": "object",
             "description": "One problem with one body key or query parameter.",
             "properties": {
-                "field": {"type": "string"},
-                "message": {"type": "string"}
+                "field": {"type": "string", "maxLength": 256},
+                "message": {"type": "string", "maxLength": 1024}
             },
             "required": ["field", "message"],
             "additionalProperties": false
@@ -176,7 +183,7 @@ pub(super) fn shared_schemas() -> Map<String, Value> {
             "type": "object",
             "properties": {
                 "status": {"type": "string", "enum": ["healthy", "degraded", "unhealthy"]},
-                "version": {"type": "string"},
+                "version": {"type": "string", "maxLength": 64, "description": "The service's version (its crate's)."},
                 "timestamp": {"type": "string", "format": "date-time"},
                 "checks": {
                     "type": "object",
@@ -249,7 +256,36 @@ pub(super) fn security_schemes(spec: &Spec, crate_name: &str) -> Value {
     })
 }
 
-pub(super) fn shared_parameters() -> Value {
+/// The longest cursor the service can give out, over every list of `spec`: its JSON payload
+/// (the `sort` text and a value per key, each text's characters counted as JSON's longest
+/// escape) in base64, a dot and the signature. A longer one cannot carry a valid signature,
+/// so the service refuses it as it refuses any forged cursor (400).
+pub(super) fn cursor_max_length(spec: &Spec) -> u64 {
+    /// A key's value other than a text's (a number, a date, a UUID, a null flag), in JSON.
+    const SHORT_VALUE: u64 = 64;
+    let longest_payload = spec
+        .resources
+        .iter()
+        .map(|r| {
+            let texts: u64 = r
+                .fields
+                .iter()
+                .map(|f| match f.ty.props().list_kind {
+                    Some("Kind::LongText") => 6 * 200 + 2 + SHORT_VALUE,
+                    Some(_) => f.max_length().map_or(0, |n| 6 * u64::from(n) + 2) + SHORT_VALUE,
+                    None => 0,
+                })
+                .sum();
+            let keys = (r.belongs_to.len() + 4) as u64;
+            64 + u64::from(MAX_KEYS_TEXT) + texts + keys * SHORT_VALUE
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1024);
+    longest_payload.div_ceil(3) * 4 + 1 + 43
+}
+
+pub(super) fn shared_parameters(max_cursor: u64) -> Value {
     json!({
         "Id": {
             "name": "id",
@@ -261,14 +297,14 @@ pub(super) fn shared_parameters() -> Value {
         "IfMatch": {
             "name": "If-Match",
             "in": "header",
-            "description": "Write only if the current `ETag` is listed (else 412).",
-            "schema": {"type": "string"}
+            "description": "Write only if the current `ETag` is listed (else 412); at most 2,048 characters (else 400).",
+            "schema": {"type": "string", "maxLength": 2048}
         },
         "IfNoneMatch": {
             "name": "If-None-Match",
             "in": "header",
-            "description": "Answer 304 if the current `ETag` is listed.",
-            "schema": {"type": "string"}
+            "description": "Answer 304 if the current `ETag` is listed; at most 2,048 characters (else 400).",
+            "schema": {"type": "string", "maxLength": 2048}
         },
         "IdempotencyKey": {
             "name": "Idempotency-Key",
@@ -292,7 +328,7 @@ pub(super) fn shared_parameters() -> Value {
             "name": "cursor",
             "in": "query",
             "description": "An opaque `nextCursor` of an earlier page with the same sort: continues after its last row (not with `page`; one this service did not give out gets 400). An empty value is no cursor.",
-            "schema": {"type": "string", "pattern": CURSOR_PATTERN}
+            "schema": {"type": "string", "maxLength": max_cursor, "pattern": CURSOR_PATTERN}
         }
     })
 }
@@ -312,8 +348,11 @@ pub(super) fn exclude_nul(s: &mut Map<String, Value>) {
 }
 
 /// A string without U+0000, as the service takes it in a body or a query parameter.
-pub(super) fn text(description: &str) -> Value {
-    json!({"type": "string", "pattern": NO_NUL, "description": description})
+/// A request string of at most `max` characters, without U+0000. Where a longer one could
+/// never be right (an email, a token the service made), the service's answer to it is the
+/// same refusal as to any wrong value.
+pub(super) fn text(max: u32, description: &str) -> Value {
+    json!({"type": "string", "maxLength": max, "pattern": NO_NUL, "description": description})
 }
 
 /// The resource's schema name (see `SHARED_SCHEMAS`).
@@ -422,6 +461,38 @@ pub(super) fn param_ref(name: &str) -> Value {
 
 pub(super) fn header_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/headers/{name}")})
+}
+
+/// The longest text of each string format the service reads or writes: a UUID's hyphenated
+/// form, RFC 3339's `full-date`, and a `date-time` (at most 35 characters as the service
+/// writes one; what it reads is refused past 64, whatever the fraction's digits).
+const FORMAT_LENGTHS: [(&str, u32); 3] = [("uuid", 36), ("date", 10), ("date-time", 64)];
+
+/// Gives every string schema of a format in [`FORMAT_LENGTHS`] its `maxLength`, wherever it
+/// sits in `value` (reviewers' linters want a bound on every string; these bounds hold by
+/// the format itself).
+pub(super) fn bound_formatted_strings(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let length = map
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(|format| {
+                    FORMAT_LENGTHS
+                        .iter()
+                        .find(|(name, _)| *name == format)
+                        .map(|(_, length)| *length)
+                });
+            if let Some(length) = length
+                && !map.contains_key("maxLength")
+            {
+                map.insert("maxLength".into(), json!(length));
+            }
+            map.values_mut().for_each(bound_formatted_strings);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_formatted_strings),
+        _ => {}
+    }
 }
 
 /// The response header by which CORS lets a page of another origin read the answer.

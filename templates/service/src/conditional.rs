@@ -81,14 +81,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Conditions {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
         Ok(Self {
-            if_match: header_text(&parts.headers, header::IF_MATCH),
-            if_none_match: header_text(&parts.headers, header::IF_NONE_MATCH),
+            if_match: header_text(&parts.headers, header::IF_MATCH)?,
+            if_none_match: header_text(&parts.headers, header::IF_NONE_MATCH)?,
         })
     }
 }
 
-fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
-    headers.get(name)?.to_str().ok().map(str::to_owned)
+/// The longest `If-Match` or `If-None-Match` read, as the OpenAPI document says: a hundred
+/// tags and more.
+pub const MAX_CONDITION: usize = 2048;
+
+/// A condition header's text; 400 naming it past [`MAX_CONDITION`].
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Result<Option<String>, AppError> {
+    let Some(text) = headers.get(&name).and_then(|value| value.to_str().ok()) else {
+        return Ok(None);
+    };
+    if text.len() > MAX_CONDITION {
+        let message = format!("must be at most {MAX_CONDITION} characters");
+        return Err(AppError::bad_field(name.as_str(), message));
+    }
+    Ok(Some(text.to_owned()))
 }
 
 /// Whether a header's list of tags (`"a", W/"b"` or `*`) holds `tag`; `weak` ignores `W/`.
