@@ -69,6 +69,37 @@ struct Failure {
     detail: String,
 }
 
+/// Random specs' documents pass Spectral's OpenAPI rules and the OWASP API Security Top 10
+/// 2023 ruleset under their project's own `.spectral.yaml` (`BACKEND_GEN_SPECTRAL_CASES`
+/// specs, 20 by default: one Spectral run each, about two seconds).
+#[test]
+fn random_documents_are_clean_under_the_owasp_ruleset() {
+    let Some(spectral) = pytools::spectral() else {
+        return;
+    };
+    let first = env_number("BACKEND_GEN_PROPERTY_SEED", 0);
+    let mut failures = Vec::new();
+    let mut linted = 0;
+    for seed in first..first + env_number("BACKEND_GEN_SPECTRAL_CASES", 20) {
+        let spec = specgen::random_spec(seed);
+        let Ok(parsed) = backend_gen::spec::parse("spec.toml", &spec.toml) else {
+            continue;
+        };
+        let ctx = backend_gen::pipeline::service_context(&spec.name, &parsed, &spec.toml);
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        std::fs::write(dir.path().join(backend_gen::openapi::FILE), &ctx.openapi).expect("write");
+        let ruleset = backend_gen::openapi::spectral::ruleset(&ctx);
+        let ruleset_file = backend_gen::openapi::spectral::FILE;
+        std::fs::write(dir.path().join(ruleset_file), ruleset).expect("write");
+        linted += 1;
+        for finding in pytools::spectral_findings(&spectral, dir.path()) {
+            failures.push(format!("seed {seed}: {finding}"));
+        }
+    }
+    assert!(linted > 0, "no random spec was valid");
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
 #[test]
 fn every_random_spec_gives_a_sound_project() {
     let started = Instant::now();

@@ -67,6 +67,9 @@ pub struct ServiceContext {
     pub rust_version: &'static str,
     /// The GitHub Actions the CI workflow uses, with their versions.
     pub actions: &'static crate::ci_actions::Actions,
+    /// How the CI workflow installs Spectral and lints the OpenAPI document with it.
+    pub spectral_install: &'static str,
+    pub spectral_lint: &'static str,
     /// The package name as given (`my-shop`).
     pub crate_name: String,
     /// The library name Rust code uses (`my_shop`).
@@ -176,6 +179,8 @@ impl ServiceContext {
             generator_version: env!("CARGO_PKG_VERSION"),
             rust_version: SERVICE_RUST_VERSION,
             actions: &crate::ci_actions::ACTIONS,
+            spectral_install: crate::openapi::spectral::INSTALL,
+            spectral_lint: crate::openapi::spectral::LINT,
             default_database_url: default_database_url(spec.project.database, &lib_name),
             crate_name: crate_name.to_string(),
             stream_name: lib_name.to_uppercase(),

@@ -25,12 +25,12 @@ impl<'a> Builder<'a> {
                     "id": {"type": "string", "format": "uuid"},
                     "kind": {"type": "string", "enum": kinds},
                     "payload": {"description": "What the job was enqueued with (for an event's job, the event's envelope)."},
-                    "idempotencyKey": {"type": ["string", "null"], "description": "A second job of the same kind under this key is never added (an event's job: the event's id)."},
+                    "idempotencyKey": {"type": ["string", "null"], "maxLength": 255, "description": "A second job of the same kind under this key is never added (an event's job: the event's id; a key longer than 255 characters is kept as `sha256:` and its digest)."},
                     "state": {"type": "string", "enum": JOB_STATES},
                     "attempts": {"type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX, "description": "Runs so far."},
                     "maxAttempts": {"type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX, "description": "Runs before it is dead."},
                     "runAfter": {"type": "string", "format": "date-time", "description": "When it runs next, if pending."},
-                    "lastError": {"type": ["string", "null"], "description": "Why the last run failed."},
+                    "lastError": {"type": ["string", "null"], "maxLength": 2000, "description": "Why the last run failed (its first 2,000 characters; the log has it whole)."},
                     "createdAt": {"type": "string", "format": "date-time"},
                     "updatedAt": {"type": "string", "format": "date-time"}
                 },
@@ -55,7 +55,7 @@ impl<'a> Builder<'a> {
                     "name": "kind",
                     "in": "query",
                     "description": "Only the jobs of this kind (not with `state`).",
-                    "schema": {"type": "string", "pattern": NO_NUL}
+                    "schema": {"type": "string", "maxLength": 255, "pattern": NO_NUL}
                 });
                 base.insert(
                     "parameters".into(),
@@ -153,7 +153,7 @@ impl<'a> Builder<'a> {
                     "attempts": {"type": "integer", "format": "int32", "minimum": 0, "maximum": i32::MAX},
                     "maxAttempts": {"type": "integer", "format": "int32", "minimum": 1, "maximum": i32::MAX},
                     "lastStatus": {"type": ["integer", "null"], "format": "int32", "minimum": 100, "maximum": 599, "description": "The receiver's last answer; null when it could not be reached."},
-                    "lastError": {"type": ["string", "null"]},
+                    "lastError": {"type": ["string", "null"], "maxLength": 2000},
                     "nextAttemptAt": {"type": "string", "format": "date-time", "description": "When the next attempt is due, if pending."},
                     "createdAt": {"type": "string", "format": "date-time"},
                     "updatedAt": {"type": "string", "format": "date-time"}

@@ -229,18 +229,39 @@ impl<'a> Builder<'a> {
                     vec![("200", pair()), ("401", error("Unauthorized"))]
                 };
                 open(&mut base, "Credentials", list);
+                let verified = if self.spec.auth.require_verified_email {
+                    " An account whose email is not verified yet gets 403."
+                } else {
+                    ""
+                };
+                base.insert("description".into(), json!(format!(
+                    "Anyone may sign in: the right email and password start a session and answer an access token and a refresh token. A wrong email and a wrong password get the same 401, and attempts are limited per address (the stricter login budget) and per account.{verified}"
+                )));
             }
-            AuthAction::Refresh => open(
-                &mut base,
-                "RefreshRequest",
-                vec![("200", pair()), ("401", error("Unauthorized"))],
-            ),
-            AuthAction::Logout => open(
-                &mut base,
-                "RefreshRequest",
-                vec![("204", no_content("The session is over."))],
-            ),
+            AuthAction::Refresh => {
+                open(
+                    &mut base,
+                    "RefreshRequest",
+                    vec![("200", pair()), ("401", error("Unauthorized"))],
+                );
+                base.insert("description".into(), json!(
+                    "Trades a refresh token for a new pair: the token works once, and a token used twice ends its session (a stolen copy is caught when either party uses it again)."
+                ));
+            }
+            AuthAction::Logout => {
+                open(
+                    &mut base,
+                    "RefreshRequest",
+                    vec![("204", no_content("The session is over."))],
+                );
+                base.insert("description".into(), json!(
+                    "Ends the refresh token's session: its refresh tokens stop working, and so do its access tokens on their next request. Answers 204 for any token, so it tells nothing of which tokens exist."
+                ));
+            }
             AuthAction::Me => {
+                base.insert("description".into(), json!(
+                    "Any signed-in caller: their own account, with the fields its owner may read."
+                ));
                 base.insert("security".into(), json!([{"bearerAuth": []}]));
                 base.insert(
                     "responses".into(),

@@ -11,6 +11,19 @@ const METRICS: &str = "Only for a scrape that sends the service's `METRICS_TOKEN
 /// The answers of the service's own operation `kind` (health, metrics, the document), on
 /// `base` (id, summary, tag).
 pub(super) fn own_operation(kind: &Kind, mut base: Map<String, Value>) -> Value {
+    let description = match kind {
+        Kind::Health(Probe::Live) => Some(
+            "Public and never rate limited, for an orchestrator's liveness probe: 200 while the process serves.",
+        ),
+        Kind::Health(_) => Some(
+            "Public and never rate limited, for a load balancer's readiness probe: the database's and the cache's status and latency.",
+        ),
+        Kind::Document => Some("Public: this document, as the service was generated with it."),
+        _ => None,
+    };
+    if let Some(description) = description {
+        base.insert("description".into(), json!(description));
+    }
     let answers = match kind {
         Kind::Health(Probe::Live) => json!({"200": no_content("The process serves (no body).")}),
         Kind::Health(_) => json!({

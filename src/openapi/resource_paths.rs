@@ -89,6 +89,7 @@ impl<'a> Builder<'a> {
                             "description": "`If-None-Match` lists the current `ETag`: the client's copy is current.",
                             "headers": headers(&["ETag"])
                         })),
+                        ("400", error("BadRequest")),
                         ("404", error("NotFound")),
                         ("500", error("InternalError")),
                         ("503", error("ServiceUnavailable")),
@@ -132,6 +133,7 @@ impl<'a> Builder<'a> {
                     "responses".into(),
                     responses(vec![
                         ("204", no_content(deleted)),
+                        ("400", error("BadRequest")),
                         ("404", error("NotFound")),
                         ("409", error("Conflict")),
                         ("412", error("PreconditionFailed")),
@@ -175,6 +177,7 @@ impl<'a> Builder<'a> {
             }
             _ => None,
         };
+        base.insert("description".into(), json!(self.story(op, r)));
         if let Some(action) = op.access {
             self.guard(&mut base, r, action);
         }
@@ -182,6 +185,72 @@ impl<'a> Builder<'a> {
             self.note(&mut base, subject, note);
         }
         Value::Object(base)
+    }
+
+    /// What a resource operation's description says, from the spec: who may call it, what it
+    /// emits, and its paging, idempotency and concurrency rules (the field rules follow, from
+    /// `note`).
+    fn story(&self, op: &Operation, r: &ResourceContext) -> String {
+        let mut sentences = Vec::new();
+        let rules = self
+            .spec
+            .resource(&r.names.snake)
+            .zip(op.access)
+            .map(|(res, action)| {
+                let access = &res.access;
+                match action {
+                    Action::List => &access.list,
+                    Action::Read => &access.read,
+                    Action::Create => &access.create,
+                    Action::Update => &access.update,
+                    Action::Delete => &access.delete,
+                }
+            });
+        match rules {
+            _ if self.spec.auth.mode != AuthMode::Jwt => {
+                sentences.push("Anyone may call it: the service has no sign-in.".to_string());
+            }
+            Some(rules) => sentences.push(format!("Who may call it: {}.", self.who(rules))),
+            None => {}
+        }
+        if rules.is_some_and(|rules| rules.contains(&Rule::Owner)) {
+            match op.access {
+                Some(Action::List) => sentences
+                    .push("A caller who passes only as an owner lists only their own rows.".into()),
+                Some(Action::Read) => sentences.push(
+                    "A caller who passes only as an owner gets 404 for another's row.".into(),
+                ),
+                _ => {}
+            }
+        }
+        if !op.events.is_empty() {
+            let events: Vec<String> = op.events.iter().map(|e| format!("`{e}`")).collect();
+            sentences.push(format!(
+                "Emits {} through the outbox, in the same transaction as the write.",
+                events.join(" or ")
+            ));
+        }
+        let kind_rule = match &op.kind {
+            Kind::List { .. } | Kind::ListChildren { .. } | Kind::ListLinked { .. } => Some(
+                "Pages by `page` (offset, within the first 10,000 rows) or by `cursor` (any depth); `total` counts matching rows up to 10,000 (`totalExact`).",
+            ),
+            Kind::Create { .. } | Kind::CreateChild { .. } => Some(
+                "Safe to retry with `Idempotency-Key`: the same key and body get the first answer again, and nothing is written twice.",
+            ),
+            Kind::Read { .. } => {
+                Some("Answers 304 without a body when `If-None-Match` lists the current `ETag`.")
+            }
+            Kind::Replace { .. } | Kind::Patch { .. } if r.versioned => Some(
+                "Conditional: with `If-Match`, 412 when the row changed since; a stale `version` in the body is a 409.",
+            ),
+            Kind::Replace { .. } | Kind::Patch { .. } | Kind::Delete { .. } => {
+                Some("Conditional: with `If-Match`, 412 when the row changed since.")
+            }
+            Kind::Link { .. } => Some("Idempotent: linking twice changes nothing."),
+            _ => None,
+        };
+        sentences.extend(kind_rule.map(str::to_string));
+        sentences.join(" ")
     }
 
     /// With jwt auth, says who may call an operation: `security` (optional when the rules

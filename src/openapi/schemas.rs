@@ -476,7 +476,7 @@ impl<'a> Builder<'a> {
                 let mut s = Map::new();
                 s.insert("$ref".into(), schema_ref("JsonValue")["$ref"].clone());
                 if !nullable {
-                    s.insert("type".into(), json!(NOT_NULL));
+                    s.insert("not".into(), not_null());
                 }
                 s
             }
@@ -576,7 +576,7 @@ impl<'a> Builder<'a> {
             }
             // Any JSON value; a required one is never null.
             None if nullable => json!({"description": "Any JSON value."}),
-            None => json!({"type": NOT_NULL, "description": "Any JSON value but null."}),
+            None => json!({"not": not_null(), "description": "Any JSON value but null."}),
         };
         if !f.description.is_empty() {
             s["description"] = json!(f.description);

@@ -135,6 +135,12 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
         context.openapi.clone(),
         Owner::Generator,
     );
+    // How a reviewer lints that document, with this service's exceptions and their reasons.
+    files.insert(
+        crate::openapi::spectral::FILE,
+        crate::openapi::spectral::ruleset(context),
+        Owner::Generator,
+    );
     Ok(files)
 }
 

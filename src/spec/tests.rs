@@ -1977,3 +1977,17 @@ fn a_textual_field_that_outgrows_the_default_maximum_is_refused() {
         "[resources.post.fields]\nbody = {{ type = \"text\", max_length = 20000, default = \"{long}\" }}\n"
     ));
 }
+
+/// A url field's default is stated in the OpenAPI document as a `uri`: characters RFC 3986
+/// wants percent-encoded are refused, saying so.
+#[test]
+fn a_url_default_must_be_a_uri() {
+    let e = errors(
+        "[resources.post.fields]\nlink = { type = \"string\", format = \"url\", default = \"https://example.com/a?b=\\\"c\\\"\" }\n",
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("percent-encoded"), "{e:?}");
+    valid(
+        "[resources.post.fields]\nlink = { type = \"string\", format = \"url\", default = \"https://example.com/a?b=%22c%22\" }\n",
+    );
+}

@@ -52,11 +52,73 @@ fn missing(package: &str) -> bool {
         "the Python package `{package}` is missing (looked in {}); `scripts/test` installs it",
         python().display()
     );
+    skip(&message)
+}
+
+/// Fails under `CI=true`; else says loudly that a test is skipped, and returns false.
+fn skip(message: &str) -> bool {
     if std::env::var("CI").is_ok_and(|ci| ci == "true") {
         panic!("{message}");
     }
     eprintln!("\n!!!!!!!!!! SKIPPED: {message} !!!!!!!!!!\n");
     false
+}
+
+/// Where `scripts/test` installs Spectral and the OWASP ruleset (npm, the versions the
+/// generated `.spectral.yaml` names).
+fn spectral_home() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/spectral")
+}
+
+/// Spectral's command; `None` after a failure under `CI=true`, or a loud skip.
+#[allow(dead_code, reason = "not every test binary lints documents")]
+pub fn spectral() -> Option<PathBuf> {
+    let command = spectral_home().join("node_modules/.bin/spectral");
+    let runs = Command::new(&command)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    (runs || skip("Spectral is missing (target/spectral); `scripts/test` installs it"))
+        .then_some(command)
+}
+
+/// Lints `dir/openapi.json` with `dir/.spectral.yaml` as the generated project's CI does
+/// (every finding at `warn` or above fails); the findings, one line each.
+#[allow(dead_code, reason = "not every test binary lints documents")]
+pub fn spectral_findings(spectral: &Path, dir: &Path) -> Vec<String> {
+    // The ruleset's `extends` names the OWASP package, which Node finds beside the file.
+    let modules = dir.join("node_modules");
+    if !modules.exists() {
+        std::os::unix::fs::symlink(spectral_home().join("node_modules"), &modules)
+            .expect("link node_modules");
+    }
+    let output = Command::new(spectral)
+        .args([
+            "lint",
+            "--fail-severity",
+            "warn",
+            "-q",
+            "-f",
+            "json",
+            "openapi.json",
+        ])
+        .current_dir(dir)
+        .output()
+        .expect("run spectral");
+    let findings: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|_| panic!("spectral's report: {}", text(&output)));
+    findings
+        .iter()
+        .map(|f| {
+            let path: Vec<String> = f["path"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| p.to_string().trim_matches('"').to_owned())
+                .collect();
+            format!("{} at {}: {}", f["code"], path.join("."), f["message"])
+        })
+        .collect()
 }
 
 /// A mail server on loopback (aiosmtpd) listening on `port`, keeping every message it

@@ -242,6 +242,11 @@ pub(super) fn read_default(
     Some(literal)
 }
 
+/// Whether `c` may appear in an RFC 3986 URI as it is (unreserved, reserved, or `%`).
+fn is_uri_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+}
+
 /// Why a default value would fail its own field's validations, if it would.
 fn default_breaks_rules(literal: &Literal, rules: &Rules) -> Option<String> {
     match literal {
@@ -271,6 +276,10 @@ fn default_breaks_rules(literal: &Literal, rules: &Rules) -> Option<String> {
                 Some(Format::Url) if !(s.starts_with("http://") || s.starts_with("https://")) => {
                     Some("it is not an http(s) URL".into())
                 }
+                // The document calls it a `uri` (RFC 3986), where these are percent-encoded.
+                Some(Format::Url) if s.chars().any(|c| !is_uri_char(c)) => Some(
+                    "it is not a URI: spaces, quotes, `<>\\^`{|}` and characters outside ASCII must be percent-encoded (`\"` is `%22`)".into(),
+                ),
                 _ => None,
             }
         }
