@@ -32,3 +32,10 @@ pub static ACTIONS: Actions = Actions {
     // Node 24.
     install_tool: "taiki-e/install-action@v2",
 };
+
+/// How the generated CI workflow installs Spectral and the OWASP ruleset, at the versions
+/// backend-gen's own tests lint every document with (`scripts/test` installs the same), and
+/// lints `openapi.json` with the project's `.spectral.yaml` (`openapi::spectral`): every
+/// finding at `warn` or above fails.
+pub const SPECTRAL_INSTALL: &str = "npm install --no-save --no-package-lock --no-audit --no-fund @stoplight/spectral-cli@6.16.3 @stoplight/spectral-owasp-ruleset@2.0.1";
+pub const SPECTRAL_LINT: &str = "npx spectral lint --fail-severity warn openapi.json";

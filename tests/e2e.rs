@@ -21,6 +21,7 @@ mod team_rules;
 mod update_chain;
 
 use backend_gen::context::{ResourceContext, ServiceContext};
+use backend_gen::operations::Kind;
 use backend_gen::spec::Registration;
 
 /// Projects share one target directory: build them one at a time.
@@ -124,15 +125,66 @@ fn context(name: &str, spec: &Path) -> ServiceContext {
 }
 
 /// A create body for a resource without required parents: every required
-/// field without a default, from the generator's own samples.
-fn create_body(resource: &ResourceContext) -> String {
+/// field without a default, from the generator's own samples (the `n`th, so two bodies
+/// differ in their unique fields).
+fn create_body(resource: &ResourceContext, n: usize) -> String {
     let pairs: Vec<String> = resource
         .fields
         .iter()
         .filter(|f| f.required && f.default_rust.is_none())
-        .map(|f| format!("\"{}\": {}", f.names.camel, f.samples[0]))
+        .map(|f| format!("\"{}\": {}", f.names.camel, f.samples[n % f.samples.len()]))
         .collect();
     format!("{{{}}}", pairs.join(", "))
+}
+
+/// The interactive reference at `/docs`, in headless Chromium (tests/browser/docs.cjs):
+/// every operation of `ctx` on the page, nothing loaded from another host, a screenshot
+/// kept as `target/e2e/artifacts/docs-NAME.png`, and a row of `resource` created through
+/// the page with `token`. Chromium (Debian's) and playwright-core are what `scripts/test`
+/// installs; without them the test fails under `CI=true`, else says loudly it skipped.
+fn docs_work_in_a_browser(
+    name: &str,
+    base: &str,
+    token: &str,
+    ctx: &ServiceContext,
+    resource: &ResourceContext,
+) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let modules = root.join("target/browser/node_modules");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !modules.join("playwright-core").exists() || !Path::new(&chromium).exists() {
+        let message = "Chromium or playwright-core is missing; `scripts/test` installs them";
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
+        eprintln!("\n!!!!!!!!!! SKIPPED: {message} !!!!!!!!!!\n");
+        return;
+    }
+    let ids: Vec<&str> = ctx.routes.iter().map(|op| op.id.as_str()).collect();
+    let create = ctx
+        .routes
+        .iter()
+        .find(|op| matches!(&op.kind, Kind::Create { resource: r } if *r == resource.names.snake))
+        .expect("a create operation");
+    let artifacts = e2e_root().join("artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let screenshot = artifacts.join(format!("docs-{name}.png"));
+    let mut node = Command::new("node");
+    node.arg(root.join("tests/browser/docs.cjs"))
+        .args([
+            base,
+            token,
+            &ids.join(","),
+            &create.id,
+            &create_body(resource, 1),
+        ])
+        .arg(&screenshot)
+        .env("NODE_PATH", &modules)
+        .env("CHROMIUM", &chromium);
+    succeed(&mut node, &format!("{name}'s /docs in a browser"));
+    assert!(
+        screenshot.exists(),
+        "no screenshot at {}",
+        screenshot.display()
+    );
 }
 
 /// Registers an account through `register` (an instance's API base URL), makes it admin with
@@ -208,7 +260,7 @@ fn agent() -> ureq::Agent {
 fn register_account(api: &str, ctx: &ServiceContext, email: &str) -> Option<String> {
     let auth = ctx.auth.as_ref().unwrap();
     let fields = ctx.resources.iter().find(|r| r.account).unwrap();
-    let mut account: serde_json::Value = serde_json::from_str(&create_body(fields)).unwrap();
+    let mut account: serde_json::Value = serde_json::from_str(&create_body(fields, 0)).unwrap();
     account["email"] = serde_json::json!(email);
     account["password"] = serde_json::json!(auth.sample_password);
     let (status, body, _) = call("POST", &format!("{api}/auth/register"), None, Some(account));
@@ -254,6 +306,9 @@ fn mailed_token(dir: &Path, email: &str, link: &str) -> String {
 /// Starts the built binary with no configuration but a port and a fresh
 /// data directory, waits for `/health`, creates a row and reads it back,
 /// then stops it with SIGTERM and expects a clean exit.
+/// The scrape token of the services the end-to-end tests start.
+const METRICS_TOKEN: &str = "e2e-metrics-token-0123456789";
+
 fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&str>) {
     let port = free_port();
     let data = tempfile::tempdir().unwrap();
@@ -267,6 +322,8 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         .env("RATE_LIMIT_BURST", "1000000")
         .env("LOGIN_RATE_LIMIT_PER_MINUTE", "1000000")
         .env("ACCOUNT_RATE_LIMIT_PER_HOUR", "1000000")
+        // Monitoring on, as in production: /metrics answers 401 to anyone without it.
+        .env("METRICS_TOKEN", METRICS_TOKEN)
         .env_remove("RUST_LOG")
         .stdout(log)
         .spawn()
@@ -290,6 +347,23 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         std::thread::sleep(Duration::from_millis(200));
     }
 
+    // Prometheus's scrape, and anyone else's.
+    let scrape = http
+        .get(format!("{base}/metrics"))
+        .header("authorization", format!("Bearer {METRICS_TOKEN}"))
+        .call();
+    assert_eq!(
+        scrape.map(|r| r.status().as_u16()).ok(),
+        Some(200),
+        "a scrape with the token"
+    );
+    let anyone = http.get(format!("{base}/metrics")).call();
+    assert_eq!(
+        anyone.map(|r| r.status().as_u16()).ok(),
+        Some(401),
+        "/metrics without the token"
+    );
+
     let ctx = context(name, spec);
     // With jwt auth: an account, made admin with the binary's `grant-role` command.
     let token = ctx.auth.is_some().then(|| {
@@ -304,7 +378,7 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         .iter()
         .find(|r| !r.account && r.belongs_to.iter().all(|b| !b.required))
         .unwrap();
-    let body = create_body(resource);
+    let body = create_body(resource, 0);
     let mut request = http
         .post(format!("{base}{}", resource.url))
         .header("content-type", "application/json");
@@ -343,6 +417,14 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         "{text}"
     );
     assert!(project.join("backend-gen.toml").exists());
+
+    // The interactive reference, in a browser: the shop on SQLite is enough.
+    if name == "shop"
+        && database_url.is_none()
+        && let Some(token) = &token
+    {
+        docs_work_in_a_browser(name, &base, token, &ctx, resource);
+    }
 
     // The API fuzzer (after the checks above, since it creates rows of its own): no
     // server error, no undocumented status, no response that breaks the OpenAPI

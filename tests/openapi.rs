@@ -296,13 +296,37 @@ fn every_route_is_documented_and_nothing_else() {
     }
 }
 
+/// The statuses an operation documents but the HTTP server's own 414 and 431, which every
+/// operation lists (`every_operation_lists_the_http_servers_refusals`).
 fn statuses(op: &Value) -> Vec<&str> {
     op["responses"]
         .as_object()
         .expect("responses")
         .keys()
         .map(String::as_str)
+        .filter(|status| !["414", "431"].contains(status))
         .collect()
+}
+
+/// A request line past 64 KiB, or a head past the server's buffer, is refused by the HTTP
+/// server itself: every operation says so (a value within its `maxLength` can still get
+/// there once percent-encoded).
+#[test]
+fn every_operation_lists_the_http_servers_refusals() {
+    for spec in SPECS {
+        let doc = document(spec);
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for method in METHODS {
+                let Some(op) = item.get(method) else { continue };
+                for status in ["414", "431"] {
+                    assert!(
+                        op["responses"][status].is_object(),
+                        "{spec}: {method} {path}: {status}"
+                    );
+                }
+            }
+        }
+    }
 }
 
 fn parameter_names(op: &Value) -> Vec<String> {

@@ -40,6 +40,13 @@ fn check_example(name: &str) {
         if path == "Cargo.lock" {
             continue;
         }
+        // Swagger UI as its npm distribution ships it: vendored, not rendered.
+        if path.starts_with("assets/docs/")
+            && !path.ends_with("index.html")
+            && !path.ends_with("init.js")
+        {
+            continue;
+        }
         let snapshot = format!("{name}__{}", path.replace('/', "__"));
         insta::assert_snapshot!(snapshot, &file.contents);
     }

@@ -128,6 +128,22 @@ pub(super) const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// What the HTTP server (hyper) answers itself, to any request, before the service sees it:
+/// component name, status, description. A value within its `maxLength` can still make a
+/// request line past the limit once percent-encoded (up to 12 bytes a character).
+pub const SERVER_REFUSALS: &[(&str, &str, &str)] = &[
+    (
+        "UriTooLong",
+        "414",
+        "The request line is longer than the HTTP server takes (64 KiB, percent-encoding included): answered before the service sees the request, without a body.",
+    ),
+    (
+        "HeadersTooLarge",
+        "431",
+        "The request's head is larger than the HTTP server takes: answered before the service sees the request, without a body.",
+    ),
+];
+
 pub(super) fn shared_schemas() -> Map<String, Value> {
     let mut schemas = Map::new();
     schemas.insert(
@@ -262,8 +278,8 @@ pub(super) fn security_schemes(spec: &Spec, crate_name: &str) -> Value {
 
 /// The longest cursor the service can give out, over every list of `spec`: its JSON payload
 /// (the `sort` text and a value per key, each text's characters counted as JSON's longest
-/// escape) in base64, a dot and the signature. A longer one cannot carry a valid signature,
-/// so the service refuses it as it refuses any forged cursor (400).
+/// escape) in base64, a dot and the signature, and at most what it reads. A longer one is
+/// a 400, as a forged one is.
 pub(super) fn cursor_max_length(spec: &Spec) -> u64 {
     /// A key's value other than a text's (a number, a date, a UUID, a null flag), in JSON.
     const SHORT_VALUE: u64 = 64;
@@ -286,8 +302,12 @@ pub(super) fn cursor_max_length(spec: &Spec) -> u64 {
         .max()
         .unwrap_or(0)
         .max(1024);
-    longest_payload.div_ceil(3) * 4 + 1 + 43
+    (longest_payload.div_ceil(3) * 4 + 1 + 43).min(MAX_CURSOR)
 }
+
+/// The longest cursor the service reads (`list::MAX_CURSOR`): half the 64 KiB the HTTP server
+/// takes for a request line (hyper answers 414 past it).
+const MAX_CURSOR: u64 = 32_768;
 
 pub(super) fn shared_parameters(max_cursor: u64) -> Value {
     json!({

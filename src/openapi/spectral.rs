@@ -14,11 +14,7 @@ use crate::operations::{AuthAction, JobAction, Kind, Operation, WebhookAction};
 /// The project file.
 pub const FILE: &str = ".spectral.yaml";
 
-/// How the generated CI workflow installs Spectral and the OWASP ruleset, at the versions
-/// backend-gen's own tests lint every document with (`scripts/test` installs the same), and
-/// lints: every finding at `warn` or above fails.
-pub const INSTALL: &str = "npm install --no-save --no-package-lock --no-audit --no-fund @stoplight/spectral-cli@6.16.3 @stoplight/spectral-owasp-ruleset@2.0.1";
-pub const LINT: &str = "npx spectral lint --fail-severity warn openapi.json";
+pub use crate::ci_actions::{SPECTRAL_INSTALL as INSTALL, SPECTRAL_LINT as LINT};
 
 const READ_RESTRICTED: &str = "owasp:api2:2023-read-restricted";
 const WRITE_RESTRICTED: &str = "owasp:api2:2023-write-restricted";
@@ -195,6 +191,20 @@ pub fn ruleset(ctx: &ServiceContext) -> String {
              \x20 owasp:api8:2023-define-error-responses-401: off\n",
         );
     }
+    out.push_str("overrides:\n");
+    for (name, status, _) in super::shared::SERVER_REFUSALS {
+        let _ = writeln!(out, "  # {status}, on every operation");
+        let _ = writeln!(
+            out,
+            "  - files: [\"{}#/components/responses/{name}\"]",
+            super::FILE
+        );
+        out.push_str("    rules:\n");
+        out.push_str(
+            "      # the HTTP server answers it before the service: there is no budget to report\n",
+        );
+        let _ = writeln!(out, "      {RATE_LIMIT}: off");
+    }
     let document: Value = serde_json::from_str(&ctx.openapi).unwrap_or_default();
     let excepted: Vec<(&Operation, Vec<(&str, String)>)> = ctx
         .routes
@@ -209,10 +219,6 @@ pub fn ruleset(ctx: &ServiceContext) -> String {
         })
         .filter(|(_, rules)| !rules.is_empty())
         .collect();
-    if excepted.is_empty() {
-        return out;
-    }
-    out.push_str("overrides:\n");
     for (op, rules) in excepted {
         let _ = writeln!(out, "  # {} {}", op.method.as_str(), op.path);
         let _ = writeln!(out, "  - files: [\"{}\"]", pointer(op));
