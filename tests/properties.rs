@@ -1203,6 +1203,7 @@ fn the_spec_generator_is_deterministic_and_covers_the_spec() {
         "\"\"\"",
         "'''",
         "api_prefix",
+        "public_url",
         "database = \"postgres\"",
         "mode = \"jwt\"",
         "roles = [",

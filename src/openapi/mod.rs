@@ -168,12 +168,7 @@ impl<'a> Builder<'a> {
                     ctx.description, ctx.generator_version
                 ),
             },
-            // Relative: the document is served by the service it describes, wherever it runs.
-            "servers": [{
-                "url": "/",
-                "description": "This service, wherever it runs (local, staging or production).",
-                "x-internal": false
-            }],
+            "servers": [self.server()],
             "tags": tags,
             "paths": paths,
             "components": {
@@ -186,6 +181,23 @@ impl<'a> Builder<'a> {
         });
         bound_formatted_strings(&mut document);
         document
+    }
+
+    /// Where the service is: the spec's `public_url`, else relative, since the document is
+    /// served by the service it describes, wherever it runs.
+    fn server(&self) -> Value {
+        match &self.spec.project.public_url {
+            Some(url) => json!({
+                "url": url,
+                "description": "The service in production.",
+                "x-internal": false
+            }),
+            None => json!({
+                "url": "/",
+                "description": "This service, wherever it runs (local, staging or production).",
+                "x-internal": false
+            }),
+        }
     }
 
     /// `op` into its path item: id, summary, tag, method, path and path parameters are the

@@ -70,5 +70,17 @@ fn components_are_used_and_error_codes_listed_once() {
             codes.iter().filter_map(|c| c.as_str()).collect();
         assert_eq!(distinct.len(), codes.len(), "{codes:?}");
         assert_eq!(doc["servers"][0]["url"], "/");
+        let public = document_of(&format!(
+            "[project]\npublic_url = \"https://api.example.com\"\n[auth]\nmode = \"{auth}\"\n\
+             [resources.post.fields]\ntitle = {{ type = \"string\" }}\n"
+        ));
+        assert_eq!(
+            public["servers"],
+            serde_json::json!([{
+                "url": "https://api.example.com",
+                "description": "The service in production.",
+                "x-internal": false
+            }])
+        );
     }
 }

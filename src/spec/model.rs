@@ -189,6 +189,9 @@ pub struct Project {
     /// `/v1` by default; always starts with `/` and has no trailing `/`.
     pub api_prefix: String,
     pub database: Database,
+    /// Where the service is reached in production (`public_url`, an https URL): the OpenAPI
+    /// document's server; without it, the relative `/`.
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1991,3 +1991,30 @@ fn a_url_default_must_be_a_uri() {
         "[resources.post.fields]\nlink = { type = \"string\", format = \"url\", default = \"https://example.com/a?b=%22c%22\" }\n",
     );
 }
+
+/// `public_url` is the document's server: an https URL, written as a URI, without a
+/// trailing `/`; anything else is refused, saying what would do.
+#[test]
+fn a_public_url_is_an_https_url() {
+    let spec = valid(&format!(
+        "[project]\npublic_url = \"https://api.example.com/shop\"\n{MINIMAL}"
+    ));
+    assert_eq!(
+        spec.project.public_url.as_deref(),
+        Some("https://api.example.com/shop")
+    );
+    for bad in [
+        "http://api.example.com",
+        "https://",
+        "https://api.example.com/",
+        "https://api example.com",
+        "api.example.com",
+    ] {
+        let e = errors(&format!("[project]\npublic_url = \"{bad}\"\n{MINIMAL}"));
+        assert_eq!(e.len(), 1, "{bad}: {e:?}");
+        assert!(
+            e[0].contains("project.public_url: invalid public URL"),
+            "{e:?}"
+        );
+    }
+}

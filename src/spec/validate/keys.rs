@@ -12,7 +12,13 @@ pub(super) const TOP_KEYS: &[&str] = &[
 
 pub(super) const JOB_KEYS: &[&str] = &["on", "max_attempts", "timeout_secs"];
 
-pub(super) const PROJECT_KEYS: &[&str] = &["name", "description", "api_prefix", "database"];
+pub(super) const PROJECT_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "api_prefix",
+    "database",
+    "public_url",
+];
 
 pub(super) const AUTH_KEYS: &[&str] = &[
     "mode",

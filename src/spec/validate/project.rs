@@ -13,6 +13,7 @@ pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
         description: String::new(),
         api_prefix: "/v1".into(),
         database: Database::Sqlite,
+        public_url: None,
     };
     let Some(t) = top.table(sink, "project", PROJECT_KEYS) else {
         return project;
@@ -40,6 +41,17 @@ pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
                     .allowed(
                         "a path like \"/v1\" or \"/api/v2\": lowercase segments, no trailing slash",
                     ),
+            );
+        }
+    }
+    if let Some(url) = t.string(sink, "public_url") {
+        if is_public_url(&url.value) {
+            project.public_url = Some(url.value);
+        } else {
+            sink.push(
+                Diagnostic::new(url.span, t.key_path("public_url"), "invalid public URL")
+                    .found(format!("{:?}", url.value))
+                    .allowed("an https URL such as \"https://api.example.com\", percent-encoded, without a trailing `/`"),
             );
         }
     }
@@ -253,6 +265,16 @@ pub(super) fn read_cache(sink: &mut Sink, top: &Table<'_, '_>) -> Cache {
         }
     }
     cache
+}
+
+/// An https URL (reviewers refuse a plain-http server), written as a URI, naming a host.
+fn is_public_url(url: &str) -> bool {
+    url.strip_prefix("https://").is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && !url.ends_with('/')
+            && url.chars().all(super::values::is_uri_char)
+    })
 }
 
 fn is_api_prefix(prefix: &str) -> bool {

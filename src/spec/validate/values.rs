@@ -243,7 +243,7 @@ pub(super) fn read_default(
 }
 
 /// Whether `c` may appear in an RFC 3986 URI as it is (unreserved, reserved, or `%`).
-fn is_uri_char(c: char) -> bool {
+pub(super) fn is_uri_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
 }
 
