@@ -192,20 +192,7 @@ impl<'a> Builder<'a> {
     /// `note`).
     fn story(&self, op: &Operation, r: &ResourceContext) -> String {
         let mut sentences = Vec::new();
-        let rules = self
-            .spec
-            .resource(&r.names.snake)
-            .zip(op.access)
-            .map(|(res, action)| {
-                let access = &res.access;
-                match action {
-                    Action::List => &access.list,
-                    Action::Read => &access.read,
-                    Action::Create => &access.create,
-                    Action::Update => &access.update,
-                    Action::Delete => &access.delete,
-                }
-            });
+        let rules = op.access.and_then(|action| self.rules_for(r, action));
         match rules {
             _ if self.spec.auth.mode != AuthMode::Jwt => {
                 sentences.push("Anyone may call it: the service has no sign-in.".to_string());
@@ -253,21 +240,26 @@ impl<'a> Builder<'a> {
         sentences.join(" ")
     }
 
+    /// The spec's access rules of `r` for `action`.
+    fn rules_for(&self, r: &ResourceContext, action: Action) -> Option<&'a [Rule]> {
+        let access = &self.spec.resource(&r.names.snake)?.access;
+        Some(match action {
+            Action::List => &access.list,
+            Action::Read => &access.read,
+            Action::Create => &access.create,
+            Action::Update => &access.update,
+            Action::Delete => &access.delete,
+        })
+    }
+
     /// With jwt auth, says who may call an operation: `security` (optional when the rules
     /// are public) and the 401 and 403 answers of the access rules.
     pub(super) fn guard(&self, op: &mut Map<String, Value>, r: &ResourceContext, action: Action) {
         if self.spec.auth.mode != AuthMode::Jwt {
             return;
         }
-        let Some(access) = self.spec.resource(&r.names.snake).map(|res| &res.access) else {
+        let Some(rules) = self.rules_for(r, action) else {
             return;
-        };
-        let rules = match action {
-            Action::List => &access.list,
-            Action::Read => &access.read,
-            Action::Create => &access.create,
-            Action::Update => &access.update,
-            Action::Delete => &access.delete,
         };
         op.insert(
             "security".into(),
