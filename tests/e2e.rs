@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 #[path = "support/jetstream.rs"]
 mod jetstream;
+#[path = "support/otlp.rs"]
+mod otlp;
 mod pytools;
 #[allow(dead_code, reason = "the property tests use the rest of the generator")]
 mod support;
@@ -314,7 +316,17 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     let data = tempfile::tempdir().unwrap();
     let binary = target_dir().join("debug").join(name);
     let log = std::fs::File::create(data.path().join("service.log")).unwrap();
-    let child = with_database(Command::new(&binary), database_url)
+    // One service exports its traces, to a receiver on loopback over `http/protobuf`, and
+    // is fuzzed below with tracing on.
+    let otlp = (name == "shop" && database_url.is_none()).then(otlp::Receiver::start);
+    let mut command = with_database(Command::new(&binary), database_url);
+    if let Some(receiver) = &otlp {
+        command
+            .env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .env("OTEL_BSP_SCHEDULE_DELAY", "200");
+    }
+    let child = command
         .current_dir(data.path())
         .env("PORT", port.to_string())
         // Thousands of requests, logins among them; generated tests cover the limits.
@@ -403,9 +415,19 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     if let Some(bearer) = &bearer {
         read = read.header("authorization", bearer);
     }
+    // A caller's trace, which the read continues.
+    let trace = "5b8efff798038103d269b633813fc60c";
+    read = read.header("traceparent", format!("00-{trace}-eee19b7ec3c1b174-01"));
     let mut read = read.call().unwrap();
     assert_eq!(read.status(), 200);
     assert!(read.headers().get("x-request-id").is_some());
+    if otlp.is_some() {
+        let answered = read
+            .headers()
+            .get("traceparent")
+            .map(|v| v.to_str().unwrap());
+        assert!(answered.is_some_and(|v| v.contains(trace)), "{answered:?}");
+    }
     let text = read.body_mut().read_to_string().unwrap();
     let first = resource
         .fields
@@ -432,6 +454,25 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     pytools::schemathesis(&base, token.as_deref());
 
     stops_cleanly_on_sigterm(&mut server.0, name);
+
+    // The read's span reached the receiver: its trace id and its route's name, in a
+    // protobuf export (the service sends what is batched when it stops).
+    if let Some(receiver) = &otlp {
+        let exports = receiver.exports();
+        let span_name = format!("GET {}/{{id}}", resource.url);
+        let read_span = exports.iter().find(|export| {
+            otlp::contains(&export.body, &otlp::trace_id_bytes(trace))
+                && otlp::contains(&export.body, span_name.as_bytes())
+        });
+        let read_span = read_span.unwrap_or_else(|| {
+            panic!(
+                "no export holds the trace {trace} and {span_name}: {} exports",
+                exports.len()
+            )
+        });
+        assert_eq!(read_span.path, "/v1/traces");
+        assert_eq!(read_span.content_type, "application/x-protobuf");
+    }
 
     // One JSON log line per request, carrying its request id.
     let logs = std::fs::read_to_string(data.path().join("service.log")).unwrap();

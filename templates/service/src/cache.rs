@@ -146,6 +146,7 @@ impl Cache {
     }
 
     /// The row cached at `key`, if any, and a ticket for the `put` after a miss.
+    #[tracing::instrument(target = "otel", name = "cache.get", skip_all)]
     async fn get<V>(&self, key: Key) -> (Option<Arc<V>>, Ticket)
     where
         V: DeserializeOwned + Send + Sync + 'static,
@@ -215,6 +216,7 @@ impl Cache {
 
     /// Keeps `row` for `ttl`, unless a write removed anything since the lookup that gave
     /// `ticket` (the row may then be older than the write).
+    #[tracing::instrument(target = "otel", name = "cache.set", skip_all)]
     async fn put<V>(&self, key: Key, row: &Arc<V>, ttl: Duration, ticket: Ticket)
     where
         V: Serialize + Send + Sync + 'static,
@@ -263,6 +265,7 @@ impl Cache {
     }
 
     /// Forgets one row, after a write that changed it.
+    #[tracing::instrument(target = "otel", name = "cache.remove", skip_all)]
     pub async fn remove(&self, key: Key) {
         match &self.store {
             Store::Off => {}
@@ -286,6 +289,7 @@ impl Cache {
 
     /// Forgets every row of a table, after a write that changed rows it cannot name, such as
     /// a delete that cascades to children.
+    #[tracing::instrument(target = "otel", name = "cache.remove_table", skip_all)]
     pub async fn remove_table(&self, table: &'static str) {
         match &self.store {
             Store::Off => {}

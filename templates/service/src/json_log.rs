@@ -7,7 +7,8 @@
 //! ```
 //!
 //! The event's fields sit at the top level; the fields of the span it was logged in (the
-//! innermost one) under `span`, with the span's name.
+//! innermost one) under `span`, with the span's name. While tracing, `trace_id` and
+//! `span_id` (W3C hex) sit beside them, so a line leads to its trace.
 //!
 //! A layer of our own rather than `json-subscriber` or tracing-subscriber's JSON format: both
 //! gather each line's and each span's fields into maps of `serde_json::Value`s before writing
@@ -19,12 +20,14 @@ use std::fmt::{self, Write as _};
 use std::io::Write as _;
 
 use chrono::Utc;
+use opentelemetry::trace::TraceId;
 use serde::Serialize;
 use tracing::{
     Event, Subscriber,
     field::{Field, Visit},
     span::{Attributes, Id, Record},
 };
+use tracing_opentelemetry::OtelData;
 use tracing_subscriber::{
     fmt::MakeWriter,
     layer::{Context, Layer},
@@ -136,6 +139,9 @@ where
     encode(line, metadata.target());
     event.record(&mut JsonFields(line));
     if let Some(span) = ctx.event_span(event) {
+        if let Some(trace) = span.extensions().get::<OtelData>() {
+            write_trace_ids(line, trace);
+        }
         line.extend_from_slice(b",\"span\":{");
         if let Some(fields) = span.extensions().get::<SpanFields>() {
             for (name, value) in fields.iter() {
@@ -150,6 +156,15 @@ where
         line.push(b'}');
     }
     line.extend_from_slice(b"}\n");
+}
+
+/// `"trace_id"` and `"span_id"` of the span the line was logged in, while tracing.
+fn write_trace_ids(line: &mut Vec<u8>, trace: &OtelData) {
+    if let (Some(trace_id), Some(span_id)) = (trace.trace_id(), trace.span_id())
+        && trace_id != TraceId::INVALID
+    {
+        let _ = write!(line, ",\"trace_id\":\"{trace_id}\",\"span_id\":\"{span_id}\"");
+    }
 }
 
 /// Writes a value as JSON: strings quoted and escaped, numbers as they are (a float that is
@@ -222,8 +237,12 @@ impl<F: FieldSink> Visit for JsonFields<'_, F> {
         encode(self.0.value_of(field), &value);
     }
 
+    /// `otel.*` fields are instructions to the OpenTelemetry layer (the span's name, kind
+    /// and status, all strings), not data: they are left out.
     fn record_str(&mut self, field: &Field, value: &str) {
-        encode(self.0.value_of(field), value);
+        if !field.name().starts_with("otel.") {
+            encode(self.0.value_of(field), value);
+        }
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {

@@ -1,4 +1,4 @@
-//! Logging and request ids.
+//! Logging, request ids, and the subscriber that also feeds traces.
 
 use std::time::Duration;
 
@@ -7,13 +7,18 @@ use axum::{
     http::{HeaderName, HeaderValue, Method, StatusCode},
 };
 use chrono::Utc;
-use tracing::Span;
-use tracing_subscriber::{EnvFilter, layer::SubscriberExt, util::SubscriberInitExt};
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing::{Span, Subscriber};
+use tracing_subscriber::{
+    EnvFilter, Layer, layer::SubscriberExt, registry::LookupSpan, util::SubscriberInitExt,
+};
 use uuid::{Builder, Uuid};
 
 use crate::config::{Config, LogFormat};
 use crate::json_log::JsonLog;
 use crate::log_sink::{FlushGuard, LogSink};
+use crate::startup::StartupError;
+use crate::traces;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -23,26 +28,61 @@ tokio::task_local! {
 }
 
 /// Installs the global subscriber: JSON lines by default ([`JsonLog`]), human-readable with
-/// `LOG_FORMAT=pretty`.
+/// `LOG_FORMAT=pretty`; and, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, OpenTelemetry's
+/// layer beside it ([`traces`]).
 ///
 /// Lines collect in memory and a thread of its own writes them to stdout every 50 ms
 /// ([`LogSink`]), so a request never waits on a write. Keep the returned guard until
-/// the process ends: dropping it writes out what is still pending.
-pub fn init(config: &Config) -> std::io::Result<FlushGuard> {
-    let (sink, guard) = LogSink::stdout()?;
-    let filter = EnvFilter::new(config.log_filter.as_str());
-    match config.log_format {
-        LogFormat::Json => tracing_subscriber::registry()
-            .with(filter)
-            .with(JsonLog::new(sink))
+/// the process ends: dropping it sends the last spans and writes out the pending lines.
+pub fn init(config: &Config) -> Result<Telemetry, StartupError> {
+    let (sink, log_writer) = LogSink::stdout()?;
+    let provider = config.traces.then(traces::from_env).transpose()?;
+    // `RUST_LOG`'s filter, less the spans only traces record. With no tracer it is the
+    // subscriber's own, as cheap as filtering gets; with one, each layer has its filter, so
+    // `RUST_LOG=warn` still traces every request.
+    let filter = EnvFilter::new(format!("{},{}=off", config.log_filter, traces::TARGET));
+    let registry = tracing_subscriber::registry();
+    match (config.log_format, &provider) {
+        (LogFormat::Json, None) => registry.with(filter).with(JsonLog::new(sink)).init(),
+        (LogFormat::Json, Some(provider)) => registry
+            .with(JsonLog::new(sink).with_filter(filter))
+            .with(traces::layer(provider))
             .init(),
-        LogFormat::Pretty => tracing_subscriber::fmt()
-            .with_env_filter(filter)
-            .with_writer(sink)
-            .pretty()
+        (LogFormat::Pretty, None) => registry.with(filter).with(pretty(sink)).init(),
+        (LogFormat::Pretty, Some(provider)) => registry
+            .with(pretty(sink).with_filter(filter))
+            .with(traces::layer(provider))
             .init(),
     }
-    Ok(guard)
+    Ok(Telemetry {
+        provider,
+        _log_writer: log_writer,
+    })
+}
+
+/// The human-readable log (`LOG_FORMAT=pretty`).
+fn pretty<S>(sink: LogSink) -> impl Layer<S> + Send + Sync + 'static
+where
+    S: Subscriber + for<'span> LookupSpan<'span>,
+{
+    tracing_subscriber::fmt::layer().with_writer(sink).pretty()
+}
+
+/// Held for as long as the process logs and traces.
+pub struct Telemetry {
+    provider: Option<SdkTracerProvider>,
+    _log_writer: FlushGuard,
+}
+
+impl Drop for Telemetry {
+    /// Sends the spans still batched (before the log's last lines, which may say it failed).
+    fn drop(&mut self) {
+        if let Some(provider) = self.provider.take()
+            && let Err(err) = provider.shutdown()
+        {
+            tracing::warn!(error = %err, "the last spans were not sent");
+        }
+    }
 }
 
 /// The id of the request being served, when called while serving one.
@@ -101,6 +141,9 @@ pub fn request_span(method: &Method, route: &str, id: &HeaderValue) -> Span {
         route,
         request_id = id.to_str().unwrap_or_default(),
         user_id = tracing::field::Empty,
+        // Set only while tracing (`traces::start_server_span`); the JSON log leaves them out.
+        otel.name = tracing::field::Empty,
+        otel.kind = tracing::field::Empty,
     )
 }
 
