@@ -93,7 +93,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             name: sql::OUTBOX.into(),
             quoted: sql::OUTBOX.into(),
             kind: TableKind::Outbox,
-            columns: Vec::new(),
+            columns: vec![sql::trace_context()],
             indexes: Vec::new(),
             create: sql::create_outbox(dialect),
         });
@@ -103,7 +103,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             name: sql::JOBS.into(),
             quoted: sql::JOBS.into(),
             kind: TableKind::Jobs,
-            columns: Vec::new(),
+            columns: vec![sql::trace_context()],
             indexes: sql::job_indexes(),
             create: sql::create_jobs(dialect),
         });

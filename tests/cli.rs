@@ -515,6 +515,14 @@ fn forget_in_state(project: &Path, key: &str, comment: &str) {
     });
 }
 
+/// Runs `update` on `project`, which must succeed and say each of `said`.
+fn updated_saying(project: &Path, said: &[&str]) {
+    let mut done = backend_gen().arg("update").arg(project).assert().success();
+    for line in said {
+        done = done.stdout(predicate::str::contains(*line));
+    }
+}
+
 /// A second `update` of the same spec finds nothing to do.
 fn updated_again_changes_nothing(project: &Path) {
     backend_gen()
@@ -2518,15 +2526,15 @@ fn an_updated_older_project_keeps_its_filters_and_sorts() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
     forget_in_state(&project, "lists", "Lists filter");
-    backend_gen()
-        .arg("update")
-        .arg(&project)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("post.title"))
-        .stdout(predicate::str::contains("post.body"))
-        .stdout(predicate::str::contains("Narrow them"))
-        .stdout(predicate::str::contains("create index `posts_title_idx`"));
+    updated_saying(
+        &project,
+        &[
+            "post.title",
+            "post.body",
+            "Narrow them",
+            "create index `posts_title_idx`",
+        ],
+    );
     let spec = read(&project, "backend-gen.toml");
     assert!(
         spec.contains(
@@ -2567,17 +2575,13 @@ fn an_updated_older_project_keeps_its_filters_and_sorts() {
 fn an_updated_older_project_gets_its_admin_lists_indexes() {
     let (_dir, project) = generated_example("shop");
     forget_in_state(&project, "admin_lists", "admin lists");
-    backend_gen()
-        .arg("update")
-        .arg(&project)
-        .assert()
-        .success()
-        .stdout(predicate::str::contains(
+    updated_saying(
+        &project,
+        &[
             "recreate index `background_jobs_state_idx`",
-        ))
-        .stdout(predicate::str::contains(
             "create index `webhook_deliveries_subscription_idx`",
-        ));
+        ],
+    );
     let sqlite = read(
         &project,
         &migration_path(
@@ -2606,6 +2610,43 @@ fn an_updated_older_project_gets_its_admin_lists_indexes() {
         "{up}"
     );
     assert!(read(&project, ".backend-gen/generated.toml").contains("admin_lists = \"indexed\""));
+    updated_again_changes_nothing(&project);
+}
+
+/// A project generated before the outbox and the job queue kept each row's trace context
+/// gets both columns from its next update, spec changed or not, in place on both databases
+/// and undone by the down migration; once recorded, updating again changes nothing.
+#[test]
+fn an_updated_older_project_gets_the_trace_context_columns() {
+    let (_dir, project) = generated_example("shop");
+    forget_in_state(&project, "trace_context", "trace context");
+    updated_saying(
+        &project,
+        &[
+            "add column `outbox_events.trace_context`",
+            "add column `background_jobs.trace_context`",
+        ],
+    );
+    for dialect in ["sqlite", "postgres"] {
+        let stem = "_add_outbox_events_trace_context_and_1_more";
+        let up = read(
+            &project,
+            &migration_path(&project, dialect, &format!("{stem}.up.sql")),
+        );
+        for table in ["outbox_events", "background_jobs"] {
+            let add = format!("ALTER TABLE {table} ADD COLUMN trace_context TEXT;");
+            assert!(up.contains(&add), "{dialect}: {up}");
+        }
+        let down = read(
+            &project,
+            &migration_path(&project, dialect, &format!("{stem}.down.sql")),
+        );
+        assert!(
+            down.contains("ALTER TABLE background_jobs DROP COLUMN trace_context;"),
+            "{dialect}: {down}"
+        );
+    }
+    assert!(read(&project, ".backend-gen/generated.toml").contains("trace_context = \"kept\""));
     updated_again_changes_nothing(&project);
 }
 

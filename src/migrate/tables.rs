@@ -65,8 +65,9 @@ impl Diff {
                         .collect();
                     diff.alter(was, table, &column_renames, fill);
                 }
-                Some(was) if table.kind != TableKind::Join && same_but_indexes(was, table) => {
-                    // A service table's plain indexes change one by one, as a resource's.
+                Some(was) if table.kind != TableKind::Join && same_but_parts(was, table) => {
+                    // A service table's plain indexes, and the columns it lists, change one by
+                    // one, as a resource's.
                     diff.alter(was, table, &[], fill);
                 }
                 Some(was) if uncommented(&was.create) != uncommented(&table.create) => {
@@ -290,17 +291,27 @@ fn concurrently(sql: &str) -> String {
     sql.replacen("CREATE INDEX ", "CREATE INDEX CONCURRENTLY ", 1)
 }
 
-/// Whether two versions of a service table differ at most in their plain indexes (those
-/// `Table::indexes` lists, which `Diff::alter` compares one by one).
-fn same_but_indexes(was: &Table, now: &Table) -> bool {
-    if was.indexes == now.indexes {
+/// Whether two versions of a service table differ at most in their plain indexes and their
+/// listed columns (those `Table::indexes` and `Table::columns` list, which `Diff::alter`
+/// compares one by one): a column the service added since, such as the trace context.
+fn same_but_parts(was: &Table, now: &Table) -> bool {
+    if was.indexes == now.indexes && was.columns == now.columns {
         return false;
     }
     let listed = |line: &str| {
-        was.indexes
+        let line = line.trim();
+        let indexed = was
+            .indexes
             .iter()
             .chain(&now.indexes)
-            .any(|i| i.sql == line.trim())
+            .any(|i| i.sql == line);
+        let column = line.trim_end_matches(',');
+        indexed
+            || was
+                .columns
+                .iter()
+                .chain(&now.columns)
+                .any(|c| c.definition() == column)
     };
     let body = |t: &Table| {
         uncommented(&t.create)

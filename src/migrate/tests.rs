@@ -453,6 +453,7 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         emails_folded: true,
         list_indexes: true,
         admin_list_indexes: false,
+        trace_context: true,
     };
     let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
     assert_eq!(
@@ -526,4 +527,61 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         "{jobs}"
     );
     assert!(jobs.contains("CREATE INDEX background_jobs_due_idx ON background_jobs (run_after)"));
+}
+
+/// A project generated before the outbox and the job queue kept each row's trace context
+/// gets the column added to both (nullable, so rows already there keep theirs unset), in
+/// place on both databases; undone, the columns go again. Recorded as kept, nothing changes.
+#[test]
+fn an_older_project_gets_the_trace_context_columns() {
+    let source = "[resources.note.fields]\ntitle = { type = \"string\" }\n\
+                  [resources.note.events]\ncreated = true\n\n\
+                  [jobs.tell]\non = [\"note.created\"]\n";
+    let notes = spec(source);
+    assert!(notes.emits_events() && notes.has_job_queue());
+    let had = Earlier {
+        tables: crate::schema::service_tables(&notes).into_iter().collect(),
+        emails_folded: true,
+        list_indexes: true,
+        admin_list_indexes: true,
+        trace_context: false,
+    };
+    let plan = plan_from(&notes, Some(&had), &notes, &Backfills::new());
+    assert_eq!(
+        plan.changes,
+        [
+            "add column `outbox_events.trace_context`",
+            "add column `background_jobs.trace_context`",
+        ]
+    );
+    assert!(
+        plan.refused.is_empty() && plan.losses.is_empty(),
+        "{plan:?}"
+    );
+    for sql in [&plan.sqlite, &plan.postgres] {
+        for table in ["outbox_events", "background_jobs"] {
+            let add = format!("ALTER TABLE {table} ADD COLUMN trace_context TEXT;");
+            assert!(sql.contains(&add), "{sql}");
+        }
+        assert!(!sql.contains("CREATE TABLE"), "{sql}");
+    }
+    let (lite_down, pg_down) = plan.down.expect("reversible");
+    for sql in [&lite_down, &pg_down] {
+        assert!(
+            sql.contains("ALTER TABLE outbox_events DROP COLUMN trace_context;"),
+            "{sql}"
+        );
+    }
+
+    let now = Earlier {
+        trace_context: true,
+        ..had
+    };
+    assert!(plan_from(&notes, Some(&now), &notes, &Backfills::new()).is_empty());
+    for dialect in [Database::Sqlite, Database::Postgres] {
+        let outbox = crate::sql::create_outbox(Dialect(dialect));
+        assert!(outbox.contains("    trace_context TEXT,\n"), "{outbox}");
+        let jobs = crate::sql::create_jobs(Dialect(dialect));
+        assert!(jobs.contains("    trace_context TEXT,\n"), "{jobs}");
+    }
 }

@@ -31,6 +31,7 @@ pub use tables::{
     create_account_tokens, create_deliveries, create_email_verifications, create_idempotency_keys,
     create_jobs, create_join_table, create_outbox, create_refresh_tokens, create_sessions,
     create_webhooks, delivery_indexes, earlier_admin_indexes, job_indexes, join_index,
-    resource_table, webhook_indexes, with_case_sensitive_email, with_earlier_list_indexes,
+    resource_table, trace_context, webhook_indexes, with_case_sensitive_email,
+    with_earlier_list_indexes, without_trace_context,
 };
 pub use text::rust_text;

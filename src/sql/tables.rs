@@ -255,6 +255,7 @@ pub fn create_outbox(dialect: Dialect) -> String {
     };
     let data = dialect.kind_type(Kind::Json);
     let [id_unique, pending] = OUTBOX_INDEXES;
+    let trace = trace_context().definition();
     format!(
         "-- Domain events, each written in the transaction of the change it describes.\n\
          CREATE TABLE {OUTBOX} (\n    \
@@ -265,11 +266,32 @@ pub fn create_outbox(dialect: Dialect) -> String {
          aggregate_id {id} NOT NULL,\n    \
          occurred_at {at} NOT NULL,\n    \
          data {data} NOT NULL,\n    \
+         {trace},\n    \
          published_at {at}\n);\n\n\
          CREATE UNIQUE INDEX {id_unique} ON {OUTBOX} (id);\n\
          -- The events still to publish, oldest first.\n\
          CREATE INDEX {pending} ON {OUTBOX} (seq) WHERE published_at IS NULL;\n"
     )
+}
+
+/// The column of the outbox and the job queue that keeps the trace context of the span that
+/// wrote the row (W3C `traceparent`/`tracestate` as a JSON object; NULL while not tracing),
+/// so that an event's publish and a job's runs join the trace of the request behind them.
+pub fn trace_context() -> Column {
+    Column::fixed("trace_context", "TEXT", false)
+}
+
+/// `table` (the outbox or the job queue) as a backend-gen from before traces crossed the
+/// queue wrote it: without [`trace_context`]. `update` adds the column to such a project (see
+/// `migrate::Earlier`).
+pub fn without_trace_context(table: &mut Table) {
+    let trace = trace_context();
+    if !table.columns.contains(&trace) {
+        return;
+    }
+    table.columns.retain(|c| *c != trace);
+    let line = format!("    {},\n", trace.definition());
+    table.create = table.create.replace(&line, "");
 }
 
 /// The migration of the job queue. A job is `pending` until a worker claims it (`running`,
@@ -281,6 +303,7 @@ pub fn create_jobs(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let payload = dialect.kind_type(Kind::Json);
     let unique = JOB_INDEXES[0];
+    let trace = trace_context().definition();
     format!(
         "-- Background jobs, run by the service's workers from this table.\n\
          CREATE TABLE {JOBS} (\n    \
@@ -295,6 +318,7 @@ pub fn create_jobs(dialect: Dialect) -> String {
          run_after {at} NOT NULL,\n    \
          locked_until {at},\n    \
          last_error TEXT,\n    \
+         {trace},\n    \
          created_at {at} NOT NULL,\n    \
          updated_at {at} NOT NULL\n);\n\n\
          CREATE UNIQUE INDEX {unique} ON {JOBS} (kind, idempotency_key);\n{}",

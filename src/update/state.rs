@@ -47,6 +47,10 @@ pub(super) const LISTS_INDEXED: &str = "indexed";
 /// The key of `generated.toml` that says the admin lists (jobs, webhook subscriptions and
 /// deliveries) are served by an index per filter (issue 45); its value is `LISTS_INDEXED`.
 pub(super) const ADMIN_LISTS: &str = "admin_lists";
+/// The key and value of `generated.toml` that say the outbox and the job queue keep each
+/// row's trace context (issue 39).
+pub(super) const TRACE_CONTEXT: &str = "trace_context";
+pub(super) const TRACE_CONTEXT_KEPT: &str = "kept";
 /// The key of `generated.toml` that says which strings the default maximum length bounds:
 /// every one (a project generated since the default) or those written since (an older
 /// project, whose stored values may be longer).
@@ -93,6 +97,8 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              {LISTS} = {LISTS_INDEXED:?}\n\
              # The admin lists (jobs, webhooks) read an index per filter.\n\
              {ADMIN_LISTS} = {LISTS_INDEXED:?}\n\
+             # The outbox and the job queue keep the trace context of what wrote each row.\n\
+             {TRACE_CONTEXT} = {TRACE_CONTEXT_KEPT:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
              {STRING_LENGTHS} = {strings:?}\n",
             env!("CARGO_PKG_VERSION"),
@@ -138,6 +144,10 @@ pub(super) fn lists_indexed(state: &str) -> bool {
 /// written by every backend-gen since they are.
 pub(super) fn admin_lists_indexed(state: &str) -> bool {
     says(state, ADMIN_LISTS, LISTS_INDEXED)
+}
+
+pub(super) fn trace_context_kept(state: &str) -> bool {
+    says(state, TRACE_CONTEXT, TRACE_CONTEXT_KEPT)
 }
 
 /// What `generated.toml` says of the project's past.
