@@ -2,10 +2,16 @@
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` is set, and the W3C trace context (`traceparent`,
 //! `tracestate`) read from each request and written to its answer.
 //!
+//! Work a request causes beyond its answer joins its trace: an outbox event and a job keep
+//! the context of the span that wrote them ([`context_of`], a column of their rows), and the
+//! relay's NATS message, the job's run, a webhook delivery and a mail continue it
+//! ([`continue_stored`], [`headers_of`]).
+//!
 //! Off by default. Then there is no tracer, the spans only traces record are never built
-//! (the log filter turns their target off), and a request costs what it did without them
-//! (docs/observability.md).
+//! (the log filter turns their target off), no row stores a context, and a request costs
+//! what it did without them (README.md, "Traces").
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -101,7 +107,11 @@ pub fn start_server_span(span: &Span, method: &Method, route: &str, headers: &He
     if !route.is_empty() {
         span.set_attribute("http.route", route.to_owned());
     }
-    let parent = TraceContextPropagator::new().extract(&HeaderExtractor(headers));
+    adopt(span, TraceContextPropagator::new().extract(&HeaderExtractor(headers)));
+}
+
+/// Makes `span` (new, not yet entered) the child of `parent`, when that names a span.
+fn adopt(span: &Span, parent: opentelemetry::Context) {
     if parent.span().span_context().is_valid() {
         // Only a span already entered refuses a parent; this one is new.
         let _ = span.set_parent(parent);
@@ -118,13 +128,60 @@ pub fn end_server_span(span: &Span, status: StatusCode, headers: &mut HeaderMap)
     if status.is_server_error() {
         span.set_status(Status::error(status.to_string()));
     }
-    inject(&span.context(), headers);
+    inject(span, headers);
 }
 
-/// Writes `context`'s `traceparent` (and `tracestate`) into `headers`, for an answer or a
-/// call to another service.
-pub fn inject(context: &opentelemetry::Context, headers: &mut HeaderMap) {
+/// Writes `span`'s `traceparent` (and `tracestate`) into `headers`: an answer's, or those
+/// of a call to another service. Nothing with tracing off.
+pub fn inject(span: &Span, headers: &mut HeaderMap) {
+    if !ON.load(Ordering::Relaxed) {
+        return;
+    }
+    let context = span.context();
     if context.span().span_context().is_valid() {
-        TraceContextPropagator::new().inject_context(context, &mut HeaderInjector(headers));
+        TraceContextPropagator::new().inject_context(&context, &mut HeaderInjector(headers));
+    }
+}
+
+/// `span`'s W3C trace context as header names and values (`traceparent`, and `tracestate`
+/// when it has one), for a message to another service: empty with tracing off.
+pub fn headers_of(span: &Span) -> HashMap<String, String> {
+    let mut carrier = HashMap::new();
+    if ON.load(Ordering::Relaxed) {
+        let context = span.context();
+        if context.span().span_context().is_valid() {
+            TraceContextPropagator::new().inject_context(&context, &mut carrier);
+        }
+    }
+    carrier
+}
+
+/// `span`'s trace context as a row keeps it, for work that runs later and elsewhere (an
+/// outbox event, a job): its [`headers_of`] as a JSON object. `None` with tracing off.
+pub fn context_of(span: &Span) -> Option<String> {
+    let carrier = headers_of(span);
+    if carrier.is_empty() {
+        return None;
+    }
+    serde_json::to_string(&carrier).ok()
+}
+
+/// Makes `span` (new, not yet entered) continue the trace a row kept ([`context_of`]): the
+/// child of the span that wrote the row. Nothing with tracing off, or for a row written
+/// outside a trace.
+pub fn continue_stored(span: &Span, stored: Option<&str>) {
+    if !ON.load(Ordering::Relaxed) {
+        return;
+    }
+    let carrier: Option<HashMap<String, String>> = stored.and_then(|s| serde_json::from_str(s).ok());
+    if let Some(carrier) = carrier {
+        adopt(span, TraceContextPropagator::new().extract(&carrier));
+    }
+}
+
+/// Marks `span`, a call that failed (a job's run, a webhook's delivery), as an error.
+pub fn fail(span: &Span, why: &str) {
+    if ON.load(Ordering::Relaxed) {
+        span.set_status(Status::error(why.to_owned()));
     }
 }
