@@ -179,6 +179,15 @@ pub fn continue_stored(span: &Span, stored: Option<&str>) {
     }
 }
 
+/// Records the database (`sqlite`, `postgresql`) on the current span when it is a
+/// statement's, which declares `db.system.name` (`with_pool!`, `with_tx!`); any other span
+/// has no such field and ignores it.
+pub fn record_db_system(name: &'static str) {
+    if ON.load(Ordering::Relaxed) {
+        Span::current().record("db.system.name", name);
+    }
+}
+
 /// Marks `span`, a call that failed (a job's run, a webhook's delivery), as an error.
 pub fn fail(span: &Span, why: &str) {
     if ON.load(Ordering::Relaxed) {
