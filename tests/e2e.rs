@@ -57,8 +57,17 @@ fn cargo(project: &Path, args: &[&str]) {
 fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     let started = Instant::now();
     let mut command = Command::new(env!("CARGO"));
-    shared_target(&mut command)
-        .args(args)
+    shared_target(&mut command).args(args.iter().take(1));
+    // Every feature, so that all projects share one build of each dependency: the defaults
+    // differ by spec, and a second feature set of tokio rebuilds everything above it. The
+    // check before it (the project as it is now, after any `update`) keeps a team's build,
+    // which has only the defaults, as sound: they turn on every optional crate the code names.
+    if matches!(args.first(), Some(&("build" | "check" | "clippy" | "test"))) {
+        support::features::assert_defaults_cover_the_code(project);
+        command.arg("--all-features");
+    }
+    command
+        .args(args.iter().skip(1))
         .current_dir(project)
         .env_remove("RUST_LOG");
     match test_database {

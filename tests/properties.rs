@@ -10,8 +10,9 @@
 //! - routes are unique (method and path, one parameter name per position) and the
 //!   OpenAPI document lists exactly them, with no key twice; tables and indexes are
 //!   unique per dialect and fit PostgreSQL's 63 bytes;
-//! - `Cargo.toml` parses and the crate is not named like a crate it depends on; the spec
-//!   the project ships is accepted again;
+//! - `Cargo.toml` parses, the crate is not named like a crate it depends on, and a default
+//!   feature turns on every optional crate the code names; the spec the project ships is
+//!   accepted again;
 //! - the OpenAPI document validates (openapi-spec-validator), the SQLite migrations
 //!   apply and create exactly their tables, and their down migrations, run newest first,
 //!   leave no table behind; all specs through one Python process.
@@ -43,7 +44,7 @@ mod spec_changes;
 mod support;
 
 use support::specgen::{self, GeneratedSpec};
-use support::{imports, rust_items};
+use support::{features, imports, rust_items};
 
 /// Cases in a default run: under three minutes on two cores in a debug build.
 const DEFAULT_CASES: u64 = 300;
@@ -457,6 +458,16 @@ fn check_manifest(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) 
     crates.extend(["test", "proc_macro"].map(String::from));
     if crates.contains(&name) {
         fail("the crate is not named like one it uses", name);
+    }
+    let sources = files
+        .iter()
+        .map(|(p, f)| (p.clone(), f.contents.clone()))
+        .collect();
+    match features::crates_without_their_feature(&manifest.contents, &sources) {
+        Ok(missing) => missing
+            .into_iter()
+            .for_each(|m| fail("a default feature turns on each optional crate used", m)),
+        Err(e) => fail("a default feature turns on each optional crate used", e),
     }
 }
 
@@ -1397,4 +1408,36 @@ fn the_item_checker_finds_each_kind_of_collision() {
             "{code}: {found:?}"
         );
     }
+}
+
+#[test]
+fn the_feature_check_finds_an_optional_crate_named_without_its_feature() {
+    const MANIFEST: &str = r#"
+[dependencies]
+regex = { version = "1", optional = true }
+reqwest = { version = "1", optional = true }
+rust_decimal = { version = "1", optional = true }
+axum = "0.8"
+[features]
+default = ["patterns"]
+patterns = ["dep:regex"]
+webhooks = ["dep:reqwest"]
+decimals = ["dep:rust_decimal"]
+"#;
+    let found = |code: &str| {
+        let files = BTreeMap::from([("src/lib.rs".to_owned(), code.to_owned())]);
+        features::crates_without_their_feature(MANIFEST, &files).unwrap()
+    };
+    assert!(found("use regex::Regex; fn f() -> axum::Json<()> { todo!() }").is_empty());
+    assert_eq!(found("use reqwest::Client;").len(), 1);
+    assert_eq!(found("use {reqwest::Client};").len(), 1);
+    assert_eq!(found("fn f() { let _ = reqwest::Client::new(); }").len(), 1);
+    assert_eq!(
+        found("fn f() { println!(\"{}\", reqwest::VERSION); }").len(),
+        1
+    );
+    let attribute = "struct S { #[serde(with = \"rust_decimal::serde::str\")] d: D }";
+    assert_eq!(found(attribute).len(), 1);
+    // A local module, or a name that only ends like the crate's, is no crate.
+    assert!(found("fn f() { my_reqwest::go(); self::reqwest_like::go(); }").is_empty());
 }

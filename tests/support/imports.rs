@@ -60,6 +60,15 @@ pub fn cycles_between_modules(files: &BTreeMap<String, String>) -> Vec<String> {
     reason = "the end-to-end tests check projects on disk; properties in memory"
 )]
 pub fn read_sources(dir: &std::path::Path) -> BTreeMap<String, String> {
+    read_rust_under(dir, "src")
+}
+
+/// The `.rs` files under `dir/folder`, keyed by their paths from `dir` (`tests/api/main.rs`).
+#[allow(
+    dead_code,
+    reason = "the end-to-end tests check projects on disk; properties in memory"
+)]
+pub fn read_rust_under(dir: &std::path::Path, folder: &str) -> BTreeMap<String, String> {
     fn walk(dir: &std::path::Path, relative: &str, out: &mut BTreeMap<String, String>) {
         let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         for entry in entries {
@@ -75,7 +84,7 @@ pub fn read_sources(dir: &std::path::Path) -> BTreeMap<String, String> {
         }
     }
     let mut out = BTreeMap::new();
-    walk(&dir.join("src"), "src", &mut out);
+    walk(&dir.join(folder), folder, &mut out);
     out
 }
 
