@@ -113,6 +113,15 @@ pub fn summary(spec: &Spec) -> String {
             job.name, job.timeout_secs
         );
     }
+    for (source, events) in spec.heard() {
+        let events: Vec<&str> = events.into_iter().collect();
+        let _ = writeln!(
+            out,
+            "inbox: hears {} from `{source}` (NATS subjects {source}.TYPE; {} sets another prefix)",
+            events.join(", "),
+            crate::spec::Heard::prefix_variable(source)
+        );
+    }
     let routes = crate::operations::api_operations(spec);
     let _ = writeln!(out, "\nRoutes ({}):", routes.len());
     for route in routes {

@@ -48,6 +48,15 @@ fn check_summarises_a_valid_spec() {
         .stdout(predicate::str::contains(
             "PUT    /v1/posts/{id}/tags/{tagId}",
         ));
+    backend_gen()
+        .args(["check", &example("shop")])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "job record_shipment: on warehouse.shipment.dispatched; 5 attempts, 60 s a run\n\
+             inbox: hears shipment.dispatched from `warehouse` (NATS subjects \
+             warehouse.TYPE; EVENTS_FROM_WAREHOUSE sets another prefix)",
+        ));
 }
 
 #[test]

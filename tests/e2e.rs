@@ -62,7 +62,8 @@ fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     // differ by spec, and a second feature set of tokio rebuilds everything above it. The
     // check before it (the project as it is now, after any `update`) keeps a team's build,
     // which has only the defaults, as sound: they turn on every optional crate the code names.
-    if matches!(args.first(), Some(&("build" | "check" | "clippy" | "test"))) {
+    let all_features = matches!(args.first(), Some(&("build" | "check" | "clippy" | "test")));
+    if all_features {
         support::features::assert_defaults_cover_the_code(project);
         command.arg("--all-features");
     }
@@ -76,8 +77,13 @@ fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     };
     let output = command.output().expect("cargo runs");
     eprintln!(
-        "[e2e] cargo {} in {} (tests on {}): {:.1?}",
+        "[e2e] cargo {}{} in {} (tests on {}): {:.1?}",
         args.join(" "),
+        if all_features {
+            " (--all-features)"
+        } else {
+            ""
+        },
         project.display(),
         test_database.map_or("SQLite", |_| "PostgreSQL"),
         started.elapsed()

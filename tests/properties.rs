@@ -968,6 +968,12 @@ fn the_end_to_end_sample_passes_the_same_checks() {
             .is_match(&all),
         "no e2e sample has an owner through parents"
     );
+    assert!(
+        regex::Regex::new(r#"on = \[[^\]]*"[a-z0-9-]+\.[a-z0-9_]+\.[a-z0-9_]+""#)
+            .unwrap()
+            .is_match(&all),
+        "no e2e sample has a job on another service's event"
+    );
     check_each(&specs);
 }
 

@@ -32,7 +32,7 @@ pub use access_tests::{AccessCase, AccessCases, FieldTest};
 pub use auth::AuthContext;
 pub use events::EventContext;
 pub use field::{Check, EnumValue, FieldContext};
-pub use jobs::JobContext;
+pub use jobs::{HeardContext, JobContext};
 pub use lists::{ListColumn, ListPath, ListPaths, ListRange, list_paths};
 pub use migrations::MigrationContext;
 pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
@@ -104,6 +104,8 @@ pub struct ServiceContext {
     pub uses: Uses,
     /// The kinds of background job, in spec order.
     pub jobs: Vec<JobContext>,
+    /// The other services whose events some job listens to, by name.
+    pub heard: Vec<HeardContext>,
     /// A job's runs before it is dead, unless its kind says otherwise.
     pub default_max_attempts: u32,
     /// Every event type the resources emit (`order.created`), in spec order.
@@ -165,6 +167,9 @@ impl ServiceContext {
         }
         uses.jobs = spec.has_job_queue();
         uses.webhooks = spec.webhooks();
+        let heard = HeardContext::all(spec);
+        uses.heard = !heard.is_empty();
+        uses.nats = uses.events || uses.heard;
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
@@ -198,6 +203,7 @@ impl ServiceContext {
             resources,
             uses,
             jobs: spec.jobs.iter().map(JobContext::new).collect(),
+            heard,
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
             commands: commands(spec),
             event_types: spec

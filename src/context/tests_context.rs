@@ -44,6 +44,10 @@ pub struct ServiceTestContext {
     pub registrant_unwritable: Vec<String>,
     /// Each resource's, in the order of `ServiceContext::resources`.
     pub resources: Vec<ResourceTestContext>,
+    /// The first job on one of the spec's own events, for the relay's test of it.
+    pub listener: Option<super::jobs::ListenerContext>,
+    /// The first job on another service's event, for the inbox's test.
+    pub hearer: Option<super::jobs::ListenerContext>,
 }
 
 impl ServiceTestContext {
@@ -59,6 +63,8 @@ impl ServiceTestContext {
             primary: primary(spec),
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             modules: test_modules(spec, uses, modules_sorted),
+            listener: super::jobs::ListenerContext::first(spec, false),
+            hearer: super::jobs::ListenerContext::first(spec, true),
             public_list_url: spec
                 .resources
                 .iter()

@@ -40,6 +40,10 @@ pub struct Uses {
     pub jobs: bool,
     /// Events and jwt auth: admins subscribe webhooks to the events.
     pub webhooks: bool,
+    /// Some job listens to another service's events: the inbox (`src/inbox.rs`).
+    pub heard: bool,
+    /// A NATS client (`EVENTS_URL`): to publish the events, or to hear other services'.
+    pub nats: bool,
 }
 
 impl Uses {

@@ -344,6 +344,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "clap",
     "core",
     "dotenvy",
+    "futures_util",
     "getrandom",
     "governor",
     "hmac",

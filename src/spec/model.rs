@@ -1,7 +1,7 @@
 //! The typed, validated spec. Rendering only ever sees these types: a value
 //! of `Spec` has passed every check in `validate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::names::Names;
 
@@ -90,6 +90,19 @@ impl Spec {
 
     pub fn resource(&self, snake: &str) -> Option<&Resource> {
         self.position(snake).and_then(|i| self.resources.get(i))
+    }
+
+    /// The other services whose events some job listens to, each with those event types:
+    /// what the inbox subscribes to. Sorted, each once.
+    pub fn heard(&self) -> BTreeMap<&str, BTreeSet<&str>> {
+        let mut sources: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for heard in self.jobs.iter().flat_map(Job::heard) {
+            sources
+                .entry(heard.source)
+                .or_default()
+                .insert(heard.event_type);
+        }
+        sources
     }
 
     /// Where the resource named `snake` is in `resources`.
@@ -393,8 +406,9 @@ pub struct Event {
 pub struct Job {
     /// Snake case (`send_receipt`): the handler's module, and the `kind` of its rows.
     pub name: String,
-    /// The event types (`payment.completed`) that enqueue it: one job per event, added in
-    /// the transaction that relays the event.
+    /// The events that enqueue it, one job per event: the spec's own (`payment.completed`),
+    /// added in the transaction that relays the event, and other services'
+    /// (`billing.invoice.paid`: [`Heard`]), added by the inbox as each arrives.
     pub on: Vec<String>,
     /// Runs before the job is dead (kept for inspection, retried by an admin).
     pub max_attempts: u32,
@@ -403,6 +417,11 @@ pub struct Job {
 }
 
 impl Job {
+    /// The other services' events it listens to.
+    pub fn heard(&self) -> impl Iterator<Item = Heard<'_>> {
+        self.on.iter().filter_map(|event| Heard::parse(event))
+    }
+
     pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
     pub const DEFAULT_TIMEOUT_SECS: u32 = 60;
     /// The kind of the service's own webhook deliveries, which no spec job may take.
@@ -411,6 +430,48 @@ impl Job {
     pub const ACCOUNT_MAIL: &'static str = "account_mail";
     /// Every kind the service itself may run.
     pub const RESERVED: &'static [&'static str] = &[Self::WEBHOOK_DELIVERY, Self::ACCOUNT_MAIL];
+}
+
+/// An event of another service, `SERVICE.RESOURCE.EVENT` in a job's `on`
+/// (`billing.invoice.paid`): what a service generated from a spec named `billing` publishes
+/// to the subject `billing.invoice.paid` (its `EVENTS_SUBJECT_PREFIX`, then the event type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Heard<'a> {
+    /// The service that publishes it (`billing`), the subject's first segment.
+    pub source: &'a str,
+    /// Its type there (`invoice.paid`).
+    pub event_type: &'a str,
+}
+
+impl<'a> Heard<'a> {
+    /// The generated service's variable that sets the subject prefix `source` publishes
+    /// under (`EVENTS_FROM_MY_SHOP` for `my-shop`).
+    pub fn prefix_variable(source: &str) -> String {
+        format!(
+            "EVENTS_FROM_{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(source)
+        )
+    }
+
+    /// Three segments: a crate name, then a snake-case resource and event; anything else is
+    /// no other service's event.
+    pub fn parse(text: &'a str) -> Option<Self> {
+        let (source, event_type) = text.split_once('.')?;
+        let segments = [
+            source,
+            event_type.split_once('.')?.0,
+            event_type.split_once('.')?.1,
+        ];
+        let name = |s: &str, dash: bool| {
+            s.starts_with(|c: char| c.is_ascii_lowercase())
+                && s.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (dash && c == '-')
+                })
+        };
+        // The source is a crate name (`my-shop`), the default prefix of its subjects.
+        (name(segments[0], true) && segments[1..].iter().all(|s| name(s, false)))
+            .then_some(Self { source, event_type })
+    }
 }
 
 /// What makes a resource emit an event.

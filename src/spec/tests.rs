@@ -1346,6 +1346,64 @@ fn jobs_that_cannot_run_are_refused_with_what_would() {
 }
 
 #[test]
+fn jobs_may_listen_to_other_services_events() {
+    let spec = valid(&format!(
+        "{MINIMAL}[resources.post.events]\ncreated = true\n\
+         [jobs.notify]\non = [\"post.created\", \"billing.invoice.paid\", \"my-shop.order.created\"]\n\
+         [jobs.audit]\non = [\"billing.invoice.paid\"]\n"
+    ));
+    let heard: Vec<(&str, &str)> = spec.jobs[0]
+        .heard()
+        .map(|h| (h.source, h.event_type))
+        .collect();
+    assert_eq!(
+        heard,
+        [("billing", "invoice.paid"), ("my-shop", "order.created")]
+    );
+    let sources = spec.heard();
+    assert_eq!(
+        sources.into_iter().collect::<Vec<_>>(),
+        [
+            (
+                "billing",
+                std::collections::BTreeSet::from(["invoice.paid"])
+            ),
+            (
+                "my-shop",
+                std::collections::BTreeSet::from(["order.created"])
+            ),
+        ]
+    );
+    assert!(valid(MINIMAL).heard().is_empty());
+
+    // Three parts that are no service's event, and two parts no resource emits.
+    let e = errors(&format!(
+        "{MINIMAL}[jobs.notify]\non = [\"Billing.invoice.paid\", \"billing.invoice.\", \"invoice.paid\"]\n"
+    ));
+    assert_eq!(e.len(), 3, "{e:#?}");
+    assert!(e[0].contains("not an event of another service"), "{}", e[0]);
+    assert!(e[1].contains("not an event of another service"), "{}", e[1]);
+    assert!(e[2].contains("no resource emits this event"), "{}", e[2]);
+    let source = format!("{MINIMAL}[jobs.notify]\non = [\"billing.Invoice.paid\"]\n");
+    let report = parse("t.toml", &source).unwrap_err();
+    let d = &report.diagnostics[0];
+    assert!(
+        d.allowed
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("`SERVICE.RESOURCE.EVENT`"),
+        "{d:?}"
+    );
+    assert!(
+        d.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("billing.invoice.paid"),
+        "{d:?}"
+    );
+}
+
+#[test]
 fn registration_and_verified_email_default_to_open_and_optional() {
     let spec = valid(&format!("[auth]\nmode = \"jwt\"\n{MINIMAL}"));
     assert_eq!(spec.auth.registration, Registration::Open);

@@ -515,6 +515,8 @@ struct Generator {
     /// The keys added after jobs (the account lifecycle, `renamed_from`) draw from a
     /// stream of their own too.
     later_rng: ChaCha8Rng,
+    /// Other services' events in jobs' `on` draw from a stream of their own as well.
+    heard_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -537,11 +539,14 @@ impl Generator {
         job_rng.set_stream(2);
         let mut later_rng = rng.clone();
         later_rng.set_stream(3);
+        let mut heard_rng = rng.clone();
+        heard_rng.set_stream(4);
         Self {
             rng,
             field_rng,
             job_rng,
             later_rng,
+            heard_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -997,9 +1002,46 @@ impl Generator {
         }
     }
 
-    /// Background jobs now and then: some listening to events the resources emit, some
-    /// with their own attempts and timeout.
+    /// Background jobs now and then: some listening to events the resources emit, some to
+    /// other services' events, some with their own attempts and timeout.
     fn jobs(&mut self) {
+        self.jobs_on_own_events();
+        self.jobs_on_other_services_events();
+    }
+
+    /// Other services' events (`SERVICE.RESOURCE.EVENT`) in a job's `on`, now and then: beside
+    /// the spec's own, or in a job of their own.
+    fn jobs_on_other_services_events(&mut self) {
+        const HEARD: [&str; 4] = [
+            "billing.invoice.paid",
+            "my-shop.order.created",
+            "r2d2.unit.moved",
+            "billing.refund.issued",
+        ];
+        if !self.heard_rng.random_bool(0.25) {
+            return;
+        }
+        let mut events = HEARD.map(str::to_owned).to_vec();
+        events.shuffle(&mut self.heard_rng);
+        let n = self.heard_rng.random_range(1..=2);
+        let heard = events[..n].to_vec();
+        match self.jobs.first_mut() {
+            Some(job) if self.heard_rng.random_bool(0.5) => job.on.extend(heard),
+            _ => {
+                let name = ["hear_partner", "mirror_invoice"]
+                    .into_iter()
+                    .find(|n| !self.jobs.iter().any(|j| j.name == *n))
+                    .unwrap_or("hear_partner");
+                self.jobs.push(Job {
+                    name: name.to_owned(),
+                    on: heard,
+                    settings: Vec::new(),
+                });
+            }
+        }
+    }
+
+    fn jobs_on_own_events(&mut self) {
         const NAMES: [&str; 4] = ["send_digest", "notify_owner", "sync_search", "r2d2"];
         if !self.job_rng.random_bool(0.3) {
             return;

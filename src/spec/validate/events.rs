@@ -131,16 +131,35 @@ pub(super) fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resou
                     Diagnostic::new(event.span, t.key_path("on"), "this event is listed twice")
                         .found(format!("{:?}", event.value)),
                 );
-            } else if event_types.contains(&event.value) {
+            } else if event_types.contains(&event.value) || Heard::parse(&event.value).is_some() {
                 job.on.push(event.value);
+            } else if event.value.split('.').count() == 3 {
+                sink.push(
+                    Diagnostic::new(
+                        event.span,
+                        t.key_path("on"),
+                        "not an event of another service",
+                    )
+                    .found(format!("{:?}", event.value))
+                    .allowed(
+                        "`SERVICE.RESOURCE.EVENT`: the other service's crate name, then its \
+                         event in snake case (the subject that service publishes it to)",
+                    )
+                    .help("e.g. `billing.invoice.paid` for the event `invoice.paid` of the service `billing`"),
+                );
             } else if declared_events.contains(&event.value) {
                 // The spec declares it, but its declaration was refused: that is the mistake.
             } else {
                 let allowed = if event_types.is_empty() {
-                    "an event a resource emits (none does: add `[resources.NAME.events]`)"
+                    "an event a resource emits (none does: add `[resources.NAME.events]`), or \
+                     another service's as `SERVICE.RESOURCE.EVENT`"
                         .to_string()
                 } else {
-                    format!("one of the spec's events: {}", event_types.join(", "))
+                    format!(
+                        "one of the spec's events: {}; or another service's as \
+                         `SERVICE.RESOURCE.EVENT`",
+                        event_types.join(", ")
+                    )
                 };
                 let mut d =
                     Diagnostic::new(event.span, t.key_path("on"), "no resource emits this event")
