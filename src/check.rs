@@ -142,6 +142,14 @@ fn describe_field(f: &Field) -> String {
     if f.unique {
         s.push_str(" unique");
     }
+    if let Some(reference) = &f.references {
+        s.push_str(&format!(
+            " -> {}.{} (asked at {})",
+            reference.service,
+            reference.resource,
+            crate::spec::Reference::url_variable(&reference.service)
+        ));
+    }
     s
 }
 

@@ -56,6 +56,9 @@ fn check_summarises_a_valid_spec() {
             "job record_shipment: on warehouse.shipment.dispatched; 5 attempts, 60 s a run\n\
              inbox: hears shipment.dispatched from `warehouse` (NATS subjects \
              warehouse.TYPE; EVENTS_FROM_WAREHOUSE sets another prefix)",
+        ))
+        .stdout(predicate::str::contains(
+            "shipment_id uuid? -> warehouse.shipment (asked at SERVICE_URL_WAREHOUSE)",
         ));
 }
 

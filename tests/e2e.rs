@@ -334,7 +334,16 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     // One service exports its traces, to a receiver on loopback over `http/protobuf`, and
     // is fuzzed below with tracing on.
     let otlp = (name == "shop" && database_url.is_none()).then(otlp::Receiver::start);
+    let ctx = context(name, spec);
     let mut command = with_database(Command::new(&binary), database_url);
+    // The other services some field refers to: this service itself, under a path it does not
+    // serve, so every id is unknown there (a 422 the document lists), never a 503.
+    for other in &ctx.remote_services {
+        command.env(
+            &other.variable,
+            format!("http://127.0.0.1:{port}/other-{}", other.name),
+        );
+    }
     if let Some(receiver) = &otlp {
         command
             .env("OTEL_EXPORTER_OTLP_ENDPOINT", &receiver.endpoint)
@@ -391,7 +400,6 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         "/metrics without the token"
     );
 
-    let ctx = context(name, spec);
     // With jwt auth: an account, made admin with the binary's `grant-role` command.
     let token = ctx.auth.is_some().then(|| {
         let api = format!("{base}{}", ctx.api_prefix);

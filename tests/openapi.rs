@@ -461,7 +461,15 @@ fn the_shop_follows_the_contract() {
     let replace = &schemas["Order.Replace"];
     assert_eq!(
         replace["required"],
-        serde_json::json!(["status", "total", "placedAt", "notes"])
+        serde_json::json!(["status", "total", "placedAt", "notes", "shipmentId"])
+    );
+    // Another service's id: a uuid, and what a write that sets it asks.
+    let shipment = &create["properties"]["shipmentId"];
+    assert_eq!(shipment["format"], "uuid");
+    let described = shipment["description"].as_str().unwrap();
+    assert!(
+        described.contains("of the `warehouse` service") && described.contains("503"),
+        "{described}"
     );
     assert_eq!(
         replace["properties"]["notes"]["type"],
@@ -526,6 +534,7 @@ fn the_shop_follows_the_contract() {
             "total",
             "placedAt",
             "notes",
+            "shipmentId",
             "version",
             "createdAt",
             "updatedAt"

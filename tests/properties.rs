@@ -959,6 +959,7 @@ fn the_end_to_end_sample_passes_the_same_checks() {
         "require_verified_email = true",
         "renamed_from = \"",
         "\"verified\"",
+        "references = \"",
     ] {
         assert!(all.contains(needle), "no e2e sample has {needle:?}");
     }

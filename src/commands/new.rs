@@ -103,7 +103,7 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
             context::default_database_url(spec.project.database, &lib_name)
         ),
     };
-    let mut secrets = "CURSOR_SECRET";
+    let mut secrets = vec!["CURSOR_SECRET".to_owned()];
     if spec.auth.mode == AuthMode::Jwt {
         let _ = writeln!(
             out,
@@ -111,8 +111,19 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
              cargo run -- grant-role you@example.com {}",
             spec.project.api_prefix, spec.auth.admin_role
         );
-        secrets = "CURSOR_SECRET and JWT_SECRET (at least 32 random bytes)";
+        secrets.push("JWT_SECRET (at least 32 random bytes)".to_owned());
     }
+    // Where the other services are whose rows fields refer to.
+    secrets.extend(
+        spec.referenced_services()
+            .into_iter()
+            .map(spec::Reference::url_variable),
+    );
+    let secrets = match secrets.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
         "\nIn production (APP_ENV=production) set {secrets};\n.env.example lists every setting."

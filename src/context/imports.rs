@@ -170,6 +170,10 @@ pub(super) fn imports(
     if !r.events.is_empty() {
         service.push("crate::outbox".into());
     }
+    if r.fields.iter().any(|f| f.references.is_some()) {
+        // The refusals of ids other services do not have (`check_remote`).
+        service.push("crate::error::ErrorDetail".into());
+    }
     if !links.is_empty() {
         service.push("crate::rules".into());
     }

@@ -16,6 +16,7 @@ mod jobs;
 mod lists;
 mod migrations;
 mod relations;
+mod remote;
 mod resource;
 #[cfg(test)]
 mod tests;
@@ -36,6 +37,7 @@ pub use jobs::{HeardContext, JobContext};
 pub use lists::{ListColumn, ListPath, ListPaths, ListRange, list_paths};
 pub use migrations::MigrationContext;
 pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
+pub use remote::{RemoteRefContext, RemoteServiceContext};
 pub use resource::ResourceContext;
 pub use tests_context::{
     EventTestContext, FieldTestContext, FilterExample, RelationTestContext, ResourceTestContext,
@@ -106,6 +108,8 @@ pub struct ServiceContext {
     pub jobs: Vec<JobContext>,
     /// The other services whose events some job listens to, by name.
     pub heard: Vec<HeardContext>,
+    /// The other services whose rows some field refers to (`references`), by name.
+    pub remote_services: Vec<RemoteServiceContext>,
     /// A job's runs before it is dead, unless its kind says otherwise.
     pub default_max_attempts: u32,
     /// Every event type the resources emit (`order.created`), in spec order.
@@ -170,6 +174,8 @@ impl ServiceContext {
         let heard = HeardContext::all(spec);
         uses.heard = !heard.is_empty();
         uses.nats = uses.events || uses.heard;
+        let remote_services = RemoteServiceContext::all(spec);
+        uses.remote = !remote_services.is_empty();
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
@@ -204,6 +210,7 @@ impl ServiceContext {
             uses,
             jobs: spec.jobs.iter().map(JobContext::new).collect(),
             heard,
+            remote_services,
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
             commands: commands(spec),
             event_types: spec

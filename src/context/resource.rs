@@ -15,7 +15,7 @@ use super::lists::{ListPaths, list_description, list_paths};
 use super::relations::{Ownership, cache_dependents};
 use super::{
     AccessContext, EventContext, FieldContext, FieldRuleContext, LinkContext, ListColumn,
-    ListRange, OwnerVia, RelationContext, Uses,
+    ListRange, OwnerVia, RelationContext, RemoteRefContext, Uses,
 };
 
 #[derive(Debug, Serialize)]
@@ -116,6 +116,8 @@ pub struct ResourceContext {
     pub events: Vec<EventContext>,
     /// An update compares the stored row with the new one (some event is a transition).
     pub transitions: bool,
+    /// Its fields that hold other services' ids, which writes check with those services.
+    pub remote_refs: Vec<RemoteRefContext>,
 }
 
 /// Whether any other code asks if a row of `r` exists.
@@ -215,6 +217,7 @@ impl ResourceContext {
             list_paths,
             default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             transitions: events.iter().any(|e| e.field.is_some()),
+            remote_refs: RemoteRefContext::of(r),
             events,
             fields,
             belongs_to,
@@ -312,6 +315,7 @@ fn uses(
         uses.range |= f.ty.decimal().is_none() && (f.rules.min.is_some() || f.rules.max.is_some());
         uses.optional |= !f.required;
         uses.unique |= f.unique;
+        uses.remote |= f.references.is_some();
     }
     uses
 }

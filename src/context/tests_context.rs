@@ -20,6 +20,7 @@ use super::relations::{
     owned, owner_chain, owner_creates, owner_setter, owner_updates_only, owner_via_first,
     reads_others,
 };
+use super::remote::RemoteExample;
 use super::{
     AccessCases, FieldContext, FieldTest, ListPaths, OwnerStep, RelationContext, ResourceContext,
     Uses,
@@ -233,6 +234,8 @@ pub struct ResourceTestContext {
     /// `TEXT_PREFIX_CHARS` + 1 characters: the test that its filter and its sort's cursors
     /// see past the characters its index holds (and cross its nulls, when it has them).
     pub text_example: Option<TextExample>,
+    /// A field holding another service's id, for the tests of the check with that service.
+    pub remote_example: Option<RemoteExample>,
     /// `TEXT_PREFIX_CHARS`, for that test.
     pub text_prefix: usize,
     /// The keys lists may sort by, and filter on, with no other filter.
@@ -334,6 +337,7 @@ impl ResourceTestContext {
             unsortable_example: examples.unsortable,
             unfilterable_example: examples.unfilterable,
             text_example: text_example(r, fields, &resource.list_paths),
+            remote_example: RemoteExample::of(r),
             text_prefix: TEXT_PREFIX_CHARS,
             list_sorts: resource.list_paths.sorts.clone(),
             list_filters: resource.list_paths.filters.clone(),

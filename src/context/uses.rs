@@ -44,6 +44,9 @@ pub struct Uses {
     pub heard: bool,
     /// A NATS client (`EVENTS_URL`): to publish the events, or to hear other services'.
     pub nats: bool,
+    /// Some field holds another service's id (`references`): writes ask that service
+    /// (`src/remote.rs`).
+    pub remote: bool,
 }
 
 impl Uses {
@@ -72,5 +75,6 @@ impl Uses {
         self.events |= o.events;
         self.jobs |= o.jobs;
         self.webhooks |= o.webhooks;
+        self.remote |= o.remote;
     }
 }

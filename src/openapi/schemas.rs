@@ -536,6 +536,18 @@ impl<'a> Builder<'a> {
                 &format!("Must match the Rust regular expression `{pattern}`."),
             );
         }
+        if let Some(reference) = spec_field.and_then(|sf| sf.references.as_ref()) {
+            add_sentence(
+                &mut s,
+                &format!(
+                    "The id of a {} of the `{}` service, which a write that sets it asks, with \
+                     the caller's token: 422 unless the caller may read that row there, 503 while \
+                     the service cannot answer.",
+                    reference.resource.replace('_', " "),
+                    reference.service
+                ),
+            );
+        }
         if let Some(example) = f
             .samples
             .first()

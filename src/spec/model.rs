@@ -105,6 +105,16 @@ impl Spec {
         sources
     }
 
+    /// The other services whose rows some field refers to (`references`), each once, sorted.
+    pub fn referenced_services(&self) -> BTreeSet<&str> {
+        self.resources
+            .iter()
+            .flat_map(|r| &r.fields)
+            .filter_map(|f| f.references.as_ref())
+            .map(|reference| reference.service.as_str())
+            .collect()
+    }
+
     /// Where the resource named `snake` is in `resources`.
     pub fn position(&self, snake: &str) -> Option<usize> {
         self.index.position.get(snake).copied()
@@ -462,15 +472,59 @@ impl<'a> Heard<'a> {
             event_type.split_once('.')?.0,
             event_type.split_once('.')?.1,
         ];
-        let name = |s: &str, dash: bool| {
-            s.starts_with(|c: char| c.is_ascii_lowercase())
-                && s.chars().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (dash && c == '-')
-                })
-        };
         // The source is a crate name (`my-shop`), the default prefix of its subjects.
-        (name(segments[0], true) && segments[1..].iter().all(|s| name(s, false)))
+        (is_service_name(segments[0]) && segments[1..].iter().all(|s| is_snake_word(s)))
             .then_some(Self { source, event_type })
+    }
+}
+
+/// Whether `s` names another service as the spec does: its crate name (`my-shop`).
+fn is_service_name(s: &str) -> bool {
+    is_lower_name(s, true)
+}
+
+/// Whether `s` is a snake-case name (`order_item`), as another service's resource or event.
+fn is_snake_word(s: &str) -> bool {
+    is_lower_name(s, false)
+}
+
+fn is_lower_name(s: &str, dash: bool) -> bool {
+    s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || (dash && c == '-'))
+}
+
+/// A row of another service that a uuid field holds the id of (`references =
+/// "warehouse.shipment"`). There is no foreign key, since the row lives in another database:
+/// a write that sets the field asks the owning service, `GET {its URL}/shipments/{id}` with the
+/// caller's token, whether the row is there for the caller to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The owning service's crate name (`warehouse`, `my-shop`).
+    pub service: String,
+    /// The resource there, snake case (`shipment`); its path is its default plural
+    /// (`/shipments`), as a generated service names it.
+    pub resource: String,
+}
+
+impl Reference {
+    /// `SERVICE.RESOURCE`: a crate name, then a snake-case resource; anything else is no
+    /// resource of another service.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (service, resource) = text.split_once('.')?;
+        (is_service_name(service) && is_snake_word(resource)).then(|| Self {
+            service: service.to_owned(),
+            resource: resource.to_owned(),
+        })
+    }
+
+    /// The generated service's variable that says where `service` is, its API prefix
+    /// included (`SERVICE_URL_MY_SHOP=http://my-shop:8080/v1` for `my-shop`).
+    pub fn url_variable(service: &str) -> String {
+        format!(
+            "SERVICE_URL_{}",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(service)
+        )
     }
 }
 
@@ -580,6 +634,8 @@ pub struct Field {
     pub renamed_from: Option<String>,
     /// Whether lists may filter and sort by it.
     pub list: ListUse,
+    /// The row of another service it holds the id of (a uuid field's `references`).
+    pub references: Option<Reference>,
 }
 
 impl Field {

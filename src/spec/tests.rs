@@ -950,7 +950,7 @@ fn field_rule_keys_are_known_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `write`?"));
     let allowed = d.allowed.unwrap();
     assert!(
-        allowed.ends_with("read, write, write_denied, renamed_from"),
+        allowed.ends_with("read, write, write_denied, renamed_from, references"),
         "{allowed}"
     );
 }
@@ -2073,6 +2073,68 @@ fn a_public_url_is_an_https_url() {
         assert!(
             e[0].contains("project.public_url: invalid public URL"),
             "{e:?}"
+        );
+    }
+}
+
+#[test]
+fn uuid_fields_may_hold_other_services_ids() {
+    let spec = valid(&format!(
+        "{MINIMAL}shipment_id = {{ type = \"uuid\", required = false, references = \"warehouse.shipment\" }}\n\
+         supplier = {{ type = \"uuid\", references = \"my-shop.order_item\" }}\n"
+    ));
+    let references: Vec<_> = spec.resources[0]
+        .fields
+        .iter()
+        .map(|f| f.references.clone())
+        .collect();
+    assert_eq!(
+        references,
+        [
+            None,
+            Some(Reference {
+                service: "warehouse".into(),
+                resource: "shipment".into()
+            }),
+            Some(Reference {
+                service: "my-shop".into(),
+                resource: "order_item".into()
+            }),
+        ]
+    );
+    assert_eq!(
+        spec.referenced_services().into_iter().collect::<Vec<_>>(),
+        ["my-shop", "warehouse"]
+    );
+    assert_eq!(Reference::url_variable("my-shop"), "SERVICE_URL_MY_SHOP");
+    assert!(valid(MINIMAL).referenced_services().is_empty());
+
+    // Only on uuid fields; a spec's own resource is a relation; no default.
+    let d = only_error(&format!(
+        "{MINIMAL}code = {{ type = \"string\", references = \"warehouse.shipment\" }}\n"
+    ));
+    assert_eq!(d.key, "resources.post.fields.code.references");
+    assert!(
+        d.message.contains("does not apply to string fields"),
+        "{d:?}"
+    );
+    assert!(
+        d.allowed.as_deref().is_some_and(|a| a.contains("uuid")),
+        "{d:?}"
+    );
+    for bad in [
+        "shipment",
+        "warehouse.Shipment",
+        "warehouse.shipment.x",
+        "Warehouse.shipment",
+    ] {
+        let d = only_error(&format!(
+            "{MINIMAL}shipment_id = {{ type = \"uuid\", references = \"{bad}\" }}\n"
+        ));
+        assert_eq!(d.message, "not a resource of another service", "{bad}");
+        assert!(
+            d.help.as_deref().is_some_and(|h| h.contains("belongs_to")),
+            "{d:?}"
         );
     }
 }

@@ -517,6 +517,8 @@ struct Generator {
     later_rng: ChaCha8Rng,
     /// Other services' events in jobs' `on` draw from a stream of their own as well.
     heard_rng: ChaCha8Rng,
+    /// And other services' rows that uuid fields refer to (`references`).
+    remote_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -541,12 +543,15 @@ impl Generator {
         later_rng.set_stream(3);
         let mut heard_rng = rng.clone();
         heard_rng.set_stream(4);
+        let mut remote_rng = rng.clone();
+        remote_rng.set_stream(5);
         Self {
             rng,
             field_rng,
             job_rng,
             later_rng,
             heard_rng,
+            remote_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -742,6 +747,47 @@ impl Generator {
             self.force_later_keys();
         }
         self.resources.shuffle(&mut self.rng);
+        // Last, from its own stream: the draws above stay what they were before it.
+        self.other_services_rows();
+    }
+
+    /// Now and then, a uuid field holding another service's id (`references`), on a
+    /// resource or two, optional or required, with or without field rules.
+    fn other_services_rows(&mut self) {
+        const FIELDS: [(&str, &str); 3] = [
+            ("shipment_ref", "warehouse.shipment"),
+            ("partner_unit", "r2d2.unit"),
+            ("invoice_ref", "my-billing.invoice_line"),
+        ];
+        if !self.remote_rng.random_bool(0.25) {
+            return;
+        }
+        let count = self.remote_rng.random_range(1..=2);
+        for (name, reference) in &FIELDS[..count] {
+            let i = self.remote_rng.random_range(0..self.resources.len());
+            if !self.field_fits(i, name, "uuid") {
+                continue;
+            }
+            let mut options = vec![("references", format!("\"{reference}\""))];
+            let optional = self.remote_rng.random_bool(0.5);
+            if optional {
+                options.push(("required", "false".into()));
+            }
+            if self.auth.jwt && self.remote_rng.random_bool(0.3) {
+                // No request writes a required field without a default.
+                let write = if optional && self.remote_rng.random_bool(0.5) {
+                    "\"none\""
+                } else {
+                    "\"create\""
+                };
+                options.push(("write", write.into()));
+            }
+            self.resources[i].fields.push(Field {
+                name: (*name).into(),
+                ty: "uuid",
+                options,
+            });
+        }
     }
 
     /// [`Recipe::later_keys`]: what the draws left out, added.

@@ -31,6 +31,7 @@ pub(super) fn email_field() -> Field {
         access: FieldAccess::default(),
         renamed_from: None,
         list: ListUse::BOTH,
+        references: None,
     }
 }
 

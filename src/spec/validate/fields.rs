@@ -239,6 +239,7 @@ fn read_field(
     }
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
     let list = read_list_use(sink, &t, default_field_use(&ty, unique), listable(&ty));
+    let references = read_references(sink, &t, &ty);
     Some(Field {
         names: Names::new(&name.value, None),
         description: t
@@ -253,7 +254,40 @@ fn read_field(
         access,
         renamed_from,
         list,
+        references,
     })
+}
+
+/// A uuid field's `references = "SERVICE.RESOURCE"`: the row of another service it holds.
+fn read_references(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> Option<Reference> {
+    let text = t.string(sink, "references")?;
+    let path = t.key_path("references");
+    if *ty != FieldType::Uuid {
+        sink.push(
+            Diagnostic::new(
+                text.span.clone(),
+                path,
+                format!("`references` does not apply to {} fields", ty.spec_name()),
+            )
+            .found(ty.spec_name())
+            .allowed("`references` on type: uuid (another service's ids)"),
+        );
+        return None;
+    }
+    let Some(reference) = Reference::parse(&text.value) else {
+        sink.push(
+            Diagnostic::new(text.span, path, "not a resource of another service")
+                .found(format!("{:?}", text.value))
+                .allowed(
+                    "\"SERVICE.RESOURCE\": the owning service's crate name and the resource's \
+                     snake-case name there, e.g. \"warehouse.shipment\"",
+                )
+                .help("a resource of this spec is a relation: use `belongs_to`"),
+        );
+        return None;
+    };
+    // A uuid takes no default: only a checked write, or the team's own code, sets the id.
+    Some(reference)
 }
 
 fn read_enum_values(

@@ -86,6 +86,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "write",
     "write_denied",
     "renamed_from",
+    "references",
 ];
 
 pub(super) const BELONGS_TO_KEYS: &[&str] =
