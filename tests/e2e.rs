@@ -336,13 +336,14 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     let otlp = (name == "shop" && database_url.is_none()).then(otlp::Receiver::start);
     let ctx = context(name, spec);
     let mut command = with_database(Command::new(&binary), database_url);
-    // The other services some field refers to: this service itself, under a path it does not
-    // serve, so every id is unknown there (a 422 the document lists), never a 503.
-    for other in &ctx.remote_services {
-        command.env(
-            &other.variable,
-            format!("http://127.0.0.1:{port}/other-{}", other.name),
-        );
+    // The other services some field refers to: a loopback stand-in that answers 200 to every
+    // call (the OTLP receiver's stand-in does), so every id a client sends is a row there and
+    // a schema-valid write goes on, as Schemathesis expects of it.
+    let others = (!ctx.remote_services.is_empty()).then(otlp::Receiver::start);
+    if let Some(others) = &others {
+        for other in &ctx.remote_services {
+            command.env(&other.variable, &others.endpoint);
+        }
     }
     if let Some(receiver) = &otlp {
         command
@@ -475,6 +476,19 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     // server error, no undocumented status, no response that breaks the OpenAPI
     // document the service serves.
     pytools::schemathesis(&base, token.as_deref());
+    // The shop's writes of an order's shipment asked the warehouse, across processes.
+    if name == "shop" {
+        let asked = others
+            .as_ref()
+            .map(otlp::Receiver::exports)
+            .unwrap_or_default();
+        assert!(
+            asked
+                .iter()
+                .any(|call| call.path.starts_with("/shipments/")),
+            "no write asked the warehouse: {asked:?}"
+        );
+    }
 
     stops_cleanly_on_sigterm(&mut server.0, name);
 
