@@ -1584,6 +1584,9 @@ fn the_dockerfile_steps_build_and_start_the_service() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let name = "docker-shop";
     let project = generate(name, &spec_path("shop"));
+    // The shop's orders refer to the warehouse's shipments: production wants its URL too.
+    let others = context(name, &spec_path("shop")).remote_services;
+    assert!(!others.is_empty(), "the shop asks another service");
     let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
     let (build, runtime) = dockerfile
         .split_once("\nFROM debian:")
@@ -1648,6 +1651,18 @@ fn the_dockerfile_steps_build_and_start_the_service() {
         "e2e-docker-secret-of-at-least-32-bytes".to_owned(),
     ));
     env.push(("CURSOR_SECRET", "e2e-docker-cursor-secret".to_owned()));
+    let refused = Command::new(&binary)
+        .current_dir(workdir.path())
+        .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "production started without the other services' URLs"
+    );
+    for other in &others {
+        env.push((&other.variable, "http://127.0.0.1:9/v1".to_owned()));
+    }
     let port = free_port();
     let _server = start(&binary, workdir.path(), port, &env);
     let (status, health, _) = call(
