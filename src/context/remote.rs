@@ -15,6 +15,8 @@ pub struct RemoteExample {
     pub field: String,
     /// The owning service's name as a Rust identifier (`my_shop`), for the tests' names.
     pub service: String,
+    /// Its name as the spec says it (`my-shop`): the metrics' and spans' label.
+    pub name: String,
     /// Whether an update may change it (else it is set once, on create).
     pub changeable: bool,
 }
@@ -27,6 +29,7 @@ impl RemoteExample {
                 key: f.names.camel.clone(),
                 field: f.names.snake.clone(),
                 service: reference.service.replace('-', "_"),
+                name: reference.service.clone(),
                 changeable: matches!(f.access.write, FieldWrite::Row | FieldWrite::Rules(_)),
             })
         })

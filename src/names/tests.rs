@@ -179,6 +179,8 @@ fn reserved_names_cover_the_templates() {
             .into_owned()
     };
     let uses = regex::Regex::new(r"(?ms)^\s*(?:pub )?use [^;]*;").unwrap();
+    // `Trait as _` brings the trait's methods into scope, and no name.
+    let anonymous = regex::Regex::new(r"\b\w+\s+as\s+_\b").unwrap();
     // An indented `type` is an associated type, which names nothing in the module.
     let defined =
         regex::Regex::new(r"(?m)^(?:\s*(?:pub )?(?:struct|enum|trait)|(?:pub )?type) ([A-Z]\w*)")
@@ -210,6 +212,7 @@ fn reserved_names_cover_the_templates() {
             .map(|c| c[1].to_string())
             .collect();
         for u in uses.find_iter(&text).map(|m| m.as_str().trim().to_string()) {
+            let u = anonymous.replace_all(&u, "").into_owned();
             types.extend(pascal.find_iter(&u).map(|m| m.as_str().to_string()));
             // Only a path's first segment and the names it brings into scope can clash.
             let body = u.trim_start_matches("pub ").trim_start_matches("use ");
