@@ -23,7 +23,13 @@ pub fn summary(spec: &Spec) -> String {
         out,
         "Database: {} · auth: {} · API prefix: {}\n",
         spec.project.database.as_str(),
-        spec.auth.mode.as_str(),
+        match &spec.auth.accounts {
+            Some(service) => format!(
+                "jwt, the accounts of service {service} (asked at {})",
+                crate::spec::Reference::url_variable(service)
+            ),
+            None => spec.auth.mode.as_str().to_owned(),
+        },
         spec.project.api_prefix
     );
     for r in &spec.resources {

@@ -3,7 +3,7 @@
 //! spec a project was generated from and its new spec (see `migrate`).
 
 use crate::dialect::Dialect;
-use crate::spec::{AuthMode, Spec};
+use crate::spec::Spec;
 use crate::sql;
 
 // The parts of a table are `table.rs`'s, below both this module and `sql`, which builds
@@ -50,7 +50,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             });
         }
     }
-    if spec.auth.mode == AuthMode::Jwt {
+    if spec.has_accounts() {
         out.push(Table {
             name: sql::REFRESH_TOKENS.into(),
             quoted: sql::REFRESH_TOKENS.into(),

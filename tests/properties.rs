@@ -109,6 +109,8 @@ fn every_random_spec_gives_a_sound_project() {
     let failures = Mutex::new(Vec::new());
     let accepted = Mutex::new(Vec::new());
     let refused = AtomicU64::new(0);
+    // Accepted specs whose accounts are another service's (`[auth] accounts`).
+    let elsewhere = AtomicU64::new(0);
     let seeds = seeds(DEFAULT_CASES);
     let next = AtomicU64::new(seeds.start);
     // One worker per core; rustfmt and Python run beside them.
@@ -133,6 +135,9 @@ fn every_random_spec_gives_a_sound_project() {
                     };
                     match check_spec(&spec, &dir, &mut fail) {
                         Outcome::Accepted(tables) => {
+                            if spec.toml.contains("\naccounts = ") {
+                                elsewhere.fetch_add(1, Ordering::Relaxed);
+                            }
                             if let Some(python) = &python {
                                 python.submit(&dir);
                             }
@@ -155,12 +160,20 @@ fn every_random_spec_gives_a_sound_project() {
         python.finish(&accepted, &mut failures);
     }
     eprintln!(
-        "[properties] {} specs ({} accepted, {} refused hazards) on {workers} threads: generated and checked in {generated:.1?}, {:.1?} with Python",
+        "[properties] {} specs ({} accepted, {} of them with another service's accounts; {} refused hazards) on {workers} threads: generated and checked in {generated:.1?}, {:.1?} with Python",
         seeds.end - seeds.start,
         accepted.len(),
+        elsewhere.load(Ordering::Relaxed),
         refused.load(Ordering::Relaxed),
         started.elapsed()
     );
+    // A run of the default size covers every auth mode.
+    if seeds.end - seeds.start >= DEFAULT_CASES {
+        assert!(
+            elsewhere.into_inner() > 0,
+            "no random spec took its accounts from another service"
+        );
+    }
     failures.sort_by(|a, b| (a.seed, a.property, &a.detail).cmp(&(b.seed, b.property, &b.detail)));
     failures.dedup_by(|a, b| (a.seed, a.property, &a.detail) == (b.seed, b.property, &b.detail));
     report(&failures);

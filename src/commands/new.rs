@@ -8,7 +8,7 @@ use crate::cli::NewArgs;
 use crate::console::cd_into;
 use crate::error::{Error, Result};
 use crate::pipeline::{History, generate, load_spec, render_project_with};
-use crate::spec::{self, AuthMode, Database, Spec};
+use crate::spec::{self, Database, Spec};
 use crate::{console, context, interactive, output, project_files, render, update};
 
 pub(super) fn new(args: NewArgs) -> Result<()> {
@@ -104,7 +104,7 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
         ),
     };
     let mut secrets = vec!["CURSOR_SECRET".to_owned()];
-    if spec.auth.mode == AuthMode::Jwt {
+    if spec.has_accounts() {
         let _ = writeln!(
             out,
             "  # sign up (POST {}/auth/register), then make that account the first admin:\n  \
@@ -112,6 +112,8 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
             spec.project.api_prefix, spec.auth.admin_role
         );
         secrets.push("JWT_SECRET (at least 32 random bytes)".to_owned());
+    } else if let Some(service) = &spec.auth.accounts {
+        secrets.push(format!("JWT_SECRET (the {service} service's)"));
     }
     // Where the other services are whose rows fields refer to.
     secrets.extend(

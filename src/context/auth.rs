@@ -35,6 +35,11 @@ pub struct AuthContext {
     /// The placeholders of `register_example` for the account's required parents, each with
     /// what to put there ("TEAM-ID: the id of a team (`POST /v1/teams`)").
     pub register_parents: Vec<String>,
+    /// With accounts in another service (`auth.accounts`): its variant of the generated
+    /// `remote::Service`, which `src/auth/mod.rs` asks who a token's bearer is.
+    pub accounts_variant: Option<String>,
+    /// And the variable that says where it is (`SERVICE_URL_ACCOUNTS`).
+    pub accounts_variable: Option<String>,
 }
 
 /// The README's register example for `account`: `None` without auth.
@@ -68,6 +73,12 @@ impl AuthContext {
             register_example: String::new(),
             sample_email: String::new(),
             register_parents: Vec::new(),
+            accounts_variant: spec.auth.accounts.as_deref().map(super::remote::variant),
+            accounts_variable: spec
+                .auth
+                .accounts
+                .as_deref()
+                .map(crate::spec::Reference::url_variable),
         };
         if let Some(account) = resources.iter().find(|r| r.account)
             && let Some(example) = register_example(account, &auth, &registrant_unwritable(spec))

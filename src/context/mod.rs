@@ -26,7 +26,7 @@ mod uses;
 use serde::Serialize;
 
 use crate::operations::{Mount, Operation, module_mounts, operations};
-use crate::spec::{AuthMode, Database, Spec};
+use crate::spec::{Database, Spec};
 
 pub use access::{AccessContext, FieldRuleContext};
 pub use access_tests::{AccessCase, AccessCases, FieldTest};
@@ -122,6 +122,8 @@ pub struct ServiceContext {
     pub cache: crate::spec::Cache,
     /// The jwt flow's settings; `None` with auth mode `none` (no auth code at all).
     pub auth: Option<AuthContext>,
+    /// The service whose accounts sign in here (`[auth] accounts`), if another's.
+    pub accounts_service: Option<String>,
     /// The OpenAPI document (`openapi.json`), built from the rest of this context by
     /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
     #[serde(skip)]
@@ -143,7 +145,7 @@ pub struct RateLimitContext {
 /// The generated binary's commands, as a sentence.
 fn commands(spec: &Spec) -> String {
     let mut names = vec!["serve", "migrate", "rollback"];
-    if spec.auth.mode == AuthMode::Jwt {
+    if spec.has_accounts() {
         names.push("grant-role");
     }
     if spec.has_job_queue() {
@@ -176,6 +178,7 @@ impl ServiceContext {
         uses.nats = uses.events || uses.heard;
         let remote_services = RemoteServiceContext::all(spec);
         uses.remote = !remote_services.is_empty();
+        uses.accounts = spec.has_accounts();
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
@@ -225,6 +228,7 @@ impl ServiceContext {
             },
             cache: spec.cache.clone(),
             auth,
+            accounts_service: spec.auth.accounts.clone(),
             openapi: String::new(),
             string_reads_bounded: true,
         }

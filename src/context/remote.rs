@@ -102,6 +102,6 @@ impl RemoteRefContext {
 }
 
 /// A service's crate name as a Rust variant (`my-shop`: `MyShop`).
-fn variant(service: &str) -> String {
+pub(super) fn variant(service: &str) -> String {
     heck::ToUpperCamelCase::to_upper_camel_case(service)
 }

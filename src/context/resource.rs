@@ -315,7 +315,7 @@ fn uses(
         uses.range |= f.ty.decimal().is_none() && (f.rules.min.is_some() || f.rules.max.is_some());
         uses.optional |= !f.required;
         uses.unique |= f.unique;
-        uses.remote |= f.references.is_some();
+        uses.references |= f.references.is_some();
     }
     uses
 }

@@ -507,7 +507,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
     let jwt = spec.auth.mode == AuthMode::Jwt;
     let optional = [
         (jwt, "auth"),
-        (jwt, "account"),
+        (spec.has_accounts(), "account"),
         (uses.events, "outbox"),
         (uses.jobs, "jobs"),
         (uses.webhooks, "webhooks"),

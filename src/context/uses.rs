@@ -44,9 +44,14 @@ pub struct Uses {
     pub heard: bool,
     /// A NATS client (`EVENTS_URL`): to publish the events, or to hear other services'.
     pub nats: bool,
-    /// Some field holds another service's id (`references`): writes ask that service
-    /// (`src/remote.rs`).
+    /// The service calls other services (`src/remote.rs`): some field holds another
+    /// service's id, or the accounts are another service's.
     pub remote: bool,
+    /// Some field holds another service's id (`references`): writes ask that service.
+    pub references: bool,
+    /// Accounts sign up and sign in here (jwt, with no `accounts` service named): the
+    /// account routes, sessions, mail and `grant-role`.
+    pub accounts: bool,
 }
 
 impl Uses {
@@ -76,5 +81,6 @@ impl Uses {
         self.jobs |= o.jobs;
         self.webhooks |= o.webhooks;
         self.remote |= o.remote;
+        self.references |= o.references;
     }
 }

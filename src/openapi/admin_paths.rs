@@ -14,7 +14,7 @@ impl<'a> Builder<'a> {
         if self.spec.webhooks() {
             kinds.push(crate::spec::Job::WEBHOOK_DELIVERY);
         }
-        if self.spec.auth.mode == crate::spec::AuthMode::Jwt {
+        if self.spec.has_accounts() {
             kinds.push(crate::spec::Job::ACCOUNT_MAIL);
         }
         schemas.insert(

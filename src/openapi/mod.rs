@@ -70,11 +70,13 @@ impl<'a> Builder<'a> {
             self.resource_schemas(r, &mut schemas);
         }
         if self.spec.auth.mode == AuthMode::Jwt {
-            tags.push(json!({
-                "name": self.tags.auth,
-                "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
-            }));
-            self.auth_schemas(&mut schemas);
+            if self.spec.has_accounts() {
+                tags.push(json!({
+                    "name": self.tags.auth,
+                    "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
+                }));
+                self.auth_schemas(&mut schemas);
+            }
             if self.spec.has_job_queue() {
                 tags.push(json!({
                     "name": self.tags.jobs,

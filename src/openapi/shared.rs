@@ -269,8 +269,17 @@ pub(super) fn security_schemes(spec: &Spec, crate_name: &str) -> Value {
             "scheme": "bearer",
             "bearerFormat": "JWT",
             "description": format!(
-                "An access token from `POST {}/auth/login` or `/auth/refresh`: a JWS following RFC8725's practices: the algorithm is pinned (HS256 only; `none` and any other are refused), the issuer and the audience are checked (`iss` and `aud` are both `{}`), and `exp`, `iat` and `sub` are required. Claims `sub`, `sid`, `email`, `email_verified`, `roles`, `iat`, `exp`, `iss`, `aud`.",
-                spec.project.api_prefix, crate_name
+                "An access token from {}: a JWS following RFC8725's practices: the algorithm is pinned (HS256 only; `none` and any other are refused), the issuer and the audience are checked (`iss` and `aud` are both `{}`), and `exp`, `iat` and `sub` are required. Claims `sub`, `sid`, `email`, `email_verified`, `roles`, `iat`, `exp`, `iss`, `aud`.{}",
+                match &spec.auth.accounts {
+                    Some(service) => format!("the service `{service}`, which holds the accounts (its `/auth/login` or `/auth/refresh`)"),
+                    None => format!("`POST {}/auth/login` or `/auth/refresh`", spec.project.api_prefix),
+                },
+                spec.auth.accounts.as_deref().unwrap_or(crate_name),
+                if spec.auth.accounts.is_some() {
+                    " Each request's caller, and its roles, are then those the accounts service answers for the token at its `/auth/me`."
+                } else {
+                    ""
+                }
             )
         }
     })

@@ -105,13 +105,15 @@ impl Spec {
         sources
     }
 
-    /// The other services whose rows some field refers to (`references`), each once, sorted.
+    /// The other services this one calls, each once, sorted: those whose rows some field
+    /// refers to (`references`), and the one whose accounts sign in here (`auth.accounts`).
     pub fn referenced_services(&self) -> BTreeSet<&str> {
         self.resources
             .iter()
             .flat_map(|r| &r.fields)
             .filter_map(|f| f.references.as_ref())
             .map(|reference| reference.service.as_str())
+            .chain(self.auth.accounts.as_deref())
             .collect()
     }
 
@@ -150,12 +152,17 @@ impl Spec {
     /// Whether the service has a job queue: jobs of the spec's, webhook deliveries, or the
     /// jwt flow's mail (verification and password reset).
     pub fn has_job_queue(&self) -> bool {
-        !self.jobs.is_empty() || self.webhooks() || self.auth.mode == AuthMode::Jwt
+        !self.jobs.is_empty() || self.webhooks() || self.has_accounts()
+    }
+
+    /// Whether accounts sign up and sign in here (jwt, and no `accounts` service named).
+    pub fn has_accounts(&self) -> bool {
+        self.auth.mode == AuthMode::Jwt && self.auth.accounts.is_none()
     }
 
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
-        self.auth.mode == AuthMode::Jwt && r.names.snake == super::words::ACCOUNT
+        self.has_accounts() && r.names.snake == super::words::ACCOUNT
     }
 
     /// Resources ordered so that every table comes after the tables it
@@ -265,6 +272,10 @@ pub struct Auth {
     pub registration: Registration,
     /// Whether an account must confirm its email before it may sign in.
     pub require_verified_email: bool,
+    /// The service whose accounts sign in here (`accounts = "SERVICE"`): it issues the tokens,
+    /// this service verifies them and asks it who each caller is now. `None`: the accounts
+    /// are this service's own.
+    pub accounts: Option<String>,
 }
 
 impl Auth {
@@ -479,7 +490,7 @@ impl<'a> Heard<'a> {
 }
 
 /// Whether `s` names another service as the spec does: its crate name (`my-shop`).
-fn is_service_name(s: &str) -> bool {
+pub(crate) fn is_service_name(s: &str) -> bool {
     is_lower_name(s, true)
 }
 

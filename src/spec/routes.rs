@@ -354,7 +354,7 @@ pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
 /// The jwt flow's routes (docs/contract.md, "Sign-in"), when the spec has them.
 fn auth_routes(spec: &Spec) -> Vec<Route> {
     use AuthAction::*;
-    if spec.auth.mode != AuthMode::Jwt {
+    if !spec.has_accounts() {
         return Vec::new();
     }
     let base = format!("{}/auth/", spec.project.api_prefix);

@@ -2,7 +2,7 @@
 //! own, as its routes are: validation refuses two with one name (`collisions.rs`), and
 //! `sql/tables.rs` writes the migrations that create them under these names.
 
-use super::model::{AuthMode, Resource, Spec};
+use super::model::{Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
 pub const MAX_IDENTIFIER: usize = 63;
@@ -101,7 +101,7 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
             push((*index).into(), "an index of ".into(), what, None);
         }
     };
-    if spec.auth.mode == AuthMode::Jwt {
+    if spec.has_accounts() {
         let refresh = "the jwt flow's refresh tokens";
         service_table(REFRESH_TOKENS, &REFRESH_TOKEN_INDEXES, refresh);
         service_table(SESSIONS, &[SESSION_INDEX], "the jwt flow's sessions");

@@ -2138,3 +2138,74 @@ fn uuid_fields_may_hold_other_services_ids() {
         );
     }
 }
+
+#[test]
+fn accounts_of_another_service_sign_in_there_and_are_asked_about_here() {
+    let jwt = "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\nroles = [\"admin\", \"member\", \"staff\"]\n";
+    let spec = valid(&format!("{jwt}{MINIMAL}"));
+    assert_eq!(spec.auth.accounts.as_deref(), Some("accounts"));
+    assert!(!spec.has_accounts());
+    // No account resource of its own, and the accounts service is one it calls.
+    assert_eq!(spec.resources.len(), 1);
+    assert!(spec.resources.iter().all(|r| !spec.is_account(r)));
+    assert_eq!(
+        spec.referenced_services().into_iter().collect::<Vec<_>>(),
+        ["accounts"]
+    );
+    // Rules by role and by sign-in work as with accounts here.
+    let staff = format!(
+        "{jwt}[resources.post]\naccess = {{ create = \"staff\", read = \"verified\" }}\n{MINIMAL}"
+    );
+    assert_eq!(
+        valid(&staff).resources[0].access.create,
+        [Rule::Role("staff".into())]
+    );
+
+    // Signing in is the other service's: its keys are refused here, each named.
+    let e = errors(&format!(
+        "{jwt}registration = \"quiet\"\npassword_min_length = 12\n{MINIMAL}"
+    ));
+    assert_eq!(e.len(), 2, "{e:?}");
+    assert!(
+        e[0].contains("auth.registration") && e[0].contains("which \"accounts\" does"),
+        "{e:?}"
+    );
+    assert!(e[1].contains("auth.password_min_length"), "{e:?}");
+
+    // No resource named `user`, no relation to one, no owners.
+    let d = only_error(&format!(
+        "{jwt}[resources.user.fields]\nname = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(d.key, "resources.user");
+    assert!(
+        d.message
+            .contains("the accounts are the service \"accounts\"'s"),
+        "{d:?}"
+    );
+    let d = only_error(&format!(
+        "{jwt}[resources.post]\nbelongs_to = {{ author = {{ resource = \"user\" }} }}\n{MINIMAL}"
+    ));
+    assert_eq!(d.message, "unknown resource");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("references = \"accounts.user\"")),
+        "{d:?}"
+    );
+    let e = errors(&format!(
+        "{jwt}[resources.post]\nowner = \"author\"\nbelongs_to = {{ author = {{ resource = \"user\" }} }}\n{MINIMAL}"
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("owners need this service's own accounts")),
+        "{e:?}"
+    );
+
+    // A service's name, and jwt only.
+    let d = only_error(&format!(
+        "[auth]\nmode = \"jwt\"\naccounts = \"Accounts!\"\n{MINIMAL}"
+    ));
+    assert_eq!(d.key, "auth.accounts");
+    let d = only_error(&format!("[auth]\naccounts = \"accounts\"\n{MINIMAL}"));
+    assert!(d.message.contains("needs `mode = \"jwt\"`"), "{d:?}");
+}

@@ -10,7 +10,7 @@ use crate::error::Result;
 use crate::output::{FileSet, Owner};
 use crate::pipeline::History;
 use crate::project_files::{SPEC_FILE, STATE_DIR};
-use crate::spec::{self, Spec};
+use crate::spec::Spec;
 
 pub(super) const STATE: &str = ".backend-gen/generated.toml";
 
@@ -181,7 +181,7 @@ pub(super) fn tables_in(state: &str) -> Option<BTreeSet<String>> {
 /// (jwt) and the outbox (events).
 pub(super) fn tables_before_jobs(old: &Spec) -> BTreeSet<String> {
     let mut had = BTreeSet::new();
-    if old.auth.mode == spec::AuthMode::Jwt {
+    if old.has_accounts() {
         had.insert(crate::sql::REFRESH_TOKENS.to_string());
     }
     if old.emits_events() {

@@ -61,14 +61,25 @@ pub fn assert_defaults_cover_the_code(dir: &std::path::Path) {
 /// Optional dependencies (as Rust names: `async_nats`) that `default` leaves off.
 fn optional_but_off(table: &toml::Table) -> BTreeSet<String> {
     let features = table.get("features").and_then(|f| f.as_table());
-    let on: BTreeSet<&str> = features
-        .and_then(|f| f.get("default")?.as_array())
-        .into_iter()
-        .flatten()
-        .filter_map(|feature| features?.get(feature.as_str()?)?.as_array())
-        .flatten()
-        .filter_map(|item| item.as_str()?.strip_prefix("dep:"))
-        .collect();
+    // What `default` turns on, following features that turn on other features.
+    let mut on: BTreeSet<&str> = BTreeSet::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo = vec!["default"];
+    while let Some(feature) = todo.pop() {
+        if !seen.insert(feature) {
+            continue;
+        }
+        let items = features.and_then(|f| f.get(feature)?.as_array());
+        for item in items.into_iter().flatten().filter_map(|item| item.as_str()) {
+            match item.strip_prefix("dep:") {
+                Some(dependency) => {
+                    on.insert(dependency);
+                }
+                None if !item.contains('/') => todo.push(item),
+                None => {}
+            }
+        }
+    }
     ["dependencies", "dev-dependencies"]
         .iter()
         .filter_map(|section| table.get(*section)?.as_table())

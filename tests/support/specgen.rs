@@ -250,6 +250,8 @@ pub struct Recipe {
     /// transition), a job that listens to one, and `renamed_from` on a resource and a
     /// field.
     pub later_keys: bool,
+    /// With jwt: the accounts are this other service's (`[auth] accounts`).
+    pub accounts: Option<&'static str>,
 }
 
 /// A random spec for `seed`. One seed in four gets one probe, the classes in turn, so every
@@ -501,6 +503,8 @@ struct Auth {
     numbers: Vec<(&'static str, u32)>,
     /// The account lifecycle's keys (jwt): `registration`, `require_verified_email`.
     lifecycle: Vec<(&'static str, String)>,
+    /// `accounts = "SERVICE"`: the accounts are another service's.
+    accounts: Option<String>,
 }
 
 #[derive(Clone)]
@@ -519,6 +523,8 @@ struct Generator {
     heard_rng: ChaCha8Rng,
     /// And other services' rows that uuid fields refer to (`references`).
     remote_rng: ChaCha8Rng,
+    /// And whether the accounts are another service's.
+    accounts_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -545,6 +551,8 @@ impl Generator {
         heard_rng.set_stream(4);
         let mut remote_rng = rng.clone();
         remote_rng.set_stream(5);
+        let mut accounts_rng = rng.clone();
+        accounts_rng.set_stream(6);
         Self {
             rng,
             field_rng,
@@ -552,6 +560,7 @@ impl Generator {
             later_rng,
             heard_rng,
             remote_rng,
+            accounts_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -792,7 +801,7 @@ impl Generator {
 
     /// [`Recipe::later_keys`]: what the draws left out, added.
     fn force_later_keys(&mut self) {
-        if self.auth.jwt {
+        if self.local_accounts() {
             self.auth.lifecycle = vec![
                 ("registration", "\"quiet\"".into()),
                 ("require_verified_email", "true".into()),
@@ -851,7 +860,10 @@ impl Generator {
     /// [`Recipe::later_keys`] with jwt: resource `a` owned directly (by a new optional
     /// relation to `user`, with `owner_set_by`), and `b` owned through `a`.
     fn force_owners(&mut self, roles: &[String]) {
-        if self.resources.len() < 2 || self.resources.iter().any(|r| r.name == "user") {
+        if self.resources.len() < 2
+            || !self.local_accounts()
+            || self.resources.iter().any(|r| r.name == "user")
+        {
             return;
         }
         let reaches = |g: &Self, from: usize, to: &str| {
@@ -1217,7 +1229,24 @@ impl Generator {
         if !self.auth.jwt && (self.recipe.jwt == Some(false) || self.chance(0.8)) {
             return;
         }
-        if self.auth.jwt {
+        // A quarter of the random jwt specs (not the samples, unless theirs say so) take
+        // their accounts from another service: no lifecycle keys, owners or `user` then.
+        self.auth.accounts = match self.recipe.accounts {
+            Some(service) => Some(service.into()),
+            None if self.auth.jwt
+                && self.recipe.jwt.is_none()
+                && self.accounts_rng.random_bool(0.25) =>
+            {
+                Some(
+                    (*["accounts", "identity", "my-accounts"]
+                        .choose(&mut self.accounts_rng)
+                        .expect("a name"))
+                    .into(),
+                )
+            }
+            None => None,
+        };
+        if self.local_accounts() {
             if self.later_rng.random_bool(0.4) {
                 let registration = if self.later_rng.random_bool(0.6) {
                     "quiet"
@@ -1257,7 +1286,7 @@ impl Generator {
             ("refresh_token_days", 365),
             ("password_min_length", 128),
         ] {
-            if self.chance(0.3) {
+            if self.auth.accounts.is_none() && self.chance(0.3) {
                 let value = if self.chance(0.3) {
                     *self.pick(&[1, max])
                 } else {
@@ -1330,6 +1359,8 @@ impl Generator {
             // SQLite keeps `sqlite_*` names for itself: `check` refuses such tables, and a
             // resource `sqlite` would name its join tables `sqlite_*`.
             && name != "sqlite"
+            // With the accounts another service's, `user` would read as them: refused.
+            && (self.auth.accounts.is_none() || name != "user")
             && !name.starts_with("sqlite_")
             && !names.plural_snake.starts_with("sqlite_")
             && !self.service_tables(name).contains(&names.plural_snake)
@@ -1347,7 +1378,7 @@ impl Generator {
     /// Tables the service makes besides the resources', for a resource `name`.
     fn service_tables(&self, name: &str) -> Vec<String> {
         let mut tables = vec!["_sqlx_migrations".to_string()];
-        if self.auth.jwt {
+        if self.local_accounts() {
             tables.push("refresh_tokens".into());
             if name != "user" && !self.resources.iter().any(|r| r.name == "user") {
                 tables.push("users".into());
@@ -1419,7 +1450,7 @@ impl Generator {
     /// unique there, nor is a field every row starts with one value of (a default, and no
     /// request writes it).
     fn settle_unique(&mut self) {
-        let jwt = self.auth.jwt;
+        let jwt = self.local_accounts();
         for r in &mut self.resources {
             let account = jwt && r.name == "user";
             for field in &mut r.fields {
@@ -1437,7 +1468,12 @@ impl Generator {
     }
 
     fn is_account(&self, resource: &Resource) -> bool {
-        self.auth.jwt && resource.name == "user"
+        self.local_accounts() && resource.name == "user"
+    }
+
+    /// Whether accounts sign up here (jwt, and no `accounts` service named).
+    fn local_accounts(&self) -> bool {
+        self.auth.jwt && self.auth.accounts.is_none()
     }
 
     fn deal_recipe_fields(&mut self) {
@@ -1755,7 +1791,7 @@ impl Generator {
                     .map(|&j| self.resources[j].name.clone())
                     .collect();
                 targets.push(self.resources[i].name.clone());
-                if self.auth.jwt && !self.resources.iter().any(|r| r.name == "user") {
+                if self.local_accounts() && !self.resources.iter().any(|r| r.name == "user") {
                     targets.push("user".into());
                 }
                 let target = self.pick(&targets).clone();
@@ -2647,7 +2683,7 @@ impl Generator {
                 Some(plain(format!("remove resource {}", removed.name)))
             }
             9 => {
-                if self.is_account(&self.resources[i]) || (self.auth.jwt && r == "user") {
+                if self.is_account(&self.resources[i]) || (self.local_accounts() && r == "user") {
                     return None;
                 }
                 let new = self.resource_name();
@@ -2960,6 +2996,9 @@ impl Generator {
         }
         out.push_str("\n[auth]\n");
         let _ = writeln!(out, "mode = \"{}\"", if a.jwt { "jwt" } else { "none" });
+        if let Some(service) = &a.accounts {
+            let _ = writeln!(out, "accounts = \"{service}\"");
+        }
         if let Some(roles) = &a.roles {
             let list: Vec<String> = roles.iter().map(|r| format!("\"{r}\"")).collect();
             let _ = writeln!(out, "roles = [{}]", list.join(", "));
@@ -3265,7 +3304,8 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 resources: &["state", "error", "list", "db"],
                 fields: &["validation", "extract", "routes", "app"],
                 enum_values: &["none", "some", "ok", "err"],
-                jwt: Some(false),
+                jwt: Some(true),
+                accounts: Some("accounts"),
                 multi_line: true,
                 ..Recipe::default()
             },

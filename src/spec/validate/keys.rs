@@ -30,6 +30,7 @@ pub(super) const AUTH_KEYS: &[&str] = &[
     "password_min_length",
     "registration",
     "require_verified_email",
+    "accounts",
 ];
 
 pub(super) const RATE_LIMIT_KEYS: &[&str] = &[

@@ -114,7 +114,10 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         })
         .collect();
     let mut resources: Vec<Resource> = resources.into_iter().map(|(_, r)| r.resource).collect();
-    if auth.mode == AuthMode::Jwt && !resources.iter().any(|r| r.names.snake == ACCOUNT) {
+    if auth.mode == AuthMode::Jwt
+        && auth.accounts.is_none()
+        && !resources.iter().any(|r| r.names.snake == ACCOUNT)
+    {
         resources.insert(0, implicit_account(&auth, &cache));
     }
     super::rust_names::settle(&mut resources);

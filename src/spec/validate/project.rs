@@ -3,6 +3,7 @@
 use super::keys::{AUTH_KEYS, CACHE_KEYS, PROJECT_KEYS, RATE_LIMIT_KEYS};
 use crate::diagnostics::Diagnostic;
 use crate::names::{RESERVED_MODULES, RUST_KEYWORDS, is_snake_identifier, snake_version};
+use crate::spec::model::is_service_name;
 use crate::spec::model::*;
 use crate::spec::reader::{Sink, Table, one_of};
 use crate::spec::words::RULE_WORDS;
@@ -75,6 +76,7 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         password_min_length: 8,
         registration: Registration::Open,
         require_verified_email: false,
+        accounts: None,
     };
     let Some(t) = top.table(sink, "auth", AUTH_KEYS) else {
         return auth;
@@ -179,6 +181,7 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
     if let Some(v) = t.boolean(sink, "require_verified_email") {
         auth.require_verified_email = v.value;
     }
+    read_accounts_service(sink, &t, &mut auth);
     if auth.mode == AuthMode::Jwt && t.raw("roles").is_some() {
         for (key, role) in [
             ("admin_role", &auth.admin_role),
@@ -200,6 +203,53 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         }
     }
     auth
+}
+
+/// The keys about signing in, which the service that holds the accounts answers for.
+const SIGN_IN_KEYS: &[&str] = &[
+    "access_token_minutes",
+    "refresh_token_days",
+    "password_min_length",
+    "registration",
+    "require_verified_email",
+];
+
+/// `accounts = "SERVICE"`: another service holds the accounts and issues the tokens, so the
+/// keys about signing in are that service's, and naming one here is refused.
+fn read_accounts_service(sink: &mut Sink, t: &Table<'_, '_>, auth: &mut Auth) {
+    let Some(service) = t.string(sink, "accounts") else {
+        return;
+    };
+    if !is_service_name(&service.value) {
+        sink.push(
+            Diagnostic::new(service.span, t.key_path("accounts"), "not a service's name")
+                .found(format!("{:?}", service.value))
+                .allowed(
+                    "the crate name of the service that holds the accounts, e.g. \"accounts\"",
+                ),
+        );
+        return;
+    }
+    for (key, value) in t.entries() {
+        if SIGN_IN_KEYS.contains(&key.value.as_str()) {
+            sink.push(
+                Diagnostic::new(
+                    value.span(),
+                    t.key_path(&key.value),
+                    format!(
+                        "`{}` is about signing in, which {:?} does",
+                        key.value, service.value
+                    ),
+                )
+                .found(format!("`accounts = {:?}`", service.value))
+                .help(format!(
+                    "set `{}` in {:?}'s spec, or remove `accounts` to keep the accounts here",
+                    key.value, service.value
+                )),
+            );
+        }
+    }
+    auth.accounts = Some(service.value);
 }
 
 pub(super) fn read_rate_limit(sink: &mut Sink, top: &Table<'_, '_>) -> RateLimit {

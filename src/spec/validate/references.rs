@@ -134,11 +134,12 @@ pub(super) fn check_cross_references(
     auth: &Auth,
 ) {
     let mut known: Vec<&str> = names.iter().map(|n| n.value.as_str()).collect();
-    if auth.mode == AuthMode::Jwt && !known.contains(&ACCOUNT) {
+    let local_accounts = auth.mode == AuthMode::Jwt && auth.accounts.is_none();
+    if local_accounts && !known.contains(&ACCOUNT) {
         known.push(ACCOUNT);
     }
     // The implicit account of a jwt spec has a table too, which the file cannot rename.
-    let accounts = (auth.mode == AuthMode::Jwt && !names.iter().any(|n| n.value == ACCOUNT))
+    let accounts = (local_accounts && !names.iter().any(|n| n.value == ACCOUNT))
         .then(|| Names::new(ACCOUNT, None).plural_snake);
     let mut plurals: BTreeMap<&str, &At<String>> = BTreeMap::new();
     for (name, r) in resources {
@@ -172,7 +173,12 @@ pub(super) fn check_cross_references(
         let mut d = Diagnostic::new(span, key, "unknown resource")
             .found(format!("{target:?}"))
             .allowed(known.join(", "));
-        if let Some(near) = suggest(target, &known) {
+        if let Some(service) = auth.accounts.as_deref().filter(|_| target == ACCOUNT) {
+            d = d.help(format!(
+                "the accounts are the service {service:?}'s: hold an account's id in a uuid field \
+                 with `references = \"{service}.{ACCOUNT}\"`"
+            ));
+        } else if let Some(near) = suggest(target, &known) {
             d = d.help(format!("did you mean {near:?}?"));
         }
         sink.push(d);
@@ -226,6 +232,19 @@ pub(super) fn check_cross_references(
                 sink.push(
                     Diagnostic::new(span.clone(), key, "owners need auth mode \"jwt\"")
                         .help("set `[auth] mode = \"jwt\"` or remove `owner`"),
+                );
+            } else if let Some(service) = &auth.accounts {
+                sink.push(
+                    Diagnostic::new(
+                        span.clone(),
+                        key,
+                        "owners need this service's own accounts",
+                    )
+                    .found(format!("`[auth] accounts = {service:?}`"))
+                    .help(
+                        "remove `owner` (and `owner` rules) or the `accounts` key: rows owned by \
+                         accounts of another service are not built yet",
+                    ),
                 );
             } else if let Some(problem) =
                 owner_path_problem(res, &owner.path, resources, (span, &key))

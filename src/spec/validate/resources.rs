@@ -110,7 +110,21 @@ pub(super) fn read_resource(
         }
     }
 
-    let account = auth.mode == AuthMode::Jwt && name.value == ACCOUNT;
+    let account = auth.mode == AuthMode::Jwt && auth.accounts.is_none() && name.value == ACCOUNT;
+    if let Some(service) = auth.accounts.as_deref().filter(|_| name.value == ACCOUNT) {
+        // The name says accounts, which are another service's here.
+        sink.push(
+            Diagnostic::new(
+                name.span.clone(),
+                &path,
+                format!("the accounts are the service {service:?}'s"),
+            )
+            .found(format!("`[auth] accounts = {service:?}`"))
+            .help(format!(
+                "declare `{ACCOUNT}` in {service:?}'s spec, or name this resource otherwise (`profile`)"
+            )),
+        );
+    }
     let mut fields = read_fields(sink, &t, &belongs_to, auth, account);
     if fields.is_empty() && t.raw("fields").is_none() && !account {
         sink.push(
