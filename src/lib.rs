@@ -36,6 +36,7 @@ pub mod rules_upgrade;
 pub mod samples;
 pub mod schema;
 pub mod spec;
+pub mod split;
 pub mod sql;
 pub mod table;
 pub mod templates;

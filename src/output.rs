@@ -42,6 +42,13 @@ impl FileSet {
         );
     }
 
+    /// Adds every file of `other` under the folder `prefix` (a service of a split spec).
+    pub fn nest(&mut self, prefix: &str, other: FileSet) {
+        for (path, file) in other.files {
+            self.files.insert(format!("{prefix}/{path}"), file);
+        }
+    }
+
     /// Replaces a file's text, keeping its owner; a path not in the set is ignored.
     pub fn replace_contents(&mut self, path: &str, contents: String) {
         if let Some(file) = self.files.get_mut(path) {

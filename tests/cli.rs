@@ -2695,3 +2695,148 @@ fn an_updated_older_project_bounds_strings_on_writes_only() {
     );
     updated_again_changes_nothing(&project);
 }
+
+/// The paths whose bytes differ between two snapshots, or that only one has.
+fn differing(a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]) -> Vec<String> {
+    let mut paths: Vec<String> = a
+        .iter()
+        .filter(|file| !b.contains(file))
+        .chain(b.iter().filter(|file| !a.contains(file)))
+        .map(|(path, _)| path.clone())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// A split spec (`[services.NAME]`): `check` describes each service and what crosses; `new`
+/// writes a project per service, deterministically, with the whole spec and a README at the
+/// top; `update` there updates each service, refuses to move a resource between services
+/// (writing nothing), and generates a service added to the split.
+#[test]
+fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
+    let spec = example("shop-services");
+    backend_gen()
+        .args(["check", &spec])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("=== service orders (orders/) ==="))
+        .stdout(predicate::str::contains(
+            "order.customer_id -> accounts.user (an id checked by a call, no foreign key)",
+        ))
+        .stdout(predicate::str::contains(
+            "hears payment.completed from payments",
+        ));
+
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        backend_gen()
+            .current_dir(dir.path())
+            .args(["new", "shop", "--output", out, "--spec", &spec])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "the services accounts, catalog, orders, payments, notifications",
+            ));
+    }
+    let root = dir.path().join("a");
+    let files = snapshot(&root);
+    assert_eq!(
+        differing(&files, &snapshot(&dir.path().join("b"))),
+        Vec::<String>::new(),
+        "same spec, same bytes"
+    );
+    for service in ["accounts", "catalog", "orders", "payments", "notifications"] {
+        let own = root.join(service);
+        assert!(own.join("Cargo.toml").is_file(), "{service}");
+        assert!(
+            own.join(".backend-gen").is_dir(),
+            "{service}: update remembers it"
+        );
+        let its_spec = fs::read_to_string(own.join("backend-gen.toml")).unwrap();
+        assert!(
+            its_spec.contains(&format!("name = \"{service}\"")),
+            "{its_spec}"
+        );
+    }
+    assert!(
+        fs::read_to_string(root.join("orders/src/remote.rs"))
+            .unwrap()
+            .contains("Catalog")
+    );
+    assert!(
+        !root.join("orders/src/auth/sessions.rs").exists(),
+        "accounts are the accounts service's"
+    );
+    assert!(root.join("accounts/src/auth/sessions.rs").exists());
+    assert_eq!(
+        fs::read_to_string(root.join("backend-gen.toml")).unwrap(),
+        fs::read_to_string(&spec).unwrap()
+    );
+    assert!(
+        fs::read_to_string(root.join(".cargo/config.toml"))
+            .unwrap()
+            .contains("target-dir = \"target\"")
+    );
+    assert!(
+        fs::read_to_string(root.join("README.md"))
+            .unwrap()
+            .contains("(cd payments && PORT=8084")
+    );
+    // `new` again into it is refused, as for one project.
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "shop", "--output", "a", "--force", "--spec", &spec])
+        .assert()
+        .code(2);
+
+    // Unchanged, update rewrites nothing.
+    backend_gen().arg("update").arg(&root).assert().success();
+    assert_eq!(differing(&snapshot(&root), &files), Vec::<String>::new());
+
+    // Moving `notice` to the orders service is refused, and nothing is written.
+    let text = fs::read_to_string(&spec).unwrap();
+    let moved = text
+        .replace(
+            "resources = [\"order\"]",
+            "resources = [\"order\", \"notice\"]",
+        )
+        .replace("resources = [\"notice\"]", "resources = [\"notice_log\"]")
+        .replace(
+            "[resources.notice]",
+            "[resources.notice_log.fields]\nline = { type = \"string\" }\n\n[resources.notice]",
+        );
+    fs::write(root.join("backend-gen.toml"), &moved).unwrap();
+    backend_gen()
+        .arg("update")
+        .arg(&root)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`notice` moves from the service notifications to orders",
+        ));
+    let changed = differing(&snapshot(&root), &files);
+    assert_eq!(
+        changed,
+        ["backend-gen.toml"],
+        "a refused update writes nothing"
+    );
+
+    // A new service in the split is generated beside the others.
+    let added = format!(
+        "{text}\n[services.reviews]\nresources = [\"review\"]\n\n[resources.review]\nbelongs_to = {{ product = {{ required = true }} }}\n\n[resources.review.fields]\nstars = {{ type = \"integer\", min = 1, max = 5 }}\n"
+    );
+    fs::write(root.join("backend-gen.toml"), &added).unwrap();
+    backend_gen().arg("update").arg(&root).assert().success();
+    let reviews = fs::read_to_string(root.join("reviews/backend-gen.toml")).unwrap();
+    assert!(
+        reviews.contains("references = \"catalog.product\""),
+        "{reviews}"
+    );
+    assert!(root.join("reviews/src/resources/reviews/mod.rs").is_file());
+    assert!(
+        fs::read_to_string(root.join("README.md"))
+            .unwrap()
+            .contains("[`reviews`](reviews/README.md)")
+    );
+}

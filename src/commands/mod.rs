@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::pipeline::load_spec;
-use crate::{add, check, console, module_tree, project_files, templates, update};
+use crate::{add, check, console, module_tree, project_files, split, templates, update};
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<()> {
@@ -17,8 +17,18 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::New(args) => new::new(args),
         Command::Init { file, force } => init::init(&file, force),
         Command::Check { file } => {
-            let (spec, _) = console::timed("read and validate the spec", || load_spec(&file))?;
-            print!("{}", check::summary(&spec));
+            let (spec, source) = console::timed("read and validate the spec", || load_spec(&file))?;
+            if spec.services.is_empty() {
+                print!("{}", check::summary(&spec));
+            } else {
+                // Each service as `check` would describe its own spec, then what crosses.
+                let services = split::project(&spec, &source)?;
+                for service in &services {
+                    println!("=== service {} ({}/) ===", service.name, service.name);
+                    println!("{}", check::summary(&service.spec));
+                }
+                print!("{}", split::summary(&services));
+            }
             check_project_of(&file)
         }
         Command::Update(args) => update::update(&args),

@@ -44,6 +44,9 @@ pub(super) fn new(args: NewArgs) -> Result<()> {
             ));
         }
     };
+    if !spec.services.is_empty() {
+        return new_split(&args, &spec, &source, &target);
+    }
     let overrides = render::Overrides::load(
         &args
             .templates
@@ -76,6 +79,94 @@ pub(super) fn new(args: NewArgs) -> Result<()> {
         let _ = writeln!(said, "  kept your {kept}");
     }
     said.push_str(&next_steps(&args.name, &spec, &target));
+    console::status(&said);
+    Ok(())
+}
+
+/// `new` for a split spec: each service a project of its own in a folder named after it,
+/// generated from its part of the spec, all written at once (nothing when one fails); the
+/// whole spec at the top, and a README that says how the services find each other.
+fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result<()> {
+    let services = crate::split::project(spec, source)?;
+    for service in &services {
+        output::refuse_a_generated_project(&target.join(&service.name))?;
+    }
+    let mut files = output::FileSet::default();
+    for service in &services {
+        let overrides = render::Overrides::load(&args.templates.clone().unwrap_or_else(|| {
+            target
+                .join(&service.name)
+                .join(project_files::TEMPLATES_DIR)
+        }))?;
+        let mut generated = if args.dry_run {
+            render_project_with(
+                &service.name,
+                &service.spec,
+                &service.source,
+                &overrides,
+                History::NEW,
+            )?
+        } else {
+            generate(
+                &service.name,
+                &service.spec,
+                &service.source,
+                &overrides,
+                History::NEW,
+            )?
+        };
+        update::remember(
+            &mut generated,
+            &service.name,
+            &service.spec,
+            &service.source,
+            History::NEW,
+        );
+        files.nest(&service.name, generated);
+    }
+    files.insert(project_files::SPEC_FILE, source, output::Owner::Team);
+    let title = spec.project.name.as_deref().unwrap_or(&args.name);
+    files.insert(
+        "README.md",
+        crate::split::readme(title, spec, &services),
+        output::Owner::Generator,
+    );
+    // One build folder for every service: their dependencies are the same, built once.
+    files.insert(
+        ".cargo/config.toml",
+        crate::split::CARGO_CONFIG,
+        output::Owner::Generator,
+    );
+    files.insert(".gitignore", "/target\n", output::Owner::Generator);
+    if args.dry_run {
+        print!("{}", files.tree());
+        println!(
+            "{} (dry run: nothing written)",
+            console::count(files.len(), "file", "files")
+        );
+        return Ok(());
+    }
+    let bar = output::progress_bar();
+    let summary = console::timed("write the services", || {
+        files.write(target, args.force, &bar)
+    })?;
+    bar.finish_and_clear();
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    let mut said = format!(
+        "Generated {} in {} ({} written): the services {}\n",
+        args.name,
+        target.display(),
+        console::count(summary.written, "file", "files"),
+        names.join(", ")
+    );
+    for kept in &summary.kept {
+        let _ = writeln!(said, "  kept your {kept}");
+    }
+    let _ = write!(
+        said,
+        "\nNext:\n{}  cat README.md       # how the services find each other, and how to run them\n",
+        cd_into(target)
+    );
     console::status(&said);
     Ok(())
 }

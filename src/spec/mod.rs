@@ -18,7 +18,7 @@ pub use field_type::{DEFAULT_DECIMAL, Kind, Range, Shape, TypeProps};
 pub use model::*;
 pub use numbers::bound_text;
 pub(crate) use numbers::{bound_value, bound_whole, parse_decimal};
-pub use validate::{ACCEPTED_KEYS, check_crate_name};
+pub use validate::{ACCEPTED_KEYS, SIGN_IN_KEYS, check_crate_name};
 pub(crate) use words::RULE_WORDS;
 pub use words::{ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
 

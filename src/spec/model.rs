@@ -20,7 +20,23 @@ pub struct Spec {
     pub resources: Vec<Resource>,
     /// The kinds of background job (`[jobs.NAME]`), in the order the spec declares them.
     pub jobs: Vec<Job>,
+    /// `[services.NAME]`: the spec split into services, in the order it declares them;
+    /// empty for a spec of one service.
+    pub services: Vec<ServiceGroup>,
     index: Index,
+}
+
+/// One service of a split spec (`[services.NAME]`): its resources and jobs, which live in
+/// its own database and crate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ServiceGroup {
+    /// Its crate name (`orders`): how other services, events and URLs name it.
+    pub name: String,
+    pub description: Option<String>,
+    /// Its resources' snake names, in the order the spec declares the resources.
+    pub resources: Vec<String>,
+    /// Its jobs' names: those it lists, and those that hear only its resources' events.
+    pub jobs: Vec<String>,
 }
 
 /// Lookups that would otherwise scan every resource, built once, so generating
@@ -85,6 +101,7 @@ impl Spec {
             cache,
             resources,
             jobs,
+            services: Vec::new(),
         }
     }
 
@@ -153,6 +170,20 @@ impl Spec {
     /// jwt flow's mail (verification and password reset).
     pub fn has_job_queue(&self) -> bool {
         !self.jobs.is_empty() || self.webhooks() || self.has_accounts()
+    }
+
+    /// The service of a split spec that holds `resource`.
+    pub fn service_of(&self, resource: &str) -> Option<&ServiceGroup> {
+        self.services
+            .iter()
+            .find(|s| s.resources.iter().any(|r| r == resource))
+    }
+
+    /// The service of a split spec that holds the accounts (with jwt, the one with `user`).
+    pub fn accounts_service(&self) -> Option<&ServiceGroup> {
+        (self.auth.mode == AuthMode::Jwt)
+            .then(|| self.service_of(super::words::ACCOUNT))
+            .flatten()
     }
 
     /// Whether accounts sign up and sign in here (jwt, and no `accounts` service named).

@@ -94,7 +94,7 @@ fn unknown_top_level_key_lists_allowed_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `project`?"));
     assert_eq!(
         d.allowed.as_deref(),
-        Some("project, auth, rate_limit, cache, resources, jobs")
+        Some("project, auth, rate_limit, cache, resources, jobs, services")
     );
 }
 
@@ -2208,4 +2208,109 @@ fn accounts_of_another_service_sign_in_there_and_are_asked_about_here() {
     assert_eq!(d.key, "auth.accounts");
     let d = only_error(&format!("[auth]\naccounts = \"accounts\"\n{MINIMAL}"));
     assert!(d.message.contains("needs `mode = \"jwt\"`"), "{d:?}");
+}
+
+/// The split of one spec into services: `[services.NAME]`.
+const SPLIT: &str = "[auth]\nmode = \"jwt\"\n\
+[services.accounts]\nresources = [\"user\"]\n\
+[services.shop]\ndescription = \"Orders.\"\nresources = [\"order\", \"post\"]\n\
+[resources.post.fields]\ntitle = { type = \"string\" }\n\
+[resources.order]\nbelongs_to = { customer = { resource = \"user\" } }\nevents = { created = true }\n\
+[resources.order.fields]\nqty = { type = \"integer\" }\n";
+
+#[test]
+fn services_group_every_resource_and_job_of_a_split_spec() {
+    let spec = valid(&format!(
+        "{SPLIT}[jobs.note_order]\non = [\"order.created\"]\n"
+    ));
+    let names: Vec<&str> = spec.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["accounts", "shop"]);
+    // In the order the resources are declared, whatever order the list gives.
+    assert_eq!(spec.services[1].resources, ["post", "order"]);
+    assert_eq!(spec.services[1].description.as_deref(), Some("Orders."));
+    // A job no service lists goes to the one whose events it hears.
+    assert_eq!(spec.services[1].jobs, ["note_order"]);
+    assert_eq!(
+        spec.accounts_service().map(|s| s.name.as_str()),
+        Some("accounts")
+    );
+    assert_eq!(
+        spec.service_of("order").map(|s| s.name.as_str()),
+        Some("shop")
+    );
+    assert!(valid(MINIMAL).services.is_empty());
+}
+
+#[test]
+fn a_split_refuses_what_cannot_cross_a_boundary_yet() {
+    let one = |extra: &str| errors(&format!("{SPLIT}{extra}"));
+    // Every resource in exactly one service, and only resources of the spec.
+    let e = errors(&SPLIT.replace("[\"user\"]", "[]"));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("every resource is in a service") && e.contains("add \"user\"")),
+        "{e:?}"
+    );
+    let e = errors(&SPLIT.replace("[\"user\"]", "[\"user\", \"post\"]"));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("a resource is in one service only")),
+        "{e:?}"
+    );
+    let e = errors(&SPLIT.replace("[\"user\"]", "[\"user\", \"pots\"]"));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("unknown resource") && e.contains("did you mean \"post\"")),
+        "{e:?}"
+    );
+    // The split names the accounts service itself.
+    let e = errors(&SPLIT.replace(
+        "mode = \"jwt\"\n",
+        "mode = \"jwt\"\naccounts = \"elsewhere\"\n",
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("names its accounts service itself")),
+        "{e:?}"
+    );
+    // No many-to-many across services, no owners away from the accounts.
+    let e = errors(
+        &SPLIT
+            .replace("resources = [\"user\"]", "resources = [\"user\", \"post\"]")
+            .replace("\"order\", \"post\"", "\"order\"")
+            .replace(
+                "[resources.post.fields]",
+                "[resources.post]\nmany_to_many = [\"order\"]\n[resources.post.fields]",
+            ),
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.contains("a many-to-many cannot join two services")),
+        "{e:?}"
+    );
+    let e = errors(&SPLIT.replace(
+        "belongs_to = { customer",
+        "owner = \"customer\"\nbelongs_to = { customer",
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("owners need the accounts in the same service")),
+        "{e:?}"
+    );
+    // A job that hears two services' events, or none, names its service.
+    let e = one("[jobs.idle]\nmax_attempts = 2\n");
+    assert!(
+        e.iter()
+            .any(|e| e.contains("every job is in a service") && e.contains("list \"idle\"")),
+        "{e:?}"
+    );
+    // A service's name is a crate name, and it has resources.
+    let e = one("[services.Bad_Name]\nresources = []\n");
+    assert!(e.iter().any(|e| e.contains("services.Bad_Name")), "{e:?}");
+    let e = one("[services.empty]\ndescription = \"Nothing.\"\n");
+    assert!(
+        e.iter()
+            .any(|e| e.contains("a service needs at least one resource")),
+        "{e:?}"
+    );
 }

@@ -82,10 +82,126 @@ pub struct UpdateArgs {
 /// Runs `update`.
 pub fn update(args: &UpdateArgs) -> Result<()> {
     let (spec, source) = crate::pipeline::load_spec(&args.dir.join(SPEC_FILE))?;
+    if !spec.services.is_empty() {
+        return update_split(args, &spec, &source);
+    }
     if args.adopt {
         return adopt(args, &spec, &source);
     }
     update_to(args, &spec, &source, false)
+}
+
+/// `update` at the top of a split spec (`[services.NAME]`): each service's folder updated
+/// to its part of the spec, one after the other, and a service new to the split generated.
+/// Moving a resource from one service to another, or removing a service, is refused before
+/// anything is written: its rows would have to move between databases.
+fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
+    if args.adopt {
+        return Err(Error::Usage(
+            "--adopt is for one service: run it in the service's folder".into(),
+        ));
+    }
+    let services = crate::split::project(spec, source)?;
+    // Which service held each resource, by the spec each service's folder last applied.
+    let mut held: BTreeMap<String, String> = BTreeMap::new();
+    let mut existing: BTreeSet<String> = BTreeSet::new();
+    let entries = fs::read_dir(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
+    for entry in entries.flatten() {
+        let dir = entry.path();
+        let Some(applied) = read(&dir, APPLIED_SPEC) else {
+            continue;
+        };
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old = spec::parse_applied(APPLIED_SPEC, &applied).map_err(Error::InvalidSpec)?;
+        for r in &old.resources {
+            held.insert(r.names.snake.clone(), name.clone());
+        }
+        existing.insert(name);
+    }
+    let mut refused = Vec::new();
+    for service in &services {
+        for r in &service.spec.resources {
+            if let Some(was) = held.get(&r.names.snake).filter(|was| **was != service.name) {
+                refused.push(format!(
+                    "`{}` moves from the service {was} to {}",
+                    r.names.snake, service.name
+                ));
+            }
+        }
+    }
+    for name in &existing {
+        if !services.iter().any(|s| s.name == *name) {
+            refused.push(format!("the service {name} is no longer in the split"));
+        }
+    }
+    if !refused.is_empty() {
+        return Err(Error::Usage(format!(
+            "this change to the split is refused for now, since rows would have to move between \
+             databases:\n  - {}\nPut the spec back as it was for these; nothing was written.",
+            refused.join("\n  - ")
+        )));
+    }
+    for service in &services {
+        let dir = args.dir.join(&service.name);
+        crate::console::status(&format!("Service {}:\n", service.name));
+        if existing.contains(&service.name) {
+            let member = UpdateArgs {
+                dir,
+                ..args.clone()
+            };
+            update_to(&member, &service.spec, &service.source, true)?;
+        } else {
+            add_service(args, service, &dir)?;
+        }
+    }
+    if !args.dry_run {
+        let title = spec
+            .project
+            .name
+            .clone()
+            .unwrap_or_else(|| crate::split::top_name(&args.dir));
+        let readme = crate::split::readme(&title, spec, &services);
+        crate::output::apply(&args.dir, &[("README.md".to_string(), readme)], &[])?;
+    }
+    Ok(())
+}
+
+/// A service new to the split, generated into its folder as `new` would.
+fn add_service(args: &UpdateArgs, service: &crate::split::ServiceSpec, dir: &Path) -> Result<()> {
+    crate::output::refuse_a_generated_project(dir)?;
+    let templates = args
+        .templates
+        .clone()
+        .unwrap_or_else(|| dir.join(crate::project_files::TEMPLATES_DIR));
+    let overrides = crate::render::Overrides::load(&templates)?;
+    let mut files = crate::pipeline::generate(
+        &service.name,
+        &service.spec,
+        &service.source,
+        &overrides,
+        History::NEW,
+    )?;
+    remember(
+        &mut files,
+        &service.name,
+        &service.spec,
+        &service.source,
+        History::NEW,
+    );
+    if args.dry_run {
+        print!("{}", files.tree());
+        return Ok(());
+    }
+    let bar = crate::output::progress_bar();
+    let summary = files.write(dir, false, &bar)?;
+    bar.finish_and_clear();
+    crate::console::status(&format!(
+        "Generated the new service {} in {} ({}).\n",
+        service.name,
+        dir.display(),
+        count(summary.written, "file", "files")
+    ));
+    Ok(())
 }
 
 /// Updates the project to `spec` (whose text is `source`); with `write_spec`, the

@@ -8,7 +8,11 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "cache",
     "resources",
     "jobs",
+    "services",
 ];
+
+/// The keys of one `[services.NAME]`.
+pub(super) const SERVICE_KEYS: &[&str] = &["description", "resources", "jobs"];
 
 pub(super) const JOB_KEYS: &[&str] = &["on", "max_attempts", "timeout_secs"];
 
@@ -107,4 +111,5 @@ pub const ACCEPTED_KEYS: &[(&str, &[&str])] = &[
     ("list_combinations", COMBINATION_KEYS),
     ("event", TRANSITION_KEYS),
     ("job", JOB_KEYS),
+    ("service", SERVICE_KEYS),
 ];

@@ -16,6 +16,7 @@ mod lists;
 mod project;
 mod references;
 mod resources;
+mod services;
 mod values;
 
 use toml::de::DeTable;
@@ -26,7 +27,7 @@ use super::words::ACCOUNT;
 use crate::diagnostics::Diagnostic;
 
 pub use keys::ACCEPTED_KEYS;
-pub use project::check_crate_name;
+pub use project::{SIGN_IN_KEYS, check_crate_name};
 
 use accounts::implicit_account;
 use events::read_jobs;
@@ -35,6 +36,7 @@ use keys::TOP_KEYS;
 use project::{read_auth, read_cache, read_project, read_rate_limit};
 use references::check_cross_references;
 use resources::read_resource;
+use services::read_services;
 
 /// Parses and validates spec source text; `applied`: a spec already applied to a project
 /// (see `Sink::push_new_rule`).
@@ -122,7 +124,9 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     }
     super::rust_names::settle(&mut resources);
     let jobs = read_jobs(sink, &top, &resources);
-    let spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
+    let services = read_services(sink, &top, &auth, &resources, &jobs);
+    let mut spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
+    spec.services = services;
     // What the spec generates can only be compared once the spec itself is sound; doing
     // it earlier would report one mistake (two equal plurals) again as a collision.
     if sink.diagnostics.is_empty() {

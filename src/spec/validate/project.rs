@@ -206,7 +206,7 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
 }
 
 /// The keys about signing in, which the service that holds the accounts answers for.
-const SIGN_IN_KEYS: &[&str] = &[
+pub const SIGN_IN_KEYS: &[&str] = &[
     "access_token_minutes",
     "refresh_token_days",
     "password_min_length",

@@ -1,0 +1,204 @@
+//! `[services.NAME]`: one spec split into services (issue 40), each with its own resources,
+//! jobs and database. Read once the resources and jobs are: every resource and job is in
+//! exactly one service, and what cannot cross a boundary yet is refused here, at the
+//! grouping that makes it cross.
+
+use std::collections::BTreeMap;
+
+use super::keys::SERVICE_KEYS;
+use super::project::check_crate_name;
+use crate::diagnostics::Diagnostic;
+use crate::spec::model::*;
+use crate::spec::reader::{At, Sink, Table, suggest};
+use crate::spec::words::ACCOUNT;
+
+pub(super) fn read_services(
+    sink: &mut Sink,
+    top: &Table<'_, '_>,
+    auth: &Auth,
+    resources: &[Resource],
+    jobs: &[Job],
+) -> Vec<ServiceGroup> {
+    let Some(table) = top.table(sink, "services", &[]) else {
+        return Vec::new();
+    };
+    let known: Vec<&str> = resources.iter().map(|r| r.names.snake.as_str()).collect();
+    let job_names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
+    let mut groups = Vec::new();
+    // Where each resource and job was put first, for the second service that lists it.
+    let mut placed: BTreeMap<String, String> = BTreeMap::new();
+    let mut placed_jobs: BTreeMap<String, String> = BTreeMap::new();
+    for (name, value) in table.entries() {
+        let path = table.key_path(&name.value);
+        if let Err(why) = check_crate_name(&name.value) {
+            sink.push(
+                Diagnostic::new(name.span.clone(), &path, why)
+                    .found(format!("{:?}", name.value))
+                    .allowed("a crate name: lowercase letters, digits, `-` and `_`, starting with a letter"),
+            );
+        }
+        let Some(t) = Table::from_value(sink, value, &path, SERVICE_KEYS) else {
+            continue;
+        };
+        let mut group = ServiceGroup {
+            name: name.value.clone(),
+            description: t.string(sink, "description").map(|d| d.value),
+            resources: Vec::new(),
+            jobs: Vec::new(),
+        };
+        for r in t.strings(sink, "resources").unwrap_or_default() {
+            if !known.contains(&r.value.as_str()) {
+                unknown(sink, &r, t.key_path("resources"), "resource", &known);
+            } else if let Some(first) = placed.get(&r.value) {
+                sink.push(
+                    Diagnostic::new(r.span, t.key_path("resources"), "a resource is in one service only")
+                        .found(format!("{:?}, which `{first}` lists too", r.value))
+                        .help("list it in one of the two; the other refers to its rows by id (a `belongs_to` across services)"),
+                );
+            } else {
+                placed.insert(r.value.clone(), group.name.clone());
+                group.resources.push(r.value);
+            }
+        }
+        for j in t.strings(sink, "jobs").unwrap_or_default() {
+            if !job_names.contains(&j.value.as_str()) {
+                unknown(sink, &j, t.key_path("jobs"), "job", &job_names);
+            } else if let Some(first) = placed_jobs.get(&j.value) {
+                sink.push(
+                    Diagnostic::new(j.span, t.key_path("jobs"), "a job is in one service only")
+                        .found(format!("{:?}, which `{first}` lists too", j.value)),
+                );
+            } else {
+                placed_jobs.insert(j.value.clone(), group.name.clone());
+                group.jobs.push(j.value);
+            }
+        }
+        if group.resources.is_empty() && t.raw("resources").is_none() {
+            sink.push(
+                Diagnostic::new(
+                    t.span.clone(),
+                    &path,
+                    "a service needs at least one resource",
+                )
+                .help("add `resources = [\"...\"]`: the resources whose rows it keeps"),
+            );
+        }
+        groups.push((group, t.span.clone()));
+    }
+    let span = table.span.clone();
+    // Resources in spec order within each service, whatever order the lists give.
+    for (group, _) in &mut groups {
+        group
+            .resources
+            .sort_by_key(|r| known.iter().position(|k| k == r));
+    }
+    for r in &known {
+        if !placed.contains_key(*r) {
+            let help = if *r == ACCOUNT && auth.mode == AuthMode::Jwt {
+                "with jwt one service holds the accounts: add \"user\" to its `resources`"
+                    .to_string()
+            } else {
+                format!("add {r:?} to the `resources` of the service that keeps its rows")
+            };
+            sink.push(
+                Diagnostic::new(span.clone(), "services", "every resource is in a service")
+                    .found(format!("{r:?} is in none"))
+                    .help(help),
+            );
+        }
+    }
+    if let Some(accounts) = &auth.accounts {
+        sink.push(
+            Diagnostic::new(
+                span.clone(),
+                "auth.accounts",
+                "a split spec names its accounts service itself",
+            )
+            .found(format!("`accounts = {accounts:?}`"))
+            .help(
+                "remove `accounts`: the service whose `resources` list \"user\" holds the accounts",
+            ),
+        );
+    }
+    let home = |resource: &str| -> Option<&str> { placed.get(resource).map(String::as_str) };
+    for (group, group_span) in &groups {
+        let path = format!("services.{}", group.name);
+        for r in resources
+            .iter()
+            .filter(|r| group.resources.contains(&r.names.snake))
+        {
+            for target in &r.many_to_many {
+                if let Some(other) = home(target).filter(|other| *other != group.name) {
+                    sink.push(
+                        Diagnostic::new(
+                            group_span.clone(),
+                            &path,
+                            "a many-to-many cannot join two services",
+                        )
+                        .found(format!(
+                            "`{}` many-to-many with `{target}`, which `{other}` holds",
+                            r.names.snake
+                        ))
+                        .help("put both resources in one service"),
+                    );
+                }
+            }
+            let accounts_here = home(ACCOUNT) == Some(group.name.as_str());
+            if r.owner.is_some() && auth.mode == AuthMode::Jwt && !accounts_here {
+                sink.push(
+                    Diagnostic::new(group_span.clone(), &path, "owners need the accounts in the same service")
+                        .found(format!(
+                            "`{}` has an owner; the accounts are {}'s",
+                            r.names.snake,
+                            home(ACCOUNT).unwrap_or("another service")
+                        ))
+                        .help("put it in the service that holds `user`, or remove its `owner`: rows owned by another service's accounts are not built yet"),
+                );
+            }
+        }
+    }
+    let mut out: Vec<ServiceGroup> = groups.into_iter().map(|(g, _)| g).collect();
+    // A job no service lists goes to the one whose resources' events it hears.
+    for job in jobs {
+        if placed_jobs.contains_key(&job.name) {
+            continue;
+        }
+        let mut homes: Vec<&str> = job
+            .on
+            .iter()
+            .filter_map(|event| home(event.split('.').next()?))
+            .collect();
+        homes.sort_unstable();
+        homes.dedup();
+        match homes.as_slice() {
+            [one] => {
+                if let Some(group) = out.iter_mut().find(|g| g.name == *one) {
+                    group.jobs.push(job.name.clone());
+                }
+            }
+            _ => sink.push(
+                Diagnostic::new(span.clone(), "services", "every job is in a service")
+                    .found(if homes.is_empty() {
+                        format!("{:?} hears no resource of this spec", job.name)
+                    } else {
+                        format!("{:?} hears events of {}", job.name, homes.join(" and "))
+                    })
+                    .help(format!(
+                        "list {:?} in the `jobs` of the service that runs it",
+                        job.name
+                    )),
+            ),
+        }
+    }
+    out
+}
+
+fn unknown(sink: &mut Sink, item: &At<String>, key: String, what: &str, known: &[&str]) {
+    let mut d = Diagnostic::new(item.span.clone(), key, format!("unknown {what}"))
+        .found(format!("{:?}", item.value))
+        .allowed(known.join(", "));
+    if let Some(near) = suggest(&item.value, known) {
+        d = d.help(format!("did you mean {near:?}?"));
+    }
+    sink.push(d);
+}

@@ -1,0 +1,561 @@
+//! One spec split into services (`[services.NAME]`, issue 40): the spec of each service,
+//! written from the whole spec's text with toml_edit, so each keeps the team's comments and
+//! layout. A service's spec is the whole spec narrowed to its resources and jobs, with what
+//! crosses a boundary turned into what a single service already speaks:
+//!
+//! - a `belongs_to` to a resource of another service becomes a uuid field `{relation}_id`
+//!   with `references = "SERVICE.RESOURCE"` (the same JSON key, `customerId`), checked on write
+//!   by a call to that service instead of a foreign key;
+//! - with jwt, every service but the one that holds `user` gets `[auth] accounts = "…"`: the
+//!   accounts service signs callers in, the others verify its tokens and ask it who calls;
+//! - a job's `on` that names another service's event (`order.created`, whose `order` is in
+//!   `orders`) becomes `orders.order.created`, which the service's inbox hears.
+//!
+//! Each result is validated as a spec of its own; a failure there is a bug of this module,
+//! reported with the service's name.
+
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+use crate::diagnostics::Report;
+use crate::error::{Error, Result};
+use crate::spec::{self, AuthMode, Spec};
+
+/// One service of a split spec: its name, its spec's text, and that spec.
+#[derive(Debug)]
+pub struct ServiceSpec {
+    pub name: String,
+    pub source: String,
+    pub spec: Spec,
+}
+
+/// Each service's spec, in the order the split declares them; empty for a spec of one
+/// service.
+pub fn project(spec: &Spec, source: &str) -> Result<Vec<ServiceSpec>> {
+    spec.services
+        .iter()
+        .map(|group| {
+            let text = service_source(spec, source, &group.name)?;
+            let file = format!("{}/{}", group.name, crate::project_files::SPEC_FILE);
+            let parsed = spec::parse(&file, &text).map_err(|report: Report| {
+                Error::Usage(format!(
+                    "the spec of the service {:?}, split from this one, is not valid (a bug of backend-gen; please report it with the spec):\n{report}\n----- its spec -----\n{text}",
+                    group.name
+                ))
+            })?;
+            Ok(ServiceSpec {
+                name: group.name.clone(),
+                source: text,
+                spec: parsed,
+            })
+        })
+        .collect()
+}
+
+/// The text of `service`'s spec.
+fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
+    let mut doc: DocumentMut = source
+        .parse()
+        .map_err(|err| Error::Usage(format!("the spec is not valid TOML: {err}")))?;
+    let group = spec
+        .services
+        .iter()
+        .find(|g| g.name == service)
+        .ok_or_else(|| Error::Usage(format!("no service {service:?} in the spec")))?;
+    doc.remove("services");
+
+    let project = table_like(&mut doc, "project");
+    project.insert("name", toml_edit::value(service));
+    if let Some(description) = &group.description {
+        project.insert("description", toml_edit::value(description.as_str()));
+    }
+
+    let accounts = spec.accounts_service().map(|g| g.name.clone());
+    if spec.auth.mode == AuthMode::Jwt
+        && let Some(accounts) = accounts.filter(|a| a != service)
+    {
+        let auth = table_like(&mut doc, "auth");
+        // The keys about signing in are the accounts service's alone.
+        for key in spec::SIGN_IN_KEYS {
+            auth.remove(key);
+        }
+        auth.insert("accounts", toml_edit::value(accounts));
+    }
+
+    if let Some(resources) = doc.get_mut("resources").and_then(Item::as_table_like_mut) {
+        retain(resources, &group.resources);
+        // The accounts of a spec that declares no `user` are implicit; alone in a service,
+        // they need a table to be a resource of its spec.
+        let account = spec::ACCOUNT;
+        if spec.auth.mode == AuthMode::Jwt
+            && group.resources.iter().any(|r| r == account)
+            && resources.get(account).is_none()
+        {
+            let mut table = Table::new();
+            table.insert("description", toml_edit::value("An account that signs in."));
+            resources.insert(account, Item::Table(table));
+        }
+        for r in &group.resources {
+            let Some(resource) = spec.resource(r) else {
+                continue;
+            };
+            let Some(item) = resources.get_mut(r).and_then(Item::as_table_like_mut) else {
+                // The implicit account of a jwt spec has no table to narrow.
+                continue;
+            };
+            for b in &resource.belongs_to {
+                let Some(owner) = spec.service_of(&b.target).filter(|g| g.name != service) else {
+                    continue;
+                };
+                to_reference(item, b, &owner.name);
+            }
+        }
+    }
+
+    if let Some(jobs) = doc.get_mut("jobs").and_then(Item::as_table_like_mut) {
+        retain(jobs, &group.jobs);
+        for (_, job) in jobs.iter_mut() {
+            let Some(on) = job
+                .as_table_like_mut()
+                .and_then(|t| t.get_mut("on"))
+                .and_then(Item::as_value_mut)
+            else {
+                continue;
+            };
+            heard_from_others(spec, service, on);
+        }
+        if jobs.is_empty() {
+            doc.remove("jobs");
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// `table` with only the keys in `keep`.
+fn retain(table: &mut dyn TableLike, keep: &[String]) {
+    let gone: Vec<String> = table
+        .iter()
+        .map(|(key, _)| key.to_string())
+        .filter(|key| !keep.contains(key))
+        .collect();
+    for key in gone {
+        table.remove(&key);
+    }
+}
+
+/// The table `key` of the document, made when it is missing.
+fn table_like<'d>(doc: &'d mut DocumentMut, key: &str) -> &'d mut dyn TableLike {
+    doc.entry(key)
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+        .expect("a table")
+}
+
+/// Replaces the relation `b` of `resource` (to a resource of `owner`) by a uuid field that
+/// refers to the row there, with the same requiredness and list settings.
+fn to_reference(resource: &mut dyn TableLike, b: &spec::BelongsTo, owner: &str) {
+    let relation = b.names.snake.as_str();
+    let mut settings = InlineTable::new();
+    if let Some(belongs_to) = resource
+        .get_mut("belongs_to")
+        .and_then(Item::as_table_like_mut)
+    {
+        if let Some(entry) = belongs_to.get(relation).and_then(Item::as_table_like) {
+            for key in ["filter", "sort"] {
+                if let Some(value) = entry.get(key).and_then(Item::as_value) {
+                    settings.insert(key, value.clone());
+                }
+            }
+        }
+        belongs_to.remove(relation);
+        if belongs_to.is_empty() {
+            resource.remove("belongs_to");
+        }
+    }
+    let mut field = InlineTable::new();
+    field.insert("type", "uuid".into());
+    field.insert("references", format!("{owner}.{}", b.target).into());
+    if !b.required {
+        field.insert("required", false.into());
+    }
+    // A relation's key is filterable unless it says otherwise; a field only when it says so.
+    if !settings.contains_key("filter") {
+        field.insert("filter", true.into());
+    }
+    for (key, value) in settings.iter() {
+        field.insert(key, value.clone());
+    }
+    let column = format!("{relation}_id");
+    let fields = resource
+        .entry("fields")
+        .or_insert_with(|| Item::Table(Table::new()));
+    if let Some(fields) = fields.as_table_like_mut() {
+        fields.insert(&column, Item::Value(Value::InlineTable(field)));
+    }
+    // Lists name the relation; they now name the field.
+    if let Some(combinations) = resource
+        .get_mut("list_combinations")
+        .and_then(Item::as_array_mut)
+    {
+        for entry in combinations.iter_mut() {
+            let Some(entry) = entry.as_inline_table_mut() else {
+                continue;
+            };
+            if let Some(filter) = entry.get_mut("filter") {
+                rename_in(filter, relation, &column);
+            }
+            if let Some(sort) = entry.get_mut("sort") {
+                rename_in(sort, relation, &column);
+            }
+        }
+    }
+}
+
+/// `value` (a string, or an array of them) with `from` renamed `to`.
+fn rename_in(value: &mut Value, from: &str, to: &str) {
+    match value {
+        Value::String(s) if s.value() == from => *value = Value::from(to),
+        Value::Array(items) => {
+            let renamed: Array = items
+                .iter()
+                .map(|item| match item.as_str() {
+                    Some(s) if s == from => Value::from(to),
+                    _ => item.clone(),
+                })
+                .collect();
+            *items = renamed;
+        }
+        _ => {}
+    }
+}
+
+/// A job's `on` with the events of other services' resources as those services publish
+/// them (`order.created` of `orders`: `orders.order.created`).
+fn heard_from_others(spec: &Spec, service: &str, on: &mut Value) {
+    let rewrite = |event: &str| -> Option<String> {
+        let resource = event.split('.').next()?;
+        let owner = spec.service_of(resource)?;
+        (owner.name != service && event.split('.').count() == 2)
+            .then(|| format!("{}.{event}", owner.name))
+    };
+    match on {
+        Value::String(s) => {
+            if let Some(heard) = rewrite(s.value()) {
+                *on = Value::from(heard);
+            }
+        }
+        Value::Array(items) => {
+            let rewritten: Array = items
+                .iter()
+                .map(|item| match item.as_str().and_then(rewrite) {
+                    Some(heard) => Value::from(heard),
+                    None => item.clone(),
+                })
+                .collect();
+            *items = rewritten;
+        }
+        _ => {}
+    }
+}
+
+/// `check`'s account of the split: each service, what it holds, and what crosses to others.
+pub fn summary(services: &[ServiceSpec]) -> String {
+    use std::fmt::Write as _;
+    let mut out = format!("\nServices ({}):\n", services.len());
+    for service in services {
+        let spec = &service.spec;
+        let resources: Vec<&str> = spec
+            .resources
+            .iter()
+            .map(|r| r.names.snake.as_str())
+            .collect();
+        let mut parts = vec![resources.join(", ")];
+        if !spec.jobs.is_empty() {
+            let jobs: Vec<&str> = spec.jobs.iter().map(|j| j.name.as_str()).collect();
+            parts.push(format!("jobs {}", jobs.join(", ")));
+        }
+        match (&spec.auth.accounts, spec.has_accounts()) {
+            (Some(accounts), _) => parts.push(format!("the accounts of {accounts}")),
+            (None, true) => parts.push("holds the accounts".to_string()),
+            (None, false) => {}
+        }
+        let _ = writeln!(out, "  {}: {}", service.name, parts.join("; "));
+        for r in &spec.resources {
+            for f in &r.fields {
+                let Some(reference) = &f.references else {
+                    continue;
+                };
+                if services.iter().any(|s| s.name == reference.service) {
+                    let _ = writeln!(
+                        out,
+                        "    {}.{} -> {}.{} (an id checked by a call, no foreign key)",
+                        r.names.snake, f.names.snake, reference.service, reference.resource
+                    );
+                }
+            }
+        }
+        for (source, events) in spec.heard() {
+            if services.iter().any(|s| s.name == source) {
+                let events: Vec<&str> = events.into_iter().collect();
+                let _ = writeln!(out, "    hears {} from {source}", events.join(", "));
+            }
+        }
+    }
+    out
+}
+
+/// The split's `.cargo/config.toml`: every service builds into the one `target/` at the top,
+/// so their dependencies, the same for all, are compiled once.
+pub const CARGO_CONFIG: &str = "\
+# Written by backend-gen: every service builds into target/ beside .cargo/, so the dependencies
+# they share are compiled once.
+[build]
+target-dir = \"target\"
+";
+
+/// The port each service listens on when they run side by side on one machine.
+fn port(index: usize) -> usize {
+    8081 + index
+}
+
+/// The README at the top of a split: the services, how they find each other, how to run
+/// them on one machine.
+pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
+    use std::fmt::Write as _;
+    let prefix = &spec.project.api_prefix;
+    let mut out = format!("# {name}\n\n");
+    if !spec.project.description.is_empty() {
+        let _ = writeln!(out, "{}\n", spec.project.description.trim_end());
+    }
+    out.push_str(
+        "Written by backend-gen from `backend-gen.toml`, which splits one domain into services\n\
+         (`[services.NAME]`). Each folder is a complete service of its own: its database and\n\
+         migrations, its routes, tests, OpenAPI document and README.\n\n\
+         | service | resources | jobs | accounts |\n|---|---|---|---|\n",
+    );
+    for service in services {
+        let resources: Vec<String> = service
+            .spec
+            .resources
+            .iter()
+            .map(|r| format!("`{}`", r.names.snake))
+            .collect();
+        let jobs: Vec<String> = service
+            .spec
+            .jobs
+            .iter()
+            .map(|j| format!("`{}`", j.name))
+            .collect();
+        let accounts = match (&service.spec.auth.accounts, service.spec.has_accounts()) {
+            (Some(accounts), _) => format!("verifies `{accounts}`'s tokens"),
+            (None, true) => "holds them: sign-up, sign-in, tokens".to_string(),
+            (None, false) => "none".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| [`{0}`]({0}/README.md) | {1} | {2} | {accounts} |",
+            service.name,
+            resources.join(", "),
+            if jobs.is_empty() {
+                "none".to_string()
+            } else {
+                jobs.join(", ")
+            },
+        );
+    }
+    out.push_str("\n## How they find each other\n\n");
+    if spec.auth.mode == AuthMode::Jwt {
+        out.push_str(
+            "- **Tokens.** The service that holds the accounts signs access tokens; the others\n  \
+             verify them with the same key and ask it who each caller is (its `/auth/me`), so a\n  \
+             deleted account or a removed role counts everywhere on the next request. Give every\n  \
+             service the same `JWT_SECRET`.\n",
+        );
+    }
+    out.push_str(
+        "- **Calls.** A relation to another service's resource became a uuid field checked by a\n  \
+         call to that service on write (`SERVICE_URL_…`, the other service's URL with its API\n  \
+         prefix; required in production).\n\
+         - **Events.** A job that hears another service's event gets it through NATS JetStream\n  \
+         (`EVENTS_URL`, the same server for all), once per event.\n\n\
+         ## Run them on this machine\n\n\
+         Each on its own SQLite file, on ports from 8081. In one shell:\n\n```sh\n\
+         export JWT_SECRET=$(openssl rand -hex 32)\n",
+    );
+    for (i, service) in services.iter().enumerate() {
+        let mut vars = vec![format!("PORT={}", port(i))];
+        for other in service.spec.referenced_services() {
+            if let Some(j) = services.iter().position(|s| s.name == other) {
+                vars.push(format!(
+                    "{}=http://127.0.0.1:{}{prefix}",
+                    spec::Reference::url_variable(other),
+                    port(j)
+                ));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "(cd {} && {} cargo run) &",
+            service.name,
+            vars.join(" ")
+        );
+    }
+    out.push_str(
+        "wait\n```\n\n\
+         They build into the one `target/` here (`.cargo/config.toml`), so the dependencies are\n\
+         compiled once; `cargo test` in a folder runs that service's tests. With NATS running,\n\
+         add `EVENTS_URL=nats://127.0.0.1:4222` to each for the events between them.\n\n\
+         ## Changing the spec\n\n\
+         Edit `backend-gen.toml` here, then run `backend-gen update` here: each service is\n\
+         updated from its part of the spec (a service added to the split is generated).\n\
+         Moving a resource from one service to another, or removing a service, is refused for\n\
+         now: the rows would have to move between databases.\n",
+    );
+    out
+}
+
+/// The name a split's README gives it: its folder's.
+pub fn top_name(dir: &std::path::Path) -> String {
+    std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|dir| Some(dir.file_name()?.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "services".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EXAMPLE: &str = include_str!("../examples/shop-services.toml");
+
+    fn services() -> Vec<ServiceSpec> {
+        let spec = spec::parse("shop-services.toml", EXAMPLE).expect("the example is valid");
+        project(&spec, EXAMPLE).expect("each service's spec is valid")
+    }
+
+    fn of<'s>(services: &'s [ServiceSpec], name: &str) -> &'s ServiceSpec {
+        services
+            .iter()
+            .find(|s| s.name == name)
+            .expect("the service")
+    }
+
+    #[test]
+    fn each_service_gets_its_part_of_the_spec_with_the_boundaries_crossed_by_id() {
+        let services = services();
+        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["accounts", "catalog", "orders", "payments", "notifications"]
+        );
+        for s in &services {
+            assert!(!s.source.contains("[services."), "{}", s.source);
+            assert!(
+                s.source.contains(&format!("name = \"{}\"", s.name)),
+                "{}",
+                s.source
+            );
+        }
+
+        // The accounts stay where `user` is, with the keys about signing in.
+        let accounts = of(&services, "accounts");
+        assert!(accounts.spec.has_accounts());
+        assert!(accounts.source.contains("registration = \"quiet\""));
+        assert!(
+            accounts.source.contains("[resources.user]"),
+            "{}",
+            accounts.source
+        );
+        let names: Vec<&str> = accounts
+            .spec
+            .resources
+            .iter()
+            .map(|r| r.names.snake.as_str())
+            .collect();
+        assert_eq!(names, ["user"]);
+
+        // Elsewhere they are that service's, and its keys gone.
+        let orders = of(&services, "orders");
+        assert_eq!(orders.spec.auth.accounts.as_deref(), Some("accounts"));
+        assert!(!orders.source.contains("registration"), "{}", orders.source);
+        // Relations to other services' rows are ids checked by a call: same key, no FK.
+        let order = orders.spec.resource("order").expect("order");
+        assert!(order.belongs_to.is_empty());
+        let refs: Vec<(String, String, bool)> = order
+            .fields
+            .iter()
+            .filter_map(|f| {
+                let r = f.references.as_ref()?;
+                Some((
+                    f.names.camel.clone(),
+                    format!("{}.{}", r.service, r.resource),
+                    f.required,
+                ))
+            })
+            .collect();
+        assert_eq!(
+            refs,
+            [
+                ("customerId".into(), "accounts.user".into(), true),
+                ("productId".into(), "catalog.product".into(), true),
+            ]
+        );
+        // Lists that named the relation name the field; the team's comments stay.
+        assert!(
+            orders.source.contains("filter = [\"customer_id\"]"),
+            "{}",
+            orders.source
+        );
+        assert!(
+            orders.source.contains("# Its customer is an account"),
+            "{}",
+            orders.source
+        );
+        // Its job hears the payments service's event.
+        assert_eq!(orders.spec.jobs[0].on, ["payments.payment.completed"]);
+        assert!(!orders.source.contains("notify_customer"));
+
+        // A relation within a service stays one; across, it is an id.
+        let payments = of(&services, "payments");
+        let payment = payments.spec.resource("payment").expect("payment");
+        assert!(payment.belongs_to.is_empty());
+        assert!(payment.fields.iter().any(|f| f.names.snake == "order_id"));
+        let notifications = of(&services, "notifications");
+        assert_eq!(notifications.spec.jobs[0].on, ["orders.order.created"]);
+        assert!(notifications.spec.heard().contains_key("orders"));
+    }
+
+    #[test]
+    fn the_readme_runs_each_service_with_the_urls_of_those_it_calls() {
+        let spec = spec::parse("shop-services.toml", EXAMPLE).expect("valid");
+        let services = services();
+        let readme = readme("shop", &spec, &services);
+        assert!(
+            readme.contains("(cd accounts && PORT=8081 cargo run) &"),
+            "{readme}"
+        );
+        assert!(
+            readme.contains("(cd orders && PORT=8083 SERVICE_URL_ACCOUNTS=http://127.0.0.1:8081/v1 SERVICE_URL_CATALOG=http://127.0.0.1:8082/v1 cargo run) &"),
+            "{readme}"
+        );
+        assert!(
+            readme.contains("[`notifications`](notifications/README.md)"),
+            "{readme}"
+        );
+        let summary = summary(&services);
+        assert!(
+            summary.contains("order.product_id -> catalog.product"),
+            "{summary}"
+        );
+        assert!(
+            summary.contains("hears order.created from orders"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn a_spec_of_one_service_has_no_split() {
+        let source = "[resources.post.fields]\ntitle = { type = \"string\" }\n";
+        let spec = spec::parse("one.toml", source).expect("valid");
+        assert!(project(&spec, source).expect("nothing to split").is_empty());
+    }
+}
