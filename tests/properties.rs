@@ -111,6 +111,8 @@ fn every_random_spec_gives_a_sound_project() {
     let refused = AtomicU64::new(0);
     // Accepted specs whose accounts are another service's (`[auth] accounts`).
     let elsewhere = AtomicU64::new(0);
+    // And those split into services (`[services.NAME]`).
+    let split = AtomicU64::new(0);
     let seeds = seeds(DEFAULT_CASES);
     let next = AtomicU64::new(seeds.start);
     // One worker per core; rustfmt and Python run beside them.
@@ -138,6 +140,9 @@ fn every_random_spec_gives_a_sound_project() {
                             if spec.toml.contains("\naccounts = ") {
                                 elsewhere.fetch_add(1, Ordering::Relaxed);
                             }
+                            if spec.toml.contains("\n[services.") {
+                                split.fetch_add(1, Ordering::Relaxed);
+                            }
                             if let Some(python) = &python {
                                 python.submit(&dir);
                             }
@@ -160,10 +165,11 @@ fn every_random_spec_gives_a_sound_project() {
         python.finish(&accepted, &mut failures);
     }
     eprintln!(
-        "[properties] {} specs ({} accepted, {} of them with another service's accounts; {} refused hazards) on {workers} threads: generated and checked in {generated:.1?}, {:.1?} with Python",
+        "[properties] {} specs ({} accepted, {} of them with another service's accounts, {} split into services; {} refused hazards) on {workers} threads: generated and checked in {generated:.1?}, {:.1?} with Python",
         seeds.end - seeds.start,
         accepted.len(),
         elsewhere.load(Ordering::Relaxed),
+        split.load(Ordering::Relaxed),
         refused.load(Ordering::Relaxed),
         started.elapsed()
     );
@@ -211,19 +217,76 @@ fn check_spec(
         }
         Ok(Ok(parsed)) => parsed,
     };
-    let Some(files) = generate(spec, &parsed, fail) else {
+    if !parsed.services.is_empty() {
+        return check_split(spec, &parsed, out, fail);
+    }
+    check_accepted(spec, &parsed, Some(out), fail)
+}
+
+/// A split spec: each service's spec, as `check` and `new` project it, passes every check a
+/// spec of one service does (the first service's project goes to the Python checks).
+fn check_split(
+    spec: &GeneratedSpec,
+    parsed: &Spec,
+    out: &Path,
+    fail: &mut impl FnMut(&'static str, String),
+) -> Outcome {
+    let services = match catch_unwind(|| backend_gen::split::project(parsed, &spec.toml)) {
+        Err(panic) => {
+            fail("splitting does not panic", panic_message(&panic));
+            return Outcome::Broken;
+        }
+        Ok(Err(e)) => {
+            fail(
+                "every accepted split gives valid service specs",
+                e.to_string(),
+            );
+            return Outcome::Broken;
+        }
+        Ok(Ok(services)) => services,
+    };
+    let mut first = None;
+    for (i, service) in services.iter().enumerate() {
+        let one = GeneratedSpec {
+            seed: spec.seed,
+            name: service.name.clone(),
+            toml: service.source.clone(),
+            hazards: Vec::new(),
+            probe: None,
+        };
+        let outcome = check_accepted(&one, &service.spec, (i == 0).then_some(out), fail);
+        match outcome {
+            Outcome::Accepted(tables) if i == 0 => first = Some(tables),
+            Outcome::Accepted(_) => {}
+            broken => return broken,
+        }
+    }
+    first.map_or(Outcome::Broken, Outcome::Accepted)
+}
+
+/// The checks of an accepted spec of one service; its project is written to `out` for the
+/// Python checks, if given.
+fn check_accepted(
+    spec: &GeneratedSpec,
+    parsed: &Spec,
+    out: Option<&Path>,
+    fail: &mut impl FnMut(&'static str, String),
+) -> Outcome {
+    let Some(files) = generate(spec, parsed, fail) else {
         return Outcome::Broken;
     };
     check_rust(&files, fail);
     check_manifest(&files, fail);
-    check_routes(spec, &parsed, &files, fail);
+    check_routes(spec, parsed, &files, fail);
     let tables = check_migrations(&files, fail);
     if let Some(shipped) = files.get("backend-gen.toml")
         && let Err(report) = spec::parse("backend-gen.toml", &shipped.contents)
     {
         fail("the shipped spec is accepted", report.to_string());
     }
-    write_for_python(&files, out);
+    if let Some(out) = out {
+        write_for_python(&files, out);
+    }
     Outcome::Accepted(tables)
 }
 

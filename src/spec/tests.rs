@@ -2297,6 +2297,29 @@ fn a_split_refuses_what_cannot_cross_a_boundary_yet() {
             .any(|e| e.contains("owners need the accounts in the same service")),
         "{e:?}"
     );
+    let through = SPLIT
+        .replace("resources = [\"user\"]", "resources = [\"user\", \"post\"]")
+        .replace("\"order\", \"post\"", "\"order\"")
+        .replace(
+            "[resources.post.fields]",
+            "[resources.post]\nbelongs_to = { order = { required = true } }\nowner = \"order.customer\"\n[resources.post.fields]",
+        );
+    let e = errors(&through);
+    assert!(
+        e.iter()
+            .any(|e| e.contains("an owner's path stays in one service")),
+        "{e:?}"
+    );
+    // A relation across services becomes a field: its name must fit, and be free.
+    let long = SPLIT.replace("customer = {", "a_customer_of_twenty_eight_ch = {");
+    let e = errors(&long);
+    assert!(
+        e.iter().any(
+            |e| e.contains("a relation to another service becomes a field of this one")
+                && e.contains("at most 27 characters")
+        ),
+        "{e:?}"
+    );
     // A job that hears two services' events, or none, names its service.
     let e = one("[jobs.idle]\nmax_attempts = 2\n");
     assert!(

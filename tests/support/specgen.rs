@@ -11,7 +11,7 @@
 //! also accept it, and then the output must hold like any other. The same seed always gives
 //! the same spec.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use backend_gen::names::Names;
@@ -283,6 +283,7 @@ pub fn random_spec(seed: u64) -> GeneratedSpec {
     if let Some(class) = probe {
         g.inject(class);
     }
+    g.may_split = true;
     g.finish(seed)
 }
 
@@ -537,6 +538,11 @@ struct Generator {
     event_types: Vec<String>,
     /// `[jobs.NAME]` tables.
     jobs: Vec<Job>,
+    /// `[services.NAME]`: each service's name, resources and the jobs it lists.
+    services: Vec<(String, Vec<String>, Vec<String>)>,
+    /// Whether `finish` may split the spec into services (random specs only: the samples
+    /// are one service each, as their evolutions).
+    may_split: bool,
 }
 
 impl Generator {
@@ -571,6 +577,8 @@ impl Generator {
             probe: None,
             event_types: Vec::new(),
             jobs: Vec::new(),
+            services: Vec::new(),
+            may_split: false,
         }
     }
 
@@ -2943,6 +2951,9 @@ impl Generator {
                 keys: plural_names,
             });
         }
+        if self.may_split && self.hazards.is_empty() && self.probe.is_none() {
+            self.split_into_services(seed);
+        }
         let name = self.crate_name();
         let toml = self.render();
         GeneratedSpec {
@@ -2986,7 +2997,149 @@ impl Generator {
                 let _ = writeln!(out, "{line}");
             }
         }
+        for (name, resources, jobs) in &self.services {
+            let quoted = |names: &[String]| {
+                names
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = writeln!(
+                out,
+                "\n[services.{name}]\nresources = [{}]",
+                quoted(resources)
+            );
+            if !jobs.is_empty() {
+                let _ = writeln!(out, "jobs = [{}]", quoted(jobs));
+            }
+        }
         out
+    }
+
+    /// A quarter of the valid random specs (their own stream of the seed) split their
+    /// resources into two or three services: what must stay together does (a many-to-many's
+    /// two sides; with jwt, the accounts, each owned resource and the parents its owner is
+    /// reached through), and jobs that hear several services' events, or none of the spec's,
+    /// are listed in one.
+    fn split_into_services(&mut self, seed: u64) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(7);
+        if self.auth.accounts.is_some() || self.resources.len() < 2 || !rng.random_bool(0.25) {
+            return;
+        }
+        let mut names: Vec<String> = self.resources.iter().map(|r| r.name.clone()).collect();
+        let local_accounts = self.local_accounts();
+        if local_accounts && !names.iter().any(|n| n == "user") {
+            names.insert(0, "user".into());
+        }
+        // Union-find over positions in `names`.
+        let mut parent: Vec<usize> = (0..names.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let index = |name: &str| names.iter().position(|n| n == name);
+        let mut joins: Vec<(usize, usize)> = Vec::new();
+        for r in &self.resources {
+            let Some(here) = index(&r.name) else { continue };
+            // A relation across services becomes the field `{relation}_id`: a name that would
+            // be too long keeps both sides together.
+            for b in r.belongs_to.iter().filter(|b| b.name.len() + 3 > 30) {
+                if let Some(there) = index(&b.target) {
+                    joins.push((here, there));
+                }
+            }
+            for t in &r.many_to_many {
+                if let Some(there) = index(t) {
+                    joins.push((here, there));
+                }
+            }
+            if let (Some(owner), Some(user)) = (&r.owner, index("user")) {
+                joins.push((here, user));
+                // Each parent the owner is reached through.
+                let mut at = r;
+                for step in owner.split('.') {
+                    let Some(b) = at.belongs_to.iter().find(|b| b.name == step) else {
+                        break;
+                    };
+                    if let Some(there) = index(&b.target) {
+                        joins.push((here, there));
+                    }
+                    match self.resources.iter().find(|p| p.name == b.target) {
+                        Some(p) => at = p,
+                        None => break,
+                    }
+                }
+            }
+        }
+        for (a, b) in joins {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            parent[ra] = rb;
+        }
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut group_of: BTreeMap<usize, usize> = BTreeMap::new();
+        for i in 0..names.len() {
+            let r = root(&mut parent, i);
+            let g = *group_of.entry(r).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(i);
+        }
+        let count = rng.random_range(2..=3).min(groups.len());
+        if count < 2 {
+            return;
+        }
+        const NAMES: [&str; 3] = ["front", "back-office", "ledger_2"];
+        let mut services: Vec<(String, Vec<String>, Vec<String>)> = NAMES[..count]
+            .iter()
+            .map(|n| ((*n).to_string(), Vec::new(), Vec::new()))
+            .collect();
+        for (g, members) in groups.iter().enumerate() {
+            let s = if g < count {
+                g
+            } else {
+                rng.random_range(0..count)
+            };
+            services[s]
+                .1
+                .extend(members.iter().map(|&i| names[i].clone()));
+        }
+        // A job goes where the events it hears are, unless they are of several services or
+        // none: then (and now and then anyway) it is listed.
+        for job in &self.jobs {
+            let mut homes: Vec<usize> = job
+                .on
+                .iter()
+                .filter_map(|e| {
+                    let resource = e.split('.').next()?;
+                    (e.split('.').count() == 2)
+                        .then(|| {
+                            services
+                                .iter()
+                                .position(|s| s.1.iter().any(|r| r == resource))
+                        })
+                        .flatten()
+                })
+                .collect();
+            homes.sort_unstable();
+            homes.dedup();
+            match homes.as_slice() {
+                [one] if rng.random_bool(0.7) => {
+                    let _ = one;
+                }
+                [one] => services[*one].2.push(job.name.clone()),
+                _ => {
+                    let s = rng.random_range(0..count);
+                    services[s].2.push(job.name.clone());
+                }
+            }
+        }
+        self.services = services;
     }
 
     fn render_auth(&self, out: &mut String) {

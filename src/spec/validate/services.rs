@@ -10,7 +10,7 @@ use super::project::check_crate_name;
 use crate::diagnostics::Diagnostic;
 use crate::spec::model::*;
 use crate::spec::reader::{At, Sink, Table, suggest};
-use crate::spec::words::ACCOUNT;
+use crate::spec::words::{ACCOUNT, MAX_NAME};
 
 pub(super) fn read_services(
     sink: &mut Sink,
@@ -143,7 +143,65 @@ pub(super) fn read_services(
                     );
                 }
             }
+            // A relation to another service's resource becomes the field `{relation}_id`.
+            for b in &r.belongs_to {
+                if home(&b.target).is_none_or(|other| other == group.name) {
+                    continue;
+                }
+                let field = format!("{}_id", b.names.snake);
+                let problem = if field.len() > MAX_NAME {
+                    Some(format!(
+                        "the relation names the field `{field}`, over {MAX_NAME} characters"
+                    ))
+                } else if r.fields.iter().any(|f| f.names.snake == field) {
+                    Some(format!(
+                        "the relation becomes the field `{field}`, which `{}` has",
+                        r.names.snake
+                    ))
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    sink.push(
+                        Diagnostic::new(group_span.clone(), &path, "a relation to another service becomes a field of this one")
+                            .found(format!("`{}.{}` to `{}`: {problem}", r.names.snake, b.names.snake, b.target))
+                            .help(format!(
+                                "name the relation with at most {} characters and no field `{field}`, or keep `{}` in this service",
+                                MAX_NAME - 3,
+                                b.target
+                            )),
+                    );
+                }
+            }
             let accounts_here = home(ACCOUNT) == Some(group.name.as_str());
+            // An owner through parents reaches them by relations, which must stay relations.
+            if let Some(owner) = r.owner.as_ref().filter(|_| accounts_here) {
+                let mut at = r;
+                for step in &owner.path {
+                    let Some(b) = at.belongs_to.iter().find(|b| b.names.snake == *step) else {
+                        break;
+                    };
+                    if let Some(other) = home(&b.target).filter(|other| *other != group.name) {
+                        sink.push(
+                            Diagnostic::new(
+                                group_span.clone(),
+                                &path,
+                                "an owner's path stays in one service",
+                            )
+                            .found(format!(
+                                "`{}` is owned through `{}`, which `{other}` holds",
+                                r.names.snake, b.target
+                            ))
+                            .help(format!("put `{}` in this service too", b.target)),
+                        );
+                        break;
+                    }
+                    match resources.iter().find(|p| p.names.snake == b.target) {
+                        Some(parent) => at = parent,
+                        None => break,
+                    }
+                }
+            }
             if r.owner.is_some() && auth.mode == AuthMode::Jwt && !accounts_here {
                 sink.push(
                     Diagnostic::new(group_span.clone(), &path, "owners need the accounts in the same service")
