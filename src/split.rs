@@ -127,7 +127,12 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
             doc.remove("jobs");
         }
     }
-    Ok(doc.to_string())
+    // Edits belong in the whole spec: `update` there rewrites this file.
+    Ok(format!(
+        "# Written by backend-gen from ../{file}, where `services.{service}` says what is here:\n\
+         # edit that file, then run `backend-gen update` in its folder.\n{doc}",
+        file = crate::project_files::SPEC_FILE
+    ))
 }
 
 /// `table` with only the keys in `keep`.
@@ -449,6 +454,12 @@ mod tests {
         );
         for s in &services {
             assert!(!s.source.contains("[services."), "{}", s.source);
+            assert!(
+                s.source
+                    .starts_with("# Written by backend-gen from ../backend-gen.toml"),
+                "{}",
+                s.source
+            );
             assert!(
                 s.source.contains(&format!("name = \"{}\"", s.name)),
                 "{}",

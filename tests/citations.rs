@@ -49,13 +49,14 @@ fn cited_paths(line: &str) -> Vec<&str> {
 }
 
 /// A path with a placeholder (`<resource>`, `NAME`, `DIR`, `*`) names a family of files, one
-/// under `target/` a file a script writes, and one under `.backend-gen/` a generated
-/// project's state, which the generator writes in Rust (`src/update/state.rs`), not from a
-/// template.
+/// under `target/` a file a script writes, one under `.backend-gen/` a generated project's
+/// state, which the generator writes in Rust (`src/update/state.rs`), not from a template,
+/// and one under `.cargo/` the build settings of a split spec's services (`src/split.rs`).
 fn is_placeholder(path: &str) -> bool {
     path.contains(['<', '*', '{'])
         || path.starts_with("target/")
         || path.starts_with(".backend-gen/")
+        || path.starts_with(".cargo/")
         || path.split('/').any(|segment| {
             let stem = segment.split('.').next().unwrap_or(segment);
             !stem.is_empty() && stem.chars().all(|c| c.is_ascii_uppercase())
