@@ -215,16 +215,21 @@ fn to_reference(resource: &mut dyn TableLike, b: &spec::BelongsTo, owner: &str) 
     }
 }
 
-/// `value` (a string, or an array of them) with `from` renamed `to`.
-fn rename_in(value: &mut Value, from: &str, to: &str) {
+/// `value` (a string, or an array of them) with each string `rename` gives a new text for
+/// replaced by it.
+fn map_strings(value: &mut Value, rename: impl Fn(&str) -> Option<String>) {
     match value {
-        Value::String(s) if s.value() == from => *value = Value::from(to),
+        Value::String(s) => {
+            if let Some(new) = rename(s.value()) {
+                *value = Value::from(new);
+            }
+        }
         Value::Array(items) => {
             let renamed: Array = items
                 .iter()
-                .map(|item| match item.as_str() {
-                    Some(s) if s == from => Value::from(to),
-                    _ => item.clone(),
+                .map(|item| match item.as_str().and_then(&rename) {
+                    Some(new) => Value::from(new),
+                    None => item.clone(),
                 })
                 .collect();
             *items = renamed;
@@ -233,33 +238,20 @@ fn rename_in(value: &mut Value, from: &str, to: &str) {
     }
 }
 
+/// `value` (a string, or an array of them) with `from` renamed `to`.
+fn rename_in(value: &mut Value, from: &str, to: &str) {
+    map_strings(value, |s| (s == from).then(|| to.to_owned()));
+}
+
 /// A job's `on` with the events of other services' resources as those services publish
 /// them (`order.created` of `orders`: `orders.order.created`).
 fn heard_from_others(spec: &Spec, service: &str, on: &mut Value) {
-    let rewrite = |event: &str| -> Option<String> {
+    map_strings(on, |event| {
         let resource = event.split('.').next()?;
         let owner = spec.service_of(resource)?;
         (owner.name != service && event.split('.').count() == 2)
             .then(|| format!("{}.{event}", owner.name))
-    };
-    match on {
-        Value::String(s) => {
-            if let Some(heard) = rewrite(s.value()) {
-                *on = Value::from(heard);
-            }
-        }
-        Value::Array(items) => {
-            let rewritten: Array = items
-                .iter()
-                .map(|item| match item.as_str().and_then(rewrite) {
-                    Some(heard) => Value::from(heard),
-                    None => item.clone(),
-                })
-                .collect();
-            *items = rewritten;
-        }
-        _ => {}
-    }
+    });
 }
 
 /// `check`'s account of the split: each service, what it holds, and what crosses to others.
