@@ -70,7 +70,8 @@ pub(super) fn imports(
         repo_crate.extend(["crate::list::Column".into(), "crate::list::Kind".into()]);
     }
     let owned = owned(spec, r);
-    if !belongs_to.is_empty() || !links.is_empty() || owned {
+    let linked_to = !spec.linked_from(&r.names.snake).is_empty();
+    if !belongs_to.is_empty() || linked_to || owned {
         repo_crate.push("crate::list::Scope".into());
     }
     // Parents are checked to exist, and so is an owner a body names.
@@ -78,11 +79,9 @@ pub(super) fn imports(
         repo_crate.push("crate::validation::Validator".into());
     }
     let jwt = spec.auth.mode == AuthMode::Jwt;
-    if owned || links.iter().any(|l| l.target_owned) {
-        repo_crate.push("crate::access::Visible".into());
-    }
     if owned {
         repo_crate.push("crate::access::Ownership".into());
+        repo_crate.push("crate::access::Visible".into());
     }
     if spec.is_account(r) {
         repo_crate.push("crate::auth::signup::NewAccount".into());
@@ -90,14 +89,9 @@ pub(super) fn imports(
     if !r.events.is_empty() {
         repo_crate.push("crate::outbox".into());
     }
+    // Parents' repos say whether a parent exists. No link target is imported: the target's
+    // repo lists its own rows linked to one of these, so repos never import in a circle.
     repo_crate.extend(parents.iter().cloned());
-    repo_crate.extend(targets.iter().cloned());
-    repo_crate.extend(links.iter().map(|l| {
-        format!(
-            "crate::resources::{}::model::{}",
-            l.target.module, l.target.type_name
-        )
-    }));
     let repo_block = format!("{}\n{}", use_block(&repo), use_block(&repo_crate));
 
     let read_rules = jwt && r.fields.iter().any(|f| f.access.read.is_some());

@@ -36,7 +36,7 @@ pub use field::{Check, EnumValue, FieldContext};
 pub use jobs::{HeardContext, JobContext};
 pub use lists::{ListColumn, ListPath, ListPaths, ListRange, list_paths};
 pub use migrations::MigrationContext;
-pub use relations::{LinkContext, OwnerStep, OwnerVia, RelationContext};
+pub use relations::{LinkContext, LinkedFromContext, OwnerStep, OwnerVia, RelationContext};
 pub use remote::{RemoteRefContext, RemoteServiceContext};
 pub use resource::ResourceContext;
 pub use tests_context::{

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::names::{Names, with_article};
 use crate::spec::routes::{children, nested_segment};
 use crate::spec::{BelongsTo, OnDelete, Resource, Rule, Spec};
-use crate::sql::{LinkSql, join_table};
+use crate::sql::{LinkSql, join_table, linked};
 
 #[derive(Debug, Serialize)]
 pub struct RelationContext {
@@ -47,6 +47,30 @@ pub struct LinkContext {
     pub target_owner_call: String,
     /// Some of the target's fields are hidden from some callers: linked lists hide them too.
     pub target_read_rules: bool,
+}
+
+/// A many-to-many link another resource (or this one) declares to this resource. This
+/// resource's repo lists its rows linked to one of the source's, so the source's repo never
+/// imports this one's (and links never close a circle of repo imports).
+#[derive(Debug, Serialize)]
+pub struct LinkedFromContext {
+    pub source: Names,
+    /// The list condition for rows linked to one source id, up to that id's parameter.
+    pub linked: String,
+}
+
+impl LinkedFromContext {
+    /// The links every resource of `spec` declares to `r`, in the spec's order.
+    pub(super) fn of(spec: &Spec, r: &Resource) -> Vec<Self> {
+        spec.linked_from(&r.names.snake)
+            .iter()
+            .map(|&i| &spec.resources[i])
+            .map(|source| Self {
+                source: source.names.clone(),
+                linked: linked(source, r, &join_table(source, r)),
+            })
+            .collect()
+    }
 }
 
 /// One row to make on the way to an owned row: `resource` with `key` set to the previous

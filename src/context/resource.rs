@@ -14,8 +14,8 @@ use super::imports::imports;
 use super::lists::{ListPaths, list_description, list_paths};
 use super::relations::{Ownership, cache_dependents};
 use super::{
-    AccessContext, EventContext, FieldContext, FieldRuleContext, LinkContext, ListColumn,
-    ListRange, OwnerVia, RelationContext, RemoteRefContext, Uses,
+    AccessContext, EventContext, FieldContext, FieldRuleContext, LinkContext, LinkedFromContext,
+    ListColumn, ListRange, OwnerVia, RelationContext, RemoteRefContext, Uses,
 };
 
 #[derive(Debug, Serialize)]
@@ -70,6 +70,8 @@ pub struct ResourceContext {
     pub fields: Vec<FieldContext>,
     pub belongs_to: Vec<RelationContext>,
     pub links: Vec<LinkContext>,
+    /// The links other resources declare to this one, whose linked lists its repo serves.
+    pub linked_from: Vec<LinkedFromContext>,
     pub sql: ResourceSql,
     /// JSON keys of the writable fields (foreign keys first), in order.
     pub keys: Vec<String>,
@@ -222,6 +224,7 @@ impl ResourceContext {
             fields,
             belongs_to,
             links,
+            linked_from: LinkedFromContext::of(spec, r),
             uses,
         }
     }

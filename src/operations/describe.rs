@@ -65,9 +65,9 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
                 (b.names.pascal.clone(), b.names.snake.clone())
             })
     };
-    let resource_op = |snake: &str, id: String, handler: &str| {
-        (id, format!("handlers::{handler}"), module(snake))
-    };
+    // A resource's router sits beside its handlers (`handlers.rs`), so it names them bare.
+    let resource_op =
+        |snake: &str, id: String, handler: &str| (id, handler.to_string(), module(snake));
     match kind {
         Kind::List { resource } => {
             let plural = res(resource).map_or_else(String::new, |r| r.names.plural_pascal.clone());
@@ -186,7 +186,8 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::Forgot => ("forgotPassword", "forgot"),
         AuthAction::Reset => ("resetPassword", "reset"),
         AuthAction::ChangePassword => ("changePassword", "change_password"),
-        AuthAction::ListSessions => ("listSessions", "list_sessions"),
+        // Not `listSessions`: a resource `session` lists under that id.
+        AuthAction::ListSessions => ("listMySessions", "list_sessions"),
         AuthAction::EndSession => ("endSession", "end_session"),
         AuthAction::LogoutAll => ("logoutAll", "logout_all"),
     }

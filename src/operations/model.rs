@@ -22,7 +22,8 @@ pub struct Operation {
     pub kind: Kind,
     /// The generated module whose `router()` mounts it (`resources::posts`, `auth`).
     pub module: String,
-    /// The function that router calls, as the router names it (`handlers::list`).
+    /// The function that router calls, as the router names it: `list` in a resource's
+    /// `handlers.rs`, `handlers::login` in the `auth` module's router.
     pub handler: String,
     /// The action of the group resource's access rules that guards it, if one does (the
     /// rest are public, signed-in or admin-only by their kind).

@@ -5,7 +5,7 @@ use crate::spec::Resource;
 use crate::spec::routes::Kind;
 
 /// A path a router mounts and the axum method chain that serves it
-/// (`get(handlers::list).post(handlers::create)`).
+/// (`routing::get(list).post(create)`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Mount {
     pub path: String,
@@ -31,17 +31,20 @@ pub fn mounts(operations: &[Operation], resource: &Resource) -> Vec<Mount> {
         Kind::ListLinked { .. } | Kind::Link { .. } | Kind::Unlink { .. } => (2, None),
         _ => (0, None),
     });
-    by_path(mine)
+    // The handlers are named `get`, `list`…: axum's method routers are named through
+    // `routing::` beside them.
+    by_path(mine, "routing::")
 }
 
 /// What the router of the service's own `module` (`webhooks`) mounts: one mount per path,
 /// in the operations' order.
 pub fn module_mounts(operations: &[Operation], module: &str) -> Vec<Mount> {
-    by_path(operations.iter().filter(|o| o.module == module))
+    by_path(operations.iter().filter(|o| o.module == module), "")
 }
 
-/// One mount per path, in the order of each path's first operation.
-fn by_path<'a>(operations: impl IntoIterator<Item = &'a Operation>) -> Vec<Mount> {
+/// One mount per path, in the order of each path's first operation; each chain starts
+/// with the method router's function, named through `routing` (`routing::get`).
+fn by_path<'a>(operations: impl IntoIterator<Item = &'a Operation>, routing: &str) -> Vec<Mount> {
     let mut mounts: Vec<Mount> = Vec::new();
     for op in operations {
         let path = router_path(op);
@@ -51,7 +54,10 @@ fn by_path<'a>(operations: impl IntoIterator<Item = &'a Operation>) -> Vec<Mount
                 mount.chain.push('.');
                 mount.chain.push_str(&call);
             }
-            None => mounts.push(Mount { path, chain: call }),
+            None => mounts.push(Mount {
+                path,
+                chain: format!("{routing}{call}"),
+            }),
         }
     }
     mounts

@@ -24,7 +24,7 @@ fn nested_operations_are_the_childs_under_the_parents_path() {
         .find(|o| o.path == "/v1/users/{id}/sender-messages" && o.method == Method::Post)
         .expect("created under the sender");
     assert_eq!(sender.id, "createMessageForSender");
-    assert_eq!(sender.handler, "handlers::create_for_sender");
+    assert_eq!(sender.handler, "create_for_sender");
     assert_eq!(sender.module, "resources::messages");
     assert_eq!(sender.group, Group::Resource("message".into()));
     assert_eq!(sender.access, Some(Action::Create));
@@ -57,9 +57,9 @@ fn many_to_many_operations_belong_to_the_declaring_side() {
     assert_eq!(
         links,
         [
-            "GET /v1/messages/{id}/tags listTagsOfMessage handlers::list_tags",
-            "PUT /v1/messages/{id}/tags/{tagId} linkMessageTag handlers::link_tag",
-            "DELETE /v1/messages/{id}/tags/{tagId} unlinkMessageTag handlers::unlink_tag",
+            "GET /v1/messages/{id}/tags listTagsOfMessage list_tags",
+            "PUT /v1/messages/{id}/tags/{tagId} linkMessageTag link_tag",
+            "DELETE /v1/messages/{id}/tags/{tagId} unlinkMessageTag unlink_tag",
         ]
     );
     let link = ops.iter().find(|o| o.id == "linkMessageTag").expect("link");
@@ -74,23 +74,23 @@ fn many_to_many_operations_belong_to_the_declaring_side() {
     assert_eq!(
         paths,
         [
-            ("/v1/messages", "get(handlers::list).post(handlers::create)"),
+            ("/v1/messages", "routing::get(list).post(create)"),
             (
                 "/v1/messages/{id}",
-                "get(handlers::get).put(handlers::replace).patch(handlers::patch).delete(handlers::delete)"
+                "routing::get(get).put(replace).patch(patch).delete(delete)"
             ),
             (
                 "/v1/users/{id}/sender-messages",
-                "get(handlers::list_by_sender).post(handlers::create_for_sender)"
+                "routing::get(list_by_sender).post(create_for_sender)"
             ),
             (
                 "/v1/users/{id}/recipient-messages",
-                "get(handlers::list_by_recipient).post(handlers::create_for_recipient)"
+                "routing::get(list_by_recipient).post(create_for_recipient)"
             ),
-            ("/v1/messages/{id}/tags", "get(handlers::list_tags)"),
+            ("/v1/messages/{id}/tags", "routing::get(list_tags)"),
             (
                 "/v1/messages/{id}/tags/{other_id}",
-                "put(handlers::link_tag).delete(handlers::unlink_tag)"
+                "routing::put(link_tag).delete(unlink_tag)"
             ),
         ]
     );

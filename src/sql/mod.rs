@@ -26,7 +26,7 @@ pub use crate::spec::schema_names::{
     REFRESH_TOKENS, SESSIONS, WEBHOOKS, identifier, join_table, primary_key, schema_objects,
 };
 
-pub use queries::{LinkSql, ResourceSql, columns, taken};
+pub use queries::{LinkSql, ResourceSql, columns, linked, taken};
 pub use tables::{
     create_account_tokens, create_deliveries, create_email_verifications, create_idempotency_keys,
     create_jobs, create_join_table, create_outbox, create_refresh_tokens, create_sessions,

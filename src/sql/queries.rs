@@ -70,8 +70,6 @@ fn through_parents(spec: &Spec, r: &Resource, path: &[String]) -> (String, Strin
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkSql {
-    /// The list condition for rows linked to an id, up to that id's parameter.
-    pub linked: String,
     pub link: String,
     pub unlink: String,
 }
@@ -259,9 +257,6 @@ impl LinkSql {
         let other = foreign_key(&target.names.snake);
         let join = sql_ident(join);
         Self {
-            linked: rust_text(format!(
-                "\n    id IN (SELECT {other} FROM {join} WHERE {own} = "
-            )),
             link: rust_text(query(&[
                 format!("    INSERT INTO {join} ({own}, {other})"),
                 "    VALUES ($1, $2)".into(),
@@ -272,6 +267,17 @@ impl LinkSql {
             )])),
         }
     }
+}
+
+/// The list condition for `target`'s rows linked (through `join`) to one row of `owner`,
+/// the declaring side, up to that row's parameter.
+pub fn linked(owner: &Resource, target: &Resource, join: &str) -> String {
+    let own = foreign_key(&owner.names.snake);
+    let other = foreign_key(&target.names.snake);
+    let join = sql_ident(join);
+    rust_text(format!(
+        "\n    id IN (SELECT {other} FROM {join} WHERE {own} = "
+    ))
 }
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the

@@ -80,6 +80,10 @@ fn queries_of_a_versioned_soft_deleted_resource() {
         link.unlink,
         "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2"
     );
+    assert_eq!(
+        super::linked(product, category, &join_table(product, category)),
+        "\n    id IN (SELECT category_id FROM product_categories WHERE product_id = "
+    );
 }
 
 /// The indexes of the `order` table `source` describes, in `database`'s SQL.
