@@ -19,6 +19,7 @@ pub mod diagnostics;
 pub mod dialect;
 pub mod error;
 pub mod format;
+pub mod gateway;
 pub mod interactive;
 pub mod layout;
 pub mod lock_file;

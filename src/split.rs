@@ -310,7 +310,7 @@ target-dir = \"target\"
 ";
 
 /// The port each service listens on when they run side by side on one machine.
-fn port(index: usize) -> usize {
+pub fn port(index: usize) -> usize {
     8081 + index
 }
 
@@ -359,6 +359,14 @@ pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
             },
         );
     }
+    let _ = writeln!(
+        out,
+        "\nClients call [the gateway](gateway/README.md) (`gateway/`, port {}): it routes each \
+         request to the service that serves its path, checks tokens once at the edge, limits \
+         each client and answers 503 for a service that fails, and serves one OpenAPI document \
+         of every service's routes.",
+        crate::gateway::PORT
+    );
     out.push_str("\n## How they find each other\n\n");
     if spec.auth.mode == AuthMode::Jwt {
         out.push_str(
@@ -396,6 +404,7 @@ pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
             vars.join(" ")
         );
     }
+    out.push_str("(cd gateway && cargo run) &\n");
     out.push_str(
         "wait\n```\n\n\
          They build into the one `target/` here (`.cargo/config.toml`), so the dependencies are\n\

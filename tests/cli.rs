@@ -2783,6 +2783,31 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
             .unwrap()
             .contains("(cd payments && PORT=8084")
     );
+    // The gateway routes each service's paths to it and documents them in one document.
+    let routes = fs::read_to_string(root.join("gateway/src/upstream.rs")).unwrap();
+    for route in [
+        "\"auth\" | \"users\" => Some(Self::Accounts)",
+        "\"products\" => Some(Self::Catalog)",
+        "\"notices\" => Some(Self::Notifications)",
+    ] {
+        assert!(routes.contains(route), "{route}");
+    }
+    assert!(root.join("gateway/Cargo.lock").is_file());
+    let merged: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(root.join("gateway/openapi.json")).unwrap())
+            .unwrap();
+    for path in [
+        "/v1/auth/login",
+        "/v1/products/{id}",
+        "/v1/orders",
+        "/v1/payments",
+    ] {
+        assert!(merged["paths"].get(path).is_some(), "{path}");
+    }
+    assert!(
+        merged["paths"].get("/v1/jobs").is_none(),
+        "each service's own admin routes are not routed"
+    );
     // `new` again into it is refused, as for one project.
     backend_gen()
         .current_dir(dir.path())

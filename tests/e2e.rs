@@ -1825,3 +1825,37 @@ fn sample_with_crate_names_builds_lints_and_tests() {
 fn sample_with_service_names_builds_lints_and_tests() {
     sample_cycle("gen-service-names", 0);
 }
+
+/// The split example's gateway (`gateway/` beside the services): formatted, lint-clean, built
+/// from its pinned lock, and its tests (routing, tokens at the edge, circuits, timeouts,
+/// limits, health, the merged document) pass against stand-in services.
+#[test]
+fn the_split_examples_gateway_builds_lints_and_tests() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let out = e2e_root().join("projects").join("shop-services");
+    if out.exists() {
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+    let mut command = Command::new(env!("CARGO_BIN_EXE_backend-gen"));
+    command
+        .args(["new", "shop-services", "--output"])
+        .arg(&out)
+        .arg("--spec")
+        .arg(spec_path("shop-services"));
+    succeed(&mut command, "backend-gen new shop-services");
+    let gateway = out.join("gateway");
+    support::imports::assert_no_cycle(&gateway);
+    cargo(&gateway, &["fmt", "--check"]);
+    cargo(
+        &gateway,
+        &[
+            "clippy",
+            "--locked",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    cargo(&gateway, &["test", "--locked"]);
+}

@@ -261,7 +261,52 @@ fn check_split(
             broken => return broken,
         }
     }
+    check_gateway(parsed, &services, fail);
     first.map_or(Outcome::Broken, Outcome::Accepted)
+}
+
+/// The split's gateway renders, its Rust parses, and each path segment it routes goes to one
+/// service (two arms with one pattern would be an unreachable pattern, a lint error).
+fn check_gateway(
+    parsed: &Spec,
+    services: &[backend_gen::split::ServiceSpec],
+    fail: &mut impl FnMut(&'static str, String),
+) {
+    let files = match backend_gen::gateway::generate("split", parsed, services, &[]) {
+        Ok(files) => files,
+        Err(e) => return fail("every split's gateway renders", e.to_string()),
+    };
+    for (path, file) in files.iter().filter(|(path, _)| path.ends_with(".rs")) {
+        if let Err(e) = syn::parse_file(&file.contents) {
+            fail(
+                "every split's gateway parses as Rust",
+                format!("{path}: {e}"),
+            );
+        }
+    }
+    let sources = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rs") && (p.starts_with("src/") || p.starts_with("tests/")))
+        .map(|(p, f)| (p.clone(), f.contents.clone()))
+        .collect();
+    for path in backend_gen::module_tree::orphans(&sources) {
+        fail("every Rust file of a gateway is in its module tree", path);
+    }
+    for cycle in imports::forbidden_cycles(&sources) {
+        fail("a gateway's modules import one way", cycle);
+    }
+    let ctx = backend_gen::gateway::GatewayContext::new("split", parsed, services, |i| 8081 + i);
+    let mut seen = std::collections::BTreeSet::new();
+    for upstream in &ctx.upstreams {
+        for segment in &upstream.segments {
+            if !seen.insert(segment) {
+                fail(
+                    "a gateway routes each segment to one service",
+                    segment.clone(),
+                );
+            }
+        }
+    }
 }
 
 /// The checks of an accepted spec of one service; its project is written to `out` for the

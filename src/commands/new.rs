@@ -92,6 +92,7 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
         output::refuse_a_generated_project(&target.join(&service.name))?;
     }
     let mut files = output::FileSet::default();
+    let mut documents: Vec<(String, String)> = Vec::new();
     for service in &services {
         let overrides = render::Overrides::load(&args.templates.clone().unwrap_or_else(|| {
             target
@@ -122,10 +123,17 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
             &service.source,
             History::NEW,
         );
+        if let Some(document) = generated.get(crate::openapi::FILE) {
+            documents.push((service.name.clone(), document.contents.clone()));
+        }
         files.nest(&service.name, generated);
     }
-    files.insert(project_files::SPEC_FILE, source, output::Owner::Team);
     let title = spec.project.name.as_deref().unwrap_or(&args.name);
+    files.nest(
+        crate::gateway::FOLDER,
+        crate::gateway::generate(title, spec, &services, &documents)?,
+    );
+    files.insert(project_files::SPEC_FILE, source, output::Owner::Team);
     files.insert(
         "README.md",
         crate::split::readme(title, spec, &services),

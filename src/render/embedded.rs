@@ -1,15 +1,26 @@
-//! The template tree built into the binary (`templates/service/`), by path.
+//! The template trees built into the binary (`templates/service/`, `templates/gateway/`), by
+//! path.
 
 use std::collections::BTreeMap;
 
 use include_dir::{Dir, DirEntry, include_dir};
 
 static SERVICE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/service");
+static GATEWAY: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/gateway");
 
 /// Every embedded template and file, by its path under `templates/service/`.
 pub fn embedded() -> BTreeMap<String, Vec<u8>> {
+    tree(&SERVICE)
+}
+
+/// The gateway's templates (`templates/gateway/`), by path.
+pub fn embedded_gateway() -> BTreeMap<String, Vec<u8>> {
+    tree(&GATEWAY)
+}
+
+fn tree(root: &'static Dir<'static>) -> BTreeMap<String, Vec<u8>> {
     let mut entries = Vec::new();
-    collect(&SERVICE, &mut entries);
+    collect(root, &mut entries);
     entries
         .iter()
         .map(|f| {

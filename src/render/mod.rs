@@ -22,7 +22,7 @@
 mod embedded;
 pub mod overrides;
 
-pub use embedded::embedded;
+pub use embedded::{embedded, embedded_gateway};
 pub use overrides::Overrides;
 
 use std::collections::BTreeMap;
@@ -166,6 +166,18 @@ fn item_contexts(shared: &Context, key: &str, items: &[impl Serialize]) -> Resul
             Ok(ctx)
         })
         .collect()
+}
+
+/// Renders every file of a template `tree` with one context (a tree without per-item
+/// templates, such as the gateway's).
+pub fn render_tree(tree: &BTreeMap<String, Vec<u8>>, context: &impl Serialize) -> Result<FileSet> {
+    let tera = load(tree)?;
+    let ctx = Context::from_serialize(context).map_err(|e| template_error("context", e))?;
+    let mut files = FileSet::default();
+    for (name, bytes) in tree {
+        emit(&tera, &mut files, bytes, name, name, &ctx)?;
+    }
+    Ok(files)
 }
 
 fn emit(

@@ -160,8 +160,26 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
             .name
             .clone()
             .unwrap_or_else(|| crate::split::top_name(&args.dir));
-        let readme = crate::split::readme(&title, spec, &services);
-        crate::output::apply(&args.dir, &[("README.md".to_string(), readme)], &[])?;
+        let mut writes = vec![(
+            "README.md".to_string(),
+            crate::split::readme(&title, spec, &services),
+        )];
+        // The gateway follows the services: their routes and documents as updated just now.
+        let documents: Vec<(String, String)> = services
+            .iter()
+            .filter_map(|s| {
+                let path = args.dir.join(&s.name).join(crate::openapi::FILE);
+                Some((s.name.clone(), fs::read_to_string(path).ok()?))
+            })
+            .collect();
+        let gateway = crate::gateway::generate(&title, spec, &services, &documents)?;
+        writes.extend(gateway.iter().map(|(path, file)| {
+            (
+                format!("{}/{path}", crate::gateway::FOLDER),
+                file.contents.clone(),
+            )
+        }));
+        crate::output::apply(&args.dir, &writes, &[])?;
     }
     Ok(())
 }
