@@ -284,17 +284,14 @@ fn check_gateway(
             );
         }
     }
-    let sources = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".rs") && (p.starts_with("src/") || p.starts_with("tests/")))
-        .map(|(p, f)| (p.clone(), f.contents.clone()))
-        .collect();
-    for path in backend_gen::module_tree::orphans(&sources) {
-        fail("every Rust file of a gateway is in its module tree", path);
-    }
-    for cycle in imports::forbidden_cycles(&sources) {
-        fail("a gateway's modules import one way", cycle);
-    }
+    check_modules(
+        &files,
+        [
+            "every Rust file of a gateway is in its module tree",
+            "a gateway's modules import one way",
+        ],
+        fail,
+    );
     let ctx = backend_gen::gateway::GatewayContext::new("split", parsed, services, |i| 8081 + i);
     let mut seen = std::collections::BTreeSet::new();
     for upstream in &ctx.upstreams {
@@ -306,6 +303,27 @@ fn check_gateway(
                 );
             }
         }
+    }
+}
+
+/// A project's module tree: every Rust file is reached from a crate root (a file no `mod`
+/// declares is not compiled: dead to the build, and to a team's edit), and no cycle of
+/// imports leaves one resource's folder. `properties` names the two checks.
+fn check_modules(
+    files: &backend_gen::output::FileSet,
+    properties: [&'static str; 2],
+    fail: &mut impl FnMut(&'static str, String),
+) {
+    let sources = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".rs") && (p.starts_with("src/") || p.starts_with("tests/")))
+        .map(|(p, f)| (p.clone(), f.contents.clone()))
+        .collect();
+    for path in backend_gen::module_tree::orphans(&sources) {
+        fail(properties[0], path);
+    }
+    for cycle in imports::forbidden_cycles(&sources) {
+        fail(properties[1], cycle);
     }
 }
 
@@ -454,21 +472,14 @@ fn check_rust(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
             }
         }
     }
-    // A file no `mod` declares is not compiled: dead to the build (and to a team's edit).
-    let sources = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".rs") && (p.starts_with("src/") || p.starts_with("tests/")))
-        .map(|(p, f)| (p.clone(), f.contents.clone()))
-        .collect();
-    for path in backend_gen::module_tree::orphans(&sources) {
-        fail("every Rust file is in the module tree", path);
-    }
-    for cycle in imports::forbidden_cycles(&sources) {
-        fail(
+    check_modules(
+        &files,
+        [
+            "every Rust file is in the module tree",
             "modules import one way (a cycle only inside one resource's folder)",
-            cycle,
-        );
-    }
+        ],
+        fail,
+    );
 }
 
 /// The examples and the test specs import one way: rendered without formatting (the
