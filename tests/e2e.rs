@@ -1826,11 +1826,74 @@ fn sample_with_service_names_builds_lints_and_tests() {
     sample_cycle("gen-service-names", 0);
 }
 
-/// The split example's gateway (`gateway/` beside the services): formatted, lint-clean, built
-/// from its pinned lock, and its tests (routing, tokens at the edge, circuits, timeouts,
-/// limits, health, the merged document) pass against stand-in services.
+/// The team's handler of `mark_order_paid` in the split example's orders service, written as
+/// a team would: a completed payment's order is paid (and forgotten by the row cache).
+const MARK_ORDER_PAID: &str = r#"//! The `mark_order_paid` job: a completed payment's order is paid.
+
+use uuid::Uuid;
+
+use crate::db::with_pool;
+use crate::jobs::{Job, JobContext, JobError};
+
+pub async fn run(context: JobContext, job: Job) -> Result<(), JobError> {
+    let order = job.payload.0["data"]["orderId"]
+        .as_str()
+        .and_then(|id| Uuid::parse_str(id).ok())
+        .ok_or_else(|| JobError::from("a completed payment without an orderId"))?;
+    with_pool!(&context.pool, |db| {
+        sqlx::query("UPDATE orders SET status = 'paid' WHERE id = $1")
+            .bind(order)
+            .execute(db)
+            .await
+            .map(|done| done.rows_affected())
+    })?;
+    crate::resources::orders::repo::forget(&context.cache, order).await;
+    Ok(())
+}
+"#;
+
+/// One of the split example's processes: its folder, binary, port and settings.
+struct Process {
+    name: &'static str,
+    dir: PathBuf,
+    port: u16,
+    env: Vec<(&'static str, String)>,
+}
+
+impl Process {
+    fn start(&self) -> Server {
+        start(
+            &target_dir().join("debug").join(self.name),
+            &self.dir,
+            self.port,
+            &self.env,
+        )
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Polls `check` for up to 30 s.
+fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !check() {
+        assert!(Instant::now() < deadline, "never: {what}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The split example (`examples/shop-services.toml`) as a whole, on loopback: its gateway is
+/// formatted, lint-clean and passes its own tests; then its five services (each on its own
+/// SQLite file) and the gateway run side by side with one NATS, and clients go through the
+/// gateway: sign-up and sign-in, a staff member's product, a customer's orders, each order
+/// noticed by the notifications service exactly once (also across a kill and restart of it),
+/// a completed payment marking its order paid through an event, the payments service stopped
+/// (503 within the timeout, the others serving) and back, and a deleted account refused by
+/// every service. Each service's database holds only its own tables.
 #[test]
-fn the_split_examples_gateway_builds_lints_and_tests() {
+fn the_split_example_runs_as_a_whole() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let out = e2e_root().join("projects").join("shop-services");
     if out.exists() {
@@ -1858,4 +1921,285 @@ fn the_split_examples_gateway_builds_lints_and_tests() {
         ],
     );
     cargo(&gateway, &["test", "--locked"]);
+    let Some(nats) = nats_url() else {
+        return;
+    };
+
+    std::fs::write(
+        out.join("orders/src/jobs/handlers/mark_order_paid.rs"),
+        MARK_ORDER_PAID,
+    )
+    .unwrap();
+    let names = ["accounts", "catalog", "orders", "payments", "notifications"];
+    for name in names.iter().chain(&["gateway"]) {
+        cargo(&out.join(name), &["build", "--locked", "--bins"]);
+    }
+
+    // One run's streams and subjects, apart from earlier runs' on the same NATS server.
+    let run = format!("e2e{}", std::process::id());
+    let ports: Vec<u16> = names.iter().map(|_| free_port()).collect();
+    let secret = "an e2e signing key that is longer than 32 bytes".to_owned();
+    let url_of = |name: &str| {
+        let i = names.iter().position(|n| *n == name).unwrap();
+        format!("http://127.0.0.1:{}/v1", ports[i])
+    };
+    let mut processes: Vec<Process> = names
+        .iter()
+        .zip(&ports)
+        .map(|(name, port)| {
+            let mut env = vec![
+                ("JWT_SECRET", secret.clone()),
+                ("EVENTS_URL", nats.clone()),
+                (
+                    "EVENTS_STREAM",
+                    format!("{}_{}", run.to_uppercase(), name.to_uppercase()),
+                ),
+                ("EVENTS_SUBJECT_PREFIX", format!("{run}.{name}")),
+                ("MAIL_DIR", "target/mail".to_owned()),
+                ("METRICS_TOKEN", METRICS_TOKEN.to_owned()),
+                // Schemathesis sends thousands of requests as one admin.
+                ("RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+                ("RATE_LIMIT_BURST", "1000000".to_owned()),
+                ("LOGIN_RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+                ("ACCOUNT_RATE_LIMIT_PER_HOUR", "1000000".to_owned()),
+            ];
+            for other in names.iter().filter(|o| *o != name) {
+                let upper = other.to_uppercase();
+                env.push((leak(format!("SERVICE_URL_{upper}")), url_of(other)));
+                env.push((
+                    leak(format!("EVENTS_FROM_{upper}")),
+                    format!("{run}.{other}"),
+                ));
+            }
+            Process {
+                name,
+                dir: out.join(name),
+                port: *port,
+                env,
+            }
+        })
+        .collect();
+    let mut gateway_env: Vec<(&'static str, String)> = names
+        .iter()
+        .map(|name| {
+            (
+                leak(format!("SERVICE_URL_{}", name.to_uppercase())),
+                url_of(name),
+            )
+        })
+        .collect();
+    gateway_env.push(("JWT_SECRET", secret.clone()));
+    gateway_env.push(("SERVICE_TIMEOUT_MS", "2000".into()));
+    gateway_env.push(("SERVICE_CIRCUIT_OPEN_MS", "500".into()));
+    gateway_env.push(("RATE_LIMIT_PER_MINUTE", "1000000".into()));
+    gateway_env.push(("RATE_LIMIT_BURST", "1000000".into()));
+    processes.push(Process {
+        name: "gateway",
+        dir: gateway.clone(),
+        port: free_port(),
+        env: gateway_env,
+    });
+    let mut servers: Vec<Option<Server>> = processes.iter().map(|p| Some(p.start())).collect();
+    let by_name = |name: &str| processes.iter().position(|p| p.name == name).unwrap();
+    let api = format!("{}/v1", processes[by_name("gateway")].url());
+
+    // Sign-up and sign-in through the gateway; roles from the accounts service's command.
+    let sign_up = |email: &str, role: Option<&str>| {
+        let body = serde_json::json!({"email": email, "password": "correct horse battery staple"});
+        let (status, answer, _) = call(
+            "POST",
+            &format!("{api}/auth/register"),
+            None,
+            Some(body.clone()),
+        );
+        assert_eq!(status, 202, "{answer}");
+        if let Some(role) = role {
+            let accounts = &processes[by_name("accounts")];
+            let mut grant = grant(
+                &target_dir().join("debug/accounts"),
+                &accounts.dir,
+                &accounts.env,
+            );
+            grant.args(["grant-role", email, role]);
+            succeed(&mut grant, "accounts grant-role");
+        }
+        let (status, pair, _) = call("POST", &format!("{api}/auth/login"), None, Some(body));
+        assert_eq!(status, 200, "{pair}");
+        let token = pair["accessToken"].as_str().unwrap().to_owned();
+        let (status, me, _) = call("GET", &format!("{api}/auth/me"), Some(&token), None);
+        assert_eq!(status, 200, "{me}");
+        (token, me["id"].as_str().unwrap().to_owned())
+    };
+    let (admin, _) = sign_up("admin@shop.example", Some("admin"));
+    let (staff, _) = sign_up("staff@shop.example", Some("staff"));
+    let (ann, ann_id) = sign_up("ann@shop.example", None);
+
+    let product = serde_json::json!({"name": "Teapot", "price": "19.50"});
+    let (status, product, _) = call(
+        "POST",
+        &format!("{api}/products"),
+        Some(&staff),
+        Some(product),
+    );
+    assert_eq!(status, 201, "{product}");
+    let product_id = product["id"].as_str().unwrap().to_owned();
+    let (status, refused, _) = call(
+        "POST",
+        &format!("{api}/products"),
+        Some(&ann),
+        Some(serde_json::json!({"name": "Cup", "price": "2.00"})),
+    );
+    assert_eq!(status, 403, "a customer may not add products: {refused}");
+    let order = |n: usize| {
+        let body = serde_json::json!({
+            "customerId": ann_id, "productId": product_id, "quantity": n, "placedOn": "2026-11-27",
+        });
+        let (status, order, _) = call("POST", &format!("{api}/orders"), Some(&ann), Some(body));
+        assert_eq!(status, 201, "{order}");
+        order["id"].as_str().unwrap().to_owned()
+    };
+    let unknown = serde_json::json!({
+        "customerId": ann_id, "productId": "018f0000-0000-7000-8000-000000000000",
+        "quantity": 1, "placedOn": "2026-11-27",
+    });
+    let (status, refused, _) = call("POST", &format!("{api}/orders"), Some(&ann), Some(unknown));
+    assert_eq!(
+        status, 422,
+        "an order of a product the catalog does not have: {refused}"
+    );
+
+    // Each order reaches the notifications service once: also orders placed while it is
+    // killed, which it hears when it is back.
+    let notifications = processes[by_name("notifications")].url();
+    let noticed = || -> Vec<String> {
+        let url = format!("{notifications}/v1/jobs?kind=notify_customer&limit=100");
+        let (status, page, _) = call("GET", &url, Some(&admin), None);
+        assert_eq!(status, 200, "{page}");
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|job| job["state"] == "succeeded")
+            .map(|job| {
+                job["payload"]["aggregateId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let mut orders = vec![order(1), order(2)];
+    eventually("two orders noticed", || noticed().len() == 2);
+    // Killed (SIGKILL) with two orders' events on their way to it, and two more placed
+    // while it is down.
+    orders.extend([order(3), order(4)]);
+    let notifications_at = by_name("notifications");
+    if let Some(mut server) = servers[notifications_at].take() {
+        let _ = server.0.kill();
+        let _ = server.0.wait();
+    }
+    orders.extend([order(5), order(6)]);
+    servers[notifications_at] = Some(processes[notifications_at].start());
+    orders.push(order(7));
+    eventually("every order noticed", || noticed().len() >= orders.len());
+    std::thread::sleep(Duration::from_secs(1));
+    let mut heard = noticed();
+    heard.sort();
+    let mut placed = orders.clone();
+    placed.sort();
+    assert_eq!(heard, placed, "each order noticed exactly once");
+
+    // A payment's completion marks its order paid, through payments.payment.completed.
+    let first = &orders[0];
+    let body = serde_json::json!({"orderId": first, "amount": "19.50"});
+    let (status, payment, _) = call("POST", &format!("{api}/payments"), Some(&ann), Some(body));
+    assert_eq!(status, 201, "{payment}");
+    let payment_url = format!("{api}/payments/{}", payment["id"].as_str().unwrap());
+    let (status, paid, _) = call(
+        "PATCH",
+        &payment_url,
+        Some(&ann),
+        Some(serde_json::json!({"status": "succeeded"})),
+    );
+    assert_eq!(status, 200, "{paid}");
+    eventually("the order is paid", || {
+        let (status, order, _) = call("GET", &format!("{api}/orders/{first}"), Some(&ann), None);
+        status == 200 && order["status"] == "paid"
+    });
+
+    // The payments service stopped: its routes answer 503 within the timeout, while its
+    // circuit is open at once, and the others serve; it is back when it is.
+    let payments_at = by_name("payments");
+    drop(servers[payments_at].take());
+    for _ in 0..7 {
+        let started = Instant::now();
+        let (status, body, headers) = call("GET", &payment_url, Some(&ann), None);
+        assert_eq!(status, 503, "{body}");
+        assert_eq!(body["error"]["code"], "SERVICE_UNAVAILABLE");
+        assert!(headers.contains_key("retry-after"));
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        let (status, _, _) = call("GET", &format!("{api}/products"), None, None);
+        assert_eq!(status, 200, "the catalog serves on");
+    }
+    servers[payments_at] = Some(processes[payments_at].start());
+    eventually("the payments service is back", || {
+        call("GET", &payment_url, Some(&ann), None).0 == 200
+    });
+
+    // The gateway's merged document holds for every service behind it: Schemathesis, every
+    // check and phase, as an admin.
+    pytools::schemathesis(&processes[by_name("gateway")].url(), Some(&admin));
+
+    // A deleted account's token is refused by every service on its next request.
+    let (status, body, _) = call("DELETE", &format!("{api}/users/{ann_id}"), Some(&ann), None);
+    assert_eq!(status, 204, "{body}");
+    for path in ["/auth/me", "/products", "/orders", "/payments"] {
+        let (status, body, _) = call("GET", &format!("{api}{path}"), Some(&ann), None);
+        assert_eq!(status, 401, "{path}: {body}");
+    }
+    let (status, body, _) = call(
+        "GET",
+        &format!("{notifications}/v1/notices"),
+        Some(&ann),
+        None,
+    );
+    assert_eq!(status, 401, "notifications: {body}");
+
+    // Each service's database holds its own tables, and no other service's.
+    let own = [
+        ("accounts", "users"),
+        ("catalog", "products"),
+        ("orders", "orders"),
+        ("payments", "payments"),
+        ("notifications", "notices"),
+    ];
+    for (name, table) in own {
+        let file = out.join(name).join(format!("data/{name}.db"));
+        let output = Command::new("python3")
+            .args([
+                "-c",
+                "import sqlite3,sys; print('\\n'.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"select name from sqlite_master where type='table'\")))",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let tables = String::from_utf8_lossy(&output.stdout).into_owned();
+        assert!(tables.lines().any(|t| t == table), "{name}: {tables}");
+        for (other, their) in own.iter().filter(|(o, _)| *o != name) {
+            assert!(
+                !tables.lines().any(|t| t == *their),
+                "{name}'s database holds {other}'s {their}: {tables}"
+            );
+        }
+    }
+    drop(servers);
+}
+
+/// A variable's name made at run time, for the `&'static str` names of `start`.
+fn leak(name: String) -> &'static str {
+    Box::leak(name.into_boxed_str())
 }

@@ -23,6 +23,13 @@ BY_DESIGN = {
     # row: 422 naming the key, as the contract says. The same as a path id that names no row
     # (404), which Schemathesis already expects.
     (422, None, "does not exist"): "a reference to a row that does not exist",
+    # The same for a row of another service (`references`, and the split's relations across
+    # services), which that service is asked about with the caller's token.
+    (
+        422,
+        None,
+        re.compile(r"no [a-z0-9 ]+ with this id that you may read in the [a-z0-9_-]+ service"),
+    ): "a reference to another service's row that it does not have",
     # A cursor is signed by the service: a well-formed one it did not give out (or one from
     # another sort) is a 400 naming `cursor`, as the contract says.
     (400, "cursor", "is not a cursor this list gave out"): "a cursor the service did not give out",
