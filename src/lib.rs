@@ -38,6 +38,7 @@ pub mod samples;
 pub mod schema;
 pub mod spec;
 pub mod split;
+pub mod split_deploy;
 pub mod sql;
 pub mod table;
 pub mod templates;

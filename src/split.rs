@@ -318,7 +318,6 @@ pub fn port(index: usize) -> usize {
 /// them on one machine.
 pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
     use std::fmt::Write as _;
-    let prefix = &spec.project.api_prefix;
     let mut out = format!("# {name}\n\n");
     if !spec.project.description.is_empty() {
         let _ = writeln!(out, "{}\n", spec.project.description.trim_end());
@@ -383,33 +382,19 @@ pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
          - **Events.** A job that hears another service's event gets it through NATS JetStream\n  \
          (`EVENTS_URL`, the same server for all), once per event.\n\n\
          ## Run them on this machine\n\n\
-         Each on its own SQLite file, on ports from 8081. In one shell:\n\n```sh\n\
-         export JWT_SECRET=$(openssl rand -hex 32)\n",
-    );
-    for (i, service) in services.iter().enumerate() {
-        let mut vars = vec![format!("PORT={}", port(i))];
-        for other in service.spec.referenced_services() {
-            if let Some(j) = services.iter().position(|s| s.name == other) {
-                vars.push(format!(
-                    "{}=http://127.0.0.1:{}{prefix}",
-                    spec::Reference::url_variable(other),
-                    port(j)
-                ));
-            }
-        }
-        let _ = writeln!(
-            out,
-            "(cd {} && {} cargo run) &",
-            service.name,
-            vars.join(" ")
-        );
-    }
-    out.push_str("(cd gateway && cargo run) &\n");
-    out.push_str(
-        "wait\n```\n\n\
-         They build into the one `target/` here (`.cargo/config.toml`), so the dependencies are\n\
-         compiled once; `cargo test` in a folder runs that service's tests. With NATS running,\n\
-         add `EVENTS_URL=nats://127.0.0.1:4222` to each for the events between them.\n\n\
+         ```sh\n\
+         sh run-all                                    # the gateway on 8080, the services on 8081 onwards\n\
+         EVENTS_URL=nats://127.0.0.1:4222 sh run-all   # with NATS running: the events between them too\n\
+         ```\n\n\
+         `run-all` builds every service and the gateway, starts each service on its own SQLite\n\
+         file (its folder's `data/`) with the others' URLs, and the gateway in front of them, with\n\
+         one `JWT_SECRET` for the run unless one is set; Ctrl-C stops them all (`PORT_BASE=9000`\n\
+         moves the ports). They build into the one `target/` here (`.cargo/config.toml`), so the\n\
+         dependencies are compiled once; `cargo test` in a folder runs that service's tests.\n\n\
+         ## Run them with Docker\n\n\
+         `docker compose up --build` here runs every service with its own PostgreSQL database, one\n\
+         Redis and one NATS, and the gateway on port 8080 (set `CURSOR_SECRET` and `JWT_SECRET`\n\
+         first).\n\n\
          ## Changing the spec\n\n\
          Edit `backend-gen.toml` here, then run `backend-gen update` here: each service is\n\
          updated from its part of the spec (a service added to the split is generated).\n\

@@ -2781,10 +2781,21 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
     assert!(
         fs::read_to_string(root.join("README.md"))
             .unwrap()
-            .contains("(cd payments && PORT=8084")
+            .contains("sh run-all")
     );
+    // One command starts them all: each service with the URLs of those it asks.
+    let run_all = fs::read_to_string(root.join("run-all")).unwrap();
+    for line in [
+        "start payments PORT=$((base + 4)) SERVICE_URL_ACCOUNTS=\"http://127.0.0.1:$((base + 1))/v1\" SERVICE_URL_ORDERS=\"http://127.0.0.1:$((base + 3))/v1\"",
+        "start gateway PORT=\"$base\" SERVICE_URL_ACCOUNTS=",
+    ] {
+        assert!(run_all.contains(line), "{line}\n{run_all}");
+    }
+    // And compose: each service its own database.
+    let compose = fs::read_to_string(root.join("docker-compose.yml")).unwrap();
+    assert!(compose.contains("DATABASE_URL: postgres://orders:orders@orders-db:5432/orders"));
     // The gateway routes each service's paths to it and documents them in one document.
-    let routes = fs::read_to_string(root.join("gateway/src/upstream.rs")).unwrap();
+    let routes = fs::read_to_string(root.join("gateway/src/services.rs")).unwrap();
     for route in [
         "\"auth\" | \"users\" => Some(Self::Accounts)",
         "\"products\" => Some(Self::Catalog)",

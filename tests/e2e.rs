@@ -1876,8 +1876,13 @@ impl Process {
 }
 
 /// Polls `check` for up to 30 s.
-fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+fn eventually(what: &str, check: impl FnMut() -> bool) {
+    eventually_within(Duration::from_secs(30), what, check);
+}
+
+/// Polls `check` for up to `wait`.
+fn eventually_within(wait: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + wait;
     while !check() {
         assert!(Instant::now() < deadline, "never: {what}");
         std::thread::sleep(Duration::from_millis(200));
@@ -1921,6 +1926,7 @@ fn the_split_example_runs_as_a_whole() {
         ],
     );
     cargo(&gateway, &["test", "--locked"]);
+    pytools::lint_split_files(&out);
     let Some(nats) = nats_url() else {
         return;
     };
@@ -1930,10 +1936,10 @@ fn the_split_example_runs_as_a_whole() {
         MARK_ORDER_PAID,
     )
     .unwrap();
+    // `run-all` builds them (as a team would, with their default features), which the rest
+    // of the test then starts one by one.
     let names = ["accounts", "catalog", "orders", "payments", "notifications"];
-    for name in names.iter().chain(&["gateway"]) {
-        cargo(&out.join(name), &["build", "--locked", "--bins"]);
-    }
+    run_all_starts_and_stops_everything(&out, names.len());
 
     // One run's streams and subjects, apart from earlier runs' on the same NATS server.
     let run = format!("e2e{}", std::process::id());
@@ -2197,6 +2203,43 @@ fn the_split_example_runs_as_a_whole() {
         }
     }
     drop(servers);
+}
+
+/// `sh run-all` (the split's one command) starts every service and the gateway, which then
+/// answers for all of them, and SIGTERM to it stops them all.
+fn run_all_starts_and_stops_everything(top: &Path, services: usize) {
+    let base = free_port();
+    let mut command = Command::new("sh");
+    shared_target(&mut command)
+        .arg("run-all")
+        .current_dir(top)
+        .env("PORT_BASE", base.to_string())
+        .env_remove("EVENTS_URL")
+        .stdout(std::process::Stdio::null());
+    let mut script = Server(command.spawn().unwrap());
+    let gateway = format!("http://127.0.0.1:{base}");
+    // It builds every service first: minutes on a cold target.
+    let building = Duration::from_secs(20 * 60);
+    eventually_within(
+        building,
+        "run-all's gateway says every service is ready",
+        || {
+            agent()
+                .get(format!("{gateway}/health"))
+                .call()
+                .ok()
+                .and_then(|mut answer| answer.body_mut().read_to_string().ok())
+                .is_some_and(|health| health.contains("\"status\":\"healthy\""))
+        },
+    );
+    let (status, body, _) = call("GET", &format!("{gateway}/v1/products"), None, None);
+    assert_eq!(status, 200, "{body}");
+    stops_cleanly_on_sigterm(&mut script.0, "run-all");
+    for port in base..=base + services as u16 {
+        eventually(&format!("port {port} closed after run-all stopped"), || {
+            TcpListener::bind(("127.0.0.1", port)).is_ok()
+        });
+    }
 }
 
 /// A variable's name made at run time, for the `&'static str` names of `start`.

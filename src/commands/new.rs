@@ -139,6 +139,16 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
         crate::split::readme(title, spec, &services),
         output::Owner::Generator,
     );
+    files.insert(
+        crate::split_deploy::RUN_ALL,
+        crate::split_deploy::run_all(spec, &services),
+        output::Owner::Generator,
+    );
+    files.insert(
+        "docker-compose.yml",
+        crate::split_deploy::compose(spec, &services),
+        output::Owner::Generator,
+    );
     // One build folder for every service: their dependencies are the same, built once.
     files.insert(
         ".cargo/config.toml",

@@ -160,10 +160,20 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
             .name
             .clone()
             .unwrap_or_else(|| crate::split::top_name(&args.dir));
-        let mut writes = vec![(
-            "README.md".to_string(),
-            crate::split::readme(&title, spec, &services),
-        )];
+        let mut writes = vec![
+            (
+                "README.md".to_string(),
+                crate::split::readme(&title, spec, &services),
+            ),
+            (
+                crate::split_deploy::RUN_ALL.to_string(),
+                crate::split_deploy::run_all(spec, &services),
+            ),
+            (
+                "docker-compose.yml".to_string(),
+                crate::split_deploy::compose(spec, &services),
+            ),
+        ];
         // The gateway follows the services: their routes and documents as updated just now.
         let documents: Vec<(String, String)> = services
             .iter()

