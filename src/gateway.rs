@@ -43,6 +43,8 @@ pub struct GatewayContext {
     pub name: String,
     pub api_prefix: String,
     pub rust_version: &'static str,
+    /// The buckets' script when Redis holds them, the services' own.
+    pub gcra_script: &'static str,
     /// The service that signs tokens (jwt): the issuer and audience the edge checks.
     pub accounts_service: Option<String>,
     pub requests_per_minute: u32,
@@ -89,6 +91,7 @@ impl GatewayContext {
             name: name.to_string(),
             api_prefix: prefix.clone(),
             rust_version: crate::context::SERVICE_RUST_VERSION,
+            gcra_script: crate::context::GCRA_SCRIPT,
             accounts_service: spec.accounts_service().map(|s| s.name.clone()),
             requests_per_minute: spec.rate_limit.requests_per_minute,
             burst: spec.rate_limit.burst,
@@ -299,6 +302,7 @@ mod tests {
             name: "shop".into(),
             api_prefix: "/v1".into(),
             rust_version: "1.89",
+            gcra_script: "",
             accounts_service: None,
             requests_per_minute: 60,
             burst: 10,

@@ -521,19 +521,32 @@ mod tests {
         assert!(notifications.spec.heard().contains_key("orders"));
     }
 
+    /// `run-all` starts each service with the URLs of those it calls, and the gateway with
+    /// every one; compose gives each its own database and Redis number.
     #[test]
-    fn the_readme_runs_each_service_with_the_urls_of_those_it_calls() {
+    fn run_all_and_compose_give_each_service_the_urls_of_those_it_calls() {
         let spec = spec::parse("shop-services.toml", EXAMPLE).expect("valid");
         let services = services();
         let readme = readme("shop", &spec, &services);
+        assert!(readme.contains("sh run-all"), "{readme}");
+        let run_all = crate::split_deploy::run_all(&spec, &services);
         assert!(
-            readme.contains("(cd accounts && PORT=8081 cargo run) &"),
-            "{readme}"
+            run_all.contains("start accounts PORT=$((base + 1))\n"),
+            "{run_all}"
         );
         assert!(
-            readme.contains("(cd orders && PORT=8083 SERVICE_URL_ACCOUNTS=http://127.0.0.1:8081/v1 SERVICE_URL_CATALOG=http://127.0.0.1:8082/v1 cargo run) &"),
-            "{readme}"
+            run_all.contains("start orders PORT=$((base + 3)) SERVICE_URL_ACCOUNTS=\"http://127.0.0.1:$((base + 1))/v1\" SERVICE_URL_CATALOG=\"http://127.0.0.1:$((base + 2))/v1\"\n"),
+            "{run_all}"
         );
+        let compose = crate::split_deploy::compose(&spec, &services);
+        for expected in [
+            "DATABASE_URL: postgres://catalog:catalog@catalog-db:5432/catalog",
+            "REDIS_URL: redis://redis:6379/1\n",
+            "SERVICE_URL_ORDERS: http://orders:8080/v1",
+            "REDIS_URL: redis://redis:6379/5\n",
+        ] {
+            assert!(compose.contains(expected), "{expected}\n{compose}");
+        }
         assert!(
             readme.contains("[`notifications`](notifications/README.md)"),
             "{readme}"

@@ -127,7 +127,13 @@ pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
             service.name
         );
     }
-    out.push_str("    ports:\n      - \"8080:8080\"\n    depends_on:\n");
+    // The gateway's buckets, shared by its instances: the Redis database after the services'.
+    let _ = writeln!(
+        out,
+        "      REDIS_URL: redis://redis:6379/{}",
+        services.len()
+    );
+    out.push_str("    ports:\n      - \"8080:8080\"\n    depends_on:\n      - redis\n");
     for service in services {
         let _ = writeln!(out, "      - {}", service.name);
     }

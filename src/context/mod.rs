@@ -52,6 +52,26 @@ use migrations::migrations;
 /// `Cargo.lock` pins (uuid 1.29 needs 1.89). The end-to-end tests check it after each build.
 pub const SERVICE_RUST_VERSION: &str = "1.89";
 
+/// The generic cell rate algorithm of the rate limits as one atomic Redis script, on Redis's
+/// clock (so instances agree), for the services' shared buckets and the gateway's alike.
+/// KEYS[1]: the bucket; ARGV: milliseconds per token, the burst. Answers
+/// `{allowed, remaining, reset after ms, retry after ms}`.
+pub const GCRA_SCRIPT: &str = "
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local window = interval * burst
+local next_tat = tat + interval
+local allowed_at = next_tat - window
+if allowed_at > now then
+    return {0, 0, math.ceil(tat - now), math.ceil(allowed_at - now)}
+end
+redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now) + 1)
+return {1, math.floor((now + window - next_tat) / interval), math.ceil(next_tat - now), 0}";
+
 /// The `DATABASE_URL` a generated service uses when none is set (`new` repeats it in its
 /// closing message, since a PostgreSQL server must answer there).
 pub fn default_database_url(database: Database, lib_name: &str) -> String {
@@ -67,6 +87,8 @@ pub struct ServiceContext {
     /// The oldest Rust that builds the pinned dependencies: the project's `rust-version`,
     /// and the toolchain its Dockerfile and CI workflow use.
     pub rust_version: &'static str,
+    /// The rate limits' GCRA as one Redis script ([`GCRA_SCRIPT`]).
+    pub gcra_script: &'static str,
     /// The GitHub Actions the CI workflow uses, with their versions.
     pub actions: &'static crate::ci_actions::Actions,
     /// How the CI workflow installs Spectral and lints the OpenAPI document with it.
@@ -192,6 +214,7 @@ impl ServiceContext {
         Self {
             generator_version: env!("CARGO_PKG_VERSION"),
             rust_version: SERVICE_RUST_VERSION,
+            gcra_script: GCRA_SCRIPT,
             actions: &crate::ci_actions::ACTIONS,
             spectral_install: crate::ci_actions::SPECTRAL_INSTALL,
             spectral_lint: crate::ci_actions::SPECTRAL_LINT,
