@@ -473,7 +473,7 @@ fn check_rust(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
         }
     }
     check_modules(
-        &files,
+        files,
         [
             "every Rust file is in the module tree",
             "modules import one way (a cycle only inside one resource's folder)",
