@@ -20,7 +20,7 @@ use crate::split::ServiceSpec;
 pub const FOLDER: &str = "gateway";
 
 /// The port the gateway listens on by default, below the services' (8081 onwards).
-pub const PORT: u16 = 8080;
+pub const PORT: u16 = crate::split::GATEWAY_PORT;
 
 /// One service as the gateway sees it.
 #[derive(Debug, Serialize)]

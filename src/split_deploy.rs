@@ -194,3 +194,38 @@ pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
     out.push_str("  nats:\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{compose, run_all};
+    use crate::spec;
+
+    const EXAMPLE: &str = include_str!("../examples/shop-services.toml");
+
+    /// `run-all` starts each service with the URLs of those it calls, and the gateway with
+    /// every one; compose gives each its own database and Redis number, and the gateway the
+    /// next one.
+    #[test]
+    fn run_all_and_compose_give_each_service_the_urls_of_those_it_calls() {
+        let spec = spec::parse("shop-services.toml", EXAMPLE).expect("valid");
+        let services = crate::split::project(&spec, EXAMPLE).expect("the services");
+        let run_all = run_all(&spec, &services);
+        assert!(
+            run_all.contains("start accounts PORT=$((base + 1))\n"),
+            "{run_all}"
+        );
+        assert!(
+            run_all.contains("start orders PORT=$((base + 3)) SERVICE_URL_ACCOUNTS=\"http://127.0.0.1:$((base + 1))/v1\" SERVICE_URL_CATALOG=\"http://127.0.0.1:$((base + 2))/v1\"\n"),
+            "{run_all}"
+        );
+        let compose = compose(&spec, &services);
+        for expected in [
+            "DATABASE_URL: postgres://catalog:catalog@catalog-db:5432/catalog",
+            "REDIS_URL: redis://redis:6379/1\n",
+            "SERVICE_URL_ORDERS: http://orders:8080/v1",
+            "REDIS_URL: redis://redis:6379/5\n",
+        ] {
+            assert!(compose.contains(expected), "{expected}\n{compose}");
+        }
+    }
+}
