@@ -19,6 +19,10 @@ use crate::split::ServiceSpec;
 /// The gateway's folder in a split.
 pub const FOLDER: &str = "gateway";
 
+/// The gateway's dependencies, pinned as the end-to-end tests built them: its part of the
+/// workspace's lock (`workspace::merged_lock`).
+pub const LOCK: &str = include_str!("../templates/gateway.Cargo.lock");
+
 /// The port the gateway listens on by default, below the services' (8081 onwards).
 pub const PORT: u16 = crate::split::GATEWAY_PORT;
 

@@ -43,6 +43,7 @@ pub mod sql;
 pub mod table;
 pub mod templates;
 pub mod update;
+pub mod workspace;
 
 use clap::Parser;
 

@@ -65,6 +65,8 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
 
     let project = table_like(&mut doc, "project");
     project.insert("name", toml_edit::value(service));
+    // A member of the split's workspace: the lock and profiles are the workspace's.
+    project.insert("workspace", toml_edit::value(true));
     if let Some(description) = &group.description {
         project.insert("description", toml_edit::value(description.as_str()));
     }
@@ -300,15 +302,6 @@ pub fn summary(services: &[ServiceSpec]) -> String {
     out
 }
 
-/// The split's `.cargo/config.toml`: every service builds into the one `target/` at the top,
-/// so their dependencies, the same for all, are compiled once.
-pub const CARGO_CONFIG: &str = "\
-# Written by backend-gen: every service builds into target/ beside .cargo/, so the dependencies
-# they share are compiled once.
-[build]
-target-dir = \"target\"
-";
-
 /// The port the gateway listens on by default, below the services'.
 pub const GATEWAY_PORT: u16 = 8080;
 
@@ -392,12 +385,17 @@ pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
          `run-all` builds every service and the gateway, starts each service on its own SQLite\n\
          file (its folder's `data/`) with the others' URLs, and the gateway in front of them, with\n\
          one `JWT_SECRET` for the run unless one is set; Ctrl-C stops them all (`PORT_BASE=9000`\n\
-         moves the ports). They build into the one `target/` here (`.cargo/config.toml`), so the\n\
-         dependencies are compiled once; `cargo test` in a folder runs that service's tests.\n\n\
+         moves the ports).\n\n\
+         ## Build and test\n\n\
+         The folders are one Cargo workspace (`Cargo.toml` here): one `Cargo.lock` pins every\n\
+         service and the gateway, and they build into the one `target/` here, so the dependencies\n\
+         they share are compiled once. `cargo build` here builds them all, `cargo test` here tests\n\
+         them all, and in a folder `cargo run` and `cargo test` work on that service.\n\n\
          ## Run them with Docker\n\n\
          `docker compose up --build` here runs every service with its own PostgreSQL database, one\n\
          Redis and one NATS, and the gateway on port 8080 (set `CURSOR_SECRET` and `JWT_SECRET`\n\
-         first).\n\n\
+         first). Each image is built from the workspace by the `Dockerfile` here\n\
+         (`docker build --build-arg SERVICE=NAME .`).\n\n\
          ## Changing the spec\n\n\
          Edit `backend-gen.toml` here, then run `backend-gen update` here: each service is\n\
          updated from its part of the spec (a service added to the split is generated).\n\

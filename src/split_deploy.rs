@@ -5,8 +5,10 @@
 
 use std::fmt::Write as _;
 
+use crate::error::Result;
 use crate::spec::{self, AuthMode, Spec};
 use crate::split::ServiceSpec;
+use crate::workspace;
 
 /// The script's file name, at the top of a split.
 pub const RUN_ALL: &str = "run-all";
@@ -46,18 +48,19 @@ pub fn run_all(spec: &Spec, services: &[ServiceSpec]) -> String {
              export JWT_SECRET\n",
         );
     }
-    out.push_str("\nfor folder in");
-    for service in services {
-        let _ = write!(out, " {}", service.name);
-    }
     out.push_str(
-        " gateway; do\n    (cd \"$folder\" && cargo build --quiet --bins)\ndone\n\n\
+        "\n# The whole workspace at once: every service and the gateway, with the features they\n\
+         # share compiled once (`cargo run` in each folder would compile them again for each).\n\
+         cargo build --quiet --workspace --bins\n\
+         bin=\"${CARGO_TARGET_DIR:-target}/debug\"\n\
+         case $bin in\n    /*) ;;\n    *) bin=\"$PWD/$bin\" ;;\nesac\n\n\
          pids=\"\"\n\
-         # start FOLDER VARIABLE=VALUE...: runs the folder's binary with those settings.\n\
+         # start FOLDER VARIABLE=VALUE...: runs the folder's binary, in its folder, with those\n\
+         # settings.\n\
          start() {\n    folder=$1\n    shift\n    \
-         (cd \"$folder\" && exec env \"$@\" cargo run --quiet) &\n    \
+         (cd \"$folder\" && exec env \"$@\" \"$bin/$folder\") &\n    \
          pids=\"$pids $!\"\n}\n\
-         # Stops them all (`cargo run` has become each binary: the signal reaches it).\n\
+         # Stops them all (each subshell has become its binary: the signal reaches it).\n\
          stop() {\n    trap - INT TERM EXIT\n    \
          # One process id per word: the list is split on purpose.\n    \
          # shellcheck disable=SC2086\n    \
@@ -99,6 +102,11 @@ pub fn run_all(spec: &Spec, services: &[ServiceSpec]) -> String {
     out
 }
 
+/// A compose service's `build`: the workspace's Dockerfile, for `member`.
+fn build(member: &str) -> String {
+    format!("    build:\n      context: .\n      args:\n        SERVICE: {member}\n")
+}
+
 /// The top `docker-compose.yml`.
 pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
     let prefix = &spec.project.api_prefix;
@@ -112,8 +120,10 @@ pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
     out.push_str(
         " in your shell or an .env\n\
          # file next to this one. Each service's own folder has a compose file for it alone.\n\
-         services:\n  gateway:\n    build: ./gateway\n    environment:\n",
+         services:\n  gateway:\n",
     );
+    out.push_str(&build("gateway"));
+    out.push_str("    environment:\n");
     if jwt {
         out.push_str(
             "      JWT_SECRET: ${JWT_SECRET:?set JWT_SECRET to at least 32 random bytes}\n",
@@ -141,10 +151,11 @@ pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
         let name = &service.name;
         let _ = write!(
             out,
-            "  {name}:\n    build: ./{name}\n    environment:\n      \
+            "  {name}:\n{}    environment:\n      \
              APP_ENV: production\n      \
              DATABASE_URL: postgres://{name}:{name}@{name}-db:5432/{name}\n      \
-             REDIS_URL: redis://redis:6379/{i}\n"
+             REDIS_URL: redis://redis:6379/{i}\n",
+            build(name)
         );
         if uses_events(&service.spec) {
             out.push_str("      EVENTS_URL: nats://nats:4222\n");
@@ -194,6 +205,42 @@ pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
     out.push_str("  nats:\n");
     out
 }
+
+/// The files at the top of a split that make it one Cargo workspace: its manifest and lock,
+/// the Dockerfile that builds any member's image, and what that build leaves out.
+pub fn workspace_files(spec: &Spec, services: &[ServiceSpec]) -> Result<Vec<(String, String)>> {
+    let mut members: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    members.push(crate::gateway::FOLDER);
+    let mut locks = services
+        .iter()
+        .map(|s| crate::render::service_lock(&s.name))
+        .collect::<Result<Vec<String>>>()?;
+    locks.push(crate::gateway::LOCK.to_owned());
+    let locks: Vec<&str> = locks.iter().map(String::as_str).collect();
+    Ok(vec![
+        (
+            "Cargo.toml".to_owned(),
+            workspace::manifest(&members, spec.auth.mode == AuthMode::Jwt),
+        ),
+        ("Cargo.lock".to_owned(), workspace::merged_lock(&locks)?),
+        (
+            "Dockerfile".to_owned(),
+            workspace::dockerfile(crate::context::SERVICE_RUST_VERSION),
+        ),
+        (
+            ".dockerignore".to_owned(),
+            workspace::DOCKERIGNORE.to_owned(),
+        ),
+    ])
+}
+
+/// What a split generated before it was a workspace has and no longer needs: each member's
+/// build settings are the workspace's now.
+pub const BEFORE_THE_WORKSPACE: [&str; 3] = [
+    ".cargo/config.toml",
+    "gateway/Cargo.lock",
+    "gateway/Dockerfile",
+];
 
 #[cfg(test)]
 mod tests {

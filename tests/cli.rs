@@ -2773,11 +2773,45 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
         fs::read_to_string(root.join("backend-gen.toml")).unwrap(),
         fs::read_to_string(&spec).unwrap()
     );
+    // One Cargo workspace: its members, one lock with every member's root, and no member
+    // with a lock, profiles or Dockerfile of its own.
+    let manifest = fs::read_to_string(root.join("Cargo.toml")).unwrap();
     assert!(
-        fs::read_to_string(root.join(".cargo/config.toml"))
-            .unwrap()
-            .contains("target-dir = \"target\"")
+        manifest.contains("members = [\n    \"accounts\",\n    \"catalog\",\n    \"orders\",\n    \"payments\",\n    \"notifications\",\n    \"gateway\",\n]"),
+        "{manifest}"
     );
+    assert!(
+        manifest.contains("[profile.dev.package.argon2]"),
+        "{manifest}"
+    );
+    let lock = fs::read_to_string(root.join("Cargo.lock")).unwrap();
+    for member in [
+        "accounts",
+        "catalog",
+        "orders",
+        "payments",
+        "notifications",
+        "gateway",
+    ] {
+        assert!(
+            lock.contains(&format!(
+                "\n[[package]]\nname = \"{member}\"\nversion = \"0.1.0\"\ndependencies = [\n"
+            )),
+            "{member}"
+        );
+        let own = root.join(member);
+        assert!(!own.join("Cargo.lock").exists(), "{member}");
+        assert!(!own.join("Dockerfile").exists(), "{member}");
+        let its = fs::read_to_string(own.join("Cargo.toml")).unwrap();
+        assert!(!its.contains("[profile"), "{member}: {its}");
+    }
+    assert!(lock.contains("name = \"axum-reverse-proxy\""));
+    assert!(
+        fs::read_to_string(root.join("Dockerfile"))
+            .unwrap()
+            .contains("cargo build --release --locked --package \"$SERVICE\"")
+    );
+    assert!(!root.join(".cargo/config.toml").exists());
     assert!(
         fs::read_to_string(root.join("README.md"))
             .unwrap()
@@ -2803,7 +2837,6 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
     ] {
         assert!(routes.contains(route), "{route}");
     }
-    assert!(root.join("gateway/Cargo.lock").is_file());
     let merged: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(root.join("gateway/openapi.json")).unwrap())
             .unwrap();
@@ -2828,6 +2861,18 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
 
     // Unchanged, update rewrites nothing.
     backend_gen().arg("update").arg(&root).assert().success();
+    assert_eq!(differing(&snapshot(&root), &files), Vec::<String>::new());
+    // What a split had before it was a workspace goes on its next update.
+    fs::create_dir_all(root.join(".cargo")).unwrap();
+    fs::write(
+        root.join(".cargo/config.toml"),
+        "[build]\ntarget-dir = \"target\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("gateway/Cargo.lock"), "version = 4\n").unwrap();
+    backend_gen().arg("update").arg(&root).assert().success();
+    assert!(!root.join(".cargo").exists());
+    assert!(!root.join("gateway/Cargo.lock").exists());
     assert_eq!(differing(&snapshot(&root), &files), Vec::<String>::new());
 
     // Moving `notice` to the orders service is refused, and nothing is written.

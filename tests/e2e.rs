@@ -1913,7 +1913,8 @@ fn the_split_example_runs_as_a_whole() {
     succeed(&mut command, "backend-gen new shop-services");
     let gateway = out.join("gateway");
     support::imports::assert_no_cycle(&gateway);
-    cargo(&gateway, &["fmt", "--check"]);
+    // One workspace: every member formatted; `--locked` below takes its merged lock as it is.
+    cargo(&out, &["fmt", "--check", "--all"]);
     cargo(
         &gateway,
         &[

@@ -149,12 +149,10 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
         crate::split_deploy::compose(spec, &services),
         output::Owner::Generator,
     );
-    // One build folder for every service: their dependencies are the same, built once.
-    files.insert(
-        ".cargo/config.toml",
-        crate::split::CARGO_CONFIG,
-        output::Owner::Generator,
-    );
+    // One Cargo workspace: one lock and one build folder for every member.
+    for (path, text) in crate::split_deploy::workspace_files(spec, &services)? {
+        files.insert(path, text, output::Owner::Generator);
+    }
     files.insert(".gitignore", "/target\n", output::Owner::Generator);
     if args.dry_run {
         print!("{}", files.tree());

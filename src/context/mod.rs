@@ -94,6 +94,11 @@ pub struct ServiceContext {
     /// How the CI workflow installs Spectral and lints the OpenAPI document with it.
     pub spectral_install: &'static str,
     pub spectral_lint: &'static str,
+    /// A member of a split's workspace (`[project] workspace`): no lock, profiles or
+    /// Dockerfile of its own.
+    pub workspace_member: bool,
+    /// The build profiles of a project of its own (`workspace::profiles`).
+    pub cargo_profiles: String,
     /// The package name as given (`my-shop`).
     pub crate_name: String,
     /// The library name Rust code uses (`my_shop`).
@@ -218,6 +223,10 @@ impl ServiceContext {
             actions: &crate::ci_actions::ACTIONS,
             spectral_install: crate::ci_actions::SPECTRAL_INSTALL,
             spectral_lint: crate::ci_actions::SPECTRAL_LINT,
+            workspace_member: spec.project.workspace,
+            cargo_profiles: crate::workspace::profiles(
+                spec.auth.mode == crate::spec::AuthMode::Jwt,
+            ),
             default_database_url: default_database_url(spec.project.database, &lib_name),
             crate_name: crate_name.to_string(),
             stream_name: lib_name.to_uppercase(),

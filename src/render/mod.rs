@@ -168,6 +168,22 @@ fn item_contexts(shared: &Context, key: &str, items: &[impl Serialize]) -> Resul
         .collect()
 }
 
+/// The `Cargo.lock` a service named `crate_name` would have as a project of its own: what it
+/// adds to the lock of a workspace it is a member of.
+pub fn service_lock(crate_name: &str) -> Result<String> {
+    let name = format!("{LOCK_FILE}{TEMPLATE_SUFFIX}");
+    let tree = embedded();
+    let bytes = tree
+        .get(&name)
+        .ok_or_else(|| Error::Usage(format!("{name} is missing from the embedded templates")))?;
+    let mut ctx = Context::new();
+    ctx.insert("crate_name", crate_name);
+    ctx.insert("workspace_member", &false);
+    let text = Tera::one_off(&String::from_utf8_lossy(bytes), &ctx, false)
+        .map_err(|e| template_error(&name, e))?;
+    Ok(crate::lock_file::sorted(&text))
+}
+
 /// Renders every file of a template `tree` with one context (a tree without per-item
 /// templates, such as the gateway's).
 pub fn render_tree(tree: &BTreeMap<String, Vec<u8>>, context: &impl Serialize) -> Result<FileSet> {

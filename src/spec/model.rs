@@ -253,6 +253,10 @@ pub struct Project {
     /// Where the service is reached in production (`public_url`, an https URL): the OpenAPI
     /// document's server; without it, the relative `/`.
     pub public_url: Option<String>,
+    /// A member of the Cargo workspace in the folder above (`workspace = true`, which a split
+    /// writes into each service's spec): its lock, build profiles and image are the
+    /// workspace's, so the service has none of its own.
+    pub workspace: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -174,6 +174,7 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
                 crate::split_deploy::compose(spec, &services),
             ),
         ];
+        writes.extend(crate::split_deploy::workspace_files(spec, &services)?);
         // The gateway follows the services: their routes and documents as updated just now.
         let documents: Vec<(String, String)> = services
             .iter()
@@ -189,7 +190,19 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
                 file.contents.clone(),
             )
         }));
-        crate::output::apply(&args.dir, &writes, &[])?;
+        let removals: Vec<String> = crate::split_deploy::BEFORE_THE_WORKSPACE
+            .iter()
+            .map(|path| (*path).to_owned())
+            .collect();
+        crate::output::apply(&args.dir, &writes, &removals)?;
+        // `.cargo/` of a split from before the workspace, empty now (best effort: a team's
+        // own file there keeps it).
+        let _ = fs::remove_dir(args.dir.join(".cargo"));
+    } else {
+        say(
+            "At the top: README.md, run-all, docker-compose.yml, the workspace's Cargo.toml,              Cargo.lock and Dockerfile, and gateway/ are written again from the spec.
+",
+        );
     }
     Ok(())
 }

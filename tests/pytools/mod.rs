@@ -257,6 +257,7 @@ pub fn lint_deployment_files(project: &Path) {
                 "--builtin-schema",
                 "vendor.compose-spec",
                 "docker-compose.yml",
+                "orders/docker-compose.yml",
             ],
         ),
         (
@@ -267,8 +268,9 @@ pub fn lint_deployment_files(project: &Path) {
     run_linters(project, &checks);
 }
 
-/// The deployment files at the top of a split: ShellCheck on `run-all`, hadolint on the
-/// gateway's Dockerfile, check-jsonschema with the Compose schema on `docker-compose.yml`.
+/// The deployment files of a split: ShellCheck on `run-all`, hadolint on the workspace's
+/// Dockerfile, check-jsonschema with the Compose schema on the top `docker-compose.yml` and
+/// on a member's own (which builds from the workspace).
 #[allow(dead_code, reason = "only the end-to-end test binary uses it")]
 pub fn lint_split_files(top: &Path) {
     let programs = [
@@ -282,7 +284,7 @@ pub fn lint_split_files(top: &Path) {
     };
     let checks: [(&Path, &[&str]); 3] = [
         (&shellcheck, &["run-all"]),
-        (&hadolint, &["--no-color", "gateway/Dockerfile"]),
+        (&hadolint, &["--no-color", "Dockerfile"]),
         (
             &check_jsonschema,
             &[

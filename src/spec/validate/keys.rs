@@ -22,6 +22,7 @@ pub(super) const PROJECT_KEYS: &[&str] = &[
     "api_prefix",
     "database",
     "public_url",
+    "workspace",
 ];
 
 pub(super) const AUTH_KEYS: &[&str] = &[

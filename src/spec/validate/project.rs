@@ -15,6 +15,7 @@ pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
         api_prefix: "/v1".into(),
         database: Database::Sqlite,
         public_url: None,
+        workspace: false,
     };
     let Some(t) = top.table(sink, "project", PROJECT_KEYS) else {
         return project;
@@ -55,6 +56,9 @@ pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
                     .allowed("an https URL such as \"https://api.example.com\", percent-encoded, without a trailing `/`"),
             );
         }
+    }
+    if let Some(member) = t.boolean(sink, "workspace") {
+        project.workspace = member.value;
     }
     if let Some(db) = one_of(sink, &t, "database", Database::ALLOWED) {
         project.database = match db.as_str() {
