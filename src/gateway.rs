@@ -17,7 +17,7 @@ use crate::spec::{self, Spec};
 use crate::split::ServiceSpec;
 
 /// The gateway's folder in a split.
-pub const FOLDER: &str = "gateway";
+pub const FOLDER: &str = spec::GATEWAY_FOLDER;
 
 /// The gateway's dependencies, pinned as the end-to-end tests built them: its part of the
 /// workspace's lock (`workspace::merged_lock`).

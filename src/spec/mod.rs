@@ -20,7 +20,7 @@ pub use numbers::bound_text;
 pub(crate) use numbers::{bound_value, bound_whole, parse_decimal};
 pub use validate::{ACCEPTED_KEYS, SIGN_IN_KEYS, check_crate_name};
 pub(crate) use words::RULE_WORDS;
-pub use words::{ACCOUNT, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
+pub use words::{ACCOUNT, GATEWAY_FOLDER, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
 
 use crate::diagnostics::Report;
 

@@ -2241,6 +2241,29 @@ fn services_group_every_resource_and_job_of_a_split_spec() {
     assert!(valid(MINIMAL).services.is_empty());
 }
 
+/// A service takes a folder and a package of its own: not the gateway's or the build's
+/// folder, and not the name of a crate the lock already holds (two packages of one name,
+/// which the pinned lock does not spell as cargo would).
+#[test]
+fn a_service_name_leaves_room_for_the_gateway_the_build_and_the_locked_crates() {
+    for (name, expected) in [
+        ("gateway", "a folder the split has already"),
+        ("target", "a folder the split has already"),
+        ("hyper", "a crate the generated code builds with"),
+        ("tokio-util", "a crate the generated code builds with"),
+    ] {
+        let e = errors(&SPLIT.replace("[services.shop]", &format!("[services.{name}]")));
+        assert!(
+            e.iter()
+                .any(|e| e.contains(expected) && e.contains("services.")),
+            "{name}: {e:?}"
+        );
+    }
+    // A project alone, too: `backend-gen new hyper`.
+    assert!(crate::spec::check_crate_name("hyper").is_err());
+    assert!(crate::spec::check_crate_name("hyper-shop").is_ok());
+}
+
 #[test]
 fn a_split_refuses_what_cannot_cross_a_boundary_yet() {
     let one = |extra: &str| errors(&format!("{SPLIT}{extra}"));

@@ -361,5 +361,34 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
             "a project name the generated code uses itself (try `{name}-service`)"
         ));
     }
+    if locked_package(&snake) {
+        return Err(format!(
+            "a project name that is also a crate the generated code builds with: its lock would \
+             hold two packages of that name, and builds with `--locked` fail (try `{name}-service`)"
+        ));
+    }
     Ok(())
+}
+
+/// The pinned locks of every generated crate: the services' and the gateway's.
+const PINNED_LOCKS: [&str; 2] = [
+    include_str!("../../../templates/service/Cargo.lock.tera"),
+    include_str!("../../../templates/gateway.Cargo.lock"),
+];
+
+/// Whether a package of the pinned locks has the library name `snake`.
+fn locked_package(snake: &str) -> bool {
+    PINNED_LOCKS
+        .iter()
+        .flat_map(|lock| lock.split("\n[[package]]\n"))
+        // A crate from the registry, not the lock's own package.
+        .filter(|block| block.contains("\nsource = "))
+        .filter_map(|block| {
+            block
+                .lines()
+                .next()?
+                .strip_prefix("name = \"")?
+                .strip_suffix('"')
+        })
+        .any(|package| package.replace('-', "_") == snake)
 }

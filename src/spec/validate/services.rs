@@ -10,7 +10,7 @@ use super::project::check_crate_name;
 use crate::diagnostics::Diagnostic;
 use crate::spec::model::*;
 use crate::spec::reader::{At, Sink, Table, suggest};
-use crate::spec::words::{ACCOUNT, MAX_NAME};
+use crate::spec::words::{ACCOUNT, MAX_NAME, TOP_FOLDERS};
 
 pub(super) fn read_services(
     sink: &mut Sink,
@@ -35,6 +35,15 @@ pub(super) fn read_services(
                 Diagnostic::new(name.span.clone(), &path, why)
                     .found(format!("{:?}", name.value))
                     .allowed("a crate name: lowercase letters, digits, `-` and `_`, starting with a letter"),
+            );
+        } else if TOP_FOLDERS.contains(&name.value.as_str()) {
+            sink.push(
+                Diagnostic::new(name.span.clone(), &path, "a folder the split has already")
+                    .found(format!("{:?}", name.value))
+                    .help(format!(
+                        "each service gets a folder of its own beside {}: choose another name",
+                        TOP_FOLDERS.map(|f| format!("`{f}/`")).join(" and ")
+                    )),
             );
         }
         let Some(t) = Table::from_value(sink, value, &path, SERVICE_KEYS) else {
