@@ -390,7 +390,9 @@ pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
          The folders are one Cargo workspace (`Cargo.toml` here): one `Cargo.lock` pins every\n\
          service and the gateway, and they build into the one `target/` here, so the dependencies\n\
          they share are compiled once. `cargo build` here builds them all, `cargo test` here tests\n\
-         them all, and in a folder `cargo run` and `cargo test` work on that service.\n\n\
+         them all, and in a folder `cargo run` and `cargo test` work on that service. The CI\n\
+         workflow (`.github/workflows/ci.yml`) lints and tests the whole workspace, lints each\n\
+         service's OpenAPI document and audits the lock.\n\n\
          ## Run them with Docker\n\n\
          `docker compose up --build` here runs every service with its own PostgreSQL database, one\n\
          Redis and one NATS, and the gateway on port 8080 (set `CURSOR_SECRET` and `JWT_SECRET`\n\

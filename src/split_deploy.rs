@@ -207,7 +207,8 @@ pub fn compose(spec: &Spec, services: &[ServiceSpec]) -> String {
 }
 
 /// The files at the top of a split that make it one Cargo workspace: its manifest and lock,
-/// the Dockerfile that builds any member's image, and what that build leaves out.
+/// the Dockerfile that builds any member's image, what that build leaves out, and the CI
+/// workflow that builds, lints and tests it.
 pub fn workspace_files(spec: &Spec, services: &[ServiceSpec]) -> Result<Vec<(String, String)>> {
     let mut members: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
     members.push(crate::gateway::FOLDER);
@@ -231,7 +232,72 @@ pub fn workspace_files(spec: &Spec, services: &[ServiceSpec]) -> Result<Vec<(Str
             ".dockerignore".to_owned(),
             workspace::DOCKERIGNORE.to_owned(),
         ),
+        (WORKFLOW.to_owned(), workflow(services)),
     ])
+}
+
+/// Where the split's CI workflow goes (GitHub reads workflows at the top of a repository
+/// only, so the members have none of their own).
+pub const WORKFLOW: &str = ".github/workflows/ci.yml";
+
+/// The split's CI workflow: each service's workflow, for the whole workspace at once (its
+/// lint, tests on SQLite and on PostgreSQL, and audit), with each service's OpenAPI document
+/// linted in a job of its own.
+pub fn workflow(services: &[ServiceSpec]) -> String {
+    let actions = &crate::ci_actions::ACTIONS;
+    let rust = crate::context::SERVICE_RUST_VERSION;
+    let setup = |components: bool| {
+        let mut out = format!(
+            "      - uses: {}\n      - uses: {}@{rust}\n",
+            actions.checkout, actions.rust_toolchain
+        );
+        if components {
+            out.push_str("        with:\n          components: rustfmt, clippy\n");
+        }
+        let _ = writeln!(out, "      - uses: {}", actions.rust_cache);
+        out
+    };
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    format!(
+        "# Written by backend-gen: on every push and pull request, the whole split (every service\n\
+         # and the gateway, one Cargo workspace): format and lint; test on SQLite and again on\n\
+         # PostgreSQL, with a Redis service so the shared-store tests run too; lint each service's\n\
+         # OpenAPI document; and audit the locked dependencies for published advisories (RustSec).\n\
+         name: ci\n\n\
+         on:\n  push:\n  pull_request:\n\n\
+         # The jobs only read the repository.\n\
+         permissions:\n  contents: read\n\n\
+         env:\n  CARGO_TERM_COLOR: always\n\n\
+         jobs:\n  \
+         lint:\n    runs-on: ubuntu-latest\n    steps:\n{lint}      \
+         - run: cargo fmt --check --all\n      \
+         - run: cargo clippy --workspace --all-targets --locked -- -D warnings\n\n  \
+         test:\n    runs-on: ubuntu-latest\n    services:\n      \
+         redis:\n        image: redis:7-alpine\n        ports:\n          - 6379:6379\n      \
+         postgres:\n        image: postgres:16-alpine\n        env:\n          \
+         POSTGRES_PASSWORD: postgres\n        ports:\n          - 5432:5432\n        \
+         options: >-\n          --health-cmd pg_isready --health-interval 2s --health-retries 30\n    \
+         env:\n      TEST_REDIS_URL: redis://127.0.0.1:6379/0\n    steps:\n{test}      \
+         - name: cargo test (SQLite)\n        run: cargo test --workspace --locked\n      \
+         - name: cargo test (PostgreSQL)\n        run: cargo test --workspace --locked\n        \
+         env:\n          TEST_DATABASE_URL: postgres://postgres:postgres@127.0.0.1:5432/postgres\n\n  \
+         # Each service's document as a security reviewer lints it: Spectral's OpenAPI rules and\n  \
+         # the OWASP API Security Top 10 2023 ruleset; its .spectral.yaml names each exception.\n  \
+         openapi:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        \
+         service: [{services}]\n    defaults:\n      run:\n        \
+         working-directory: ${{{{ matrix.service }}}}\n    steps:\n      \
+         - uses: {checkout}\n      - run: {install}\n      - run: {lint_document}\n\n  \
+         audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: {checkout}\n      \
+         - uses: {install_tool}\n        with:\n          tool: cargo-audit\n      \
+         - run: cargo audit\n",
+        lint = setup(true),
+        test = setup(false),
+        services = names.join(", "),
+        checkout = actions.checkout,
+        install = crate::ci_actions::SPECTRAL_INSTALL,
+        lint_document = crate::ci_actions::SPECTRAL_LINT,
+        install_tool = actions.install_tool,
+    )
 }
 
 /// What a split generated before it was a workspace has and no longer needs: each member's

@@ -2802,6 +2802,7 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
         let own = root.join(member);
         assert!(!own.join("Cargo.lock").exists(), "{member}");
         assert!(!own.join("Dockerfile").exists(), "{member}");
+        assert!(!own.join(".github").exists(), "{member}");
         let its = fs::read_to_string(own.join("Cargo.toml")).unwrap();
         assert!(!its.contains("[profile"), "{member}: {its}");
     }
@@ -2812,6 +2813,12 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
             .contains("cargo build --release --locked --package \"$SERVICE\"")
     );
     assert!(!root.join(".cargo/config.toml").exists());
+    let workflow = fs::read_to_string(root.join(".github/workflows/ci.yml")).unwrap();
+    assert!(
+        workflow.contains("cargo clippy --workspace --all-targets --locked -- -D warnings")
+            && workflow.contains("service: [accounts, catalog, orders, payments, notifications]"),
+        "{workflow}"
+    );
     assert!(
         fs::read_to_string(root.join("README.md"))
             .unwrap()

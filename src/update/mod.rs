@@ -200,8 +200,8 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
         let _ = fs::remove_dir(args.dir.join(".cargo"));
     } else {
         say(
-            "At the top: README.md, run-all, docker-compose.yml, the workspace's Cargo.toml,              Cargo.lock and Dockerfile, and gateway/ are written again from the spec.
-",
+            "At the top: README.md, run-all, docker-compose.yml, the workspace's Cargo.toml, \
+             Cargo.lock, Dockerfile and CI workflow, and gateway/ are written again from the spec.\n",
         );
     }
     Ok(())

