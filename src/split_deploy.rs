@@ -313,6 +313,42 @@ mod tests {
     use super::{compose, run_all};
     use crate::spec;
 
+    /// The gateway's lock pins every crate it shares with the services at a version the
+    /// services' lock has: the workspace's lock is their union, and two versions of one crate
+    /// where one would do would have a package depend on both.
+    #[test]
+    fn the_pinned_locks_agree_on_every_crate_they_share() {
+        let versions = |lock: &str| {
+            let mut out = std::collections::BTreeMap::<String, Vec<String>>::new();
+            for block in lock.split("\n[[package]]\n").skip(1) {
+                let field = |key: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(key)?.strip_prefix(" = \""))
+                        .map(|v| v.trim_end_matches('"').to_owned())
+                };
+                if let (Some(name), Some(version)) = (field("name"), field("version")) {
+                    out.entry(name).or_default().push(version);
+                }
+            }
+            out
+        };
+        let services = versions(&crate::render::service_lock("shop").unwrap());
+        let mut disagree = Vec::new();
+        for (name, pinned) in versions(crate::gateway::LOCK) {
+            let Some(theirs) = services.get(&name) else {
+                continue;
+            };
+            for version in pinned.iter().filter(|v| !theirs.contains(v)) {
+                disagree.push(format!("{name} {version} (the services pin {theirs:?})"));
+            }
+        }
+        assert!(
+            disagree.is_empty(),
+            "templates/gateway.Cargo.lock: `cargo update -p NAME --precise VERSION` for {disagree:?}"
+        );
+    }
+
     const EXAMPLE: &str = include_str!("../examples/shop-services.toml");
 
     /// `run-all` starts each service with the URLs of those it calls, and the gateway with
