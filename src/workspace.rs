@@ -88,8 +88,9 @@ pub fn dockerfile(rust_version: &str) -> String {
     )
 }
 
-/// What the image's build leaves out: what cargo and the services make as they run.
-pub const DOCKERIGNORE: &str = "target\n**/data\n.git\n";
+/// What the image's build leaves out: what cargo, the services and their tools make as they
+/// run, local settings, and backend-gen's own state.
+pub const DOCKERIGNORE: &str = "target\n**/data\n**/.env\n.git\n**/.backend-gen\n**/node_modules\n";
 
 #[derive(Deserialize)]
 struct Lock {

@@ -262,7 +262,100 @@ fn check_split(
         }
     }
     check_gateway(parsed, &services, fail);
+    check_workspace(parsed, &services, fail);
     first.map_or(Outcome::Broken, Outcome::Accepted)
+}
+
+/// The split's workspace: every service and the gateway a member, and the merged lock one
+/// cargo can read: a root package per member, and every dependency naming one package of
+/// the lock (by name alone only where the lock has one version of it).
+fn check_workspace(
+    parsed: &Spec,
+    services: &[backend_gen::split::ServiceSpec],
+    fail: &mut impl FnMut(&'static str, String),
+) {
+    let files = match backend_gen::split_deploy::workspace_files(parsed, services) {
+        Ok(files) => files,
+        Err(e) => return fail("every split's workspace files render", e.to_string()),
+    };
+    let text = |name: &str| {
+        files
+            .iter()
+            .find(|(path, _)| path == name)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default()
+    };
+    let members: Vec<String> = services
+        .iter()
+        .map(|s| s.name.clone())
+        .chain(["gateway".to_owned()])
+        .collect();
+    let manifest: toml::Table = text("Cargo.toml").parse().unwrap_or_default();
+    let listed: Vec<String> = manifest
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(|m| m.as_array())
+        .map(|m| {
+            m.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    if listed != members {
+        fail(
+            "a split's workspace has every service and the gateway as members",
+            format!("{listed:?}"),
+        );
+    }
+    let lock: toml::Table = match text("Cargo.lock").parse() {
+        Ok(lock) => lock,
+        Err(e) => return fail("a split's lock is TOML", e.to_string()),
+    };
+    let packages: Vec<(String, String, Vec<String>)> = lock
+        .get("package")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let field = |key: &str| p.get(key).and_then(|v| v.as_str()).unwrap_or("").to_owned();
+            let deps = p
+                .get("dependencies")
+                .and_then(|d| d.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str().map(str::to_owned))
+                .collect();
+            (field("name"), field("version"), deps)
+        })
+        .collect();
+    for member in &members {
+        let roots = packages
+            .iter()
+            .filter(|(n, v, _)| n == member && v == "0.1.0")
+            .count();
+        if roots != 1 {
+            fail(
+                "a split's lock holds each member once",
+                format!("{member}: {roots}"),
+            );
+        }
+    }
+    for (name, version, deps) in &packages {
+        for dep in deps {
+            let mut words = dep.split(' ');
+            let dep_name = words.next().unwrap_or_default();
+            let matching = packages
+                .iter()
+                .filter(|(n, v, _)| n == dep_name && words.clone().next().is_none_or(|w| w == v))
+                .count();
+            if matching != 1 {
+                fail(
+                    "every dependency in a split's lock names one package",
+                    format!("{name} {version} -> {dep}: {matching} packages"),
+                );
+            }
+        }
+    }
 }
 
 /// The split's gateway renders, its Rust parses, and each path segment it routes goes to one
