@@ -533,8 +533,8 @@ fn the_closing_message_follows_a_spec_file() {
     assert!(said.contains("JWT_SECRET"), "{said}");
     assert!(!said.contains("PostgreSQL"), "{said}");
 
-    let said = run(&["new", "plain", "--yes", "-o", "plain"]);
-    assert!(said.contains("data in data/plain.db"), "{said}");
+    let said = run(&["new", "notebook", "--yes", "-o", "notebook"]);
+    assert!(said.contains("data in data/notebook.db"), "{said}");
     assert!(!said.contains("grant-role"), "{said}");
     assert!(!said.contains("JWT_SECRET"), "{said}");
     assert!(said.contains("CURSOR_SECRET"), "{said}");
