@@ -52,8 +52,10 @@ pub fn run_all(spec: &Spec, services: &[ServiceSpec]) -> String {
         "\n# The whole workspace at once: every service and the gateway, with the features they\n\
          # share compiled once (`cargo run` in each folder would compile them again for each).\n\
          cargo build --quiet --workspace --bins\n\
-         bin=\"${CARGO_TARGET_DIR:-target}/debug\"\n\
-         case $bin in\n    /*) ;;\n    *) bin=\"$PWD/$bin\" ;;\nesac\n\n\
+         # Where cargo put them, whatever sets it (CARGO_TARGET_DIR, a cargo config file).\n\
+         target=$(cargo metadata --format-version 1 --no-deps |\n    \
+         sed -n 's/.*\"target_directory\":\"\\([^\"]*\\)\".*/\\1/p')\n\
+         bin=\"$target/debug\"\n\n\
          pids=\"\"\n\
          # start FOLDER VARIABLE=VALUE...: runs the folder's binary, in its folder, with those\n\
          # settings.\n\
