@@ -25,18 +25,39 @@ pub fn sorted(lock: &str) -> String {
 
 /// A package's name and its version's numeric parts; a block without them sorts first.
 fn sort_key(block: &str) -> (String, Vec<u64>) {
-    let field = |key: &str| {
-        block
-            .lines()
-            .find_map(|line| line.strip_prefix(key)?.strip_prefix(" = "))
-            .map(|value| value.trim_matches('"').to_owned())
-            .unwrap_or_default()
-    };
-    let version = field("version")
+    let text = |key: &str| field(block, key).unwrap_or_default().to_owned();
+    let version = text("version")
         .split(['.', '-', '+'])
         .map_while(|part| part.parse().ok())
         .collect();
-    (field("name"), version)
+    (text("name"), version)
+}
+
+/// One `key = "value"` of a package's block, unquoted.
+fn field<'b>(block: &'b str, key: &str) -> Option<&'b str> {
+    block
+        .lines()
+        .find_map(|line| line.strip_prefix(key)?.strip_prefix(" = "))
+        .map(|value| value.trim_matches('"'))
+}
+
+/// A package of a lock file.
+pub struct Package<'l> {
+    pub name: &'l str,
+    pub version: &'l str,
+    /// From a registry, not a package of the project itself.
+    pub registry: bool,
+}
+
+/// Every package of `lock`, in its order.
+pub fn packages(lock: &str) -> impl Iterator<Item = Package<'_>> {
+    lock.split(PACKAGE).skip(1).filter_map(|block| {
+        Some(Package {
+            name: field(block, "name")?,
+            version: field(block, "version")?,
+            registry: field(block, "source").is_some(),
+        })
+    })
 }
 
 #[cfg(test)]

@@ -322,16 +322,10 @@ mod tests {
     fn the_pinned_locks_agree_on_every_crate_they_share() {
         let versions = |lock: &str| {
             let mut out = std::collections::BTreeMap::<String, Vec<String>>::new();
-            for block in lock.split("\n[[package]]\n").skip(1) {
-                let field = |key: &str| {
-                    block
-                        .lines()
-                        .find_map(|l| l.strip_prefix(key)?.strip_prefix(" = \""))
-                        .map(|v| v.trim_end_matches('"').to_owned())
-                };
-                if let (Some(name), Some(version)) = (field("name"), field("version")) {
-                    out.entry(name).or_default().push(version);
-                }
+            for package in crate::lock_file::packages(lock) {
+                out.entry(package.name.to_owned())
+                    .or_default()
+                    .push(package.version.to_owned());
             }
             out
         };

@@ -380,15 +380,8 @@ const PINNED_LOCKS: [&str; 2] = [
 fn locked_package(snake: &str) -> bool {
     PINNED_LOCKS
         .iter()
-        .flat_map(|lock| lock.split("\n[[package]]\n"))
+        .flat_map(|lock| crate::lock_file::packages(lock))
         // A crate from the registry, not the lock's own package.
-        .filter(|block| block.contains("\nsource = "))
-        .filter_map(|block| {
-            block
-                .lines()
-                .next()?
-                .strip_prefix("name = \"")?
-                .strip_suffix('"')
-        })
-        .any(|package| package.replace('-', "_") == snake)
+        .filter(|package| package.registry)
+        .any(|package| package.name.replace('-', "_") == snake)
 }
