@@ -56,14 +56,23 @@ pub fn summary(spec: &Spec) -> String {
         let list: Vec<String> = r.fields.iter().map(describe_field).collect();
         let _ = writeln!(out, "  fields: {}", list.join(", "));
         for b in &r.belongs_to {
-            let _ = writeln!(
-                out,
-                "  belongs to {} as {} ({}, on delete {})",
-                b.target,
-                b.names.snake,
-                if b.required { "required" } else { "optional" },
-                b.on_delete.sql().to_lowercase()
-            );
+            let required = if b.required { "required" } else { "optional" };
+            let _ = match spec.auth.accounts.as_deref().filter(|_| spec.is_remote(b)) {
+                Some(service) => writeln!(
+                    out,
+                    "  belongs to {service}.{} as {} ({required}, no foreign key: asked at {})",
+                    b.target,
+                    b.names.snake,
+                    crate::spec::Reference::url_variable(service)
+                ),
+                None => writeln!(
+                    out,
+                    "  belongs to {} as {} ({required}, on delete {})",
+                    b.target,
+                    b.names.snake,
+                    b.on_delete.sql().to_lowercase()
+                ),
+            };
         }
         for m in &r.many_to_many {
             let _ = writeln!(out, "  many-to-many with {m}");

@@ -5,7 +5,8 @@
 //!
 //! - a `belongs_to` to a resource of another service becomes a uuid field `{relation}_id`
 //!   with `references = "SERVICE.RESOURCE"` (the same JSON key, `customerId`), checked on write
-//!   by a call to that service instead of a foreign key;
+//!   by a call to that service instead of a foreign key; but a resource's owner relation to
+//!   `user` stays one (with no `on_delete`), which a service with another's accounts allows;
 //! - with jwt, every service but the one that holds `user` gets `[auth] accounts = "…"`: the
 //!   accounts service signs callers in, the others verify its tokens and ask it who calls;
 //! - a job's `on` that names another service's event (`order.created`, whose `order` is in
@@ -18,7 +19,7 @@ use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 use crate::diagnostics::Report;
 use crate::error::{Error, Result};
-use crate::spec::{self, AuthMode, Spec};
+use crate::spec::{self, ACCOUNT, AuthMode, Spec};
 
 /// One service of a split spec: its name, its spec's text, and that spec.
 #[derive(Debug)]
@@ -108,7 +109,11 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
                 let Some(owner) = spec.service_of(&b.target).filter(|g| g.name != service) else {
                     continue;
                 };
-                to_reference(item, b, &owner.name);
+                if b.target == ACCOUNT && resource.is_owner(b) {
+                    owned_by_remote_account(item, b);
+                } else {
+                    to_reference(item, b, &owner.name);
+                }
             }
         }
     }
@@ -157,6 +162,20 @@ fn table_like<'d>(doc: &'d mut DocumentMut, key: &str) -> &'d mut dyn TableLike 
         .expect("a table")
 }
 
+/// Keeps the owner relation `b` of `resource` to the accounts of another service, which the
+/// service's spec allows (`Spec::is_remote`), but for `on_delete`: the accounts are deleted
+/// there, with no foreign key here to act on.
+fn owned_by_remote_account(resource: &mut dyn TableLike, b: &spec::BelongsTo) {
+    if let Some(entry) = resource
+        .get_mut("belongs_to")
+        .and_then(Item::as_table_like_mut)
+        .and_then(|relations| relations.get_mut(&b.names.snake))
+        .and_then(Item::as_table_like_mut)
+    {
+        entry.remove("on_delete");
+    }
+}
+
 /// Replaces the relation `b` of `resource` (to a resource of `owner`) by a uuid field that
 /// refers to the row there, with the same requiredness and list settings.
 fn to_reference(resource: &mut dyn TableLike, b: &spec::BelongsTo, owner: &str) {
@@ -176,6 +195,12 @@ fn to_reference(resource: &mut dyn TableLike, b: &spec::BelongsTo, owner: &str) 
         belongs_to.remove(relation);
         if belongs_to.is_empty() {
             resource.remove("belongs_to");
+        } else if let Some(inline) = resource
+            .get_mut("belongs_to")
+            .and_then(Item::as_inline_table_mut)
+        {
+            // `{ a = …, b = … }` less `b` would end `…}`.
+            inline.fmt();
         }
     }
     let mut field = InlineTable::new();
@@ -279,6 +304,15 @@ pub fn summary(services: &[ServiceSpec]) -> String {
         }
         let _ = writeln!(out, "  {}: {}", service.name, parts.join("; "));
         for r in &spec.resources {
+            if let Some(accounts) = &spec.auth.accounts
+                && let Some(b) = r.belongs_to.iter().find(|b| spec.is_remote(b))
+            {
+                let _ = writeln!(
+                    out,
+                    "    {}.{}_id -> {accounts}.{} (the owner: the caller's account, no foreign key)",
+                    r.names.snake, b.names.snake, b.target
+                );
+            }
             for f in &r.fields {
                 let Some(reference) = &f.references else {
                     continue;
@@ -477,9 +511,17 @@ mod tests {
         let orders = of(&services, "orders");
         assert_eq!(orders.spec.auth.accounts.as_deref(), Some("accounts"));
         assert!(!orders.source.contains("registration"), "{}", orders.source);
-        // Relations to other services' rows are ids checked by a call: same key, no FK.
+        // Relations to other services' rows are ids checked by a call: same key, no FK; but
+        // the owner relation to the accounts stays one, to the token's subject.
         let order = orders.spec.resource("order").expect("order");
-        assert!(order.belongs_to.is_empty());
+        let relations: Vec<&str> = order
+            .belongs_to
+            .iter()
+            .map(|b| b.names.snake.as_str())
+            .collect();
+        assert_eq!(relations, ["customer"]);
+        assert!(order.is_owner(&order.belongs_to[0]));
+        assert!(orders.spec.is_remote(&order.belongs_to[0]));
         let refs: Vec<(String, String, bool)> = order
             .fields
             .iter()
@@ -492,21 +534,22 @@ mod tests {
                 ))
             })
             .collect();
-        assert_eq!(
-            refs,
-            [
-                ("customerId".into(), "accounts.user".into(), true),
-                ("productId".into(), "catalog.product".into(), true),
-            ]
-        );
-        // Lists that named the relation name the field; the team's comments stay.
+        assert_eq!(refs, [("productId".into(), "catalog.product".into(), true)]);
+        // Lists that named a relation now a field name the field; the team's comments stay.
         assert!(
-            orders.source.contains("filter = [\"customer_id\"]"),
+            orders.source.contains("filter = [\"customer\"]"),
             "{}",
             orders.source
         );
+        let by_product = EXAMPLE.replace("filter = [\"customer\"]", "filter = [\"product\"]");
+        let spec = spec::parse("shop-services.toml", &by_product).expect("valid");
+        let split = project(&spec, &by_product).expect("each service's spec is valid");
+        let source = &of(&split, "orders").source;
+        assert!(source.contains("filter = [\"product_id\"]"), "{source}");
         assert!(
-            orders.source.contains("# Its customer is an account"),
+            orders
+                .source
+                .contains("Its customer is an account, which owns it"),
             "{}",
             orders.source
         );

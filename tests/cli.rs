@@ -2722,7 +2722,10 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
         .success()
         .stdout(predicate::str::contains("=== service orders (orders/) ==="))
         .stdout(predicate::str::contains(
-            "order.customer_id -> accounts.user (an id checked by a call, no foreign key)",
+            "order.customer_id -> accounts.user (the owner: the caller's account, no foreign key)",
+        ))
+        .stdout(predicate::str::contains(
+            "order.product_id -> catalog.product (an id checked by a call, no foreign key)",
         ))
         .stdout(predicate::str::contains(
             "hears payment.completed from payments",

@@ -1892,7 +1892,8 @@ fn eventually_within(wait: Duration, what: &str, mut check: impl FnMut() -> bool
 /// The split example (`examples/shop-services.toml`) as a whole, on loopback: its gateway is
 /// formatted, lint-clean and passes its own tests; then its five services (each on its own
 /// SQLite file) and the gateway run side by side with one NATS, and clients go through the
-/// gateway: sign-up and sign-in, a staff member's product, a customer's orders, each order
+/// gateway: sign-up and sign-in, a staff member's product, a customer's orders (which no other
+/// customer sees: their owner is an account of the accounts service), each order
 /// noticed by the notifications service exactly once (also across a kill and restart of it),
 /// a completed payment marking its order paid through an event, the payments service stopped
 /// (503 within the timeout, the others serving) and back, and a deleted account refused by
@@ -2040,6 +2041,7 @@ fn the_split_example_runs_as_a_whole() {
     let (admin, _) = sign_up("admin@shop.example", Some("admin"));
     let (staff, _) = sign_up("staff@shop.example", Some("staff"));
     let (ann, ann_id) = sign_up("ann@shop.example", None);
+    let (bob, bob_id) = sign_up("bob@shop.example", None);
 
     let product = serde_json::json!({"name": "Teapot", "price": "19.50"});
     let (status, product, _) = call(
@@ -2116,8 +2118,52 @@ fn the_split_example_runs_as_a_whole() {
     placed.sort();
     assert_eq!(heard, placed, "each order noticed exactly once");
 
-    // A payment's completion marks its order paid, through payments.payment.completed.
+    // Orders are their customers' (an account of the accounts service, the token's subject):
+    // another customer neither reads nor lists them, nor names someone else as an order's
+    // customer; staff see them all.
     let first = &orders[0];
+    let (status, body, _) = call("GET", &format!("{api}/orders/{first}"), Some(&bob), None);
+    assert_eq!(status, 404, "another customer's order: {body}");
+    let (status, page, _) = call("GET", &format!("{api}/orders"), Some(&bob), None);
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page["data"],
+        serde_json::json!([]),
+        "bob lists no order of ann's"
+    );
+    let (status, page, _) = call("GET", &format!("{api}/orders?limit=100"), Some(&ann), None);
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(orders.len()));
+    let (status, page, _) = call(
+        "GET",
+        &format!("{api}/orders?limit=100"),
+        Some(&staff),
+        None,
+    );
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(orders.len()));
+    let for_ann = serde_json::json!({
+        "customerId": ann_id, "productId": product_id, "quantity": 1, "placedOn": "2026-11-27",
+    });
+    let (status, body, _) = call("POST", &format!("{api}/orders"), Some(&bob), Some(for_ann));
+    assert_eq!(status, 403, "bob names ann as an order's customer: {body}");
+    let (status, body, _) = call(
+        "POST",
+        &format!("{api}/payments"),
+        Some(&bob),
+        Some(serde_json::json!({"orderId": first, "amount": "1.00"})),
+    );
+    assert_eq!(status, 422, "bob pays for an order he cannot see: {body}");
+    let own = serde_json::json!({"productId": product_id, "quantity": 1, "placedOn": "2026-11-27"});
+    let (status, order, _) = call("POST", &format!("{api}/orders"), Some(&bob), Some(own));
+    assert_eq!(status, 201, "{order}");
+    assert_eq!(
+        order["customerId"],
+        bob_id.as_str(),
+        "the caller is the customer"
+    );
+
+    // A payment's completion marks its order paid, through payments.payment.completed.
     let body = serde_json::json!({"orderId": first, "amount": "19.50"});
     let (status, payment, _) = call("POST", &format!("{api}/payments"), Some(&ann), Some(body));
     assert_eq!(status, 201, "{payment}");

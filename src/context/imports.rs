@@ -27,6 +27,7 @@ pub(super) fn imports(
     let p = &r.names.type_name;
     let parents: Vec<String> = belongs_to
         .iter()
+        .filter(|b| !b.remote)
         .map(|b| b.target.module.clone())
         .filter(|m| m != own)
         .map(|m| format!("crate::resources::{m}"))
@@ -75,7 +76,7 @@ pub(super) fn imports(
         repo_crate.push("crate::list::Scope".into());
     }
     // Parents are checked to exist, and so is an owner a body names.
-    if !belongs_to.is_empty() {
+    if belongs_to.iter().any(|b| !b.remote) {
         repo_crate.push("crate::validation::Validator".into());
     }
     let jwt = spec.auth.mode == AuthMode::Jwt;
@@ -164,8 +165,12 @@ pub(super) fn imports(
     if !r.events.is_empty() {
         service.push("crate::outbox".into());
     }
-    if r.fields.iter().any(|f| f.references.is_some()) {
-        // The refusals of ids other services do not have (`check_remote`).
+    let remote_owner = r
+        .belongs_to
+        .iter()
+        .any(|b| r.is_owner(b) && spec.is_remote(b));
+    if r.fields.iter().any(|f| f.references.is_some()) || remote_owner {
+        // The refusals of ids other services do not have (`check_remote`, `check_owner`).
         service.push("crate::error::ErrorDetail".into());
     }
     if !links.is_empty() {

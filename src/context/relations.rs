@@ -26,6 +26,8 @@ pub struct RelationContext {
     /// The relation that owns the row: set from the caller's token on create, never from
     /// a body, and never rewritten.
     pub owner: bool,
+    /// The parent is another service's account (`Spec::is_remote`): no routes under it.
+    pub remote: bool,
     /// The parent's collection URL: the README's register example names it, and the tests
     /// get a copy (`RelationTestContext`).
     #[serde(skip)]
@@ -240,7 +242,7 @@ pub(super) fn owner_call(r: &Resource, from: &Resource) -> String {
 
 /// Who owns a resource's rows, as its generated code names it (see the `ResourceContext`
 /// fields `owner_column`, `owner_via`, `owned`, `owner_key`, `owner_set_by`,
-/// `owner_of_self`, `field_owner_key`, `field_owner_call` and `owner_call`).
+/// `owner_of_self`, `field_owner_key`, `field_owner_call`, `owner_call` and `owner_remote`).
 pub(super) struct Ownership {
     pub(super) column: Option<String>,
     pub(super) via: Option<OwnerVia>,
@@ -251,6 +253,7 @@ pub(super) struct Ownership {
     pub(super) field_key: Option<String>,
     pub(super) field_call: String,
     pub(super) call: String,
+    pub(super) remote: bool,
 }
 
 impl Ownership {
@@ -284,6 +287,7 @@ impl Ownership {
                 None => "None".into(),
             },
             call: owner_call(r, r),
+            remote: direct.is_some_and(|b| spec.is_remote(b)),
             column,
             key,
         }
@@ -314,6 +318,7 @@ impl RelationContext {
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
             self_reference: b.target == r.names.snake,
             owner: r.is_owner(b),
+            remote: spec.is_remote(b),
             target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
             target_owner_call: parent.map_or_else(String::new, |p| owner_call(p, r)),
             json: format!("{}Id", b.names.camel),

@@ -67,6 +67,9 @@ pub struct ResourceContext {
     /// In a handler, the expression (a `Result`'s `?` included) of the owner of the row in
     /// the variable `{row}`.
     pub owner_call: String,
+    /// The owner is an account of another service (`Spec::is_remote`), which an owner named
+    /// in a body is checked with.
+    pub owner_remote: bool,
     pub fields: Vec<FieldContext>,
     pub belongs_to: Vec<RelationContext>,
     pub links: Vec<LinkContext>,
@@ -149,7 +152,7 @@ impl ResourceContext {
             .map(|t| LinkContext::new(spec, r, t))
             .collect();
         let keys = Keys::new(&fields, &belongs_to);
-        let uses = uses(r, &fields, &belongs_to, &links);
+        let uses = uses(spec, r, &fields, &belongs_to, &links);
         let imports = imports(spec, r, &fields, &belongs_to, &links);
         let owner = Ownership::new(spec, r);
         let list_paths = list_paths(r);
@@ -194,6 +197,7 @@ impl ResourceContext {
             field_owner_key: owner.field_key,
             field_owner_call: owner.field_call,
             owner_call: owner.call,
+            owner_remote: owner.remote,
             sql: ResourceSql::new(spec, r),
             keys: keys.keys,
             required_keys: keys.required,
@@ -280,6 +284,7 @@ impl Keys {
 
 /// The optional pieces of generated code one resource needs (merged into the service's).
 fn uses(
+    spec: &Spec,
     r: &Resource,
     fields: &[FieldContext],
     belongs_to: &[RelationContext],
@@ -320,5 +325,10 @@ fn uses(
         uses.unique |= f.unique;
         uses.references |= f.references.is_some();
     }
+    // An owner a body names is an account the accounts service is asked about.
+    uses.references |= r
+        .belongs_to
+        .iter()
+        .any(|b| r.is_owner(b) && spec.is_remote(b));
     uses
 }

@@ -192,6 +192,13 @@ impl Spec {
     }
 
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
+    /// Whether `b`'s parent rows are another service's: the accounts of `auth.accounts`,
+    /// which only an owner relation names. No foreign key, no routes under the parent, and
+    /// an owner a body names is checked by a call there.
+    pub fn is_remote(&self, b: &BelongsTo) -> bool {
+        self.auth.accounts.is_some() && b.target == super::words::ACCOUNT
+    }
+
     pub fn is_account(&self, r: &Resource) -> bool {
         self.has_accounts() && r.names.snake == super::words::ACCOUNT
     }
@@ -210,7 +217,7 @@ impl Spec {
             let r = &self.resources[i];
             r.belongs_to
                 .iter()
-                .filter(move |b| b.target != r.names.snake)
+                .filter(move |b| b.target != r.names.snake && !self.is_remote(b))
         };
         let mut waiting: Vec<usize> = (0..self.resources.len())
             .map(|i| parents(i).count())
@@ -814,6 +821,15 @@ pub enum OnDelete {
 
 impl OnDelete {
     pub const ALLOWED: &'static [&'static str] = &["cascade", "restrict", "set_null"];
+
+    /// The spec's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            OnDelete::Cascade => "cascade",
+            OnDelete::Restrict => "restrict",
+            OnDelete::SetNull => "set_null",
+        }
+    }
 
     pub fn sql(self) -> &'static str {
         match self {

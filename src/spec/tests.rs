@@ -2172,7 +2172,7 @@ fn accounts_of_another_service_sign_in_there_and_are_asked_about_here() {
     );
     assert!(e[1].contains("auth.password_min_length"), "{e:?}");
 
-    // No resource named `user`, no relation to one, no owners.
+    // No resource named `user`; a relation to one only as the owner, with no `on_delete`.
     let d = only_error(&format!(
         "{jwt}[resources.user.fields]\nname = {{ type = \"string\" }}\n"
     ));
@@ -2185,20 +2185,46 @@ fn accounts_of_another_service_sign_in_there_and_are_asked_about_here() {
     let d = only_error(&format!(
         "{jwt}[resources.post]\nbelongs_to = {{ author = {{ resource = \"user\" }} }}\n{MINIMAL}"
     ));
-    assert_eq!(d.message, "unknown resource");
+    assert_eq!(d.key, "resources.post.belongs_to.author");
+    assert_eq!(
+        d.message,
+        "a relation to another service's accounts is only an owner's"
+    );
     assert!(
         d.help
             .as_deref()
-            .is_some_and(|h| h.contains("references = \"accounts.user\"")),
+            .is_some_and(|h| h.contains("owner = \"author\"")
+                && h.contains("references = \"accounts.user\"")),
         "{d:?}"
     );
-    let e = errors(&format!(
-        "{jwt}[resources.post]\nowner = \"author\"\nbelongs_to = {{ author = {{ resource = \"user\" }} }}\n{MINIMAL}"
+    let owned = format!(
+        "{jwt}[resources.post]\nowner = \"author\"\nbelongs_to = {{ author = {{ resource = \"user\" }} }}\n\
+         access = {{ read = \"owner\", list = \"owner\" }}\n\
+         [resources.post.fields]\ntitle = {{ type = \"string\" }}\n\
+         [resources.line]\nowner = \"post.author\"\nbelongs_to = {{ post = {{}} }}\n\
+         [resources.line.fields]\ntext = {{ type = \"string\" }}\n"
+    );
+    let spec = valid(&owned);
+    let post = &spec.resources[0];
+    assert!(post.is_owner(&post.belongs_to[0]) && spec.is_remote(&post.belongs_to[0]));
+    assert!(!spec.is_remote(&spec.resources[1].belongs_to[0]));
+    // No table of accounts here: posts come first, and no foreign key is theirs.
+    let order: Vec<&str> = spec
+        .creation_order()
+        .iter()
+        .map(|r| r.names.snake.as_str())
+        .collect();
+    assert_eq!(order, ["post", "line"]);
+    let d = only_error(&owned.replace(
+        "{ resource = \"user\" }",
+        "{ resource = \"user\", on_delete = \"cascade\" }",
     ));
+    assert_eq!(d.key, "resources.post.belongs_to.author.on_delete");
     assert!(
-        e.iter()
-            .any(|e| e.contains("owners need this service's own accounts")),
-        "{e:?}"
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("remove `on_delete`")),
+        "{d:?}"
     );
 
     // A service's name, and jwt only.
@@ -2311,13 +2337,20 @@ fn a_split_refuses_what_cannot_cross_a_boundary_yet() {
             .any(|e| e.contains("a many-to-many cannot join two services")),
         "{e:?}"
     );
-    let e = errors(&SPLIT.replace(
+    // An owner in another service than the accounts is the owner relation to them, and an
+    // owner through parents stays in one service up to it.
+    valid(&SPLIT.replace(
         "belongs_to = { customer",
         "owner = \"customer\"\nbelongs_to = { customer",
     ));
+    let e = errors(&SPLIT.replace(
+        "[resources.post.fields]",
+        "[resources.post]\nbelongs_to = { order = {} }\nowner = \"order.customer\"\n[resources.post.fields]",
+    ));
     assert!(
         e.iter()
-            .any(|e| e.contains("owners need the accounts in the same service")),
+            .any(|e| e.contains("an owner's path stays in one service")
+                && e.contains("give `order` `owner = \"customer\"`")),
         "{e:?}"
     );
     let through = SPLIT

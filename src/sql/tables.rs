@@ -29,7 +29,8 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
             .map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
         let name = format!("{}_id", b.names.snake);
         let mut column = Column::fixed(&name, dialect.id_type(), b.required);
-        column.references = Some(Constraint {
+        // Another service's rows cannot be a foreign key's.
+        column.references = (!spec.is_remote(b)).then(|| Constraint {
             name: identifier(format!("{table}_{name}_fkey")),
             body: format!("{parent} (id) ON DELETE {}", b.on_delete.sql()),
         });

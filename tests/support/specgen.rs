@@ -1914,6 +1914,9 @@ impl Generator {
     /// Owners: a relation to `user` on the row itself (sometimes with roles that may name
     /// another owner), or, for rows without one, a path through a parent that has an owner.
     fn add_owners(&mut self, roles: &[String]) {
+        if self.auth.accounts.is_some() {
+            self.add_remote_owners(roles);
+        }
         for i in 0..self.resources.len() {
             if self.is_account(&self.resources[i]) {
                 continue;
@@ -1955,6 +1958,35 @@ impl Generator {
             }
             if !changed {
                 break;
+            }
+        }
+    }
+
+    /// With another service's accounts: some resources owned by an account there, through
+    /// the one relation to `user` such a spec may have (the owner's, with no `on_delete`).
+    fn add_remote_owners(&mut self, roles: &[String]) {
+        for i in 0..self.resources.len() {
+            if !self.chance(0.4) {
+                continue;
+            }
+            let name = self.fresh(|_| true);
+            let taken = self.resources[i].belongs_to.iter().any(|b| b.name == name);
+            if taken || !self.relation_fits(i, &name) {
+                continue;
+            }
+            let required = self.chance(0.5);
+            let short = required && self.chance(0.5);
+            self.resources[i].belongs_to.push(Relation {
+                name: name.clone(),
+                target: "user".into(),
+                required,
+                short,
+                on_delete: None,
+            });
+            self.resources[i].owner = Some(name);
+            if self.chance(0.3) {
+                let n = self.rng.random_range(1..=2.min(roles.len()));
+                self.resources[i].owner_set_by = self.some_of(roles, n);
             }
         }
     }

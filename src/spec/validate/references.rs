@@ -186,6 +186,47 @@ pub(super) fn check_cross_references(
     for (name, r) in resources {
         let res = &r.resource;
         for (b, span) in res.belongs_to.iter().zip(&r.belongs_to_spans) {
+            if let Some(service) = auth.accounts.as_deref().filter(|_| b.target == ACCOUNT) {
+                // Another service's accounts: a row may name its owner there (the token's
+                // subject), and nothing else, since no table here can check the id.
+                if !res.is_owner(b) {
+                    sink.push(
+                        Diagnostic::new(
+                            span.clone(),
+                            format!("resources.{}.belongs_to.{}", name.value, b.names.snake),
+                            "a relation to another service's accounts is only an owner's",
+                        )
+                        .found(format!(
+                            "`{}` belongs to `{ACCOUNT}`, and its `owner` is not `{}`",
+                            name.value, b.names.snake
+                        ))
+                        .help(format!(
+                            "add `owner = \"{}\"` (the caller's account owns the rows it \
+                             creates), or hold an account's id in a uuid field with \
+                             `references = \"{service}.{ACCOUNT}\"`",
+                            b.names.snake
+                        )),
+                    );
+                }
+                if b.on_delete != OnDelete::Restrict {
+                    sink.push(
+                        Diagnostic::new(
+                            span.clone(),
+                            format!(
+                                "resources.{}.belongs_to.{}.on_delete",
+                                name.value, b.names.snake
+                            ),
+                            "no `on_delete` for another service's accounts",
+                        )
+                        .found(format!("`on_delete = {:?}`", b.on_delete.word()))
+                        .help(format!(
+                            "remove `on_delete`: accounts are deleted in {service:?}, which keeps \
+                             no foreign key here, so this service's rows stay"
+                        )),
+                    );
+                }
+                continue;
+            }
             if !known.contains(&b.target.as_str()) {
                 unknown(
                     sink,
@@ -232,19 +273,6 @@ pub(super) fn check_cross_references(
                 sink.push(
                     Diagnostic::new(span.clone(), key, "owners need auth mode \"jwt\"")
                         .help("set `[auth] mode = \"jwt\"` or remove `owner`"),
-                );
-            } else if let Some(service) = &auth.accounts {
-                sink.push(
-                    Diagnostic::new(
-                        span.clone(),
-                        key,
-                        "owners need this service's own accounts",
-                    )
-                    .found(format!("`[auth] accounts = {service:?}`"))
-                    .help(
-                        "remove `owner` (and `owner` rules) or the `accounts` key: rows owned by \
-                         accounts of another service are not built yet",
-                    ),
                 );
             } else if let Some(problem) =
                 owner_path_problem(res, &owner.path, resources, (span, &key))

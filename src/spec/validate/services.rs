@@ -182,27 +182,50 @@ pub(super) fn read_services(
                     );
                 }
             }
-            let accounts_here = home(ACCOUNT) == Some(group.name.as_str());
-            // An owner through parents reaches them by relations, which must stay relations.
-            if let Some(owner) = r.owner.as_ref().filter(|_| accounts_here) {
+            // An owner's path stays in this service, but for its last step, the relation to
+            // `user`, which may reach another service's accounts if it is the owner relation
+            // of the resource it starts from (the only relation a service may have to them).
+            if let Some(owner) = r.owner.as_ref().filter(|_| auth.mode == AuthMode::Jwt) {
                 let mut at = r;
                 for step in &owner.path {
                     let Some(b) = at.belongs_to.iter().find(|b| b.names.snake == *step) else {
                         break;
                     };
-                    if let Some(other) = home(&b.target).filter(|other| *other != group.name) {
-                        sink.push(
-                            Diagnostic::new(
-                                group_span.clone(),
-                                &path,
-                                "an owner's path stays in one service",
-                            )
-                            .found(format!(
-                                "`{}` is owned through `{}`, which `{other}` holds",
-                                r.names.snake, b.target
+                    let elsewhere = home(&b.target).filter(|other| *other != group.name);
+                    if let Some(other) = elsewhere {
+                        let problem = if b.target != ACCOUNT {
+                            Some((
+                                format!(
+                                    "`{}` is owned through `{}`, which `{other}` holds",
+                                    r.names.snake, b.target
+                                ),
+                                format!("put `{}` in this service too", b.target),
                             ))
-                            .help(format!("put `{}` in this service too", b.target)),
-                        );
+                        } else if !at.is_owner(b) {
+                            Some((
+                                format!(
+                                    "`{}` is owned through `{}.{}`, which is not `{}`'s owner, and the accounts are `{other}`'s",
+                                    r.names.snake, at.names.snake, b.names.snake, at.names.snake
+                                ),
+                                format!(
+                                    "give `{}` `owner = \"{}\"`: a relation to another service's accounts is only an owner's",
+                                    at.names.snake, b.names.snake
+                                ),
+                            ))
+                        } else {
+                            None
+                        };
+                        if let Some((found, help)) = problem {
+                            sink.push(
+                                Diagnostic::new(
+                                    group_span.clone(),
+                                    &path,
+                                    "an owner's path stays in one service",
+                                )
+                                .found(found)
+                                .help(help),
+                            );
+                        }
                         break;
                     }
                     match resources.iter().find(|p| p.names.snake == b.target) {
@@ -210,17 +233,6 @@ pub(super) fn read_services(
                         None => break,
                     }
                 }
-            }
-            if r.owner.is_some() && auth.mode == AuthMode::Jwt && !accounts_here {
-                sink.push(
-                    Diagnostic::new(group_span.clone(), &path, "owners need the accounts in the same service")
-                        .found(format!(
-                            "`{}` has an owner; the accounts are {}'s",
-                            r.names.snake,
-                            home(ACCOUNT).unwrap_or("another service")
-                        ))
-                        .help("put it in the service that holds `user`, or remove its `owner`: rows owned by another service's accounts are not built yet"),
-                );
             }
         }
     }
