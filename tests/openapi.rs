@@ -645,7 +645,7 @@ fn the_edge_spec_names_its_filters_from_the_field() {
         assert!(list.contains(&name.to_string()), "{name} in {list:?}");
     }
     // No timestamps on `q`: no createdAfter, no createdAt key.
-    let q = parameter_names(&doc["paths"]["/api/v2/qs"]["get"]);
+    let q = parameter_names(&doc["paths"]["/api/v2/using"]["get"]);
     assert!(!q.contains(&"createdAfter".to_string()), "{q:?}");
     assert!(
         doc["components"]["schemas"]["Q"]["properties"]

@@ -123,11 +123,13 @@ pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
 
 /// Whether a signed-in user with only the default role may read rows they do not own.
 pub(super) fn reads_others(spec: &Spec, r: &Resource) -> bool {
-    r.access.read.iter().any(|rule| match rule {
-        Rule::Public | Rule::Authenticated | Rule::Verified => true,
-        Rule::Owner => false,
-        Rule::Role(role) => *role == spec.auth.default_role,
-    })
+    // Every account an admin (`default_role = admin_role`) reads every row.
+    spec.auth.default_role == spec.auth.admin_role
+        || r.access.read.iter().any(|rule| match rule {
+            Rule::Public | Rule::Authenticated | Rule::Verified => true,
+            Rule::Owner => false,
+            Rule::Role(role) => *role == spec.auth.default_role,
+        })
 }
 
 /// A role in `owner_set_by` whose holders may create rows of `r`.

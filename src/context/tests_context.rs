@@ -43,6 +43,10 @@ pub struct ServiceTestContext {
     pub public_list_url: Option<String>,
     /// With jwt auth: the account fields a new account may not write.
     pub registrant_unwritable: Vec<String>,
+    /// With jwt, new accounts get the admin role (`default_role = admin_role`, which the
+    /// interactive flow offers knowingly): no caller is refused for lacking a role, so the
+    /// tests of such refusals are left out.
+    pub every_account_admin: bool,
     /// Each resource's, in the order of `ServiceContext::resources`.
     pub resources: Vec<ResourceTestContext>,
     /// The first job on one of the spec's own events, for the relay's test of it.
@@ -62,6 +66,7 @@ impl ServiceTestContext {
         let jwt = spec.auth.mode == AuthMode::Jwt;
         Self {
             primary: primary(spec),
+            every_account_admin: jwt && spec.auth.default_role == spec.auth.admin_role,
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
             modules: test_modules(spec, uses, modules_sorted),
             listener: super::jobs::ListenerContext::first(spec, false),
@@ -113,14 +118,14 @@ pub struct FieldTestContext {
 }
 
 impl FieldTestContext {
-    fn new(f: &Field, context: &FieldContext) -> Self {
+    fn new(f: &Field, context: &FieldContext, paths: &ListPaths) -> Self {
         Self {
             key: context.names.camel.clone(),
             required: context.required,
             is_enum: context.is_enum,
             spec_type: context.spec_type,
             unique: f.unique,
-            filterable: f.list.filter,
+            filterable: paths.filters_alone(&context.names.camel),
             write_never: context.write_never,
             set_once: f.access.write == FieldWrite::Create,
             samples: context.samples.clone(),
@@ -346,7 +351,7 @@ impl ResourceTestContext {
                 .fields
                 .iter()
                 .zip(fields)
-                .map(|(f, context)| FieldTestContext::new(f, context))
+                .map(|(f, context)| FieldTestContext::new(f, context, &resource.list_paths))
                 .collect(),
             belongs_to: r
                 .belongs_to

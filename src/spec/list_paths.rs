@@ -57,6 +57,20 @@ impl ListPaths {
         keys
     }
 
+    /// Whether a list takes an equality filter on `key` alone, with the default sort: as
+    /// the service's `ListPaths::serves` decides it for that one request.
+    pub fn filters_alone(&self, key: &str) -> bool {
+        self.filters
+            .iter()
+            .chain(&self.scopes)
+            .chain(&self.unique)
+            .any(|k| k == key)
+            || self
+                .combinations
+                .iter()
+                .any(|c| c.sort == self.default_sort && c.filters == [key])
+    }
+
     /// The combinations a list narrowed to the foreign key `scope` can use: those that
     /// name it (the scope is one of a request's equality filters, so only a combination
     /// with it matches exactly).

@@ -1934,6 +1934,19 @@ fn list_combinations_name_fields_and_relations() {
         ]
     );
 
+    // A filter alone with the default sort, as the service serves it: `total` only sorts,
+    // but a combination of it alone with the default sort filters on it too.
+    let paths = crate::spec::list_paths::list_paths(order);
+    assert!(paths.filters_alone("status") && paths.filters_alone("customerId"));
+    assert!(!paths.filters_alone("total"));
+    let alone = LISTED.replace(
+        "[resources.order.fields]",
+        "list_combinations = [{ filter = [\"total\"] }]\n\n[resources.order.fields]",
+    );
+    let spec = valid(&alone);
+    let paths = crate::spec::list_paths::list_paths(spec.resource("order").unwrap());
+    assert!(paths.filters_alone("total"));
+
     let bad = LISTED.replace(
         "[resources.order.fields]",
         "list_combinations = [{ filter = [\"staus\", \"extra\"], sort = \"totl\" }, { filter = [] }, { sort = \"id\" }, { filter = \"status\" }, { filter = \"status\", sort = \"created_at\" }]\n\n[resources.order.fields]",
