@@ -57,6 +57,17 @@ pub fn summary(spec: &Spec) -> String {
         let _ = writeln!(out, "  fields: {}", list.join(", "));
         for b in &r.belongs_to {
             let required = if b.required { "required" } else { "optional" };
+            if let Some(replica) = spec.replica(&b.target) {
+                let _ = writeln!(
+                    out,
+                    "  belongs to {}.{} as {} ({required}, no foreign key: checked in the copy {}, kept by its events)",
+                    replica.service,
+                    b.target,
+                    b.names.snake,
+                    replica.table()
+                );
+                continue;
+            }
             let _ = match spec.auth.accounts.as_deref().filter(|_| spec.is_remote(b)) {
                 Some(service) => writeln!(
                     out,
@@ -128,8 +139,23 @@ pub fn summary(spec: &Spec) -> String {
             job.name, job.timeout_secs
         );
     }
+    for replica in &spec.replicas {
+        let owner = replica
+            .owner
+            .as_ref()
+            .map(|o| format!(" and their {} (`{}_id`)", o.words, o.snake))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "replica {} of {}: table {}, the ids{owner}, from {}",
+            replica.names.snake,
+            replica.service,
+            replica.table(),
+            replica.event_types().join(", "),
+        );
+    }
     for (source, events) in spec.heard() {
-        let events: Vec<&str> = events.into_iter().collect();
+        let events: Vec<String> = events.into_iter().collect();
         let _ = writeln!(
             out,
             "inbox: hears {} from `{source}` (NATS subjects {source}.TYPE; {} sets another prefix)",

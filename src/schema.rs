@@ -27,7 +27,7 @@ pub fn service_tables(spec: &Spec) -> Vec<String> {
 }
 
 /// Every table `spec`'s migrations create, in the order they create them:
-/// resources parents first, then join tables, then the jwt flow's refresh tokens, sessions,
+/// resources parents first, then join tables, then replicas, then the jwt flow's refresh tokens, sessions,
 /// single-use tokens and verified emails, then the
 /// idempotency keys, then the outbox when a resource emits events, then the job queue
 /// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
@@ -49,6 +49,9 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 create: sql::create_join_table(r, t, dialect),
             });
         }
+    }
+    for replica in &spec.replicas {
+        out.push(sql::replica_table(replica, dialect));
     }
     if spec.has_accounts() {
         out.push(Table {

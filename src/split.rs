@@ -84,6 +84,8 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
         auth.insert("accounts", toml_edit::value(accounts));
     }
 
+    // The other services' resources a relation here keeps a copy of, with their services.
+    let mut replicated: Vec<(String, String)> = Vec::new();
     if let Some(resources) = doc.get_mut("resources").and_then(Item::as_table_like_mut) {
         retain(resources, &group.resources);
         // The accounts of a spec that declares no `user` are implicit; alone in a service,
@@ -111,11 +113,35 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
                 };
                 if b.target == ACCOUNT && resource.is_owner(b) {
                     owned_by_remote_account(item, b);
+                } else if b.check == spec::Check::Replica {
+                    kept_as_replica(item, b);
+                    if !replicated.iter().any(|(target, _)| *target == b.target) {
+                        replicated.push((b.target.clone(), owner.name.clone()));
+                    }
                 } else {
                     to_reference(item, b, &owner.name);
                 }
             }
+            if replicated_elsewhere(spec, service, r) {
+                emit_replica_events(item, resource);
+            }
         }
+    }
+    if !replicated.is_empty() {
+        let mut replicas = Table::new();
+        replicas.set_implicit(true);
+        for (target, owner) in &replicated {
+            if let Some(parent) = spec.resource(target) {
+                let mut table = replica_table(parent, owner);
+                table.decor_mut().set_prefix(format!(
+                    "\n# A copy of the {owner} service's {}, kept here by its events: what \
+                     `check = \"replica\"` asks.\n",
+                    parent.names.plural_words
+                ));
+                replicas.insert(target, Item::Table(table));
+            }
+        }
+        doc.insert("replicas", Item::Table(replicas));
     }
 
     if let Some(jobs) = doc.get_mut("jobs").and_then(Item::as_table_like_mut) {
@@ -173,6 +199,75 @@ fn owned_by_remote_account(resource: &mut dyn TableLike, b: &spec::BelongsTo) {
         .and_then(Item::as_table_like_mut)
     {
         entry.remove("on_delete");
+    }
+}
+
+/// Keeps the relation `b` of `resource` to another service's resource with
+/// `check = "replica"` as a relation, now to the replica of that name (`[replicas.NAME]`),
+/// without `check` (a replica is one) or `on_delete` (rows are deleted there).
+fn kept_as_replica(resource: &mut dyn TableLike, b: &spec::BelongsTo) {
+    let Some(entry) = resource
+        .get_mut("belongs_to")
+        .and_then(Item::as_table_like_mut)
+        .and_then(|relations| relations.get_mut(&b.names.snake))
+    else {
+        return;
+    };
+    if let Some(table) = entry.as_table_like_mut() {
+        table.remove("check");
+        table.remove("on_delete");
+    }
+    if let Some(inline) = entry.as_inline_table_mut() {
+        inline.fmt();
+    }
+}
+
+/// `[replicas.NAME]` for `parent`, a resource of `service`: its owner relation, when it has
+/// one on the row.
+fn replica_table(parent: &spec::Resource, service: &str) -> Table {
+    let mut table = Table::new();
+    table.insert("service", toml_edit::value(service));
+    if let Some(owner) = parent.owner.as_ref().and_then(spec::Owner::relation) {
+        table.insert("owner", toml_edit::value(owner));
+    }
+    table
+}
+
+/// Whether a resource of another service keeps a copy of `resource`'s rows.
+fn replicated_elsewhere(spec: &Spec, service: &str, resource: &str) -> bool {
+    spec.resources.iter().any(|r| {
+        spec.service_of(&r.names.snake)
+            .is_some_and(|g| g.name != service)
+            && r.belongs_to
+                .iter()
+                .any(|b| b.check == spec::Check::Replica && b.target == resource)
+    })
+}
+
+/// Turns on the events a copy of `resource`'s rows is kept by (`Replica::event_types`).
+fn emit_replica_events(item: &mut dyn TableLike, resource: &spec::Resource) {
+    let mut steps = vec!["created", "deleted"];
+    if resource
+        .owner
+        .as_ref()
+        .and_then(spec::Owner::relation)
+        .is_some()
+    {
+        steps.push("updated");
+    }
+    let events = item
+        .entry("events")
+        .or_insert_with(|| Item::Value(Value::InlineTable(InlineTable::new())));
+    if let Some(events) = events.as_table_like_mut() {
+        for step in steps {
+            let on = events.get(step).and_then(Item::as_bool) == Some(true);
+            if !on {
+                events.insert(step, toml_edit::value(true));
+            }
+        }
+    }
+    if let Some(inline) = item.get_mut("events").and_then(Item::as_inline_table_mut) {
+        inline.fmt();
     }
 }
 
@@ -305,13 +400,25 @@ pub fn summary(services: &[ServiceSpec]) -> String {
         let _ = writeln!(out, "  {}: {}", service.name, parts.join("; "));
         for r in &spec.resources {
             if let Some(accounts) = &spec.auth.accounts
-                && let Some(b) = r.belongs_to.iter().find(|b| spec.is_remote(b))
+                && let Some(b) = r
+                    .belongs_to
+                    .iter()
+                    .find(|b| b.target == ACCOUNT && spec.is_remote(b))
             {
                 let _ = writeln!(
                     out,
                     "    {}.{}_id -> {accounts}.{} (the owner: the caller's account, no foreign key)",
                     r.names.snake, b.names.snake, b.target
                 );
+            }
+            for b in &r.belongs_to {
+                if let Some(replica) = spec.replica(&b.target) {
+                    let _ = writeln!(
+                        out,
+                        "    {}.{}_id -> {}.{} (checked in a copy its events keep, no foreign key)",
+                        r.names.snake, b.names.snake, replica.service, b.target
+                    );
+                }
             }
             for f in &r.fields {
                 let Some(reference) = &f.references else {
@@ -328,7 +435,7 @@ pub fn summary(services: &[ServiceSpec]) -> String {
         }
         for (source, events) in spec.heard() {
             if services.iter().any(|s| s.name == source) {
-                let events: Vec<&str> = events.into_iter().collect();
+                let events: Vec<String> = events.into_iter().collect();
                 let _ = writeln!(out, "    hears {} from {source}", events.join(", "));
             }
         }
@@ -557,11 +664,44 @@ mod tests {
         assert_eq!(orders.spec.jobs[0].on, ["payments.payment.completed"]);
         assert!(!orders.source.contains("notify_customer"));
 
-        // A relation within a service stays one; across, it is an id.
+        // A relation across with `check = "replica"` stays one, to a copy of the orders kept
+        // by their events, which the orders service now emits; an owner path goes through it.
         let payments = of(&services, "payments");
         let payment = payments.spec.resource("payment").expect("payment");
-        assert!(payment.belongs_to.is_empty());
-        assert!(payment.fields.iter().any(|f| f.names.snake == "order_id"));
+        assert_eq!(payment.belongs_to[0].target, "order");
+        assert!(payments.spec.is_remote(&payment.belongs_to[0]));
+        assert!(!payment.fields.iter().any(|f| f.names.snake == "order_id"));
+        assert_eq!(
+            payment.owner.as_ref().map(|o| o.path.join(".")).as_deref(),
+            Some("order.customer")
+        );
+        let replica = payments
+            .spec
+            .replica("order")
+            .expect("a copy of the orders");
+        assert_eq!(replica.service, "orders");
+        assert_eq!(
+            replica.owner.as_ref().map(|o| o.snake.as_str()),
+            Some("customer")
+        );
+        assert!(
+            payments
+                .source
+                .contains("belongs_to = { order = { required = true } }"),
+            "{}",
+            payments.source
+        );
+        assert!(
+            payments.source.contains("[replicas.order]"),
+            "{}",
+            payments.source
+        );
+        let events: Vec<&str> = order.events.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(events, ["created", "deleted", "updated"]);
+        assert_eq!(
+            payments.spec.heard()["orders"].iter().collect::<Vec<_>>(),
+            ["order.created", "order.deleted", "order.updated"]
+        );
         let notifications = of(&services, "notifications");
         assert_eq!(notifications.spec.jobs[0].on, ["orders.order.created"]);
         assert!(notifications.spec.heard().contains_key("orders"));

@@ -35,6 +35,8 @@ pub enum TableKind {
     Jobs,
     Webhooks,
     Idempotency,
+    /// A copy of another service's rows (`[replicas.NAME]`).
+    Replica,
 }
 
 /// A column, in parts, so that `migrate` can change one part in place.

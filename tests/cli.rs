@@ -2728,6 +2728,12 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
             "order.product_id -> catalog.product (an id checked by a call, no foreign key)",
         ))
         .stdout(predicate::str::contains(
+            "payment.order_id -> orders.order (checked in a copy its events keep, no foreign key)",
+        ))
+        .stdout(predicate::str::contains(
+            "replica order of orders: table replica_orders, the ids and their customer (`customer_id`), from order.created, order.updated, order.deleted",
+        ))
+        .stdout(predicate::str::contains(
             "hears payment.completed from payments",
         ));
 
@@ -2830,11 +2836,30 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
     // One command starts them all: each service with the URLs of those it asks.
     let run_all = fs::read_to_string(root.join("run-all")).unwrap();
     for line in [
-        "start payments PORT=$((base + 4)) SERVICE_URL_ACCOUNTS=\"http://127.0.0.1:$((base + 1))/v1\" SERVICE_URL_ORDERS=\"http://127.0.0.1:$((base + 3))/v1\"",
+        "start orders PORT=$((base + 3)) SERVICE_URL_ACCOUNTS=\"http://127.0.0.1:$((base + 1))/v1\" SERVICE_URL_CATALOG=\"http://127.0.0.1:$((base + 2))/v1\"",
+        // The payments service checks orders in its copy of them: no call to the orders service.
+        "start payments PORT=$((base + 4)) SERVICE_URL_ACCOUNTS=\"http://127.0.0.1:$((base + 1))/v1\"\n",
         "start gateway PORT=\"$base\" SERVICE_URL_ACCOUNTS=",
     ] {
         assert!(run_all.contains(line), "{line}\n{run_all}");
     }
+    // The payments service keeps a copy of the orders, which the orders' events fill.
+    let payments_spec = fs::read_to_string(root.join("payments/backend-gen.toml")).unwrap();
+    assert!(
+        payments_spec.contains("[replicas.order]\nservice = \"orders\"\nowner = \"customer\""),
+        "{payments_spec}"
+    );
+    let first = fs::read_dir(root.join("payments/migrations/sqlite"))
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
+    assert!(first.contains("CREATE TABLE replica_orders ("), "{first}");
+    assert!(root.join("payments/src/replicas.rs").is_file());
+    assert!(
+        fs::read_to_string(root.join("orders/backend-gen.toml"))
+            .unwrap()
+            .contains("events = { created = true, deleted = true, updated = true }")
+    );
     // And compose: each service its own database.
     let compose = fs::read_to_string(root.join("docker-compose.yml")).unwrap();
     assert!(compose.contains("DATABASE_URL: postgres://orders:orders@orders-db:5432/orders"));
@@ -2929,5 +2954,55 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
         fs::read_to_string(root.join("README.md"))
             .unwrap()
             .contains("[`reviews`](reviews/README.md)")
+    );
+}
+
+/// Day two of a split whose payments checked their orders by a call: with
+/// `check = "replica"`, `update` adds the copy's table in a new migration, keeps the
+/// `order_id` column and every applied migration, and turns the orders' events on.
+#[test]
+fn a_relation_turned_into_a_replica_adds_the_copy_and_keeps_the_column() {
+    let text = fs::read_to_string(example("shop-services")).unwrap();
+    let replica_lines = "belongs_to = { order = { required = true, check = \"replica\" } }\nowner = \"order.customer\"\naccess = { list = [\"owner\", \"staff\"], read = [\"owner\", \"staff\"], create = [\"owner\", \"staff\"], update = \"staff\", delete = \"admin\" }\n";
+    assert!(text.contains(replica_lines));
+    let called = text.replace(
+        replica_lines,
+        "belongs_to = { order = { required = true } }\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    fs::write(&spec, &called).unwrap();
+    backend_gen()
+        .current_dir(dir.path())
+        .args(["new", "shop", "--spec", spec.to_str().unwrap()])
+        .assert()
+        .success();
+    let root = dir.path().join("shop");
+    let before = snapshot(&root.join("payments/migrations"));
+    assert!(
+        fs::read_to_string(root.join("payments/backend-gen.toml"))
+            .unwrap()
+            .contains("order_id = { type = \"uuid\", references = \"orders.order\"")
+    );
+    fs::write(root.join("backend-gen.toml"), &text).unwrap();
+    backend_gen().arg("update").arg(&root).assert().success();
+    let after = snapshot(&root.join("payments/migrations"));
+    // Every earlier migration as it was; the new ones create the copy and an index.
+    assert!(before.iter().all(|file| after.contains(file)));
+    let added: Vec<&(String, Vec<u8>)> = after.iter().filter(|f| !before.contains(f)).collect();
+    let sql: String = added
+        .iter()
+        .filter(|(path, _)| path.ends_with(".up.sql"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    assert!(sql.contains("CREATE TABLE replica_orders ("), "{sql}");
+    assert!(
+        !sql.contains("DROP TABLE") && !sql.contains("ALTER TABLE"),
+        "{sql}"
+    );
+    assert!(
+        fs::read_to_string(root.join("orders/backend-gen.toml"))
+            .unwrap()
+            .contains("events = { created = true, deleted = true, updated = true }")
     );
 }

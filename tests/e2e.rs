@@ -2150,13 +2150,62 @@ fn the_split_example_runs_as_a_whole() {
     });
     let (status, body, _) = call("POST", &format!("{api}/orders"), Some(&bob), Some(for_ann));
     assert_eq!(status, 403, "bob names ann as an order's customer: {body}");
-    let (status, body, _) = call(
-        "POST",
-        &format!("{api}/payments"),
-        Some(&bob),
-        Some(serde_json::json!({"orderId": first, "amount": "1.00"})),
+    // The payments service keeps a copy of the orders (their ids and customers) that the
+    // orders' events fill: a payment is its order's customer's, checked there, with no call.
+    let pay = |token: &str, order: &str| {
+        let body = serde_json::json!({"orderId": order, "amount": "19.50"});
+        call("POST", &format!("{api}/payments"), Some(token), Some(body))
+    };
+    let mut payment = serde_json::Value::Null;
+    eventually(
+        "ann's first order is in the payments service's copy",
+        || {
+            let (status, body, _) = pay(&ann, first);
+            assert!(matches!(status, 201 | 422), "{status}: {body}");
+            payment = body;
+            status == 201
+        },
     );
-    assert_eq!(status, 422, "bob pays for an order he cannot see: {body}");
+    let (status, body, _) = pay(&bob, first);
+    assert_eq!(status, 403, "bob pays for ann's order: {body}");
+    let (status, page, _) = call("GET", &format!("{api}/payments"), Some(&bob), None);
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page["data"],
+        serde_json::json!([]),
+        "bob lists no payment of ann's"
+    );
+    let (status, page, _) = call("GET", &format!("{api}/payments"), Some(&ann), None);
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(1), "{page}");
+    // An order deleted in the orders service is refused once its event is in the copy; the
+    // payments that name it stay.
+    let second = &orders[1];
+    eventually("ann's second order is in the copy", || {
+        pay(&ann, second).0 == 201
+    });
+    let (status, body, _) = call(
+        "DELETE",
+        &format!("{api}/orders/{second}"),
+        Some(&admin),
+        None,
+    );
+    assert_eq!(status, 204, "{body}");
+    eventually(
+        "the deleted order is refused by the payments service",
+        || pay(&ann, second).0 == 422,
+    );
+    let (status, page, _) = call(
+        "GET",
+        &format!("{api}/payments?orderId={second}"),
+        Some(&staff),
+        None,
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page["data"].as_array().is_some_and(|rows| !rows.is_empty()),
+        "{page}"
+    );
     let own = serde_json::json!({"productId": product_id, "quantity": 1, "placedOn": "2026-11-27"});
     let (status, order, _) = call("POST", &format!("{api}/orders"), Some(&bob), Some(own));
     assert_eq!(status, 201, "{order}");
@@ -2166,15 +2215,13 @@ fn the_split_example_runs_as_a_whole() {
         "the caller is the customer"
     );
 
-    // A payment's completion marks its order paid, through payments.payment.completed.
-    let body = serde_json::json!({"orderId": first, "amount": "19.50"});
-    let (status, payment, _) = call("POST", &format!("{api}/payments"), Some(&ann), Some(body));
-    assert_eq!(status, 201, "{payment}");
+    // A payment's completion (staff's to mark) marks its order paid, through
+    // payments.payment.completed.
     let payment_url = format!("{api}/payments/{}", payment["id"].as_str().unwrap());
     let (status, paid, _) = call(
         "PATCH",
         &payment_url,
-        Some(&ann),
+        Some(&staff),
         Some(serde_json::json!({"status": "succeeded"})),
     );
     assert_eq!(status, 200, "{paid}");

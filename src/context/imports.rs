@@ -72,11 +72,11 @@ pub(super) fn imports(
     }
     let owned = owned(spec, r);
     let linked_to = !spec.linked_from(&r.names.snake).is_empty();
-    if !belongs_to.is_empty() || linked_to || owned {
+    if belongs_to.iter().any(|b| !b.remote) || linked_to || owned {
         repo_crate.push("crate::list::Scope".into());
     }
     // Parents are checked to exist, and so is an owner a body names.
-    if belongs_to.iter().any(|b| !b.remote) {
+    if belongs_to.iter().any(|b| !b.remote || b.replica) {
         repo_crate.push("crate::validation::Validator".into());
     }
     let jwt = spec.auth.mode == AuthMode::Jwt;
@@ -146,7 +146,7 @@ pub(super) fn imports(
         .map(String::from),
     );
     service.push(format!("crate::rules::{own}::Rules"));
-    if belongs_to.iter().any(|b| !b.owner) && !spec.is_account(r) {
+    if belongs_to.iter().any(|b| !b.owner && !b.remote) && !spec.is_account(r) {
         service.push("crate::extract::parse_nested_body".into());
     }
     if jwt {

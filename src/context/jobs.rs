@@ -45,7 +45,7 @@ impl HeardContext {
             .map(|(name, types)| Self {
                 name: name.to_owned(),
                 variable: Heard::prefix_variable(name),
-                event_types: types.into_iter().map(str::to_owned).collect(),
+                event_types: types.into_iter().collect(),
             })
             .collect()
     }

@@ -17,6 +17,7 @@ mod lists;
 mod migrations;
 mod relations;
 mod remote;
+mod replicas;
 mod resource;
 #[cfg(test)]
 mod tests;
@@ -137,6 +138,8 @@ pub struct ServiceContext {
     pub heard: Vec<HeardContext>,
     /// The other services whose rows some field refers to (`references`), by name.
     pub remote_services: Vec<RemoteServiceContext>,
+    /// The copies of other services' rows kept here (`[replicas.NAME]`), in spec order.
+    pub replicas: Vec<replicas::ReplicaContext>,
     /// A job's runs before it is dead, unless its kind says otherwise.
     pub default_max_attempts: u32,
     /// Every event type the resources emit (`order.created`), in spec order.
@@ -202,6 +205,9 @@ impl ServiceContext {
         uses.webhooks = spec.webhooks();
         let heard = HeardContext::all(spec);
         uses.heard = !heard.is_empty();
+        uses.heard_by_jobs = spec.jobs.iter().any(|j| j.heard().next().is_some());
+        let replicas = replicas::ReplicaContext::all(spec);
+        uses.replicas = !replicas.is_empty();
         uses.nats = uses.events || uses.heard;
         let remote_services = RemoteServiceContext::all(spec);
         uses.remote = !remote_services.is_empty();
@@ -245,6 +251,7 @@ impl ServiceContext {
             uses,
             jobs: spec.jobs.iter().map(JobContext::new).collect(),
             heard,
+            replicas,
             remote_services,
             default_max_attempts: crate::spec::Job::DEFAULT_MAX_ATTEMPTS,
             commands: commands(spec),

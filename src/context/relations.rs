@@ -26,8 +26,11 @@ pub struct RelationContext {
     /// The relation that owns the row: set from the caller's token on create, never from
     /// a body, and never rewritten.
     pub owner: bool,
-    /// The parent is another service's account (`Spec::is_remote`): no routes under it.
+    /// The parent is another service's (`Spec::is_remote`): no routes under it.
     pub remote: bool,
+    /// The parent is a row of a copy of another service's rows (`[replicas.NAME]`): checked
+    /// to exist there (`replicas::NAME::exists`).
+    pub replica: bool,
     /// The parent's collection URL: the README's register example names it, and the tests
     /// get a copy (`RelationTestContext`).
     #[serde(skip)]
@@ -83,6 +86,8 @@ pub struct OwnerStep {
     pub resource: String,
     pub url: String,
     pub key: String,
+    /// A replica's row (`[replicas.NAME]`): put in the copy here, not created through the API.
+    pub replica: bool,
 }
 
 /// Ownership through parents.
@@ -111,7 +116,18 @@ pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
             resource: at.names.snake.clone(),
             url: format!("{}/{}", spec.project.api_prefix, at.names.plural_kebab),
             key: format!("{}Id", b.names.camel),
+            replica: false,
         });
+        if let Some(replica) = spec.replica(&b.target) {
+            // The copy holds the owner of its rows: the last step.
+            steps.push(OwnerStep {
+                resource: replica.names.snake.clone(),
+                url: String::new(),
+                key: String::new(),
+                replica: true,
+            });
+            break;
+        }
         match spec.resource(&b.target) {
             Some(next) => at = next,
             None => break,
@@ -321,6 +337,7 @@ impl RelationContext {
             self_reference: b.target == r.names.snake,
             owner: r.is_owner(b),
             remote: spec.is_remote(b),
+            replica: spec.replica(&b.target).is_some(),
             target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
             target_owner_call: parent.map_or_else(String::new, |p| owner_call(p, r)),
             json: format!("{}Id", b.names.camel),

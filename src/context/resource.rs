@@ -185,7 +185,9 @@ impl ResourceContext {
                 .map(|b| b.column.clone())
                 .chain(fields.iter().map(|f| f.names.ident.clone()))
                 .collect(),
-            references: belongs_to.iter().any(|b| !b.owner),
+            references: belongs_to
+                .iter()
+                .any(|b| !b.owner && (!b.remote || b.replica)),
             owner_column: owner.column,
             owner_via: owner.via,
             owned: owner.owned,

@@ -40,8 +40,12 @@ pub struct Uses {
     pub jobs: bool,
     /// Events and jwt auth: admins subscribe webhooks to the events.
     pub webhooks: bool,
-    /// Some job listens to another service's events: the inbox (`src/inbox.rs`).
+    /// Some job or replica listens to another service's events: the inbox (`src/inbox.rs`).
     pub heard: bool,
+    /// Some job listens to another service's events: the inbox enqueues it.
+    pub heard_by_jobs: bool,
+    /// Copies of other services' rows are kept here (`src/replicas.rs`).
+    pub replicas: bool,
     /// A NATS client (`EVENTS_URL`): to publish the events, or to hear other services'.
     pub nats: bool,
     /// The service calls other services (`src/remote.rs`): some field holds another

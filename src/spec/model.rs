@@ -23,7 +23,44 @@ pub struct Spec {
     /// `[services.NAME]`: the spec split into services, in the order it declares them;
     /// empty for a spec of one service.
     pub services: Vec<ServiceGroup>,
+    /// `[replicas.NAME]`: rows of other services kept here by their events, in the order the
+    /// spec declares them.
+    pub replicas: Vec<Replica>,
     index: Index,
+}
+
+/// Rows of another service that this one keeps a copy of (`[replicas.order]`), filled by
+/// that service's events (`order.created`, `order.updated`, `order.deleted`) through the
+/// inbox: the ids, and each row's owner when `owner` names its owner relation. A
+/// `belongs_to` to it is checked on write against the copy instead of by a call, and an
+/// owner path may go through it (`owner = "order.customer"`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replica {
+    /// The other service's resource, as it names it (`order`): the events' prefix.
+    pub names: Names,
+    /// The owning service's crate name (`orders`).
+    pub service: String,
+    /// The resource's owner relation there (`customer`), kept beside each id.
+    pub owner: Option<Names>,
+}
+
+impl Replica {
+    /// Its table here: `replica_` and the resource's default plural (`replica_orders`).
+    pub fn table(&self) -> String {
+        format!("replica_{}", self.names.plural_snake)
+    }
+
+    /// The events that keep it: created and deleted, and updated when an owner can change.
+    pub fn event_types(&self) -> Vec<String> {
+        let mut steps = vec!["created", "deleted"];
+        if self.owner.is_some() {
+            steps.insert(1, "updated");
+        }
+        steps
+            .into_iter()
+            .map(|step| format!("{}.{step}", self.names.snake))
+            .collect()
+    }
 }
 
 /// One service of a split spec (`[services.NAME]`): its resources and jobs, which live in
@@ -102,22 +139,34 @@ impl Spec {
             resources,
             jobs,
             services: Vec::new(),
+            replicas: Vec::new(),
         }
+    }
+
+    /// The replica (`[replicas.NAME]`) named `snake`.
+    pub fn replica(&self, snake: &str) -> Option<&Replica> {
+        self.replicas.iter().find(|r| r.names.snake == snake)
     }
 
     pub fn resource(&self, snake: &str) -> Option<&Resource> {
         self.position(snake).and_then(|i| self.resources.get(i))
     }
 
-    /// The other services whose events some job listens to, each with those event types:
-    /// what the inbox subscribes to. Sorted, each once.
-    pub fn heard(&self) -> BTreeMap<&str, BTreeSet<&str>> {
-        let mut sources: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    /// The other services whose events some job or replica listens to, each with those
+    /// event types: what the inbox subscribes to. Sorted, each once.
+    pub fn heard(&self) -> BTreeMap<&str, BTreeSet<String>> {
+        let mut sources: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
         for heard in self.jobs.iter().flat_map(Job::heard) {
             sources
                 .entry(heard.source)
                 .or_default()
-                .insert(heard.event_type);
+                .insert(heard.event_type.to_owned());
+        }
+        for replica in &self.replicas {
+            sources
+                .entry(replica.service.as_str())
+                .or_default()
+                .extend(replica.event_types());
         }
         sources
     }
@@ -191,14 +240,16 @@ impl Spec {
         self.auth.mode == AuthMode::Jwt && self.auth.accounts.is_none()
     }
 
-    /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     /// Whether `b`'s parent rows are another service's: the accounts of `auth.accounts`,
-    /// which only an owner relation names. No foreign key, no routes under the parent, and
-    /// an owner a body names is checked by a call there.
+    /// which only an owner relation names, or a replica's. No foreign key, no routes under
+    /// the parent; an owner a body names is checked by a call there, a replica's row in
+    /// its copy here.
     pub fn is_remote(&self, b: &BelongsTo) -> bool {
-        self.auth.accounts.is_some() && b.target == super::words::ACCOUNT
+        (self.auth.accounts.is_some() && b.target == super::words::ACCOUNT)
+            || self.replica(&b.target).is_some()
     }
 
+    /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
         self.has_accounts() && r.names.snake == super::words::ACCOUNT
     }
@@ -810,6 +861,25 @@ pub struct BelongsTo {
     pub on_delete: OnDelete,
     /// Whether lists may filter and sort by its foreign key.
     pub list: ListUse,
+    /// In a split spec, how a relation to another service's resource is checked
+    /// (`check = "replica"`); `Call` when the spec does not say.
+    pub check: Check,
+}
+
+/// How a relation to a row of another service is checked on write (issue 40).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Check {
+    /// A call to the owning service with the caller's token: exact, one call per write.
+    #[default]
+    Call,
+    /// A copy of the rows' ids (and owners) that the owning service's events keep here:
+    /// no call, and owner paths may go through it, but a row made a moment ago may not be
+    /// here yet.
+    Replica,
+}
+
+impl Check {
+    pub const ALLOWED: &'static [&'static str] = &["call", "replica"];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -120,6 +120,16 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
     if spec.emits_events() {
         service_table(OUTBOX, &OUTBOX_INDEXES, "the outbox of domain events");
     }
+    for replica in &spec.replicas {
+        let table = replica.table();
+        let what = format!("the replica of `{}`", replica.names.snake);
+        push(table.clone(), String::new(), &what, None);
+        push(primary_key(&table), PRIMARY_KEY.into(), &what, None);
+        if let Some(owner) = &replica.owner {
+            let column = format!("{}_id", owner.snake);
+            push(index(&table, &column), on(&column), &what, None);
+        }
+    }
     for r in &spec.resources {
         for t in r.many_to_many.iter().filter_map(|t| spec.resource(t)) {
             let join = join_table(r, t);

@@ -94,7 +94,7 @@ fn unknown_top_level_key_lists_allowed_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `project`?"));
     assert_eq!(
         d.allowed.as_deref(),
-        Some("project, auth, rate_limit, cache, resources, jobs, services")
+        Some("project, auth, rate_limit, cache, resources, jobs, services, replicas")
     );
 }
 
@@ -1366,11 +1366,11 @@ fn jobs_may_listen_to_other_services_events() {
         [
             (
                 "billing",
-                std::collections::BTreeSet::from(["invoice.paid"])
+                std::collections::BTreeSet::from(["invoice.paid".to_owned()])
             ),
             (
                 "my-shop",
-                std::collections::BTreeSet::from(["order.created"])
+                std::collections::BTreeSet::from(["order.created".to_owned()])
             ),
         ]
     );
@@ -2403,6 +2403,136 @@ fn a_split_refuses_what_cannot_cross_a_boundary_yet() {
     assert!(
         e.iter()
             .any(|e| e.contains("a service needs at least one resource")),
+        "{e:?}"
+    );
+}
+
+/// A service with another's accounts that keeps a copy of the orders service's orders.
+const REPLICA_SPEC: &str = "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"member\", \"staff\"]\naccounts = \"accounts\"\n\
+     [replicas.order]\nservice = \"orders\"\nowner = \"customer\"\n\
+     [resources.payment]\nbelongs_to = { order = { required = true } }\nowner = \"order.customer\"\n\
+     access = { read = [\"owner\", \"staff\"], list = [\"owner\", \"staff\"] }\n\
+     [resources.payment.fields]\namount = { type = \"integer\" }\n";
+
+#[test]
+fn a_replica_is_a_parent_without_a_table_of_its_own_kept_by_events() {
+    let spec = valid(REPLICA_SPEC);
+    let replica = spec.replica("order").expect("the replica");
+    assert_eq!(replica.service, "orders");
+    assert_eq!(replica.table(), "replica_orders");
+    assert_eq!(
+        replica.event_types(),
+        ["order.created", "order.updated", "order.deleted"]
+    );
+    let payment = &spec.resources[0];
+    assert!(spec.is_remote(&payment.belongs_to[0]));
+    assert_eq!(
+        spec.heard()["orders"].iter().collect::<Vec<_>>(),
+        ["order.created", "order.deleted", "order.updated"]
+    );
+    // No owner kept: created and deleted alone.
+    let plain = valid(&REPLICA_SPEC.replace("owner = \"customer\"\n", "").replace(
+        "owner = \"order.customer\"\naccess = { read = [\"owner\", \"staff\"], list = [\"owner\", \"staff\"] }\n",
+        "",
+    ));
+    let replica = plain.replica("order").expect("the replica");
+    assert_eq!(replica.event_types(), ["order.created", "order.deleted"]);
+}
+
+#[test]
+fn replicas_are_refused_where_they_cannot_hold() {
+    let d = only_error(&REPLICA_SPEC.replace("service = \"orders\"\n", ""));
+    assert_eq!(d.key, "replicas.order");
+    assert_eq!(d.message, "a replica needs its service");
+    let d = only_error(&REPLICA_SPEC.replace("service = \"orders\"", "service = \"Orders!\""));
+    assert_eq!(d.key, "replicas.order.service");
+    // Its owner path ends at the copy's owner, which it must keep.
+    let d =
+        only_error(&REPLICA_SPEC.replace("owner = \"order.customer\"", "owner = \"order.buyer\""));
+    assert_eq!(d.key, "resources.payment.owner");
+    assert!(
+        d.help
+            .as_deref()
+            .is_some_and(|h| h.contains("order.customer")),
+        "{d:?}"
+    );
+    let d = only_error(&REPLICA_SPEC.replace("owner = \"customer\"\n", ""));
+    assert!(
+        d.message.contains("the replica `order` keeps no owner"),
+        "{d:?}"
+    );
+    // No `on_delete` (rows are deleted there), no links, and no resource of the same name.
+    let d = only_error(&REPLICA_SPEC.replace(
+        "order = { required = true }",
+        "order = { required = true, on_delete = \"cascade\" }",
+    ));
+    assert_eq!(d.key, "resources.payment.belongs_to.order.on_delete");
+    let d = only_error(&format!(
+        "{REPLICA_SPEC}[resources.note]\nmany_to_many = [\"order\"]\n[resources.note.fields]\ntext = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(d.message, "a replica has no links");
+    let d = only_error(&format!(
+        "{REPLICA_SPEC}[resources.order.fields]\ntext = {{ type = \"string\" }}\n"
+    ));
+    assert_eq!(d.key, "replicas.order");
+    assert_eq!(d.message, "a resource has this name");
+    // `check` is a split's word: a spec of one service declares its copies.
+    let e = errors(&format!(
+        "{MINIMAL}[resources.note]\nbelongs_to = {{ post = {{ check = \"replica\" }} }}\n[resources.note.fields]\ntext = {{ type = \"string\" }}\n"
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("resources.note.belongs_to.post.check")
+                && e.contains("[replicas.post]")),
+        "{e:?}"
+    );
+    let e = errors(&format!(
+        "{MINIMAL}[resources.note]\nbelongs_to = {{ post = {{ check = \"copy\" }} }}\n[resources.note.fields]\ntext = {{ type = \"string\" }}\n"
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("resources.note.belongs_to.post.check")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_split_keeps_a_replica_only_across_services_and_owners_only_through_its_owner() {
+    let split = std::fs::read_to_string("examples/shop-services.toml").expect("the example");
+    valid(&split);
+    // Within one service, or to the accounts: refused.
+    let e = errors(
+        &split
+            .replace(
+                "product = { required = true }",
+                "product = { required = true, check = \"replica\" }",
+            )
+            .replace("resources = [\"product\"]", "resources = []")
+            .replace(
+                "resources = [\"order\"]",
+                "resources = [\"order\", \"product\"]",
+            ),
+    );
+    assert!(
+        e.iter()
+            .any(|e| e
+                .contains("`check = \"replica\"` is for a relation to another service's resource")),
+        "{e:?}"
+    );
+    // Its copies are the split's to declare.
+    let d = only_error(&format!(
+        "{split}\n[replicas.parcel]\nservice = \"warehouse\"\n"
+    ));
+    assert_eq!(d.key, "replicas");
+    // Without the copy, an owner path across services is refused, and the copy suggested.
+    let e = errors(&split.replace(
+        "order = { required = true, check = \"replica\" }",
+        "order = { required = true }",
+    ));
+    assert!(
+        e.iter()
+            .any(|e| e.contains("an owner's path stays in one service")
+                && e.contains("`check = \"replica\"` on `payment.order`")),
         "{e:?}"
     );
 }

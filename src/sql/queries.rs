@@ -7,7 +7,7 @@ use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
 use crate::names::sql_ident;
-use crate::spec::{Resource, Spec};
+use crate::spec::{Replica, Resource, Spec};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceSql {
@@ -44,10 +44,15 @@ fn through_parents(spec: &Spec, r: &Resource, path: &[String]) -> (String, Strin
             .iter()
             .find(|b| b.names.snake == *step)
             .expect("a validated owner path");
+        // A replica's copy holds its rows' owners: the path's last parent.
+        if let Some(replica) = spec.replica(&relation.target) {
+            tables.push(sql_ident(&replica.table()));
+            break;
+        }
         at = spec
             .resource(&relation.target)
             .expect("a validated owner path");
-        tables.push(at.names.plural_sql.as_str());
+        tables.push(at.names.plural_sql.clone());
     }
     let mut owner = "$1".to_string();
     for (table, step) in tables.iter().zip(&path[1..]) {
@@ -291,4 +296,61 @@ pub fn taken(spec: &Spec, r: &Resource, column: &str) -> String {
         compared(folded, "$1"),
         live(r)
     )]))
+}
+
+/// The queries of a copy of another service's rows (`[replicas.NAME]`): one text for both
+/// dialects, since SQLite (3.24 on) and PostgreSQL share the upsert, `excluded` included.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplicaSql {
+    /// Writes a created or updated row, unless the copy has a later event or a delete.
+    pub upsert: String,
+    /// Marks a row deleted, for good.
+    pub delete: String,
+    /// Finds a live row.
+    pub exists: String,
+}
+
+impl ReplicaSql {
+    pub fn new(replica: &Replica) -> Self {
+        let table = sql_ident(&replica.table());
+        let owner = replica.owner.as_ref().map(|o| foreign_key(&o.snake));
+        let (columns, values) = match &owner {
+            Some(column) => (
+                format!("id, {column}, deleted, changed_at"),
+                "$1, $2, {deleted}, $3",
+            ),
+            None => ("id, deleted, changed_at".to_string(), "$1, {deleted}, $2"),
+        };
+        let set = match &owner {
+            Some(column) => {
+                format!("{column} = excluded.{column}, changed_at = excluded.changed_at")
+            }
+            None => "changed_at = excluded.changed_at".to_string(),
+        };
+        let insert = |deleted: &str| {
+            [
+                format!("    INSERT INTO {table} ({columns})"),
+                format!("    VALUES ({})", values.replace("{deleted}", deleted)),
+            ]
+        };
+        let [into, upsert_values] = insert("FALSE");
+        let [_, delete_values] = insert("TRUE");
+        Self {
+            upsert: rust_text(query(&[
+                into.clone(),
+                upsert_values,
+                format!("    ON CONFLICT (id) DO UPDATE SET {set}"),
+                format!("    WHERE NOT {table}.deleted AND {table}.changed_at <= excluded.changed_at"),
+            ])),
+            delete: rust_text(query(&[
+                into,
+                delete_values,
+                "    ON CONFLICT (id) DO UPDATE SET deleted = TRUE, changed_at = excluded.changed_at"
+                    .into(),
+            ])),
+            exists: rust_text(query(&[format!(
+                "    SELECT 1 FROM {table} WHERE id = $1 AND NOT deleted"
+            )])),
+        }
+    }
 }

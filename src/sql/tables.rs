@@ -11,7 +11,7 @@ use crate::spec::schema_names::{
     REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOK_INDEX, WEBHOOKS,
     identifier, index, join_table, unique_index,
 };
-use crate::spec::{Database, Kind, Resource, Spec};
+use crate::spec::{Database, Kind, Replica, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
 
 /// A resource's table in one dialect: its columns, its unique indexes (partial on live rows when soft-deleted, so a deleted row does not
@@ -107,6 +107,72 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         columns,
         indexes,
         create: out,
+    }
+}
+
+/// The table of a replica (`[replicas.order]`): another service's rows as its events left
+/// them, one per id. A deleted row stays, `deleted`, so an event that arrives late cannot
+/// bring it back, and its owner still answers for the rows here that refer to it;
+/// `changed_at` is the time of the last event applied, and an older one changes nothing.
+/// The index on the owner serves lists narrowed to the caller's rows through it.
+pub fn replica_table(replica: &Replica, dialect: Dialect) -> Table {
+    let name = replica.table();
+    let quoted = sql_ident(&name);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let mut key = Column::fixed("id", id, true);
+    key.primary_key = true;
+    let mut columns = vec![key];
+    columns.extend(
+        replica
+            .owner
+            .as_ref()
+            .map(|o| Column::fixed(&format!("{}_id", o.snake), id, false)),
+    );
+    let mut deleted = Column::fixed("deleted", dialect.kind_type(Kind::Boolean), true);
+    deleted.default = Some("FALSE".into());
+    columns.push(deleted);
+    columns.push(Column::fixed("changed_at", at, true));
+    let indexes: Vec<Index> = replica
+        .owner
+        .as_ref()
+        .map(|o| {
+            let column = format!("{}_id", o.snake);
+            let index_name = index(&name, &column);
+            Index {
+                sql: format!("CREATE INDEX {index_name} ON {quoted} ({column});"),
+                name: index_name,
+                comment: None,
+            }
+        })
+        .into_iter()
+        .collect();
+    let definitions: Vec<String> = columns.iter().map(Column::definition).collect();
+    let mut create = format!(
+        "-- A copy of the {} service's {}, kept by its events: the ids{}.\n\
+         CREATE TABLE {quoted} (\n    {}\n);\n",
+        replica.service,
+        replica.names.plural_words,
+        replica
+            .owner
+            .as_ref()
+            .map(|o| format!(" and their {}", o.words))
+            .unwrap_or_default(),
+        definitions.join(",\n    ")
+    );
+    if !indexes.is_empty() {
+        create.push('\n');
+        for i in &indexes {
+            create.push_str(&i.sql);
+            create.push('\n');
+        }
+    }
+    Table {
+        name,
+        quoted,
+        kind: TableKind::Replica,
+        columns,
+        indexes,
+        create,
     }
 }
 

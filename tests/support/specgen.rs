@@ -540,6 +540,8 @@ struct Generator {
     jobs: Vec<Job>,
     /// `[services.NAME]`: each service's name, resources and the jobs it lists.
     services: Vec<(String, Vec<String>, Vec<String>)>,
+    /// `[replicas.NAME]` tables: name, then their lines.
+    replicas: Vec<(String, Vec<String>)>,
     /// Whether `finish` may split the spec into services (random specs only: the samples
     /// are one service each, as their evolutions).
     may_split: bool,
@@ -578,6 +580,7 @@ impl Generator {
             event_types: Vec::new(),
             jobs: Vec::new(),
             services: Vec::new(),
+            replicas: Vec::new(),
             may_split: false,
         }
     }
@@ -766,6 +769,48 @@ impl Generator {
         self.resources.shuffle(&mut self.rng);
         // Last, from its own stream: the draws above stay what they were before it.
         self.other_services_rows();
+        self.replicas_of_other_services();
+    }
+
+    /// Now and then (a stream of its own), a copy of another service's rows kept here by
+    /// its events (`[replicas.NAME]`), with or without their owners, and a
+    /// relation or two to it; with jwt, an unowned resource may be owned through it.
+    fn replicas_of_other_services(&mut self) {
+        const REPLICAS: [(&str, &str); 2] =
+            [("parcel_log", "warehouse"), ("ledger_entry", "my-billing")];
+        let mut rng = self.rng.clone();
+        rng.set_stream(8);
+        if self.resources.is_empty() || !rng.random_bool(0.2) {
+            return;
+        }
+        let count = rng.random_range(1..=2);
+        for (name, service) in &REPLICAS[..count] {
+            if self.resources.iter().any(|r| r.name == *name) {
+                continue;
+            }
+            let i = rng.random_range(0..self.resources.len());
+            let relation = format!("{name}_ref");
+            if self.is_account(&self.resources[i]) || !self.relation_fits(i, &relation) {
+                continue;
+            }
+            let mut lines = vec![format!("service = \"{service}\"")];
+            let owner = self.auth.jwt && rng.random_bool(0.6);
+            if owner {
+                lines.push("owner = \"keeper\"".into());
+            }
+            self.replicas.push(((*name).to_string(), lines));
+            let required = rng.random_bool(0.5);
+            self.resources[i].belongs_to.push(Relation {
+                name: relation.clone(),
+                target: (*name).into(),
+                required,
+                short: false,
+                on_delete: None,
+            });
+            if owner && self.resources[i].owner.is_none() && rng.random_bool(0.5) {
+                self.resources[i].owner = Some(format!("{relation}.keeper"));
+            }
+        }
     }
 
     /// Now and then, a uuid field holding another service's id (`references`), on a
@@ -3029,6 +3074,9 @@ impl Generator {
                 let _ = writeln!(out, "{line}");
             }
         }
+        for (name, lines) in &self.replicas {
+            let _ = writeln!(out, "\n[replicas.{name}]\n{}", lines.join("\n"));
+        }
         for (name, resources, jobs) in &self.services {
             let quoted = |names: &[String]| {
                 names
@@ -3058,6 +3106,10 @@ impl Generator {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         rng.set_stream(7);
         if self.auth.accounts.is_some() || self.resources.len() < 2 || !rng.random_bool(0.25) {
+            return;
+        }
+        // A split keeps its copies with `check = "replica"`, never `[replicas]`.
+        if !self.replicas.is_empty() {
             return;
         }
         let mut names: Vec<String> = self.resources.iter().map(|r| r.name.clone()).collect();

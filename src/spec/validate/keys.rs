@@ -9,7 +9,11 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "resources",
     "jobs",
     "services",
+    "replicas",
 ];
+
+/// The keys of one `[replicas.NAME]`.
+pub(super) const REPLICA_KEYS: &[&str] = &["service", "owner"];
 
 /// The keys of one `[services.NAME]`.
 pub(super) const SERVICE_KEYS: &[&str] = &["description", "resources", "jobs"];
@@ -95,8 +99,14 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "references",
 ];
 
-pub(super) const BELONGS_TO_KEYS: &[&str] =
-    &["resource", "required", "on_delete", "filter", "sort"];
+pub(super) const BELONGS_TO_KEYS: &[&str] = &[
+    "resource",
+    "required",
+    "on_delete",
+    "filter",
+    "sort",
+    "check",
+];
 
 /// Every key the spec accepts, by the table it belongs in (`resources.NAME` as
 /// `resource`): `init`'s example shows each, and a test keeps it so.
@@ -113,4 +123,5 @@ pub const ACCEPTED_KEYS: &[(&str, &[&str])] = &[
     ("event", TRANSITION_KEYS),
     ("job", JOB_KEYS),
     ("service", SERVICE_KEYS),
+    ("replica", REPLICA_KEYS),
 ];

@@ -15,6 +15,7 @@ mod keys;
 mod lists;
 mod project;
 mod references;
+mod replicas;
 mod resources;
 mod services;
 mod values;
@@ -35,6 +36,7 @@ use identifiers::check_renamed_once;
 use keys::TOP_KEYS;
 use project::{read_auth, read_cache, read_project, read_rate_limit};
 use references::check_cross_references;
+use replicas::read_replicas;
 use resources::read_resource;
 use services::read_services;
 
@@ -95,7 +97,11 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
             "the spec has no resources",
         ));
     }
-    check_cross_references(sink, &names, &resources, &auth);
+    let replicas = read_replicas(sink, &top, &auth, &names);
+    if top.raw("services").is_none() {
+        refuse_replica_checks(sink, &resources);
+    }
+    check_cross_references(sink, &names, &resources, &auth, &replicas);
     let renamed = resources.iter().filter_map(|(name, r)| {
         Some((
             name.value.as_str(),
@@ -127,10 +133,34 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     let services = read_services(sink, &top, &auth, &resources, &jobs);
     let mut spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
     spec.services = services;
+    spec.replicas = replicas;
     // What the spec generates can only be compared once the spec itself is sound; doing
     // it earlier would report one mistake (two equal plurals) again as a collision.
     if sink.diagnostics.is_empty() {
         super::collisions::check(sink, &spec, &declared);
     }
     Some(spec)
+}
+
+/// `check = "replica"` chooses how a split keeps a relation across services; a spec of one
+/// service declares the copy itself (`[replicas.NAME]`).
+fn refuse_replica_checks(sink: &mut Sink, resources: &[(At<String>, resources::ReadResource)]) {
+    for (name, r) in resources {
+        for (b, span) in r.resource.belongs_to.iter().zip(&r.belongs_to_spans) {
+            if b.check == Check::Replica {
+                sink.push(
+                    Diagnostic::new(
+                        span.clone(),
+                        format!("resources.{}.belongs_to.{}.check", name.value, b.names.snake),
+                        "`check` is for a relation to another service's resource",
+                    )
+                    .found("`check = \"replica\"` in a spec without `[services]`")
+                    .help(format!(
+                        "remove `check`; to keep a copy of another service's rows here, declare `[replicas.{}]` with its `service`",
+                        b.target
+                    )),
+                );
+            }
+        }
+    }
 }

@@ -59,6 +59,7 @@ fn owner_path_problem(
     res: &Resource,
     path: &[String],
     resources: &[(At<String>, ReadResource)],
+    replicas: &[Replica],
     (span, key): (&std::ops::Range<usize>, &str),
 ) -> Option<Diagnostic> {
     let problem = |message: &str| Diagnostic::new(span.clone(), key, message.to_owned());
@@ -117,6 +118,30 @@ fn owner_path_problem(
             }
             (false, false) => {}
         }
+        if let Some(replica) = replicas.iter().find(|r| r.names.snake == relation.target) {
+            // A copy of another service's rows holds their owner, and nothing further.
+            let owner = replica.owner.as_ref().map(|o| o.snake.as_str());
+            let next = path[i + 1..].join(".");
+            return match owner {
+                Some(owner) if next == owner => None,
+                Some(owner) => Some(
+                    problem(&format!(
+                        "the replica `{}` holds only its owner, `{owner}`",
+                        relation.target
+                    ))
+                    .found(format!("{:?}", path.join(".")))
+                    .help(format!("write `{}.{owner}`", path[..=i].join("."))),
+                ),
+                None => Some(
+                    problem(&format!("the replica `{}` keeps no owner", relation.target))
+                        .found(format!("{:?}", path.join(".")))
+                        .help(format!(
+                            "add `owner = \"RELATION\"` to `[replicas.{}]`: its owner relation in {:?}",
+                            relation.target, replica.service
+                        )),
+                ),
+            };
+        }
         match resources.iter().find(|(n, _)| n.value == relation.target) {
             Some((_, next)) => at = &next.resource,
             // An unknown target is reported where the relation is declared.
@@ -132,8 +157,10 @@ pub(super) fn check_cross_references(
     names: &[At<String>],
     resources: &[(At<String>, ReadResource)],
     auth: &Auth,
+    replicas: &[Replica],
 ) {
     let mut known: Vec<&str> = names.iter().map(|n| n.value.as_str()).collect();
+    let replica_names: Vec<&str> = replicas.iter().map(|r| r.names.snake.as_str()).collect();
     let local_accounts = auth.mode == AuthMode::Jwt && auth.accounts.is_none();
     if local_accounts && !known.contains(&ACCOUNT) {
         known.push(ACCOUNT);
@@ -208,23 +235,27 @@ pub(super) fn check_cross_references(
                         )),
                     );
                 }
-                if b.on_delete != OnDelete::Restrict {
-                    sink.push(
-                        Diagnostic::new(
-                            span.clone(),
-                            format!(
-                                "resources.{}.belongs_to.{}.on_delete",
-                                name.value, b.names.snake
-                            ),
-                            "no `on_delete` for another service's accounts",
-                        )
-                        .found(format!("`on_delete = {:?}`", b.on_delete.word()))
-                        .help(format!(
-                            "remove `on_delete`: accounts are deleted in {service:?}, which keeps \
-                             no foreign key here, so this service's rows stay"
-                        )),
-                    );
-                }
+                refuse_on_delete(
+                    sink,
+                    (span, &name.value, b),
+                    "another service's accounts",
+                    format!(
+                        "remove `on_delete`: accounts are deleted in {service:?}, which keeps \
+                         no foreign key here, so this service's rows stay"
+                    ),
+                );
+                continue;
+            }
+            if let Some(replica) = replicas.iter().find(|r| r.names.snake == b.target) {
+                refuse_on_delete(
+                    sink,
+                    (span, &name.value, b),
+                    "a replica's rows",
+                    format!(
+                        "remove `on_delete`: the rows are deleted in {:?}, and this service's rows stay",
+                        replica.service
+                    ),
+                );
                 continue;
             }
             if !known.contains(&b.target.as_str()) {
@@ -238,7 +269,13 @@ pub(super) fn check_cross_references(
         }
         for (target, span) in res.many_to_many.iter().zip(&r.many_to_many_spans) {
             let key = format!("resources.{}.many_to_many", name.value);
-            if !known.contains(&target.as_str()) {
+            if replica_names.contains(&target.as_str()) {
+                sink.push(
+                    Diagnostic::new(span.clone(), key, "a replica has no links")
+                        .found(format!("{target:?}, a replica of another service's rows"))
+                        .help("link resources of one service; refer to a replica's row with a `belongs_to`"),
+                );
+            } else if !known.contains(&target.as_str()) {
                 unknown(sink, span.clone(), key, target);
             } else if *target == name.value {
                 sink.push(
@@ -275,13 +312,38 @@ pub(super) fn check_cross_references(
                         .help("set `[auth] mode = \"jwt\"` or remove `owner`"),
                 );
             } else if let Some(problem) =
-                owner_path_problem(res, &owner.path, resources, (span, &key))
+                owner_path_problem(res, &owner.path, resources, replicas, (span, &key))
             {
                 sink.push(problem);
             }
         }
     }
     check_cycles(sink, resources);
+}
+
+/// `on_delete` on a relation to rows of another service (`what`), which no foreign key here
+/// holds: refused with `help`.
+fn refuse_on_delete(
+    sink: &mut Sink,
+    (span, resource, b): (&std::ops::Range<usize>, &str, &BelongsTo),
+    what: &str,
+    help: String,
+) {
+    if b.on_delete == OnDelete::Restrict {
+        return;
+    }
+    sink.push(
+        Diagnostic::new(
+            span.clone(),
+            format!(
+                "resources.{resource}.belongs_to.{}.on_delete",
+                b.names.snake
+            ),
+            format!("no `on_delete` for {what}"),
+        )
+        .found(format!("`on_delete = {:?}`", b.on_delete.word()))
+        .help(help),
+    );
 }
 
 fn check_cycles(sink: &mut Sink, resources: &[(At<String>, ReadResource)]) {

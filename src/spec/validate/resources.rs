@@ -288,13 +288,14 @@ fn read_belongs_to(
         let path = rels.key_path(&name.value);
         check_identifier(sink, &name, &path, NameKind::Relation);
         // `author = "user"` is short for `author = { resource = "user" }`.
-        let (target, target_span, required, on_delete, list) = match value.get_ref() {
+        let (target, target_span, required, on_delete, list, check) = match value.get_ref() {
             DeValue::String(s) => (
                 s.to_string(),
                 value.span(),
                 true,
                 OnDelete::Restrict,
                 ListUse::BOTH,
+                Check::Call,
             ),
             _ => {
                 let Some(rt) = Table::from_value(sink, value, &path, BELONGS_TO_KEYS) else {
@@ -322,7 +323,11 @@ fn read_belongs_to(
                     );
                 }
                 let list = read_list_use(sink, &rt, ListUse::BOTH, true);
-                (target, target_span, required, on_delete, list)
+                let check = match one_of(sink, &rt, "check", Check::ALLOWED).as_deref() {
+                    Some("replica") => Check::Replica,
+                    _ => Check::Call,
+                };
+                (target, target_span, required, on_delete, list, check)
             }
         };
         if target == resource && required {
@@ -365,6 +370,7 @@ fn read_belongs_to(
             required,
             on_delete,
             list,
+            check,
         });
         spans.push(target_span);
     }

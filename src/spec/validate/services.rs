@@ -116,6 +116,19 @@ pub(super) fn read_services(
             );
         }
     }
+    if let Some(replicas) = top.raw("replicas") {
+        sink.push(
+            Diagnostic::new(
+                replicas.span(),
+                "replicas",
+                "a split spec keeps its copies of other services' rows itself",
+            )
+            .help(
+                "remove `[replicas]`, and say `check = \"replica\"` on each relation to another \
+                 service's resource that should be checked in a copy",
+            ),
+        );
+    }
     if let Some(accounts) = &auth.accounts {
         sink.push(
             Diagnostic::new(
@@ -154,7 +167,32 @@ pub(super) fn read_services(
             }
             // A relation to another service's resource becomes the field `{relation}_id`.
             for b in &r.belongs_to {
-                if home(&b.target).is_none_or(|other| other == group.name) {
+                let elsewhere = home(&b.target).filter(|other| *other != group.name);
+                if b.check == Check::Replica {
+                    let problem = match elsewhere {
+                        None => Some(format!(
+                            "`{}.{}` is to `{}`, which this service holds",
+                            r.names.snake, b.names.snake, b.target
+                        )),
+                        Some(other) if b.target == ACCOUNT => Some(format!(
+                            "`{}.{}` is to `{other}`'s accounts, which only an owner relation names",
+                            r.names.snake, b.names.snake
+                        )),
+                        Some(_) => None,
+                    };
+                    if let Some(problem) = problem {
+                        sink.push(
+                            Diagnostic::new(group_span.clone(), &path, "`check = \"replica\"` is for a relation to another service's resource")
+                                .found(problem)
+                                .help(format!("remove `check` from `resources.{}.belongs_to.{}`", r.names.snake, b.names.snake)),
+                        );
+                    }
+                }
+                if elsewhere.is_none() {
+                    continue;
+                }
+                if b.check == Check::Replica {
+                    // It stays a relation, to a replica of the same name.
                     continue;
                 }
                 let field = format!("{}_id", b.names.snake);
@@ -193,13 +231,41 @@ pub(super) fn read_services(
                     };
                     let elsewhere = home(&b.target).filter(|other| *other != group.name);
                     if let Some(other) = elsewhere {
-                        let problem = if b.target != ACCOUNT {
+                        let parent = resources.iter().find(|p| p.names.snake == b.target);
+                        let parent_owner = parent
+                            .and_then(|p| p.owner.as_ref())
+                            .and_then(Owner::relation);
+                        let rest = &owner.path
+                            [owner.path.iter().position(|s| s == step).unwrap_or(0) + 1..];
+                        let problem = if b.check == Check::Replica {
+                            match parent_owner {
+                                Some(o) if rest == [o.to_owned()] => None,
+                                _ => Some((
+                                    format!(
+                                        "`{}` is owned through `{}`, a replica of `{other}`'s rows, which keeps only their owner",
+                                        r.names.snake, b.target
+                                    ),
+                                    match parent_owner {
+                                        Some(o) => {
+                                            format!("end the path at `{}.{o}`", b.names.snake)
+                                        }
+                                        None => format!(
+                                            "give `{}` an owner relation to `user` in `{other}`",
+                                            b.target
+                                        ),
+                                    },
+                                )),
+                            }
+                        } else if b.target != ACCOUNT {
                             Some((
                                 format!(
                                     "`{}` is owned through `{}`, which `{other}` holds",
                                     r.names.snake, b.target
                                 ),
-                                format!("put `{}` in this service too", b.target),
+                                format!(
+                                    "put `{}` in this service too, or keep a replica of it: `check = \"replica\"` on `{}.{}`",
+                                    b.target, at.names.snake, b.names.snake
+                                ),
                             ))
                         } else if !at.is_owner(b) {
                             Some((
