@@ -2536,3 +2536,25 @@ fn a_split_keeps_a_replica_only_across_services_and_owners_only_through_its_owne
         "{e:?}"
     );
 }
+
+#[test]
+fn a_sortable_date_whose_range_filters_are_the_timestamps_is_refused() {
+    // `created` sorted gets `createdAfter`, which `createdAt` has already.
+    let d = only_error("[resources.post.fields]\ncreated = { type = \"date\", sort = true }\n");
+    assert_eq!(d.key, "resources.post.fields.created");
+    assert_eq!(
+        d.message,
+        "this field's list filters clash with generated ones"
+    );
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("created_on")),
+        "{d:?}"
+    );
+    // Sorted by a list combination alone, too; not sorted at all, it has no range filters.
+    let d = only_error(
+        "[resources.post]\nlist_combinations = [{ filter = [\"title\"], sort = \"created\" }]\n\
+         [resources.post.fields]\ncreated = { type = \"date\" }\ntitle = { type = \"string\", filter = true }\n",
+    );
+    assert_eq!(d.key, "resources.post.fields.created");
+    valid("[resources.post.fields]\ncreated = { type = \"date\" }\n");
+}

@@ -1576,10 +1576,12 @@ impl Generator {
         for f in &r.fields {
             keys.extend(field_keys(&f.name, f.ty));
         }
-        // The new field's own key must be free, and its filters must not be a field.
+        // The new field's own key must be free, its filters must not be a field, nor
+        // another's filters (a date `created` has `createdAt`'s `createdAfter`).
         let new_keys = field_keys(name, ty);
         let camel = Names::new(name, None).camel;
         !keys.contains(&camel)
+            && !new_keys.iter().skip(1).any(|k| keys.contains(k))
             && !new_keys.iter().skip(1).any(|k| {
                 r.fields
                     .iter()

@@ -396,8 +396,15 @@ fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
 
 /// Numeric fields get `xMin`/`xMax` list filters and dates `xAfter`/`xBefore`
 /// (docs/contract.md, "Lists"); a field whose own name is one of those would make
-/// the query string ambiguous.
-pub(super) fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) {
+/// the query string ambiguous, and so would a sortable field whose range filters are
+/// another's (a date `created` beside `createdAt`: both `createdAfter`). `sorted`: the
+/// fields list combinations sort by.
+pub(super) fn check_filter_clashes(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    fields: &[Field],
+    sorted: &[&str],
+) {
     // Filter parameters by JSON key, as the service's lists name them, and their field.
     let mut generated: BTreeMap<String, String> = BTreeMap::new();
     for stem in ["created", "updated"] {
@@ -405,13 +412,41 @@ pub(super) fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &
             generated.insert(format!("{stem}{suffix}"), format!("{stem}_at"));
         }
     }
+    let field_span = |f: &Field| {
+        t.raw("fields")
+            .and_then(|v| v.get_ref().get(f.names.snake.as_str()).map(|x| x.span()))
+            .unwrap_or(t.span.clone())
+    };
     for f in fields {
         let Some(range) = f.ty.props().range else {
             continue;
         };
         let stem = range.stem(&f.names.camel);
+        // Range filters exist while a list is sorted by the field.
+        let ranged = f.list.sort || sorted.contains(&f.names.snake.as_str());
         for suffix in range.suffixes() {
-            generated.insert(format!("{stem}{suffix}"), f.names.snake.clone());
+            let key = format!("{stem}{suffix}");
+            match generated.get(&key) {
+                Some(other) if ranged && *other != f.names.snake => {
+                    sink.push(
+                        Diagnostic::new(
+                            field_span(f),
+                            format!("{}.fields.{}", t.path, f.names.snake),
+                            "this field's list filters clash with generated ones",
+                        )
+                        .found(format!("`?{key}=`, which filters on `{other}` too"))
+                        .help(format!(
+                            "rename the field (e.g. `{}_on`), or set `sort = false` on it",
+                            f.names.snake
+                        )),
+                    );
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    generated.insert(key, f.names.snake.clone());
+                }
+            }
         }
     }
     let taken = |c: &str| {
@@ -422,10 +457,7 @@ pub(super) fn check_filter_clashes(sink: &mut Sink, t: &Table<'_, '_>, fields: &
         if let Some(source) = generated.get(&f.names.camel)
             && *source != f.names.snake
         {
-            let span = t
-                .raw("fields")
-                .and_then(|v| v.get_ref().get(f.names.snake.as_str()).map(|x| x.span()))
-                .unwrap_or(t.span.clone());
+            let span = field_span(f);
             // `price_min` → `min_price`, which no filter spells.
             let swapped: Vec<String> = f
                 .names

@@ -136,7 +136,6 @@ pub(super) fn read_resource(
             .help(format!("add a `[{path}.fields]` table")),
         );
     }
-    check_filter_clashes(sink, &t, &fields);
 
     if account {
         fields.insert(0, email_field());
@@ -186,6 +185,8 @@ pub(super) fn read_resource(
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
     let events = read_events(sink, &t, &fields);
     let list_combinations = read_list_combinations(sink, &t, &fields, &belongs_to, timestamps);
+    let sorted: Vec<&str> = list_combinations.iter().map(|c| c.sort.as_str()).collect();
+    check_filter_clashes(sink, &t, &fields, &sorted);
 
     Some(ReadResource {
         resource: Resource {
