@@ -117,7 +117,12 @@ impl<'a> Builder<'a> {
             format!("{name}.Patch"),
             self.body_schema(r, Body::Patch, None),
         );
-        for b in r.belongs_to.iter().filter(|b| !b.owner && !r.account) {
+        // Only relations with nested routes: another service's rows have none.
+        for b in r
+            .belongs_to
+            .iter()
+            .filter(|b| !b.owner && !b.remote && !r.account)
+        {
             schemas.insert(
                 format!("{name}.CreateFor{}", b.names.pascal),
                 self.body_schema(r, Body::Create, Some(&b.json)),
