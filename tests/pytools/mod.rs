@@ -165,7 +165,9 @@ const MIN_CASES: u64 = 1_000;
 /// `tests/schemathesis_hooks.py`. `token`, when given, is sent as a bearer token with every
 /// request (an admin's, so access rules let it through). Panics with Schemathesis's report
 /// on any failure, or when the run generated fewer than 1,000 test cases (the summary's
-/// "Test cases: N generated", over every phase).
+/// "Test cases: N generated", over every phase), or when an operation answered nothing but
+/// 401 or 403 (Schemathesis's "Authentication failed" warning; `/metrics`, which takes its
+/// own token, aside): a run whose identity ended mid-way tests the refusal and nothing else.
 ///
 /// When the tool is missing it fails under `CI=true` and otherwise prints a loud skip.
 pub fn schemathesis(base_url: &str, token: Option<&str>) {
@@ -184,6 +186,8 @@ pub fn schemathesis(base_url: &str, token: Option<&str>) {
         .args(token.map(|token| format!("--header=Authorization: Bearer {token}")))
         .current_dir(dir.path())
         .env("SCHEMATHESIS_HOOKS", tests.join("schemathesis_hooks.py"))
+        // The hooks keep the run from ending its own identity (`before_call`).
+        .env("SCHEMATHESIS_CALLER_TOKEN", token.unwrap_or_default())
         .env("NO_COLOR", "1")
         .output()
         .expect("run schemathesis");
@@ -192,15 +196,42 @@ pub fn schemathesis(base_url: &str, token: Option<&str>) {
         output.status.success(),
         "schemathesis found problems with {base_url}:\n{report}"
     );
+    let refused = only_refused(&report);
+    assert!(
+        refused.iter().all(|operation| operation == "GET /metrics"),
+        "{refused:?} answered nothing but 401 or 403: they were tested for nothing but the \
+         refusal (did the run end its own token?):\n{report}"
+    );
     let cases = generated_cases(&report);
+    // Each phase's time (`✅  Coverage (in 19.81s)`), for the CI log's accounting.
+    let phases: Vec<&str> = report
+        .lines()
+        .filter(|line| line.contains(" (in ") && line.trim_end().ends_with("s)"))
+        .map(|line| line.trim_start_matches(|c: char| !c.is_ascii_alphabetic()))
+        .collect();
     eprintln!(
-        "[schemathesis] {base_url}: {cases} test cases in {:.1?}",
-        started.elapsed()
+        "[schemathesis] {base_url}: {cases} test cases in {:.1?} ({})",
+        started.elapsed(),
+        phases.join(", ")
     );
     assert!(
         cases >= MIN_CASES,
         "schemathesis generated {cases} test cases for {base_url}, fewer than {MIN_CASES}:\n{report}"
     );
+}
+
+/// The operations Schemathesis's warning lists as answering nothing but 401 or 403
+/// ("Authentication failed: N operations returned only 401/403 responses"). `/metrics` is
+/// always among them: it takes its own token, not the caller's.
+fn only_refused(report: &str) -> Vec<String> {
+    report
+        .lines()
+        .skip_while(|line| !line.starts_with("Authentication failed:"))
+        .skip(1)
+        .take_while(|line| !line.starts_with('💡') && !line.starts_with('='))
+        .filter_map(|line| line.trim_start().strip_prefix("- "))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The number in the summary's `Test cases:` section: `  5627 generated, 5627 passed`.
@@ -318,4 +349,22 @@ fn run_linters(dir: &Path, checks: &[(&Path, &[&str])]) {
         "the deployment files of {} have findings:\n{findings}",
         dir.display()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::only_refused;
+
+    #[test]
+    fn the_operations_refused_throughout_are_read_off_the_warning() {
+        let report = "WARNINGS\n\nAuthentication failed: 2 operations returned only 401/403 \
+                      responses\n\n401 Unauthorized (1 operation):\n  - GET /metrics\n\n403 \
+                      Forbidden (1 operation):\n  - DELETE /v1/posts/{id}\n\n💡 Ensure valid \
+                      authentication\n\nMissing test data: 1 operation\n  - POST /v1/x\n";
+        assert_eq!(
+            only_refused(report),
+            ["GET /metrics", "DELETE /v1/posts/{id}"]
+        );
+        assert!(only_refused("Test cases:\n  5 generated").is_empty());
+    }
 }
