@@ -1802,23 +1802,11 @@ fn lending_library_owners_build_lint_and_test() {
 }
 
 /// Resources named like the generated modules and imports (`page`, `pool`, `cache`,
-/// `uuid`), keyword field names, enum values `self` and `tier_1`.
+/// `uuid`), keyword field names, enum values `self` and `tier_1`, and a many-to-many
+/// `post`/`tag` next to resources named like its join table.
 #[test]
 fn sample_with_module_names_builds_lints_and_tests() {
     sample_cycle("gen-module-names", 0);
-}
-
-/// Resources that would shadow the prelude (`string`, `result`, `option`), SQL keywords as
-/// field names, `api_prefix = "/healthcare/v1"`, multi-line descriptions, jwt auth.
-#[test]
-fn sample_with_prelude_names_builds_lints_and_tests() {
-    sample_cycle("gen-prelude-names", 0);
-}
-
-/// A many-to-many `post`/`tag` next to resources named like its join table.
-#[test]
-fn sample_with_many_to_many_neighbours_builds_lints_and_tests() {
-    sample_cycle("gen-many-to-many", 0);
 }
 
 /// One resource, every field type, 30-character names and enum values.
@@ -1827,16 +1815,18 @@ fn sample_with_one_resource_builds_lints_and_tests() {
     sample_cycle("gen-single-resource", 0);
 }
 
-/// Resources named like the service's crates (`axum`, `sqlx`, `tokio`), fields named like
-/// others (`serde`, `chrono`), under `api_prefix = "/health"`; then three random spec
-/// changes, each updated and linted, and the tests run after the last.
+/// Resources named like the service's crates (`axum`, `sqlx`, `tokio`) and the prelude's
+/// types (`string`, `result`, `option`), fields named like other crates (`serde`,
+/// `chrono`) and SQL keywords, under `api_prefix = "/health"`, jwt auth with field rules;
+/// then three random spec changes, each updated and linted, and the tests run after the last.
 #[test]
 fn sample_with_crate_names_builds_lints_and_tests() {
     sample_cycle("gen-crate-names", 3);
 }
 
 /// Resources and fields named like the service's own modules, enum values named like the
-/// prelude's variants (`none`, `some`, `ok`, `err`).
+/// prelude's variants (`none`, `some`, `ok`, `err`), under `api_prefix = "/healthcare/v1"`,
+/// with the accounts in another service.
 #[test]
 fn sample_with_service_names_builds_lints_and_tests() {
     sample_cycle("gen-service-names", 0);
