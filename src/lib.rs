@@ -20,6 +20,7 @@ pub mod dialect;
 pub mod error;
 pub mod format;
 pub mod gateway;
+pub mod graphql;
 pub mod interactive;
 pub mod layout;
 pub mod lock_file;

@@ -51,6 +51,13 @@ pub fn service_context_with(
     let mut ctx = ServiceContext::new(name, spec, source);
     ctx.string_reads_bounded = history.string_reads_bounded;
     ctx.openapi = openapi::document(spec, &ctx);
+    if spec.project.graphql {
+        let graph = crate::graphql::graph(spec, &ctx);
+        for (r, part) in ctx.resources.iter_mut().zip(&graph.resources) {
+            r.graphql = Some(part.clone());
+        }
+        ctx.graphql = Some(graph);
+    }
     ctx
 }
 

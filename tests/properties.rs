@@ -927,7 +927,10 @@ fn split_sql(sql: &str) -> (String, Vec<String>) {
 
 fn write_for_python(files: &FileSet, dir: &Path) {
     for (path, file) in files.iter() {
-        if path == backend_gen::openapi::FILE || path.starts_with("migrations/sqlite/") {
+        if path == backend_gen::openapi::FILE
+            || path == backend_gen::graphql::FILE
+            || path.starts_with("migrations/sqlite/")
+        {
             let target = dir.join(path);
             std::fs::create_dir_all(target.parent().expect("a parent"))
                 .expect("create a directory");
@@ -937,10 +940,13 @@ fn write_for_python(files: &FileSet, dir: &Path) {
 }
 
 /// Python's side of the checks: for each project directory it reads on stdin,
-/// openapi-spec-validator on the document, then the SQLite migrations applied in order to a
+/// openapi-spec-validator on the document; graphql-core on the GraphQL schema, when there is
+/// one (it builds the schema, answers the introspection query built from it, and builds the
+/// schema a client would from that answer); then the SQLite migrations applied in order to a
 /// fresh database, whose tables it prints.
 const PYTHON_CHECKS: &str = r#"
 import json, os, sqlite3, sys
+import graphql
 from openapi_spec_validator import validate
 for line in sys.stdin:
     d = line.rstrip("\n")
@@ -950,6 +956,19 @@ for line in sys.stdin:
             validate(json.load(f))
     except Exception as e:
         print(case, "openapi", json.dumps(str(e)[:3000]), sep="\t")
+    sdl = os.path.join(d, "schema.graphql")
+    if os.path.exists(sdl):
+        try:
+            with open(sdl) as f:
+                schema = graphql.build_schema(f.read())
+            answer = graphql.graphql_sync(schema, graphql.get_introspection_query())
+            if answer.errors:
+                raise Exception(answer.errors)
+            problems = graphql.validate_schema(graphql.build_client_schema(answer.data))
+            if problems:
+                raise Exception(problems)
+        except Exception as e:
+            print(case, "graphql", json.dumps(str(e)[:3000]), sep="\t")
     db = sqlite3.connect(":memory:")
     db.execute("PRAGMA foreign_keys = ON")
     migrations = os.path.join(d, "migrations", "sqlite")
@@ -987,7 +1006,9 @@ struct PythonChecks {
 impl PythonChecks {
     /// None (after a loud note, or a failure under `CI=true`) when the tools are missing.
     fn start() -> Option<Self> {
-        if !pytools::tool("openapi_spec_validator", "openapi-spec-validator") {
+        if !pytools::tool("openapi_spec_validator", "openapi-spec-validator")
+            || !pytools::tool("graphql", "graphql-core")
+        {
             return None;
         }
         let mut child = Command::new(pytools::python())
@@ -1042,6 +1063,11 @@ impl PythonChecks {
                 "openapi" => failures.push(Failure {
                     seed,
                     property: "the OpenAPI document validates",
+                    detail: text(),
+                }),
+                "graphql" => failures.push(Failure {
+                    seed,
+                    property: "graphql-core builds the GraphQL schema and answers its introspection",
                     detail: text(),
                 }),
                 "sqlite" => failures.push(Failure {

@@ -11,6 +11,7 @@ mod access_tests;
 mod auth;
 mod events;
 mod field;
+pub mod graphql;
 mod imports;
 mod jobs;
 mod lists;
@@ -158,6 +159,9 @@ pub struct ServiceContext {
     /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
     #[serde(skip)]
     pub openapi: String,
+    /// The GraphQL schema (`[project] graphql`), built from the document by
+    /// `pipeline::service_context` like it; each resource's part is also its `graphql`.
+    pub graphql: Option<graphql::Graph>,
     /// Whether the document states the default string bound on reads too (see
     /// `pipeline::History`); for the document only.
     #[serde(skip)]
@@ -269,6 +273,7 @@ impl ServiceContext {
             auth,
             accounts_service: spec.auth.accounts.clone(),
             openapi: String::new(),
+            graphql: None,
             string_reads_bounded: true,
         }
     }

@@ -123,6 +123,9 @@ pub struct ResourceContext {
     pub transitions: bool,
     /// Its fields that hold other services' ids, which writes check with those services.
     pub remote_refs: Vec<RemoteRefContext>,
+    /// Its part of the GraphQL schema, with `[project] graphql` (set by
+    /// `pipeline::service_context`, from the document).
+    pub graphql: Option<super::graphql::GraphResource>,
 }
 
 /// Whether any other code asks if a row of `r` exists.
@@ -226,6 +229,7 @@ impl ResourceContext {
             default_sort: if r.timestamps { "-createdAt" } else { "-id" }.into(),
             transitions: events.iter().any(|e| e.field.is_some()),
             remote_refs: RemoteRefContext::of(r),
+            graphql: None,
             events,
             fields,
             belongs_to,

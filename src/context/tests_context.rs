@@ -516,6 +516,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         (uses.events, "outbox"),
         (uses.jobs, "jobs"),
         (uses.webhooks, "webhooks"),
+        (spec.project.graphql, "graphql"),
     ];
     let mut modules: Vec<String> = concerns
         .into_iter()

@@ -337,6 +337,8 @@ pub const RESERVED_MODULES: &[&str] = &[
     // Libraries.
     "alloc",
     "argon2",
+    "async_graphql",
+    "async_graphql_axum",
     "async_nats",
     "axum",
     "base64",
@@ -401,6 +403,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "created",
     "db",
     "extract",
+    "graphql",
     "handlers",
     "header",
     "http",

@@ -28,7 +28,7 @@ use crate::spec::{AuthMode, Spec};
 use builder::Builder;
 use health::own_operation;
 use shared::*;
-pub use shared::{DECIMAL_PATTERN, NO_NUL};
+pub use shared::{DECIMAL_PATTERN, NO_NUL, schema_name};
 
 /// Where a generated project keeps the document (the service embeds it).
 pub const FILE: &str = "openapi.json";

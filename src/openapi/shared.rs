@@ -389,7 +389,7 @@ pub(super) fn text(max: u32, description: &str) -> Value {
 }
 
 /// The resource's schema name (see `SHARED_SCHEMAS`).
-pub(super) fn schema_name(r: &ResourceContext) -> String {
+pub fn schema_name(r: &ResourceContext) -> String {
     if SHARED_SCHEMAS.contains(&r.names.pascal.as_str()) {
         format!("{}.Resource", r.names.pascal)
     } else {

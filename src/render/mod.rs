@@ -58,7 +58,7 @@ fn team_owned(path: &str) -> bool {
 /// Keys of the service context that grow with the spec: one entry per
 /// resource, job or route. Per-item templates do not get them (see the module
 /// documentation).
-const SPEC_WIDE: [&str; 4] = ["resources", "jobs", "routes", "modules_sorted"];
+const SPEC_WIDE: [&str; 5] = ["resources", "jobs", "routes", "modules_sorted", "graphql"];
 
 /// The paths of the files a resource whose module is `module` may have: one per
 /// `__resource__` template.
@@ -135,6 +135,14 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
         context.openapi.clone(),
         Owner::Generator,
     );
+    // The GraphQL schema the service serves, which a generated test compares with it.
+    if let Some(graph) = &context.graphql {
+        files.insert(
+            crate::graphql::FILE,
+            crate::graphql::sdl(graph),
+            Owner::Generator,
+        );
+    }
     // How a reviewer lints that document, with this service's exceptions and their reasons.
     files.insert(
         crate::openapi::spectral::FILE,

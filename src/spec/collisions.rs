@@ -31,6 +31,41 @@ pub fn check(sink: &mut Sink, spec: &Spec, declared: &Declared) {
     routes(sink, spec, declared);
     tables(sink, spec, declared);
     sqlite_internal(sink, spec, declared);
+    if spec.project.graphql {
+        graphql(sink, spec, declared);
+    }
+}
+
+/// Two schema names that are one (`graphql_names`): reported on the resource that gives
+/// the later one, which renaming fixes.
+fn graphql(sink: &mut Sink, spec: &Spec, declared: &Declared) {
+    for c in super::graphql_names::clashes(spec) {
+        let Some(resource) = &c.later.resource else {
+            continue;
+        };
+        let first = match &c.first.resource {
+            Some(r) if r == resource => c.first.what.clone(),
+            Some(r) => format!("`{r}` ({})", c.first.what),
+            None => c.first.what.clone(),
+        };
+        sink.push(
+            Diagnostic::new(
+                at(declared, resource),
+                format!("resources.{resource}"),
+                "two names in the GraphQL schema are the same",
+            )
+            .found(format!(
+                "`{}`, from {first} and `{resource}` ({})",
+                c.name, c.later.what
+            ))
+            .help(match c.later.fix() {
+                Some(part) => {
+                    format!("rename {part} of `{resource}`, or leave `[project] graphql` off")
+                }
+                None => format!("rename `{resource}`, or leave `[project] graphql` off"),
+            }),
+        );
+    }
 }
 
 fn at(declared: &Declared, resource: &str) -> Range<usize> {

@@ -3,6 +3,7 @@
 mod collisions;
 mod database;
 pub mod field_type;
+pub mod graphql_names;
 pub mod list_paths;
 pub mod model;
 mod numbers;

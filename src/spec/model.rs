@@ -315,6 +315,8 @@ pub struct Project {
     /// writes into each service's spec): its lock, build profiles and image are the
     /// workspace's, so the service has none of its own.
     pub workspace: bool,
+    /// `/graphql` beside the REST routes (`graphql = true`), over the same services.
+    pub graphql: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -2558,3 +2558,62 @@ fn a_sortable_date_whose_range_filters_are_the_timestamps_is_refused() {
     assert_eq!(d.key, "resources.post.fields.created");
     valid("[resources.post.fields]\ncreated = { type = \"date\" }\n");
 }
+
+/// `graphql` is off unless the spec turns it on.
+#[test]
+fn graphql_is_a_project_switch() {
+    assert!(!valid(MINIMAL).project.graphql);
+    let spec = valid(&format!("[project]\ngraphql = true\n{MINIMAL}"));
+    assert!(spec.project.graphql);
+    let e = errors(&format!("[project]\ngraphql = \"yes\"\n{MINIMAL}"));
+    assert!(e[0].contains("project.graphql"), "{e:?}");
+}
+
+/// GraphQL has one namespace of types where Rust had a module per resource: two resources
+/// giving one type name are refused at the later one, naming both, unless GraphQL is off.
+#[test]
+fn graphql_type_names_that_clash_are_refused_at_the_later_resource() {
+    let both = "[resources.post.fields]\ntitle = { type = \"string\" }\n\
+                [resources.post_edge.fields]\nname = { type = \"string\" }\n";
+    valid(both);
+    let e = errors(&format!("[project]\ngraphql = true\n{both}"));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("resources.post_edge"), "{e:?}");
+    assert!(
+        e[0].contains("two names in the GraphQL schema are the same"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("rename `post_edge`"), "{e:?}");
+
+    // A type every schema has.
+    let e = errors(
+        "[project]\ngraphql = true\n[resources.page_info.fields]\nx = { type = \"string\" }\n",
+    );
+    assert!(e[0].contains("resources.page_info"), "{e:?}");
+
+    // An enum's type, fixed by renaming the field.
+    let e = errors(
+        "[project]\ngraphql = true\n[resources.post.fields]\n\
+         connection = { type = \"enum\", values = [\"a\", \"b\"] }\n",
+    );
+    assert!(
+        e[0].contains("rename the field `connection` of `post`"),
+        "{e:?}"
+    );
+}
+
+/// A relation is a field of its object type beside the spec's fields: one named like it is
+/// refused.
+#[test]
+fn a_graphql_relation_named_like_a_field_is_refused() {
+    let spec = "[project]\ngraphql = true\n\
+                [resources.user.fields]\nname = { type = \"string\" }\n\
+                [resources.post]\nbelongs_to = { author = { resource = \"user\" } }\n\
+                [resources.post.fields]\nauthor = { type = \"string\" }\n";
+    let e = errors(spec);
+    assert!(
+        e.iter()
+            .any(|e| e.contains("rename the field `author` or the relation `author` of `post`")),
+        "{e:?}"
+    );
+}

@@ -12,6 +12,8 @@ use crate::spec::{Replica, Resource, Spec};
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceSql {
     pub select_one: String,
+    /// The rows whose ids the placeholders at `{ids}` hold (GraphQL's loader).
+    pub select_many: String,
     pub exists: String,
     pub list: String,
     pub count: String,
@@ -240,6 +242,11 @@ impl ResourceSql {
                 select.clone(),
                 from.clone(),
                 format!("    WHERE id = $1{live}"),
+            ])),
+            select_many: rust_text(query(&[
+                select.clone(),
+                from.clone(),
+                format!("    WHERE id IN ({{ids}}){live}"),
             ])),
             exists: rust_text(query(&[format!(
                 "    SELECT 1 FROM {table} WHERE id = $1{live}"

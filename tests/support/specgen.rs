@@ -3046,6 +3046,35 @@ impl Generator {
 
     fn render(&mut self) -> String {
         self.settle_unique();
+        self.project.retain(|(key, _)| *key != "graphql");
+        // Rendering draws (line order): the second rendering draws what the first did.
+        let drawn = self.rng.clone();
+        let out = self.render_text();
+        // GraphQL for every other count of resources: chosen from the spec, not drawn from
+        // the streams, so the specs drawn before the key existed stay what they were. Only
+        // on a spec `check` accepts without it, whose names GraphQL may then refuse: those
+        // are hazards at the resources that give them.
+        if self.resources.len().is_multiple_of(2) {
+            return out;
+        }
+        let Ok(spec) = backend_gen::spec::parse("spec.toml", &out) else {
+            return out;
+        };
+        for clash in backend_gen::spec::graphql_names::clashes(&spec) {
+            if let Some(resource) = clash.later.resource {
+                let keys = vec![format!("resources.{resource}")];
+                self.hazards.push(Hazard {
+                    class: "graphql names",
+                    keys,
+                });
+            }
+        }
+        self.project.push(("graphql", "true".to_string()));
+        self.rng = drawn;
+        self.render_text()
+    }
+
+    fn render_text(&mut self) -> String {
         let mut out = String::from("# A generated spec.\n");
         if !self.project.is_empty() {
             out.push_str("\n[project]\n");

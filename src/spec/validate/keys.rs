@@ -27,6 +27,7 @@ pub(super) const PROJECT_KEYS: &[&str] = &[
     "database",
     "public_url",
     "workspace",
+    "graphql",
 ];
 
 pub(super) const AUTH_KEYS: &[&str] = &[

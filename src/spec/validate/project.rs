@@ -16,6 +16,7 @@ pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
         database: Database::Sqlite,
         public_url: None,
         workspace: false,
+        graphql: false,
     };
     let Some(t) = top.table(sink, "project", PROJECT_KEYS) else {
         return project;
@@ -59,6 +60,9 @@ pub(super) fn read_project(sink: &mut Sink, top: &Table<'_, '_>) -> Project {
     }
     if let Some(member) = t.boolean(sink, "workspace") {
         project.workspace = member.value;
+    }
+    if let Some(graphql) = t.boolean(sink, "graphql") {
+        project.graphql = graphql.value;
     }
     if let Some(db) = one_of(sink, &t, "database", Database::ALLOWED) {
         project.database = match db.as_str() {

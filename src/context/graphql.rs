@@ -1,0 +1,101 @@
+//! The GraphQL schema's description as the templates read it (`[project] graphql`): plain
+//! data here, below the contexts that carry it; `crate::graphql` computes it from the
+//! context and the OpenAPI document, and prints it as SDL.
+
+use serde::Serialize;
+
+use crate::spec::graphql_names::GraphNames;
+
+/// The schema: every resource's part, and the custom scalars they use.
+#[derive(Debug, Clone, Serialize)]
+pub struct Graph {
+    pub resources: Vec<GraphResource>,
+    /// The custom scalars some type names, in the order [`SCALARS`] lists them.
+    pub scalars: Vec<Scalar>,
+}
+
+/// A custom scalar: its values are JSON as the REST representation writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Scalar {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// Every custom scalar the schema may have.
+pub const SCALARS: [Scalar; 5] = [
+    Scalar {
+        name: "BigInt",
+        description: "A whole number of 64 bits, written as a JSON number.",
+    },
+    Scalar {
+        name: "Date",
+        description: "A calendar date, `YYYY-MM-DD` (RFC 3339's full-date).",
+    },
+    Scalar {
+        name: "DateTime",
+        description: "An instant, RFC 3339 with its offset (`2024-05-01T12:00:00Z`).",
+    },
+    Scalar {
+        name: "Decimal",
+        description: "An exact decimal number, written as a string (`\"12.50\"`).",
+    },
+    Scalar {
+        name: "JSON",
+        description: "Any JSON value.",
+    },
+];
+
+/// One resource's part of the schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphResource {
+    pub names: GraphNames,
+    /// The resource's Rust module (`posts`).
+    pub module: String,
+    /// The resource's description as GraphQL may write it ([`block_text`]), and as a Rust
+    /// string literal for the generated code.
+    pub description: String,
+    pub description_rust: String,
+    /// The representation's keys, in its order.
+    pub fields: Vec<GraphField>,
+    /// Its belongs-to relations to resources of this service, as object fields.
+    pub relations: Vec<GraphRelation>,
+    /// Its REST list's filter parameters (`status`, `createdAfter`), as text.
+    pub filters: Vec<String>,
+    /// The keys a create takes, and a patch.
+    pub create: Vec<GraphField>,
+    pub patch: Vec<GraphField>,
+    pub enums: Vec<GraphEnum>,
+}
+
+/// A key of an object or an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GraphField {
+    pub name: String,
+    /// Its type as SDL writes it (`String!`, `[String!]!`).
+    pub sdl: String,
+    /// The named type (`String`), and whether the value and the list are non-null.
+    pub named: String,
+    pub non_null: bool,
+    pub list: bool,
+    /// Its values are an enum's: REST's `in_stock` is GraphQL's `IN_STOCK`.
+    pub is_enum: bool,
+    /// The type as async-graphql's dynamic schema builds it (`TypeRef::named_nn("String")`).
+    pub type_ref: String,
+}
+
+/// A belongs-to relation as a field: `author` of type `User`, from the key `authorId`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphRelation {
+    pub name: String,
+    pub key: String,
+    pub object: String,
+    /// The parent resource's Rust module.
+    pub module: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphEnum {
+    pub name: String,
+    /// The values as GraphQL writes them (`IN_STOCK`).
+    pub values: Vec<String>,
+}

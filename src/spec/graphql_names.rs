@@ -1,0 +1,182 @@
+//! The names a resource gives the GraphQL schema (`[project] graphql = true`): its object,
+//! connection, edge, filter and input types, its enum types, its root fields and its
+//! relation fields. GraphQL has one namespace of types and one of root fields, where Rust
+//! had a module per resource, so two resources (or a resource and a type every schema has)
+//! can give one name: spec validation refuses such a spec (`collisions.rs`), and the
+//! schema's builder (`crate::graphql`) reads the same names.
+
+use super::model::{Field, Resource, Spec};
+
+/// Types every schema has, whatever its resources: the roots, the page info, the
+/// built-in scalars and those the service adds.
+pub const SCHEMA_TYPES: &[&str] = &[
+    "Query", "Mutation", "PageInfo", "ID", "String", "Int", "Float", "Boolean", "DateTime", "Date",
+    "Decimal", "BigInt", "JSON",
+];
+
+/// A resource's names in the schema.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GraphNames {
+    /// The object type: the Rust type's name (`Post`).
+    pub object: String,
+    pub connection: String,
+    pub edge: String,
+    pub filter: String,
+    pub create_input: String,
+    pub patch_input: String,
+    /// The root query fields: one row (`post`) and the list (`posts`; `newsList` where the
+    /// plural is the singular).
+    pub one: String,
+    pub many: String,
+    /// The root mutation fields.
+    pub create: String,
+    pub update: String,
+    pub delete: String,
+}
+
+pub fn graph_names(r: &Resource) -> GraphNames {
+    let object = r.names.type_name.clone();
+    let pascal = &r.names.pascal;
+    GraphNames {
+        connection: format!("{object}Connection"),
+        edge: format!("{object}Edge"),
+        filter: format!("{object}Filter"),
+        create_input: format!("{object}CreateInput"),
+        patch_input: format!("{object}PatchInput"),
+        one: r.names.camel.clone(),
+        // A name whose plural is itself (`news`, `series`) lists as `newsList`.
+        many: if r.names.plural_camel == r.names.camel {
+            format!("{}List", r.names.camel)
+        } else {
+            r.names.plural_camel.clone()
+        },
+        create: format!("create{pascal}"),
+        update: format!("update{pascal}"),
+        delete: format!("delete{pascal}"),
+        object,
+    }
+}
+
+/// An enum field's type (`PostStatus`): the resource's object type, then the field.
+pub fn enum_type(r: &Resource, f: &Field) -> String {
+    format!("{}{}", r.names.type_name, f.names.pascal)
+}
+
+/// What gives a name: a resource (by snake name) and how.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Giver {
+    pub resource: Option<String>,
+    pub what: String,
+    /// The part of the resource whose renaming frees the name (`the field \`kind\``), when
+    /// renaming the resource would not.
+    pub part: Option<String>,
+}
+
+impl Giver {
+    pub fn fix(&self) -> Option<&str> {
+        self.part.as_deref()
+    }
+}
+
+/// Two givers of one schema name: the later one is the resource to rename.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clash {
+    pub name: String,
+    pub first: Giver,
+    pub later: Giver,
+}
+
+/// Every name two givers share: types, root query fields, root mutation fields, and a
+/// relation field that is also a field of its resource.
+pub fn clashes(spec: &Spec) -> Vec<Clash> {
+    let mut clashes = Vec::new();
+    let mut types: Vec<(String, Giver)> = SCHEMA_TYPES
+        .iter()
+        .map(|t| {
+            let giver = Giver {
+                resource: None,
+                what: "every schema".to_string(),
+                part: None,
+            };
+            (t.to_string(), giver)
+        })
+        .collect();
+    let mut queries: Vec<(String, Giver)> = Vec::new();
+    let mut mutations: Vec<(String, Giver)> = Vec::new();
+    for r in &spec.resources {
+        let n = graph_names(r);
+        let by = |what: String| Giver {
+            resource: Some(r.names.snake.clone()),
+            what,
+            part: None,
+        };
+        let by_part = |what: String, part: String| Giver {
+            part: Some(part),
+            ..by(what)
+        };
+        let mut mine = vec![
+            (n.object.clone(), by("its object type".into())),
+            (n.connection.clone(), by("its list's type".into())),
+            (n.edge.clone(), by("its list's edge type".into())),
+            (n.filter.clone(), by("its list's filter type".into())),
+            (n.create_input.clone(), by("its create input type".into())),
+            (n.patch_input.clone(), by("its update input type".into())),
+        ];
+        for f in r.fields.iter().filter(|f| f.ty.values().is_some()) {
+            let what = format!("the enum type of its field `{}`", f.names.snake);
+            let part = format!("the field `{}`", f.names.snake);
+            mine.push((enum_type(r, f), by_part(what, part)));
+        }
+        for (name, giver) in mine {
+            note(&mut types, &mut clashes, name, giver);
+        }
+        note(
+            &mut queries,
+            &mut clashes,
+            n.one,
+            by("its query of one row".into()),
+        );
+        note(
+            &mut queries,
+            &mut clashes,
+            n.many,
+            by("its list query".into()),
+        );
+        for (name, what) in [
+            (n.create, "its create mutation"),
+            (n.update, "its update mutation"),
+            (n.delete, "its delete mutation"),
+        ] {
+            note(&mut mutations, &mut clashes, name, by(what.into()));
+        }
+        for b in &r.belongs_to {
+            if let Some(f) = r.fields.iter().find(|f| f.names.camel == b.names.camel) {
+                let field = by(format!("its field `{}`", f.names.snake));
+                let relation = by_part(
+                    format!("its relation `{}`", b.names.snake),
+                    format!(
+                        "the field `{}` or the relation `{}`",
+                        f.names.snake, b.names.snake
+                    ),
+                );
+                clashes.push(Clash {
+                    name: format!("{}.{}", n.object, b.names.camel),
+                    first: field,
+                    later: relation,
+                });
+            }
+        }
+    }
+    clashes
+}
+
+fn note(seen: &mut Vec<(String, Giver)>, clashes: &mut Vec<Clash>, name: String, giver: Giver) {
+    match seen.iter().find(|(n, _)| *n == name) {
+        Some((_, first)) => clashes.push(Clash {
+            name,
+            first: first.clone(),
+            later: giver,
+        }),
+        None => seen.push((name, giver)),
+    }
+}
