@@ -59,6 +59,8 @@ pub struct GraphResource {
     pub fields: Vec<GraphField>,
     /// Its belongs-to relations to resources of this service, as object fields.
     pub relations: Vec<GraphRelation>,
+    /// The rows of other resources that name one of its rows (has-many fields).
+    pub children: Vec<GraphChildren>,
     /// Its REST list's filter parameters (`status`, `createdAfter`), as text.
     pub filters: Vec<String>,
     /// The keys a create takes, and a patch.
@@ -91,6 +93,29 @@ pub struct GraphRelation {
     pub object: String,
     /// The parent resource's Rust module.
     pub module: String,
+}
+
+/// A has-many field: `comments(first)` on `Post`, the first rows of its nested list.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphChildren {
+    pub name: String,
+    /// The child's connection type.
+    pub connection: String,
+    /// The child resource's Rust module, where its loader by parent is.
+    pub module: String,
+    /// The relation's snake name (the child's `service::children_by_author`) and its key type
+    /// in the child's `graphql.rs` (`ByAuthor`).
+    pub relation: String,
+    pub loader: String,
+    /// For the generated tests: the child's snake name, collection URL and key of the
+    /// parent, the REST nested list (`/v1/posts/{id}/comments`), whether the relation is the
+    /// child's owner (set from the token, never from a body), and the field in snake case.
+    pub child: String,
+    pub child_url: String,
+    pub key: String,
+    pub nested_path: String,
+    pub owner: bool,
+    pub snake: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -16,11 +16,11 @@ mod tests;
 use serde_json::Value;
 
 pub use crate::context::graphql::{
-    Graph, GraphEnum, GraphField, GraphRelation, GraphResource, SCALARS, Scalar,
+    Graph, GraphChildren, GraphEnum, GraphField, GraphRelation, GraphResource, SCALARS, Scalar,
 };
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
 use crate::operations::{Kind, operations};
-use crate::spec::graphql_names::{enum_type, graph_names};
+use crate::spec::graphql_names::{Children, children, enum_type, graph_names};
 use crate::spec::{Kind as FieldKind, Spec};
 
 pub use sdl::{FILE, sdl};
@@ -54,6 +54,10 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
                 module: r.names.module.clone(),
                 fields: keys(r, resource, &schemas[&name]),
                 relations: relations(r),
+                children: children(spec, resource)
+                    .into_iter()
+                    .map(|c| child_field(ctx, &c))
+                    .collect(),
                 filters: list_id.map(|id| filters(&document, id)).unwrap_or_default(),
                 create: keys(r, resource, &schemas[format!("{name}.Create")]),
                 patch: keys(r, resource, &schemas[format!("{name}.Patch")]),
@@ -210,6 +214,34 @@ fn json_scalar(key: &str, property: &Value) -> &'static str {
         "String"
     } else {
         "JSON"
+    }
+}
+
+/// A has-many field, and what the generated tests need of its REST side.
+fn child_field(ctx: &ServiceContext, c: &Children<'_>) -> GraphChildren {
+    let child = ctx
+        .resources
+        .iter()
+        .find(|r| r.names.snake == c.child.names.snake);
+    let relation = child.and_then(|r| {
+        r.belongs_to
+            .iter()
+            .find(|b| b.names.snake == c.relation.names.snake)
+    });
+    GraphChildren {
+        connection: graph_names(c.child).connection,
+        module: c.child.names.module.clone(),
+        relation: c.relation.names.snake.clone(),
+        loader: format!("By{}", c.relation.names.pascal),
+        child: c.child.names.snake.clone(),
+        child_url: child.map(|r| r.url.clone()).unwrap_or_default(),
+        key: relation.map(|b| b.json.clone()).unwrap_or_default(),
+        nested_path: relation
+            .map(|b| format!("{}{}", ctx.api_prefix, b.nested_path))
+            .unwrap_or_default(),
+        owner: relation.is_some_and(|b| b.owner),
+        snake: heck::ToSnakeCase::to_snake_case(c.name.as_str()),
+        name: c.name.clone(),
     }
 }
 

@@ -95,6 +95,9 @@ fn resource_types(r: &GraphResource, types: &mut BTreeMap<String, String>) {
     for rel in &r.relations {
         let _ = writeln!(object, "  {}: {}", rel.name, rel.object);
     }
+    for c in &r.children {
+        let _ = writeln!(object, "  {}(first: Int): {}", c.name, c.connection);
+    }
     object.push_str("}\n");
     types.insert(n.object.clone(), object);
     types.insert(

@@ -57,6 +57,42 @@ pub fn graph_names(r: &Resource) -> GraphNames {
     }
 }
 
+/// A has-many field: the rows of `child` whose relation `relation` names a row of the
+/// parent, as a field of the parent's type (`comments` on `Post`).
+#[derive(Debug, Clone)]
+pub struct Children<'a> {
+    pub child: &'a Resource,
+    pub relation: &'a super::model::BelongsTo,
+    /// `comments`; `postsByEditor` when the child has two relations to the parent.
+    pub name: String,
+}
+
+/// The has-many fields of `parent`: one per relation of a resource of this service to it,
+/// in the order of the resources, then of their relations.
+pub fn children<'a>(spec: &'a Spec, parent: &Resource) -> Vec<Children<'a>> {
+    let mut out = Vec::new();
+    for child in &spec.resources {
+        let to_parent: Vec<_> = child
+            .belongs_to
+            .iter()
+            .filter(|b| b.target == parent.names.snake && !spec.is_remote(b))
+            .collect();
+        for relation in &to_parent {
+            let name = if to_parent.len() == 1 {
+                child.names.plural_camel.clone()
+            } else {
+                format!("{}By{}", child.names.plural_camel, relation.names.pascal)
+            };
+            out.push(Children {
+                child,
+                relation,
+                name,
+            });
+        }
+    }
+    out
+}
+
 /// An enum field's type (`PostStatus`): the resource's object type, then the field.
 pub fn enum_type(r: &Resource, f: &Field) -> String {
     format!("{}{}", r.names.type_name, f.names.pascal)
@@ -149,21 +185,60 @@ pub fn clashes(spec: &Spec) -> Vec<Clash> {
         ] {
             note(&mut mutations, &mut clashes, name, by(what.into()));
         }
+        // The object's own fields: its keys, then its relations and has-many fields.
+        let mut fields: Vec<(String, Giver)> = ["id", "createdAt", "updatedAt", "version", "roles"]
+            .iter()
+            .map(|key| (key.to_string(), by(format!("its key `{key}`"))))
+            .collect();
+        let mut mine = Vec::new();
+        for f in &r.fields {
+            let part = format!("the field `{}`", f.names.snake);
+            mine.push((
+                f.names.camel.clone(),
+                by_part(format!("its field `{}`", f.names.snake), part),
+            ));
+        }
         for b in &r.belongs_to {
-            if let Some(f) = r.fields.iter().find(|f| f.names.camel == b.names.camel) {
-                let field = by(format!("its field `{}`", f.names.snake));
-                let relation = by_part(
-                    format!("its relation `{}`", b.names.snake),
-                    format!(
-                        "the field `{}` or the relation `{}`",
-                        f.names.snake, b.names.snake
-                    ),
-                );
-                clashes.push(Clash {
-                    name: format!("{}.{}", n.object, b.names.camel),
-                    first: field,
-                    later: relation,
-                });
+            let part = format!("the relation `{}`", b.names.snake);
+            let key = format!("{}Id", b.names.camel);
+            mine.push((
+                key,
+                by_part(
+                    format!("its relation `{}`'s key", b.names.snake),
+                    part.clone(),
+                ),
+            ));
+            if !spec.is_remote(b) {
+                mine.push((
+                    b.names.camel.clone(),
+                    by_part(format!("its relation `{}`", b.names.snake), part),
+                ));
+            }
+        }
+        for c in children(spec, r) {
+            let what = format!(
+                "its list of `{}` rows by `{}`",
+                c.child.names.snake, c.relation.names.snake
+            );
+            let giver = Giver {
+                resource: Some(c.child.names.snake.clone()),
+                what,
+                part: Some(format!(
+                    "`{}`'s relation `{}`",
+                    c.child.names.snake, c.relation.names.snake
+                )),
+            };
+            mine.push((c.name, giver));
+        }
+        for (name, giver) in mine {
+            let name_in = format!("{}.{name}", n.object);
+            match fields.iter().find(|(f, _)| *f == name) {
+                Some((_, first)) => clashes.push(Clash {
+                    name: name_in,
+                    first: first.clone(),
+                    later: giver,
+                }),
+                None => fields.push((name, giver)),
             }
         }
     }
