@@ -61,6 +61,8 @@ pub struct GraphResource {
     pub relations: Vec<GraphRelation>,
     /// The rows of other resources that name one of its rows (has-many fields).
     pub children: Vec<GraphChildren>,
+    /// The rows it links to (its `many_to_many`).
+    pub links: Vec<GraphLinks>,
     /// Its REST list's filter parameters (`status`, `createdAfter`), as text.
     pub filters: Vec<String>,
     /// The keys a create takes, and a patch.
@@ -115,6 +117,23 @@ pub struct GraphChildren {
     pub key: String,
     pub nested_path: String,
     pub owner: bool,
+    pub snake: String,
+}
+
+/// A many-to-many field: `tags(first)` on `Post`, the first page of REST's linked list.
+#[derive(Debug, Clone, Serialize)]
+pub struct GraphLinks {
+    pub name: String,
+    /// The target's connection type.
+    pub connection: String,
+    /// The target's plural snake name (the source's `service::linked_tags_of`), and the key
+    /// type of this resource's loader of them (`LinkedTag`).
+    pub targets: String,
+    pub loader: String,
+    /// For the generated tests: the target's snake name, and REST's list of one row's links
+    /// (`/v1/posts/{id}/tags`), where `PUT …/{targetId}` links one.
+    pub target: String,
+    pub linked_path: String,
     pub snake: String,
 }
 

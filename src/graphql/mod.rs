@@ -16,11 +16,12 @@ mod tests;
 use serde_json::Value;
 
 pub use crate::context::graphql::{
-    Graph, GraphChildren, GraphEnum, GraphField, GraphRelation, GraphResource, SCALARS, Scalar,
+    Graph, GraphChildren, GraphEnum, GraphField, GraphLinks, GraphRelation, GraphResource, SCALARS,
+    Scalar,
 };
 use crate::context::{FieldContext, ResourceContext, ServiceContext};
 use crate::operations::{Kind, operations};
-use crate::spec::graphql_names::{Children, children, enum_type, graph_names};
+use crate::spec::graphql_names::{Children, children, enum_type, graph_names, link_field, linked};
 use crate::spec::{Kind as FieldKind, Spec};
 
 pub use sdl::{FILE, sdl};
@@ -57,6 +58,21 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
                 children: children(spec, resource)
                     .into_iter()
                     .map(|c| child_field(ctx, &c))
+                    .collect(),
+                links: linked(spec, resource)
+                    .into_iter()
+                    .map(|target| {
+                        let name = graph_names(target);
+                        GraphLinks {
+                            name: link_field(target),
+                            connection: name.connection,
+                            targets: target.names.plural_snake.clone(),
+                            loader: format!("Linked{}", target.names.pascal),
+                            target: target.names.snake.clone(),
+                            linked_path: format!("{}/{{id}}/{}", r.url, target.names.plural_kebab),
+                            snake: heck::ToSnakeCase::to_snake_case(link_field(target).as_str()),
+                        }
+                    })
                     .collect(),
                 filters: list_id.map(|id| filters(&document, id)).unwrap_or_default(),
                 create: keys(r, resource, &schemas[format!("{name}.Create")]),

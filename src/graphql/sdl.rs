@@ -98,6 +98,9 @@ fn resource_types(r: &GraphResource, types: &mut BTreeMap<String, String>) {
     for c in &r.children {
         let _ = writeln!(object, "  {}(first: Int): {}", c.name, c.connection);
     }
+    for l in &r.links {
+        let _ = writeln!(object, "  {}(first: Int): {}", l.name, l.connection);
+    }
     object.push_str("}\n");
     types.insert(n.object.clone(), object);
     types.insert(

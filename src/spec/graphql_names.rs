@@ -93,6 +93,19 @@ pub fn children<'a>(spec: &'a Spec, parent: &Resource) -> Vec<Children<'a>> {
     out
 }
 
+/// The resources `r` links to (its `many_to_many`), in its order.
+pub fn linked<'a>(spec: &'a Spec, r: &Resource) -> Vec<&'a Resource> {
+    r.many_to_many
+        .iter()
+        .filter_map(|target| spec.resource(target))
+        .collect()
+}
+
+/// A many-to-many field's name: the target's plural (`tags` on `Post`).
+pub fn link_field(target: &Resource) -> String {
+    target.names.plural_camel.clone()
+}
+
 /// An enum field's type (`PostStatus`): the resource's object type, then the field.
 pub fn enum_type(r: &Resource, f: &Field) -> String {
     format!("{}{}", r.names.type_name, f.names.pascal)
@@ -229,6 +242,11 @@ pub fn clashes(spec: &Spec) -> Vec<Clash> {
                 )),
             };
             mine.push((c.name, giver));
+        }
+        for target in linked(spec, r) {
+            let what = format!("its list of linked `{}` rows", target.names.snake);
+            let part = format!("the link to `{}`", target.names.snake);
+            mine.push((link_field(target), by_part(what, part)));
         }
         for (name, giver) in mine {
             let name_in = format!("{}.{name}", n.object);
