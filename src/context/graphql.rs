@@ -63,6 +63,9 @@ pub struct GraphResource {
     pub children: Vec<GraphChildren>,
     /// The rows it links to (its `many_to_many`).
     pub links: Vec<GraphLinks>,
+    /// The keys its rows are loaded by under a parent (`ByAuthor`), one per relation to a
+    /// resource of this service: `graphql/keys.rs` defines them, its `graphql.rs` loads them.
+    pub by_keys: Vec<String>,
     /// Its REST list's filter parameters (`status`, `createdAfter`), as text.
     pub filters: Vec<String>,
     /// The keys a create takes, and a patch.

@@ -55,6 +55,12 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
                 module: r.names.module.clone(),
                 fields: keys(r, resource, &schemas[&name]),
                 relations: relations(r),
+                by_keys: r
+                    .belongs_to
+                    .iter()
+                    .filter(|b| !b.remote && !b.replica)
+                    .map(|b| format!("By{}", b.names.pascal))
+                    .collect(),
                 children: children(spec, resource)
                     .into_iter()
                     .map(|c| child_field(ctx, &c))
