@@ -114,6 +114,7 @@ impl Session {
         self.enter("Project description");
         self.pick("Database", database);
         self.pick("Authentication", auth);
+        self.confirm("Also serve GraphQL", false);
         self.jwt = !auth.is_empty();
     }
 
@@ -1000,6 +1001,7 @@ fn saving_at_the_end_is_a_normal_exit_with_the_command_to_generate() {
     s.review_choice("jjj");
     s.type_at("Project description (The demo service)", "Books and more");
     s.pick("Database", "j");
+    s.confirm("Also serve GraphQL", true);
     s.review_choice("k");
     let (rest, code) = s.finish();
     assert_eq!(code, 0, "{rest}");
@@ -1010,7 +1012,7 @@ fn saving_at_the_end_is_a_normal_exit_with_the_command_to_generate() {
     let saved = saved_spec(&dir, "demo.spec.toml");
     assert!(
         saved.contains(
-            "description = \"Books and more\"\napi_prefix = \"/v1\"\ndatabase = \"postgres\"\n"
+            "description = \"Books and more\"\napi_prefix = \"/v1\"\ndatabase = \"postgres\"\ngraphql = true\n"
         ),
         "{saved}"
     );
@@ -1059,6 +1061,7 @@ fn an_80_column_terminal_keeps_only_the_answers() {
             "✔ Project description · The demo service",
             "✔ Database · sqlite    (one file, nothing to install)",
             "✔ Authentication · none  (every route is public)",
+            "✔ Also serve GraphQL at /graphql? · no",
             "",
             "Resources (the things the API stores), one at a time.",
             "",
@@ -1107,6 +1110,7 @@ fn a_50_column_terminal_keeps_only_the_answers() {
             "✔ Database · sqlite    (one file, nothing to insta",
             "ll)",
             "✔ Authentication · none  (every route is public)",
+            "✔ Also serve GraphQL at /graphql? · no",
             "",
             "Resources (the things the API stores), one at a ti",
             "me.",

@@ -10,6 +10,8 @@ use crate::spec::{
 pub struct Answers {
     pub description: String,
     pub database: Database,
+    /// `[project] graphql`: `/graphql` beside the REST routes.
+    pub graphql: bool,
     pub auth: AuthMode,
     /// Only written with auth mode jwt.
     pub roles: Vec<String>,
@@ -86,6 +88,7 @@ impl Answers {
         Self {
             description: default_description(name),
             database: Database::Sqlite,
+            graphql: false,
             auth: AuthMode::None,
             roles: default_roles(),
             admin_role: "admin".into(),
@@ -104,6 +107,7 @@ impl Answers {
         Self {
             description: spec.project.description.clone(),
             database: spec.project.database,
+            graphql: spec.project.graphql,
             auth: spec.auth.mode,
             roles: spec.auth.roles.clone(),
             admin_role: spec.auth.admin_role.clone(),

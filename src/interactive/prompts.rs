@@ -8,7 +8,7 @@ use super::change::change_resource;
 use super::resources::ask_resource;
 use super::review::review;
 use super::saving::Saving;
-use super::settings::{ask_database, ask_roles};
+use super::settings::{ask_database, ask_graphql, ask_roles};
 use super::ui::Ui;
 use crate::error::Result;
 use crate::spec::AuthMode;
@@ -84,6 +84,7 @@ fn ask(ui: &Ui, saving: &Saving) -> Result<Answers> {
         0 => AuthMode::None,
         _ => AuthMode::Jwt,
     };
+    answers.graphql = ask_graphql(ui, answers.graphql)?;
     if answers.auth == AuthMode::Jwt {
         ask_roles(ui, &mut answers)?;
         ui.say(&format!(

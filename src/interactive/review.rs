@@ -10,7 +10,7 @@ use super::answers::Answers;
 use super::change::change_resource;
 use super::resources::ask_resource;
 use super::saving::Saving;
-use super::settings::{ask_database, say_roles};
+use super::settings::{ask_database, ask_graphql, say_roles};
 use super::spec_text::to_toml;
 use super::ui::Ui;
 use crate::error::Result;
@@ -106,7 +106,7 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The description and database (the auth mode shapes the questions about
+/// The description, database and GraphQL (the auth mode shapes the questions about
 /// every resource, so changing it means a new session or editing the file).
 fn change_settings(ui: &Ui, answers: &mut Answers) -> Result<()> {
     answers.description = ui.text(
@@ -115,5 +115,6 @@ fn change_settings(ui: &Ui, answers: &mut Answers) -> Result<()> {
         |_| Ok(()),
     )?;
     answers.database = ask_database(ui, answers.database)?;
+    answers.graphql = ask_graphql(ui, answers.graphql)?;
     Ok(())
 }

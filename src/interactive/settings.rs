@@ -24,6 +24,11 @@ pub(super) fn ask_database(ui: &Ui, current: Database) -> Result<Database> {
     })
 }
 
+/// Whether the service also serves GraphQL, `current` suggested.
+pub(super) fn ask_graphql(ui: &Ui, current: bool) -> Result<bool> {
+    ui.confirm("Also serve GraphQL at /graphql?", current)
+}
+
 pub(super) fn ask_roles(ui: &Ui, answers: &mut Answers) -> Result<()> {
     let mut roles = ask_list(ui, "Roles (comma-separated)", "admin, member", parse_roles)?;
     answers.admin_role = ask_admin_role(ui, &mut roles)?;

@@ -33,6 +33,9 @@ pub fn to_toml(answers: &Answers, name: &str) -> String {
     let _ = writeln!(w, "description = {}", quote(&answers.description));
     let _ = writeln!(w, "api_prefix = \"/v1\"");
     let _ = writeln!(w, "database = {}", quote(answers.database.as_str()));
+    if answers.graphql {
+        let _ = writeln!(w, "graphql = true");
+    }
 
     let _ = writeln!(w, "\n[auth]");
     let _ = writeln!(w, "mode = {}", quote(answers.auth.as_str()));
