@@ -12,6 +12,30 @@ pub struct Graph {
     pub resources: Vec<GraphResource>,
     /// The custom scalars some type names, in the order [`SCALARS`] lists them.
     pub scalars: Vec<Scalar>,
+    /// What the generated N+1 test reads, when some resource has a has-many field.
+    pub walk: Option<StatementWalk>,
+}
+
+/// The generated N+1 test's query: a list, each row's has-many field and each of those
+/// rows' other parent, read with few rows and with many; it counts the statements of each.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatementWalk {
+    /// The list's query field (`orders`), and its resource's snake name and collection URL.
+    pub list: String,
+    pub parent: String,
+    pub parent_url: String,
+    /// The has-many field (`orderItems`) the test reads under each row.
+    pub children: GraphChildren,
+    /// The children's other parent as a field (`product`), when they have one.
+    pub other: Option<String>,
+    /// The tables whose statements are counted: the list's, the children's, the other's.
+    pub tables: Vec<String>,
+    /// The rows listed, few and many. With `fresh_parents`, each listed row is a new row of
+    /// the list's resource with one child under it (their tests may make rows without
+    /// limit: no unique field); else each child is made with its own parents, as many as
+    /// the child's tests may hold at once.
+    pub sizes: [usize; 2],
+    pub fresh_parents: bool,
 }
 
 /// A custom scalar: its values are JSON as the REST representation writes them.
@@ -106,6 +130,8 @@ pub struct GraphChildren {
     pub name: String,
     /// The child's connection type.
     pub connection: String,
+    /// The child's filter input type, when its REST list has filters.
+    pub filter: Option<String>,
     /// The child resource's Rust module, where its loader by parent is.
     pub module: String,
     /// The relation's snake name (the child's `service::children_by_author`) and its key type
@@ -129,6 +155,8 @@ pub struct GraphLinks {
     pub name: String,
     /// The target's connection type.
     pub connection: String,
+    /// The target's filter input type, when its REST list has filters.
+    pub filter: Option<String>,
     /// The target's plural snake name (the source's `service::linked_tags_of`), and the key
     /// type of this resource's loader of them (`LinkedTag`).
     pub targets: String,

@@ -45,6 +45,7 @@ pub use tests_context::{
     EventTestContext, FieldTestContext, FilterExample, RelationTestContext, ResourceTestContext,
     ServiceTestContext,
 };
+pub(crate) use tests_context::{rows_without_limit, test_rows};
 pub use uses::Uses;
 
 use field::toml_string;

@@ -530,7 +530,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
 
 /// See `ResourceTestContext::rows`: a test body of `r` creates one row of each parent it
 /// names (not its owner, which is the caller, nor itself, which it leaves null).
-fn test_rows(spec: &Spec, r: &Resource) -> usize {
+pub(crate) fn test_rows(spec: &Spec, r: &Resource) -> usize {
     let own = r
         .fields
         .iter()
@@ -544,4 +544,16 @@ fn test_rows(spec: &Spec, r: &Resource) -> usize {
         .filter_map(|b| spec.resource(&b.target))
         .map(|parent| test_rows(spec, parent))
         .fold(own, usize::min)
+}
+
+/// Whether generated tests may make as many rows of `r` as they like: neither it nor a
+/// parent its test body creates (as `test_rows` walks them) has a unique field.
+pub(crate) fn rows_without_limit(spec: &Spec, r: &Resource) -> bool {
+    !spec.is_account(r)
+        && r.fields.iter().all(|f| !f.unique)
+        && r.belongs_to
+            .iter()
+            .filter(|b| !r.is_owner(b) && b.target != r.names.snake)
+            .filter_map(|b| spec.resource(&b.target))
+            .all(|parent| rows_without_limit(spec, parent))
 }

@@ -17,9 +17,11 @@ use serde_json::Value;
 
 pub use crate::context::graphql::{
     Graph, GraphChildren, GraphEnum, GraphField, GraphLinks, GraphRelation, GraphResource, SCALARS,
-    Scalar,
+    Scalar, StatementWalk,
 };
-use crate::context::{FieldContext, ResourceContext, ServiceContext};
+use crate::context::{
+    FieldContext, ResourceContext, ServiceContext, rows_without_limit, test_rows,
+};
 use crate::operations::{Kind, operations};
 use crate::spec::graphql_names::{Children, children, enum_type, graph_names, link_field, linked};
 use crate::spec::{Kind as FieldKind, Spec};
@@ -37,7 +39,7 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
             _ => None,
         })
         .collect();
-    let resources: Vec<GraphResource> = spec
+    let mut resources: Vec<GraphResource> = spec
         .resources
         .iter()
         .zip(&ctx.resources)
@@ -72,6 +74,7 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
                         GraphLinks {
                             name: link_field(target),
                             connection: name.connection,
+                            filter: None,
                             targets: target.names.plural_snake.clone(),
                             loader: format!("Linked{}", target.names.pascal),
                             target: target.names.snake.clone(),
@@ -107,7 +110,92 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
         })
     };
     let scalars = SCALARS.iter().copied().filter(used).collect();
-    Graph { resources, scalars }
+    nested_filters(spec, &mut resources);
+    let walk = statement_walk(spec, ctx, &resources);
+    Graph {
+        resources,
+        scalars,
+        walk,
+    }
+}
+
+/// A has-many or many-to-many field filters as the list of its rows' resource does.
+fn nested_filters(spec: &Spec, resources: &mut [GraphResource]) {
+    let filters: Vec<(&str, Option<String>)> = spec
+        .resources
+        .iter()
+        .zip(resources.iter())
+        .map(|(spec_r, r)| {
+            let filter = (!r.filters.is_empty()).then(|| r.names.filter.clone());
+            (spec_r.names.snake.as_str(), filter)
+        })
+        .collect();
+    let filter_of = |snake: &str| {
+        filters
+            .iter()
+            .find(|(s, _)| *s == snake)
+            .and_then(|(_, filter)| filter.clone())
+    };
+    for r in resources.iter_mut() {
+        for c in &mut r.children {
+            c.filter = filter_of(&c.child);
+        }
+        for l in &mut r.links {
+            l.filter = filter_of(&l.target);
+        }
+    }
+}
+
+/// The N+1 test's walk: of every list, has-many field and other parent of its rows, the
+/// first whose rows the test may make without limit (so it lists 5 rows and then 50), else
+/// the first whose children are not all the caller's (so each listed row has its own),
+/// then the first with another parent.
+fn statement_walk(
+    spec: &Spec,
+    ctx: &ServiceContext,
+    graph: &[GraphResource],
+) -> Option<StatementWalk> {
+    let mut best: Option<(u8, StatementWalk)> = None;
+    for (i, p) in graph.iter().enumerate() {
+        for c in &p.children {
+            let Some(ci) = spec.resources.iter().position(|r| r.names.snake == c.child) else {
+                continue;
+            };
+            let (child, child_ctx) = (&spec.resources[ci], &ctx.resources[ci]);
+            let other = graph[ci].relations.iter().find(|q| q.key != c.key);
+            let fresh_parents = !c.owner
+                && c.child != spec.resources[i].names.snake
+                && rows_without_limit(spec, &spec.resources[i])
+                && child.fields.iter().all(|f| !f.unique);
+            let rank =
+                4 * u8::from(fresh_parents) + 2 * u8::from(!c.owner) + u8::from(other.is_some());
+            if best.as_ref().is_some_and(|(best, _)| *best >= rank) {
+                continue;
+            }
+            let mut tables = vec![ctx.resources[i].table.clone(), child_ctx.table.clone()];
+            if let Some(q) = other {
+                let target = ctx.resources.iter().find(|r| r.names.module == q.module);
+                tables.extend(target.map(|r| r.table.clone()));
+            }
+            let sizes = if fresh_parents {
+                [5, 50]
+            } else {
+                [1, test_rows(spec, child)]
+            };
+            let walk = StatementWalk {
+                list: p.names.many.clone(),
+                parent: spec.resources[i].names.snake.clone(),
+                parent_url: ctx.resources[i].url.clone(),
+                children: c.clone(),
+                other: other.map(|q| q.name.clone()),
+                tables,
+                sizes,
+                fresh_parents,
+            };
+            best = Some((rank, walk));
+        }
+    }
+    best.map(|(_, walk)| walk)
 }
 
 /// A description as a GraphQL block string may hold it: lines end in `\n`, a control
@@ -252,6 +340,7 @@ fn child_field(ctx: &ServiceContext, c: &Children<'_>) -> GraphChildren {
     });
     GraphChildren {
         connection: graph_names(c.child).connection,
+        filter: None,
         module: c.child.names.module.clone(),
         relation: c.relation.names.snake.clone(),
         loader: format!("By{}", c.relation.names.pascal),

@@ -95,11 +95,25 @@ fn resource_types(r: &GraphResource, types: &mut BTreeMap<String, String>) {
     for rel in &r.relations {
         let _ = writeln!(object, "  {}: {}", rel.name, rel.object);
     }
-    for c in &r.children {
-        let _ = writeln!(object, "  {}(first: Int): {}", c.name, c.connection);
-    }
-    for l in &r.links {
-        let _ = writeln!(object, "  {}(first: Int): {}", l.name, l.connection);
+    let nested = [
+        r.children
+            .iter()
+            .map(|c| (&c.name, &c.filter, &c.connection))
+            .collect::<Vec<_>>(),
+        r.links
+            .iter()
+            .map(|l| (&l.name, &l.filter, &l.connection))
+            .collect(),
+    ];
+    for (name, filter, connection) in nested.into_iter().flatten() {
+        let filter = filter
+            .as_ref()
+            .map(|f| format!(", filter: {f}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            object,
+            "  {name}(first: Int, sort: String{filter}): {connection}"
+        );
     }
     object.push_str("}\n");
     types.insert(n.object.clone(), object);

@@ -4,10 +4,57 @@ use crate::spec;
 /// The SDL of `source`, as `pipeline::service_context` builds it: the document, then the
 /// schema from it.
 fn sdl_of(source: &str) -> String {
+    super::sdl(&graph_of(source))
+}
+
+fn graph_of(source: &str) -> super::Graph {
     let spec = spec::parse("t.toml", source).expect("a valid spec");
     let mut ctx = ServiceContext::new("t", &spec, source);
     ctx.openapi = crate::openapi::document(&spec, &ctx);
-    super::sdl(&super::graph(&spec, &ctx))
+    super::graph(&spec, &ctx)
+}
+
+const LIBRARY: &str = "[project]\ngraphql = true\n\
+     [resources.author.fields]\nname = { type = \"string\", unique = true }\n\
+     [resources.shelf.fields]\nlabel = { type = \"string\" }\n\
+     [resources.book]\nbelongs_to = { author = {}, shelf = {} }\n\
+     [resources.book.fields]\ntitle = { type = \"string\" }\n";
+
+/// Has-many fields sort and filter as the child's REST list does.
+#[test]
+fn has_many_fields_sort_and_filter() {
+    let sdl = sdl_of(LIBRARY);
+    assert!(
+        sdl.contains("  books(first: Int, sort: String, filter: BookFilter): BookConnection\n"),
+        "{sdl}"
+    );
+}
+
+/// The N+1 test walks the list whose rows it may make without limit (shelves: no unique
+/// field), 5 rows and then 50; else (authors: a unique name) as many as its samples allow.
+#[test]
+fn the_statement_walk_prefers_rows_without_limit() {
+    let walk = graph_of(LIBRARY).walk.expect("a walk");
+    assert_eq!(
+        (walk.list.as_str(), walk.children.name.as_str()),
+        ("shelves", "books")
+    );
+    assert_eq!(walk.other.as_deref(), Some("author"));
+    assert_eq!(walk.tables, ["shelves", "books", "authors"]);
+    assert_eq!((walk.sizes, walk.fresh_parents), ([5, 50], true));
+    let unique = LIBRARY.replace(
+        "label = { type = \"string\" }",
+        "label = { type = \"string\", unique = true }",
+    );
+    let walk = graph_of(&unique).walk.expect("a walk");
+    assert_eq!(walk.list, "authors");
+    assert_eq!(
+        (walk.sizes, walk.fresh_parents),
+        ([1, crate::spec::room::COUNT], false)
+    );
+    let alone =
+        "[project]\ngraphql = true\n[resources.note.fields]\ntext = { type = \"string\" }\n";
+    assert!(graph_of(alone).walk.is_none());
 }
 
 /// A row's keys and nullability are the REST representation's, an input's its body's, and
