@@ -11,6 +11,7 @@ pub mod cast;
 pub mod check;
 pub mod ci_actions;
 pub mod cli;
+pub mod clients;
 pub mod commands;
 pub mod console;
 pub mod context;

@@ -476,6 +476,18 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         docs_work_in_a_browser(name, &base, token, &ctx, resource);
     }
 
+    // The TypeScript client, type-checked (strict) and built, then its own test against this
+    // service: an account's flow, and a resource's rows through the client.
+    if let Some(tsc) = pytools::typescript() {
+        client_works(
+            &tsc,
+            project,
+            &base,
+            &data.path().join("target/mail"),
+            token.as_deref(),
+        );
+    }
+
     // The API fuzzer (after the checks above, since it creates rows of its own): no
     // server error, no undocumented status, no response that breaks the OpenAPI
     // document the service serves.
@@ -542,6 +554,29 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         Some(url) => drop_database(&url),
         None => assert!(fresh.path().join(format!("data/{name}.db")).exists()),
     }
+}
+
+/// Builds the project's TypeScript client and runs its test (node's runner) against the
+/// service at `base`, whose mail is written under `mail`; `admin` is an admin's token.
+fn client_works(tsc: &Path, project: &Path, base: &str, mail: &Path, admin: Option<&str>) {
+    let client = project.join("clients/typescript");
+    if let Some(errors) = pytools::typescript_errors(tsc, &client, "tsconfig.json") {
+        panic!("the TypeScript client does not type-check:\n{errors}");
+    }
+    let mut node = Command::new("node");
+    node.args(["--test", "dist/test/"])
+        .current_dir(&client)
+        .env("API_URL", base)
+        .env("MAIL_DIR", mail);
+    if let Some(token) = admin {
+        node.env("ADMIN_TOKEN", token);
+    }
+    let output = node.output().expect("run node");
+    assert!(
+        output.status.success(),
+        "the TypeScript client's test failed:\n{}",
+        pytools::text(&output)
+    );
 }
 
 /// `(name, version)` of every package in a lock file.

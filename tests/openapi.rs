@@ -1241,3 +1241,35 @@ fn a_nested_list_documents_the_combinations_that_name_its_parent() {
         description(sort)
     );
 }
+
+/// Every operation of the document is a method of the TypeScript client, and the client has
+/// no other (its iterators over lists aside).
+#[test]
+fn every_operation_has_a_client_method() {
+    for spec in SPECS {
+        let ctx = context(spec);
+        let document: Value = serde_json::from_str(&ctx.openapi).expect("JSON");
+        let files = render::render_service(&ctx, &Default::default()).expect("render");
+        let typescript = &files
+            .get(backend_gen::clients::typescript::API_FILE)
+            .expect("the TypeScript client is generated")
+            .contents;
+        let methods: Vec<&str> = typescript
+            .lines()
+            .filter_map(|line| line.strip_prefix("  async "))
+            .filter_map(|rest| rest.split_once('(').map(|(name, _)| name))
+            .collect();
+        let mut ids: Vec<&str> = Vec::new();
+        for item in document["paths"].as_object().expect("paths").values() {
+            for method in METHODS {
+                if let Some(id) = item[*method]["operationId"].as_str() {
+                    ids.push(id);
+                }
+            }
+        }
+        for id in &ids {
+            assert!(methods.contains(id), "{spec}: no TypeScript method `{id}`");
+        }
+        assert_eq!(methods.len(), ids.len(), "{spec}: {methods:?}");
+    }
+}

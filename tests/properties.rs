@@ -164,6 +164,7 @@ fn every_random_spec_gives_a_sound_project() {
     if let Some(python) = python {
         python.finish(&accepted, &mut failures);
     }
+    typescript_checks(documents.path(), &mut failures);
     eprintln!(
         "[properties] {} specs ({} accepted, {} of them with another service's accounts, {} split into services; {} refused hazards) on {workers} threads: generated and checked in {generated:.1?}, {:.1?} with Python",
         seeds.end - seeds.start,
@@ -183,6 +184,31 @@ fn every_random_spec_gives_a_sound_project() {
     failures.sort_by(|a, b| (a.seed, a.property, &a.detail).cmp(&(b.seed, b.property, &b.detail)));
     failures.dedup_by(|a, b| (a.seed, a.property, &a.detail) == (b.seed, b.property, &b.detail));
     report(&failures);
+}
+
+/// Every accepted project's TypeScript client (under `root/SEED/`) type-checked with the
+/// compiler options the project's `tsconfig.json` has (strict), in one run of tsc.
+fn typescript_checks(root: &Path, failures: &mut Vec<Failure>) {
+    let Some(tsc) = pytools::typescript() else {
+        return;
+    };
+    let template = include_str!("../templates/service/clients/typescript/tsconfig.json");
+    let mut config: serde_json::Value = serde_json::from_str(template).expect("the tsconfig");
+    config["compilerOptions"]["noEmit"] = serde_json::Value::Bool(true);
+    config["include"] =
+        serde_json::json!(["**/clients/typescript/src", "**/clients/typescript/test"]);
+    std::fs::write(root.join("tsconfig.json"), config.to_string()).expect("write tsconfig");
+    let Some(errors) = pytools::typescript_errors(&tsc, root, "tsconfig.json") else {
+        return;
+    };
+    for line in errors.lines().filter(|line| line.contains(": error TS")) {
+        let seed = line.split('/').next().and_then(|case| case.parse().ok());
+        failures.push(Failure {
+            seed: seed.unwrap_or_default(),
+            property: "the TypeScript client type-checks (strict)",
+            detail: line.to_owned(),
+        });
+    }
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -930,6 +956,7 @@ fn write_for_python(files: &FileSet, dir: &Path) {
         if path == backend_gen::openapi::FILE
             || path == backend_gen::graphql::FILE
             || path.starts_with("migrations/sqlite/")
+            || path.starts_with("clients/typescript/")
         {
             let target = dir.join(path);
             std::fs::create_dir_all(target.parent().expect("a parent"))

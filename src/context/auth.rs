@@ -152,7 +152,7 @@ struct RegisterExample {
 }
 
 /// A password of at least `min` characters (and at least 16), for generated tests.
-fn sample_password(min: u32) -> String {
+pub(super) fn sample_password(min: u32) -> String {
     let mut password = String::from("correct-horse-7");
     while password.chars().count() < (min as usize).max(16) {
         password.push('x');

@@ -9,6 +9,7 @@
 mod access;
 mod access_tests;
 mod auth;
+mod client_tests;
 mod events;
 mod field;
 pub mod graphql;
@@ -20,6 +21,7 @@ mod relations;
 mod remote;
 mod replicas;
 mod resource;
+mod test_rows;
 #[cfg(test)]
 mod tests;
 mod tests_context;
@@ -33,6 +35,7 @@ use crate::spec::{Database, Spec};
 pub use access::{AccessContext, FieldRuleContext};
 pub use access_tests::{AccessCase, AccessCases, FieldTest};
 pub use auth::AuthContext;
+pub use client_tests::ClientTestContext;
 pub use events::EventContext;
 pub use field::{Check, EnumValue, FieldContext};
 pub use jobs::{HeardContext, JobContext};
@@ -41,11 +44,11 @@ pub use migrations::MigrationContext;
 pub use relations::{LinkContext, LinkedFromContext, OwnerStep, OwnerVia, RelationContext};
 pub use remote::{RemoteRefContext, RemoteServiceContext};
 pub use resource::ResourceContext;
+pub(crate) use test_rows::{rows_without_limit, test_rows};
 pub use tests_context::{
     EventTestContext, FieldTestContext, FilterExample, RelationTestContext, ResourceTestContext,
     ServiceTestContext,
 };
-pub(crate) use tests_context::{rows_without_limit, test_rows};
 pub use uses::Uses;
 
 use field::toml_string;

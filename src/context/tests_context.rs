@@ -21,6 +21,7 @@ use super::relations::{
     reads_others,
 };
 use super::remote::RemoteExample;
+use super::test_rows::{scarce, test_rows};
 use super::{
     AccessCases, FieldContext, FieldTest, ListPaths, OwnerStep, RelationContext, ResourceContext,
     Uses,
@@ -53,6 +54,8 @@ pub struct ServiceTestContext {
     pub listener: Option<super::jobs::ListenerContext>,
     /// The first job on another service's event, for the inbox's test.
     pub hearer: Option<super::jobs::ListenerContext>,
+    /// What the TypeScript client's test does.
+    pub client: super::ClientTestContext,
 }
 
 impl ServiceTestContext {
@@ -71,6 +74,7 @@ impl ServiceTestContext {
             modules: test_modules(spec, uses, modules_sorted),
             listener: super::jobs::ListenerContext::first(spec, false),
             hearer: super::jobs::ListenerContext::first(spec, true),
+            client: super::ClientTestContext::new(spec, resources),
             public_list_url: spec
                 .resources
                 .iter()
@@ -475,12 +479,6 @@ fn sample_bodies(fields: &[FieldContext]) -> Vec<String> {
         .collect()
 }
 
-/// A unique field a body writes whose type and rules allow fewer distinct values than the
-/// tests' samples (`samples::room`).
-fn scarce(f: &Field) -> bool {
-    f.unique && f.access.write != FieldWrite::None && samples::room(f).is_some()
-}
-
 /// The first resource with no required parent, preferably one whose tests may hold as many
 /// rows as they like (see `ServiceContext::primary`).
 fn primary(spec: &Spec) -> usize {
@@ -526,34 +524,4 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         .collect();
     modules.sort();
     modules
-}
-
-/// See `ResourceTestContext::rows`: a test body of `r` creates one row of each parent it
-/// names (not its owner, which is the caller, nor itself, which it leaves null).
-pub(crate) fn test_rows(spec: &Spec, r: &Resource) -> usize {
-    let own = r
-        .fields
-        .iter()
-        .filter(|f| scarce(f))
-        .filter_map(samples::room)
-        .min()
-        .unwrap_or(samples::COUNT);
-    r.belongs_to
-        .iter()
-        .filter(|b| !r.is_owner(b) && b.target != r.names.snake)
-        .filter_map(|b| spec.resource(&b.target))
-        .map(|parent| test_rows(spec, parent))
-        .fold(own, usize::min)
-}
-
-/// Whether generated tests may make as many rows of `r` as they like: neither it nor a
-/// parent its test body creates (as `test_rows` walks them) has a unique field.
-pub(crate) fn rows_without_limit(spec: &Spec, r: &Resource) -> bool {
-    !spec.is_account(r)
-        && r.fields.iter().all(|f| !f.unique)
-        && r.belongs_to
-            .iter()
-            .filter(|b| !r.is_owner(b) && b.target != r.names.snake)
-            .filter_map(|b| spec.resource(&b.target))
-            .all(|parent| rows_without_limit(spec, parent))
 }

@@ -219,12 +219,7 @@ fn block_text(text: &str) -> String {
 /// The keys of one of the document's schemas of `r` (its representation, or a write body
 /// when `input`), typed by what the spec says of each.
 fn keys(r: &ResourceContext, resource: &crate::spec::Resource, schema: &Value) -> Vec<GraphField> {
-    let required: Vec<&str> = schema["required"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = crate::openapi::required_keys(schema);
     let Some(properties) = schema["properties"].as_object() else {
         return Vec::new();
     };

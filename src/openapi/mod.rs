@@ -252,3 +252,13 @@ impl<'a> Builder<'a> {
         }
     }
 }
+
+/// The keys a schema of the document requires (its `required`), for what reads it back.
+pub fn required_keys(schema: &serde_json::Value) -> Vec<&str> {
+    schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .collect()
+}

@@ -40,6 +40,8 @@ const TEMPLATE_SUFFIX: &str = ".tera";
 /// The folder of the generated tests, whose templates get the tests' context too, and the
 /// key they find it under.
 const TESTS_DIR: &str = "tests/";
+/// The clients, whose tests and READMEs read the tests' context too (what their examples do).
+const CLIENTS_DIR: &str = "clients/";
 const TESTS_KEY: &str = "tests";
 
 /// Where the project's own package sits in it depends on the project's name.
@@ -105,7 +107,7 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
     let jobs = item_contexts(&shared, "job", &context.jobs)?;
     let mut files = FileSet::default();
     for (name, bytes) in &tree {
-        let test = name.starts_with(TESTS_DIR);
+        let test = name.starts_with(TESTS_DIR) || name.starts_with(CLIENTS_DIR);
         if name.contains("__resource__") {
             let contexts = if test { &resource_tests } else { &resources };
             for (resource, ctx) in context.resources.iter().zip(contexts) {
@@ -143,6 +145,12 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
             Owner::Generator,
         );
     }
+    // The TypeScript client's types and methods, from the same document.
+    files.insert(
+        crate::clients::typescript::API_FILE,
+        crate::clients::typescript::api(&context.openapi),
+        Owner::Generator,
+    );
     // How a reviewer lints that document, with this service's exceptions and their reasons.
     files.insert(
         crate::openapi::spectral::FILE,

@@ -189,8 +189,8 @@ const UNREAD_ELSEWHERE: [&str; 15] = [
 ];
 
 /// No key is dead: each one the service's context serialises is named in a tag of some
-/// template outside `tests/`, and each one of the tests' context in a tag of some template
-/// under `tests/` (what only the tests read belongs in theirs). A key counts as read when its
+/// template outside `tests/` and `clients/`, and each one of the tests' context in a tag of
+/// some template under them (what only the tests read belongs in theirs). A key counts as read when its
 /// word appears in a tag at all, so a key that shares its name with a read one (`key`,
 /// `names`) passes unread: the check catches keys no template names, not every misplaced one.
 #[test]
@@ -199,7 +199,8 @@ fn every_context_key_is_read_by_a_template() {
     let tags = |tests: bool| -> String {
         let mut out = String::new();
         for (name, bytes) in super::embedded() {
-            if name.starts_with("tests/") == tests {
+            let tested = name.starts_with(super::TESTS_DIR) || name.starts_with(super::CLIENTS_DIR);
+            if tested == tests {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 tag.find_iter(&text).for_each(|m| out.push_str(m.as_str()));
             }

@@ -82,6 +82,40 @@ pub fn spectral() -> Option<PathBuf> {
         .then_some(command)
 }
 
+/// Where `scripts/test` installs TypeScript and node's types (npm, pinned).
+fn typescript_home() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/typescript")
+}
+
+/// TypeScript's compiler; `None` after a failure under `CI=true`, or a loud skip.
+#[allow(dead_code, reason = "not every test binary builds clients")]
+pub fn typescript() -> Option<PathBuf> {
+    let command = typescript_home().join("node_modules/.bin/tsc");
+    let runs = Command::new(&command)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    (runs || skip("TypeScript is missing (target/typescript); `scripts/test` installs it"))
+        .then_some(command)
+}
+
+/// Type-checks the TypeScript under `dir` with its `config` (strict); the compiler's errors,
+/// if any. Node's types and TypeScript's are linked in beside it.
+#[allow(dead_code, reason = "not every test binary builds clients")]
+pub fn typescript_errors(tsc: &Path, dir: &Path, config: &str) -> Option<String> {
+    let modules = dir.join("node_modules");
+    if !modules.exists() {
+        std::os::unix::fs::symlink(typescript_home().join("node_modules"), &modules)
+            .expect("link node_modules");
+    }
+    let output = Command::new(tsc)
+        .args(["-p", config])
+        .current_dir(dir)
+        .output()
+        .expect("run tsc");
+    (!output.status.success()).then(|| text(&output))
+}
+
 /// Lints `dir/openapi.json` with `dir/.spectral.yaml` as the generated project's CI does
 /// (every finding at `warn` or above fails); the findings, one line each.
 #[allow(dead_code, reason = "not every test binary lints documents")]

@@ -1,0 +1,136 @@
+//! What the TypeScript client's generated test (`clients/typescript/test/client.test.ts`)
+//! does against a running service: an account's sign-up, verification, sign-in, refresh and
+//! sign-out, and a resource's create, list, conditional patch and delete.
+
+use serde::Serialize;
+
+use super::ResourceContext;
+use super::test_rows::test_rows;
+use crate::operations::operations;
+use crate::spec::routes::{AuthAction, Kind};
+use crate::spec::{AuthMode, FieldWrite, Spec};
+
+/// Rows of its resource the test makes: three to list, one made twice with one
+/// `Idempotency-Key`.
+const BODIES: usize = 4;
+
+#[derive(Debug, Default, Serialize)]
+pub struct ClientTestContext {
+    /// The resource whose rows it makes, and its operations' ids.
+    pub resource: Option<ClientResource>,
+    /// With jwt: the account's flow.
+    pub account: Option<ClientAccount>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientResource {
+    pub words: String,
+    pub list: String,
+    pub create: String,
+    pub read: String,
+    pub update: String,
+    pub delete: String,
+    /// Create bodies (JSON), none of them the first sample, which other tests make.
+    pub bodies: Vec<String>,
+    /// A patch body: another sample, without the keys set on create only.
+    pub patch: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientAccount {
+    /// The account's own keys of a registration (JSON, an object without its braces'
+    /// email and password, which the test adds).
+    pub fields: String,
+    pub password: String,
+    /// The service mails a link to verify a new account's email.
+    pub verify: bool,
+    /// The service answers a registration 202 with no body.
+    pub quiet: bool,
+}
+
+impl ClientTestContext {
+    pub(super) fn new(spec: &Spec, resources: &[ResourceContext]) -> Self {
+        let jwt = spec.auth.mode == AuthMode::Jwt;
+        let account = spec
+            .resources
+            .iter()
+            .zip(resources)
+            .find(|(r, _)| jwt && spec.is_account(r))
+            .map(|(_, context)| ClientAccount {
+                fields: pairs(context, BODIES + 3, &registration_left_out(spec)),
+                password: super::auth::sample_password(spec.auth.password_min_length),
+                verify: operations(spec)
+                    .iter()
+                    .any(|op| op.kind == Kind::Auth(AuthAction::Verify)),
+                quiet: spec.auth.registration == crate::spec::Registration::Quiet,
+            });
+        Self {
+            resource: client_resource(spec, resources),
+            account,
+        }
+    }
+}
+
+/// The first resource with no required parent, not the accounts, with room for the test's
+/// rows and every operation it calls.
+fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientResource> {
+    let ops = operations(spec);
+    let id_of = |wanted: &dyn Fn(&Kind) -> bool| -> Option<String> {
+        ops.iter()
+            .find(|op| wanted(&op.kind))
+            .map(|op| op.id.clone())
+    };
+    spec.resources
+        .iter()
+        .zip(resources)
+        .filter(|(r, _)| !spec.is_account(r) && r.belongs_to.iter().all(|b| !b.required))
+        .filter(|(r, _)| test_rows(spec, r) > BODIES + 1)
+        .find_map(|(r, context)| {
+            let snake = r.names.snake.as_str();
+            let is = |kind: &Kind, action: &str| match (kind, action) {
+                (Kind::List { resource }, "list")
+                | (Kind::Create { resource }, "create")
+                | (Kind::Read { resource }, "read")
+                | (Kind::Patch { resource }, "update")
+                | (Kind::Delete { resource }, "delete") => resource == snake,
+                _ => false,
+            };
+            let set_once: Vec<&str> = r
+                .fields
+                .iter()
+                .filter(|f| f.access.write == FieldWrite::Create)
+                .map(|f| f.names.camel.as_str())
+                .collect();
+            Some(ClientResource {
+                words: context.names.words.clone(),
+                list: id_of(&|k| is(k, "list"))?,
+                create: id_of(&|k| is(k, "create"))?,
+                read: id_of(&|k| is(k, "read"))?,
+                update: id_of(&|k| is(k, "update"))?,
+                delete: id_of(&|k| is(k, "delete"))?,
+                bodies: (1..=BODIES)
+                    .map(|i| format!("{{{}}}", pairs::<&str>(context, i, &[])))
+                    .collect(),
+                patch: format!("{{{}}}", pairs(context, BODIES + 1, &set_once)),
+            })
+        })
+}
+
+/// The keys a registration body of the test leaves out: those a registrant may not write,
+/// and the email and password, which the test sets.
+fn registration_left_out(spec: &Spec) -> Vec<String> {
+    let mut keys = super::auth::registrant_unwritable(spec);
+    keys.extend(["email".to_owned(), "password".to_owned()]);
+    keys
+}
+
+/// The key-value pairs of a resource's `i`-th sample body, but `left_out`'s.
+fn pairs<S: AsRef<str>>(r: &ResourceContext, i: usize, left_out: &[S]) -> String {
+    let pairs: Vec<String> = r
+        .fields
+        .iter()
+        .filter(|f| !f.write_never && !left_out.iter().any(|key| key.as_ref() == f.names.camel))
+        .map(|f| format!("{:?}: {}", f.names.camel, f.samples[i]))
+        .collect();
+    pairs.join(", ")
+}

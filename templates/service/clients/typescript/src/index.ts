@@ -1,0 +1,3 @@
+// The client: `createApi({ baseUrl })`, then a method per operation of the service.
+export * from "./runtime.js";
+export * from "./api.js";
