@@ -18,9 +18,31 @@ pub fn sorted(lock: &str) -> String {
     let mut out = preamble.to_owned();
     for block in packages {
         out.push_str(PACKAGE);
-        out.push_str(block);
+        out.push_str(&dependencies_sorted(block));
     }
     out
+}
+
+/// A package's block with its `dependencies` in cargo's order (by name, then version): the
+/// project's own lists its client, whose name follows the project's.
+fn dependencies_sorted(block: &str) -> String {
+    let Some((head, rest)) = block.split_once("dependencies = [\n") else {
+        return block.to_owned();
+    };
+    let Some((list, tail)) = rest.split_once("]\n") else {
+        return block.to_owned();
+    };
+    let mut entries: Vec<&str> = list.lines().collect();
+    entries.sort_by_cached_key(|entry| {
+        let entry = entry.trim().trim_matches(|c| c == '"' || c == ',');
+        let (name, version) = entry.split_once(' ').unwrap_or((entry, ""));
+        let version: Vec<u64> = version
+            .split(['.', '-', '+'])
+            .map_while(|part| part.parse().ok())
+            .collect();
+        (name.to_owned(), version)
+    });
+    format!("{head}dependencies = [\n{}\n]\n{tail}", entries.join("\n"))
 }
 
 /// A package's name and its version's numeric parts; a block without them sorts first.

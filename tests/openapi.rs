@@ -1242,8 +1242,8 @@ fn a_nested_list_documents_the_combinations_that_name_its_parent() {
     );
 }
 
-/// Every operation of the document is a method of the TypeScript client, and the client has
-/// no other (its iterators over lists aside).
+/// Every operation of the document is a method of the TypeScript client and of the Rust
+/// client, and neither has another (their iterators over lists aside).
 #[test]
 fn every_operation_has_a_client_method() {
     for spec in SPECS {
@@ -1271,5 +1271,24 @@ fn every_operation_has_a_client_method() {
             assert!(methods.contains(id), "{spec}: no TypeScript method `{id}`");
         }
         assert_eq!(methods.len(), ids.len(), "{spec}: {methods:?}");
+        // rustfmt may wrap a signature after its `(`: the name is all that counts.
+        let rust = &files
+            .get(backend_gen::clients::rust::API_FILE)
+            .expect("the Rust client is generated")
+            .contents;
+        let functions: Vec<&str> = rust
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("pub async fn "))
+            .filter_map(|rest| rest.split_once(['(', '<']).map(|(name, _)| name))
+            .collect();
+        for id in &ids {
+            let name = heck::ToSnakeCase::to_snake_case(*id);
+            let name = name.as_str();
+            assert!(
+                functions.contains(&name) || functions.contains(&format!("r#{name}").as_str()),
+                "{spec}: no Rust method `{name}`"
+            );
+        }
+        assert_eq!(functions.len(), ids.len(), "{spec}: {functions:?}");
     }
 }

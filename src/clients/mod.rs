@@ -4,11 +4,13 @@
 //! operation model and the spec produced), so a client is right by construction and changes
 //! with the spec (`update` rewrites it).
 
+pub mod rust;
 pub mod typescript;
 
 #[cfg(test)]
 mod tests;
 
+use heck::ToUpperCamelCase;
 use serde_json::Value;
 
 /// One operation of the document, as a client function sees it.
@@ -133,4 +135,127 @@ pub fn ref_name(schema: &Value) -> Option<&str> {
     schema["$ref"]
         .as_str()
         .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+}
+
+/// Each schema component's type name: `Product.Create` is `ProductCreate`, a list's row
+/// `Product.Item` is `ProductListItem` and its page `Product.List` is `ProductPage` (so
+/// `Order.Item` is not `OrderItem`); `Error` is `ErrorBody`. A name that is already taken
+/// (by the client's runtime, a query type or another schema) gets `Schema` after it.
+pub struct Names(Vec<(String, String)>);
+
+impl Names {
+    /// The names of `schemas`' types, none of them one of `taken`.
+    pub fn new(schemas: &Value, ops: &[ClientOperation], taken: &[&str]) -> Self {
+        let mut taken: Vec<String> = taken.iter().map(|name| (*name).to_owned()).collect();
+        taken.extend(ops.iter().filter(|op| !op.query.is_empty()).map(query_type));
+        let mut names = Vec::new();
+        for name in schemas
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| name)
+        {
+            if name == "JsonValue" {
+                continue;
+            }
+            let mut ty = match name.split_once('.') {
+                _ if name == "Error" => "ErrorBody".to_owned(),
+                Some((base, "Item")) => format!("{base}ListItem"),
+                Some((base, "List")) => format!("{base}Page"),
+                _ => name.replace('.', ""),
+            };
+            while taken.contains(&ty) {
+                ty.push_str("Schema");
+            }
+            taken.push(ty.clone());
+            names.push((name.clone(), ty));
+        }
+        Self(names)
+    }
+
+    pub fn of(&self, schema: &str) -> String {
+        self.0
+            .iter()
+            .find(|(name, _)| name == schema)
+            .map_or_else(|| "JsonValue".to_owned(), |(_, ty)| ty.clone())
+    }
+}
+
+/// An operation's query parameters' type (`ListProductsQuery`).
+pub fn query_type(op: &ClientOperation) -> String {
+    format!("{}Query", op.id.to_upper_camel_case())
+}
+
+/// What a key's doc comment says: the schema's description, what its format means to a
+/// caller (`number` and `parse` name the language's number type and parser), whether the
+/// service sets it, and `more`; one line, empty when there is nothing to say.
+pub fn notes(schema: &Value, more: &[&str], number: &str, parse: &str) -> String {
+    let mut said: Vec<String> = Vec::new();
+    if let Some(text) = schema["description"].as_str() {
+        said.push(text.to_owned());
+    }
+    match schema["format"].as_str() {
+        Some("date") => said.push("A date, `YYYY-MM-DD`.".to_owned()),
+        Some("date-time") => {
+            said.push("An instant, RFC 3339 with its offset (`2024-05-01T12:00:00Z`).".to_owned());
+        }
+        Some("uuid") => said.push("A UUID.".to_owned()),
+        Some("int64") if number == "number" => {
+            said.push("A 64-bit integer: exact as a `number` up to 2^53.".to_owned());
+        }
+        _ => {}
+    }
+    if schema["pattern"].as_str() == Some(crate::openapi::DECIMAL_PATTERN) {
+        said.push(format!(
+            "An exact decimal, as a string (`\"12.50\"`): parse it with a decimal library, not `{parse}`."
+        ));
+    }
+    if schema["readOnly"].as_bool() == Some(true) {
+        said.push("Read-only: the service sets it.".to_owned());
+    }
+    said.extend(more.iter().map(|text| (*text).to_owned()));
+    said.join(" ").replace(['\n', '\r'], " ")
+}
+
+/// The keys of a resource's row that a create sets and a patch may not change: in its
+/// `Create` body and not in its `Patch` body.
+pub fn set_once(schemas: &Value, name: &str) -> Vec<String> {
+    let base = name.strip_suffix(".Item").unwrap_or(name);
+    if base.contains('.') {
+        return Vec::new();
+    }
+    let keys = |suffix: &str| -> Vec<String> {
+        schemas[format!("{base}.{suffix}")]["properties"]
+            .as_object()
+            .map(|props| props.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let patch = keys("Patch");
+    if patch.is_empty() {
+        return Vec::new();
+    }
+    keys("Create")
+        .into_iter()
+        .filter(|key| !patch.contains(key))
+        .collect()
+}
+
+/// A summary as a sentence's start.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The page schema of a list read by cursor (a `cursor` parameter, an answer with
+/// `pagination`): what the clients' iterators over every row walk.
+pub fn cursor_page<'a>(op: &ClientOperation, schemas: &'a Value) -> Option<&'a Value> {
+    let has_cursor = op.query.iter().any(|(name, _, _)| name == "cursor");
+    let page = op.answers.iter().find_map(|(_, answer)| match answer {
+        Answer::Json(schema) => ref_name(schema).map(|name| &schemas[name]),
+        _ => None,
+    });
+    page.filter(|page| has_cursor && page["properties"].get("pagination").is_some())
 }

@@ -1,4 +1,6 @@
-use super::path_params;
+use serde_json::json;
+
+use super::{Names, operations, path_params, set_once};
 
 #[test]
 fn path_parameters_are_read_in_order() {
@@ -7,4 +9,91 @@ fn path_parameters_are_read_in_order() {
         ["id", "categoryId"]
     );
     assert!(path_params("/v1/products").is_empty());
+}
+
+/// A list's row and page have names of their own, so `Order.Item` is not the resource
+/// `OrderItem`; a name the runtime takes gets `Schema` after it.
+#[test]
+fn schema_names_do_not_collide() {
+    let schemas = json!({
+        "Order.Item": {}, "OrderItem": {}, "OrderItem.List": {}, "Client": {},
+        "Error": {}, "Product.Create": {}
+    });
+    let names = Names::new(&schemas, &[], &["Client"]);
+    assert_eq!(names.of("Order.Item"), "OrderListItem");
+    assert_eq!(names.of("OrderItem"), "OrderItem");
+    assert_eq!(names.of("OrderItem.List"), "OrderItemPage");
+    assert_eq!(names.of("Client"), "ClientSchema");
+    assert_eq!(names.of("Error"), "ErrorBody");
+    assert_eq!(names.of("Product.Create"), "ProductCreate");
+}
+
+/// Keys a create body has and a patch body has not are set once.
+#[test]
+fn set_once_keys_are_the_creates_a_patch_lacks() {
+    let schemas = json!({
+        "Book.Create": {"properties": {"title": {}, "isbn": {}}},
+        "Book.Patch": {"properties": {"title": {}}},
+    });
+    assert_eq!(set_once(&schemas, "Book"), ["isbn"]);
+    assert_eq!(set_once(&schemas, "Book.Item"), ["isbn"]);
+    assert!(set_once(&schemas, "Book.Create").is_empty());
+}
+
+/// Operations come with their parameters resolved, bodies, answers and whether they sign in.
+#[test]
+fn operations_are_read_off_the_document() {
+    let document = json!({
+        "components": {"parameters": {"IfMatch": {"in": "header", "name": "If-Match"}}},
+        "paths": {"/v1/books/{id}": {"patch": {
+            "operationId": "updateBook",
+            "summary": "update part of a book",
+            "parameters": [{"$ref": "#/components/parameters/IfMatch"},
+                           {"in": "query", "name": "fields", "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Book.Patch"}}}},
+            "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Book"}}}}, "404": {}},
+            "security": [{"bearerAuth": []}]
+        }}}
+    });
+    let ops = operations(&document);
+    let [op] = ops.as_slice() else {
+        panic!("one operation: {ops:?}")
+    };
+    assert_eq!(
+        (op.id.as_str(), op.method.as_str()),
+        ("updateBook", "PATCH")
+    );
+    assert_eq!(op.path_params, ["id"]);
+    assert_eq!(op.headers, ["If-Match"]);
+    assert_eq!(op.query.len(), 1);
+    assert!(op.body.as_ref().is_some_and(|(_, required)| *required));
+    assert_eq!(op.answers.len(), 1);
+    assert!(op.signed_in);
+}
+
+/// The Rust client's fields: a key that may be absent is an `Option` left out when `None`;
+/// one that may also be `null` is an `Option<Option<_>>`; a keyword is a raw identifier.
+#[test]
+fn rust_fields_say_absent_and_null_apart() {
+    let document = json!({"components": {"schemas": {"Book.Patch": {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "subtitle": {"type": ["string", "null"]},
+            "type": {"type": "string", "enum": ["novel", "essay"]}
+        }
+    }}}, "paths": {}});
+    let api = super::rust::api(&document.to_string());
+    assert!(api.contains("pub title: Option<String>,"), "{api}");
+    assert!(
+        api.contains("with = \"crate::nullable\"")
+            && api.contains("pub subtitle: Option<Option<String>>,"),
+        "{api}"
+    );
+    assert!(api.contains("pub r#type: Option<BookPatchType>,"), "{api}");
+    assert!(
+        api.contains("#[serde(rename = \"novel\")]\n    Novel,"),
+        "{api}"
+    );
+    assert!(api.contains("Default)]\npub struct BookPatch"), "{api}");
 }

@@ -4,10 +4,12 @@
 
 use std::fmt::Write as _;
 
-use heck::{ToLowerCamelCase, ToUpperCamelCase};
+use heck::ToLowerCamelCase;
 use serde_json::Value;
 
-use super::{Answer, ClientOperation, operations, ref_name};
+use super::{
+    Answer, ClientOperation, Names, capitalised, notes, operations, query_type, ref_name, set_once,
+};
 
 /// Where the generated half is written.
 pub const API_FILE: &str = "clients/typescript/src/api.ts";
@@ -37,7 +39,7 @@ pub fn api(document: &str) -> String {
         "import {{ {} }} from \"./runtime.js\";\nimport type {{ ApiError }} from \"./runtime.js\";\n",
         runtime.join(", ")
     );
-    let names = Names::new(schemas, &ops);
+    let names = Names::new(schemas, &ops, &TAKEN);
     write_types(&mut out, &names, schemas);
     for op in &ops {
         write_query_type(&mut out, &names, op);
@@ -93,29 +95,6 @@ fn write_types(out: &mut String, names: &Names, schemas: &Value) {
     }
 }
 
-/// The keys of a resource's row that a create sets and a patch may not change: in its
-/// `Create` body and not in its `Patch` body.
-fn set_once(schemas: &Value, name: &str) -> Vec<String> {
-    let base = name.strip_suffix(".Item").unwrap_or(name);
-    if base.contains('.') {
-        return Vec::new();
-    }
-    let keys = |suffix: &str| -> Vec<String> {
-        schemas[format!("{base}.{suffix}")]["properties"]
-            .as_object()
-            .map(|props| props.keys().cloned().collect())
-            .unwrap_or_default()
-    };
-    let patch = keys("Patch");
-    if patch.is_empty() {
-        return Vec::new();
-    }
-    keys("Create")
-        .into_iter()
-        .filter(|key| !patch.contains(key))
-        .collect()
-}
-
 /// The names the client exports besides the schemas' types and the query types: a schema
 /// whose type would take one is renamed.
 const TAKEN: [&str; 15] = [
@@ -135,49 +114,6 @@ const TAKEN: [&str; 15] = [
     "Error",
     "JsonValue",
 ];
-
-/// Each schema component's type name: `Product.Create` is `ProductCreate`, a list's row
-/// `Product.Item` is `ProductListItem` and its page `Product.List` is `ProductPage` (so
-/// `Order.Item` is not `OrderItem`); `Error` is `ErrorBody`. A name that is already taken
-/// (by the runtime, a query type or another schema) gets `Schema` after it.
-pub struct Names(Vec<(String, String)>);
-
-impl Names {
-    fn new(schemas: &Value, ops: &[ClientOperation]) -> Self {
-        let mut taken: Vec<String> = TAKEN.iter().map(|name| (*name).to_owned()).collect();
-        taken.extend(ops.iter().filter(|op| !op.query.is_empty()).map(query_type));
-        let mut names = Vec::new();
-        for name in schemas
-            .as_object()
-            .into_iter()
-            .flatten()
-            .map(|(name, _)| name)
-        {
-            if name == "JsonValue" {
-                continue;
-            }
-            let mut ty = match name.split_once('.') {
-                _ if name == "Error" => "ErrorBody".to_owned(),
-                Some((base, "Item")) => format!("{base}ListItem"),
-                Some((base, "List")) => format!("{base}Page"),
-                _ => name.replace('.', ""),
-            };
-            while taken.contains(&ty) {
-                ty.push_str("Schema");
-            }
-            taken.push(ty.clone());
-            names.push((name.clone(), ty));
-        }
-        Self(names)
-    }
-
-    fn of(&self, schema: &str) -> String {
-        self.0
-            .iter()
-            .find(|(name, _)| name == schema)
-            .map_or_else(|| "JsonValue".to_owned(), |(_, ty)| ty.clone())
-    }
-}
 
 /// A schema as a type; objects are written at `indent`.
 fn ts_type(names: &Names, schema: &Value, indent: usize, set_once: &[String]) -> String {
@@ -299,29 +235,11 @@ fn property_name(key: &str) -> String {
 /// A schema's description, what its format means to a caller, and `more`, as a doc comment
 /// at `pad` (nothing when there is nothing to say).
 fn doc(schema: &Value, more: &[&str], pad: &str) -> String {
-    let mut said: Vec<String> = Vec::new();
-    if let Some(text) = schema["description"].as_str() {
-        said.push(text.to_owned());
-    }
-    let format_note = match schema["format"].as_str() {
-        Some("date") => Some("A date, `YYYY-MM-DD`."),
-        Some("date-time") => Some("An instant, RFC 3339 with its offset (`2024-05-01T12:00:00Z`)."),
-        Some("uuid") => Some("A UUID."),
-        Some("int64") => Some("A 64-bit integer: exact as a `number` up to 2^53."),
-        _ => None,
-    };
-    said.extend(format_note.map(str::to_owned));
-    if schema["pattern"].as_str() == Some(crate::openapi::DECIMAL_PATTERN) {
-        said.push("An exact decimal, as a string (`\"12.50\"`): parse it with a decimal library, not `Number`.".to_owned());
-    }
-    if schema["readOnly"].as_bool() == Some(true) {
-        said.push("Read-only: the service sets it.".to_owned());
-    }
-    said.extend(more.iter().map(|text| (*text).to_owned()));
+    let said = notes(schema, more, "number", "Number");
     if said.is_empty() {
         return String::new();
     }
-    let text = said.join(" ").replace("*/", "*\\/").replace('\n', " ");
+    let text = said.replace("*/", "*\\/");
     format!("{pad}/** {text} */\n")
 }
 
@@ -343,10 +261,6 @@ fn write_query_type(out: &mut String, names: &Names, op: &ClientOperation) {
         );
     }
     out.push_str("};\n\n");
-}
-
-fn query_type(op: &ClientOperation) -> String {
-    format!("{}Query", op.id.to_upper_camel_case())
 }
 
 /// The type of an operation's answer body.
@@ -488,14 +402,7 @@ fn write_iterator(
     params: &[String],
     options_type: &str,
 ) {
-    let has_cursor = op.query.iter().any(|(name, _, _)| name == "cursor");
-    let page = op.answers.iter().find_map(|(_, answer)| match answer {
-        Answer::Json(schema) => ref_name(schema).map(|name| &schemas[name]),
-        _ => None,
-    });
-    let Some(page) =
-        page.filter(|page| has_cursor && page["properties"].get("pagination").is_some())
-    else {
+    let Some(page) = super::cursor_page(op, schemas) else {
         return;
     };
     let item = ts_type(names, &page["properties"]["data"]["items"], 2, &[]);
@@ -523,12 +430,4 @@ fn write_iterator(
         op.id,
         args.join(", ")
     );
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|first| first.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }

@@ -25,15 +25,24 @@ pub struct ClientTestContext {
 #[derive(Debug, Serialize)]
 pub struct ClientResource {
     pub words: String,
-    pub list: String,
-    pub create: String,
-    pub read: String,
-    pub update: String,
-    pub delete: String,
+    /// The resource's snake name (the tests' `body_for_…`).
+    pub snake: String,
+    pub list: ClientMethod,
+    pub create: ClientMethod,
+    pub read: ClientMethod,
+    pub update: ClientMethod,
+    pub delete: ClientMethod,
     /// Create bodies (JSON), none of them the first sample, which other tests make.
     pub bodies: Vec<String>,
     /// A patch body: another sample, without the keys set on create only.
     pub patch: String,
+}
+
+/// An operation as each client names its method: `createPost`, `create_post`.
+#[derive(Debug, Serialize)]
+pub struct ClientMethod {
+    pub ts: String,
+    pub rs: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -55,7 +64,7 @@ impl ClientTestContext {
             .resources
             .iter()
             .zip(resources)
-            .find(|(r, _)| jwt && spec.is_account(r))
+            .find(|(r, _)| jwt && spec.has_accounts() && spec.is_account(r))
             .map(|(_, context)| ClientAccount {
                 fields: pairs(context, BODIES + 3, &registration_left_out(spec)),
                 password: super::auth::sample_password(spec.auth.password_min_length),
@@ -75,10 +84,13 @@ impl ClientTestContext {
 /// rows and every operation it calls.
 fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientResource> {
     let ops = operations(spec);
-    let id_of = |wanted: &dyn Fn(&Kind) -> bool| -> Option<String> {
+    let id_of = |wanted: &dyn Fn(&Kind) -> bool| -> Option<ClientMethod> {
         ops.iter()
             .find(|op| wanted(&op.kind))
-            .map(|op| op.id.clone())
+            .map(|op| ClientMethod {
+                ts: op.id.clone(),
+                rs: heck::ToSnakeCase::to_snake_case(op.id.as_str()),
+            })
     };
     spec.resources
         .iter()
@@ -103,6 +115,7 @@ fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientR
                 .collect();
             Some(ClientResource {
                 words: context.names.words.clone(),
+                snake: r.names.snake.clone(),
                 list: id_of(&|k| is(k, "list"))?,
                 create: id_of(&|k| is(k, "create"))?,
                 read: id_of(&|k| is(k, "read"))?,

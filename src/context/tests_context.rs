@@ -506,6 +506,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         "rfc3339",
         "shared",
         "telemetry",
+        "typed_client",
     ];
     let jwt = spec.auth.mode == AuthMode::Jwt;
     let optional = [

@@ -433,6 +433,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "token",
     "tokens",
     "traces",
+    "typed_client",
     "webhooks",
     // Functions imported there: another namespace, reserved only to keep the rule one list.
     "double_option",

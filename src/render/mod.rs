@@ -151,6 +151,11 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
         crate::clients::typescript::api(&context.openapi),
         Owner::Generator,
     );
+    files.insert(
+        crate::clients::rust::API_FILE,
+        crate::clients::rust::api(&context.openapi),
+        Owner::Generator,
+    );
     // How a reviewer lints that document, with this service's exceptions and their reasons.
     files.insert(
         crate::openapi::spectral::FILE,
