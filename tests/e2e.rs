@@ -1852,6 +1852,46 @@ fn sample_with_module_names_builds_lints_and_tests() {
 #[test]
 fn sample_with_one_resource_builds_lints_and_tests() {
     sample_cycle("gen-single-resource", 0);
+    client_against_its_service("gen-single-resource");
+}
+
+/// A sample's TypeScript client against its service: started on a database of its own (the
+/// spec's kind), with an admin's token when it has accounts.
+fn client_against_its_service(name: &str) {
+    let Some(tsc) = pytools::typescript() else {
+        return;
+    };
+    let project = e2e_root().join("projects").join(name);
+    let spec = project.join("backend-gen.toml");
+    let ctx = context(name, &spec);
+    let url = match ctx.database {
+        "postgres" => postgres_url().map(|server| fresh_database(&server, name)),
+        _ => None,
+    };
+    let data = tempfile::tempdir().unwrap();
+    let binary = target_dir().join("debug").join(name);
+    let port = free_port();
+    let mut env = vec![("RATE_LIMIT_PER_MINUTE", "1000000".to_owned())];
+    env.extend(url.iter().map(|url| ("DATABASE_URL", url.clone())));
+    let server = start(&binary, data.path(), port, &env);
+    let base = format!("http://127.0.0.1:{port}");
+    let token = ctx.auth.is_some().then(|| {
+        let api = format!("{base}{}", ctx.api_prefix);
+        let mut grant = with_database(Command::new(&binary), url.as_deref());
+        grant.current_dir(data.path());
+        admin_token(&api, &api, grant, &ctx)
+    });
+    client_works(
+        &tsc,
+        &project,
+        &base,
+        &data.path().join("target/mail"),
+        token.as_deref(),
+    );
+    drop(server);
+    if let Some(url) = url {
+        drop_database(&url);
+    }
 }
 
 /// Resources named like the service's crates (`axum`, `sqlx`, `tokio`) and the prelude's

@@ -7,14 +7,16 @@ use std::fmt::Write as _;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
+use crate::layout::doc_comment;
+
 use super::{Answer, ClientOperation, Names, capitalised, notes, operations, query_type, ref_name};
 
 /// Where the generated half is written.
 pub const API_FILE: &str = "clients/rust/src/api.rs";
 
-/// The names the runtime and the prelude take: a schema whose type would take one is
-/// renamed.
-const TAKEN: [&str; 20] = [
+/// The names the runtime and `api.rs`'s imports take (the prelude's too, `taken`): a schema
+/// whose type would take one is renamed.
+const TAKEN: [&str; 14] = [
     "Answer",
     "ApiError",
     "Client",
@@ -27,30 +29,35 @@ const TAKEN: [&str; 20] = [
     "RequestOptions",
     "Tokens",
     "Pair",
-    "Option",
-    "Result",
-    "Vec",
-    "String",
-    "Box",
-    "Some",
-    "None",
-    "Self",
+    "Serialize",
+    "Deserialize",
 ];
 
-/// Rust's keywords, which a key's field takes as a raw identifier.
-const KEYWORDS: [&str; 38] = [
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "static", "struct", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "abstract", "box",
-];
+/// Every name a schema's type may not take.
+fn taken() -> Vec<&'static str> {
+    TAKEN
+        .iter()
+        .chain(crate::names::prelude_types())
+        .copied()
+        .collect()
+}
+
+/// A name as a Rust identifier: a keyword raw (`r#type`), one that cannot be raw with a `_`
+/// after it (`self_`).
+fn ident(snake: &str) -> String {
+    if crate::names::NOT_RAW.contains(&snake) {
+        format!("{snake}_")
+    } else {
+        crate::names::rust_ident(snake)
+    }
+}
 
 /// `api.rs` for the service whose document is `document` (JSON text).
 pub fn api(document: &str) -> String {
     let document: Value = serde_json::from_str(document).unwrap_or_default();
     let schemas = &document["components"]["schemas"];
     let ops = operations(&document);
-    let names = Names::new(schemas, &ops, &TAKEN);
+    let names = Names::new(schemas, &ops, &taken());
     let mut types = Types {
         names: &names,
         defs: Vec::new(),
@@ -96,7 +103,7 @@ pub fn api(document: &str) -> String {
 
 /// Every type name of the file so far: the schemas' and the query types'.
 fn names_taken(schemas: &Value, names: &Names, ops: &[ClientOperation]) -> Vec<String> {
-    let mut taken: Vec<String> = TAKEN.iter().map(|name| (*name).to_owned()).collect();
+    let mut taken: Vec<String> = taken().iter().map(|name| (*name).to_owned()).collect();
     taken.extend(
         schemas
             .as_object()
@@ -218,6 +225,9 @@ impl Types<'_> {
             if !variant.starts_with(|c: char| c.is_ascii_alphabetic()) {
                 variant.insert(0, 'V');
             }
+            if variant == "Self" {
+                variant.push('_');
+            }
             while used.contains(&variant) {
                 variant.push('_');
             }
@@ -246,8 +256,8 @@ impl Types<'_> {
                 &[]
             };
             let mut attrs = Vec::new();
-            let field = key.to_snake_case();
-            if field != *key {
+            let field = ident(&key.to_snake_case());
+            if field.trim_start_matches("r#") != key {
                 attrs.push(format!("rename = {key:?}"));
             }
             let ty = match (present, nullable) {
@@ -268,16 +278,11 @@ impl Types<'_> {
             let mut text = String::new();
             let said = notes(prop, once, "i64", "f64::from_str");
             if !said.is_empty() {
-                let _ = writeln!(text, "    /// {said}");
+                let _ = writeln!(text, "{}", doc_comment(&said, "    ///"));
             }
             if !attrs.is_empty() {
                 let _ = writeln!(text, "    #[serde({})]", attrs.join(", "));
             }
-            let field = if KEYWORDS.contains(&field.as_str()) {
-                format!("r#{field}")
-            } else {
-                field
-            };
             let _ = write!(text, "    pub {field}: {ty},");
             fields.push(text);
         }
@@ -290,7 +295,7 @@ impl Types<'_> {
         }
         let mut def = String::new();
         if !doc.is_empty() {
-            let _ = writeln!(def, "/// {doc}");
+            let _ = writeln!(def, "{}", doc_comment(&doc, "///"));
         }
         if fields.is_empty() {
             let _ = writeln!(
@@ -369,12 +374,7 @@ fn answer_type(types: &mut Types<'_>, op: &ClientOperation) -> (String, &'static
 /// its rows.
 fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation, schemas: &Value) {
     let (answer, read) = answer_type(types, op);
-    let method = op.id.to_snake_case();
-    let method = if KEYWORDS.contains(&method.as_str()) {
-        format!("r#{method}")
-    } else {
-        method
-    };
+    let method = ident(&op.id.to_snake_case());
     let mut params: Vec<String> = op
         .path_params
         .iter()
@@ -409,7 +409,7 @@ fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation
         op.method,
         op.path
     );
-    let _ = writeln!(out, "\n    /// {summary}");
+    let _ = writeln!(out, "\n{}", doc_comment(&summary, "    ///"));
     let _ = writeln!(
         out,
         "    pub async fn {method}(&self, {}) -> Result<Answer<{answer}>, Error> {{",
@@ -510,12 +510,7 @@ fn write_pager(
 
 /// A path parameter's Rust name.
 fn param_name(name: &str) -> String {
-    let snake = name.to_snake_case();
-    if KEYWORDS.contains(&snake.as_str()) {
-        format!("r#{snake}")
-    } else {
-        snake
-    }
+    ident(&name.to_snake_case())
 }
 
 /// The path as Rust builds it: `format!` with each parameter as one encoded segment.

@@ -97,3 +97,21 @@ fn rust_fields_say_absent_and_null_apart() {
     );
     assert!(api.contains("Default)]\npub struct BookPatch"), "{api}");
 }
+
+/// A schema named like one of the prelude's types (a resource `default`) or a Rust keyword
+/// key (`self`) cannot shadow or break what the client's code names.
+#[test]
+fn rust_names_keep_clear_of_the_prelude_and_keywords() {
+    let document = json!({"components": {"schemas": {"Default": {
+        "type": "object",
+        "required": ["self", "override"],
+        "properties": {"self": {"type": "string"}, "override": {"type": "string"}}
+    }}}, "paths": {}});
+    let api = super::rust::api(&document.to_string());
+    assert!(api.contains("pub struct DefaultSchema {"), "{api}");
+    assert!(
+        api.contains("#[serde(rename = \"self\")]\n    pub self_: String,"),
+        "{api}"
+    );
+    assert!(api.contains("    pub r#override: String,"), "{api}");
+}

@@ -239,7 +239,7 @@ fn doc(schema: &Value, more: &[&str], pad: &str) -> String {
     if said.is_empty() {
         return String::new();
     }
-    let text = said.replace("*/", "*\\/");
+    let text = crate::layout::one_line(&said).replace("*/", "*\\/");
     format!("{pad}/** {text} */\n")
 }
 
@@ -328,7 +328,7 @@ fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schema
         });
     let summary = format!(
         "{} (`{} {}`).",
-        capitalised(&op.summary),
+        crate::layout::one_line(&capitalised(&op.summary)),
         op.method,
         op.path
     )

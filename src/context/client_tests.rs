@@ -14,6 +14,12 @@ use crate::spec::{AuthMode, FieldWrite, Spec};
 /// `Idempotency-Key`.
 const BODIES: usize = 4;
 
+/// The first sample the test's bodies take: the last samples, which the other tests of a
+/// running service leave alone (the end-to-end tests make rows of the first ones), so a
+/// unique field's value is free. The patch takes the one after the bodies, the account's
+/// registration the last.
+const FIRST: usize = crate::samples::COUNT - BODIES - 2;
+
 #[derive(Debug, Default, Serialize)]
 pub struct ClientTestContext {
     /// The resource whose rows it makes, and its operations' ids.
@@ -32,7 +38,7 @@ pub struct ClientResource {
     pub read: ClientMethod,
     pub update: ClientMethod,
     pub delete: ClientMethod,
-    /// Create bodies (JSON), none of them the first sample, which other tests make.
+    /// Create bodies (JSON) of the last samples (`FIRST`).
     pub bodies: Vec<String>,
     /// A patch body: another sample, without the keys set on create only.
     pub patch: String,
@@ -66,7 +72,11 @@ impl ClientTestContext {
             .zip(resources)
             .find(|(r, _)| jwt && spec.has_accounts() && spec.is_account(r))
             .map(|(_, context)| ClientAccount {
-                fields: pairs(context, BODIES + 3, &registration_left_out(spec)),
+                fields: pairs(
+                    context,
+                    crate::samples::COUNT - 1,
+                    &registration_left_out(spec),
+                ),
                 password: super::auth::sample_password(spec.auth.password_min_length),
                 verify: operations(spec)
                     .iter()
@@ -96,7 +106,7 @@ fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientR
         .iter()
         .zip(resources)
         .filter(|(r, _)| !spec.is_account(r) && r.belongs_to.iter().all(|b| !b.required))
-        .filter(|(r, _)| test_rows(spec, r) > BODIES + 1)
+        .filter(|(r, _)| test_rows(spec, r) == crate::samples::COUNT)
         .find_map(|(r, context)| {
             let snake = r.names.snake.as_str();
             let is = |kind: &Kind, action: &str| match (kind, action) {
@@ -121,10 +131,10 @@ fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientR
                 read: id_of(&|k| is(k, "read"))?,
                 update: id_of(&|k| is(k, "update"))?,
                 delete: id_of(&|k| is(k, "delete"))?,
-                bodies: (1..=BODIES)
+                bodies: (FIRST..FIRST + BODIES)
                     .map(|i| format!("{{{}}}", pairs::<&str>(context, i, &[])))
                     .collect(),
-                patch: format!("{{{}}}", pairs(context, BODIES + 1, &set_once)),
+                patch: format!("{{{}}}", pairs(context, FIRST + BODIES, &set_once)),
             })
         })
 }

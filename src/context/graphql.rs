@@ -36,6 +36,18 @@ pub struct StatementWalk {
     /// the child's tests may hold at once.
     pub sizes: [usize; 2],
     pub fresh_parents: bool,
+    /// What the answer's children say of the rows made: `each` listed row has one (a new
+    /// parent per child), `some` row has them (they all name the caller, the owner), or
+    /// `none` is known (a row of its own kind, whose test body names no parent).
+    pub listed: ListedChildren,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListedChildren {
+    Each,
+    Some,
+    None,
 }
 
 /// A custom scalar: its values are JSON as the REST representation writes them.

@@ -16,8 +16,8 @@ mod tests;
 use serde_json::Value;
 
 pub use crate::context::graphql::{
-    Graph, GraphChildren, GraphEnum, GraphField, GraphLinks, GraphRelation, GraphResource, SCALARS,
-    Scalar, StatementWalk,
+    Graph, GraphChildren, GraphEnum, GraphField, GraphLinks, GraphRelation, GraphResource,
+    ListedChildren, SCALARS, Scalar, StatementWalk,
 };
 use crate::context::{
     FieldContext, ResourceContext, ServiceContext, rows_without_limit, test_rows,
@@ -148,8 +148,8 @@ fn nested_filters(spec: &Spec, resources: &mut [GraphResource]) {
 
 /// The N+1 test's walk: of every list, has-many field and other parent of its rows, the
 /// first whose rows the test may make without limit (so it lists 5 rows and then 50), else
-/// the first whose children are not all the caller's (so each listed row has its own),
-/// then the first with another parent.
+/// the first whose children each have a listed row of their own (not all the caller's, not
+/// rows of the list's own kind), then the first with another parent.
 fn statement_walk(
     spec: &Spec,
     ctx: &ServiceContext,
@@ -167,8 +167,17 @@ fn statement_walk(
                 && c.child != spec.resources[i].names.snake
                 && rows_without_limit(spec, &spec.resources[i])
                 && child.fields.iter().all(|f| !f.unique);
-            let rank =
-                4 * u8::from(fresh_parents) + 2 * u8::from(!c.owner) + u8::from(other.is_some());
+            let self_kind = c.child == spec.resources[i].names.snake;
+            let listed = if fresh_parents || !(c.owner || self_kind) {
+                ListedChildren::Each
+            } else if c.owner {
+                ListedChildren::Some
+            } else {
+                ListedChildren::None
+            };
+            let rank = 4 * u8::from(fresh_parents)
+                + 2 * u8::from(listed == ListedChildren::Each)
+                + u8::from(other.is_some());
             if best.as_ref().is_some_and(|(best, _)| *best >= rank) {
                 continue;
             }
@@ -191,6 +200,7 @@ fn statement_walk(
                 tables,
                 sizes,
                 fresh_parents,
+                listed,
             };
             best = Some((rank, walk));
         }

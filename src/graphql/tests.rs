@@ -42,6 +42,7 @@ fn the_statement_walk_prefers_rows_without_limit() {
     assert_eq!(walk.other.as_deref(), Some("author"));
     assert_eq!(walk.tables, ["shelves", "books", "authors"]);
     assert_eq!((walk.sizes, walk.fresh_parents), ([5, 50], true));
+    assert_eq!(walk.listed, super::ListedChildren::Each);
     let unique = LIBRARY.replace(
         "label = { type = \"string\" }",
         "label = { type = \"string\", unique = true }",

@@ -328,6 +328,16 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Tx",
 ];
 
+/// The prelude's names (the head of `RESERVED_TYPES`, up to `Vec`), which a type of code
+/// that uses the prelude may not take.
+pub fn prelude_types() -> &'static [&'static str] {
+    let end = RESERVED_TYPES
+        .iter()
+        .position(|name| *name == "Vec")
+        .map_or(0, |i| i + 1);
+    &RESERVED_TYPES[..end]
+}
+
 /// Names a resource's module may not take: keywords, the crates and std libraries the
 /// service uses, modules and items imported next to resource modules, and the stems of
 /// the fixed files in `tests/api/` and `src/rules/` (a resource's files share those
