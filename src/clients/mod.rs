@@ -13,6 +13,12 @@ mod tests;
 use heck::ToUpperCamelCase;
 use serde_json::Value;
 
+/// The operations (their ids, which no resource's operation takes) whose answer is a new
+/// token pair, which a client keeps, and those that end the session it holds. A resource
+/// may be named `token_pair`, so the answer's schema name does not say.
+pub const REMEMBERS: [&str; 2] = ["login", "refresh"];
+pub const FORGETS: [&str; 2] = ["logout", "logoutAll"];
+
 /// One operation of the document, as a client function sees it.
 #[derive(Debug, Clone)]
 pub struct ClientOperation {

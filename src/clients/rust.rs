@@ -420,8 +420,8 @@ fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation
         "        let request = crate::Request {{ method: reqwest::Method::{}, path: {path}, query: {query}, body: {body}, auth: {}, options }};",
         op.method, op.signed_in
     );
-    let remembers = matches!(op.answers.first(), Some((_, Answer::Json(schema))) if ref_name(schema) == Some("TokenPair"));
-    let forgets = ["logout", "logoutAll"].contains(&op.id.as_str());
+    let remembers = super::REMEMBERS.contains(&op.id.as_str());
+    let forgets = super::FORGETS.contains(&op.id.as_str());
     let reader = if read == "text" {
         "text()".to_owned()
     } else {

@@ -115,3 +115,21 @@ fn rust_names_keep_clear_of_the_prelude_and_keywords() {
     );
     assert!(api.contains("    pub r#override: String,"), "{api}");
 }
+
+/// A resource named `token_pair` is no sign-in: only `login` and `refresh` keep a session.
+#[test]
+fn only_sign_ins_keep_the_session() {
+    let answer = json!({"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenPair"}}}}});
+    let document = json!({"components": {"schemas": {"TokenPair": {"type": "object", "properties": {}}}}, "paths": {
+        "/v1/token-pairs/{id}": {"get": {"operationId": "getTokenPair", "responses": answer}},
+        "/v1/auth/login": {"post": {"operationId": "login", "responses": answer}}
+    }});
+    let typescript = super::typescript::api(&document.to_string());
+    assert_eq!(
+        typescript.matches("this.client.remember(").count(),
+        1,
+        "{typescript}"
+    );
+    let rust = super::rust::api(&document.to_string());
+    assert_eq!(rust.matches("self.set_session(Some(").count(), 1, "{rust}");
+}

@@ -14,10 +14,6 @@ use super::{
 /// Where the generated half is written.
 pub const API_FILE: &str = "clients/typescript/src/api.ts";
 
-/// The operations whose answer is a new token pair, which the client keeps, and those that
-/// end the session it holds.
-const FORGETS: [&str; 2] = ["logout", "logoutAll"];
-
 /// `api.ts` for the service whose document is `document` (JSON text).
 pub fn api(document: &str) -> String {
     let document: Value = serde_json::from_str(document).unwrap_or_default();
@@ -381,12 +377,10 @@ fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schema
         op.method,
         send.join(", ")
     );
-    if let Some((_, Answer::Json(schema))) = op.answers.first()
-        && ref_name(schema) == Some("TokenPair")
-    {
+    if super::REMEMBERS.contains(&op.id.as_str()) {
         out.push_str("    this.client.remember(answer.data);\n");
     }
-    if FORGETS.contains(&op.id.as_str()) {
+    if super::FORGETS.contains(&op.id.as_str()) {
         out.push_str("    this.client.forget();\n");
     }
     out.push_str("    return answer;\n  }\n");
