@@ -252,6 +252,10 @@ fn render(ctx: &GatewayContext, openapi: String) -> Result<FileSet> {
     let mut files = crate::render::render_tree(&crate::render::embedded_gateway(), ctx)?;
     // Where rustfmt is missing, the services' generation has said so already.
     crate::format::format_rust(&mut files)?;
+    // A client of every service's routes through the gateway, from its merged document.
+    for (path, contents) in crate::clients::typescript::package(&ctx.name, &openapi) {
+        files.insert(&path, contents, Owner::Generator);
+    }
     files.insert(crate::openapi::FILE, openapi, Owner::Generator);
     Ok(files)
 }

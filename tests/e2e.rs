@@ -1999,6 +1999,28 @@ fn the_split_example_runs_as_a_whole() {
     succeed(&mut command, "backend-gen new shop-services");
     let gateway = out.join("gateway");
     support::imports::assert_no_cycle(&gateway);
+    // The gateway's TypeScript client (every service's routes through it): strict, and a
+    // method per operation of its merged document.
+    if let Some(tsc) = pytools::typescript() {
+        let client = gateway.join("clients/typescript");
+        if let Some(errors) = pytools::typescript_errors(&tsc, &client, "tsconfig.json") {
+            panic!("the gateway's TypeScript client does not type-check:\n{errors}");
+        }
+        let api = std::fs::read_to_string(client.join("src/api.ts")).unwrap();
+        let document: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(gateway.join("openapi.json")).unwrap())
+                .unwrap();
+        for item in document["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                if let Some(id) = op["operationId"].as_str() {
+                    assert!(
+                        api.contains(&format!("\n  async {id}(")),
+                        "no gateway client method {id}"
+                    );
+                }
+            }
+        }
+    }
     // One workspace: every member formatted; `--locked` below takes its merged lock as it is.
     cargo(&out, &["fmt", "--check", "--all"]);
     cargo(

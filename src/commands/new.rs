@@ -153,7 +153,9 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
     for (path, text) in crate::split_deploy::workspace_files(spec, &services)? {
         files.insert(path, text, output::Owner::Generator);
     }
-    files.insert(".gitignore", "/target\n", output::Owner::Generator);
+    // The gateway's TypeScript client's packages and build (`npm install`, `npm run build`).
+    let ignored = "/target\nnode_modules\n/gateway/clients/typescript/dist\n";
+    files.insert(".gitignore", ignored, output::Owner::Generator);
     if args.dry_run {
         print!("{}", files.tree());
         println!(
