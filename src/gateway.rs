@@ -253,7 +253,7 @@ fn render(ctx: &GatewayContext, openapi: String) -> Result<FileSet> {
     // Where rustfmt is missing, the services' generation has said so already.
     crate::format::format_rust(&mut files)?;
     // A client of every service's routes through the gateway, from its merged document.
-    for (path, contents) in crate::clients::typescript::package(&ctx.name, &openapi) {
+    for (path, contents) in typescript_client(&ctx.name, &openapi) {
         files.insert(&path, contents, Owner::Generator);
     }
     files.insert(crate::openapi::FILE, openapi, Owner::Generator);
@@ -271,6 +271,32 @@ pub fn generate(
     let ctx = GatewayContext::new(title, spec, services, crate::split::port);
     let openapi = merged_openapi(&ctx, documents)?;
     render(&ctx, openapi)
+}
+
+/// The files of a TypeScript client whose document is `document` (the gateway's: its routes
+/// are the services'): the runtime and the package files the services' clients have, and
+/// its own `api.ts` and `package.json`.
+fn typescript_client(name: &str, document: &str) -> Vec<(String, String)> {
+    let template = crate::render::embedded();
+    let mut files: Vec<(String, String)> = ["src/runtime.ts", "src/index.ts", "tsconfig.json"]
+        .iter()
+        .filter_map(|file| {
+            let path = format!("clients/typescript/{file}");
+            let bytes = template.get(&path)?;
+            Some((path, String::from_utf8_lossy(bytes).into_owned()))
+        })
+        .collect();
+    files.push((
+        crate::clients::typescript::API_FILE.to_owned(),
+        crate::clients::typescript::api(document),
+    ));
+    files.push((
+        "clients/typescript/package.json".to_owned(),
+        format!(
+            "{{\n  \"name\": \"{name}-client\",\n  \"version\": \"0.1.0\",\n  \"description\": \"A typed client of the {name} gateway's HTTP API: every service's routes.\",\n  \"private\": true,\n  \"type\": \"module\",\n  \"exports\": {{\n    \".\": {{\n      \"types\": \"./dist/src/index.d.ts\",\n      \"default\": \"./dist/src/index.js\"\n    }}\n  }},\n  \"files\": [\"dist/src\"],\n  \"scripts\": {{\n    \"build\": \"tsc -p .\",\n    \"check\": \"tsc -p . --noEmit\"\n  }},\n  \"devDependencies\": {{\n    \"@types/node\": \"20.19.25\",\n    \"typescript\": \"7.0.2\"\n  }}\n}}\n"
+        ),
+    ));
+    files
 }
 
 #[cfg(test)]
@@ -346,5 +372,29 @@ mod tests {
         );
         assert_eq!(schemas["PaymentsThing"]["type"], "integer");
         assert_eq!(merged["info"]["title"], "shop (gateway)");
+    }
+
+    /// The gateway's TypeScript client is the services' runtime with an `api.ts` of its own.
+    #[test]
+    fn a_package_carries_the_runtime_and_its_own_api() {
+        let document = serde_json::json!({"components": {"schemas": {}}, "paths": {}});
+        let files = super::typescript_client("shop", &document.to_string());
+        let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+        for path in [
+            "clients/typescript/src/runtime.ts",
+            "clients/typescript/src/index.ts",
+            "clients/typescript/tsconfig.json",
+            "clients/typescript/src/api.ts",
+            "clients/typescript/package.json",
+        ] {
+            assert!(paths.contains(&path), "{paths:?}");
+        }
+        let package = &files
+            .iter()
+            .find(|(path, _)| path.ends_with("package.json"))
+            .expect("a package")
+            .1;
+        let parsed: serde_json::Value = serde_json::from_str(package).expect("JSON");
+        assert_eq!(parsed["name"], "shop-client");
     }
 }

@@ -133,27 +133,3 @@ fn only_sign_ins_keep_the_session() {
     let rust = super::rust::api(&document.to_string());
     assert_eq!(rust.matches("self.set_session(Some(").count(), 1, "{rust}");
 }
-
-/// The gateway's TypeScript client is the services' runtime with an `api.ts` of its own.
-#[test]
-fn a_package_carries_the_runtime_and_its_own_api() {
-    let document = json!({"components": {"schemas": {}}, "paths": {}});
-    let files = super::typescript::package("shop", &document.to_string());
-    let paths: Vec<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
-    for path in [
-        "clients/typescript/src/runtime.ts",
-        "clients/typescript/src/index.ts",
-        "clients/typescript/tsconfig.json",
-        "clients/typescript/src/api.ts",
-        "clients/typescript/package.json",
-    ] {
-        assert!(paths.contains(&path), "{paths:?}");
-    }
-    let package = &files
-        .iter()
-        .find(|(path, _)| path.ends_with("package.json"))
-        .expect("a package")
-        .1;
-    let parsed: serde_json::Value = serde_json::from_str(package).expect("JSON");
-    assert_eq!(parsed["name"], "shop-client");
-}

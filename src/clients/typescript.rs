@@ -425,26 +425,3 @@ fn write_iterator(
         args.join(", ")
     );
 }
-
-/// The files of a TypeScript client whose document is `document` (the gateway's: its routes
-/// are the services'): the runtime and the package files the services' clients have, and
-/// its own `api.ts` and `package.json`.
-pub fn package(name: &str, document: &str) -> Vec<(String, String)> {
-    let template = crate::render::embedded();
-    let mut files: Vec<(String, String)> = ["src/runtime.ts", "src/index.ts", "tsconfig.json"]
-        .iter()
-        .filter_map(|file| {
-            let path = format!("clients/typescript/{file}");
-            let bytes = template.get(&path)?;
-            Some((path, String::from_utf8_lossy(bytes).into_owned()))
-        })
-        .collect();
-    files.push((API_FILE.to_owned(), api(document)));
-    files.push((
-        "clients/typescript/package.json".to_owned(),
-        format!(
-            "{{\n  \"name\": \"{name}-client\",\n  \"version\": \"0.1.0\",\n  \"description\": \"A typed client of the {name} gateway's HTTP API: every service's routes.\",\n  \"private\": true,\n  \"type\": \"module\",\n  \"exports\": {{\n    \".\": {{\n      \"types\": \"./dist/src/index.d.ts\",\n      \"default\": \"./dist/src/index.js\"\n    }}\n  }},\n  \"files\": [\"dist/src\"],\n  \"scripts\": {{\n    \"build\": \"tsc -p .\",\n    \"check\": \"tsc -p . --noEmit\"\n  }},\n  \"devDependencies\": {{\n    \"@types/node\": \"20.19.25\",\n    \"typescript\": \"7.0.2\"\n  }}\n}}\n"
-        ),
-    ));
-    files
-}
