@@ -38,11 +38,16 @@ pub fn tool(module: &str, package: &str) -> bool {
 #[allow(dead_code, reason = "only the end-to-end test binary uses it")]
 pub fn program(name: &str, package: &str) -> Option<PathBuf> {
     let path = python().with_file_name(name);
-    let runs = Command::new(&path)
+    let runs = answers_version(&path);
+    (runs || missing(package)).then_some(path)
+}
+
+/// Whether `command --version` runs and succeeds: the tool is installed.
+fn answers_version(command: &Path) -> bool {
+    Command::new(command)
         .arg("--version")
         .output()
-        .is_ok_and(|out| out.status.success());
-    (runs || missing(package)).then_some(path)
+        .is_ok_and(|out| out.status.success())
 }
 
 /// Reports that `package` is missing: panics under `CI=true`, else prints a loud skip and
@@ -74,10 +79,7 @@ fn spectral_home() -> PathBuf {
 #[allow(dead_code, reason = "not every test binary lints documents")]
 pub fn spectral() -> Option<PathBuf> {
     let command = spectral_home().join("node_modules/.bin/spectral");
-    let runs = Command::new(&command)
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success());
+    let runs = answers_version(&command);
     (runs || skip("Spectral is missing (target/spectral); `scripts/test` installs it"))
         .then_some(command)
 }
@@ -91,10 +93,7 @@ fn typescript_home() -> PathBuf {
 #[allow(dead_code, reason = "not every test binary builds clients")]
 pub fn typescript() -> Option<PathBuf> {
     let command = typescript_home().join("node_modules/.bin/tsc");
-    let runs = Command::new(&command)
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| out.status.success());
+    let runs = answers_version(&command);
     (runs || skip("TypeScript is missing (target/typescript); `scripts/test` installs it"))
         .then_some(command)
 }
