@@ -3006,3 +3006,68 @@ fn a_relation_turned_into_a_replica_adds_the_copy_and_keeps_the_column() {
             .contains("events = { created = true, deleted = true, updated = true }")
     );
 }
+
+/// Every generated file the team did not edit is, after an update, exactly what the
+/// generator remembers having written (`.backend-gen/base/`): a file the update skipped
+/// still holds the previous spec's code.
+fn unedited_files_match_the_base(project: &Path, edited: &[&str]) {
+    let base = project.join(".backend-gen/base");
+    let stale: Vec<String> = snapshot(&base)
+        .into_iter()
+        .filter(|(path, _)| !edited.contains(&path.as_str()))
+        .filter(|(path, bytes)| fs::read(project.join(path)).ok().as_ref() != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "files left as the previous spec had them: {stale:?}"
+    );
+}
+
+#[test]
+fn a_field_rename_rewrites_every_generated_file_of_its_resource() {
+    // Issue 70: the rename's carried text equalled the new rendering, so the merge saw
+    // "nothing to do" and left model.rs and repo.rs on the old column (500 on every call).
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    fs::write(
+        &spec,
+        "[project]\nname = \"rn\"\n\n[resources.book.fields]\ntitle = { type = \"string\" }\n\
+         pages = { type = \"integer\" }\nisbn = { type = \"string\" }\n\n\
+         [resources.shelf.fields]\nlabel = { type = \"string\" }\n",
+    )
+    .unwrap();
+    let project = dir.path().join("rn");
+    backend_gen()
+        .args(["new", "rn", "--quiet", "--spec"])
+        .arg(&spec)
+        .arg("--output")
+        .arg(&project)
+        .assert()
+        .success();
+    // A team edit in one of the shelf's files: the second rename must keep it.
+    let edited = "src/resources/shelves/repo.rs";
+    edit(&project, edited, |t| format!("{t}// The team's note.\n"));
+    edit(&project, "backend-gen.toml", |t| {
+        t.replace(
+            "title = { type = \"string\" }",
+            "heading = { type = \"string\", renamed_from = \"title\" }",
+        )
+        .replace(
+            "label = { type = \"string\" }",
+            "tag = { type = \"string\", renamed_from = \"label\" }",
+        )
+    });
+    updated_saying(
+        &project,
+        &[
+            "updated  src/resources/books/model.rs",
+            "updated  src/resources/books/repo.rs",
+        ],
+    );
+    unedited_files_match_the_base(&project, &[edited]);
+    let repo = read(&project, edited);
+    assert!(repo.contains("// The team's note."), "{repo}");
+    assert!(!repo.contains("label"), "{repo}");
+    updated_again_changes_nothing(&project);
+}

@@ -444,8 +444,14 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             ours.as_deref(),
             new.map(|f| f.contents.as_str()),
         ) else {
-            // Unchanged, but a moved file still lands at its new path.
-            if let (Some(_), Some(ours)) = (from, ours) {
+            // Nothing to merge, but a carried file (moved, or its names rewritten for a
+            // field rename) is not what stands on disk: the rewrite is the new text. Seen
+            // when the rewrite alone gives exactly the new rendering, as a field rename's
+            // model.rs and repo.rs do; skipping it left them on the old column.
+            if let Some(ours) = ours.filter(|ours| read(dir, path).as_ref() != Some(ours)) {
+                if from.is_none() {
+                    fates.push((Fate::Updated, path.clone()));
+                }
                 writes.push((path.clone(), ours));
             }
             continue;

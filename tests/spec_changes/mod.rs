@@ -482,6 +482,7 @@ fn check_updated(
     let files = read_project(project);
     let mut fail_one = |property, detail| fail(property, detail);
     check_rust(&files, &mut fail_one);
+    check_unedited_files_are_fresh(project, &files, &mut fail_one);
     let changed = tree_hashes(project);
     check_formatted(
         &files,
@@ -524,6 +525,35 @@ fn check_updated(
         fail_one(
             "the migrated database has the new spec's schema",
             line_diff(&migrated, &created),
+        );
+    }
+}
+
+/// Every generated file the team did not edit is exactly what the update remembers
+/// having generated for the new spec (`.backend-gen/base/`, written from the new
+/// rendering). Issue 70: a field rename left `model.rs` and `repo.rs` on the old column,
+/// and the service answered 500 after an update that said "Updated". Team edits are the
+/// markers `add_team_edits` wrote.
+fn check_unedited_files_are_fresh(
+    project: &Path,
+    files: &FileSet,
+    fail: &mut impl FnMut(&'static str, String),
+) {
+    let base = project.join(".backend-gen/base");
+    let stale: Vec<String> = tree_hashes(&base)
+        .into_keys()
+        .filter(|path| {
+            let remembered = std::fs::read_to_string(base.join(path)).ok();
+            files.get(path).is_none_or(|ours| {
+                !ours.contents.contains("// Team edit ")
+                    && remembered.as_deref() != Some(ours.contents.as_str())
+            })
+        })
+        .collect();
+    if !stale.is_empty() {
+        fail(
+            "every unedited generated file is the new spec's rendering",
+            format!("{stale:?}"),
         );
     }
 }
