@@ -250,6 +250,11 @@ pub struct ResourceTestContext {
     /// The keys lists may sort by, and filter on, with no other filter.
     pub list_sorts: Vec<String>,
     pub list_filters: Vec<String>,
+    /// Every list route of the resource with the first sort keys a request with no filter
+    /// of its own may use there that every caller who may list may name (a key with read
+    /// rules of its own is refused to some): the tests call each, both ways, as every kind
+    /// of caller.
+    pub list_routes: Vec<ListRoute>,
     /// Create bodies (fields only, no foreign keys) as Rust raw string
     /// literals of JSON, all valid and pairwise distinct.
     pub sample_bodies: Vec<String>,
@@ -257,6 +262,64 @@ pub struct ResourceTestContext {
     pub fields: Vec<FieldTestContext>,
     pub belongs_to: Vec<RelationTestContext>,
     pub events: Vec<EventTestContext>,
+}
+
+/// One list route: the top-level list, or the list nested under a parent.
+#[derive(Debug, Serialize)]
+pub struct ListRoute {
+    /// Under a parent: the relation's JSON key (the row's holds the parent's id) and the
+    /// route with `{id}` where the parent's id goes.
+    pub parent_key: Option<String>,
+    pub path: String,
+    pub sorts: Vec<String>,
+}
+
+impl ListRoute {
+    fn all(spec: &Spec, r: &Resource, resource: &ResourceContext) -> Vec<Self> {
+        let paths = &resource.list_paths;
+        let hidden: Vec<&str> = r
+            .fields
+            .iter()
+            .filter(|f| f.access.read.is_some())
+            .map(|f| f.names.camel.as_str())
+            .collect();
+        // What a request with no filter of its own may sort by first: any sort on the list
+        // of all rows; under a parent, the default and a combination of the parent's key
+        // alone (the document's other sorts there need the filters their descriptions name).
+        let sorts = |scope: Option<&str>| -> Vec<String> {
+            let mut sorts = match scope {
+                None => paths.sorts.clone(),
+                Some(scope) => {
+                    let mut sorts = vec![paths.default_sort.clone()];
+                    sorts.extend(
+                        paths
+                            .combinations
+                            .iter()
+                            .filter(|c| c.filters == [scope])
+                            .map(|c| c.sort.clone()),
+                    );
+                    sorts
+                }
+            };
+            sorts.retain(|key| !hidden.contains(&key.as_str()));
+            sorts.dedup();
+            sorts
+        };
+        let prefix = &spec.project.api_prefix;
+        let mut routes = vec![Self {
+            parent_key: None,
+            path: format!("{prefix}/{}", r.names.plural_kebab),
+            sorts: sorts(None),
+        }];
+        for b in resource.belongs_to.iter().filter(|b| !b.remote) {
+            routes.push(Self {
+                parent_key: Some(b.json.clone()),
+                path: format!("{prefix}{}", b.nested_path),
+                sorts: sorts(Some(&b.json)),
+            });
+        }
+        routes
+    }
 }
 
 /// The text field a list test filters and sorts by.
@@ -350,6 +413,7 @@ impl ResourceTestContext {
             text_prefix: TEXT_PREFIX_CHARS,
             list_sorts: resource.list_paths.sorts.clone(),
             list_filters: resource.list_paths.filters.clone(),
+            list_routes: ListRoute::all(spec, r, resource),
             sample_bodies: sample_bodies(fields),
             fields: r
                 .fields

@@ -454,6 +454,7 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         list_indexes: true,
         admin_list_indexes: false,
         trace_context: true,
+        owner_list_indexes: true,
     };
     let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
     assert_eq!(
@@ -545,6 +546,7 @@ fn an_older_project_gets_the_trace_context_columns() {
         list_indexes: true,
         admin_list_indexes: true,
         trace_context: false,
+        owner_list_indexes: true,
     };
     let plan = plan_from(&notes, Some(&had), &notes, &Backfills::new());
     assert_eq!(
@@ -584,4 +586,42 @@ fn an_older_project_gets_the_trace_context_columns() {
         let jobs = crate::sql::create_jobs(Dialect(dialect));
         assert!(jobs.contains("    trace_context TEXT,\n"), "{jobs}");
     }
+}
+
+/// A project generated before an owner's lists had their own indexes (issue 70) gets them
+/// in its next update's migration, and nothing else; a project that has them gets nothing.
+#[test]
+fn an_older_project_gets_the_indexes_of_its_owners_lists() {
+    let source = "[auth]\nmode = \"jwt\"\n\n\
+                  [resources.user.fields]\nname = { type = \"string\" }\n\n\
+                  [resources.shelf.fields]\nlabel = { type = \"string\" }\n\n\
+                  [resources.loan]\nbelongs_to = { borrower = { resource = \"user\" }, shelf = {} }\n\
+                  owner = \"borrower\"\n\
+                  access = { list = [\"owner\", \"admin\"], read = [\"owner\"], create = \"authenticated\", update = \"owner\", delete = \"owner\" }\n\
+                  [resources.loan.fields]\ndue = { type = \"date\", sort = true }\n";
+    let library = spec(source);
+    let had = Earlier {
+        tables: crate::schema::service_tables(&library)
+            .into_iter()
+            .collect(),
+        emails_folded: true,
+        list_indexes: true,
+        admin_list_indexes: true,
+        trace_context: true,
+        owner_list_indexes: false,
+    };
+    let plan = plan_from(&library, Some(&had), &library, &Backfills::new());
+    assert_eq!(
+        plan.changes,
+        [
+            "create index `loans_borrower_id__shelf_id_idx`",
+            "create index `loans_borrower_id__shelf_id__sort_idx`",
+            "create index `loans_borrower_id__due__sort_idx`",
+        ]
+    );
+    let now = Earlier {
+        owner_list_indexes: true,
+        ..had
+    };
+    assert!(plan_from(&library, Some(&now), &library, &Backfills::new()).is_empty());
 }

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::model::Resource;
+use super::model::{Resource, Rule};
 
 /// The access paths of a resource's lists: what a request's equality filters, scope and
 /// first sort key must match (docs/spec.md, "What lists filter and sort by"). Each path has
@@ -25,6 +25,12 @@ pub struct ListPaths {
     pub combinations: Vec<ListPath>,
     /// The key of the default sort: `createdAt`, or the id without timestamps.
     pub default_sort: String,
+    /// The foreign key of the row's direct owner where an `owner` list rule narrows some
+    /// callers' lists to their own rows (`borrowerId`): every path above also serves with
+    /// equality on it added, and has an index that leads with it (`sql::list_indexes`), so
+    /// an owner's list answers every request the list documents (issue 70: a reader's
+    /// `/copies/{id}/loans` was two equalities no path had, and a 400).
+    pub owner: Option<String>,
 }
 
 /// Equality filters on `filters` (and nothing else) with `sort` as the first sort key.
@@ -174,6 +180,13 @@ pub fn list_paths(r: &Resource) -> ListPaths {
             }
         }
     }
+    // Only an owner the row names itself narrows by a column; one through parents is a join.
+    let owner = r
+        .owner
+        .as_ref()
+        .and_then(|o| o.relation())
+        .filter(|_| r.access.list.contains(&Rule::Owner))
+        .map(|relation| key_of(r, relation));
     let combinations = r
         .list_combinations
         .iter()
@@ -189,5 +202,6 @@ pub fn list_paths(r: &Resource) -> ListPaths {
         unique,
         combinations,
         default_sort: default_sort.into(),
+        owner,
     }
 }

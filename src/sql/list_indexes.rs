@@ -80,6 +80,11 @@ impl Key {
     }
 }
 
+/// The comment of an index that serves a list narrowed to one owner's rows (issue 70); a
+/// project generated before them gets them in its next update's migration
+/// (`migrate::Earlier::owner_list_indexes`).
+pub const OWNER_TWIN: &str = "The same list of one owner's rows (an `owner` list rule).";
+
 /// The list indexes of `r`; equality on a unique field is served by its unique index.
 pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<Index> {
     let table = &r.names.plural_snake;
@@ -92,24 +97,10 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
     let paths = list_paths(r);
     let key = |json: &str| key(spec, r, json, dialect);
     let default = key(&paths.default_sort);
-    let mut indexes: Vec<Index> = Vec::new();
+    // Each index as (name, columns, comment), written below once its twins are added.
+    let mut planned: Vec<(String, Vec<String>, &'static str)> = Vec::new();
     let mut push = |name: String, columns: Vec<String>, comment: &'static str| {
-        // One index serves any list its columns lead with in this order.
-        let sql = format!(
-            "CREATE INDEX {} ON {quoted} ({}){live};",
-            index(table, &name),
-            columns.join(", ")
-        );
-        let body = |i: &Index| i.sql.split_once(" ON ").map(|(_, b)| b.to_owned());
-        let new_body = sql.split_once(" ON ").map(|(_, b)| b.to_owned());
-        if indexes.iter().any(|i| body(i) == new_body) {
-            return;
-        }
-        indexes.push(Index {
-            name: index(table, &name),
-            sql,
-            comment: Some(comment),
-        });
+        planned.push((name, columns, comment));
     };
     // The default order, then equality on one key with it (the foreign keys' replace the
     // plain foreign-key index, under its name).
@@ -161,6 +152,47 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
         let values: Vec<String> = keys.iter().map(|k| k.value.clone()).collect();
         let comment = "A declared filter with its sort (`list_combinations`).";
         sort_indexes(&mut push, &sort, &name.join("__"), &values, comment);
+    }
+    // An owner's list: each path again with equality on the owner's key first (the id's
+    // order through the primary key too), so every request the list documents has an
+    // index when the caller sees only their own rows (`ListPaths::owner`).
+    if let Some(owner) = paths.owner.as_deref().and_then(key) {
+        let mut twins = vec![(
+            format!("{}__id", owner.name),
+            vec![owner.value.clone(), "id".into()],
+        )];
+        for (name, columns, _) in &planned {
+            if columns.first() != Some(&owner.value) {
+                let mut led = vec![owner.value.clone()];
+                led.extend(columns.iter().cloned());
+                twins.push((format!("{}__{name}", owner.name), led));
+            }
+        }
+        let comment = OWNER_TWIN;
+        planned.extend(
+            twins
+                .into_iter()
+                .map(|(name, columns)| (name, columns, comment)),
+        );
+    }
+    let mut indexes: Vec<Index> = Vec::new();
+    for (name, columns, comment) in planned {
+        // One index serves any list its columns lead with in this order.
+        let sql = format!(
+            "CREATE INDEX {} ON {quoted} ({}){live};",
+            index(table, &name),
+            columns.join(", ")
+        );
+        let body = |i: &Index| i.sql.split_once(" ON ").map(|(_, b)| b.to_owned());
+        let new_body = sql.split_once(" ON ").map(|(_, b)| b.to_owned());
+        if indexes.iter().any(|i| body(i) == new_body) {
+            continue;
+        }
+        indexes.push(Index {
+            name: index(table, &name),
+            sql,
+            comment: Some(comment),
+        });
     }
     indexes
 }

@@ -13,6 +13,7 @@
 //! what both lay out the same way.
 
 mod list_indexes;
+pub use list_indexes::OWNER_TWIN;
 mod queries;
 mod tables;
 #[cfg(test)]

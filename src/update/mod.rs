@@ -33,7 +33,8 @@ use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
     APPLIED_SPEC, BASE, STATE, admin_lists_indexed, base_paths, emails_folded, history,
-    lists_indexed, name_in, read, tables_before_jobs, tables_in, trace_context_kept,
+    lists_indexed, name_in, owner_lists_indexed, read, tables_before_jobs, tables_in,
+    trace_context_kept,
 };
 
 use crate::console::count;
@@ -287,6 +288,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         list_indexes: lists_indexed(&state),
         admin_list_indexes: admin_lists_indexed(&state),
         trace_context: trace_context_kept(&state),
+        owner_list_indexes: owner_lists_indexed(&state),
     };
     refuse_unresolved_conflicts(dir)?;
 

@@ -47,6 +47,9 @@ pub(super) const LISTS_INDEXED: &str = "indexed";
 /// The key of `generated.toml` that says the admin lists (jobs, webhook subscriptions and
 /// deliveries) are served by an index per filter (issue 45); its value is `LISTS_INDEXED`.
 pub(super) const ADMIN_LISTS: &str = "admin_lists";
+/// The key of `generated.toml` that says an owner's lists have an index per access path
+/// (issue 70); its value is `LISTS_INDEXED`.
+pub(super) const OWNER_LISTS: &str = "owner_lists";
 /// The key and value of `generated.toml` that say the outbox and the job queue keep each
 /// row's trace context (issue 39).
 pub(super) const TRACE_CONTEXT: &str = "trace_context";
@@ -97,6 +100,8 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              {LISTS} = {LISTS_INDEXED:?}\n\
              # The admin lists (jobs, webhooks) read an index per filter.\n\
              {ADMIN_LISTS} = {LISTS_INDEXED:?}\n\
+             # A list narrowed to one owner's rows reads an index per access path.\n\
+             {OWNER_LISTS} = {LISTS_INDEXED:?}\n\
              # The outbox and the job queue keep the trace context of what wrote each row.\n\
              {TRACE_CONTEXT} = {TRACE_CONTEXT_KEPT:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
@@ -144,6 +149,12 @@ pub(super) fn lists_indexed(state: &str) -> bool {
 /// written by every backend-gen since they are.
 pub(super) fn admin_lists_indexed(state: &str) -> bool {
     says(state, ADMIN_LISTS, LISTS_INDEXED)
+}
+
+/// Whether `generated.toml` says an owner's lists have their own indexes: written by every
+/// backend-gen since they do.
+pub(super) fn owner_lists_indexed(state: &str) -> bool {
+    says(state, OWNER_LISTS, LISTS_INDEXED)
 }
 
 pub(super) fn trace_context_kept(state: &str) -> bool {
