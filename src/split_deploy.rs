@@ -39,7 +39,12 @@ pub fn run_all(spec: &Spec, services: &[ServiceSpec]) -> String {
          # is unset), EVENTS_URL, RUST_LOG...\n\
          set -eu\n\
          cd \"$(dirname \"$0\")\"\n\n\
-         base=\"${PORT_BASE:-8080}\"\n",
+         base=\"${PORT_BASE:-8080}\"\n\
+         # The services trust the gateway, on this machine, to name each client\n\
+         # (X-Forwarded-For): without it every client behind the gateway would share one\n\
+         # address, and so one login and rate-limit budget.\n\
+         TRUSTED_PROXIES=\"${TRUSTED_PROXIES:-127.0.0.1}\"\n\
+         export TRUSTED_PROXIES\n",
     );
     if spec.auth.mode == AuthMode::Jwt {
         out.push_str(
