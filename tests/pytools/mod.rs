@@ -98,6 +98,38 @@ pub fn typescript() -> Option<PathBuf> {
         .then_some(command)
 }
 
+/// Where `scripts/test` installs graphql-http (npm), whose audit `graphql_http_audit` runs.
+fn graphql_http_home() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/graphql-http")
+}
+
+/// graphql-http's audit of the GraphQL-over-HTTP specification (`tests/graphql_http/
+/// audit.mjs`) against `url`: its report, and whether no MUST failed. `None` after a
+/// failure under `CI=true`, or a loud skip, when graphql-http is not installed.
+#[allow(dead_code, reason = "not every test binary runs services")]
+pub fn graphql_http_audit(url: &str) -> Option<(bool, String)> {
+    let home = graphql_http_home();
+    let installed = home.join("node_modules/graphql-http/package.json").exists();
+    if !installed
+        && !skip("graphql-http is missing (target/graphql-http); `scripts/test` installs it")
+    {
+        return None;
+    }
+    // Beside its node_modules, where Node resolves the package from.
+    let script = home.join("audit.mjs");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/graphql_http/audit.mjs"),
+        &script,
+    )
+    .expect("copy the audit script");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(url)
+        .output()
+        .expect("run node");
+    Some((output.status.success(), text(&output)))
+}
+
 /// Type-checks the TypeScript under `dir` with its `config` (strict); the compiler's errors,
 /// if any. Node's types and TypeScript's are linked in beside it.
 #[allow(dead_code, reason = "not every test binary builds clients")]
