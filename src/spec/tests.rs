@@ -1345,6 +1345,22 @@ fn jobs_that_cannot_run_are_refused_with_what_would() {
     );
 }
 
+/// Issue 70: a job on an event its resource turns off (`updated = false`) could never run,
+/// and was accepted; it is refused, saying how to turn the event on.
+#[test]
+fn a_job_on_an_event_turned_off_is_refused_with_how_to_turn_it_on() {
+    let e = errors(&format!(
+        "{MINIMAL}[resources.post.events]\ncreated = true\nupdated = false\n\
+         [jobs.digest]\non = [\"post.updated\"]\n"
+    ));
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].starts_with("7:7 jobs.digest.on: no resource emits this event")
+            && e[0].contains("`[resources.post.events]` says `updated = false`: set it to `true`"),
+        "{e:#?}"
+    );
+}
+
 #[test]
 fn jobs_may_listen_to_other_services_events() {
     let spec = valid(&format!(

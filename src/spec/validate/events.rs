@@ -168,7 +168,14 @@ pub(super) fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resou
                 // A near miss may be an event whose declaration was refused.
                 let mut known: Vec<&str> = event_types.iter().map(String::as_str).collect();
                 known.extend(declared_events.iter().map(String::as_str));
-                if let Some(close) = suggest(&event.value, &known) {
+                if let Some((resource, step)) = turned_off(&event.value, resources) {
+                    d = d.help(format!(
+                        "`[resources.{resource}.events]` says `{step} = false`: set it to `true` \
+                         to have every {} emit `{}`, or take it out of `on`",
+                        step.trim_end_matches('d'),
+                        event.value
+                    ));
+                } else if let Some(close) = suggest(&event.value, &known) {
                     d = d.help(format!("did you mean `{close}`?"));
                 }
                 sink.push(d);
@@ -177,6 +184,15 @@ pub(super) fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resou
         out.push(job);
     }
     out
+}
+
+/// The resource and lifecycle step of `event` (`order.updated`) when that resource exists
+/// and does not emit it.
+fn turned_off<'a>(event: &'a str, resources: &[Resource]) -> Option<(&'a str, &'a str)> {
+    let (resource, step) = event.rsplit_once('.')?;
+    let r = resources.iter().find(|r| r.names.snake == resource)?;
+    let lifecycle = Trigger::lifecycle(step)?;
+    (!r.events.iter().any(|e| e.trigger == lifecycle)).then_some((resource, step))
 }
 
 /// Every event type the spec text declares (`post.created` for `[resources.post.events]
@@ -189,10 +205,14 @@ fn declared_event_types(top: &Table<'_, '_>) -> Vec<String> {
     resources
         .iter()
         .flat_map(|(name, value)| {
+            // `updated = false` declares nothing: it turns the event off (issue 70: a job
+            // `on` it was accepted and could never run).
             let events = match value.get_ref().get("events").map(|e| e.get_ref()) {
-                Some(DeValue::Table(events)) => {
-                    events.keys().map(|e| e.get_ref().to_string()).collect()
-                }
+                Some(DeValue::Table(events)) => events
+                    .iter()
+                    .filter(|(_, on)| !matches!(on.get_ref(), DeValue::Boolean(false)))
+                    .map(|(e, _)| e.get_ref().to_string())
+                    .collect(),
                 _ => Vec::new(),
             };
             events
