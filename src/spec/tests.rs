@@ -2553,6 +2553,47 @@ fn a_split_keeps_a_replica_only_across_services_and_owners_only_through_its_owne
     );
 }
 
+/// Issue 70: `on_delete` on a relation to another service's resource did nothing (no foreign
+/// key crosses services) and was accepted; it is refused at its key, pointing to a job on the
+/// other service's deleted event. The same relation within one service keeps it.
+#[test]
+fn on_delete_across_services_is_refused_with_the_job_that_would_act() {
+    let split = std::fs::read_to_string("examples/shop-services.toml").expect("the example");
+    for (from, to) in [
+        (
+            "product = { required = true }",
+            "product = { required = true, on_delete = \"cascade\" }",
+        ),
+        (
+            "order = { required = true, check = \"replica\" }",
+            "order = { required = true, check = \"replica\", on_delete = \"restrict\" }",
+        ),
+    ] {
+        let d = only_error(&split.replace(from, to));
+        assert!(d.key.ends_with(".on_delete"), "{d:?}");
+        assert_eq!(d.message, "`on_delete` cannot act across services");
+        assert!(
+            d.help
+                .as_deref()
+                .unwrap_or_default()
+                .contains(".deleted\"]`"),
+            "{d:?}"
+        );
+    }
+    valid(
+        &split
+            .replace(
+                "product = { required = true }",
+                "product = { required = true, on_delete = \"cascade\" }",
+            )
+            .replace("resources = [\"product\"]", "resources = []")
+            .replace(
+                "resources = [\"order\"]",
+                "resources = [\"order\", \"product\"]",
+            ),
+    );
+}
+
 #[test]
 fn a_sortable_date_whose_range_filters_are_the_timestamps_is_refused() {
     // `created` sorted gets `createdAfter`, which `createdAt` has already.

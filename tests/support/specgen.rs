@@ -3162,8 +3162,13 @@ impl Generator {
         for r in &self.resources {
             let Some(here) = index(&r.name) else { continue };
             // A relation across services becomes the field `{relation}_id`: a name that would
-            // be too long keeps both sides together.
-            for b in r.belongs_to.iter().filter(|b| b.name.len() + 3 > 30) {
+            // be too long keeps both sides together, and so does an `on_delete`, which no
+            // relation across services may have.
+            for b in r
+                .belongs_to
+                .iter()
+                .filter(|b| b.name.len() + 3 > 30 || b.on_delete.is_some())
+            {
                 if let Some(there) = index(&b.target) {
                     joins.push((here, there));
                 }

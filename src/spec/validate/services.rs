@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use toml::de::DeValue;
+
 use super::keys::SERVICE_KEYS;
 use super::project::check_crate_name;
 use crate::diagnostics::Diagnostic;
@@ -188,8 +190,29 @@ pub(super) fn read_services(
                         );
                     }
                 }
-                if elsewhere.is_none() {
+                let Some(other) = elsewhere else {
                     continue;
+                };
+                // No foreign key crosses services, so `on_delete` would do nothing (issue 70:
+                // it was accepted and dropped by the split).
+                if let Some(span) = on_delete_span(top, &r.names.snake, &b.names.snake) {
+                    let path = format!(
+                        "resources.{}.belongs_to.{}.on_delete",
+                        r.names.snake, b.names.snake
+                    );
+                    sink.push(
+                        Diagnostic::new(span, path, "`on_delete` cannot act across services")
+                            .found(format!(
+                                "`{}.{}` is to `{}`, which `{other}` holds: it deletes its rows with no foreign key here to act on",
+                                r.names.snake, b.names.snake, b.target
+                            ))
+                            .help(format!(
+                                "remove `on_delete`; to act when a `{target}` is deleted, have `{other}` emit it \
+                                 (`[resources.{target}.events] deleted = true`) and add a job here \
+                                 `on = [\"{other}.{target}.deleted\"]` that deletes or clears these rows",
+                                target = b.target
+                            )),
+                    );
                 }
                 if b.check == Check::Replica {
                     // It stays a relation, to a replica of the same name.
@@ -346,4 +369,24 @@ fn unknown(sink: &mut Sink, item: &At<String>, key: String, what: &str, known: &
         d = d.help(format!("did you mean {near:?}?"));
     }
     sink.push(d);
+}
+
+/// Where the spec text writes `on_delete` on the relation `relation` of `resource`, if it does.
+fn on_delete_span(
+    top: &Table<'_, '_>,
+    resource: &str,
+    relation: &str,
+) -> Option<std::ops::Range<usize>> {
+    let DeValue::Table(resources) = top.raw("resources")?.get_ref() else {
+        return None;
+    };
+    let on_delete = resources
+        .get(resource)?
+        .get_ref()
+        .get("belongs_to")?
+        .get_ref()
+        .get(relation)?
+        .get_ref()
+        .get("on_delete")?;
+    Some(on_delete.span())
 }
