@@ -6,7 +6,7 @@ use super::shared::*;
 use crate::operations::{Kind, Probe};
 
 /// What `/metrics` asks of its callers (docs/contract.md, "Health and operations").
-const METRICS: &str = "Only for a scrape that sends the service's `METRICS_TOKEN` as its bearer token: without it, or with another, 401 (such attempts count against the caller's rate limit); a scrape with it is never rate limited. With no `METRICS_TOKEN` configured the metrics are off: 404.";
+const METRICS: &str = "Only for a scrape that sends the service's `METRICS_TOKEN` as its bearer token: without it, or with another, 401 (such attempts count against the caller's rate limit); a scrape with it is never rate limited. With no `METRICS_TOKEN` configured the metrics are off: every request is that 401.";
 
 /// The answers of the service's own operation `kind` (health, metrics, the document), on
 /// `base` (id, summary, tag).
@@ -47,8 +47,7 @@ pub(super) fn own_operation(kind: &Kind, mut base: Map<String, Value>) -> Value 
                     "headers": headers(&[]),
                     "content": {"text/plain": {"schema": {"type": "string"}}}
                 },
-                "401": error("Unauthorized"),
-                "404": error("NotFound")
+                "401": error("Unauthorized")
             })
         }
         _ => json!({"200": {
