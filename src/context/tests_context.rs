@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::dialect::TEXT_PREFIX_CHARS;
 use crate::samples;
 use crate::spec::{
-    AuthMode, BelongsTo, Event, Field, FieldType, FieldWrite, Kind, OnDelete, Range, Resource,
-    Rule, Rules, Spec, Trigger,
+    AuthMode, BelongsTo, Check, Event, Field, FieldType, FieldWrite, Kind, OnDelete, Range,
+    Resource, Rule, Rules, Spec, Trigger,
 };
 
 use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
@@ -209,6 +209,11 @@ pub struct ResourceTestContext {
     /// whether a default-role user may update their own rows only.
     pub owner_via_key: Option<String>,
     pub owner_updates_only: bool,
+    /// With ownership through a parent of this service that a user of the default role
+    /// may name in a create: what a create naming a parent that does not exist gets, 422
+    /// (naming the key) where that user may read every such parent, else 403 (which keeps
+    /// whether someone else's exists to itself).
+    pub missing_parent_status: Option<u16>,
     /// A role in `owner_set_by` that may also create rows.
     pub owner_setter: Option<String>,
     /// Some resource's owner chain makes rows of this one.
@@ -364,6 +369,7 @@ impl ResourceTestContext {
             private_rows: owned(spec, r) && !reads_others(spec, r),
             owner_via_key: owner_via_first(r).map(|b| format!("{}Id", b.names.camel)),
             owner_updates_only: owner_via_first(r).is_some() && owner_updates_only(spec, r),
+            missing_parent_status: missing_parent_status(spec, r),
             in_owner_chain: spec.resources.iter().any(|other| {
                 owner_chain(spec, other)
                     .iter()
@@ -589,4 +595,22 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         .collect();
     modules.sort();
     modules
+}
+
+/// See `ResourceTestContext::missing_parent_status`: for a resource owned through a local
+/// parent whose create rules let any signed-in user try (`owner`).
+fn missing_parent_status(spec: &Spec, r: &Resource) -> Option<u16> {
+    let via = owner_via_first(r)?;
+    let parent = spec.resource(&via.target)?;
+    if spec.is_remote(via) || via.check == Check::Replica || !r.access.create.contains(&Rule::Owner)
+    {
+        return None;
+    }
+    let default_role = spec.auth.default_role.as_str();
+    let reads_all = parent.access.read.iter().any(|rule| match rule {
+        Rule::Public | Rule::Authenticated | Rule::Verified => true,
+        Rule::Role(role) => role == default_role,
+        Rule::Owner => false,
+    });
+    Some(if reads_all { 422 } else { 403 })
 }
