@@ -78,15 +78,18 @@ impl Renames {
     }
 }
 
-/// The resource of `old` that `r` of `new` continues: the one of the same name, or
-/// the one it says it was `renamed_from` (unless the new spec still has that one).
+/// The resource of `old` that `r` of `new` continues: the one it says it was
+/// `renamed_from` (unless the new spec still has that one), or the one of the same name.
+/// A `renamed_from` an earlier update applied names no resource of `old`: the resource is
+/// then its own continuation (issue 70: such a leftover made a later `plural` change drop
+/// the table and create another, losing its rows, and the served chain of spec changes
+/// found it).
 pub(crate) fn was<'a>(old: &'a Spec, new: &Spec, r: &Resource) -> Option<&'a Resource> {
-    let key = r
-        .renamed_from
+    r.renamed_from
         .as_deref()
         .filter(|from| new.resource(from).is_none())
-        .unwrap_or(&r.names.snake);
-    old.resource(key)
+        .and_then(|from| old.resource(from))
+        .or_else(|| old.resource(&r.names.snake))
 }
 
 /// Tables that keep their rows under a new name: a resource's, when its `plural`

@@ -625,3 +625,32 @@ fn an_older_project_gets_the_indexes_of_its_owners_lists() {
     };
     assert!(plan_from(&library, Some(&now), &library, &Backfills::new()).is_empty());
 }
+
+/// Issue 70: a `renamed_from` an earlier update applied stays in the spec; a later `plural`
+/// change of that resource renames its table, where it once dropped it and created another
+/// (every row lost, and its children's foreign keys broken). The served chain of spec
+/// changes found it.
+#[test]
+fn a_plural_change_renames_the_table_after_an_earlier_rename() {
+    let v1 = "[resources.writer]\nrenamed_from = \"author\"\n\
+              [resources.writer.fields]\nname = { type = \"string\" }\n\
+              [resources.note]\nbelongs_to = { writer = { required = false } }\n\
+              [resources.note.fields]\ntitle = { type = \"string\" }\n";
+    let v2 = v1.replace(
+        "renamed_from = \"author\"\n",
+        "renamed_from = \"author\"\nplural = \"scribes\"\n",
+    );
+    let plan = plan(&spec(v1), &spec(&v2), &Backfills::new());
+    assert!(
+        plan.losses.is_empty() && plan.refused.is_empty(),
+        "{plan:#?}"
+    );
+    assert_eq!(
+        plan.changes[0], "rename table `writers` to `scribes`",
+        "{plan:#?}"
+    );
+    assert!(
+        !plan.changes.iter().any(|c| c.starts_with("drop table")),
+        "{plan:#?}"
+    );
+}

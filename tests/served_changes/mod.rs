@@ -1,0 +1,602 @@
+//! Random spec changes served with data (issue 70): the seam between `update` and a
+//! running service, which the property test of spec changes (rendered, never built) and the
+//! eight hand-written versions of `update_chain` do not cover.
+//!
+//! From the seeded sample `gen-crate-names` (resources named like the service's crates, jwt,
+//! field rules), generated, committed, with a team edit in every resource's generated
+//! `handlers.rs` and in every team-owned `src/rules/` file, and served on a SQLite file and
+//! on a PostgreSQL database holding a row of every resource: a chain of steps, each a few
+//! random changes of kinds drawn so that every kind `specgen::Evolution` makes (fields
+//! added, removed, renamed, retyped; rules and validations; resources added, removed,
+//! renamed, re-pluralised; events; jobs; soft delete, versioning, timestamps) comes once in
+//! every run, each change followed by `backend-gen update` (`--allow-destructive` for a
+//! drop; a change it refuses, or a cast it says fails the migration on rows it does not
+//! fit, is taken back and another of its kind drawn). After each step:
+//!
+//! - no migration already written changed;
+//! - the project builds, its team edits with it;
+//! - the service starts on the same SQLite file and the same PostgreSQL database (its own
+//!   `migrate` on start-up applies the step's migrations);
+//! - every row written before is read back by its id, each key kept (not removed, retyped
+//!   or renamed away; a rename is followed) with its value;
+//! - every resource takes a new row (its parents the rows before), reads it back and lists.
+//!
+//! Then the project is formatted, linted and its own tests run once. `BACKEND_GEN_SERVED_STEPS`
+//! sets the steps (5 by default, three changes each: every kind at least once; 34 for a
+//! chain of about 100 changes), `BACKEND_GEN_SERVED_SEED` the seed the draws start from.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::*;
+
+/// Changes per step: a build and two restarts pay for them all.
+const CHANGES_PER_STEP: usize = 3;
+
+/// Every account the chain signs in with is this one, made admin on each database.
+const ADMIN_EMAIL: &str = "admin@e2e.example";
+
+/// A row the chain wrote: its resource (spec name, followed through renames), id and the
+/// representation the service answered, keys that stop holding their value dropped.
+#[derive(Debug, Clone)]
+struct Row {
+    resource: String,
+    id: String,
+    keys: serde_json::Map<String, Value>,
+}
+
+/// What one change does to the rows already written, read off its description.
+enum Effect {
+    RenameResource(String, String),
+    RemoveResource(String),
+    RenameField(String, String, String),
+    /// A field removed or retyped: its key no longer holds the value written.
+    ForgetField(String, String),
+    Nothing,
+}
+
+fn effect(what: &str) -> Effect {
+    let words: Vec<&str> = what.split_whitespace().collect();
+    let split = |path: &str| {
+        let (r, f) = path.split_once('.').unwrap_or((path, ""));
+        (r.to_owned(), f.to_owned())
+    };
+    match words.as_slice() {
+        ["rename", "resource", from, "to", to, ..] => {
+            Effect::RenameResource((*from).to_owned(), (*to).to_owned())
+        }
+        ["remove", "resource", r, ..] => Effect::RemoveResource((*r).to_owned()),
+        ["rename", "field", path, "to", to, ..] => {
+            let (r, f) = split(path);
+            Effect::RenameField(r, f, (*to).to_owned())
+        }
+        ["remove", "field", path, ..] | ["change", "type", "of", path, ..] => {
+            let (r, f) = split(path);
+            Effect::ForgetField(r, f)
+        }
+        _ => Effect::Nothing,
+    }
+}
+
+fn camel(name: &str) -> String {
+    backend_gen::names::Names::new(name, None).camel
+}
+
+impl Effect {
+    fn apply(&self, rows: &mut Vec<Row>) {
+        match self {
+            Self::RenameResource(from, to) => {
+                for row in rows.iter_mut().filter(|row| row.resource == *from) {
+                    row.resource.clone_from(to);
+                }
+            }
+            Self::RemoveResource(r) => rows.retain(|row| row.resource != *r),
+            Self::RenameField(r, from, to) => {
+                for row in rows.iter_mut().filter(|row| row.resource == *r) {
+                    if let Some(value) = row.keys.remove(&camel(from)) {
+                        row.keys.insert(camel(to), value);
+                    }
+                }
+            }
+            Self::ForgetField(r, f) => {
+                for row in rows.iter_mut().filter(|row| row.resource == *r) {
+                    row.keys.remove(&camel(f));
+                }
+            }
+            Self::Nothing => {}
+        }
+    }
+}
+
+/// The kinds for `steps` steps: each kind once (in a seeded order), then random ones.
+fn planned_kinds(seed: u64, steps: usize) -> Vec<Vec<usize>> {
+    use rand::{RngExt, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let kinds = support::specgen::CHANGE_KINDS.len();
+    let mut order: Vec<usize> = (0..kinds).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.random_range(0..=i));
+    }
+    while order.len() < steps * CHANGES_PER_STEP {
+        order.push(rng.random_range(0..kinds));
+    }
+    order
+        .chunks(order.len().div_ceil(steps))
+        .map(<[usize]>::to_vec)
+        .collect()
+}
+
+/// One database the chain serves the project on: the service's settings for it, and the
+/// folder it runs in (a SQLite file's home).
+struct Database {
+    label: &'static str,
+    dir: tempfile::TempDir,
+    env: Vec<(&'static str, String)>,
+    rows: Vec<Row>,
+    signed_up: bool,
+}
+
+#[test]
+fn random_spec_changes_keep_the_service_serving_its_rows() {
+    let steps = support_env("BACKEND_GEN_SERVED_STEPS", 5) as usize;
+    let seed = support_env("BACKEND_GEN_SERVED_SEED", 0);
+    let (name, sample_seed, recipe) = support::specgen::samples()
+        .into_iter()
+        .find(|(sample, _, _)| *sample == "gen-crate-names")
+        .expect("the sample");
+    let mut evolution = support::specgen::sample_evolution(sample_seed, recipe);
+    let toml = evolution.toml();
+    let dir = e2e_root().join("specs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, &toml).unwrap();
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let project = generate(name, &path);
+    commit_fresh(&project);
+    let mut edits = team_edits(&project);
+    let binary = target_dir().join("debug").join(name);
+
+    let common = vec![
+        ("RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+        ("RATE_LIMIT_BURST", "1000000".to_owned()),
+        ("LOGIN_RATE_LIMIT_PER_MINUTE", "1000000".to_owned()),
+        ("ACCOUNT_RATE_LIMIT_PER_HOUR", "1000000".to_owned()),
+        // The same key across restarts; each start signs in again all the same.
+        (
+            "JWT_SECRET",
+            "a served chain's key, at least 32 bytes long".to_owned(),
+        ),
+    ];
+    // Named, whatever the spec's own `database`: a file in the folder the service runs in.
+    let mut on_sqlite = common.clone();
+    on_sqlite.push((
+        "DATABASE_URL",
+        "sqlite://data/served.db?mode=rwc".to_owned(),
+    ));
+    let mut databases = vec![Database {
+        label: "SQLite",
+        dir: tempfile::tempdir().unwrap(),
+        env: on_sqlite,
+        rows: Vec::new(),
+        signed_up: false,
+    }];
+    let postgres = postgres_url().map(|server| fresh_database(&server, "served"));
+    if let Some(url) = &postgres {
+        let mut env = common.clone();
+        env.push(("DATABASE_URL", url.clone()));
+        databases.push(Database {
+            label: "PostgreSQL",
+            dir: tempfile::tempdir().unwrap(),
+            env,
+            rows: Vec::new(),
+            signed_up: false,
+        });
+    }
+
+    cargo(&project, &["build"]);
+    let ctx = context(name, &project.join("backend-gen.toml"));
+    for db in &mut databases {
+        serve_and_check(&binary, &ctx, db, "the first spec");
+    }
+    let mut story = vec![format!("first spec (seed {sample_seed}):\n{toml}")];
+    let mut seen_kinds = std::collections::BTreeSet::new();
+    for (step, kinds) in planned_kinds(seed, steps).into_iter().enumerate() {
+        let step = step + 1;
+        for kind in kinds {
+            let Some((what, applied)) =
+                change_and_update(&project, &mut evolution, kind, &mut edits)
+            else {
+                eprintln!(
+                    "[e2e] served chain: no change of kind `{}` applies to this spec",
+                    support::specgen::CHANGE_KINDS[kind]
+                );
+                continue;
+            };
+            seen_kinds.insert(support::specgen::CHANGE_KINDS[kind]);
+            eprintln!("[e2e] served chain: step {step}: {what}");
+            story.push(format!("step {step}: {what}"));
+            for db in &mut databases {
+                applied.apply(&mut db.rows);
+            }
+        }
+        let told = story.join("\n");
+        support::imports::assert_no_cycle(&project);
+        for (path, marker) in &edits {
+            // Wherever a rename carried it: the build below compiles it.
+            let held = walk_contains(&project, marker);
+            assert!(
+                held,
+                "step {step}: the team's edit {marker:?} ({path}) is gone\n{told}"
+            );
+        }
+        cargo(&project, &["build"]);
+        let ctx = context(name, &project.join("backend-gen.toml"));
+        for db in &mut databases {
+            serve_and_check(&binary, &ctx, db, &told);
+        }
+    }
+    let every: std::collections::BTreeSet<&str> =
+        support::specgen::CHANGE_KINDS.iter().copied().collect();
+    let missing: Vec<&&str> = every.difference(&seen_kinds).collect();
+    eprintln!("[e2e] served chain: kinds not applied in this run: {missing:?}");
+    assert!(
+        missing.len() <= 2 && !missing.contains(&&"rename a field"),
+        "too few kinds of change were applied ({missing:?} missing):\n{}",
+        story.join("\n")
+    );
+    // The team's whole loop once, at the end: its tests apply every step's migration to a
+    // new database.
+    cargo(&project, &["fmt", "--check"]);
+    cargo(
+        &project,
+        &["clippy", "--all-targets", "--", "-D", "warnings"],
+    );
+    cargo(&project, &["test"]);
+    if let Some(url) = postgres {
+        drop_database(&url);
+    }
+}
+
+/// A number from the environment, else `default`.
+fn support_env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Applies one change of `kind` and updates the project (`--allow-destructive` for the
+/// drops it says lose data); a change `update` refuses is taken back and another of the
+/// kind drawn (at most 16). The change's description and what
+/// it does to the rows written, or `None` when no change of the kind was accepted.
+fn change_and_update(
+    project: &Path,
+    evolution: &mut support::specgen::Evolution,
+    kind: usize,
+    edits: &mut Vec<(String, String)>,
+) -> Option<(String, Effect)> {
+    for _ in 0..16 {
+        let before = evolution.clone();
+        let change = evolution.change_of(kind)?;
+        let toml = evolution.toml();
+        std::fs::write(project.join("backend-gen.toml"), &toml).unwrap();
+        let migrations = migration_files(project);
+        let update = |destructive: bool| {
+            let mut update = Command::new(env!("CARGO_BIN_EXE_backend-gen"));
+            update.arg("update").arg(project);
+            if destructive {
+                update.arg("--allow-destructive");
+            }
+            for b in &change.backfill {
+                update.args(["--backfill", b]);
+            }
+            update.output().unwrap()
+        };
+        let mut output = update(false);
+        let mut said = pytools::text(&output);
+        // A change that loses data: a drop is taken with --allow-destructive; a cast that
+        // fails the migration on rows it does not fit (which `update` says, and which the
+        // migration then does, whole) is not one a team makes on rows like these.
+        if output.status.code() == Some(2) && said.contains("loses data") {
+            // Only what takes something away may: a rename or a new plural keeps every row.
+            let takes_away = ["remove ", "change type "]
+                .iter()
+                .any(|w| change.what.starts_with(w))
+                || matches!(effect(&change.what), Effect::Nothing) && change.what.contains(": ");
+            assert!(
+                takes_away && !change.what.contains("plural"),
+                "`{}` loses data:\n{said}",
+                change.what
+            );
+            if said.contains("make the migration fail") {
+                eprintln!(
+                    "[e2e] served chain: not on these rows: {}\n{said}",
+                    change.what
+                );
+                *evolution = before;
+                std::fs::write(project.join("backend-gen.toml"), evolution.toml()).unwrap();
+                continue;
+            }
+            output = update(true);
+            said = pytools::text(&output);
+        }
+        // A removed resource's files that the team edited: the update stops, naming them;
+        // the team lets them go (their edits were for that resource) and updates again.
+        let outside = outside_the_build(&said);
+        if output.status.code() == Some(1) && !outside.is_empty() {
+            for file in &outside {
+                std::fs::remove_file(project.join(file)).unwrap();
+            }
+            edits.retain(|(path, _)| !outside.contains(path));
+            output = update(true);
+            said = pytools::text(&output);
+        }
+        for (path, text) in &migrations {
+            assert_eq!(
+                std::fs::read_to_string(path).ok().as_deref(),
+                Some(text.as_str()),
+                "{} changed after `{}`:\n{said}",
+                path.display(),
+                change.what
+            );
+        }
+        match output.status.code() {
+            Some(0) => return Some((change.what.clone(), effect(&change.what))),
+            Some(2) => {
+                eprintln!("[e2e] served chain: refused: {}\n{said}", change.what);
+                *evolution = before;
+                std::fs::write(project.join("backend-gen.toml"), evolution.toml()).unwrap();
+            }
+            _ => panic!(
+                "update for {} failed:\n{said}\n----- spec -----\n{toml}",
+                change.what
+            ),
+        }
+    }
+    None
+}
+
+/// The files an update that stopped names as outside the build.
+fn outside_the_build(said: &str) -> Vec<String> {
+    said.lines()
+        .filter_map(|line| {
+            line.trim()
+                .strip_prefix("- ")?
+                .split_once(": no `mod` declares it")
+        })
+        .map(|(path, _)| path.to_owned())
+        .collect()
+}
+
+/// Every migration file of the project with its text.
+fn migration_files(project: &Path) -> BTreeMap<PathBuf, String> {
+    let mut out = BTreeMap::new();
+    for dialect in ["sqlite", "postgres"] {
+        let dir = project.join("migrations").join(dialect);
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.insert(path, text);
+            }
+        }
+    }
+    out
+}
+
+/// A comment line at the end of every resource's `handlers.rs` and every team-owned rules
+/// file, committed as a team's: `(path, marker)`.
+fn team_edits(project: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(project.join("src/resources"))
+        .unwrap()
+        .flatten()
+    {
+        if entry.path().join("handlers.rs").exists() {
+            let module = entry.file_name().to_string_lossy().into_owned();
+            files.push(format!("src/resources/{module}/handlers.rs"));
+        }
+    }
+    for entry in std::fs::read_dir(project.join("src/rules"))
+        .unwrap()
+        .flatten()
+    {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.ends_with(".rs") && file != "mod.rs" {
+            files.push(format!("src/rules/{file}"));
+        }
+    }
+    files.sort();
+    let mut edits = Vec::new();
+    for (n, file) in files.into_iter().enumerate() {
+        let marker = format!("// The team's edit {n}, kept through every update.");
+        let path = project.join(&file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, format!("{text}{marker}\n")).unwrap();
+        edits.push((file, marker));
+    }
+    commit_all(project, "the team's edits");
+    edits
+}
+
+fn commit_all(project: &Path, message: &str) {
+    let mut git = Command::new("git");
+    git.args(["-c", "user.name=e2e", "-c", "user.email=e2e@example.com"])
+        .args(["-c", "commit.gpgsign=false", "commit", "-qam", message])
+        .current_dir(project);
+    succeed(&mut git, "git commit");
+}
+
+/// Whether a file under `src/` holds `marker`.
+fn walk_contains(project: &Path, marker: &str) -> bool {
+    let mut stack = vec![project.join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read_to_string(&path).is_ok_and(|t| t.contains(marker)) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+/// Starts the service on `db`, signs in as its admin, reads back every row written before
+/// and writes, reads and lists a new row of every resource it can; then stops it.
+fn serve_and_check(binary: &Path, ctx: &ServiceContext, db: &mut Database, told: &str) {
+    let port = free_port();
+    // Other services a field refers to: a stand-in that answers 200 to every question.
+    let others = (!ctx.remote_services.is_empty()).then(otlp::Receiver::start);
+    let mut env = db.env.clone();
+    if let Some(others) = &others {
+        for other in &ctx.remote_services {
+            env.push((leak(other.variable.clone()), others.endpoint.clone()));
+        }
+    }
+    let server = start(binary, db.dir.path(), port, &env);
+    let api = format!("http://127.0.0.1:{port}{}", ctx.api_prefix);
+    let token = ctx.auth.as_ref().map(|auth| {
+        if !db.signed_up {
+            db.signed_up = true;
+            let mut grant = Command::new(binary);
+            grant.current_dir(db.dir.path());
+            for (name, value) in &db.env {
+                grant.env(name, value);
+            }
+            return admin_token(&api, &api, grant, ctx);
+        }
+        let credentials = json!({"email": ADMIN_EMAIL, "password": auth.sample_password});
+        let (status, pair, _) = call(
+            "POST",
+            &format!("{api}/auth/login"),
+            None,
+            Some(credentials),
+        );
+        assert_eq!(
+            status, 200,
+            "{}: the admin signs in again: {pair}\n{told}",
+            db.label
+        );
+        pair["accessToken"].as_str().unwrap().to_owned()
+    });
+    let token = token.as_deref();
+    let route = |resource: &str| {
+        ctx.resources
+            .iter()
+            .find(|r| r.names.snake == resource)
+            .map(|r| format!("http://127.0.0.1:{port}{}", r.url))
+    };
+    // Every row written before, with every value it kept.
+    for row in &db.rows {
+        let url = route(&row.resource).unwrap_or_else(|| {
+            panic!(
+                "{}: no resource {} for a row kept\n{told}",
+                db.label, row.resource
+            )
+        });
+        let (status, now, _) = call("GET", &format!("{url}/{}", row.id), token, None);
+        assert_eq!(
+            status, 200,
+            "{}: {} {} is gone: {now}\n{told}",
+            db.label, row.resource, row.id
+        );
+        for (key, value) in &row.keys {
+            if let Some(current) = now.get(key) {
+                assert_eq!(
+                    current, value,
+                    "{}: {}.{key} of {} changed\n{told}",
+                    db.label, row.resource, row.id
+                );
+            }
+        }
+    }
+    // A new row of every resource, parents first.
+    let mut made: BTreeMap<String, String> = BTreeMap::new();
+    for row in &db.rows {
+        made.insert(row.resource.clone(), row.id.clone());
+    }
+    let mut pending: Vec<&ResourceContext> = ctx.resources.iter().filter(|r| !r.account).collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|r| {
+            if new_row_body(r, &made, 0).is_none() {
+                return true;
+            }
+            let url = route(&r.names.snake).unwrap();
+            let first = db.rows.len();
+            let row = create(
+                &url,
+                token,
+                |n| new_row_body(r, &made, first + n),
+                db.label,
+                told,
+            );
+            let (status, read, _) = call("GET", &format!("{url}/{}", row.id), token, None);
+            assert_eq!(
+                status, 200,
+                "{}: a new {} reads back: {read}\n{told}",
+                db.label, r.names.snake
+            );
+            let (status, list, _) = call("GET", &url, token, None);
+            assert_eq!(
+                status, 200,
+                "{}: {} lists: {list}\n{told}",
+                db.label, r.names.snake
+            );
+            made.insert(r.names.snake.clone(), row.id.clone());
+            db.rows.push(Row {
+                resource: r.names.snake.clone(),
+                ..row
+            });
+            false
+        });
+        assert!(
+            pending.len() < before,
+            "{}: no parent row for {:?}\n{told}",
+            db.label,
+            pending.iter().map(|r| &r.names.snake).collect::<Vec<_>>()
+        );
+    }
+    drop(server);
+}
+
+/// A create body for `r`: its required fields from the samples (the `n`th onwards, as
+/// unique fields need), its parents the rows `made`; `None` while a required parent has none.
+fn new_row_body(r: &ResourceContext, made: &BTreeMap<String, String>, n: usize) -> Option<Value> {
+    let mut body: Value = serde_json::from_str(&create_body(r, n)).unwrap();
+    for b in r.belongs_to.iter().filter(|b| !b.owner && !b.remote) {
+        match made.get(&b.target.snake) {
+            Some(id) => body[&b.json] = json!(id),
+            None if b.required => return None,
+            None => {}
+        }
+    }
+    Some(body)
+}
+
+/// Creates a row at `url` from `body(0)`, trying later samples while a unique value is
+/// taken (409).
+fn create(
+    url: &str,
+    token: Option<&str>,
+    body: impl Fn(usize) -> Option<Value>,
+    label: &str,
+    told: &str,
+) -> Row {
+    for n in 0..12 {
+        let body = body(n).expect("a body");
+        let (status, row, _) = call("POST", url, token, Some(body.clone()));
+        if status == 409 {
+            continue;
+        }
+        assert_eq!(status, 201, "{label}: POST {url} {body}: {row}\n{told}");
+        return Row {
+            resource: String::new(),
+            id: row["id"].as_str().unwrap().to_owned(),
+            keys: row.as_object().cloned().unwrap_or_default(),
+        };
+    }
+    panic!("{label}: POST {url}: every sample's unique values are taken\n{told}");
+}
