@@ -99,6 +99,16 @@ impl Diff {
             }
         }
         if self.sqlite() {
+            if let (Value::Field(was, _), Value::Field(now, _)) = (&old.value, &new.value)
+                && matches!(was, FieldType::Float | FieldType::Decimal { .. })
+                && matches!(now, FieldType::Integer | FieldType::BigInteger)
+            {
+                // SQLite keeps a REAL (or a decimal's text) in an INTEGER column unless it
+                // converts exactly, and the service then cannot read the row (issue 70, found
+                // by the served chain: a 500 on every read). Rounded here, as PostgreSQL's
+                // `ALTER COLUMN ... TYPE` rounds.
+                value = format!("CAST(ROUND({value}) AS INTEGER)");
+            }
             steps.rebuild |= old.sql_type != new.sql_type
                 || null_changed
                 || default_changed

@@ -654,3 +654,22 @@ fn a_plural_change_renames_the_table_after_an_earlier_rename() {
         "{plan:#?}"
     );
 }
+
+/// Issue 70: a float or decimal that becomes an integer is rounded in SQLite's copy too;
+/// copied as it was, a value with a fraction stayed REAL in the INTEGER column and every
+/// read of its row was a 500.
+#[test]
+fn sqlite_rounds_a_number_that_becomes_an_integer() {
+    let v1 =
+        "[resources.note.fields]\nweight = { type = \"float\" }\nprice = { type = \"decimal\" }\n";
+    let v2 = "[resources.note.fields]\nweight = { type = \"big_integer\" }\nprice = { type = \"integer\" }\n";
+    let plan = plan(&spec(v1), &spec(v2), &Backfills::new());
+    assert!(plan.refused.is_empty(), "{plan:#?}");
+    assert!(
+        plan.sqlite.contains(
+            "SELECT id, CAST(ROUND(weight) AS INTEGER), CAST(ROUND(price) AS INTEGER), created_at"
+        ),
+        "{}",
+        plan.sqlite
+    );
+}

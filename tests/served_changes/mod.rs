@@ -279,6 +279,16 @@ fn change_and_update(
     for _ in 0..16 {
         let before = evolution.clone();
         let change = evolution.change_of(kind)?;
+        // A unique index over rows that repeat a value fails the migration, whole, and
+        // `update` does not say so beforehand (it does for casts): not a change a team
+        // makes on rows like these, whose values repeat.
+        if change.what.ends_with(": unique on") {
+            eprintln!("[e2e] served chain: not on these rows: {}", change.what);
+            *evolution = before;
+            // Rendering draws from the generator too: without it the same change comes again.
+            let _ = evolution.toml();
+            continue;
+        }
         let toml = evolution.toml();
         std::fs::write(project.join("backend-gen.toml"), &toml).unwrap();
         let migrations = migration_files(project);
