@@ -336,9 +336,12 @@ fn change_and_update(
         let outside = outside_the_build(&said);
         if output.status.code() == Some(1) && !outside.is_empty() {
             for file in &outside {
-                std::fs::remove_file(project.join(file)).unwrap();
+                let path = project.join(file);
+                // The edits in it go with it (a rename may have carried them there).
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                edits.retain(|(_, marker)| !text.contains(marker.as_str()));
+                std::fs::remove_file(path).unwrap();
             }
-            edits.retain(|(path, _)| !outside.contains(path));
             output = update(true);
             said = pytools::text(&output);
         }
