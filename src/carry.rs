@@ -19,6 +19,9 @@ pub struct Move {
     pub from_module: String,
     pub to_module: String,
     words: Vec<(String, String)>,
+    /// A one-letter name is the same in Pascal and upper case (`S`): its upper-case form
+    /// and the new one, taken where an underscore is beside it (`S_ID`).
+    upper: Option<(String, String)>,
 }
 
 /// The resources of `new` whose files live under another module in `old`, and the
@@ -42,10 +45,13 @@ pub fn moves(old: &Spec, new: &Spec) -> Vec<Move> {
             }
         }
         if o.names.module != r.names.module || !pairs.is_empty() {
+            let upper = (o.names.pascal == o.names.upper)
+                .then(|| (o.names.upper.clone(), r.names.upper.clone()));
             out.push(Move {
                 from_module: o.names.module.clone(),
                 to_module: r.names.module.clone(),
                 words: settle(pairs),
+                upper,
             });
         }
     }
@@ -67,7 +73,12 @@ impl Move {
         'scan: while at < text.len() {
             for (old, new) in &self.words {
                 if text[at..].starts_with(old.as_str()) && stands_alone(text, at, old) {
-                    out.push_str(new);
+                    let by_underscore =
+                        text[..at].ends_with('_') || text[at + old.len()..].starts_with('_');
+                    match &self.upper {
+                        Some((from, to)) if from == old && by_underscore => out.push_str(to),
+                        _ => out.push_str(new),
+                    }
                     at += old.len();
                     continue 'scan;
                 }
@@ -88,25 +99,33 @@ impl Move {
 /// a generated line it gets wrong (a route) is the new rendering's in the merge.
 fn name_pairs(old: &Names, new: &Names, plurals: bool) -> Vec<(String, String)> {
     let forms = |n: &Names| {
+        // A name that is its own plural (`s`, `sheep`) gives each Rust form twice: the
+        // module is plural, a type singular, so those come first.
+        let rust = [n.module.clone(), n.plural_snake.clone()];
+        let types = [n.type_name.clone(), n.pascal.clone()];
         let plural = [
-            n.module.clone(),
-            n.plural_snake.clone(),
             n.plural_pascal.clone(),
             n.plural_camel.clone(),
             n.plural_kebab.clone(),
             n.plural_words.clone(),
         ];
         let singular = [
-            n.type_name.clone(),
-            n.pascal.clone(),
             n.snake.clone(),
             n.camel.clone(),
             n.kebab.clone(),
             n.words.clone(),
             n.upper.clone(),
         ];
-        let plural = if plurals { plural.to_vec() } else { Vec::new() };
-        plural.into_iter().chain(singular).collect::<Vec<_>>()
+        let (rust, plural) = if plurals {
+            (rust.to_vec(), plural.to_vec())
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        rust.into_iter()
+            .chain(types)
+            .chain(plural)
+            .chain(singular)
+            .collect::<Vec<_>>()
     };
     forms(old)
         .into_iter()
@@ -132,10 +151,14 @@ fn settle(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 /// character before does not continue it (a lower-case or digit start needs a
 /// non-alphanumeric one before; an upper-case start may follow a lower-case letter, as
 /// in `NewBook`), and the character after starts no longer word (nothing lower-case or
-/// a digit after a lower-case end, nothing upper-case or a digit after an upper-case one).
+/// a digit after a lower-case end; after an upper-case end, as in the one-letter `S`,
+/// no digit and no capital unless that capital starts a word of its own: `S` stands
+/// alone in `SInput`, not in `SSN`).
 fn stands_alone(text: &str, at: usize, name: &str) -> bool {
     let before = text[..at].chars().next_back();
-    let after = text[at + name.len()..].chars().next();
+    let mut rest = text[at + name.len()..].chars();
+    let after = rest.next();
+    let word_follows = rest.next().is_some_and(|c| c.is_ascii_lowercase());
     let first = name.chars().next().unwrap_or_default();
     let last = name.chars().next_back().unwrap_or_default();
     let starts_clean = match before {
@@ -145,7 +168,9 @@ fn stands_alone(text: &str, at: usize, name: &str) -> bool {
     };
     let ends_clean = match after {
         None => true,
-        Some(a) if last.is_ascii_uppercase() => !(a.is_ascii_uppercase() || a.is_ascii_digit()),
+        Some(a) if last.is_ascii_uppercase() => {
+            !a.is_ascii_digit() && (!a.is_ascii_uppercase() || word_follows)
+        }
         Some(a) => !(a.is_ascii_lowercase() || a.is_ascii_digit()),
     };
     starts_clean && ends_clean
@@ -215,6 +240,21 @@ mod tests {
             m.rewrite("use crate::resources::books::model::BookInput;\nfn check(book: &Book) {}\n"),
             "use crate::resources::library_books::model::LibraryBookInput;\n\
              fn check(library_book: &LibraryBook) {}\n"
+        );
+    }
+
+    #[test]
+    fn a_one_letter_name_is_found_before_the_next_word() {
+        // Found by the served chain: `s` renamed to `do` left `model::SInput` in a
+        // team-owned rule file, which then did not build.
+        let old = spec("[resources.s.fields]\ntitle = { type = \"string\" }\n");
+        let new = spec(
+            "[resources.do]\nrenamed_from = \"s\"\n[resources.do.fields]\ntitle = { type = \"string\" }\n",
+        );
+        let m = &moves(&old, &new)[0];
+        assert_eq!(
+            m.rewrite("fn f(input: &model::SInput, row: &S) -> NewS { SSN; S2; S_ID; TAKEN_S }"),
+            "fn f(input: &model::DoInput, row: &Do) -> NewDo { SSN; S2; DO_ID; TAKEN_DO }"
         );
     }
 
