@@ -25,6 +25,8 @@ pub(super) struct Diff {
     pub(super) concurrent_creates: Vec<Concurrent>,
     pub(super) changes: Vec<String>,
     pub(super) losses: Vec<String>,
+    /// What may make the migration fail on the data a database holds.
+    pub(super) cautions: Vec<String>,
     pub(super) refused: Vec<String>,
 }
 

@@ -53,6 +53,9 @@ pub struct Plan {
     pub changes: Vec<String>,
     /// What the change would lose, one line each; empty when it loses nothing.
     pub losses: Vec<String>,
+    /// What may make the migration fail on a database's rows (a unique index over rows that
+    /// share a value), with how to check.
+    pub cautions: Vec<String>,
     /// Changes that no migration is written for, with why.
     pub refused: Vec<String>,
     /// The migration in each dialect; empty when the schema did not change.
@@ -188,6 +191,7 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
         irreversible,
         refused: merged(lite.refused, pg.refused),
         losses: merged(lite.losses, pg.losses),
+        cautions: lite.cautions,
         changes: lite.changes,
         slug,
     }

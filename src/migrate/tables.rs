@@ -9,7 +9,7 @@ use super::fill::Fill;
 use super::renames::Renames;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
-use crate::schema::{Column, Table, TableKind};
+use crate::schema::{Column, Index, Table, TableKind};
 
 impl Diff {
     pub(super) fn new(
@@ -40,6 +40,7 @@ impl Diff {
             rename_tables: Vec::new(),
             changes: Vec::new(),
             losses: Vec::new(),
+            cautions: Vec::new(),
             refused: Vec::new(),
         };
         for (from, to) in &renames.tables {
@@ -215,6 +216,9 @@ impl Diff {
                     };
                     self.changes.push(format!("{verb} index `{}`", index.name));
                 }
+                if let Some(caution) = unique_over_rows(now, index) {
+                    self.cautions.push(caution);
+                }
                 steps.create_indexes.push(index.sql.clone());
             }
         }
@@ -232,6 +236,27 @@ impl Diff {
         self.add_columns.append(&mut steps.add_columns);
         self.create_indexes.append(&mut steps.create_indexes);
     }
+}
+
+/// A unique index new on a table that holds rows fails to build, and its migration with it
+/// (the transaction puts everything back), if two live rows share a value: what to look for
+/// before migrating, with the query that finds them.
+fn unique_over_rows(table: &Table, index: &Index) -> Option<String> {
+    let rest = index.sql.strip_prefix("CREATE UNIQUE INDEX ")?;
+    let (_, rest) = rest.split_once(" (")?;
+    let (columns, rest) = rest.split_once(')')?;
+    let live = rest
+        .trim()
+        .trim_end_matches(';')
+        .strip_prefix("WHERE ")
+        .map(|condition| format!(" WHERE {condition}"))
+        .unwrap_or_default();
+    Some(format!(
+        "`{}` is unique: if two rows of `{}` share a value the migration fails and changes \
+         nothing; find them first with `SELECT {columns}, COUNT(*) FROM {}{live} GROUP BY \
+         {columns} HAVING COUNT(*) > 1;`",
+        index.name, table.name, table.quoted
+    ))
 }
 
 impl Diff {

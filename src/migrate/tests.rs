@@ -99,6 +99,15 @@ fn unique_alone_on_and_off_writes_the_index_change() {
     assert_eq!(on.changes, ["create index `notes_title_unique`"]);
     let off = plan(&spec(&v2), &spec(V1), &Backfills::new());
     assert_eq!(off.changes, ["drop index `notes_title_unique`"]);
+    // Rows may share a title already: `update` says so, with the query that finds them
+    // (the served chain's first run met it as a migration that failed at start-up).
+    assert_eq!(
+        on.cautions,
+        ["`notes_title_unique` is unique: if two rows of `notes` share a value the migration \
+          fails and changes nothing; find them first with `SELECT title, COUNT(*) FROM notes \
+          GROUP BY title HAVING COUNT(*) > 1;`"]
+    );
+    assert!(off.cautions.is_empty(), "{:?}", off.cautions);
     for sql in [&on.sqlite, &on.postgres] {
         assert!(
             sql.contains("CREATE UNIQUE INDEX notes_title_unique ON notes (title);"),

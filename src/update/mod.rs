@@ -319,6 +319,13 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let number = next_migration(dir)?;
             let stem = format!("{number:04}_{}", plan.slug);
             let _ = writeln!(report, "Migration {stem}:\n{}", bullets(&plan.changes));
+            if !plan.cautions.is_empty() {
+                let _ = writeln!(
+                    report,
+                    "Before you migrate a database that holds rows:\n{}",
+                    bullets(&plan.cautions)
+                );
+            }
             migration = Some(stem.clone());
             // PostgreSQL's concurrent index changes run outside a transaction, one statement
             // a migration: the numbers after this one's (this one's first, when they are all

@@ -279,10 +279,25 @@ fn change_and_update(
     for _ in 0..16 {
         let before = evolution.clone();
         let change = evolution.change_of(kind)?;
-        // A unique index over rows that repeat a value fails the migration, whole, and
-        // `update` does not say so beforehand (it does for casts): not a change a team
-        // makes on rows like these, whose values repeat.
+        // A unique index over rows that repeat a value fails the migration, whole: `update`
+        // says so beforehand, with the query that finds them (checked here with
+        // `--dry-run`), and it is not a change a team makes on rows like these.
         if change.what.ends_with(": unique on") {
+            let spec = project.join("backend-gen.toml");
+            let kept = std::fs::read_to_string(&spec).unwrap();
+            std::fs::write(&spec, evolution.toml()).unwrap();
+            let dry = Command::new(env!("CARGO_BIN_EXE_backend-gen"))
+                .args(["update", "--dry-run"])
+                .arg(project)
+                .output()
+                .unwrap();
+            std::fs::write(&spec, kept).unwrap();
+            let said = pytools::text(&dry);
+            assert!(
+                said.contains("share a value the migration fails") && said.contains("HAVING COUNT(*) > 1"),
+                "`{}`: update does not warn of the rows that share a value:\n{said}",
+                change.what
+            );
             eprintln!("[e2e] served chain: not on these rows: {}", change.what);
             *evolution = before;
             // Rendering draws from the generator too: without it the same change comes again.
