@@ -296,7 +296,7 @@ fn every_route_is_documented_and_nothing_else() {
     }
 }
 
-/// The statuses an operation documents but the HTTP server's own 414 and 431, which every
+/// The statuses an operation documents but 414 and 431 (a head too large to read), which every
 /// operation lists (`every_operation_lists_the_http_servers_refusals`).
 fn statuses(op: &Value) -> Vec<&str> {
     op["responses"]
@@ -308,9 +308,9 @@ fn statuses(op: &Value) -> Vec<&str> {
         .collect()
 }
 
-/// A request line past 64 KiB, or a head past the server's buffer, is refused by the HTTP
-/// server itself: every operation says so (a value within its `maxLength` can still get
-/// there once percent-encoded).
+/// A target past 32 KiB, or a head past 64 KiB, is refused before anything else: every
+/// operation says so (a value within its `maxLength` can still get there once
+/// percent-encoded), with the error body.
 #[test]
 fn every_operation_lists_the_http_servers_refusals() {
     for spec in SPECS {
@@ -323,6 +323,11 @@ fn every_operation_lists_the_http_servers_refusals() {
                         op["responses"][status].is_object(),
                         "{spec}: {method} {path}: {status}"
                     );
+                }
+                for name in ["UriTooLong", "HeadersTooLarge"] {
+                    let schema = &doc["components"]["responses"][name]["content"]["application/json"]
+                        ["schema"]["$ref"];
+                    assert_eq!(schema, "#/components/schemas/Error", "{spec}: {name}");
                 }
             }
         }

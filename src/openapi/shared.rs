@@ -63,6 +63,8 @@ pub(super) const ERROR_CODES: &[&str] = &[
     "PRECONDITION_FAILED",
     "PAYLOAD_TOO_LARGE",
     "UNSUPPORTED_MEDIA_TYPE",
+    "URI_TOO_LONG",
+    "HEADERS_TOO_LARGE",
     "VALIDATION_ERROR",
     "RATE_LIMITED",
     "INTERNAL_ERROR",
@@ -128,19 +130,21 @@ pub(super) const ERROR_RESPONSES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// What the HTTP server (hyper) answers itself, to any request, before the service sees it:
-/// component name, status, description. A value within its `maxLength` can still make a
-/// request line past the limit once percent-encoded (up to 12 bytes a character).
+/// The refusals of a request whose head is too large to read: component name, status,
+/// description. The service answers them before anything else (no rate limit is drawn on),
+/// with the error body and `X-Request-Id` like every other answer (templates/service/src/server.rs).
+/// A value within its `maxLength` can still make a target past the limit once
+/// percent-encoded (up to 12 bytes a character).
 pub const SERVER_REFUSALS: &[(&str, &str, &str)] = &[
     (
         "UriTooLong",
         "414",
-        "The request line is longer than the HTTP server takes (64 KiB, percent-encoding included): answered before the service sees the request, without a body.",
+        "The request's target (path and query, percent-encoding included) is over 32 KiB: `URI_TOO_LONG`, answered before anything else. Past 64 KiB the HTTP server itself closes the connection with a bare 414.",
     ),
     (
         "HeadersTooLarge",
         "431",
-        "The request's head is larger than the HTTP server takes: answered before the service sees the request, without a body.",
+        "The request's head (target and headers) is over 64 KiB: `HEADERS_TOO_LARGE`, answered before anything else. Past 1 MiB, or past 100 header lines, the HTTP server itself closes the connection with a bare 431.",
     ),
 ];
 

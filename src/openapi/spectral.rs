@@ -200,9 +200,7 @@ pub fn ruleset(ctx: &ServiceContext) -> String {
             super::FILE
         );
         out.push_str("    rules:\n");
-        out.push_str(
-            "      # the HTTP server answers it before the service: there is no budget to report\n",
-        );
+        out.push_str("      # answered before the rate limit: there is no budget to report\n");
         let _ = writeln!(out, "      {RATE_LIMIT}: off");
     }
     let document: Value = serde_json::from_str(&ctx.openapi).unwrap_or_default();
