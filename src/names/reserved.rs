@@ -363,6 +363,8 @@ pub const RESERVED_MODULES: &[&str] = &[
     "hmac",
     "http_body",
     "http_body_util",
+    "hyper",
+    "hyper_util",
     "ipnet",
     "jsonwebtoken",
     "lettre",
