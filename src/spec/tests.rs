@@ -2304,7 +2304,7 @@ fn a_service_name_leaves_room_for_the_gateway_the_build_and_the_locked_crates() 
     for (name, expected) in [
         ("gateway", "a folder the split has already"),
         ("target", "a folder the split has already"),
-        ("hyper", "a crate the generated code builds with"),
+        ("httparse", "a crate the generated code builds with"),
         ("tokio-util", "a crate the generated code builds with"),
     ] {
         let e = errors(&SPLIT.replace("[services.shop]", &format!("[services.{name}]")));
@@ -2314,8 +2314,8 @@ fn a_service_name_leaves_room_for_the_gateway_the_build_and_the_locked_crates() 
             "{name}: {e:?}"
         );
     }
-    // A project alone, too: `backend-gen new hyper`.
-    assert!(crate::spec::check_crate_name("hyper").is_err());
+    // A project alone, too: `backend-gen new httparse`.
+    assert!(crate::spec::check_crate_name("httparse").is_err());
     assert!(crate::spec::check_crate_name("hyper-shop").is_ok());
 }
 
@@ -2672,5 +2672,30 @@ fn a_graphql_relation_named_like_a_field_is_refused() {
         e.iter()
             .any(|e| e.contains("rename the relation `author` of `post`")),
         "{e:?}"
+    );
+}
+
+/// `unique = true` on a relation: one row per parent, with the parent's route to it; not
+/// on the owner's relation, whose generated tests make many rows as one caller.
+#[test]
+fn a_unique_relation_is_one_to_one_but_not_the_owners() {
+    let spec = valid(
+        "[resources.order.fields]\nn = { type = \"text\" }\n[resources.invoice]\nbelongs_to = { order = { unique = true } }\n[resources.invoice.fields]\nn = { type = \"text\" }\n",
+    );
+    let invoice = spec.resource("invoice").expect("invoice");
+    assert!(invoice.belongs_to[0].unique);
+    let order = spec.resource("order").expect("order");
+    let paths: Vec<String> = routes::resource_routes(&spec, order)
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert!(paths.contains(&"/v1/orders/{id}/invoice".to_owned()), "{paths:?}");
+    assert!(paths.contains(&"/v1/orders/{id}/invoices".to_owned()), "{paths:?}");
+    let e = errors(
+        "[auth]\nmode = \"jwt\"\n[resources.profile]\nbelongs_to = { user = { unique = true } }\nowner = \"user\"\n[resources.profile.fields]\nn = { type = \"text\" }\n",
+    );
+    assert_eq!(
+        e,
+        ["4:16 resources.profile.belongs_to.user.unique: `unique` is not for the owner's relation yet (remove `unique`: one row per user is not generated yet; a row may be one-to-one with another parent)"]
     );
 }
