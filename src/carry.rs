@@ -72,11 +72,19 @@ impl Move {
         let mut at = 0;
         'scan: while at < text.len() {
             for (old, new) in &self.words {
-                if text[at..].starts_with(old.as_str()) && stands_alone(text, at, old) {
+                if text[at..].starts_with(old.as_str())
+                    && stands_alone(text, at, old)
+                    && !bare_keyword(text, at, old)
+                {
                     let by_underscore =
                         text[..at].ends_with('_') || text[at + old.len()..].starts_with('_');
                     match &self.upper {
                         Some((from, to)) if from == old && by_underscore => out.push_str(to),
+                        // A new name that is a keyword, standing alone: a raw identifier.
+                        _ if lone_word(text, at, old.len()) && is_keyword(new) => {
+                            out.push_str("r#");
+                            out.push_str(new);
+                        }
                         _ => out.push_str(new),
                     }
                     at += old.len();
@@ -145,6 +153,25 @@ fn settle(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     }
     out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
     out
+}
+
+/// Whether `name` at byte `at` of `text` is a Rust keyword standing as a word of its own
+/// (`type` in `type Row = ...`): the keyword, not the resource named `type`, which Rust code
+/// spells `r#type` alone (rewritten with its `r#`) and `type_id` or `NewType` in a compound.
+fn bare_keyword(text: &str, at: usize, name: &str) -> bool {
+    is_keyword(name) && lone_word(text, at, name.len())
+}
+
+/// Whether the `len` bytes at `at` of `text` are a word of their own, not already raw (`r#`).
+fn lone_word(text: &str, at: usize, len: usize) -> bool {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    !text[..at].ends_with("r#")
+        && !text[..at].chars().next_back().is_some_and(word)
+        && !text[at + len..].chars().next().is_some_and(word)
+}
+
+fn is_keyword(name: &str) -> bool {
+    crate::names::RUST_KEYWORDS.contains(&name) && !crate::names::NOT_RAW.contains(&name)
 }
 
 /// Whether `name` at byte `at` of `text` is a name or a part of a compound one: the
@@ -256,6 +283,27 @@ mod tests {
             m.rewrite("fn f(input: &model::SInput, row: &S) -> NewS { SSN; S2; S_ID; TAKEN_S }"),
             "fn f(input: &model::DoInput, row: &Do) -> NewDo { SSN; S2; DO_ID; TAKEN_DO }"
         );
+    }
+
+    #[test]
+    fn keywords_stay_keywords_and_a_keyword_name_becomes_raw() {
+        // Found by the spec-change chains: renaming the resource `type` turned the team's
+        // `type Row = model::Type;` into `mfxdq Row`, which does not parse.
+        let old = spec("[resources.type.fields]\ntitle = { type = \"string\" }\n");
+        let new = spec(
+            "[resources.kind]\nrenamed_from = \"type\"\n[resources.kind.fields]\ntitle = { type = \"string\" }\n",
+        );
+        let m = &moves(&old, &new)[0];
+        assert_eq!(
+            m.rewrite("type Row = model::Type;\nfn f(r#type: Uuid, type_id: Uuid) {}"),
+            "type Row = model::KindResource;\nfn f(r#kind: Uuid, kind_id: Uuid) {}"
+        );
+        let again = spec(
+            "[resources.type]\nrenamed_from = \"kind\"\n[resources.type.fields]\ntitle = { type = \"string\" }\n",
+        );
+        let back = &moves(&new, &again)[0];
+        let text = back.rewrite("fn f(kind: &Kind) -> Uuid { kind.id }");
+        assert_eq!(text, "fn f(r#type: &Type) -> Uuid { r#type.id }");
     }
 
     #[test]
