@@ -103,9 +103,11 @@ fn unique_alone_on_and_off_writes_the_index_change() {
     // (the served chain's first run met it as a migration that failed at start-up).
     assert_eq!(
         on.cautions,
-        ["`notes_title_unique` is unique: if two rows of `notes` share a value the migration \
+        [
+            "`notes_title_unique` is unique: if two rows of `notes` share a value the migration \
           fails and changes nothing; find them first with `SELECT title, COUNT(*) FROM notes \
-          GROUP BY title HAVING COUNT(*) > 1;`"]
+          GROUP BY title HAVING COUNT(*) > 1;`"
+        ]
     );
     assert!(off.cautions.is_empty(), "{:?}", off.cautions);
     for sql in [&on.sqlite, &on.postgres] {

@@ -294,7 +294,8 @@ fn change_and_update(
             std::fs::write(&spec, kept).unwrap();
             let said = pytools::text(&dry);
             assert!(
-                said.contains("share a value the migration fails") && said.contains("HAVING COUNT(*) > 1"),
+                said.contains("share a value the migration fails")
+                    && said.contains("HAVING COUNT(*) > 1"),
                 "`{}`: update does not warn of the rows that share a value:\n{said}",
                 change.what
             );
