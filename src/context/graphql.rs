@@ -159,6 +159,9 @@ pub struct GraphChildren {
     pub nested_path: String,
     pub owner: bool,
     pub snake: String,
+    /// One-to-one: the field of the one row (`invoice`), and the child's object type.
+    pub single: Option<String>,
+    pub object: String,
 }
 
 /// A many-to-many field: `tags(first)` on `Post`, the first page of REST's linked list.

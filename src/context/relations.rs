@@ -37,6 +37,13 @@ pub struct RelationContext {
     pub target_url: String,
     /// The owner of the parent row in `{row}` (see [`super::ResourceContext::owner_call`]).
     pub target_owner_call: String,
+    /// One-to-one (`unique = true`).
+    pub unique: bool,
+    /// The one row's route under the parent, when one-to-one: `/orders/{id}/invoice`.
+    pub single_path: String,
+    /// One-to-one (`unique = true`): the query that finds another live row under the same
+    /// parent, which names the key in a 409.
+    pub taken_sql: Option<String>,
 }
 
 /// A many-to-many link declared on this resource.
@@ -333,6 +340,13 @@ impl RelationContext {
         let segment = parent.map_or_else(|| r.names.plural_kebab.clone(), |_| nested_segment(r, b));
         let column = format!("{}_id", b.names.snake);
         Self {
+            taken_sql: b.unique.then(|| crate::sql::taken(spec, r, &column)),
+            unique: b.unique,
+            single_path: format!(
+                "/{}/{{id}}/{}",
+                target.plural_kebab,
+                crate::spec::routes::single_segment(r, b)
+            ),
             nested_path: format!("/{}/{{id}}/{segment}", target.plural_kebab),
             self_reference: b.target == r.names.snake,
             owner: r.is_owner(b),

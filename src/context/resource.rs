@@ -215,7 +215,7 @@ impl ResourceContext {
             has_checks: uses.checks,
             imports_dec: fields.iter().any(FieldContext::names_dec),
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
-            has_unique: r.fields.iter().any(|f| f.unique),
+            has_unique: r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique),
             has_optional: uses.optional,
             router: mounts(operations, r),
             repo_imports: imports.repo,
@@ -331,6 +331,8 @@ fn uses(
         uses.unique |= f.unique;
         uses.references |= f.references.is_some();
     }
+    uses.unique |= r.belongs_to.iter().any(|b| b.unique);
+    uses.one_to_one |= r.belongs_to.iter().any(|b| b.unique && !spec.is_remote(b));
     // An owner a body names is an account the accounts service is asked about.
     uses.references |= r
         .belongs_to

@@ -23,6 +23,8 @@ pub struct Uses {
     /// `createdAt` and `updatedAt`, serialized by `rfc3339.rs`.
     pub timestamps: bool,
     pub unique: bool,
+    /// Some relation is one-to-one (`unique = true`): its parent's route reads one row.
+    pub one_to_one: bool,
     /// A body may name a row's owner (a direct `owner`).
     pub named_owner: bool,
     /// Some field has rules of its own (`read`, `write`).
@@ -76,6 +78,7 @@ impl Uses {
         self.versioned |= o.versioned;
         self.timestamps |= o.timestamps;
         self.unique |= o.unique;
+        self.one_to_one |= o.one_to_one;
         self.named_owner |= o.named_owner;
         self.field_rules |= o.field_rules;
         self.read_rules |= o.read_rules;

@@ -358,6 +358,8 @@ fn child_field(ctx: &ServiceContext, c: &Children<'_>) -> GraphChildren {
         owner: relation.is_some_and(|b| b.owner),
         snake: heck::ToSnakeCase::to_snake_case(c.name.as_str()),
         name: c.name.clone(),
+        single: c.single.clone(),
+        object: graph_names(c.child).object,
     }
 }
 

@@ -95,6 +95,11 @@ fn resource_types(r: &GraphResource, types: &mut BTreeMap<String, String>) {
     for rel in &r.relations {
         let _ = writeln!(object, "  {}: {}", rel.name, rel.object);
     }
+    for c in &r.children {
+        if let Some(single) = &c.single {
+            let _ = writeln!(object, "  {single}: {}", c.object);
+        }
+    }
     let nested = [
         r.children
             .iter()

@@ -79,6 +79,18 @@ impl<'a> Builder<'a> {
                 );
                 Some(Op::Write(Body::Create))
             }
+            Kind::ReadChild { .. } => {
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("200", ok_json("The parent's one row.", &name, &[])),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+                Some(Op::Read)
+            }
             Kind::Read { .. } => {
                 base.insert("parameters".into(), json!([param_ref("IfNoneMatch")]));
                 base.insert(
@@ -308,7 +320,7 @@ impl<'a> Builder<'a> {
         }
         let nested = matches!(
             op.kind,
-            Kind::ListChildren { .. } | Kind::CreateChild { .. }
+            Kind::ListChildren { .. } | Kind::ReadChild { .. } | Kind::CreateChild { .. }
         );
         let params = op.params.iter().map(|p| {
             let words = self

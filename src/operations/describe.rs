@@ -99,6 +99,18 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
                 &format!("list_by_{snake}"),
             )
         }
+        Kind::ReadChild {
+            child,
+            relation: rel,
+            ..
+        } => {
+            let (rel_pascal, snake) = relation(child, rel);
+            resource_op(
+                child,
+                format!("get{}By{rel_pascal}", pascal(child)),
+                &format!("get_by_{snake}"),
+            )
+        }
         Kind::CreateChild {
             child,
             relation: rel,
@@ -230,9 +242,9 @@ fn group(kind: &Kind) -> Group {
         | Kind::Link { resource, .. }
         | Kind::Unlink { resource, .. } => Group::Resource(resource.clone()),
         // The rows are the child's, and so is the handler.
-        Kind::ListChildren { child, .. } | Kind::CreateChild { child, .. } => {
-            Group::Resource(child.clone())
-        }
+        Kind::ListChildren { child, .. }
+        | Kind::ReadChild { child, .. }
+        | Kind::CreateChild { child, .. } => Group::Resource(child.clone()),
         Kind::Auth(_) => Group::Auth,
         Kind::Jobs(_) => Group::Jobs,
         Kind::Webhooks(_) => Group::Webhooks,
@@ -253,9 +265,9 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         Kind::Link { resource, target } | Kind::Unlink { resource, target } => {
             (resource.as_str(), target.as_str())
         }
-        Kind::ListChildren { parent, .. } | Kind::CreateChild { parent, .. } => {
-            (parent.as_str(), "")
-        }
+        Kind::ListChildren { parent, .. }
+        | Kind::ReadChild { parent, .. }
+        | Kind::CreateChild { parent, .. } => (parent.as_str(), ""),
         Kind::Auth(_) => ("session", ""),
         Kind::Jobs(_) => ("job", ""),
         Kind::Webhooks(_) => ("webhook", "delivery"),
@@ -273,7 +285,8 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
 
 fn access(kind: &Kind) -> Option<Action> {
     Some(match kind {
-        Kind::List { .. } | Kind::ListChildren { .. } => Action::List,
+        // The one row under a parent is its nested list's, under the list's rules.
+        Kind::List { .. } | Kind::ListChildren { .. } | Kind::ReadChild { .. } => Action::List,
         Kind::Create { .. } | Kind::CreateChild { .. } => Action::Create,
         Kind::Read { .. } | Kind::ListLinked { .. } => Action::Read,
         Kind::Replace { .. } | Kind::Patch { .. } | Kind::Link { .. } | Kind::Unlink { .. } => {

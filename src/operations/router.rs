@@ -21,7 +21,9 @@ pub fn mounts(operations: &[Operation], resource: &Resource) -> Vec<Mount> {
     // The operations list nested routes under their parent; the router lists them by
     // the child's relations.
     mine.sort_by_key(|o| match &o.kind {
-        Kind::ListChildren { relation, .. } | Kind::CreateChild { relation, .. } => (
+        Kind::ListChildren { relation, .. }
+        | Kind::ReadChild { relation, .. }
+        | Kind::CreateChild { relation, .. } => (
             1,
             resource
                 .belongs_to

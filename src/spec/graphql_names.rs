@@ -65,6 +65,8 @@ pub struct Children<'a> {
     pub relation: &'a super::model::BelongsTo,
     /// `comments`; `postsByEditor` when the child has two relations to the parent.
     pub name: String,
+    /// A one-to-one relation's single row: `invoice`; `invoiceByPayer` as `name`.
+    pub single: Option<String>,
 }
 
 /// The has-many fields of `parent`: one per relation of a resource of this service to it,
@@ -83,10 +85,18 @@ pub fn children<'a>(spec: &'a Spec, parent: &Resource) -> Vec<Children<'a>> {
             } else {
                 format!("{}By{}", child.names.plural_camel, relation.names.pascal)
             };
+            let single = relation.unique.then(|| {
+                if to_parent.len() == 1 {
+                    child.names.camel.clone()
+                } else {
+                    format!("{}By{}", child.names.camel, relation.names.pascal)
+                }
+            });
             out.push(Children {
                 child,
                 relation,
                 name,
+                single,
             });
         }
     }
@@ -241,6 +251,14 @@ pub fn clashes(spec: &Spec) -> Vec<Clash> {
                     c.child.names.snake, c.relation.names.snake
                 )),
             };
+            if let Some(single) = &c.single {
+                let mut one = giver.clone();
+                one.what = format!(
+                    "its one `{}` row by `{}`",
+                    c.child.names.snake, c.relation.names.snake
+                );
+                mine.push((single.clone(), one));
+            }
             mine.push((c.name, giver));
         }
         for target in linked(spec, r) {

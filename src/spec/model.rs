@@ -866,6 +866,9 @@ pub struct BelongsTo {
     /// In a split spec, how a relation to another service's resource is checked
     /// (`check = "replica"`); `Call` when the spec does not say.
     pub check: Check,
+    /// One row at most per parent (`unique = true`, one-to-one): a unique foreign key, the
+    /// parent's nested route and GraphQL field a single row.
+    pub unique: bool,
 }
 
 /// How a relation to a row of another service is checked on write (issue 40).

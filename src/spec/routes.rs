@@ -91,6 +91,13 @@ pub enum Kind {
         child: String,
         relation: String,
     },
+    /// The one `child` row of one `parent` row, through the child's one-to-one `relation`
+    /// (`unique = true`).
+    ReadChild {
+        parent: String,
+        child: String,
+        relation: String,
+    },
     /// A `child` created under one `parent` row, which its `relation` then names.
     CreateChild {
         parent: String,
@@ -203,16 +210,27 @@ pub fn children<'a>(spec: &'a Spec, parent: &Resource) -> Vec<Child<'a>> {
 /// child's plural; a child with two relations to one parent (a message's
 /// sender and recipient) gets `{relation}-{plural}` so paths stay distinct.
 pub fn nested_segment(child: &Resource, relation: &BelongsTo) -> String {
+    segment_under_parent(child, relation, &child.names.plural_kebab)
+}
+
+/// `word`, or `{relation}-{word}` when the child has more than one relation to the parent.
+fn segment_under_parent(child: &Resource, relation: &BelongsTo, word: &str) -> String {
     let to_parent = child
         .belongs_to
         .iter()
         .filter(|b| b.target == relation.target)
         .count();
     if to_parent == 1 {
-        child.names.plural_kebab.clone()
+        word.to_owned()
     } else {
-        format!("{}-{}", relation.names.kebab, child.names.plural_kebab)
+        format!("{}-{word}", relation.names.kebab)
     }
+}
+
+/// The path segment of the one row of a one-to-one `relation` under its parent: as
+/// [`nested_segment`], singular (`/orders/{id}/invoice`).
+pub fn single_segment(child: &Resource, relation: &BelongsTo) -> String {
+    segment_under_parent(child, relation, &child.names.kebab)
 }
 
 /// Every route of one resource, in a stable order.
@@ -287,6 +305,18 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
                 relation: relation.clone(),
             },
         ));
+        if child.relation.unique {
+            routes.push(route(
+                Method::Get,
+                &format!("{item}/{}", single_segment(child.resource, child.relation)),
+                format!("read the {one}'s {}", child.resource.names.words),
+                Kind::ReadChild {
+                    parent: parent.clone(),
+                    child: child_name.clone(),
+                    relation: relation.clone(),
+                },
+            ));
+        }
         // An owner key comes from the token and an account from registration, never
         // from a parent's path.
         let owned = child.resource.is_owner(child.relation);

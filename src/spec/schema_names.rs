@@ -153,6 +153,14 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         for b in &r.belongs_to {
             let column = format!("{}_id", b.names.snake);
             push(index(table, &column), on(&column), &what, snake);
+            if b.unique {
+                push(
+                    unique_index(table, &column),
+                    format!("the unique index on `{column}` of "),
+                    &what,
+                    snake,
+                );
+            }
         }
         for f in r.fields.iter().filter(|f| f.unique) {
             push(

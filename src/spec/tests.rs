@@ -2689,13 +2689,21 @@ fn a_unique_relation_is_one_to_one_but_not_the_owners() {
         .iter()
         .map(|r| r.path.clone())
         .collect();
-    assert!(paths.contains(&"/v1/orders/{id}/invoice".to_owned()), "{paths:?}");
-    assert!(paths.contains(&"/v1/orders/{id}/invoices".to_owned()), "{paths:?}");
+    assert!(
+        paths.contains(&"/v1/orders/{id}/invoice".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"/v1/orders/{id}/invoices".to_owned()),
+        "{paths:?}"
+    );
     let e = errors(
         "[auth]\nmode = \"jwt\"\n[resources.profile]\nbelongs_to = { user = { unique = true } }\nowner = \"user\"\n[resources.profile.fields]\nn = { type = \"text\" }\n",
     );
     assert_eq!(
         e,
-        ["4:16 resources.profile.belongs_to.user.unique: `unique` is not for the owner's relation yet (remove `unique`: one row per user is not generated yet; a row may be one-to-one with another parent)"]
+        [
+            "4:16 resources.profile.belongs_to.user.unique: `unique` is not for the owner's relation yet (remove `unique`: one row per user is not generated yet; a row may be one-to-one with another parent)"
+        ]
     );
 }

@@ -88,6 +88,21 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
             comment: folded.then_some(ACCOUNT_EMAIL_COMMENT),
         });
     }
+    // One-to-one: a parent has one live row at most.
+    for b in r.belongs_to.iter().filter(|b| b.unique) {
+        let live = if r.soft_delete {
+            " WHERE deleted_at IS NULL"
+        } else {
+            ""
+        };
+        let column = format!("{}_id", b.names.snake);
+        let name = unique_index(table, &column);
+        indexes.push(Index {
+            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({column}){live};"),
+            name,
+            comment: Some("One-to-one: a parent has one row at most."),
+        });
+    }
     // The foreign keys' indexes are among the lists': each leads one.
     indexes.extend(list_indexes(spec, r, dialect));
     if !indexes.is_empty() {

@@ -366,7 +366,7 @@ impl Evolution {
 }
 
 /// The kinds of change an [`Evolution`] makes, by the number `Generator::change` takes.
-pub const CHANGE_KINDS: [&str; 14] = [
+pub const CHANGE_KINDS: [&str; 15] = [
     "add a field",
     "add a field",
     "remove a field",
@@ -381,6 +381,7 @@ pub const CHANGE_KINDS: [&str; 14] = [
     "add or remove a job",
     "turn soft delete, versioning or timestamps on or off",
     "change a plural",
+    "make a relation one-to-one or back",
 ];
 
 /// The spec as its TOML, with the seed and hazards first: what a failure prints.
@@ -510,6 +511,8 @@ struct Relation {
     /// `name = "target"` instead of a table.
     short: bool,
     on_delete: Option<&'static str>,
+    /// `unique = true`: one-to-one (never on the owner's relation, which the spec refuses).
+    unique: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -831,6 +834,7 @@ impl Generator {
                 required,
                 short: false,
                 on_delete: None,
+                unique: false,
             });
             if owner && self.resources[i].owner.is_none() && rng.random_bool(0.5) {
                 self.resources[i].owner = Some(format!("{relation}.keeper"));
@@ -991,6 +995,7 @@ impl Generator {
                         required: false,
                         short: false,
                         on_delete: Some("set_null"),
+                        unique: false,
                     });
                     name
                 }
@@ -1018,6 +1023,7 @@ impl Generator {
                     required: false,
                     short: false,
                     on_delete: Some("cascade"),
+                    unique: false,
                 });
                 name
             }
@@ -1896,15 +1902,27 @@ impl Generator {
                     }
                 };
                 let short = required && on_delete.is_none() && self.chance(0.5);
+                // Told by the name rather than drawn, so that the draws after it, and the
+                // seeded samples the suite has proven, stay as they were.
+                let unique = !short && !self_ref && one_in(&name, 6) && self.has_plural(i);
                 self.resources[i].belongs_to.push(Relation {
                     name,
                     target,
                     required,
                     short,
                     on_delete,
+                    unique,
                 });
             }
         }
+    }
+
+    /// Whether resource `i`'s plural differs from its name, as a one-to-one relation's
+    /// route under its parent needs (`/orders/{id}/invoice` beside `.../invoices`).
+    fn has_plural(&self, i: usize) -> bool {
+        let r = &self.resources[i];
+        let names = Names::new(&r.name, r.plural.as_deref());
+        names.plural_kebab != names.kebab
     }
 
     /// A relation `name` on resource `i`: not a keyword, not a field's JSON key, not
@@ -2054,6 +2072,7 @@ impl Generator {
                 required,
                 short,
                 on_delete: None,
+                unique: false,
             });
             self.resources[i].owner = Some(name);
             if self.chance(0.3) {
@@ -2299,6 +2318,7 @@ impl Generator {
                         required: false,
                         short: false,
                         on_delete: None,
+                        unique: false,
                     };
                     self.resources[i].belongs_to.push(parent);
                 }
@@ -2388,6 +2408,7 @@ impl Generator {
                     required: false,
                     short: false,
                     on_delete: None,
+                    unique: false,
                 });
                 self.hazard(class, vec![format!("resources.{r}.belongs_to.{name}")]);
             }
@@ -2510,6 +2531,7 @@ impl Generator {
                     required: true,
                     short: true,
                     on_delete: None,
+                    unique: false,
                 });
                 self.hazard(
                     class,
@@ -2761,6 +2783,29 @@ impl Generator {
                 self.resources[i].plural = Some(plural.clone());
                 Some(plain(format!("{r}: plural = {plural}")))
             }
+            14 => {
+                // Not the owner's relation (the spec refuses it), not one to itself.
+                let owner = self.resources[i].owner.clone();
+                let open: Vec<usize> = (0..self.resources[i].belongs_to.len())
+                    .filter(|&j| {
+                        let b = &self.resources[i].belongs_to[j];
+                        b.target != r && owner.as_deref() != Some(b.name.as_str())
+                    })
+                    .collect();
+                // A name that is its own plural would put the one row's route on the list's.
+                if open.is_empty() || !self.has_plural(i) {
+                    return None;
+                }
+                let j = open[self.rng.random_range(0..open.len())];
+                let b = &mut self.resources[i].belongs_to[j];
+                b.unique = !b.unique;
+                b.short = false;
+                let state = if b.unique { "on" } else { "off" };
+                Some(plain(format!(
+                    "relation {r}.{}: one-to-one {state}",
+                    b.name
+                )))
+            }
             7 => {
                 let name = self.resource_name();
                 let resource = self.resource(name.clone());
@@ -2787,6 +2832,7 @@ impl Generator {
                             required,
                             short: false,
                             on_delete: Some("cascade"),
+                            unique: false,
                         });
                     }
                 }
@@ -3345,7 +3391,12 @@ impl Generator {
             lines.push(format!("{k} = {v}"));
         }
         if !r.belongs_to.is_empty() {
-            let rels: Vec<String> = r.belongs_to.iter().map(|b| self.relation(b)).collect();
+            let owner = r.owner.as_deref();
+            let rels: Vec<String> = r
+                .belongs_to
+                .iter()
+                .map(|b| self.relation(b, owner))
+                .collect();
             lines.push(format!("belongs_to = {{ {} }}", rels.join(", ")));
         }
         if !r.many_to_many.is_empty() {
@@ -3426,7 +3477,7 @@ impl Generator {
         format!("{} = {{ {} }}", self.key(&f.name), parts.join(", "))
     }
 
-    fn relation(&mut self, b: &Relation) -> String {
+    fn relation(&mut self, b: &Relation, owner: Option<&str>) -> String {
         let key = self.key(&b.name);
         if b.short {
             return format!("{key} = \"{}\"", b.target);
@@ -3441,6 +3492,9 @@ impl Generator {
         if let Some(d) = b.on_delete {
             parts.push(format!("on_delete = \"{d}\""));
         }
+        if b.unique && owner != Some(b.name.as_str()) {
+            parts.push("unique = true".to_owned());
+        }
         format!("{key} = {{ {} }}", parts.join(", "))
     }
 
@@ -3452,6 +3506,15 @@ impl Generator {
             name.to_string()
         }
     }
+}
+
+/// A choice of about one in `n` told by `name`'s letters (FNV-1a), for a draw that must not
+/// move the generator's stream.
+fn one_in(name: &str, n: u64) -> bool {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    hash % n == 0
 }
 
 /// Access rules as TOML: one as a string or a list, several as a list.

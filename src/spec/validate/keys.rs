@@ -107,6 +107,7 @@ pub(super) const BELONGS_TO_KEYS: &[&str] = &[
     "filter",
     "sort",
     "check",
+    "unique",
 ];
 
 /// Every key the spec accepts, by the table it belongs in (`resources.NAME` as

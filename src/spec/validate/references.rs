@@ -213,6 +213,27 @@ pub(super) fn check_cross_references(
     for (name, r) in resources {
         let res = &r.resource;
         for (b, span) in res.belongs_to.iter().zip(&r.belongs_to_spans) {
+            if b.unique && res.is_owner(b) {
+                // One row per owner: every test the service gets makes rows as one caller.
+                sink.push(
+                    Diagnostic::new(
+                        span.clone(),
+                        format!(
+                            "resources.{}.belongs_to.{}.unique",
+                            name.value, b.names.snake
+                        ),
+                        "`unique` is not for the owner's relation yet",
+                    )
+                    .found(format!(
+                        "`{}` is the owner of `{}` and `unique = true`",
+                        b.names.snake, name.value
+                    ))
+                    .help(
+                        "remove `unique`: one row per user is not generated yet; a row may \
+                         be one-to-one with another parent",
+                    ),
+                );
+            }
             if let Some(service) = auth.accounts.as_deref().filter(|_| b.target == ACCOUNT) {
                 // Another service's accounts: a row may name its owner there (the token's
                 // subject), and nothing else, since no table here can check the id.

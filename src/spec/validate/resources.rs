@@ -289,7 +289,8 @@ fn read_belongs_to(
         let path = rels.key_path(&name.value);
         check_identifier(sink, &name, &path, NameKind::Relation);
         // `author = "user"` is short for `author = { resource = "user" }`.
-        let (target, target_span, required, on_delete, list, check) = match value.get_ref() {
+        let (target, target_span, required, on_delete, list, check, unique) = match value.get_ref()
+        {
             DeValue::String(s) => (
                 s.to_string(),
                 value.span(),
@@ -297,6 +298,7 @@ fn read_belongs_to(
                 OnDelete::Restrict,
                 ListUse::BOTH,
                 Check::Call,
+                false,
             ),
             _ => {
                 let Some(rt) = Table::from_value(sink, value, &path, BELONGS_TO_KEYS) else {
@@ -328,7 +330,16 @@ fn read_belongs_to(
                     Some("replica") => Check::Replica,
                     _ => Check::Call,
                 };
-                (target, target_span, required, on_delete, list, check)
+                let unique = rt.boolean(sink, "unique").is_some_and(|b| b.value);
+                (
+                    target,
+                    target_span,
+                    required,
+                    on_delete,
+                    list,
+                    check,
+                    unique,
+                )
             }
         };
         if target == resource && required {
@@ -372,6 +383,7 @@ fn read_belongs_to(
             on_delete,
             list,
             check,
+            unique,
         });
         spans.push(target_span);
     }
