@@ -147,13 +147,16 @@ fn context(name: &str, spec: &Path) -> ServiceContext {
 }
 
 /// A create body for a resource without required parents: every required
-/// field without a default, from the generator's own samples (the `n`th, so two bodies
-/// differ in their unique fields).
+/// field without a default, and every unique one a body may write (a default is one value
+/// for every row), from the generator's own samples (the `n`th, so two bodies differ in
+/// their unique fields).
 fn create_body(resource: &ResourceContext, n: usize) -> String {
     let pairs: Vec<String> = resource
         .fields
         .iter()
-        .filter(|f| f.required && f.default_rust.is_none())
+        .filter(|f| {
+            (f.required && f.default_rust.is_none()) || (f.taken_sql.is_some() && !f.write_never)
+        })
         .map(|f| format!("\"{}\": {}", f.names.camel, f.samples[n % f.samples.len()]))
         .collect();
     format!("{{{}}}", pairs.join(", "))
