@@ -324,11 +324,13 @@ fn every_operation_lists_the_http_servers_refusals() {
                         "{spec}: {method} {path}: {status}"
                     );
                 }
-                for name in ["UriTooLong", "HeadersTooLarge"] {
-                    let schema = &doc["components"]["responses"][name]["content"]["application/json"]
-                        ["schema"]["$ref"];
-                    assert_eq!(schema, "#/components/schemas/Error", "{spec}: {name}");
-                }
+                // A 414 may be the HTTP server's bare one (past 64 KiB of target), so it
+                // names no content; a 431 is the service's up to a head of 1 MiB.
+                let responses = &doc["components"]["responses"];
+                let schema =
+                    &responses["HeadersTooLarge"]["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(schema, "#/components/schemas/Error", "{spec}");
+                assert!(responses["UriTooLong"].get("content").is_none(), "{spec}");
             }
         }
     }

@@ -143,15 +143,19 @@ impl<'a> Builder<'a> {
             with_rate_limit_headers(response);
         }
         // A head too large to read, refused before the rate limit: the error body and the
-        // request id, no budget headers.
-        for (name, _, description) in SERVER_REFUSALS {
-            responses.insert(
-                (*name).to_string(),
+        // request id, no budget headers. The 414 names no content: past 64 KiB of target
+        // the HTTP server's own bare 414 answers (the `http` crate's bound), which a client
+        // can reach with a value within its `maxLength`; a 431 needs a head past 1 MiB.
+        for (name, status, description) in SERVER_REFUSALS {
+            let response = if *status == "414" {
+                json!({"description": description})
+            } else {
                 json!({
                     "description": description,
                     "content": {"application/json": {"schema": schema_ref("Error")}}
-                }),
-            );
+                })
+            };
+            responses.insert((*name).to_string(), response);
         }
 
         // Only the responses some operation answers: which ones depends on the spec (no

@@ -139,7 +139,7 @@ pub const SERVER_REFUSALS: &[(&str, &str, &str)] = &[
     (
         "UriTooLong",
         "414",
-        "The request's target (path and query, percent-encoding included) is over 32 KiB: `URI_TOO_LONG`, answered before anything else. Past 64 KiB the HTTP server itself closes the connection with a bare 414.",
+        "The request's target (path and query, percent-encoding included) is over 32 KiB: `URI_TOO_LONG` with the `Error` body, answered before anything else. Past 64 KiB the HTTP server itself closes the connection with a bare 414, without a body, which is why no content is named here.",
     ),
     (
         "HeadersTooLarge",
