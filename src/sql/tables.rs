@@ -73,12 +73,13 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         definitions.join(",\n    ")
     ));
     let mut indexes = Vec::new();
+    // A soft-deleted row holds on to no unique value.
+    let live = if r.soft_delete {
+        " WHERE deleted_at IS NULL"
+    } else {
+        ""
+    };
     for f in r.fields.iter().filter(|f| f.unique) {
-        let live = if r.soft_delete {
-            " WHERE deleted_at IS NULL"
-        } else {
-            ""
-        };
         let name = unique_index(table, &f.names.snake);
         let folded = folds_case(spec, r, &f.names.sql);
         let key = compared(folded, &f.names.sql);
@@ -90,11 +91,6 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     }
     // One-to-one: a parent has one live row at most.
     for b in r.belongs_to.iter().filter(|b| b.unique) {
-        let live = if r.soft_delete {
-            " WHERE deleted_at IS NULL"
-        } else {
-            ""
-        };
         let column = format!("{}_id", b.names.snake);
         let name = unique_index(table, &column);
         indexes.push(Index {
