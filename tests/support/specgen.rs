@@ -99,6 +99,32 @@ const ISSUE_NAMES: &str = "\
     option self tier_1 a_1 a1 v_2 v2 live post_tag
 ";
 
+/// An enum field's values, as the spec lists them.
+fn enum_values(field: &Field) -> Vec<String> {
+    field
+        .options
+        .iter()
+        .find(|(k, _)| *k == "values")
+        .map(|(_, list)| {
+            list.trim_matches(|c| c == '[' || c == ']')
+                .split(',')
+                .map(|v| v.trim().trim_matches('"').to_string())
+                .filter(|v| !v.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Sets an enum field's `values`.
+fn set_enum_values(field: &mut Field, values: &[&String]) {
+    let list: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    for (k, v) in &mut field.options {
+        if *k == "values" {
+            *v = format!("[{}]", list.join(", "));
+        }
+    }
+}
+
 /// The words of a list.
 fn words(list: &'static str) -> Vec<&'static str> {
     list.split_whitespace().collect()
@@ -366,7 +392,7 @@ impl Evolution {
 }
 
 /// The kinds of change an [`Evolution`] makes, by the number `Generator::change` takes.
-pub const CHANGE_KINDS: [&str; 15] = [
+pub const CHANGE_KINDS: [&str; 19] = [
     "add a field",
     "add a field",
     "remove a field",
@@ -382,6 +408,10 @@ pub const CHANGE_KINDS: [&str; 15] = [
     "turn soft delete, versioning or timestamps on or off",
     "change a plural",
     "make a relation one-to-one or back",
+    "add, change or remove a default",
+    "add or remove an enum value",
+    "turn a field's filter or sort on or off",
+    "give a resource an owner or take it away",
 ];
 
 /// The spec as its TOML, with the seed and hazards first: what a failure prints.
@@ -2676,7 +2706,8 @@ impl Generator {
 
     // ----- changes -----
 
-    /// Change `kind` (0 to 13), or None when it does not apply to this spec.
+    /// Change `kind` (an index of [`CHANGE_KINDS`]), or None when it does not apply to this
+    /// spec.
     fn change(&mut self, kind: u32) -> Option<Change> {
         let i = self.rng.random_range(0..self.resources.len());
         let r = self.resources[i].name.clone();
@@ -2757,6 +2788,10 @@ impl Generator {
                 })
             }
             6 => self.change_rule(i),
+            15 => self.change_default(i),
+            16 => self.change_enum_values(i),
+            17 => self.change_list_key(i),
+            18 => self.change_owner(i),
             12 => {
                 let key = *self.pick(&["soft_delete", "versioned", "timestamps"]);
                 let on = match self.resources[i].options.iter().find(|(k, _)| *k == key) {
@@ -3033,7 +3068,52 @@ impl Generator {
         let f = self.rng.random_range(0..self.resources[i].fields.len());
         let name = self.resources[i].fields[f].name.clone();
         let ty = self.resources[i].fields[f].ty;
-        let what = match self.rng.random_range(0..4) {
+        let what = match self.rng.random_range(0..6) {
+            4 => {
+                // Wider: a bound or a format taken away keeps every value a row holds.
+                let field = &mut self.resources[i].fields[f];
+                let bounds: Vec<&'static str> = field
+                    .options
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .filter(|k| {
+                        [
+                            "min_length",
+                            "max_length",
+                            "min",
+                            "max",
+                            "pattern",
+                            "format",
+                        ]
+                        .contains(k)
+                    })
+                    .collect();
+                let key = *bounds.choose(&mut self.rng)?;
+                field.options.retain(|(k, _)| *k != key);
+                return Some(Change {
+                    what: format!("{r}.{name}: {key} removed, wider"),
+                    backfill: Vec::new(),
+                });
+            }
+            5 => {
+                // Optional to required: rows without a value take the change's backfill
+                // (none at hand: `update` must refuse, naming `--backfill`).
+                let field = &mut self.resources[i].fields[f];
+                if !field
+                    .options
+                    .iter()
+                    .any(|(k, v)| *k == "required" && v == "false")
+                {
+                    return None;
+                }
+                field.options.retain(|(k, _)| *k != "required");
+                let field = field.clone();
+                let backfill = self.backfill_for(&r, &field);
+                return Some(Change {
+                    what: format!("{r}.{name}: now required"),
+                    backfill,
+                });
+            }
             0 if self.auth.jwt => {
                 let field = &mut self.resources[i].fields[f];
                 if field.options.iter().any(|(k, _)| *k == "read") {
@@ -3095,6 +3175,287 @@ impl Generator {
         };
         Some(Change {
             what: format!("{r}.{name}: {what}"),
+            backfill: Vec::new(),
+        })
+    }
+
+    /// A default added, changed to another value that passes the field's validations, or
+    /// taken away. Not on a unique field (every row would share it).
+    fn change_default(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        let f = self.rng.random_range(0..self.resources[i].fields.len());
+        let field = self.resources[i].fields[f].clone();
+        if field
+            .options
+            .iter()
+            .any(|(k, v)| *k == "unique" && v == "true")
+        {
+            return None;
+        }
+        let now = field
+            .options
+            .iter()
+            .find(|(k, _)| *k == "default")
+            .map(|(_, v)| v.clone());
+        let what = if now.is_some() && self.chance(0.4) {
+            self.resources[i].fields[f]
+                .options
+                .retain(|(k, _)| *k != "default");
+            format!("{r}.{}: default removed", field.name)
+        } else {
+            let value = self.default_for(&field, now.as_deref())?;
+            let options = &mut self.resources[i].fields[f].options;
+            options.retain(|(k, _)| *k != "default");
+            options.push(("default", value.clone()));
+            format!("{r}.{}: default = {value}", field.name)
+        };
+        Some(Change {
+            what,
+            backfill: Vec::new(),
+        })
+    }
+
+    /// A default for `field` (as TOML) other than `now` that passes its validations, when
+    /// one is plain to see.
+    fn default_for(&mut self, field: &Field, now: Option<&str>) -> Option<String> {
+        let option = |key: &str| {
+            field
+                .options
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.trim_matches('"').to_string())
+        };
+        let value = match field.ty {
+            "boolean" => (now != Some("true")).to_string(),
+            "enum" => {
+                let others: Vec<String> = enum_values(field)
+                    .into_iter()
+                    .map(|v| format!("\"{v}\""))
+                    .filter(|v| Some(v.as_str()) != now)
+                    .collect();
+                others.choose(&mut self.rng)?.clone()
+            }
+            "integer" | "big_integer" => {
+                let min = option("min").and_then(|v| v.parse::<i64>().ok());
+                let max = option("max").and_then(|v| v.parse::<i64>().ok());
+                let lo = min.unwrap_or_else(|| max.map_or(-100, |m| m.saturating_sub(200)));
+                let hi = max.unwrap_or_else(|| lo.saturating_add(200));
+                let lo = if field.ty == "integer" {
+                    lo.max(i32::MIN.into())
+                } else {
+                    lo
+                };
+                let hi = if field.ty == "integer" {
+                    hi.min(i32::MAX.into())
+                } else {
+                    hi
+                };
+                self.rng.random_range(lo..=hi).to_string()
+            }
+            "float" => {
+                let min = option("min").and_then(|v| v.parse::<f64>().ok());
+                let max = option("max").and_then(|v| v.parse::<f64>().ok());
+                let fits = |v: f64| min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+                let fitting: Vec<&str> = ["0", "1.5", "-2.25", "100"]
+                    .into_iter()
+                    .filter(|v| fits(v.parse().unwrap_or(0.0)))
+                    .collect();
+                match fitting.choose(&mut self.rng) {
+                    Some(v) => (*v).to_string(),
+                    None => option("min").or_else(|| option("max"))?,
+                }
+            }
+            "decimal" => {
+                // A bound is a value that fits; else 0, which fits any precision and scale.
+                let text = option("min")
+                    .or_else(|| option("max"))
+                    .unwrap_or_else(|| "0".into());
+                format!("\"{text}\"")
+            }
+            "string" | "text" => {
+                if option("pattern").is_some() {
+                    return None;
+                }
+                let text = match option("format").as_deref() {
+                    Some("email") => "someone.else@example.com".to_string(),
+                    Some(_) => "https://example.com/default".to_string(),
+                    None => {
+                        let min = option("min_length")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                        let max = option("max_length")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(40);
+                        let len = self
+                            .rng
+                            .random_range(min.max(1).min(max)..=max.min(40).max(min));
+                        "d".repeat(len)
+                    }
+                };
+                format!("\"{text}\"")
+            }
+            // Dates, times, uuids and json take no default here.
+            _ => return None,
+        };
+        (Some(value.as_str()) != now).then_some(value)
+    }
+
+    /// A value added to an enum, or one taken away (not its default, nor one a transition
+    /// names; `update` then says rows holding it fail the migration).
+    fn change_enum_values(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        let enums: Vec<usize> = (0..self.resources[i].fields.len())
+            .filter(|&f| self.resources[i].fields[f].ty == "enum")
+            .collect();
+        let f = *enums.choose(&mut self.rng)?;
+        let field = self.resources[i].fields[f].clone();
+        let values = enum_values(&field);
+        let unique = field
+            .options
+            .iter()
+            .any(|(k, v)| *k == "unique" && v == "true");
+        let what = if values.len() > 1 && !unique && self.chance(0.4) {
+            let default = field
+                .options
+                .iter()
+                .find(|(k, _)| *k == "default")
+                .map(|(_, v)| v.trim_matches('"').to_string());
+            let named: Vec<String> = self.resources[i]
+                .events
+                .iter()
+                .filter_map(|e| match &e.kind {
+                    EventKind::Transition { when, becomes } if *when == field.name => {
+                        Some(becomes.clone())
+                    }
+                    _ => None,
+                })
+                .collect();
+            let free: Vec<&String> = values
+                .iter()
+                .filter(|v| default.as_ref() != Some(*v) && !named.contains(v))
+                .collect();
+            let gone = (*free.choose(&mut self.rng)?).clone();
+            let kept: Vec<&String> = values.iter().filter(|v| **v != gone).collect();
+            set_enum_values(&mut self.resources[i].fields[f], &kept);
+            format!("remove value {gone} from {r}.{}", field.name)
+        } else {
+            let value = self.fresh(|v| {
+                let pascal = Names::new(v, None).pascal;
+                !values.iter().any(|o| Names::new(o, None).pascal == pascal)
+            });
+            let mut all: Vec<&String> = values.iter().collect();
+            all.push(&value);
+            set_enum_values(&mut self.resources[i].fields[f], &all);
+            format!("add value {value} to {r}.{}", field.name)
+        };
+        Some(Change {
+            what,
+            backfill: Vec::new(),
+        })
+    }
+
+    /// A field's `filter` or `sort` turned the other way from what the spec says now (its
+    /// default, or the key rendering gives it).
+    fn change_list_key(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        let f = self.rng.random_range(0..self.resources[i].fields.len());
+        let rendered = with_list_keys(&self.resources[i]);
+        let mut field = rendered.fields[f].clone();
+        let plain = field
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if field.ty == "json" || !plain {
+            return None;
+        }
+        let key = *self.pick(&["filter", "sort"]);
+        let unique = field
+            .options
+            .iter()
+            .any(|(k, v)| *k == "unique" && v == "true");
+        let default = field.ty == "enum" || (unique && field.ty != "text");
+        let on = field
+            .options
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(default, |(_, v)| v == "true");
+        field.options.retain(|(k, _)| *k != key);
+        field.options.push((key, (!on).to_string()));
+        let what = format!("{r}.{}: {key} = {}", field.name, !on);
+        // Both keys as rendered, so the other one stays what it was.
+        self.resources[i].fields[f] = field;
+        Some(Change {
+            what,
+            backfill: Vec::new(),
+        })
+    }
+
+    /// An owner for a resource without one (its relation to `user`, or a path through a
+    /// parent that has an owner), or the owner taken away where no rule or other owner
+    /// path leans on it.
+    fn change_owner(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        if !self.local_accounts()
+            || self.is_account(&self.resources[i])
+            || !self.services.is_empty()
+        {
+            return None;
+        }
+        let what = match self.resources[i].owner.clone() {
+            None => {
+                let direct: Vec<String> = self.resources[i]
+                    .belongs_to
+                    .iter()
+                    .filter(|b| b.target == "user" && !b.unique)
+                    .map(|b| b.name.clone())
+                    .collect();
+                let through: Vec<String> = self.resources[i]
+                    .belongs_to
+                    .iter()
+                    .filter(|b| b.target != r)
+                    .filter_map(|b| {
+                        let parent = self.resources.iter().find(|p| p.name == b.target)?;
+                        Some(format!("{}.{}", b.name, parent.owner.as_ref()?))
+                    })
+                    .collect();
+                let path = match (direct.choose(&mut self.rng), through.choose(&mut self.rng)) {
+                    (Some(d), _) if self.chance(0.6) || through.is_empty() => d.clone(),
+                    (_, Some(t)) => t.clone(),
+                    _ => return None,
+                };
+                self.resources[i].owner = Some(path.clone());
+                format!("{r}: owner = {path}")
+            }
+            Some(path) => {
+                let resource = &self.resources[i];
+                let rules_say_owner = resource
+                    .access
+                    .as_ref()
+                    .is_some_and(|a| a.contains("\"owner\""))
+                    || resource.fields.iter().any(|f| {
+                        f.options
+                            .iter()
+                            .any(|(k, v)| matches!(*k, "read" | "write") && v.contains("\"owner\""))
+                    });
+                let leaned_on = self.resources.iter().any(|o| {
+                    o.owner.as_ref().is_some_and(|p| {
+                        let first = p.split('.').next().unwrap_or_default();
+                        p.contains('.')
+                            && o.belongs_to
+                                .iter()
+                                .any(|b| b.name == first && b.target == r)
+                    })
+                });
+                if rules_say_owner || leaned_on {
+                    return None;
+                }
+                self.resources[i].owner = None;
+                self.resources[i].owner_set_by.clear();
+                format!("{r}: owner {path} removed")
+            }
+        };
+        Some(Change {
+            what,
             backfill: Vec::new(),
         })
     }
