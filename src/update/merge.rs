@@ -50,6 +50,7 @@ pub(super) fn decide(
         // Deleted by the team: stays deleted unless the generator changed it.
         (Some(base), None, Some(theirs)) => (base != theirs).then(|| (Fate::Added, theirs.into())),
         (base, Some(ours), Some(theirs)) => {
+            let remembered = base.is_some();
             let base = base.unwrap_or("");
             if ours == base {
                 return Some((Fate::Updated, theirs.into()));
@@ -57,7 +58,16 @@ pub(super) fn decide(
             if theirs == base {
                 return None;
             }
-            Some(match merge(base, ours, theirs) {
+            let merged = merge(base, ours, theirs).or_else(|marked| {
+                // A file the team made at a generated path has no base: every line of both
+                // is an addition at one place, and keeping both would join two files.
+                if remembered {
+                    keep_both_additions(&marked)
+                } else {
+                    Err(marked)
+                }
+            });
+            Some(match merged {
                 Ok(merged) => (Fate::Merged, merged),
                 Err(marked) => (Fate::Conflict, marked),
             })
@@ -73,6 +83,73 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String
     diffy::MergeOptions::new()
         .set_conflict_style(diffy::ConflictStyle::Diff3)
         .merge(base, ours, theirs)
+}
+
+/// Resolves the conflicts of `marked` (as `merge` writes them) where both sides only added
+/// lines at one place, the original between them empty: both are kept, the generator's
+/// lines first, as when the team adds a function at the end of a handlers file and the
+/// generator adds a route's handler there too. `Err` holds the text with the conflicts that
+/// remain (each side changed or removed lines the other kept), the others resolved.
+fn keep_both_additions(marked: &str) -> std::result::Result<String, String> {
+    #[derive(PartialEq)]
+    enum Part {
+        Outside,
+        Ours,
+        Original,
+        Theirs,
+    }
+    let mut out = String::with_capacity(marked.len());
+    let mut part = Part::Outside;
+    let (mut ours, mut original, mut theirs) = (String::new(), String::new(), String::new());
+    let mut unresolved = false;
+    for line in marked.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        part = match (&part, bare) {
+            (Part::Outside, "<<<<<<< ours") => Part::Ours,
+            (Part::Ours, "||||||| original") => Part::Original,
+            (Part::Original, "=======") => Part::Theirs,
+            (Part::Theirs, ">>>>>>> theirs") => {
+                if original.is_empty() {
+                    out.push_str(&theirs);
+                    out.push_str(&ours);
+                } else {
+                    unresolved = true;
+                    out.push_str("<<<<<<< ours\n");
+                    out.push_str(&ours);
+                    out.push_str("||||||| original\n");
+                    out.push_str(&original);
+                    out.push_str("=======\n");
+                    out.push_str(&theirs);
+                    out.push_str(">>>>>>> theirs\n");
+                }
+                for side in [&mut ours, &mut original, &mut theirs] {
+                    side.clear();
+                }
+                Part::Outside
+            }
+            (Part::Outside, _) => {
+                out.push_str(line);
+                Part::Outside
+            }
+            (Part::Ours, _) => {
+                ours.push_str(line);
+                Part::Ours
+            }
+            (Part::Original, _) => {
+                original.push_str(line);
+                Part::Original
+            }
+            (Part::Theirs, _) => {
+                theirs.push_str(line);
+                Part::Theirs
+            }
+        };
+    }
+    // Markers that do not close: left as they came.
+    if part != Part::Outside {
+        return Err(marked.to_string());
+    }
+    if unresolved { Err(out) } else { Ok(out) }
 }
 
 /// Whether `text` holds a conflict as `merge` writes it (and git does): a line that is

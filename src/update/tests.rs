@@ -46,6 +46,35 @@ fn each_side_of_a_three_way_merge() {
 }
 
 #[test]
+fn additions_at_one_place_keep_both_the_generators_first() {
+    let base = "fn a() {}\n";
+    let ours = "fn a() {}\n// the team's\n";
+    let theirs = "fn a() {}\nfn b() {}\n";
+    assert_eq!(
+        decide(Some(base), Some(ours), Some(theirs)),
+        Some((Fate::Merged, "fn a() {}\nfn b() {}\n// the team's\n".into()))
+    );
+    // One place both added to, one line both changed: the first kept both, the second
+    // stays a conflict.
+    let base = "a\nb\nc\nd\n";
+    let (fate, text) = decide(
+        Some(base),
+        Some("a\nours\nb\nc\nmine\n"),
+        Some("a\ntheirs\nb\nc\nyours\n"),
+    )
+    .unwrap();
+    assert_eq!(fate, Fate::Conflict);
+    assert!(
+        text.starts_with("a\ntheirs\nours\nb\nc\n<<<<<<< ours\nmine\n"),
+        "{text}"
+    );
+    // Without a remembered base (a file the team made where one is now generated), every
+    // line is an addition: both files are kept apart, with markers.
+    let (fate, _) = decide(None, Some("team\n"), Some("generated\n")).unwrap();
+    assert_eq!(fate, Fate::Conflict);
+}
+
+#[test]
 fn conflict_markers_are_whole_lines_in_order() {
     let (_, marked) = decide(Some("a\nb\n"), Some("a\nours\n"), Some("a\ntheirs\n")).unwrap();
     assert!(has_conflict_markers(&marked), "{marked}");
