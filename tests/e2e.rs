@@ -1053,13 +1053,19 @@ fn call(
     (status, json, headers)
 }
 
-/// The shop on PostgreSQL, built, for the tests that run several instances of it: the lock
-/// that keeps builds apart (held while they run), its spec and its binary.
+/// The shop on PostgreSQL, built once a run, for the tests that run several instances of
+/// it: the lock that keeps builds apart (held while they run), its spec and its binary.
 fn built_shop_on_postgres() -> (MutexGuard<'static, ()>, PathBuf, PathBuf) {
+    static SPEC: OnceLock<PathBuf> = OnceLock::new();
     let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let spec = postgres_spec("shop");
-    let project = generate("shop-pg", &spec);
-    cargo(&project, &["build"]);
+    let spec = SPEC
+        .get_or_init(|| {
+            let spec = postgres_spec("shop");
+            let project = generate("shop-pg", &spec);
+            cargo(&project, &["build"]);
+            spec
+        })
+        .clone();
     (serial, spec, target_dir().join("debug/shop-pg"))
 }
 
