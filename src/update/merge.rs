@@ -85,11 +85,34 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> std::result::Result<String
         .merge(base, ours, theirs)
 }
 
-/// Resolves the conflicts of `marked` (as `merge` writes them) where both sides only added
-/// lines at one place, the original between them empty: both are kept, the generator's
-/// lines first, as when the team adds a function at the end of a handlers file and the
-/// generator adds a route's handler there too. `Err` holds the text with the conflicts that
-/// remain (each side changed or removed lines the other kept), the others resolved.
+/// One conflict block resolved where one side's lines are only additions next to the
+/// original's: both sides only added lines at one place (the original between them empty:
+/// the generator's lines first), or one side kept the original's lines whole and added
+/// before or after them (the other side's version of those lines, with the additions).
+/// `None` when each side changed lines of the original in its own way.
+fn both_kept(original: &str, ours: &str, theirs: &str) -> Option<String> {
+    if original.is_empty() {
+        return Some(format!("{theirs}{ours}"));
+    }
+    if let Some(added) = ours.strip_prefix(original) {
+        return Some(format!("{theirs}{added}"));
+    }
+    if let Some(added) = ours.strip_suffix(original) {
+        return Some(format!("{added}{theirs}"));
+    }
+    if let Some(added) = theirs.strip_prefix(original) {
+        return Some(format!("{ours}{added}"));
+    }
+    theirs
+        .strip_suffix(original)
+        .map(|added| format!("{added}{ours}"))
+}
+
+/// Resolves the conflicts of `marked` (as `merge` writes them) that are only additions next
+/// to lines the other side changed or added ([`both_kept`]), as when the team adds a function
+/// at the end of a handlers file and the generator adds a route's handler there too, or
+/// takes away the one before it. `Err` holds the text with the conflicts that remain, the
+/// others resolved.
 fn keep_both_additions(marked: &str) -> std::result::Result<String, String> {
     #[derive(PartialEq)]
     enum Part {
@@ -109,9 +132,8 @@ fn keep_both_additions(marked: &str) -> std::result::Result<String, String> {
             (Part::Ours, "||||||| original") => Part::Original,
             (Part::Original, "=======") => Part::Theirs,
             (Part::Theirs, ">>>>>>> theirs") => {
-                if original.is_empty() {
-                    out.push_str(&theirs);
-                    out.push_str(&ours);
+                if let Some(resolved) = both_kept(&original, &ours, &theirs) {
+                    out.push_str(&resolved);
                 } else {
                     unresolved = true;
                     out.push_str("<<<<<<< ours\n");

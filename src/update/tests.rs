@@ -54,6 +54,15 @@ fn additions_at_one_place_keep_both_the_generators_first() {
         decide(Some(base), Some(ours), Some(theirs)),
         Some((Fate::Merged, "fn a() {}\nfn b() {}\n// the team's\n".into()))
     );
+    // The generator takes away the function the team's line follows: gone, the line kept.
+    assert_eq!(
+        decide(
+            Some(theirs),
+            Some("fn a() {}\nfn b() {}\n// the team's\n"),
+            Some(base)
+        ),
+        Some((Fate::Merged, "fn a() {}\n// the team's\n".into()))
+    );
     // One place both added to, one line both changed: the first kept both, the second
     // stays a conflict.
     let base = "a\nb\nc\nd\n";
