@@ -236,9 +236,27 @@ const MIN_CASES: u64 = 1_000;
 ///
 /// When the tool is missing it fails under `CI=true` and otherwise prints a loud skip.
 pub fn schemathesis(base_url: &str, token: Option<&str>) {
+    schemathesis_phases(base_url, token, Phases::All);
+}
+
+/// Which of Schemathesis's phases a run takes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Phases {
+    /// Examples, coverage, fuzzing and stateful: the conformance run.
+    All,
+    /// The deterministic phases, examples and coverage (every operation, every check, the
+    /// boundary values of every parameter and property), without the random fuzzing and
+    /// the stateful scenarios; `BACKEND_GEN_FUZZ_FULL=1` makes every run `All`.
+    Deterministic,
+}
+
+/// [`schemathesis`], with `phases`.
+pub fn schemathesis_phases(base_url: &str, token: Option<&str>, phases: Phases) {
     if !tool("schemathesis", "schemathesis") {
         return;
     }
+    let full = std::env::var("BACKEND_GEN_FUZZ_FULL").is_ok_and(|v| v == "1");
+    let phases = if full { Phases::All } else { phases };
     let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     // Hypothesis and Schemathesis may write caches and reports into their working directory.
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -247,6 +265,7 @@ pub fn schemathesis(base_url: &str, token: Option<&str>) {
         .args(["-m", "schemathesis.cli", "--config-file"])
         .arg(tests.join("schemathesis.toml"))
         .args(["run", "--no-color"])
+        .args((phases == Phases::Deterministic).then_some("--phases=examples,coverage"))
         .arg(format!("{}/openapi.json", base_url.trim_end_matches('/')))
         .args(token.map(|token| format!("--header=Authorization: Bearer {token}")))
         .current_dir(dir.path())
