@@ -55,6 +55,8 @@ enum Effect {
     RenameField(String, String, String),
     /// A field removed or retyped: its key no longer holds the value written.
     ForgetField(String, String),
+    /// Columns the service keeps itself (timestamps, the version), turned off.
+    ForgetFields(String, Vec<&'static str>),
     Nothing,
 }
 
@@ -76,6 +78,14 @@ fn effect(what: &str) -> Effect {
         ["remove", "field", path, ..] | ["change", "type", "of", path, ..] => {
             let (r, f) = split(path);
             Effect::ForgetField(r, f)
+        }
+        // The columns go, with their values: back on, they start again (a new createdAt).
+        [r, "timestamps", "=", "false"] => {
+            let r = r.trim_end_matches(':').to_owned();
+            Effect::ForgetFields(r, vec!["created_at", "updated_at"])
+        }
+        [r, "versioned", "=", "false"] => {
+            Effect::ForgetFields(r.trim_end_matches(':').to_owned(), vec!["version"])
         }
         // Rows without a value took the backfill.
         [path, "now", "required"] => {
@@ -109,6 +119,13 @@ impl Effect {
             Self::ForgetField(r, f) => {
                 for row in rows.iter_mut().filter(|row| row.resource == *r) {
                     row.keys.remove(&camel(f));
+                }
+            }
+            Self::ForgetFields(r, fields) => {
+                for row in rows.iter_mut().filter(|row| row.resource == *r) {
+                    for f in fields {
+                        row.keys.remove(&camel(f));
+                    }
                 }
             }
             Self::Nothing => {}
@@ -211,14 +228,9 @@ fn random_spec_changes_keep_the_service_serving_its_rows() {
     for (step, kinds) in planned_kinds(seed, steps).into_iter().enumerate() {
         let step = step + 1;
         for kind in kinds {
-            let held = |resource: &str, field: &str, value: &str| {
-                databases.iter().flat_map(|db| &db.rows).any(|row| {
-                    row.resource == resource
-                        && row.keys.get(&camel(field)).and_then(Value::as_str) == Some(value)
-                })
-            };
+            let written: Vec<&[Row]> = databases.iter().map(|db| db.rows.as_slice()).collect();
             let Some((what, applied)) =
-                change_and_update(&project, &mut evolution, kind, &mut edits, &held)
+                change_and_update(&project, &mut evolution, kind, &mut edits, &written)
             else {
                 eprintln!(
                     "[e2e] served chain: no change of kind `{}` applies to this spec",
@@ -279,25 +291,52 @@ fn support_env(name: &str, default: u64) -> u64 {
         .unwrap_or(default)
 }
 
+/// Whether a row of `resource` that one database holds has `value` at `key`.
+fn held(written: &[&[Row]], resource: &str, key: &str, value: &str) -> bool {
+    written.iter().flat_map(|rows| rows.iter()).any(|row| {
+        row.resource == resource && row.keys.get(key).and_then(Value::as_str) == Some(value)
+    })
+}
+
+/// Whether two rows of `resource` in one database share a value at `key` (null aside).
+fn repeated(written: &[&[Row]], resource: &str, key: &str) -> bool {
+    written.iter().any(|rows| {
+        let mut seen = std::collections::BTreeSet::new();
+        rows.iter()
+            .filter(|row| row.resource == resource)
+            .filter_map(|row| row.keys.get(key).and_then(Value::as_str))
+            .any(|value| !seen.insert(value))
+    })
+}
+
 /// Applies one change of `kind` and updates the project (`--allow-destructive` for the
-/// drops it says lose data, and for an enum value taken away that `held(resource, field,
-/// value)` says no row written holds); a change `update` refuses is taken back and another
-/// of the kind drawn (at most 16). The change's description and what it does to the rows
-/// written, or `None` when no change of the kind was accepted.
+/// drops it says lose data, and for an enum value taken away that no row `written` on
+/// either database holds); a change `update` refuses is taken back and another of the kind
+/// drawn (at most 16). The change's description and what it does to the rows written, or
+/// `None` when no change of the kind was accepted.
 fn change_and_update(
     project: &Path,
     evolution: &mut support::specgen::Evolution,
     kind: usize,
     edits: &mut Vec<(String, String)>,
-    held: &dyn Fn(&str, &str, &str) -> bool,
+    written: &[&[Row]],
 ) -> Option<(String, Effect)> {
     for _ in 0..16 {
         let before = evolution.clone();
         let change = evolution.change_of(kind)?;
         // A unique index over rows that repeat a value fails the migration, whole: `update`
         // says so beforehand, with the query that finds them (checked here with
-        // `--dry-run`), and it is not a change a team makes on rows like these.
-        if change.what.ends_with(": unique on") {
+        // `--dry-run`), and it is not a change a team makes on rows like these. A field's
+        // values are random text, taken to repeat; a one-to-one relation's parents repeat
+        // where rows share one (rows whose owner was the one account that signs in).
+        let one_to_one_over_repeats = match change.what.split_whitespace().collect::<Vec<_>>()[..] {
+            ["relation", path, "one-to-one", "on"] => path
+                .trim_end_matches(':')
+                .split_once('.')
+                .is_some_and(|(r, b)| repeated(written, r, &camel(&format!("{b}_id")))),
+            _ => false,
+        };
+        if change.what.ends_with(": unique on") || one_to_one_over_repeats {
             let spec = project.join("backend-gen.toml");
             let kept = std::fs::read_to_string(&spec).unwrap();
             std::fs::write(&spec, evolution.toml()).unwrap();
@@ -344,7 +383,10 @@ fn change_and_update(
             let takes_away = ["remove ", "change type "]
                 .iter()
                 .any(|w| change.what.starts_with(w))
-                || matches!(effect(&change.what), Effect::Nothing) && change.what.contains(": ");
+                || matches!(
+                    effect(&change.what),
+                    Effect::Nothing | Effect::ForgetFields(..)
+                ) && change.what.contains(": ");
             assert!(
                 takes_away && !change.what.contains("plural"),
                 "`{}` loses data:\n{said}",
@@ -354,7 +396,7 @@ fn change_and_update(
             let unheld_value = match change.what.split_whitespace().collect::<Vec<_>>()[..] {
                 ["remove", "value", value, "from", path] => path
                     .split_once('.')
-                    .is_some_and(|(r, f)| !held(r, f, value)),
+                    .is_some_and(|(r, f)| !held(written, r, &camel(f), value)),
                 _ => false,
             };
             assert!(
