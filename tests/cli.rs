@@ -638,12 +638,41 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     assert_eq!(snapshot(&project), before);
 }
 
+/// The line of the tags' model that adding `color` changes (to `&["name", "color"]`).
+const TAGS_FIELDS: &str = "const FIELDS: Keys = &[\"name\"];";
+
+/// A team's change to a line the generator keeps, right before lines the generator adds
+/// (git and diffy see one block there): merged, both kept, exit 0.
+#[test]
+fn an_edit_next_to_the_generators_new_lines_is_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    edit(&project, "src/resources/tags/model.rs", |t| {
+        t.replace("pub name: String,", "pub name: String, // the team's line")
+    });
+    add_color_and_reviews(&project);
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "merged   src/resources/tags/model.rs",
+        ));
+    let model = read(&project, "src/resources/tags/model.rs");
+    assert!(
+        model.contains("pub name: String, // the team's line\n    pub color: Option<String>,"),
+        "{model}"
+    );
+    assert!(!model.contains("<<<<<<<"), "{model}");
+}
+
 #[test]
 fn overlapping_edits_get_markers_a_listed_conflict_and_exit_1() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
     edit(&project, "src/resources/tags/model.rs", |t| {
-        t.replace("pub name: String,", "pub name: String, // the team's line")
+        t.replace(TAGS_FIELDS, &format!("{TAGS_FIELDS} // the team's line"))
     });
     add_color_and_reviews(&project);
     backend_gen()
@@ -1227,7 +1256,7 @@ fn an_update_refuses_while_conflict_markers_remain() {
     let project = blog_to_update(dir.path());
     let model = "src/resources/tags/model.rs";
     edit(&project, model, |t| {
-        t.replace("pub name: String,", "pub name: String, // the team's line")
+        t.replace(TAGS_FIELDS, &format!("{TAGS_FIELDS} // the team's line"))
     });
     add_color_and_reviews(&project);
     let before = snapshot(&project);
@@ -2002,7 +2031,7 @@ fn an_update_with_conflicts_says_to_resolve_them_first() {
     let project = blog_to_update(dir.path());
     let model = "src/resources/tags/model.rs";
     edit(&project, model, |text| {
-        text.replace("pub name: String,", "pub name: String, // the team's line")
+        text.replace(TAGS_FIELDS, &format!("{TAGS_FIELDS} // the team's line"))
     });
     add_color_and_reviews(&project);
     let assert = backend_gen().arg("update").arg(&project).assert().code(1);
