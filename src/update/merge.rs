@@ -127,10 +127,10 @@ fn keep_both_additions(marked: &str) -> std::result::Result<String, String> {
     let mut unresolved = false;
     for line in marked.split_inclusive('\n') {
         let bare = line.trim_end_matches(['\n', '\r']);
-        part = match (&part, bare) {
-            (Part::Outside, "<<<<<<< ours") => Part::Ours,
-            (Part::Ours, "||||||| original") => Part::Original,
-            (Part::Original, "=======") => Part::Theirs,
+        match (&part, bare) {
+            (Part::Outside, "<<<<<<< ours") => part = Part::Ours,
+            (Part::Ours, "||||||| original") => part = Part::Original,
+            (Part::Original, "=======") => part = Part::Theirs,
             (Part::Theirs, ">>>>>>> theirs") => {
                 if let Some(resolved) = both_kept(&original, &ours, &theirs) {
                     out.push_str(&resolved);
@@ -147,25 +147,13 @@ fn keep_both_additions(marked: &str) -> std::result::Result<String, String> {
                 for side in [&mut ours, &mut original, &mut theirs] {
                     side.clear();
                 }
-                Part::Outside
+                part = Part::Outside;
             }
-            (Part::Outside, _) => {
-                out.push_str(line);
-                Part::Outside
-            }
-            (Part::Ours, _) => {
-                ours.push_str(line);
-                Part::Ours
-            }
-            (Part::Original, _) => {
-                original.push_str(line);
-                Part::Original
-            }
-            (Part::Theirs, _) => {
-                theirs.push_str(line);
-                Part::Theirs
-            }
-        };
+            (Part::Outside, _) => out.push_str(line),
+            (Part::Ours, _) => ours.push_str(line),
+            (Part::Original, _) => original.push_str(line),
+            (Part::Theirs, _) => theirs.push_str(line),
+        }
     }
     // Markers that do not close: left as they came.
     if part != Part::Outside {

@@ -586,8 +586,10 @@ fn serve_and_check(binary: &Path, ctx: &ServiceContext, db: &mut Database, told:
             .find(|r| r.names.snake == resource)
             .map(|r| format!("http://127.0.0.1:{port}{}", r.url))
     };
-    // Every row written before, with every value it kept.
-    for row in &db.rows {
+    // Every row written before, with every value it kept; a key it did not have (a field
+    // added since, filled by the migration's default or backfill) is what the row holds
+    // from now on.
+    for row in &mut db.rows {
         let url = route(&row.resource).unwrap_or_else(|| {
             panic!(
                 "{}: no resource {} for a row kept\n{told}",
@@ -607,6 +609,11 @@ fn serve_and_check(binary: &Path, ctx: &ServiceContext, db: &mut Database, told:
                     "{}: {}.{key} of {} changed\n{told}",
                     db.label, row.resource, row.id
                 );
+            }
+        }
+        if let Some(now) = now.as_object() {
+            for (key, value) in now {
+                row.keys.entry(key.clone()).or_insert_with(|| value.clone());
             }
         }
     }
