@@ -2,13 +2,11 @@
 //! rule of their field (distinct, for unique fields), and one invalid value
 //! per field that has a rule to break. Values are JSON literals.
 //!
-//! Strings for a `pattern` are drawn from the regex itself with a generator
-//! seeded by the field's path, so the same spec always gives the same values.
+//! Strings for a `pattern` are drawn from the regex itself with a seeded generator
+//! (`spec::room::pattern_values`), so the same spec always gives the same values; a
+//! pattern with fewer values than the samples repeats them.
 
-use rand::distr::Distribution;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::SeedableRng;
-
+use crate::spec::room::{pattern_values, stable_seed};
 use crate::spec::{Bound, DEFAULT_DECIMAL, Field, Format, Shape, bound_value, bound_whole};
 
 // The samples' count and a field's room are the spec's: its validation refuses an account
@@ -23,7 +21,7 @@ pub fn valid(resource: &str, field: &Field) -> Vec<String> {
 fn valid_one(resource: &str, field: &Field, i: usize) -> String {
     let n = i + 1;
     match field.ty.props().shape {
-        Shape::Text => json_string(&string_sample(resource, field, i)),
+        Shape::Text => json_string(&string_sample(field, i)),
         Shape::Whole { .. } => {
             let (lo, hi) = int_range(field);
             lo.saturating_add(i as i64).min(hi).to_string()
@@ -58,7 +56,9 @@ fn valid_one(resource: &str, field: &Field, i: usize) -> String {
             let values = field.ty.values().unwrap_or_default();
             json_string(&values[i % values.len()])
         }
-        Shape::Fixed { sample } => sample(stable_seed(resource, &field.names.snake), i),
+        Shape::Fixed { sample } => {
+            sample(stable_seed(&format!("{resource}.{}", field.names.snake)), i)
+        }
     }
 }
 
@@ -183,7 +183,7 @@ fn repeat_x(n: usize) -> String {
     }
 }
 
-fn string_sample(resource: &str, field: &Field, i: usize) -> String {
+fn string_sample(field: &Field, i: usize) -> String {
     let rules = &field.rules;
     let n = i + 1;
     let candidate = match (rules.format, &rules.pattern) {
@@ -191,9 +191,10 @@ fn string_sample(resource: &str, field: &Field, i: usize) -> String {
             format!("{}{n}@example.com", field.names.snake.replace('_', "."))
         }
         (Some(Format::Url), _) => format!("https://example.com/{}/{n}", field.names.kebab),
-        (None, Some(pattern)) => {
-            if let Some(s) = from_pattern(resource, field, pattern, i) {
-                return s;
+        (None, Some(_)) => {
+            // Validation refuses a pattern with no value drawn, so the fallback is never used.
+            if let Some(values) = pattern_values(field).filter(|v| !v.is_empty()) {
+                return values[i % values.len()].clone();
             }
             format!("{} {n}", field.names.words)
         }
@@ -225,50 +226,6 @@ fn fit_length(mut s: String, min: Option<u32>, max: Option<u32>, n: usize) -> St
         }
     }
     s
-}
-
-/// The `i`-th of `COUNT` distinct strings that match `pattern` and the
-/// field's length limits, drawn with a seeded generator.
-fn from_pattern(resource: &str, field: &Field, pattern: &str, i: usize) -> Option<String> {
-    // The generator cannot do anchors; what it draws is whole anyway.
-    let body = pattern.strip_prefix('^').unwrap_or(pattern);
-    let body = match body.strip_suffix('$') {
-        Some(b) if !b.ends_with('\\') => b,
-        _ => body,
-    };
-    let generator = rand_regex::Regex::compile(body, 6).ok()?;
-    let checker = regex::Regex::new(pattern).ok()?;
-    let mut rng = ChaCha8Rng::seed_from_u64(stable_seed(resource, &field.names.snake));
-    let len_ok = |s: &str| {
-        let len = s.chars().count() as u32;
-        field.rules.min_length.is_none_or(|m| len >= m)
-            && field.rules.max_length.is_none_or(|m| len <= m)
-    };
-    let mut found: Vec<String> = Vec::new();
-    for _ in 0..2000 {
-        let s: String = generator.sample(&mut rng);
-        if checker.is_match(&s)
-            && len_ok(&s)
-            && !found.contains(&s)
-            && s.chars().all(|c| !c.is_control())
-        {
-            found.push(s);
-            if found.len() > i {
-                return found.pop();
-            }
-        }
-    }
-    None
-}
-
-/// FNV-1a of `resource.field`: stable across runs and platforms.
-fn stable_seed(resource: &str, field: &str) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in resource.bytes().chain(*b".").chain(field.bytes()) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
 }
 
 fn int_range(field: &Field) -> (i64, i64) {
@@ -441,6 +398,37 @@ mod tests {
         for s in &a {
             let s: String = serde_json::from_str(s).unwrap();
             assert!(re.is_match(&s), "{s}");
+        }
+    }
+
+    /// A pattern with fewer values than the samples (found by the served chain: `^\{\}$` has
+    /// one) repeats them rather than falling back to text it refuses; unique, it is the room.
+    #[test]
+    fn a_pattern_of_few_values_repeats_them() {
+        for (toml, values) in [
+            (
+                r#"{ type = "string", pattern = "^\\{\\}\\[\\]\\(\\)$" }"#,
+                1,
+            ),
+            (
+                r#"{ type = "string", unique = true, pattern = "^(ab|cd|ef)$" }"#,
+                3,
+            ),
+        ] {
+            let f = field(toml);
+            let re = regex::Regex::new(f.rules.pattern.as_deref().unwrap()).unwrap();
+            let samples = valid("thing", &f);
+            for s in &samples {
+                let s: String = serde_json::from_str(s).unwrap();
+                assert!(re.is_match(&s), "{toml}: {s}");
+            }
+            let mut distinct = samples.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert_eq!(distinct.len(), values, "{toml}: {samples:?}");
+            assert_eq!(super::room(&f), Some(values), "{toml}");
+            // The first `room` samples are the distinct ones.
+            assert_eq!(samples[..values].len(), values);
         }
     }
 

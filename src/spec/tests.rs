@@ -425,6 +425,21 @@ fn defaults_must_pass_their_own_validation() {
     );
 }
 
+/// A pattern the generated tests can draw no value from would give a project whose own
+/// tests fail (each value must match and fit the lengths): refused, pointing at the pattern.
+#[test]
+fn a_pattern_with_no_value_to_draw_is_refused() {
+    let e = errors(
+        "[resources.post.fields]\na = { type = \"string\", pattern = \"^[a-z]{3}$\", min_length = 5 }\nb = { type = \"string\", pattern = \"^[a-z]{3,6}$\", min_length = 5 }\n",
+    );
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("finds no value that matches the pattern"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("resources.post.fields.a.pattern"), "{e:?}");
+}
+
 #[test]
 fn min_greater_than_max() {
     let e = errors(

@@ -240,7 +240,7 @@ fn read_field(
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
     let list = read_list_use(sink, &t, default_field_use(&ty, unique), listable(&ty));
     let references = read_references(sink, &t, &ty);
-    Some(Field {
+    let field = Field {
         names: Names::new(&name.value, None),
         description: t
             .string(sink, "description")
@@ -255,7 +255,46 @@ fn read_field(
         renamed_from,
         list,
         references,
-    })
+    };
+    check_pattern_values(sink, &t, &field);
+    Some(field)
+}
+
+/// A pattern the generated tests can draw no valid value from (none within the lengths, or
+/// a construct the sample generator cannot follow) would give a project whose own tests
+/// fail: refused, with the rules that meet.
+fn check_pattern_values(sink: &mut Sink, t: &Table<'_, '_>, field: &Field) {
+    if !crate::spec::room::pattern_values(field).is_some_and(|v| v.is_empty()) {
+        return;
+    }
+    let Some(pattern) = t.raw("pattern") else {
+        return;
+    };
+    let rules = &field.rules;
+    let lengths = match (rules.min_length, rules.max_length) {
+        (None, None) => String::new(),
+        (min, max) => format!(
+            ", min_length {}, max_length {}",
+            min.map_or("none".into(), |m| m.to_string()),
+            max.map_or("none".into(), |m| m.to_string())
+        ),
+    };
+    sink.push_new_rule(
+        Diagnostic::new(
+            pattern.span(),
+            t.key_path("pattern"),
+            "backend-gen finds no value that matches the pattern and the field's lengths",
+        )
+        .found(format!(
+            "pattern {:?}{lengths}",
+            rules.pattern.as_deref().unwrap_or_default()
+        ))
+        .help(
+            "the generated tests write valid rows with values drawn from the pattern: widen the \
+             lengths or write the pattern without word boundaries or look-arounds (e.g. \
+             \"^[a-z]{3,8}$\")",
+        ),
+    );
 }
 
 /// A uuid field's `references = "SERVICE.RESOURCE"`: the row of another service it holds.
