@@ -368,6 +368,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "ipnet",
     "jsonwebtoken",
     "lettre",
+    "libsqlite3_sys",
     "metrics",
     "metrics_exporter_prometheus",
     "mimalloc",
