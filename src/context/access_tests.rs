@@ -99,6 +99,9 @@ pub struct FieldTest {
     pub hidden_from: Option<String>,
     /// Whether that caller may list the rows too (lists, sparse fields, filters, sorts).
     pub hidden_in_lists: bool,
+    /// Whether the row's owner, whom `read` names, lists it and sees the field there while
+    /// that caller's list of the same rows hides it (a key hidden on other users' rows only).
+    pub owner_lists_it: bool,
     /// Whether lists may sort by the field (its `sort`; json fields never).
     pub filterable: bool,
     /// A nested list the caller may read the row in: the relation's key, the parent
@@ -195,11 +198,20 @@ pub(super) fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) ->
                         .then_some((caller, owns_new))
                 })
             });
+            let hidden_in_lists = hidden.is_some_and(|(_, roles, owns)| lists(roles, *owns));
+            let owner_lists_it = hidden_in_lists
+                && r.owner.is_some()
+                && !through_parents
+                && f.access.read.as_ref().is_some_and(|read| read.contains(&Rule::Owner))
+                && callers
+                    .iter()
+                    .any(|(name, roles, owns)| name == "owner" && lists(roles, *owns));
             FieldTest {
                 key: f.names.camel.clone(),
                 snake: f.names.snake.clone(),
                 values,
-                hidden_in_lists: hidden.is_some_and(|(_, roles, owns)| lists(roles, *owns)),
+                hidden_in_lists,
+                owner_lists_it,
                 hidden_from: hidden.map(|(name, ..)| name.clone()),
                 // The test sorts by it, so the spec must let lists sort by it.
                 filterable: f.list.sort,

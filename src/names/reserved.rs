@@ -441,6 +441,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "rules",
     "sessions",
     "shared",
+    "sparse",
     "tagged",
     "telemetry",
     "token",
