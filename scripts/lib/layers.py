@@ -31,9 +31,12 @@ LAYERS = [
     ("request deadline (timer)", r"^tokio::time::|^tokio::runtime::time"),
     ("compression layer", r"tower_http::compression"),
     ("idempotency guard", r"::idempotency::"),
-    ("axum: routing, boxed services", r"^axum::|^tower::|^matchit::"),
+    ("axum: routing, boxed services", r"^axum::(?!handler::Handler<)|^tower::|^matchit::"),
     ("extractors (caller, id, conditions, body)", r"::extract::|::access::|::conditional::Conditions"),
-    ("handler, service, repo", r"::resources::[a-z_]+::(handlers|service|repo)::|::list::|^bench_reference::"),
+    (
+        "handler, service, repo",
+        r"::resources::[a-z_]+::(handlers|service|repo)::|::list::|^bench_reference::|^axum::handler::Handler<",
+    ),
     ("read cache", r"::cache::|^moka::"),
     ("SQL: sqlx", r"^sqlx_core::|^sqlx_sqlite::|^sqlx_postgres::|^flume::"),
     ("SQL: SQLite's C code", r"^sqlite3|^pcache|^btree|^vdbe"),
@@ -41,6 +44,30 @@ LAYERS = [
     ("field rules (shown, hidden keys)", r"::fields::"),
     ("JSON writing (serde_json)", r"^serde_json::|::serialize$|Serialize>::serialize"),
 ]
+
+
+def subject(frame: str) -> str:
+    """The path a frame's layer is read from. A trait method on a type,
+    `<sqlx_core::x::Stream<T> as futures_core::Stream>::poll_next`, is the type's code, so it
+    reads as `sqlx_core::x::Stream<T>`; on a bare type parameter, `<F as
+    axum::handler::Handler<..>>::call`, only the trait tells whose code it is (the handler's
+    own body, which the compiler inlines there). Without this, every trait method's frame
+    went to the layer of the frame around it: sqlx's streams read as axum's routing."""
+    if not frame.startswith("<"):
+        return frame
+    inner = frame[1:]
+    depth = 0
+    for i, ch in enumerate(inner):
+        if ch == "<":
+            depth += 1
+        elif ch == ">":
+            depth -= 1
+        elif depth == 0 and inner.startswith(" as ", i):
+            ty = inner[:i].lstrip("&*( ").removeprefix("mut ").removeprefix("dyn ")
+            if re.fullmatch(r"[A-Z]\w*", ty):
+                return inner[i + 4 :]
+            return ty
+    return inner
 
 
 def crate_of(frame: str) -> str:
@@ -73,7 +100,12 @@ def main() -> None:
     unclaimed: dict[str, int] = {}
     for frames, c in stacks:
         layer = next(
-            (label for f in reversed(frames) for label, pattern in compiled if pattern.search(f)),
+            (
+                label
+                for f in reversed(frames)
+                for label, pattern in compiled
+                if pattern.search(subject(f))
+            ),
             None,
         )
         if layer:
