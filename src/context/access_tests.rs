@@ -202,7 +202,10 @@ pub(super) fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) ->
             let owner_lists_it = hidden_in_lists
                 && r.owner.is_some()
                 && !through_parents
-                && f.access.read.as_ref().is_some_and(|read| read.contains(&Rule::Owner))
+                && f.access
+                    .read
+                    .as_ref()
+                    .is_some_and(|read| read.contains(&Rule::Owner))
                 && callers
                     .iter()
                     .any(|(name, roles, owns)| name == "owner" && lists(roles, *owns));
