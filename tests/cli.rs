@@ -3100,3 +3100,40 @@ fn a_field_rename_rewrites_every_generated_file_of_its_resource() {
     assert!(!repo.contains("label"), "{repo}");
     updated_again_changes_nothing(&project);
 }
+
+/// The typed client's test uses every name it imports from the client, whichever of its
+/// parts a spec leaves out: with no resource it can write rows of (here one only signed-in
+/// owners create), it makes no rows, and `new_idempotency_key` was imported unused, which
+/// `clippy -D warnings` refuses.
+#[test]
+fn the_typed_client_test_imports_only_what_it_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.toml");
+    fs::write(
+        &spec,
+        "[project]\nname = \"owned-only\"\ndescription = \"Rows only their owners make.\"\n\n\
+         [auth]\nmode = \"jwt\"\n\n\
+         [resources.note]\nbelongs_to = { user = {} }\nowner = \"user\"\n\
+         access = { list = \"public\", read = \"public\", create = \"authenticated\", update = \"owner\", delete = \"owner\" }\n\
+         fields.body = { type = \"string\", required = true, max_length = 10 }\n",
+    )
+    .unwrap();
+    let project = dir.path().join("owned-only");
+    backend_gen()
+        .args(["new", "owned-only", "--spec"])
+        .arg(&spec)
+        .arg("--output")
+        .arg(&project)
+        .assert()
+        .success();
+    let test = fs::read_to_string(project.join("tests/api/typed_client.rs")).unwrap();
+    let imports = regex::Regex::new(r"use owned_only_client::\{([^}]*)\};").unwrap();
+    let names = &imports.captures(&test).expect("the client's import")[1];
+    for name in names.split(',').map(str::trim) {
+        let used = regex::Regex::new(&format!(r"\b{name}\b")).unwrap();
+        assert!(
+            used.find_iter(&test).count() > 1,
+            "`{name}` is imported and not used"
+        );
+    }
+}
