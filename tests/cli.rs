@@ -582,7 +582,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
     edit(&project, "tests/api/tags.rs", |t| {
         format!("{t}\n#[test]\nfn the_teams_own_test() {{}}\n")
     });
-    edit(&project, "README.md", |t| {
+    edit(&project, "docs/routes.md", |t| {
         format!("{t}\n## Our notes\n\nDeployed on Fridays.\n")
     });
     add_color_and_reviews(&project);
@@ -595,7 +595,7 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
         .stdout(predicate::str::contains("add column `tags.color`"))
         .stdout(predicate::str::contains("create table `reviews`"))
         .stdout(predicate::str::contains("merged   tests/api/tags.rs"))
-        .stdout(predicate::str::contains("merged   README.md"))
+        .stdout(predicate::str::contains("merged   docs/routes.md"))
         .stdout(predicate::str::contains(
             "added    src/resources/reviews/handlers.rs",
         ));
@@ -605,11 +605,11 @@ fn update_keeps_the_teams_edits_and_applies_the_generators_changes() {
         read(&project, "src/resources/tags/handlers.rs").starts_with("// Reviewed by the team.\n")
     );
     assert!(read(&project, "tests/api/tags.rs").contains("fn the_teams_own_test() {}"));
-    assert!(read(&project, "README.md").contains("## Our notes\n\nDeployed on Fridays.\n"));
+    assert!(read(&project, "docs/routes.md").contains("## Our notes\n\nDeployed on Fridays.\n"));
     // ...beside the generator's changes.
     assert!(read(&project, "src/resources/tags/model.rs").contains("pub color: Option<String>"));
     assert!(read(&project, "tests/api/tags.rs").contains("color"));
-    assert!(read(&project, "README.md").contains("/v1/reviews"));
+    assert!(read(&project, "docs/routes.md").contains("/v1/reviews"));
     let sqlite = migration_path(&project, "sqlite", "_add_tags_color_and_1_more.up.sql");
     let migration = read(&project, &sqlite);
     assert!(
@@ -1484,8 +1484,17 @@ fn no_command_rewrites_an_applied_migration() {
     // Every command the project prints in its spec header and its READMEs, without
     // placeholders (NAME, TYPE, ...), run as printed in the project's directory.
     let mut printed = Vec::new();
-    for file in ["backend-gen.toml", "README.md", ".backend-gen/README.md"] {
-        let text = read(&project, file).replace("\n# ", " ").replace('\n', " ");
+    let docs = std::fs::read_dir(project.join("docs"))
+        .unwrap()
+        .map(|e| format!("docs/{}", e.unwrap().file_name().to_string_lossy()));
+    let files = ["backend-gen.toml", "README.md", ".backend-gen/README.md"]
+        .map(String::from)
+        .into_iter()
+        .chain(docs);
+    for file in files {
+        let text = read(&project, &file)
+            .replace("\n# ", " ")
+            .replace('\n', " ");
         for (i, part) in text.split('`').enumerate() {
             let runnable = i % 2 == 1
                 && part.starts_with("backend-gen ")

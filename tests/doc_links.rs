@@ -4,26 +4,21 @@
 //! `backend-gen` command in a code block of those pages parses against the CLI, so a
 //! reader who copies one gets the command it describes and not a usage error.
 
-use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use backend_gen::cli::Cli;
 use clap::Parser;
+
+#[path = "support/markdown.rs"]
+mod markdown;
+
+use markdown::{Page, anchors, link_targets, prose, slug};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Folders of the repository whose Markdown is not ours to keep: build output, vendored
 /// files, test fixtures and insta's snapshots (which hold generated pages as test data).
 const SKIPPED: &[&str] = &["target", ".git", "node_modules", "tests/snapshots"];
-
-/// A Markdown page and where its links resolve from.
-struct Page {
-    /// How a failure names it.
-    name: String,
-    /// Its path relative to the tree's root.
-    path: PathBuf,
-    text: String,
-}
 
 /// Every `.md` file under `root`, but for the skipped folders.
 fn pages(root: &Path, label: &str) -> Vec<Page> {
@@ -51,153 +46,13 @@ fn pages(root: &Path, label: &str) -> Vec<Page> {
     found
 }
 
-/// The page's lines outside fenced code blocks, with inline code spans blanked out (a
-/// link inside backticks is an example, not a link).
-fn prose(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut fenced = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced {
-            continue;
-        }
-        let mut kept = String::new();
-        for (j, part) in line.split('`').enumerate() {
-            if j % 2 == 0 {
-                kept.push_str(part);
-            } else {
-                kept.push_str(&" ".repeat(part.len() + 2));
-            }
-        }
-        out.push((i + 1, kept));
-    }
-    out
-}
-
-/// The targets of inline links (`[text](target)`, `![alt](target)`) and of reference
-/// definitions (`[label]: target`) on a line.
-fn link_targets(line: &str) -> Vec<String> {
-    let mut targets = Vec::new();
-    let mut rest = line;
-    while let Some(at) = rest.find("](") {
-        let after = &rest[at + 2..];
-        let Some(end) = after.find(')') else { break };
-        let target = after[..end].split_whitespace().next().unwrap_or("");
-        targets.push(target.trim_matches(['<', '>']).to_string());
-        rest = &after[end..];
-    }
-    let trimmed = line.trim_start();
-    if trimmed.starts_with('[')
-        && let Some((label, target)) = trimmed.split_once("]:")
-        && !label.contains(']')
-    {
-        targets.push(target.split_whitespace().next().unwrap_or("").to_string());
-    }
-    targets
-}
-
-/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces made hyphens.
-fn slug(heading: &str) -> String {
-    heading
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
-        .map(|c| if c == ' ' { '-' } else { c })
-        .collect()
-}
-
-/// The anchors a page's headings give, numbered the way GitHub numbers repeated ones.
-fn anchors(text: &str) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut fenced = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-        }
-        if fenced || !line.starts_with('#') {
-            continue;
-        }
-        let base = slug(line.trim_start_matches('#'));
-        let mut anchor = base.clone();
-        let mut n = 0;
-        while seen.contains(&anchor) {
-            n += 1;
-            anchor = format!("{base}-{n}");
-        }
-        seen.insert(anchor);
-    }
-    seen
-}
-
-/// `a/b/../c` as `a/c`; `None` for a path that climbs out of the tree.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    Some(out)
-}
-
 /// Every broken relative link of the pages under `root`, as `page:line: why`.
 fn broken_links(root: &Path, label: &str) -> Vec<String> {
-    let pages = pages(root, label);
-    let mut broken = Vec::new();
-    for page in &pages {
-        for (line_no, line) in prose(&page.text) {
-            for target in link_targets(&line) {
-                if target.is_empty()
-                    || target.contains("://")
-                    || target.starts_with("mailto:")
-                    || target.starts_with('/')
-                {
-                    continue;
-                }
-                let (file, anchor) = match target.split_once('#') {
-                    Some((file, anchor)) => (file, Some(anchor)),
-                    None => (target.as_str(), None),
-                };
-                let where_ = format!("{}:{line_no}: `{target}`", page.name);
-                let resolved = if file.is_empty() {
-                    Some(page.path.clone())
-                } else {
-                    normalize(&page.path.parent().unwrap_or(Path::new("")).join(file))
-                };
-                let Some(resolved) = resolved else {
-                    broken.push(format!("{where_} leaves the tree"));
-                    continue;
-                };
-                let on_disk = root.join(&resolved);
-                if !on_disk.exists() {
-                    broken.push(format!("{where_}: no such file {}", resolved.display()));
-                    continue;
-                }
-                if let Some(anchor) = anchor
-                    && on_disk.extension().is_some_and(|e| e == "md")
-                {
-                    let text = std::fs::read_to_string(&on_disk).unwrap();
-                    if !anchors(&text).contains(anchor) {
-                        broken.push(format!(
-                            "{where_}: {} has no heading with the anchor #{anchor}",
-                            resolved.display()
-                        ));
-                    }
-                }
-            }
-        }
-    }
-    broken
+    markdown::broken_links(
+        &pages(root, label),
+        |path| root.join(path).exists(),
+        |path| std::fs::read_to_string(root.join(path)).ok(),
+    )
 }
 
 /// The `backend-gen` commands in the fenced code blocks of a page, without prompts and

@@ -508,7 +508,7 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     }
 
     // GraphQL over HTTP, by the specification's own suite: no MUST may fail, and every
-    // SHOULD this service meets stays met (README, "GraphQL", gives the rest).
+    // SHOULD this service meets stays met (the generated `docs/graphql.md` gives the rest).
     if ctx.graphql.is_some()
         && let Some((passed, report)) = pytools::graphql_http_audit(&format!("{base}/graphql"))
     {
@@ -724,13 +724,13 @@ fn assert_command_line(binary: &Path, name: &str) {
     );
 }
 
-/// The shell commands of the README's "Try it" block (sign up, verify, sign in), with
-/// their `\` continuations joined.
-fn readme_try_it(project: &Path) -> Vec<String> {
-    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+/// The shell commands of the "Try it" block of `docs/access.md` (sign up, verify, sign in),
+/// with their `\` continuations joined.
+fn documented_try_it(project: &Path) -> Vec<String> {
+    let readme = std::fs::read_to_string(project.join("docs/access.md")).unwrap();
     let (_, section) = readme
         .split_once("### Try it\n")
-        .expect("the README's Try it section");
+        .expect("the Try it section of docs/access.md");
     let (_, block) = section.split_once("```sh\n").expect("its sh block");
     let (block, _) = block.split_once("```").expect("its end");
     block
@@ -741,14 +741,14 @@ fn readme_try_it(project: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The README's sign-up and sign-in examples work as written (only the port differs, and a
+/// The sign-up and sign-in examples of `docs/access.md` work as written (only the port differs, and a
 /// verification's token is taken from the mail folder) against a fresh service.
 fn readme_examples_work(name: &str, spec: &Path, project: &Path) {
     let ctx = context(name, spec);
     let Some(auth) = ctx.auth.as_ref() else {
         return;
     };
-    let commands = readme_try_it(project);
+    let commands = documented_try_it(project);
     assert!(
         commands.iter().all(|command| command.starts_with("curl ")),
         "{commands:?}"
@@ -777,7 +777,7 @@ fn readme_examples_work(name: &str, spec: &Path, project: &Path) {
         answer = String::from_utf8_lossy(&output.stdout).into_owned();
     }
     let pair: serde_json::Value = serde_json::from_str(&answer)
-        .unwrap_or_else(|e| panic!("the README's login answered {answer:?}: {e}"));
+        .unwrap_or_else(|e| panic!("the documented login answered {answer:?}: {e}"));
     assert!(pair["accessToken"].is_string(), "{pair}");
 }
 

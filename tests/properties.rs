@@ -38,6 +38,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 
+#[path = "support/markdown.rs"]
+mod markdown;
 #[allow(dead_code, reason = "the end-to-end and OpenAPI tests use the rest")]
 mod pytools;
 mod spec_changes;
@@ -460,6 +462,7 @@ fn check_accepted(
     check_rust(&files, fail);
     check_manifest(&files, fail);
     check_routes(spec, parsed, &files, fail);
+    check_links(&files, fail);
     let tables = check_migrations(&files, fail);
     if let Some(shipped) = files.get("backend-gen.toml")
         && let Err(report) = spec::parse("backend-gen.toml", &shipped.contents)
@@ -719,6 +722,31 @@ fn check_manifest(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) 
             .into_iter()
             .for_each(|m| fail("a default feature turns on each optional crate used", m)),
         Err(e) => fail("a default feature turns on each optional crate used", e),
+    }
+}
+
+/// Every relative link of the rendered Markdown (the README and `docs/`) names a file of
+/// the project and, where it names a section, a heading of that page: the pages a spec's
+/// features leave out (no GraphQL, no accounts, no events) are never linked to.
+fn check_links(files: &FileSet, fail: &mut impl FnMut(&'static str, String)) {
+    let pages: Vec<markdown::Page> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".md"))
+        .map(|(path, file)| markdown::Page {
+            name: path.clone(),
+            path: std::path::PathBuf::from(path),
+            text: file.contents.clone(),
+        })
+        .collect();
+    let key = |path: &Path| path.to_string_lossy().into_owned();
+    let exists = |path: &Path| {
+        let path = key(path);
+        let folder = format!("{path}/");
+        files.get(&path).is_some() || files.iter().any(|(p, _)| p.starts_with(&folder))
+    };
+    let text_of = |path: &Path| files.get(&key(path)).map(|file| file.contents.clone());
+    for broken in markdown::broken_links(&pages, exists, text_of) {
+        fail("every relative link of the docs resolves", broken);
     }
 }
 

@@ -9,7 +9,7 @@
 //!
 //! Off by default. Then there is no tracer, the spans only traces record are never built
 //! (the log filter turns their target off), no row stores a context, and a request costs
-//! what it did without them (README.md, "Traces").
+//! what it did without them (`docs/operations.md`, "Traces").
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
