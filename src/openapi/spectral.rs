@@ -2,7 +2,7 @@
 //! with Spectral's OpenAPI rules and the OWASP API Security Top 10 2023 ruleset. A rule that
 //! is wrong for a generated service is turned off only for the operations it is wrong for,
 //! each with its reason; one rule is off for the whole document, with the reason it can
-//! never apply (docs/architecture.md, "The API document under review").
+//! never apply (`docs/decisions/the-api-document-under-review.md`).
 
 use std::fmt::Write as _;
 
