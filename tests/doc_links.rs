@@ -181,3 +181,23 @@ fn links_are_read_from_prose_only() {
     .collect();
     assert_eq!(targets, ["docs/a.md#x", "e.md"]);
 }
+
+/// Every decision record is listed in the records' index, so none is found only by chance.
+#[test]
+fn every_decision_record_is_in_the_index() {
+    let dir = Path::new(ROOT).join("docs/decisions");
+    let index = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let listed: Vec<String> = prose(&index)
+        .into_iter()
+        .flat_map(|(_, line)| link_targets(&line))
+        .collect();
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".md") && name != "README.md" && !listed.contains(&name) {
+            missing.push(name);
+        }
+    }
+    missing.sort();
+    assert_none("records missing from docs/decisions/README.md", missing);
+}

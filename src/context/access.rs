@@ -43,7 +43,7 @@ pub struct FieldRuleContext {
     pub write_rules: Vec<String>,
     /// A value the caller may not write is dropped rather than refused.
     pub ignore_denied: bool,
-    /// The rules in words, for the generated README.
+    /// The rules in words, for the generated `docs/access.md`.
     pub words: String,
 }
 

@@ -1,4 +1,4 @@
-//! The jwt flow's context: the account resource, sample credentials and the README's
+//! The jwt flow's context: the account resource, sample credentials and the account docs'
 //! register example.
 
 use serde::Serialize;
@@ -27,10 +27,11 @@ pub struct AuthContext {
     /// Some field of the account resource is hidden from some callers: `/auth/me` and
     /// registration's answer show the account as its owner may see it.
     pub account_read_rules: bool,
-    /// The README's register example: a JSON body with the account's required fields (each
-    /// its first sample), the email among them, and `sample_password`.
+    /// The register example of the generated `docs/access.md`: a JSON body with the
+    /// account's required fields (each its first sample), the email among them, and
+    /// `sample_password`.
     pub register_example: String,
-    /// The email of `register_example`, for the README's login and `grant-role` examples.
+    /// The email of `register_example`, for the login and `grant-role` examples.
     pub sample_email: String,
     /// The placeholders of `register_example` for the account's required parents, each with
     /// what to put there ("TEAM-ID: the id of a team (`POST /v1/teams`)").
@@ -42,7 +43,7 @@ pub struct AuthContext {
     pub accounts_variable: Option<String>,
 }
 
-/// The README's register example for `account`: `None` without auth.
+/// The register example of the generated `docs/access.md` for `account`: `None` without auth.
 impl AuthContext {
     /// The jwt flow's context, `None` with auth mode `none`; `resources` are the
     /// resources' contexts, the account's among them.
@@ -102,7 +103,8 @@ pub(super) fn registrant_unwritable(spec: &Spec) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The README's register example for `account`, leaving out the keys in `unwritable`.
+/// The register example of the generated `docs/access.md` for `account`, leaving out
+/// the keys in `unwritable`.
 fn register_example(
     account: &ResourceContext,
     auth: &AuthContext,
@@ -144,7 +146,7 @@ fn register_example(
     })
 }
 
-/// The README's register example (see `AuthContext::register_example`).
+/// The register example of the generated `docs/access.md` (see `AuthContext::register_example`).
 struct RegisterExample {
     body: String,
     email: String,

@@ -17,7 +17,7 @@ pub struct EventContext {
     /// expression comparable with it (`Some(PaymentStatus::Succeeded)` when it is optional).
     pub field: Option<String>,
     pub becomes: Option<String>,
-    /// A transition's JSON key and value (`"succeeded"`), for the README and the tests.
+    /// A transition's JSON key and value (`"succeeded"`), for the generated docs and the tests.
     pub key: Option<String>,
     pub value_json: Option<String>,
 }

@@ -39,7 +39,7 @@ pub struct FieldContext {
     pub pattern_rust: Option<String>,
     pub pattern_const: String,
     pub pattern_static: String,
-    /// Valid JSON values, distinct (see `samples`): the README's and the OpenAPI document's
+    /// Valid JSON values, distinct (see `samples`): the generated docs' and the OpenAPI document's
     /// examples, and the tests' bodies (which get a copy).
     #[serde(skip)]
     pub samples: Vec<String>,

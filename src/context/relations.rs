@@ -31,8 +31,8 @@ pub struct RelationContext {
     /// The parent is a row of a copy of another service's rows (`[replicas.NAME]`): checked
     /// to exist there (`replicas::NAME::exists`).
     pub replica: bool,
-    /// The parent's collection URL: the README's register example names it, and the tests
-    /// get a copy (`RelationTestContext`).
+    /// The parent's collection URL: the register example of the generated
+    /// `docs/access.md` names it, and the tests get a copy (`RelationTestContext`).
     #[serde(skip)]
     pub target_url: String,
     /// The owner of the parent row in `{row}` (see [`super::ResourceContext::owner_call`]).

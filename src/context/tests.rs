@@ -30,8 +30,9 @@ fn the_dec_import_follows_every_printed_decimal() {
     ));
 }
 
-/// The README's register example fills the account's required fields (not the optional
-/// ones, nor those with a default) with valid samples, and its password meets the policy.
+/// The register example of the generated `docs/access.md` fills the account's required
+/// fields (not the optional ones, nor those with a default) with valid samples, and its
+/// password meets the policy.
 #[test]
 fn the_register_example_has_the_required_account_fields() {
     let source = "[auth]\nmode = \"jwt\"\npassword_min_length = 20\n\

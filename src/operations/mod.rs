@@ -1,6 +1,6 @@
 //! The service's operations: every route it serves, as one list computed once from the
 //! typed spec, from which everything that lists, documents or mounts a route derives:
-//! `check`'s route list, the README's and the generated OpenAPI test's (through the
+//! `check`'s route list, the generated `docs/routes.md`'s and OpenAPI test's (through the
 //! template context), the OpenAPI document's paths, and the generated axum routers (the
 //! resources', auth's, the job queue's and the webhooks').
 //!
@@ -36,7 +36,8 @@ pub fn operations(spec: &Spec) -> Vec<Operation> {
         .collect()
 }
 
-/// The operations under the API prefix, in the order `check` and the README list them.
+/// The operations under the API prefix, in the order `check` and the generated
+/// `docs/routes.md` list them.
 pub fn api_operations(spec: &Spec) -> Vec<Operation> {
     let mut all = operations(spec);
     all.retain(|o| o.in_api);

@@ -13,7 +13,7 @@ pub struct Operation {
     pub path: String,
     /// The path's parameters, in order.
     pub params: Vec<Param>,
-    /// What it does, in the route lists (`check`, the README).
+    /// What it does, in the route lists (`check`, the generated `docs/routes.md`).
     pub summary: String,
     /// What it does, in the OpenAPI document: the summary unless the document says more.
     pub document_summary: String,
