@@ -516,6 +516,22 @@ fn generated_example(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, project)
 }
 
+/// A project generated from spec text into `dir`: the spec is written beside it as
+/// `NAME.toml`, and the project is `dir/NAME`.
+fn generated_from(dir: &Path, name: &str, spec_text: &str) -> std::path::PathBuf {
+    let spec = dir.join(format!("{name}.toml"));
+    fs::write(&spec, spec_text).unwrap();
+    let project = dir.join(name);
+    backend_gen()
+        .args(["new", name, "--spec"])
+        .arg(&spec)
+        .arg("--output")
+        .arg(&project)
+        .assert()
+        .success();
+    project
+}
+
 /// `generated.toml` as an older generator wrote it: without the record `key` (and the
 /// comment line that holds `comment`).
 fn forget_in_state(project: &Path, key: &str, comment: &str) {
@@ -1640,21 +1656,12 @@ fn an_update_starts_from_an_applied_spec_that_newer_rules_refuse() {
 #[test]
 fn a_plural_name_renamed_to_its_singular_rewrites_the_type_in_the_rules_file() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("clinic.toml");
-    fs::write(
-        &spec,
+    let project = generated_from(
+        dir.path(),
+        "clinic",
         "[project]\nname = \"clinic\"\n\n[resources.prescriptions]\nplural = \"prescription_list\"\n\n\
          [resources.prescriptions.fields]\ndose = { type = \"string\" }\n",
-    )
-    .unwrap();
-    let project = dir.path().join("clinic");
-    backend_gen()
-        .args(["new", "clinic", "--spec"])
-        .arg(&spec)
-        .arg("--output")
-        .arg(&project)
-        .assert()
-        .success();
+    );
     let (old_rules, rules) = (
         "src/rules/prescription_list.rs",
         "src/rules/prescriptions.rs",
@@ -3117,24 +3124,15 @@ fn a_field_rename_rewrites_every_generated_file_of_its_resource() {
 #[test]
 fn the_typed_client_test_imports_only_what_it_uses() {
     let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.toml");
-    fs::write(
-        &spec,
+    let project = generated_from(
+        dir.path(),
+        "owned-only",
         "[project]\nname = \"owned-only\"\ndescription = \"Rows only their owners make.\"\n\n\
          [auth]\nmode = \"jwt\"\n\n\
          [resources.note]\nbelongs_to = { user = {} }\nowner = \"user\"\n\
          access = { list = \"public\", read = \"public\", create = \"authenticated\", update = \"owner\", delete = \"owner\" }\n\
          fields.body = { type = \"string\", required = true, max_length = 10 }\n",
-    )
-    .unwrap();
-    let project = dir.path().join("owned-only");
-    backend_gen()
-        .args(["new", "owned-only", "--spec"])
-        .arg(&spec)
-        .arg("--output")
-        .arg(&project)
-        .assert()
-        .success();
+    );
     let test = fs::read_to_string(project.join("tests/api/typed_client.rs")).unwrap();
     let imports = regex::Regex::new(r"use owned_only_client::\{([^}]*)\};").unwrap();
     let names = &imports.captures(&test).expect("the client's import")[1];

@@ -59,12 +59,7 @@ fn broken_links(root: &Path, label: &str) -> Vec<String> {
 /// trailing comments, with their line numbers.
 fn commands(text: &str) -> Vec<(usize, String)> {
     let mut found = Vec::new();
-    let mut fenced = false;
-    for (i, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-            continue;
-        }
+    for (line_no, line, fenced) in markdown::lines(text) {
         let command = line.trim_start().trim_start_matches("$ ");
         if fenced && command.starts_with("backend-gen ") {
             let command = match command.find(" #") {
@@ -75,7 +70,7 @@ fn commands(text: &str) -> Vec<(usize, String)> {
             for part in command.split("&&") {
                 let part = part.trim();
                 if part.starts_with("backend-gen ") {
-                    found.push((i + 1, part.to_string()));
+                    found.push((line_no, part.to_string()));
                 }
             }
         }

@@ -15,16 +15,26 @@ pub struct Page {
     pub text: String,
 }
 
-/// The page's lines outside fenced code blocks, with inline code spans blanked out (a
-/// link inside backticks is an example, not a link).
-pub fn prose(text: &str) -> Vec<(usize, String)> {
+/// The page's lines with their numbers and whether they are inside a fenced code block;
+/// the fence lines themselves are left out.
+pub fn lines(text: &str) -> Vec<(usize, &str, bool)> {
     let mut out = Vec::new();
     let mut fenced = false;
     for (i, line) in text.lines().enumerate() {
         if line.trim_start().starts_with("```") {
             fenced = !fenced;
-            continue;
+        } else {
+            out.push((i + 1, line, fenced));
         }
+    }
+    out
+}
+
+/// The page's lines outside fenced code blocks, with inline code spans blanked out (a
+/// link inside backticks is an example, not a link).
+pub fn prose(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (line_no, line, fenced) in lines(text) {
         if fenced {
             continue;
         }
@@ -36,7 +46,7 @@ pub fn prose(text: &str) -> Vec<(usize, String)> {
                 kept.push_str(&" ".repeat(part.len() + 2));
             }
         }
-        out.push((i + 1, kept));
+        out.push((line_no, kept));
     }
     out
 }
@@ -77,11 +87,7 @@ pub fn slug(heading: &str) -> String {
 /// The anchors a page's headings give, numbered the way GitHub numbers repeated ones.
 pub fn anchors(text: &str) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
-    let mut fenced = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-        }
+    for (_, line, fenced) in lines(text) {
         if fenced || !line.starts_with('#') {
             continue;
         }
