@@ -183,6 +183,9 @@ fn describe_field(f: &Field) -> String {
     if f.unique {
         s.push_str(" unique");
     }
+    if f.personal {
+        s.push_str(" personal (encrypted)");
+    }
     if let Some(reference) = &f.references {
         s.push_str(&format!(
             " -> {}.{} (asked at {})",

@@ -29,7 +29,8 @@ pub fn service_tables(spec: &Spec) -> Vec<String> {
 /// Every table `spec`'s migrations create, in the order they create them:
 /// resources parents first, then join tables, then replicas, then the jwt flow's refresh tokens, sessions,
 /// single-use tokens and verified emails, then the
-/// idempotency keys, then the outbox when a resource emits events, then the job queue
+/// idempotency keys, then the outbox when a resource emits events, then the keys of
+/// personal data when a field is personal, then the job queue
 /// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
     let mut out: Vec<Table> = spec
@@ -99,6 +100,16 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             columns: vec![sql::trace_context()],
             indexes: Vec::new(),
             create: sql::create_outbox(dialect),
+        });
+    }
+    if spec.has_personal() {
+        out.push(Table {
+            name: sql::DATA_KEYS.into(),
+            quoted: sql::DATA_KEYS.into(),
+            kind: TableKind::DataKeys,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            create: sql::create_data_keys(dialect),
         });
     }
     if spec.has_job_queue() {

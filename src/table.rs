@@ -35,6 +35,8 @@ pub enum TableKind {
     Jobs,
     Webhooks,
     Idempotency,
+    /// The keys that sealed personal data.
+    DataKeys,
     /// A copy of another service's rows (`[replicas.NAME]`).
     Replica,
 }
@@ -102,17 +104,27 @@ impl Column {
                 body: format!("{} IN ({})", f.names.sql, list.join(", ")),
             }
         });
+        // A personal value is stored as its ciphertext, longer than the value's own bound.
+        let max_length = f.rules.max_length.filter(|_| !f.personal);
         Column {
             name: f.names.snake.clone(),
             quoted: f.names.sql.clone(),
-            sql_type: dialect.column_type(&f.ty, f.rules.max_length),
+            sql_type: dialect.column_type(&f.ty, max_length),
             primary_key: false,
             not_null: f.required,
             default: f.default.as_ref().map(|d| dialect.literal(d)),
             check,
             references: None,
-            value: Value::Field(f.ty.clone(), f.rules.max_length),
+            value: Value::Field(f.ty.clone(), max_length),
         }
+    }
+
+    /// A personal field's blind index (`Field::blind_index`), when it has one: null where
+    /// the value is, and until `rotate-keys` has indexed a row written before the field
+    /// became personal.
+    pub fn blind_index(f: &Field) -> Option<Self> {
+        f.blind_index()
+            .map(|name| Column::fixed(&name, "TEXT", false))
     }
 
     /// The column's definition in `CREATE TABLE` or `ADD COLUMN`.

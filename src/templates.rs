@@ -165,7 +165,7 @@ mod tests {
     #[test]
     fn templates_are_found_by_template_or_output_path() {
         assert_eq!(find("src/app.rs").unwrap().0, "src/app.rs.tera");
-        assert_eq!(find("./src/cache.rs").unwrap().0, "src/cache.rs");
+        assert_eq!(find("./src/server.rs").unwrap().0, "src/server.rs");
         let err = find("src/apps.rs").unwrap_err().to_string();
         assert!(err.contains("no embedded template src/apps.rs"), "{err}");
     }

@@ -1014,14 +1014,14 @@ fn update_without_the_remembered_spec_says_so_and_writes_nothing() {
 
 /// A project generated before the job queue existed (its `generated.toml` records no
 /// service tables) and updated by this version gets the migration of the tables its spec
-/// now has: the shop (events and jwt) gains the account tokens, the job queue and the webhook
-/// tables, and only once.
+/// now has: the shop (events, jwt and personal fields) gains the account tokens, the keys of
+/// personal data, the job queue and the webhook tables, and only once.
 #[test]
 fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
     let (_dir, project) = generated_example("shop");
     let state = read(&project, ".backend-gen/generated.toml");
     assert!(
-        state.contains(r#"tables = ["refresh_tokens", "auth_sessions", "account_tokens", "email_verifications", "idempotency_keys", "outbox_events", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
+        state.contains(r#"tables = ["refresh_tokens", "auth_sessions", "account_tokens", "email_verifications", "idempotency_keys", "outbox_events", "personal_data_keys", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
         "{state}"
     );
     // As a generator from before jobs left it: no `tables`, and no migrations past the outbox.
@@ -1036,6 +1036,7 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         "account_tokens",
         "email_verifications",
         "idempotency_keys",
+        "personal_data_keys",
         "background_jobs",
         "webhook_subscriptions",
         "webhook_deliveries",
@@ -1059,6 +1060,9 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
             "create table `email_verifications`",
         ))
         .stdout(predicate::str::contains("create table `idempotency_keys`"))
+        .stdout(predicate::str::contains(
+            "create table `personal_data_keys`",
+        ))
         .stdout(predicate::str::contains("create table `background_jobs`"))
         .stdout(predicate::str::contains(
             "create table `webhook_subscriptions`",
@@ -1066,7 +1070,7 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .stdout(predicate::str::contains(
             "create table `webhook_deliveries`",
         ));
-    let created = "_create_auth_sessions_and_6_more";
+    let created = "_create_auth_sessions_and_7_more";
     let up = migration_path(&project, "postgres", &format!("{created}.up.sql"));
     let up = read(&project, &up);
     assert!(up.contains("CREATE TABLE background_jobs ("), "{up}");
@@ -3143,4 +3147,35 @@ fn the_typed_client_test_imports_only_what_it_uses() {
             "`{name}` is imported and not used"
         );
     }
+}
+
+/// Making a field personal is an update like any other, which says what to run once the new
+/// version serves (`rotate-keys` seals the values already stored); making it plain again is
+/// refused, and nothing is written.
+#[test]
+fn a_field_made_personal_asks_for_rotate_keys_and_is_never_made_plain_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let plain = "bio = { type = \"text\", required = false, max_length = 2000 }";
+    let personal = "bio = { type = \"text\", required = false, max_length = 2000, personal = true, filter = true }";
+    change_spec(&project, plain, personal);
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("add column `users.bio_hmac`"))
+        .stdout(predicate::str::contains(
+            "create table `personal_data_keys`",
+        ))
+        .stdout(predicate::str::contains("Once the new version serves:"))
+        .stdout(predicate::str::contains("`users.bio`"))
+        .stdout(predicate::str::contains("cargo run -- rotate-keys"));
+    assert!(project.join("src/personal.rs").exists());
+    assert!(project.join("docs/privacy.md").exists());
+    change_spec(&project, personal, plain);
+    refused_and_untouched(
+        &project,
+        &["`users.bio` stops being personal", "Nothing was written"],
+    );
 }

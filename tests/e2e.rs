@@ -583,6 +583,10 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         );
     }
 
+    if ctx.uses.personal {
+        keys_work_as_the_binary_runs_them(name, &binary, data.path(), database_url, &logs);
+    }
+
     // `migrate` applies the migrations to a fresh database and exits.
     let fresh = tempfile::tempdir().unwrap();
     let other = database_url.map(|url| fresh_database(url, "migrate"));
@@ -593,6 +597,51 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         Some(url) => drop_database(&url),
         None => assert!(fresh.path().join(format!("data/{name}.db")).exists()),
     }
+}
+
+/// Personal fields, as the binary runs them in `dir`: development made a key ring and said
+/// so; `rotate-keys` runs, twice, against the database the service wrote; and a ring whose
+/// key `k1` is another key stops `serve` with an error naming it, before it listens.
+fn keys_work_as_the_binary_runs_them(
+    name: &str,
+    binary: &Path,
+    dir: &Path,
+    database_url: Option<&str>,
+    logs: &str,
+) {
+    assert!(
+        logs.contains("PERSONAL_DATA_KEYS is not set"),
+        "no warning about the key ring"
+    );
+    let ring = std::fs::read_to_string(dir.join("data/personal-data.keys"))
+        .expect("development keeps its key ring in data/");
+    for run in ["first", "second"] {
+        let mut rotate = with_database(Command::new(binary), database_url);
+        rotate.arg("rotate-keys").current_dir(dir);
+        let output = rotate.output().unwrap();
+        let out = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && out.contains("older keys retired"),
+            "{name} rotate-keys ({run} run) failed:\n{out}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let index = ring
+        .split(',')
+        .find(|entry| entry.starts_with("index:"))
+        .expect("the ring's index key");
+    let other = format!("{index},k1:REREREREREREREREREREREREREREREREREREREREREQ=");
+    let mut serve = with_database(Command::new(binary), database_url);
+    serve
+        .current_dir(dir)
+        .env("PORT", free_port().to_string())
+        .env("PERSONAL_DATA_KEYS", other);
+    let output = serve.output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !output.status.success() && err.contains("PERSONAL_DATA_KEYS") && err.contains("key `k1`"),
+        "{name} served with a wrong key ring: {err}"
+    );
 }
 
 /// Builds the project's TypeScript client and runs its test (node's runner) against the

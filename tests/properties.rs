@@ -1608,6 +1608,8 @@ fn the_spec_generator_is_deterministic_and_covers_the_spec() {
         "on = [\"",
         "max_attempts = ",
         "timeout_secs = ",
+        // Issue 73.
+        "personal = true",
     ] {
         assert!(all.contains(needle), "no generated spec has {needle:?}");
     }

@@ -224,6 +224,9 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
     } else if let Some(service) = &spec.auth.accounts {
         secrets.push(format!("JWT_SECRET (the {service} service's)"));
     }
+    if spec.has_personal() {
+        secrets.push("PERSONAL_DATA_KEYS (the key ring of personal fields)".to_owned());
+    }
     // Where the other services are whose rows fields refer to.
     secrets.extend(
         spec.referenced_services()

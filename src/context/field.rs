@@ -50,6 +50,35 @@ pub struct FieldContext {
     pub write_never: bool,
     /// Some callers may not see it (`read`).
     pub read_guarded: bool,
+    /// Stored sealed (`personal = true`): bound through `personal::Seal`, read through
+    /// `personal::Opened`, and left out of events.
+    pub personal: bool,
+    /// A personal field's blind index column, bound after the value.
+    pub blind_index: Option<String>,
+    /// What an insert or update binds for it, from `input`: the value (sealed when
+    /// personal), then a personal field's blind index.
+    pub binds: Vec<String>,
+    /// What the check that a unique value is free binds: the value, or its blind index.
+    pub taken_bind: String,
+}
+
+/// See [`FieldContext::binds`] and [`FieldContext::taken_bind`].
+fn binds(f: &Field, copy: bool) -> (Vec<String>, String) {
+    let value = format!("input.{}", f.names.ident);
+    if !f.personal {
+        let bound = if copy { value } else { format!("&{value}") };
+        return (vec![bound.clone()], bound);
+    }
+    let wrapped = |with: &str| {
+        if f.required {
+            format!("{with}(&{value})")
+        } else {
+            format!("{value}.as_deref().map({with})")
+        }
+    };
+    let mut binds = vec![wrapped("Seal")];
+    binds.extend(f.blind_index().map(|_| wrapped("Blind")));
+    (binds, wrapped("Blind"))
 }
 
 #[derive(Debug, Serialize)]
@@ -108,7 +137,10 @@ impl FieldContext {
                 format!("Some({value})")
             }
         });
+        let (binds, taken_bind) = binds(f, props.copy);
         Self {
+            binds,
+            taken_bind,
             checks: checks(f),
             names: f.names.clone(),
             description: f.description.clone(),
@@ -124,9 +156,17 @@ impl FieldContext {
             pattern_static: format!("{}_REGEX", f.names.upper),
             pattern_const: format!("{}_PATTERN", f.names.upper),
             samples: samples::valid(&resource.names.snake, f),
-            taken_sql: f.unique.then(|| taken(spec, resource, &f.names.sql)),
+            taken_sql: f.unique.then(|| {
+                taken(
+                    spec,
+                    resource,
+                    &f.blind_index().unwrap_or_else(|| f.names.sql.clone()),
+                )
+            }),
             write_never: f.access.write == FieldWrite::None,
             read_guarded: f.access.read.is_some(),
+            personal: f.personal,
+            blind_index: f.blind_index(),
             rust_type,
         }
     }

@@ -90,6 +90,16 @@ pub(super) fn imports(
     if !r.events.is_empty() {
         repo_crate.push("crate::outbox".into());
     }
+    // Personal values are sealed as they are bound, and their blind indexes hashed.
+    if r.fields.iter().any(|f| f.personal) {
+        repo_crate.push("crate::personal::Seal".into());
+        if !r.events.is_empty() {
+            repo_crate.push("crate::personal".into());
+        }
+    }
+    if r.fields.iter().any(|f| f.blind_index().is_some()) {
+        repo_crate.push("crate::personal::Blind".into());
+    }
     // Parents' repos say whether a parent exists. No link target is imported: the target's
     // repo lists its own rows linked to one of these, so repos never import in a circle.
     repo_crate.extend(parents.iter().cloned());

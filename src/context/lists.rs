@@ -54,6 +54,21 @@ pub(super) fn list_description(
         let Some(kind) = props.list_kind else {
             continue;
         };
+        if f.personal {
+            // Compared through its blind index, by equality only; none: not compared at all.
+            if let Some(hmac) = f.blind_index() {
+                columns.push(ListColumn {
+                    key: f.names.camel.clone(),
+                    sql: hmac,
+                    kind: "Kind::Personal".into(),
+                    nullable: !f.required,
+                    max_chars: f
+                        .max_length()
+                        .map_or_else(|| "None".into(), |n| format!("Some({n})")),
+                });
+            }
+            continue;
+        }
         // An enum's kind takes its values.
         let kind = match props.shape {
             Shape::Choice => format!("{kind}({}::VALUES)", f.names.type_name),

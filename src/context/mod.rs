@@ -123,6 +123,8 @@ pub struct ServiceContext {
     #[serde(skip)]
     pub spec_source: String,
     pub resources: Vec<ResourceContext>,
+    /// Every personal field's column, by table: what the service's `rotate-keys` walks.
+    pub personal_columns: Vec<PersonalColumn>,
     /// What only the generated tests read, of the service and of each resource. Kept out of
     /// the serialised context: `render` hands it to the templates under `tests/` alone.
     #[serde(skip)]
@@ -242,6 +244,7 @@ impl ServiceContext {
                 spec.auth.mode == crate::spec::AuthMode::Jwt,
             ),
             default_database_url: default_database_url(spec.project.database, &lib_name),
+            personal_columns: personal_columns(spec),
             crate_name: crate_name.to_string(),
             stream_name: lib_name.to_uppercase(),
             lib_name,
@@ -281,4 +284,28 @@ impl ServiceContext {
             string_reads_bounded: true,
         }
     }
+}
+
+/// A personal field's column and its blind index, in its table.
+#[derive(Debug, Serialize)]
+pub struct PersonalColumn {
+    pub table: String,
+    pub column: String,
+    pub index: Option<String>,
+}
+
+fn personal_columns(spec: &Spec) -> Vec<PersonalColumn> {
+    spec.resources
+        .iter()
+        .flat_map(|r| {
+            r.fields
+                .iter()
+                .filter(|f| f.personal)
+                .map(|f| PersonalColumn {
+                    table: crate::sql::rust_text(r.names.plural_sql.clone()),
+                    column: crate::sql::rust_text(f.names.sql.clone()),
+                    index: f.blind_index(),
+                })
+        })
+        .collect()
 }

@@ -99,6 +99,10 @@ pub struct ResourceContext {
     pub has_pattern: bool,
     pub has_unique: bool,
     pub has_optional: bool,
+    /// Some field is personal data: read through `personal::Opened`, left out of events.
+    pub personal: bool,
+    /// The JSON keys of its personal fields.
+    pub personal_keys: Vec<String>,
     /// The `.route(path, chain)` calls of its router.
     pub router: Vec<Mount>,
     /// Laid-out `use` blocks of the repo and handler modules.
@@ -216,6 +220,13 @@ impl ResourceContext {
             imports_dec: fields.iter().any(FieldContext::names_dec),
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique),
+            personal: r.fields.iter().any(|f| f.personal),
+            personal_keys: r
+                .fields
+                .iter()
+                .filter(|f| f.personal)
+                .map(|f| f.names.camel.clone())
+                .collect(),
             has_optional: uses.optional,
             router: mounts(operations, r),
             repo_imports: imports.repo,
@@ -330,6 +341,8 @@ fn uses(
         uses.optional |= !f.required;
         uses.unique |= f.unique;
         uses.references |= f.references.is_some();
+        uses.personal |= f.personal;
+        uses.blind_index |= f.blind_index().is_some();
     }
     uses.unique |= r.belongs_to.iter().any(|b| b.unique);
     uses.one_to_one |= r.belongs_to.iter().any(|b| b.unique && !spec.is_remote(b));

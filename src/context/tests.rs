@@ -110,9 +110,10 @@ fn shop_context() {
             "0011_create_email_verifications",
             "0012_create_idempotency_keys",
             "0013_create_outbox_events",
-            "0014_create_background_jobs",
-            "0015_create_webhook_subscriptions",
-            "0016_create_webhook_deliveries"
+            "0014_create_personal_data_keys",
+            "0015_create_background_jobs",
+            "0016_create_webhook_subscriptions",
+            "0017_create_webhook_deliveries"
         ]
     );
     let order = resource(&ctx, "order");

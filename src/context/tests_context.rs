@@ -56,6 +56,69 @@ pub struct ServiceTestContext {
     pub hearer: Option<super::jobs::ListenerContext>,
     /// What the TypeScript client's test does.
     pub client: super::ClientTestContext,
+    /// The personal field the tests of sealing write (`tests/api/personal.rs`), if any.
+    pub personal: Option<PersonalTest>,
+}
+
+/// A personal field that requests may write, with the values the tests write into it.
+#[derive(Debug, Default, Serialize)]
+pub struct PersonalTest {
+    /// The resource's snake name (`body_for_…`) and collection path.
+    pub resource: String,
+    pub url: String,
+    /// Its table and column, and its blind index's, as Rust string text of SQL.
+    pub table: String,
+    pub column: String,
+    pub index: Option<String>,
+    /// The JSON key.
+    pub key: String,
+    pub unique: bool,
+    /// Two distinct valid values, the longest ones, as Rust string literals.
+    pub values: Vec<String>,
+    /// The valid values of at least 8 characters, as Rust string literals: a raw scan looks
+    /// for those alone, as a shorter one may be in other bytes by chance (a timestamp's
+    /// digits). Empty: no scan.
+    pub markers: Vec<String>,
+}
+
+impl PersonalTest {
+    /// The first personal field any request may write (an admin passes every rule but
+    /// `write = "none"`), with two distinct sample values.
+    fn first(spec: &Spec) -> Option<Self> {
+        spec.resources.iter().find_map(|r| {
+            let f = r
+                .fields
+                .iter()
+                .find(|f| f.personal && f.access.write != FieldWrite::None)?;
+            let mut samples: Vec<String> = samples::valid(&r.names.snake, f)
+                .iter()
+                .filter_map(|json| serde_json::from_str::<String>(json).ok())
+                .collect();
+            samples.dedup();
+            if samples.len() < 2 {
+                return None;
+            }
+            // Longest first: the scans look for values of 8 characters or more.
+            samples.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+            let literal = |value: &String| format!("{value:?}");
+            Some(Self {
+                resource: r.names.snake.clone(),
+                url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
+                table: crate::sql::rust_text(r.names.plural_sql.clone()),
+                column: crate::sql::rust_text(f.names.sql.clone()),
+                index: f.blind_index(),
+                key: f.names.camel.clone(),
+                unique: f.unique,
+                values: samples.iter().take(2).map(literal).collect(),
+                markers: samples
+                    .iter()
+                    .filter(|v| v.chars().count() >= 8)
+                    .take(3)
+                    .map(literal)
+                    .collect(),
+            })
+        })
+    }
 }
 
 impl ServiceTestContext {
@@ -75,6 +138,7 @@ impl ServiceTestContext {
             listener: super::jobs::ListenerContext::first(spec, false),
             hearer: super::jobs::ListenerContext::first(spec, true),
             client: super::ClientTestContext::new(spec, resources),
+            personal: PersonalTest::first(spec),
             public_list_url: spec
                 .resources
                 .iter()
@@ -585,6 +649,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         (uses.events, "outbox"),
         (uses.jobs, "jobs"),
         (uses.webhooks, "webhooks"),
+        (uses.personal, "personal"),
         (spec.project.graphql, "graphql"),
     ];
     let mut modules: Vec<String> = concerns

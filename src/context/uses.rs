@@ -55,6 +55,11 @@ pub struct Uses {
     pub remote: bool,
     /// Some field holds another service's id (`references`): writes ask that service.
     pub references: bool,
+    /// Some field is personal data: the service seals it under a key ring
+    /// (`src/personal.rs`), and some resource's rows are opened as they are read.
+    pub personal: bool,
+    /// Some personal field has a blind index, which inserts and updates bind.
+    pub blind_index: bool,
     /// Accounts sign up and sign in here (jwt, with no `accounts` service named): the
     /// account routes, sessions, mail and `grant-role`.
     pub accounts: bool,
@@ -89,5 +94,7 @@ impl Uses {
         self.webhooks |= o.webhooks;
         self.remote |= o.remote;
         self.references |= o.references;
+        self.personal |= o.personal;
+        self.blind_index |= o.blind_index;
     }
 }

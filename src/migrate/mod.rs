@@ -28,6 +28,7 @@ mod columns;
 mod diff;
 mod fill;
 mod renames;
+mod sealing;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -45,6 +46,7 @@ pub use columns::BACKFILL_ADVICE;
 pub use diff::Concurrent;
 pub use fill::Backfills;
 pub(crate) use renames::was;
+pub use sealing::ROTATE_KEYS;
 
 /// What a spec change does to the database.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -58,6 +60,9 @@ pub struct Plan {
     pub cautions: Vec<String>,
     /// Changes that no migration is written for, with why.
     pub refused: Vec<String>,
+    /// What to run once the new version serves (`rotate-keys` after a field became
+    /// personal), one line each.
+    pub after: Vec<String>,
     /// The migration in each dialect; empty when the schema did not change.
     pub sqlite: String,
     /// Empty when PostgreSQL's whole change is in `postgres_concurrent`.
@@ -176,6 +181,7 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
         out
     };
     let irreversible = merged(back_lite.refused.clone(), back_pg.refused.clone());
+    let sealing = sealing::sealing(old, new);
     let slug = match lite.changes.as_slice() {
         [] => String::new(),
         [one] => slug(one),
@@ -189,7 +195,8 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
             .is_empty()
             .then(|| (back_lite.sql(), back_pg.sql())),
         irreversible,
-        refused: merged(lite.refused, pg.refused),
+        refused: merged(merged(lite.refused, pg.refused), sealing.refused),
+        after: sealing.after,
         losses: merged(lite.losses, pg.losses),
         cautions: lite.cautions,
         changes: lite.changes,

@@ -122,12 +122,20 @@ pub(super) fn column_renames(old: &Spec, new: &Spec) -> Vec<Rename> {
     let mut out = Vec::new();
     for r in &new.resources {
         let table = &r.names.plural_snake;
+        let o = was(old, new, r);
         for f in &r.fields {
             if let Some(from) = &f.renamed_from {
                 out.push((table.clone(), from.clone(), f.names.snake.clone()));
+                // A personal field's blind index goes with it.
+                let had = o
+                    .and_then(|o| o.fields.iter().find(|of| of.names.snake == *from))
+                    .and_then(|of| of.blind_index());
+                if let (Some(was), Some(now)) = (had, f.blind_index()) {
+                    out.push((table.clone(), was, now));
+                }
             }
         }
-        let Some(o) = was(old, new, r) else {
+        let Some(o) = o else {
             continue;
         };
         for b in &r.belongs_to {

@@ -684,3 +684,61 @@ fn sqlite_rounds_a_number_that_becomes_an_integer() {
         plan.sqlite
     );
 }
+
+/// A field that becomes personal keeps its values as they are (the migration has no keys):
+/// the column loses its PostgreSQL length, gets its blind index, the keys' table comes, and
+/// `update` says to run `rotate-keys`. Renamed, it takes its blind index along; made plain
+/// again, it is refused.
+#[test]
+fn a_field_made_personal_is_sealed_by_rotate_keys_and_never_unsealed_by_a_migration() {
+    let personal = "[resources.note.fields]\n\
+                    title = { type = \"string\", max_length = 80, personal = true, filter = true }\n\
+                    body = { type = \"text\", required = false }\n";
+    let plan = plan(&spec(V1), &spec(personal), &Backfills::new());
+    assert!(
+        plan.refused.is_empty() && plan.losses.is_empty(),
+        "{plan:#?}"
+    );
+    assert!(
+        plan.changes
+            .iter()
+            .any(|c| c == "add column `notes.title_hmac`"),
+        "{:?}",
+        plan.changes
+    );
+    assert!(
+        plan.changes
+            .iter()
+            .any(|c| c == "create table `personal_data_keys`"),
+        "{:?}",
+        plan.changes
+    );
+    assert!(plan.postgres.contains("TYPE TEXT"), "{}", plan.postgres);
+    assert_eq!(plan.after.len(), 1, "{:?}", plan.after);
+    assert!(plan.after[0].contains("`notes.title`"), "{}", plan.after[0]);
+    assert!(plan.after[0].contains(ROTATE_KEYS), "{}", plan.after[0]);
+
+    // Renamed, the field's blind index is renamed with it: nothing is lost.
+    let renamed = personal.replace(
+        "title = { type = \"string\", max_length = 80, personal = true, filter = true }",
+        "headline = { type = \"string\", max_length = 80, personal = true, filter = true, renamed_from = \"title\" }",
+    );
+    let plan = plan_from(&spec(personal), None, &spec(&renamed), &Backfills::new());
+    assert!(
+        plan.losses.is_empty() && plan.refused.is_empty(),
+        "{plan:#?}"
+    );
+    assert!(plan.after.is_empty(), "{:?}", plan.after);
+    assert!(
+        plan.changes
+            .iter()
+            .any(|c| c.contains("`notes.title_hmac`") && c.contains("headline_hmac")),
+        "{:?}",
+        plan.changes
+    );
+
+    // Made plain again: refused, as the stored values are sealed.
+    let back = plan_from(&spec(personal), None, &spec(V1), &Backfills::new());
+    assert_eq!(back.refused.len(), 1, "{back:#?}");
+    assert!(back.refused[0].contains("`notes.title` stops being personal"));
+}

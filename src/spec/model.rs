@@ -204,6 +204,14 @@ impl Spec {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// Whether any field is personal data (`personal = true`): the service then seals
+    /// values under a key ring and checks its keys at start-up.
+    pub fn has_personal(&self) -> bool {
+        self.resources
+            .iter()
+            .any(|r| r.fields.iter().any(|f| f.personal))
+    }
+
     /// Whether any resource emits domain events (the service then has an outbox).
     pub fn emits_events(&self) -> bool {
         self.resources.iter().any(|r| !r.events.is_empty())
@@ -742,9 +750,20 @@ pub struct Field {
     pub list: ListUse,
     /// The row of another service it holds the id of (a uuid field's `references`).
     pub references: Option<Reference>,
+    /// Personal data (`personal = true`): stored encrypted under the service's key ring,
+    /// compared through a keyed blind index, never sorted, and left out of events.
+    pub personal: bool,
 }
 
 impl Field {
+    /// A personal field's blind index column (`{name}_hmac`): a keyed hash of the value,
+    /// which equality filters and uniqueness compare instead of the plaintext. Only a
+    /// personal field that is unique or filtered has one.
+    pub fn blind_index(&self) -> Option<String> {
+        (self.personal && (self.unique || self.list.filter))
+            .then(|| format!("{}_hmac", self.names.snake))
+    }
+
     /// The most characters a client may write into it: its `max_length`, else, for a
     /// textual field, the contract's default (docs/contract.md, "Representations"). Only
     /// the spec's own bound sizes a PostgreSQL column; the default is checked on writes.

@@ -120,6 +120,9 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
     if spec.emits_events() {
         service_table(OUTBOX, &OUTBOX_INDEXES, "the outbox of domain events");
     }
+    if spec.has_personal() {
+        service_table(DATA_KEYS, &[], "the keys of personal data");
+    }
     for replica in &spec.replicas {
         let table = replica.table();
         let what = format!("the replica of `{}`", replica.names.snake);
@@ -229,6 +232,10 @@ pub(crate) const JOB_INDEXES: [&str; 5] = [
 /// The `Idempotency-Key`s of `POST` requests and their first answers: every project.
 pub const IDEMPOTENCY: &str = "idempotency_keys";
 pub(crate) const IDEMPOTENCY_INDEX: &str = "idempotency_keys_expires_idx";
+
+/// The keys that have sealed personal data (`personal = true`), each with a value sealed
+/// under it, so that a service started with the wrong key refuses to start.
+pub const DATA_KEYS: &str = "personal_data_keys";
 
 /// Webhook subscriptions and their deliveries, with events and jwt auth.
 pub const WEBHOOKS: &str = "webhook_subscriptions";

@@ -965,7 +965,7 @@ fn field_rule_keys_are_known_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `write`?"));
     let allowed = d.allowed.unwrap();
     assert!(
-        allowed.ends_with("read, write, write_denied, renamed_from, references"),
+        allowed.ends_with("read, write, write_denied, renamed_from, references, personal"),
         "{allowed}"
     );
 }
@@ -2721,4 +2721,57 @@ fn a_unique_relation_is_one_to_one_but_not_the_owners() {
             "4:16 resources.profile.belongs_to.user.unique: `unique` is not for the owner's relation yet (remove `unique`: one row per user is not generated yet; a row may be one-to-one with another parent)"
         ]
     );
+}
+
+#[test]
+fn personal_fields_are_strings_filtered_through_a_blind_index_and_never_sorted() {
+    let spec = valid(
+        "[resources.patient.fields]\n\
+         phone = { type = \"string\", personal = true, unique = true }\n\
+         notes = { type = \"text\", personal = true, required = false }\n\
+         email = { type = \"string\", personal = true, filter = true }\n",
+    );
+    let fields = &spec.resources[0].fields;
+    assert!(fields.iter().all(|f| f.personal && !f.list.sort));
+    // Unique fields filter by default, through the index; a plain personal one has none.
+    assert_eq!(fields[0].blind_index().as_deref(), Some("phone_hmac"));
+    assert_eq!(fields[1].blind_index(), None);
+    assert_eq!(fields[2].blind_index().as_deref(), Some("email_hmac"));
+    assert!(spec.has_personal());
+    assert!(!valid(MINIMAL).has_personal());
+
+    let d =
+        only_error("[resources.patient.fields]\nage = { type = \"integer\", personal = true }\n");
+    assert_eq!(d.key, "resources.patient.fields.age.personal");
+    assert_eq!(
+        d.allowed.as_deref(),
+        Some("`personal` on type: string, text")
+    );
+
+    let d = only_error(
+        "[resources.patient.fields]\nphone = { type = \"string\", personal = true, sort = true }\n",
+    );
+    assert_eq!(d.key, "resources.patient.fields.phone.sort");
+    assert_eq!(d.message, "lists cannot sort by a personal field");
+
+    // A declared access path cannot sort by one either; it may filter on one.
+    let combination = |sort: &str| {
+        format!(
+            "[resources.patient]\nlist_combinations = [{{ filter = [\"phone\"], sort = \"{sort}\" }}]\n\
+             [resources.patient.fields]\n\
+             phone = {{ type = \"string\", personal = true, filter = true }}\n\
+             name = {{ type = \"string\", sort = true }}\n"
+        )
+    };
+    valid(&combination("name"));
+    let d = only_error(&combination("phone"));
+    assert_eq!(d.key, "resources.patient.list_combinations[0].sort");
+    assert!(!d.allowed.unwrap_or_default().contains("phone"));
+
+    // The blind index's column is taken.
+    let d = only_error(
+        "[resources.patient.fields]\nphone = { type = \"string\", personal = true, unique = true }\n\
+         phone_hmac = { type = \"string\" }\n",
+    );
+    assert_eq!(d.key, "resources.patient.fields.phone_hmac");
 }

@@ -49,6 +49,13 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         return Some(plain(&format!("{}_id", b.names.snake), !b.required));
     }
     let f = r.fields.iter().find(|f| f.names.camel == json)?;
+    // A personal field's lists compare its blind index, whose unique index serves them.
+    if let Some(hmac) = f.blind_index() {
+        return Some(Key {
+            unique: f.unique,
+            ..plain(&hmac, !f.required)
+        });
+    }
     let column = f.names.sql.clone();
     let value = match f.ty {
         FieldType::Decimal { .. } if dialect.0 == Database::Sqlite => {

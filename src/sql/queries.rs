@@ -100,14 +100,18 @@ pub fn columns(r: &Resource, account: bool) -> Vec<String> {
     out
 }
 
-/// The columns an insert or update writes: foreign keys, then fields.
+/// The columns an insert or update writes: foreign keys, then fields, each personal one
+/// followed by its blind index.
 fn writable(r: &Resource) -> Vec<String> {
     let mut out: Vec<String> = r
         .belongs_to
         .iter()
         .map(|b| foreign_key(&b.names.snake))
         .collect();
-    out.extend(r.fields.iter().map(|f| f.names.sql.clone()));
+    for f in &r.fields {
+        out.push(f.names.sql.clone());
+        out.extend(f.blind_index());
+    }
     out
 }
 

@@ -6,8 +6,8 @@ use super::text::{ACCOUNT_EMAIL_COLUMN, compared, folds_case, foreign_key};
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::spec::schema_names::{
-    ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, DELIVERIES, DELIVERY_INDEXES, EMAIL_VERIFICATIONS,
-    IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
+    ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, DATA_KEYS, DELIVERIES, DELIVERY_INDEXES,
+    EMAIL_VERIFICATIONS, IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
     REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOK_INDEX, WEBHOOKS,
     identifier, index, join_table, unique_index,
 };
@@ -38,6 +38,7 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     }
     for f in &r.fields {
         columns.push(Column::field(dialect, table, f));
+        columns.extend(Column::blind_index(f));
     }
     if spec.is_account(r) {
         columns.push(Column::fixed("password_hash", "TEXT", true));
@@ -80,9 +81,11 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         ""
     };
     for f in r.fields.iter().filter(|f| f.unique) {
+        // A personal value is unique through its blind index.
+        let column = f.blind_index().unwrap_or_else(|| f.names.sql.clone());
         let name = unique_index(table, &f.names.snake);
-        let folded = folds_case(spec, r, &f.names.sql);
-        let key = compared(folded, &f.names.sql);
+        let folded = folds_case(spec, r, &column);
+        let key = compared(folded, &column);
         indexes.push(Index {
             sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({key}){live};"),
             name,
@@ -501,6 +504,22 @@ pub fn create_idempotency_keys(dialect: Dialect) -> String {
          expires_at {at} NOT NULL,\n    \
          PRIMARY KEY (scope, key)\n);\n\n\
          CREATE INDEX {IDEMPOTENCY_INDEX} ON {IDEMPOTENCY} (expires_at);\n"
+    )
+}
+
+/// The migration of the keys that sealed personal data: one row per key id, holding a
+/// known text sealed under that key (`check_value`), which start-up opens with the key of
+/// that id it was given; the blind index key's row (`index`) holds its hash of the text.
+/// `retired_at` is set once `rotate-keys` has moved every value off the key.
+pub fn create_data_keys(dialect: Dialect) -> String {
+    let at = dialect.timestamp_type();
+    format!(
+        "-- The keys personal data was sealed with, each with a check value.\n\
+         CREATE TABLE {DATA_KEYS} (\n    \
+         key_id TEXT PRIMARY KEY NOT NULL,\n    \
+         check_value TEXT NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         retired_at {at}\n);\n"
     )
 }
 

@@ -376,6 +376,13 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
                 writes.push((path, sql.clone()));
             }
         }
+        if !plan.after.is_empty() {
+            let _ = writeln!(
+                report,
+                "Once the new version serves:\n{}",
+                bullets(&plan.after)
+            );
+        }
     }
 
     let past = history(&state);

@@ -553,6 +553,15 @@ struct Field {
     options: Vec<(&'static str, String)>,
 }
 
+impl Field {
+    /// `personal = true`: sealed at rest, never sorted, and never made plain again.
+    fn personal(&self) -> bool {
+        self.options
+            .iter()
+            .any(|(k, v)| *k == "personal" && v == "true")
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Auth {
     jwt: bool,
@@ -1714,6 +1723,12 @@ impl Generator {
             _ => {}
         }
         options.shuffle(&mut self.rng);
+        // Personal data on a fifth of the string and text fields: by the name's hash, not
+        // drawn (and after the shuffle), so the specs drawn before the key existed stay what
+        // they were.
+        if matches!(ty, "string" | "text") && fnv(&name).is_multiple_of(5) {
+            options.push(("personal", "true".to_string()));
+        }
         Field { name, ty, options }
     }
 
@@ -2774,12 +2789,21 @@ impl Generator {
                 } else {
                     *self.pick(TYPES)
                 };
-                if ty == old.ty || !self.field_fits(i, &old.name, ty) {
+                // A personal field stays personal (`update` refuses to make one plain), so
+                // it stays a string or a text.
+                let textual = matches!(ty, "string" | "text");
+                if ty == old.ty
+                    || !self.field_fits(i, &old.name, ty)
+                    || (old.personal() && !textual)
+                {
                     self.resources[i].fields.insert(f, old);
                     return None;
                 }
                 self.forget_transitions(i, &old.name);
-                let field = self.field_named(old.name.clone(), ty);
+                let mut field = self.field_named(old.name.clone(), ty);
+                if old.personal() && !field.personal() {
+                    field.options.push(("personal", "true".to_string()));
+                }
                 let backfill = self.backfill_for(&r, &field);
                 self.resources[i].fields.insert(f, field);
                 Some(Change {
@@ -3369,6 +3393,10 @@ impl Generator {
             return None;
         }
         let key = *self.pick(&["filter", "sort"]);
+        // A personal field is never sorted (`check` refuses it).
+        if key == "sort" && field.personal() {
+            return None;
+        }
         let unique = field
             .options
             .iter()
@@ -4053,11 +4081,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
 /// not drawn from the generator's streams, so the specs drawn before these keys existed stay
 /// what they were, and a field an evolution removes or retypes takes its keys with it.
 fn with_list_keys(r: &Resource) -> Resource {
-    let hash = |text: &str| {
-        text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
-    };
+    let hash = fnv;
     let listable = |f: &Field| {
         TYPES.contains(&f.ty)
             && f.ty != "json"
@@ -4071,23 +4095,30 @@ fn with_list_keys(r: &Resource) -> Resource {
     };
     let mut r = r.clone();
     let mut names = Vec::new();
+    // What a list may sort by: no personal field.
+    let mut sortable = Vec::new();
     for f in r.fields.iter_mut().filter(|f| listable(f)) {
         let h = hash(&format!("{}.{}", r.name, f.name));
         names.push(f.name.clone());
-        if h % 4 == 0 {
-            f.options.push(("filter", (h % 8 == 0).to_string()));
+        if !f.personal() {
+            sortable.push(f.name.clone());
         }
-        if h % 5 == 0 {
-            f.options.push(("sort", (h % 10 == 0).to_string()));
+        if h.is_multiple_of(4) {
+            f.options
+                .push(("filter", (h.is_multiple_of(8)).to_string()));
+        }
+        if h.is_multiple_of(5) && !f.personal() {
+            f.options.push(("sort", (h.is_multiple_of(10)).to_string()));
         }
     }
     let h = hash(&r.name);
-    if h % 3 == 0
+    if h.is_multiple_of(3)
         && let Some(filter) = names.get((h / 3) as usize % names.len().max(1))
     {
         let sort = match names.get((h / 7) as usize % (names.len() + 1)) {
+            Some(sort) if !sortable.contains(sort) => ", sort = \"id\"".to_string(),
             Some(sort) if sort != filter => format!(", sort = \"{sort}\""),
-            _ if h % 2 == 0 => ", sort = \"id\"".to_string(),
+            _ if h.is_multiple_of(2) => ", sort = \"id\"".to_string(),
             _ => String::new(),
         };
         r.options.push((
@@ -4096,4 +4127,11 @@ fn with_list_keys(r: &Resource) -> Resource {
         ));
     }
     r
+}
+
+/// FNV-1a of `text`: what render-time choices hash (names, not the generator's streams).
+fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

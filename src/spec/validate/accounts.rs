@@ -32,6 +32,7 @@ pub(super) fn email_field() -> Field {
         renamed_from: None,
         list: ListUse::BOTH,
         references: None,
+        personal: false,
     }
 }
 

@@ -123,6 +123,27 @@ pub(super) fn read_fields(
             fields.push(field);
         }
     }
+    // A personal field's blind index is a column of its own, which no field may be.
+    for f in &fields {
+        let Some(hmac) = f.blind_index() else {
+            continue;
+        };
+        if let Some((name, _)) = ft.entries().find(|(k, _)| k.value == hmac) {
+            sink.push(
+                Diagnostic::new(
+                    name.span.clone(),
+                    ft.key_path(&hmac),
+                    "this field name is taken by a generated one",
+                )
+                .found(hmac.as_str())
+                .help(format!(
+                    "the personal field `{}` keeps its blind index in the column `{hmac}`; \
+                     rename this field",
+                    f.names.snake
+                )),
+            );
+        }
+    }
     let renamed = fields.iter().filter_map(|f| {
         let from = f.renamed_from.as_deref()?;
         let span = ft
@@ -238,7 +259,28 @@ fn read_field(
         );
     }
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Field);
-    let list = read_list_use(sink, &t, default_field_use(&ty, unique), listable(&ty));
+    let personal = read_personal(sink, &t, &ty);
+    let mut default_use = default_field_use(&ty, unique);
+    // Ciphertext has no order: a personal field filters by equality only.
+    default_use.sort &= !personal;
+    let list = read_list_use(sink, &t, default_use, listable(&ty));
+    if personal && list.sort {
+        let span = t.raw("sort").map_or(value.span(), |v| v.span());
+        sink.push(
+            Diagnostic::new(
+                span,
+                t.key_path("sort"),
+                "lists cannot sort by a personal field",
+            )
+            .found("personal = true, sort = true")
+            .allowed("sort = false")
+            .help(
+                "a personal field is stored encrypted, which has no order, and a sort or range \
+                 filter would leak it: drop `sort` (equality filters still work, through a blind \
+                 index) or drop `personal`",
+            ),
+        );
+    }
     let references = read_references(sink, &t, &ty);
     let field = Field {
         names: Names::new(&name.value, None),
@@ -255,6 +297,7 @@ fn read_field(
         renamed_from,
         list,
         references,
+        personal,
     };
     check_pattern_values(sink, &t, &field);
     Some(field)
@@ -295,6 +338,29 @@ fn check_pattern_values(sink: &mut Sink, t: &Table<'_, '_>, field: &Field) {
              \"^[a-z]{3,8}$\")",
         ),
     );
+}
+
+/// `personal = true`: a string or text field stored encrypted (docs/spec.md, "Personal
+/// data"). Other types have values too few or too structured to hide well, and their
+/// columns' types would be lost.
+fn read_personal(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> bool {
+    let Some(personal) = t.boolean(sink, "personal") else {
+        return false;
+    };
+    if personal.value && !matches!(ty, FieldType::String | FieldType::Text) {
+        sink.push(
+            Diagnostic::new(
+                personal.span,
+                t.key_path("personal"),
+                format!("{} fields cannot be personal", ty.spec_name()),
+            )
+            .found(ty.spec_name())
+            .allowed("`personal` on type: string, text")
+            .help("keep the value in a string field to store it encrypted"),
+        );
+        return false;
+    }
+    personal.value
 }
 
 /// A uuid field's `references = "SERVICE.RESOURCE"`: the row of another service it holds.

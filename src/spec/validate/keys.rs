@@ -98,6 +98,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "write_denied",
     "renamed_from",
     "references",
+    "personal",
 ];
 
 pub(super) const BELONGS_TO_KEYS: &[&str] = &[

@@ -98,7 +98,13 @@ pub(super) fn read_list_combinations(
     if timestamps {
         sorts.extend(["created_at", "updated_at"]);
     }
-    sorts.extend(columns.iter().copied());
+    // A personal field filters through its blind index but has no order to sort by.
+    sorts.extend(columns.iter().copied().filter(|name| {
+        fields
+            .iter()
+            .find(|f| f.names.snake == *name)
+            .is_none_or(|f| !f.personal)
+    }));
     let default_sort = if timestamps { "created_at" } else { "id" };
     for (i, item) in items.iter().enumerate() {
         let item_path = format!("{path}[{i}]");
