@@ -599,6 +599,11 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
     }
 }
 
+/// A key ring of personal data (`PERSONAL_DATA_KEYS`) for the services the tests start as
+/// production would: the blind index key and one sealing key, 32 bytes each in base64.
+const E2E_KEY_RING: &str = "index:ERERERERERERERERERERERERERERERERERERERERERE=,\
+    k1:IiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiIiI=";
+
 /// Personal fields, as the binary runs them in `dir`: development made a key ring and said
 /// so; `rotate-keys` runs, twice, against the database the service wrote; and a ring whose
 /// key `k1` is another key stops `serve` with an error naming it, before it listens.
@@ -1176,6 +1181,8 @@ fn two_shop_instances_behave_as_one() {
         ("RATE_LIMIT_PER_MINUTE", "60".to_owned()),
         ("RATE_LIMIT_BURST", "100000".to_owned()),
         ("RATE_LIMIT_WHEN_REDIS_DOWN", "closed".to_owned()),
+        // The shop's personal fields: every instance seals under the same ring.
+        ("PERSONAL_DATA_KEYS", E2E_KEY_RING.to_owned()),
     ];
     let (port_a, port_b) = (free_port(), free_port());
     // One after the other: the first applies the migrations.
@@ -1808,6 +1815,18 @@ fn the_dockerfile_steps_build_and_start_the_service() {
     for other in &others {
         env.push((&other.variable, "http://127.0.0.1:9/v1".to_owned()));
     }
+    // The shop has personal fields: production wants their key ring, and names it.
+    let refused = Command::new(&binary)
+        .current_dir(workdir.path())
+        .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success()
+            && String::from_utf8_lossy(&refused.stderr).contains("PERSONAL_DATA_KEYS"),
+        "production started without the key ring of personal data"
+    );
+    env.push(("PERSONAL_DATA_KEYS", E2E_KEY_RING.to_owned()));
     let port = free_port();
     let _server = start(&binary, workdir.path(), port, &env);
     let (status, health, _) = call(
