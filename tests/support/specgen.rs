@@ -1723,10 +1723,10 @@ impl Generator {
             _ => {}
         }
         options.shuffle(&mut self.rng);
-        // Personal data on a fifth of the string and text fields: by the name's hash, not
+        // Personal data on a third of the string and text fields: by the name's hash, not
         // drawn (and after the shuffle), so the specs drawn before the key existed stay what
         // they were.
-        if matches!(ty, "string" | "text") && fnv(&name).is_multiple_of(5) {
+        if matches!(ty, "string" | "text") && fnv(&name).is_multiple_of(3) {
             options.push(("personal", "true".to_string()));
         }
         Field { name, ty, options }
