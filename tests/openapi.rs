@@ -468,7 +468,14 @@ fn the_shop_follows_the_contract() {
     let replace = &schemas["Order.Replace"];
     assert_eq!(
         replace["required"],
-        serde_json::json!(["status", "total", "placedAt", "notes", "shipmentId"])
+        serde_json::json!([
+            "status",
+            "total",
+            "placedAt",
+            "notes",
+            "deliveryAddress",
+            "shipmentId"
+        ])
     );
     // Another service's id: a uuid, and what a write that sets it asks.
     let shipment = &create["properties"]["shipmentId"];
@@ -541,6 +548,7 @@ fn the_shop_follows_the_contract() {
             "total",
             "placedAt",
             "notes",
+            "deliveryAddress",
             "shipmentId",
             "version",
             "createdAt",
