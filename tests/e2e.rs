@@ -1803,24 +1803,23 @@ fn the_dockerfile_steps_build_and_start_the_service() {
         "e2e-docker-secret-of-at-least-32-bytes".to_owned(),
     ));
     env.push(("CURSOR_SECRET", "e2e-docker-cursor-secret".to_owned()));
-    let refused = Command::new(&binary)
-        .current_dir(workdir.path())
-        .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
-        .output()
-        .unwrap();
+    // The binary as the image starts it, with `env`: what it printed when it stopped.
+    let run = |env: &[(&str, String)]| {
+        Command::new(&binary)
+            .current_dir(workdir.path())
+            .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
+            .output()
+            .unwrap()
+    };
     assert!(
-        !refused.status.success(),
+        !run(&env).status.success(),
         "production started without the other services' URLs"
     );
     for other in &others {
         env.push((&other.variable, "http://127.0.0.1:9/v1".to_owned()));
     }
     // The shop has personal fields: production wants their key ring, and names it.
-    let refused = Command::new(&binary)
-        .current_dir(workdir.path())
-        .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
-        .output()
-        .unwrap();
+    let refused = run(&env);
     assert!(
         !refused.status.success()
             && String::from_utf8_lossy(&refused.stderr).contains("PERSONAL_DATA_KEYS"),
