@@ -186,6 +186,10 @@ pub(super) fn imports(
     if !links.is_empty() {
         service.push("crate::rules".into());
     }
+    // A write a unique index refused ends its transaction before naming the fields.
+    if r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique) {
+        service.push("crate::db::Tx".into());
+    }
     service.extend(parents);
     service.extend(targets);
     // std and other crates first, then this crate's own paths, as a block each.
