@@ -545,6 +545,21 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         );
     }
 
+    // The admin's export, after its create: the document validates against the project's
+    // `export.schema.json`, whoever reads it.
+    if let (Some(_), Some(bearer)) = (&ctx.export, &bearer) {
+        let url = format!("{base}{}/auth/me/export", ctx.api_prefix);
+        let mut export = http
+            .get(url)
+            .header("authorization", bearer)
+            .call()
+            .unwrap();
+        assert_eq!(export.status(), 200, "{name}'s export");
+        let document = data.path().join("export.json");
+        std::fs::write(&document, export.body_mut().read_to_string().unwrap()).unwrap();
+        pytools::validate_json(&project.join("export.schema.json"), &document);
+    }
+
     stops_cleanly_on_sigterm(&mut server.0, name);
 
     // The read's span reached the receiver: its trace id and its route's name, in a

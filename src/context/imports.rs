@@ -186,6 +186,15 @@ pub(super) fn imports(
     if !links.is_empty() {
         service.push("crate::rules".into());
     }
+    // An account's export reads the rows it owns as their owner (`service::export`).
+    if owned && spec.has_accounts() && !spec.is_account(r) {
+        service.push("crate::access::Visible".into());
+        service.push("crate::list::MAX_LIMIT".into());
+        service.push("serde_json::value::RawValue".into());
+        if read_rules {
+            service.push("super::FIELDS".into());
+        }
+    }
     // A write a unique index refused ends its transaction before naming the fields.
     if r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique) {
         service.push("crate::db::Tx".into());

@@ -11,6 +11,7 @@ mod access_tests;
 mod auth;
 mod client_tests;
 mod events;
+mod export;
 mod field;
 pub mod graphql;
 mod imports;
@@ -37,6 +38,7 @@ pub use access_tests::{AccessCase, AccessCases, FieldTest};
 pub use auth::AuthContext;
 pub use client_tests::ClientTestContext;
 pub use events::EventContext;
+pub use export::ExportContext;
 pub use field::{Check, EnumValue, FieldContext};
 pub use jobs::{HeardContext, JobContext};
 pub use lists::{ListColumn, ListPath, ListPaths, ListRange, list_paths};
@@ -161,6 +163,8 @@ pub struct ServiceContext {
     pub auth: Option<AuthContext>,
     /// The service whose accounts sign in here (`[auth] accounts`), if another's.
     pub accounts_service: Option<String>,
+    /// What an account's export holds, where the accounts are this service's.
+    pub export: Option<ExportContext>,
     /// The OpenAPI document (`openapi.json`), built from the rest of this context by
     /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
     #[serde(skip)]
@@ -245,6 +249,7 @@ impl ServiceContext {
             ),
             default_database_url: default_database_url(spec.project.database, &lib_name),
             personal_columns: personal_columns(spec),
+            export: export::export(spec),
             crate_name: crate_name.to_string(),
             stream_name: lib_name.to_uppercase(),
             lib_name,

@@ -58,6 +58,12 @@ pub struct ServiceTestContext {
     pub client: super::ClientTestContext,
     /// The personal field the tests of sealing write (`tests/api/personal.rs`), if any.
     pub personal: Option<PersonalTest>,
+    /// Whether the export test can make an owned row of each resource for two accounts
+    /// (unique fields of few values may leave too little room; `test_rows::export_rows_fit`).
+    pub export_rows_fit: bool,
+    /// For each resource an export holds (`ExportContext::resources`, in its order), the ids
+    /// of an account's rows by a direct query (`sql::owned_ids`): the export test's answer key.
+    pub export_owned_ids: Vec<String>,
 }
 
 /// A personal field that requests may write, with the values the tests write into it.
@@ -139,6 +145,10 @@ impl ServiceTestContext {
             hearer: super::jobs::ListenerContext::first(spec, true),
             client: super::ClientTestContext::new(spec, resources),
             personal: PersonalTest::first(spec),
+            export_rows_fit: super::test_rows::export_rows_fit(spec),
+            export_owned_ids: super::export::exported(spec)
+                .filter_map(|r| crate::sql::owned_ids(spec, r))
+                .collect(),
             public_list_url: spec
                 .resources
                 .iter()
@@ -650,6 +660,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         (uses.jobs, "jobs"),
         (uses.webhooks, "webhooks"),
         (uses.personal, "personal"),
+        (spec.has_accounts(), "export"),
         (spec.project.graphql, "graphql"),
     ];
     let mut modules: Vec<String> = concerns

@@ -12,6 +12,13 @@ use crate::spec::Registration;
 /// The longest token the service hands out or mails (256 random bits in URL-safe base64
 /// are 43 characters); a longer one names nothing, and is refused as any unknown token is.
 const TOKEN_LENGTH: u32 = 64;
+/// The most rows of one resource an export holds (`src/export.rs`, `MAX_ROWS`): an account
+/// that owns more is answered 409.
+pub const EXPORT_MAX_ROWS: u32 = 10_000;
+/// The export document's format name and version (`src/export.rs`).
+pub const EXPORT_FORMAT: &str = "backend-gen.export";
+pub const EXPORT_VERSION: u32 = 1;
+
 /// The longest password the policy takes (hashing cost); a longer one at login is a wrong
 /// password.
 const MAX_PASSWORD: u32 = 256;
@@ -132,6 +139,9 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
+        if let Some(export) = self.export_schema() {
+            schemas.insert("Export".into(), export);
+        }
         schemas.insert(
             "Session.List".into(),
             json!({
@@ -146,6 +156,74 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
+    }
+
+    /// The document an account's export answers (`src/export.rs`), where the service has
+    /// the accounts: also the project's `export.schema.json`, with its `$defs`.
+    fn export_schema(&self) -> Option<Value> {
+        let export = self.ctx.export.as_ref()?;
+        let account = self.ctx.resources.iter().find(|r| r.account)?;
+        let rows = |items: Value, description: String| json!({"type": "array", "maxItems": EXPORT_MAX_ROWS, "items": items, "description": description});
+        let mut resources = Map::new();
+        for exported in &export.resources {
+            let Some(r) = self
+                .ctx
+                .resources
+                .iter()
+                .find(|r| r.names.snake == exported.names.snake)
+            else {
+                continue;
+            };
+            resources.insert(
+                r.names.plural_camel.clone(),
+                rows(
+                    schema_ref(&schema_name(r)),
+                    format!(
+                        "Every {} the account owns, as its owner reads it, in the list's order.",
+                        r.names.words
+                    ),
+                ),
+            );
+        }
+        let uuid = json!({"type": "string", "format": "uuid"});
+        let mut links = Map::new();
+        for link in &export.links {
+            let pair = json!({
+                "type": "object",
+                "properties": {link.from.as_str(): uuid, link.to.as_str(): uuid},
+                "required": [link.from, link.to],
+                "additionalProperties": false
+            });
+            links.insert(
+                link.key.clone(),
+                rows(
+                    pair,
+                    format!(
+                        "The {} linked to each of the account's {}.",
+                        link.target.plural_words, link.resource.plural_words
+                    ),
+                ),
+            );
+        }
+        let object = |properties: Map<String, Value>| {
+            let required: Vec<&String> = properties.keys().collect();
+            json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+        };
+        Some(json!({
+            "type": "object",
+            "description": format!("Everything the service holds of one account (data portability): the account, every row it owns directly or through parents with the fields its owner may read, and their many-to-many links. Format `{EXPORT_FORMAT}`, version {EXPORT_VERSION}: a new version only adds keys; one that changes or removes a key gets a new number."),
+            "properties": {
+                "format": {"type": "string", "enum": [EXPORT_FORMAT]},
+                "version": {"type": "integer", "format": "int32", "minimum": EXPORT_VERSION, "maximum": EXPORT_VERSION, "enum": [EXPORT_VERSION]},
+                "service": {"type": "string", "enum": [self.ctx.crate_name], "description": "The service that holds these rows."},
+                "exportedAt": {"type": "string", "format": "date-time"},
+                "account": schema_ref(&schema_name(account)),
+                "resources": object(resources),
+                "links": object(links)
+            },
+            "required": ["format", "version", "service", "exportedAt", "account", "resources", "links"],
+            "additionalProperties": false
+        }))
     }
 
     /// The jwt flow's operation `action` (`src/auth/handlers.rs`), on `base` (id, summary,
@@ -325,6 +403,16 @@ impl<'a> Builder<'a> {
                     ("404", error("NotFound")),
                 ],
             ),
+            AuthAction::Export => signed_in(
+                &mut base,
+                &format!(
+                    "Any signed-in caller: everything the service holds of their account, as one document (`Export`, also the project's `export.schema.json`). An account that owns more than {EXPORT_MAX_ROWS} rows of one resource gets 409."
+                ),
+                vec![
+                    ("200", ok_json("The account's data.", "Export", &[])),
+                    ("409", error("Conflict")),
+                ],
+            ),
             AuthAction::LogoutAll => signed_in(
                 &mut base,
                 "Ends every session of the caller's, its own included.",
@@ -344,6 +432,30 @@ impl<'a> Builder<'a> {
                 base.insert("requestBody".into(), body_ref("PasswordChange"));
             }
         }
+        Value::Object(base)
+    }
+
+    /// An admin's export of an account's data (`GET .../{id}/export`), on `base`.
+    pub(super) fn export_account_operation(&self, mut base: Map<String, Value>) -> Value {
+        base.insert(
+            "description".into(),
+            json!(format!(
+                "Admins only: everything the service holds of the account, as the account's own export has it (the fields its owner may read). More than {EXPORT_MAX_ROWS} rows of one resource is a 409."
+            )),
+        );
+        base.insert("security".into(), json!([{"bearerAuth": []}]));
+        base.insert(
+            "responses".into(),
+            responses(vec![
+                ("200", ok_json("The account's data.", "Export", &[])),
+                ("401", error("Unauthorized")),
+                ("403", error("Forbidden")),
+                ("404", error("NotFound")),
+                ("409", error("Conflict")),
+                ("500", error("InternalError")),
+                ("503", error("ServiceUnavailable")),
+            ]),
+        );
         Value::Object(base)
     }
 

@@ -12,6 +12,7 @@
 mod admin_paths;
 mod auth_paths;
 mod builder;
+mod export_schema;
 mod health;
 mod resource_paths;
 mod schemas;
@@ -26,6 +27,7 @@ use crate::context::ServiceContext;
 use crate::operations::{Group, Kind, Operation};
 use crate::spec::{AuthMode, Spec};
 use builder::Builder;
+pub use export_schema::{FILE as EXPORT_SCHEMA_FILE, export_schema};
 use health::own_operation;
 use shared::*;
 pub use shared::{DECIMAL_PATTERN, NO_NUL, schema_name};
@@ -222,6 +224,7 @@ impl<'a> Builder<'a> {
         let mut operation = match &op.kind {
             Kind::Auth(action) => self.auth_operation(*action, base),
             Kind::SetRoles { .. } => self.roles_operation(base),
+            Kind::ExportAccount { .. } => self.export_account_operation(base),
             Kind::Jobs(action) => self.job_operation(*action, base),
             Kind::Webhooks(action) => self.webhook_operation(*action, base),
             Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),

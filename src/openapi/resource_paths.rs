@@ -297,7 +297,9 @@ impl<'a> Builder<'a> {
         let mut links = Map::new();
         for op in &self.ctx.routes {
             // Only the resources' own operations: an admin sets roles from outside.
-            if !matches!(op.group, Group::Resource(_)) || matches!(op.kind, Kind::SetRoles { .. }) {
+            if !matches!(op.group, Group::Resource(_))
+                || matches!(op.kind, Kind::SetRoles { .. } | Kind::ExportAccount { .. })
+            {
                 continue;
             }
             for param in op.params.iter().filter(|p| p.of == r.names.snake) {

@@ -88,13 +88,16 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             | AuthAction::Forgot
             | AuthAction::Reset,
         ) => vec![PUBLIC_WRITE, NO_TOKEN],
-        Kind::Auth(AuthAction::Me | AuthAction::ListSessions | AuthAction::LogoutAll) => {
+        Kind::Auth(
+            AuthAction::Me | AuthAction::ListSessions | AuthAction::LogoutAll | AuthAction::Export,
+        ) => {
             vec![(VALIDATION, "it takes no input but the caller's token")]
         }
         Kind::Jobs(JobAction::Read)
         | Kind::Webhooks(WebhookAction::Read | WebhookAction::Delete)
         | Kind::Link { .. }
-        | Kind::Unlink { .. } => vec![ONLY_AN_ID],
+        | Kind::Unlink { .. }
+        | Kind::ExportAccount { .. } => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }
 }

@@ -128,6 +128,11 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             "handlers::set_roles".into(),
             "auth".into(),
         ),
+        Kind::ExportAccount { resource } => (
+            format!("export{}Data", pascal(resource)),
+            "handlers::export_account".into(),
+            "auth".into(),
+        ),
         Kind::ListLinked { resource, target } => {
             let (plural_pascal, plural_snake) = res(target).map_or_else(Default::default, |t| {
                 (t.names.plural_pascal.clone(), t.names.plural_snake.clone())
@@ -202,6 +207,7 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::ListSessions => ("listMySessions", "list_sessions"),
         AuthAction::EndSession => ("endSession", "end_session"),
         AuthAction::LogoutAll => ("logoutAll", "logout_all"),
+        AuthAction::Export => ("exportMyData", "export_mine"),
     }
 }
 
@@ -238,6 +244,7 @@ fn group(kind: &Kind) -> Group {
         | Kind::Patch { resource }
         | Kind::Delete { resource }
         | Kind::SetRoles { resource }
+        | Kind::ExportAccount { resource }
         | Kind::ListLinked { resource, .. }
         | Kind::Link { resource, .. }
         | Kind::Unlink { resource, .. } => Group::Resource(resource.clone()),
@@ -261,6 +268,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         | Kind::Patch { resource }
         | Kind::Delete { resource }
         | Kind::SetRoles { resource }
+        | Kind::ExportAccount { resource }
         | Kind::ListLinked { resource, .. } => (resource.as_str(), ""),
         Kind::Link { resource, target } | Kind::Unlink { resource, target } => {
             (resource.as_str(), target.as_str())

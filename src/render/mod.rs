@@ -137,6 +137,10 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
         context.openapi.clone(),
         Owner::Generator,
     );
+    // The JSON Schema of an account's export, from the same document.
+    if let Some(schema) = crate::openapi::export_schema(&context.openapi) {
+        files.insert(crate::openapi::EXPORT_SCHEMA_FILE, schema, Owner::Generator);
+    }
     // The GraphQL schema the service serves, which a generated test compares with it.
     if let Some(graph) = &context.graphql {
         files.insert(

@@ -108,6 +108,10 @@ pub enum Kind {
     SetRoles {
         resource: String,
     },
+    /// An account's data as one document (`src/export.rs`), for an admin.
+    ExportAccount {
+        resource: String,
+    },
     /// The `target` rows linked to one `resource` row (many-to-many).
     ListLinked {
         resource: String,
@@ -147,6 +151,8 @@ pub enum AuthAction {
     ListSessions,
     EndSession,
     LogoutAll,
+    /// The caller's own data as one document (`src/export.rs`).
+    Export,
 }
 
 /// The admin actions over the job queue (`src/jobs/admin.rs`).
@@ -343,6 +349,12 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
             format!("set the {one}'s roles (admins only)"),
             Kind::SetRoles { resource: snake() },
         ));
+        routes.push(route(
+            Method::Get,
+            &format!("{item}/export"),
+            format!("export the {one}'s data (admins only)"),
+            Kind::ExportAccount { resource: snake() },
+        ));
     }
     for target in &resource.many_to_many {
         if let Some(t) = spec.resource(target) {
@@ -409,6 +421,12 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
             Logout,
         ),
         (Method::Get, "me", "the signed-in user", Me),
+        (
+            Method::Get,
+            "me/export",
+            "the signed-in user's data, as one document",
+            Export,
+        ),
         (
             Method::Post,
             "verify",

@@ -79,6 +79,8 @@ fn through_parents(spec: &Spec, r: &Resource, path: &[String]) -> (String, Strin
 pub struct LinkSql {
     pub link: String,
     pub unlink: String,
+    /// The target ids linked to one row, in order (an account's export).
+    pub ids: String,
 }
 
 /// The columns a resource's rows have, in the order of its Rust struct, as SQL
@@ -281,6 +283,9 @@ impl LinkSql {
             unlink: rust_text(query(&[format!(
                 "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
             )])),
+            ids: rust_text(query(&[format!(
+                "    SELECT {other} FROM {join} WHERE {own} = $1 ORDER BY {other}"
+            )])),
         }
     }
 }
@@ -294,6 +299,33 @@ pub fn linked(owner: &Resource, target: &Resource, join: &str) -> String {
     rust_text(format!(
         "\n    id IN (SELECT {other} FROM {join} WHERE {own} = "
     ))
+}
+
+/// The ids of `r`'s live rows that the account `$1` owns, directly or through parents,
+/// written out one subquery per step: the generated export test's answer key, which it
+/// compares with what the export (through the list's scopes) holds.
+pub fn owned_ids(spec: &Spec, r: &Resource) -> Option<String> {
+    let path = &r.owner.as_ref()?.path;
+    let (last, steps) = path.split_last()?;
+    let mut tables = Vec::new();
+    let mut at = r;
+    for step in steps {
+        let b = at.belongs_to.iter().find(|b| b.names.snake == *step)?;
+        at = spec.resource(&b.target)?;
+        tables.push(at.names.plural_sql.clone());
+    }
+    let mut condition = format!("{} = $1", foreign_key(last));
+    for (step, table) in steps.iter().zip(&tables).rev() {
+        condition = format!(
+            "{} IN (SELECT id FROM {table} WHERE {condition})",
+            foreign_key(step)
+        );
+    }
+    Some(rust_text(format!(
+        "SELECT id FROM {} WHERE {condition}{}",
+        r.names.plural_sql,
+        live(r)
+    )))
 }
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the

@@ -410,6 +410,28 @@ pub fn lint_split_files(top: &Path) {
     run_linters(top, &checks);
 }
 
+/// Validates the JSON document `instance` against the JSON Schema `schema` with
+/// check-jsonschema; panics with its findings.
+#[allow(dead_code, reason = "only the end-to-end test binary uses it")]
+pub fn validate_json(schema: &Path, instance: &Path) {
+    let Some(check_jsonschema) = program("check-jsonschema", "check-jsonschema") else {
+        return;
+    };
+    let output = Command::new(check_jsonschema)
+        .arg("--schemafile")
+        .arg(schema)
+        .arg(instance)
+        .output()
+        .expect("run check-jsonschema");
+    assert!(
+        output.status.success(),
+        "{} does not validate against {}:\n{}",
+        instance.display(),
+        schema.display(),
+        text(&output)
+    );
+}
+
 /// Runs each linter with its arguments in `dir`; panics with every finding.
 fn run_linters(dir: &Path, checks: &[(&Path, &[&str])]) {
     let mut findings = String::new();
