@@ -93,9 +93,10 @@ pub(super) fn imports(
     // Personal values are sealed as they are bound, and their blind indexes hashed.
     if r.fields.iter().any(|f| f.personal) {
         repo_crate.push("crate::personal::Seal".into());
-        if !r.events.is_empty() {
-            repo_crate.push("crate::personal".into());
-        }
+    }
+    // Events leave out the personal fields the spec does not put in them.
+    if !r.events.is_empty() && r.fields.iter().any(|f| f.personal && !f.in_events) {
+        repo_crate.push("crate::personal".into());
     }
     if r.fields.iter().any(|f| f.blind_index().is_some()) {
         repo_crate.push("crate::personal::Blind".into());

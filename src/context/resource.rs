@@ -101,7 +101,8 @@ pub struct ResourceContext {
     pub has_optional: bool,
     /// Some field is personal data: read through `personal::Opened`, left out of events.
     pub personal: bool,
-    /// The JSON keys of its personal fields.
+    /// The JSON keys of its personal fields that its events leave out (all but those with
+    /// `in_events = true`).
     pub personal_keys: Vec<String>,
     /// The `.route(path, chain)` calls of its router.
     pub router: Vec<Mount>,
@@ -224,7 +225,7 @@ impl ResourceContext {
             personal_keys: r
                 .fields
                 .iter()
-                .filter(|f| f.personal)
+                .filter(|f| f.personal && !f.in_events)
                 .map(|f| f.names.camel.clone())
                 .collect(),
             has_optional: uses.optional,

@@ -58,11 +58,15 @@ pub struct ServiceTestContext {
     pub client: super::ClientTestContext,
     /// The personal field the tests of sealing write (`tests/api/personal.rs`), if any.
     pub personal: Option<PersonalTest>,
+    /// A personal field its resource's created event carries (`in_events = true`), for the
+    /// test that it does, if any.
+    pub in_events: Option<InEventsTest>,
     /// Whether the export test can make an owned row of each resource for two accounts
     /// (unique fields of few values may leave too little room; `test_rows::export_rows_fit`).
     pub export_rows_fit: bool,
     /// For each resource an export holds (`ExportContext::resources`, in its order), the ids
-    /// of an account's rows by a direct query (`sql::owned_ids`): the export test's answer key.
+    /// of an account's rows by a direct query (`sql::owned_ids`): the export test's answer
+    /// key; empty where the owner chain passes through another service's rows.
     pub export_owned_ids: Vec<String>,
 }
 
@@ -87,6 +91,46 @@ pub struct PersonalTest {
     pub markers: Vec<String>,
 }
 
+/// A personal field that its resource's events carry (`in_events = true`).
+#[derive(Debug, Serialize)]
+pub struct InEventsTest {
+    /// The resource's snake name (`body_for_…`) and collection path.
+    pub resource: String,
+    pub url: String,
+    pub key: String,
+    /// A valid value, as a Rust string literal.
+    pub value: String,
+    /// The outbox's table.
+    pub outbox: &'static str,
+}
+
+impl InEventsTest {
+    /// The first writable personal field with `in_events` of a resource whose every create
+    /// records an event.
+    fn first(spec: &Spec) -> Option<Self> {
+        spec.resources.iter().find_map(|r| {
+            if !r.events.iter().any(|e| e.trigger == Trigger::Created) {
+                return None;
+            }
+            let f = r
+                .fields
+                .iter()
+                .find(|f| f.in_events && f.access.write != FieldWrite::None)?;
+            let value = samples::valid(&r.names.snake, f)
+                .iter()
+                .filter_map(|json| serde_json::from_str::<String>(json).ok())
+                .max_by_key(|v| v.chars().count())?;
+            Some(Self {
+                resource: r.names.snake.clone(),
+                url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
+                key: f.names.camel.clone(),
+                value: format!("{value:?}"),
+                outbox: crate::sql::OUTBOX,
+            })
+        })
+    }
+}
+
 impl PersonalTest {
     /// The first personal field any request may write (an admin passes every rule but
     /// `write = "none"`), with two distinct sample values.
@@ -95,7 +139,7 @@ impl PersonalTest {
             let f = r
                 .fields
                 .iter()
-                .find(|f| f.personal && f.access.write != FieldWrite::None)?;
+                .find(|f| f.personal && !f.in_events && f.access.write != FieldWrite::None)?;
             let mut samples: Vec<String> = samples::valid(&r.names.snake, f)
                 .iter()
                 .filter_map(|json| serde_json::from_str::<String>(json).ok())
@@ -145,9 +189,10 @@ impl ServiceTestContext {
             hearer: super::jobs::ListenerContext::first(spec, true),
             client: super::ClientTestContext::new(spec, resources),
             personal: PersonalTest::first(spec),
+            in_events: InEventsTest::first(spec),
             export_rows_fit: super::test_rows::export_rows_fit(spec),
             export_owned_ids: super::export::exported(spec)
-                .filter_map(|r| crate::sql::owned_ids(spec, r))
+                .map(|r| crate::sql::owned_ids(spec, r).unwrap_or_default())
                 .collect(),
             public_list_url: spec
                 .resources

@@ -753,6 +753,9 @@ pub struct Field {
     /// Personal data (`personal = true`): stored encrypted under the service's key ring,
     /// compared through a keyed blind index, never sorted, and left out of events.
     pub personal: bool,
+    /// A personal field that its resource's events carry all the same (`in_events = true`),
+    /// for a consumer that needs the value (a shipping service, the address).
+    pub in_events: bool,
 }
 
 impl Field {

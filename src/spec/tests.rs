@@ -965,7 +965,8 @@ fn field_rule_keys_are_known_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `write`?"));
     let allowed = d.allowed.unwrap();
     assert!(
-        allowed.ends_with("read, write, write_denied, renamed_from, references, personal"),
+        allowed
+            .ends_with("read, write, write_denied, renamed_from, references, personal, in_events"),
         "{allowed}"
     );
 }
@@ -2774,4 +2775,27 @@ fn personal_fields_are_strings_filtered_through_a_blind_index_and_never_sorted()
          phone_hmac = { type = \"string\" }\n",
     );
     assert_eq!(d.key, "resources.patient.fields.phone_hmac");
+}
+
+#[test]
+fn only_a_personal_field_is_put_in_events_by_name() {
+    let spec = valid(
+        r#"[resources.order.fields]
+address = { type = "string", personal = true, in_events = true }
+phone = { type = "string", personal = true }
+"#,
+    );
+    let fields = &spec.resources[0].fields;
+    assert!(fields[0].in_events && !fields[1].in_events);
+    let d = only_error(
+        r#"[resources.order.fields]
+note = { type = "string", in_events = true }
+"#,
+    );
+    assert_eq!(d.key, "resources.order.fields.note.in_events");
+    assert_eq!(d.message, "`in_events` applies to a personal field");
+    assert_eq!(
+        d.allowed.as_deref(),
+        Some("`in_events` with: personal = true")
+    );
 }

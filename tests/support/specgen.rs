@@ -1728,6 +1728,10 @@ impl Generator {
         // they were.
         if matches!(ty, "string" | "text") && fnv(&name).is_multiple_of(3) {
             options.push(("personal", "true".to_string()));
+            // A third of those in their resource's events all the same.
+            if fnv(&name).is_multiple_of(9) {
+                options.push(("in_events", "true".to_string()));
+            }
         }
         Field { name, ty, options }
     }

@@ -33,6 +33,7 @@ pub(super) fn email_field() -> Field {
         list: ListUse::BOTH,
         references: None,
         personal: false,
+        in_events: false,
     }
 }
 

@@ -282,6 +282,7 @@ fn read_field(
         );
     }
     let references = read_references(sink, &t, &ty);
+    let in_events = read_in_events(sink, &t, personal);
     let field = Field {
         names: Names::new(&name.value, None),
         description: t
@@ -298,6 +299,7 @@ fn read_field(
         list,
         references,
         personal,
+        in_events,
     };
     check_pattern_values(sink, &t, &field);
     Some(field)
@@ -361,6 +363,28 @@ fn read_personal(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> bool {
         return false;
     }
     personal.value
+}
+
+/// `in_events = true`: a personal field that events carry all the same. Any other field is
+/// in its resource's events already.
+fn read_in_events(sink: &mut Sink, t: &Table<'_, '_>, personal: bool) -> bool {
+    let Some(in_events) = t.boolean(sink, "in_events") else {
+        return false;
+    };
+    if in_events.value && !personal {
+        sink.push(
+            Diagnostic::new(
+                in_events.span,
+                t.key_path("in_events"),
+                "`in_events` applies to a personal field",
+            )
+            .found("in_events = true without personal = true")
+            .allowed("`in_events` with: personal = true")
+            .help("a field that is not personal is in its resource's events already: drop `in_events`"),
+        );
+        return false;
+    }
+    in_events.value
 }
 
 /// A uuid field's `references = "SERVICE.RESOURCE"`: the row of another service it holds.

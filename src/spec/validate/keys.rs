@@ -99,6 +99,7 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "renamed_from",
     "references",
     "personal",
+    "in_events",
 ];
 
 pub(super) const BELONGS_TO_KEYS: &[&str] = &[
