@@ -123,6 +123,43 @@ build_shop() {
         "$PROJECT/backend-gen.toml")
 }
 
+# Generates SPEC into target/bench/NAME afresh and builds it in release mode into the same
+# target dir as the shop (one crate name: build_shop's binary is overwritten, so copy it
+# aside first); copies the binary to target/bench/bin/shop-NAME.
+build_variant() { # NAME SPEC
+    local dir="$BENCH/$1"
+    log "generating and building the shop's variant '$1'"
+    # `new` never writes into a project it generated: each run generates afresh.
+    rm -rf "$dir"
+    CARGO_TARGET_DIR="$ROOT/target" cargo run --release -q -- \
+        new shop --spec "$2" --output "$dir" >/dev/null
+    (cd "$dir" && cargo build --release --locked 2>&1 | tee -a "$BUILD_LOG" >&2) ||
+        die "cargo build --release of the variant '$1' failed (log: $BUILD_LOG)"
+    mkdir -p "$BENCH/bin"
+    cp "$BINARY" "$BENCH/bin/shop-$1"
+}
+
+# Writes target/bench/random-id.lua: each request reads a random one of the ids in
+# $BENCH_IDS (one per line), at $BENCH_PATH_PREFIX plus the id.
+write_random_id_lua() {
+    cat >"$BENCH/random-id.lua" <<'LUA'
+local ids = {}
+for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
+local prefix = os.getenv("BENCH_PATH_PREFIX")
+local counter = 0
+function setup(thread)
+    counter = counter + 1
+    thread:set("seed", counter)
+end
+function init(args)
+    math.randomseed(os.time() + seed * 7919)
+end
+function request()
+    return wrk.format(nil, prefix .. ids[math.random(#ids)])
+end
+LUA
+}
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
