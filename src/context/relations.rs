@@ -108,8 +108,12 @@ pub struct OwnerVia {
     pub close: String,
 }
 
-/// The steps that make a row of `r` owned by a given user (see [`OwnerStep`]).
-pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
+/// Each row of this service on the way from `r` to its owner, with the relation it follows:
+/// `r` first, up its owner path while the relation's parent is a resource of this service.
+pub(super) fn owner_steps<'a>(
+    spec: &'a Spec,
+    r: &'a Resource,
+) -> Vec<(&'a Resource, &'a BelongsTo)> {
     let Some(owner) = &r.owner else {
         return Vec::new();
     };
@@ -119,26 +123,35 @@ pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
         let Some(b) = at.belongs_to.iter().find(|b| b.names.snake == *relation) else {
             break;
         };
-        steps.push(OwnerStep {
-            resource: at.names.snake.clone(),
-            url: format!("{}/{}", spec.project.api_prefix, at.names.plural_kebab),
-            key: format!("{}Id", b.names.camel),
-            replica: false,
-        });
-        if let Some(replica) = spec.replica(&b.target) {
-            // The copy holds the owner of its rows: the last step.
-            steps.push(OwnerStep {
-                resource: replica.names.snake.clone(),
-                url: String::new(),
-                key: String::new(),
-                replica: true,
-            });
-            break;
-        }
+        steps.push((at, b));
         match spec.resource(&b.target) {
             Some(next) => at = next,
             None => break,
         }
+    }
+    steps
+}
+
+/// The steps that make a row of `r` owned by a given user (see [`OwnerStep`]).
+pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
+    let local = owner_steps(spec, r);
+    let mut steps: Vec<OwnerStep> = local
+        .iter()
+        .map(|(at, b)| OwnerStep {
+            resource: at.names.snake.clone(),
+            url: format!("{}/{}", spec.project.api_prefix, at.names.plural_kebab),
+            key: format!("{}Id", b.names.camel),
+            replica: false,
+        })
+        .collect();
+    // The copy of another service's rows holds the owner of its rows: the last step.
+    if let Some(replica) = local.last().and_then(|(_, b)| spec.replica(&b.target)) {
+        steps.push(OwnerStep {
+            resource: replica.names.snake.clone(),
+            url: String::new(),
+            key: String::new(),
+            replica: true,
+        });
     }
     steps.reverse();
     steps

@@ -56,24 +56,9 @@ fn owned_row<'a>(
     r: &'a Resource,
     made: &mut std::collections::HashMap<&'a str, usize>,
 ) {
-    let Some(owner) = &r.owner else { return };
-    let mut at = r;
-    let mut chain: Vec<(&Resource, &str)> = Vec::new();
-    for relation in &owner.path {
-        chain.push((at, relation));
-        let Some(next) = at
-            .belongs_to
-            .iter()
-            .find(|b| b.names.snake == *relation)
-            .and_then(|b| spec.resource(&b.target))
-        else {
-            break;
-        };
-        at = next;
-    }
-    for (step, key) in chain {
+    for (step, relation) in super::relations::owner_steps(spec, r) {
         if !spec.is_account(step) {
-            body_rows(spec, step, Some(key), made);
+            body_rows(spec, step, Some(&relation.names.snake), made);
         }
     }
 }

@@ -104,6 +104,14 @@ pub struct InEventsTest {
     pub outbox: &'static str,
 }
 
+/// The valid sample values of a string or text field `f` of `r`, as text.
+fn text_samples(r: &Resource, f: &Field) -> Vec<String> {
+    samples::valid(&r.names.snake, f)
+        .iter()
+        .filter_map(|json| serde_json::from_str::<String>(json).ok())
+        .collect()
+}
+
 impl InEventsTest {
     /// The first writable personal field with `in_events` of a resource whose every create
     /// records an event.
@@ -116,9 +124,8 @@ impl InEventsTest {
                 .fields
                 .iter()
                 .find(|f| f.in_events && f.access.write != FieldWrite::None)?;
-            let value = samples::valid(&r.names.snake, f)
-                .iter()
-                .filter_map(|json| serde_json::from_str::<String>(json).ok())
+            let value = text_samples(r, f)
+                .into_iter()
                 .max_by_key(|v| v.chars().count())?;
             Some(Self {
                 resource: r.names.snake.clone(),
@@ -140,10 +147,7 @@ impl PersonalTest {
                 .fields
                 .iter()
                 .find(|f| f.personal && !f.in_events && f.access.write != FieldWrite::None)?;
-            let mut samples: Vec<String> = samples::valid(&r.names.snake, f)
-                .iter()
-                .filter_map(|json| serde_json::from_str::<String>(json).ok())
-                .collect();
+            let mut samples = text_samples(r, f);
             samples.dedup();
             if samples.len() < 2 {
                 return None;
