@@ -70,6 +70,9 @@ BY_DESIGN = {
     # A password change must name the account's password: any other well-formed one is a
     # 422 naming `currentPassword`, as the route's description says.
     (422, "currentPassword", "is not the account's password"): "a current password that is not the account's",
+    # So must an erasure of the caller's own account (`POST .../auth/me/erase`): any other
+    # well-formed password is a 422 naming `password`, and the run never knows the admin's.
+    (422, "password", "is not the account's password"): "an erasure's password that is not the account's",
 }
 
 

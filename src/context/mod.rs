@@ -10,6 +10,7 @@ mod access;
 mod access_tests;
 mod auth;
 mod client_tests;
+mod erasure;
 mod events;
 mod export;
 mod field;
@@ -37,6 +38,7 @@ pub use access::{AccessContext, FieldRuleContext};
 pub use access_tests::{AccessCase, AccessCases, FieldTest};
 pub use auth::AuthContext;
 pub use client_tests::ClientTestContext;
+pub use erasure::ErasureContext;
 pub use events::EventContext;
 pub use export::ExportContext;
 pub use field::{Check, EnumValue, FieldContext};
@@ -165,6 +167,8 @@ pub struct ServiceContext {
     pub accounts_service: Option<String>,
     /// What an account's export holds, where the accounts are this service's.
     pub export: Option<ExportContext>,
+    /// What erasing an account writes, where the accounts are this service's.
+    pub erasure: Option<ErasureContext>,
     /// The OpenAPI document (`openapi.json`), built from the rest of this context by
     /// `pipeline::service_context` (openapi reads the context, so it is filled in after).
     #[serde(skip)]
@@ -250,6 +254,7 @@ impl ServiceContext {
             default_database_url: default_database_url(spec.project.database, &lib_name),
             personal_columns: personal_columns(spec),
             export: export::export(spec),
+            erasure: erasure::erasure(spec),
             crate_name: crate_name.to_string(),
             stream_name: lib_name.to_uppercase(),
             lib_name,

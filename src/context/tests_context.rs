@@ -68,6 +68,63 @@ pub struct ServiceTestContext {
     /// of an account's rows by a direct query (`sql::owned_ids`): the export test's answer
     /// key; empty where the owner chain passes through another service's rows.
     pub export_owned_ids: Vec<String>,
+    /// For each resource an export holds, in its order: where erasure clears its rows
+    /// (`on_erase = "anonymize"`), the ids of an account's rows that still hold a personal
+    /// value, by a direct query; else empty.
+    pub erase_held: Vec<String>,
+    /// A personal field its resource's events carry, for the test that erasure takes the
+    /// account's values out of the events and jobs kept, if any.
+    pub erase_marker: Option<EraseMarkerTest>,
+}
+
+/// A personal field of an owned resource that its created events carry (`in_events`), with
+/// two distinct values long enough for a raw scan to look for: the erased account's and
+/// another's.
+#[derive(Debug, Serialize)]
+pub struct EraseMarkerTest {
+    /// The resource's snake name (`body_owned_by_…`) and collection path.
+    pub resource: String,
+    pub url: String,
+    pub key: String,
+    /// The erased account's value and the other's, as Rust string literals.
+    pub values: Vec<String>,
+}
+
+impl EraseMarkerTest {
+    /// The first such field of a resource erasure reaches whose every create records an
+    /// event.
+    fn first(spec: &Spec) -> Option<Self> {
+        super::export::exported(spec).find_map(|r| {
+            if !r.events.iter().any(|e| e.trigger == Trigger::Created)
+                || crate::sql::owned_condition(spec, r).is_none()
+            {
+                return None;
+            }
+            let f = r
+                .fields
+                .iter()
+                .find(|f| f.in_events && f.access.write != FieldWrite::None)?;
+            let mut samples: Vec<String> = text_samples(r, f)
+                .into_iter()
+                .filter(|v| v.chars().count() >= 8)
+                .collect();
+            samples.sort();
+            samples.dedup();
+            // Neither may hold the other: a scan for one would find it in the other.
+            let (mine, theirs) = samples.iter().enumerate().find_map(|(i, a)| {
+                samples[i + 1..]
+                    .iter()
+                    .find(|b| !a.contains(b.as_str()) && !b.contains(a.as_str()))
+                    .map(|b| (a, b))
+            })?;
+            Some(Self {
+                resource: r.names.snake.clone(),
+                url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
+                key: f.names.camel.clone(),
+                values: vec![format!("{mine:?}"), format!("{theirs:?}")],
+            })
+        })
+    }
 }
 
 /// A personal field that requests may write, with the values the tests write into it.
@@ -198,6 +255,10 @@ impl ServiceTestContext {
             export_owned_ids: super::export::exported(spec)
                 .map(|r| crate::sql::owned_ids(spec, r).unwrap_or_default())
                 .collect(),
+            erase_held: super::export::exported(spec)
+                .map(|r| crate::sql::still_held(spec, r).unwrap_or_default())
+                .collect(),
+            erase_marker: EraseMarkerTest::first(spec),
             public_list_url: spec
                 .resources
                 .iter()
@@ -710,6 +771,7 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         (uses.webhooks, "webhooks"),
         (uses.personal, "personal"),
         (spec.has_accounts(), "export"),
+        (spec.has_accounts(), "erase"),
         (spec.project.graphql, "graphql"),
     ];
     let mut modules: Vec<String> = concerns

@@ -18,6 +18,8 @@ pub const EXPORT_MAX_ROWS: u32 = 10_000;
 /// The export document's format name and version (`src/export.rs`).
 pub const EXPORT_FORMAT: &str = "backend-gen.export";
 pub const EXPORT_VERSION: u32 = 1;
+/// The largest integer every JSON reader holds exactly (2^53 - 1): the bound of a count.
+const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 
 /// The longest password the policy takes (hashing cost); a longer one at login is a wrong
 /// password.
@@ -142,6 +144,18 @@ impl<'a> Builder<'a> {
         if let Some(export) = self.export_schema() {
             schemas.insert("Export".into(), export);
         }
+        if let Some(erasure) = self.erasure_schema() {
+            schemas.insert(
+                "ErasureRequest".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"password": secret("The account's password, confirming the erasure: a wrong one is a 422 naming `password`.")},
+                    "required": ["password"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert("Erasure".into(), erasure);
+        }
         schemas.insert(
             "Session.List".into(),
             json!({
@@ -222,6 +236,38 @@ impl<'a> Builder<'a> {
                 "links": object(links)
             },
             "required": ["format", "version", "service", "exportedAt", "account", "resources", "links"],
+            "additionalProperties": false
+        }))
+    }
+
+    /// What an erasure answers (`src/erase.rs`), where the service has the accounts: how many
+    /// rows of each resource it deleted and cleared.
+    fn erasure_schema(&self) -> Option<Value> {
+        let erasure = self.ctx.erasure.as_ref()?;
+        let count = |description: String| json!({"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_SAFE_INTEGER, "description": description});
+        let counts = |anonymize: bool, verb: &str| {
+            let mut properties = Map::new();
+            for step in erasure.steps.iter().filter(|s| s.anonymize == anonymize) {
+                properties.insert(
+                    step.names.plural_camel.clone(),
+                    count(format!(
+                        "The account's {} {verb} now.",
+                        step.names.plural_words
+                    )),
+                );
+            }
+            let required: Vec<&String> = properties.keys().collect();
+            json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
+        };
+        Some(json!({
+            "type": "object",
+            "description": "What an erasure did: the account is a tombstone now (its email replaced, its password, roles, sessions and personal fields gone), and of each resource it owned, the rows deleted and the rows whose personal fields were cleared (`on_erase` in the spec; rows kept as they are are not counted). Erasing an erased account does nothing more: every count is 0.",
+            "properties": {
+                "account": {"type": "string", "format": "uuid", "description": "The erased account's id, which rows kept still name."},
+                "deleted": counts(false, "deleted"),
+                "anonymized": counts(true, "cleared of personal data")
+            },
+            "required": ["account", "deleted", "anonymized"],
             "additionalProperties": false
         }))
     }
@@ -418,6 +464,19 @@ impl<'a> Builder<'a> {
                 "Ends every session of the caller's, its own included.",
                 vec![("204", no_content("Every session is over."))],
             ),
+            AuthAction::Erase => {
+                let mut list = vec![
+                    ("200", ok_json("The account is erased.", "Erasure", &[])),
+                    ("409", error("Conflict")),
+                ];
+                list.extend(body_errors());
+                signed_in(
+                    &mut base,
+                    "Erases the caller's account, given its password (right to erasure): every row it owns is deleted, or kept with its personal fields cleared, or kept, as each resource's `on_erase` says; its sessions end at once; its personal values leave the events kept. The account's row stays as a tombstone, so that rows kept still name it. A row another account's rows still refer to is a 409, and nothing is erased.",
+                    list,
+                );
+                base.insert("requestBody".into(), body_ref("ErasureRequest"));
+            }
             AuthAction::ChangePassword => {
                 let mut list = vec![(
                     "204",
@@ -436,27 +495,23 @@ impl<'a> Builder<'a> {
     }
 
     /// An admin's export of an account's data (`GET .../{id}/export`), on `base`.
-    pub(super) fn export_account_operation(&self, mut base: Map<String, Value>) -> Value {
-        base.insert(
-            "description".into(),
-            json!(format!(
+    pub(super) fn export_account_operation(&self, base: Map<String, Value>) -> Value {
+        admin_account_operation(
+            base,
+            &format!(
                 "Admins only: everything the service holds of the account, as the account's own export has it (the fields its owner may read). More than {EXPORT_MAX_ROWS} rows of one resource is a 409."
-            )),
-        );
-        base.insert("security".into(), json!([{"bearerAuth": []}]));
-        base.insert(
-            "responses".into(),
-            responses(vec![
-                ("200", ok_json("The account's data.", "Export", &[])),
-                ("401", error("Unauthorized")),
-                ("403", error("Forbidden")),
-                ("404", error("NotFound")),
-                ("409", error("Conflict")),
-                ("500", error("InternalError")),
-                ("503", error("ServiceUnavailable")),
-            ]),
-        );
-        Value::Object(base)
+            ),
+            ok_json("The account's data.", "Export", &[]),
+        )
+    }
+
+    /// An admin's erasure of an account (`POST .../{id}/erase`), on `base`.
+    pub(super) fn erase_account_operation(&self, base: Map<String, Value>) -> Value {
+        admin_account_operation(
+            base,
+            "Admins only: erases the account as its own erasure does, without its password. An admin erases their own account at `/auth/me/erase` (409 here). Erasing an erased account is a 200 with nothing more done.",
+            ok_json("The account is erased.", "Erasure", &[]),
+        )
     }
 
     /// An admin's change of an account's roles (`PUT .../{id}/roles`), on `base`.
@@ -489,4 +544,25 @@ impl<'a> Builder<'a> {
         base.insert("responses".into(), responses(list));
         Value::Object(base)
     }
+}
+
+/// An admin's operation on one account (`.../{id}/export`, `.../{id}/erase`), on `base`: its
+/// description, its 200, and the refusals every such route has (409: too many rows to
+/// export, or an admin's own account to erase, or a row still referred to).
+fn admin_account_operation(mut base: Map<String, Value>, description: &str, ok: Value) -> Value {
+    base.insert("description".into(), json!(description));
+    base.insert("security".into(), json!([{"bearerAuth": []}]));
+    base.insert(
+        "responses".into(),
+        responses(vec![
+            ("200", ok),
+            ("401", error("Unauthorized")),
+            ("403", error("Forbidden")),
+            ("404", error("NotFound")),
+            ("409", error("Conflict")),
+            ("500", error("InternalError")),
+            ("503", error("ServiceUnavailable")),
+        ]),
+    );
+    Value::Object(base)
 }

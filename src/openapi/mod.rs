@@ -225,6 +225,7 @@ impl<'a> Builder<'a> {
             Kind::Auth(action) => self.auth_operation(*action, base),
             Kind::SetRoles { .. } => self.roles_operation(base),
             Kind::ExportAccount { .. } => self.export_account_operation(base),
+            Kind::EraseAccount { .. } => self.erase_account_operation(base),
             Kind::Jobs(action) => self.job_operation(*action, base),
             Kind::Webhooks(action) => self.webhook_operation(*action, base),
             Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),

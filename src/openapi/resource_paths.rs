@@ -298,7 +298,10 @@ impl<'a> Builder<'a> {
         for op in &self.ctx.routes {
             // Only the resources' own operations: an admin sets roles from outside.
             if !matches!(op.group, Group::Resource(_))
-                || matches!(op.kind, Kind::SetRoles { .. } | Kind::ExportAccount { .. })
+                || matches!(
+                    op.kind,
+                    Kind::SetRoles { .. } | Kind::ExportAccount { .. } | Kind::EraseAccount { .. }
+                )
             {
                 continue;
             }

@@ -97,7 +97,8 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
         | Kind::Webhooks(WebhookAction::Read | WebhookAction::Delete)
         | Kind::Link { .. }
         | Kind::Unlink { .. }
-        | Kind::ExportAccount { .. } => vec![ONLY_AN_ID],
+        | Kind::ExportAccount { .. }
+        | Kind::EraseAccount { .. } => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }
 }

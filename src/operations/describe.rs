@@ -133,6 +133,11 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             "handlers::export_account".into(),
             "auth".into(),
         ),
+        Kind::EraseAccount { resource } => (
+            format!("erase{}", pascal(resource)),
+            "handlers::erase_account".into(),
+            "auth".into(),
+        ),
         Kind::ListLinked { resource, target } => {
             let (plural_pascal, plural_snake) = res(target).map_or_else(Default::default, |t| {
                 (t.names.plural_pascal.clone(), t.names.plural_snake.clone())
@@ -208,6 +213,7 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::EndSession => ("endSession", "end_session"),
         AuthAction::LogoutAll => ("logoutAll", "logout_all"),
         AuthAction::Export => ("exportMyData", "export_mine"),
+        AuthAction::Erase => ("eraseMyAccount", "erase_mine"),
     }
 }
 
@@ -245,6 +251,7 @@ fn group(kind: &Kind) -> Group {
         | Kind::Delete { resource }
         | Kind::SetRoles { resource }
         | Kind::ExportAccount { resource }
+        | Kind::EraseAccount { resource }
         | Kind::ListLinked { resource, .. }
         | Kind::Link { resource, .. }
         | Kind::Unlink { resource, .. } => Group::Resource(resource.clone()),
@@ -269,6 +276,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         | Kind::Delete { resource }
         | Kind::SetRoles { resource }
         | Kind::ExportAccount { resource }
+        | Kind::EraseAccount { resource }
         | Kind::ListLinked { resource, .. } => (resource.as_str(), ""),
         Kind::Link { resource, target } | Kind::Unlink { resource, target } => {
             (resource.as_str(), target.as_str())

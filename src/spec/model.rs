@@ -484,6 +484,9 @@ pub struct Resource {
     /// Filters with a sort other than the default that its lists accept
     /// (`list_combinations`), each served by an index of its own.
     pub list_combinations: Vec<ListCombination>,
+    /// What erasing an account does to the rows it owns (`on_erase`); `Delete` where the
+    /// resource has no owner, which erasure never reaches.
+    pub on_erase: OnErase,
 }
 
 /// What a list may do with a field or a relation's foreign key (the spec's `filter` and
@@ -907,6 +910,30 @@ pub enum Check {
 
 impl Check {
     pub const ALLOWED: &'static [&'static str] = &["call", "replica"];
+}
+
+/// What erasing an account (the right to erasure) does to a row it owns: `delete` it,
+/// `anonymize` it (its personal fields cleared, the row kept: orders kept for accounting), or
+/// `keep` it as it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OnErase {
+    #[default]
+    Delete,
+    Anonymize,
+    Keep,
+}
+
+impl OnErase {
+    pub const ALLOWED: &'static [&'static str] = &["delete", "anonymize", "keep"];
+
+    /// The spec's word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            OnErase::Delete => "delete",
+            OnErase::Anonymize => "anonymize",
+            OnErase::Keep => "keep",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -112,6 +112,10 @@ pub enum Kind {
     ExportAccount {
         resource: String,
     },
+    /// An account erased (`src/erase.rs`), by an admin.
+    EraseAccount {
+        resource: String,
+    },
     /// The `target` rows linked to one `resource` row (many-to-many).
     ListLinked {
         resource: String,
@@ -153,6 +157,8 @@ pub enum AuthAction {
     LogoutAll,
     /// The caller's own data as one document (`src/export.rs`).
     Export,
+    /// The caller's own account erased, its password confirming it (`src/erase.rs`).
+    Erase,
 }
 
 /// The admin actions over the job queue (`src/jobs/admin.rs`).
@@ -355,6 +361,12 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
             format!("export the {one}'s data (admins only)"),
             Kind::ExportAccount { resource: snake() },
         ));
+        routes.push(route(
+            Method::Post,
+            &format!("{item}/erase"),
+            format!("erase the {one}: its data deleted or cleared (admins only)"),
+            Kind::EraseAccount { resource: snake() },
+        ));
     }
     for target in &resource.many_to_many {
         if let Some(t) = spec.resource(target) {
@@ -426,6 +438,12 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
             "me/export",
             "the signed-in user's data, as one document",
             Export,
+        ),
+        (
+            Method::Post,
+            "me/erase",
+            "erase the signed-in user's account, confirming its password",
+            Erase,
         ),
         (
             Method::Post,

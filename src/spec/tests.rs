@@ -2799,3 +2799,62 @@ note = { type = "string", in_events = true }
         Some("`in_events` with: personal = true")
     );
 }
+
+/// A jwt spec whose orders a customer owns, and whose items belong to an order:
+/// `{order}` and `{item}` are extra keys of the two resources.
+fn erasable(order: &str, item: &str) -> String {
+    format!(
+        "[auth]\nmode = \"jwt\"\n\
+         [resources.user.fields]\nphone = {{ type = \"string\", personal = true, required = false }}\n\
+         [resources.order]\nbelongs_to = {{ customer = \"user\" }}\nowner = \"customer\"\n{order}\n\
+         [resources.order.fields]\n\
+         address = {{ type = \"string\", personal = true, required = false }}\n\
+         [resources.order_item]\nbelongs_to = {{ order = {{ on_delete = \"cascade\" }} }}\n\
+         owner = \"order.customer\"\n{item}\n\
+         [resources.order_item.fields]\nquantity = {{ type = \"integer\", min = 1, max = 9 }}\n"
+    )
+}
+
+#[test]
+fn on_erase_says_what_erasing_an_account_does_to_the_rows_it_owns() {
+    let on_erase = |spec: &Spec, name: &str| spec.resource(name).map(|r| r.on_erase);
+    let spec = valid(&erasable("", ""));
+    assert_eq!(on_erase(&spec, "order"), Some(OnErase::Delete));
+    assert_eq!(on_erase(&spec, "order_item"), Some(OnErase::Delete));
+    let spec = valid(&erasable("on_erase = \"anonymize\"", "on_erase = \"keep\""));
+    assert_eq!(on_erase(&spec, "order"), Some(OnErase::Anonymize));
+    assert_eq!(on_erase(&spec, "order_item"), Some(OnErase::Keep));
+
+    let d = only_error(&erasable("on_erase = \"forget\"", ""));
+    assert_eq!(d.key, "resources.order.on_erase");
+    assert_eq!(d.allowed.as_deref(), Some("delete, anonymize, keep"));
+
+    // Anonymizing clears personal fields, to null: it needs some, all optional.
+    let d = only_error(&erasable("on_erase = \"keep\"", "on_erase = \"anonymize\""));
+    assert_eq!(d.key, "resources.order_item.on_erase");
+    assert!(d.message.contains("has none"), "{}", d.message);
+    let required = erasable("on_erase = \"anonymize\"", "on_erase = \"keep\"").replace(
+        "personal = true, required = false }\n[resources.order_item]",
+        "personal = true }\n[resources.order_item]",
+    );
+    let d = only_error(&required);
+    assert_eq!(d.key, "resources.order.on_erase");
+    assert!(d.help.as_deref().unwrap_or_default().contains("`address`"));
+
+    // An item cannot outlive the order erasure deletes.
+    let d = only_error(&erasable("", "on_erase = \"keep\""));
+    assert_eq!(d.key, "resources.order_item.on_erase");
+    assert_eq!(
+        d.message,
+        "an erased account's orders are deleted, and these rows belong to them"
+    );
+
+    // Only rows an account owns have it; the account itself is always a tombstone.
+    let d = only_error(&format!("{MINIMAL}[resources.post]\non_erase = \"keep\"\n"));
+    assert_eq!(d.message, "`on_erase` applies to rows an account owns");
+    let d = only_error(&erasable("", "").replace(
+        "[resources.user.fields]",
+        "[resources.user]\non_erase = \"delete\"\n[resources.user.fields]",
+    ));
+    assert_eq!(d.key, "resources.user.on_erase");
+}

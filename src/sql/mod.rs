@@ -28,7 +28,10 @@ pub use crate::spec::schema_names::{
     schema_objects,
 };
 
-pub use queries::{LinkSql, ReplicaSql, ResourceSql, columns, linked, owned_ids, taken};
+pub use queries::{
+    LinkSql, ReplicaSql, ResourceSql, columns, linked, owned_condition, owned_ids, still_held,
+    taken,
+};
 pub use tables::{
     create_account_tokens, create_data_keys, create_deliveries, create_email_verifications,
     create_idempotency_keys, create_jobs, create_join_table, create_outbox, create_refresh_tokens,

@@ -7,7 +7,7 @@ use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
 use crate::names::sql_ident;
-use crate::spec::{Replica, Resource, Spec};
+use crate::spec::{OnErase, Replica, Resource, Spec};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceSql {
@@ -32,6 +32,13 @@ pub struct ResourceSql {
     /// subquery then needs its `)`).
     pub owner_of_parent: String,
     pub owned_through: String,
+    /// Erasing an account (`on_erase`, `$1` the account): the delete of the rows it owns,
+    /// or the update that clears their personal fields; the ids of its rows whose events
+    /// carry personal values; and, the account's own, its tombstone.
+    pub erase: String,
+    pub anonymize: String,
+    pub erased_ids: String,
+    pub tombstone: String,
 }
 
 /// The SQL that follows an owner path from `r` through its parents to the user: see
@@ -237,7 +244,17 @@ impl ResourceSql {
             Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
             _ => (String::new(), String::new()),
         };
+        let (erase, anonymize, erased_ids) = erasure(spec, r);
+        let tombstone = if account && spec.has_accounts() {
+            tombstone(r)
+        } else {
+            String::new()
+        };
         Self {
+            erase: rust_text(erase),
+            anonymize: rust_text(anonymize),
+            erased_ids: rust_text(erased_ids),
+            tombstone: rust_text(tombstone),
             owner_of_parent: rust_text(owner_of_parent),
             owned_through: rust_text(owned_through),
             find_login: rust_text(find_login),
@@ -305,6 +322,33 @@ pub fn linked(owner: &Resource, target: &Resource, join: &str) -> String {
 /// written out one subquery per step: the generated export test's answer key, which it
 /// compares with what the export (through the list's scopes) holds.
 pub fn owned_ids(spec: &Spec, r: &Resource) -> Option<String> {
+    let condition = owned_condition(spec, r)?;
+    Some(rust_text(format!(
+        "SELECT id FROM {} WHERE {condition}{}",
+        r.names.plural_sql,
+        live(r)
+    )))
+}
+
+/// Where erasure clears `r`'s rows (`on_erase = "anonymize"`): the ids of the account `$1`'s
+/// rows that still hold a personal value, by a direct query (the erasure test's check).
+pub fn still_held(spec: &Spec, r: &Resource) -> Option<String> {
+    if r.on_erase != OnErase::Anonymize {
+        return None;
+    }
+    let condition = owned_condition(spec, r)?;
+    let (_, held) = cleared(r, "NULL");
+    Some(rust_text(format!(
+        "SELECT id FROM {} WHERE {condition} AND ({})",
+        r.names.plural_sql,
+        held.join(" OR ")
+    )))
+}
+
+/// The condition on `r`'s rows (soft-deleted ones too) that the account `$1` owns, directly
+/// or through parents, one `IN` subquery per step; `None` where the path leaves this service
+/// (a replica's rows, owned by another service's accounts).
+pub fn owned_condition(spec: &Spec, r: &Resource) -> Option<String> {
     let path = &r.owner.as_ref()?.path;
     let (last, steps) = path.split_last()?;
     let mut tables = Vec::new();
@@ -321,11 +365,97 @@ pub fn owned_ids(spec: &Spec, r: &Resource) -> Option<String> {
             foreign_key(step)
         );
     }
-    Some(rust_text(format!(
-        "SELECT id FROM {} WHERE {condition}{}",
-        r.names.plural_sql,
-        live(r)
-    )))
+    Some(condition)
+}
+
+/// What erasing the account `$1` runs on `r`'s rows (`on_erase`): the delete, or the update
+/// that clears the personal fields (`$2` the time, where the rows keep one); and the ids of
+/// the rows whose events carry personal values, which leave the outbox and the job queue.
+fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
+    let none = || (String::new(), String::new(), String::new());
+    if spec.is_account(r) || !spec.has_accounts() {
+        return none();
+    }
+    let Some(condition) = owned_condition(spec, r) else {
+        return none();
+    };
+    let table = &r.names.plural_sql;
+    let erase = match r.on_erase {
+        OnErase::Delete => query(&[format!("    DELETE FROM {table} WHERE {condition}")]),
+        _ => String::new(),
+    };
+    let anonymize = match r.on_erase {
+        OnErase::Anonymize => {
+            let (mut sets, held) = cleared(r, "NULL");
+            if r.timestamps {
+                sets.push("updated_at = $2".into());
+            }
+            if r.versioned {
+                sets.push("version = version + 1".into());
+            }
+            query(&[
+                format!("    UPDATE {table}"),
+                clause("SET", &sets),
+                format!("    WHERE {condition} AND ({})", held.join(" OR ")),
+            ])
+        }
+        _ => String::new(),
+    };
+    let in_events = !r.events.is_empty() && r.fields.iter().any(|f| f.personal && f.in_events);
+    let ids = if in_events {
+        query(&[format!("    SELECT id FROM {table} WHERE {condition}")])
+    } else {
+        String::new()
+    };
+    (erase, anonymize, ids)
+}
+
+/// `SET` items that clear `r`'s personal fields (optional ones to `NULL`, required ones to
+/// `required`) with their blind indexes, and the conditions that one still holds a value.
+fn cleared(r: &Resource, required: &str) -> (Vec<String>, Vec<String>) {
+    let mut sets = Vec::new();
+    let mut held = Vec::new();
+    for f in r.fields.iter().filter(|f| f.personal) {
+        let column = &f.names.sql;
+        if f.required {
+            sets.push(format!("{column} = {required}"));
+        } else {
+            sets.push(format!("{column} = NULL"));
+            held.push(format!("{column} IS NOT NULL"));
+        }
+        if let Some(index) = f.blind_index() {
+            sets.push(format!("{index} = NULL"));
+        }
+    }
+    (sets, held)
+}
+
+/// The account's tombstone (erasure): `$2` the email that replaces its own, `$3` the password
+/// hash (one nothing matches), `$4` its roles (none); then, where it has required personal
+/// fields, the sealed empty text they hold; then, where it keeps one, the time. Only once:
+/// a tombstone's email is already `$2`.
+fn tombstone(r: &Resource) -> String {
+    let mut sets: Vec<String> = ["email = $2", "password_hash = $3", "roles = $4"]
+        .map(String::from)
+        .to_vec();
+    let mut next = 5;
+    let sealed = r.fields.iter().any(|f| f.personal && f.required);
+    let (cleared, _) = cleared(r, &format!("${next}"));
+    if sealed {
+        next += 1;
+    }
+    sets.extend(cleared);
+    if r.timestamps {
+        sets.push(format!("updated_at = ${next}"));
+    }
+    if r.versioned {
+        sets.push("version = version + 1".into());
+    }
+    query(&[
+        format!("    UPDATE {}", r.names.plural_sql),
+        clause("SET", &sets),
+        "    WHERE id = $1 AND email <> $2".into(),
+    ])
 }
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the

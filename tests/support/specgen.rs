@@ -1590,6 +1590,45 @@ impl Generator {
         }
     }
 
+    /// What erasing an account does to `r`'s rows, where the spec says (`on_erase`): drawn
+    /// from the resource's name, then made valid for the spec as it stands (a change may
+    /// have taken an owner away or made a personal field required): only rows with an owner
+    /// have one; `anonymize` needs personal fields, all optional; rows owned through a
+    /// parent that erasure deletes are deleted too.
+    fn on_erase(&self, r: &Resource) -> Option<&'static str> {
+        let owner = r.owner.as_deref()?;
+        if self.is_account(r) {
+            return None;
+        }
+        if let Some((step, _)) = owner.split_once('.') {
+            let parent = r
+                .belongs_to
+                .iter()
+                .find(|b| b.name == step)
+                .filter(|b| b.target != r.name)
+                .and_then(|b| self.resources.iter().find(|p| p.name == b.target));
+            if let Some(parent) = parent
+                && matches!(self.on_erase(parent), None | Some("delete"))
+            {
+                return fnv(&r.name).is_multiple_of(2).then_some("delete");
+            }
+        }
+        let personal: Vec<&Field> = r.fields.iter().filter(|f| f.personal()).collect();
+        let clearable = !personal.is_empty()
+            && personal.iter().all(|f| {
+                f.options
+                    .iter()
+                    .any(|(k, v)| *k == "required" && v == "false")
+            });
+        // Few resources can be anonymized (personal fields, all optional): most that can are.
+        match fnv(&r.name) % 4 {
+            _ if clearable && !fnv(&r.name).is_multiple_of(3) => Some("anonymize"),
+            1 => Some("delete"),
+            2 | 3 => Some("keep"),
+            _ => None,
+        }
+    }
+
     fn is_account(&self, resource: &Resource) -> bool {
         self.local_accounts() && resource.name == "user"
     }
@@ -3814,6 +3853,11 @@ impl Generator {
             lines.push(format!("renamed_from = \"{old}\""));
         }
         lines.shuffle(&mut self.rng);
+        // After the shuffle, and from the name rather than the seed's stream: specs drawn
+        // before `on_erase` existed stay what they were.
+        if let Some(on_erase) = self.on_erase(r) {
+            lines.push(format!("on_erase = \"{on_erase}\""));
+        }
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
         if r.fields.is_empty() {
             let _ = writeln!(out, "\n[resources.{key}]");

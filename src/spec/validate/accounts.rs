@@ -54,6 +54,7 @@ pub(super) fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
         renamed_from: None,
         events: Vec::new(),
         list_combinations: Vec::new(),
+        on_erase: OnErase::Delete,
     }
 }
 

@@ -68,6 +68,7 @@ pub(super) const RESOURCE_KEYS: &[&str] = &[
     "renamed_from",
     "events",
     "list_combinations",
+    "on_erase",
 ];
 
 /// The keys of one `list_combinations` entry.

@@ -336,10 +336,55 @@ pub(super) fn check_cross_references(
                 owner_path_problem(res, &owner.path, resources, replicas, (span, &key))
             {
                 sink.push(problem);
+            } else {
+                check_erased_parent(sink, name, r, resources);
             }
         }
     }
     check_cycles(sink, resources);
+}
+
+/// A row owned through a parent that erasure deletes cannot outlive it: its foreign key
+/// would refuse the parent's deletion, or cascade it away all the same.
+fn check_erased_parent(
+    sink: &mut Sink,
+    name: &At<String>,
+    r: &ReadResource,
+    resources: &[(At<String>, ReadResource)],
+) {
+    let res = &r.resource;
+    let Some(first) = res.owner.as_ref().and_then(|o| o.path.first()) else {
+        return;
+    };
+    let Some(b) = res.belongs_to.iter().find(|b| b.names.snake == *first) else {
+        return;
+    };
+    let Some((_, parent)) = resources.iter().find(|(n, _)| n.value == b.target) else {
+        return;
+    };
+    let parent = &parent.resource;
+    if res.on_erase == OnErase::Delete
+        || parent.owner.is_none()
+        || parent.on_erase != OnErase::Delete
+    {
+        return;
+    }
+    let span = r.on_erase_span.clone().unwrap_or(name.span.clone());
+    sink.push(
+        Diagnostic::new(
+            span,
+            format!("resources.{}.on_erase", name.value),
+            format!(
+                "an erased account's {} are deleted, and these rows belong to them",
+                parent.names.plural_words
+            ),
+        )
+        .found(format!("on_erase = {:?}", res.on_erase.word()))
+        .help(format!(
+            "remove `on_erase` (its rows are deleted with their {}), or set `on_erase = \"anonymize\"` or `\"keep\"` on `{}`",
+            parent.names.words, b.target
+        )),
+    );
 }
 
 /// `on_delete` on a relation to rows of another service (`what`), which no foreign key here

@@ -27,6 +27,8 @@ pub(super) struct ReadResource {
     pub(super) plural_span: Option<std::ops::Range<usize>>,
     /// Where `renamed_from` is set, if it is.
     pub(super) renamed_from_span: Option<std::ops::Range<usize>>,
+    /// Where `on_erase` is set, if it is: a child kept under a deleted parent points there.
+    pub(super) on_erase_span: Option<std::ops::Range<usize>>,
 }
 
 pub(super) fn read_resource(
@@ -182,6 +184,7 @@ pub(super) fn read_resource(
         );
     }
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
+    let on_erase = read_on_erase(sink, &t, &fields, owner.is_some(), account);
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
     let events = read_events(sink, &t, &fields);
     let list_combinations = read_list_combinations(sink, &t, &fields, &belongs_to, timestamps);
@@ -207,13 +210,78 @@ pub(super) fn read_resource(
             renamed_from,
             events,
             list_combinations,
+            on_erase,
         },
         belongs_to_spans,
         many_to_many_spans,
         owner_span,
         plural_span: plural.as_ref().map(|p| p.span.clone()),
         renamed_from_span: t.raw("renamed_from").map(|v| v.span()),
+        on_erase_span: t.raw("on_erase").map(|v| v.span()),
     })
+}
+
+/// `on_erase`: what erasing an account does to the rows it owns. Only rows with an owner
+/// have one; `anonymize` clears the personal fields, so it needs some, each optional (a
+/// cleared value is `null`). The account's own row is always kept, cleared, as a tombstone.
+fn read_on_erase(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    fields: &[Field],
+    owned: bool,
+    account: bool,
+) -> OnErase {
+    let on_erase = match one_of(sink, t, "on_erase", OnErase::ALLOWED).as_deref() {
+        Some("anonymize") => OnErase::Anonymize,
+        Some("keep") => OnErase::Keep,
+        Some(_) => OnErase::Delete,
+        None => return OnErase::Delete,
+    };
+    let span = t.raw("on_erase").map(|v| v.span()).unwrap_or_default();
+    let refuse = |sink: &mut Sink, message: &str, help: String| {
+        sink.push(
+            Diagnostic::new(span.clone(), t.key_path("on_erase"), message)
+                .found(format!("on_erase = {:?}", on_erase.word()))
+                .help(help),
+        );
+    };
+    if account {
+        refuse(
+            sink,
+            "an erased account's own row is always kept, cleared",
+            "remove `on_erase`: the account stays as a tombstone (its email replaced, its password and roles gone, its personal fields cleared) so that the rows others keep still name it".into(),
+        );
+        return OnErase::Delete;
+    }
+    if !owned {
+        refuse(
+            sink,
+            "`on_erase` applies to rows an account owns",
+            "add `owner`, or remove `on_erase`: erasing an account never reaches rows nobody owns"
+                .into(),
+        );
+        return OnErase::Delete;
+    }
+    if on_erase == OnErase::Anonymize {
+        let personal: Vec<&Field> = fields.iter().filter(|f| f.personal).collect();
+        if personal.is_empty() {
+            refuse(
+                sink,
+                "`anonymize` clears the personal fields, and this resource has none",
+                "use `on_erase = \"keep\"` to keep the rows as they are, or mark the fields that hold personal data `personal = true`".into(),
+            );
+        } else if let Some(f) = personal.iter().find(|f| f.required) {
+            refuse(
+                sink,
+                "`anonymize` clears the personal fields to null, and one is required",
+                format!(
+                    "add `required = false` to `{}`, or use `on_erase = \"delete\"`",
+                    f.names.snake
+                ),
+            );
+        }
+    }
+    on_erase
 }
 
 /// `owner_set_by`: roles that may name a row's owner in a body. Only a direct owner has a

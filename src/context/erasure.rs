@@ -1,0 +1,89 @@
+//! What erasing an account writes (`src/erase.rs` of a generated service): per resource the
+//! account owns, the delete or the clearing of its rows (`on_erase`), children before
+//! parents; and the rows whose events carry personal values, which leave the outbox and
+//! the job queue.
+
+use serde::Serialize;
+
+use crate::names::Names;
+use crate::spec::{OnErase, Resource, Spec};
+
+#[derive(Debug, Serialize)]
+pub struct ErasureContext {
+    /// The owned resources an erasure deletes or clears, children before parents.
+    pub steps: Vec<ErasureStep>,
+    /// The resources (the account's own among them) whose events carry personal values
+    /// (`in_events = true`), with those values' keys.
+    pub purged: Vec<PurgedResource>,
+    /// Whether the account has required personal fields, which its tombstone holds as
+    /// sealed empty text (it binds one).
+    pub sealed: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ErasureStep {
+    pub names: Names,
+    /// Clears the rows' personal fields (`anonymize`) rather than deleting them.
+    pub anonymize: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PurgedResource {
+    pub names: Names,
+    /// The JSON keys of its personal fields in events: `deliveryAddress`.
+    pub keys: Vec<String>,
+    /// The account's own resource: its one row is the account.
+    pub account: bool,
+}
+
+/// Whether the rows of `r` an account owns are this service's to erase: its owner path
+/// stays in this service (a replica's rows are another service's accounts').
+fn erasable(spec: &Spec, r: &Resource) -> bool {
+    crate::sql::owned_condition(spec, r).is_some()
+}
+
+/// What erasing an account writes, where the service has the accounts.
+pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
+    if !spec.has_accounts() {
+        return None;
+    }
+    let owned = |r: &Resource| r.owner.is_some() && !spec.is_account(r) && erasable(spec, r);
+    let steps = spec
+        .creation_order()
+        .into_iter()
+        .rev()
+        .filter(|r| owned(r) && r.on_erase != OnErase::Keep)
+        .map(|r| ErasureStep {
+            names: r.names.clone(),
+            anonymize: r.on_erase == OnErase::Anonymize,
+        })
+        .collect();
+    let purged = spec
+        .resources
+        .iter()
+        .filter(|r| (owned(r) || spec.is_account(r)) && !r.events.is_empty())
+        .filter_map(|r| {
+            let keys: Vec<String> = r
+                .fields
+                .iter()
+                .filter(|f| f.personal && f.in_events)
+                .map(|f| f.names.camel.clone())
+                .collect();
+            (!keys.is_empty()).then(|| PurgedResource {
+                names: r.names.clone(),
+                keys,
+                account: spec.is_account(r),
+            })
+        })
+        .collect();
+    let sealed = spec
+        .resources
+        .iter()
+        .filter(|r| spec.is_account(r))
+        .any(|r| r.fields.iter().any(|f| f.personal && f.required));
+    Some(ErasureContext {
+        steps,
+        purged,
+        sealed,
+    })
+}
