@@ -61,12 +61,10 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
     let purged = spec
         .resources
         .iter()
-        .filter(|r| (owned(r) || spec.is_account(r)) && !r.events.is_empty())
+        .filter(|r| owned(r) || spec.is_account(r))
         .filter_map(|r| {
             let keys: Vec<String> = r
-                .fields
-                .iter()
-                .filter(|f| f.personal && f.in_events)
+                .personal_in_events()
                 .map(|f| f.names.camel.clone())
                 .collect();
             (!keys.is_empty()).then(|| PurgedResource {

@@ -676,6 +676,15 @@ impl Trigger {
 }
 
 impl Resource {
+    /// The personal fields its events carry (`in_events`), where it emits any: the values an
+    /// erasure takes out of the outbox and the job queue.
+    pub fn personal_in_events(&self) -> impl Iterator<Item = &Field> + '_ {
+        let emits = !self.events.is_empty();
+        self.fields
+            .iter()
+            .filter(move |f| emits && f.personal && f.in_events)
+    }
+
     /// Every access rule it names: its actions' and its fields'.
     pub fn rules(&self) -> impl Iterator<Item = &Rule> + '_ {
         let actions = self

@@ -401,8 +401,7 @@ fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
         }
         _ => String::new(),
     };
-    let in_events = !r.events.is_empty() && r.fields.iter().any(|f| f.personal && f.in_events);
-    let ids = if in_events {
+    let ids = if r.personal_in_events().next().is_some() {
         query(&[format!("    SELECT id FROM {table} WHERE {condition}")])
     } else {
         String::new()
