@@ -228,7 +228,7 @@ fn describe_rules(access: &FieldAccess) -> String {
 /// `payment.completed (status becomes succeeded)`.
 fn describe_event(r: &Resource, e: &Event) -> String {
     let kind = match &e.trigger {
-        Trigger::Created | Trigger::Updated | Trigger::Deleted => String::new(),
+        Trigger::Created | Trigger::Updated | Trigger::Deleted | Trigger::Erased => String::new(),
         Trigger::Becomes { field, value } => format!(" ({field} becomes {value})"),
     };
     format!("{}{kind}", r.event_type(e))

@@ -125,6 +125,10 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
             if replicated_elsewhere(spec, service, r) {
                 emit_replica_events(item, resource);
             }
+            if r == ACCOUNT && owned_elsewhere(spec, service) {
+                // The services that keep rows an account owns erase them as they hear it.
+                turn_on_events(item, &["erased"]);
+            }
         }
     }
     if !replicated.is_empty() {
@@ -244,6 +248,17 @@ fn replicated_elsewhere(spec: &Spec, service: &str, resource: &str) -> bool {
     })
 }
 
+/// Whether another service than `service` keeps rows that accounts own: it hears their
+/// erasure (`Spec::erasure_heard_from`).
+fn owned_elsewhere(spec: &Spec, service: &str) -> bool {
+    spec.resources.iter().any(|r| {
+        r.owner.is_some()
+            && spec
+                .service_of(&r.names.snake)
+                .is_some_and(|g| g.name != service)
+    })
+}
+
 /// Turns on the events a copy of `resource`'s rows is kept by (`Replica::event_types`).
 fn emit_replica_events(item: &mut dyn TableLike, resource: &spec::Resource) {
     let mut steps = vec!["created", "deleted"];
@@ -255,11 +270,16 @@ fn emit_replica_events(item: &mut dyn TableLike, resource: &spec::Resource) {
     {
         steps.push("updated");
     }
+    turn_on_events(item, &steps);
+}
+
+/// Turns on the lifecycle events `steps` of a resource's table, keeping those it declares.
+fn turn_on_events(item: &mut dyn TableLike, steps: &[&str]) {
     let events = item
         .entry("events")
         .or_insert_with(|| Item::Value(Value::InlineTable(InlineTable::new())));
     if let Some(events) = events.as_table_like_mut() {
-        for step in steps {
+        for &step in steps {
             let on = events.get(step).and_then(Item::as_bool) == Some(true);
             if !on {
                 events.insert(step, toml_edit::value(true));
@@ -705,6 +725,31 @@ mod tests {
         let notifications = of(&services, "notifications");
         assert_eq!(notifications.spec.jobs[0].on, ["orders.order.created"]);
         assert!(notifications.spec.heard().contains_key("orders"));
+
+        // Accounts own orders and payments elsewhere: the accounts service tells of each
+        // erasure, and the two services that keep them hear it; the others, which own
+        // nothing, do not.
+        let accounts = of(&services, "accounts");
+        let user = accounts.spec.resource("user").expect("the accounts");
+        assert!(
+            user.events
+                .iter()
+                .any(|e| e.trigger == spec::Trigger::Erased)
+        );
+        let erased = |name: &str| {
+            of(&services, name)
+                .spec
+                .heard()
+                .get("accounts")
+                .is_some_and(|events| events.contains("user.erased"))
+        };
+        assert!(erased("orders") && erased("payments"));
+        // The payments an account owns are found through the copy's owners.
+        assert_eq!(
+            crate::sql::owned_condition(&payments.spec, payment).as_deref(),
+            Some("order_id IN (SELECT id FROM replica_orders WHERE customer_id = $1)")
+        );
+        assert!(!erased("catalog") && !erased("notifications"));
     }
 
     #[test]

@@ -3014,10 +3014,15 @@ fn a_relation_turned_into_a_replica_adds_the_copy_and_keeps_the_column() {
     let text = fs::read_to_string(example("shop-services")).unwrap();
     let replica_lines = "belongs_to = { order = { required = true, check = \"replica\" } }\nowner = \"order.customer\"\naccess = { list = [\"owner\", \"staff\"], read = [\"owner\", \"staff\"], create = [\"owner\", \"staff\"], update = \"staff\", delete = \"admin\" }\n";
     assert!(text.contains(replica_lines));
-    let called = text.replace(
-        replica_lines,
-        "belongs_to = { order = { required = true } }\n",
-    );
+    // Without the copy, no owner path: nothing for an erasure to reach.
+    let erased = "# Kept for the books too when the account is erased, found through the copy's customers.\non_erase = \"anonymize\"\n";
+    assert!(text.contains(erased));
+    let called = text
+        .replace(
+            replica_lines,
+            "belongs_to = { order = { required = true } }\n",
+        )
+        .replace(erased, "");
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.toml");
     fs::write(&spec, &called).unwrap();

@@ -2039,8 +2039,10 @@ fn eventually_within(wait: Duration, what: &str, mut check: impl FnMut() -> bool
 /// customer sees: their owner is an account of the accounts service), each order
 /// noticed by the notifications service exactly once (also across a kill and restart of it),
 /// a completed payment marking its order paid through an event, the payments service stopped
-/// (503 within the timeout, the others serving) and back, and a deleted account refused by
-/// every service. Each service's database holds only its own tables.
+/// (503 within the timeout, the others serving) and back, a deleted account refused by every
+/// service, and an erased one (issue 73) too, its orders and payments cleared by the services
+/// that hear `accounts.user.erased`, its email and personal values in no service's database
+/// file. Each service's database holds only its own tables.
 #[test]
 fn the_split_example_runs_as_a_whole() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -2230,6 +2232,7 @@ fn the_split_example_runs_as_a_whole() {
     let order = |n: usize| {
         let body = serde_json::json!({
             "customerId": ann_id, "productId": product_id, "quantity": n, "placedOn": "2026-11-27",
+            "deliveryAddress": ANN_ADDRESS,
         });
         let (status, order, _) = call("POST", &format!("{api}/orders"), Some(&ann), Some(body));
         assert_eq!(status, 201, "{order}");
@@ -2324,7 +2327,7 @@ fn the_split_example_runs_as_a_whole() {
     // The payments service keeps a copy of the orders (their ids and customers) that the
     // orders' events fill: a payment is its order's customer's, checked there, with no call.
     let pay = |token: &str, order: &str| {
-        let body = serde_json::json!({"orderId": order, "amount": "19.50"});
+        let body = serde_json::json!({"orderId": order, "amount": "19.50", "payerName": ANN_PAYER});
         call("POST", &format!("{api}/payments"), Some(token), Some(body))
     };
     let mut payment = serde_json::Value::Null;
@@ -2429,20 +2432,74 @@ fn the_split_example_runs_as_a_whole() {
     pytools::schemathesis(&processes[by_name("gateway")].url(), Some(&admin));
     oversized_requests_through_the_gateway(&processes[by_name("gateway")].url());
 
-    // A deleted account's token is refused by every service on its next request.
-    let (status, body, _) = call("DELETE", &format!("{api}/users/{ann_id}"), Some(&ann), None);
+    // A deleted account's token, and an erased one's, are refused by every service on their
+    // next request.
+    let (status, body, _) = call("DELETE", &format!("{api}/users/{bob_id}"), Some(&bob), None);
     assert_eq!(status, 204, "{body}");
-    for path in ["/auth/me", "/products", "/orders", "/payments"] {
-        let (status, body, _) = call("GET", &format!("{api}{path}"), Some(&ann), None);
-        assert_eq!(status, 401, "{path}: {body}");
-    }
-    let (status, body, _) = call(
-        "GET",
-        &format!("{notifications}/v1/notices"),
+    let raw = |name: &str| -> String {
+        let file = out.join(name).join(format!("data/{name}.db"));
+        let mut bytes = std::fs::read(&file).unwrap();
+        bytes.extend(std::fs::read(file.with_extension("db-wal")).unwrap_or_default());
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    assert!(
+        raw("accounts").contains("ann@shop.example"),
+        "the scan sees the accounts"
+    );
+    // Ann erases her account at the accounts service, through the gateway; the orders and
+    // payments services hear `accounts.user.erased` and clear what she owns there.
+    let password = serde_json::json!({"password": "correct horse battery staple"});
+    let (status, erasure, _) = call(
+        "POST",
+        &format!("{api}/auth/me/erase"),
         Some(&ann),
+        Some(password),
+    );
+    assert_eq!(status, 200, "{erasure}");
+    for token in [&ann, &bob] {
+        for path in ["/auth/me", "/products", "/orders", "/payments"] {
+            let (status, body, _) = call("GET", &format!("{api}{path}"), Some(token), None);
+            assert_eq!(status, 401, "{path}: {body}");
+        }
+        let (status, body, _) = call(
+            "GET",
+            &format!("{notifications}/v1/notices"),
+            Some(token),
+            None,
+        );
+        assert_eq!(status, 401, "notifications: {body}");
+    }
+    eventually("the orders service clears ann's orders", || {
+        let (status, order, _) = call("GET", &format!("{api}/orders/{first}"), Some(&staff), None);
+        assert_eq!(status, 200, "{order}");
+        order["deliveryAddress"].is_null()
+    });
+    eventually("the payments service clears ann's payment", || {
+        let (status, paid, _) = call("GET", &payment_url, Some(&staff), None);
+        assert_eq!(status, 200, "{paid}");
+        paid["payerName"].is_null()
+    });
+    let (status, page, _) = call(
+        "GET",
+        &format!("{api}/orders?customerId={ann_id}&limit=100"),
+        Some(&staff),
         None,
     );
-    assert_eq!(status, 401, "notifications: {body}");
+    assert_eq!(status, 200, "{page}");
+    let kept = page["data"].as_array().unwrap();
+    assert!(!kept.is_empty(), "ann's orders are kept for the books");
+    assert!(
+        kept.iter().all(|o| o["deliveryAddress"].is_null()),
+        "{page}"
+    );
+    // No service's database holds her email or her personal values any more (the outbox,
+    // inbox copies, jobs and webhook deliveries included).
+    for name in names {
+        let text = raw(name);
+        for value in ["ann@shop.example", ANN_ADDRESS, ANN_PAYER] {
+            assert!(!text.contains(value), "{name}'s database holds {value:?}");
+        }
+    }
 
     // Each service's database holds its own tables, and no other service's.
     let own = [
@@ -2473,6 +2530,10 @@ fn the_split_example_runs_as_a_whole() {
     }
     drop(servers);
 }
+
+/// Ann's personal values in the split example: a raw scan finds none after her erasure.
+const ANN_ADDRESS: &str = "7 Vanishing Lane, Erasmouth";
+const ANN_PAYER: &str = "Ann Vanishing-Payer";
 
 /// One request on its own connection, its head as given (`Connection: close` added) and
 /// then `body` unless the answer comes first (`Expect: 100-continue`, as curl sends a

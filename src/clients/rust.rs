@@ -63,6 +63,7 @@ pub fn api(document: &str) -> String {
         defs: Vec::new(),
         enums: Vec::new(),
         taken: names_taken(schemas, &names, &ops),
+        nullable: false,
     };
     for (name, schema) in schemas.as_object().into_iter().flatten() {
         if name == "JsonValue" {
@@ -98,8 +99,32 @@ pub fn api(document: &str) -> String {
         out.push('\n');
     }
     let _ = writeln!(out, "impl Client {{{methods}}}");
+    if types.nullable {
+        out.push('\n');
+        out.push_str(NULLABLE);
+    }
     out
 }
+
+/// The serde adapter of a key a body may leave out or set to `null`, where some key is
+/// such (a service whose patches clear nothing has none, and would warn of dead code).
+const NULLABLE: &str = r#"/// A key a body may leave out, or set to `null`: `None` leaves it out, `Some(None)` sends
+/// `null` (a patch clears the value).
+mod nullable {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+"#;
 
 /// Every type name of the file so far: the schemas' and the query types'.
 fn names_taken(schemas: &Value, names: &Names, ops: &[ClientOperation]) -> Vec<String> {
@@ -122,6 +147,8 @@ struct Types<'a> {
     /// Enums by their values, so the same values are one type.
     enums: Vec<(Vec<String>, String)>,
     taken: Vec<String>,
+    /// Some key may be left out or set to `null`: the file needs `mod nullable`.
+    nullable: bool,
 }
 
 impl Types<'_> {
@@ -268,8 +295,10 @@ impl Types<'_> {
                     format!("Option<{ty}>")
                 }
                 (false, true) => {
+                    self.nullable = true;
                     attrs.push(
-                        "default, skip_serializing_if = \"Option::is_none\", with = \"crate::nullable\"".to_owned(),
+                        "default, skip_serializing_if = \"Option::is_none\", with = \"nullable\""
+                            .to_owned(),
                     );
                     format!("Option<Option<{ty}>>")
                 }

@@ -86,8 +86,9 @@ fn rust_fields_say_absent_and_null_apart() {
     let api = super::rust::api(&document.to_string());
     assert!(api.contains("pub title: Option<String>,"), "{api}");
     assert!(
-        api.contains("with = \"crate::nullable\"")
-            && api.contains("pub subtitle: Option<Option<String>>,"),
+        api.contains("with = \"nullable\"")
+            && api.contains("pub subtitle: Option<Option<String>>,")
+            && api.contains("mod nullable {"),
         "{api}"
     );
     assert!(api.contains("pub r#type: Option<BookPatchType>,"), "{api}");
@@ -96,6 +97,12 @@ fn rust_fields_say_absent_and_null_apart() {
         "{api}"
     );
     assert!(api.contains("Default)]\npub struct BookPatch"), "{api}");
+    // Without such a key, no adapter: it would be dead code.
+    let document = json!({"components": {"schemas": {"Book": {
+        "type": "object", "properties": {"title": {"type": "string"}}
+    }}}, "paths": {}});
+    let api = super::rust::api(&document.to_string());
+    assert!(!api.contains("nullable"), "{api}");
 }
 
 /// A schema named like one of the prelude's types (a resource `default`) or a Rust keyword

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::names::Names;
-use crate::spec::{OnErase, Resource, Spec};
+use crate::spec::{OnErase, Resource, Spec, Trigger};
 
 #[derive(Debug, Serialize)]
 pub struct ErasureContext {
@@ -18,6 +18,13 @@ pub struct ErasureContext {
     /// Whether the account has required personal fields, which its tombstone holds as
     /// sealed empty text (it binds one).
     pub sealed: bool,
+    /// Where the accounts are another service's (`auth.accounts`): its name, whose
+    /// `user.erased` the inbox hears and erases the account's rows here by. `None` where
+    /// this service keeps the accounts and erases them itself.
+    pub heard_from: Option<String>,
+    /// The erasure's event (`user.erased`) is recorded for the services that keep rows the
+    /// account owns (`events = { erased = true }` on the accounts).
+    pub event: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,14 +44,16 @@ pub struct PurgedResource {
 }
 
 /// Whether the rows of `r` an account owns are this service's to erase: its owner path
-/// stays in this service (a replica's rows are another service's accounts').
+/// stays in this service, or ends in a copy of another service's rows that holds owners.
 fn erasable(spec: &Spec, r: &Resource) -> bool {
     crate::sql::owned_condition(spec, r).is_some()
 }
 
-/// What erasing an account writes, where the service has the accounts.
+/// What erasing an account writes, where the service has the accounts or hears their
+/// erasure from the service that has them.
 pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
-    if !spec.has_accounts() {
+    let heard_from = spec.erasure_heard_from();
+    if !spec.has_accounts() && heard_from.is_none() {
         return None;
     }
     let owned = |r: &Resource| r.owner.is_some() && !spec.is_account(r) && erasable(spec, r);
@@ -79,9 +88,18 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         .iter()
         .filter(|r| spec.is_account(r))
         .any(|r| r.fields.iter().any(|f| f.personal && f.required));
+    let event = spec
+        .resources
+        .iter()
+        .filter(|r| spec.is_account(r))
+        .flat_map(|r| r.events.iter().map(move |e| (r, e)))
+        .find(|(_, e)| e.trigger == Trigger::Erased)
+        .map(|(r, e)| r.event_type(e));
     Some(ErasureContext {
         steps,
         purged,
         sealed,
+        heard_from: heard_from.map(str::to_owned),
+        event,
     })
 }

@@ -11,7 +11,7 @@ use super::FieldContext;
 pub struct EventContext {
     /// `payment.completed`
     pub event_type: String,
-    /// A lifecycle step: `created`, `updated` or `deleted`; `None` for a transition.
+    /// A lifecycle step: `created`, `updated`, `deleted` or `erased`; `None` for a transition.
     pub step: Option<&'static str>,
     /// A transition: the field's Rust name on a row and the value it moves to, as a Rust
     /// expression comparable with it (`Some(PaymentStatus::Succeeded)` when it is optional).
@@ -36,6 +36,7 @@ impl EventContext {
             Trigger::Created => context.step = Some("created"),
             Trigger::Updated => context.step = Some("updated"),
             Trigger::Deleted => context.step = Some("deleted"),
+            Trigger::Erased => context.step = Some("erased"),
             Trigger::Becomes { field, value } => {
                 let f = fields
                     .iter()

@@ -95,7 +95,7 @@ pub(super) fn imports(
         repo_crate.push("crate::personal::Seal".into());
     }
     // Events leave out the personal fields the spec does not put in them.
-    if !r.events.is_empty() && r.fields.iter().any(|f| f.personal && !f.in_events) {
+    if r.row_events().next().is_some() && r.fields.iter().any(|f| f.personal && !f.in_events) {
         repo_crate.push("crate::personal".into());
     }
     if r.fields.iter().any(|f| f.blind_index().is_some()) {
@@ -173,7 +173,7 @@ pub(super) fn imports(
         service.push("crate::auth::signup::NewAccount".into());
         service.push("crate::access::DEFAULT_ROLE".into());
     }
-    if !r.events.is_empty() {
+    if r.row_events().next().is_some() {
         service.push("crate::outbox".into());
     }
     let remote_owner = r

@@ -224,6 +224,7 @@ impl ServiceContext {
         let heard = HeardContext::all(spec);
         uses.heard = !heard.is_empty();
         uses.heard_by_jobs = spec.jobs.iter().any(|j| j.heard().next().is_some());
+        uses.heard_erasure = spec.erasure_heard_from().is_some();
         let replicas = replicas::ReplicaContext::all(spec);
         uses.replicas = !replicas.is_empty();
         uses.nats = uses.events || uses.heard;

@@ -124,6 +124,8 @@ pub struct ResourceContext {
     pub list_paths: ListPaths,
     /// The domain events its writes put in the outbox.
     pub events: Vec<EventContext>,
+    /// Some of them are its rows' (all but the accounts' `erased`): its writes record them.
+    pub row_events: bool,
     /// An update compares the stored row with the new one (some event is a transition).
     pub transitions: bool,
     /// Its fields that hold other services' ids, which writes check with those services.
@@ -243,6 +245,7 @@ impl ResourceContext {
             remote_refs: RemoteRefContext::of(r),
             graphql: None,
             events,
+            row_events: r.row_events().next().is_some(),
             fields,
             belongs_to,
             links,

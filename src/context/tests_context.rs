@@ -75,6 +75,9 @@ pub struct ServiceTestContext {
     /// A personal field its resource's events carry, for the test that erasure takes the
     /// account's values out of the events and jobs kept, if any.
     pub erase_marker: Option<EraseMarkerTest>,
+    /// Where the accounts are another service's and their erasure is heard: the rows an
+    /// account owns here, per resource (empty where the test's rows do not fit).
+    pub erase_heard: Vec<ErasedRowsTest>,
 }
 
 /// A personal field of an owned resource that its created events carry (`in_events`), with
@@ -124,6 +127,39 @@ impl EraseMarkerTest {
                 values: vec![format!("{mine:?}"), format!("{theirs:?}")],
             })
         })
+    }
+}
+
+/// The rows of one resource an account owns, for the test of an erasure heard from the
+/// accounts' service (`tests/api/erase.rs`).
+#[derive(Debug, Serialize)]
+pub struct ErasedRowsTest {
+    pub names: crate::names::Names,
+    pub url: String,
+    /// The direct queries (`$1` the account) of the ids of its rows, and of those that still
+    /// hold a personal value (`anonymize` only), as Rust string text.
+    pub owned_ids: String,
+    pub held: String,
+    /// What the erasure does to them: `delete`, `anonymize` or `keep`.
+    pub on_erase: &'static str,
+}
+
+impl ErasedRowsTest {
+    fn all(spec: &Spec) -> Vec<Self> {
+        if spec.erasure_heard_from().is_none() || !super::test_rows::export_rows_fit(spec) {
+            return Vec::new();
+        }
+        super::export::exported(spec)
+            .filter_map(|r| {
+                Some(Self {
+                    names: r.names.clone(),
+                    url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
+                    owned_ids: crate::sql::owned_ids(spec, r)?,
+                    held: crate::sql::still_held(spec, r).unwrap_or_default(),
+                    on_erase: r.on_erase.word(),
+                })
+            })
+            .collect()
     }
 }
 
@@ -241,14 +277,18 @@ impl ServiceTestContext {
         resources: &[ResourceContext],
     ) -> Self {
         let jwt = spec.auth.mode == AuthMode::Jwt;
+        let client = super::ClientTestContext::new(spec, resources);
+        // Nothing for the client's test to make (every resource needs another service's
+        // rows, and the accounts are another's): no test, rather than one of unused imports.
+        let typed_client = client.resource.is_some() || client.account.is_some();
         Self {
             primary: primary(spec),
             every_account_admin: jwt && spec.auth.default_role == spec.auth.admin_role,
             cached: spec.resources.iter().position(|r| r.cache_ttl_seconds > 0),
-            modules: test_modules(spec, uses, modules_sorted),
+            modules: test_modules(spec, uses, modules_sorted, typed_client),
             listener: super::jobs::ListenerContext::first(spec, false),
             hearer: super::jobs::ListenerContext::first(spec, true),
-            client: super::ClientTestContext::new(spec, resources),
+            client,
             personal: PersonalTest::first(spec),
             in_events: InEventsTest::first(spec),
             export_rows_fit: super::test_rows::export_rows_fit(spec),
@@ -259,6 +299,7 @@ impl ServiceTestContext {
                 .map(|r| crate::sql::still_held(spec, r).unwrap_or_default())
                 .collect(),
             erase_marker: EraseMarkerTest::first(spec),
+            erase_heard: ErasedRowsTest::all(spec),
             public_list_url: spec
                 .resources
                 .iter()
@@ -364,7 +405,7 @@ impl EventTestContext {
                 f.names.snake == *field
                     && matches!(f.access.write, FieldWrite::Row | FieldWrite::Rules(_))
             }),
-            Trigger::Created | Trigger::Updated | Trigger::Deleted => false,
+            Trigger::Created | Trigger::Updated | Trigger::Deleted | Trigger::Erased => false,
         };
         Self { patch }
     }
@@ -748,7 +789,12 @@ fn primary(spec: &Spec) -> usize {
 
 /// The modules of the integration-test crate: one per concern, the optional ones when the
 /// spec has them, and one per resource (`resource_modules`), sorted.
-fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<String> {
+fn test_modules(
+    spec: &Spec,
+    uses: &Uses,
+    resource_modules: &[String],
+    typed_client: bool,
+) -> Vec<String> {
     let concerns = [
         "conditional",
         "custom",
@@ -760,7 +806,6 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         "rfc3339",
         "shared",
         "telemetry",
-        "typed_client",
     ];
     let jwt = spec.auth.mode == AuthMode::Jwt;
     let optional = [
@@ -771,8 +816,12 @@ fn test_modules(spec: &Spec, uses: &Uses, resource_modules: &[String]) -> Vec<St
         (uses.webhooks, "webhooks"),
         (uses.personal, "personal"),
         (spec.has_accounts(), "export"),
-        (spec.has_accounts(), "erase"),
+        (
+            spec.has_accounts() || spec.erasure_heard_from().is_some(),
+            "erase",
+        ),
         (spec.project.graphql, "graphql"),
+        (typed_client, "typed_client"),
     ];
     let mut modules: Vec<String> = concerns
         .into_iter()

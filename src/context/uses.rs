@@ -46,6 +46,9 @@ pub struct Uses {
     pub heard: bool,
     /// Some job listens to another service's events: the inbox enqueues it.
     pub heard_by_jobs: bool,
+    /// The accounts' service's erasures are heard (`user.erased`): the inbox erases what
+    /// the account owns here (`src/erase.rs`).
+    pub heard_erasure: bool,
     /// Copies of other services' rows are kept here (`src/replicas.rs`).
     pub replicas: bool,
     /// A NATS client (`EVENTS_URL`): to publish the events, or to hear other services'.

@@ -327,6 +327,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "WorkerSettings",
     "Workers",
     "Written",
+    "Erased",
     "Erasure",
     "ErasureRequest",
     "ExposeSecret",

@@ -243,7 +243,11 @@ impl<'a> Builder<'a> {
     /// What an erasure answers (`src/erase.rs`), where the service has the accounts: how many
     /// rows of each resource it deleted and cleared.
     fn erasure_schema(&self) -> Option<Value> {
-        let erasure = self.ctx.erasure.as_ref()?;
+        let erasure = self
+            .ctx
+            .erasure
+            .as_ref()
+            .filter(|e| e.heard_from.is_none())?;
         let count = |description: String| json!({"type": "integer", "format": "int64", "minimum": 0, "maximum": MAX_SAFE_INTEGER, "description": description});
         let counts = |anonymize: bool, verb: &str| {
             let mut properties = Map::new();

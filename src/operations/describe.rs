@@ -325,12 +325,13 @@ fn body(kind: &Kind) -> Option<Body> {
 
 /// The types of the events of `r` a write of `kind` may emit.
 fn events(r: &Resource, kind: &Kind) -> Vec<String> {
-    let (creates, updates, deletes) = match kind {
+    let (creates, updates, deletes, erases) = match kind {
         Kind::Create { .. } | Kind::CreateChild { .. } | Kind::Auth(AuthAction::Register) => {
-            (true, false, false)
+            (true, false, false, false)
         }
-        Kind::Replace { .. } | Kind::Patch { .. } => (false, true, false),
-        Kind::Delete { .. } => (false, false, true),
+        Kind::Replace { .. } | Kind::Patch { .. } => (false, true, false, false),
+        Kind::Delete { .. } => (false, false, true, false),
+        Kind::EraseAccount { .. } | Kind::Auth(AuthAction::Erase) => (false, false, false, true),
         _ => return Vec::new(),
     };
     r.events
@@ -339,6 +340,7 @@ fn events(r: &Resource, kind: &Kind) -> Vec<String> {
             Trigger::Created => creates,
             Trigger::Updated => updates,
             Trigger::Deleted => deletes,
+            Trigger::Erased => erases,
             Trigger::Becomes { .. } => creates || updates,
         })
         .map(|e| r.event_type(e))

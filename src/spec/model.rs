@@ -168,7 +168,28 @@ impl Spec {
                 .or_default()
                 .extend(replica.event_types());
         }
+        if let Some(accounts) = self.erasure_heard_from() {
+            sources.entry(accounts).or_default().insert(format!(
+                "{}.{}",
+                super::words::ACCOUNT,
+                ERASED
+            ));
+        }
         sources
+    }
+
+    /// The service whose accounts own rows here (`auth.accounts`), where erasing one of them
+    /// changes something here: rows to delete or clear (`on_erase`), or personal values to
+    /// take out of the events kept. This service hears that service's `user.erased`.
+    pub fn erasure_heard_from(&self) -> Option<&str> {
+        let accounts = self.auth.accounts.as_deref()?;
+        self.resources
+            .iter()
+            .any(|r| {
+                r.owner.is_some()
+                    && (r.on_erase != OnErase::Keep || r.personal_in_events().next().is_some())
+            })
+            .then_some(accounts)
     }
 
     /// The other services this one calls, each once, sorted: those whose rows some field
@@ -654,15 +675,21 @@ pub enum Trigger {
     Updated,
     /// Every delete, soft or hard (`deleted = true`).
     Deleted,
+    /// The account's erasure (`erased = true`, on the accounts' resource only): other
+    /// services that keep rows the account owns hear it and erase them.
+    Erased,
     /// A write that leaves the enum `field` at `value` when it was not before: an update
     /// that moves it there, or a create that starts there
     /// (`completed = { when = "status", becomes = "succeeded" }`).
     Becomes { field: String, value: String },
 }
 
+/// The accounts' event of an erasure (`user.erased`), which other services hear.
+pub const ERASED: &str = "erased";
+
 impl Trigger {
-    /// The event names that mean a lifecycle step (`name = true`); any other name is a
-    /// transition.
+    /// The event names that mean a lifecycle step of any resource (`name = true`); with
+    /// [`ERASED`], the accounts' own, any other name is a transition.
     pub const LIFECYCLE: &'static [&'static str] = &["created", "updated", "deleted"];
 
     pub fn lifecycle(name: &str) -> Option<Self> {
@@ -670,6 +697,7 @@ impl Trigger {
             "created" => Trigger::Created,
             "updated" => Trigger::Updated,
             "deleted" => Trigger::Deleted,
+            ERASED => Trigger::Erased,
             _ => return None,
         })
     }
@@ -679,10 +707,16 @@ impl Resource {
     /// The personal fields its events carry (`in_events`), where it emits any: the values an
     /// erasure takes out of the outbox and the job queue.
     pub fn personal_in_events(&self) -> impl Iterator<Item = &Field> + '_ {
-        let emits = !self.events.is_empty();
+        let emits = self.row_events().next().is_some();
         self.fields
             .iter()
             .filter(move |f| emits && f.personal && f.in_events)
+    }
+
+    /// The events its rows' writes emit: all but the accounts' `erased`, which the erasure
+    /// records once for the account (its data the id alone).
+    pub fn row_events(&self) -> impl Iterator<Item = &Event> + '_ {
+        self.events.iter().filter(|e| e.trigger != Trigger::Erased)
     }
 
     /// Every access rule it names: its actions' and its fields'.

@@ -2858,3 +2858,33 @@ fn on_erase_says_what_erasing_an_account_does_to_the_rows_it_owns() {
     ));
     assert_eq!(d.key, "resources.user.on_erase");
 }
+
+#[test]
+fn an_account_s_erasure_is_told_and_heard_across_services() {
+    // `erased` is the accounts' event alone.
+    let spec = valid(&erasable("", "").replace(
+        "[resources.user.fields]",
+        "[resources.user]\nevents = { erased = true }\n[resources.user.fields]",
+    ));
+    let user = spec.resource("user").expect("the accounts");
+    assert_eq!(user.event_types().collect::<Vec<_>>(), ["user.erased"]);
+    let d = only_error(&erasable("events = { erased = true }", ""));
+    assert_eq!(d.key, "resources.order.events.erased");
+    assert_eq!(d.message, "only an account is erased");
+
+    // A service whose accounts are another's hears their erasure where it keeps rows they
+    // own that erasing changes, and not where it keeps them as they are.
+    let remote = |on_erase: &str| {
+        format!(
+            "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\n\
+             [resources.order]\nbelongs_to = {{ customer = \"user\" }}\nowner = \"customer\"\n{on_erase}\n\
+             [resources.order.fields]\nquantity = {{ type = \"integer\" }}\n"
+        )
+    };
+    let heard = valid(&remote(""));
+    assert_eq!(heard.erasure_heard_from(), Some("accounts"));
+    assert!(heard.heard()["accounts"].contains("user.erased"));
+    let kept = valid(&remote("on_erase = \"keep\""));
+    assert_eq!(kept.erasure_heard_from(), None);
+    assert!(kept.heard().is_empty());
+}

@@ -346,8 +346,8 @@ pub fn still_held(spec: &Spec, r: &Resource) -> Option<String> {
 }
 
 /// The condition on `r`'s rows (soft-deleted ones too) that the account `$1` owns, directly
-/// or through parents, one `IN` subquery per step; `None` where the path leaves this service
-/// (a replica's rows, owned by another service's accounts).
+/// or through parents, one `IN` subquery per step; through a copy of another service's rows
+/// (`check = "replica"`), the copy's owner column. `None` where `r` has no owner.
 pub fn owned_condition(spec: &Spec, r: &Resource) -> Option<String> {
     let path = &r.owner.as_ref()?.path;
     let (last, steps) = path.split_last()?;
@@ -355,8 +355,16 @@ pub fn owned_condition(spec: &Spec, r: &Resource) -> Option<String> {
     let mut at = r;
     for step in steps {
         let b = at.belongs_to.iter().find(|b| b.names.snake == *step)?;
+        // A replica's copy holds its rows' owners: the path's last parent.
+        if let Some(replica) = spec.replica(&b.target) {
+            tables.push(sql_ident(&replica.table()));
+            break;
+        }
         at = spec.resource(&b.target)?;
         tables.push(at.names.plural_sql.clone());
+    }
+    if tables.len() != steps.len() {
+        return None;
     }
     let mut condition = format!("{} = $1", foreign_key(last));
     for (step, table) in steps.iter().zip(&tables).rev() {
@@ -373,7 +381,9 @@ pub fn owned_condition(spec: &Spec, r: &Resource) -> Option<String> {
 /// the rows whose events carry personal values, which leave the outbox and the job queue.
 fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
     let none = || (String::new(), String::new(), String::new());
-    if spec.is_account(r) || !spec.has_accounts() {
+    // The accounts' own rows are the tombstone's; rows of another service's accounts are
+    // erased when its erasure is heard.
+    if spec.is_account(r) {
         return none();
     }
     let Some(condition) = owned_condition(spec, r) else {

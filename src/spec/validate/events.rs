@@ -8,10 +8,15 @@ use crate::diagnostics::Diagnostic;
 use crate::spec::model::*;
 use crate::spec::reader::{Sink, Table, describe, suggest};
 
-/// `[resources.NAME.events]`: `created`, `updated` and `deleted` take `true` or `false`; any
-/// other name is a transition of one of the resource's enum fields,
-/// `{ when = "FIELD", becomes = "VALUE" }`.
-pub(super) fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) -> Vec<Event> {
+/// `[resources.NAME.events]`: `created`, `updated` and `deleted` take `true` or `false`, and
+/// so does `erased` on the accounts' resource (`account`); any other name is a transition of
+/// one of the resource's enum fields, `{ when = "FIELD", becomes = "VALUE" }`.
+pub(super) fn read_events(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    fields: &[Field],
+    account: bool,
+) -> Vec<Event> {
     let Some(events) = t.table(sink, "events", &[]) else {
         return Vec::new();
     };
@@ -20,6 +25,19 @@ pub(super) fn read_events(sink: &mut Sink, t: &Table<'_, '_>, fields: &[Field]) 
         let path = events.key_path(&name.value);
         check_identifier(sink, &name, &path, NameKind::Event);
         if let Some(trigger) = Trigger::lifecycle(&name.value) {
+            if trigger == Trigger::Erased && !account {
+                sink.push(
+                    Diagnostic::new(name.span.clone(), path, "only an account is erased")
+                        .found("`erased`")
+                        .allowed("created, updated, deleted, or a transition")
+                        .help(
+                            "`erased` goes on `[resources.user]` of the service that keeps the \
+                             accounts (jwt): the services that keep rows an account owns hear \
+                             it and erase them",
+                        ),
+                );
+                continue;
+            }
             match value.get_ref() {
                 DeValue::Boolean(true) => out.push(Event {
                     name: name.value,

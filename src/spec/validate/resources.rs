@@ -186,7 +186,7 @@ pub(super) fn read_resource(
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
     let on_erase = read_on_erase(sink, &t, &fields, owner.is_some(), account);
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
-    let events = read_events(sink, &t, &fields);
+    let events = read_events(sink, &t, &fields, account);
     let list_combinations = read_list_combinations(sink, &t, &fields, &belongs_to, timestamps);
     let sorted: Vec<&str> = list_combinations.iter().map(|c| c.sort.as_str()).collect();
     check_filter_clashes(sink, &t, &fields, &sorted);
