@@ -14,6 +14,9 @@ pub struct Graph {
     pub scalars: Vec<Scalar>,
     /// What the generated N+1 test reads, when some resource has a has-many field.
     pub walk: Option<StatementWalk>,
+    /// The accounts are here (jwt): the root fields of an account's export and an admin's
+    /// erasure (`myExport`, `accountExport`, `eraseAccount`), as JSON.
+    pub privacy: bool,
 }
 
 /// The generated N+1 test's query: a list, each row's has-many field and each of those

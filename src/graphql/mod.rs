@@ -100,14 +100,17 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
             }
         })
         .collect();
+    let privacy = spec.has_accounts();
     let used = |scalar: &Scalar| {
-        resources.iter().any(|r| {
-            r.fields
-                .iter()
-                .chain(&r.create)
-                .chain(&r.patch)
-                .any(|f| f.named == scalar.name)
-        })
+        // An export and an erasure are answered as JSON.
+        (privacy && scalar.name == "JSON")
+            || resources.iter().any(|r| {
+                r.fields
+                    .iter()
+                    .chain(&r.create)
+                    .chain(&r.patch)
+                    .any(|f| f.named == scalar.name)
+            })
     };
     let scalars = SCALARS.iter().copied().filter(used).collect();
     nested_filters(spec, &mut resources);
@@ -116,6 +119,7 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
         resources,
         scalars,
         walk,
+        privacy,
     }
 }
 

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{Graph, GraphField, GraphResource};
+use crate::spec::graphql_names::{ERASE_MUTATION, EXPORT_QUERIES};
 
 /// Where the file is written, beside `Cargo.toml`.
 pub const FILE: &str = "schema.graphql";
@@ -64,6 +65,12 @@ pub fn sdl(graph: &Graph) -> String {
         let update = input(&r.patch, &n.patch_input, "id: ID!, ");
         let _ = writeln!(mutation, "  {}({update}): {}!", n.update, n.object);
         let _ = writeln!(mutation, "  {}(id: ID!): ID!", n.delete);
+    }
+    if graph.privacy {
+        let [mine, any] = EXPORT_QUERIES;
+        let _ = writeln!(query, "  {mine}: JSON!");
+        let _ = writeln!(query, "  {any}(id: ID!): JSON!");
+        let _ = writeln!(mutation, "  {ERASE_MUTATION}(id: ID!): JSON!");
     }
     types.insert("Query".into(), format!("type Query {{\n{query}}}\n"));
     if !mutation.is_empty() {

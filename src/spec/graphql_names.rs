@@ -14,6 +14,13 @@ pub const SCHEMA_TYPES: &[&str] = &[
     "Decimal", "BigInt", "JSON",
 ];
 
+/// The root query fields of an account's export (jwt, with the accounts in this service):
+/// the caller's own, and any account's for an admin.
+pub const EXPORT_QUERIES: [&str; 2] = ["myExport", "accountExport"];
+/// The root mutation field of an admin's erasure of an account. An account's erasure of
+/// itself takes its password, and stays a REST route, as signing in does.
+pub const ERASE_MUTATION: &str = "eraseAccount";
+
 /// A resource's names in the schema.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GraphNames {
@@ -162,6 +169,18 @@ pub fn clashes(spec: &Spec) -> Vec<Clash> {
         .collect();
     let mut queries: Vec<(String, Giver)> = Vec::new();
     let mut mutations: Vec<(String, Giver)> = Vec::new();
+    if spec.has_accounts() {
+        let privacy = |name: &str, what: &str| {
+            let giver = Giver {
+                resource: None,
+                what: what.to_string(),
+                part: None,
+            };
+            (name.to_string(), giver)
+        };
+        queries.extend(EXPORT_QUERIES.map(|q| privacy(q, "the accounts' export")));
+        mutations.push(privacy(ERASE_MUTATION, "the accounts' erasure"));
+    }
     for r in &spec.resources {
         let n = graph_names(r);
         let by = |what: String| Giver {

@@ -2673,6 +2673,18 @@ fn graphql_type_names_that_clash_are_refused_at_the_later_resource() {
         e[0].contains("rename the field `connection` of `post`"),
         "{e:?}"
     );
+
+    // The accounts' export and erasure take root fields of their own, with jwt.
+    let account_export = "[resources.account_export.fields]\nx = { type = \"string\" }\n";
+    valid(&format!("[project]\ngraphql = true\n{account_export}"));
+    let e = errors(&format!(
+        "[project]\ngraphql = true\n[auth]\nmode = \"jwt\"\n{account_export}"
+    ));
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("resources.account_export: two names"),
+        "{e:?}"
+    );
 }
 
 /// A relation is a field of its object type beside the spec's fields: one named like it is
