@@ -249,7 +249,7 @@ fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
 
 /// The gateway's files, under [`FOLDER`].
 fn render(ctx: &GatewayContext, openapi: String) -> Result<FileSet> {
-    let mut files = crate::render::render_tree(&crate::render::embedded_gateway(), ctx)?;
+    let mut files = crate::render::render_gateway(ctx)?;
     // Where rustfmt is missing, the services' generation has said so already.
     crate::format::format_rust(&mut files)?;
     // A client of every service's routes through the gateway, from its merged document.

@@ -1145,20 +1145,26 @@ fn call(
     (status, json, headers)
 }
 
-/// The shop on PostgreSQL, built once a run, for the tests that run several instances of
-/// it: the lock that keeps builds apart (held while they run), its spec and its binary.
-fn built_shop_on_postgres() -> (MutexGuard<'static, ()>, PathBuf, PathBuf) {
-    static SPEC: OnceLock<PathBuf> = OnceLock::new();
+/// The shop's binary, for the tests that run several instances of it on PostgreSQL: the lock
+/// that keeps builds apart (held while they run), the shop's spec and the binary. The binary
+/// speaks both databases (`DATABASE_URL` picks), so these tests reuse the one
+/// `shop_builds_lints_tests_and_serves` built (it sorts, and so runs, before them; `cargo
+/// build` then finds nothing to do) rather than building the shop a second time under another
+/// name; run alone, they generate and build it.
+fn built_shop() -> (MutexGuard<'static, ()>, PathBuf, PathBuf) {
+    static BUILT: OnceLock<()> = OnceLock::new();
     let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
-    let spec = SPEC
-        .get_or_init(|| {
-            let spec = postgres_spec("shop");
-            let project = generate("shop-pg", &spec);
-            cargo(&project, &["build"]);
-            spec
-        })
-        .clone();
-    (serial, spec, target_dir().join("debug/shop-pg"))
+    let spec = spec_path("shop");
+    BUILT.get_or_init(|| {
+        let project = e2e_root().join("projects/shop");
+        let project = if project.join("Cargo.toml").exists() {
+            project
+        } else {
+            generate("shop", &spec)
+        };
+        cargo(&project, &["build"]);
+    });
+    (serial, spec, target_dir().join("debug/shop"))
 }
 
 /// The binary's `grant-role` command, with the instances' settings (`admin_token` adds its
@@ -1179,7 +1185,7 @@ fn two_shop_instances_behave_as_one() {
     let (Some(redis), Some(server)) = (redis_url(), postgres_url()) else {
         return;
     };
-    let (_serial, spec, binary) = built_shop_on_postgres();
+    let (_serial, spec, binary) = built_shop();
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(&server, "two_instances");
     let env = [
@@ -1209,7 +1215,7 @@ fn two_shop_instances_behave_as_one() {
     );
 
     // An admin: registered through A, promoted by the binary, signed in through B.
-    let ctx = context("shop-pg", &spec);
+    let ctx = context("shop", &spec);
     let auth = ctx.auth.as_ref().unwrap();
     let email = "admin@e2e.example";
     let access = admin_token(&base_a, &base_b, grant(&binary, dir.path(), &env), &ctx);
@@ -1403,7 +1409,7 @@ fn two_instances_publish_every_committed_event_once() {
     let (Some(server), Some(nats)) = (postgres_url(), nats_url()) else {
         return;
     };
-    let (_serial, spec, binary) = built_shop_on_postgres();
+    let (_serial, spec, binary) = built_shop();
     let dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(&server, "events");
     let run = database_url.rsplit('_').next().unwrap().to_owned();
@@ -1431,7 +1437,7 @@ fn two_instances_publish_every_committed_event_once() {
         format!("http://127.0.0.1:{port_a}/v1"),
         format!("http://127.0.0.1:{port_b}/v1"),
     ];
-    let ctx = context("shop-pg", &spec);
+    let ctx = context("shop", &spec);
     let grant = grant(&binary, dir.path(), &env);
     let token = admin_token(&bases[0], &bases[1], grant, &ctx);
 

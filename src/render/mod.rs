@@ -26,6 +26,7 @@ pub use embedded::{embedded, embedded_gateway};
 pub use overrides::Overrides;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -83,7 +84,7 @@ pub fn render_service(context: &ServiceContext, overrides: &Overrides) -> Result
     for (path, bytes) in &overrides.files {
         tree.insert(path.clone(), bytes.clone());
     }
-    let tera = load(&tree)?;
+    let tera = parsed(&SERVICE_TEMPLATES, embedded, &overrides.files)?;
     let whole = tera::to_value(context).map_err(|e| template_error("context", e))?;
     let shared = shared_context(&whole);
     let whole = Context::from_value(whole).map_err(|e| template_error("context", e))?;
@@ -209,13 +210,14 @@ pub fn service_lock(crate_name: &str) -> Result<String> {
     Ok(crate::lock_file::sorted(&text))
 }
 
-/// Renders every file of a template `tree` with one context (a tree without per-item
-/// templates, such as the gateway's).
-pub fn render_tree(tree: &BTreeMap<String, Vec<u8>>, context: &impl Serialize) -> Result<FileSet> {
-    let tera = load(tree)?;
+/// Renders every file of the gateway's template tree with one context (it has no per-item
+/// templates).
+pub fn render_gateway(context: &impl Serialize) -> Result<FileSet> {
+    let tree = embedded_gateway();
+    let tera = parsed(&GATEWAY_TEMPLATES, embedded_gateway, &BTreeMap::new())?;
     let ctx = Context::from_serialize(context).map_err(|e| template_error("context", e))?;
     let mut files = FileSet::default();
-    for (name, bytes) in tree {
+    for (name, bytes) in &tree {
         emit(&tera, &mut files, bytes, name, name, &ctx)?;
     }
     Ok(files)
@@ -260,16 +262,45 @@ fn emit(
     Ok(())
 }
 
+/// The service's embedded templates, parsed once per process: parsing every template takes
+/// most of a render in a debug build, and the property tests render thousands of specs (and a
+/// split spec renders one service per member) in one process.
+static SERVICE_TEMPLATES: OnceLock<Tera> = OnceLock::new();
+static GATEWAY_TEMPLATES: OnceLock<Tera> = OnceLock::new();
+
+/// The embedded templates of `tree`, parsed once into `cell`, with the team's `overrides` (by
+/// path) parsed over them.
+fn parsed(
+    cell: &OnceLock<Tera>,
+    tree: fn() -> BTreeMap<String, Vec<u8>>,
+    overrides: &BTreeMap<String, Vec<u8>>,
+) -> Result<Tera> {
+    let mut tera = match cell.get() {
+        Some(tera) => tera.clone(),
+        None => {
+            let tera = load(&tree())?;
+            cell.get_or_init(|| tera).clone()
+        }
+    };
+    let templates: Vec<(&str, String)> = template_sources(overrides).collect();
+    if !templates.is_empty() {
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error("template tree", e))?;
+    }
+    Ok(tera)
+}
+
+fn template_sources(tree: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&str, String)> {
+    tree.iter()
+        .filter(|(name, _)| name.ends_with(TEMPLATE_SUFFIX))
+        .map(|(name, bytes)| (name.as_str(), String::from_utf8_lossy(bytes).into_owned()))
+}
+
 fn load(tree: &BTreeMap<String, Vec<u8>>) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![]);
     crate::layout::register(&mut tera);
-    let templates: Vec<(&str, String)> = tree
-        .iter()
-        .filter(|(name, _)| name.ends_with(TEMPLATE_SUFFIX))
-        .map(|(name, bytes)| (name.as_str(), String::from_utf8_lossy(bytes).into_owned()))
-        .collect();
-    tera.add_raw_templates(templates)
+    tera.add_raw_templates(template_sources(tree).collect::<Vec<_>>())
         .map_err(|e| template_error("template tree", e))?;
     Ok(tera)
 }
