@@ -30,6 +30,9 @@ use backend_gen::spec::Registration;
 /// Projects share one target directory: build them one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
+/// The projects this run has generated (`target/e2e/projects` keeps earlier runs' too).
+static GENERATED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
 fn e2e_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e")
 }
@@ -127,6 +130,10 @@ fn generate(name: &str, spec: &Path) -> PathBuf {
         .arg(spec);
     succeed(&mut command, &format!("backend-gen new {name}"));
     support::imports::assert_no_cycle(&out);
+    GENERATED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(name.to_owned());
     out
 }
 
@@ -1150,15 +1157,20 @@ fn call(
 /// speaks both databases (`DATABASE_URL` picks), so these tests reuse the one
 /// `shop_builds_lints_tests_and_serves` built (it sorts, and so runs, before them; `cargo
 /// build` then finds nothing to do) rather than building the shop a second time under another
-/// name; run alone, they generate and build it.
+/// name; run alone (or after an earlier run's, which another generator may have made), they
+/// generate and build it.
 fn built_shop() -> (MutexGuard<'static, ()>, PathBuf, PathBuf) {
     static BUILT: OnceLock<()> = OnceLock::new();
     let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let spec = spec_path("shop");
     BUILT.get_or_init(|| {
-        let project = e2e_root().join("projects/shop");
-        let project = if project.join("Cargo.toml").exists() {
-            project
+        let generated = GENERATED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .any(|name| name == "shop");
+        let project = if generated {
+            e2e_root().join("projects/shop")
         } else {
             generate("shop", &spec)
         };
