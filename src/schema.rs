@@ -30,7 +30,8 @@ pub fn service_tables(spec: &Spec) -> Vec<String> {
 /// resources parents first, then join tables, then replicas, then the jwt flow's refresh tokens, sessions,
 /// single-use tokens and verified emails, then the
 /// idempotency keys, then the outbox when a resource emits events, then the keys of
-/// personal data when a field is personal, then the job queue
+/// personal data when a field is personal, then the audit trail when a resource is
+/// audited, then the job queue
 /// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
     let mut out: Vec<Table> = spec
@@ -110,6 +111,16 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             columns: Vec::new(),
             indexes: Vec::new(),
             create: sql::create_data_keys(dialect),
+        });
+    }
+    if spec.audited() {
+        out.push(Table {
+            name: sql::AUDIT_LOG.into(),
+            quoted: sql::AUDIT_LOG.into(),
+            kind: TableKind::Audit,
+            columns: Vec::new(),
+            indexes: sql::audit_indexes(),
+            create: sql::create_audit_log(dialect),
         });
     }
     if spec.has_job_queue() {

@@ -37,6 +37,8 @@ pub enum TableKind {
     Idempotency,
     /// The keys that sealed personal data.
     DataKeys,
+    /// The audit trail (`audit = true`).
+    Audit,
     /// A copy of another service's rows (`[replicas.NAME]`).
     Replica,
 }

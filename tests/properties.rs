@@ -1258,6 +1258,7 @@ fn the_end_to_end_sample_passes_the_same_checks() {
         "owner_set_by = [",
         "write_denied = \"",
         "events = {",
+        "audit = true",
         "when = \"",
         "[jobs.",
         "on = [\"",

@@ -17,6 +17,8 @@ pub struct Graph {
     /// The accounts are here (jwt): the root fields of an account's export and an admin's
     /// erasure (`myExport`, `accountExport`, `eraseAccount`), as JSON.
     pub privacy: bool,
+    /// The audit trail's admin reads (`auditLog`, `auditEntry`), as JSON.
+    pub audit: bool,
 }
 
 /// The generated N+1 test's query: a list, each row's has-many field and each of those

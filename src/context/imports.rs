@@ -196,9 +196,13 @@ pub(super) fn imports(
             service.push("super::FIELDS".into());
         }
     }
-    // A write a unique index refused ends its transaction before naming the fields.
-    if r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique) {
+    // A write a unique index refused ends its transaction before naming the fields; an
+    // audited write records its entry in its transaction.
+    if r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique) || r.audit {
         service.push("crate::db::Tx".into());
+    }
+    if r.audit {
+        service.push("crate::audit_trail".into());
     }
     service.extend(parents);
     service.extend(targets);

@@ -155,6 +155,8 @@ pub struct ServiceContext {
     pub default_max_attempts: u32,
     /// Every event type the resources emit (`order.created`), in spec order.
     pub event_types: Vec<String>,
+    /// The audited resources' snake names (`audit = true`), in spec order.
+    pub audited: Vec<String>,
     /// The binary's commands, as a sentence: "`serve`, `migrate`, `rollback` or `worker`".
     pub commands: String,
     /// The spec's rate limits, the generated service's defaults.
@@ -281,6 +283,10 @@ impl ServiceContext {
                 .resources
                 .iter()
                 .flat_map(|r| r.event_types())
+                .collect(),
+            audited: (spec.resources.iter())
+                .filter(|r| r.audit)
+                .map(|r| r.names.snake.clone())
                 .collect(),
             rate_limit: RateLimitContext {
                 requests_per_minute: spec.rate_limit.requests_per_minute,

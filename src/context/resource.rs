@@ -104,6 +104,11 @@ pub struct ResourceContext {
     /// The JSON keys of its personal fields that its events leave out (all but those with
     /// `in_events = true`).
     pub personal_keys: Vec<String>,
+    /// Every write leaves an audit row (`audit = true`).
+    pub audit: bool,
+    /// The JSON keys whose values audit rows never hold (every personal field, and an
+    /// account's email): named among the changed fields, their values left out.
+    pub audit_withheld: Vec<String>,
     /// The `.route(path, chain)` calls of its router.
     pub router: Vec<Mount>,
     /// Laid-out `use` blocks of the repo and handler modules.
@@ -224,6 +229,11 @@ impl ResourceContext {
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique),
             personal: r.fields.iter().any(|f| f.personal),
+            audit: r.audit,
+            audit_withheld: (r.fields.iter())
+                .filter(|f| f.personal || (spec.is_account(r) && f.names.snake == "email"))
+                .map(|f| f.names.camel.clone())
+                .collect(),
             personal_keys: r
                 .fields
                 .iter()
@@ -323,6 +333,7 @@ fn uses(
         field_rules: r.fields.iter().any(|f| f.access.is_restricted()),
         read_rules: r.fields.iter().any(|f| f.access.read.is_some()),
         events: !r.events.is_empty(),
+        audit: r.audit,
         validator: has_checks || !belongs_to.is_empty(),
         checks: has_checks,
         ..Uses::default()

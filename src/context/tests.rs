@@ -111,9 +111,10 @@ fn shop_context() {
             "0012_create_idempotency_keys",
             "0013_create_outbox_events",
             "0014_create_personal_data_keys",
-            "0015_create_background_jobs",
-            "0016_create_webhook_subscriptions",
-            "0017_create_webhook_deliveries"
+            "0015_create_audit_log",
+            "0016_create_background_jobs",
+            "0017_create_webhook_subscriptions",
+            "0018_create_webhook_deliveries"
         ]
     );
     let order = resource(&ctx, "order");

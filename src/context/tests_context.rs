@@ -821,6 +821,7 @@ fn test_modules(
             "erase",
         ),
         (spec.project.graphql, "graphql"),
+        (uses.audit, "audit_trail"),
         (typed_client, "typed_client"),
     ];
     let mut modules: Vec<String> = concerns

@@ -66,6 +66,8 @@ pub struct Uses {
     /// Accounts sign up and sign in here (jwt, with no `accounts` service named): the
     /// account routes, sessions, mail and `grant-role`.
     pub accounts: bool,
+    /// Some resource is audited (`audit = true`): the audit trail (`src/audit_trail.rs`).
+    pub audit: bool,
 }
 
 impl Uses {
@@ -99,5 +101,6 @@ impl Uses {
         self.references |= o.references;
         self.personal |= o.personal;
         self.blind_index |= o.blind_index;
+        self.audit |= o.audit;
     }
 }

@@ -101,9 +101,10 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
         })
         .collect();
     let privacy = spec.has_accounts();
+    let audit = spec.audited();
     let used = |scalar: &Scalar| {
-        // An export and an erasure are answered as JSON.
-        (privacy && scalar.name == "JSON")
+        // An export, an erasure and the audit trail are answered as JSON.
+        ((privacy || audit) && scalar.name == "JSON")
             || resources.iter().any(|r| {
                 r.fields
                     .iter()
@@ -120,6 +121,7 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
         scalars,
         walk,
         privacy,
+        audit,
     }
 }
 

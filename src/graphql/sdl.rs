@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::{Graph, GraphField, GraphResource};
-use crate::spec::graphql_names::{ERASE_MUTATION, EXPORT_QUERIES};
+use crate::spec::graphql_names::{AUDIT_QUERIES, ERASE_MUTATION, EXPORT_QUERIES};
 
 /// Where the file is written, beside `Cargo.toml`.
 pub const FILE: &str = "schema.graphql";
@@ -71,6 +71,14 @@ pub fn sdl(graph: &Graph) -> String {
         let _ = writeln!(query, "  {mine}: JSON!");
         let _ = writeln!(query, "  {any}(id: ID!): JSON!");
         let _ = writeln!(mutation, "  {ERASE_MUTATION}(id: ID!): JSON!");
+    }
+    if graph.audit {
+        let [log, entry] = AUDIT_QUERIES;
+        let _ = writeln!(
+            query,
+            "  {log}(resource: String, rowId: ID, actorId: ID, occurredAfter: String, occurredBefore: String, sort: String, first: Int, after: String): JSON!"
+        );
+        let _ = writeln!(query, "  {entry}(id: ID!): JSON!");
     }
     types.insert("Query".into(), format!("type Query {{\n{query}}}\n"));
     if !mutation.is_empty() {

@@ -179,6 +179,29 @@ fn the_first_events_create_the_outbox_and_the_last_drop_it() {
 }
 
 #[test]
+fn the_first_audited_resource_creates_the_trail_and_the_last_drops_it() {
+    let jwt = format!("[auth]\nmode = \"jwt\"\n{V1}");
+    let v2 = format!("{jwt}[resources.note]\naudit = true\n");
+    let plan = plan(&spec(&jwt), &spec(&v2), &Backfills::new());
+    assert_eq!(plan.changes, ["create table `audit_log`"]);
+    assert!(plan.losses.is_empty(), "{plan:?}");
+    assert!(
+        plan.postgres.contains("new_values JSONB,"),
+        "{}",
+        plan.postgres
+    );
+    assert!(
+        plan.sqlite
+            .contains("CREATE INDEX audit_log_row_idx ON audit_log (row_id, occurred_at, id);"),
+        "{}",
+        plan.sqlite
+    );
+    let back = super::plan(&spec(&v2), &spec(&jwt), &Backfills::new());
+    assert_eq!(back.changes, ["drop table `audit_log`"]);
+    assert_eq!(back.losses, ["table `audit_log` and every row in it"]);
+}
+
+#[test]
 fn the_first_job_creates_the_queue_and_the_last_drops_it() {
     let v2 = format!("{V1}[jobs.send_digest]\n");
     let plan = plan(&spec(V1), &spec(&v2), &Backfills::new());

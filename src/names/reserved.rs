@@ -419,6 +419,7 @@ pub const RESERVED_MODULES: &[&str] = &[
     "account",
     "account_store",
     "app",
+    "audit_trail",
     "auth",
     "body",
     "common",

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::builder::Builder;
 use super::shared::*;
-use crate::operations::{JobAction, WebhookAction};
+use crate::operations::{AuditAction, JobAction, WebhookAction};
 
 impl<'a> Builder<'a> {
     /// The schemas of the job queue's admin routes.
@@ -257,6 +257,121 @@ impl<'a> Builder<'a> {
             "description".into(),
             json!(format!("Admins only. {description}")),
         );
+        admin(base, answers)
+    }
+}
+
+/// The keys of an audit entry, for `fields`.
+const AUDIT_KEYS: [&str; 12] = [
+    "id",
+    "occurredAt",
+    "actorId",
+    "actorRoles",
+    "resource",
+    "rowId",
+    "action",
+    "fields",
+    "oldValues",
+    "newValues",
+    "requestId",
+    "traceId",
+];
+
+/// What an audit entry says was done.
+const AUDIT_ACTIONS: [&str; 6] = ["create", "replace", "patch", "delete", "link", "unlink"];
+
+impl<'a> Builder<'a> {
+    /// The schemas of the audit trail's admin reads.
+    pub(super) fn audit_schemas(&self, schemas: &mut Map<String, Value>) {
+        let audited: Vec<&str> = (self.spec.resources.iter())
+            .filter(|r| r.audit)
+            .map(|r| r.names.snake.as_str())
+            .collect();
+        let values = |which: &str| {
+            json!({
+                "type": ["object", "null"],
+                "maxProperties": 1000,
+                "description": format!("The changed fields' values {which} the write, as the API shows them, but for personal fields, which are named in `fields` and never kept; `null` where there was no row ({which})."),
+            })
+        };
+        schemas.insert(
+            "AuditEntry".into(),
+            json!({
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "occurredAt": {"type": "string", "format": "date-time", "description": "When the write's transaction ran."},
+                    "actorId": {"type": ["string", "null"], "format": "uuid", "description": "The account that wrote; kept when the account is erased."},
+                    "actorRoles": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 255}, "description": "The roles its token carried."},
+                    "resource": {"type": "string", "enum": audited},
+                    "rowId": {"type": "string", "format": "uuid"},
+                    "action": {"type": "string", "enum": AUDIT_ACTIONS},
+                    "fields": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 255}, "description": "The keys the write changed (for a link or an unlink, the other row's key)."},
+                    "oldValues": values("before"),
+                    "newValues": values("after"),
+                    "requestId": {"type": ["string", "null"], "maxLength": 255, "description": "The request's `X-Request-Id`."},
+                    "traceId": {"type": ["string", "null"], "maxLength": 32, "description": "The W3C trace id, while tracing."}
+                },
+                "required": ["id", "occurredAt", "actorId", "actorRoles", "resource", "rowId", "action", "fields", "oldValues", "newValues", "requestId", "traceId"],
+                "additionalProperties": false
+            }),
+        );
+        schemas.insert("AuditEntry.List".into(), page_of("AuditEntry"));
+    }
+
+    /// The admin's read `action` of the audit trail, on `base`.
+    pub(super) fn audit_operation(
+        &self,
+        action: AuditAction,
+        mut base: Map<String, Value>,
+    ) -> Value {
+        let (description, answers) = match action {
+            AuditAction::List => {
+                let uuid = json!({"type": "string", "format": "uuid"});
+                let instant = json!({"type": "string", "maxLength": 64, "anyOf": [{"format": "date-time"}, {"format": "date"}]});
+                let query = |name: &str, schema: &Value, description: &str| json!({"name": name, "in": "query", "description": description, "schema": schema});
+                // As a resource list's: spaces around a key are dropped (a `+` is one).
+                let sort_key = " *[+-]?(occurredAt|id) *";
+                let field_key = format!(" *({}) *", AUDIT_KEYS.join("|"));
+                let resources: Vec<&str> = (self.spec.resources.iter())
+                    .filter(|r| r.audit)
+                    .map(|r| r.names.snake.as_str())
+                    .collect();
+                base.insert(
+                    "parameters".into(),
+                    json!([
+                        param_ref("Page"),
+                        param_ref("Limit"),
+                        param_ref("Cursor"),
+                        query("resource", &json!({"type": "string", "enum": resources}), "Only the entries of this resource's rows."),
+                        query("rowId", &uuid, "Only the entries of this row (with `resource`): its history."),
+                        query("actorId", &uuid, "Only the writes of this account."),
+                        query("occurredAfter", &instant, "Only entries at or after this instant (a date: its midnight, UTC)."),
+                        query("occurredBefore", &instant, "Only entries before this instant."),
+                        query("sort", &json!({"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{sort_key}(,{sort_key})*$")}), "`-occurredAt` (the default: the newest first), `occurredAt`, or by `id` (the order they were written in), each optionally prefixed with `-` or `+`; the id breaks ties. With a filter, only the default."),
+                        query("fields", &json!({"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{field_key}(,{field_key})*$")}), "Comma-separated keys of an entry: each carries only those.")
+                    ]),
+                );
+                (
+                    "Admins only. The newest first. One filter at a time (`resource` with `rowId` count as one), each served by an index, with the time range; others, and unknown query parameters, get 400. There is no route that writes: entries are made by the writes they record, and only the retention prune (`AUDIT_RETENTION_DAYS`) removes them.",
+                    vec![
+                        (
+                            "200",
+                            ok_json("One page of entries.", "AuditEntry.List", &[]),
+                        ),
+                        ("400", error("BadRequest")),
+                    ],
+                )
+            }
+            AuditAction::Read => (
+                "Admins only.",
+                vec![
+                    ("200", ok_json("The entry.", "AuditEntry", &[])),
+                    ("404", error("NotFound")),
+                ],
+            ),
+        };
+        base.insert("description".into(), json!(description));
         admin(base, answers)
     }
 }

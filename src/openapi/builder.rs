@@ -21,6 +21,7 @@ pub(super) struct ServiceTags {
     pub(super) auth: String,
     pub(super) jobs: String,
     pub(super) webhooks: String,
+    pub(super) audit: String,
     pub(super) health: String,
     pub(super) openapi: String,
 }
@@ -38,6 +39,7 @@ impl ServiceTags {
             auth: tag("auth"),
             jobs: tag("jobs"),
             webhooks: tag("webhooks"),
+            audit: tag("audit"),
             health: tag("health"),
             openapi: tag("openapi"),
         }

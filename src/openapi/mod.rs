@@ -93,6 +93,13 @@ impl<'a> Builder<'a> {
                 }));
                 self.webhook_schemas(&mut schemas);
             }
+            if self.spec.audited() {
+                tags.push(json!({
+                    "name": self.tags.audit,
+                    "description": "The audit trail, for admins: every write to an audited resource, by whom, and what it changed."
+                }));
+                self.audit_schemas(&mut schemas);
+            }
         }
         tags.push(json!({
             "name": self.tags.health,
@@ -228,6 +235,7 @@ impl<'a> Builder<'a> {
             Kind::EraseAccount { .. } => self.erase_account_operation(base),
             Kind::Jobs(action) => self.job_operation(*action, base),
             Kind::Webhooks(action) => self.webhook_operation(*action, base),
+            Kind::Audit(action) => self.audit_operation(*action, base),
             Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),
             _ => self.resource_operation(op, base),
         };
@@ -261,6 +269,7 @@ impl<'a> Builder<'a> {
             Group::Auth => self.tags.auth.clone(),
             Group::Jobs => self.tags.jobs.clone(),
             Group::Webhooks => self.tags.webhooks.clone(),
+            Group::Audit => self.tags.audit.clone(),
             Group::Health => self.tags.health.clone(),
             Group::Document => self.tags.openapi.clone(),
         }

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::context::ServiceContext;
-use crate::operations::{AuthAction, JobAction, Kind, Operation, WebhookAction};
+use crate::operations::{AuditAction, AuthAction, JobAction, Kind, Operation, WebhookAction};
 
 /// The project file.
 pub const FILE: &str = ".spectral.yaml";
@@ -94,6 +94,7 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             vec![(VALIDATION, "it takes no input but the caller's token")]
         }
         Kind::Jobs(JobAction::Read)
+        | Kind::Audit(AuditAction::Read)
         | Kind::Webhooks(WebhookAction::Read | WebhookAction::Delete)
         | Kind::Link { .. }
         | Kind::Unlink { .. }

@@ -2,7 +2,9 @@
 //! parameters, access, body, events.
 
 use super::model::{Action, Body, Group, Operation, Param};
-use crate::spec::routes::{AuthAction, JobAction, Kind, Method, Probe, Route, WebhookAction};
+use crate::spec::routes::{
+    AuditAction, AuthAction, JobAction, Kind, Method, Probe, Route, WebhookAction,
+};
 use crate::spec::{Resource, Spec, Trigger};
 
 pub(super) fn operation(spec: &Spec, route: Route) -> Operation {
@@ -170,6 +172,13 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             };
             (id.into(), handler.into(), "jobs::admin".into())
         }
+        Kind::Audit(action) => {
+            let (id, handler) = match action {
+                AuditAction::List => ("listAuditEntries", "list"),
+                AuditAction::Read => ("getAuditEntry", "read"),
+            };
+            (id.into(), handler.into(), "audit_trail".into())
+        }
         Kind::Webhooks(action) => {
             let (id, handler) = match action {
                 WebhookAction::List => ("listWebhooks", "list"),
@@ -223,6 +232,8 @@ fn document_summary(kind: &Kind) -> Option<&'static str> {
         Kind::Jobs(JobAction::List) => "List background jobs, the most recently changed first",
         Kind::Jobs(JobAction::Read) => "Read a background job",
         Kind::Jobs(JobAction::Retry) => "Retry a dead job",
+        Kind::Audit(AuditAction::List) => "List the audit trail, the newest first",
+        Kind::Audit(AuditAction::Read) => "Read an audit entry",
         Kind::Webhooks(WebhookAction::List) => "List webhook subscriptions, the newest first",
         Kind::Webhooks(WebhookAction::Create) => "Subscribe a URL to events",
         Kind::Webhooks(WebhookAction::Read) => "Read a subscription",
@@ -262,6 +273,7 @@ fn group(kind: &Kind) -> Group {
         Kind::Auth(_) => Group::Auth,
         Kind::Jobs(_) => Group::Jobs,
         Kind::Webhooks(_) => Group::Webhooks,
+        Kind::Audit(_) => Group::Audit,
         Kind::Health(_) | Kind::Metrics => Group::Health,
         Kind::Document => Group::Document,
     }
@@ -287,6 +299,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         Kind::Auth(_) => ("session", ""),
         Kind::Jobs(_) => ("job", ""),
         Kind::Webhooks(_) => ("webhook", "delivery"),
+        Kind::Audit(_) => ("audit_entry", ""),
         _ => ("", ""),
     };
     path.split('/')

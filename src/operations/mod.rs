@@ -22,7 +22,9 @@ mod router;
 mod tests;
 
 use crate::spec::Spec;
-pub use crate::spec::routes::{AuthAction, JobAction, Kind, Method, Probe, WebhookAction};
+pub use crate::spec::routes::{
+    AuditAction, AuthAction, JobAction, Kind, Method, Probe, WebhookAction,
+};
 use crate::spec::routes::{Route, own_api_routes, resource_routes, service_routes};
 pub use model::{Action, Body, Group, Operation, Param};
 pub use router::{Mount, module_mounts, mounts};

@@ -62,6 +62,8 @@ pub enum Group {
     Auth,
     Jobs,
     Webhooks,
+    /// The audit trail's admin reads.
+    Audit,
     /// The health checks and metrics.
     Health,
     /// The OpenAPI document.

@@ -128,6 +128,35 @@ fn an_account_gets_its_roles_route_from_the_auth_router() {
 }
 
 #[test]
+fn the_audit_trail_is_read_by_admins_and_mounted_only_when_a_resource_is_audited() {
+    let audited = JWT.replace(
+        "[resources.post.events]",
+        "[resources.post]\naudit = true\n[resources.post.events]",
+    );
+    let ops = operations(&spec(&audited));
+    let trail: Vec<(&str, &str, &str)> = ops
+        .iter()
+        .filter(|o| o.group == Group::Audit)
+        .map(|o| (o.id.as_str(), o.path.as_str(), o.module.as_str()))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            ("listAuditEntries", "/v1/audit-log", "audit_trail"),
+            ("getAuditEntry", "/v1/audit-log/{id}", "audit_trail"),
+        ]
+    );
+    // Read-only: nothing writes it but the writes it records.
+    assert!(
+        ops.iter()
+            .filter(|o| o.group == Group::Audit)
+            .all(|o| o.method == Method::Get)
+    );
+    let none = operations(&spec(JWT));
+    assert!(none.iter().all(|o| o.group != Group::Audit));
+}
+
+#[test]
 fn the_service_mounts_auth_jobs_and_webhooks_only_with_what_they_need() {
     let count = |source: &str, group: Group| {
         operations(&spec(source))

@@ -17,6 +17,9 @@ pub const SCHEMA_TYPES: &[&str] = &[
 /// The root query fields of an account's export (jwt, with the accounts in this service):
 /// the caller's own, and any account's for an admin.
 pub const EXPORT_QUERIES: [&str; 2] = ["myExport", "accountExport"];
+
+/// The root query fields of the audit trail's admin reads.
+pub const AUDIT_QUERIES: [&str; 2] = ["auditLog", "auditEntry"];
 /// The root mutation field of an admin's erasure of an account. An account's erasure of
 /// itself takes its password, and stays a REST route, as signing in does.
 pub const ERASE_MUTATION: &str = "eraseAccount";
@@ -169,17 +172,21 @@ pub fn clashes(spec: &Spec) -> Vec<Clash> {
         .collect();
     let mut queries: Vec<(String, Giver)> = Vec::new();
     let mut mutations: Vec<(String, Giver)> = Vec::new();
-    if spec.has_accounts() {
-        let privacy = |name: &str, what: &str| {
-            let giver = Giver {
-                resource: None,
-                what: what.to_string(),
-                part: None,
-            };
-            (name.to_string(), giver)
+    // The service's own root fields, which no resource gives.
+    let own = |name: &str, what: &str| {
+        let giver = Giver {
+            resource: None,
+            what: what.to_string(),
+            part: None,
         };
-        queries.extend(EXPORT_QUERIES.map(|q| privacy(q, "the accounts' export")));
-        mutations.push(privacy(ERASE_MUTATION, "the accounts' erasure"));
+        (name.to_string(), giver)
+    };
+    if spec.has_accounts() {
+        queries.extend(EXPORT_QUERIES.map(|q| own(q, "the accounts' export")));
+        mutations.push(own(ERASE_MUTATION, "the accounts' erasure"));
+    }
+    if spec.audited() {
+        queries.extend(AUDIT_QUERIES.map(|q| own(q, "the audit trail")));
     }
     for r in &spec.resources {
         let n = graph_names(r);

@@ -233,6 +233,11 @@ impl Spec {
             .any(|r| r.fields.iter().any(|f| f.personal))
     }
 
+    /// Whether any resource is audited (the service then keeps `audit_log`).
+    pub fn audited(&self) -> bool {
+        self.resources.iter().any(|r| r.audit)
+    }
+
     /// Whether any resource emits domain events (the service then has an outbox).
     pub fn emits_events(&self) -> bool {
         self.resources.iter().any(|r| !r.events.is_empty())
@@ -508,6 +513,9 @@ pub struct Resource {
     /// What erasing an account does to the rows it owns (`on_erase`); `Delete` where the
     /// resource has no owner, which erasure never reaches.
     pub on_erase: OnErase,
+    /// Whether every write to its rows leaves an audit row (`audit = true`), in the write's
+    /// transaction.
+    pub audit: bool,
 }
 
 /// What a list may do with a field or a relation's foreign key (the spec's `filter` and

@@ -132,6 +132,7 @@ pub enum Kind {
     Auth(AuthAction),
     Jobs(JobAction),
     Webhooks(WebhookAction),
+    Audit(AuditAction),
     Health(Probe),
     Metrics,
     /// The OpenAPI document.
@@ -168,6 +169,14 @@ pub enum JobAction {
     List,
     Read,
     Retry,
+}
+
+/// The admin's reads of the audit trail (`src/audit_trail.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    List,
+    Read,
 }
 
 /// The admin actions over webhook subscriptions (`src/webhooks/`).
@@ -397,12 +406,37 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
 }
 
 /// The routes the service itself mounts under the API prefix, whatever the resources: the
-/// jwt flow's and the admin routes over jobs and webhooks.
+/// jwt flow's and the admin routes over jobs, webhooks and the audit trail.
 pub fn own_api_routes(spec: &Spec) -> Vec<Route> {
     let mut routes = auth_routes(spec);
     routes.extend(job_routes(spec));
     routes.extend(webhook_routes(spec));
+    routes.extend(audit_routes(spec));
     routes
+}
+
+/// The admin's reads of the audit trail (`src/audit_trail.rs`): when a resource is audited, which
+/// takes jwt. There is nothing to write: the trail is the service's own record.
+fn audit_routes(spec: &Spec) -> Vec<Route> {
+    if !spec.audited() {
+        return Vec::new();
+    }
+    let base = format!("{}/audit-log", spec.project.api_prefix);
+    let rows = [
+        (
+            Method::Get,
+            "",
+            "list the audit trail (admin)",
+            AuditAction::List,
+        ),
+        (
+            Method::Get,
+            "/{id}",
+            "read an audit entry (admin)",
+            AuditAction::Read,
+        ),
+    ];
+    table(&base, rows, Kind::Audit)
 }
 
 /// The jwt flow's routes (docs/contract.md, "Sign-in"), when the spec has them.

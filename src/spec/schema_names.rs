@@ -123,6 +123,9 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
     if spec.has_personal() {
         service_table(DATA_KEYS, &[], "the keys of personal data");
     }
+    if spec.audited() {
+        service_table(AUDIT_LOG, &AUDIT_INDEXES, "the audit trail");
+    }
     for replica in &spec.replicas {
         let table = replica.table();
         let what = format!("the replica of `{}`", replica.names.snake);
@@ -236,6 +239,16 @@ pub(crate) const IDEMPOTENCY_INDEX: &str = "idempotency_keys_expires_idx";
 /// The keys that have sealed personal data (`personal = true`), each with a value sealed
 /// under it, so that a service started with the wrong key refuses to start.
 pub const DATA_KEYS: &str = "personal_data_keys";
+
+/// The audit trail: one row per write to an audited resource (`audit = true`), and the
+/// indexes of its admin list (by time; by row; by resource; by actor).
+pub const AUDIT_LOG: &str = "audit_log";
+pub(crate) const AUDIT_INDEXES: [&str; 4] = [
+    "audit_log_occurred_at_idx",
+    "audit_log_row_idx",
+    "audit_log_resource_idx",
+    "audit_log_actor_idx",
+];
 
 /// Webhook subscriptions and their deliveries, with events and jwt auth.
 pub const WEBHOOKS: &str = "webhook_subscriptions";

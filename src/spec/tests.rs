@@ -2828,6 +2828,30 @@ fn erasable(order: &str, item: &str) -> String {
 }
 
 #[test]
+fn audit_is_a_resource_flag_that_needs_accounts() {
+    let jwt = "[auth]\nmode = \"jwt\"\n[resources.post]\naudit = true\n\
+               [resources.post.fields]\ntitle = { type = \"string\" }\n";
+    let spec = valid(jwt);
+    assert!(
+        spec.resources
+            .iter()
+            .any(|r| r.names.snake == "post" && r.audit)
+    );
+    assert!(spec.audited());
+    assert!(!valid(MINIMAL).audited());
+    let open =
+        "[resources.post]\naudit = true\n[resources.post.fields]\ntitle = { type = \"string\" }\n";
+    assert_eq!(
+        errors(open),
+        [
+            "2:9 resources.post.audit: an audit trail needs accounts (set `[auth] mode = \"jwt\"`: each audit row names the account that wrote, and only admins read the trail)"
+        ]
+    );
+    let wrong = "[resources.post]\naudit = \"yes\"\n[resources.post.fields]\ntitle = { type = \"string\" }\n";
+    assert_eq!(errors(wrong).len(), 1, "{:?}", errors(wrong));
+}
+
+#[test]
 fn on_erase_says_what_erasing_an_account_does_to_the_rows_it_owns() {
     let on_erase = |spec: &Spec, name: &str| spec.resource(name).map(|r| r.on_erase);
     let spec = valid(&erasable("", ""));

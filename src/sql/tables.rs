@@ -6,10 +6,10 @@ use super::text::{ACCOUNT_EMAIL_COLUMN, compared, folds_case, foreign_key};
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::spec::schema_names::{
-    ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, DATA_KEYS, DELIVERIES, DELIVERY_INDEXES,
-    EMAIL_VERIFICATIONS, IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
-    REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOK_INDEX, WEBHOOKS,
-    identifier, index, join_table, unique_index,
+    ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, AUDIT_INDEXES, AUDIT_LOG, DATA_KEYS, DELIVERIES,
+    DELIVERY_INDEXES, EMAIL_VERIFICATIONS, IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS,
+    OUTBOX, OUTBOX_INDEXES, REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS,
+    WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table, unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
@@ -521,6 +521,67 @@ pub fn create_data_keys(dialect: Dialect) -> String {
          created_at {at} NOT NULL,\n    \
          retired_at {at}\n);\n"
     )
+}
+
+/// The migration of the audit trail: one row per write to an audited resource, written in
+/// the write's transaction and never changed (only the retention prune deletes). `actor_id`
+/// is the account that wrote (none for the service itself: an erasure heard from another
+/// service, a job); `old_values` and `new_values` hold the changed fields that are not
+/// personal, as the API shows them. The id is a UUIDv7, so it orders rows as they were
+/// written and breaks ties between rows of one instant.
+pub fn create_audit_log(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let json = dialect.kind_type(Kind::Json);
+    format!(
+        "-- The audit trail: who changed which row, how, and when.\n\
+         CREATE TABLE {AUDIT_LOG} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         occurred_at {at} NOT NULL,\n    \
+         actor_id {id},\n    \
+         actor_roles {json} NOT NULL,\n    \
+         resource TEXT NOT NULL,\n    \
+         row_id {id} NOT NULL,\n    \
+         action TEXT NOT NULL,\n    \
+         fields {json} NOT NULL,\n    \
+         old_values {json},\n    \
+         new_values {json},\n    \
+         request_id TEXT,\n    \
+         trace_id TEXT\n);\n\n{}",
+        indexes_sql(&audit_indexes())
+    )
+}
+
+/// The audit trail's indexes, one per access path of its admin list, newest first: by time
+/// (which also serves the retention prune), by row, by resource, by actor: the filtered
+/// column, then `occurred_at, id`.
+pub fn audit_indexes() -> Vec<Index> {
+    let [time, row, resource, actor] = AUDIT_INDEXES;
+    vec![
+        plain_index(
+            time,
+            AUDIT_LOG,
+            "(occurred_at, id)",
+            "The admin's list, newest first, and the retention prune.",
+        ),
+        plain_index(
+            row,
+            AUDIT_LOG,
+            "(row_id, occurred_at, id)",
+            "The admin's list of one row's history.",
+        ),
+        plain_index(
+            resource,
+            AUDIT_LOG,
+            "(resource, occurred_at, id)",
+            "The admin's list of one resource's writes.",
+        ),
+        plain_index(
+            actor,
+            AUDIT_LOG,
+            "(actor_id, occurred_at, id)",
+            "The admin's list of one account's writes.",
+        ),
+    ]
 }
 
 /// The migration of the webhook subscriptions. The secret signs every delivery; it is

@@ -3858,6 +3858,10 @@ impl Generator {
         if let Some(on_erase) = self.on_erase(r) {
             lines.push(format!("on_erase = \"{on_erase}\""));
         }
+        // The same for `audit`, which takes jwt: about one resource in three.
+        if self.auth.jwt && fnv(&format!("audit {}", r.name)).is_multiple_of(3) {
+            lines.push("audit = true".to_owned());
+        }
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
         if r.fields.is_empty() {
             let _ = writeln!(out, "\n[resources.{key}]");

@@ -55,6 +55,7 @@ pub(super) fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
         events: Vec::new(),
         list_combinations: Vec::new(),
         on_erase: OnErase::Delete,
+        audit: false,
     }
 }
 

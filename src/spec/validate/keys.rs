@@ -69,6 +69,7 @@ pub(super) const RESOURCE_KEYS: &[&str] = &[
     "events",
     "list_combinations",
     "on_erase",
+    "audit",
 ];
 
 /// The keys of one `list_combinations` entry.

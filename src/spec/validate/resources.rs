@@ -185,6 +185,7 @@ pub(super) fn read_resource(
     }
     check_field_rules(sink, &t, &fields, &access, owner.as_ref(), auth, account);
     let on_erase = read_on_erase(sink, &t, &fields, owner.is_some(), account);
+    let audit = read_audit(sink, &t, auth);
     let renamed_from = read_renamed_from(sink, &t, &name.value, NameKind::Resource);
     let events = read_events(sink, &t, &fields, account);
     let list_combinations = read_list_combinations(sink, &t, &fields, &belongs_to, timestamps);
@@ -211,6 +212,7 @@ pub(super) fn read_resource(
             events,
             list_combinations,
             on_erase,
+            audit,
         },
         belongs_to_spans,
         many_to_many_spans,
@@ -219,6 +221,23 @@ pub(super) fn read_resource(
         renamed_from_span: t.raw("renamed_from").map(|v| v.span()),
         on_erase_span: t.raw("on_erase").map(|v| v.span()),
     })
+}
+
+/// `audit`: every write leaves an audit row naming who made it, which only admins read; both
+/// need accounts, so it takes jwt.
+fn read_audit(sink: &mut Sink, t: &Table<'_, '_>, auth: &Auth) -> bool {
+    let Some(audit) = t.boolean(sink, "audit") else {
+        return false;
+    };
+    if audit.value && auth.mode != AuthMode::Jwt {
+        sink.push(
+            Diagnostic::new(audit.span.clone(), t.key_path("audit"), "an audit trail needs accounts")
+                .found("audit = true without `[auth] mode = \"jwt\"`")
+                .help("set `[auth] mode = \"jwt\"`: each audit row names the account that wrote, and only admins read the trail"),
+        );
+        return false;
+    }
+    audit.value
 }
 
 /// `on_erase`: what erasing an account does to the rows it owns. Only rows with an owner
