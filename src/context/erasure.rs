@@ -25,6 +25,11 @@ pub struct ErasureContext {
     /// The erasure's event (`user.erased`) is recorded for the services that keep rows the
     /// account owns (`events = { erased = true }` on the accounts).
     pub event: Option<String>,
+    /// Some step's resource is audited (`audit = true`): the erasure records an entry for
+    /// each row it deletes or clears there, naming who erased.
+    pub audited: bool,
+    /// The accounts are audited: the tombstone is recorded too.
+    pub account_audited: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -32,6 +37,10 @@ pub struct ErasureStep {
     pub names: Names,
     /// Clears the rows' personal fields (`anonymize`) rather than deleting them.
     pub anonymize: bool,
+    /// Each row deleted or cleared leaves an audit entry (`audit = true`).
+    pub audit: bool,
+    /// The JSON keys of its personal fields: what an anonymized row's entry names.
+    pub personal_keys: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -65,8 +74,13 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         .map(|r| ErasureStep {
             names: r.names.clone(),
             anonymize: r.on_erase == OnErase::Anonymize,
+            audit: r.audit,
+            personal_keys: (r.fields.iter())
+                .filter(|f| f.personal)
+                .map(|f| f.names.camel.clone())
+                .collect(),
         })
-        .collect();
+        .collect::<Vec<ErasureStep>>();
     let purged = spec
         .resources
         .iter()
@@ -95,7 +109,11 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         .flat_map(|r| r.events.iter().map(move |e| (r, e)))
         .find(|(_, e)| e.trigger == Trigger::Erased)
         .map(|(r, e)| r.event_type(e));
+    let account_audited =
+        heard_from.is_none() && (spec.resources.iter()).any(|r| spec.is_account(r) && r.audit);
     Some(ErasureContext {
+        audited: steps.iter().any(|s| s.audit),
+        account_audited,
         steps,
         purged,
         sealed,

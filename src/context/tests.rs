@@ -118,6 +118,18 @@ fn shop_context() {
         ]
     );
     let order = resource(&ctx, "order");
+    // Audited: its entries never hold the delivery address, and an erasure clearing orders
+    // learns which it cleared, to record each.
+    assert!(order.audit);
+    assert_eq!(order.audit_withheld, ["deliveryAddress"]);
+    assert!(
+        order.sql.anonymize.ends_with("\n    RETURNING id"),
+        "{}",
+        order.sql.anonymize
+    );
+    let erasure = ctx.erasure.as_ref().expect("the shop erases accounts");
+    assert!(erasure.audited && !erasure.account_audited);
+    assert_eq!(ctx.audited, ["product", "order"]);
     let status = &order.fields[0];
     assert_eq!(status.rust_type, "OrderStatus");
     assert_eq!(status.default_rust.as_deref(), Some("OrderStatus::Pending"));

@@ -142,6 +142,8 @@ pub struct ErasedRowsTest {
     pub held: String,
     /// What the erasure does to them: `delete`, `anonymize` or `keep`.
     pub on_erase: &'static str,
+    /// The resource is audited: the erasure records each row it deletes or clears.
+    pub audit: bool,
 }
 
 impl ErasedRowsTest {
@@ -157,6 +159,7 @@ impl ErasedRowsTest {
                     owned_ids: crate::sql::owned_ids(spec, r)?,
                     held: crate::sql::still_held(spec, r).unwrap_or_default(),
                     on_erase: r.on_erase.word(),
+                    audit: r.audit,
                 })
             })
             .collect()

@@ -262,9 +262,10 @@ impl<'a> Builder<'a> {
 }
 
 /// The keys of an audit entry, for `fields`.
-const AUDIT_KEYS: [&str; 12] = [
+const AUDIT_KEYS: [&str; 13] = [
     "id",
     "occurredAt",
+    "actor",
     "actorId",
     "actorRoles",
     "resource",
@@ -278,7 +279,16 @@ const AUDIT_KEYS: [&str; 12] = [
 ];
 
 /// What an audit entry says was done.
-const AUDIT_ACTIONS: [&str; 6] = ["create", "replace", "patch", "delete", "link", "unlink"];
+const AUDIT_ACTIONS: [&str; 8] = [
+    "create",
+    "replace",
+    "patch",
+    "delete",
+    "link",
+    "unlink",
+    "erase",
+    "anonymize",
+];
 
 impl<'a> Builder<'a> {
     /// The schemas of the audit trail's admin reads.
@@ -301,18 +311,19 @@ impl<'a> Builder<'a> {
                 "properties": {
                     "id": {"type": "string", "format": "uuid"},
                     "occurredAt": {"type": "string", "format": "date-time", "description": "When the write's transaction ran."},
+                    "actor": {"type": "string", "enum": ["account", "anonymous", "service"], "description": "Who wrote: a signed-in account, an anonymous caller, or the service itself (an erasure heard from another service)."},
                     "actorId": {"type": ["string", "null"], "format": "uuid", "description": "The account that wrote; kept when the account is erased."},
                     "actorRoles": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 255}, "description": "The roles its token carried."},
                     "resource": {"type": "string", "enum": audited},
                     "rowId": {"type": "string", "format": "uuid"},
-                    "action": {"type": "string", "enum": AUDIT_ACTIONS},
+                    "action": {"type": "string", "enum": AUDIT_ACTIONS, "description": "`erase` and `anonymize`: an account's erasure deleted the row (or made the account's own row its tombstone), or cleared its personal fields."},
                     "fields": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 255}, "description": "The keys the write changed (for a link or an unlink, the other row's key)."},
                     "oldValues": values("before"),
                     "newValues": values("after"),
                     "requestId": {"type": ["string", "null"], "maxLength": 255, "description": "The request's `X-Request-Id`."},
                     "traceId": {"type": ["string", "null"], "maxLength": 32, "description": "The W3C trace id, while tracing."}
                 },
-                "required": ["id", "occurredAt", "actorId", "actorRoles", "resource", "rowId", "action", "fields", "oldValues", "newValues", "requestId", "traceId"],
+                "required": ["id", "occurredAt", "actor", "actorId", "actorRoles", "resource", "rowId", "action", "fields", "oldValues", "newValues", "requestId", "traceId"],
                 "additionalProperties": false
             }),
         );

@@ -390,8 +390,12 @@ fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
         return none();
     };
     let table = &r.names.plural_sql;
+    // An audited resource's erasure records each row it deletes or clears: their ids.
+    let returning = if r.audit { "\n    RETURNING id" } else { "" };
     let erase = match r.on_erase {
-        OnErase::Delete => query(&[format!("    DELETE FROM {table} WHERE {condition}")]),
+        OnErase::Delete => query(&[format!(
+            "    DELETE FROM {table} WHERE {condition}{returning}"
+        )]),
         _ => String::new(),
     };
     let anonymize = match r.on_erase {
@@ -406,7 +410,10 @@ fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
             query(&[
                 format!("    UPDATE {table}"),
                 clause("SET", &sets),
-                format!("    WHERE {condition} AND ({})", held.join(" OR ")),
+                format!(
+                    "    WHERE {condition} AND ({}){returning}",
+                    held.join(" OR ")
+                ),
             ])
         }
         _ => String::new(),

@@ -524,9 +524,9 @@ pub fn create_data_keys(dialect: Dialect) -> String {
 }
 
 /// The migration of the audit trail: one row per write to an audited resource, written in
-/// the write's transaction and never changed (only the retention prune deletes). `actor_id`
-/// is the account that wrote (none for the service itself: an erasure heard from another
-/// service, a job); `old_values` and `new_values` hold the changed fields that are not
+/// the write's transaction and never changed (only the retention prune deletes). `actor` says
+/// who wrote (`account`, `anonymous`, or `service`: an erasure heard from another service),
+/// `actor_id` which account; `old_values` and `new_values` hold the changed fields that are not
 /// personal, as the API shows them. The id is a UUIDv7, so it orders rows as they were
 /// written and breaks ties between rows of one instant.
 pub fn create_audit_log(dialect: Dialect) -> String {
@@ -537,6 +537,7 @@ pub fn create_audit_log(dialect: Dialect) -> String {
          CREATE TABLE {AUDIT_LOG} (\n    \
          id {id} PRIMARY KEY,\n    \
          occurred_at {at} NOT NULL,\n    \
+         actor TEXT NOT NULL,\n    \
          actor_id {id},\n    \
          actor_roles {json} NOT NULL,\n    \
          resource TEXT NOT NULL,\n    \
