@@ -308,6 +308,7 @@ impl<'a> Builder<'a> {
             "AuditEntry".into(),
             json!({
                 "type": "object",
+                "description": "An entry of the audit trail: one write to an audited resource.",
                 "properties": {
                     "id": {"type": "string", "format": "uuid"},
                     "occurredAt": {"type": "string", "format": "date-time", "description": "When the write's transaction ran."},
@@ -327,7 +328,19 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
-        schemas.insert("AuditEntry.List".into(), page_of("AuditEntry"));
+        // A list item: the same keys, only those `fields` selects.
+        let mut item = schemas["AuditEntry"].clone();
+        if let Some(item) = item.as_object_mut() {
+            item.remove("required");
+            item.insert(
+                "description".into(),
+                json!(
+                    "An entry of the audit trail. In a list, `fields` may select only some keys."
+                ),
+            );
+        }
+        schemas.insert("AuditEntry.Item".into(), item);
+        schemas.insert("AuditEntry.List".into(), page_of("AuditEntry.Item"));
     }
 
     /// The admin's read `action` of the audit trail, on `base`.
