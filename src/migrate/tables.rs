@@ -216,7 +216,7 @@ impl Diff {
                     };
                     self.changes.push(format!("{verb} index `{}`", index.name));
                 }
-                if let Some(caution) = unique_over_rows(now, index) {
+                if let Some(caution) = unique_over_rows(was, now, index) {
                     self.cautions.push(caution);
                 }
                 steps.create_indexes.push(index.sql.clone());
@@ -240,11 +240,23 @@ impl Diff {
 
 /// A unique index new on a table that holds rows fails to build, and its migration with it
 /// (the transaction puts everything back), if two live rows share a value: what to look for
-/// before migrating, with the query that finds them.
-fn unique_over_rows(table: &Table, index: &Index) -> Option<String> {
+/// before migrating, with the query that finds them. Not over columns the migration adds
+/// empty (a blind index made for a field become personal): every row holds NULL there, and
+/// NULLs are never equal.
+fn unique_over_rows(was: &Table, table: &Table, index: &Index) -> Option<String> {
     let rest = index.sql.strip_prefix("CREATE UNIQUE INDEX ")?;
     let (_, rest) = rest.split_once(" (")?;
     let (columns, rest) = rest.split_once(')')?;
+    let added_empty = |name: &str| {
+        !was.columns.iter().any(|c| c.name == name)
+            && table
+                .columns
+                .iter()
+                .any(|c| c.name == name && !c.not_null && c.default.is_none())
+    };
+    if columns.split(", ").all(added_empty) {
+        return None;
+    }
     let live = rest
         .trim()
         .trim_end_matches(';')
