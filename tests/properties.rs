@@ -1598,6 +1598,7 @@ fn the_spec_generator_is_deterministic_and_covers_the_spec() {
         "registration = \"quiet\"",
         "registration = \"open\"",
         "require_verified_email = true",
+        "personal_email = true",
         "events = {",
         "created = true",
         "updated = true",

@@ -101,7 +101,7 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         .resources
         .iter()
         .filter(|r| spec.is_account(r))
-        .any(|r| r.fields.iter().any(|f| f.personal && f.required));
+        .any(|r| r.cleared_by_tombstone().any(|f| f.required));
     let event = spec
         .resources
         .iter()

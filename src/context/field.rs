@@ -62,8 +62,9 @@ pub struct FieldContext {
     pub taken_bind: String,
 }
 
-/// See [`FieldContext::binds`] and [`FieldContext::taken_bind`].
-fn binds(f: &Field, copy: bool) -> (Vec<String>, String) {
+/// See [`FieldContext::binds`] and [`FieldContext::taken_bind`]. `folded`: the blind index
+/// is of the value in lower case (the accounts' personal email).
+fn binds(f: &Field, copy: bool, folded: bool) -> (Vec<String>, String) {
     let value = format!("input.{}", f.names.ident);
     if !f.personal {
         let bound = if copy { value } else { format!("&{value}") };
@@ -76,9 +77,10 @@ fn binds(f: &Field, copy: bool) -> (Vec<String>, String) {
             format!("{value}.as_deref().map({with})")
         }
     };
+    let blind = if folded { "BlindFolded" } else { "Blind" };
     let mut binds = vec![wrapped("Seal")];
-    binds.extend(f.blind_index().map(|_| wrapped("Blind")));
-    (binds, wrapped("Blind"))
+    binds.extend(f.blind_index().map(|_| wrapped(blind)));
+    (binds, wrapped(blind))
 }
 
 #[derive(Debug, Serialize)]
@@ -137,7 +139,7 @@ impl FieldContext {
                 format!("Some({value})")
             }
         });
-        let (binds, taken_bind) = binds(f, props.copy);
+        let (binds, taken_bind) = binds(f, props.copy, spec.is_personal_account_email(resource, f));
         Self {
             binds,
             taken_bind,

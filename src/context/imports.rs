@@ -1,7 +1,7 @@
 //! The `use` blocks of a resource's generated repo, handlers and service.
 
 use crate::layout::use_block;
-use crate::spec::{AuthMode, Resource, Spec};
+use crate::spec::{AuthMode, Field, Resource, Spec};
 
 use super::relations::owned;
 use super::{FieldContext, LinkContext, RelationContext};
@@ -66,7 +66,7 @@ pub(super) fn imports(
     // A list with a column to filter or sort on describes it (`Column`, of a `Kind`): one
     // without (no timestamps, relations or listable fields) sorts by the id alone.
     let paths = super::lists::list_paths(r);
-    let (columns, _, _) = super::lists::list_description(r, &paths);
+    let (columns, _, _) = super::lists::list_description(spec, r, &paths);
     if !columns.is_empty() {
         repo_crate.extend(["crate::list::Column".into(), "crate::list::Kind".into()]);
     }
@@ -98,8 +98,20 @@ pub(super) fn imports(
     if r.row_events().next().is_some() && r.fields.iter().any(|f| f.personal && !f.in_events) {
         repo_crate.push("crate::personal".into());
     }
-    if r.fields.iter().any(|f| f.blind_index().is_some()) {
+    let indexed = |f: &&Field| f.blind_index().is_some();
+    if r.fields
+        .iter()
+        .filter(indexed)
+        .any(|f| !spec.is_personal_account_email(r, f))
+    {
         repo_crate.push("crate::personal::Blind".into());
+    }
+    if r.fields
+        .iter()
+        .filter(indexed)
+        .any(|f| spec.is_personal_account_email(r, f))
+    {
+        repo_crate.push("crate::personal::BlindFolded".into());
     }
     // Parents' repos say whether a parent exists. No link target is imported: the target's
     // repo lists its own rows linked to one of these, so repos never import in a circle.

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 pub use crate::spec::list_paths::{ListPath, ListPaths, list_paths};
-use crate::spec::{Kind, Range, Resource, Shape};
+use crate::spec::{Kind, Range, Resource, Shape, Spec};
 use crate::sql::rust_text;
 
 #[derive(Debug, Serialize)]
@@ -30,6 +30,7 @@ pub struct ListRange {
 /// allow, the team's `hooks::Scope` any of them), every key (json fields are only
 /// selectable), and the range filters of the keys some request may sort by.
 pub(super) fn list_description(
+    spec: &Spec,
     r: &Resource,
     paths: &ListPaths,
 ) -> (Vec<ListColumn>, Vec<String>, Vec<ListRange>) {
@@ -60,7 +61,11 @@ pub(super) fn list_description(
                 columns.push(ListColumn {
                     key: f.names.camel.clone(),
                     sql: hmac,
-                    kind: "Kind::Personal".into(),
+                    kind: if spec.is_personal_account_email(r, f) {
+                        "Kind::PersonalEmail".into()
+                    } else {
+                        "Kind::Personal".into()
+                    },
                     nullable: !f.required,
                     max_chars: f
                         .max_length()

@@ -233,6 +233,7 @@ impl ServiceContext {
         let remote_services = RemoteServiceContext::all(spec);
         uses.remote = !remote_services.is_empty();
         uses.accounts = spec.has_accounts();
+        uses.personal_email = uses.accounts && spec.auth.personal_email;
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();
@@ -307,22 +308,42 @@ impl ServiceContext {
 #[derive(Debug, Serialize)]
 pub struct PersonalColumn {
     pub table: String,
+    /// The column that names a row of the table (a uuid): `id`, or `user_id` where a table
+    /// has one row per account.
+    pub key: &'static str,
     pub column: String,
     pub index: Option<String>,
+    /// The index is of the value in lower case (the accounts' personal email).
+    pub folded: bool,
 }
 
+/// The sign-in tables that keep a copy of an account's address: sealed too where the
+/// accounts' email is personal (`[auth] personal_email`).
+const EMAIL_COPIES: [(&str, &str); 2] =
+    [("account_tokens", "id"), ("email_verifications", "user_id")];
+
 fn personal_columns(spec: &Spec) -> Vec<PersonalColumn> {
-    spec.resources
+    let fields = spec.resources.iter().flat_map(|r| {
+        r.fields
+            .iter()
+            .filter(|f| f.personal)
+            .map(|f| PersonalColumn {
+                table: crate::sql::rust_text(r.names.plural_sql.clone()),
+                key: "id",
+                column: crate::sql::rust_text(f.names.sql.clone()),
+                index: f.blind_index(),
+                folded: spec.is_personal_account_email(r, f),
+            })
+    });
+    let copies = EMAIL_COPIES
         .iter()
-        .flat_map(|r| {
-            r.fields
-                .iter()
-                .filter(|f| f.personal)
-                .map(|f| PersonalColumn {
-                    table: crate::sql::rust_text(r.names.plural_sql.clone()),
-                    column: crate::sql::rust_text(f.names.sql.clone()),
-                    index: f.blind_index(),
-                })
-        })
-        .collect()
+        .filter(|_| spec.has_accounts() && spec.auth.personal_email)
+        .map(|(table, key)| PersonalColumn {
+            table: (*table).into(),
+            key,
+            column: "email".into(),
+            index: None,
+            folded: false,
+        });
+    fields.chain(copies).collect()
 }

@@ -171,7 +171,7 @@ impl ResourceContext {
         let imports = imports(spec, r, &fields, &belongs_to, &links);
         let owner = Ownership::new(spec, r);
         let list_paths = list_paths(r);
-        let (list_columns, list_keys, list_ranges) = list_description(r, &list_paths);
+        let (list_columns, list_keys, list_ranges) = list_description(spec, r, &list_paths);
         let events: Vec<EventContext> = r
             .events
             .iter()

@@ -66,6 +66,9 @@ pub struct Uses {
     /// Accounts sign up and sign in here (jwt, with no `accounts` service named): the
     /// account routes, sessions, mail and `grant-role`.
     pub accounts: bool,
+    /// The accounts' emails are personal data (`[auth] personal_email`): sealed, and found
+    /// through the blind index of the address in lower case.
+    pub personal_email: bool,
     /// Some resource is audited (`audit = true`): the audit trail (`src/audit_trail.rs`).
     pub audit: bool,
 }

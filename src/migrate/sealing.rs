@@ -32,8 +32,24 @@ pub(super) fn sealing(old: &Spec, new: &Spec) -> Sealing {
                 (Some(before), false) if before.personal => out.refused.push(format!(
                     "`{name}` stops being personal: its stored values are sealed, no migration \
                      can open them (it runs without the service's keys), and the new version \
-                     would read the ciphertext as text; keep `personal = true`"
+                     would read the ciphertext as text; keep {}",
+                    if new.is_account(r) && f.names.snake == "email" {
+                        "`[auth] personal_email = true`"
+                    } else {
+                        "`personal = true`"
+                    }
                 )),
+                // The accounts' emails: sealed and indexed by the service as it starts, since
+                // no one signs in until they are; their copies by `rotate-keys`.
+                (Some(before), true) if !before.personal && new.is_personal_account_email(r, f) => {
+                    out.after.push(format!(
+                        "`{name}`: the accounts' emails already stored are sealed and indexed \
+                         by the new version as it starts, before it serves; run \
+                         `{ROTATE_KEYS}` (the binary's `rotate-keys` in production) to seal \
+                         their copies in mailed tokens, verified addresses and queued mail \
+                         too"
+                    ))
+                }
                 // Values written before: plain text, or sealed without an index yet.
                 (Some(before), true)
                     if !before.personal

@@ -708,6 +708,19 @@ fn sqlite_rounds_a_number_that_becomes_an_integer() {
     );
 }
 
+/// Asserts that `plan` is free of refusals and losses and names `change` among its changes.
+fn assert_lossless_with(plan: &Plan, change: &str) {
+    assert!(
+        plan.refused.is_empty() && plan.losses.is_empty(),
+        "{plan:#?}"
+    );
+    assert!(
+        plan.changes.iter().any(|c| c == change),
+        "no {change:?} in {:?}",
+        plan.changes
+    );
+}
+
 /// A field that becomes personal keeps its values as they are (the migration has no keys):
 /// the column loses its PostgreSQL length, gets its blind index, the keys' table comes, and
 /// `update` says to run `rotate-keys`. Renamed, it takes its blind index along; made plain
@@ -718,17 +731,7 @@ fn a_field_made_personal_is_sealed_by_rotate_keys_and_never_unsealed_by_a_migrat
                     title = { type = \"string\", max_length = 80, personal = true, filter = true }\n\
                     body = { type = \"text\", required = false }\n";
     let plan = plan(&spec(V1), &spec(personal), &Backfills::new());
-    assert!(
-        plan.refused.is_empty() && plan.losses.is_empty(),
-        "{plan:#?}"
-    );
-    assert!(
-        plan.changes
-            .iter()
-            .any(|c| c == "add column `notes.title_hmac`"),
-        "{:?}",
-        plan.changes
-    );
+    assert_lossless_with(&plan, "add column `notes.title_hmac`");
     assert!(
         plan.changes
             .iter()
@@ -764,4 +767,31 @@ fn a_field_made_personal_is_sealed_by_rotate_keys_and_never_unsealed_by_a_migrat
     let back = plan_from(&spec(personal), None, &spec(V1), &Backfills::new());
     assert_eq!(back.refused.len(), 1, "{back:#?}");
     assert!(back.refused[0].contains("`notes.title` stops being personal"));
+}
+
+/// The accounts' email made personal (`[auth] personal_email`): the column loses its
+/// PostgreSQL length and gets its blind index, whose unique index replaces the folded one;
+/// `update` says the service seals the stored addresses as it starts. Made plain again, it
+/// is refused, naming the key to keep.
+#[test]
+fn the_accounts_email_made_personal_is_sealed_as_the_service_starts() {
+    let plain = format!("[auth]\nmode = \"jwt\"\n{V1}");
+    let personal = format!("[auth]\nmode = \"jwt\"\npersonal_email = true\n{V1}");
+    let plan = plan(&spec(&plain), &spec(&personal), &Backfills::new());
+    assert_lossless_with(&plan, "add column `users.email_hmac`");
+    assert!(plan.postgres.contains("(email_hmac)"), "{}", plan.postgres);
+    assert!(!plan.postgres.contains("lower(email)"), "{}", plan.postgres);
+    assert!(plan.postgres.contains("TYPE TEXT"), "{}", plan.postgres);
+    assert_eq!(plan.after.len(), 1, "{:?}", plan.after);
+    assert!(plan.after[0].contains("as it starts"), "{}", plan.after[0]);
+    // The index is over a column the migration adds empty: no two rows can clash there.
+    assert!(plan.cautions.is_empty(), "{:?}", plan.cautions);
+
+    let back = plan_from(&spec(&personal), None, &spec(&plain), &Backfills::new());
+    assert_eq!(back.refused.len(), 1, "{back:#?}");
+    assert!(
+        back.refused[0].contains("`[auth] personal_email = true`"),
+        "{}",
+        back.refused[0]
+    );
 }

@@ -223,6 +223,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Arc",
     "AtomicUsize",
     "Blind",
+    "BlindFolded",
     "Body",
     "BodyExt",
     "Cache",

@@ -288,6 +288,13 @@ impl Spec {
         self.has_accounts() && r.names.snake == super::words::ACCOUNT
     }
 
+    /// Whether `f` is the accounts' email made personal (`[auth] personal_email`): its blind
+    /// index is the HMAC of the address in lower case, as sign-in and uniqueness compare
+    /// addresses whatever the case of their letters.
+    pub fn is_personal_account_email(&self, r: &Resource, f: &Field) -> bool {
+        f.personal && self.is_account(r) && f.names.snake == "email"
+    }
+
     /// Resources ordered so that every table comes after the tables it
     /// references (validation has rejected cycles).
     ///
@@ -401,6 +408,10 @@ pub struct Auth {
     pub registration: Registration,
     /// Whether an account must confirm its email before it may sign in.
     pub require_verified_email: bool,
+    /// Whether the accounts' emails are personal data (`personal_email = true`): sealed at
+    /// rest like a `personal` field, found at sign-in and kept unique through the blind index
+    /// of the address in lower case.
+    pub personal_email: bool,
     /// The service whose accounts sign in here (`accounts = "SERVICE"`): it issues the tokens,
     /// this service verifies them and asks it who each caller is now. `None`: the accounts
     /// are this service's own.
@@ -712,6 +723,14 @@ impl Trigger {
 }
 
 impl Resource {
+    /// The account's personal fields its tombstone clears: all but the email (personal with
+    /// `[auth] personal_email`), which the tombstone replaces.
+    pub fn cleared_by_tombstone(&self) -> impl Iterator<Item = &Field> + '_ {
+        self.fields
+            .iter()
+            .filter(|f| f.personal && f.names.snake != "email")
+    }
+
     /// The personal fields its events carry (`in_events`), where it emits any: the values an
     /// erasure takes out of the outbox and the job queue.
     pub fn personal_in_events(&self) -> impl Iterator<Item = &Field> + '_ {

@@ -1448,6 +1448,51 @@ fn registration_and_verified_email_default_to_open_and_optional() {
     assert!(spec.auth.require_verified_email);
 }
 
+/// `personal_email = true` makes the accounts' email a personal field: sealed, unique and
+/// filtered through its blind index, never a sort. It is about the accounts, so it needs
+/// jwt and accounts of the service's own.
+#[test]
+fn personal_email_makes_the_accounts_email_personal_and_needs_own_accounts() {
+    let email = |spec: &Spec| {
+        let account = spec
+            .resources
+            .iter()
+            .find(|r| spec.is_account(r))
+            .expect("accounts");
+        account.fields[0].clone()
+    };
+    let plain = valid(&format!("[auth]\nmode = \"jwt\"\n{MINIMAL}"));
+    let f = email(&plain);
+    assert!(!f.personal && f.list.sort && f.blind_index().is_none());
+    let spec = valid(&format!(
+        "[auth]\nmode = \"jwt\"\npersonal_email = true\n{MINIMAL}"
+    ));
+    let f = email(&spec);
+    assert_eq!(f.names.snake, "email");
+    assert!(f.personal && f.unique && f.list.filter && !f.list.sort);
+    assert_eq!(f.blind_index().as_deref(), Some("email_hmac"));
+    let account = spec
+        .resources
+        .iter()
+        .find(|r| spec.is_account(r))
+        .expect("accounts");
+    assert!(spec.is_personal_account_email(account, &f));
+    assert!(spec.has_personal());
+
+    let d = only_error(&format!("[auth]\npersonal_email = true\n{MINIMAL}"));
+    assert_eq!(d.key, "auth.personal_email");
+    assert!(d.message.contains("needs `mode = \"jwt\"`"), "{d:?}");
+    let d = only_error(&format!(
+        "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\npersonal_email = true\n{MINIMAL}"
+    ));
+    assert_eq!(d.key, "auth.personal_email");
+    assert!(d.message.contains("about signing in"), "{d:?}");
+    let d = only_error(&format!(
+        "[auth]\nmode = \"jwt\"\npersonal_email = \"yes\"\n{MINIMAL}"
+    ));
+    assert_eq!(d.key, "auth.personal_email");
+}
+
 #[test]
 fn a_bad_registration_lists_the_allowed_values_and_account_mail_is_reserved() {
     let source = format!("[auth]\nmode = \"jwt\"\nregistration = \"silent\"\n{MINIMAL}");

@@ -7,7 +7,7 @@ use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
 use crate::names::sql_ident;
-use crate::spec::{OnErase, Replica, Resource, Spec};
+use crate::spec::{Field, OnErase, Replica, Resource, Spec};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ResourceSql {
@@ -213,11 +213,15 @@ impl ResourceSql {
                 query(&[
                     clause("SELECT", &login_columns),
                     from.clone(),
-                    format!(
-                        "    WHERE {} = {}{live}",
-                        compared(true, ACCOUNT_EMAIL_COLUMN),
-                        compared(true, "$1")
-                    ),
+                    match account_email_index(r) {
+                        // The blind index of the address in lower case (`$1`).
+                        Some(index) => format!("    WHERE {index} = $1{live}"),
+                        None => format!(
+                            "    WHERE {} = {}{live}",
+                            compared(true, ACCOUNT_EMAIL_COLUMN),
+                            compared(true, "$1")
+                        ),
+                    },
                 ]),
                 query(&[
                     format!("    UPDATE {table}"),
@@ -337,7 +341,7 @@ pub fn still_held(spec: &Spec, r: &Resource) -> Option<String> {
         return None;
     }
     let condition = owned_condition(spec, r)?;
-    let (_, held) = cleared(r, "NULL");
+    let (_, held) = cleared(r.fields.iter().filter(|f| f.personal), "NULL");
     Some(rust_text(format!(
         "SELECT id FROM {} WHERE {condition} AND ({})",
         r.names.plural_sql,
@@ -400,7 +404,7 @@ fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
     };
     let anonymize = match r.on_erase {
         OnErase::Anonymize => {
-            let (mut sets, held) = cleared(r, "NULL");
+            let (mut sets, held) = cleared(r.fields.iter().filter(|f| f.personal), "NULL");
             if r.timestamps {
                 sets.push("updated_at = $2".into());
             }
@@ -426,12 +430,15 @@ fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
     (erase, anonymize, ids)
 }
 
-/// `SET` items that clear `r`'s personal fields (optional ones to `NULL`, required ones to
+/// `SET` items that clear `personal` fields (optional ones to `NULL`, required ones to
 /// `required`) with their blind indexes, and the conditions that one still holds a value.
-fn cleared(r: &Resource, required: &str) -> (Vec<String>, Vec<String>) {
+fn cleared<'a>(
+    personal: impl Iterator<Item = &'a Field>,
+    required: &str,
+) -> (Vec<String>, Vec<String>) {
     let mut sets = Vec::new();
     let mut held = Vec::new();
-    for f in r.fields.iter().filter(|f| f.personal) {
+    for f in personal {
         let column = &f.names.sql;
         if f.required {
             sets.push(format!("{column} = {required}"));
@@ -455,23 +462,42 @@ fn tombstone(r: &Resource) -> String {
         .map(String::from)
         .to_vec();
     let mut next = 5;
-    let sealed = r.fields.iter().any(|f| f.personal && f.required);
-    let (cleared, _) = cleared(r, &format!("${next}"));
+    let sealed = r.cleared_by_tombstone().any(|f| f.required);
+    let (cleared, _) = cleared(r.cleared_by_tombstone(), &format!("${next}"));
     if sealed {
         next += 1;
     }
     sets.extend(cleared);
     if r.timestamps {
         sets.push(format!("updated_at = ${next}"));
+        next += 1;
     }
     if r.versioned {
         sets.push("version = version + 1".into());
     }
+    // A sealed email differs from every other sealing of the same address: a tombstone is
+    // known by its blind index (bound last), which a row sealed before it had one lacks.
+    let unchanged = match account_email_index(r) {
+        Some(index) => {
+            sets.push(format!("{index} = ${next}"));
+            format!("{index} IS DISTINCT FROM ${next}")
+        }
+        None => format!("{ACCOUNT_EMAIL_COLUMN} <> $2"),
+    };
     query(&[
         format!("    UPDATE {}", r.names.plural_sql),
         clause("SET", &sets),
-        "    WHERE id = $1 AND email <> $2".into(),
+        format!("    WHERE id = $1 AND {unchanged}"),
     ])
+}
+
+/// The accounts' email's blind index column, when the email is personal
+/// (`[auth] personal_email`): the HMAC of the address in lower case.
+fn account_email_index(r: &Resource) -> Option<String> {
+    r.fields
+        .iter()
+        .find(|f| f.names.sql == ACCOUNT_EMAIL_COLUMN)
+        .and_then(Field::blind_index)
 }
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the

@@ -573,6 +573,8 @@ struct Auth {
     lifecycle: Vec<(&'static str, String)>,
     /// `accounts = "SERVICE"`: the accounts are another service's.
     accounts: Option<String>,
+    /// `personal_email = true` (accounts of the service's own): the emails sealed at rest.
+    personal_email: bool,
 }
 
 #[derive(Clone)]
@@ -593,6 +595,8 @@ struct Generator {
     remote_rng: ChaCha8Rng,
     /// And whether the accounts are another service's.
     accounts_rng: ChaCha8Rng,
+    /// And whether the accounts' emails are personal data.
+    privacy_rng: ChaCha8Rng,
     recipe: Recipe,
     project: Vec<(&'static str, String)>,
     api_prefix: Option<String>,
@@ -628,6 +632,8 @@ impl Generator {
         remote_rng.set_stream(5);
         let mut accounts_rng = rng.clone();
         accounts_rng.set_stream(6);
+        let mut privacy_rng = rng.clone();
+        privacy_rng.set_stream(7);
         Self {
             rng,
             field_rng,
@@ -636,6 +642,7 @@ impl Generator {
             heard_rng,
             remote_rng,
             accounts_rng,
+            privacy_rng,
             recipe,
             project: Vec::new(),
             api_prefix: None,
@@ -1370,6 +1377,8 @@ impl Generator {
             None => None,
         };
         if self.local_accounts() {
+            // About a quarter of the specs with accounts of their own seal their emails.
+            self.auth.personal_email = self.privacy_rng.random_bool(0.25);
             if self.later_rng.random_bool(0.4) {
                 let registration = if self.later_rng.random_bool(0.6) {
                     "quiet"
@@ -3806,6 +3815,9 @@ impl Generator {
         }
         for (key, value) in &a.lifecycle {
             let _ = writeln!(out, "{key} = {value}");
+        }
+        if a.personal_email && a.jwt && a.accounts.is_none() {
+            out.push_str("personal_email = true\n");
         }
     }
 

@@ -13,8 +13,10 @@ use crate::spec::words::ACCOUNT;
 /// Fields the jwt auth flow gives the user resource.
 pub(super) const AUTH_USER_FIELDS: &[&str] = &["email", "password", "password_hash", "roles"];
 
-/// The sign-in email every account has; registration and login use it.
-pub(super) fn email_field() -> Field {
+/// The sign-in email every account has; registration and login use it. Personal
+/// (`[auth] personal_email`), it is sealed at rest and its list filter compares the blind
+/// index; it cannot be a sort, as no personal field can.
+pub(super) fn email_field(auth: &Auth) -> Field {
     Field {
         names: Names::new("email", None),
         description: "Sign-in email address.".into(),
@@ -30,9 +32,12 @@ pub(super) fn email_field() -> Field {
         },
         access: FieldAccess::default(),
         renamed_from: None,
-        list: ListUse::BOTH,
+        list: ListUse {
+            filter: true,
+            sort: !auth.personal_email,
+        },
         references: None,
-        personal: false,
+        personal: auth.personal_email,
         in_events: false,
     }
 }
@@ -42,7 +47,7 @@ pub(super) fn implicit_account(auth: &Auth, cache: &Cache) -> Resource {
     Resource {
         names: Names::new(ACCOUNT, None),
         description: "An account that signs in.".into(),
-        fields: vec![email_field()],
+        fields: vec![email_field(auth)],
         belongs_to: Vec::new(),
         many_to_many: Vec::new(),
         soft_delete: false,

@@ -40,6 +40,7 @@ pub(super) const AUTH_KEYS: &[&str] = &[
     "password_min_length",
     "registration",
     "require_verified_email",
+    "personal_email",
     "accounts",
 ];
 

@@ -84,6 +84,7 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         password_min_length: 8,
         registration: Registration::Open,
         require_verified_email: false,
+        personal_email: false,
         accounts: None,
     };
     let Some(t) = top.table(sink, "auth", AUTH_KEYS) else {
@@ -189,6 +190,9 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
     if let Some(v) = t.boolean(sink, "require_verified_email") {
         auth.require_verified_email = v.value;
     }
+    if let Some(v) = t.boolean(sink, "personal_email") {
+        auth.personal_email = v.value;
+    }
     read_accounts_service(sink, &t, &mut auth);
     if auth.mode == AuthMode::Jwt && t.raw("roles").is_some() {
         for (key, role) in [
@@ -220,6 +224,7 @@ pub const SIGN_IN_KEYS: &[&str] = &[
     "password_min_length",
     "registration",
     "require_verified_email",
+    "personal_email",
 ];
 
 /// `accounts = "SERVICE"`: another service holds the accounts and issues the tokens, so the

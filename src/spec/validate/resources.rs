@@ -140,7 +140,7 @@ pub(super) fn read_resource(
     }
 
     if account {
-        fields.insert(0, email_field());
+        fields.insert(0, email_field(auth));
     }
 
     let default_rules = match auth.mode {
