@@ -77,6 +77,9 @@ pub struct Constraint {
 pub enum Value {
     Field(FieldType, Option<u32>),
     Fixed,
+    /// Computed by the service from another column (a personal field's blind index, which
+    /// `rotate-keys` writes again): dropping it loses nothing.
+    Derived,
 }
 
 impl Eq for Value {}
@@ -106,8 +109,10 @@ impl Column {
                 body: format!("{} IN ({})", f.names.sql, list.join(", ")),
             }
         });
-        // A personal value is stored as its ciphertext, longer than the value's own bound.
-        let max_length = f.rules.max_length.filter(|_| !f.personal);
+        // A personal value is stored as its ciphertext, longer than the value's own bound; a
+        // field that was personal keeps that column, whose values it unseals as it starts
+        // (PostgreSQL could not narrow it while they are sealed), and bounds its writes.
+        let max_length = f.rules.max_length.filter(|_| !f.opened());
         Column {
             name: f.names.snake.clone(),
             quoted: f.names.sql.clone(),
@@ -125,8 +130,10 @@ impl Column {
     /// the value is, and until `rotate-keys` has indexed a row written before the field
     /// became personal.
     pub fn blind_index(f: &Field) -> Option<Self> {
-        f.blind_index()
-            .map(|name| Column::fixed(&name, "TEXT", false))
+        f.blind_index().map(|name| Column {
+            value: Value::Derived,
+            ..Column::fixed(&name, "TEXT", false)
+        })
     }
 
     /// The column's definition in `CREATE TABLE` or `ADD COLUMN`.

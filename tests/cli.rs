@@ -3158,10 +3158,11 @@ fn the_typed_client_test_imports_only_what_it_uses() {
 }
 
 /// Making a field personal is an update like any other, which says what to run once the new
-/// version serves (`rotate-keys` seals the values already stored); making it plain again is
-/// refused, and nothing is written.
+/// version serves (`rotate-keys` seals the values already stored); making it plain again
+/// says the new version unseals them as it starts, and the project remembers the field
+/// (`generated.toml`) through later updates until it is personal again.
 #[test]
-fn a_field_made_personal_asks_for_rotate_keys_and_is_never_made_plain_again() {
+fn a_field_made_personal_asks_for_rotate_keys_and_made_plain_again_is_unsealed() {
     let dir = tempfile::tempdir().unwrap();
     let project = blog_to_update(dir.path());
     let plain = "bio = { type = \"text\", required = false, max_length = 2000 }";
@@ -3182,8 +3183,41 @@ fn a_field_made_personal_asks_for_rotate_keys_and_is_never_made_plain_again() {
     assert!(project.join("src/personal.rs").exists());
     assert!(project.join("docs/privacy.md").exists());
     change_spec(&project, personal, plain);
-    refused_and_untouched(
-        &project,
-        &["`users.bio` stops being personal", "Nothing was written"],
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("drop column `users.bio_hmac`"))
+        .stdout(predicate::str::contains("unseals them as it starts"));
+    let state = || std::fs::read_to_string(project.join(".backend-gen/generated.toml")).unwrap();
+    assert!(
+        state().contains("sealed_before = [\"user.bio\"]"),
+        "{}",
+        state()
     );
+    let model = std::fs::read_to_string(project.join("src/resources/users/model.rs")).unwrap();
+    assert!(model.contains("Unsealed<Option<String>>"), "{model}");
+    assert!(
+        project.join("src/personal.rs").exists(),
+        "the key ring stays"
+    );
+
+    // A later update still knows; personal again, the field is sealed as any other.
+    let longer = plain.replace("2000", "2400");
+    change_spec(&project, plain, &longer);
+    backend_gen().arg("update").arg(&project).assert().success();
+    assert!(
+        state().contains("sealed_before = [\"user.bio\"]"),
+        "{}",
+        state()
+    );
+    change_spec(&project, &longer, personal);
+    backend_gen()
+        .arg("update")
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("cargo run -- rotate-keys"));
+    assert!(state().contains("sealed_before = []"), "{}", state());
 }

@@ -53,6 +53,9 @@ pub struct FieldContext {
     /// Stored sealed (`personal = true`): bound through `personal::Seal`, read through
     /// `personal::Opened`, and left out of events.
     pub personal: bool,
+    /// Read through `personal::Opened`: personal, or was (`Field::sealed_before`), and may
+    /// still hold sealed values.
+    pub opened: bool,
     /// A personal field's blind index column, bound after the value.
     pub blind_index: Option<String>,
     /// What an insert or update binds for it, from `input`: the value (sealed when
@@ -168,6 +171,7 @@ impl FieldContext {
             write_never: f.access.write == FieldWrite::None,
             read_guarded: f.access.read.is_some(),
             personal: f.personal,
+            opened: f.opened(),
             blind_index: f.blind_index(),
             rust_type,
         }

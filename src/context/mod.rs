@@ -129,6 +129,9 @@ pub struct ServiceContext {
     pub resources: Vec<ResourceContext>,
     /// Every personal field's column, by table: what the service's `rotate-keys` walks.
     pub personal_columns: Vec<PersonalColumn>,
+    /// The columns of fields that were personal (`Field::sealed_before`), by table: what the
+    /// service unseals as it starts.
+    pub sealed_before_columns: Vec<SealedBeforeColumn>,
     /// What only the generated tests read, of the service and of each resource. Kept out of
     /// the serialised context: `render` hands it to the templates under `tests/` alone.
     #[serde(skip)]
@@ -257,6 +260,7 @@ impl ServiceContext {
             ),
             default_database_url: default_database_url(spec.project.database, &lib_name),
             personal_columns: personal_columns(spec),
+            sealed_before_columns: sealed_before_columns(spec),
             export: export::export(spec),
             erasure: erasure::erasure(spec),
             crate_name: crate_name.to_string(),
@@ -315,6 +319,24 @@ pub struct PersonalColumn {
     pub index: Option<String>,
     /// The index is of the value in lower case (the accounts' personal email).
     pub folded: bool,
+}
+
+/// A column of a field that was personal, in its table: the service unseals what it holds.
+#[derive(Debug, Serialize)]
+pub struct SealedBeforeColumn {
+    pub table: String,
+    pub column: String,
+}
+
+fn sealed_before_columns(spec: &Spec) -> Vec<SealedBeforeColumn> {
+    (spec.resources.iter())
+        .flat_map(|r| {
+            (r.fields.iter().filter(|f| f.sealed_before)).map(|f| SealedBeforeColumn {
+                table: crate::sql::rust_text(r.names.plural_sql.clone()),
+                column: crate::sql::rust_text(f.names.sql.clone()),
+            })
+        })
+        .collect()
 }
 
 /// The sign-in tables that keep a copy of an account's address: sealed too where the

@@ -99,8 +99,9 @@ pub struct ResourceContext {
     pub has_pattern: bool,
     pub has_unique: bool,
     pub has_optional: bool,
-    /// Some field is personal data: read through `personal::Opened`, left out of events.
-    pub personal: bool,
+    /// What the model imports to open the values of its personal fields (`Opened`) and of
+    /// those that were personal and may still hold sealed ones (`Unsealed`), if any.
+    pub opened_import: Option<String>,
     /// The JSON keys of its personal fields that its events leave out (all but those with
     /// `in_events = true`).
     pub personal_keys: Vec<String>,
@@ -228,7 +229,7 @@ impl ResourceContext {
             imports_dec: fields.iter().any(FieldContext::names_dec),
             has_pattern: r.fields.iter().any(|f| f.rules.pattern.is_some()),
             has_unique: r.fields.iter().any(|f| f.unique) || r.belongs_to.iter().any(|b| b.unique),
-            personal: r.fields.iter().any(|f| f.personal),
+            opened_import: opened_import(r),
             audit: r.audit,
             audit_withheld: (r.fields.iter())
                 .filter(|f| f.personal || (spec.is_account(r) && f.names.snake == "email"))
@@ -313,6 +314,18 @@ impl Keys {
     }
 }
 
+/// See [`ResourceContext::opened_import`].
+fn opened_import(r: &Resource) -> Option<String> {
+    let opened = r.fields.iter().any(|f| f.personal);
+    let unsealed = r.fields.iter().any(|f| f.sealed_before);
+    match (opened, unsealed) {
+        (true, true) => Some("{Opened, Unsealed}".into()),
+        (true, false) => Some("Opened".into()),
+        (false, true) => Some("Unsealed".into()),
+        (false, false) => None,
+    }
+}
+
 /// The optional pieces of generated code one resource needs (merged into the service's).
 fn uses(
     spec: &Spec,
@@ -356,7 +369,8 @@ fn uses(
         uses.optional |= !f.required;
         uses.unique |= f.unique;
         uses.references |= f.references.is_some();
-        uses.personal |= f.personal;
+        // A field that was personal needs the key ring to open what it still holds.
+        uses.personal |= f.opened();
         uses.blind_index |= f.blind_index().is_some();
     }
     uses.unique |= r.belongs_to.iter().any(|b| b.unique);

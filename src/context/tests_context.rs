@@ -58,6 +58,8 @@ pub struct ServiceTestContext {
     pub client: super::ClientTestContext,
     /// The personal field the tests of sealing write (`tests/api/personal.rs`), if any.
     pub personal: Option<PersonalTest>,
+    /// A field that was personal (`Field::sealed_before`) the test of unsealing writes.
+    pub sealed_before: Option<PersonalTest>,
     /// A personal field its resource's created event carries (`in_events = true`), for the
     /// test that it does, if any.
     pub in_events: Option<InEventsTest>,
@@ -239,13 +241,21 @@ impl PersonalTest {
     /// `write = "none"`), with two distinct sample values. Not the accounts' email, whose
     /// own tests go through sign-up and sign-in (`tests/api/account.rs`).
     fn first(spec: &Spec) -> Option<Self> {
+        Self::first_where(spec, |r, f| {
+            f.personal && !f.in_events && !spec.is_personal_account_email(r, f)
+        })
+    }
+
+    /// The first field that was personal and any request may write.
+    fn first_sealed_before(spec: &Spec) -> Option<Self> {
+        Self::first_where(spec, |_, f| f.sealed_before)
+    }
+
+    /// The first field `pick` takes that any request may write, with two distinct sample
+    /// values.
+    fn first_where(spec: &Spec, pick: impl Fn(&Resource, &Field) -> bool) -> Option<Self> {
         spec.resources.iter().find_map(|r| {
-            let f = r.fields.iter().find(|f| {
-                f.personal
-                    && !f.in_events
-                    && f.access.write != FieldWrite::None
-                    && !spec.is_personal_account_email(r, f)
-            })?;
+            let f = (r.fields.iter()).find(|f| pick(r, f) && f.access.write != FieldWrite::None)?;
             let mut samples = text_samples(r, f);
             samples.dedup();
             if samples.len() < 2 {
@@ -296,6 +306,7 @@ impl ServiceTestContext {
             hearer: super::jobs::ListenerContext::first(spec, true),
             client,
             personal: PersonalTest::first(spec),
+            sealed_before: PersonalTest::first_sealed_before(spec),
             in_events: InEventsTest::first(spec),
             export_rows_fit: super::test_rows::export_rows_fit(spec),
             export_owned_ids: super::export::exported(spec)

@@ -46,7 +46,7 @@ pub use columns::BACKFILL_ADVICE;
 pub use diff::Concurrent;
 pub use fill::Backfills;
 pub(crate) use renames::was;
-pub use sealing::ROTATE_KEYS;
+pub use sealing::{ROTATE_KEYS, mark_sealed_before, sealed_before_key};
 
 /// What a spec change does to the database.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use super::fill::Fill;
 use super::renames::Renames;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
-use crate::schema::{Column, Index, Table, TableKind};
+use crate::schema::{Column, Index, Table, TableKind, Value};
 
 impl Diff {
     pub(super) fn new(
@@ -195,10 +195,12 @@ impl Diff {
             }
             self.changes
                 .push(format!("drop column `{}.{}`", now.name, old.name));
-            self.losses.push(format!(
-                "column `{}.{}` and its values in every row",
-                now.name, old.name
-            ));
+            if old.value != Value::Derived {
+                self.losses.push(format!(
+                    "column `{}.{}` and its values in every row",
+                    now.name, old.name
+                ));
+            }
             // SQLite drops a foreign-key column only by rebuilding its table.
             steps.rebuild |= old.references.is_some();
             steps.drop_columns.push(format!(
@@ -242,7 +244,7 @@ impl Diff {
 /// (the transaction puts everything back), if two live rows share a value: what to look for
 /// before migrating, with the query that finds them. Not over columns the migration adds
 /// empty (a blind index made for a field become personal): every row holds NULL there, and
-/// NULLs are never equal.
+/// NULLs are never equal; nor over a field's column that a unique blind index kept unique.
 fn unique_over_rows(was: &Table, table: &Table, index: &Index) -> Option<String> {
     let rest = index.sql.strip_prefix("CREATE UNIQUE INDEX ")?;
     let (_, rest) = rest.split_once(" (")?;
@@ -254,7 +256,19 @@ fn unique_over_rows(was: &Table, table: &Table, index: &Index) -> Option<String>
                 .iter()
                 .any(|c| c.name == name && !c.not_null && c.default.is_none())
     };
-    if columns.split(", ").all(added_empty) {
+    // A field that was personal and unique (made plain again): its values were unique
+    // through their blind index, and are ciphertext, never equal, until the service has
+    // unsealed them.
+    let unique_through_blind_index = |name: &str| {
+        let over = format!("({name}_hmac)");
+        was.indexes
+            .iter()
+            .any(|i| i.sql.starts_with("CREATE UNIQUE INDEX ") && i.sql.contains(&over))
+    };
+    if columns
+        .split(", ")
+        .all(|c| added_empty(c) || unique_through_blind_index(c))
+    {
         return None;
     }
     let live = rest

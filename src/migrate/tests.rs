@@ -763,10 +763,91 @@ fn a_field_made_personal_is_sealed_by_rotate_keys_and_never_unsealed_by_a_migrat
         plan.changes
     );
 
-    // Made plain again: refused, as the stored values are sealed.
+    // Made plain again without the mark `update` sets: refused, as the stored values are
+    // sealed and nothing would open them.
     let back = plan_from(&spec(personal), None, &spec(V1), &Backfills::new());
     assert_eq!(back.refused.len(), 1, "{back:#?}");
     assert!(back.refused[0].contains("`notes.title` stops being personal"));
+}
+
+/// A personal field made plain again (what `update` does: `mark_sealed_before`): its
+/// column keeps its type and loses its blind index; `update` says the new version unseals
+/// the values as it starts. The mark stays through later versions and renames, and goes
+/// when the field is personal again or gone; made another type than text, it is refused.
+#[test]
+fn a_personal_field_made_plain_again_is_unsealed_by_the_service() {
+    let personal = "[resources.note.fields]\n\
+                    title = { type = \"string\", max_length = 80, personal = true, filter = true }\n\
+                    body = { type = \"text\", required = false }\n";
+    // Unique too: the index moves to the column, over values that were unique already.
+    let unique = |text: &str| text.replace("max_length = 80", "max_length = 80, unique = true");
+    let (mut old, mut new) = (spec(&unique(personal)), spec(&unique(V1)));
+    mark_sealed_before(&mut old, &BTreeSet::new(), &mut new);
+    let plan = plan_from(&old, None, &new, &Backfills::new());
+    assert!(plan.cautions.is_empty(), "{:?}", plan.cautions);
+    assert!(
+        plan.refused.is_empty() && plan.losses.is_empty(),
+        "{plan:#?}"
+    );
+    let kept = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+    let (mut old, mut new) = (spec(personal), spec(V1));
+    mark_sealed_before(&mut old, &kept(&[]), &mut new);
+    let marked: Vec<&str> = (new.resources[0].fields.iter())
+        .filter(|f| f.sealed_before)
+        .map(|f| f.names.snake.as_str())
+        .collect();
+    assert_eq!(marked, ["title"]);
+    let plan = plan_from(&old, None, &new, &Backfills::new());
+    assert_lossless_with(&plan, "drop column `notes.title_hmac`");
+    // No `VARCHAR(80)`: sealed values are longer, and the service unseals them later.
+    assert!(!plan.postgres.contains("TYPE"), "{}", plan.postgres);
+    assert_eq!(plan.after.len(), 1, "{:?}", plan.after);
+    assert!(
+        plan.after[0].contains("`notes.title`")
+            && plan.after[0].contains("unseals them as it starts"),
+        "{}",
+        plan.after[0]
+    );
+    // The keys' table stays: the service still opens what the column holds.
+    assert!(new.has_personal());
+
+    // The next update: the project remembers the field (generated.toml), renamed or not.
+    let renamed = V1.replace(
+        "title = { type = \"string\", max_length = 80 }",
+        "headline = { type = \"string\", max_length = 120, renamed_from = \"title\" }",
+    );
+    let (mut old, mut new) = (spec(V1), spec(&renamed));
+    mark_sealed_before(&mut old, &kept(&["note.title"]), &mut new);
+    assert!(old.resources[0].fields[0].sealed_before);
+    assert!(
+        new.resources[0].fields[0].sealed_before,
+        "followed through its rename"
+    );
+    let plan = plan_from(&old, None, &new, &Backfills::new());
+    assert_lossless_with(&plan, "rename column `notes.title` to `headline`");
+    assert!(!plan.postgres.contains("TYPE"), "{}", plan.postgres);
+    assert!(plan.after.is_empty(), "{:?}", plan.after);
+
+    // Personal again: no mark (rotate-keys seals what is plain).
+    let (mut old, mut new) = (spec(V1), spec(personal));
+    mark_sealed_before(&mut old, &kept(&["note.title"]), &mut new);
+    assert!(new.resources[0].fields.iter().all(|f| !f.sealed_before));
+
+    // Another type: refused, naming the way through.
+    let retyped = V1.replace(
+        "title = { type = \"string\", max_length = 80 }",
+        "title = { type = \"integer\" }",
+    );
+    let (mut old, mut new) = (spec(personal), spec(&retyped));
+    mark_sealed_before(&mut old, &kept(&[]), &mut new);
+    let plan = plan_from(&old, None, &new, &Backfills::new());
+    assert!(
+        plan.refused
+            .iter()
+            .any(|r| r.contains("make the field plain first")),
+        "{:?}",
+        plan.refused
+    );
 }
 
 /// The accounts' email made personal (`[auth] personal_email`): the column loses its

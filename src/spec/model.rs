@@ -225,12 +225,13 @@ impl Spec {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// Whether any field is personal data (`personal = true`): the service then seals
-    /// values under a key ring and checks its keys at start-up.
+    /// Whether any field is personal data (`personal = true`), or was and may still hold
+    /// sealed values (`Field::sealed_before`): the service then has a key ring, which it
+    /// checks at start-up.
     pub fn has_personal(&self) -> bool {
         self.resources
             .iter()
-            .any(|r| r.fields.iter().any(|f| f.personal))
+            .any(|r| r.fields.iter().any(Field::opened))
     }
 
     /// Whether any resource is audited (the service then keeps `audit_log`).
@@ -829,6 +830,12 @@ pub struct Field {
     /// A personal field that its resource's events carry all the same (`in_events = true`),
     /// for a consumer that needs the value (a shipping service, the address).
     pub in_events: bool,
+    /// Was personal in an earlier version of the project and is plain now: its column may
+    /// still hold sealed values (until the service has started once, or written by an
+    /// instance of the earlier version still serving), which the service opens as it reads
+    /// and unseals as it starts. Never in a spec: `update` sets it from the spec it replaces
+    /// and from `.backend-gen/generated.toml`, which keeps it from one update to the next.
+    pub sealed_before: bool,
 }
 
 impl Field {
@@ -838,6 +845,12 @@ impl Field {
     pub fn blind_index(&self) -> Option<String> {
         (self.personal && (self.unique || self.list.filter))
             .then(|| format!("{}_hmac", self.names.snake))
+    }
+
+    /// Whether its stored values may be sealed: a personal field's are, and a field that
+    /// was personal may still hold some (`sealed_before`). Read through the key ring.
+    pub fn opened(&self) -> bool {
+        self.personal || self.sealed_before
     }
 
     /// The most characters a client may write into it: its `max_length`, else, for a

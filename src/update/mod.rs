@@ -33,8 +33,8 @@ use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
     APPLIED_SPEC, BASE, STATE, admin_lists_indexed, base_paths, emails_folded, history,
-    lists_indexed, name_in, owner_lists_indexed, read, tables_before_jobs, tables_in,
-    trace_context_kept,
+    lists_indexed, name_in, owner_lists_indexed, read, sealed_before_in, tables_before_jobs,
+    tables_in, trace_context_kept,
 };
 
 use crate::console::count;
@@ -281,7 +281,12 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             dir.join(APPLIED_SPEC).display()
         ))
     })?;
-    let old = spec::parse_applied(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
+    let mut old = spec::parse_applied(APPLIED_SPEC, &old_source).map_err(Error::InvalidSpec)?;
+    // Fields that were personal may hold sealed values however many versions ago they were.
+    let mut marked = spec.clone();
+    crate::migrate::mark_sealed_before(&mut old, &sealed_before_in(&state), &mut marked);
+    let spec = &marked;
+    let old = old;
     let had = crate::migrate::Earlier {
         tables: tables_in(&state).unwrap_or_else(|| tables_before_jobs(&old)),
         emails_folded: emails_folded(&state),
@@ -428,11 +433,14 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
             let converted = ours
                 .as_deref()
                 .and_then(|text| upgraded_rules(spec, path, text));
-            if converted.is_some() && from.is_none() && ours == base {
-                // Never edited: the new template, rather than the old one with hooks appended.
+            let unedited = from.is_none() && ours.is_some() && ours == base;
+            if unedited && ours.as_deref() != Some(team.contents.as_str()) {
+                // Never edited: the new rendering, as a generated file gets it (a job's
+                // handler naming the event of a renamed resource; rules of an older
+                // template), rather than the old one kept or with hooks appended.
                 fates.push((Fate::Updated, path.clone()));
                 writes.push((path.clone(), team.contents.clone()));
-            } else if let Some(converted) = &converted {
+            } else if let Some(converted) = converted.as_ref().filter(|_| !unedited) {
                 fates.push((Fate::Converted, path.clone()));
                 writes.push((path.clone(), converted.clone()));
             }

@@ -60,6 +60,10 @@ pub(super) const TRACE_CONTEXT_KEPT: &str = "kept";
 pub(super) const STRING_LENGTHS: &str = "string_lengths";
 pub(super) const STRINGS_ALL_BOUNDED: &str = "bounded";
 pub(super) const STRINGS_WRITES_BOUNDED: &str = "bounded-on-writes";
+/// The key of `generated.toml` that lists the fields (`resource.field`) that were personal
+/// and are plain text now, whose columns may still hold sealed values
+/// (`Field::sealed_before`): kept from one update to the next for as long as each is a text.
+pub(super) const SEALED_BEFORE: &str = "sealed_before";
 
 /// Whether a generated file is remembered as a merge base: not the migrations
 /// (never rewritten) nor the spec (the input).
@@ -87,6 +91,12 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
         .iter()
         .map(|table| format!("{table:?}"))
         .collect();
+    let sealed_before: Vec<String> = (spec.resources.iter())
+        .flat_map(|r| {
+            (r.fields.iter().filter(|f| f.sealed_before))
+                .map(|f| format!("{:?}", crate::migrate::sealed_before_key(&r.names.snake, f)))
+        })
+        .collect();
     files.insert(
         STATE,
         format!(
@@ -105,9 +115,13 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              # The outbox and the job queue keep the trace context of what wrote each row.\n\
              {TRACE_CONTEXT} = {TRACE_CONTEXT_KEPT:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
-             {STRING_LENGTHS} = {strings:?}\n",
+             {STRING_LENGTHS} = {strings:?}\n\
+             # Fields that were personal: their columns may hold sealed values, which the\n\
+             # service opens as it reads and unseals as it starts.\n\
+             {SEALED_BEFORE} = [{}]\n",
             env!("CARGO_PKG_VERSION"),
             tables.join(", "),
+            sealed_before.join(", "),
             strings = if history.string_reads_bounded {
                 STRINGS_ALL_BOUNDED
             } else {
@@ -175,6 +189,20 @@ fn says(state: &str, key: &str, value: &str) -> bool {
         .ok()
         .and_then(|root| root.get(key)?.as_str().map(|v| v == value))
         .unwrap_or(false)
+}
+
+/// The fields `generated.toml` records as once personal (`SEALED_BEFORE`): none in a
+/// project from before the record.
+pub(super) fn sealed_before_in(state: &str) -> BTreeSet<String> {
+    let names = state.parse::<toml::Table>().ok().and_then(|root| {
+        let list = root.get(SEALED_BEFORE)?.as_array()?.clone();
+        Some(
+            list.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+        )
+    });
+    names.unwrap_or_default()
 }
 
 /// The service's own tables `generated.toml` records.

@@ -10,6 +10,7 @@
 //! added, removed, renamed, retyped; rules and validations, widened or made required;
 //! defaults; enum values added and removed; filters and sorts; owners given and taken away;
 //! one-to-one relations; resources added, removed, renamed, re-pluralised; events; jobs;
+//! fields made personal and plain again;
 //! soft delete, versioning, timestamps) comes once in every run, each change followed by
 //! `backend-gen update` (`--allow-destructive` for a drop, and for an enum value no row
 //! holds; a change it refuses, or a cast it says fails the migration on rows it does not

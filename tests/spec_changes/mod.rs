@@ -503,6 +503,23 @@ fn check_updated(
     if let Err(e) = sqlite.apply(database, &new) {
         return fail_one("the new migrations apply to the old database", e);
     }
+    // A fresh project with the same past: the fields that were personal, which keep their
+    // columns' type and the keys' table (`generated.toml`'s `sealed_before`).
+    let mut parsed = parsed;
+    let state = std::fs::read_to_string(project.join(".backend-gen/generated.toml"))
+        .expect("generated.toml");
+    let sealed_before: Vec<String> = (state.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("sealed_before")?.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    for r in &mut parsed.resources {
+        for f in &mut r.fields {
+            f.sealed_before =
+                sealed_before.contains(&format!("{}.{}", r.names.snake, f.names.snake));
+        }
+    }
     let fresh = match backend_gen::render_project(name, &parsed, toml) {
         Ok(fresh) => fresh,
         Err(e) => return fail_one("the new spec renders", e.to_string()),

@@ -392,7 +392,7 @@ impl Evolution {
 }
 
 /// The kinds of change an [`Evolution`] makes, by the number `Generator::change` takes.
-pub const CHANGE_KINDS: [&str; 19] = [
+pub const CHANGE_KINDS: [&str; 20] = [
     "add a field",
     "add a field",
     "remove a field",
@@ -412,6 +412,7 @@ pub const CHANGE_KINDS: [&str; 19] = [
     "add or remove an enum value",
     "turn a field's filter or sort on or off",
     "give a resource an owner or take it away",
+    "make a field personal or plain again",
 ];
 
 /// The spec as its TOML, with the seed and hazards first: what a failure prints.
@@ -554,7 +555,7 @@ struct Field {
 }
 
 impl Field {
-    /// `personal = true`: sealed at rest, never sorted, and never made plain again.
+    /// `personal = true`: sealed at rest, never sorted, and made plain again only as a text.
     fn personal(&self) -> bool {
         self.options
             .iter()
@@ -2868,6 +2869,7 @@ impl Generator {
             16 => self.change_enum_values(i),
             17 => self.change_list_key(i),
             18 => self.change_owner(i),
+            19 => self.change_personal(i),
             12 => {
                 let key = *self.pick(&["soft_delete", "versioned", "timestamps"]);
                 let on = match self.resources[i].options.iter().find(|(k, _)| *k == key) {
@@ -3466,6 +3468,44 @@ impl Generator {
         self.resources[i].fields[f] = field;
         Some(Change {
             what,
+            backfill: Vec::new(),
+        })
+    }
+
+    /// A string or text field of resource `i` made personal (`update` says `rotate-keys`
+    /// seals what it holds), or a personal one made plain again (the new version unseals
+    /// its values as it starts): either way every value reads as it was.
+    fn change_personal(&mut self, i: usize) -> Option<Change> {
+        let r = self.resources[i].name.clone();
+        let textual: Vec<usize> = (self.resources[i].fields.iter().enumerate())
+            .filter(|(_, f)| matches!(f.ty, "string" | "text"))
+            .map(|(j, _)| j)
+            .collect();
+        if textual.is_empty() {
+            return None;
+        }
+        let j = *self.pick(&textual);
+        let field = &mut self.resources[i].fields[j];
+        if field.personal() {
+            field
+                .options
+                .retain(|(k, _)| !matches!(*k, "personal" | "in_events"));
+            return Some(Change {
+                what: format!("make field {r}.{} plain again", field.name),
+                backfill: Vec::new(),
+            });
+        }
+        // A personal field is never sorted (`check` refuses it).
+        if field
+            .options
+            .iter()
+            .any(|(k, v)| *k == "sort" && v == "true")
+        {
+            return None;
+        }
+        field.options.push(("personal", "true".to_string()));
+        Some(Change {
+            what: format!("make field {r}.{} personal", field.name),
             backfill: Vec::new(),
         })
     }

@@ -39,6 +39,7 @@ pub(super) fn email_field(auth: &Auth) -> Field {
         references: None,
         personal: auth.personal_email,
         in_events: false,
+        sealed_before: false,
     }
 }
 

@@ -300,6 +300,7 @@ fn read_field(
         references,
         personal,
         in_events,
+        sealed_before: false,
     };
     check_pattern_values(sink, &t, &field);
     Some(field)
