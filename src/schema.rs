@@ -84,6 +84,14 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 create,
             });
         }
+        out.push(Table {
+            name: sql::ACCOUNT_EXPORTS.into(),
+            quoted: sql::ACCOUNT_EXPORTS.into(),
+            kind: TableKind::Exports,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            create: sql::create_account_exports(dialect),
+        });
     }
     out.push(Table {
         name: sql::IDEMPOTENCY.into(),

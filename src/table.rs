@@ -39,6 +39,8 @@ pub enum TableKind {
     DataKeys,
     /// The audit trail (`audit = true`).
     Audit,
+    /// The exports a job prepares (`POST /auth/me/exports`), each fetched once.
+    Exports,
     /// A copy of another service's rows (`[replicas.NAME]`).
     Replica,
 }

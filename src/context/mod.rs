@@ -367,5 +367,13 @@ fn personal_columns(spec: &Spec) -> Vec<PersonalColumn> {
             index: None,
             folded: false,
         });
-    fields.chain(copies).collect()
+    // A prepared export's document holds the account's personal values: sealed as a whole.
+    let exports = (spec.has_accounts() && spec.has_personal()).then(|| PersonalColumn {
+        table: crate::sql::ACCOUNT_EXPORTS.into(),
+        key: "id",
+        column: "document".into(),
+        index: None,
+        folded: false,
+    });
+    fields.chain(copies).chain(exports).collect()
 }

@@ -108,13 +108,14 @@ fn shop_context() {
             "0009_create_auth_sessions",
             "0010_create_account_tokens",
             "0011_create_email_verifications",
-            "0012_create_idempotency_keys",
-            "0013_create_outbox_events",
-            "0014_create_personal_data_keys",
-            "0015_create_audit_log",
-            "0016_create_background_jobs",
-            "0017_create_webhook_subscriptions",
-            "0018_create_webhook_deliveries"
+            "0012_create_account_exports",
+            "0013_create_idempotency_keys",
+            "0014_create_outbox_events",
+            "0015_create_personal_data_keys",
+            "0016_create_audit_log",
+            "0017_create_background_jobs",
+            "0018_create_webhook_subscriptions",
+            "0019_create_webhook_deliveries"
         ]
     );
     let order = resource(&ctx, "order");

@@ -333,6 +333,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ErasureRequest",
     "ExposeSecret",
     "Export",
+    "PreparedExport",
     "Hooks",
     "Rules",
     "Tx",

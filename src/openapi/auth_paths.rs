@@ -143,6 +143,23 @@ impl<'a> Builder<'a> {
         );
         if let Some(export) = self.export_schema() {
             schemas.insert("Export".into(), export);
+            schemas.insert(
+                "PreparedExport".into(),
+                json!({
+                    "type": "object",
+                    "description": "An export a job prepares: its document is fetched once, at `document`, before `expiresAt`.",
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "status": {"type": "string", "enum": ["preparing", "ready", "failed"], "description": "`preparing` until the job is done; then `ready`, or `failed` (see `failure`)."},
+                        "document": {"type": ["string", "null"], "maxLength": 512, "description": "Once ready: the path of the document, which answers it once (with the caller's token)."},
+                        "failure": {"type": ["string", "null"], "maxLength": 512, "description": "Once failed: why."},
+                        "createdAt": at("When it was asked for."),
+                        "expiresAt": at("When it goes, fetched or not: an hour after it was asked for, or 15 minutes after it is ready.")
+                    },
+                    "required": ["id", "status", "document", "failure", "createdAt", "expiresAt"],
+                    "additionalProperties": false
+                }),
+            );
         }
         if let Some(erasure) = self.erasure_schema() {
             schemas.insert(
@@ -456,10 +473,44 @@ impl<'a> Builder<'a> {
             AuthAction::Export => signed_in(
                 &mut base,
                 &format!(
-                    "Any signed-in caller: everything the service holds of their account, as one document (`Export`, also the project's `export.schema.json`). An account that owns more than {EXPORT_MAX_ROWS} rows of one resource gets 409."
+                    "Any signed-in caller: everything the service holds of their account, as one document (`Export`, also the project's `export.schema.json`). An account that owns more than {EXPORT_MAX_ROWS} rows of one resource gets 409, and asks a job to prepare it (`POST /auth/me/exports`)."
                 ),
                 vec![
                     ("200", ok_json("The account's data.", "Export", &[])),
+                    ("409", error("Conflict")),
+                ],
+            ),
+            AuthAction::PrepareExport => signed_in(
+                &mut base,
+                "Any signed-in caller: asks a job to prepare their export (`Export`, as `/auth/me/export` answers it), for an account past that route's bound or a client that would rather not wait. The answer points at the prepared export (`Location`), which says when the document is ready and where it is; asking again while one is preparing or ready answers that one.",
+                vec![(
+                    "202",
+                    ok_json(
+                        "Accepted: the job prepares it.",
+                        "PreparedExport",
+                        &["Location"],
+                    ),
+                )],
+            ),
+            AuthAction::ExportStatus => signed_in(
+                &mut base,
+                "The caller's prepared export: `preparing`, then `ready` with its document's path, or `failed`. Another account's, one already fetched or expired is a 404.",
+                vec![
+                    (
+                        "200",
+                        ok_json("The prepared export.", "PreparedExport", &[]),
+                    ),
+                    ("400", error("BadRequest")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::ExportDocument => signed_in(
+                &mut base,
+                "The caller's prepared export's document, once: it is deleted as it is answered. Before it is ready (or when it failed) a 409; another account's, one already fetched or expired a 404.",
+                vec![
+                    ("200", ok_json("The account's data.", "Export", &[])),
+                    ("400", error("BadRequest")),
+                    ("404", error("NotFound")),
                     ("409", error("Conflict")),
                 ],
             ),

@@ -89,7 +89,11 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             | AuthAction::Reset,
         ) => vec![PUBLIC_WRITE, NO_TOKEN],
         Kind::Auth(
-            AuthAction::Me | AuthAction::ListSessions | AuthAction::LogoutAll | AuthAction::Export,
+            AuthAction::Me
+            | AuthAction::ListSessions
+            | AuthAction::LogoutAll
+            | AuthAction::Export
+            | AuthAction::PrepareExport,
         ) => {
             vec![(VALIDATION, "it takes no input but the caller's token")]
         }
@@ -99,7 +103,8 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
         | Kind::Link { .. }
         | Kind::Unlink { .. }
         | Kind::ExportAccount { .. }
-        | Kind::EraseAccount { .. } => vec![ONLY_AN_ID],
+        | Kind::EraseAccount { .. }
+        | Kind::Auth(AuthAction::ExportStatus | AuthAction::ExportDocument) => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }
 }

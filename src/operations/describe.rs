@@ -222,6 +222,9 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::EndSession => ("endSession", "end_session"),
         AuthAction::LogoutAll => ("logoutAll", "logout_all"),
         AuthAction::Export => ("exportMyData", "export_mine"),
+        AuthAction::PrepareExport => ("prepareMyExport", "prepare_export"),
+        AuthAction::ExportStatus => ("readPreparedExport", "prepared_export"),
+        AuthAction::ExportDocument => ("downloadPreparedExport", "prepared_export_document"),
         AuthAction::Erase => ("eraseMyAccount", "erase_mine"),
     }
 }

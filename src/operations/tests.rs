@@ -164,7 +164,7 @@ fn the_service_mounts_auth_jobs_and_webhooks_only_with_what_they_need() {
             .filter(|o| o.group == group)
             .count()
     };
-    assert_eq!(count(JWT, Group::Auth), 15);
+    assert_eq!(count(JWT, Group::Auth), 18);
     assert_eq!(count(JWT, Group::Jobs), 3);
     assert_eq!(count(JWT, Group::Webhooks), 7);
     let no_events = JWT.replace("created = true", "created = false");

@@ -158,6 +158,12 @@ pub enum AuthAction {
     LogoutAll,
     /// The caller's own data as one document (`src/export.rs`).
     Export,
+    /// The same document prepared by a job, for an account past the inline export's bound.
+    PrepareExport,
+    /// A prepared export's state, and its link once ready.
+    ExportStatus,
+    /// A prepared export's document, fetched once.
+    ExportDocument,
     /// The caller's own account erased, its password confirming it (`src/erase.rs`).
     Erase,
 }
@@ -472,6 +478,24 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
             "me/export",
             "the signed-in user's data, as one document",
             Export,
+        ),
+        (
+            Method::Post,
+            "me/exports",
+            "prepare the signed-in user's data by a job",
+            PrepareExport,
+        ),
+        (
+            Method::Get,
+            "exports/{id}",
+            "a prepared export's state and link",
+            ExportStatus,
+        ),
+        (
+            Method::Get,
+            "exports/{id}/document",
+            "a prepared export's document, once",
+            ExportDocument,
         ),
         (
             Method::Post,

@@ -108,6 +108,8 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         let tokens = "the jwt flow's single-use tokens";
         service_table(ACCOUNT_TOKENS, &ACCOUNT_TOKEN_INDEXES, tokens);
         service_table(EMAIL_VERIFICATIONS, &[], "the verified emails");
+        let exports = "the exports a job prepares";
+        service_table(ACCOUNT_EXPORTS, &ACCOUNT_EXPORT_INDEXES, exports);
     }
     service_table(IDEMPOTENCY, &[IDEMPOTENCY_INDEX], "the idempotency keys");
     if spec.webhooks() {
@@ -239,6 +241,11 @@ pub(crate) const IDEMPOTENCY_INDEX: &str = "idempotency_keys_expires_idx";
 /// The keys that have sealed personal data (`personal = true`), each with a value sealed
 /// under it, so that a service started with the wrong key refuses to start.
 pub const DATA_KEYS: &str = "personal_data_keys";
+
+/// The account exports a job prepares, each fetched once before it expires: with accounts.
+pub const ACCOUNT_EXPORTS: &str = "account_exports";
+pub(crate) const ACCOUNT_EXPORT_INDEXES: [&str; 2] =
+    ["account_exports_account_idx", "account_exports_expires_idx"];
 
 /// The audit trail: one row per write to an audited resource (`audit = true`), and the
 /// indexes of its admin list (by time; by row; by resource; by actor).

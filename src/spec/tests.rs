@@ -2720,7 +2720,9 @@ fn graphql_type_names_that_clash_are_refused_at_the_later_resource() {
     );
 
     // The accounts' export and erasure take root fields of their own, with jwt.
-    let account_export = "[resources.account_export.fields]\nx = { type = \"string\" }\n";
+    // (Its plural leaves the service's `account_exports` table alone.)
+    let account_export = "[resources.account_export]\nplural = \"account_export_rows\"\n\
+                          [resources.account_export.fields]\nx = { type = \"string\" }\n";
     valid(&format!("[project]\ngraphql = true\n{account_export}"));
     let e = errors(&format!(
         "[project]\ngraphql = true\n[auth]\nmode = \"jwt\"\n{account_export}"

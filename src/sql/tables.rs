@@ -6,10 +6,11 @@ use super::text::{ACCOUNT_EMAIL_COLUMN, compared, folds_case, foreign_key};
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::spec::schema_names::{
-    ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, AUDIT_INDEXES, AUDIT_LOG, DATA_KEYS, DELIVERIES,
-    DELIVERY_INDEXES, EMAIL_VERIFICATIONS, IDEMPOTENCY, IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS,
-    OUTBOX, OUTBOX_INDEXES, REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS,
-    WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table, unique_index,
+    ACCOUNT_EXPORT_INDEXES, ACCOUNT_EXPORTS, ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, AUDIT_INDEXES,
+    AUDIT_LOG, DATA_KEYS, DELIVERIES, DELIVERY_INDEXES, EMAIL_VERIFICATIONS, IDEMPOTENCY,
+    IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES, REFRESH_TOKEN_INDEXES,
+    REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOK_INDEX, WEBHOOKS, identifier, index,
+    join_table, unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
@@ -504,6 +505,27 @@ pub fn create_idempotency_keys(dialect: Dialect) -> String {
          expires_at {at} NOT NULL,\n    \
          PRIMARY KEY (scope, key)\n);\n\n\
          CREATE INDEX {IDEMPOTENCY_INDEX} ON {IDEMPOTENCY} (expires_at);\n"
+    )
+}
+
+/// The migration of the exports a job prepares (`POST /auth/me/exports`): the document
+/// once ready (sealed where the service has personal data), or why it failed; each is
+/// fetched once, and deleted then or when it expires, or when its account is erased.
+pub fn create_account_exports(dialect: Dialect) -> String {
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [account, expires] = ACCOUNT_EXPORT_INDEXES;
+    format!(
+        "-- Account exports a job prepares, each fetched once before it expires.\n\
+         CREATE TABLE {ACCOUNT_EXPORTS} (\n    \
+         id {id} PRIMARY KEY,\n    \
+         account_id {id} NOT NULL,\n    \
+         document TEXT,\n    \
+         failure TEXT,\n    \
+         created_at {at} NOT NULL,\n    \
+         ready_at {at},\n    \
+         expires_at {at} NOT NULL\n);\n\n\
+         CREATE INDEX {account} ON {ACCOUNT_EXPORTS} (account_id);\n\
+         CREATE INDEX {expires} ON {ACCOUNT_EXPORTS} (expires_at);\n"
     )
 }
 
