@@ -334,6 +334,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ExposeSecret",
     "Export",
     "PreparedExport",
+    "Accepted",
     "Hooks",
     "Rules",
     "Tx",

@@ -16,6 +16,7 @@ impl<'a> Builder<'a> {
         }
         if self.spec.has_accounts() {
             kinds.push(crate::spec::Job::ACCOUNT_MAIL);
+            kinds.push(crate::spec::Job::ACCOUNT_EXPORT);
         }
         schemas.insert(
             "Job".into(),

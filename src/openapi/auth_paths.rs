@@ -556,7 +556,23 @@ impl<'a> Builder<'a> {
             &format!(
                 "Admins only: everything the service holds of the account, as the account's own export has it (the fields its owner may read). More than {EXPORT_MAX_ROWS} rows of one resource is a 409."
             ),
-            ok_json("The account's data.", "Export", &[]),
+            ("200", ok_json("The account's data.", "Export", &[])),
+        )
+    }
+
+    /// An admin's export of an account prepared by a job (`POST .../{id}/exports`), on `base`.
+    pub(super) fn prepare_account_export_operation(&self, base: Map<String, Value>) -> Value {
+        admin_account_operation(
+            base,
+            "Admins only: asks a job to prepare the account's export (as its own export has it), for an account past the bound of `GET .../{id}/export`. The answer points at the prepared export (`Location`), which only the admin who asked reads and fetches, once, at `/auth/exports/{id}`; asking again while one waits answers that one.",
+            (
+                "202",
+                ok_json(
+                    "Accepted: the job prepares it.",
+                    "PreparedExport",
+                    &["Location"],
+                ),
+            ),
         )
     }
 
@@ -565,7 +581,7 @@ impl<'a> Builder<'a> {
         admin_account_operation(
             base,
             "Admins only: erases the account as its own erasure does, without its password. An admin erases their own account at `/auth/me/erase` (409 here). Erasing an erased account is a 200 with nothing more done.",
-            ok_json("The account is erased.", "Erasure", &[]),
+            ("200", ok_json("The account is erased.", "Erasure", &[])),
         )
     }
 
@@ -604,13 +620,17 @@ impl<'a> Builder<'a> {
 /// An admin's operation on one account (`.../{id}/export`, `.../{id}/erase`), on `base`: its
 /// description, its 200, and the refusals every such route has (409: too many rows to
 /// export, or an admin's own account to erase, or a row still referred to).
-fn admin_account_operation(mut base: Map<String, Value>, description: &str, ok: Value) -> Value {
+fn admin_account_operation(
+    mut base: Map<String, Value>,
+    description: &str,
+    (status, ok): (&str, Value),
+) -> Value {
     base.insert("description".into(), json!(description));
     base.insert("security".into(), json!([{"bearerAuth": []}]));
     base.insert(
         "responses".into(),
         responses(vec![
-            ("200", ok),
+            (status, ok),
             ("401", error("Unauthorized")),
             ("403", error("Forbidden")),
             ("404", error("NotFound")),

@@ -232,6 +232,7 @@ impl<'a> Builder<'a> {
             Kind::Auth(action) => self.auth_operation(*action, base),
             Kind::SetRoles { .. } => self.roles_operation(base),
             Kind::ExportAccount { .. } => self.export_account_operation(base),
+            Kind::PrepareAccountExport { .. } => self.prepare_account_export_operation(base),
             Kind::EraseAccount { .. } => self.erase_account_operation(base),
             Kind::Jobs(action) => self.job_operation(*action, base),
             Kind::Webhooks(action) => self.webhook_operation(*action, base),

@@ -300,7 +300,10 @@ impl<'a> Builder<'a> {
             if !matches!(op.group, Group::Resource(_))
                 || matches!(
                     op.kind,
-                    Kind::SetRoles { .. } | Kind::ExportAccount { .. } | Kind::EraseAccount { .. }
+                    Kind::SetRoles { .. }
+                        | Kind::ExportAccount { .. }
+                        | Kind::PrepareAccountExport { .. }
+                        | Kind::EraseAccount { .. }
                 )
             {
                 continue;

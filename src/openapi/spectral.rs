@@ -103,6 +103,7 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
         | Kind::Link { .. }
         | Kind::Unlink { .. }
         | Kind::ExportAccount { .. }
+        | Kind::PrepareAccountExport { .. }
         | Kind::EraseAccount { .. }
         | Kind::Auth(AuthAction::ExportStatus | AuthAction::ExportDocument) => vec![ONLY_AN_ID],
         _ => Vec::new(),

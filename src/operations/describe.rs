@@ -135,6 +135,11 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             "handlers::export_account".into(),
             "auth".into(),
         ),
+        Kind::PrepareAccountExport { resource } => (
+            format!("prepare{}Export", pascal(resource)),
+            "handlers::prepare_account_export".into(),
+            "auth".into(),
+        ),
         Kind::EraseAccount { resource } => (
             format!("erase{}", pascal(resource)),
             "handlers::erase_account".into(),
@@ -265,6 +270,7 @@ fn group(kind: &Kind) -> Group {
         | Kind::Delete { resource }
         | Kind::SetRoles { resource }
         | Kind::ExportAccount { resource }
+        | Kind::PrepareAccountExport { resource }
         | Kind::EraseAccount { resource }
         | Kind::ListLinked { resource, .. }
         | Kind::Link { resource, .. }
@@ -291,6 +297,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         | Kind::Delete { resource }
         | Kind::SetRoles { resource }
         | Kind::ExportAccount { resource }
+        | Kind::PrepareAccountExport { resource }
         | Kind::EraseAccount { resource }
         | Kind::ListLinked { resource, .. } => (resource.as_str(), ""),
         Kind::Link { resource, target } | Kind::Unlink { resource, target } => {

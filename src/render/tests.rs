@@ -170,7 +170,7 @@ fn collect_keys(value: &serde_json::Value, keys: &mut BTreeSet<String>) {
 /// Keys serialised by types the context holds but does not own, which no template reads:
 /// `Names` (a name in every casing), the operations (`crate::operations`, whose unit-variant
 /// data the routers and the document read in Rust), and the spec's `[auth]` and `[cache]`.
-const UNREAD_ELSEWHERE: [&str; 18] = [
+const UNREAD_ELSEWHERE: [&str; 19] = [
     "kebab",
     "pascal",
     "plural_camel",
@@ -181,6 +181,7 @@ const UNREAD_ELSEWHERE: [&str; 18] = [
     "document_summary",
     "erase_account",
     "export_account",
+    "prepare_account_export",
     "health",
     "idempotent",
     "list_children",

@@ -596,8 +596,14 @@ impl Job {
     pub const WEBHOOK_DELIVERY: &'static str = "webhook_delivery";
     /// The kind of the jwt flow's mail (verification, password reset), likewise reserved.
     pub const ACCOUNT_MAIL: &'static str = "account_mail";
+    /// The kind that prepares an account's export (`POST /auth/me/exports`), likewise.
+    pub const ACCOUNT_EXPORT: &'static str = "account_export";
     /// Every kind the service itself may run.
-    pub const RESERVED: &'static [&'static str] = &[Self::WEBHOOK_DELIVERY, Self::ACCOUNT_MAIL];
+    pub const RESERVED: &'static [&'static str] = &[
+        Self::WEBHOOK_DELIVERY,
+        Self::ACCOUNT_MAIL,
+        Self::ACCOUNT_EXPORT,
+    ];
 }
 
 /// An event of another service, `SERVICE.RESOURCE.EVENT` in a job's `on`

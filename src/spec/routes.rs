@@ -112,6 +112,10 @@ pub enum Kind {
     ExportAccount {
         resource: String,
     },
+    /// An account's export prepared by a job (`src/export.rs`), for an admin.
+    PrepareAccountExport {
+        resource: String,
+    },
     /// An account erased (`src/erase.rs`), by an admin.
     EraseAccount {
         resource: String,
@@ -375,6 +379,12 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
             &format!("{item}/export"),
             format!("export the {one}'s data (admins only)"),
             Kind::ExportAccount { resource: snake() },
+        ));
+        routes.push(route(
+            Method::Post,
+            &format!("{item}/exports"),
+            format!("prepare the {one}'s data by a job (admins only)"),
+            Kind::PrepareAccountExport { resource: snake() },
         ));
         routes.push(route(
             Method::Post,

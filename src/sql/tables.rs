@@ -508,9 +508,11 @@ pub fn create_idempotency_keys(dialect: Dialect) -> String {
     )
 }
 
-/// The migration of the exports a job prepares (`POST /auth/me/exports`): the document
-/// once ready (sealed where the service has personal data), or why it failed; each is
-/// fetched once, and deleted then or when it expires, or when its account is erased.
+/// The migration of the exports a job prepares (`POST /auth/me/exports`, or an admin's
+/// `POST /<accounts>/{id}/exports`): whose data (`account_id`) for whom (`requested_by`, who
+/// alone reads it), the document once ready (sealed where the service has personal data),
+/// or why it failed; each is fetched once, and deleted then or when it expires, or when
+/// either account is erased.
 pub fn create_account_exports(dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let [account, expires] = ACCOUNT_EXPORT_INDEXES;
@@ -519,6 +521,7 @@ pub fn create_account_exports(dialect: Dialect) -> String {
          CREATE TABLE {ACCOUNT_EXPORTS} (\n    \
          id {id} PRIMARY KEY,\n    \
          account_id {id} NOT NULL,\n    \
+         requested_by {id} NOT NULL,\n    \
          document TEXT,\n    \
          failure TEXT,\n    \
          created_at {at} NOT NULL,\n    \

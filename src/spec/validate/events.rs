@@ -122,7 +122,7 @@ pub(super) fn read_jobs(sink: &mut Sink, top: &Table<'_, '_>, resources: &[Resou
                 Diagnostic::new(
                     name.span.clone(),
                     &path,
-                    "the service's own jobs (webhook deliveries, account mail) take this name",
+                    "the service's own jobs (webhook deliveries, account mail, account exports) take this name",
                 )
                 .found(format!("{:?}", name.value))
                 .help("name the job otherwise, e.g. `notify_partner`"),
