@@ -334,6 +334,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "ExposeSecret",
     "Export",
     "PreparedExport",
+    "Preparation",
     "Accepted",
     "Hooks",
     "Rules",
