@@ -75,6 +75,7 @@ impl Move {
                 if text[at..].starts_with(old.as_str())
                     && stands_alone(text, at, old)
                     && !bare_keyword(text, at, old)
+                    && !resource_submodule(text, at, old)
                 {
                     let by_underscore =
                         text[..at].ends_with('_') || text[at + old.len()..].starts_with('_');
@@ -160,6 +161,20 @@ fn settle(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
 /// spells `r#type` alone (rewritten with its `r#`) and `type_id` or `NewType` in a compound.
 fn bare_keyword(text: &str, at: usize, name: &str) -> bool {
     is_keyword(name) && lone_word(text, at, name.len())
+}
+
+/// The modules of every resource's folder (`src/resources/<plural>/`), whose names a
+/// resource may take too.
+const RESOURCE_SUBMODULES: [&str; 5] = ["graphql", "handlers", "model", "repo", "service"];
+
+/// Whether `name` at byte `at` of `text` is one of a resource folder's modules, as a segment
+/// of a path (`resources::models::model`, `model::Model`): the module, not a resource named
+/// `model`, whose own module is its plural (found by a served chain: renaming the resource
+/// `model` rewrote the team's rules file's `use crate::resources::models::model;`).
+fn resource_submodule(text: &str, at: usize, name: &str) -> bool {
+    RESOURCE_SUBMODULES.contains(&name)
+        && lone_word(text, at, name.len())
+        && (text[..at].ends_with("::") || text[at + name.len()..].starts_with("::"))
 }
 
 /// Whether the `len` bytes at `at` of `text` are a word of their own, not already raw (`r#`).
@@ -282,6 +297,30 @@ mod tests {
         assert_eq!(
             m.rewrite("fn f(input: &model::SInput, row: &S) -> NewS { SSN; S2; S_ID; TAKEN_S }"),
             "fn f(input: &model::DoInput, row: &Do) -> NewDo { SSN; S2; DO_ID; TAKEN_DO }"
+        );
+    }
+
+    #[test]
+    fn a_resource_named_like_a_module_of_its_folder_keeps_the_module() {
+        // Found by a served chain: renaming the resource `model` rewrote the team's
+        // `use crate::resources::models::model;` into a module that does not exist.
+        let old = spec("[resources.model.fields]\ntitle = { type = \"string\" }\n");
+        let new = spec(
+            "[resources.a_bc]\nrenamed_from = \"model\"\n[resources.a_bc.fields]\ntitle = { type = \"string\" }\n",
+        );
+        let m = &moves(&old, &new)[0];
+        let (from, to) = (
+            &old.resources[0].names.type_name,
+            &new.resources[0].names.type_name,
+        );
+        let text = format!(
+            "use crate::resources::models::model;\ntype Row = model::{from};\nlet model = repo::get(id);\n"
+        );
+        assert_eq!(
+            m.rewrite(&text),
+            format!(
+                "use crate::resources::a_bcs::model;\ntype Row = model::{to};\nlet a_bc = repo::get(id);\n"
+            )
         );
     }
 

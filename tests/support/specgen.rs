@@ -493,6 +493,10 @@ struct Resource {
     events: Vec<Event>,
     /// `renamed_from = "..."`: an earlier name (in a change, the name it had before).
     renamed_from: Option<String>,
+    /// The name it was drawn with, kept through renames: what decides, by its hash, whether
+    /// it is audited, so that a rename does not also turn the audit trail off (a change the
+    /// served chain rightly takes as losing data).
+    drawn_as: String,
 }
 
 /// One entry of a resource's `events`.
@@ -1562,6 +1566,7 @@ impl Generator {
             options.push(("cache_ttl_seconds", ttl.to_string()));
         }
         Resource {
+            drawn_as: name.clone(),
             name,
             plural,
             description,
@@ -2751,6 +2756,7 @@ impl Generator {
         };
         self.resources.push(Resource {
             name: name.into(),
+            drawn_as: name.into(),
             plural: plural.map(str::to_string),
             description: None,
             options: Vec::new(),
@@ -3911,7 +3917,7 @@ impl Generator {
             lines.push(format!("on_erase = \"{on_erase}\""));
         }
         // The same for `audit`, which takes jwt: about one resource in three.
-        if self.auth.jwt && fnv(&format!("audit {}", r.name)).is_multiple_of(3) {
+        if self.auth.jwt && fnv(&format!("audit {}", r.drawn_as)).is_multiple_of(3) {
             lines.push("audit = true".to_owned());
         }
         let field_lines: Vec<String> = r.fields.iter().map(|f| self.field_line(f)).collect();
