@@ -15,8 +15,10 @@ use super::{Answer, ClientOperation, Names, capitalised, notes, operations, quer
 pub const API_FILE: &str = "clients/rust/src/api.rs";
 
 /// The names the runtime and `api.rs`'s imports take (the prelude's too, `taken`): a schema
-/// whose type would take one is renamed.
-const TAKEN: [&str; 14] = [
+/// whose type would take one is renamed. The runtime's `lib.rs` imports are among them: a
+/// resource `mutex` made `Mutex`, whose `pub use api::*` a private `std::sync::Mutex`
+/// shadowed (rustc's `hidden_glob_reexports`; found by a 20-step served chain).
+const TAKEN: [&str; 23] = [
     "Answer",
     "ApiError",
     "Client",
@@ -31,6 +33,15 @@ const TAKEN: [&str; 14] = [
     "Pair",
     "Serialize",
     "Deserialize",
+    "DeserializeOwned",
+    "Future",
+    "HeaderMap",
+    "HeaderValue",
+    "Method",
+    "Mutex",
+    "Pin",
+    "PoisonError",
+    "VecDeque",
 ];
 
 /// Every name a schema's type may not take.

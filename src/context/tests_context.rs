@@ -181,6 +181,9 @@ pub struct PersonalTest {
     /// The JSON key.
     pub key: String,
     pub unique: bool,
+    /// Lists filter on it (`?key=value`, through the blind index): a unique field has a blind
+    /// index whether or not they do.
+    pub filtered: bool,
     /// Two distinct valid values, the longest ones, as Rust string literals.
     pub values: Vec<String>,
     /// The valid values of at least 8 characters, as Rust string literals: a raw scan looks
@@ -272,6 +275,7 @@ impl PersonalTest {
                 index: f.blind_index(),
                 key: f.names.camel.clone(),
                 unique: f.unique,
+                filtered: f.list.filter,
                 values: samples.iter().take(2).map(literal).collect(),
                 markers: samples
                     .iter()
