@@ -77,19 +77,20 @@ pub(super) fn sealing(old: &Spec, new: &Spec) -> Sealing {
         };
         for f in &r.fields {
             let name = format!("{}.{}", r.names.plural_snake, f.names.snake);
+            let account_email = new.is_account(r) && f.names.snake == "email";
             match (earlier(o, f), f.personal) {
                 // Opened as read, unsealed by the new version as it starts.
                 (Some(before), false) if before.personal && f.sealed_before => opened.push(name),
                 (Some(before), false) if before.personal => out.refused.push(format!(
                     "`{name}` stops being personal: its stored values are sealed, no migration \
                      can open them (it runs without the service's keys), and {}; keep {}",
-                    if new.is_account(r) && f.names.snake == "email" {
+                    if account_email {
                         "sign-in compares the stored address, which the new version could \
                          not find until it had opened them all"
                     } else {
                         "only a string or text field opens them as it reads"
                     },
-                    if new.is_account(r) && f.names.snake == "email" {
+                    if account_email {
                         "`[auth] personal_email = true`"
                     } else {
                         "`personal = true` (or make the field plain first, then change its type)"
