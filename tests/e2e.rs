@@ -2449,6 +2449,67 @@ fn the_split_example_runs_as_a_whole() {
         call("GET", &payment_url, Some(&ann), None).0 == 200
     });
 
+    // Ann's data, gathered by the gateway from every service's part (issue 73): her account,
+    // and exactly the orders and payments her own lists show, none of bob's; it validates
+    // against the gateway's `export.schema.json`. An admin's export of her holds the same
+    // rows; bob may not ask for it.
+    let ids = |rows: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        let rows = rows.as_array().expect("a list of rows");
+        rows.iter()
+            .map(|row| row["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (status, export, _) = call("GET", &format!("{api}/auth/me/export"), Some(&ann), None);
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(export["account"]["id"], ann_id.as_str(), "{export}");
+    for (key, list) in [("orders", "/orders"), ("payments", "/payments")] {
+        let (status, page, _) = call("GET", &format!("{api}{list}?limit=100"), Some(&ann), None);
+        assert_eq!(status, 200, "{page}");
+        let exported = ids(&export["resources"][key]);
+        assert!(!exported.is_empty(), "{key}: {export}");
+        assert_eq!(exported, ids(&page["data"]), "{key}");
+    }
+    let document = out.join("ann-export.json");
+    std::fs::write(&document, export.to_string()).unwrap();
+    pytools::validate_json(&gateway.join("export.schema.json"), &document);
+    let of_ann = format!("{api}/users/{ann_id}/export");
+    let (status, by_admin, _) = call("GET", &of_ann, Some(&admin), None);
+    assert_eq!(status, 200, "{by_admin}");
+    for key in ["orders", "payments"] {
+        let theirs = ids(&by_admin["resources"][key]);
+        assert_eq!(theirs, ids(&export["resources"][key]), "{key}");
+    }
+    let (status, body, _) = call("GET", &of_ann, Some(&bob), None);
+    assert_eq!(status, 403, "{body}");
+    // Prepared by the accounts service's job, its document fetched once through the gateway
+    // holds every part too: the same rows as the inline export.
+    let (status, asked, headers) =
+        call("POST", &format!("{api}/auth/me/exports"), Some(&ann), None);
+    assert_eq!(status, 202, "{asked}");
+    assert_eq!(asked["account"], ann_id.as_str(), "{asked}");
+    let state = format!(
+        "{api}{}",
+        headers["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/v1")
+    );
+    eventually("ann's export is prepared", || {
+        let (status, state, _) = call("GET", &state, Some(&ann), None);
+        assert_eq!(status, 200, "{state}");
+        state["status"] == "ready"
+    });
+    let (status, fetched, _) = call("GET", &format!("{state}/document"), Some(&ann), None);
+    assert_eq!(status, 200, "{fetched}");
+    for key in ["orders", "payments"] {
+        let prepared = ids(&fetched["resources"][key]);
+        assert_eq!(prepared, ids(&export["resources"][key]), "{key}");
+    }
+    std::fs::write(&document, fetched.to_string()).unwrap();
+    pytools::validate_json(&gateway.join("export.schema.json"), &document);
+    let (status, body, _) = call("GET", &format!("{state}/document"), Some(&ann), None);
+    assert_eq!(status, 404, "fetched once: {body}");
+
     // The gateway's merged document holds for every service behind it: Schemathesis, every
     // check and phase, as an admin.
     pytools::schemathesis(&processes[by_name("gateway")].url(), Some(&admin));

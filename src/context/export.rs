@@ -8,6 +8,10 @@ use crate::spec::Spec;
 
 #[derive(Debug, Serialize)]
 pub struct ExportContext {
+    /// The accounts are this service's: the document holds the account, and jobs prepare
+    /// exports too. Otherwise this is the service's part of an account's export, which the
+    /// gateway of a split gathers with the other parts (`Spec::exports_part`).
+    pub accounts_here: bool,
     /// The resources whose rows an account owns, in spec order; the account's own row is
     /// the document's `account`.
     pub resources: Vec<ExportedResource>,
@@ -34,20 +38,13 @@ pub struct ExportedLink {
     pub to: String,
 }
 
-/// The resources whose rows an account owns, in spec order (what an export holds).
-pub(super) fn exported(spec: &Spec) -> impl Iterator<Item = &crate::spec::Resource> {
-    spec.resources
-        .iter()
-        .filter(|r| r.owner.is_some() && !spec.is_account(r))
-}
-
-/// What an account's export holds, where the service has the accounts (jwt, not another
-/// service's accounts).
+/// What an account's export holds: where the service has the accounts, or its part where
+/// another service has them and it holds rows they own.
 pub(super) fn export(spec: &Spec) -> Option<ExportContext> {
-    if !spec.has_accounts() {
+    if !spec.has_accounts() && !spec.exports_part() {
         return None;
     }
-    let owned: Vec<_> = exported(spec).collect();
+    let owned: Vec<_> = spec.exported().collect();
     let links = owned
         .iter()
         .flat_map(|r| {
@@ -64,6 +61,7 @@ pub(super) fn export(spec: &Spec) -> Option<ExportContext> {
         })
         .collect();
     Some(ExportContext {
+        accounts_here: spec.has_accounts(),
         resources: owned
             .into_iter()
             .map(|r| ExportedResource {

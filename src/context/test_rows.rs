@@ -38,7 +38,7 @@ fn own_room(r: &Resource) -> usize {
 /// its unique fields leave room for.
 pub(super) fn export_rows_fit(spec: &Spec) -> bool {
     let mut made: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    for r in super::export::exported(spec) {
+    for r in spec.exported() {
         for _ in 0..2 {
             owned_row(spec, r, &mut made);
         }

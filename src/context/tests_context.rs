@@ -99,7 +99,7 @@ impl EraseMarkerTest {
     /// The first such field of a resource erasure reaches whose every create records an
     /// event.
     fn first(spec: &Spec) -> Option<Self> {
-        super::export::exported(spec).find_map(|r| {
+        spec.exported().find_map(|r| {
             if !r.events.iter().any(|e| e.trigger == Trigger::Created)
                 || crate::sql::owned_condition(spec, r).is_none()
             {
@@ -153,7 +153,7 @@ impl ErasedRowsTest {
         if spec.erasure_heard_from().is_none() || !super::test_rows::export_rows_fit(spec) {
             return Vec::new();
         }
-        super::export::exported(spec)
+        spec.exported()
             .filter_map(|r| {
                 Some(Self {
                     names: r.names.clone(),
@@ -313,10 +313,12 @@ impl ServiceTestContext {
             sealed_before: PersonalTest::first_sealed_before(spec),
             in_events: InEventsTest::first(spec),
             export_rows_fit: super::test_rows::export_rows_fit(spec),
-            export_owned_ids: super::export::exported(spec)
+            export_owned_ids: spec
+                .exported()
                 .map(|r| crate::sql::owned_ids(spec, r).unwrap_or_default())
                 .collect(),
-            erase_held: super::export::exported(spec)
+            erase_held: spec
+                .exported()
                 .map(|r| crate::sql::still_held(spec, r).unwrap_or_default())
                 .collect(),
             erase_marker: EraseMarkerTest::first(spec),
@@ -836,7 +838,7 @@ fn test_modules(
         (uses.jobs, "jobs"),
         (uses.webhooks, "webhooks"),
         (uses.personal, "personal"),
-        (spec.has_accounts(), "export"),
+        (spec.has_accounts() || spec.exports_part(), "export"),
         (
             spec.has_accounts() || spec.erasure_heard_from().is_some(),
             "erase",

@@ -150,13 +150,14 @@ impl<'a> Builder<'a> {
                     "description": "An export a job prepares: its document is fetched once, at `document`, before `expiresAt`.",
                     "properties": {
                         "id": {"type": "string", "format": "uuid"},
+                        "account": {"type": "string", "format": "uuid", "description": "Whose data it is: the caller's own, or the account an admin asked for."},
                         "status": {"type": "string", "enum": ["preparing", "ready", "failed"], "description": "`preparing` until the job is done; then `ready`, or `failed` (see `failure`)."},
                         "document": {"type": ["string", "null"], "maxLength": 512, "description": "Once ready: the path of the document, which answers it once (with the caller's token)."},
                         "failure": {"type": ["string", "null"], "maxLength": 512, "description": "Once failed: why."},
                         "createdAt": at("When it was asked for."),
                         "expiresAt": at("When it goes, fetched or not: an hour after it was asked for, or 15 minutes after it is ready.")
                     },
-                    "required": ["id", "status", "document", "failure", "createdAt", "expiresAt"],
+                    "required": ["id", "account", "status", "document", "failure", "createdAt", "expiresAt"],
                     "additionalProperties": false
                 }),
             );
@@ -191,9 +192,13 @@ impl<'a> Builder<'a> {
 
     /// The document an account's export answers (`src/export.rs`), where the service has
     /// the accounts: also the project's `export.schema.json`, with its `$defs`.
-    fn export_schema(&self) -> Option<Value> {
+    pub(super) fn export_schema(&self) -> Option<Value> {
         let export = self.ctx.export.as_ref()?;
-        let account = self.ctx.resources.iter().find(|r| r.account)?;
+        // A part (the accounts another service's) holds no account: that service's has it.
+        let account = self.ctx.resources.iter().find(|r| r.account);
+        if account.is_none() && export.accounts_here {
+            return None;
+        }
         let rows = |items: Value, description: String| json!({"type": "array", "maxItems": EXPORT_MAX_ROWS, "items": items, "description": description});
         let mut resources = Map::new();
         for exported in &export.resources {
@@ -240,19 +245,44 @@ impl<'a> Builder<'a> {
             let required: Vec<&String> = properties.keys().collect();
             json!({"type": "object", "properties": properties, "required": required, "additionalProperties": false})
         };
+        let mut properties = Map::new();
+        properties.insert(
+            "format".into(),
+            json!({"type": "string", "enum": [EXPORT_FORMAT]}),
+        );
+        properties.insert("version".into(), json!({"type": "integer", "format": "int32", "minimum": EXPORT_VERSION, "maximum": EXPORT_VERSION, "enum": [EXPORT_VERSION]}));
+        properties.insert("service".into(), json!({"type": "string", "enum": [self.ctx.crate_name], "description": "The service that holds these rows."}));
+        properties.insert(
+            "exportedAt".into(),
+            json!({"type": "string", "format": "date-time"}),
+        );
+        properties.insert("resources".into(), object(resources));
+        properties.insert("links".into(), object(links));
+        let mut required = vec![
+            "format",
+            "version",
+            "service",
+            "exportedAt",
+            "resources",
+            "links",
+        ];
+        let description = match account {
+            Some(account) => {
+                properties.insert("account".into(), schema_ref(&schema_name(account)));
+                required.insert(4, "account");
+                format!(
+                    "Everything the service holds of one account (data portability): the account, every row it owns directly or through parents with the fields its owner may read, and their many-to-many links. Format `{EXPORT_FORMAT}`, version {EXPORT_VERSION}: a new version only adds keys; one that changes or removes a key gets a new number."
+                )
+            }
+            None => format!(
+                "This service's part of an account's data (data portability): every row the account owns here, directly or through parents, with the fields its owner may read, and their many-to-many links. The account itself is in the accounts service's part; a split's gateway answers the parts as one document. Format `{EXPORT_FORMAT}`, version {EXPORT_VERSION}: a new version only adds keys; one that changes or removes a key gets a new number."
+            ),
+        };
         Some(json!({
             "type": "object",
-            "description": format!("Everything the service holds of one account (data portability): the account, every row it owns directly or through parents with the fields its owner may read, and their many-to-many links. Format `{EXPORT_FORMAT}`, version {EXPORT_VERSION}: a new version only adds keys; one that changes or removes a key gets a new number."),
-            "properties": {
-                "format": {"type": "string", "enum": [EXPORT_FORMAT]},
-                "version": {"type": "integer", "format": "int32", "minimum": EXPORT_VERSION, "maximum": EXPORT_VERSION, "enum": [EXPORT_VERSION]},
-                "service": {"type": "string", "enum": [self.ctx.crate_name], "description": "The service that holds these rows."},
-                "exportedAt": {"type": "string", "format": "date-time"},
-                "account": schema_ref(&schema_name(account)),
-                "resources": object(resources),
-                "links": object(links)
-            },
-            "required": ["format", "version", "service", "exportedAt", "account", "resources", "links"],
+            "description": description,
+            "properties": properties,
+            "required": required,
             "additionalProperties": false
         }))
     }
@@ -296,6 +326,9 @@ impl<'a> Builder<'a> {
     /// The jwt flow's operation `action` (`src/auth/handlers.rs`), on `base` (id, summary,
     /// tag).
     pub(super) fn auth_operation(&self, action: AuthAction, mut base: Map<String, Value>) -> Value {
+        if action == AuthAction::Export {
+            return export_mine_operation(base);
+        }
         let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
             return Value::Object(base);
         };
@@ -308,18 +341,6 @@ impl<'a> Builder<'a> {
             base.insert("requestBody".into(), body_ref(body));
             base.insert("responses".into(), responses(list));
         };
-        // A signed-in route: its answers and those of a bad token or the server.
-        let signed_in =
-            |base: &mut Map<String, Value>, description: &str, mut list: Vec<(&str, Value)>| {
-                list.extend([
-                    ("401", error("Unauthorized")),
-                    ("500", error("InternalError")),
-                    ("503", error("ServiceUnavailable")),
-                ]);
-                base.insert("description".into(), json!(description));
-                base.insert("security".into(), json!([{"bearerAuth": []}]));
-                base.insert("responses".into(), responses(list));
-            };
         // A mailed link's route: the same answer whether or not an account has the email.
         let mailed = |base: &mut Map<String, Value>,
                       body: &str,
@@ -470,16 +491,8 @@ impl<'a> Builder<'a> {
                     ("404", error("NotFound")),
                 ],
             ),
-            AuthAction::Export => signed_in(
-                &mut base,
-                &format!(
-                    "Any signed-in caller: everything the service holds of their account, as one document (`Export`, also the project's `export.schema.json`). An account that owns more than {EXPORT_MAX_ROWS} rows of one resource gets 409, and asks a job to prepare it (`POST /auth/me/exports`)."
-                ),
-                vec![
-                    ("200", ok_json("The account's data.", "Export", &[])),
-                    ("409", error("Conflict")),
-                ],
-            ),
+            // Answered above, with or without the accounts here.
+            AuthAction::Export | AuthAction::ExportAccount => {}
             AuthAction::PrepareExport => signed_in(
                 &mut base,
                 "Any signed-in caller: asks a job to prepare their export (`Export`, as `/auth/me/export` answers it), for an account past that route's bound or a client that would rather not wait. The answer points at the prepared export (`Location`), which says when the document is ready and where it is; asking again while one is preparing or ready answers that one.",
@@ -620,6 +633,35 @@ impl<'a> Builder<'a> {
 /// An admin's operation on one account (`.../{id}/export`, `.../{id}/erase`), on `base`: its
 /// description, its 200, and the refusals every such route has (409: too many rows to
 /// export, or an admin's own account to erase, or a row still referred to).
+/// A signed-in route's `description`, security and answers: `list`, and those of a bad
+/// token or the server.
+fn signed_in(base: &mut Map<String, Value>, description: &str, mut list: Vec<(&str, Value)>) {
+    list.extend([
+        ("401", error("Unauthorized")),
+        ("500", error("InternalError")),
+        ("503", error("ServiceUnavailable")),
+    ]);
+    base.insert("description".into(), json!(description));
+    base.insert("security".into(), json!([{"bearerAuth": []}]));
+    base.insert("responses".into(), responses(list));
+}
+
+/// The caller's own export (`GET /auth/me/export`), on `base`: the whole of it where the
+/// accounts are here, the service's part where they are another service's.
+fn export_mine_operation(mut base: Map<String, Value>) -> Value {
+    signed_in(
+        &mut base,
+        &format!(
+            "Any signed-in caller: everything the service holds of their account, as one document (`Export`, also the project's `export.schema.json`). An account that owns more than {EXPORT_MAX_ROWS} rows of one resource gets 409; where the accounts are this service's, it then asks a job to prepare it (`POST /auth/me/exports`)."
+        ),
+        vec![
+            ("200", ok_json("The account's data.", "Export", &[])),
+            ("409", error("Conflict")),
+        ],
+    );
+    Value::Object(base)
+}
+
 fn admin_account_operation(
     mut base: Map<String, Value>,
     description: &str,

@@ -78,6 +78,12 @@ impl<'a> Builder<'a> {
                     "description": "Accounts and sessions: short-lived bearer tokens and rotating refresh tokens."
                 }));
                 self.auth_schemas(&mut schemas);
+            } else if let Some(export) = self.export_schema() {
+                tags.push(json!({
+                    "name": self.tags.auth,
+                    "description": "An account's data held here, as its part of the account's export (the accounts are another service's)."
+                }));
+                schemas.insert("Export".into(), export);
             }
             if self.spec.has_job_queue() {
                 tags.push(json!({
@@ -229,6 +235,9 @@ impl<'a> Builder<'a> {
         base.insert("summary".into(), json!(op.document_summary));
         base.insert("tags".into(), json!([self.tag_of(&op.group)]));
         let mut operation = match &op.kind {
+            Kind::Auth(crate::spec::routes::AuthAction::ExportAccount) => {
+                self.export_account_operation(base)
+            }
             Kind::Auth(action) => self.auth_operation(*action, base),
             Kind::SetRoles { .. } => self.roles_operation(base),
             Kind::ExportAccount { .. } => self.export_account_operation(base),

@@ -105,7 +105,9 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
         | Kind::ExportAccount { .. }
         | Kind::PrepareAccountExport { .. }
         | Kind::EraseAccount { .. }
-        | Kind::Auth(AuthAction::ExportStatus | AuthAction::ExportDocument) => vec![ONLY_AN_ID],
+        | Kind::Auth(
+            AuthAction::ExportStatus | AuthAction::ExportDocument | AuthAction::ExportAccount,
+        ) => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }
 }

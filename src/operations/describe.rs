@@ -165,6 +165,12 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             format!("unlink{}{}", pascal(resource), pascal(target)),
             &format!("unlink_{target}"),
         ),
+        // A service's part of an account's export, the accounts being another service's: its
+        // routes sit beside the export (`src/export.rs`), which names them bare.
+        Kind::Auth(action) if !spec.has_accounts() => {
+            let (id, handler) = auth_names(*action);
+            (id.into(), handler.into(), "export".into())
+        }
         Kind::Auth(action) => {
             let (id, handler) = auth_names(*action);
             (id.into(), format!("handlers::{handler}"), "auth".into())
@@ -231,6 +237,9 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::ExportStatus => ("readPreparedExport", "prepared_export"),
         AuthAction::ExportDocument => ("downloadPreparedExport", "prepared_export_document"),
         AuthAction::Erase => ("eraseMyAccount", "erase_mine"),
+        // The id the accounts service's own route has (`export{Account}Data`), so the
+        // gateway's document names one operation.
+        AuthAction::ExportAccount => ("exportUserData", "export_account"),
     }
 }
 
@@ -306,6 +315,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         Kind::ListChildren { parent, .. }
         | Kind::ReadChild { parent, .. }
         | Kind::CreateChild { parent, .. } => (parent.as_str(), ""),
+        Kind::Auth(AuthAction::ExportAccount) => (crate::spec::ACCOUNT, ""),
         Kind::Auth(_) => ("session", ""),
         Kind::Jobs(_) => ("job", ""),
         Kind::Webhooks(_) => ("webhook", "delivery"),

@@ -251,3 +251,37 @@ fn operation_ids_and_method_path_shapes_are_unique() {
         }
     }
 }
+
+/// Where the accounts are another service's, a service that holds rows they own answers its
+/// part of an account's export at the accounts service's own paths (which the gateway of a
+/// split gathers), from its export module; one that holds none has no export route.
+#[test]
+fn a_part_of_an_export_is_at_the_accounts_paths() {
+    let owned = "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\n\
+         [resources.order]\nbelongs_to = { customer = { resource = \"user\" } }\nowner = \"customer\"\n\
+         [resources.order.fields]\nquantity = { type = \"integer\" }\n";
+    let ops = operations(&spec(owned));
+    let export: Vec<String> = lines(&ops)
+        .into_iter()
+        .filter(|l| l.contains("xport"))
+        .collect();
+    assert_eq!(
+        export,
+        [
+            "GET /v1/auth/me/export exportMyData export_mine",
+            "GET /v1/users/{id}/export exportUserData export_account",
+        ]
+    );
+    assert!(
+        ops.iter()
+            .filter(|o| o.path.contains("export"))
+            .all(|o| o.module == "export" && o.group == Group::Auth)
+    );
+    let unowned = "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\n\
+         [resources.product.fields]\nname = { type = \"text\" }\n";
+    assert!(
+        operations(&spec(unowned))
+            .iter()
+            .all(|o| !o.path.contains("export"))
+    );
+}

@@ -275,6 +275,23 @@ impl Spec {
         self.auth.mode == AuthMode::Jwt && self.auth.accounts.is_none()
     }
 
+    /// The resources whose rows an account owns, directly or through parents, in spec order:
+    /// what an account's export holds here (the account's own row is the document's `account`).
+    pub fn exported(&self) -> impl Iterator<Item = &Resource> {
+        self.resources
+            .iter()
+            .filter(|r| r.owner.is_some() && !self.is_account(r))
+    }
+
+    /// Whether this service answers its part of an account's export, the accounts being
+    /// another service's (`auth.accounts`): it holds rows they own. The gateway of a split
+    /// gathers the parts (`src/gateway/export.rs`).
+    pub fn exports_part(&self) -> bool {
+        self.auth.mode == AuthMode::Jwt
+            && self.auth.accounts.is_some()
+            && self.exported().next().is_some()
+    }
+
     /// Whether `b`'s parent rows are another service's: the accounts of `auth.accounts`,
     /// which only an owner relation names, or a replica's. No foreign key, no routes under
     /// the parent; an owner a body names is checked by a call there, a replica's row in

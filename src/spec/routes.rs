@@ -170,6 +170,10 @@ pub enum AuthAction {
     ExportDocument,
     /// The caller's own account erased, its password confirming it (`src/erase.rs`).
     Erase,
+    /// An admin's export of an account whose accounts are another service's: this service's
+    /// part (`Spec::exports_part`). Where the accounts are here, the account resource's own
+    /// route is [`Kind::ExportAccount`].
+    ExportAccount,
 }
 
 /// The admin actions over the job queue (`src/jobs/admin.rs`).
@@ -458,6 +462,24 @@ fn audit_routes(spec: &Spec) -> Vec<Route> {
 /// The jwt flow's routes (docs/contract.md, "Sign-in"), when the spec has them.
 fn auth_routes(spec: &Spec) -> Vec<Route> {
     use AuthAction::*;
+    if spec.exports_part() {
+        let prefix = &spec.project.api_prefix;
+        let accounts = crate::names::Names::new(super::words::ACCOUNT, None).plural_kebab;
+        return vec![
+            route(
+                Method::Get,
+                &format!("{prefix}/auth/me/export"),
+                "the signed-in user's data here, as one document".into(),
+                Kind::Auth(Export),
+            ),
+            route(
+                Method::Get,
+                &format!("{prefix}/{accounts}/{{id}}/export"),
+                "a user's data here (admins only)".into(),
+                Kind::Auth(ExportAccount),
+            ),
+        ];
+    }
     if !spec.has_accounts() {
         return Vec::new();
     }

@@ -5,6 +5,9 @@
 //! contract's 503 (a timeout and a circuit per service) and serves one OpenAPI document merged
 //! from the services' own. docs/architecture.md says why each piece is there.
 
+pub mod export;
+mod refs;
+
 use std::collections::BTreeMap;
 
 use heck::ToUpperCamelCase;
@@ -15,13 +18,14 @@ use crate::error::{Error, Result};
 use crate::output::{FileSet, Owner};
 use crate::spec::{self, Spec};
 use crate::split::ServiceSpec;
+use refs::rewrite_refs;
 
 /// The gateway's folder in a split.
 pub const FOLDER: &str = spec::GATEWAY_FOLDER;
 
 /// The gateway's dependencies, pinned as the end-to-end tests built them: its part of the
 /// workspace's lock (`workspace::merged_lock`).
-pub const LOCK: &str = include_str!("../templates/gateway.Cargo.lock");
+pub const LOCK: &str = include_str!("../../templates/gateway.Cargo.lock");
 
 /// The port the gateway listens on by default, below the services' (8081 onwards).
 pub const PORT: u16 = crate::split::GATEWAY_PORT;
@@ -56,6 +60,8 @@ pub struct GatewayContext {
     pub upstreams: Vec<Upstream>,
     /// Segments two services serve (their job and webhook admin routes): not routed.
     pub shared_segments: Vec<String>,
+    /// An account's export, gathered from every service's part (`export`).
+    pub export: Option<export::Gathered>,
     pub port: u16,
 }
 
@@ -105,6 +111,7 @@ impl GatewayContext {
                 .map(|(segment, _)| segment.clone())
                 .collect(),
             upstreams,
+            export: export::Gathered::new(spec, services),
             port: PORT,
         }
     }
@@ -119,10 +126,13 @@ impl GatewayContext {
     }
 }
 
-/// The first segments of `spec`'s API paths under its prefix.
+/// The first segments of `spec`'s API paths under its prefix. A part of an account's
+/// export is at the accounts service's paths, which the gateway gathers (`export`): those
+/// segments stay the accounts service's.
 fn segments(spec: &Spec) -> Vec<String> {
     let mut out: Vec<String> = crate::operations::api_operations(spec)
         .iter()
+        .filter(|op| spec.has_accounts() || !matches!(op.kind, crate::spec::routes::Kind::Auth(_)))
         .filter_map(|op| first_segment(&spec.project.api_prefix, &op.path).map(str::to_string))
         .collect();
     out.sort();
@@ -150,6 +160,10 @@ pub fn merged_openapi(ctx: &GatewayContext, documents: &[(String, String)]) -> R
                 "the OpenAPI document of {service} is not JSON (a bug of backend-gen): {err}"
             ))
         })?;
+        if ctx.export.is_some() {
+            export::rename_in(service, &mut doc);
+        }
+        let part = ctx.export.as_ref().filter(|e| e.is_part(service));
         // A component another service defines differently is renamed after this service.
         let mut renames: BTreeMap<String, String> = BTreeMap::new();
         for (section, key, value) in components_of(&doc) {
@@ -180,12 +194,17 @@ pub fn merged_openapi(ctx: &GatewayContext, documents: &[(String, String)]) -> R
         }
         if let Some(own) = doc.get("paths").and_then(Value::as_object) {
             for (path, item) in own {
-                if ctx.routes(path) {
+                if ctx.routes(path) && !part.is_some_and(|e| e.gathers(path)) {
                     paths.insert(path.clone(), item.clone());
                 }
             }
         }
         first.get_or_insert(doc);
+    }
+    if let Some(gathered) = &ctx.export {
+        let names: Vec<String> = documents.iter().map(|(name, _)| name.clone()).collect();
+        let schemas = components.entry("schemas".into()).or_default();
+        export::gather_schema(gathered, &ctx.name, &names, &mut paths, schemas);
     }
     let mut out = first.unwrap_or_else(|| Value::Object(Map::new()));
     out["info"]["title"] = Value::String(format!("{} (gateway)", ctx.name));
@@ -226,27 +245,6 @@ fn components_of(doc: &Value) -> Vec<(String, String, Value)> {
         .collect()
 }
 
-/// Rewrites every `$ref` that `renames` names.
-fn rewrite_refs(value: &mut Value, renames: &BTreeMap<String, String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                if key == "$ref" {
-                    if let Some(to) = item.as_str().and_then(|r| renames.get(r)) {
-                        *item = Value::String(to.clone());
-                    }
-                } else {
-                    rewrite_refs(item, renames);
-                }
-            }
-        }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| rewrite_refs(item, renames)),
-        _ => {}
-    }
-}
-
 /// The gateway's files, under [`FOLDER`].
 fn render(ctx: &GatewayContext, openapi: String) -> Result<FileSet> {
     let mut files = crate::render::render_gateway(ctx)?;
@@ -255,6 +253,12 @@ fn render(ctx: &GatewayContext, openapi: String) -> Result<FileSet> {
     // A client of every service's routes through the gateway, from its merged document.
     for (path, contents) in typescript_client(&ctx.name, &openapi) {
         files.insert(&path, contents, Owner::Generator);
+    }
+    // The gathered export's JSON Schema, as each service writes its part's.
+    if ctx.export.is_some()
+        && let Some(schema) = crate::openapi::export_schema(&openapi)
+    {
+        files.insert(crate::openapi::EXPORT_SCHEMA_FILE, schema, Owner::Generator);
     }
     files.insert(crate::openapi::FILE, openapi, Owner::Generator);
     Ok(files)
@@ -345,6 +349,7 @@ mod tests {
                 upstream("payments", "payments"),
             ],
             shared_segments: vec!["jobs".into()],
+            export: None,
             port: 8080,
         };
         let documents = [
