@@ -182,7 +182,12 @@ impl ResourceContext {
             names: r.names.clone(),
             a_words: with_article(&r.names.words),
             description: if r.description.is_empty() {
-                format!("A {}.", r.names.words)
+                // "An order.", not "A order.": the article the words take, capitalised.
+                let a_words = with_article(&r.names.words);
+                let mut letters = a_words.chars();
+                letters.next().map_or_else(String::new, |first| {
+                    format!("{}{}.", first.to_uppercase(), letters.as_str())
+                })
             } else {
                 r.description.clone()
             },

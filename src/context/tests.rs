@@ -270,3 +270,18 @@ fn resource<'a>(ctx: &'a ServiceContext, snake: &str) -> &'a ResourceContext {
 fn field<'a>(r: &'a ResourceContext, snake: &str) -> &'a FieldContext {
     r.fields.iter().find(|f| f.names.snake == snake).unwrap()
 }
+
+/// A resource without a description is described with the article its words take.
+#[test]
+fn an_undescribed_resource_takes_its_article() {
+    let source = "[resources.order.fields]\nquantity = { type = \"integer\" }\n\
+                  [resources.note.fields]\ntext = { type = \"text\" }\n";
+    let spec = crate::spec::parse("t.toml", source).expect("a valid spec");
+    let ctx = ServiceContext::new("t", &spec, source);
+    let described: Vec<&str> = ctx
+        .resources
+        .iter()
+        .map(|r| r.description.as_str())
+        .collect();
+    assert_eq!(described, ["An order.", "A note."]);
+}
