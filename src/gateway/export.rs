@@ -109,10 +109,14 @@ pub fn gather_schema(
     paths: &mut Map<String, Value>,
     schemas: &mut Map<String, Value>,
 ) {
-    let accounts = services
+    let Some(accounts) = services
         .iter()
-        .find(|s| s.to_upper_camel_case() == gathered.accounts);
-    let Some(mut whole) = accounts.and_then(|a| schemas.remove(&part_key(a))) else {
+        .find(|s| s.to_upper_camel_case() == gathered.accounts)
+    else {
+        return;
+    };
+    let accounts_key = format!("#/components/schemas/{}", part_key(accounts));
+    let Some(mut whole) = schemas.remove(&part_key(accounts)) else {
         return;
     };
     for part in services.iter().filter(|s| gathered.is_part(s)) {
@@ -144,13 +148,7 @@ pub fn gather_schema(
         "Everything the services of {split} hold of one account (data portability), gathered by the gateway: the account, every row it owns in any service, directly or through parents, with the fields its owner may read, and their many-to-many links. Each service's own part (`GET /auth/me/export` at that service) has the same form, with its own rows only and, but for the accounts service's, no account."
     ));
     schemas.insert(SCHEMA.into(), whole);
-    let renames = BTreeMap::from([(
-        format!(
-            "#/components/schemas/{}",
-            part_key(accounts.map_or("", String::as_str))
-        ),
-        format!("#/components/schemas/{SCHEMA}"),
-    )]);
+    let renames = BTreeMap::from([(accounts_key, format!("#/components/schemas/{SCHEMA}"))]);
     for item in paths.values_mut() {
         super::refs::rewrite_refs(item, &renames);
     }
