@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::names::Names;
-use crate::spec::Spec;
+use crate::spec::{Resource, Spec};
 
 #[derive(Debug, Serialize)]
 pub struct ExportContext {
@@ -15,7 +15,8 @@ pub struct ExportContext {
     /// The resources whose rows an account owns, in spec order; the account's own row is
     /// the document's `account`.
     pub resources: Vec<ExportedResource>,
-    /// The many-to-many links those resources declare.
+    /// The many-to-many links those resources declare, then the links other resources
+    /// declare towards them.
     pub links: Vec<ExportedLink>,
 }
 
@@ -28,9 +29,12 @@ pub struct ExportedResource {
 
 #[derive(Debug, Serialize)]
 pub struct ExportedLink {
-    /// The exported resource that declares the link.
+    /// The resource that declares the link: an exported one, or (`incoming`) one outside
+    /// the export whose links point at an exported `target`.
     pub resource: Names,
     pub target: Names,
+    /// The pairs are read from the exported target's rows rather than the declaring side's.
+    pub incoming: bool,
     /// The document's key of its pairs: `postTags`.
     pub key: String,
     /// Each pair's keys: `postId`, `tagId`.
@@ -38,28 +42,36 @@ pub struct ExportedLink {
     pub to: String,
 }
 
+impl ExportedLink {
+    /// The links `r` declares to `t`, under the keys the document names them by.
+    fn new(r: &Resource, t: &Resource, incoming: bool) -> Self {
+        Self {
+            key: format!("{}{}", r.names.camel, t.names.plural_pascal),
+            from: format!("{}Id", r.names.camel),
+            to: format!("{}Id", t.names.camel),
+            resource: r.names.clone(),
+            target: t.names.clone(),
+            incoming,
+        }
+    }
+}
+
 /// What an account's export holds: where the service has the accounts, or its part where
 /// another service has them and it holds rows they own.
 pub(super) fn export(spec: &Spec) -> Option<ExportContext> {
-    if !spec.has_accounts() && !spec.exports_part() {
+    if !spec.exports() {
         return None;
     }
     let owned: Vec<_> = spec.exported().collect();
-    let links = owned
-        .iter()
-        .flat_map(|r| {
-            r.many_to_many.iter().filter_map(|target| {
-                let t = spec.resource(target)?;
-                Some(ExportedLink {
-                    key: format!("{}{}", r.names.camel, t.names.plural_pascal),
-                    from: format!("{}Id", r.names.camel),
-                    to: format!("{}Id", t.names.camel),
-                    resource: r.names.clone(),
-                    target: t.names.clone(),
-                })
-            })
-        })
-        .collect();
+    let declared = owned.iter().flat_map(|r| {
+        r.many_to_many
+            .iter()
+            .filter_map(|target| Some(ExportedLink::new(r, spec.resource(target)?, false)))
+    });
+    let incoming = spec
+        .links_into_export()
+        .map(|(source, target)| ExportedLink::new(source, target, true));
+    let links = declared.chain(incoming).collect();
     Some(ExportContext {
         accounts_here: spec.has_accounts(),
         resources: owned

@@ -14,9 +14,12 @@ pub struct Graph {
     pub scalars: Vec<Scalar>,
     /// What the generated N+1 test reads, when some resource has a has-many field.
     pub walk: Option<StatementWalk>,
-    /// The accounts are here (jwt): the root fields of an account's export and an admin's
-    /// erasure (`myExport`, `accountExport`, `eraseAccount`), as JSON.
+    /// An account's export is answered here (the accounts are here, or this service holds
+    /// its part of a split's export): `myExport` and `accountExport`, as JSON.
     pub privacy: bool,
+    /// The accounts are here (jwt): an admin's erasure, `eraseAccount`, as JSON. A part's
+    /// rows are erased through its inbox, so it has none.
+    pub erase: bool,
     /// The audit trail's admin reads (`auditLog`, `auditEntry`), as JSON.
     pub audit: bool,
 }

@@ -200,7 +200,7 @@ pub(super) fn imports(
         service.push("crate::rules".into());
     }
     // An account's export reads the rows it owns as their owner (`service::export`).
-    if owned && (spec.has_accounts() || spec.exports_part()) && !spec.is_account(r) {
+    if owned && spec.exports() && !spec.is_account(r) {
         service.push("crate::access::Visible".into());
         service.push("crate::list::MAX_LIMIT".into());
         service.push("serde_json::value::RawValue".into());

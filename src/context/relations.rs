@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::names::{Names, with_article};
 use crate::spec::routes::{children, nested_segment};
 use crate::spec::{BelongsTo, OnDelete, Resource, Rule, Spec};
-use crate::sql::{LinkSql, join_table, linked};
+use crate::sql::{LinkSql, join_table, linked, linking_ids};
 
 #[derive(Debug, Serialize)]
 pub struct RelationContext {
@@ -69,6 +69,9 @@ pub struct LinkedFromContext {
     pub source: Names,
     /// The list condition for rows linked to one source id, up to that id's parameter.
     pub linked: String,
+    /// The source ids linked to one row, in order, when an account's export holds this
+    /// resource's rows and not the source's (`Spec::links_into_export`).
+    pub export_ids: Option<String>,
 }
 
 impl LinkedFromContext {
@@ -77,9 +80,16 @@ impl LinkedFromContext {
         spec.linked_from(&r.names.snake)
             .iter()
             .map(|&i| &spec.resources[i])
-            .map(|source| Self {
-                source: source.names.clone(),
-                linked: linked(source, r, &join_table(source, r)),
+            .map(|source| {
+                let join = join_table(source, r);
+                let exported = spec.links_into_export().any(|(s, t)| {
+                    s.names.snake == source.names.snake && t.names.snake == r.names.snake
+                });
+                Self {
+                    source: source.names.clone(),
+                    linked: linked(source, r, &join),
+                    export_ids: exported.then(|| linking_ids(source, r, &join)),
+                }
             })
             .collect()
     }

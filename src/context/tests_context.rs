@@ -838,7 +838,7 @@ fn test_modules(
         (uses.jobs, "jobs"),
         (uses.webhooks, "webhooks"),
         (uses.personal, "personal"),
-        (spec.has_accounts() || spec.exports_part(), "export"),
+        (spec.exports(), "export"),
         (
             spec.has_accounts() || spec.erasure_heard_from().is_some(),
             "erase",

@@ -100,7 +100,8 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
             }
         })
         .collect();
-    let privacy = spec.has_accounts();
+    let erase = spec.has_accounts();
+    let privacy = spec.exports();
     let audit = spec.audited();
     let used = |scalar: &Scalar| {
         // An export, an erasure and the audit trail are answered as JSON.
@@ -121,6 +122,7 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
         scalars,
         walk,
         privacy,
+        erase,
         audit,
     }
 }

@@ -70,6 +70,8 @@ pub fn sdl(graph: &Graph) -> String {
         let [mine, any] = EXPORT_QUERIES;
         let _ = writeln!(query, "  {mine}: JSON!");
         let _ = writeln!(query, "  {any}(id: ID!): JSON!");
+    }
+    if graph.erase {
         let _ = writeln!(mutation, "  {ERASE_MUTATION}(id: ID!): JSON!");
     }
     if graph.audit {

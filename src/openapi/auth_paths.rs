@@ -224,6 +224,13 @@ impl<'a> Builder<'a> {
         let uuid = json!({"type": "string", "format": "uuid"});
         let mut links = Map::new();
         for link in &export.links {
+            // The account's rows are the declaring side's, or the target's when the link
+            // points into the export from outside it.
+            let (mine, others) = if link.incoming {
+                (&link.target.plural_words, &link.resource.plural_words)
+            } else {
+                (&link.resource.plural_words, &link.target.plural_words)
+            };
             let pair = json!({
                 "type": "object",
                 "properties": {link.from.as_str(): uuid, link.to.as_str(): uuid},
@@ -234,10 +241,7 @@ impl<'a> Builder<'a> {
                 link.key.clone(),
                 rows(
                     pair,
-                    format!(
-                        "The {} linked to each of the account's {}.",
-                        link.target.plural_words, link.resource.plural_words
-                    ),
+                    format!("The {others} linked to each of the account's {mine}."),
                 ),
             );
         }

@@ -278,9 +278,34 @@ impl Spec {
     /// The resources whose rows an account owns, directly or through parents, in spec order:
     /// what an account's export holds here (the account's own row is the document's `account`).
     pub fn exported(&self) -> impl Iterator<Item = &Resource> {
-        self.resources
-            .iter()
-            .filter(|r| r.owner.is_some() && !self.is_account(r))
+        self.resources.iter().filter(|r| self.is_exported(r))
+    }
+
+    /// Whether an account's export holds `r`'s rows: accounts own them, and `r` is not the
+    /// account itself (the document's `account`).
+    pub fn is_exported(&self, r: &Resource) -> bool {
+        r.owner.is_some() && !self.is_account(r)
+    }
+
+    /// Whether this service answers an account's export: the whole of it (the accounts are
+    /// here) or its part of a split's.
+    pub fn exports(&self) -> bool {
+        self.has_accounts() || self.exports_part()
+    }
+
+    /// The many-to-many links a resource outside the export declares towards one in it
+    /// (`(declaring, exported)`): an account's export holds them beside its rows' own,
+    /// read from the exported side.
+    pub fn links_into_export(&self) -> impl Iterator<Item = (&Resource, &Resource)> {
+        self.exported()
+            .filter(|_| self.exports())
+            .flat_map(move |r| {
+                self.linked_from(&r.names.snake)
+                    .iter()
+                    .map(|&i| &self.resources[i])
+                    .filter(|source| !self.is_exported(source))
+                    .map(move |source| (source, r))
+            })
     }
 
     /// Whether this service answers its part of an account's export, the accounts being

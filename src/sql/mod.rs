@@ -29,8 +29,8 @@ pub use crate::spec::schema_names::{
 };
 
 pub use queries::{
-    LinkSql, ReplicaSql, ResourceSql, columns, linked, owned_condition, owned_ids, still_held,
-    taken,
+    LinkSql, ReplicaSql, ResourceSql, columns, linked, linking_ids, owned_condition, owned_ids,
+    still_held, taken,
 };
 pub use tables::{
     audit_indexes, create_account_exports, create_account_tokens, create_audit_log,

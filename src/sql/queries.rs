@@ -322,6 +322,18 @@ pub fn linked(owner: &Resource, target: &Resource, join: &str) -> String {
     ))
 }
 
+/// The ids of `owner`'s rows (the declaring side) linked through `join` to one row of
+/// `target`, in order: an account's export, for the links another resource declares
+/// towards the rows it owns.
+pub fn linking_ids(owner: &Resource, target: &Resource, join: &str) -> String {
+    let own = foreign_key(&owner.names.snake);
+    let other = foreign_key(&target.names.snake);
+    let join = sql_ident(join);
+    rust_text(query(&[format!(
+        "    SELECT {own} FROM {join} WHERE {other} = $1 ORDER BY {own}"
+    )]))
+}
+
 /// The ids of `r`'s live rows that the account `$1` owns, directly or through parents,
 /// written out one subquery per step: the generated export test's answer key, which it
 /// compares with what the export (through the list's scopes) holds.
