@@ -15,9 +15,11 @@ pub struct ExportContext {
     /// The resources whose rows an account owns, in spec order; the account's own row is
     /// the document's `account`.
     pub resources: Vec<ExportedResource>,
-    /// The many-to-many links those resources declare, then the links other resources
-    /// declare towards them.
+    /// The many-to-many links of those rows and of the account: the ones they declare, then
+    /// the ones other resources declare towards them.
     pub links: Vec<ExportedLink>,
+    /// Some link is read from the exported rows (not only from the account's own row).
+    pub rows_linked: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,6 +37,9 @@ pub struct ExportedLink {
     pub target: Names,
     /// The pairs are read from the exported target's rows rather than the declaring side's.
     pub incoming: bool,
+    /// The exported side (the declaring one, or the target when `incoming`) is the account
+    /// itself: its one row is the document's `account`.
+    pub of_account: bool,
     /// The document's key of its pairs: `postTags`.
     pub key: String,
     /// Each pair's keys: `postId`, `tagId`.
@@ -44,7 +49,7 @@ pub struct ExportedLink {
 
 impl ExportedLink {
     /// The links `r` declares to `t`, under the keys the document names them by.
-    fn new(r: &Resource, t: &Resource, incoming: bool) -> Self {
+    fn new(r: &Resource, t: &Resource, incoming: bool, of_account: bool) -> Self {
         Self {
             key: format!("{}{}", r.names.camel, t.names.plural_pascal),
             from: format!("{}Id", r.names.camel),
@@ -52,6 +57,7 @@ impl ExportedLink {
             resource: r.names.clone(),
             target: t.names.clone(),
             incoming,
+            of_account,
         }
     }
 }
@@ -63,15 +69,20 @@ pub(super) fn export(spec: &Spec) -> Option<ExportContext> {
         return None;
     }
     let owned: Vec<_> = spec.exported().collect();
-    let declared = owned.iter().flat_map(|r| {
-        r.many_to_many
-            .iter()
-            .filter_map(|target| Some(ExportedLink::new(r, spec.resource(target)?, false)))
-    });
+    let declared = spec
+        .resources
+        .iter()
+        .filter(|r| spec.links_exported(r))
+        .flat_map(|r| {
+            r.many_to_many.iter().filter_map(|target| {
+                let t = spec.resource(target)?;
+                Some(ExportedLink::new(r, t, false, spec.is_account(r)))
+            })
+        });
     let incoming = spec
         .links_into_export()
-        .map(|(source, target)| ExportedLink::new(source, target, true));
-    let links = declared.chain(incoming).collect();
+        .map(|(source, target)| ExportedLink::new(source, target, true, spec.is_account(target)));
+    let links: Vec<ExportedLink> = declared.chain(incoming).collect();
     Some(ExportContext {
         accounts_here: spec.has_accounts(),
         resources: owned
@@ -81,6 +92,7 @@ pub(super) fn export(spec: &Spec) -> Option<ExportContext> {
                 url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
             })
             .collect(),
+        rows_linked: links.iter().any(|l| !l.of_account),
         links,
     })
 }

@@ -285,3 +285,76 @@ fn an_undescribed_resource_takes_its_article() {
         .collect();
     assert_eq!(described, ["An order.", "A note."]);
 }
+
+/// An account's export holds the links of its rows and of the account itself, whichever
+/// side declares them: the tags a user follows and a post's tags as declared, a display's
+/// posts and a club's members read from the exported side; each kind once, the declared ones
+/// first, then the others in the order of the side exported.
+#[test]
+fn an_export_holds_the_links_of_the_account_and_its_rows_whoever_declares_them() {
+    let source = r#"
+[auth]
+mode = "jwt"
+
+[resources.user]
+many_to_many = ["tag"]
+[resources.user.fields]
+name = { type = "string" }
+
+[resources.tag.fields]
+name = { type = "string" }
+
+[resources.post]
+belongs_to = { author = { resource = "user" } }
+owner = "author"
+many_to_many = ["tag"]
+[resources.post.fields]
+title = { type = "string" }
+
+[resources.display]
+many_to_many = ["post"]
+[resources.display.fields]
+title = { type = "string" }
+
+[resources.club]
+many_to_many = ["user"]
+[resources.club.fields]
+name = { type = "string" }
+"#;
+    let spec = crate::spec::parse("links.toml", source).unwrap();
+    let ctx = ServiceContext::new("links", &spec, source);
+    let export = ctx.export.expect("accounts here: an export");
+    let links: Vec<_> = export
+        .links
+        .iter()
+        .map(|l| (l.key.as_str(), l.incoming, l.of_account))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("userTags", false, true),
+            ("postTags", false, false),
+            ("clubUsers", true, true),
+            ("displayPosts", true, false),
+        ]
+    );
+    assert!(export.rows_linked);
+    // The exported side's repository reads the declaring side's ids.
+    let display_from = |name: &str| {
+        let r = ctx
+            .resources
+            .iter()
+            .find(|r| r.names.snake == name)
+            .unwrap();
+        r.linked_from
+            .iter()
+            .map(|from| (from.source.snake.clone(), from.export_ids.is_some()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(display_from("post"), [("display".to_string(), true)]);
+    assert_eq!(display_from("user"), [("club".to_string(), true)]);
+    assert_eq!(
+        display_from("tag"),
+        [("user".to_string(), false), ("post".to_string(), false)]
+    );
+}

@@ -241,7 +241,11 @@ impl<'a> Builder<'a> {
                 link.key.clone(),
                 rows(
                     pair,
-                    format!("The {others} linked to each of the account's {mine}."),
+                    if link.of_account {
+                        format!("The {others} linked to the account.")
+                    } else {
+                        format!("The {others} linked to each of the account's {mine}.")
+                    },
                 ),
             );
         }

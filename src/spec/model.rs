@@ -293,17 +293,24 @@ impl Spec {
         self.has_accounts() || self.exports_part()
     }
 
-    /// The many-to-many links a resource outside the export declares towards one in it
-    /// (`(declaring, exported)`): an account's export holds them beside its rows' own,
-    /// read from the exported side.
+    /// Whether an account's export holds `r`'s many-to-many links: `r`'s rows are in it, or
+    /// `r` is the account itself (the document's `account`).
+    pub fn links_exported(&self, r: &Resource) -> bool {
+        self.is_exported(r) || self.is_account(r)
+    }
+
+    /// The many-to-many links a resource outside the export declares towards one in it, or
+    /// towards the account (`(declaring, exported)`): an account's export holds them beside
+    /// its rows' own, read from the exported side.
     pub fn links_into_export(&self) -> impl Iterator<Item = (&Resource, &Resource)> {
-        self.exported()
-            .filter(|_| self.exports())
+        self.resources
+            .iter()
+            .filter(|r| self.exports() && self.links_exported(r))
             .flat_map(move |r| {
                 self.linked_from(&r.names.snake)
                     .iter()
                     .map(|&i| &self.resources[i])
-                    .filter(|source| !self.is_exported(source))
+                    .filter(|source| !self.links_exported(source))
                     .map(move |source| (source, r))
             })
     }
