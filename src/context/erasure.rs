@@ -1,12 +1,13 @@
 //! What erasing an account writes (`src/erase.rs` of a generated service): per resource the
 //! account owns, the delete or the clearing of its rows (`on_erase`), children before
-//! parents; and the rows whose events carry personal values, which leave the outbox and
-//! the job queue.
+//! parents; the rows whose events carry personal values, which leave the outbox and the
+//! job queue; and the account's own many-to-many links.
 
 use serde::Serialize;
 
 use crate::names::Names;
 use crate::spec::{OnErase, Resource, Spec, Trigger};
+use crate::sql::{join_table, unlink_every};
 
 #[derive(Debug, Serialize)]
 pub struct ErasureContext {
@@ -30,6 +31,10 @@ pub struct ErasureContext {
     pub audited: bool,
     /// The accounts are audited: the tombstone is recorded too.
     pub account_audited: bool,
+    /// The statements that delete the account's many-to-many links, declared by the
+    /// account or towards it (the tags it follows, the clubs it is a member of): its
+    /// tombstone stays, so the links would not die with it.
+    pub account_links: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,6 +116,18 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         .map(|(r, e)| r.event_type(e));
     let account_audited =
         heard_from.is_none() && (spec.resources.iter()).any(|r| spec.is_account(r) && r.audit);
+    let account_links = (spec.resources.iter())
+        .filter(|r| heard_from.is_none() && spec.is_account(r))
+        .flat_map(|account| {
+            let declared = (account.many_to_many.iter())
+                .filter_map(|target| spec.resource(target))
+                .map(move |target| unlink_every(account, &join_table(account, target)));
+            let towards = (spec.linked_from(&account.names.snake).iter())
+                .map(|&i| &spec.resources[i])
+                .map(move |source| unlink_every(account, &join_table(source, account)));
+            declared.chain(towards)
+        })
+        .collect();
     Some(ErasureContext {
         audited: steps.iter().any(|s| s.audit),
         account_audited,
@@ -119,5 +136,6 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         sealed,
         heard_from: heard_from.map(str::to_owned),
         event,
+        account_links,
     })
 }

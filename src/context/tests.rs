@@ -339,6 +339,24 @@ name = { type = "string" }
         ]
     );
     assert!(export.rows_linked);
+    // Its erasure deletes the account's links (its tombstone stays): both kinds, which
+    // its generated test makes and reads back.
+    let tested: Vec<_> = (ctx.tests.erase_links.iter())
+        .map(|l| (l.name.as_str(), l.other.as_str(), l.incoming))
+        .collect();
+    assert_eq!(
+        tested,
+        [("user_tags", "tag", false), ("club_users", "club", true)]
+    );
+    let erasure = ctx.erasure.as_ref().expect("accounts here: an erasure");
+    let deletes: Vec<&str> = erasure.account_links.iter().map(|s| s.trim()).collect();
+    assert_eq!(
+        deletes,
+        [
+            "DELETE FROM user_tags WHERE user_id = $1",
+            "DELETE FROM club_users WHERE user_id = $1"
+        ]
+    );
     // The exported side's repository reads the declaring side's ids.
     let display_from = |name: &str| {
         let r = ctx

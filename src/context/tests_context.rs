@@ -80,6 +80,69 @@ pub struct ServiceTestContext {
     /// Where the accounts are another service's and their erasure is heard: the rows an
     /// account owns here, per resource (empty where the test's rows do not fit).
     pub erase_heard: Vec<ErasedRowsTest>,
+    /// The account's many-to-many links (declared by the accounts or towards them), each of
+    /// which the erasure test expects gone with the account; empty where the test's rows do
+    /// not fit.
+    pub erase_links: Vec<ErasedLinkTest>,
+}
+
+/// A many-to-many link with the account on one side, as the erasure test makes and reads it.
+#[derive(Debug, Serialize)]
+pub struct ErasedLinkTest {
+    /// The test's name: `user_tags`.
+    pub name: String,
+    /// The link's route, with `{from}` and `{to}` for the ids.
+    pub route: String,
+    /// The resource of the other side, which the test creates a row of.
+    pub other: String,
+    /// What the link is to the account: `to tags`, `from clubs`.
+    pub words: String,
+    /// The account is the target (`club` declares `many_to_many = ["user"]`).
+    pub incoming: bool,
+    /// The ids linked to the account `$1`, read straight from the link table.
+    pub ids: String,
+}
+
+impl ErasedLinkTest {
+    fn all(spec: &Spec) -> Vec<Self> {
+        if !spec.has_accounts() || !super::test_rows::export_rows_fit(spec) {
+            return Vec::new();
+        }
+        let test = |r: &Resource, t: &Resource, incoming: bool| {
+            let join = crate::sql::join_table(r, t);
+            let (other, words) = if incoming {
+                (&r.names, format!("from {}", r.names.plural_words))
+            } else {
+                (&t.names, format!("to {}", t.names.plural_words))
+            };
+            Self {
+                name: format!("{}_{}", r.names.snake, t.names.plural_snake),
+                route: format!(
+                    "{}/{}/{{from}}/{}/{{to}}",
+                    spec.project.api_prefix, r.names.plural_kebab, t.names.plural_kebab
+                ),
+                other: other.snake.clone(),
+                words,
+                incoming,
+                ids: if incoming {
+                    crate::sql::linking_ids(r, t, &join)
+                } else {
+                    crate::sql::LinkSql::new(r, t, &join).ids
+                },
+            }
+        };
+        let accounts = spec.resources.iter().filter(|r| spec.is_account(r));
+        accounts
+            .flat_map(|account| {
+                let declared = (account.many_to_many.iter())
+                    .filter_map(|target| spec.resource(target))
+                    .map(move |target| test(account, target, false));
+                let towards = (spec.linked_from(&account.names.snake).iter())
+                    .map(|&i| test(&spec.resources[i], account, true));
+                declared.chain(towards).collect::<Vec<_>>()
+            })
+            .collect()
+    }
 }
 
 /// A personal field of an owned resource that its created events carry (`in_events`), with
@@ -323,6 +386,7 @@ impl ServiceTestContext {
                 .collect(),
             erase_marker: EraseMarkerTest::first(spec),
             erase_heard: ErasedRowsTest::all(spec),
+            erase_links: ErasedLinkTest::all(spec),
             public_list_url: spec
                 .resources
                 .iter()

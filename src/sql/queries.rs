@@ -334,6 +334,16 @@ pub fn linking_ids(owner: &Resource, target: &Resource, join: &str) -> String {
     )]))
 }
 
+/// Deletes every link of `join` that one row of `side` (`$1`) has, whichever side declared
+/// it: an erased account's links, since its tombstone stays and would keep them.
+pub fn unlink_every(side: &Resource, join: &str) -> String {
+    let column = foreign_key(&side.names.snake);
+    rust_text(query(&[format!(
+        "    DELETE FROM {} WHERE {column} = $1",
+        sql_ident(join)
+    )]))
+}
+
 /// The ids of `r`'s live rows that the account `$1` owns, directly or through parents,
 /// written out one subquery per step: the generated export test's answer key, which it
 /// compares with what the export (through the list's scopes) holds.
