@@ -116,16 +116,15 @@ pub(super) fn erasure(spec: &Spec) -> Option<ErasureContext> {
         .map(|(r, e)| r.event_type(e));
     let account_audited =
         heard_from.is_none() && (spec.resources.iter()).any(|r| spec.is_account(r) && r.audit);
-    let account_links = (spec.resources.iter())
-        .filter(|r| heard_from.is_none() && spec.is_account(r))
-        .flat_map(|account| {
-            let declared = (account.many_to_many.iter())
-                .filter_map(|target| spec.resource(target))
-                .map(move |target| unlink_every(account, &join_table(account, target)));
-            let towards = (spec.linked_from(&account.names.snake).iter())
-                .map(|&i| &spec.resources[i])
-                .map(move |source| unlink_every(account, &join_table(source, account)));
-            declared.chain(towards)
+    let account_links = (spec.account_links())
+        .filter(|_| heard_from.is_none())
+        .map(|(declaring, target)| {
+            let account = if spec.is_account(declaring) {
+                declaring
+            } else {
+                target
+            };
+            unlink_every(account, &join_table(declaring, target))
         })
         .collect();
     Some(ErasureContext {

@@ -131,16 +131,8 @@ impl ErasedLinkTest {
                 },
             }
         };
-        let accounts = spec.resources.iter().filter(|r| spec.is_account(r));
-        accounts
-            .flat_map(|account| {
-                let declared = (account.many_to_many.iter())
-                    .filter_map(|target| spec.resource(target))
-                    .map(move |target| test(account, target, false));
-                let towards = (spec.linked_from(&account.names.snake).iter())
-                    .map(|&i| test(&spec.resources[i], account, true));
-                declared.chain(towards).collect::<Vec<_>>()
-            })
+        (spec.account_links())
+            .map(|(declaring, target)| test(declaring, target, spec.is_account(target)))
             .collect()
     }
 }

@@ -299,6 +299,24 @@ impl Spec {
         self.is_exported(r) || self.is_account(r)
     }
 
+    /// The many-to-many links with an account on one side (`(declaring, target)`): the ones
+    /// the accounts declare (the tags a user follows), then the ones declared towards them
+    /// (a club's members). The account's tombstone outlives an erasure, so they do not die
+    /// with its row.
+    pub fn account_links(&self) -> impl Iterator<Item = (&Resource, &Resource)> {
+        self.resources
+            .iter()
+            .filter(|r| self.is_account(r))
+            .flat_map(move |account| {
+                let declared = (account.many_to_many.iter())
+                    .filter_map(move |target| self.resource(target))
+                    .map(move |target| (account, target));
+                let towards = (self.linked_from(&account.names.snake).iter())
+                    .map(move |&i| (&self.resources[i], account));
+                declared.chain(towards)
+            })
+    }
+
     /// The many-to-many links a resource outside the export declares towards one in it, or
     /// towards the account (`(declaring, exported)`): an account's export holds them beside
     /// its rows' own, read from the exported side.
