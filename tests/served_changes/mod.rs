@@ -178,6 +178,7 @@ fn random_spec_changes_keep_the_service_serving_its_rows() {
     std::fs::write(&path, &toml).unwrap();
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let project = generate(name, &path);
+    rebuilt_after_each_update(&project);
     commit_fresh(&project);
     let mut edits = team_edits(&project);
     let binary = target_dir().join("debug").join(name);

@@ -119,6 +119,7 @@ fn the_teams_rules_hold_on_both_databases_and_through_an_update() {
     let name = "shop-rules";
     let spec = spec_path("shop");
     let project = generate(name, &spec);
+    rebuilt_after_each_update(&project);
     std::fs::write(project.join("src/rules/orders.rs"), ORDER_RULES).unwrap();
     std::fs::write(project.join("src/rules/order_items.rs"), ORDER_ITEM_RULES).unwrap();
     std::fs::write(project.join("src/rules/products.rs"), PRODUCT_RULES).unwrap();

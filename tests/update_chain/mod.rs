@@ -324,6 +324,7 @@ fn a_project_follows_eight_versions_of_its_spec_on_both_databases() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let spec = |version: usize| spec_path(&format!("update/{version}"));
     let project = generate("journal", &spec(1));
+    rebuilt_after_each_update(&project);
     let root = e2e_root();
     let mut databases = vec![(
         Database::Sqlite(root.join("journal-steps.db")),
