@@ -94,10 +94,46 @@ fn rebuilt_after_each_update(project: &Path) {
         .push(project.to_owned());
 }
 
+/// Clippy as `cargo clippy` runs it (its driver in place of rustc for the project's own
+/// crates, its arguments in `CLIPPY_ARGS`), but inside the real builds: a `clippy` step is
+/// the test build of every target with the lints on, which the build and the tests after it
+/// reuse. `cargo clippy` builds every dependency a second time, in check mode, and checks the
+/// project apart from its build: about 440 s of a CI run's 2,700 in the end-to-end tests
+/// went to those steps. The lints, the targets and `-D warnings` are the same.
+fn lint_in_the_build(command: &mut Command, args: &[&str]) -> Vec<String> {
+    let driver = Path::new(env!("CARGO")).with_file_name("clippy-driver");
+    command.env("RUSTC_WORKSPACE_WRAPPER", driver).env(
+        "CLIPPY_ARGS",
+        "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+    );
+    match args.split_first() {
+        Some((&"clippy", rest)) => {
+            let (options, lints) = rest
+                .iter()
+                .position(|a| *a == "--")
+                .map_or((rest, &[][..]), |at| (&rest[..at], &rest[at + 1..]));
+            assert_eq!(lints, ["-D", "warnings"], "the lints every step denies");
+            ["test", "--no-run"]
+                .iter()
+                .chain(options)
+                .map(|a| (*a).to_owned())
+                .collect()
+        }
+        _ => args.iter().map(|a| (*a).to_owned()).collect(),
+    }
+}
+
 fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     let started = Instant::now();
     let mut command = Command::new(env!("CARGO"));
-    shared_target(&mut command).args(args.iter().take(1));
+    shared_target(&mut command);
+    let all_features = matches!(args.first(), Some(&("build" | "check" | "clippy" | "test")));
+    let run: Vec<String> = if all_features {
+        lint_in_the_build(&mut command, args)
+    } else {
+        args.iter().map(|a| (*a).to_owned()).collect()
+    };
+    command.args(run.iter().take(1));
     let following = FOLLOWING_CHANGES
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -110,13 +146,12 @@ fn cargo_on(project: &Path, args: &[&str], test_database: Option<&str>) {
     // differ by spec, and a second feature set of tokio rebuilds everything above it. The
     // check before it (the project as it is now, after any `update`) keeps a team's build,
     // which has only the defaults, as sound: they turn on every optional crate the code names.
-    let all_features = matches!(args.first(), Some(&("build" | "check" | "clippy" | "test")));
     if all_features {
         support::features::assert_defaults_cover_the_code(project);
         command.arg("--all-features");
     }
     command
-        .args(args.iter().skip(1))
+        .args(run.iter().skip(1))
         .current_dir(project)
         .env_remove("RUST_LOG");
     match test_database {
@@ -2158,7 +2193,7 @@ fn eventually_within(wait: Duration, what: &str, mut check: impl FnMut() -> bool
 /// file. Each service's database holds only its own tables.
 #[test]
 fn the_split_example_runs_as_a_whole() {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let out = e2e_root().join("projects").join("shop-services");
     if out.exists() {
         std::fs::remove_dir_all(&out).unwrap();
@@ -2225,6 +2260,10 @@ fn the_split_example_runs_as_a_whole() {
     // of the test then starts one by one.
     let names = ["accounts", "catalog", "orders", "payments", "notifications"];
     run_all_starts_and_stops_everything(&out, names.len());
+    // Everything is built: what follows serves and calls the services (Schemathesis through
+    // the gateway, one core, for two minutes), so the next test builds beside it. No other
+    // test generates or builds this workspace or a binary of its names.
+    drop(serial);
 
     // One run's streams and subjects, apart from earlier runs' on the same NATS server.
     let run = format!("e2e{}", std::process::id());
