@@ -50,6 +50,20 @@ pub enum Answer {
     Empty,
 }
 
+/// Whether `op` takes or answers a body other than JSON or text: a file's bytes.
+fn carries_bytes(op: &Value) -> bool {
+    let other = |content: &Value| {
+        content.as_object().is_some_and(|types| {
+            types
+                .keys()
+                .any(|t| t != "application/json" && t != "text/plain")
+        })
+    };
+    other(&op["requestBody"]["content"])
+        || (op["responses"].as_object().into_iter().flatten())
+            .any(|(status, answer)| status.starts_with('2') && other(&answer["content"]))
+}
+
 /// Every operation of `document`, in its order: paths, then methods as HTTP lists them.
 pub fn operations(document: &Value) -> Vec<ClientOperation> {
     let parameters = &document["components"]["parameters"];
@@ -60,6 +74,11 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
             let Some(id) = op["operationId"].as_str() else {
                 continue;
             };
+            // A file's bytes travel as they are: no method of the typed clients yet (a client
+            // uploads and downloads them with its HTTP library, at the file's `url`).
+            if carries_bytes(op) {
+                continue;
+            }
             let mut query = Vec::new();
             let mut headers = Vec::new();
             for param in op["parameters"].as_array().into_iter().flatten() {

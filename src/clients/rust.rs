@@ -194,6 +194,10 @@ impl Types<'_> {
         if let (Some(variants), true) = (variants, types.is_empty()) {
             let kinds: Vec<&str> = variants.iter().filter_map(|v| v["type"].as_str()).collect();
             let nullable = kinds.contains(&"null");
+            // A component or null (a file's description): that component's type.
+            if let Some(named) = variants.iter().find(|v| ref_name(v).is_some()) {
+                return (self.of(named, hint).0, nullable);
+            }
             // A decimal written as a string or a number: the string, which keeps every digit.
             let ty = if kinds.contains(&"string") {
                 "String"

@@ -43,6 +43,8 @@ pub struct FieldRuleContext {
     pub write_rules: Vec<String>,
     /// A value the caller may not write is dropped rather than refused.
     pub ignore_denied: bool,
+    /// A file: no body holds it (its own route writes it).
+    pub file: bool,
     /// The rules in words, for the generated `docs/access.md`.
     pub words: String,
 }
@@ -94,6 +96,7 @@ pub(super) fn field_rules(auth: &Auth, r: &Resource) -> Vec<FieldRuleContext> {
                 _ => Vec::new(),
             },
             ignore_denied: f.access.denied == Denied::Ignore,
+            file: f.ty.file().is_some(),
             words: field_rules_in_words(auth, &f.access),
         })
         .collect()

@@ -14,8 +14,8 @@ use super::imports::imports;
 use super::lists::{ListPaths, list_description, list_paths};
 use super::relations::{Ownership, cache_dependents};
 use super::{
-    AccessContext, EventContext, FieldContext, FieldRuleContext, LinkContext, LinkedFromContext,
-    ListColumn, ListRange, OwnerVia, RelationContext, RemoteRefContext, Uses,
+    AccessContext, EventContext, FieldContext, FieldRuleContext, FileContext, LinkContext,
+    LinkedFromContext, ListColumn, ListRange, OwnerVia, RelationContext, RemoteRefContext, Uses,
 };
 
 #[derive(Debug, Serialize)]
@@ -71,6 +71,9 @@ pub struct ResourceContext {
     /// in a body is checked with.
     pub owner_remote: bool,
     pub fields: Vec<FieldContext>,
+    /// Its file fields, which the other lists of fields leave out: in the row's
+    /// representation, each with its own routes (`src/files.rs`).
+    pub files: Vec<FileContext>,
     pub belongs_to: Vec<RelationContext>,
     pub links: Vec<LinkContext>,
     /// The links other resources declare to this one, whose linked lists its repo serves.
@@ -151,10 +154,13 @@ fn needs_exists(spec: &Spec, r: &Resource) -> bool {
 
 impl ResourceContext {
     pub(super) fn new(spec: &Spec, r: &Resource, operations: &[Operation]) -> Self {
+        // A file is no body's value: its fields go apart (`files`).
         let fields: Vec<FieldContext> = r
-            .fields
-            .iter()
+            .value_fields()
             .map(|f| FieldContext::new(spec, r, f))
+            .collect();
+        let files: Vec<FileContext> = (r.fields.iter())
+            .filter_map(|f| FileContext::new(spec, r, f))
             .collect();
         let belongs_to: Vec<RelationContext> = r
             .belongs_to
@@ -263,6 +269,7 @@ impl ResourceContext {
             events,
             row_events: r.row_events().next().is_some(),
             fields,
+            files,
             belongs_to,
             links,
             linked_from: LinkedFromContext::of(spec, r),
@@ -357,11 +364,18 @@ fn uses(
         ..Uses::default()
     };
     for f in &r.fields {
+        if f.ty.file().is_some() {
+            // Its description is read and shown, never checked nor written by a body.
+            uses.files = true;
+            continue;
+        }
         match f.ty.props().import {
             Some(Import::Decimal) => uses.decimal = true,
             Some(Import::Date) => uses.date = true,
             Some(Import::Datetime) => uses.datetime = true,
             Some(Import::Json) => uses.json = true,
+            // A file is counted above.
+            Some(Import::File) => {}
             // An enum is declared in the model itself.
             Some(Import::Enum) | None => {}
         }

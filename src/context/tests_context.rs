@@ -58,6 +58,8 @@ pub struct ServiceTestContext {
     pub client: super::ClientTestContext,
     /// The personal field the tests of sealing write (`tests/api/personal.rs`), if any.
     pub personal: Option<PersonalTest>,
+    /// The file field the tests upload to (`tests/api/stored_files.rs`), if any.
+    pub file: Option<super::files::FileTest>,
     /// A field that was personal (`Field::sealed_before`) the test of unsealing writes.
     pub sealed_before: Option<PersonalTest>,
     /// A personal field its resource's created event carries (`in_events = true`), for the
@@ -365,6 +367,7 @@ impl ServiceTestContext {
             hearer: super::jobs::ListenerContext::first(spec, true),
             client,
             personal: PersonalTest::first(spec),
+            file: super::files::FileTest::first(spec),
             sealed_before: PersonalTest::first_sealed_before(spec),
             in_events: InEventsTest::first(spec),
             export_rows_fit: super::test_rows::export_rows_fit(spec),
@@ -902,6 +905,10 @@ fn test_modules(
         (spec.project.graphql, "graphql"),
         (uses.audit, "audit_trail"),
         (typed_client, "typed_client"),
+        (
+            super::files::FileTest::first(spec).is_some(),
+            "stored_files",
+        ),
     ];
     let mut modules: Vec<String> = concerns
         .into_iter()

@@ -10,6 +10,8 @@ pub struct Uses {
     pub date: bool,
     pub datetime: bool,
     pub json: bool,
+    /// Some field is a file (`src/files.rs`, its routes, the store and the sweep).
+    pub files: bool,
     pub pattern: bool,
     pub email: bool,
     pub url: bool,
@@ -79,6 +81,7 @@ impl Uses {
         self.date |= o.date;
         self.datetime |= o.datetime;
         self.json |= o.json;
+        self.files |= o.files;
         self.pattern |= o.pattern;
         self.email |= o.email;
         self.url |= o.url;

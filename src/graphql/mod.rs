@@ -244,9 +244,12 @@ fn keys(r: &ResourceContext, resource: &crate::spec::Resource, schema: &Value) -
     properties
         .iter()
         .map(|(key, property)| {
+            // `null` among its types, or among the schemas it may be (a file's description).
             let nullable = property["type"]
                 .as_array()
-                .is_some_and(|types| types.iter().any(|t| t == "null"));
+                .is_some_and(|types| types.iter().any(|t| t == "null"))
+                || (property["anyOf"].as_array())
+                    .is_some_and(|arms| arms.iter().any(|arm| arm["type"] == "null"));
             let field = r.fields.iter().find(|f| f.names.camel == *key);
             let (named, is_enum) = match field {
                 Some(f) if f.is_enum => {
@@ -299,7 +302,8 @@ fn field_scalar(f: &FieldContext) -> &'static str {
         FieldKind::Uuid => "ID",
         FieldKind::Date => "Date",
         FieldKind::Datetime => "DateTime",
-        FieldKind::Json => "JSON",
+        // A file's description is an object; its bytes go through REST.
+        FieldKind::Json | FieldKind::File => "JSON",
     }
 }
 

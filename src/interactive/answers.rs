@@ -233,7 +233,8 @@ impl FieldAnswers {
         if sized {
             field = field.max_length(USUAL_MAX_LENGTH);
         }
-        field.required = required;
+        // A file is uploaded after its row is made: never required.
+        field.required = required && field.ty.file().is_none();
         field
     }
 

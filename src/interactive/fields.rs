@@ -4,12 +4,14 @@
 use super::answers::{Answers, FieldAnswers, ResourceAnswers, USUAL_MAX_LENGTH};
 use super::checks::{Draft, field_name_problem};
 use super::more::ask_field_rules;
-use super::parse::{parse_count, parse_default, parse_enum_values, parse_number, takes_default};
+use super::parse::{
+    parse_count, parse_default, parse_enum_values, parse_media_types, parse_number, takes_default,
+};
 use super::ui::{Ui, ask_list};
 use crate::error::{Error, Result};
 use crate::spec::{
-    AuthMode, Bound, DEFAULT_DECIMAL, FieldType, Format, Kind, Literal, Rules, Shape, bound_text,
-    bound_value,
+    AuthMode, Bound, DEFAULT_DECIMAL, FieldType, FileRules, Format, Kind, Literal, Rules, Shape,
+    bound_text, bound_value,
 };
 
 /// The field types, as the type question lists them (in `FieldType::ALLOWED`'s order): the
@@ -152,6 +154,29 @@ fn ask_type(ui: &Ui, name: &str, existing: Option<&FieldType>) -> Result<FieldTy
                 precision,
                 scale: scale.trim().parse().unwrap_or(DEFAULT_DECIMAL.1),
             }
+        }
+        (None, Kind::File) => {
+            let (size, types) = existing.and_then(FieldType::file).map_or_else(
+                || ("5MB".to_owned(), "image/png, image/jpeg".to_owned()),
+                |rules| (rules.size_text(), rules.content_types.join(", ")),
+            );
+            let size = ui.text(
+                "Largest file (B, KB, MB or GB, e.g. 5MB)",
+                Some(&size),
+                |text: &String| match FileRules::parse_size(text) {
+                    Some(n) if (1..=FileRules::MAX_SIZE).contains(&n) => Ok(()),
+                    _ => Err("enter a size from 1B to 5GB, e.g. 200KB or 5MB".to_string()),
+                },
+            )?;
+            FieldType::File(FileRules {
+                max_size: FileRules::parse_size(&size).unwrap_or(FileRules::MAX_SIZE),
+                content_types: ask_list(
+                    ui,
+                    "Accepted media types (comma-separated; application/octet-stream takes any)",
+                    &types,
+                    parse_media_types,
+                )?,
+            })
         }
         (None, _) => {
             let values = existing

@@ -3,7 +3,7 @@
 //! message to show when the text will not do.
 
 use crate::names::{is_snake_identifier, snake_version};
-use crate::spec::{Bound, DEFAULT_DECIMAL, FieldType, Literal, Shape, parse_decimal};
+use crate::spec::{Bound, DEFAULT_DECIMAL, FieldType, FileRules, Literal, Shape, parse_decimal};
 
 /// Splits a comma-separated list, trimming each item and dropping empty ones.
 fn split_list(text: &str) -> Vec<String> {
@@ -117,6 +117,27 @@ pub(super) fn parse_enum_values(text: &str) -> Result<Vec<String>, ListProblems>
         text,
         "name at least one value, e.g. \"draft, published\"",
         |v| snake_problem(v, "a snake_case word such as \"in_stock\""),
+    )
+}
+
+/// A file field's media types: `image/png, image/jpeg`.
+pub(super) fn parse_media_types(text: &str) -> Result<Vec<String>, ListProblems> {
+    distinct_words(
+        text,
+        "name at least one media type, e.g. \"image/png, image/jpeg\"",
+        |v| {
+            let lower = v.to_ascii_lowercase();
+            if FileRules::is_media_type(v) {
+                None
+            } else if FileRules::is_media_type(&lower) {
+                Some((format!("{v:?} is in lower case"), Some(lower)))
+            } else {
+                Some((
+                    format!("{v:?} is not a media type such as \"image/png\""),
+                    None,
+                ))
+            }
+        },
     )
 }
 

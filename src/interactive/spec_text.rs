@@ -194,6 +194,11 @@ fn field_parts(f: &FieldAnswers) -> Vec<String> {
     if let Some(b) = &rules.max {
         parts.push(format!("max = {}", bound_text(b)));
     }
+    if let Some(file) = f.ty.file() {
+        parts.push(format!("max_size = {}", quote(&file.size_text())));
+        let types: Vec<String> = file.content_types.iter().map(|t| quote(t)).collect();
+        parts.push(format!("content_types = [{}]", types.join(", ")));
+    }
     if let Some((precision, scale)) = f.ty.decimal() {
         if precision != DEFAULT_DECIMAL.0 {
             parts.push(format!("precision = {precision}"));

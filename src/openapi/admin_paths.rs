@@ -18,6 +18,9 @@ impl<'a> Builder<'a> {
             kinds.push(crate::spec::Job::ACCOUNT_MAIL);
             kinds.push(crate::spec::Job::ACCOUNT_EXPORT);
         }
+        if self.spec.has_files() {
+            kinds.push(crate::spec::Job::FILE_REMOVAL);
+        }
         schemas.insert(
             "Job".into(),
             json!({

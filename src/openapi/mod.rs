@@ -13,6 +13,7 @@ mod admin_paths;
 mod auth_paths;
 mod builder;
 mod export_schema;
+mod file_paths;
 mod health;
 mod resource_paths;
 mod schemas;
@@ -63,6 +64,12 @@ impl<'a> Builder<'a> {
                     "additionalProperties": schema_ref("JsonValue"),
                     "items": schema_ref("JsonValue")
                 }),
+            );
+        }
+        if file_paths::has_files(&ctx.resources) {
+            schemas.insert(
+                file_paths::STORED_FILE.into(),
+                file_paths::stored_file_schema(),
             );
         }
         let mut tags = Vec::new();
@@ -247,6 +254,7 @@ impl<'a> Builder<'a> {
             Kind::Webhooks(action) => self.webhook_operation(*action, base),
             Kind::Audit(action) => self.audit_operation(*action, base),
             Kind::Health(_) | Kind::Metrics | Kind::Document => own_operation(&op.kind, base),
+            Kind::File { .. } => self.file_operation(op, base),
             _ => self.resource_operation(op, base),
         };
         for (name, status, _) in SERVER_REFUSALS {

@@ -49,6 +49,21 @@ impl<'a> Builder<'a> {
                 required.push(f.names.camel.clone());
             }
         }
+        for f in &r.files {
+            props.insert(f.names.camel.clone(), super::file_paths::file_property(f));
+            // Like any field's: callers who may not see it never get its key.
+            let hidden = (self.spec.resource(&r.names.snake))
+                .and_then(|resource| {
+                    resource
+                        .fields
+                        .iter()
+                        .find(|field| field.names.snake == f.names.snake)
+                })
+                .is_some_and(|field| readers(&field.access).is_some());
+            if !hidden {
+                required.push(f.names.camel.clone());
+            }
+        }
         if r.account {
             props.insert(
                 "roles".into(),

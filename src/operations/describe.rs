@@ -3,7 +3,7 @@
 
 use super::model::{Action, Body, Group, Operation, Param};
 use crate::spec::routes::{
-    AuditAction, AuthAction, JobAction, Kind, Method, Probe, Route, WebhookAction,
+    AuditAction, AuthAction, FileAction, JobAction, Kind, Method, Probe, Route, WebhookAction,
 };
 use crate::spec::{Resource, Spec, Trigger};
 
@@ -165,6 +165,25 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             format!("unlink{}{}", pascal(resource), pascal(target)),
             &format!("unlink_{target}"),
         ),
+        Kind::File {
+            resource,
+            field,
+            action,
+        } => {
+            let field_pascal = res(resource)
+                .and_then(|r| r.fields.iter().find(|f| f.names.snake == *field))
+                .map_or_else(String::new, |f| f.names.pascal.clone());
+            let (verb, handler) = match action {
+                FileAction::Upload => ("upload", "put"),
+                FileAction::Download => ("download", "get"),
+                FileAction::Remove => ("remove", "delete"),
+            };
+            resource_op(
+                resource,
+                format!("{verb}{}{field_pascal}", pascal(resource)),
+                &format!("{handler}_{field}"),
+            )
+        }
         // A service's part of an account's export, the accounts being another service's: its
         // routes sit beside the export (`src/export.rs`), which names them bare.
         Kind::Auth(action) if !spec.has_accounts() => {
@@ -283,7 +302,8 @@ fn group(kind: &Kind) -> Group {
         | Kind::EraseAccount { resource }
         | Kind::ListLinked { resource, .. }
         | Kind::Link { resource, .. }
-        | Kind::Unlink { resource, .. } => Group::Resource(resource.clone()),
+        | Kind::Unlink { resource, .. }
+        | Kind::File { resource, .. } => Group::Resource(resource.clone()),
         // The rows are the child's, and so is the handler.
         Kind::ListChildren { child, .. }
         | Kind::ReadChild { child, .. }
@@ -308,7 +328,8 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         | Kind::ExportAccount { resource }
         | Kind::PrepareAccountExport { resource }
         | Kind::EraseAccount { resource }
-        | Kind::ListLinked { resource, .. } => (resource.as_str(), ""),
+        | Kind::ListLinked { resource, .. }
+        | Kind::File { resource, .. } => (resource.as_str(), ""),
         Kind::Link { resource, target } | Kind::Unlink { resource, target } => {
             (resource.as_str(), target.as_str())
         }
@@ -342,6 +363,12 @@ fn access(kind: &Kind) -> Option<Action> {
             Action::Update
         }
         Kind::Delete { .. } => Action::Delete,
+        // A file is read with its row, and written (or removed) as an update of it.
+        Kind::File {
+            action: FileAction::Download,
+            ..
+        } => Action::Read,
+        Kind::File { .. } => Action::Update,
         _ => return None,
     })
 }

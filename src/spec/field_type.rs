@@ -13,13 +13,79 @@ pub enum FieldType {
     Integer,
     BigInteger,
     Float,
-    Decimal { precision: u32, scale: u32 },
+    Decimal {
+        precision: u32,
+        scale: u32,
+    },
     Boolean,
     Uuid,
     Date,
     Datetime,
     Json,
-    Enum { values: Vec<String> },
+    Enum {
+        values: Vec<String>,
+    },
+    /// An uploaded file: its bytes in the store, its description in the row
+    /// (docs/decisions/files.md).
+    File(FileRules),
+}
+
+/// What a file field accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRules {
+    /// The most bytes an upload may have.
+    pub max_size: u64,
+    /// The media types it accepts (`image/png`), checked against the header and the bytes.
+    pub content_types: Vec<String>,
+}
+
+impl FileRules {
+    /// The largest upload a file field may take (`max_size`): 5 GB, S3's largest object
+    /// written in one request, which is also far past what a service should proxy.
+    pub const MAX_SIZE: u64 = 5_000_000_000;
+
+    /// `"5MB"`, `"200 KB"`, `"1000B"`, `"1000"`: the bytes (powers of 1,000), or `None`.
+    pub fn parse_size(text: &str) -> Option<u64> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let factor: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+            "" | "B" => 1,
+            "KB" => 1_000,
+            "MB" => 1_000_000,
+            "GB" => 1_000_000_000,
+            _ => return None,
+        };
+        number.parse::<u64>().ok()?.checked_mul(factor)
+    }
+
+    /// `max_size` as the spec writes it: the largest unit that divides it (`"5MB"`).
+    pub fn size_text(&self) -> String {
+        let bytes = self.max_size;
+        [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")]
+            .into_iter()
+            .find(|(unit, _)| bytes.is_multiple_of(*unit))
+            .map_or_else(
+                || format!("{bytes}B"),
+                |(unit, name)| format!("{}{name}", bytes / unit),
+            )
+    }
+
+    /// A media type without parameters, in lower case: `type/subtype` of RFC 6838's
+    /// characters.
+    pub fn is_media_type(text: &str) -> bool {
+        let token = |part: &str| {
+            !part.is_empty()
+                && part.len() <= 127
+                && part.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b"!#$&-^_.+".contains(&b)
+                })
+        };
+        text.split_once('/')
+            .is_some_and(|(kind, sub)| token(kind) && token(sub))
+    }
 }
 
 /// A field type without its parameters: the row of the table.
@@ -37,6 +103,7 @@ pub enum Kind {
     Datetime,
     Json,
     Enum,
+    File,
 }
 
 /// A decimal's precision and scale when the spec gives none.
@@ -121,6 +188,7 @@ pub enum Import {
     Datetime,
     Json,
     Enum,
+    File,
 }
 
 /// The values of a kind, as rules, defaults and samples see them.
@@ -253,7 +321,7 @@ const WHOLE: TypeProps = TypeProps {
 };
 
 /// Every kind's row, in the order of `Kind` (and of `FieldType::ALLOWED`).
-const PROPS: [TypeProps; 12] = [
+const PROPS: [TypeProps; 13] = [
     TypeProps {
         kind: Kind::String,
         spec_name: "string",
@@ -447,10 +515,31 @@ const PROPS: [TypeProps; 12] = [
         shape: Shape::Choice,
         ..BASE
     },
+    TypeProps {
+        kind: Kind::File,
+        spec_name: "file",
+        summary: "an uploaded file (an image, a PDF)",
+        rust: Some("StoredFile"),
+        copy: false,
+        import: Some(Import::File),
+        // Its description (id, type, size, checksum, when), read without a join.
+        sql: PerDialect {
+            sqlite: "TEXT",
+            postgres: "JSONB",
+        },
+        zero: Some(PerDialect::same("NULL")),
+        // No body writes it: its bytes go through its own route.
+        shape: Shape::Fixed {
+            sample: json_sample,
+        },
+        unique: false,
+        wrong_type: None,
+        ..BASE
+    },
 ];
 
 /// The table, where `FieldType::props` finds each row.
-static TABLE: [TypeProps; 12] = PROPS;
+static TABLE: [TypeProps; 13] = PROPS;
 
 fn uuid_sample(seed: u64, i: usize) -> String {
     format!(
@@ -479,7 +568,7 @@ fn json_sample(_: u64, i: usize) -> String {
 
 impl Kind {
     /// Every kind, in the table's order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::String,
         Kind::Text,
         Kind::Integer,
@@ -492,6 +581,7 @@ impl Kind {
         Kind::Datetime,
         Kind::Json,
         Kind::Enum,
+        Kind::File,
     ];
 
     pub fn props(self) -> &'static TypeProps {
@@ -541,6 +631,7 @@ impl FieldType {
             FieldType::Datetime => Kind::Datetime,
             FieldType::Json => Kind::Json,
             FieldType::Enum { .. } => Kind::Enum,
+            FieldType::File(_) => Kind::File,
         }
     }
 
@@ -570,6 +661,14 @@ impl FieldType {
     pub fn values(&self) -> Option<&[String]> {
         match self {
             FieldType::Enum { values } => Some(values),
+            _ => None,
+        }
+    }
+
+    /// A file field's size limit and media types.
+    pub fn file(&self) -> Option<&FileRules> {
+        match self {
+            FieldType::File(rules) => Some(rules),
             _ => None,
         }
     }

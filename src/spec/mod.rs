@@ -15,7 +15,7 @@ pub mod schema_names;
 mod validate;
 mod words;
 
-pub use field_type::{DEFAULT_DECIMAL, Kind, Range, Shape, TypeProps};
+pub use field_type::{DEFAULT_DECIMAL, FileRules, Kind, Range, Shape, TypeProps};
 pub use model::*;
 pub use numbers::bound_text;
 pub(crate) use numbers::{bound_value, bound_whole, parse_decimal};

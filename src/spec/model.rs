@@ -253,7 +253,12 @@ impl Spec {
     /// Whether the service has a job queue: jobs of the spec's, webhook deliveries, or the
     /// jwt flow's mail (verification and password reset).
     pub fn has_job_queue(&self) -> bool {
-        !self.jobs.is_empty() || self.webhooks() || self.has_accounts()
+        !self.jobs.is_empty() || self.webhooks() || self.has_accounts() || self.has_files()
+    }
+
+    /// Whether some resource has a file field: its old objects are deleted by jobs.
+    pub fn has_files(&self) -> bool {
+        self.resources.iter().any(|r| r.files().next().is_some())
     }
 
     /// The service of a split spec that holds `resource`.
@@ -665,11 +670,14 @@ impl Job {
     pub const ACCOUNT_MAIL: &'static str = "account_mail";
     /// The kind that prepares an account's export (`POST /auth/me/exports`), likewise.
     pub const ACCOUNT_EXPORT: &'static str = "account_export";
+    /// The kind that deletes a replaced or removed file's object, likewise.
+    pub const FILE_REMOVAL: &'static str = "remove_file";
     /// Every kind the service itself may run.
     pub const RESERVED: &'static [&'static str] = &[
         Self::WEBHOOK_DELIVERY,
         Self::ACCOUNT_MAIL,
         Self::ACCOUNT_EXPORT,
+        Self::FILE_REMOVAL,
     ];
 }
 
@@ -797,6 +805,16 @@ impl Trigger {
 }
 
 impl Resource {
+    /// Its file fields (`type = "file"`): in the row's representation, never in a body.
+    pub fn files(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.ty.file().is_some())
+    }
+
+    /// Its fields a body writes and lists may filter by: all but the files.
+    pub fn value_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.ty.file().is_none())
+    }
+
     /// The account's personal fields its tombstone clears: all but the email (personal with
     /// `[auth] personal_email`), which the tombstone replaces.
     pub fn cleared_by_tombstone(&self) -> impl Iterator<Item = &Field> + '_ {

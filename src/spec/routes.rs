@@ -133,6 +133,12 @@ pub enum Kind {
         resource: String,
         target: String,
     },
+    /// A file field's bytes (`src/files.rs`): uploaded, downloaded or removed.
+    File {
+        resource: String,
+        field: String,
+        action: FileAction,
+    },
     Auth(AuthAction),
     Jobs(JobAction),
     Webhooks(WebhookAction),
@@ -141,6 +147,18 @@ pub enum Kind {
     Metrics,
     /// The OpenAPI document.
     Document,
+}
+
+/// What a file's route does with its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileAction {
+    /// `PUT`: the raw bytes, streamed into the store.
+    Upload,
+    /// `GET`: the bytes, with `ETag` and `Range`.
+    Download,
+    /// `DELETE`: the row names no file any more.
+    Remove,
 }
 
 /// The jwt flow's actions (`src/auth/handlers.rs`).
@@ -322,6 +340,34 @@ pub fn resource_routes(spec: &Spec, resource: &Resource) -> Vec<Route> {
             Kind::Delete { resource: snake() },
         ),
     ];
+    for f in resource.files() {
+        let path = format!("{item}/{}", f.names.kebab);
+        let words = &f.names.words;
+        for (method, summary, action) in [
+            (
+                Method::Put,
+                format!("upload the {one}'s {words} (the raw bytes)"),
+                FileAction::Upload,
+            ),
+            (
+                Method::Get,
+                format!("download the {one}'s {words}"),
+                FileAction::Download,
+            ),
+            (
+                Method::Delete,
+                format!("remove the {one}'s {words}"),
+                FileAction::Remove,
+            ),
+        ] {
+            let kind = Kind::File {
+                resource: snake(),
+                field: f.names.snake.clone(),
+                action,
+            };
+            routes.push(route(method, &path, summary, kind));
+        }
+    }
     for child in children(spec, resource) {
         let path = format!("{item}/{}", child.segment);
         let words = &child.resource.names.plural_words;

@@ -393,6 +393,63 @@ fn enum_needs_values() {
 }
 
 #[test]
+fn file_fields_need_a_size_and_types_and_take_no_value_rules() {
+    let spec = valid(
+        "[resources.post.fields]\nimage = { type = \"file\", max_size = \"5MB\", content_types = [\"image/png\", \"image/jpeg\"] }\nraw = { type = \"file\", max_size = 1500, content_types = [\"application/octet-stream\"], required = false }\n",
+    );
+    let post = &spec.resources[0];
+    let image = post.fields[0].ty.file().expect("a file");
+    assert_eq!(image.max_size, 5_000_000);
+    assert_eq!(image.content_types, ["image/png", "image/jpeg"]);
+    assert_eq!(post.fields[1].ty.file().map(|f| f.max_size), Some(1500));
+    assert!(
+        post.fields
+            .iter()
+            .all(|f| !f.required && !f.list.filter && !f.list.sort)
+    );
+    assert_eq!(post.files().count(), 2);
+    assert_eq!(post.value_fields().count(), 0);
+    assert!(spec.has_job_queue(), "replaced files are deleted by jobs");
+
+    let e = errors(concat!(
+        "[resources.post.fields]\n",
+        "a = { type = \"file\" }\n",
+        "b = { type = \"file\", max_size = \"5 TB\", content_types = [] }\n",
+        "c = { type = \"file\", max_size = \"6GB\", content_types = [\"Image/PNG\", \"image/png\", \"image/png\"] }\n",
+        "d = { type = \"file\", max_size = \"1KB\", content_types = [\"text/plain\"], required = true, unique = true, sort = true, max_length = 3 }\n",
+        "e = { type = \"string\", max_size = \"1KB\" }\n",
+    ));
+    let expected = [
+        "a file field needs a `max_size`",
+        "a file field needs its `content_types`",
+        "invalid `max_size`",
+        "expected a non-empty array of media types",
+        "invalid `max_size`",
+        "not a media type",
+        "a media type listed twice",
+        "`max_length` does not apply to file fields",
+        "a file field cannot be required",
+        "file fields cannot be unique",
+        "lists cannot sort by a file field",
+        "`max_size` does not apply to string fields",
+    ];
+    for message in expected {
+        assert!(
+            e.iter().any(|line| line.contains(message)),
+            "{message}: {e:#?}"
+        );
+    }
+    assert_eq!(e.len(), expected.len(), "{e:#?}");
+    let write = errors(
+        "[auth]\nmode = \"jwt\"\n[resources.post.fields]\nimage = { type = \"file\", max_size = \"1MB\", content_types = [\"image/png\"], write = \"create\" }\n",
+    );
+    assert!(
+        write[0].contains("a file is uploaded after its row is created"),
+        "{write:?}"
+    );
+}
+
+#[test]
 fn defaults_must_pass_their_own_validation() {
     let e = errors(
         "[resources.post.fields]\n\

@@ -39,6 +39,12 @@ pub struct ResourceSql {
     pub anonymize: String,
     pub erased_ids: String,
     pub tombstone: String,
+    /// Each file field's (in the order of `Resource::files`): sets its description (`$2`, or
+    /// null), and moves the row's version and `updated_at` (`$3`) as any write does.
+    pub set_files: Vec<String>,
+    /// Each file field's files, in the same order: the descriptions its column holds,
+    /// soft-deleted rows' too (what the sweep keeps).
+    pub named_files: Vec<String>,
 }
 
 /// The SQL that follows an owner path from `r` through its parents to the user: see
@@ -117,7 +123,8 @@ fn writable(r: &Resource) -> Vec<String> {
         .iter()
         .map(|b| foreign_key(&b.names.snake))
         .collect();
-    for f in &r.fields {
+    // A file's column is written by its own route (`set_{field}` in the repository).
+    for f in r.value_fields() {
         out.push(f.names.sql.clone());
         out.extend(f.blind_index());
     }
@@ -248,6 +255,33 @@ impl ResourceSql {
             Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
             _ => (String::new(), String::new()),
         };
+        let set_files = r
+            .files()
+            .map(|f| {
+                let mut sets = vec![format!("{} = $2", f.names.sql)];
+                if r.timestamps {
+                    sets.push("updated_at = $3".into());
+                }
+                if r.versioned {
+                    sets.push("version = version + 1".into());
+                }
+                rust_text(query(&[
+                    format!("    UPDATE {table}"),
+                    clause("SET", &sets),
+                    format!("    WHERE id = $1{live}"),
+                    returning.clone(),
+                ]))
+            })
+            .collect();
+        let named_files = r
+            .files()
+            .map(|f| {
+                let column = &f.names.sql;
+                rust_text(format!(
+                    "SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
+                ))
+            })
+            .collect();
         let (erase, anonymize, erased_ids) = erasure(spec, r);
         let tombstone = if account && spec.has_accounts() {
             tombstone(r)
@@ -255,6 +289,8 @@ impl ResourceSql {
             String::new()
         };
         Self {
+            set_files,
+            named_files,
             erase: rust_text(erase),
             anonymize: rust_text(anonymize),
             erased_ids: rust_text(erased_ids),

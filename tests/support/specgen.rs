@@ -174,8 +174,21 @@ fn unique_room(ty: &str, options: &[(&str, String)]) -> Option<u128> {
     }
 }
 
-/// Every field type the spec has.
-const TYPES: &[&str] = backend_gen::spec::FieldType::ALLOWED;
+/// Every field type the generator draws: the spec's but `file`, the last, which
+/// `with_file_field` adds at render time (drawn, it would change what every seed drew
+/// before file fields existed).
+const TYPES: &[&str] = {
+    let allowed = backend_gen::spec::FieldType::ALLOWED;
+    allowed.split_at(allowed.len() - 1).0
+};
+const _: () = {
+    let allowed = backend_gen::spec::FieldType::ALLOWED;
+    let last = allowed[allowed.len() - 1].as_bytes();
+    assert!(
+        last.len() == 4 && last[0] == b'f' && last[3] == b'e',
+        "`file` is the last type"
+    );
+};
 
 /// `(pattern, a value it matches)`: anchored and not, classes, quotes, `#` and backslashes
 /// (raw string delimiters), Unicode.
@@ -3868,7 +3881,7 @@ impl Generator {
     }
 
     fn render_resource(&mut self, out: &mut String, r: &Resource) {
-        let r = &with_list_keys(r);
+        let r = &with_file_field(&with_list_keys(r));
         let key = self.key(&r.name);
         let mut lines: Vec<String> = Vec::new();
         if let Some(p) = &r.plural {
@@ -4236,6 +4249,52 @@ fn with_list_keys(r: &Resource) -> Resource {
             format!("[{{ filter = [\"{filter}\"]{sort} }}]"),
         ));
     }
+    r
+}
+
+/// A file field on about one resource in four, chosen by a hash of its name at render time
+/// (as `with_list_keys` chooses), so the specs drawn before file fields existed stay what
+/// they were, and a renamed resource may gain or lose one (an `update` that adds or drops a
+/// file field). Its name is one no other key of the resource takes; its limit and types
+/// come from the hash, among those the generated tests and Schemathesis send bytes of.
+fn with_file_field(r: &Resource) -> Resource {
+    let h = fnv(&format!("{}#file", r.name));
+    let mut r = r.clone();
+    if !h.is_multiple_of(4) {
+        return r;
+    }
+    let mut taken: Vec<String> = r
+        .fields
+        .iter()
+        .flat_map(|f| field_keys(&f.name, f.ty))
+        .collect();
+    taken.extend(
+        r.belongs_to
+            .iter()
+            .map(|b| Names::new(&format!("{}_id", b.name), None).camel),
+    );
+    let Some(name) = ["image", "attachment", "scan", "signed_copy"]
+        .into_iter()
+        .find(|name| !taken.contains(&Names::new(name, None).camel))
+    else {
+        return r;
+    };
+    let sizes = ["\"200KB\"", "\"1MB\"", "\"5MB\"", "1500"];
+    let types = [
+        "[\"image/png\", \"image/jpeg\"]",
+        "[\"application/pdf\"]",
+        "[\"image/webp\", \"image/png\", \"application/pdf\"]",
+        "[\"text/plain\"]",
+        "[\"application/octet-stream\"]",
+    ];
+    r.fields.push(Field {
+        name: name.to_string(),
+        ty: "file",
+        options: vec![
+            ("max_size", sizes[(h / 4 % 4) as usize].to_string()),
+            ("content_types", types[(h / 16 % 5) as usize].to_string()),
+        ],
+    });
     r
 }
 

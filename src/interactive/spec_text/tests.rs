@@ -1,7 +1,7 @@
 use super::super::answers::RelationAnswers;
 use super::super::answers::tests::{field, resource};
 use super::*;
-use crate::spec::{Bound, Database, Event, FieldType, Spec, parse};
+use crate::spec::{Bound, Database, Event, FieldType, FileRules, Spec, parse};
 
 fn valid(answers: &Answers) -> (Spec, String) {
     let text = to_toml(answers, "demo");
@@ -115,6 +115,15 @@ fn every_field_type_with_limits_round_trips() {
     );
     status.default = Some(Literal::String("in_stock".into()));
     fields.push(status);
+    let mut image = field(
+        "image",
+        FieldType::File(FileRules {
+            max_size: 2_500_000,
+            content_types: vec!["image/png".into(), "image/webp".into()],
+        }),
+    );
+    image.required = false;
+    fields.push(image);
     a.resources = vec![resource("product", fields)];
 
     let (spec, text) = valid(&a);
@@ -158,6 +167,14 @@ fn every_field_type_with_limits_round_trips() {
         Some(Bound::Integer(9_000_000_000))
     );
     assert_eq!(f("rating").rules.max, Some(Bound::Float(5.0)));
+    assert_eq!(
+        f("image").ty.file(),
+        Some(&FileRules {
+            max_size: 2_500_000,
+            content_types: vec!["image/png".into(), "image/webp".into()],
+        })
+    );
+    assert!(text.contains(r#"max_size = "2500KB""#), "{text}");
     assert_eq!(f("rating").default, Some(Literal::Float(2.5)));
     assert_eq!(
         f("price").ty,

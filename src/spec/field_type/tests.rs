@@ -10,6 +10,10 @@ fn one_of_each() -> Vec<FieldType> {
                 precision: 12,
                 scale: 3,
             },
+            None if *kind == Kind::File => FieldType::File(FileRules {
+                max_size: 5_000_000,
+                content_types: vec!["image/png".into()],
+            }),
             None => FieldType::Enum {
                 values: vec!["draft".into(), "live".into()],
             },
@@ -65,7 +69,7 @@ fn spec_names_round_trip() {
         assert_eq!(ty.spec_name(), *name);
         assert_eq!(ty.props().kind, ty.kind());
         // The kinds that take parameters are no plain type.
-        let parameters = ty.decimal().is_some() || ty.values().is_some();
+        let parameters = ty.decimal().is_some() || ty.values().is_some() || ty.file().is_some();
         assert_eq!(FieldType::plain(name).as_ref(), (!parameters).then_some(ty));
     }
     assert_eq!(FieldType::plain("decimal"), None);
@@ -75,10 +79,10 @@ fn spec_names_round_trip() {
     assert_eq!(Kind::named("bigint"), None);
     // The spec reads every name to its kind.
     for name in FieldType::ALLOWED {
-        let extra = if *name == "enum" {
-            ", values = [\"a\"]"
-        } else {
-            ""
+        let extra = match *name {
+            "enum" => ", values = [\"a\"]",
+            "file" => ", max_size = \"1MB\", content_types = [\"image/png\"]",
+            _ => "",
         };
         let source = format!("[resources.thing.fields]\nf = {{ type = {name:?}{extra} }}\n");
         let spec = crate::spec::parse("t.toml", &source).unwrap_or_else(|r| panic!("{r}"));
@@ -96,9 +100,9 @@ fn predicates_read_the_table() {
     );
     assert_eq!(
         Kind::names_where(|p| !p.shape.takes_default()).join(", "),
-        "uuid, date, datetime, json"
+        "uuid, date, datetime, json, file"
     );
-    assert_eq!(Kind::names_where(|p| !p.unique), ["json"]);
+    assert_eq!(Kind::names_where(|p| !p.unique), ["json", "file"]);
     assert_eq!(
         Kind::names_where(|p| p.range == Some(Range::Time)).join(", "),
         "date, datetime"

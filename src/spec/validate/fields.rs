@@ -13,10 +13,10 @@ use super::identifiers::{
 };
 use super::keys::FIELD_KEYS;
 use super::lists::{default_field_use, listable, read_list_use};
-use super::values::{read_default, read_rules};
+use super::values::{describe_value, read_default, read_rules};
 use crate::diagnostics::Diagnostic;
 use crate::names::{self, NOT_RAW, Names, alternative, is_snake_identifier, snake_version};
-use crate::spec::field_type::{DEFAULT_DECIMAL, Kind, Range, Shape, TypeProps};
+use crate::spec::field_type::{DEFAULT_DECIMAL, FileRules, Kind, Range, Shape, TypeProps};
 use crate::spec::model::*;
 use crate::spec::reader::{At, Sink, Table, suggest};
 use crate::spec::words::{GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
@@ -195,6 +195,7 @@ fn read_field(
     // Only the kinds that take parameters read them, so they name their types.
     let ty = match (kind.props().plain.clone(), kind) {
         (Some(plain), _) => plain,
+        (None, Kind::File) => FieldType::File(read_file_rules(sink, &t, value)),
         (None, Kind::Decimal) => {
             let (default_precision, default_scale) = DEFAULT_DECIMAL;
             let precision = t
@@ -222,7 +223,7 @@ fn read_field(
     };
     check_keys_apply(sink, &t, &ty);
 
-    let required = t.boolean(sink, "required").is_none_or(|b| b.value);
+    let required = read_required(sink, &t, &ty);
     let unique = t.boolean(sink, "unique").is_some_and(|b| b.value);
     if unique && !ty.props().unique {
         let span = t.raw("unique").map_or(value.span(), |v| v.span());
@@ -241,6 +242,22 @@ fn read_field(
         .raw("default")
         .and_then(|d| read_default(sink, &t, d, &ty, &rules));
     let access = read_field_access(sink, &t, auth);
+    if ty.file().is_some() && matches!(access.write, FieldWrite::Create | FieldWrite::None) {
+        let span = t.raw("write").map_or(value.span(), |v| v.span());
+        sink.push(
+            Diagnostic::new(
+                span,
+                t.key_path("write"),
+                "a file is uploaded after its row is created",
+            )
+            .found(if access.write == FieldWrite::Create {
+                "\"create\""
+            } else {
+                "\"none\""
+            })
+            .allowed("access rules (`write = [\"owner\"]`), or no `write`"),
+        );
+    }
     if unique && access.write == FieldWrite::None && default.is_some() {
         let span = t.raw("unique").map_or(value.span(), |v| v.span());
         sink.push_new_rule(
@@ -263,7 +280,8 @@ fn read_field(
     let mut default_use = default_field_use(&ty, unique);
     // Ciphertext has no order: a personal field filters by equality only.
     default_use.sort &= !personal;
-    let list = read_list_use(sink, &t, default_use, listable(&ty));
+    let unlisted = (!listable(&ty)).then(|| ty.spec_name());
+    let list = read_list_use(sink, &t, default_use, unlisted);
     if personal && list.sort {
         let span = t.raw("sort").map_or(value.span(), |v| v.span());
         sink.push(
@@ -486,6 +504,129 @@ fn read_enum_values(
     out
 }
 
+/// `required`: true unless the spec says, but a file field is always optional (a row
+/// exists before its file is uploaded), so `required = true` on one is refused.
+fn read_required(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) -> bool {
+    let said = t.boolean(sink, "required");
+    if ty.file().is_none() {
+        return said.is_none_or(|b| b.value);
+    }
+    if let Some(required) = said.filter(|b| b.value) {
+        sink.push(
+            Diagnostic::new(
+                required.span,
+                t.key_path("required"),
+                "a file field cannot be required",
+            )
+            .found("true")
+            .allowed("false (or no `required`)")
+            .help(
+                "a row is created before its file is uploaded to the file's own route, so the \
+                 field is empty until then",
+            ),
+        );
+    }
+    false
+}
+
+/// A file field's `max_size` (`"5MB"`, powers of 1,000 as browsers and S3 show sizes, or a
+/// number of bytes) and `content_types` (media types, required and not empty).
+fn read_file_rules(sink: &mut Sink, t: &Table<'_, '_>, value: &Spanned<DeValue<'_>>) -> FileRules {
+    let allowed_size = "a size such as \"200KB\", \"5MB\", \"1GB\" (B, KB, MB, GB: powers of \
+                        1,000) or a number of bytes, from 1 byte to 5GB";
+    let max_size = match t.raw("max_size") {
+        None => {
+            sink.push(
+                Diagnostic::new(
+                    value.span(),
+                    t.key_path("max_size"),
+                    "a file field needs a `max_size`",
+                )
+                .allowed(allowed_size),
+            );
+            1
+        }
+        Some(raw) => {
+            let parsed = match raw.get_ref() {
+                DeValue::String(s) => FileRules::parse_size(s),
+                DeValue::Integer(i) => i.as_str().parse::<u64>().ok(),
+                _ => None,
+            };
+            match parsed.filter(|n| (1..=FileRules::MAX_SIZE).contains(n)) {
+                Some(n) => n,
+                None => {
+                    sink.push(
+                        Diagnostic::new(raw.span(), t.key_path("max_size"), "invalid `max_size`")
+                            .found(describe_value(raw.get_ref()))
+                            .allowed(allowed_size),
+                    );
+                    1
+                }
+            }
+        }
+    };
+    let allowed_types = "media types such as \"image/png\", \"application/pdf\" \
+                         (\"application/octet-stream\" takes any file)";
+    let mut content_types: Vec<String> = Vec::new();
+    match t.raw("content_types") {
+        None => sink.push(
+            Diagnostic::new(
+                value.span(),
+                t.key_path("content_types"),
+                "a file field needs its `content_types`",
+            )
+            .allowed(allowed_types),
+        ),
+        Some(raw) => {
+            let items = match raw.get_ref() {
+                DeValue::Array(items) if !items.is_empty() => &items[..],
+                _ => {
+                    sink.push(
+                        Diagnostic::new(
+                            raw.span(),
+                            t.key_path("content_types"),
+                            "expected a non-empty array of media types",
+                        )
+                        .found(describe_value(raw.get_ref()))
+                        .allowed(allowed_types),
+                    );
+                    &[]
+                }
+            };
+            for item in items {
+                let text = match item.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                };
+                match text.filter(|s| FileRules::is_media_type(s)) {
+                    Some(s) if content_types.contains(&s) => sink.push(
+                        Diagnostic::new(
+                            item.span(),
+                            t.key_path("content_types"),
+                            "a media type listed twice",
+                        )
+                        .found(format!("{s:?}")),
+                    ),
+                    Some(s) => content_types.push(s),
+                    None => sink.push(
+                        Diagnostic::new(
+                            item.span(),
+                            t.key_path("content_types"),
+                            "not a media type",
+                        )
+                        .found(describe_value(item.get_ref()))
+                        .allowed(allowed_types),
+                    ),
+                }
+            }
+        }
+    }
+    FileRules {
+        max_size,
+        content_types,
+    }
+}
+
 /// A key, and whether it applies to a kind of field type (its row).
 type Applies = (&'static str, fn(&TypeProps) -> bool);
 
@@ -503,6 +644,9 @@ fn check_keys_apply(sink: &mut Sink, t: &Table<'_, '_>, ty: &FieldType) {
         // A decimal's parameters.
         ("precision", |p| matches!(p.shape, Shape::Decimal)),
         ("scale", |p| matches!(p.shape, Shape::Decimal)),
+        // A file's limits.
+        ("max_size", |p| p.kind == Kind::File),
+        ("content_types", |p| p.kind == Kind::File),
     ];
     for (key, ok) in applies {
         if let Some(v) = t.raw(key)

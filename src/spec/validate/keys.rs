@@ -94,6 +94,8 @@ pub(super) const FIELD_KEYS: &[&str] = &[
     "pattern",
     "precision",
     "scale",
+    "max_size",
+    "content_types",
     "filter",
     "sort",
     "read",

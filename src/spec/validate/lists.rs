@@ -15,29 +15,31 @@ pub(super) fn listable(ty: &FieldType) -> bool {
     ty.props().list_kind.is_some()
 }
 
-/// `filter` and `sort` of a field or relation table, over `default`; `listable` is false
-/// for json fields, which lists can only select.
+/// `filter` and `sort` of a field or relation table, over `default`; `unlisted` names the
+/// type of a field lists can only select (json, file), `None` for the others.
 pub(super) fn read_list_use(
     sink: &mut Sink,
     t: &Table<'_, '_>,
     default: ListUse,
-    listable: bool,
+    unlisted: Option<&str>,
 ) -> ListUse {
     let mut read = |key: &str, default: bool| {
         let Some(value) = t.boolean(sink, key) else {
-            return default && listable;
+            return default && unlisted.is_none();
         };
-        if value.value && !listable {
+        if let Some(type_name) = unlisted
+            && value.value
+        {
             sink.push(
                 Diagnostic::new(
                     value.span,
                     t.key_path(key),
-                    format!("lists cannot {key} by a json field"),
+                    format!("lists cannot {key} by a {type_name} field"),
                 )
                 .found("true")
                 .allowed("false")
                 .help(format!(
-                    "remove `{key}`: json has no order; a field of another type can be \
+                    "remove `{key}`: {type_name} has no order; a field of another type can be \
                      filtered and sorted"
                 )),
             );

@@ -412,7 +412,7 @@ fn read_belongs_to(
                         .help("add `required = false`, or use `cascade` or `restrict`"),
                     );
                 }
-                let list = read_list_use(sink, &rt, ListUse::BOTH, true);
+                let list = read_list_use(sink, &rt, ListUse::BOTH, None);
                 let check = match one_of(sink, &rt, "check", Check::ALLOWED).as_deref() {
                     Some("replica") => Check::Replica,
                     _ => Check::Call,

@@ -311,7 +311,7 @@ fn decimal_scale(text: &str) -> u32 {
     text.split_once('.').map_or(0, |(_, f)| f.len() as u32)
 }
 
-fn describe_value(value: &DeValue<'_>) -> String {
+pub(super) fn describe_value(value: &DeValue<'_>) -> String {
     match value {
         DeValue::String(s) => format!("{s:?}"),
         DeValue::Integer(i) => i.as_str().to_string(),
