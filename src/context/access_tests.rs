@@ -134,8 +134,7 @@ pub(super) fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) ->
         passes(&r.access.list, roles, false)
             || (roles.is_some() && owns && r.access.list.contains(&Rule::Owner))
     };
-    r.fields
-        .iter()
+    r.value_fields()
         .zip(fields)
         .filter(|(f, _)| f.access.is_restricted())
         .map(|(f, context)| {

@@ -729,8 +729,7 @@ impl ResourceTestContext {
             list_routes: ListRoute::all(spec, r, resource),
             sample_bodies: sample_bodies(fields),
             fields: r
-                .fields
-                .iter()
+                .value_fields()
                 .zip(fields)
                 .map(|(f, context)| FieldTestContext::new(f, context, &resource.list_paths))
                 .collect(),
@@ -822,8 +821,7 @@ impl ListExamples {
 /// The text field of `text_example` (see `ResourceTestContext`), if `r` has one.
 fn text_example(r: &Resource, fields: &[FieldContext], paths: &ListPaths) -> Option<TextExample> {
     let long = TEXT_PREFIX_CHARS as u32 + 1;
-    r.fields
-        .iter()
+    r.value_fields()
         .zip(fields)
         .find(|(f, context)| {
             let key = &context.names.camel;

@@ -4287,14 +4287,20 @@ fn with_file_field(r: &Resource) -> Resource {
         "[\"text/plain\"]",
         "[\"application/octet-stream\"]",
     ];
-    r.fields.push(Field {
-        name: name.to_string(),
-        ty: "file",
-        options: vec![
-            ("max_size", sizes[(h / 4 % 4) as usize].to_string()),
-            ("content_types", types[(h / 16 % 5) as usize].to_string()),
-        ],
-    });
+    // Anywhere among the fields: the generator pairs fields with their contexts, which
+    // leave files out.
+    let at = (h / 80) as usize % (r.fields.len() + 1);
+    r.fields.insert(
+        at,
+        Field {
+            name: name.to_string(),
+            ty: "file",
+            options: vec![
+                ("max_size", sizes[(h / 4 % 4) as usize].to_string()),
+                ("content_types", types[(h / 16 % 5) as usize].to_string()),
+            ],
+        },
+    );
     r
 }
 
