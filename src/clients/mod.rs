@@ -35,6 +35,8 @@ pub struct ClientOperation {
     pub headers: Vec<String>,
     /// The JSON body's schema, and whether the body is required.
     pub body: Option<(Value, bool)>,
+    /// The body is a file's bytes, of a type the caller names (an upload).
+    pub bytes_body: bool,
     /// The success answers: status, and the JSON schema or `text/plain` (`None`: no body).
     pub answers: Vec<(u16, Answer)>,
     /// Sent with the caller's bearer token (the document's `security` names `bearerAuth`).
@@ -47,21 +49,19 @@ pub struct ClientOperation {
 pub enum Answer {
     Json(Value),
     Text,
+    /// A file's bytes, of the type its `Content-Type` says.
+    Bytes,
     Empty,
 }
 
-/// Whether `op` takes or answers a body other than JSON or text: a file's bytes.
-fn carries_bytes(op: &Value) -> bool {
-    let other = |content: &Value| {
-        content.as_object().is_some_and(|types| {
-            types
-                .keys()
-                .any(|t| t != "application/json" && t != "text/plain")
+/// Whether `content` (a body's, by media type) is a file's bytes: a type other than JSON or
+/// text, or any type whose schema is `binary` (a file field may take JSON or text files).
+fn is_bytes(content: &Value) -> bool {
+    content.as_object().is_some_and(|types| {
+        types.iter().any(|(t, media)| {
+            (t != "application/json" && t != "text/plain") || media["schema"]["format"] == "binary"
         })
-    };
-    other(&op["requestBody"]["content"])
-        || (op["responses"].as_object().into_iter().flatten())
-            .any(|(status, answer)| status.starts_with('2') && other(&answer["content"]))
+    })
 }
 
 /// Every operation of `document`, in its order: paths, then methods as HTTP lists them.
@@ -74,11 +74,6 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
             let Some(id) = op["operationId"].as_str() else {
                 continue;
             };
-            // A file's bytes travel as they are: no method of the typed clients yet (a client
-            // uploads and downloads them with its HTTP library, at the file's `url`).
-            if carries_bytes(op) {
-                continue;
-            }
             let mut query = Vec::new();
             let mut headers = Vec::new();
             for param in op["parameters"].as_array().into_iter().flatten() {
@@ -93,8 +88,10 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
                     _ => {}
                 }
             }
+            let bytes_body = is_bytes(&op["requestBody"]["content"]);
             let body = op["requestBody"]["content"]["application/json"]["schema"]
                 .as_object()
+                .filter(|_| !bytes_body)
                 .map(|schema| {
                     let required = op["requestBody"]["required"].as_bool().unwrap_or(false);
                     (Value::Object(schema.clone()), required)
@@ -108,7 +105,9 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
                     continue;
                 }
                 let content = &answer["content"];
-                let body = if let Some(schema) = content["application/json"].get("schema") {
+                let body = if is_bytes(content) {
+                    Answer::Bytes
+                } else if let Some(schema) = content["application/json"].get("schema") {
                     Answer::Json(schema.clone())
                 } else if content.get("text/plain").is_some() {
                     Answer::Text
@@ -130,6 +129,7 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
                 query,
                 headers,
                 body,
+                bytes_body,
                 answers,
                 signed_in,
                 summary: op["summary"].as_str().unwrap_or_default().to_owned(),

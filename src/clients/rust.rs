@@ -18,9 +18,10 @@ pub const API_FILE: &str = "clients/rust/src/api.rs";
 /// whose type would take one is renamed. The runtime's `lib.rs` imports are among them: a
 /// resource `mutex` made `Mutex`, whose `pub use api::*` a private `std::sync::Mutex`
 /// shadowed (rustc's `hidden_glob_reexports`; found by a 20-step served chain).
-const TAKEN: [&str; 23] = [
+const TAKEN: [&str; 24] = [
     "Answer",
     "ApiError",
+    "Body",
     "Client",
     "Error",
     "Pager",
@@ -374,7 +375,7 @@ impl Types<'_> {
     }
 }
 
-/// The answer's type of an operation, and how its body is read (`json` or `text`).
+/// The answer's type of an operation, and how its body is read (`json`, `text` or `bytes`).
 fn answer_type(types: &mut Types<'_>, op: &ClientOperation) -> (String, &'static str) {
     let hint = format!("{}Answer", op.id.to_upper_camel_case());
     let mut found: Vec<(String, &'static str)> = Vec::new();
@@ -392,6 +393,7 @@ fn answer_type(types: &mut Types<'_>, op: &ClientOperation) -> (String, &'static
                 )
             }
             Answer::Text => ("String".to_owned(), "text"),
+            Answer::Bytes => ("Vec<u8>".to_owned(), "bytes"),
             Answer::Empty => ("()".to_owned(), "json"),
         };
         if !found.contains(&one) {
@@ -435,12 +437,22 @@ fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation
             format!("body: Option<&{ty}>")
         });
     }
+    if op.bytes_body {
+        params.push("content_type: &str, bytes: impl Into<Vec<u8>>".to_owned());
+    }
     params.push("options: &RequestOptions".to_owned());
     let path = rust_path(op);
     let body = match &op.body {
         Some((_, true)) => "Some(crate::json_body(body)?)",
         Some((_, false)) => "body.map(crate::json_body).transpose()?",
+        None if op.bytes_body => "Some(crate::Body::bytes(content_type, bytes))",
         None => "None",
+    };
+    // A download takes the file's type, whatever it is.
+    let accept = if read == "bytes" {
+        "crate::ANY"
+    } else {
+        "crate::JSON_OR_TEXT"
     };
     let query = if op.query.is_empty() {
         "Vec::new()"
@@ -461,15 +473,15 @@ fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation
     );
     let _ = writeln!(
         out,
-        "        let request = crate::Request {{ method: reqwest::Method::{}, path: {path}, query: {query}, body: {body}, auth: {}, options }};",
+        "        let request = crate::Request {{ method: reqwest::Method::{}, path: {path}, query: {query}, body: {body}, accept: {accept}, auth: {}, options }};",
         op.method, op.signed_in
     );
     let remembers = super::REMEMBERS.contains(&op.id.as_str());
     let forgets = super::FORGETS.contains(&op.id.as_str());
-    let reader = if read == "text" {
-        "text()".to_owned()
-    } else {
-        format!("json::<{answer}>()")
+    let reader = match read {
+        "text" => "text()".to_owned(),
+        "bytes" => "bytes()".to_owned(),
+        _ => format!("json::<{answer}>()"),
     };
     if remembers || forgets {
         let _ = writeln!(

@@ -140,3 +140,71 @@ fn only_sign_ins_keep_the_session() {
     let rust = super::rust::api(&document.to_string());
     assert_eq!(rust.matches("self.set_session(Some(").count(), 1, "{rust}");
 }
+
+/// A file's routes are methods too: the upload takes the bytes and their type, the download
+/// answers bytes (read as they are, with any `Accept`), in both clients.
+#[test]
+fn file_routes_take_and_answer_bytes() {
+    let document = json!({
+        "paths": {"/v1/books/{id}/cover": {
+            "put": {
+                "operationId": "uploadBookCover",
+                "requestBody": {"required": true, "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+            },
+            "get": {
+                "operationId": "downloadBookCover",
+                "responses": {
+                    "200": {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}},
+                    "206": {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
+                }
+            }
+        }}
+    });
+    let ops = operations(&document);
+    let upload = ops.iter().find(|op| op.id == "uploadBookCover").unwrap();
+    // A file of JSON is bytes too.
+    let json_file = json!({"paths": {"/v1/books/{id}/data": {"put": {
+        "operationId": "uploadBookData",
+        "requestBody": {"content": {"application/json": {"schema": {"type": "string", "format": "binary"}}}},
+        "responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+    }, "get": {
+        "operationId": "downloadBookData",
+        "responses": {"200": {"content": {"application/json": {"schema": {"type": "string", "format": "binary"}}}}}
+    }}}});
+    let json_ops = operations(&json_file);
+    assert!(
+        json_ops[1].bytes_body && json_ops[1].body.is_none(),
+        "{json_ops:?}"
+    );
+    assert!(matches!(json_ops[0].answers[0].1, super::Answer::Bytes));
+    assert!(upload.bytes_body && upload.body.is_none());
+    let download = ops.iter().find(|op| op.id == "downloadBookCover").unwrap();
+    assert!(!download.bytes_body);
+    assert!(
+        download
+            .answers
+            .iter()
+            .all(|(_, answer)| matches!(answer, super::Answer::Bytes))
+    );
+
+    let rust = super::rust::api(&document.to_string());
+    assert!(
+        rust.contains(
+            "pub async fn upload_book_cover(&self, id: &str, content_type: &str, bytes: impl Into<Vec<u8>>, options: &RequestOptions)"
+        ),
+        "{rust}"
+    );
+    assert!(rust.contains("body: Some(crate::Body::bytes(content_type, bytes))"));
+    assert!(rust.contains("-> Result<Answer<Vec<u8>>, Error>"));
+    assert!(rust.contains("accept: crate::ANY") && rust.contains(".bytes()"));
+    let ts = super::typescript::api(&document.to_string());
+    assert!(
+        ts.contains(
+            "uploadBookCover(id: string, contentType: string, bytes: Blob | Uint8Array<ArrayBuffer>"
+        ),
+        "{ts}"
+    );
+    assert!(ts.contains("bytes: { contentType, data: bytes }") && ts.contains("binary: true"));
+    assert!(ts.contains("Promise<Answer<Uint8Array>>"));
+}

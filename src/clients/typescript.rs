@@ -267,6 +267,7 @@ fn answer_type(names: &Names, op: &ClientOperation) -> String {
         .map(|(_, answer)| match answer {
             Answer::Json(schema) => ts_type(names, schema, 2, &[]),
             Answer::Text => "string".to_owned(),
+            Answer::Bytes => "Uint8Array".to_owned(),
             Answer::Empty => "undefined".to_owned(),
         })
         .collect();
@@ -288,6 +289,9 @@ fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schema
             "body{optional}: {}",
             ts_type(names, schema, 2, &[])
         ));
+    }
+    if op.bytes_body {
+        params.push("contentType: string, bytes: Blob | Uint8Array<ArrayBuffer>".to_owned());
     }
     let mut options = vec!["RequestOptions".to_owned()];
     let query_required = op.query.iter().any(|(_, _, required)| *required);
@@ -341,6 +345,16 @@ fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schema
     }
     if op.body.is_some() {
         send.push("body".to_owned());
+    }
+    if op.bytes_body {
+        send.push("bytes: { contentType, data: bytes }".to_owned());
+    }
+    if op
+        .answers
+        .iter()
+        .any(|(_, answer)| matches!(answer, Answer::Bytes))
+    {
+        send.push("binary: true".to_owned());
     }
     send.push(format!("headers: {{ {} }}", headers.join(", ")));
     send.push("signal: options.signal".to_owned());

@@ -236,6 +236,90 @@ pub(super) fn field_tests(spec: &Spec, r: &Resource, fields: &[FieldContext]) ->
         .collect()
 }
 
+/// What a caller gets for a change of `r`'s row under `rules` (update, delete), `ok` when it
+/// may: 401 anonymous, 404 when it may not read the row, 403 when it may read but not change.
+fn change_status(
+    auth: &Auth,
+    r: &Resource,
+    rules: &[Rule],
+    roles: &Option<Signed<'_>>,
+    owns: bool,
+    ok: u16,
+) -> u16 {
+    let passes = |rules: &[Rule], owns: bool| auth.passes(rules, roles.as_ref(), owns);
+    match roles {
+        None if !rules.contains(&Rule::Public) || !passes(&r.access.read, false) => 401,
+        None => ok,
+        Some(_) if !passes(&r.access.read, owns) => 404,
+        Some(_) if !passes(rules, owns) => 403,
+        Some(_) => ok,
+    }
+}
+
+/// The generated test of a file field's routes: what each kind of caller gets for an upload
+/// and for a download of a file the admin uploaded.
+#[derive(Debug, Serialize)]
+pub struct FileAccessTest {
+    pub snake: String,
+    /// The file's route below a row.
+    pub segment: String,
+    /// An accepted type and the first bytes of a file of it (a Rust byte string).
+    pub content_type: String,
+    pub sample: String,
+    pub cases: Vec<FileAccessCase>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileAccessCase {
+    pub caller: String,
+    pub upload: u16,
+    pub download: u16,
+}
+
+/// The tests of `r`'s file fields' routes, each caller's answers derived from the rules as
+/// the generated service decides them: the upload is the row's update, then the field's write
+/// rules (403); the download the row's read, then the field's read rules (404, as for a row
+/// the caller may not see).
+pub(super) fn file_access_tests(spec: &Spec, r: &Resource) -> Vec<FileAccessTest> {
+    let auth = &spec.auth;
+    let callers = test_callers(spec, r);
+    r.files()
+        .filter_map(|f| {
+            let (content_type, sample) = super::files::accepted_sample(f)?;
+            let cases = callers
+                .iter()
+                .map(|(caller, roles, owns)| {
+                    let passes = |rules: &[Rule]| auth.passes(rules, roles.as_ref(), *owns);
+                    let mut upload = change_status(auth, r, &r.access.update, roles, *owns, 200);
+                    if let (200, FieldWrite::Rules(rules)) = (upload, &f.access.write)
+                        && !passes(rules)
+                    {
+                        upload = 403;
+                    }
+                    let download = match roles {
+                        None if !r.access.read.contains(&Rule::Public) => 401,
+                        _ if !passes(&r.access.read) => 404,
+                        _ if f.access.read.as_ref().is_some_and(|read| !passes(read)) => 404,
+                        _ => 200,
+                    };
+                    FileAccessCase {
+                        caller: caller.clone(),
+                        upload,
+                        download,
+                    }
+                })
+                .collect();
+            Some(FileAccessTest {
+                snake: f.names.snake.clone(),
+                segment: f.names.kebab.clone(),
+                content_type,
+                sample: super::files::byte_string(sample),
+                cases,
+            })
+        })
+        .collect()
+}
+
 /// What every kind of caller gets for every action on `r`, derived from the rules the same
 /// way the generated `access.rs` decides, so the generated tests check one against the other.
 pub(super) fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
@@ -257,14 +341,11 @@ pub(super) fn access_cases(spec: &Spec, r: &Resource) -> Vec<AccessCases> {
         callers
             .iter()
             .map(|(caller, roles, owns)| {
-                let status = match roles {
-                    None if !rules.contains(&Rule::Public) || !passes(&a.read, roles, false) => 401,
-                    None => ok,
-                    Some(_) if !passes(&a.read, roles, *owns) => 404,
-                    Some(_) if !passes(rules, roles, *owns) => 403,
-                    Some(_) => ok,
-                };
-                case(caller, status, false)
+                case(
+                    caller,
+                    change_status(auth, r, rules, roles, *owns, ok),
+                    false,
+                )
             })
             .collect()
     };

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::ResourceContext;
+use super::client_method::ClientMethod;
 use super::test_rows::test_rows;
 use crate::operations::operations;
 use crate::spec::routes::{AuthAction, Kind};
@@ -26,6 +27,16 @@ pub struct ClientTestContext {
     pub resource: Option<ClientResource>,
     /// With jwt: the account's flow.
     pub account: Option<ClientAccount>,
+    /// The resource of the first file field (the generated tests' `tests.file`), when its rows
+    /// need no parent: the TypeScript test makes one to upload to.
+    pub file: Option<ClientFileRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientFileRow {
+    pub create: ClientMethod,
+    /// A create body (JSON) of the last sample, which no other client test takes.
+    pub body: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -42,13 +53,6 @@ pub struct ClientResource {
     pub bodies: Vec<String>,
     /// A patch body: another sample, without the keys set on create only.
     pub patch: String,
-}
-
-/// An operation as each client names its method: `createPost`, `create_post`.
-#[derive(Debug, Serialize)]
-pub struct ClientMethod {
-    pub ts: String,
-    pub rs: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -86,6 +90,7 @@ impl ClientTestContext {
         Self {
             resource: client_resource(spec, resources),
             account,
+            file: file_row(spec, resources),
         }
     }
 }
@@ -97,10 +102,7 @@ fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientR
     let id_of = |wanted: &dyn Fn(&Kind) -> bool| -> Option<ClientMethod> {
         ops.iter()
             .find(|op| wanted(&op.kind))
-            .map(|op| ClientMethod {
-                ts: op.id.clone(),
-                rs: heck::ToSnakeCase::to_snake_case(op.id.as_str()),
-            })
+            .map(|op| ClientMethod::of(op.id.clone()))
     };
     spec.resources
         .iter()
@@ -137,6 +139,33 @@ fn client_resource(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientR
                 patch: format!("{{{}}}", pairs(context, FIRST + BODIES, &set_once)),
             })
         })
+}
+
+/// The row the TypeScript test uploads a file to: of the first file field's resource (the
+/// one `tests.file` tests), when it needs no parent.
+fn file_row(spec: &Spec, resources: &[ResourceContext]) -> Option<ClientFileRow> {
+    let file = super::files::FileTest::first(spec)?;
+    let (r, context) = spec
+        .resources
+        .iter()
+        .zip(resources)
+        .find(|(r, _)| r.names.snake == file.resource)?;
+    if r.belongs_to.iter().any(|b| b.required)
+        || spec.is_account(r)
+        || test_rows(spec, r) < crate::samples::COUNT
+    {
+        return None;
+    }
+    let create = operations(spec)
+        .into_iter()
+        .find(|op| matches!(&op.kind, Kind::Create { resource } if *resource == file.resource))?;
+    Some(ClientFileRow {
+        create: ClientMethod::of(create.id),
+        body: format!(
+            "{{{}}}",
+            pairs::<&str>(context, crate::samples::COUNT - 1, &[])
+        ),
+    })
 }
 
 /// The keys a registration body of the test leaves out: those a registrant may not write,

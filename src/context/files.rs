@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::client_method::ClientMethod;
 use crate::names::Names;
 use crate::spec::{Field, FieldWrite, Resource, Spec};
 
@@ -65,6 +66,14 @@ pub struct FileTest {
     pub foreign: Option<String>,
     /// A type the field does not accept, `None` when it takes any.
     pub unlisted: Option<String>,
+    /// The first bytes of a file of `content_type`, as numbers (the TypeScript test's).
+    pub sample_bytes: Vec<u8>,
+    /// The resource's snake name.
+    pub resource: String,
+    /// The clients' methods of the file's routes (`uploadBookCover`, `upload_book_cover`).
+    pub upload: ClientMethod,
+    pub download: ClientMethod,
+    pub remove: ClientMethod,
 }
 
 /// What may go to the store in a test: the largest file the tests send whole.
@@ -109,7 +118,7 @@ fn sample(content_type: &str) -> Option<&'static [u8]> {
 }
 
 /// `bytes` as a Rust byte string literal.
-fn byte_string(bytes: &[u8]) -> String {
+pub(super) fn byte_string(bytes: &[u8]) -> String {
     let escaped: String = bytes
         .iter()
         .flat_map(|b| std::ascii::escape_default(*b))
@@ -118,16 +127,25 @@ fn byte_string(bytes: &[u8]) -> String {
     format!("b\"{escaped}\"")
 }
 
+/// The first type the file field `f` accepts whose first bytes the tests know, and those bytes.
+pub(super) fn accepted_sample(f: &Field) -> Option<(String, &'static [u8])> {
+    f.ty.file()?
+        .content_types
+        .iter()
+        .find_map(|t| sample(t).map(|bytes| (t.clone(), bytes)))
+}
+
 impl FileTest {
     pub(super) fn first(spec: &Spec) -> Option<Self> {
         spec.resources.iter().find_map(|r| {
             r.files().find_map(|f| {
                 let rules = f.ty.file()?;
-                let (content_type, bytes) = rules
-                    .content_types
-                    .iter()
-                    .find_map(|t| sample(t).map(|bytes| (t.clone(), bytes)))?;
+                let (content_type, bytes) = accepted_sample(f)?;
                 let any = rules.content_types.iter().any(|t| t == ANY);
+                // The operation's id (`describe.rs`), as each client names its method.
+                let method = |verb: &str| {
+                    ClientMethod::of(format!("{verb}{}{}", r.names.pascal, f.names.pascal))
+                };
                 let foreign = if content_type == "image/jpeg" {
                     "image/png"
                 } else {
@@ -146,6 +164,11 @@ impl FileTest {
                     sample: byte_string(bytes),
                     foreign: (!any).then(|| byte_string(sample(foreign).unwrap_or_default())),
                     unlisted: (!any).then(|| "application/x-not-listed".to_owned()),
+                    sample_bytes: bytes.to_vec(),
+                    resource: r.names.snake.clone(),
+                    upload: method("upload"),
+                    download: method("download"),
+                    remove: method("remove"),
                 })
             })
         })

@@ -9,6 +9,7 @@
 mod access;
 mod access_tests;
 mod auth;
+mod client_method;
 mod client_tests;
 mod erasure;
 mod events;

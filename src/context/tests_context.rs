@@ -13,7 +13,9 @@ use crate::spec::{
     Resource, Rule, Rules, Spec, Trigger,
 };
 
-use super::access_tests::{access_cases, field_tests, signed, unwritable_on_create};
+use super::access_tests::{
+    FileAccessTest, access_cases, field_tests, file_access_tests, signed, unwritable_on_create,
+};
 use super::auth::registrant_unwritable;
 use super::field::raw_string;
 use super::relations::{
@@ -509,6 +511,8 @@ pub struct ResourceTestContext {
     /// every kind of caller gets for every action (for the generated access tests).
     pub owner_creates: bool,
     pub access_cases: Vec<AccessCases>,
+    /// What each kind of caller gets from each file field's routes (with jwt).
+    pub file_access: Vec<FileAccessTest>,
     /// Rows have owners and a default-role user reads only their own: the generated tests
     /// check that a second user can neither see nor change the first one's.
     pub private_rows: bool,
@@ -670,6 +674,11 @@ impl ResourceTestContext {
             owner_creates: owner_creates(spec, r),
             access_cases: if spec.auth.mode == AuthMode::Jwt {
                 access_cases(spec, r)
+            } else {
+                Vec::new()
+            },
+            file_access: if spec.auth.mode == AuthMode::Jwt {
+                file_access_tests(spec, r)
             } else {
                 Vec::new()
             },

@@ -62,7 +62,17 @@ pub struct GatewayContext {
     pub shared_segments: Vec<String>,
     /// An account's export, gathered from every service's part (`export`).
     pub export: Option<export::Gathered>,
+    /// The file fields' upload routes, whose body limit is the field's, not the gateway's.
+    pub uploads: Vec<Upload>,
     pub port: u16,
+}
+
+/// A file field's upload route, `PUT {prefix}/{collection}/{id}/{field}`, and its limit.
+#[derive(Debug, Serialize)]
+pub struct Upload {
+    pub collection: String,
+    pub field: String,
+    pub max_size: u64,
 }
 
 impl GatewayContext {
@@ -112,6 +122,19 @@ impl GatewayContext {
                 .collect(),
             upstreams,
             export: export::Gathered::new(spec, services),
+            uploads: spec
+                .resources
+                .iter()
+                .flat_map(|r| {
+                    r.files().filter_map(|f| {
+                        Some(Upload {
+                            collection: r.names.plural_kebab.clone(),
+                            field: f.names.kebab.clone(),
+                            max_size: f.ty.file()?.max_size,
+                        })
+                    })
+                })
+                .collect(),
             port: PORT,
         }
     }
@@ -350,6 +373,7 @@ mod tests {
             ],
             shared_segments: vec!["jobs".into()],
             export: None,
+            uploads: Vec::new(),
             port: 8080,
         };
         let documents = [

@@ -315,6 +315,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "SocketAddr",
     "State",
     "StatusCode",
+    "Storage",
     "StoredFile",
     "TempDir",
     "Templates",

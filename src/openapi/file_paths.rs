@@ -173,6 +173,11 @@ impl Builder<'_> {
                     responses(vec![
                         ("200", whole),
                         ("206", part),
+                        ("307", {
+                            let mut elsewhere = no_content("On an S3 store with `FILES_PRESIGN_SECONDS` set: the bytes are at `Location`, a URL signed for this file that lives that many seconds; the bucket serves ranges, the type and the disposition.");
+                            elsewhere["headers"]["Location"] = json!({"schema": {"type": "string", "format": "uri", "maxLength": 4096}, "description": "The presigned URL."});
+                            elsewhere
+                        }),
                         ("304", {
                             let mut current = no_content("`If-None-Match` lists the file's `ETag`: the client's copy is current.");
                             current["headers"]["ETag"] = file_etag();

@@ -124,6 +124,12 @@ impl Conditions {
         }
     }
 
+    /// Whether `If-None-Match` lists `tag` (or `*`): the client's copy of what `tag` names
+    /// (a file's bytes) is current.
+    pub fn none_match_lists(&self, tag: &str) -> bool {
+        self.if_none_match.as_deref().is_some_and(|listed| lists(listed, tag, true))
+    }
+
     /// Whether the write is conditional: the caller then loads the current row for `check`.
     pub fn has_if_match(&self) -> bool {
         self.if_match.is_some()

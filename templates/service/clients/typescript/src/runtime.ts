@@ -41,6 +41,10 @@ type SendInit = {
   auth: boolean;
   query?: { [key: string]: QueryValue } | undefined;
   body?: unknown;
+  /** A file's bytes, sent as they are with their type (an upload). */
+  bytes?: { contentType: string; data: Blob | Uint8Array<ArrayBuffer> };
+  /** The answer is a file's bytes, of any type (a download). */
+  binary?: boolean;
   headers?: Record<string, string | undefined>;
   signal?: AbortSignal | undefined;
 };
@@ -113,7 +117,7 @@ export class Client {
         response = await this.attempt(method, path, init);
       }
     }
-    return this.answer<T>(response);
+    return this.answer<T>(response, init.binary === true);
   }
 
   /** Trades the refresh token for a new pair; `false` (and no session) if refused. */
@@ -148,7 +152,7 @@ export class Client {
         url.searchParams.set(key, String(value));
       }
     }
-    const headers = new Headers({ accept: "application/json, text/plain" });
+    const headers = new Headers({ accept: init.binary === true ? "*/*" : "application/json, text/plain" });
     for (const [key, value] of Object.entries(init.headers ?? {})) {
       if (value !== undefined) {
         headers.set(key, value);
@@ -162,13 +166,21 @@ export class Client {
       headers.set("content-type", "application/json");
       request.body = JSON.stringify(init.body);
     }
+    if (init.bytes !== undefined) {
+      headers.set("content-type", init.bytes.contentType);
+      request.body = init.bytes.data;
+    }
     if (init.signal !== undefined) {
       request.signal = init.signal;
     }
     return this.fetcher(url, request);
   }
 
-  private async answer<T>(response: Response): Promise<Answer<T>> {
+  private async answer<T>(response: Response, binary: boolean): Promise<Answer<T>> {
+    if (binary && response.ok) {
+      const data = new Uint8Array(await response.arrayBuffer());
+      return { data: data as T, status: response.status, etag: response.headers.get("etag"), headers: response.headers };
+    }
     const text = await response.text();
     const json = (response.headers.get("content-type") ?? "").includes("json");
     const body: unknown = text === "" ? undefined : json ? JSON.parse(text) : text;
