@@ -64,7 +64,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             indexes: Vec::new(),
             create: sql::create_refresh_tokens(spec, dialect),
         });
-        for (name, create) in [
+        let mut accounts = vec![
             (sql::SESSIONS, sql::create_sessions(spec, dialect)),
             (
                 sql::ACCOUNT_TOKENS,
@@ -74,7 +74,18 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 sql::EMAIL_VERIFICATIONS,
                 sql::create_email_verifications(spec, dialect),
             ),
-        ] {
+        ];
+        if spec.auth.has_providers() {
+            accounts.extend([
+                (sql::IDENTITIES, sql::create_identities(spec, dialect)),
+                (
+                    sql::SIGN_IN_REQUESTS,
+                    sql::create_sign_in_requests(spec, dialect),
+                ),
+                (sql::PASSWORDLESS, sql::create_passwordless(spec, dialect)),
+            ]);
+        }
+        for (name, create) in accounts {
             out.push(Table {
                 name: name.into(),
                 quoted: name.into(),

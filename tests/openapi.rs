@@ -1273,6 +1273,7 @@ fn every_operation_has_a_client_method() {
             .lines()
             .filter_map(|line| line.strip_prefix("  async "))
             .filter_map(|rest| rest.split_once('(').map(|(name, _)| name))
+            .chain(page_urls(typescript, "  ", "Url("))
             .collect();
         let mut ids: Vec<&str> = Vec::new();
         for item in document["paths"].as_object().expect("paths").values() {
@@ -1295,6 +1296,7 @@ fn every_operation_has_a_client_method() {
             .lines()
             .filter_map(|line| line.trim_start().strip_prefix("pub async fn "))
             .filter_map(|rest| rest.split_once(['(', '<']).map(|(name, _)| name))
+            .chain(page_urls(rust, "    pub fn ", "_url("))
             .collect();
         for id in &ids {
             let name = heck::ToSnakeCase::to_snake_case(*id);
@@ -1306,4 +1308,15 @@ fn every_operation_has_a_client_method() {
         }
         assert_eq!(functions.len(), ids.len(), "{spec}: {functions:?}");
     }
+}
+
+/// The methods that build a page's URL rather than call it (a sign-in with a provider starts
+/// with a browser's navigation), by the operation's name: `signInWithProviderUrl(` is
+/// `signInWithProvider`.
+fn page_urls<'a>(source: &'a str, lead: &'a str, suffix: &'a str) -> impl Iterator<Item = &'a str> {
+    source.lines().filter_map(move |line| {
+        let rest = line.strip_prefix(lead)?;
+        let (name, _) = rest.split_once(suffix)?;
+        (!name.contains([' ', '('])).then_some(name)
+    })
 }

@@ -16,7 +16,7 @@ use serde_json::Value;
 /// The operations (their ids, which no resource's operation takes) whose answer is a new
 /// token pair, which a client keeps, and those that end the session it holds. A resource
 /// may be named `token_pair`, so the answer's schema name does not say.
-pub const REMEMBERS: [&str; 2] = ["login", "refresh"];
+pub const REMEMBERS: [&str; 3] = ["login", "refresh", "exchangeSignInCode"];
 pub const FORGETS: [&str; 2] = ["logout", "logoutAll"];
 
 /// One operation of the document, as a client function sees it.
@@ -41,6 +41,9 @@ pub struct ClientOperation {
     pub answers: Vec<(u16, Answer)>,
     /// Sent with the caller's bearer token (the document's `security` names `bearerAuth`).
     pub signed_in: bool,
+    /// A page a browser navigates to (its answer a 303, no 2xx: a sign-in with a provider):
+    /// the client builds its URL rather than calling it.
+    pub navigation: bool,
     pub summary: String,
 }
 
@@ -121,6 +124,7 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
                 .into_iter()
                 .flatten()
                 .any(|requirement| requirement.get("bearerAuth").is_some());
+            let navigation = answers.is_empty() && op["responses"].get("303").is_some();
             found.push(ClientOperation {
                 id: id.to_owned(),
                 method: method.to_ascii_uppercase(),
@@ -132,6 +136,7 @@ pub fn operations(document: &Value) -> Vec<ClientOperation> {
                 bytes_body,
                 answers,
                 signed_in,
+                navigation,
                 summary: op["summary"].as_str().unwrap_or_default().to_owned(),
             });
         }

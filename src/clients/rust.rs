@@ -419,16 +419,13 @@ fn answer_type(types: &mut Types<'_>, op: &ClientOperation) -> (String, &'static
 /// An operation as a method of `Client`, and for a list read by cursor, a pager over all
 /// its rows.
 fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation, schemas: &Value) {
+    if op.navigation {
+        write_page_url(out, op);
+        return;
+    }
     let (answer, read) = answer_type(types, op);
     let method = ident(&op.id.to_snake_case());
-    let mut params: Vec<String> = op
-        .path_params
-        .iter()
-        .map(|name| format!("{}: &str", param_name(name)))
-        .collect();
-    if !op.query.is_empty() {
-        params.push(format!("query: &{}", query_type(op)));
-    }
+    let mut params = path_and_query_params(op);
     if let Some((schema, required)) = &op.body {
         let (ty, _) = types.of(schema, &format!("{}Body", op.id.to_upper_camel_case()));
         params.push(if *required {
@@ -454,18 +451,8 @@ fn write_operation(out: &mut String, types: &mut Types<'_>, op: &ClientOperation
     } else {
         "crate::JSON_OR_TEXT"
     };
-    let query = if op.query.is_empty() {
-        "Vec::new()"
-    } else {
-        "crate::query_pairs(query)?"
-    };
-    let summary = format!(
-        "{} (`{} {}`).",
-        capitalised(&op.summary),
-        op.method,
-        op.path
-    );
-    let _ = writeln!(out, "\n{}", doc_comment(&summary, "    ///"));
+    let query = query_arg(op);
+    write_doc(out, op, "");
     let _ = writeln!(
         out,
         "    pub async fn {method}(&self, {}) -> Result<Answer<{answer}>, Error> {{",
@@ -567,6 +554,58 @@ fn write_pager(
 /// A path parameter's Rust name.
 fn param_name(name: &str) -> String {
     ident(&name.to_snake_case())
+}
+
+/// `sign_in_with_provider_url`: a page the browser navigates to is a URL, not a call (the
+/// call would only see the redirect to the provider).
+fn write_page_url(out: &mut String, op: &ClientOperation) {
+    let params = path_and_query_params(op);
+    let query = query_arg(op);
+    write_doc(out, op, ": the URL to send the browser to");
+    let _ = writeln!(
+        out,
+        "    pub fn {}_url(&self, {}) -> Result<String, Error> {{",
+        ident(&op.id.to_snake_case()),
+        params.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "        self.page_url(&{}, &{query})\n    }}",
+        rust_path(op)
+    );
+}
+
+/// A method's first parameters: the path's, then the query's struct.
+fn path_and_query_params(op: &ClientOperation) -> Vec<String> {
+    let mut params: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|name| format!("{}: &str", param_name(name)))
+        .collect();
+    if !op.query.is_empty() {
+        params.push(format!("query: &{}", query_type(op)));
+    }
+    params
+}
+
+/// The request's query pairs, as the method's body builds them.
+fn query_arg(op: &ClientOperation) -> &'static str {
+    if op.query.is_empty() {
+        "Vec::new()"
+    } else {
+        "crate::query_pairs(query)?"
+    }
+}
+
+/// A method's doc comment: the operation's summary, `more`, and its route.
+fn write_doc(out: &mut String, op: &ClientOperation, more: &str) {
+    let summary = format!(
+        "{}{more} (`{} {}`).",
+        capitalised(&op.summary),
+        op.method,
+        op.path
+    );
+    let _ = writeln!(out, "\n{}", doc_comment(&summary, "    ///"));
 }
 
 /// The path as Rust builds it: `format!` with each parameter as one encoded segment.

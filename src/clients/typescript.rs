@@ -277,6 +277,10 @@ fn answer_type(names: &Names, op: &ClientOperation) -> String {
 /// An operation as a method of `Api`, and for a list read by cursor, an iterator over all
 /// its rows.
 fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schemas: &Value) {
+    if op.navigation {
+        write_page_url(out, op);
+        return;
+    }
     let answer = answer_type(names, op);
     let mut params: Vec<String> = op
         .path_params
@@ -309,30 +313,8 @@ fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schema
     }
     let options_type = options.join(" & ");
     let default = if query_required { "" } else { " = {}" };
-    let path = op
-        .path
-        .split('{')
-        .enumerate()
-        .fold(String::new(), |mut path, (i, part)| {
-            match (i, part.split_once('}')) {
-                (0, _) | (_, None) => path.push_str(part),
-                (_, Some((name, rest))) => {
-                    let _ = write!(
-                        path,
-                        "${{encodeURIComponent({})}}{rest}",
-                        name.to_lower_camel_case()
-                    );
-                }
-            }
-            path
-        });
-    let summary = format!(
-        "{} (`{} {}`).",
-        crate::layout::one_line(&capitalised(&op.summary)),
-        op.method,
-        op.path
-    )
-    .replace("*/", "*\\/");
+    let path = template_path(op);
+    let summary = summary(op, "");
     let mut headers: Vec<String> = op
         .headers
         .iter()
@@ -399,6 +381,64 @@ fn write_operation(out: &mut String, names: &Names, op: &ClientOperation, schema
     }
     out.push_str("    return answer;\n  }\n");
     write_iterator(out, names, op, schemas, &params, &options_type);
+}
+
+/// The path as a template literal, its parameters encoded (`/v1/products/${encodeURIComponent(id)}`).
+fn template_path(op: &ClientOperation) -> String {
+    op.path
+        .split('{')
+        .enumerate()
+        .fold(String::new(), |mut path, (i, part)| {
+            match (i, part.split_once('}')) {
+                (0, _) | (_, None) => path.push_str(part),
+                (_, Some((name, rest))) => {
+                    let _ = write!(
+                        path,
+                        "${{encodeURIComponent({})}}{rest}",
+                        name.to_lower_camel_case()
+                    );
+                }
+            }
+            path
+        })
+}
+
+/// The doc line of an operation's method: its summary, `more`, and its route.
+fn summary(op: &ClientOperation, more: &str) -> String {
+    format!(
+        "{}{more} (`{} {}`).",
+        crate::layout::one_line(&capitalised(&op.summary)),
+        op.method,
+        op.path
+    )
+    .replace("*/", "*\\/")
+}
+
+/// `signInWithProviderUrl`: a page the browser navigates to is a URL, not a call (a fetch
+/// would follow its redirect to the provider, whose page the app cannot read).
+fn write_page_url(out: &mut String, op: &ClientOperation) {
+    let mut params: Vec<String> = op
+        .path_params
+        .iter()
+        .map(|name| format!("{}: string", name.to_lower_camel_case()))
+        .collect();
+    if !op.query.is_empty() {
+        let required = op.query.iter().any(|(_, _, required)| *required);
+        let optional = if required { "" } else { "?" };
+        params.push(format!("query{optional}: {}", query_type(op)));
+    }
+    let query = if op.query.is_empty() { "" } else { ", query" };
+    let _ = writeln!(
+        out,
+        "\n  /** {} */",
+        summary(op, ": the URL to send the browser to")
+    );
+    let _ = writeln!(out, "  {}Url({}): string {{", op.id, params.join(", "));
+    let _ = writeln!(
+        out,
+        "    return this.client.url(`{}`{query});\n  }}",
+        template_path(op)
+    );
 }
 
 /// `listProductsAll`: every row of a list read by cursor, page after page.

@@ -41,6 +41,9 @@ pub struct AuthContext {
     pub accounts_variant: Option<String>,
     /// And the variable that says where it is (`SERVICE_URL_ACCOUNTS`).
     pub accounts_variable: Option<String>,
+    /// `[auth] account_claims` by the fields' JSON keys: (key, claim), what a first sign-in
+    /// with a provider puts in the new account's body.
+    pub claim_keys: Vec<(String, String)>,
 }
 
 /// The register example of the generated `docs/access.md` for `account`: `None` without auth.
@@ -80,6 +83,18 @@ impl AuthContext {
                 .accounts
                 .as_deref()
                 .map(crate::spec::Reference::url_variable),
+            claim_keys: spec
+                .auth
+                .account_claims
+                .iter()
+                .filter_map(|(field, claim)| {
+                    let found = account_resource?
+                        .fields
+                        .iter()
+                        .find(|f| f.names.snake == *field)?;
+                    Some((found.names.camel.clone(), claim.clone()))
+                })
+                .collect(),
         };
         if let Some(account) = resources.iter().find(|r| r.account)
             && let Some(example) = register_example(account, &auth, &registrant_unwritable(spec))

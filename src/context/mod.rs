@@ -239,6 +239,7 @@ impl ServiceContext {
         let remote_services = RemoteServiceContext::all(spec);
         uses.remote = !remote_services.is_empty();
         uses.accounts = spec.has_accounts();
+        uses.sign_in = uses.accounts && spec.auth.has_providers();
         uses.personal_email = uses.accounts && spec.auth.personal_email;
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();

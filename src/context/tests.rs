@@ -108,14 +108,17 @@ fn shop_context() {
             "0009_create_auth_sessions",
             "0010_create_account_tokens",
             "0011_create_email_verifications",
-            "0012_create_account_exports",
-            "0013_create_idempotency_keys",
-            "0014_create_outbox_events",
-            "0015_create_personal_data_keys",
-            "0016_create_audit_log",
-            "0017_create_background_jobs",
-            "0018_create_webhook_subscriptions",
-            "0019_create_webhook_deliveries"
+            "0012_create_account_identities",
+            "0013_create_sign_in_requests",
+            "0014_create_passwordless_accounts",
+            "0015_create_account_exports",
+            "0016_create_idempotency_keys",
+            "0017_create_outbox_events",
+            "0018_create_personal_data_keys",
+            "0019_create_audit_log",
+            "0020_create_background_jobs",
+            "0021_create_webhook_subscriptions",
+            "0022_create_webhook_deliveries"
         ]
     );
     let order = resource(&ctx, "order");

@@ -912,6 +912,7 @@ fn test_modules(
         (spec.project.graphql, "graphql"),
         (uses.audit, "audit_trail"),
         (typed_client, "typed_client"),
+        (uses.sign_in, "sign_in_with_providers"),
         (
             super::files::FileTest::first(spec).is_some(),
             "stored_files",

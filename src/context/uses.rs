@@ -71,6 +71,9 @@ pub struct Uses {
     /// The accounts' emails are personal data (`[auth] personal_email`): sealed, and found
     /// through the blind index of the address in lower case.
     pub personal_email: bool,
+    /// Accounts may sign in with OpenID Connect providers (`[auth.providers]`,
+    /// `src/auth/sign_in.rs`).
+    pub sign_in: bool,
     /// Some resource is audited (`audit = true`): the audit trail (`src/audit_trail.rs`).
     pub audit: bool,
 }

@@ -64,6 +64,90 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
             }),
         );
+        if self.spec.auth.has_providers() {
+            let names: Vec<&str> = self
+                .spec
+                .auth
+                .providers
+                .iter()
+                .map(|p| p.kebab.as_str())
+                .collect();
+            schemas.insert(
+                "SignInProvider".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "enum": names, "description": "The provider's name in `/auth/providers/{provider}/authorize`."},
+                        "title": {"type": "string", "minLength": 1, "maxLength": 40, "description": "How to name it on a button."}
+                    },
+                    "required": ["name", "title"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "SignInProvider.List".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"data": {"type": "array", "maxItems": names.len(), "items": schema_ref("SignInProvider")}},
+                    "required": ["data"],
+                    "additionalProperties": false
+                }),
+            );
+            let at = |description: &str| json!({"type": "string", "format": "date-time", "description": description});
+            schemas.insert(
+                "LinkedProvider".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "enum": names, "description": "The provider's name in `/auth/me/providers/{provider}`."},
+                        "title": {"type": "string", "minLength": 1, "maxLength": 40, "description": "How to name it to people."},
+                        "linkedAt": at("When it was linked: the first sign-in with it, or the link."),
+                        "lastUsedAt": at("When the account last signed in with it.")
+                    },
+                    "required": ["name", "title", "linkedAt", "lastUsedAt"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "LinkedProvider.List".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "data": {"type": "array", "maxItems": names.len(), "items": schema_ref("LinkedProvider"), "description": "In the order they were linked."},
+                        "passwordSet": {"type": "boolean", "description": "Whether the account has a password of its own: false for one a provider created, until the reset flow sets one. Without one, its last provider cannot be unlinked."}
+                    },
+                    "required": ["data", "passwordSet"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "ProviderLinkRequest".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"redirectTo": {"type": "string", "minLength": 1, "maxLength": 2048, "pattern": NO_NUL, "description": "The app's URL the browser comes back to, with `?code=` (or `?error=`): one of the service's `SIGN_IN_REDIRECT_URLS`."}},
+                    "required": ["redirectTo"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "ProviderRedirect".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"url": {"type": "string", "format": "uri", "maxLength": 4096, "description": "The provider's page to send the browser to."}},
+                    "required": ["url"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "SignInCode".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"code": text(TOKEN_LENGTH, "The one-time `code` of the app's URL after a sign-in with a provider.")},
+                    "required": ["code"],
+                    "additionalProperties": false
+                }),
+            );
+        }
         schemas.insert(
             "Roles".into(),
             json!({
@@ -362,6 +446,10 @@ impl<'a> Builder<'a> {
             base.insert("description".into(), json!(description));
             open(base, body, list);
         };
+        if action.with_provider() {
+            self.provider_operation(action, &mut base);
+            return Value::Object(base);
+        }
         match action {
             AuthAction::Register => {
                 let quiet = self.spec.auth.registration == Registration::Quiet;
@@ -499,8 +587,17 @@ impl<'a> Builder<'a> {
                     ("404", error("NotFound")),
                 ],
             ),
-            // Answered above, with or without the accounts here.
-            AuthAction::Export | AuthAction::ExportAccount => {}
+            // Answered above, with or without the accounts here, or by `provider_operation`.
+            AuthAction::Export
+            | AuthAction::ExportAccount
+            | AuthAction::Providers
+            | AuthAction::Authorize
+            | AuthAction::Callback
+            | AuthAction::Exchange
+            | AuthAction::MyProviders
+            | AuthAction::LinkProvider
+            | AuthAction::ConfirmLink
+            | AuthAction::UnlinkProvider => {}
             AuthAction::PrepareExport => signed_in(
                 &mut base,
                 "Any signed-in caller: asks a job to prepare their export (`Export`, as `/auth/me/export` answers it), for an account past that route's bound or a client that would rather not wait. The answer points at the prepared export (`Location`), which says when the document is ready and where it is; asking again while one is preparing or ready answers that one.",
@@ -568,6 +665,159 @@ impl<'a> Builder<'a> {
             }
         }
         Value::Object(base)
+    }
+
+    /// Signing in with an identity provider (`src/auth/sign_in.rs`): `action` on `base`.
+    fn provider_operation(&self, action: AuthAction, base: &mut Map<String, Value>) {
+        let query = |name: &str, required: bool, max: u32, description: &str| {
+            json!({"name": name, "in": "query", "required": required, "description": description,
+                   "schema": {"type": "string", "minLength": 1, "maxLength": max, "pattern": NO_NUL}})
+        };
+        let mut cookie_headers = headers(&["Location"]);
+        cookie_headers["Set-Cookie"] = json!({
+            "description": "`sign_in_browser`, HttpOnly and SameSite=Lax on `/auth/providers`: it binds the sign-in to this browser (`authorize` sets it, `callback` clears it).",
+            "schema": {"type": "string", "maxLength": 256}
+        });
+        let redirect = json!({
+            "description": "To the provider (`authorize`) or back to the app (`callback`), in `Location`.",
+            "headers": cookie_headers
+        });
+        base.insert("security".into(), json!([]));
+        match action {
+            AuthAction::Providers => {
+                base.insert("description".into(), json!(
+                    "Anyone: the identity providers one may sign in with, in the spec's order, for a sign-in page's buttons. A provider whose client id this deployment lacks is not listed."
+                ));
+                base.insert(
+                    "responses".into(),
+                    responses(vec![(
+                        "200",
+                        ok_json("The providers.", "SignInProvider.List", &[]),
+                    )]),
+                );
+            }
+            AuthAction::Authorize => {
+                base.insert("description".into(), json!(
+                    "Anyone, by navigating a browser here: starts the authorization code flow with PKCE, `state` and `nonce`, sets a cookie that binds the sign-in to this browser, and redirects to the provider. `redirect_to` is where the app wants the browser back: it must be one of the service's `SIGN_IN_REDIRECT_URLS`, exactly (else 400 naming it). An unknown provider, or one this deployment has no client id for, is a 404; a provider that cannot be reached a 503."
+                ));
+                base.insert(
+                    "parameters".into(),
+                    json!([query(
+                        "redirect_to",
+                        true,
+                        2048,
+                        "The app's URL the browser comes back to, with `?code=` (or `?error=`)."
+                    ),]),
+                );
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("303", redirect),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                        ("503", error("ServiceUnavailable")),
+                    ]),
+                );
+            }
+            AuthAction::Callback => {
+                base.insert("description".into(), json!(
+                    "The provider redirects the browser here. With a `state` this service issued (once, for this provider, within ten minutes, to this browser: its `authorize` cookie), the browser goes on to the app's `redirect_to` with a one-time `code` (60 seconds) for `POST /auth/providers/exchange` (a link's, for `POST /auth/me/providers/confirm`), never with tokens; or with `error` (`access_denied`, `invalid_token`, `account_conflict`, `invalid_profile`, `temporarily_unavailable`) when the provider refused, its ID token failed a check, or the account cannot be made. A missing, unknown, used or expired `state`, or one another browser started, is a 400; a provider this deployment has no client id for a 404."
+                ));
+                base.insert(
+                    "parameters".into(),
+                    json!([
+                        query("state", false, 64, "The `state` the sign-in started with."),
+                        query("code", false, 2048, "The provider's authorization code."),
+                        query(
+                            "error",
+                            false,
+                            256,
+                            "The provider's error, when it refused."
+                        ),
+                        query(
+                            "error_description",
+                            false,
+                            2048,
+                            "The provider's words for it."
+                        ),
+                        query(
+                            "iss",
+                            false,
+                            512,
+                            "The provider's issuer (RFC 9207); checked when sent."
+                        ),
+                    ]),
+                );
+                base.insert(
+                    "responses".into(),
+                    responses(vec![
+                        ("303", redirect),
+                        ("400", error("BadRequest")),
+                        ("404", error("NotFound")),
+                        ("500", error("InternalError")),
+                    ]),
+                );
+            }
+            AuthAction::MyProviders => signed_in(
+                base,
+                "Any signed-in caller: the providers linked to their account, and whether it has a password of its own.",
+                vec![(
+                    "200",
+                    ok_json("The linked providers.", "LinkedProvider.List", &[]),
+                )],
+            ),
+            AuthAction::LinkProvider => signed_in_with_body(
+                base,
+                "Any signed-in caller: starts linking a provider to their account. The answer is the provider's page to send the browser to; the provider sends it back through the callback to `redirectTo` with a one-time `code` (or `error`), which the same account confirms at `POST /auth/me/providers/confirm`. A provider this deployment has no client id for is a 404; one that cannot be reached a 503.",
+                "ProviderLinkRequest",
+                vec![
+                    (
+                        "200",
+                        ok_json("Where to send the browser.", "ProviderRedirect", &[]),
+                    ),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::ConfirmLink => signed_in_with_body(
+                base,
+                "The signed-in account that started a link: the one-time `code` its callback left in the app's URL (60 seconds, once) links the provider's identity to the account. A code of another account's link, or none, is a 400 naming `code`; an identity already linked to another account a 409.",
+                "SignInCode",
+                vec![
+                    (
+                        "200",
+                        ok_json("The linked providers.", "LinkedProvider.List", &[]),
+                    ),
+                    ("409", error("Conflict")),
+                ],
+            ),
+            AuthAction::UnlinkProvider => {
+                signed_in(
+                    base,
+                    "Any signed-in caller: unlinks a provider from their account, unless it is the last way to sign in (no other provider and no password of its own: a 409; the reset flow sets a password). A provider not linked is a 404.",
+                    vec![
+                        ("204", no_content("Unlinked.")),
+                        ("404", error("NotFound")),
+                        ("409", error("Conflict")),
+                    ],
+                );
+            }
+            _ => {
+                let mut list = vec![
+                    ("200", ok_json("A new token pair.", "TokenPair", &[])),
+                    ("401", error("Unauthorized")),
+                ];
+                if self.spec.auth.require_verified_email {
+                    list.push(("403", error("Forbidden")));
+                }
+                list.extend(body_errors());
+                base.insert("description".into(), json!(
+                    "Anyone: trades the one-time code a sign-in with a provider left in the app's URL for a token pair, as a password login answers. A code works once and for 60 seconds; any other is a 401."
+                ));
+                base.insert("requestBody".into(), body_ref("SignInCode"));
+                base.insert("responses".into(), responses(list));
+            }
+        }
     }
 
     /// An admin's export of an account's data (`GET .../{id}/export`), on `base`.
@@ -643,6 +893,18 @@ impl<'a> Builder<'a> {
 /// export, or an admin's own account to erase, or a row still referred to).
 /// A signed-in route's `description`, security and answers: `list`, and those of a bad
 /// token or the server.
+/// A signed-in caller's operation with a JSON body (`schema`): its answers and the body's.
+fn signed_in_with_body(
+    base: &mut Map<String, Value>,
+    description: &str,
+    schema: &str,
+    mut list: Vec<(&str, Value)>,
+) {
+    list.extend(body_errors());
+    signed_in(base, description, list);
+    base.insert("requestBody".into(), body_ref(schema));
+}
+
 fn signed_in(base: &mut Map<String, Value>, description: &str, mut list: Vec<(&str, Value)>) {
     list.extend([
         ("401", error("Unauthorized")),

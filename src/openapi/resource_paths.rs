@@ -334,6 +334,16 @@ impl<'a> Builder<'a> {
             let words = self
                 .resource(&p.of)
                 .map_or(p.of.as_str(), |r| r.names.words.as_str());
+            if p.name == "provider" {
+                let names: Vec<&str> = self.spec.auth.providers.iter().map(|p| p.kebab.as_str()).collect();
+                return json!({
+                    "name": "provider",
+                    "in": "path",
+                    "required": true,
+                    "description": "The identity provider (`GET /auth/providers`); any other name is a 404.",
+                    "schema": {"type": "string", "enum": names}
+                });
+            }
             let description = match (nested, p.name.as_str()) {
                 (true, _) => format!("The parent {words}'s id."),
                 (false, "id") => return param_ref("Id"),

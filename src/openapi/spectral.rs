@@ -79,7 +79,32 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
                 "a Prometheus exposition grows with the routes and series, not with any input",
             ),
         ],
-        Kind::Auth(AuthAction::Login | AuthAction::Refresh) => vec![PUBLIC_WRITE],
+        Kind::Auth(AuthAction::Login | AuthAction::Refresh | AuthAction::Exchange) => {
+            vec![PUBLIC_WRITE]
+        }
+        Kind::Auth(AuthAction::Providers) => vec![
+            (
+                READ_RESTRICTED,
+                "a sign-in page's buttons: its caller has no token yet",
+            ),
+            NO_TOKEN,
+            (
+                ERROR_500,
+                "it answers the deployment's configuration, held in memory",
+            ),
+            (VALIDATION, "it takes no input"),
+        ],
+        Kind::Auth(AuthAction::Authorize | AuthAction::Callback) => vec![
+            (
+                READ_RESTRICTED,
+                "a browser's sign-in with a provider: its caller has no token yet",
+            ),
+            NO_TOKEN,
+        ],
+        Kind::Auth(AuthAction::UnlinkProvider) => vec![(
+            VALIDATION,
+            "it takes no body and no query: the path names the provider (404 for one not linked)",
+        )],
         Kind::Auth(
             AuthAction::Register
             | AuthAction::Logout
@@ -90,6 +115,7 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
         ) => vec![PUBLIC_WRITE, NO_TOKEN],
         Kind::Auth(
             AuthAction::Me
+            | AuthAction::MyProviders
             | AuthAction::ListSessions
             | AuthAction::LogoutAll
             | AuthAction::Export

@@ -192,7 +192,12 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
         }
         Kind::Auth(action) => {
             let (id, handler) = auth_names(*action);
-            (id.into(), format!("handlers::{handler}"), "auth".into())
+            let module = if action.with_provider() {
+                "sign_in"
+            } else {
+                "handlers"
+            };
+            (id.into(), format!("{module}::{handler}"), "auth".into())
         }
         Kind::Jobs(action) => {
             let (id, handler) = match action {
@@ -259,6 +264,14 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         // The id the accounts service's own route has (`export{Account}Data`), so the
         // gateway's document names one operation.
         AuthAction::ExportAccount => ("exportUserData", "export_account"),
+        AuthAction::Providers => ("listSignInProviders", "providers"),
+        AuthAction::Authorize => ("signInWithProvider", "authorize"),
+        AuthAction::Callback => ("finishSignInWithProvider", "callback"),
+        AuthAction::Exchange => ("exchangeSignInCode", "exchange"),
+        AuthAction::MyProviders => ("listMyProviders", "my_providers"),
+        AuthAction::LinkProvider => ("linkProvider", "link"),
+        AuthAction::ConfirmLink => ("confirmProviderLink", "confirm_link"),
+        AuthAction::UnlinkProvider => ("unlinkProvider", "unlink"),
     }
 }
 

@@ -489,9 +489,105 @@ pub struct Auth {
     /// this service verifies them and asks it who each caller is now. `None`: the accounts
     /// are this service's own.
     pub accounts: Option<String>,
+    /// The OpenID Connect providers accounts may sign in with (`[auth.providers.NAME]`), in
+    /// spec order.
+    pub providers: Vec<Provider>,
+    /// Whether a first sign-in with a provider joins the existing account whose email the
+    /// provider says is verified and equal (`link_verified_email`, on by default).
+    pub link_verified_email: bool,
+    /// The account fields a first sign-in fills from the ID token's claims
+    /// (`account_claims = { display_name = "name" }`), as (field, claim). Templates read
+    /// them cased, as `auth.claim_keys`.
+    #[serde(skip)]
+    pub account_claims: Vec<(String, String)>,
 }
 
+/// An OpenID Connect provider (`[auth.providers.NAME]`): the service signs accounts in
+/// through it with the authorization code flow, PKCE, `state` and `nonce`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Provider {
+    /// The spec's key, snake_case: the `provider` column of the accounts' identities.
+    pub name: String,
+    /// The path segment (`/auth/providers/{kebab}`).
+    pub kebab: String,
+    /// The environment variables' prefix, `OIDC_{SHOUTY}_`.
+    pub env: String,
+    /// How the provider is named to people (`Google`, `Corp`).
+    pub title: String,
+    /// The issuer; `None` when only the environment can tell it (a Keycloak realm, a
+    /// Microsoft tenant): `OIDC_{SHOUTY}_ISSUER` then, which may override any issuer.
+    pub issuer: Option<String>,
+    /// Read into `issuer` and `title`; the templates need nothing more of it.
+    #[serde(skip)]
+    pub preset: Option<Preset>,
+    /// The scopes asked for; `openid` is always among them.
+    pub scopes: Vec<String>,
+}
+
+/// Providers whose issuer or settings backend-gen knows (`preset = "google"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    Google,
+    Microsoft,
+    Keycloak,
+}
+
+impl Preset {
+    pub const ALLOWED: &'static [&'static str] = &["google", "microsoft", "keycloak"];
+
+    /// The issuer every client of the provider shares, if there is one: Microsoft's names
+    /// the directory (tenant) and Keycloak's the server and realm, which are the team's.
+    pub fn issuer(self) -> Option<&'static str> {
+        match self {
+            Self::Google => Some("https://accounts.google.com"),
+            Self::Microsoft | Self::Keycloak => None,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Google => "Google",
+            Self::Microsoft => "Microsoft",
+            Self::Keycloak => "Keycloak",
+        }
+    }
+
+    /// Where the team finds the issuer the environment must give, for the docs.
+    pub fn issuer_hint(self) -> &'static str {
+        match self {
+            Self::Google => "https://accounts.google.com",
+            Self::Microsoft => "https://login.microsoftonline.com/TENANT_ID/v2.0",
+            Self::Keycloak => "https://keycloak.example.com/realms/REALM",
+        }
+    }
+}
+
+/// The standard claims (OpenID Connect Core 1.0, 5.1) a first sign-in may copy into the
+/// account's string fields.
+pub const PROFILE_CLAIMS: &[&str] = &[
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+];
+
 impl Auth {
+    /// Whether accounts may sign in with an identity provider.
+    pub fn has_providers(&self) -> bool {
+        !self.providers.is_empty()
+    }
+
     /// Who passes `rules`, in words for docs and the OpenAPI document. The admin role passes
     /// every rule, so it is named too.
     pub fn who_passes(&self, rules: &[Rule]) -> String {

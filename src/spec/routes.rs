@@ -192,6 +192,39 @@ pub enum AuthAction {
     /// part (`Spec::exports_part`). Where the accounts are here, the account resource's own
     /// route is [`Kind::ExportAccount`].
     ExportAccount,
+    /// The identity providers accounts may sign in with (`src/auth/sign_in.rs`).
+    Providers,
+    /// The start of a sign-in with a provider: a redirect to it.
+    Authorize,
+    /// The provider's redirect back, with the code to redeem.
+    Callback,
+    /// The one-time code of a finished sign-in, traded for a token pair.
+    Exchange,
+    /// The providers linked to the caller's account.
+    MyProviders,
+    /// The start of linking a provider to the caller's account: where to send the browser.
+    LinkProvider,
+    /// The one-time code of a finished link, confirmed by the account that started it.
+    ConfirmLink,
+    /// Unlinking a provider, unless it is the account's last way to sign in.
+    UnlinkProvider,
+}
+
+impl AuthAction {
+    /// Whether the action is one of signing in with an identity provider.
+    pub fn with_provider(self) -> bool {
+        matches!(
+            self,
+            Self::Providers
+                | Self::Authorize
+                | Self::Callback
+                | Self::Exchange
+                | Self::MyProviders
+                | Self::LinkProvider
+                | Self::ConfirmLink
+                | Self::UnlinkProvider
+        )
+    }
 }
 
 /// The admin actions over the job queue (`src/jobs/admin.rs`).
@@ -625,7 +658,61 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
             LogoutAll,
         ),
     ];
-    table(&base, rows, Kind::Auth)
+    let mut routes = table(&base, rows, Kind::Auth);
+    if spec.auth.has_providers() {
+        let rows = [
+            (
+                Method::Get,
+                "providers",
+                "the identity providers one may sign in with",
+                Providers,
+            ),
+            (
+                Method::Get,
+                "providers/{provider}/authorize",
+                "sign in with a provider: a redirect to it",
+                Authorize,
+            ),
+            (
+                Method::Get,
+                "providers/{provider}/callback",
+                "the provider's redirect back: to the app, with a one-time code",
+                Callback,
+            ),
+            (
+                Method::Post,
+                "providers/exchange",
+                "trade a sign-in's one-time code for a token pair",
+                Exchange,
+            ),
+            (
+                Method::Get,
+                "me/providers",
+                "the providers linked to the signed-in account",
+                MyProviders,
+            ),
+            (
+                Method::Post,
+                "me/providers/confirm",
+                "confirm a link's one-time code: the provider is linked",
+                ConfirmLink,
+            ),
+            (
+                Method::Post,
+                "me/providers/{provider}",
+                "link a provider: the address to send the browser to",
+                LinkProvider,
+            ),
+            (
+                Method::Delete,
+                "me/providers/{provider}",
+                "unlink a provider, unless it is the last way to sign in",
+                UnlinkProvider,
+            ),
+        ];
+        routes.extend(table(&base, rows, Kind::Auth));
+    }
+    routes
 }
 
 /// The admin routes over the job queue (`src/jobs/admin.rs`): with jwt auth and jobs only.

@@ -110,6 +110,14 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         service_table(EMAIL_VERIFICATIONS, &[], "the verified emails");
         let exports = "the exports a job prepares";
         service_table(ACCOUNT_EXPORTS, &ACCOUNT_EXPORT_INDEXES, exports);
+        if spec.auth.has_providers() {
+            let identities = "the accounts' identities at providers";
+            service_table(IDENTITIES, &IDENTITY_INDEXES, identities);
+            let requests = "the sign-ins with a provider under way";
+            service_table(SIGN_IN_REQUESTS, &[SIGN_IN_REQUEST_INDEX], requests);
+            let passwordless = "the accounts without a password of their own";
+            service_table(PASSWORDLESS, &[], passwordless);
+        }
     }
     service_table(IDEMPOTENCY, &[IDEMPOTENCY_INDEX], "the idempotency keys");
     if spec.webhooks() {
@@ -215,6 +223,21 @@ pub(crate) const ACCOUNT_TOKEN_INDEXES: [&str; 3] = [
     "account_tokens_user_id_idx",
     "account_tokens_expires_at_idx",
 ];
+
+/// Which provider identities (issuer's subject) each account signs in with, and its indexes.
+pub const IDENTITIES: &str = "account_identities";
+pub(crate) const IDENTITY_INDEXES: [&str; 2] = [
+    "account_identities_subject_unique",
+    "account_identities_user_id_idx",
+];
+
+/// The sign-ins with a provider under way: `state`, `nonce` and the PKCE verifier.
+pub const SIGN_IN_REQUESTS: &str = "sign_in_requests";
+pub(crate) const SIGN_IN_REQUEST_INDEX: &str = "sign_in_requests_expires_at_idx";
+
+/// The accounts a provider created, whose password nobody knows until the reset flow sets
+/// one: their last provider cannot be unlinked.
+pub const PASSWORDLESS: &str = "passwordless_accounts";
 
 /// Which email each account has verified.
 pub const EMAIL_VERIFICATIONS: &str = "email_verifications";

@@ -3028,3 +3028,120 @@ fn an_account_s_erasure_is_told_and_heard_across_services() {
     assert_eq!(kept.erasure_heard_from(), None);
     assert!(kept.heard().is_empty());
 }
+
+const JWT_USER: &str = "[auth]\nmode = \"jwt\"\n";
+
+/// `[auth.providers.NAME]`: a preset knows its issuer and title; a provider of its own needs
+/// an issuer; `openid` is always asked; names become a path segment and an env prefix.
+#[test]
+fn providers_read_presets_issuers_scopes_and_names() {
+    let spec = valid(&format!(
+        "{JWT_USER}[auth.providers.google]\npreset = \"google\"\n\
+         [auth.providers.corp_sso]\nissuer = \"https://idp.example.com/realms/corp\"\nscopes = [\"email\", \"email\", \"groups\"]\n\
+         [auth.providers.staff]\npreset = \"keycloak\"\ntitle = \"Staff sign-in\"\n{MINIMAL}"
+    ));
+    let auth = &spec.auth;
+    assert!(auth.has_providers() && auth.link_verified_email);
+    let [google, corp, staff] = &auth.providers[..] else {
+        panic!("three providers: {:?}", auth.providers);
+    };
+    assert_eq!(
+        google.issuer.as_deref(),
+        Some("https://accounts.google.com")
+    );
+    assert_eq!(
+        (google.title.as_str(), google.env.as_str()),
+        ("Google", "OIDC_GOOGLE_")
+    );
+    assert_eq!(google.scopes, ["openid", "email", "profile"]);
+    assert_eq!(
+        (corp.kebab.as_str(), corp.env.as_str()),
+        ("corp-sso", "OIDC_CORP_SSO_")
+    );
+    assert_eq!(corp.scopes, ["openid", "email", "groups"]);
+    assert_eq!(corp.title, "Corp Sso");
+    // A Keycloak realm's URL is the deployment's: OIDC_STAFF_ISSUER.
+    assert_eq!(
+        (staff.issuer.as_deref(), staff.title.as_str()),
+        (None, "Staff sign-in")
+    );
+    let off = valid(&format!(
+        "{JWT_USER}link_verified_email = false\n[auth.providers.google]\npreset = \"google\"\n{MINIMAL}"
+    ));
+    assert!(!off.auth.link_verified_email);
+}
+
+#[test]
+fn providers_refuse_bad_names_issuers_presets_and_scopes() {
+    let errs = errors(&format!(
+        "{JWT_USER}[auth.providers.Corp]\nissuer = \"https://idp.example.com\"\n\
+         [auth.providers.plain]\nissuer = \"http://idp.example.com\"\n\
+         [auth.providers.nothing]\ntitle = \"Nothing\"\n\
+         [auth.providers.other]\npreset = \"facebook\"\n\
+         [auth.providers.spaced]\nissuer = \"https://idp.example.com\"\nscopes = [\"a b\"]\n\
+         [auth.providers.confirm]\nissuer = \"https://idp.example.com\"\n{MINIMAL}"
+    ));
+    let text = errs.join("\n");
+    for expected in [
+        "auth.providers.Corp: not a provider name",
+        "auth.providers.plain.issuer: not an issuer URL",
+        "auth.providers.nothing: the provider has no issuer",
+        "auth.providers.other.preset",
+        "auth.providers.spaced.scopes: not a scope",
+        "auth.providers.confirm: `confirm` is a route's",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+    // An empty table, and http off this machine, are refused; http on it is allowed (tests).
+    let empty = errors(&format!("{JWT_USER}providers = {{}}\n{MINIMAL}"));
+    assert!(
+        empty.iter().any(|e| e.contains("no providers")),
+        "{empty:?}"
+    );
+    valid(&format!(
+        "{JWT_USER}[auth.providers.local]\nissuer = \"http://127.0.0.1:8080/oidc\"\n{MINIMAL}"
+    ));
+}
+
+/// A first sign-in creates an account from the ID token: every required account field
+/// without a default needs a claim, and a claim needs a string field to go to.
+#[test]
+fn account_claims_must_fill_the_accounts_required_fields() {
+    let user = "[resources.user.fields]\nfull_name = { type = \"string\" }\nage = { type = \"integer\", required = false }\n";
+    let provider = "[auth.providers.google]\npreset = \"google\"\n";
+    let missing = errors(&format!("{JWT_USER}{provider}{user}"));
+    assert!(
+        missing.iter().any(|e| e.contains(
+            "auth.account_claims: a first sign-in with a provider cannot fill `full_name`"
+        )),
+        "{missing:?}"
+    );
+    valid(&format!(
+        "{JWT_USER}account_claims = {{ full_name = \"name\" }}\n{provider}{user}"
+    ));
+    let wrong = errors(&format!(
+        "{JWT_USER}account_claims = {{ full_name = \"name\", age = \"birthdate\" }}\n{provider}{user}"
+    ));
+    assert!(
+        wrong
+            .iter()
+            .any(|e| e.contains("auth.account_claims.age: not a string field")),
+        "{wrong:?}"
+    );
+    let unknown = errors(&format!(
+        "{JWT_USER}account_claims = {{ full_name = \"shoe_size\" }}\n{provider}{user}"
+    ));
+    assert!(
+        unknown.iter().any(|e| e.contains("not a profile claim")),
+        "{unknown:?}"
+    );
+    let alone = errors(&format!(
+        "{JWT_USER}account_claims = {{ full_name = \"name\" }}\n{user}"
+    ));
+    assert!(
+        alone
+            .iter()
+            .any(|e| e.contains("`account_claims` needs a provider")),
+        "{alone:?}"
+    );
+}

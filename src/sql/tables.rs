@@ -8,8 +8,9 @@ use crate::names::sql_ident;
 use crate::spec::schema_names::{
     ACCOUNT_EXPORT_INDEXES, ACCOUNT_EXPORTS, ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, AUDIT_INDEXES,
     AUDIT_LOG, DATA_KEYS, DELIVERIES, DELIVERY_INDEXES, EMAIL_VERIFICATIONS, IDEMPOTENCY,
-    IDEMPOTENCY_INDEX, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES, REFRESH_TOKEN_INDEXES,
-    REFRESH_TOKENS, SESSION_INDEX, SESSIONS, WEBHOOK_INDEX, WEBHOOKS, identifier, index,
+    IDEMPOTENCY_INDEX, IDENTITIES, IDENTITY_INDEXES, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
+    PASSWORDLESS, REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS,
+    SIGN_IN_REQUEST_INDEX, SIGN_IN_REQUESTS, WEBHOOK_INDEX, WEBHOOKS, identifier, index,
     join_table, unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
@@ -315,6 +316,63 @@ pub fn create_email_verifications(spec: &Spec, dialect: Dialect) -> String {
          user_id {id} PRIMARY KEY NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
          email TEXT NOT NULL,\n    \
          verified_at {at} NOT NULL\n);\n"
+    )
+}
+
+/// The migration of the accounts' identities at providers: one row per provider and subject
+/// (the `sub` of its ID tokens, unique per issuer), which signs in as its account.
+pub fn create_identities(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let [subject, user_id] = IDENTITY_INDEXES;
+    format!(
+        "-- The identities at providers (OpenID Connect) each account signs in with.\n\
+         CREATE TABLE {IDENTITIES} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         provider TEXT NOT NULL,\n    \
+         subject TEXT NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         last_used_at {at} NOT NULL\n);\n\n\
+         CREATE UNIQUE INDEX {subject} ON {IDENTITIES} (provider, subject);\n\
+         CREATE INDEX {user_id} ON {IDENTITIES} (user_id);\n"
+    )
+}
+
+/// The migration of the sign-ins with a provider under way: found by the hash of their
+/// `state`, used once, for ten minutes, by the browser whose cookie hashes to
+/// `browser_hash` (a sign-in's). `user_id` is the account a link is for; once the
+/// provider vouched for `subject`, the row waits (found by its one-time code's hash) for
+/// that account to confirm the link.
+pub fn create_sign_in_requests(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- Sign-ins with a provider under way: state (as a SHA-256 hash), nonce, PKCE verifier.\n\
+         CREATE TABLE {SIGN_IN_REQUESTS} (\n    \
+         state_hash TEXT PRIMARY KEY NOT NULL,\n    \
+         provider TEXT NOT NULL,\n    \
+         nonce TEXT NOT NULL,\n    \
+         verifier TEXT NOT NULL,\n    \
+         redirect_to TEXT NOT NULL,\n    \
+         user_id {id} REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         browser_hash TEXT,\n    \
+         subject TEXT,\n    \
+         expires_at {at} NOT NULL\n);\n\n\
+         CREATE INDEX {SIGN_IN_REQUEST_INDEX} ON {SIGN_IN_REQUESTS} (expires_at);\n"
+    )
+}
+
+/// The migration of the accounts a provider created: their password is random and nobody
+/// knows it until the reset flow sets one.
+pub fn create_passwordless(spec: &Spec, dialect: Dialect) -> String {
+    let users = account_table(spec);
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    format!(
+        "-- The accounts a provider created, until a password of their own is set.\n\
+         CREATE TABLE {PASSWORDLESS} (\n    \
+         user_id {id} PRIMARY KEY NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         created_at {at} NOT NULL\n);\n"
     )
 }
 

@@ -42,7 +42,12 @@ pub(super) const AUTH_KEYS: &[&str] = &[
     "require_verified_email",
     "personal_email",
     "accounts",
+    "providers",
+    "link_verified_email",
+    "account_claims",
 ];
+
+pub(super) const PROVIDER_KEYS: &[&str] = &["preset", "issuer", "scopes", "title"];
 
 pub(super) const RATE_LIMIT_KEYS: &[&str] = &[
     "requests_per_minute",
@@ -123,6 +128,7 @@ pub const ACCEPTED_KEYS: &[(&str, &[&str])] = &[
     ("top level", TOP_KEYS),
     ("project", PROJECT_KEYS),
     ("auth", AUTH_KEYS),
+    ("provider", PROVIDER_KEYS),
     ("rate_limit", RATE_LIMIT_KEYS),
     ("cache", CACHE_KEYS),
     ("resource", RESOURCE_KEYS),

@@ -14,6 +14,7 @@ mod identifiers;
 mod keys;
 mod lists;
 mod project;
+mod providers;
 mod references;
 mod replicas;
 mod resources;
@@ -127,6 +128,9 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         && !resources.iter().any(|r| r.names.snake == ACCOUNT)
     {
         resources.insert(0, implicit_account(&auth, &cache));
+    }
+    if let Some(account) = resources.iter().find(|r| r.names.snake == ACCOUNT) {
+        providers::check_account_claims(sink, &top, &auth, account);
     }
     super::rust_names::settle(&mut resources);
     let jobs = read_jobs(sink, &top, &resources);

@@ -86,6 +86,9 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         require_verified_email: false,
         personal_email: false,
         accounts: None,
+        providers: Vec::new(),
+        link_verified_email: true,
+        account_claims: Vec::new(),
     };
     let Some(t) = top.table(sink, "auth", AUTH_KEYS) else {
         return auth;
@@ -194,6 +197,7 @@ pub(super) fn read_auth(sink: &mut Sink, top: &Table<'_, '_>) -> Auth {
         auth.personal_email = v.value;
     }
     read_accounts_service(sink, &t, &mut auth);
+    super::providers::read_providers(sink, &t, &mut auth);
     if auth.mode == AuthMode::Jwt && t.raw("roles").is_some() {
         for (key, role) in [
             ("admin_role", &auth.admin_role),
@@ -225,6 +229,9 @@ pub const SIGN_IN_KEYS: &[&str] = &[
     "registration",
     "require_verified_email",
     "personal_email",
+    "providers",
+    "link_verified_email",
+    "account_claims",
 ];
 
 /// `accounts = "SERVICE"`: another service holds the accounts and issues the tokens, so the

@@ -145,13 +145,19 @@ export class Client {
     return true;
   }
 
-  private attempt(method: string, path: string, init: SendInit): Promise<Response> {
+  /** The service's URL of `path` with `query`: for a call, or a page the browser navigates to. */
+  url(path: string, query?: { [key: string]: QueryValue }): string {
     const url = new URL(this.baseUrl + path);
-    for (const [key, value] of Object.entries(init.query ?? {})) {
+    for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null) {
         url.searchParams.set(key, String(value));
       }
     }
+    return url.toString();
+  }
+
+  private attempt(method: string, path: string, init: SendInit): Promise<Response> {
+    const url = this.url(path, init.query);
     const headers = new Headers({ accept: init.binary === true ? "*/*" : "application/json, text/plain" });
     for (const [key, value] of Object.entries(init.headers ?? {})) {
       if (value !== undefined) {
