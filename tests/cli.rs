@@ -1014,15 +1014,15 @@ fn update_without_the_remembered_spec_says_so_and_writes_nothing() {
 
 /// A project generated before the job queue existed (its `generated.toml` records no
 /// service tables) and updated by this version gets the migration of the tables its spec
-/// now has: the shop (events, jwt, personal fields and audited resources) gains the account
-/// tokens, the prepared exports, the keys of personal data, the audit trail, the job queue and the webhook tables,
+/// now has: the shop (events, jwt, identity providers, personal fields and audited resources)
+/// gains the account tokens, the identities and sign-ins of its providers, the prepared exports, the keys of personal data, the audit trail, the job queue and the webhook tables,
 /// and only once.
 #[test]
 fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
     let (_dir, project) = generated_example("shop");
     let state = read(&project, ".backend-gen/generated.toml");
     assert!(
-        state.contains(r#"tables = ["refresh_tokens", "auth_sessions", "account_tokens", "email_verifications", "account_exports", "idempotency_keys", "outbox_events", "personal_data_keys", "audit_log", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
+        state.contains(r#"tables = ["refresh_tokens", "auth_sessions", "account_tokens", "email_verifications", "account_identities", "sign_in_requests", "passwordless_accounts", "account_exports", "idempotency_keys", "outbox_events", "personal_data_keys", "audit_log", "background_jobs", "webhook_subscriptions", "webhook_deliveries"]"#),
         "{state}"
     );
     // As a generator from before jobs left it: no `tables`, and no migrations past the outbox.
@@ -1036,6 +1036,9 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         "auth_sessions",
         "account_tokens",
         "email_verifications",
+        "account_identities",
+        "sign_in_requests",
+        "passwordless_accounts",
         "account_exports",
         "idempotency_keys",
         "personal_data_keys",
@@ -1062,6 +1065,13 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .stdout(predicate::str::contains(
             "create table `email_verifications`",
         ))
+        .stdout(predicate::str::contains(
+            "create table `account_identities`",
+        ))
+        .stdout(predicate::str::contains("create table `sign_in_requests`"))
+        .stdout(predicate::str::contains(
+            "create table `passwordless_accounts`",
+        ))
         .stdout(predicate::str::contains("create table `account_exports`"))
         .stdout(predicate::str::contains("create table `idempotency_keys`"))
         .stdout(predicate::str::contains(
@@ -1075,7 +1085,7 @@ fn an_update_creates_the_service_tables_an_older_generator_did_not_make() {
         .stdout(predicate::str::contains(
             "create table `webhook_deliveries`",
         ));
-    let created = "_create_auth_sessions_and_9_more";
+    let created = "_create_auth_sessions_and_12_more";
     let up = migration_path(&project, "postgres", &format!("{created}.up.sql"));
     let up = read(&project, &up);
     assert!(up.contains("CREATE TABLE background_jobs ("), "{up}");

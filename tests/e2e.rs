@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 #[path = "support/jetstream.rs"]
 mod jetstream;
+mod oidc;
 #[path = "support/otlp.rs"]
 mod otlp;
 mod pytools;
@@ -649,6 +650,12 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
             .env("STORAGE_URL", bucket)
             .env("FILES_PRESIGN_SECONDS", "60");
     }
+    // With `[auth.providers]`: node-oidc-provider as the first of them, which accounts sign
+    // in through below (and Schemathesis sees the provider routes configured).
+    let real_provider = oidc::RealProvider::start(&ctx, port);
+    if let Some(real) = &real_provider {
+        command.envs(real.env(port));
+    }
     let child = command
         .current_dir(data.path())
         .env("PORT", port.to_string())
@@ -706,6 +713,9 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         grant.current_dir(data.path());
         admin_token(&api, &api, grant, &ctx)
     });
+    if let Some(real) = &real_provider {
+        oidc::signs_in_through_a_real_provider(&base, &ctx, &real.provider);
+    }
     let bearer = token.as_ref().map(|t| format!("Bearer {t}"));
     let resource = ctx
         .resources

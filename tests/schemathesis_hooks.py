@@ -90,6 +90,15 @@ BY_DESIGN = {
     # So must an erasure of the caller's own account (`POST .../auth/me/erase`): any other
     # well-formed password is a 422 naming `password`, and the run never knows the admin's.
     (422, "password", "is not the account's password"): "an erasure's password that is not the account's",
+    # A sign-in with a provider returns to one of the deployment's app pages
+    # (`SIGN_IN_REDIRECT_URLS`, compared whole): any other well-formed URL is a 400 naming the
+    # parameter, as the routes' descriptions say; the list is configuration, not schema.
+    (400, "redirect_to", "is not one of the service's SIGN_IN_REDIRECT_URLS"): "an app page the deployment does not list",
+    (400, "redirectTo", "is not one of the service's SIGN_IN_REDIRECT_URLS"): "an app page the deployment does not list",
+    # The callback's `state` and a link's code are the service's own, given to one browser or
+    # account, once: any other well-formed value is a 400 naming it.
+    (400, "state", "is unknown, used, expired or another browser's; sign in again"): "a state the service did not give this browser",
+    (400, "code", "is unknown, used, expired or another account's link"): "a link's code the service did not give this account",
     # A file's bytes are checked against its declared type by their signature: bytes of
     # another type (Schemathesis sends an image as any binary type) are a 415 naming the
     # field, as the upload's description says; a schema cannot say what bytes a type holds.

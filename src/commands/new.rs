@@ -227,6 +227,12 @@ fn next_steps(name: &str, spec: &Spec, target: &Path) -> String {
     if spec.has_personal() {
         secrets.push("PERSONAL_DATA_KEYS (the key ring of personal fields)".to_owned());
     }
+    if spec.has_accounts() && spec.auth.has_providers() {
+        secrets.push(
+            "each identity provider's OIDC_<NAME>_CLIENT_ID and _CLIENT_SECRET, with PUBLIC_URL and SIGN_IN_REDIRECT_URLS (docs/sign-in-with-providers.md)"
+                .to_owned(),
+        );
+    }
     // Where the other services are whose rows fields refer to.
     secrets.extend(
         spec.referenced_services()

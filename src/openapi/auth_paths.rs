@@ -727,7 +727,12 @@ impl<'a> Builder<'a> {
                 base.insert(
                     "parameters".into(),
                     json!([
-                        query("state", false, 64, "The `state` the sign-in started with."),
+                        query(
+                            "state",
+                            true,
+                            64,
+                            "The `state` the sign-in started with (the provider sends it back with a code and with an error alike)."
+                        ),
                         query("code", false, 2048, "The provider's authorization code."),
                         query(
                             "error",

@@ -593,6 +593,8 @@ struct Auth {
     accounts: Option<String>,
     /// `personal_email = true` (accounts of the service's own): the emails sealed at rest.
     personal_email: bool,
+    /// `account_claims` and `[auth.providers.NAME]`, as lines (`providers_for`).
+    providers: Option<String>,
 }
 
 #[derive(Clone)]
@@ -3632,19 +3634,26 @@ impl Generator {
     fn render(&mut self) -> String {
         self.settle_unique();
         self.project.retain(|(key, _)| *key != "graphql");
+        self.auth.providers = None;
         // Rendering draws (line order): the second rendering draws what the first did.
         let drawn = self.rng.clone();
         let out = self.render_text();
+        let Ok(spec) = backend_gen::spec::parse("spec.toml", &out) else {
+            return out;
+        };
+        // Identity providers, chosen from the spec as GraphQL is (below).
+        self.auth.providers = providers_for(&spec);
         // GraphQL for every other count of resources: chosen from the spec, not drawn from
         // the streams, so the specs drawn before the key existed stay what they were. Only
         // on a spec `check` accepts without it, whose names GraphQL may then refuse: those
         // are hazards at the resources that give them.
         if self.resources.len().is_multiple_of(2) {
-            return out;
+            if self.auth.providers.is_none() {
+                return out;
+            }
+            self.rng = drawn;
+            return self.render_text();
         }
-        let Ok(spec) = backend_gen::spec::parse("spec.toml", &out) else {
-            return out;
-        };
         for clash in backend_gen::spec::graphql_names::clashes(&spec) {
             if let Some(resource) = clash.later.resource {
                 let keys = vec![format!("resources.{resource}")];
@@ -3877,6 +3886,9 @@ impl Generator {
         }
         if a.personal_email && a.jwt && a.accounts.is_none() {
             out.push_str("personal_email = true\n");
+        }
+        if let Some(providers) = &a.providers {
+            out.push_str(providers);
         }
     }
 
@@ -4309,4 +4321,35 @@ fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// `[auth.providers]` for a spec whose accounts are its own, on every third count of resources
+/// (chosen from the spec, not drawn, so the specs drawn before providers existed stay what
+/// they were): a provider of the spec's own and the claims that fill the account's required
+/// fields. None when a required account field could take no claim (not a string).
+fn providers_for(spec: &backend_gen::spec::Spec) -> Option<String> {
+    use backend_gen::spec::{AuthMode, FieldType};
+    let local = spec.auth.mode == AuthMode::Jwt && spec.auth.accounts.is_none();
+    if !local || !spec.resources.len().is_multiple_of(3) {
+        return None;
+    }
+    let account = spec.resource(backend_gen::spec::ACCOUNT)?;
+    let mut claims = Vec::new();
+    for field in &account.fields {
+        let name = field.names.snake.as_str();
+        let built_in = ["email", "password", "password_hash", "roles"].contains(&name);
+        if built_in || !field.required || field.default.is_some() {
+            continue;
+        }
+        if !matches!(field.ty, FieldType::String | FieldType::Text) {
+            return None;
+        }
+        claims.push(format!("{name} = \"name\""));
+    }
+    let mut out = String::new();
+    if !claims.is_empty() {
+        let _ = writeln!(out, "account_claims = {{ {} }}", claims.join(", "));
+    }
+    out.push_str("\n[auth.providers.corp_sso]\nissuer = \"https://idp.example.com\"\n");
+    Some(out)
 }
