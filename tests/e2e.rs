@@ -714,7 +714,7 @@ fn run_service(name: &str, spec: &Path, project: &Path, database_url: Option<&st
         admin_token(&api, &api, grant, &ctx)
     });
     if let Some(real) = &real_provider {
-        oidc::signs_in_through_a_real_provider(&base, &ctx, &real.provider);
+        oidc::signs_in_through_a_real_provider(&base, &ctx, &real.provider, token.as_deref());
     }
     let bearer = token.as_ref().map(|t| format!("Bearer {t}"));
     let resource = ctx

@@ -786,7 +786,7 @@ impl<'a> Builder<'a> {
             ),
             AuthAction::ConfirmLink => signed_in_with_body(
                 base,
-                "The signed-in account that started a link: the one-time `code` its callback left in the app's URL (60 seconds, once) links the provider's identity to the account. A code of another account's link, or none, is a 400 naming `code`; an identity already linked to another account a 409.",
+                "The signed-in account that started a link: the one-time `code` its callback left in the app's URL (60 seconds, once) links the provider's identity to the account. A code of another account's link, or none, is a 400 naming `code`; an identity already linked to another account, or a second identity at a provider the account has one at, a 409.",
                 "SignInCode",
                 vec![
                     (

@@ -224,11 +224,12 @@ pub(crate) const ACCOUNT_TOKEN_INDEXES: [&str; 3] = [
     "account_tokens_expires_at_idx",
 ];
 
-/// Which provider identities (issuer's subject) each account signs in with, and its indexes.
+/// Which provider identities (issuer's subject) each account signs in with, and its indexes:
+/// an identity is one account's, and an account has one identity per provider.
 pub const IDENTITIES: &str = "account_identities";
 pub(crate) const IDENTITY_INDEXES: [&str; 2] = [
     "account_identities_subject_unique",
-    "account_identities_user_id_idx",
+    "account_identities_user_provider_unique",
 ];
 
 /// The sign-ins with a provider under way: `state`, `nonce` and the PKCE verifier.

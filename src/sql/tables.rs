@@ -320,11 +320,12 @@ pub fn create_email_verifications(spec: &Spec, dialect: Dialect) -> String {
 }
 
 /// The migration of the accounts' identities at providers: one row per provider and subject
-/// (the `sub` of its ID tokens, unique per issuer), which signs in as its account.
+/// (the `sub` of its ID tokens, unique per issuer), which signs in as its account; one per
+/// account and provider, so listing and unlinking by provider name one identity.
 pub fn create_identities(spec: &Spec, dialect: Dialect) -> String {
     let users = account_table(spec);
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
-    let [subject, user_id] = IDENTITY_INDEXES;
+    let [subject, user_provider] = IDENTITY_INDEXES;
     format!(
         "-- The identities at providers (OpenID Connect) each account signs in with.\n\
          CREATE TABLE {IDENTITIES} (\n    \
@@ -335,7 +336,7 @@ pub fn create_identities(spec: &Spec, dialect: Dialect) -> String {
          created_at {at} NOT NULL,\n    \
          last_used_at {at} NOT NULL\n);\n\n\
          CREATE UNIQUE INDEX {subject} ON {IDENTITIES} (provider, subject);\n\
-         CREATE INDEX {user_id} ON {IDENTITIES} (user_id);\n"
+         CREATE UNIQUE INDEX {user_provider} ON {IDENTITIES} (user_id, provider);\n"
     )
 }
 
