@@ -595,6 +595,9 @@ struct Auth {
     personal_email: bool,
     /// `account_claims` and `[auth.providers.NAME]`, as lines (`providers_for`).
     providers: Option<String>,
+    /// Whether the spec has providers: decided at its first rendering and kept through a
+    /// chain of changes, so that no change turns them off and drops their tables.
+    providers_chosen: Option<bool>,
 }
 
 #[derive(Clone)]
@@ -3641,8 +3644,16 @@ impl Generator {
         let Ok(spec) = backend_gen::spec::parse("spec.toml", &out) else {
             return out;
         };
-        // Identity providers, chosen from the spec as GraphQL is (below).
-        self.auth.providers = providers_for(&spec);
+        // Identity providers, chosen from the spec as GraphQL is (below): for every third
+        // count of resources at the first rendering.
+        let count = self.resources.len();
+        let chosen = *self
+            .auth
+            .providers_chosen
+            .get_or_insert_with(|| count.is_multiple_of(3));
+        if chosen {
+            self.auth.providers = providers_for(&spec);
+        }
         // GraphQL for every other count of resources: chosen from the spec, not drawn from
         // the streams, so the specs drawn before the key existed stay what they were. Only
         // on a spec `check` accepts without it, whose names GraphQL may then refuse: those
@@ -4323,14 +4334,12 @@ fn fnv(text: &str) -> u64 {
     })
 }
 
-/// `[auth.providers]` for a spec whose accounts are its own, on every third count of resources
-/// (chosen from the spec, not drawn, so the specs drawn before providers existed stay what
-/// they were): a provider of the spec's own and the claims that fill the account's required
-/// fields. None when a required account field could take no claim (not a string).
+/// `[auth.providers]` for a spec whose accounts are its own: a provider of the spec's own and
+/// the claims that fill the account's required fields. None when a required account field
+/// could take no claim (not a string).
 fn providers_for(spec: &backend_gen::spec::Spec) -> Option<String> {
     use backend_gen::spec::{AuthMode, FieldType};
-    let local = spec.auth.mode == AuthMode::Jwt && spec.auth.accounts.is_none();
-    if !local || !spec.resources.len().is_multiple_of(3) {
+    if spec.auth.mode != AuthMode::Jwt || spec.auth.accounts.is_some() {
         return None;
     }
     let account = spec.resource(backend_gen::spec::ACCOUNT)?;
