@@ -19,7 +19,7 @@ pub use field_type::{DEFAULT_DECIMAL, FileRules, Kind, Range, Shape, TypeProps};
 pub use model::*;
 pub use numbers::bound_text;
 pub(crate) use numbers::{bound_value, bound_whole, parse_decimal};
-pub use validate::{ACCEPTED_KEYS, SIGN_IN_KEYS, check_crate_name};
+pub use validate::{ACCEPTED_KEYS, NOT_GENERATED_YET, SIGN_IN_KEYS, check_crate_name};
 pub(crate) use words::RULE_WORDS;
 pub use words::{ACCOUNT, GATEWAY_FOLDER, GENERATED_FIELDS, MAX_NAME, QUERY_PARAMETERS};
 
@@ -52,5 +52,7 @@ fn report(
     })
 }
 
+#[cfg(test)]
+mod tenancy_tests;
 #[cfg(test)]
 mod tests;

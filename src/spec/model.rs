@@ -26,6 +26,9 @@ pub struct Spec {
     /// `[replicas.NAME]`: rows of other services kept here by their events, in the order the
     /// spec declares them.
     pub replicas: Vec<Replica>,
+    /// `[tenancy]`: whose rows are tenants and which resources they share; `None` for a
+    /// spec of one tenant.
+    pub tenancy: Option<Tenancy>,
     index: Index,
 }
 
@@ -140,6 +143,7 @@ impl Spec {
             jobs,
             services: Vec::new(),
             replicas: Vec::new(),
+            tenancy: None,
         }
     }
 
@@ -658,6 +662,28 @@ pub struct RateLimit {
     pub burst: u32,
     pub login_per_minute: u32,
     pub trusted_proxies: Vec<String>,
+}
+
+/// `[tenancy]` (issue 76, docs/decisions/tenancy.md): every row of a per-tenant resource
+/// belongs to one tenant, a row of the `tenant` resource, and no request or query crosses
+/// from one tenant to another.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Tenancy {
+    /// Snake name of the resource whose rows are the tenants (`tenant = "organization"`).
+    pub tenant: String,
+    /// Snake names of the resources every tenant shares (`global`, reference data), in spec
+    /// order.
+    pub global: Vec<String>,
+}
+
+impl Tenancy {
+    /// Whether each row of `resource` belongs to one tenant: every resource but the tenants,
+    /// the accounts (an account is a member of several) and the global ones.
+    pub fn is_per_tenant(&self, resource: &str) -> bool {
+        resource != self.tenant
+            && resource != super::words::ACCOUNT
+            && !self.global.iter().any(|g| g == resource)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

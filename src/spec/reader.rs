@@ -136,6 +136,21 @@ impl<'a, 'i> Table<'a, 'i> {
         self.table.get(key)
     }
 
+    /// Where the value at `keys` below this table is written (`["resources", "order",
+    /// "belongs_to", "customer"]`), if the text writes it: for a problem found after reading,
+    /// in the typed model, that should still point at its line.
+    pub fn span_of(&self, keys: &[&str]) -> Option<Range<usize>> {
+        let (first, rest) = keys.split_first()?;
+        let mut value = self.raw(first)?;
+        for key in rest {
+            let DeValue::Table(table) = value.get_ref() else {
+                return None;
+            };
+            value = table.get(*key)?;
+        }
+        Some(value.span())
+    }
+
     /// Every entry, in document order, for maps keyed by user-chosen names.
     pub fn entries(&self) -> impl Iterator<Item = (At<String>, &'a Spanned<DeValue<'i>>)> + 'a {
         self.table.iter().map(|(k, v)| {

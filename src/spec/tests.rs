@@ -3,7 +3,7 @@
 use super::*;
 
 /// Parses a spec that must be invalid and returns "line:col key: message (help)" lines.
-fn errors(source: &str) -> Vec<String> {
+pub(super) fn errors(source: &str) -> Vec<String> {
     let report = parse("t.toml", source).expect_err("spec should be invalid");
     report
         .diagnostics
@@ -94,7 +94,7 @@ fn unknown_top_level_key_lists_allowed_keys() {
     assert_eq!(d.help.as_deref(), Some("did you mean `project`?"));
     assert_eq!(
         d.allowed.as_deref(),
-        Some("project, auth, rate_limit, cache, resources, jobs, services, replicas")
+        Some("project, auth, rate_limit, cache, resources, jobs, services, replicas, tenancy")
     );
 }
 

@@ -19,6 +19,7 @@ mod references;
 mod replicas;
 mod resources;
 mod services;
+mod tenancy;
 mod values;
 
 use toml::de::DeTable;
@@ -28,7 +29,7 @@ use super::reader::{At, Sink, Table};
 use super::words::ACCOUNT;
 use crate::diagnostics::Diagnostic;
 
-pub use keys::ACCEPTED_KEYS;
+pub use keys::{ACCEPTED_KEYS, NOT_GENERATED_YET};
 pub use project::{SIGN_IN_KEYS, check_crate_name};
 
 use accounts::implicit_account;
@@ -135,15 +136,31 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     super::rust_names::settle(&mut resources);
     let jobs = read_jobs(sink, &top, &resources);
     let services = read_services(sink, &top, &auth, &resources, &jobs);
+    let tenancy = tenancy::read_tenancy(sink, &top, &auth, &resources, &services);
+    if tenancy.is_some() {
+        refuse_ungenerated_tenancy(sink, &top);
+    }
     let mut spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
     spec.services = services;
     spec.replicas = replicas;
+    spec.tenancy = tenancy;
     // What the spec generates can only be compared once the spec itself is sound; doing
     // it earlier would report one mistake (two equal plurals) again as a collision.
     if sink.diagnostics.is_empty() {
         super::collisions::check(sink, &spec, &declared);
     }
     Some(spec)
+}
+
+/// A sound `[tenancy]` is still refused: this build checks the table whole, but generates
+/// none of the walls between tenants yet (issue 76), and a service that accepted the table
+/// without them would mix the tenants' rows.
+fn refuse_ungenerated_tenancy(sink: &mut Sink, top: &Table<'_, '_>) {
+    let span = top.span_of(&["tenancy"]).unwrap_or(top.span.clone());
+    sink.push(
+        Diagnostic::new(span, "tenancy", "tenancy is checked, not generated yet")
+            .help("this version validates `[tenancy]` but does not yet generate the walls between tenants (docs/decisions/tenancy.md); remove the table to generate a service of one tenant"),
+    );
 }
 
 /// `check = "replica"` chooses how a split keeps a relation across services; a spec of one

@@ -5,8 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use toml::de::DeValue;
-
 use super::keys::SERVICE_KEYS;
 use super::project::check_crate_name;
 use crate::diagnostics::Diagnostic;
@@ -361,7 +359,8 @@ pub(super) fn read_services(
     out
 }
 
-fn unknown(sink: &mut Sink, item: &At<String>, key: String, what: &str, known: &[&str]) {
+/// An unknown name (`what`: resource, job) among `known`, with the nearest one.
+pub(super) fn unknown(sink: &mut Sink, item: &At<String>, key: String, what: &str, known: &[&str]) {
     let mut d = Diagnostic::new(item.span.clone(), key, format!("unknown {what}"))
         .found(format!("{:?}", item.value))
         .allowed(known.join(", "));
@@ -377,16 +376,5 @@ fn on_delete_span(
     resource: &str,
     relation: &str,
 ) -> Option<std::ops::Range<usize>> {
-    let DeValue::Table(resources) = top.raw("resources")?.get_ref() else {
-        return None;
-    };
-    let on_delete = resources
-        .get(resource)?
-        .get_ref()
-        .get("belongs_to")?
-        .get_ref()
-        .get(relation)?
-        .get_ref()
-        .get("on_delete")?;
-    Some(on_delete.span())
+    top.span_of(&["resources", resource, "belongs_to", relation, "on_delete"])
 }
