@@ -154,13 +154,11 @@ fn check_relations(
             None
         };
         if let Some(help) = problem {
-            let span = top
-                .span_of(&["resources", name, "belongs_to", &b.names.snake])
-                .unwrap_or(top.span.clone());
+            let (span, key) = written_at(top, &["resources", name, "belongs_to", &b.names.snake]);
             sink.push(
                 Diagnostic::new(
                     span,
-                    format!("resources.{name}.belongs_to.{}", b.names.snake),
+                    key,
                     format!("{kind} belongs to {}", describe(tenancy, target)),
                 )
                 .found(format!("{:?} ({})", target, describe(tenancy, target)))
@@ -169,19 +167,12 @@ fn check_relations(
         }
     }
     for target in &resource.many_to_many {
-        let crosses = if shared {
-            target == &tenancy.tenant || tenancy.is_per_tenant(target)
-        } else {
-            target == &tenancy.tenant
-        };
-        if crosses {
-            let span = top
-                .span_of(&["resources", name, "many_to_many"])
-                .unwrap_or(top.span.clone());
+        if target == &tenancy.tenant || (shared && tenancy.is_per_tenant(target)) {
+            let (span, key) = written_at(top, &["resources", name, "many_to_many"]);
             sink.push(
                 Diagnostic::new(
                     span,
-                    format!("resources.{name}.many_to_many"),
+                    key,
                     format!("{kind} links to {}", describe(tenancy, target)),
                 )
                 .found(format!("{target:?}"))
@@ -216,13 +207,11 @@ fn check_owner_path(
             return;
         }
         if !tenancy.is_per_tenant(&b.target) {
-            let span = top
-                .span_of(&["resources", name, "owner"])
-                .unwrap_or(top.span.clone());
+            let (span, key) = written_at(top, &["resources", name, "owner"]);
             sink.push(
                 Diagnostic::new(
                     span,
-                    format!("resources.{name}.owner"),
+                    key,
                     format!("the owner is found through {}", describe(tenancy, &b.target)),
                 )
                 .found(format!("{:?}", owner.path.join(".")))
@@ -265,6 +254,13 @@ fn check_service(sink: &mut Sink, t: &Table<'_, '_>, tenancy: &Tenancy, services
             )),
         );
     }
+}
+
+/// Where a problem found in the typed model is written (`keys` below the top of the spec),
+/// and its key path: the whole spec when the text does not write it.
+fn written_at(top: &Table<'_, '_>, keys: &[&str]) -> (std::ops::Range<usize>, String) {
+    let span = top.span_of(keys).unwrap_or(top.span.clone());
+    (span, keys.join("."))
 }
 
 fn describe(tenancy: &Tenancy, resource: &str) -> &'static str {
