@@ -27,7 +27,9 @@ pub fn service_tables(spec: &Spec) -> Vec<String> {
 }
 
 /// Every table `spec`'s migrations create, in the order they create them:
-/// resources parents first, then join tables, then replicas, then the jwt flow's refresh tokens, sessions,
+/// resources parents first (the tenants before the per-tenant ones), then join tables, then
+/// replicas, then the jwt flow's refresh tokens, the tenants' memberships and invitations,
+/// sessions,
 /// single-use tokens and verified emails, then the
 /// idempotency keys, then the outbox when a resource emits events, then the keys of
 /// personal data when a field is personal, then the audit trail when a resource is
@@ -47,8 +49,9 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 name,
                 kind: TableKind::Join,
                 columns: Vec::new(),
-                indexes: vec![sql::join_index(r, t)],
-                create: sql::create_join_table(r, t, dialect),
+                indexes: vec![sql::join_index(spec, r, t)],
+                constraints: Vec::new(),
+                create: sql::create_join_table(spec, r, t, dialect),
             });
         }
     }
@@ -62,6 +65,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             kind: TableKind::Sessions,
             columns: Vec::new(),
             indexes: Vec::new(),
+            constraints: Vec::new(),
             create: sql::create_refresh_tokens(spec, dialect),
         });
         let mut accounts = vec![
@@ -75,6 +79,22 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 sql::create_email_verifications(spec, dialect),
             ),
         ];
+        if spec.tenancy.is_some() {
+            for (name, create) in [
+                (sql::MEMBERSHIPS, sql::create_memberships(spec, dialect)),
+                (sql::INVITATIONS, sql::create_invitations(spec, dialect)),
+            ] {
+                out.push(Table {
+                    name: name.into(),
+                    quoted: name.into(),
+                    kind: TableKind::Tenancy,
+                    columns: Vec::new(),
+                    indexes: Vec::new(),
+                    constraints: Vec::new(),
+                    create,
+                });
+            }
+        }
         if spec.auth.has_providers() {
             accounts.extend([
                 (sql::IDENTITIES, sql::create_identities(spec, dialect)),
@@ -92,6 +112,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 kind: TableKind::Accounts,
                 columns: Vec::new(),
                 indexes: Vec::new(),
+                constraints: Vec::new(),
                 create,
             });
         }
@@ -101,6 +122,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             kind: TableKind::Exports,
             columns: Vec::new(),
             indexes: Vec::new(),
+            constraints: Vec::new(),
             create: sql::create_account_exports(dialect),
         });
     }
@@ -110,6 +132,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
         kind: TableKind::Idempotency,
         columns: Vec::new(),
         indexes: Vec::new(),
+        constraints: Vec::new(),
         create: sql::create_idempotency_keys(dialect),
     });
     if spec.emits_events() {
@@ -119,6 +142,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             kind: TableKind::Outbox,
             columns: vec![sql::trace_context()],
             indexes: Vec::new(),
+            constraints: Vec::new(),
             create: sql::create_outbox(dialect),
         });
     }
@@ -129,6 +153,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             kind: TableKind::DataKeys,
             columns: Vec::new(),
             indexes: Vec::new(),
+            constraints: Vec::new(),
             create: sql::create_data_keys(dialect),
         });
     }
@@ -139,6 +164,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             kind: TableKind::Audit,
             columns: Vec::new(),
             indexes: sql::audit_indexes(),
+            constraints: Vec::new(),
             create: sql::create_audit_log(dialect),
         });
     }
@@ -149,6 +175,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             kind: TableKind::Jobs,
             columns: vec![sql::trace_context()],
             indexes: sql::job_indexes(),
+            constraints: Vec::new(),
             create: sql::create_jobs(dialect),
         });
     }
@@ -171,6 +198,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
                 kind: TableKind::Webhooks,
                 columns: Vec::new(),
                 indexes,
+                constraints: Vec::new(),
                 create,
             });
         }

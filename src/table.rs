@@ -18,8 +18,27 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// A resource table's indexes.
     pub indexes: Vec<Index>,
+    /// A resource table's constraints over several columns, after its columns: under
+    /// `[tenancy]`, each foreign key with its tenant (`FOREIGN KEY (tenant_id, author_id)
+    /// REFERENCES authors (tenant_id, id)`), so that no reference crosses tenants.
+    pub constraints: Vec<Constraint>,
     /// The whole migration that creates the table: comments, table, indexes.
     pub create: String,
+}
+
+impl Table {
+    /// What `CREATE TABLE` lists: the columns, then the constraints over several of them.
+    pub fn definitions(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(Column::definition)
+            .chain(
+                self.constraints
+                    .iter()
+                    .map(|c| format!("CONSTRAINT {} {}", c.name, c.body)),
+            )
+            .collect()
+    }
 }
 
 /// What a table holds. Only resource tables change column by column; the join
@@ -43,6 +62,8 @@ pub enum TableKind {
     Exports,
     /// A copy of another service's rows (`[replicas.NAME]`).
     Replica,
+    /// The tenants' memberships and invitations (`[tenancy]`).
+    Tenancy,
 }
 
 /// A column, in parts, so that `migrate` can change one part in place.
@@ -66,7 +87,7 @@ pub struct Column {
     pub value: Value,
 }
 
-/// A named constraint of one column.
+/// A named constraint: of one column (a check, a foreign key), or of the table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Constraint {
     pub name: String,

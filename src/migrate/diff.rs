@@ -3,13 +3,16 @@
 
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
-use crate::schema::{Column, Table};
+use crate::schema::Table;
 use crate::spec::Database;
 
 /// The statements of one dialect, by step.
 pub(super) struct Diff {
     pub(super) dialect: Dialect,
     pub(super) rename_tables: Vec<String>,
+    /// Before the indexes: a foreign key over several columns needs the unique index it
+    /// refers to.
+    pub(super) drop_constraints: Vec<String>,
     pub(super) drop_indexes: Vec<String>,
     pub(super) renames: Vec<String>,
     pub(super) alter_columns: Vec<String>,
@@ -19,6 +22,8 @@ pub(super) struct Diff {
     pub(super) add_columns: Vec<String>,
     pub(super) rebuilds: Vec<String>,
     pub(super) create_indexes: Vec<String>,
+    /// After the indexes, for the same reason.
+    pub(super) add_constraints: Vec<String>,
     /// PostgreSQL's index changes that run outside a transaction, in a migration of their
     /// own (`concurrent_sql`): drops, then builds.
     pub(super) concurrent_drops: Vec<Concurrent>,
@@ -34,12 +39,14 @@ pub(super) struct Diff {
 /// rebuild the table instead.
 #[derive(Default)]
 pub(super) struct TableSteps {
+    pub(super) drop_constraints: Vec<String>,
     pub(super) drop_indexes: Vec<String>,
     pub(super) renames: Vec<String>,
     pub(super) alter_columns: Vec<String>,
     pub(super) drop_columns: Vec<String>,
     pub(super) add_columns: Vec<String>,
     pub(super) create_indexes: Vec<String>,
+    pub(super) add_constraints: Vec<String>,
     /// SQLite cannot say it with `ALTER TABLE`.
     pub(super) rebuild: bool,
     /// For a rebuild: each new column's value, as an expression on the old row.
@@ -54,6 +61,7 @@ impl Diff {
     pub(super) fn sql(&self) -> String {
         let steps = [
             &self.rename_tables,
+            &self.drop_constraints,
             &self.drop_indexes,
             &self.renames,
             &self.alter_columns,
@@ -63,6 +71,7 @@ impl Diff {
             &self.add_columns,
             &self.rebuilds,
             &self.create_indexes,
+            &self.add_constraints,
         ];
         let statements: Vec<&str> = steps
             .iter()
@@ -165,7 +174,7 @@ DROP TABLE backend_gen_foreign_key_check;
 /// new one renamed, and its indexes made.
 pub(super) fn rebuild(table: &Table, copy: &[(String, String)]) -> String {
     let new = sql_ident(&format!("new_{}", table.name));
-    let definitions: Vec<String> = table.columns.iter().map(Column::definition).collect();
+    let definitions = table.definitions();
     let (columns, values): (Vec<&str>, Vec<&str>) =
         copy.iter().map(|(c, v)| (c.as_str(), v.as_str())).unzip();
     let mut out = format!(

@@ -66,6 +66,15 @@ impl Renames {
             }
         }
         for (from, to) in &self.tables {
+            let (from, to) = (
+                format!("REFERENCES {} (", sql_ident(from)),
+                format!("REFERENCES {} (", sql_ident(to)),
+            );
+            for constraint in &mut out.constraints {
+                constraint.body = constraint.body.replace(&from, &to);
+            }
+        }
+        for (from, to) in &self.tables {
             out.create = out.create.replace(
                 &format!("REFERENCES {} (", sql_ident(from)),
                 &format!("REFERENCES {} (", sql_ident(to)),

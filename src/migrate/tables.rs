@@ -26,6 +26,7 @@ impl Diff {
         let new_names: BTreeSet<&str> = after.iter().map(|t| t.name.as_str()).collect();
         let mut diff = Diff {
             dialect,
+            drop_constraints: Vec::new(),
             drop_indexes: Vec::new(),
             renames: Vec::new(),
             alter_columns: Vec::new(),
@@ -35,6 +36,7 @@ impl Diff {
             add_columns: Vec::new(),
             rebuilds: Vec::new(),
             create_indexes: Vec::new(),
+            add_constraints: Vec::new(),
             concurrent_drops: Vec::new(),
             concurrent_creates: Vec::new(),
             rename_tables: Vec::new(),
@@ -224,6 +226,45 @@ impl Diff {
                 steps.create_indexes.push(index.sql.clone());
             }
         }
+        // Constraints over several columns (a per-tenant table's keys with their tenant):
+        // SQLite changes them only by rebuilding the table. On PostgreSQL a unique one goes
+        // with the indexes, and the foreign keys that refer to it go before it is dropped and
+        // after it is made.
+        for old in was
+            .constraints
+            .iter()
+            .filter(|c| !now.constraints.contains(c))
+        {
+            if listed {
+                self.changes
+                    .push(format!("drop constraint `{}.{}`", now.name, old.name));
+            }
+            steps.rebuild = true;
+            let drop = format!("ALTER TABLE {} DROP CONSTRAINT {};", now.quoted, old.name);
+            match old.body.starts_with("UNIQUE") {
+                true => steps.drop_indexes.push(drop),
+                false => steps.drop_constraints.push(drop),
+            }
+        }
+        for new in now
+            .constraints
+            .iter()
+            .filter(|c| !was.constraints.contains(c))
+        {
+            if listed {
+                self.changes
+                    .push(format!("add constraint `{}.{}`", now.name, new.name));
+            }
+            steps.rebuild = true;
+            let add = format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} {};",
+                now.quoted, new.name, new.body
+            );
+            match new.body.starts_with("UNIQUE") {
+                true => steps.create_indexes.push(add),
+                false => steps.add_constraints.push(add),
+            }
+        }
         if self.sqlite() && steps.rebuild {
             self.rebuilds.push(rebuild(now, &steps.copy));
             return;
@@ -231,12 +272,14 @@ impl Diff {
         if !table_renamed {
             self.concurrently(was, &mut steps);
         }
+        self.drop_constraints.append(&mut steps.drop_constraints);
         self.drop_indexes.append(&mut steps.drop_indexes);
         self.renames.append(&mut steps.renames);
         self.alter_columns.append(&mut steps.alter_columns);
         self.drop_columns.append(&mut steps.drop_columns);
         self.add_columns.append(&mut steps.add_columns);
         self.create_indexes.append(&mut steps.create_indexes);
+        self.add_constraints.append(&mut steps.add_constraints);
     }
 }
 

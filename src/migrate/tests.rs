@@ -876,3 +876,59 @@ fn the_accounts_email_made_personal_is_sealed_as_the_service_starts() {
         back.refused[0]
     );
 }
+
+/// Under `[tenancy]` (validated elsewhere; put on the typed spec here), a relation added to
+/// a per-tenant table brings its key with the tenant: PostgreSQL adds the constraint once
+/// the indexes it needs exist and drops it first when undone; SQLite rebuilds the table
+/// with it.
+#[test]
+fn a_relation_between_per_tenant_tables_keeps_its_key_with_the_tenant() {
+    let tenants = |task: &str| {
+        let mut spec = spec(&format!(
+            "[auth]\nmode = \"jwt\"\n\
+             [resources.organization.fields]\nname = {{ type = \"string\" }}\n\
+             [resources.project.fields]\ncode = {{ type = \"string\" }}\n\
+             {task}[resources.task.fields]\ntitle = {{ type = \"string\" }}\n"
+        ));
+        spec.tenancy = Some(crate::spec::Tenancy {
+            tenant: "organization".into(),
+            global: Vec::new(),
+        });
+        spec
+    };
+    let (v1, v2) = (
+        tenants(""),
+        tenants(
+            "[resources.task]\nbelongs_to = { project = { required = false, on_delete = \"set_null\" } }\n",
+        ),
+    );
+    let plan = plan(&v1, &v2, &Backfills::new());
+    let key = "tasks_project_id_tenant_fkey";
+    assert!(
+        plan.changes
+            .contains(&format!("add constraint `tasks.{key}`")),
+        "{:?}",
+        plan.changes
+    );
+    let add = format!(
+        "ALTER TABLE tasks ADD CONSTRAINT {key} FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id);"
+    );
+    let at = plan
+        .postgres
+        .find(&add)
+        .unwrap_or_else(|| panic!("{}", plan.postgres));
+    let index = plan
+        .postgres
+        .find("CREATE INDEX tasks_project_id_idx ON tasks (tenant_id, project_id")
+        .unwrap();
+    assert!(index < at, "{}", plan.postgres);
+    assert!(plan.sqlite.contains(&format!("CONSTRAINT {key} FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id)\n);")), "{}", plan.sqlite);
+    let (_, down) = plan.down.clone().unwrap();
+    let drop = down
+        .find(&format!("ALTER TABLE tasks DROP CONSTRAINT {key};"))
+        .unwrap_or_else(|| panic!("{down}"));
+    assert!(
+        drop < down.find("DROP COLUMN project_id").unwrap(),
+        "{down}"
+    );
+}

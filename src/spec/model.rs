@@ -360,6 +360,19 @@ impl Spec {
             || self.replica(&b.target).is_some()
     }
 
+    /// Whether each row of `r` belongs to one tenant (`[tenancy]`): its table has a
+    /// `tenant_id`, and every query of it is scoped to the caller's tenant.
+    pub fn is_per_tenant(&self, r: &Resource) -> bool {
+        self.tenancy
+            .as_ref()
+            .is_some_and(|t| t.is_per_tenant(&r.names.snake))
+    }
+
+    /// The resource whose rows are the tenants, under `[tenancy]`.
+    pub fn tenant_resource(&self) -> Option<&Resource> {
+        self.tenancy.as_ref().and_then(|t| self.resource(&t.tenant))
+    }
+
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
         self.has_accounts() && r.names.snake == super::words::ACCOUNT
@@ -413,8 +426,11 @@ impl Spec {
                 }
             }
         }
-        // A resource in a cycle (or below one) is never ready, as in the passes.
-        taken.sort_by_key(|&i| (pass[i], i));
+        // A resource in a cycle (or below one) is never ready, as in the passes. Under
+        // `[tenancy]` the rows every tenant shares come first: the tenants' table is the
+        // parent of every per-tenant one, and validation keeps shared rows from naming
+        // per-tenant ones, so each group keeps its own order.
+        taken.sort_by_key(|&i| (self.is_per_tenant(&self.resources[i]), pass[i], i));
         taken.into_iter().map(|i| &self.resources[i]).collect()
     }
 }

@@ -110,6 +110,12 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         service_table(EMAIL_VERIFICATIONS, &[], "the verified emails");
         let exports = "the exports a job prepares";
         service_table(ACCOUNT_EXPORTS, &ACCOUNT_EXPORT_INDEXES, exports);
+        if spec.tenancy.is_some() {
+            let memberships = "the tenants' members";
+            service_table(MEMBERSHIPS, &[MEMBERSHIP_INDEX], memberships);
+            let invitations = "the invitations to join a tenant";
+            service_table(INVITATIONS, &INVITATION_INDEXES, invitations);
+        }
         if spec.auth.has_providers() {
             let identities = "the accounts' identities at providers";
             service_table(IDENTITIES, &IDENTITY_INDEXES, identities);
@@ -189,11 +195,36 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         if r.timestamps {
             push(index(table, "created_at"), on("created_at"), &what, snake);
         }
+        if spec.is_per_tenant(r) {
+            push(
+                unique_index(table, &format!("{TENANT_ID}_id")),
+                format!("the unique index on `{TENANT_ID}, id` of "),
+                &what,
+                snake,
+            );
+        }
     }
     out
 }
 
 pub(crate) const PRIMARY_KEY: &str = "the primary key of ";
+
+/// A per-tenant table's column that names the row's tenant (`[tenancy]`).
+pub const TENANT_ID: &str = "tenant_id";
+
+/// Under `[tenancy]`: which accounts are members of which tenants, with their roles there,
+/// and the index of "my tenants".
+pub const MEMBERSHIPS: &str = "tenant_memberships";
+pub(crate) const MEMBERSHIP_INDEX: &str = "tenant_memberships_user_id_idx";
+
+/// Under `[tenancy]`: the invitations to join a tenant, mailed as a link whose token is
+/// stored as a hash; the indexes find one by its token, list a tenant's, and prune.
+pub const INVITATIONS: &str = "tenant_invitations";
+pub(crate) const INVITATION_INDEXES: [&str; 3] = [
+    "tenant_invitations_token_hash_unique",
+    "tenant_invitations_tenant_id_idx",
+    "tenant_invitations_expires_at_idx",
+];
 
 /// The join table of a many-to-many declared on `owner`.
 pub fn join_table(owner: &Resource, target: &Resource) -> String {

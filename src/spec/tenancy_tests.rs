@@ -94,9 +94,11 @@ fn global_lists_resources_once_and_not_the_accounts() {
 
 #[test]
 fn a_shared_row_never_names_a_tenants_row() {
-    // The global country names a per-tenant project, and the tenant names it too.
+    // The global country names a per-tenant project, the tenant names it too, and so does
+    // an account (a member of several tenants).
     let extra = "[resources.country.belongs_to]\nflagship = { resource = \"project\" }\n\
-                 [resources.organization.belongs_to]\nhome = { resource = \"task\" }\n";
+                 [resources.organization.belongs_to]\nhome = { resource = \"task\" }\n\
+                 [resources.user.belongs_to]\nfavourite = { resource = \"task\" }\n";
     let errors = problems("tenant = \"organization\"\nglobal = [\"country\"]\n", extra);
     assert!(
         errors.iter().any(|e| e.contains("resources.country.belongs_to.flagship: a global resource belongs to a per-tenant resource")),
@@ -105,6 +107,12 @@ fn a_shared_row_never_names_a_tenants_row() {
     assert!(
         errors.iter().any(|e| e.contains(
             "resources.organization.belongs_to.home: the tenant resource belongs to a per-tenant resource"
+        )),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains(
+            "resources.user.belongs_to.favourite: an account belongs to a per-tenant resource"
         )),
         "{errors:?}"
     );
@@ -160,4 +168,31 @@ fn in_a_split_the_tenants_live_with_the_accounts() {
     let services = "[services.accounts]\nresources = [\"user\", \"organization\"]\n\
                     [services.work]\nresources = [\"country\", \"project\", \"task\"]\n";
     assert!(problems("tenant = \"organization\"\n", services).is_empty());
+}
+
+/// A per-tenant table's `tenant_id` is the tenant's: a field or a relation (`tenant` gives
+/// `tenant_id`) may not take it. A shared resource may have either.
+#[test]
+fn the_tenant_column_is_no_field_or_relation_of_a_per_tenant_row() {
+    let extra = "[resources.milestone]\nbelongs_to = { tenant = { resource = \"country\" } }\n\
+                 [resources.milestone.fields]\ndue = { type = \"date\" }\n\
+                 [resources.sprint.fields]\ntenant_id = { type = \"string\" }\n\
+                 [resources.currency.fields]\ntenant_id = { type = \"string\" }\n";
+    let errors = problems(
+        "tenant = \"organization\"\nglobal = [\"country\", \"currency\"]\n",
+        extra,
+    );
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors.iter().any(|e| e.contains(
+            "resources.sprint.fields.tenant_id: the field takes the tenant's column (every per-tenant row has `tenant_id`, its tenant's: rename it (e.g. `tenant_ref`)"
+        )),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.contains(
+            "resources.milestone.belongs_to.tenant: the relation's column takes the tenant's column"
+        )),
+        "{errors:?}"
+    );
 }

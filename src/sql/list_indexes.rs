@@ -7,7 +7,7 @@
 use super::text::folds_case;
 use crate::dialect::Dialect;
 use crate::spec::list_paths::list_paths;
-use crate::spec::schema_names::index;
+use crate::spec::schema_names::{TENANT_ID, index};
 use crate::spec::{Database, FieldType, Resource, Spec};
 use crate::table::Index;
 
@@ -182,8 +182,13 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
                 .map(|(name, columns)| (name, columns, comment)),
         );
     }
+    // A tenant's lists are read within the tenant: each index leads with it.
+    let tenant = spec.is_per_tenant(r).then_some(TENANT_ID);
     let mut indexes: Vec<Index> = Vec::new();
-    for (name, columns, comment) in planned {
+    for (name, mut columns, comment) in planned {
+        if let Some(tenant) = tenant {
+            columns.insert(0, tenant.to_owned());
+        }
         // One index serves any list its columns lead with in this order.
         let sql = format!(
             "CREATE INDEX {} ON {quoted} ({}){live};",

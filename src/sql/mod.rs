@@ -24,8 +24,9 @@ mod text;
 // and migrations here are written with them.
 pub use crate::spec::schema_names::{
     ACCOUNT_EXPORTS, ACCOUNT_TOKENS, AUDIT_LOG, DATA_KEYS, DELIVERIES, EMAIL_VERIFICATIONS,
-    IDEMPOTENCY, IDENTITIES, JOBS, MAX_IDENTIFIER, OUTBOX, PASSWORDLESS, REFRESH_TOKENS, SESSIONS,
-    SIGN_IN_REQUESTS, WEBHOOKS, identifier, join_table, primary_key, schema_objects,
+    IDEMPOTENCY, IDENTITIES, INVITATIONS, JOBS, MAX_IDENTIFIER, MEMBERSHIPS, OUTBOX, PASSWORDLESS,
+    REFRESH_TOKENS, SESSIONS, SIGN_IN_REQUESTS, WEBHOOKS, identifier, join_table, primary_key,
+    schema_objects,
 };
 
 pub use queries::{
@@ -35,10 +36,10 @@ pub use queries::{
 pub use tables::{
     audit_indexes, create_account_exports, create_account_tokens, create_audit_log,
     create_data_keys, create_deliveries, create_email_verifications, create_idempotency_keys,
-    create_identities, create_jobs, create_join_table, create_outbox, create_passwordless,
-    create_refresh_tokens, create_sessions, create_sign_in_requests, create_webhooks,
-    delivery_indexes, earlier_admin_indexes, job_indexes, join_index, replica_table,
-    resource_table, trace_context, webhook_indexes, with_case_sensitive_email,
-    with_earlier_list_indexes, without_trace_context,
+    create_identities, create_invitations, create_jobs, create_join_table, create_memberships,
+    create_outbox, create_passwordless, create_refresh_tokens, create_sessions,
+    create_sign_in_requests, create_webhooks, delivery_indexes, earlier_admin_indexes, job_indexes,
+    join_index, replica_table, resource_table, trace_context, webhook_indexes,
+    with_case_sensitive_email, with_earlier_list_indexes, without_trace_context,
 };
 pub use text::rust_text;

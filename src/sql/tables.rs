@@ -8,10 +8,11 @@ use crate::names::sql_ident;
 use crate::spec::schema_names::{
     ACCOUNT_EXPORT_INDEXES, ACCOUNT_EXPORTS, ACCOUNT_TOKEN_INDEXES, ACCOUNT_TOKENS, AUDIT_INDEXES,
     AUDIT_LOG, DATA_KEYS, DELIVERIES, DELIVERY_INDEXES, EMAIL_VERIFICATIONS, IDEMPOTENCY,
-    IDEMPOTENCY_INDEX, IDENTITIES, IDENTITY_INDEXES, JOB_INDEXES, JOBS, OUTBOX, OUTBOX_INDEXES,
-    PASSWORDLESS, REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS,
-    SIGN_IN_REQUEST_INDEX, SIGN_IN_REQUESTS, WEBHOOK_INDEX, WEBHOOKS, identifier, index,
-    join_table, unique_index,
+    IDEMPOTENCY_INDEX, IDENTITIES, IDENTITY_INDEXES, INVITATION_INDEXES, INVITATIONS, JOB_INDEXES,
+    JOBS, MEMBERSHIP_INDEX, MEMBERSHIPS, OUTBOX, OUTBOX_INDEXES, PASSWORDLESS,
+    REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, SIGN_IN_REQUEST_INDEX,
+    SIGN_IN_REQUESTS, TENANT_ID, WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table,
+    unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
 use crate::table::{Column, Constraint, Index, Table, TableKind};
@@ -25,17 +26,52 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     let mut id = Column::fixed("id", dialect.id_type(), true);
     id.primary_key = true;
     let mut columns = vec![id];
+    let mut constraints = Vec::new();
+    let tenants = spec
+        .tenant_resource()
+        .filter(|_| spec.is_per_tenant(r))
+        .map(|t| &t.names.plural_sql);
+    if let Some(tenants) = tenants {
+        // A tenant's rows go with it.
+        let mut column = Column::fixed(TENANT_ID, dialect.id_type(), true);
+        column.references = Some(Constraint {
+            name: identifier(format!("{table}_{TENANT_ID}_fkey")),
+            body: format!("{tenants} (id) ON DELETE CASCADE"),
+        });
+        columns.push(column);
+        // What the keys of its children refer to: a constraint of the table rather than an
+        // index after it, which a key to the table itself (a subtask's parent) would need
+        // before PostgreSQL creates the table. Not partial: a deleted row is still its
+        // tenant's.
+        constraints.push(Constraint {
+            name: unique_index(table, &format!("{TENANT_ID}_id")),
+            body: format!("UNIQUE ({TENANT_ID}, id)"),
+        });
+    }
     for b in &r.belongs_to {
-        let parent = spec
-            .resource(&b.target)
-            .map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
+        let parent = spec.resource(&b.target);
+        let parent_sql =
+            parent.map_or_else(|| sql_ident(&b.target), |p| p.names.plural_sql.clone());
         let name = format!("{}_id", b.names.snake);
         let mut column = Column::fixed(&name, dialect.id_type(), b.required);
         // Another service's rows cannot be a foreign key's.
-        column.references = (!spec.is_remote(b)).then(|| Constraint {
+        let local = !spec.is_remote(b);
+        column.references = local.then(|| Constraint {
             name: identifier(format!("{table}_{name}_fkey")),
-            body: format!("{parent} (id) ON DELETE {}", b.on_delete.sql()),
+            body: format!("{parent_sql} (id) ON DELETE {}", b.on_delete.sql()),
         });
+        // A per-tenant parent is found within the row's tenant, or not at all. The plain key
+        // above keeps the relation's `ON DELETE`: this one has none of its own, so a
+        // `SET NULL` leaves the tenant alone (a null key matches nothing, and is not checked).
+        if tenants.is_some() && local && parent.is_some_and(|p| spec.is_per_tenant(p)) {
+            constraints.push(Constraint {
+                name: identifier(format!("{table}_{name}_tenant_fkey")),
+                body: format!(
+                    "FOREIGN KEY ({TENANT_ID}, {}) REFERENCES {parent_sql} ({TENANT_ID}, id)",
+                    sql_ident(&name)
+                ),
+            });
+        }
         columns.push(column);
     }
     for f in &r.fields {
@@ -70,12 +106,16 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     if r.versioned {
         out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
     }
-    let definitions: Vec<String> = columns.iter().map(Column::definition).collect();
-    out.push_str(&format!(
-        "CREATE TABLE {quoted} (\n    {}\n);\n",
-        definitions.join(",\n    ")
-    ));
+    if tenants.is_some() {
+        out.push_str("-- Per tenant: every key and index leads with the row's tenant.\n");
+    }
     let mut indexes = Vec::new();
+    // What the unique indexes lead with: values are unique within a tenant.
+    let scope = if tenants.is_some() {
+        format!("{TENANT_ID}, ")
+    } else {
+        String::new()
+    };
     // A soft-deleted row holds on to no unique value.
     let live = if r.soft_delete {
         " WHERE deleted_at IS NULL"
@@ -89,7 +129,7 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         let folded = folds_case(spec, r, &column);
         let key = compared(folded, &column);
         indexes.push(Index {
-            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({key}){live};"),
+            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({scope}{key}){live};"),
             name,
             comment: folded.then_some(ACCOUNT_EMAIL_COMMENT),
         });
@@ -99,16 +139,30 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         let column = format!("{}_id", b.names.snake);
         let name = unique_index(table, &column);
         indexes.push(Index {
-            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({column}){live};"),
+            sql: format!("CREATE UNIQUE INDEX {name} ON {quoted} ({scope}{column}){live};"),
             name,
             comment: Some("One-to-one: a parent has one row at most."),
         });
     }
     // The foreign keys' indexes are among the lists': each leads one.
     indexes.extend(list_indexes(spec, r, dialect));
+    let table_of = Table {
+        name: table.clone(),
+        quoted: quoted.clone(),
+        kind: TableKind::Resource,
+        columns,
+        indexes,
+        constraints,
+        create: String::new(),
+    };
+    out.push_str(&format!(
+        "CREATE TABLE {quoted} (\n    {}\n);\n",
+        table_of.definitions().join(",\n    ")
+    ));
+    let indexes = &table_of.indexes;
     if !indexes.is_empty() {
         out.push('\n');
-        for i in &indexes {
+        for i in indexes {
             if let Some(comment) = i.comment {
                 out.push_str(&format!("-- {comment}\n"));
             }
@@ -117,12 +171,8 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         }
     }
     Table {
-        name: table.clone(),
-        quoted: quoted.clone(),
-        kind: TableKind::Resource,
-        columns,
-        indexes,
         create: out,
+        ..table_of
     }
 }
 
@@ -188,44 +238,80 @@ pub fn replica_table(replica: &Replica, dialect: Dialect) -> Table {
         kind: TableKind::Replica,
         columns,
         indexes,
+        constraints: Vec::new(),
         create,
     }
 }
 
 /// The migration of a many-to-many join table: a composite primary key
 /// (which also serves lookups from the owner) and an index for the other side.
-pub fn create_join_table(owner: &Resource, target: &Resource, dialect: Dialect) -> String {
+pub fn create_join_table(
+    spec: &Spec,
+    owner: &Resource,
+    target: &Resource,
+    dialect: Dialect,
+) -> String {
     let join = join_table(owner, target);
     let (own, other) = (
         foreign_key(&owner.names.snake),
-        format!("{}_id", target.names.snake),
+        sql_ident(&format!("{}_id", target.names.snake)),
     );
     let id = dialect.id_type();
+    let mut definitions = Vec::new();
+    let mut key = format!("{own}, {other}");
+    let mut keys = Vec::new();
+    let tenants = spec.tenant_resource().filter(|_| spec.is_per_tenant(owner));
+    if let Some(tenants) = tenants {
+        definitions.push(format!(
+            "{TENANT_ID} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE",
+            tenants.names.plural_sql
+        ));
+        key = format!("{TENANT_ID}, {key}");
+        // Both sides within the link's tenant (a global side has no tenant).
+        for (column, side) in [(&own, owner), (&other, target)] {
+            if spec.is_per_tenant(side) {
+                keys.push(format!(
+                    "FOREIGN KEY ({TENANT_ID}, {column}) REFERENCES {} ({TENANT_ID}, id)",
+                    side.names.plural_sql
+                ));
+            }
+        }
+    }
+    definitions.push(format!(
+        "{own} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE",
+        owner.names.plural_sql
+    ));
+    definitions.push(format!(
+        "{other} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE",
+        target.names.plural_sql
+    ));
+    definitions.push(format!("PRIMARY KEY ({key})"));
+    definitions.extend(keys);
     format!(
         "-- Links {} and {} (many-to-many). A link dies with either side.\n\
-         CREATE TABLE {quoted} (\n    \
-         {own} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
-         {other_sql} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE,\n    \
-         PRIMARY KEY ({own}, {other_sql})\n);\n\n\
-         {}\n",
+         CREATE TABLE {} (\n    {}\n);\n\n{}\n",
         owner.names.plural_words,
         target.names.plural_words,
-        owner.names.plural_sql,
-        target.names.plural_sql,
-        join_index(owner, target).sql,
-        quoted = sql_ident(&join),
-        other_sql = sql_ident(&other),
+        sql_ident(&join),
+        definitions.join(",\n    "),
+        join_index(spec, owner, target).sql,
     )
 }
 
-/// A join table's index on its other side (its primary key serves the owner's).
-pub fn join_index(owner: &Resource, target: &Resource) -> Index {
+/// A join table's index on its other side (its primary key serves the owner's), after the
+/// tenant's column under `[tenancy]`.
+pub fn join_index(spec: &Spec, owner: &Resource, target: &Resource) -> Index {
     let join = join_table(owner, target);
     let other = format!("{}_id", target.names.snake);
     let name = index(&join, &other);
+    let tenant = if spec.is_per_tenant(owner) {
+        format!("{TENANT_ID}, ")
+    } else {
+        String::new()
+    };
     Index {
         sql: format!(
-            "CREATE INDEX {name} ON {} ({});",
+            "CREATE INDEX {name} ON {} ({tenant}{});",
             sql_ident(&join),
             sql_ident(&other)
         ),
@@ -375,6 +461,56 @@ pub fn create_passwordless(spec: &Spec, dialect: Dialect) -> String {
          user_id {id} PRIMARY KEY NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
          created_at {at} NOT NULL\n);\n"
     )
+}
+
+/// The migration of the tenants' memberships (`[tenancy]`): an account's roles in each
+/// tenant it is a member of, one row per pair; the index lists an account's tenants.
+pub fn create_memberships(spec: &Spec, dialect: Dialect) -> String {
+    let (users, tenants) = (account_table(spec), tenant_table(spec));
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let roles = dialect.kind_type(Kind::Json);
+    format!(
+        "-- Who is a member of which tenant, with their roles there.\n\
+         CREATE TABLE {MEMBERSHIPS} (\n    \
+         {TENANT_ID} {id} NOT NULL REFERENCES {tenants} (id) ON DELETE CASCADE,\n    \
+         user_id {id} NOT NULL REFERENCES {users} (id) ON DELETE CASCADE,\n    \
+         roles {roles} NOT NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         PRIMARY KEY ({TENANT_ID}, user_id)\n);\n\n\
+         CREATE INDEX {MEMBERSHIP_INDEX} ON {MEMBERSHIPS} (user_id);\n"
+    )
+}
+
+/// The migration of the invitations to join a tenant (`[tenancy]`): each mailed as a link
+/// whose token is stored only as a hash, with the roles it gives, until it is accepted or
+/// expires. The inviting account may leave before it is accepted.
+pub fn create_invitations(spec: &Spec, dialect: Dialect) -> String {
+    let (users, tenants) = (account_table(spec), tenant_table(spec));
+    let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let roles = dialect.kind_type(Kind::Json);
+    let [token_hash, by_tenant, expires_at] = INVITATION_INDEXES;
+    format!(
+        "-- Invitations to join a tenant, their tokens stored as SHA-256 hashes.\n\
+         CREATE TABLE {INVITATIONS} (\n    \
+         id {id} PRIMARY KEY NOT NULL,\n    \
+         {TENANT_ID} {id} NOT NULL REFERENCES {tenants} (id) ON DELETE CASCADE,\n    \
+         email TEXT NOT NULL,\n    \
+         roles {roles} NOT NULL,\n    \
+         token_hash TEXT NOT NULL,\n    \
+         invited_by {id} REFERENCES {users} (id) ON DELETE SET NULL,\n    \
+         created_at {at} NOT NULL,\n    \
+         expires_at {at} NOT NULL,\n    \
+         accepted_at {at}\n);\n\n\
+         CREATE UNIQUE INDEX {token_hash} ON {INVITATIONS} (token_hash);\n\
+         CREATE INDEX {by_tenant} ON {INVITATIONS} ({TENANT_ID}, created_at);\n\
+         CREATE INDEX {expires_at} ON {INVITATIONS} (expires_at);\n"
+    )
+}
+
+/// The tenants' table under `[tenancy]`.
+fn tenant_table(spec: &Spec) -> &str {
+    spec.tenant_resource()
+        .map_or("tenants", |r| r.names.plural_sql.as_str())
 }
 
 /// The accounts' table, which the jwt flow's tables refer to.

@@ -19,6 +19,8 @@ use std::collections::BTreeMap;
 
 use super::*;
 
+mod tenant_schema;
+
 /// SQLite through Python's standard library: apply migration files, run a query,
 /// or print the normalised schema (`pytools::SQLITE_SCHEMA`).
 const SQLITE: &str = r#"

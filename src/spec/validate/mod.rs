@@ -137,9 +137,6 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     let jobs = read_jobs(sink, &top, &resources);
     let services = read_services(sink, &top, &auth, &resources, &jobs);
     let tenancy = tenancy::read_tenancy(sink, &top, &auth, &resources, &services);
-    if tenancy.is_some() {
-        refuse_ungenerated_tenancy(sink, &top);
-    }
     let mut spec = Spec::new(project, auth, rate_limit, cache, resources, jobs);
     spec.services = services;
     spec.replicas = replicas;
@@ -148,6 +145,10 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     // it earlier would report one mistake (two equal plurals) again as a collision.
     if sink.diagnostics.is_empty() {
         super::collisions::check(sink, &spec, &declared);
+    }
+    // After the collisions, so that a spec with `[tenancy]` is checked whole.
+    if spec.tenancy.is_some() {
+        refuse_ungenerated_tenancy(sink, &top);
     }
     Some(spec)
 }

@@ -8,6 +8,7 @@ use super::services::unknown;
 use crate::diagnostics::Diagnostic;
 use crate::spec::model::*;
 use crate::spec::reader::{At, Sink, Table};
+use crate::spec::schema_names::TENANT_ID;
 use crate::spec::words::ACCOUNT;
 
 /// Reads `[tenancy]` against the spec's resources (the accounts among them) and, in a
@@ -127,12 +128,12 @@ fn check_relations(
     resource: &Resource,
 ) {
     let name = resource.names.snake.as_str();
-    if name == ACCOUNT {
-        return;
-    }
+    // The accounts are shared too: an account is a member of several tenants.
     let shared = !tenancy.is_per_tenant(name);
     let kind = if name == tenancy.tenant {
         "the tenant resource"
+    } else if name == ACCOUNT {
+        "an account"
     } else if shared {
         "a global resource"
     } else {
@@ -184,6 +185,39 @@ fn check_relations(
         && !shared
     {
         check_owner_path(sink, top, tenancy, resources, resource, owner);
+    }
+    if !shared {
+        check_tenant_column(sink, top, resource);
+    }
+}
+
+/// A per-tenant table's `tenant_id` is the generator's: no field or relation may name it.
+fn check_tenant_column(sink: &mut Sink, top: &Table<'_, '_>, resource: &Resource) {
+    let name = resource.names.snake.as_str();
+    let field = resource
+        .fields
+        .iter()
+        .find(|f| f.names.snake == TENANT_ID)
+        .map(|f| ("fields", f.names.snake.as_str(), "the field"));
+    // `tenant` gives `tenant_id`.
+    let relation = resource
+        .belongs_to
+        .iter()
+        .find(|b| format!("{}_id", b.names.snake) == TENANT_ID)
+        .map(|b| {
+            (
+                "belongs_to",
+                b.names.snake.as_str(),
+                "the relation's column",
+            )
+        });
+    for (table, key, what) in field.into_iter().chain(relation) {
+        let (span, path) = written_at(top, &["resources", name, table, key]);
+        sink.push(
+            Diagnostic::new(span, path, format!("{what} takes the tenant's column"))
+                .found(format!("`{TENANT_ID}`"))
+                .help(format!("every per-tenant row has `{TENANT_ID}`, its tenant's: rename it (e.g. `tenant_ref`), or remove it")),
+        );
     }
 }
 

@@ -1,0 +1,169 @@
+//! Tenancy's schema (issue 76, step 2 of docs/decisions/tenancy.md) in real databases: the
+//! tables of `tests/specs/tenancy/tables.toml`, created on SQLite and PostgreSQL, keep each
+//! reference and each unique value inside its tenant by themselves, whatever the code above
+//! them lets through; a relation's `ON DELETE` still holds; an account is a member of a
+//! tenant once; and a tenant's rows, members and invitations go with it.
+
+use super::*;
+use backend_gen::dialect::Dialect;
+use backend_gen::spec::{Database as Dialects, Tenancy};
+
+/// The spec's tables in one dialect, in creation order: the spec is refused only because
+/// tenancy is not generated yet, so it is read without its `[tenancy]`, which is put back.
+fn tables_sql(dialect: Dialects) -> String {
+    let source = std::fs::read_to_string(spec_path("tenancy/tables")).unwrap();
+    let refused = backend_gen::spec::parse("tables.toml", &source).unwrap_err();
+    let messages: Vec<&str> = refused
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages, ["tenancy is checked, not generated yet"]);
+    let (without, _) = source.rsplit_once("\n[tenancy]\n").unwrap();
+    let mut spec = backend_gen::spec::parse("tables.toml", without).unwrap();
+    spec.tenancy = Some(Tenancy {
+        tenant: "organization".into(),
+        global: vec!["country".into()],
+    });
+    backend_gen::schema::tables(&spec, Dialect(dialect))
+        .iter()
+        .map(|t| t.create.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs `sql` (with foreign keys on, on SQLite) and says whether the database took it.
+fn takes(db: &Database, sql: &str) -> bool {
+    let output = match db {
+        Database::Sqlite(path) => Command::new("python3")
+            .args(["-c", "import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\ndb.execute('PRAGMA foreign_keys = ON')\ndb.executescript(sys.argv[2])\ndb.commit()"])
+            .arg(path)
+            .arg(sql)
+            .output(),
+        Database::Postgres(url) => Command::new("psql")
+            .arg(url)
+            .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-1", "-c", sql])
+            .output(),
+    }
+    .expect("the database's client runs");
+    output.status.success()
+}
+
+#[test]
+fn per_tenant_tables_keep_references_and_unique_values_inside_their_tenant() {
+    let root = e2e_root();
+    std::fs::create_dir_all(&root).unwrap();
+    let mut databases = vec![Database::Sqlite(root.join("tenant-schema.db"))];
+    if let Some(server) = postgres_url() {
+        databases.push(Database::Postgres(fresh_database(&server, "tenant_schema")));
+    }
+    for db in &databases {
+        let sqlite = db.dialect() == "sqlite";
+        let dialect = if sqlite {
+            Dialects::Sqlite
+        } else {
+            Dialects::Postgres
+        };
+        db.create();
+        let file = root.join(format!("tenant-schema-{}.sql", db.dialect()));
+        std::fs::write(&file, tables_sql(dialect)).unwrap();
+        db.apply(&[file]);
+        let id = |n: u8| id(sqlite, n);
+        let (a, b, country, lead) = (id(1), id(2), id(3), id(4));
+        let (project_a, project_b, label_a, label_b, task) = (id(5), id(6), id(7), id(8), id(9));
+        let rows = format!(
+            "INSERT INTO organizations (id, name, created_at, updated_at) VALUES ({a}, 'A', {TS}, {TS}), ({b}, 'B', {TS}, {TS});\n\
+             INSERT INTO countries (id, code, created_at, updated_at) VALUES ({country}, 'NL', {TS}, {TS});\n\
+             INSERT INTO users (id, email, password_hash, roles, created_at, updated_at) VALUES ({lead}, 'lead@example.com', 'x', '[]', {TS}, {TS});\n\
+             INSERT INTO labels (id, tenant_id, name, created_at, updated_at) VALUES ({label_a}, {a}, 'a', {TS}, {TS}), ({label_b}, {b}, 'b', {TS}, {TS});\n\
+             INSERT INTO projects (id, tenant_id, country_id, lead_id, code, created_at, updated_at) VALUES \
+             ({project_a}, {a}, {country}, {lead}, 'P1', {TS}, {TS}), ({project_b}, {b}, {country}, {lead}, 'P1', {TS}, {TS});"
+        );
+        assert!(
+            takes(db, &rows),
+            "{}: the same code in two tenants, a global country and an account in both",
+            db.dialect()
+        );
+        let project = |n: u8, tenant: &str, code: &str| {
+            format!(
+                "INSERT INTO projects (id, tenant_id, country_id, lead_id, code, created_at, updated_at) VALUES ({}, {tenant}, {country}, {lead}, '{code}', {TS}, {TS});",
+                id(n)
+            )
+        };
+        let task_in = |tenant: &str, project: &str| {
+            format!(
+                "INSERT INTO tasks (id, tenant_id, project_id, title, created_at, updated_at) VALUES ({task}, {tenant}, {project}, 't', {TS}, {TS});"
+            )
+        };
+        let link = |tenant: &str, label: &str| {
+            format!(
+                "INSERT INTO project_labels (tenant_id, project_id, label_id) VALUES ({tenant}, {project_a}, {label});"
+            )
+        };
+        let refused = [
+            (project(10, &a, "P1"), "a code twice in one tenant"),
+            (task_in(&b, &project_a), "a task of B in A's project"),
+            (link(&a, &label_b), "A's project linked to B's label"),
+            (link(&b, &label_b), "a link of B from A's project"),
+        ];
+        for (sql, what) in &refused {
+            assert!(!takes(db, sql), "{}: {what} was taken", db.dialect());
+        }
+        for sql in [
+            project(11, &a, "P2"),
+            task_in(&a, &project_a),
+            link(&a, &label_a),
+            format!(
+                "INSERT INTO project_countries (tenant_id, project_id, country_id) VALUES ({a}, {project_a}, {country});"
+            ),
+        ] {
+            assert!(takes(db, &sql), "{}: {sql}", db.dialect());
+        }
+        // A subtask's parent is a task of its own tenant.
+        let subtask = |n: u8, tenant: &str| {
+            format!(
+                "INSERT INTO tasks (id, tenant_id, parent_id, title, created_at, updated_at) VALUES ({}, {tenant}, {task}, 's', {TS}, {TS});",
+                id(n)
+            )
+        };
+        assert!(
+            !takes(db, &subtask(13, &b)),
+            "{}: a subtask of B under A's task",
+            db.dialect()
+        );
+        assert!(takes(db, &subtask(14, &a)), "{}", db.dialect());
+        // Members: the lead in both tenants, with roles in each, once per tenant.
+        let member = |tenant: &str| {
+            format!(
+                "INSERT INTO tenant_memberships (tenant_id, user_id, roles, created_at) VALUES ({tenant}, {lead}, '[\"admin\"]', {TS});"
+            )
+        };
+        assert!(takes(db, &format!("{}\n{}", member(&a), member(&b))));
+        assert!(!takes(db, &member(&a)), "{}: a member twice", db.dialect());
+        let invitation = format!(
+            "INSERT INTO tenant_invitations (id, tenant_id, email, roles, token_hash, invited_by, created_at, expires_at) \
+             VALUES ({}, {b}, 'new@example.com', '[]', 'h', {lead}, {TS}, {TS});",
+            id(12)
+        );
+        assert!(takes(db, &invitation));
+        // The task outlives its project (`on_delete = "set_null"`) and stays its tenant's.
+        assert!(takes(
+            db,
+            &format!("DELETE FROM projects WHERE id = {project_a};")
+        ));
+        let kept = db.run(&format!(
+            "SELECT COUNT(*) FROM tasks WHERE id = {task} AND project_id IS NULL AND tenant_id = {a}"
+        ));
+        assert_eq!(kept.trim(), "1", "{}", db.dialect());
+        assert_eq!(db.run("SELECT COUNT(*) FROM project_labels").trim(), "0");
+        // B goes with its rows; A's stay.
+        assert!(takes(
+            db,
+            &format!("DELETE FROM organizations WHERE id = {b};")
+        ));
+        let left = db.run("SELECT (SELECT COUNT(*) FROM projects), (SELECT COUNT(*) FROM labels), (SELECT COUNT(*) FROM tasks), \
+             (SELECT COUNT(*) FROM tenant_memberships), (SELECT COUNT(*) FROM tenant_invitations)");
+        assert_eq!(left.trim(), "1|1|2|1|0", "{}", db.dialect());
+        db.drop();
+    }
+}
