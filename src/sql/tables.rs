@@ -170,10 +170,40 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
             out.push('\n');
         }
     }
+    if tenants.is_some() {
+        out.push_str(&row_level_security(quoted, dialect));
+    }
     Table {
         create: out,
         ..table_of
     }
+}
+
+/// The setting a scoped transaction gives its tenant in (`set_config(…, true)`), which the
+/// policies below read.
+pub const TENANT_SETTING: &str = "app.tenant_id";
+
+/// PostgreSQL's wall under a per-tenant table: row-level security, so that a query that
+/// forgets its tenant still sees, and writes, only the rows of the tenant its transaction
+/// set, and none when it set none. `NULLIF`: a pooled connection that ran a tenant's
+/// transaction reads the setting as `''` afterwards, not NULL, and `''::uuid` would raise.
+/// Not `FORCE`d: the table's owner, which runs the migrations, is not subject to it (a
+/// later migration's `UPDATE` reaches every tenant's rows); the service runs as a role
+/// that owns nothing (docs/decisions/tenancy.md). SQLite has no such wall: the code's is
+/// the only one there.
+fn row_level_security(quoted: &str, dialect: Dialect) -> String {
+    if dialect.0 != Database::Postgres {
+        return String::new();
+    }
+    let tenant = format!("NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid");
+    let policy = identifier(format!("{}_tenant_isolation", quoted.trim_matches('"')));
+    format!(
+        "\n-- Row-level security: only the rows of the tenant the transaction set.\n\
+         ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY;\n\
+         CREATE POLICY {policy} ON {quoted}\n    \
+         USING ({TENANT_ID} = {tenant})\n    \
+         WITH CHECK ({TENANT_ID} = {tenant});\n"
+    )
 }
 
 /// The table of a replica (`[replicas.order]`): another service's rows as its events left
@@ -287,12 +317,16 @@ pub fn create_join_table(
     ));
     definitions.push(format!("PRIMARY KEY ({key})"));
     definitions.extend(keys);
+    let quoted = sql_ident(&join);
+    let wall = match tenants {
+        Some(_) => row_level_security(&quoted, dialect),
+        None => String::new(),
+    };
     format!(
         "-- Links {} and {} (many-to-many). A link dies with either side.\n\
-         CREATE TABLE {} (\n    {}\n);\n\n{}\n",
+         CREATE TABLE {quoted} (\n    {}\n);\n\n{}\n{wall}",
         owner.names.plural_words,
         target.names.plural_words,
-        sql_ident(&join),
         definitions.join(",\n    "),
         join_index(spec, owner, target).sql,
     )

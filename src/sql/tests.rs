@@ -254,7 +254,22 @@ fn a_per_tenant_table_keys_and_indexes_every_row_by_its_tenant() {
         let t = table(shared);
         assert!(!t.create.contains("tenant_id"), "{}", t.create);
         assert!(t.constraints.is_empty());
+        assert!(!t.create.contains("ROW LEVEL SECURITY"), "{}", t.create);
     }
+    // PostgreSQL's second wall, on per-tenant tables alone; SQLite has none.
+    assert!(
+        task.create.ends_with(
+            "ALTER TABLE tasks ENABLE ROW LEVEL SECURITY;\n\
+             CREATE POLICY tasks_tenant_isolation ON tasks\n    \
+             USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)\n    \
+             WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);\n"
+        ),
+        "{}",
+        task.create
+    );
+    let sqlite = Dialect(crate::spec::Database::Sqlite);
+    let on_sqlite = resource_table(&spec, spec.resource("task").unwrap(), sqlite);
+    assert!(!on_sqlite.create.contains("ROW LEVEL SECURITY"));
     // The tenants come before every table that refers to them.
     let order: Vec<&str> = spec
         .creation_order()
@@ -281,6 +296,10 @@ fn a_per_tenant_table_keys_and_indexes_every_row_by_its_tenant() {
         labels.contains(
             "CREATE INDEX project_labels_label_id_idx ON project_labels (tenant_id, label_id);"
         ),
+        "{labels}"
+    );
+    assert!(
+        labels.contains("CREATE POLICY project_labels_tenant_isolation ON project_labels"),
         "{labels}"
     );
     let countries = link("country");

@@ -146,6 +146,9 @@ fn per_tenant_tables_keep_references_and_unique_values_inside_their_tenant() {
             id(12)
         );
         assert!(takes(db, &invitation));
+        if let Database::Postgres(url) = db {
+            row_level_security_holds(url, &a, &b, &project(15, &b, "P9"));
+        }
         // The task outlives its project (`on_delete = "set_null"`) and stays its tenant's.
         assert!(takes(
             db,
@@ -166,4 +169,81 @@ fn per_tenant_tables_keep_references_and_unique_values_inside_their_tenant() {
         assert_eq!(left.trim(), "1|1|2|1|0", "{}", db.dialect());
         db.drop();
     }
+}
+
+/// PostgreSQL's second wall, as a role that owns nothing (the service's): with no tenant
+/// set, and after another transaction's tenant on the same connection, it sees no rows;
+/// with a tenant set, that tenant's alone, and it cannot write a row of another; it cannot
+/// turn row-level security off. Tenant A holds two projects here, B one.
+fn row_level_security_holds(url: &str, a: &str, b: &str, insert_into_b: &str) {
+    let role = format!(
+        "tenant_service_{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    );
+    psql(
+        url,
+        &[
+            "-c",
+            &format!(
+                "CREATE ROLE {role} NOLOGIN; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role};"
+            ),
+        ],
+    );
+    // Each `-c` its own transaction, in one session: the last line is the last one's answer.
+    let session = |commands: &[String]| {
+        let mut args = vec!["-c".to_owned(), format!("SET ROLE {role}")];
+        for c in commands {
+            args.extend(["-c".to_owned(), c.clone()]);
+        }
+        let output = Command::new("psql")
+            .arg(url)
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
+            .args(&args)
+            .output()
+            .expect("psql runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let last = stdout.lines().last().unwrap_or_default().to_owned();
+        (output.status.success(), last)
+    };
+    let uuid = |literal: &str| literal.trim_matches('\'').to_owned();
+    let in_tenant = |tenant: &str, sql: &str| {
+        format!(
+            "SELECT set_config('app.tenant_id', '{}', true); {sql}",
+            uuid(tenant)
+        )
+    };
+    let count = "SELECT COUNT(*) FROM projects";
+    assert_eq!(
+        session(&[count.into()]),
+        (true, "0".into()),
+        "no tenant set"
+    );
+    assert_eq!(
+        session(&[in_tenant(a, count)]),
+        (true, "2".into()),
+        "tenant A"
+    );
+    assert_eq!(
+        session(&[in_tenant(b, count)]),
+        (true, "1".into()),
+        "tenant B"
+    );
+    let after = [
+        "BEGIN".into(),
+        "SELECT set_config('app.tenant_id', ".to_owned() + &format!("'{}', true)", uuid(a)),
+        "COMMIT".into(),
+        count.into(),
+    ];
+    assert_eq!(session(&after), (true, "0".into()), "after A's transaction");
+    let (wrote, _) = session(&[in_tenant(a, insert_into_b)]);
+    assert!(!wrote, "a row of B written in A's transaction");
+    let (off, _) = session(&["SET row_security = off".into(), count.into()]);
+    assert!(!off, "the service's role turned row-level security off");
+    psql(
+        url,
+        &["-c", &format!("DROP OWNED BY {role}; DROP ROLE {role};")],
+    );
 }
