@@ -197,7 +197,7 @@ impl Diff {
             return;
         }
         let value = match fill.value(&table.name, new, self.dialect) {
-            Some(v) if new.references.is_none() => v,
+            Some(v) if new.references.is_none() || fill.seeded(new) => v,
             _ => {
                 self.refused.push(needs_value(&name, new, "is required"));
                 return;

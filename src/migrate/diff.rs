@@ -19,11 +19,16 @@ pub(super) struct Diff {
     pub(super) drop_columns: Vec<String>,
     pub(super) drop_tables: Vec<String>,
     pub(super) create_tables: Vec<String>,
+    /// Rows the new columns refer to (turning tenancy on: the first tenant, the memberships).
+    pub(super) seed: Vec<String>,
     pub(super) add_columns: Vec<String>,
     pub(super) rebuilds: Vec<String>,
     pub(super) create_indexes: Vec<String>,
     /// After the indexes, for the same reason.
     pub(super) add_constraints: Vec<String>,
+    /// Join tables copied into a new shape (turning tenancy on), once the tables they refer
+    /// to have theirs.
+    pub(super) copies: Vec<String>,
     /// PostgreSQL's index changes that run outside a transaction, in a migration of their
     /// own (`concurrent_sql`): drops, then builds.
     pub(super) concurrent_drops: Vec<Concurrent>,
@@ -68,10 +73,12 @@ impl Diff {
             &self.drop_columns,
             &self.drop_tables,
             &self.create_tables,
+            &self.seed,
             &self.add_columns,
             &self.rebuilds,
             &self.create_indexes,
             &self.add_constraints,
+            &self.copies,
         ];
         let statements: Vec<&str> = steps
             .iter()

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use crate::cast::{now, zero};
 use crate::dialect::Dialect;
 use crate::schema::{Column, Value};
-use crate::spec::Literal;
+use crate::spec::schema_names::TENANT_ID;
+use crate::spec::{Database, Literal};
 
 /// One-off values for rows that exist, by (table, column): `update --backfill`.
 pub type Backfills = BTreeMap<(String, String), Literal>;
@@ -16,6 +17,9 @@ pub type Backfills = BTreeMap<(String, String), Literal>;
 pub(super) enum Fill<'a> {
     /// The team's `--backfill` values.
     Given(&'a Backfills),
+    /// Turning tenancy on: the team's values, and every row's tenant the first one, which
+    /// the migration inserts before (`tenancy.rs`).
+    IntoFirstTenant(&'a Backfills),
     /// The type's zero: a rollback putting back a column whose values are gone.
     Zero,
 }
@@ -32,12 +36,35 @@ impl Fill<'_> {
         {
             return Some(now(dialect));
         }
+        if self.seeded(column) {
+            return Some(first_tenant(dialect));
+        }
         match (self, &column.value) {
-            (Fill::Given(values), _) => values
+            (Fill::Given(values) | Fill::IntoFirstTenant(values), _) => values
                 .get(&(table.to_string(), column.name.clone()))
                 .map(|v| dialect.literal(v)),
             (Fill::Zero, Value::Field(ty, _)) => Some(zero(ty, dialect)),
             (Fill::Zero, Value::Fixed | Value::Derived) => None,
         }
+    }
+
+    /// Whether `column` refers to a row the migration itself inserts first: the tenant of
+    /// every row when tenancy is turned on.
+    pub(super) fn seeded(self, column: &Column) -> bool {
+        matches!(self, Fill::IntoFirstTenant(_))
+            && column.name == TENANT_ID
+            && column.value == Value::Fixed
+    }
+}
+
+/// The first tenant's id: fixed, so that the migration is the same wherever it is written
+/// (an id is no secret: access is the memberships').
+const FIRST_TENANT: &str = "00000000-0000-4000-8000-000000000001";
+
+/// The first tenant's id as a literal of `dialect` (SQLite keeps ids as 16 bytes).
+pub(super) fn first_tenant(dialect: Dialect) -> String {
+    match dialect.0 {
+        Database::Sqlite => format!("X'{}'", FIRST_TENANT.replace('-', "")),
+        Database::Postgres => format!("'{FIRST_TENANT}'"),
     }
 }

@@ -30,6 +30,7 @@ mod fill;
 mod renames;
 mod sealing;
 mod tables;
+mod tenancy;
 #[cfg(test)]
 mod tests;
 
@@ -155,22 +156,45 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
         all
     };
     // Up from the project's tables to the new spec's; down from those back to the project's.
-    let up_diff = |fill, db| {
-        Diff::new(
-            tables_of(old, had, db),
-            tables_of(new, None, db),
-            &up,
-            fill,
-            Dialect(db),
-        )
+    // Turning tenancy on copies the per-tenant join tables itself (`tenancy.rs`), so the
+    // table diff sees them as they will be.
+    let up_diff = |db| {
+        let mut before = tables_of(old, had, db);
+        let after = tables_of(new, None, db);
+        let turn = tenancy::tenancy_change(old, new, &before, backfills, Dialect(db));
+        let fill = match &turn {
+            Some(_) => Fill::IntoFirstTenant(backfills),
+            None => Fill::Given(backfills),
+        };
+        if let Some(turn) = &turn {
+            for table in before.iter_mut().filter(|t| turn.copied.contains(&t.name)) {
+                if let Some(copied) = after.iter().find(|t| t.name == table.name) {
+                    *table = copied.clone();
+                }
+            }
+        }
+        let mut diff = Diff::new(before, after, &up, fill, Dialect(db));
+        if let Some(turn) = turn {
+            diff.changes.splice(0..0, turn.changes);
+            diff.refused.extend(turn.refused);
+            diff.seed = turn.seed;
+            diff.copies = turn.joins;
+        }
+        diff
     };
     let down_diff = |db| {
         let (before, after) = (tables_of(new, None, db), tables_of(old, had, db));
         Diff::new(before, after, &down, Fill::Zero, Dialect(db))
     };
-    let lite = up_diff(Fill::Given(backfills), Database::Sqlite);
-    let pg = up_diff(Fill::Given(backfills), Database::Postgres);
-    let (back_lite, back_pg) = (down_diff(Database::Sqlite), down_diff(Database::Postgres));
+    let lite = up_diff(Database::Sqlite);
+    let pg = up_diff(Database::Postgres);
+    let (mut back_lite, back_pg) = (down_diff(Database::Sqlite), down_diff(Database::Postgres));
+    if old.tenancy.is_none() && new.tenancy.is_some() {
+        back_lite.refused.push(
+            "turning tenancy off again would merge the tenants' rows (and their unique values)"
+                .into(),
+        );
+    }
     let merged = |a: Vec<String>, b: Vec<String>| {
         let mut out = a;
         for line in b {

@@ -10,6 +10,7 @@ use super::renames::Renames;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::schema::{Column, Index, Table, TableKind, Value};
+use crate::spec::schema_names::TENANT_ID;
 
 impl Diff {
     pub(super) fn new(
@@ -33,10 +34,12 @@ impl Diff {
             drop_columns: Vec::new(),
             drop_tables: Vec::new(),
             create_tables: Vec::new(),
+            seed: Vec::new(),
             add_columns: Vec::new(),
             rebuilds: Vec::new(),
             create_indexes: Vec::new(),
             add_constraints: Vec::new(),
+            copies: Vec::new(),
             concurrent_drops: Vec::new(),
             concurrent_creates: Vec::new(),
             rename_tables: Vec::new(),
@@ -264,6 +267,15 @@ impl Diff {
                 true => steps.create_indexes.push(add),
                 false => steps.add_constraints.push(add),
             }
+        }
+        // A table that becomes per tenant gets PostgreSQL's wall (SQLite has none).
+        let tenant = |t: &Table| t.columns.iter().any(|c| c.name == TENANT_ID);
+        if tenant(now) && !tenant(was) && !self.sqlite() {
+            steps.add_constraints.push(
+                crate::sql::row_level_security(&now.quoted, self.dialect)
+                    .trim()
+                    .to_owned(),
+            );
         }
         if self.sqlite() && steps.rebuild {
             self.rebuilds.push(rebuild(now, &steps.copy));

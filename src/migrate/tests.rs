@@ -932,3 +932,95 @@ fn a_relation_between_per_tenant_tables_keeps_its_key_with_the_tenant() {
         "{down}"
     );
 }
+
+/// `[tenancy]` added to a project with rows: the first tenant (its required name from
+/// `--backfill`) and the accounts' memberships come before the tenant's column, which every
+/// row gets filled with it; the keys and the policy follow, then the per-tenant join table
+/// is copied with each link's tenant. It is written only alone, and never undone.
+#[test]
+fn tenancy_is_turned_on_with_every_row_in_a_first_tenant() {
+    let source = "[auth]\nmode = \"jwt\"\n\
+                  [resources.organization.fields]\nname = { type = \"string\", required = true }\n\
+                  [resources.label.fields]\nname = { type = \"string\" }\n\
+                  [resources.project]\nmany_to_many = [\"label\"]\n\
+                  [resources.project.fields]\ncode = { type = \"string\", unique = true }\n";
+    let old = spec(source);
+    let mut new = spec(source);
+    new.tenancy = Some(crate::spec::Tenancy {
+        tenant: "organization".into(),
+        global: Vec::new(),
+    });
+    let mut backfills = Backfills::new();
+    backfills.insert(
+        ("organizations".into(), "name".into()),
+        Literal::String("Acme".into()),
+    );
+    let plan = plan(&old, &new, &backfills);
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    assert!(
+        plan.changes[0].starts_with("turn tenancy on"),
+        "{:?}",
+        plan.changes
+    );
+    assert!(plan.down.is_none(), "{:?}", plan.irreversible);
+    let pg = &plan.postgres;
+    let order = [
+        "CREATE TABLE tenant_memberships (",
+        "INSERT INTO organizations (id, name, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'Acme', now(), now());",
+        "INSERT INTO tenant_memberships (tenant_id, user_id, roles, created_at)\n    SELECT '00000000-0000-4000-8000-000000000001', id, roles, now() FROM users;",
+        "ALTER TABLE projects ADD COLUMN tenant_id UUID CONSTRAINT projects_tenant_id_fkey REFERENCES organizations (id) ON DELETE CASCADE;",
+        "UPDATE projects SET tenant_id = '00000000-0000-4000-8000-000000000001';",
+        "ALTER TABLE projects ALTER COLUMN tenant_id SET NOT NULL;",
+        "CREATE UNIQUE INDEX projects_code_unique ON projects (tenant_id, code);",
+        "ALTER TABLE projects ADD CONSTRAINT projects_tenant_id_id_unique UNIQUE (tenant_id, id);",
+        "CREATE POLICY projects_tenant_isolation ON projects",
+        "CREATE TABLE new_project_labels (",
+        "INSERT INTO new_project_labels (tenant_id, project_id, label_id)\n    SELECT '00000000-0000-4000-8000-000000000001', project_id, label_id FROM project_labels;",
+        "ALTER TABLE new_project_labels RENAME TO project_labels;",
+        "ALTER INDEX new_project_labels_pkey RENAME TO project_labels_pkey;",
+        "CREATE POLICY project_labels_tenant_isolation ON project_labels",
+    ];
+    let mut from = 0;
+    for statement in order {
+        let at = pg[from..]
+            .find(statement)
+            .unwrap_or_else(|| panic!("{statement}\nnot after {from} in\n{pg}"));
+        from += at + statement.len();
+    }
+    // SQLite copies the table with every row's tenant.
+    assert!(
+        plan.sqlite.contains("X'00000000000040008000000000000001'"),
+        "{}",
+        plan.sqlite
+    );
+    // Without the first tenant's name, with another change, or off again: refused.
+    let unnamed = super::plan(&old, &new, &Backfills::new());
+    assert!(
+        unnamed
+            .refused
+            .iter()
+            .any(|r| r.contains("--backfill organizations.name=VALUE")),
+        "{:?}",
+        unnamed.refused
+    );
+    let mut more = spec(&format!(
+        "{source}[resources.note.fields]\nbody = {{ type = \"text\" }}\n"
+    ));
+    more.tenancy = new.tenancy.clone();
+    let both = super::plan(&old, &more, &backfills);
+    assert!(
+        both.refused
+            .iter()
+            .any(|r| r.contains("in an update of its own")),
+        "{:?}",
+        both.refused
+    );
+    let off = super::plan(&new, &old, &backfills);
+    assert!(
+        off.refused
+            .iter()
+            .any(|r| r.contains("turning tenancy off")),
+        "{:?}",
+        off.refused
+    );
+}

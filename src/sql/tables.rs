@@ -191,7 +191,7 @@ pub const TENANT_SETTING: &str = "app.tenant_id";
 /// later migration's `UPDATE` reaches every tenant's rows); the service runs as a role
 /// that owns nothing (docs/decisions/tenancy.md). SQLite has no such wall: the code's is
 /// the only one there.
-fn row_level_security(quoted: &str, dialect: Dialect) -> String {
+pub fn row_level_security(quoted: &str, dialect: Dialect) -> String {
     if dialect.0 != Database::Postgres {
         return String::new();
     }
@@ -282,10 +282,7 @@ pub fn create_join_table(
     dialect: Dialect,
 ) -> String {
     let join = join_table(owner, target);
-    let (own, other) = (
-        foreign_key(&owner.names.snake),
-        sql_ident(&format!("{}_id", target.names.snake)),
-    );
+    let (own, other) = join_columns(owner, target);
     let id = dialect.id_type();
     let mut definitions = Vec::new();
     let mut key = format!("{own}, {other}");
@@ -329,6 +326,14 @@ pub fn create_join_table(
         target.names.plural_words,
         definitions.join(",\n    "),
         join_index(spec, owner, target).sql,
+    )
+}
+
+/// A join table's two columns, as SQL names them: the owner's key, then the other side's.
+pub fn join_columns(owner: &Resource, target: &Resource) -> (String, String) {
+    (
+        foreign_key(&owner.names.snake),
+        sql_ident(&format!("{}_id", target.names.snake)),
     )
 }
 

@@ -6,11 +6,11 @@
 
 use super::*;
 use backend_gen::dialect::Dialect;
-use backend_gen::spec::{Database as Dialects, Tenancy};
+use backend_gen::spec::{Database as Dialects, Literal, Spec, Tenancy};
 
-/// The spec's tables in one dialect, in creation order: the spec is refused only because
-/// tenancy is not generated yet, so it is read without its `[tenancy]`, which is put back.
-fn tables_sql(dialect: Dialects) -> String {
+/// The spec without its `[tenancy]`, and with it: the spec is refused only because tenancy
+/// is not generated yet, so it is read without the table, which is put back.
+fn specs() -> (Spec, Spec) {
     let source = std::fs::read_to_string(spec_path("tenancy/tables")).unwrap();
     let refused = backend_gen::spec::parse("tables.toml", &source).unwrap_err();
     let messages: Vec<&str> = refused
@@ -20,16 +20,37 @@ fn tables_sql(dialect: Dialects) -> String {
         .collect();
     assert_eq!(messages, ["tenancy is checked, not generated yet"]);
     let (without, _) = source.rsplit_once("\n[tenancy]\n").unwrap();
-    let mut spec = backend_gen::spec::parse("tables.toml", without).unwrap();
+    let plain = backend_gen::spec::parse("tables.toml", without).unwrap();
+    let mut spec = plain.clone();
     spec.tenancy = Some(Tenancy {
         tenant: "organization".into(),
         global: vec!["country".into()],
     });
-    backend_gen::schema::tables(&spec, Dialect(dialect))
+    (plain, spec)
+}
+
+/// A spec's tables in one dialect, in creation order.
+fn tables_sql(spec: &Spec, dialect: Dialects) -> String {
+    backend_gen::schema::tables(spec, Dialect(dialect))
         .iter()
         .map(|t| t.create.as_str())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Whether `db` is SQLite, and its dialect.
+fn dialect_of(db: &Database) -> (bool, Dialects) {
+    match db {
+        Database::Sqlite(_) => (true, Dialects::Sqlite),
+        Database::Postgres(_) => (false, Dialects::Postgres),
+    }
+}
+
+/// Writes `sql` to a file beside the databases and applies it (in one transaction).
+fn apply_sql(db: &Database, name: &str, sql: &str) {
+    let file = e2e_root().join(format!("{name}-{}.sql", db.dialect()));
+    std::fs::write(&file, sql).unwrap();
+    db.apply(&[file]);
 }
 
 /// Runs `sql` (with foreign keys on, on SQLite) and says whether the database took it.
@@ -58,16 +79,9 @@ fn per_tenant_tables_keep_references_and_unique_values_inside_their_tenant() {
         databases.push(Database::Postgres(fresh_database(&server, "tenant_schema")));
     }
     for db in &databases {
-        let sqlite = db.dialect() == "sqlite";
-        let dialect = if sqlite {
-            Dialects::Sqlite
-        } else {
-            Dialects::Postgres
-        };
+        let (sqlite, dialect) = dialect_of(db);
         db.create();
-        let file = root.join(format!("tenant-schema-{}.sql", db.dialect()));
-        std::fs::write(&file, tables_sql(dialect)).unwrap();
-        db.apply(&[file]);
+        apply_sql(db, "tenant-schema", &tables_sql(&specs().1, dialect));
         let id = |n: u8| id(sqlite, n);
         let (a, b, country, lead) = (id(1), id(2), id(3), id(4));
         let (project_a, project_b, label_a, label_b, task) = (id(5), id(6), id(7), id(8), id(9));
@@ -176,6 +190,18 @@ fn per_tenant_tables_keep_references_and_unique_values_inside_their_tenant() {
 /// with a tenant set, that tenant's alone, and it cannot write a row of another; it cannot
 /// turn row-level security off. Tenant A holds two projects here, B one.
 fn row_level_security_holds(url: &str, a: &str, b: &str, insert_into_b: &str) {
+    let counts = row_security_counts(url, a, b, insert_into_b);
+    assert_eq!(
+        counts,
+        ["0", "2", "1", "0"],
+        "unset, A, B, after A's transaction"
+    );
+}
+
+/// What a role that owns nothing counts of `projects` with no tenant set, in A's
+/// transaction, in B's, and after A's on the same connection; and it asserts that such a
+/// role writes no row of B in A's transaction and cannot turn row-level security off.
+fn row_security_counts(url: &str, a: &str, b: &str, insert_into_b: &str) -> Vec<String> {
     let role = format!(
         "tenant_service_{}",
         std::time::SystemTime::now()
@@ -216,28 +242,25 @@ fn row_level_security_holds(url: &str, a: &str, b: &str, insert_into_b: &str) {
         )
     };
     let count = "SELECT COUNT(*) FROM projects";
-    assert_eq!(
-        session(&[count.into()]),
-        (true, "0".into()),
-        "no tenant set"
-    );
-    assert_eq!(
-        session(&[in_tenant(a, count)]),
-        (true, "2".into()),
-        "tenant A"
-    );
-    assert_eq!(
-        session(&[in_tenant(b, count)]),
-        (true, "1".into()),
-        "tenant B"
-    );
     let after = [
         "BEGIN".into(),
         "SELECT set_config('app.tenant_id', ".to_owned() + &format!("'{}', true)", uuid(a)),
         "COMMIT".into(),
         count.into(),
     ];
-    assert_eq!(session(&after), (true, "0".into()), "after A's transaction");
+    let counts: Vec<String> = [
+        vec![count.to_owned()],
+        vec![in_tenant(a, count)],
+        vec![in_tenant(b, count)],
+        after.to_vec(),
+    ]
+    .iter()
+    .map(|commands| {
+        let (ran, last) = session(commands);
+        assert!(ran, "{commands:?}");
+        last
+    })
+    .collect();
     let (wrote, _) = session(&[in_tenant(a, insert_into_b)]);
     assert!(!wrote, "a row of B written in A's transaction");
     let (off, _) = session(&["SET row_security = off".into(), count.into()]);
@@ -246,4 +269,106 @@ fn row_level_security_holds(url: &str, a: &str, b: &str, insert_into_b: &str) {
         url,
         &["-c", &format!("DROP OWNED BY {role}; DROP ROLE {role};")],
     );
+    counts
+}
+
+/// `update` turning tenancy on over rows written without it: on both databases the
+/// migration keeps every row, each in the first tenant, makes every account its member with
+/// its roles, and gives the schema a new project with tenancy has; on PostgreSQL the wall
+/// then holds over the moved rows.
+#[test]
+fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
+    let (plain, spec) = specs();
+    let mut backfills = backend_gen::migrate::Backfills::new();
+    backfills.insert(
+        ("organizations".into(), "name".into()),
+        Literal::String("First".into()),
+    );
+    let plan = backend_gen::migrate::plan(&plain, &spec, &backfills);
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    let root = e2e_root();
+    std::fs::create_dir_all(&root).unwrap();
+    let mut databases = vec![(
+        Database::Sqlite(root.join("tenancy-on.db")),
+        Database::Sqlite(root.join("tenancy-fresh.db")),
+    )];
+    if let Some(server) = postgres_url() {
+        databases.push((
+            Database::Postgres(fresh_database(&server, "tenancy_on")),
+            Database::Postgres(fresh_database(&server, "tenancy_fresh")),
+        ));
+    }
+    for (db, fresh) in &databases {
+        let (sqlite, dialect) = dialect_of(db);
+        db.create();
+        apply_sql(db, "tenancy-before", &tables_sql(&plain, dialect));
+        let id = |n: u8| id(sqlite, n);
+        let (org, country, lead, label, project, task) = (id(1), id(3), id(4), id(7), id(5), id(9));
+        let rows = format!(
+            "INSERT INTO organizations (id, name, created_at, updated_at) VALUES ({org}, 'Existing', {TS}, {TS});\n\
+             INSERT INTO countries (id, code, created_at, updated_at) VALUES ({country}, 'NL', {TS}, {TS});\n\
+             INSERT INTO users (id, email, password_hash, roles, created_at, updated_at) VALUES ({lead}, 'lead@example.com', 'x', '[\"admin\"]', {TS}, {TS});\n\
+             INSERT INTO labels (id, name, created_at, updated_at) VALUES ({label}, 'l', {TS}, {TS});\n\
+             INSERT INTO projects (id, country_id, lead_id, code, created_at, updated_at) VALUES ({project}, {country}, {lead}, 'P1', {TS}, {TS});\n\
+             INSERT INTO project_labels (project_id, label_id) VALUES ({project}, {label});\n\
+             INSERT INTO project_countries (project_id, country_id) VALUES ({project}, {country});\n\
+             INSERT INTO tasks (id, project_id, title, created_at, updated_at) VALUES ({task}, {project}, 't', {TS}, {TS});\n\
+             INSERT INTO tasks (id, parent_id, title, created_at, updated_at) VALUES ({}, {task}, 's', {TS}, {TS});",
+            id(10)
+        );
+        assert!(takes(db, &rows), "{}", db.dialect());
+        let migration = if sqlite { &plan.sqlite } else { &plan.postgres };
+        apply_sql(db, "tenancy-on", migration);
+        fresh.create();
+        apply_sql(fresh, "tenancy-fresh", &tables_sql(&spec, dialect));
+        assert_eq!(
+            db.schema(),
+            fresh.schema(),
+            "{}: migrated (left) against new (right)",
+            db.dialect()
+        );
+        fresh.drop();
+        let first = if sqlite {
+            "X'00000000000040008000000000000001'"
+        } else {
+            "'00000000-0000-4000-8000-000000000001'"
+        };
+        let in_first = |table: &str| {
+            db.run(&format!(
+                "SELECT COUNT(*) FROM {table} WHERE tenant_id = {first}"
+            ))
+            .trim()
+            .to_owned()
+        };
+        let kept: Vec<String> = [
+            "labels",
+            "projects",
+            "project_labels",
+            "project_countries",
+            "tasks",
+        ]
+        .iter()
+        .map(|t| in_first(t))
+        .collect();
+        assert_eq!(kept, ["1", "1", "1", "1", "2"], "{}", db.dialect());
+        let tenants = db.run("SELECT name FROM organizations ORDER BY name");
+        assert_eq!(tenants.trim(), "Existing\nFirst", "{}", db.dialect());
+        let members = db.run(&format!(
+            "SELECT roles FROM tenant_memberships WHERE tenant_id = {first} AND user_id = {lead}"
+        ));
+        assert_eq!(members.trim(), "[\"admin\"]", "{}", db.dialect());
+        if let Database::Postgres(url) = db {
+            let elsewhere = format!(
+                "INSERT INTO labels (id, tenant_id, name, created_at, updated_at) VALUES ({}, {org}, 'x', {TS}, {TS});",
+                id(11)
+            );
+            let counts = row_security_counts(url, first, &org, &elsewhere);
+            assert_eq!(
+                counts,
+                ["0", "1", "0", "0"],
+                "unset, first, the other, after"
+            );
+        }
+        db.drop();
+    }
 }
