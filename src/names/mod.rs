@@ -23,8 +23,8 @@ use serde::Serialize;
 mod reserved;
 
 pub use reserved::{
-    NOT_RAW, RESERVED_MODULES, RESERVED_TYPES, RUST_KEYWORDS, SQL_KEYWORDS, prelude_types,
-    reserved_module, resource_types, rust_ident, sql_ident,
+    NOT_RAW, POSTGRES_SYSTEM_COLUMNS, RESERVED_MODULES, RESERVED_TYPES, RUST_KEYWORDS,
+    SQL_KEYWORDS, prelude_types, reserved_module, resource_types, rust_ident, sql_ident,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

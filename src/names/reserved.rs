@@ -15,6 +15,11 @@ pub const RUST_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers either: no field may be named so.
 pub const NOT_RAW: &[&str] = &["crate", "self", "super"];
 
+/// The system columns PostgreSQL keeps in every table: a column of the same name cannot be
+/// created, so no field may be named so (a project on SQLite may move to PostgreSQL by
+/// configuration).
+pub const POSTGRES_SYSTEM_COLUMNS: &[&str] = &["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"];
+
 /// `r#type` for a Rust keyword, the name itself otherwise.
 pub fn rust_ident(snake: &str) -> String {
     if RUST_KEYWORDS.contains(&snake) && !NOT_RAW.contains(&snake) {

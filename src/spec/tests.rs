@@ -3145,3 +3145,16 @@ fn account_claims_must_fill_the_accounts_required_fields() {
         "{alone:?}"
     );
 }
+
+/// A field named like a PostgreSQL system column is refused (the table could not be created
+/// there), with a name that passes.
+#[test]
+fn a_field_may_not_take_a_postgres_system_column() {
+    let errors = errors("[resources.note.fields]\nctid = { type = \"uuid\" }\n");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("resources.note.fields.ctid: `ctid` cannot name a field: PostgreSQL keeps a system column of that name in every table")
+            && errors[0].contains("use `ctid_value`"),
+        "{errors:?}"
+    );
+}

@@ -32,6 +32,9 @@ const RUST_KEYWORDS: &str = "\
 
 /// Keywords that cannot even be raw identifiers.
 const NOT_RAW: &[&str] = &["self", "super", "crate"];
+/// PostgreSQL's system columns: no field may take their names (the generator draws them
+/// among the SQL words below for the other kinds of name).
+const POSTGRES_SYSTEM_COLUMNS: &[&str] = &["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"];
 
 /// SQL keywords, reserved or not, and words PostgreSQL or SQLite treat specially.
 const SQL_KEYWORDS: &str = "\
@@ -485,6 +488,7 @@ pub const PROBES: &[&str] = &[
     "required field its creators cannot write",
     "two fields renamed from one name",
     "renamed_from longer than a name",
+    "PostgreSQL system column as a field",
 ];
 
 #[derive(Debug, Clone)]
@@ -1710,6 +1714,7 @@ impl Generator {
         if GENERATED_FIELDS.contains(&name)
             || QUERY_PARAMETERS.contains(&name)
             || NOT_RAW.contains(&name)
+            || POSTGRES_SYSTEM_COLUMNS.contains(&name)
             || (self.is_account(r) && ACCOUNT_FIELDS.contains(&name))
         {
             return false;
@@ -2418,10 +2423,12 @@ impl Generator {
         match class {
             "generated field name"
             | "list parameter as a field"
-            | "field that cannot be a raw identifier" => {
+            | "field that cannot be a raw identifier"
+            | "PostgreSQL system column as a field" => {
                 let list = match class {
                     "generated field name" => GENERATED_FIELDS,
                     "list parameter as a field" => QUERY_PARAMETERS,
+                    "PostgreSQL system column as a field" => POSTGRES_SYSTEM_COLUMNS,
                     _ => NOT_RAW,
                 };
                 let name = *self.pick(list);

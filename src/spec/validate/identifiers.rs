@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::names::{
-    self, NOT_RAW, RUST_KEYWORDS, alternative, is_snake_identifier, snake_version, with_article,
+    self, NOT_RAW, POSTGRES_SYSTEM_COLUMNS, RUST_KEYWORDS, alternative, is_snake_identifier,
+    snake_version, with_article,
 };
 use crate::spec::reader::{At, Sink, Table};
 use crate::spec::words::MAX_NAME;
@@ -62,11 +63,13 @@ pub(super) fn check_identifier(sink: &mut Sink, name: &At<String>, path: &str, k
     let Some((problem, suggestion)) = name_problem(&name.value, kind) else {
         return;
     };
-    // Earlier versions refused only the keywords among a job's reserved names.
-    let new_rule = kind == NameKind::Job
+    // Earlier versions refused only the keywords among a job's reserved names, and no
+    // PostgreSQL system column.
+    let new_rule = (kind == NameKind::Job
         && is_snake_identifier(&name.value)
         && name.value.len() <= MAX_NAME
-        && !RUST_KEYWORDS.contains(&name.value.as_str());
+        && !RUST_KEYWORDS.contains(&name.value.as_str()))
+        || (kind == NameKind::Field && POSTGRES_SYSTEM_COLUMNS.contains(&name.value.as_str()));
     let mut d = Diagnostic::new(name.span.clone(), path, problem)
         .found(format!("{:?}", name.value))
         .allowed(format!(
@@ -111,6 +114,13 @@ pub(super) fn name_problem(n: &str, kind: NameKind) -> Option<(String, Option<St
         (
             format!("`{n}` cannot name a field: Rust has no identifier for it, not even a raw one"),
             alternative(n, &alternatives_of(n), MAX_NAME, usable),
+        )
+    } else if kind == NameKind::Field && POSTGRES_SYSTEM_COLUMNS.contains(&n) {
+        (
+            format!(
+                "`{n}` cannot name a field: PostgreSQL keeps a system column of that name in every table"
+            ),
+            alternative(n, &[format!("{n}_value")], MAX_NAME, usable),
         )
     } else if kind == NameKind::Job
         && let Some(why) = names::reserved_module(n)
