@@ -26,6 +26,9 @@ mod tenant_schema;
 const SQLITE: &str = r#"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
+# A test database: nothing is waited for on disk (each commit's sync took most of a step).
+db.execute("PRAGMA synchronous = OFF")
+db.execute("PRAGMA journal_mode = MEMORY")
 mode = sys.argv[2]
 if mode == "apply":
     for path in sys.argv[3:]:
@@ -195,6 +198,8 @@ fn python(args: &[&str]) -> String {
 
 fn psql(url: &str, args: &[&str]) -> String {
     let output = Command::new("psql")
+        // A test database: a commit does not wait for its write-ahead log on disk.
+        .env("PGOPTIONS", "-c synchronous_commit=off")
         .arg(url)
         .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
         .args(args)

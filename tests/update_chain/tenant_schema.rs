@@ -46,6 +46,21 @@ fn dialect_of(db: &Database) -> (bool, Dialects) {
     }
 }
 
+/// Empties `db` of every table: a SQLite file removed, PostgreSQL's schema made again.
+fn empty(db: &Database) {
+    match db {
+        Database::Sqlite(path) => {
+            let _ = std::fs::remove_file(path);
+        }
+        Database::Postgres(url) => {
+            psql(
+                url,
+                &["-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"],
+            );
+        }
+    }
+}
+
 /// Writes `sql` to a file beside the databases and applies it (in one transaction).
 fn apply_sql(db: &Database, name: &str, sql: &str) {
     let file = e2e_root().join(format!("{name}-{}.sql", db.dialect()));
@@ -371,4 +386,143 @@ fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
         }
         db.drop();
     }
+}
+
+/// The tenant resource added to a random spec to make it multi-tenant.
+const TENANT: &str =
+    "\n[resources.tenant_org.fields]\nname = { type = \"string\", required = true }\n";
+
+/// Random specs made multi-tenant (`BACKEND_GEN_TENANCY_CASES` seeds of
+/// `specgen::sample_spec` with jwt, half with the later keys, 30 by default and as many as wanted with the variable; those of one
+/// service with accounts of their own, a tenant resource added, every other resource per
+/// tenant): each one `check`
+/// refuses only because tenancy is not generated yet has tables that both databases create,
+/// and the migration that turns tenancy on over its tables without tenancy gives the same
+/// schema. A spec that passes `check` but not these is the bug this looks for (a key to the
+/// table itself needed the tenant's unique pair inside `CREATE TABLE`).
+#[test]
+fn random_specs_made_multi_tenant_have_tables_and_a_migration_both_databases_take() {
+    let number = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let first = number("BACKEND_GEN_TENANCY_SEED", 0);
+    let cases = number("BACKEND_GEN_TENANCY_CASES", 30);
+    let root = e2e_root();
+    std::fs::create_dir_all(&root).unwrap();
+    let server = postgres_url();
+    let mut databases = vec![(
+        Database::Sqlite(root.join("tenancy-random.db")),
+        Database::Sqlite(root.join("tenancy-random-fresh.db")),
+    )];
+    if let Some(server) = &server {
+        databases.push((
+            Database::Postgres(fresh_database(server, "tenancy_random")),
+            Database::Postgres(fresh_database(server, "tenancy_random_fresh")),
+        ));
+    }
+    // Made once, emptied for each spec: a database made and dropped per spec took most of
+    // the time.
+    for (db, fresh) in &databases {
+        db.create();
+        fresh.create();
+    }
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for seed in first..first + cases {
+        // With jwt and no hazard: a spec whose own accounts can be members.
+        let recipe = super::support::specgen::Recipe {
+            jwt: Some(true),
+            field_rules: true,
+            later_keys: seed % 2 == 0,
+            ..Default::default()
+        };
+        let generated = super::support::specgen::sample_spec(seed, recipe);
+        if generated.toml.contains("[services.") {
+            continue;
+        }
+        let source = format!("{}{TENANT}", generated.toml);
+        let Ok(plain) = backend_gen::spec::parse("spec.toml", &source) else {
+            continue;
+        };
+        if plain.auth.mode != backend_gen::spec::AuthMode::Jwt || plain.auth.accounts.is_some() {
+            continue;
+        }
+        let tenancy = "\n[tenancy]\ntenant = \"tenant_org\"\n";
+        let refused = backend_gen::spec::parse("spec.toml", &format!("{source}{tenancy}"))
+            .expect_err("a spec with [tenancy] is refused for now");
+        let messages: Vec<&str> = refused
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        if messages != ["tenancy is checked, not generated yet"] {
+            continue;
+        }
+        checked += 1;
+        let mut spec = plain.clone();
+        spec.tenancy = Some(Tenancy {
+            tenant: "tenant_org".into(),
+            global: Vec::new(),
+        });
+        let mut backfills = backend_gen::migrate::Backfills::new();
+        backfills.insert(
+            ("tenant_orgs".into(), "name".into()),
+            Literal::String("First".into()),
+        );
+        let plan = backend_gen::migrate::plan(&plain, &spec, &backfills);
+        if !plan.refused.is_empty() {
+            failures.push(format!(
+                "seed {seed}: turning tenancy on refused: {:?}",
+                plan.refused
+            ));
+            continue;
+        }
+        // Kept for a failure to name.
+        let kept = root.join(format!("tenancy-random-{seed}.toml"));
+        std::fs::write(&kept, format!("{source}{tenancy}")).unwrap();
+        for (db, fresh) in &databases {
+            let (sqlite, dialect) = dialect_of(db);
+            empty(fresh);
+            let created = std::panic::catch_unwind(|| {
+                apply_sql(fresh, "tenancy-random-fresh", &tables_sql(&spec, dialect));
+            });
+            empty(db);
+            let migrated = std::panic::catch_unwind(|| {
+                apply_sql(db, "tenancy-random-before", &tables_sql(&plain, dialect));
+                let migration = if sqlite { &plan.sqlite } else { &plan.postgres };
+                apply_sql(db, "tenancy-random-on", migration);
+            });
+            match (created, migrated) {
+                (Err(_), _) => failures.push(format!(
+                    "seed {seed} ({}): {}: the tables with tenancy were refused",
+                    kept.display(),
+                    db.dialect()
+                )),
+                (_, Err(_)) => failures.push(format!(
+                    "seed {seed} ({}): {}: turning tenancy on was refused",
+                    kept.display(),
+                    db.dialect()
+                )),
+                (Ok(()), Ok(())) if db.schema() != fresh.schema() => failures.push(format!(
+                    "seed {seed} ({}): {}: the migrated schema differs from a new project's",
+                    kept.display(),
+                    db.dialect()
+                )),
+                _ => {}
+            }
+        }
+    }
+    for (db, fresh) in &databases {
+        db.drop();
+        fresh.drop();
+    }
+    eprintln!("[e2e] tenancy: {checked} of {cases} random specs made multi-tenant");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        checked * 5 >= cases,
+        "only {checked} of {cases} random specs could be made multi-tenant: the check tests too little"
+    );
 }
