@@ -71,7 +71,8 @@ fn turn_on(
 ) {
     let mut plain = new.clone();
     plain.tenancy = None;
-    if tables(&plain, dialect) != old_tables || !same_resources(old, &plain) {
+    // The resources compared too: the tables miss what no migration names (a field's rules).
+    if tables(&plain, dialect) != old_tables || old.resources != plain.resources {
         out.refused.push(
             "turn tenancy on in an update of its own: update to the spec without `[tenancy]` \
              first, then add the table"
@@ -136,12 +137,6 @@ fn turn_on(
             copy_join_table(new, r, target, dialect, &first, out);
         }
     }
-}
-
-/// The resources that make the schema, compared whole: the tables alone miss what the
-/// migrations do not name (a field's rules), which is not this update's business either.
-fn same_resources(old: &Spec, plain: &Spec) -> bool {
-    old.resources == plain.resources
 }
 
 /// A join table of a per-tenant resource copied into its new shape, each link its owner
