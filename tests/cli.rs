@@ -3233,3 +3233,69 @@ fn a_field_made_personal_asks_for_rotate_keys_and_made_plain_again_is_unsealed()
         .stdout(predicate::str::contains("cargo run -- rotate-keys"));
     assert!(state().contains("sealed_before = []"), "{}", state());
 }
+
+/// Tenancy is turned on by an update of its own (issue 76): with its tenant resource added
+/// first, `[tenancy]` alone, whose first tenant's name comes from `--backfill` (refused
+/// without it, naming the flag), gives a migration that inserts the first tenant, makes
+/// every account its member and gives sessions their tenant, and the code of the tenants'
+/// routes. Turning it off again is refused.
+#[test]
+fn tenancy_is_turned_on_by_an_update_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = blog_to_update(dir.path());
+    let spec = fs::read_to_string(project.join("backend-gen.toml")).unwrap();
+    let organization = "\n[resources.organization]\naccess = { create = \"authenticated\" }\n\n\
+                        [resources.organization.fields]\nname = { type = \"string\", min_length = 1 }\n";
+    fs::write(
+        project.join("backend-gen.toml"),
+        format!("{spec}{organization}"),
+    )
+    .unwrap();
+    updated_saying(&project, &["create table `organizations`"]);
+    let tenancy =
+        "\n[tenancy]\ntenant = \"organization\"\nglobal = [\"tag\", \"post\", \"comment\"]\n";
+    fs::write(
+        project.join("backend-gen.toml"),
+        format!("{spec}{organization}{tenancy}"),
+    )
+    .unwrap();
+    refused_and_untouched(
+        &project,
+        &[
+            "the first tenant needs a value for `organizations.name`: give it with `--backfill organization.name=VALUE`",
+        ],
+    );
+    backend_gen()
+        .args(["update", "--backfill", "organization.name=Main"])
+        .arg(&project)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("turn tenancy on"));
+    for dialect in ["postgres", "sqlite"] {
+        let up = read(
+            &project,
+            &migration_path(&project, dialect, "_turn_tenancy_on.sql"),
+        );
+        for part in [
+            "CREATE TABLE tenant_memberships (",
+            "INSERT INTO organizations (id, name, created_at, updated_at) VALUES (",
+            ", 'Main', ",
+            "INSERT INTO tenant_memberships (tenant_id, user_id, roles, created_at)\n    SELECT ",
+            ", id, roles, ",
+            "ALTER TABLE auth_sessions ADD COLUMN tenant_id ",
+        ] {
+            assert!(up.contains(part), "{dialect}: {part} in {up}");
+        }
+    }
+    assert!(read(&project, "src/auth/tenancy.rs").contains("pub async fn switch_tenant("));
+    updated_again_changes_nothing(&project);
+    fs::write(
+        project.join("backend-gen.toml"),
+        format!("{spec}{organization}"),
+    )
+    .unwrap();
+    refused_and_untouched(
+        &project,
+        &["turning tenancy off would merge the tenants' rows"],
+    );
+}

@@ -216,6 +216,11 @@ pub(super) fn imports(
     if r.audit {
         service.push("crate::audit_trail".into());
     }
+    // The tenants' resource admits a tenant's creator, and ends the sessions in one it deletes.
+    if spec.is_tenant(r) {
+        service.push("crate::auth::sessions".into());
+        service.push("crate::auth::membership_store".into());
+    }
     service.extend(parents);
     service.extend(targets);
     // std and other crates first, then this crate's own paths, as a block each.

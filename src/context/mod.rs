@@ -241,6 +241,7 @@ impl ServiceContext {
         uses.accounts = spec.has_accounts();
         uses.sign_in = uses.accounts && spec.auth.has_providers();
         uses.personal_email = uses.accounts && spec.auth.personal_email;
+        uses.tenancy = uses.accounts && spec.tenancy.is_some();
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();

@@ -39,6 +39,9 @@ pub struct ResourceContext {
     pub access: Option<AccessContext>,
     /// Rows are the jwt flow's accounts (they sign in, and own themselves).
     pub account: bool,
+    /// Its rows are the tenants (`[tenancy] tenant`, with the accounts here): creating one
+    /// makes its creator a member, deleting one ends its members' sessions in it.
+    pub tenant: bool,
     /// Columns of the `Input` body (relations but the owner's, then fields).
     pub input_columns: Vec<String>,
     /// Whether writes check that referenced parents exist (every relation but the owner's).
@@ -206,6 +209,7 @@ impl ResourceContext {
             cache_dependents: cache_dependents(spec, r),
             access: (spec.auth.mode == AuthMode::Jwt).then(|| access_context(&r.access)),
             account: spec.is_account(r),
+            tenant: spec.is_tenant(r),
             input_columns: belongs_to
                 .iter()
                 .filter(|b| !b.owner)

@@ -913,6 +913,7 @@ fn test_modules(
         (uses.audit, "audit_trail"),
         (typed_client, "typed_client"),
         (uses.sign_in, "sign_in_with_providers"),
+        (uses.tenancy, "tenancy"),
         (
             super::files::FileTest::first(spec).is_some(),
             "stored_files",

@@ -76,6 +76,9 @@ pub struct Uses {
     pub sign_in: bool,
     /// Some resource is audited (`audit = true`): the audit trail (`src/audit_trail.rs`).
     pub audit: bool,
+    /// Accounts are members of tenants (`[tenancy]`, with the accounts here): sessions act
+    /// in one tenant, and `src/auth/tenancy.rs` lists and switches them.
+    pub tenancy: bool,
 }
 
 impl Uses {

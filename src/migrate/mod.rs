@@ -188,12 +188,16 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
     };
     let lite = up_diff(Database::Sqlite);
     let pg = up_diff(Database::Postgres);
-    let (mut back_lite, back_pg) = (down_diff(Database::Sqlite), down_diff(Database::Postgres));
-    if old.tenancy.is_none() && new.tenancy.is_some() {
-        back_lite.refused.push(
+    let (mut back_lite, mut back_pg) = (down_diff(Database::Sqlite), down_diff(Database::Postgres));
+    let turns_tenancy_on = old.tenancy.is_none() && new.tenancy.is_some();
+    if turns_tenancy_on {
+        // The one reason: what else the way back would refuse (the sessions' new column)
+        // follows from it.
+        back_lite.refused = vec![
             "turning tenancy off again would merge the tenants' rows (and their unique values)"
                 .into(),
-        );
+        ];
+        back_pg.refused.clear();
     }
     let merged = |a: Vec<String>, b: Vec<String>| {
         let mut out = a;
@@ -207,6 +211,7 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
     let irreversible = merged(back_lite.refused.clone(), back_pg.refused.clone());
     let sealing = sealing::sealing(old, new);
     let slug = match lite.changes.as_slice() {
+        _ if turns_tenancy_on => "turn_tenancy_on".to_owned(),
         [] => String::new(),
         [one] => slug(one),
         [first, rest @ ..] => format!("{}_and_{}_more", slug(first), rest.len()),

@@ -18,17 +18,19 @@ use crate::cast::now;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::schema::{Table, tables};
-use crate::spec::schema_names::{MEMBERSHIPS, TENANT_ID, join_table, primary_key};
+use crate::spec::schema_names::{MEMBERSHIPS, SESSIONS, TENANT_ID, join_table, primary_key};
 use crate::spec::{Database, Spec};
 
 /// What turning tenancy on adds to one dialect's migration, beside the tables' own changes.
 #[derive(Debug, Default)]
 pub(super) struct TurnOn {
-    /// The first tenant and the memberships, after the new tables, before the new columns.
+    /// The first tenant, the memberships and the sessions' tenant, after the new tables, before
+    /// the new columns.
     pub(super) seed: Vec<String>,
     /// The join tables copied with their tenant, after the tables' own changes.
     pub(super) joins: Vec<String>,
-    /// The join tables `joins` copies, which the table diff leaves alone.
+    /// The tables changed here, which the table diff leaves alone: the join tables `joins`
+    /// copies, and the sessions' new column in `seed`.
     pub(super) copied: BTreeSet<String>,
     pub(super) changes: Vec<String>,
     pub(super) refused: Vec<String>,
@@ -94,9 +96,10 @@ fn turn_on(
             columns.push(f.names.sql.clone());
             values.push(dialect.literal(value));
         } else if f.required && f.default.is_none() {
+            // `--backfill` names the resource, as it does for a new column.
             out.refused.push(format!(
-                "the first tenant needs a value for `{table}.{}`: give it with `--backfill {table}.{}=VALUE`",
-                f.names.snake, f.names.snake
+                "the first tenant needs a value for `{table}.{}`: give it with `--backfill {}.{}=VALUE`",
+                f.names.snake, tenant.names.snake, f.names.snake
             ));
         }
         if f.personal {
@@ -132,6 +135,12 @@ fn turn_on(
         "INSERT INTO {MEMBERSHIPS} ({TENANT_ID}, user_id, roles, created_at)\n    \
          SELECT {first}, id, roles, {at} FROM {users};"
     ));
+    // A session from before keeps no tenant: its tokens name none until it switches.
+    out.seed.push(format!(
+        "ALTER TABLE {SESSIONS} ADD COLUMN {};",
+        crate::sql::session_tenant(new, dialect)
+    ));
+    out.copied.insert(SESSIONS.to_owned());
     for r in new.resources.iter().filter(|r| new.is_per_tenant(r)) {
         for target in r.many_to_many.iter().filter_map(|t| new.resource(t)) {
             copy_join_table(new, r, target, dialect, &first, out);

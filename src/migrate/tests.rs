@@ -999,7 +999,7 @@ fn tenancy_is_turned_on_with_every_row_in_a_first_tenant() {
         unnamed
             .refused
             .iter()
-            .any(|r| r.contains("--backfill organizations.name=VALUE")),
+            .any(|r| r.contains("--backfill organization.name=VALUE")),
         "{:?}",
         unnamed.refused
     );

@@ -258,6 +258,36 @@ impl<'a> Builder<'a> {
             );
             schemas.insert("Erasure".into(), erasure);
         }
+        if self.ctx.uses.tenancy {
+            schemas.insert(
+                "TenantMembership".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "tenantId": {"type": "string", "format": "uuid", "description": "The tenant's id: a row of its resource."},
+                        "roles": {"type": "array", "maxItems": 64, "items": {"type": "string", "maxLength": 64}, "description": "The caller's roles in this tenant."},
+                        "joinedAt": at("When the caller became a member."),
+                        "current": {"type": "boolean", "description": "Whether the request's token acts in this tenant."}
+                    },
+                    "required": ["tenantId", "roles", "joinedAt", "current"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "TenantMembership.List".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"data": {
+                        "type": "array",
+                        "maxItems": 100,
+                        "items": schema_ref("TenantMembership"),
+                        "description": "The caller's memberships, the earliest joined first: the first 100 at most."
+                    }},
+                    "required": ["data"],
+                    "additionalProperties": false
+                }),
+            );
+        }
         schemas.insert(
             "Session.List".into(),
             json!({
@@ -636,6 +666,23 @@ impl<'a> Builder<'a> {
                 &mut base,
                 "Ends every session of the caller's, its own included.",
                 vec![("204", no_content("Every session is over."))],
+            ),
+            AuthAction::Tenants => signed_in(
+                &mut base,
+                "The tenants the caller is a member of, with its roles in each, the earliest joined first; `current` is the one the caller's token acts in. Creating a tenant makes its creator a member, with the admin role.",
+                vec![(
+                    "200",
+                    ok_json("The memberships.", "TenantMembership.List", &[]),
+                )],
+            ),
+            AuthAction::SwitchTenant => signed_in(
+                &mut base,
+                "A new token pair whose session acts in another of the caller's tenants (the access token's `tid`, its roles there `tenantRoles`). The caller's other sessions keep their own tenant. A tenant the caller is not a member of is a 404.",
+                vec![
+                    ("200", pair()),
+                    ("400", error("BadRequest")),
+                    ("404", error("NotFound")),
+                ],
             ),
             AuthAction::Erase => {
                 let mut list = vec![

@@ -119,7 +119,8 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             | AuthAction::ListSessions
             | AuthAction::LogoutAll
             | AuthAction::Export
-            | AuthAction::PrepareExport,
+            | AuthAction::PrepareExport
+            | AuthAction::Tenants,
         ) => {
             vec![(VALIDATION, "it takes no input but the caller's token")]
         }
@@ -132,7 +133,10 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
         | Kind::PrepareAccountExport { .. }
         | Kind::EraseAccount { .. }
         | Kind::Auth(
-            AuthAction::ExportStatus | AuthAction::ExportDocument | AuthAction::ExportAccount,
+            AuthAction::ExportStatus
+            | AuthAction::ExportDocument
+            | AuthAction::ExportAccount
+            | AuthAction::SwitchTenant,
         ) => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }

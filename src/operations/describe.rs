@@ -194,6 +194,8 @@ fn names(spec: &Spec, kind: &Kind) -> (String, String, String) {
             let (id, handler) = auth_names(*action);
             let module = if action.with_provider() {
                 "sign_in"
+            } else if action.of_tenancy() {
+                "tenancy"
             } else {
                 "handlers"
             };
@@ -272,6 +274,8 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::LinkProvider => ("linkProvider", "link"),
         AuthAction::ConfirmLink => ("confirmProviderLink", "confirm_link"),
         AuthAction::UnlinkProvider => ("unlinkProvider", "unlink"),
+        AuthAction::Tenants => ("listMyTenants", "list_tenants"),
+        AuthAction::SwitchTenant => ("switchTenant", "switch_tenant"),
     }
 }
 

@@ -373,6 +373,15 @@ impl Spec {
         self.tenancy.as_ref().and_then(|t| self.resource(&t.tenant))
     }
 
+    /// Whether rows of `r` are the tenants of this service's accounts: creating one makes its
+    /// creator a member (`src/auth/tenancy.rs` in the service).
+    pub fn is_tenant(&self, r: &Resource) -> bool {
+        self.has_accounts()
+            && self
+                .tenant_resource()
+                .is_some_and(|t| t.names.snake == r.names.snake)
+    }
+
     /// Whether rows of `r` are the accounts of the jwt flow (they sign in).
     pub fn is_account(&self, r: &Resource) -> bool {
         self.has_accounts() && r.names.snake == super::words::ACCOUNT

@@ -208,9 +208,19 @@ pub enum AuthAction {
     ConfirmLink,
     /// Unlinking a provider, unless it is the account's last way to sign in.
     UnlinkProvider,
+    /// The tenants the caller is a member of, with its roles in each (`[tenancy]`,
+    /// `src/auth/tenancy.rs`).
+    Tenants,
+    /// A new token pair acting in another of the caller's tenants.
+    SwitchTenant,
 }
 
 impl AuthAction {
+    /// Whether the action is one of the tenants' (`src/auth/tenancy.rs`).
+    pub fn of_tenancy(self) -> bool {
+        matches!(self, Self::Tenants | Self::SwitchTenant)
+    }
+
     /// Whether the action is one of signing in with an identity provider.
     pub fn with_provider(self) -> bool {
         matches!(
@@ -659,6 +669,23 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
         ),
     ];
     let mut routes = table(&base, rows, Kind::Auth);
+    if spec.tenancy.is_some() {
+        let rows = [
+            (
+                Method::Get,
+                "tenants",
+                "the caller's tenants, with its roles in each",
+                Tenants,
+            ),
+            (
+                Method::Post,
+                "tenants/{id}/switch",
+                "a token pair acting in another of the caller's tenants",
+                SwitchTenant,
+            ),
+        ];
+        routes.extend(table(&base, rows, Kind::Auth));
+    }
     if spec.auth.has_providers() {
         let rows = [
             (

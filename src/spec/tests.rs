@@ -20,7 +20,7 @@ pub(super) fn errors(source: &str) -> Vec<String> {
         .collect()
 }
 
-fn valid(source: &str) -> Spec {
+pub(super) fn valid(source: &str) -> Spec {
     match parse("t.toml", source) {
         Ok(spec) => spec,
         Err(report) => panic!("spec should be valid:\n{report}"),

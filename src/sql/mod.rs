@@ -39,7 +39,8 @@ pub use tables::{
     create_identities, create_invitations, create_jobs, create_join_table, create_memberships,
     create_outbox, create_passwordless, create_refresh_tokens, create_sessions,
     create_sign_in_requests, create_webhooks, delivery_indexes, earlier_admin_indexes, job_indexes,
-    join_columns, join_index, replica_table, resource_table, row_level_security, trace_context,
-    webhook_indexes, with_case_sensitive_email, with_earlier_list_indexes, without_trace_context,
+    join_columns, join_index, replica_table, resource_table, row_level_security, session_tenant,
+    trace_context, webhook_indexes, with_case_sensitive_email, with_earlier_list_indexes,
+    without_trace_context,
 };
 pub use text::rust_text;

@@ -391,6 +391,10 @@ pub fn create_refresh_tokens(spec: &Spec, dialect: Dialect) -> String {
 pub fn create_sessions(spec: &Spec, dialect: Dialect) -> String {
     let users = account_table(spec);
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let tenant = match spec.tenancy {
+        Some(_) => format!(",\n    {}", session_tenant(spec, dialect)),
+        None => String::new(),
+    };
     format!(
         "-- Sessions: one per sign-in, listed to their account, ended one by one or all at once.\n\
          CREATE TABLE {SESSIONS} (\n    \
@@ -401,8 +405,19 @@ pub fn create_sessions(spec: &Spec, dialect: Dialect) -> String {
          expires_at {at} NOT NULL,\n    \
          user_agent TEXT,\n    \
          address TEXT,\n    \
-         ended_at {at}\n);\n\n\
+         ended_at {at}{tenant}\n);\n\n\
          CREATE INDEX {SESSION_INDEX} ON {SESSIONS} (user_id);\n"
+    )
+}
+
+/// Under `[tenancy]`, the column of the tenant a session acts in (the one its access tokens
+/// name as `tid`): none until the account has a membership, and the session goes with its
+/// tenant. Last in the table, where turning tenancy on adds it.
+pub fn session_tenant(spec: &Spec, dialect: Dialect) -> String {
+    format!(
+        "{TENANT_ID} {} REFERENCES {} (id) ON DELETE CASCADE",
+        dialect.id_type(),
+        tenant_table(spec)
     )
 }
 

@@ -177,7 +177,7 @@ fn a_text_field_is_indexed_by_its_prefix() {
 }
 
 /// A spec with `[tenancy]` (its comment says what is per tenant), which `check` validates
-/// whole and refuses only because the walls between tenants are not generated yet: its
+/// whole and refuses only because the walls around per-tenant rows are not generated yet: its
 /// tables are built from the spec without the table, with the tenancy put back.
 pub(crate) fn tenant_spec() -> crate::spec::Spec {
     let source = include_str!("../../tests/specs/tenancy/tables.toml");
@@ -189,7 +189,7 @@ pub(crate) fn tenant_spec() -> crate::spec::Spec {
         .collect();
     assert_eq!(
         messages,
-        ["tenancy is checked, not generated yet"],
+        ["per-tenant resources are not generated yet"],
         "sound but for that"
     );
     let (without, _) = source.rsplit_once("\n[tenancy]\n").unwrap();

@@ -147,21 +147,44 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         super::collisions::check(sink, &spec, &declared);
     }
     // After the collisions, so that a spec with `[tenancy]` is checked whole.
-    if spec.tenancy.is_some() {
-        refuse_ungenerated_tenancy(sink, &top);
+    if let Some(tenancy) = &spec.tenancy {
+        refuse_ungenerated_tenancy(sink, &top, &spec, tenancy);
     }
     Some(spec)
 }
 
-/// A sound `[tenancy]` is still refused: this build checks the table whole, but generates
-/// none of the walls between tenants yet (issue 76), and a service that accepted the table
-/// without them would mix the tenants' rows.
-fn refuse_ungenerated_tenancy(sink: &mut Sink, top: &Table<'_, '_>) {
+/// What of a sound `[tenancy]` this build does not generate yet (issue 76): tenants,
+/// memberships and tokens that name one are built, the walls around per-tenant rows and a
+/// split's are not, and a service that took either without them would mix the tenants'
+/// rows. So a spec whose resources are all global generates; one with a per-tenant
+/// resource, or split into services, is refused.
+fn refuse_ungenerated_tenancy(
+    sink: &mut Sink,
+    top: &Table<'_, '_>,
+    spec: &Spec,
+    tenancy: &Tenancy,
+) {
     let span = top.span_of(&["tenancy"]).unwrap_or(top.span.clone());
-    sink.push(
-        Diagnostic::new(span, "tenancy", "tenancy is checked, not generated yet")
-            .help("this version validates `[tenancy]` but does not yet generate the walls between tenants (docs/decisions/tenancy.md); remove the table to generate a service of one tenant"),
-    );
+    let per_tenant: Vec<&str> = spec
+        .resources
+        .iter()
+        .map(|r| r.names.snake.as_str())
+        .filter(|r| tenancy.is_per_tenant(r))
+        .collect();
+    if !per_tenant.is_empty() {
+        let listed: Vec<String> = per_tenant.iter().map(|r| format!("{r:?}")).collect();
+        sink.push(
+            Diagnostic::new(span.clone(), "tenancy", "per-tenant resources are not generated yet")
+                .found(format!("per tenant: {}", listed.join(", ")))
+                .help("this version generates the tenants, their memberships and tokens that name one, but not yet the walls around per-tenant rows (docs/decisions/tenancy.md): list these resources in `global`, or remove `[tenancy]`"),
+        );
+    }
+    if !spec.services.is_empty() {
+        sink.push(
+            Diagnostic::new(span, "tenancy", "tenancy in a split is not generated yet")
+                .help("this version generates tenancy for a service of its own (docs/decisions/tenancy.md): remove `[services]` or `[tenancy]`"),
+        );
+    }
 }
 
 /// `check = "replica"` chooses how a split keeps a relation across services; a spec of one

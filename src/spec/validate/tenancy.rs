@@ -49,6 +49,9 @@ pub(super) fn read_tenancy(
         tenant: tenant.value,
         global: global.into_iter().map(|g| g.value).collect(),
     };
+    if let Some(resource) = resources.iter().find(|r| r.names.snake == tenancy.tenant) {
+        check_tenant_creation(sink, top, resource);
+    }
     for resource in resources {
         check_relations(sink, top, &tenancy, resources, resource);
     }
@@ -114,6 +117,29 @@ fn check_tenant(
         return false;
     }
     true
+}
+
+/// A tenant's creator becomes its admin, so creating one needs a signed-in caller: with
+/// `create = "public"`, an anonymous create would make a tenant nobody is a member of.
+fn check_tenant_creation(sink: &mut Sink, top: &Table<'_, '_>, tenant: &Resource) {
+    if !tenant.access.create.contains(&Rule::Public) {
+        return;
+    }
+    let name = tenant.names.snake.as_str();
+    let (span, key) = [
+        &["resources", name, "access", "create"][..],
+        &["resources", name, "access"],
+    ]
+    .into_iter()
+    .find_map(|keys| top.span_of(keys).map(|span| (span, keys.join("."))))
+    .unwrap_or_else(|| written_at(top, &["resources", name]));
+    sink.push(
+        Diagnostic::new(span, key, "anyone may create a tenant")
+            .found("`public`")
+            .help(format!(
+                "a tenant's creator becomes its admin, so creating one needs a signed-in caller: set `access = {{ create = \"authenticated\" }}` on `{name}` (or a role)"
+            )),
+    );
 }
 
 /// What each relation of `resource` may point at. A row every tenant sees (a global one or
