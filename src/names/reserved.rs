@@ -324,6 +324,8 @@ pub const RESERVED_TYPES: &[&str] = &[
     "StoredFile",
     "TempDir",
     "Templates",
+    "TenantMember",
+    "TenantMemberList",
     "TenantMembership",
     "TenantMembershipList",
     "TenantRoles",

@@ -274,6 +274,33 @@ impl<'a> Builder<'a> {
                 }),
             );
             schemas.insert(
+                "TenantMember".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "userId": {"type": "string", "format": "uuid", "description": "The member's account."},
+                        "roles": {"type": "array", "maxItems": 64, "items": {"type": "string", "maxLength": 64}, "description": "Its roles in the tenant."},
+                        "joinedAt": at("When it became a member.")
+                    },
+                    "required": ["userId", "roles", "joinedAt"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "TenantMember.List".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"data": {
+                        "type": "array",
+                        "maxItems": 100,
+                        "items": schema_ref("TenantMember"),
+                        "description": "The members, the earliest joined first: the first 100 at most."
+                    }},
+                    "required": ["data"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
                 "TenantMembership.List".into(),
                 json!({
                     "type": "object",
@@ -682,6 +709,41 @@ impl<'a> Builder<'a> {
                     ("200", pair()),
                     ("400", error("BadRequest")),
                     ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::TenantMembers => signed_in(
+                &mut base,
+                "The tenant's members with their roles there, the earliest joined first: for its admins (the admin role in the tenant), acting in it. A tenant the caller's token does not act in is a 404; a member without the admin role gets 403.",
+                vec![
+                    ("200", ok_json("The members.", "TenantMember.List", &[])),
+                    ("400", error("BadRequest")),
+                    ("403", error("Forbidden")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::SetMemberRoles => signed_in_with_body(
+                &mut base,
+                "Replaces a member's roles in the tenant: for its admins, acting in it. Its sessions there read the new roles on their next request. The tenant's last admin may not lose the admin role (409). An account that is not a member, or a tenant the caller's token does not act in, is a 404.",
+                "Roles",
+                vec![
+                    (
+                        "200",
+                        ok_json("The member with its new roles.", "TenantMember", &[]),
+                    ),
+                    ("403", error("Forbidden")),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
+                ],
+            ),
+            AuthAction::RemoveMember => signed_in(
+                &mut base,
+                "Removes a member from the tenant: its admins remove anyone, a member itself leaves, each acting in the tenant. The member's sessions acting there end at once (their next request is a 401). The tenant's last admin may not leave (409).",
+                vec![
+                    ("204", no_content("The account is no longer a member.")),
+                    ("400", error("BadRequest")),
+                    ("403", error("Forbidden")),
+                    ("404", error("NotFound")),
+                    ("409", error("Conflict")),
                 ],
             ),
             AuthAction::Erase => {

@@ -136,7 +136,9 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             AuthAction::ExportStatus
             | AuthAction::ExportDocument
             | AuthAction::ExportAccount
-            | AuthAction::SwitchTenant,
+            | AuthAction::SwitchTenant
+            | AuthAction::TenantMembers
+            | AuthAction::RemoveMember,
         ) => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }

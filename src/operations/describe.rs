@@ -276,6 +276,9 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::UnlinkProvider => ("unlinkProvider", "unlink"),
         AuthAction::Tenants => ("listMyTenants", "list_tenants"),
         AuthAction::SwitchTenant => ("switchTenant", "switch_tenant"),
+        AuthAction::TenantMembers => ("listTenantMembers", "tenant_members"),
+        AuthAction::SetMemberRoles => ("setTenantMemberRoles", "set_member_roles"),
+        AuthAction::RemoveMember => ("removeTenantMember", "remove_member"),
     }
 }
 
@@ -354,6 +357,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         | Kind::ReadChild { parent, .. }
         | Kind::CreateChild { parent, .. } => (parent.as_str(), ""),
         Kind::Auth(AuthAction::ExportAccount) => (crate::spec::ACCOUNT, ""),
+        Kind::Auth(action) if action.of_tenancy() => ("tenant", crate::spec::ACCOUNT),
         Kind::Auth(_) => ("session", ""),
         Kind::Jobs(_) => ("job", ""),
         Kind::Webhooks(_) => ("webhook", "delivery"),

@@ -213,12 +213,25 @@ pub enum AuthAction {
     Tenants,
     /// A new token pair acting in another of the caller's tenants.
     SwitchTenant,
+    /// A tenant's members, for its admins.
+    TenantMembers,
+    /// A member's roles in a tenant, replaced by its admins.
+    SetMemberRoles,
+    /// A member removed from a tenant by its admins, or leaving it.
+    RemoveMember,
 }
 
 impl AuthAction {
     /// Whether the action is one of the tenants' (`src/auth/tenancy.rs`).
     pub fn of_tenancy(self) -> bool {
-        matches!(self, Self::Tenants | Self::SwitchTenant)
+        matches!(
+            self,
+            Self::Tenants
+                | Self::SwitchTenant
+                | Self::TenantMembers
+                | Self::SetMemberRoles
+                | Self::RemoveMember
+        )
     }
 
     /// Whether the action is one of signing in with an identity provider.
@@ -682,6 +695,24 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
                 "tenants/{id}/switch",
                 "a token pair acting in another of the caller's tenants",
                 SwitchTenant,
+            ),
+            (
+                Method::Get,
+                "tenants/{id}/members",
+                "the tenant's members and their roles (its admins)",
+                TenantMembers,
+            ),
+            (
+                Method::Put,
+                "tenants/{id}/members/{userId}",
+                "replace a member's roles in the tenant (its admins)",
+                SetMemberRoles,
+            ),
+            (
+                Method::Delete,
+                "tenants/{id}/members/{userId}",
+                "remove a member from the tenant (its admins), or leave it",
+                RemoveMember,
             ),
         ];
         routes.extend(table(&base, rows, Kind::Auth));
