@@ -3278,8 +3278,9 @@ fn tenancy_is_turned_on_by_an_update_of_its_own() {
         );
         for part in [
             "CREATE TABLE tenant_memberships (",
-            "INSERT INTO organizations (id, name, created_at, updated_at) VALUES (",
+            "INSERT INTO organizations (id, name, created_at, updated_at)\n    SELECT ",
             ", 'Main', ",
+            "\n    WHERE EXISTS (SELECT 1 FROM users);",
             "INSERT INTO tenant_memberships (tenant_id, user_id, roles, created_at)\n    SELECT ",
             ", id, roles, ",
             "ALTER TABLE auth_sessions ADD COLUMN tenant_id ",

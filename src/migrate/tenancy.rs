@@ -122,15 +122,26 @@ fn turn_on(
     out.changes.push(format!(
         "turn tenancy on: insert the first tenant into `{table}`, make every row of a per-tenant table its, and every account its member with the roles it has"
     ));
+    let users = new
+        .resource(crate::spec::ACCOUNT)
+        .map_or("users", |r| r.names.plural_sql.as_str());
+    // Only where there is something to put in it: a database with no account and no
+    // per-tenant row (a new deployment's, a test's) gets no tenant it did not ask for.
+    let holding = std::iter::once(users)
+        .chain(
+            (new.resources.iter())
+                .filter(|r| new.is_per_tenant(r))
+                .map(|r| r.names.plural_sql.as_str()),
+        )
+        .map(|t| format!("EXISTS (SELECT 1 FROM {t})"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
     out.seed.push(format!(
-        "INSERT INTO {} ({}) VALUES ({});",
+        "INSERT INTO {} ({})\n    SELECT {}\n    WHERE {holding};",
         tenant.names.plural_sql,
         columns.join(", "),
         values.join(", ")
     ));
-    let users = new
-        .resource(crate::spec::ACCOUNT)
-        .map_or("users", |r| r.names.plural_sql.as_str());
     out.seed.push(format!(
         "INSERT INTO {MEMBERSHIPS} ({TENANT_ID}, user_id, roles, created_at)\n    \
          SELECT {first}, id, roles, {at} FROM {users};"

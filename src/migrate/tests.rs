@@ -966,7 +966,7 @@ fn tenancy_is_turned_on_with_every_row_in_a_first_tenant() {
     let pg = &plan.postgres;
     let order = [
         "CREATE TABLE tenant_memberships (",
-        "INSERT INTO organizations (id, name, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'Acme', now(), now());",
+        "INSERT INTO organizations (id, name, created_at, updated_at)\n    SELECT '00000000-0000-4000-8000-000000000001', 'Acme', now(), now()\n    WHERE EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM labels) OR EXISTS (SELECT 1 FROM projects);",
         "INSERT INTO tenant_memberships (tenant_id, user_id, roles, created_at)\n    SELECT '00000000-0000-4000-8000-000000000001', id, roles, now() FROM users;",
         "ALTER TABLE projects ADD COLUMN tenant_id UUID CONSTRAINT projects_tenant_id_fkey REFERENCES organizations (id) ON DELETE CASCADE;",
         "UPDATE projects SET tenant_id = '00000000-0000-4000-8000-000000000001';",

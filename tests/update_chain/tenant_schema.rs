@@ -343,6 +343,14 @@ fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
             db.dialect()
         );
         fresh.drop();
+        // With no account and no per-tenant row (a new deployment's database, a test's),
+        // the migration makes no first tenant.
+        fresh.create();
+        apply_sql(fresh, "tenancy-empty-before", &tables_sql(&plain, dialect));
+        apply_sql(fresh, "tenancy-empty-on", migration);
+        let tenants = fresh.run("SELECT COUNT(*) FROM organizations");
+        assert_eq!(tenants.trim(), "0", "{}", db.dialect());
+        fresh.drop();
         let first = if sqlite {
             "X'00000000000040008000000000000001'"
         } else {
