@@ -125,6 +125,7 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             vec![(VALIDATION, "it takes no input but the caller's token")]
         }
         Kind::Jobs(JobAction::Read)
+        | Kind::ReadChild { .. }
         | Kind::Audit(AuditAction::Read)
         | Kind::Webhooks(WebhookAction::Read | WebhookAction::Delete)
         | Kind::Link { .. }
