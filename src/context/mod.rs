@@ -362,8 +362,15 @@ fn personal_columns(spec: &Spec) -> Vec<PersonalColumn> {
                 folded: spec.is_personal_account_email(r, f),
             })
     });
+    // The invitations to a tenant hold the invitee's address, sealed as the accounts' are.
+    let invitations = spec
+        .tenancy
+        .as_ref()
+        .map(|_| (crate::spec::schema_names::INVITATIONS, "id"));
     let copies = EMAIL_COPIES
         .iter()
+        .copied()
+        .chain(invitations)
         .filter(|_| spec.has_accounts() && spec.auth.personal_email)
         .map(|(table, key)| PersonalColumn {
             table: (*table).into(),

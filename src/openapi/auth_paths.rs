@@ -274,6 +274,47 @@ impl<'a> Builder<'a> {
                 }),
             );
             schemas.insert(
+                "InvitationRequest".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "email": {"type": "string", "format": "email", "maxLength": 254, "description": "The address to invite."},
+                        "roles": {"type": "array", "maxItems": 64, "items": {"type": "string", "maxLength": 64}, "description": "The roles the invitee gets in the tenant."}
+                    },
+                    "required": ["email", "roles"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "TenantInvitation".into(),
+                json!({
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string", "format": "uuid"},
+                        "email": {"type": "string", "maxLength": 254, "description": "The invited address."},
+                        "roles": {"type": "array", "maxItems": 64, "items": {"type": "string", "maxLength": 64}, "description": "The roles it gives in the tenant."},
+                        "createdAt": at("When it was made."),
+                        "expiresAt": at("When its link stops working.")
+                    },
+                    "required": ["id", "email", "roles", "createdAt", "expiresAt"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
+                "TenantInvitation.List".into(),
+                json!({
+                    "type": "object",
+                    "properties": {"data": {
+                        "type": "array",
+                        "maxItems": 100,
+                        "items": schema_ref("TenantInvitation"),
+                        "description": "The pending invitations, the newest first: the 100 latest at most."
+                    }},
+                    "required": ["data"],
+                    "additionalProperties": false
+                }),
+            );
+            schemas.insert(
                 "TenantMember".into(),
                 json!({
                     "type": "object",
@@ -733,6 +774,55 @@ impl<'a> Builder<'a> {
                     ("403", error("Forbidden")),
                     ("404", error("NotFound")),
                     ("409", error("Conflict")),
+                ],
+            ),
+            AuthAction::Invite => signed_in_with_body(
+                &mut base,
+                "Invites an email to the tenant with roles there: for its admins, acting in it. A job mails the address a link (`{APP_URL}/accept-invitation?token=…`) that works once, for 7 days; the account with that email accepts it (`POST /auth/invitations/accept`), registering first if it has none. The answer is the invitation, never its token.",
+                "InvitationRequest",
+                vec![
+                    (
+                        "202",
+                        ok_json(
+                            "The invitation; its mail is on its way.",
+                            "TenantInvitation",
+                            &[],
+                        ),
+                    ),
+                    ("403", error("Forbidden")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::Invitations => signed_in(
+                &mut base,
+                "The tenant's pending invitations, the newest first: for its admins, acting in it.",
+                vec![
+                    (
+                        "200",
+                        ok_json("The pending invitations.", "TenantInvitation.List", &[]),
+                    ),
+                    ("400", error("BadRequest")),
+                    ("403", error("Forbidden")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::RevokeInvitation => signed_in(
+                &mut base,
+                "Revokes a pending invitation: its link stops working. For the tenant's admins, acting in it; one that was accepted, revoked or has expired is a 404.",
+                vec![
+                    ("204", no_content("The invitation is revoked.")),
+                    ("400", error("BadRequest")),
+                    ("403", error("Forbidden")),
+                    ("404", error("NotFound")),
+                ],
+            ),
+            AuthAction::AcceptInvitation => signed_in_with_body(
+                &mut base,
+                "Accepts an invitation with the token of its mailed link: the signed-in account, whose email must be the invited one (403 otherwise), becomes a member of the tenant with the invitation's roles (a member already keeps its membership). A used, revoked, expired or unknown token is a 400 naming `token`. The caller switches to the tenant to act in it.",
+                "TokenRequest",
+                vec![
+                    ("200", ok_json("The membership.", "TenantMembership", &[])),
+                    ("403", error("Forbidden")),
                 ],
             ),
             AuthAction::RemoveMember => signed_in(

@@ -139,7 +139,9 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             | AuthAction::ExportAccount
             | AuthAction::SwitchTenant
             | AuthAction::TenantMembers
-            | AuthAction::RemoveMember,
+            | AuthAction::RemoveMember
+            | AuthAction::Invitations
+            | AuthAction::RevokeInvitation,
         ) => vec![ONLY_AN_ID],
         _ => Vec::new(),
     }

@@ -279,6 +279,10 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::TenantMembers => ("listTenantMembers", "tenant_members"),
         AuthAction::SetMemberRoles => ("setTenantMemberRoles", "set_member_roles"),
         AuthAction::RemoveMember => ("removeTenantMember", "remove_member"),
+        AuthAction::Invite => ("inviteToTenant", "invite"),
+        AuthAction::Invitations => ("listTenantInvitations", "tenant_invitations"),
+        AuthAction::RevokeInvitation => ("revokeTenantInvitation", "revoke_invitation"),
+        AuthAction::AcceptInvitation => ("acceptTenantInvitation", "accept_invitation"),
     }
 }
 
@@ -357,6 +361,7 @@ fn params(path: &str, kind: &Kind) -> Vec<Param> {
         | Kind::ReadChild { parent, .. }
         | Kind::CreateChild { parent, .. } => (parent.as_str(), ""),
         Kind::Auth(AuthAction::ExportAccount) => (crate::spec::ACCOUNT, ""),
+        Kind::Auth(AuthAction::RevokeInvitation) => ("tenant", "invitation"),
         Kind::Auth(action) if action.of_tenancy() => ("tenant", crate::spec::ACCOUNT),
         Kind::Auth(_) => ("session", ""),
         Kind::Jobs(_) => ("job", ""),

@@ -219,6 +219,14 @@ pub enum AuthAction {
     SetMemberRoles,
     /// A member removed from a tenant by its admins, or leaving it.
     RemoveMember,
+    /// An email invited to a tenant by its admins: a mailed link.
+    Invite,
+    /// A tenant's pending invitations, for its admins.
+    Invitations,
+    /// An invitation revoked by the tenant's admins.
+    RevokeInvitation,
+    /// An invitation's mailed token, accepted by the invited account.
+    AcceptInvitation,
 }
 
 impl AuthAction {
@@ -231,6 +239,10 @@ impl AuthAction {
                 | Self::TenantMembers
                 | Self::SetMemberRoles
                 | Self::RemoveMember
+                | Self::Invite
+                | Self::Invitations
+                | Self::RevokeInvitation
+                | Self::AcceptInvitation
         )
     }
 
@@ -713,6 +725,30 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
                 "tenants/{id}/members/{userId}",
                 "remove a member from the tenant (its admins), or leave it",
                 RemoveMember,
+            ),
+            (
+                Method::Post,
+                "tenants/{id}/invitations",
+                "invite an email to the tenant: a mailed link (its admins)",
+                Invite,
+            ),
+            (
+                Method::Get,
+                "tenants/{id}/invitations",
+                "the tenant's pending invitations (its admins)",
+                Invitations,
+            ),
+            (
+                Method::Delete,
+                "tenants/{id}/invitations/{invitationId}",
+                "revoke a pending invitation (its admins)",
+                RevokeInvitation,
+            ),
+            (
+                Method::Post,
+                "invitations/accept",
+                "accept an invitation with its mailed token",
+                AcceptInvitation,
             ),
         ];
         routes.extend(table(&base, rows, Kind::Auth));
