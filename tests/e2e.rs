@@ -1426,28 +1426,41 @@ fn test_server(variable: &str, test: &str) -> Option<String> {
 
 /// Starts a built service with `env` on `port`, and waits until `/health` answers.
 fn start(binary: &Path, dir: &Path, port: u16, env: &[(&str, String)]) -> Server {
-    let log = std::fs::File::create(dir.join(format!("service-{port}.log"))).unwrap();
+    let path = dir.join(format!("service-{port}.log"));
+    let log = std::fs::File::create(&path).unwrap();
     let mut command = Command::new(binary);
     command
         .current_dir(dir)
         .env("PORT", port.to_string())
         .env_remove("RUST_LOG")
+        .stderr(log.try_clone().unwrap())
         .stdout(log);
     for (name, value) in env {
         command.env(name, value);
     }
-    let server = Server(command.spawn().unwrap());
+    let mut server = Server(command.spawn().unwrap());
     let http = agent();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while http
-        .get(format!("http://127.0.0.1:{port}/health"))
-        .call()
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "no /health on port {port}");
+    loop {
+        // Any answer will do (the agent takes a 503 as one): the process serves.
+        let unanswered = match http.get(format!("http://127.0.0.1:{port}/health")).call() {
+            Ok(_) => return server,
+            Err(err) => err.to_string(),
+        };
+        let exited = server.0.try_wait().unwrap();
+        if exited.is_some() || Instant::now() >= deadline {
+            // The process's own words (startup errors go to stderr, logs to stdout) say why.
+            let said = std::fs::read_to_string(&path).unwrap_or_default();
+            let tail: Vec<&str> = said.lines().rev().take(40).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            panic!(
+                "no /health on port {port} ({unanswered}; process {}); its log's end:\n{}",
+                exited.map_or("still running".to_owned(), |status| status.to_string()),
+                tail.join("\n")
+            );
+        }
         std::thread::sleep(Duration::from_millis(100));
     }
-    server
 }
 
 /// `(status, JSON body)` of a request, with an optional bearer token.
