@@ -778,7 +778,7 @@ impl<'a> Builder<'a> {
             ),
             AuthAction::Invite => signed_in_with_body(
                 &mut base,
-                "Invites an email to the tenant with roles there: for its admins, acting in it. A job mails the address a link (`{APP_URL}/accept-invitation?token=…`) that works once, for 7 days; the account with that email accepts it (`POST /auth/invitations/accept`), registering first if it has none. The answer is the invitation, never its token.",
+                "Invites an email to the tenant with roles there: for its admins, acting in it, and for the platform's admin (the account's own admin role) in any tenant, the way back in to a tenant without an admin. A job mails the address a link (`{APP_URL}/accept-invitation?token=…`) that works once, for 7 days; the account with that email accepts it (`POST /auth/invitations/accept`), registering first if it has none. The answer is the invitation, never its token.",
                 "InvitationRequest",
                 vec![
                     (
@@ -795,7 +795,7 @@ impl<'a> Builder<'a> {
             ),
             AuthAction::Invitations => signed_in(
                 &mut base,
-                "The tenant's pending invitations, the newest first: for its admins, acting in it.",
+                "The tenant's pending invitations, the newest first: for its admins, acting in it, and the platform's admin.",
                 vec![
                     (
                         "200",
@@ -808,7 +808,7 @@ impl<'a> Builder<'a> {
             ),
             AuthAction::RevokeInvitation => signed_in(
                 &mut base,
-                "Revokes a pending invitation: its link stops working. For the tenant's admins, acting in it; one that was accepted, revoked or has expired is a 404.",
+                "Revokes a pending invitation: its link stops working. For the tenant's admins, acting in it, and the platform's admin; one that was accepted, revoked or has expired is a 404.",
                 vec![
                     ("204", no_content("The invitation is revoked.")),
                     ("400", error("BadRequest")),
