@@ -15,6 +15,9 @@ pub struct AuthContext {
     #[serde(flatten)]
     pub settings: Auth,
     pub login_per_minute: u32,
+    /// `[rate_limit] per_tenant_per_minute`, 0 without one: the default of
+    /// `TENANT_RATE_LIMIT_PER_MINUTE`.
+    pub tenant_per_minute: u32,
     /// The user resource's names, collection URL and position among the resources.
     pub account: Names,
     pub account_url: String,
@@ -66,6 +69,7 @@ impl AuthContext {
             account_read_rules: any_field(&|f| f.access.read.is_some()),
             settings: spec.auth.clone(),
             login_per_minute: spec.rate_limit.login_per_minute,
+            tenant_per_minute: spec.rate_limit.per_tenant_per_minute.unwrap_or(0),
             account_url: format!("{api_prefix}/{}", account.plural_kebab),
             account,
             account_index: spec

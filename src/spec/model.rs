@@ -687,6 +687,9 @@ pub struct RateLimit {
     pub burst: u32,
     pub login_per_minute: u32,
     pub trusted_proxies: Vec<String>,
+    /// With `[tenancy]`: requests a minute that the sessions acting in one tenant share, on
+    /// top of each caller's own budget (`per_tenant_per_minute`); `None`, no such budget.
+    pub per_tenant_per_minute: Option<u32>,
 }
 
 /// `[tenancy]` (issue 76, docs/decisions/tenancy.md): every row of a per-tenant resource

@@ -243,3 +243,33 @@ fn the_tenant_column_is_no_field_or_relation_of_a_per_tenant_row() {
         "{errors:?}"
     );
 }
+
+/// `[rate_limit] per_tenant_per_minute` is the budget a tenant's sessions share, so it needs
+/// tenants: without `[tenancy]` it is refused where it is written, saying what it needs.
+#[test]
+fn a_budget_per_tenant_needs_tenants() {
+    let global =
+        "[tenancy]\ntenant = \"organization\"\nglobal = [\"country\", \"project\", \"task\"]\n";
+    let spec = super::tests::valid(&format!(
+        "{SAAS}[rate_limit]\nper_tenant_per_minute = 600\n{global}"
+    ));
+    assert_eq!(spec.rate_limit.per_tenant_per_minute, Some(600));
+    let spec = super::tests::valid(&format!("{SAAS}{global}"));
+    assert_eq!(spec.rate_limit.per_tenant_per_minute, None);
+
+    let refused = errors(&format!(
+        "{SAAS}[rate_limit]\nper_tenant_per_minute = 600\n"
+    ));
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(
+        refused[0].starts_with(
+            "20:25 rate_limit.per_tenant_per_minute: a budget per tenant needs tenants"
+        ),
+        "{refused:?}"
+    );
+    assert!(refused[0].contains("add `[tenancy]`"), "{refused:?}");
+    let zero = errors(&format!(
+        "{SAAS}[rate_limit]\nper_tenant_per_minute = 0\n{global}"
+    ));
+    assert_eq!(zero.len(), 1, "{zero:?}");
+}

@@ -64,6 +64,7 @@ pub(super) const RATE_LIMIT_KEYS: &[&str] = &[
     "burst",
     "login_per_minute",
     "trusted_proxies",
+    "per_tenant_per_minute",
 ];
 
 pub(super) const CACHE_KEYS: &[&str] = &["ttl_seconds", "max_entries"];

@@ -278,6 +278,7 @@ pub(super) fn read_rate_limit(sink: &mut Sink, top: &Table<'_, '_>) -> RateLimit
         burst: 60,
         login_per_minute: 10,
         trusted_proxies: Vec::new(),
+        per_tenant_per_minute: None,
     };
     let Some(t) = top.table(sink, "rate_limit", RATE_LIMIT_KEYS) else {
         return limit;
@@ -289,6 +290,21 @@ pub(super) fn read_rate_limit(sink: &mut Sink, top: &Table<'_, '_>) -> RateLimit
     ] {
         if let Some(v) = t.integer(sink, key, 1, 1_000_000) {
             *slot = v.value as u32;
+        }
+    }
+    if let Some(v) = t.integer(sink, "per_tenant_per_minute", 1, 1_000_000) {
+        if top.raw("tenancy").is_some() {
+            limit.per_tenant_per_minute = Some(v.value as u32);
+        } else {
+            sink.push(
+                Diagnostic::new(
+                    v.span,
+                    t.key_path("per_tenant_per_minute"),
+                    "a budget per tenant needs tenants",
+                )
+                .allowed("this key with a `[tenancy]` table")
+                .help("add `[tenancy]`, or remove `per_tenant_per_minute`"),
+            );
         }
     }
     if let Some(proxies) = t.strings(sink, "trusted_proxies") {
