@@ -351,7 +351,7 @@ impl LinkContext {
             target_owner_call: owner_call(t, r),
             target_a_words: with_article(&t.names.words),
             target: t.names.clone(),
-            sql: LinkSql::new(r, t, &join_table(r, t)),
+            sql: LinkSql::new(spec, r, t, &join_table(r, t)),
         }
     }
 }

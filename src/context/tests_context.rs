@@ -131,7 +131,7 @@ impl ErasedLinkTest {
                 ids: if incoming {
                     crate::sql::linking_ids(r, t, &join)
                 } else {
-                    crate::sql::LinkSql::new(r, t, &join).ids
+                    crate::sql::LinkSql::new(spec, r, t, &join).ids
                 },
             }
         };

@@ -7,6 +7,7 @@ use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
 use crate::names::sql_ident;
+use crate::spec::schema_names::TENANT_ID;
 use crate::spec::{Field, OnErase, Replica, Resource, Spec};
 
 #[derive(Debug, Clone, Serialize)]
@@ -255,6 +256,9 @@ impl ResourceSql {
             Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
             _ => (String::new(), String::new()),
         };
+        // A per-tenant row is found, written and checked within its tenant (`$1`); the
+        // account erasure's statements and the files' sweep run across tenants.
+        let scope = |sql: String| in_tenant(spec, r, sql);
         let set_files = r
             .files()
             .map(|f| {
@@ -265,12 +269,12 @@ impl ResourceSql {
                 if r.versioned {
                     sets.push("version = version + 1".into());
                 }
-                rust_text(query(&[
+                rust_text(scope(query(&[
                     format!("    UPDATE {table}"),
                     clause("SET", &sets),
                     format!("    WHERE id = $1{live}"),
                     returning.clone(),
-                ]))
+                ])))
             })
             .collect();
         let named_files = r
@@ -301,48 +305,51 @@ impl ResourceSql {
             set_roles: rust_text(set_roles),
             set_password: rust_text(set_password),
             account_email: rust_text(account_email),
-            select_one: rust_text(query(&[
+            select_one: rust_text(scope(query(&[
                 select.clone(),
                 from.clone(),
                 format!("    WHERE id = $1{live}"),
-            ])),
-            select_many: rust_text(query(&[
+            ]))),
+            // With a tenant, the ids' placeholders start at `$2`.
+            select_many: rust_text(scope(query(&[
                 select.clone(),
                 from.clone(),
                 format!("    WHERE id IN ({{ids}}){live}"),
-            ])),
-            exists: rust_text(query(&[format!(
+            ]))),
+            exists: rust_text(scope(query(&[format!(
                 "    SELECT 1 FROM {table} WHERE id = $1{live}"
-            )])),
+            )]))),
             // Lists add their own conditions, order and page (the service's list.rs).
             list: rust_text(query(&[select, from])),
             // The rows a list's bounded count reads (list.rs wraps it in `COUNT(*)`).
             count: rust_text(format!("SELECT 1 FROM {table}")),
-            insert: rust_text(insert),
-            update: rust_text(update),
-            delete: rust_text(delete),
+            insert: rust_text(scope(insert)),
+            update: rust_text(scope(update)),
+            delete: rust_text(scope(delete)),
         }
     }
 }
 
 impl LinkSql {
-    /// Links from `owner` (the declaring side) to `target` through `join`.
-    pub fn new(owner: &Resource, target: &Resource, join: &str) -> Self {
+    /// Links from `owner` (the declaring side) to `target` through `join`; a per-tenant
+    /// owner's join table holds the link's tenant, its first parameter (see `in_tenant`).
+    pub fn new(spec: &Spec, owner: &Resource, target: &Resource, join: &str) -> Self {
         let own = foreign_key(&owner.names.snake);
         let other = foreign_key(&target.names.snake);
         let join = sql_ident(join);
+        let scope = |sql: String| in_tenant(spec, owner, sql);
         Self {
-            link: rust_text(query(&[
+            link: rust_text(scope(query(&[
                 format!("    INSERT INTO {join} ({own}, {other})"),
                 "    VALUES ($1, $2)".into(),
                 "    ON CONFLICT DO NOTHING".into(),
-            ])),
-            unlink: rust_text(query(&[format!(
+            ]))),
+            unlink: rust_text(scope(query(&[format!(
                 "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
-            )])),
-            ids: rust_text(query(&[format!(
+            )]))),
+            ids: rust_text(scope(query(&[format!(
                 "    SELECT {other} FROM {join} WHERE {own} = $1 ORDER BY {other}"
-            )])),
+            )]))),
         }
     }
 }
@@ -562,13 +569,61 @@ fn account_email_index(r: &Resource) -> Option<String> {
 /// row being written (which may hold it itself).
 pub fn taken(spec: &Spec, r: &Resource, column: &str) -> String {
     let folded = folds_case(spec, r, column);
-    rust_text(query(&[format!(
-        "    SELECT 1 FROM {} WHERE {} = {} AND id <> $2{}",
-        r.names.plural_sql,
-        compared(folded, column),
-        compared(folded, "$1"),
-        live(r)
-    )]))
+    // Unique per tenant, as the unique index is.
+    rust_text(in_tenant(
+        spec,
+        r,
+        query(&[format!(
+            "    SELECT 1 FROM {} WHERE {} = {} AND id <> $2{}",
+            r.names.plural_sql,
+            compared(folded, column),
+            compared(folded, "$1"),
+            live(r)
+        )]),
+    ))
+}
+
+/// A statement of `r` as its repository runs it: unchanged for a resource every tenant
+/// shares, and for a per-tenant one scoped by the tenant as its first parameter, every other
+/// parameter one further on: `WHERE tenant_id = $1 AND id = $2`, and an insert that writes
+/// `tenant_id`. The tenant comes first so that the repository binds it before anything
+/// else, whatever the statement's other parameters are; a statement whose `WHERE` is not
+/// its first is not one this takes (subqueries come after the row's own conditions).
+fn in_tenant(spec: &Spec, r: &Resource, sql: String) -> String {
+    if !spec.is_per_tenant(r) {
+        return sql;
+    }
+    let sql = shifted(&sql);
+    if let Some(rest) = sql.strip_prefix("\n    INSERT INTO ") {
+        let (table, rest) = rest.split_once(" (").expect("an insert names its columns");
+        let (columns, rest) = rest.split_once("VALUES (").expect("an insert has values");
+        return format!("\n    INSERT INTO {table} ({TENANT_ID}, {columns}VALUES ($1, {rest}");
+    }
+    let (head, tail) = sql
+        .split_once("WHERE ")
+        .expect("a scoped statement has a WHERE");
+    format!("{head}WHERE {TENANT_ID} = $1 AND {tail}")
+}
+
+/// `sql` with every placeholder one further on (`$1` becomes `$2`), which frees `$1`.
+pub(super) fn shifted(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c != '$' {
+            continue;
+        }
+        let mut digits = String::new();
+        while let Some(d) = chars.next_if(char::is_ascii_digit) {
+            digits.push(d);
+        }
+        match digits.parse::<usize>() {
+            Ok(n) => out.push_str(&(n + 1).to_string()),
+            Err(_) => out.push_str(&digits),
+        }
+    }
+    out
 }
 
 /// The queries of a copy of another service's rows (`[replicas.NAME]`): one text for both

@@ -75,7 +75,7 @@ fn queries_of_a_versioned_soft_deleted_resource() {
         "\n    SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL"
     );
     let category = spec.resource("category").unwrap();
-    let link = LinkSql::new(product, category, &join_table(product, category));
+    let link = LinkSql::new(&spec, product, category, &join_table(product, category));
     assert_eq!(
         link.unlink,
         "\n    DELETE FROM product_categories WHERE product_id = $1 AND category_id = $2"
@@ -304,4 +304,101 @@ fn a_per_tenant_table_keys_and_indexes_every_row_by_its_tenant() {
     );
     let countries = link("country");
     assert!(countries.contains("PRIMARY KEY (tenant_id, project_id, country_id),\n    FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id)\n);"), "{countries}");
+}
+
+/// The code wall's statements (step 4 of docs/decisions/tenancy.md): a per-tenant row is
+/// read, checked, written, deleted and linked within the tenant its repository binds first
+/// (`$1`), and a unique value is taken only within it; a global resource's statements are
+/// those of a service without tenancy.
+#[test]
+fn a_per_tenant_resources_statements_take_the_tenant_first() {
+    let spec = tenant_spec();
+    let project = spec.resource("project").unwrap();
+    let sql = ResourceSql::new(&spec, project);
+    let columns = "id, country_id, lead_id, code, created_at, updated_at";
+    assert_eq!(
+        sql.select_one,
+        format!("\n    SELECT {columns}\n    FROM projects\n    WHERE tenant_id = $1 AND id = $2")
+    );
+    assert!(
+        sql.select_many
+            .ends_with("WHERE tenant_id = $1 AND id IN ({ids})")
+    );
+    assert_eq!(
+        sql.exists,
+        "\n    SELECT 1 FROM projects WHERE tenant_id = $1 AND id = $2"
+    );
+    assert_eq!(
+        sql.insert,
+        format!(
+            "\n    INSERT INTO projects (tenant_id, {columns})\n    VALUES ($1, $2, $3, $4, $5, $6, $6)\n    RETURNING {columns}"
+        )
+    );
+    assert_eq!(
+        sql.update,
+        format!(
+            "\n    UPDATE projects\n    SET country_id = $3, lead_id = $4, code = $5, updated_at = $6\n    WHERE tenant_id = $1 AND id = $2\n    RETURNING {columns}"
+        )
+    );
+    assert_eq!(
+        sql.delete,
+        "\n    DELETE FROM projects\n    WHERE tenant_id = $1 AND id = $2"
+    );
+    assert_eq!(
+        taken(&spec, project, "code"),
+        "\n    SELECT 1 FROM projects WHERE tenant_id = $1 AND code = $2 AND id <> $3"
+    );
+    // Links from a per-tenant row hold its tenant, to a per-tenant row or a global one.
+    for target in ["label", "country"] {
+        let t = spec.resource(target).unwrap();
+        let join = join_table(project, t);
+        let link = LinkSql::new(&spec, project, t, &join);
+        let other = format!("{target}_id");
+        assert_eq!(
+            link.link,
+            format!(
+                "\n    INSERT INTO {join} (tenant_id, project_id, {other})\n    VALUES ($1, $2, $3)\n    ON CONFLICT DO NOTHING"
+            )
+        );
+        assert_eq!(
+            link.unlink,
+            format!(
+                "\n    DELETE FROM {join} WHERE tenant_id = $1 AND project_id = $2 AND {other} = $3"
+            )
+        );
+        assert_eq!(
+            link.ids,
+            format!(
+                "\n    SELECT {other} FROM {join} WHERE tenant_id = $1 AND project_id = $2 ORDER BY {other}"
+            )
+        );
+    }
+    // Every tenant's countries, and the tenants themselves, are found by their id alone.
+    for shared in ["country", "organization"] {
+        let r = spec.resource(shared).unwrap();
+        let sql = ResourceSql::new(&spec, r);
+        for statement in [
+            &sql.select_one,
+            &sql.exists,
+            &sql.insert,
+            &sql.update,
+            &sql.delete,
+        ] {
+            assert!(!statement.contains("tenant_id"), "{statement}");
+        }
+        assert!(
+            sql.select_one.ends_with("WHERE id = $1"),
+            "{}",
+            sql.select_one
+        );
+    }
+}
+
+/// Shifting frees `$1` whatever the placeholders' widths, and leaves other `$` alone.
+#[test]
+fn placeholders_shift_by_one() {
+    assert_eq!(
+        super::queries::shifted("a = $1 AND b = $9 AND c = $10 AND d = COALESCE($15, d) AND '$'"),
+        "a = $2 AND b = $10 AND c = $11 AND d = COALESCE($16, d) AND '$'"
+    );
 }
