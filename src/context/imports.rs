@@ -72,8 +72,13 @@ pub(super) fn imports(
     }
     let owned = owned(spec, r);
     let linked_to = !spec.linked_from(&r.names.snake).is_empty();
-    if belongs_to.iter().any(|b| !b.remote) || linked_to || owned {
+    let per_tenant = spec.is_per_tenant(r);
+    if belongs_to.iter().any(|b| !b.remote) || linked_to || owned || per_tenant {
         repo_crate.push("crate::list::Scope".into());
+    }
+    // A tenant's rows are read and written within the tenant the caller acts in.
+    if per_tenant {
+        repo_crate.push("crate::tenancy::Tenant".into());
     }
     // Parents are checked to exist, and so is an owner a body names.
     if belongs_to.iter().any(|b| !b.remote || b.replica) {
@@ -217,6 +222,10 @@ pub(super) fn imports(
         service.push("crate::audit_trail".into());
     }
     // The tenants' resource admits a tenant's creator, and ends the sessions in one it deletes.
+    // A tenant's rows: its private steps take the tenant the caller acts in.
+    if spec.is_per_tenant(r) {
+        service.push("crate::tenancy::Tenant".into());
+    }
     if spec.is_tenant(r) {
         service.push("crate::auth::sessions".into());
         service.push("crate::auth::membership_store".into());

@@ -42,6 +42,9 @@ pub struct ResourceContext {
     /// Its rows are the tenants (`[tenancy] tenant`, with the accounts here): creating one
     /// makes its creator a member, deleting one ends its members' sessions in it.
     pub tenant: bool,
+    /// Its rows are a tenant's (`[tenancy]`, not `global`): every query takes the
+    /// `Tenant` the caller acts in, and its cached rows are keyed by it.
+    pub per_tenant: bool,
     /// Columns of the `Input` body (relations but the owner's, then fields).
     pub input_columns: Vec<String>,
     /// Whether writes check that referenced parents exist (every relation but the owner's).
@@ -210,6 +213,7 @@ impl ResourceContext {
             access: (spec.auth.mode == AuthMode::Jwt).then(|| access_context(&r.access)),
             account: spec.is_account(r),
             tenant: spec.is_tenant(r),
+            per_tenant: spec.is_per_tenant(r),
             input_columns: belongs_to
                 .iter()
                 .filter(|b| !b.owner)

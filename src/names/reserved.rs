@@ -325,6 +325,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "StoredFile",
     "TempDir",
     "Templates",
+    "Tenant",
     "TenantInvitation",
     "TenantInvitationList",
     "TenantMember",
