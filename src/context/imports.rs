@@ -221,11 +221,11 @@ pub(super) fn imports(
     if r.audit {
         service.push("crate::audit_trail".into());
     }
-    // The tenants' resource admits a tenant's creator, and ends the sessions in one it deletes.
     // A tenant's rows: its private steps take the tenant the caller acts in.
-    if spec.is_per_tenant(r) {
+    if per_tenant {
         service.push("crate::tenancy::Tenant".into());
     }
+    // The tenants' resource admits a tenant's creator, and ends the sessions in one it deletes.
     if spec.is_tenant(r) {
         service.push("crate::auth::sessions".into());
         service.push("crate::auth::membership_store".into());
