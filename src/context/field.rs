@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::names::Names;
 use crate::samples;
 use crate::spec::{Bound, Field, FieldWrite, Format, Kind, Literal, Resource, Shape, Spec};
-use crate::sql::taken;
+use crate::sql::{taken, taken_on_postgres};
 
 #[derive(Debug, Serialize)]
 pub struct FieldContext {
@@ -45,6 +45,8 @@ pub struct FieldContext {
     pub samples: Vec<String>,
     /// For a unique field: whether another live row holds a value.
     pub taken_sql: Option<String>,
+    /// For a per-tenant resource, the same as PostgreSQL runs it (`sql::taken_on_postgres`).
+    pub taken_on_postgres: Option<String>,
     /// No body writes it (`write = "none"`): the sample bodies leave it out.
     #[serde(skip)]
     pub write_never: bool,
@@ -112,6 +114,8 @@ impl FieldContext {
 
     pub(super) fn new(spec: &Spec, resource: &Resource, f: &Field) -> Self {
         let props = f.ty.props();
+        // A personal unique field is unique by its blind index.
+        let unique_column = f.blind_index().unwrap_or_else(|| f.names.sql.clone());
         // The table's Rust type, or the field's own enum.
         let rust_type = props
             .rust
@@ -161,13 +165,10 @@ impl FieldContext {
             pattern_static: format!("{}_REGEX", f.names.upper),
             pattern_const: format!("{}_PATTERN", f.names.upper),
             samples: samples::valid(&resource.names.snake, f),
-            taken_sql: f.unique.then(|| {
-                taken(
-                    spec,
-                    resource,
-                    &f.blind_index().unwrap_or_else(|| f.names.sql.clone()),
-                )
-            }),
+            taken_sql: f.unique.then(|| taken(spec, resource, &unique_column)),
+            taken_on_postgres: f
+                .unique
+                .then(|| taken_on_postgres(spec, resource, &unique_column)),
             write_never: f.access.write == FieldWrite::None,
             read_guarded: f.access.read.is_some(),
             personal: f.personal,

@@ -242,6 +242,7 @@ impl ServiceContext {
         uses.sign_in = uses.accounts && spec.auth.has_providers();
         uses.personal_email = uses.accounts && spec.auth.personal_email;
         uses.tenancy = uses.accounts && spec.tenancy.is_some();
+        uses.per_tenant = uses.tenancy && resources.iter().any(|r| r.per_tenant);
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();

@@ -44,6 +44,8 @@ pub struct RelationContext {
     /// One-to-one (`unique = true`): the query that finds another live row under the same
     /// parent, which names the key in a 409.
     pub taken_sql: Option<String>,
+    /// For a per-tenant resource, the same as PostgreSQL runs it (`sql::taken_on_postgres`).
+    pub taken_on_postgres: Option<String>,
     /// The parent's rows are a tenant's: it is looked up within the caller's tenant.
     pub per_tenant: bool,
 }
@@ -366,6 +368,9 @@ impl RelationContext {
         let column = format!("{}_id", b.names.snake);
         Self {
             taken_sql: b.unique.then(|| crate::sql::taken(spec, r, &column)),
+            taken_on_postgres: b
+                .unique
+                .then(|| crate::sql::taken_on_postgres(spec, r, &column)),
             per_tenant: parent.is_some_and(|p| spec.is_per_tenant(p)),
             unique: b.unique,
             single_path: format!(

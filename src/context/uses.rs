@@ -79,6 +79,9 @@ pub struct Uses {
     /// Accounts are members of tenants (`[tenancy]`, with the accounts here): sessions act
     /// in one tenant, and `src/auth/tenancy.rs` lists and switches them.
     pub tenancy: bool,
+    /// Some resource's rows are a tenant's: the walls around them (on PostgreSQL, the
+    /// transactions and reads that set the tenant for the row-level policies).
+    pub per_tenant: bool,
 }
 
 impl Uses {

@@ -31,7 +31,7 @@ pub use crate::spec::schema_names::{
 
 pub use queries::{
     LinkSql, ReplicaSql, ResourceSql, columns, linked, linking_ids, owned_condition, owned_ids,
-    still_held, taken, unlink_every,
+    still_held, taken, taken_on_postgres, unlink_every,
 };
 pub use tables::{
     audit_indexes, create_account_exports, create_account_tokens, create_audit_log,

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::tables::TENANT_SETTING;
 use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
@@ -16,6 +17,13 @@ pub struct ResourceSql {
     /// The rows whose ids the placeholders at `{ids}` hold (GraphQL's loader).
     pub select_many: String,
     pub exists: String,
+    /// For a per-tenant resource, the three reads above as PostgreSQL runs them outside a
+    /// transaction: each also sets the tenant the row-level policies read (see
+    /// `on_postgres`); empty for a resource every tenant shares. For such a resource both
+    /// forms of `select_many` have `{owned}` where a caller's ownership condition goes.
+    pub select_one_on_postgres: String,
+    pub select_many_on_postgres: String,
+    pub exists_on_postgres: String,
     pub list: String,
     pub count: String,
     pub insert: String,
@@ -259,6 +267,21 @@ impl ResourceSql {
         // A per-tenant row is found, written and checked within its tenant (`$1`); the
         // account erasure's statements and the files' sweep run across tenants.
         let scope = |sql: String| in_tenant(spec, r, sql);
+        let on_postgres = |sql: String| rust_text(on_postgres(spec, r, sql));
+        let select_one = query(&[
+            select.clone(),
+            from.clone(),
+            format!("    WHERE id = $1{live}"),
+        ]);
+        // With a tenant, the ids' placeholders start at `$2`, and the caller's ownership
+        // condition goes at `{owned}`: in the PostgreSQL form that is inside the wrapped read.
+        let owned = if spec.is_per_tenant(r) { "{owned}" } else { "" };
+        let select_many = query(&[
+            select.clone(),
+            from.clone(),
+            format!("    WHERE id IN ({{ids}}){live}{owned}"),
+        ]);
+        let exists = query(&[format!("    SELECT 1 FROM {table} WHERE id = $1{live}")]);
         let set_files = r
             .files()
             .map(|f| {
@@ -305,20 +328,12 @@ impl ResourceSql {
             set_roles: rust_text(set_roles),
             set_password: rust_text(set_password),
             account_email: rust_text(account_email),
-            select_one: rust_text(scope(query(&[
-                select.clone(),
-                from.clone(),
-                format!("    WHERE id = $1{live}"),
-            ]))),
-            // With a tenant, the ids' placeholders start at `$2`.
-            select_many: rust_text(scope(query(&[
-                select.clone(),
-                from.clone(),
-                format!("    WHERE id IN ({{ids}}){live}"),
-            ]))),
-            exists: rust_text(scope(query(&[format!(
-                "    SELECT 1 FROM {table} WHERE id = $1{live}"
-            )]))),
+            select_one_on_postgres: on_postgres(select_one.clone()),
+            select_many_on_postgres: on_postgres(select_many.clone()),
+            exists_on_postgres: on_postgres(exists.clone()),
+            select_one: rust_text(scope(select_one)),
+            select_many: rust_text(scope(select_many)),
+            exists: rust_text(scope(exists)),
             // Lists add their own conditions, order and page (the service's list.rs).
             list: rust_text(query(&[select, from])),
             // The rows a list's bounded count reads (list.rs wraps it in `COUNT(*)`).
@@ -566,21 +581,26 @@ fn account_email_index(r: &Resource) -> Option<String> {
 }
 
 /// Whether another live row holds a unique value: `$1` the value, `$2` the
-/// row being written (which may hold it itself).
+/// row being written (which may hold it itself). Unique per tenant, as the unique index is.
 pub fn taken(spec: &Spec, r: &Resource, column: &str) -> String {
+    rust_text(in_tenant(spec, r, taken_unscoped(spec, r, column)))
+}
+
+/// [`taken`] as PostgreSQL runs it for a per-tenant resource (see `on_postgres`); empty for
+/// a resource every tenant shares.
+pub fn taken_on_postgres(spec: &Spec, r: &Resource, column: &str) -> String {
+    rust_text(on_postgres(spec, r, taken_unscoped(spec, r, column)))
+}
+
+fn taken_unscoped(spec: &Spec, r: &Resource, column: &str) -> String {
     let folded = folds_case(spec, r, column);
-    // Unique per tenant, as the unique index is.
-    rust_text(in_tenant(
-        spec,
-        r,
-        query(&[format!(
-            "    SELECT 1 FROM {} WHERE {} = {} AND id <> $2{}",
-            r.names.plural_sql,
-            compared(folded, column),
-            compared(folded, "$1"),
-            live(r)
-        )]),
-    ))
+    query(&[format!(
+        "    SELECT 1 FROM {} WHERE {} = {} AND id <> $2{}",
+        r.names.plural_sql,
+        compared(folded, column),
+        compared(folded, "$1"),
+        live(r)
+    )])
 }
 
 /// A statement of `r` as its repository runs it: unchanged for a resource every tenant
@@ -603,6 +623,29 @@ fn in_tenant(spec: &Spec, r: &Resource, sql: String) -> String {
         .split_once("WHERE ")
         .expect("a scoped statement has a WHERE");
     format!("{head}WHERE {TENANT_ID} = $1 AND {tail}")
+}
+
+/// A read of a per-tenant `r` as PostgreSQL runs it outside a transaction: one statement
+/// that sets the tenant (`$1`) for the row-level policies, then reads within it, so a
+/// read costs no `BEGIN`, `set_config` and `COMMIT` round trips (docs/decisions/tenancy.md,
+/// "Measured: what the database wall costs a read"). The CTE sets the tenant; the read is a
+/// `LATERAL` subquery of the CTE's row, so PostgreSQL evaluates it (its policy included)
+/// only after that row exists, whatever plan it picks, and `OFFSET 0` keeps the subquery
+/// from being pulled up into a join. The read is `in_tenant`'s, with `tenant.id` for `$1`
+/// (the lateral reference is what orders the two); its other parameters are the same, so
+/// the repository binds both forms alike. Empty for a resource every tenant shares.
+fn on_postgres(spec: &Spec, r: &Resource, sql: String) -> String {
+    if !spec.is_per_tenant(r) {
+        return String::new();
+    }
+    let sql = shifted(&sql);
+    let (head, tail) = sql.split_once("WHERE ").expect("a scoped read has a WHERE");
+    format!(
+        "\n    WITH tenant AS MATERIALIZED (\n        \
+         SELECT set_config('{TENANT_SETTING}', $1::uuid::text, true)::uuid AS id\n    )\n    \
+         SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL ({head}WHERE \
+         {TENANT_ID} = tenant.id AND {tail}\n    OFFSET 0) AS tenant_rows"
+    )
 }
 
 /// `sql` with every placeholder one further on (`$1` becomes `$2`), which frees `$1`.

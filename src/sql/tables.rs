@@ -183,6 +183,10 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
 /// policies below read.
 pub const TENANT_SETTING: &str = "app.tenant_id";
 
+/// The setting with which a statement reaches every tenant's rows (`'on'`): only an
+/// account's erasure and export set it, whose every statement names the account.
+pub const EVERY_TENANT_SETTING: &str = "app.every_tenant";
+
 /// PostgreSQL's wall under a per-tenant table: row-level security, so that a query that
 /// forgets its tenant still sees, and writes, only the rows of the tenant its transaction
 /// set, and none when it set none. `NULLIF`: a pooled connection that ran a tenant's
@@ -195,14 +199,18 @@ pub fn row_level_security(quoted: &str, dialect: Dialect) -> String {
     if dialect.0 != Database::Postgres {
         return String::new();
     }
-    let tenant = format!("NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid");
+    let tenant = format!(
+        "{TENANT_ID} = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid \
+         OR current_setting('{EVERY_TENANT_SETTING}', true) = 'on'"
+    );
     let policy = identifier(format!("{}_tenant_isolation", quoted.trim_matches('"')));
     format!(
-        "\n-- Row-level security: only the rows of the tenant the transaction set.\n\
+        "\n-- Row-level security: only the rows of the tenant the transaction set (or every\n\
+         -- tenant's, for an account's erasure and export).\n\
          ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY;\n\
          CREATE POLICY {policy} ON {quoted}\n    \
-         USING ({TENANT_ID} = {tenant})\n    \
-         WITH CHECK ({TENANT_ID} = {tenant});\n"
+         USING ({tenant})\n    \
+         WITH CHECK ({tenant});\n"
     )
 }
 

@@ -261,8 +261,10 @@ fn a_per_tenant_table_keys_and_indexes_every_row_by_its_tenant() {
         task.create.ends_with(
             "ALTER TABLE tasks ENABLE ROW LEVEL SECURITY;\n\
              CREATE POLICY tasks_tenant_isolation ON tasks\n    \
-             USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid)\n    \
-             WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid);\n"
+             USING (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid \
+             OR current_setting('app.every_tenant', true) = 'on')\n    \
+             WITH CHECK (tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid \
+             OR current_setting('app.every_tenant', true) = 'on');\n"
         ),
         "{}",
         task.create
@@ -322,7 +324,7 @@ fn a_per_tenant_resources_statements_take_the_tenant_first() {
     );
     assert!(
         sql.select_many
-            .ends_with("WHERE tenant_id = $1 AND id IN ({ids})")
+            .ends_with("WHERE tenant_id = $1 AND id IN ({ids}){owned}")
     );
     assert_eq!(
         sql.exists,
@@ -347,6 +349,36 @@ fn a_per_tenant_resources_statements_take_the_tenant_first() {
     assert_eq!(
         taken(&spec, project, "code"),
         "\n    SELECT 1 FROM projects WHERE tenant_id = $1 AND code = $2 AND id <> $3"
+    );
+    // On PostgreSQL, outside a transaction, the same reads set the tenant for the row-level
+    // policies first, and read laterally from that row: same parameters, `tenant.id` for `$1`.
+    let set = "\n    WITH tenant AS MATERIALIZED (\n        \
+        SELECT set_config('app.tenant_id', $1::uuid::text, true)::uuid AS id\n    )\n    \
+        SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL (";
+    assert_eq!(
+        sql.select_one_on_postgres,
+        format!(
+            "{set}\n    SELECT {columns}\n    FROM projects\n    WHERE tenant_id = tenant.id AND id = $2\n    OFFSET 0) AS tenant_rows"
+        )
+    );
+    assert_eq!(
+        sql.exists_on_postgres,
+        format!(
+            "{set}\n    SELECT 1 FROM projects WHERE tenant_id = tenant.id AND id = $2\n    OFFSET 0) AS tenant_rows"
+        )
+    );
+    assert!(
+        sql.select_many_on_postgres.ends_with(
+            "WHERE tenant_id = tenant.id AND id IN ({ids}){owned}\n    OFFSET 0) AS tenant_rows"
+        ),
+        "{}",
+        sql.select_many_on_postgres
+    );
+    assert_eq!(
+        taken_on_postgres(&spec, project, "code"),
+        format!(
+            "{set}\n    SELECT 1 FROM projects WHERE tenant_id = tenant.id AND code = $2 AND id <> $3\n    OFFSET 0) AS tenant_rows"
+        )
     );
     // Links from a per-tenant row hold its tenant, to a per-tenant row or a global one.
     for target in ["label", "country"] {
@@ -391,6 +423,8 @@ fn a_per_tenant_resources_statements_take_the_tenant_first() {
             "{}",
             sql.select_one
         );
+        assert_eq!(sql.select_one_on_postgres, "");
+        assert_eq!(sql.exists_on_postgres, "");
     }
 }
 

@@ -208,13 +208,14 @@ fn row_level_security_holds(url: &str, a: &str, b: &str, insert_into_b: &str) {
     let counts = row_security_counts(url, a, b, insert_into_b);
     assert_eq!(
         counts,
-        ["0", "2", "1", "0"],
-        "unset, A, B, after A's transaction"
+        ["0", "2", "1", "0", "3"],
+        "unset, A, B, after A's transaction, every tenant (an erasure's)"
     );
 }
 
 /// What a role that owns nothing counts of `projects` with no tenant set, in A's
-/// transaction, in B's, and after A's on the same connection; and it asserts that such a
+/// transaction, in B's, after A's on the same connection, and in a transaction that reaches
+/// every tenant (an account's erasure and export set `app.every_tenant`); and it asserts that such a
 /// role writes no row of B in A's transaction and cannot turn row-level security off.
 fn row_security_counts(url: &str, a: &str, b: &str, insert_into_b: &str) -> Vec<String> {
     let role = format!(
@@ -268,6 +269,9 @@ fn row_security_counts(url: &str, a: &str, b: &str, insert_into_b: &str) -> Vec<
         vec![in_tenant(a, count)],
         vec![in_tenant(b, count)],
         after.to_vec(),
+        vec![format!(
+            "SELECT set_config('app.every_tenant', 'on', true); {count}"
+        )],
     ]
     .iter()
     .map(|commands| {
@@ -388,8 +392,8 @@ fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
             let counts = row_security_counts(url, first, &org, &elsewhere);
             assert_eq!(
                 counts,
-                ["0", "1", "0", "0"],
-                "unset, first, the other, after"
+                ["0", "1", "0", "0", "1"],
+                "unset, first, the other, after, every tenant"
             );
         }
         db.drop();
