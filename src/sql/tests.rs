@@ -177,7 +177,7 @@ fn a_text_field_is_indexed_by_its_prefix() {
 }
 
 /// A spec with `[tenancy]` (its comment says what is per tenant), which `check` validates
-/// whole and refuses only because the walls around per-tenant rows are not generated yet: its
+/// whole and refuses only because links between per-tenant rows are not generated yet: its
 /// tables are built from the spec without the table, with the tenancy put back.
 pub(crate) fn tenant_spec() -> crate::spec::Spec {
     let source = include_str!("../../tests/specs/tenancy/tables.toml");
@@ -188,8 +188,7 @@ pub(crate) fn tenant_spec() -> crate::spec::Spec {
         .map(|d| d.message.clone())
         .collect();
     assert_eq!(
-        messages,
-        ["per-tenant resources are not generated yet"],
+        messages, ["not generated yet for a per-tenant resource: many-to-many links"; 2],
         "sound but for that"
     );
     let (without, _) = source.rsplit_once("\n[tenancy]\n").unwrap();
