@@ -110,6 +110,15 @@ impl Diff {
                 crate::sql::primary_key(from),
                 crate::sql::primary_key(to)
             ));
+            // A per-tenant table's policy, named after the table as a new project names it.
+            if now.create.contains("ENABLE ROW LEVEL SECURITY") {
+                self.rename_tables.push(format!(
+                    "ALTER POLICY {} ON {} RENAME TO {};",
+                    crate::sql::tenant_policy(&was.quoted),
+                    now.quoted,
+                    crate::sql::tenant_policy(&now.quoted)
+                ));
+            }
         }
         // A resource table's indexes follow the index diff; a join table's, named
         // after the table, are renamed here.

@@ -877,6 +877,38 @@ fn the_accounts_email_made_personal_is_sealed_as_the_service_starts() {
     );
 }
 
+/// A per-tenant table renamed (`renamed_from`) takes its row-level security policy along on
+/// PostgreSQL under the name a new project gives it, and back when undone.
+#[test]
+fn a_renamed_per_tenant_table_renames_its_policy() {
+    let tenants = |task: &str| {
+        let mut spec = spec(&format!(
+            "[auth]\nmode = \"jwt\"\n\
+             [resources.organization.fields]\nname = {{ type = \"string\" }}\n\
+             {task}"
+        ));
+        spec.tenancy = Some(crate::spec::Tenancy {
+            tenant: "organization".into(),
+            global: Vec::new(),
+        });
+        spec
+    };
+    let v1 = tenants("[resources.task.fields]\ntitle = { type = \"string\" }\n");
+    let v2 = tenants(
+        "[resources.chore]\nrenamed_from = \"task\"\n\
+         [resources.chore.fields]\ntitle = { type = \"string\" }\n",
+    );
+    let plan = plan(&v1, &v2, &Backfills::new());
+    let rename = "ALTER POLICY tasks_tenant_isolation ON chores RENAME TO chores_tenant_isolation;";
+    assert!(plan.postgres.contains(rename), "{}", plan.postgres);
+    assert!(!plan.sqlite.contains("POLICY"), "{}", plan.sqlite);
+    let (_, down) = plan.down.clone().unwrap();
+    assert!(
+        down.contains("ALTER POLICY chores_tenant_isolation ON tasks RENAME TO tasks_tenant_isolation;"),
+        "{down}"
+    );
+}
+
 /// Under `[tenancy]` (validated elsewhere; put on the typed spec here), a relation added to
 /// a per-tenant table brings its key with the tenant: PostgreSQL adds the constraint once
 /// the indexes it needs exist and drops it first when undone; SQLite rebuilds the table

@@ -203,7 +203,7 @@ pub fn row_level_security(quoted: &str, dialect: Dialect) -> String {
         "{TENANT_ID} = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid \
          OR current_setting('{EVERY_TENANT_SETTING}', true) = 'on'"
     );
-    let policy = identifier(format!("{}_tenant_isolation", quoted.trim_matches('"')));
+    let policy = tenant_policy(quoted);
     format!(
         "\n-- Row-level security: only the rows of the tenant the transaction set (or every\n\
          -- tenant's, for an account's erasure and export).\n\
@@ -212,6 +212,11 @@ pub fn row_level_security(quoted: &str, dialect: Dialect) -> String {
          USING ({tenant})\n    \
          WITH CHECK ({tenant});\n"
     )
+}
+
+/// The name of the row-level security policy of the per-tenant table `quoted`.
+pub fn tenant_policy(quoted: &str) -> String {
+    identifier(format!("{}_tenant_isolation", quoted.trim_matches('"')))
 }
 
 /// The table of a replica (`[replicas.order]`): another service's rows as its events left
