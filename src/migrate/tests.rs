@@ -904,7 +904,9 @@ fn a_renamed_per_tenant_table_renames_its_policy() {
     assert!(!plan.sqlite.contains("POLICY"), "{}", plan.sqlite);
     let (_, down) = plan.down.clone().unwrap();
     assert!(
-        down.contains("ALTER POLICY chores_tenant_isolation ON tasks RENAME TO tasks_tenant_isolation;"),
+        down.contains(
+            "ALTER POLICY chores_tenant_isolation ON tasks RENAME TO tasks_tenant_isolation;"
+        ),
         "{down}"
     );
 }
