@@ -6,6 +6,21 @@ fn spec(resources: &str) -> Spec {
     crate::spec::parse("t.toml", &source).unwrap_or_else(|r| panic!("{r}"))
 }
 
+/// `resources` under jwt beside the tenants' organizations, every other resource per tenant:
+/// `[tenancy]` (validated elsewhere) put on the typed spec.
+fn tenant_spec(resources: &str) -> Spec {
+    let mut spec = spec(&format!(
+        "[auth]\nmode = \"jwt\"\n\
+         [resources.organization.fields]\nname = {{ type = \"string\" }}\n\
+         {resources}"
+    ));
+    spec.tenancy = Some(crate::spec::Tenancy {
+        tenant: "organization".into(),
+        global: Vec::new(),
+    });
+    spec
+}
+
 const V1: &str = "[resources.note.fields]\n\
                   title = { type = \"string\", max_length = 80 }\n\
                   body = { type = \"text\", required = false }\n";
@@ -881,20 +896,8 @@ fn the_accounts_email_made_personal_is_sealed_as_the_service_starts() {
 /// PostgreSQL under the name a new project gives it, and back when undone.
 #[test]
 fn a_renamed_per_tenant_table_renames_its_policy() {
-    let tenants = |task: &str| {
-        let mut spec = spec(&format!(
-            "[auth]\nmode = \"jwt\"\n\
-             [resources.organization.fields]\nname = {{ type = \"string\" }}\n\
-             {task}"
-        ));
-        spec.tenancy = Some(crate::spec::Tenancy {
-            tenant: "organization".into(),
-            global: Vec::new(),
-        });
-        spec
-    };
-    let v1 = tenants("[resources.task.fields]\ntitle = { type = \"string\" }\n");
-    let v2 = tenants(
+    let v1 = tenant_spec("[resources.task.fields]\ntitle = { type = \"string\" }\n");
+    let v2 = tenant_spec(
         "[resources.chore]\nrenamed_from = \"task\"\n\
          [resources.chore.fields]\ntitle = { type = \"string\" }\n",
     );
@@ -918,17 +921,10 @@ fn a_renamed_per_tenant_table_renames_its_policy() {
 #[test]
 fn a_relation_between_per_tenant_tables_keeps_its_key_with_the_tenant() {
     let tenants = |task: &str| {
-        let mut spec = spec(&format!(
-            "[auth]\nmode = \"jwt\"\n\
-             [resources.organization.fields]\nname = {{ type = \"string\" }}\n\
-             [resources.project.fields]\ncode = {{ type = \"string\" }}\n\
+        tenant_spec(&format!(
+            "[resources.project.fields]\ncode = {{ type = \"string\" }}\n\
              {task}[resources.task.fields]\ntitle = {{ type = \"string\" }}\n"
-        ));
-        spec.tenancy = Some(crate::spec::Tenancy {
-            tenant: "organization".into(),
-            global: Vec::new(),
-        });
-        spec
+        ))
     };
     let (v1, v2) = (
         tenants(""),
