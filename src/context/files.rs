@@ -136,8 +136,12 @@ pub(super) fn accepted_sample(f: &Field) -> Option<(String, &'static [u8])> {
 }
 
 impl FileTest {
+    /// The first file field the tests know a sample of: a per-tenant resource's if any, the
+    /// path with more to get wrong (the sweep must keep every tenant's files).
     pub(super) fn first(spec: &Spec) -> Option<Self> {
-        spec.resources.iter().find_map(|r| {
+        let (per_tenant, shared): (Vec<&Resource>, Vec<&Resource>) =
+            spec.resources.iter().partition(|r| spec.is_per_tenant(r));
+        per_tenant.into_iter().chain(shared).find_map(|r| {
             r.files().find_map(|f| {
                 let rules = f.ty.file()?;
                 let (content_type, bytes) = accepted_sample(f)?;

@@ -76,8 +76,11 @@ pub(super) fn imports(
     if belongs_to.iter().any(|b| !b.remote) || linked_to || owned || per_tenant {
         repo_crate.push("crate::list::Scope".into());
     }
-    // A tenant's rows are read and written within the tenant the caller acts in.
-    if per_tenant {
+    // A tenant's rows are read and written within the tenant the caller acts in, and so
+    // are a tenant's links to rows every tenant shares.
+    let linked_in_tenant =
+        (spec.linked_from(&r.names.snake).iter()).any(|&i| spec.is_per_tenant(&spec.resources[i]));
+    if per_tenant || linked_in_tenant {
         repo_crate.push("crate::tenancy::Tenant".into());
     }
     // Parents are checked to exist, and so is an owner a body names.

@@ -243,6 +243,12 @@ impl ServiceContext {
         uses.personal_email = uses.accounts && spec.auth.personal_email;
         uses.tenancy = uses.accounts && spec.tenancy.is_some();
         uses.per_tenant = uses.tenancy && resources.iter().any(|r| r.per_tenant);
+        uses.shared_in_tenant = uses.per_tenant
+            && spec.resources.iter().any(|r| {
+                spec.is_per_tenant(r)
+                    && (r.many_to_many.iter())
+                        .any(|t| spec.resource(t).is_some_and(|t| !spec.is_per_tenant(t)))
+            });
         let mut modules_sorted: Vec<String> =
             resources.iter().map(|r| r.names.module.clone()).collect();
         modules_sorted.sort();

@@ -63,6 +63,10 @@ pub struct LinkContext {
     pub target_owner_call: String,
     /// Some of the target's fields are hidden from some callers: linked lists hide them too.
     pub target_read_rules: bool,
+    /// The target's rows are a tenant's (as this resource's, which declares the link): it is
+    /// found within the caller's tenant, under the roles of its membership there. A global
+    /// target is read under the account's, as its own routes read it.
+    pub target_per_tenant: bool,
 }
 
 /// A many-to-many link another resource (or this one) declares to this resource. This
@@ -76,6 +80,11 @@ pub struct LinkedFromContext {
     /// The source ids linked to one row, in order, when an account's export holds this
     /// resource's rows and not the source's (`Spec::links_into_export`).
     pub export_ids: Option<String>,
+    /// For a per-tenant source, `export_ids` as PostgreSQL runs it across every tenant.
+    pub export_ids_on_postgres: String,
+    /// The source's rows are a tenant's, and so are its links: lists of this resource's rows
+    /// linked to one of them run within the caller's tenant.
+    pub per_tenant: bool,
 }
 
 impl LinkedFromContext {
@@ -89,10 +98,17 @@ impl LinkedFromContext {
                 let exported = spec.links_into_export().any(|(s, t)| {
                     s.names.snake == source.names.snake && t.names.snake == r.names.snake
                 });
+                let (ids, ids_on_postgres) = linking_ids(spec, source, r, &join);
                 Self {
                     source: source.names.clone(),
                     linked: linked(source, r, &join),
-                    export_ids: exported.then(|| linking_ids(source, r, &join)),
+                    export_ids: exported.then_some(ids),
+                    export_ids_on_postgres: if exported {
+                        ids_on_postgres
+                    } else {
+                        String::new()
+                    },
+                    per_tenant: spec.is_per_tenant(source),
                 }
             })
             .collect()
@@ -267,8 +283,9 @@ pub(super) fn owned(spec: &Spec, r: &Resource) -> bool {
 }
 
 /// In a handler of `from`, the owner of a row of `r` held in `{row}`: a field of the row, or,
-/// through parents, a query (`repo::owner_of_parent`).
-pub(super) fn owner_call(r: &Resource, from: &Resource) -> String {
+/// through parents, a query (`repo::owner_of_parent`), within the caller's `tenant` for a
+/// per-tenant `r` (whose handlers all have one: nothing global leads to a per-tenant row).
+pub(super) fn owner_call(spec: &Spec, r: &Resource, from: &Resource) -> String {
     let module = if r.names.snake == from.names.snake {
         String::new()
     } else {
@@ -286,7 +303,12 @@ pub(super) fn owner_call(r: &Resource, from: &Resource) -> String {
             } else {
                 format!("{{row}}.{first}_id")
             };
-            format!("{module}repo::owner_of_parent(&state.pool, {key}).await?")
+            let tenant = if spec.is_per_tenant(r) {
+                "tenant, "
+            } else {
+                ""
+            };
+            format!("{module}repo::owner_of_parent(&state.pool, {tenant}{key}).await?")
         }
         _ => "{row}.owner()".into(),
     }
@@ -338,7 +360,7 @@ impl Ownership {
                 Some(_) => "{row}.owner()".into(),
                 None => "None".into(),
             },
-            call: owner_call(r, r),
+            call: owner_call(spec, r, r),
             remote: direct.is_some_and(|b| spec.is_remote(b)),
             column,
             key,
@@ -352,7 +374,8 @@ impl LinkContext {
         Self {
             target_owned: owned(spec, t),
             target_read_rules: t.fields.iter().any(|f| f.access.read.is_some()),
-            target_owner_call: owner_call(t, r),
+            target_owner_call: owner_call(spec, t, r),
+            target_per_tenant: spec.is_per_tenant(t),
             target_a_words: with_article(&t.names.words),
             target: t.names.clone(),
             sql: LinkSql::new(spec, r, t, &join_table(r, t)),
@@ -384,7 +407,7 @@ impl RelationContext {
             remote: spec.is_remote(b),
             replica: spec.replica(&b.target).is_some(),
             target_url: format!("{}/{}", spec.project.api_prefix, target.plural_kebab),
-            target_owner_call: parent.map_or_else(String::new, |p| owner_call(p, r)),
+            target_owner_call: parent.map_or_else(String::new, |p| owner_call(spec, p, r)),
             json: format!("{}Id", b.names.camel),
             names: b.names.clone(),
             target,

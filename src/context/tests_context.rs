@@ -129,7 +129,7 @@ impl ErasedLinkTest {
                 words,
                 incoming,
                 ids: if incoming {
-                    crate::sql::linking_ids(r, t, &join)
+                    crate::sql::linking_ids(spec, r, t, &join).0
                 } else {
                     crate::sql::LinkSql::new(spec, r, t, &join).ids
                 },

@@ -82,6 +82,9 @@ pub struct Uses {
     /// Some resource's rows are a tenant's: the walls around them (on PostgreSQL, the
     /// transactions and reads that set the tenant for the row-level policies).
     pub per_tenant: bool,
+    /// Some per-tenant resource links to a global one: lists of the global rows linked to a
+    /// tenant's row read the tenant's link table (`list::Scope::InTenant`).
+    pub shared_in_tenant: bool,
 }
 
 impl Uses {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::tables::TENANT_SETTING;
+use super::tables::{EVERY_TENANT_SETTING, TENANT_SETTING};
 use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
@@ -40,6 +40,9 @@ pub struct ResourceSql {
     /// `$1`, and the list condition for rows of one owner, up to that owner's id (each `IN`
     /// subquery then needs its `)`).
     pub owner_of_parent: String,
+    /// For a per-tenant resource, `owner_of_parent` as PostgreSQL runs it (see
+    /// `on_postgres`); the path's parents are all its tenant's, each found in it.
+    pub owner_of_parent_on_postgres: String,
     pub owned_through: String,
     /// Erasing an account (`on_erase`, `$1` the account): the delete of the rows it owns,
     /// or the update that clears their personal fields; the ids of its rows whose events
@@ -54,6 +57,10 @@ pub struct ResourceSql {
     /// Each file field's files, in the same order: the descriptions its column holds,
     /// soft-deleted rows' too (what the sweep keeps).
     pub named_files: Vec<String>,
+    /// For a per-tenant resource, `named_files` as PostgreSQL runs them: across every
+    /// tenant (see `in_every_tenant`), or the sweep would take every tenant's files for
+    /// unnamed.
+    pub named_files_on_postgres: Vec<String>,
 }
 
 /// The SQL that follows an owner path from `r` through its parents to the user: see
@@ -101,8 +108,11 @@ fn through_parents(spec: &Spec, r: &Resource, path: &[String]) -> (String, Strin
 pub struct LinkSql {
     pub link: String,
     pub unlink: String,
-    /// The target ids linked to one row, in order (an account's export).
+    /// The target ids linked to one row, in order (an account's export), in whichever
+    /// tenant the row is: the export reaches every tenant the account is or was a member of.
     pub ids: String,
+    /// For a per-tenant link, `ids` as PostgreSQL runs it (see `in_every_tenant`).
+    pub ids_on_postgres: String,
 }
 
 /// The columns a resource's rows have, in the order of its Rust struct, as SQL
@@ -264,6 +274,24 @@ impl ResourceSql {
             Some(owner) if owner.relation().is_none() => through_parents(spec, r, &owner.path),
             _ => (String::new(), String::new()),
         };
+        // A per-tenant row's owner path stays among its tenant's rows (the spec's check), so
+        // every step is looked up within the tenant (`$1`), whose id the caller's is.
+        let (owner_of_parent, owner_of_parent_on_postgres) =
+            if spec.is_per_tenant(r) && !owner_of_parent.is_empty() {
+                let steps = shifted(&owner_of_parent);
+                let in_tenant = |tenant: &str| {
+                    steps.replace(
+                        "WHERE id = ",
+                        &format!("WHERE {TENANT_ID} = {tenant} AND id = "),
+                    )
+                };
+                (
+                    in_tenant("$1"),
+                    lateral(&format!("\n    {}", in_tenant("tenant.id"))),
+                )
+            } else {
+                (owner_of_parent, String::new())
+            };
         // A per-tenant row is found, written and checked within its tenant (`$1`); the
         // account erasure's statements and the files' sweep run across tenants.
         let scope = |sql: String| in_tenant(spec, r, sql);
@@ -300,15 +328,21 @@ impl ResourceSql {
                 ])))
             })
             .collect();
+        let named = |f: &Field| {
+            let column = &f.names.sql;
+            format!("    SELECT {column} FROM {table} WHERE {column} IS NOT NULL")
+        };
         let named_files = r
             .files()
-            .map(|f| {
-                let column = &f.names.sql;
-                rust_text(format!(
-                    "SELECT {column} FROM {table} WHERE {column} IS NOT NULL"
-                ))
-            })
+            .map(|f| rust_text(named(f).trim_start().to_owned()))
             .collect();
+        let named_files_on_postgres = if spec.is_per_tenant(r) {
+            (r.files())
+                .map(|f| rust_text(in_every_tenant(spec, r, &named(f))))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let (erase, anonymize, erased_ids) = erasure(spec, r);
         let tombstone = if account && spec.has_accounts() {
             tombstone(r)
@@ -318,11 +352,13 @@ impl ResourceSql {
         Self {
             set_files,
             named_files,
+            named_files_on_postgres,
             erase: rust_text(erase),
             anonymize: rust_text(anonymize),
             erased_ids: rust_text(erased_ids),
             tombstone: rust_text(tombstone),
             owner_of_parent: rust_text(owner_of_parent),
+            owner_of_parent_on_postgres: rust_text(owner_of_parent_on_postgres),
             owned_through: rust_text(owned_through),
             find_login: rust_text(find_login),
             set_roles: rust_text(set_roles),
@@ -353,6 +389,7 @@ impl LinkSql {
         let other = foreign_key(&target.names.snake);
         let join = sql_ident(join);
         let scope = |sql: String| in_tenant(spec, owner, sql);
+        let ids = format!("    SELECT {other} FROM {join} WHERE {own} = $1 ORDER BY {other}");
         Self {
             link: rust_text(scope(query(&[
                 format!("    INSERT INTO {join} ({own}, {other})"),
@@ -362,9 +399,8 @@ impl LinkSql {
             unlink: rust_text(scope(query(&[format!(
                 "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
             )]))),
-            ids: rust_text(scope(query(&[format!(
-                "    SELECT {other} FROM {join} WHERE {own} = $1 ORDER BY {other}"
-            )]))),
+            ids: rust_text(query(std::slice::from_ref(&ids))),
+            ids_on_postgres: rust_text(in_every_tenant(spec, owner, &ids)),
         }
     }
 }
@@ -382,14 +418,22 @@ pub fn linked(owner: &Resource, target: &Resource, join: &str) -> String {
 
 /// The ids of `owner`'s rows (the declaring side) linked through `join` to one row of
 /// `target`, in order: an account's export, for the links another resource declares
-/// towards the rows it owns.
-pub fn linking_ids(owner: &Resource, target: &Resource, join: &str) -> String {
+/// towards the rows it owns. With it, for a per-tenant `owner`, the same as PostgreSQL runs
+/// it across every tenant (see `in_every_tenant`).
+pub fn linking_ids(
+    spec: &Spec,
+    owner: &Resource,
+    target: &Resource,
+    join: &str,
+) -> (String, String) {
     let own = foreign_key(&owner.names.snake);
     let other = foreign_key(&target.names.snake);
     let join = sql_ident(join);
-    rust_text(query(&[format!(
-        "    SELECT {own} FROM {join} WHERE {other} = $1 ORDER BY {own}"
-    )]))
+    let ids = format!("    SELECT {own} FROM {join} WHERE {other} = $1 ORDER BY {own}");
+    (
+        rust_text(query(std::slice::from_ref(&ids))),
+        rust_text(in_every_tenant(spec, owner, &ids)),
+    )
 }
 
 /// Deletes every link of `join` that one row of `side` (`$1`) has, whichever side declared
@@ -640,11 +684,42 @@ fn on_postgres(spec: &Spec, r: &Resource, sql: String) -> String {
     }
     let sql = shifted(&sql);
     let (head, tail) = sql.split_once("WHERE ").expect("a scoped read has a WHERE");
+    lateral(&format!("{head}WHERE {TENANT_ID} = tenant.id AND {tail}"))
+}
+
+/// A read of an account's rows in a per-tenant `r`'s table (a link table's, for its export)
+/// as PostgreSQL runs it: one statement that lets the row-level policies admit every
+/// tenant's rows (`app.every_tenant`, as the export's lists do), then reads laterally,
+/// tied to the CTE's row. `read` is one line with a `WHERE`; its parameters are unchanged.
+/// Empty for a resource every tenant shares.
+fn in_every_tenant(spec: &Spec, r: &Resource, read: &str) -> String {
+    if !spec.is_per_tenant(r) {
+        return String::new();
+    }
+    let (head, tail) = read
+        .split_once("WHERE ")
+        .expect("a scoped read has a WHERE");
+    // The order is the outer statement's, which alone SQL keeps.
+    let (tail, order) = tail.split_once(" ORDER BY ").unwrap_or((tail, ""));
+    let order = if order.is_empty() {
+        String::new()
+    } else {
+        format!("\n    ORDER BY {order}")
+    };
+    format!(
+        "\n    WITH tenant AS MATERIALIZED (\n        \
+         SELECT set_config('{EVERY_TENANT_SETTING}', 'on', true) AS id\n    )\n    \
+         SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL (\n{head}WHERE tenant.id IS NOT NULL AND {tail}\n    OFFSET 0) AS tenant_rows{order}"
+    )
+}
+
+/// `read`, which names `tenant.id` where it needs the tenant, as a `LATERAL` subquery of the
+/// CTE that sets the tenant (`$1`) for the row-level policies: see `on_postgres`.
+fn lateral(read: &str) -> String {
     format!(
         "\n    WITH tenant AS MATERIALIZED (\n        \
          SELECT set_config('{TENANT_SETTING}', $1::uuid::text, true)::uuid AS id\n    )\n    \
-         SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL ({head}WHERE \
-         {TENANT_ID} = tenant.id AND {tail}\n    OFFSET 0) AS tenant_rows"
+         SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL ({read}\n    OFFSET 0) AS tenant_rows"
     )
 }
 

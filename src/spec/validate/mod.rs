@@ -174,27 +174,7 @@ fn refuse_ungenerated_tenancy(
         .filter(|r| tenancy.is_per_tenant(&r.names.snake))
     {
         let name = r.names.snake.as_str();
-        let linked_from = spec
-            .resources
-            .iter()
-            .find(|other| other.many_to_many.iter().any(|t| t == name));
-        let linked_by = linked_from.map(|other| {
-            format!(
-                "take {name:?} out of {:?}'s `many_to_many`",
-                other.names.snake
-            )
-        });
         let unbuilt = [
-            (!r.many_to_many.is_empty()).then(|| {
-                let remedy = "remove its `many_to_many`".to_owned();
-                ("many_to_many", "many-to-many links", remedy)
-            }),
-            linked_by
-                .filter(|_| r.many_to_many.is_empty())
-                .map(|remedy| ("many_to_many", "many-to-many links", remedy)),
-            r.files()
-                .next()
-                .map(|_| ("fields", "file fields", "remove its file fields".to_owned())),
             (!r.events.is_empty()).then(|| {
                 (
                     "events",
@@ -213,19 +193,9 @@ fn refuse_ungenerated_tenancy(
                 let remedy = "remove `personal` from its fields".to_owned();
                 ("fields", "personal fields", remedy)
             }),
-            r.owner.as_ref().filter(|o| o.path.len() > 1).map(|_| {
-                let remedy = "name its owner on the row itself".to_owned();
-                ("owner", "an owner through parents", remedy)
-            }),
         ];
         for (key, feature, remedy) in unbuilt.into_iter().flatten() {
-            let at = match (key, linked_from) {
-                // Declared by the other side.
-                ("many_to_many", Some(other)) if r.many_to_many.is_empty() => {
-                    top.span_of(&["resources", &other.names.snake, key])
-                }
-                _ => top.span_of(&["resources", name, key]),
-            };
+            let at = top.span_of(&["resources", name, key]);
             sink.push(
                 Diagnostic::new(
                     at.unwrap_or(span.clone()),
