@@ -189,10 +189,6 @@ fn refuse_ungenerated_tenancy(
                     "remove `audit = true`".to_owned(),
                 )
             }),
-            r.fields.iter().any(|f| f.personal).then(|| {
-                let remedy = "remove `personal` from its fields".to_owned();
-                ("fields", "personal fields", remedy)
-            }),
         ];
         for (key, feature, remedy) in unbuilt.into_iter().flatten() {
             let at = top.span_of(&["resources", name, key]);
