@@ -706,19 +706,23 @@ fn in_every_tenant(spec: &Spec, r: &Resource, read: &str) -> String {
     } else {
         format!("\n    ORDER BY {order}")
     };
-    format!(
-        "\n    WITH tenant AS MATERIALIZED (\n        \
-         SELECT set_config('{EVERY_TENANT_SETTING}', 'on', true) AS id\n    )\n    \
-         SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL (\n{head}WHERE tenant.id IS NOT NULL AND {tail}\n    OFFSET 0) AS tenant_rows{order}"
-    )
+    let set = format!("SELECT set_config('{EVERY_TENANT_SETTING}', 'on', true) AS id");
+    let read = format!("\n{head}WHERE tenant.id IS NOT NULL AND {tail}");
+    format!("{}{order}", lateral_under(&set, &read))
 }
 
 /// `read`, which names `tenant.id` where it needs the tenant, as a `LATERAL` subquery of the
 /// CTE that sets the tenant (`$1`) for the row-level policies: see `on_postgres`.
 fn lateral(read: &str) -> String {
+    let set = format!("SELECT set_config('{TENANT_SETTING}', $1::uuid::text, true)::uuid AS id");
+    lateral_under(&set, read)
+}
+
+/// `read` as a `LATERAL` subquery of the CTE `set`, which sets what the row-level policies
+/// read; `read` ties itself to the CTE's row (`tenant.id`), so it runs after it.
+fn lateral_under(set: &str, read: &str) -> String {
     format!(
-        "\n    WITH tenant AS MATERIALIZED (\n        \
-         SELECT set_config('{TENANT_SETTING}', $1::uuid::text, true)::uuid AS id\n    )\n    \
+        "\n    WITH tenant AS MATERIALIZED (\n        {set}\n    )\n    \
          SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL ({read}\n    OFFSET 0) AS tenant_rows"
     )
 }
