@@ -2,8 +2,8 @@
 (scripts/bench --rows): a million rows through the API would take an hour, through COPY or
 one SQLite transaction they take seconds.
 
-    grow.py sqlite PATH TABLE TARGET
-    grow.py postgres URL TABLE TARGET
+    grow.py sqlite PATH TABLE TARGET [--spread COLUMN=PARENT]
+    grow.py postgres URL TABLE TARGET [--spread COLUMN=PARENT]
 
 Copy i (counted from 1) of the table's first row differs from it in (docs/benchmarks.md,
 "Lists at a million rows", says the same):
@@ -14,6 +14,9 @@ Copy i (counted from 1) of the table's first row differs from it in (docs/benchm
   price, total             <i mod 1000>.99
   stock                    i mod 500
   status                   pending, paid, shipped, delivered, cancelled in turn
+  COLUMN (with --spread)   the ids of table PARENT's rows, in the order of their ids, in
+                           turn by blocks of five copies (scripts/bench-tenancy spreads the
+                           rows over tenants this way: every tenant gets every status)
 Every other column keeps the first row's value (a foreign key: the same parent for all).
 Afterwards SQLite is ANALYZEd, and PostgreSQL VACUUM (ANALYZE)d: a table just filled by COPY
 has an empty visibility map, so every index-only scan (a list's count) would also fetch each
@@ -32,8 +35,11 @@ from datetime import datetime, timedelta
 STATUSES = ["pending", "paid", "shipped", "delivered", "cancelled"]
 
 
-def varied(column, i, template, unique):
-    """The value of `column` in copy `i`, or `template` when the column keeps it."""
+def varied(column, i, template, unique, spread=None):
+    """The value of `column` in copy `i`, or `template` when the column keeps it; `spread`
+    is (COLUMN, the parents' ids) or None."""
+    if spread and column == spread[0]:
+        return spread[1][(i // 5) % len(spread[1])]
     if column in ("created_at", "updated_at"):
         return shifted(template, i)
     if column == "name":
@@ -63,8 +69,10 @@ def shifted(text, i):
     return out + zone
 
 
-def grow_sqlite(path, table, target):
+def grow_sqlite(path, table, target, spread=None):
     db = sqlite3.connect(path)
+    if spread:
+        spread = (spread[0], [r[0] for r in db.execute(f"SELECT id FROM {spread[1]} ORDER BY id")])
     have = db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     if have == 0:
         sys.exit(f"grow: {table} has no row to copy")
@@ -78,7 +86,7 @@ def grow_sqlite(path, table, target):
     unique.discard("id")
     placeholders = ", ".join("?" for _ in columns)
     rows = (
-        [uuid.uuid4().bytes if c == "id" else varied(c, i, template[c], unique) for c in columns]
+        [uuid.uuid4().bytes if c == "id" else varied(c, i, template[c], unique, spread) for c in columns]
         for i in range(have, target)
     )
     with db:
@@ -95,7 +103,9 @@ def psql(url, sql, stdin=None):
     return done.stdout.strip()
 
 
-def grow_postgres(url, table, target):
+def grow_postgres(url, table, target, spread=None):
+    if spread:
+        spread = (spread[0], psql(url, f"SELECT id FROM {spread[1]} ORDER BY id").split())
     have = int(psql(url, f"SELECT COUNT(*) FROM {table}"))
     if have == 0:
         sys.exit(f"grow: {table} has no row to copy")
@@ -113,7 +123,7 @@ def grow_postgres(url, table, target):
     for i in range(have, target):
         row = []
         for c in columns:
-            value = str(uuid.uuid4()) if c == "id" else varied(c, i, template.get(c), unique)
+            value = str(uuid.uuid4()) if c == "id" else varied(c, i, template.get(c), unique, spread)
             row.append("\\N" if value is None else value)
         writer.writerow(row)
     psql(url, f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", out.getvalue())
@@ -122,6 +132,13 @@ def grow_postgres(url, table, target):
 
 if __name__ == "__main__":
     kind, where, table, target = sys.argv[1:5]
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", table):
-        sys.exit(f"grow: {table!r} is not a table name")
-    {"sqlite": grow_sqlite, "postgres": grow_postgres}[kind](where, table, int(target))
+    spread = None
+    if sys.argv[5:6] == ["--spread"]:
+        spread = tuple(sys.argv[6].split("=", 1))
+    elif len(sys.argv) > 5:
+        sys.exit(f"grow: unknown arguments {sys.argv[5:]} (see the docstring)")
+    names = [table, *(spread or ())]
+    for name in names:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            sys.exit(f"grow: {name!r} is not a table or column name")
+    {"sqlite": grow_sqlite, "postgres": grow_postgres}[kind](where, table, int(target), spread)

@@ -123,20 +123,21 @@ build_shop() {
         "$PROJECT/backend-gen.toml")
 }
 
-# Generates SPEC into target/bench/NAME afresh and builds it in release mode into the same
-# target dir as the shop (one crate name: build_shop's binary is overwritten, so copy it
-# aside first); copies the binary to target/bench/bin/shop-NAME.
-build_variant() { # NAME SPEC
-    local dir="$BENCH/$1"
-    log "generating and building the shop's variant '$1'"
+# Generates SPEC into target/bench/NAME afresh as the project CRATE (default shop) and builds
+# it in release mode into the same target dir as the shop (one crate name: the last build's
+# binary is overwritten, so copy it aside first); copies the binary to
+# target/bench/bin/CRATE-NAME. Needs BUILD_LOG.
+build_variant() { # NAME SPEC [CRATE]
+    local dir="$BENCH/$1" crate="${3:-shop}"
+    log "generating and building the variant '$1' of $crate"
     # `new` never writes into a project it generated: each run generates afresh.
     rm -rf "$dir"
     CARGO_TARGET_DIR="$ROOT/target" cargo run --release -q -- \
-        new shop --spec "$2" --output "$dir" >/dev/null
+        new "$crate" --spec "$2" --output "$dir" >/dev/null
     (cd "$dir" && cargo build --release --locked 2>&1 | tee -a "$BUILD_LOG" >&2) ||
         die "cargo build --release of the variant '$1' failed (log: $BUILD_LOG)"
     mkdir -p "$BENCH/bin"
-    cp "$BINARY" "$BENCH/bin/shop-$1"
+    cp "$CARGO_TARGET_DIR/release/$crate" "$BENCH/bin/$crate-$1"
 }
 
 # Writes target/bench/random-id.lua: each request reads a random one of the ids in
