@@ -80,8 +80,6 @@ pub struct LinkedFromContext {
     /// The source ids linked to one row, in order, when an account's export holds this
     /// resource's rows and not the source's (`Spec::links_into_export`).
     pub export_ids: Option<String>,
-    /// For a per-tenant source, `export_ids` as PostgreSQL runs it across every tenant.
-    pub export_ids_on_postgres: String,
     /// The source's rows are a tenant's, and so are its links: lists of this resource's rows
     /// linked to one of them run within the caller's tenant.
     pub per_tenant: bool,
@@ -98,16 +96,10 @@ impl LinkedFromContext {
                 let exported = spec.links_into_export().any(|(s, t)| {
                     s.names.snake == source.names.snake && t.names.snake == r.names.snake
                 });
-                let (ids, ids_on_postgres) = linking_ids(spec, source, r, &join);
                 Self {
                     source: source.names.clone(),
                     linked: linked(source, r, &join),
-                    export_ids: exported.then_some(ids),
-                    export_ids_on_postgres: if exported {
-                        ids_on_postgres
-                    } else {
-                        String::new()
-                    },
+                    export_ids: exported.then(|| linking_ids(source, r, &join)),
                     per_tenant: spec.is_per_tenant(source),
                 }
             })

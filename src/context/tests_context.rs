@@ -9,8 +9,8 @@ use serde::Serialize;
 use crate::dialect::TEXT_PREFIX_CHARS;
 use crate::samples;
 use crate::spec::{
-    AuthMode, BelongsTo, Check, Event, Field, FieldType, FieldWrite, Kind, OnDelete, Range,
-    Resource, Rule, Rules, Spec, Trigger,
+    AuthMode, BelongsTo, Check, Event, Field, FieldType, FieldWrite, Kind, OnDelete, OnErase,
+    Range, Resource, Rule, Rules, Spec, Trigger,
 };
 
 use super::access_tests::{
@@ -88,6 +88,48 @@ pub struct ServiceTestContext {
     /// which the erasure test expects gone with the account; empty where the test's rows do
     /// not fit.
     pub erase_links: Vec<ErasedLinkTest>,
+    /// A row an account owns in a tenant its session does not act in, for the tenancy
+    /// test that its export and erasure still reach it.
+    pub in_every_tenant: Option<EveryTenantTest>,
+}
+
+/// The resource of the tenancy test that an account's export and erasure reach its rows
+/// in every tenant: the first per-tenant resource an export holds, made for an owner by the
+/// admin (`body_owned_by_…`), whose rows erasure deletes.
+#[derive(Debug, Serialize)]
+pub struct EveryTenantTest {
+    /// Snake (`body_owned_by_…`), the collection path and the export's key.
+    pub resource: String,
+    pub url: String,
+    pub key: String,
+    pub words: String,
+    /// The account's rows by a direct query (`$1` the account).
+    pub owned_ids: String,
+}
+
+impl EveryTenantTest {
+    fn first(spec: &Spec) -> Option<Self> {
+        if !spec.has_accounts() {
+            return None;
+        }
+        spec.exported().find_map(|r| {
+            let chain = owner_chain(spec, r);
+            if !spec.is_per_tenant(r)
+                || r.on_erase != OnErase::Delete
+                || chain.is_empty()
+                || chain.iter().any(|step| step.replica)
+            {
+                return None;
+            }
+            Some(Self {
+                resource: r.names.snake.clone(),
+                url: format!("{}/{}", spec.project.api_prefix, r.names.plural_kebab),
+                key: r.names.plural_camel.clone(),
+                words: r.names.plural_words.clone(),
+                owned_ids: crate::sql::owned_ids(spec, r)?,
+            })
+        })
+    }
 }
 
 /// A many-to-many link with the account on one side, as the erasure test makes and reads it.
@@ -129,7 +171,7 @@ impl ErasedLinkTest {
                 words,
                 incoming,
                 ids: if incoming {
-                    crate::sql::linking_ids(spec, r, t, &join).0
+                    crate::sql::linking_ids(r, t, &join)
                 } else {
                     crate::sql::LinkSql::new(spec, r, t, &join).ids
                 },
@@ -384,6 +426,7 @@ impl ServiceTestContext {
             erase_marker: EraseMarkerTest::first(spec),
             erase_heard: ErasedRowsTest::all(spec),
             erase_links: ErasedLinkTest::all(spec),
+            in_every_tenant: EveryTenantTest::first(spec),
             public_list_url: spec
                 .resources
                 .iter()

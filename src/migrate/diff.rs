@@ -29,6 +29,8 @@ pub(super) struct Diff {
     /// Join tables copied into a new shape (turning tenancy on), once the tables they refer
     /// to have theirs.
     pub(super) copies: Vec<String>,
+    /// Last: the policies of the tables as they now are (`policies::tenant_alone`).
+    pub(super) policies: Vec<String>,
     /// PostgreSQL's index changes that run outside a transaction, in a migration of their
     /// own (`concurrent_sql`): drops, then builds.
     pub(super) concurrent_drops: Vec<Concurrent>,
@@ -79,6 +81,7 @@ impl Diff {
             &self.create_indexes,
             &self.add_constraints,
             &self.copies,
+            &self.policies,
         ];
         let statements: Vec<&str> = steps
             .iter()

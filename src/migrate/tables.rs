@@ -40,6 +40,7 @@ impl Diff {
             create_indexes: Vec::new(),
             add_constraints: Vec::new(),
             copies: Vec::new(),
+            policies: Vec::new(),
             concurrent_drops: Vec::new(),
             concurrent_creates: Vec::new(),
             rename_tables: Vec::new(),

@@ -504,6 +504,7 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         admin_list_indexes: false,
         trace_context: true,
         owner_list_indexes: true,
+        tenant_policies_alone: true,
     };
     let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
     assert_eq!(
@@ -596,6 +597,7 @@ fn an_older_project_gets_the_trace_context_columns() {
         admin_list_indexes: true,
         trace_context: false,
         owner_list_indexes: true,
+        tenant_policies_alone: true,
     };
     let plan = plan_from(&notes, Some(&had), &notes, &Backfills::new());
     assert_eq!(
@@ -650,14 +652,8 @@ fn an_older_project_gets_the_indexes_of_its_owners_lists() {
                   [resources.loan.fields]\ndue = { type = \"date\", sort = true }\n";
     let library = spec(source);
     let had = Earlier {
-        tables: crate::schema::service_tables(&library)
-            .into_iter()
-            .collect(),
-        emails_folded: true,
-        list_indexes: true,
-        admin_list_indexes: true,
-        trace_context: true,
         owner_list_indexes: false,
+        ..Earlier::current(&library)
     };
     let plan = plan_from(&library, Some(&had), &library, &Backfills::new());
     assert_eq!(
@@ -912,6 +908,73 @@ fn a_renamed_per_tenant_table_renames_its_policy() {
         ),
         "{down}"
     );
+}
+
+/// A project whose tenant policies also admit `app.every_tenant` (generated before
+/// 2026-12-05) gets them rewritten to test the tenant alone, on PostgreSQL, last in the
+/// migration (after any table it renames or creates), whatever else changes; back, they
+/// admit it again. Recorded as rewritten, or without tenancy, nothing is written.
+/// `tests/update_chain/tenant_schema.rs` runs both blocks on PostgreSQL.
+#[test]
+fn earlier_tenant_policies_are_rewritten_to_test_the_tenant_alone() {
+    let v1 = tenant_spec("[resources.task.fields]\ntitle = { type = \"string\" }\n");
+    let earlier = Earlier {
+        tenant_policies_alone: false,
+        ..Earlier::current(&v1)
+    };
+    let change = "tenant policies test the tenant alone (postgres)";
+    let plan = plan_from(&v1, Some(&earlier), &v1, &Backfills::new());
+    assert_eq!(plan.changes, [change]);
+    assert_eq!(plan.slug, "tenant_policies_test_the_tenant_alone_postgres");
+    assert!(
+        plan.sqlite
+            .ends_with("-- Nothing changes in this dialect's schema.\n"),
+        "{}",
+        plan.sqlite
+    );
+    let alone = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid";
+    let rewrite = format!(
+        "EXECUTE format('ALTER POLICY %I ON %I USING (%s) WITH CHECK (%s)',\n            \
+         p.policyname, p.tablename, $test${alone}$test$, $test${alone}$test$);"
+    );
+    assert!(plan.postgres.contains(&rewrite), "{}", plan.postgres);
+    assert!(
+        plan.postgres
+            .contains("AND position('app.every_tenant' in qual) > 0")
+    );
+    let (lite_back, pg_back) = plan.down.clone().unwrap();
+    assert!(
+        lite_back.contains("tenant policies admit every tenant again"),
+        "{lite_back}"
+    );
+    let either = format!("{alone} OR current_setting('app.every_tenant', true) = 'on'");
+    assert!(
+        pg_back.contains(&format!("$test${either}$test$")),
+        "{pg_back}"
+    );
+    assert!(pg_back.contains("AND position('app.every_tenant' in qual) = 0"));
+
+    // With another change, the rewrite comes after it, so it finds the renamed table's
+    // policy by its new name.
+    let v2 = tenant_spec(
+        "[resources.chore]\nrenamed_from = \"task\"\n\
+         [resources.chore.fields]\ntitle = { type = \"string\" }\n",
+    );
+    let plan = plan_from(&v1, Some(&earlier), &v2, &Backfills::new());
+    assert_eq!(plan.changes.last().map(String::as_str), Some(change));
+    let (renamed, rewritten) = (
+        plan.postgres
+            .find("RENAME TO chores_tenant_isolation")
+            .unwrap(),
+        plan.postgres.find("DO $$").unwrap(),
+    );
+    assert!(renamed < rewritten, "{}", plan.postgres);
+
+    let now = Earlier::current(&v1);
+    assert!(plan_from(&v1, Some(&now), &v1, &Backfills::new()).is_empty());
+    let plain = spec("[resources.task.fields]\ntitle = { type = \"string\" }\n");
+    let plan = plan_from(&plain, Some(&earlier), &plain, &Backfills::new());
+    assert!(plan.is_empty(), "{plan:?}");
 }
 
 /// Under `[tenancy]` (validated elsewhere; put on the typed spec here), a relation added to

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::tables::{EVERY_TENANT_SETTING, TENANT_SETTING};
+use super::tables::TENANT_SETTING;
 use super::text::{
     ACCOUNT_EMAIL_COLUMN, clause, compared, folds_case, foreign_key, live, params, query, rust_text,
 };
@@ -56,11 +56,10 @@ pub struct ResourceSql {
     pub set_files: Vec<String>,
     /// Each file field's files, in the same order: the descriptions its column holds,
     /// soft-deleted rows' too (what the sweep keeps).
+    /// On PostgreSQL a per-tenant resource's run as the tables' owner, whom the row-level
+    /// policies spare (the service's `owners` pool): under the policies alone they would
+    /// find no row naming a tenant's file, and the sweep would take them all.
     pub named_files: Vec<String>,
-    /// For a per-tenant resource, `named_files` as PostgreSQL runs them: across every
-    /// tenant (see `in_every_tenant`), or the sweep would take every tenant's files for
-    /// unnamed.
-    pub named_files_on_postgres: Vec<String>,
 }
 
 /// The SQL that follows an owner path from `r` through its parents to the user: see
@@ -109,10 +108,9 @@ pub struct LinkSql {
     pub link: String,
     pub unlink: String,
     /// The target ids linked to one row, in order (an account's export), in whichever
-    /// tenant the row is: the export reaches every tenant the account is or was a member of.
+    /// tenant the row is: the export reaches every tenant the account is or was a member of,
+    /// on PostgreSQL as the tables' owner.
     pub ids: String,
-    /// For a per-tenant link, `ids` as PostgreSQL runs it (see `in_every_tenant`).
-    pub ids_on_postgres: String,
 }
 
 /// The columns a resource's rows have, in the order of its Rust struct, as SQL
@@ -336,13 +334,6 @@ impl ResourceSql {
             .files()
             .map(|f| rust_text(named(f).trim_start().to_owned()))
             .collect();
-        let named_files_on_postgres = if spec.is_per_tenant(r) {
-            (r.files())
-                .map(|f| rust_text(in_every_tenant(spec, r, &named(f))))
-                .collect()
-        } else {
-            Vec::new()
-        };
         let (erase, anonymize, erased_ids) = erasure(spec, r);
         let tombstone = if account && spec.has_accounts() {
             tombstone(r)
@@ -352,7 +343,6 @@ impl ResourceSql {
         Self {
             set_files,
             named_files,
-            named_files_on_postgres,
             erase: rust_text(erase),
             anonymize: rust_text(anonymize),
             erased_ids: rust_text(erased_ids),
@@ -400,7 +390,6 @@ impl LinkSql {
                 "    DELETE FROM {join} WHERE {own} = $1 AND {other} = $2"
             )]))),
             ids: rust_text(query(std::slice::from_ref(&ids))),
-            ids_on_postgres: rust_text(in_every_tenant(spec, owner, &ids)),
         }
     }
 }
@@ -418,22 +407,13 @@ pub fn linked(owner: &Resource, target: &Resource, join: &str) -> String {
 
 /// The ids of `owner`'s rows (the declaring side) linked through `join` to one row of
 /// `target`, in order: an account's export, for the links another resource declares
-/// towards the rows it owns. With it, for a per-tenant `owner`, the same as PostgreSQL runs
-/// it across every tenant (see `in_every_tenant`).
-pub fn linking_ids(
-    spec: &Spec,
-    owner: &Resource,
-    target: &Resource,
-    join: &str,
-) -> (String, String) {
+/// towards the rows it owns (in every tenant: on PostgreSQL the export reads as the owner).
+pub fn linking_ids(owner: &Resource, target: &Resource, join: &str) -> String {
     let own = foreign_key(&owner.names.snake);
     let other = foreign_key(&target.names.snake);
     let join = sql_ident(join);
     let ids = format!("    SELECT {own} FROM {join} WHERE {other} = $1 ORDER BY {own}");
-    (
-        rust_text(query(std::slice::from_ref(&ids))),
-        rust_text(in_every_tenant(spec, owner, &ids)),
-    )
+    rust_text(query(std::slice::from_ref(&ids)))
 }
 
 /// Deletes every link of `join` that one row of `side` (`$1`) has, whichever side declared
@@ -687,40 +667,11 @@ fn on_postgres(spec: &Spec, r: &Resource, sql: String) -> String {
     lateral(&format!("{head}WHERE {TENANT_ID} = tenant.id AND {tail}"))
 }
 
-/// A read of an account's rows in a per-tenant `r`'s table (a link table's, for its export)
-/// as PostgreSQL runs it: one statement that lets the row-level policies admit every
-/// tenant's rows (`app.every_tenant`, as the export's lists do), then reads laterally,
-/// tied to the CTE's row. `read` is one line with a `WHERE`; its parameters are unchanged.
-/// Empty for a resource every tenant shares.
-fn in_every_tenant(spec: &Spec, r: &Resource, read: &str) -> String {
-    if !spec.is_per_tenant(r) {
-        return String::new();
-    }
-    let (head, tail) = read
-        .split_once("WHERE ")
-        .expect("a scoped read has a WHERE");
-    // The order is the outer statement's, which alone SQL keeps.
-    let (tail, order) = tail.split_once(" ORDER BY ").unwrap_or((tail, ""));
-    let order = if order.is_empty() {
-        String::new()
-    } else {
-        format!("\n    ORDER BY {order}")
-    };
-    let set = format!("SELECT set_config('{EVERY_TENANT_SETTING}', 'on', true) AS id");
-    let read = format!("\n{head}WHERE tenant.id IS NOT NULL AND {tail}");
-    format!("{}{order}", lateral_under(&set, &read))
-}
-
 /// `read`, which names `tenant.id` where it needs the tenant, as a `LATERAL` subquery of the
-/// CTE that sets the tenant (`$1`) for the row-level policies: see `on_postgres`.
+/// CTE that sets the tenant (`$1`) for the row-level policies: see `on_postgres`. Tied to
+/// the CTE's row, `read` runs after it.
 fn lateral(read: &str) -> String {
     let set = format!("SELECT set_config('{TENANT_SETTING}', $1::uuid::text, true)::uuid AS id");
-    lateral_under(&set, read)
-}
-
-/// `read` as a `LATERAL` subquery of the CTE `set`, which sets what the row-level policies
-/// read; `read` ties itself to the CTE's row (`tenant.id`), so it runs after it.
-fn lateral_under(set: &str, read: &str) -> String {
     format!(
         "\n    WITH tenant AS MATERIALIZED (\n        {set}\n    )\n    \
          SELECT tenant_rows.* FROM tenant CROSS JOIN LATERAL ({read}\n    OFFSET 0) AS tenant_rows"

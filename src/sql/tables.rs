@@ -183,35 +183,40 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
 /// policies below read.
 pub const TENANT_SETTING: &str = "app.tenant_id";
 
-/// The setting with which a statement reaches every tenant's rows (`'on'`): only an
-/// account's erasure and export set it, whose every statement names the account.
-pub const EVERY_TENANT_SETTING: &str = "app.every_tenant";
-
 /// PostgreSQL's wall under a per-tenant table: row-level security, so that a query that
 /// forgets its tenant still sees, and writes, only the rows of the tenant its transaction
 /// set, and none when it set none. `NULLIF`: a pooled connection that ran a tenant's
 /// transaction reads the setting as `''` afterwards, not NULL, and `''::uuid` would raise.
 /// Not `FORCE`d: the table's owner, which runs the migrations, is not subject to it (a
 /// later migration's `UPDATE` reaches every tenant's rows); the service runs as a role
-/// that owns nothing (docs/decisions/tenancy.md). SQLite has no such wall: the code's is
-/// the only one there.
+/// that owns nothing (docs/decisions/tenancy.md), and what reaches every tenant's rows (an
+/// account's erasure and export, the sweep of files) runs as the owner. So the test is one
+/// equality and nothing else: the planner merges it with the code's own `tenant_id = …`
+/// and estimates the tenant's rows as it does without the policy. An `OR` beside it (a
+/// setting that admitted every tenant, as this once had) is a test it cannot estimate: it
+/// took a tenant's 600 rows for 3 and sorted them all where the index would have given the
+/// first page in order (docs/benchmarks.md, "Tenancy"), and it let the service's role
+/// reach every tenant by changing a setting. SQLite has no such wall: the code's is the
+/// only one there.
 pub fn row_level_security(quoted: &str, dialect: Dialect) -> String {
     if dialect.0 != Database::Postgres {
         return String::new();
     }
-    let tenant = format!(
-        "{TENANT_ID} = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid \
-         OR current_setting('{EVERY_TENANT_SETTING}', true) = 'on'"
-    );
+    let tenant = tenant_test();
     let policy = tenant_policy(quoted);
     format!(
-        "\n-- Row-level security: only the rows of the tenant the transaction set (or every\n\
-         -- tenant's, for an account's erasure and export).\n\
+        "\n-- Row-level security: only the rows of the tenant the transaction set.\n\
          ALTER TABLE {quoted} ENABLE ROW LEVEL SECURITY;\n\
          CREATE POLICY {policy} ON {quoted}\n    \
          USING ({tenant})\n    \
          WITH CHECK ({tenant});\n"
     )
+}
+
+/// What a per-tenant table's policy admits and lets be written: the rows of the tenant the
+/// transaction set (see [`row_level_security`]).
+pub fn tenant_test() -> String {
+    format!("{TENANT_ID} = NULLIF(current_setting('{TENANT_SETTING}', true), '')::uuid")
 }
 
 /// The name of the row-level security policy of the per-tenant table `quoted`.

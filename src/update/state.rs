@@ -54,6 +54,10 @@ pub(super) const OWNER_LISTS: &str = "owner_lists";
 /// row's trace context (issue 39).
 pub(super) const TRACE_CONTEXT: &str = "trace_context";
 pub(super) const TRACE_CONTEXT_KEPT: &str = "kept";
+/// The key and value of `generated.toml` that say PostgreSQL's tenant policies test the
+/// tenant alone (`migrate::Earlier::tenant_policies_alone`).
+pub(super) const TENANT_POLICIES: &str = "tenant_policies";
+pub(super) const TENANT_ALONE: &str = "tenant-alone";
 /// The key of `generated.toml` that says which strings the default maximum length bounds:
 /// every one (a project generated since the default) or those written since (an older
 /// project, whose stored values may be longer).
@@ -114,6 +118,9 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              {OWNER_LISTS} = {LISTS_INDEXED:?}\n\
              # The outbox and the job queue keep the trace context of what wrote each row.\n\
              {TRACE_CONTEXT} = {TRACE_CONTEXT_KEPT:?}\n\
+             # PostgreSQL's tenant policies test the tenant alone; what reaches every tenant\n\
+             # runs as the tables' owner.\n\
+             {TENANT_POLICIES} = {TENANT_ALONE:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
              {STRING_LENGTHS} = {strings:?}\n\
              # Fields that were personal: their columns may hold sealed values, which the\n\
@@ -173,6 +180,10 @@ pub(super) fn owner_lists_indexed(state: &str) -> bool {
 
 pub(super) fn trace_context_kept(state: &str) -> bool {
     says(state, TRACE_CONTEXT, TRACE_CONTEXT_KEPT)
+}
+
+pub(super) fn tenant_policies_alone(state: &str) -> bool {
+    says(state, TENANT_POLICIES, TENANT_ALONE)
 }
 
 /// What `generated.toml` says of the project's past.

@@ -165,6 +165,7 @@ fn per_tenant_tables_keep_references_and_unique_values_inside_their_tenant() {
         assert!(takes(db, &invitation));
         if let Database::Postgres(url) = db {
             row_level_security_holds(url, &a, &b, &project(15, &b, "P9"));
+            policies_upgrade_both_ways(db, url, &a, &b, &project(15, &b, "P9"));
         }
         // The task outlives its project (`on_delete = "set_null"`) and stays its tenant's.
         assert!(takes(
@@ -196,15 +197,51 @@ fn row_level_security_holds(url: &str, a: &str, b: &str, insert_into_b: &str) {
     let counts = row_security_counts(url, a, b, insert_into_b);
     assert_eq!(
         counts,
-        ["0", "2", "1", "0", "3"],
-        "unset, A, B, after A's transaction, every tenant (an erasure's)"
+        ["0", "2", "1", "0", "0"],
+        "unset, A, B, after A's transaction, with `app.every_tenant` (which earlier policies admitted)"
     );
 }
 
+/// `update`'s rewrite of the tenant policies of a project generated before they tested the
+/// tenant alone, applied to PostgreSQL both ways: back, the service's role reaches every
+/// tenant under `app.every_tenant` again, as the earlier version's erasure needs; forward,
+/// no longer. Every tenant policy of the schema (the join tables' too) goes each way.
+fn policies_upgrade_both_ways(db: &Database, url: &str, a: &str, b: &str, insert_into_b: &str) {
+    let spec = specs().1;
+    let had = backend_gen::migrate::Earlier {
+        tenant_policies_alone: false,
+        ..backend_gen::migrate::Earlier::current(&spec)
+    };
+    let plan = backend_gen::migrate::plan_from(&spec, Some(&had), &spec, &Default::default());
+    assert_eq!(
+        plan.changes,
+        ["tenant policies test the tenant alone (postgres)"]
+    );
+    assert!(
+        plan.sqlite
+            .contains("Nothing changes in this dialect's schema"),
+        "{}",
+        plan.sqlite
+    );
+    let (_, back) = plan.down.clone().expect("the rewrite can be undone");
+    let admitting = || {
+        db.run("SELECT COUNT(*) FILTER (WHERE position('app.every_tenant' in qual) > 0), COUNT(*)                 FROM pg_policies WHERE schemaname = current_schema()")
+    };
+    let policies = admitting().trim().rsplit('|').next().unwrap().to_owned();
+    assert!(policies.parse::<u32>().unwrap() >= 4, "{policies} policies");
+    apply_sql(db, "tenant-policies-back", &back);
+    assert_eq!(admitting().trim(), format!("{policies}|{policies}"));
+    let counts = row_security_counts(url, a, b, insert_into_b);
+    assert_eq!(counts, ["0", "2", "1", "0", "3"], "the earlier policies");
+    apply_sql(db, "tenant-policies", &plan.postgres);
+    assert_eq!(admitting().trim(), format!("0|{policies}"));
+    row_level_security_holds(url, a, b, insert_into_b);
+}
+
 /// What a role that owns nothing counts of `projects` with no tenant set, in A's
-/// transaction, in B's, after A's on the same connection, and in a transaction that reaches
-/// every tenant (an account's erasure and export set `app.every_tenant`); and it asserts that such a
-/// role writes no row of B in A's transaction and cannot turn row-level security off.
+/// transaction, in B's, after A's on the same connection, and in a transaction that sets
+/// `app.every_tenant` (which the policies admitted until 2026-12-05); and it asserts that
+/// such a role writes no row of B in A's transaction and cannot turn row-level security off.
 fn row_security_counts(url: &str, a: &str, b: &str, insert_into_b: &str) -> Vec<String> {
     let role = format!(
         "tenant_service_{}",
@@ -380,8 +417,8 @@ fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
             let counts = row_security_counts(url, first, &org, &elsewhere);
             assert_eq!(
                 counts,
-                ["0", "1", "0", "0", "1"],
-                "unset, first, the other, after, every tenant"
+                ["0", "1", "0", "0", "0"],
+                "unset, first, the other, after, with `app.every_tenant`"
             );
         }
         db.drop();
