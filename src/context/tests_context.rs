@@ -105,6 +105,8 @@ pub struct EveryTenantTest {
     pub words: String,
     /// The account's rows by a direct query (`$1` the account).
     pub owned_ids: String,
+    /// The body's key that names the owner, where it is the resource's own (not a parent's).
+    pub owner_key: Option<String>,
 }
 
 impl EveryTenantTest {
@@ -127,6 +129,10 @@ impl EveryTenantTest {
                 key: r.names.plural_camel.clone(),
                 words: r.names.plural_words.clone(),
                 owned_ids: crate::sql::owned_ids(spec, r)?,
+                owner_key: match chain.as_slice() {
+                    [own] => Some(own.key.clone()),
+                    _ => None,
+                },
             })
         })
     }
