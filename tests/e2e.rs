@@ -2738,11 +2738,16 @@ fn the_split_example_runs_as_a_whole() {
         call("POST", &format!("{api}/payments"), Some(token), Some(body))
     };
     let mut payment = serde_json::Value::Null;
+    // Until the copy holds the order, a payment under it is refused as one under an order
+    // the caller does not own (403: an order the service does not hold has no owner, and
+    // the answer does not tell a missing order from another customer's), or, checked
+    // further, as a reference to no order (422). A busy machine's inbox may lag this far
+    // (the fresh-clone run of f262177, 2026-12-05).
     eventually(
         "ann's first order is in the payments service's copy",
         || {
             let (status, body, _) = pay(&ann, first);
-            assert!(matches!(status, 201 | 422), "{status}: {body}");
+            assert!(matches!(status, 201 | 403 | 422), "{status}: {body}");
             payment = body;
             status == 201
         },
