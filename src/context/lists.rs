@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 pub use crate::spec::list_paths::{ListPath, ListPaths, list_paths};
+use crate::spec::schema_names::Scaled;
 use crate::spec::{Kind, Range, Resource, Shape, Spec};
 use crate::sql::rust_text;
 
@@ -74,9 +75,14 @@ pub(super) fn list_description(
             }
             continue;
         }
-        // An enum's kind takes its values.
-        let kind = match props.shape {
-            Shape::Choice => format!("{kind}({}::VALUES)", f.names.type_name),
+        // An enum's kind takes its values; a decimal with a scaled column names it.
+        let kind = match (props.shape, Scaled::of(spec, r, f)) {
+            (Shape::Choice, _) => format!("{kind}({}::VALUES)", f.names.type_name),
+            (_, Some(scaled)) => format!(
+                "Kind::Scaled {{ column: \"{}\", factor: \"{}\" }}",
+                scaled.column,
+                scaled.factor()
+            ),
             _ => kind.to_string(),
         };
         if let Some(range) = props.range

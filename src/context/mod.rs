@@ -25,6 +25,7 @@ mod relations;
 mod remote;
 mod replicas;
 mod resource;
+mod scaled_example;
 mod test_rows;
 #[cfg(test)]
 mod tests;
@@ -34,6 +35,7 @@ mod uses;
 use serde::Serialize;
 
 use crate::operations::{Mount, Operation, module_mounts, operations};
+use crate::spec::schema_names::Scaled;
 use crate::spec::{Database, Spec};
 
 pub use access::{AccessContext, FieldRuleContext};
@@ -243,6 +245,8 @@ impl ServiceContext {
         uses.personal_email = uses.accounts && spec.auth.personal_email;
         uses.tenancy = uses.accounts && spec.tenancy.is_some();
         uses.per_tenant = uses.tenancy && resources.iter().any(|r| r.per_tenant);
+        uses.scaled = (spec.resources.iter())
+            .any(|r| (r.fields.iter()).any(|f| Scaled::of(spec, r, f).is_some()));
         uses.shared_in_tenant = uses.per_tenant
             && spec.resources.iter().any(|r| {
                 spec.is_per_tenant(r)

@@ -23,6 +23,7 @@ use super::relations::{
     reads_others,
 };
 use super::remote::RemoteExample;
+use super::scaled_example::ScaledExample;
 use super::test_rows::{scarce, test_rows};
 use super::{
     AccessCases, FieldContext, FieldTest, ListPaths, OwnerStep, RelationContext, ResourceContext,
@@ -596,6 +597,9 @@ pub struct ResourceTestContext {
     pub filter_example: Option<FilterExample>,
     /// A number field to test `Min`/`Max` with, and its second (larger) sample.
     pub range_example: Option<FilterExample>,
+    /// A per-tenant decimal with a scaled column that lists sort by, to test bounds between
+    /// its stored values with.
+    pub scaled_example: Option<ScaledExample>,
     /// A required field whose first three samples differ, to test sorting by.
     pub sort_example: Option<String>,
     /// An optional field, to test that nulls sort last and cursors cross them.
@@ -775,6 +779,7 @@ impl ResourceTestContext {
             owner_setter,
             filter_example: examples.filter,
             range_example: examples.range,
+            scaled_example: ScaledExample::of(spec, r, fields, &resource.list_paths),
             sort_example: examples.sort,
             null_sort_example: examples.null_sort,
             unsortable_example: examples.unsortable,

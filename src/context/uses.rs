@@ -85,6 +85,9 @@ pub struct Uses {
     /// Some per-tenant resource links to a global one: lists of the global rows linked to a
     /// tenant's row read the tenant's link table (`list::Scope::InTenant`).
     pub shared_in_tenant: bool,
+    /// Some per-tenant decimal has a scaled column, which PostgreSQL's lists compare
+    /// (`list::Kind::Scaled`, `schema_names::Scaled`).
+    pub scaled: bool,
 }
 
 impl Uses {

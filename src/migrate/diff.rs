@@ -14,6 +14,9 @@ pub(super) struct Diff {
     /// refers to.
     pub(super) drop_constraints: Vec<String>,
     pub(super) drop_indexes: Vec<String>,
+    /// PostgreSQL's generated columns that change: dropped before the columns they read
+    /// change, added back with the new columns.
+    pub(super) drop_generated: Vec<String>,
     pub(super) renames: Vec<String>,
     pub(super) alter_columns: Vec<String>,
     pub(super) drop_columns: Vec<String>,
@@ -48,6 +51,7 @@ pub(super) struct Diff {
 pub(super) struct TableSteps {
     pub(super) drop_constraints: Vec<String>,
     pub(super) drop_indexes: Vec<String>,
+    pub(super) drop_generated: Vec<String>,
     pub(super) renames: Vec<String>,
     pub(super) alter_columns: Vec<String>,
     pub(super) drop_columns: Vec<String>,
@@ -70,6 +74,7 @@ impl Diff {
             &self.rename_tables,
             &self.drop_constraints,
             &self.drop_indexes,
+            &self.drop_generated,
             &self.renames,
             &self.alter_columns,
             &self.drop_columns,

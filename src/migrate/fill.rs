@@ -44,7 +44,7 @@ impl Fill<'_> {
                 .get(&(table.to_string(), column.name.clone()))
                 .map(|v| dialect.literal(v)),
             (Fill::Zero, Value::Field(ty, _)) => Some(zero(ty, dialect)),
-            (Fill::Zero, Value::Fixed | Value::Derived) => None,
+            (Fill::Zero, Value::Fixed | Value::Derived | Value::Generated(_)) => None,
         }
     }
 

@@ -29,6 +29,7 @@ impl Diff {
             dialect,
             drop_constraints: Vec::new(),
             drop_indexes: Vec::new(),
+            drop_generated: Vec::new(),
             renames: Vec::new(),
             alter_columns: Vec::new(),
             drop_columns: Vec::new(),
@@ -160,6 +161,7 @@ impl Diff {
             })
             .collect();
         let mut steps = TableSteps::default();
+        let regenerated = regenerated(was, now, &renames);
         // An index is a change of its own (`unique` turned off or on alone changes nothing
         // else, and a plan with no change writes no migration), unless a rename of its
         // table or column, listed already, explains it.
@@ -170,7 +172,7 @@ impl Diff {
             .any(|c| c.starts_with("rename table ") && c.ends_with(&renamed));
         let listed = renames.is_empty() && !table_renamed;
         for index in &was.indexes {
-            if !now.indexes.contains(index) {
+            if !now.indexes.contains(index) || reads_any(&index.sql, &regenerated) {
                 if listed && !now.indexes.iter().any(|i| i.name == index.name) {
                     self.changes.push(format!("drop index `{}`", index.name));
                 }
@@ -190,6 +192,18 @@ impl Diff {
             ));
         }
         for new in &now.columns {
+            if let Value::Generated(_) = new.value {
+                if regenerated.contains(&new.name) {
+                    steps.add_columns.push(format!(
+                        "ALTER TABLE {} ADD COLUMN {};",
+                        now.quoted,
+                        new.definition()
+                    ));
+                } else if !old_columns.contains_key(new.name.as_str()) {
+                    self.add_column(now, new, fill, &mut steps);
+                }
+                continue;
+            }
             let source = renames
                 .iter()
                 .find(|(_, to)| *to == new.name)
@@ -203,6 +217,20 @@ impl Diff {
             }
         }
         for old in &was.columns {
+            if let Value::Generated(_) = old.value {
+                let kept = new_columns.contains_key(old.name.as_str());
+                if !kept || regenerated.contains(&old.name) {
+                    if !kept {
+                        self.changes
+                            .push(format!("drop column `{}.{}`", now.name, old.name));
+                    }
+                    steps.drop_generated.push(format!(
+                        "ALTER TABLE {} DROP COLUMN {};",
+                        now.quoted, old.quoted
+                    ));
+                }
+                continue;
+            }
             if renames.iter().any(|(from, _)| *from == old.name)
                 || new_columns.contains_key(old.name.as_str())
             {
@@ -224,7 +252,7 @@ impl Diff {
             ));
         }
         for index in &now.indexes {
-            if !was.indexes.contains(index) {
+            if !was.indexes.contains(index) || reads_any(&index.sql, &regenerated) {
                 if listed {
                     let verb = if was.indexes.iter().any(|i| i.name == index.name) {
                         "recreate"
@@ -296,6 +324,7 @@ impl Diff {
         }
         self.drop_constraints.append(&mut steps.drop_constraints);
         self.drop_indexes.append(&mut steps.drop_indexes);
+        self.drop_generated.append(&mut steps.drop_generated);
         self.renames.append(&mut steps.renames);
         self.alter_columns.append(&mut steps.alter_columns);
         self.drop_columns.append(&mut steps.drop_columns);
@@ -359,6 +388,7 @@ impl Diff {
     /// renamed table, whose indexes follow its new name in the rename's migration.
     fn concurrently(&mut self, was: &Table, steps: &mut TableSteps) {
         let columns_change = !(steps.renames.is_empty()
+            && steps.drop_generated.is_empty()
             && steps.alter_columns.is_empty()
             && steps.drop_columns.is_empty()
             && steps.add_columns.is_empty());
@@ -400,6 +430,40 @@ impl Diff {
             false
         });
     }
+}
+
+/// The generated columns both tables have that the migration drops and adds back: those
+/// whose generation changed, and those that read a column that is renamed or changes type
+/// (PostgreSQL alters neither while they are there).
+fn regenerated(was: &Table, now: &Table, renames: &[&(String, String)]) -> BTreeSet<String> {
+    let column = |t: &Table, quoted: &str| t.columns.iter().find(|c| c.quoted == quoted).cloned();
+    now.columns
+        .iter()
+        .filter_map(|new| {
+            let Value::Generated(from) = &new.value else {
+                return None;
+            };
+            let old = was.columns.iter().find(|c| c.name == new.name)?;
+            let Value::Generated(was_from) = &old.value else {
+                return None;
+            };
+            let read_changed = match (column(was, was_from), column(now, from)) {
+                (Some(a), Some(b)) => {
+                    a.sql_type != b.sql_type || renames.iter().any(|(f, _)| *f == a.name)
+                }
+                _ => true,
+            };
+            (old.sql_type != new.sql_type || read_changed).then(|| new.name.clone())
+        })
+        .collect()
+}
+
+/// Whether an index's SQL names one of `columns`.
+fn reads_any(sql: &str, columns: &BTreeSet<String>) -> bool {
+    !columns.is_empty()
+        && sql
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .any(|word| columns.contains(word))
 }
 
 /// `CREATE INDEX name ...` as PostgreSQL builds it without blocking writes.

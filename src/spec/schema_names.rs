@@ -2,7 +2,7 @@
 //! own, as its routes are: validation refuses two with one name (`collisions.rs`), and
 //! `sql/tables.rs` writes the migrations that create them under these names.
 
-use super::model::{Resource, Spec};
+use super::model::{Field, Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
 pub const MAX_IDENTIFIER: usize = 63;
@@ -208,6 +208,51 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
 }
 
 pub(crate) const PRIMARY_KEY: &str = "the primary key of ";
+
+/// A decimal of a per-tenant table as PostgreSQL's lists compare and sort it: a stored
+/// generated `BIGINT` of the value times 10^scale. The row-level policy's condition runs
+/// before any condition that is not `LEAKPROOF`, and `NUMERIC`'s comparisons are not
+/// (they can raise an error that tells something of the value), so under the policy a
+/// range on the decimal itself is no index condition: a page filters every row of the
+/// tenant and the count reads the table. `BIGINT`'s comparisons are leakproof.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scaled {
+    /// The generated column (`price_scaled`).
+    pub column: String,
+    /// The decimal's column, as SQL names it.
+    pub from: String,
+    /// The decimal's scale: the column holds the value times 10^scale.
+    pub scale: u32,
+}
+
+/// The most digits a decimal may have for its scaled value to fit a `BIGINT`.
+pub const SCALED_DIGITS: u32 = 18;
+
+impl Scaled {
+    /// The field's scaled column, when it has one: a decimal of at most [`SCALED_DIGITS`]
+    /// digits, stored as itself (not sealed), in a per-tenant table.
+    pub fn of(spec: &Spec, r: &Resource, f: &Field) -> Option<Self> {
+        let (precision, scale) = f.ty.decimal()?;
+        (spec.is_per_tenant(r) && precision <= SCALED_DIGITS && !f.opened()).then(|| Scaled {
+            column: format!("{}_scaled", f.names.snake),
+            from: f.names.sql.clone(),
+            scale,
+        })
+    }
+
+    /// 10^scale, as SQL and Rust write it.
+    pub fn factor(&self) -> String {
+        format!("1{}", "0".repeat(self.scale as usize))
+    }
+
+    /// The column's generation: exact, since the decimal has `scale` digits after the point.
+    pub fn expression(&self) -> String {
+        match self.scale {
+            0 => format!("CAST({} AS BIGINT)", self.from),
+            _ => format!("CAST({} * {} AS BIGINT)", self.from, self.factor()),
+        }
+    }
+}
 
 /// A per-tenant table's column that names the row's tenant (`[tenancy]`).
 pub const TENANT_ID: &str = "tenant_id";

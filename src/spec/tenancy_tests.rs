@@ -324,3 +324,26 @@ fn a_budget_per_tenant_needs_tenants() {
     ));
     assert_eq!(zero.len(), 1, "{zero:?}");
 }
+
+/// A per-tenant decimal keeps its scaled value in a column of its own
+/// (`schema_names::Scaled`), which no field of its table may be; a global table's decimal
+/// has none, so the same name is free there.
+#[test]
+fn a_field_may_not_take_the_name_of_a_per_tenant_decimals_scaled_column() {
+    let fields = "price = { type = \"decimal\", scale = 2, sort = true }\n\
+                  price_scaled = { type = \"integer\" }\n";
+    let extra = format!("[resources.invoice.fields]\n{fields}");
+    let tenancy = "tenant = \"organization\"\nglobal = [\"country\"]\n";
+    let errors = problems(tenancy, &extra);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].contains("resources.invoice.fields.price_scaled"),
+        "{errors:?}"
+    );
+    assert!(
+        errors[0].contains("taken by a generated column"),
+        "{errors:?}"
+    );
+    let global = "tenant = \"organization\"\nglobal = [\"country\", \"invoice\"]\n";
+    assert!(problems(global, &extra).is_empty());
+}

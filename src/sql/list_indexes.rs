@@ -7,7 +7,7 @@
 use super::text::folds_case;
 use crate::dialect::Dialect;
 use crate::spec::list_paths::list_paths;
-use crate::spec::schema_names::{TENANT_ID, index};
+use crate::spec::schema_names::{Scaled, TENANT_ID, index};
 use crate::spec::{Database, FieldType, Resource, Spec};
 use crate::table::Index;
 
@@ -57,10 +57,16 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         });
     }
     let column = f.names.sql.clone();
+    // Its unique index is on the decimal, which PostgreSQL's lists compare through the
+    // scaled column: not one they use.
+    let scaled = Scaled::of(spec, r, f).filter(|_| dialect.0 == Database::Postgres);
     let value = match f.ty {
         FieldType::Decimal { .. } if dialect.0 == Database::Sqlite => {
             format!("CAST({column} AS REAL)")
         }
+        FieldType::Decimal { .. } => scaled
+            .as_ref()
+            .map_or_else(|| column.clone(), |s| s.column.clone()),
         FieldType::Text => dialect.text_prefix(&column),
         _ => column.clone(),
     };
@@ -69,7 +75,10 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         value,
         column,
         nullable: !f.required,
-        unique: f.unique && f.ty != FieldType::Text && !folds_case(spec, r, &f.names.sql),
+        unique: f.unique
+            && f.ty != FieldType::Text
+            && scaled.is_none()
+            && !folds_case(spec, r, &f.names.sql),
     })
 }
 

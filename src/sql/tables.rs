@@ -11,7 +11,7 @@ use crate::spec::schema_names::{
     IDEMPOTENCY_INDEX, IDENTITIES, IDENTITY_INDEXES, INVITATION_INDEXES, INVITATIONS, JOB_INDEXES,
     JOBS, MEMBERSHIP_INDEX, MEMBERSHIPS, OUTBOX, OUTBOX_INDEXES, PASSWORDLESS,
     REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, SIGN_IN_REQUEST_INDEX,
-    SIGN_IN_REQUESTS, TENANT_ID, WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table,
+    SIGN_IN_REQUESTS, Scaled, TENANT_ID, WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table,
     unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
@@ -77,6 +77,9 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     for f in &r.fields {
         columns.push(Column::field(dialect, table, f));
         columns.extend(Column::blind_index(f));
+        if dialect.0 == Database::Postgres {
+            columns.extend(Scaled::of(spec, r, f).as_ref().map(Column::scaled));
+        }
     }
     if spec.is_account(r) {
         columns.push(Column::fixed("password_hash", "TEXT", true));
