@@ -3,8 +3,8 @@
 //! spec's, `migrate` compares two.
 
 use crate::dialect::{Dialect, quote};
-use crate::spec::schema_names::{Scaled, identifier};
-use crate::spec::{Field, FieldType};
+use crate::spec::schema_names::{Prefix, Scaled, identifier};
+use crate::spec::{Database, Field, FieldType, Resource, Spec};
 
 /// One table, as the migrations create it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +64,36 @@ pub enum TableKind {
     Replica,
     /// The tenants' memberships and invitations (`[tenancy]`).
     Tenancy,
+}
+
+/// A column PostgreSQL generates for a per-tenant table's lists from a field's, with the
+/// SQL of its type and generation: a decimal's [`Scaled`], a text's [`Prefix`].
+pub struct ListColumn {
+    pub column: String,
+    pub from: String,
+    /// `BIGINT GENERATED ALWAYS AS (...) STORED`.
+    pub sql_type: String,
+}
+
+impl ListColumn {
+    pub fn of(spec: &Spec, r: &Resource, f: &Field) -> Option<Self> {
+        let generated = |ty: &str, expression: String| {
+            format!("{ty} GENERATED ALWAYS AS ({expression}) STORED")
+        };
+        if let Some(s) = Scaled::of(spec, r, f) {
+            let sql_type = generated("BIGINT", s.expression());
+            return Some(ListColumn {
+                column: s.column,
+                from: s.from,
+                sql_type,
+            });
+        }
+        Prefix::of(spec, r, f).map(|p| ListColumn {
+            sql_type: generated("TEXT", Dialect(Database::Postgres).text_prefix(&p.from)),
+            column: p.column,
+            from: p.from,
+        })
+    }
 }
 
 /// A column, in parts, so that `migrate` can change one part in place.
@@ -163,16 +193,12 @@ impl Column {
         })
     }
 
-    /// A decimal's scaled value, which PostgreSQL's lists of a per-tenant table compare
-    /// (`Scaled`); null where the decimal is.
-    pub fn scaled(scaled: &Scaled) -> Self {
-        let sql_type = format!(
-            "BIGINT GENERATED ALWAYS AS ({}) STORED",
-            scaled.expression()
-        );
+    /// A column PostgreSQL generates for a per-tenant table's lists (`ListColumn`: a
+    /// decimal's scaled value, a text's prefix); null where the field is.
+    pub fn generated(list: &ListColumn) -> Self {
         Column {
-            value: Value::Generated(scaled.from.clone()),
-            ..Column::fixed(&scaled.column, &sql_type, false)
+            value: Value::Generated(list.from.clone()),
+            ..Column::fixed(&list.column, &list.sql_type, false)
         }
     }
 

@@ -114,6 +114,11 @@ def grow_postgres(url, table, target, spread=None):
                                f"(SELECT * FROM {table} ORDER BY created_at DESC LIMIT 1) t, "
                                f"json_each_text(row_to_json(t))"))
     columns = list(json.loads(psql(url, f"SELECT row_to_json(t) FROM (SELECT * FROM {table} LIMIT 1) t")))
+    # A generated column (a per-tenant decimal's `*_scaled`, a text's `*_prefix`) is the
+    # database's to fill: COPY refuses one.
+    generated = set(psql(url, f"""SELECT column_name FROM information_schema.columns
+        WHERE table_name = '{table}' AND is_generated = 'ALWAYS'""").split())
+    columns = [c for c in columns if c not in generated]
     unique = set(psql(url, f"""SELECT a.attname FROM pg_index i JOIN pg_attribute a
         ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
         WHERE i.indrelid = '{table}'::regclass AND i.indisunique""").split())

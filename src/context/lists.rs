@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 pub use crate::spec::list_paths::{ListPath, ListPaths, list_paths};
-use crate::spec::schema_names::Scaled;
+use crate::spec::schema_names::{Prefix, Scaled};
 use crate::spec::{Kind, Range, Resource, Shape, Spec};
 use crate::sql::rust_text;
 
@@ -75,15 +75,20 @@ pub(super) fn list_description(
             }
             continue;
         }
-        // An enum's kind takes its values; a decimal with a scaled column names it.
-        let kind = match (props.shape, Scaled::of(spec, r, f)) {
-            (Shape::Choice, _) => format!("{kind}({}::VALUES)", f.names.type_name),
-            (_, Some(scaled)) => format!(
+        // An enum's kind takes its values; a decimal or a text with a column of its own for
+        // PostgreSQL's lists names it.
+        let kind = if matches!(props.shape, Shape::Choice) {
+            format!("{kind}({}::VALUES)", f.names.type_name)
+        } else if let Some(scaled) = Scaled::of(spec, r, f) {
+            format!(
                 "Kind::Scaled {{ column: \"{}\", factor: \"{}\" }}",
                 scaled.column,
                 scaled.factor()
-            ),
-            _ => kind.to_string(),
+            )
+        } else if let Some(prefix) = Prefix::of(spec, r, f) {
+            format!("Kind::Prefixed {{ column: \"{}\" }}", prefix.column)
+        } else {
+            kind.to_string()
         };
         if let Some(range) = props.range
             && sorts.contains(&f.names.camel.as_str())

@@ -35,7 +35,7 @@ mod uses;
 use serde::Serialize;
 
 use crate::operations::{Mount, Operation, module_mounts, operations};
-use crate::spec::schema_names::Scaled;
+use crate::spec::schema_names::{Prefix, Scaled};
 use crate::spec::{Database, Spec};
 
 pub use access::{AccessContext, FieldRuleContext};
@@ -247,6 +247,8 @@ impl ServiceContext {
         uses.per_tenant = uses.tenancy && resources.iter().any(|r| r.per_tenant);
         uses.scaled = (spec.resources.iter())
             .any(|r| (r.fields.iter()).any(|f| Scaled::of(spec, r, f).is_some()));
+        uses.prefixed = (spec.resources.iter())
+            .any(|r| (r.fields.iter()).any(|f| Prefix::of(spec, r, f).is_some()));
         uses.shared_in_tenant = uses.per_tenant
             && spec.resources.iter().any(|r| {
                 spec.is_per_tenant(r)

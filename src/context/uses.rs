@@ -88,6 +88,9 @@ pub struct Uses {
     /// Some per-tenant decimal has a scaled column, which PostgreSQL's lists compare
     /// (`list::Kind::Scaled`, `schema_names::Scaled`).
     pub scaled: bool,
+    /// Some per-tenant text that lists use has a prefix column, which PostgreSQL's lists
+    /// compare (`list::Kind::Prefixed`, `schema_names::Prefix`).
+    pub prefixed: bool,
 }
 
 impl Uses {

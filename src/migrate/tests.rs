@@ -1125,18 +1125,9 @@ fn tenancy_is_turned_on_with_every_row_in_a_first_tenant() {
 /// holds loses it. SQLite has none.
 #[test]
 fn a_per_tenant_decimals_scaled_column_follows_the_decimal() {
-    let fields = |price: &str| {
-        tenant_spec(&format!(
-            "[resources.item.fields]\ntitle = {{ type = \"string\" }}\n{price}\n"
-        ))
-    };
+    let fields = tenant_item;
     let v1 = fields("price = { type = \"decimal\", scale = 2, sort = true }");
-    let pg = tables(&v1, Dialect(Database::Postgres));
-    let created = pg
-        .iter()
-        .find(|t| t.name == "items")
-        .map(|t| t.create.clone());
-    let created = created.unwrap_or_default();
+    let created = items_on_postgres(&v1);
     assert!(
         created.contains(
             "price_scaled BIGINT GENERATED ALWAYS AS (CAST(price * 100 AS BIGINT)) STORED"
@@ -1222,6 +1213,20 @@ fn a_per_tenant_decimals_scaled_column_follows_the_decimal() {
     assert!(plan_is_empty(&v1));
 }
 
+/// A per-tenant resource `item` with a title and `field` (a TOML line).
+fn tenant_item(field: &str) -> Spec {
+    tenant_spec(&format!(
+        "[resources.item.fields]\ntitle = {{ type = \"string\" }}\n{field}\n"
+    ))
+}
+
+/// The PostgreSQL migration that creates `items`.
+fn items_on_postgres(spec: &Spec) -> String {
+    let pg = tables(spec, Dialect(Database::Postgres));
+    let created = pg.iter().find(|t| t.name == "items");
+    created.map(|t| t.create.clone()).unwrap_or_default()
+}
+
 fn plan_is_empty(spec: &Spec) -> bool {
     plan(spec, spec, &Backfills::new()).is_empty()
 }
@@ -1235,4 +1240,39 @@ fn assert_in_order(sql: &str, parts: &[&str]) {
             None => panic!("`{part}` is not after the parts before it in:\n{sql}"),
         }
     }
+}
+
+/// A per-tenant text its lists use keeps its first characters in a column PostgreSQL
+/// generates (`schema_names::Prefix`), which its list indexes hold; a text no list uses has
+/// none, and one that lists stop using loses it.
+#[test]
+fn a_per_tenant_texts_prefix_column_follows_its_lists() {
+    let fields = tenant_item;
+    let listed = fields("note = { type = \"text\", required = false, sort = true }");
+    let created = items_on_postgres(&listed);
+    assert!(
+        created.contains("note_prefix TEXT GENERATED ALWAYS AS (left(note, 200)) STORED"),
+        "{created}"
+    );
+    assert!(
+        created.contains("(tenant_id, (note IS NULL), note_prefix, id)"),
+        "{created}"
+    );
+    let sqlite = tables(&listed, Dialect(Database::Sqlite));
+    assert!(sqlite.iter().all(|t| !t.create.contains("note_prefix")));
+    let unlisted = fields("note = { type = \"text\", required = false }");
+    let up = plan(&listed, &unlisted, &Backfills::new());
+    assert!(up.refused.is_empty(), "{:?}", up.refused);
+    assert!(
+        up.postgres
+            .contains("ALTER TABLE items DROP COLUMN note_prefix;"),
+        "{}",
+        up.postgres
+    );
+    assert!(up.losses.is_empty(), "{:?}", up.losses);
+    let (_, down) = up.down.clone().unwrap_or_default();
+    assert!(
+        down.contains("ALTER TABLE items ADD COLUMN note_prefix TEXT GENERATED ALWAYS AS (left(note, 200)) STORED;"),
+        "{down}"
+    );
 }

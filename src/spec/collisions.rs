@@ -12,7 +12,7 @@ use std::ops::Range;
 use super::model::Spec;
 use super::reader::Sink;
 use super::routes::{Route, own_api_routes, resource_routes, service_routes};
-use super::schema_names::{Scaled, join_table, schema_objects};
+use super::schema_names::{join_table, list_column, schema_objects};
 use super::words::MAX_NAME;
 use crate::diagnostics::Diagnostic;
 use crate::names::{Names, RESERVED_MODULES, alternative, resource_types};
@@ -31,7 +31,7 @@ pub fn check(sink: &mut Sink, spec: &Spec, declared: &Declared) {
     routes(sink, spec, declared);
     tables(sink, spec, declared);
     sqlite_internal(sink, spec, declared);
-    scaled_columns(sink, spec, declared);
+    list_columns(sink, spec, declared);
     if spec.project.graphql {
         graphql(sink, spec, declared);
     }
@@ -326,29 +326,27 @@ const SQLITE_INTERNAL: &str = "sqlite_";
 /// Tables and indexes SQLite would refuse to create, once per table. The fix is a name the
 /// spec sets: the resource's `plural`, or for a join table (named after the resource that
 /// declares the many-to-many) that resource's name or the side that declares it.
-/// A per-tenant decimal's scaled column (`schema_names::Scaled`) is a column of its own,
-/// which no field of the table may be.
-fn scaled_columns(sink: &mut Sink, spec: &Spec, declared: &Declared) {
+/// A column generated for a per-tenant table's lists (`schema_names::list_column`: a
+/// decimal's scaled value, a text's prefix) is a column of its own, which no field of the
+/// table may be.
+fn list_columns(sink: &mut Sink, spec: &Spec, declared: &Declared) {
     for r in &spec.resources {
         for f in &r.fields {
-            let Some(scaled) = Scaled::of(spec, r, f) else {
+            let Some(column) = list_column(spec, r, f) else {
                 continue;
             };
-            if r.fields
-                .iter()
-                .any(|other| other.names.snake == scaled.column)
-            {
+            if r.fields.iter().any(|other| other.names.snake == column) {
                 sink.push(
                     Diagnostic::new(
                         at(declared, &r.names.snake),
-                        format!("resources.{}.fields.{}", r.names.snake, scaled.column),
+                        format!("resources.{}.fields.{column}", r.names.snake),
                         "this field name is taken by a generated column",
                     )
-                    .found(scaled.column.as_str())
+                    .found(column.as_str())
                     .help(format!(
-                        "per tenant, the decimal `{}` keeps its value scaled to an integer in \
-                         the column `{}`, which PostgreSQL's lists compare; rename this field",
-                        f.names.snake, scaled.column
+                        "per tenant, PostgreSQL's lists compare `{}` through the column `{column}`, \
+                         generated from it (docs/spec.md, `[tenancy]`); rename this field",
+                        f.names.snake
                     )),
                 );
             }

@@ -2,6 +2,7 @@
 //! own, as its routes are: validation refuses two with one name (`collisions.rs`), and
 //! `sql/tables.rs` writes the migrations that create them under these names.
 
+use super::field_type::FieldType;
 use super::model::{Field, Resource, Spec};
 
 /// PostgreSQL keeps the first 63 bytes of a longer identifier.
@@ -252,6 +253,44 @@ impl Scaled {
             _ => format!("CAST({} * {} AS BIGINT)", self.from, self.factor()),
         }
     }
+}
+
+/// A long text (`text`) of a per-tenant table that its lists use, as PostgreSQL's lists
+/// compare and sort it: its first characters (`Dialect::text_prefix`) in a stored generated
+/// column. `left()` is not `LEAKPROOF`, so, as for [`Scaled`], a comparison of the prefix
+/// computed in the statement is no index condition under the row-level policy; a
+/// comparison of a `TEXT` column is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prefix {
+    /// The generated column (`note_prefix`).
+    pub column: String,
+    /// The text's column, as SQL names it.
+    pub from: String,
+}
+
+impl Prefix {
+    /// The field's prefix column, when it has one: a text stored as itself in a per-tenant
+    /// table, which some list filters or sorts by (it is up to 200 characters a row).
+    pub fn of(spec: &Spec, r: &Resource, f: &Field) -> Option<Self> {
+        if !spec.is_per_tenant(r) || f.ty != FieldType::Text || f.opened() {
+            return None;
+        }
+        let paths = super::list_paths::list_paths(r);
+        let key = f.names.camel.as_str();
+        (paths.any_sort().contains(&key) || paths.any_filter().contains(&key)).then(|| Prefix {
+            column: format!("{}_prefix", f.names.snake),
+            from: f.names.sql.clone(),
+        })
+    }
+}
+
+/// The name of the column PostgreSQL generates for a per-tenant table's lists from a
+/// field's, if it has one: a decimal's [`Scaled`], a text's [`Prefix`] (`table::ListColumn`
+/// gives its definition).
+pub fn list_column(spec: &Spec, r: &Resource, f: &Field) -> Option<String> {
+    Scaled::of(spec, r, f)
+        .map(|s| s.column)
+        .or_else(|| Prefix::of(spec, r, f).map(|p| p.column))
 }
 
 /// A per-tenant table's column that names the row's tenant (`[tenancy]`).

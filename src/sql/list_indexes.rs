@@ -7,7 +7,7 @@
 use super::text::folds_case;
 use crate::dialect::Dialect;
 use crate::spec::list_paths::list_paths;
-use crate::spec::schema_names::{Scaled, TENANT_ID, index};
+use crate::spec::schema_names::{Prefix, Scaled, TENANT_ID, index};
 use crate::spec::{Database, FieldType, Resource, Spec};
 use crate::table::Index;
 
@@ -67,7 +67,11 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         FieldType::Decimal { .. } => scaled
             .as_ref()
             .map_or_else(|| column.clone(), |s| s.column.clone()),
-        FieldType::Text => dialect.text_prefix(&column),
+        FieldType::Text => match Prefix::of(spec, r, f).filter(|_| dialect.0 == Database::Postgres)
+        {
+            Some(prefix) => prefix.column,
+            None => dialect.text_prefix(&column),
+        },
         _ => column.clone(),
     };
     Some(Key {

@@ -11,11 +11,11 @@ use crate::spec::schema_names::{
     IDEMPOTENCY_INDEX, IDENTITIES, IDENTITY_INDEXES, INVITATION_INDEXES, INVITATIONS, JOB_INDEXES,
     JOBS, MEMBERSHIP_INDEX, MEMBERSHIPS, OUTBOX, OUTBOX_INDEXES, PASSWORDLESS,
     REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, SIGN_IN_REQUEST_INDEX,
-    SIGN_IN_REQUESTS, Scaled, TENANT_ID, WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table,
+    SIGN_IN_REQUESTS, TENANT_ID, WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table,
     unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
-use crate::table::{Column, Constraint, Index, Table, TableKind};
+use crate::table::{Column, Constraint, Index, ListColumn, Table, TableKind};
 
 /// A resource's table in one dialect: its columns, its unique indexes (partial on live rows when soft-deleted, so a deleted row does not
 /// hold on to its unique values) and its lists' indexes (`list_indexes`) one by one, as `update` compares them, and the
@@ -78,7 +78,7 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         columns.push(Column::field(dialect, table, f));
         columns.extend(Column::blind_index(f));
         if dialect.0 == Database::Postgres {
-            columns.extend(Scaled::of(spec, r, f).as_ref().map(Column::scaled));
+            columns.extend(ListColumn::of(spec, r, f).as_ref().map(Column::generated));
         }
     }
     if spec.is_account(r) {

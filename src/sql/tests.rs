@@ -296,7 +296,7 @@ fn a_per_tenant_resources_statements_take_the_tenant_first() {
     let spec = tenant_spec();
     let project = spec.resource("project").unwrap();
     let sql = ResourceSql::new(&spec, project);
-    let columns = "id, country_id, lead_id, code, created_at, updated_at";
+    let columns = "id, country_id, lead_id, code, budget, created_at, updated_at";
     assert_eq!(
         sql.select_one,
         format!("\n    SELECT {columns}\n    FROM projects\n    WHERE tenant_id = $1 AND id = $2")
@@ -312,13 +312,13 @@ fn a_per_tenant_resources_statements_take_the_tenant_first() {
     assert_eq!(
         sql.insert,
         format!(
-            "\n    INSERT INTO projects (tenant_id, {columns})\n    VALUES ($1, $2, $3, $4, $5, $6, $6)\n    RETURNING {columns}"
+            "\n    INSERT INTO projects (tenant_id, {columns})\n    VALUES ($1, $2, $3, $4, $5, $6, $7, $7)\n    RETURNING {columns}"
         )
     );
     assert_eq!(
         sql.update,
         format!(
-            "\n    UPDATE projects\n    SET country_id = $3, lead_id = $4, code = $5, updated_at = $6\n    WHERE tenant_id = $1 AND id = $2\n    RETURNING {columns}"
+            "\n    UPDATE projects\n    SET country_id = $3, lead_id = $4, code = $5, budget = $6, updated_at = $7\n    WHERE tenant_id = $1 AND id = $2\n    RETURNING {columns}"
         )
     );
     assert_eq!(

@@ -46,7 +46,7 @@ else:
 const POSTGRES_SCHEMA: &str = "\
     SELECT 'column', table_name::text, column_name::text, data_type::text, \
            coalesce(character_maximum_length::text, ''), is_nullable::text, \
-           coalesce(column_default::text, '') \
+           coalesce(column_default::text, '') || coalesce(generation_expression::text, '') \
     FROM information_schema.columns WHERE table_schema = 'public' \
     UNION ALL SELECT 'index', tablename::text, indexname::text, indexdef, '', '', '' \
     FROM pg_indexes WHERE schemaname = 'public' \
