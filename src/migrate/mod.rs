@@ -115,6 +115,10 @@ pub struct Earlier {
     /// Whether PostgreSQL's tenant policies test the tenant alone (2026-12-05), rather than
     /// also admitting every tenant under `app.every_tenant` (`policies::tenant_alone`).
     pub tenant_policies_alone: bool,
+    /// Whether PostgreSQL's per-tenant decimals and listed texts have the generated columns
+    /// their lists compare under the policy (2026-12-05, `schema_names::Scaled` and
+    /// `Prefix`), and their list indexes hold those.
+    pub tenant_list_columns: bool,
 }
 
 impl Earlier {
@@ -129,6 +133,7 @@ impl Earlier {
             trace_context: true,
             owner_list_indexes: true,
             tenant_policies_alone: true,
+            tenant_list_columns: true,
         }
     }
 }
@@ -155,6 +160,11 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
                     if let Some(indexes) = crate::sql::earlier_admin_indexes(&table.name) {
                         table.indexes = indexes;
                     }
+                }
+            }
+            if !had.tenant_list_columns {
+                for table in &mut all {
+                    crate::sql::without_list_columns(spec, table, Dialect(db));
                 }
             }
             if !had.owner_list_indexes {
@@ -214,6 +224,15 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
         && new.tenancy.is_some()
     {
         policies::tenant_alone([&mut lite, &mut pg], [&mut back_lite, &mut back_pg]);
+    }
+    if had.is_some_and(|had| !had.tenant_list_columns) {
+        // PostgreSQL's alone: listed as its, as the policies' rewrite is, so that the plan
+        // has a change (and a migration) when SQLite has none.
+        for change in pg.changes.clone() {
+            if !lite.changes.contains(&change) {
+                lite.changes.push(format!("{change} (postgres)"));
+            }
+        }
     }
     let turns_tenancy_on = old.tenancy.is_none() && new.tenancy.is_some();
     if turns_tenancy_on {

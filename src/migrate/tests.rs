@@ -505,6 +505,7 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         trace_context: true,
         owner_list_indexes: true,
         tenant_policies_alone: true,
+        tenant_list_columns: true,
     };
     let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
     assert_eq!(
@@ -598,6 +599,7 @@ fn an_older_project_gets_the_trace_context_columns() {
         trace_context: false,
         owner_list_indexes: true,
         tenant_policies_alone: true,
+        tenant_list_columns: true,
     };
     let plan = plan_from(&notes, Some(&had), &notes, &Backfills::new());
     assert_eq!(
@@ -1275,4 +1277,61 @@ fn a_per_tenant_texts_prefix_column_follows_its_lists() {
         down.contains("ALTER TABLE items ADD COLUMN note_prefix TEXT GENERATED ALWAYS AS (left(note, 200)) STORED;"),
         "{down}"
     );
+}
+
+/// A project generated before the list columns (`Earlier::tenant_list_columns` unset) gets
+/// them in its next update's migration, whatever else changes: each per-tenant decimal's
+/// and listed text's column, and the list indexes on them in place of those on the field;
+/// back, the earlier indexes again. Recorded as generated, nothing is written.
+#[test]
+fn an_earlier_projects_per_tenant_lists_get_their_generated_columns() {
+    let spec = tenant_item(
+        "price = { type = \"decimal\", scale = 2, sort = true }\n\
+         note = { type = \"text\", required = false, filter = true }",
+    );
+    let had = Earlier {
+        tenant_list_columns: false,
+        ..Earlier::current(&spec)
+    };
+    let up = plan_from(&spec, Some(&had), &spec, &Backfills::new());
+    assert!(up.refused.is_empty(), "{:?}", up.refused);
+    assert!(
+        up.changes
+            .contains(&"add column `items.price_scaled` (postgres)".to_owned()),
+        "{:?}",
+        up.changes
+    );
+    assert!(
+        up.sqlite
+            .contains("Nothing changes in this dialect's schema"),
+        "{}",
+        up.sqlite
+    );
+    assert_in_order(
+        &up.postgres,
+        &[
+            "DROP INDEX items_price__sort_idx;",
+            "ADD COLUMN price_scaled BIGINT GENERATED ALWAYS AS (CAST(price * 100 AS BIGINT)) STORED;",
+            "ADD COLUMN note_prefix TEXT GENERATED ALWAYS AS (left(note, 200)) STORED;",
+            "CREATE INDEX items_price__sort_idx ON items (tenant_id, price_scaled, id);",
+        ],
+    );
+    assert!(
+        up.postgres
+            .contains("(tenant_id, note_prefix, created_at, id)"),
+        "{}",
+        up.postgres
+    );
+    let (_, down) = up.down.clone().expect("reversible");
+    assert!(
+        down.contains("ALTER TABLE items DROP COLUMN price_scaled;"),
+        "{down}"
+    );
+    assert!(down.contains("ON items (tenant_id, price, id);"), "{down}");
+    assert!(
+        down.contains("(tenant_id, left(note, 200), created_at, id)"),
+        "{down}"
+    );
+    let current = Earlier::current(&spec);
+    assert!(plan_from(&spec, Some(&current), &spec, &Backfills::new()).is_empty());
 }

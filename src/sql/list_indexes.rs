@@ -27,7 +27,9 @@ struct Key {
     unique: bool,
 }
 
-fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
+/// `list_columns`: whether PostgreSQL's per-tenant decimals and texts are compared through
+/// the columns generated for them (`Scaled`, `Prefix`), as since 2026-12-05.
+fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect, list_columns: bool) -> Option<Key> {
     let plain = |name: &str, nullable: bool| Key {
         name: name.to_owned(),
         value: name.to_owned(),
@@ -59,7 +61,8 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
     let column = f.names.sql.clone();
     // Its unique index is on the decimal, which PostgreSQL's lists compare through the
     // scaled column: not one they use.
-    let scaled = Scaled::of(spec, r, f).filter(|_| dialect.0 == Database::Postgres);
+    let generated = list_columns && dialect.0 == Database::Postgres;
+    let scaled = Scaled::of(spec, r, f).filter(|_| generated);
     let value = match f.ty {
         FieldType::Decimal { .. } if dialect.0 == Database::Sqlite => {
             format!("CAST({column} AS REAL)")
@@ -67,8 +70,7 @@ fn key(spec: &Spec, r: &Resource, json: &str, dialect: Dialect) -> Option<Key> {
         FieldType::Decimal { .. } => scaled
             .as_ref()
             .map_or_else(|| column.clone(), |s| s.column.clone()),
-        FieldType::Text => match Prefix::of(spec, r, f).filter(|_| dialect.0 == Database::Postgres)
-        {
+        FieldType::Text => match Prefix::of(spec, r, f).filter(|_| generated) {
             Some(prefix) => prefix.column,
             None => dialect.text_prefix(&column),
         },
@@ -107,6 +109,16 @@ pub const OWNER_TWIN: &str = "The same list of one owner's rows (an `owner` list
 
 /// The list indexes of `r`; equality on a unique field is served by its unique index.
 pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<Index> {
+    list_indexes_of(spec, r, dialect, true)
+}
+
+/// [`list_indexes`], with or without the generated list columns (see [`key`]).
+pub(super) fn list_indexes_of(
+    spec: &Spec,
+    r: &Resource,
+    dialect: Dialect,
+    list_columns: bool,
+) -> Vec<Index> {
     let table = &r.names.plural_snake;
     let quoted = &r.names.plural_sql;
     let live = if r.soft_delete {
@@ -115,7 +127,7 @@ pub(super) fn list_indexes(spec: &Spec, r: &Resource, dialect: Dialect) -> Vec<I
         ""
     };
     let paths = list_paths(r);
-    let key = |json: &str| key(spec, r, json, dialect);
+    let key = |json: &str| key(spec, r, json, dialect, list_columns);
     let default = key(&paths.default_sort);
     // Each index as (name, columns, comment), written below once its twins are added.
     let mut planned: Vec<(String, Vec<String>, &'static str)> = Vec::new();

@@ -41,6 +41,6 @@ pub use tables::{
     create_sign_in_requests, create_webhooks, delivery_indexes, earlier_admin_indexes, job_indexes,
     join_columns, join_index, replica_table, resource_table, row_level_security, session_tenant,
     tenant_policy, tenant_test, trace_context, webhook_indexes, with_case_sensitive_email,
-    with_earlier_list_indexes, without_trace_context,
+    with_earlier_list_indexes, without_list_columns, without_trace_context,
 };
 pub use text::rust_text;

@@ -1,7 +1,7 @@
 //! The migrations that create tables: a resource's, a many-to-many join table, and the
 //! service's own (sessions, tokens, outbox, jobs, idempotency keys, webhooks).
 
-use super::list_indexes::list_indexes;
+use super::list_indexes::{list_indexes, list_indexes_of};
 use super::text::{ACCOUNT_EMAIL_COLUMN, compared, folds_case, foreign_key};
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
@@ -15,7 +15,7 @@ use crate::spec::schema_names::{
     unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
-use crate::table::{Column, Constraint, Index, ListColumn, Table, TableKind};
+use crate::table::{Column, Constraint, Index, ListColumn, Table, TableKind, Value};
 
 /// A resource's table in one dialect: its columns, its unique indexes (partial on live rows when soft-deleted, so a deleted row does not
 /// hold on to its unique values) and its lists' indexes (`list_indexes`) one by one, as `update` compares them, and the
@@ -978,15 +978,38 @@ pub fn with_case_sensitive_email(spec: &Spec, table: &mut Table) {
     }
 }
 
+/// The resource whose table `table` is, if it is one.
+fn resource_of<'a>(spec: &'a Spec, table: &Table) -> Option<&'a Resource> {
+    (spec.resources.iter())
+        .find(|r| r.names.plural_snake == table.name && table.kind == TableKind::Resource)
+}
+
+/// `table` as a backend-gen from before 2026-12-05 wrote it: without the columns PostgreSQL
+/// generates for a per-tenant table's lists (`ListColumn`), and with list indexes on the
+/// decimals and the texts' `left()` themselves. `update` adds them to such a project (see
+/// `migrate::Earlier::tenant_list_columns`).
+pub fn without_list_columns(spec: &Spec, table: &mut Table, dialect: Dialect) {
+    let Some(r) = resource_of(spec, table) else {
+        return;
+    };
+    if !(table.columns.iter()).any(|c| matches!(c.value, Value::Generated(_))) {
+        return;
+    }
+    table
+        .columns
+        .retain(|c| !matches!(c.value, Value::Generated(_)));
+    let current = list_indexes(spec, r, dialect);
+    table.indexes.retain(|i| !current.contains(i));
+    table
+        .indexes
+        .extend(list_indexes_of(spec, r, dialect, false));
+}
+
 /// `table` as a backend-gen from before lists were served by indexes wrote its indexes:
 /// the unique ones, a plain index on each foreign key and `(created_at, id)` (never
 /// partial). `update` adds the list indexes to such a project (see `migrate::Earlier`).
 pub fn with_earlier_list_indexes(spec: &Spec, table: &mut Table) {
-    let Some(r) = spec
-        .resources
-        .iter()
-        .find(|r| r.names.plural_snake == table.name && table.kind == TableKind::Resource)
-    else {
+    let Some(r) = resource_of(spec, table) else {
         return;
     };
     let quoted = &r.names.plural_sql;

@@ -34,7 +34,7 @@ use merge::{decide, has_conflict_markers};
 use state::{
     APPLIED_SPEC, BASE, STATE, admin_lists_indexed, base_paths, emails_folded, history,
     lists_indexed, name_in, owner_lists_indexed, read, sealed_before_in, tables_before_jobs,
-    tables_in, tenant_policies_alone, trace_context_kept,
+    tables_in, tenant_list_columns, tenant_policies_alone, trace_context_kept,
 };
 
 use crate::console::count;
@@ -295,6 +295,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         trace_context: trace_context_kept(&state),
         owner_list_indexes: owner_lists_indexed(&state),
         tenant_policies_alone: tenant_policies_alone(&state),
+        tenant_list_columns: tenant_list_columns(&state),
     };
     refuse_unresolved_conflicts(dir)?;
 

@@ -58,6 +58,10 @@ pub(super) const TRACE_CONTEXT_KEPT: &str = "kept";
 /// tenant alone (`migrate::Earlier::tenant_policies_alone`).
 pub(super) const TENANT_POLICIES: &str = "tenant_policies";
 pub(super) const TENANT_ALONE: &str = "tenant-alone";
+/// The key and value of `generated.toml` that say PostgreSQL's per-tenant tables have the
+/// columns their lists compare under the policy (`migrate::Earlier::tenant_list_columns`).
+pub(super) const TENANT_LIST_COLUMNS: &str = "tenant_list_columns";
+pub(super) const GENERATED: &str = "generated";
 /// The key of `generated.toml` that says which strings the default maximum length bounds:
 /// every one (a project generated since the default) or those written since (an older
 /// project, whose stored values may be longer).
@@ -121,6 +125,9 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              # PostgreSQL's tenant policies test the tenant alone; what reaches every tenant\n\
              # runs as the tables' owner.\n\
              {TENANT_POLICIES} = {TENANT_ALONE:?}\n\
+             # PostgreSQL's per-tenant decimals and listed texts have a generated column their\n\
+             # lists compare (`*_scaled`, `*_prefix`).\n\
+             {TENANT_LIST_COLUMNS} = {GENERATED:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
              {STRING_LENGTHS} = {strings:?}\n\
              # Fields that were personal: their columns may hold sealed values, which the\n\
@@ -184,6 +191,10 @@ pub(super) fn trace_context_kept(state: &str) -> bool {
 
 pub(super) fn tenant_policies_alone(state: &str) -> bool {
     says(state, TENANT_POLICIES, TENANT_ALONE)
+}
+
+pub(super) fn tenant_list_columns(state: &str) -> bool {
+    says(state, TENANT_LIST_COLUMNS, GENERATED)
 }
 
 /// What `generated.toml` says of the project's past.
