@@ -162,10 +162,13 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             name: sql::AUDIT_LOG.into(),
             quoted: sql::AUDIT_LOG.into(),
             kind: TableKind::Audit,
-            columns: Vec::new(),
-            indexes: sql::audit_indexes(),
+            columns: match spec.tenancy {
+                Some(_) => vec![sql::audit_tenant(dialect)],
+                None => Vec::new(),
+            },
+            indexes: sql::audit_indexes(spec.tenancy.is_some()),
             constraints: Vec::new(),
-            create: sql::create_audit_log(dialect),
+            create: sql::create_audit_log(spec.tenancy.is_some(), dialect),
         });
     }
     if spec.has_job_queue() {

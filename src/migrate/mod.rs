@@ -119,6 +119,9 @@ pub struct Earlier {
     /// their lists compare under the policy (2026-12-05, `schema_names::Scaled` and
     /// `Prefix`), and their list indexes hold those.
     pub tenant_list_columns: bool,
+    /// Whether its audit trail's entries name their row's tenant (2026-12-05,
+    /// `sql::audit_tenant`): under `[tenancy]`, `update` adds the column to a trail without it.
+    pub audit_tenant: bool,
 }
 
 impl Earlier {
@@ -134,6 +137,7 @@ impl Earlier {
             owner_list_indexes: true,
             tenant_policies_alone: true,
             tenant_list_columns: true,
+            audit_tenant: true,
         }
     }
 }
@@ -176,6 +180,9 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
             }
             if !had.trace_context {
                 all.iter_mut().for_each(crate::sql::without_trace_context);
+            }
+            if !had.audit_tenant {
+                all.iter_mut().for_each(crate::sql::without_audit_tenant);
             }
             if !had.emails_folded {
                 for table in &mut all {

@@ -306,9 +306,10 @@ impl Diff {
                 false => steps.add_constraints.push(add),
             }
         }
-        // A table that becomes per tenant gets PostgreSQL's wall (SQLite has none).
+        // A table that becomes per tenant gets PostgreSQL's wall (SQLite has none). The audit
+        // trail, which gains the column too, stays readable across tenants by its admin.
         let tenant = |t: &Table| t.columns.iter().any(|c| c.name == TENANT_ID);
-        if tenant(now) && !tenant(was) && !self.sqlite() {
+        if now.kind == TableKind::Resource && tenant(now) && !tenant(was) && !self.sqlite() {
             steps.add_constraints.push(
                 crate::sql::row_level_security(&now.quoted, self.dialect)
                     .trim()
@@ -493,11 +494,12 @@ fn same_but_parts(was: &Table, now: &Table) -> bool {
                 .chain(&now.columns)
                 .any(|c| c.definition() == column)
     };
+    // A column added last moves the comma onto the line before it.
     let body = |t: &Table| {
         uncommented(&t.create)
             .lines()
             .filter(|l| !listed(l))
-            .map(str::to_owned)
+            .map(|l| l.trim_end_matches(',').to_owned())
             .collect::<Vec<_>>()
     };
     body(was) == body(now)

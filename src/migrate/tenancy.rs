@@ -18,7 +18,9 @@ use crate::cast::now;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::schema::{Table, tables};
-use crate::spec::schema_names::{MEMBERSHIPS, SESSIONS, TENANT_ID, join_table, primary_key};
+use crate::spec::schema_names::{
+    AUDIT_LOG, MEMBERSHIPS, SESSIONS, TENANT_ID, join_table, primary_key,
+};
 use crate::spec::{Database, Spec};
 
 /// What turning tenancy on adds to one dialect's migration, beside the tables' own changes.
@@ -156,6 +158,21 @@ fn turn_on(
         for target in r.many_to_many.iter().filter_map(|t| new.resource(t)) {
             copy_join_table(new, r, target, dialect, &first, out);
         }
+    }
+    // The history of the rows moved into the first tenant moves with them, so that its
+    // admin reads it; a shared resource's entries keep no tenant.
+    let audited: Vec<String> = (new.resources.iter())
+        .filter(|r| r.audit && new.is_per_tenant(r))
+        .map(|r| format!("'{}'", r.names.snake))
+        .collect();
+    if !audited.is_empty() {
+        out.joins.push(format!(
+            "UPDATE {AUDIT_LOG} SET {TENANT_ID} = {first}\n    \
+             WHERE resource IN ({})\n      \
+             AND EXISTS (SELECT 1 FROM {} WHERE id = {first});",
+            audited.join(", "),
+            tenant.names.plural_sql
+        ));
     }
 }
 

@@ -506,6 +506,7 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         owner_list_indexes: true,
         tenant_policies_alone: true,
         tenant_list_columns: true,
+        audit_tenant: true,
     };
     let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
     assert_eq!(
@@ -600,6 +601,7 @@ fn an_older_project_gets_the_trace_context_columns() {
         owner_list_indexes: true,
         tenant_policies_alone: true,
         tenant_list_columns: true,
+        audit_tenant: true,
     };
     let plan = plan_from(&notes, Some(&had), &notes, &Backfills::new());
     assert_eq!(
@@ -1330,6 +1332,112 @@ fn an_earlier_projects_per_tenant_lists_get_their_generated_columns() {
     assert!(down.contains("ON items (tenant_id, price, id);"), "{down}");
     assert!(
         down.contains("(tenant_id, left(note, 200), created_at, id)"),
+        "{down}"
+    );
+    let current = Earlier::current(&spec);
+    assert!(plan_from(&spec, Some(&current), &spec, &Backfills::new()).is_empty());
+}
+
+/// Tenancy turned on for a project whose per-tenant resource is audited: the trail gains
+/// its nullable tenant column and index, with no row-level policy (the platform's admin
+/// reads every tenant's entries), and the entries of the rows moved into the first tenant
+/// move with them, once the column is there; a shared resource's entries keep none.
+#[test]
+fn turning_tenancy_on_moves_the_audited_rows_history_into_the_first_tenant() {
+    let source = "[auth]\nmode = \"jwt\"\n\
+                  [resources.organization.fields]\nname = { type = \"string\", default = \"Acme\" }\n\
+                  [resources.label]\naudit = true\n\
+                  [resources.label.fields]\nname = { type = \"string\" }\n\
+                  [resources.project]\naudit = true\n\
+                  [resources.project.fields]\ncode = { type = \"string\" }\n";
+    let old = spec(source);
+    let mut new = spec(source);
+    new.tenancy = Some(crate::spec::Tenancy {
+        tenant: "organization".into(),
+        global: vec!["label".into()],
+    });
+    let plan = plan(&old, &new, &Backfills::new());
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    for change in [
+        "add column `audit_log.tenant_id`",
+        "create index `audit_log_tenant_idx`",
+    ] {
+        assert!(
+            plan.changes.contains(&change.to_owned()),
+            "{:?}",
+            plan.changes
+        );
+    }
+    let moved = "UPDATE audit_log SET tenant_id = '00000000-0000-4000-8000-000000000001'\n    \
+                 WHERE resource IN ('project')\n      \
+                 AND EXISTS (SELECT 1 FROM organizations WHERE id = '00000000-0000-4000-8000-000000000001');";
+    assert_in_order(
+        &plan.postgres,
+        &[
+            "ALTER TABLE audit_log ADD COLUMN tenant_id UUID;",
+            "CREATE INDEX audit_log_tenant_idx ON audit_log (tenant_id, occurred_at, id);",
+            moved,
+        ],
+    );
+    assert!(
+        !plan.postgres.contains("ON audit_log\n"),
+        "{}",
+        plan.postgres
+    );
+    assert!(
+        !plan
+            .postgres
+            .contains("ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY"),
+        "{}",
+        plan.postgres
+    );
+    assert_in_order(
+        &plan.sqlite,
+        &[
+            "ALTER TABLE audit_log ADD COLUMN tenant_id BLOB;",
+            "WHERE resource IN ('project')",
+        ],
+    );
+    // The trail a new project of the spec creates: the same column, last, and index.
+    let created = tables(&new, Dialect(Database::Postgres));
+    let trail = created
+        .iter()
+        .find(|t| t.name == "audit_log")
+        .expect("the trail");
+    assert!(
+        trail
+            .create
+            .contains("trace_id TEXT,\n    tenant_id UUID\n);"),
+        "{}",
+        trail.create
+    );
+    assert!(plan_is_empty(&new));
+}
+
+/// A project with tenancy generated before the trail's entries named a tenant
+/// (`Earlier::audit_tenant` unset) gets the column and its index in its next update, and
+/// back, loses them; recorded as kept, nothing is written.
+#[test]
+fn an_earlier_projects_audit_trail_gets_its_tenant_column() {
+    let spec = tenant_item("[resources.item]\naudit = true\n");
+    assert!(spec.audited());
+    let had = Earlier {
+        audit_tenant: false,
+        ..Earlier::current(&spec)
+    };
+    let up = plan_from(&spec, Some(&had), &spec, &Backfills::new());
+    assert!(up.refused.is_empty(), "{:?}", up.refused);
+    assert_eq!(
+        up.changes,
+        [
+            "add column `audit_log.tenant_id`",
+            "create index `audit_log_tenant_idx`"
+        ]
+    );
+    let (_, down) = up.down.clone().expect("reversible");
+    assert!(down.contains("DROP INDEX audit_log_tenant_idx;"), "{down}");
+    assert!(
+        down.contains("ALTER TABLE audit_log DROP COLUMN tenant_id;"),
         "{down}"
     );
     let current = Earlier::current(&spec);

@@ -141,7 +141,11 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
         service_table(DATA_KEYS, &[], "the keys of personal data");
     }
     if spec.audited() {
-        service_table(AUDIT_LOG, &AUDIT_INDEXES, "the audit trail");
+        let indexes = match spec.tenancy {
+            Some(_) => &AUDIT_INDEXES[..],
+            None => &AUDIT_INDEXES[..4],
+        };
+        service_table(AUDIT_LOG, indexes, "the audit trail");
     }
     for replica in &spec.replicas {
         let table = replica.table();
@@ -387,13 +391,15 @@ pub(crate) const ACCOUNT_EXPORT_INDEXES: [&str; 2] =
     ["account_exports_account_idx", "account_exports_expires_idx"];
 
 /// The audit trail: one row per write to an audited resource (`audit = true`), and the
-/// indexes of its admin list (by time; by row; by resource; by actor).
+/// indexes of its admin list (by time; by row; by resource; by actor; under `[tenancy]`, by
+/// tenant, last).
 pub const AUDIT_LOG: &str = "audit_log";
-pub(crate) const AUDIT_INDEXES: [&str; 4] = [
+pub(crate) const AUDIT_INDEXES: [&str; 5] = [
     "audit_log_occurred_at_idx",
     "audit_log_row_idx",
     "audit_log_resource_idx",
     "audit_log_actor_idx",
+    "audit_log_tenant_idx",
 ];
 
 /// Webhook subscriptions and their deliveries, with events and jwt auth.

@@ -498,8 +498,13 @@ fn erasure(spec: &Spec, r: &Resource) -> (String, String, String) {
         return none();
     };
     let table = &r.names.plural_sql;
-    // An audited resource's erasure records each row it deletes or clears: their ids.
-    let returning = if r.audit { "\n    RETURNING id" } else { "" };
+    // An audited resource's erasure records each row it deletes or clears: their ids, and a
+    // tenant's rows their tenant's (the erasure reaches every tenant's at once).
+    let returning = match (r.audit, spec.is_per_tenant(r)) {
+        (true, true) => "\n    RETURNING id, tenant_id",
+        (true, false) => "\n    RETURNING id",
+        (false, _) => "",
+    };
     let erase = match r.on_erase {
         OnErase::Delete => query(&[format!(
             "    DELETE FROM {table} WHERE {condition}{returning}"

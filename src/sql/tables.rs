@@ -823,10 +823,15 @@ pub fn create_data_keys(dialect: Dialect) -> String {
 /// who wrote (`account`, `anonymous`, or `service`: an erasure heard from another service),
 /// `actor_id` which account; `old_values` and `new_values` hold the changed fields that are not
 /// personal, as the API shows them. The id is a UUIDv7, so it orders rows as they were
-/// written and breaks ties between rows of one instant.
-pub fn create_audit_log(dialect: Dialect) -> String {
+/// written and breaks ties between rows of one instant. Under `[tenancy]` an entry of a
+/// tenant's row names its tenant ([`audit_tenant`]).
+pub fn create_audit_log(tenancy: bool, dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let json = dialect.kind_type(Kind::Json);
+    let tenant = match tenancy {
+        true => format!(",\n    {}", audit_tenant(dialect).definition()),
+        false => String::new(),
+    };
     format!(
         "-- The audit trail: who changed which row, how, and when.\n\
          CREATE TABLE {AUDIT_LOG} (\n    \
@@ -842,17 +847,50 @@ pub fn create_audit_log(dialect: Dialect) -> String {
          old_values {json},\n    \
          new_values {json},\n    \
          request_id TEXT,\n    \
-         trace_id TEXT\n);\n\n{}",
-        indexes_sql(&audit_indexes())
+         trace_id TEXT{tenant}\n);\n\n{}",
+        indexes_sql(&audit_indexes(tenancy))
     )
+}
+
+/// The audit trail's column naming the tenant of an entry's row (`[tenancy]`): NULL for a
+/// row every tenant shares. No foreign key (an entry outlives its tenant) and no row-level
+/// policy: the platform's admin reads every tenant's entries, a tenant's admin its own, as
+/// the code scopes them (docs/decisions/tenancy.md). Listed among the table's columns, so
+/// that `update` adds it to a project whose trail predates it.
+pub fn audit_tenant(dialect: Dialect) -> Column {
+    Column::fixed(TENANT_ID, dialect.id_type(), false)
+}
+
+/// `table` (the audit trail) as a backend-gen from before its entries named a tenant wrote
+/// it: without [`audit_tenant`] and its index. `update` adds both to such a project (see
+/// `migrate::Earlier`).
+pub fn without_audit_tenant(table: &mut Table) {
+    if table.name != AUDIT_LOG || table.columns.is_empty() {
+        return;
+    }
+    for column in std::mem::take(&mut table.columns) {
+        let line = format!(",\n    {}", column.definition());
+        table.create = table.create.replace(&line, "");
+    }
+    let tenant = AUDIT_INDEXES[4];
+    for index in table.indexes.iter().filter(|i| i.name == tenant) {
+        let comment = index
+            .comment
+            .map(|c| format!("-- {c}\n"))
+            .unwrap_or_default();
+        table.create = table
+            .create
+            .replace(&format!("{comment}{}\n", index.sql), "");
+    }
+    table.indexes.retain(|i| i.name != tenant);
 }
 
 /// The audit trail's indexes, one per access path of its admin list, newest first: by time
 /// (which also serves the retention prune), by row, by resource, by actor: the filtered
-/// column, then `occurred_at, id`.
-pub fn audit_indexes() -> Vec<Index> {
-    let [time, row, resource, actor] = AUDIT_INDEXES;
-    vec![
+/// column, then `occurred_at, id`; and under `[tenancy]` by tenant, a tenant's admin's list.
+pub fn audit_indexes(tenancy: bool) -> Vec<Index> {
+    let [time, row, resource, actor, tenant] = AUDIT_INDEXES;
+    let mut indexes = vec![
         plain_index(
             time,
             AUDIT_LOG,
@@ -877,7 +915,16 @@ pub fn audit_indexes() -> Vec<Index> {
             "(actor_id, occurred_at, id)",
             "The admin's list of one account's writes.",
         ),
-    ]
+    ];
+    if tenancy {
+        indexes.push(plain_index(
+            tenant,
+            AUDIT_LOG,
+            "(tenant_id, occurred_at, id)",
+            "A tenant's entries, as its admin lists them.",
+        ));
+    }
+    indexes
 }
 
 /// The migration of the webhook subscriptions. The secret signs every delivery; it is

@@ -62,6 +62,10 @@ pub(super) const TENANT_ALONE: &str = "tenant-alone";
 /// columns their lists compare under the policy (`migrate::Earlier::tenant_list_columns`).
 pub(super) const TENANT_LIST_COLUMNS: &str = "tenant_list_columns";
 pub(super) const GENERATED: &str = "generated";
+/// The key and value of `generated.toml` that say the audit trail's entries name their row's
+/// tenant (`migrate::Earlier::audit_tenant`).
+pub(super) const AUDIT_TENANT: &str = "audit_tenant";
+pub(super) const AUDIT_TENANT_KEPT: &str = "kept";
 /// The key of `generated.toml` that says which strings the default maximum length bounds:
 /// every one (a project generated since the default) or those written since (an older
 /// project, whose stored values may be longer).
@@ -128,6 +132,8 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              # PostgreSQL's per-tenant decimals and listed texts have a generated column their\n\
              # lists compare (`*_scaled`, `*_prefix`).\n\
              {TENANT_LIST_COLUMNS} = {GENERATED:?}\n\
+             # The audit trail's entries name the tenant of their row (`tenant_id`).\n\
+             {AUDIT_TENANT} = {AUDIT_TENANT_KEPT:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
              {STRING_LENGTHS} = {strings:?}\n\
              # Fields that were personal: their columns may hold sealed values, which the\n\
@@ -195,6 +201,10 @@ pub(super) fn tenant_policies_alone(state: &str) -> bool {
 
 pub(super) fn tenant_list_columns(state: &str) -> bool {
     says(state, TENANT_LIST_COLUMNS, GENERATED)
+}
+
+pub(super) fn audit_tenant_kept(state: &str) -> bool {
+    says(state, AUDIT_TENANT, AUDIT_TENANT_KEPT)
 }
 
 /// What `generated.toml` says of the project's past.

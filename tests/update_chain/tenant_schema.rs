@@ -366,8 +366,12 @@ fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
              INSERT INTO project_labels (project_id, label_id) VALUES ({project}, {label});\n\
              INSERT INTO project_countries (project_id, country_id) VALUES ({project}, {country});\n\
              INSERT INTO tasks (id, project_id, title, created_at, updated_at) VALUES ({task}, {project}, 't', {TS}, {TS});\n\
-             INSERT INTO tasks (id, parent_id, title, created_at, updated_at) VALUES ({}, {task}, 's', {TS}, {TS});",
-            id(10)
+             INSERT INTO tasks (id, parent_id, title, created_at, updated_at) VALUES ({}, {task}, 's', {TS}, {TS});\n\
+             INSERT INTO audit_log (id, occurred_at, actor, actor_roles, resource, row_id, action, fields) VALUES ({}, {TS}, 'service', '[]', 'project', {project}, 'create', '[]');\n\
+             INSERT INTO audit_log (id, occurred_at, actor, actor_roles, resource, row_id, action, fields) VALUES ({}, {TS}, 'service', '[]', 'country', {country}, 'create', '[]');",
+            id(10),
+            id(12),
+            id(13)
         );
         assert!(takes(db, &rows), "{}", db.dialect());
         let migration = if sqlite { &plan.sqlite } else { &plan.postgres };
@@ -412,6 +416,14 @@ fn turning_tenancy_on_keeps_every_row_and_account_in_a_first_tenant() {
         .map(|t| in_first(t))
         .collect();
         assert_eq!(kept, ["1", "1", "1", "1", "2"], "{}", db.dialect());
+        // The project's history moved with it; the shared country's names no tenant.
+        let history = db.run("SELECT resource FROM audit_log WHERE tenant_id IS NULL");
+        assert_eq!(
+            (in_first("audit_log"), history.trim()),
+            ("1".to_owned(), "country"),
+            "{}",
+            db.dialect()
+        );
         let tenants = db.run("SELECT name FROM organizations ORDER BY name");
         assert_eq!(tenants.trim(), "Existing\nFirst", "{}", db.dialect());
         let members = db.run(&format!(
