@@ -22,6 +22,8 @@ pub struct Graph {
     pub erase: bool,
     /// The audit trail's admin reads (`auditLog`, `auditEntry`), as JSON.
     pub audit: bool,
+    /// `[tenancy]`: the audit trail's entries name their row's tenant (`tenantId`).
+    pub tenancy: bool,
 }
 
 /// The generated N+1 test's query: a list, each row's has-many field and each of those

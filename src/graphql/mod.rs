@@ -124,6 +124,7 @@ pub fn graph(spec: &Spec, ctx: &ServiceContext) -> Graph {
         privacy,
         erase,
         audit,
+        tenancy: spec.tenancy.is_some(),
     }
 }
 

@@ -76,9 +76,11 @@ pub fn sdl(graph: &Graph) -> String {
     }
     if graph.audit {
         let [log, entry] = AUDIT_QUERIES;
+        // Under `[tenancy]` an entry names its row's tenant, and the list filters by it.
+        let tenant = if graph.tenancy { "tenantId: ID, " } else { "" };
         let _ = writeln!(
             query,
-            "  {log}(resource: String, rowId: ID, actorId: ID, occurredAfter: String, occurredBefore: String, sort: String, first: Int, after: String): JSON!"
+            "  {log}(resource: String, rowId: ID, actorId: ID, {tenant}occurredAfter: String, occurredBefore: String, sort: String, first: Int, after: String): JSON!"
         );
         let _ = writeln!(query, "  {entry}(id: ID!): JSON!");
     }

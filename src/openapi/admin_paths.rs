@@ -265,7 +265,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The keys of an audit entry, for `fields`.
+/// The keys of an audit entry, for `fields` (under `[tenancy]`, [`AUDIT_TENANT`] too).
 const AUDIT_KEYS: [&str; 13] = [
     "id",
     "occurredAt",
@@ -281,6 +281,9 @@ const AUDIT_KEYS: [&str; 13] = [
     "requestId",
     "traceId",
 ];
+
+/// The key of an audit entry naming its row's tenant, under `[tenancy]`.
+const AUDIT_TENANT: &str = "tenantId";
 
 /// What an audit entry says was done.
 const AUDIT_ACTIONS: [&str; 8] = [
@@ -308,9 +311,7 @@ impl<'a> Builder<'a> {
                 "description": format!("The changed fields' values {which} the write, as the API shows them, but for personal fields, which are named in `fields` and never kept; `null` where there was no row ({which})."),
             })
         };
-        schemas.insert(
-            "AuditEntry".into(),
-            json!({
+        let mut entry = json!({
                 "type": "object",
                 "description": "An entry of the audit trail: one write to an audited resource.",
                 "properties": {
@@ -330,8 +331,14 @@ impl<'a> Builder<'a> {
                 },
                 "required": ["id", "occurredAt", "actor", "actorId", "actorRoles", "resource", "rowId", "action", "fields", "oldValues", "newValues", "requestId", "traceId"],
                 "additionalProperties": false
-            }),
-        );
+        });
+        if self.spec.tenancy.is_some() {
+            entry["properties"][AUDIT_TENANT] = json!({"type": ["string", "null"], "format": "uuid", "description": "The tenant of the row, for a tenant's row; `null` for a row every tenant shares."});
+            if let Some(required) = entry["required"].as_array_mut() {
+                required.push(json!(AUDIT_TENANT));
+            }
+        }
+        schemas.insert("AuditEntry".into(), entry);
         // A list item: the same keys, only those `fields` selects.
         let mut item = schemas["AuditEntry"].clone();
         if let Some(item) = item.as_object_mut() {
@@ -353,6 +360,13 @@ impl<'a> Builder<'a> {
         action: AuditAction,
         mut base: Map<String, Value>,
     ) -> Value {
+        let tenancy = self.spec.tenancy.is_some();
+        let who = match tenancy {
+            true => {
+                "The platform's admin reads every entry; a tenant's admin (the admin role in the membership its session acts in) only those of its tenant's rows, and gets 404 for another's."
+            }
+            false => "Admins only.",
+        };
         let (description, answers) = match action {
             AuditAction::List => {
                 let uuid = json!({"type": "string", "format": "uuid"});
@@ -360,28 +374,63 @@ impl<'a> Builder<'a> {
                 let query = |name: &str, schema: &Value, description: &str| json!({"name": name, "in": "query", "description": description, "schema": schema});
                 // As a resource list's: spaces around a key are dropped (a `+` is one).
                 let sort_key = " *[+-]?(occurredAt|id) *";
-                let field_key = format!(" *({}) *", AUDIT_KEYS.join("|"));
+                let keys: Vec<&str> = AUDIT_KEYS
+                    .into_iter()
+                    .chain(tenancy.then_some(AUDIT_TENANT))
+                    .collect();
+                let field_key = format!(" *({}) *", keys.join("|"));
                 let resources: Vec<&str> = (self.spec.resources.iter())
                     .filter(|r| r.audit)
                     .map(|r| r.names.snake.as_str())
                     .collect();
-                base.insert(
-                    "parameters".into(),
-                    json!([
-                        param_ref("Page"),
-                        param_ref("Limit"),
-                        param_ref("Cursor"),
-                        query("resource", &json!({"type": "string", "enum": resources}), "Only the entries of this resource's rows."),
-                        query("rowId", &uuid, "Only the entries of this row (with `resource`): its history."),
-                        query("actorId", &uuid, "Only the writes of this account."),
-                        query("occurredAfter", &instant, "Only entries at or after this instant (a date: its midnight, UTC)."),
-                        query("occurredBefore", &instant, "Only entries before this instant."),
-                        query("sort", &json!({"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{sort_key}(,{sort_key})*$")}), "`-occurredAt` (the default: the newest first), `occurredAt`, or by `id` (the order they were written in), each optionally prefixed with `-` or `+`; the id breaks ties. With a filter, only the default."),
-                        query("fields", &json!({"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{field_key}(,{field_key})*$")}), "Comma-separated keys of an entry: each carries only those.")
-                    ]),
-                );
+                let mut parameters = json!([
+                    param_ref("Page"),
+                    param_ref("Limit"),
+                    param_ref("Cursor"),
+                    query(
+                        "resource",
+                        &json!({"type": "string", "enum": resources}),
+                        "Only the entries of this resource's rows."
+                    ),
+                    query(
+                        "rowId",
+                        &uuid,
+                        "Only the entries of this row (with `resource`): its history."
+                    ),
+                    query("actorId", &uuid, "Only the writes of this account."),
+                    query(
+                        "occurredAfter",
+                        &instant,
+                        "Only entries at or after this instant (a date: its midnight, UTC)."
+                    ),
+                    query(
+                        "occurredBefore",
+                        &instant,
+                        "Only entries before this instant."
+                    ),
+                    query(
+                        "sort",
+                        &json!({"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{sort_key}(,{sort_key})*$")}),
+                        "`-occurredAt` (the default: the newest first), `occurredAt`, or by `id` (the order they were written in), each optionally prefixed with `-` or `+`; the id breaks ties. With a filter, only the default."
+                    ),
+                    query(
+                        "fields",
+                        &json!({"type": "string", "maxLength": MAX_KEYS_TEXT, "pattern": format!("^{field_key}(,{field_key})*$")}),
+                        "Comma-separated keys of an entry: each carries only those."
+                    )
+                ]);
+                if let (true, Some(list)) = (tenancy, parameters.as_array_mut()) {
+                    list.push(query(
+                        AUDIT_TENANT,
+                        &uuid,
+                        "Only the entries of this tenant's rows.",
+                    ));
+                }
+                base.insert("parameters".into(), parameters);
                 (
-                    "Admins only. The newest first. One filter at a time (`resource` with `rowId` count as one), each served by an index, with the time range; others, and unknown query parameters, get 400. There is no route that writes: entries are made by the writes they record, and only the retention prune (`AUDIT_RETENTION_DAYS`) removes them.",
+                    format!(
+                        "{who} The newest first. One filter at a time (`resource` with `rowId` count as one), each served by an index, with the time range; others, and unknown query parameters, get 400. There is no route that writes: entries are made by the writes they record, and only the retention prune (`AUDIT_RETENTION_DAYS`) removes them."
+                    ),
                     vec![
                         (
                             "200",
@@ -392,7 +441,7 @@ impl<'a> Builder<'a> {
                 )
             }
             AuditAction::Read => (
-                "Admins only.",
+                who.to_owned(),
                 vec![
                     ("200", ok_json("The entry.", "AuditEntry", &[])),
                     ("404", error("NotFound")),

@@ -154,13 +154,10 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
 }
 
 /// What of a sound `[tenancy]` this build does not generate yet (issue 76). Per-tenant rows
-/// are generated behind both walls (docs/decisions/tenancy.md), but not yet with the
-/// features whose statements run outside the request's tenant or carry no tenant: links
-/// to or from such rows, files (the sweep reads every tenant's), events (the tenant does not
-/// travel with them yet, nor so to webhooks), the audit trail, personal fields (their keys
-/// are rotated across tenants) and an owner through parents (found outside the tenant).
-/// A service that took one would mix or lose the tenants' rows, so such a spec is refused,
-/// naming the feature; and so is a split.
+/// are generated behind both walls (docs/decisions/tenancy.md), with links, files, personal
+/// fields, owners through parents and the audit trail, but not yet with events: the tenant
+/// does not travel with them yet, nor so to webhooks. A service that took them would mix
+/// the tenants' rows, so such a spec is refused, naming the feature; and so is a split.
 fn refuse_ungenerated_tenancy(
     sink: &mut Sink,
     top: &Table<'_, '_>,
@@ -174,23 +171,13 @@ fn refuse_ungenerated_tenancy(
         .filter(|r| tenancy.is_per_tenant(&r.names.snake))
     {
         let name = r.names.snake.as_str();
-        let unbuilt = [
-            (!r.events.is_empty()).then(|| {
-                (
-                    "events",
-                    "events (and so webhooks)",
-                    "remove its `events`".to_owned(),
-                )
-            }),
-            r.audit.then(|| {
-                (
-                    "audit",
-                    "the audit trail",
-                    "remove `audit = true`".to_owned(),
-                )
-            }),
-        ];
-        for (key, feature, remedy) in unbuilt.into_iter().flatten() {
+        // Events alone, now: the audit trail and the rest are generated for a tenant's rows.
+        let unbuilt = (!r.events.is_empty()).then_some((
+            "events",
+            "events (and so webhooks)",
+            "remove its `events`",
+        ));
+        if let Some((key, feature, remedy)) = unbuilt {
             let at = top.span_of(&["resources", name, key]);
             sink.push(
                 Diagnostic::new(
