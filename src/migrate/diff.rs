@@ -5,6 +5,7 @@ use crate::dialect::Dialect;
 use crate::names::sql_ident;
 use crate::schema::Table;
 use crate::spec::Database;
+use crate::spec::schema_names::AUDIT_LOG;
 
 /// The statements of one dialect, by step.
 pub(super) struct Diff {
@@ -67,6 +68,18 @@ pub(super) struct TableSteps {
 impl Diff {
     pub(super) fn sqlite(&self) -> bool {
         self.dialect.0 == Database::Sqlite
+    }
+
+    /// The audit trail's entries of each resource renamed `(from, to)` renamed with it, once
+    /// the tables' own changes are made.
+    pub(super) fn rename_audit_entries(&mut self, renamed: &[(String, String)]) {
+        for (from, to) in renamed {
+            self.changes
+                .push(format!("rename the audit entries of `{from}` to `{to}`"));
+            self.copies.push(format!(
+                "UPDATE {AUDIT_LOG} SET resource = '{to}' WHERE resource = '{from}';"
+            ));
+        }
     }
 
     pub(super) fn sql(&self) -> String {

@@ -150,6 +150,7 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
         columns: column_renames(old, new),
     };
     let down = up.reversed();
+    let audited = renames::audited_renames(old, new);
     let tables_of = |spec: &Spec, had: Option<&Earlier>, db| {
         let mut all = tables(spec, Dialect(db));
         if let Some(had) = had {
@@ -217,11 +218,17 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
             diff.seed = turn.seed;
             diff.copies = turn.joins;
         }
+        diff.rename_audit_entries(&audited);
         diff
     };
     let down_diff = |db| {
         let (before, after) = (tables_of(new, None, db), tables_of(old, had, db));
-        Diff::new(before, after, &down, Fill::Zero, Dialect(db))
+        let mut diff = Diff::new(before, after, &down, Fill::Zero, Dialect(db));
+        let back: Vec<(String, String)> = (audited.iter())
+            .map(|(from, to)| (to.clone(), from.clone()))
+            .collect();
+        diff.rename_audit_entries(&back);
+        diff
     };
     let mut lite = up_diff(Database::Sqlite);
     let mut pg = up_diff(Database::Postgres);

@@ -101,6 +101,23 @@ pub(crate) fn was<'a>(old: &'a Spec, new: &Spec, r: &Resource) -> Option<&'a Res
         .or_else(|| old.resource(&r.names.snake))
 }
 
+/// Resources renamed whose audit entries follow them, as (old name, new name): an entry names
+/// its resource, and the admin's list filters by the names the spec has now. Where the trail
+/// is there before and after, and either side audits the resource (entries of a resource
+/// audited once stay after `audit = true` is gone).
+pub(super) fn audited_renames(old: &Spec, new: &Spec) -> Vec<(String, String)> {
+    if !(old.audited() && new.audited()) {
+        return Vec::new();
+    }
+    (new.resources.iter())
+        .filter_map(|r| {
+            let o = was(old, new, r)?;
+            (o.names.snake != r.names.snake && (o.audit || r.audit))
+                .then(|| (o.names.snake.clone(), r.names.snake.clone()))
+        })
+        .collect()
+}
+
 /// Tables that keep their rows under a new name: a resource's, when its `plural`
 /// changed or it was renamed, and the join tables named after it.
 pub(super) fn table_renames(old: &Spec, new: &Spec) -> Vec<(String, String)> {

@@ -1443,3 +1443,41 @@ fn an_earlier_projects_audit_trail_gets_its_tenant_column() {
     let current = Earlier::current(&spec);
     assert!(plan_from(&spec, Some(&current), &spec, &Backfills::new()).is_empty());
 }
+
+/// A renamed audited resource takes its audit entries along, so that the trail's list finds
+/// its history under the name the spec has now (its filter accepts no other); back, the old
+/// name again. A rename of a resource the trail never held entries of writes nothing more.
+#[test]
+fn a_renamed_audited_resource_renames_its_audit_entries() {
+    let old = spec(
+        "[auth]\nmode = \"jwt\"\n\
+         [resources.item]\naudit = true\n\
+         [resources.item.fields]\nname = { type = \"string\" }\n\
+         [resources.tag.fields]\nname = { type = \"string\" }\n",
+    );
+    let new = spec(
+        "[auth]\nmode = \"jwt\"\n\
+         [resources.article]\naudit = true\nrenamed_from = \"item\"\n\
+         [resources.article.fields]\nname = { type = \"string\" }\n\
+         [resources.label]\nrenamed_from = \"tag\"\n\
+         [resources.label.fields]\nname = { type = \"string\" }\n",
+    );
+    let plan = plan(&old, &new, &Backfills::new());
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    let renamed = "UPDATE audit_log SET resource = 'article' WHERE resource = 'item';";
+    for sql in [&plan.sqlite, &plan.postgres] {
+        assert_in_order(sql, &["ALTER TABLE items RENAME TO articles;", renamed]);
+        assert!(!sql.contains("'label'"), "{sql}");
+    }
+    assert!(
+        plan.changes
+            .contains(&"rename the audit entries of `item` to `article`".to_owned()),
+        "{:?}",
+        plan.changes
+    );
+    let (lite, _) = plan.down.clone().expect("reversible");
+    assert!(
+        lite.contains("UPDATE audit_log SET resource = 'item' WHERE resource = 'article';"),
+        "{lite}"
+    );
+}

@@ -320,7 +320,7 @@ impl<'a> Builder<'a> {
                     "actor": {"type": "string", "enum": ["account", "anonymous", "service"], "description": "Who wrote: a signed-in account, an anonymous caller, or the service itself (an erasure heard from another service)."},
                     "actorId": {"type": ["string", "null"], "format": "uuid", "description": "The account that wrote; kept when the account is erased."},
                     "actorRoles": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 255}, "description": "The roles its token carried."},
-                    "resource": {"type": "string", "enum": audited},
+                    "resource": {"type": "string", "maxLength": 255, "description": format!("The resource of the row: {}; an entry of a resource no longer audited keeps its name, and a renamed resource's entries are renamed with it.", audited.join(", "))},
                     "rowId": {"type": "string", "format": "uuid"},
                     "action": {"type": "string", "enum": AUDIT_ACTIONS, "description": "`erase` and `anonymize`: an account's erasure deleted the row (or made the account's own row its tombstone), or cleared its personal fields."},
                     "fields": {"type": "array", "maxItems": 1000, "items": {"type": "string", "maxLength": 255}, "description": "The keys the write changed (for a link or an unlink, the other row's key)."},
