@@ -21,7 +21,7 @@ use crate::schema::{Table, tables};
 use crate::spec::schema_names::{
     AUDIT_LOG, MEMBERSHIPS, SESSIONS, TENANT_ID, join_table, primary_key,
 };
-use crate::spec::{Database, Spec};
+use crate::spec::{Database, Spec, Tenancy};
 
 /// What turning tenancy on adds to one dialect's migration, beside the tables' own changes.
 #[derive(Debug, Default)]
@@ -49,7 +49,7 @@ pub(super) fn tenancy_change(
     let mut out = TurnOn::default();
     match (&old.tenancy, &new.tenancy) {
         (None, None) => return None,
-        (Some(was), Some(now)) if was == now => return None,
+        (Some(was), Some(now)) if renamed(old, new, was) == *now => return None,
         (Some(_), None) => out.refused.push(
             "turning tenancy off would merge the tenants' rows (and their unique values): \
              update does not write it"
@@ -63,6 +63,20 @@ pub(super) fn tenancy_change(
         (None, Some(_)) => turn_on(old, new, old_tables, backfills, dialect, &mut out),
     }
     Some(out)
+}
+
+/// `tenancy` of `old` as `new` names its resources: a renamed tenant or shared resource
+/// (`renamed_from`) is the same one, its rows where they were.
+fn renamed(old: &Spec, new: &Spec, tenancy: &Tenancy) -> Tenancy {
+    let name = |snake: &String| {
+        (new.resources.iter())
+            .find(|r| super::renames::was(old, new, r).is_some_and(|o| o.names.snake == *snake))
+            .map_or_else(|| snake.clone(), |r| r.names.snake.clone())
+    };
+    Tenancy {
+        tenant: name(&tenancy.tenant),
+        global: tenancy.global.iter().map(name).collect(),
+    }
 }
 
 fn turn_on(

@@ -1481,3 +1481,44 @@ fn a_renamed_audited_resource_renames_its_audit_entries() {
         "{lite}"
     );
 }
+
+/// A resource every tenant shares, renamed (`renamed_from`) and listed in `global` under its
+/// new name, is the same shared resource: its table is renamed, and `[tenancy]` is not
+/// taken as changed (which `update` refuses, since it would move rows between tenants).
+#[test]
+fn a_renamed_shared_resource_keeps_the_tenancy_as_it_was() {
+    let source = |name: &str, from: &str| {
+        let mut spec = spec(&format!(
+            "[auth]\nmode = \"jwt\"\n\
+             [resources.organization.fields]\nname = {{ type = \"string\" }}\n\
+             [resources.{name}]\n{from}\n\
+             [resources.{name}.fields]\ncode = {{ type = \"string\" }}\n"
+        ));
+        spec.tenancy = Some(crate::spec::Tenancy {
+            tenant: "organization".into(),
+            global: vec![name.into()],
+        });
+        spec
+    };
+    let old = source("country", "");
+    let new = source("nation", "renamed_from = \"country\"");
+    let plan = plan(&old, &new, &Backfills::new());
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    assert!(
+        plan.changes
+            .contains(&"rename table `countries` to `nations`".to_owned()),
+        "{:?}",
+        plan.changes
+    );
+    // Sharing another resource instead is still refused.
+    let mut other = source("nation", "renamed_from = \"country\"");
+    other.tenancy = Some(crate::spec::Tenancy {
+        tenant: "organization".into(),
+        global: Vec::new(),
+    });
+    assert!(
+        !super::plan(&old, &other, &Backfills::new())
+            .refused
+            .is_empty()
+    );
+}
