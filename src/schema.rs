@@ -36,6 +36,8 @@ pub fn service_tables(spec: &Spec) -> Vec<String> {
 /// audited, then the job queue
 /// (jobs, or webhooks), then the webhook subscriptions and deliveries (events and jwt).
 pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
+    // The column naming a row's tenant, of the audit trail, the outbox and the subscriptions.
+    let tenant = spec.tenancy.as_ref().map(|_| sql::row_tenant(dialect));
     let mut out: Vec<Table> = spec
         .creation_order()
         .into_iter()
@@ -140,10 +142,13 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             name: sql::OUTBOX.into(),
             quoted: sql::OUTBOX.into(),
             kind: TableKind::Outbox,
-            columns: vec![sql::trace_context()],
+            columns: [sql::trace_context()]
+                .into_iter()
+                .chain(tenant.clone())
+                .collect(),
             indexes: Vec::new(),
             constraints: Vec::new(),
-            create: sql::create_outbox(dialect),
+            create: sql::create_outbox(spec.tenancy.is_some(), dialect),
         });
     }
     if spec.has_personal() {
@@ -162,10 +167,7 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
             name: sql::AUDIT_LOG.into(),
             quoted: sql::AUDIT_LOG.into(),
             kind: TableKind::Audit,
-            columns: match spec.tenancy {
-                Some(_) => vec![sql::audit_tenant(dialect)],
-                None => Vec::new(),
-            },
+            columns: tenant.clone().into_iter().collect(),
             indexes: sql::audit_indexes(spec.tenancy.is_some()),
             constraints: Vec::new(),
             create: sql::create_audit_log(spec.tenancy.is_some(), dialect),
@@ -183,23 +185,25 @@ pub fn tables(spec: &Spec, dialect: Dialect) -> Vec<Table> {
         });
     }
     if spec.webhooks() {
-        for (name, create, indexes) in [
+        for (name, create, indexes, columns) in [
             (
                 sql::WEBHOOKS,
-                sql::create_webhooks(dialect),
-                sql::webhook_indexes(),
+                sql::create_webhooks(spec.tenancy.is_some(), dialect),
+                sql::webhook_indexes(spec.tenancy.is_some()),
+                tenant.clone().into_iter().collect(),
             ),
             (
                 sql::DELIVERIES,
                 sql::create_deliveries(dialect),
                 sql::delivery_indexes(),
+                Vec::new(),
             ),
         ] {
             out.push(Table {
                 name: name.into(),
                 quoted: name.into(),
                 kind: TableKind::Webhooks,
-                columns: Vec::new(),
+                columns,
                 indexes,
                 constraints: Vec::new(),
                 create,

@@ -122,6 +122,9 @@ pub struct Earlier {
     /// Whether its audit trail's entries name their row's tenant (2026-12-05,
     /// `sql::audit_tenant`): under `[tenancy]`, `update` adds the column to a trail without it.
     pub audit_tenant: bool,
+    /// Whether its outbox's events and its webhook subscriptions name their tenant
+    /// (2026-12-05, `sql::row_tenant`): under `[tenancy]`, `update` adds the column to each.
+    pub event_tenant: bool,
 }
 
 impl Earlier {
@@ -138,6 +141,7 @@ impl Earlier {
             tenant_policies_alone: true,
             tenant_list_columns: true,
             audit_tenant: true,
+            event_tenant: true,
         }
     }
 }
@@ -184,6 +188,9 @@ pub fn plan_from(old: &Spec, had: Option<&Earlier>, new: &Spec, backfills: &Back
             }
             if !had.audit_tenant {
                 all.iter_mut().for_each(crate::sql::without_audit_tenant);
+            }
+            if !had.event_tenant {
+                all.iter_mut().for_each(crate::sql::without_event_tenant);
             }
             if !had.emails_folded {
                 for table in &mut all {

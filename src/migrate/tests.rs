@@ -507,6 +507,7 @@ fn an_older_project_gets_its_admin_lists_indexes_concurrently_on_postgres() {
         tenant_policies_alone: true,
         tenant_list_columns: true,
         audit_tenant: true,
+        event_tenant: true,
     };
     let plan = plan_from(&shop, Some(&had), &shop, &Backfills::new());
     assert_eq!(
@@ -602,6 +603,7 @@ fn an_older_project_gets_the_trace_context_columns() {
         tenant_policies_alone: true,
         tenant_list_columns: true,
         audit_tenant: true,
+        event_tenant: true,
     };
     let plan = plan_from(&notes, Some(&had), &notes, &Backfills::new());
     assert_eq!(
@@ -636,7 +638,7 @@ fn an_older_project_gets_the_trace_context_columns() {
     };
     assert!(plan_from(&notes, Some(&now), &notes, &Backfills::new()).is_empty());
     for dialect in [Database::Sqlite, Database::Postgres] {
-        let outbox = crate::sql::create_outbox(Dialect(dialect));
+        let outbox = crate::sql::create_outbox(false, Dialect(dialect));
         assert!(outbox.contains("    trace_context TEXT,\n"), "{outbox}");
         let jobs = crate::sql::create_jobs(Dialect(dialect));
         assert!(jobs.contains("    trace_context TEXT,\n"), "{jobs}");
@@ -1440,6 +1442,44 @@ fn an_earlier_projects_audit_trail_gets_its_tenant_column() {
         down.contains("ALTER TABLE audit_log DROP COLUMN tenant_id;"),
         "{down}"
     );
+    let current = Earlier::current(&spec);
+    assert!(plan_from(&spec, Some(&current), &spec, &Backfills::new()).is_empty());
+}
+
+/// A project with tenancy generated before its events named a tenant (a shared resource's
+/// events; `Earlier::event_tenant` unset) gets the column in its outbox and its webhook
+/// subscriptions, with the subscriptions' tenant index, in its next update; and back, loses
+/// them. Recorded as kept, nothing is written.
+#[test]
+fn an_earlier_projects_events_and_webhooks_get_their_tenant_column() {
+    let spec = tenant_item(
+        "[resources.item.events]
+created = true
+",
+    );
+    assert!(spec.webhooks());
+    let had = Earlier {
+        event_tenant: false,
+        ..Earlier::current(&spec)
+    };
+    let up = plan_from(&spec, Some(&had), &spec, &Backfills::new());
+    assert!(up.refused.is_empty(), "{:?}", up.refused);
+    assert_eq!(
+        up.changes,
+        [
+            "add column `outbox_events.tenant_id`",
+            "add column `webhook_subscriptions.tenant_id`",
+            "create index `webhook_subscriptions_tenant_idx`"
+        ]
+    );
+    let (_, down) = up.down.clone().expect("reversible");
+    for part in [
+        "DROP INDEX webhook_subscriptions_tenant_idx;",
+        "ALTER TABLE webhook_subscriptions DROP COLUMN tenant_id;",
+        "ALTER TABLE outbox_events DROP COLUMN tenant_id;",
+    ] {
+        assert!(down.contains(part), "{down}");
+    }
     let current = Earlier::current(&spec);
     assert!(plan_from(&spec, Some(&current), &spec, &Backfills::new()).is_empty());
 }

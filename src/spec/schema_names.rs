@@ -128,7 +128,11 @@ pub fn schema_objects(spec: &Spec) -> Vec<SchemaObject> {
     }
     service_table(IDEMPOTENCY, &[IDEMPOTENCY_INDEX], "the idempotency keys");
     if spec.webhooks() {
-        service_table(WEBHOOKS, &[WEBHOOK_INDEX], "the webhook subscriptions");
+        let indexes = match spec.tenancy {
+            Some(_) => &WEBHOOK_INDEXES[..],
+            None => &WEBHOOK_INDEXES[..1],
+        };
+        service_table(WEBHOOKS, indexes, "the webhook subscriptions");
         service_table(DELIVERIES, &DELIVERY_INDEXES, "the webhook deliveries");
     }
     if spec.has_job_queue() {
@@ -405,7 +409,12 @@ pub(crate) const AUDIT_INDEXES: [&str; 5] = [
 /// Webhook subscriptions and their deliveries, with events and jwt auth.
 pub const WEBHOOKS: &str = "webhook_subscriptions";
 pub const DELIVERIES: &str = "webhook_deliveries";
-pub(crate) const WEBHOOK_INDEX: &str = "webhook_subscriptions_created_at_idx";
+/// The subscriptions' indexes: the platform admin's list; under `[tenancy]`, a tenant's
+/// admin's list, last.
+pub(crate) const WEBHOOK_INDEXES: [&str; 2] = [
+    "webhook_subscriptions_created_at_idx",
+    "webhook_subscriptions_tenant_idx",
+];
 pub(crate) const DELIVERY_INDEXES: [&str; 3] = [
     "webhook_deliveries_subscription_event_unique",
     "webhook_deliveries_job_idx",

@@ -34,13 +34,14 @@ pub use queries::{
     still_held, taken, taken_on_postgres, unlink_every,
 };
 pub use tables::{
-    audit_indexes, audit_tenant, create_account_exports, create_account_tokens, create_audit_log,
+    audit_indexes, create_account_exports, create_account_tokens, create_audit_log,
     create_data_keys, create_deliveries, create_email_verifications, create_idempotency_keys,
     create_identities, create_invitations, create_jobs, create_join_table, create_memberships,
     create_outbox, create_passwordless, create_refresh_tokens, create_sessions,
     create_sign_in_requests, create_webhooks, delivery_indexes, earlier_admin_indexes, job_indexes,
-    join_columns, join_index, replica_table, resource_table, row_level_security, session_tenant,
-    tenant_policy, tenant_test, trace_context, webhook_indexes, with_case_sensitive_email,
-    with_earlier_list_indexes, without_audit_tenant, without_list_columns, without_trace_context,
+    join_columns, join_index, replica_table, resource_table, row_level_security, row_tenant,
+    session_tenant, tenant_policy, tenant_test, trace_context, webhook_indexes,
+    with_case_sensitive_email, with_earlier_list_indexes, without_audit_tenant,
+    without_event_tenant, without_list_columns, without_trace_context,
 };
 pub use text::rust_text;

@@ -11,7 +11,7 @@ use crate::spec::schema_names::{
     IDEMPOTENCY_INDEX, IDENTITIES, IDENTITY_INDEXES, INVITATION_INDEXES, INVITATIONS, JOB_INDEXES,
     JOBS, MEMBERSHIP_INDEX, MEMBERSHIPS, OUTBOX, OUTBOX_INDEXES, PASSWORDLESS,
     REFRESH_TOKEN_INDEXES, REFRESH_TOKENS, SESSION_INDEX, SESSIONS, SIGN_IN_REQUEST_INDEX,
-    SIGN_IN_REQUESTS, TENANT_ID, WEBHOOK_INDEX, WEBHOOKS, identifier, index, join_table,
+    SIGN_IN_REQUESTS, TENANT_ID, WEBHOOK_INDEXES, WEBHOOKS, identifier, index, join_table,
     unique_index,
 };
 use crate::spec::{Database, Kind, Replica, Resource, Spec};
@@ -596,8 +596,9 @@ fn account_table(spec: &Spec) -> &str {
 
 /// The migration of the outbox: one row per event, written in the transaction of the change
 /// it describes. `seq` orders them as they committed (per aggregate too); the relay
-/// publishes the rows whose `published_at` is unset, oldest first, and sets it.
-pub fn create_outbox(dialect: Dialect) -> String {
+/// publishes the rows whose `published_at` is unset, oldest first, and sets it. Under
+/// `[tenancy]` an event of a tenant's row names its tenant ([`row_tenant`]).
+pub fn create_outbox(tenancy: bool, dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let seq = match dialect.0 {
         // The row id: one writer at a time gives it in commit order. (AUTOINCREMENT would
@@ -608,6 +609,7 @@ pub fn create_outbox(dialect: Dialect) -> String {
     let data = dialect.kind_type(Kind::Json);
     let [id_unique, pending] = OUTBOX_INDEXES;
     let trace = trace_context().definition();
+    let tenant = tenant_line(tenancy, dialect);
     format!(
         "-- Domain events, each written in the transaction of the change it describes.\n\
          CREATE TABLE {OUTBOX} (\n    \
@@ -619,7 +621,7 @@ pub fn create_outbox(dialect: Dialect) -> String {
          occurred_at {at} NOT NULL,\n    \
          data {data} NOT NULL,\n    \
          {trace},\n    \
-         published_at {at}\n);\n\n\
+         published_at {at}{tenant}\n);\n\n\
          CREATE UNIQUE INDEX {id_unique} ON {OUTBOX} (id);\n\
          -- The events still to publish, oldest first.\n\
          CREATE INDEX {pending} ON {OUTBOX} (seq) WHERE published_at IS NULL;\n"
@@ -824,14 +826,11 @@ pub fn create_data_keys(dialect: Dialect) -> String {
 /// `actor_id` which account; `old_values` and `new_values` hold the changed fields that are not
 /// personal, as the API shows them. The id is a UUIDv7, so it orders rows as they were
 /// written and breaks ties between rows of one instant. Under `[tenancy]` an entry of a
-/// tenant's row names its tenant ([`audit_tenant`]).
+/// tenant's row names its tenant ([`row_tenant`]).
 pub fn create_audit_log(tenancy: bool, dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
     let json = dialect.kind_type(Kind::Json);
-    let tenant = match tenancy {
-        true => format!(",\n    {}", audit_tenant(dialect).definition()),
-        false => String::new(),
-    };
+    let tenant = tenant_line(tenancy, dialect);
     format!(
         "-- The audit trail: who changed which row, how, and when.\n\
          CREATE TABLE {AUDIT_LOG} (\n    \
@@ -852,28 +851,44 @@ pub fn create_audit_log(tenancy: bool, dialect: Dialect) -> String {
     )
 }
 
-/// The audit trail's column naming the tenant of an entry's row (`[tenancy]`): NULL for a
-/// row every tenant shares. No foreign key (an entry outlives its tenant) and no row-level
-/// policy: the platform's admin reads every tenant's entries, a tenant's admin its own, as
-/// the code scopes them (docs/decisions/tenancy.md). Listed among the table's columns, so
-/// that `update` adds it to a project whose trail predates it.
-pub fn audit_tenant(dialect: Dialect) -> Column {
+/// The column of the audit trail, the outbox and the webhook subscriptions that names the
+/// tenant of a row (`[tenancy]`): an entry's or an event's row, or the tenant whose admin
+/// made a subscription; NULL for a row every tenant shares, or the platform's subscription.
+/// No foreign key (an entry or an event outlives its tenant) and no row-level policy: the
+/// platform's admin and the outbox relay reach every tenant's, a tenant's admin its own, as
+/// the code scopes them (docs/decisions/tenancy.md). Listed among the table's columns, last,
+/// so that `update` adds it to a project whose table predates it.
+pub fn row_tenant(dialect: Dialect) -> Column {
     Column::fixed(TENANT_ID, dialect.id_type(), false)
 }
 
-/// `table` (the audit trail) as a backend-gen from before its entries named a tenant wrote
-/// it: without [`audit_tenant`] and its index. `update` adds both to such a project (see
-/// `migrate::Earlier`).
-pub fn without_audit_tenant(table: &mut Table) {
-    if table.name != AUDIT_LOG || table.columns.is_empty() {
+/// The last line of a create that names [`row_tenant`], under `[tenancy]`.
+fn tenant_line(tenancy: bool, dialect: Dialect) -> String {
+    match tenancy {
+        true => format!(",\n    {}", row_tenant(dialect).definition()),
+        false => String::new(),
+    }
+}
+
+/// `table` as a backend-gen from before the rows of the tables in `tables` named a tenant
+/// wrote it: without [`row_tenant`] and the index that leads with it (`indexes`). `update`
+/// adds both to such a project (see `migrate::Earlier`): the audit trail's, and the outbox's
+/// and the webhook subscriptions'.
+pub fn without_row_tenant(table: &mut Table, tables: &[&str], indexes: &[&str]) {
+    if !tables.contains(&table.name.as_str()) {
         return;
     }
-    for column in std::mem::take(&mut table.columns) {
-        let line = format!(",\n    {}", column.definition());
-        table.create = table.create.replace(&line, "");
-    }
-    let tenant = AUDIT_INDEXES[4];
-    for index in table.indexes.iter().filter(|i| i.name == tenant) {
+    let Some(at) = table.columns.iter().position(|c| c.name == TENANT_ID) else {
+        return;
+    };
+    let column = table.columns.remove(at);
+    let line = format!(",\n    {}", column.definition());
+    table.create = table.create.replace(&line, "");
+    for index in table
+        .indexes
+        .iter()
+        .filter(|i| indexes.contains(&i.name.as_str()))
+    {
         let comment = index
             .comment
             .map(|c| format!("-- {c}\n"))
@@ -882,7 +897,19 @@ pub fn without_audit_tenant(table: &mut Table) {
             .create
             .replace(&format!("{comment}{}\n", index.sql), "");
     }
-    table.indexes.retain(|i| i.name != tenant);
+    table
+        .indexes
+        .retain(|i| !indexes.contains(&i.name.as_str()));
+}
+
+/// [`without_row_tenant`] for the audit trail.
+pub fn without_audit_tenant(table: &mut Table) {
+    without_row_tenant(table, &[AUDIT_LOG], &AUDIT_INDEXES[4..]);
+}
+
+/// [`without_row_tenant`] for the outbox and the webhook subscriptions.
+pub fn without_event_tenant(table: &mut Table) {
+    without_row_tenant(table, &[OUTBOX, WEBHOOKS], &WEBHOOK_INDEXES[1..]);
 }
 
 /// The audit trail's indexes, one per access path of its admin list, newest first: by time
@@ -929,9 +956,11 @@ pub fn audit_indexes(tenancy: bool) -> Vec<Index> {
 
 /// The migration of the webhook subscriptions. The secret signs every delivery; it is
 /// shown once, when the subscription is made. `consecutive_failures` counts failed
-/// attempts since the last delivered one, and disables the subscription past a limit.
-pub fn create_webhooks(dialect: Dialect) -> String {
+/// attempts since the last delivered one, and disables the subscription past a limit. Under
+/// `[tenancy]` a tenant's admin's subscription names its tenant ([`row_tenant`]).
+pub fn create_webhooks(tenancy: bool, dialect: Dialect) -> String {
     let (id, at) = (dialect.id_type(), dialect.timestamp_type());
+    let tenant = tenant_line(tenancy, dialect);
     let events = dialect.kind_type(Kind::Json);
     let boolean = dialect.kind_type(Kind::Boolean);
     format!(
@@ -944,19 +973,30 @@ pub fn create_webhooks(dialect: Dialect) -> String {
          secret TEXT NOT NULL,\n    \
          consecutive_failures INTEGER NOT NULL DEFAULT 0,\n    \
          created_at {at} NOT NULL,\n    \
-         updated_at {at} NOT NULL\n);\n\n{}",
-        indexes_sql(&webhook_indexes())
+         updated_at {at} NOT NULL{tenant}\n);\n\n{}",
+        indexes_sql(&webhook_indexes(tenancy))
     )
 }
 
-/// The subscriptions' index: the admin's list, newest first.
-pub fn webhook_indexes() -> Vec<Index> {
-    vec![plain_index(
-        WEBHOOK_INDEX,
+/// The subscriptions' indexes: the admin's list, newest first; under `[tenancy]`, a
+/// tenant's admin's list, and the relay's fan-out, by tenant.
+pub fn webhook_indexes(tenancy: bool) -> Vec<Index> {
+    let [all, tenant] = WEBHOOK_INDEXES;
+    let mut indexes = vec![plain_index(
+        all,
         WEBHOOKS,
         "(created_at, id)",
         "The admin's list, newest first.",
-    )]
+    )];
+    if tenancy {
+        indexes.push(plain_index(
+            tenant,
+            WEBHOOKS,
+            "(tenant_id, created_at, id)",
+            "A tenant's admin's list, newest first.",
+        ));
+    }
+    indexes
 }
 
 /// The migration of the delivery log: one row per event and subscription, whose job (a

@@ -33,8 +33,9 @@ use list_upgrade::{keep_list_permissions, kept_report};
 use merge::{decide, has_conflict_markers};
 use state::{
     APPLIED_SPEC, BASE, STATE, admin_lists_indexed, audit_tenant_kept, base_paths, emails_folded,
-    history, lists_indexed, name_in, owner_lists_indexed, read, sealed_before_in,
-    tables_before_jobs, tables_in, tenant_list_columns, tenant_policies_alone, trace_context_kept,
+    event_tenant_kept, history, lists_indexed, name_in, owner_lists_indexed, read,
+    sealed_before_in, tables_before_jobs, tables_in, tenant_list_columns, tenant_policies_alone,
+    trace_context_kept,
 };
 
 use crate::console::count;
@@ -297,6 +298,7 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
         tenant_policies_alone: tenant_policies_alone(&state),
         tenant_list_columns: tenant_list_columns(&state),
         audit_tenant: audit_tenant_kept(&state),
+        event_tenant: event_tenant_kept(&state),
     };
     refuse_unresolved_conflicts(dir)?;
 

@@ -66,6 +66,9 @@ pub(super) const GENERATED: &str = "generated";
 /// tenant (`migrate::Earlier::audit_tenant`).
 pub(super) const AUDIT_TENANT: &str = "audit_tenant";
 pub(super) const AUDIT_TENANT_KEPT: &str = "kept";
+/// The key of `generated.toml` that says the outbox's events and the webhook subscriptions
+/// name their tenant (`migrate::Earlier::event_tenant`); its value is [`AUDIT_TENANT_KEPT`].
+pub(super) const EVENT_TENANT: &str = "event_tenant";
 /// The key of `generated.toml` that says which strings the default maximum length bounds:
 /// every one (a project generated since the default) or those written since (an older
 /// project, whose stored values may be longer).
@@ -134,6 +137,8 @@ pub fn remember(files: &mut FileSet, name: &str, spec: &Spec, spec_source: &str,
              {TENANT_LIST_COLUMNS} = {GENERATED:?}\n\
              # The audit trail's entries name the tenant of their row (`tenant_id`).\n\
              {AUDIT_TENANT} = {AUDIT_TENANT_KEPT:?}\n\
+             # The outbox's events and the webhook subscriptions name their tenant.\n\
+             {EVENT_TENANT} = {AUDIT_TENANT_KEPT:?}\n\
              # Which strings the default maximum length bounds: all, or those written since.\n\
              {STRING_LENGTHS} = {strings:?}\n\
              # Fields that were personal: their columns may hold sealed values, which the\n\
@@ -205,6 +210,10 @@ pub(super) fn tenant_list_columns(state: &str) -> bool {
 
 pub(super) fn audit_tenant_kept(state: &str) -> bool {
     says(state, AUDIT_TENANT, AUDIT_TENANT_KEPT)
+}
+
+pub(super) fn event_tenant_kept(state: &str) -> bool {
+    says(state, EVENT_TENANT, AUDIT_TENANT_KEPT)
 }
 
 /// What `generated.toml` says of the project's past.
