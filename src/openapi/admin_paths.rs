@@ -137,6 +137,10 @@ impl<'a> Builder<'a> {
                 "createdAt",
                 "updatedAt",
             ];
+            if self.spec.tenancy.is_some() {
+                properties[TENANT_KEY] = json!({"type": ["string", "null"], "format": "uuid", "description": "The tenant whose admin made it, acting in it: it receives that tenant's events alone, and that tenant's admins manage it. `null` for the platform's admin's, which receives every event."});
+                required.push(TENANT_KEY);
+            }
             if secret {
                 properties["secret"] = json!({"type": "string", "maxLength": 50, "pattern": "^whsec_[A-Za-z0-9+/]{43}=$", "description": "Signs every delivery (`whsec_` and base64, as Standard Webhooks libraries take it). Shown this once."});
                 required.push("secret");
@@ -182,7 +186,12 @@ impl<'a> Builder<'a> {
             WebhookAction::List => {
                 base.insert("parameters".into(), paging());
                 (
-                    "Unknown query parameters get 400.",
+                    match self.spec.tenancy {
+                        Some(_) => {
+                            "A tenant's admin, acting in it, lists its tenant's subscriptions; the platform's admin every one. Unknown query parameters get 400."
+                        }
+                        None => "Unknown query parameters get 400.",
+                    },
                     vec![
                         (
                             "200",
@@ -265,7 +274,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The keys of an audit entry, for `fields` (under `[tenancy]`, [`AUDIT_TENANT`] too).
+/// The keys of an audit entry, for `fields` (under `[tenancy]`, [`TENANT_KEY`] too).
 const AUDIT_KEYS: [&str; 13] = [
     "id",
     "occurredAt",
@@ -282,8 +291,8 @@ const AUDIT_KEYS: [&str; 13] = [
     "traceId",
 ];
 
-/// The key of an audit entry naming its row's tenant, under `[tenancy]`.
-const AUDIT_TENANT: &str = "tenantId";
+/// The key of an audit entry and a webhook subscription naming its tenant, under `[tenancy]`.
+const TENANT_KEY: &str = "tenantId";
 
 /// What an audit entry says was done.
 const AUDIT_ACTIONS: [&str; 8] = [
@@ -333,9 +342,9 @@ impl<'a> Builder<'a> {
                 "additionalProperties": false
         });
         if self.spec.tenancy.is_some() {
-            entry["properties"][AUDIT_TENANT] = json!({"type": ["string", "null"], "format": "uuid", "description": "The tenant of the row, for a tenant's row; `null` for a row every tenant shares."});
+            entry["properties"][TENANT_KEY] = json!({"type": ["string", "null"], "format": "uuid", "description": "The tenant of the row, for a tenant's row; `null` for a row every tenant shares."});
             if let Some(required) = entry["required"].as_array_mut() {
-                required.push(json!(AUDIT_TENANT));
+                required.push(json!(TENANT_KEY));
             }
         }
         schemas.insert("AuditEntry".into(), entry);
@@ -376,7 +385,7 @@ impl<'a> Builder<'a> {
                 let sort_key = " *[+-]?(occurredAt|id) *";
                 let keys: Vec<&str> = AUDIT_KEYS
                     .into_iter()
-                    .chain(tenancy.then_some(AUDIT_TENANT))
+                    .chain(tenancy.then_some(TENANT_KEY))
                     .collect();
                 let field_key = format!(" *({}) *", keys.join("|"));
                 let resources: Vec<&str> = (self.spec.resources.iter())
@@ -421,7 +430,7 @@ impl<'a> Builder<'a> {
                 ]);
                 if let (true, Some(list)) = (tenancy, parameters.as_array_mut()) {
                     list.push(query(
-                        AUDIT_TENANT,
+                        TENANT_KEY,
                         &uuid,
                         "Only the entries of this tenant's rows.",
                     ));

@@ -147,51 +147,18 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
         super::collisions::check(sink, &spec, &declared);
     }
     // After the collisions, so that a spec with `[tenancy]` is checked whole.
-    if let Some(tenancy) = &spec.tenancy {
-        refuse_ungenerated_tenancy(sink, &top, &spec, tenancy);
+    if spec.tenancy.is_some() {
+        refuse_ungenerated_tenancy(sink, &top, &spec);
     }
     Some(spec)
 }
 
-/// What of a sound `[tenancy]` this build does not generate yet (issue 76). Per-tenant rows
-/// are generated behind both walls (docs/decisions/tenancy.md), with links, files, personal
-/// fields, owners through parents and the audit trail, but not yet with events: the tenant
-/// does not travel with them yet, nor so to webhooks. A service that took them would mix
-/// the tenants' rows, so such a spec is refused, naming the feature; and so is a split.
-fn refuse_ungenerated_tenancy(
-    sink: &mut Sink,
-    top: &Table<'_, '_>,
-    spec: &Spec,
-    tenancy: &Tenancy,
-) {
+/// What of a sound `[tenancy]` this build does not generate yet (issue 76): a split. Per-tenant
+/// rows are generated behind both walls in a service of its own (docs/decisions/tenancy.md),
+/// with every feature a resource may have; across services the tenant would have to travel
+/// with every call and replica, which this version does not do, so such a spec is refused.
+fn refuse_ungenerated_tenancy(sink: &mut Sink, top: &Table<'_, '_>, spec: &Spec) {
     let span = top.span_of(&["tenancy"]).unwrap_or(top.span.clone());
-    for r in spec
-        .resources
-        .iter()
-        .filter(|r| tenancy.is_per_tenant(&r.names.snake))
-    {
-        let name = r.names.snake.as_str();
-        // Events alone, now: the audit trail and the rest are generated for a tenant's rows.
-        let unbuilt = (!r.events.is_empty()).then_some((
-            "events",
-            "events (and so webhooks)",
-            "remove its `events`",
-        ));
-        if let Some((key, feature, remedy)) = unbuilt {
-            let at = top.span_of(&["resources", name, key]);
-            sink.push(
-                Diagnostic::new(
-                    at.unwrap_or(span.clone()),
-                    "tenancy",
-                    format!("not generated yet for a per-tenant resource: {feature}"),
-                )
-                .found(format!("per tenant: {name:?}"))
-                .help(format!(
-                    "list {name:?} in `global`, or {remedy}: this version keeps a tenant's rows behind both walls (docs/decisions/tenancy.md), not yet with {feature}"
-                )),
-            );
-        }
-    }
     if !spec.services.is_empty() {
         sink.push(
             Diagnostic::new(span, "tenancy", "tenancy in a split is not generated yet")
