@@ -1269,6 +1269,7 @@ fn the_end_to_end_sample_passes_the_same_checks() {
         "renamed_from = \"",
         "\"verified\"",
         "references = \"",
+        "\n[tenancy]\n",
     ] {
         assert!(all.contains(needle), "no e2e sample has {needle:?}");
     }

@@ -9,7 +9,7 @@ use super::fill::Fill;
 use super::renames::Renames;
 use crate::dialect::Dialect;
 use crate::names::sql_ident;
-use crate::schema::{Column, Index, Table, TableKind, Value};
+use crate::schema::{Column, Constraint, Index, Table, TableKind, Value};
 use crate::spec::schema_names::TENANT_ID;
 
 impl Diff {
@@ -271,10 +271,35 @@ impl Diff {
         // SQLite changes them only by rebuilding the table. On PostgreSQL a unique one goes
         // with the indexes, and the foreign keys that refer to it go before it is dropped and
         // after it is made.
+        // A constraint that only changed its name (its table was renamed) is renamed on
+        // PostgreSQL, not dropped and made again: other tables' foreign keys over a unique one
+        // (a per-tenant parent's `(tenant_id, id)`) depend on it, and the drop would fail.
+        let renamed: Vec<(&Constraint, &Constraint)> = match self.sqlite() {
+            true => Vec::new(),
+            false => was
+                .constraints
+                .iter()
+                .filter(|c| !now.constraints.contains(c))
+                .filter_map(|old| {
+                    let new = now
+                        .constraints
+                        .iter()
+                        .find(|new| new.body == old.body && !was.constraints.contains(new))?;
+                    Some((old, new))
+                })
+                .collect(),
+        };
+        for (old, new) in &renamed {
+            steps.renames.push(format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {};",
+                now.quoted, old.name, new.name
+            ));
+        }
         for old in was
             .constraints
             .iter()
             .filter(|c| !now.constraints.contains(c))
+            .filter(|c| !renamed.iter().any(|(old, _)| old == c))
         {
             if listed {
                 self.changes
@@ -291,6 +316,7 @@ impl Diff {
             .constraints
             .iter()
             .filter(|c| !was.constraints.contains(c))
+            .filter(|c| !renamed.iter().any(|(_, new)| new == c))
         {
             if listed {
                 self.changes

@@ -916,6 +916,37 @@ fn a_renamed_per_tenant_table_renames_its_policy() {
     );
 }
 
+/// A renamed per-tenant parent keeps its `(tenant_id, id)` key under its new name: renamed on
+/// PostgreSQL, never dropped, since its children's foreign keys depend on it (dropping it
+/// failed the migration: the served chain's rename of a parent, 2026-12-05); and back.
+#[test]
+fn a_renamed_per_tenant_parent_renames_the_key_its_children_refer_to() {
+    let child = "[resources.step]\nbelongs_to = { task = \"task\" }\n\
+                 [resources.step.fields]\nnote = { type = \"string\" }\n";
+    let v1 = tenant_spec(&format!(
+        "[resources.task.fields]\ntitle = {{ type = \"string\" }}\n{child}"
+    ));
+    let v2 = tenant_spec(&format!(
+        "[resources.chore]\nrenamed_from = \"task\"\n\
+         [resources.chore.fields]\ntitle = {{ type = \"string\" }}\n{}",
+        child.replace("\"task\" }", "\"chore\" }")
+    ));
+    let plan = plan(&v1, &v2, &Backfills::new());
+    assert!(plan.refused.is_empty(), "{:?}", plan.refused);
+    let rename = "ALTER TABLE chores RENAME CONSTRAINT tasks_tenant_id_id_unique TO chores_tenant_id_id_unique;";
+    assert!(plan.postgres.contains(rename), "{}", plan.postgres);
+    assert!(
+        !plan
+            .postgres
+            .contains("DROP CONSTRAINT tasks_tenant_id_id_unique"),
+        "{}",
+        plan.postgres
+    );
+    let (_, down) = plan.down.clone().unwrap();
+    let back = "ALTER TABLE tasks RENAME CONSTRAINT chores_tenant_id_id_unique TO tasks_tenant_id_id_unique;";
+    assert!(down.contains(back), "{down}");
+}
+
 /// A project whose tenant policies also admit `app.every_tenant` (generated before
 /// 2026-12-05) gets them rewritten to test the tenant alone, on PostgreSQL, last in the
 /// migration (after any table it renames or creates), whatever else changes; back, they

@@ -112,6 +112,39 @@ fn a_tenant_is_created_by_a_signed_in_caller_who_becomes_its_admin() {
     }
 }
 
+/// A per-tenant resource may not let anonymous callers in (they act in no tenant): each
+/// action naming `public` is refused where it is written, with both ways out; listed in
+/// `global`, the same rules pass.
+#[test]
+fn a_tenants_rows_are_for_signed_in_callers() {
+    let public = SAAS.replace(
+        "[resources.project]\n",
+        "[resources.project]\naccess = { list = \"public\", read = [\"public\"], create = \"authenticated\" }\n",
+    );
+    let tenancy = "[tenancy]\ntenant = \"organization\"\nglobal = [\"country\"]\n";
+    let found = errors(&format!("{public}{tenancy}"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    for (error, action) in found.iter().zip(["list", "read"]) {
+        assert!(
+            error.contains(&format!(
+                "resources.project.access.{action}: anyone may {action} a tenant's rows"
+            )),
+            "{found:?}"
+        );
+        assert!(
+            error.contains("name `authenticated` (or a role)"),
+            "{error}"
+        );
+        assert!(
+            error.contains("or list \"project\" in `[tenancy] global`"),
+            "{error}"
+        );
+    }
+    let shared =
+        "[tenancy]\ntenant = \"organization\"\nglobal = [\"country\", \"project\", \"task\"]\n";
+    super::tests::valid(&format!("{public}{shared}"));
+}
+
 #[test]
 fn tenancy_needs_accounts_of_its_own() {
     let errors = errors(

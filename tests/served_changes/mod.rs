@@ -581,7 +581,8 @@ fn serve_and_check(binary: &Path, ctx: &ServiceContext, db: &mut Database, told:
             for (name, value) in &db.env {
                 grant.env(name, value);
             }
-            return admin_token(&api, &api, grant, ctx);
+            let token = admin_token(&api, &api, grant, ctx);
+            return acting_in_a_tenant(&format!("http://127.0.0.1:{port}"), ctx, token, db.label);
         }
         let credentials = json!({"email": ADMIN_EMAIL, "password": auth.sample_password});
         let (status, pair, _) = call(
@@ -714,6 +715,24 @@ fn serve_and_check(binary: &Path, ctx: &ServiceContext, db: &mut Database, told:
         );
     }
     drop(server);
+}
+
+/// Under `[tenancy]`, the admin's first token acts in no tenant: it opens one (it becomes
+/// its admin) and switches to it, so that its writes of per-tenant rows have a tenant; its
+/// later sign-ins act in it, the first tenant it joined. Without tenancy, `token` as it is.
+fn acting_in_a_tenant(base: &str, ctx: &ServiceContext, token: String, label: &str) -> String {
+    let Some(tenant) = ctx.resources.iter().find(|r| r.tenant) else {
+        return token;
+    };
+    let body = new_row_body(tenant, &BTreeMap::new(), 0).expect("a tenant needs no parent");
+    let url = format!("{base}{}", tenant.url);
+    let (status, made, _) = call("POST", &url, Some(&token), Some(body));
+    assert_eq!(status, 201, "{label}: the admin opens a tenant: {made}");
+    let id = made["id"].as_str().expect("the tenant's id");
+    let switch = format!("{base}{}/auth/tenants/{id}/switch", ctx.api_prefix);
+    let (status, pair, _) = call("POST", &switch, Some(&token), None);
+    assert_eq!(status, 200, "{label}: the admin acts in its tenant: {pair}");
+    pair["accessToken"].as_str().unwrap().to_owned()
 }
 
 /// A create body for `r`: its required fields from the samples (the `n`th onwards, as

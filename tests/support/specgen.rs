@@ -294,6 +294,9 @@ pub struct Recipe {
     pub later_keys: bool,
     /// With jwt: the accounts are this other service's (`[auth] accounts`).
     pub accounts: Option<&'static str>,
+    /// Multi-tenant (`[tenancy]`) where it can be: forced on or off, or (`None`) for every
+    /// third count of resources (`Generator::with_tenancy`).
+    pub tenancy: Option<bool>,
 }
 
 /// A random spec for `seed`. One seed in four gets one probe, the classes in turn, so every
@@ -602,6 +605,10 @@ struct Auth {
     /// Whether the spec has providers: decided at its first rendering and kept through a
     /// chain of changes, so that no change turns them off and drops their tables.
     providers_chosen: Option<bool>,
+    /// Whether the spec is multi-tenant (`[tenancy]`, with a `tenant_org` resource): decided
+    /// at its first rendering, as the providers are, and kept through a chain of changes
+    /// (`update` refuses turning tenancy off).
+    tenancy_chosen: Option<bool>,
 }
 
 #[derive(Clone)]
@@ -3642,6 +3649,47 @@ impl Generator {
     }
 
     fn render(&mut self) -> String {
+        let out = self.render_plain();
+        self.with_tenancy(out)
+    }
+
+    /// `out` made multi-tenant for every third count of resources at the first rendering
+    /// (another third than the providers'), when it can be: jwt with the accounts here, one
+    /// service, no hazard. A tenant resource, `tenant_org`, is added and every other resource
+    /// is per tenant; a spec `check` refuses so (a field named like the tenant's column)
+    /// stays as it was. Chosen from the spec, not drawn from the streams, so the specs drawn
+    /// before the key existed stay what they were otherwise.
+    fn with_tenancy(&mut self, out: String) -> String {
+        let count = self.resources.len();
+        let chosen = *self
+            .auth
+            .tenancy_chosen
+            .get_or_insert_with(|| self.recipe.tenancy.unwrap_or(count % 3 == 1));
+        let eligible = self.auth.jwt
+            && self.auth.accounts.is_none()
+            && self.services.is_empty()
+            && self.hazards.is_empty();
+        if !chosen || !eligible {
+            return out;
+        }
+        let global = match backend_gen::spec::parse("spec.toml", &out) {
+            Ok(spec) => shared_resources(&spec),
+            Err(_) => return out,
+        };
+        let global: Vec<String> = global.iter().map(|r| format!("\"{r}\"")).collect();
+        let tenancy = format!(
+            "{out}\n[resources.tenant_org]\ndescription = \"A tenant.\"\n\
+             [resources.tenant_org.fields]\nname = {{ type = \"string\", max_length = 80 }}\n\
+             \n[tenancy]\ntenant = \"tenant_org\"\nglobal = [{}]\n",
+            global.join(", ")
+        );
+        match backend_gen::spec::parse("spec.toml", &tenancy) {
+            Ok(_) => tenancy,
+            Err(_) => out,
+        }
+    }
+
+    fn render_plain(&mut self) -> String {
         self.settle_unique();
         self.project.retain(|(key, _)| *key != "graphql");
         self.auth.providers = None;
@@ -4192,7 +4240,8 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
         ),
         (
             // The service's crates and the prelude's types as resources, SQL keywords as
-            // fields, under the health route's own prefix; jwt auth with field rules.
+            // fields, under the health route's own prefix; jwt auth with field rules, every
+            // resource a tenant's.
             "gen-crate-names",
             20,
             Recipe {
@@ -4206,6 +4255,7 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 field_rules: true,
                 multi_line: true,
                 later_keys: true,
+                tenancy: Some(true),
                 ..Recipe::default()
             },
         ),
@@ -4226,6 +4276,47 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
             },
         ),
     ]
+}
+
+/// The resources a multi-tenant `spec` shares between its tenants: those an anonymous caller
+/// may reach (`public` in a rule: it acts in no tenant, so `check` keeps such rows out of
+/// tenants), and what they refer to, parents and linked rows, which a shared row may not
+/// find in a tenant. Sorted, so a spec renders the same each time.
+pub fn shared_resources(spec: &backend_gen::spec::Spec) -> Vec<String> {
+    use backend_gen::spec::Rule;
+    let account = backend_gen::spec::ACCOUNT;
+    let mut shared: std::collections::BTreeSet<String> = spec
+        .resources
+        .iter()
+        .filter(|r| {
+            r.access
+                .by_action()
+                .iter()
+                .any(|(_, rules)| rules.contains(&Rule::Public))
+        })
+        .map(|r| r.names.snake.clone())
+        .collect();
+    loop {
+        let before = shared.len();
+        let targets: Vec<String> = spec
+            .resources
+            .iter()
+            .filter(|r| shared.contains(&r.names.snake))
+            .flat_map(|r| {
+                r.belongs_to
+                    .iter()
+                    .map(|b| &b.target)
+                    .chain(&r.many_to_many)
+            })
+            .cloned()
+            .collect();
+        shared.extend(targets);
+        if shared.len() == before {
+            break;
+        }
+    }
+    shared.remove(account);
+    shared.into_iter().collect()
 }
 
 /// `r` with what its lists may filter and sort by: `filter` and `sort` on some fields that

@@ -569,6 +569,8 @@ fn random_specs_made_multi_tenant_have_tables_and_a_migration_both_databases_tak
             jwt: Some(true),
             field_rules: true,
             later_keys: seed % 2 == 0,
+            // Made multi-tenant here, from its own spec without tenancy.
+            tenancy: Some(false),
             ..Default::default()
         };
         let generated = super::support::specgen::sample_spec(seed, recipe);
@@ -582,7 +584,14 @@ fn random_specs_made_multi_tenant_have_tables_and_a_migration_both_databases_tak
         if plain.auth.mode != backend_gen::spec::AuthMode::Jwt || plain.auth.accounts.is_some() {
             continue;
         }
-        let tenancy = "\n[tenancy]\ntenant = \"tenant_org\"\n";
+        // Shared: what an anonymous caller may reach, and what that refers to (`check`
+        // keeps a tenant's rows from anonymous callers).
+        let global = super::support::specgen::shared_resources(&plain);
+        let listed: Vec<String> = global.iter().map(|g| format!("{g:?}")).collect();
+        let tenancy = format!(
+            "\n[tenancy]\ntenant = \"tenant_org\"\nglobal = [{}]\n",
+            listed.join(", ")
+        );
         if backend_gen::spec::parse("spec.toml", &format!("{source}{tenancy}")).is_err() {
             continue;
         }
@@ -590,7 +599,7 @@ fn random_specs_made_multi_tenant_have_tables_and_a_migration_both_databases_tak
         let mut spec = plain.clone();
         spec.tenancy = Some(Tenancy {
             tenant: "tenant_org".into(),
-            global: Vec::new(),
+            global,
         });
         let mut backfills = backend_gen::migrate::Backfills::new();
         backfills.insert(

@@ -54,6 +54,9 @@ pub(super) fn read_tenancy(
     }
     for resource in resources {
         check_relations(sink, top, &tenancy, resources, resource);
+        if tenancy.is_per_tenant(&resource.names.snake) {
+            check_anonymous_rules(sink, top, resource);
+        }
     }
     check_service(sink, &t, &tenancy, services);
     Some(tenancy)
@@ -140,6 +143,32 @@ fn check_tenant_creation(sink: &mut Sink, top: &Table<'_, '_>, tenant: &Resource
                 "a tenant's creator becomes its admin, so creating one needs a signed-in caller: set `access = {{ create = \"authenticated\" }}` on `{name}` (or a role)"
             )),
     );
+}
+
+/// A per-tenant resource's rows are reached in the tenant a caller's token acts in, and an
+/// anonymous caller has no token, so `public` would promise it what the service cannot give
+/// (it answers 401): refused, at each action that names it, with the two ways out.
+fn check_anonymous_rules(sink: &mut Sink, top: &Table<'_, '_>, resource: &Resource) {
+    let name = resource.names.snake.as_str();
+    for (action, rules) in resource.access.by_action() {
+        if !rules.contains(&Rule::Public) {
+            continue;
+        }
+        let (span, key) = [
+            &["resources", name, "access", action][..],
+            &["resources", name, "access"],
+        ]
+        .into_iter()
+        .find_map(|keys| top.span_of(keys).map(|span| (span, keys.join("."))))
+        .unwrap_or_else(|| written_at(top, &["resources", name]));
+        sink.push(
+            Diagnostic::new(span, key, format!("anyone may {action} a tenant's rows"))
+                .found(format!("`public` on the per-tenant resource {name:?}"))
+                .help(format!(
+                    "an anonymous caller acts in no tenant, so it reaches no tenant's rows: name `authenticated` (or a role) for `{action}`, or list {name:?} in `[tenancy] global`"
+                )),
+        );
+    }
 }
 
 /// What each relation of `resource` may point at. A row every tenant sees (a global one or
