@@ -267,10 +267,6 @@ impl Diff {
                 steps.create_indexes.push(index.sql.clone());
             }
         }
-        // Constraints over several columns (a per-tenant table's keys with their tenant):
-        // SQLite changes them only by rebuilding the table. On PostgreSQL a unique one goes
-        // with the indexes, and the foreign keys that refer to it go before it is dropped and
-        // after it is made.
         // A constraint that only changed its name (its table was renamed) is renamed on
         // PostgreSQL, not dropped and made again: other tables' foreign keys over a unique one
         // (a per-tenant parent's `(tenant_id, id)`) depend on it, and the drop would fail.
@@ -295,6 +291,10 @@ impl Diff {
                 now.quoted, old.name, new.name
             ));
         }
+        // The other constraints over several columns (a per-tenant table's keys with their
+        // tenant): SQLite changes them only by rebuilding the table. On PostgreSQL a unique one
+        // goes with the indexes, and the foreign keys that refer to it go before it is dropped
+        // and after it is made.
         for old in was
             .constraints
             .iter()
