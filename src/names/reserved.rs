@@ -241,6 +241,8 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Config",
     "ConnectInfo",
     "Credentials",
+    "CurrentAccount",
+    "CurrentMembership",
     "DateTime",
     "Dec",
     "Decimal",

@@ -25,6 +25,9 @@ const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
 /// password.
 const MAX_PASSWORD: u32 = 256;
 
+/// The schema of `/auth/me`'s answer with tenants (`CurrentAccount` in `src/auth/handlers.rs`).
+const CURRENT_ACCOUNT: &str = "CurrentAccount";
+
 impl<'a> Builder<'a> {
     /// The bodies and answers of the jwt flow.
     pub(super) fn auth_schemas(&self, schemas: &mut Map<String, Value>) {
@@ -259,6 +262,7 @@ impl<'a> Builder<'a> {
             schemas.insert("Erasure".into(), erasure);
         }
         if self.ctx.uses.tenancy {
+            self.current_account_schema(schemas);
             schemas.insert(
                 "TenantMembership".into(),
                 json!({
@@ -374,6 +378,31 @@ impl<'a> Builder<'a> {
 
     /// The document an account's export answers (`src/export.rs`), where the service has
     /// the accounts: also the project's `export.schema.json`, with its `$defs`.
+    /// `/auth/me`'s answer with tenants: the account's schema with `membership`, the tenant
+    /// the session acts in, which the other services of a split read.
+    fn current_account_schema(&self, schemas: &mut Map<String, Value>) {
+        let Some(account) = self.ctx.resources.iter().find(|r| r.account) else {
+            return;
+        };
+        let Some(mut current) = schemas.get(&schema_name(account)).cloned() else {
+            return;
+        };
+        current["properties"]["membership"] = json!({
+            "description": "The tenant the session acts in and the caller's roles there; null while the account is a member of none.",
+            "type": ["object", "null"],
+            "properties": {
+                "tenantId": {"type": "string", "format": "uuid", "description": "The tenant's id: a row of its resource."},
+                "roles": {"type": "array", "maxItems": 64, "items": {"type": "string", "maxLength": 64}, "description": "The caller's roles in this tenant."}
+            },
+            "required": ["tenantId", "roles"],
+            "additionalProperties": false
+        });
+        if let Some(required) = current["required"].as_array_mut() {
+            required.push(json!("membership"));
+        }
+        schemas.insert(CURRENT_ACCOUNT.into(), current);
+    }
+
     pub(super) fn export_schema(&self) -> Option<Value> {
         let export = self.ctx.export.as_ref()?;
         // A part (the accounts another service's) holds no account: that service's has it.
@@ -619,6 +648,11 @@ impl<'a> Builder<'a> {
                 ));
             }
             AuthAction::Me => {
+                let me = if self.ctx.uses.tenancy {
+                    CURRENT_ACCOUNT
+                } else {
+                    user.as_str()
+                };
                 base.insert("description".into(), json!(
                     "Any signed-in caller: their own account, with the fields its owner may read."
                 ));
@@ -626,7 +660,7 @@ impl<'a> Builder<'a> {
                 base.insert(
                     "responses".into(),
                     responses(vec![
-                        ("200", ok_json("The signed-in account.", &user, &[])),
+                        ("200", ok_json("The signed-in account.", me, &[])),
                         ("401", error("Unauthorized")),
                         ("500", error("InternalError")),
                         ("503", error("ServiceUnavailable")),
