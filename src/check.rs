@@ -32,6 +32,16 @@ pub fn summary(spec: &Spec) -> String {
         },
         spec.project.api_prefix
     );
+    if let Some(tenancy) = &spec.tenancy {
+        let tenants = match &spec.auth.accounts {
+            Some(service) => format!("{}, of service {service}", tenancy.tenant),
+            None => tenancy.tenant.clone(),
+        };
+        let _ = writeln!(
+            out,
+            "Tenants: {tenants} (each row below is one tenant's unless marked shared)\n"
+        );
+    }
     for r in &spec.resources {
         let mut options = Vec::new();
         if r.soft_delete {
@@ -99,6 +109,16 @@ pub fn summary(spec: &Spec) -> String {
                 })
                 .collect();
             let _ = writeln!(out, "  access: {}", rules.join(", "));
+        }
+        if spec.tenancy.is_some() && !spec.is_per_tenant(r) {
+            let what = if spec.is_tenant(r) {
+                "the tenants"
+            } else if r.names.snake == crate::spec::ACCOUNT {
+                "members of tenants"
+            } else {
+                "shared by every tenant"
+            };
+            let _ = writeln!(out, "  tenancy: {what}");
         }
         if let Some(owner) = &r.owner {
             let through = if owner.path.len() > 1 {

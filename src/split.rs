@@ -131,6 +131,20 @@ fn service_source(spec: &Spec, source: &str, service: &str) -> Result<String> {
             }
         }
     }
+    // The tenants are the accounts service's, and every service's rows are per tenant alike
+    // but those it lists as global: each keeps the global ones that are its own.
+    if let Some(tenancy) = doc.get_mut("tenancy").and_then(Item::as_table_like_mut) {
+        let global = tenancy.get_mut("global").and_then(Item::as_array_mut);
+        if let Some(global) = global {
+            global.retain(|v| {
+                v.as_str()
+                    .is_some_and(|name| group.resources.iter().any(|r| r == name))
+            });
+            if global.is_empty() {
+                tenancy.remove("global");
+            }
+        }
+    }
     if !replicated.is_empty() {
         let mut replicas = Table::new();
         replicas.set_implicit(true);
@@ -592,6 +606,69 @@ mod tests {
             .iter()
             .find(|s| s.name == name)
             .expect("the service")
+    }
+
+    /// With `[tenancy]`, every service keeps the table: the tenants stay with the accounts,
+    /// every other service's rows are per tenant but for the global ones it holds, and a
+    /// relation across services is a reference, asked in the caller's tenant.
+    #[test]
+    fn every_service_of_a_split_with_tenants_keeps_them() {
+        const SPLIT: &str = include_str!("../tests/specs/tenancy/split.toml");
+        let spec = spec::parse("split.toml", SPLIT).expect("the spec is valid");
+        let services = project(&spec, SPLIT).expect("each service's spec is valid");
+        let accounts = of(&services, "accounts");
+        assert!(accounts.spec.has_accounts());
+        let tenants = accounts
+            .spec
+            .tenant_resource()
+            .expect("the tenants are here");
+        assert_eq!(tenants.names.snake, "organization");
+        assert!(!accounts.source.contains("global"), "{}", accounts.source);
+
+        let desk = of(&services, "desk");
+        let tenancy = desk.spec.tenancy.as_ref().expect("tenancy in the desk");
+        assert_eq!(tenancy.global, ["category"]);
+        assert!(
+            desk.spec.tenant_resource().is_none(),
+            "the tenants are not the desk's"
+        );
+        let ticket = desk.spec.resource("ticket").unwrap();
+        assert!(desk.spec.is_per_tenant(ticket));
+        assert!(
+            !desk
+                .spec
+                .is_per_tenant(desk.spec.resource("category").unwrap())
+        );
+
+        let billing = of(&services, "billing");
+        let invoice = billing.spec.resource("invoice").unwrap();
+        assert!(billing.spec.is_per_tenant(invoice));
+        assert!(billing.spec.tenancy.as_ref().unwrap().global.is_empty());
+        assert!(
+            billing.source.contains("references = \"desk.ticket\""),
+            "{}",
+            billing.source
+        );
+    }
+
+    /// A copy of a tenant's rows in another service is refused under `[tenancy]`: it would
+    /// hold every tenant's rows in a table none scopes.
+    #[test]
+    fn a_split_with_tenants_keeps_no_copies() {
+        const SPLIT: &str = include_str!("../tests/specs/tenancy/split.toml");
+        let copied = SPLIT.replace(
+            "belongs_to = { ticket = { resource = \"ticket\" } }\n[resources.invoice.fields]",
+            "belongs_to = { ticket = { resource = \"ticket\", check = \"replica\" } }\n[resources.invoice.fields]",
+        );
+        assert_ne!(copied, SPLIT);
+        let report = spec::parse("split.toml", &copied)
+            .expect_err("refused")
+            .to_string();
+        assert!(
+            report.contains("a copy of another service's rows under `[tenancy]`")
+                && report.contains("key:     resources.invoice.belongs_to.ticket.check"),
+            "{report}"
+        );
     }
 
     #[test]

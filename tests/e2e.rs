@@ -2329,10 +2329,20 @@ fn client_against_its_service(name: &str) {
 
 /// Resources and fields named like the service's own modules, enum values named like the
 /// prelude's variants (`none`, `some`, `ok`, `err`), under `api_prefix = "/healthcare/v1"`,
-/// with the accounts in another service.
+/// with the accounts in another service, whose tenants its rows belong to (issue 76): the
+/// walls of a split's service, the database's on PostgreSQL too.
 #[test]
 fn sample_with_service_names_builds_lints_and_tests() {
     sample_cycle("gen-service-names");
+    if let Some(server) = postgres_url() {
+        let project = e2e_root().join("projects").join("gen-service-names");
+        let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        cargo_on(
+            &project,
+            &["test", "--test", "api", "tenancy"],
+            Some(&server),
+        );
+    }
 }
 
 /// The team's handler of `mark_order_paid` in the split example's orders service, written as

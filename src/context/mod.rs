@@ -243,7 +243,8 @@ impl ServiceContext {
         uses.accounts = spec.has_accounts();
         uses.sign_in = uses.accounts && spec.auth.has_providers();
         uses.personal_email = uses.accounts && spec.auth.personal_email;
-        uses.tenancy = uses.accounts && spec.tenancy.is_some();
+        uses.tenancy = spec.tenancy.is_some();
+        uses.memberships = uses.accounts && uses.tenancy;
         uses.per_tenant = uses.tenancy && resources.iter().any(|r| r.per_tenant);
         uses.scaled = (spec.resources.iter())
             .any(|r| (r.fields.iter()).any(|f| Scaled::of(spec, r, f).is_some()));

@@ -76,9 +76,12 @@ pub struct Uses {
     pub sign_in: bool,
     /// Some resource is audited (`audit = true`): the audit trail (`src/audit_trail.rs`).
     pub audit: bool,
-    /// Accounts are members of tenants (`[tenancy]`, with the accounts here): sessions act
-    /// in one tenant, and `src/auth/tenancy.rs` lists and switches them.
+    /// Accounts are members of tenants (`[tenancy]`): a session acts in one tenant, which
+    /// its token names (`tid`); the accounts' service says which, and the roles there.
     pub tenancy: bool,
+    /// The tenants' members are this service's accounts (`[tenancy]` with the accounts here):
+    /// `src/auth/tenancy.rs` lists and switches tenants, and manages members and invitations.
+    pub memberships: bool,
     /// Some resource's rows are a tenant's: the walls around them (on PostgreSQL, the
     /// transactions and reads that set the tenant for the row-level policies).
     pub per_tenant: bool,

@@ -222,6 +222,7 @@ pub const RESERVED_TYPES: &[&str] = &[
     "Vec",
     // What the templates import or define there.
     "Access",
+    "AccountMembership",
     "ApiJson",
     "AppError",
     "AppState",

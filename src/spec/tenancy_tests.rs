@@ -13,25 +13,13 @@ const SAAS: &str = "[auth]\nmode = \"jwt\"\n\
 [resources.task]\nbelongs_to = { project = \"project\" }\nowner = \"project.lead\"\n\
 [resources.task.fields]\ntitle = { type = \"string\" }\n";
 
-/// What this build refuses of a sound `[tenancy]`: a split's walls are not generated yet.
-const NOT_YET: [&str; 1] = ["tenancy: tenancy in a split is not generated yet"];
-
 /// The errors of the spec with `tenancy`, none when it is valid.
-fn with_tenancy(tenancy: &str, extra: &str) -> Vec<String> {
+fn problems(tenancy: &str, extra: &str) -> Vec<String> {
     let source = format!("{SAAS}{extra}[tenancy]\n{tenancy}");
     match super::parse("t.toml", &source) {
         Ok(_) => Vec::new(),
         Err(_) => errors(&source),
     }
-}
-
-/// The errors other than the refusals of what is not generated yet, which a sound table
-/// with a per-tenant resource, or in a split, still gets.
-fn problems(tenancy: &str, extra: &str) -> Vec<String> {
-    with_tenancy(tenancy, extra)
-        .into_iter()
-        .filter(|e| !NOT_YET.iter().any(|not_yet| e.contains(not_yet)))
-        .collect()
 }
 
 /// Per-tenant rows are generated (behind both walls) with every feature a resource may have:
@@ -146,14 +134,40 @@ fn a_tenants_rows_are_for_signed_in_callers() {
 }
 
 #[test]
-fn tenancy_needs_accounts_of_its_own() {
+fn tenancy_needs_accounts_that_sign_in() {
     let errors = errors(
         "[resources.organization.fields]\nname = { type = \"string\" }\n[tenancy]\ntenant = \"organization\"\n",
     );
     assert!(
         errors
             .iter()
-            .any(|e| e.starts_with("3:1 tenancy: tenancy needs the accounts here")),
+            .any(|e| e.starts_with("3:1 tenancy: tenancy needs accounts that sign in")),
+        "{errors:?}"
+    );
+}
+
+/// With another service's accounts, the tenants are that service's too: `tenant` names its
+/// resource, never one of this spec's, and this service's rows are per tenant all the same.
+#[test]
+fn with_another_services_accounts_the_tenants_are_its_too() {
+    const REMOTE: &str = "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\n\
+        [resources.country.fields]\nname = { type = \"string\" }\n\
+        [resources.project.fields]\nname = { type = \"string\" }\n";
+    let spec = super::tests::valid(&format!(
+        "{REMOTE}[tenancy]\ntenant = \"organization\"\nglobal = [\"country\"]\n"
+    ));
+    assert!(
+        spec.tenant_resource().is_none(),
+        "the tenants are not a table here"
+    );
+    assert!(spec.is_per_tenant(spec.resource("project").unwrap()));
+    assert!(!spec.is_per_tenant(spec.resource("country").unwrap()));
+
+    let errors = errors(&format!("{REMOTE}[tenancy]\ntenant = \"project\"\n"));
+    assert!(
+        errors.iter().any(|e| e
+            .contains("tenancy.tenant: the tenants are not in the accounts service")
+            && e.contains("the `accounts` service holds the accounts")),
         "{errors:?}"
     );
 }

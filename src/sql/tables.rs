@@ -27,16 +27,14 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     id.primary_key = true;
     let mut columns = vec![id];
     let mut constraints = Vec::new();
-    let tenants = spec
-        .tenant_resource()
-        .filter(|_| spec.is_per_tenant(r))
-        .map(|t| &t.names.plural_sql);
-    if let Some(tenants) = tenants {
-        // A tenant's rows go with it.
+    let per_tenant = spec.is_per_tenant(r);
+    if per_tenant {
+        // A tenant's rows go with it, where the tenants are this service's; another
+        // service's (the accounts', in a split) are no foreign key's.
         let mut column = Column::fixed(TENANT_ID, dialect.id_type(), true);
-        column.references = Some(Constraint {
+        column.references = spec.tenant_resource().map(|tenants| Constraint {
             name: identifier(format!("{table}_{TENANT_ID}_fkey")),
-            body: format!("{tenants} (id) ON DELETE CASCADE"),
+            body: format!("{} (id) ON DELETE CASCADE", tenants.names.plural_sql),
         });
         columns.push(column);
         // What the keys of its children refer to: a constraint of the table rather than an
@@ -63,7 +61,7 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
         // A per-tenant parent is found within the row's tenant, or not at all. The plain key
         // above keeps the relation's `ON DELETE`: this one has none of its own, so a
         // `SET NULL` leaves the tenant alone (a null key matches nothing, and is not checked).
-        if tenants.is_some() && local && parent.is_some_and(|p| spec.is_per_tenant(p)) {
+        if per_tenant && local && parent.is_some_and(|p| spec.is_per_tenant(p)) {
             constraints.push(Constraint {
                 name: identifier(format!("{table}_{name}_tenant_fkey")),
                 body: format!(
@@ -109,12 +107,12 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
     if r.versioned {
         out.push_str("-- Versioned: every write bumps version (optimistic locking).\n");
     }
-    if tenants.is_some() {
+    if per_tenant {
         out.push_str("-- Per tenant: every key and index leads with the row's tenant.\n");
     }
     let mut indexes = Vec::new();
     // What the unique indexes lead with: values are unique within a tenant.
-    let scope = if tenants.is_some() {
+    let scope = if per_tenant {
         format!("{TENANT_ID}, ")
     } else {
         String::new()
@@ -173,7 +171,7 @@ pub fn resource_table(spec: &Spec, r: &Resource, dialect: Dialect) -> Table {
             out.push('\n');
         }
     }
-    if tenants.is_some() {
+    if per_tenant {
         out.push_str(&row_level_security(quoted, dialect));
     }
     Table {
@@ -308,12 +306,16 @@ pub fn create_join_table(
     let mut definitions = Vec::new();
     let mut key = format!("{own}, {other}");
     let mut keys = Vec::new();
-    let tenants = spec.tenant_resource().filter(|_| spec.is_per_tenant(owner));
-    if let Some(tenants) = tenants {
-        definitions.push(format!(
-            "{TENANT_ID} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE",
-            tenants.names.plural_sql
-        ));
+    let per_tenant = spec.is_per_tenant(owner);
+    if per_tenant {
+        // As a per-tenant table's own column: a key only to this service's tenants.
+        definitions.push(match spec.tenant_resource() {
+            Some(tenants) => format!(
+                "{TENANT_ID} {id} NOT NULL REFERENCES {} (id) ON DELETE CASCADE",
+                tenants.names.plural_sql
+            ),
+            None => format!("{TENANT_ID} {id} NOT NULL"),
+        });
         key = format!("{TENANT_ID}, {key}");
         // Both sides within the link's tenant (a global side has no tenant).
         for (column, side) in [(&own, owner), (&other, target)] {
@@ -336,9 +338,10 @@ pub fn create_join_table(
     definitions.push(format!("PRIMARY KEY ({key})"));
     definitions.extend(keys);
     let quoted = sql_ident(&join);
-    let wall = match tenants {
-        Some(_) => row_level_security(&quoted, dialect),
-        None => String::new(),
+    let wall = if per_tenant {
+        row_level_security(&quoted, dialect)
+    } else {
+        String::new()
     };
     format!(
         "-- Links {} and {} (many-to-many). A link dies with either side.\n\

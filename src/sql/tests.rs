@@ -182,6 +182,45 @@ pub(crate) fn tenant_spec() -> crate::spec::Spec {
     crate::spec::parse("tables.toml", source).unwrap()
 }
 
+/// With another service's accounts the tenants are that service's rows: a per-tenant table
+/// names its tenant with no foreign key (there is no table to refer to), and keeps every other
+/// wall: keys and indexes led by the tenant, the composite key to a per-tenant parent, and
+/// the row-level policy.
+#[test]
+fn the_tenants_of_another_service_are_no_foreign_key() {
+    let source = "[auth]\nmode = \"jwt\"\naccounts = \"accounts\"\n\
+        [resources.project.fields]\ncode = { type = \"string\", unique = true }\n\
+        [resources.task]\nbelongs_to = { project = { resource = \"project\" } }\n\
+        [resources.task.fields]\ntitle = { type = \"string\" }\n\
+        [tenancy]\ntenant = \"organization\"\n";
+    let spec = crate::spec::parse("remote.toml", source).unwrap();
+    let postgres = Dialect(crate::spec::Database::Postgres);
+    let task = resource_table(&spec, spec.resource("task").unwrap(), postgres);
+    assert!(
+        task.create.contains("tenant_id UUID NOT NULL,\n"),
+        "{}",
+        task.create
+    );
+    assert!(!task.create.contains("organizations"), "{}", task.create);
+    assert!(
+        task.create
+            .contains("FOREIGN KEY (tenant_id, project_id) REFERENCES projects (tenant_id, id)"),
+        "{}",
+        task.create
+    );
+    assert!(
+        task.create.contains("ROW LEVEL SECURITY"),
+        "{}",
+        task.create
+    );
+    let project = resource_table(&spec, spec.resource("project").unwrap(), postgres);
+    assert!(
+        project.create.contains("ON projects (tenant_id, code);"),
+        "{}",
+        project.create
+    );
+}
+
 /// Under `[tenancy]` a per-tenant table names its tenant, every index leads with it (unique
 /// values are unique per tenant), and a reference to a per-tenant row (its own table's too)
 /// carries the tenant in its key, beside the plain key that keeps the relation's

@@ -3654,9 +3654,9 @@ impl Generator {
     }
 
     /// `out` made multi-tenant for every third count of resources at the first rendering
-    /// (another third than the providers'), when it can be: jwt with the accounts here, one
-    /// service, no hazard. A tenant resource, `tenant_org`, is added and every other resource
-    /// is per tenant; a spec `check` refuses so (a field named like the tenant's column)
+    /// (another third than the providers'), when it can be: jwt, one service, no hazard. With
+    /// the accounts here a tenant resource, `tenant_org`, is added (with another service's, it
+    /// is that service's), and every other resource is per tenant but the shared ones; a spec `check` refuses so (a field named like the tenant's column)
     /// stays as it was. Chosen from the spec, not drawn from the streams, so the specs drawn
     /// before the key existed stay what they were otherwise.
     fn with_tenancy(&mut self, out: String) -> String {
@@ -3665,10 +3665,7 @@ impl Generator {
             .auth
             .tenancy_chosen
             .get_or_insert_with(|| self.recipe.tenancy.unwrap_or(count % 3 == 1));
-        let eligible = self.auth.jwt
-            && self.auth.accounts.is_none()
-            && self.services.is_empty()
-            && self.hazards.is_empty();
+        let eligible = self.auth.jwt && self.services.is_empty() && self.hazards.is_empty();
         if !chosen || !eligible {
             return out;
         }
@@ -3677,10 +3674,15 @@ impl Generator {
             Err(_) => return out,
         };
         let global: Vec<String> = global.iter().map(|r| format!("\"{r}\"")).collect();
+        // With another service's accounts, the tenants are that service's rows too.
+        let tenants = if self.auth.accounts.is_some() {
+            ""
+        } else {
+            "\n[resources.tenant_org]\ndescription = \"A tenant.\"\n\
+             [resources.tenant_org.fields]\nname = { type = \"string\", max_length = 80 }\n"
+        };
         let tenancy = format!(
-            "{out}\n[resources.tenant_org]\ndescription = \"A tenant.\"\n\
-             [resources.tenant_org.fields]\nname = {{ type = \"string\", max_length = 80 }}\n\
-             \n[tenancy]\ntenant = \"tenant_org\"\nglobal = [{}]\n",
+            "{out}{tenants}\n[tenancy]\ntenant = \"tenant_org\"\nglobal = [{}]\n",
             global.join(", ")
         );
         match backend_gen::spec::parse("spec.toml", &tenancy) {
@@ -4271,6 +4273,8 @@ pub fn samples() -> Vec<(&'static str, u64, Recipe)> {
                 api_prefix: Some("/healthcare/v1"),
                 jwt: Some(true),
                 accounts: Some("accounts"),
+                // The tenants are the accounts service's too: the walls of a split's service.
+                tenancy: Some(true),
                 multi_line: true,
                 ..Recipe::default()
             },

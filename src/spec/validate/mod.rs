@@ -141,29 +141,56 @@ fn read_spec(sink: &mut Sink, doc: &DeTable<'_>, span: std::ops::Range<usize>) -
     spec.services = services;
     spec.replicas = replicas;
     spec.tenancy = tenancy;
+    if spec.tenancy.is_some() {
+        refuse_copies_of_tenants_rows(sink, &top, &spec);
+    }
     // What the spec generates can only be compared once the spec itself is sound; doing
     // it earlier would report one mistake (two equal plurals) again as a collision.
     if sink.diagnostics.is_empty() {
         super::collisions::check(sink, &spec, &declared);
     }
-    // After the collisions, so that a spec with `[tenancy]` is checked whole.
-    if spec.tenancy.is_some() {
-        refuse_ungenerated_tenancy(sink, &top, &spec);
-    }
     Some(spec)
 }
 
-/// What of a sound `[tenancy]` this build does not generate yet (issue 76): a split. Per-tenant
-/// rows are generated behind both walls in a service of its own (docs/decisions/tenancy.md),
-/// with every feature a resource may have; across services the tenant would have to travel
-/// with every call and replica, which this version does not do, so such a spec is refused.
-fn refuse_ungenerated_tenancy(sink: &mut Sink, top: &Table<'_, '_>, spec: &Spec) {
-    let span = top.span_of(&["tenancy"]).unwrap_or(top.span.clone());
-    if !spec.services.is_empty() {
+/// A copy of another service's rows (`[replicas]`, `check = "replica"`) would hold every
+/// tenant's rows in a table no tenant scopes, and check a reference against another tenant's
+/// ids: not generated under `[tenancy]`, where a reference is asked of the service that holds
+/// the rows, in the caller's tenant.
+fn refuse_copies_of_tenants_rows(sink: &mut Sink, top: &Table<'_, '_>, spec: &Spec) {
+    const HELP: &str = "under `[tenancy]`, a relation to another service's rows is checked by a call to it, in the caller's tenant";
+    for replica in &spec.replicas {
+        let name = replica.names.snake.as_str();
+        let span = top.span_of(&["replicas", name]).unwrap_or(top.span.clone());
         sink.push(
-            Diagnostic::new(span, "tenancy", "tenancy in a split is not generated yet")
-                .help("this version generates tenancy for a service of its own (docs/decisions/tenancy.md): remove `[services]` or `[tenancy]`"),
+            Diagnostic::new(
+                span,
+                format!("replicas.{name}"),
+                "a copy of another service's rows under `[tenancy]`",
+            )
+            .help(format!(
+                "{HELP}: remove `[replicas.{name}]` and refer to its rows with `references`"
+            )),
         );
+    }
+    for r in &spec.resources {
+        for b in r.belongs_to.iter().filter(|b| b.check == Check::Replica) {
+            let keys = [
+                "resources",
+                r.names.snake.as_str(),
+                "belongs_to",
+                b.names.snake.as_str(),
+            ];
+            let span = top.span_of(&keys).unwrap_or(top.span.clone());
+            sink.push(
+                Diagnostic::new(
+                    span,
+                    format!("{}.check", keys.join(".")),
+                    "a copy of another service's rows under `[tenancy]`",
+                )
+                .found("`check = \"replica\"`")
+                .help(format!("{HELP}: remove `check`")),
+            );
+        }
     }
 }
 

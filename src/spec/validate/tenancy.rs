@@ -21,13 +21,16 @@ pub(super) fn read_tenancy(
     services: &[ServiceGroup],
 ) -> Option<Tenancy> {
     let t = top.table(sink, "tenancy", TENANCY_KEYS)?;
-    if auth.mode != AuthMode::Jwt || auth.accounts.is_some() {
+    if auth.mode != AuthMode::Jwt {
         sink.push(
-            Diagnostic::new(t.span.clone(), &t.path, "tenancy needs the accounts here")
-                .help("tenants have members, accounts that sign in: set `[auth] mode = \"jwt\"` (in a split, the whole spec's; a service's own spec names no `accounts`)"),
+            Diagnostic::new(t.span.clone(), &t.path, "tenancy needs accounts that sign in")
+                .help("tenants have members, accounts that sign in: set `[auth] mode = \"jwt\"` (in a split, the whole spec's)"),
         );
         return None;
     }
+    // With another service's accounts, the tenants and their members are that service's
+    // too: its `/auth/me` names the caller's tenant.
+    let remote = auth.accounts.as_deref();
     let known: Vec<&str> = resources
         .iter()
         .map(|r| r.names.snake.as_str())
@@ -42,7 +45,11 @@ pub(super) fn read_tenancy(
         );
         return None;
     };
-    if !check_tenant(sink, &t, &tenant, &known, &global) {
+    let sound = match remote {
+        None => check_tenant(sink, &t, &tenant, &known, &global),
+        Some(accounts) => check_remote_tenant(sink, &t, &tenant, &known, accounts),
+    };
+    if !sound {
         return None;
     }
     let tenancy = Tenancy {
@@ -120,6 +127,28 @@ fn check_tenant(
         return false;
     }
     true
+}
+
+/// `tenant` with another service's accounts: that service's tenant resource, so none of
+/// this one's.
+fn check_remote_tenant(
+    sink: &mut Sink,
+    t: &Table<'_, '_>,
+    tenant: &At<String>,
+    known: &[&str],
+    accounts: &str,
+) -> bool {
+    if !known.contains(&tenant.value.as_str()) && tenant.value != ACCOUNT {
+        return true;
+    }
+    sink.push(
+        Diagnostic::new(tenant.span.clone(), t.key_path("tenant"), "the tenants are not in the accounts service")
+            .found(format!("{:?}, a resource of this service", tenant.value))
+            .help(format!(
+                "the `{accounts}` service holds the accounts, and so the tenants and their members: name its tenant resource, and declare no resource of that name here"
+            )),
+    );
+    false
 }
 
 /// A tenant's creator becomes its admin, so creating one needs a signed-in caller: with
