@@ -181,9 +181,20 @@ pub(super) fn owner_chain(spec: &Spec, r: &Resource) -> Vec<OwnerStep> {
 
 /// Whether a signed-in user with only the default role may read rows they do not own.
 pub(super) fn reads_others(spec: &Spec, r: &Resource) -> bool {
+    admits_others(spec, &r.access.read)
+}
+
+/// Whether a signed-in user with only the default role may list rows they do not own: a
+/// spec may let every user list rows that only their owner reads one by one.
+pub(super) fn lists_others(spec: &Spec, r: &Resource) -> bool {
+    admits_others(spec, &r.access.list)
+}
+
+/// Whether `rules` admit a signed-in user with only the default role to rows of others.
+fn admits_others(spec: &Spec, rules: &[Rule]) -> bool {
     // Every account an admin (`default_role = admin_role`) reads every row.
     spec.auth.default_role == spec.auth.admin_role
-        || r.access.read.iter().any(|rule| match rule {
+        || rules.iter().any(|rule| match rule {
             Rule::Public | Rule::Authenticated | Rule::Verified => true,
             Rule::Owner => false,
             Rule::Role(role) => *role == spec.auth.default_role,

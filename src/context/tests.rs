@@ -379,3 +379,36 @@ name = { type = "string" }
         [("user".to_string(), false), ("post".to_string(), false)]
     );
 }
+
+/// A resource only its owner reads may still be listed by every user (`list =
+/// "authenticated"`, the spec's choice): its privacy test then checks reads, changes and
+/// deletes, and leaves the list, which the spec opens, to the access tests (found
+/// 2026-12-05: the test asserted the list private, and the project's own tests failed).
+#[test]
+fn rows_only_their_owner_reads_may_be_listed_to_every_user() {
+    let source = |list: &str| {
+        format!(
+            "[auth]\nmode = \"jwt\"\nroles = [\"admin\", \"member\", \"agent\"]\n\
+             [resources.ticket]\nowner = \"reporter\"\n\
+             access = {{ list = {list}, read = [\"owner\", \"agent\"], create = \"authenticated\" }}\n\
+             belongs_to = {{ reporter = {{ resource = \"user\" }} }}\n\
+             [resources.ticket.fields]\ntitle = {{ type = \"string\" }}\n"
+        )
+    };
+    for (list, listed_to_all) in [
+        ("\"authenticated\"", true),
+        ("[\"owner\", \"agent\"]", false),
+    ] {
+        let text = source(list);
+        let spec = crate::spec::parse("t.toml", &text).unwrap();
+        let ctx = ServiceContext::new("t", &spec, &text);
+        let ticket = ctx
+            .resources
+            .iter()
+            .position(|r| r.names.snake == "ticket")
+            .unwrap();
+        let t = &ctx.tests.resources[ticket];
+        assert!(t.private_rows, "{list}");
+        assert_eq!(t.listed_to_all, listed_to_all, "{list}");
+    }
+}

@@ -19,8 +19,8 @@ use super::access_tests::{
 use super::auth::registrant_unwritable;
 use super::field::raw_string;
 use super::relations::{
-    owned, owner_chain, owner_creates, owner_setter, owner_updates_only, owner_via_first,
-    reads_others,
+    lists_others, owned, owner_chain, owner_creates, owner_setter, owner_updates_only,
+    owner_via_first, reads_others,
 };
 use super::remote::RemoteExample;
 use super::scaled_example::ScaledExample;
@@ -566,6 +566,9 @@ pub struct ResourceTestContext {
     /// Rows have owners and a default-role user reads only their own: the generated tests
     /// check that a second user can neither see nor change the first one's.
     pub private_rows: bool,
+    /// Such rows are in every user's list all the same (`list` admits them): the spec's
+    /// choice, which the test then leaves to the access tests.
+    pub listed_to_all: bool,
     /// With ownership through parents: the JSON key of the first relation on the way, and
     /// whether a default-role user may update their own rows only.
     pub owner_via_key: Option<String>,
@@ -736,6 +739,7 @@ impl ResourceTestContext {
                 Vec::new()
             },
             private_rows: owned(spec, r) && !reads_others(spec, r),
+            listed_to_all: lists_others(spec, r),
             owner_via_key: owner_via_first(r).map(|b| format!("{}Id", b.names.camel)),
             owner_updates_only: owner_via_first(r).is_some() && owner_updates_only(spec, r),
             missing_parent_status: missing_parent_status(spec, r),
