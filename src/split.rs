@@ -595,6 +595,8 @@ mod tests {
     use super::*;
 
     const EXAMPLE: &str = include_str!("../examples/shop-services.toml");
+    /// A split with tenants: the accounts service holds them, the desk and billing do not.
+    const SPLIT: &str = include_str!("../tests/specs/tenancy/split.toml");
 
     fn services() -> Vec<ServiceSpec> {
         let spec = spec::parse("shop-services.toml", EXAMPLE).expect("the example is valid");
@@ -613,7 +615,6 @@ mod tests {
     /// relation across services is a reference, asked in the caller's tenant.
     #[test]
     fn every_service_of_a_split_with_tenants_keeps_them() {
-        const SPLIT: &str = include_str!("../tests/specs/tenancy/split.toml");
         let spec = spec::parse("split.toml", SPLIT).expect("the spec is valid");
         let services = project(&spec, SPLIT).expect("each service's spec is valid");
         let accounts = of(&services, "accounts");
@@ -655,7 +656,6 @@ mod tests {
     /// hold every tenant's rows in a table none scopes.
     #[test]
     fn a_split_with_tenants_keeps_no_copies() {
-        const SPLIT: &str = include_str!("../tests/specs/tenancy/split.toml");
         let copied = SPLIT.replace(
             "belongs_to = { ticket = { resource = \"ticket\" } }\n[resources.invoice.fields]",
             "belongs_to = { ticket = { resource = \"ticket\", check = \"replica\" } }\n[resources.invoice.fields]",

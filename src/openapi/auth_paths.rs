@@ -376,8 +376,6 @@ impl<'a> Builder<'a> {
         );
     }
 
-    /// The document an account's export answers (`src/export.rs`), where the service has
-    /// the accounts: also the project's `export.schema.json`, with its `$defs`.
     /// `/auth/me`'s answer with tenants: the account's schema with `membership`, the tenant
     /// the session acts in, which the other services of a split read.
     fn current_account_schema(&self, schemas: &mut Map<String, Value>) {
@@ -403,6 +401,8 @@ impl<'a> Builder<'a> {
         schemas.insert(CURRENT_ACCOUNT.into(), current);
     }
 
+    /// The document an account's export answers (`src/export.rs`), where the service has
+    /// the accounts: also the project's `export.schema.json`, with its `$defs`.
     pub(super) fn export_schema(&self) -> Option<Value> {
         let export = self.ctx.export.as_ref()?;
         // A part (the accounts another service's) holds no account: that service's has it.
