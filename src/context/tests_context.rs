@@ -112,7 +112,7 @@ pub struct EveryTenantTest {
 
 impl EveryTenantTest {
     fn first(spec: &Spec) -> Option<Self> {
-        if !spec.has_accounts() {
+        if !spec.exports() {
             return None;
         }
         spec.exported().find_map(|r| {

@@ -796,6 +796,15 @@ impl<'a> Builder<'a> {
                     ("404", error("NotFound")),
                 ],
             ),
+            AuthAction::TenantMember => signed_in(
+                &mut base,
+                "One member of the tenant with its roles there: for its members, acting in it. Other services that take these accounts ask it to check that an owner named in a body is a member of the row's tenant. An account that is not a member, or a tenant the caller's token does not act in, is a 404; the list of members stays its admins'.",
+                vec![
+                    ("200", ok_json("The member.", "TenantMember", &[])),
+                    ("400", error("BadRequest")),
+                    ("404", error("NotFound")),
+                ],
+            ),
             AuthAction::SetMemberRoles => signed_in_with_body(
                 &mut base,
                 "Replaces a member's roles in the tenant: for its admins, acting in it. Its sessions there read the new roles on their next request. The tenant's last admin may not lose the admin role (409). An account that is not a member, or a tenant the caller's token does not act in, is a 404.",

@@ -139,6 +139,7 @@ fn exceptions(kind: &Kind) -> Vec<(&'static str, &'static str)> {
             | AuthAction::ExportAccount
             | AuthAction::SwitchTenant
             | AuthAction::TenantMembers
+            | AuthAction::TenantMember
             | AuthAction::RemoveMember
             | AuthAction::Invitations
             | AuthAction::RevokeInvitation,

@@ -277,6 +277,7 @@ fn auth_names(action: AuthAction) -> (&'static str, &'static str) {
         AuthAction::Tenants => ("listMyTenants", "list_tenants"),
         AuthAction::SwitchTenant => ("switchTenant", "switch_tenant"),
         AuthAction::TenantMembers => ("listTenantMembers", "tenant_members"),
+        AuthAction::TenantMember => ("readTenantMember", "tenant_member"),
         AuthAction::SetMemberRoles => ("setTenantMemberRoles", "set_member_roles"),
         AuthAction::RemoveMember => ("removeTenantMember", "remove_member"),
         AuthAction::Invite => ("inviteToTenant", "invite"),

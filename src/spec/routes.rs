@@ -215,6 +215,9 @@ pub enum AuthAction {
     SwitchTenant,
     /// A tenant's members, for its admins.
     TenantMembers,
+    /// One member of a tenant, for its members: how another service that takes these
+    /// accounts checks that an owner named in a body is a member of the row's tenant.
+    TenantMember,
     /// A member's roles in a tenant, replaced by its admins.
     SetMemberRoles,
     /// A member removed from a tenant by its admins, or leaving it.
@@ -237,6 +240,7 @@ impl AuthAction {
             Self::Tenants
                 | Self::SwitchTenant
                 | Self::TenantMembers
+                | Self::TenantMember
                 | Self::SetMemberRoles
                 | Self::RemoveMember
                 | Self::Invite
@@ -713,6 +717,12 @@ fn auth_routes(spec: &Spec) -> Vec<Route> {
                 "tenants/{id}/members",
                 "the tenant's members and their roles (its admins)",
                 TenantMembers,
+            ),
+            (
+                Method::Get,
+                "tenants/{id}/members/{userId}",
+                "one member of the tenant and its roles (its members)",
+                TenantMember,
             ),
             (
                 Method::Put,
