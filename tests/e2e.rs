@@ -1322,12 +1322,17 @@ fn drop_database(url: &str) {
 
 /// The deployment files (`.github/workflows/ci.yml`, `Dockerfile`, `docker-compose.yml`) of
 /// every project the suite generates pass actionlint, hadolint and check-jsonschema with no
-/// finding. Nothing is built, so this runs in seconds. With `database = "postgres"` the
-/// compose file runs PostgreSQL beside the service (the code is the same as on SQLite; the
-/// tests above run it on both).
+/// finding; their Kubernetes manifests render with kustomize for both overlays, validate
+/// against the Kubernetes API's schemas and pass checkov's Kubernetes checks (the exceptions
+/// are annotations in the manifests, each with its reason). Nothing is built, so this runs in
+/// seconds. With `database = "postgres"` the compose file runs PostgreSQL beside the service
+/// (the code is the same as on SQLite; the tests above run it on both).
 #[test]
 fn deployment_files_pass_their_linters() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let kubernetes = pytools::Kubernetes::find();
+    let rendered = e2e_root().join("kubernetes");
+    let mut manifests = Vec::new();
     let projects = [
         ("blog", spec_path("blog")),
         ("shop", spec_path("shop")),
@@ -1343,6 +1348,17 @@ fn deployment_files_pass_their_linters() {
             assert!(compose.contains("image: postgres:"), "{compose}");
         }
         pytools::lint_deployment_files(&project);
+        if let Some(kubernetes) = &kubernetes {
+            match kubernetes.render(&project, &rendered, name) {
+                Ok(files) => manifests.extend(files),
+                Err(error) => panic!("{error}"),
+            }
+        }
+    }
+    if let Some(kubernetes) = kubernetes {
+        let version = backend_gen::ci_actions::KUBERNETES_VERSION;
+        let findings = kubernetes.findings(&manifests, version);
+        assert!(findings.is_empty(), "{}", findings.join("\n"));
     }
 }
 

@@ -105,6 +105,53 @@ fn random_documents_are_clean_under_the_owasp_ruleset() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// The Kubernetes manifests of random specs (single services; a split's are not generated
+/// yet) render with kustomize for both overlays, validate against the Kubernetes API's
+/// schemas and pass checkov's Kubernetes checks: what the spec turns on (jobs and their
+/// worker, NATS, accounts and their mail, files, other services) changes them.
+/// `BACKEND_GEN_KUBERNETES_CASES` specs (8 by default, about 15 s: one checkov run).
+#[test]
+fn random_specs_give_kubernetes_manifests_that_pass_the_checks() {
+    let Some(kubernetes) = pytools::Kubernetes::find() else {
+        return;
+    };
+    let root = tempfile::tempdir().expect("a temporary directory");
+    let first = env_number("BACKEND_GEN_PROPERTY_SEED", 0);
+    let wanted = env_number("BACKEND_GEN_KUBERNETES_CASES", 8);
+    let (mut manifests, mut failures, mut rendered) = (Vec::new(), Vec::new(), 0);
+    for seed in first.. {
+        if rendered == wanted {
+            break;
+        }
+        let spec = specgen::random_spec(seed);
+        let Ok(parsed) = spec::parse("spec.toml", &spec.toml) else {
+            continue;
+        };
+        if !parsed.services.is_empty() {
+            continue;
+        }
+        let files = backend_gen::pipeline::render_project(&spec.name, &parsed, &spec.toml)
+            .expect("render the project");
+        let project = root.path().join(seed.to_string());
+        for (path, file) in files
+            .iter()
+            .filter(|(path, _)| path.starts_with("deploy/kubernetes/"))
+        {
+            let target = project.join(path);
+            std::fs::create_dir_all(target.parent().expect("a folder")).expect("create");
+            std::fs::write(target, &file.contents).expect("write");
+        }
+        rendered += 1;
+        match kubernetes.render(&project, &root.path().join("rendered"), &seed.to_string()) {
+            Ok(files) => manifests.extend(files),
+            Err(error) => failures.push(format!("seed {seed}: {error}")),
+        }
+    }
+    let version = backend_gen::ci_actions::KUBERNETES_VERSION;
+    failures.extend(kubernetes.findings(&manifests, version));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn every_random_spec_gives_a_sound_project() {
     let started = Instant::now();

@@ -109,6 +109,8 @@ pub struct ServiceContext {
     /// How the CI workflow installs Spectral and lints the OpenAPI document with it.
     pub spectral_install: &'static str,
     pub spectral_lint: &'static str,
+    /// How the CI workflow renders and checks the Kubernetes manifests.
+    pub kubernetes: &'static crate::ci_actions::KubernetesChecks,
     /// A member of a split's workspace (`[project] workspace`): no lock, profiles or
     /// Dockerfile of its own.
     pub workspace_member: bool,
@@ -118,6 +120,8 @@ pub struct ServiceContext {
     pub crate_name: String,
     /// The library name Rust code uses (`my_shop`).
     pub lib_name: String,
+    /// The service's name in its Kubernetes manifests (`deploy/kubernetes/`).
+    pub kube: crate::kubernetes::KubeName,
     /// The JetStream stream its events go to by default (`MY_SHOP`: NATS's convention for
     /// stream names, which may not hold a `.`).
     pub stream_name: String,
@@ -273,6 +277,7 @@ impl ServiceContext {
             actions: &crate::ci_actions::ACTIONS,
             spectral_install: crate::ci_actions::SPECTRAL_INSTALL,
             spectral_lint: crate::ci_actions::SPECTRAL_LINT,
+            kubernetes: &crate::ci_actions::KUBERNETES,
             workspace_member: spec.project.workspace,
             cargo_profiles: crate::workspace::profiles(
                 spec.auth.mode == crate::spec::AuthMode::Jwt,
@@ -283,6 +288,7 @@ impl ServiceContext {
             export: export::export(spec),
             erasure: erasure::erasure(spec),
             crate_name: crate_name.to_string(),
+            kube: crate::kubernetes::KubeName::of(crate_name),
             stream_name: lib_name.to_uppercase(),
             lib_name,
             description_toml: toml_string(&description),

