@@ -6,6 +6,7 @@
 //! (`target/e2e/target`, or `$BACKEND_GEN_E2E_TARGET`) that survives
 //! between runs, so only the first run pays for compiling dependencies.
 
+use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
@@ -2120,7 +2121,8 @@ fn copy_tree(from: &Path, to: &Path) {
 /// debug mode and the shared target directory instead of `--release`, to stay fast), then
 /// the binary with the runtime stage's `ENV` from a directory laid out like its `WORKDIR`.
 /// It shows the build context is complete, the dependency-layer stub builds, and the image's
-/// production settings start the service once the secrets are given, and not before.
+/// production settings start the service once the secrets are given, and not before. Then
+/// the same binary as its Kubernetes manifests start it (`starts_as_its_manifests_start_it`).
 #[test]
 fn the_dockerfile_steps_build_and_start_the_service() {
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
@@ -2229,6 +2231,193 @@ fn the_dockerfile_steps_build_and_start_the_service() {
         (200, &serde_json::json!("healthy"))
     );
     assert!(workdir.path().join("data/docker_shop.db").exists());
+    starts_as_its_manifests_start_it(&project, &binary);
+}
+
+/// A TCP port that forwards to `to` once `open` is set; until then it takes each connection
+/// and closes it, as a database that is not up yet does.
+fn gate(to: String, open: std::sync::Arc<std::sync::atomic::AtomicBool>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for client in listener.incoming().flatten() {
+            if !open.load(std::sync::atomic::Ordering::SeqCst) {
+                continue;
+            }
+            let Ok(server) = std::net::TcpStream::connect(&to) else {
+                continue;
+            };
+            let (mut client_in, mut server_out) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || std::io::copy(&mut client_in, &mut server_out));
+            let (mut server_in, mut client_out) = (server, client);
+            std::thread::spawn(move || std::io::copy(&mut server_in, &mut client_out));
+        }
+    });
+    port
+}
+
+/// Issue 77: the binary started as the production overlay's Deployment starts it (its
+/// init container's command, then its container's, with the ConfigMap's settings and a
+/// value for each key of the Secret it names; cluster names swapped for this machine's):
+/// the readiness route answers no 200 while the database cannot be reached, and does once
+/// it can and the migrations ran; SIGTERM lets a request in flight finish, and the process
+/// exits 0 within the pod's grace period.
+fn starts_as_its_manifests_start_it(project: &Path, binary: &Path) {
+    let (Some(kubernetes), Some(server)) = (pytools::Kubernetes::find(), postgres_url()) else {
+        return;
+    };
+    let objects = kubernetes.objects(project, "production");
+    let of_kind = |kind: &str, name: &str| {
+        objects
+            .iter()
+            .find(|o| o["kind"] == kind && o["metadata"]["name"].as_str() == Some(name))
+            .unwrap_or_else(|| panic!("no {kind} {name}"))
+    };
+    let deployment = of_kind("Deployment", "docker-shop");
+    let pod = &deployment["spec"]["template"]["spec"];
+    let api = &pod["containers"][0];
+    let args = |container: &serde_json::Value| -> Vec<String> {
+        serde_json::from_value(container["args"].clone()).unwrap()
+    };
+    assert_eq!(args(&pod["initContainers"][0]), ["migrate"]);
+    assert_eq!(args(api), ["serve"]);
+    let path = |probe: &str| api[probe]["httpGet"]["path"].as_str().unwrap().to_owned();
+    let (ready, live) = (path("readinessProbe"), path("livenessProbe"));
+    let grace = pod["terminationGracePeriodSeconds"].as_u64().unwrap();
+
+    // The settings: the ConfigMap's, this machine's port, and no cluster's NATS.
+    let config_name = api["envFrom"][0]["configMapRef"]["name"].as_str().unwrap();
+    let config = of_kind("ConfigMap", config_name)["data"]
+        .as_object()
+        .unwrap()
+        .clone();
+    let port = free_port();
+    let mut env: Vec<(String, String)> = config
+        .iter()
+        .filter(|(name, _)| !["PORT", "HOST", "EVENTS_URL"].contains(&name.as_str()))
+        .map(|(name, value)| (name.clone(), value.as_str().unwrap().to_owned()))
+        .collect();
+    env.push(("PORT".into(), port.to_string()));
+    env.push(("HOST".into(), "127.0.0.1".into()));
+    // The Secret's keys, each given a value; and the literal values the manifest sets.
+    let open = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let database = fresh_database(&server, "manifests");
+    let address = database
+        .split('@')
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let gated = gate(address.clone(), open.clone());
+    for variable in api["env"].as_array().unwrap() {
+        let name = variable["name"].as_str().unwrap().to_owned();
+        let value = if let Some(value) = variable["value"].as_str() {
+            value.to_owned()
+        } else {
+            let key = variable["valueFrom"]["secretKeyRef"]["key"]
+                .as_str()
+                .unwrap();
+            match key {
+                "DATABASE_URL" => database.replace(&address, &format!("127.0.0.1:{gated}")),
+                "REDIS_URL" => "redis://127.0.0.1:9/0".to_owned(),
+                "CURSOR_SECRET" => "e2e-manifests-cursor-secret".to_owned(),
+                "JWT_SECRET" => "e2e-manifests-secret-of-at-least-32-bytes".to_owned(),
+                "PERSONAL_DATA_KEYS" => E2E_KEY_RING.to_owned(),
+                "SMTP_URL" => "smtp://127.0.0.1:9".to_owned(),
+                "METRICS_TOKEN" => "e2e-manifests-metrics".to_owned(),
+                other => panic!("a Secret key the test gives no value: {other}"),
+            }
+        };
+        env.push((name, value));
+    }
+    let workdir = tempfile::tempdir().unwrap();
+    let log = std::fs::File::create(workdir.path().join("serve.log")).unwrap();
+    let mut serve = Server(
+        Command::new(binary)
+            .args(args(api))
+            .current_dir(workdir.path())
+            .env_clear()
+            .envs(
+                env.iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str())),
+            )
+            .stderr(log.try_clone().unwrap())
+            .stdout(log)
+            .spawn()
+            .unwrap(),
+    );
+    let status_of = |path: &str| -> Option<u16> {
+        match agent().get(format!("http://127.0.0.1:{port}{path}")).call() {
+            Ok(answer) => Some(answer.status().as_u16()),
+            Err(ureq::Error::StatusCode(code)) => Some(code),
+            Err(_) => None,
+        }
+    };
+    // The database refuses every connection: for three seconds, no readiness.
+    let closed_until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < closed_until {
+        assert_ne!(
+            status_of(&ready),
+            Some(200),
+            "ready before its database answered"
+        );
+        assert!(
+            serve.0.try_wait().unwrap().is_none(),
+            "it stopped waiting for its database"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    open.store(true, std::sync::atomic::Ordering::SeqCst);
+    eventually("ready once its database answers", || {
+        status_of(&ready) == Some(200)
+    });
+    assert_eq!(status_of(&live), Some(200));
+    let applied = psql_rows(
+        &database,
+        "SELECT count(*) FROM _sqlx_migrations WHERE success",
+    );
+    assert_ne!(applied, ["0"], "ready before its migrations ran");
+
+    // A request in flight when SIGTERM comes: its body half sent, the rest after.
+    let body = br#"{"email": "nobody@example.com", "password": "not the password at all"}"#;
+    let mut request = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let head = format!(
+        "POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    request.write_all(head.as_bytes()).unwrap();
+    request.write_all(&body[..10]).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let terminated = Instant::now();
+    let pid = serve.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    request.write_all(&body[10..]).unwrap();
+    let mut answer = String::new();
+    request.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 401"),
+        "the request in flight: {answer:?}"
+    );
+    let deadline = terminated + Duration::from_secs(grace);
+    while serve.0.try_wait().unwrap().is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "still running {grace} s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(serve.0.wait().unwrap().success(), "its exit after SIGTERM");
+    drop_database(&database);
 }
 
 /// One project of the seeded sample of random specs (`tests/support/specgen.rs`, each

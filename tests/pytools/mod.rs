@@ -519,6 +519,28 @@ impl Kubernetes {
         Ok(files)
     }
 
+    /// The objects `overlay` of `project`'s `deploy/kubernetes/` renders to, as JSON (read
+    /// from kustomize's YAML by PyYAML, which checkov's environment has).
+    pub fn objects(&self, project: &Path, overlay: &str) -> Vec<serde_json::Value> {
+        let out = tempfile::tempdir().expect("a temporary directory");
+        let files = self
+            .render(project, out.path(), overlay)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let file = files
+            .iter()
+            .find(|f| f.ends_with(format!("{overlay}-{overlay}.yaml")));
+        let python = self.checkov.with_file_name("python");
+        const TO_JSON: &str = "import json, sys, yaml\n\
+            print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))";
+        let output = Command::new(python)
+            .args(["-c", TO_JSON])
+            .arg(file.expect("the overlay's file"))
+            .output()
+            .expect("run Python");
+        assert!(output.status.success(), "{}", text(&output));
+        serde_json::from_slice(&output.stdout).expect("JSON")
+    }
+
     /// What kubernetes-validate (strict, against `version`'s schemas) and checkov (its
     /// Kubernetes checks, no download) find in `files`: empty when both pass.
     pub fn findings(&self, files: &[PathBuf], version: &str) -> Vec<String> {
