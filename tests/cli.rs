@@ -2032,6 +2032,8 @@ fn update_and_add_say_what_to_run_next() {
         ]
     );
     assert!(said.contains("# apply migration 0"), "{said}");
+    // Added columns and tables: the running version works on the new schema.
+    assert!(said.contains("\nRollout: an expand step."), "{said}");
 
     // From inside the project there is no `cd`; a change with no migration asks for tests only.
     change_spec(&project, "A label that groups posts.", "A label.");
@@ -2056,6 +2058,20 @@ fn update_and_add_say_what_to_run_next() {
     assert_eq!(
         next_commands(&said),
         [vec!["cargo", "run", "--", "migrate"], vec!["cargo", "test"]],
+        "{said}"
+    );
+
+    // A dropped column breaks the running version's reads: a contract step, which says why.
+    let color = "color = { type = \"string\", required = false, max_length = 7 }\n";
+    change_spec(&project, color, "");
+    let assert = backend_gen()
+        .current_dir(&project)
+        .args(["update", "--allow-destructive"])
+        .assert()
+        .success();
+    let said = stdout_of(&assert);
+    assert!(
+        said.contains("\nRollout: a contract step. The running version fails on the new schema: the migration drops a column it reads."),
         "{said}"
     );
 }

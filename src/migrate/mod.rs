@@ -29,6 +29,7 @@ mod diff;
 mod fill;
 mod policies;
 mod renames;
+pub mod rollout;
 mod sealing;
 mod tables;
 mod tenancy;

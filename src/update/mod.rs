@@ -336,6 +336,16 @@ pub fn update_to(args: &UpdateArgs, spec: &Spec, source: &str, write_spec: bool)
                     bullets(&plan.cautions)
                 );
             }
+            let postgres = [plan.postgres.as_str()]
+                .into_iter()
+                .chain(
+                    plan.postgres_concurrent
+                        .iter()
+                        .map(|index| index.up.as_str()),
+                )
+                .collect::<Vec<_>>()
+                .join("\n");
+            let _ = writeln!(report, "{}", crate::migrate::rollout::advice(&postgres));
             migration = Some(stem.clone());
             // PostgreSQL's concurrent index changes run outside a transaction, one statement
             // a migration: the numbers after this one's (this one's first, when they are all
