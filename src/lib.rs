@@ -42,6 +42,7 @@ pub mod schema;
 pub mod spec;
 pub mod split;
 pub mod split_deploy;
+pub mod split_kubernetes;
 pub mod sql;
 pub mod table;
 pub mod templates;

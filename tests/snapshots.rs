@@ -83,3 +83,28 @@ fn blog_files_parse_in_the_templates_layout() {
 fn shop_files_parse_in_the_templates_layout() {
     check_hand_layout("shop");
 }
+
+/// The split example's Kubernetes files: the overlays at its top, the gateway's base, and the
+/// orders service's (a member that calls two others), as `new` writes them.
+#[test]
+fn split_kubernetes_files() {
+    let (spec, source) = example("shop-services");
+    let services = backend_gen::split::project(&spec, &source).unwrap();
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    let mut files: Vec<(String, String)> = backend_gen::split_kubernetes::overlays("shop", &names);
+    let gateway = backend_gen::gateway::generate("shop", &spec, &services, &[]).unwrap();
+    let orders = services.iter().find(|s| s.name == "orders").unwrap();
+    let member = backend_gen::render_project("orders", &orders.spec, &orders.source).unwrap();
+    for (folder, set) in [("gateway", &gateway), ("orders", &member)] {
+        for (path, file) in set.iter() {
+            if path.starts_with("deploy/kubernetes/") {
+                files.push((format!("{folder}/{path}"), file.contents.clone()));
+            }
+        }
+    }
+    assert!(files.len() > 20, "{}", files.len());
+    for (path, contents) in files {
+        let snapshot = format!("shop-services__{}", path.replace('/', "__"));
+        insta::assert_snapshot!(snapshot, contents);
+    }
+}

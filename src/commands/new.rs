@@ -153,6 +153,10 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
     for (path, text) in crate::split_deploy::workspace_files(spec, &services)? {
         files.insert(path, text, output::Owner::Generator);
     }
+    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+    for (path, text) in crate::split_kubernetes::overlays(title, &names) {
+        files.insert(path, text, output::Owner::Generator);
+    }
     // The gateway's TypeScript client's packages and build (`npm install`, `npm run build`).
     let ignored = "/target\nnode_modules\n/gateway/clients/typescript/dist\n";
     files.insert(".gitignore", ignored, output::Owner::Generator);
@@ -169,7 +173,6 @@ fn new_split(args: &NewArgs, spec: &Spec, source: &str, target: &Path) -> Result
         files.write(target, args.force, &bar)
     })?;
     bar.finish_and_clear();
-    let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
     let mut said = format!(
         "Generated {} in {} ({} written): the services {}\n",
         args.name,

@@ -42,6 +42,8 @@ pub struct Upstream {
     pub default_url: String,
     /// The first path segments under the API prefix that it alone serves: `products`.
     pub segments: Vec<String>,
+    /// Its name in the split's Kubernetes manifests: its Service's and its pods'.
+    pub kube: crate::kubernetes::KubeName,
 }
 
 /// What the gateway's templates render from.
@@ -105,6 +107,7 @@ impl GatewayContext {
                     .filter(|(_, by)| by.as_slice() == [i])
                     .map(|(segment, _)| segment.clone())
                     .collect(),
+                kube: crate::kubernetes::KubeName::of(&service.name),
             })
             .collect();
         Self {
@@ -339,6 +342,7 @@ mod tests {
             variable: String::new(),
             default_url: String::new(),
             segments: vec![segment.into()],
+            kube: crate::kubernetes::KubeName::of(name),
         }
     }
 

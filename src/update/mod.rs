@@ -177,6 +177,8 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
             ),
         ];
         writes.extend(crate::split_deploy::workspace_files(spec, &services)?);
+        let names: Vec<&str> = services.iter().map(|s| s.name.as_str()).collect();
+        writes.extend(crate::split_kubernetes::overlays(&title, &names));
         // The gateway follows the services: their routes and documents as updated just now.
         let documents: Vec<(String, String)> = services
             .iter()
@@ -203,7 +205,8 @@ fn update_split(args: &UpdateArgs, spec: &Spec, source: &str) -> Result<()> {
     } else {
         say(
             "At the top: README.md, run-all, docker-compose.yml, the workspace's Cargo.toml, \
-             Cargo.lock, Dockerfile and CI workflow, and gateway/ are written again from the spec.\n",
+             Cargo.lock, Dockerfile and CI workflow, the Kubernetes overlays, and gateway/ are \
+             written again from the spec.\n",
         );
     }
     Ok(())
